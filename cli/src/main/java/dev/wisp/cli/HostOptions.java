@@ -1,0 +1,56 @@
+package dev.wisp.cli;
+
+import dev.wisp.image.ImageStore;
+import dev.wisp.image.Kernel;
+import dev.wisp.image.KernelProvisioner;
+import dev.wisp.image.WispHome;
+import dev.wisp.runtime.AcceleratorChoice;
+import dev.wisp.runtime.BootSource;
+import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.runtime.VmRuntime;
+import dev.wisp.image.Image;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Options every command that touches VMs shares: which accelerator, which kernel. */
+final class HostOptions {
+    @Option(names = "--accel", paramLabel = "auto|kvm|tcg", defaultValue = "auto",
+            description = "Accelerator: auto probes KVM and falls back to TCG (default: ${DEFAULT-VALUE}).")
+    String accel;
+
+    @Option(names = "--kernel", paramLabel = "VMLINUX",
+            description = "Use this uncompressed kernel instead of the provisioned Debian cloud kernel.")
+    Path kernel;
+
+    @Option(names = "--modules", paramLabel = "DIR",
+            description = "Kernel modules folder for --kernel (virtio_net and friends), if they are not built in.")
+    Path modules;
+
+    Path home() {
+        return WispHome.resolve();
+    }
+
+    /** The kernel to boot, provisioning Debian's cloud kernel on first use. */
+    Kernel kernel() {
+        if (kernel != null) {
+            return Kernel.fromUser(kernel, modules);
+        }
+        return new KernelProvisioner(home()).ensure();
+    }
+
+    ImageStore images() {
+        return new ImageStore(home());
+    }
+
+    VmRuntime startRuntime(Kernel k) {
+        RuntimeConfig config = RuntimeConfig.defaults().withHome(home())
+                .withAccelerator(AcceleratorChoice.parse(accel));
+        return VmRuntime.start(config, k.vmlinux());
+    }
+
+    static BootSource bootSource(Kernel kernel, Image image) {
+        return new BootSource(kernel.vmlinux(), image.initrd(), image.disk(), List.of());
+    }
+}

@@ -1,0 +1,62 @@
+package dev.wisp.cli;
+
+import dev.wisp.image.Kernel;
+import dev.wisp.runtime.VmRuntime;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Checks the host, provisions the guest kernel and probes the accelerator, once. */
+@Command(name = "setup", description = "Check host tools, fetch the guest kernel, probe KVM/TCG (idempotent).")
+final class SetupCommand implements Callable<Integer> {
+    /** Host tools Wisp runs, and the Debian package each comes from. */
+    static final List<String[]> TOOLS = List.of(
+            new String[] {"qemu-system-x86_64", "qemu-system-x86"},
+            new String[] {"busybox", "busybox-static"},
+            new String[] {"lz4", "lz4"},
+            new String[] {"cpio", "cpio"},
+            new String[] {"mkfs.ext4", "e2fsprogs"},
+            new String[] {"apt-get", "apt"});
+
+    @Mixin
+    HostOptions host;
+
+    @Override
+    public Integer call() {
+        List<String> missing = new ArrayList<>();
+        for (String[] tool : TOOLS) {
+            if (!onPath(tool[0])) {
+                missing.add(tool[1]);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new Errors.HostException("missing host packages: " + String.join(" ", missing)
+                    + " (run scripts/install-deps, or apt-get install them)");
+        }
+        Kernel kernel = host.kernel();
+        System.out.println("kernel       " + kernel.version() + "  " + kernel.vmlinux());
+        try (VmRuntime rt = host.startRuntime(kernel)) {
+            System.out.println("accelerator  " + rt.accelerator() + "  (" + rt.acceleratorReason() + ")");
+        }
+        System.out.println("home         " + host.home());
+        System.out.println("ready: try ./wisp demo");
+        return 0;
+    }
+
+    static boolean onPath(String tool) {
+        try {
+            Process p = new ProcessBuilder("sh", "-c", "command -v " + tool).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

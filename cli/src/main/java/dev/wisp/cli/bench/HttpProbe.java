@@ -1,0 +1,85 @@
+package dev.wisp.cli.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The client both sides of every benchmark are timed with: a plain socket sending one
+ * {@code GET} and reading the status line, retried every millisecond until it answers 200.
+ * Plain on purpose: no client start-up cost or pool inflates either side.
+ */
+public final class HttpProbe {
+    private static final byte[] REQUEST_TEMPLATE = "GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private HttpProbe() {
+    }
+
+    /** Waits for a 200 from {@code 127.0.0.1:port}; returns the nanoTime when it came, or -1 at the deadline. */
+    public static long awaitOk(int port, String path, long deadlineNanos) {
+        byte[] request = String.format(new String(REQUEST_TEMPLATE, StandardCharsets.US_ASCII), path)
+                .getBytes(StandardCharsets.US_ASCII);
+        while (System.nanoTime() < deadlineNanos) {
+            if (ok(port, request)) {
+                return System.nanoTime();
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /** One GET; the whole body as text, or null if there was no 200. */
+    public static String get(int port, String path) {
+        byte[] request = String.format(new String(REQUEST_TEMPLATE, StandardCharsets.US_ASCII), path)
+                .getBytes(StandardCharsets.US_ASCII);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request);
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!all.startsWith("HTTP/1.") || !all.substring(9).startsWith("200")) {
+                return null;
+            }
+            // CGI scripts often end their headers with bare newlines; accept both.
+            int crlf = all.indexOf("\r\n\r\n");
+            int lf = all.indexOf("\n\n");
+            if (crlf >= 0 && (lf < 0 || crlf < lf)) {
+                return all.substring(crlf + 4);
+            }
+            return lf < 0 ? "" : all.substring(lf + 2);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean ok(int port, byte[] request) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(request);
+            out.flush();
+            InputStream in = s.getInputStream();
+            byte[] status = new byte[12];
+            int n = 0;
+            while (n < status.length) {
+                int r = in.read(status, n, status.length - n);
+                if (r < 0) {
+                    return false;
+                }
+                n += r;
+            }
+            return new String(status, StandardCharsets.US_ASCII).matches("HTTP/1\\.[01] 200");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

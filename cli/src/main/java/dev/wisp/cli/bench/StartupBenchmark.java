@@ -1,0 +1,209 @@
+package dev.wisp.cli.bench;
+
+import dev.wisp.runtime.Instance;
+import dev.wisp.runtime.Snapshot;
+import dev.wisp.runtime.Template;
+import dev.wisp.runtime.VmRuntime;
+import dev.wisp.runtime.VmSpec;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * {@code wisp bench startup}: for each way an instance comes up (cold boot, restore from a
+ * standby snapshot, clone of a warm template, resume from pause) the time from asking to the
+ * first HTTP 200, through Wisp and through raw QEMU doing the same thing, alternated round by
+ * round on the same host, reported as medians and the ratio Wisp / raw.
+ */
+public final class StartupBenchmark {
+    private static final long ANSWER_TIMEOUT_NANOS = 120_000_000_000L;
+    private static final long PAUSED_IDLE_MILLIS = 200;
+
+    private final VmRuntime runtime;
+    private final VmSpec spec;
+    private final int rounds;
+    private final Path workDir;
+    private final Consumer<String> progress;
+
+    /** One way of starting, both sides. */
+    public record PathResult(String path, double wispMedianMs, double rawMedianMs, double ratio,
+                             List<Double> wispMs, List<Double> rawMs) { }
+
+    /** The whole run. */
+    public record Result(String accelerator, int hostCores, int rounds, int guestMemoryMib,
+                         List<PathResult> paths, double cloneSpeedupOverColdBoot) { }
+
+    public StartupBenchmark(VmRuntime runtime, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1");
+        }
+        this.runtime = runtime;
+        this.spec = spec;
+        this.rounds = rounds;
+        this.workDir = workDir;
+        this.progress = progress;
+    }
+
+    public Result run() throws IOException {
+        Files.createDirectories(workDir);
+        String accel = runtime.accelerator().name().toLowerCase(Locale.ROOT);
+        List<PathResult> results = new ArrayList<>();
+
+        results.add(measure("cold-boot", round -> {
+            long t0 = System.nanoTime();
+            Instance i = runtime.boot("bench-cold-" + round, spec);
+            long t1 = answered(i.hostPort(), t0);
+            i.stop();
+            return t1;
+        }, round -> {
+            int port = freePort();
+            long t0 = System.nanoTime();
+            try (RawQemu raw = rawStart(accel, port, RawQemu.Memory.PLAIN, null, null)) {
+                return answered(port, t0);
+            }
+        }));
+
+        Path standbyDir = workDir.resolve("standby");
+        runtime.deleteSnapshot(standbyDir);
+        Instance sleeper = runtime.boot("bench-standby", spec);
+        Snapshot standby = sleeper.snapshot(standbyDir);
+        results.add(measure("restore-snapshot", round -> {
+            long t0 = System.nanoTime();
+            Instance i = runtime.restore(standby, "bench-restore-" + round);
+            long t1 = answered(i.hostPort(), t0);
+            i.stop();
+            return t1;
+        }, round -> {
+            int port = freePort();
+            long t0 = System.nanoTime();
+            try (RawQemu raw = rawStart(accel, port, RawQemu.Memory.RAM_OBJECT, null, standby.directory().resolve("state.bin"))) {
+                raw.contWhenLoaded();
+                return answered(port, t0);
+            }
+        }));
+        sleeper.stop();
+
+        Path templateDir = workDir.resolve("template");
+        runtime.deleteSnapshot(templateDir);
+        Template template = runtime.createTemplate("bench", spec, templateDir);
+        results.add(measure("clone-template", round -> {
+            long t0 = System.nanoTime();
+            Instance i = runtime.cloneFrom(template, "bench-clone-" + round);
+            long t1 = answered(i.hostPort(), t0);
+            i.stop();
+            return t1;
+        }, round -> {
+            int port = freePort();
+            long t0 = System.nanoTime();
+            try (RawQemu raw = rawStart(accel, port, RawQemu.Memory.TEMPLATE_FILE,
+                    template.snapshot().memoryFile().orElseThrow(), templateDir.resolve("state.bin"))) {
+                raw.contWhenLoaded();
+                return answered(port, t0);
+            }
+        }));
+
+        Instance awake = runtime.boot("bench-resume", spec);
+        int rawPort = freePort();
+        try (RawQemu raw = rawStart(accel, rawPort, RawQemu.Memory.PLAIN, null, null)) {
+            answered(rawPort, System.nanoTime());
+            results.add(measure("resume-paused", round -> {
+                awake.pause();
+                sleep(PAUSED_IDLE_MILLIS);
+                long t0 = System.nanoTime();
+                awake.resume();
+                return answered(awake.hostPort(), t0);
+            }, round -> {
+                raw.stop();
+                sleep(PAUSED_IDLE_MILLIS);
+                long t0 = System.nanoTime();
+                raw.cont();
+                return answered(rawPort, t0);
+            }));
+        } finally {
+            awake.stop();
+        }
+        runtime.deleteSnapshot(templateDir);
+        runtime.deleteSnapshot(standbyDir);
+
+        double cold = results.get(0).wispMedianMs();
+        double clone = results.get(2).wispMedianMs();
+        return new Result(runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), rounds,
+                spec.memoryMib(), results, Stats.round2(cold / clone));
+    }
+
+    /** A timed start: returns the elapsed nanoseconds until the first 200. */
+    @FunctionalInterface
+    private interface Start {
+        long elapsedNanos(int round) throws IOException;
+    }
+
+    private PathResult measure(String path, Start wisp, Start raw) throws IOException {
+        List<Double> w = new ArrayList<>();
+        List<Double> r = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            // Alternate who goes first so drift on a noisy host hits both sides alike.
+            if (round % 2 == 0) {
+                w.add(wisp.elapsedNanos(round) / 1e6);
+                r.add(raw.elapsedNanos(round) / 1e6);
+            } else {
+                r.add(raw.elapsedNanos(round) / 1e6);
+                w.add(wisp.elapsedNanos(round) / 1e6);
+            }
+            progress.accept(String.format(Locale.ROOT, "%-17s round %d/%d  wisp %8.1f ms  raw %8.1f ms",
+                    path, round + 1, rounds, w.getLast(), r.getLast()));
+        }
+        double wm = Stats.median(w);
+        double rm = Stats.median(r);
+        return new PathResult(path, Stats.round2(wm), Stats.round2(rm), Stats.round2(wm / rm),
+                w.stream().map(Stats::round2).toList(), r.stream().map(Stats::round2).toList());
+    }
+
+    private static long answered(int port, long t0) throws IOException {
+        long t = HttpProbe.awaitOk(port, "/", t0 + ANSWER_TIMEOUT_NANOS);
+        if (t < 0) {
+            throw new IOException("no HTTP answer on port " + port + " within " + ANSWER_TIMEOUT_NANOS / 1_000_000_000L + " s");
+        }
+        return t - t0;
+    }
+
+    private RawQemu rawStart(String accel, int port, RawQemu.Memory memory, Path memoryFile, Path state)
+            throws IOException {
+        return RawQemu.start(accel, spec.boot().kernel(), spec.boot().initrd(), spec.memoryMib(), port,
+                spec.guestPort(), workDir, memory, memoryFile, state);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The table people read. */
+    public static String table(Result r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "startup to first HTTP answer, median of %d rounds (%s, %d cores, %d MiB guest)%n",
+                r.rounds(), r.accelerator(), r.hostCores(), r.guestMemoryMib()));
+        sb.append(String.format(Locale.ROOT, "%-17s %12s %12s %8s%n", "path", "wisp ms", "raw qemu ms", "ratio"));
+        for (PathResult p : r.paths()) {
+            sb.append(String.format(Locale.ROOT, "%-17s %12.1f %12.1f %8.2f%n", p.path(), p.wispMedianMs(),
+                    p.rawMedianMs(), p.ratio()));
+        }
+        sb.append(String.format(Locale.ROOT, "clone-from-template is %.1fx faster than cold boot%n", r.cloneSpeedupOverColdBoot()));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.wisp.cli.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Medians and ratios: what benchmarks report, since one noisy sample says little. */
+final class Stats {
+    private Stats() {
+    }
+
+    static double median(List<Double> samples) {
+        if (samples.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> s = new ArrayList<>(samples);
+        Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

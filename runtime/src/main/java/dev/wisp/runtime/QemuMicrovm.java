@@ -1,0 +1,48 @@
+package dev.wisp.runtime;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The {@link Vmm} driver for QEMU's {@code microvm} machine. */
+final class QemuMicrovm implements Vmm {
+    private final String qemuBinary;
+    private final Accelerator accelerator;
+
+    QemuMicrovm(String qemuBinary, Accelerator accelerator) {
+        this.qemuBinary = qemuBinary;
+        this.accelerator = accelerator;
+    }
+
+    @Override
+    public String name() {
+        return "qemu-microvm";
+    }
+
+    @Override
+    public Accelerator accelerator() {
+        return accelerator;
+    }
+
+    @Override
+    public VmHandle boot(Launch launch) throws IOException {
+        return QemuProcess.start(commandLine(launch, false), launch);
+    }
+
+    @Override
+    public VmHandle restore(Launch launch, Path stateFile, VmHandle.SnapshotFiles expected) throws IOException {
+        QemuProcess process = QemuProcess.start(commandLine(launch, true), launch);
+        try {
+            process.loadState(stateFile, expected, launch.memory().loadsFromFile());
+            return process;
+        } catch (IOException | RuntimeException e) {
+            process.kill();
+            throw e;
+        }
+    }
+
+    private List<String> commandLine(Launch launch, boolean incoming) {
+        return QemuCommandLine.build(qemuBinary, accelerator, launch.spec(), launch.instanceId(),
+                launch.directory().resolve("qmp.sock"), launch.hostPort(), launch.memory(), incoming);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.wisp.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the runtime runs VMs on this host.
+ *
+ * @param home        Wisp's state directory (probe cache); {@code $WISP_HOME}, else {@code ~/.wisp}
+ * @param runDirectory where each running VM gets its private directory (control sockets, console
+ *                    log). Unix socket paths are limited to 107 bytes, so keep it short.
+ * @param qemuBinary  the QEMU system emulator to run
+ * @param accelerator AUTO probes KVM and falls back to TCG
+ * @param stopGrace   how long a VMM may take to quit before it is killed
+ */
+public record RuntimeConfig(Path home, Path runDirectory, String qemuBinary, AcceleratorChoice accelerator,
+                            Duration stopGrace) {
+    /** Longest run directory that leaves room for {@code /<id>/migrate-out.sock} under the socket limit. */
+    static final int MAX_RUN_DIR_LENGTH = 40;
+
+    public RuntimeConfig {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(runDirectory, "runDirectory");
+        Objects.requireNonNull(qemuBinary, "qemuBinary");
+        Objects.requireNonNull(accelerator, "accelerator");
+        stopGrace = stopGrace == null ? Duration.ofSeconds(3) : stopGrace;
+        if (runDirectory.toAbsolutePath().toString().length() > MAX_RUN_DIR_LENGTH) {
+            throw new IllegalArgumentException("run directory " + runDirectory + " is longer than "
+                    + MAX_RUN_DIR_LENGTH + " characters; VM control sockets would not fit the Unix socket path limit");
+        }
+    }
+
+    /** Defaults: {@code $WISP_HOME} or {@code ~/.wisp}, runs under {@code /tmp/wisp-<uid>}, AUTO accelerator. */
+    public static RuntimeConfig defaults() {
+        return new RuntimeConfig(defaultHome(), Path.of("/tmp", "wisp-" + userName()), "qemu-system-x86_64",
+                AcceleratorChoice.AUTO, Duration.ofSeconds(3));
+    }
+
+    public RuntimeConfig withAccelerator(AcceleratorChoice choice) {
+        return new RuntimeConfig(home, runDirectory, qemuBinary, choice, stopGrace);
+    }
+
+    public RuntimeConfig withRunDirectory(Path dir) {
+        return new RuntimeConfig(home, dir, qemuBinary, accelerator, stopGrace);
+    }
+
+    public RuntimeConfig withHome(Path dir) {
+        return new RuntimeConfig(dir, runDirectory, qemuBinary, accelerator, stopGrace);
+    }
+
+    /** {@code $WISP_HOME}, else {@code ~/.wisp}. */
+    public static Path defaultHome() {
+        String env = System.getenv("WISP_HOME");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".wisp");
+    }
+
+    private static String userName() {
+        return System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_-]", "");
+    }
+}

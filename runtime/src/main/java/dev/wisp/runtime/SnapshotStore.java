@@ -1,0 +1,143 @@
+package dev.wisp.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Reads and writes snapshot metadata ({@code snapshot.json}) and checks a snapshot is whole
+ * before anyone restores from it. The metadata is written last and atomically: a directory
+ * without it is an unfinished snapshot, never a valid one.
+ */
+final class SnapshotStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SnapshotStore() {
+    }
+
+    static void write(Snapshot s) throws IOException {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("format", 1);
+        n.put("kind", s.kind().name());
+        n.put("accelerator", s.accelerator().name());
+        n.put("createdAt", s.createdAt().toString());
+        n.put("stateBytes", s.state().stateBytes());
+        n.put("stateCrc32c", Long.toHexString(s.state().stateCrc32c()));
+        s.memoryFile().ifPresent(m -> n.put("memoryFile", m.getFileName().toString()));
+        ObjectNode spec = n.putObject("spec");
+        spec.put("vcpus", s.spec().vcpus());
+        spec.put("memoryMib", s.spec().memoryMib());
+        spec.put("guestPort", s.spec().guestPort());
+        spec.put("readyTimeoutMs", s.spec().readyTimeout().toMillis());
+        spec.put("kernel", s.spec().boot().kernel().toString());
+        spec.put("initrd", s.spec().boot().initrd().toString());
+        s.spec().boot().disk().ifPresent(d -> spec.put("disk", d.toString()));
+        var cmdline = spec.putArray("cmdline");
+        s.spec().boot().cmdline().forEach(cmdline::add);
+        Path tmp = s.directory().resolve(Snapshot.META_FILE + ".tmp");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), n);
+        Files.move(tmp, s.directory().resolve(Snapshot.META_FILE), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Loads and checks a snapshot directory; every problem is a one-line {@link VmException}. */
+    static Snapshot read(Path directory) {
+        Path meta = directory.resolve(Snapshot.META_FILE);
+        if (!Files.isRegularFile(meta)) {
+            throw new VmException("not a snapshot (no " + Snapshot.META_FILE + "): " + directory);
+        }
+        JsonNode n;
+        try {
+            n = JSON.readTree(meta.toFile());
+        } catch (IOException e) {
+            throw new VmException("snapshot metadata is corrupt: " + meta + ": " + e.getMessage());
+        }
+        try {
+            JsonNode spec = n.get("spec");
+            List<String> cmdline = new ArrayList<>();
+            spec.path("cmdline").forEach(c -> cmdline.add(c.asText()));
+            BootSource boot = new BootSource(Path.of(spec.get("kernel").asText()), Path.of(spec.get("initrd").asText()),
+                    spec.has("disk") ? Optional.of(Path.of(spec.get("disk").asText())) : Optional.empty(), cmdline);
+            VmSpec vmSpec = new VmSpec(boot, spec.get("vcpus").asInt(), spec.get("memoryMib").asInt(),
+                    spec.get("guestPort").asInt(), Duration.ofMillis(spec.get("readyTimeoutMs").asLong()));
+            VmHandle.SnapshotFiles files = new VmHandle.SnapshotFiles(n.get("stateBytes").asLong(),
+                    Long.parseUnsignedLong(n.get("stateCrc32c").asText(), 16));
+            Optional<Path> memory = n.has("memoryFile")
+                    ? Optional.of(directory.resolve(n.get("memoryFile").asText())) : Optional.empty();
+            Snapshot s = new Snapshot(directory, Snapshot.Kind.valueOf(n.get("kind").asText()), vmSpec,
+                    Accelerator.valueOf(n.get("accelerator").asText()), files, memory,
+                    Instant.parse(n.get("createdAt").asText()));
+            checkWhole(s);
+            return s;
+        } catch (VmException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new VmException("snapshot metadata is corrupt: " + meta + ": " + e);
+        }
+    }
+
+    /** Cheap checks (sizes, presence); the stream's CRC32C is checked while it loads. */
+    static void checkWhole(Snapshot s) {
+        try {
+            Path state = s.stateFile();
+            if (!Files.isRegularFile(state)) {
+                throw new VmException("snapshot is corrupt: missing " + state);
+            }
+            long size = Files.size(state);
+            if (size != s.state().stateBytes()) {
+                throw new VmException("snapshot is corrupt: " + state + " has " + size + " bytes, expected "
+                        + s.state().stateBytes());
+            }
+            if (s.memoryFile().isPresent()) {
+                Path mem = s.memoryFile().get();
+                long expected = (long) s.spec().memoryMib() << 20;
+                if (!Files.isRegularFile(mem) || Files.size(mem) != expected) {
+                    throw new VmException("snapshot is corrupt: memory file " + mem + " missing or not "
+                            + expected + " bytes");
+                }
+            }
+        } catch (IOException e) {
+            throw new VmException("snapshot unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    static void delete(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(directory)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new VmException("could not delete " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Allocated bytes, as {@code du} counts them: a sparse memory file counts only the pages the guest used. */
+    static long diskUsage(Path directory) {
+        try {
+            Process du = new ProcessBuilder("du", "-s", "-B1", directory.toString()).redirectErrorStream(true).start();
+            String out = new String(du.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            du.waitFor();
+            return Long.parseLong(out.split("\\s+")[0]);
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package dev.wisp.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Entry point of the runtime: boots, restores and clones {@link Instance}s on one host through a
+ * {@link Vmm} driver, and owns what they share (loopback ports, run directories, listeners).
+ *
+ * <p>Each runtime keeps its VMs' directories under {@code <runDirectory>/<jvm-pid>/<instance>};
+ * at start it sweeps directories of runtimes that are gone, killing VMM processes they left
+ * behind, so a crash never leaks QEMU processes or sockets.
+ */
+public final class VmRuntime implements AutoCloseable {
+    static final String PID_FILE = "vmm.pid";
+    private static final System.Logger LOG = System.getLogger(VmRuntime.class.getName());
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+    private final RuntimeConfig config;
+    private final Vmm vmm;
+    private final String acceleratorReason;
+    private final Path ownRunDirectory;
+    private final PortAllocator ports = new PortAllocator();
+    private final Map<String, Instance> instances = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Consumer<InstanceEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<BiConsumer<String, String>> consoleListeners = new CopyOnWriteArrayList<>();
+
+    private VmRuntime(RuntimeConfig config, Vmm vmm, String acceleratorReason) throws IOException {
+        this.config = config;
+        this.vmm = vmm;
+        this.acceleratorReason = acceleratorReason;
+        this.ownRunDirectory = config.runDirectory().resolve(Long.toString(ProcessHandle.current().pid()));
+        Files.createDirectories(ownRunDirectory);
+    }
+
+    /**
+     * Starts a runtime on QEMU microvm. With {@link AcceleratorChoice#AUTO} it probes whether KVM
+     * boots {@code kernel} here (cached after the first time) and falls back to TCG.
+     */
+    public static VmRuntime start(RuntimeConfig config, Path kernel) {
+        requireQemu(config.qemuBinary());
+        if (!Files.isRegularFile(kernel)) {
+            throw new VmException("kernel not found: " + kernel);
+        }
+        AcceleratorProbe.Verdict verdict = new AcceleratorProbe(config.qemuBinary(),
+                config.home().resolve("accelerator-probe.properties")).choose(config.accelerator(), kernel);
+        try {
+            sweepLeftovers(config.runDirectory());
+            VmRuntime rt = new VmRuntime(config, new QemuMicrovm(config.qemuBinary(), verdict.accelerator()),
+                    verdict.reason());
+            LOG.log(System.Logger.Level.INFO, "runtime: qemu-microvm on {0} ({1})",
+                    verdict.accelerator(), verdict.reason());
+            return rt;
+        } catch (IOException e) {
+            throw new VmException("cannot use run directory " + config.runDirectory() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireQemu(String binary) {
+        try {
+            Process p = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            if (p.waitFor() != 0) {
+                throw new VmException(binary + " --version failed");
+            }
+        } catch (IOException e) {
+            throw new VmException("QEMU not found (" + binary + "): install qemu-system-x86 or run ./wisp setup");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VmException("interrupted while checking QEMU");
+        }
+    }
+
+    public Accelerator accelerator() {
+        return vmm.accelerator();
+    }
+
+    /** Why that accelerator: forced, probed, cached. */
+    public String acceleratorReason() {
+        return acceleratorReason;
+    }
+
+    /** Boots a new instance and returns once its app listens on its port. */
+    public Instance boot(String id, VmSpec spec) {
+        Instance instance = register(id, spec);
+        instance.boot(new GuestMemory.Anonymous());
+        return instance;
+    }
+
+    /**
+     * Boots {@code spec} once, waits for its app, and saves it into {@code directory} as a warm
+     * template. The booting VM keeps its RAM in the template's memory file, so saving writes only
+     * device state.
+     */
+    public Template createTemplate(String name, VmSpec spec, Path directory) {
+        if (Files.exists(directory.resolve(Snapshot.META_FILE))) {
+            throw new VmException("a snapshot already exists at " + directory);
+        }
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new VmException("cannot create " + directory + ": " + e.getMessage(), e);
+        }
+        Instance warmer = register("tpl-" + validId(name), spec);
+        try {
+            warmer.boot(new GuestMemory.SharedFile(directory.resolve(Snapshot.MEMORY_FILE)));
+            return new Template(name, warmer.saveTemplate(directory));
+        } catch (RuntimeException e) {
+            SnapshotStore.delete(directory);
+            throw e;
+        } finally {
+            instances.remove(warmer.id());
+        }
+    }
+
+    /** Loads a template saved earlier (after a restart, say), checking it is whole. */
+    public Template loadTemplate(String name, Path directory) {
+        return new Template(name, loadSnapshot(directory));
+    }
+
+    /** Starts a new instance as a clone of {@code template}, with its own port, id and entropy. */
+    public Instance cloneFrom(Template template, String id) {
+        Snapshot s = template.snapshot();
+        requireSameAccelerator(s);
+        Instance instance = register(id, s.spec());
+        instance.restoreFrom(s, new GuestMemory.PrivateFile(s.memoryFile().orElseThrow()));
+        return instance;
+    }
+
+    /** Restores a standby snapshot found on disk as a new instance; the snapshot is kept. */
+    public Instance restore(Snapshot snapshot, String id) {
+        requireSameAccelerator(snapshot);
+        Instance instance = register(id, snapshot.spec());
+        GuestMemory memory = snapshot.memoryFile().<GuestMemory>map(GuestMemory.PrivateFile::new)
+                .orElseGet(GuestMemory.Anonymous::new);
+        instance.restoreFrom(snapshot, memory);
+        return instance;
+    }
+
+    /** Reads a snapshot directory's metadata and checks its files. */
+    public Snapshot loadSnapshot(Path directory) {
+        return SnapshotStore.read(directory);
+    }
+
+    /** Deletes a snapshot or template directory. */
+    public void deleteSnapshot(Path directory) {
+        SnapshotStore.delete(directory);
+    }
+
+    private void requireSameAccelerator(Snapshot s) {
+        if (s.accelerator() != vmm.accelerator()) {
+            throw new VmException("snapshot " + s.directory() + " was taken under " + s.accelerator()
+                    + " but this runtime runs " + vmm.accelerator());
+        }
+    }
+
+    private Instance register(String id, VmSpec spec) {
+        validId(id);
+        spec.boot().checkFilesExist();
+        Instance instance = new Instance(id, this, spec);
+        if (instances.putIfAbsent(id, instance) != null) {
+            throw new VmException("instance " + id + " already exists");
+        }
+        return instance;
+    }
+
+    private static String validId(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("invalid instance id '" + id
+                    + "': use 1-40 of a-z, 0-9 and '-', starting with a letter or digit");
+        }
+        return id;
+    }
+
+    /** Live instances (terminal ones are dropped once stopped or failed). */
+    public Collection<Instance> instances() {
+        instances.values().removeIf(i -> i.state().isTerminal());
+        return List.copyOf(instances.values());
+    }
+
+    /** Subscribes to every instance's state changes. Listeners run on the changing thread: keep them quick. */
+    public void onEvent(Consumer<InstanceEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** Subscribes to every console line of every instance: (instance id, line). Runs on the console reader. */
+    public void onConsole(BiConsumer<String, String> listener) {
+        consoleListeners.add(listener);
+    }
+
+    /** Stops every instance this runtime started. */
+    @Override
+    public void close() {
+        List<Instance> all = new ArrayList<>(instances.values());
+        all.parallelStream().forEach(i -> {
+            try {
+                i.stop();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping " + i.id() + ": " + e.getMessage());
+            }
+        });
+        instances.clear();
+        try {
+            Files.deleteIfExists(ownRunDirectory);
+        } catch (IOException ignored) {
+            // Not empty only if a VM dir could not be removed; the next start's sweep takes it.
+        }
+    }
+
+    // ---- for Instance ---------------------------------------------------------------------
+
+    RuntimeConfig config() {
+        return config;
+    }
+
+    Vmm vmm() {
+        return vmm;
+    }
+
+    PortAllocator ports() {
+        return ports;
+    }
+
+    Path instanceDirectory(String id) {
+        return ownRunDirectory.resolve(id);
+    }
+
+    void removeInstanceDirectory(String id) {
+        SnapshotStore.delete(instanceDirectory(id));
+    }
+
+    void publish(InstanceEvent event) {
+        for (Consumer<InstanceEvent> l : listeners) {
+            try {
+                l.accept(event);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "event listener failed: " + e);
+            }
+        }
+    }
+
+    void publishConsole(String instanceId, String line) {
+        for (BiConsumer<String, String> l : consoleListeners) {
+            l.accept(instanceId, line);
+        }
+    }
+
+    /** Kills VMMs of runtimes that died without cleaning up, and removes their directories. */
+    static void sweepLeftovers(Path runDirectory) throws IOException {
+        if (!Files.isDirectory(runDirectory)) {
+            return;
+        }
+        try (Stream<Path> owners = Files.list(runDirectory)) {
+            for (Path owner : owners.toList()) {
+                String name = owner.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                if (ProcessHandle.of(Long.parseLong(name)).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                try (Stream<Path> vms = Files.list(owner)) {
+                    for (Path vm : vms.toList()) {
+                        killLeftover(vm);
+                    }
+                }
+                SnapshotStore.delete(owner);
+            }
+        }
+    }
+
+    private static void killLeftover(Path vmDir) {
+        Path pidFile = vmDir.resolve(PID_FILE);
+        if (!Files.isRegularFile(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            String marker = "wisp-" + vmDir.getFileName();
+            ProcessHandle.of(pid)
+                    .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                    .ifPresent(p -> {
+                        LOG.log(System.Logger.Level.INFO, "killing leftover VMM " + pid + " (" + marker + ")");
+                        p.destroyForcibly();
+                    });
+        } catch (IOException | NumberFormatException e) {
+            // Unreadable pid file: nothing we can safely kill.
+        }
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The wisp launcher: finds a JDK >= 21, builds the CLI jar when sources are newer, runs it.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+. "$here/scripts/jdk.sh"
+
+jar="$here/cli/target/wisp.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$here" \( -name target -o -name .git -o -name .wisp \) -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]; then
+  command -v mvn >/dev/null 2>&1 || { echo "wisp: Maven (mvn) is needed to build wisp: apt-get install maven" >&2; exit 3; }
+  echo "wisp: building (first run or sources changed)..." >&2
+  (cd "$here" && mvn -B -q -DskipTests package >&2) || { echo "wisp: build failed" >&2; exit 3; }
+fi
+exec "$JAVA" ${WISP_JAVA_OPTS:-} -jar "$jar" "$@"
