@@ -67,7 +67,7 @@ final class AcceleratorProbe {
     private Verdict bootWithKvm(Path kernel) {
         List<String> cmd = List.of(qemuBinary, "-M", "microvm", "-accel", "kvm", "-cpu", "host", "-m", "128",
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-serial", "stdio",
-                "-kernel", kernel.toString(), "-append", String.join(" ", QemuCommandLine.BASE_CMDLINE)
+                "-kernel", kernel.toString(), "-append", String.join(" ", BootSource.BASE_KERNEL_PARAMETERS)
                         .replace("quiet", "") + " root=/dev/null");
         Process p;
         try {

@@ -10,11 +10,6 @@ import java.util.List;
  * reaches nothing but the one forwarded port, no default devices, no config files read.
  */
 final class QemuCommandLine {
-    /** Kernel parameters without which TCG boots hang at PIT calibration about 4 times in 6. */
-    static final List<String> BASE_CMDLINE = List.of(
-            "console=ttyS0", "quiet", "panic=-1", "reboot=t",
-            "tsc_early_khz=2000000", "lpj=8000000", "no_timer_check");
-
     private QemuCommandLine() {
     }
 
@@ -49,7 +44,7 @@ final class QemuCommandLine {
     }
 
     static String kernelCmdline(VmSpec spec, String instanceId) {
-        List<String> params = new ArrayList<>(BASE_CMDLINE);
+        List<String> params = new ArrayList<>(BootSource.BASE_KERNEL_PARAMETERS);
         params.add("wisp.id=" + instanceId);
         params.addAll(spec.boot().cmdline());
         return String.join(" ", params);

@@ -6,6 +6,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The client both sides of every benchmark are timed with: a plain socket sending one
@@ -15,25 +20,50 @@ import java.nio.charset.StandardCharsets;
 public final class HttpProbe {
     private static final byte[] REQUEST_TEMPLATE = "GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final int MAX_OUTSTANDING = 256;
+
     private HttpProbe() {
     }
 
-    /** Waits for a 200 from {@code 127.0.0.1:port}; returns the nanoTime when it came, or -1 at the deadline. */
+    /**
+     * Waits for a 200 from {@code 127.0.0.1:port}; returns the nanoTime when it came, or -1 at the
+     * deadline. A new attempt starts every millisecond without waiting for the last to finish:
+     * before the guest's network is up, user-mode networking accepts a connection and then holds
+     * it silent, so a sequential probe would wait out its read timeout and report late.
+     */
     public static long awaitOk(int port, String path, long deadlineNanos) {
         byte[] request = String.format(new String(REQUEST_TEMPLATE, StandardCharsets.US_ASCII), path)
                 .getBytes(StandardCharsets.US_ASCII);
-        while (System.nanoTime() < deadlineNanos) {
-            if (ok(port, request)) {
-                return System.nanoTime();
+        AtomicLong answeredAt = new AtomicLong(-1);
+        Semaphore outstanding = new Semaphore(MAX_OUTSTANDING);
+        List<Socket> open = new CopyOnWriteArrayList<>();
+        try {
+            while (answeredAt.get() < 0 && System.nanoTime() < deadlineNanos) {
+                if (outstanding.tryAcquire()) {
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            if (ok(port, request, open)) {
+                                answeredAt.compareAndSet(-1, System.nanoTime());
+                            }
+                        } finally {
+                            outstanding.release();
+                        }
+                    });
+                }
+                LockSupport.parkNanos(1_000_000L);
             }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
+        } finally {
+            open.forEach(HttpProbe::closeQuietly);
         }
-        return -1;
+        return answeredAt.get();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // Abandoned attempt.
+        }
     }
 
     /** One GET; the whole body as text, or null if there was no 200. */
@@ -60,10 +90,11 @@ public final class HttpProbe {
         }
     }
 
-    private static boolean ok(int port, byte[] request) {
+    private static boolean ok(int port, byte[] request, List<Socket> open) {
         try (Socket s = new Socket()) {
+            open.add(s);
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            s.setSoTimeout(5000);
+            s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
             out.write(request);
             out.flush();
@@ -80,6 +111,8 @@ public final class HttpProbe {
             return new String(status, StandardCharsets.US_ASCII).matches("HTTP/1\\.[01] 200");
         } catch (IOException e) {
             return false;
+        } finally {
+            open.removeIf(x -> x.isClosed());
         }
     }
 }

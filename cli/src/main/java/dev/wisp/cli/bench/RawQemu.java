@@ -1,5 +1,7 @@
 package dev.wisp.cli.bench;
 
+import dev.wisp.runtime.BootSource;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * no checksums, no guest re-identification: everything Wisp adds is what the ratio measures.
  */
 final class RawQemu implements AutoCloseable {
-    static final String CMDLINE = "console=ttyS0 quiet panic=-1 reboot=t tsc_early_khz=2000000 lpj=8000000 no_timer_check";
+    /** The same kernel parameters Wisp boots with, so the guest does the same work on both sides. */
+    static final String CMDLINE = String.join(" ", BootSource.BASE_KERNEL_PARAMETERS);
 
     private final Process process;
     private final Path qmpSocket;
@@ -29,9 +32,14 @@ final class RawQemu implements AutoCloseable {
     private BufferedReader qmpIn;
     private OutputStream qmpOut;
 
-    private RawQemu(Process process, Path qmpSocket) {
+    private final boolean templateStream;
+    private final Path incomingState;
+
+    private RawQemu(Process process, Path qmpSocket, boolean templateStream, Path incomingState) {
         this.process = process;
         this.qmpSocket = qmpSocket;
+        this.templateStream = templateStream;
+        this.incomingState = incomingState;
     }
 
     /** Where the guest's RAM comes from, as QEMU options. */
@@ -47,8 +55,7 @@ final class RawQemu implements AutoCloseable {
             case RAM_OBJECT -> cmd.addAll(List.of("-M", "microvm,memory-backend=mem",
                     "-object", "memory-backend-ram,id=mem,size=" + memoryMib + "M"));
             case TEMPLATE_FILE -> cmd.addAll(List.of("-M", "microvm,memory-backend=mem",
-                    "-object", "memory-backend-file,id=mem,size=" + memoryMib + "M,mem-path=" + memoryFile + ",share=off",
-                    "-global", "migration.x-ignore-shared=on"));
+                    "-object", "memory-backend-file,id=mem,size=" + memoryMib + "M,mem-path=" + memoryFile + ",share=off"));
         }
         cmd.addAll(List.of("-accel", accel, "-cpu", "tcg".equals(accel) ? "max" : "host", "-m", memoryMib + "M",
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-serial", "stdio",
@@ -57,30 +64,37 @@ final class RawQemu implements AutoCloseable {
                 "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + hostPort + "-:" + guestPort,
                 "-device", "virtio-net-device,netdev=n0"));
         if (incomingState != null) {
-            cmd.addAll(List.of("-incoming", "exec:cat " + incomingState));
+            // QEMU 7.2 has no -global for migration capabilities: a template's stream needs
+            // x-ignore-shared set before loading, so the load starts from QMP.
+            cmd.addAll(List.of("-incoming", "defer"));
         }
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        return new RawQemu(p, sock);
+        return new RawQemu(p, sock, memory == Memory.TEMPLATE_FILE, incomingState);
     }
 
-    /** After an incoming migration: waits until the state is loaded, then starts the vCPUs. */
-    void contWhenLoaded() throws IOException {
+    /** Loads the snapshot with {@code exec:cat}, waits until it is in, then starts the vCPUs. */
+    void loadAndCont() throws IOException {
         connect();
-        while (!command("query-status").contains("\"paused\"")) {
+        if (templateStream) {
+            command("{\"execute\":\"migrate-set-capabilities\",\"arguments\":{\"capabilities\":"
+                    + "[{\"capability\":\"x-ignore-shared\",\"state\":true}]}}");
+        }
+        command("{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"exec:cat " + incomingState + "\"}}");
+        while (!execute("query-status").contains("\"paused\"")) {
             sleep1ms();
         }
-        command("cont");
+        execute("cont");
     }
 
     void stop() throws IOException {
         connect();
-        command("stop");
+        execute("stop");
     }
 
     void cont() throws IOException {
         connect();
-        command("cont");
+        execute("cont");
     }
 
     private void connect() throws IOException {
@@ -104,11 +118,15 @@ final class RawQemu implements AutoCloseable {
         qmpIn = new BufferedReader(new InputStreamReader(Channels.newInputStream(qmp), StandardCharsets.UTF_8));
         qmpOut = Channels.newOutputStream(qmp);
         qmpIn.readLine();
-        command("qmp_capabilities");
+        execute("qmp_capabilities");
     }
 
-    private String command(String name) throws IOException {
-        qmpOut.write(("{\"execute\":\"" + name + "\"}\n").getBytes(StandardCharsets.US_ASCII));
+    private String execute(String name) throws IOException {
+        return command("{\"execute\":\"" + name + "\"}");
+    }
+
+    private String command(String json) throws IOException {
+        qmpOut.write((json + "\n").getBytes(StandardCharsets.US_ASCII));
         qmpOut.flush();
         while (true) {
             String line = qmpIn.readLine();

@@ -84,7 +84,7 @@ public final class StartupBenchmark {
             int port = freePort();
             long t0 = System.nanoTime();
             try (RawQemu raw = rawStart(accel, port, RawQemu.Memory.RAM_OBJECT, null, standby.directory().resolve("state.bin"))) {
-                raw.contWhenLoaded();
+                raw.loadAndCont();
                 return answered(port, t0);
             }
         }));
@@ -104,7 +104,7 @@ public final class StartupBenchmark {
             long t0 = System.nanoTime();
             try (RawQemu raw = rawStart(accel, port, RawQemu.Memory.TEMPLATE_FILE,
                     template.snapshot().memoryFile().orElseThrow(), templateDir.resolve("state.bin"))) {
-                raw.contWhenLoaded();
+                raw.loadAndCont();
                 return answered(port, t0);
             }
         }));

@@ -1,0 +1,77 @@
+package dev.wisp.image;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** Runs host tools (apt, dpkg-deb, mkfs.ext4) and turns failures into one-line errors. */
+final class Commands {
+    private Commands() {
+    }
+
+    /**
+     * Runs a command to completion.
+     *
+     * @param what the name used in errors, e.g. "apt-get download"
+     * @return the command's stdout
+     * @throws ImageBuildException "what failed: last line of stderr" on a non-zero exit
+     */
+    static String run(String what, Path cwd, Map<String, String> env, List<String> command) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        if (cwd != null) {
+            pb.directory(cwd.toFile());
+        }
+        pb.environment().putAll(env);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new ImageBuildException(what + " failed: cannot run " + command.get(0) + " (" + e.getMessage() + ")", e);
+        }
+        try {
+            p.getOutputStream().close();
+            // Drain stderr in parallel so a chatty tool cannot block on a full pipe.
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+            String out = readAll(p.getInputStream());
+            int code = p.waitFor();
+            if (code != 0) {
+                throw new ImageBuildException(what + " failed: " + lastLine(err.join(), "exit code " + code));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new ImageBuildException(what + " interrupted", e);
+        }
+    }
+
+    static String run(String what, List<String> command) {
+        return run(what, null, Map.of(), command);
+    }
+
+    private static String readAll(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String lastLine(String text, String fallback) {
+        String[] lines = text.strip().split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String line = lines[i].strip();
+            if (!line.isEmpty()) {
+                return line.startsWith("E: ") ? line.substring(3) : line;
+            }
+        }
+        return fallback;
+    }
+}

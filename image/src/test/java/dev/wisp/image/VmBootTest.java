@@ -1,0 +1,95 @@
+package dev.wisp.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Boots images in real QEMU (TCG) microVMs and checks the guest protocol end to end. */
+class VmBootTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path app;
+    ImageStore store;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        assumeTrue(TestHome.vmTests(), "wisp.vmTests=false");
+        store = new ImageStore(TestHome.home());
+        Files.createDirectories(app.resolve("www/cgi-bin"));
+        Files.writeString(app.resolve("www/index.html"), "hello from wisp\n");
+        Path cgi = app.resolve("www/cgi-bin/info");
+        Files.writeString(cgi, "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\necho \"$(hostname) $(date +%s)\"\n");
+        Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static String get(TestVm vm, String path) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + vm.hostPort + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET %s; console:%n%s", path, vm.console()).isEqualTo(200);
+        return r.body();
+    }
+
+    @Test
+    void httpdImage_becomesReadyServesFilesAndHandlesRestore() throws Exception {
+        Image image = ImageBuilder.fromFolder(app).entrypoint("httpd -f -p 8080 -h /app/www").build(TestHome.kernel(), store);
+
+        try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
+            String ready = vm.await(l -> l.startsWith("@@wisp ready "), Duration.ofSeconds(60));
+            System.out.printf("httpd image %s (%d bytes): init after %d ms, ready after %d ms (guest %s)%n", image.id(),
+                    image.initrdBytes(), vm.millisUntil("@@wisp init"), vm.millisUntil("@@wisp ready"), ready);
+
+            assertThat(vm.console()).containsPattern("(?m)^@@wisp init \\d+$").doesNotContain("@@wisp error");
+            assertThat(ready).matches("@@wisp ready \\d+");
+            assertThat(get(vm, "/index.html")).isEqualTo("hello from wisp\n");
+            assertThat(get(vm, "/cgi-bin/info")).startsWith("test-" + image.id() + " ");
+
+            vm.send("@@wisp restore clone-7 1900000000 00112233445566778899aabbccddeeff");
+            vm.await(l -> l.equals("@@wisp restored clone-7"), Duration.ofSeconds(10));
+
+            String[] info = get(vm, "/cgi-bin/info").strip().split(" ");
+            assertThat(info[0]).isEqualTo("clone-7");
+            assertThat(Long.parseLong(info[1])).isBetween(1900000000L, 1900000100L);
+        }
+    }
+
+    @Test
+    void exitingEntrypoint_reportsExitCodeAndPowersOff() throws Exception {
+        Image image = ImageBuilder.fromFolder(app).entrypoint("echo bye from app; exit 3").build(TestHome.kernel(), store);
+
+        try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
+            vm.await(l -> l.startsWith("@@wisp exit"), Duration.ofSeconds(60));
+
+            assertThat(vm.waitForExit(Duration.ofSeconds(20))).as(vm.console()).isTrue();
+            assertThat(vm.console()).contains("bye from app").containsPattern("(?m)^@@wisp exit 3$")
+                    .doesNotContain("@@wisp ready");
+        }
+    }
+
+    @Test
+    void diskImage_mountsAppReadOnlyWithWritableOverlay() throws Exception {
+        Image image = ImageBuilder.fromFolder(app).disk(true)
+                .entrypoint("echo written > www/new.txt && httpd -f -p 8080 -h /app/www").build(TestHome.kernel(), store);
+
+        try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
+            vm.await(l -> l.startsWith("@@wisp ready "), Duration.ofSeconds(60));
+            System.out.printf("disk image %s (initrd %d, disk %d bytes): ready after %d ms%n", image.id(),
+                    image.initrdBytes(), image.diskBytes(), vm.millisUntil("@@wisp ready"));
+
+            assertThat(get(vm, "/index.html")).isEqualTo("hello from wisp\n");
+            assertThat(get(vm, "/new.txt")).isEqualTo("written\n");
+            assertThat(vm.console()).doesNotContain("@@wisp error");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.wisp.runtime;
+
+import dev.wisp.image.Image;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Every bad input gets a one-line error and leaves no process, socket or directory behind. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputTest {
+    @TempDir
+    static Path scratch;
+
+    private VmRuntime runtime;
+
+    @BeforeAll
+    void startRuntime() {
+        TestGuests.assumeVmTests();
+        runtime = VmRuntime.start(TestGuests.config(), TestGuests.kernel().vmlinux());
+    }
+
+    @AfterAll
+    void stopRuntime() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    @Test
+    void missingKernel_clearErrorBeforeAnythingStarts() {
+        VmSpec spec = VmSpec.of(new BootSource(scratch.resolve("no-vmlinux"), scratch.resolve("no-initrd"),
+                Optional.empty(), List.of()), 8080);
+        assertThatThrownBy(() -> runtime.boot("bad-kernel", spec))
+                .isInstanceOf(VmException.class).hasMessage("kernel not found: " + scratch.resolve("no-vmlinux"));
+        assertThat(runtime.instances()).noneMatch(i -> i.id().equals("bad-kernel"));
+    }
+
+    @Test
+    void entrypointExitsAtOnce_failsWithItsExitCode() {
+        Image image = TestGuests.image(scratch, "exits", "echo giving up; exit 3");
+        assertThatThrownBy(() -> runtime.boot("bad-exit", TestGuests.spec(image)))
+                .isInstanceOf(InstanceFailedException.class)
+                .hasMessage("bad-exit: entrypoint exited with code 3 before it was ready")
+                .satisfies(e -> assertThat(((InstanceFailedException) e).consoleTail()).contains("giving up"));
+        assertLeftNothing("bad-exit");
+    }
+
+    @Test
+    void appNeverListens_readyTimeout() {
+        Image image = TestGuests.image(scratch, "silent", "sleep 600");
+        VmSpec spec = TestGuests.spec(image).withReadyTimeout(Duration.ofSeconds(12));
+        assertThatThrownBy(() -> runtime.boot("bad-silent", spec))
+                .isInstanceOf(InstanceFailedException.class)
+                .hasMessage("bad-silent: app did not listen on port 8080 within 12 s (ready timeout)");
+        assertLeftNothing("bad-silent");
+    }
+
+    @Test
+    void corruptSnapshot_restoreFailsAndKeepsTheSnapshot() throws Exception {
+        VmSpec spec = TestGuests.spec(TestGuests.webApp(scratch));
+        Instance vm = runtime.boot("bad-snap", spec);
+        Snapshot snap = vm.snapshot(scratch.resolve("corrupt"));
+        vm.stop();
+        // stop() of a snapshotted instance deletes its standby; take a copy back first.
+        assertThat(snap.directory()).doesNotExist();
+
+        Instance again = runtime.boot("bad-snap-2", spec);
+        Snapshot good = again.snapshot(scratch.resolve("corrupt2"));
+        try (RandomAccessFile f = new RandomAccessFile(good.stateFile().toFile(), "rw")) {
+            f.seek(f.length() / 2);
+            int b = f.read();
+            f.seek(f.length() / 2);
+            f.write(b ^ 0xff);
+        }
+        Snapshot reread = runtime.loadSnapshot(good.directory());
+        assertThatThrownBy(() -> runtime.restore(reread, "bad-snap-3"))
+                .isInstanceOf(InstanceFailedException.class)
+                .hasMessageContaining("snapshot is corrupt");
+        assertLeftNothing("bad-snap-3");
+        assertThat(good.stateFile()).exists();
+
+        Files.write(good.stateFile(), new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> runtime.loadSnapshot(good.directory()))
+                .isInstanceOf(VmException.class)
+                .hasMessageContaining("snapshot is corrupt").hasMessageContaining("has 3 bytes");
+        again.stop();
+    }
+
+    @Test
+    void outOfRangeResources_rejectedWithTheRange() {
+        BootSource boot = new BootSource(Path.of("k"), Path.of("i"), Optional.empty(), List.of());
+        assertThatThrownBy(() -> new VmSpec(boot, 0, 256, 8080, null))
+                .hasMessage("vcpus must be 1..32, got 0");
+        assertThatThrownBy(() -> new VmSpec(boot, 1, 16, 8080, null))
+                .hasMessage("memory must be 64..65536 MiB, got 16");
+        assertThatThrownBy(() -> new VmSpec(boot, 1, 256, 70000, null))
+                .hasMessage("guest port must be 1..65535, got 70000");
+    }
+
+    @Test
+    void duplicateOrInvalidId_rejected() {
+        VmSpec spec = TestGuests.spec(TestGuests.webApp(scratch));
+        assertThatThrownBy(() -> runtime.boot("Bad Id!", spec)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid instance id 'Bad Id!'");
+    }
+
+    private void assertLeftNothing(String id) {
+        assertThat(runtime.instanceDirectory(id)).doesNotExist();
+        assertThat(TestGuests.vmmProcessExists(id)).isFalse();
+        assertThat(runtime.ports().held()).isZero();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.wisp.runtime;
+
+import dev.wisp.image.Image;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Boots, pauses, snapshots, restores, clones and kills real microVMs on QEMU. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InstanceLifecycleTest {
+    @TempDir
+    static Path scratch;
+
+    private VmRuntime runtime;
+    private VmSpec spec;
+
+    @BeforeAll
+    void startRuntime() {
+        TestGuests.assumeVmTests();
+        Image image = TestGuests.webApp(scratch);
+        spec = TestGuests.spec(image);
+        runtime = VmRuntime.start(TestGuests.config(), TestGuests.kernel().vmlinux());
+    }
+
+    @AfterAll
+    void stopRuntime() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    @Test
+    void boot_appInsideAnswersHttp() {
+        Instance vm = runtime.boot("life-boot", spec);
+        try {
+            assertThat(vm.state()).isEqualTo(InstanceState.READY);
+            assertThat(TestGuests.get(vm.hostPort(), "/")).isEqualTo("200 hello from a test guest");
+            assertThat(TestGuests.get(vm.hostPort(), "/cgi-bin/whoami")).startsWith("200 life-boot ");
+            assertThat(vm.history()).extracting(InstanceEvent::to)
+                    .containsExactly(InstanceState.BOOTING, InstanceState.READY);
+        } finally {
+            vm.stop();
+        }
+        assertThat(vm.state()).isEqualTo(InstanceState.STOPPED);
+        assertThat(TestGuests.vmmProcessExists("life-boot")).isFalse();
+    }
+
+    @Test
+    void pauseThenResume_servesAgain() {
+        Instance vm = runtime.boot("life-pause", spec);
+        try {
+            vm.pause();
+            assertThat(vm.state()).isEqualTo(InstanceState.PAUSED);
+            assertThat(vm.vmmPid()).isPositive();
+            vm.resume();
+            assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200");
+        } finally {
+            vm.stop();
+        }
+    }
+
+    @Test
+    void snapshotThenRestore_noProcessWhileSnapshottedAndServesAfter() throws Exception {
+        Instance vm = runtime.boot("life-snap", spec);
+        try {
+            Snapshot snap = vm.snapshot(scratch.resolve("snap"));
+            assertThat(vm.state()).isEqualTo(InstanceState.SNAPSHOTTED);
+            assertThat(vm.vmmPid()).isEqualTo(-1);
+            assertThat(TestGuests.vmmProcessExists("life-snap")).isFalse();
+            assertThat(Files.size(snap.stateFile())).isEqualTo(snap.state().stateBytes());
+
+            vm.restore();
+            assertThat(vm.state()).isEqualTo(InstanceState.READY);
+            assertThat(TestGuests.get(vm.hostPort(), "/cgi-bin/whoami")).startsWith("200 life-snap ");
+            assertThat(scratch.resolve("snap")).doesNotExist();
+        } finally {
+            vm.stop();
+        }
+    }
+
+    @Test
+    void clonesOfOneTemplate_eachHaveOwnIdentityAndEntropy() {
+        Template template = runtime.createTemplate("life", spec, scratch.resolve("template"));
+        Set<String> answers = new HashSet<>();
+        Set<String> randoms = new HashSet<>();
+        for (int n = 0; n < 3; n++) {
+            Instance clone = runtime.cloneFrom(template, "life-clone-" + n);
+            try {
+                String answer = TestGuests.get(clone.hostPort(), "/cgi-bin/whoami");
+                assertThat(answer).startsWith("200 life-clone-" + n + " ");
+                answers.add(answer);
+                randoms.add(answer.substring(answer.lastIndexOf(' ') + 1));
+            } finally {
+                clone.stop();
+            }
+        }
+        assertThat(answers).hasSize(3);
+        assertThat(randoms).as("clones must not replay the template's RNG").hasSize(3);
+        assertThat(template.snapshot().memoryFile().orElseThrow()).exists();
+    }
+
+    @Test
+    void vmmKilledMidFlight_instanceFailsAndLeavesNothing() throws Exception {
+        Instance vm = runtime.boot("life-kill", spec);
+        int port = vm.hostPort();
+        ProcessHandle.of(vm.vmmPid()).orElseThrow().destroyForcibly();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (vm.state() != InstanceState.FAILED && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(vm.state()).isEqualTo(InstanceState.FAILED);
+        assertThat(vm.failure()).hasValueSatisfying(f -> assertThat(f).contains("exited unexpectedly"));
+        assertThat(runtime.instanceDirectory("life-kill")).doesNotExist();
+        assertThat(TestGuests.vmmProcessExists("life-kill")).isFalse();
+        assertThat(TestGuests.get(port, "/")).startsWith("error");
+    }
+}

@@ -1,0 +1,96 @@
+package dev.wisp.runtime;
+
+import dev.wisp.image.Image;
+import dev.wisp.image.ImageBuilder;
+import dev.wisp.image.ImageStore;
+import dev.wisp.image.Kernel;
+import dev.wisp.image.KernelProvisioner;
+import dev.wisp.image.WispHome;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+/** Real kernels and real images for tests that boot real microVMs. */
+final class TestGuests {
+    static final String WHOAMI = """
+            #!/bin/sh
+            echo "Content-Type: text/plain"
+            echo
+            echo "$(hostname) $(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' ')"
+            """;
+
+    private static Kernel kernel;
+
+    private TestGuests() {
+    }
+
+    static void assumeVmTests() {
+        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")),
+                "real-VM tests disabled with -Dwisp.vmTests=false");
+    }
+
+    static synchronized Kernel kernel() {
+        if (kernel == null) {
+            kernel = new KernelProvisioner(WispHome.resolve()).ensure();
+        }
+        return kernel;
+    }
+
+    static RuntimeConfig config() {
+        return RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO);
+    }
+
+    /** busybox httpd serving a page and a CGI that answers "hostname random-hex". */
+    static Image webApp(Path scratch) {
+        return image(scratch, "web", "httpd -f -p 8080 -h www");
+    }
+
+    static Image image(Path scratch, String name, String entrypoint) {
+        try {
+            Path app = scratch.resolve(name);
+            Files.createDirectories(app.resolve("www/cgi-bin"));
+            Files.writeString(app.resolve("www/index.html"), "hello from a test guest\n");
+            Path cgi = app.resolve("www/cgi-bin/whoami");
+            Files.writeString(cgi, WHOAMI);
+            Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return ImageBuilder.fromFolder(app).entrypoint(entrypoint).port(8080)
+                    .build(kernel(), new ImageStore(WispHome.resolve()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static VmSpec spec(Image image) {
+        return VmSpec.of(new BootSource(kernel().vmlinux(), image.initrd(), image.disk(), List.of()), image.port());
+    }
+
+    static String get(int port, String path) {
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + " " + r.body().strip();
+        } catch (IOException e) {
+            return "error " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /** Whether any process on the host still carries this instance's VMM name. */
+    static boolean vmmProcessExists(String instanceId) {
+        String marker = "wisp-" + instanceId + ",";
+        return ProcessHandle.allProcesses()
+                .anyMatch(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false));
+    }
+}
