@@ -41,7 +41,7 @@ final class BenchCommand {
             VmSpec spec = VmSpec.of(HostOptions.bootSource(kernel, image), image.port()).withResources(1, memoryMib);
             Path work = Files.createTempDirectory(Files.createDirectories(host.home().resolve("tmp")), "bench-");
             try (VmRuntime rt = host.startRuntime(kernel)) {
-                StartupBenchmark.Result r = new StartupBenchmark(rt, spec, rounds, work,
+                StartupBenchmark.Result r = new StartupBenchmark(rt, host.vmmPool, spec, rounds, work,
                         line -> System.err.println(line)).run();
                 System.out.print(json ? ImageCommand.JSON.writeValueAsString(r) + "\n" : StartupBenchmark.table(r));
             } finally {

@@ -28,6 +28,10 @@ final class HostOptions {
             description = "Kernel modules folder for --kernel (virtio_net and friends), if they are not built in.")
     Path modules;
 
+    @Option(names = "--vmm-pool", defaultValue = "" + RuntimeConfig.DEFAULT_VMM_POOL, paramLabel = "N",
+            description = "VMM processes kept started ahead for restores and clones, 0 for none (default: ${DEFAULT-VALUE}).")
+    int vmmPool;
+
     Path home() {
         return WispHome.resolve();
     }
@@ -46,7 +50,7 @@ final class HostOptions {
 
     VmRuntime startRuntime(Kernel k) {
         RuntimeConfig config = RuntimeConfig.defaults().withHome(home())
-                .withAccelerator(AcceleratorChoice.parse(accel));
+                .withAccelerator(AcceleratorChoice.parse(accel)).withVmmPool(vmmPool);
         return VmRuntime.start(config, k.vmlinux());
     }
 

@@ -63,6 +63,7 @@ final class GuestFiles {
                 tmpfs /run tmpfs mode=0755 0 0
                 """);
         t.file("init", 0755, init);
+        t.file("wisp/agent", 0755, GuestAgent.binary());
     }
 
     /** Adds busybox and a symlink per applet where no package put a real command. */

@@ -20,14 +20,20 @@ final class Console {
 
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final OutputStream input;
-    private final Consumer<ConsoleMarker> markers;
-    private final Consumer<String> lines;
+    private volatile Consumer<ConsoleMarker> markers;
+    private volatile Consumer<String> lines;
 
     Console(InputStream output, OutputStream input, Consumer<ConsoleMarker> markers, Consumer<String> lines) {
         this.input = input;
         this.markers = markers;
         this.lines = lines;
         Thread.ofVirtual().name("vm-console").start(() -> read(output));
+    }
+
+    /** Hands the console to a new owner (a pooled VMM taken by an instance). */
+    void attach(Consumer<ConsoleMarker> markers, Consumer<String> lines) {
+        this.markers = markers;
+        this.lines = lines;
     }
 
     private void read(InputStream output) {

@@ -36,6 +36,7 @@ public final class Instance {
     private volatile InstanceState state = InstanceState.CREATING;
     private volatile Instant stateSince = Instant.now();
     private volatile int hostPort = -1;
+    private volatile Path directory;
     private volatile VmHandle handle;
     private volatile boolean exitExpected;
     private volatile Snapshot standby;
@@ -253,20 +254,35 @@ public final class Instance {
     private void launch(GuestMemory memory, Snapshot from) {
         exitExpected = false;
         markers.clear();
-        hostPort = runtime.ports().acquire();
-        Path dir = runtime.instanceDirectory(id);
         try {
-            Files.createDirectories(dir);
-            Vmm.Launch launch = new Vmm.Launch(id, spec, dir, hostPort, memory, markers::add,
-                    line -> runtime.publishConsole(id, line));
-            handle = from == null ? runtime.vmm().boot(launch)
-                    : runtime.vmm().restore(launch, from.stateFile(), from.state());
-            Files.writeString(dir.resolve(VmRuntime.PID_FILE), Long.toString(handle.pid()));
+            if (from == null) {
+                handle = runtime.vmm().boot(ownLaunch(memory));
+            } else {
+                Optional<VmmPool.Pooled> pooled = runtime.pool().take(new VmmPool.Shape(spec, memory));
+                if (pooled.isPresent()) {
+                    hostPort = pooled.get().hostPort();
+                    directory = pooled.get().directory();
+                    handle = pooled.get().handle();
+                    handle.attach(markers::add, line -> runtime.publishConsole(id, line));
+                } else {
+                    handle = runtime.vmm().startIncoming(ownLaunch(memory));
+                }
+                handle.loadState(from.stateFile(), from.state());
+            }
+            Files.writeString(directory.resolve(VmRuntime.PID_FILE), Long.toString(handle.pid()));
         } catch (IOException | RuntimeException e) {
             String what = from == null ? "boot failed: " : "restore failed: ";
             throw fail(what + e.getMessage() + (from != null ? " (snapshot kept at " + from.directory() + ")" : ""), e);
         }
         handle.exited().thenAccept(this::onProcessExit);
+    }
+
+    private Vmm.Launch ownLaunch(GuestMemory memory) throws IOException {
+        hostPort = runtime.ports().acquire();
+        directory = runtime.instanceDirectory(id);
+        Files.createDirectories(directory);
+        return new Vmm.Launch(id, spec, directory, hostPort, memory, markers::add,
+                line -> runtime.publishConsole(id, line));
     }
 
     private void awaitReady() {
@@ -393,8 +409,12 @@ public final class Instance {
         handle = null;
         if (hostPort > 0) {
             runtime.ports().release(hostPort);
+            hostPort = -1;
         }
-        runtime.removeInstanceDirectory(id);
+        if (directory != null) {
+            SnapshotStore.delete(directory);
+            directory = null;
+        }
     }
 
     private void requireState(InstanceState expected, String action) {

@@ -1,7 +1,6 @@
 package dev.wisp.runtime;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 
 /** The {@link Vmm} driver for QEMU's {@code microvm} machine. */
@@ -30,15 +29,8 @@ final class QemuMicrovm implements Vmm {
     }
 
     @Override
-    public VmHandle restore(Launch launch, Path stateFile, VmHandle.SnapshotFiles expected) throws IOException {
-        QemuProcess process = QemuProcess.start(commandLine(launch, true), launch);
-        try {
-            process.loadState(stateFile, expected, launch.memory().loadsFromFile());
-            return process;
-        } catch (IOException | RuntimeException e) {
-            process.kill();
-            throw e;
-        }
+    public VmHandle startIncoming(Launch launch) throws IOException {
+        return QemuProcess.start(commandLine(launch, true), launch);
     }
 
     private List<String> commandLine(Launch launch, boolean incoming) {

@@ -20,15 +20,15 @@ final class QemuProcess implements VmHandle {
     private final Console console;
     private final QmpClient qmp;
     private final Path directory;
-    private final boolean ramInFile;
+    private final GuestMemory memory;
     private final CompletableFuture<Integer> exited;
 
-    private QemuProcess(Process process, Console console, QmpClient qmp, Path directory, boolean ramInFile) {
+    private QemuProcess(Process process, Console console, QmpClient qmp, Path directory, GuestMemory memory) {
         this.process = process;
         this.console = console;
         this.qmp = qmp;
         this.directory = directory;
-        this.ramInFile = ramInFile;
+        this.memory = memory;
         this.exited = process.onExit().thenApply(Process::exitValue);
     }
 
@@ -48,7 +48,7 @@ final class QemuProcess implements VmHandle {
             waitQuietly(process);
             throw new VmException("VMM did not start: " + lastLine(console, e.getMessage()), e);
         }
-        return new QemuProcess(process, console, qmp, launch.directory(), launch.memory().inFile());
+        return new QemuProcess(process, console, qmp, launch.directory(), launch.memory());
     }
 
     private static String lastLine(Console console, String fallback) {
@@ -73,7 +73,7 @@ final class QemuProcess implements VmHandle {
 
     @Override
     public SnapshotFiles saveState(Path stateFile) throws IOException {
-        setIgnoreShared(ramInFile);
+        setIgnoreShared(memory.inFile());
         Path socket = directory.resolve("migrate-out.sock");
         CompletableFuture<MigrationStream.Copied> received = MigrationStream.receiveInto(socket, stateFile);
         qmp.execute("migrate", Map.of("uri", "unix:" + socket));
@@ -85,12 +85,10 @@ final class QemuProcess implements VmHandle {
         return new SnapshotFiles(copied.bytes(), copied.crc32c());
     }
 
-    /**
-     * Streams a saved state into a process started with {@code -incoming defer}. A stream saved
-     * without RAM (its RAM is a file this process maps) must be read with the same capability.
-     */
-    void loadState(Path stateFile, SnapshotFiles expected, boolean ramInFileStream) throws IOException {
-        setIgnoreShared(ramInFileStream);
+    /** A stream saved without RAM (its RAM is a file this process maps) is read with the same capability. */
+    @Override
+    public void loadState(Path stateFile, SnapshotFiles expected) throws IOException {
+        setIgnoreShared(memory.loadsFromFile());
         Path socket = directory.resolve("migrate-in.sock");
         qmp.execute("migrate-incoming", Map.of("uri", "unix:" + socket));
         MigrationStream.Copied sent = MigrationStream.sendFrom(stateFile, socket);
@@ -149,6 +147,11 @@ final class QemuProcess implements VmHandle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public void attach(java.util.function.Consumer<ConsoleMarker> markers, java.util.function.Consumer<String> lines) {
+        console.attach(markers, lines);
     }
 
     @Override

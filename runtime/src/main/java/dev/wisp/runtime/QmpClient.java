@@ -96,7 +96,8 @@ final class QmpClient implements AutoCloseable {
         if (greeting == null || !greeting.contains("QMP")) {
             throw new IOException("not a QMP greeting: " + greeting);
         }
-        Thread.ofVirtual().name("qmp-reader").start(() -> readLoop(reader));
+        // A platform thread: it wakes sooner than a virtual one when vCPU threads keep the cores busy.
+        Thread.ofPlatform().daemon().name("qmp-reader").start(() -> readLoop(reader));
     }
 
     private void readLoop(BufferedReader reader) {

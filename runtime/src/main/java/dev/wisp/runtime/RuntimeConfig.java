@@ -13,9 +13,14 @@ import java.util.Objects;
  * @param qemuBinary  the QEMU system emulator to run
  * @param accelerator AUTO probes KVM and falls back to TCG
  * @param stopGrace   how long a VMM may take to quit before it is killed
+ * @param vmmPool     most VMM processes kept started ahead for restores and clones (0: none);
+ *                    each idle one costs about 15 MB and no CPU
  */
 public record RuntimeConfig(Path home, Path runDirectory, String qemuBinary, AcceleratorChoice accelerator,
-                            Duration stopGrace) {
+                            Duration stopGrace, int vmmPool) {
+    /** Default {@link #vmmPool}: enough for a burst of wakes of one or two services. */
+    public static final int DEFAULT_VMM_POOL = 2;
+
     /** Longest run directory that leaves room for {@code /<id>/migrate-out.sock} under the socket limit. */
     static final int MAX_RUN_DIR_LENGTH = 40;
 
@@ -25,6 +30,9 @@ public record RuntimeConfig(Path home, Path runDirectory, String qemuBinary, Acc
         Objects.requireNonNull(qemuBinary, "qemuBinary");
         Objects.requireNonNull(accelerator, "accelerator");
         stopGrace = stopGrace == null ? Duration.ofSeconds(3) : stopGrace;
+        if (vmmPool < 0) {
+            throw new IllegalArgumentException("vmmPool must be >= 0, got " + vmmPool);
+        }
         if (runDirectory.toAbsolutePath().toString().length() > MAX_RUN_DIR_LENGTH) {
             throw new IllegalArgumentException("run directory " + runDirectory + " is longer than "
                     + MAX_RUN_DIR_LENGTH + " characters; VM control sockets would not fit the Unix socket path limit");
@@ -34,19 +42,23 @@ public record RuntimeConfig(Path home, Path runDirectory, String qemuBinary, Acc
     /** Defaults: {@code $WISP_HOME} or {@code ~/.wisp}, runs under {@code /tmp/wisp-<uid>}, AUTO accelerator. */
     public static RuntimeConfig defaults() {
         return new RuntimeConfig(defaultHome(), Path.of("/tmp", "wisp-" + userName()), "qemu-system-x86_64",
-                AcceleratorChoice.AUTO, Duration.ofSeconds(3));
+                AcceleratorChoice.AUTO, Duration.ofSeconds(3), DEFAULT_VMM_POOL);
     }
 
     public RuntimeConfig withAccelerator(AcceleratorChoice choice) {
-        return new RuntimeConfig(home, runDirectory, qemuBinary, choice, stopGrace);
+        return new RuntimeConfig(home, runDirectory, qemuBinary, choice, stopGrace, vmmPool);
     }
 
     public RuntimeConfig withRunDirectory(Path dir) {
-        return new RuntimeConfig(home, dir, qemuBinary, accelerator, stopGrace);
+        return new RuntimeConfig(home, dir, qemuBinary, accelerator, stopGrace, vmmPool);
     }
 
     public RuntimeConfig withHome(Path dir) {
-        return new RuntimeConfig(dir, runDirectory, qemuBinary, accelerator, stopGrace);
+        return new RuntimeConfig(dir, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool);
+    }
+
+    public RuntimeConfig withVmmPool(int size) {
+        return new RuntimeConfig(home, runDirectory, qemuBinary, accelerator, stopGrace, size);
     }
 
     /** {@code $WISP_HOME}, else {@code ~/.wisp}. */

@@ -23,6 +23,15 @@ public interface VmHandle {
      */
     SnapshotFiles saveState(Path stateFile) throws IOException;
 
+    /**
+     * Loads a saved state into a VMM started with {@link Vmm#startIncoming}; the VM is left
+     * paused. A stream whose size or checksum differs from {@code expected} fails the load.
+     */
+    void loadState(Path stateFile, SnapshotFiles expected) throws IOException;
+
+    /** Sends console output to a new owner (for a VMM that was started ahead, in a pool). */
+    void attach(java.util.function.Consumer<ConsoleMarker> markers, java.util.function.Consumer<String> lines);
+
     /** Types one line into the guest's console. */
     void typeIntoConsole(String line) throws IOException;
 

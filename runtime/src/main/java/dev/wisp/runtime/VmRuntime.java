@@ -32,6 +32,7 @@ public final class VmRuntime implements AutoCloseable {
     private final String acceleratorReason;
     private final Path ownRunDirectory;
     private final PortAllocator ports = new PortAllocator();
+    private final VmmPool pool;
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<InstanceEvent>> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<BiConsumer<String, String>> consoleListeners = new CopyOnWriteArrayList<>();
@@ -42,6 +43,7 @@ public final class VmRuntime implements AutoCloseable {
         this.acceleratorReason = acceleratorReason;
         this.ownRunDirectory = config.runDirectory().resolve(Long.toString(ProcessHandle.current().pid()));
         Files.createDirectories(ownRunDirectory);
+        this.pool = new VmmPool(vmm, ports, ownRunDirectory, config.vmmPool());
     }
 
     /**
@@ -131,21 +133,33 @@ public final class VmRuntime implements AutoCloseable {
 
     /** Starts a new instance as a clone of {@code template}, with its own port, id and entropy. */
     public Instance cloneFrom(Template template, String id) {
-        Snapshot s = template.snapshot();
-        requireSameAccelerator(s);
-        Instance instance = register(id, s.spec());
-        instance.restoreFrom(s, new GuestMemory.PrivateFile(s.memoryFile().orElseThrow()));
-        return instance;
+        return restore(template.snapshot(), id);
     }
 
-    /** Restores a standby snapshot found on disk as a new instance; the snapshot is kept. */
+    /**
+     * Starts an instance from a snapshot: a clone for a template, the sleeper itself for a standby
+     * snapshot found on disk (which is kept).
+     */
     public Instance restore(Snapshot snapshot, String id) {
         requireSameAccelerator(snapshot);
         Instance instance = register(id, snapshot.spec());
-        GuestMemory memory = snapshot.memoryFile().<GuestMemory>map(GuestMemory.PrivateFile::new)
-                .orElseGet(GuestMemory.Anonymous::new);
-        instance.restoreFrom(snapshot, memory);
+        instance.restoreFrom(snapshot, memoryFor(snapshot));
         return instance;
+    }
+
+    /**
+     * Starts a VMM process for this snapshot's shape ahead of need, so the next restore or clone
+     * from it skips process start (see {@link RuntimeConfig#vmmPool()}).
+     */
+    public void prewarm(Snapshot snapshot) {
+        requireSameAccelerator(snapshot);
+        pool.refill(new VmmPool.Shape(snapshot.spec(), memoryFor(snapshot)));
+    }
+
+    /** A template's clones map its memory file privately; a standby snapshot carries RAM in its stream. */
+    private static GuestMemory memoryFor(Snapshot snapshot) {
+        return snapshot.memoryFile().<GuestMemory>map(GuestMemory.PrivateFile::new)
+                .orElseGet(GuestMemory.Anonymous::new);
     }
 
     /** Reads a snapshot directory's metadata and checks its files. */
@@ -211,6 +225,7 @@ public final class VmRuntime implements AutoCloseable {
             }
         });
         instances.clear();
+        pool.close();
         try {
             Files.deleteIfExists(ownRunDirectory);
         } catch (IOException ignored) {
@@ -236,8 +251,8 @@ public final class VmRuntime implements AutoCloseable {
         return ownRunDirectory.resolve(id);
     }
 
-    void removeInstanceDirectory(String id) {
-        SnapshotStore.delete(instanceDirectory(id));
+    VmmPool pool() {
+        return pool;
     }
 
     void publish(InstanceEvent event) {

@@ -20,11 +20,22 @@ public interface Vmm {
     VmHandle boot(Launch launch) throws IOException;
 
     /**
-     * Starts a VM from a saved state: the process comes up waiting, the state file is streamed
-     * in, and the VM is left paused. A stream whose size or checksum differs from
-     * {@code expected} fails the restore.
+     * Starts a VMM that waits for a saved state instead of booting: the first half of a restore,
+     * which a pool can do ahead of time. {@link VmHandle#loadState} is the second half.
      */
-    VmHandle restore(Launch launch, Path stateFile, VmHandle.SnapshotFiles expected) throws IOException;
+    VmHandle startIncoming(Launch launch) throws IOException;
+
+    /** Both halves at once: starts a VMM, streams the state in, leaves the VM paused. */
+    default VmHandle restore(Launch launch, Path stateFile, VmHandle.SnapshotFiles expected) throws IOException {
+        VmHandle handle = startIncoming(launch);
+        try {
+            handle.loadState(stateFile, expected);
+            return handle;
+        } catch (IOException | RuntimeException e) {
+            handle.kill();
+            throw e;
+        }
+    }
 
     /**
      * Everything one VM process needs.

@@ -20,32 +20,45 @@ import java.util.concurrent.locks.LockSupport;
 public final class HttpProbe {
     private static final byte[] REQUEST_TEMPLATE = "GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    private static final int MAX_OUTSTANDING = 256;
+    private static final int MAX_OUTSTANDING = 16;
+    private static final long STALL_MILLIS = 10;
 
     private HttpProbe() {
     }
 
     /**
      * Waits for a 200 from {@code 127.0.0.1:port}; returns the nanoTime when it came, or -1 at the
-     * deadline. A new attempt starts every millisecond without waiting for the last to finish:
-     * before the guest's network is up, user-mode networking accepts a connection and then holds
-     * it silent, so a sequential probe would wait out its read timeout and report late.
+     * deadline. Attempts run one after another, 1 ms apart, except that an attempt silent for
+     * {@value #STALL_MILLIS} ms gets company: before the guest's network is up, user-mode
+     * networking accepts a connection and holds it silent for seconds, and waiting that out
+     * would report late. At most {@value #MAX_OUTSTANDING} attempts are open at once (the oldest
+     * silent one is dropped for a new one), so the probe never floods a guest that is just
+     * waking up; an app must send its first byte within about 160 ms of a request to be seen.
      */
     public static long awaitOk(int port, String path, long deadlineNanos) {
         byte[] request = String.format(new String(REQUEST_TEMPLATE, StandardCharsets.US_ASCII), path)
                 .getBytes(StandardCharsets.US_ASCII);
         AtomicLong answeredAt = new AtomicLong(-1);
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         Semaphore outstanding = new Semaphore(MAX_OUTSTANDING);
         List<Socket> open = new CopyOnWriteArrayList<>();
         try {
             while (answeredAt.get() < 0 && System.nanoTime() < deadlineNanos) {
-                if (outstanding.tryAcquire()) {
+                boolean idle = outstanding.availablePermits() == MAX_OUTSTANDING;
+                boolean stalled = System.nanoTime() - lastProgress.get() > STALL_MILLIS * 1_000_000L;
+                if (stalled && outstanding.availablePermits() == 0 && !open.isEmpty()) {
+                    // All attempts are held silent: give up the oldest so a fresh one can try.
+                    closeQuietly(open.getFirst());
+                }
+                if ((idle || stalled) && outstanding.tryAcquire()) {
+                    lastProgress.set(System.nanoTime());
                     Thread.ofVirtual().start(() -> {
                         try {
                             if (ok(port, request, open)) {
                                 answeredAt.compareAndSet(-1, System.nanoTime());
                             }
                         } finally {
+                            lastProgress.set(System.nanoTime());
                             outstanding.release();
                         }
                     });

