@@ -3,6 +3,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
+# setup and demo must work on a fresh machine: host packages first (idempotent, quick when present).
+case "${1:-}" in
+  setup|demo) "$here/scripts/install-deps" ;;
+esac
+
 . "$here/scripts/jdk.sh"
 
 jar="$here/cli/target/wisp.jar"

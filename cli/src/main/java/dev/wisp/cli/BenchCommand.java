@@ -21,7 +21,7 @@ final class BenchCommand {
     }
 
     @Command(name = "startup", description = "Cold boot, snapshot restore, template clone and resume to first HTTP answer: Wisp vs raw QEMU.")
-    static final class Startup implements Callable<Integer> {
+    static final class Startup extends OutputCommand implements Callable<Integer> {
         @Option(names = "--rounds", defaultValue = "5", description = "Rounds per path (default: ${DEFAULT-VALUE}).")
         int rounds;
 
@@ -42,8 +42,8 @@ final class BenchCommand {
             Path work = Files.createTempDirectory(Files.createDirectories(host.home().resolve("tmp")), "bench-");
             try (VmRuntime rt = host.startRuntime(kernel)) {
                 StartupBenchmark.Result r = new StartupBenchmark(rt, host.vmmPool, spec, rounds, work,
-                        line -> System.err.println(line)).run();
-                System.out.print(json ? ImageCommand.JSON.writeValueAsString(r) + "\n" : StartupBenchmark.table(r));
+                        line -> err().println(line)).run();
+                out().print(json ? ImageCommand.JSON.writeValueAsString(r) + "\n" : StartupBenchmark.table(r));
             } finally {
                 Directories.deleteTree(work);
             }

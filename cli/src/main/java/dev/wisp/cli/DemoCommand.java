@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * starts clones from it, timing every step and asking each VM over HTTP who it is.
  */
 @Command(name = "demo", description = "Build the hello example, boot it, pause, snapshot, clone: every step timed.")
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends OutputCommand implements Callable<Integer> {
     @Option(names = "--clones", defaultValue = "3", description = "Clones to start from the warm template (default: ${DEFAULT-VALUE}).")
     int clones;
 
@@ -74,21 +74,21 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void ask(Instance vm) {
+    private void ask(Instance vm) {
         String body = HttpProbe.get(vm.hostPort(), "/cgi-bin/whoami");
         say("   curl http://127.0.0.1:" + vm.hostPort() + "/cgi-bin/whoami -> "
                 + (body == null ? "(no answer)" : body.strip()));
     }
 
-    private static <T> T timed(String what, Supplier<T> step) {
+    private <T> T timed(String what, Supplier<T> step) {
         long t0 = System.nanoTime();
         T result = step.get();
         say(String.format(Locale.ROOT, "%9.1f ms  %s", (System.nanoTime() - t0) / 1e6, what));
         return result;
     }
 
-    private static void say(String line) {
-        System.out.println(line);
-        System.out.flush();
+    private void say(String line) {
+        out().println(line);
+        out().flush();
     }
 }

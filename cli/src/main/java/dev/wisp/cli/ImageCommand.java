@@ -24,7 +24,7 @@ final class ImageCommand {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Command(name = "build", description = "Pack a folder (an app, a static binary, scripts) into a bootable image.")
-    static final class Build implements Callable<Integer> {
+    static final class Build extends OutputCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR", description = "The app's folder; it appears as /app in the guest.")
         Path folder;
 
@@ -56,16 +56,16 @@ final class ImageCommand {
             }
             Image image = b.build(host.kernel(), host.images());
             if (json) {
-                System.out.println(JSON.writeValueAsString(describe(image)));
+                out().println(JSON.writeValueAsString(describe(image)));
             } else {
-                System.out.println(image.id());
+                out().println(image.id());
             }
             return 0;
         }
     }
 
     @Command(name = "ls", description = "List images in the store.")
-    static final class List_ implements Callable<Integer> {
+    static final class List_ extends OutputCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
@@ -73,12 +73,12 @@ final class ImageCommand {
         public Integer call() throws Exception {
             List<Image> images = ImageStore.atDefaultHome().list();
             if (json) {
-                System.out.println(JSON.writeValueAsString(images.stream().map(ImageCommand::describe).toList()));
+                out().println(JSON.writeValueAsString(images.stream().map(ImageCommand::describe).toList()));
                 return 0;
             }
-            System.out.printf("%-16s  %10s  %-6s  %s%n", "ID", "SIZE", "PORT", "ENTRYPOINT");
+            out().printf("%-16s  %10s  %-6s  %s%n", "ID", "SIZE", "PORT", "ENTRYPOINT");
             for (Image i : images) {
-                System.out.printf("%-16s  %10s  %-6d  %s%n", i.id(), Sizes.human(i.initrdBytes() + i.diskBytes()),
+                out().printf("%-16s  %10s  %-6d  %s%n", i.id(), Sizes.human(i.initrdBytes() + i.diskBytes()),
                         i.port(), i.entrypoint());
             }
             return 0;
@@ -86,7 +86,7 @@ final class ImageCommand {
     }
 
     @Command(name = "rm", description = "Delete an image from the store.")
-    static final class Remove implements Callable<Integer> {
+    static final class Remove extends OutputCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ID", description = "Image id (or a unique prefix).")
         String id;
 
@@ -95,7 +95,7 @@ final class ImageCommand {
             ImageStore store = ImageStore.atDefaultHome();
             Image image = store.get(id).orElseThrow(() -> new IllegalArgumentException("no image " + id));
             store.delete(image.id());
-            System.out.println("deleted " + image.id());
+            out().println("deleted " + image.id());
             return 0;
         }
     }

@@ -16,7 +16,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code wisp run IMAGE}: one microVM in the foreground, its console on stdout, Ctrl-C stops it. */
 @Command(name = "run", description = "Boot an image in a microVM and show its console until Ctrl-C.")
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends OutputCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", description = "Image id (or unique prefix) from 'wisp image build'.")
     String imageId;
 
@@ -45,10 +45,10 @@ final class RunCommand implements Callable<Integer> {
                 Duration.ofSeconds(readyTimeoutSeconds));
         CountDownLatch stopped = new CountDownLatch(1);
         try (VmRuntime rt = host.startRuntime(kernel)) {
-            rt.onConsole((id, line) -> System.out.println(id + " | " + line));
+            rt.onConsole((id, line) -> out().println(id + " | " + line));
             rt.onEvent(e -> {
                 if (e.to().isTerminal()) {
-                    System.err.println(e);
+                    err().println(e);
                     stopped.countDown();
                 }
             });
@@ -58,7 +58,7 @@ final class RunCommand implements Callable<Integer> {
             }));
             long t0 = System.nanoTime();
             Instance i = rt.boot(name, spec);
-            System.err.printf("%s ready in %d ms on %s: http://127.0.0.1:%d/  (Ctrl-C stops it)%n", i.id(),
+            err().printf("%s ready in %d ms on %s: http://127.0.0.1:%d/  (Ctrl-C stops it)%n", i.id(),
                     (System.nanoTime() - t0) / 1_000_000, rt.accelerator(), i.hostPort());
             stopped.await();
         }

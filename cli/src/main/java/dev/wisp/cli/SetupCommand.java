@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** Checks the host, provisions the guest kernel and probes the accelerator, once. */
 @Command(name = "setup", description = "Check host tools, fetch the guest kernel, probe KVM/TCG (idempotent).")
-final class SetupCommand implements Callable<Integer> {
+final class SetupCommand extends OutputCommand implements Callable<Integer> {
     /** Host tools Wisp runs, and the Debian package each comes from. */
     static final List<String[]> TOOLS = List.of(
             new String[] {"qemu-system-x86_64", "qemu-system-x86"},
@@ -38,12 +38,12 @@ final class SetupCommand implements Callable<Integer> {
                     + " (run scripts/install-deps, or apt-get install them)");
         }
         Kernel kernel = host.kernel();
-        System.out.println("kernel       " + kernel.version() + "  " + kernel.vmlinux());
+        out().println("kernel       " + kernel.version() + "  " + kernel.vmlinux());
         try (VmRuntime rt = host.startRuntime(kernel)) {
-            System.out.println("accelerator  " + rt.accelerator() + "  (" + rt.acceleratorReason() + ")");
+            out().println("accelerator  " + rt.accelerator() + "  (" + rt.acceleratorReason() + ")");
         }
-        System.out.println("home         " + host.home());
-        System.out.println("ready: try ./wisp demo");
+        out().println("home         " + host.home());
+        out().println("ready: try ./wisp demo");
         return 0;
     }
 

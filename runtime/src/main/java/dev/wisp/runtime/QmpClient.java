@@ -17,155 +17,120 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.BooleanSupplier;
 
 /**
- * QEMU Machine Protocol over the VM's Unix socket: JSON commands answered by id, and events
- * handed to listeners. One reader thread per VM; commands may come from any thread.
+ * QEMU Machine Protocol over the VM's Unix socket, spoken synchronously: the calling thread
+ * writes a command and reads lines until its answer, skipping asynchronous events (Wisp polls
+ * state instead of waiting for events).
+ *
+ * <p>Why no reader thread: right after {@code cont} the guest's vCPU thread takes a core, and on
+ * a small host every extra thread hop between QEMU's answer and the caller costs a scheduler
+ * slice (about 1 ms measured on two cores). A wedged VMM cannot block a caller forever: a timer
+ * closes the socket when a command overstays {@link #COMMAND_TIMEOUT}.
  */
 final class QmpClient implements AutoCloseable {
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "qmp-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final SocketChannel channel;
-    private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-    private final CopyOnWriteArrayList<Consumer<JsonNode>> eventListeners = new CopyOnWriteArrayList<>();
-    private final AtomicLong ids = new AtomicLong();
-    private final Duration commandTimeout;
+    private final BufferedReader reader;
     private volatile boolean closed;
 
-    private QmpClient(SocketChannel channel, Duration commandTimeout) {
+    private QmpClient(SocketChannel channel) {
         this.channel = channel;
-        this.commandTimeout = commandTimeout;
+        this.reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
     }
 
     /**
      * Connects once QEMU has created its socket, reads the greeting and leaves negotiation mode.
      * Gives up when {@code alive} turns false (the process died) or the deadline passes.
      */
-    static QmpClient connect(Path socket, Duration timeout, java.util.function.BooleanSupplier alive)
-            throws IOException {
+    static QmpClient connect(Path socket, Duration timeout, BooleanSupplier alive) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        SocketChannel ch = null;
-        while (ch == null) {
+        while (true) {
             if (Files.exists(socket)) {
+                SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
                 try {
-                    ch = SocketChannel.open(StandardProtocolFamily.UNIX);
                     ch.connect(UnixDomainSocketAddress.of(socket));
+                    QmpClient client = new QmpClient(ch);
+                    client.greet();
+                    return client;
                 } catch (IOException e) {
-                    if (ch != null) {
-                        ch.close();
-                    }
-                    ch = null;
+                    ch.close();
                 }
             }
-            if (ch == null) {
-                if (!alive.getAsBoolean()) {
-                    throw new IOException("VMM exited before its control socket opened");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("no QMP socket at " + socket + " after " + timeout.toMillis() + " ms");
-                }
-                sleepBriefly();
+            if (!alive.getAsBoolean()) {
+                throw new IOException("VMM exited before its control socket opened");
             }
-        }
-        QmpClient client = new QmpClient(ch, Duration.ofSeconds(30));
-        client.start();
-        client.execute("qmp_capabilities", Map.of());
-        return client;
-    }
-
-    private static void sleepBriefly() {
-        try {
-            Thread.sleep(0, 500_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (System.nanoTime() > deadline) {
+                throw new IOException("no QMP socket at " + socket + " after " + timeout.toMillis() + " ms");
+            }
+            // Short naps, not a spin: QEMU needs the core to start up.
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
         }
     }
 
-    private void start() throws IOException {
-        BufferedReader reader = new BufferedReader(
-                new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+    private void greet() throws IOException {
         String greeting = reader.readLine();
         if (greeting == null || !greeting.contains("QMP")) {
             throw new IOException("not a QMP greeting: " + greeting);
         }
-        // A platform thread: it wakes sooner than a virtual one when vCPU threads keep the cores busy.
-        Thread.ofPlatform().daemon().name("qmp-reader").start(() -> readLoop(reader));
-    }
-
-    private void readLoop(BufferedReader reader) {
-        try {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode msg = JSON.readTree(line);
-                if (msg.has("event")) {
-                    eventListeners.forEach(l -> l.accept(msg));
-                } else if (msg.has("id")) {
-                    CompletableFuture<JsonNode> f = pending.remove(msg.get("id").asText());
-                    if (f != null) {
-                        f.complete(msg);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // The VMM went away; pending callers learn it below.
-        } finally {
-            closed = true;
-            IOException gone = new IOException("QMP connection closed (VMM exited)");
-            pending.values().forEach(f -> f.completeExceptionally(gone));
-            pending.clear();
-        }
-    }
-
-    void onEvent(Consumer<JsonNode> listener) {
-        eventListeners.add(listener);
+        execute("qmp_capabilities");
     }
 
     /** Runs one command and returns its {@code return} value; QEMU's error becomes a {@link QmpException}. */
-    JsonNode execute(String command, Map<String, ?> arguments) throws IOException {
+    synchronized JsonNode execute(String command, Map<String, ?> arguments) throws IOException {
         if (closed) {
             throw new IOException("QMP connection closed (VMM exited)");
         }
-        String id = Long.toString(ids.incrementAndGet());
-        ObjectNode req = JSON.createObjectNode().put("execute", command).put("id", id);
+        ObjectNode req = JSON.createObjectNode().put("execute", command);
         if (!arguments.isEmpty()) {
             req.set("arguments", JSON.valueToTree(arguments));
         }
-        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        pending.put(id, answer);
-        byte[] bytes = (req + "\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (channel) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
+        ByteBuffer buf = ByteBuffer.wrap((req + "\n").getBytes(StandardCharsets.UTF_8));
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(this::close, COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
+            while (true) {
+                String line = reader.readLine();
+                if (line == null) {
+                    closed = true;
+                    throw new IOException(watchdog.isDone()
+                            ? "QMP " + command + " got no answer in " + COMMAND_TIMEOUT.toSeconds() + " s"
+                            : "QMP connection closed (VMM exited)");
+                }
+                if (line.isBlank() || line.startsWith("{\"event\"") || line.startsWith("{\"timestamp\"")) {
+                    continue;
+                }
+                JsonNode reply = JSON.readTree(line);
+                if (reply.has("event")) {
+                    continue;
+                }
+                if (reply.has("error")) {
+                    throw new QmpException(command, reply.get("error").path("desc").asText(reply.get("error").toString()));
+                }
+                return reply.path("return");
+            }
+        } catch (IOException e) {
+            if (watchdog.isDone() && !(e instanceof QmpException)) {
+                throw new IOException("QMP " + command + " got no answer in " + COMMAND_TIMEOUT.toSeconds() + " s", e);
+            }
+            throw e;
+        } finally {
+            watchdog.cancel(false);
         }
-        JsonNode reply;
-        try {
-            reply = answer.get(commandTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted waiting for QMP " + command, e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (TimeoutException e) {
-            pending.remove(id);
-            throw new IOException("QMP " + command + " got no answer in " + commandTimeout.toSeconds() + " s");
-        }
-        if (reply.has("error")) {
-            throw new QmpException(command, reply.get("error").path("desc").asText(reply.get("error").toString()));
-        }
-        return reply.path("return");
     }
 
     JsonNode execute(String command) throws IOException {

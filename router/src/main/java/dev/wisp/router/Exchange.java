@@ -1,0 +1,629 @@
+package dev.wisp.router;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request/response exchange, from the request head to the response end, and the state
+ * machine that moves it: route, wait in the buffer, connect (or reuse a pooled connection),
+ * stream both ways, retry, answer locally, or switch to a raw tunnel after {@code 101}.
+ *
+ * <p>Every method runs on the client connection's event loop, and so does the upstream
+ * connection (it is created on, or borrowed from, the same loop): no field needs a lock.
+ * Grants from the wait buffer arrive through {@link EventLoop#execute}.
+ *
+ * <pre>
+ *   start ─┬─ unknown / buffer full / bad request ──────────────▶ LOCAL ─▶ DONE
+ *          ├─ no capacity ─▶ QUEUED ─┬─ granted ─▶ CONNECTING
+ *          │                         └─ timed out ─▶ LOCAL (503)
+ *          └─ endpoint ────────────────────────────▶ CONNECTING ─▶ PROXYING ─┬─ response end ─▶ DONE
+ *                    (retry once if idempotent) ◀── connect/reset ─┘         └─ 101 ─▶ TUNNEL ─▶ DONE
+ * </pre>
+ */
+final class Exchange {
+  /** Body bytes held while waiting for an endpoint before the client is paused. */
+  static final int MAX_BUFFERED = 64 * 1024;
+  /** Body bytes kept for replaying an idempotent request on another endpoint. */
+  static final int MAX_REPLAY = 64 * 1024;
+  /** Body bytes read and dropped before a locally answered request closes the connection. */
+  static final int MAX_DISCARD = 64 * 1024;
+
+  enum State { LOCAL, QUEUED, CONNECTING, PROXYING, TUNNEL, DONE }
+
+  private final RouterRuntime rt;
+  private final FrontendHandler front;
+  private final Channel client;
+  private final EventLoop loop;
+  private final HttpRequest request;
+  private final HttpVersion clientVersion;
+  private final boolean clientKeepAlive;
+  private final boolean head;
+  private final boolean idempotent;
+  private final long startNanos = System.nanoTime();
+  private final String requestId;
+
+  State state = State.LOCAL;
+  boolean requestComplete;
+  private boolean upgrade;
+  private ServiceState service;
+  private EndpointState endpoint;
+  private boolean leaseHeld;
+  private Waiter waiter;
+  private ScheduledFuture<?> timeout;
+  private Channel upstream;
+  private BackendHandler backend;
+
+  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
+  private int pendingBytes;
+  private ArrayList<HttpContent> replay;
+  private int replayBytes;
+  private boolean requestSent;
+  /** Some of the request went to an upstream: a retry then needs the replay copy. */
+  private boolean headWritten;
+  private boolean responseStarted;
+  private boolean upstreamKeepAlive;
+  private boolean interim;
+  private boolean switching;
+  private boolean retried;
+  private boolean closeClient;
+  private boolean answeredByUpstream;
+  private int status;
+  private boolean recorded;
+  private FullHttpResponse local;
+  private long discarded;
+
+  Exchange(RouterRuntime rt, FrontendHandler front, Channel client, HttpRequest request) {
+    this.rt = rt;
+    this.front = front;
+    this.client = client;
+    this.loop = client.eventLoop();
+    this.request = request;
+    this.clientVersion = request.protocolVersion();
+    this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+    this.head = request.method() == HttpMethod.HEAD;
+    this.idempotent = Forwarding.idempotent(request.method());
+    this.requestId = Forwarding.requestId(request);
+  }
+
+  // ---------------------------------------------------------------- client side
+
+  void start() {
+    rt.activeExchanges.incrementAndGet();
+    DecoderResult dr = request.decoderResult();
+    if (dr.isFailure()) {
+      Throwable c = dr.cause();
+      HttpResponseStatus st = c instanceof TooLongHttpLineException
+          ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+          : c instanceof TooLongHttpHeaderException
+              ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+              : HttpResponseStatus.BAD_REQUEST;
+      // After a decoding failure the codec discards the rest of the connection's input.
+      requestComplete = true;
+      closeClient = true;
+      respond(st, "bad_request", String.valueOf(c.getMessage()), -1);
+      return;
+    }
+    String uri = request.uri();
+    String host = request.headers().get(HttpHeaderNames.HOST);
+    String path = uri;
+    int scheme = uri.indexOf("://");
+    if (!uri.startsWith("/") && scheme > 0) {
+      // absolute-form (RFC 9112 section 3.2.2): its authority wins over the Host header
+      int slash = uri.indexOf('/', scheme + 3);
+      host = uri.substring(scheme + 3, slash < 0 ? uri.length() : slash);
+      path = slash < 0 ? "/" : uri.substring(slash);
+    }
+    int q = path.indexOf('?');
+    if (q >= 0) {
+      path = path.substring(0, q);
+    }
+    String name = rt.resolver.resolve(host, path);
+    ServiceBackend be = name == null ? null : rt.directory.lookup(name);
+    if (be == null) {
+      if (name != null) {
+        rt.forget(name);
+      }
+      respond(HttpResponseStatus.NOT_FOUND, "unknown_service",
+          "no service for host '" + host + "' and path '" + path + "'", -1);
+      return;
+    }
+    service = rt.service(name, be);
+    upgrade = Forwarding.isUpgrade(request);
+    Forwarding.toUpstream(request, front.clientIp(), host, requestId, upgrade,
+        rt.config.trustForwardedHeaders());
+    if (idempotent && !upgrade) {
+      replay = new ArrayList<>(1);
+    }
+    waiter = new Waiter(this, loop);
+    EndpointState ep = service.acquire(waiter);
+    if (ep != null) {
+      connect(ep);
+      return;
+    }
+    if (waiter.get() == Waiter.ABANDONED) {
+      respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "queue_full",
+          "service '" + name + "' has no free endpoint and its wait buffer is full",
+          rt.retryAfterSeconds());
+      return;
+    }
+    state = State.QUEUED;
+    long ms = service.limits().queueTimeout().toMillis();
+    timeout = loop.schedule(this::queueTimedOut, ms, TimeUnit.MILLISECONDS);
+  }
+
+  /** A piece of this exchange's request body (the frontend routes only our own content here). */
+  void onClientContent(HttpContent c) {
+    boolean last = c instanceof LastHttpContent;
+    if (last) {
+      requestComplete = true;
+    }
+    switch (state) {
+      case LOCAL -> {
+        discarded += c.content().readableBytes();
+        c.release();
+        if (last) {
+          sendLocal();
+        } else if (discarded > MAX_DISCARD) {
+          closeClient = true;
+          sendLocal();
+        }
+      }
+      case QUEUED, CONNECTING -> {
+        pending.add(c);
+        pendingBytes += c.content().readableBytes();
+        if (pendingBytes > MAX_BUFFERED || last) {
+          front.updateRead();
+        }
+      }
+      case PROXYING -> {
+        writeBody(c);
+        if (!upstream.isWritable() || last) {
+          front.updateRead();
+        }
+      }
+      default -> c.release();
+    }
+  }
+
+  /** Whether the client connection must stop reading for now (backpressure). */
+  boolean clientReadBlocked() {
+    if (upgrade && requestComplete && state != State.LOCAL) {
+      // Nothing may be read between an upgrade request and its answer: the bytes that follow
+      // a 101 belong to the new protocol, not to HTTP.
+      return true;
+    }
+    return switch (state) {
+      case QUEUED, CONNECTING -> pendingBytes > MAX_BUFFERED;
+      case PROXYING -> !requestComplete && !upstream.isWritable();
+      default -> false;
+    };
+  }
+
+  boolean isLocal() {
+    return state == State.LOCAL;
+  }
+
+  void flushUpstream() {
+    if (state == State.PROXYING) {
+      upstream.flush();
+    }
+  }
+
+  void clientWritabilityChanged() {
+    if (state == State.PROXYING) {
+      upstream.config().setAutoRead(client.isWritable());
+    }
+  }
+
+  /** The client went away: give everything back. */
+  void clientClosed() {
+    switch (state) {
+      case QUEUED -> service.cancel(waiter); // if granted meanwhile, granted() releases
+      case PROXYING -> {
+        Channel ch = upstream;
+        detachUpstream();
+        ch.close();
+      }
+      default -> { }
+    }
+    releaseLease();
+    if (state == State.DONE || state == State.TUNNEL) {
+      return;
+    }
+    if (!responseStarted) {
+      status = 499; // nginx's "client closed request"
+    }
+    finish(true);
+  }
+
+  // ---------------------------------------------------------------- buffer
+
+  /** A slot was granted by the wait buffer (on our loop, via execute). */
+  void granted(EndpointState ep) {
+    if (state != State.QUEUED) {
+      service.release(ep);
+      return;
+    }
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    service.meters.queueWait.record(System.nanoTime() - waiter.enqueuedNanos, TimeUnit.NANOSECONDS);
+    connect(ep);
+  }
+
+  private void queueTimedOut() {
+    if (state != State.QUEUED || !service.cancel(waiter)) {
+      return; // granted concurrently: the grant is already on its way to granted()
+    }
+    service.meters.queueWait.record(System.nanoTime() - waiter.enqueuedNanos, TimeUnit.NANOSECONDS);
+    respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "queue_timeout",
+        "no endpoint of service '" + service.name + "' became available within "
+            + service.limits().queueTimeout().toMillis() + " ms",
+        rt.retryAfterSeconds());
+  }
+
+  // ---------------------------------------------------------------- upstream side
+
+  private void connect(EndpointState ep) {
+    endpoint = ep;
+    leaseHeld = true;
+    state = State.CONNECTING;
+    Channel pooled = rt.pool(loop).poll(ep.endpoint);
+    if (pooled != null) {
+      attach(pooled);
+      return;
+    }
+    ChannelFuture f = rt.connect(loop, ep);
+    f.addListener((ChannelFutureListener) fut -> connected(ep, fut));
+  }
+
+  private void connected(EndpointState ep, ChannelFuture fut) {
+    if (state != State.CONNECTING || endpoint != ep) {
+      if (fut.isSuccess()) {
+        rt.park(loop, ep.endpoint, fut.channel()); // nobody waits for it any more: keep it warm
+      }
+      return;
+    }
+    if (fut.isSuccess()) {
+      attach(fut.channel());
+    } else {
+      service.connectFailed(ep, fut.cause());
+      releaseLease();
+      retryOrFail("could not connect to " + ep.endpoint + ": " + fut.cause());
+    }
+  }
+
+  private void attach(Channel ch) {
+    upstream = ch;
+    backend = ch.pipeline().get(BackendHandler.class);
+    backend.attach(this);
+    state = State.PROXYING;
+    ch.config().setAutoRead(client.isWritable());
+    ch.write(request, ch.voidPromise());
+    headWritten = true;
+    HttpContent c;
+    while ((c = pending.poll()) != null) {
+      writeBody(c);
+    }
+    pendingBytes = 0;
+    if (!front.inRead) {
+      ch.flush(); // otherwise the client's read-complete flushes once for the whole batch
+    }
+    front.updateRead();
+  }
+
+  private void writeBody(HttpContent c) {
+    if (replay != null) {
+      int n = c.content().readableBytes();
+      if (replayBytes + n > MAX_REPLAY) {
+        dropReplay(); // too big to keep: this request can no longer be retried
+      } else {
+        replay.add(c.retainedDuplicate());
+        replayBytes += n;
+      }
+    }
+    if (c instanceof LastHttpContent) {
+      requestSent = true;
+    }
+    upstream.write(c, upstream.voidPromise());
+  }
+
+  void onUpstreamMessage(Channel from, Object msg) {
+    if (state != State.PROXYING || from != upstream) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpResponse r) {
+      if (r.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        upstreamFailed(from, r.decoderResult().cause());
+        return;
+      }
+      int code = r.status().code();
+      if (code == 101 && upgrade) {
+        switching = true;
+        responseStarted = true;
+        answeredByUpstream = true;
+        status = 101;
+        dropReplay();
+        Forwarding.toClient(r, clientVersion, true, head, requestId);
+        client.write(r, client.voidPromise());
+      } else if (code < 200) {
+        interim = true; // e.g. 100 Continue: forwarded, the exchange goes on
+        Forwarding.toClient(r, clientVersion, true, head, requestId);
+        client.write(r, client.voidPromise());
+      } else {
+        responseStarted = true;
+        answeredByUpstream = true;
+        status = code;
+        dropReplay();
+        upstreamKeepAlive = HttpUtil.isKeepAlive(r);
+        if (Forwarding.toClient(r, clientVersion, clientKeepAlive && !rt.draining, head,
+            requestId)) {
+          closeClient = true;
+        }
+        client.write(r, client.voidPromise());
+      }
+    }
+    if (msg instanceof HttpContent c) {
+      boolean last = c instanceof LastHttpContent;
+      if (switching) {
+        c.release();
+        if (last) {
+          switchToTunnel();
+        }
+        return;
+      }
+      client.write(c, client.voidPromise());
+      if (last) {
+        if (interim) {
+          interim = false;
+        } else {
+          complete();
+        }
+      } else if (!client.isWritable()) {
+        upstream.config().setAutoRead(false);
+      }
+    }
+  }
+
+  void flushClient() {
+    client.flush();
+  }
+
+  void upstreamWritabilityChanged(Channel from) {
+    if (state == State.PROXYING && from == upstream) {
+      front.updateRead();
+    }
+  }
+
+  /** The upstream connection broke (reset, closed early, bad response) during this exchange. */
+  void upstreamFailed(Channel from, Throwable cause) {
+    if (state != State.PROXYING || from != upstream) {
+      return;
+    }
+    detachUpstream();
+    from.close();
+    releaseLease();
+    if (!responseStarted) {
+      retryOrFail("upstream " + endpoint.endpoint + " failed: " + cause);
+    } else {
+      // Part of the response is already on its way: closing is the only honest signal left.
+      closeClient = true;
+      finish(true);
+    }
+  }
+
+  /** The upstream said nothing for the idle timeout. */
+  void upstreamIdle(Channel from) {
+    if (state != State.PROXYING || from != upstream) {
+      return;
+    }
+    detachUpstream();
+    from.close();
+    releaseLease();
+    if (!responseStarted) {
+      respond(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream_timeout",
+          "upstream " + endpoint.endpoint + " did not answer within "
+              + rt.config.upstreamIdleTimeout().toMillis() + " ms", -1);
+    } else {
+      closeClient = true;
+      finish(true);
+    }
+  }
+
+  private void retryOrFail(String why) {
+    if (idempotent && !retried && !upgrade && (replay != null || !headWritten)
+        && client.isActive()) {
+      retried = true;
+      EndpointState next = service.acquireNow(endpoint);
+      if (next != null) {
+        service.meters.retries.increment();
+        if (replay != null) {
+          // Replay what was already sent, ahead of what the client has not sent yet.
+          for (int i = replay.size() - 1; i >= 0; i--) {
+            pending.addFirst(replay.get(i));
+          }
+          pendingBytes += replayBytes;
+          replay.clear();
+          replayBytes = 0;
+        }
+        requestSent = false;
+        headWritten = false;
+        connect(next);
+        return;
+      }
+    }
+    respond(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", why, -1);
+  }
+
+  private void complete() {
+    Channel ch = upstream;
+    boolean reusable = requestSent && upstreamKeepAlive && ch.isActive();
+    detachUpstream();
+    if (reusable) {
+      rt.park(loop, endpoint.endpoint, ch);
+    } else {
+      ch.close();
+    }
+    releaseLease();
+    record(); // before the flush: once the client has the response, the metrics show it
+    client.flush();
+    finish(closeClient || !clientKeepAlive || !requestComplete || rt.draining);
+  }
+
+  private void switchToTunnel() {
+    state = State.TUNNEL;
+    Channel up = upstream;
+    detachUpstream();
+    client.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT); // completes the 101 in the encoder
+    record();
+    ChannelPipeline cp = client.pipeline();
+    ChannelPipeline upp = up.pipeline();
+    // Encoders go first: the decoders flush their leftover bytes on removal, and those bytes
+    // must pass the other side as raw bytes, not hit an HTTP encoder.
+    cp.get(HttpServerCodec.class).removeOutboundHandler();
+    upp.get(HttpClientCodec.class).removeOutboundHandler();
+    Runnable closed = this::tunnelClosed;
+    upp.replace(BackendHandler.class, "tunnel", new TunnelHandler(client, closed));
+    upp.remove(IdleStateHandler.class); // the client side's idle timer governs the tunnel
+    cp.replace(FrontendHandler.class, "tunnel", new TunnelHandler(up, closed));
+    front.releaseBacklog();
+    upp.remove(HttpClientCodec.class);
+    cp.remove(HttpServerCodec.class);
+    up.config().setAutoRead(true);
+    client.config().setAutoRead(true);
+  }
+
+  private void tunnelClosed() {
+    if (state == State.TUNNEL) {
+      state = State.DONE;
+      releaseLease();
+      rt.activeExchanges.decrementAndGet();
+    }
+  }
+
+  // ---------------------------------------------------------------- local answers
+
+  private void respond(HttpResponseStatus st, String error, String message, long retryAfter) {
+    state = State.LOCAL;
+    answeredByUpstream = false;
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    releaseBuffers();
+    local = Responses.json(client.alloc(), clientVersion, st, error, message, requestId, retryAfter);
+    if (requestComplete) {
+      sendLocal();
+    } else {
+      front.updateRead(); // read (and drop) the rest of the body, then answer
+    }
+  }
+
+  private void sendLocal() {
+    FullHttpResponse res = local;
+    local = null;
+    boolean close = closeClient || !clientKeepAlive || !requestComplete || rt.draining;
+    if (close) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    status = res.status().code();
+    record();
+    client.writeAndFlush(res, client.voidPromise());
+    finish(close);
+  }
+
+  // ---------------------------------------------------------------- bookkeeping
+
+  private void finish(boolean close) {
+    if (state == State.DONE) {
+      return;
+    }
+    state = State.DONE;
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    releaseBuffers();
+    if (local != null) {
+      local.release();
+      local = null;
+    }
+    record();
+    rt.activeExchanges.decrementAndGet();
+    front.exchangeDone(this, close);
+  }
+
+  private void record() {
+    if (recorded) {
+      return;
+    }
+    recorded = true;
+    long nanos = System.nanoTime() - startNanos;
+    if (answeredByUpstream && endpoint != null) {
+      endpoint.meters.requests.record(status, nanos);
+    } else if (service != null) {
+      service.meters.local.record(status, nanos);
+    } else {
+      rt.metrics.unknownService().record(status, nanos);
+    }
+  }
+
+  private void releaseLease() {
+    if (leaseHeld) {
+      leaseHeld = false;
+      service.release(endpoint);
+    }
+  }
+
+  private void detachUpstream() {
+    if (backend != null) {
+      backend.detach();
+      backend = null;
+    }
+    upstream = null;
+  }
+
+  private void dropReplay() {
+    if (replay != null) {
+      replay.forEach(HttpContent::release);
+      replay = null;
+      replayBytes = 0;
+    }
+  }
+
+  private void releaseBuffers() {
+    HttpContent c;
+    while ((c = pending.poll()) != null) {
+      c.release();
+    }
+    pendingBytes = 0;
+    dropReplay();
+  }
+}

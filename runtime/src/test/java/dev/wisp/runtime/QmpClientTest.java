@@ -1,0 +1,111 @@
+package dev.wisp.runtime;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The QMP client against an in-process server speaking QEMU's wire format (the real one is in the VM tests). */
+class QmpClientTest {
+    @TempDir
+    Path dir;
+
+    private final CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
+    private ServerSocketChannel server;
+
+    @AfterEach
+    void close() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Answers each command line with what {@code reply} makes of it; null closes the connection. */
+    private Path serve(Function<String, String> reply) throws IOException {
+        Path sock = dir.resolve("qmp.sock");
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(sock));
+        Thread.ofVirtual().start(() -> {
+            try (SocketChannel c = server.accept()) {
+                write(c, "{\"QMP\": {\"version\": {}, \"capabilities\": []}}");
+                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+                String line;
+                while ((line = in.readLine()) != null) {
+                    received.add(line);
+                    String answer = reply.apply(line);
+                    if (answer == null) {
+                        return;
+                    }
+                    write(c, answer);
+                }
+            } catch (IOException ignored) {
+                // The client hung up.
+            }
+        });
+        return sock;
+    }
+
+    private static void write(SocketChannel c, String line) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            c.write(b);
+        }
+    }
+
+    @Test
+    void command_returnsItsReturnValueAndSkipsEvents() throws Exception {
+        Path sock = serve(line -> line.contains("query-status")
+                ? "{\"timestamp\": {\"seconds\": 1}, \"event\": \"RESUME\"}\r\n{\"return\": {\"status\": \"running\"}}"
+                : "{\"return\": {}}");
+        try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(5), () -> true)) {
+            assertThat(qmp.execute("query-status").path("status").asText()).isEqualTo("running");
+            qmp.execute("migrate-incoming", Map.of("uri", "unix:/x"));
+        }
+        assertThat(received).containsExactly("{\"execute\":\"qmp_capabilities\"}", "{\"execute\":\"query-status\"}",
+                "{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"unix:/x\"}}");
+    }
+
+    @Test
+    void qemuError_becomesExceptionWithItsDescription() throws Exception {
+        Path sock = serve(line -> line.contains("cont")
+                ? "{\"error\": {\"class\": \"GenericError\", \"desc\": \"guest is dead\"}}" : "{\"return\": {}}");
+        try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(5), () -> true)) {
+            assertThatThrownBy(() -> qmp.execute("cont")).isInstanceOf(QmpClient.QmpException.class)
+                    .hasMessage("QMP cont failed: guest is dead");
+        }
+    }
+
+    @Test
+    void vmmGoneMidCommand_clearIOException() throws Exception {
+        Path sock = serve(line -> line.contains("stop") ? null : "{\"return\": {}}");
+        try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(5), () -> true)) {
+            assertThatThrownBy(() -> qmp.execute("stop")).isInstanceOf(IOException.class)
+                    .hasMessage("QMP connection closed (VMM exited)");
+            assertThatThrownBy(() -> qmp.execute("cont")).hasMessage("QMP connection closed (VMM exited)");
+        }
+    }
+
+    @Test
+    void noSocketAndProcessDead_failsFast() {
+        assertThatThrownBy(() -> QmpClient.connect(dir.resolve("never.sock"), Duration.ofSeconds(30), () -> false))
+                .isInstanceOf(IOException.class).hasMessage("VMM exited before its control socket opened");
+    }
+}
