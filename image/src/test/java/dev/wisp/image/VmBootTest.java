@@ -55,7 +55,10 @@ class VmBootTest {
             assertThat(get(vm, "/index.html")).isEqualTo("hello from wisp\n");
             assertThat(get(vm, "/cgi-bin/info")).startsWith("test-" + image.id() + " ");
 
+            // A malformed command is refused and changes nothing; the agent keeps listening.
             vm.send("@@wisp restore clone-7 1900000000 00112233445566778899aabbccddeeff");
+            vm.await(l -> l.equals("@@wisp error restore seed must be 64 hex digits"), Duration.ofSeconds(10));
+            vm.send("@@wisp restore clone-7 1900000000 " + "00112233445566778899aabbccddeeff".repeat(2));
             vm.await(l -> l.equals("@@wisp restored clone-7"), Duration.ofSeconds(10));
 
             String[] info = get(vm, "/cgi-bin/info").strip().split(" ");
