@@ -1,0 +1,64 @@
+package dev.wisp.node;
+
+import dev.wisp.autoscaler.StandbyTier;
+import dev.wisp.autoscaler.WakePath;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The node's own series, beside the router's in one Prometheus registry:
+ * <ul>
+ *   <li>{@code wisp_wakes_total{service,path}}: wakes by path (resume_paused, restore_snapshot,
+ *       clone_template, cold_boot) and {@code wisp_wake_seconds{service,path}} (histogram): from
+ *       the decision to wake until the instance is an endpoint;</li>
+ *   <li>{@code wisp_wake_failures_total{service,path}};</li>
+ *   <li>{@code wisp_instances{service,tier}}: instances by standby tier (running, paused,
+ *       snapshotted);</li>
+ *   <li>{@code wisp_standby_seconds{service,step}} (histogram): pause, snapshot and retire
+ *       operations, including the drain before a pause.</li>
+ * </ul>
+ */
+final class NodeMetrics {
+    private final PrometheusMeterRegistry registry;
+
+    NodeMetrics(PrometheusMeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void wake(String service, WakePath path, Duration took) {
+        Counter.builder("wisp.wakes").tag("service", service).tag("path", name(path)).register(registry).increment();
+        Timer.builder("wisp.wake").tag("service", service).tag("path", name(path)).publishPercentileHistogram()
+                .register(registry).record(took);
+    }
+
+    void wakeFailed(String service, WakePath path) {
+        Counter.builder("wisp.wake.failures").tag("service", service).tag("path", name(path)).register(registry)
+                .increment();
+    }
+
+    void standbyStep(String service, StandbyTier to, Duration took) {
+        Timer.builder("wisp.standby").tag("service", service).tag("step", name(to)).publishPercentileHistogram()
+                .register(registry).record(took);
+    }
+
+    <T> void instances(String service, T controller, StandbyTier tier, ToDoubleFunction<T> count) {
+        Gauge.builder("wisp.instances", controller, count).tag("service", service).tag("tier", name(tier))
+                .strongReference(false).register(registry);
+    }
+
+    void forget(String service) {
+        registry.getMeters().stream().filter(m -> service.equals(m.getId().getTag("service"))
+                        && m.getId().getName().startsWith("wisp.") && !m.getId().getName().startsWith("wisp.router"))
+                .forEach(registry::remove);
+    }
+
+    static String name(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+}
