@@ -1,6 +1,8 @@
 package dev.wisp.cli;
 
 import dev.wisp.cli.bench.StartupBenchmark;
+import dev.wisp.cli.bench.WakeBenchmark;
+import dev.wisp.router.bench.RouterBenchmark;
 import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.VmRuntime;
@@ -15,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code wisp bench ...}: benchmarks that report medians and ratios against a baseline run beside them. */
 @Command(name = "bench", description = "Benchmarks against raw baselines measured in the same run.",
-        subcommands = {BenchCommand.Startup.class})
+        subcommands = {BenchCommand.Startup.class, BenchCommand.Wake.class, BenchCommand.Router.class})
 final class BenchCommand {
     private BenchCommand() {
     }
@@ -47,6 +49,55 @@ final class BenchCommand {
             } finally {
                 Directories.deleteTree(work);
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "wake", description = "First request to a service asleep in each standby tier, through the router, vs raw QEMU.")
+    static final class Wake extends OutputCommand implements Callable<Integer> {
+        @Option(names = "--rounds", defaultValue = "3", description = "Rounds per tier (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Mixin
+        HostOptions host;
+
+        @Override
+        public Integer call() throws Exception {
+            Kernel kernel = host.kernel();
+            Image image = ExampleApps.hello(kernel, host.images());
+            VmSpec spec = VmSpec.of(HostOptions.bootSource(kernel, image), image.port());
+            Path work = Files.createTempDirectory(Files.createDirectories(host.home().resolve("tmp")), "bench-");
+            try (VmRuntime rt = host.startRuntime(kernel)) {
+                WakeBenchmark.Result r = new WakeBenchmark(rt, spec, rounds, work, line -> err().println(line)).run();
+                out().print(json ? ImageCommand.JSON.writeValueAsString(r) + "\n" : WakeBenchmark.table(r));
+            } finally {
+                Directories.deleteTree(work);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "router", description = "wrk through Wisp's router and through nginx to the same backend, in one run.")
+    static final class Router extends OutputCommand implements Callable<Integer> {
+        @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per side (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--seconds", defaultValue = "5", description = "Seconds per round (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            RouterBenchmark.Options d = RouterBenchmark.Options.defaults();
+            RouterBenchmark.Options o = new RouterBenchmark.Options(rounds, seconds, d.warmupSeconds(), d.connections(),
+                    d.wrkThreads(), d.proxyThreads(), d.wrkPath(), d.nginxPath());
+            RouterBenchmark.Result r = new RouterBenchmark(o).run();
+            out().print(json ? ImageCommand.JSON.writeValueAsString(r) + "\n" : r.summary() + "\n");
             return 0;
         }
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "wisp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run apps in microVMs: build images, boot, snapshot, clone, benchmark.",
-        subcommands = {SetupCommand.class, ImageCommand.class, RunCommand.class, DemoCommand.class,
+        subcommands = {SetupCommand.class, ImageCommand.class, RunCommand.class, ServeCommand.class, DemoCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
@@ -19,7 +19,11 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         Logging.configure();
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        int code = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(code);
     }
 
     static CommandLine commandLine() {

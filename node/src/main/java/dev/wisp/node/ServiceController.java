@@ -102,7 +102,7 @@ final class ServiceController {
             }
             templateSettled = true;
             synchronized (this) {
-                for (int i = serving(); i < spec.scaling().initialScale(); i++) {
+                for (int i = existing(); i < spec.scaling().initialScale(); i++) {
                     wakeLocked("initial scale");
                 }
             }
@@ -195,7 +195,7 @@ final class ServiceController {
             }
             if (templateSettled && !now.isBefore(lastScaleTick.plus(spec.scaling().tickInterval()))) {
                 lastScaleTick = now;
-                scale(autoscaler.desiredScale(serving()));
+                scale(autoscaler.desiredScale(existing()), concurrency);
             }
             List<InstanceView> views = new ArrayList<>();
             for (Replica r : replicas.values()) {
@@ -218,10 +218,19 @@ final class ServiceController {
         }
     }
 
-    private void scale(ScaleDecision decision) {
+    /**
+     * Applies the autoscaler's count. Instances asleep in any tier are capacity: they are woken
+     * when load is there (now, or through the router's demand signal), never just to satisfy a
+     * count, or sleeping would undo itself. {@code minInstances} exist in some tier at all times.
+     */
+    private void scale(ScaleDecision decision, int concurrency) {
         desired = decision.desiredInstances();
-        for (int have = serving(); have < desired && withinMax(); have++) {
-            if (!wakeLocked("autoscaler: " + decision.reason().name().toLowerCase())) {
+        String why = "autoscaler: " + decision.reason().name().toLowerCase();
+        if (concurrency > 0) {
+            wakeAtLeast(desired, why);
+        }
+        for (int have = existing(); have < spec.scaling().minInstances() && withinMax(); have++) {
+            if (!wakeLocked("min instances")) {
                 break;
             }
         }
@@ -364,10 +373,9 @@ final class ServiceController {
 
     // ---- counts and status -----------------------------------------------------------------------
 
-    /** Instances that serve or can serve within milliseconds: running, paused, or being woken. */
-    private int serving() {
-        return (int) replicas.values().stream()
-                .filter(r -> r.tier == StandbyTier.RUNNING || r.tier == StandbyTier.PAUSED).count();
+    /** Instances in any tier, including those being created: the autoscaler's view of capacity. */
+    private int existing() {
+        return replicas.size();
     }
 
     /** Instances the router can send requests to now. */

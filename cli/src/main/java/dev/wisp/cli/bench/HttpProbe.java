@@ -79,6 +79,25 @@ public final class HttpProbe {
         }
     }
 
+    /**
+     * Times one GET with the given Host header, as a client sees it: connect, request, whole
+     * response. Fails unless the answer is 200.
+     */
+    public static long timeGet(int port, String host, String path) throws IOException {
+        long t0 = System.nanoTime();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(120_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!all.startsWith("HTTP/1.") || !all.substring(9).startsWith("200")) {
+                throw new IOException("expected 200 from " + host + path + ", got: " + all.lines().findFirst().orElse(""));
+            }
+        }
+        return System.nanoTime() - t0;
+    }
+
     /** One GET; the whole body as text, or null if there was no 200. */
     public static String get(int port, String path) {
         byte[] request = String.format(new String(REQUEST_TEMPLATE, StandardCharsets.US_ASCII), path)

@@ -7,8 +7,6 @@ import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.function.Consumer;
  * round on the same host, reported as medians and the ratio Wisp / raw.
  */
 public final class StartupBenchmark {
-    private static final long ANSWER_TIMEOUT_NANOS = 120_000_000_000L;
     private static final long PAUSED_IDLE_MILLIS = 200;
     /** Time for the runtime's VMM pool to start a process, as it would between real requests. */
     private static final long POOL_FILL_MILLIS = 500;
@@ -59,83 +56,54 @@ public final class StartupBenchmark {
 
     public Result run() throws IOException {
         Files.createDirectories(workDir);
-        String accel = runtime.accelerator().name().toLowerCase(Locale.ROOT);
+        RawBaseline raw = new RawBaseline(runtime.accelerator().name().toLowerCase(Locale.ROOT), spec, workDir);
         List<PathResult> results = new ArrayList<>();
 
         results.add(measure("cold-boot", round -> {
             long t0 = System.nanoTime();
             Instance i = runtime.boot("bench-cold-" + round, spec);
-            long t1 = answered(i.hostPort(), t0);
+            long t1 = RawBaseline.answered(i.hostPort(), t0);
             i.stop();
             return t1;
-        }, round -> {
-            int port = freePort();
-            long t0 = System.nanoTime();
-            try (RawQemu raw = rawStart(accel, port, RawQemu.Memory.PLAIN, null, null)) {
-                return answered(port, t0);
-            }
-        }));
+        }, round -> raw.coldBoot()));
 
         Path standbyDir = workDir.resolve("standby");
         runtime.deleteSnapshot(standbyDir);
         Instance sleeper = runtime.boot("bench-standby", spec);
         Snapshot standby = sleeper.snapshot(standbyDir);
         runtime.prewarm(standby);
-        sleep(POOL_FILL_MILLIS);
+        RawBaseline.sleep(POOL_FILL_MILLIS);
         results.add(measure("restore-snapshot", round -> {
             long t0 = System.nanoTime();
             Instance i = runtime.restore(standby, "bench-restore-" + round);
-            long t1 = answered(i.hostPort(), t0);
+            long t1 = RawBaseline.answered(i.hostPort(), t0);
             i.stop();
             return t1;
-        }, round -> {
-            int port = freePort();
-            long t0 = System.nanoTime();
-            try (RawQemu raw = rawStart(accel, port, RawQemu.Memory.RAM_OBJECT, null, standby.directory().resolve("state.bin"))) {
-                raw.loadAndCont();
-                return answered(port, t0);
-            }
-        }));
+        }, round -> raw.restore(standby.directory().resolve("state.bin"))));
         sleeper.stop();
 
         Path templateDir = workDir.resolve("template");
         runtime.deleteSnapshot(templateDir);
         Template template = runtime.createTemplate("bench", spec, templateDir);
         runtime.prewarm(template.snapshot());
-        sleep(POOL_FILL_MILLIS);
+        RawBaseline.sleep(POOL_FILL_MILLIS);
         results.add(measure("clone-template", round -> {
             long t0 = System.nanoTime();
             Instance i = runtime.cloneFrom(template, "bench-clone-" + round);
-            long t1 = answered(i.hostPort(), t0);
+            long t1 = RawBaseline.answered(i.hostPort(), t0);
             i.stop();
             return t1;
-        }, round -> {
-            int port = freePort();
-            long t0 = System.nanoTime();
-            try (RawQemu raw = rawStart(accel, port, RawQemu.Memory.TEMPLATE_FILE,
-                    template.snapshot().memoryFile().orElseThrow(), templateDir.resolve("state.bin"))) {
-                raw.loadAndCont();
-                return answered(port, t0);
-            }
-        }));
+        }, round -> raw.cloneTemplate(template.snapshot().memoryFile().orElseThrow(), templateDir.resolve("state.bin"))));
 
         Instance awake = runtime.boot("bench-resume", spec);
-        int rawPort = freePort();
-        try (RawQemu raw = rawStart(accel, rawPort, RawQemu.Memory.PLAIN, null, null)) {
-            answered(rawPort, System.nanoTime());
+        try (RawBaseline.Resumer resumer = raw.resumer()) {
             results.add(measure("resume-paused", round -> {
                 awake.pause();
-                sleep(PAUSED_IDLE_MILLIS);
+                RawBaseline.sleep(PAUSED_IDLE_MILLIS);
                 long t0 = System.nanoTime();
                 awake.resume();
-                return answered(awake.hostPort(), t0);
-            }, round -> {
-                raw.stop();
-                sleep(PAUSED_IDLE_MILLIS);
-                long t0 = System.nanoTime();
-                raw.cont();
-                return answered(rawPort, t0);
-            }));
+                return RawBaseline.answered(awake.hostPort(), t0);
+            }, round -> resumer.resumeAfter(PAUSED_IDLE_MILLIS)));
         } finally {
             awake.stop();
         }
@@ -173,34 +141,6 @@ public final class StartupBenchmark {
         double rm = Stats.median(r);
         return new PathResult(path, Stats.round2(wm), Stats.round2(rm), Stats.round2(wm / rm),
                 w.stream().map(Stats::round2).toList(), r.stream().map(Stats::round2).toList());
-    }
-
-    private static long answered(int port, long t0) throws IOException {
-        long t = HttpProbe.awaitOk(port, "/", t0 + ANSWER_TIMEOUT_NANOS);
-        if (t < 0) {
-            throw new IOException("no HTTP answer on port " + port + " within " + ANSWER_TIMEOUT_NANOS / 1_000_000_000L + " s");
-        }
-        return t - t0;
-    }
-
-    private RawQemu rawStart(String accel, int port, RawQemu.Memory memory, Path memoryFile, Path state)
-            throws IOException {
-        return RawQemu.start(accel, spec.boot().kernel(), spec.boot().initrd(), spec.memoryMib(), port,
-                spec.guestPort(), workDir, memory, memoryFile, state);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** The table people read. */

@@ -1,0 +1,116 @@
+package dev.wisp.cli.bench;
+
+import dev.wisp.runtime.VmSpec;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+
+/**
+ * The raw-QEMU side of every benchmark: the same guest started, restored, cloned or resumed by
+ * QEMU driven by hand ({@link RawQemu}), timed from the start of the operation to the first HTTP
+ * 200 straight from the VM's forwarded port.
+ */
+final class RawBaseline {
+    static final long ANSWER_TIMEOUT_NANOS = 120_000_000_000L;
+
+    private final String accel;
+    private final VmSpec spec;
+    private final Path workDir;
+
+    RawBaseline(String accel, VmSpec spec, Path workDir) {
+        this.accel = accel;
+        this.spec = spec;
+        this.workDir = workDir;
+    }
+
+    long coldBoot() throws IOException {
+        int port = freePort();
+        long t0 = System.nanoTime();
+        try (RawQemu raw = start(port, RawQemu.Memory.PLAIN, null, null)) {
+            return answered(port, t0);
+        }
+    }
+
+    /** Loads a standby snapshot's stream (RAM inside) into a new process. */
+    long restore(Path stateFile) throws IOException {
+        int port = freePort();
+        long t0 = System.nanoTime();
+        try (RawQemu raw = start(port, RawQemu.Memory.RAM_OBJECT, null, stateFile)) {
+            raw.loadAndCont();
+            return answered(port, t0);
+        }
+    }
+
+    /** Maps a template's memory file privately and loads its device state. */
+    long cloneTemplate(Path memoryFile, Path stateFile) throws IOException {
+        int port = freePort();
+        long t0 = System.nanoTime();
+        try (RawQemu raw = start(port, RawQemu.Memory.TEMPLATE_FILE, memoryFile, stateFile)) {
+            raw.loadAndCont();
+            return answered(port, t0);
+        }
+    }
+
+    /** A raw VM booted once, to be paused and resumed again and again. */
+    Resumer resumer() throws IOException {
+        int port = freePort();
+        RawQemu raw = start(port, RawQemu.Memory.PLAIN, null, null);
+        answered(port, System.nanoTime());
+        return new Resumer(raw, port);
+    }
+
+    /** One raw VM that pauses and resumes. */
+    static final class Resumer implements AutoCloseable {
+        private final RawQemu raw;
+        private final int port;
+
+        private Resumer(RawQemu raw, int port) {
+            this.raw = raw;
+            this.port = port;
+        }
+
+        /** Pauses for {@code pausedMillis}, then times resume to first answer. */
+        long resumeAfter(long pausedMillis) throws IOException {
+            raw.stop();
+            sleep(pausedMillis);
+            long t0 = System.nanoTime();
+            raw.cont();
+            return answered(port, t0);
+        }
+
+        @Override
+        public void close() {
+            raw.close();
+        }
+    }
+
+    private RawQemu start(int port, RawQemu.Memory memory, Path memoryFile, Path state) throws IOException {
+        return RawQemu.start(accel, spec.boot().kernel(), spec.boot().initrd(), spec.memoryMib(), port,
+                spec.guestPort(), workDir, memory, memoryFile, state);
+    }
+
+    /** Nanoseconds from {@code t0} until the VM on {@code port} answers 200. */
+    static long answered(int port, long t0) throws IOException {
+        long t = HttpProbe.awaitOk(port, "/", t0 + ANSWER_TIMEOUT_NANOS);
+        if (t < 0) {
+            throw new IOException("no HTTP answer on port " + port + " within " + ANSWER_TIMEOUT_NANOS / 1_000_000_000L + " s");
+        }
+        return t - t0;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.wisp.cli.bench;
+
+import dev.wisp.autoscaler.AutoscalerConfig;
+import dev.wisp.autoscaler.StandbyMode;
+import dev.wisp.autoscaler.StandbyPolicy;
+import dev.wisp.node.Node;
+import dev.wisp.node.NodeConfig;
+import dev.wisp.node.ServiceSpec;
+import dev.wisp.node.ServiceStatus;
+import dev.wisp.router.RouterConfig;
+import dev.wisp.runtime.VmRuntime;
+import dev.wisp.runtime.VmSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * {@code wisp bench wake}: the latency a client sees for its first request to a service asleep
+ * in each standby tier (through Wisp's router, which holds the request while the instance
+ * wakes), beside raw QEMU doing the same operation to the same guest (resume, restore the same
+ * snapshot file, clone the same template, boot) timed to its first answer.
+ */
+public final class WakeBenchmark {
+    private static final Duration WAIT_FOR_TIER = Duration.ofSeconds(90);
+
+    /** The standby tiers a request can find a service in. */
+    public enum Tier { PAUSED, SNAPSHOTTED, TEMPLATE_ONLY, NOTHING }
+
+    /** One tier: the client's first-request latency and raw QEMU's, medians. */
+    public record TierResult(String tier, String wakePath, double clientMedianMs, double rawMedianMs,
+                             double overheadMs, double ratio, List<Double> clientMs, List<Double> rawMs) { }
+
+    /** The whole run. */
+    public record Result(String accelerator, int hostCores, int rounds, List<TierResult> tiers) { }
+
+    private final VmRuntime runtime;
+    private final VmSpec spec;
+    private final int rounds;
+    private final Path workDir;
+    private final Consumer<String> progress;
+
+    public WakeBenchmark(VmRuntime runtime, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1");
+        }
+        this.runtime = runtime;
+        this.spec = spec;
+        this.rounds = rounds;
+        this.workDir = workDir;
+        this.progress = progress;
+    }
+
+    public Result run() throws IOException, InterruptedException {
+        Files.createDirectories(workDir);
+        RawBaseline raw = new RawBaseline(runtime.accelerator().name().toLowerCase(Locale.ROOT), spec, workDir);
+        Map<Tier, List<Double>> client = new EnumMap<>(Tier.class);
+        Map<Tier, List<Double>> rawMs = new EnumMap<>(Tier.class);
+        for (Tier t : Tier.values()) {
+            client.put(t, new ArrayList<>());
+            rawMs.put(t, new ArrayList<>());
+        }
+        Path state = workDir.resolve("state");
+        StandbyPolicy quickTiers = new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1),
+                Duration.ofSeconds(3), Duration.ofSeconds(4));
+        AutoscalerConfig toZero = AutoscalerConfig.builder().stableWindow(Duration.ofSeconds(6))
+                .scaleToZeroGrace(Duration.ZERO).build();
+        // One service at a time: a second service sinking through its tiers (a 64 MiB snapshot
+        // write) would steal the cores the measured wake runs on.
+        try (Node node = Node.start(NodeConfig.of(state, RouterConfig.defaults()), runtime);
+             RawBaseline.Resumer resumer = raw.resumer()) {
+            node.deploy(ServiceSpec.of("warm", spec).withStandby(quickTiers).withScaling(toZero));
+            awaitStatus(node, "warm", s -> s.templateReady() && running(s));
+            Path template = state.resolve("templates/warm");
+            for (int round = 1; round <= rounds; round++) {
+                awaitStatus(node, "warm", s -> settledIn(s, "paused"));
+                rawMs.get(Tier.PAUSED).add(resumer.resumeAfter(200) / 1e6);
+                client.get(Tier.PAUSED).add(firstRequest(node, "warm"));
+
+                awaitStatus(node, "warm", s -> settledIn(s, "snapshotted"));
+                String id = node.status("warm").orElseThrow().instances().get(0).id();
+                rawMs.get(Tier.SNAPSHOTTED).add(raw.restore(state.resolve("standby/warm/" + id + "/state.bin")) / 1e6);
+                client.get(Tier.SNAPSHOTTED).add(firstRequest(node, "warm"));
+
+                awaitStatus(node, "warm", s -> s.instances().isEmpty());
+                rawMs.get(Tier.TEMPLATE_ONLY).add(raw.cloneTemplate(template.resolve("memory.bin"),
+                        template.resolve("state.bin")) / 1e6);
+                client.get(Tier.TEMPLATE_ONLY).add(firstRequest(node, "warm"));
+                progress.accept(String.format(Locale.ROOT, "round %d/%d  paused %.1f  snapshotted %.1f  template %.1f ms",
+                        round, rounds, client.get(Tier.PAUSED).getLast(), client.get(Tier.SNAPSHOTTED).getLast(),
+                        client.get(Tier.TEMPLATE_ONLY).getLast()));
+            }
+            node.remove("warm");
+            node.deploy(ServiceSpec.of("cold", spec).withStandby(quickTiers).withScaling(toZero).withWarmTemplate(false));
+            for (int round = 1; round <= rounds; round++) {
+                awaitStatus(node, "cold", s -> s.instances().isEmpty());
+                rawMs.get(Tier.NOTHING).add(raw.coldBoot() / 1e6);
+                client.get(Tier.NOTHING).add(firstRequest(node, "cold"));
+                progress.accept(String.format(Locale.ROOT, "round %d/%d  cold %.1f ms", round, rounds,
+                        client.get(Tier.NOTHING).getLast()));
+            }
+        }
+        List<TierResult> tiers = new ArrayList<>();
+        String[] paths = {"resume_paused", "restore_snapshot", "clone_template", "cold_boot"};
+        for (Tier t : Tier.values()) {
+            double c = Stats.median(client.get(t));
+            double r = Stats.median(rawMs.get(t));
+            tiers.add(new TierResult(t.name().toLowerCase(Locale.ROOT), paths[t.ordinal()], Stats.round2(c),
+                    Stats.round2(r), Stats.round2(c - r), Stats.round2(c / r),
+                    client.get(t).stream().map(Stats::round2).toList(), rawMs.get(t).stream().map(Stats::round2).toList()));
+        }
+        return new Result(runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), rounds, tiers);
+    }
+
+    private static double firstRequest(Node node, String service) throws IOException {
+        return HttpProbe.timeGet(node.routerPort(), service + ".localhost", "/") / 1e6;
+    }
+
+    private static boolean running(ServiceStatus s) {
+        return s.instances().size() == 1 && s.instances().get(0).port() > 0 && !s.instances().get(0).busy();
+    }
+
+    private static boolean settledIn(ServiceStatus s, String tier) {
+        return s.instances().size() == 1 && s.instances().get(0).tier().equals(tier) && !s.instances().get(0).busy();
+    }
+
+    private static void awaitStatus(Node node, String service, Predicate<ServiceStatus> condition)
+            throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + WAIT_FOR_TIER.toNanos();
+        while (!condition.test(node.status(service).orElseThrow())) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(service + " did not reach the expected tier within " + WAIT_FOR_TIER.toSeconds()
+                        + " s: " + node.status(service).orElseThrow());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** The table people read. */
+    public static String table(Result r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "first request to a sleeping service, median of %d rounds (%s, %d cores)%n",
+                r.rounds(), r.accelerator(), r.hostCores()));
+        sb.append(String.format(Locale.ROOT, "%-14s %-17s %11s %11s %10s %7s%n", "asleep as", "wake path",
+                "client ms", "raw ms", "+ms", "ratio"));
+        for (TierResult t : r.tiers()) {
+            sb.append(String.format(Locale.ROOT, "%-14s %-17s %11.1f %11.1f %10.1f %7.2f%n", t.tier(), t.wakePath(),
+                    t.clientMedianMs(), t.rawMedianMs(), t.overheadMs(), t.ratio()));
+        }
+        return sb.toString();
+    }
+}
