@@ -16,4 +16,7 @@ if [ ! -f "$jar" ] || [ -n "$(find "$here" \( -name target -o -name .git -o -nam
   echo "wisp: building (first run or sources changed)..." >&2
   (cd "$here" && mvn -B -q -DskipTests package >&2) || { echo "wisp: build failed" >&2; exit 3; }
 fi
-exec "$JAVA" ${WISP_JAVA_OPTS:-} -jar "$jar" "$@"
+# Netty uses sun.misc.Unsafe and loads its epoll library: say so, so JDK 23+ does not warn on every start.
+opts=(--enable-native-access=ALL-UNNAMED)
+[ "$(java_major "$JAVA")" -ge 23 ] && opts+=(--sun-misc-unsafe-memory-access=allow)
+exec "$JAVA" "${opts[@]}" ${WISP_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -22,6 +22,16 @@ final class BenchCommand {
     private BenchCommand() {
     }
 
+    /** The guest every VM benchmark runs: the hello example, 1 vCPU, 256 MiB. */
+    static VmSpec helloSpec(HostOptions host, Kernel kernel) {
+        Image image = ExampleApps.hello(kernel, host.images());
+        return VmSpec.of(HostOptions.bootSource(kernel, image), image.port());
+    }
+
+    static Path scratch(HostOptions host) throws java.io.IOException {
+        return Files.createTempDirectory(Files.createDirectories(host.home().resolve("tmp")), "bench-");
+    }
+
     @Command(name = "startup", description = "Cold boot, snapshot restore, template clone and resume to first HTTP answer: Wisp vs raw QEMU.")
     static final class Startup extends OutputCommand implements Callable<Integer> {
         @Option(names = "--rounds", defaultValue = "5", description = "Rounds per path (default: ${DEFAULT-VALUE}).")
@@ -39,9 +49,8 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             Kernel kernel = host.kernel();
-            Image image = ExampleApps.hello(kernel, host.images());
-            VmSpec spec = VmSpec.of(HostOptions.bootSource(kernel, image), image.port()).withResources(1, memoryMib);
-            Path work = Files.createTempDirectory(Files.createDirectories(host.home().resolve("tmp")), "bench-");
+            VmSpec spec = helloSpec(host, kernel).withResources(1, memoryMib);
+            Path work = scratch(host);
             try (VmRuntime rt = host.startRuntime(kernel)) {
                 StartupBenchmark.Result r = new StartupBenchmark(rt, host.vmmPool, spec, rounds, work,
                         line -> err().println(line)).run();
@@ -67,9 +76,8 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             Kernel kernel = host.kernel();
-            Image image = ExampleApps.hello(kernel, host.images());
-            VmSpec spec = VmSpec.of(HostOptions.bootSource(kernel, image), image.port());
-            Path work = Files.createTempDirectory(Files.createDirectories(host.home().resolve("tmp")), "bench-");
+            VmSpec spec = helloSpec(host, kernel);
+            Path work = scratch(host);
             try (VmRuntime rt = host.startRuntime(kernel)) {
                 WakeBenchmark.Result r = new WakeBenchmark(rt, spec, rounds, work, line -> err().println(line)).run();
                 out().print(json ? ImageCommand.JSON.writeValueAsString(r) + "\n" : WakeBenchmark.table(r));

@@ -5,6 +5,8 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -39,20 +41,9 @@ final class MigrationStream {
             try (server; SocketChannel in = server.accept();
                  FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE,
                          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                CRC32C crc = new CRC32C();
-                ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
-                long total = 0;
-                while (in.read(buf) >= 0) {
-                    buf.flip();
-                    crc.update(buf.duplicate());
-                    total += buf.remaining();
-                    while (buf.hasRemaining()) {
-                        out.write(buf);
-                    }
-                    buf.clear();
-                }
+                Copied copied = copy(in, out);
                 out.force(false);
-                return new Copied(total, crc.getValue());
+                return copied;
             } finally {
                 Files.deleteIfExists(socket);
             }
@@ -63,20 +54,24 @@ final class MigrationStream {
     static Copied sendFrom(Path file, Path socket) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
              SocketChannel out = connectWhenListening(socket)) {
-            CRC32C crc = new CRC32C();
-            ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
-            long total = 0;
-            while (in.read(buf) >= 0) {
-                buf.flip();
-                crc.update(buf.duplicate());
-                total += buf.remaining();
-                while (buf.hasRemaining()) {
-                    out.write(buf);
-                }
-                buf.clear();
-            }
-            return new Copied(total, crc.getValue());
+            return copy(in, out);
         }
+    }
+
+    private static Copied copy(ReadableByteChannel in, WritableByteChannel out) throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
+        long total = 0;
+        while (in.read(buf) >= 0) {
+            buf.flip();
+            crc.update(buf.duplicate());
+            total += buf.remaining();
+            while (buf.hasRemaining()) {
+                out.write(buf);
+            }
+            buf.clear();
+        }
+        return new Copied(total, crc.getValue());
     }
 
     private static SocketChannel connectWhenListening(Path socket) throws IOException {
