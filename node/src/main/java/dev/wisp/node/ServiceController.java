@@ -39,9 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * autoscaler how many should serve, move idle instances down the standby tiers) and runtime
  * events (an instance died: stop routing to it).
  *
- * <p>Every VM operation runs on its own virtual thread and marks its replica busy, so the tick
- * and the router's event loops never wait on a VM. Bookkeeping (which replica does what) is
- * guarded by this object's monitor and never held across a VM operation.
+ * <p>VM operations run on their own virtual threads and mark their replica busy, so the tick and
+ * the router's event loops never wait on a boot, a restore or a snapshot. The one exception is
+ * resuming a paused instance: a single ~1 ms QMP command, run where the demand was seen, because
+ * every thread hop on the wake path costs a scheduler slice on a busy host. Bookkeeping (which
+ * replica does what) is guarded by this object's monitor.
  */
 final class ServiceController {
     private static final System.Logger LOG = System.getLogger(ServiceController.class.getName());
@@ -103,7 +105,7 @@ final class ServiceController {
             templateSettled = true;
             synchronized (this) {
                 for (int i = existing(); i < spec.scaling().initialScale(); i++) {
-                    wakeLocked("initial scale");
+                    startLocked(true, "initial scale");
                 }
             }
         });
@@ -230,7 +232,7 @@ final class ServiceController {
             wakeAtLeast(desired, why);
         }
         for (int have = existing(); have < spec.scaling().minInstances() && withinMax(); have++) {
-            if (!wakeLocked("min instances")) {
+            if (!startLocked(true, "min instances")) {
                 break;
             }
         }
@@ -251,13 +253,21 @@ final class ServiceController {
 
     /** Starts the fastest wake available; false if nothing could be started. Caller holds the monitor. */
     private boolean wakeLocked(String why) {
+        return startLocked(false, why);
+    }
+
+    /**
+     * Wakes a sleeping instance by the fastest path, or with {@code fresh} always starts a new
+     * one (clone or boot). Caller holds the monitor.
+     */
+    private boolean startLocked(boolean fresh, String why) {
         if (closed || !templateSettled) {
             // Requests wait in the router; the tick's safety net wakes for them once settled.
             return false;
         }
         List<InstanceView> idle = new ArrayList<>();
         for (Replica r : replicas.values()) {
-            if (!r.busy && r.tier != StandbyTier.RUNNING) {
+            if (!fresh && !r.busy && r.tier != StandbyTier.RUNNING) {
                 idle.add(r.view(0));
             }
         }
@@ -272,7 +282,13 @@ final class ServiceController {
         }
         waking.incrementAndGet();
         Replica r = replica;
-        vmOps.submit(() -> wake(r, plan.path(), why));
+        if (plan.path() == WakePath.RESUME_PAUSED) {
+            // One ~1 ms QMP command: done here, on the thread that saw the demand (often the
+            // router's event loop, which then dispatches the waiting request without a hop).
+            wake(r, plan.path(), why);
+        } else {
+            vmOps.submit(() -> wake(r, plan.path(), why));
+        }
         return true;
     }
 
@@ -280,7 +296,14 @@ final class ServiceController {
         long t0 = System.nanoTime();
         try {
             switch (path) {
-                case RESUME_PAUSED -> r.instance.resume();
+                case RESUME_PAUSED -> {
+                    // Routed first: the VMM's user-mode network accepts connections while the
+                    // vCPUs stand, so the router connects and sends while `cont` is on its way.
+                    synchronized (this) {
+                        route(r);
+                    }
+                    r.instance.resume();
+                }
                 case RESTORE_SNAPSHOT -> r.instance.restore();
                 case CLONE_TEMPLATE -> r.instance = runtime.cloneFrom(template, r.id);
                 case COLD_BOOT -> r.instance = runtime.boot(r.id, spec.vm());
@@ -289,7 +312,9 @@ final class ServiceController {
             synchronized (this) {
                 r.tier = StandbyTier.RUNNING;
                 r.lastUsed = clock.instant();
-                route(r);
+                if (r.endpoint == null) {
+                    route(r);
+                }
                 r.busy = false;
             }
             metrics.wake(spec.name(), path, took);
