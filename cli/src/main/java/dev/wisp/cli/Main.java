@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "wisp", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run apps in microVMs: build images, boot, snapshot, clone, benchmark.",
-        subcommands = {SetupCommand.class, ImageCommand.class, RunCommand.class, ServeCommand.class, DemoCommand.class,
+        subcommands = {SetupCommand.class, ImageCommand.class, RunCommand.class, ServeCommand.class, DemoCommand.class, PlanCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class,
                 picocli.AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {

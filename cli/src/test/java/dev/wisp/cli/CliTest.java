@@ -61,4 +61,20 @@ class CliTest {
                 .containsPattern("whoami -> instance hello-clone-1, up")
                 .containsPattern("whoami -> instance hello-clone-2, up");
     }
+
+    @Test
+    void plan_reproducesTheSeedExampleFromTheSimulation() {
+        Run r = wisp("plan", "--users", "1000000", "--active", "1000", "--per-server", "100", "--simulate");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("scale-to-zero\\s+10 servers")
+                .containsPattern("peak serving instances\\s+1,000\\s+-> 10 servers")
+                .containsPattern("always-on\\s+10,000 servers");
+    }
+
+    @Test
+    void plan_negativeUsers_usageError() {
+        Run r = wisp("plan", "--users", "-5", "--active", "1", "--per-server", "1");
+        assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(r.err()).startsWith("wisp: ");
+    }
 }

@@ -83,6 +83,18 @@ class NodeTest {
         assertThat(r.count(200)).as(r.raw()).isEqualTo(48);
         assertThat(node.status("burst").orElseThrow().instances()).as("instances after the burst").hasSizeGreaterThanOrEqualTo(2);
         assertThat(wakes("burst", "clone_template")).isGreaterThanOrEqualTo(2);
+
+        try (AdminServer admin = AdminServer.start(node, "127.0.0.1", 0);
+             HttpClient client = HttpClient.newHttpClient()) {
+            String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("wisp_router_requests_total{").contains("wisp_wake_seconds_bucket{")
+                    .contains("wisp_instances{service=\"burst\",tier=\"running\"}");
+            HttpResponse<String> services = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + admin.port() + "/v1/services")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(services.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(services.body()).contains("\"name\":\"burst\"").contains("\"templateReady\":true");
+        }
     }
 
     @Test
