@@ -8,7 +8,7 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Last handler of an upstream connection's pipeline:
- * {@code [HttpClientCodec] -> [IdleStateHandler] -> BackendHandler}.
+ * {@code [HttpClientCodec] -> [IdleTimer] -> BackendHandler}.
  *
  * <p>While the connection serves an exchange it forwards responses and failures to it. While it
  * is parked in its event loop's {@link UpstreamPool} it watches for the backend closing the idle

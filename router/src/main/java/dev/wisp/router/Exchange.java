@@ -16,12 +16,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,7 +63,7 @@ final class Exchange {
   private final boolean head;
   private final boolean idempotent;
   private final long startNanos = System.nanoTime();
-  private final String requestId;
+  private final CharSequence requestId;
 
   State state = State.LOCAL;
   boolean requestComplete;
@@ -78,7 +76,8 @@ final class Exchange {
   private Channel upstream;
   private BackendHandler backend;
 
-  private final ArrayDeque<HttpContent> pending = new ArrayDeque<>(2);
+  /** Body waiting for an upstream; created on first use (a GET has no body to hold). */
+  private ArrayDeque<HttpContent> pending;
   private int pendingBytes;
   private ArrayList<HttpContent> replay;
   private int replayBytes;
@@ -104,7 +103,7 @@ final class Exchange {
     this.loop = client.eventLoop();
     this.request = request;
     this.clientVersion = request.protocolVersion();
-    this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+    this.clientKeepAlive = Forwarding.isKeepAlive(request);
     this.head = request.method() == HttpMethod.HEAD;
     this.idempotent = Forwarding.idempotent(request.method());
     this.requestId = Forwarding.requestId(request);
@@ -160,7 +159,7 @@ final class Exchange {
       replay = new ArrayList<>(1);
     }
     waiter = new Waiter(this, loop);
-    EndpointState ep = service.acquire(waiter);
+    EndpointState ep = service.acquire(waiter, startNanos);
     if (ep != null) {
       connect(ep);
       return;
@@ -194,7 +193,7 @@ final class Exchange {
         }
       }
       case QUEUED, CONNECTING -> {
-        pending.add(c);
+        pending().add(c);
         pendingBytes += c.content().readableBytes();
         if (pendingBytes > MAX_BUFFERED || last) {
           front.updateRead();
@@ -230,7 +229,7 @@ final class Exchange {
 
   void flushUpstream() {
     if (state == State.PROXYING) {
-      upstream.flush();
+      front.flusher.flushLater(upstream);
     }
   }
 
@@ -327,12 +326,12 @@ final class Exchange {
     ch.write(request, ch.voidPromise());
     headWritten = true;
     HttpContent c;
-    while ((c = pending.poll()) != null) {
+    while (pending != null && (c = pending.poll()) != null) {
       writeBody(c);
     }
     pendingBytes = 0;
     if (!front.inRead) {
-      ch.flush(); // otherwise the client's read-complete flushes once for the whole batch
+      front.flusher.flushLater(ch); // else the client's read-complete flushes the whole read
     }
     front.updateRead();
   }
@@ -382,7 +381,7 @@ final class Exchange {
         answeredByUpstream = true;
         status = code;
         dropReplay();
-        upstreamKeepAlive = HttpUtil.isKeepAlive(r);
+        upstreamKeepAlive = Forwarding.isKeepAlive(r);
         if (Forwarding.toClient(r, clientVersion, clientKeepAlive && !rt.draining, head,
             requestId)) {
           closeClient = true;
@@ -413,7 +412,7 @@ final class Exchange {
   }
 
   void flushClient() {
-    client.flush();
+    front.flusher.flushLater(client);
   }
 
   void upstreamWritabilityChanged(Channel from) {
@@ -467,7 +466,7 @@ final class Exchange {
         if (replay != null) {
           // Replay what was already sent, ahead of what the client has not sent yet.
           for (int i = replay.size() - 1; i >= 0; i--) {
-            pending.addFirst(replay.get(i));
+            pending().addFirst(replay.get(i));
           }
           pendingBytes += replayBytes;
           replay.clear();
@@ -493,7 +492,7 @@ final class Exchange {
     }
     releaseLease();
     record(); // before the flush: once the client has the response, the metrics show it
-    client.flush();
+    front.flusher.flushLater(client);
     finish(closeClient || !clientKeepAlive || !requestComplete || rt.draining);
   }
 
@@ -511,7 +510,7 @@ final class Exchange {
     upp.get(HttpClientCodec.class).removeOutboundHandler();
     Runnable closed = this::tunnelClosed;
     upp.replace(BackendHandler.class, "tunnel", new TunnelHandler(client, closed));
-    upp.remove(IdleStateHandler.class); // the client side's idle timer governs the tunnel
+    upp.remove(IdleTimer.class); // the client side's idle timer governs the tunnel
     cp.replace(FrontendHandler.class, "tunnel", new TunnelHandler(up, closed));
     front.releaseBacklog();
     upp.remove(HttpClientCodec.class);
@@ -610,6 +609,13 @@ final class Exchange {
     upstream = null;
   }
 
+  private ArrayDeque<HttpContent> pending() {
+    if (pending == null) {
+      pending = new ArrayDeque<>(2);
+    }
+    return pending;
+  }
+
   private void dropReplay() {
     if (replay != null) {
       replay.forEach(HttpContent::release);
@@ -620,7 +626,7 @@ final class Exchange {
 
   private void releaseBuffers() {
     HttpContent c;
-    while ((c = pending.poll()) != null) {
+    while (pending != null && (c = pending.poll()) != null) {
       c.release();
     }
     pendingBytes = 0;

@@ -3,13 +3,16 @@ package dev.wisp.router;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -28,7 +31,7 @@ final class Forwarding {
   /** Spelled out: Netty deprecated its constant, but peers still send the header. */
   private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
   private static final AsciiString HTTP = AsciiString.cached("http");
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private Forwarding() {}
 
@@ -46,7 +49,7 @@ final class Forwarding {
   }
 
   /** The client's request id if it is sane (printable ASCII, at most 128 chars), else a new one. */
-  static String requestId(HttpRequest req) {
+  static CharSequence requestId(HttpRequest req) {
     String id = req.headers().get(X_REQUEST_ID);
     if (id != null && !id.isEmpty() && id.length() <= 128) {
       boolean ok = true;
@@ -61,21 +64,35 @@ final class Forwarding {
     return newRequestId();
   }
 
-  /** 128 random bits as 32 hex chars; ThreadLocalRandom because ids need uniqueness, not secrecy. */
-  static String newRequestId() {
+  /**
+   * 128 random bits as 32 hex chars; ThreadLocalRandom because ids need uniqueness, not secrecy.
+   * An AsciiString over the bytes written here: no char[] to String copy and compaction per
+   * request, and the header encoder copies its bytes in one go.
+   */
+  static AsciiString newRequestId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    char[] out = new char[32];
+    byte[] out = new byte[32];
     long a = r.nextLong();
     long b = r.nextLong();
     for (int i = 0; i < 16; i++) {
       out[i] = HEX[(int) (a >>> (60 - 4 * i)) & 0xf];
       out[16 + i] = HEX[(int) (b >>> (60 - 4 * i)) & 0xf];
     }
-    return new String(out);
+    return new AsciiString(out, false);
+  }
+
+  /**
+   * {@link HttpUtil#isKeepAlive} without its value iterator when there is no Connection header,
+   * the usual case for requests.
+   */
+  static boolean isKeepAlive(HttpMessage m) {
+    return m.headers().contains(HttpHeaderNames.CONNECTION)
+        ? HttpUtil.isKeepAlive(m)
+        : m.protocolVersion().isKeepAliveDefault();
   }
 
   /** Rewrites the client's request into the upstream request (always HTTP/1.1, keep-alive). */
-  static void toUpstream(HttpRequest req, String clientIp, String host, String requestId,
+  static void toUpstream(HttpRequest req, String clientIp, String host, CharSequence requestId,
       boolean upgrade, boolean trustForwarded) {
     HttpHeaders h = req.headers();
     String upgradeProto = upgrade ? h.get(HttpHeaderNames.UPGRADE) : null;
@@ -103,7 +120,7 @@ final class Forwarding {
    *     only be signalled by closing (HTTP/1.0 client and a body of unknown length)
    */
   static boolean toClient(HttpResponse res, HttpVersion clientVersion, boolean keepAlive,
-      boolean headRequest, String requestId) {
+      boolean headRequest, CharSequence requestId) {
     HttpHeaders h = res.headers();
     int code = res.status().code();
     boolean switching = code == 101;
@@ -123,7 +140,8 @@ final class Forwarding {
       return false;
     }
     boolean bodyPossible = !headRequest && code != 204 && code != 304;
-    boolean chunked = HttpUtil.isTransferEncodingChunked(res);
+    boolean chunked = h.contains(HttpHeaderNames.TRANSFER_ENCODING)
+        && HttpUtil.isTransferEncodingChunked(res);
     boolean delimited = chunked || h.contains(HttpHeaderNames.CONTENT_LENGTH) || !bodyPossible;
     boolean mustClose = false;
     if (clientVersion.equals(HttpVersion.HTTP_1_0)) {
@@ -154,26 +172,47 @@ final class Forwarding {
     return mustClose;
   }
 
-  /** Connection, the headers it names, Keep-Alive, Proxy-Connection, TE, Upgrade. */
+  /**
+   * Connection, the headers it names, Keep-Alive, Proxy-Connection, TE, Upgrade. The options
+   * {@code keep-alive}, {@code close} and {@code upgrade} name no header left to strip.
+   */
   private static void removeHopByHop(HttpHeaders h) {
-    List<String> named = null;
-    for (String v : h.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String token : v.split(",")) {
-        String t = token.trim();
-        if (!t.isEmpty()) {
-          if (named == null) {
-            named = new ArrayList<>(2);
+    if (h.contains(HttpHeaderNames.CONNECTION)) {
+      List<String> named = null;
+      Iterator<String> values = h.valueStringIterator(HttpHeaderNames.CONNECTION);
+      while (values.hasNext()) {
+        String v = values.next();
+        // Scanned in place, no split: the value is nearly always a lone "keep-alive" or
+        // "close", which names no header that is not removed below anyway.
+        int start = 0;
+        while (start <= v.length()) {
+          int comma = v.indexOf(',', start);
+          int end = comma < 0 ? v.length() : comma;
+          int from = start;
+          int to = end;
+          while (from < to && v.charAt(from) <= ' ') {
+            from++;
           }
-          named.add(t);
+          while (to > from && v.charAt(to - 1) <= ' ') {
+            to--;
+          }
+          if (from < to && !token(v, from, to, "keep-alive") && !token(v, from, to, "close")
+              && !token(v, from, to, "upgrade")) {
+            if (named == null) {
+              named = new ArrayList<>(2);
+            }
+            named.add(v.substring(from, to));
+          }
+          start = end + 1;
         }
       }
-    }
-    if (named != null) {
-      for (String t : named) {
-        // Never let Connection strip the framing headers we rely on.
-        if (!HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(t)
-            && !HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(t)) {
-          h.remove(t);
+      if (named != null) {
+        for (String t : named) {
+          // Never let Connection strip the framing headers we rely on.
+          if (!HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(t)
+              && !HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(t)) {
+            h.remove(t);
+          }
         }
       }
       h.remove(HttpHeaderNames.CONNECTION);
@@ -182,5 +221,9 @@ final class Forwarding {
     h.remove(PROXY_CONNECTION);
     h.remove(HttpHeaderNames.TE);
     h.remove(HttpHeaderNames.UPGRADE);
+  }
+
+  private static boolean token(String v, int from, int to, String name) {
+    return to - from == name.length() && v.regionMatches(true, from, name, 0, name.length());
   }
 }

@@ -15,7 +15,7 @@ import java.util.ArrayDeque;
 
 /**
  * Last handler of a client connection's pipeline:
- * {@code [HttpServerCodec] -> [IdleStateHandler] -> FrontendHandler}.
+ * {@code [HttpServerCodec] -> [IdleTimer] -> FrontendHandler}.
  *
  * <p>Runs one {@link Exchange} at a time. Requests pipelined behind the current one wait in a
  * small backlog (bounded: reading pauses past {@link Exchange#MAX_BUFFERED}) and start when the
@@ -24,6 +24,8 @@ import java.util.ArrayDeque;
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final RouterRuntime rt;
+  /** Flushes of this connection's loop, deferred to the end of its I/O batch. */
+  LoopFlusher flusher;
   private Channel channel;
   private String clientIp = "unknown";
   private Exchange current;
@@ -31,7 +33,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private int backlogBytes;
   private boolean drainingBacklog;
   private boolean closing;
-  /** True inside a read batch: writes upstream are then flushed once, at read-complete. */
+  /**
+   * True inside a read batch: writes upstream are then flushed once, at read-complete (and that
+   * flush waits for the end of the loop's I/O batch, see {@link LoopFlusher}).
+   */
   boolean inRead;
 
   FrontendHandler(RouterRuntime rt) {
@@ -45,6 +50,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     channel = ctx.channel();
+    flusher = rt.flusher(channel.eventLoop());
     if (channel.remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null) {
       clientIp = a.getAddress().getHostAddress();
     }

@@ -20,11 +20,11 @@ final class Responses {
    * @param retryAfterSeconds value for {@code Retry-After}, or negative for none
    */
   static FullHttpResponse json(ByteBufAllocator alloc, HttpVersion version,
-      HttpResponseStatus status, String error, String message, String requestId,
+      HttpResponseStatus status, String error, String message, CharSequence requestId,
       long retryAfterSeconds) {
     String body = "{\"error\":\"" + escape(error) + "\",\"status\":" + status.code()
-        + ",\"message\":\"" + escape(message) + "\",\"request_id\":\"" + escape(requestId)
-        + "\"}\n";
+        + ",\"message\":\"" + escape(message) + "\",\"request_id\":\""
+        + escape(requestId.toString()) + "\"}\n";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     ByteBuf buf = alloc.buffer(bytes.length).writeBytes(bytes);
     FullHttpResponse res = new DefaultFullHttpResponse(

@@ -11,7 +11,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.IdentityHashMap;
@@ -37,6 +36,7 @@ final class RouterRuntime {
   volatile boolean draining;
 
   private final Map<EventLoop, UpstreamPool> pools;
+  private final Map<EventLoop, LoopFlusher> flushers;
   private final Bootstrap upstreamBootstrap;
 
   RouterRuntime(RouterConfig config, ServiceResolver resolver, ServiceDirectory directory,
@@ -52,6 +52,11 @@ final class RouterRuntime {
       p.put((EventLoop) e, new UpstreamPool(config.maxIdleUpstreamPerEndpoint()));
     }
     this.pools = p; // never modified after construction: safe to read from every loop
+    Map<EventLoop, LoopFlusher> f = new IdentityHashMap<>();
+    for (EventExecutor e : workers) {
+      f.put((EventLoop) e, new LoopFlusher((EventLoop) e));
+    }
+    this.flushers = f; // likewise
     long idleMs = config.upstreamIdleTimeout().toMillis();
     HttpDecoderConfig decoder = new HttpDecoderConfig()
         .setMaxInitialLineLength(config.maxInitialLineLength())
@@ -68,7 +73,7 @@ final class RouterRuntime {
           protected void initChannel(Channel ch) {
             ch.pipeline()
                 .addLast("codec", new HttpClientCodec(decoder, false, false))
-                .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
+                .addLast("idle", new IdleTimer(idleMs, TimeUnit.MILLISECONDS))
                 .addLast("backend", new BackendHandler());
           }
         });
@@ -76,6 +81,10 @@ final class RouterRuntime {
 
   UpstreamPool pool(EventLoop loop) {
     return pools.get(loop);
+  }
+
+  LoopFlusher flusher(EventLoop loop) {
+    return flushers.get(loop);
   }
 
   /** Opens a connection on the given loop, so the exchange never changes threads. */

@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
@@ -91,7 +90,7 @@ public final class RouterServer implements AutoCloseable {
           protected void initChannel(Channel ch) {
             ch.pipeline()
                 .addLast("codec", new HttpServerCodec(decoder))
-                .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
+                .addLast("idle", new IdleTimer(idleMs, TimeUnit.MILLISECONDS))
                 .addLast("front", new FrontendHandler(rt));
           }
         });

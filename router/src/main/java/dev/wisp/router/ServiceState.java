@@ -121,9 +121,10 @@ final class ServiceState {
    * Admits a request: returns the endpoint it may use now (its in-flight slot taken), or
    * {@code null} if the waiter was queued (it will be granted, timed out or cancelled later) or
    * rejected because the buffer is full (then the waiter is already {@link Waiter#ABANDONED}).
+   *
+   * @param now {@link System#nanoTime()} of the request's arrival (saves a clock read)
    */
-  EndpointState acquire(Waiter w) {
-    long now = System.nanoTime();
+  EndpointState acquire(Waiter w, long now) {
     requests.increment();
     Demand demand = null;
     EndpointState granted = null;

@@ -11,7 +11,7 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Raw byte relay that replaces the HTTP handlers on both connections once an upgrade (101) went
- * through: {@code [IdleStateHandler] -> TunnelHandler} on the client side, {@code TunnelHandler}
+ * through: {@code [IdleTimer] -> TunnelHandler} on the client side, {@code TunnelHandler}
  * alone upstream. Backpressure: stop reading a side while the other side cannot take more.
  */
 final class TunnelHandler extends ChannelInboundHandlerAdapter {

@@ -20,10 +20,11 @@
  *
  * <h2>Inside</h2>
  *
- * Client pipeline: {@code HttpServerCodec -> IdleStateHandler -> FrontendHandler}; upstream
- * pipeline: {@code HttpClientCodec -> IdleStateHandler -> BackendHandler}; after a 101 both
+ * Client pipeline: {@code HttpServerCodec -> IdleTimer -> FrontendHandler}; upstream
+ * pipeline: {@code HttpClientCodec -> IdleTimer -> BackendHandler}; after a 101 both
  * become {@code TunnelHandler} byte pipes. Each exchange runs on its client connection's event
  * loop, with upstream connections pooled per loop; per-service admission (balancing, hard
- * limit, FIFO wait buffer) is {@code ServiceState}.
+ * limit, FIFO wait buffer) is {@code ServiceState}. Flushes on the hot path are deferred to
+ * the end of the loop's I/O batch ({@code LoopFlusher}), which saves peers wake-ups.
  */
 package dev.wisp.router;
