@@ -19,7 +19,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -30,23 +31,34 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Why no reader thread: right after {@code cont} the guest's vCPU thread takes a core, and on
  * a small host every extra thread hop between QEMU's answer and the caller costs a scheduler
- * slice (about 1 ms measured on two cores). A wedged VMM cannot block a caller forever: a timer
- * closes the socket when a command overstays {@link #COMMAND_TIMEOUT}.
+ * slice (about 1 ms measured on two cores). A wedged VMM cannot block a caller forever: one
+ * sweep a second closes the socket of any command that overstays {@link #COMMAND_TIMEOUT}. (A
+ * timer per command would wake the timer thread on every command, the same cost again.)
  */
 final class QmpClient implements AutoCloseable {
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<QmpClient> OPEN = ConcurrentHashMap.newKeySet();
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "qmp-watchdog");
         t.setDaemon(true);
         return t;
     });
 
+    static {
+        WATCHDOG.scheduleWithFixedDelay(QmpClient::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** nanoTime when the command in progress started, 0 when idle. */
+    private volatile long commandSince;
+    private volatile boolean timedOut;
+
     private final SocketChannel channel;
     private final BufferedReader reader;
     private volatile boolean closed;
 
     private QmpClient(SocketChannel channel) {
+        OPEN.add(this);
         this.channel = channel;
         this.reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
     }
@@ -98,7 +110,7 @@ final class QmpClient implements AutoCloseable {
             req.set("arguments", JSON.valueToTree(arguments));
         }
         ByteBuffer buf = ByteBuffer.wrap((req + "\n").getBytes(StandardCharsets.UTF_8));
-        ScheduledFuture<?> watchdog = WATCHDOG.schedule(this::close, COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        commandSince = System.nanoTime();
         try {
             while (buf.hasRemaining()) {
                 channel.write(buf);
@@ -107,7 +119,7 @@ final class QmpClient implements AutoCloseable {
                 String line = reader.readLine();
                 if (line == null) {
                     closed = true;
-                    throw new IOException(watchdog.isDone()
+                    throw new IOException(timedOut
                             ? "QMP " + command + " got no answer in " + COMMAND_TIMEOUT.toSeconds() + " s"
                             : "QMP connection closed (VMM exited)");
                 }
@@ -124,12 +136,12 @@ final class QmpClient implements AutoCloseable {
                 return reply.path("return");
             }
         } catch (IOException e) {
-            if (watchdog.isDone() && !(e instanceof QmpException)) {
+            if (timedOut && !(e instanceof QmpException)) {
                 throw new IOException("QMP " + command + " got no answer in " + COMMAND_TIMEOUT.toSeconds() + " s", e);
             }
             throw e;
         } finally {
-            watchdog.cancel(false);
+            commandSince = 0;
         }
     }
 
@@ -137,8 +149,20 @@ final class QmpClient implements AutoCloseable {
         return execute(command, Map.of());
     }
 
+    private static void sweep() {
+        long now = System.nanoTime();
+        for (QmpClient c : OPEN) {
+            long since = c.commandSince;
+            if (since != 0 && now - since > COMMAND_TIMEOUT.toNanos()) {
+                c.timedOut = true;
+                c.close();
+            }
+        }
+    }
+
     @Override
     public void close() {
+        OPEN.remove(this);
         closed = true;
         try {
             channel.close();
