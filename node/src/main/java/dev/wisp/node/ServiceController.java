@@ -40,10 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * events (an instance died: stop routing to it).
  *
  * <p>VM operations run on their own virtual threads and mark their replica busy, so the tick and
- * the router's event loops never wait on a boot, a restore or a snapshot. The one exception is
- * resuming a paused instance: a single ~1 ms QMP command, run where the demand was seen, because
- * every thread hop on the wake path costs a scheduler slice on a busy host. Bookkeeping (which
- * replica does what) is guarded by this object's monitor.
+ * the router's event loops never wait on a VM. A paused instance is routed before its resume is
+ * even sent: its requests reach the VMM at once and wait in the guest's network queue for the
+ * vCPUs, so the resume overlaps the dispatch. Bookkeeping (which replica does what) is guarded
+ * by this object's monitor.
  */
 final class ServiceController {
     private static final System.Logger LOG = System.getLogger(ServiceController.class.getName());
@@ -283,12 +283,11 @@ final class ServiceController {
         waking.incrementAndGet();
         Replica r = replica;
         if (plan.path() == WakePath.RESUME_PAUSED) {
-            // One ~1 ms QMP command: done here, on the thread that saw the demand (often the
-            // router's event loop, which then dispatches the waiting request without a hop).
-            wake(r, plan.path(), why);
-        } else {
-            vmOps.submit(() -> wake(r, plan.path(), why));
+            // Routed at once: the VMM's user-mode network accepts connections while the vCPUs
+            // stand, so the router sends the waiting request now and `cont` travels beside it.
+            route(r);
         }
+        vmOps.submit(() -> wake(r, plan.path(), why));
         return true;
     }
 
@@ -296,14 +295,7 @@ final class ServiceController {
         long t0 = System.nanoTime();
         try {
             switch (path) {
-                case RESUME_PAUSED -> {
-                    // Routed first: the VMM's user-mode network accepts connections while the
-                    // vCPUs stand, so the router connects and sends while `cont` is on its way.
-                    synchronized (this) {
-                        route(r);
-                    }
-                    r.instance.resume();
-                }
+                case RESUME_PAUSED -> r.instance.resume();
                 case RESTORE_SNAPSHOT -> r.instance.restore();
                 case CLONE_TEMPLATE -> r.instance = runtime.cloneFrom(template, r.id);
                 case COLD_BOOT -> r.instance = runtime.boot(r.id, spec.vm());
