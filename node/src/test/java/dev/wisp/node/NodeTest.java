@@ -152,8 +152,10 @@ class NodeTest {
         assertThat(r.errors()).as(r.raw()).isEmpty();
         assertThat(r.statuses().keySet()).as(r.raw()).containsOnly(200);
         assertThat(r.count(200)).isGreaterThan(50);
-        assertThat(node.status("sturdy").orElseThrow().instances()).extracting(ServiceStatus.InstanceStatus::id)
-                .doesNotContain(victim);
+        // The death is handled on the runtime's event thread; give it a moment, not a race.
+        await(() -> node.status("sturdy").orElseThrow().instances().stream().noneMatch(i -> i.id().equals(victim)),
+                Duration.ofSeconds(10));
+        await(() -> tier("sturdy", "running") == 2, Duration.ofSeconds(30));
     }
 
     private long tier(String service, String tier) {
