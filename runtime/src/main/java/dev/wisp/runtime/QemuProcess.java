@@ -29,7 +29,7 @@ final class QemuProcess implements VmHandle {
         this.qmp = qmp;
         this.directory = directory;
         this.memory = memory;
-        this.exited = process.onExit().thenApply(Process::exitValue);
+        this.exited = ExitWatcher.watch(process);
     }
 
     static QemuProcess start(List<String> command, Vmm.Launch launch) throws IOException {
