@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** {@code wisp bench ...}: benchmarks that report medians and ratios against a baseline run beside them. */
 @Command(name = "bench", description = "Benchmarks against raw baselines measured in the same run.",
@@ -22,14 +23,29 @@ final class BenchCommand {
     private BenchCommand() {
     }
 
-    /** The guest every VM benchmark runs: the hello example, 1 vCPU, 256 MiB. */
-    static VmSpec helloSpec(HostOptions host, Kernel kernel) {
-        Image image = ExampleApps.hello(kernel, host.images());
-        return VmSpec.of(HostOptions.bootSource(kernel, image), image.port());
+    /** A benchmark over real VMs: given a runtime, the guest spec and a scratch directory. */
+    @FunctionalInterface
+    private interface VmBench<R> {
+        R run(VmRuntime runtime, VmSpec spec, Path work) throws Exception;
     }
 
-    static Path scratch(HostOptions host) throws java.io.IOException {
-        return Files.createTempDirectory(Files.createDirectories(host.home().resolve("tmp")), "bench-");
+    /**
+     * What every VM benchmark does around its measurement: the hello example as the guest, a
+     * scratch directory removed afterwards, a runtime, and the result as a table or JSON.
+     */
+    private static <R> int runOnVms(OutputCommand cmd, HostOptions host, int memoryMib, boolean json,
+                                    VmBench<R> bench, Function<R, String> table) throws Exception {
+        Kernel kernel = host.kernel();
+        Image image = ExampleApps.hello(kernel, host.images());
+        VmSpec spec = VmSpec.of(HostOptions.bootSource(kernel, image), image.port()).withResources(1, memoryMib);
+        Path work = Files.createTempDirectory(Files.createDirectories(host.home().resolve("tmp")), "bench-");
+        try (VmRuntime rt = host.startRuntime(kernel)) {
+            R result = bench.run(rt, spec, work);
+            cmd.out().print(json ? ImageCommand.JSON.writeValueAsString(result) + "\n" : table.apply(result));
+        } finally {
+            Directories.deleteTree(work);
+        }
+        return 0;
     }
 
     @Command(name = "startup", description = "Cold boot, snapshot restore, template clone and resume to first HTTP answer: Wisp vs raw QEMU.")
@@ -48,17 +64,9 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            Kernel kernel = host.kernel();
-            VmSpec spec = helloSpec(host, kernel).withResources(1, memoryMib);
-            Path work = scratch(host);
-            try (VmRuntime rt = host.startRuntime(kernel)) {
-                StartupBenchmark.Result r = new StartupBenchmark(rt, host.vmmPool, spec, rounds, work,
-                        line -> err().println(line)).run();
-                out().print(json ? ImageCommand.JSON.writeValueAsString(r) + "\n" : StartupBenchmark.table(r));
-            } finally {
-                Directories.deleteTree(work);
-            }
-            return 0;
+            return runOnVms(this, host, memoryMib, json,
+                    (rt, spec, work) -> new StartupBenchmark(rt, host.vmmPool, spec, rounds, work,
+                            line -> err().println(line)).run(), StartupBenchmark::table);
         }
     }
 
@@ -75,16 +83,9 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            Kernel kernel = host.kernel();
-            VmSpec spec = helloSpec(host, kernel);
-            Path work = scratch(host);
-            try (VmRuntime rt = host.startRuntime(kernel)) {
-                WakeBenchmark.Result r = new WakeBenchmark(rt, spec, rounds, work, line -> err().println(line)).run();
-                out().print(json ? ImageCommand.JSON.writeValueAsString(r) + "\n" : WakeBenchmark.table(r));
-            } finally {
-                Directories.deleteTree(work);
-            }
-            return 0;
+            return runOnVms(this, host, 256, json,
+                    (rt, spec, work) -> new WakeBenchmark(rt, spec, rounds, work, line -> err().println(line)).run(),
+                    WakeBenchmark::table);
         }
     }
 
