@@ -143,6 +143,10 @@ final class Exchange {
     }
     String name = rt.resolver.resolve(host, path);
     ServiceBackend be = name == null ? null : rt.directory.lookup(name);
+    if (be != null && !rt.gate.admit(name, request)) {
+      be = null; // denied: the same 404 as an unknown service, so names do not leak
+      name = null;
+    }
     if (be == null) {
       if (name != null) {
         rt.forget(name);

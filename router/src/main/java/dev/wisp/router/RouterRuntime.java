@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RouterRuntime {
   final RouterConfig config;
   final ServiceResolver resolver;
+  final RequestGate gate;
   final ServiceDirectory directory;
   final RouterMetrics metrics;
   final Transport transport;
@@ -39,10 +40,12 @@ final class RouterRuntime {
   private final Map<EventLoop, LoopFlusher> flushers;
   private final Bootstrap upstreamBootstrap;
 
-  RouterRuntime(RouterConfig config, ServiceResolver resolver, ServiceDirectory directory,
-      RouterMetrics metrics, Transport transport, EventLoopGroup workers) {
+  RouterRuntime(RouterConfig config, ServiceResolver resolver, RequestGate gate,
+      ServiceDirectory directory, RouterMetrics metrics, Transport transport,
+      EventLoopGroup workers) {
     this.config = config;
     this.resolver = resolver;
+    this.gate = gate;
     this.directory = directory;
     this.metrics = metrics;
     this.transport = transport;

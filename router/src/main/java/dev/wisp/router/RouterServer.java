@@ -37,6 +37,7 @@ public final class RouterServer implements AutoCloseable {
   private final RouterConfig config;
   private final ServiceResolver resolver;
   private final ServiceDirectory directory;
+  private final RequestGate gate;
   private final RouterMetrics metrics;
   private final Transport transport = Transport.best();
   private EventLoopGroup boss;
@@ -48,8 +49,9 @@ public final class RouterServer implements AutoCloseable {
 
   private RouterServer(Builder b) {
     this.config = b.config;
-    this.resolver = b.resolver;
     this.directory = Objects.requireNonNull(b.directory, "directory");
+    this.gate = b.gate;
+    this.resolver = b.resolver;
     this.metrics = new RouterMetrics(b.registry);
   }
 
@@ -71,7 +73,7 @@ public final class RouterServer implements AutoCloseable {
     }
     boss = transport.group(1, "wisp-router-accept");
     workers = transport.group(config.ioThreads(), "wisp-router-io");
-    runtime = new RouterRuntime(config, resolver, directory, metrics, transport, workers);
+    runtime = new RouterRuntime(config, resolver, gate, directory, metrics, transport, workers);
     RouterRuntime rt = runtime;
     long idleMs = config.clientIdleTimeout().toMillis();
     HttpDecoderConfig decoder = new HttpDecoderConfig()
@@ -188,6 +190,7 @@ public final class RouterServer implements AutoCloseable {
     private RouterConfig config = RouterConfig.defaults();
     private ServiceResolver resolver = Routes.localhost();
     private ServiceDirectory directory;
+    private RequestGate gate = RequestGate.ADMIT_ALL;
     private PrometheusMeterRegistry registry;
 
     private Builder() {}
@@ -200,6 +203,15 @@ public final class RouterServer implements AutoCloseable {
     /** How requests map to service names (default: {@code NAME.localhost}). */
     public Builder resolver(ServiceResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver);
+      return this;
+    }
+
+    /**
+     * Who may reach which service (default: everyone). Denied requests get the unknown-service
+     * 404; see {@link RequestGate}.
+     */
+    public Builder gate(RequestGate gate) {
+      this.gate = Objects.requireNonNull(gate);
       return this;
     }
 

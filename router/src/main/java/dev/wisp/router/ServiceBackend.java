@@ -49,6 +49,15 @@ public interface ServiceBackend {
    */
   default void endpointFailed(Endpoint endpoint, Throwable cause) {}
 
+  /**
+   * Endpoints that take no requests now but are expected back with the same address (a paused
+   * instance). The router keeps their state (meters, pooled connections) so that their return
+   * costs no set-up on the wake path. Read with {@link #endpoints()}.
+   */
+  default List<Endpoint> parked() {
+    return List.of();
+  }
+
   /** Admission limits for this service; read again after each change notification. */
   default ServiceLimits limits() {
     return ServiceLimits.DEFAULTS;

@@ -4,10 +4,12 @@ import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -47,6 +49,11 @@ final class ServiceState {
   private int spare;
 
   private volatile EndpointState[] endpointsView = NONE;
+  /**
+   * Endpoints out of rotation that the platform expects back (paused instances): their meters
+   * and pooled connections are kept so that a wake sets nothing up. Guarded by this object.
+   */
+  private Map<Endpoint, EndpointState> parked = Map.of();
   private volatile int inFlightView;
   private volatile int queuedView;
   private final LongAdder requests = new LongAdder();
@@ -75,8 +82,9 @@ final class ServiceState {
       return;
     }
     List<Endpoint> announced = backend.endpoints();
+    Set<Endpoint> parkedNow = new HashSet<>(backend.parked());
     ServiceLimits newLimits = backend.limits();
-    Map<Endpoint, EndpointState> known = new HashMap<>();
+    Map<Endpoint, EndpointState> known = new HashMap<>(parked);
     for (EndpointState s : endpointsView) {
       known.put(s.endpoint, s);
     }
@@ -87,13 +95,25 @@ final class ServiceState {
       next.add(s != null ? s : new EndpointState(e, new InetSocketAddress(e.host(), e.port()),
           metrics, name));
     }
-    List<EndpointState> gone = List.copyOf(known.values());
+    Map<Endpoint, EndpointState> stillParked = new HashMap<>();
+    List<EndpointState> gone = new ArrayList<>();
+    for (EndpointState s : known.values()) {
+      if (parkedNow.contains(s.endpoint)) {
+        stillParked.put(s.endpoint, s);
+      } else {
+        gone.add(s);
+      }
+    }
+    parked = stillParked;
     ArrayList<Grant> grants;
     lock.lock();
     try {
       limits = newLimits != null ? newLimits : ServiceLimits.DEFAULTS;
-      for (EndpointState s : gone) {
+      for (EndpointState s : known.values()) {
         s.removed = true;
+      }
+      for (EndpointState s : next) {
+        s.removed = false;
       }
       endpoints = next.toArray(NONE);
       endpointsView = endpoints;
@@ -263,7 +283,10 @@ final class ServiceState {
         return;
       }
       closed = true;
-      eps = endpointsView;
+      List<EndpointState> all = new ArrayList<>(List.of(endpointsView));
+      all.addAll(parked.values());
+      eps = all.toArray(NONE);
+      parked = Map.of();
     }
     try {
       if (subscription != null) {

@@ -35,6 +35,7 @@ public final class ServiceTable implements ServiceDirectory {
     Entry old = services.put(name, e);
     if (old != null) {
       e.endpoints = old.endpoints;
+      e.parked = old.parked;
     }
     return this;
   }
@@ -63,21 +64,53 @@ public final class ServiceTable implements ServiceDirectory {
       List<Endpoint> l = new ArrayList<>(e.endpoints);
       l.add(endpoint);
       e.endpoints = List.copyOf(l);
+      e.parked = without(e.parked, endpoint);
     }
     e.changed();
   }
 
-  /** Removes one endpoint (no-op if absent). */
+  /** Removes one endpoint, ready or parked (no-op if absent). */
   public void removeEndpoint(String name, Endpoint endpoint) {
     Entry e = entry(name);
     synchronized (e) {
-      List<Endpoint> l = new ArrayList<>(e.endpoints);
-      if (!l.remove(endpoint)) {
+      List<Endpoint> ready = without(e.endpoints, endpoint);
+      List<Endpoint> parked = without(e.parked, endpoint);
+      if (ready == e.endpoints && parked == e.parked) {
         return;
       }
-      e.endpoints = List.copyOf(l);
+      e.endpoints = ready;
+      e.parked = parked;
     }
     e.changed();
+  }
+
+  /**
+   * Takes a ready endpoint out of rotation but keeps the router's state for it, because it will
+   * come back with the same address ({@link #addEndpoint} brings it back): a paused instance.
+   */
+  public void parkEndpoint(String name, Endpoint endpoint) {
+    Entry e = entry(name);
+    synchronized (e) {
+      List<Endpoint> ready = without(e.endpoints, endpoint);
+      if (ready == e.endpoints) {
+        return;
+      }
+      e.endpoints = ready;
+      List<Endpoint> parked = new ArrayList<>(e.parked);
+      parked.add(endpoint);
+      e.parked = List.copyOf(parked);
+    }
+    e.changed();
+  }
+
+  /** The list without {@code endpoint}, or the same list if it was not there. */
+  private static List<Endpoint> without(List<Endpoint> list, Endpoint endpoint) {
+    if (!list.contains(endpoint)) {
+      return list;
+    }
+    List<Endpoint> l = new ArrayList<>(list);
+    l.remove(endpoint);
+    return List.copyOf(l);
   }
 
   /** Changes the service's limits. */
@@ -115,6 +148,7 @@ public final class ServiceTable implements ServiceDirectory {
     private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
     private volatile ServiceLimits limits;
     private volatile List<Endpoint> endpoints = List.of();
+    private volatile List<Endpoint> parked = List.of();
 
     Entry(String name, ServiceLimits limits, Consumer<Demand> onDemand,
         BiConsumer<Endpoint, Throwable> onFailure) {
@@ -138,6 +172,11 @@ public final class ServiceTable implements ServiceDirectory {
     @Override
     public List<Endpoint> endpoints() {
       return endpoints;
+    }
+
+    @Override
+    public List<Endpoint> parked() {
+      return parked;
     }
 
     @Override
