@@ -1,9 +1,11 @@
 package dev.wisp.cli;
 
 import dev.wisp.runtime.InstanceFailedException;
+import dev.wisp.sdk.WispApiException;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /** Turns failures into one clear line on stderr and an exit code; no stack traces for users. */
@@ -13,7 +15,9 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        err.println("wisp: " + firstLine(ex.getMessage()));
+        String message = ex instanceof WispApiException api
+                ? firstLine(api.getMessage()) + " (" + api.code() + ")" : firstLine(ex.getMessage());
+        err.println("wisp: " + message);
         if (ex instanceof InstanceFailedException f && !f.consoleTail().isEmpty()) {
             List<String> tail = f.consoleTail();
             err.println("  last console lines:");
@@ -27,6 +31,16 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         if (ex instanceof HostException) {
             return Main.EXIT_HOST;
         }
+        if (ex instanceof NoTokenException) {
+            return Main.EXIT_UNAUTHORIZED;
+        }
+        if (ex instanceof WispApiException api) {
+            return exitCode(api);
+        }
+        if (ex instanceof UncheckedIOException) {
+            // the API could not be reached or timed out: retrying later may work
+            return Main.EXIT_UNAVAILABLE;
+        }
         return ex instanceof IllegalArgumentException ? Main.EXIT_USAGE : Main.EXIT_FAILED;
     }
 
@@ -39,12 +53,33 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         return Main.EXIT_USAGE;
     }
 
+    /** The exit code for an API error; scripts branch on these (README, CLI section). */
+    static int exitCode(WispApiException e) {
+        return switch (e.status()) {
+            case 400, 405, 413, 415 -> Main.EXIT_USAGE;
+            case 401, 403 -> Main.EXIT_UNAUTHORIZED;
+            case 404 -> Main.EXIT_NOT_FOUND;
+            case 409, 422 -> Main.EXIT_CONFLICT;
+            case 429, 502, 503, 504 -> Main.EXIT_UNAVAILABLE;
+            default -> Main.EXIT_FAILED;
+        };
+    }
+
     private static String firstLine(String message) {
         if (message == null || message.isBlank()) {
             return "unexpected error (set WISP_DEBUG=1 for details)";
         }
         int nl = message.indexOf('\n');
         return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** No API token was given and none was found where the CLI looks. */
+    static final class NoTokenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoTokenException(String message) {
+            super(message);
+        }
     }
 
     /** The host lacks a tool or a file Wisp needs; {@code wisp setup} usually fixes it. */

@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code wisp image build|ls|rm}. */
-@Command(name = "image", description = "Build and manage guest images.",
-        subcommands = {ImageCommand.Build.class, ImageCommand.List_.class, ImageCommand.Remove.class})
+/** {@code wisp image build|push|ls|rm}: build stays local; push, ls and rm talk to the control plane (--local: the build store). */
+@Command(name = "image", description = "Build guest images here; push, list and delete them on the control plane.",
+        subcommands = {ImageCommand.Build.class, ImageCommand.Push.class, ImageCommand.List_.class, ImageCommand.Remove.class})
 final class ImageCommand {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -64,13 +65,63 @@ final class ImageCommand {
         }
     }
 
-    @Command(name = "ls", description = "List images in the store.")
+    @Command(name = "push", description = "Upload a built image (a local image id or an image folder) to the control plane.")
+    static final class Push extends OutputCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "ID|DIR", description = "A local image id (wisp image ls --local) or an image folder.")
+        String source;
+
+        @Option(names = "--json", description = "Print the pushed image as JSON.")
+        boolean json;
+
+        @Mixin
+        ApiOptions api;
+
+        @Mixin
+        TenantOption tenant;
+
+        @Override
+        public Integer call() {
+            Path dir = Path.of(source);
+            if (!Files.isDirectory(dir)) {
+                dir = ImageStore.atDefaultHome().get(source).map(Image::dir).orElseThrow(() -> new IllegalArgumentException(
+                        "no local image or image folder '" + source + "' (see: wisp image ls --local)"));
+            }
+            dev.wisp.sdk.Image pushed = api.client(tenant.tenant).pushImage(dir);
+            out().println(json ? Json.pretty(pushed) : pushed.id());
+            return 0;
+        }
+    }
+
+    @Command(name = "ls", description = "List images on the control plane (--local: in this machine's build store).")
     static final class List_ extends OutputCommand implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
+        @Option(names = "--local", description = "List the local build store instead of the control plane.")
+        boolean local;
+
+        @Mixin
+        ApiOptions api;
+
+        @Mixin
+        TenantOption tenant;
+
         @Override
         public Integer call() throws Exception {
+            if (!local) {
+                List<dev.wisp.sdk.Image> images = api.client(tenant.tenant).images();
+                if (json) {
+                    out().println(Json.pretty(images));
+                    return 0;
+                }
+                Table t = new Table("ID", "SIZE", "CREATED", "USED BY");
+                for (dev.wisp.sdk.Image i : images) {
+                    t.row(i.id(), i.sizeBytes() == null ? null : Sizes.human(i.sizeBytes()), i.createdAt(),
+                            i.usedBy() == null || i.usedBy().isEmpty() ? "-" : String.join(",", i.usedBy()));
+                }
+                t.print(out());
+                return 0;
+            }
             List<Image> images = ImageStore.atDefaultHome().list();
             if (json) {
                 out().println(JSON.writeValueAsString(images.stream().map(ImageCommand::describe).toList()));
@@ -85,13 +136,27 @@ final class ImageCommand {
         }
     }
 
-    @Command(name = "rm", description = "Delete an image from the store.")
+    @Command(name = "rm", description = "Delete an image from the control plane (--local: from the build store).")
     static final class Remove extends OutputCommand implements Callable<Integer> {
-        @Parameters(paramLabel = "ID", description = "Image id (or a unique prefix).")
+        @Parameters(paramLabel = "ID", description = "Image id (local: or a unique prefix).")
         String id;
+
+        @Option(names = "--local", description = "Delete from the local build store instead of the control plane.")
+        boolean local;
+
+        @Mixin
+        ApiOptions api;
+
+        @Mixin
+        TenantOption tenant;
 
         @Override
         public Integer call() {
+            if (!local) {
+                api.client(tenant.tenant).deleteImage(id);
+                out().println("deleted " + id);
+                return 0;
+            }
             ImageStore store = ImageStore.atDefaultHome();
             Image image = store.get(id).orElseThrow(() -> new IllegalArgumentException("no image " + id));
             store.delete(image.id());

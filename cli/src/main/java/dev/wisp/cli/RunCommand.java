@@ -39,7 +39,7 @@ final class RunCommand extends OutputCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Image image = host.images().get(imageId)
-                .orElseThrow(() -> new IllegalArgumentException("no image " + imageId + " (see: wisp image ls)"));
+                .orElseThrow(() -> new IllegalArgumentException("no image " + imageId + " (see: wisp image ls --local)"));
         Kernel kernel = host.kernel();
         VmSpec spec = new VmSpec(HostOptions.bootSource(kernel, image), vcpus, memoryMib, image.port(),
                 Duration.ofSeconds(readyTimeoutSeconds));

@@ -131,6 +131,6 @@ final class ServeCommand extends OutputCommand implements Callable<Integer> {
             return ImageBuilder.fromFolder(dir).entrypoint(entrypoint).port(appPort).build(kernel, host.images());
         }
         return host.images().get(source).orElseThrow(() -> new IllegalArgumentException(
-                "no image or folder '" + source + "' (see: wisp image ls)"));
+                "no image or folder '" + source + "' (see: wisp image ls --local)"));
     }
 }

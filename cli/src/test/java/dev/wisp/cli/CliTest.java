@@ -6,8 +6,12 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,16 +54,38 @@ class CliTest {
     }
 
     @Test
-    void demo_bootsPausesSnapshotsAndClonesRealMicroVms() {
+    void demo_deploysScalesSleepsWakesAndRedeploysThroughThePlatform() {
         Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")));
-        Run r = wisp("demo", "--clones", "2");
-        assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out())
-                .contains("cold boot of microVM 'hello-1'")
-                .containsPattern("whoami -> instance hello-1, up")
-                .contains("restore from snapshot")
-                .containsPattern("whoami -> instance hello-clone-1, up")
-                .containsPattern("whoami -> instance hello-clone-2, up");
+        Run r = wisp("demo");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        String out = r.out();
+        assertThat(out).as(out)
+                .containsPattern("API \\+ dashboard  http://127\\.0\\.0\\.1:\\d+/")
+                .containsPattern("admin token      \\S+admin-token")
+                .containsPattern("curl http://hello\\.localhost:\\d+/cgi-bin/whoami -> instance hello-r1-\\S+, up [0-9.]+ s, random [0-9a-f]{12}")
+                .containsPattern("(?m)^   (\\d+) requests: \\1 x 200 \\(")
+                .containsPattern("-> paused \\(pause")
+                .containsPattern("-> snapshotted \\(snapshot")
+                .containsPattern("wake from paused: curl -> 200  \\(node: paused -> running via resume_paused in \\d+ ms\\)")
+                .containsPattern("wake from snapshot: curl -> 200  \\(node: snapshotted -> running via \\S+ in \\d+ ms\\)")
+                .containsPattern("traffic moved from revision 1 to 2: \\d+ requests, [1-9]\\d* answered by revision 1, "
+                        + "[1-9]\\d* by revision 2, 0 failed")
+                .contains("no QEMU process left");
+        Matcher scaled = Pattern.compile("scaled out to (\\d+) instances").matcher(out);
+        assertThat(scaled.find()).as(out).isTrue();
+        assertThat(Integer.parseInt(scaled.group(1))).as("instances during the burst").isGreaterThan(1);
+        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").contains("qemu")))
+                .as("QEMU processes left behind").isEmpty();
+    }
+
+    @Test
+    void demoOnBusyPort_namesThePortAndTheFlag() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Run r = wisp("demo", "--router-port", String.valueOf(busy.getLocalPort()));
+            assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
+            assertThat(r.err().strip()).isEqualTo("wisp: port " + busy.getLocalPort()
+                    + " is in use: pick another with --router-port (0 picks a free one)");
+        }
     }
 
     @Test

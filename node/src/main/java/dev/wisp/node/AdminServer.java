@@ -1,6 +1,8 @@
 package dev.wisp.node;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -8,6 +10,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 
 /**
@@ -16,7 +19,9 @@ import java.util.concurrent.Executors;
  * the data path is the router's.
  */
 public final class AdminServer implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Instants as ISO-8601 text (the JDK's time types need no extra Jackson module this way). */
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(
+            new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
     private final HttpServer server;
 
     private AdminServer(HttpServer server) {

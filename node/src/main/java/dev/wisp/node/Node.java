@@ -1,7 +1,7 @@
 package dev.wisp.node;
 
+import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.router.RouterServer;
-import dev.wisp.router.Routes;
 import dev.wisp.router.ServiceTable;
 import dev.wisp.runtime.VmRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -13,16 +13,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One host serving services: owns the router and a controller per service, and drives them all
  * from one control thread. The runtime is lent to it (the caller starts and closes it).
+ *
+ * <p><b>Capacity.</b> Guest memory is the hard limit ({@link CapacityConfig}): a deploy whose
+ * initial or minimum instances cannot fit fails with a {@link CapacityException}; a wake or
+ * scale-out that cannot fit is not started (its requests wait in the router and time out with
+ * 503) and is counted in {@code wisp_capacity_refusals_total}. vCPUs are counted, not limited.
+ *
+ * <p><b>Restarts.</b> A node started on the state directory of an earlier one finds the standby
+ * snapshots and warm templates it left ({@link NodeConfig#leaveStandby()}) and adopts them when a
+ * service with the same key and VM is deployed: its first request restores a snapshot instead of
+ * cloning or booting. What no deployed service claims is deleted after
+ * {@link NodeConfig#adoptionGrace()} or at {@link #pruneUnknown()}. Running and paused instances
+ * of a node that was killed cannot be adopted: they died with their QEMU processes (a new
+ * runtime kills any that survived); only what was on disk as a snapshot comes back.
  */
 public final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
+    /** The console tail {@link #console} returns at most (characters). */
+    public static final int CONSOLE_LIMIT = 64 * 1024;
 
     private final NodeConfig config;
     private final VmRuntime runtime;
@@ -30,7 +47,12 @@ public final class Node implements AutoCloseable {
     private final ServiceTable table = new ServiceTable();
     private final RouterServer router;
     private final NodeMetrics metrics = new NodeMetrics(registry);
+    private final Capacity capacity;
+    private final Leftovers leftovers;
     private final Map<String, ServiceController> services = new ConcurrentHashMap<>();
+    private final SharedTemplates sharedTemplates;
+    private final VmmProcessMetrics vmmMetrics;
+    private final CopyOnWriteArrayList<Consumer<InstanceChange>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "wisp-node-control");
         t.setDaemon(true);
@@ -41,8 +63,13 @@ public final class Node implements AutoCloseable {
     private Node(NodeConfig config, VmRuntime runtime) {
         this.config = config;
         this.runtime = runtime;
-        this.router = RouterServer.builder().config(config.router()).resolver(Routes.localhost()).directory(table)
-                .meterRegistry(registry).build();
+        this.capacity = new Capacity(config.capacity());
+        this.leftovers = Leftovers.scan(config.stateDirectory());
+        this.sharedTemplates = new SharedTemplates(runtime, config.stateDirectory());
+        this.vmmMetrics = new VmmProcessMetrics(runtime, registry, Node::serviceOf);
+        metrics.capacity(capacity);
+        this.router = RouterServer.builder().config(config.router()).resolver(config.resolver()).gate(config.gate())
+                .directory(table).meterRegistry(registry).build();
         runtime.onEvent(e -> {
             ServiceController c = services.get(serviceOf(e.instanceId()));
             if (c != null) {
@@ -57,6 +84,7 @@ public final class Node implements AutoCloseable {
         node.router.start();
         long every = config.controlInterval().toMillis();
         node.control.scheduleWithFixedDelay(node::tick, every, every, TimeUnit.MILLISECONDS);
+        node.control.schedule(node::pruneUnknown, config.adoptionGrace().toMillis(), TimeUnit.MILLISECONDS);
         return node;
     }
 
@@ -77,25 +105,58 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Starts serving a service: requests for {@code NAME.localhost} reach it from now on (they
-     * wait while its first instance comes up).
+     * Starts serving a service: requests the resolver maps to its name reach it from now on (they
+     * wait while its first instance comes up). Snapshots an earlier node left for the same name
+     * and VM are adopted.
+     *
+     * @throws CapacityException if its initial or minimum instances (or a warm template, or even
+     *     one instance) cannot fit in the node's memory now
+     * @throws IllegalArgumentException if a service of that name exists
      */
     public void deploy(ServiceSpec spec) {
-        ServiceController c = new ServiceController(spec, runtime, table, router, metrics, clock, config.stateDirectory());
+        if (services.containsKey(spec.name())) {
+            throw new IllegalArgumentException("service " + spec.name() + " already exists");
+        }
+        int atStart = Math.max(Math.max(spec.scaling().initialScale(), spec.scaling().minInstances()),
+                spec.warmTemplate() ? 1 : 0);
+        capacity.checkDeploy(spec.name(), spec.vm(), atStart);
+        String digest = StandbyManifest.digest(spec.vm());
+        ServiceController c = new ServiceController(spec, runtime, table, router, metrics, clock,
+                config.stateDirectory(), capacity, this::publish, leftovers.claim(spec.name(), digest), digest,
+                sharedTemplates);
         if (services.putIfAbsent(spec.name(), c) != null) {
             throw new IllegalArgumentException("service " + spec.name() + " already exists");
         }
         c.start();
     }
 
-    /** Stops a service and everything it has: instances, snapshots, template. */
+    /**
+     * Removes a service: its endpoints leave the router, requests in flight may finish (up to
+     * {@link ServiceController#DRAIN_TIMEOUT}), requests still queued get 503 when their queue
+     * timeout ends, then every instance stops and its snapshots and template are deleted.
+     */
     public boolean remove(String name) {
-        ServiceController c = services.remove(name);
+        ServiceController c = services.get(name);
         if (c == null) {
             return false;
         }
-        c.close();
+        c.quiesce(ServiceController.DRAIN_TIMEOUT);
+        services.remove(name, c);
+        c.close(false);
         return true;
+    }
+
+    /**
+     * Deletes the snapshots and templates an earlier node left whose service has not been deployed
+     * here; a control plane calls it after its first reconcile pass (otherwise it runs after
+     * {@link NodeConfig#adoptionGrace()}). Returns how many directories were deleted.
+     */
+    public int pruneUnknown() {
+        int n = leftovers.prune();
+        if (n > 0) {
+            LOG.log(System.Logger.Level.INFO, "deleted {0} snapshot(s) left by an earlier node for services not deployed", n);
+        }
+        return n;
     }
 
     public Optional<ServiceStatus> status(String name) {
@@ -106,6 +167,43 @@ public final class Node implements AutoCloseable {
         return services.values().stream().map(ServiceController::status).toList();
     }
 
+    /** The tail of an instance's VM console (at most {@value #CONSOLE_LIMIT} characters); empty if unknown. */
+    public Optional<String> console(String instanceId) {
+        ServiceController c = services.get(serviceOf(instanceId));
+        return c == null ? Optional.empty() : c.console(instanceId, CONSOLE_LIMIT);
+    }
+
+    /**
+     * Subscribes to instance changes (wakes, standby steps, adoptions, losses). Listeners run on
+     * the thread that made the change: keep them quick and do not block.
+     */
+    public void onInstanceChange(Consumer<InstanceChange> listener) {
+        listeners.add(listener);
+    }
+
+    private void publish(InstanceChange change) {
+        for (Consumer<InstanceChange> l : listeners) {
+            try {
+                l.accept(change);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "instance change listener failed: " + e);
+            }
+        }
+    }
+
+    /** The node's size, what its instances hold, and how many sit in each tier. */
+    public NodeCapacity capacity() {
+        int running = 0;
+        int paused = 0;
+        int snapshotted = 0;
+        for (ServiceController c : services.values()) {
+            running += c.count(StandbyTier.RUNNING);
+            paused += c.count(StandbyTier.PAUSED);
+            snapshotted += c.count(StandbyTier.SNAPSHOTTED);
+        }
+        return capacity.snapshot(running, paused, snapshotted);
+    }
+
     /** The router's port. */
     public int routerPort() {
         return router.port();
@@ -113,6 +211,7 @@ public final class Node implements AutoCloseable {
 
     /** Prometheus text: router, node and JVM-free series. */
     public String scrape() {
+        vmmMetrics.refresh();
         return registry.scrape();
     }
 
@@ -121,11 +220,18 @@ public final class Node implements AutoCloseable {
         return router;
     }
 
-    /** Drains the router, then stops every service. */
+    /**
+     * Drains the router, then stops every service. With {@link NodeConfig#leaveStandby()} their
+     * instances are snapshotted and left on disk with their templates for the next node;
+     * otherwise everything is deleted.
+     */
     @Override
     public void close() {
         control.shutdownNow();
         router.close();
-        List.copyOf(services.keySet()).parallelStream().forEach(this::remove);
+        List.copyOf(services.values()).parallelStream().forEach(c -> {
+            services.remove(c.spec().name(), c);
+            c.close(config.leaveStandby());
+        });
     }
 }

@@ -21,7 +21,10 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code wisp_instances{service,tier}}: instances by standby tier (running, paused,
  *       snapshotted);</li>
  *   <li>{@code wisp_standby_seconds{service,step}} (histogram): pause, snapshot and retire
- *       operations, including the drain before a pause.</li>
+ *       operations, including the drain before a pause;</li>
+ *   <li>{@code wisp_capacity_refusals_total{service}}: wakes and scale-outs not started because
+ *       the node's memory was full;</li>
+ *   <li>{@code wisp_node_memory_mib{kind}}: guest memory {@code allocated} and the {@code limit}.</li>
  * </ul>
  */
 final class NodeMetrics {
@@ -40,6 +43,16 @@ final class NodeMetrics {
     void wakeFailed(String service, WakePath path) {
         Counter.builder("wisp.wake.failures").tag("service", service).tag("path", name(path)).register(registry)
                 .increment();
+    }
+
+    void capacityRefused(String service) {
+        Counter.builder("wisp.capacity.refusals").tag("service", service).register(registry).increment();
+    }
+
+    void capacity(Capacity capacity) {
+        Gauge.builder("wisp.node.memory.mib", capacity, c -> c.allocatedMemoryMiB()).tag("kind", "allocated")
+                .register(registry);
+        Gauge.builder("wisp.node.memory.mib", capacity, c -> c.limitMiB()).tag("kind", "limit").register(registry);
     }
 
     void standbyStep(String service, StandbyTier to, Duration took) {

@@ -4,6 +4,7 @@ import dev.wisp.autoscaler.InstanceView;
 import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.router.Endpoint;
 import dev.wisp.runtime.Instance;
+import dev.wisp.runtime.Snapshot;
 
 import java.time.Instant;
 
@@ -19,12 +20,29 @@ final class Replica {
     volatile boolean busy;
     /** The endpoint while the router may send it requests; null otherwise. */
     volatile Endpoint endpoint;
+    /** The endpoint the router keeps parked while the instance is paused; null otherwise. */
+    volatile Endpoint parked;
+    /** When the instance first started (kept across sleeps and node restarts). */
+    volatile Instant startedAt;
+    /** A standby snapshot left by an earlier node, while this replica has no {@link Instance} yet. */
+    volatile Snapshot adopted;
 
     Replica(String id, Instant now) {
         this.id = id;
         this.tier = StandbyTier.RUNNING;
         this.lastUsed = now;
+        this.startedAt = now;
         this.busy = true;
+    }
+
+    /** A replica asleep on disk as an earlier node left it. */
+    static Replica adopted(String id, Snapshot snapshot, Instant startedAt, Instant now) {
+        Replica r = new Replica(id, now);
+        r.tier = StandbyTier.SNAPSHOTTED;
+        r.adopted = snapshot;
+        r.startedAt = startedAt;
+        r.busy = false;
+        return r;
     }
 
     InstanceView view(int inFlight) {

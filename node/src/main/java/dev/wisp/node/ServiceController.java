@@ -16,10 +16,14 @@ import dev.wisp.router.ServiceTable;
 import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.InstanceEvent;
 import dev.wisp.runtime.InstanceState;
+import dev.wisp.runtime.Snapshot;
 import dev.wisp.runtime.Template;
 import dev.wisp.runtime.VmRuntime;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -27,11 +31,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Runs one service on this node. Three inputs drive it: the router's demand signal (a request
@@ -64,6 +70,14 @@ final class ServiceController {
     private final Map<String, Replica> replicas = new ConcurrentHashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
     private final AtomicInteger waking = new AtomicInteger();
+    private final Capacity capacity;
+    private final Consumer<InstanceChange> changes;
+    /** Snapshots and template an earlier node left for this service, adopted at start. */
+    private final Leftovers.Claim claim;
+    private final String specDigest;
+    private final SharedTemplates sharedTemplates;
+    /** Whether {@link #template} came from {@link #sharedTemplates} (and must be released there). */
+    private volatile boolean templateShared;
 
     private volatile Template template;
     /** False while the warm template is being built: wakes wait for it rather than boot cold beside it. */
@@ -74,8 +88,15 @@ final class ServiceController {
     private int desired;
 
     ServiceController(ServiceSpec spec, VmRuntime runtime, ServiceTable table, RouterServer router,
-                      NodeMetrics metrics, InstantSource clock, Path stateDirectory) {
+                      NodeMetrics metrics, InstantSource clock, Path stateDirectory, Capacity capacity,
+                      Consumer<InstanceChange> changes, Leftovers.Claim claim, String specDigest,
+                      SharedTemplates sharedTemplates) {
         this.spec = spec;
+        this.capacity = capacity;
+        this.changes = changes;
+        this.claim = claim;
+        this.specDigest = specDigest;
+        this.sharedTemplates = sharedTemplates;
         this.runtime = runtime;
         this.table = table;
         this.router = router;
@@ -98,6 +119,7 @@ final class ServiceController {
     /** Registers with the router, warms the template and starts the initial instances. */
     void start() {
         table.define(spec.name(), spec.limits(), this::onDemand, this::onEndpointFailed);
+        adoptStandby();
         vmOps.submit(() -> {
             if (spec.warmTemplate()) {
                 warmTemplate();
@@ -112,16 +134,49 @@ final class ServiceController {
     }
 
     private void warmTemplate() {
+        String warmer = "tpl-" + spec.name();
         try {
             runtime.deleteSnapshot(templateDirectory);
+            if (!capacity.admit(warmer, spec.vm())) {
+                throw new CapacityException("no memory free to warm a template");
+            }
             long t0 = System.nanoTime();
-            template = runtime.createTemplate(spec.name(), spec.vm(), templateDirectory);
+            // Services of the same VM share one template: one boot, one memory file, small snapshots.
+            template = sharedTemplates.acquire(specDigest, spec.vm(), spec.name());
+            templateShared = true;
             runtime.prewarm(template.snapshot());
             LOG.log(System.Logger.Level.INFO, "{0}: warm template ready in {1} ms", spec.name(),
                     (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, spec.name() + ": no warm template, instances will boot cold: "
                     + e.getMessage());
+        } finally {
+            capacity.release(warmer);
+        }
+    }
+
+    /**
+     * Takes the standby snapshots an earlier node left as snapshotted replicas: the first request
+     * restores one instead of cloning or booting. Broken ones (or another accelerator's) are deleted.
+     */
+    private void adoptStandby() {
+        Instant now = clock.instant();
+        for (Leftovers.Entry e : claim.standby()) {
+            StandbyManifest m = e.manifest().orElseThrow();
+            try {
+                Snapshot s = runtime.loadSnapshot(e.directory());
+                if (s.accelerator() != runtime.accelerator() || s.kind() != Snapshot.Kind.STANDBY
+                        || !e.directory().equals(standbyDirectory.resolve(m.instanceId()))) {
+                    throw new IllegalStateException("taken under " + s.accelerator() + " as " + s.kind());
+                }
+                Replica r = Replica.adopted(m.instanceId(), s, m.startedAt(), now);
+                replicas.put(r.id, r);
+                changes.accept(new InstanceChange(spec.name(), r.id, "none", "snapshotted", "adopt", Duration.ZERO));
+            } catch (RuntimeException ex) {
+                LOG.log(System.Logger.Level.WARNING, spec.name() + ": cannot adopt " + e.directory() + ": "
+                        + ex.getMessage());
+                runtime.deleteSnapshot(e.directory());
+            }
         }
     }
 
@@ -132,10 +187,16 @@ final class ServiceController {
             return;
         }
         synchronized (this) {
-            int wanted = d.reason() == Demand.Reason.NO_ENDPOINTS
-                    ? autoscaler.onColdRequests(Math.max(1, d.queued())).desiredInstances()
-                    : running() + 1;
-            wakeAtLeast(wanted, "demand: " + d.reason().name().toLowerCase());
+            if (d.reason() != Demand.Reason.NO_ENDPOINTS) {
+                wakeAtLeast(running() + 1, d.reason() == Demand.Reason.SATURATED ? "demand: saturated" : "demand: soft limit");
+                return;
+            }
+            // The first wake goes out before anything else is worked out: on this path every
+            // microsecond is the waiting client's, and the code runs too rarely to be compiled.
+            if (running() + waking.get() == 0) {
+                wakeLocked("demand: no endpoints");
+            }
+            wakeAtLeast(autoscaler.onColdRequests(Math.max(1, d.queued())).desiredInstances(), "demand: no endpoints");
         }
     }
 
@@ -169,6 +230,8 @@ final class ServiceController {
     private void forget(Replica r, String why) {
         if (replicas.remove(r.id, r)) {
             unroute(r);
+            capacity.release(r.id);
+            changes.accept(new InstanceChange(spec.name(), r.id, NodeMetrics.name(r.tier), "gone", "lost", Duration.ZERO));
             LOG.log(System.Logger.Level.WARNING, "{0}: instance {1} lost: {2}", spec.name(), r.id, why);
         }
     }
@@ -272,31 +335,39 @@ final class ServiceController {
             }
         }
         WakePlan plan = planner.wake(idle, template != null);
+        String id = plan.instanceId() != null ? plan.instanceId() : nextId();
+        // Memory is the node's hard limit: a start that does not fit is not made; the requests
+        // wait in the router (and time out with 503) unless memory frees up before.
+        if (plan.path() != WakePath.RESUME_PAUSED && !capacity.admit(id, spec.vm())) {
+            refused(plan.path());
+            return false;
+        }
         Replica replica;
         if (plan.instanceId() != null) {
             replica = replicas.get(plan.instanceId());
             replica.busy = true;
         } else {
-            replica = new Replica(nextId(), clock.instant());
+            replica = new Replica(id, clock.instant());
             replicas.put(replica.id, replica);
         }
         waking.incrementAndGet();
         Replica r = replica;
+        vmOps.submit(() -> wake(r, plan.path(), why));
         if (plan.path() == WakePath.RESUME_PAUSED) {
-            // Routed at once: the VMM's user-mode network accepts connections while the vCPUs
-            // stand, so the router sends the waiting request now and `cont` travels beside it.
+            // Routed at once, after `cont` is on its way: the VMM's user-mode network accepts
+            // connections while the vCPUs stand, so the waiting request travels beside the resume.
             route(r);
         }
-        vmOps.submit(() -> wake(r, plan.path(), why));
         return true;
     }
 
     private void wake(Replica r, WakePath path, String why) {
         long t0 = System.nanoTime();
+        String from = path == WakePath.RESUME_PAUSED ? "paused" : path == WakePath.RESTORE_SNAPSHOT ? "snapshotted" : "none";
         try {
             switch (path) {
                 case RESUME_PAUSED -> r.instance.resume();
-                case RESTORE_SNAPSHOT -> r.instance.restore();
+                case RESTORE_SNAPSHOT -> restoreSnapshot(r);
                 case CLONE_TEMPLATE -> r.instance = runtime.cloneFrom(template, r.id);
                 case COLD_BOOT -> r.instance = runtime.boot(r.id, spec.vm());
             }
@@ -310,6 +381,7 @@ final class ServiceController {
                 r.busy = false;
             }
             metrics.wake(spec.name(), path, took);
+            changes.accept(new InstanceChange(spec.name(), r.id, from, "running", NodeMetrics.name(path), took));
             LOG.log(System.Logger.Level.DEBUG, "{0}: {1} woke via {2} in {3} ms ({4})", spec.name(), r.id,
                     NodeMetrics.name(path), took.toMillis(), why);
         } catch (RuntimeException e) {
@@ -321,8 +393,47 @@ final class ServiceController {
             if (r.instance != null) {
                 r.instance.stop();
             }
+            discardAdopted(r);
+            capacity.release(r.id);
+            changes.accept(new InstanceChange(spec.name(), r.id, from, "gone", NodeMetrics.name(path),
+                    Duration.ofNanos(System.nanoTime() - t0)));
         } finally {
             waking.decrementAndGet();
+        }
+    }
+
+    /** Restores a snapshotted replica, whether this node put it to sleep or an earlier one did. */
+    private void restoreSnapshot(Replica r) {
+        Snapshot s = r.adopted;
+        if (s == null) {
+            r.instance.restore();
+            return;
+        }
+        runtime.instances(); // drops stopped instances of an earlier node on this runtime that share the id
+        r.instance = runtime.restore(s, r.id);
+        r.adopted = null;
+        runtime.deleteSnapshot(s.directory()); // the instance runs again: its sleep is over, as after restore()
+    }
+
+    /** Deletes the snapshot an earlier node left for {@code r}, if it still has one. */
+    private void discardAdopted(Replica r) {
+        Snapshot s = r.adopted;
+        r.adopted = null;
+        if (s != null) {
+            runtime.deleteSnapshot(s.directory());
+        }
+    }
+
+    private long lastRefusalLog;
+
+    private void refused(WakePath path) {
+        metrics.capacityRefused(spec.name());
+        long now = System.nanoTime();
+        if (now - lastRefusalLog > 10_000_000_000L || lastRefusalLog == 0) {
+            lastRefusalLog = now;
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1} of a {2} MiB instance refused: node memory full ({3} of {4} MiB"
+                    + " allocated)", spec.name(), NodeMetrics.name(path), spec.vm().memoryMib(),
+                    capacity.allocatedMemoryMiB(), capacity.limitMiB());
         }
     }
 
@@ -333,20 +444,34 @@ final class ServiceController {
         try {
             switch (to) {
                 case PAUSED -> {
-                    unroute(r);
+                    park(r);
                     drain(r);
                     r.instance.pause();
                 }
-                case SNAPSHOTTED -> r.instance.snapshot(standbyDirectory.resolve(r.id));
+                case SNAPSHOTTED -> {
+                    unroute(r);
+                    r.instance.snapshot(standbyDirectory.resolve(r.id));
+                    writeManifest(r);
+                }
                 case GONE -> {
                     unroute(r);
                     replicas.remove(r.id, r);
-                    r.instance.stop();
+                    if (r.instance != null) {
+                        r.instance.stop();
+                    }
+                    discardAdopted(r);
                 }
                 case RUNNING -> throw new IllegalStateException("waking is not a standby step");
             }
+            String from = NodeMetrics.name(r.tier);
             r.tier = to;
-            metrics.standbyStep(spec.name(), to, Duration.ofNanos(System.nanoTime() - t0));
+            if (to != StandbyTier.PAUSED) {
+                capacity.release(r.id);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            metrics.standbyStep(spec.name(), to, took);
+            changes.accept(new InstanceChange(spec.name(), r.id, from, NodeMetrics.name(to),
+                    to == StandbyTier.PAUSED ? "pause" : to == StandbyTier.SNAPSHOTTED ? "snapshot" : "retire", took));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, spec.name() + ": " + r.id + " -> " + NodeMetrics.name(to)
                     + " failed: " + e.getMessage());
@@ -357,6 +482,16 @@ final class ServiceController {
             }
         } finally {
             r.busy = false;
+        }
+    }
+
+    /** Leaves a manifest beside a standby snapshot so that the next node on this directory can adopt it. */
+    private void writeManifest(Replica r) {
+        try {
+            new StandbyManifest(spec.name(), specDigest, r.id, clock.instant(), r.startedAt)
+                    .write(standbyDirectory.resolve(r.id));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, spec.name() + ": " + e.getMessage());
         }
     }
 
@@ -376,15 +511,31 @@ final class ServiceController {
 
     private void route(Replica r) {
         Endpoint e = new Endpoint(r.id, "127.0.0.1", r.instance.hostPort());
+        if (r.parked != null && !r.parked.equals(e)) {
+            table.removeEndpoint(spec.name(), r.parked);
+        }
+        r.parked = null;
         r.endpoint = e;
         table.addEndpoint(spec.name(), e);
     }
 
     private void unroute(Replica r) {
+        for (Endpoint e : new Endpoint[] {r.endpoint, r.parked}) {
+            if (e != null) {
+                table.removeEndpoint(spec.name(), e);
+            }
+        }
+        r.endpoint = null;
+        r.parked = null;
+    }
+
+    /** Out of rotation while paused; the router keeps the endpoint's state for the wake. */
+    private void park(Replica r) {
         Endpoint e = r.endpoint;
         r.endpoint = null;
         if (e != null) {
-            table.removeEndpoint(spec.name(), e);
+            r.parked = e;
+            table.parkEndpoint(spec.name(), e);
         }
     }
 
@@ -422,35 +573,128 @@ final class ServiceController {
         List<ServiceStatus.InstanceStatus> list = replicas.values().stream()
                 .sorted(Comparator.comparing(r -> r.id))
                 .map(r -> new ServiceStatus.InstanceStatus(r.id, NodeMetrics.name(r.tier),
-                        r.instance == null ? "creating" : NodeMetrics.name(r.instance.state()),
-                        r.endpoint == null ? -1 : r.endpoint.port(), r.busy))
+                        r.instance != null ? NodeMetrics.name(r.instance.state())
+                                : r.adopted != null ? "snapshotted" : "creating",
+                        r.endpoint == null ? -1 : r.endpoint.port(), r.busy, r.startedAt))
                 .toList();
         return new ServiceStatus(spec.name(), desired, template != null, list);
     }
 
-    /** Stops routing, ends every instance and removes the service's snapshots. */
-    void close() {
+    /** The tail of an instance's console, at most {@code maxChars}; empty if no such instance. */
+    Optional<String> console(String instanceId, int maxChars) {
+        Replica r = replicas.get(instanceId);
+        if (r == null) {
+            return Optional.empty();
+        }
+        Instance i = r.instance;
+        String text = i == null ? "" : String.join("\n", i.consoleTail());
+        return Optional.of(text.length() <= maxChars ? text : text.substring(text.length() - maxChars));
+    }
+
+    /**
+     * Stops taking requests before a removal: no more wakes, the endpoints leave the router (new
+     * and queued requests wait and then get 503), and requests in flight may finish within
+     * {@code timeout}.
+     */
+    void quiesce(Duration timeout) {
         closed = true;
-        table.remove(spec.name());
         vmOps.shutdown();
+        awaitVmOps();
+        table.setEndpoints(spec.name(), List.of());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            ServiceLoad load = router.snapshot(spec.name());
+            if (load == null || load.inFlight() == 0) {
+                return;
+            }
+            sleep(5);
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0}: requests still in flight after {1} s; stopping anyway",
+                spec.name(), timeout.toSeconds());
+    }
+
+    private void awaitVmOps() {
         try {
             vmOps.awaitTermination(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Replica r : replicas.values()) {
-            if (r.instance != null) {
-                try {
+    }
+
+    /** Stops routing, ends every instance and removes the service's snapshots. */
+    void close() {
+        close(false);
+    }
+
+    /**
+     * Stops routing and ends the service's VMs. With {@code leaveStandby} running and paused
+     * instances are snapshotted first and every snapshot and the template stay on disk, with
+     * their manifests, for the next node on this state directory; otherwise all are deleted.
+     */
+    void close(boolean leaveStandby) {
+        closed = true;
+        table.remove(spec.name());
+        vmOps.shutdown();
+        awaitVmOps();
+        replicas.values().parallelStream().forEach(r -> {
+            try {
+                if (leaveStandby) {
+                    leave(r);
+                } else if (r.instance != null) {
                     r.instance.stop();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "stopping " + r.id + ": " + e.getMessage());
                 }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "stopping " + r.id + ": " + e.getMessage());
+            } finally {
+                capacity.release(r.id);
+            }
+            if (!leaveStandby) {
+                changes.accept(new InstanceChange(spec.name(), r.id, NodeMetrics.name(r.tier), "gone", "remove",
+                        Duration.ZERO));
+            }
+        });
+        replicas.clear();
+        if (templateShared) {
+            templateShared = false;
+            sharedTemplates.release(specDigest, leaveStandby);
+        }
+        if (!leaveStandby) {
+            runtime.deleteSnapshot(templateDirectory);
+            runtime.deleteSnapshot(standbyDirectory);
+        }
+        metrics.forget(spec.name());
+    }
+
+    /** Puts one instance on disk for the next node; what cannot be saved is stopped. */
+    private void leave(Replica r) {
+        Instance i = r.instance;
+        if (i == null) {
+            return; // adopted and never woken: still on disk as the earlier node left it
+        }
+        Path dir = standbyDirectory.resolve(r.id);
+        if (i.state() == InstanceState.READY || i.state() == InstanceState.PAUSED) {
+            try {
+                i.snapshot(dir);
+                writeManifest(r);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, spec.name() + ": cannot leave " + r.id + " on standby: "
+                        + e.getMessage());
             }
         }
-        replicas.clear();
-        runtime.deleteSnapshot(templateDirectory);
-        runtime.deleteSnapshot(standbyDirectory);
-        metrics.forget(spec.name());
+        if (i.state() != InstanceState.SNAPSHOTTED) {
+            i.stop();
+            return;
+        }
+        // Stopping a snapshotted instance deletes its snapshot, and the runtime stops every
+        // instance it still knows when it closes: the files step aside while this one stops.
+        Path aside = standbyDirectory.resolve(r.id + ".kept");
+        try {
+            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+            i.stop();
+            Files.move(aside, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, spec.name() + ": cannot keep " + dir + ": " + e.getMessage());
+        }
     }
 
     private static void sleep(long ms) {

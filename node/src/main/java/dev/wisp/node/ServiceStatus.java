@@ -1,5 +1,6 @@
 package dev.wisp.node;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -12,13 +13,15 @@ import java.util.List;
  */
 public record ServiceStatus(String name, int desired, boolean templateReady, List<InstanceStatus> instances) {
     /**
-     * @param id    instance id
-     * @param tier  running, paused or snapshotted
-     * @param state the runtime's state of its VM
-     * @param port  loopback port while the router sends it requests, else -1
-     * @param busy  whether a wake or standby step is under way
+     * @param id        instance id
+     * @param tier      running, paused or snapshotted
+     * @param state     the runtime's state of its VM ({@code creating} before it has one,
+     *                  {@code snapshotted} for a snapshot adopted from an earlier node)
+     * @param port      loopback port while the router sends it requests, else -1
+     * @param busy      whether a wake or standby step is under way
+     * @param startedAt when the instance first started (kept across sleeps and node restarts)
      */
-    public record InstanceStatus(String id, String tier, String state, int port, boolean busy) { }
+    public record InstanceStatus(String id, String tier, String state, int port, boolean busy, Instant startedAt) { }
 
     /** Instances in the given tier. */
     public long count(String tier) {

@@ -27,7 +27,10 @@ final class Console {
         this.input = input;
         this.markers = markers;
         this.lines = lines;
-        Thread.ofVirtual().name("vm-console").start(() -> read(output));
+        // A platform thread: a blocking read of a process pipe pins a virtual thread's carrier, and
+        // two idle VMMs (the pool's) then held both carriers of a 2-core host, starving every VM
+        // operation that runs on virtual threads.
+        Thread.ofPlatform().name("vm-console").daemon().stackSize(256 * 1024).start(() -> read(output));
     }
 
     /** Hands the console to a new owner (a pooled VMM taken by an instance). */

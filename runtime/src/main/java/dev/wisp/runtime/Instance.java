@@ -38,6 +38,8 @@ public final class Instance {
     private volatile int hostPort = -1;
     private volatile Path directory;
     private volatile VmHandle handle;
+    /** Where the running VM's RAM lives: a standby snapshot of a clone refers to its template's file. */
+    private volatile GuestMemory memory;
     private volatile boolean exitExpected;
     private volatile Snapshot standby;
     private volatile String failure;
@@ -192,7 +194,7 @@ public final class Instance {
         withLock(() -> {
             requireState(InstanceState.SNAPSHOTTED, "restore");
             Snapshot snap = standby;
-            restoreLocked(snap, new GuestMemory.Anonymous());
+            restoreLocked(snap, VmRuntime.memoryFor(snap));
             standby = null;
             SnapshotStore.delete(snap.directory());
         });
@@ -243,7 +245,9 @@ public final class Instance {
         Files.createDirectories(directory);
         Path stateFile = directory.resolve(Snapshot.STATE_FILE);
         VmHandle.SnapshotFiles files = handle.saveState(stateFile);
-        Optional<Path> mem = memoryInFile ? Optional.of(directory.resolve(Snapshot.MEMORY_FILE)) : Optional.empty();
+        // A clone's snapshot holds only what differs from its template's memory file and needs that file to restore.
+        Optional<Path> mem = memoryInFile ? Optional.of(directory.resolve(Snapshot.MEMORY_FILE))
+                : memory instanceof GuestMemory.PrivateFile p ? Optional.of(p.file()) : Optional.empty();
         Snapshot snap = new Snapshot(directory, kind, spec, runtime.vmm().accelerator(), files, mem, Instant.now());
         SnapshotStore.write(snap);
         return snap;
@@ -254,6 +258,7 @@ public final class Instance {
     private void launch(GuestMemory memory, Snapshot from) {
         exitExpected = false;
         markers.clear();
+        this.memory = memory;
         try {
             if (from == null) {
                 handle = runtime.vmm().boot(ownLaunch(memory));
@@ -269,7 +274,6 @@ public final class Instance {
                 }
                 handle.loadState(from.stateFile(), from.state());
             }
-            Files.writeString(directory.resolve(VmRuntime.PID_FILE), Long.toString(handle.pid()));
         } catch (IOException | RuntimeException e) {
             String what = from == null ? "boot failed: " : "restore failed: ";
             throw fail(what + e.getMessage() + (from != null ? " (snapshot kept at " + from.directory() + ")" : ""), e);

@@ -3,6 +3,7 @@ package dev.wisp.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeoutException;
 /** One {@code qemu-system-x86_64} process: its QMP connection and its console. */
 final class QemuProcess implements VmHandle {
     private static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(2);
+    /** Bytes per second: far above what a local socket carries, so no throttling. */
+    private static final long UNLIMITED_BANDWIDTH = 1L << 40;
 
     private final Process process;
     private final Console console;
@@ -38,6 +41,15 @@ final class QemuProcess implements VmHandle {
                 .directory(launch.directory().toFile())
                 .redirectErrorStream(true)
                 .start();
+        // Written before anything can fail or wait, so a runtime killed at any moment from here
+        // on leaves a VMM that the next runtime's sweep finds and kills.
+        try {
+            Files.writeString(launch.directory().resolve(VmRuntime.PID_FILE), Long.toString(process.pid()));
+        } catch (IOException e) {
+            process.destroyForcibly();
+            waitQuietly(process);
+            throw e;
+        }
         Console console = new Console(process.getInputStream(), process.getOutputStream(),
                 launch.markers(), launch.lines());
         QmpClient qmp;
@@ -73,7 +85,11 @@ final class QemuProcess implements VmHandle {
 
     @Override
     public SnapshotFiles saveState(Path stateFile) throws IOException {
-        setIgnoreShared(memory.inFile());
+        // With the capability on, RAM in a shared file stays out of the stream; a private file's
+        // RAM is still sent (shrunk below), in the format its restore onto that file expects.
+        setIgnoreShared(memory.loadsFromFile());
+        // The default cap (128 MiB/s) is for live migration over a network; this VM stands still.
+        qmp.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED_BANDWIDTH));
         Path socket = directory.resolve("migrate-out.sock");
         CompletableFuture<MigrationStream.Copied> received = MigrationStream.receiveInto(socket, stateFile);
         qmp.execute("migrate", Map.of("uri", "unix:" + socket));
@@ -82,7 +98,11 @@ final class QemuProcess implements VmHandle {
         if (!"completed".equals(status)) {
             throw new IOException("snapshot failed: migration " + status);
         }
-        return new SnapshotFiles(copied.bytes(), copied.crc32c());
+        SnapshotFiles full = new SnapshotFiles(copied.bytes(), copied.crc32c());
+        if (memory instanceof GuestMemory.PrivateFile p) {
+            return RamDelta.shrink(stateFile, p.file(), GuestMemory.BACKEND_ID, true, full);
+        }
+        return full;
     }
 
     /** A stream saved without RAM (its RAM is a file this process maps) is read with the same capability. */

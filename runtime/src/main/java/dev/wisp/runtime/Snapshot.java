@@ -13,8 +13,10 @@ import java.util.Optional;
  * @param kind        standby or template
  * @param spec        the VM it came from; a restore rebuilds the same machine
  * @param accelerator what it ran on; a snapshot only loads on the same
- * @param state       the device state (and RAM, if {@code memoryFile} is empty) with its checksum
- * @param memoryFile  the guest RAM file of a template
+ * @param state       the device state and RAM (all of it if {@code memoryFile} is empty, else the
+ *                    pages that differ from that file) with its checksum
+ * @param memoryFile  the guest RAM file of a template; for a standby snapshot of a clone, its
+ *                    template's file, which must outlive the snapshot
  * @param createdAt   when it was taken
  */
 public record Snapshot(Path directory, Kind kind, VmSpec spec, Accelerator accelerator,

@@ -35,7 +35,9 @@ final class SnapshotStore {
         n.put("createdAt", s.createdAt().toString());
         n.put("stateBytes", s.state().stateBytes());
         n.put("stateCrc32c", Long.toHexString(s.state().stateCrc32c()));
-        s.memoryFile().ifPresent(m -> n.put("memoryFile", m.getFileName().toString()));
+        // A template's own file by name; the template file a clone's standby snapshot builds on, by path.
+        s.memoryFile().ifPresent(m -> n.put("memoryFile", s.directory().equals(m.getParent())
+                ? m.getFileName().toString() : m.toAbsolutePath().toString()));
         ObjectNode spec = n.putObject("spec");
         spec.put("vcpus", s.spec().vcpus());
         spec.put("memoryMib", s.spec().memoryMib());

@@ -19,7 +19,8 @@ public interface VmHandle {
 
     /**
      * Writes the VM's device state (and its RAM, unless the RAM is already in a shared file) to
-     * {@code stateFile}. The VM must be paused; it stays paused.
+     * {@code stateFile}; of RAM mapped privately from a file (a clone), only the pages that
+     * differ from that file. The VM must be paused; it stays paused.
      */
     SnapshotFiles saveState(Path stateFile) throws IOException;
 

@@ -156,8 +156,11 @@ public final class VmRuntime implements AutoCloseable {
         pool.refill(new VmmPool.Shape(snapshot.spec(), memoryFor(snapshot)));
     }
 
-    /** A template's clones map its memory file privately; a standby snapshot carries RAM in its stream. */
-    private static GuestMemory memoryFor(Snapshot snapshot) {
+    /**
+     * A template's clones map its memory file privately, and so does a clone restored from standby
+     * (its stream holds only the pages it changed); a booted VM's standby snapshot carries all its RAM.
+     */
+    static GuestMemory memoryFor(Snapshot snapshot) {
         return snapshot.memoryFile().<GuestMemory>map(GuestMemory.PrivateFile::new)
                 .orElseGet(GuestMemory.Anonymous::new);
     }

@@ -110,6 +110,40 @@ class InstanceLifecycleTest {
     }
 
     @Test
+    void standbySnapshotOfClone_holdsOnlyChangedPagesAndRestoresServing() {
+        Template template = runtime.createTemplate("delta", spec, scratch.resolve("template-delta"));
+        Instance clone = runtime.cloneFrom(template, "life-delta");
+        try {
+            assertThat(TestGuests.get(clone.hostPort(), "/cgi-bin/whoami")).startsWith("200 life-delta ");
+            Snapshot snap = clone.snapshot(scratch.resolve("delta-standby"));
+            long guestBytes = (long) spec.memoryMib() << 20;
+            assertThat(snap.state().stateBytes()).as("only pages the clone changed, not its whole RAM")
+                    .isLessThan(guestBytes / 8);
+            assertThat(runtime.loadSnapshot(snap.directory()).memoryFile())
+                    .contains(template.snapshot().memoryFile().orElseThrow());
+
+            clone.restore();
+            assertThat(TestGuests.get(clone.hostPort(), "/cgi-bin/whoami")).startsWith("200 life-delta ");
+            assertThat(TestGuests.get(clone.hostPort(), "/")).isEqualTo("200 hello from a test guest");
+            assertThat(template.snapshot().memoryFile().orElseThrow()).exists();
+        } finally {
+            clone.stop();
+        }
+    }
+
+    @Test
+    void streamThatIsNotQemus_keptWholeByTheDeltaRewrite() throws Exception {
+        Path stream = scratch.resolve("not-a-stream.bin");
+        Path base = scratch.resolve("base.bin");
+        Files.write(stream, new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9});
+        Files.write(base, new byte[4096]);
+        VmHandle.SnapshotFiles full = new VmHandle.SnapshotFiles(9, 42);
+        assertThat(RamDelta.shrink(stream, base, GuestMemory.BACKEND_ID, true, full)).isEqualTo(full);
+        assertThat(Files.readAllBytes(stream)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(scratch.resolve("not-a-stream.bin.delta")).doesNotExist();
+    }
+
+    @Test
     void vmmKilledMidFlight_instanceFailsAndLeavesNothing() throws Exception {
         Instance vm = runtime.boot("life-kill", spec);
         int port = vm.hostPort();

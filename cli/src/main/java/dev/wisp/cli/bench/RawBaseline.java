@@ -1,5 +1,7 @@
 package dev.wisp.cli.bench;
 
+import dev.wisp.runtime.Snapshot;
+
 import dev.wisp.runtime.VmSpec;
 
 import java.io.IOException;
@@ -33,11 +35,18 @@ final class RawBaseline {
         }
     }
 
-    /** Loads a standby snapshot's stream (RAM inside) into a new process. */
-    long restore(Path stateFile) throws IOException {
+    /**
+     * Loads a standby snapshot into a new process the way its format needs: a booted VM's stream
+     * carries all its RAM; a clone's carries only the pages that differ from its template's memory
+     * file, which is mapped privately under it.
+     */
+    long restore(Snapshot snapshot) throws IOException {
+        Path stateFile = snapshot.directory().resolve("state.bin");
         int port = freePort();
         long t0 = System.nanoTime();
-        try (RawQemu raw = start(port, RawQemu.Memory.RAM_OBJECT, null, stateFile)) {
+        try (RawQemu raw = snapshot.memoryFile().isPresent()
+                ? start(port, RawQemu.Memory.TEMPLATE_FILE, snapshot.memoryFile().get(), stateFile)
+                : start(port, RawQemu.Memory.RAM_OBJECT, null, stateFile)) {
             raw.loadAndCont();
             return answered(port, t0);
         }

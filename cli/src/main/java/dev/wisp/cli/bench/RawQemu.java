@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +25,17 @@ import java.util.concurrent.TimeUnit;
  * no checksums, no guest re-identification: everything Wisp adds is what the ratio measures.
  */
 final class RawQemu implements AutoCloseable {
+    /**
+     * Baseline VMMs still running. Unlike Wisp's own VMMs they live outside the runtime's run
+     * directory, so no sweep finds them: a bench stopped with Ctrl-C kills them on the way out.
+     */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "wisp-raw-qemu-reaper"));
+    }
+
     /** The same kernel parameters Wisp boots with, so the guest does the same work on both sides. */
     static final String CMDLINE = String.join(" ", BootSource.BASE_KERNEL_PARAMETERS);
 
@@ -70,6 +83,7 @@ final class RawQemu implements AutoCloseable {
         }
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        LIVE.add(p);
         return new RawQemu(p, sock, memory == Memory.TEMPLATE_FILE, incomingState);
     }
 
@@ -157,6 +171,7 @@ final class RawQemu implements AutoCloseable {
             // The process is killed next.
         }
         process.destroyForcibly();
+        LIVE.remove(process);
         try {
             process.waitFor(5, TimeUnit.SECONDS);
             Files.deleteIfExists(qmpSocket);

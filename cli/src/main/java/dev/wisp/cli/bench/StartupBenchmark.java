@@ -79,7 +79,7 @@ public final class StartupBenchmark {
             long t1 = RawBaseline.answered(i.hostPort(), t0);
             i.stop();
             return t1;
-        }, round -> raw.restore(standby.directory().resolve("state.bin"))));
+        }, round -> raw.restore(standby)));
         sleeper.stop();
 
         Path templateDir = workDir.resolve("template");

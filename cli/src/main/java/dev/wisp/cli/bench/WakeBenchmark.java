@@ -8,6 +8,7 @@ import dev.wisp.node.NodeConfig;
 import dev.wisp.node.ServiceSpec;
 import dev.wisp.node.ServiceStatus;
 import dev.wisp.router.RouterConfig;
+import dev.wisp.runtime.Snapshot;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
 
@@ -79,7 +80,7 @@ public final class WakeBenchmark {
              RawBaseline.Resumer resumer = raw.resumer()) {
             node.deploy(ServiceSpec.of("warm", spec).withStandby(quickTiers).withScaling(toZero));
             awaitStatus(node, "warm", s -> s.templateReady() && running(s));
-            Path template = state.resolve("templates/warm");
+            Path templateMemory = null;
             for (int round = 1; round <= rounds; round++) {
                 awaitStatus(node, "warm", s -> settledIn(s, "paused"));
                 rawMs.get(Tier.PAUSED).add(resumer.resumeAfter(200) / 1e6);
@@ -87,12 +88,16 @@ public final class WakeBenchmark {
 
                 awaitStatus(node, "warm", s -> settledIn(s, "snapshotted"));
                 String id = node.status("warm").orElseThrow().instances().get(0).id();
-                rawMs.get(Tier.SNAPSHOTTED).add(raw.restore(state.resolve("standby/warm/" + id + "/state.bin")) / 1e6);
+                Snapshot standby = runtime.loadSnapshot(state.resolve("standby/warm/" + id));
+                // A clone's standby snapshot names its template's memory file: the template path too.
+                templateMemory = standby.memoryFile().orElseThrow(() -> new IOException("standby snapshot of "
+                        + id + " is not a clone's: the service has no warm template"));
+                rawMs.get(Tier.SNAPSHOTTED).add(raw.restore(standby) / 1e6);
                 client.get(Tier.SNAPSHOTTED).add(firstRequest(node, "warm"));
 
                 awaitStatus(node, "warm", s -> s.instances().isEmpty());
-                rawMs.get(Tier.TEMPLATE_ONLY).add(raw.cloneTemplate(template.resolve("memory.bin"),
-                        template.resolve("state.bin")) / 1e6);
+                rawMs.get(Tier.TEMPLATE_ONLY).add(raw.cloneTemplate(templateMemory,
+                        templateMemory.resolveSibling("state.bin")) / 1e6);
                 client.get(Tier.TEMPLATE_ONLY).add(firstRequest(node, "warm"));
                 progress.accept(String.format(Locale.ROOT, "round %d/%d  paused %.1f  snapshotted %.1f  template %.1f ms",
                         round, rounds, client.get(Tier.PAUSED).getLast(), client.get(Tier.SNAPSHOTTED).getLast(),
@@ -100,6 +105,9 @@ public final class WakeBenchmark {
             }
             node.remove("warm");
             node.deploy(ServiceSpec.of("cold", spec).withStandby(quickTiers).withScaling(toZero).withWarmTemplate(false));
+            // Its initial instance starts in the background: seen first, so that "gone" below is
+            // the end of it and not the moment before it appears.
+            awaitStatus(node, "cold", s -> !s.instances().isEmpty());
             for (int round = 1; round <= rounds; round++) {
                 awaitStatus(node, "cold", s -> s.instances().isEmpty());
                 rawMs.get(Tier.NOTHING).add(raw.coldBoot() / 1e6);

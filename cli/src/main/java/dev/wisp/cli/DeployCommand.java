@@ -1,0 +1,166 @@
+package dev.wisp.cli;
+
+import dev.wisp.image.Image;
+import dev.wisp.image.ImageBuilder;
+import dev.wisp.image.ImageStore;
+import dev.wisp.image.KernelProvisioner;
+import dev.wisp.image.WispHome;
+import dev.wisp.sdk.DeployRequest;
+import dev.wisp.sdk.Resources;
+import dev.wisp.sdk.Revision;
+import dev.wisp.sdk.Scaling;
+import dev.wisp.sdk.Service;
+import dev.wisp.sdk.WispApiException;
+import dev.wisp.sdk.WispClient;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code wisp deploy NAME (--image ID | --dir FOLDER)}: creates the service, or gives it a new revision.
+ * A folder is built into an image here and pushed first. Waits until the revision serves, unless --no-wait.
+ */
+@Command(name = "deploy", description = "Deploy a service from an image or a folder: creates it, or adds a new revision.")
+final class DeployCommand extends OutputCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Service name: 1-30 of a-z 0-9 -.")
+    String name;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--image", paramLabel = "ID", description = "An image on the control plane (wisp image ls), or a local build (pushed first).")
+        String image;
+
+        @Option(names = "--dir", paramLabel = "FOLDER", description = "Build this folder into an image (needs --entrypoint) and push it.")
+        Path dir;
+    }
+
+    @Option(names = "--entrypoint", paramLabel = "CMD", description = "With --dir: the command that starts the app in /app.")
+    String entrypoint;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port the app listens on (default: the image's, 8080 for --dir).")
+    Integer port;
+
+    @Option(names = "--with-deb", paramLabel = "PKG", description = "With --dir: add a Debian package (repeatable).")
+    List<String> debs = new ArrayList<>();
+
+    @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for the app (repeatable).")
+    Map<String, String> env;
+
+    @Option(names = "--memory", paramLabel = "MIB", description = "Guest memory in MiB.")
+    Integer memoryMib;
+
+    @Option(names = "--vcpus", paramLabel = "N", description = "Virtual CPUs per instance.")
+    Integer vcpus;
+
+    @Option(names = "--min", paramLabel = "N", description = "On create: minimum instances.")
+    Integer min;
+
+    @Option(names = "--max", paramLabel = "N", description = "On create: maximum instances.")
+    Integer max;
+
+    @Mixin
+    RevisionWaitOptions wait;
+
+    @Option(names = "--json", description = "Print the serving revision as JSON.")
+    boolean json;
+
+    @Mixin
+    ApiOptions api;
+
+    @Mixin
+    TenantOption tenant;
+
+    @Override
+    public Integer call() throws Exception {
+        if (source.dir == null && (entrypoint != null || !debs.isEmpty())) {
+            throw new IllegalArgumentException("--entrypoint and --with-deb go with --dir");
+        }
+        WispClient wisp = api.client(tenant.tenant);
+        String imageId = resolveImage(wisp);
+        Resources resources = memoryMib == null && vcpus == null ? null : new Resources(vcpus, memoryMib);
+        Optional<Service> existing = find(wisp);
+        Revision rev;
+        if (existing.isEmpty()) {
+            Scaling scaling = min == null && max == null ? null
+                    : Scaling.limits(min, max, null);
+            Service created = wisp.createService(new Service(name, null, imageId, env, resources, port, scaling,
+                    null, null, null, null, null, null));
+            rev = new Revision(name, created.latestRevision() == null ? 1 : created.latestRevision(), imageId, env,
+                    resources, port, null, "warming", null);
+            log("created service %s (revision %d)", name, rev.number());
+        } else {
+            if (min != null || max != null) {
+                throw new IllegalArgumentException("--min/--max apply on create; use 'wisp scale " + name + "' for an existing service");
+            }
+            rev = wisp.deploy(name, new DeployRequest(imageId, env, resources, port));
+            log("deploying revision %d of %s", rev.number(), name);
+        }
+        rev = wait.settle(wisp, name, rev, this::log);
+        if (json) {
+            out().println(Json.pretty(rev));
+        } else {
+            Service s = wisp.service(name);
+            out().printf("%s: revision %d %s%s%n", name, rev.number(), rev.state(), s.url() == null ? "" : "  " + s.url());
+        }
+        return 0;
+    }
+
+    private Optional<Service> find(WispClient wisp) {
+        try {
+            return Optional.of(wisp.service(name));
+        } catch (WispApiException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The API image id to deploy: pushes a folder's build, or a local build named by --image. */
+    private String resolveImage(WispClient wisp) {
+        if (source.dir != null) {
+            if (!Files.isDirectory(source.dir)) {
+                throw new IllegalArgumentException("no folder " + source.dir);
+            }
+            if (entrypoint == null) {
+                throw new IllegalArgumentException("--dir needs --entrypoint (the command that starts the app)");
+            }
+            Image built = ImageBuilder.fromFolder(source.dir).entrypoint(entrypoint).port(port == null ? 8080 : port)
+                    .withDebs(debs).build(new KernelProvisioner(WispHome.resolve()).ensure(), ImageStore.atDefaultHome());
+            log("built image %s", built.id());
+            return push(wisp, built);
+        }
+        if (wisp.images().stream().anyMatch(i -> source.image.equals(i.id()))) {
+            return source.image;
+        }
+        Optional<Image> local = ImageStore.atDefaultHome().get(source.image);
+        if (local.isPresent()) {
+            return push(wisp, local.get());
+        }
+        return source.image;
+    }
+
+    private String push(WispClient wisp, Image image) {
+        String id = wisp.pushImage(image.dir()).id();
+        log("pushed image %s as %s", image.id(), id);
+        return id;
+    }
+
+    /** Progress goes to stderr so stdout stays the result (and --json stays parseable). */
+    private void log(String format, Object... args) {
+        err().printf(format + "%n", args);
+        err().flush();
+    }
+}

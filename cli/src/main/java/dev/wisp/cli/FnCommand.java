@@ -1,0 +1,263 @@
+package dev.wisp.cli;
+
+import dev.wisp.sdk.FunctionDeploy;
+import dev.wisp.sdk.Invocation;
+import dev.wisp.sdk.InvocationLogEntry;
+import dev.wisp.sdk.Resources;
+import dev.wisp.sdk.RetrySettings;
+import dev.wisp.sdk.WispClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code wisp fn ...}: serverless functions on the control plane ({@code /v1/functions}, docs/api.md),
+ * through the SDK like the other control plane commands ({@code --api}, {@code --token}, {@code --tenant}).
+ */
+@Command(name = "fn", description = "Serverless functions on the control plane: deploy a handler (shell, static binary, Java), invoke it.",
+        subcommands = {FnCommand.Deploy.class, FnCommand.Ls.class, FnCommand.Invoke.class, FnCommand.Get.class,
+                FnCommand.DeadLetters.class, FnCommand.Logs.class, FnCommand.Rm.class})
+final class FnCommand {
+    private FnCommand() {
+    }
+
+    /** Options every {@code fn} subcommand shares. */
+    abstract static class ApiCommand extends OutputCommand {
+        @Mixin
+        ApiOptions api;
+
+        @Mixin
+        TenantOption tenant;
+
+        @Option(names = "--json", description = "Print the API's JSON.")
+        boolean json;
+
+        /** Calls may last as long as the function's timeout (at most 15 min), so the client waits longer than usual. */
+        WispClient client() {
+            return WispClient.builder().baseUrl(api.apiUrl()).token(api.token()).tenant(tenant.tenant)
+                    .requestTimeout(Duration.ofMinutes(16)).build();
+        }
+    }
+
+    @Command(name = "deploy", description = "Upload a handler; the control plane builds its image and answers once an instance runs.")
+    static final class Deploy extends ApiCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME", description = "Function name (1-30 of a-z, 0-9, '-').")
+        String name;
+
+        @Option(names = "--runtime", required = true, paramLabel = "shell|binary|java", description = "How the handler runs.")
+        String runtime;
+
+        @Option(names = "--handler", required = true, paramLabel = "PATH", description = "Script, static executable, jar, or one .java file (java).")
+        Path handler;
+
+        @Option(names = "--class", paramLabel = "CLASS", description = "Java: the Function class (default: the jar's Wisp-Function-Class or Main-Class).")
+        String handlerClass;
+
+        @Option(names = "--memory", paramLabel = "MiB", description = "Guest memory (default 128, java 256).")
+        Integer memoryMib;
+
+        @Option(names = "--vcpus", paramLabel = "N", description = "Guest vCPUs (default 1).")
+        Integer vcpus;
+
+        @Option(names = "--concurrency", paramLabel = "N", description = "Reserved concurrency: calls past it get 429 (default 10).")
+        Integer concurrency;
+
+        @Option(names = "--instance-concurrency", paramLabel = "N",
+                description = "Calls one instance serves at once, 1..--concurrency: the autoscaler's target (default 4, java 8).")
+        Integer instanceConcurrency;
+
+        @Option(names = "--max-attempts", paramLabel = "N", description = "Async attempts before the dead-letter list (default 3).")
+        Integer maxAttempts;
+
+        @Option(names = "--backoff", paramLabel = "DURATION", description = "Wait before the first retry, doubled each time (default 1s).")
+        String backoff;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", description = "Longest one attempt may take (default 60s).")
+        String timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isRegularFile(handler)) {
+                throw new IllegalArgumentException("handler not found (or not a file): " + handler);
+            }
+            byte[] bytes = Files.readAllBytes(handler);
+            boolean text = runtime.equals("shell") || handler.getFileName().toString().endsWith(".java");
+            FunctionDeploy base = FunctionDeploy.of(name, runtime, bytes, text);
+            RetrySettings retry = maxAttempts == null && backoff == null ? null : new RetrySettings(maxAttempts, backoff, null);
+            Resources res = memoryMib == null && vcpus == null ? null : new Resources(vcpus, memoryMib);
+            FunctionDeploy spec = new FunctionDeploy(name, runtime, base.handler(), base.handlerBase64(), handlerClass, res,
+                    concurrency, instanceConcurrency, retry, timeout);
+            err().printf("deploying function '%s' (%s, %d bytes)...%n", name, runtime, bytes.length);
+            err().flush();
+            long t0 = System.nanoTime();
+            dev.wisp.sdk.Function f = client().deployFunction(spec);
+            if (json) {
+                out().println(Json.pretty(f));
+                return 0;
+            }
+            out().printf("function '%s' ready in %.1f s (image %s)%n", f.name(), (System.nanoTime() - t0) / 1e9, f.image());
+            out().printf("  scales 0..%d instances, %d calls each, %d at most in all%n", f.maxInstances(),
+                    f.instanceConcurrency(), f.reservedConcurrency());
+            out().printf("  wisp fn invoke %s --data hi [--async [--wait]]%n", f.name());
+            return 0;
+        }
+    }
+
+    @Command(name = "ls", description = "List functions.")
+    static final class Ls extends ApiCommand implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            List<dev.wisp.sdk.Function> fns = client().functions();
+            if (json) {
+                out().println(Json.pretty(fns));
+                return 0;
+            }
+            Table t = new Table("NAME", "RUNTIME", "STATE", "MEMORY", "CONCURRENCY", "IN FLIGHT", "CREATED");
+            for (dev.wisp.sdk.Function f : fns) {
+                t.row(f.name(), f.runtime(), f.state(), f.resources() == null ? null : f.resources().memoryMiB() + " MiB",
+                        f.reservedConcurrency(), f.inFlight(), f.createdAt());
+            }
+            t.print(out());
+            return 0;
+        }
+    }
+
+    @Command(name = "invoke", description = "Call a function: prints its answer, or with --async the invocation id (--wait: its result).")
+    static final class Invoke extends ApiCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = {"-d", "--data"}, paramLabel = "TEXT|@FILE", description = "Request body (default empty).")
+        String data;
+
+        @Option(names = "--content-type", defaultValue = "text/plain", paramLabel = "TYPE", description = "Request Content-Type (default: ${DEFAULT-VALUE}).")
+        String contentType;
+
+        @Option(names = "--async", description = "Queue it: answers 202 with an id; retried with back-off.")
+        boolean async;
+
+        @Option(names = "--callback", paramLabel = "URL", description = "With --async: POST the result here when done.")
+        String callback;
+
+        @Option(names = "--wait", description = "With --async: poll until it is done and print it.")
+        boolean await;
+
+        @Override
+        public Integer call() throws Exception {
+            byte[] body = data == null ? new byte[0] : data.startsWith("@") ? Files.readAllBytes(Path.of(data.substring(1)))
+                    : data.getBytes(StandardCharsets.UTF_8);
+            WispClient wisp = client();
+            if (!async) {
+                HttpResponse<byte[]> r = wisp.invoke(name, body, contentType);
+                boolean apiError = r.statusCode() >= 400 && r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
+                        && new String(r.body(), StandardCharsets.UTF_8).startsWith("{\"error\"");
+                if (apiError) {
+                    throw wisp.errorOf(r.statusCode(), r.body());
+                }
+                out().print(new String(r.body(), StandardCharsets.UTF_8));
+                out().flush();
+                return r.statusCode() < 400 ? 0 : Main.EXIT_FAILED;
+            }
+            String id = wisp.invokeAsync(name, body, contentType, callback).id();
+            if (!await) {
+                out().println(json ? Json.line(new dev.wisp.sdk.InvocationAccepted(id)) : id);
+                return 0;
+            }
+            for (;;) {
+                Invocation inv = wisp.invocation(name, id);
+                if ("succeeded".equals(inv.state()) || "dead".equals(inv.state())) {
+                    print(inv);
+                    return "succeeded".equals(inv.state()) ? 0 : Main.EXIT_FAILED;
+                }
+                Thread.sleep(200);
+            }
+        }
+
+        private void print(Invocation inv) {
+            if (json) {
+                out().println(Json.pretty(inv));
+            } else if ("succeeded".equals(inv.state())) {
+                out().print(inv.body() == null ? "" : inv.body());
+            } else {
+                err().printf("wisp: invocation %s is dead after %d attempts: %s%n", inv.id(), inv.attempts(), inv.error());
+            }
+        }
+    }
+
+    @Command(name = "get", description = "Show an async invocation: state, attempts, status, body, error.")
+    static final class Get extends ApiCommand implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            out().println(Json.pretty(client().invocation(name, id)));
+            return 0;
+        }
+    }
+
+    @Command(name = "dead-letters", description = "Async invocations of a function whose every attempt failed.")
+    static final class DeadLetters extends ApiCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            List<Invocation> dead = client().deadLetters(name);
+            if (json) {
+                out().println(Json.pretty(dead));
+                return 0;
+            }
+            Table t = new Table("ID", "ATTEMPTS", "STATUS", "ERROR", "CREATED");
+            dead.forEach(i -> t.row(i.id(), i.attempts(), i.status(), i.error(), i.createdAt()));
+            t.print(out());
+            return 0;
+        }
+    }
+
+    @Command(name = "logs", description = "A function's latest calls, sync and async: outcome, status, duration.")
+    static final class Logs extends ApiCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            List<InvocationLogEntry> log = client().functionLogs(name);
+            if (json) {
+                out().println(Json.pretty(log));
+                return 0;
+            }
+            Table t = new Table("AT", "ID", "MODE", "ATTEMPTS", "STATUS", "OUTCOME", "MS");
+            log.forEach(e -> t.row(e.atMs() == null ? null : Instant.ofEpochMilli(e.atMs()).toString(), e.id(), e.mode(),
+                    e.attempts(), e.status(), e.outcome(), e.durationMs()));
+            t.print(out());
+            return 0;
+        }
+    }
+
+    @Command(name = "rm", description = "Delete a function: its instances stop, its invocation records go.")
+    static final class Rm extends ApiCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() {
+            client().deleteFunction(name);
+            out().println("deleted " + name);
+            return 0;
+        }
+    }
+}

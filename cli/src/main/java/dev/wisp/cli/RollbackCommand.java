@@ -1,0 +1,60 @@
+package dev.wisp.cli;
+
+import dev.wisp.sdk.Revision;
+import dev.wisp.sdk.Service;
+import dev.wisp.sdk.WispClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+
+/** {@code wisp rollback NAME [--to N]}: traffic back to revision N, by default the one before the serving one. */
+@Command(name = "rollback", description = "Move a service's traffic back to an earlier revision.")
+final class RollbackCommand extends OutputCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "Service name.")
+    String name;
+
+    @Option(names = "--to", paramLabel = "N", description = "Revision to serve (default: the newest one before the serving one that did not fail).")
+    Integer to;
+
+    @Mixin
+    RevisionWaitOptions wait;
+
+    @Option(names = "--json", description = "Print the revision as JSON.")
+    boolean json;
+
+    @Mixin
+    ApiOptions api;
+
+    @Mixin
+    TenantOption tenant;
+
+    @Override
+    public Integer call() throws Exception {
+        WispClient wisp = api.client(tenant.tenant);
+        int target = to != null ? to : previous(wisp);
+        Revision rev = wisp.rollback(name, target);
+        rev = wait.settle(wisp, name, rev, (f, a) -> {
+            err().printf(f + "%n", a);
+            err().flush();
+        });
+        if (json) {
+            out().println(Json.pretty(rev));
+        } else {
+            out().printf("%s: revision %d %s%n", name, rev.number(), rev.state());
+        }
+        return 0;
+    }
+
+    private int previous(WispClient wisp) {
+        Service s = wisp.service(name);
+        int serving = s.revision() == null ? Integer.MAX_VALUE : s.revision();
+        return wisp.revisions(name).stream()
+                .filter(r -> r.number() != null && r.number() < serving && !"failed".equals(r.state()))
+                .map(Revision::number).max(Comparator.naturalOrder())
+                .orElseThrow(() -> new IllegalArgumentException(name + " has no earlier revision to roll back to"));
+    }
+}

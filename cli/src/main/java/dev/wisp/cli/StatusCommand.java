@@ -1,0 +1,92 @@
+package dev.wisp.cli;
+
+import dev.wisp.sdk.Instance;
+import dev.wisp.sdk.Revision;
+import dev.wisp.sdk.Scaling;
+import dev.wisp.sdk.Service;
+import dev.wisp.sdk.Standby;
+import dev.wisp.sdk.TierCounts;
+import dev.wisp.sdk.WispClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code wisp status NAME}: one service with its settings, revisions and instances. */
+@Command(name = "status", description = "Show a service: settings, revisions, instances.")
+final class StatusCommand extends OutputCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "Service name.")
+    String name;
+
+    @Option(names = "--json", description = "Print {service, revisions, instances} as JSON.")
+    boolean json;
+
+    @Mixin
+    ApiOptions api;
+
+    @Mixin
+    TenantOption tenant;
+
+    @Override
+    public Integer call() {
+        WispClient wisp = api.client(tenant.tenant);
+        Service s = wisp.service(name);
+        List<Revision> revisions = wisp.revisions(name);
+        List<Instance> instances = wisp.instances(name);
+        if (json) {
+            Map<String, Object> all = new LinkedHashMap<>();
+            all.put("service", s);
+            all.put("revisions", revisions);
+            all.put("instances", instances);
+            out().println(Json.pretty(all));
+            return 0;
+        }
+        Table head = new Table("service", s.name() + (s.tenant() == null ? "" : " (tenant " + s.tenant() + ")"));
+        head.row("url", s.url());
+        head.row("image", s.image());
+        head.row("revision", LsCommand.revisionText(s));
+        if (s.status() != null) {
+            head.row("ready", LsCommand.yesNo(s.status().ready()));
+            TierCounts c = s.status().instances();
+            if (c != null) {
+                head.row("instances", c.running() + " running, " + c.paused() + " paused, " + c.snapshotted() + " snapshotted");
+            }
+        }
+        if (s.resources() != null) {
+            head.row("resources", s.resources().vcpus() + " vCPU, " + s.resources().memoryMiB() + " MiB, port " + s.port());
+        }
+        Scaling sc = s.scaling();
+        if (sc != null) {
+            head.row("scaling", "min " + sc.min() + ", max " + sc.max() + ", target " + sc.target());
+        }
+        Standby sb = s.standby();
+        if (sb != null) {
+            head.row("standby", sb.policy() + ": pause after " + sb.pauseAfter() + ", snapshot after " + sb.snapshotAfter()
+                    + ", retire after " + sb.retireAfter());
+        }
+        head.row("access", s.access());
+        head.print(out());
+        out().println();
+        Table revs = new Table("REVISION", "STATE", "IMAGE", "CREATED", "MESSAGE");
+        for (Revision r : revisions) {
+            revs.row(r.number(), r.state(), r.image(), r.createdAt(), r.message());
+        }
+        revs.print(out());
+        out().println();
+        if (instances.isEmpty()) {
+            out().println("no instances");
+        } else {
+            Table inst = new Table("INSTANCE", "REVISION", "TIER", "STATE", "BUSY", "NODE", "STARTED");
+            for (Instance i : instances) {
+                inst.row(i.id(), i.revision(), i.tier(), i.state(), LsCommand.yesNo(i.busy()), i.node(), i.startedAt());
+            }
+            inst.print(out());
+        }
+        return 0;
+    }
+}

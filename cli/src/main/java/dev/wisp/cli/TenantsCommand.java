@@ -1,0 +1,93 @@
+package dev.wisp.cli;
+
+import dev.wisp.sdk.Quota;
+import dev.wisp.sdk.Tenant;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code wisp tenants ls|create|rm} (admin token). */
+@Command(name = "tenants", description = "Manage tenants and their quotas (admin token).",
+        subcommands = {TenantsCommand.Ls.class, TenantsCommand.Create.class, TenantsCommand.Rm.class})
+final class TenantsCommand {
+    private TenantsCommand() {
+    }
+
+    @Command(name = "ls", description = "List tenants and their quotas.")
+    static final class Ls extends OutputCommand implements Callable<Integer> {
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Mixin
+        ApiOptions api;
+
+        @Override
+        public Integer call() {
+            List<Tenant> tenants = api.client().tenants();
+            if (json) {
+                out().println(Json.pretty(tenants));
+                return 0;
+            }
+            Table t = new Table("NAME", "VCPUS", "MEMORY_MIB", "INSTANCES", "IMAGES");
+            for (Tenant x : tenants) {
+                Quota q = x.quota();
+                t.row(x.name(), q == null ? null : q.vcpus(), q == null ? null : q.memoryMiB(), q == null ? null : q.instances(),
+                        q == null ? null : q.images());
+            }
+            t.print(out());
+            return 0;
+        }
+    }
+
+    @Command(name = "create", description = "Create a tenant with a quota.")
+    static final class Create extends OutputCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME", description = "Tenant name: 1-30 of a-z 0-9 -.")
+        String name;
+
+        @Option(names = "--vcpus", paramLabel = "N", description = "Most vCPUs its instances may hold.")
+        Integer vcpus;
+
+        @Option(names = "--memory", paramLabel = "MIB", description = "Most guest memory its instances may hold, in MiB.")
+        Integer memoryMib;
+
+        @Option(names = "--instances", paramLabel = "N", description = "Most instances.")
+        Integer instances;
+
+        @Option(names = "--images", paramLabel = "N", description = "Most images.")
+        Integer images;
+
+        @Option(names = "--json", description = "Print the tenant as JSON.")
+        boolean json;
+
+        @Mixin
+        ApiOptions api;
+
+        @Override
+        public Integer call() {
+            boolean anyQuota = vcpus != null || memoryMib != null || instances != null || images != null;
+            Tenant t = api.client().createTenant(new Tenant(name, anyQuota ? new Quota(vcpus, memoryMib, instances, images) : null));
+            out().println(json ? Json.pretty(t) : "created tenant " + t.name());
+            return 0;
+        }
+    }
+
+    @Command(name = "rm", description = "Delete a tenant.")
+    static final class Rm extends OutputCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME", description = "Tenant name.")
+        String name;
+
+        @Mixin
+        ApiOptions api;
+
+        @Override
+        public Integer call() {
+            api.client().deleteTenant(name);
+            out().println("deleted tenant " + name);
+            return 0;
+        }
+    }
+}

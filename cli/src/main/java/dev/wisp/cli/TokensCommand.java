@@ -1,0 +1,88 @@
+package dev.wisp.cli;
+
+import dev.wisp.sdk.TokenCreated;
+import dev.wisp.sdk.TokenInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code wisp tokens ls|create|rm TENANT} (admin token). */
+@Command(name = "tokens", description = "Manage a tenant's API tokens (admin token).",
+        subcommands = {TokensCommand.Ls.class, TokensCommand.Create.class, TokensCommand.Rm.class})
+final class TokensCommand {
+    private TokensCommand() {
+    }
+
+    @Command(name = "ls", description = "List a tenant's tokens (ids and creation times; never the tokens).")
+    static final class Ls extends OutputCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "TENANT", description = "Tenant name.")
+        String tenant;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Mixin
+        ApiOptions api;
+
+        @Override
+        public Integer call() {
+            List<TokenInfo> tokens = api.client().tokens(tenant);
+            if (json) {
+                out().println(Json.pretty(tokens));
+                return 0;
+            }
+            Table t = new Table("ID", "CREATED");
+            tokens.forEach(x -> t.row(x.id(), x.createdAt()));
+            t.print(out());
+            return 0;
+        }
+    }
+
+    @Command(name = "create", description = "Create a token for a tenant; it is printed only this once.")
+    static final class Create extends OutputCommand implements Callable<Integer> {
+        @Parameters(paramLabel = "TENANT", description = "Tenant name.")
+        String tenant;
+
+        @Option(names = "--json", description = "Print {id, token} as JSON.")
+        boolean json;
+
+        @Mixin
+        ApiOptions api;
+
+        @Override
+        public Integer call() {
+            TokenCreated t = api.client().createToken(tenant);
+            if (json) {
+                out().println(Json.pretty(t));
+            } else {
+                // the token alone on stdout, so `TOKEN=$(wisp tokens create acme)` works; the id goes to stderr
+                out().println(t.token());
+                err().println("token id " + t.id() + " (shown once; keep it safe)");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rm", description = "Revoke a token.")
+    static final class Rm extends OutputCommand implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "TENANT", description = "Tenant name.")
+        String tenant;
+
+        @Parameters(index = "1", paramLabel = "ID", description = "Token id (see: wisp tokens ls TENANT).")
+        String id;
+
+        @Mixin
+        ApiOptions api;
+
+        @Override
+        public Integer call() {
+            api.client().deleteToken(tenant, id);
+            out().println("revoked " + id);
+            return 0;
+        }
+    }
+}

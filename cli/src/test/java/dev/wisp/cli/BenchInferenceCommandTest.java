@@ -1,0 +1,48 @@
+package dev.wisp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code wisp bench inference} as a user runs it: bad options refused at once, a short real run as JSON. */
+class BenchInferenceCommandTest {
+    private record Run(int code, String out, String err) { }
+
+    private static Run wisp(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return new Run(cl.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void zeroRounds_usageErrorBeforeAnyVmStarts() {
+        Run r = wisp("bench", "inference", "--rounds", "0");
+        assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(r.err().strip()).startsWith("wisp: ").contains("rounds").doesNotContain("\n");
+    }
+
+    @Test
+    void shortRun_reportsOneAndTwoInstancesAsJson() throws Exception {
+        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")));
+        Run r = wisp("bench", "inference", "--rounds", "1", "--seconds", "1", "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode result = new ObjectMapper().readTree(r.out());
+        assertThat(result.at("/one/instances").asInt()).isEqualTo(1);
+        assertThat(result.at("/two/instances").asInt()).isEqualTo(2);
+        assertThat(result.at("/one/requestsPerSecond").asDouble()).isPositive();
+        assertThat(result.at("/two/requestsPerSecond").asDouble()).isPositive();
+        assertThat(result.path("ratio").asDouble()).isPositive();
+        assertThat(result.path("heldoutAccuracy").asDouble()).isGreaterThan(0.85);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.wisp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wisp.control.ControlConfig;
+import dev.wisp.control.ControlPlane;
+import dev.wisp.runtime.AcceleratorChoice;
+import dev.wisp.runtime.RuntimeConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The control-plane commands against a real control plane (store, API, node, router) whose guest
+ * kernel is an empty file: everything but booting VMs. One control plane serves every test here;
+ * the VM paths are in {@link ControlCliVmTest}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ControlCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    ControlPlane cp;
+    List<String> admin;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path kernel = Files.createFile(dir.resolve("empty-vmlinux"));
+        RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home"))
+                .withAccelerator(AcceleratorChoice.TCG).withVmmPool(0);
+        cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0).withStopOnClose(true));
+        admin = List.of("--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());
+    }
+
+    @AfterAll
+    void stop() {
+        if (cp != null) {
+            cp.close();
+        }
+    }
+
+    private CliRun wisp(String... args) {
+        return CliRun.wisp(admin, args);
+    }
+
+    /** An image folder the API accepts (manifest digest matches the initramfs) but no VM could boot. */
+    private static Path unbootableImage(Path at, long seed) throws Exception {
+        Files.createDirectories(at);
+        byte[] initrd = new byte[8192];
+        new Random(seed).nextBytes(initrd);
+        Files.write(at.resolve("initrd.img"), initrd);
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(initrd));
+        Files.writeString(at.resolve("image.json"), "{\"id\":\"" + digest.substring(0, 16) + "\",\"digest\":\"" + digest
+                + "\",\"entrypoint\":\"httpd\",\"port\":8080,\"kernelVersion\":\"test\",\"compression\":\"none\","
+                + "\"initrdBytes\":" + initrd.length + ",\"diskBytes\":0,\"build\":{\"source\":\"test\","
+                + "\"createdAt\":\"2026-01-01T00:00:00Z\"}}", StandardCharsets.UTF_8);
+        return at;
+    }
+
+    @Test
+    void tenantsAndTokens_createListUseAndRevoke() throws Exception {
+        CliRun created = wisp("tenants", "create", "acme", "--vcpus", "2", "--memory", "512", "--instances", "2", "--images", "1");
+        assertThat(created.code()).as(created.toString()).isZero();
+        CliRun ls = wisp("tenants", "ls", "--json");
+        assertThat(JSON.readTree(ls.out()).findValuesAsText("name")).contains("acme", "default");
+        assertThat(wisp("tenants", "ls").out()).containsPattern("acme\\s+2\\s+512\\s+2\\s+1");
+
+        CliRun token = wisp("tokens", "create", "acme");
+        assertThat(token.code()).as(token.toString()).isZero();
+        String acmeToken = token.out().strip();
+        assertThat(acmeToken).matches("wisp_[a-z2-7]{32}");
+        JsonNode tokens = JSON.readTree(wisp("tokens", "ls", "acme", "--json").out());
+        assertThat(tokens).hasSize(1);
+        String tokenId = tokens.get(0).get("id").asText();
+
+        // the tenant's own token works and sees an empty tenant
+        List<String> asAcme = List.of("--api", cp.apiUrl(), "--token", acmeToken);
+        CliRun acmeLs = CliRun.wisp(asAcme, "ls", "--json");
+        assertThat(acmeLs.code()).as(acmeLs.toString()).isZero();
+        assertThat(JSON.readTree(acmeLs.out())).isEmpty();
+        // its image quota is 1: a second push is refused with the quota exit code
+        assertThat(CliRun.wisp(asAcme, "image", "push", unbootableImage(dir.resolve("q1"), 11).toString()).code()).isZero();
+        CliRun over = CliRun.wisp(asAcme, "image", "push", unbootableImage(dir.resolve("q2"), 12).toString());
+        assertThat(over.code()).as(over.toString()).isEqualTo(Main.EXIT_CONFLICT);
+        assertThat(over.err()).startsWith("wisp: ").contains("(quota_exceeded)");
+
+        assertThat(wisp("tokens", "rm", "acme", tokenId).code()).isZero();
+        CliRun revoked = CliRun.wisp(asAcme, "ls");
+        assertThat(revoked.code()).as(revoked.toString()).isEqualTo(Main.EXIT_UNAUTHORIZED);
+        assertThat(revoked.err()).contains("(unauthorized)");
+    }
+
+    @Test
+    void imagePushLsAndServiceLifecycle_withoutBooting() throws Exception {
+        CliRun push = wisp("image", "push", unbootableImage(dir.resolve("img"), 1).toString(), "--json");
+        assertThat(push.code()).as(push.toString()).isZero();
+        String imageId = JSON.readTree(push.out()).get("id").asText();
+        CliRun images = wisp("image", "ls", "--json");
+        assertThat(JSON.readTree(images.out()).findValuesAsText("id")).contains(imageId);
+
+        CliRun deploy = wisp("deploy", "shop", "--image", imageId, "--memory", "128", "--no-wait");
+        assertThat(deploy.code()).as(deploy.toString()).isZero();
+        assertThat(deploy.err()).contains("created service shop (revision 1)");
+
+        JsonNode list = JSON.readTree(wisp("ls", "--json").out());
+        assertThat(list.findValuesAsText("name")).contains("shop");
+        assertThat(wisp("ls").out()).containsPattern("(?m)^NAME\\s+REVISION\\s+READY").containsPattern("(?m)^shop\\s");
+
+        CliRun scale = wisp("scale", "shop", "--min", "0", "--max", "3", "--target", "5");
+        assertThat(scale.code()).as(scale.toString()).isZero();
+        JsonNode status = JSON.readTree(wisp("status", "shop", "--json").out());
+        assertThat(status.at("/service/scaling/max").asInt()).isEqualTo(3);
+        assertThat(status.at("/service/scaling/target").asDouble()).isEqualTo(5.0);
+        assertThat(status.at("/revisions/0/number").asInt()).isEqualTo(1);
+
+        // the image is in use: deleting it is a conflict
+        CliRun inUse = wisp("image", "rm", imageId);
+        assertThat(inUse.code()).as(inUse.toString()).isEqualTo(Main.EXIT_CONFLICT);
+
+        CliRun events = wisp("events", "shop", "--json");
+        assertThat(JSON.readTree(events.out()).findValuesAsText("kind")).contains("service.created", "service.updated");
+
+        assertThat(wisp("rm", "shop").code()).isZero();
+        CliRun gone = wisp("status", "shop");
+        assertThat(gone.code()).as(gone.toString()).isEqualTo(Main.EXIT_NOT_FOUND);
+        assertThat(gone.err().strip()).startsWith("wisp: ").endsWith("(not_found)").doesNotContain("\n");
+    }
+
+    @Test
+    void eventsFollow_streamsChangesAsJsonLinesWhileTheyHappen() throws Exception {
+        Path image = unbootableImage(dir.resolve("follow"), 3);
+        String imageId = JSON.readTree(wisp("image", "push", image.toString(), "--json").out()).get("id").asText();
+        CliRun[] followed = new CliRun[1];
+        Thread follower = Thread.ofPlatform().start(() -> followed[0] = wisp("events", "--follow", "--for", "4s", "--json"));
+        Thread.sleep(1_000); // let the stream connect: --follow shows new events only
+        assertThat(wisp("deploy", "blog", "--image", imageId, "--no-wait").code()).isZero();
+        assertThat(wisp("rm", "blog").code()).isZero();
+        follower.join();
+        assertThat(followed[0].code()).as(followed[0].toString()).isZero();
+        List<JsonNode> lines = followed[0].out().lines().map(l -> {
+            try {
+                return JSON.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError("not a JSON line: " + l, e);
+            }
+        }).toList();
+        assertThat(lines).extracting(n -> n.path("service").asText() + " " + n.path("kind").asText())
+                .contains("blog service.created", "blog service.deleted");
+    }
+
+    @Test
+    void topLive_redrawsFramesInPlaceAndRestoresTheCursor() {
+        CliRun top = wisp("top", "--frames", "2", "--interval", "300ms");
+        assertThat(top.code()).as(top.toString()).isZero();
+        String out = top.out();
+        assertThat(out).startsWith("\u001b[H\u001b[2J\u001b[?25l").endsWith("\u001b[?25h");
+        // one clear screen, then each frame goes home and overwrites: no scrolling
+        assertThat(out.split("\u001b\\[2J", -1)).hasSize(2);
+        assertThat(out.split("\u001b\\[H", -1)).hasSize(4);
+        assertThat(out.split("wisp top  " + java.util.regex.Pattern.quote(cp.apiUrl()), -1)).hasSize(3);
+        assertThat(out).contains("node local").contains("\u001b[K\n").contains("\u001b[J");
+    }
+
+    @Test
+    void badInput_exitCodesScriptsCanRelyOn() {
+        CliRun badName = wisp("deploy", "Bad_Name", "--image", "sha256:00", "--no-wait");
+        assertThat(badName.code()).as(badName.toString()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(badName.err()).contains("(invalid_name)");
+
+        CliRun badToken = CliRun.wisp(List.of("--api", cp.apiUrl(), "--token", "wisp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "ls");
+        assertThat(badToken.code()).isEqualTo(Main.EXIT_UNAUTHORIZED);
+
+        CliRun noService = wisp("logs", "nope");
+        assertThat(noService.code()).isEqualTo(Main.EXIT_NOT_FOUND);
+
+        CliRun rollback = wisp("rollback", "nope", "--to", "1");
+        assertThat(rollback.code()).isEqualTo(Main.EXIT_NOT_FOUND);
+    }
+}

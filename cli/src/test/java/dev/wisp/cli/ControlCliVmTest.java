@@ -1,0 +1,163 @@
+package dev.wisp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wisp.control.ControlConfig;
+import dev.wisp.control.ControlPlane;
+import dev.wisp.image.KernelProvisioner;
+import dev.wisp.image.WispHome;
+import dev.wisp.node.AdminServer;
+import dev.wisp.runtime.AcceleratorChoice;
+import dev.wisp.runtime.RuntimeConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The CLI end to end with real microVMs: a folder deployed through a real control plane, reached
+ * with curl through the router, redeployed, rolled back, watched with {@code wisp top}, removed.
+ * One control plane serves the whole story, to keep TCG boots few.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ControlCliVmTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    ControlPlane cp;
+    AdminServer metrics;
+    List<String> admin;
+
+    @BeforeAll
+    void start() throws IOException {
+        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")), "real-VM tests disabled");
+        Path kernel = new KernelProvisioner(WispHome.resolve()).ensure().vmlinux();
+        RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home")).withAccelerator(AcceleratorChoice.AUTO);
+        cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0).withStopOnClose(true));
+        metrics = AdminServer.start(cp.node(), "127.0.0.1", 0);
+        admin = List.of("--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());
+    }
+
+    @AfterAll
+    void stop() {
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (cp != null) {
+            cp.close();
+        }
+    }
+
+    private CliRun wisp(String... args) {
+        return CliRun.wisp(admin, args);
+    }
+
+    /** curl through the router, as a user would. */
+    private String curl(String host, String path) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("curl", "-s", "--max-time", "20", "-o", "-", "-w", "\n%{http_code}",
+                "-H", "Host: " + host, "http://127.0.0.1:" + cp.routerPort() + path).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    @Test
+    void deployFolder_servesRedeploysRollsBackShowsInTopAndRemoves() throws Exception {
+        Path hello = ExampleApps.examplesDir().resolve("hello");
+        CliRun deploy = wisp("deploy", "hello", "--dir", hello.toString(), "--entrypoint", "httpd -f -p 8080 -h www",
+                "--memory", "128");
+        assertThat(deploy.code()).as(deploy.toString()).isZero();
+        assertThat(deploy.out()).startsWith("hello: revision 1 serving");
+        assertThat(deploy.err()).contains("built image").contains("pushed image").contains("created service hello");
+
+        assertThat(curl("hello.localhost", "/cgi-bin/whoami")).contains("instance").endsWith("\n200");
+
+        JsonNode ls = JSON.readTree(wisp("ls", "--json").out());
+        assertThat(ls).hasSize(1);
+        assertThat(ls.get(0).get("revision").asInt()).isEqualTo(1);
+        assertThat(ls.get(0).at("/status/ready").asBoolean()).isTrue();
+        String imageId = ls.get(0).get("image").asText();
+
+        CliRun status = wisp("status", "hello");
+        assertThat(status.code()).as(status.toString()).isZero();
+        assertThat(status.out()).containsPattern("(?m)^revision\\s+1").containsPattern("(?m)^1\\s+serving")
+                .containsPattern("(?m)^hello-\\S+\\s+1\\s+(running|paused)");
+
+        CliRun logs = wisp("logs", "hello");
+        assertThat(logs.code()).as(logs.toString()).isZero();
+        assertThat(logs.out()).isNotBlank();
+
+        assertThat(wisp("scale", "hello", "--min", "1", "--max", "2").code()).isZero();
+        assertThat(JSON.readTree(wisp("status", "hello", "--json").out()).at("/service/scaling/min").asInt()).isEqualTo(1);
+
+        CliRun redeploy = wisp("deploy", "hello", "--image", imageId, "--env", "GREETING=v2");
+        assertThat(redeploy.code()).as(redeploy.toString()).isZero();
+        assertThat(redeploy.out()).startsWith("hello: revision 2 serving");
+        assertThat(curl("hello.localhost", "/")).endsWith("\n200");
+
+        CliRun rollback = wisp("rollback", "hello");
+        assertThat(rollback.code()).as(rollback.toString()).isZero();
+        assertThat(rollback.out()).startsWith("hello: revision 1 serving");
+        assertThat(JSON.readTree(wisp("ls", "--json").out()).get(0).get("revision").asInt()).isEqualTo(1);
+
+        // top over one interval while curl keeps the service busy: a live request rate and p99 per service
+        AtomicBoolean load = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        AtomicReference<String> last = new AtomicReference<>("nothing yet");
+        Thread traffic = Thread.ofPlatform().start(() -> {
+            while (load.get()) {
+                try {
+                    String answer = curl("hello.localhost", "/");
+                    last.set(answer);
+                    if (answer.endsWith("\n200")) {
+                        ok.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    last.set(e.toString());
+                    return;
+                }
+            }
+        });
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (ok.get() < 3 && System.nanoTime() < until && traffic.isAlive()) {
+            Thread.sleep(50);
+        }
+        assertThat(ok.get()).as("curl through the router before top: last answer %s", last.get()).isGreaterThanOrEqualTo(3);
+        CliRun top;
+        try {
+            top = wisp("top", "--once", "--interval", "2s", "--metrics", "http://127.0.0.1:" + metrics.port() + "/metrics");
+        } finally {
+            load.set(false);
+            traffic.join();
+        }
+        assertThat(top.code()).as(top.toString()).isZero();
+        assertThat(top.out()).doesNotContain("\u001b[")
+                .containsPattern("(?m)^SERVICE\\s+REV\\s+READY\\s+RUNNING\\s+PAUSED\\s+SNAPSHOTTED\\s+RPS\\s+P99\\s+WAKES")
+                .containsPattern("(?m)^hello\\s+1\\s+yes\\s+[1-9]\\d*\\s+\\d+\\s+\\d+\\s+\\d+\\.\\d\\s+\\d+ms\\s+\\d+")
+                .containsPattern("(?m)^hello-\\S+\\s+hello\\s+1\\s+running")
+                .containsPattern("(?m)^node local");
+        assertThat(ok.get()).isPositive();
+
+        JsonNode events = JSON.readTree(wisp("events", "hello", "--json").out());
+        assertThat(events.findValuesAsText("kind")).contains("service.created", "revision.serving", "instance.state");
+
+        assertThat(wisp("rm", "hello").code()).isZero();
+        assertThat(wisp("status", "hello").code()).isEqualTo(Main.EXIT_NOT_FOUND);
+        assertThat(curl("hello.localhost", "/")).endsWith("\n404");
+    }
+}

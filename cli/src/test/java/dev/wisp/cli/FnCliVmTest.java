@@ -1,0 +1,84 @@
+package dev.wisp.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wisp.control.ControlConfig;
+import dev.wisp.control.ControlPlane;
+import dev.wisp.image.KernelProvisioner;
+import dev.wisp.image.WispHome;
+import dev.wisp.runtime.AcceleratorChoice;
+import dev.wisp.runtime.RuntimeConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code wisp fn} against a real control plane with real microVMs: the shell example deployed,
+ * invoked synchronously and asynchronously, listed, its log read, removed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FnCliVmTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    ControlPlane cp;
+    List<String> admin;
+
+    @BeforeAll
+    void start() {
+        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")), "real-VM tests disabled");
+        Path kernel = new KernelProvisioner(WispHome.resolve()).ensure().vmlinux();
+        RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home")).withAccelerator(AcceleratorChoice.AUTO);
+        cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0).withStopOnClose(true));
+        admin = List.of("--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());
+    }
+
+    @AfterAll
+    void stop() {
+        if (cp != null) {
+            cp.close();
+        }
+    }
+
+    private CliRun wisp(String... args) {
+        return CliRun.wisp(admin, args);
+    }
+
+    @Test
+    void fnDeployThenInvoke_answersThroughTheControlPlane() throws Exception {
+        Path handler = Path.of("../examples/functions/shell/handler.sh").toAbsolutePath().normalize();
+        CliRun deploy = wisp("fn", "deploy", "words", "--runtime", "shell", "--handler", handler.toString(), "--concurrency", "2");
+        assertThat(deploy.code()).as(deploy.toString()).isZero();
+        assertThat(deploy.out()).startsWith("function 'words' ready in ");
+
+        CliRun invoke = wisp("fn", "invoke", "words", "--data", "one two three");
+        assertThat(invoke.code()).as(invoke.toString()).isZero();
+        assertThat(JSON.readTree(invoke.out()).path("words").asInt()).isEqualTo(3);
+
+        CliRun async = wisp("fn", "invoke", "words", "--data", "four five", "--async", "--wait", "--json");
+        assertThat(async.code()).as(async.toString()).isZero();
+        JsonNode inv = JSON.readTree(async.out());
+        assertThat(inv.path("state").asText()).isEqualTo("succeeded");
+        assertThat(JSON.readTree(inv.path("body").asText()).path("words").asInt()).isEqualTo(2);
+
+        JsonNode ls = JSON.readTree(wisp("fn", "ls", "--json").out());
+        assertThat(ls).extracting(n -> n.path("name").asText()).containsExactly("words");
+        assertThat(ls.get(0).path("reservedConcurrency").asInt()).isEqualTo(2);
+        assertThat(wisp("fn", "logs", "words").out()).contains("sync").contains("async");
+
+        assertThat(wisp("fn", "rm", "words").code()).isZero();
+        CliRun gone = wisp("fn", "invoke", "words", "--data", "x");
+        assertThat(gone.code()).as(gone.toString()).isEqualTo(Main.EXIT_NOT_FOUND);
+        assertThat(gone.err()).contains("not_found");
+    }
+}

@@ -1,0 +1,84 @@
+package dev.wisp.control;
+
+import dev.wisp.node.CapacityConfig;
+import dev.wisp.runtime.RuntimeConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a control plane runs.
+ *
+ * @param dataDirectory     everything durable: {@code state/} (the store), {@code images/}, {@code node/}
+ *                          (templates and standby snapshots), {@code admin-token}
+ * @param kernel            the guest kernel ({@code vmlinux}) every instance boots
+ * @param runtime           the microVM runtime's settings
+ * @param apiHost           address the API binds to (default loopback)
+ * @param apiPort           API port, 0 picks one (default 7070)
+ * @param routerPort        router port, 0 picks one (default 8080)
+ * @param stopOnClose       whether {@link ControlPlane#close()} stops every instance and deletes its
+ *                          snapshots (true) or leaves them on standby for the next start (false, the default)
+ * @param maxBodyBytes      largest JSON request body (default 1 MiB)
+ * @param maxImageBytes     largest image upload (default 512 MiB)
+ * @param ratePerSecond     API requests per second per token, on average (default 100)
+ * @param rateBurst         API requests per token in a burst (default 200)
+ * @param reconcileInterval how often the reconciler looks even without a change (default 2 s)
+ * @param capacity          the node's memory admission (null: the host's)
+ */
+public record ControlConfig(Path dataDirectory, Path kernel, RuntimeConfig runtime, String apiHost, int apiPort,
+                            int routerPort, boolean stopOnClose, int maxBodyBytes, long maxImageBytes,
+                            double ratePerSecond, int rateBurst, Duration reconcileInterval, CapacityConfig capacity) {
+    public static final int DEFAULT_API_PORT = 7070;
+    public static final int DEFAULT_ROUTER_PORT = 8080;
+    public static final int DEFAULT_MAX_BODY = 1024 * 1024;
+    public static final long DEFAULT_MAX_IMAGE = 512L * 1024 * 1024;
+
+    public ControlConfig {
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(runtime, "runtime");
+        apiHost = apiHost == null ? "127.0.0.1" : apiHost;
+        reconcileInterval = reconcileInterval == null ? Duration.ofSeconds(2) : reconcileInterval;
+        if (apiPort < 0 || apiPort > 65535 || routerPort < 0 || routerPort > 65535) {
+            throw new IllegalArgumentException("ports must be in [0, 65535]");
+        }
+        if (maxBodyBytes < 1024 || maxImageBytes < 1024 || ratePerSecond <= 0 || rateBurst < 1) {
+            throw new IllegalArgumentException("limits must be positive (bodies at least 1 KiB)");
+        }
+        if (reconcileInterval.toMillis() < 100) {
+            throw new IllegalArgumentException("reconcileInterval must be at least 100 ms");
+        }
+    }
+
+    /** Every default: loopback, ports 7070 and 8080, instances left on standby at close. */
+    public static ControlConfig of(Path dataDirectory, Path kernel, RuntimeConfig runtime) {
+        return new ControlConfig(dataDirectory, kernel, runtime, "127.0.0.1", DEFAULT_API_PORT, DEFAULT_ROUTER_PORT,
+                false, DEFAULT_MAX_BODY, DEFAULT_MAX_IMAGE, 100, 200, Duration.ofSeconds(2), null);
+    }
+
+    public ControlConfig withPorts(int api, int router) {
+        return new ControlConfig(dataDirectory, kernel, runtime, apiHost, api, router, stopOnClose, maxBodyBytes,
+                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity);
+    }
+
+    public ControlConfig withApiHost(String host) {
+        return new ControlConfig(dataDirectory, kernel, runtime, host, apiPort, routerPort, stopOnClose, maxBodyBytes,
+                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity);
+    }
+
+    public ControlConfig withStopOnClose(boolean stop) {
+        return new ControlConfig(dataDirectory, kernel, runtime, apiHost, apiPort, routerPort, stop, maxBodyBytes,
+                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity);
+    }
+
+    public ControlConfig withLimits(int maxBody, long maxImage, double rate, int burst) {
+        return new ControlConfig(dataDirectory, kernel, runtime, apiHost, apiPort, routerPort, stopOnClose, maxBody,
+                maxImage, rate, burst, reconcileInterval, capacity);
+    }
+
+    public ControlConfig withCapacity(CapacityConfig c) {
+        return new ControlConfig(dataDirectory, kernel, runtime, apiHost, apiPort, routerPort, stopOnClose, maxBodyBytes,
+                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, c);
+    }
+}

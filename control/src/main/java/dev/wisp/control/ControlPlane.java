@@ -1,0 +1,240 @@
+package dev.wisp.control;
+
+import dev.wisp.functions.Functions;
+import dev.wisp.image.ImageStore;
+import dev.wisp.image.Kernel;
+import dev.wisp.node.InstanceChange;
+import dev.wisp.node.Node;
+import dev.wisp.node.NodeConfig;
+import dev.wisp.router.RouterConfig;
+import dev.wisp.runtime.VmRuntime;
+import dev.wisp.store.StateStore;
+import dev.wisp.store.StateStores;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole platform on one host in one process: an embedded state store, the microVM runtime, a
+ * node (router + autoscaled services), the reconciler that makes the node run what the store
+ * says, the functions facade (functions run as node services of their own) and the REST API (docs/api.md). {@link #start} on a data directory that was used before
+ * resumes: every service is deployed again and standby snapshots are adopted.
+ *
+ * <pre>
+ *   API (Netty) ──writes──> StateStore ──watch──> Reconciler ──deploy/remove──> Node ──> microVMs
+ *                                                     └─ routes (host → revision) ──> Router
+ * </pre>
+ */
+public final class ControlPlane implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ControlPlane.class.getName());
+    /** Instance changes waiting to become events; more are dropped (and counted in the log). */
+    private static final int EVENT_QUEUE = 10_000;
+
+    private final ControlConfig config;
+    private StateStore store;
+    private VmRuntime runtime;
+    private Node node;
+    private Reconciler reconciler;
+    private ApiServer api;
+    private ExecutorService eventWriter;
+    private ApiRoutes routes;
+    private Functions functions;
+    private boolean closed;
+
+    private ControlPlane(ControlConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Starts everything and returns once the API answers and every stored service has been
+     * handed to the node (instances may still be starting).
+     *
+     * @throws dev.wisp.store.StoreLockedException if another process runs on this data directory
+     */
+    public static ControlPlane start(ControlConfig config) {
+        ControlPlane cp = new ControlPlane(config);
+        try {
+            cp.boot();
+        } catch (RuntimeException e) {
+            cp.close();
+            throw e;
+        }
+        return cp;
+    }
+
+    private void boot() {
+        Path data = config.dataDirectory();
+        Path uploads = data.resolve("uploads");
+        try {
+            Files.createDirectories(data);
+            ImagesApi.deleteTree(uploads); // half-received uploads of an earlier run
+            Files.createDirectories(uploads);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + data, e);
+        }
+        InstantSource clock = InstantSource.system();
+        store = StateStores.embedded(data.resolve("state"));
+        Registry registry = new Registry(store, clock);
+        registry.ensureDefaultTenant();
+        if (!registry.hasAdminToken()) {
+            String token = Tokens.newToken();
+            AdminTokenFile.write(adminTokenFile(), token);
+            registry.addToken(Registry.DEFAULT_TENANT, token, true);
+            LOG.log(System.Logger.Level.INFO, "admin token written to {0}", adminTokenFile());
+        }
+        ImageStore images = new ImageStore(data);
+        sweepStaging(images.root());
+
+        runtime = VmRuntime.start(config.runtime(), config.kernel());
+        TenantRouting routing = new TenantRouting();
+        NodeConfig nc = NodeConfig.of(data.resolve("node"), RouterConfig.builder().port(config.routerPort()).build())
+                .withResolver(routing).withGate(routing).withLeaveStandby(!config.stopOnClose());
+        if (config.capacity() != null) {
+            nc = nc.withCapacity(config.capacity());
+        }
+        node = Node.start(nc, runtime);
+        EventLog events = new EventLog(store, clock, 1000);
+        eventWriter = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(EVENT_QUEUE),
+                r -> Thread.ofPlatform().daemon().name("wisp-events").unstarted(r), new ThreadPoolExecutor.DiscardPolicy());
+        node.onInstanceChange(change -> eventWriter.execute(() -> instanceEvent(routing, events, change)));
+
+        NodeSpecs specs = new NodeSpecs(config.kernel(), images);
+        reconciler = new Reconciler(registry, node, specs, routing, events, clock, config.reconcileInterval());
+        reconciler.start();
+        node.pruneUnknown();
+
+        ApiRoutes routes = new ApiRoutes();
+        new MetaApi(node::scrape).register(routes);
+        new ServicesApi(registry, events, node, specs, reconciler, node.routerPort()).register(routes);
+        new ImagesApi(registry, images).register(routes);
+        new TenantsApi(registry).register(routes);
+        new NodesApi(node).register(routes);
+        functions = Functions.start(node, store, guestKernel(config.kernel()), images, data.resolve("cache"));
+        FunctionsRoutes functionRoutes = new FunctionsRoutes(registry, functions, routing, events, data.resolve("functions"));
+        functionRoutes.register(routes);
+        Api dispatcher = new Api(routes, new Auth(registry), new RateLimiter(config.ratePerSecond(), config.rateBurst()));
+        api = new ApiServer(dispatcher, events, config.apiHost(), config.apiPort(), config.maxBodyBytes(),
+                config.maxImageBytes(), uploads);
+        this.routes = routes;
+        functionRoutes.resumeAll();
+    }
+
+    private static void instanceEvent(TenantRouting routing, EventLog events, InstanceChange c) {
+        TenantRouting.Target owner = routing.owner(c.service());
+        if (owner == null) {
+            return;
+        }
+        boolean wake = "running".equals(c.to()) && !"none".equals(c.from());
+        String detail = c.from() + " -> " + c.to() + " via " + c.via()
+                + (c.took().isZero() ? "" : " in " + c.took().toMillis() + " ms");
+        events.append(owner.tenant(), wake ? "instance.wake" : "instance.state", owner.service(), c.instanceId(), detail);
+    }
+
+    /**
+     * The kernel function images are built for: a provisioned kernel's folder
+     * ({@code kernels/<version>/vmlinux} beside {@code modules/}), else the vmlinux alone.
+     */
+    private static Kernel guestKernel(Path vmlinux) {
+        Path dir = vmlinux.toAbsolutePath().getParent();
+        if (dir != null && Files.isDirectory(dir.resolve("modules"))) {
+            return new Kernel(dir.getFileName().toString(), vmlinux.toAbsolutePath(), dir.resolve("modules"));
+        }
+        return new Kernel("custom", vmlinux.toAbsolutePath(), null);
+    }
+
+    private static void sweepStaging(Path imagesRoot) {
+        if (!Files.isDirectory(imagesRoot)) {
+            return;
+        }
+        try (var dirs = Files.list(imagesRoot)) {
+            dirs.filter(d -> d.getFileName().toString().startsWith(".upload-")).forEach(ImagesApi::deleteTree);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot sweep " + imagesRoot + ": " + e);
+        }
+    }
+
+    /** The API's base URL, e.g. {@code http://127.0.0.1:7070}. */
+    public String apiUrl() {
+        return "http://" + (config.apiHost().contains(":") ? "[" + config.apiHost() + "]" : config.apiHost())
+                + ":" + api.port();
+    }
+
+    /** The router's base URL; services answer at {@code http://NAME.localhost:PORT/}. */
+    public String routerUrl() {
+        return "http://localhost:" + node.routerPort();
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public int routerPort() {
+        return node.routerPort();
+    }
+
+    /** The file holding the admin token (mode 0600). */
+    public Path adminTokenFile() {
+        return config.dataDirectory().resolve("admin-token");
+    }
+
+    /** The node this control plane drives (for status and metrics). */
+    public Node node() {
+        return node;
+    }
+
+    /** Every method + path template the API serves. */
+    List<ApiRoutes.Route> routes() {
+        return routes.all();
+    }
+
+    /** Waits (bounded) for a reconcile pass that starts after this call. */
+    void reconcileNow() {
+        reconciler.reconcileNow(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Stops the API, the reconciler and the node (leaving instances on standby snapshots unless
+     * {@link ControlConfig#stopOnClose()}), the runtime and the store. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(api);
+        closeQuietly(functions);
+        closeQuietly(reconciler);
+        closeQuietly(node);
+        if (eventWriter != null) {
+            eventWriter.shutdown();
+            try {
+                eventWriter.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closeQuietly(runtime);
+        closeQuietly(store);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "closing " + c.getClass().getSimpleName() + ": " + e);
+        }
+    }
+}

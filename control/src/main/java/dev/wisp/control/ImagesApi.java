@@ -1,0 +1,144 @@
+package dev.wisp.control;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wisp.image.ImageStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Images: {@code POST /v1/images} (a tar streamed to disk by the server, then unpacked and checked
+ * here), list, delete. Image folders are shared by content between tenants; each tenant holds a
+ * record, and the folder goes when the last record does.
+ */
+final class ImagesApi {
+    private final Registry registry;
+    private final ImageStore images;
+
+    ImagesApi(Registry registry, ImageStore images) {
+        this.registry = registry;
+        this.images = images;
+    }
+
+    void register(ApiRoutes r) {
+        r.add("GET", "/v1/images", (c, who, p) -> list(who));
+        r.add("POST", "/v1/images", (c, who, p) -> upload(c, who));
+        r.add("DELETE", "/v1/images/{id}", (c, who, p) -> delete(who, p.get("id")));
+    }
+
+    private Reply list(Caller who) {
+        List<ObjectNode> items = new ArrayList<>();
+        List<ServiceRecord> services = registry.services(who.tenant());
+        for (ImageRecord img : registry.images(who.tenant())) {
+            items.add(view(img, services));
+        }
+        return ServicesApi.items(items);
+    }
+
+    private ObjectNode view(ImageRecord img, List<ServiceRecord> services) {
+        ObjectNode n = Json.MAPPER.valueToTree(img);
+        var used = n.putArray("usedBy");
+        for (ServiceRecord s : services) {
+            if (registry.revisions(s.tenant(), s.name()).stream().anyMatch(r -> r.image().equals(img.id()))) {
+                used.add(s.name());
+            }
+        }
+        return n;
+    }
+
+    private Reply upload(Call c, Caller who) {
+        if (c.bodyFile() == null) {
+            throw ApiException.badRequest("the body must be the image as a tar (Content-Type: application/x-tar)");
+        }
+        Path staging;
+        try {
+            Files.createDirectories(images.root());
+            staging = Files.createDirectory(images.root().resolve(".upload-" + UUID.randomUUID()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            ImageArchive.Manifest m = ImageArchive.unpack(c.bodyFile(), staging);
+            Path target = images.root().resolve(m.id());
+            if (!Files.isDirectory(target)) {
+                try {
+                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                    // the same image arrived concurrently: keep the one in place
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            ImageRecord rec = new ImageRecord(m.id(), who.tenant(), m.sizeBytes(), registry.now());
+            boolean created = registry.write(tx -> {
+                if (tx.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class).isPresent()) {
+                    return false;
+                }
+                Quota q = Quotas.quotaOf(tx, who.tenant());
+                Quotas.checkImages(tx.range(Registry.IMAGES + who.tenant() + "/", ImageRecord.class).size() + 1, q);
+                ServicesApi.touchTenant(tx, who.tenant());
+                tx.put(Registry.imageKey(who.tenant(), m.id()), rec);
+                return true;
+            });
+            ImageRecord stored = registry.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class).orElse(rec);
+            return Reply.json(created ? 201 : 200, view(stored, registry.services(who.tenant())));
+        } catch (IOException e) {
+            throw ApiException.badRequest("bad image archive: " + e.getMessage());
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    private Reply delete(Caller who, String id) {
+        if (id == null || !id.matches("[0-9a-f]{16}")) {
+            throw ApiException.notFound("no image '" + Names.shorten(id) + "'");
+        }
+        registry.write(tx -> {
+            if (tx.get(Registry.imageKey(who.tenant(), id), ImageRecord.class).isEmpty()) {
+                throw ApiException.notFound("no image '" + id + "'");
+            }
+            for (ServiceRecord s : tx.range(Registry.SERVICES + who.tenant() + "/", ServiceRecord.class)) {
+                for (RevisionRecord r : tx.range(Registry.revisionsPrefix(who.tenant(), s.name()), RevisionRecord.class)) {
+                    if (r.image().equals(id)) {
+                        throw ApiException.conflict("image " + id + " is used by revision " + r.number()
+                                + " of service '" + s.name() + "'");
+                    }
+                }
+            }
+            ServicesApi.touchTenant(tx, who.tenant());
+            tx.delete(Registry.imageKey(who.tenant(), id));
+            return null;
+        });
+        if (registry.allImages().stream().noneMatch(i -> i.id().equals(id))) {
+            images.delete(id);
+        }
+        return Reply.noContent();
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort; a later start sweeps leftovers
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.wisp.control;
+
+import dev.wisp.autoscaler.AutoscalerConfig;
+import dev.wisp.autoscaler.StandbyMode;
+import dev.wisp.autoscaler.StandbyPolicy;
+import dev.wisp.image.Image;
+import dev.wisp.image.ImageStore;
+import dev.wisp.node.ServiceSpec;
+import dev.wisp.runtime.BootSource;
+import dev.wisp.runtime.VmSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns a service and one of its revisions into what the node runs. Also the validator of the
+ * API's scaling and standby settings: the node's own config records check every rule.
+ */
+final class NodeSpecs {
+    private final Path kernel;
+    private final ImageStore images;
+
+    NodeSpecs(Path kernel, ImageStore images) {
+        this.kernel = kernel;
+        this.images = images;
+    }
+
+    ImageStore images() {
+        return images;
+    }
+
+    ServiceSpec spec(String key, ServiceRecord s, RevisionRecord r) {
+        Image image = images.get(r.image()).orElseThrow(() -> new IllegalStateException(
+                "image " + r.image() + " of revision " + r.number() + " is missing from the image store"));
+        VmSpec vm = VmSpec.of(new BootSource(kernel, image.initrd(), image.disk(), kernelEnv(r.env())), r.port())
+                .withResources(r.resources().vcpus(), r.resources().memoryMiB());
+        return ServiceSpec.of(key, vm).withScaling(autoscaler(s.scaling())).withStandby(standby(s.standby()));
+    }
+
+    /**
+     * Environment variables reach the app through the kernel command line: the kernel hands
+     * {@code NAME=value} words it does not know to init as its environment.
+     */
+    static List<String> kernelEnv(Map<String, String> env) {
+        List<String> words = new ArrayList<>();
+        new TreeMap<>(env == null ? Map.<String, String>of() : env).forEach((k, v) ->
+                words.add(v.indexOf(' ') >= 0 ? k + "=\"" + v + "\"" : k + "=" + v));
+        return words;
+    }
+
+    /** @throws IllegalArgumentException naming the setting that breaks a rule */
+    static AutoscalerConfig autoscaler(Scaling s) {
+        return AutoscalerConfig.builder().minInstances(s.min()).maxInstances(s.max()).initialScale(s.initial())
+                .target(s.target()).targetUtilizationPercentage(s.utilization() * 100)
+                .stableWindow(Durations.parse("scaling.stableWindow", s.stableWindow()))
+                .panicWindowPercentage(s.panicWindowPercent()).panicThresholdPercentage(s.panicThreshold() * 100)
+                .maxScaleUpRate(s.maxScaleUpRate()).maxScaleDownRate(s.maxScaleDownRate())
+                .scaleToZeroGrace(Durations.parse("scaling.scaleToZeroGrace", s.scaleToZeroGrace())).build();
+    }
+
+    /** @throws IllegalArgumentException naming the setting that breaks a rule */
+    static StandbyPolicy standby(Standby s) {
+        StandbyMode mode = switch (s.policy() == null ? "" : s.policy()) {
+            case "always-on" -> StandbyMode.ALWAYS_ON;
+            case "pause" -> StandbyMode.PAUSE;
+            case "snapshot" -> StandbyMode.SNAPSHOT;
+            default -> throw new IllegalArgumentException("standby.policy must be always-on, pause or snapshot, was '"
+                    + Names.shorten(s.policy()) + "'");
+        };
+        return new StandbyPolicy(mode, Durations.parse("standby.pauseAfter", s.pauseAfter()),
+                Durations.parse("standby.snapshotAfter", s.snapshotAfter()),
+                Durations.parse("standby.retireAfter", s.retireAfter()));
+    }
+}

@@ -1,0 +1,12 @@
+package dev.wisp.control;
+
+/**
+ * A tenant's ceilings. Services count against them by what they may grow to: {@code max}
+ * instances, each of its revision's size; images by count.
+ */
+record Quota(int vcpus, long memoryMiB, int instances, int images) {
+    /** New tenants get this unless the request names a quota. */
+    static final Quota DEFAULT = new Quota(16, 16_384, 40, 20);
+    /** The tenant {@code default} on a single machine: room for what one host can run. */
+    static final Quota UNLIMITED_HOST = new Quota(1024, 1_048_576, 10_000, 1000);
+}

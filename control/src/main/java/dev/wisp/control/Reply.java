@@ -1,0 +1,41 @@
+package dev.wisp.control;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What a handler answers. {@code streamTenant} non-null means: keep the connection and stream that
+ * tenant's events (server-sent events) after {@code streamAfter}.
+ */
+record Reply(int status, String contentType, byte[] body, String streamTenant, long streamAfter) {
+    static final String JSON = "application/json; charset=utf-8";
+
+    static Reply json(int status, Object value) {
+        return new Reply(status, JSON, Json.bytes(value), null, 0);
+    }
+
+    static Reply noContent() {
+        return new Reply(204, null, new byte[0], null, 0);
+    }
+
+    static Reply text(int status, String contentType, String text) {
+        return new Reply(status, contentType, text.getBytes(StandardCharsets.UTF_8), null, 0);
+    }
+
+    static Reply bytes(String contentType, byte[] bytes) {
+        return new Reply(200, contentType, bytes, null, 0);
+    }
+
+    static Reply events(String tenant, long after) {
+        return new Reply(200, "text/event-stream", new byte[0], tenant, after);
+    }
+
+    static Reply error(ApiException e) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode err = root.putObject("error");
+        err.put("code", e.code());
+        err.put("message", e.getMessage());
+        return json(e.status(), root);
+    }
+}

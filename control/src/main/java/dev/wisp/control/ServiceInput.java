@@ -1,0 +1,117 @@
+package dev.wisp.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Parses and checks the service and deploy bodies of docs/api.md against defaults or current values. */
+final class ServiceInput {
+    private static final Pattern ENV_KEY = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}");
+    private static final Pattern ENV_VALUE = Pattern.compile("[\\x21\\x23-\\x7e ]{0,256}");
+    static final int MAX_ENV = 32;
+    /** The kernel command line is 2048 bytes; the platform's own parameters need some. */
+    static final int MAX_ENV_BYTES = 1024;
+    static final Set<String> READ_ONLY = Set.of("tenant", "revision", "latestRevision", "url", "status");
+    static final Set<String> SERVICE_FIELDS = Set.of("name", "image", "env", "resources", "port", "scaling", "standby",
+            "access", "tenant", "revision", "latestRevision", "url", "status");
+    static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "resources", "port");
+    static final Set<String> PATCH_FIELDS = Set.of("scaling", "standby", "access");
+
+    private ServiceInput() {
+    }
+
+    static Scaling scaling(JsonNode n, Scaling base) {
+        if (n == null) {
+            return base;
+        }
+        Fields.onlyKnown(n, "scaling", Set.of("min", "max", "initial", "target", "utilization", "stableWindow",
+                "panicWindowPercent", "panicThreshold", "maxScaleUpRate", "maxScaleDownRate", "scaleToZeroGrace"));
+        String w = "scaling.";
+        Scaling s = new Scaling(
+                (int) Fields.integer(n, "min", w, base.min(), 0, 1000),
+                (int) Fields.integer(n, "max", w, base.max(), 1, 1000),
+                (int) Fields.integer(n, "initial", w, base.initial(), 0, 1000),
+                Fields.number(n, "target", w, base.target(), 0.01, 1_000_000),
+                Fields.number(n, "utilization", w, base.utilization(), 0.01, 1.0),
+                Fields.string(n, "stableWindow", w, base.stableWindow()),
+                Fields.number(n, "panicWindowPercent", w, base.panicWindowPercent(), 1, 100),
+                Fields.number(n, "panicThreshold", w, base.panicThreshold(), 1.1, 10),
+                Fields.number(n, "maxScaleUpRate", w, base.maxScaleUpRate(), 1.01, 1_000_000),
+                Fields.number(n, "maxScaleDownRate", w, base.maxScaleDownRate(), 1.01, 1_000_000),
+                Fields.string(n, "scaleToZeroGrace", w, base.scaleToZeroGrace()));
+        try {
+            NodeSpecs.autoscaler(s);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("scaling: " + e.getMessage());
+        }
+        return s;
+    }
+
+    static Standby standby(JsonNode n, Standby base) {
+        if (n == null) {
+            return base;
+        }
+        Fields.onlyKnown(n, "standby", Set.of("policy", "pauseAfter", "snapshotAfter", "retireAfter"));
+        String w = "standby.";
+        Standby s = new Standby(Fields.string(n, "policy", w, base.policy()),
+                Fields.string(n, "pauseAfter", w, base.pauseAfter()),
+                Fields.string(n, "snapshotAfter", w, base.snapshotAfter()),
+                Fields.string(n, "retireAfter", w, base.retireAfter()));
+        try {
+            NodeSpecs.standby(s);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("standby: " + e.getMessage());
+        }
+        return s;
+    }
+
+    static String access(JsonNode body, String base) {
+        String a = Fields.string(body, "access", "", base);
+        if (!"public".equals(a) && !"private".equals(a)) {
+            throw ApiException.badRequest("access must be 'public' or 'private'");
+        }
+        return a;
+    }
+
+    static Resources resources(JsonNode n, Resources base) {
+        if (n == null) {
+            return base;
+        }
+        Fields.onlyKnown(n, "resources", Set.of("vcpus", "memoryMiB"));
+        return new Resources((int) Fields.integer(n, "vcpus", "resources.", base.vcpus(), 1, 32),
+                (int) Fields.integer(n, "memoryMiB", "resources.", base.memoryMiB(), 64, 65536));
+    }
+
+    static Map<String, String> env(JsonNode n, Map<String, String> base) {
+        if (n == null) {
+            return base;
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        int bytes = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!ENV_KEY.matcher(e.getKey()).matches()) {
+                throw ApiException.badRequest("env name '" + Names.shorten(e.getKey())
+                        + "' must be 1-64 of A-Z, 0-9 and '_', not starting with a digit");
+            }
+            if (!e.getValue().isTextual() || !ENV_VALUE.matcher(e.getValue().asText()).matches()) {
+                throw ApiException.badRequest("env " + e.getKey()
+                        + " must be a string of at most 256 printable ASCII characters without '\"'");
+            }
+            env.put(e.getKey(), e.getValue().asText());
+            bytes += e.getKey().length() + e.getValue().asText().length() + 4;
+        }
+        if (env.size() > MAX_ENV || bytes > MAX_ENV_BYTES) {
+            throw ApiException.badRequest("env: at most " + MAX_ENV + " variables and " + MAX_ENV_BYTES + " bytes");
+        }
+        return env;
+    }
+
+    static int port(JsonNode body, int base) {
+        return (int) Fields.integer(body, "port", "", base, 1, 65535);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.wisp.control;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The CDP driver against static pages from a JDK HTTP server: what the dashboard test relies on. */
+class DashboardChromiumDriverTest {
+    private static final Map<String, String> PAGES = Map.of(
+            "/form.html", """
+                    <!doctype html><title>form page</title>
+                    <label for=name>Name</label><input id=name>
+                    <button id=go onclick="document.getElementById('out').textContent = 'hello ' +
+                      document.getElementById('name').value">Go</button>
+                    <p id=out></p>""",
+            "/broken.html", """
+                    <!doctype html><title>broken</title><script>undefinedFunction();</script>
+                    <script src="/missing.js"></script>""");
+
+    private static HttpServer server;
+    private static HeadlessChromium browser;
+    @TempDir
+    static Path profile;
+
+    @BeforeAll
+    static void start() throws IOException, InterruptedException {
+        assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.BINARY + " (apt-get install chromium)");
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server.createContext("/", ex -> {
+            String page = PAGES.get(ex.getRequestURI().getPath());
+            byte[] body = (page == null ? "not found" : page).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", page == null ? "text/plain" : "text/html; charset=utf-8");
+            ex.sendResponseHeaders(page == null ? 404 : 200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        browser = HeadlessChromium.launch(profile);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    @Test
+    void eval_returnsValuesFromThePageAndAwaitsPromises() {
+        BrowserPage page = browser.newPage();
+        page.navigate(url("/form.html"));
+
+        assertThat(page.text("document.title")).isEqualTo("form page");
+        assertThat(page.eval("new Promise(r => setTimeout(() => r(6 * 7), 50))").asInt()).isEqualTo(42);
+        assertThatThrownBy(() -> page.eval("nope.nothing")).hasMessageContaining("nope is not defined");
+    }
+
+    @Test
+    void typeAndClick_driveThePageLikeAUser() {
+        BrowserPage page = browser.newPage();
+        page.navigate(url("/form.html"));
+
+        page.type("#name", "wisp");
+        page.click("#go");
+
+        page.waitFor("the greeting", "document.getElementById('out').textContent === 'hello wisp'", Duration.ofSeconds(5));
+        assertThat(page.errors()).isEmpty();
+    }
+
+    @Test
+    void screenshot_isAPngOfTheLaptopViewport() throws IOException {
+        BrowserPage page = browser.newPage();
+        page.navigate(url("/form.html"));
+
+        Path png = page.screenshot(profile.resolve("shot.png"));
+
+        ByteBuffer head = ByteBuffer.wrap(Files.readAllBytes(png));
+        assertThat(head.getLong(0)).isEqualTo(0x89504E470D0A1A0AL); // PNG signature
+        assertThat(List.of(head.getInt(16), head.getInt(20)))
+                .containsExactly(HeadlessChromium.WIDTH, HeadlessChromium.HEIGHT);
+    }
+
+    @Test
+    void errors_reportScriptExceptionsAndFailedLoads() throws InterruptedException {
+        BrowserPage page = browser.newPage();
+        page.navigate(url("/broken.html"));
+
+        for (int i = 0; i < 50 && page.errors().size() < 2; i++) {
+            Thread.sleep(100); // the failed load's log entry may trail the load event
+        }
+        assertThat(String.join("\n", page.errors()))
+                .contains("undefinedFunction is not defined")
+                .contains("404");
+    }
+
+    @Test
+    void waitFor_namesWhatItWaitedFor() {
+        BrowserPage page = browser.newPage();
+        page.navigate(url("/form.html"));
+
+        assertThatThrownBy(() -> page.waitFor("a miracle", "false", Duration.ofMillis(300)))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("a miracle");
+    }
+
+    @Test
+    void close_leavesNoChromiumProcessBehind(@TempDir Path ownProfile) throws IOException, InterruptedException {
+        HeadlessChromium own = HeadlessChromium.launch(ownProfile);
+        own.newPage().navigate(url("/form.html"));
+        List<ProcessHandle> started = own.processes();
+        assertThat(started).hasSizeGreaterThan(1); // the browser and its renderer, at least
+
+        own.close();
+
+        assertThat(started).noneMatch(ProcessHandle::isAlive);
+    }
+}

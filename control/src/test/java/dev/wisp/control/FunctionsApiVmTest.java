@@ -1,0 +1,173 @@
+package dev.wisp.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code /v1/functions} of a real control plane with real microVMs: a shell function deployed
+ * through the API, called synchronously and asynchronously, a failing one ending in the dead-letter
+ * list, 429 past the reserved concurrency, and another tenant seeing none of it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FunctionsApiVmTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Greets the body; {@code ?slow} makes it take 3 s. */
+    private static final String HELLO = "body=$(cat)\ncase \"$QUERY_STRING\" in *slow*) sleep 3;; esac\n"
+            + "echo 'Content-Type: text/plain'\necho\necho \"hi $body from $(hostname)\"\n";
+
+    @TempDir
+    static Path scratch;
+
+    ControlPlane cp;
+    Http http;
+    String acme;
+    String globex;
+
+    @BeforeAll
+    void start() throws Exception {
+        Guests.assumeVmTests();
+        cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
+        http = new Http(cp.apiUrl());
+        String admin = Files.readString(cp.adminTokenFile()).trim();
+        assertThat(http.post("/v1/tenants", admin, "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":300,"
+                + "\"instances\":10,\"images\":5}}").status()).isEqualTo(201);
+        assertThat(http.post("/v1/tenants", admin, "{\"name\":\"globex\"}").status()).isEqualTo(201);
+        acme = http.post("/v1/tenants/acme/tokens", admin, null).json().path("token").asText();
+        globex = http.post("/v1/tenants/globex/tokens", admin, null).json().path("token").asText();
+    }
+
+    @AfterAll
+    void stop() {
+        if (cp != null) {
+            cp.close();
+        }
+    }
+
+    private static String deployBody(String name, String script, String extra) throws Exception {
+        return "{\"name\":\"" + name + "\",\"runtime\":\"shell\",\"handler\":" + JSON.writeValueAsString(script) + extra + "}";
+    }
+
+    private Http.Answer invoke(String name, String token, String query, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cp.apiUrl() + "/v1/functions/" + name + "/invoke" + query))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(body));
+        return Http.send(b.build());
+    }
+
+    private JsonNode awaitFinal(String name, String id) throws InterruptedException {
+        JsonNode[] last = new JsonNode[1];
+        Guests.await(Duration.ofSeconds(60), "invocation " + id + " final", () -> {
+            last[0] = http.get("/v1/functions/" + name + "/invocations/" + id, acme).json();
+            String s = last[0].path("state").asText();
+            return s.equals("succeeded") || s.equals("dead");
+        });
+        return last[0];
+    }
+
+    @Test
+    @Order(1)
+    void deploy_thenSyncInvoke_answersFromAMicroVm() throws Exception {
+        long t0 = System.nanoTime();
+        Http.Answer created = http.post("/v1/functions", acme, deployBody("hello", HELLO, ",\"reservedConcurrency\":1"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        System.out.printf("function deploy through the API: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        assertThat(created.json().path("state").asText()).isEqualTo("ready");
+        assertThat(http.post("/v1/functions", acme, deployBody("hello", HELLO, "")).code()).isEqualTo("conflict");
+
+        t0 = System.nanoTime();
+        Http.Answer r = invoke("hello", acme, "", "world");
+        System.out.printf("sync invoke through the API: %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).startsWith("hi world from ");
+        assertThat(r.raw().headers().firstValue("Content-Type")).hasValue("text/plain");
+        assertThat(http.get("/v1/functions", acme).json().path("items").get(0).path("name").asText()).isEqualTo("hello");
+    }
+
+    @Test
+    @Order(2)
+    void asyncInvoke_answers202_andItsResultIsStored() throws Exception {
+        Http.Answer accepted = http.send("POST", "/v1/functions/hello/invocations", acme, "\"async\"");
+        assertThat(accepted.status()).isEqualTo(202);
+        JsonNode done = awaitFinal("hello", accepted.json().path("id").asText());
+        assertThat(done.path("state").asText()).isEqualTo("succeeded");
+        assertThat(done.path("function").asText()).isEqualTo("hello");
+        assertThat(done.path("body").asText()).startsWith("hi \"async\" from ");
+    }
+
+    @Test
+    @Order(3)
+    void failingFunction_endsInTheDeadLetterList() throws Exception {
+        Http.Answer created = http.post("/v1/functions", acme, deployBody("broken", "echo oops >&2\nexit 1\n",
+                ",\"reservedConcurrency\":1,\"retry\":{\"maxAttempts\":2,\"initialBackoff\":\"100ms\"}"));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = http.send("POST", "/v1/functions/broken/invocations", acme, "{}").json().path("id").asText();
+        JsonNode done = awaitFinal("broken", id);
+        assertThat(done.path("state").asText()).isEqualTo("dead");
+        assertThat(done.path("attempts").asInt()).isEqualTo(2);
+        JsonNode dead = http.get("/v1/functions/broken/dead-letters", acme).json().path("items");
+        assertThat(dead).extracting(n -> n.path("id").asText()).containsExactly(id);
+    }
+
+    @Test
+    @Order(4)
+    void pastReservedConcurrency_gets429() throws Exception {
+        CompletableFuture<Http.Answer> slow = CompletableFuture.supplyAsync(() -> invoke("hello", acme, "?slow=1", "slow"));
+        Guests.await(Duration.ofSeconds(10), "the slow call in flight",
+                () -> http.get("/v1/functions/hello", acme).json().path("inFlight").asInt() == 1);
+        Http.Answer refused = invoke("hello", acme, "", "second");
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.code()).isEqualTo("rate_limited");
+        assertThat(slow.get().status()).isEqualTo(200);
+        JsonNode log = http.get("/v1/functions/hello/logs", acme).json().path("items");
+        assertThat(log).extracting(n -> n.path("outcome").asText()).contains("ok", "rejected");
+    }
+
+    @Test
+    @Order(5)
+    void anotherTenant_getsNotFound_andQuotaCountsFunctions() {
+        assertThat(http.get("/v1/functions/hello", globex).status()).isEqualTo(404);
+        assertThat(invoke("hello", globex, "", "x").status()).isEqualTo(404);
+        assertThat(http.send("DELETE", "/v1/functions/hello", globex, null).status()).isEqualTo(404);
+        assertThat(http.get("/v1/functions", globex).json().path("items")).isEmpty();
+        // acme's 300 MiB hold hello and broken (one 128 MiB instance each); a third does not fit.
+        Http.Answer third = http.post("/v1/functions", acme,
+                "{\"name\":\"third\",\"runtime\":\"shell\",\"handler\":\"echo\",\"reservedConcurrency\":1}");
+        assertThat(third.status()).isEqualTo(422);
+        assertThat(third.body()).contains("memoryMiB");
+        // A function counts what it may scale out to: 1000 calls of 1 per instance is 1000 instances, past globex's 40.
+        Http.Answer wide = http.post("/v1/functions", globex, "{\"name\":\"wide\",\"runtime\":\"shell\",\"handler\":\"echo\","
+                + "\"reservedConcurrency\":1000,\"instanceConcurrency\":1}");
+        assertThat(wide.status()).isEqualTo(422);
+        assertThat(wide.body()).contains("instances would be 1000");
+        Http.Answer tooMany = http.post("/v1/functions", globex, "{\"name\":\"wide\",\"runtime\":\"shell\",\"handler\":\"echo\","
+                + "\"reservedConcurrency\":2,\"instanceConcurrency\":3}");
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("instanceConcurrency must be in [1, 2]");
+    }
+
+    @Test
+    @Order(6)
+    void delete_removesTheFunction() {
+        assertThat(http.send("DELETE", "/v1/functions/broken", acme, null).status()).isEqualTo(204);
+        assertThat(http.get("/v1/functions/broken", acme).status()).isEqualTo(404);
+        assertThat(http.get("/v1/functions/broken/dead-letters", acme).status()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,284 @@
+package dev.wisp.functions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.wisp.autoscaler.StandbyMode;
+import dev.wisp.autoscaler.StandbyPolicy;
+import dev.wisp.node.ServiceStatus;
+import dev.wisp.runtime.Instance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Shell and binary functions in real microVMs, called through the real router. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FunctionsVmTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path EXAMPLES = Path.of("../examples/functions").toAbsolutePath().normalize();
+
+    @TempDir
+    static Path scratch;
+    private FnTestbed bed;
+
+    @BeforeAll
+    void start() throws Exception {
+        bed = new FnTestbed(scratch);
+        Path slow = Files.writeString(scratch.resolve("slow.sh"), "sleep 3\necho slept on $(hostname)\n");
+        Path broken = Files.writeString(scratch.resolve("broken.sh"), "echo oops >&2\nexit 1\n");
+        RetryPolicy quick = new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2));
+        bed.functions.deploy(FunctionSpec.of("words", FunctionRuntime.SHELL, EXAMPLES.resolve("shell/handler.sh")));
+        bed.functions.deploy(FunctionSpec.of("slow", FunctionRuntime.SHELL, slow).withReservedConcurrency(1)
+                .withRetry(new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(2))));
+        bed.functions.deploy(FunctionSpec.of("broken", FunctionRuntime.SHELL, broken).withRetry(quick));
+    }
+
+    @AfterAll
+    void stop() {
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    @Test
+    void shellFunction_answersASyncInvokeWithItsStatusTypeAndBody() throws Exception {
+        FunctionResponse r = bed.functions.invoke("words", FunctionCall.post("one two three".getBytes(StandardCharsets.UTF_8)));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.contentType()).startsWith("application/json");
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.path("words").asInt()).isEqualTo(3);
+        assertThat(body.path("method").asText()).isEqualTo("POST");
+        assertThat(body.path("instance").asText()).startsWith("words-");
+        assertThat(bed.functions.log("words")).anySatisfy(e -> {
+            assertThat(e.mode()).isEqualTo("sync");
+            assertThat(e.status()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void binaryFunction_staticCProgram_answersAnInvoke() throws Exception {
+        Path bin = scratch.resolve("sum");
+        HostTools.run("gcc", List.of("gcc", "-static", "-O2", "-o", bin.toString(),
+                EXAMPLES.resolve("binary/handler.c").toString()), "no gcc");
+        bed.functions.deploy(FunctionSpec.of("sum", FunctionRuntime.BINARY, bin));
+        try {
+            FunctionResponse r = bed.functions.invoke("sum", new FunctionCall("POST", "/add?x=1", Map.of(),
+                    "1 2 3.5".getBytes(StandardCharsets.UTF_8)));
+            assertThat(r.status()).isEqualTo(200);
+            JsonNode body = JSON.readTree(r.body());
+            assertThat(body.path("count").asInt()).isEqualTo(3);
+            assertThat(body.path("sum").asDouble()).isEqualTo(6.5);
+            assertThat(body.path("path").asText()).isEqualTo("/add");
+        } finally {
+            bed.functions.remove("sum");
+        }
+    }
+
+    @Test
+    void burstThroughTheRouter_scalesOutWithoutErrors_thenSleepsToZero_andTheNextCallWakesIt() throws Exception {
+        Path handler = Files.writeString(scratch.resolve("burst.sh"), "sleep 0.2\necho ok from $(hostname)\n");
+        // Snapshot after 3 s instead of 60 s, so the test sees the deepest tier quickly.
+        StandbyPolicy quickSleep = new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3),
+                StandbyPolicy.DEFAULT_RETIRE_AFTER);
+        FunctionInfo info = bed.functions.deploy(FunctionSpec.of("burst", FunctionRuntime.SHELL, handler)
+                .withReservedConcurrency(16).withInstanceConcurrency(2).withStandby(quickSleep));
+        assertThat(info.maxInstances()).isEqualTo(8);
+        try {
+            AtomicInteger peak = new AtomicInteger();
+            Thread watcher = Thread.ofVirtual().start(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    peak.accumulateAndGet((int) bed.node.status("burst").orElseThrow().count("running"), Math::max);
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            long t0 = System.nanoTime();
+            Process hey = new ProcessBuilder("hey", "-n", "240", "-c", "12", "-host", "burst.localhost",
+                    "http://127.0.0.1:" + bed.node.routerPort() + "/").redirectErrorStream(true).start();
+            String report = new String(hey.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(hey.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            double burstSeconds = (System.nanoTime() - t0) / 1e9;
+            watcher.interrupt();
+            watcher.join();
+            System.out.printf("burst: 240 calls, 12 at once, %.1f s, peak %d running instances%n", burstSeconds, peak.get());
+            assertThat(report).as(report).contains("[200]\t240 responses").doesNotContain("Error distribution");
+            assertThat(peak.get()).isBetween(2, 8);
+
+            long idleSince = System.nanoTime();
+            FnTestbed.await(Duration.ofSeconds(90), "every instance asleep, one snapshotted", () -> {
+                ServiceStatus s = bed.node.status("burst").orElseThrow();
+                return s.count("running") == 0 && s.count("snapshotted") > 0 && s.instances().stream().noneMatch(i -> i.busy());
+            });
+            System.out.printf("burst: no instance running %.1f s after the burst%n", (System.nanoTime() - idleSince) / 1e9);
+
+            long w0 = System.nanoTime();
+            FunctionResponse woken = bed.functions.invoke("burst", FunctionCall.post(new byte[0]));
+            System.out.printf("burst: first call after sleeping answered in %.0f ms%n", (System.nanoTime() - w0) / 1e6);
+            assertThat(woken.status()).isEqualTo(200);
+            assertThat(new String(woken.body(), StandardCharsets.UTF_8)).startsWith("ok from burst-");
+            assertThat(bed.node.status("burst").orElseThrow().count("running")).isGreaterThanOrEqualTo(1);
+        } finally {
+            bed.functions.remove("burst");
+        }
+    }
+
+    @Test
+    void asyncInvoke_completesAndItsResultIsReadableAndPostedToTheCallback() throws Exception {
+        LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/done", ex -> {
+            received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        receiver.start();
+        try {
+            Invocation inv = bed.functions.invokeAsync("words", FunctionCall.post("a b".getBytes(StandardCharsets.UTF_8)),
+                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/done");
+            assertThat(inv.id()).startsWith("inv_");
+            FnTestbed.await(Duration.ofSeconds(60), "the invocation to succeed",
+                    () -> bed.functions.invocation("words", inv.id()).state() == Invocation.State.SUCCEEDED);
+            Invocation done = bed.functions.invocation("words", inv.id());
+            assertThat(done.attempts()).isEqualTo(1);
+            assertThat(done.status()).isEqualTo(200);
+            assertThat(JSON.readTree(done.body()).path("words").asInt()).isEqualTo(2);
+
+            String callback = received.poll(30, TimeUnit.SECONDS);
+            assertThat(callback).isNotNull();
+            JsonNode posted = JSON.readTree(callback);
+            assertThat(posted.path("id").asText()).isEqualTo(inv.id());
+            assertThat(posted.path("state").asText()).isEqualTo("succeeded");
+            assertThat(posted.path("body").asText()).contains("\"words\": 2");
+            FnTestbed.await(Duration.ofSeconds(10), "the callback result to be recorded",
+                    () -> "204".equals(bed.functions.invocation("words", inv.id()).callback()));
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void asyncInvoke_whoseVmIsKilledMidCall_isRetriedAndSucceeds() throws Exception {
+        Invocation inv = bed.functions.invokeAsync("slow", FunctionCall.post(new byte[0]), null);
+        FnTestbed.await(Duration.ofSeconds(60), "the first attempt to start",
+                () -> bed.functions.invocation("slow", inv.id()).state() == Invocation.State.RUNNING);
+        Thread.sleep(1000); // the handler is sleeping inside the VM now
+        List<Instance> victims = bed.runtime.instances().stream().filter(i -> i.id().startsWith("slow-")).toList();
+        assertThat(victims).isNotEmpty();
+        for (Instance i : victims) {
+            ProcessHandle.of(i.vmmPid()).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        FnTestbed.await(Duration.ofSeconds(90), "the invocation to finish",
+                () -> bed.functions.invocation("slow", inv.id()).state().isFinal());
+        Invocation done = bed.functions.invocation("slow", inv.id());
+        assertThat(done.state()).isEqualTo(Invocation.State.SUCCEEDED);
+        assertThat(done.attempts()).isGreaterThanOrEqualTo(2);
+        assertThat(done.body()).startsWith("slept on slow-");
+        assertThat(bed.functions.log("slow")).anySatisfy(e -> {
+            assertThat(e.id()).isEqualTo(inv.id());
+            assertThat(e.attempts()).isEqualTo(done.attempts());
+        });
+    }
+
+    @Test
+    void asyncInvoke_thatAlwaysFails_landsInTheDeadLetterListAfterTheLastAttempt() throws Exception {
+        Invocation inv = bed.functions.invokeAsync("broken", FunctionCall.post(new byte[0]), null);
+        FnTestbed.await(Duration.ofSeconds(60), "the invocation to die",
+                () -> bed.functions.invocation("broken", inv.id()).state().isFinal());
+        Invocation dead = bed.functions.invocation("broken", inv.id());
+        assertThat(dead.state()).isEqualTo(Invocation.State.DEAD);
+        assertThat(dead.attempts()).isEqualTo(3);
+        assertThat(dead.status()).isEqualTo(500);
+        assertThat(dead.error()).contains("HTTP 500").contains("exited with status 1");
+        assertThat(bed.functions.deadLetters("broken")).extracting(Invocation::id).contains(inv.id());
+        assertThat(bed.functions.log("broken")).anySatisfy(e -> {
+            assertThat(e.outcome()).isEqualTo("dead");
+            assertThat(e.attempts()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void syncInvokePastReservedConcurrency_isRefusedWith429() throws Exception {
+        CompletableFuture<FunctionResponse> first = CompletableFuture.supplyAsync(
+                () -> bed.functions.invoke("slow", FunctionCall.post(new byte[0])));
+        FnTestbed.await(Duration.ofSeconds(30), "the first call to take the slot",
+                () -> bed.functions.get("slow").inFlight() == 1);
+        assertThatThrownBy(() -> bed.functions.invoke("slow", FunctionCall.post(new byte[0])))
+                .isInstanceOfSatisfying(FunctionException.class,
+                        e -> assertThat(e.code()).isEqualTo(FunctionException.Code.RATE_LIMITED))
+                .hasMessageContaining("reserved concurrency (1)");
+        assertThat(first.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
+        assertThat(bed.functions.log("slow")).anySatisfy(e -> assertThat(e.status()).isEqualTo(429));
+    }
+
+    @Test
+    void api_servesInvokeAndAsyncInvocationsAndAnswersErrorsAsDocumented() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/functions", bed.functions.apiHandler());
+        server.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/functions/";
+            HttpResponse<String> sync = http.send(HttpRequest.newBuilder(URI.create(base + "words/invoke"))
+                    .POST(HttpRequest.BodyPublishers.ofString("x y z")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(sync.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(sync.body()).path("words").asInt()).isEqualTo(3);
+
+            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(base + "words/invocations"))
+                    .POST(HttpRequest.BodyPublishers.ofString("q")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            String id = JSON.readTree(accepted.body()).path("id").asText();
+            FnTestbed.await(Duration.ofSeconds(60), "the API to report success", () -> {
+                try {
+                    String got = http.send(HttpRequest.newBuilder(URI.create(base + "words/invocations/" + id)).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                    return JSON.readTree(got).path("state").asText().equals("succeeded");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+
+            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(base + "nope/invoke"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(JSON.readTree(missing.body()).path("error").path("code").asText()).isEqualTo("not_found");
+            HttpResponse<String> wrongMethod = http.send(HttpRequest.newBuilder(URI.create(base + "words/invoke")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(wrongMethod.statusCode()).isEqualTo(405);
+            assertThat(JSON.readTree(wrongMethod.body()).path("error").path("code").asText()).isEqualTo("method_not_allowed");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void unknownFunctionAndBadCallback_getClearErrors() {
+        assertThatThrownBy(() -> bed.functions.invoke("nope", FunctionCall.post(new byte[0])))
+                .isInstanceOfSatisfying(FunctionException.class, e -> assertThat(e.code()).isEqualTo(FunctionException.Code.NOT_FOUND));
+        assertThatThrownBy(() -> bed.functions.invokeAsync("words", FunctionCall.post(new byte[0]), "ftp://x"))
+                .isInstanceOfSatisfying(FunctionException.class, e -> assertThat(e.code()).isEqualTo(FunctionException.Code.BAD_REQUEST));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.wisp.node;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Looks at a node from outside: HTTP through its router, its Prometheus series, bounded waits. */
+final class NodeProbe {
+    private NodeProbe() {
+    }
+
+    /** "STATUS BODY" of a GET through the node's router. */
+    static String get(Node node, String service, String path) throws IOException, InterruptedException {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + node.routerPort() + path))
+                    .header("Host", service + ".localhost").timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + " " + r.body().strip();
+        }
+    }
+
+    static double counter(Node node, String series, String labels) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series + "{" + labels + "}") + " ([0-9.E]+)$")
+                .matcher(node.scrape());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    static double wakes(Node node, String service, String path) {
+        return counter(node, "wisp_wakes_total", "path=\"" + path + "\",service=\"" + service + "\"");
+    }
+
+    static long tier(Node node, String service, String tier) {
+        return node.status(service).orElseThrow().count(tier);
+    }
+
+    static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met within " + timeout).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+}

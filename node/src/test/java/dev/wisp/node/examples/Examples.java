@@ -1,0 +1,134 @@
+package dev.wisp.node.examples;
+
+import dev.wisp.image.Image;
+import dev.wisp.image.ImageBuilder;
+import dev.wisp.image.ImageStore;
+import dev.wisp.image.Kernel;
+import dev.wisp.image.KernelProvisioner;
+import dev.wisp.image.WispHome;
+import dev.wisp.node.Node;
+import dev.wisp.runtime.AcceleratorChoice;
+import dev.wisp.runtime.BootSource;
+import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.runtime.VmRuntime;
+import dev.wisp.runtime.VmSpec;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The examples/ folder's apps built into real images, as their READMEs deploy them, and what the
+ * tests of them share: a runtime, HTTP through the node's router, waiting and metric reading.
+ */
+final class Examples {
+    /** Sizes the READMEs state: nginx is small; the model server gets room for bigger models. */
+    static final int NGINX_MEMORY_MIB = 128;
+    static final int INFERENCE_MEMORY_MIB = 512;
+
+    private Examples() {
+    }
+
+    static void assumeVmTests() {
+        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")),
+                "real-VM tests disabled with -Dwisp.vmTests=false");
+    }
+
+    /** The checkout's examples/ folder, found upwards from the working directory (the module's folder). */
+    static Path dir() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("examples/inference")) && Files.isDirectory(p.resolve("examples/api-nginx"))) {
+                return p.resolve("examples");
+            }
+        }
+        throw new IllegalStateException("no examples/ folder above " + Path.of("").toAbsolutePath());
+    }
+
+    static Kernel kernel() {
+        return new KernelProvisioner(WispHome.resolve()).ensure();
+    }
+
+    static VmRuntime runtime() {
+        return VmRuntime.start(RuntimeConfig.defaults().withHome(WispHome.resolve())
+                .withAccelerator(AcceleratorChoice.AUTO), kernel().vmlinux());
+    }
+
+    /** examples/api-nginx/app with Debian's nginx-light, as examples/api-nginx/serve builds it. */
+    static VmSpec apiNginx() {
+        Kernel k = kernel();
+        Image image = ImageBuilder.fromFolder(dir().resolve("api-nginx/app"))
+                .entrypoint("nginx -c /app/nginx.conf -g 'daemon off;'").port(8080)
+                .withDebs(List.of("nginx-light")).build(k, new ImageStore(WispHome.resolve()));
+        return VmSpec.of(new BootSource(k.vmlinux(), image.initrd(), image.disk(), List.of()), 8080)
+                .withResources(1, NGINX_MEMORY_MIB);
+    }
+
+    /**
+     * Trains the model and compiles the server with examples/inference/build.sh into {@code out}
+     * (out/app is the guest's folder, out/heldout.json the trainer's evaluation), then builds the image.
+     */
+    static VmSpec inference(Path out) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(dir().resolve("inference/build.sh").toString(), out.toString())
+                .redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("examples/inference/build.sh: " + log).isZero();
+        Kernel k = kernel();
+        Image image = ImageBuilder.fromFolder(out.resolve("app")).entrypoint("./server model.bin --port 8080").port(8080)
+                .build(k, new ImageStore(WispHome.resolve()));
+        return VmSpec.of(new BootSource(k.vmlinux(), image.initrd(), image.disk(), List.of()), 8080)
+                .withResources(1, INFERENCE_MEMORY_MIB);
+    }
+
+    /** A response as a user sees it. */
+    record Answer(int status, String contentType, String body) {
+    }
+
+    static Answer get(Node node, String service, String path) throws IOException, InterruptedException {
+        return send(node, service, HttpRequest.newBuilder(uri(node, path)).GET());
+    }
+
+    static Answer post(Node node, String service, String path, String json) throws IOException, InterruptedException {
+        return send(node, service, HttpRequest.newBuilder(uri(node, path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private static URI uri(Node node, String path) {
+        return URI.create("http://127.0.0.1:" + node.routerPort() + path);
+    }
+
+    private static Answer send(Node node, String service, HttpRequest.Builder request) throws IOException, InterruptedException {
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = client.send(request.header("Host", service + ".localhost")
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        }
+    }
+
+    /** Wakes of a service by one path so far, from the node's Prometheus metrics. */
+    static double wakes(Node node, String service, String path) {
+        Matcher m = Pattern.compile("(?m)^wisp_wakes_total\\{path=\"" + path + "\",service=\"" + service
+                + "\"} ([0-9.]+)$").matcher(node.scrape());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what + " within " + timeout).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.wisp.sdk;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/** An immutable revision of a service; {@code state} is one of warming, ready, serving, retired, failed. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Revision(String service, Integer number, String image, Map<String, String> env, Resources resources,
+                       Integer port, String createdAt, String state, String message) {}
