@@ -23,11 +23,13 @@ final class Api {
     private final ApiRoutes routes;
     private final Auth auth;
     private final RateLimiter limiter;
+    private final ControlMetrics metrics;
 
-    Api(ApiRoutes routes, Auth auth, RateLimiter limiter) {
+    Api(ApiRoutes routes, Auth auth, RateLimiter limiter, ControlMetrics metrics) {
         this.routes = routes;
         this.auth = auth;
         this.limiter = limiter;
+        this.metrics = metrics;
     }
 
     ApiRoutes routes() {
@@ -51,19 +53,27 @@ final class Api {
     }
 
     Reply handle(Call call) {
+        long t0 = System.nanoTime();
+        String route = "unmatched";
+        Reply reply;
         try {
             if (call.path().equals("/") || call.path().startsWith("/dashboard")) {
-                return dashboard(call);
+                route = "dashboard";
+                reply = dashboard(call);
+            } else {
+                ApiRoutes.Match m = routes.match(call.method(), call.path());
+                route = m.route().template();
+                Caller who = m.route().open() ? null : authenticate(call);
+                reply = m.route().handler().handle(call, who, m.params());
             }
-            ApiRoutes.Match m = routes.match(call.method(), call.path());
-            Caller who = m.route().open() ? null : authenticate(call);
-            return m.route().handler().handle(call, who, m.params());
         } catch (ApiException e) {
-            return Reply.error(e);
+            reply = Reply.error(e);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, call.method() + " " + call.path() + " failed", e);
-            return Reply.error(new ApiException(500, "internal", "internal error: " + e.getClass().getSimpleName()));
+            reply = Reply.error(new ApiException(500, "internal", "internal error: " + e.getClass().getSimpleName()));
         }
+        metrics.request(call.method(), route, reply.status(), System.nanoTime() - t0);
+        return reply;
     }
 
     /** Authenticates and applies the rate limit; used before streaming an upload too. */

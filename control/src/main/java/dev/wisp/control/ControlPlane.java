@@ -8,8 +8,12 @@ import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.VmRuntime;
+import dev.wisp.store.MeteredStateStore;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +44,9 @@ public final class ControlPlane implements AutoCloseable {
     private static final int EVENT_QUEUE = 10_000;
 
     private final ControlConfig config;
+    /** The control plane's own series (API, reconciler, store); {@code /metrics} adds the node's. */
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ControlMetrics metrics = new ControlMetrics(meters);
     private StateStore store;
     private VmRuntime runtime;
     private Node node;
@@ -82,7 +89,7 @@ public final class ControlPlane implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + data, e);
         }
         InstantSource clock = InstantSource.system();
-        store = StateStores.embedded(data.resolve("state"));
+        store = new MeteredStateStore(StateStores.embedded(data.resolve("state")), meters);
         Registry registry = new Registry(store, clock);
         registry.ensureDefaultTenant();
         if (!registry.hasAdminToken()) {
@@ -108,12 +115,12 @@ public final class ControlPlane implements AutoCloseable {
         node.onInstanceChange(change -> eventWriter.execute(() -> instanceEvent(routing, events, change)));
 
         NodeSpecs specs = new NodeSpecs(config.kernel(), images);
-        reconciler = new Reconciler(registry, node, specs, routing, events, clock, config.reconcileInterval());
+        reconciler = new Reconciler(registry, node, specs, routing, events, clock, config.reconcileInterval(), metrics);
         reconciler.start();
         node.pruneUnknown();
 
         ApiRoutes routes = new ApiRoutes();
-        new MetaApi(node::scrape).register(routes);
+        new MetaApi(() -> node.scrape() + meters.scrape()).register(routes);
         new ServicesApi(registry, events, node, specs, reconciler, node.routerPort()).register(routes);
         new ImagesApi(registry, images).register(routes);
         new TenantsApi(registry).register(routes);
@@ -121,7 +128,7 @@ public final class ControlPlane implements AutoCloseable {
         functions = Functions.start(node, store, guestKernel(config.kernel()), images, data.resolve("cache"));
         FunctionsRoutes functionRoutes = new FunctionsRoutes(registry, functions, routing, events, data.resolve("functions"));
         functionRoutes.register(routes);
-        Api dispatcher = new Api(routes, new Auth(registry), new RateLimiter(config.ratePerSecond(), config.rateBurst()));
+        Api dispatcher = new Api(routes, new Auth(registry), new RateLimiter(config.ratePerSecond(), config.rateBurst()), metrics);
         api = new ApiServer(dispatcher, events, config.apiHost(), config.apiPort(), config.maxBodyBytes(),
                 config.maxImageBytes(), uploads);
         this.routes = routes;

@@ -39,6 +39,7 @@ final class Reconciler implements AutoCloseable {
     /** Passes come this often while a switch is pending. */
     private static final long FAST_MS = 200;
 
+    private final ControlMetrics metrics;
     private final Registry registry;
     private final Node node;
     private final NodeSpecs specs;
@@ -60,7 +61,8 @@ final class Reconciler implements AutoCloseable {
     private volatile long lastPass;
 
     Reconciler(Registry registry, Node node, NodeSpecs specs, TenantRouting routing, EventLog events,
-               InstantSource clock, Duration interval) {
+               InstantSource clock, Duration interval, ControlMetrics metrics) {
+        this.metrics = metrics;
         this.registry = registry;
         this.node = node;
         this.specs = specs;
@@ -99,13 +101,17 @@ final class Reconciler implements AutoCloseable {
         try {
             loop.execute(() -> {
                 CompletableFuture<Void> mine = pending.getAndSet(null);
+                long t0 = System.nanoTime();
+                boolean failed = false;
                 try {
                     pass();
                 } catch (RuntimeException e) {
+                    failed = true;
                     if (!closed) {
                         LOG.log(System.Logger.Level.WARNING, "reconcile pass failed: " + e);
                     }
                 } finally {
+                    metrics.reconciled(System.nanoTime() - t0, failed);
                     if (mine != null) {
                         mine.complete(null);
                     }

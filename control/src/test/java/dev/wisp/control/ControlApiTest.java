@@ -236,6 +236,19 @@ class ControlApiTest {
     }
 
     @Test
+    void metrics_forAdminOnly_countApiRequestsByRouteTemplate() {
+        assertThat(http.get("/v1/services/shop", acme).status()).isEqualTo(200);
+        Http.Answer m = http.get("/metrics", admin);
+        assertThat(m.status()).isEqualTo(200);
+        assertThat(m.body())
+                .containsPattern("wisp_api_request_duration_seconds_count\\{method=\"GET\",route=\"/v1/services/\\{name}\",status=\"2xx\"} [1-9]")
+                .contains("wisp_control_reconcile_duration_seconds_count")
+                .contains("wisp_store_commit_seconds")
+                .doesNotContain("route=\"/v1/services/shop\"");
+        assertThat(http.get("/metrics", acme).status()).as("a tenant must not see every tenant's series").isIn(403, 404);
+    }
+
+    @Test
     void openApiDocument_listsEveryRouteTheServerServes() {
         Http.Answer doc = http.get("/v1/openapi.json", null);
         assertThat(doc.status()).isEqualTo(200);

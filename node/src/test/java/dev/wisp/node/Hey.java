@@ -9,11 +9,14 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Runs the {@code hey} load generator against the node's router and reads its report. */
-final class Hey {
-    /** Status codes with their counts, and the error lines hey printed. */
-    record Report(Map<Integer, Integer> statuses, List<String> errors, String raw) {
-        int count(int status) {
+/**
+ * Real load from {@code hey} against a service behind a node's router, and what hey reported.
+ * Public for the example tests in {@code dev.wisp.node.examples}.
+ */
+public final class Hey {
+    /** Status codes with their counts, the error lines hey printed, its requests/s and its whole output. */
+    public record Report(Map<Integer, Integer> statuses, List<String> errors, double requestsPerSecond, String raw) {
+        public int count(int status) {
             return statuses.getOrDefault(status, 0);
         }
     }
@@ -21,7 +24,8 @@ final class Hey {
     private Hey() {
     }
 
-    static Report run(int port, String host, String path, String... options) throws IOException, InterruptedException {
+    /** GETs (or whatever {@code options} say) {@code path} of the service at {@code host} via the router on {@code port}. */
+    public static Report run(int port, String host, String path, String... options) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("hey", "-host", host, "-t", "60"));
         cmd.addAll(List.of(options));
         cmd.add("http://127.0.0.1:" + port + path);
@@ -38,6 +42,7 @@ final class Hey {
         if (at >= 0) {
             out.substring(at).lines().skip(1).map(String::strip).filter(l -> !l.isEmpty()).forEach(errors::add);
         }
-        return new Report(statuses, errors, out);
+        Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
+        return new Report(statuses, errors, rps.find() ? Double.parseDouble(rps.group(1)) : 0, out);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
+import dev.wisp.node.Hey;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
 import dev.wisp.node.ServiceSpec;
@@ -103,7 +104,7 @@ class ApiNginxExampleTest {
         await(() -> node.status("api-spike").orElseThrow().templateReady(), Duration.ofSeconds(60), "warm template");
         assertThat(node.status("api-spike").orElseThrow().instances()).isEmpty();
 
-        Load.Report r = Load.get(node.routerPort(), "api-spike", "/api/v1/products", "-n", "2000", "-c", "50");
+        Hey.Report r = Hey.run(node.routerPort(), "api-spike.localhost", "/api/v1/products", "-n", "2000", "-c", "50");
 
         assertThat(r.errors()).as(r.raw()).isEmpty();
         assertThat(r.count(200)).as(r.raw()).isEqualTo(2000);

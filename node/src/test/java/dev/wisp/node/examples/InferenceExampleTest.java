@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
+import dev.wisp.node.Hey;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
 import dev.wisp.node.ServiceSpec;
@@ -119,7 +120,8 @@ class InferenceExampleTest {
 
         JsonNode sample = heldout.path("samples").get(0);
         Path body = Files.writeString(scratch.resolve("sample.json"), "{\"features\":" + sample.path("features") + "}");
-        Load.Report r = Load.post(node.routerPort(), "infer-burst", "/v1/predict", body, "-n", "400", "-c", "8");
+        Hey.Report r = Hey.run(node.routerPort(), "infer-burst.localhost", "/v1/predict", "-m", "POST", "-T", "application/json",
+                "-D", body.toString(), "-n", "400", "-c", "8");
 
         assertThat(r.errors()).as(r.raw()).isEmpty();
         assertThat(r.count(200)).as(r.raw()).isEqualTo(400);
