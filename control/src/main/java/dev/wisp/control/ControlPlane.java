@@ -120,7 +120,7 @@ public final class ControlPlane implements AutoCloseable {
         node.pruneUnknown();
 
         ApiRoutes routes = new ApiRoutes();
-        new MetaApi(() -> node.scrape() + meters.scrape()).register(routes);
+        new MetaApi(this::scrape).register(routes);
         new ServicesApi(registry, events, node, specs, reconciler, node.routerPort()).register(routes);
         new ImagesApi(registry, images).register(routes);
         new TenantsApi(registry).register(routes);
@@ -243,5 +243,11 @@ public final class ControlPlane implements AutoCloseable {
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "closing " + c.getClass().getSimpleName() + ": " + e);
         }
+    }
+
+    /** The node's series (router, VMMs, wakes) then the control plane's own (API, reconciler, store). */
+    private String scrape() {
+        String nodeText = node.scrape();
+        return (nodeText.isEmpty() || nodeText.endsWith("\n") ? nodeText : nodeText + "\n") + meters.scrape();
     }
 }

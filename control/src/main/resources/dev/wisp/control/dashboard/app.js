@@ -414,7 +414,9 @@ function renderCharts() {
       {label: 'p99', color: 'var(--warn)', values: points.map((p) => [p.t, p.p99])},
     ],
   });
-  $('lat-now').textContent = last && last.p50 !== null ? `${ms(last.p50)} / ${ms(last.p99)}` : '';
+  // The latest interval that had requests: an idle moment should not blank what was just measured.
+  const measured = points.findLast((p) => p.p50 !== null);
+  $('lat-now').textContent = measured ? `${ms(measured.p50)} / ${ms(measured.p99)}` : '';
   const wakes = new Map(metrics.wakesByPath(name).map((w) => [w.path, w]));
   barChart($('chart-wakes'), WAKE_PATHS.map(([path, label, cls]) => {
     const w = wakes.get(path);
