@@ -40,6 +40,8 @@ class FunctionsApiVmTest {
     Http http;
     String acme;
     String globex;
+    /** The async invocation of step 2, read again after the restart. */
+    String asyncId;
 
     @BeforeAll
     void start() throws Exception {
@@ -106,7 +108,8 @@ class FunctionsApiVmTest {
     void asyncInvoke_answers202_andItsResultIsStored() throws Exception {
         Http.Answer accepted = http.send("POST", "/v1/functions/hello/invocations", acme, "\"async\"");
         assertThat(accepted.status()).isEqualTo(202);
-        JsonNode done = awaitFinal("hello", accepted.json().path("id").asText());
+        asyncId = accepted.json().path("id").asText();
+        JsonNode done = awaitFinal("hello", asyncId);
         assertThat(done.path("state").asText()).isEqualTo("succeeded");
         assertThat(done.path("function").asText()).isEqualTo("hello");
         assertThat(done.path("body").asText()).startsWith("hi \"async\" from ");
@@ -169,5 +172,25 @@ class FunctionsApiVmTest {
         assertThat(http.send("DELETE", "/v1/functions/broken", acme, null).status()).isEqualTo(204);
         assertThat(http.get("/v1/functions/broken", acme).status()).isEqualTo(404);
         assertThat(http.get("/v1/functions/broken/dead-letters", acme).status()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(7)
+    void restart_bringsFunctionsBack_withTheirStoredResults() throws Exception {
+        cp.close();
+        cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
+        http = new Http(cp.apiUrl());
+        assertThat(http.get("/v1/functions/hello", acme).status()).isEqualTo(200);
+        assertThat(http.get("/v1/functions/broken", acme).status()).as("deleted before the restart").isEqualTo(404);
+        assertThat(http.get("/v1/functions/hello/invocations/" + asyncId, acme).json().path("state").asText())
+                .isEqualTo("succeeded");
+        // Functions come back in the background; calls meanwhile get 503, then the function answers.
+        String[] last = new String[1];
+        Guests.await(Duration.ofSeconds(120), "hello to answer after the restart", () -> {
+            Http.Answer r = invoke("hello", acme, "", "again");
+            last[0] = r.status() + " " + r.body();
+            return r.status() == 200;
+        });
+        assertThat(last[0]).startsWith("200 hi again from ");
     }
 }
