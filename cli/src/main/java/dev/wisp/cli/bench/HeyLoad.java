@@ -10,28 +10,46 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** One run of the {@code hey} load generator POSTing a JSON body through the router, and what it measured. */
-final class HeyLoad {
-    /** Requests/s, latency percentiles in ms, status counts and hey's own words. */
-    record Report(double requestsPerSecond, double p50Ms, double p99Ms, Map<Integer, Integer> statuses, String raw) {
+/** One run of the {@code hey} load generator through the router, and what it measured. */
+public final class HeyLoad {
+    /** The key under which {@link Report#statuses()} counts transport failures (no HTTP status). */
+    public static final int TRANSPORT_ERROR = -1;
+
+    /** Requests/s, latency percentiles in ms, status counts (failures under {@link #TRANSPORT_ERROR}) and hey's own words. */
+    public record Report(double requestsPerSecond, double p50Ms, double p99Ms, Map<Integer, Integer> statuses, String raw) {
         boolean allOk() {
-            return statuses.size() == 1 && statuses.containsKey(200) && !raw.contains("Error distribution:");
+            return statuses.size() == 1 && statuses.containsKey(200);
+        }
+    }
+
+    /** hey is not installed: the host lacks something, not the run. */
+    public static final class MissingHey extends IOException {
+        MissingHey(IOException cause) {
+            super("cannot run hey, the load generator (apt-get install hey, or scripts/install-deps)", cause);
         }
     }
 
     private HeyLoad() {
     }
 
+    /** POSTs {@code jsonBody} for {@code seconds} over {@code connections} connections. */
     static Report post(int routerPort, String host, String path, Path jsonBody, int seconds, int connections)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("hey", "-host", host, "-t", "60", "-z", seconds + "s",
-                "-c", String.valueOf(connections), "-m", "POST", "-T", "application/json", "-D", jsonBody.toString(),
-                "http://127.0.0.1:" + routerPort + path));
+        return run(routerPort, host, path, List.of("-z", seconds + "s", "-c", String.valueOf(connections),
+                "-m", "POST", "-T", "application/json", "-D", jsonBody.toString()));
+    }
+
+    /** Runs hey with {@code options} (count or duration, concurrency, method...) against {@code host} via the router. */
+    public static Report run(int routerPort, String host, String path, List<String> options)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("hey", "-host", host, "-t", "60"));
+        cmd.addAll(options);
+        cmd.add("http://127.0.0.1:" + routerPort + path);
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
-            throw new IOException("cannot run hey, the load generator (apt-get install hey, or scripts/install-deps)", e);
+            throw new MissingHey(e);
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
@@ -41,6 +59,16 @@ final class HeyLoad {
         Matcher m = Pattern.compile("\\[(\\d{3})]\\s+(\\d+) responses").matcher(out);
         while (m.find()) {
             statuses.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        }
+        // hey lists transport failures under "Error distribution:" as "[N]\t<message>".
+        int errorsAt = out.indexOf("Error distribution:");
+        if (errorsAt >= 0) {
+            Matcher e = Pattern.compile("\\[(\\d+)]\\s+\\S").matcher(out.substring(errorsAt));
+            int errors = 0;
+            while (e.find()) {
+                errors += Integer.parseInt(e.group(1));
+            }
+            statuses.put(TRANSPORT_ERROR, errors);
         }
         return new Report(number(out, "Requests/sec:\\s+([0-9.]+)"), 1000 * number(out, "50%+ in ([0-9.]+) secs"),
                 1000 * number(out, "99%+ in ([0-9.]+) secs"), statuses, out);
