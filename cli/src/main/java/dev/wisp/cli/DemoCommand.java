@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import dev.wisp.cli.bench.HeyLoad;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
@@ -133,10 +134,10 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
         say("   burst: hey -n " + burstRequests + " -c " + concurrency + ", instances starting as the autoscaler asks:");
         events.resetMax(first.number());
         events.print(out());
-        DemoBurst.Result burst = timed("burst done",
+        HeyLoad.Report burst = timed("burst done",
                 () -> DemoBurst.run(SERVICE, cp.routerPort(), WHOAMI, burstRequests, concurrency));
         say(String.format(Locale.ROOT, "   %d requests: %s (%.0f requests/s, p99 %.0f ms); scaled out to %d instances",
-                burst.total(), burst.counts(), burst.requestsPerSecond(), burst.p99Millis(), events.maxRunning(first.number())));
+                burst.requests(), burst.outcome(), burst.requestsPerSecond(), burst.p99Ms(), events.maxRunning(first.number())));
 
         sleepAndWake(curl, events, first.number());
 

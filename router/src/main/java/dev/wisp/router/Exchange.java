@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -36,11 +37,13 @@ import java.util.concurrent.TimeUnit;
  * Grants from the wait buffer arrive through {@link EventLoop#execute}.
  *
  * <pre>
- *   start ─┬─ unknown / buffer full / bad request ──────────────▶ LOCAL ─▶ DONE
+ *   start ─┬─ unknown / buffer full / bad request ─────────▶ LOCAL ─▶ DONE
  *          ├─ no capacity ─▶ QUEUED ─┬─ granted ─▶ CONNECTING
  *          │                         └─ timed out ─▶ LOCAL (503)
- *          └─ endpoint ────────────────────────────▶ CONNECTING ─▶ PROXYING ─┬─ response end ─▶ DONE
- *                    (retry once if idempotent) ◀── connect/reset ─┘         └─ 101 ─▶ TUNNEL ─▶ DONE
+ *          └─ endpoint ──────────────▶ CONNECTING ─▶ PROXYING ─┬─ response end ─▶ DONE
+ *                                                              └─ 101 ─▶ TUNNEL ─▶ DONE
+ *   CONNECTING ── no connection ──────────▶ CONNECTING, any method, 3 attempts at most, then 502
+ *   PROXYING ── reset before the response ─▶ CONNECTING once if idempotent, else 502
  * </pre>
  */
 final class Exchange {
@@ -50,6 +53,8 @@ final class Exchange {
   static final int MAX_REPLAY = 64 * 1024;
   /** Body bytes read and dropped before a locally answered request closes the connection. */
   static final int MAX_DISCARD = 64 * 1024;
+  /** New connections tried for one request (each bounded by the connect timeout) before a 502. */
+  static final int MAX_CONNECT_ATTEMPTS = 3;
 
   enum State { LOCAL, QUEUED, CONNECTING, PROXYING, TUNNEL, DONE }
 
@@ -89,6 +94,7 @@ final class Exchange {
   private boolean interim;
   private boolean switching;
   private boolean retried;
+  private int connectAttempts;
   private boolean closeClient;
   private boolean answeredByUpstream;
   private int status;
@@ -301,6 +307,7 @@ final class Exchange {
       attach(pooled);
       return;
     }
+    connectAttempts++;
     ChannelFuture f = rt.connect(loop, ep);
     f.addListener((ChannelFutureListener) fut -> connected(ep, fut));
   }
@@ -317,8 +324,32 @@ final class Exchange {
     } else {
       service.connectFailed(ep, fut.cause());
       releaseLease();
-      retryOrFail("could not connect to " + ep.endpoint + ": " + fut.cause());
+      reconnectOrFail(fut.cause() instanceof ConnectTimeoutException,
+          "could not connect to " + ep.endpoint + " (attempt " + connectAttempts + " of "
+              + MAX_CONNECT_ATTEMPTS + "): " + fut.cause());
     }
+  }
+
+  /**
+   * A connection that never opened carried none of the request, so any method may go again:
+   * to another endpoint with room, or, after a timeout, to the same one. The last matters under
+   * QEMU's user networking, whose host-side listener has a backlog of one: a burst of new
+   * connections to a busy VMM loses SYNs and times out although the guest is healthy, and the
+   * next try gets in. A refused connection means nothing listens there any more: not retried.
+   */
+  private void reconnectOrFail(boolean timedOut, String why) {
+    if (connectAttempts < MAX_CONNECT_ATTEMPTS && client.isActive()) {
+      EndpointState next = service.acquireNow(endpoint);
+      if (next == null && timedOut) {
+        next = service.acquireNow(null);
+      }
+      if (next != null) {
+        service.meters.retries.increment();
+        connect(next);
+        return;
+      }
+    }
+    respond(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", why, -1);
   }
 
   private void attach(Channel ch) {

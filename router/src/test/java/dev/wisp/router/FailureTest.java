@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,5 +77,49 @@ class FailureTest {
     // Suspect, but the only endpoint: the next request still tries it rather than hanging.
     assertThat(router.get("app", "/").statusCode()).isEqualTo(502);
     assertThat(router.queued("app")).isZero();
+  }
+
+  @Test
+  void stalledListener_postConnectsAgainToTheOtherEndpoint() throws Exception {
+    try (TestRouter quick = routerWithConnectTimeout(Duration.ofMillis(300));
+        StalledListener stalled = new StalledListener("stalled")) {
+      quick.define("app", ServiceLimits.DEFAULTS);
+      quick.services.setEndpoints("app", List.of(stalled.endpoint(), alive.endpoint()));
+      // Balancing breaks ties at random: post until one request met the stalled endpoint.
+      for (int i = 0; i < 64 && !quick.failures.contains(stalled.endpoint()); i++) {
+        HttpResponse<String> r = post(quick, "v" + i);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("hello from alive");
+      }
+      assertThat(quick.failures).contains(stalled.endpoint());
+      assertThat(quick.server.metrics().scrape())
+          .containsPattern("wisp_router_retries_total\\{service=\"app\"} [1-9]");
+    }
+  }
+
+  @Test
+  void stalledListenerThatCatchesUp_postGoesThroughOnTheSameEndpoint() throws Exception {
+    try (TestRouter quick = routerWithConnectTimeout(Duration.ofMillis(800));
+        StalledListener stalled = new StalledListener("stalled")) {
+      quick.define("app", ServiceLimits.DEFAULTS);
+      quick.services.setEndpoints("app", List.of(stalled.endpoint()));
+      CompletableFuture<HttpResponse<String>> r = quick.http.sendAsync(quick.request("app", "/")
+          .POST(HttpRequest.BodyPublishers.ofString("payload")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      TestRouter.await(() -> quick.failures.contains(stalled.endpoint()), "a connect to time out");
+      stalled.catchUp();
+      assertThat(r.get().statusCode()).isEqualTo(200);
+      assertThat(r.get().body()).isEqualTo("hello from stalled");
+    }
+  }
+
+  private static TestRouter routerWithConnectTimeout(Duration timeout) {
+    return new TestRouter(RouterConfig.builder().ioThreads(2).connectTimeout(timeout)
+        .drainTimeout(Duration.ofSeconds(2)).build(), Routes.localhost());
+  }
+
+  private static HttpResponse<String> post(TestRouter r, String body) throws Exception {
+    return r.http.send(r.request("app", "/").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -15,10 +15,34 @@ public final class HeyLoad {
     /** The key under which {@link Report#statuses()} counts transport failures (no HTTP status). */
     public static final int TRANSPORT_ERROR = -1;
 
-    /** Requests/s, latency percentiles in ms, status counts (failures under {@link #TRANSPORT_ERROR}) and hey's own words. */
-    public record Report(double requestsPerSecond, double p50Ms, double p99Ms, Map<Integer, Integer> statuses, String raw) {
-        boolean allOk() {
-            return statuses.size() == 1 && statuses.containsKey(200);
+    /**
+     * Requests/s, latency percentiles in ms, status counts (failures under {@link #TRANSPORT_ERROR}),
+     * hey's lines for the transport failures, and hey's own words.
+     */
+    public record Report(double requestsPerSecond, double p50Ms, double p99Ms, Map<Integer, Integer> statuses,
+                         List<String> errors, String raw) {
+        /** Every request hey finished, answered or not. */
+        public int requests() {
+            return statuses.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        /** Requests that did not get a 200: other statuses and transport failures. */
+        public int failed() {
+            return requests() - statuses.getOrDefault(200, 0);
+        }
+
+        /** One line a person can read: {@code 4980 x 200, 3 x 502; hey: [2] Post "...": EOF}. */
+        public String outcome() {
+            StringBuilder b = new StringBuilder();
+            statuses.forEach((code, n) -> b.append(b.isEmpty() ? "" : ", ").append(n).append(" x ")
+                    .append(code == TRANSPORT_ERROR ? "transport error" : String.valueOf(code)));
+            if (b.isEmpty()) {
+                b.append("no responses");
+            }
+            if (!errors.isEmpty()) {
+                b.append("; hey: ").append(String.join("; ", errors));
+            }
+            return b.toString();
         }
     }
 
@@ -61,17 +85,19 @@ public final class HeyLoad {
             statuses.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
         }
         // hey lists transport failures under "Error distribution:" as "[N]\t<message>".
+        List<String> errorLines = new ArrayList<>();
         int errorsAt = out.indexOf("Error distribution:");
         if (errorsAt >= 0) {
-            Matcher e = Pattern.compile("\\[(\\d+)]\\s+\\S").matcher(out.substring(errorsAt));
+            Matcher e = Pattern.compile("\\[(\\d+)]\\s+(\\S.*)").matcher(out.substring(errorsAt));
             int errors = 0;
             while (e.find()) {
                 errors += Integer.parseInt(e.group(1));
+                errorLines.add("[" + e.group(1) + "] " + e.group(2).strip());
             }
             statuses.put(TRANSPORT_ERROR, errors);
         }
         return new Report(number(out, "Requests/sec:\\s+([0-9.]+)"), 1000 * number(out, "50%+ in ([0-9.]+) secs"),
-                1000 * number(out, "99%+ in ([0-9.]+) secs"), statuses, out);
+                1000 * number(out, "99%+ in ([0-9.]+) secs"), statuses, List.copyOf(errorLines), out);
     }
 
     private static double number(String out, String regex) {
