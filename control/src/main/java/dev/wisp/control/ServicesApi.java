@@ -1,6 +1,7 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wisp.image.Image;
 import dev.wisp.node.Node;
@@ -299,9 +300,12 @@ final class ServicesApi {
         int running = 0;
         int paused = 0;
         int snapshotted = 0;
+        ArrayNode nodeServices = n.putArray("nodeServices");
         for (RevisionRecord r : registry.revisions(s.tenant(), s.name())) {
-            Optional<ServiceStatus> st = node.status(NodeKeys.key(s.tenant(), s.name(), r.number(), s.generation()));
+            String key = NodeKeys.key(s.tenant(), s.name(), r.number(), s.generation());
+            Optional<ServiceStatus> st = node.status(key);
             if (st.isPresent()) {
+                nodeServices.add(key);
                 running += (int) st.get().count("running");
                 paused += (int) st.get().count("paused");
                 snapshotted += (int) st.get().count("snapshotted");

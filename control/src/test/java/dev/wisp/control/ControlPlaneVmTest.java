@@ -89,6 +89,11 @@ class ControlPlaneVmTest {
         assertThat(out).contains("greeting=hello-acme");
         JsonNode revs = http.get("/v1/services/web/revisions", acme).json().path("items");
         assertThat(revs.get(0).path("state").asText()).isEqualTo("serving");
+        // The dashboard finds the service's series on /metrics by the names the service lists.
+        JsonNode nodeServices = http.get("/v1/services/web", acme).json().path("nodeServices");
+        assertThat(nodeServices).hasSize(1);
+        assertThat(http.get("/metrics", admin).body())
+                .contains("service=\"" + nodeServices.get(0).asText() + "\",status=\"2xx\"}");
     }
 
     @Test

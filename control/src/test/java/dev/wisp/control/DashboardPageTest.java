@@ -136,16 +136,30 @@ class DashboardPageTest {
     }
 
     @Test
-    void metrics_ofEachRevisionCountForTheirService() {
+    void metrics_ofEachRevisionCountForTheirServiceAndOtherTenantsSeriesAreLeftOut() {
         BrowserPage page = open();
+        // This tenant's "hello" runs revisions 1 and 2; another tenant's "hello" is on the same node.
+        JsonNode point = page.eval("""
+                import('/dashboard/metrics.js').then(({MetricsHistory, serviceOfSeries}) => {
+                  const services = [{name: 'hello', nodeServices: ['hello-r1-aaaaaa', 'hello-r2-aaaaaa']},
+                                    {name: 'other', nodeServices: ['other-r1-cccccc']}];
+                  const scrape = (n) => ['hello-r1-aaaaaa', 'hello-r2-aaaaaa', 'hello-r1-bbbbbb'].map((svc) => `
+                wisp_router_requests_total{instance="i",service="${svc}",status="2xx"} ${n}
+                wisp_wake_seconds_count{path="resume_paused",service="${svc}"} 2
+                wisp_wake_seconds_sum{path="resume_paused",service="${svc}"} 0.02`).join('');
+                  const m = new MetricsHistory((label) => serviceOfSeries(label, services));
+                  m.add(scrape(10), 0);
+                  m.add(scrape(30), 2000);
+                  const [p] = m.points('hello');
+                  const [w] = m.wakesByPath('hello');
+                  return {rps: p.rps, wakes: w.count, foreign: serviceOfSeries('hello-r1-bbbbbb', services),
+                          other: m.points('other').length};
+                })""");
 
-        JsonNode names = page.eval("import('/dashboard/metrics.js').then(({serviceOfSeries}) => {"
-                + " const names = ['hello', 'a-very-long-service-name-abcde'];"
-                + " return ['hello-r1-9b1074', 'hello-r12-00ff00', 'a-very-long-service-r12-abcdef', 'other-r1-123456',"
-                + " 'plain'].map((l) => serviceOfSeries(l, names)); })");
-
-        assertThat(List.of(names.get(0).asText(), names.get(1).asText(), names.get(2).asText(), names.get(3).asText(),
-                names.get(4).asText())).containsExactly("hello", "hello", "a-very-long-service-name-abcde", "other", "plain");
+        assertThat(point.get("rps").asDouble()).isEqualTo(20.0); // 2 revisions x 20 requests in 2 s
+        assertThat(point.get("wakes").asInt()).isEqualTo(4);
+        assertThat(point.get("foreign").isNull()).isTrue();
+        assertThat(point.get("other").asInt()).isZero();
     }
 
     @Test

@@ -22,7 +22,7 @@ const WAKE_PATHS = [
 ];
 
 const api = new Api();
-const metrics = new MetricsHistory((label) => serviceOfSeries(label, state.services.map((s) => s.name)));
+const metrics = new MetricsHistory((label) => serviceOfSeries(label, state.services));
 const state = {
   services: [], selected: null, instances: [], revisions: [], events: [], nodes: [],
   console: null, metricsError: null, timers: [], stream: null, refreshTimer: null,

@@ -41,16 +41,13 @@ export function parsePrometheus(text) {
 }
 
 /**
- * The node names each revision's service `<name>-r<revision>-<6 hex>`, the name cut short so the
- * whole fits 30 characters; metrics carry that name, the page shows the API's (one of `names`).
+ * The service (one of `services`, as /v1/services lists them) a series belongs to: its `service`
+ * label is the node's name for one revision, listed in that service's `nodeServices`. Null for
+ * series of other tenants' services (an admin's /metrics holds them all) or of deleted ones.
  */
-export function serviceOfSeries(label, names) {
-  const m = /^(.*)-r\d+-[0-9a-f]{6}$/.exec(label);
-  if (!m) return label;
-  const head = m[1];
-  if (names.includes(head)) return head;
-  const cut = label.length === 30 && names.find((n) => n.startsWith(head));
-  return cut || head;
+export function serviceOfSeries(label, services) {
+  const owner = services.find((s) => (s.nodeServices || []).includes(label));
+  return owner ? owner.name : null;
 }
 
 const key = (s) => s.name + JSON.stringify(s.labels);
@@ -82,7 +79,10 @@ function bucketsOf(map) {
 const HISTORY = 150; // points kept per service: 5 minutes at one scrape every 2 s
 
 export class MetricsHistory {
-  /** nameOf maps a series' service label (the node's name for one revision) to the API's service name. */
+  /**
+   * nameOf maps a series' service label (the node's name for one revision) to the API's service
+   * name, or to null for a series the page does not show.
+   */
   constructor(nameOf = (label) => label) {
     this.nameOf = nameOf;
     this.previous = null; // Map key → value of the last scrape
@@ -113,8 +113,8 @@ export class MetricsHistory {
       return perService.get(service);
     };
     for (const s of samples) {
-      if (!s.labels.service) continue;
-      const service = this.nameOf(s.labels.service);
+      const service = s.labels.service ? this.nameOf(s.labels.service) : null;
+      if (service === null) continue;
       const before = this.previous.get(key(s));
       // A series that is new or went down (its instance's meters were re-created) counts from 0.
       const delta = before === undefined || s.value < before ? s.value : s.value - before;
@@ -175,14 +175,17 @@ function wakeStats(samples, nameOf) {
   const byKey = new Map();
   for (const s of samples) {
     if (!s.name.startsWith('wisp_wake_seconds')) continue;
-    const service = nameOf(s.labels.service || '');
+    const service = s.labels.service ? nameOf(s.labels.service) : null;
+    if (service === null) continue;
     const path = s.labels.path || '';
     const k = `${service}\u0000${path}`;
     const w = byKey.get(k) || {service, path, count: 0, sum: 0, buckets: new Map()};
-    if (s.name === 'wisp_wake_seconds_count') w.count = s.value;
-    else if (s.name === 'wisp_wake_seconds_sum') w.sum = s.value;
+    // A service's revisions each have their own series: they add up.
+    if (s.name === 'wisp_wake_seconds_count') w.count += s.value;
+    else if (s.name === 'wisp_wake_seconds_sum') w.sum += s.value;
     else if (s.name === 'wisp_wake_seconds_bucket') {
-      w.buckets.set(s.labels.le === '+Inf' ? Infinity : parseFloat(s.labels.le), s.value);
+      const le = s.labels.le === '+Inf' ? Infinity : parseFloat(s.labels.le);
+      w.buckets.set(le, (w.buckets.get(le) || 0) + s.value);
     }
     byKey.set(k, w);
   }
