@@ -126,7 +126,8 @@ public final class RouterMetrics {
           .register(registry);
       owned.add(queueWait);
       retries = Counter.builder("wisp.router.retries")
-          .description("Idempotent requests retried on another endpoint").tags(tags)
+          .description("Requests sent again: after a failed connect, or (idempotent ones) a reset")
+          .tags(tags)
           .register(registry);
       owned.add(retries);
       local = new RequestMeters(service, NO_INSTANCE, owned);
