@@ -37,8 +37,12 @@ class DensityCommandTest {
             assertThat(t.at("/perVm/rss").asDouble()).as(tier + " RSS").isPositive();
             assertThat(t.at("/perVm/pss").asDouble()).as(tier + " PSS").isPositive().isLessThanOrEqualTo(t.at("/perVm/rss").asDouble());
             assertThat(t.at("/perVm/vmmOwnRss").asDouble()).as(tier + " QEMU's own RSS").isPositive();
+            assertThat(t.at("/perVm/vmmOwnPrivate").asDouble()).as(tier + " QEMU's own private memory")
+                    .isPositive().isLessThan(t.at("/perVm/vmmOwnRss").asDouble());
             assertThat(t.get("fitByPss").asInt()).as(tier).isPositive();
             assertThat(t.has("cpuCores")).isTrue();
+            assertThat(t.get("metricsScrapeBytes").asLong()).as(tier + ": the scrape holds the VMMs' series")
+                    .isPositive();
         }
         assertThat(r.at("/paused/cpuCoresPerVm").asDouble()).as("a paused VM uses less CPU than an idle running one")
                 .isLessThan(r.at("/running/cpuCoresPerVm").asDouble());

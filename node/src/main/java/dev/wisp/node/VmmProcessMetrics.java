@@ -8,59 +8,107 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
  * Per-instance cost of each VMM process, read from {@code /proc} when metrics are scraped (no
- * cost between scrapes; a scrape reads three small files per VMM, about 0.1 ms each):
+ * cost between scrapes):
  * <ul>
  *   <li>{@code wisp_vmm_cpu_seconds_total{service,instance}}: CPU time the VMM used;</li>
  *   <li>{@code wisp_vmm_resident_bytes{service,instance}}: its RSS;</li>
- *   <li>{@code wisp_vmm_pss_bytes{service,instance}}: its PSS (shared template pages divided).</li>
+ *   <li>{@code wisp_vmm_pss_bytes{service,instance}}: its PSS (shared template pages divided),
+ *       read at most every {@link #PSS_MAX_AGE}.</li>
  * </ul>
+ * CPU and RSS come from {@code stat} and {@code status}, about 10 us each. PSS needs
+ * {@code smaps_rollup}, a walk of the process's page tables: 0.2 ms on a quiet host and several
+ * ms with the cores busy, which made one scrape of 240 running VMs take 1.1 s when it was read
+ * every time. PSS moves slowly (it changes with the pages a guest writes and the sharers of its
+ * template), so a reading a few seconds old serves.
  * A snapshotted instance has no process and no series; its series go when its process does.
  */
 final class VmmProcessMetrics {
-    private final VmRuntime runtime;
+    /** How old a VMM's PSS reading may be before a scrape reads it again. */
+    static final Duration PSS_MAX_AGE = Duration.ofSeconds(15);
+
+    private final Supplier<Map<String, Long>> vmms;
     private final MeterRegistry registry;
     private final UnaryOperator<String> serviceOf;
+    private final UsageReader reader;
+    private final LongSupplier nanoClock;
     private final Map<String, Tracked> tracked = new HashMap<>();
+
+    /** Reads one process's usage: {@link VmmUsage#read(long, boolean)} outside unit tests. */
+    @FunctionalInterface
+    interface UsageReader {
+        Optional<VmmUsage> read(long pid, boolean withPss);
+    }
 
     /** The latest reading of one instance's process; meters read it. */
     private static final class Tracked {
         volatile VmmUsage usage;
+        long pssReadNanos;
         final List<Meter> meters = new ArrayList<>();
     }
 
+    /** Meters the VMMs of {@code runtime}'s instances, reading {@code /proc}. */
     VmmProcessMetrics(VmRuntime runtime, MeterRegistry registry, UnaryOperator<String> serviceOf) {
-        this.runtime = runtime;
+        this(() -> vmmPids(runtime), registry, serviceOf, VmmUsage::read, System::nanoTime);
+    }
+
+    /**
+     * @param vmms      instance id to VMM process id, of the instances that have a process now
+     * @param serviceOf an instance id's service
+     */
+    VmmProcessMetrics(Supplier<Map<String, Long>> vmms, MeterRegistry registry, UnaryOperator<String> serviceOf,
+                      UsageReader reader, LongSupplier nanoClock) {
+        this.vmms = vmms;
         this.registry = registry;
         this.serviceOf = serviceOf;
+        this.reader = reader;
+        this.nanoClock = nanoClock;
+    }
+
+    private static Map<String, Long> vmmPids(VmRuntime runtime) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (Instance i : runtime.instances()) {
+            if (i.vmmPid() > 0) {
+                pids.put(i.id(), i.vmmPid());
+            }
+        }
+        return pids;
     }
 
     /** Reads every live VMM; registers meters for new instances and removes those of gone ones. */
     synchronized void refresh() {
+        long now = nanoClock.getAsLong();
         Set<String> seen = new HashSet<>();
-        for (Instance i : runtime.instances()) {
-            long pid = i.vmmPid();
-            if (pid <= 0) {
-                continue;
-            }
-            VmmUsage u = VmmUsage.read(pid).orElse(null);
+        for (Map.Entry<String, Long> vmm : vmms.get().entrySet()) {
+            String key = vmm.getKey() + "/" + vmm.getValue();
+            Tracked t = tracked.get(key);
+            boolean pssDue = t == null || now - t.pssReadNanos >= PSS_MAX_AGE.toNanos();
+            VmmUsage u = reader.read(vmm.getValue(), pssDue).orElse(null);
             if (u == null) {
                 continue;
             }
-            String key = i.id() + "/" + pid;
             seen.add(key);
-            Tracked t = tracked.get(key);
             if (t == null) {
-                t = register(i.id(), key);
+                t = register(vmm.getKey(), key);
+            }
+            if (pssDue) {
+                t.pssReadNanos = now;
+            } else {
+                u = new VmmUsage(u.pid(), u.cpuSeconds(), u.rssBytes(), t.usage.pssBytes());
             }
             t.usage = u;
         }

@@ -83,14 +83,22 @@ public final class DensityBenchmark {
      * them the guest wrote since it was cloned (private copies). {@code vmmOwnRss}: rss minus
      * guestRss, i.e. QEMU's own heap, TCG code cache, stacks and libraries: what compares with
      * Firecracker's "&lt;= 5 MiB overhead", which also leaves guest memory out.
+     * {@code vmmOwnPrivate}: of that, the pages no other process shares (heap, TCG code cache,
+     * stacks, relocated data), the memory one more VM adds on top of its guest's.
      */
     public record VmMemory(int sampled, double rss, double pss, double guestRss, double guestChanged,
-                           double vmmOwnRss, double vmmOwnPss) { }
+                           double vmmOwnRss, double vmmOwnPss, double vmmOwnPrivate) { }
 
-    /** A tier held on the host: how many, what stopped the count, their memory and CPU. */
+    /**
+     * A tier held on the host: how many, what stopped the count, their memory and CPU, and what one
+     * {@code /metrics} scrape of the node costs with them: the first (meters registered, every
+     * VMM's /proc read in full) and the median of the next three, the steady state of a scraper
+     * or the dashboard, with its size.
+     */
     public record Tier(int count, String stoppedBecause, double seconds, VmMemory perVm, double pssTotalMiB,
                        double hostMemoryUsedMiB, int fitByPss, int fitByCpu, double cpuCores, double cpuCoresPerVm,
-                       double cpuWindowSeconds, double hostCpuBusyPercent, double metricsScrapeMs) { }
+                       double cpuWindowSeconds, double hostCpuBusyPercent, double metricsFirstScrapeMs,
+                       double metricsScrapeMs, long metricsScrapeBytes) { }
 
     /** Snapshot standby: how many, how long they took, their disk. */
     public record Standby(int services, double seconds, long diskBytes, double diskMiBPerInstance,
@@ -216,7 +224,14 @@ public final class DensityBenchmark {
         // What /metrics costs with this many VMMs: it reads /proc for each (CPU, RSS, PSS).
         long s0 = System.nanoTime();
         node.scrape();
-        double scrapeMs = (System.nanoTime() - s0) / 1e6;
+        double firstScrapeMs = (System.nanoTime() - s0) / 1e6;
+        List<Double> scrapes = new ArrayList<>();
+        long scrapeBytes = 0;
+        for (int i = 0; i < 3; i++) {
+            long started = System.nanoTime();
+            scrapeBytes = node.scrape().length();
+            scrapes.add((System.nanoTime() - started) / 1e6);
+        }
         int fit = perVm.pss() > 0 ? (int) ((availableBefore - options.reserveMiB()) / perVm.pss()) : 0;
         progress.accept(String.format(Locale.ROOT, "%s: per VM rss %.1f MiB, pss %.1f MiB (QEMU's own rss %.1f MiB); "
                         + "%.3f cores for all over %d s", tier, perVm.rss(), perVm.pss(), perVm.vmmOwnRss(), cores,
@@ -224,7 +239,8 @@ public final class DensityBenchmark {
         removeAll(node, names);
         int fitCpu = cores > 0 ? (int) (Runtime.getRuntime().availableProcessors() / (cores / names.size())) : 0;
         return new Tier(names.size(), stopped, round(seconds), perVm, round(pssTotal), round(used), fit, fitCpu, round3(cores),
-                round3(names.isEmpty() ? 0 : cores / names.size()), options.cpuWindow().toSeconds(), round(hostBusy * 100), round(scrapeMs));
+                round3(names.isEmpty() ? 0 : cores / names.size()), options.cpuWindow().toSeconds(), round(hostBusy * 100),
+                round(firstScrapeMs), round(med(scrapes)), scrapeBytes);
     }
 
     private ServiceSpec service(String name, StandbyPolicy policy) {
@@ -389,6 +405,7 @@ public final class DensityBenchmark {
         List<Double> guestChanged = new ArrayList<>();
         List<Double> ownRss = new ArrayList<>();
         List<Double> ownPss = new ArrayList<>();
+        List<Double> ownPrivate = new ArrayList<>();
         for (long pid : vmPids.stream().limit(50).toList()) {
             Optional<VmmUsage> u = VmmUsage.read(pid);
             Optional<GuestMapping> g = GuestMapping.read(pid);
@@ -401,8 +418,10 @@ public final class DensityBenchmark {
             guestChanged.add(g.get().anonymous() / MIB);
             ownRss.add((u.get().rssBytes() - g.get().rss()) / MIB);
             ownPss.add((u.get().pssBytes() - g.get().pss()) / MIB);
+            ownPrivate.add(g.get().ownPrivate() / MIB);
         }
-        return new VmMemory(rss.size(), med(rss), med(pss), med(guestRss), med(guestChanged), med(ownRss), med(ownPss));
+        return new VmMemory(rss.size(), med(rss), med(pss), med(guestRss), med(guestChanged), med(ownRss), med(ownPss),
+                med(ownPrivate));
     }
 
     /** Cores the processes used together over {@code window}: CPU seconds used / seconds passed. */
@@ -414,8 +433,13 @@ public final class DensityBenchmark {
         return (after - before) / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** The guest RAM mapping of a VMM ({@code mem-path} file) as {@code /proc/PID/smaps} shows it. */
-    record GuestMapping(long rss, long pss, long anonymous) {
+    /**
+     * The guest RAM mapping of a VMM ({@code mem-path} file) as {@code /proc/PID/smaps} shows it,
+     * and {@code ownPrivate}: the private pages (clean and dirty) of every other mapping, i.e.
+     * what one more VMM costs the host beyond its guest's memory. QEMU's text and shared libraries
+     * count in each process's RSS but sit in memory once.
+     */
+    record GuestMapping(long rss, long pss, long anonymous, long ownPrivate) {
         private static final java.util.regex.Pattern MAPPING_HEADER = java.util.regex.Pattern.compile("[0-9a-f]+-[0-9a-f]+ ");
 
         static Optional<GuestMapping> read(long pid) {
@@ -424,11 +448,16 @@ public final class DensityBenchmark {
                 long rss = 0;
                 long pss = 0;
                 long anon = 0;
+                long ownPrivate = 0;
                 boolean in = false;
                 for (String l : lines) {
                     if (MAPPING_HEADER.matcher(l).lookingAt()) {
                         in = l.endsWith("/memory.bin") || l.contains("/memory.bin ");
-                    } else if (in) {
+                    } else if (!in) {
+                        if (l.startsWith("Private_Clean:") || l.startsWith("Private_Dirty:")) {
+                            ownPrivate += kib(l);
+                        }
+                    } else {
                         if (l.startsWith("Rss:")) {
                             rss += kib(l);
                         } else if (l.startsWith("Pss:")) {
@@ -438,7 +467,7 @@ public final class DensityBenchmark {
                         }
                     }
                 }
-                return Optional.of(new GuestMapping(rss, pss, anon));
+                return Optional.of(new GuestMapping(rss, pss, anon, ownPrivate));
             } catch (IOException | RuntimeException e) {
                 return Optional.empty();
             }
@@ -528,11 +557,13 @@ public final class DensityBenchmark {
                     name, t.count(), t.stoppedBecause(), t.seconds(), t.fitByPss(),
                     t == r.running() ? String.format(Locale.ROOT, ", CPU %,d at this idle load", t.fitByCpu()) : ""));
             b.append(String.format(Locale.ROOT, "         per VM: RSS %.1f MiB, PSS %.1f MiB; guest RAM mapped %.1f MiB of which "
-                    + "changed %.1f MiB; QEMU's own RSS %.1f MiB, PSS %.1f MiB%n", m.rss(), m.pss(), m.guestRss(),
-                    m.guestChanged(), m.vmmOwnRss(), m.vmmOwnPss()));
+                    + "changed %.1f MiB; QEMU's own RSS %.1f MiB, PSS %.1f MiB, private %.1f MiB%n", m.rss(), m.pss(),
+                    m.guestRss(), m.guestChanged(), m.vmmOwnRss(), m.vmmOwnPss(), m.vmmOwnPrivate()));
             b.append(String.format(Locale.ROOT, "         host memory used %.0f MiB; idle CPU %.3f cores in all, %.4f per VM "
-                    + "(over %.0f s, host %.0f %% busy meanwhile); /metrics scrape %.1f ms%n", t.hostMemoryUsedMiB(),
-                    t.cpuCores(), t.cpuCoresPerVm(), t.cpuWindowSeconds(), t.hostCpuBusyPercent(), t.metricsScrapeMs()));
+                    + "(over %.0f s, host %.0f %% busy meanwhile)%n", t.hostMemoryUsedMiB(),
+                    t.cpuCores(), t.cpuCoresPerVm(), t.cpuWindowSeconds(), t.hostCpuBusyPercent()));
+            b.append(String.format(Locale.ROOT, "         /metrics scrape: first %.1f ms, then %.1f ms (median of 3) for %.1f MiB"
+                    + " of text%n", t.metricsFirstScrapeMs(), t.metricsScrapeMs(), t.metricsScrapeBytes() / MIB));
         }
         Standby s = r.standby();
         b.append(String.format(Locale.ROOT, "standby  %5d on snapshot standby in %.1f s; %.2f MiB disk each (%.1f MiB in all, "
