@@ -16,11 +16,11 @@ public final class HeyLoad {
     public static final int TRANSPORT_ERROR = -1;
 
     /**
-     * Requests/s, latency percentiles in ms, status counts (failures under {@link #TRANSPORT_ERROR}),
-     * hey's lines for the transport failures, and hey's own words.
+     * Requests/s, latency percentiles in ms, status counts (failures under {@link #TRANSPORT_ERROR})
+     * and hey's lines for the transport failures.
      */
     public record Report(double requestsPerSecond, double p50Ms, double p99Ms, Map<Integer, Integer> statuses,
-                         List<String> errors, String raw) {
+                         List<String> errors) {
         /** Every request hey finished, answered or not. */
         public int requests() {
             return statuses.values().stream().mapToInt(Integer::intValue).sum();
@@ -97,7 +97,7 @@ public final class HeyLoad {
             statuses.put(TRANSPORT_ERROR, errors);
         }
         return new Report(number(out, "Requests/sec:\\s+([0-9.]+)"), 1000 * number(out, "50%+ in ([0-9.]+) secs"),
-                1000 * number(out, "99%+ in ([0-9.]+) secs"), statuses, List.copyOf(errorLines), out);
+                1000 * number(out, "99%+ in ([0-9.]+) secs"), statuses, List.copyOf(errorLines));
     }
 
     private static double number(String out, String regex) {

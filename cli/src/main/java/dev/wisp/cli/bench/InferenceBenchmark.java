@@ -135,7 +135,7 @@ public final class InferenceBenchmark {
     private HeyLoad.Report load(Node node, int n, Path body, int seconds) throws IOException, InterruptedException {
         HeyLoad.Report r = HeyLoad.post(node.routerPort(), "infer-" + n + ".localhost", "/v1/predict", body, seconds,
                 options.connections());
-        if (r.failed() > 0) {
+        if (r.requests() == 0 || r.failed() > 0) {
             throw new IOException("requests to " + n + " instance(s) failed: " + r.outcome());
         }
         return r;
