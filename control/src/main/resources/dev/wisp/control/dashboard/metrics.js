@@ -40,14 +40,21 @@ export function parsePrometheus(text) {
   return samples;
 }
 
+const owners = new WeakMap(); // a services list → Map(node name → service name)
+
 /**
  * The service (one of `services`, as /v1/services lists them) a series belongs to: its `service`
  * label is the node's name for one revision, listed in that service's `nodeServices`. Null for
  * series of other tenants' services (an admin's /metrics holds them all) or of deleted ones.
  */
 export function serviceOfSeries(label, services) {
-  const owner = services.find((s) => (s.nodeServices || []).includes(label));
-  return owner ? owner.name : null;
+  // Called for every sample of every scrape: index each services list once.
+  let byLabel = owners.get(services);
+  if (!byLabel) {
+    byLabel = new Map(services.flatMap((s) => (s.nodeServices || []).map((n) => [n, s.name])));
+    owners.set(services, byLabel);
+  }
+  return byLabel.get(label) ?? null;
 }
 
 const key = (s) => s.name + JSON.stringify(s.labels);
