@@ -22,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -123,39 +122,6 @@ class NodeTest {
         await(() -> node.status("tiers").orElseThrow().instances().isEmpty(), Duration.ofSeconds(40));
         assertThat(get("tiers", "/")).isEqualTo("200 hello from the node test");
         assertThat(wakes("tiers", "clone_template")).isGreaterThanOrEqualTo(2);
-    }
-
-    @Test
-    void vmKilledUnderLoad_costsNoIdempotentRequest() throws Exception {
-        startNode();
-        ServiceSpec spec = ServiceSpec.of("sturdy", vm)
-                .withScaling(AutoscalerConfig.builder().initialScale(2).minInstances(2).build())
-                .withStandby(StandbyPolicy.of(StandbyMode.ALWAYS_ON));
-        node.deploy(spec);
-        await(() -> tier("sturdy", "running") == 2
-                && node.status("sturdy").orElseThrow().instances().stream().allMatch(i -> i.port() > 0),
-                Duration.ofSeconds(60));
-        String victim = node.status("sturdy").orElseThrow().instances().get(0).id();
-        long pid = runtime.instances().stream().filter(i -> i.id().equals(victim)).findFirst().orElseThrow().vmmPid();
-
-        CompletableFuture<Hey.Report> load = CompletableFuture.supplyAsync(() -> {
-            try {
-                return Hey.run(node.routerPort(), "sturdy.localhost", "/", "-z", "6s", "-c", "8");
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Thread.sleep(2000);
-        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-        Hey.Report r = load.get();
-
-        assertThat(r.errors()).as(r.raw()).isEmpty();
-        assertThat(r.statuses().keySet()).as(r.raw()).containsOnly(200);
-        assertThat(r.count(200)).isGreaterThan(50);
-        // The death is handled on the runtime's event thread; give it a moment, not a race.
-        await(() -> node.status("sturdy").orElseThrow().instances().stream().noneMatch(i -> i.id().equals(victim)),
-                Duration.ofSeconds(10));
-        await(() -> tier("sturdy", "running") == 2, Duration.ofSeconds(30));
     }
 
     private long tier(String service, String tier) {

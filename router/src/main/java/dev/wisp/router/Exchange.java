@@ -42,8 +42,10 @@ import java.util.concurrent.TimeUnit;
  *          │                         └─ timed out ─▶ LOCAL (503)
  *          └─ endpoint ──────────────▶ CONNECTING ─▶ PROXYING ─┬─ response end ─▶ DONE
  *                                                              └─ 101 ─▶ TUNNEL ─▶ DONE
- *   CONNECTING ── no connection ──────────▶ CONNECTING, any method, 3 attempts at most, then 502
- *   PROXYING ── reset before the response ─▶ CONNECTING once if idempotent, else 502
+ *   CONNECTING ── no connection (any method) ────┬─▶ CONNECTING to another endpoint with room,
+ *   PROXYING ── broke before any response byte ──┘   else QUEUED, kept from the failed endpoint
+ *               (idempotent only: others get 502)    for a while (its replacement is on its way)
+ *   3 attempts at most per request, then 502; a full buffer is a 502, a queue timeout a 503.
  * </pre>
  */
 final class Exchange {
@@ -53,8 +55,14 @@ final class Exchange {
   static final int MAX_REPLAY = 64 * 1024;
   /** Body bytes read and dropped before a locally answered request closes the connection. */
   static final int MAX_DISCARD = 64 * 1024;
-  /** New connections tried for one request (each bounded by the connect timeout) before a 502. */
-  static final int MAX_CONNECT_ATTEMPTS = 3;
+  /** Upstreams tried for one request (connects, or sends that broke) before a 502. */
+  static final int MAX_ATTEMPTS = 3;
+  /**
+   * How long a request sent again keeps away from the endpoint that failed it when it has to
+   * wait: long enough for the platform to take a dead instance out (milliseconds), short enough
+   * that a healthy endpoint which dropped one connection serves the retry soon.
+   */
+  static final long AVOID_MILLIS = 1000;
 
   enum State { LOCAL, QUEUED, CONNECTING, PROXYING, TUNNEL, DONE }
 
@@ -92,9 +100,12 @@ final class Exchange {
   private boolean responseStarted;
   private boolean upstreamKeepAlive;
   private boolean interim;
+  /** Some response bytes (even a 1xx) went to the client: the request is never sent again. */
+  private boolean clientWritten;
   private boolean switching;
-  private boolean retried;
-  private int connectAttempts;
+  private int attempts;
+  /** Waiting in the buffer to be sent again: its grant counts as a retry. */
+  private boolean requeued;
   private boolean closeClient;
   private boolean answeredByUpstream;
   private int status;
@@ -282,6 +293,10 @@ final class Exchange {
       timeout.cancel(false);
     }
     service.meters.queueWait.record(System.nanoTime() - waiter.enqueuedNanos, TimeUnit.NANOSECONDS);
+    if (requeued) {
+      requeued = false;
+      service.meters.retries.increment();
+    }
     connect(ep);
   }
 
@@ -302,12 +317,12 @@ final class Exchange {
     endpoint = ep;
     leaseHeld = true;
     state = State.CONNECTING;
+    attempts++;
     Channel pooled = rt.pool(loop).poll(ep.endpoint);
     if (pooled != null) {
       attach(pooled);
       return;
     }
-    connectAttempts++;
     ChannelFuture f = rt.connect(loop, ep);
     f.addListener((ChannelFutureListener) fut -> connected(ep, fut));
   }
@@ -324,32 +339,68 @@ final class Exchange {
     } else {
       service.connectFailed(ep, fut.cause());
       releaseLease();
-      reconnectOrFail(fut.cause() instanceof ConnectTimeoutException,
-          "could not connect to " + ep.endpoint + " (attempt " + connectAttempts + " of "
-              + MAX_CONNECT_ATTEMPTS + "): " + fut.cause());
+      // A connection that never opened carried none of the request: any method may go again.
+      againOrFail(fut.cause() instanceof ConnectTimeoutException,
+          "could not connect to " + ep.endpoint + " (attempt " + attempts + " of "
+              + MAX_ATTEMPTS + "): " + fut.cause());
     }
   }
 
   /**
-   * A connection that never opened carried none of the request, so any method may go again:
-   * to another endpoint with room, or, after a timeout, to the same one. The last matters under
-   * QEMU's user networking, whose host-side listener has a backlog of one: a burst of new
-   * connections to a busy VMM loses SYNs and times out although the guest is healthy, and the
-   * next try gets in. A refused connection means nothing listens there any more: not retried.
+   * Sends the request again, at most {@link #MAX_ATTEMPTS} tries in all: to another endpoint
+   * with room; after a connect timeout also to the same one (QEMU's user networking listens with
+   * a backlog of one, so a burst of new connections to a busy VMM loses SYNs although the guest
+   * is healthy, and the next try gets in); else it waits in the service's buffer, kept from the
+   * failed endpoint for {@link #AVOID_MILLIS}, for a replacement (a dead VM's instance is
+   * replaced at the demand this signals) or other capacity, within the buffer's depth and
+   * timeout. The caller has checked that sending it again is safe.
    */
-  private void reconnectOrFail(boolean timedOut, String why) {
-    if (connectAttempts < MAX_CONNECT_ATTEMPTS && client.isActive()) {
-      EndpointState next = service.acquireNow(endpoint);
-      if (next == null && timedOut) {
-        next = service.acquireNow(null);
-      }
-      if (next != null) {
-        service.meters.retries.increment();
-        connect(next);
-        return;
-      }
+  private void againOrFail(boolean sameEndpointNow, String why) {
+    if (attempts >= MAX_ATTEMPTS || !client.isActive()) {
+      respond(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", why, -1);
+      return;
     }
-    respond(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", why, -1);
+    EndpointState failed = endpoint;
+    EndpointState next = service.acquireNow(failed);
+    if (next == null && sameEndpointNow) {
+      next = service.acquireNow(null);
+    }
+    rewind();
+    if (next != null) {
+      service.meters.retries.increment();
+      connect(next);
+      return;
+    }
+    long now = System.nanoTime();
+    Waiter w = new Waiter(this, loop);
+    w.avoid = failed;
+    w.avoidUntilNanos = now + TimeUnit.MILLISECONDS.toNanos(AVOID_MILLIS);
+    waiter = w;
+    state = State.QUEUED; // a grant arrives through execute(), after this method
+    requeued = true;
+    if (!service.requeue(w, now)) {
+      respond(HttpResponseStatus.BAD_GATEWAY, "bad_gateway",
+          why + "; no other endpoint and the wait buffer is full", -1);
+      return;
+    }
+    long ms = service.limits().queueTimeout().toMillis();
+    timeout = loop.schedule(this::queueTimedOut, ms, TimeUnit.MILLISECONDS);
+    ServiceState s = service;
+    loop.schedule(s::redispatch, AVOID_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Puts what was already sent back ahead of what the client has not sent yet. */
+  private void rewind() {
+    if (replay != null && !replay.isEmpty()) {
+      for (int i = replay.size() - 1; i >= 0; i--) {
+        pending().addFirst(replay.get(i));
+      }
+      pendingBytes += replayBytes;
+      replay.clear();
+      replayBytes = 0;
+    }
+    requestSent = false;
+    headWritten = false;
   }
 
   private void attach(Channel ch) {
@@ -409,6 +460,7 @@ final class Exchange {
         client.write(r, client.voidPromise());
       } else if (code < 200) {
         interim = true; // e.g. 100 Continue: forwarded, the exchange goes on
+        clientWritten = true;
         Forwarding.toClient(r, clientVersion, true, head, requestId);
         client.write(r, client.voidPromise());
       } else {
@@ -491,29 +543,17 @@ final class Exchange {
     }
   }
 
+  /**
+   * The upstream broke before any response byte reached the client. An idempotent request whose
+   * bytes sent so far are all kept for replay may go again; any other request may have reached
+   * the app (a POST twice is two orders), so it gets a 502.
+   */
   private void retryOrFail(String why) {
-    if (idempotent && !retried && !upgrade && (replay != null || !headWritten)
-        && client.isActive()) {
-      retried = true;
-      EndpointState next = service.acquireNow(endpoint);
-      if (next != null) {
-        service.meters.retries.increment();
-        if (replay != null) {
-          // Replay what was already sent, ahead of what the client has not sent yet.
-          for (int i = replay.size() - 1; i >= 0; i--) {
-            pending().addFirst(replay.get(i));
-          }
-          pendingBytes += replayBytes;
-          replay.clear();
-          replayBytes = 0;
-        }
-        requestSent = false;
-        headWritten = false;
-        connect(next);
-        return;
-      }
+    if (idempotent && !clientWritten && !upgrade && (replay != null || !headWritten)) {
+      againOrFail(false, why);
+    } else {
+      respond(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", why, -1);
     }
-    respond(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", why, -1);
   }
 
   private void complete() {

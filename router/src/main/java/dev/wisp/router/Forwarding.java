@@ -35,10 +35,10 @@ final class Forwarding {
 
   private Forwarding() {}
 
-  /** Whether a retry after a failure is harmless (RFC 9110 section 9.2.2, minus TRACE). */
+  /** Whether a retry after a failure is harmless (RFC 9110 section 9.2.2). */
   static boolean idempotent(HttpMethod m) {
     return m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS
-        || m == HttpMethod.PUT || m == HttpMethod.DELETE;
+        || m == HttpMethod.PUT || m == HttpMethod.DELETE || m == HttpMethod.TRACE;
   }
 
   /** A request asking to switch protocols (WebSocket and the like). */

@@ -126,7 +126,7 @@ public final class RouterMetrics {
           .register(registry);
       owned.add(queueWait);
       retries = Counter.builder("wisp.router.retries")
-          .description("Requests sent again: after a failed connect, or (idempotent ones) a reset")
+          .description("Requests sent again: after a failed connect, or (idempotent ones) a reset before the response")
           .tags(tags)
           .register(registry);
       owned.add(retries);

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,6 +48,8 @@ final class ServiceState {
   private int inFlight;
   /** Endpoints below the spare-capacity threshold; maintained incrementally under the lock. */
   private int spare;
+  /** Queued waiters that avoid an endpoint (retries); while there are any, dispatch looks past them. */
+  private int avoiders;
 
   private volatile EndpointState[] endpointsView = NONE;
   /**
@@ -150,7 +153,8 @@ final class ServiceState {
     EndpointState granted = null;
     lock.lock();
     try {
-      if (queue.isEmpty()) {
+      // Waiters that avoid an endpoint were offered every slot they could take: the rest is free.
+      if (queue.size() == avoiders) {
         granted = pickLocked(null, now);
       }
       if (granted != null) {
@@ -192,6 +196,53 @@ final class ServiceState {
     }
   }
 
+  /**
+   * Queues a request to be sent again after its upstream broke and no other endpoint had room:
+   * at the head of the buffer (it came before the ones waiting), kept from {@link Waiter#avoid}
+   * until {@link Waiter#avoidUntilNanos}, and the platform is told there is demand. False if the
+   * buffer is full (the waiter is then {@link Waiter#ABANDONED}).
+   */
+  boolean requeue(Waiter w, long now) {
+    Demand demand = null;
+    ArrayList<Grant> grants;
+    lock.lock();
+    try {
+      if (queue.size() >= limits.queueCapacity()) {
+        w.tryAbandon();
+        return false;
+      }
+      w.enqueuedNanos = now;
+      queue.addFirst(w);
+      if (w.avoid != null) {
+        avoiders++;
+      }
+      grants = dispatchLocked(now);
+      if (w.get() == Waiter.WAITING) {
+        demand = demandLocked(endpoints.length == 0 ? Demand.Reason.NO_ENDPOINTS
+            : Demand.Reason.SATURATED);
+      }
+    } finally {
+      lock.unlock();
+    }
+    fire(grants);
+    if (demand != null) {
+      signal(demand);
+    }
+    return true;
+  }
+
+  /** Offers free slots to the buffer again: a retry's avoidance of an endpoint ran out. */
+  void redispatch() {
+    ArrayList<Grant> grants;
+    lock.lock();
+    try {
+      grants = queue.isEmpty() ? null : dispatchLocked(System.nanoTime());
+    } finally {
+      lock.unlock();
+    }
+    fire(grants);
+  }
+
   /** Gives back an in-flight slot; the head of the buffer may take it. Any thread. */
   void release(EndpointState ep) {
     ArrayList<Grant> grants;
@@ -219,7 +270,9 @@ final class ServiceState {
     }
     lock.lock();
     try {
-      queue.remove(w);
+      if (queue.remove(w) && w.avoid != null) {
+        avoiders--;
+      }
       queuedView = queue.size();
     } finally {
       lock.unlock();
@@ -380,15 +433,26 @@ final class ServiceState {
     return b.inFlight < a.inFlight ? b : a;
   }
 
-  /** Grants free slots to waiters in FIFO order; returns (waiter, endpoint) pairs to hand off. */
+  /**
+   * Grants free slots to waiters in FIFO order; returns (waiter, endpoint) pairs to hand off.
+   * A retry that may not have the only free endpoint lets the waiters behind it take it.
+   */
   private ArrayList<Grant> dispatchLocked(long now) {
     ArrayList<Grant> grants = null;
-    while (!queue.isEmpty()) {
-      EndpointState ep = pickLocked(null, now);
+    Iterator<Waiter> it = queue.iterator();
+    while (it.hasNext()) {
+      Waiter w = it.next();
+      EndpointState ep = pickLocked(w.avoiding(now), now);
       if (ep == null) {
-        break;
+        if (avoiders == 0) {
+          break; // nobody behind can take anything either
+        }
+        continue;
       }
-      Waiter w = queue.pollFirst();
+      it.remove();
+      if (w.avoid != null) {
+        avoiders--;
+      }
       if (!w.tryGrant()) {
         continue;
       }

@@ -17,10 +17,21 @@ final class Waiter extends AtomicInteger {
   final Exchange exchange;
   final EventLoop loop;
   long enqueuedNanos;
+  /**
+   * For a request sent again after its upstream broke: the endpoint it failed on, not granted to
+   * it again before {@link #avoidUntilNanos}. Set before queueing, then read under the lock.
+   */
+  EndpointState avoid;
+  long avoidUntilNanos;
 
   Waiter(Exchange exchange, EventLoop loop) {
     this.exchange = exchange;
     this.loop = loop;
+  }
+
+  /** The endpoint this waiter must not be given now, or null. */
+  EndpointState avoiding(long now) {
+    return avoid != null && now - avoidUntilNanos < 0 ? avoid : null;
   }
 
   boolean tryGrant() {

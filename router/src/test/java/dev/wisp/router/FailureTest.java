@@ -68,15 +68,73 @@ class FailureTest {
   }
 
   @Test
-  void onlyEndpointRefusing_idempotentRequestGets502WithoutWaiting() throws Exception {
+  void onlyEndpointRefusingForGood_idempotentRequestGets502AfterBoundedAttempts() throws Exception {
     router.services.setEndpoints("app", List.of(doomed.endpoint()));
     doomed.close();
     HttpResponse<String> r = router.get("app", "/");
     assertThat(r.statusCode()).isEqualTo(502);
-    assertThat(router.failures).containsExactly(doomed.endpoint());
+    assertThat(r.body()).contains("attempt " + Exchange.MAX_ATTEMPTS + " of " + Exchange.MAX_ATTEMPTS);
+    assertThat(router.failures).hasSize(Exchange.MAX_ATTEMPTS).containsOnly(doomed.endpoint());
     // Suspect, but the only endpoint: the next request still tries it rather than hanging.
     assertThat(router.get("app", "/").statusCode()).isEqualTo(502);
     assertThat(router.queued("app")).isZero();
+    assertThat(router.inFlight("app")).isZero();
+  }
+
+  @Test
+  void onlyEndpointDropsTheRequest_getIsAnsweredByTheEndpointPublishedLater() throws Exception {
+    try (DroppingBackend dying = new DroppingBackend("dying")) {
+      router.services.setEndpoints("app", List.of(dying.endpoint()));
+      CompletableFuture<HttpResponse<String>> r = router.http.sendAsync(
+          router.request("app", "/").GET().build(), HttpResponse.BodyHandlers.ofString());
+      // The request is held, and the platform told there is demand, until a replacement comes.
+      TestRouter.await(() -> router.queued("app") == 1, "the dropped GET to wait in the buffer");
+      assertThat(router.demands).isNotEmpty();
+      Thread.sleep(300);
+      assertThat(r).isNotDone();
+      router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
+
+      assertThat(r.get().statusCode()).isEqualTo(200);
+      assertThat(r.get().body()).isEqualTo("hello from alive");
+      assertThat(dying.dropped.get()).isEqualTo(1); // kept away from the endpoint that dropped it
+      assertThat(router.server.metrics().scrape())
+          .containsPattern("wisp_router_retries_total\\{service=\"app\"} 1\\.0");
+      assertThat(router.queued("app")).isZero();
+      assertThat(router.inFlight("app")).isZero();
+    }
+  }
+
+  @Test
+  void onlyEndpointDropsTheRequest_postGets502AndIsNotSentAgain() throws Exception {
+    try (DroppingBackend dying = new DroppingBackend("dying")) {
+      router.services.setEndpoints("app", List.of(dying.endpoint()));
+      CompletableFuture<HttpResponse<String>> r = router.http.sendAsync(router.request("app", "/")
+          .POST(HttpRequest.BodyPublishers.ofString("order 1")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      TestRouter.await(() -> dying.dropped.get() == 1, "the POST to reach the backend");
+      router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
+
+      assertThat(r.get().statusCode()).isEqualTo(502);
+      assertThat(r.get().body()).contains("\"error\":\"bad_gateway\"");
+      assertThat(alive.requests.get()).isZero();
+      assertThat(dying.dropped.get()).isEqualTo(1);
+      assertThat(router.server.metrics().scrape())
+          .containsPattern("wisp_router_retries_total\\{service=\"app\"} 0\\.0");
+    }
+  }
+
+  @Test
+  void droppedGetWithNoReplacement_gets503AtTheQueueTimeout() throws Exception {
+    router.define("app", ServiceLimits.DEFAULTS.withQueueTimeout(Duration.ofMillis(400)));
+    try (DroppingBackend dying = new DroppingBackend("dying")) {
+      router.services.setEndpoints("app", List.of(dying.endpoint()));
+      // Nothing is published: the dying endpoint is kept away from (1 s) longer than the timeout.
+      HttpResponse<String> r = router.get("app", "/");
+      assertThat(r.statusCode()).isEqualTo(503);
+      assertThat(r.body()).contains("\"error\":\"queue_timeout\"");
+      assertThat(dying.dropped.get()).isEqualTo(1);
+      assertThat(router.queued("app")).isZero();
+    }
   }
 
   @Test
