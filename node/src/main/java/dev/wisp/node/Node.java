@@ -2,7 +2,7 @@ package dev.wisp.node;
 
 import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.router.RouterServer;
-import dev.wisp.router.ServiceTable;
+import dev.wisp.router.ServiceBackend;
 import dev.wisp.runtime.VmRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,7 +44,6 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final VmRuntime runtime;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final ServiceTable table = new ServiceTable();
     private final RouterServer router;
     private final NodeMetrics metrics = new NodeMetrics(registry);
     private final Capacity capacity;
@@ -69,7 +68,7 @@ public final class Node implements AutoCloseable {
         this.vmmMetrics = new VmmProcessMetrics(runtime, registry, Node::serviceOf);
         metrics.capacity(capacity);
         this.router = RouterServer.builder().config(config.router()).resolver(config.resolver()).gate(config.gate())
-                .directory(table).meterRegistry(registry).build();
+                .directory(this::backendOf).meterRegistry(registry).build();
         runtime.onEvent(e -> {
             ServiceController c = services.get(serviceOf(e.instanceId()));
             if (c != null) {
@@ -98,6 +97,12 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** The router's directory: a service is routable from its deploy until its removal starts closing it. */
+    private ServiceBackend backendOf(String service) {
+        ServiceController c = services.get(service);
+        return c == null ? null : c.endpoints();
+    }
+
     /** Instance ids are {@code <service>-<n>}; service names hold no such suffix. */
     private static String serviceOf(String instanceId) {
         int dash = instanceId.lastIndexOf('-');
@@ -121,8 +126,9 @@ public final class Node implements AutoCloseable {
                 spec.warmTemplate() ? 1 : 0);
         capacity.checkDeploy(spec.name(), spec.vm(), atStart);
         String digest = StandbyManifest.digest(spec.vm());
-        ServiceController c = new ServiceController(spec, runtime, table, router, metrics, clock,
-                config.stateDirectory(), capacity, this::publish, leftovers.claim(spec.name(), digest), digest,
+        ServiceScope scope = ServiceScope.of(spec, runtime, capacity, metrics, this::publish, clock,
+                config.stateDirectory());
+        ServiceController c = new ServiceController(scope, router, leftovers.claim(spec.name(), digest), digest,
                 sharedTemplates);
         if (services.putIfAbsent(spec.name(), c) != null) {
             throw new IllegalArgumentException("service " + spec.name() + " already exists");

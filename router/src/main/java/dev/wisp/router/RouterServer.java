@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  */
-public final class RouterServer implements AutoCloseable {
+public final class RouterServer implements ServiceLoads, AutoCloseable {
   private final RouterConfig config;
   private final ServiceResolver resolver;
   private final ServiceDirectory directory;
@@ -136,6 +136,7 @@ public final class RouterServer implements AutoCloseable {
   }
 
   /** Load of one service, or {@code null} if no request for it reached this router yet. */
+  @Override
   public ServiceLoad snapshot(String service) {
     RouterRuntime rt = runtime;
     ServiceState s = rt == null ? null : rt.services.get(service);

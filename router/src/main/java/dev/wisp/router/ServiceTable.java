@@ -1,25 +1,21 @@
 package dev.wisp.router;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * A thread-safe in-memory {@link ServiceDirectory}: the platform pushes endpoint changes into it
- * and receives the router's demand and failure signals from it. Enough for the runtime to
- * drive the router without implementing {@link ServiceBackend} itself.
+ * A thread-safe in-memory {@link ServiceDirectory} of {@link ServiceEndpoints} by name, for
+ * embedding the router (tests, benchmarks, {@code wisp serve}-like set-ups) without writing a
+ * directory: define services, push endpoint changes by name.
  */
 public final class ServiceTable implements ServiceDirectory {
 
-  private final ConcurrentHashMap<String, Entry> services = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ServiceEndpoints> services = new ConcurrentHashMap<>();
 
   /**
-   * Defines (or replaces) a service.
+   * Defines (or replaces) a service; a replaced one keeps its endpoints.
    *
    * @param onDemand called on a router event loop when a request finds no spare capacity; must
    *     not block
@@ -31,11 +27,10 @@ public final class ServiceTable implements ServiceDirectory {
       ServiceLimits limits,
       Consumer<Demand> onDemand,
       BiConsumer<Endpoint, Throwable> onFailure) {
-    Entry e = new Entry(name, limits, onDemand, onFailure);
-    Entry old = services.put(name, e);
+    ServiceEndpoints e = new ServiceEndpoints(name, limits, onDemand, onFailure);
+    ServiceEndpoints old = services.put(name, e);
     if (old != null) {
-      e.endpoints = old.endpoints;
-      e.parked = old.parked;
+      e.takeOver(old);
     }
     return this;
   }
@@ -47,82 +42,32 @@ public final class ServiceTable implements ServiceDirectory {
 
   /** Replaces the service's ready endpoints. */
   public void setEndpoints(String name, Collection<Endpoint> endpoints) {
-    Entry e = entry(name);
-    synchronized (e) {
-      e.endpoints = List.copyOf(endpoints);
-    }
-    e.changed();
+    entry(name).set(endpoints);
   }
 
   /** Adds one ready endpoint (no-op if present). */
   public void addEndpoint(String name, Endpoint endpoint) {
-    Entry e = entry(name);
-    synchronized (e) {
-      if (e.endpoints.contains(endpoint)) {
-        return;
-      }
-      List<Endpoint> l = new ArrayList<>(e.endpoints);
-      l.add(endpoint);
-      e.endpoints = List.copyOf(l);
-      e.parked = without(e.parked, endpoint);
-    }
-    e.changed();
+    entry(name).add(endpoint);
   }
 
   /** Removes one endpoint, ready or parked (no-op if absent). */
   public void removeEndpoint(String name, Endpoint endpoint) {
-    Entry e = entry(name);
-    synchronized (e) {
-      List<Endpoint> ready = without(e.endpoints, endpoint);
-      List<Endpoint> parked = without(e.parked, endpoint);
-      if (ready == e.endpoints && parked == e.parked) {
-        return;
-      }
-      e.endpoints = ready;
-      e.parked = parked;
-    }
-    e.changed();
+    entry(name).remove(endpoint);
   }
 
-  /**
-   * Takes a ready endpoint out of rotation but keeps the router's state for it, because it will
-   * come back with the same address ({@link #addEndpoint} brings it back): a paused instance.
-   */
+  /** Parks a ready endpoint: see {@link ServiceEndpoints#park}. */
   public void parkEndpoint(String name, Endpoint endpoint) {
-    Entry e = entry(name);
-    synchronized (e) {
-      List<Endpoint> ready = without(e.endpoints, endpoint);
-      if (ready == e.endpoints) {
-        return;
-      }
-      e.endpoints = ready;
-      List<Endpoint> parked = new ArrayList<>(e.parked);
-      parked.add(endpoint);
-      e.parked = List.copyOf(parked);
-    }
-    e.changed();
-  }
-
-  /** The list without {@code endpoint}, or the same list if it was not there. */
-  private static List<Endpoint> without(List<Endpoint> list, Endpoint endpoint) {
-    if (!list.contains(endpoint)) {
-      return list;
-    }
-    List<Endpoint> l = new ArrayList<>(list);
-    l.remove(endpoint);
-    return List.copyOf(l);
+    entry(name).park(endpoint);
   }
 
   /** Changes the service's limits. */
   public void setLimits(String name, ServiceLimits limits) {
-    Entry e = entry(name);
-    e.limits = Objects.requireNonNull(limits);
-    e.changed();
+    entry(name).limits(limits);
   }
 
   /** Removes the service: further requests get 404. */
   public void remove(String name) {
-    Entry e = services.remove(name);
+    ServiceEndpoints e = services.remove(name);
     if (e != null) {
       e.changed();
     }
@@ -133,71 +78,11 @@ public final class ServiceTable implements ServiceDirectory {
     return services.get(service);
   }
 
-  private Entry entry(String name) {
-    Entry e = services.get(name);
+  private ServiceEndpoints entry(String name) {
+    ServiceEndpoints e = services.get(name);
     if (e == null) {
       throw new IllegalArgumentException("unknown service: " + name);
     }
     return e;
-  }
-
-  private static final class Entry implements ServiceBackend {
-    private final String name;
-    private final Consumer<Demand> onDemand;
-    private final BiConsumer<Endpoint, Throwable> onFailure;
-    private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
-    private volatile ServiceLimits limits;
-    private volatile List<Endpoint> endpoints = List.of();
-    private volatile List<Endpoint> parked = List.of();
-
-    Entry(String name, ServiceLimits limits, Consumer<Demand> onDemand,
-        BiConsumer<Endpoint, Throwable> onFailure) {
-      this.name = Objects.requireNonNull(name);
-      this.limits = Objects.requireNonNull(limits);
-      this.onDemand = Objects.requireNonNull(onDemand);
-      this.onFailure = Objects.requireNonNull(onFailure);
-    }
-
-    void changed() {
-      for (Runnable r : watchers) {
-        r.run();
-      }
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public List<Endpoint> endpoints() {
-      return endpoints;
-    }
-
-    @Override
-    public List<Endpoint> parked() {
-      return parked;
-    }
-
-    @Override
-    public AutoCloseable watch(Runnable onChange) {
-      watchers.add(onChange);
-      return () -> watchers.remove(onChange);
-    }
-
-    @Override
-    public void demand(Demand demand) {
-      onDemand.accept(demand);
-    }
-
-    @Override
-    public void endpointFailed(Endpoint endpoint, Throwable cause) {
-      onFailure.accept(endpoint, cause);
-    }
-
-    @Override
-    public ServiceLimits limits() {
-      return limits;
-    }
   }
 }

@@ -1,0 +1,160 @@
+package dev.wisp.node;
+
+import dev.wisp.autoscaler.StandbyTier;
+import dev.wisp.router.Endpoint;
+import dev.wisp.router.ServiceEndpoints;
+import dev.wisp.router.ServiceLoad;
+import dev.wisp.router.ServiceLoads;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One service's replicas and what the router sees of them: which instance is routed, parked
+ * (paused, its router state kept) or out of rotation, and how many are on their way up.
+ * Changes that must agree with each other are made under the controller's monitor.
+ */
+final class Replicas {
+    private static final System.Logger LOG = System.getLogger(Replicas.class.getName());
+
+    private final ServiceScope scope;
+    private final ServiceEndpoints endpoints;
+    private final ServiceLoads loads;
+    private final Map<String, Replica> byId = new ConcurrentHashMap<>();
+    private final AtomicInteger sequence = new AtomicInteger();
+    /** Wakes started and not yet finished. */
+    final AtomicInteger waking = new AtomicInteger();
+
+    Replicas(ServiceScope scope, ServiceEndpoints endpoints, ServiceLoads loads) {
+        this.scope = scope;
+        this.endpoints = endpoints;
+        this.loads = loads;
+    }
+
+    Replica get(String id) {
+        return byId.get(id);
+    }
+
+    Collection<Replica> all() {
+        return byId.values();
+    }
+
+    void add(Replica r) {
+        byId.put(r.id, r);
+    }
+
+    /** Removes {@code r} if it is still the replica of its id. */
+    boolean remove(Replica r) {
+        return byId.remove(r.id, r);
+    }
+
+    void clear() {
+        byId.clear();
+    }
+
+    /** A replica whose VM is gone: out of the router and the books, its memory released. */
+    void forget(Replica r, String why) {
+        if (remove(r)) {
+            unroute(r);
+            scope.capacity().release(r.id);
+            scope.changed(r.id, NodeMetrics.name(r.tier), "gone", "lost", Duration.ZERO);
+            LOG.log(System.Logger.Level.WARNING, "{0}: instance {1} lost: {2}", scope.name(), r.id, why);
+        }
+    }
+
+    // ---- what the router sees ----------------------------------------------------------------
+
+    void route(Replica r) {
+        Endpoint e = new Endpoint(r.id, "127.0.0.1", r.instance.hostPort());
+        if (r.parked != null && !r.parked.equals(e)) {
+            endpoints.remove(r.parked);
+        }
+        r.parked = null;
+        r.endpoint = e;
+        endpoints.add(e);
+    }
+
+    void unroute(Replica r) {
+        for (Endpoint e : new Endpoint[] {r.endpoint, r.parked}) {
+            if (e != null) {
+                endpoints.remove(e);
+            }
+        }
+        r.endpoint = null;
+        r.parked = null;
+    }
+
+    /** Out of rotation while paused; the router keeps the endpoint's state for the wake. */
+    void park(Replica r) {
+        Endpoint e = r.endpoint;
+        r.endpoint = null;
+        if (e != null) {
+            r.parked = e;
+            endpoints.park(e);
+        }
+    }
+
+    /** Takes every endpoint out of rotation: new and queued requests wait for the queue timeout. */
+    void unrouteAll() {
+        endpoints.set(java.util.List.of());
+    }
+
+    /** The router's load figures for the service; null before its first request. */
+    ServiceLoad load() {
+        return loads.snapshot(scope.name());
+    }
+
+    /** Waits until the router has no request in flight to this instance (it gets no new ones). */
+    void drain(Replica r, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            ServiceLoad load = load();
+            if (load == null || load.inFlightByInstance().getOrDefault(r.id, 0) == 0) {
+                return;
+            }
+            sleep(5);
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0}: {1} still busy after {2} s of draining; pausing anyway",
+                scope.name(), r.id, timeout.toSeconds());
+    }
+
+    // ---- counts ------------------------------------------------------------------------------
+
+    /** Instances in any tier, including those being created: the autoscaler's view of capacity. */
+    int existing() {
+        return byId.size();
+    }
+
+    /** Instances the router can send requests to now. */
+    int running() {
+        return (int) byId.values().stream().filter(r -> r.endpoint != null).count();
+    }
+
+    int count(StandbyTier tier) {
+        return (int) byId.values().stream().filter(r -> r.tier == tier).count();
+    }
+
+    boolean withinMax() {
+        int max = scope.spec().scaling().maxInstances();
+        return max == 0 || byId.size() < max;
+    }
+
+    String nextId() {
+        String id;
+        do {
+            id = scope.name() + "-" + sequence.incrementAndGet();
+        } while (byId.containsKey(id));
+        return id;
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.wisp.node;
+
+import dev.wisp.runtime.VmRuntime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.function.Consumer;
+
+/**
+ * What every part of one service's controller shares: the service, the node's runtime, memory
+ * admission, meters, the change feed and the clock, and where the service keeps its files.
+ *
+ * @param standbyDirectory the service's standby snapshots, one folder per instance
+ * @param templateDirectory the service's own warm template (when not shared)
+ */
+record ServiceScope(ServiceSpec spec, VmRuntime runtime, Capacity capacity, NodeMetrics metrics,
+        Consumer<InstanceChange> changes, InstantSource clock, Path standbyDirectory, Path templateDirectory) {
+
+    static ServiceScope of(ServiceSpec spec, VmRuntime runtime, Capacity capacity, NodeMetrics metrics,
+            Consumer<InstanceChange> changes, InstantSource clock, Path stateDirectory) {
+        return new ServiceScope(spec, runtime, capacity, metrics, changes, clock,
+                stateDirectory.resolve("standby").resolve(spec.name()),
+                stateDirectory.resolve("templates").resolve(spec.name()));
+    }
+
+    String name() {
+        return spec.name();
+    }
+
+    /** Publishes one instance's move between tiers. */
+    void changed(String instanceId, String from, String to, String via, Duration took) {
+        changes.accept(new InstanceChange(spec.name(), instanceId, from, to, via, took));
+    }
+}

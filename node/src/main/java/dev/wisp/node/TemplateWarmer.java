@@ -1,0 +1,76 @@
+package dev.wisp.node;
+
+import dev.wisp.runtime.Template;
+
+/**
+ * One service's warm template: booted once (shared with every service of the same VM), so that
+ * new instances are clones of it instead of cold boots. Until it {@link #settled() settles}
+ * wakes wait for it rather than boot cold beside it.
+ */
+final class TemplateWarmer {
+    private static final System.Logger LOG = System.getLogger(TemplateWarmer.class.getName());
+
+    private final ServiceScope scope;
+    private final SharedTemplates shared;
+    private final String specDigest;
+    private volatile Template template;
+    /** Whether {@link #template} came from {@link #shared} (and must be released there). */
+    private volatile boolean fromShared;
+    private volatile boolean settled;
+
+    TemplateWarmer(ServiceScope scope, SharedTemplates shared, String specDigest) {
+        this.scope = scope;
+        this.shared = shared;
+        this.specDigest = specDigest;
+    }
+
+    /** Warms the template if the service wants one; a failure leaves instances to boot cold. */
+    void warm() {
+        if (scope.spec().warmTemplate()) {
+            build();
+        }
+        settled = true;
+    }
+
+    private void build() {
+        String warmer = "tpl-" + scope.name();
+        try {
+            scope.runtime().deleteSnapshot(scope.templateDirectory());
+            if (!scope.capacity().admit(warmer, scope.spec().vm())) {
+                throw new CapacityException("no memory free to warm a template");
+            }
+            long t0 = System.nanoTime();
+            // Services of the same VM share one template: one boot, one memory file, small snapshots.
+            template = shared.acquire(specDigest, scope.spec().vm(), scope.name());
+            fromShared = true;
+            scope.runtime().prewarm(template.snapshot());
+            LOG.log(System.Logger.Level.INFO, "{0}: warm template ready in {1} ms", scope.name(),
+                    (System.nanoTime() - t0) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, scope.name() + ": no warm template, instances will boot cold: "
+                    + e.getMessage());
+        } finally {
+            scope.capacity().release(warmer);
+        }
+    }
+
+    /** The template to clone from, or null (none wanted, none yet, or it failed). */
+    Template template() {
+        return template;
+    }
+
+    boolean settled() {
+        return settled;
+    }
+
+    /** Gives the template back; with {@code keep} its files stay for the next node. */
+    void release(boolean keep) {
+        if (fromShared) {
+            fromShared = false;
+            shared.release(specDigest, keep);
+        }
+        if (!keep) {
+            scope.runtime().deleteSnapshot(scope.templateDirectory());
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.wisp.node;
+
+import dev.wisp.autoscaler.StandbyTier;
+import dev.wisp.autoscaler.WakePath;
+import dev.wisp.runtime.Snapshot;
+
+import java.time.Duration;
+
+/**
+ * Brings one replica to serving by the path the standby planner chose: resume a paused VM,
+ * restore a snapshotted one (this node's or one an earlier node left), clone the warm template,
+ * or boot cold. Runs on a VM-operations thread; the replica is marked busy meanwhile.
+ */
+final class Wakes {
+    private static final System.Logger LOG = System.getLogger(Wakes.class.getName());
+
+    private final ServiceScope scope;
+    private final Replicas replicas;
+    private final TemplateWarmer templates;
+    private final Object lock;
+    private long lastRefusalLog;
+
+    /** @param lock the controller's monitor, which guards the replicas' bookkeeping */
+    Wakes(ServiceScope scope, Replicas replicas, TemplateWarmer templates, Object lock) {
+        this.scope = scope;
+        this.replicas = replicas;
+        this.templates = templates;
+        this.lock = lock;
+    }
+
+    void wake(Replica r, WakePath path, String why) {
+        long t0 = System.nanoTime();
+        String from = path == WakePath.RESUME_PAUSED ? "paused" : path == WakePath.RESTORE_SNAPSHOT ? "snapshotted" : "none";
+        try {
+            switch (path) {
+                case RESUME_PAUSED -> r.instance.resume();
+                case RESTORE_SNAPSHOT -> restoreSnapshot(r);
+                case CLONE_TEMPLATE -> r.instance = scope.runtime().cloneFrom(templates.template(), r.id);
+                case COLD_BOOT -> r.instance = scope.runtime().boot(r.id, scope.spec().vm());
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            synchronized (lock) {
+                r.tier = StandbyTier.RUNNING;
+                r.lastUsed = scope.clock().instant();
+                if (r.endpoint == null) {
+                    replicas.route(r);
+                }
+                r.busy = false;
+            }
+            scope.metrics().wake(scope.name(), path, took);
+            scope.changed(r.id, from, "running", NodeMetrics.name(path), took);
+            LOG.log(System.Logger.Level.DEBUG, "{0}: {1} woke via {2} in {3} ms ({4})", scope.name(), r.id,
+                    NodeMetrics.name(path), took.toMillis(), why);
+        } catch (RuntimeException e) {
+            scope.metrics().wakeFailed(scope.name(), path);
+            LOG.log(System.Logger.Level.WARNING, scope.name() + ": wake of " + r.id + " via " + NodeMetrics.name(path)
+                    + " failed: " + e.getMessage());
+            replicas.remove(r);
+            replicas.unroute(r);
+            if (r.instance != null) {
+                r.instance.stop();
+            }
+            discardAdopted(r);
+            scope.capacity().release(r.id);
+            scope.changed(r.id, from, "gone", NodeMetrics.name(path), Duration.ofNanos(System.nanoTime() - t0));
+        } finally {
+            replicas.waking.decrementAndGet();
+        }
+    }
+
+    /** Restores a snapshotted replica, whether this node put it to sleep or an earlier one did. */
+    private void restoreSnapshot(Replica r) {
+        Snapshot s = r.adopted;
+        if (s == null) {
+            r.instance.restore();
+            return;
+        }
+        scope.runtime().instances(); // drops stopped instances of an earlier node on this runtime that share the id
+        r.instance = scope.runtime().restore(s, r.id);
+        r.adopted = null;
+        scope.runtime().deleteSnapshot(s.directory()); // the instance runs again: its sleep is over, as after restore()
+    }
+
+    /** Deletes the snapshot an earlier node left for {@code r}, if it still has one. */
+    void discardAdopted(Replica r) {
+        Snapshot s = r.adopted;
+        r.adopted = null;
+        if (s != null) {
+            scope.runtime().deleteSnapshot(s.directory());
+        }
+    }
+
+    /** Counts (and now and then logs) a wake that memory admission refused. */
+    void refused(WakePath path) {
+        scope.metrics().capacityRefused(scope.name());
+        long now = System.nanoTime();
+        if (now - lastRefusalLog > 10_000_000_000L || lastRefusalLog == 0) {
+            lastRefusalLog = now;
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1} of a {2} MiB instance refused: node memory full ({3} of {4} MiB"
+                    + " allocated)", scope.name(), NodeMetrics.name(path), scope.spec().vm().memoryMib(),
+                    scope.capacity().allocatedMemoryMiB(), scope.capacity().limitMiB());
+        }
+    }
+}
