@@ -75,11 +75,6 @@ public final class RouterServer implements ServiceLoads, AutoCloseable {
     workers = transport.group(config.ioThreads(), "wisp-router-io");
     runtime = new RouterRuntime(config, resolver, gate, directory, metrics, transport, workers);
     RouterRuntime rt = runtime;
-    long idleMs = config.clientIdleTimeout().toMillis();
-    HttpDecoderConfig decoder = new HttpDecoderConfig()
-        .setMaxInitialLineLength(config.maxInitialLineLength())
-        .setMaxHeaderSize(config.maxHeaderSize())
-        .setMaxChunkSize(config.maxChunkSize());
     ServerBootstrap sb = new ServerBootstrap()
         .group(boss, workers)
         .channel(transport.serverChannel())
@@ -90,10 +85,7 @@ public final class RouterServer implements ServiceLoads, AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline()
-                .addLast("codec", new HttpServerCodec(decoder))
-                .addLast("idle", new IdleTimer(idleMs, TimeUnit.MILLISECONDS))
-                .addLast("front", new FrontendHandler(rt));
+            clientPipeline(ch, rt);
           }
         });
     try {
@@ -105,6 +97,19 @@ public final class RouterServer implements ServiceLoads, AutoCloseable {
     }
     port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     return port;
+  }
+
+  /** The pipeline of one accepted client connection: {@code codec -> idle -> front}. */
+  static void clientPipeline(Channel ch, RouterRuntime rt) {
+    RouterConfig config = rt.config;
+    HttpDecoderConfig decoder = new HttpDecoderConfig()
+        .setMaxInitialLineLength(config.maxInitialLineLength())
+        .setMaxHeaderSize(config.maxHeaderSize())
+        .setMaxChunkSize(config.maxChunkSize());
+    ch.pipeline()
+        .addLast("codec", new HttpServerCodec(decoder))
+        .addLast("idle", new IdleTimer(config.clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        .addLast("front", new FrontendHandler(rt));
   }
 
   /** The bound port, or -1 before {@link #start()}. */

@@ -33,15 +33,7 @@ final class EmbeddedFrontend implements AutoCloseable {
       protected void initChannel(Channel ch) {
         rt[0] = new RouterRuntime(config, Routes.localhost(), gate, directory,
             new RouterMetrics(null), Transport.best(), ch.eventLoop());
-        // As RouterServer.start() builds it.
-        HttpDecoderConfig decoder = new HttpDecoderConfig()
-            .setMaxInitialLineLength(config.maxInitialLineLength())
-            .setMaxHeaderSize(config.maxHeaderSize())
-            .setMaxChunkSize(config.maxChunkSize());
-        ch.pipeline()
-            .addLast("codec", new HttpServerCodec(decoder))
-            .addLast("idle", new IdleTimer(config.clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-            .addLast("front", new FrontendHandler(rt[0]));
+        RouterServer.clientPipeline(ch, rt[0]);
       }
     });
     channel.freezeTime();

@@ -103,7 +103,12 @@ final class RamDelta {
             try (CountingStream counting = new CountingStream(Files.newOutputStream(target));
                  OutputStream out = new BufferedOutputStream(new CheckedOutputStream(counting, crc), 1 << 16)) {
                 RamDelta d = new RamDelta(in, base, baseBlock, ignoreShared, out);
-                d.run();
+                try {
+                    d.run();
+                } catch (java.nio.BufferUnderflowException e) {
+                    throw new IOException("the migration stream " + stream + " is truncated: it ends at byte "
+                            + in.limit() + " inside a record");
+                }
                 out.flush();
                 written = counting.count;
                 try (FileChannel sync = FileChannel.open(target, StandardOpenOption.WRITE)) {
