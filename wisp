@@ -21,4 +21,8 @@ fi
 # Netty uses sun.misc.Unsafe and loads its epoll library: say so, so JDK 23+ does not warn on every start.
 opts=(-XX:+UseParallelGC -Dio.netty.leakDetection.level=disabled --enable-native-access=ALL-UNNAMED)
 [ "$(java_major "$JAVA")" -ge 23 ] && opts+=(--sun-misc-unsafe-memory-access=allow)
+# The platform's files (state store, images, VM snapshots) are its user's alone: 0600 files, 0700 dirs.
+case "${1:-}" in
+  up|demo) umask 077 ;;
+esac
 exec "$JAVA" "${opts[@]}" ${WISP_JAVA_OPTS:-} -jar "$jar" "$@"

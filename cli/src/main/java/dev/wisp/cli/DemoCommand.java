@@ -118,7 +118,7 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
         Standby standby = new Standby("snapshot", "1s", "5s", "10m");
         Revision first = timed("service '" + SERVICE + "' deployed and serving (revision 1: warm template booted, "
                 + "instance cloned from it)", () -> {
-            wisp.createService(new Service(SERVICE, null, imageId, null, new Resources(1, 128), null, scaling, standby,
+            wisp.createService(new Service(SERVICE, null, imageId, null, null, new Resources(1, 128), null, scaling, standby,
                     null, null, null, null, null));
             return RevisionWait.untilServing(wisp, SERVICE, 1, Duration.ofSeconds(180), (f, a) -> { });
         });

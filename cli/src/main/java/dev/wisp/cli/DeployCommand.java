@@ -95,10 +95,10 @@ final class DeployCommand extends OutputCommand implements Callable<Integer> {
         if (existing.isEmpty()) {
             Scaling scaling = min == null && max == null ? null
                     : Scaling.limits(min, max, null);
-            Service created = wisp.createService(new Service(name, null, imageId, env, resources, port, scaling,
+            Service created = wisp.createService(new Service(name, null, imageId, env, null, resources, port, scaling,
                     null, null, null, null, null, null));
-            rev = new Revision(name, created.latestRevision() == null ? 1 : created.latestRevision(), imageId, env,
-                    resources, port, null, "warming", null);
+            rev = new Revision(name, created.latestRevision() == null ? 1 : created.latestRevision(), imageId,
+                    created.envNames(), resources, port, null, "warming", null);
             log("created service %s (revision %d)", name, rev.number());
         } else {
             if (min != null || max != null) {

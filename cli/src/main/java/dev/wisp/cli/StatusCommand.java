@@ -49,6 +49,9 @@ final class StatusCommand extends OutputCommand implements Callable<Integer> {
         Table head = new Table("service", s.name() + (s.tenant() == null ? "" : " (tenant " + s.tenant() + ")"));
         head.row("url", s.url());
         head.row("image", s.image());
+        // The API returns the variables' names only; their values are write-only.
+        head.row("env", s.envNames() == null || s.envNames().isEmpty() ? "-"
+                : String.join(", ", s.envNames()) + " (values hidden)");
         head.row("revision", LsCommand.revisionText(s));
         if (s.status() != null) {
             head.row("ready", LsCommand.yesNo(s.status().ready()));

@@ -42,6 +42,9 @@ public final class ControlPlane implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ControlPlane.class.getName());
     /** Instance changes waiting to become events; more are dropped (and counted in the log). */
     private static final int EVENT_QUEUE = 10_000;
+    /** What the platform keeps in its data directory, each made 0700 before anything is written to it. */
+    private static final List<String> DATA_SUBDIRECTORIES = List.of("state", "images", "node", "uploads", "cache",
+            "functions");
 
     private final ControlConfig config;
     /** The control plane's own series (API, reconciler, store); {@code /metrics} adds the node's. */
@@ -82,14 +85,31 @@ public final class ControlPlane implements AutoCloseable {
         Path data = config.dataDirectory();
         Path uploads = data.resolve("uploads");
         try {
-            Files.createDirectories(data);
+            DataDirectory.createDirectories(data);
             ImagesApi.deleteTree(uploads); // half-received uploads of an earlier run
-            Files.createDirectories(uploads);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + data, e);
         }
+        DataDirectory.secure(data, DATA_SUBDIRECTORIES);
         InstantSource clock = InstantSource.system();
-        store = new MeteredStateStore(StateStores.embedded(data.resolve("state")), meters);
+        Path stateDir = data.resolve("state");
+        StateStore raw = StateStores.embedded(stateDir);
+        EnvCipher cipher;
+        try {
+            Registry plain = new Registry(raw, clock);
+            cipher = EnvSealing.cipher(data, plain);
+            int sealed = EnvSealing.sealPlainRecords(plain, cipher);
+            if (sealed > 0) {
+                raw.close();
+                EnvSealing.dropOldLog(stateDir);
+                raw = StateStores.embedded(stateDir);
+                LOG.log(System.Logger.Level.INFO, "sealed the env of {0} revision(s) stored in plain text", sealed);
+            }
+        } catch (RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+        store = new MeteredStateStore(raw, meters);
         Registry registry = new Registry(store, clock);
         registry.ensureDefaultTenant();
         if (!registry.hasAdminToken()) {
@@ -114,14 +134,14 @@ public final class ControlPlane implements AutoCloseable {
                 r -> Thread.ofPlatform().daemon().name("wisp-events").unstarted(r), new ThreadPoolExecutor.DiscardPolicy());
         node.onInstanceChange(change -> eventWriter.execute(() -> instanceEvent(routing, events, change)));
 
-        NodeSpecs specs = new NodeSpecs(config.kernel(), images);
+        NodeSpecs specs = new NodeSpecs(config.kernel(), images, cipher);
         reconciler = new Reconciler(registry, node, specs, routing, events, clock, config.reconcileInterval(), metrics);
         reconciler.start();
         node.pruneUnknown();
 
         ApiRoutes routes = new ApiRoutes();
         new MetaApi(this::scrape).register(routes);
-        new ServicesApi(registry, events, node, specs, reconciler, node.routerPort()).register(routes);
+        new ServicesApi(registry, events, node, specs, cipher, reconciler, node.routerPort()).register(routes);
         new ImagesApi(registry, images).register(routes);
         new TenantsApi(registry).register(routes);
         new NodesApi(node).register(routes);
@@ -196,6 +216,11 @@ public final class ControlPlane implements AutoCloseable {
     /** The node this control plane drives (for status and metrics). */
     public Node node() {
         return node;
+    }
+
+    /** The state store (tests read stored records through it). */
+    StateStore store() {
+        return store;
     }
 
     /** Every method + path template the API serves. */

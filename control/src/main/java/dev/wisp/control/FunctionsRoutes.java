@@ -101,8 +101,8 @@ final class FunctionsRoutes {
         FunctionRecord rec = in.toRecord(who.tenant(), key, registry.now());
         Path dir = handlers.resolve(key);
         try {
-            Files.createDirectories(dir);
-            Files.write(dir.resolve(in.handlerFile()), in.handler());
+            DataDirectory.createDirectories(dir);
+            Files.write(Files.createFile(dir.resolve(in.handlerFile()), DataDirectory.FILE_ATTR), in.handler());
         } catch (IOException e) {
             ImagesApi.deleteTree(dir);
             throw new UncheckedIOException("cannot store the handler of " + in.name(), e);

@@ -62,8 +62,8 @@ final class ImagesApi {
         }
         Path staging;
         try {
-            Files.createDirectories(images.root());
-            staging = Files.createDirectory(images.root().resolve(".upload-" + UUID.randomUUID()));
+            DataDirectory.createDirectories(images.root());
+            staging = Files.createDirectory(images.root().resolve(".upload-" + UUID.randomUUID()), DataDirectory.DIR_ATTR);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,10 +22,12 @@ import java.util.TreeMap;
 final class NodeSpecs {
     private final Path kernel;
     private final ImageStore images;
+    private final EnvCipher cipher;
 
-    NodeSpecs(Path kernel, ImageStore images) {
+    NodeSpecs(Path kernel, ImageStore images, EnvCipher cipher) {
         this.kernel = kernel;
         this.images = images;
+        this.cipher = cipher;
     }
 
     ImageStore images() {
@@ -35,7 +37,8 @@ final class NodeSpecs {
     ServiceSpec spec(String key, ServiceRecord s, RevisionRecord r) {
         Image image = images.get(r.image()).orElseThrow(() -> new IllegalStateException(
                 "image " + r.image() + " of revision " + r.number() + " is missing from the image store"));
-        VmSpec vm = VmSpec.of(new BootSource(kernel, image.initrd(), image.disk(), kernelEnv(r.env())), r.port())
+        // The one place env values are decrypted: into the spec the node runs, never into an answer or a log.
+        VmSpec vm = VmSpec.of(new BootSource(kernel, image.initrd(), image.disk(), kernelEnv(r.openEnv(cipher))), r.port())
                 .withResources(r.resources().vcpus(), r.resources().memoryMiB());
         return ServiceSpec.of(key, vm).withScaling(autoscaler(s.scaling())).withStandby(standby(s.standby()));
     }

@@ -1,17 +1,69 @@
 package dev.wisp.control;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One immutable deploy of a service, stored under {@code /revisions/<tenant>/<name>/<number>};
  * only {@code state} and {@code message} change after creation.
  *
- * @param state warming, ready, serving, retired or failed
+ * @param sealedEnv the app's environment: name to value sealed by {@link EnvCipher}; never plain text
+ * @param state     warming, ready, serving, retired or failed
+ * @param env       plain values, only in records written before env was sealed; sealed at start
+ *                  ({@link EnvSealing}), null in every record written since
  */
-record RevisionRecord(String service, int number, String image, Map<String, String> env, Resources resources,
-                      int port, String createdAt, String state, String message) {
+record RevisionRecord(String service, int number, String image, Map<String, String> sealedEnv, Resources resources,
+                      int port, String createdAt, String state, String message, Map<String, String> env) {
+
+    /** A new revision; {@code sealedEnv} from {@link EnvCipher#sealAll}. */
+    static RevisionRecord of(String service, int number, String image, Map<String, String> sealedEnv,
+                             Resources resources, int port, String createdAt) {
+        return new RevisionRecord(service, number, image, sealedEnv, resources, port, createdAt, "warming", null, null);
+    }
 
     RevisionRecord withState(String s, String m) {
-        return new RevisionRecord(service, number, image, env, resources, port, createdAt, s, m);
+        return new RevisionRecord(service, number, image, sealedEnv, resources, port, createdAt, s, m, env);
+    }
+
+    /** Whether an older version wrote this record with plain env values. */
+    boolean hasPlainEnv() {
+        return env != null && !env.isEmpty();
+    }
+
+    /** This record with its plain env (if any) sealed, everything else unchanged. */
+    RevisionRecord sealed(EnvCipher cipher) {
+        return hasPlainEnv() || sealedEnv == null
+                ? new RevisionRecord(service, number, image, sealedEnvWith(cipher), resources, port, createdAt, state,
+                        message, null)
+                : this;
+    }
+
+    /** The sealed env, sealing plain values of an older record on the way. */
+    Map<String, String> sealedEnvWith(EnvCipher cipher) {
+        if (hasPlainEnv()) {
+            return cipher.sealAll(env);
+        }
+        return sealedEnv == null ? Map.of() : sealedEnv;
+    }
+
+    /** The values in plain text: only for the spec the node runs, never for an answer or a log. */
+    Map<String, String> openEnv(EnvCipher cipher) {
+        if (hasPlainEnv()) {
+            return env;
+        }
+        return sealedEnv == null ? Map.of() : cipher.openAll(sealedEnv);
+    }
+
+    /** The variables' names, sorted: all the API shows of the env. */
+    Set<String> envNames() {
+        Set<String> names = new TreeSet<>();
+        if (sealedEnv != null) {
+            names.addAll(sealedEnv.keySet());
+        }
+        if (env != null) {
+            names.addAll(env.keySet());
+        }
+        return names;
     }
 }

@@ -15,9 +15,9 @@ final class ServiceInput {
     static final int MAX_ENV = 32;
     /** The kernel command line is 2048 bytes; the platform's own parameters need some. */
     static final int MAX_ENV_BYTES = 1024;
-    static final Set<String> READ_ONLY = Set.of("tenant", "revision", "latestRevision", "url", "status");
-    static final Set<String> SERVICE_FIELDS = Set.of("name", "image", "env", "resources", "port", "scaling", "standby",
-            "access", "tenant", "revision", "latestRevision", "url", "status");
+    static final Set<String> READ_ONLY = Set.of("tenant", "envNames", "revision", "latestRevision", "url", "status");
+    static final Set<String> SERVICE_FIELDS = Set.of("name", "image", "env", "envNames", "resources", "port", "scaling",
+            "standby", "access", "tenant", "revision", "latestRevision", "url", "status");
     static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "resources", "port");
     static final Set<String> PATCH_FIELDS = Set.of("scaling", "standby", "access");
 

@@ -19,14 +19,17 @@ final class ServicesApi {
     private final EventLog events;
     private final Node node;
     private final NodeSpecs specs;
+    private final EnvCipher cipher;
     private final Reconciler reconciler;
     private final String routerBase;
 
-    ServicesApi(Registry registry, EventLog events, Node node, NodeSpecs specs, Reconciler reconciler, int routerPort) {
+    ServicesApi(Registry registry, EventLog events, Node node, NodeSpecs specs, EnvCipher cipher, Reconciler reconciler,
+                int routerPort) {
         this.registry = registry;
         this.events = events;
         this.node = node;
         this.specs = specs;
+        this.cipher = cipher;
         this.reconciler = reconciler;
         this.routerBase = "localhost:" + routerPort;
     }
@@ -77,11 +80,11 @@ final class ServicesApi {
         Standby standby = ServiceInput.standby(Fields.child(body, "standby"), Standby.DEFAULT);
         String access = ServiceInput.access(body, "public");
         Resources res = ServiceInput.resources(Fields.child(body, "resources"), Resources.DEFAULT);
-        Map<String, String> env = ServiceInput.env(Fields.child(body, "env"), Map.of());
+        Map<String, String> env = cipher.sealAll(ServiceInput.env(Fields.child(body, "env"), Map.of()));
         int port = ServiceInput.port(body, image.port());
         String now = registry.now();
         ServiceRecord s = new ServiceRecord(who.tenant(), name, scaling, standby, access, 1, 1, 0, 0, 0, now);
-        RevisionRecord rev = new RevisionRecord(name, 1, image.id(), env, res, port, now, "warming", null);
+        RevisionRecord rev = RevisionRecord.of(name, 1, image.id(), env, res, port, now);
         registry.write(tx -> {
             Quota q = Quotas.quotaOf(tx, who.tenant());
             if (tx.get(Registry.serviceKey(who.tenant(), name), ServiceRecord.class).isPresent()) {
@@ -133,7 +136,9 @@ final class ServicesApi {
         String imageId = Fields.string(body, "image", "", last.image());
         Image image = image(who.tenant(), imageId);
         Resources res = ServiceInput.resources(Fields.child(body, "resources"), last.resources());
-        Map<String, String> env = ServiceInput.env(Fields.child(body, "env"), last.env());
+        Map<String, String> given = ServiceInput.env(Fields.child(body, "env"), null);
+        // Without an env the new revision keeps the last one's, still sealed.
+        Map<String, String> env = given == null ? last.sealedEnvWith(cipher) : cipher.sealAll(given);
         int port = ServiceInput.port(body, Fields.has(body, "image") && !Fields.has(body, "port")
                 ? image.port() : last.port());
         RevisionRecord created = registry.write(tx -> {
@@ -141,8 +146,7 @@ final class ServicesApi {
             requireImageRecord(tx, who.tenant(), image.id());
             Quotas.check(tx, who.tenant(), Quotas.quotaOf(tx, who.tenant()), s.name(), s.scaling(), res);
             int n = s.latestRevision() + 1;
-            RevisionRecord rev = new RevisionRecord(s.name(), n, image.id(), env, res, port, registry.now(),
-                    "warming", null);
+            RevisionRecord rev = RevisionRecord.of(s.name(), n, image.id(), env, res, port, registry.now());
             forgetOldRevisions(tx, s);
             touchTenant(tx, who.tenant());
             tx.put(Registry.serviceKey(who.tenant(), s.name()), s.withLatest(n));
@@ -285,7 +289,7 @@ final class ServicesApi {
         Optional<RevisionRecord> target = registry.revision(s.tenant(), s.name(), s.targetRevision());
         target.ifPresent(r -> {
             n.put("image", r.image());
-            n.set("env", Json.MAPPER.valueToTree(r.env()));
+            n.set("envNames", Json.MAPPER.valueToTree(r.envNames())); // values are write-only
             n.set("resources", Json.MAPPER.valueToTree(r.resources()));
             n.put("port", r.port());
         });
@@ -320,8 +324,20 @@ final class ServicesApi {
         return n;
     }
 
+    /** A revision as the API shows it: its env by names only (values are write-only). */
     static ObjectNode revisionView(RevisionRecord r) {
-        ObjectNode n = Json.MAPPER.valueToTree(r);
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("service", r.service());
+        n.put("number", r.number());
+        n.put("image", r.image());
+        n.set("envNames", Json.MAPPER.valueToTree(r.envNames()));
+        n.set("resources", Json.MAPPER.valueToTree(r.resources()));
+        n.put("port", r.port());
+        n.put("createdAt", r.createdAt());
+        n.put("state", r.state());
+        if (r.message() != null) {
+            n.put("message", r.message());
+        }
         return n;
     }
 

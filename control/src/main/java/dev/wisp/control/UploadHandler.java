@@ -89,9 +89,10 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
             if (HttpUtil.getContentLength(req, -1L) > maxBytes) {
                 throw ApiException.tooLarge("images are limited to " + maxBytes + " bytes");
             }
-            Files.createDirectories(uploads);
+            DataDirectory.createDirectories(uploads);
             file = uploads.resolve(UUID.randomUUID() + ".tar");
-            out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            out = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    DataDirectory.FILE_ATTR);
             received = 0;
             if (HttpUtil.is100ContinueExpected(req)) {
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,

@@ -2,10 +2,13 @@ package dev.wisp.sdk;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.Map;
+import java.util.List;
 
-/** An immutable revision of a service; {@code state} is one of warming, ready, serving, retired, failed. */
+/**
+ * An immutable revision of a service; {@code state} is one of warming, ready, serving, retired, failed.
+ * {@code envNames} names its environment variables (their values are never returned).
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Revision(String service, Integer number, String image, Map<String, String> env, Resources resources,
+public record Revision(String service, Integer number, String image, List<String> envNames, Resources resources,
                        Integer port, String createdAt, String state, String message) {}

@@ -13,7 +13,7 @@ class ShapesTest {
     @Test
     void serviceFromDocs_readsEveryFieldAndIgnoresUnknownOnes() throws Exception {
         String doc = """
-            {"name": "hello", "tenant": "default", "image": "sha256:ab", "env": {"GREETING": "hi"},
+            {"name": "hello", "tenant": "default", "image": "sha256:ab", "envNames": ["GREETING"],
              "resources": {"vcpus": 1, "memoryMiB": 128}, "port": 8080,
              "scaling": {"min": 0, "max": 10, "initial": 1, "target": 10, "utilization": 0.7,
                          "stableWindow": "60s", "panicWindowPercent": 10, "panicThreshold": 2.0,
@@ -25,7 +25,8 @@ class ShapesTest {
             """;
         Service s = json.readValue(doc, Service.class);
         assertThat(s.name()).isEqualTo("hello");
-        assertThat(s.env()).containsEntry("GREETING", "hi");
+        assertThat(s.envNames()).containsExactly("GREETING");
+        assertThat(s.env()).isNull();
         assertThat(s.resources().memoryMiB()).isEqualTo(128);
         assertThat(s.scaling().stableWindow()).isEqualTo("60s");
         assertThat(s.scaling().panicThreshold()).isEqualTo(2.0);

@@ -123,7 +123,7 @@ class WispClientTest {
         routes.put("POST /v1/services/hello/deploy", (ex, r) ->
                 reply(ex, 202, "{\"service\": \"hello\", \"number\": 2, \"state\": \"warming\"}"));
         WispClient c = client();
-        Service created = c.createService(new Service("hello", null, "sha256:ab", Map.of("A", "1"), new Resources(1, 128),
+        Service created = c.createService(new Service("hello", null, "sha256:ab", Map.of("A", "1"), null, new Resources(1, 128),
                 8080, null, null, null, null, null, null, null));
         Revision rev = c.deploy("hello", new DeployRequest("sha256:cd", null, null, null));
         assertThat(created.image()).isEqualTo("sha256:ab");

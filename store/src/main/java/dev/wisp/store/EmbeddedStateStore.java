@@ -78,7 +78,7 @@ final class EmbeddedStateStore implements StateStore, WatchRunner.Source {
         Objects.requireNonNull(options, "options");
         DirLock lock;
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(dir, StoreFiles.PRIVATE_DIR);
             lock = DirLock.acquire(dir);
         } catch (IOException e) {
             throw new StoreException("cannot open state store " + dir + ": " + e, e);

@@ -46,8 +46,8 @@ final class SnapshotFile {
 
     static void write(Path file, Image image) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
+        Files.deleteIfExists(tmp); // a left-over one keeps its mode; a new one is 0600
+        try (FileChannel ch = StoreFiles.openPrivate(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             CheckedOutputStream checked = new CheckedOutputStream(
                     new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16), new CRC32C());
             DataOutputStream out = new DataOutputStream(checked);

@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -23,6 +28,17 @@ final class StoreFiles {
     private static final Pattern SNAP = Pattern.compile("snap-(\\d{16})\\.snap");
 
     private StoreFiles() {
+    }
+
+    /** The store's files hold the control plane's state: readable by their owner alone. */
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+
+    /** Opens {@code file}; if it is created, it is created with mode 0600. */
+    static FileChannel openPrivate(Path file, OpenOption... options) throws IOException {
+        return FileChannel.open(file, Set.of(options), PRIVATE_FILE);
     }
 
     static Path segment(Path dir, long seq) {

@@ -30,7 +30,7 @@ final class WalWriter implements Closeable {
 
     /** Creates segment {@code seq} with its header, durably (file contents and directory entry). */
     static void create(Path dir, long seq) throws IOException {
-        try (FileChannel ch = FileChannel.open(StoreFiles.segment(dir, seq), StandardOpenOption.CREATE_NEW,
+        try (FileChannel ch = StoreFiles.openPrivate(StoreFiles.segment(dir, seq), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE)) {
             writeFully(ch, new ByteBuffer[] {ByteBuffer.wrap(MAGIC)});
             ch.force(true);

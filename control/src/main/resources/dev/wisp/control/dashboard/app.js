@@ -6,7 +6,7 @@ import {$, h, fill, ms, rate, mib, bytes, since, clock} from './dom.js';
 import {MetricsHistory, serviceOfSeries} from './metrics.js';
 import {EventStream} from './live.js';
 import {lineChart, barChart} from './charts.js';
-import {dialog, parseEnv, formatEnv, int, compact} from './forms.js';
+import {dialog, parseEnv, int, compact} from './forms.js';
 
 const METRICS_EVERY_MS = 2000;
 const NODES_EVERY_MS = 5000;
@@ -341,7 +341,7 @@ function renderRevisions() {
       h('td', {}, r.number),
       h('td', {}, h('span', {class: `badge ${r.state}`, title: r.message || ''}, r.state)),
       h('td', {class: 'mono', title: r.image}, (r.image || '').replace(/^sha256:/, '').slice(0, 12)),
-      h('td', {title: formatEnv(r.env)}, Object.keys(r.env || {}).length ? Object.keys(r.env).join(', ') : '–'),
+      h('td', {title: 'values are write-only'}, (r.envNames || []).length ? r.envNames.join(', ') : '–'),
       h('td', {}, r.resources ? `${r.resources.vcpus} vCPU, ${r.resources.memoryMiB} MiB, :${r.port}` : '–'),
       h('td', {title: r.createdAt}, `${since(r.createdAt)} ago`),
       h('td', {}, s && r.number !== s.revision && (r.state === 'ready' || r.state === 'retired')
@@ -481,7 +481,7 @@ $('new-service').addEventListener('click', () => { loadImages(); openCreate({nam
 const openDeploy = dialog('dlg-deploy', async (f) => {
   const s = current();
   const body = compact({
-    image: f.image, env: parseEnv(f.env), port: int(f.port, 'Port'),
+    image: f.image, env: f.env ? parseEnv(f.env) : undefined, port: int(f.port, 'Port'),
     resources: compact({vcpus: int(f.vcpus, 'vCPUs'), memoryMiB: int(f.memoryMiB, 'Memory')}),
   });
   await api.post(`${svc(s.name)}/deploy`, body);
@@ -490,8 +490,11 @@ const openDeploy = dialog('dlg-deploy', async (f) => {
 $('act-deploy').addEventListener('click', () => {
   const s = current();
   loadImages();
+  // The API never returns env values: the field starts empty (keep them) and names the current variables.
+  const names = s.envNames || [];
+  $('d-env').placeholder = names.length ? `now: ${names.join(', ')} (values hidden; empty keeps them)` : '';
   openDeploy({image: s.image, port: s.port, vcpus: s.resources && s.resources.vcpus,
-    memoryMiB: s.resources && s.resources.memoryMiB, env: formatEnv(s.env)});
+    memoryMiB: s.resources && s.resources.memoryMiB, env: ''});
 });
 
 const openScaling = dialog('dlg-scaling', async (f) => {

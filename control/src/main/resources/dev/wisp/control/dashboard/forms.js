@@ -55,10 +55,6 @@ export function parseEnv(text) {
   return env;
 }
 
-export function formatEnv(env) {
-  return Object.entries(env || {}).map(([k, v]) => `${k}=${v}`).join('\n');
-}
-
 /** A number field: undefined when empty (so the API keeps its value), an error when not a number. */
 export function int(value, label) {
   if (value === '' || value === undefined) return undefined;

@@ -1,0 +1,95 @@
+package dev.wisp.control;
+
+import dev.wisp.image.Image;
+import dev.wisp.image.ImageBuilder;
+import dev.wisp.image.ImageStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A secret env value with real microVMs: the app sees it, before and after a control-plane
+ * restart (instances stopped at close, so the second start boots from the spec the reconciler
+ * decrypts), while no API answer and no file of the store, images or keys shows it.
+ */
+class EnvSecretsVmTest {
+    @TempDir
+    Path scratch;
+
+    @Test
+    void secretReachesTheApp_acrossARestart_butNoAnswerNorStoredFile() throws Exception {
+        Guests.assumeVmTests();
+        Path data = scratch.resolve("data");
+        String secret = EnvSecretsTest.secret();
+        Path app = secretApp();
+        try (ControlPlane cp = ControlPlane.start(Guests.config(data).withStopOnClose(true))) {
+            Http http = new Http(cp.apiUrl());
+            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String image = http.upload(admin, TestImages.tar(app)).json().path("id").asText();
+            Http.Answer created = http.post("/v1/services", admin, "{\"name\":\"vault\",\"image\":\"" + image
+                    + "\",\"env\":{\"SECRET\":\"" + secret + "\"},\"resources\":{\"memoryMiB\":192}}");
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            awaitServing(http, admin);
+            assertThat(appSees(cp)).isEqualTo("secret=" + secret);
+            for (String path : List.of("/v1/services", "/v1/services/vault", "/v1/services/vault/revisions",
+                    "/v1/services/vault/events", "/v1/services/vault/instances")) {
+                assertThat(http.get(path, admin).body()).as(path).doesNotContain(secret);
+            }
+            assertThat(created.body()).doesNotContain(secret);
+            assertThat(storedFilesWith(data, secret)).isEmpty();
+        }
+        assertThat(EnvSecretsTest.filesContaining(data, secret)).as("after close").isEmpty();
+        try (ControlPlane cp = ControlPlane.start(Guests.config(data).withStopOnClose(true))) {
+            Http http = new Http(cp.apiUrl());
+            String admin = Files.readString(cp.adminTokenFile()).trim();
+            awaitServing(http, admin);
+            assertThat(appSees(cp)).as("a fresh VM after the restart").isEqualTo("secret=" + secret);
+            assertThat(http.get("/v1/services/vault", admin).json().path("envNames").toString())
+                    .isEqualTo("[\"SECRET\"]");
+            assertThat(storedFilesWith(data, secret)).as("after a restart").isEmpty();
+        }
+        EnvSecretsTest.assertDataDirectoryPrivate(data);
+    }
+
+    /**
+     * Files under the data directory holding the value, but a running VM's memory: the app holds
+     * its environment in its RAM, which the node keeps in files while instances or templates exist
+     * (protected by the directory's mode, not encrypted).
+     */
+    private static List<Path> storedFilesWith(Path data, String secret) throws Exception {
+        List<Path> all = EnvSecretsTest.filesContaining(data, secret);
+        System.out.println("files holding the value: " + all);
+        return all.stream().filter(p -> !p.startsWith(data.resolve("node"))).toList();
+    }
+
+    private static void awaitServing(Http http, String admin) throws InterruptedException {
+        Guests.await(Duration.ofSeconds(180), "vault serving",
+                () -> http.get("/v1/services/vault", admin).json().path("revision").asInt() == 1);
+    }
+
+    private static String appSees(ControlPlane cp) {
+        Http.Answer a = Http.viaRouter(cp.routerPort(), "vault.localhost", "/cgi-bin/secret", null);
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        return a.body().trim();
+    }
+
+    /** busybox httpd with a CGI script printing the SECRET variable it was started with. */
+    private Path secretApp() throws Exception {
+        Path app = scratch.resolve("app");
+        Files.createDirectories(app.resolve("www/cgi-bin"));
+        Files.writeString(app.resolve("www/index.html"), "vault\n");
+        Path script = app.resolve("www/cgi-bin/secret");
+        Files.writeString(script, "#!/bin/sh\necho 'Content-Type: text/plain'\necho\necho \"secret=$SECRET\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Image image = ImageBuilder.fromFolder(app).entrypoint("httpd -f -p 8080 -h www").port(8080)
+                .build(Guests.kernel(), new ImageStore(scratch.resolve("build-home")));
+        return image.dir();
+    }
+}
