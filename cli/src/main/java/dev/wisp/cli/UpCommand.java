@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
+import dev.wisp.functions.AddressPolicy;
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
@@ -10,6 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -35,17 +38,29 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
     @Option(names = "--stop-on-exit", description = "Stop every instance and delete its snapshots at exit, instead of leaving them on standby.")
     boolean stopOnExit;
 
+    @Option(names = "--allow-callback-net", paramLabel = "CIDR", split = ",",
+            description = "Let function callback URLs reach this network too (repeatable or comma-separated, e.g. "
+                    + "10.20.0.0/16,127.0.0.1/32); by default they reach public addresses only.")
+    List<String> allowCallbackNets = new ArrayList<>();
+
     @Mixin
     HostOptions host;
 
     @Override
     public Integer call() throws Exception {
+        AddressPolicy callbacks;
+        try {
+            callbacks = AddressPolicy.allowing(allowCallbackNets);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--allow-callback-net: " + e.getMessage());
+        }
         Kernel kernel = host.kernel();
         Path dir = data != null ? data : host.home().resolve("data");
         RuntimeConfig runtime = RuntimeConfig.defaults().withHome(host.home())
                 .withAccelerator(AcceleratorChoice.parse(host.accel)).withVmmPool(host.vmmPool);
         ControlConfig config = ControlConfig.of(dir, kernel.vmlinux(), runtime).withPorts(apiPort, routerPort)
-                .withApiHost(apiHost).withStopOnClose(stopOnExit);
+                .withApiHost(apiHost).withStopOnClose(stopOnExit)
+                .withCallbackPolicy(callbacks);
         CountDownLatch stopped = new CountDownLatch(1);
         ControlPlane cp = ControlPlane.start(config);
         Thread hook = new Thread(() -> {
@@ -57,6 +72,9 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
         out().printf("  API:         %s   (dashboard at %s/)%n", cp.apiUrl(), cp.apiUrl());
         out().printf("  router:      %s   (services at http://NAME.localhost:%d/)%n", cp.routerUrl(), cp.routerPort());
         out().printf("  admin token: %s%n", cp.adminTokenFile());
+        if (!config.callbackPolicy().allowedNetworks().isEmpty()) {
+            out().printf("  callbacks:   public addresses and %s%n", String.join(", ", config.callbackPolicy().allowedNetworks()));
+        }
         out().printf("  Ctrl-C stops; instances are %s%n", stopOnExit ? "stopped and their snapshots deleted"
                 : "left on standby snapshots for the next start");
         out().flush();

@@ -1,5 +1,6 @@
 package dev.wisp.control;
 
+import dev.wisp.functions.AddressPolicy;
 import dev.wisp.node.CapacityConfig;
 import dev.wisp.runtime.RuntimeConfig;
 
@@ -25,10 +26,12 @@ import java.util.Objects;
  * @param rateBurst         API requests per token in a burst (default 200)
  * @param reconcileInterval how often the reconciler looks even without a change (default 2 s)
  * @param capacity          the node's memory admission (null: the host's)
+ * @param callbackPolicy    addresses function callback URLs may reach (null: public addresses only)
  */
 public record ControlConfig(Path dataDirectory, Path kernel, RuntimeConfig runtime, String apiHost, int apiPort,
                             int routerPort, boolean stopOnClose, int maxBodyBytes, long maxImageBytes,
-                            double ratePerSecond, int rateBurst, Duration reconcileInterval, CapacityConfig capacity) {
+                            double ratePerSecond, int rateBurst, Duration reconcileInterval, CapacityConfig capacity,
+                            AddressPolicy callbackPolicy) {
     public static final int DEFAULT_API_PORT = 7070;
     public static final int DEFAULT_ROUTER_PORT = 8080;
     public static final int DEFAULT_MAX_BODY = 1024 * 1024;
@@ -40,6 +43,7 @@ public record ControlConfig(Path dataDirectory, Path kernel, RuntimeConfig runti
         Objects.requireNonNull(runtime, "runtime");
         apiHost = apiHost == null ? "127.0.0.1" : apiHost;
         reconcileInterval = reconcileInterval == null ? Duration.ofSeconds(2) : reconcileInterval;
+        callbackPolicy = callbackPolicy == null ? AddressPolicy.publicOnly() : callbackPolicy;
         if (apiPort < 0 || apiPort > 65535 || routerPort < 0 || routerPort > 65535) {
             throw new IllegalArgumentException("ports must be in [0, 65535]");
         }
@@ -54,31 +58,37 @@ public record ControlConfig(Path dataDirectory, Path kernel, RuntimeConfig runti
     /** Every default: loopback, ports 7070 and 8080, instances left on standby at close. */
     public static ControlConfig of(Path dataDirectory, Path kernel, RuntimeConfig runtime) {
         return new ControlConfig(dataDirectory, kernel, runtime, "127.0.0.1", DEFAULT_API_PORT, DEFAULT_ROUTER_PORT,
-                false, DEFAULT_MAX_BODY, DEFAULT_MAX_IMAGE, 100, 200, Duration.ofSeconds(2), null);
+                false, DEFAULT_MAX_BODY, DEFAULT_MAX_IMAGE, 100, 200, Duration.ofSeconds(2), null, null);
     }
 
     public ControlConfig withPorts(int api, int router) {
         return new ControlConfig(dataDirectory, kernel, runtime, apiHost, api, router, stopOnClose, maxBodyBytes,
-                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity);
+                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity, callbackPolicy);
     }
 
     public ControlConfig withApiHost(String host) {
         return new ControlConfig(dataDirectory, kernel, runtime, host, apiPort, routerPort, stopOnClose, maxBodyBytes,
-                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity);
+                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity, callbackPolicy);
     }
 
     public ControlConfig withStopOnClose(boolean stop) {
         return new ControlConfig(dataDirectory, kernel, runtime, apiHost, apiPort, routerPort, stop, maxBodyBytes,
-                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity);
+                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity, callbackPolicy);
     }
 
     public ControlConfig withLimits(int maxBody, long maxImage, double rate, int burst) {
         return new ControlConfig(dataDirectory, kernel, runtime, apiHost, apiPort, routerPort, stopOnClose, maxBody,
-                maxImage, rate, burst, reconcileInterval, capacity);
+                maxImage, rate, burst, reconcileInterval, capacity, callbackPolicy);
     }
 
     public ControlConfig withCapacity(CapacityConfig c) {
         return new ControlConfig(dataDirectory, kernel, runtime, apiHost, apiPort, routerPort, stopOnClose, maxBodyBytes,
-                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, c);
+                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, c, callbackPolicy);
+    }
+
+    /** Networks function callbacks may reach beyond public addresses, e.g. {@code AddressPolicy.allowing(List.of("10.20.0.0/16"))}. */
+    public ControlConfig withCallbackPolicy(AddressPolicy policy) {
+        return new ControlConfig(dataDirectory, kernel, runtime, apiHost, apiPort, routerPort, stopOnClose, maxBodyBytes,
+                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity, policy);
     }
 }

@@ -145,7 +145,8 @@ public final class ControlPlane implements AutoCloseable {
         new ImagesApi(registry, images).register(routes);
         new TenantsApi(registry).register(routes);
         new NodesApi(node).register(routes);
-        functions = Functions.start(node, store, guestKernel(config.kernel()), images, data.resolve("cache"));
+        functions = Functions.start(node, store, guestKernel(config.kernel()), images, data.resolve("cache"),
+                config.callbackPolicy());
         FunctionsRoutes functionRoutes = new FunctionsRoutes(registry, functions, routing, events, data.resolve("functions"));
         functionRoutes.register(routes);
         Api dispatcher = new Api(routes, new Auth(registry), new RateLimiter(config.ratePerSecond(), config.rateBurst()), metrics);

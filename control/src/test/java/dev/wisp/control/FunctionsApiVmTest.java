@@ -2,6 +2,8 @@ package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.wisp.functions.AddressPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -11,19 +13,28 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code /v1/functions} of a real control plane with real microVMs: a shell function deployed
  * through the API, called synchronously and asynchronously, a failing one ending in the dead-letter
- * list, 429 past the reserved concurrency, and another tenant seeing none of it.
+ * list, 429 past the reserved concurrency, another tenant seeing none of it, and callback URLs held to
+ * public addresses plus the one network the operator allowed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -32,6 +43,9 @@ class FunctionsApiVmTest {
     /** Greets the body; {@code ?slow} makes it take 3 s. */
     private static final String HELLO = "body=$(cat)\ncase \"$QUERY_STRING\" in *slow*) sleep 3;; esac\n"
             + "echo 'Content-Type: text/plain'\necho\necho \"hi $body from $(hostname)\"\n";
+
+    /** The operator's allowance in these tests: one loopback address, where a test listener runs. */
+    private static final AddressPolicy CALLBACKS = AddressPolicy.allowing(List.of("127.0.0.2/32"));
 
     @TempDir
     static Path scratch;
@@ -46,7 +60,7 @@ class FunctionsApiVmTest {
     @BeforeAll
     void start() throws Exception {
         Guests.assumeVmTests();
-        cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
+        cp = ControlPlane.start(Guests.config(scratch.resolve("data")).withCallbackPolicy(CALLBACKS));
         http = new Http(cp.apiUrl());
         String admin = Files.readString(cp.adminTokenFile()).trim();
         assertThat(http.post("/v1/tenants", admin, "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":300,"
@@ -174,11 +188,76 @@ class FunctionsApiVmTest {
         assertThat(http.get("/v1/functions/broken/dead-letters", acme).status()).isEqualTo(404);
     }
 
+    /** An HTTP listener on {@code host} that records each request's body and answers 204. */
+    private static HttpServer listener(String host, LinkedBlockingQueue<String> received) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(host, 0), 0);
+        s.createContext("/", ex -> {
+            received.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        s.start();
+        return s;
+    }
+
+    private Http.Answer invokeAsync(String callbackUrl) {
+        return Http.send(HttpRequest.newBuilder(URI.create(cp.apiUrl() + "/v1/functions/hello/invocations"))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + acme).header("X-Callback-Url", callbackUrl)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("cb")).build());
+    }
+
     @Test
     @Order(7)
+    void callbacksToTheHostOrItsNetworks_areRefused_andTheAllowedNetworkGetsTheResult() throws Exception {
+        LinkedBlockingQueue<String> onLoopback = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<String> onAllowed = new LinkedBlockingQueue<>();
+        HttpServer loopback = listener("127.0.0.1", onLoopback);
+        HttpServer allowed = listener("127.0.0.2", onAllowed);
+        try {
+            int port = loopback.getAddress().getPort();
+            // The function's own microVM, on the port QEMU forwards to it (what the router's token check guards).
+            assertThat(invoke("hello", acme, "", "wake").status()).isEqualTo(200);
+            int vmPort = cp.node().services().stream().flatMap(s -> s.instances().stream())
+                    .filter(i -> "running".equals(i.tier()) && i.port() > 0).findFirst().orElseThrow().port();
+            Map<String, String> refused = new LinkedHashMap<>();
+            refused.put("http://127.0.0.1:" + port + "/done", "127.0.0.1 is a loopback address");
+            refused.put("http://localhost:" + port + "/done", "localhost resolves to a loopback address");
+            refused.put("http://[::ffff:127.0.0.1]:" + port + "/done", "127.0.0.1 is a loopback address");
+            refused.put(cp.apiUrl() + "/v1/tenants", "127.0.0.1 is a loopback address");
+            refused.put("http://127.0.0.1:" + vmPort + "/", "127.0.0.1 is a loopback address");
+            refused.put("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address");
+            refused.put("http://10.0.2.2:" + port + "/", "10.0.2.2 is a private address");
+            for (Map.Entry<String, String> e : refused.entrySet()) {
+                Http.Answer a = invokeAsync(e.getKey());
+                assertThat(a.status()).as(e.getKey() + ": " + a.body()).isEqualTo(400);
+                assertThat(a.code()).isEqualTo("bad_request");
+                assertThat(a.json().path("error").path("message").asText()).as(e.getKey())
+                        .startsWith("callback URL refused: " + e.getValue() + "; ").contains("--allow-callback-net");
+            }
+
+            Http.Answer accepted = invokeAsync("http://127.0.0.2:" + allowed.getAddress().getPort() + "/done");
+            assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+            String id = accepted.json().path("id").asText();
+            assertThat(awaitFinal("hello", id).path("state").asText()).isEqualTo("succeeded");
+            Guests.await(Duration.ofSeconds(30), "the callback to be recorded as delivered", () -> "delivered".equals(
+                    http.get("/v1/functions/hello/invocations/" + id, acme).json().path("callback").asText()));
+            String body = onAllowed.poll(10, TimeUnit.SECONDS);
+            assertThat(body).as("the result POSTed to the allowed listener").isNotNull();
+            JsonNode posted = JSON.readTree(body);
+            assertThat(posted.path("id").asText()).isEqualTo(id);
+            assertThat(posted.path("body").asText()).startsWith("hi cb from ");
+            assertThat(onLoopback).as("nothing reached the listener on 127.0.0.1").isEmpty();
+        } finally {
+            loopback.stop(0);
+            allowed.stop(0);
+        }
+    }
+
+    @Test
+    @Order(8)
     void restart_bringsFunctionsBack_withTheirStoredResults() throws Exception {
         cp.close();
-        cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
+        cp = ControlPlane.start(Guests.config(scratch.resolve("data")).withCallbackPolicy(CALLBACKS));
         http = new Http(cp.apiUrl());
         assertThat(http.get("/v1/functions/hello", acme).status()).isEqualTo(200);
         assertThat(http.get("/v1/functions/broken", acme).status()).as("deleted before the restart").isEqualTo(404);

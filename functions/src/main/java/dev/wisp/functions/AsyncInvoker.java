@@ -41,13 +41,15 @@ final class AsyncInvoker implements AutoCloseable {
     private final InvocationStore store;
     private final RouterClient router;
     private final Function<String, Target> targets;
-    private final Callbacks callbacks = new Callbacks();
+    private final Callbacks callbacks;
     private final Clock clock;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
-    AsyncInvoker(InvocationStore store, RouterClient router, Function<String, Target> targets, int workerCount, Clock clock) {
+    AsyncInvoker(InvocationStore store, RouterClient router, Function<String, Target> targets, Callbacks callbacks,
+                 int workerCount, Clock clock) {
         this.store = store;
+        this.callbacks = callbacks;
         this.router = router;
         this.targets = targets;
         this.clock = clock;
@@ -120,8 +122,13 @@ final class AsyncInvoker implements AutoCloseable {
                     done.state() == Invocation.State.SUCCEEDED ? "ok" : "dead", done.durationMs(), done.updatedAtMs()));
         }
         if (done.callbackUrl() != null) {
-            // Its own thread: a slow receiver must not hold a worker.
-            Thread.ofVirtual().name("wisp-fn-callback").start(() -> store.put(done.withCallback(callbacks.deliver(done), now())));
+            // Its own thread: a slow receiver (or the wait before "not delivered") must not hold a worker.
+            Thread.ofVirtual().name("wisp-fn-callback").start(() -> {
+                String outcome = callbacks.deliver(done);
+                if (!closed) {
+                    store.put(done.withCallback(outcome, now()));
+                }
+            });
         }
     }
 

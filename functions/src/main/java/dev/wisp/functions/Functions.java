@@ -55,14 +55,16 @@ public final class Functions implements AutoCloseable {
     private final InvocationStore invocations;
     private final RouterClient router;
     private final AsyncInvoker async;
+    private final AddressPolicy callbackPolicy;
     private final Clock clock = Clock.systemUTC();
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Deployed> functions = new ConcurrentHashMap<>();
     /** Function being deployed -> an instance of it that failed to start, so deploy fails at once. */
     private final Map<String, String> failedStarts = new ConcurrentHashMap<>();
 
-    private Functions(Node node, StateStore store, Kernel kernel, ImageStore images, Path cacheRoot) {
+    private Functions(Node node, StateStore store, Kernel kernel, ImageStore images, Path cacheRoot, AddressPolicy callbackPolicy) {
         this.node = node;
+        this.callbackPolicy = callbackPolicy;
         this.kernel = kernel;
         this.images = images;
         this.cacheRoot = cacheRoot;
@@ -71,7 +73,7 @@ public final class Functions implements AutoCloseable {
         this.async = new AsyncInvoker(invocations, router, name -> {
             Deployed d = functions.get(name);
             return d == null ? null : new AsyncInvoker.Target(d.spec(), d.limit(), d.log());
-        }, ASYNC_WORKERS, clock);
+        }, new Callbacks(callbackPolicy), ASYNC_WORKERS, clock);
         node.onInstanceChange(c -> {
             if ("none".equals(c.from()) && "gone".equals(c.to())) {
                 failedStarts.put(c.service(), c.instanceId());
@@ -87,7 +89,16 @@ public final class Functions implements AutoCloseable {
      * @param cacheRoot where the jlink'd JRE is cached (e.g. {@code $WISP_HOME/cache})
      */
     public static Functions start(Node node, StateStore store, Kernel kernel, ImageStore images, Path cacheRoot) {
-        return new Functions(node, store, kernel, images, cacheRoot);
+        return start(node, store, kernel, images, cacheRoot, AddressPolicy.publicOnly());
+    }
+
+    /**
+     * As {@link #start(Node, StateStore, Kernel, ImageStore, Path)}, with the addresses callback URLs
+     * may reach (default {@link AddressPolicy#publicOnly()}).
+     */
+    public static Functions start(Node node, StateStore store, Kernel kernel, ImageStore images, Path cacheRoot,
+                                  AddressPolicy callbackPolicy) {
+        return new Functions(node, store, kernel, images, cacheRoot, java.util.Objects.requireNonNull(callbackPolicy));
     }
 
     /**
@@ -229,8 +240,10 @@ public final class Functions implements AutoCloseable {
     /**
      * Accepts an invocation to run in the background; it is durable once this returns.
      *
-     * @param callbackUrl where to POST the result JSON when it is final, or null
+     * @param callbackUrl where to POST the result JSON when it is final, or null; its host must
+     *                    resolve only to addresses the callback policy allows
      * @return the queued invocation (its id is what the caller polls)
+     * @throws FunctionException {@code bad_request} for a callback URL that is malformed or refused
      */
     public Invocation invokeAsync(String name, FunctionCall call, String callbackUrl) {
         require(name);
@@ -238,7 +251,7 @@ public final class Functions implements AutoCloseable {
             throw new FunctionException(FunctionException.Code.PAYLOAD_TOO_LARGE,
                     "async request body over " + MAX_ASYNC_BODY + " bytes");
         }
-        String callback = Callbacks.validate(callbackUrl);
+        String callback = Callbacks.validate(callbackUrl, callbackPolicy);
         long now = clock.millis();
         Invocation inv = new Invocation(newId(), name, Invocation.State.QUEUED, 0, 0, null, null, call.method(), call.path(),
                 call.headers(), Base64.getEncoder().encodeToString(call.body()), callback, null, now, now, 0);

@@ -19,7 +19,8 @@ import java.util.Map;
  * @param headers       request headers
  * @param requestBody   request body, base64
  * @param callbackUrl   where the result is POSTed when done, or null
- * @param callback      what the callback got: "200", "failed: ...", or null
+ * @param callback      "delivered" (the receiver answered 2xx), "not delivered" (anything else: the platform's log
+ *                      says why), or null while there is none or it is under way
  * @param createdAtMs   when it was accepted (epoch ms)
  * @param updatedAtMs   last change (epoch ms)
  * @param durationMs    time from acceptance to the final state, 0 until then

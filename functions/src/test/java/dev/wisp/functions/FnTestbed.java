@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
-/** Real kernel, runtime, node (router on a free port), embedded store and the Functions facade. */
+/** Real kernel, runtime, node (router on a free port), embedded store and the Functions facade (callbacks to 127.0.0.1 allowed). */
 final class FnTestbed implements AutoCloseable {
     final Kernel kernel;
     final VmRuntime runtime;
@@ -34,7 +35,9 @@ final class FnTestbed implements AutoCloseable {
                 .withAccelerator(AcceleratorChoice.AUTO), kernel.vmlinux());
         node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.builder().port(0).build()), runtime);
         store = StateStores.embedded(scratch.resolve("store"));
-        functions = Functions.start(node, store, kernel, new ImageStore(WispHome.resolve()), WispHome.resolve().resolve("cache"));
+        // Callbacks go to listeners the tests run on 127.0.0.1, which only an operator's allowance permits.
+        functions = Functions.start(node, store, kernel, new ImageStore(WispHome.resolve()), WispHome.resolve().resolve("cache"),
+                AddressPolicy.allowing(List.of("127.0.0.1/32")));
     }
 
     static void await(Duration timeout, String what, BooleanSupplier done) throws InterruptedException {

@@ -174,7 +174,7 @@ class FunctionsVmTest {
             assertThat(posted.path("state").asText()).isEqualTo("succeeded");
             assertThat(posted.path("body").asText()).contains("\"words\": 2");
             FnTestbed.await(Duration.ofSeconds(10), "the callback result to be recorded",
-                    () -> "204".equals(bed.functions.invocation("words", inv.id()).callback()));
+                    () -> "delivered".equals(bed.functions.invocation("words", inv.id()).callback()));
         } finally {
             receiver.stop(0);
         }
@@ -280,5 +280,8 @@ class FunctionsVmTest {
                 .isInstanceOfSatisfying(FunctionException.class, e -> assertThat(e.code()).isEqualTo(FunctionException.Code.NOT_FOUND));
         assertThatThrownBy(() -> bed.functions.invokeAsync("words", FunctionCall.post(new byte[0]), "ftp://x"))
                 .isInstanceOfSatisfying(FunctionException.class, e -> assertThat(e.code()).isEqualTo(FunctionException.Code.BAD_REQUEST));
+        assertThatThrownBy(() -> bed.functions.invokeAsync("words", FunctionCall.post(new byte[0]), "http://169.254.169.254/latest/"))
+                .isInstanceOfSatisfying(FunctionException.class, e -> assertThat(e.code()).isEqualTo(FunctionException.Code.BAD_REQUEST))
+                .hasMessageContaining("169.254.169.254 is a link-local address");
     }
 }
