@@ -57,13 +57,14 @@ class ControlCliTest {
         return CliRun.wisp(admin, args);
     }
 
-    /** An image folder the API accepts (manifest digest matches the initramfs) but no VM could boot. */
+    /** An image folder the API accepts (manifest digest derived from its bytes) but no VM could boot. */
     private static Path unbootableImage(Path at, long seed) throws Exception {
         Files.createDirectories(at);
         byte[] initrd = new byte[8192];
         new Random(seed).nextBytes(initrd);
         Files.write(at.resolve("initrd.img"), initrd);
-        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(initrd));
+        String digest = dev.wisp.image.ImageDigest.of("httpd", 8080,
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(initrd)), null);
         Files.writeString(at.resolve("image.json"), "{\"id\":\"" + digest.substring(0, 16) + "\",\"digest\":\"" + digest
                 + "\",\"entrypoint\":\"httpd\",\"port\":8080,\"kernelVersion\":\"test\",\"compression\":\"none\","
                 + "\"initrdBytes\":" + initrd.length + ",\"diskBytes\":0,\"build\":{\"source\":\"test\","

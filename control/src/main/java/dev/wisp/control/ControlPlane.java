@@ -120,6 +120,7 @@ public final class ControlPlane implements AutoCloseable {
         }
         ImageStore images = new ImageStore(data);
         sweepStaging(images.root());
+        retireLegacyImages(registry, images);
 
         runtime = VmRuntime.start(config.runtime(), config.kernel());
         TenantRouting routing = new TenantRouting();
@@ -142,7 +143,8 @@ public final class ControlPlane implements AutoCloseable {
         ApiRoutes routes = new ApiRoutes();
         new MetaApi(this::scrape).register(routes);
         new ServicesApi(registry, events, node, specs, cipher, reconciler, node.routerPort()).register(routes);
-        new ImagesApi(registry, images).register(routes);
+        new ImagesApi(registry, images, () -> functions.list().stream().map(dev.wisp.functions.FunctionInfo::image)
+                .collect(java.util.stream.Collectors.toSet())).register(routes);
         new TenantsApi(registry).register(routes);
         new NodesApi(node).register(routes);
         functions = Functions.start(node, store, guestKernel(config.kernel()), images, data.resolve("cache"),
@@ -177,6 +179,29 @@ public final class ControlPlane implements AutoCloseable {
             return new Kernel(dir.getFileName().toString(), vmlinux.toAbsolutePath(), dir.resolve("modules"));
         }
         return new Kernel("custom", vmlinux.toAbsolutePath(), null);
+    }
+
+    /**
+     * Images stored before ids covered every byte (and were derived by the server) cannot be
+     * trusted: an upload could have claimed another tenant's id. They are moved aside and every
+     * tenant's record of them dropped; revisions that used them fail until deployed with the image
+     * pushed again.
+     */
+    private static void retireLegacyImages(Registry registry, ImageStore images) {
+        List<String> retired = images.retireLegacy();
+        for (String id : retired) {
+            for (ImageRecord rec : registry.allImages()) {
+                if (rec.id().equals(id)) {
+                    registry.write(tx -> {
+                        tx.delete(Registry.imageKey(rec.tenant(), id));
+                        return null;
+                    });
+                }
+            }
+            LOG.log(System.Logger.Level.WARNING, "image " + id + " was stored before image ids covered every byte;"
+                    + " moved to " + images.root().resolve(".legacy-" + id + "-*") + " and no longer served:"
+                    + " build and push it again (wisp image push), then deploy it");
+        }
     }
 
     private static void sweepStaging(Path imagesRoot) {

@@ -1,6 +1,7 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wisp.image.ImageDigest;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -20,15 +21,17 @@ import java.util.Set;
 /**
  * Unpacks an uploaded image tar (ustar/GNU, as {@code tar -cf - -C IMAGE_DIR .} writes it) into a
  * staging folder and checks it is a Wisp image: only {@code image.json}, {@code initrd.img} and an
- * optional {@code disk.ext4}, regular files, sizes as the manifest says, and for disk-less images
- * the initramfs's SHA-256 equal to the manifest's digest. Anything else is a 400; the caller
- * deletes the staging folder on failure.
+ * optional {@code disk.ext4}, regular files, sizes as the manifest says, and the manifest's id and
+ * digest equal to what {@link ImageDigest} derives from the bytes received (every file, the disk
+ * included) and the entrypoint and port. Anything else is a 400; the caller deletes the staging
+ * folder on failure.
  */
 final class ImageArchive {
     static final Set<String> FILES = Set.of("image.json", "initrd.img", "disk.ext4");
 
-    /** The checked manifest. */
-    record Manifest(String id, int port, long sizeBytes) {
+    /** The checked manifest: what the id was derived from, and the SHA-256 of each file. */
+    record Manifest(String id, String entrypoint, int port, String kernelVersion, String initrdSha256,
+            String diskSha256, long sizeBytes) {
     }
 
     private ImageArchive() {
@@ -98,8 +101,12 @@ final class ImageArchive {
             throw bad("image.json: id must be the first 16 hex digits of a 64-digit sha256 digest");
         }
         int port = m.path("port").asInt(0);
-        if (port < 1 || port > 65535 || !m.path("entrypoint").isTextual()) {
+        String entrypoint = m.path("entrypoint").asText("");
+        if (port < 1 || port > 65535 || !m.path("entrypoint").isTextual() || entrypoint.isBlank()) {
             throw bad("image.json: needs an entrypoint and a port in [1, 65535]");
+        }
+        if (entrypoint.indexOf('\n') >= 0 || entrypoint.indexOf('\0') >= 0) {
+            throw bad("image.json: the entrypoint must be a single line");
         }
         if (m.path("initrdBytes").asLong(-1) != sizes.get("initrd.img")) {
             throw bad("initrd.img has " + sizes.get("initrd.img") + " bytes, image.json says "
@@ -109,11 +116,21 @@ final class ImageArchive {
         if (m.path("diskBytes").asLong(0) != disk) {
             throw bad("disk.ext4 has " + disk + " bytes, image.json says " + m.path("diskBytes").asLong(0));
         }
-        if (disk == 0 && !digest.equals(sha.get("initrd.img"))) {
-            throw bad("initrd.img does not match the digest in image.json");
+        String diskSha = sizes.containsKey("disk.ext4") ? sha.get("disk.ext4") : null;
+        if (diskSha != null && disk == 0) {
+            throw bad("disk.ext4 is empty");
         }
+        // The id is derived from what arrived, never taken from the sender: a claim it does not
+        // match is refused, so one tenant's upload cannot take the id of another's image.
+        String derived = ImageDigest.of(entrypoint, port, sha.get("initrd.img"), diskSha);
+        if (!derived.equals(digest)) {
+            throw bad("image.json says id " + id + ", but its files, entrypoint and port give "
+                    + ImageDigest.id(derived) + " (an image built by an older wisp must be built again)");
+        }
+        String kernel = m.path("kernelVersion").asText("");
         long total = sizes.values().stream().mapToLong(Long::longValue).sum();
-        return new Manifest(id, port, total);
+        return new Manifest(id, entrypoint, port, kernel.matches("[A-Za-z0-9._+~-]{1,100}") ? kernel : "unknown",
+                sha.get("initrd.img"), diskSha, total);
     }
 
     private static String copy(InputStream in, long size, Path to) throws IOException {

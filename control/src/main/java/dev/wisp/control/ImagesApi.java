@@ -5,35 +5,49 @@ import dev.wisp.image.ImageStore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * Images: {@code POST /v1/images} (a tar streamed to disk by the server, then unpacked and checked
- * here), list, delete. Image folders are shared by content between tenants; each tenant holds a
- * record, and the folder goes when the last record does.
+ * here), list, get, delete. An image's id is derived from the bytes received ({@link ImageArchive}),
+ * so image folders can be shared by content between tenants; but an id names an image only within
+ * a tenant that holds a record of it (another tenant gets 404), and the folder goes when the last
+ * record does and no function runs from it.
  */
 final class ImagesApi {
     private final Registry registry;
     private final ImageStore images;
+    private final Supplier<Set<String>> functionImages;
 
-    ImagesApi(Registry registry, ImageStore images) {
+    /** @param functionImages ids of the images functions run from (built into the same store) */
+    ImagesApi(Registry registry, ImageStore images, Supplier<Set<String>> functionImages) {
         this.registry = registry;
         this.images = images;
+        this.functionImages = functionImages;
     }
 
     void register(ApiRoutes r) {
         r.add("GET", "/v1/images", (c, who, p) -> list(who));
         r.add("POST", "/v1/images", (c, who, p) -> upload(c, who));
+        r.add("GET", "/v1/images/{id}", (c, who, p) -> Reply.json(200, view(existing(who, p.get("id")),
+                registry.services(who.tenant()))));
         r.add("DELETE", "/v1/images/{id}", (c, who, p) -> delete(who, p.get("id")));
+    }
+
+    /** The tenant's record of an image; 404 for an id the tenant never uploaded, like any foreign resource. */
+    private ImageRecord existing(Caller who, String id) {
+        Optional<ImageRecord> rec = id != null && id.matches("[0-9a-f]{16}")
+                ? registry.get(Registry.imageKey(who.tenant(), id), ImageRecord.class) : Optional.empty();
+        return rec.orElseThrow(() -> ApiException.notFound("no image '" + Names.shorten(id) + "'"));
     }
 
     private Reply list(Caller who) {
@@ -69,15 +83,12 @@ final class ImagesApi {
         }
         try {
             ImageArchive.Manifest m = ImageArchive.unpack(c.bodyFile(), staging);
-            Path target = images.root().resolve(m.id());
-            if (!Files.isDirectory(target)) {
-                try {
-                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-                    // the same image arrived concurrently: keep the one in place
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new UncheckedIOException(e);
-                }
+            try {
+                // Moved into place, or dropped if the same bytes are stored already (same id, same digest).
+                images.add(staging, m.entrypoint(), m.port(), m.initrdSha256(), m.diskSha256(), m.kernelVersion(),
+                        "upload");
+            } catch (IllegalStateException e) {
+                throw ApiException.conflict(e.getMessage());
             }
             ImageRecord rec = new ImageRecord(m.id(), who.tenant(), m.sizeBytes(), registry.now());
             boolean created = registry.write(tx -> {
@@ -119,7 +130,7 @@ final class ImagesApi {
             tx.delete(Registry.imageKey(who.tenant(), id));
             return null;
         });
-        if (registry.allImages().stream().noneMatch(i -> i.id().equals(id))) {
+        if (registry.allImages().stream().noneMatch(i -> i.id().equals(id)) && !functionImages.get().contains(id)) {
             images.delete(id);
         }
         return Reply.noContent();

@@ -6,7 +6,10 @@ import dev.wisp.node.NodeCapacity;
 
 import java.util.List;
 
-/** {@code GET /v1/nodes}: this host's size and what its instances hold. */
+/**
+ * {@code GET /v1/nodes}: this host's size and what its instances hold. Admin only (a tenant token
+ * gets 404, as on other admin routes): the allocation and instance counts are every tenant's.
+ */
 final class NodesApi {
     private final Node node;
 
@@ -16,6 +19,7 @@ final class NodesApi {
 
     void register(ApiRoutes r) {
         r.add("GET", "/v1/nodes", (c, who, p) -> {
+            who.requireAdmin();
             NodeCapacity cap = node.capacity();
             ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("name", "local");

@@ -236,13 +236,14 @@ final class ServicesApi {
     private Image image(String tenant, String id) {
         Optional<Image> img = id != null && id.matches("[0-9a-f]{16}") && registry.get(Registry.imageKey(tenant, id),
                 ImageRecord.class).isPresent() ? specs.images().get(id) : Optional.empty();
-        return img.orElseThrow(() -> ApiException.badRequest("no image '" + Names.shorten(id)
-                + "' in this tenant (upload it with POST /v1/images; ids are 16 hex digits)"));
+        // 404 like any resource the tenant does not hold, even when the bytes are stored for another tenant.
+        return img.orElseThrow(() -> ApiException.notFound("no image '" + Names.shorten(id)
+                + "' (upload it with POST /v1/images; ids are 16 hex digits)"));
     }
 
     private static void requireImageRecord(Tx tx, String tenant, String id) {
         if (tx.get(Registry.imageKey(tenant, id), ImageRecord.class).isEmpty()) {
-            throw ApiException.badRequest("image " + id + " was deleted meanwhile");
+            throw ApiException.notFound("no image '" + id + "': it was deleted meanwhile");
         }
     }
 

@@ -192,6 +192,64 @@ class ControlApiTest {
     }
 
     @Test
+    void foreignTenantsImage_is404ToCreateDeployGetAndDelete() throws Exception {
+        Http.Answer create = http.post("/v1/services", globex, "{\"name\":\"thief\",\"image\":\"" + acmeImage + "\"}");
+        assertThat(create.status()).as(create.body()).isEqualTo(404);
+        assertThat(create.code()).isEqualTo("not_found");
+        String own = upload(globex, 61);
+        assertThat(http.post("/v1/services", globex, "{\"name\":\"mine\",\"image\":\"" + own + "\"}").status())
+                .isEqualTo(201);
+        try {
+            Http.Answer deploy = http.post("/v1/services/mine/deploy", globex, "{\"image\":\"" + acmeImage + "\"}");
+            assertThat(deploy.status()).as(deploy.body()).isEqualTo(404);
+            assertThat(deploy.code()).isEqualTo("not_found");
+            assertThat(http.get("/v1/services/mine/revisions", globex).json().path("items")).hasSize(1);
+            Http.Answer get = http.get("/v1/images/" + acmeImage, globex);
+            assertThat(get.status()).isEqualTo(404);
+            assertThat(get.code()).isEqualTo("not_found");
+            assertThat(http.send("DELETE", "/v1/images/" + acmeImage, globex, null).status()).isEqualTo(404);
+            Http.Answer mine = http.get("/v1/images/" + acmeImage, acme);
+            assertThat(mine.status()).isEqualTo(200);
+            assertThat(mine.json().path("id").asText()).isEqualTo(acmeImage);
+            assertThat(mine.json().path("usedBy").toString()).contains("\"shop\"");
+        } finally {
+            assertThat(http.send("DELETE", "/v1/services/mine", globex, null).status()).isEqualTo(204);
+        }
+    }
+
+    @Test
+    void sameBytesInTwoTenants_deletingInOneKeepsTheOthers() throws Exception {
+        String initech = tenantWithToken("initech", "{\"name\":\"initech\"}");
+        byte[] tar = TestImages.tar(TestImages.unbootable(dir.resolve("img-shared"), 71));
+        Http.Answer first = http.upload(globex, tar);
+        Http.Answer second = http.upload(initech, tar);
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(second.status()).as(second.body()).isEqualTo(201);
+        String id = first.json().path("id").asText();
+        assertThat(second.json().path("id").asText()).isEqualTo(id);
+        assertThat(http.send("DELETE", "/v1/images/" + id, globex, null).status()).isEqualTo(204);
+        assertThat(http.get("/v1/images/" + id, globex).status()).isEqualTo(404);
+        assertThat(dir.resolve("data/images/" + id + "/initrd.img")).exists();
+        assertThat(http.get("/v1/images/" + id, initech).status()).isEqualTo(200);
+        Http.Answer svc = http.post("/v1/services", initech, "{\"name\":\"kept\",\"image\":\"" + id + "\"}");
+        assertThat(svc.status()).as(svc.body()).isEqualTo(201);
+        assertThat(http.send("DELETE", "/v1/services/kept", initech, null).status()).isEqualTo(204);
+        assertThat(http.send("DELETE", "/v1/images/" + id, initech, null).status()).isEqualTo(204);
+        assertThat(dir.resolve("data/images/" + id)).doesNotExist();
+    }
+
+    @Test
+    void nodes_areForTheAdminOnly_aTenantTokenGets404() {
+        Http.Answer tenant = http.get("/v1/nodes", acme);
+        assertThat(tenant.status()).as("a tenant must not see every tenant's allocation").isEqualTo(404);
+        assertThat(tenant.code()).isEqualTo("not_found");
+        assertThat(tenant.body()).doesNotContain("allocated").doesNotContain("instances");
+        Http.Answer root = http.get("/v1/nodes", admin);
+        assertThat(root.status()).isEqualTo(200);
+        assertThat(root.json().path("items").get(0).path("allocated").has("memoryMiB")).isTrue();
+    }
+
+    @Test
     void badImageTars_get400AndLeaveNothingBehind() throws Exception {
         Path images = dir.resolve("data/images");
         List<String> before = listing(images);
@@ -334,6 +392,31 @@ class ControlApiTest {
     }
 
     @Test
+    void restart_retiresImagesStoredBeforeIdsCoveredEveryByte() throws Exception {
+        Path data = dir.resolve("data4");
+        String token;
+        String id;
+        try (ControlPlane first = ControlPlane.start(config(data))) {
+            Http h = new Http(first.apiUrl());
+            String adm = Files.readString(first.adminTokenFile()).trim();
+            assertThat(h.post("/v1/tenants", adm, "{\"name\":\"old\"}").status()).isEqualTo(201);
+            token = h.post("/v1/tenants/old/tokens", adm, null).json().path("token").asText();
+            id = h.upload(token, TestImages.tar(TestImages.unbootable(dir.resolve("img-old"), 81))).json().path("id").asText();
+        }
+        // What an older Wisp wrote: no format, so nothing says its id was derived from its bytes.
+        Path manifest = data.resolve("images/" + id + "/image.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"format\"", "\"was-format\""));
+        try (ControlPlane second = ControlPlane.start(config(data))) {
+            Http h = new Http(second.apiUrl());
+            assertThat(h.get("/v1/images", token).json().path("items")).isEmpty();
+            assertThat(h.post("/v1/services", token, "{\"name\":\"s\",\"image\":\"" + id + "\"}").status()).isEqualTo(404);
+            assertThat(listing(data.resolve("images"))).anyMatch(n -> n.startsWith(".legacy-" + id + "-")).doesNotContain(id);
+            Http.Answer again = h.upload(token, TestImages.tar(dir.resolve("img-old")));
+            assertThat(again.status()).as(again.body()).isEqualTo(201);
+        }
+    }
+
+    @Test
     void rateLimit_answers429PastTheBurst() throws Exception {
         try (ControlPlane limited = ControlPlane.start(config(dir.resolve("data3")).withLimits(
                 ControlConfig.DEFAULT_MAX_BODY, ControlConfig.DEFAULT_MAX_IMAGE, 1, 5))) {
@@ -365,7 +448,6 @@ class ControlApiTest {
         assertThat(client.revisions("shop")).extracting(Revision::number).contains(1);
         assertThat(client.instances("shop")).isNotNull();
         assertThat(client.images()).extracting(dev.wisp.sdk.Image::id).contains(acmeImage);
-        assertThat(client.nodes().get(0).capacity().vcpus()).isPositive();
         dev.wisp.sdk.Image pushed = client.pushImage(TestImages.unbootable(dir.resolve("img-sdk"), 41));
         assertThat(pushed.id()).hasSize(16);
         assertThat(client.serviceEvents("shop")).extracting(Event::kind).contains("service.created");
@@ -375,6 +457,7 @@ class ControlApiTest {
 
         WispClient root = WispClient.builder().baseUrl(URI.create(cp.apiUrl())).token(admin).build();
         assertThat(root.tenants()).extracting(Tenant::name).contains("acme", "globex");
+        assertThat(root.nodes().get(0).capacity().vcpus()).isPositive();
         TokenCreated t = root.createToken("globex");
         assertThat(t.token()).startsWith("wisp_");
         assertThat(root.tokens("globex")).extracting(TokenInfo::id).contains(t.id());

@@ -1,5 +1,7 @@
 package dev.wisp.control;
 
+import dev.wisp.image.ImageDigest;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +20,7 @@ final class TestImages {
         byte[] initrd = new byte[4096];
         new Random(seed).nextBytes(initrd);
         Files.write(dir.resolve("initrd.img"), initrd);
-        String digest = Tokens.sha256Hex(initrd);
+        String digest = ImageDigest.of("httpd", 8080, Tokens.sha256Hex(initrd), null);
         Files.writeString(dir.resolve("image.json"), manifest(digest, initrd.length), StandardCharsets.UTF_8);
         return dir;
     }

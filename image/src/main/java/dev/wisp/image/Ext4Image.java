@@ -3,11 +3,25 @@ package dev.wisp.image;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
-/** Builds a read-only app disk with {@code mkfs.ext4 -d}, as reproducibly as e2fsprogs allows. */
+/**
+ * Builds a read-only app disk with {@code mkfs.ext4 -d}, reproducibly: the same files give the same
+ * disk bytes on the same machine (the image id covers them). e2fsprogs copies each file's atime,
+ * mtime and ctime, so it reads a copy whose atime and mtime are zero, and debugfs then zeroes the
+ * ctimes (the host sets those to the copy's time). It also lays files out in the order the host
+ * file system lists them, which differs between machines, so ids of disk images are not
+ * portable between hosts (an upload is still verified: the server hashes what it received).
+ */
 final class Ext4Image {
     private Ext4Image() {
     }
@@ -16,8 +30,9 @@ final class Ext4Image {
      * @param source the folder to copy into the file system's root
      * @param seed 32 hex digits that fix the UUID and directory hash seed, so the same content
      *     gives the same disk
+     * @param scratch a folder on a disk with room for a copy of {@code source}
      */
-    static void build(Path source, Path image, String seed) {
+    static void build(Path source, Path image, String seed, Path scratch) {
         long content = Files2.treeSize(source);
         // Room for metadata and small files' block rounding; ext4 needs a few MiB at least.
         long size = roundUp(content + content / 4 + (16L << 20), 1L << 20);
@@ -28,11 +43,74 @@ final class Ext4Image {
         }
         String uuid = seed.substring(0, 8) + "-" + seed.substring(8, 12) + "-" + seed.substring(12, 16) + "-"
                 + seed.substring(16, 20) + "-" + seed.substring(20, 32);
+        Path copy = scratch.resolve(".disk-source");
+        Path commands = scratch.resolve(".disk-ctimes");
+        try {
+            int entries = timelessCopy(source, copy);
+            mkfs(copy, image, uuid);
+            // Inodes in use: the root (2), lost+found (11), then one per entry from 12 in mkfs's order.
+            StringBuilder cmds = new StringBuilder("sif <2> ctime 0\nsif <11> ctime 0\n");
+            for (int i = 12; i < 12 + entries; i++) {
+                cmds.append("sif <").append(i).append("> ctime 0\n");
+            }
+            Files.writeString(commands, cmds);
+            Commands.run("debugfs", null, Map.of("E2FSPROGS_FAKE_TIME", "1"),
+                    List.of("debugfs", "-w", "-f", commands.toString(), image.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            Files2.deleteTree(copy);
+            Files2.deleteTree(commands);
+        }
+    }
+
+    private static void mkfs(Path source, Path image, String uuid) {
         Commands.run("mkfs.ext4", null,
                 Map.of("E2FSPROGS_FAKE_TIME", "1", "SOURCE_DATE_EPOCH", "1", "MKE2FS_CONFIG", "/etc/mke2fs.conf"),
                 List.of("mkfs.ext4", "-q", "-F", "-t", "ext4", "-L", "wisp-app", "-U", uuid, "-m", "0",
                         "-E", "hash_seed=" + uuid + ",root_owner=0:0,lazy_itable_init=0",
                         "-O", "^has_journal", "-d", source.toString(), image.toString()));
+    }
+
+    /**
+     * Copies files, folders and symlinks with their permissions, atime and mtime set to the epoch.
+     *
+     * @return how many entries were copied below {@code target}
+     */
+    static int timelessCopy(Path source, Path target) {
+        FileTime zero = FileTime.fromMillis(0);
+        List<Path> made = new ArrayList<>();
+        Map<Path, Integer> modes = new HashMap<>();
+        try (Stream<Path> walk = Files.walk(source)) {
+            for (Path p : walk.sorted().toList()) {
+                Path to = target.resolve(source.relativize(p).toString());
+                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+                if (Files.isSymbolicLink(p)) {
+                    Files.createSymbolicLink(to, Files.readSymbolicLink(p));
+                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectory(to);
+                    modes.put(to, mode);
+                } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.copy(p, to, LinkOption.NOFOLLOW_LINKS);
+                    modes.put(to, mode);
+                } else {
+                    continue; // sockets and devices have no place in an image
+                }
+                made.add(to);
+            }
+            // Children first: creating or touching an entry changes its folder's times.
+            for (Path p : made.reversed()) {
+                Integer mode = modes.get(p);
+                if (mode != null) {
+                    Files.setAttribute(p, "unix:mode", mode, LinkOption.NOFOLLOW_LINKS);
+                }
+                Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setTimes(zero, zero, null);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return made.size() - 1;
     }
 
     private static long roundUp(long n, long unit) {

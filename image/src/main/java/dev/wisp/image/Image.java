@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * @param id first 16 hex digits of {@link #digest()}; also the image's folder name
  * @param dir the image's folder in the store
- * @param digest sha256 of the initramfs (and, for disk images, of the app's canonical archive)
+ * @param digest {@link ImageDigest}: sha256 over the entrypoint, port and the sha256 of every file the guest gets
  * @param entrypoint shell command started in {@code /app}
  * @param port TCP port the app listens on; the guest reports ready when it does
  * @param kernelVersion release of the kernel whose modules the image carries

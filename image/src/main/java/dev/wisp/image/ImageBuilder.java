@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -145,26 +144,20 @@ public final class ImageBuilder {
             tree.file("wisp/app.env", 0644, GuestFiles.appEnv(entrypoint, port, moduleDir, modules, onDisk));
             GuestFiles.addSystem(tree, GuestFiles.init());
 
-            MessageDigest sha = sha256();
+            MessageDigest sha = ImageDigest.sha256();
             writeInitrd(tree, staging.resolve(Image.INITRD), sha);
+            String initrdSha = HexFormat.of().formatHex(sha.digest());
+            String diskSha = null;
             long diskBytes = 0;
             if (onDisk) {
-                // The id covers the app's files, not ext4's layout of them.
-                RootTree app = new RootTree();
-                app.addHostTree(folder, rel -> rel, true);
-                try (OutputStream digestOnly = new DigestOutputStream(OutputStream.nullOutputStream(), sha)) {
-                    CpioWriter cpio = new CpioWriter(digestOnly);
-                    app.writeTo(cpio);
-                    cpio.finish();
-                }
-            }
-            String digest = HexFormat.of().formatHex(sha.digest());
-            String id = digest.substring(0, 16);
-            if (onDisk) {
                 Path diskFile = staging.resolve(Image.DISK);
-                Ext4Image.build(folder, diskFile, digest.substring(16, 48));
+                Ext4Image.build(folder, diskFile, appSeed(), staging);
                 diskBytes = Files.size(diskFile);
+                diskSha = ImageDigest.sha256(diskFile);
             }
+            // The id covers every byte the guest gets: a server receiving this image derives the same.
+            String digest = ImageDigest.of(entrypoint, port, initrdSha, diskSha);
+            String id = ImageDigest.id(digest);
             Image image = new Image(id, staging, digest, entrypoint, port, kernel.version(), compression,
                     Files.size(staging.resolve(Image.INITRD)), diskBytes, debs, packages,
                     folder.toAbsolutePath().normalize().toString(), Instant.now());
@@ -175,6 +168,22 @@ public final class ImageBuilder {
             Files2.deleteTree(staging); // gone already after a successful commit
             Files2.deleteTree(work);
         }
+    }
+
+    /**
+     * 32 hex digits from the app's files (a canonical archive: names, modes, contents, no times):
+     * the disk's UUID and hash seed, so the same files give the same disk.
+     */
+    private String appSeed() throws IOException {
+        MessageDigest sha = ImageDigest.sha256();
+        RootTree app = new RootTree();
+        app.addHostTree(folder, rel -> rel, true);
+        try (OutputStream digestOnly = new DigestOutputStream(OutputStream.nullOutputStream(), sha)) {
+            CpioWriter cpio = new CpioWriter(digestOnly);
+            app.writeTo(cpio);
+            cpio.finish();
+        }
+        return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
     }
 
     private void validate() {
@@ -214,14 +223,6 @@ public final class ImageBuilder {
         FastGzip(OutputStream out) throws IOException {
             super(out, 1 << 16);
             def.setLevel(Deflater.DEFAULT_COMPRESSION);
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -114,12 +114,14 @@ public final class ImageStore {
     /**
      * Moves a finished staging folder into place, unless an image with that id exists already:
      * then the staging folder is dropped and the stored image, unchanged, is returned.
+     *
+     * @throws IllegalStateException if the stored image of that id has another digest (64-bit ids collide)
      */
     Image commit(Path staging, Image image) {
         Path target = images.resolve(image.id());
         if (Files.isDirectory(target)) {
             Files2.deleteTree(staging);
-            return read(target);
+            return sameDigest(read(target), image);
         }
         try {
             Files.writeString(staging.resolve(Image.MANIFEST), JSON.writeValueAsString(toJson(image)) + "\n");
@@ -130,11 +132,81 @@ public final class ImageStore {
             Files2.deleteTree(staging);
             throw new UncheckedIOException(e);
         }
-        return read(target);
+        return sameDigest(read(target), image);
+    }
+
+    /**
+     * Adds an image received from elsewhere (an upload) whose files the caller has hashed: its id
+     * and digest are derived here from those hashes, entrypoint and port (see {@link ImageDigest}),
+     * never taken from the sender, and the store writes its own manifest. The folder must hold
+     * {@code initrd.img} and, if {@code diskSha256} is not null, {@code disk.ext4}, and lie in
+     * this store's folder (see {@link #root()}); it is moved into place or, if the image is stored
+     * already, deleted.
+     *
+     * @param kernelVersion what the sender says the image's modules are for (informational)
+     * @return the stored image
+     */
+    public Image add(Path folder, String entrypoint, int port, String initrdSha256, String diskSha256,
+            String kernelVersion, String source) {
+        String digest = ImageDigest.of(entrypoint, port, initrdSha256, diskSha256);
+        try {
+            Path initrd = folder.resolve(Image.INITRD);
+            Compression compression = gzip(initrd) ? Compression.GZIP : Compression.NONE;
+            long diskBytes = diskSha256 == null ? 0 : Files.size(folder.resolve(Image.DISK));
+            Image image = new Image(ImageDigest.id(digest), folder, digest, entrypoint, port, kernelVersion, compression,
+                    Files.size(initrd), diskBytes, List.of(), List.of(), source, Instant.now());
+            return commit(folder, image);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Moves images stored before ids covered every byte ({@link ImageDigest#FORMAT}) out of the
+     * store, to {@code .legacy-<id>} beside it: their ids may name bytes they were never computed
+     * from. Nothing is deleted.
+     *
+     * @return the ids moved away
+     */
+    public List<String> retireLegacy() {
+        List<String> retired = new ArrayList<>();
+        if (!Files.isDirectory(images)) {
+            return retired;
+        }
+        try (Stream<Path> dirs = Files.list(images)) {
+            for (Path d : dirs.sorted().toList()) {
+                String name = d.getFileName().toString();
+                Path manifest = d.resolve(Image.MANIFEST);
+                if (name.startsWith(".") || !Files.isRegularFile(manifest)
+                        || JSON.readTree(manifest.toFile()).path("format").asInt(0) == ImageDigest.FORMAT) {
+                    continue;
+                }
+                Files.move(d, images.resolve(".legacy-" + name + "-" + UUID.randomUUID()), StandardCopyOption.ATOMIC_MOVE);
+                retired.add(name);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return retired;
+    }
+
+    private static Image sameDigest(Image stored, Image wanted) {
+        if (!stored.digest().equals(wanted.digest())) {
+            throw new IllegalStateException("image id " + wanted.id() + " is taken by an image of another digest ("
+                    + stored.digest() + ", not " + wanted.digest() + ")");
+        }
+        return stored;
+    }
+
+    private static boolean gzip(Path file) throws IOException {
+        try (var in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
     }
 
     private static ObjectNode toJson(Image i) {
         ObjectNode n = JSON.createObjectNode();
+        n.put("format", ImageDigest.FORMAT);
         n.put("id", i.id());
         n.put("digest", i.digest());
         n.put("entrypoint", i.entrypoint());

@@ -96,6 +96,44 @@ class ImageBuilderTest {
     }
 
     @Test
+    void diskImage_idCoversEveryByteOfInitrdAndDisk_andSurvivesNewFileTimes() throws Exception {
+        Files.createDirectories(app.resolve("www/cgi-bin"));
+        Files.writeString(app.resolve("www/cgi-bin/env"), "#!/bin/sh\necho hi\n");
+        Image image = httpd().disk(true).build(TestHome.kernel(), store);
+
+        // What a server receiving this folder derives from its bytes.
+        assertThat(image.digest()).isEqualTo(ImageDigest.of(image.entrypoint(), image.port(),
+                ImageDigest.sha256(image.initrd()), ImageDigest.sha256(image.disk().orElseThrow())));
+        assertThat(image.id()).isEqualTo(image.digest().substring(0, 16));
+        // Touching (or checking out again) the app's files leaves the disk's bytes, and so the id, as they were.
+        try (Stream<Path> files = Files.walk(app)) {
+            for (Path f : files.toList()) {
+                Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+            }
+        }
+        assertThat(httpd().disk(true).build(TestHome.kernel(), new ImageStore(home.resolve("other"))).id())
+                .isEqualTo(image.id());
+        Files.writeString(app.resolve("www/cgi-bin/env"), "#!/bin/sh\necho ho\n");
+        assertThat(httpd().disk(true).build(TestHome.kernel(), store).id()).isNotEqualTo(image.id());
+    }
+
+    @Test
+    void legacyImages_areMovedAsideByRetireLegacy_currentOnesStay() throws Exception {
+        Image current = httpd().build(TestHome.kernel(), store);
+        Path legacy = Files.createDirectories(store.root().resolve("00112233aabbccdd"));
+        Files.writeString(legacy.resolve(Image.MANIFEST), "{\"id\":\"00112233aabbccdd\",\"digest\":\"" + "0".repeat(64)
+                + "\",\"entrypoint\":\"httpd\",\"port\":8080}");
+        Files.write(legacy.resolve(Image.INITRD), new byte[16]);
+
+        assertThat(store.retireLegacy()).containsExactly("00112233aabbccdd");
+
+        assertThat(store.get("00112233aabbccdd")).isEmpty();
+        assertThat(store.list()).extracting(Image::id).containsExactly(current.id());
+        assertThat(storeEntries()).anyMatch(n -> n.startsWith(".legacy-00112233aabbccdd-"));
+        assertThat(store.retireLegacy()).isEmpty();
+    }
+
+    @Test
     void appOverThreshold_goesOnDiskAutomatically() throws Exception {
         try (java.io.RandomAccessFile big = new java.io.RandomAccessFile(app.resolve("big.bin").toFile(), "rw")) {
             big.setLength(ImageBuilder.DISK_THRESHOLD + 1); // sparse: cheap to make, counts at full size
