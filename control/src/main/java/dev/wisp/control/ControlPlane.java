@@ -120,7 +120,7 @@ public final class ControlPlane implements AutoCloseable {
         node.pruneUnknown();
 
         ApiRoutes routes = new ApiRoutes();
-        new MetaApi(this::scrape).register(routes);
+        new MetaApi(this::scrape, store).register(routes);
         new ServicesApi(registry, events, node, specs, reconciler, node.routerPort()).register(routes);
         new ImagesApi(registry, images).register(routes);
         new TenantsApi(registry).register(routes);

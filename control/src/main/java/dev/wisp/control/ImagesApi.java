@@ -65,14 +65,17 @@ final class ImagesApi {
             Files.createDirectories(images.root());
             staging = Files.createDirectory(images.root().resolve(".upload-" + UUID.randomUUID()));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            ApiException full = DiskFull.find(e, images.root());
+            throw full != null ? full : new UncheckedIOException(e);
         }
         try {
             ImageArchive.Manifest m = ImageArchive.unpack(c.bodyFile(), staging);
             Path target = images.root().resolve(m.id());
+            boolean moved = false;
             if (!Files.isDirectory(target)) {
                 try {
                     Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                    moved = true;
                 } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
                     // the same image arrived concurrently: keep the one in place
                 } catch (AtomicMoveNotSupportedException e) {
@@ -80,23 +83,41 @@ final class ImagesApi {
                 }
             }
             ImageRecord rec = new ImageRecord(m.id(), who.tenant(), m.sizeBytes(), registry.now());
-            boolean created = registry.write(tx -> {
-                if (tx.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class).isPresent()) {
-                    return false;
+            boolean created;
+            try {
+                created = record(who, m, rec);
+            } catch (RuntimeException e) {
+                // Not recorded (a full store disk, a quota): an image folder nobody holds would only take space.
+                if (moved && registry.allImages().stream().noneMatch(i -> i.id().equals(m.id()))) {
+                    images.delete(m.id());
                 }
-                Quota q = Quotas.quotaOf(tx, who.tenant());
-                Quotas.checkImages(tx.range(Registry.IMAGES + who.tenant() + "/", ImageRecord.class).size() + 1, q);
-                ServicesApi.touchTenant(tx, who.tenant());
-                tx.put(Registry.imageKey(who.tenant(), m.id()), rec);
-                return true;
-            });
+                throw e;
+            }
             ImageRecord stored = registry.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class).orElse(rec);
             return Reply.json(created ? 201 : 200, view(stored, registry.services(who.tenant())));
         } catch (IOException e) {
-            throw ApiException.badRequest("bad image archive: " + e.getMessage());
+            ApiException full = DiskFull.find(e, images.root());
+            throw full != null ? full : ApiException.badRequest("bad image archive: " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            ApiException full = DiskFull.find(e, images.root());
+            throw full != null ? full : e;
         } finally {
             deleteTree(staging);
         }
+    }
+
+    /** Records the tenant's image; false if it had it already. */
+    private boolean record(Caller who, ImageArchive.Manifest m, ImageRecord rec) {
+        return registry.write(tx -> {
+            if (tx.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class).isPresent()) {
+                return false;
+            }
+            Quota q = Quotas.quotaOf(tx, who.tenant());
+            Quotas.checkImages(tx.range(Registry.IMAGES + who.tenant() + "/", ImageRecord.class).size() + 1, q);
+            ServicesApi.touchTenant(tx, who.tenant());
+            tx.put(Registry.imageKey(who.tenant(), m.id()), rec);
+            return true;
+        });
     }
 
     private Reply delete(Caller who, String id) {
