@@ -1,5 +1,6 @@
 package dev.wisp.control;
 
+import dev.wisp.store.StoreException;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.io.IOException;
@@ -69,11 +70,27 @@ final class Api {
         } catch (ApiException e) {
             reply = Reply.error(e);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, call.method() + " " + call.path() + " failed", e);
-            reply = Reply.error(new ApiException(500, "internal", "internal error: " + e.getClass().getSimpleName()));
+            reply = Reply.error(unexpected(call, e));
         }
         metrics.request(call.method(), route, reply.status(), System.nanoTime() - t0);
         return reply;
+    }
+
+    /**
+     * A full disk is 507 and a store that cannot write 503, each with its reason: the client can act
+     * on them (free space, retry). Anything else is a bug: logged, 500.
+     */
+    private static ApiException unexpected(Call call, RuntimeException e) {
+        ApiException full = DiskFull.find(e, null);
+        if (full != null) {
+            return full;
+        }
+        if (e instanceof StoreException) {
+            LOG.log(System.Logger.Level.WARNING, call.method() + " " + call.path() + ": " + e.getMessage());
+            return new ApiException(503, "unavailable", "the state store cannot write: " + e.getMessage());
+        }
+        LOG.log(System.Logger.Level.ERROR, call.method() + " " + call.path() + " failed", e);
+        return new ApiException(500, "internal", "internal error: " + e.getClass().getSimpleName());
     }
 
     /** Authenticates and applies the rate limit; used before streaming an upload too. */

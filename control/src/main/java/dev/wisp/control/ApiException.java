@@ -43,6 +43,11 @@ final class ApiException extends RuntimeException {
         return new ApiException(413, "payload_too_large", message);
     }
 
+    /** The disk the request needs is full (the state store's, or the image store's for uploads). */
+    static ApiException insufficientStorage(String message) {
+        return new ApiException(507, "insufficient_storage", message);
+    }
+
     static ApiException quota(String message) {
         return new ApiException(422, "quota_exceeded", message);
     }

@@ -141,7 +141,7 @@ public final class ControlPlane implements AutoCloseable {
         node.pruneUnknown();
 
         ApiRoutes routes = new ApiRoutes();
-        new MetaApi(this::scrape).register(routes);
+        new MetaApi(this::scrape, store).register(routes);
         new ServicesApi(registry, events, node, specs, cipher, reconciler, node.routerPort()).register(routes);
         new ImagesApi(registry, images, () -> functions.list().stream().map(dev.wisp.functions.FunctionInfo::image)
                 .collect(java.util.stream.Collectors.toSet())).register(routes);

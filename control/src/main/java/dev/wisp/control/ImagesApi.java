@@ -79,10 +79,12 @@ final class ImagesApi {
             DataDirectory.createDirectories(images.root());
             staging = Files.createDirectory(images.root().resolve(".upload-" + UUID.randomUUID()), DataDirectory.DIR_ATTR);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            ApiException full = DiskFull.find(e, images.root());
+            throw full != null ? full : new UncheckedIOException(e);
         }
         try {
             ImageArchive.Manifest m = ImageArchive.unpack(c.bodyFile(), staging);
+            boolean moved = !Files.isDirectory(images.root().resolve(m.id()));
             try {
                 // Moved into place, or dropped if the same bytes are stored already (same id, same digest).
                 images.add(staging, m.entrypoint(), m.port(), m.initrdSha256(), m.diskSha256(), m.kernelVersion(),
@@ -91,23 +93,41 @@ final class ImagesApi {
                 throw ApiException.conflict(e.getMessage());
             }
             ImageRecord rec = new ImageRecord(m.id(), who.tenant(), m.sizeBytes(), registry.now());
-            boolean created = registry.write(tx -> {
-                if (tx.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class).isPresent()) {
-                    return false;
+            boolean created;
+            try {
+                created = record(who, m, rec);
+            } catch (RuntimeException e) {
+                // Not recorded (a full store disk, a quota): an image folder nobody holds would only take space.
+                if (moved && registry.allImages().stream().noneMatch(i -> i.id().equals(m.id()))) {
+                    images.delete(m.id());
                 }
-                Quota q = Quotas.quotaOf(tx, who.tenant());
-                Quotas.checkImages(tx.range(Registry.IMAGES + who.tenant() + "/", ImageRecord.class).size() + 1, q);
-                ServicesApi.touchTenant(tx, who.tenant());
-                tx.put(Registry.imageKey(who.tenant(), m.id()), rec);
-                return true;
-            });
+                throw e;
+            }
             ImageRecord stored = registry.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class).orElse(rec);
             return Reply.json(created ? 201 : 200, view(stored, registry.services(who.tenant())));
         } catch (IOException e) {
-            throw ApiException.badRequest("bad image archive: " + e.getMessage());
+            ApiException full = DiskFull.find(e, images.root());
+            throw full != null ? full : ApiException.badRequest("bad image archive: " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            ApiException full = DiskFull.find(e, images.root());
+            throw full != null ? full : e;
         } finally {
             deleteTree(staging);
         }
+    }
+
+    /** Records the tenant's image; false if it had it already. */
+    private boolean record(Caller who, ImageArchive.Manifest m, ImageRecord rec) {
+        return registry.write(tx -> {
+            if (tx.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class).isPresent()) {
+                return false;
+            }
+            Quota q = Quotas.quotaOf(tx, who.tenant());
+            Quotas.checkImages(tx.range(Registry.IMAGES + who.tenant() + "/", ImageRecord.class).size() + 1, q);
+            ServicesApi.touchTenant(tx, who.tenant());
+            tx.put(Registry.imageKey(who.tenant(), m.id()), rec);
+            return true;
+        });
     }
 
     private Reply delete(Caller who, String id) {

@@ -1,7 +1,10 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wisp.store.StateStore;
+import dev.wisp.store.StoreException;
 
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Health, the OpenAPI document, the event stream and the Prometheus metrics. */
@@ -11,18 +14,40 @@ final class MetaApi {
 
     private final byte[] openapi = Api.resource(OPENAPI);
     private final Supplier<String> metrics;
+    private final StateStore store;
 
-    /** @param metrics the node's Prometheus text (router, node, VMM and store series) */
-    MetaApi(Supplier<String> metrics) {
+    /**
+     * @param metrics the node's Prometheus text (router, node, VMM and store series)
+     * @param store the state store, whose ability to write health reports
+     */
+    MetaApi(Supplier<String> metrics, StateStore store) {
         this.metrics = metrics;
+        this.store = store;
+    }
+
+    /**
+     * 200 {@code ok}, or 503 while the state store cannot write (a full disk: creates and changes
+     * fail then), with the store's reason. Running services keep answering either way.
+     */
+    private Reply health() {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        Optional<StoreException> failure = store.writeFailure();
+        ObjectNode s = n.putObject("store");
+        s.put("writable", failure.isEmpty());
+        if (failure.isEmpty()) {
+            n.put("status", "ok");
+            return Reply.json(200, n);
+        }
+        ApiException e = DiskFull.find(failure.get(), null);
+        n.put("status", "degraded");
+        s.put("code", e != null ? e.code() : "unavailable");
+        s.put("message", failure.get().getMessage());
+        n.put("reason", "the state store cannot write: " + failure.get().getMessage());
+        return Reply.json(503, n);
     }
 
     void register(ApiRoutes r) {
-        r.open("GET", "/v1/health", (c, who, p) -> {
-            ObjectNode n = Json.MAPPER.createObjectNode();
-            n.put("status", "ok");
-            return Reply.json(200, n);
-        });
+        r.open("GET", "/v1/health", (c, who, p) -> health());
         r.open("GET", "/v1/openapi.json", (c, who, p) -> Reply.bytes(Reply.JSON, openapi));
         // Admin only: the series name every tenant's services.
         r.add("GET", "/metrics", (c, who, p) -> {

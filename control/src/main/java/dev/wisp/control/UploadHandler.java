@@ -101,7 +101,8 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         } catch (ApiException e) {
             refuse(ctx, e);
         } catch (IOException e) {
-            refuse(ctx, new ApiException(503, "unavailable", "cannot store the upload: " + e.getMessage()));
+            cleanup();
+            refuse(ctx, storeFailed(e));
         }
     }
 
@@ -119,7 +120,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (IOException e) {
             cleanup();
-            refuse(ctx, new ApiException(503, "unavailable", "cannot store the upload: " + e.getMessage()));
+            refuse(ctx, storeFailed(e));
         }
     }
 
@@ -152,6 +153,14 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 ctx.channel().config().setAutoRead(true);
             }
         });
+    }
+
+    /** A full disk is 507 (the client can free space or wait), any other I/O failure 503. */
+    private ApiException storeFailed(IOException e) {
+        if (DiskFull.isNoSpace(e)) {
+            return DiskFull.at(uploads);
+        }
+        return new ApiException(503, "unavailable", "cannot store the upload: " + e.getMessage());
     }
 
     /**

@@ -175,12 +175,14 @@ public final class Instance {
                 handle.pause();
                 snap = save(directory, Snapshot.Kind.STANDBY, false);
             } catch (IOException | RuntimeException e) {
+                boolean full = DiskFull.causedBy(e, directory);
                 SnapshotStore.delete(directory);
+                String why = full ? DiskFull.describe("no room for the snapshot in", directory) : e.getMessage();
                 if (handle.isAlive()) {
-                    move(InstanceState.PAUSED, "snapshot failed: " + e.getMessage());
-                    throw new VmException("snapshot of " + id + " failed, instance left paused: " + e.getMessage(), e);
+                    move(InstanceState.PAUSED, "snapshot failed: " + why);
+                    throw new VmException("snapshot of " + id + " failed, instance left paused: " + why, e);
                 }
-                throw fail("VMM died while snapshotting: " + e.getMessage(), e);
+                throw fail("VMM died while snapshotting: " + why, e);
             }
             endProcess();
             standby = snap;
@@ -236,7 +238,8 @@ public final class Instance {
                 move(InstanceState.STOPPED, "template saved");
                 return snap;
             } catch (IOException e) {
-                throw fail("template snapshot failed: " + e.getMessage(), e);
+                throw fail("template snapshot failed: " + (DiskFull.causedBy(e, directory)
+                        ? DiskFull.describe("no room for the template in", directory) : e.getMessage()), e);
             }
         });
     }
@@ -276,7 +279,8 @@ public final class Instance {
             }
         } catch (IOException | RuntimeException e) {
             String what = from == null ? "boot failed: " : "restore failed: ";
-            throw fail(what + e.getMessage() + (from != null ? " (snapshot kept at " + from.directory() + ")" : ""), e);
+            String why = ramFileFull().orElse(e.getMessage());
+            throw fail(what + why + (from != null ? " (snapshot kept at " + from.directory() + ")" : ""), e);
         }
         handle.exited().thenAccept(this::onProcessExit);
     }
@@ -295,7 +299,7 @@ public final class Instance {
             ConsoleMarker m = nextMarker(deadline);
             if (m == null) {
                 if (!handle.isAlive()) {
-                    throw fail("VMM exited during boot", null);
+                    throw fail(ramFileFull().orElse("VMM exited during boot"), null);
                 }
                 throw fail("app did not listen on port " + spec.guestPort() + " within "
                         + spec.readyTimeout().toSeconds() + " s (ready timeout)", null);
@@ -309,6 +313,18 @@ public final class Instance {
                 default -> { }
             }
         }
+    }
+
+    /**
+     * A template's guest writes its RAM straight into a shared file; when that file's disk has no
+     * room for a page the guest touches, QEMU dies of SIGBUS. Say that, not merely "VMM exited".
+     */
+    private Optional<String> ramFileFull() {
+        if (memory instanceof GuestMemory.SharedFile f && DiskFull.nearlyFull(f.file())) {
+            return Optional.of(DiskFull.describe("no room for the guest's RAM in the memory file", f.file())
+                    + "; the VM needs up to " + spec.memoryMib() + " MiB there, and its VMM died");
+        }
+        return Optional.empty();
     }
 
     /** Tells a restored guest its new id, clock and entropy (guest-protocol.md). */

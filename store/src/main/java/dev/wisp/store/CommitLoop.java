@@ -24,6 +24,10 @@ import java.util.function.Supplier;
  *
  * <p>It also rotates the log: once the current segment is large, it starts a new one and has a
  * background thread write a snapshot, after which the older segments are deleted.
+ *
+ * <p>A batch whose append fails (a full disk) is refused as a whole: the log is cut back to its
+ * last whole record and the working state is copied again from the committed one, so the store is
+ * as it was before the batch and the next write tries again; nothing needs reopening.
  */
 final class CommitLoop implements Runnable {
 
@@ -36,7 +40,9 @@ final class CommitLoop implements Runnable {
     }
 
     private final Path dir;
-    private final KvState working;
+    /** Replaced by a fresh copy of the committed state when a batch could not be written. */
+    private KvState working;
+    private final Supplier<KvState> committedCopy;
     private final WalWriter wal;
     private final InstantSource clock;
     private final long rotationBytes;
@@ -46,13 +52,18 @@ final class CommitLoop implements Runnable {
     private final ExecutorService snapshotter;
     private final Thread thread;
     private Future<?> snapshot;
-    /** Set when the log could not be written: the working state is then ahead of the disk for good. */
+    /** Set when the store cannot go on (the log could not be cut back, or a bug): reopening is the way out. */
     private volatile StoreException broken;
+    /** Why the latest append failed, until one succeeds: what health reports. */
+    private volatile StoreException lastFailure;
+    /** How many bytes that append tried to write. */
+    private volatile long lastFailedBytes;
 
-    CommitLoop(Path dir, KvState working, WalWriter wal, EmbeddedOptions options, Publisher publisher,
+    CommitLoop(Path dir, Supplier<KvState> committedCopy, WalWriter wal, EmbeddedOptions options, Publisher publisher,
                Supplier<SnapshotFile.Image> committedImage) {
         this.dir = dir;
-        this.working = working;
+        this.committedCopy = committedCopy;
+        this.working = committedCopy.get();
         this.wal = wal;
         this.clock = options.clock();
         this.rotationBytes = options.logRotationBytes();
@@ -64,6 +75,17 @@ final class CommitLoop implements Runnable {
 
     void start() {
         thread.start();
+    }
+
+    /** Why writes fail now, or null: the store is broken, or the latest append failed and none has succeeded since. */
+    StoreException failure() {
+        StoreException b = broken;
+        return b != null ? b : lastFailure;
+    }
+
+    /** The size of the append that failed last (0 if none did). */
+    long failedBytes() {
+        return lastFailure == null ? 0 : lastFailedBytes;
     }
 
     void enqueue(Request request) {
@@ -138,10 +160,18 @@ final class CommitLoop implements Runnable {
                         r.done.completeExceptionally(e); // validation failed before anything was emitted
                     }
                 }
+                StoreException refused = null;
                 if (!records.isEmpty() && broken == null) {
                     try {
                         wal.append(frames);
-                    } catch (IOException | RuntimeException e) {
+                        lastFailure = null;
+                    } catch (WalWriter.TailDamagedException e) {
+                        broken = new StoreException("writing the store log in " + dir + " failed and the partial record "
+                                + "could not be removed; writes are refused until the store is reopened", e);
+                        LOG.log(Level.ERROR, broken.getMessage(), e);
+                    } catch (IOException e) {
+                        refused = appendFailed(e, frames);
+                    } catch (RuntimeException e) {
                         broken = new StoreException("writing the store log in " + dir
                                 + " failed; writes are refused until the store is reopened", e);
                         LOG.log(Level.ERROR, broken.getMessage(), e);
@@ -149,6 +179,11 @@ final class CommitLoop implements Runnable {
                 }
                 if (broken != null) {
                     batch.forEach(r -> r.done.completeExceptionally(broken));
+                    continue;
+                }
+                if (refused != null) {
+                    StoreException why = refused;
+                    batch.forEach(r -> r.done.completeExceptionally(why));
                     continue;
                 }
                 if (!records.isEmpty()) {
@@ -180,6 +215,32 @@ final class CommitLoop implements Runnable {
         }
     }
 
+    /**
+     * The log is back at its last whole record; the working state, which ran ahead with this
+     * batch, is taken again from the committed state. Every request of the batch is refused, also
+     * those that wrote nothing: they were decided against records that are now gone.
+     */
+    private StoreException appendFailed(IOException e, List<ByteBuffer> frames) {
+        working = committedCopy.get();
+        long bytes = 0;
+        for (ByteBuffer f : frames) {
+            bytes += f.capacity();
+        }
+        StoreException why;
+        if (StoreFullException.isFullDisk(e, dir)) {
+            why = new StoreFullException(dir, StoreFullException.freeBytes(dir), e);
+        } else {
+            why = new StoreException("writing " + bytes + " bytes to the store log in " + dir + " failed (" + e
+                    + "); the write was not made and the log is intact: retry", e);
+        }
+        if (lastFailure == null) {
+            LOG.log(Level.ERROR, why.getMessage() + " (" + bytes + " bytes to append)", e);
+        }
+        lastFailedBytes = bytes;
+        lastFailure = why;
+        return why;
+    }
+
     /** Between batches the working and committed states are equal, so the snapshot may come from either. */
     private void maybeRotate() {
         if (wal.size() < rotationBytes || (snapshot != null && !snapshot.isDone())) {
@@ -188,9 +249,13 @@ final class CommitLoop implements Runnable {
         long seq;
         try {
             seq = wal.rotate();
-        } catch (IOException e) {
+        } catch (WalWriter.TailDamagedException e) {
             broken = new StoreException("starting a new log segment in " + dir + " failed; reopen the store", e);
             LOG.log(Level.ERROR, broken.getMessage(), e);
+            return;
+        } catch (IOException e) {
+            // Appending goes on in the current segment; the next batch tries again.
+            LOG.log(Level.WARNING, "starting a new log segment in " + dir + " failed: " + e);
             return;
         }
         SnapshotFile.Image image = committedImage.get();

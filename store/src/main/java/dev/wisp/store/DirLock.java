@@ -51,8 +51,12 @@ final class DirLock implements AutoCloseable {
                         + (holder.isEmpty() ? "" : " (pid " + holder + ")") + "; lock file " + file);
             }
             // For the error message of whoever tries next.
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            try {
+                ch.truncate(0);
+                ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            } catch (IOException e) {
+                // Only a hint (a full disk, say): the lock holds without it, and the store must open to be read.
+            }
             return new DirLock(real, ch, lock);
         } catch (IOException | RuntimeException e) {
             if (ch != null) {

@@ -60,7 +60,7 @@ final class EmbeddedStateStore implements StateStore, WatchRunner.Source {
         this.committed = recovered.state();
         this.history = recovered.history();
         this.revision = committed.revision();
-        this.writer = new CommitLoop(dir, committed.metadataCopy(), wal, options, this::publish, this::captureImage);
+        this.writer = new CommitLoop(dir, this::workingCopy, wal, options, this::publish, this::captureImage);
         Duration every = options.leaseCheckInterval();
         if (every.isZero()) {
             this.leaseTimer = null;
@@ -274,12 +274,50 @@ final class EmbeddedStateStore implements StateStore, WatchRunner.Source {
         wakeWatches();
     }
 
+    /** The writer's working state, equal to the committed one: at start, and after a batch failed to be written. */
+    private KvState workingCopy() {
+        stateLock.readLock().lock();
+        try {
+            return committed.metadataCopy();
+        } finally {
+            stateLock.readLock().unlock();
+        }
+    }
+
     private SnapshotFile.Image captureImage() {
         stateLock.readLock().lock();
         try {
             return SnapshotFile.capture(committed);
         } finally {
             stateLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Empty while writes succeed. After a write failed for want of space, the disk must have room
+     * for that write again (with 64 KiB to spare); then a probe (an empty log record) checks that
+     * the log takes writes, so health turns good as soon as space is back, without a write of a caller.
+     */
+    @Override
+    public Optional<StoreException> writeFailure() {
+        if (closed) {
+            return Optional.of(new StoreClosedException("state store " + dir + " is closed"));
+        }
+        StoreException failure = writer.failure();
+        if (failure == null) {
+            return Optional.empty();
+        }
+        if (failure instanceof StoreFullException) {
+            long free = StoreFullException.freeBytes(dir);
+            if (free >= 0 && free < writer.failedBytes() + (64 << 10)) {
+                return Optional.of(new StoreFullException(dir, free, null));
+            }
+        }
+        try {
+            submit(new Request.Probe());
+            return Optional.empty();
+        } catch (StoreException e) {
+            return Optional.of(e);
         }
     }
 

@@ -166,6 +166,11 @@ public final class MeteredStateStore implements StateStore {
     }
 
     @Override
+    public Optional<StoreException> writeFailure() {
+        return store.writeFailure();
+    }
+
+    @Override
     public void close() {
         store.close();
     }

@@ -141,6 +141,16 @@ abstract sealed class Request {
         }
     }
 
+    /** Writes an empty record: whether the log takes writes again after one failed. */
+    static final class Probe extends Request {
+
+        @Override
+        Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit) {
+            emit.accept(new WalRecord(0, List.of()));
+            return null;
+        }
+    }
+
     /** Tells the loop to finish: everything queued before it is still written. */
     static final class Stop extends Request {
 

@@ -46,6 +46,22 @@ final class SnapshotFile {
 
     static void write(Path file, Image image) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            writeTemporary(tmp, image);
+        } catch (IOException | RuntimeException e) {
+            // On a full disk a half-written snapshot would keep holding the space it took.
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        StoreFiles.syncDirectory(file.getParent());
+    }
+
+    private static void writeTemporary(Path tmp, Image image) throws IOException {
         Files.deleteIfExists(tmp); // a left-over one keeps its mode; a new one is 0600
         try (FileChannel ch = StoreFiles.openPrivate(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             CheckedOutputStream checked = new CheckedOutputStream(
@@ -76,8 +92,6 @@ final class SnapshotFile {
             out.flush();
             ch.force(true);
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        StoreFiles.syncDirectory(file.getParent());
     }
 
     /** Reads a snapshot; any damage is an error, since the logs before it may already be gone. */

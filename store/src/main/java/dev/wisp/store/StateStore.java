@@ -110,6 +110,15 @@ public interface StateStore extends AutoCloseable {
     /** Ends the lease now, deleting its keys. Returns false if it did not exist (any more). */
     boolean revokeLease(long leaseId);
 
+    /**
+     * Whether writes can be made durable now: empty if so, else why not, e.g. a
+     * {@link StoreFullException} while the disk is full. Stores recover on their own once the cause
+     * is gone (no reopening), and this says so as soon as they have.
+     */
+    default Optional<StoreException> writeFailure() {
+        return Optional.empty();
+    }
+
     /** Sets the key, detached from any lease. Returns the new revision. */
     default long put(String key, byte[] value) {
         return put(key, value, NO_LEASE);

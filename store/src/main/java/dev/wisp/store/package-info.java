@@ -30,6 +30,9 @@
  * newest snapshot and replays the later log segments; a torn record at the very end of the log
  * (a crash mid-append: never acknowledged) is cut off, any other damage refuses to open. Lease
  * deadlines are wall-clock instants in the log, so expiry continues across restarts; expiry is a
- * logged write like any other, so replay never consults a clock.
+ * logged write like any other, so replay never consults a clock. An append that fails (ENOSPC,
+ * possibly mid-record) cuts the segment back to its last whole record and refuses the batch
+ * ({@link dev.wisp.store.StoreFullException} for a full disk); the next write tries again, and
+ * {@link dev.wisp.store.StateStore#writeFailure()} reports the failure until writes succeed.
  */
 package dev.wisp.store;

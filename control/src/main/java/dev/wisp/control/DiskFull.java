@@ -1,0 +1,50 @@
+package dev.wisp.control;
+
+import dev.wisp.store.StoreFullException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Recognises a full disk behind a failure and turns it into the API's 507 {@code insufficient_storage}. */
+final class DiskFull {
+    private DiskFull() {
+    }
+
+    /** The 507 for {@code failure} if a full disk caused it (the store's, or an I/O error at {@code where}), else null. */
+    static ApiException find(Throwable failure, Path where) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof StoreFullException full) {
+                return ApiException.insufficientStorage(full.getMessage());
+            }
+            if (t instanceof IOException io && isNoSpace(io) && where != null) {
+                return at(where);
+            }
+        }
+        return null;
+    }
+
+    /** The 507 for a write at {@code where} that found no room. */
+    static ApiException at(Path where) {
+        return ApiException.insufficientStorage("no space left on device for " + where + " (" + freeBytes(where)
+                + " bytes free); nothing was kept: free space on that disk and retry");
+    }
+
+    static boolean isNoSpace(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("No space left on device") || m.contains("Disk quota exceeded");
+    }
+
+    private static long freeBytes(Path where) {
+        for (Path p = where.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                try {
+                    return Files.getFileStore(p).getUsableSpace();
+                } catch (IOException e) {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.wisp.runtime;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** A real small disk: a tmpfs mounted for a test (root only; tests assume it). */
+final class SmallDisk implements AutoCloseable {
+
+    private final Path mountPoint;
+
+    private SmallDisk(Path mountPoint) {
+        this.mountPoint = mountPoint;
+    }
+
+    /** Mounts a tmpfs of {@code mib} MiB on {@code dir}; skips the test when that is not allowed. */
+    static SmallDisk mount(Path dir, int mib) throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
+        Files.createDirectories(dir);
+        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=" + mib + "m", "tmpfs", dir.toString()) == 0,
+                "mount -t tmpfs failed");
+        return new SmallDisk(dir);
+    }
+
+    Path root() {
+        return mountPoint;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (run("umount", mountPoint.toString()) != 0) {
+            run("umount", "-l", mountPoint.toString());
+        }
+    }
+
+    private static int run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return -1;
+        }
+        return p.exitValue();
+    }
+}
