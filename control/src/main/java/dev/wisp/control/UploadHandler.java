@@ -145,13 +145,16 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.channel().config().setAutoRead(false);
         workers.execute(() -> {
+            Reply reply;
             try {
-                HttpReplies.write(ctx, api.handle(c), true, false);
+                reply = api.handle(c);
             } finally {
-                slots.release();
+                // Gone before the answer leaves: a client that looks right after sees no upload left.
                 deleteQuietly(body);
-                ctx.channel().config().setAutoRead(true);
+                slots.release();
             }
+            HttpReplies.write(ctx, reply, true, false);
+            ctx.channel().config().setAutoRead(true);
         });
     }
 

@@ -1,5 +1,7 @@
 package dev.wisp.control;
 
+import dev.wisp.image.ImageDigest;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
@@ -66,8 +68,8 @@ class FullDiskApiTest {
         byte[] initrd = new byte[bytes];
         new Random(seed).nextBytes(initrd);
         Files.write(folder.resolve("initrd.img"), initrd);
-        Files.writeString(folder.resolve("image.json"), TestImages.manifest(Tokens.sha256Hex(initrd), bytes),
-                StandardCharsets.UTF_8);
+        String digest = ImageDigest.of("httpd", 8080, Tokens.sha256Hex(initrd), null);
+        Files.writeString(folder.resolve("image.json"), TestImages.manifest(digest, bytes), StandardCharsets.UTF_8);
         return TestImages.tar(folder);
     }
 
