@@ -10,7 +10,6 @@ import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,20 +37,18 @@ final class NodeSpecs {
         Image image = images.get(r.image()).orElseThrow(() -> new IllegalStateException(
                 "image " + r.image() + " of revision " + r.number() + " is missing from the image store"));
         // The one place env values are decrypted: into the spec the node runs, never into an answer or a log.
-        VmSpec vm = VmSpec.of(new BootSource(kernel, image.initrd(), image.disk(), kernelEnv(r.openEnv(cipher))), r.port())
+        VmSpec vm = VmSpec.of(new BootSource(kernel, image.initrd(), image.disk(), List.of(), guestEnv(r.openEnv(cipher))),
+                r.port())
                 .withResources(r.resources().vcpus(), r.resources().memoryMiB());
         return ServiceSpec.of(key, vm).withScaling(autoscaler(s.scaling())).withStandby(standby(s.standby()));
     }
 
     /**
-     * Environment variables reach the app through the kernel command line: the kernel hands
-     * {@code NAME=value} words it does not know to init as its environment.
+     * Environment variables go to the VM as its own field, never on the kernel command line (which
+     * any local user reads in {@code ps}): the guest agent asks for them on the console.
      */
-    static List<String> kernelEnv(Map<String, String> env) {
-        List<String> words = new ArrayList<>();
-        new TreeMap<>(env == null ? Map.<String, String>of() : env).forEach((k, v) ->
-                words.add(v.indexOf(' ') >= 0 ? k + "=\"" + v + "\"" : k + "=" + v));
-        return words;
+    static Map<String, String> guestEnv(Map<String, String> env) {
+        return env == null ? Map.of() : new TreeMap<>(env);
     }
 
     /** @throws IllegalArgumentException naming the setting that breaks a rule */

@@ -49,6 +49,10 @@ final class TestVm implements AutoCloseable {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
+                if (line.replace("\r", "").equals("@@wisp env")) {
+                    // The agent asks for the app's environment before it starts the app: none here.
+                    send("@@wisp env-end");
+                }
                 synchronized (lines) {
                     lines.add(line.replace("\r", ""));
                     lineNanos.add(System.nanoTime());

@@ -79,6 +79,9 @@ record StandbyManifest(String service, String specDigest, String instanceId, Ins
         file(b, "initrd", vm.boot().initrd());
         vm.boot().disk().ifPresent(d -> file(b, "disk", d));
         vm.boot().cmdline().forEach(c -> b.append("cmdline=").append(c).append('\n'));
+        // The env is part of what the app runs with, so of identity; only this digest of it is stored.
+        new java.util.TreeMap<>(vm.boot().env()).forEach((k, v) -> b.append("env=").append(k).append('=')
+                .append(v.length()).append(':').append(v).append('\n'));
         try {
             byte[] sha = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha);

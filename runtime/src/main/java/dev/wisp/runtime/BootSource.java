@@ -2,20 +2,33 @@ package dev.wisp.runtime;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * What a guest boots from: an uncompressed ELF kernel (entered through PVH), an initramfs and
- * an optional read-only disk, plus kernel parameters of the image's own.
+ * an optional read-only disk, kernel parameters of the image's own, and the app's environment.
+ *
+ * <p>The environment never goes on the kernel command line (which any local user reads in
+ * {@code ps}): the guest agent asks for it on the console before it starts the app
+ * (docs/guest-protocol.md). It is not printed by {@link #toString()} and never written to disk.
  *
  * @param kernel  ELF {@code vmlinux}
  * @param initrd  initramfs holding Wisp's guest init
  * @param disk    optional raw disk image attached read-only as virtio-blk
  * @param cmdline extra kernel parameters
+ * @param env     the app's environment variables, at most {@value #MAX_ENV_BYTES} bytes in all
  */
-public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<String> cmdline) {
+public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<String> cmdline, Map<String, String> env) {
+    /** What the guest agent takes: every {@code NAME=value} plus a separator byte. */
+    public static final int MAX_ENV_BYTES = 8192;
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
     /**
      * Kernel parameters every Wisp guest gets. The last three are not optional under TCG:
      * without them boots hang at "tsc: Unable to calibrate against PIT" about 4 times in 6.
@@ -30,6 +43,47 @@ public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<Str
         Objects.requireNonNull(initrd, "initrd");
         disk = disk == null ? Optional.empty() : disk;
         cmdline = List.copyOf(cmdline == null ? List.of() : cmdline);
+        env = checkedEnv(env);
+    }
+
+    /** A boot source without environment variables. */
+    public BootSource(Path kernel, Path initrd, Optional<Path> disk, List<String> cmdline) {
+        this(kernel, initrd, disk, cmdline, Map.of());
+    }
+
+    /** The same boot files with this environment for the app. */
+    public BootSource withEnv(Map<String, String> env) {
+        return new BootSource(kernel, initrd, disk, cmdline, env);
+    }
+
+    private static Map<String, String> checkedEnv(Map<String, String> env) {
+        if (env == null || env.isEmpty()) {
+            return Map.of();
+        }
+        int bytes = 0;
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            String name = e.getKey();
+            String value = Objects.requireNonNull(e.getValue(), "value of env " + name);
+            if (!ENV_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("invalid env name '" + name.substring(0, Math.min(40, name.length()))
+                        + "': use letters, digits and '_', not starting with a digit");
+            }
+            if (value.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("env " + name + " holds a NUL character");
+            }
+            bytes += (name + "=" + value).getBytes(StandardCharsets.UTF_8).length + 1;
+        }
+        if (bytes > MAX_ENV_BYTES) {
+            throw new IllegalArgumentException("env is " + bytes + " bytes; at most " + MAX_ENV_BYTES + " fit");
+        }
+        return Map.copyOf(env);
+    }
+
+    /** Names only: the values may be secrets, and records print every field. */
+    @Override
+    public String toString() {
+        return "BootSource[kernel=" + kernel + ", initrd=" + initrd + ", disk=" + disk.map(Path::toString).orElse("none")
+                + ", cmdline=" + cmdline + ", env=" + new TreeMap<>(env).keySet() + "]";
     }
 
     /** Fails with a one-line message naming the first boot file that is missing. */

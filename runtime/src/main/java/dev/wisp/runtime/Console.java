@@ -1,9 +1,7 @@
 package dev.wisp.runtime;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -11,14 +9,25 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The VM's serial console as the host sees it: guest output read line by line (markers go to a
- * listener, the last lines are kept for error messages) and a way to type a command into the
- * guest. QEMU's own stderr is merged in, so its errors show in the same tail.
+ * The VM's serial console as the host sees it: guest output cut into lines, markers to a
+ * listener, the last lines kept for errors and logs, and a way to type into the guest. QEMU's
+ * own stderr is merged in, so its errors show in the same tail.
+ *
+ * <p>Bounded whatever the guest does: a line is cut at {@value #MAX_LINE_BYTES} bytes (bytes are
+ * read here, never by a reader that grows a line until it sees a newline), and the tail keeps
+ * at most {@value #TAIL_LINES} lines and {@value #TAIL_CHARS} characters. Only a whole line from
+ * the guest's own writers (init, agent, kernel) can be a marker: the agent tags every line of the
+ * app's stdout and stderr with {@value #APP_PREFIX} (stripped here), and the rest of a cut line
+ * is never one either.
  */
 final class Console {
     static final int TAIL_LINES = 40;
+    static final int TAIL_CHARS = 16 * 1024;
+    static final int MAX_LINE_BYTES = 4096;
+    static final String APP_PREFIX = "@@app ";
 
     private final ArrayDeque<String> tail = new ArrayDeque<>();
+    private int tailChars;
     private final OutputStream input;
     private volatile Consumer<ConsoleMarker> markers;
     private volatile Consumer<String> lines;
@@ -39,22 +48,59 @@ final class Console {
         this.lines = lines;
     }
 
+    /** Lets go of the owner's listeners: a console outliving its instance holds nothing of it. */
+    void detach() {
+        attach(m -> { }, l -> { });
+    }
+
     private void read(InputStream output) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                line = line.replace("\r", "");
-                synchronized (tail) {
-                    if (tail.size() == TAIL_LINES) {
-                        tail.removeFirst();
+        byte[] buf = new byte[8192];
+        byte[] line = new byte[MAX_LINE_BYTES];
+        int len = 0;
+        boolean cut = false;
+        try (output) {
+            for (int n; (n = output.read(buf)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    byte b = buf[i];
+                    if (b == '\n') {
+                        emit(line, len, cut);
+                        len = 0;
+                        cut = false;
+                    } else if (b != '\r') {
+                        if (len == MAX_LINE_BYTES) {
+                            emit(line, len, cut);
+                            len = 0;
+                            cut = true;
+                        }
+                        line[len++] = b;
                     }
-                    tail.addLast(line);
                 }
-                lines.accept(line);
-                ConsoleMarker.parse(line).ifPresent(markers);
+            }
+            if (len > 0) {
+                emit(line, len, cut);
             }
         } catch (IOException e) {
             // The process ended; its exit is handled by whoever waits on it.
+        } finally {
+            detach();
+        }
+    }
+
+    /** One line; {@code continued} when it is the rest of a line cut at the limit. */
+    private void emit(byte[] bytes, int len, boolean continued) {
+        String raw = new String(bytes, 0, len, StandardCharsets.UTF_8);
+        boolean app = !continued && raw.startsWith(APP_PREFIX);
+        String text = app ? raw.substring(APP_PREFIX.length()) : raw;
+        synchronized (tail) {
+            tail.addLast(text);
+            tailChars += text.length();
+            while (tail.size() > TAIL_LINES || tailChars > TAIL_CHARS) {
+                tailChars -= tail.removeFirst().length();
+            }
+        }
+        lines.accept(text);
+        if (!app && !continued) {
+            ConsoleMarker.parse(raw).ifPresent(markers);
         }
     }
 
@@ -68,6 +114,13 @@ final class Console {
     List<String> tail() {
         synchronized (tail) {
             return List.copyOf(tail);
+        }
+    }
+
+    /** Characters the tail holds now (tests: what a VM's console costs the platform's heap). */
+    int retainedChars() {
+        synchronized (tail) {
+            return tailChars;
         }
     }
 }

@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,7 +31,12 @@ public final class Instance {
     private final VmRuntime runtime;
     private final VmSpec spec;
     private final ReentrantLock lock = new ReentrantLock();
-    private final LinkedBlockingQueue<ConsoleMarker> markers = new LinkedBlockingQueue<>();
+    private static final Set<ConsoleMarker.Kind> BOOT_MARKERS = EnumSet.of(ConsoleMarker.Kind.INIT,
+            ConsoleMarker.Kind.ENV, ConsoleMarker.Kind.READY, ConsoleMarker.Kind.EXIT, ConsoleMarker.Kind.ERROR);
+    private static final Set<ConsoleMarker.Kind> RESTORE_MARKERS = EnumSet.of(ConsoleMarker.Kind.RESTORED,
+            ConsoleMarker.Kind.EXIT, ConsoleMarker.Kind.ERROR);
+
+    private final MarkerInbox markers = new MarkerInbox();
     private final List<InstanceEvent> history = new ArrayList<>();
 
     private volatile InstanceState state = InstanceState.CREATING;
@@ -90,6 +96,16 @@ public final class Instance {
         return h != null ? h.consoleTail() : lastConsole;
     }
 
+    /** The running VMM (tests: reach its console). */
+    VmHandle handle() {
+        return handle;
+    }
+
+    /** Console markers held for the step under way (tests: bounded whatever the guest prints). */
+    int markerBacklog() {
+        return markers.size();
+    }
+
     /** Every state change so far, oldest first. */
     public List<InstanceEvent> history() {
         synchronized (history) {
@@ -104,6 +120,7 @@ public final class Instance {
             move(InstanceState.BOOTING, "");
             launch(memory, null);
             awaitReady();
+            markers.close();
             move(InstanceState.READY, "");
         });
     }
@@ -128,6 +145,7 @@ public final class Instance {
         }
         long resumed = System.nanoTime();
         awaitIdentityAck();
+        markers.close();
         long acked = System.nanoTime();
         move(InstanceState.READY, String.format(java.util.Locale.ROOT, "loaded %.1f ms, guest re-identified %.1f ms after resume",
                 (loaded - t0) / 1e6, (acked - resumed) / 1e6));
@@ -245,7 +263,7 @@ public final class Instance {
     }
 
     private Snapshot save(Path directory, Snapshot.Kind kind, boolean memoryInFile) throws IOException {
-        Files.createDirectories(directory);
+        PrivateFiles.directory(directory);
         Path stateFile = directory.resolve(Snapshot.STATE_FILE);
         VmHandle.SnapshotFiles files = handle.saveState(stateFile);
         // A clone's snapshot holds only what differs from its template's memory file and needs that file to restore.
@@ -260,7 +278,7 @@ public final class Instance {
 
     private void launch(GuestMemory memory, Snapshot from) {
         exitExpected = false;
-        markers.clear();
+        markers.expect(from == null ? BOOT_MARKERS : RESTORE_MARKERS);
         this.memory = memory;
         try {
             if (from == null) {
@@ -271,7 +289,7 @@ public final class Instance {
                     hostPort = pooled.get().hostPort();
                     directory = pooled.get().directory();
                     handle = pooled.get().handle();
-                    handle.attach(markers::add, line -> runtime.publishConsole(id, line));
+                    handle.attach(markers::offer, line -> runtime.publishConsole(id, line));
                 } else {
                     handle = runtime.vmm().startIncoming(ownLaunch(memory));
                 }
@@ -288,13 +306,14 @@ public final class Instance {
     private Vmm.Launch ownLaunch(GuestMemory memory) throws IOException {
         hostPort = runtime.ports().acquire();
         directory = runtime.instanceDirectory(id);
-        Files.createDirectories(directory);
-        return new Vmm.Launch(id, spec, directory, hostPort, memory, markers::add,
+        PrivateFiles.directory(directory);
+        return new Vmm.Launch(id, spec, directory, hostPort, memory, markers::offer,
                 line -> runtime.publishConsole(id, line));
     }
 
     private void awaitReady() {
         long deadline = System.nanoTime() + spec.readyTimeout().toNanos();
+        boolean envSent = false;
         while (true) {
             ConsoleMarker m = nextMarker(deadline);
             if (m == null) {
@@ -305,7 +324,15 @@ public final class Instance {
                         + spec.readyTimeout().toSeconds() + " s (ready timeout)", null);
             }
             switch (m.kind()) {
+                case ENV -> {
+                    sendEnv();
+                    envSent = true;
+                }
                 case READY -> {
+                    if (!envSent && !spec.boot().env().isEmpty()) {
+                        throw fail("the image's guest init never asked for the app's environment"
+                                + " (built by an older Wisp?): rebuild the image", null);
+                    }
                     return;
                 }
                 case EXIT -> throw fail("entrypoint exited with code " + m.argument() + " before it was ready", null);
@@ -325,6 +352,15 @@ public final class Instance {
                     + "; the VM needs up to " + spec.memoryMib() + " MiB there, and its VMM died");
         }
         return Optional.empty();
+    }
+
+    /** Answers the agent's request for the app's environment; echo is off, so it never shows. */
+    private void sendEnv() {
+        try {
+            handle.typeIntoConsole(ConsoleMarker.envCommands(spec.boot().env()));
+        } catch (IOException e) {
+            throw fail("could not hand the app its environment: " + e.getMessage(), e);
+        }
     }
 
     /** Tells a restored guest its new id, clock and entropy (guest-protocol.md). */
@@ -364,13 +400,13 @@ public final class Instance {
                 if (left <= 0) {
                     return null;
                 }
-                ConsoleMarker m = markers.poll(Math.min(left, 20_000_000L), TimeUnit.NANOSECONDS);
+                ConsoleMarker m = markers.poll(Math.min(left, 20_000_000L));
                 if (m != null) {
                     return m;
                 }
                 if (!handle.isAlive()) {
                     // Give the console reader a moment to drain what the guest said last.
-                    return markers.poll(50, TimeUnit.MILLISECONDS);
+                    return markers.poll(TimeUnit.MILLISECONDS.toNanos(50));
                 }
             }
         } catch (InterruptedException e) {
@@ -454,6 +490,15 @@ public final class Instance {
         stateSince = now;
         synchronized (history) {
             history.add(event);
+        }
+        if (to.isTerminal()) {
+            // Nothing of a finished VM stays behind: no markers, no console (a failed one keeps its
+            // bounded last lines for the error), and the runtime forgets it.
+            markers.close();
+            if (to == InstanceState.STOPPED) {
+                lastConsole = List.of();
+            }
+            runtime.forget(this);
         }
         LOG.log(to == InstanceState.FAILED ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, event);
         runtime.publish(event);

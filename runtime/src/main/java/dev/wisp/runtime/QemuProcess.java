@@ -37,14 +37,14 @@ final class QemuProcess implements VmHandle {
 
     static QemuProcess start(List<String> command, Vmm.Launch launch) throws IOException {
         Path qmpSocket = launch.directory().resolve("qmp.sock");
-        Process process = new ProcessBuilder(command)
+        // Tied to the platform's life (VmmLauncher): a killed platform leaves no VMM running.
+        Process process = VmmLauncher.start(new ProcessBuilder(VmmLauncher.wrap(command))
                 .directory(launch.directory().toFile())
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true));
         // Written before anything can fail or wait, so a runtime killed at any moment from here
         // on leaves a VMM that the next runtime's sweep finds and kills.
         try {
-            Files.writeString(launch.directory().resolve(VmRuntime.PID_FILE), Long.toString(process.pid()));
+            PrivateFiles.writeString(launch.directory().resolve(VmRuntime.PID_FILE), Long.toString(process.pid()));
         } catch (IOException e) {
             process.destroyForcibly();
             waitQuietly(process);
@@ -167,6 +167,11 @@ final class QemuProcess implements VmHandle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Tests: the console object itself, to see it is freed once the VM is gone. */
+    Console console() {
+        return console;
     }
 
     @Override

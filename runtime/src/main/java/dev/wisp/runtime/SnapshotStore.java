@@ -48,7 +48,11 @@ final class SnapshotStore {
         s.spec().boot().disk().ifPresent(d -> spec.put("disk", d.toString()));
         var cmdline = spec.putArray("cmdline");
         s.spec().boot().cmdline().forEach(cmdline::add);
+        // No env here, not even names: the values are secrets, and a restore needs none of it (the
+        // app that read them is in the snapshot's memory).
+        PrivateFiles.restrictTree(s.directory());
         Path tmp = s.directory().resolve(Snapshot.META_FILE + ".tmp");
+        PrivateFiles.emptyFile(tmp);
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), n);
         Files.move(tmp, s.directory().resolve(Snapshot.META_FILE), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);

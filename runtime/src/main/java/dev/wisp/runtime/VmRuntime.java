@@ -42,7 +42,9 @@ public final class VmRuntime implements AutoCloseable {
         this.vmm = vmm;
         this.acceleratorReason = acceleratorReason;
         this.ownRunDirectory = config.runDirectory().resolve(Long.toString(ProcessHandle.current().pid()));
-        Files.createDirectories(ownRunDirectory);
+        // Owner-only: the run directories hold every VM's control socket.
+        PrivateFiles.directory(config.runDirectory());
+        PrivateFiles.directory(ownRunDirectory);
         this.pool = new VmmPool(vmm, ports, ownRunDirectory, config.vmmPool());
     }
 
@@ -110,7 +112,9 @@ public final class VmRuntime implements AutoCloseable {
             throw new VmException("a snapshot already exists at " + directory);
         }
         try {
-            Files.createDirectories(directory);
+            PrivateFiles.directory(directory);
+            // QEMU would create it with the umask's mode (0644): the guest's RAM, secrets and all.
+            PrivateFiles.emptyFile(directory.resolve(Snapshot.MEMORY_FILE));
         } catch (IOException e) {
             throw new VmException("cannot create " + directory + ": " + e.getMessage(), e);
         }
@@ -200,10 +204,14 @@ public final class VmRuntime implements AutoCloseable {
         return id;
     }
 
-    /** Live instances (terminal ones are dropped once stopped or failed). */
+    /** Live instances (an instance is dropped the moment it stops or fails). */
     public Collection<Instance> instances() {
-        instances.values().removeIf(i -> i.state().isTerminal());
         return List.copyOf(instances.values());
+    }
+
+    /** Called by an instance that reached a terminal state. */
+    void forget(Instance instance) {
+        instances.remove(instance.id(), instance);
     }
 
     /** Subscribes to every instance's state changes. Listeners run on the changing thread: keep them quick. */

@@ -26,8 +26,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class VmmPool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VmmPool.class.getName());
 
-    /** What a pooled VMM was started for; only a restore of the same shape can use it. */
-    record Shape(VmSpec spec, GuestMemory memory) { }
+    /**
+     * What a pooled VMM was started for; only a restore of the same shape can use it. The app's
+     * environment plays no part (it lives in the snapshot's memory), so it is left out.
+     */
+    record Shape(VmSpec spec, GuestMemory memory) {
+        Shape {
+            spec = new VmSpec(spec.boot().withEnv(java.util.Map.of()), spec.vcpus(), spec.memoryMib(), spec.guestPort(),
+                    spec.readyTimeout());
+        }
+    }
 
     /** A started VMM with its port and directory, handed over whole to an instance. */
     record Pooled(VmHandle handle, int hostPort, Path directory) { }
@@ -98,10 +106,10 @@ final class VmmPool implements AutoCloseable {
         Path dir = runDirectory.resolve(name);
         int port = ports.acquire();
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.directory(dir);
             Vmm.Launch launch = new Vmm.Launch(name, shape.spec(), dir, port, shape.memory(), m -> { }, l -> { });
             VmHandle handle = vmm.startIncoming(launch);
-            Files.writeString(dir.resolve(VmRuntime.PID_FILE), Long.toString(handle.pid()));
+            PrivateFiles.writeString(dir.resolve(VmRuntime.PID_FILE), Long.toString(handle.pid()));
             return new Pooled(handle, port, dir);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not start a pooled VMM: " + e.getMessage());

@@ -37,6 +37,15 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void env_isNeverOnTheCommandLine() {
+        VmSpec withEnv = new VmSpec(spec.boot().withEnv(java.util.Map.of("SECRET", "hunter2-value")), 1, 256, 8080, null);
+        List<String> cmd = QemuCommandLine.build("qemu-system-x86_64", Accelerator.TCG, withEnv, "web-1",
+                Path.of("/run/web-1/qmp.sock"), 41000, new GuestMemory.Anonymous(), false);
+        assertThat(String.join(" ", cmd)).doesNotContain("hunter2").doesNotContain("SECRET");
+        assertThat(withEnv.toString()).contains("SECRET").doesNotContain("hunter2");
+    }
+
+    @Test
     void memoryModes_mapToBackendsWithOneSharedName() {
         assertThat(build(new GuestMemory.Anonymous(), false)).contains("memory-backend-ram,id=mem,size=512M");
         assertThat(build(new GuestMemory.SharedFile(Path.of("/t/memory.bin")), false))

@@ -1,6 +1,12 @@
 /*
- * Wisp guest agent: what PID 1 becomes once init has started the app. It reads host commands
- * from the console (docs/guest-protocol.md) and answers there.
+ * Wisp guest agent, two jobs (docs/guest-protocol.md):
+ *  - `agent run ENTRYPOINT` (started by init): asks the host for the app's environment on the
+ *    console (echo is off, so it never shows), starts the app with its stdout/stderr on a pipe
+ *    and relays that output to the console with every line tagged "@@app " and cut at
+ *    APP_LINE bytes, so nothing the app prints can pass for a marker of ours. When the app
+ *    exits it drains the pipe, says "@@wisp exit <code>" and powers the VM off.
+ *  - `agent` (what PID 1 becomes once the app listens): reads host commands from the console
+ *    and answers there.
  *
  * Why C and not the shell: after a clone, the guest must rekey its CRNG before it serves
  * anything. Writing to /dev/urandom only mixes the input pool; Linux keeps handing out the
@@ -17,14 +23,34 @@ typedef unsigned long size_t;
 #define SYS_write 1
 #define SYS_open 2
 #define SYS_close 3
+#define SYS_poll 7
 #define SYS_rt_sigaction 13
 #define SYS_ioctl 16
+#define SYS_pipe 22
+#define SYS_dup2 33
+#define SYS_fork 57
+#define SYS_execve 59
 #define SYS_exit 60
+#define SYS_wait4 61
+#define SYS_fcntl 72
+#define SYS_setsid 112
+#define SYS_reboot 169
+#define SYS_pidfd_open 434
 #define SYS_sethostname 170
 #define SYS_clock_settime 227
 #define SYS_getrandom 318
 
+#define O_RDONLY 0
 #define O_WRONLY 1
+#define O_RDWR 2
+#define O_NONBLOCK 04000
+#define F_SETFL 4
+#define POLLIN 1
+#define POLLHUP 0x10
+#define TCSBRK 0x5409
+#define APP_LINE 4000     /* app output is cut into lines of at most this many bytes */
+#define ENV_MAX 8192      /* decoded environment, NAME=value pairs with their NULs */
+#define ENV_VARS 256
 #define O_CREAT 0100
 #define O_TRUNC 01000
 #define SIGCHLD 17
@@ -123,7 +149,7 @@ static void handle(char *line) {
     else say("error ", "unknown command");
 }
 
-static int run(void) {
+static void run(void) {
     /* As PID 1, ignoring SIGCHLD lets the kernel reap orphans the app leaves behind. */
     struct { long handler; unsigned long flags; long restorer; unsigned long mask; } ign = {SIG_IGN, 0, 0, 0};
     sys(SYS_rt_sigaction, SIGCHLD, (long)&ign, 0, sizeof ign.mask);
@@ -150,7 +176,148 @@ static int run(void) {
     }
 }
 
-__attribute__((force_align_arg_pointer, noreturn)) void _start(void) {
-    run();
+/* ---- agent run: environment from the host, then the app and its output relay ---- */
+
+static void put(const char *s, size_t n) {
+    while (n > 0) {
+        long w = sys(SYS_write, 1, (long)s, (long)n, 0);
+        if (w <= 0) return;
+        s += w, n -= (size_t)w;
+    }
+}
+
+static char out[7 + APP_LINE + 1] = "@@app ";
+static size_t outn;
+
+/* One whole line per write, so the app's lines never interleave with init's or the agent's. */
+static void flush_line(void) {
+    if (outn == 0) return;
+    out[6 + outn] = '\n';
+    put(out, 6 + outn + 1);
+    outn = 0;
+}
+
+static void relay(const char *b, long n) {
+    for (long i = 0; i < n; i++) {
+        if (b[i] == '\n') { flush_line(); continue; }
+        if (b[i] == '\r') continue;
+        out[6 + outn++] = b[i];
+        if (outn == APP_LINE) flush_line();
+    }
+}
+
+static char envbuf[ENV_MAX];
+static size_t envn;
+
+/* Lines "@@wisp env <hex>" until "@@wisp env-end": the hex decodes to NAME=value NUL ... */
+static int read_env(void) {
+    char line[4096];
+    size_t n = 0;
+    say("env", 0);
+    for (;;) {
+        char c;
+        long r = sys(SYS_read, 0, (long)&c, 1, 0);
+        if (r <= 0) return -1;
+        if (c != '\n') { if (n < sizeof line - 1) line[n++] = c; continue; }
+        line[n] = 0;
+        n = 0;
+        if (same(line, "@@wisp env-end")) return 0;
+        const char *p = line;
+        for (const char *q = "@@wisp env "; *q; q++, p++) if (*p != *q) goto bad;
+        for (; p[0] && p[1]; p += 2) {
+            int hi = hexval(p[0]), lo = hexval(p[1]);
+            if (hi < 0 || lo < 0) goto bad;
+            if (envn == ENV_MAX) { say("error ", "environment larger than 8 KiB"); return -1; }
+            envbuf[envn++] = (char)(hi << 4 | lo);
+        }
+        continue;
+    bad:
+        say("error ", "bad env line");
+        return -1;
+    }
+}
+
+static int same_name(const char *a, const char *b) {
+    while (*a && *a != '=' && *a == *b) a++, b++;
+    return (*a == '=' || !*a) && (*b == '=' || !*b);
+}
+
+static void run_app(const char *entry, char **inherited) {
+    static char *env[ENV_VARS + 1];
+    int n = 0;
+    if (read_env() < 0) { for (;;) sys(34 /* pause */, 0, 0, 0, 0); }
+    sys(SYS_close, 0, 0, 0, 0);
+    for (size_t i = 0; i < envn && n < ENV_VARS; i++) {
+        if (i == 0 || envbuf[i - 1] == 0) env[n++] = envbuf + i;
+    }
+    int given = n;
+    for (char **e = inherited; *e && n < ENV_VARS; e++) {
+        int dup = 0;
+        for (int i = 0; i < given; i++) if (same_name(env[i], *e)) dup = 1;
+        if (!dup) env[n++] = *e;
+    }
+    env[n] = 0;
+
+    int p[2];
+    if (sys(SYS_pipe, (long)p, 0, 0, 0) < 0) { say("error ", "pipe failed"); return; }
+    long pid = sys(SYS_fork, 0, 0, 0, 0);
+    if (pid == 0) {
+        /* Its own session, stdin from /dev/null, stdout and stderr into the relay. */
+        sys(SYS_setsid, 0, 0, 0, 0);
+        long null = sys(SYS_open, (long)"/dev/null", O_RDWR, 0, 0);
+        sys(SYS_dup2, null, 0, 0, 0);
+        sys(SYS_dup2, p[1], 1, 0, 0);
+        sys(SYS_dup2, p[1], 2, 0, 0);
+        if (null > 2) sys(SYS_close, null, 0, 0, 0);
+        sys(SYS_close, p[0], 0, 0, 0);
+        sys(SYS_close, p[1], 0, 0, 0);
+        char *argv[] = {"sh", "-c", (char *)entry, 0};
+        sys(SYS_execve, (long)"/bin/sh", (long)argv, (long)env, 0);
+        sys(SYS_write, 2, (long)"cannot exec /bin/sh\n", 20, 0);
+        for (;;) sys(SYS_exit, 127, 0, 0, 0);
+    }
+    sys(SYS_close, p[1], 0, 0, 0);
+    if (pid < 0) { say("error ", "fork failed"); return; }
+    /* Wait on the app itself (a pidfd), not on the pipe: daemons it leaves may hold the pipe. */
+    long pidfd = sys(SYS_pidfd_open, pid, 0, 0, 0);
+    char buf[4096];
+    struct { int fd; short events, revents; } fds[2] = {{p[0], POLLIN, 0}, {(int)pidfd, POLLIN, 0}};
+    for (;;) {
+        int nfds = pidfd >= 0 ? 2 : 1;
+        if (sys(SYS_poll, (long)fds, nfds, -1, 0) < 0) continue;
+        if (fds[0].revents & (POLLIN | POLLHUP)) {
+            long r = sys(SYS_read, p[0], (long)buf, sizeof buf, 0);
+            if (r > 0) relay(buf, r);
+            else if (pidfd < 0) break;  /* no pidfd: the pipe's end is the app's end */
+            else fds[0].fd = -1;        /* every writer gone; keep waiting for the app */
+        }
+        if (nfds == 2 && fds[1].revents) break;
+    }
+    int status = 0;
+    sys(SYS_wait4, pid, (long)&status, 0, 0);
+    /* Drain what the app wrote before it died: its last words are what the host shows on failure. */
+    sys(SYS_fcntl, p[0], F_SETFL, O_NONBLOCK, 0);
+    for (long r; (r = sys(SYS_read, p[0], (long)buf, sizeof buf, 0)) > 0;) relay(buf, r);
+    flush_line();
+    int code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+    char num[4] = {0};
+    int k = 0;
+    if (code >= 100) num[k++] = (char)('0' + code / 100);
+    if (code >= 10) num[k++] = (char)('0' + code / 10 % 10);
+    num[k++] = (char)('0' + code % 10);
+    say("exit ", num);
+    /* Wait until the marker has left the UART, then power off. */
+    sys(SYS_ioctl, 1, TCSBRK, 1, 0);
+    sys(SYS_reboot, 0xfee1dead, 672274793, 0x4321fedc, 0);
+}
+
+__attribute__((noreturn, used)) void start_c(long *sp) {
+    int argc = (int)sp[0];
+    char **argv = (char **)(sp + 1);
+    if (argc >= 3 && same(argv[1], "run")) run_app(argv[2], argv + argc + 1);
+    else run();
     for (;;) sys(SYS_exit, 0, 0, 0, 0);
 }
+
+/* The kernel enters with argc, argv and envp on the stack; hand that to C on an aligned stack. */
+__asm__(".globl _start\n_start:\n\txor %ebp, %ebp\n\tmov %rsp, %rdi\n\tand $-16, %rsp\n\tcall start_c\n");
