@@ -101,7 +101,7 @@ final class DeployCommand extends TenantApiCommand {
             log("deploying revision %d of %s", rev.number(), name);
         }
         rev = wait.settle(wisp, name, rev, this::log);
-        if (json.json) {
+        if (json.on) {
             out().println(Json.pretty(rev));
         } else {
             Service s = wisp.service(name);

@@ -160,7 +160,7 @@ final class FnCommand {
             }
             String id = wisp.invokeAsync(name, body, contentType, callback).id();
             if (!await) {
-                out().println(json.json ? Json.line(new dev.wisp.sdk.InvocationAccepted(id)) : id);
+                out().println(json.on ? Json.line(new dev.wisp.sdk.InvocationAccepted(id)) : id);
                 return 0;
             }
             for (;;) {
@@ -174,7 +174,7 @@ final class FnCommand {
         }
 
         private void print(Invocation inv) {
-            if (json.json) {
+            if (json.on) {
                 out().println(Json.pretty(inv));
             } else if ("succeeded".equals(inv.state())) {
                 out().print(inv.body() == null ? "" : inv.body());

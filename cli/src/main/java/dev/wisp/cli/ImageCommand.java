@@ -77,7 +77,7 @@ final class ImageCommand {
                         "no local image or image folder '" + source + "' (see: wisp image ls --local)"));
             }
             dev.wisp.sdk.Image pushed = api.client().pushImage(dir);
-            out().println(json.json ? Json.pretty(pushed) : pushed.id());
+            out().println(json.on ? Json.pretty(pushed) : pushed.id());
             return 0;
         }
     }
@@ -106,7 +106,7 @@ final class ImageCommand {
                 return 0;
             }
             List<Image> images = ImageStore.atDefaultHome().list();
-            if (json.json) {
+            if (json.on) {
                 out().println(JSON.writeValueAsString(images.stream().map(ImageCommand::describe).toList()));
                 return 0;
             }

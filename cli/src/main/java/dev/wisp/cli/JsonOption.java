@@ -9,18 +9,18 @@ import java.util.function.Function;
 /** {@code --json}: a command's result as JSON instead of the text people read. */
 final class JsonOption {
     @Option(names = "--json", description = "Print the result as JSON.")
-    boolean json;
+    boolean on;
 
     /** With {@code --json} prints {@code value} in the API's shapes (nulls left out) and says so; else leaves it to the caller. */
     boolean printed(PrintWriter out, Object value) {
-        if (json) {
+        if (on) {
             out.println(Json.pretty(value));
         }
-        return json;
+        return on;
     }
 
     /** A result made here (a benchmark's, a local image's): JSON with every field, or the text {@code text} makes of it. */
     <R> void print(PrintWriter out, R result, Function<R, String> text) throws JsonProcessingException {
-        out.print(json ? ImageCommand.JSON.writeValueAsString(result) + "\n" : text.apply(result));
+        out.print(on ? ImageCommand.JSON.writeValueAsString(result) + "\n" : text.apply(result));
     }
 }

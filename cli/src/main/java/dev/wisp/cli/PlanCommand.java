@@ -114,7 +114,7 @@ final class PlanCommand extends OutputCommand implements Callable<Integer> {
                 simulated = Simulation.run(config);
             }
         }
-        if (json.json) {
+        if (json.on) {
             out().println(ImageCommand.JSON.writeValueAsString(toJson(plan, burstAtPeak, simulated, comparison)));
         } else {
             printPlan(plan, burstAtPeak);

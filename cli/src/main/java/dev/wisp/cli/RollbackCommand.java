@@ -34,7 +34,7 @@ final class RollbackCommand extends TenantApiCommand {
             err().printf(f + "%n", a);
             err().flush();
         });
-        if (json.json) {
+        if (json.on) {
             out().println(Json.pretty(rev));
         } else {
             out().printf("%s: revision %d %s%n", name, rev.number(), rev.state());

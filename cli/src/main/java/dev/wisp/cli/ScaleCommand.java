@@ -40,7 +40,7 @@ final class ScaleCommand extends TenantApiCommand {
         }
         Service s = api.client().updateService(name, new ServicePatch(
                 Scaling.limits(min, max, target), null, null));
-        if (json.json) {
+        if (json.on) {
             out().println(Json.pretty(s));
         } else {
             Scaling sc = s.scaling();

@@ -30,7 +30,7 @@ final class StatusCommand extends TenantApiCommand {
         Service s = wisp.service(name);
         List<Revision> revisions = wisp.revisions(name);
         List<Instance> instances = wisp.instances(name);
-        if (json.json) {
+        if (json.on) {
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("service", s);
             all.put("revisions", revisions);

@@ -62,7 +62,7 @@ final class TenantsCommand {
         public Integer call() {
             boolean anyQuota = vcpus != null || memoryMib != null || instances != null || images != null;
             Tenant t = api.client().createTenant(new Tenant(name, anyQuota ? new Quota(vcpus, memoryMib, instances, images) : null));
-            out().println(json.json ? Json.pretty(t) : "created tenant " + t.name());
+            out().println(json.on ? Json.pretty(t) : "created tenant " + t.name());
             return 0;
         }
     }

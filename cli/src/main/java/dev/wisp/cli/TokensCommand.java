@@ -47,7 +47,7 @@ final class TokensCommand {
         @Override
         public Integer call() {
             TokenCreated t = api.client().createToken(tenant);
-            if (json.json) {
+            if (json.on) {
                 out().println(Json.pretty(t));
             } else {
                 // the token alone on stdout, so `TOKEN=$(wisp tokens create acme)` works; the id goes to stderr
