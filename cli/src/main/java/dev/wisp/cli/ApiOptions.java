@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * Where the control plane is and who we are. Each setting falls back to an environment variable,
  * then to the local {@code wisp up}: {@code http://127.0.0.1:7070} and its admin token file.
  */
-final class ApiOptions {
+class ApiOptions {
     static final String DEFAULT_API = "http://127.0.0.1:7070";
 
     @Option(names = "--api", paramLabel = "URL", description = "Control plane API (env WISP_API; default " + DEFAULT_API + ").")
@@ -58,12 +58,13 @@ final class ApiOptions {
                 + " (it writes " + local + ")");
     }
 
-    WispClient client(String tenant) {
-        return WispClient.builder().baseUrl(apiUrl()).token(token()).tenant(tenant).build();
+    /** A client for this API and token, to be finished by the caller (a longer timeout, say). */
+    WispClient.Builder clientBuilder() {
+        return WispClient.builder().baseUrl(apiUrl()).token(token());
     }
 
     WispClient client() {
-        return client(null);
+        return clientBuilder().build();
     }
 
     static Path defaultTokenFile() {

@@ -1,6 +1,6 @@
 package dev.wisp.cli;
 
-import dev.wisp.cli.bench.HeyLoad;
+import dev.wisp.bench.HeyLoad;
 
 import java.io.IOException;
 import java.util.List;

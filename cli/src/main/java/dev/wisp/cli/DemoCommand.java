@@ -1,6 +1,6 @@
 package dev.wisp.cli;
 
-import dev.wisp.cli.bench.HeyLoad;
+import dev.wisp.bench.HeyLoad;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;

@@ -24,14 +24,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * {@code wisp deploy NAME (--image ID | --dir FOLDER)}: creates the service, or gives it a new revision.
  * A folder is built into an image here and pushed first. Waits until the revision serves, unless --no-wait.
  */
 @Command(name = "deploy", description = "Deploy a service from an image or a folder: creates it, or adds a new revision.")
-final class DeployCommand extends OutputCommand implements Callable<Integer> {
+final class DeployCommand extends TenantApiCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Service name: 1-30 of a-z 0-9 -.")
     String name;
 
@@ -73,21 +72,15 @@ final class DeployCommand extends OutputCommand implements Callable<Integer> {
     @Mixin
     RevisionWaitOptions wait;
 
-    @Option(names = "--json", description = "Print the serving revision as JSON.")
-    boolean json;
-
     @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {
         if (source.dir == null && (entrypoint != null || !debs.isEmpty())) {
             throw new IllegalArgumentException("--entrypoint and --with-deb go with --dir");
         }
-        WispClient wisp = api.client(tenant.tenant);
+        WispClient wisp = api.client();
         String imageId = resolveImage(wisp);
         Resources resources = memoryMib == null && vcpus == null ? null : new Resources(vcpus, memoryMib);
         Optional<Service> existing = find(wisp);
@@ -108,7 +101,7 @@ final class DeployCommand extends OutputCommand implements Callable<Integer> {
             log("deploying revision %d of %s", rev.number(), name);
         }
         rev = wait.settle(wisp, name, rev, this::log);
-        if (json) {
+        if (json.on) {
             out().println(Json.pretty(rev));
         } else {
             Service s = wisp.service(name);

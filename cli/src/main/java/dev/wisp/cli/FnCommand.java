@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code wisp fn ...}: serverless functions on the control plane ({@code /v1/functions}, docs/api.md),
@@ -32,25 +31,18 @@ final class FnCommand {
     }
 
     /** Options every {@code fn} subcommand shares. */
-    abstract static class ApiCommand extends OutputCommand {
+    abstract static class ApiCommand extends TenantApiCommand {
         @Mixin
-        ApiOptions api;
-
-        @Mixin
-        TenantOption tenant;
-
-        @Option(names = "--json", description = "Print the API's JSON.")
-        boolean json;
+        JsonOption json;
 
         /** Calls may last as long as the function's timeout (at most 15 min), so the client waits longer than usual. */
         WispClient client() {
-            return WispClient.builder().baseUrl(api.apiUrl()).token(api.token()).tenant(tenant.tenant)
-                    .requestTimeout(Duration.ofMinutes(16)).build();
+            return api.clientBuilder().requestTimeout(Duration.ofMinutes(16)).build();
         }
     }
 
     @Command(name = "deploy", description = "Upload a handler; the control plane builds its image and answers once an instance runs.")
-    static final class Deploy extends ApiCommand implements Callable<Integer> {
+    static final class Deploy extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "Function name (1-30 of a-z, 0-9, '-').")
         String name;
 
@@ -101,8 +93,7 @@ final class FnCommand {
             err().flush();
             long t0 = System.nanoTime();
             dev.wisp.sdk.Function f = client().deployFunction(spec);
-            if (json) {
-                out().println(Json.pretty(f));
+            if (json.printed(out(), f)) {
                 return 0;
             }
             out().printf("function '%s' ready in %.1f s (image %s)%n", f.name(), (System.nanoTime() - t0) / 1e9, f.image());
@@ -114,12 +105,11 @@ final class FnCommand {
     }
 
     @Command(name = "ls", description = "List functions.")
-    static final class Ls extends ApiCommand implements Callable<Integer> {
+    static final class Ls extends ApiCommand {
         @Override
         public Integer call() {
             List<dev.wisp.sdk.Function> fns = client().functions();
-            if (json) {
-                out().println(Json.pretty(fns));
+            if (json.printed(out(), fns)) {
                 return 0;
             }
             Table t = new Table("NAME", "RUNTIME", "STATE", "MEMORY", "CONCURRENCY", "IN FLIGHT", "CREATED");
@@ -133,7 +123,7 @@ final class FnCommand {
     }
 
     @Command(name = "invoke", description = "Call a function: prints its answer, or with --async the invocation id (--wait: its result).")
-    static final class Invoke extends ApiCommand implements Callable<Integer> {
+    static final class Invoke extends ApiCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
@@ -170,7 +160,7 @@ final class FnCommand {
             }
             String id = wisp.invokeAsync(name, body, contentType, callback).id();
             if (!await) {
-                out().println(json ? Json.line(new dev.wisp.sdk.InvocationAccepted(id)) : id);
+                out().println(json.on ? Json.line(new dev.wisp.sdk.InvocationAccepted(id)) : id);
                 return 0;
             }
             for (;;) {
@@ -184,7 +174,7 @@ final class FnCommand {
         }
 
         private void print(Invocation inv) {
-            if (json) {
+            if (json.on) {
                 out().println(Json.pretty(inv));
             } else if ("succeeded".equals(inv.state())) {
                 out().print(inv.body() == null ? "" : inv.body());
@@ -195,7 +185,7 @@ final class FnCommand {
     }
 
     @Command(name = "get", description = "Show an async invocation: state, attempts, status, body, error.")
-    static final class Get extends ApiCommand implements Callable<Integer> {
+    static final class Get extends ApiCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -210,15 +200,14 @@ final class FnCommand {
     }
 
     @Command(name = "dead-letters", description = "Async invocations of a function whose every attempt failed.")
-    static final class DeadLetters extends ApiCommand implements Callable<Integer> {
+    static final class DeadLetters extends ApiCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
         @Override
         public Integer call() {
             List<Invocation> dead = client().deadLetters(name);
-            if (json) {
-                out().println(Json.pretty(dead));
+            if (json.printed(out(), dead)) {
                 return 0;
             }
             Table t = new Table("ID", "ATTEMPTS", "STATUS", "ERROR", "CREATED");
@@ -229,15 +218,14 @@ final class FnCommand {
     }
 
     @Command(name = "logs", description = "A function's latest calls, sync and async: outcome, status, duration.")
-    static final class Logs extends ApiCommand implements Callable<Integer> {
+    static final class Logs extends ApiCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
         @Override
         public Integer call() {
             List<InvocationLogEntry> log = client().functionLogs(name);
-            if (json) {
-                out().println(Json.pretty(log));
+            if (json.printed(out(), log)) {
                 return 0;
             }
             Table t = new Table("AT", "ID", "MODE", "ATTEMPTS", "STATUS", "OUTCOME", "MS");
@@ -249,7 +237,7 @@ final class FnCommand {
     }
 
     @Command(name = "rm", description = "Delete a function: its instances stop, its invocation records go.")
-    static final class Rm extends ApiCommand implements Callable<Integer> {
+    static final class Rm extends ApiCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 

@@ -43,8 +43,8 @@ final class ImageCommand {
         @Option(names = "--disk", description = "Put the app on an ext4 disk instead of the initramfs (automatic above 64 MiB).")
         Boolean disk;
 
-        @Option(names = "--json", description = "Print the image as JSON.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Mixin
         HostOptions host;
@@ -56,28 +56,18 @@ final class ImageCommand {
                 b.disk(disk);
             }
             Image image = b.build(host.kernel(), host.images());
-            if (json) {
-                out().println(JSON.writeValueAsString(describe(image)));
-            } else {
-                out().println(image.id());
-            }
+            json.print(out(), describe(image), d -> image.id() + "\n");
             return 0;
         }
     }
 
     @Command(name = "push", description = "Upload a built image (a local image id or an image folder) to the control plane.")
-    static final class Push extends OutputCommand implements Callable<Integer> {
+    static final class Push extends TenantApiCommand {
         @Parameters(paramLabel = "ID|DIR", description = "A local image id (wisp image ls --local) or an image folder.")
         String source;
 
-        @Option(names = "--json", description = "Print the pushed image as JSON.")
-        boolean json;
-
         @Mixin
-        ApiOptions api;
-
-        @Mixin
-        TenantOption tenant;
+        JsonOption json;
 
         @Override
         public Integer call() {
@@ -86,32 +76,25 @@ final class ImageCommand {
                 dir = ImageStore.atDefaultHome().get(source).map(Image::dir).orElseThrow(() -> new IllegalArgumentException(
                         "no local image or image folder '" + source + "' (see: wisp image ls --local)"));
             }
-            dev.wisp.sdk.Image pushed = api.client(tenant.tenant).pushImage(dir);
-            out().println(json ? Json.pretty(pushed) : pushed.id());
+            dev.wisp.sdk.Image pushed = api.client().pushImage(dir);
+            out().println(json.on ? Json.pretty(pushed) : pushed.id());
             return 0;
         }
     }
 
     @Command(name = "ls", description = "List images on the control plane (--local: in this machine's build store).")
-    static final class List_ extends OutputCommand implements Callable<Integer> {
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
+    static final class List_ extends TenantApiCommand {
+        @Mixin
+        JsonOption json;
 
         @Option(names = "--local", description = "List the local build store instead of the control plane.")
         boolean local;
 
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        TenantOption tenant;
-
         @Override
         public Integer call() throws Exception {
             if (!local) {
-                List<dev.wisp.sdk.Image> images = api.client(tenant.tenant).images();
-                if (json) {
-                    out().println(Json.pretty(images));
+                List<dev.wisp.sdk.Image> images = api.client().images();
+                if (json.printed(out(), images)) {
                     return 0;
                 }
                 Table t = new Table("ID", "SIZE", "CREATED", "USED BY");
@@ -123,7 +106,7 @@ final class ImageCommand {
                 return 0;
             }
             List<Image> images = ImageStore.atDefaultHome().list();
-            if (json) {
+            if (json.on) {
                 out().println(JSON.writeValueAsString(images.stream().map(ImageCommand::describe).toList()));
                 return 0;
             }
@@ -137,23 +120,17 @@ final class ImageCommand {
     }
 
     @Command(name = "rm", description = "Delete an image from the control plane (--local: from the build store).")
-    static final class Remove extends OutputCommand implements Callable<Integer> {
+    static final class Remove extends TenantApiCommand {
         @Parameters(paramLabel = "ID", description = "Image id (local: or a unique prefix).")
         String id;
 
         @Option(names = "--local", description = "Delete from the local build store instead of the control plane.")
         boolean local;
 
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        TenantOption tenant;
-
         @Override
         public Integer call() {
             if (!local) {
-                api.client(tenant.tenant).deleteImage(id);
+                api.client().deleteImage(id);
                 out().println("deleted " + id);
                 return 0;
             }

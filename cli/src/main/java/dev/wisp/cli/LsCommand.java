@@ -4,28 +4,19 @@ import dev.wisp.sdk.Service;
 import dev.wisp.sdk.TierCounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code wisp ls}: the tenant's services, their serving revision and instances per tier. */
 @Command(name = "ls", description = "List services.")
-final class LsCommand extends OutputCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print the services as JSON (the API's shape).")
-    boolean json;
-
+final class LsCommand extends TenantApiCommand {
     @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
+    JsonOption json;
 
     @Override
     public Integer call() {
-        List<Service> services = api.client(tenant.tenant).services();
-        if (json) {
-            out().println(Json.pretty(services));
+        List<Service> services = api.client().services();
+        if (json.printed(out(), services)) {
             return 0;
         }
         Table t = new Table("NAME", "REVISION", "READY", "RUNNING", "PAUSED", "SNAPSHOTTED", "URL");

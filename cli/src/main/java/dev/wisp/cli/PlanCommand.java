@@ -12,6 +12,7 @@ import dev.wisp.planner.TraceConfig;
 import dev.wisp.planner.WakeLatencies;
 import dev.wisp.planner.WakeStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -88,8 +89,8 @@ final class PlanCommand extends OutputCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed of the synthetic traffic (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {
@@ -113,7 +114,7 @@ final class PlanCommand extends OutputCommand implements Callable<Integer> {
                 simulated = Simulation.run(config);
             }
         }
-        if (json) {
+        if (json.on) {
             out().println(ImageCommand.JSON.writeValueAsString(toJson(plan, burstAtPeak, simulated, comparison)));
         } else {
             printPlan(plan, burstAtPeak);

@@ -9,11 +9,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.Comparator;
-import java.util.concurrent.Callable;
 
 /** {@code wisp rollback NAME [--to N]}: traffic back to revision N, by default the one before the serving one. */
 @Command(name = "rollback", description = "Move a service's traffic back to an earlier revision.")
-final class RollbackCommand extends OutputCommand implements Callable<Integer> {
+final class RollbackCommand extends TenantApiCommand {
     @Parameters(paramLabel = "NAME", description = "Service name.")
     String name;
 
@@ -23,25 +22,19 @@ final class RollbackCommand extends OutputCommand implements Callable<Integer> {
     @Mixin
     RevisionWaitOptions wait;
 
-    @Option(names = "--json", description = "Print the revision as JSON.")
-    boolean json;
-
     @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {
-        WispClient wisp = api.client(tenant.tenant);
+        WispClient wisp = api.client();
         int target = to != null ? to : previous(wisp);
         Revision rev = wisp.rollback(name, target);
         rev = wait.settle(wisp, name, rev, (f, a) -> {
             err().printf(f + "%n", a);
             err().flush();
         });
-        if (json) {
+        if (json.on) {
             out().println(Json.pretty(rev));
         } else {
             out().printf("%s: revision %d %s%n", name, rev.number(), rev.state());

@@ -8,11 +8,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.concurrent.Callable;
 
 /** {@code wisp scale NAME --min --max --target}: changes scaling limits; no new revision. */
 @Command(name = "scale", description = "Change a service's scaling: minimum and maximum instances, target concurrency.")
-final class ScaleCommand extends OutputCommand implements Callable<Integer> {
+final class ScaleCommand extends TenantApiCommand {
     @Parameters(paramLabel = "NAME", description = "Service name.")
     String name;
 
@@ -25,14 +24,8 @@ final class ScaleCommand extends OutputCommand implements Callable<Integer> {
     @Option(names = "--target", paramLabel = "N", description = "Target concurrent requests per instance.")
     Double target;
 
-    @Option(names = "--json", description = "Print the service as JSON.")
-    boolean json;
-
     @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
+    JsonOption json;
 
     @Override
     public Integer call() {
@@ -45,9 +38,9 @@ final class ScaleCommand extends OutputCommand implements Callable<Integer> {
         if (min != null && max != null && max > 0 && min > max) {
             throw new IllegalArgumentException("--min " + min + " is above --max " + max);
         }
-        Service s = api.client(tenant.tenant).updateService(name, new ServicePatch(
+        Service s = api.client().updateService(name, new ServicePatch(
                 Scaling.limits(min, max, target), null, null));
-        if (json) {
+        if (json.on) {
             out().println(Json.pretty(s));
         } else {
             Scaling sc = s.scaling();

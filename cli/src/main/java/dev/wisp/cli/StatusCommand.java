@@ -9,36 +9,28 @@ import dev.wisp.sdk.TierCounts;
 import dev.wisp.sdk.WispClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code wisp status NAME}: one service with its settings, revisions and instances. */
 @Command(name = "status", description = "Show a service: settings, revisions, instances.")
-final class StatusCommand extends OutputCommand implements Callable<Integer> {
+final class StatusCommand extends TenantApiCommand {
     @Parameters(paramLabel = "NAME", description = "Service name.")
     String name;
 
-    @Option(names = "--json", description = "Print {service, revisions, instances} as JSON.")
-    boolean json;
-
     @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
+    JsonOption json;
 
     @Override
     public Integer call() {
-        WispClient wisp = api.client(tenant.tenant);
+        WispClient wisp = api.client();
         Service s = wisp.service(name);
         List<Revision> revisions = wisp.revisions(name);
         List<Instance> instances = wisp.instances(name);
-        if (json) {
+        if (json.on) {
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("service", s);
             all.put("revisions", revisions);

@@ -8,7 +8,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code wisp tenants ls|create|rm} (admin token). */
 @Command(name = "tenants", description = "Manage tenants and their quotas (admin token).",
@@ -18,18 +17,14 @@ final class TenantsCommand {
     }
 
     @Command(name = "ls", description = "List tenants and their quotas.")
-    static final class Ls extends OutputCommand implements Callable<Integer> {
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
-
+    static final class Ls extends AdminApiCommand {
         @Mixin
-        ApiOptions api;
+        JsonOption json;
 
         @Override
         public Integer call() {
             List<Tenant> tenants = api.client().tenants();
-            if (json) {
-                out().println(Json.pretty(tenants));
+            if (json.printed(out(), tenants)) {
                 return 0;
             }
             Table t = new Table("NAME", "VCPUS", "MEMORY_MIB", "INSTANCES", "IMAGES");
@@ -44,7 +39,7 @@ final class TenantsCommand {
     }
 
     @Command(name = "create", description = "Create a tenant with a quota.")
-    static final class Create extends OutputCommand implements Callable<Integer> {
+    static final class Create extends AdminApiCommand {
         @Parameters(paramLabel = "NAME", description = "Tenant name: 1-30 of a-z 0-9 -.")
         String name;
 
@@ -60,28 +55,22 @@ final class TenantsCommand {
         @Option(names = "--images", paramLabel = "N", description = "Most images.")
         Integer images;
 
-        @Option(names = "--json", description = "Print the tenant as JSON.")
-        boolean json;
-
         @Mixin
-        ApiOptions api;
+        JsonOption json;
 
         @Override
         public Integer call() {
             boolean anyQuota = vcpus != null || memoryMib != null || instances != null || images != null;
             Tenant t = api.client().createTenant(new Tenant(name, anyQuota ? new Quota(vcpus, memoryMib, instances, images) : null));
-            out().println(json ? Json.pretty(t) : "created tenant " + t.name());
+            out().println(json.on ? Json.pretty(t) : "created tenant " + t.name());
             return 0;
         }
     }
 
     @Command(name = "rm", description = "Delete a tenant.")
-    static final class Rm extends OutputCommand implements Callable<Integer> {
+    static final class Rm extends AdminApiCommand {
         @Parameters(paramLabel = "NAME", description = "Tenant name.")
         String name;
-
-        @Mixin
-        ApiOptions api;
 
         @Override
         public Integer call() {

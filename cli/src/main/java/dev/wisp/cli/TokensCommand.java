@@ -4,11 +4,9 @@ import dev.wisp.sdk.TokenCreated;
 import dev.wisp.sdk.TokenInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code wisp tokens ls|create|rm TENANT} (admin token). */
 @Command(name = "tokens", description = "Manage a tenant's API tokens (admin token).",
@@ -18,21 +16,17 @@ final class TokensCommand {
     }
 
     @Command(name = "ls", description = "List a tenant's tokens (ids and creation times; never the tokens).")
-    static final class Ls extends OutputCommand implements Callable<Integer> {
+    static final class Ls extends AdminApiCommand {
         @Parameters(paramLabel = "TENANT", description = "Tenant name.")
         String tenant;
 
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
-
         @Mixin
-        ApiOptions api;
+        JsonOption json;
 
         @Override
         public Integer call() {
             List<TokenInfo> tokens = api.client().tokens(tenant);
-            if (json) {
-                out().println(Json.pretty(tokens));
+            if (json.printed(out(), tokens)) {
                 return 0;
             }
             Table t = new Table("ID", "CREATED");
@@ -43,20 +37,17 @@ final class TokensCommand {
     }
 
     @Command(name = "create", description = "Create a token for a tenant; it is printed only this once.")
-    static final class Create extends OutputCommand implements Callable<Integer> {
+    static final class Create extends AdminApiCommand {
         @Parameters(paramLabel = "TENANT", description = "Tenant name.")
         String tenant;
 
-        @Option(names = "--json", description = "Print {id, token} as JSON.")
-        boolean json;
-
         @Mixin
-        ApiOptions api;
+        JsonOption json;
 
         @Override
         public Integer call() {
             TokenCreated t = api.client().createToken(tenant);
-            if (json) {
+            if (json.on) {
                 out().println(Json.pretty(t));
             } else {
                 // the token alone on stdout, so `TOKEN=$(wisp tokens create acme)` works; the id goes to stderr
@@ -68,15 +59,12 @@ final class TokensCommand {
     }
 
     @Command(name = "rm", description = "Revoke a token.")
-    static final class Rm extends OutputCommand implements Callable<Integer> {
+    static final class Rm extends AdminApiCommand {
         @Parameters(index = "0", paramLabel = "TENANT", description = "Tenant name.")
         String tenant;
 
         @Parameters(index = "1", paramLabel = "ID", description = "Token id (see: wisp tokens ls TENANT).")
         String id;
-
-        @Mixin
-        ApiOptions api;
 
         @Override
         public Integer call() {

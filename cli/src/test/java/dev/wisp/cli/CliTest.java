@@ -3,13 +3,11 @@ package dev.wisp.cli;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,35 +18,27 @@ class CliTest {
     @TempDir
     Path scratch;
 
-    private record Run(int code, String out, String err) { }
-
-    private static Run wisp(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun wisp(String... args) {
+        return CliRun.wisp(List.of(), args);
     }
 
     @Test
     void unknownFlag_usageErrorWithHint() {
-        Run r = wisp("image", "build", "app", "--entrypoint", "true", "--frobnicate");
+        CliRun r = wisp("image", "build", "app", "--entrypoint", "true", "--frobnicate");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).startsWith("wisp: Unknown option: '--frobnicate'").contains("(see: wisp image build --help)");
     }
 
     @Test
     void imageFolderMissing_oneLineErrorExit2() {
-        Run r = wisp("image", "build", scratch.resolve("nope").toString(), "--entrypoint", "true");
+        CliRun r = wisp("image", "build", scratch.resolve("nope").toString(), "--entrypoint", "true");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err().strip()).startsWith("wisp: ").contains("nope").doesNotContain("\n").doesNotContain("Exception");
     }
 
     @Test
     void badAccelerator_namesTheChoices() {
-        Run r = wisp("run", "0000", "--accel", "xen");
+        CliRun r = wisp("run", "0000", "--accel", "xen");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).contains("no image 0000");
     }
@@ -64,7 +54,7 @@ class CliTest {
     @Test
     void demo_deploysScalesSleepsWakesAndRedeploysThroughThePlatform() {
         Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")));
-        Run r = wisp("demo");
+        CliRun r = wisp("demo");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         String out = r.out();
         assertThat(out).as(out)
@@ -89,7 +79,7 @@ class CliTest {
     @Test
     void demoOnBusyPort_namesThePortAndTheFlag() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Run r = wisp("demo", "--router-port", String.valueOf(busy.getLocalPort()));
+            CliRun r = wisp("demo", "--router-port", String.valueOf(busy.getLocalPort()));
             assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
             assertThat(r.err().strip()).isEqualTo("wisp: port " + busy.getLocalPort()
                     + " is in use: pick another with --router-port (0 picks a free one)");
@@ -98,7 +88,7 @@ class CliTest {
 
     @Test
     void plan_reproducesTheSeedExampleFromTheSimulation() {
-        Run r = wisp("plan", "--users", "1000000", "--active", "1000", "--per-server", "100", "--simulate");
+        CliRun r = wisp("plan", "--users", "1000000", "--active", "1000", "--per-server", "100", "--simulate");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("scale-to-zero\\s+10 servers")
                 .containsPattern("peak serving instances\\s+1,000\\s+-> 10 servers")
@@ -107,7 +97,7 @@ class CliTest {
 
     @Test
     void plan_negativeUsers_usageError() {
-        Run r = wisp("plan", "--users", "-5", "--active", "1", "--per-server", "1");
+        CliRun r = wisp("plan", "--users", "-5", "--active", "1", "--per-server", "1");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).startsWith("wisp: ");
     }

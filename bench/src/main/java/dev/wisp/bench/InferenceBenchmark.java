@@ -1,4 +1,4 @@
-package dev.wisp.cli.bench;
+package dev.wisp.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,6 +66,11 @@ public final class InferenceBenchmark {
     private final Options options;
     private final Consumer<String> progress;
 
+    /**
+     * @param examplesDir the checkout's examples/ folder (its inference/build.sh trains the model)
+     * @param workDir     scratch directory for the build, the node's state and the request body
+     * @param progress    one line per round, for a person watching
+     */
     public InferenceBenchmark(VmRuntime runtime, Kernel kernel, ImageStore images, Path examplesDir, Path workDir,
                               Options options, Consumer<String> progress) {
         this.runtime = runtime;
@@ -77,6 +82,7 @@ public final class InferenceBenchmark {
         this.progress = progress;
     }
 
+    /** Builds the example, serves it with 1 and 2 instances, loads both alternately. */
     public Result run() throws IOException, InterruptedException {
         Path build = workDir.resolve("inference");
         progress.accept("training the model and compiling the server (examples/inference/build.sh)");

@@ -1,4 +1,4 @@
-package dev.wisp.cli.bench;
+package dev.wisp.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

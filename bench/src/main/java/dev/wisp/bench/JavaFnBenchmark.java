@@ -1,4 +1,4 @@
-package dev.wisp.cli.bench;
+package dev.wisp.bench;
 
 import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.Template;
@@ -37,6 +37,12 @@ public final class JavaFnBenchmark {
     public record Result(String accelerator, int hostCores, int rounds, int guestMemoryMib, double coldMedianMs,
                          double cloneMedianMs, double speedup, List<Double> coldMs, List<Double> cloneMs) { }
 
+    /**
+     * @param spec     the Java function's guest
+     * @param rounds   starts per path, at least 1
+     * @param workDir  scratch directory for the warm template
+     * @param progress one line per start, for a person watching
+     */
     public JavaFnBenchmark(VmRuntime runtime, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be at least 1");
@@ -48,6 +54,7 @@ public final class JavaFnBenchmark {
         this.progress = progress;
     }
 
+    /** Cold starts first, then clones of the warm snapshot; medians. */
     public Result run() {
         List<Double> cold = new ArrayList<>();
         for (int i = 1; i <= rounds; i++) {
@@ -117,6 +124,7 @@ public final class JavaFnBenchmark {
         }
     }
 
+    /** The table people read. */
     public static String table(Result r) {
         return String.format(Locale.ROOT, """
                 Java function start, %s, %d host cores, %d MiB guest, medians of %d

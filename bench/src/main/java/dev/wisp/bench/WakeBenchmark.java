@@ -1,4 +1,4 @@
-package dev.wisp.cli.bench;
+package dev.wisp.bench;
 
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
@@ -34,7 +34,7 @@ public final class WakeBenchmark {
     private static final Duration WAIT_FOR_TIER = Duration.ofSeconds(90);
 
     /** The standby tiers a request can find a service in. */
-    public enum Tier { PAUSED, SNAPSHOTTED, TEMPLATE_ONLY, NOTHING }
+    private enum Tier { PAUSED, SNAPSHOTTED, TEMPLATE_ONLY, NOTHING }
 
     /** One tier: the client's first-request latency and raw QEMU's, medians. */
     public record TierResult(String tier, String wakePath, double clientMedianMs, double rawMedianMs,
@@ -49,6 +49,12 @@ public final class WakeBenchmark {
     private final Path workDir;
     private final Consumer<String> progress;
 
+    /**
+     * @param spec     the guest to wake (the hello example in {@code wisp bench wake})
+     * @param rounds   wakes per tier, at least 1
+     * @param workDir  scratch directory for the node's state and the raw baseline's files
+     * @param progress one line per round, for a person watching
+     */
     public WakeBenchmark(VmRuntime runtime, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be at least 1");
@@ -60,6 +66,7 @@ public final class WakeBenchmark {
         this.progress = progress;
     }
 
+    /** Sleeps and wakes the guest in every tier, alternating with raw QEMU; medians per tier. */
     public Result run() throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         RawBaseline raw = new RawBaseline(runtime.accelerator().name().toLowerCase(Locale.ROOT), spec, workDir);

@@ -1,4 +1,4 @@
-package dev.wisp.cli.bench;
+package dev.wisp.bench;
 
 import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.Snapshot;
@@ -41,6 +41,13 @@ public final class StartupBenchmark {
 
     private final int vmmPool;
 
+    /**
+     * @param vmmPool  the runtime's VMM pool size, reported with the result
+     * @param spec     the guest to start
+     * @param rounds   starts per path and side, at least 1
+     * @param workDir  scratch directory for snapshots, templates and the raw baseline's files
+     * @param progress one line per round, for a person watching
+     */
     public StartupBenchmark(VmRuntime runtime, int vmmPool, VmSpec spec, int rounds, Path workDir,
                             Consumer<String> progress) {
         this.vmmPool = vmmPool;
@@ -54,6 +61,7 @@ public final class StartupBenchmark {
         this.progress = progress;
     }
 
+    /** Measures every path, both sides alternating; medians and ratios. */
     public Result run() throws IOException {
         Files.createDirectories(workDir);
         RawBaseline raw = new RawBaseline(runtime.accelerator().name().toLowerCase(Locale.ROOT), spec, workDir);

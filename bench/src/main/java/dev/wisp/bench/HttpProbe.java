@@ -1,4 +1,4 @@
-package dev.wisp.cli.bench;
+package dev.wisp.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code GET} and reading the status line, retried every millisecond until it answers 200.
  * Plain on purpose: no client start-up cost or pool inflates either side.
  */
-public final class HttpProbe {
+final class HttpProbe {
     private static final byte[] REQUEST_TEMPLATE = "GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final int MAX_OUTSTANDING = 16;
@@ -35,7 +35,7 @@ public final class HttpProbe {
      * silent one is dropped for a new one), so the probe never floods a guest that is just
      * waking up; an app must send its first byte within about 160 ms of a request to be seen.
      */
-    public static long awaitOk(int port, String path, long deadlineNanos) {
+    static long awaitOk(int port, String path, long deadlineNanos) {
         byte[] request = String.format(new String(REQUEST_TEMPLATE, StandardCharsets.US_ASCII), path)
                 .getBytes(StandardCharsets.US_ASCII);
         AtomicLong answeredAt = new AtomicLong(-1);
@@ -83,7 +83,7 @@ public final class HttpProbe {
      * Times one GET with the given Host header, as a client sees it: connect, request, whole
      * response. Fails unless the answer is 200.
      */
-    public static long timeGet(int port, String host, String path) throws IOException {
+    static long timeGet(int port, String host, String path) throws IOException {
         long t0 = System.nanoTime();
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
@@ -99,7 +99,7 @@ public final class HttpProbe {
     }
 
     /** One GET; the whole body as text, or null if there was no 200. */
-    public static String get(int port, String path) {
+    static String get(int port, String path) {
         byte[] request = String.format(new String(REQUEST_TEMPLATE, StandardCharsets.US_ASCII), path)
                 .getBytes(StandardCharsets.US_ASCII);
         try (Socket s = new Socket()) {

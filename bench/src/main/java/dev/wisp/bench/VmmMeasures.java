@@ -1,0 +1,154 @@
+package dev.wisp.bench;
+
+import dev.wisp.node.VmmUsage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** What the density benchmark reads from {@code /proc} and the disk: VMM memory and CPU, host memory, CPU and disk use. */
+final class VmmMeasures {
+    static final double MIB = 1024.0 * 1024.0;
+
+    private VmmMeasures() {
+    }
+
+    /** Medians over (at most 50 of) the VMMs: RSS, PSS, their guest mapping and QEMU's own share. */
+    static DensityBenchmark.VmMemory memory(List<Long> vmPids) {
+        List<Double> rss = new ArrayList<>();
+        List<Double> pss = new ArrayList<>();
+        List<Double> guestRss = new ArrayList<>();
+        List<Double> guestChanged = new ArrayList<>();
+        List<Double> ownRss = new ArrayList<>();
+        List<Double> ownPss = new ArrayList<>();
+        List<Double> ownPrivate = new ArrayList<>();
+        for (long pid : vmPids.stream().limit(50).toList()) {
+            Optional<VmmUsage> u = VmmUsage.read(pid);
+            Optional<GuestMapping> g = GuestMapping.read(pid);
+            if (u.isEmpty() || g.isEmpty()) {
+                continue;
+            }
+            rss.add(u.get().rssBytes() / MIB);
+            pss.add(u.get().pssBytes() / MIB);
+            guestRss.add(g.get().rss() / MIB);
+            guestChanged.add(g.get().anonymous() / MIB);
+            ownRss.add((u.get().rssBytes() - g.get().rss()) / MIB);
+            ownPss.add((u.get().pssBytes() - g.get().pss()) / MIB);
+            ownPrivate.add(g.get().ownPrivate() / MIB);
+        }
+        return new DensityBenchmark.VmMemory(rss.size(), med(rss), med(pss), med(guestRss), med(guestChanged), med(ownRss),
+                med(ownPss), med(ownPrivate));
+    }
+
+    /** The VMMs' PSS summed, in MiB. */
+    static double pssTotalMiB(List<Long> vmPids) {
+        return vmPids.stream().map(p -> VmmUsage.read(p).orElse(null)).filter(u -> u != null)
+                .mapToDouble(u -> u.pssBytes() / MIB).sum();
+    }
+
+    /** Cores the processes used together over {@code window}: CPU seconds used / seconds passed. */
+    static double cpuCores(List<Long> vmPids, Duration window) throws InterruptedException {
+        double before = vmPids.stream().mapToDouble(p -> VmmUsage.read(p, false).map(VmmUsage::cpuSeconds).orElse(0.0)).sum();
+        long t0 = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        double after = vmPids.stream().mapToDouble(p -> VmmUsage.read(p, false).map(VmmUsage::cpuSeconds).orElse(0.0)).sum();
+        return (after - before) / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** All CPU time and idle time (idle + iowait) of the host so far, in ticks. */
+    static long[] cpuTimes() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+            String[] f = lines.findFirst().orElse("cpu").trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) {
+                total += Long.parseLong(f[i]);
+            }
+            return new long[]{total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+        } catch (IOException | RuntimeException e) {
+            return new long[]{0, 0};
+        }
+    }
+
+    /** A /proc/meminfo field in MiB. */
+    static long meminfo(String key) {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(l -> l.startsWith(key)).findFirst()
+                    .map(l -> Long.parseLong(l.substring(key.length()).trim().split("\\s+")[0]) / 1024).orElse(0L);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Bytes {@code du} counts under {@code dir}: 0 if it is not there, -1 if du fails. */
+    static long du(Path dir) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try {
+            Process p = new ProcessBuilder("du", "-s", "-B1", dir.toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor();
+            return Long.parseLong(out.split("\\s+")[0]);
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    static double med(List<Double> v) {
+        return v.isEmpty() ? 0 : Stats.round2(Stats.median(v));
+    }
+
+    /**
+     * The guest RAM mapping of a VMM ({@code mem-path} file) as {@code /proc/PID/smaps} shows it,
+     * and {@code ownPrivate}: the private pages (clean and dirty) of every other mapping, i.e.
+     * what one more VMM costs the host beyond its guest's memory. QEMU's text and shared libraries
+     * count in each process's RSS but sit in memory once.
+     */
+    record GuestMapping(long rss, long pss, long anonymous, long ownPrivate) {
+        private static final Pattern MAPPING_HEADER = Pattern.compile("[0-9a-f]+-[0-9a-f]+ ");
+
+        static Optional<GuestMapping> read(long pid) {
+            try {
+                List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps"));
+                long rss = 0;
+                long pss = 0;
+                long anon = 0;
+                long ownPrivate = 0;
+                boolean in = false;
+                for (String l : lines) {
+                    if (MAPPING_HEADER.matcher(l).lookingAt()) {
+                        in = l.endsWith("/memory.bin") || l.contains("/memory.bin ");
+                    } else if (!in) {
+                        if (l.startsWith("Private_Clean:") || l.startsWith("Private_Dirty:")) {
+                            ownPrivate += kib(l);
+                        }
+                    } else {
+                        if (l.startsWith("Rss:")) {
+                            rss += kib(l);
+                        } else if (l.startsWith("Pss:")) {
+                            pss += kib(l);
+                        } else if (l.startsWith("Anonymous:")) {
+                            anon += kib(l);
+                        }
+                    }
+                }
+                return Optional.of(new GuestMapping(rss, pss, anon, ownPrivate));
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+
+        private static long kib(String line) {
+            return Long.parseLong(line.split("\\s+")[1]) * 1024;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.wisp.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.function.Function;
+
+/** {@code --json}: a command's result as JSON instead of the text people read. */
+final class JsonOption {
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean on;
+
+    /** With {@code --json} prints {@code value} in the API's shapes (nulls left out) and says so; else leaves it to the caller. */
+    boolean printed(PrintWriter out, Object value) {
+        if (on) {
+            out.println(Json.pretty(value));
+        }
+        return on;
+    }
+
+    /** A result made here (a benchmark's, a local image's): JSON with every field, or the text {@code text} makes of it. */
+    <R> void print(PrintWriter out, R result, Function<R, String> text) throws JsonProcessingException {
+        out.print(on ? ImageCommand.JSON.writeValueAsString(result) + "\n" : text.apply(result));
+    }
+}
