@@ -45,7 +45,7 @@ class CliTest {
 
     @Test
     void upWithABadCallbackNetwork_failsBeforeStartingAnything_namingTheEntry() {
-        Run r = wisp("up", "--data", scratch.resolve("data").toString(), "--allow-callback-net", "10.20.0.0/16,10.0.0.0/33");
+        CliRun r = wisp("up", "--data", scratch.resolve("data").toString(), "--allow-callback-net", "10.20.0.0/16,10.0.0.0/33");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err().strip()).isEqualTo("wisp: --allow-callback-net: prefix length must be 0-32 in '10.0.0.0/33'");
         assertThat(scratch.resolve("data")).doesNotExist();
