@@ -146,7 +146,8 @@ class FullDiskTest {
             }
             assertThat(refused).as("the disk filled up").isNotEmpty();
             assertThat(acknowledged).as("writes before it was full").isNotEmpty();
-            assertThat(store.writeFailure()).get().isInstanceOf(StoreFullException.class);
+            // No health assertion here: a refused batch cut back out of the log frees its bytes, so
+            // with many writers the store may already have room again (the single-writer test checks it).
 
             Files.delete(filler);
             for (String key : List.copyOf(refused)) {
