@@ -1,0 +1,196 @@
+package dev.wisp.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Pulls an image (from a registry or an OCI layout) into a root directory: resolves an index to
+ * linux/amd64, fetches config and layers through the {@link BlobCache}, applies the layers in order.
+ * A pull that fails leaves the root directory empty (or absent, if it made it).
+ */
+public final class ImagePuller {
+    /** Wisp runs x86-64 guests. */
+    static final String OS = "linux";
+    static final String ARCH = "amd64";
+    private static final int MAX_LAYERS = 256;
+
+    private final RegistryClient registry;
+    private final BlobCache cache;
+    private final Limits limits;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public ImagePuller(RegistryClient registry, BlobCache cache, Limits limits) {
+        this.registry = registry;
+        this.cache = cache;
+        this.limits = limits;
+    }
+
+    /** Pulls {@code ref} into {@code rootDir}, which must be absent or empty. */
+    public PulledImage pull(ImageReference ref, Path rootDir) {
+        ImageSource source = switch (ref.kind()) {
+            case REGISTRY -> registry.open(ref);
+            case OCI_DIR -> new OciLayout(ref.path());
+            case OCI_ARCHIVE, DOCKER_ARCHIVE -> throw new OciException(ref + ": " + ref.kind().name().toLowerCase()
+                    .replace('_', '-') + " is not supported yet (unpack it and use oci:DIR)");
+        };
+        boolean made = !Files.exists(rootDir);
+        try {
+            if (!made && !isEmptyDir(rootDir)) {
+                throw new OciException("root directory " + rootDir + " is not empty");
+            }
+            return pull(ref, source, rootDir);
+        } catch (IOException e) {
+            clean(rootDir, made);
+            throw new OciException("pulling " + ref + " failed: " + RegistryClient.rootMessage(e), e);
+        } catch (RuntimeException e) {
+            clean(rootDir, made);
+            throw e;
+        }
+    }
+
+    private PulledImage pull(ImageReference ref, ImageSource source, Path rootDir) throws IOException {
+        String wanted = ref.kind() == ImageReference.Kind.REGISTRY ? ref.manifestReference() : ref.tag();
+        ImageSource.RawManifest raw = source.manifest(wanted);
+        JsonNode doc = parse(raw.bytes(), ref + " manifest");
+        String type = mediaType(raw, doc);
+        if (MediaTypes.isIndex(type)) {
+            Descriptor d = pickPlatform(ref, doc);
+            raw = source.manifest(d.digest().toString());
+            if (!raw.digest().equals(d.digest())) {
+                throw new OciException(ref + ": manifest " + d.digest() + " arrived with digest " + raw.digest());
+            }
+            doc = parse(raw.bytes(), ref + " manifest " + d.digest());
+            type = mediaType(raw, doc);
+        }
+        if (!MediaTypes.isManifest(type)) {
+            throw new OciException(ref + ": unsupported manifest type '" + type + "' (want an OCI or Docker v2 schema 2 image)");
+        }
+        Descriptor configDesc = Descriptor.from(doc.get("config"), ref + " manifest config");
+        if (configDesc.size() > RegistryClient.MAX_MANIFEST_BYTES) {
+            throw new OciException(ref + ": config blob of " + configDesc.size() + " bytes is larger than "
+                    + RegistryClient.MAX_MANIFEST_BYTES);
+        }
+        List<Descriptor> layers = new ArrayList<>();
+        for (JsonNode l : doc.path("layers")) {
+            Descriptor d = Descriptor.from(l, ref + " manifest layer");
+            if (!MediaTypes.isLayer(d.mediaType())) {
+                throw new OciException(ref + ": layer " + d.digest() + " has unsupported media type '" + d.mediaType() + "'");
+            }
+            layers.add(d);
+        }
+        if (layers.size() > MAX_LAYERS) {
+            throw new OciException(ref + ": " + layers.size() + " layers, more than the limit of " + MAX_LAYERS);
+        }
+        ImageConfig config = ImageConfig.parse(Files.readAllBytes(cache.fetch(configDesc, source)), ref + " config");
+        if (!config.os().isEmpty() && !(OS.equals(config.os()) && ARCH.equals(config.architecture()))) {
+            throw new OciException(ref + " is a " + config.os() + "/" + config.architecture() + " image; Wisp runs "
+                    + OS + "/" + ARCH);
+        }
+        if (!config.diffIds().isEmpty() && config.diffIds().size() != layers.size()) {
+            throw new OciException(ref + ": the manifest has " + layers.size() + " layers but the config lists "
+                    + config.diffIds().size() + " diff ids");
+        }
+        List<Path> blobs = new ArrayList<>();
+        for (Descriptor l : layers) {
+            blobs.add(cache.fetch(l, source));
+        }
+        LayerApplier applier = new LayerApplier(rootDir, limits);
+        List<Digest> applied = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Digest diffId = config.diffIds().isEmpty() ? null : config.diffIds().get(i);
+            applier.apply(blobs.get(i), layers.get(i).digest(), diffId);
+            applied.add(layers.get(i).digest());
+        }
+        return new PulledImage(ref, raw.digest(), config, applied, applier.finish());
+    }
+
+    private Descriptor pickPlatform(ImageReference ref, JsonNode index) {
+        List<String> seen = new ArrayList<>();
+        for (JsonNode m : index.path("manifests")) {
+            Descriptor d = Descriptor.from(m, ref + " index");
+            if (d.platform() == null) {
+                continue;
+            }
+            if (OS.equals(d.platform().os()) && ARCH.equals(d.platform().architecture())) {
+                return d;
+            }
+            seen.add(d.platform().toString());
+        }
+        throw new OciException(ref + " has no " + OS + "/" + ARCH + " image; it has: "
+                + (seen.isEmpty() ? "no platforms listed" : String.join(", ", seen)));
+    }
+
+    private static String mediaType(ImageSource.RawManifest raw, JsonNode doc) {
+        String t = doc.path("mediaType").asText("");
+        if (t.isEmpty()) {
+            t = raw.mediaType();
+        }
+        if (t.isEmpty() || t.equals("application/json")) {
+            // OCI allows an unset mediaType: the shape tells
+            t = doc.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+        }
+        return t;
+    }
+
+    private JsonNode parse(byte[] bytes, String what) {
+        try {
+            JsonNode n = json.readTree(bytes);
+            if (n == null || !n.isObject()) {
+                throw new OciException(what + " is not a JSON object");
+            }
+            return n;
+        } catch (IOException e) {
+            throw new OciException(what + " is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isEmptyDir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new OciException("root directory " + dir + " is not a directory");
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            return !ds.iterator().hasNext();
+        }
+    }
+
+    /** Removes what a failed pull wrote, never following symlinks it made. */
+    private static void clean(Path root, boolean removeRoot) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) throws IOException {
+                    d.toFile().setWritable(true, true);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                    Files.delete(f);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    if (removeRoot || !d.equals(root)) {
+                        Files.delete(d);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort: the pull's own error is the one to report
+        }
+    }
+}
