@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 final class FunctionInput {
     static final Set<String> FIELDS = Set.of("name", "runtime", "handler", "handlerBase64", "class", "resources",
             "reservedConcurrency", "instanceConcurrency", "retry", "timeout");
+    static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "initialBackoff", "maxBackoff");
     private static final Pattern JAVA_CLASS = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
     private static final Pattern PUBLIC_CLASS = Pattern.compile("(?m)^\\s*public\\s+(?:final\\s+)?class\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
     static final int DEFAULT_CONCURRENCY = 10;
@@ -88,7 +89,7 @@ final class FunctionInput {
         long initial = 1000;
         long max = 30_000;
         if (retry != null) {
-            Fields.onlyKnown(retry, "retry", Set.of("maxAttempts", "initialBackoff", "maxBackoff"));
+            Fields.onlyKnown(retry, "retry", RETRY_FIELDS);
             attempts = (int) Fields.integer(retry, "maxAttempts", "retry.", attempts, 1, 10);
             initial = backoff(retry, "initialBackoff", initial);
             max = backoff(retry, "maxBackoff", Math.max(max, initial));

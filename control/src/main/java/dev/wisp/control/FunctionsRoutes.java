@@ -1,6 +1,5 @@
 package dev.wisp.control;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wisp.functions.FunctionCall;
 import dev.wisp.functions.FunctionException;
 import dev.wisp.functions.FunctionInfo;
@@ -9,6 +8,7 @@ import dev.wisp.functions.FunctionRuntime;
 import dev.wisp.functions.FunctionSpec;
 import dev.wisp.functions.Functions;
 import dev.wisp.functions.Invocation;
+import dev.wisp.functions.InvocationView;
 import dev.wisp.functions.RetryPolicy;
 import dev.wisp.store.KeyValue;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -188,7 +188,7 @@ final class FunctionsRoutes {
     private Reply invokeAsync(Call c, FunctionRecord f) {
         String callback = c.header("X-Callback-Url");
         Invocation inv = running(f, () -> functions.invokeAsync(f.key(), call(c), callback));
-        return Reply.json(202, Map.of("id", inv.id()));
+        return Reply.json(202, new Shapes.InvocationAccepted(inv.id()));
     }
 
     private Reply invocation(FunctionRecord f, String id) {
@@ -257,40 +257,23 @@ final class FunctionsRoutes {
         return f.orElseThrow(() -> ApiException.notFound("no function '" + Names.shorten(name) + "'"));
     }
 
-    private ObjectNode view(FunctionRecord f) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("name", f.name());
-        n.put("tenant", f.tenant());
-        n.put("runtime", f.runtime());
-        if (f.handlerClass() != null) {
-            n.put("class", f.handlerClass());
-        }
-        n.set("resources", Json.MAPPER.valueToTree(f.resources()));
-        n.put("reservedConcurrency", f.reservedConcurrency());
-        n.put("instanceConcurrency", f.perInstance());
-        n.put("maxInstances", f.instanceCap());
-        ObjectNode retry = n.putObject("retry");
-        retry.put("maxAttempts", f.maxAttempts());
-        retry.put("initialBackoff", Durations.format(Duration.ofMillis(f.initialBackoffMs())));
-        retry.put("maxBackoff", Durations.format(Duration.ofMillis(f.maxBackoffMs())));
-        n.put("timeout", Durations.format(Duration.ofMillis(f.timeoutMs())));
-        n.put("createdAt", f.createdAt());
+    private Shapes.FunctionView view(FunctionRecord f) {
+        FunctionInfo info;
         try {
-            FunctionInfo info = functions.get(f.key());
-            n.put("state", "ready");
-            n.put("image", info.image());
-            n.put("inFlight", info.inFlight());
-            n.put("url", info.url());
+            info = functions.get(f.key());
         } catch (FunctionException e) {
-            n.put("state", "starting");
+            info = null; // stored, not (yet) running on the node
         }
-        return n;
+        var retry = new Shapes.RetryView(f.maxAttempts(), Durations.format(Duration.ofMillis(f.initialBackoffMs())),
+                Durations.format(Duration.ofMillis(f.maxBackoffMs())));
+        return new Shapes.FunctionView(f.name(), f.tenant(), f.runtime(), f.handlerClass(), f.resources(),
+                f.reservedConcurrency(), f.perInstance(), f.instanceCap(), retry,
+                Durations.format(Duration.ofMillis(f.timeoutMs())), f.createdAt(), info == null ? "starting" : "ready",
+                info == null ? null : info.image(), info == null ? null : info.inFlight(), info == null ? null : info.url());
     }
 
     /** The facade's invocation view under the function's own name. */
-    private static Map<String, Object> view(FunctionRecord f, Invocation inv) {
-        Map<String, Object> m = new LinkedHashMap<>(inv.toApi());
-        m.put("function", f.name());
-        return m;
+    private static InvocationView view(FunctionRecord f, Invocation inv) {
+        return inv.toApi().withFunction(f.name());
     }
 }

@@ -1,6 +1,5 @@
 package dev.wisp.control;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wisp.image.ImageStore;
 
 import java.io.IOException;
@@ -51,7 +50,7 @@ final class ImagesApi {
     }
 
     private Reply list(Caller who) {
-        List<ObjectNode> items = new ArrayList<>();
+        List<Shapes.ImageView> items = new ArrayList<>();
         List<ServiceRecord> services = registry.services(who.tenant());
         for (ImageRecord img : registry.images(who.tenant())) {
             items.add(view(img, services));
@@ -59,15 +58,14 @@ final class ImagesApi {
         return ServicesApi.items(items);
     }
 
-    private ObjectNode view(ImageRecord img, List<ServiceRecord> services) {
-        ObjectNode n = Json.MAPPER.valueToTree(img);
-        var used = n.putArray("usedBy");
+    private Shapes.ImageView view(ImageRecord img, List<ServiceRecord> services) {
+        List<String> used = new ArrayList<>();
         for (ServiceRecord s : services) {
             if (registry.revisions(s.tenant(), s.name()).stream().anyMatch(r -> r.image().equals(img.id()))) {
                 used.add(s.name());
             }
         }
-        return n;
+        return new Shapes.ImageView(img.id(), img.tenant(), img.sizeBytes(), img.createdAt(), used);
     }
 
     private Reply upload(Call c, Caller who) {

@@ -1,6 +1,5 @@
 package dev.wisp.control;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StoreException;
 
@@ -30,20 +29,14 @@ final class MetaApi {
      * fail then), with the store's reason. Running services keep answering either way.
      */
     private Reply health() {
-        ObjectNode n = Json.MAPPER.createObjectNode();
         Optional<StoreException> failure = store.writeFailure();
-        ObjectNode s = n.putObject("store");
-        s.put("writable", failure.isEmpty());
         if (failure.isEmpty()) {
-            n.put("status", "ok");
-            return Reply.json(200, n);
+            return Reply.json(200, new Shapes.Health("ok", new Shapes.StoreHealth(true, null, null), null));
         }
         ApiException e = DiskFull.find(failure.get(), null);
-        n.put("status", "degraded");
-        s.put("code", e != null ? e.code() : "unavailable");
-        s.put("message", failure.get().getMessage());
-        n.put("reason", "the state store cannot write: " + failure.get().getMessage());
-        return Reply.json(503, n);
+        String why = failure.get().getMessage();
+        return Reply.json(503, new Shapes.Health("degraded", new Shapes.StoreHealth(false,
+                e != null ? e.code() : "unavailable", why), "the state store cannot write: " + why));
     }
 
     void register(ApiRoutes r) {

@@ -1,6 +1,5 @@
 package dev.wisp.control;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeCapacity;
 
@@ -21,21 +20,11 @@ final class NodesApi {
         r.add("GET", "/v1/nodes", (c, who, p) -> {
             who.requireAdmin();
             NodeCapacity cap = node.capacity();
-            ObjectNode n = Json.MAPPER.createObjectNode();
-            n.put("name", "local");
-            ObjectNode capacity = n.putObject("capacity");
-            capacity.put("vcpus", cap.vcpus());
-            capacity.put("memoryMiB", cap.memoryMiB());
-            capacity.put("memoryLimitMiB", cap.memoryLimitMiB());
-            ObjectNode allocated = n.putObject("allocated");
-            allocated.put("vcpus", cap.allocatedVcpus());
-            allocated.put("memoryMiB", cap.allocatedMemoryMiB());
-            ObjectNode instances = n.putObject("instances");
-            instances.put("running", cap.running());
-            instances.put("paused", cap.paused());
-            instances.put("snapshotted", cap.snapshotted());
-            n.put("refusals", cap.refusals());
-            n.put("routerUrl", "http://localhost:" + node.routerPort());
+            Shapes.NodeView n = new Shapes.NodeView("local",
+                    new Shapes.NodeCapacityView(cap.vcpus(), Shapes.mib(cap.memoryMiB()), Shapes.mib(cap.memoryLimitMiB())),
+                    new Resources(cap.allocatedVcpus(), Shapes.mib(cap.allocatedMemoryMiB())),
+                    new Shapes.TierCounts(cap.running(), cap.paused(), cap.snapshotted()), cap.refusals(),
+                    "http://localhost:" + node.routerPort());
             return ServicesApi.items(List.of(n));
         });
     }

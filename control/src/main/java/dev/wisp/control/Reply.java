@@ -1,7 +1,5 @@
 package dev.wisp.control;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -32,10 +30,6 @@ record Reply(int status, String contentType, byte[] body, String streamTenant, l
     }
 
     static Reply error(ApiException e) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        ObjectNode err = root.putObject("error");
-        err.put("code", e.code());
-        err.put("message", e.getMessage());
-        return json(e.status(), root);
+        return json(e.status(), new Shapes.ErrorBody(new Shapes.ErrorDetail(e.code(), e.getMessage())));
     }
 }

@@ -15,11 +15,18 @@ final class ServiceInput {
     static final int MAX_ENV = 32;
     /** The kernel command line is 2048 bytes; the platform's own parameters need some. */
     static final int MAX_ENV_BYTES = 1024;
-    static final Set<String> READ_ONLY = Set.of("tenant", "envNames", "revision", "latestRevision", "url", "status");
+    /** What a GET answer shows and a create ignores: an answer may be sent back as it is. */
+    static final Set<String> READ_ONLY = Set.of("tenant", "envNames", "revision", "latestRevision", "targetRevision",
+            "url", "nodeServices", "status");
     static final Set<String> SERVICE_FIELDS = Set.of("name", "image", "env", "envNames", "resources", "port", "scaling",
-            "standby", "access", "tenant", "revision", "latestRevision", "url", "status");
+            "standby", "access", "tenant", "revision", "latestRevision", "targetRevision", "url", "nodeServices", "status");
     static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "resources", "port");
     static final Set<String> PATCH_FIELDS = Set.of("scaling", "standby", "access");
+    static final Set<String> ROLLBACK_FIELDS = Set.of("revision");
+    static final Set<String> RESOURCES_FIELDS = Set.of("vcpus", "memoryMiB");
+    static final Set<String> SCALING_FIELDS = Set.of("min", "max", "initial", "target", "utilization", "stableWindow",
+            "panicWindowPercent", "panicThreshold", "maxScaleUpRate", "maxScaleDownRate", "scaleToZeroGrace");
+    static final Set<String> STANDBY_FIELDS = Set.of("policy", "pauseAfter", "snapshotAfter", "retireAfter");
 
     private ServiceInput() {
     }
@@ -28,8 +35,7 @@ final class ServiceInput {
         if (n == null) {
             return base;
         }
-        Fields.onlyKnown(n, "scaling", Set.of("min", "max", "initial", "target", "utilization", "stableWindow",
-                "panicWindowPercent", "panicThreshold", "maxScaleUpRate", "maxScaleDownRate", "scaleToZeroGrace"));
+        Fields.onlyKnown(n, "scaling", SCALING_FIELDS);
         String w = "scaling.";
         Scaling s = new Scaling(
                 (int) Fields.integer(n, "min", w, base.min(), 0, 1000),
@@ -55,7 +61,7 @@ final class ServiceInput {
         if (n == null) {
             return base;
         }
-        Fields.onlyKnown(n, "standby", Set.of("policy", "pauseAfter", "snapshotAfter", "retireAfter"));
+        Fields.onlyKnown(n, "standby", STANDBY_FIELDS);
         String w = "standby.";
         Standby s = new Standby(Fields.string(n, "policy", w, base.policy()),
                 Fields.string(n, "pauseAfter", w, base.pauseAfter()),
@@ -81,7 +87,7 @@ final class ServiceInput {
         if (n == null) {
             return base;
         }
-        Fields.onlyKnown(n, "resources", Set.of("vcpus", "memoryMiB"));
+        Fields.onlyKnown(n, "resources", RESOURCES_FIELDS);
         return new Resources((int) Fields.integer(n, "vcpus", "resources.", base.vcpus(), 1, 32),
                 (int) Fields.integer(n, "memoryMiB", "resources.", base.memoryMiB(), 64, 65536));
     }

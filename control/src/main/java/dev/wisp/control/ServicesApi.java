@@ -1,8 +1,6 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wisp.image.Image;
 import dev.wisp.node.Node;
 import dev.wisp.node.ServiceStatus;
@@ -57,14 +55,11 @@ final class ServicesApi {
     }
 
     private Reply list(Caller who) {
-        List<ObjectNode> items = registry.services(who.tenant()).stream().map(this::view).toList();
-        return items(items);
+        return items(registry.services(who.tenant()).stream().map(this::view).toList());
     }
 
     static Reply items(List<?> items) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        root.set("items", Json.MAPPER.valueToTree(items));
-        return Reply.json(200, root);
+        return Reply.json(200, new Shapes.Items<>(items));
     }
 
     private Reply create(Call c, Caller who) {
@@ -161,7 +156,7 @@ final class ServicesApi {
 
     private Reply rollback(Call c, Caller who, Map<String, String> p) {
         JsonNode body = Fields.object(c.body());
-        Fields.onlyKnown(body, "a rollback", java.util.Set.of("revision"));
+        Fields.onlyKnown(body, "a rollback", ServiceInput.ROLLBACK_FIELDS);
         if (!Fields.has(body, "revision")) {
             throw ApiException.badRequest("revision is required");
         }
@@ -208,7 +203,7 @@ final class ServicesApi {
 
     private Reply instances(Caller who, Map<String, String> p) {
         ServiceRecord s = existing(who, p);
-        List<ObjectNode> items = new ArrayList<>();
+        List<Shapes.InstanceView> items = new ArrayList<>();
         for (RevisionRecord r : registry.revisions(who.tenant(), s.name())) {
             String key = NodeKeys.key(s.tenant(), s.name(), r.number(), s.generation());
             node.status(key).ifPresent(st -> st.instances().forEach(i -> items.add(instanceView(s, r.number(), i))));
@@ -283,29 +278,14 @@ final class ServicesApi {
 
     // ---- views ------------------------------------------------------------------------------------
 
-    ObjectNode view(ServiceRecord s) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("name", s.name());
-        n.put("tenant", s.tenant());
-        Optional<RevisionRecord> target = registry.revision(s.tenant(), s.name(), s.targetRevision());
-        target.ifPresent(r -> {
-            n.put("image", r.image());
-            n.set("envNames", Json.MAPPER.valueToTree(r.envNames())); // values are write-only
-            n.set("resources", Json.MAPPER.valueToTree(r.resources()));
-            n.put("port", r.port());
-        });
-        n.set("scaling", Json.MAPPER.valueToTree(s.scaling()));
-        n.set("standby", Json.MAPPER.valueToTree(s.standby()));
-        n.put("access", s.access());
-        n.put("revision", s.servingRevision());
-        n.put("latestRevision", s.latestRevision());
-        n.put("targetRevision", s.targetRevision());
-        n.put("url", "http://" + s.name() + (Registry.DEFAULT_TENANT.equals(s.tenant()) ? "" : "." + s.tenant())
-                + "." + routerBase + "/");
+    Shapes.ServiceView view(ServiceRecord s) {
+        RevisionRecord target = registry.revision(s.tenant(), s.name(), s.targetRevision()).orElse(null);
+        String url = "http://" + s.name() + (Registry.DEFAULT_TENANT.equals(s.tenant()) ? "" : "." + s.tenant())
+                + "." + routerBase + "/";
         int running = 0;
         int paused = 0;
         int snapshotted = 0;
-        ArrayNode nodeServices = n.putArray("nodeServices");
+        List<String> nodeServices = new ArrayList<>();
         for (RevisionRecord r : registry.revisions(s.tenant(), s.name())) {
             String key = NodeKeys.key(s.tenant(), s.name(), r.number(), s.generation());
             Optional<ServiceStatus> st = node.status(key);
@@ -316,44 +296,23 @@ final class ServicesApi {
                 snapshotted += (int) st.get().count("snapshotted");
             }
         }
-        ObjectNode status = n.putObject("status");
-        status.put("ready", s.servingRevision() != 0);
-        ObjectNode inst = status.putObject("instances");
-        inst.put("running", running);
-        inst.put("paused", paused);
-        inst.put("snapshotted", snapshotted);
-        return n;
+        var status = new Shapes.ServiceStatusView(s.servingRevision() != 0,
+                new Shapes.TierCounts(running, paused, snapshotted));
+        // Env values are write-only: the target revision's names only.
+        return new Shapes.ServiceView(s.name(), s.tenant(), target == null ? null : target.image(),
+                target == null ? null : List.copyOf(target.envNames()), target == null ? null : target.resources(),
+                target == null ? null : target.port(), s.scaling(), s.standby(), s.access(), s.servingRevision(),
+                s.latestRevision(), s.targetRevision(), url, nodeServices, status);
     }
 
     /** A revision as the API shows it: its env by names only (values are write-only). */
-    static ObjectNode revisionView(RevisionRecord r) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("service", r.service());
-        n.put("number", r.number());
-        n.put("image", r.image());
-        n.set("envNames", Json.MAPPER.valueToTree(r.envNames()));
-        n.set("resources", Json.MAPPER.valueToTree(r.resources()));
-        n.put("port", r.port());
-        n.put("createdAt", r.createdAt());
-        n.put("state", r.state());
-        if (r.message() != null) {
-            n.put("message", r.message());
-        }
-        return n;
+    static Shapes.RevisionView revisionView(RevisionRecord r) {
+        return new Shapes.RevisionView(r.service(), r.number(), r.image(), List.copyOf(r.envNames()), r.resources(),
+                r.port(), r.createdAt(), r.state(), r.message());
     }
 
-    private static ObjectNode instanceView(ServiceRecord s, int revision, ServiceStatus.InstanceStatus i) {
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.put("id", i.id());
-        n.put("service", s.name());
-        n.put("revision", revision);
-        n.put("tier", i.tier());
-        n.put("state", i.state());
-        n.put("node", "local");
-        if (i.startedAt() != null) {
-            n.put("startedAt", i.startedAt().toString());
-        }
-        n.put("busy", i.busy());
-        return n;
+    private static Shapes.InstanceView instanceView(ServiceRecord s, int revision, ServiceStatus.InstanceStatus i) {
+        return new Shapes.InstanceView(i.id(), s.name(), revision, i.tier(), i.state(), "local",
+                i.startedAt() == null ? null : i.startedAt().toString(), i.busy());
     }
 }

@@ -1,13 +1,14 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.List;
 import java.util.Set;
 
 /** Tenants and their tokens (admin only): {@code /v1/tenants/...}. */
 final class TenantsApi {
+    /** What a tenant create accepts ({@code createdAt}: read-only, may be sent back). */
+    static final Set<String> TENANT_FIELDS = Set.of("name", "quota", "createdAt");
+    static final Set<String> QUOTA_FIELDS = Set.of("vcpus", "memoryMiB", "instances", "images");
     private final Registry registry;
 
     TenantsApi(Registry registry) {
@@ -24,27 +25,15 @@ final class TenantsApi {
         r.add("GET", "/v1/tenants/{name}/tokens", (c, who, p) -> {
             who.requireAdmin();
             String t = existing(p.get("name"));
-            List<ObjectNode> items = registry.tokens(t).stream().map(tok -> {
-                ObjectNode n = Json.MAPPER.createObjectNode();
-                n.put("id", tok.id());
-                n.put("tenant", tok.tenant());
-                n.put("admin", tok.admin());
-                n.put("createdAt", tok.createdAt());
-                return n;
-            }).toList();
-            return ServicesApi.items(items);
+            return ServicesApi.items(registry.tokens(t).stream()
+                    .map(tok -> new Shapes.TokenView(tok.id(), tok.tenant(), tok.admin(), tok.createdAt())).toList());
         });
         r.add("POST", "/v1/tenants/{name}/tokens", (c, who, p) -> {
             who.requireAdmin();
             String t = existing(p.get("name"));
             String token = Tokens.newToken();
             TokenRecord rec = registry.addToken(t, token, false);
-            ObjectNode n = Json.MAPPER.createObjectNode();
-            n.put("id", rec.id());
-            n.put("tenant", t);
-            n.put("token", token);
-            n.put("createdAt", rec.createdAt());
-            return Reply.json(201, n);
+            return Reply.json(201, new Shapes.TokenCreatedView(rec.id(), t, token, rec.createdAt()));
         });
         r.add("DELETE", "/v1/tenants/{name}/tokens/{id}", (c, who, p) -> {
             who.requireAdmin();
@@ -77,15 +66,15 @@ final class TenantsApi {
     private Reply create(Call c, Caller who) {
         who.requireAdmin();
         JsonNode body = Fields.object(c.body());
-        Fields.onlyKnown(body, "a tenant", Set.of("name", "quota", "createdAt"));
+        Fields.onlyKnown(body, "a tenant", TENANT_FIELDS);
         String name = Names.require("tenant", Fields.string(body, "name", "", null));
         JsonNode q = Fields.child(body, "quota");
         Quota d = Quota.DEFAULT;
         Quota quota = d;
         if (q != null) {
-            Fields.onlyKnown(q, "quota", Set.of("vcpus", "memoryMiB", "instances", "images"));
+            Fields.onlyKnown(q, "quota", QUOTA_FIELDS);
             quota = new Quota((int) Fields.integer(q, "vcpus", "quota.", d.vcpus(), 0, 100_000),
-                    Fields.integer(q, "memoryMiB", "quota.", d.memoryMiB(), 0, Integer.MAX_VALUE),
+                    (int) Fields.integer(q, "memoryMiB", "quota.", d.memoryMiB(), 0, Integer.MAX_VALUE),
                     (int) Fields.integer(q, "instances", "quota.", d.instances(), 0, 100_000),
                     (int) Fields.integer(q, "images", "quota.", d.images(), 0, 100_000));
         }

@@ -50,6 +50,7 @@ class FunctionsApiVmTest {
     @TempDir
     static Path scratch;
 
+    final OpenApiDoc doc = OpenApiDoc.load();
     ControlPlane cp;
     Http http;
     String acme;
@@ -106,6 +107,7 @@ class FunctionsApiVmTest {
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         System.out.printf("function deploy through the API: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertThat(created.json().path("state").asText()).isEqualTo("ready");
+        doc.assertAnswer("POST", "/v1/functions", created);
         assertThat(http.post("/v1/functions", acme, deployBody("hello", HELLO, "")).code()).isEqualTo("conflict");
 
         t0 = System.nanoTime();
@@ -114,7 +116,24 @@ class FunctionsApiVmTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).startsWith("hi world from ");
         assertThat(r.raw().headers().firstValue("Content-Type")).hasValue("text/plain");
-        assertThat(http.get("/v1/functions", acme).json().path("items").get(0).path("name").asText()).isEqualTo("hello");
+        Http.Answer list = http.get("/v1/functions", acme);
+        assertThat(list.json().path("items").get(0).path("name").asText()).isEqualTo("hello");
+        doc.assertAnswer("GET", "/v1/functions", list);
+        doc.assertAnswer("GET", "/v1/functions/{name}", http.get("/v1/functions/hello", acme));
+    }
+
+    @Test
+    @Order(2)
+    void unknownFunctionAndWrongMethod_getTheDocumentedErrors() {
+        Http.Answer missing = invoke("nope", acme, "", "x");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.code()).isEqualTo("not_found");
+        doc.assertAnswer("POST", "/v1/functions/{name}/invoke", missing);
+        Http.Answer wrongMethod = http.get("/v1/functions/hello/invoke", acme);
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.code()).isEqualTo("method_not_allowed");
+        assertThat(http.send("DELETE", "/v1/functions/hello/invocations", acme, null).code()).isEqualTo("method_not_allowed");
+        assertThat(http.get("/v1/functions/hello/log", acme).code()).as("the log is at /logs").isEqualTo("not_found");
     }
 
     @Test
@@ -122,8 +141,10 @@ class FunctionsApiVmTest {
     void asyncInvoke_answers202_andItsResultIsStored() throws Exception {
         Http.Answer accepted = http.send("POST", "/v1/functions/hello/invocations", acme, "\"async\"");
         assertThat(accepted.status()).isEqualTo(202);
+        doc.assertAnswer("POST", "/v1/functions/{name}/invocations", accepted);
         asyncId = accepted.json().path("id").asText();
         JsonNode done = awaitFinal("hello", asyncId);
+        doc.assertAnswer("GET", "/v1/functions/{name}/invocations/{id}", http.get("/v1/functions/hello/invocations/" + asyncId, acme));
         assertThat(done.path("state").asText()).isEqualTo("succeeded");
         assertThat(done.path("function").asText()).isEqualTo("hello");
         assertThat(done.path("body").asText()).startsWith("hi \"async\" from ");
@@ -139,7 +160,9 @@ class FunctionsApiVmTest {
         JsonNode done = awaitFinal("broken", id);
         assertThat(done.path("state").asText()).isEqualTo("dead");
         assertThat(done.path("attempts").asInt()).isEqualTo(2);
-        JsonNode dead = http.get("/v1/functions/broken/dead-letters", acme).json().path("items");
+        Http.Answer deadLetters = http.get("/v1/functions/broken/dead-letters", acme);
+        doc.assertAnswer("GET", "/v1/functions/{name}/dead-letters", deadLetters);
+        JsonNode dead = deadLetters.json().path("items");
         assertThat(dead).extracting(n -> n.path("id").asText()).containsExactly(id);
     }
 
@@ -153,7 +176,9 @@ class FunctionsApiVmTest {
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.code()).isEqualTo("rate_limited");
         assertThat(slow.get().status()).isEqualTo(200);
-        JsonNode log = http.get("/v1/functions/hello/logs", acme).json().path("items");
+        Http.Answer logs = http.get("/v1/functions/hello/logs", acme);
+        doc.assertAnswer("GET", "/v1/functions/{name}/logs", logs);
+        JsonNode log = logs.json().path("items");
         assertThat(log).extracting(n -> n.path("outcome").asText()).contains("ok", "rejected");
     }
 
@@ -241,6 +266,7 @@ class FunctionsApiVmTest {
             assertThat(awaitFinal("hello", id).path("state").asText()).isEqualTo("succeeded");
             Guests.await(Duration.ofSeconds(30), "the callback to be recorded as delivered", () -> "delivered".equals(
                     http.get("/v1/functions/hello/invocations/" + id, acme).json().path("callback").asText()));
+            doc.assertAnswer("GET", "/v1/functions/{name}/invocations/{id}", http.get("/v1/functions/hello/invocations/" + id, acme));
             String body = onAllowed.poll(10, TimeUnit.SECONDS);
             assertThat(body).as("the result POSTed to the allowed listener").isNotNull();
             JsonNode posted = JSON.readTree(body);

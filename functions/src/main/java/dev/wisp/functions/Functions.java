@@ -32,8 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * call lands in the function's invocation log. A function scales out to
  * {@link FunctionSpec#maxInstances()} instances of {@link FunctionSpec#instanceConcurrency()} calls each.
  *
- * <p>The control plane mounts this under {@code /v1/functions/...} (docs/api.md), e.g. through
- * {@link #apiHandler()}. Node and store are lent: the caller closes them after this.
+ * <p>The control plane serves it as {@code /v1/functions/...} (docs/api.md; its {@code FunctionsRoutes}).
+ * Node and store are lent: the caller closes them after this.
  *
  * <p>Limits: request bodies of async invocations {@value #MAX_ASYNC_BODY} bytes (they are stored),
  * results stored up to {@value #MAX_STORED_RESULT} bytes, synchronous bodies 1 MiB (the guest's).
@@ -274,11 +274,6 @@ public final class Functions implements AutoCloseable {
     /** The function's latest calls, sync and async, newest last. */
     public List<LogEntry> log(String name) {
         return require(name).log().entries();
-    }
-
-    /** The JDK HTTP handler serving {@code /v1/functions/...} (docs/api.md) for this facade. */
-    public com.sun.net.httpserver.HttpHandler apiHandler() {
-        return new FunctionsApi(this);
     }
 
     private Deployed require(String name) {

@@ -1,6 +1,5 @@
 package dev.wisp.functions;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -63,21 +62,8 @@ public record Invocation(String id, String function, State state, int attempts, 
     }
 
     /** The API's view (docs/api.md): no request payload. */
-    public Map<String, Object> toApi() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", id);
-        m.put("function", function);
-        m.put("state", state.name().toLowerCase(Locale.ROOT));
-        m.put("attempts", attempts);
-        m.put("status", status);
-        m.put("body", body);
-        m.put("error", error);
-        m.put("durationMs", durationMs);
-        m.put("createdAt", java.time.Instant.ofEpochMilli(createdAtMs).toString());
-        if (callbackUrl != null) {
-            m.put("callbackUrl", callbackUrl);
-            m.put("callback", callback);
-        }
-        return m;
+    public InvocationView toApi() {
+        return new InvocationView(id, function, state.name().toLowerCase(Locale.ROOT), attempts, status, body, error,
+                durationMs, java.time.Instant.ofEpochMilli(createdAtMs).toString(), callbackUrl, callback);
     }
 }

@@ -190,11 +190,14 @@ static void serve(int fd) {
     pid_t pid = fork();
     if (pid < 0) fail(fd, 500, "fork failed\n");
     if (pid == 0) {
-        dup2(body, 0);
+        /* Started with stdin closed (the guest agent's run mode), the memfd itself is fd 0: keep it. */
+        if (body != 0) {
+            dup2(body, 0);
+            close(body);
+        }
         dup2(out[1], 1);
         close(out[0]);
-        close(out[1]);
-        close(body);
+        if (out[1] != 1) close(out[1]);
         close(fd);
         if (strcmp(mode, "sh") == 0) {
             char *argv[] = {"sh", (char *)handler, NULL};

@@ -14,10 +14,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,46 +228,6 @@ class FunctionsVmTest {
                 .hasMessageContaining("reserved concurrency (1)");
         assertThat(first.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
         assertThat(bed.functions.log("slow")).anySatisfy(e -> assertThat(e.status()).isEqualTo(429));
-    }
-
-    @Test
-    void api_servesInvokeAndAsyncInvocationsAndAnswersErrorsAsDocumented() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/functions", bed.functions.apiHandler());
-        server.start();
-        try {
-            HttpClient http = HttpClient.newHttpClient();
-            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/functions/";
-            HttpResponse<String> sync = http.send(HttpRequest.newBuilder(URI.create(base + "words/invoke"))
-                    .POST(HttpRequest.BodyPublishers.ofString("x y z")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(sync.statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(sync.body()).path("words").asInt()).isEqualTo(3);
-
-            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(base + "words/invocations"))
-                    .POST(HttpRequest.BodyPublishers.ofString("q")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(accepted.statusCode()).isEqualTo(202);
-            String id = JSON.readTree(accepted.body()).path("id").asText();
-            FnTestbed.await(Duration.ofSeconds(60), "the API to report success", () -> {
-                try {
-                    String got = http.send(HttpRequest.newBuilder(URI.create(base + "words/invocations/" + id)).build(),
-                            HttpResponse.BodyHandlers.ofString()).body();
-                    return JSON.readTree(got).path("state").asText().equals("succeeded");
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-
-            HttpResponse<String> missing = http.send(HttpRequest.newBuilder(URI.create(base + "nope/invoke"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(missing.statusCode()).isEqualTo(404);
-            assertThat(JSON.readTree(missing.body()).path("error").path("code").asText()).isEqualTo("not_found");
-            HttpResponse<String> wrongMethod = http.send(HttpRequest.newBuilder(URI.create(base + "words/invoke")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(wrongMethod.statusCode()).isEqualTo(405);
-            assertThat(JSON.readTree(wrongMethod.body()).path("error").path("code").asText()).isEqualTo("method_not_allowed");
-        } finally {
-            server.stop(0);
-        }
     }
 
     @Test

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A service as the API shows it. {@code envNames}, {@code revision}, {@code latestRevision}, {@code url} and
- * {@code status} are read-only. {@code env} is write-only: sent on create, never returned (the API
+ * A service as the API shows it. {@code tenant}, {@code envNames}, {@code revision}, {@code latestRevision},
+ * {@code url}, {@code status}, {@code targetRevision} (the revision traffic is moving to) and {@code nodeServices}
+ * (each deployed revision's name on the node, the {@code service} label of its metrics) are read-only. {@code env} is write-only: sent on create, never returned (the API
  * shows the variables' names in {@code envNames}).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -15,7 +16,15 @@ import java.util.Map;
 public record Service(String name, String tenant, String image, Map<String, String> env, List<String> envNames,
                       Resources resources, Integer port,
                       Scaling scaling, Standby standby, String access, Integer revision, Integer latestRevision,
-                      String url, ServiceStatus status) {
+                      String url, ServiceStatus status, Integer targetRevision, List<String> nodeServices) {
+    /** Without the fields added later ({@code targetRevision}, {@code nodeServices}): a create request, or older code. */
+    public Service(String name, String tenant, String image, Map<String, String> env, List<String> envNames,
+                   Resources resources, Integer port, Scaling scaling, Standby standby, String access, Integer revision,
+                   Integer latestRevision, String url, ServiceStatus status) {
+        this(name, tenant, image, env, envNames, resources, port, scaling, standby, access, revision, latestRevision, url,
+                status, null, null);
+    }
+
     /** A create request with only the required fields: the server's defaults for everything else. */
     public static Service of(String name, String image) {
         return new Service(name, null, image, null, null, null, null, null, null, null, null, null, null, null);

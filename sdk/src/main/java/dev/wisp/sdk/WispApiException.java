@@ -45,6 +45,7 @@ public final class WispApiException extends RuntimeException {
             case 422 -> "quota_exceeded";
             case 429 -> "rate_limited";
             case 503 -> "unavailable";
+            case 507 -> "insufficient_storage";
             default -> status >= 500 ? "internal" : "http_" + status;
         };
     }

@@ -51,9 +51,15 @@ class ShapesTest {
         ErrorBody err = json.readValue("{\"error\": {\"code\": \"not_found\", \"message\": \"no service x\"}}", ErrorBody.class);
         assertThat(err.error()).isEqualTo(new ApiError("not_found", "no service x"));
         NodeInfo node = json.readValue("""
-            {"name": "local", "capacity": {"vcpus": 2, "memoryMiB": 24000}, "allocated": {"vcpus": 1, "memoryMiB": 128},
-             "instances": {"running": 1, "paused": 0, "snapshotted": 2}, "routerUrl": "http://localhost:8080"}""", NodeInfo.class);
+            {"name": "local", "capacity": {"vcpus": 2, "memoryMiB": 24000, "memoryLimitMiB": 22976},
+             "allocated": {"vcpus": 1, "memoryMiB": 128}, "instances": {"running": 1, "paused": 0, "snapshotted": 2},
+             "refusals": 3, "routerUrl": "http://localhost:8080"}""", NodeInfo.class);
         assertThat(node.capacity().memoryMiB()).isEqualTo(24000);
+        assertThat(node.capacity().memoryLimitMiB()).isEqualTo(22976);
+        assertThat(node.refusals()).isEqualTo(3L);
+        // Callers of the constructors from before the added fields still compile and write the same JSON.
+        assertThat(json.writeValueAsString(new TokenCreated("tok_1", "wisp_x"))).isEqualTo("{\"id\":\"tok_1\",\"token\":\"wisp_x\"}");
+        assertThat(new NodeInfo("n", new Resources(2, 512), null, null, null).capacity()).isEqualTo(new NodeCapacity(2, 512, null));
         assertThat(json.writeValueAsString(new Tenant("acme", new Quota(4, 2048, 20, 10))))
             .isEqualTo("{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":2048,\"instances\":20,\"images\":10}}");
         assertThat(json.readValue("{\"env\": {}}", DeployRequest.class).env()).isEqualTo(Map.of());
