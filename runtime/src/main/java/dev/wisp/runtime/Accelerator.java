@@ -5,10 +5,5 @@ public enum Accelerator {
     /** Hardware virtualisation through /dev/kvm: the fast path on a real host. */
     KVM,
     /** QEMU's software emulator: slower, but boots Linux where nested KVM cannot. */
-    TCG;
-
-    /** The value QEMU's {@code -accel} option takes. */
-    String qemuName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
+    TCG
 }

@@ -10,8 +10,10 @@ import java.util.function.Consumer;
 
 /**
  * The VM's serial console as the host sees it: guest output cut into lines, markers to a
- * listener, the last lines kept for errors and logs, and a way to type into the guest. QEMU's
- * own stderr is merged in, so its errors show in the same tail.
+ * listener, the last lines kept for errors and logs, and a way to type into the guest. The
+ * runtime creates it with its listeners; the {@link Vmm} driver {@linkplain #connect connects}
+ * it to the VMM's stdio once the process runs, with the VMM's own error output merged in, so its
+ * errors show in the same tail.
  *
  * <p>Bounded whatever the guest does: a line is cut at {@value #MAX_LINE_BYTES} bytes (bytes are
  * read here, never by a reader that grows a line until it sees a newline), and the tail keeps
@@ -19,8 +21,10 @@ import java.util.function.Consumer;
  * the guest's own writers (init, agent, kernel) can be a marker: the agent tags every line of the
  * app's stdout and stderr with {@value #APP_PREFIX} (stripped here), and the rest of a cut line
  * is never one either.
+ *
+ * <p><b>Internal: used by the drivers, not an API for other modules.</b>
  */
-final class Console {
+public final class Console {
     static final int TAIL_LINES = 40;
     static final int TAIL_CHARS = 16 * 1024;
     static final int MAX_LINE_BYTES = 4096;
@@ -28,14 +32,24 @@ final class Console {
 
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private int tailChars;
-    private final OutputStream input;
+    private volatile OutputStream input;
     private volatile Consumer<ConsoleMarker> markers;
     private volatile Consumer<String> lines;
 
-    Console(InputStream output, OutputStream input, Consumer<ConsoleMarker> markers, Consumer<String> lines) {
-        this.input = input;
+    Console(Consumer<ConsoleMarker> markers, Consumer<String> lines) {
         this.markers = markers;
         this.lines = lines;
+    }
+
+    /**
+     * Starts reading the guest's output (the VMM's stdout, its stderr merged in) until it ends, and
+     * types into {@code input} (the VMM's stdin). Called once, by the driver, right after spawning.
+     */
+    public void connect(InputStream output, OutputStream input) {
+        if (this.input != null) {
+            throw new IllegalStateException("console already connected");
+        }
+        this.input = input;
         // A platform thread: a blocking read of a process pipe pins a virtual thread's carrier, and
         // two idle VMMs (the pool's) then held both carriers of a 2-core host, starving every VM
         // operation that runs on virtual threads.
@@ -105,13 +119,18 @@ final class Console {
     }
 
     void type(String text) throws IOException {
-        synchronized (input) {
-            input.write(text.getBytes(StandardCharsets.UTF_8));
-            input.flush();
+        OutputStream in = input;
+        if (in == null) {
+            throw new IOException("console not connected to a VMM");
+        }
+        synchronized (in) {
+            in.write(text.getBytes(StandardCharsets.UTF_8));
+            in.flush();
         }
     }
 
-    List<String> tail() {
+    /** The last lines the console showed (guest output and the VMM's own errors). */
+    public List<String> tail() {
         synchronized (tail) {
             return List.copyOf(tail);
         }

@@ -10,12 +10,12 @@ import java.util.TreeMap;
  * One line the guest init or agent prints to tell the host something (see docs/guest-protocol.md):
  * {@code @@wisp <kind> <argument>}, a whole line from its first character.
  */
-public record ConsoleMarker(Kind kind, String argument) {
+record ConsoleMarker(Kind kind, String argument) {
     static final String PREFIX = "@@wisp ";
     static final int ENV_HEX_PER_LINE = 2000;
 
     /** What the guest says. */
-    public enum Kind { INIT, ENV, READY, EXIT, RESTORED, ERROR }
+    enum Kind { INIT, ENV, READY, EXIT, RESTORED, ERROR }
 
     static Optional<ConsoleMarker> parse(String line) {
         if (!line.startsWith(PREFIX)) {

@@ -1,18 +1,12 @@
 package dev.wisp.runtime;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.EnumSet;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -20,41 +14,33 @@ import java.util.concurrent.locks.ReentrantLock;
  * done and move the instance through {@link InstanceState} one checked, timed step at a time.
  * A VM that fails or dies ends {@link InstanceState#FAILED} with its VMM process killed and its
  * run directory and port released; a snapshot it was restoring from is kept.
+ *
+ * <p>Here: the state machine, the operations and their failures. The VMM process and what it
+ * holds are an {@link InstanceVmm}; the guest protocol on the console is a {@link GuestDialog}.
  */
 public final class Instance {
     private static final System.Logger LOG = System.getLogger(Instance.class.getName());
-    /** A restored guest answers the re-identify command within milliseconds; this bounds a wedged one. */
-    private static final Duration REIDENTIFY_TIMEOUT = Duration.ofSeconds(15);
-    private static final SecureRandom SEEDS = new SecureRandom();
 
     private final String id;
     private final VmRuntime runtime;
     private final VmSpec spec;
     private final ReentrantLock lock = new ReentrantLock();
-    private static final Set<ConsoleMarker.Kind> BOOT_MARKERS = EnumSet.of(ConsoleMarker.Kind.INIT,
-            ConsoleMarker.Kind.ENV, ConsoleMarker.Kind.READY, ConsoleMarker.Kind.EXIT, ConsoleMarker.Kind.ERROR);
-    private static final Set<ConsoleMarker.Kind> RESTORE_MARKERS = EnumSet.of(ConsoleMarker.Kind.RESTORED,
-            ConsoleMarker.Kind.EXIT, ConsoleMarker.Kind.ERROR);
-
-    private final MarkerInbox markers = new MarkerInbox();
+    private final InstanceVmm vmm;
+    private final GuestDialog dialog;
     private final List<InstanceEvent> history = new ArrayList<>();
 
     private volatile InstanceState state = InstanceState.CREATING;
     private volatile Instant stateSince = Instant.now();
-    private volatile int hostPort = -1;
-    private volatile Path directory;
-    private volatile VmHandle handle;
-    /** Where the running VM's RAM lives: a standby snapshot of a clone refers to its template's file. */
-    private volatile GuestMemory memory;
     private volatile boolean exitExpected;
     private volatile Snapshot standby;
     private volatile String failure;
-    private volatile List<String> lastConsole = List.of();
 
     Instance(String id, VmRuntime runtime, VmSpec spec) {
         this.id = id;
         this.runtime = runtime;
         this.spec = spec;
+        this.vmm = new InstanceVmm(id, spec, runtime);
+        this.dialog = new GuestDialog(id, spec, vmm, this::fail);
     }
 
     public String id() {
@@ -71,7 +57,7 @@ public final class Instance {
 
     /** Loopback port forwarded to the guest's app port; -1 while no VMM runs. */
     public int hostPort() {
-        return state.hasProcess() ? hostPort : -1;
+        return state.hasProcess() ? vmm.hostPort() : -1;
     }
 
     /** Why the instance failed, if it did. */
@@ -86,24 +72,22 @@ public final class Instance {
 
     /** OS pid of the VMM process, or -1. */
     public long vmmPid() {
-        VmHandle h = handle;
-        return h != null && h.isAlive() ? h.pid() : -1;
+        return vmm.pid();
     }
 
     /** The console's last lines (live while running; as it was at the end otherwise). */
     public List<String> consoleTail() {
-        VmHandle h = handle;
-        return h != null ? h.consoleTail() : lastConsole;
+        return vmm.consoleTail();
     }
 
-    /** The running VMM (tests: reach its console). */
-    VmHandle handle() {
-        return handle;
+    /** The running VMM's console (tests: see it is freed once the VM is gone). */
+    Console console() {
+        return vmm.console();
     }
 
     /** Console markers held for the step under way (tests: bounded whatever the guest prints). */
     int markerBacklog() {
-        return markers.size();
+        return dialog.backlog();
     }
 
     /** Every state change so far, oldest first. */
@@ -119,8 +103,8 @@ public final class Instance {
         withLock(() -> {
             move(InstanceState.BOOTING, "");
             launch(memory, null);
-            awaitReady();
-            markers.close();
+            dialog.awaitReady();
+            dialog.close();
             move(InstanceState.READY, "");
         });
     }
@@ -135,17 +119,16 @@ public final class Instance {
         long t0 = System.nanoTime();
         launch(memory, snapshot);
         long loaded = System.nanoTime();
-        // Typed while the vCPUs still stand: the guest reads it the moment it runs, before any
-        // request can reach the app with the template's identity and entropy.
-        sendIdentity();
+        // Before the vCPUs run: no request may reach the app with the template's identity.
+        dialog.sendIdentity();
         try {
-            handle.resume();
+            vmm.handle().resume();
         } catch (IOException e) {
             throw fail("could not resume restored VM: " + e.getMessage(), e);
         }
         long resumed = System.nanoTime();
-        awaitIdentityAck();
-        markers.close();
+        dialog.awaitIdentityAck();
+        dialog.close();
         long acked = System.nanoTime();
         move(InstanceState.READY, String.format(java.util.Locale.ROOT, "loaded %.1f ms, guest re-identified %.1f ms after resume",
                 (loaded - t0) / 1e6, (acked - resumed) / 1e6));
@@ -156,7 +139,7 @@ public final class Instance {
         withLock(() -> {
             requireState(InstanceState.READY, "pause");
             try {
-                handle.pause();
+                vmm.handle().pause();
             } catch (IOException e) {
                 throw fail("pause failed: " + e.getMessage(), e);
             }
@@ -169,7 +152,7 @@ public final class Instance {
         withLock(() -> {
             requireState(InstanceState.PAUSED, "resume");
             try {
-                handle.resume();
+                vmm.handle().resume();
             } catch (IOException e) {
                 throw fail("resume failed: " + e.getMessage(), e);
             }
@@ -190,19 +173,19 @@ public final class Instance {
             move(InstanceState.SNAPSHOTTING, directory.toString());
             Snapshot snap;
             try {
-                handle.pause();
-                snap = save(directory, Snapshot.Kind.STANDBY, false);
+                vmm.handle().pause();
+                snap = vmm.save(directory, Snapshot.Kind.STANDBY, false);
             } catch (IOException | RuntimeException e) {
                 boolean full = DiskFull.causedBy(e, directory);
                 SnapshotStore.delete(directory);
                 String why = full ? DiskFull.describe("no room for the snapshot in", directory) : e.getMessage();
-                if (handle.isAlive()) {
+                if (vmm.isAlive()) {
                     move(InstanceState.PAUSED, "snapshot failed: " + why);
                     throw new VmException("snapshot of " + id + " failed, instance left paused: " + why, e);
                 }
                 throw fail("VMM died while snapshotting: " + why, e);
             }
-            endProcess();
+            vmm.end();
             standby = snap;
             move(InstanceState.SNAPSHOTTED, "");
             return snap;
@@ -234,10 +217,11 @@ public final class Instance {
             }
             move(InstanceState.STOPPING, "");
             exitExpected = true;
-            if (handle != null) {
-                handle.stop(runtime.config().stopGrace());
+            VmHandle h = vmm.handle();
+            if (h != null) {
+                h.stop(runtime.config().stopGrace());
             }
-            endProcess();
+            vmm.end();
             move(InstanceState.STOPPED, "");
         });
     }
@@ -248,11 +232,11 @@ public final class Instance {
             requireState(InstanceState.READY, "snapshot as template");
             move(InstanceState.SNAPSHOTTING, "template " + directory);
             try {
-                handle.pause();
-                Snapshot snap = save(directory, Snapshot.Kind.TEMPLATE, true);
+                vmm.handle().pause();
+                Snapshot snap = vmm.save(directory, Snapshot.Kind.TEMPLATE, true);
                 exitExpected = true;
-                handle.kill();
-                endProcess();
+                vmm.handle().kill();
+                vmm.end();
                 move(InstanceState.STOPPED, "template saved");
                 return snap;
             } catch (IOException e) {
@@ -262,157 +246,24 @@ public final class Instance {
         });
     }
 
-    private Snapshot save(Path directory, Snapshot.Kind kind, boolean memoryInFile) throws IOException {
-        PrivateFiles.directory(directory);
-        Path stateFile = directory.resolve(Snapshot.STATE_FILE);
-        VmHandle.SnapshotFiles files = handle.saveState(stateFile);
-        // A clone's snapshot holds only what differs from its template's memory file and needs that file to restore.
-        Optional<Path> mem = memoryInFile ? Optional.of(directory.resolve(Snapshot.MEMORY_FILE))
-                : memory instanceof GuestMemory.PrivateFile p ? Optional.of(p.file()) : Optional.empty();
-        Snapshot snap = new Snapshot(directory, kind, spec, runtime.vmm().accelerator(), files, mem, Instant.now());
-        SnapshotStore.write(snap);
-        return snap;
-    }
-
     // ---- internals --------------------------------------------------------------------------
 
+    /** Starts the VMM (a boot, or a load of {@code from}); any failure fails the instance. */
     private void launch(GuestMemory memory, Snapshot from) {
         exitExpected = false;
-        markers.expect(from == null ? BOOT_MARKERS : RESTORE_MARKERS);
-        this.memory = memory;
+        dialog.expect(from != null);
         try {
             if (from == null) {
-                handle = runtime.vmm().boot(ownLaunch(memory));
+                vmm.boot(memory, dialog::offer);
             } else {
-                Optional<VmmPool.Pooled> pooled = runtime.pool().take(new VmmPool.Shape(spec, memory));
-                if (pooled.isPresent()) {
-                    hostPort = pooled.get().hostPort();
-                    directory = pooled.get().directory();
-                    handle = pooled.get().handle();
-                    handle.attach(markers::offer, line -> runtime.publishConsole(id, line));
-                } else {
-                    handle = runtime.vmm().startIncoming(ownLaunch(memory));
-                }
-                handle.loadState(from.stateFile(), from.state());
+                vmm.load(from, memory, dialog::offer);
             }
         } catch (IOException | RuntimeException e) {
             String what = from == null ? "boot failed: " : "restore failed: ";
-            String why = ramFileFull().orElse(e.getMessage());
+            String why = vmm.ramFileFull().orElse(e.getMessage());
             throw fail(what + why + (from != null ? " (snapshot kept at " + from.directory() + ")" : ""), e);
         }
-        handle.exited().thenAccept(this::onProcessExit);
-    }
-
-    private Vmm.Launch ownLaunch(GuestMemory memory) throws IOException {
-        hostPort = runtime.ports().acquire();
-        directory = runtime.instanceDirectory(id);
-        PrivateFiles.directory(directory);
-        return new Vmm.Launch(id, spec, directory, hostPort, memory, markers::offer,
-                line -> runtime.publishConsole(id, line));
-    }
-
-    private void awaitReady() {
-        long deadline = System.nanoTime() + spec.readyTimeout().toNanos();
-        boolean envSent = false;
-        while (true) {
-            ConsoleMarker m = nextMarker(deadline);
-            if (m == null) {
-                if (!handle.isAlive()) {
-                    throw fail(ramFileFull().orElse("VMM exited during boot"), null);
-                }
-                throw fail("app did not listen on port " + spec.guestPort() + " within "
-                        + spec.readyTimeout().toSeconds() + " s (ready timeout)", null);
-            }
-            switch (m.kind()) {
-                case ENV -> {
-                    sendEnv();
-                    envSent = true;
-                }
-                case READY -> {
-                    if (!envSent && !spec.boot().env().isEmpty()) {
-                        throw fail("the image's guest init never asked for the app's environment"
-                                + " (built by an older Wisp?): rebuild the image", null);
-                    }
-                    return;
-                }
-                case EXIT -> throw fail("entrypoint exited with code " + m.argument() + " before it was ready", null);
-                case ERROR -> throw fail("guest init failed: " + m.argument(), null);
-                default -> { }
-            }
-        }
-    }
-
-    /**
-     * A template's guest writes its RAM straight into a shared file; when that file's disk has no
-     * room for a page the guest touches, QEMU dies of SIGBUS. Say that, not merely "VMM exited".
-     */
-    private Optional<String> ramFileFull() {
-        if (memory instanceof GuestMemory.SharedFile f && DiskFull.nearlyFull(f.file())) {
-            return Optional.of(DiskFull.describe("no room for the guest's RAM in the memory file", f.file())
-                    + "; the VM needs up to " + spec.memoryMib() + " MiB there, and its VMM died");
-        }
-        return Optional.empty();
-    }
-
-    /** Answers the agent's request for the app's environment; echo is off, so it never shows. */
-    private void sendEnv() {
-        try {
-            handle.typeIntoConsole(ConsoleMarker.envCommands(spec.boot().env()));
-        } catch (IOException e) {
-            throw fail("could not hand the app its environment: " + e.getMessage(), e);
-        }
-    }
-
-    /** Tells a restored guest its new id, clock and entropy (guest-protocol.md). */
-    private void sendIdentity() {
-        byte[] seed = new byte[32];
-        SEEDS.nextBytes(seed);
-        try {
-            handle.typeIntoConsole(ConsoleMarker.restoreCommand(id, Instant.now().getEpochSecond(),
-                    HexFormat.of().formatHex(seed)));
-        } catch (IOException e) {
-            throw fail("could not reach restored guest's console: " + e.getMessage(), e);
-        }
-    }
-
-    private void awaitIdentityAck() {
-        long deadline = System.nanoTime() + REIDENTIFY_TIMEOUT.toNanos();
-        while (true) {
-            ConsoleMarker m = nextMarker(deadline);
-            if (m == null) {
-                throw fail(handle.isAlive() ? "restored guest did not answer re-identify within "
-                        + REIDENTIFY_TIMEOUT.toSeconds() + " s" : "VMM exited after restore", null);
-            }
-            if (m.kind() == ConsoleMarker.Kind.RESTORED && m.argument().equals(id)) {
-                return;
-            }
-            if (m.kind() == ConsoleMarker.Kind.EXIT) {
-                throw fail("entrypoint exited with code " + m.argument() + " after restore", null);
-            }
-        }
-    }
-
-    /** Next marker, or null at the deadline or once the VMM has died and said nothing more. */
-    private ConsoleMarker nextMarker(long deadlineNanos) {
-        try {
-            while (true) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    return null;
-                }
-                ConsoleMarker m = markers.poll(Math.min(left, 20_000_000L));
-                if (m != null) {
-                    return m;
-                }
-                if (!handle.isAlive()) {
-                    // Give the console reader a moment to drain what the guest said last.
-                    return markers.poll(TimeUnit.MILLISECONDS.toNanos(50));
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        vmm.handle().exited().thenAccept(this::onProcessExit);
     }
 
     private void onProcessExit(int code) {
@@ -438,39 +289,15 @@ public final class Instance {
 
     /** Kills the VMM, releases port and directory, and moves to FAILED. Returns the exception to throw. */
     private InstanceFailedException fail(String reason, Throwable cause) {
-        VmHandle h = handle;
-        List<String> tail = h != null ? h.consoleTail() : List.of();
+        List<String> tail = vmm.liveTail();
         exitExpected = true;
-        if (h != null && h.isAlive()) {
-            h.kill();
-        }
-        endProcess();
-        lastConsole = tail;
+        vmm.end();
+        vmm.keepConsole(tail);
         failure = reason;
         if (!state.isTerminal()) {
             move(InstanceState.FAILED, reason);
         }
         return new InstanceFailedException(id + ": " + reason, tail, cause);
-    }
-
-    /** After the process is gone: remember its console, free its port and its run directory. */
-    private void endProcess() {
-        VmHandle h = handle;
-        if (h != null) {
-            lastConsole = h.consoleTail();
-            if (h.isAlive()) {
-                h.kill();
-            }
-        }
-        handle = null;
-        if (hostPort > 0) {
-            runtime.ports().release(hostPort);
-            hostPort = -1;
-        }
-        if (directory != null) {
-            SnapshotStore.delete(directory);
-            directory = null;
-        }
     }
 
     private void requireState(InstanceState expected, String action) {
@@ -494,9 +321,9 @@ public final class Instance {
         if (to.isTerminal()) {
             // Nothing of a finished VM stays behind: no markers, no console (a failed one keeps its
             // bounded last lines for the error), and the runtime forgets it.
-            markers.close();
+            dialog.close();
             if (to == InstanceState.STOPPED) {
-                lastConsole = List.of();
+                vmm.keepConsole(List.of());
             }
             runtime.forget(this);
         }
@@ -516,7 +343,7 @@ public final class Instance {
         try {
             return op.get();
         } finally {
-            VmHandle h = handle;
+            VmHandle h = vmm.handle();
             if (h != null && !h.isAlive() && !exitExpected) {
                 noticeDeath(h.exited().getNow(-1));
             }

@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param createdAt   when it was taken
  */
 public record Snapshot(Path directory, Kind kind, VmSpec spec, Accelerator accelerator,
-                       VmHandle.SnapshotFiles state, Optional<Path> memoryFile, Instant createdAt) {
+                       SnapshotFiles state, Optional<Path> memoryFile, Instant createdAt) {
     static final String STATE_FILE = "state.bin";
     static final String MEMORY_FILE = "memory.bin";
     static final String META_FILE = "snapshot.json";

@@ -78,7 +78,7 @@ final class SnapshotStore {
                     spec.has("disk") ? Optional.of(Path.of(spec.get("disk").asText())) : Optional.empty(), cmdline);
             VmSpec vmSpec = new VmSpec(boot, spec.get("vcpus").asInt(), spec.get("memoryMib").asInt(),
                     spec.get("guestPort").asInt(), Duration.ofMillis(spec.get("readyTimeoutMs").asLong()));
-            VmHandle.SnapshotFiles files = new VmHandle.SnapshotFiles(n.get("stateBytes").asLong(),
+            SnapshotFiles files = new SnapshotFiles(n.get("stateBytes").asLong(),
                     Long.parseUnsignedLong(n.get("stateCrc32c").asText(), 16));
             Optional<Path> memory = n.has("memoryFile")
                     ? Optional.of(directory.resolve(n.get("memoryFile").asText())) : Optional.empty();

@@ -3,12 +3,14 @@ package dev.wisp.runtime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * One running VMM process, as a {@link Vmm} driver hands it to an {@link Instance}. All calls
- * block until the VMM has done the thing; none changes instance state (the Instance does).
+ * block until the VMM has done the thing; none changes instance state (the Instance does). The
+ * guest's console is not here: the driver connected it to the {@link Console} it was given.
+ *
+ * <p><b>Internal: used by the drivers, not an API for other modules.</b>
  */
 public interface VmHandle {
     /** Stops the vCPUs; the process and its memory stay. */
@@ -30,29 +32,20 @@ public interface VmHandle {
      */
     void loadState(Path stateFile, SnapshotFiles expected) throws IOException;
 
-    /** Sends console output to a new owner (for a VMM that was started ahead, in a pool). */
-    void attach(java.util.function.Consumer<ConsoleMarker> markers, java.util.function.Consumer<String> lines);
-
-    /** Types one line into the guest's console. */
-    void typeIntoConsole(String line) throws IOException;
-
-    /** The last lines the console showed (guest output and the VMM's own errors). */
-    List<String> consoleTail();
-
     /** Asks the VMM to exit, then kills it if it has not within {@code grace}. */
     void stop(Duration grace);
 
-    /** Kills the process at once. */
+    /** Kills the process at once and waits (briefly) until it is gone. */
     void kill();
 
     boolean isAlive();
 
-    /** Completes with the exit code when the process ends, however it ends. */
+    /**
+     * Completes with the exit code when the process ends, however it ends: the same future on
+     * every call (the driver takes it once from {@link VmmLauncher#exitOf}).
+     */
     CompletableFuture<Integer> exited();
 
     /** OS process id of the VMM. */
     long pid();
-
-    /** What a saved state file holds: its size and CRC32C. */
-    record SnapshotFiles(long stateBytes, long stateCrc32c) { }
 }

@@ -1,5 +1,7 @@
 package dev.wisp.runtime;
 
+import dev.wisp.runtime.qemu.QemuMicrovm;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,6 @@ public final class VmRuntime implements AutoCloseable {
 
     private final RuntimeConfig config;
     private final Vmm vmm;
-    private final String acceleratorReason;
     private final Path ownRunDirectory;
     private final PortAllocator ports = new PortAllocator();
     private final VmmPool pool;
@@ -37,10 +38,9 @@ public final class VmRuntime implements AutoCloseable {
     private final CopyOnWriteArrayList<Consumer<InstanceEvent>> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<BiConsumer<String, String>> consoleListeners = new CopyOnWriteArrayList<>();
 
-    private VmRuntime(RuntimeConfig config, Vmm vmm, String acceleratorReason) throws IOException {
+    private VmRuntime(RuntimeConfig config, Vmm vmm) throws IOException {
         this.config = config;
         this.vmm = vmm;
-        this.acceleratorReason = acceleratorReason;
         this.ownRunDirectory = config.runDirectory().resolve(Long.toString(ProcessHandle.current().pid()));
         // Owner-only: the run directories hold every VM's control socket.
         PrivateFiles.directory(config.runDirectory());
@@ -53,36 +53,16 @@ public final class VmRuntime implements AutoCloseable {
      * boots {@code kernel} here (cached after the first time) and falls back to TCG.
      */
     public static VmRuntime start(RuntimeConfig config, Path kernel) {
-        requireQemu(config.qemuBinary());
-        if (!Files.isRegularFile(kernel)) {
-            throw new VmException("kernel not found: " + kernel);
-        }
-        AcceleratorProbe.Verdict verdict = new AcceleratorProbe(config.qemuBinary(),
-                config.home().resolve("accelerator-probe.properties")).choose(config.accelerator(), kernel);
+        // The one place that picks the VMM driver: another driver goes here, callers stay as they are.
+        Vmm vmm = QemuMicrovm.open(config, kernel);
         try {
             sweepLeftovers(config.runDirectory());
-            VmRuntime rt = new VmRuntime(config, new QemuMicrovm(config.qemuBinary(), verdict.accelerator()),
-                    verdict.reason());
-            LOG.log(System.Logger.Level.INFO, "runtime: qemu-microvm on {0} ({1})",
-                    verdict.accelerator(), verdict.reason());
+            VmRuntime rt = new VmRuntime(config, vmm);
+            LOG.log(System.Logger.Level.INFO, "runtime: {0} on {1} ({2})", vmm.name(), vmm.accelerator(),
+                    vmm.acceleratorReason());
             return rt;
         } catch (IOException e) {
             throw new VmException("cannot use run directory " + config.runDirectory() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void requireQemu(String binary) {
-        try {
-            Process p = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (p.waitFor() != 0) {
-                throw new VmException(binary + " --version failed");
-            }
-        } catch (IOException e) {
-            throw new VmException("QEMU not found (" + binary + "): install qemu-system-x86 or run ./wisp setup");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new VmException("interrupted while checking QEMU");
         }
     }
 
@@ -92,7 +72,7 @@ public final class VmRuntime implements AutoCloseable {
 
     /** Why that accelerator: forced, probed, cached. */
     public String acceleratorReason() {
-        return acceleratorReason;
+        return vmm.acceleratorReason();
     }
 
     /** Boots a new instance and returns once its app listens on its port. */

@@ -2,21 +2,61 @@ package dev.wisp.runtime;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 
 /**
- * A VMM driver: starts VM processes from a spec or from a saved state. QEMU's {@code microvm}
- * machine is the driver that runs on these hosts; Firecracker and Cloud Hypervisor drivers slot
- * in behind the same three calls.
+ * A VMM driver: what the runtime needs from a virtual machine monitor to run {@link Instance}s.
+ * QEMU's {@code microvm} machine ({@code dev.wisp.runtime.qemu}) is the driver that runs on these
+ * hosts; a Firecracker or Cloud Hypervisor driver goes in a package of its own beside it and
+ * changes no caller: {@link VmRuntime#start} is the one place that picks the driver.
+ *
+ * <p><b>Internal: used by the drivers, not an API for other modules.</b>
+ *
+ * <h2>What a driver must do</h2>
+ * <ul>
+ *   <li><b>Start a VMM for a {@link Launch}</b>, either booting the spec's kernel
+ *       ({@link #boot}) or waiting, vCPUs never run, for a saved state to be loaded into it
+ *       ({@link #startIncoming}). Either way: {@code spec.vcpus()} vCPUs and
+ *       {@code spec.memoryMib()} MiB of RAM backed as {@link Launch#memory()} says (anonymous;
+ *       a file mapped shared; a file mapped private); the spec's kernel, initrd and optional
+ *       read-only disk; the kernel parameters {@link BootSource#BASE_KERNEL_PARAMETERS}, then
+ *       {@code wisp.id=<instanceId>}, then the image's own; one virtio network device whose only
+ *       way out is TCP {@code 127.0.0.1:hostPort} forwarded to {@code spec.guestPort()}; the
+ *       guest's serial console on the VMM's stdin/stdout with the VMM's own error output merged
+ *       in, handed to {@link Launch#console()} through {@link Console#connect}; the environment
+ *       never on a command line. The VMM runs sandboxed as far as the VMM allows.</li>
+ *   <li><b>Spawn through {@link VmmLauncher#start}</b> in {@link Launch#directory()} (which ties the
+ *       process to the platform's life and writes its pid file for the start-up sweep), with
+ *       {@code wisp-<instanceId>} in its command line: the sweep kills a leftover pid only if its
+ *       command line says so. Control sockets go in that directory; nothing else is written
+ *       outside it.</li>
+ *   <li><b>Return only once the VMM answers on its control channel</b>; if it dies or never
+ *       answers, kill it and throw with the VMM's last console line.</li>
+ *   <li><b>Implement {@link VmHandle}</b>: pause, resume, save and load state (checked against the
+ *       recorded size and CRC32C), stop, kill, and report the process (alive, exit, pid).</li>
+ *   <li><b>Save only what is not already on disk</b>: with RAM in a shared file, the state holds
+ *       devices only; with RAM mapped privately from a file, the state may leave out the pages
+ *       that equal that file (a clone's standby snapshot), and must load onto that same file.</li>
+ * </ul>
+ *
+ * <h2>What the generic code does for it</h2>
+ * Instance ids and their checks, loopback ports, owner-only run directories and their removal,
+ * the instance state machine and its events, failure handling (a dead VMM, a full disk),
+ * snapshot metadata ({@code SnapshotStore}) and templates, the pool of VMMs started ahead
+ * ({@code VmmPool}, through {@link #startIncoming}), the console's lines, markers and bounded
+ * tail ({@link Console}), the guest protocol on the console (environment, ready, re-identify
+ * after a restore: docs/guest-protocol.md), and sweeping VMMs left by a killed platform.
  */
 public interface Vmm {
-    /** Short name, e.g. {@code qemu-microvm}. */
+    /** Short name for logs, e.g. {@code qemu-microvm}. */
     String name();
 
     /** The accelerator this driver runs guests with (chosen by probe or forced). */
     Accelerator accelerator();
 
-    /** Starts a VM that boots its kernel. Returns once the VMM answers on its control socket. */
+    /** Why that accelerator, for users: forced, probed, cached. */
+    String acceleratorReason();
+
+    /** Starts a VM that boots its kernel. Returns once the VMM answers on its control channel. */
     VmHandle boot(Launch launch) throws IOException;
 
     /**
@@ -25,29 +65,16 @@ public interface Vmm {
      */
     VmHandle startIncoming(Launch launch) throws IOException;
 
-    /** Both halves at once: starts a VMM, streams the state in, leaves the VM paused. */
-    default VmHandle restore(Launch launch, Path stateFile, VmHandle.SnapshotFiles expected) throws IOException {
-        VmHandle handle = startIncoming(launch);
-        try {
-            handle.loadState(stateFile, expected);
-            return handle;
-        } catch (IOException | RuntimeException e) {
-            handle.kill();
-            throw e;
-        }
-    }
-
     /**
      * Everything one VM process needs.
      *
-     * @param instanceId id, also the guest's hostname
+     * @param instanceId id, also the guest's hostname; at most 40 of {@code [a-z0-9-]}
      * @param spec       vCPUs, memory, boot files
-     * @param directory  the VM's own private directory (control socket, console log)
+     * @param directory  the VM's own private directory (control sockets, pid file), existing
      * @param hostPort   loopback port forwarded to the guest's port
      * @param memory     where guest RAM lives
-     * @param markers    receives the guest init's console markers
-     * @param lines      receives every console line
+     * @param console    where the guest's serial console goes (not yet connected)
      */
     record Launch(String instanceId, VmSpec spec, Path directory, int hostPort, GuestMemory memory,
-                  Consumer<ConsoleMarker> markers, Consumer<String> lines) { }
+                  Console console) { }
 }

@@ -1,7 +1,6 @@
 package dev.wisp.runtime;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -14,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * VMM processes started ahead of need, waiting with {@code -incoming defer} for a state to load.
+ * VMM processes started ahead of need through {@link Vmm#startIncoming}, waiting for a state to load
+ * (QEMU: {@code -incoming defer}).
  * A restore or clone that finds one skips process start, control-socket connect and capability
  * negotiation, about 25 ms under TCG, which is most of what Wisp would otherwise add to raw
  * QEMU. An idle pooled VMM has touched no guest RAM: about 15 MB of its own and no CPU.
@@ -37,8 +37,8 @@ final class VmmPool implements AutoCloseable {
         }
     }
 
-    /** A started VMM with its port and directory, handed over whole to an instance. */
-    record Pooled(VmHandle handle, int hostPort, Path directory) { }
+    /** A started VMM with its console, port and directory, handed over whole to an instance. */
+    record Pooled(VmHandle handle, Console console, int hostPort, Path directory) { }
 
     private final Vmm vmm;
     private final PortAllocator ports;
@@ -107,10 +107,10 @@ final class VmmPool implements AutoCloseable {
         int port = ports.acquire();
         try {
             PrivateFiles.directory(dir);
-            Vmm.Launch launch = new Vmm.Launch(name, shape.spec(), dir, port, shape.memory(), m -> { }, l -> { });
-            VmHandle handle = vmm.startIncoming(launch);
-            PrivateFiles.writeString(dir.resolve(VmRuntime.PID_FILE), Long.toString(handle.pid()));
-            return new Pooled(handle, port, dir);
+            // No owner yet: the instance that takes it attaches its own listeners.
+            Console console = new Console(m -> { }, l -> { });
+            VmHandle handle = vmm.startIncoming(new Vmm.Launch(name, shape.spec(), dir, port, shape.memory(), console));
+            return new Pooled(handle, console, port, dir);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not start a pooled VMM: " + e.getMessage());
             ports.release(port);

@@ -136,7 +136,7 @@ class GuestConsoleTest {
     }
 
     private static Console console(Instance vm) {
-        return ((QemuProcess) vm.handle()).console();
+        return vm.console();
     }
 
     /** Waits (bounded) until the instance has printed this many bytes; returns how many it printed. */

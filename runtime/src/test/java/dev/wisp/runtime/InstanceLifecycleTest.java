@@ -132,18 +132,6 @@ class InstanceLifecycleTest {
     }
 
     @Test
-    void streamThatIsNotQemus_keptWholeByTheDeltaRewrite() throws Exception {
-        Path stream = scratch.resolve("not-a-stream.bin");
-        Path base = scratch.resolve("base.bin");
-        Files.write(stream, new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9});
-        Files.write(base, new byte[4096]);
-        VmHandle.SnapshotFiles full = new VmHandle.SnapshotFiles(9, 42);
-        assertThat(RamDelta.shrink(stream, base, GuestMemory.BACKEND_ID, true, full)).isEqualTo(full);
-        assertThat(Files.readAllBytes(stream)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
-        assertThat(scratch.resolve("not-a-stream.bin.delta")).doesNotExist();
-    }
-
-    @Test
     void vmmKilledMidFlight_instanceFailsAndLeavesNothing() throws Exception {
         Instance vm = runtime.boot("life-kill", spec);
         int port = vm.hostPort();

@@ -1,4 +1,4 @@
-package dev.wisp.runtime;
+package dev.wisp.runtime.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,8 +1,14 @@
-package dev.wisp.runtime;
+package dev.wisp.runtime.qemu;
+
+import dev.wisp.runtime.Accelerator;
+import dev.wisp.runtime.BootSource;
+import dev.wisp.runtime.GuestMemory;
+import dev.wisp.runtime.VmSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@code qemu-system-x86_64 -M microvm} command line for one VM. Sandboxed: seccomp on
@@ -10,6 +16,14 @@ import java.util.List;
  * reaches nothing but the one forwarded port, no default devices, no config files read.
  */
 final class QemuCommandLine {
+    /** The QMP socket's name in the VM's directory. */
+    static final String QMP_SOCKET = "qmp.sock";
+    /**
+     * The RAM backend's id, the same in every memory mode so that a migration stream from one mode
+     * loads into another (QEMU matches RAM blocks by name).
+     */
+    static final String MEMORY_BACKEND_ID = "mem";
+
     private QemuCommandLine() {
     }
 
@@ -18,12 +32,12 @@ final class QemuCommandLine {
         List<String> cmd = new ArrayList<>();
         cmd.add(qemuBinary);
         cmd.addAll(List.of("-name", "wisp-" + instanceId + ",process=wisp-" + instanceId));
-        cmd.addAll(List.of("-M", "microvm,memory-backend=" + GuestMemory.BACKEND_ID));
-        cmd.addAll(List.of("-accel", accel.qemuName()));
+        cmd.addAll(List.of("-M", "microvm,memory-backend=" + MEMORY_BACKEND_ID));
+        cmd.addAll(List.of("-accel", accel.name().toLowerCase(Locale.ROOT)));
         cmd.addAll(List.of("-cpu", accel == Accelerator.KVM ? "host" : "max"));
         cmd.addAll(List.of("-smp", Integer.toString(spec.vcpus())));
         cmd.addAll(List.of("-m", spec.memoryMib() + "M"));
-        cmd.addAll(List.of("-object", memory.qemuObject(spec.memoryMib())));
+        cmd.addAll(List.of("-object", memoryObject(memory, spec.memoryMib())));
         cmd.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
         cmd.addAll(List.of("-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"));
         cmd.addAll(List.of("-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console"));
@@ -41,6 +55,18 @@ final class QemuCommandLine {
             cmd.addAll(List.of("-incoming", "defer"));
         }
         return cmd;
+    }
+
+    /** QEMU's {@code -object} value for this memory. */
+    static String memoryObject(GuestMemory memory, int memoryMib) {
+        String size = memoryMib + "M";
+        return switch (memory) {
+            case GuestMemory.Anonymous a -> "memory-backend-ram,id=" + MEMORY_BACKEND_ID + ",size=" + size;
+            case GuestMemory.SharedFile s -> "memory-backend-file,id=" + MEMORY_BACKEND_ID + ",size=" + size
+                    + ",mem-path=" + s.file() + ",share=on";
+            case GuestMemory.PrivateFile p -> "memory-backend-file,id=" + MEMORY_BACKEND_ID + ",size=" + size
+                    + ",mem-path=" + p.file() + ",share=off";
+        };
     }
 
     static String kernelCmdline(VmSpec spec, String instanceId) {

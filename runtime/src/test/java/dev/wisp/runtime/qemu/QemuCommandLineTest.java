@@ -1,5 +1,9 @@
-package dev.wisp.runtime;
+package dev.wisp.runtime.qemu;
 
+import dev.wisp.runtime.Accelerator;
+import dev.wisp.runtime.BootSource;
+import dev.wisp.runtime.GuestMemory;
+import dev.wisp.runtime.VmSpec;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.wisp.runtime;
+package dev.wisp.runtime.qemu;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;

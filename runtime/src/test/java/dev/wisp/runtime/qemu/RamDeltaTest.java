@@ -1,5 +1,6 @@
-package dev.wisp.runtime;
+package dev.wisp.runtime.qemu;
 
+import dev.wisp.runtime.SnapshotFiles;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
-import static dev.wisp.runtime.SyntheticMigrationStream.PAGE;
+import static dev.wisp.runtime.qemu.SyntheticMigrationStream.PAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,12 +30,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * that differ from the template and leave the rest of the stream as it was.
  */
 class RamDeltaTest {
-    private static final String MEM = GuestMemory.BACKEND_ID;
+    private static final String MEM = QemuCommandLine.MEMORY_BACKEND_ID;
     private static final String ROM = "/rom@etc/acpi/tables";
     private static final int RAM_PAGES = 12;
     /** The template file is shorter than the RAM: pages past its end read as zeros. */
     private static final int TEMPLATE_PAGES = 10;
-    private static final VmHandle.SnapshotFiles FULL = new VmHandle.SnapshotFiles(1, 2);
+    private static final SnapshotFiles FULL = new SnapshotFiles(1, 2);
 
     @TempDir
     Path scratch;
@@ -161,7 +162,7 @@ class RamDeltaTest {
 
         CRC32C crc = new CRC32C();
         crc.update(r.delta);
-        assertThat(r.result.files()).isEqualTo(new VmHandle.SnapshotFiles(r.delta.length, crc.getValue()));
+        assertThat(r.result.files()).isEqualTo(new SnapshotFiles(r.delta.length, crc.getValue()));
     }
 
     @Test
@@ -169,12 +170,12 @@ class RamDeltaTest {
         Path stream = scratch.resolve("state.bin");
         Files.write(stream, cloneStream(true).stream());
 
-        VmHandle.SnapshotFiles files = RamDelta.shrink(stream, templateFile, MEM, true, FULL);
+        SnapshotFiles files = RamDelta.shrink(stream, templateFile, MEM, true, FULL);
 
         byte[] now = Files.readAllBytes(stream);
         CRC32C crc = new CRC32C();
         crc.update(now);
-        assertThat(files).isEqualTo(new VmHandle.SnapshotFiles(now.length, crc.getValue()));
+        assertThat(files).isEqualTo(new SnapshotFiles(now.length, crc.getValue()));
         assertThat(SyntheticMigrationStream.load(now, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), true)
                 .memory().get(MEM)).isEqualTo(guest);
         assertThat(scratch.resolve("state.bin.delta")).doesNotExist();
@@ -248,6 +249,18 @@ class RamDeltaTest {
         assertThat(RamDelta.shrink(stream, templateFile, MEM, true, FULL)).isSameAs(FULL);
         assertThat(Files.readAllBytes(stream)).isEqualTo(bytes);
         assertThat(scratch.resolve("bad.bin.delta")).doesNotExist();
+    }
+
+    @Test
+    void streamThatIsNotQemus_keptWholeByTheDeltaRewrite() throws Exception {
+        Path stream = scratch.resolve("not-a-stream.bin");
+        Path base = scratch.resolve("base.bin");
+        Files.write(stream, new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9});
+        Files.write(base, new byte[4096]);
+        SnapshotFiles full = new SnapshotFiles(9, 42);
+        assertThat(RamDelta.shrink(stream, base, MEM, true, full)).isEqualTo(full);
+        assertThat(Files.readAllBytes(stream)).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(scratch.resolve("not-a-stream.bin.delta")).doesNotExist();
     }
 
     private record Rewritten(RamDelta.Result result, byte[] delta) { }

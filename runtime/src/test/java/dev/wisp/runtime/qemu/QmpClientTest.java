@@ -1,4 +1,4 @@
-package dev.wisp.runtime;
+package dev.wisp.runtime.qemu;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,9 @@
-package dev.wisp.runtime;
+package dev.wisp.runtime.qemu;
+
+import dev.wisp.runtime.Accelerator;
+import dev.wisp.runtime.AcceleratorChoice;
+import dev.wisp.runtime.BootSource;
+import dev.wisp.runtime.VmException;
 
 import java.io.BufferedReader;
 import java.io.IOException;

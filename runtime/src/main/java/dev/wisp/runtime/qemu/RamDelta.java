@@ -1,4 +1,6 @@
-package dev.wisp.runtime;
+package dev.wisp.runtime.qemu;
+
+import dev.wisp.runtime.SnapshotFiles;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -44,7 +46,7 @@ final class RamDelta {
     private static final int RAM_HEADER_SEARCH = 64 * 1024;
 
     /** What a rewrite kept. */
-    record Result(VmHandle.SnapshotFiles files, long pagesKept, long pagesDropped) { }
+    record Result(SnapshotFiles files, long pagesKept, long pagesDropped) { }
 
     private final MappedByteBuffer in;
     private final FileChannel base;
@@ -72,8 +74,8 @@ final class RamDelta {
      * QEMU's x-ignore-shared capability (its block list then carries addresses). Returns the
      * rewritten stream's size and checksum, or {@code full} if the stream could not be rewritten.
      */
-    static VmHandle.SnapshotFiles shrink(Path stream, Path baseFile, String baseBlock, boolean ignoreShared,
-                                         VmHandle.SnapshotFiles full) {
+    static SnapshotFiles shrink(Path stream, Path baseFile, String baseBlock, boolean ignoreShared,
+                                         SnapshotFiles full) {
         Path tmp = stream.resolveSibling(stream.getFileName() + ".delta");
         try {
             Result r = rewrite(stream, baseFile, baseBlock, ignoreShared, tmp);
@@ -114,7 +116,7 @@ final class RamDelta {
                 try (FileChannel sync = FileChannel.open(target, StandardOpenOption.WRITE)) {
                     sync.force(false);
                 }
-                return new Result(new VmHandle.SnapshotFiles(written, crc.getValue()), d.kept, d.dropped);
+                return new Result(new SnapshotFiles(written, crc.getValue()), d.kept, d.dropped);
             }
         }
     }

@@ -1,9 +1,15 @@
-package dev.wisp.runtime;
+package dev.wisp.runtime.qemu;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wisp.runtime.Console;
+import dev.wisp.runtime.GuestMemory;
+import dev.wisp.runtime.SnapshotFiles;
+import dev.wisp.runtime.VmException;
+import dev.wisp.runtime.VmHandle;
+import dev.wisp.runtime.Vmm;
+import dev.wisp.runtime.VmmLauncher;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,7 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** One {@code qemu-system-x86_64} process: its QMP connection and its console. */
+/** One {@code qemu-system-x86_64} process: its QMP connection, with its console connected. */
 final class QemuProcess implements VmHandle {
     private static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(2);
     /** Bytes per second: far above what a local socket carries, so no throttling. */
@@ -32,26 +38,15 @@ final class QemuProcess implements VmHandle {
         this.qmp = qmp;
         this.directory = directory;
         this.memory = memory;
-        this.exited = ExitWatcher.watch(process);
+        this.exited = VmmLauncher.exitOf(process);
     }
 
     static QemuProcess start(List<String> command, Vmm.Launch launch) throws IOException {
-        Path qmpSocket = launch.directory().resolve("qmp.sock");
-        // Tied to the platform's life (VmmLauncher): a killed platform leaves no VMM running.
-        Process process = VmmLauncher.start(new ProcessBuilder(VmmLauncher.wrap(command))
-                .directory(launch.directory().toFile())
-                .redirectErrorStream(true));
-        // Written before anything can fail or wait, so a runtime killed at any moment from here
-        // on leaves a VMM that the next runtime's sweep finds and kills.
-        try {
-            PrivateFiles.writeString(launch.directory().resolve(VmRuntime.PID_FILE), Long.toString(process.pid()));
-        } catch (IOException e) {
-            process.destroyForcibly();
-            waitQuietly(process);
-            throw e;
-        }
-        Console console = new Console(process.getInputStream(), process.getOutputStream(),
-                launch.markers(), launch.lines());
+        Path qmpSocket = launch.directory().resolve(QemuCommandLine.QMP_SOCKET);
+        // Tied to the platform's life, pid file written (VmmLauncher): a killed platform leaves no VMM running.
+        Process process = VmmLauncher.start(command, launch.directory());
+        Console console = launch.console();
+        console.connect(process.getInputStream(), process.getOutputStream());
         QmpClient qmp;
         try {
             qmp = QmpClient.connect(qmpSocket, Duration.ofSeconds(10), process::isAlive);
@@ -100,7 +95,7 @@ final class QemuProcess implements VmHandle {
         }
         SnapshotFiles full = new SnapshotFiles(copied.bytes(), copied.crc32c());
         if (memory instanceof GuestMemory.PrivateFile p) {
-            return RamDelta.shrink(stateFile, p.file(), GuestMemory.BACKEND_ID, true, full);
+            return RamDelta.shrink(stateFile, p.file(), QemuCommandLine.MEMORY_BACKEND_ID, true, full);
         }
         return full;
     }
@@ -167,26 +162,6 @@ final class QemuProcess implements VmHandle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Tests: the console object itself, to see it is freed once the VM is gone. */
-    Console console() {
-        return console;
-    }
-
-    @Override
-    public void attach(java.util.function.Consumer<ConsoleMarker> markers, java.util.function.Consumer<String> lines) {
-        console.attach(markers, lines);
-    }
-
-    @Override
-    public void typeIntoConsole(String line) throws IOException {
-        console.type(line);
-    }
-
-    @Override
-    public List<String> consoleTail() {
-        return console.tail();
     }
 
     @Override
