@@ -38,8 +38,9 @@ class QueueingTest {
     router.define("cold", ServiceLimits.DEFAULTS);
     CompletableFuture<HttpResponse<String>> pending = getAsync("cold", "/", "wake-1");
 
-    TestRouter.await(() -> router.queued("cold") == 1, "request to wait");
-    // Demand was signalled on arrival, while the request waits: not at some later tick.
+    // Demand is signalled on arrival, while the request waits (this router has no tick): the
+    // event loop enqueues, then signals, so the test waits for both.
+    TestRouter.await(() -> router.queued("cold") == 1 && router.demands.size() == 1, "request to wait, demand");
     assertThat(router.demands).hasSize(1);
     Demand d = router.demands.get(0);
     assertThat(d.service()).isEqualTo("cold");
