@@ -316,6 +316,13 @@ final class ServicesApi {
                 snapshotted += (int) st.get().count("snapshotted");
             }
         }
+        // Why the newest revision cannot start, while it cannot: what a user deploying it needs first.
+        registry.revision(s.tenant(), s.name(), s.latestRevision()).filter(r -> r.failure() != null).ifPresent(r -> {
+            ObjectNode f = failureView(r);
+            f.put("revision", r.number());
+            f.put("state", r.state());
+            n.set("failure", f);
+        });
         ObjectNode status = n.putObject("status");
         status.put("ready", s.servingRevision() != 0);
         ObjectNode inst = status.putObject("instances");
@@ -339,6 +346,21 @@ final class ServicesApi {
         if (r.message() != null) {
             n.put("message", r.message());
         }
+        if (r.failure() != null) {
+            n.set("failure", failureView(r));
+        }
+        return n;
+    }
+
+    /** The revision's last failed start: reason, console lines, when, how many in a row, next try. */
+    private static ObjectNode failureView(RevisionRecord r) {
+        RevisionRecord.Failure f = r.failure();
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("reason", f.reason());
+        n.set("console", Json.MAPPER.valueToTree(f.console() == null ? List.of() : f.console()));
+        n.put("at", f.at());
+        n.put("attempts", f.attempts());
+        n.put("retryAt", f.retryAt());
         return n;
     }
 
