@@ -170,11 +170,12 @@ final class ServicesApi {
             ServiceRecord s = inTx(tx, who, p);
             RevisionRecord r = tx.get(Registry.revisionKey(who.tenant(), s.name(), n), RevisionRecord.class)
                     .orElseThrow(() -> ApiException.notFound("service '" + s.name() + "' has no revision " + n));
-            if ("failed".equals(r.state())) {
-                throw ApiException.conflict("revision " + n + " failed: " + r.message());
-            }
             if (image(who.tenant(), r.image()) == null) {
                 throw ApiException.conflict("the image of revision " + n + " is gone");
+            }
+            if ("failed".equals(r.state())) {
+                // A rollback to a failed revision is a request to try it again.
+                tx.put(Registry.revisionKey(who.tenant(), s.name(), n), r.withState("warming", null).withFailure(null));
             }
             touchTenant(tx, who.tenant());
             tx.put(Registry.serviceKey(who.tenant(), s.name()), s.withTarget(n));
