@@ -18,8 +18,9 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
         String message = ex instanceof WispApiException api
                 ? firstLine(api.getMessage()) + " (" + api.code() + ")" : firstLine(ex.getMessage());
         err.println("wisp: " + message);
-        if (ex instanceof InstanceFailedException f && !f.consoleTail().isEmpty()) {
-            List<String> tail = f.consoleTail();
+        List<String> tail = ex instanceof InstanceFailedException f ? f.consoleTail()
+                : ex instanceof RevisionWait.FailedException r ? r.console() : List.of();
+        if (!tail.isEmpty()) {
             err.println("  last console lines:");
             tail.subList(Math.max(0, tail.size() - CONSOLE_LINES_SHOWN), tail.size())
                     .forEach(l -> err.println("  | " + l));

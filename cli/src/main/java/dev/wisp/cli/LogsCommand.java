@@ -25,6 +25,16 @@ final class LogsCommand extends TenantApiCommand {
         }
         List<Instance> instances = wisp.instances(name);
         if (instances.isEmpty()) {
+            dev.wisp.sdk.Failure f = wisp.service(name).failure();
+            if (f != null) {
+                // No instance because none could start: the failed start's console is the log there is.
+                err().println("wisp: " + name + " has no instances: revision " + f.revision() + " cannot start: "
+                        + f.reason());
+                if (f.console() != null) {
+                    f.console().forEach(l -> out().println(l));
+                }
+                return 0;
+            }
             err().println("wisp: " + name + " has no instances (scaled to zero); a request wakes one");
             return 0;
         }

@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import dev.wisp.sdk.Failure;
 import dev.wisp.sdk.Instance;
 import dev.wisp.sdk.Revision;
 import dev.wisp.sdk.Scaling;
@@ -65,8 +66,19 @@ final class StatusCommand extends TenantApiCommand {
                     + ", retire after " + sb.retireAfter());
         }
         head.row("access", s.access());
+        Failure f = s.failure();
+        if (f != null) {
+            head.row("failure", "revision " + f.revision() + " (" + f.state() + "): " + f.reason() + " (" + f.attempts()
+                    + " failed start" + (Integer.valueOf(1).equals(f.attempts()) ? "" : "s") + " in a row, last at "
+                    + f.at() + ("failed".equals(f.state()) ? ")" : "; next try at " + f.retryAt() + ")"));
+        }
         head.print(out());
         out().println();
+        if (f != null && f.console() != null && !f.console().isEmpty()) {
+            out().println("last console lines of revision " + f.revision() + ":");
+            f.console().forEach(l -> out().println("  | " + l));
+            out().println();
+        }
         Table revs = new Table("REVISION", "STATE", "IMAGE", "CREATED", "MESSAGE");
         for (Revision r : revisions) {
             revs.row(r.number(), r.state(), r.image(), r.createdAt(), r.message());

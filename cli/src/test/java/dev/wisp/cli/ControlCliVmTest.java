@@ -77,6 +77,44 @@ class ControlCliVmTest {
     }
 
     @Test
+    void deployOfAnAppThatExits_failsWithTheReasonAndConsole_statusAndLogsShowThem() throws Exception {
+        Path app = dir.resolve("broken-app");
+        java.nio.file.Files.createDirectories(app);
+        java.nio.file.Files.writeString(app.resolve("README"), "exits at once\n");
+        long t0 = System.nanoTime();
+        CliRun deploy = wisp("deploy", "broken", "--dir", app.toString(), "--entrypoint", "echo giving up now; exit 3",
+                "--memory", "128");
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+        assertThat(deploy.code()).as(deploy.toString()).isEqualTo(Main.EXIT_FAILED);
+        assertThat(deploy.err()).contains("wisp: revision 1 of broken cannot start: ")
+                .contains("entrypoint exited with code 3 before it was ready")
+                .contains("the platform retries with back-off")
+                .contains("  | giving up now");
+        // At the first failed start (one boot under TCG), not at the 300 s wait timeout: a generous bound.
+        assertThat(seconds).as("seconds until wisp deploy gave up").isLessThan(150);
+
+        CliRun status = wisp("status", "broken");
+        assertThat(status.code()).as(status.toString()).isZero();
+        assertThat(status.out()).containsPattern("(?m)^failure\\s+revision 1 \\((warming|failed)\\): .*entrypoint exited with code 3")
+                .contains("last console lines of revision 1:").contains("  | giving up now");
+        JsonNode json = JSON.readTree(wisp("status", "broken", "--json").out());
+        assertThat(json.at("/revisions/0/failure/reason").asText()).contains("entrypoint exited with code 3");
+
+        // Between retries (while it backs off) there is no instance: logs shows the failed start's console.
+        CliRun logs = wisp("logs", "broken");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!logs.err().contains("cannot start") && System.nanoTime() < until) {
+            Thread.sleep(250);
+            logs = wisp("logs", "broken");
+        }
+        assertThat(logs.code()).as(logs.toString()).isZero();
+        assertThat(logs.err()).contains("wisp: broken has no instances: revision 1 cannot start: ");
+        assertThat(logs.out()).contains("giving up now");
+
+        assertThat(wisp("rm", "broken").code()).isZero();
+    }
+
+    @Test
     void deployFolder_servesRedeploysRollsBackShowsInTopAndRemoves() throws Exception {
         Path hello = ExampleApps.examplesDir().resolve("hello");
         CliRun deploy = wisp("deploy", "hello", "--dir", hello.toString(), "--entrypoint", "httpd -f -p 8080 -h www",

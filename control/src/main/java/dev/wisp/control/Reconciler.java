@@ -31,11 +31,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * service: the target (newest deploy or rollback), the one serving now, and the one that served
  * before (on standby, for a fast rollback). Traffic moves to the target only once it has an
  * instance: until then requests keep going to the serving one, so a deploy fails no request.
+ *
+ * <p>A revision whose app cannot start is {@code failed} after {@link #FAILED_AFTER} failed
+ * starts in a row with no instance ever started (the node backs off between them: 1 s, 2 s, 4 s
+ * ... 5 min), each failed start an event and the last one's reason and console on the revision.
+ * If another revision serves, the target goes back to it and the failed one is stopped; if none
+ * does, the failed revision stays deployed and the node keeps retrying with back-off, answering
+ * requests 503 at once with the reason, and a start that succeeds makes it serve after all.
  */
 final class Reconciler implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Reconciler.class.getName());
     /** How long a new revision may take to get its first instance before it is marked failed. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    /** Failed starts in a row, with none ever successful, after which a revision is failed. */
+    static final int FAILED_AFTER = 3;
     /** Passes come this often while a switch is pending. */
     private static final long FAST_MS = 200;
 
@@ -55,6 +64,8 @@ final class Reconciler implements AutoCloseable {
     /** Node keys deployed by this process, and when (for the ready timeout). */
     private final Map<String, Instant> deployedAt = new ConcurrentHashMap<>();
     private final Map<String, String> failedKeys = new ConcurrentHashMap<>();
+    /** Per node key, the failed starts in a row already reported (events, the revision's failure). */
+    private final Map<String, Integer> seenFailures = new ConcurrentHashMap<>();
     private final AtomicReference<CompletableFuture<Void>> pending = new AtomicReference<>();
     private final List<Watch> watches = new ArrayList<>();
     private volatile boolean closed;
@@ -177,7 +188,10 @@ final class Reconciler implements AutoCloseable {
         Set<Integer> keep = new LinkedHashSet<>();
         for (int n : new int[] {s.targetRevision(), s.servingRevision(), s.previousRevision()}) {
             RevisionRecord r = revs.get(n);
-            if (r != null && !"failed".equals(r.state())) {
+            // A failed target stays deployed (retrying with back-off, answering 503 with its
+            // reason) while no other revision can serve instead.
+            boolean onlyOne = n == s.targetRevision() && (s.servingRevision() == 0 || s.servingRevision() == n);
+            if (r != null && (!"failed".equals(r.state()) || onlyOne)) {
                 keep.add(n);
             }
         }
@@ -188,6 +202,7 @@ final class Reconciler implements AutoCloseable {
             desired.add(key);
             targets.put(key, new TenantRouting.Target(s.tenant(), s.name(), s.isPrivate()));
             ensureDeployed(s, revs.get(n), key);
+            observeStarts(s, revs.get(n), key);
         }
         String current = routing.current(s.tenant(), s.name());
         if (current != null && !keys.containsValue(current)) {
@@ -210,16 +225,19 @@ final class Reconciler implements AutoCloseable {
             fail(s, revs.get(target), failedKeys.get(targetKey));
             targetKey = null;
         }
-        if (targetKey != null && !targetKey.equals(current)) {
+        if (targetKey != null) {
             boolean ready = hasInstance(targetKey);
-            if (current == null || ready) {
+            if (!targetKey.equals(current) && (current == null || ready)) {
                 current = targetKey; // nothing else to serve from: requests wait for the first instance
             }
-            if (!ready) {
+            RevisionRecord tr = revs.get(target);
+            if (!ready && tr != null && !"failed".equals(tr.state())) {
                 waiting = true;
                 Instant since = deployedAt.get(targetKey);
                 if (since != null && clock.instant().isAfter(since.plus(READY_TIMEOUT))) {
-                    fail(s, revs.get(target), "no instance became ready within " + READY_TIMEOUT.toSeconds() + " s");
+                    RevisionRecord.Failure last = tr.failure();
+                    fail(s, tr, "no instance became ready within " + READY_TIMEOUT.toSeconds() + " s"
+                            + (last == null ? "" : "; last start failed: " + last.reason()));
                     waiting = false;
                 }
             }
@@ -234,6 +252,47 @@ final class Reconciler implements AutoCloseable {
         }
         updateStates(s, revs, keys, current);
         return waiting;
+    }
+
+    /**
+     * Reports the node's failed starts of a revision: an event for each, the last one on the
+     * revision record, and the revision failed after {@link #FAILED_AFTER} in a row with none
+     * ever successful. A start that succeeds clears the record's failure.
+     */
+    private void observeStarts(ServiceRecord s, RevisionRecord r, String key) {
+        Optional<ServiceStatus> st = node.status(key);
+        if (st.isEmpty()) {
+            return;
+        }
+        ServiceStatus.StartFailure f = st.get().failure();
+        if (f == null) {
+            seenFailures.remove(key);
+            if (r.failure() != null && hasInstance(key)) {
+                writeFailure(s, r.number(), null);
+            }
+            return;
+        }
+        if (f.attempts() <= seenFailures.getOrDefault(key, 0)) {
+            return;
+        }
+        seenFailures.put(key, f.attempts());
+        RevisionRecord.Failure failure = new RevisionRecord.Failure(f.reason(), f.console(), f.at().toString(),
+                f.attempts(), f.retryAt().toString());
+        writeFailure(s, r.number(), failure);
+        long nextS = Math.max(1, (Duration.between(f.at(), f.retryAt()).toMillis() + 999) / 1000);
+        events.append(s.tenant(), "revision.start_failed", s.name(), null, "revision " + r.number() + ": start "
+                + f.attempts() + " in a row failed, next try in " + nextS + " s: " + f.reason());
+        if (f.attempts() >= FAILED_AFTER && !f.everReady()) {
+            fail(s, r, f.attempts() + " starts failed in a row: " + f.reason());
+        }
+    }
+
+    private void writeFailure(ServiceRecord s, int number, RevisionRecord.Failure failure) {
+        String rk = Registry.revisionKey(s.tenant(), s.name(), number);
+        registry.write(tx -> {
+            tx.get(rk, RevisionRecord.class).ifPresent(x -> tx.put(rk, x.withFailure(failure)));
+            return null;
+        });
     }
 
     private static int revisionOf(Map<Integer, String> keys, String key) {
@@ -279,30 +338,34 @@ final class Reconciler implements AutoCloseable {
         events.append(s.tenant(), "revision.serving", s.name(), null, "revision " + target + " takes the traffic");
     }
 
+    /** Marks the revision failed (once: a failed one stays as it is) and moves the target back to what serves. */
     private void fail(ServiceRecord s, RevisionRecord r, String why) {
         if (r == null) {
             return;
         }
-        registry.write(tx -> {
+        boolean changed = registry.write(tx -> {
             String rk = Registry.revisionKey(s.tenant(), s.name(), r.number());
-            Optional<RevisionRecord> now = tx.get(rk, RevisionRecord.class);
-            now.filter(x -> !"failed".equals(x.state())).ifPresent(x -> tx.put(rk, x.withState("failed", why)));
+            Optional<RevisionRecord> now = tx.get(rk, RevisionRecord.class).filter(x -> !"failed".equals(x.state()));
+            now.ifPresent(x -> tx.put(rk, x.withState("failed", why)));
             Optional<ServiceRecord> svc = tx.get(Registry.serviceKey(s.tenant(), s.name()), ServiceRecord.class);
             svc.filter(x -> x.targetRevision() == r.number() && x.servingRevision() != 0
                             && x.servingRevision() != r.number())
                     .ifPresent(x -> tx.put(Registry.serviceKey(s.tenant(), s.name()), x.withTarget(x.servingRevision())));
-            return null;
+            return now.isPresent();
         });
-        events.append(s.tenant(), "revision.failed", s.name(), null, "revision " + r.number() + ": " + why);
+        if (changed) {
+            LOG.log(System.Logger.Level.WARNING, "{0}/{1} revision {2} failed: {3}", s.tenant(), s.name(), r.number(), why);
+            events.append(s.tenant(), "revision.failed", s.name(), null, "revision " + r.number() + ": " + why);
+        }
     }
 
     private void updateStates(ServiceRecord s, Map<Integer, RevisionRecord> revs, Map<Integer, String> keys,
                               String current) {
         for (RevisionRecord r : revs.values()) {
-            if ("failed".equals(r.state())) {
-                continue;
-            }
             String key = keys.get(r.number());
+            if ("failed".equals(r.state()) && (key == null || !hasInstance(key))) {
+                continue; // failed stays failed, unless a later start of it succeeded after all
+            }
             String state;
             if (key == null) {
                 state = "retired";
@@ -315,8 +378,9 @@ final class Reconciler implements AutoCloseable {
             }
             if (!state.equals(r.state())) {
                 String rk = Registry.revisionKey(s.tenant(), s.name(), r.number());
+                boolean recovered = "failed".equals(r.state());
                 registry.write(tx -> {
-                    tx.get(rk, RevisionRecord.class).filter(x -> !"failed".equals(x.state()))
+                    tx.get(rk, RevisionRecord.class).filter(x -> recovered || !"failed".equals(x.state()))
                             .ifPresent(x -> tx.put(rk, x.withState(state, null)));
                     return null;
                 });
@@ -342,6 +406,7 @@ final class Reconciler implements AutoCloseable {
             }
         }
         failedKeys.keySet().retainAll(desired);
+        seenFailures.keySet().retainAll(desired);
         removals.forEach(f -> {
             try {
                 f.get(90, TimeUnit.SECONDS);

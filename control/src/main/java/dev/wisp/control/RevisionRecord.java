@@ -1,5 +1,6 @@
 package dev.wisp.control;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -12,18 +13,37 @@ import java.util.TreeSet;
  * @param state     warming, ready, serving, retired or failed
  * @param env       plain values, only in records written before env was sealed; sealed at start
  *                  ({@link EnvSealing}), null in every record written since
+ * @param failure   why its last start failed, while no instance of it has started since; null otherwise
  */
 record RevisionRecord(String service, int number, String image, Map<String, String> sealedEnv, Resources resources,
-                      int port, String createdAt, String state, String message, Map<String, String> env) {
+                      int port, String createdAt, String state, String message, Map<String, String> env,
+                      Failure failure) {
+
+    /**
+     * A failed start of the revision's app, as the API shows it.
+     *
+     * @param reason   the runtime's one-line error
+     * @param console  the guest console's last lines before it
+     * @param at       when it failed (ISO-8601)
+     * @param attempts failed starts in a row
+     * @param retryAt  when the node tries again (ISO-8601)
+     */
+    record Failure(String reason, List<String> console, String at, int attempts, String retryAt) {
+    }
 
     /** A new revision; {@code sealedEnv} from {@link EnvCipher#sealAll}. */
     static RevisionRecord of(String service, int number, String image, Map<String, String> sealedEnv,
                              Resources resources, int port, String createdAt) {
-        return new RevisionRecord(service, number, image, sealedEnv, resources, port, createdAt, "warming", null, null);
+        return new RevisionRecord(service, number, image, sealedEnv, resources, port, createdAt, "warming", null, null,
+                null);
     }
 
     RevisionRecord withState(String s, String m) {
-        return new RevisionRecord(service, number, image, sealedEnv, resources, port, createdAt, s, m, env);
+        return new RevisionRecord(service, number, image, sealedEnv, resources, port, createdAt, s, m, env, failure);
+    }
+
+    RevisionRecord withFailure(Failure f) {
+        return new RevisionRecord(service, number, image, sealedEnv, resources, port, createdAt, state, message, env, f);
     }
 
     /** Whether an older version wrote this record with plain env values. */
@@ -35,7 +55,7 @@ record RevisionRecord(String service, int number, String image, Map<String, Stri
     RevisionRecord sealed(EnvCipher cipher) {
         return hasPlainEnv() || sealedEnv == null
                 ? new RevisionRecord(service, number, image, sealedEnvWith(cipher), resources, port, createdAt, state,
-                        message, null)
+                        message, null, failure)
                 : this;
     }
 

@@ -165,11 +165,12 @@ final class ServicesApi {
             ServiceRecord s = inTx(tx, who, p);
             RevisionRecord r = tx.get(Registry.revisionKey(who.tenant(), s.name(), n), RevisionRecord.class)
                     .orElseThrow(() -> ApiException.notFound("service '" + s.name() + "' has no revision " + n));
-            if ("failed".equals(r.state())) {
-                throw ApiException.conflict("revision " + n + " failed: " + r.message());
-            }
             if (image(who.tenant(), r.image()) == null) {
                 throw ApiException.conflict("the image of revision " + n + " is gone");
+            }
+            if ("failed".equals(r.state())) {
+                // A rollback to a failed revision is a request to try it again.
+                tx.put(Registry.revisionKey(who.tenant(), s.name(), n), r.withState("warming", null).withFailure(null));
             }
             touchTenant(tx, who.tenant());
             tx.put(Registry.serviceKey(who.tenant(), s.name()), s.withTarget(n));
@@ -298,17 +299,27 @@ final class ServicesApi {
         }
         var status = new Shapes.ServiceStatusView(s.servingRevision() != 0,
                 new Shapes.TierCounts(running, paused, snapshotted));
+        // Why the newest revision cannot start, while it cannot: what a user deploying it needs first.
+        Shapes.StartFailureView failure = registry.revision(s.tenant(), s.name(), s.latestRevision())
+                .filter(r -> r.failure() != null).map(r -> failureView(r, true)).orElse(null);
         // Env values are write-only: the target revision's names only.
         return new Shapes.ServiceView(s.name(), s.tenant(), target == null ? null : target.image(),
                 target == null ? null : List.copyOf(target.envNames()), target == null ? null : target.resources(),
                 target == null ? null : target.port(), s.scaling(), s.standby(), s.access(), s.servingRevision(),
-                s.latestRevision(), s.targetRevision(), url, nodeServices, status);
+                s.latestRevision(), s.targetRevision(), url, nodeServices, status, failure);
     }
 
     /** A revision as the API shows it: its env by names only (values are write-only). */
     static Shapes.RevisionView revisionView(RevisionRecord r) {
         return new Shapes.RevisionView(r.service(), r.number(), r.image(), List.copyOf(r.envNames()), r.resources(),
-                r.port(), r.createdAt(), r.state(), r.message());
+                r.port(), r.createdAt(), r.state(), r.message(), r.failure() == null ? null : failureView(r, false));
+    }
+
+    /** The revision's last failed start; on a service also which revision and its state. */
+    private static Shapes.StartFailureView failureView(RevisionRecord r, boolean onService) {
+        RevisionRecord.Failure f = r.failure();
+        return new Shapes.StartFailureView(f.reason(), f.console() == null ? List.of() : List.copyOf(f.console()),
+                f.at(), f.attempts(), f.retryAt(), onService ? r.number() : null, onService ? r.state() : null);
     }
 
     private static Shapes.InstanceView instanceView(ServiceRecord s, int revision, ServiceStatus.InstanceStatus i) {

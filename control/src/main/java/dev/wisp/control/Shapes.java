@@ -38,7 +38,8 @@ final class Shapes {
      */
     record ServiceView(String name, String tenant, String image, List<String> envNames, Resources resources, Integer port,
                        Scaling scaling, Standby standby, String access, int revision, int latestRevision,
-                       int targetRevision, String url, List<String> nodeServices, ServiceStatusView status) {
+                       int targetRevision, String url, List<String> nodeServices, ServiceStatusView status,
+                       StartFailureView failure) {
     }
 
     record ServiceStatusView(boolean ready, TierCounts instances) {
@@ -50,7 +51,15 @@ final class Shapes {
 
     /** A revision: its env by names only. {@code message} says why it failed or retired, if it did. */
     record RevisionView(String service, int number, String image, List<String> envNames, Resources resources, int port,
-                        String createdAt, String state, String message) {
+                        String createdAt, String state, String message, StartFailureView failure) {
+    }
+
+    /**
+     * A revision's last failed start, while none has succeeded since; {@code revision} and {@code state}
+     * only on a service (which revision fails, and its state).
+     */
+    record StartFailureView(String reason, List<String> console, String at, int attempts, String retryAt,
+                            Integer revision, String state) {
     }
 
     /** One microVM of a service; {@code startedAt} is absent while it has not started. */

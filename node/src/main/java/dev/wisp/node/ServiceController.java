@@ -34,8 +34,13 @@ import java.util.concurrent.TimeUnit;
  * concurrency, ask the autoscaler how many should serve, move idle instances down the standby
  * tiers) and runtime events (an instance died: stop routing to it). The operations it decides
  * on live beside it: {@link Wakes} (up the tiers), {@link StandbySteps} (down), {@link
- * StandbyHandover} (standby state across node restarts), {@link TemplateWarmer}, and {@link
- * Replicas} (the books and what the router sees).
+ * StandbyHandover} (standby state across node restarts), {@link TemplateWarmer}, {@link
+ * StartFailures} (crash-loop back-off) and {@link Replicas} (the books and what the router sees).
+ *
+ * <p>A start of a new instance that fails (the app exits, never listens, the guest panics) is
+ * not retried at once: the next one waits 1 s, 2 s, 4 s ... up to 5 min. Until a start
+ * succeeds, with no instance in any tier, the router answers the service's requests 503 at once
+ * with the reason instead of letting them wait for the queue timeout.
  *
  * <p>VM operations run on their own virtual threads and mark their replica busy, so the tick and
  * the router's event loops never wait on a VM. A paused instance is routed before its resume is
@@ -59,6 +64,9 @@ final class ServiceController {
     private final Wakes wakes;
     private final StandbyHandover handover;
     private final StandbySteps standby;
+    private final StartFailures starts = new StartFailures();
+    /** A start was wanted (initial scale, min instances, demand) while backing off: retry when it ends. */
+    private boolean retryWanted;
     /** Snapshots and template an earlier node left for this service, adopted at start. */
     private final Leftovers.Claim claim;
 
@@ -75,7 +83,17 @@ final class ServiceController {
         this.endpoints = new ServiceEndpoints(spec.name(), spec.limits(), this::onDemand, this::onEndpointFailed);
         this.replicas = new Replicas(scope, endpoints, loads);
         this.templates = new TemplateWarmer(scope, sharedTemplates, specDigest);
-        this.wakes = new Wakes(scope, replicas, templates, this);
+        this.wakes = new Wakes(scope, replicas, templates, this, new Wakes.Outcomes() {
+            @Override
+            public void started(WakePath path) {
+                onStarted(path);
+            }
+
+            @Override
+            public void startFailed(WakePath path, RuntimeException e) {
+                onStartFailed(path, e);
+            }
+        });
         this.handover = new StandbyHandover(scope, specDigest);
         this.standby = new StandbySteps(scope, replicas, handover, wakes);
         this.autoscaler = new Autoscaler(spec.scaling(), scope.clock());
@@ -99,7 +117,10 @@ final class ServiceController {
     void start() {
         handover.adopt(claim, replicas);
         vmOps.submit(() -> {
-            templates.warm();
+            RuntimeException failed = templates.warm();
+            if (failed != null) {
+                onStartFailed(WakePath.CLONE_TEMPLATE, failed);
+            }
             synchronized (this) {
                 for (int i = replicas.existing(); i < spec.scaling().initialScale(); i++) {
                     startLocked(true, "initial scale");
@@ -136,6 +157,51 @@ final class ServiceController {
             if (!startLocked(false, why)) {
                 break;
             }
+        }
+    }
+
+    // ---- starts that fail: crash-loop back-off ---------------------------------------------------
+
+    private synchronized void onStarted(WakePath path) {
+        if (path == WakePath.CLONE_TEMPLATE || path == WakePath.COLD_BOOT) {
+            if (starts.failure() != null) {
+                LOG.log(System.Logger.Level.INFO, "{0}: started after {1} failed start(s)", spec.name(),
+                        starts.failure().attempts());
+            }
+            starts.succeeded();
+            retryWanted = false;
+        }
+        endpoints.unavailable(null);
+    }
+
+    private void onStartFailed(WakePath path, RuntimeException e) {
+        if (e instanceof CapacityException || path == WakePath.RESUME_PAUSED || path == WakePath.RESTORE_SNAPSHOT) {
+            return; // not a start of the app: memory, or a sleeping instance that could not wake
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            ServiceStatus.StartFailure f = starts.failed(e, scope.clock().instant());
+            retryWanted |= (!f.everReady() && spec.scaling().initialScale() > 0) || spec.scaling().minInstances() > 0;
+            long backoffMs = Duration.between(f.at(), f.retryAt()).toMillis();
+            LOG.log(System.Logger.Level.WARNING, "{0}: start {1} in a row failed, next in {2} ms: {3}", spec.name(),
+                    f.attempts(), backoffMs, f.reason());
+            if (replicas.existing() == 0) {
+                // Nothing to wake: requests get the reason now rather than the queue timeout.
+                endpoints.unavailable("service cannot start an instance: " + f.reason() + " (" + f.attempts()
+                        + " failed start" + (f.attempts() == 1 ? "" : "s") + " in a row; next try in "
+                        + Math.max(1, (backoffMs + 999) / 1000) + " s)");
+            }
+        }
+    }
+
+    /** The retry a back-off held back, once it is over. Caller holds the monitor. */
+    private void retryLocked(Instant now) {
+        if (retryWanted && starts.failure() != null && starts.mayStart(now) && replicas.waking.get() == 0
+                && replicas.running() == 0) {
+            retryWanted = false;
+            startLocked(true, "retry after " + starts.failure().attempts() + " failed start(s)");
         }
     }
 
@@ -196,6 +262,7 @@ final class ServiceController {
                     vmOps.submit(() -> standby.step(r, t.to()));
                 }
             }
+            retryLocked(now);
             // A safety net: requests wait and nothing is waking them (a wake failed, or they came
             // while the template was being built).
             if (load != null && load.queued() > 0 && replicas.waking.get() == 0 && replicas.running() == 0) {
@@ -249,6 +316,11 @@ final class ServiceController {
             }
         }
         WakePlan plan = planner.wake(idle, templates.template() != null);
+        boolean newInstance = plan.path() == WakePath.CLONE_TEMPLATE || plan.path() == WakePath.COLD_BOOT;
+        if (newInstance && !starts.mayStart(scope.clock().instant())) {
+            retryWanted = true; // backing off after a failed start: the tick retries when it is over
+            return false;
+        }
         String id = plan.instanceId() != null ? plan.instanceId() : replicas.nextId();
         // Memory is the node's hard limit: a start that does not fit is not made; the requests
         // wait in the router (and time out with 503) unless memory frees up before.
@@ -290,7 +362,7 @@ final class ServiceController {
                                 : r.adopted != null ? "snapshotted" : "creating",
                         r.endpoint == null ? -1 : r.endpoint.port(), r.busy, r.startedAt))
                 .toList();
-        return new ServiceStatus(spec.name(), desired, templates.template() != null, list);
+        return new ServiceStatus(spec.name(), desired, templates.template() != null, list, starts.failure());
     }
 
     /** The tail of an instance's console, at most {@code maxChars}; empty if no such instance. */

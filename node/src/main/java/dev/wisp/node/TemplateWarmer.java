@@ -24,15 +24,21 @@ final class TemplateWarmer {
         this.specDigest = specDigest;
     }
 
-    /** Warms the template if the service wants one; a failure leaves instances to boot cold. */
-    void warm() {
-        if (scope.spec().warmTemplate()) {
-            build();
+    /**
+     * Warms the template if the service wants one; a failure leaves instances to boot cold.
+     *
+     * @return why the template's VM could not start (the app's fault, counted as a failed start),
+     *     or null: warmed, not wanted, or not started for want of memory
+     */
+    RuntimeException warm() {
+        try {
+            return scope.spec().warmTemplate() ? build() : null;
+        } finally {
+            settled = true;
         }
-        settled = true;
     }
 
-    private void build() {
+    private RuntimeException build() {
         String warmer = "tpl-" + scope.name();
         try {
             scope.runtime().deleteSnapshot(scope.templateDirectory());
@@ -46,9 +52,11 @@ final class TemplateWarmer {
             scope.runtime().prewarm(template.snapshot());
             LOG.log(System.Logger.Level.INFO, "{0}: warm template ready in {1} ms", scope.name(),
                     (System.nanoTime() - t0) / 1_000_000);
+            return null;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, scope.name() + ": no warm template, instances will boot cold: "
                     + e.getMessage());
+            return e instanceof CapacityException ? null : e;
         } finally {
             scope.capacity().release(warmer);
         }

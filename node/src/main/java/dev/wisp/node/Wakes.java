@@ -18,14 +18,23 @@ final class Wakes {
     private final Replicas replicas;
     private final TemplateWarmer templates;
     private final Object lock;
+    private final Outcomes outcomes;
     private long lastRefusalLog;
 
+    /** What the controller learns of starts of new instances (clone or boot), on the wake's thread. */
+    interface Outcomes {
+        void started(WakePath path);
+
+        void startFailed(WakePath path, RuntimeException e);
+    }
+
     /** @param lock the controller's monitor, which guards the replicas' bookkeeping */
-    Wakes(ServiceScope scope, Replicas replicas, TemplateWarmer templates, Object lock) {
+    Wakes(ServiceScope scope, Replicas replicas, TemplateWarmer templates, Object lock, Outcomes outcomes) {
         this.scope = scope;
         this.replicas = replicas;
         this.templates = templates;
         this.lock = lock;
+        this.outcomes = outcomes;
     }
 
     void wake(Replica r, WakePath path, String why) {
@@ -47,6 +56,7 @@ final class Wakes {
                 }
                 r.busy = false;
             }
+            outcomes.started(path);
             scope.metrics().wake(scope.name(), path, took);
             scope.changed(r.id, from, "running", NodeMetrics.name(path), took);
             LOG.log(System.Logger.Level.DEBUG, "{0}: {1} woke via {2} in {3} ms ({4})", scope.name(), r.id,
@@ -63,6 +73,7 @@ final class Wakes {
             discardAdopted(r);
             scope.capacity().release(r.id);
             scope.changed(r.id, from, "gone", NodeMetrics.name(path), Duration.ofNanos(System.nanoTime() - t0));
+            outcomes.startFailed(path, e);
         } finally {
             replicas.waking.decrementAndGet();
         }

@@ -186,6 +186,11 @@ final class Exchange {
       return;
     }
     if (waiter.get() == Waiter.ABANDONED) {
+      if (waiter.unavailable != null) {
+        respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "service_unavailable", waiter.unavailable,
+            rt.retryAfterSeconds());
+        return;
+      }
       respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "queue_full",
           "service '" + name + "' has no free endpoint and its wait buffer is full",
           rt.retryAfterSeconds());
@@ -298,6 +303,18 @@ final class Exchange {
       service.meters.retries.increment();
     }
     connect(ep);
+  }
+
+  /**
+   * A waiting request's service cannot start an instance (the platform says why): 503 now, not
+   * at the queue timeout. On our loop; the buffer already gave the waiter up.
+   */
+  void unavailable(String why) {
+    if (state != State.QUEUED) {
+      return;
+    }
+    service.meters.queueWait.record(System.nanoTime() - waiter.enqueuedNanos, TimeUnit.NANOSECONDS);
+    respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "service_unavailable", why, rt.retryAfterSeconds());
   }
 
   private void queueTimedOut() {

@@ -58,6 +58,16 @@ public interface ServiceBackend {
     return List.of();
   }
 
+  /**
+   * Why the service cannot start an instance now (its starts fail and it is backing off), or
+   * null. While it is set and no endpoint is ready, the router answers the service's requests
+   * 503 at once with this reason (waiting ones too) instead of holding them for the queue
+   * timeout. Read again after each change notification.
+   */
+  default String unavailable() {
+    return null;
+  }
+
   /** Admission limits for this service; read again after each change notification. */
   default ServiceLimits limits() {
     return ServiceLimits.DEFAULTS;

@@ -24,6 +24,7 @@ public final class ServiceEndpoints implements ServiceBackend {
   private volatile ServiceLimits limits;
   private volatile List<Endpoint> endpoints = List.of();
   private volatile List<Endpoint> parked = List.of();
+  private volatile String unavailable;
 
   /**
    * @param onDemand called on a router event loop when a request finds no spare capacity; must
@@ -96,6 +97,23 @@ public final class ServiceEndpoints implements ServiceBackend {
     changed();
   }
 
+  /**
+   * Says why the service cannot start an instance now (null: it can): see {@link
+   * ServiceBackend#unavailable()}.
+   */
+  public void unavailable(String reason) {
+    if (Objects.equals(unavailable, reason)) {
+      return;
+    }
+    unavailable = reason;
+    changed();
+  }
+
+  @Override
+  public String unavailable() {
+    return unavailable;
+  }
+
   /** Changes the limits. */
   public void limits(ServiceLimits newLimits) {
     limits = Objects.requireNonNull(newLimits);
@@ -114,6 +132,7 @@ public final class ServiceEndpoints implements ServiceBackend {
     synchronized (this) {
       endpoints = old.endpoints;
       parked = old.parked;
+      unavailable = old.unavailable;
     }
   }
 

@@ -45,6 +45,8 @@ final class ServiceState {
   private EndpointState[] endpoints = NONE;
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private ServiceLimits limits;
+  /** The platform's reason the service cannot start an instance, or null (see ServiceBackend). */
+  private String unavailable;
   private int inFlight;
   /** Endpoints below the spare-capacity threshold; maintained incrementally under the lock. */
   private int spare;
@@ -87,6 +89,7 @@ final class ServiceState {
     List<Endpoint> announced = backend.endpoints();
     Set<Endpoint> parkedNow = new HashSet<>(backend.parked());
     ServiceLimits newLimits = backend.limits();
+    String why = backend.unavailable();
     Map<Endpoint, EndpointState> known = new HashMap<>(parked);
     for (EndpointState s : endpointsView) {
       known.put(s.endpoint, s);
@@ -109,9 +112,11 @@ final class ServiceState {
     }
     parked = stillParked;
     ArrayList<Grant> grants;
+    ArrayList<Waiter> refused = null;
     lock.lock();
     try {
       limits = newLimits != null ? newLimits : ServiceLimits.DEFAULTS;
+      unavailable = why;
       for (EndpointState s : known.values()) {
         s.removed = true;
       }
@@ -128,10 +133,23 @@ final class ServiceState {
         }
       }
       grants = dispatchLocked(System.nanoTime());
+      if (why != null && endpoints.length == 0 && !queue.isEmpty()) {
+        refused = new ArrayList<>(queue);
+        queue.clear();
+        avoiders = 0;
+        queuedView = 0;
+      }
     } finally {
       lock.unlock();
     }
     fire(grants);
+    if (refused != null) {
+      for (Waiter w : refused) {
+        if (w.tryAbandon()) {
+          w.loop.execute(() -> w.exchange.unavailable(why));
+        }
+      }
+    }
     for (EndpointState s : gone) {
       onRemoved.accept(s);
     }
@@ -163,7 +181,10 @@ final class ServiceState {
           demand = demandLocked(Demand.Reason.SOFT_LIMIT);
         }
       } else {
-        if (queue.size() >= limits.queueCapacity()) {
+        if (unavailable != null && endpoints.length == 0) {
+          w.unavailable = unavailable; // the caller answers 503 with it; the platform still hears the demand
+          w.tryAbandon();
+        } else if (queue.size() >= limits.queueCapacity()) {
           w.tryAbandon();
         } else {
           w.enqueuedNanos = now;

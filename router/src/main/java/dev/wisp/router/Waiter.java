@@ -23,6 +23,8 @@ final class Waiter extends AtomicInteger {
    */
   EndpointState avoid;
   long avoidUntilNanos;
+  /** Why the waiter was refused at once: the service cannot start an instance (else null). */
+  String unavailable;
 
   Waiter(Exchange exchange, EventLoop loop) {
     this.exchange = exchange;

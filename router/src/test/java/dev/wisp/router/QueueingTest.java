@@ -68,6 +68,33 @@ class QueueingTest {
   }
 
   @Test
+  void serviceThatCannotStart_waitingAndNewRequestsGet503WithTheReasonAtOnce() throws Exception {
+    router.define("cold", ServiceLimits.DEFAULTS.withQueueTimeout(Duration.ofSeconds(60)));
+    CompletableFuture<HttpResponse<String>> waiting = getAsync("cold", "/", "waiting");
+    TestRouter.await(() -> router.queued("cold") == 1, "request to wait");
+
+    ServiceEndpoints cold = (ServiceEndpoints) router.services.lookup("cold");
+    cold.unavailable("entrypoint exited with code 3 before it was ready");
+    HttpResponse<String> flushed = waiting.get(10, TimeUnit.SECONDS);
+    assertThat(flushed.statusCode()).isEqualTo(503);
+    assertThat(flushed.body()).contains("\"error\":\"service_unavailable\"")
+        .contains("entrypoint exited with code 3 before it was ready");
+    assertThat(router.queued("cold")).isZero();
+
+    int demandsBefore = router.demands.size();
+    HttpResponse<String> next = router.get("cold", "/");
+    assertThat(next.statusCode()).isEqualTo(503);
+    assertThat(next.headers().firstValue("retry-after")).hasValue("1");
+    assertThat(next.body()).contains("entrypoint exited with code 3 before it was ready");
+    // The platform still hears that someone wants the service (to retry when its back-off ends).
+    assertThat(router.demands.size()).isGreaterThan(demandsBefore);
+
+    cold.unavailable(null);
+    router.services.addEndpoint("cold", backend.endpoint());
+    assertThat(router.get("cold", "/").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void requestArrivingToAFullQueue_gets503AtOnce() throws Exception {
     router.define("cold", ServiceLimits.DEFAULTS.withQueueCapacity(1));
     CompletableFuture<HttpResponse<String>> first = getAsync("cold", "/", "first");

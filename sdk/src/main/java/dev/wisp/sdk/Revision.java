@@ -6,9 +6,16 @@ import java.util.List;
 
 /**
  * An immutable revision of a service; {@code state} is one of warming, ready, serving, retired, failed.
- * {@code envNames} names its environment variables (their values are never returned).
+ * {@code envNames} names its environment variables (their values are never returned). {@code failure}
+ * says why its last start failed, while none has succeeded since.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Revision(String service, Integer number, String image, List<String> envNames, Resources resources,
-                       Integer port, String createdAt, String state, String message) {}
+                       Integer port, String createdAt, String state, String message, Failure failure) {
+    /** A revision without a failure. */
+    public Revision(String service, Integer number, String image, List<String> envNames, Resources resources,
+                    Integer port, String createdAt, String state, String message) {
+        this(service, number, image, envNames, resources, port, createdAt, state, message, null);
+    }
+}

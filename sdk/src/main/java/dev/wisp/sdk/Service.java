@@ -7,22 +7,24 @@ import java.util.Map;
 
 /**
  * A service as the API shows it. {@code tenant}, {@code envNames}, {@code revision}, {@code latestRevision},
- * {@code url}, {@code status}, {@code targetRevision} (the revision traffic is moving to) and {@code nodeServices}
- * (each deployed revision's name on the node, the {@code service} label of its metrics) are read-only. {@code env} is write-only: sent on create, never returned (the API
- * shows the variables' names in {@code envNames}).
+ * {@code url}, {@code status}, {@code targetRevision} (the revision traffic is moving to), {@code nodeServices}
+ * (each deployed revision's name on the node, the {@code service} label of its metrics) and {@code failure} (why
+ * its newest revision could not start, while it cannot) are read-only. {@code env} is write-only: sent on create,
+ * never returned (the API shows the variables' names in {@code envNames}).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Service(String name, String tenant, String image, Map<String, String> env, List<String> envNames,
                       Resources resources, Integer port,
                       Scaling scaling, Standby standby, String access, Integer revision, Integer latestRevision,
-                      String url, ServiceStatus status, Integer targetRevision, List<String> nodeServices) {
-    /** Without the fields added later ({@code targetRevision}, {@code nodeServices}): a create request, or older code. */
+                      String url, ServiceStatus status, Integer targetRevision, List<String> nodeServices,
+                      Failure failure) {
+    /** Without the fields added later ({@code targetRevision}, {@code nodeServices}, {@code failure}): a create request, or older code. */
     public Service(String name, String tenant, String image, Map<String, String> env, List<String> envNames,
                    Resources resources, Integer port, Scaling scaling, Standby standby, String access, Integer revision,
                    Integer latestRevision, String url, ServiceStatus status) {
         this(name, tenant, image, env, envNames, resources, port, scaling, standby, access, revision, latestRevision, url,
-                status, null, null);
+                status, null, null, null);
     }
 
     /** A create request with only the required fields: the server's defaults for everything else. */

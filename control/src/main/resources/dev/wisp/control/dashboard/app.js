@@ -324,7 +324,10 @@ function renderInstances() {
 function drawInstances() {
   const body = $('instances').querySelector('tbody');
   if (!state.instances.length) {
-    fill(body, h('tr', {}, h('td', {colspan: 7, class: 'muted'}, 'No instances: the service wakes one on its first request.')));
+    const f = current() && current().failure;
+    fill(body, h('tr', {}, h('td', {colspan: 7, class: 'muted'}, f
+      ? `No instances: revision ${f.revision} cannot start (see its console under Revisions).`
+      : 'No instances: the service wakes one on its first request.')));
     return;
   }
   const now = Date.now();
@@ -343,7 +346,21 @@ function drawInstances() {
 function renderRevisions() {
   const s = current();
   const body = $('revisions').querySelector('tbody');
-  fill(body, state.revisions.map((r) => h('tr', {dataset: {revision: r.number, state: r.state}},
+  fill(body, state.revisions.flatMap((r) => [revisionRow(s, r), r.failure ? failureRow(r) : null].filter(Boolean)));
+}
+
+// Why a revision's app could not start: the reason, the attempts and the console's last lines.
+function failureRow(r) {
+  const f = r.failure;
+  const when = r.state === 'failed' ? 'gave up' : `next try ${clock(f.retryAt)}`;
+  return h('tr', {class: 'failure', dataset: {failureOf: r.number}},
+      h('td', {colspan: 7},
+        h('div', {class: 'failure-reason'}, `Cannot start: ${f.reason} (${f.attempts} failed start${f.attempts === 1 ? '' : 's'} in a row, last ${clock(f.at)}; ${when})`),
+        (f.console || []).length ? h('pre', {class: 'failure-console', tabindex: '0', 'aria-label': `Console of revision ${r.number}`}, f.console.join('\n')) : null));
+}
+
+function revisionRow(s, r) {
+  return (h('tr', {dataset: {revision: r.number, state: r.state}},
       h('td', {}, r.number),
       h('td', {}, h('span', {class: `badge ${r.state}`, title: r.message || ''}, r.state)),
       h('td', {class: 'mono', title: r.image}, (r.image || '').replace(/^sha256:/, '').slice(0, 12)),
@@ -351,7 +368,7 @@ function renderRevisions() {
       h('td', {}, r.resources ? `${r.resources.vcpus} vCPU, ${r.resources.memoryMiB} MiB, :${r.port}` : '–'),
       h('td', {title: r.createdAt}, `${since(r.createdAt)} ago`),
       h('td', {}, s && r.number !== s.revision && (r.state === 'ready' || r.state === 'retired')
-          ? h('button', {type: 'button', class: 'small', onclick: () => rollback(r.number)}, 'Roll back') : null))));
+          ? h('button', {type: 'button', class: 'small', onclick: () => rollback(r.number)}, 'Roll back') : null)));
 }
 
 function renderEvents() {

@@ -1,0 +1,41 @@
+package dev.wisp.node;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The crash-loop back-off's arithmetic and its reset, without VMs. */
+class StartFailuresTest {
+    @Test
+    void backoff_doublesFromOneSecondUpToFiveMinutes() {
+        assertThat(StartFailures.backoff(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(StartFailures.backoff(2)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(StartFailures.backoff(4)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(StartFailures.backoff(9)).isEqualTo(Duration.ofSeconds(256));
+        assertThat(StartFailures.backoff(10)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(StartFailures.backoff(1000)).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void failedStart_holdsTheNextUntilItsBackoffEnds_successClearsIt() {
+        StartFailures f = new StartFailures();
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        assertThat(f.mayStart(t0)).isTrue();
+        f.failed(new IllegalStateException("boom"), t0);
+        ServiceStatus.StartFailure second = f.failed(new IllegalStateException("boom again"), t0.plusSeconds(1));
+        assertThat(second.attempts()).isEqualTo(2);
+        assertThat(second.reason()).isEqualTo("boom again");
+        assertThat(second.everReady()).isFalse();
+        assertThat(f.mayStart(t0.plusMillis(2_999))).isFalse();
+        assertThat(f.mayStart(t0.plusSeconds(3))).isTrue();
+        f.succeeded();
+        assertThat(f.failure()).isNull();
+        assertThat(f.mayStart(t0.plusSeconds(3))).isTrue();
+        ServiceStatus.StartFailure later = f.failed(new IllegalStateException("crash"), t0.plusSeconds(10));
+        assertThat(later.attempts()).isEqualTo(1);
+        assertThat(later.everReady()).isTrue();
+    }
+}
