@@ -17,9 +17,10 @@ final class ServiceInput {
     static final int MAX_ENV_BYTES = 1024;
     /** What a GET answer shows and a create ignores: an answer may be sent back as it is. */
     static final Set<String> READ_ONLY = Set.of("tenant", "envNames", "revision", "latestRevision", "targetRevision",
-            "url", "nodeServices", "status");
+            "url", "nodeServices", "status", "failure");
     static final Set<String> SERVICE_FIELDS = Set.of("name", "image", "env", "envNames", "resources", "port", "scaling",
-            "standby", "access", "tenant", "revision", "latestRevision", "targetRevision", "url", "nodeServices", "status");
+            "standby", "access", "tenant", "revision", "latestRevision", "targetRevision", "url", "nodeServices", "status",
+            "failure");
     static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "resources", "port");
     static final Set<String> PATCH_FIELDS = Set.of("scaling", "standby", "access");
     static final Set<String> ROLLBACK_FIELDS = Set.of("revision");

@@ -70,6 +70,7 @@ class ShapesTest {
             new Contract("ServiceStatus", Shapes.ServiceStatusView.class, null, ServiceStatus.class),
             new Contract("Service", Shapes.ServiceView.class, ServiceInput.SERVICE_FIELDS, Service.class),
             new Contract("Revision", Shapes.RevisionView.class, null, Revision.class),
+            new Contract("StartFailure", Shapes.StartFailureView.class, null, dev.wisp.sdk.Failure.class),
             new Contract("Deploy", null, ServiceInput.DEPLOY_FIELDS, DeployRequest.class),
             new Contract("ServicePatch", null, ServiceInput.PATCH_FIELDS, ServicePatch.class),
             new Contract("Rollback", null, ServiceInput.ROLLBACK_FIELDS, RollbackRequest.class),
