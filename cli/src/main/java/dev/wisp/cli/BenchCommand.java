@@ -1,12 +1,13 @@
 package dev.wisp.cli;
 
-import dev.wisp.cli.bench.InferenceBenchmark;
 import dev.wisp.cli.bench.DensityBenchmark;
+import dev.wisp.cli.bench.InferenceBenchmark;
 import dev.wisp.cli.bench.StartupBenchmark;
 import dev.wisp.cli.bench.WakeBenchmark;
-import dev.wisp.router.bench.RouterBenchmark;
+import dev.wisp.common.FileTrees;
 import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
+import dev.wisp.router.bench.RouterBenchmark;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
 import picocli.CommandLine.Command;
@@ -60,7 +61,7 @@ final class BenchCommand {
             R result = bench.run(kernel, rt, work);
             cmd.out().print(json ? ImageCommand.JSON.writeValueAsString(result) + "\n" : table.apply(result));
         } finally {
-            Directories.deleteTree(work);
+            FileTrees.delete(work);
         }
         return 0;
     }

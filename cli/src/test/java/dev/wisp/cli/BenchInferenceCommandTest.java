@@ -2,7 +2,7 @@ package dev.wisp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -33,7 +33,7 @@ class BenchInferenceCommandTest {
 
     @Test
     void shortRun_reportsOneAndTwoInstancesAsJson() throws Exception {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")));
+        VmTests.assume();
         Run r = wisp("bench", "inference", "--rounds", "1", "--seconds", "1", "--json");
 
         assertThat(r.code()).as(r.err()).isZero();

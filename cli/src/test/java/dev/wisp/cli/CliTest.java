@@ -1,14 +1,14 @@
 package dev.wisp.cli;
 
-import org.junit.jupiter.api.Assumptions;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +63,7 @@ class CliTest {
 
     @Test
     void demo_deploysScalesSleepsWakesAndRedeploysThroughThePlatform() {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")));
+        VmTests.assume();
         Run r = wisp("demo");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         String out = r.out();

@@ -4,16 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
-import dev.wisp.image.KernelProvisioner;
-import dev.wisp.image.WispHome;
 import dev.wisp.node.AdminServer;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -33,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One control plane serves the whole story, to keep TCG boots few.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class ControlCliVmTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,8 +45,7 @@ class ControlCliVmTest {
 
     @BeforeAll
     void start() throws IOException {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")), "real-VM tests disabled");
-        Path kernel = new KernelProvisioner(WispHome.resolve()).ensure().vmlinux();
+        Path kernel = VmTests.kernel().vmlinux();
         RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home")).withAccelerator(AcceleratorChoice.AUTO);
         cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0).withStopOnClose(true));
         metrics = AdminServer.start(cp.node(), "127.0.0.1", 0);

@@ -2,7 +2,7 @@ package dev.wisp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DensityCommandTest {
     @Test
     void densityAtSmallScale_printsEveryFigureAndLeavesNoVmmOrFile() throws Exception {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")));
+        VmTests.assume();
         CommandLine cl = Main.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

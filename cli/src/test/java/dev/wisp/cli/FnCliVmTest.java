@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
-import dev.wisp.image.KernelProvisioner;
-import dev.wisp.image.WispHome;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -25,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * invoked synchronously and asynchronously, listed, its log read, removed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class FnCliVmTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,8 +36,7 @@ class FnCliVmTest {
 
     @BeforeAll
     void start() {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")), "real-VM tests disabled");
-        Path kernel = new KernelProvisioner(WispHome.resolve()).ensure().vmlinux();
+        Path kernel = VmTests.kernel().vmlinux();
         RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home")).withAccelerator(AcceleratorChoice.AUTO);
         cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0).withStopOnClose(true));
         admin = List.of("--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());

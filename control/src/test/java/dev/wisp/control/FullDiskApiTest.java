@@ -1,10 +1,10 @@
 package dev.wisp.control;
 
-import dev.wisp.image.ImageDigest;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wisp.image.ImageDigest;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.testing.SmallDisk;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

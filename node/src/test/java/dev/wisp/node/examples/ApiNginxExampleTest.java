@@ -5,19 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
-import dev.wisp.node.Hey;
 import dev.wisp.node.Node;
-import dev.wisp.node.NodeConfig;
+import dev.wisp.node.NodeBed;
 import dev.wisp.node.ServiceSpec;
-import dev.wisp.router.RouterConfig;
 import dev.wisp.router.ServiceLimits;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import dev.wisp.testing.Hey;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -29,41 +28,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** examples/api-nginx end to end: Debian's nginx in real microVMs behind a node, under a spike from hey. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class ApiNginxExampleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path scratch;
+    @RegisterExtension
+    static final NodeBed BED = NodeBed.perClass();
 
-    private VmRuntime runtime;
     private VmSpec vm;
     private Node node;
 
     @BeforeAll
     void build() {
-        Examples.assumeVmTests();
         vm = Examples.apiNginx();
-        runtime = Examples.runtime();
-    }
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-            node = null;
-        }
-    }
-
-    @AfterAll
-    void stopRuntime() {
-        if (runtime != null) {
-            runtime.close();
-        }
     }
 
     @Test
     void deployedApi_servesStaticAndDynamicRoutesAsJson() throws Exception {
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults()), runtime);
+        node = BED.start(scratch.resolve("state"));
         node.deploy(ServiceSpec.of("api", vm));
 
         Examples.Answer list = Examples.get(node, "api", "/api/v1/products");
@@ -94,7 +78,7 @@ class ApiNginxExampleTest {
 
     @Test
     void spike_allServedWhileItScalesOutThenSleepsToZeroAndTheNextRequestWakesIt() throws Exception {
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults()), runtime);
+        node = BED.start(scratch.resolve("state"));
         node.deploy(ServiceSpec.of("api-spike", vm)
                 .withScaling(AutoscalerConfig.builder().target(10).targetUtilizationPercentage(100).initialScale(0)
                         .maxInstances(5).stableWindow(Duration.ofSeconds(6)).scaleToZeroGrace(Duration.ZERO).build())

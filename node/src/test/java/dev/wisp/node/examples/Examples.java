@@ -4,15 +4,13 @@ import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
-import dev.wisp.image.KernelProvisioner;
 import dev.wisp.image.WispHome;
 import dev.wisp.node.Node;
-import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.BootSource;
-import dev.wisp.runtime.RuntimeConfig;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.Assumptions;
+import dev.wisp.testing.Await;
+import dev.wisp.testing.PrometheusText;
+import dev.wisp.testing.VmTests;
 
 import java.io.IOException;
 import java.net.URI;
@@ -25,14 +23,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The examples/ folder's apps built into real images, as their READMEs deploy them, and what the
- * tests of them share: a runtime, HTTP through the node's router, waiting and metric reading.
+ * tests of them share: HTTP through the node's router, waiting and metric reading.
  */
 final class Examples {
     /** Sizes the READMEs state: nginx is small; the model server gets room for bigger models. */
@@ -40,11 +36,6 @@ final class Examples {
     static final int INFERENCE_MEMORY_MIB = 512;
 
     private Examples() {
-    }
-
-    static void assumeVmTests() {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")),
-                "real-VM tests disabled with -Dwisp.vmTests=false");
     }
 
     /** The checkout's examples/ folder, found upwards from the working directory (the module's folder). */
@@ -57,18 +48,9 @@ final class Examples {
         throw new IllegalStateException("no examples/ folder above " + Path.of("").toAbsolutePath());
     }
 
-    static Kernel kernel() {
-        return new KernelProvisioner(WispHome.resolve()).ensure();
-    }
-
-    static VmRuntime runtime() {
-        return VmRuntime.start(RuntimeConfig.defaults().withHome(WispHome.resolve())
-                .withAccelerator(AcceleratorChoice.AUTO), kernel().vmlinux());
-    }
-
     /** examples/api-nginx/app with Debian's nginx-light, as examples/api-nginx/serve builds it. */
     static VmSpec apiNginx() {
-        Kernel k = kernel();
+        Kernel k = VmTests.kernel();
         Image image = ImageBuilder.fromFolder(dir().resolve("api-nginx/app"))
                 .entrypoint("nginx -c /app/nginx.conf -g 'daemon off;'").port(8080)
                 .withDebs(List.of("nginx-light")).build(k, new ImageStore(WispHome.resolve()));
@@ -85,7 +67,7 @@ final class Examples {
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as("examples/inference/build.sh: " + log).isZero();
-        Kernel k = kernel();
+        Kernel k = VmTests.kernel();
         Image image = ImageBuilder.fromFolder(out.resolve("app")).entrypoint("./server model.bin --port 8080").port(8080)
                 .build(k, new ImageStore(WispHome.resolve()));
         return VmSpec.of(new BootSource(k.vmlinux(), image.initrd(), image.disk(), List.of()), 8080)
@@ -119,16 +101,10 @@ final class Examples {
 
     /** Wakes of a service by one path so far, from the node's Prometheus metrics. */
     static double wakes(Node node, String service, String path) {
-        Matcher m = Pattern.compile("(?m)^wisp_wakes_total\\{path=\"" + path + "\",service=\"" + service
-                + "\"} ([0-9.]+)$").matcher(node.scrape());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return PrometheusText.value(node.scrape(), "wisp_wakes_total", "path=\"" + path + "\",service=\"" + service + "\"");
     }
 
     static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what + " within " + timeout).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Await.until(timeout, what, condition);
     }
 }

@@ -5,19 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
-import dev.wisp.node.Hey;
 import dev.wisp.node.Node;
-import dev.wisp.node.NodeConfig;
+import dev.wisp.node.NodeBed;
 import dev.wisp.node.ServiceSpec;
-import dev.wisp.router.RouterConfig;
 import dev.wisp.router.ServiceLimits;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import dev.wisp.testing.Hey;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -34,43 +33,28 @@ import static org.assertj.core.api.Assertions.within;
  * in real microVMs behind a node, checked against the trainer's own held-out evaluation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class InferenceExampleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path scratch;
+    @RegisterExtension
+    static final NodeBed BED = NodeBed.perClass();
 
-    private VmRuntime runtime;
     private VmSpec vm;
     private JsonNode heldout;
     private Node node;
 
     @BeforeAll
     void build() throws Exception {
-        Examples.assumeVmTests();
         vm = Examples.inference(scratch.resolve("inference"));
         heldout = JSON.readTree(scratch.resolve("inference/heldout.json").toFile());
-        runtime = Examples.runtime();
-    }
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-            node = null;
-        }
-    }
-
-    @AfterAll
-    void stopRuntime() {
-        if (runtime != null) {
-            runtime.close();
-        }
     }
 
     @Test
     void deployedModel_answersHeldOutSamplesAsTheTrainerDid() throws Exception {
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults()), runtime);
+        node = BED.start(scratch.resolve("state"));
         node.deploy(ServiceSpec.of("inference", vm));
 
         Examples.Answer info = Examples.get(node, "inference", "/v1/model");
@@ -108,7 +92,7 @@ class InferenceExampleTest {
 
     @Test
     void burst_scalesOutThenSleepsToZeroAndTheNextRequestWakesIt() throws Exception {
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults()), runtime);
+        node = BED.start(scratch.resolve("state"));
         node.deploy(ServiceSpec.of("infer-burst", vm)
                 .withScaling(AutoscalerConfig.builder().target(2).targetUtilizationPercentage(100).initialScale(0)
                         .maxInstances(4).stableWindow(Duration.ofSeconds(6)).scaleToZeroGrace(Duration.ZERO).build())
