@@ -1,11 +1,8 @@
 package dev.wisp.cli;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
@@ -14,18 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The API commands' behaviour that needs no control plane: usage errors, unreachable API, completion, top's arithmetic. */
 class ApiCommandsTest {
-    private record Run(int code, String out, String err) { }
-
-    private static Run wisp(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -35,35 +20,35 @@ class ApiCommandsTest {
     @Test
     void noControlPlaneListening_exit7NamingTheUrl() throws IOException {
         int port = freePort();
-        Run r = wisp("ls", "--api", "http://127.0.0.1:" + port, "--token", "wisp_x");
+        CliRun r = CliRun.wisp("ls", "--api", "http://127.0.0.1:" + port, "--token", "wisp_x");
         assertThat(r.code()).isEqualTo(Main.EXIT_UNAVAILABLE);
         assertThat(r.err().strip()).startsWith("wisp: cannot reach http://127.0.0.1:" + port).doesNotContain("\n");
     }
 
     @Test
     void apiUrlWithoutHost_usageError() {
-        Run r = wisp("status", "hello", "--api", "localhost7070", "--token", "wisp_x");
+        CliRun r = CliRun.wisp("status", "hello", "--api", "localhost7070", "--token", "wisp_x");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).contains("--api needs a URL like http://host:7070");
     }
 
     @Test
     void scaleWithoutLimits_usageErrorBeforeAnyRequest() {
-        Run r = wisp("scale", "hello", "--api", "http://127.0.0.1:1", "--token", "wisp_x");
+        CliRun r = CliRun.wisp("scale", "hello", "--api", "http://127.0.0.1:1", "--token", "wisp_x");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).contains("give at least one of --min, --max, --target");
     }
 
     @Test
     void deployWithBothImageAndDir_usageError() {
-        Run r = wisp("deploy", "hello", "--image", "abc", "--dir", ".");
+        CliRun r = CliRun.wisp("deploy", "hello", "--image", "abc", "--dir", ".");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).contains("mutually exclusive");
     }
 
     @Test
     void completionScript_coversTheControlPlaneCommands() {
-        Run r = wisp("generate-completion");
+        CliRun r = CliRun.wisp("generate-completion");
         assertThat(r.code()).isZero();
         for (String c : List.of("deploy", "ls", "status", "logs", "events", "scale", "rollback", "rm", "tenants", "tokens", "top")) {
             assertThat(r.out()).as(c).containsPattern("\\b" + c + "\\b");

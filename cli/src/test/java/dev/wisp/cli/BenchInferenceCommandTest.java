@@ -4,29 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code wisp bench inference} as a user runs it: bad options refused at once, a short real run as JSON. */
 class BenchInferenceCommandTest {
-    private record Run(int code, String out, String err) { }
-
-    private static Run wisp(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
-    }
-
     @Test
     void zeroRounds_usageErrorBeforeAnyVmStarts() {
-        Run r = wisp("bench", "inference", "--rounds", "0");
+        CliRun r = CliRun.wisp("bench", "inference", "--rounds", "0");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err().strip()).startsWith("wisp: ").contains("rounds").doesNotContain("\n");
     }
@@ -34,7 +19,7 @@ class BenchInferenceCommandTest {
     @Test
     void shortRun_reportsOneAndTwoInstancesAsJson() throws Exception {
         VmTests.assume();
-        Run r = wisp("bench", "inference", "--rounds", "1", "--seconds", "1", "--json");
+        CliRun r = CliRun.wisp("bench", "inference", "--rounds", "1", "--seconds", "1", "--json");
 
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode result = new ObjectMapper().readTree(r.out());

@@ -9,6 +9,11 @@ import java.util.List;
 
 /** Runs {@code wisp ...} in-process as a user would type it, capturing stdout, stderr and the exit code. */
 record CliRun(int code, String out, String err) {
+    static CliRun wisp(String... args) {
+        return wisp(List.of(), args);
+    }
+
+    /** {@code wisp ARGS COMMON}: {@code common} (e.g. --api and --token-file) go after the command's own arguments. */
     static CliRun wisp(List<String> common, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(common);

@@ -3,10 +3,7 @@ package dev.wisp.cli;
 import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -20,42 +17,30 @@ class CliTest {
     @TempDir
     Path scratch;
 
-    private record Run(int code, String out, String err) { }
-
-    private static Run wisp(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void unknownFlag_usageErrorWithHint() {
-        Run r = wisp("image", "build", "app", "--entrypoint", "true", "--frobnicate");
+        CliRun r = CliRun.wisp("image", "build", "app", "--entrypoint", "true", "--frobnicate");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).startsWith("wisp: Unknown option: '--frobnicate'").contains("(see: wisp image build --help)");
     }
 
     @Test
     void imageFolderMissing_oneLineErrorExit2() {
-        Run r = wisp("image", "build", scratch.resolve("nope").toString(), "--entrypoint", "true");
+        CliRun r = CliRun.wisp("image", "build", scratch.resolve("nope").toString(), "--entrypoint", "true");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err().strip()).startsWith("wisp: ").contains("nope").doesNotContain("\n").doesNotContain("Exception");
     }
 
     @Test
     void badAccelerator_namesTheChoices() {
-        Run r = wisp("run", "0000", "--accel", "xen");
+        CliRun r = CliRun.wisp("run", "0000", "--accel", "xen");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).contains("no image 0000");
     }
 
     @Test
     void upWithABadCallbackNetwork_failsBeforeStartingAnything_namingTheEntry() {
-        Run r = wisp("up", "--data", scratch.resolve("data").toString(), "--allow-callback-net", "10.20.0.0/16,10.0.0.0/33");
+        CliRun r = CliRun.wisp("up", "--data", scratch.resolve("data").toString(), "--allow-callback-net", "10.20.0.0/16,10.0.0.0/33");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err().strip()).isEqualTo("wisp: --allow-callback-net: prefix length must be 0-32 in '10.0.0.0/33'");
         assertThat(scratch.resolve("data")).doesNotExist();
@@ -64,7 +49,7 @@ class CliTest {
     @Test
     void demo_deploysScalesSleepsWakesAndRedeploysThroughThePlatform() {
         VmTests.assume();
-        Run r = wisp("demo");
+        CliRun r = CliRun.wisp("demo");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         String out = r.out();
         assertThat(out).as(out)
@@ -89,7 +74,7 @@ class CliTest {
     @Test
     void demoOnBusyPort_namesThePortAndTheFlag() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Run r = wisp("demo", "--router-port", String.valueOf(busy.getLocalPort()));
+            CliRun r = CliRun.wisp("demo", "--router-port", String.valueOf(busy.getLocalPort()));
             assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
             assertThat(r.err().strip()).isEqualTo("wisp: port " + busy.getLocalPort()
                     + " is in use: pick another with --router-port (0 picks a free one)");
@@ -98,7 +83,7 @@ class CliTest {
 
     @Test
     void plan_reproducesTheSeedExampleFromTheSimulation() {
-        Run r = wisp("plan", "--users", "1000000", "--active", "1000", "--per-server", "100", "--simulate");
+        CliRun r = CliRun.wisp("plan", "--users", "1000000", "--active", "1000", "--per-server", "100", "--simulate");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).containsPattern("scale-to-zero\\s+10 servers")
                 .containsPattern("peak serving instances\\s+1,000\\s+-> 10 servers")
@@ -107,7 +92,7 @@ class CliTest {
 
     @Test
     void plan_negativeUsers_usageError() {
-        Run r = wisp("plan", "--users", "-5", "--active", "1", "--per-server", "1");
+        CliRun r = CliRun.wisp("plan", "--users", "-5", "--active", "1", "--per-server", "1");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).startsWith("wisp: ");
     }

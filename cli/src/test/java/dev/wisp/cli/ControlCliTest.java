@@ -2,14 +2,13 @@ package dev.wisp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -34,27 +33,21 @@ class ControlCliTest {
     @TempDir
     static Path dir;
 
+    @RegisterExtension
+    static final AdminCli CLI = new AdminCli();
+
     ControlPlane cp;
-    List<String> admin;
 
     @BeforeAll
     void start() throws Exception {
         Path kernel = Files.createFile(dir.resolve("empty-vmlinux"));
         RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home"))
                 .withAccelerator(AcceleratorChoice.TCG).withVmmPool(0);
-        cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0).withStopOnClose(true));
-        admin = List.of("--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());
-    }
-
-    @AfterAll
-    void stop() {
-        if (cp != null) {
-            cp.close();
-        }
+        cp = CLI.start(dir, kernel, rt);
     }
 
     private CliRun wisp(String... args) {
-        return CliRun.wisp(admin, args);
+        return CLI.wisp(args);
     }
 
     /** An image folder the API accepts (manifest digest derived from its bytes) but no VM could boot. */

@@ -2,7 +2,6 @@ package dev.wisp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.node.AdminServer;
 import dev.wisp.runtime.AcceleratorChoice;
@@ -13,12 +12,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,17 +38,18 @@ class ControlCliVmTest {
     @TempDir
     static Path dir;
 
+    @RegisterExtension
+    static final AdminCli CLI = new AdminCli();
+
     ControlPlane cp;
     AdminServer metrics;
-    List<String> admin;
 
     @BeforeAll
     void start() throws IOException {
         Path kernel = VmTests.kernel().vmlinux();
         RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home")).withAccelerator(AcceleratorChoice.AUTO);
-        cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0).withStopOnClose(true));
+        cp = CLI.start(dir, kernel, rt);
         metrics = AdminServer.start(cp.node(), "127.0.0.1", 0);
-        admin = List.of("--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());
     }
 
     @AfterAll
@@ -57,13 +57,10 @@ class ControlCliVmTest {
         if (metrics != null) {
             metrics.close();
         }
-        if (cp != null) {
-            cp.close();
-        }
     }
 
     private CliRun wisp(String... args) {
-        return CliRun.wisp(admin, args);
+        return CLI.wisp(args);
     }
 
     /** curl through the router, as a user would. */

@@ -2,20 +2,18 @@ package dev.wisp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,26 +29,20 @@ class FnCliVmTest {
     @TempDir
     static Path dir;
 
+    @RegisterExtension
+    static final AdminCli CLI = new AdminCli();
+
     ControlPlane cp;
-    List<String> admin;
 
     @BeforeAll
     void start() {
         Path kernel = VmTests.kernel().vmlinux();
         RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home")).withAccelerator(AcceleratorChoice.AUTO);
-        cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0).withStopOnClose(true));
-        admin = List.of("--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());
-    }
-
-    @AfterAll
-    void stop() {
-        if (cp != null) {
-            cp.close();
-        }
+        cp = CLI.start(dir, kernel, rt);
     }
 
     private CliRun wisp(String... args) {
-        return CliRun.wisp(admin, args);
+        return CLI.wisp(args);
     }
 
     @Test

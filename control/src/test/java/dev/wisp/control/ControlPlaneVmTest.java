@@ -48,10 +48,8 @@ class ControlPlaneVmTest {
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
         http = new Http(cp.apiUrl());
         admin = Files.readString(cp.adminTokenFile()).trim();
-        assertThat(http.post("/v1/tenants", admin, "{\"name\":\"acme\"}").status()).isEqualTo(201);
-        assertThat(http.post("/v1/tenants", admin, "{\"name\":\"globex\"}").status()).isEqualTo(201);
-        acme = http.post("/v1/tenants/acme/tokens", admin, null).json().path("token").asText();
-        globex = http.post("/v1/tenants/globex/tokens", admin, null).json().path("token").asText();
+        acme = http.tenantToken(admin, "acme");
+        globex = http.tenantToken(admin, "globex");
         v1 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v1"))).json().path("id").asText();
         v2 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v2"))).json().path("id").asText();
     }

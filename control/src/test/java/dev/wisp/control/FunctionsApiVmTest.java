@@ -65,11 +65,9 @@ class FunctionsApiVmTest {
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")).withCallbackPolicy(CALLBACKS));
         http = new Http(cp.apiUrl());
         String admin = Files.readString(cp.adminTokenFile()).trim();
-        assertThat(http.post("/v1/tenants", admin, "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":300,"
-                + "\"instances\":10,\"images\":5}}").status()).isEqualTo(201);
-        assertThat(http.post("/v1/tenants", admin, "{\"name\":\"globex\"}").status()).isEqualTo(201);
-        acme = http.post("/v1/tenants/acme/tokens", admin, null).json().path("token").asText();
-        globex = http.post("/v1/tenants/globex/tokens", admin, null).json().path("token").asText();
+        acme = http.tenantToken(admin, "acme", "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":300,"
+                + "\"instances\":10,\"images\":5}}");
+        globex = http.tenantToken(admin, "globex");
     }
 
     @AfterAll

@@ -30,6 +30,20 @@ final class Guests {
     }
 
     /**
+     * A control plane config whose guest kernel is an empty file under {@code scratch}: everything
+     * works but booting VMs (no VMM pool, so none is started).
+     */
+    static ControlConfig noVmConfig(Path scratch, Path data) throws IOException {
+        Path kernel = scratch.resolve("empty-vmlinux");
+        if (!Files.exists(kernel)) {
+            Files.createFile(kernel);
+        }
+        RuntimeConfig rt = RuntimeConfig.defaults().withHome(scratch.resolve("home"))
+                .withAccelerator(AcceleratorChoice.TCG).withVmmPool(0);
+        return ControlConfig.of(data, kernel, rt).withPorts(0, 0).withStopOnClose(true);
+    }
+
+    /**
      * An httpd image: {@code /} says {@code page}; {@code /cgi-bin/env} prints the GREETING
      * environment variable and the instance's hostname.
      */

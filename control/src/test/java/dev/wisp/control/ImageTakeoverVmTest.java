@@ -62,11 +62,8 @@ class ImageTakeoverVmTest {
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
         http = new Http(cp.apiUrl());
         String admin = Files.readString(cp.adminTokenFile()).trim();
-        for (String t : List.of("victim", "attacker")) {
-            assertThat(http.post("/v1/tenants", admin, "{\"name\":\"" + t + "\"}").status()).isEqualTo(201);
-        }
-        victim = http.post("/v1/tenants/victim/tokens", admin, null).json().path("token").asText();
-        attacker = http.post("/v1/tenants/attacker/tokens", admin, null).json().path("token").asText();
+        victim = http.tenantToken(admin, "victim");
+        attacker = http.tenantToken(admin, "attacker");
         victimImage = Guests.image(scratch, "victim-page");
         victimId = TestImages.id(victimImage);
     }

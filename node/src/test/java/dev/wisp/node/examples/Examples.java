@@ -1,14 +1,20 @@
 package dev.wisp.node.examples;
 
+import dev.wisp.autoscaler.AutoscalerConfig;
+import dev.wisp.autoscaler.StandbyMode;
+import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
 import dev.wisp.image.WispHome;
 import dev.wisp.node.Node;
+import dev.wisp.node.ServiceSpec;
+import dev.wisp.router.ServiceLimits;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.Await;
+import dev.wisp.testing.Hey;
 import dev.wisp.testing.PrometheusText;
 import dev.wisp.testing.VmTests;
 
@@ -97,6 +103,45 @@ final class Examples {
                     .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
         }
+    }
+
+    /**
+     * Deploys {@code name} to scale out from zero under a burst (about {@code perInstance} requests
+     * each, up to {@code maxInstances}) and to sleep to zero soon after; returns once its warm
+     * template is ready and nothing runs yet.
+     */
+    static void deployBurstToZero(Node node, String name, VmSpec vm, int perInstance, int maxInstances)
+            throws InterruptedException {
+        node.deploy(ServiceSpec.of(name, vm)
+                .withScaling(AutoscalerConfig.builder().target(perInstance).targetUtilizationPercentage(100).initialScale(0)
+                        .maxInstances(maxInstances).stableWindow(Duration.ofSeconds(6)).scaleToZeroGrace(Duration.ZERO).build())
+                .withStandby(new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3),
+                        Duration.ofSeconds(8)))
+                .withLimits(ServiceLimits.DEFAULTS.withHardLimit(perInstance).withQueueTimeout(Duration.ofSeconds(90))));
+        await(() -> node.status(name).orElseThrow().templateReady(), Duration.ofSeconds(60), "warm template");
+        assertThat(node.status(name).orElseThrow().instances()).isEmpty();
+    }
+
+    /**
+     * Checks a burst hey sent to {@code name}: every one of {@code requests} answered 200, at least
+     * {@code minInstances} instances cloned for it; then waits until the service slept to zero.
+     *
+     * @return the template clones so far
+     */
+    static double assertBurstServedThenAsleep(Node node, String name, Hey.Report r, int requests, int minInstances,
+                                              String what) throws InterruptedException {
+        assertThat(r.errors()).as(r.raw()).isEmpty();
+        assertThat(r.count(200)).as(r.raw()).isEqualTo(requests);
+        assertThat(node.status(name).orElseThrow().instances()).as("instances after the burst")
+                .hasSizeGreaterThanOrEqualTo(minInstances);
+        double clones = wakes(node, name, "clone_template");
+        assertThat(clones).isGreaterThanOrEqualTo(minInstances);
+        System.out.printf("%s: %d requests all 200, %.0f req/s, %d instances (%.0f clones)%n", what, requests,
+                r.requestsPerSecond(), node.status(name).orElseThrow().instances().size(), clones);
+
+        await(() -> node.status(name).orElseThrow().count("running") == 0, Duration.ofSeconds(30), "nothing running");
+        await(() -> node.status(name).orElseThrow().instances().isEmpty(), Duration.ofSeconds(60), "every instance retired");
+        return clones;
     }
 
     /** Wakes of a service by one path so far, from the node's Prometheus metrics. */
