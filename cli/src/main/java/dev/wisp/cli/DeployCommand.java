@@ -24,14 +24,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 
 /**
  * {@code wisp deploy NAME (--image ID | --dir FOLDER)}: creates the service, or gives it a new revision.
  * A folder is built into an image here and pushed first. Waits until the revision serves, unless --no-wait.
  */
 @Command(name = "deploy", description = "Deploy a service from an image or a folder: creates it, or adds a new revision.")
-final class DeployCommand extends OutputCommand implements Callable<Integer> {
+final class DeployCommand extends TenantCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Service name: 1-30 of a-z 0-9 -.")
     String name;
 
@@ -76,18 +75,12 @@ final class DeployCommand extends OutputCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the serving revision as JSON.")
     boolean json;
 
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
-
     @Override
     public Integer call() throws Exception {
         if (source.dir == null && (entrypoint != null || !debs.isEmpty())) {
             throw new IllegalArgumentException("--entrypoint and --with-deb go with --dir");
         }
-        WispClient wisp = api.client(tenant.tenant);
+        WispClient wisp = client();
         String imageId = resolveImage(wisp);
         Resources resources = memoryMib == null && vcpus == null ? null : new Resources(vcpus, memoryMib);
         Optional<Service> existing = find(wisp);

@@ -6,7 +6,6 @@ import dev.wisp.sdk.Service;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,14 +13,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code wisp events [NAME] [--follow]}: recent changes, or a live stream of them until Ctrl-C. */
 @Command(name = "events", description = "Show recent events (of one service or all); --follow streams new ones.")
-final class EventsCommand extends OutputCommand implements Callable<Integer> {
+final class EventsCommand extends TenantCommand {
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "Only this service's events.")
     String name;
 
@@ -35,15 +33,9 @@ final class EventsCommand extends OutputCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON: an array, or with --follow one event per line.")
     boolean json;
 
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
-
     @Override
     public Integer call() throws Exception {
-        WispClient wisp = api.client(tenant.tenant);
+        WispClient wisp = client();
         if (!follow) {
             List<Event> events = recent(wisp);
             if (json) {

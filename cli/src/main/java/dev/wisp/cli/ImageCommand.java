@@ -66,18 +66,12 @@ final class ImageCommand {
     }
 
     @Command(name = "push", description = "Upload a built image (a local image id or an image folder) to the control plane.")
-    static final class Push extends OutputCommand implements Callable<Integer> {
+    static final class Push extends TenantCommand {
         @Parameters(paramLabel = "ID|DIR", description = "A local image id (wisp image ls --local) or an image folder.")
         String source;
 
         @Option(names = "--json", description = "Print the pushed image as JSON.")
         boolean json;
-
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        TenantOption tenant;
 
         @Override
         public Integer call() {
@@ -86,30 +80,24 @@ final class ImageCommand {
                 dir = ImageStore.atDefaultHome().get(source).map(Image::dir).orElseThrow(() -> new IllegalArgumentException(
                         "no local image or image folder '" + source + "' (see: wisp image ls --local)"));
             }
-            dev.wisp.sdk.Image pushed = api.client(tenant.tenant).pushImage(dir);
+            dev.wisp.sdk.Image pushed = client().pushImage(dir);
             out().println(json ? Json.pretty(pushed) : pushed.id());
             return 0;
         }
     }
 
     @Command(name = "ls", description = "List images on the control plane (--local: in this machine's build store).")
-    static final class List_ extends OutputCommand implements Callable<Integer> {
+    static final class List_ extends TenantCommand {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
         @Option(names = "--local", description = "List the local build store instead of the control plane.")
         boolean local;
 
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        TenantOption tenant;
-
         @Override
         public Integer call() throws Exception {
             if (!local) {
-                List<dev.wisp.sdk.Image> images = api.client(tenant.tenant).images();
+                List<dev.wisp.sdk.Image> images = client().images();
                 if (json) {
                     out().println(Json.pretty(images));
                     return 0;
@@ -137,23 +125,17 @@ final class ImageCommand {
     }
 
     @Command(name = "rm", description = "Delete an image from the control plane (--local: from the build store).")
-    static final class Remove extends OutputCommand implements Callable<Integer> {
+    static final class Remove extends TenantCommand {
         @Parameters(paramLabel = "ID", description = "Image id (local: or a unique prefix).")
         String id;
 
         @Option(names = "--local", description = "Delete from the local build store instead of the control plane.")
         boolean local;
 
-        @Mixin
-        ApiOptions api;
-
-        @Mixin
-        TenantOption tenant;
-
         @Override
         public Integer call() {
             if (!local) {
-                api.client(tenant.tenant).deleteImage(id);
+                client().deleteImage(id);
                 out().println("deleted " + id);
                 return 0;
             }

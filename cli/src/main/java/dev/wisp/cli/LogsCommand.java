@@ -3,30 +3,22 @@ package dev.wisp.cli;
 import dev.wisp.sdk.Instance;
 import dev.wisp.sdk.WispClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code wisp logs NAME [INSTANCE]}: the console tail of one instance, or of each instance of the service. */
 @Command(name = "logs", description = "Print the console of a service's instances (or of one instance).")
-final class LogsCommand extends OutputCommand implements Callable<Integer> {
+final class LogsCommand extends TenantCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Service name.")
     String name;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "INSTANCE", description = "Instance id (see: wisp status NAME).")
     String instance;
 
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
-
     @Override
     public Integer call() {
-        WispClient wisp = api.client(tenant.tenant);
+        WispClient wisp = client();
         if (instance != null) {
             out().print(ensureNewline(wisp.console(name, instance)));
             return 0;

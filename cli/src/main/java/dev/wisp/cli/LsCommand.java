@@ -3,27 +3,19 @@ package dev.wisp.cli;
 import dev.wisp.sdk.Service;
 import dev.wisp.sdk.TierCounts;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code wisp ls}: the tenant's services, their serving revision and instances per tier. */
 @Command(name = "ls", description = "List services.")
-final class LsCommand extends OutputCommand implements Callable<Integer> {
+final class LsCommand extends TenantCommand {
     @Option(names = "--json", description = "Print the services as JSON (the API's shape).")
     boolean json;
 
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
-
     @Override
     public Integer call() {
-        List<Service> services = api.client(tenant.tenant).services();
+        List<Service> services = client().services();
         if (json) {
             out().println(Json.pretty(services));
             return 0;

@@ -9,11 +9,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.Comparator;
-import java.util.concurrent.Callable;
 
 /** {@code wisp rollback NAME [--to N]}: traffic back to revision N, by default the one before the serving one. */
 @Command(name = "rollback", description = "Move a service's traffic back to an earlier revision.")
-final class RollbackCommand extends OutputCommand implements Callable<Integer> {
+final class RollbackCommand extends TenantCommand {
     @Parameters(paramLabel = "NAME", description = "Service name.")
     String name;
 
@@ -26,15 +25,9 @@ final class RollbackCommand extends OutputCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the revision as JSON.")
     boolean json;
 
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
-
     @Override
     public Integer call() throws Exception {
-        WispClient wisp = api.client(tenant.tenant);
+        WispClient wisp = client();
         int target = to != null ? to : previous(wisp);
         Revision rev = wisp.rollback(name, target);
         rev = wait.settle(wisp, name, rev, (f, a) -> {

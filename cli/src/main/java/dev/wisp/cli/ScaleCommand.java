@@ -4,15 +4,12 @@ import dev.wisp.sdk.Scaling;
 import dev.wisp.sdk.Service;
 import dev.wisp.sdk.ServicePatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.concurrent.Callable;
-
 /** {@code wisp scale NAME --min --max --target}: changes scaling limits; no new revision. */
 @Command(name = "scale", description = "Change a service's scaling: minimum and maximum instances, target concurrency.")
-final class ScaleCommand extends OutputCommand implements Callable<Integer> {
+final class ScaleCommand extends TenantCommand {
     @Parameters(paramLabel = "NAME", description = "Service name.")
     String name;
 
@@ -28,12 +25,6 @@ final class ScaleCommand extends OutputCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the service as JSON.")
     boolean json;
 
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
-
     @Override
     public Integer call() {
         if (min == null && max == null && target == null) {
@@ -45,7 +36,7 @@ final class ScaleCommand extends OutputCommand implements Callable<Integer> {
         if (min != null && max != null && max > 0 && min > max) {
             throw new IllegalArgumentException("--min " + min + " is above --max " + max);
         }
-        Service s = api.client(tenant.tenant).updateService(name, new ServicePatch(
+        Service s = client().updateService(name, new ServicePatch(
                 Scaling.limits(min, max, target), null, null));
         if (json) {
             out().println(Json.pretty(s));

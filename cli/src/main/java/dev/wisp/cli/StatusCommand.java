@@ -8,33 +8,25 @@ import dev.wisp.sdk.Standby;
 import dev.wisp.sdk.TierCounts;
 import dev.wisp.sdk.WispClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code wisp status NAME}: one service with its settings, revisions and instances. */
 @Command(name = "status", description = "Show a service: settings, revisions, instances.")
-final class StatusCommand extends OutputCommand implements Callable<Integer> {
+final class StatusCommand extends TenantCommand {
     @Parameters(paramLabel = "NAME", description = "Service name.")
     String name;
 
     @Option(names = "--json", description = "Print {service, revisions, instances} as JSON.")
     boolean json;
 
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
-
     @Override
     public Integer call() {
-        WispClient wisp = api.client(tenant.tenant);
+        WispClient wisp = client();
         Service s = wisp.service(name);
         List<Revision> revisions = wisp.revisions(name);
         List<Instance> instances = wisp.instances(name);

@@ -3,12 +3,10 @@ package dev.wisp.cli;
 import dev.wisp.sdk.Quota;
 import dev.wisp.sdk.Tenant;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code wisp tenants ls|create|rm} (admin token). */
 @Command(name = "tenants", description = "Manage tenants and their quotas (admin token).",
@@ -18,12 +16,9 @@ final class TenantsCommand {
     }
 
     @Command(name = "ls", description = "List tenants and their quotas.")
-    static final class Ls extends OutputCommand implements Callable<Integer> {
+    static final class Ls extends ApiCommand {
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
-
-        @Mixin
-        ApiOptions api;
 
         @Override
         public Integer call() {
@@ -44,7 +39,7 @@ final class TenantsCommand {
     }
 
     @Command(name = "create", description = "Create a tenant with a quota.")
-    static final class Create extends OutputCommand implements Callable<Integer> {
+    static final class Create extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "Tenant name: 1-30 of a-z 0-9 -.")
         String name;
 
@@ -63,9 +58,6 @@ final class TenantsCommand {
         @Option(names = "--json", description = "Print the tenant as JSON.")
         boolean json;
 
-        @Mixin
-        ApiOptions api;
-
         @Override
         public Integer call() {
             boolean anyQuota = vcpus != null || memoryMib != null || instances != null || images != null;
@@ -76,12 +68,9 @@ final class TenantsCommand {
     }
 
     @Command(name = "rm", description = "Delete a tenant.")
-    static final class Rm extends OutputCommand implements Callable<Integer> {
+    static final class Rm extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "Tenant name.")
         String name;
-
-        @Mixin
-        ApiOptions api;
 
         @Override
         public Integer call() {

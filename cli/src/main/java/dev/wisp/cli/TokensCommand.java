@@ -3,12 +3,10 @@ package dev.wisp.cli;
 import dev.wisp.sdk.TokenCreated;
 import dev.wisp.sdk.TokenInfo;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code wisp tokens ls|create|rm TENANT} (admin token). */
 @Command(name = "tokens", description = "Manage a tenant's API tokens (admin token).",
@@ -18,15 +16,12 @@ final class TokensCommand {
     }
 
     @Command(name = "ls", description = "List a tenant's tokens (ids and creation times; never the tokens).")
-    static final class Ls extends OutputCommand implements Callable<Integer> {
+    static final class Ls extends ApiCommand {
         @Parameters(paramLabel = "TENANT", description = "Tenant name.")
         String tenant;
 
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
-
-        @Mixin
-        ApiOptions api;
 
         @Override
         public Integer call() {
@@ -43,15 +38,12 @@ final class TokensCommand {
     }
 
     @Command(name = "create", description = "Create a token for a tenant; it is printed only this once.")
-    static final class Create extends OutputCommand implements Callable<Integer> {
+    static final class Create extends ApiCommand {
         @Parameters(paramLabel = "TENANT", description = "Tenant name.")
         String tenant;
 
         @Option(names = "--json", description = "Print {id, token} as JSON.")
         boolean json;
-
-        @Mixin
-        ApiOptions api;
 
         @Override
         public Integer call() {
@@ -68,15 +60,12 @@ final class TokensCommand {
     }
 
     @Command(name = "rm", description = "Revoke a token.")
-    static final class Rm extends OutputCommand implements Callable<Integer> {
+    static final class Rm extends ApiCommand {
         @Parameters(index = "0", paramLabel = "TENANT", description = "Tenant name.")
         String tenant;
 
         @Parameters(index = "1", paramLabel = "ID", description = "Token id (see: wisp tokens ls TENANT).")
         String id;
-
-        @Mixin
-        ApiOptions api;
 
         @Override
         public Integer call() {

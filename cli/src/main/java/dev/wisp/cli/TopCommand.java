@@ -8,7 +8,6 @@ import dev.wisp.sdk.Service;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -26,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +37,7 @@ import java.util.regex.Pattern;
  * (two readings an interval apart; without a metrics endpoint those columns show "-").
  */
 @Command(name = "top", description = "Live view of services and instances: tiers, requests/s, p99, wakes.")
-final class TopCommand extends OutputCommand implements Callable<Integer> {
+final class TopCommand extends TenantCommand {
     private static final Pattern NODE_KEY = Pattern.compile("(.+)-r\\d+-[0-9a-f]{6}");
     private static final String CLEAR = "\u001b[H\u001b[2J";
     private static final String HOME = "\u001b[H";
@@ -62,12 +60,6 @@ final class TopCommand extends OutputCommand implements Callable<Integer> {
     @Option(names = "--max-instances", defaultValue = "30", paramLabel = "N", description = "Instances listed at most (default: ${DEFAULT-VALUE}).")
     int maxInstances;
 
-    @Mixin
-    ApiOptions api;
-
-    @Mixin
-    TenantOption tenant;
-
     private final Map<String, Integer> wakes = new ConcurrentHashMap<>();
     private HttpClient metricsHttp;
     private String metricsNote;
@@ -80,7 +72,7 @@ final class TopCommand extends OutputCommand implements Callable<Integer> {
         if (frames < 0) {
             throw new IllegalArgumentException("--frames must be >= 0");
         }
-        WispClient wisp = api.client(tenant.tenant);
+        WispClient wisp = client();
         metricsHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
         URI metrics = metricsUrl != null ? metricsUrl : URI.create(wisp.baseUrl() + "/metrics");
         if (once) {
