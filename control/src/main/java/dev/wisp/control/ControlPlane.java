@@ -1,5 +1,6 @@
 package dev.wisp.control;
 
+import dev.wisp.common.FileTrees;
 import dev.wisp.functions.Functions;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
@@ -11,7 +12,6 @@ import dev.wisp.runtime.VmRuntime;
 import dev.wisp.store.MeteredStateStore;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
-
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -86,7 +86,7 @@ public final class ControlPlane implements AutoCloseable {
         Path uploads = data.resolve("uploads");
         try {
             DataDirectory.createDirectories(data);
-            ImagesApi.deleteTree(uploads); // half-received uploads of an earlier run
+            FileTrees.deleteQuietly(uploads); // half-received uploads of an earlier run
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + data, e);
         }
@@ -209,7 +209,7 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         try (var dirs = Files.list(imagesRoot)) {
-            dirs.filter(d -> d.getFileName().toString().startsWith(".upload-")).forEach(ImagesApi::deleteTree);
+            dirs.filter(d -> d.getFileName().toString().startsWith(".upload-")).forEach(FileTrees::deleteQuietly);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot sweep " + imagesRoot + ": " + e);
         }

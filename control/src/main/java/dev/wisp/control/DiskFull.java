@@ -1,9 +1,9 @@
 package dev.wisp.control;
 
+import dev.wisp.common.DiskSpace;
 import dev.wisp.store.StoreFullException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Recognises a full disk behind a failure and turns it into the API's 507 {@code insufficient_storage}. */
@@ -26,25 +26,11 @@ final class DiskFull {
 
     /** The 507 for a write at {@code where} that found no room. */
     static ApiException at(Path where) {
-        return ApiException.insufficientStorage("no space left on device for " + where + " (" + freeBytes(where)
+        return ApiException.insufficientStorage("no space left on device for " + where + " (" + DiskSpace.freeBytes(where)
                 + " bytes free); nothing was kept: free space on that disk and retry");
     }
 
     static boolean isNoSpace(IOException e) {
-        String m = String.valueOf(e.getMessage());
-        return m.contains("No space left on device") || m.contains("Disk quota exceeded");
-    }
-
-    private static long freeBytes(Path where) {
-        for (Path p = where.toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.exists(p)) {
-                try {
-                    return Files.getFileStore(p).getUsableSpace();
-                } catch (IOException e) {
-                    return -1;
-                }
-            }
-        }
-        return -1;
+        return DiskSpace.isNoSpace(e);
     }
 }

@@ -1,5 +1,6 @@
 package dev.wisp.control;
 
+import dev.wisp.common.FileTrees;
 import dev.wisp.functions.FunctionCall;
 import dev.wisp.functions.FunctionException;
 import dev.wisp.functions.FunctionInfo;
@@ -104,7 +105,7 @@ final class FunctionsRoutes {
             DataDirectory.createDirectories(dir);
             Files.write(Files.createFile(dir.resolve(in.handlerFile()), DataDirectory.FILE_ATTR), in.handler());
         } catch (IOException e) {
-            ImagesApi.deleteTree(dir);
+            FileTrees.deleteQuietly(dir);
             throw new UncheckedIOException("cannot store the handler of " + in.name(), e);
         }
         try {
@@ -118,7 +119,7 @@ final class FunctionsRoutes {
                 return null;
             });
         } catch (RuntimeException e) {
-            ImagesApi.deleteTree(dir);
+            FileTrees.deleteQuietly(dir);
             throw e;
         }
         FunctionInfo info;
@@ -174,7 +175,7 @@ final class FunctionsRoutes {
         for (KeyValue kv : registry.store().range("/functions/" + f.key() + "/").kvs()) {
             registry.store().delete(kv.key());
         }
-        ImagesApi.deleteTree(handlers.resolve(f.key()));
+        FileTrees.deleteQuietly(handlers.resolve(f.key()));
     }
 
     // ---- invocations --------------------------------------------------------------------------

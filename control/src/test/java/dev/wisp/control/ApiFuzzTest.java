@@ -1,7 +1,5 @@
 package dev.wisp.control;
 
-import dev.wisp.runtime.AcceleratorChoice;
-import dev.wisp.runtime.RuntimeConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,11 +32,8 @@ class ApiFuzzTest {
 
     @Test
     void randomBadRequests_getOnly4xxAndTheServerKeepsAnswering() throws Exception {
-        Path kernel = Files.createFile(dir.resolve("empty-vmlinux"));
-        RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home")).withAccelerator(AcceleratorChoice.TCG)
-                .withVmmPool(0);
-        try (ControlPlane cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0)
-                .withStopOnClose(true).withLimits(64 * 1024, 1024 * 1024, 100_000, 100_000))) {
+        try (ControlPlane cp = ControlPlane.start(Guests.noVmConfig(dir, dir.resolve("data"))
+                .withLimits(64 * 1024, 1024 * 1024, 100_000, 100_000))) {
             String admin = Files.readString(cp.adminTokenFile()).trim();
             Random random = new Random(SEED);
             TreeMap<Integer, Integer> statuses = new TreeMap<>();

@@ -11,7 +11,6 @@ import dev.wisp.sdk.TokenCreated;
 import dev.wisp.sdk.TokenInfo;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
-import dev.wisp.runtime.RuntimeConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,8 +60,8 @@ class ControlApiTest {
         cp = ControlPlane.start(config(dir.resolve("data")));
         http = new Http(cp.apiUrl());
         admin = Files.readString(cp.adminTokenFile()).trim();
-        acme = tenantWithToken("acme", "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":2048,\"instances\":4,\"images\":2}}");
-        globex = tenantWithToken("globex", "{\"name\":\"globex\"}");
+        acme = http.tenantToken(admin, "acme", "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":2048,\"instances\":4,\"images\":2}}");
+        globex = http.tenantToken(admin, "globex", "{\"name\":\"globex\"}");
         acmeImage = upload(acme, 1);
         Http.Answer created = http.post("/v1/services", acme, "{\"name\":\"shop\",\"image\":\"" + acmeImage
                 + "\",\"scaling\":{\"max\":2},\"resources\":{\"vcpus\":1,\"memoryMiB\":128}}");
@@ -70,13 +69,7 @@ class ControlApiTest {
     }
 
     ControlConfig config(Path data) throws Exception {
-        Path kernel = dir.resolve("empty-vmlinux");
-        if (!Files.exists(kernel)) {
-            Files.createFile(kernel);
-        }
-        RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home"))
-                .withAccelerator(AcceleratorChoice.TCG).withVmmPool(0);
-        return ControlConfig.of(data, kernel, rt).withPorts(0, 0).withStopOnClose(true);
+        return Guests.noVmConfig(dir, data);
     }
 
     @AfterAll
@@ -84,13 +77,6 @@ class ControlApiTest {
         if (cp != null) {
             cp.close();
         }
-    }
-
-    String tenantWithToken(String name, String body) {
-        assertThat(http.post("/v1/tenants", admin, body).status()).isEqualTo(201);
-        Http.Answer tok = http.post("/v1/tenants/" + name + "/tokens", admin, null);
-        assertThat(tok.status()).isEqualTo(201);
-        return tok.json().path("token").asText();
     }
 
     String upload(String token, long seed) throws Exception {
@@ -220,7 +206,7 @@ class ControlApiTest {
 
     @Test
     void sameBytesInTwoTenants_deletingInOneKeepsTheOthers() throws Exception {
-        String initech = tenantWithToken("initech", "{\"name\":\"initech\"}");
+        String initech = http.tenantToken(admin, "initech", "{\"name\":\"initech\"}");
         byte[] tar = TestImages.tar(TestImages.unbootable(dir.resolve("img-shared"), 71));
         Http.Answer first = http.upload(globex, tar);
         Http.Answer second = http.upload(initech, tar);
@@ -430,8 +416,7 @@ class ControlApiTest {
         try (ControlPlane first = ControlPlane.start(config(data))) {
             Http h = new Http(first.apiUrl());
             String adm = Files.readString(first.adminTokenFile()).trim();
-            assertThat(h.post("/v1/tenants", adm, "{\"name\":\"keep\"}").status()).isEqualTo(201);
-            token = h.post("/v1/tenants/keep/tokens", adm, null).json().path("token").asText();
+            token = h.tenantToken(adm, "keep");
             Path img = TestImages.unbootable(dir.resolve("img-keep"), 31);
             String id = h.upload(token, TestImages.tar(img)).json().path("id").asText();
             assertThat(h.post("/v1/services", token, "{\"name\":\"kept\",\"image\":\"" + id + "\"}").status()).isEqualTo(201);
@@ -455,8 +440,7 @@ class ControlApiTest {
         try (ControlPlane first = ControlPlane.start(config(data))) {
             Http h = new Http(first.apiUrl());
             String adm = Files.readString(first.adminTokenFile()).trim();
-            assertThat(h.post("/v1/tenants", adm, "{\"name\":\"old\"}").status()).isEqualTo(201);
-            token = h.post("/v1/tenants/old/tokens", adm, null).json().path("token").asText();
+            token = h.tenantToken(adm, "old");
             id = h.upload(token, TestImages.tar(TestImages.unbootable(dir.resolve("img-old"), 81))).json().path("id").asText();
         }
         // What an older Wisp wrote: no format, so nothing says its id was derived from its bytes.
@@ -523,7 +507,7 @@ class ControlApiTest {
 
     @Test
     void concurrentCreates_neverOvershootTheQuota() throws Exception {
-        String racer = tenantWithToken("racer", "{\"name\":\"racer\",\"quota\":{\"instances\":2}}");
+        String racer = http.tenantToken(admin, "racer", "{\"name\":\"racer\",\"quota\":{\"instances\":2}}");
         String image = upload(racer, 51);
         List<CompletableFuture<Integer>> creates = new ArrayList<>();
         for (int i = 0; i < 8; i++) {

@@ -1,6 +1,7 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,7 @@ class ControlPlaneKillTest {
 
     @Test
     void killMinus9_restartRedeploysEverythingAndLeavesNoQemu() throws Exception {
-        Guests.assumeVmTests();
+        VmTests.assume();
         Path data = scratch.resolve("data");
         Path image = Guests.image(scratch, "kill");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -1,6 +1,8 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wisp.testing.Hey;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -27,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(VmTests.class)
 class ControlPlaneVmTest {
     @TempDir
     static Path scratch;
@@ -41,14 +45,11 @@ class ControlPlaneVmTest {
 
     @BeforeAll
     void start() throws Exception {
-        Guests.assumeVmTests();
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
         http = new Http(cp.apiUrl());
         admin = Files.readString(cp.adminTokenFile()).trim();
-        assertThat(http.post("/v1/tenants", admin, "{\"name\":\"acme\"}").status()).isEqualTo(201);
-        assertThat(http.post("/v1/tenants", admin, "{\"name\":\"globex\"}").status()).isEqualTo(201);
-        acme = http.post("/v1/tenants/acme/tokens", admin, null).json().path("token").asText();
-        globex = http.post("/v1/tenants/globex/tokens", admin, null).json().path("token").asText();
+        acme = http.tenantToken(admin, "acme");
+        globex = http.tenantToken(admin, "globex");
         v1 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v1"))).json().path("id").asText();
         v2 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v2"))).json().path("id").asText();
     }
@@ -119,7 +120,7 @@ class ControlPlaneVmTest {
     @Test
     @Order(3)
     void redeployUnderLoad_movesTrafficWithNoFailedRequest() throws Exception {
-        Guests.Load load = Guests.hey(cp.routerPort(), "web.acme.localhost");
+        Hey.Load load = Hey.start(cp.routerPort(), "web.acme.localhost");
         Thread.sleep(1500);
         Http.Answer d = http.post("/v1/services/web/deploy", acme, "{\"image\":\"" + v2 + "\"}");
         assertThat(d.status()).as(d.body()).isEqualTo(202);
@@ -134,7 +135,7 @@ class ControlPlaneVmTest {
     @Test
     @Order(4)
     void rollbackUnderLoad_movesTrafficBackWithNoFailedRequest() throws Exception {
-        Guests.Load load = Guests.hey(cp.routerPort(), "web.acme.localhost");
+        Hey.Load load = Hey.start(cp.routerPort(), "web.acme.localhost");
         Thread.sleep(1000);
         assertThat(http.post("/v1/services/web/rollback", acme, "{\"revision\":1}").status()).isEqualTo(202);
         awaitServing(1);
@@ -149,7 +150,7 @@ class ControlPlaneVmTest {
         String before = NodeKeys.key("acme", "web", 1, 0);
         String after = NodeKeys.key("acme", "web", 1, 1);
         assertThat(cp.node().status(before)).isPresent();
-        Guests.Load load = Guests.hey(cp.routerPort(), "web.acme.localhost");
+        Hey.Load load = Hey.start(cp.routerPort(), "web.acme.localhost");
         Thread.sleep(1000);
         Http.Answer patched = http.send("PATCH", "/v1/services/web", acme, "{\"scaling\":{\"max\":3}}");
         assertThat(patched.status()).as(patched.body()).isEqualTo(200);

@@ -4,16 +4,17 @@ import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
-import dev.wisp.image.KernelProvisioner;
 import dev.wisp.image.WispHome;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -35,7 +36,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -44,6 +44,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the instances appear, pause and wake in the page's DOM. Screenshots of every step land in
  * {@code target/dashboard-screenshots/}.
  */
+@ExtendWith(VmTests.class)
 class DashboardBrowserTest {
     private static final Duration READY = Duration.ofSeconds(120);
     private static final Duration CHANGE = Duration.ofSeconds(60);
@@ -61,8 +62,7 @@ class DashboardBrowserTest {
     @BeforeAll
     static void start() throws IOException, InterruptedException {
         assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.BINARY + " (apt-get install chromium)");
-        assumeFalse("false".equals(System.getProperty("wisp.vmTests")), "real-VM tests disabled with -Dwisp.vmTests=false");
-        Kernel kernel = new KernelProvisioner(WispHome.resolve()).ensure();
+        Kernel kernel = VmTests.kernel();
         RuntimeConfig runtime = RuntimeConfig.defaults().withHome(WispHome.resolve())
                 .withAccelerator(AcceleratorChoice.AUTO);
         control = ControlPlane.start(ControlConfig.of(scratch.resolve("data"), kernel.vmlinux(), runtime)

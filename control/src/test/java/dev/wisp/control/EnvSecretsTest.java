@@ -1,8 +1,6 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.wisp.runtime.AcceleratorChoice;
-import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
 import org.junit.jupiter.api.Test;
@@ -37,13 +35,7 @@ class EnvSecretsTest {
     Path scratch;
 
     ControlConfig config(Path data) throws IOException {
-        Path kernel = scratch.resolve("empty-vmlinux");
-        if (!Files.exists(kernel)) {
-            Files.createFile(kernel);
-        }
-        RuntimeConfig rt = RuntimeConfig.defaults().withHome(scratch.resolve("home"))
-                .withAccelerator(AcceleratorChoice.TCG).withVmmPool(0);
-        return ControlConfig.of(data, kernel, rt).withPorts(0, 0).withStopOnClose(true);
+        return Guests.noVmConfig(scratch, data);
     }
 
     static String secret() {

@@ -1,14 +1,13 @@
 package dev.wisp.control;
 
-import dev.wisp.image.Image;
-import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
+import dev.wisp.testing.HttpdApp;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +25,7 @@ class EnvSecretsVmTest {
 
     @Test
     void secretReachesTheApp_acrossARestart_butNoAnswerNorStoredFile() throws Exception {
-        Guests.assumeVmTests();
+        VmTests.assume();
         Path data = scratch.resolve("data");
         String secret = EnvSecretsTest.secret();
         Path app = secretApp();
@@ -84,15 +83,9 @@ class EnvSecretsVmTest {
     }
 
     /** busybox httpd with a CGI script printing the SECRET variable it was started with. */
-    private Path secretApp() throws Exception {
-        Path app = scratch.resolve("app");
-        Files.createDirectories(app.resolve("www/cgi-bin"));
-        Files.writeString(app.resolve("www/index.html"), "vault\n");
-        Path script = app.resolve("www/cgi-bin/secret");
-        Files.writeString(script, "#!/bin/sh\necho 'Content-Type: text/plain'\necho\necho \"secret=$SECRET\"\n");
-        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Image image = ImageBuilder.fromFolder(app).entrypoint("httpd -f -p 8080 -h www").port(8080)
-                .build(Guests.kernel(), new ImageStore(scratch.resolve("build-home")));
-        return image.dir();
+    private Path secretApp() {
+        return HttpdApp.in(scratch.resolve("app")).page("vault\n")
+                .cgi("secret", HttpdApp.CGI_TEXT + "echo \"secret=$SECRET\"\n")
+                .build(new ImageStore(scratch.resolve("build-home"))).dir();
     }
 }

@@ -1,5 +1,7 @@
 package dev.wisp.control;
 
+import dev.wisp.testing.VmTests;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
@@ -35,7 +37,7 @@ class FailedDeployVmTest {
 
     @BeforeAll
     void start() throws Exception {
-        Guests.assumeVmTests();
+        VmTests.assume();
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
         http = new Http(cp.apiUrl());
         admin = Files.readString(cp.adminTokenFile()).trim();
@@ -63,7 +65,7 @@ class FailedDeployVmTest {
         Files.createDirectories(app);
         Files.writeString(app.resolve("README"), "exits at once\n");
         Image crash = ImageBuilder.fromFolder(app).entrypoint("echo giving up now; exit 3").port(8080)
-                .build(Guests.kernel(), new ImageStore(scratch.resolve("build-home")));
+                .build(VmTests.kernel(), new ImageStore(scratch.resolve("build-home")));
         String crashId = http.upload(admin, TestImages.tar(crash.dir())).json().path("id").asText();
         Http.Answer created = http.post("/v1/services", admin, "{\"name\":\"broken\",\"image\":\"" + crashId
                 + "\",\"resources\":{\"memoryMiB\":128}}");

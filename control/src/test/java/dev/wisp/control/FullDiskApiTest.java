@@ -1,10 +1,8 @@
 package dev.wisp.control;
 
-import dev.wisp.image.ImageDigest;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.wisp.runtime.AcceleratorChoice;
-import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.image.ImageDigest;
+import dev.wisp.testing.SmallDisk;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,13 +51,7 @@ class FullDiskApiTest {
     }
 
     ControlConfig config() throws Exception {
-        Path kernel = dir.resolve("empty-vmlinux");
-        if (!Files.exists(kernel)) {
-            Files.createFile(kernel);
-        }
-        RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home"))
-                .withAccelerator(AcceleratorChoice.TCG).withVmmPool(0);
-        return ControlConfig.of(data, kernel, rt).withPorts(0, 0).withStopOnClose(true);
+        return Guests.noVmConfig(dir, data);
     }
 
     /** A valid image (to the API) whose initramfs is {@code bytes} random bytes. */

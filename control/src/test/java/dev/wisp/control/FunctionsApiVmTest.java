@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.wisp.functions.AddressPolicy;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -38,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(VmTests.class)
 class FunctionsApiVmTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Greets the body; {@code ?slow} makes it take 3 s. */
@@ -60,15 +63,12 @@ class FunctionsApiVmTest {
 
     @BeforeAll
     void start() throws Exception {
-        Guests.assumeVmTests();
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")).withCallbackPolicy(CALLBACKS));
         http = new Http(cp.apiUrl());
         String admin = Files.readString(cp.adminTokenFile()).trim();
-        assertThat(http.post("/v1/tenants", admin, "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":300,"
-                + "\"instances\":10,\"images\":5}}").status()).isEqualTo(201);
-        assertThat(http.post("/v1/tenants", admin, "{\"name\":\"globex\"}").status()).isEqualTo(201);
-        acme = http.post("/v1/tenants/acme/tokens", admin, null).json().path("token").asText();
-        globex = http.post("/v1/tenants/globex/tokens", admin, null).json().path("token").asText();
+        acme = http.tenantToken(admin, "acme", "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":300,"
+                + "\"instances\":10,\"images\":5}}");
+        globex = http.tenantToken(admin, "globex");
     }
 
     @AfterAll

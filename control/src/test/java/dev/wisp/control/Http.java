@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** A real HTTP client against a control plane, with the few conveniences tests need. */
 final class Http {
     record Answer(int status, String body, HttpResponse<String> raw) {
@@ -61,6 +63,20 @@ final class Http {
 
     Answer post(String path, String token, String json) {
         return send("POST", path, token, json);
+    }
+
+    /** Creates tenant {@code name} as the admin, with the API's {@code body}, and returns a new token of it. */
+    String tenantToken(String admin, String name, String body) {
+        Answer created = post("/v1/tenants", admin, body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Answer token = post("/v1/tenants/" + name + "/tokens", admin, null);
+        assertThat(token.status()).as(token.body()).isEqualTo(201);
+        return token.json().path("token").asText();
+    }
+
+    /** Creates tenant {@code name} with no quota and returns a new token of it. */
+    String tenantToken(String admin, String name) {
+        return tenantToken(admin, name, "{\"name\":\"" + name + "\"}");
     }
 
     static Answer send(HttpRequest r) {

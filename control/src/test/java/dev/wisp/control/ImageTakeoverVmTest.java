@@ -7,6 +7,8 @@ import dev.wisp.functions.FunctionRuntime;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
+import dev.wisp.testing.HttpdApp;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -22,7 +25,6 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -38,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(VmTests.class)
 class ImageTakeoverVmTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "s3cret-of-the-victim";
@@ -56,15 +59,11 @@ class ImageTakeoverVmTest {
 
     @BeforeAll
     void start() throws Exception {
-        Guests.assumeVmTests();
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
         http = new Http(cp.apiUrl());
         String admin = Files.readString(cp.adminTokenFile()).trim();
-        for (String t : List.of("victim", "attacker")) {
-            assertThat(http.post("/v1/tenants", admin, "{\"name\":\"" + t + "\"}").status()).isEqualTo(201);
-        }
-        victim = http.post("/v1/tenants/victim/tokens", admin, null).json().path("token").asText();
-        attacker = http.post("/v1/tenants/attacker/tokens", admin, null).json().path("token").asText();
+        victim = http.tenantToken(admin, "victim");
+        attacker = http.tenantToken(admin, "attacker");
         victimImage = Guests.image(scratch, "victim-page");
         victimId = TestImages.id(victimImage);
     }
@@ -77,20 +76,15 @@ class ImageTakeoverVmTest {
     }
 
     /** The attacker's app: its page says so and its CGI prints the SECRET the service was given. */
-    private Path attackerApp(String name) throws IOException {
-        Path app = scratch.resolve("evil-" + name);
-        Files.createDirectories(app.resolve("www/cgi-bin"));
-        Files.writeString(app.resolve("www/index.html"), "attacker-code\n");
-        Path env = app.resolve("www/cgi-bin/env");
-        Files.writeString(env, "#!/bin/sh\necho 'Content-Type: text/plain'\necho\necho \"stolen=$SECRET\"\n");
-        Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return app;
+    private Path attackerApp(String name) {
+        return HttpdApp.in(scratch.resolve("evil-" + name)).page("attacker-code\n")
+                .cgi("env", HttpdApp.CGI_TEXT + "echo \"stolen=$SECRET\"\n").write();
     }
 
     /** The attacker's app built with a disk, its image.json rewritten to claim {@code id}/{@code digest}. */
     private Path forged(String name, String claimedId, String claimedDigest) throws IOException {
-        Image evil = ImageBuilder.fromFolder(attackerApp(name)).entrypoint("httpd -f -p 8080 -h www").disk(true)
-                .build(Guests.kernel(), new ImageStore(scratch.resolve("attacker-home-" + name)));
+        Image evil = ImageBuilder.fromFolder(attackerApp(name)).entrypoint(HttpdApp.ENTRYPOINT).disk(true)
+                .build(VmTests.kernel(), new ImageStore(scratch.resolve("attacker-home-" + name)));
         assertThat(evil.disk()).isPresent();
         ObjectNode manifest = (ObjectNode) JSON.readTree(evil.dir().resolve("image.json").toFile());
         manifest.put("id", claimedId);
@@ -155,8 +149,8 @@ class ImageTakeoverVmTest {
         assertThat(scratch.resolve("data/images/" + victimId + "/disk.ext4")).doesNotExist();
         assertThat(viaRouter("hello.victim.localhost", "/").body().trim()).isEqualTo("victim-page");
         // The same app uploaded honestly is an image of its own, under the id its bytes give.
-        Image honest = ImageBuilder.fromFolder(attackerApp("honest")).entrypoint("httpd -f -p 8080 -h www").disk(true)
-                .build(Guests.kernel(), new ImageStore(scratch.resolve("attacker-home-honest")));
+        Image honest = ImageBuilder.fromFolder(attackerApp("honest")).entrypoint(HttpdApp.ENTRYPOINT).disk(true)
+                .build(VmTests.kernel(), new ImageStore(scratch.resolve("attacker-home-honest")));
         Http.Answer own = http.upload(attacker, TestImages.tar(honest.dir()));
         assertThat(own.status()).as(own.body()).isEqualTo(201);
         assertThat(own.json().path("id").asText()).isEqualTo(honest.id()).isNotEqualTo(victimId);
@@ -185,7 +179,7 @@ class ImageTakeoverVmTest {
         Path handler = scratch.resolve("victim-handler.sh");
         Files.writeString(handler, FN_HANDLER);
         // The control plane builds function images into the same store that uploads go to.
-        Image fn = FunctionImages.build(FunctionRuntime.SHELL, handler, null, List.of(), Guests.kernel(),
+        Image fn = FunctionImages.build(FunctionRuntime.SHELL, handler, null, List.of(), VmTests.kernel(),
                 new ImageStore(scratch.resolve("fn-home")), scratch.resolve("fn-cache"));
         Http.Answer forgery = http.upload(attacker, TestImages.tar(forged("fn", fn.id(), fn.digest())));
         assertThat(forgery.status()).as(forgery.body()).isEqualTo(400);

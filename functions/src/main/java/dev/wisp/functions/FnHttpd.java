@@ -1,10 +1,7 @@
 package dev.wisp.functions;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.wisp.common.CCompiler;
+
 import java.util.List;
 
 /**
@@ -13,36 +10,22 @@ import java.util.List;
  * stay stable). Compiled once per process.
  */
 final class FnHttpd {
-    private static byte[] binary;
+    private static final CCompiler SERVER = new CCompiler(FnHttpd.class, "fnhttpd.c",
+            List.of("-static", "-Os", "-s", "-Wl,--build-id=none"));
 
     private FnHttpd() {
     }
 
-    static synchronized byte[] binary() {
-        if (binary == null) {
-            binary = compile();
-        }
-        return binary.clone();
-    }
-
-    private static byte[] compile() {
-        Path work = null;
-        try (InputStream in = FnHttpd.class.getResourceAsStream("fnhttpd.c")) {
-            if (in == null) {
-                throw new IllegalStateException("fnhttpd.c missing from the jar");
+    static byte[] binary() {
+        try {
+            return SERVER.binary();
+        } catch (CCompiler.Failure e) {
+            if (e.compilerMissing()) {
+                throw new FunctionException(FunctionException.Code.UNAVAILABLE, "gcc (building the function server) failed:"
+                        + " gcc with static glibc is needed to build function images (apt-get install gcc libc6-dev)");
             }
-            work = Files.createTempDirectory("wisp-fnhttpd-");
-            Path source = work.resolve("fnhttpd.c");
-            Files.write(source, in.readAllBytes());
-            Path out = work.resolve("fnhttpd");
-            HostTools.run("gcc (building the function server)", List.of("gcc", "-static", "-Os", "-s",
-                    "-Wl,--build-id=none", "-o", out.toString(), source.toString()),
-                    "gcc with static glibc is needed to build function images (apt-get install gcc libc6-dev)");
-            return Files.readAllBytes(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            HostTools.deleteTree(work);
+            throw new FunctionException(FunctionException.Code.INTERNAL,
+                    "gcc (building the function server) failed: " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.wisp.functions;
 
+import dev.wisp.common.FileTrees;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
@@ -91,7 +92,7 @@ public final class FunctionImages {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            HostTools.deleteTree(app);
+            FileTrees.delete(app);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.wisp.functions;
 
+import dev.wisp.common.FileTrees;
 import dev.wisp.function.Function;
 
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class HandlerJars {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            HostTools.deleteTree(classes);
+            FileTrees.delete(classes);
         }
     }
 

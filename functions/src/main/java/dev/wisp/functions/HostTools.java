@@ -5,11 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Host commands (gcc, jlink) with one-line errors, and folder removal. */
+/** Host commands (gcc, jlink) with one-line errors, and folder copies. */
 final class HostTools {
     private HostTools() {
     }
@@ -39,19 +38,6 @@ final class HostTools {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new FunctionException(FunctionException.Code.INTERNAL, what + " interrupted");
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

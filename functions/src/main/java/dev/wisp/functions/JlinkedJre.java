@@ -1,5 +1,7 @@
 package dev.wisp.functions;
 
+import dev.wisp.common.FileTrees;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,16 +48,16 @@ final class JlinkedJre {
         Path tmp = cacheRoot.resolve("jre").resolve(".tmp-" + key + "-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(tmp.getParent());
-            HostTools.deleteTree(tmp);
+            FileTrees.delete(tmp);
             List<String> cmd = new ArrayList<>(List.of(jdk.resolve("bin/jlink").toString(),
                     "--add-modules", String.join(",", modules), "--strip-debug", "--no-header-files",
                     "--no-man-pages", "--compress", "zip-6", "--generate-cds-archive", "--output", tmp.toString()));
             HostTools.run("jlink", cmd, "no jlink in " + jdk + ": run Wisp on a JDK (>= 21), not a JRE, or set JAVA_HOME");
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-            HostTools.deleteTree(tmp); // a concurrent build won
+            FileTrees.delete(tmp); // a concurrent build won
         } catch (IOException e) {
-            HostTools.deleteTree(tmp);
+            FileTrees.delete(tmp);
             throw new UncheckedIOException(e);
         }
         return dir;

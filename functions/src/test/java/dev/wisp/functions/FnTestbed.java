@@ -2,7 +2,6 @@ package dev.wisp.functions;
 
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
-import dev.wisp.image.KernelProvisioner;
 import dev.wisp.image.WispHome;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
@@ -12,7 +11,7 @@ import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
-import org.junit.jupiter.api.Assumptions;
+import dev.wisp.testing.VmTests;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,9 +27,8 @@ final class FnTestbed implements AutoCloseable {
     final Functions functions;
 
     FnTestbed(Path scratch) {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")),
-                "real-VM tests disabled with -Dwisp.vmTests=false");
-        kernel = new KernelProvisioner(WispHome.resolve()).ensure();
+        VmTests.assume();
+        kernel = VmTests.kernel();
         runtime = VmRuntime.start(RuntimeConfig.defaults().withHome(WispHome.resolve())
                 .withAccelerator(AcceleratorChoice.AUTO), kernel.vmlinux());
         node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.builder().port(0).build()), runtime);

@@ -1,5 +1,7 @@
 package dev.wisp.image;
 
+import dev.wisp.common.FileTrees;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -33,7 +35,7 @@ final class Ext4Image {
      * @param scratch a folder on a disk with room for a copy of {@code source}
      */
     static void build(Path source, Path image, String seed, Path scratch) {
-        long content = Files2.treeSize(source);
+        long content = FileTrees.size(source);
         // Room for metadata and small files' block rounding; ext4 needs a few MiB at least.
         long size = roundUp(content + content / 4 + (16L << 20), 1L << 20);
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
@@ -59,8 +61,8 @@ final class Ext4Image {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            Files2.deleteTree(copy);
-            Files2.deleteTree(commands);
+            FileTrees.delete(copy);
+            FileTrees.delete(commands);
         }
     }
 

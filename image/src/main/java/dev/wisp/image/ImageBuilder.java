@@ -1,5 +1,7 @@
 package dev.wisp.image;
 
+import dev.wisp.common.FileTrees;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -113,7 +115,7 @@ public final class ImageBuilder {
     public Image build(Kernel kernel, ImageStore store) {
         Objects.requireNonNull(kernel, "kernel");
         validate();
-        boolean onDisk = disk != null ? disk : Files2.treeSize(folder) > DISK_THRESHOLD;
+        boolean onDisk = disk != null ? disk : FileTrees.size(folder) > DISK_THRESHOLD;
         List<String> packages = debs.isEmpty() ? List.of() : DebPackages.closure(debs);
         Path staging = store.newStaging();
         Path work = null;
@@ -165,8 +167,8 @@ public final class ImageBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            Files2.deleteTree(staging); // gone already after a successful commit
-            Files2.deleteTree(work);
+            FileTrees.delete(staging); // gone already after a successful commit
+            FileTrees.delete(work);
         }
     }
 

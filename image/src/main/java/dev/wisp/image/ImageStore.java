@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wisp.common.FileTrees;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -97,7 +99,7 @@ public final class ImageStore {
         } catch (IOException e) {
             return false; // deleted concurrently
         }
-        Files2.deleteTree(doomed);
+        FileTrees.delete(doomed);
         return true;
     }
 
@@ -120,16 +122,16 @@ public final class ImageStore {
     Image commit(Path staging, Image image) {
         Path target = images.resolve(image.id());
         if (Files.isDirectory(target)) {
-            Files2.deleteTree(staging);
+            FileTrees.delete(staging);
             return sameDigest(read(target), image);
         }
         try {
             Files.writeString(staging.resolve(Image.MANIFEST), JSON.writeValueAsString(toJson(image)) + "\n");
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            Files2.deleteTree(staging); // a concurrent build of the same content won
+            FileTrees.delete(staging); // a concurrent build of the same content won
         } catch (IOException e) {
-            Files2.deleteTree(staging);
+            FileTrees.delete(staging);
             throw new UncheckedIOException(e);
         }
         return sameDigest(read(target), image);

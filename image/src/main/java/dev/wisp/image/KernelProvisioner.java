@@ -1,11 +1,13 @@
 package dev.wisp.image;
 
+import dev.wisp.common.FileTrees;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -65,7 +67,7 @@ public final class KernelProvisioner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            Files2.deleteTree(work);
+            FileTrees.delete(work);
         }
     }
 
@@ -136,8 +138,8 @@ public final class KernelProvisioner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            Files2.deleteTree(work);
-            Files2.deleteTree(staging);
+            FileTrees.delete(work);
+            FileTrees.delete(staging);
         }
     }
 

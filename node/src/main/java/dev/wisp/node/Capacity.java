@@ -1,5 +1,6 @@
 package dev.wisp.node;
 
+import dev.wisp.common.ProcMeminfo;
 import dev.wisp.runtime.VmSpec;
 
 import java.io.IOException;
@@ -27,7 +28,7 @@ final class Capacity {
     private int vcpus;
 
     Capacity(CapacityConfig config) {
-        this.hostMemoryMiB = config.memoryMiB() > 0 ? config.memoryMiB() : hostMemoryMiB(Path.of("/proc/meminfo"));
+        this.hostMemoryMiB = config.memoryMiB() > 0 ? config.memoryMiB() : hostMemoryMiB(ProcMeminfo.HOST);
         this.hostVcpus = config.vcpus() > 0 ? config.vcpus() : Runtime.getRuntime().availableProcessors();
         this.reserveMiB = config.reserveMiB();
         this.overcommit = config.memoryOvercommit();
@@ -55,19 +56,8 @@ final class Capacity {
     }
 
     static long parseMemTotalMiB(String meminfo) {
-        for (String line : meminfo.split("\n")) {
-            if (line.startsWith("MemTotal:")) {
-                String[] f = line.substring("MemTotal:".length()).trim().split("\\s+");
-                long value = Long.parseLong(f[0]);
-                String unit = f.length > 1 ? f[1].toLowerCase(Locale.ROOT) : "b";
-                return switch (unit) {
-                    case "kb" -> value / 1024;
-                    case "mb" -> value;
-                    default -> value / (1024 * 1024);
-                };
-            }
-        }
-        throw new IllegalStateException("no MemTotal line in meminfo");
+        return ProcMeminfo.fieldMiB(meminfo, "MemTotal")
+                .orElseThrow(() -> new IllegalStateException("no MemTotal line in meminfo"));
     }
 
     /**

@@ -1,10 +1,12 @@
 package dev.wisp.node;
 
+import dev.wisp.common.FileTrees;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,15 +113,10 @@ final class Leftovers {
     }
 
     static void delete(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not delete " + directory + ": " + e.getMessage());
+        try {
+            FileTrees.delete(directory);
+        } catch (UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
         }
     }
 }

@@ -3,14 +3,14 @@ package dev.wisp.node;
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
-import dev.wisp.router.RouterConfig;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import dev.wisp.testing.Hey;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,34 +27,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * requests whose connection broke until the replacement is ready).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class KilledUnderLoadTest {
     @TempDir
     static java.nio.file.Path scratch;
+    @RegisterExtension
+    static final NodeBed BED = NodeBed.perClass();
 
-    private VmRuntime runtime;
     private VmSpec vm;
     private Node node;
 
     @BeforeAll
-    void startRuntime() throws IOException {
-        Guests.assumeVmTests();
-        runtime = Guests.runtime();
+    void buildImage() throws IOException {
         vm = Guests.webSpec(scratch);
-    }
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-            node = null;
-        }
-    }
-
-    @AfterAll
-    void stopRuntime() {
-        if (runtime != null) {
-            runtime.close();
-        }
     }
 
     @Test
@@ -68,7 +53,7 @@ class KilledUnderLoadTest {
     }
 
     private void killOneUnderLoad(String name, int instances) throws Exception {
-        node = Node.start(NodeConfig.of(scratch.resolve("state-" + name), RouterConfig.defaults()), runtime);
+        node = BED.start(scratch.resolve("state-" + name));
         node.deploy(ServiceSpec.of(name, vm)
                 .withScaling(AutoscalerConfig.builder().initialScale(instances).minInstances(instances).build())
                 .withStandby(StandbyPolicy.of(StandbyMode.ALWAYS_ON)));
@@ -76,7 +61,7 @@ class KilledUnderLoadTest {
                 && node.status(name).orElseThrow().instances().stream().allMatch(i -> i.port() > 0),
                 Duration.ofSeconds(90));
         String victim = node.status(name).orElseThrow().instances().get(0).id();
-        long pid = runtime.instances().stream().filter(i -> i.id().equals(victim)).findFirst().orElseThrow().vmmPid();
+        long pid = BED.runtime().instances().stream().filter(i -> i.id().equals(victim)).findFirst().orElseThrow().vmmPid();
 
         CompletableFuture<Hey.Report> load = CompletableFuture.supplyAsync(() -> {
             try {

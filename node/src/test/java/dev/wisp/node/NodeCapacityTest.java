@@ -5,10 +5,10 @@ import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.router.ServiceLimits;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.AfterEach;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -25,19 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class NodeCapacityTest {
     @TempDir
     static Path scratch;
+    @RegisterExtension
+    static final NodeBed BED = NodeBed.perTest();
 
-    private VmRuntime runtime;
     private Node node;
-
-    @AfterEach
-    void tearDown() {
-        if (node != null) {
-            node.close();
-        }
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     private static ServiceSpec alwaysOn(String name, VmSpec vm) {
         return ServiceSpec.of(name, vm).withStandby(StandbyPolicy.of(StandbyMode.ALWAYS_ON));
@@ -45,11 +36,10 @@ class NodeCapacityTest {
 
     @Test
     void servicesOfDifferentSizes_runSideBySideAndWhatCannotFitIsRefusedClearly() throws Exception {
-        Guests.assumeVmTests();
+        VmTests.assume();
         VmSpec web = Guests.webSpec(scratch);
-        runtime = Guests.runtime();
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults())
-                .withCapacity(CapacityConfig.defaults().withSize(1024, 2).withReserve(0)), runtime);
+        node = BED.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults())
+                .withCapacity(CapacityConfig.defaults().withSize(1024, 2).withReserve(0)));
 
         node.deploy(alwaysOn("small", web.withResources(1, 128)));
         node.deploy(alwaysOn("medium", web.withResources(1, 384)));

@@ -1,5 +1,8 @@
 package dev.wisp.node;
 
+import dev.wisp.testing.Await;
+import dev.wisp.testing.PrometheusText;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,10 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Looks at a node from outside: HTTP through its router, its Prometheus series, bounded waits. */
 final class NodeProbe {
@@ -29,9 +28,7 @@ final class NodeProbe {
     }
 
     static double counter(Node node, String series, String labels) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series + "{" + labels + "}") + " ([0-9.E]+)$")
-                .matcher(node.scrape());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return PrometheusText.value(node.scrape(), series, labels);
     }
 
     static double wakes(Node node, String service, String path) {
@@ -43,10 +40,6 @@ final class NodeProbe {
     }
 
     static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within " + timeout).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Await.until(timeout, "the condition", condition);
     }
 }

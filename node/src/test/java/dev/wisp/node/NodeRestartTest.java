@@ -4,10 +4,10 @@ import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.router.RouterConfig;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.AfterEach;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -31,36 +31,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NodeRestartTest {
     @TempDir
     static Path scratch;
+    @RegisterExtension
+    static final NodeBed BED = NodeBed.perTest();
 
-    private VmRuntime runtime;
     private Node node;
 
-    @AfterEach
-    void tearDown() {
-        if (node != null) {
-            node.close();
-        }
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
-
     private Node start(Path state, boolean leaveStandby) {
-        runtime = Guests.runtime();
-        node = Node.start(NodeConfig.of(state, RouterConfig.defaults()).withLeaveStandby(leaveStandby), runtime);
+        node = BED.start(NodeConfig.of(state, RouterConfig.defaults()).withLeaveStandby(leaveStandby));
         return node;
     }
 
     private void stop() {
-        node.close();
+        BED.stop();
         node = null;
-        runtime.close();
-        runtime = null;
     }
 
     @Test
     void standbySnapshotLeftByAClosedNode_isAdoptedAndTheFirstRequestRestoresIt() throws Exception {
-        Guests.assumeVmTests();
+        VmTests.assume();
         VmSpec vm = Guests.webSpec(scratch);
         Path state = scratch.resolve("state");
         ServiceSpec spec = ServiceSpec.of("again", vm)

@@ -2,13 +2,13 @@ package dev.wisp.node;
 
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
-import dev.wisp.router.RouterConfig;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.AfterAll;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -24,32 +24,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Services of one image share one warm template, and each VMM's CPU and memory show in /metrics. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class SharedTemplateAndVmmMetricsTest {
     @TempDir
     static Path scratch;
+    @RegisterExtension
+    static final NodeBed BED = NodeBed.perClass();
 
-    private VmRuntime runtime;
     private VmSpec vm;
 
     @BeforeAll
-    void startRuntime() throws IOException {
-        Guests.assumeVmTests();
-        runtime = Guests.runtime();
+    void buildImage() throws IOException {
         vm = Guests.webSpec(scratch);
-    }
-
-    @AfterAll
-    void stopRuntime() {
-        if (runtime != null) {
-            runtime.close();
-        }
     }
 
     @Test
     void twoServicesOfOneImage_shareOneTemplateAndEachVmmIsMetered() throws Exception {
         Path state = scratch.resolve("state");
         StandbyPolicy stayUp = StandbyPolicy.of(StandbyMode.ALWAYS_ON);
-        try (Node node = Node.start(NodeConfig.of(state, RouterConfig.defaults()), runtime)) {
+        try (Node node = BED.start(state)) {
             node.deploy(ServiceSpec.of("one", vm).withStandby(stayUp));
             node.deploy(ServiceSpec.of("two", vm).withStandby(stayUp));
             await(() -> running(node, "one") && running(node, "two"), Duration.ofSeconds(60));

@@ -5,14 +5,13 @@ import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
 import dev.wisp.image.WispHome;
-import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.BootSource;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.wisp.testing.VmTests;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -32,29 +31,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * back-off instead of looping, its status carries the reason and the console, and the router
  * answers its requests 503 with that reason at once instead of after the queue timeout.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class StartFailuresVmTest {
+    @RegisterExtension
+    static final NodeBed BED = NodeBed.perClass();
+
     @TempDir
     static Path scratch;
 
-    private VmRuntime runtime;
     private Node node;
 
-    @BeforeAll
+    @BeforeEach
     void start() {
-        Guests.assumeVmTests();
-        runtime = Guests.runtime();
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults()), runtime);
-    }
-
-    @AfterAll
-    void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (runtime != null) {
-            runtime.close();
-        }
+        node = BED.start(scratch.resolve("state"));
     }
 
     @Test
@@ -62,7 +51,7 @@ class StartFailuresVmTest {
         Path app = scratch.resolve("crashy");
         Files.createDirectories(app);
         Files.writeString(app.resolve("README"), "exits at once\n");
-        Kernel k = Guests.kernel();
+        Kernel k = VmTests.kernel();
         Image image = ImageBuilder.fromFolder(app).entrypoint("echo giving up now; exit 3").port(8080)
                 .build(k, new ImageStore(WispHome.resolve()));
         VmSpec vm = VmSpec.of(new BootSource(k.vmlinux(), image.initrd(), image.disk(), List.of()), 8080);

@@ -1,10 +1,12 @@
 package dev.wisp.runtime;
 
 import dev.wisp.image.Image;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.RandomAccessFile;
@@ -19,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every bad input gets a one-line error and leaves no process, socket or directory behind. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class BadInputTest {
     @TempDir
     static Path scratch;
@@ -30,8 +33,7 @@ class BadInputTest {
 
     @BeforeAll
     void startRuntime() {
-        TestGuests.assumeVmTests();
-        runtime = VmRuntime.start(TestGuests.config(), TestGuests.kernel().vmlinux());
+        runtime = VmRuntime.start(TestGuests.config(), VmTests.kernel().vmlinux());
     }
 
     @AfterAll

@@ -1,10 +1,13 @@
 package dev.wisp.runtime;
 
 import dev.wisp.image.Image;
+import dev.wisp.testing.SmallDisk;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -14,6 +17,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Warm templates and snapshots on a real full disk (a small tmpfs): the error says the disk is full. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class DiskFullVmTest {
     @TempDir
     static Path scratch;
@@ -24,11 +28,10 @@ class DiskFullVmTest {
 
     @BeforeAll
     void start() throws Exception {
-        TestGuests.assumeVmTests();
         disk = SmallDisk.mount(scratch.resolve("disk"), 8);
         Image image = TestGuests.webApp(scratch);
         spec = TestGuests.spec(image).withResources(1, 128);
-        runtime = VmRuntime.start(TestGuests.config(), TestGuests.kernel().vmlinux());
+        runtime = VmRuntime.start(TestGuests.config(), VmTests.kernel().vmlinux());
     }
 
     @AfterAll

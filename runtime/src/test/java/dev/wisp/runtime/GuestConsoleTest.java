@@ -1,9 +1,11 @@
 package dev.wisp.runtime;
 
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
@@ -19,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * print marker lines forever, or one endless line, against real microVMs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class GuestConsoleTest {
     /** Tail bound plus slack: what one VM's console may hold however much it prints. */
     private static final int RETAINED_LIMIT = Console.TAIL_CHARS + Console.MAX_LINE_BYTES;
@@ -31,8 +34,7 @@ class GuestConsoleTest {
 
     @BeforeAll
     void startRuntime() {
-        TestGuests.assumeVmTests();
-        runtime = VmRuntime.start(TestGuests.config().withVmmPool(0), TestGuests.kernel().vmlinux());
+        runtime = VmRuntime.start(TestGuests.config().withVmmPool(0), VmTests.kernel().vmlinux());
         runtime.onConsole((id, line) -> consoleBytes.computeIfAbsent(id, k -> new AtomicLong()).addAndGet(line.length() + 1));
     }
 

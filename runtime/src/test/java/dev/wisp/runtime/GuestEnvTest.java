@@ -1,10 +1,12 @@
 package dev.wisp.runtime;
 
 import dev.wisp.image.Image;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nothing the runtime writes (run directories, template memory, snapshots) is readable by others.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class GuestEnvTest {
     private static final String SECRET = "s3cr3t-Ax9 with spaces 'single' \"double\" $HOME;";
     private static final Set<PosixFilePermission> OTHERS = Set.of(PosixFilePermission.GROUP_READ,
@@ -41,10 +44,9 @@ class GuestEnvTest {
 
     @BeforeAll
     void startRuntime() {
-        TestGuests.assumeVmTests();
         runDir = scratch.resolve("run");
         runtime = VmRuntime.start(TestGuests.config().withVmmPool(1).withRunDirectory(runDir),
-                TestGuests.kernel().vmlinux());
+                VmTests.kernel().vmlinux());
     }
 
     @AfterAll

@@ -1,10 +1,12 @@
 package dev.wisp.runtime;
 
 import dev.wisp.image.Image;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Boots, pauses, snapshots, restores, clones and kills real microVMs on QEMU. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class InstanceLifecycleTest {
     @TempDir
     static Path scratch;
@@ -26,10 +29,9 @@ class InstanceLifecycleTest {
 
     @BeforeAll
     void startRuntime() {
-        TestGuests.assumeVmTests();
         Image image = TestGuests.webApp(scratch);
         spec = TestGuests.spec(image);
-        runtime = VmRuntime.start(TestGuests.config(), TestGuests.kernel().vmlinux());
+        runtime = VmRuntime.start(TestGuests.config(), VmTests.kernel().vmlinux());
     }
 
     @AfterAll

@@ -1,5 +1,6 @@
 package dev.wisp.runtime;
 
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class PlatformKillTest {
 
     @Test
     void killedPlatform_leavesNoVmmRunning() throws Exception {
-        TestGuests.assumeVmTests();
+        VmTests.assume();
         assertThat(VmmLauncher.tiedToPlatform()).as("setpriv (util-linux) on this host").isTrue();
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),

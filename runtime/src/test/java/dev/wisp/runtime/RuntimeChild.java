@@ -1,5 +1,7 @@
 package dev.wisp.runtime;
 
+import dev.wisp.testing.VmTests;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +19,7 @@ final class RuntimeChild {
     public static void main(String[] args) throws Exception {
         Path scratch = Path.of(args[0]);
         VmRuntime rt = VmRuntime.start(TestGuests.config().withVmmPool(2).withRunDirectory(scratch.resolve("run")),
-                TestGuests.kernel().vmlinux());
+                VmTests.kernel().vmlinux());
         VmSpec spec = TestGuests.spec(TestGuests.webApp(scratch));
         Template template = rt.createTemplate("orphan", spec, scratch.resolve("template"));
         rt.cloneFrom(template, "orphan-clone-1");

@@ -1,22 +1,17 @@
 package dev.wisp.runtime;
 
 import dev.wisp.image.Image;
-import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
-import dev.wisp.image.Kernel;
-import dev.wisp.image.KernelProvisioner;
 import dev.wisp.image.WispHome;
-import org.junit.jupiter.api.Assumptions;
+import dev.wisp.testing.HttpdApp;
+import dev.wisp.testing.VmTests;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 
@@ -29,21 +24,7 @@ final class TestGuests {
             echo "$(hostname) $(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' ')"
             """;
 
-    private static Kernel kernel;
-
     private TestGuests() {
-    }
-
-    static void assumeVmTests() {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")),
-                "real-VM tests disabled with -Dwisp.vmTests=false");
-    }
-
-    static synchronized Kernel kernel() {
-        if (kernel == null) {
-            kernel = new KernelProvisioner(WispHome.resolve()).ensure();
-        }
-        return kernel;
     }
 
     static RuntimeConfig config() {
@@ -52,26 +33,16 @@ final class TestGuests {
 
     /** busybox httpd serving a page and a CGI that answers "hostname random-hex". */
     static Image webApp(Path scratch) {
-        return image(scratch, "web", "httpd -f -p 8080 -h www");
+        return image(scratch, "web", HttpdApp.ENTRYPOINT);
     }
 
     static Image image(Path scratch, String name, String entrypoint) {
-        try {
-            Path app = scratch.resolve(name);
-            Files.createDirectories(app.resolve("www/cgi-bin"));
-            Files.writeString(app.resolve("www/index.html"), "hello from a test guest\n");
-            Path cgi = app.resolve("www/cgi-bin/whoami");
-            Files.writeString(cgi, WHOAMI);
-            Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));
-            return ImageBuilder.fromFolder(app).entrypoint(entrypoint).port(8080)
-                    .build(kernel(), new ImageStore(WispHome.resolve()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return HttpdApp.in(scratch.resolve(name)).cgi("whoami", WHOAMI)
+                .build(entrypoint, new ImageStore(WispHome.resolve()));
     }
 
     static VmSpec spec(Image image) {
-        return VmSpec.of(new BootSource(kernel().vmlinux(), image.initrd(), image.disk(), List.of()), image.port());
+        return VmSpec.of(new BootSource(VmTests.kernel().vmlinux(), image.initrd(), image.disk(), List.of()), image.port());
     }
 
     static String get(int port, String path) {

@@ -2,68 +2,46 @@ package dev.wisp.node.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.autoscaler.AutoscalerConfig;
-import dev.wisp.autoscaler.StandbyMode;
-import dev.wisp.autoscaler.StandbyPolicy;
-import dev.wisp.node.Hey;
 import dev.wisp.node.Node;
-import dev.wisp.node.NodeConfig;
+import dev.wisp.node.NodeBed;
 import dev.wisp.node.ServiceSpec;
-import dev.wisp.router.RouterConfig;
-import dev.wisp.router.ServiceLimits;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import dev.wisp.testing.Hey;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
-import static dev.wisp.node.examples.Examples.await;
 import static dev.wisp.node.examples.Examples.wakes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** examples/api-nginx end to end: Debian's nginx in real microVMs behind a node, under a spike from hey. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class ApiNginxExampleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path scratch;
+    @RegisterExtension
+    static final NodeBed BED = NodeBed.perClass();
 
-    private VmRuntime runtime;
     private VmSpec vm;
     private Node node;
 
     @BeforeAll
     void build() {
-        Examples.assumeVmTests();
         vm = Examples.apiNginx();
-        runtime = Examples.runtime();
-    }
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-            node = null;
-        }
-    }
-
-    @AfterAll
-    void stopRuntime() {
-        if (runtime != null) {
-            runtime.close();
-        }
     }
 
     @Test
     void deployedApi_servesStaticAndDynamicRoutesAsJson() throws Exception {
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults()), runtime);
+        node = BED.start(scratch.resolve("state"));
         node.deploy(ServiceSpec.of("api", vm));
 
         Examples.Answer list = Examples.get(node, "api", "/api/v1/products");
@@ -94,28 +72,11 @@ class ApiNginxExampleTest {
 
     @Test
     void spike_allServedWhileItScalesOutThenSleepsToZeroAndTheNextRequestWakesIt() throws Exception {
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults()), runtime);
-        node.deploy(ServiceSpec.of("api-spike", vm)
-                .withScaling(AutoscalerConfig.builder().target(10).targetUtilizationPercentage(100).initialScale(0)
-                        .maxInstances(5).stableWindow(Duration.ofSeconds(6)).scaleToZeroGrace(Duration.ZERO).build())
-                .withStandby(new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3),
-                        Duration.ofSeconds(8)))
-                .withLimits(ServiceLimits.DEFAULTS.withHardLimit(10).withQueueTimeout(Duration.ofSeconds(90))));
-        await(() -> node.status("api-spike").orElseThrow().templateReady(), Duration.ofSeconds(60), "warm template");
-        assertThat(node.status("api-spike").orElseThrow().instances()).isEmpty();
+        node = BED.start(scratch.resolve("state"));
+        Examples.deployBurstToZero(node, "api-spike", vm, 10, 5);
 
         Hey.Report r = Hey.run(node.routerPort(), "api-spike.localhost", "/api/v1/products", "-n", "2000", "-c", "50");
-
-        assertThat(r.errors()).as(r.raw()).isEmpty();
-        assertThat(r.count(200)).as(r.raw()).isEqualTo(2000);
-        assertThat(node.status("api-spike").orElseThrow().instances()).as("instances after the spike").hasSizeGreaterThanOrEqualTo(3);
-        double clones = wakes(node, "api-spike", "clone_template");
-        assertThat(clones).isGreaterThanOrEqualTo(3);
-        System.out.printf("api-nginx spike: 2000 requests at c=50 all 200, %.0f req/s, %d instances (%.0f clones)%n",
-                r.requestsPerSecond(), node.status("api-spike").orElseThrow().instances().size(), clones);
-
-        await(() -> node.status("api-spike").orElseThrow().count("running") == 0, Duration.ofSeconds(30), "nothing running");
-        await(() -> node.status("api-spike").orElseThrow().instances().isEmpty(), Duration.ofSeconds(60), "every instance retired");
+        double clones = Examples.assertBurstServedThenAsleep(node, "api-spike", r, 2000, 3, "api-nginx spike at c=50");
 
         Examples.Answer woken = Examples.get(node, "api-spike", "/api/v1/products/1");
         assertThat(woken.status()).as(woken.body()).isEqualTo(200);

@@ -1,18 +1,22 @@
 package dev.wisp.node.examples;
 
+import dev.wisp.autoscaler.AutoscalerConfig;
+import dev.wisp.autoscaler.StandbyMode;
+import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
-import dev.wisp.image.KernelProvisioner;
 import dev.wisp.image.WispHome;
 import dev.wisp.node.Node;
-import dev.wisp.runtime.AcceleratorChoice;
+import dev.wisp.node.ServiceSpec;
+import dev.wisp.router.ServiceLimits;
 import dev.wisp.runtime.BootSource;
-import dev.wisp.runtime.RuntimeConfig;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.Assumptions;
+import dev.wisp.testing.Await;
+import dev.wisp.testing.Hey;
+import dev.wisp.testing.PrometheusText;
+import dev.wisp.testing.VmTests;
 
 import java.io.IOException;
 import java.net.URI;
@@ -25,14 +29,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The examples/ folder's apps built into real images, as their READMEs deploy them, and what the
- * tests of them share: a runtime, HTTP through the node's router, waiting and metric reading.
+ * tests of them share: HTTP through the node's router, waiting and metric reading.
  */
 final class Examples {
     /** Sizes the READMEs state: nginx is small; the model server gets room for bigger models. */
@@ -40,11 +42,6 @@ final class Examples {
     static final int INFERENCE_MEMORY_MIB = 512;
 
     private Examples() {
-    }
-
-    static void assumeVmTests() {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")),
-                "real-VM tests disabled with -Dwisp.vmTests=false");
     }
 
     /** The checkout's examples/ folder, found upwards from the working directory (the module's folder). */
@@ -57,18 +54,9 @@ final class Examples {
         throw new IllegalStateException("no examples/ folder above " + Path.of("").toAbsolutePath());
     }
 
-    static Kernel kernel() {
-        return new KernelProvisioner(WispHome.resolve()).ensure();
-    }
-
-    static VmRuntime runtime() {
-        return VmRuntime.start(RuntimeConfig.defaults().withHome(WispHome.resolve())
-                .withAccelerator(AcceleratorChoice.AUTO), kernel().vmlinux());
-    }
-
     /** examples/api-nginx/app with Debian's nginx-light, as examples/api-nginx/serve builds it. */
     static VmSpec apiNginx() {
-        Kernel k = kernel();
+        Kernel k = VmTests.kernel();
         Image image = ImageBuilder.fromFolder(dir().resolve("api-nginx/app"))
                 .entrypoint("nginx -c /app/nginx.conf -g 'daemon off;'").port(8080)
                 .withDebs(List.of("nginx-light")).build(k, new ImageStore(WispHome.resolve()));
@@ -85,7 +73,7 @@ final class Examples {
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as("examples/inference/build.sh: " + log).isZero();
-        Kernel k = kernel();
+        Kernel k = VmTests.kernel();
         Image image = ImageBuilder.fromFolder(out.resolve("app")).entrypoint("./server model.bin --port 8080").port(8080)
                 .build(k, new ImageStore(WispHome.resolve()));
         return VmSpec.of(new BootSource(k.vmlinux(), image.initrd(), image.disk(), List.of()), 8080)
@@ -117,18 +105,51 @@ final class Examples {
         }
     }
 
+    /**
+     * Deploys {@code name} to scale out from zero under a burst (about {@code perInstance} requests
+     * each, up to {@code maxInstances}) and to sleep to zero soon after; returns once its warm
+     * template is ready and nothing runs yet.
+     */
+    static void deployBurstToZero(Node node, String name, VmSpec vm, int perInstance, int maxInstances)
+            throws InterruptedException {
+        node.deploy(ServiceSpec.of(name, vm)
+                .withScaling(AutoscalerConfig.builder().target(perInstance).targetUtilizationPercentage(100).initialScale(0)
+                        .maxInstances(maxInstances).stableWindow(Duration.ofSeconds(6)).scaleToZeroGrace(Duration.ZERO).build())
+                .withStandby(new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3),
+                        Duration.ofSeconds(8)))
+                .withLimits(ServiceLimits.DEFAULTS.withHardLimit(perInstance).withQueueTimeout(Duration.ofSeconds(90))));
+        await(() -> node.status(name).orElseThrow().templateReady(), Duration.ofSeconds(60), "warm template");
+        assertThat(node.status(name).orElseThrow().instances()).isEmpty();
+    }
+
+    /**
+     * Checks a burst hey sent to {@code name}: every one of {@code requests} answered 200, at least
+     * {@code minInstances} instances cloned for it; then waits until the service slept to zero.
+     *
+     * @return the template clones so far
+     */
+    static double assertBurstServedThenAsleep(Node node, String name, Hey.Report r, int requests, int minInstances,
+                                              String what) throws InterruptedException {
+        assertThat(r.errors()).as(r.raw()).isEmpty();
+        assertThat(r.count(200)).as(r.raw()).isEqualTo(requests);
+        assertThat(node.status(name).orElseThrow().instances()).as("instances after the burst")
+                .hasSizeGreaterThanOrEqualTo(minInstances);
+        double clones = wakes(node, name, "clone_template");
+        assertThat(clones).isGreaterThanOrEqualTo(minInstances);
+        System.out.printf("%s: %d requests all 200, %.0f req/s, %d instances (%.0f clones)%n", what, requests,
+                r.requestsPerSecond(), node.status(name).orElseThrow().instances().size(), clones);
+
+        await(() -> node.status(name).orElseThrow().count("running") == 0, Duration.ofSeconds(30), "nothing running");
+        await(() -> node.status(name).orElseThrow().instances().isEmpty(), Duration.ofSeconds(60), "every instance retired");
+        return clones;
+    }
+
     /** Wakes of a service by one path so far, from the node's Prometheus metrics. */
     static double wakes(Node node, String service, String path) {
-        Matcher m = Pattern.compile("(?m)^wisp_wakes_total\\{path=\"" + path + "\",service=\"" + service
-                + "\"} ([0-9.]+)$").matcher(node.scrape());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return PrometheusText.value(node.scrape(), "wisp_wakes_total", "path=\"" + path + "\",service=\"" + service + "\"");
     }
 
     static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what + " within " + timeout).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Await.until(timeout, what, condition);
     }
 }

@@ -5,13 +5,14 @@ import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.node.CapacityConfig;
 import dev.wisp.node.CapacityException;
 import dev.wisp.node.Node;
+import dev.wisp.node.NodeBed;
 import dev.wisp.node.NodeConfig;
 import dev.wisp.node.ServiceSpec;
 import dev.wisp.router.RouterConfig;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.AfterEach;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -29,19 +30,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ExamplesSideBySideTest {
     @TempDir
     static Path scratch;
+    @RegisterExtension
+    static final NodeBed BED = NodeBed.perTest();
 
-    private VmRuntime runtime;
     private Node node;
-
-    @AfterEach
-    void tearDown() {
-        if (node != null) {
-            node.close();
-        }
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
 
     private static ServiceSpec alwaysOn(String name, VmSpec vm) {
         // No warm template: the template would hold memory of its own beside the instance.
@@ -50,13 +42,12 @@ class ExamplesSideBySideTest {
 
     @Test
     void examplesOfDifferentSizes_shareANodeAndADeployThatCannotFitIsRefused() throws Exception {
-        Examples.assumeVmTests();
+        VmTests.assume();
         VmSpec api = Examples.apiNginx();
         VmSpec model = Examples.inference(scratch.resolve("inference"));
-        runtime = Examples.runtime();
         long nodeMiB = Examples.NGINX_MEMORY_MIB + Examples.INFERENCE_MEMORY_MIB + 768; // 1 GiB would fit an empty node
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults())
-                .withCapacity(CapacityConfig.defaults().withSize(nodeMiB, 2).withReserve(0)), runtime);
+        node = BED.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults())
+                .withCapacity(CapacityConfig.defaults().withSize(nodeMiB, 2).withReserve(0)));
 
         node.deploy(alwaysOn("api", api));
         node.deploy(alwaysOn("model", model));

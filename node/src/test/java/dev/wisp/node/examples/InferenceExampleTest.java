@@ -2,29 +2,22 @@ package dev.wisp.node.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.autoscaler.AutoscalerConfig;
-import dev.wisp.autoscaler.StandbyMode;
-import dev.wisp.autoscaler.StandbyPolicy;
-import dev.wisp.node.Hey;
 import dev.wisp.node.Node;
-import dev.wisp.node.NodeConfig;
+import dev.wisp.node.NodeBed;
 import dev.wisp.node.ServiceSpec;
-import dev.wisp.router.RouterConfig;
-import dev.wisp.router.ServiceLimits;
-import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import dev.wisp.testing.Hey;
+import dev.wisp.testing.VmTests;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
-import static dev.wisp.node.examples.Examples.await;
 import static dev.wisp.node.examples.Examples.wakes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -34,43 +27,28 @@ import static org.assertj.core.api.Assertions.within;
  * in real microVMs behind a node, checked against the trainer's own held-out evaluation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class InferenceExampleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path scratch;
+    @RegisterExtension
+    static final NodeBed BED = NodeBed.perClass();
 
-    private VmRuntime runtime;
     private VmSpec vm;
     private JsonNode heldout;
     private Node node;
 
     @BeforeAll
     void build() throws Exception {
-        Examples.assumeVmTests();
         vm = Examples.inference(scratch.resolve("inference"));
         heldout = JSON.readTree(scratch.resolve("inference/heldout.json").toFile());
-        runtime = Examples.runtime();
-    }
-
-    @AfterEach
-    void stopNode() {
-        if (node != null) {
-            node.close();
-            node = null;
-        }
-    }
-
-    @AfterAll
-    void stopRuntime() {
-        if (runtime != null) {
-            runtime.close();
-        }
     }
 
     @Test
     void deployedModel_answersHeldOutSamplesAsTheTrainerDid() throws Exception {
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults()), runtime);
+        node = BED.start(scratch.resolve("state"));
         node.deploy(ServiceSpec.of("inference", vm));
 
         Examples.Answer info = Examples.get(node, "inference", "/v1/model");
@@ -108,31 +86,15 @@ class InferenceExampleTest {
 
     @Test
     void burst_scalesOutThenSleepsToZeroAndTheNextRequestWakesIt() throws Exception {
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults()), runtime);
-        node.deploy(ServiceSpec.of("infer-burst", vm)
-                .withScaling(AutoscalerConfig.builder().target(2).targetUtilizationPercentage(100).initialScale(0)
-                        .maxInstances(4).stableWindow(Duration.ofSeconds(6)).scaleToZeroGrace(Duration.ZERO).build())
-                .withStandby(new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3),
-                        Duration.ofSeconds(8)))
-                .withLimits(ServiceLimits.DEFAULTS.withHardLimit(2).withQueueTimeout(Duration.ofSeconds(90))));
-        await(() -> node.status("infer-burst").orElseThrow().templateReady(), Duration.ofSeconds(60), "warm template");
-        assertThat(node.status("infer-burst").orElseThrow().instances()).isEmpty();
+        node = BED.start(scratch.resolve("state"));
+        Examples.deployBurstToZero(node, "infer-burst", vm, 2, 4);
 
         JsonNode sample = heldout.path("samples").get(0);
         Path body = Files.writeString(scratch.resolve("sample.json"), "{\"features\":" + sample.path("features") + "}");
         Hey.Report r = Hey.run(node.routerPort(), "infer-burst.localhost", "/v1/predict", "-m", "POST", "-T", "application/json",
                 "-D", body.toString(), "-n", "400", "-c", "8");
 
-        assertThat(r.errors()).as(r.raw()).isEmpty();
-        assertThat(r.count(200)).as(r.raw()).isEqualTo(400);
-        assertThat(node.status("infer-burst").orElseThrow().instances()).as("instances after the burst").hasSizeGreaterThanOrEqualTo(2);
-        double clones = wakes(node, "infer-burst", "clone_template");
-        assertThat(clones).isGreaterThanOrEqualTo(2);
-        System.out.printf("inference burst: 400 predictions at c=8 all 200, %.0f req/s, %d instances (%.0f clones)%n",
-                r.requestsPerSecond(), node.status("infer-burst").orElseThrow().instances().size(), clones);
-
-        await(() -> node.status("infer-burst").orElseThrow().count("running") == 0, Duration.ofSeconds(30), "nothing running");
-        await(() -> node.status("infer-burst").orElseThrow().instances().isEmpty(), Duration.ofSeconds(60), "every instance retired");
+        double clones = Examples.assertBurstServedThenAsleep(node, "infer-burst", r, 400, 2, "inference burst at c=8");
 
         Examples.Answer woken = Examples.post(node, "infer-burst", "/v1/predict", Files.readString(body));
         assertThat(woken.status()).as(woken.body()).isEqualTo(200);

@@ -1,6 +1,4 @@
-package dev.wisp.store;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+package dev.wisp.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,9 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
-/** A real small disk: a tmpfs mounted for a test (root only; tests assume it), and a file that fills it. */
-final class SmallDisk implements AutoCloseable {
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+/** A real small disk: a tmpfs mounted for a test (root only; tests assume it), and a file that fills it. */
+public final class SmallDisk implements AutoCloseable {
     private final Path mountPoint;
 
     private SmallDisk(Path mountPoint) {
@@ -20,7 +19,7 @@ final class SmallDisk implements AutoCloseable {
     }
 
     /** Mounts a tmpfs of {@code mib} MiB on {@code dir}; skips the test when that is not allowed. */
-    static SmallDisk mount(Path dir, int mib) throws Exception {
+    public static SmallDisk mount(Path dir, int mib) throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
         Files.createDirectories(dir);
         assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=" + mib + "m", "tmpfs", dir.toString()) == 0,
@@ -28,12 +27,17 @@ final class SmallDisk implements AutoCloseable {
         return new SmallDisk(dir);
     }
 
-    Path root() {
+    public Path root() {
         return mountPoint;
     }
 
     /** Writes {@code file} until the disk refuses another byte; returns its size. */
-    static long fill(Path file) throws IOException {
+    public static long fill(Path file) throws IOException {
+        return fill(file, 0);
+    }
+
+    /** Writes {@code file} until the disk refuses another byte, then gives {@code leave} bytes back; returns its size. */
+    public static long fill(Path file, long leave) throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
@@ -51,11 +55,15 @@ final class SmallDisk implements AutoCloseable {
                     }
                 }
             }
+            if (leave > 0) {
+                ch.truncate(Math.max(0, ch.size() - leave));
+            }
             return ch.size();
         }
     }
 
-    static long free(Path path) throws IOException {
+    /** Free bytes on the disk holding {@code path}. */
+    public static long free(Path path) throws IOException {
         return Files.getFileStore(path).getUsableSpace();
     }
 
