@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.protobuf.ByteString;
 import dev.wisp.store.KeyValue;
-import dev.wisp.store.Op;
 import dev.wisp.store.StateStore;
 
 /** Conversions between the store's string keys and etcd's byte keys, and the range a prefix covers. */
@@ -14,19 +13,6 @@ final class EtcdKeys {
     static final ByteString ZERO = ByteString.copyFrom(new byte[] {0});
 
     private EtcdKeys() {
-    }
-
-    /** Checks {@code key} against the store's limits (the same check, and message, as the embedded store). */
-    static String requireValidKey(String key) {
-        return Op.delete(key).key();
-    }
-
-    /** Checks a range or watch prefix: like a key, but may be empty (every key). */
-    static String requireValidPrefix(String prefix) {
-        if (prefix == null) {
-            throw new NullPointerException("prefix");
-        }
-        return prefix.isEmpty() ? prefix : requireValidKey(prefix);
     }
 
     static ByteString bytes(String key) {
