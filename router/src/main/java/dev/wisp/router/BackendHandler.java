@@ -10,23 +10,25 @@ import io.netty.util.ReferenceCountUtil;
  * Last handler of an upstream connection's pipeline:
  * {@code [HttpClientCodec] -> [IdleTimer] -> BackendHandler}.
  *
- * <p>While the connection serves an exchange it forwards responses and failures to it. While it
+ * <p>While the connection serves an {@link Attempt} of an exchange it forwards responses and
+ * failures to it. While it
  * is parked in its event loop's {@link UpstreamPool} it watches for the backend closing the idle
  * connection (or the idle timeout) and drops it from the pool.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
-  private Exchange exchange;
+  /** The try this connection serves, or null while it is parked. */
+  private Attempt attempt;
   private UpstreamPool pool;
   private Endpoint parkedFor;
 
-  void attach(Exchange ex) {
-    exchange = ex;
+  void attach(Attempt a) {
+    attempt = a;
     pool = null;
     parkedFor = null;
   }
 
   void detach() {
-    exchange = null;
+    attempt = null;
   }
 
   void parked(UpstreamPool p, Endpoint ep) {
@@ -36,8 +38,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (exchange != null) {
-      exchange.onUpstreamMessage(ctx.channel(), msg);
+    if (attempt != null) {
+      attempt.onUpstreamMessage(ctx.channel(), msg);
     } else {
       // Bytes on an idle connection: the backend broke HTTP framing; never reuse it.
       ReferenceCountUtil.release(msg);
@@ -47,22 +49,22 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (exchange != null) {
-      exchange.flushClient();
+    if (attempt != null) {
+      attempt.flushClient();
     }
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (exchange != null) {
-      exchange.upstreamWritabilityChanged(ctx.channel());
+    if (attempt != null) {
+      attempt.upstreamWritabilityChanged(ctx.channel());
     }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (exchange != null) {
-      exchange.upstreamFailed(ctx.channel(),
+    if (attempt != null) {
+      attempt.upstreamFailed(ctx.channel(),
           new PrematureChannelClosureException("upstream closed the connection"));
     } else if (pool != null) {
       pool.remove(parkedFor, ctx.channel());
@@ -71,8 +73,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (exchange != null) {
-      exchange.upstreamFailed(ctx.channel(), cause);
+    if (attempt != null) {
+      attempt.upstreamFailed(ctx.channel(), cause);
     } else {
       ctx.close();
     }
@@ -81,8 +83,8 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
-      if (exchange != null) {
-        exchange.upstreamIdle(ctx.channel());
+      if (attempt != null) {
+        attempt.upstreamIdle(ctx.channel());
       } else {
         ctx.close();
       }

@@ -18,7 +18,7 @@ import java.util.ArrayDeque;
  * {@code [HttpServerCodec] -> [IdleTimer] -> FrontendHandler}.
  *
  * <p>Runs one {@link Exchange} at a time. Requests pipelined behind the current one wait in a
- * small backlog (bounded: reading pauses past {@link Exchange#MAX_BUFFERED}) and start when the
+ * small backlog (bounded: reading pauses past {@link RequestBody#MAX_BUFFERED}) and start when the
  * current response has ended, so responses keep request order. Owns the client's autoRead: it
  * is off whenever the backlog is full or the exchange asks for backpressure.
  */
@@ -70,7 +70,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (current != null) {
-      if (!current.requestComplete && msg instanceof HttpContent c && !(msg instanceof HttpRequest)) {
+      if (!current.requestComplete() && msg instanceof HttpContent c
+          && !(msg instanceof HttpRequest)) {
         current.onClientContent(c);
       } else {
         backlog.add(msg);
@@ -166,7 +167,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
           backlogBytes -= size(m);
           handle(m);
           // Content following the new request's head belongs to it, not to the backlog.
-          while (current != null && !current.requestComplete && !backlog.isEmpty()
+          while (current != null && !current.requestComplete() && !backlog.isEmpty()
               && backlog.peek() instanceof HttpContent c && !(c instanceof HttpRequest)) {
             backlog.poll();
             backlogBytes -= size(c);
@@ -188,7 +189,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (channel == null || closing) {
       return;
     }
-    boolean paused = backlogBytes > Exchange.MAX_BUFFERED
+    boolean paused = backlogBytes > RequestBody.MAX_BUFFERED
         || (current != null && current.clientReadBlocked());
     if (channel.config().isAutoRead() == paused) {
       channel.config().setAutoRead(!paused);

@@ -8,11 +8,22 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
 
 /** Answers the router gives itself: small JSON bodies so clients and scripts can tell why. */
 final class Responses {
   private Responses() {}
+
+  /** The status that answers a request the codec could not decode. */
+  static HttpResponseStatus forDecoderFailure(Throwable cause) {
+    return cause instanceof TooLongHttpLineException
+        ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+        : cause instanceof TooLongHttpHeaderException
+            ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+            : HttpResponseStatus.BAD_REQUEST;
+  }
 
   /**
    * @param error machine-readable code, e.g. {@code unknown_service}

@@ -11,6 +11,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.IdentityHashMap;
@@ -104,6 +105,22 @@ final class RouterRuntime {
     }
     ch.pipeline().get(BackendHandler.class).parked(pool, ep);
     ch.config().setAutoRead(true); // so a close by the backend is noticed while idle
+  }
+
+  /**
+   * The service a request goes to, or null: no route, the directory does not know the name, or
+   * the gate denies the request (the same answer as an unknown service, so names do not leak).
+   */
+  ServiceState route(RequestTarget target, HttpRequest request) {
+    String name = resolver.resolve(target.host(), target.path());
+    ServiceBackend be = name == null ? null : directory.lookup(name);
+    if (be == null) {
+      if (name != null) {
+        forget(name);
+      }
+      return null;
+    }
+    return gate.admit(name, request) ? service(name, be) : null;
   }
 
   /** The router's state for a service, created (and subscribed) on first use. */

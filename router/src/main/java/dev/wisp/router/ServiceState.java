@@ -1,27 +1,25 @@
 package dev.wisp.router;
 
+import dev.wisp.router.WaitBuffer.Grant;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * The router's side of one service: its ready endpoints, least-outstanding power-of-two-choices
- * balancing under a per-endpoint hard limit, and the bounded FIFO wait buffer (the activator).
+ * The router's side of one service: its ready endpoints and their balancing ({@link Balancer}),
+ * the bounded FIFO wait buffer ({@link WaitBuffer}, the activator), and the platform's view of
+ * them (endpoints announced and parked, demand, endpoint failures). Called from every event loop
+ * that admits a request of the service, and from the platform's threads on a change.
  *
  * <p>All admission decisions take one short lock per service. A lock rather than lock-free
  * counters because admission must be FIFO: once a request waits, later arrivals queue behind
@@ -30,7 +28,7 @@ import java.util.logging.Logger;
  * hand-offs to event loops run after the lock is released.
  */
 final class ServiceState {
-  private static final Logger LOG = Logger.getLogger(ServiceState.class.getName());
+  private static final System.Logger LOG = System.getLogger(ServiceState.class.getName());
   /** How long an endpoint that refused a connection is avoided (unless nothing else is left). */
   static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final EndpointState[] NONE = new EndpointState[0];
@@ -42,16 +40,12 @@ final class ServiceState {
   private final Consumer<EndpointState> onRemoved;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private EndpointState[] endpoints = NONE;
-  private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
+  /** Guarded by the lock, like the buffer and the limits. */
+  private final Balancer balancer = new Balancer();
+  private final WaitBuffer buffer = new WaitBuffer();
   private ServiceLimits limits;
   /** The platform's reason the service cannot start an instance, or null (see ServiceBackend). */
   private String unavailable;
-  private int inFlight;
-  /** Endpoints below the spare-capacity threshold; maintained incrementally under the lock. */
-  private int spare;
-  /** Queued waiters that avoid an endpoint (retries); while there are any, dispatch looks past them. */
-  private int avoiders;
 
   private volatile EndpointState[] endpointsView = NONE;
   /**
@@ -59,8 +53,6 @@ final class ServiceState {
    * and pooled connections are kept so that a wake sets nothing up. Guarded by this object.
    */
   private Map<Endpoint, EndpointState> parked = Map.of();
-  private volatile int inFlightView;
-  private volatile int queuedView;
   private final LongAdder requests = new LongAdder();
   private volatile boolean closed;
   private AutoCloseable subscription;
@@ -72,7 +64,7 @@ final class ServiceState {
     this.metrics = metrics;
     this.onRemoved = onRemoved;
     this.limits = ServiceLimits.DEFAULTS;
-    this.meters = metrics.service(name, () -> inFlightView, () -> queuedView);
+    this.meters = metrics.service(name, () -> balancer.inFlightView, () -> buffer.queuedView);
   }
 
   /** Subscribes to changes first, then reads, so no change between the two is missed. */
@@ -117,27 +109,11 @@ final class ServiceState {
     try {
       limits = newLimits != null ? newLimits : ServiceLimits.DEFAULTS;
       unavailable = why;
-      for (EndpointState s : known.values()) {
-        s.removed = true;
-      }
-      for (EndpointState s : next) {
-        s.removed = false;
-      }
-      endpoints = next.toArray(NONE);
-      endpointsView = endpoints;
-      int threshold = limits.spareThreshold();
-      spare = 0;
-      for (EndpointState s : endpoints) {
-        if (threshold == 0 || s.inFlight < threshold) {
-          spare++;
-        }
-      }
-      grants = dispatchLocked(System.nanoTime());
-      if (why != null && endpoints.length == 0 && !queue.isEmpty()) {
-        refused = new ArrayList<>(queue);
-        queue.clear();
-        avoiders = 0;
-        queuedView = 0;
+      balancer.update(next, known.values(), limits);
+      endpointsView = balancer.endpoints();
+      grants = buffer.dispatch(balancer, System.nanoTime());
+      if (why != null && balancer.size() == 0 && !buffer.isEmpty()) {
+        refused = buffer.drain();
       }
     } finally {
       lock.unlock();
@@ -155,9 +131,6 @@ final class ServiceState {
     }
   }
 
-  /** A waiter that was given a slot on an endpoint, to be handed to its event loop. */
-  private record Grant(Waiter waiter, EndpointState endpoint) {}
-
   /**
    * Admits a request: returns the endpoint it may use now (its in-flight slot taken), or
    * {@code null} if the waiter was queued (it will be granted, timed out or cancelled later) or
@@ -172,26 +145,24 @@ final class ServiceState {
     lock.lock();
     try {
       // Waiters that avoid an endpoint were offered every slot they could take: the rest is free.
-      if (queue.size() == avoiders) {
-        granted = pickLocked(null, now);
+      if (buffer.onlyAvoiders()) {
+        granted = balancer.pick(null, now);
       }
       if (granted != null) {
-        takeLocked(granted);
-        if (spare == 0 && limits.spareThreshold() > 0) {
+        balancer.take(granted);
+        if (balancer.noSpare()) {
           demand = demandLocked(Demand.Reason.SOFT_LIMIT);
         }
       } else {
-        if (unavailable != null && endpoints.length == 0) {
+        if (unavailable != null && balancer.size() == 0) {
           w.unavailable = unavailable; // the caller answers 503 with it; the platform still hears the demand
           w.tryAbandon();
-        } else if (queue.size() >= limits.queueCapacity()) {
+        } else if (buffer.size() >= limits.queueCapacity()) {
           w.tryAbandon();
         } else {
-          w.enqueuedNanos = now;
-          queue.addLast(w);
-          queuedView = queue.size();
+          buffer.addLast(w, now);
         }
-        demand = demandLocked(endpoints.length == 0 ? Demand.Reason.NO_ENDPOINTS
+        demand = demandLocked(balancer.size() == 0 ? Demand.Reason.NO_ENDPOINTS
             : Demand.Reason.SATURATED);
       }
     } finally {
@@ -207,9 +178,9 @@ final class ServiceState {
   EndpointState acquireNow(EndpointState exclude) {
     lock.lock();
     try {
-      EndpointState ep = pickLocked(exclude, System.nanoTime());
+      EndpointState ep = balancer.pick(exclude, System.nanoTime());
       if (ep != null) {
-        takeLocked(ep);
+        balancer.take(ep);
       }
       return ep;
     } finally {
@@ -228,18 +199,14 @@ final class ServiceState {
     ArrayList<Grant> grants;
     lock.lock();
     try {
-      if (queue.size() >= limits.queueCapacity()) {
+      if (buffer.size() >= limits.queueCapacity()) {
         w.tryAbandon();
         return false;
       }
-      w.enqueuedNanos = now;
-      queue.addFirst(w);
-      if (w.avoid != null) {
-        avoiders++;
-      }
-      grants = dispatchLocked(now);
+      buffer.addFirst(w, now);
+      grants = buffer.dispatch(balancer, now);
       if (w.get() == Waiter.WAITING) {
-        demand = demandLocked(endpoints.length == 0 ? Demand.Reason.NO_ENDPOINTS
+        demand = demandLocked(balancer.size() == 0 ? Demand.Reason.NO_ENDPOINTS
             : Demand.Reason.SATURATED);
       }
     } finally {
@@ -257,7 +224,7 @@ final class ServiceState {
     ArrayList<Grant> grants;
     lock.lock();
     try {
-      grants = queue.isEmpty() ? null : dispatchLocked(System.nanoTime());
+      grants = buffer.isEmpty() ? null : buffer.dispatch(balancer, System.nanoTime());
     } finally {
       lock.unlock();
     }
@@ -269,15 +236,8 @@ final class ServiceState {
     ArrayList<Grant> grants;
     lock.lock();
     try {
-      ep.inFlight--;
-      ep.inFlightView = ep.inFlight;
-      inFlight--;
-      inFlightView = inFlight;
-      int threshold = limits.spareThreshold();
-      if (!ep.removed && threshold > 0 && ep.inFlight == threshold - 1) {
-        spare++;
-      }
-      grants = queue.isEmpty() ? null : dispatchLocked(System.nanoTime());
+      balancer.give(ep);
+      grants = buffer.isEmpty() ? null : buffer.dispatch(balancer, System.nanoTime());
     } finally {
       lock.unlock();
     }
@@ -291,10 +251,7 @@ final class ServiceState {
     }
     lock.lock();
     try {
-      if (queue.remove(w) && w.avoid != null) {
-        avoiders--;
-      }
-      queuedView = queue.size();
+      buffer.remove(w);
     } finally {
       lock.unlock();
     }
@@ -314,7 +271,7 @@ final class ServiceState {
     try {
       backend.endpointFailed(ep.endpoint, cause);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "endpointFailed callback of " + name + " threw", e);
+      LOG.log(System.Logger.Level.WARNING, "endpointFailed callback of " + name + " threw", e);
     }
   }
 
@@ -322,10 +279,11 @@ final class ServiceState {
     lock.lock();
     try {
       Map<String, Integer> byInstance = new LinkedHashMap<>();
-      for (EndpointState s : endpoints) {
+      for (EndpointState s : balancer.endpoints()) {
         byInstance.merge(s.endpoint.instanceId(), s.inFlight, Integer::sum);
       }
-      return new ServiceLoad(name, endpoints.length, inFlight, queue.size(), requests.sum(),
+      return new ServiceLoad(name, balancer.size(), balancer.inFlight(), buffer.size(),
+          requests.sum(),
           Map.copyOf(byInstance));
     } finally {
       lock.unlock();
@@ -333,11 +291,11 @@ final class ServiceState {
   }
 
   int inFlight() {
-    return inFlightView;
+    return balancer.inFlightView;
   }
 
   int queued() {
-    return queuedView;
+    return buffer.queuedView;
   }
 
   ServiceLimits limits() {
@@ -367,7 +325,7 @@ final class ServiceState {
         subscription.close();
       }
     } catch (Exception e) {
-      LOG.log(Level.FINE, "closing watch of " + name, e);
+      LOG.log(System.Logger.Level.DEBUG, "closing watch of " + name, e);
     }
     meters.close();
     for (EndpointState s : eps) {
@@ -377,118 +335,8 @@ final class ServiceState {
 
   // --- under the lock ---
 
-  private void takeLocked(EndpointState ep) {
-    ep.inFlight++;
-    ep.inFlightView = ep.inFlight;
-    inFlight++;
-    inFlightView = inFlight;
-    int threshold = limits.spareThreshold();
-    if (!ep.removed && threshold > 0 && ep.inFlight == threshold) {
-      spare--;
-    }
-  }
-
-  private boolean hasCapacity(EndpointState ep) {
-    int hard = limits.hardLimit();
-    return hard == 0 || ep.inFlight < hard;
-  }
-
-  /**
-   * Least outstanding requests by power of two choices: sample two distinct endpoints, take the
-   * one with fewer in flight. Suspect endpoints lose to healthy ones. If the sample gives
-   * nothing usable, scan all; use a suspect endpoint only when no healthy one exists at all
-   * (better to try than to hold requests for a dead service), and wait when the healthy ones are
-   * merely full.
-   */
-  private EndpointState pickLocked(EndpointState exclude, long now) {
-    EndpointState[] eps = endpoints;
-    int n = eps.length;
-    if (n == 0) {
-      return null;
-    }
-    if (n >= 2) {
-      ThreadLocalRandom r = ThreadLocalRandom.current();
-      int i = r.nextInt(n);
-      int j = r.nextInt(n - 1);
-      if (j >= i) {
-        j++;
-      }
-      EndpointState best = better(eps[i], eps[j], exclude, now);
-      if (best != null && !best.suspect(now)) {
-        return best;
-      }
-    }
-    EndpointState best = null;
-    boolean healthyExists = false;
-    for (EndpointState ep : eps) {
-      if (ep == exclude) {
-        continue;
-      }
-      if (!ep.suspect(now)) {
-        healthyExists = true;
-      }
-      if (hasCapacity(ep) && (best == null || better(ep, best, null, now) == ep)) {
-        best = ep;
-      }
-    }
-    if (best != null && best.suspect(now) && healthyExists) {
-      return null;
-    }
-    return best;
-  }
-
-  private EndpointState better(EndpointState a, EndpointState b, EndpointState exclude, long now) {
-    boolean aOk = a != exclude && hasCapacity(a);
-    boolean bOk = b != exclude && hasCapacity(b);
-    if (!aOk) {
-      return bOk ? b : null;
-    }
-    if (!bOk) {
-      return a;
-    }
-    boolean as = a.suspect(now);
-    boolean bs = b.suspect(now);
-    if (as != bs) {
-      return as ? b : a;
-    }
-    return b.inFlight < a.inFlight ? b : a;
-  }
-
-  /**
-   * Grants free slots to waiters in FIFO order; returns (waiter, endpoint) pairs to hand off.
-   * A retry that may not have the only free endpoint lets the waiters behind it take it.
-   */
-  private ArrayList<Grant> dispatchLocked(long now) {
-    ArrayList<Grant> grants = null;
-    Iterator<Waiter> it = queue.iterator();
-    while (it.hasNext()) {
-      Waiter w = it.next();
-      EndpointState ep = pickLocked(w.avoiding(now), now);
-      if (ep == null) {
-        if (avoiders == 0) {
-          break; // nobody behind can take anything either
-        }
-        continue;
-      }
-      it.remove();
-      if (w.avoid != null) {
-        avoiders--;
-      }
-      if (!w.tryGrant()) {
-        continue;
-      }
-      takeLocked(ep);
-      if (grants == null) {
-        grants = new ArrayList<>();
-      }
-      grants.add(new Grant(w, ep));
-    }
-    queuedView = queue.size();
-    return grants;
-  }
-
   private Demand demandLocked(Demand.Reason reason) {
-    return new Demand(name, reason, endpoints.length, inFlight, queue.size());
+    return new Demand(name, reason, balancer.size(), balancer.inFlight(), buffer.size());
   }
 
   // --- outside the lock ---
@@ -497,7 +345,7 @@ final class ServiceState {
     try {
       backend.demand(demand);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "demand callback of " + name + " threw", e);
+      LOG.log(System.Logger.Level.WARNING, "demand callback of " + name + " threw", e);
     }
   }
 
@@ -507,7 +355,7 @@ final class ServiceState {
       return;
     }
     for (Grant g : grants) {
-      g.waiter.loop.execute(() -> g.waiter.exchange.granted(g.endpoint));
+      g.waiter().loop.execute(() -> g.waiter().exchange.granted(g.endpoint()));
     }
   }
 }

@@ -6,6 +6,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -21,6 +24,28 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
   TunnelHandler(Channel peer, Runnable onClose) {
     this.peer = peer;
     this.onClose = onClose;
+  }
+
+  /**
+   * Turns both HTTP pipelines into one tunnel, on their shared event loop, once the 101 and its
+   * end were written to the client: each side's last handler becomes a {@code TunnelHandler} to
+   * the other, the codecs go, and {@code onClose} runs when either side closes.
+   */
+  static void splice(Channel client, Channel upstream, FrontendHandler front, Runnable onClose) {
+    ChannelPipeline cp = client.pipeline();
+    ChannelPipeline upp = upstream.pipeline();
+    // Encoders go first: the decoders flush their leftover bytes on removal, and those bytes
+    // must pass the other side as raw bytes, not hit an HTTP encoder.
+    cp.get(HttpServerCodec.class).removeOutboundHandler();
+    upp.get(HttpClientCodec.class).removeOutboundHandler();
+    upp.replace(BackendHandler.class, "tunnel", new TunnelHandler(client, onClose));
+    upp.remove(IdleTimer.class); // the client side's idle timer governs the tunnel
+    cp.replace(FrontendHandler.class, "tunnel", new TunnelHandler(upstream, onClose));
+    front.releaseBacklog();
+    upp.remove(HttpClientCodec.class);
+    cp.remove(HttpServerCodec.class);
+    upstream.config().setAutoRead(true);
+    client.config().setAutoRead(true);
   }
 
   @Override

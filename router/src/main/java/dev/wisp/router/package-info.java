@@ -23,8 +23,9 @@
  * Client pipeline: {@code HttpServerCodec -> IdleTimer -> FrontendHandler}; upstream
  * pipeline: {@code HttpClientCodec -> IdleTimer -> BackendHandler}; after a 101 both
  * become {@code TunnelHandler} byte pipes. Each exchange runs on its client connection's event
- * loop, with upstream connections pooled per loop; per-service admission (balancing, hard
- * limit, FIFO wait buffer) is {@code ServiceState}. Flushes on the hot path are deferred to
+ * loop (each try at an endpoint an {@code Attempt}), with upstream connections pooled per loop;
+ * per-service admission is {@code ServiceState} (balancing and hard limit: {@code Balancer}; FIFO
+ * wait buffer: {@code WaitBuffer}). Flushes on the hot path are deferred to
  * the end of the loop's I/O batch ({@code LoopFlusher}), which saves peers wake-ups.
  */
 package dev.wisp.router;

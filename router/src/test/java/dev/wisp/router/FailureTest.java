@@ -73,8 +73,8 @@ class FailureTest {
     doomed.close();
     HttpResponse<String> r = router.get("app", "/");
     assertThat(r.statusCode()).isEqualTo(502);
-    assertThat(r.body()).contains("attempt " + Exchange.MAX_ATTEMPTS + " of " + Exchange.MAX_ATTEMPTS);
-    assertThat(router.failures).hasSize(Exchange.MAX_ATTEMPTS).containsOnly(doomed.endpoint());
+    assertThat(r.body()).contains("attempt " + Admission.MAX_ATTEMPTS + " of " + Admission.MAX_ATTEMPTS);
+    assertThat(router.failures).hasSize(Admission.MAX_ATTEMPTS).containsOnly(doomed.endpoint());
     // Suspect, but the only endpoint: the next request still tries it rather than hanging.
     assertThat(router.get("app", "/").statusCode()).isEqualTo(502);
     assertThat(router.queued("app")).isZero();

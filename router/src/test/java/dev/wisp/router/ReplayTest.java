@@ -1,0 +1,150 @@
+package dev.wisp.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A request body sent again after its upstream died: the copy the router keeps for a retry
+ * ({@link RequestBody}) goes out whole, and a body past the copy's limit is never sent twice.
+ */
+class ReplayTest {
+  private TestRouter router;
+  private TestBackend alive;
+  private Swallowing dying;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    router = new TestRouter();
+    alive = new TestBackend("alive");
+    dying = new Swallowing();
+    router.define("app", ServiceLimits.DEFAULTS);
+    router.services.setEndpoints("app", List.of(dying.endpoint()));
+  }
+
+  @AfterEach
+  void tearDown() {
+    router.close();
+    alive.close();
+    dying.close();
+  }
+
+  @Test
+  void putDroppedAfterItsWholeBody_reachesTheNextEndpointWithTheSameBody() throws Exception {
+    byte[] body = body(10_000);
+    CompletableFuture<HttpResponse<String>> r = put(body);
+    TestRouter.await(() -> router.queued("app") == 1, "the dropped PUT to wait for a replacement");
+    router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
+
+    assertThat(r.get().statusCode()).isEqualTo(200);
+    assertThat(r.get().body()).isEqualTo(body.length + " " + sha256(body));
+    assertThat(dying.swallowed.get()).isEqualTo(1);
+    assertThat(router.server.metrics().scrape())
+        .containsPattern("wisp_router_retries_total\\{service=\"app\"} 1\\.0");
+  }
+
+  @Test
+  void putDroppedWithABodyOverTheReplayLimit_gets502AndIsNotSentAgain() throws Exception {
+    CompletableFuture<HttpResponse<String>> r = put(body(RequestBody.MAX_REPLAY + 1));
+    TestRouter.await(() -> dying.swallowed.get() == 1, "the PUT to reach the backend");
+    router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
+
+    assertThat(r.get().statusCode()).isEqualTo(502);
+    assertThat(r.get().body()).contains("\"error\":\"bad_gateway\"");
+    assertThat(alive.requests.get()).isZero();
+    assertThat(router.inFlight("app")).isZero();
+  }
+
+  private CompletableFuture<HttpResponse<String>> put(byte[] body) {
+    return router.http.sendAsync(router.request("app", "/digest")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static byte[] body(int n) {
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = TestBackend.pattern(i);
+    }
+    return b;
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  /**
+   * A loopback listener that reads a whole request (head and Content-Length body) and closes
+   * without a byte of answer: an instance whose VM died after the request reached it.
+   */
+  private static final class Swallowing implements AutoCloseable {
+    final AtomicInteger swallowed = new AtomicInteger();
+    private final ServerSocket server;
+
+    Swallowing() throws IOException {
+      server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
+      Thread.ofVirtual().start(() -> {
+        while (!server.isClosed()) {
+          try {
+            Socket s = server.accept();
+            Thread.ofVirtual().start(() -> swallow(s));
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    Endpoint endpoint() {
+      return new Endpoint("dying", "127.0.0.1", server.getLocalPort());
+    }
+
+    private void swallow(Socket s) {
+      try (s; InputStream in = s.getInputStream()) {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+          int b = in.read();
+          if (b < 0) {
+            return;
+          }
+          head.append((char) b);
+        }
+        long length = 0;
+        for (String line : head.toString().split("\r\n")) {
+          if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+            length = Long.parseLong(line.substring(15).trim());
+          }
+        }
+        if (in.readNBytes((int) length).length == length) {
+          swallowed.incrementAndGet();
+        }
+      } catch (IOException e) {
+        // the router closed first
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        server.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
+  }
+}
