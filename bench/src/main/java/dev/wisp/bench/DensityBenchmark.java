@@ -2,6 +2,7 @@ package dev.wisp.bench;
 
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
+import dev.wisp.common.FileTrees;
 import dev.wisp.node.CapacityConfig;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
@@ -13,10 +14,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * {@code wisp bench density}: how many small services one host holds, on one {@link Node}, in each
@@ -134,26 +133,15 @@ public final class DensityBenchmark {
             Runtime.getRuntime().removeShutdownHook(cleanup);
         }
         int left = stages.vmmsLeft();
-        deleteTree(state);
+        FileTrees.delete(state);
         return new Result(host, spec.memoryMib(), running, paused, standby, wakes,
                 DensityStages.round((System.nanoTime() - t0) / 1e9), left, Files.exists(state), state.toString());
     }
 
     private Host host(Path state) throws IOException {
         long free = Files.getFileStore(state).getUsableSpace() >> 20;
-        return new Host(Runtime.getRuntime().availableProcessors(), VmmMeasures.meminfo("MemTotal:"),
-                VmmMeasures.meminfo("MemAvailable:"), free, runtime.accelerator().name().toLowerCase(Locale.ROOT));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        return new Host(Runtime.getRuntime().availableProcessors(), VmmMeasures.meminfo("MemTotal"),
+                VmmMeasures.meminfo("MemAvailable"), free, runtime.accelerator().name().toLowerCase(Locale.ROOT));
     }
 
     /** The table people read. */

@@ -78,14 +78,14 @@ final class DensityStages {
     Tier holdTier(Node node, String kind, int max, StandbyPolicy policy, String tier)
             throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        long availableBefore = meminfo("MemAvailable:");
+        long availableBefore = meminfo("MemAvailable");
         List<String> names = new ArrayList<>();
         String stopped = "count reached";
         Deque<String> pending = new ArrayDeque<>();
         int next = 1;
         while (names.size() < max || !pending.isEmpty()) {
             while (names.size() < max && pending.size() < IN_FLIGHT) {
-                if (meminfo("MemAvailable:") < options.reserveMiB()) {
+                if (meminfo("MemAvailable") < options.reserveMiB()) {
                     stopped = "memory reserve reached (" + options.reserveMiB() + " MiB left)";
                     max = names.size();
                     break;
@@ -124,7 +124,7 @@ final class DensityStages {
         Thread.sleep(2000); // let the clones finish their first steps before measuring idle
         VmMemory perVm = VmmMeasures.memory(vmPids);
         double pssTotal = VmmMeasures.pssTotalMiB(vmPids);
-        double used = availableBefore - meminfo("MemAvailable:");
+        double used = availableBefore - meminfo("MemAvailable");
         long[] hostBefore = VmmMeasures.cpuTimes();
         double cores = VmmMeasures.cpuCores(vmPids, options.cpuWindow());
         long[] hostAfter = VmmMeasures.cpuTimes();
@@ -163,7 +163,7 @@ final class DensityStages {
     /** Deploys the standby services, waits until each is snapshotted, measures their disk. */
     Standby standby(Node node, Path state) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        long availableBefore = meminfo("MemAvailable:");
+        long availableBefore = meminfo("MemAvailable");
         // Pause after 1 s idle, not 0: a woken instance must not be paused before its first request lands.
         StandbyPolicy sinkAtOnce = new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofHours(24));
@@ -191,7 +191,7 @@ final class DensityStages {
         progress.accept(String.format(Locale.ROOT, "standby: %d instances on snapshot standby in %.1f s, %.2f MiB disk each",
                 count, seconds, disk / MIB / Math.max(1, count)));
         return new Standby((int) count, round(seconds), disk, round(disk / MIB / Math.max(1, count)), template,
-                round(availableBefore - meminfo("MemAvailable:")), retried);
+                round(availableBefore - meminfo("MemAvailable")), retried);
     }
 
     /** One request to each standby service in turn; each is removed (in the background) once it answered. */

@@ -44,12 +44,9 @@ public final class JavaFnBenchmark {
      * @param progress one line per start, for a person watching
      */
     public JavaFnBenchmark(VmRuntime runtime, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
-        if (rounds < 1) {
-            throw new IllegalArgumentException("rounds must be at least 1");
-        }
         this.runtime = runtime;
         this.spec = spec;
-        this.rounds = rounds;
+        this.rounds = Stats.rounds(rounds);
         this.workDir = workDir;
         this.progress = progress;
     }

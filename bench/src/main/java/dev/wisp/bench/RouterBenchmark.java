@@ -1,12 +1,12 @@
 package dev.wisp.bench;
 
+import dev.wisp.common.FileTrees;
 import dev.wisp.router.Endpoint;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.router.RouterServer;
 import dev.wisp.router.ServiceLimits;
 import dev.wisp.router.ServiceTable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -14,13 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * {@code wisp bench router}: Wisp's router against nginx, both as reverse proxies in front of
@@ -253,7 +251,7 @@ public final class RouterBenchmark {
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             }
         } finally {
-            deleteTree(dir);
+            FileTrees.deleteQuietly(dir); // best effort: a leftover temp dir is harmless
         }
     }
 
@@ -331,20 +329,6 @@ public final class RouterBenchmark {
     private static void requireExecutable(String path) throws IOException {
         if (!Files.isExecutable(Path.of(path))) {
             throw new IOException(path + " is not installed");
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // best effort: a leftover temp dir is harmless
         }
     }
 }

@@ -51,12 +51,9 @@ public final class StartupBenchmark {
     public StartupBenchmark(VmRuntime runtime, int vmmPool, VmSpec spec, int rounds, Path workDir,
                             Consumer<String> progress) {
         this.vmmPool = vmmPool;
-        if (rounds < 1) {
-            throw new IllegalArgumentException("rounds must be at least 1");
-        }
         this.runtime = runtime;
         this.spec = spec;
-        this.rounds = rounds;
+        this.rounds = Stats.rounds(rounds);
         this.workDir = workDir;
         this.progress = progress;
     }
@@ -67,13 +64,8 @@ public final class StartupBenchmark {
         RawBaseline raw = new RawBaseline(runtime.accelerator().name().toLowerCase(Locale.ROOT), spec, workDir);
         List<PathResult> results = new ArrayList<>();
 
-        results.add(measure("cold-boot", round -> {
-            long t0 = System.nanoTime();
-            Instance i = runtime.boot("bench-cold-" + round, spec);
-            long t1 = RawBaseline.answered(i.hostPort(), t0);
-            i.stop();
-            return t1;
-        }, round -> raw.coldBoot()));
+        results.add(measure("cold-boot", round -> untilAnswered(() -> runtime.boot("bench-cold-" + round, spec)),
+                round -> raw.coldBoot()));
 
         Path standbyDir = workDir.resolve("standby");
         runtime.deleteSnapshot(standbyDir);
@@ -81,13 +73,8 @@ public final class StartupBenchmark {
         Snapshot standby = sleeper.snapshot(standbyDir);
         runtime.prewarm(standby);
         RawBaseline.sleep(POOL_FILL_MILLIS);
-        results.add(measure("restore-snapshot", round -> {
-            long t0 = System.nanoTime();
-            Instance i = runtime.restore(standby, "bench-restore-" + round);
-            long t1 = RawBaseline.answered(i.hostPort(), t0);
-            i.stop();
-            return t1;
-        }, round -> raw.restore(standby)));
+        results.add(measure("restore-snapshot", round -> untilAnswered(() -> runtime.restore(standby, "bench-restore-" + round)),
+                round -> raw.restore(standby)));
         sleeper.stop();
 
         Path templateDir = workDir.resolve("template");
@@ -95,13 +82,8 @@ public final class StartupBenchmark {
         Template template = runtime.createTemplate("bench", spec, templateDir);
         runtime.prewarm(template.snapshot());
         RawBaseline.sleep(POOL_FILL_MILLIS);
-        results.add(measure("clone-template", round -> {
-            long t0 = System.nanoTime();
-            Instance i = runtime.cloneFrom(template, "bench-clone-" + round);
-            long t1 = RawBaseline.answered(i.hostPort(), t0);
-            i.stop();
-            return t1;
-        }, round -> raw.cloneTemplate(template.snapshot().memoryFile().orElseThrow(), templateDir.resolve("state.bin"))));
+        results.add(measure("clone-template", round -> untilAnswered(() -> runtime.cloneFrom(template, "bench-clone-" + round)),
+                round -> raw.cloneTemplate(template.snapshot().memoryFile().orElseThrow(), templateDir.resolve("state.bin"))));
 
         Instance awake = runtime.boot("bench-resume", spec);
         try (RawBaseline.Resumer resumer = raw.resumer()) {
@@ -128,6 +110,21 @@ public final class StartupBenchmark {
     @FunctionalInterface
     private interface Start {
         long elapsedNanos(int round) throws IOException;
+    }
+
+    /** Something that starts an instance. */
+    @FunctionalInterface
+    private interface NewInstance {
+        Instance start() throws IOException;
+    }
+
+    /** Nanoseconds from asking for an instance until it answers; it is stopped after. */
+    private static long untilAnswered(NewInstance start) throws IOException {
+        long t0 = System.nanoTime();
+        Instance i = start.start();
+        long t1 = RawBaseline.answered(i.hostPort(), t0);
+        i.stop();
+        return t1;
     }
 
     private PathResult measure(String path, Start wisp, Start raw) throws IOException {

@@ -9,6 +9,14 @@ final class Stats {
     private Stats() {
     }
 
+    /** The samples a benchmark takes per median: at least 1. */
+    static int rounds(int rounds) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be at least 1");
+        }
+        return rounds;
+    }
+
     static double median(List<Double> samples) {
         if (samples.isEmpty()) {
             return Double.NaN;

@@ -1,5 +1,7 @@
 package dev.wisp.bench;
 
+import dev.wisp.common.FileTrees;
+import dev.wisp.common.ProcMeminfo;
 import dev.wisp.node.VmmUsage;
 
 import java.io.IOException;
@@ -75,32 +77,18 @@ final class VmmMeasures {
         }
     }
 
-    /** A /proc/meminfo field in MiB. */
-    static long meminfo(String key) {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
-            return lines.filter(l -> l.startsWith(key)).findFirst()
-                    .map(l -> Long.parseLong(l.substring(key.length()).trim().split("\\s+")[0]) / 1024).orElse(0L);
-        } catch (IOException e) {
+    /** A /proc/meminfo field ("MemAvailable") in MiB; 0 if it cannot be read. */
+    static long meminfo(String field) {
+        try {
+            return ProcMeminfo.readMiB(ProcMeminfo.HOST, field).orElse(0L);
+        } catch (IOException | NumberFormatException e) {
             return 0;
         }
     }
 
     /** Bytes {@code du} counts under {@code dir}: 0 if it is not there, -1 if du fails. */
     static long du(Path dir) {
-        if (!Files.exists(dir)) {
-            return 0;
-        }
-        try {
-            Process p = new ProcessBuilder("du", "-s", "-B1", dir.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            p.waitFor();
-            return Long.parseLong(out.split("\\s+")[0]);
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return Files.exists(dir) ? FileTrees.diskUsage(dir) : 0;
     }
 
     static double med(List<Double> v) {

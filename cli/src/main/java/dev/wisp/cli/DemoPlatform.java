@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import dev.wisp.common.FileTrees;
 import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.image.Kernel;
@@ -47,7 +48,7 @@ final class DemoPlatform {
     static ControlPlane start(Path dir, Kernel kernel, RuntimeConfig runtime, int apiPort, int routerPort) {
         checkPorts(apiPort, routerPort);
         requireUnused(dir);
-        Directories.deleteTree(dir);
+        FileTrees.delete(dir);
         ControlConfig config = ControlConfig.of(dir, kernel.vmlinux(), runtime).withPorts(apiPort, routerPort)
                 .withStopOnClose(true);
         return ControlPlane.start(config);

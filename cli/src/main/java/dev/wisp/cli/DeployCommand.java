@@ -14,7 +14,6 @@ import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,7 +29,7 @@ import java.util.Optional;
  * A folder is built into an image here and pushed first. Waits until the revision serves, unless --no-wait.
  */
 @Command(name = "deploy", description = "Deploy a service from an image or a folder: creates it, or adds a new revision.")
-final class DeployCommand extends TenantApiCommand {
+final class DeployCommand extends RevisionCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Service name: 1-30 of a-z 0-9 -.")
     String name;
 
@@ -69,12 +68,6 @@ final class DeployCommand extends TenantApiCommand {
     @Option(names = "--max", paramLabel = "N", description = "On create: maximum instances.")
     Integer max;
 
-    @Mixin
-    RevisionWaitOptions wait;
-
-    @Mixin
-    JsonOption json;
-
     @Override
     public Integer call() throws Exception {
         if (source.dir == null && (entrypoint != null || !debs.isEmpty())) {
@@ -100,14 +93,10 @@ final class DeployCommand extends TenantApiCommand {
             rev = wisp.deploy(name, new DeployRequest(imageId, env, resources, port));
             log("deploying revision %d of %s", rev.number(), name);
         }
-        rev = wait.settle(wisp, name, rev, this::log);
-        if (json.on) {
-            out().println(Json.pretty(rev));
-        } else {
-            Service s = wisp.service(name);
-            out().printf("%s: revision %d %s%s%n", name, rev.number(), rev.state(), s.url() == null ? "" : "  " + s.url());
-        }
-        return 0;
+        return settleAndPrint(wisp, name, rev, r -> {
+            String url = wisp.service(name).url();
+            return String.format("%s: revision %d %s%s", name, r.number(), r.state(), url == null ? "" : "  " + url);
+        });
     }
 
     private Optional<Service> find(WispClient wisp) {
@@ -149,11 +138,5 @@ final class DeployCommand extends TenantApiCommand {
         String id = wisp.pushImage(image.dir()).id();
         log("pushed image %s as %s", image.id(), id);
         return id;
-    }
-
-    /** Progress goes to stderr so stdout stays the result (and --json stays parseable). */
-    private void log(String format, Object... args) {
-        err().printf(format + "%n", args);
-        err().flush();
     }
 }

@@ -2,7 +2,6 @@ package dev.wisp.cli;
 
 import dev.wisp.sdk.FunctionDeploy;
 import dev.wisp.sdk.Invocation;
-import dev.wisp.sdk.InvocationLogEntry;
 import dev.wisp.sdk.Resources;
 import dev.wisp.sdk.RetrySettings;
 import dev.wisp.sdk.WispClient;
@@ -108,16 +107,10 @@ final class FnCommand {
     static final class Ls extends ApiCommand {
         @Override
         public Integer call() {
-            List<dev.wisp.sdk.Function> fns = client().functions();
-            if (json.printed(out(), fns)) {
-                return 0;
-            }
-            Table t = new Table("NAME", "RUNTIME", "STATE", "MEMORY", "CONCURRENCY", "IN FLIGHT", "CREATED");
-            for (dev.wisp.sdk.Function f : fns) {
-                t.row(f.name(), f.runtime(), f.state(), f.resources() == null ? null : f.resources().memoryMiB() + " MiB",
-                        f.reservedConcurrency(), f.inFlight(), f.createdAt());
-            }
-            t.print(out());
+            json.table(out(), client().functions(),
+                    new Table("NAME", "RUNTIME", "STATE", "MEMORY", "CONCURRENCY", "IN FLIGHT", "CREATED"),
+                    (t, f) -> t.row(f.name(), f.runtime(), f.state(), f.resources() == null ? null : f.resources().memoryMiB() + " MiB",
+                            f.reservedConcurrency(), f.inFlight(), f.createdAt()));
             return 0;
         }
     }
@@ -206,13 +199,8 @@ final class FnCommand {
 
         @Override
         public Integer call() {
-            List<Invocation> dead = client().deadLetters(name);
-            if (json.printed(out(), dead)) {
-                return 0;
-            }
-            Table t = new Table("ID", "ATTEMPTS", "STATUS", "ERROR", "CREATED");
-            dead.forEach(i -> t.row(i.id(), i.attempts(), i.status(), i.error(), i.createdAt()));
-            t.print(out());
+            json.table(out(), client().deadLetters(name), new Table("ID", "ATTEMPTS", "STATUS", "ERROR", "CREATED"),
+                    (t, i) -> t.row(i.id(), i.attempts(), i.status(), i.error(), i.createdAt()));
             return 0;
         }
     }
@@ -224,14 +212,9 @@ final class FnCommand {
 
         @Override
         public Integer call() {
-            List<InvocationLogEntry> log = client().functionLogs(name);
-            if (json.printed(out(), log)) {
-                return 0;
-            }
-            Table t = new Table("AT", "ID", "MODE", "ATTEMPTS", "STATUS", "OUTCOME", "MS");
-            log.forEach(e -> t.row(e.atMs() == null ? null : Instant.ofEpochMilli(e.atMs()).toString(), e.id(), e.mode(),
-                    e.attempts(), e.status(), e.outcome(), e.durationMs()));
-            t.print(out());
+            json.table(out(), client().functionLogs(name), new Table("AT", "ID", "MODE", "ATTEMPTS", "STATUS", "OUTCOME", "MS"),
+                    (t, e) -> t.row(e.atMs() == null ? null : Instant.ofEpochMilli(e.atMs()).toString(), e.id(), e.mode(),
+                            e.attempts(), e.status(), e.outcome(), e.durationMs()));
             return 0;
         }
     }

@@ -93,16 +93,9 @@ final class ImageCommand {
         @Override
         public Integer call() throws Exception {
             if (!local) {
-                List<dev.wisp.sdk.Image> images = api.client().images();
-                if (json.printed(out(), images)) {
-                    return 0;
-                }
-                Table t = new Table("ID", "SIZE", "CREATED", "USED BY");
-                for (dev.wisp.sdk.Image i : images) {
-                    t.row(i.id(), i.sizeBytes() == null ? null : Sizes.human(i.sizeBytes()), i.createdAt(),
-                            i.usedBy() == null || i.usedBy().isEmpty() ? "-" : String.join(",", i.usedBy()));
-                }
-                t.print(out());
+                json.table(out(), api.client().images(), new Table("ID", "SIZE", "CREATED", "USED BY"),
+                        (t, i) -> t.row(i.id(), i.sizeBytes() == null ? null : Sizes.human(i.sizeBytes()), i.createdAt(),
+                                i.usedBy() == null || i.usedBy().isEmpty() ? "-" : String.join(",", i.usedBy())));
                 return 0;
             }
             List<Image> images = ImageStore.atDefaultHome().list();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /** {@code --json}: a command's result as JSON instead of the text people read. */
@@ -17,6 +19,14 @@ final class JsonOption {
             out.println(Json.pretty(value));
         }
         return on;
+    }
+
+    /** A list from the API: with {@code --json} as JSON, else as {@code table} with the row {@code row} adds for each item. */
+    <T> void table(PrintWriter out, List<T> items, Table table, BiConsumer<Table, T> row) {
+        if (!printed(out, items)) {
+            items.forEach(item -> row.accept(table, item));
+            table.print(out);
+        }
     }
 
     /** A result made here (a benchmark's, a local image's): JSON with every field, or the text {@code text} makes of it. */

@@ -15,17 +15,12 @@ final class LsCommand extends TenantApiCommand {
 
     @Override
     public Integer call() {
-        List<Service> services = api.client().services();
-        if (json.printed(out(), services)) {
-            return 0;
-        }
-        Table t = new Table("NAME", "REVISION", "READY", "RUNNING", "PAUSED", "SNAPSHOTTED", "URL");
-        for (Service s : services) {
-            TierCounts c = s.status() == null ? null : s.status().instances();
-            t.row(s.name(), revisionText(s), s.status() == null ? null : yesNo(s.status().ready()),
-                    c == null ? null : c.running(), c == null ? null : c.paused(), c == null ? null : c.snapshotted(), s.url());
-        }
-        t.print(out());
+        json.table(out(), api.client().services(), new Table("NAME", "REVISION", "READY", "RUNNING", "PAUSED", "SNAPSHOTTED", "URL"),
+                (t, s) -> {
+                    TierCounts c = s.status() == null ? null : s.status().instances();
+                    t.row(s.name(), revisionText(s), s.status() == null ? null : yesNo(s.status().ready()),
+                            c == null ? null : c.running(), c == null ? null : c.paused(), c == null ? null : c.snapshotted(), s.url());
+                });
         return 0;
     }
 

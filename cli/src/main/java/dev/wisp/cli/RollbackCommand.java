@@ -4,7 +4,6 @@ import dev.wisp.sdk.Revision;
 import dev.wisp.sdk.Service;
 import dev.wisp.sdk.WispClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -12,34 +11,19 @@ import java.util.Comparator;
 
 /** {@code wisp rollback NAME [--to N]}: traffic back to revision N, by default the one before the serving one. */
 @Command(name = "rollback", description = "Move a service's traffic back to an earlier revision.")
-final class RollbackCommand extends TenantApiCommand {
+final class RollbackCommand extends RevisionCommand {
     @Parameters(paramLabel = "NAME", description = "Service name.")
     String name;
 
     @Option(names = "--to", paramLabel = "N", description = "Revision to serve (default: the newest one before the serving one that did not fail).")
     Integer to;
 
-    @Mixin
-    RevisionWaitOptions wait;
-
-    @Mixin
-    JsonOption json;
-
     @Override
     public Integer call() throws Exception {
         WispClient wisp = api.client();
         int target = to != null ? to : previous(wisp);
-        Revision rev = wisp.rollback(name, target);
-        rev = wait.settle(wisp, name, rev, (f, a) -> {
-            err().printf(f + "%n", a);
-            err().flush();
-        });
-        if (json.on) {
-            out().println(Json.pretty(rev));
-        } else {
-            out().printf("%s: revision %d %s%n", name, rev.number(), rev.state());
-        }
-        return 0;
+        return settleAndPrint(wisp, name, wisp.rollback(name, target),
+                r -> String.format("%s: revision %d %s", name, r.number(), r.state()));
     }
 
     private int previous(WispClient wisp) {

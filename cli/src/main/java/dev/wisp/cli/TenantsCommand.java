@@ -23,17 +23,11 @@ final class TenantsCommand {
 
         @Override
         public Integer call() {
-            List<Tenant> tenants = api.client().tenants();
-            if (json.printed(out(), tenants)) {
-                return 0;
-            }
-            Table t = new Table("NAME", "VCPUS", "MEMORY_MIB", "INSTANCES", "IMAGES");
-            for (Tenant x : tenants) {
+            json.table(out(), api.client().tenants(), new Table("NAME", "VCPUS", "MEMORY_MIB", "INSTANCES", "IMAGES"), (t, x) -> {
                 Quota q = x.quota();
                 t.row(x.name(), q == null ? null : q.vcpus(), q == null ? null : q.memoryMiB(), q == null ? null : q.instances(),
                         q == null ? null : q.images());
-            }
-            t.print(out());
+            });
             return 0;
         }
     }

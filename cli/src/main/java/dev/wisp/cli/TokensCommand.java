@@ -1,7 +1,6 @@
 package dev.wisp.cli;
 
 import dev.wisp.sdk.TokenCreated;
-import dev.wisp.sdk.TokenInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -25,13 +24,7 @@ final class TokensCommand {
 
         @Override
         public Integer call() {
-            List<TokenInfo> tokens = api.client().tokens(tenant);
-            if (json.printed(out(), tokens)) {
-                return 0;
-            }
-            Table t = new Table("ID", "CREATED");
-            tokens.forEach(x -> t.row(x.id(), x.createdAt()));
-            t.print(out());
+            json.table(out(), api.client().tokens(tenant), new Table("ID", "CREATED"), (t, x) -> t.row(x.id(), x.createdAt()));
             return 0;
         }
     }

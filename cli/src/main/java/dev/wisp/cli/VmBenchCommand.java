@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import dev.wisp.common.FileTrees;
 import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.VmRuntime;
@@ -41,7 +42,7 @@ abstract class VmBenchCommand<R> extends OutputCommand implements Callable<Integ
         try (VmRuntime rt = host.startRuntime(kernel)) {
             output.print(out(), measure(kernel, rt, work), this::table);
         } finally {
-            Directories.deleteTree(work);
+            FileTrees.delete(work);
         }
         return 0;
     }

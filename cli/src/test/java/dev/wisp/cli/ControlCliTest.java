@@ -2,7 +2,6 @@ package dev.wisp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
@@ -34,27 +33,27 @@ class ControlCliTest {
     @TempDir
     static Path dir;
 
+    CliControlPlane plane;
     ControlPlane cp;
-    List<String> admin;
 
     @BeforeAll
     void start() throws Exception {
         Path kernel = Files.createFile(dir.resolve("empty-vmlinux"));
         RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home"))
                 .withAccelerator(AcceleratorChoice.TCG).withVmmPool(0);
-        cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0).withStopOnClose(true));
-        admin = List.of("--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());
+        plane = CliControlPlane.start(dir, kernel, rt);
+        cp = plane.controlPlane();
     }
 
     @AfterAll
     void stop() {
-        if (cp != null) {
-            cp.close();
+        if (plane != null) {
+            plane.close();
         }
     }
 
     private CliRun wisp(String... args) {
-        return CliRun.wisp(admin, args);
+        return plane.wisp(args);
     }
 
     /** An image folder the API accepts (manifest digest derived from its bytes) but no VM could boot. */

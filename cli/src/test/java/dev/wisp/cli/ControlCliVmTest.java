@@ -2,13 +2,8 @@ package dev.wisp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
-import dev.wisp.image.KernelProvisioner;
-import dev.wisp.image.WispHome;
 import dev.wisp.node.AdminServer;
-import dev.wisp.runtime.AcceleratorChoice;
-import dev.wisp.runtime.RuntimeConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,18 +33,16 @@ class ControlCliVmTest {
     @TempDir
     static Path dir;
 
+    CliControlPlane plane;
     ControlPlane cp;
     AdminServer metrics;
-    List<String> admin;
 
     @BeforeAll
     void start() throws IOException {
         Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")), "real-VM tests disabled");
-        Path kernel = new KernelProvisioner(WispHome.resolve()).ensure().vmlinux();
-        RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home")).withAccelerator(AcceleratorChoice.AUTO);
-        cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0).withStopOnClose(true));
+        plane = CliControlPlane.withVms(dir);
+        cp = plane.controlPlane();
         metrics = AdminServer.start(cp.node(), "127.0.0.1", 0);
-        admin = List.of("--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());
     }
 
     @AfterAll
@@ -58,13 +50,13 @@ class ControlCliVmTest {
         if (metrics != null) {
             metrics.close();
         }
-        if (cp != null) {
-            cp.close();
+        if (plane != null) {
+            plane.close();
         }
     }
 
     private CliRun wisp(String... args) {
-        return CliRun.wisp(admin, args);
+        return plane.wisp(args);
     }
 
     /** curl through the router, as a user would. */

@@ -2,12 +2,6 @@ package dev.wisp.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.control.ControlConfig;
-import dev.wisp.control.ControlPlane;
-import dev.wisp.image.KernelProvisioner;
-import dev.wisp.image.WispHome;
-import dev.wisp.runtime.AcceleratorChoice;
-import dev.wisp.runtime.RuntimeConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +10,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,27 +24,23 @@ class FnCliVmTest {
     @TempDir
     static Path dir;
 
-    ControlPlane cp;
-    List<String> admin;
+    CliControlPlane plane;
 
     @BeforeAll
     void start() {
         Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")), "real-VM tests disabled");
-        Path kernel = new KernelProvisioner(WispHome.resolve()).ensure().vmlinux();
-        RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home")).withAccelerator(AcceleratorChoice.AUTO);
-        cp = ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, rt).withPorts(0, 0).withStopOnClose(true));
-        admin = List.of("--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());
+        plane = CliControlPlane.withVms(dir);
     }
 
     @AfterAll
     void stop() {
-        if (cp != null) {
-            cp.close();
+        if (plane != null) {
+            plane.close();
         }
     }
 
     private CliRun wisp(String... args) {
-        return CliRun.wisp(admin, args);
+        return plane.wisp(args);
     }
 
     @Test
