@@ -3,10 +3,12 @@ package dev.wisp.common;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Stream;
 
 /** Removing and measuring folder trees; symlinks are never followed. */
@@ -15,23 +17,26 @@ public final class FileTrees {
     }
 
     /**
-     * Deletes a file or folder tree, deepest first; a missing (or null) path is fine. Read-only
-     * folders are made writable first so that their entries can go.
+     * Deletes a file or folder tree; a missing (or null) path is fine. Each folder is made
+     * owner-writable before its entries go (a layer or a guest may have made it read-only).
      *
      * @throws UncheckedIOException at the first entry that cannot be deleted
      */
     public static void delete(Path root) {
-        if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                makeWritableIfFolder(p);
-                Files.deleteIfExists(p);
-            }
+        try {
+            remove(root, false, true);
         } catch (IOException e) {
             throw new UncheckedIOException("could not delete " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Deletes all that folder {@code dir} holds but keeps the folder itself; a missing (or null) path is fine.
+     *
+     * @throws IOException at the first entry that cannot be deleted
+     */
+    public static void deleteContents(Path dir) throws IOException {
+        remove(dir, true, true);
     }
 
     /**
@@ -40,23 +45,62 @@ public final class FileTrees {
      * @return whether the whole tree is gone
      */
     public static boolean deleteQuietly(Path root) {
-        if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return true;
-        }
-        boolean all = true;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                try {
-                    makeWritableIfFolder(p);
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    all = false;
-                }
-            }
+        try {
+            return remove(root, false, false);
         } catch (IOException | UncheckedIOException e) {
             return false;
         }
-        return all;
+    }
+
+    /** Walks without following symlinks (a link may point anywhere on the host), deepest first. */
+    private static boolean remove(Path root, boolean keepRoot, boolean stopAtFirst) throws IOException {
+        if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return true;
+        }
+        boolean[] all = {true};
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                d.toFile().setWritable(true, true);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                tryDelete(f, null);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                tryDelete(f, e);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                tryDelete(keepRoot && d.equals(root) ? null : d, e);
+                return FileVisitResult.CONTINUE;
+            }
+
+            /** Deletes {@code p} (if not null) after a walk that failed with {@code failure} (if not null). */
+            private void tryDelete(Path p, IOException failure) throws IOException {
+                try {
+                    if (failure != null) {
+                        throw failure;
+                    }
+                    if (p != null) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException e) {
+                    if (stopAtFirst) {
+                        throw e;
+                    }
+                    all[0] = false;
+                }
+            }
+        });
+        return all[0];
     }
 
     /** Sum of the regular file sizes under {@code root} (apparent sizes, not allocated blocks). */
@@ -94,9 +138,4 @@ public final class FileTrees {
         }
     }
 
-    private static void makeWritableIfFolder(Path p) {
-        if (!Files.isSymbolicLink(p) && Files.isDirectory(p)) {
-            p.toFile().setWritable(true, true);
-        }
-    }
 }

@@ -34,6 +34,17 @@ class FileTreesTest {
     }
 
     @Test
+    void deleteContents_emptiesAFolderButKeepsIt() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("root/sub"));
+        Files.writeString(dir.resolve("f"), "x");
+        Files.writeString(tmp.resolve("root/g"), "y");
+
+        FileTrees.deleteContents(tmp.resolve("root"));
+
+        assertThat(tmp.resolve("root")).isEmptyDirectory();
+    }
+
+    @Test
     void delete_missingOrNullPath_isFine() {
         FileTrees.delete(tmp.resolve("never-made"));
         FileTrees.delete(null);

@@ -17,7 +17,7 @@ final class DiskFull {
             if (t instanceof StoreFullException full) {
                 return ApiException.insufficientStorage(full.getMessage());
             }
-            if (t instanceof IOException io && isNoSpace(io) && where != null) {
+            if (t instanceof IOException io && DiskSpace.isNoSpace(io) && where != null) {
                 return at(where);
             }
         }
@@ -28,9 +28,5 @@ final class DiskFull {
     static ApiException at(Path where) {
         return ApiException.insufficientStorage("no space left on device for " + where + " (" + DiskSpace.freeBytes(where)
                 + " bytes free); nothing was kept: free space on that disk and retry");
-    }
-
-    static boolean isNoSpace(IOException e) {
-        return DiskSpace.isNoSpace(e);
     }
 }

@@ -1,5 +1,6 @@
 package dev.wisp.control;
 
+import dev.wisp.common.FileTrees;
 import dev.wisp.image.ImageStore;
 
 import java.io.IOException;
@@ -7,13 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * Images: {@code POST /v1/images} (a tar streamed to disk by the server, then unpacked and checked
@@ -110,7 +109,7 @@ final class ImagesApi {
             ApiException full = DiskFull.find(e, images.root());
             throw full != null ? full : e;
         } finally {
-            deleteTree(staging);
+            FileTrees.deleteQuietly(staging); // best effort; a later start sweeps leftovers
         }
     }
 
@@ -152,22 +151,5 @@ final class ImagesApi {
             images.delete(id);
         }
         return Reply.noContent();
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort; a later start sweeps leftovers
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

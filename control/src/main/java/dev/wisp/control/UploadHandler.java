@@ -1,5 +1,6 @@
 package dev.wisp.control;
 
+import dev.wisp.common.DiskSpace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -160,7 +161,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
 
     /** A full disk is 507 (the client can free space or wait), any other I/O failure 503. */
     private ApiException storeFailed(IOException e) {
-        if (DiskFull.isNoSpace(e)) {
+        if (DiskSpace.isNoSpace(e)) {
             return DiskFull.at(uploads);
         }
         return new ApiException(503, "unavailable", "cannot store the upload: " + e.getMessage());

@@ -2,7 +2,9 @@ package dev.wisp.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wisp.common.FileTrees;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -165,8 +167,12 @@ public final class ImagePuller {
             return;
         }
         try {
-            FileTrees.delete(root, !removeRoot);
-        } catch (IOException ignored) {
+            if (removeRoot) {
+                FileTrees.delete(root);
+            } else {
+                FileTrees.deleteContents(root);
+            }
+        } catch (IOException | UncheckedIOException ignored) {
             // best effort: the pull's own error is the one to report
         }
     }

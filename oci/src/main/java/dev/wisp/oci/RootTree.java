@@ -1,6 +1,8 @@
 package dev.wisp.oci;
 
+import dev.wisp.common.FileTrees;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -72,7 +74,11 @@ final class RootTree {
             return;
         }
         if (a.isDirectory()) {
-            FileTrees.delete(p, false);
+            try {
+                FileTrees.delete(p);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
         } else {
             Files.delete(p);
         }

@@ -1,5 +1,6 @@
 package dev.wisp.oci;
 
+import dev.wisp.common.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,10 +34,7 @@ final class Tools {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        FileTrees.delete(dir, false);
+    static void deleteTree(Path dir) {
+        FileTrees.delete(dir);
     }
 }

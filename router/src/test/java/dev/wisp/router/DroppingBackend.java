@@ -2,8 +2,6 @@ package dev.wisp.router;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,25 +13,15 @@ final class DroppingBackend implements AutoCloseable {
   final String id;
   /** Request heads read (and dropped). */
   final AtomicInteger dropped = new AtomicInteger();
-  private final ServerSocket server;
+  private final RawListener listener;
 
   DroppingBackend(String id) throws IOException {
     this.id = id;
-    server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(() -> {
-      while (!server.isClosed()) {
-        try {
-          Socket s = server.accept();
-          Thread.ofVirtual().start(() -> drop(s));
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    listener = new RawListener(this::drop);
   }
 
   Endpoint endpoint() {
-    return new Endpoint(id, "127.0.0.1", server.getLocalPort());
+    return listener.endpoint(id);
   }
 
   private void drop(Socket s) {
@@ -53,10 +41,6 @@ final class DroppingBackend implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      server.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
+    listener.close();
   }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -94,24 +92,14 @@ class ReplayTest {
    */
   private static final class Swallowing implements AutoCloseable {
     final AtomicInteger swallowed = new AtomicInteger();
-    private final ServerSocket server;
+    private final RawListener listener;
 
     Swallowing() throws IOException {
-      server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
-      Thread.ofVirtual().start(() -> {
-        while (!server.isClosed()) {
-          try {
-            Socket s = server.accept();
-            Thread.ofVirtual().start(() -> swallow(s));
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
+      listener = new RawListener(this::swallow);
     }
 
     Endpoint endpoint() {
-      return new Endpoint("dying", "127.0.0.1", server.getLocalPort());
+      return listener.endpoint("dying");
     }
 
     private void swallow(Socket s) {
@@ -140,11 +128,7 @@ class ReplayTest {
 
     @Override
     public void close() {
-      try {
-        server.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
+      listener.close();
     }
   }
 }

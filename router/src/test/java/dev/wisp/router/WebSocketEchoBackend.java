@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,24 +14,14 @@ import java.util.Locale;
 /** A raw-socket WebSocket echo server (RFC 6455 handshake, unmasks and echoes frames). */
 final class WebSocketEchoBackend implements AutoCloseable {
   private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-  private final ServerSocket server;
+  private final RawListener listener;
 
   WebSocketEchoBackend() throws IOException {
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(() -> {
-      while (!server.isClosed()) {
-        try {
-          Socket s = server.accept();
-          Thread.ofVirtual().start(() -> serve(s));
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    listener = new RawListener(this::serve);
   }
 
   Endpoint endpoint() {
-    return new Endpoint("ws-1", "127.0.0.1", server.getLocalPort());
+    return listener.endpoint("ws-1");
   }
 
   private void serve(Socket s) {
@@ -121,7 +109,7 @@ final class WebSocketEchoBackend implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
-    server.close();
+  public void close() {
+    listener.close();
   }
 }

@@ -1,7 +1,7 @@
 package dev.wisp.runtime;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.wisp.common.DiskSpace;
+
 import java.nio.file.Path;
 
 /**
@@ -15,30 +15,15 @@ final class DiskFull {
     private DiskFull() {
     }
 
-    /** Free bytes (for an unprivileged user) on the disk holding {@code path} or its nearest existing parent; -1 if unknown. */
-    static long freeBytes(Path path) {
-        for (Path p = path.toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.exists(p)) {
-                try {
-                    return Files.getFileStore(p).getUsableSpace();
-                } catch (IOException e) {
-                    return -1;
-                }
-            }
-        }
-        return -1;
-    }
-
     static boolean nearlyFull(Path path) {
-        long free = freeBytes(path);
+        long free = DiskSpace.freeBytes(path);
         return free >= 0 && free < NEARLY_FULL_BYTES;
     }
 
     /** Whether {@code e} (or what caused it) is ENOSPC or EDQUOT, or the disk at {@code path} is (nearly) full. */
     static boolean causedBy(Throwable e, Path path) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage());
-            if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) {
+            if (DiskSpace.isNoSpace(t)) {
                 return true;
             }
         }
@@ -47,6 +32,6 @@ final class DiskFull {
 
     /** "disk full: WHAT PATH (N bytes free on its disk)". */
     static String describe(String what, Path path) {
-        return "disk full: " + what + " " + path + " (" + freeBytes(path) + " bytes free on its disk)";
+        return "disk full: " + what + " " + path + " (" + DiskSpace.freeBytes(path) + " bytes free on its disk)";
     }
 }

@@ -1,5 +1,7 @@
 package dev.wisp.runtime;
 
+import dev.wisp.common.FileTrees;
+
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -39,6 +41,6 @@ public record Snapshot(Path directory, Kind kind, VmSpec spec, Accelerator accel
 
     /** Bytes on disk: the state stream plus the blocks the memory file really uses. */
     public long diskBytes() {
-        return SnapshotStore.diskUsage(directory);
+        return FileTrees.diskUsage(directory);
     }
 }

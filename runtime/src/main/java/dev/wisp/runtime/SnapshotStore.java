@@ -4,17 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.wisp.common.FileTrees;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Reads and writes snapshot metadata ({@code snapshot.json}) and checks a snapshot is whole
@@ -119,31 +120,12 @@ final class SnapshotStore {
         }
     }
 
+    /** Deletes a snapshot's directory; a missing one is fine. */
     static void delete(Path directory) {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new VmException("could not delete " + directory + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Allocated bytes, as {@code du} counts them: a sparse memory file counts only the pages the guest used. */
-    static long diskUsage(Path directory) {
         try {
-            Process du = new ProcessBuilder("du", "-s", "-B1", directory.toString()).redirectErrorStream(true).start();
-            String out = new String(du.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            du.waitFor();
-            return Long.parseLong(out.split("\\s+")[0]);
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
+            FileTrees.delete(directory);
+        } catch (UncheckedIOException e) {
+            throw new VmException("could not delete " + directory + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 }

@@ -34,12 +34,6 @@ class EmbeddedStateStoreTest extends StateStoreContract {
     }
 
     @Override
-    protected StateStore reopen(StateStore s) {
-        s.close();
-        return open();
-    }
-
-    @Override
     protected void elapse(Duration d) {
         clock.advance(d);
         ((EmbeddedStateStore) store).expireDueLeases();

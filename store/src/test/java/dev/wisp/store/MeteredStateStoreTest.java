@@ -28,12 +28,6 @@ class MeteredStateStoreTest extends StateStoreContract {
     }
 
     @Override
-    protected StateStore reopen(StateStore s) {
-        s.close();
-        return open();
-    }
-
-    @Override
     protected void elapse(Duration d) {
         clock.advance(d);
         inner.expireDueLeases();

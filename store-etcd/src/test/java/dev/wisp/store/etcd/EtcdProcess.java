@@ -1,5 +1,7 @@
 package dev.wisp.store.etcd;
 
+import dev.wisp.common.FileTrees;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -47,7 +49,7 @@ final class EtcdProcess implements AutoCloseable {
                 return etcd;
             } catch (IllegalStateException e) {
                 etcd.close();
-                deleteTree(etcd.dataDir); // it names the failed ports as the member's address
+                FileTrees.delete(etcd.dataDir); // it names the failed ports as the member's address
                 last = e;
             }
         }
@@ -138,19 +140,6 @@ final class EtcdProcess implements AutoCloseable {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e + ")";
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
