@@ -120,8 +120,7 @@ public final class Autoscaler {
 
         if (overThreshold) {
             lastOverThreshold = now;
-        } else if (lastOverThreshold != null
-                && !now.isBefore(lastOverThreshold.plus(config.stableWindow()))) {
+        } else if (lastOverThreshold != null && !now.isBefore(lastOverThreshold.plus(config.stableWindow()))) {
             lastOverThreshold = null;
             maxPanicInstances = 0;
         }
@@ -135,21 +134,24 @@ public final class Autoscaler {
             desired = Math.max(Math.max(stableCount, panicCount), maxPanicInstances);
             maxPanicInstances = desired;
             reason = wanted > maxUp && desired == maxUp ? ScaleReason.SCALE_UP_LIMITED : ScaleReason.PANIC;
-            detail = String.format("panic: %.1f over %ds -> %d, highest this panic %d",
-                    panic, panicSeconds, panicWanted, desired);
+            detail = String.format(
+                    "panic: %.1f over %ds -> %d, highest this panic %d", panic, panicSeconds, panicWanted, desired);
         } else {
             desired = stableCount;
             if (stableWanted > maxUp) {
                 reason = ScaleReason.SCALE_UP_LIMITED;
-                detail = String.format("stable wants %d, max scale-up rate %.0fx of %d ready allows %d",
+                detail = String.format(
+                        "stable wants %d, max scale-up rate %.0fx of %d ready allows %d",
                         stableWanted, config.maxScaleUpRate(), readyInstances, maxUp);
             } else if (stableWanted < maxDown) {
                 reason = ScaleReason.SCALE_DOWN_LIMITED;
-                detail = String.format("stable wants %d, max scale-down rate %.0fx of %d ready keeps %d",
+                detail = String.format(
+                        "stable wants %d, max scale-down rate %.0fx of %d ready keeps %d",
                         stableWanted, config.maxScaleDownRate(), readyInstances, maxDown);
             } else {
                 reason = ScaleReason.STABLE;
-                detail = String.format("stable: %.1f over %ds / %.1f per instance -> %d",
+                detail = String.format(
+                        "stable: %.1f over %ds / %.1f per instance -> %d",
                         stable, stableSeconds, perInstance, stableWanted);
             }
         }
@@ -213,22 +215,38 @@ public final class Autoscaler {
             desired = Math.max(desired, maxPanicInstances);
             maxPanicInstances = desired;
         }
-        String detail = String.format("%d request(s) waiting at zero / %.1f per instance -> wake %d now",
+        String detail = String.format(
+                "%d request(s) waiting at zero / %.1f per instance -> wake %d now",
                 queued, config.targetPerInstance(), desired);
         long nowSecond = now.getEpochSecond();
-        return bounded(desired, panicking, ScaleReason.ACTIVATION,
-                load.average(nowSecond, stableSeconds), load.average(nowSecond, panicSeconds), detail);
+        return bounded(
+                desired,
+                panicking,
+                ScaleReason.ACTIVATION,
+                load.average(nowSecond, stableSeconds),
+                load.average(nowSecond, panicSeconds),
+                detail);
     }
 
     /** Applies the minimum and maximum, which override every other rule. */
-    private ScaleDecision bounded(int desired, boolean panicking, ScaleReason reason,
-                                  double stable, double panic, String detail) {
+    private ScaleDecision bounded(
+            int desired, boolean panicking, ScaleReason reason, double stable, double panic, String detail) {
         if (desired < config.minInstances()) {
-            return new ScaleDecision(config.minInstances(), panicking, ScaleReason.MIN_INSTANCES, stable, panic,
+            return new ScaleDecision(
+                    config.minInstances(),
+                    panicking,
+                    ScaleReason.MIN_INSTANCES,
+                    stable,
+                    panic,
                     detail + "; raised to minInstances " + config.minInstances());
         }
         if (config.maxInstances() > 0 && desired > config.maxInstances()) {
-            return new ScaleDecision(config.maxInstances(), panicking, ScaleReason.MAX_INSTANCES, stable, panic,
+            return new ScaleDecision(
+                    config.maxInstances(),
+                    panicking,
+                    ScaleReason.MAX_INSTANCES,
+                    stable,
+                    panic,
                     detail + "; lowered to maxInstances " + config.maxInstances());
         }
         return new ScaleDecision(desired, panicking, reason, stable, panic, detail);

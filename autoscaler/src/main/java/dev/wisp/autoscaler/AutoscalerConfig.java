@@ -83,27 +83,36 @@ public record AutoscalerConfig(
         Objects.requireNonNull(tickInterval, "tickInterval");
         Objects.requireNonNull(scaleToZeroGrace, "scaleToZeroGrace");
         check(target > 0 && Double.isFinite(target), "target must be > 0, was " + target);
-        check(targetUtilizationPercentage > 0 && targetUtilizationPercentage <= 100,
+        check(
+                targetUtilizationPercentage > 0 && targetUtilizationPercentage <= 100,
                 "targetUtilizationPercentage must be in (0, 100], was " + targetUtilizationPercentage);
-        check(stableWindow.compareTo(MIN_STABLE_WINDOW) >= 0 && stableWindow.compareTo(MAX_STABLE_WINDOW) <= 0,
+        check(
+                stableWindow.compareTo(MIN_STABLE_WINDOW) >= 0 && stableWindow.compareTo(MAX_STABLE_WINDOW) <= 0,
                 "stableWindow must be in [6s, 1h], was " + stableWindow);
         // The window is averaged in one-second buckets, as Knative's.
         check(stableWindow.getNano() == 0, "stableWindow must be whole seconds, was " + stableWindow);
-        check(panicWindowPercentage >= 1 && panicWindowPercentage <= 100,
+        check(
+                panicWindowPercentage >= 1 && panicWindowPercentage <= 100,
                 "panicWindowPercentage must be in [1, 100], was " + panicWindowPercentage);
-        check(panicThresholdPercentage >= 110 && panicThresholdPercentage <= 1000,
+        check(
+                panicThresholdPercentage >= 110 && panicThresholdPercentage <= 1000,
                 "panicThresholdPercentage must be in [110, 1000], was " + panicThresholdPercentage);
-        check(maxScaleUpRate > 1 && Double.isFinite(maxScaleUpRate), "maxScaleUpRate must be > 1, was " + maxScaleUpRate);
-        check(maxScaleDownRate > 1 && Double.isFinite(maxScaleDownRate),
+        check(
+                maxScaleUpRate > 1 && Double.isFinite(maxScaleUpRate),
+                "maxScaleUpRate must be > 1, was " + maxScaleUpRate);
+        check(
+                maxScaleDownRate > 1 && Double.isFinite(maxScaleDownRate),
                 "maxScaleDownRate must be > 1, was " + maxScaleDownRate);
         check(tickInterval.isPositive(), "tickInterval must be > 0, was " + tickInterval);
         check(!scaleToZeroGrace.isNegative(), "scaleToZeroGrace must be >= 0, was " + scaleToZeroGrace);
         check(minInstances >= 0, "minInstances must be >= 0, was " + minInstances);
         check(maxInstances >= 0, "maxInstances must be >= 0 (0 = unbounded), was " + maxInstances);
-        check(maxInstances == 0 || minInstances <= maxInstances,
+        check(
+                maxInstances == 0 || minInstances <= maxInstances,
                 "minInstances (" + minInstances + ") must be <= maxInstances (" + maxInstances + ")");
         check(initialScale >= 0, "initialScale must be >= 0, was " + initialScale);
-        check(maxInstances == 0 || initialScale <= maxInstances,
+        check(
+                maxInstances == 0 || initialScale <= maxInstances,
                 "initialScale (" + initialScale + ") must be <= maxInstances (" + maxInstances + ")");
     }
 
@@ -158,8 +167,7 @@ public record AutoscalerConfig(
         private int maxInstances = 0;
         private int initialScale = 1;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private Builder(AutoscalerConfig c) {
             metric = c.metric;
@@ -178,39 +186,88 @@ public record AutoscalerConfig(
         }
 
         /** Sets {@link AutoscalerConfig#metric()}; default {@link Metric#CONCURRENCY}. */
-        public Builder metric(Metric metric) { this.metric = metric; return this; }
+        public Builder metric(Metric metric) {
+            this.metric = metric;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#target()}; default {@link Metric#defaultTarget()} of the metric. */
-        public Builder target(double target) { this.target = target; return this; }
+        public Builder target(double target) {
+            this.target = target;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#targetUtilizationPercentage()}; default 70. */
-        public Builder targetUtilizationPercentage(double p) { this.targetUtilizationPercentage = p; return this; }
+        public Builder targetUtilizationPercentage(double p) {
+            this.targetUtilizationPercentage = p;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#stableWindow()}; default 60 s. */
-        public Builder stableWindow(Duration window) { this.stableWindow = window; return this; }
+        public Builder stableWindow(Duration window) {
+            this.stableWindow = window;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#panicWindowPercentage()}; default 10. */
-        public Builder panicWindowPercentage(double p) { this.panicWindowPercentage = p; return this; }
+        public Builder panicWindowPercentage(double p) {
+            this.panicWindowPercentage = p;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#panicThresholdPercentage()}; default 200. */
-        public Builder panicThresholdPercentage(double p) { this.panicThresholdPercentage = p; return this; }
+        public Builder panicThresholdPercentage(double p) {
+            this.panicThresholdPercentage = p;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#maxScaleUpRate()}; default 1000. */
-        public Builder maxScaleUpRate(double rate) { this.maxScaleUpRate = rate; return this; }
+        public Builder maxScaleUpRate(double rate) {
+            this.maxScaleUpRate = rate;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#maxScaleDownRate()}; default 2. */
-        public Builder maxScaleDownRate(double rate) { this.maxScaleDownRate = rate; return this; }
+        public Builder maxScaleDownRate(double rate) {
+            this.maxScaleDownRate = rate;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#tickInterval()}; default 2 s. */
-        public Builder tickInterval(Duration tick) { this.tickInterval = tick; return this; }
+        public Builder tickInterval(Duration tick) {
+            this.tickInterval = tick;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#scaleToZeroGrace()}; default 30 s. */
-        public Builder scaleToZeroGrace(Duration grace) { this.scaleToZeroGrace = grace; return this; }
+        public Builder scaleToZeroGrace(Duration grace) {
+            this.scaleToZeroGrace = grace;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#minInstances()}; default 0. */
-        public Builder minInstances(int min) { this.minInstances = min; return this; }
+        public Builder minInstances(int min) {
+            this.minInstances = min;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#maxInstances()}; default 0 (unbounded). */
-        public Builder maxInstances(int max) { this.maxInstances = max; return this; }
+        public Builder maxInstances(int max) {
+            this.maxInstances = max;
+            return this;
+        }
         /** Sets {@link AutoscalerConfig#initialScale()}; default 1. */
-        public Builder initialScale(int initial) { this.initialScale = initial; return this; }
+        public Builder initialScale(int initial) {
+            this.initialScale = initial;
+            return this;
+        }
 
         /** @throws IllegalArgumentException if a setting is out of range, naming it */
         public AutoscalerConfig build() {
             Objects.requireNonNull(metric, "metric");
-            return new AutoscalerConfig(metric, target != null ? target : metric.defaultTarget(),
-                    targetUtilizationPercentage, stableWindow, panicWindowPercentage, panicThresholdPercentage,
-                    maxScaleUpRate, maxScaleDownRate, tickInterval, scaleToZeroGrace,
-                    minInstances, maxInstances, initialScale);
+            return new AutoscalerConfig(
+                    metric,
+                    target != null ? target : metric.defaultTarget(),
+                    targetUtilizationPercentage,
+                    stableWindow,
+                    panicWindowPercentage,
+                    panicThresholdPercentage,
+                    maxScaleUpRate,
+                    maxScaleDownRate,
+                    tickInterval,
+                    scaleToZeroGrace,
+                    minInstances,
+                    maxInstances,
+                    initialScale);
         }
     }
 }

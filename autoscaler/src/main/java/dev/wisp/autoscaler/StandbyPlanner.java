@@ -35,11 +35,11 @@ import java.util.Set;
  */
 public final class StandbyPlanner {
     /** Warmest first: in flight, then most recently used, then shallowest tier; id for a stable order. */
-    private static final Comparator<InstanceView> WARMEST_FIRST =
-            Comparator.comparing((InstanceView i) -> i.inFlight() == 0)
-                    .thenComparing(InstanceView::lastRequestAt, Comparator.reverseOrder())
-                    .thenComparing(InstanceView::tier)
-                    .thenComparing(InstanceView::id);
+    private static final Comparator<InstanceView> WARMEST_FIRST = Comparator.comparing(
+                    (InstanceView i) -> i.inFlight() == 0)
+            .thenComparing(InstanceView::lastRequestAt, Comparator.reverseOrder())
+            .thenComparing(InstanceView::tier)
+            .thenComparing(InstanceView::id);
 
     private final StandbyPolicy policy;
     private final InstantSource clock;
@@ -111,11 +111,13 @@ public final class StandbyPlanner {
             return instance.tier();
         }
         StandbyMode mode = policy.mode();
-        if (instance.tier() == StandbyTier.RUNNING && mode != StandbyMode.ALWAYS_ON
+        if (instance.tier() == StandbyTier.RUNNING
+                && mode != StandbyMode.ALWAYS_ON
                 && reached(idle, policy.pauseAfter())) {
             return StandbyTier.PAUSED;
         }
-        if (instance.tier() == StandbyTier.PAUSED && mode == StandbyMode.SNAPSHOT
+        if (instance.tier() == StandbyTier.PAUSED
+                && mode == StandbyMode.SNAPSHOT
                 && reached(idle, policy.snapshotAfter())) {
             return StandbyTier.SNAPSHOTTED;
         }

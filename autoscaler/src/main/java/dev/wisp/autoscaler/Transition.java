@@ -10,5 +10,4 @@ import java.time.Duration;
  * @param to         the tier to move it to: one step deeper, or {@link StandbyTier#GONE}
  * @param idleFor    how long it has been idle, for logs
  */
-public record Transition(String instanceId, StandbyTier from, StandbyTier to, Duration idleFor) {
-}
+public record Transition(String instanceId, StandbyTier from, StandbyTier to, Duration idleFor) {}

@@ -17,9 +17,10 @@ public record WakePlan(WakePath path, String instanceId) {
         Objects.requireNonNull(path, "path");
         boolean needsInstance = path == WakePath.RESUME_PAUSED || path == WakePath.RESTORE_SNAPSHOT;
         if (needsInstance != (instanceId != null)) {
-            throw new IllegalArgumentException(needsInstance
-                    ? path + " needs the instance to wake"
-                    : path + " creates a new instance; instanceId must be null");
+            throw new IllegalArgumentException(
+                    needsInstance
+                            ? path + " needs the instance to wake"
+                            : path + " creates a new instance; instanceId must be null");
         }
     }
 }

@@ -19,6 +19,7 @@ final class WindowedAverage {
     private final int[] count;
     /** First second of the current run of data; the average never reaches back before it. */
     private long firstSecond = NONE;
+
     private long lastSecond = NONE;
 
     /** @param capacitySeconds the longest window that will be asked for */

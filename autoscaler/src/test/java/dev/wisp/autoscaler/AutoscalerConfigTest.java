@@ -32,20 +32,28 @@ class AutoscalerConfigTest {
 
     @Test
     void rpsMetric_defaultsTargetTo200_unlessSet() {
-        assertThat(AutoscalerConfig.builder().metric(Metric.RPS).build().target()).isEqualTo(200);
-        assertThat(AutoscalerConfig.builder().metric(Metric.RPS).target(50).build().target()).isEqualTo(50);
+        assertThat(AutoscalerConfig.builder().metric(Metric.RPS).build().target())
+                .isEqualTo(200);
+        assertThat(AutoscalerConfig.builder()
+                        .metric(Metric.RPS)
+                        .target(50)
+                        .build()
+                        .target())
+                .isEqualTo(50);
     }
 
     @Test
     void panicWindow_isRoundedUpToWholeSeconds() {
-        AutoscalerConfig c = AutoscalerConfig.builder().stableWindow(Duration.ofSeconds(6)).build();
+        AutoscalerConfig c =
+                AutoscalerConfig.builder().stableWindow(Duration.ofSeconds(6)).build();
 
         assertThat(c.panicWindow()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
     void toBuilder_roundTrips() {
-        AutoscalerConfig c = AutoscalerConfig.builder().minInstances(2).maxInstances(9).build();
+        AutoscalerConfig c =
+                AutoscalerConfig.builder().minInstances(2).maxInstances(9).build();
 
         assertThat(c.toBuilder().build()).isEqualTo(c);
     }
@@ -57,7 +65,12 @@ class AutoscalerConfigTest {
 
     @Test
     void minWithUnboundedMax_isAccepted() {
-        assertThat(AutoscalerConfig.builder().minInstances(5).maxInstances(0).build().minInstances()).isEqualTo(5);
+        assertThat(AutoscalerConfig.builder()
+                        .minInstances(5)
+                        .maxInstances(0)
+                        .build()
+                        .minInstances())
+                .isEqualTo(5);
     }
 
     @Test
@@ -83,7 +96,10 @@ class AutoscalerConfigTest {
 
     @Test
     void zeroGrace_isAllowed_becauseTheRouterIsAlwaysInThePath() {
-        assertThat(AutoscalerConfig.builder().scaleToZeroGrace(Duration.ZERO).build().scaleToZeroGrace())
+        assertThat(AutoscalerConfig.builder()
+                        .scaleToZeroGrace(Duration.ZERO)
+                        .build()
+                        .scaleToZeroGrace())
                 .isEqualTo(Duration.ZERO);
     }
 

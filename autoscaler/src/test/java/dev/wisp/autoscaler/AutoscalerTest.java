@@ -198,7 +198,9 @@ class AutoscalerTest {
     @Test
     void scaleToZero_onlyAfterGraceWithoutTraffic() {
         Autoscaler a = autoscaler(AutoscalerConfig.builder()
-                .stableWindow(Duration.ofSeconds(6)).scaleToZeroGrace(Duration.ofSeconds(30)).build());
+                .stableWindow(Duration.ofSeconds(6))
+                .scaleToZeroGrace(Duration.ofSeconds(30))
+                .build());
         load(a, 50, 10); // last traffic at second 9
         // The router keeps reporting zero; the stable window is empty from second 15 on.
         load(a, 0, 28);
@@ -216,7 +218,9 @@ class AutoscalerTest {
     @Test
     void scaleToZero_trafficDuringGrace_restartsIt() {
         Autoscaler a = autoscaler(AutoscalerConfig.builder()
-                .stableWindow(Duration.ofSeconds(6)).scaleToZeroGrace(Duration.ofSeconds(30)).build());
+                .stableWindow(Duration.ofSeconds(6))
+                .scaleToZeroGrace(Duration.ofSeconds(30))
+                .build());
         load(a, 50, 10);
         load(a, 0, 20);
         load(a, 1, 1); // one request at second 30
@@ -268,8 +272,10 @@ class AutoscalerTest {
 
     @Test
     void coldBurst_isCappedByMaxInstancesAndScaleUpRate() {
-        Autoscaler capped = autoscaler(AutoscalerConfig.builder().maxInstances(3).build());
-        Autoscaler rated = autoscaler(AutoscalerConfig.builder().maxScaleUpRate(4).build());
+        Autoscaler capped =
+                autoscaler(AutoscalerConfig.builder().maxInstances(3).build());
+        Autoscaler rated =
+                autoscaler(AutoscalerConfig.builder().maxScaleUpRate(4).build());
 
         ScaleDecision byMax = capped.onColdRequests(10_000);
         ScaleDecision byRate = rated.onColdRequests(10_000);

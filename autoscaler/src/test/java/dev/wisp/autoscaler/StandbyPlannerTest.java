@@ -32,7 +32,8 @@ class StandbyPlannerTest {
 
     @Test
     void running_justBeforePauseAfter_staysRunning() {
-        var due = planner(StandbyMode.PAUSE).due(List.of(idle("a", RUNNING, Duration.ofSeconds(1).minus(NANO))), 1);
+        var due = planner(StandbyMode.PAUSE)
+                .due(List.of(idle("a", RUNNING, Duration.ofSeconds(1).minus(NANO))), 1);
 
         assertThat(due).isEmpty();
     }
@@ -46,7 +47,8 @@ class StandbyPlannerTest {
 
     @Test
     void paused_justBeforeSnapshotAfter_staysPaused() {
-        var due = planner(StandbyMode.SNAPSHOT).due(List.of(idle("a", PAUSED, Duration.ofSeconds(60).minus(NANO))), 1);
+        var due = planner(StandbyMode.SNAPSHOT)
+                .due(List.of(idle("a", PAUSED, Duration.ofSeconds(60).minus(NANO))), 1);
 
         assertThat(due).isEmpty();
     }
@@ -69,7 +71,8 @@ class StandbyPlannerTest {
     void excessSnapshot_justBeforeRetireAfter_stays_andAtRetireAfter_isGone() {
         StandbyPlanner planner = planner(StandbyMode.SNAPSHOT);
 
-        var before = planner.due(List.of(idle("a", SNAPSHOTTED, Duration.ofHours(24).minus(NANO))), 0);
+        var before =
+                planner.due(List.of(idle("a", SNAPSHOTTED, Duration.ofHours(24).minus(NANO))), 0);
         var at = planner.due(List.of(idle("a", SNAPSHOTTED, Duration.ofHours(24))), 0);
 
         assertThat(before).isEmpty();
@@ -170,8 +173,7 @@ class StandbyPlannerTest {
 
         assertThat(planner.wake(List.of(snap, paused, running), true))
                 .isEqualTo(new WakePlan(WakePath.RESUME_PAUSED, "p"));
-        assertThat(planner.wake(List.of(snap, running), true))
-                .isEqualTo(new WakePlan(WakePath.RESTORE_SNAPSHOT, "s"));
+        assertThat(planner.wake(List.of(snap, running), true)).isEqualTo(new WakePlan(WakePath.RESTORE_SNAPSHOT, "s"));
         assertThat(planner.wake(List.of(running), true)).isEqualTo(new WakePlan(WakePath.CLONE_TEMPLATE, null));
         assertThat(planner.wake(List.of(), false)).isEqualTo(new WakePlan(WakePath.COLD_BOOT, null));
     }
@@ -181,7 +183,10 @@ class StandbyPlannerTest {
         var older = idle("older", SNAPSHOTTED, Duration.ofHours(2));
         var newer = idle("newer", SNAPSHOTTED, Duration.ofMinutes(2));
 
-        assertThat(planner(StandbyMode.SNAPSHOT).wake(List.of(older, newer), false).instanceId()).isEqualTo("newer");
+        assertThat(planner(StandbyMode.SNAPSHOT)
+                        .wake(List.of(older, newer), false)
+                        .instanceId())
+                .isEqualTo("newer");
     }
 
     @Test

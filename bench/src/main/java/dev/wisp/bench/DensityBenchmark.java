@@ -9,7 +9,6 @@ import dev.wisp.node.NodeConfig;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +43,7 @@ public final class DensityBenchmark {
     }
 
     /** The host as the run started. */
-    public record Host(int cores, long memoryMiB, long availableMiB, long diskFreeMiB, String accelerator) { }
+    public record Host(int cores, long memoryMiB, long availableMiB, long diskFreeMiB, String accelerator) {}
 
     /**
      * Memory of idle VMMs, medians over the VMs of a tier, in MiB. {@code rss}: every page the
@@ -57,8 +56,15 @@ public final class DensityBenchmark {
      * {@code vmmOwnPrivate}: of that, the pages no other process shares (heap, TCG code cache,
      * stacks, relocated data), the memory one more VM adds on top of its guest's.
      */
-    public record VmMemory(int sampled, double rss, double pss, double guestRss, double guestChanged,
-                           double vmmOwnRss, double vmmOwnPss, double vmmOwnPrivate) { }
+    public record VmMemory(
+            int sampled,
+            double rss,
+            double pss,
+            double guestRss,
+            double guestChanged,
+            double vmmOwnRss,
+            double vmmOwnPss,
+            double vmmOwnPrivate) {}
 
     /**
      * A tier held on the host: how many, what stopped the count, their memory and CPU, and what one
@@ -66,22 +72,57 @@ public final class DensityBenchmark {
      * VMM's /proc read in full) and the median of the next three, the steady state of a scraper
      * or the dashboard, with its size.
      */
-    public record Tier(int count, String stoppedBecause, double seconds, VmMemory perVm, double pssTotalMiB,
-                       double hostMemoryUsedMiB, int fitByPss, int fitByCpu, double cpuCores, double cpuCoresPerVm,
-                       double cpuWindowSeconds, double hostCpuBusyPercent, double metricsFirstScrapeMs,
-                       double metricsScrapeMs, long metricsScrapeBytes) { }
+    public record Tier(
+            int count,
+            String stoppedBecause,
+            double seconds,
+            VmMemory perVm,
+            double pssTotalMiB,
+            double hostMemoryUsedMiB,
+            int fitByPss,
+            int fitByCpu,
+            double cpuCores,
+            double cpuCoresPerVm,
+            double cpuWindowSeconds,
+            double hostCpuBusyPercent,
+            double metricsFirstScrapeMs,
+            double metricsScrapeMs,
+            long metricsScrapeBytes) {}
 
     /** Snapshot standby: how many, how long they took, their disk. */
-    public record Standby(int services, double seconds, long diskBytes, double diskMiBPerInstance,
-                          long templateDiskBytes, double hostMemoryUsedMiB, int startRetries) { }
+    public record Standby(
+            int services,
+            double seconds,
+            long diskBytes,
+            double diskMiBPerInstance,
+            long templateDiskBytes,
+            double hostMemoryUsedMiB,
+            int startRetries) {}
 
     /** First request to each standby service through the router, client-timed, in ms. */
-    public record Wakes(int answered, int failed, double first, double hundredth, double last, double median,
-                        double p90, double p99, double seconds) { }
+    public record Wakes(
+            int answered,
+            int failed,
+            double first,
+            double hundredth,
+            double last,
+            double median,
+            double p90,
+            double p99,
+            double seconds) {}
 
     /** The whole run. */
-    public record Result(Host host, int guestMemoryMiB, Tier running, Tier paused, Standby standby, Wakes wakes,
-                         double totalSeconds, int vmmsLeft, boolean stateDirectoryLeft, String stateDirectory) { }
+    public record Result(
+            Host host,
+            int guestMemoryMiB,
+            Tier running,
+            Tier paused,
+            Standby standby,
+            Wakes wakes,
+            double totalSeconds,
+            int vmmsLeft,
+            boolean stateDirectoryLeft,
+            String stateDirectory) {}
 
     private final VmRuntime runtime;
     private final VmSpec spec;
@@ -108,8 +149,14 @@ public final class DensityBenchmark {
         Path state = workDir.resolve("state");
         Files.createDirectories(state);
         Host host = host(state);
-        progress.accept(String.format(Locale.ROOT, "host: %d cores, %,d MiB memory (%,d available), %,d MiB disk free, %s",
-                host.cores(), host.memoryMiB(), host.availableMiB(), host.diskFreeMiB(), host.accelerator()));
+        progress.accept(String.format(
+                Locale.ROOT,
+                "host: %d cores, %,d MiB memory (%,d available), %,d MiB disk free, %s",
+                host.cores(),
+                host.memoryMiB(),
+                host.availableMiB(),
+                host.diskFreeMiB(),
+                host.accelerator()));
         // Memory is measured, not booked: the node admits guest memory up to 10x the host's, and
         // the run stops at a reserve of real free memory instead.
         NodeConfig config = NodeConfig.of(state, RouterConfig.defaults())
@@ -124,8 +171,12 @@ public final class DensityBenchmark {
         Wakes wakes;
         try {
             running = stages.holdTier(node, "r", options.running(), StandbyPolicy.of(StandbyMode.ALWAYS_ON), "running");
-            paused = stages.holdTier(node, "p", options.paused(), new StandbyPolicy(StandbyMode.PAUSE, Duration.ZERO,
-                    Duration.ofHours(24), Duration.ofHours(24)), "paused");
+            paused = stages.holdTier(
+                    node,
+                    "p",
+                    options.paused(),
+                    new StandbyPolicy(StandbyMode.PAUSE, Duration.ZERO, Duration.ofHours(24), Duration.ofHours(24)),
+                    "paused");
             standby = stages.standby(node, state);
             wakes = stages.wakeAll(node);
         } finally {
@@ -134,14 +185,27 @@ public final class DensityBenchmark {
         }
         int left = stages.vmmsLeft();
         FileTrees.delete(state);
-        return new Result(host, spec.memoryMib(), running, paused, standby, wakes,
-                DensityStages.round((System.nanoTime() - t0) / 1e9), left, Files.exists(state), state.toString());
+        return new Result(
+                host,
+                spec.memoryMib(),
+                running,
+                paused,
+                standby,
+                wakes,
+                DensityStages.round((System.nanoTime() - t0) / 1e9),
+                left,
+                Files.exists(state),
+                state.toString());
     }
 
     private Host host(Path state) throws IOException {
         long free = Files.getFileStore(state).getUsableSpace() >> 20;
-        return new Host(Runtime.getRuntime().availableProcessors(), VmmMeasures.meminfo("MemTotal"),
-                VmmMeasures.meminfo("MemAvailable"), free, runtime.accelerator().name().toLowerCase(Locale.ROOT));
+        return new Host(
+                Runtime.getRuntime().availableProcessors(),
+                VmmMeasures.meminfo("MemTotal"),
+                VmmMeasures.meminfo("MemAvailable"),
+                free,
+                runtime.accelerator().name().toLowerCase(Locale.ROOT));
     }
 
     /** The table people read. */

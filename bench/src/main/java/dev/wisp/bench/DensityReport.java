@@ -1,54 +1,105 @@
 package dev.wisp.bench;
 
+import static dev.wisp.bench.VmmMeasures.MIB;
+
 import dev.wisp.bench.DensityBenchmark.Host;
 import dev.wisp.bench.DensityBenchmark.Result;
 import dev.wisp.bench.DensityBenchmark.Standby;
 import dev.wisp.bench.DensityBenchmark.Tier;
 import dev.wisp.bench.DensityBenchmark.VmMemory;
 import dev.wisp.bench.DensityBenchmark.Wakes;
-
 import java.util.List;
 import java.util.Locale;
 
-import static dev.wisp.bench.VmmMeasures.MIB;
-
 /** The density benchmark's table people read. */
 final class DensityReport {
-    private DensityReport() {
-    }
+    private DensityReport() {}
 
     static String table(Result r) {
         StringBuilder b = new StringBuilder();
         Host h = r.host();
-        b.append(String.format(Locale.ROOT, "host: %d cores, %,d MiB memory (%,d MiB available at start), %,d MiB disk free, %s%n",
-                h.cores(), h.memoryMiB(), h.availableMiB(), h.diskFreeMiB(), h.accelerator()));
-        b.append(String.format(Locale.ROOT, "guest: busybox hello, %d MiB, 1 vCPU, cloned from one shared warm template%n%n",
+        b.append(String.format(
+                Locale.ROOT,
+                "host: %d cores, %,d MiB memory (%,d MiB available at start), %,d MiB disk free, %s%n",
+                h.cores(),
+                h.memoryMiB(),
+                h.availableMiB(),
+                h.diskFreeMiB(),
+                h.accelerator()));
+        b.append(String.format(
+                Locale.ROOT,
+                "guest: busybox hello, %d MiB, 1 vCPU, cloned from one shared warm template%n%n",
                 r.guestMemoryMiB()));
         for (Tier t : List.of(r.running(), r.paused())) {
             String name = t == r.running() ? "running" : "paused";
             VmMemory m = t.perVm();
-            b.append(String.format(Locale.ROOT, "%-8s %5d held (%s) in %.1f s; memory would fit %,d by PSS%s%n",
-                    name, t.count(), t.stoppedBecause(), t.seconds(), t.fitByPss(),
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%-8s %5d held (%s) in %.1f s; memory would fit %,d by PSS%s%n",
+                    name,
+                    t.count(),
+                    t.stoppedBecause(),
+                    t.seconds(),
+                    t.fitByPss(),
                     t == r.running() ? String.format(Locale.ROOT, ", CPU %,d at this idle load", t.fitByCpu()) : ""));
-            b.append(String.format(Locale.ROOT, "         per VM: RSS %.1f MiB, PSS %.1f MiB; guest RAM mapped %.1f MiB of which "
-                    + "changed %.1f MiB; QEMU's own RSS %.1f MiB, PSS %.1f MiB, private %.1f MiB%n", m.rss(), m.pss(),
-                    m.guestRss(), m.guestChanged(), m.vmmOwnRss(), m.vmmOwnPss(), m.vmmOwnPrivate()));
-            b.append(String.format(Locale.ROOT, "         host memory used %.0f MiB; idle CPU %.3f cores in all, %.4f per VM "
-                    + "(over %.0f s, host %.0f %% busy meanwhile)%n", t.hostMemoryUsedMiB(),
-                    t.cpuCores(), t.cpuCoresPerVm(), t.cpuWindowSeconds(), t.hostCpuBusyPercent()));
-            b.append(String.format(Locale.ROOT, "         /metrics scrape: first %.1f ms, then %.1f ms (median of 3) for %.1f MiB"
-                    + " of text%n", t.metricsFirstScrapeMs(), t.metricsScrapeMs(), t.metricsScrapeBytes() / MIB));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "         per VM: RSS %.1f MiB, PSS %.1f MiB; guest RAM mapped %.1f MiB of which "
+                            + "changed %.1f MiB; QEMU's own RSS %.1f MiB, PSS %.1f MiB, private %.1f MiB%n",
+                    m.rss(),
+                    m.pss(),
+                    m.guestRss(),
+                    m.guestChanged(),
+                    m.vmmOwnRss(),
+                    m.vmmOwnPss(),
+                    m.vmmOwnPrivate()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "         host memory used %.0f MiB; idle CPU %.3f cores in all, %.4f per VM "
+                            + "(over %.0f s, host %.0f %% busy meanwhile)%n",
+                    t.hostMemoryUsedMiB(),
+                    t.cpuCores(),
+                    t.cpuCoresPerVm(),
+                    t.cpuWindowSeconds(),
+                    t.hostCpuBusyPercent()));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "         /metrics scrape: first %.1f ms, then %.1f ms (median of 3) for %.1f MiB" + " of text%n",
+                    t.metricsFirstScrapeMs(),
+                    t.metricsScrapeMs(),
+                    t.metricsScrapeBytes() / MIB));
         }
         Standby s = r.standby();
-        b.append(String.format(Locale.ROOT, "standby  %5d on snapshot standby in %.1f s; %.2f MiB disk each (%.1f MiB in all, "
-                        + "shared template %.1f MiB); host memory used %.0f MiB%n", s.services(), s.seconds(),
-                s.diskMiBPerInstance(), s.diskBytes() / MIB, s.templateDiskBytes() / MIB, s.hostMemoryUsedMiB()));
+        b.append(String.format(
+                Locale.ROOT,
+                "standby  %5d on snapshot standby in %.1f s; %.2f MiB disk each (%.1f MiB in all, "
+                        + "shared template %.1f MiB); host memory used %.0f MiB%n",
+                s.services(),
+                s.seconds(),
+                s.diskMiBPerInstance(),
+                s.diskBytes() / MIB,
+                s.templateDiskBytes() / MIB,
+                s.hostMemoryUsedMiB()));
         Wakes w = r.wakes();
-        b.append(String.format(Locale.ROOT, "wakes    %5d answered their first request (%d failed) in %.1f s: 1st %.1f ms, "
-                        + "100th %.1f ms, last %.1f ms; median %.1f, p90 %.1f, p99 %.1f ms%n", w.answered(), w.failed(),
-                w.seconds(), w.first(), w.hundredth(), w.last(), w.median(), w.p90(), w.p99()));
-        b.append(String.format(Locale.ROOT, "total %.1f s; left behind: %d VMMs, state directory %s%n", r.totalSeconds(),
-                r.vmmsLeft(), r.stateDirectoryLeft() ? "still there" : "removed"));
+        b.append(String.format(
+                Locale.ROOT,
+                "wakes    %5d answered their first request (%d failed) in %.1f s: 1st %.1f ms, "
+                        + "100th %.1f ms, last %.1f ms; median %.1f, p90 %.1f, p99 %.1f ms%n",
+                w.answered(),
+                w.failed(),
+                w.seconds(),
+                w.first(),
+                w.hundredth(),
+                w.last(),
+                w.median(),
+                w.p90(),
+                w.p99()));
+        b.append(String.format(
+                Locale.ROOT,
+                "total %.1f s; left behind: %d VMMs, state directory %s%n",
+                r.totalSeconds(),
+                r.vmmsLeft(),
+                r.stateDirectoryLeft() ? "still there" : "removed"));
         return b.toString();
     }
 }

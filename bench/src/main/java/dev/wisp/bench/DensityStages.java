@@ -1,5 +1,8 @@
 package dev.wisp.bench;
 
+import static dev.wisp.bench.VmmMeasures.MIB;
+import static dev.wisp.bench.VmmMeasures.meminfo;
+
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
@@ -14,7 +17,6 @@ import dev.wisp.node.ServiceStatus;
 import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
-import static dev.wisp.bench.VmmMeasures.MIB;
-import static dev.wisp.bench.VmmMeasures.meminfo;
-
 /**
  * The density benchmark's stages on one node: hold a tier (running, paused) and measure it, put
  * services on snapshot standby, wake each with one request. Keeps the pids of every VMM it saw,
@@ -43,6 +42,7 @@ final class DensityStages {
     private static final Duration WAIT_PER_SERVICE = Duration.ofSeconds(90);
     /** Services brought up at once: enough to keep both cores busy, few enough not to thrash them. */
     private static final int IN_FLIGHT = 4;
+
     static final String PREFIX = "dens-";
     /**
      * Under TCG an idle guest still costs CPU for its timer ticks: once idle guests want this
@@ -51,6 +51,7 @@ final class DensityStages {
      * other work, also ends the count.)
      */
     private static final double CPU_LIMIT = 0.75;
+
     private static final int CPU_CHECK_EVERY = 16;
 
     private final VmRuntime runtime;
@@ -69,7 +70,9 @@ final class DensityStages {
 
     /** VMMs of the run still alive. */
     int vmmsLeft() {
-        return (int) pids.stream().filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).count();
+        return (int) pids.stream()
+                .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))
+                .count();
     }
 
     // ---- running and paused --------------------------------------------------------------------
@@ -90,11 +93,16 @@ final class DensityStages {
                     max = names.size();
                     break;
                 }
-                if (tier.equals("running") && names.size() % CPU_CHECK_EVERY == 0 && !names.isEmpty()
+                if (tier.equals("running")
+                        && names.size() % CPU_CHECK_EVERY == 0
+                        && !names.isEmpty()
                         && pending.isEmpty()) {
                     double cores = VmmMeasures.cpuCores(pidsOf(names), Duration.ofSeconds(1));
                     if (cores >= CPU_LIMIT * Runtime.getRuntime().availableProcessors()) {
-                        stopped = String.format(Locale.ROOT, "idle VMs take %.2f of %d cores", cores,
+                        stopped = String.format(
+                                Locale.ROOT,
+                                "idle VMs take %.2f of %d cores",
+                                cores,
                                 Runtime.getRuntime().availableProcessors());
                         max = names.size();
                         break;
@@ -128,7 +136,8 @@ final class DensityStages {
         long[] hostBefore = VmmMeasures.cpuTimes();
         double cores = VmmMeasures.cpuCores(vmPids, options.cpuWindow());
         long[] hostAfter = VmmMeasures.cpuTimes();
-        double hostBusy = hostAfter[0] == hostBefore[0] ? 0
+        double hostBusy = hostAfter[0] == hostBefore[0]
+                ? 0
                 : 1.0 - (double) (hostAfter[1] - hostBefore[1]) / (hostAfter[0] - hostBefore[0]);
         // What /metrics costs with this many VMMs: it reads /proc for each (CPU, RSS, PSS).
         long s0 = System.nanoTime();
@@ -142,19 +151,39 @@ final class DensityStages {
             scrapes.add((System.nanoTime() - started) / 1e6);
         }
         int fit = perVm.pss() > 0 ? (int) ((availableBefore - options.reserveMiB()) / perVm.pss()) : 0;
-        progress.accept(String.format(Locale.ROOT, "%s: per VM rss %.1f MiB, pss %.1f MiB (QEMU's own rss %.1f MiB); "
-                        + "%.3f cores for all over %d s", tier, perVm.rss(), perVm.pss(), perVm.vmmOwnRss(), cores,
+        progress.accept(String.format(
+                Locale.ROOT,
+                "%s: per VM rss %.1f MiB, pss %.1f MiB (QEMU's own rss %.1f MiB); " + "%.3f cores for all over %d s",
+                tier,
+                perVm.rss(),
+                perVm.pss(),
+                perVm.vmmOwnRss(),
+                cores,
                 options.cpuWindow().toSeconds()));
         removeAll(node, names);
         int fitCpu = cores > 0 ? (int) (Runtime.getRuntime().availableProcessors() / (cores / names.size())) : 0;
-        return new Tier(names.size(), stopped, round(seconds), perVm, round(pssTotal), round(used), fit, fitCpu, round3(cores),
-                round3(names.isEmpty() ? 0 : cores / names.size()), options.cpuWindow().toSeconds(), round(hostBusy * 100),
-                round(firstScrapeMs), VmmMeasures.med(scrapes), scrapeBytes);
+        return new Tier(
+                names.size(),
+                stopped,
+                round(seconds),
+                perVm,
+                round(pssTotal),
+                round(used),
+                fit,
+                fitCpu,
+                round3(cores),
+                round3(names.isEmpty() ? 0 : cores / names.size()),
+                options.cpuWindow().toSeconds(),
+                round(hostBusy * 100),
+                round(firstScrapeMs),
+                VmmMeasures.med(scrapes),
+                scrapeBytes);
     }
 
     private ServiceSpec service(String name, StandbyPolicy policy) {
         // initial 1, and no autoscaler decision within the run takes the instance away.
-        AutoscalerConfig scaling = AutoscalerConfig.builder().scaleToZeroGrace(Duration.ofHours(1)).build();
+        AutoscalerConfig scaling =
+                AutoscalerConfig.builder().scaleToZeroGrace(Duration.ofHours(1)).build();
         return ServiceSpec.of(name, spec).withStandby(policy).withScaling(scaling);
     }
 
@@ -165,8 +194,8 @@ final class DensityStages {
         long t0 = System.nanoTime();
         long availableBefore = meminfo("MemAvailable");
         // Pause after 1 s idle, not 0: a woken instance must not be paused before its first request lands.
-        StandbyPolicy sinkAtOnce = new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofHours(24));
+        StandbyPolicy sinkAtOnce = new StandbyPolicy(
+                StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(24));
         Deque<String> pending = new ArrayDeque<>();
         for (int i = 1; i <= options.services(); i++) {
             String name = PREFIX + "s" + i;
@@ -177,8 +206,8 @@ final class DensityStages {
                 settle(node, pending, s -> settledIn(s, "snapshotted"), IN_FLIGHT * 4 - 1);
             }
             if (i % 100 == 0) {
-                progress.accept(String.format(Locale.ROOT, "standby: %d services deployed, %.1f s", i,
-                        (System.nanoTime() - t0) / 1e9));
+                progress.accept(String.format(
+                        Locale.ROOT, "standby: %d services deployed, %.1f s", i, (System.nanoTime() - t0) / 1e9));
             }
         }
         settle(node, pending, s -> settledIn(s, "snapshotted"));
@@ -186,12 +215,24 @@ final class DensityStages {
         double seconds = (System.nanoTime() - t0) / 1e9;
         long disk = VmmMeasures.du(state.resolve("standby"));
         long template = VmmMeasures.du(state.resolve("shared-templates"));
-        long count = node.services().stream().filter(s -> s.name().startsWith(PREFIX + "s"))
-                .mapToLong(s -> s.count("snapshotted")).sum();
-        progress.accept(String.format(Locale.ROOT, "standby: %d instances on snapshot standby in %.1f s, %.2f MiB disk each",
-                count, seconds, disk / MIB / Math.max(1, count)));
-        return new Standby((int) count, round(seconds), disk, round(disk / MIB / Math.max(1, count)), template,
-                round(availableBefore - meminfo("MemAvailable")), retried);
+        long count = node.services().stream()
+                .filter(s -> s.name().startsWith(PREFIX + "s"))
+                .mapToLong(s -> s.count("snapshotted"))
+                .sum();
+        progress.accept(String.format(
+                Locale.ROOT,
+                "standby: %d instances on snapshot standby in %.1f s, %.2f MiB disk each",
+                count,
+                seconds,
+                disk / MIB / Math.max(1, count)));
+        return new Standby(
+                (int) count,
+                round(seconds),
+                disk,
+                round(disk / MIB / Math.max(1, count)),
+                template,
+                round(availableBefore - meminfo("MemAvailable")),
+                retried);
     }
 
     /** One request to each standby service in turn; each is removed (in the background) once it answered. */
@@ -212,7 +253,8 @@ final class DensityStages {
                 pidsOf(List.of(name)).forEach(pids::add);
                 remover.submit(() -> node.remove(name));
                 if (i % 100 == 0) {
-                    progress.accept(String.format(Locale.ROOT, "wakes: %d answered, last %.1f ms", ms.size(), ms.getLast()));
+                    progress.accept(
+                            String.format(Locale.ROOT, "wakes: %d answered, last %.1f ms", ms.size(), ms.getLast()));
                 }
             }
         } finally {
@@ -220,8 +262,15 @@ final class DensityStages {
             remover.awaitTermination(10, TimeUnit.MINUTES);
         }
         List<Double> sorted = ms.stream().sorted().toList();
-        return new Wakes(ms.size(), failed, at(ms, 0), at(ms, 99), at(ms, ms.size() - 1),
-                round(Stats.median(ms.isEmpty() ? List.of(0.0) : ms)), quantile(sorted, 0.90), quantile(sorted, 0.99),
+        return new Wakes(
+                ms.size(),
+                failed,
+                at(ms, 0),
+                at(ms, 99),
+                at(ms, ms.size() - 1),
+                round(Stats.median(ms.isEmpty() ? List.of(0.0) : ms)),
+                quantile(sorted, 0.90),
+                quantile(sorted, 0.99),
                 round((System.nanoTime() - t0) / 1e9));
     }
 
@@ -267,14 +316,19 @@ final class DensityStages {
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException("services did not settle within " + WAIT_PER_SERVICE.toSeconds() + " s: "
-                        + pending.stream().limit(3).map(n -> node.status(n).map(Object::toString).orElse(n)).toList());
+                        + pending.stream()
+                                .limit(3)
+                                .map(n -> node.status(n).map(Object::toString).orElse(n))
+                                .toList());
             }
             Thread.sleep(10);
         }
     }
 
     private static boolean settledIn(ServiceStatus s, String tier) {
-        return s.instances().size() == 1 && s.instances().get(0).tier().equals(tier) && !s.instances().get(0).busy();
+        return s.instances().size() == 1
+                && s.instances().get(0).tier().equals(tier)
+                && !s.instances().get(0).busy();
     }
 
     private List<Long> pidsOf(List<String> services) {
@@ -299,7 +353,9 @@ final class DensityStages {
     }
 
     private static double quantile(List<Double> sorted, double q) {
-        return sorted.isEmpty() ? 0 : round(sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1)));
+        return sorted.isEmpty()
+                ? 0
+                : round(sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1)));
     }
 
     static double round(double v) {

@@ -19,8 +19,8 @@ public final class HeyLoad {
      * Requests/s, latency percentiles in ms, status counts (failures under {@link #TRANSPORT_ERROR})
      * and hey's lines for the transport failures.
      */
-    public record Report(double requestsPerSecond, double p50Ms, double p99Ms, Map<Integer, Integer> statuses,
-                         List<String> errors) {
+    public record Report(
+            double requestsPerSecond, double p50Ms, double p99Ms, Map<Integer, Integer> statuses, List<String> errors) {
         /** Every request hey finished, answered or not. */
         public int requests() {
             return statuses.values().stream().mapToInt(Integer::intValue).sum();
@@ -34,7 +34,9 @@ public final class HeyLoad {
         /** One line a person can read: {@code 4980 x 200, 3 x 502; hey: [2] Post "...": EOF}. */
         public String outcome() {
             StringBuilder b = new StringBuilder();
-            statuses.forEach((code, n) -> b.append(b.isEmpty() ? "" : ", ").append(n).append(" x ")
+            statuses.forEach((code, n) -> b.append(b.isEmpty() ? "" : ", ")
+                    .append(n)
+                    .append(" x ")
                     .append(code == TRANSPORT_ERROR ? "transport error" : String.valueOf(code)));
             if (b.isEmpty()) {
                 b.append("no responses");
@@ -53,14 +55,26 @@ public final class HeyLoad {
         }
     }
 
-    private HeyLoad() {
-    }
+    private HeyLoad() {}
 
     /** POSTs {@code jsonBody} for {@code seconds} over {@code connections} connections. */
     static Report post(int routerPort, String host, String path, Path jsonBody, int seconds, int connections)
             throws IOException, InterruptedException {
-        return run(routerPort, host, path, List.of("-z", seconds + "s", "-c", String.valueOf(connections),
-                "-m", "POST", "-T", "application/json", "-D", jsonBody.toString()));
+        return run(
+                routerPort,
+                host,
+                path,
+                List.of(
+                        "-z",
+                        seconds + "s",
+                        "-c",
+                        String.valueOf(connections),
+                        "-m",
+                        "POST",
+                        "-T",
+                        "application/json",
+                        "-D",
+                        jsonBody.toString()));
     }
 
     /** Runs hey with {@code options} (count or duration, concurrency, method...) against {@code host} via the router. */
@@ -96,8 +110,12 @@ public final class HeyLoad {
             }
             statuses.put(TRANSPORT_ERROR, errors);
         }
-        return new Report(number(out, "Requests/sec:\\s+([0-9.]+)"), 1000 * number(out, "50%+ in ([0-9.]+) secs"),
-                1000 * number(out, "99%+ in ([0-9.]+) secs"), statuses, List.copyOf(errorLines));
+        return new Report(
+                number(out, "Requests/sec:\\s+([0-9.]+)"),
+                1000 * number(out, "50%+ in ([0-9.]+) secs"),
+                1000 * number(out, "99%+ in ([0-9.]+) secs"),
+                statuses,
+                List.copyOf(errorLines));
     }
 
     private static double number(String out, String regex) {

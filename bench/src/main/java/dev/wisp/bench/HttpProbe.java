@@ -18,13 +18,13 @@ import java.util.concurrent.locks.LockSupport;
  * Plain on purpose: no client start-up cost or pool inflates either side.
  */
 final class HttpProbe {
-    private static final byte[] REQUEST_TEMPLATE = "GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] REQUEST_TEMPLATE =
+            "GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final int MAX_OUTSTANDING = 16;
     private static final long STALL_MILLIS = 10;
 
-    private HttpProbe() {
-    }
+    private HttpProbe() {}
 
     /**
      * Waits for a 200 from {@code 127.0.0.1:port}; returns the nanoTime when it came, or -1 at the
@@ -88,11 +88,13 @@ final class HttpProbe {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
             s.setSoTimeout(120_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!all.startsWith("HTTP/1.") || !all.substring(9).startsWith("200")) {
-                throw new IOException("expected 200 from " + host + path + ", got: " + all.lines().findFirst().orElse(""));
+                throw new IOException("expected 200 from " + host + path + ", got: "
+                        + all.lines().findFirst().orElse(""));
             }
         }
         return System.nanoTime() - t0;

@@ -17,7 +17,6 @@ import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,11 +51,22 @@ public final class InferenceBenchmark {
     }
 
     /** One side: instances, median requests/s and latencies over the rounds, and each round's requests/s. */
-    public record Side(int instances, double requestsPerSecond, double p50Ms, double p99Ms, List<Double> roundsPerSecond) { }
+    public record Side(
+            int instances, double requestsPerSecond, double p50Ms, double p99Ms, List<Double> roundsPerSecond) {}
 
     /** The whole run; {@code ratio} is two instances' requests/s over one's. */
-    public record Result(String accelerator, int hostCores, int memoryMib, int connections, int seconds, int rounds,
-                         String model, double heldoutAccuracy, Side one, Side two, double ratio) { }
+    public record Result(
+            String accelerator,
+            int hostCores,
+            int memoryMib,
+            int connections,
+            int seconds,
+            int rounds,
+            String model,
+            double heldoutAccuracy,
+            Side one,
+            Side two,
+            double ratio) {}
 
     private final VmRuntime runtime;
     private final Kernel kernel;
@@ -71,8 +81,14 @@ public final class InferenceBenchmark {
      * @param workDir     scratch directory for the build, the node's state and the request body
      * @param progress    one line per round, for a person watching
      */
-    public InferenceBenchmark(VmRuntime runtime, Kernel kernel, ImageStore images, Path examplesDir, Path workDir,
-                              Options options, Consumer<String> progress) {
+    public InferenceBenchmark(
+            VmRuntime runtime,
+            Kernel kernel,
+            ImageStore images,
+            Path examplesDir,
+            Path workDir,
+            Options options,
+            Consumer<String> progress) {
         this.runtime = runtime;
         this.kernel = kernel;
         this.images = images;
@@ -87,12 +103,16 @@ public final class InferenceBenchmark {
         Path build = workDir.resolve("inference");
         progress.accept("training the model and compiling the server (examples/inference/build.sh)");
         runBuildScript(build);
-        Image image = ImageBuilder.fromFolder(build.resolve("app")).entrypoint("./server model.bin --port 8080").port(8080)
+        Image image = ImageBuilder.fromFolder(build.resolve("app"))
+                .entrypoint("./server model.bin --port 8080")
+                .port(8080)
                 .build(kernel, images);
         VmSpec vm = VmSpec.of(new BootSource(kernel.vmlinux(), image.initrd(), image.disk(), List.of()), 8080)
                 .withResources(1, options.memoryMib());
-        JsonNode heldout = new ObjectMapper().readTree(build.resolve("heldout.json").toFile());
-        Path body = Files.writeString(workDir.resolve("sample.json"),
+        JsonNode heldout =
+                new ObjectMapper().readTree(build.resolve("heldout.json").toFile());
+        Path body = Files.writeString(
+                workDir.resolve("sample.json"),
                 "{\"features\":" + heldout.path("samples").get(0).path("features") + "}");
 
         List<HeyLoad.Report> one = new ArrayList<>();
@@ -101,7 +121,11 @@ public final class InferenceBenchmark {
             for (int n = 1; n <= 2; n++) {
                 // Fixed size, never asleep: the measurement is of N instances, not of the autoscaler.
                 node.deploy(ServiceSpec.of("infer-" + n, vm)
-                        .withScaling(AutoscalerConfig.builder().minInstances(n).maxInstances(n).initialScale(n).build())
+                        .withScaling(AutoscalerConfig.builder()
+                                .minInstances(n)
+                                .maxInstances(n)
+                                .initialScale(n)
+                                .build())
                         .withStandby(StandbyPolicy.of(StandbyMode.ALWAYS_ON)));
             }
             for (int n = 1; n <= 2; n++) {
@@ -111,17 +135,30 @@ public final class InferenceBenchmark {
             for (int round = 1; round <= options.rounds(); round++) {
                 one.add(load(node, 1, body, options.seconds()));
                 two.add(load(node, 2, body, options.seconds()));
-                progress.accept(String.format(Locale.ROOT, "round %d/%d  1 instance %.1f req/s  2 instances %.1f req/s",
-                        round, options.rounds(), one.getLast().requestsPerSecond(), two.getLast().requestsPerSecond()));
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "round %d/%d  1 instance %.1f req/s  2 instances %.1f req/s",
+                        round,
+                        options.rounds(),
+                        one.getLast().requestsPerSecond(),
+                        two.getLast().requestsPerSecond()));
             }
         }
         Side s1 = side(1, one);
         Side s2 = side(2, two);
-        return new Result(runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), options.memoryMib(),
-                options.connections(), options.seconds(), options.rounds(),
+        return new Result(
+                runtime.accelerator().name(),
+                Runtime.getRuntime().availableProcessors(),
+                options.memoryMib(),
+                options.connections(),
+                options.seconds(),
+                options.rounds(),
                 "random Fourier features + softmax: " + heldout.path("inputs").asInt() + " inputs, "
-                        + heldout.path("features").asInt() + " features, " + heldout.path("classes").asInt() + " classes",
-                heldout.path("heldoutAccuracy").asDouble(), s1, s2,
+                        + heldout.path("features").asInt() + " features, "
+                        + heldout.path("classes").asInt() + " classes",
+                heldout.path("heldoutAccuracy").asDouble(),
+                s1,
+                s2,
                 Stats.round2(s2.requestsPerSecond() / s1.requestsPerSecond()));
     }
 
@@ -130,7 +167,9 @@ public final class InferenceBenchmark {
         if (!Files.isRegularFile(script)) {
             throw new IOException("missing " + script + ": run wisp from its checkout");
         }
-        Process p = new ProcessBuilder(script.toString(), out.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(script.toString(), out.toString())
+                .redirectErrorStream(true)
+                .start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IOException("examples/inference/build.sh failed: " + log.strip());
@@ -139,8 +178,8 @@ public final class InferenceBenchmark {
     }
 
     private HeyLoad.Report load(Node node, int n, Path body, int seconds) throws IOException, InterruptedException {
-        HeyLoad.Report r = HeyLoad.post(node.routerPort(), "infer-" + n + ".localhost", "/v1/predict", body, seconds,
-                options.connections());
+        HeyLoad.Report r = HeyLoad.post(
+                node.routerPort(), "infer-" + n + ".localhost", "/v1/predict", body, seconds, options.connections());
         if (r.requests() == 0 || r.failed() > 0) {
             throw new IOException("requests to " + n + " instance(s) failed: " + r.outcome());
         }
@@ -148,16 +187,21 @@ public final class InferenceBenchmark {
     }
 
     private static Side side(int instances, List<HeyLoad.Report> reports) {
-        List<Double> rps = reports.stream().map(HeyLoad.Report::requestsPerSecond).toList();
-        return new Side(instances, Stats.round2(Stats.median(rps)),
-                Stats.round2(Stats.median(reports.stream().map(HeyLoad.Report::p50Ms).toList())),
-                Stats.round2(Stats.median(reports.stream().map(HeyLoad.Report::p99Ms).toList())),
+        List<Double> rps =
+                reports.stream().map(HeyLoad.Report::requestsPerSecond).toList();
+        return new Side(
+                instances,
+                Stats.round2(Stats.median(rps)),
+                Stats.round2(
+                        Stats.median(reports.stream().map(HeyLoad.Report::p50Ms).toList())),
+                Stats.round2(
+                        Stats.median(reports.stream().map(HeyLoad.Report::p99Ms).toList())),
                 rps.stream().map(Stats::round2).toList());
     }
 
     private static void awaitRunning(Node node, String service, int n) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + WAIT_FOR_INSTANCES.toNanos();
-        for (;;) {
+        for (; ; ) {
             ServiceStatus s = node.status(service).orElseThrow();
             if (s.count("running") == n && s.instances().stream().allMatch(i -> i.port() > 0 && !i.busy())) {
                 return;
@@ -173,14 +217,29 @@ public final class InferenceBenchmark {
     /** The table people read. */
     public static String table(Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "examples/inference (%s; held-out accuracy %.3f), %d MiB per instance%n",
-                r.model(), r.heldoutAccuracy(), r.memoryMib()));
-        sb.append(String.format(Locale.ROOT, "hey -c %d for %d s per round, median of %d rounds (%s, %d cores)%n",
-                r.connections(), r.seconds(), r.rounds(), r.accelerator(), r.hostCores()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "examples/inference (%s; held-out accuracy %.3f), %d MiB per instance%n",
+                r.model(),
+                r.heldoutAccuracy(),
+                r.memoryMib()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "hey -c %d for %d s per round, median of %d rounds (%s, %d cores)%n",
+                r.connections(),
+                r.seconds(),
+                r.rounds(),
+                r.accelerator(),
+                r.hostCores()));
         sb.append(String.format(Locale.ROOT, "%-10s %12s %10s %10s%n", "instances", "requests/s", "p50 ms", "p99 ms"));
         for (Side s : List.of(r.one(), r.two())) {
-            sb.append(String.format(Locale.ROOT, "%-10d %12.1f %10.1f %10.1f%n", s.instances(), s.requestsPerSecond(),
-                    s.p50Ms(), s.p99Ms()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-10d %12.1f %10.1f %10.1f%n",
+                    s.instances(),
+                    s.requestsPerSecond(),
+                    s.p50Ms(),
+                    s.p99Ms()));
         }
         sb.append(String.format(Locale.ROOT, "2 instances / 1: %.2fx%n", r.ratio()));
         return sb.toString();

@@ -4,7 +4,6 @@ import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.Template;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +33,16 @@ public final class JavaFnBenchmark {
      * @param cloneMs clone call to first 200, per round
      * @param speedup cold median / clone median
      */
-    public record Result(String accelerator, int hostCores, int rounds, int guestMemoryMib, double coldMedianMs,
-                         double cloneMedianMs, double speedup, List<Double> coldMs, List<Double> cloneMs) { }
+    public record Result(
+            String accelerator,
+            int hostCores,
+            int rounds,
+            int guestMemoryMib,
+            double coldMedianMs,
+            double cloneMedianMs,
+            double speedup,
+            List<Double> coldMs,
+            List<Double> cloneMs) {}
 
     /**
      * @param spec     the Java function's guest
@@ -77,15 +84,24 @@ public final class JavaFnBenchmark {
                 } finally {
                     vm.stop();
                 }
-                progress.accept(String.format(Locale.ROOT, "clone of the warm JVM %d/%d: %.1f ms", i, rounds, clones.getLast()));
+                progress.accept(String.format(
+                        Locale.ROOT, "clone of the warm JVM %d/%d: %.1f ms", i, rounds, clones.getLast()));
             }
         } finally {
             runtime.deleteSnapshot(template.directory());
         }
         double c = Stats.median(cold);
         double k = Stats.median(clones);
-        return new Result(runtime.accelerator().name().toLowerCase(Locale.ROOT), Runtime.getRuntime().availableProcessors(),
-                rounds, spec.memoryMib(), c, k, c / k, cold, clones);
+        return new Result(
+                runtime.accelerator().name().toLowerCase(Locale.ROOT),
+                Runtime.getRuntime().availableProcessors(),
+                rounds,
+                spec.memoryMib(),
+                c,
+                k,
+                c / k,
+                cold,
+                clones);
     }
 
     /**
@@ -93,7 +109,8 @@ public final class JavaFnBenchmark {
      * refused: a flood of probes would make a JVM under TCG serve them all before the one we time.
      */
     private static double firstAnswer(Instance vm, long t0) {
-        byte[] request = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] request =
+                "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FIRST_ANSWER_TIMEOUT_S);
         String last = "no answer";
         while (System.nanoTime() < deadline) {
@@ -123,13 +140,22 @@ public final class JavaFnBenchmark {
 
     /** The table people read. */
     public static String table(Result r) {
-        return String.format(Locale.ROOT, """
+        return String.format(
+                Locale.ROOT,
+                """
                 Java function start, %s, %d host cores, %d MiB guest, medians of %d
                 | path | ms |
                 | --- | ---: |
                 | cold: boot + JVM start + handler init to first answer | %.1f |
                 | clone of the warm-JVM snapshot to first answer | %.1f |
                 clone is %.1fx faster than a cold JVM start
-                """, r.accelerator(), r.hostCores(), r.guestMemoryMib(), r.rounds(), r.coldMedianMs(), r.cloneMedianMs(), r.speedup());
+                """,
+                r.accelerator(),
+                r.hostCores(),
+                r.guestMemoryMib(),
+                r.rounds(),
+                r.coldMedianMs(),
+                r.cloneMedianMs(),
+                r.speedup());
     }
 }

@@ -29,13 +29,15 @@ final class NginxProcess implements AutoCloseable {
      * @param server the body of the {@code server} block (the {@code listen} line is added)
      * @param httpExtra directives for the {@code http} block (e.g. an {@code upstream})
      */
-    static NginxProcess start(String nginx, Path dir, String name, int workers, int port,
-            String httpExtra, String server) throws IOException, InterruptedException {
+    static NginxProcess start(
+            String nginx, Path dir, String name, int workers, int port, String httpExtra, String server)
+            throws IOException, InterruptedException {
         Path conf = dir.resolve(name + ".conf");
         Path errorLog = dir.resolve(name + "-error.log");
         String d = dir.toAbsolutePath().toString();
         boolean root = "root".equals(System.getProperty("user.name"));
-        String text = String.join("\n",
+        String text = String.join(
+                "\n",
                 root ? "user root root;" : "",
                 "worker_processes " + workers + ";",
                 "daemon off;",
@@ -62,8 +64,7 @@ final class NginxProcess implements AutoCloseable {
                 "}",
                 "");
         Files.writeString(conf, text, StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder(List.of(nginx, "-p", d, "-c", conf.toString(),
-                "-e", errorLog.toString()))
+        Process p = new ProcessBuilder(List.of(nginx, "-p", d, "-c", conf.toString(), "-e", errorLog.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + "-stdout.log").toFile())
                 .start();

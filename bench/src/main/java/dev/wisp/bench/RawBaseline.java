@@ -1,9 +1,7 @@
 package dev.wisp.bench;
 
 import dev.wisp.runtime.Snapshot;
-
 import dev.wisp.runtime.VmSpec;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -45,7 +43,11 @@ final class RawBaseline {
         int port = freePort();
         long t0 = System.nanoTime();
         try (RawQemu raw = snapshot.memoryFile().isPresent()
-                ? start(port, RawQemu.Memory.TEMPLATE_FILE, snapshot.memoryFile().get(), stateFile)
+                ? start(
+                        port,
+                        RawQemu.Memory.TEMPLATE_FILE,
+                        snapshot.memoryFile().get(),
+                        stateFile)
                 : start(port, RawQemu.Memory.RAM_OBJECT, null, stateFile)) {
             raw.loadAndCont();
             return answered(port, t0);
@@ -96,15 +98,25 @@ final class RawBaseline {
     }
 
     private RawQemu start(int port, RawQemu.Memory memory, Path memoryFile, Path state) throws IOException {
-        return RawQemu.start(accel, spec.boot().kernel(), spec.boot().initrd(), spec.memoryMib(), port,
-                spec.guestPort(), workDir, memory, memoryFile, state);
+        return RawQemu.start(
+                accel,
+                spec.boot().kernel(),
+                spec.boot().initrd(),
+                spec.memoryMib(),
+                port,
+                spec.guestPort(),
+                workDir,
+                memory,
+                memoryFile,
+                state);
     }
 
     /** Nanoseconds from {@code t0} until the VM on {@code port} answers 200. */
     static long answered(int port, long t0) throws IOException {
         long t = HttpProbe.awaitOk(port, "/", t0 + ANSWER_TIMEOUT_NANOS);
         if (t < 0) {
-            throw new IOException("no HTTP answer on port " + port + " within " + ANSWER_TIMEOUT_NANOS / 1_000_000_000L + " s");
+            throw new IOException(
+                    "no HTTP answer on port " + port + " within " + ANSWER_TIMEOUT_NANOS / 1_000_000_000L + " s");
         }
         return t - t0;
     }

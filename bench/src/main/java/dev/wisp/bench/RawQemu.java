@@ -1,7 +1,6 @@
 package dev.wisp.bench;
 
 import dev.wisp.runtime.BootSource;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -32,8 +31,8 @@ final class RawQemu implements AutoCloseable {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
-                "wisp-raw-qemu-reaper"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "wisp-raw-qemu-reaper"));
     }
 
     /** The same kernel parameters Wisp boots with, so the guest does the same work on both sides. */
@@ -56,33 +55,77 @@ final class RawQemu implements AutoCloseable {
     }
 
     /** Where the guest's RAM comes from, as QEMU options. */
-    enum Memory { PLAIN, RAM_OBJECT, TEMPLATE_FILE }
+    enum Memory {
+        PLAIN,
+        RAM_OBJECT,
+        TEMPLATE_FILE
+    }
 
-    static RawQemu start(String accel, Path kernel, Path initrd, int memoryMib, int hostPort, int guestPort,
-                         Path workDir, Memory memory, Path memoryFile, Path incomingState) throws IOException {
+    static RawQemu start(
+            String accel,
+            Path kernel,
+            Path initrd,
+            int memoryMib,
+            int hostPort,
+            int guestPort,
+            Path workDir,
+            Memory memory,
+            Path memoryFile,
+            Path incomingState)
+            throws IOException {
         Path sock = workDir.resolve("raw-qmp-" + hostPort + ".sock");
         Files.deleteIfExists(sock);
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64"));
         switch (memory) {
             case PLAIN -> cmd.addAll(List.of("-M", "microvm"));
-            case RAM_OBJECT -> cmd.addAll(List.of("-M", "microvm,memory-backend=mem",
-                    "-object", "memory-backend-ram,id=mem,size=" + memoryMib + "M"));
-            case TEMPLATE_FILE -> cmd.addAll(List.of("-M", "microvm,memory-backend=mem",
-                    "-object", "memory-backend-file,id=mem,size=" + memoryMib + "M,mem-path=" + memoryFile + ",share=off"));
+            case RAM_OBJECT ->
+                cmd.addAll(List.of(
+                        "-M",
+                        "microvm,memory-backend=mem",
+                        "-object",
+                        "memory-backend-ram,id=mem,size=" + memoryMib + "M"));
+            case TEMPLATE_FILE ->
+                cmd.addAll(List.of(
+                        "-M",
+                        "microvm,memory-backend=mem",
+                        "-object",
+                        "memory-backend-file,id=mem,size=" + memoryMib + "M,mem-path=" + memoryFile + ",share=off"));
         }
-        cmd.addAll(List.of("-accel", accel, "-cpu", "tcg".equals(accel) ? "max" : "host", "-m", memoryMib + "M",
-                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-serial", "stdio",
-                "-qmp", "unix:" + sock + ",server=on,wait=off",
-                "-kernel", kernel.toString(), "-initrd", initrd.toString(), "-append", CMDLINE,
-                "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + hostPort + "-:" + guestPort,
-                "-device", "virtio-net-device,netdev=n0"));
+        cmd.addAll(List.of(
+                "-accel",
+                accel,
+                "-cpu",
+                "tcg".equals(accel) ? "max" : "host",
+                "-m",
+                memoryMib + "M",
+                "-nodefaults",
+                "-no-user-config",
+                "-display",
+                "none",
+                "-no-reboot",
+                "-serial",
+                "stdio",
+                "-qmp",
+                "unix:" + sock + ",server=on,wait=off",
+                "-kernel",
+                kernel.toString(),
+                "-initrd",
+                initrd.toString(),
+                "-append",
+                CMDLINE,
+                "-netdev",
+                "user,id=n0,hostfwd=tcp:127.0.0.1:" + hostPort + "-:" + guestPort,
+                "-device",
+                "virtio-net-device,netdev=n0"));
         if (incomingState != null) {
             // QEMU 7.2 has no -global for migration capabilities: a template's stream needs
             // x-ignore-shared set before loading, so the load starts from QMP.
             cmd.addAll(List.of("-incoming", "defer"));
         }
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         LIVE.add(p);
         return new RawQemu(p, sock, memory == Memory.TEMPLATE_FILE, incomingState);
     }

@@ -45,40 +45,56 @@ public final class RouterBenchmark {
      * @param wrkPath wrk executable
      * @param nginxPath nginx executable
      */
-    public record Options(int rounds, int roundSeconds, int warmupSeconds, int connections,
-            int wrkThreads, int proxyThreads, String wrkPath, String nginxPath) {
+    public record Options(
+            int rounds,
+            int roundSeconds,
+            int warmupSeconds,
+            int connections,
+            int wrkThreads,
+            int proxyThreads,
+            String wrkPath,
+            String nginxPath) {
 
         /** 5 rounds of 5 s plus 5 s warm-up each (the router's up to 16 s more): 60-80 s in all. */
         public static Options defaults() {
             int cores = Runtime.getRuntime().availableProcessors();
-            return new Options(5, 5, 5, 64, 1, Math.max(1, cores / 2), "/usr/bin/wrk",
-                    "/usr/sbin/nginx");
+            return new Options(5, 5, 5, 64, 1, Math.max(1, cores / 2), "/usr/bin/wrk", "/usr/sbin/nginx");
         }
 
         /** These options with another number and length of measured rounds. */
         public Options withRounds(int rounds, int roundSeconds) {
-            return new Options(rounds, roundSeconds, warmupSeconds, connections, wrkThreads, proxyThreads, wrkPath,
-                    nginxPath);
+            return new Options(
+                    rounds, roundSeconds, warmupSeconds, connections, wrkThreads, proxyThreads, wrkPath, nginxPath);
         }
 
         public Options {
-            if (rounds < 1 || roundSeconds < 1 || warmupSeconds < 0 || connections < 1
-                    || wrkThreads < 1 || proxyThreads < 1 || connections < wrkThreads) {
+            if (rounds < 1
+                    || roundSeconds < 1
+                    || warmupSeconds < 0
+                    || connections < 1
+                    || wrkThreads < 1
+                    || proxyThreads < 1
+                    || connections < wrkThreads) {
                 throw new IllegalArgumentException("invalid bench options");
             }
         }
     }
 
     /** One wrk run, as parsed from its output. Latencies in milliseconds. */
-    public record WrkRun(double requestsPerSecond, double p50Millis, double p99Millis,
-            long requests, long socketErrors, long non2xx3xx) {
+    public record WrkRun(
+            double requestsPerSecond,
+            double p50Millis,
+            double p99Millis,
+            long requests,
+            long socketErrors,
+            long non2xx3xx) {
 
         private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
         private static final Pattern PCT =
                 Pattern.compile("^\\s*(50|99)(?:\\.0+)?%\\s+([0-9.]+)(us|ms|s|m|h)\\s*$", Pattern.MULTILINE);
         private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in ");
-        private static final Pattern SOCKET = Pattern.compile(
-                "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+        private static final Pattern SOCKET =
+                Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
         private static final Pattern NON2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
         /** Parses wrk's text output (run with {@code --latency}). */
@@ -128,11 +144,18 @@ public final class RouterBenchmark {
     }
 
     /** Medians over the measured rounds of one proxy. */
-    public record Target(String name, double requestsPerSecond, double p50Millis,
-            double p99Millis, long socketErrors, long non2xx3xx, List<WrkRun> rounds) {
+    public record Target(
+            String name,
+            double requestsPerSecond,
+            double p50Millis,
+            double p99Millis,
+            long socketErrors,
+            long non2xx3xx,
+            List<WrkRun> rounds) {
 
         static Target of(String name, List<WrkRun> runs) {
-            return new Target(name,
+            return new Target(
+                    name,
                     median(runs.stream().mapToDouble(WrkRun::requestsPerSecond).toArray()),
                     median(runs.stream().mapToDouble(WrkRun::p50Millis).toArray()),
                     median(runs.stream().mapToDouble(WrkRun::p99Millis).toArray()),
@@ -149,30 +172,60 @@ public final class RouterBenchmark {
      * @param p50Ratio router p50 / nginx p50 (below 1: router faster)
      * @param p99Ratio router p99 / nginx p99 (below 1: router faster)
      */
-    public record Result(Options options, String backend, String routerTransport, Target router,
-            Target nginx, double rpsRatio, double p50Ratio, double p99Ratio, long elapsedMillis) {
+    public record Result(
+            Options options,
+            String backend,
+            String routerTransport,
+            Target router,
+            Target nginx,
+            double rpsRatio,
+            double p50Ratio,
+            double p99Ratio,
+            long elapsedMillis) {
 
         /** Human-readable report. */
         public String summary() {
             StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT,
+            b.append(String.format(
+                    Locale.ROOT,
                     "wisp bench router: %d rounds x %ds, wrk -t%d -c%d, %d proxy thread(s), router on %s, backend: %s%n",
-                    options.rounds(), options.roundSeconds(), options.wrkThreads(), options.connections(),
-                    options.proxyThreads(), routerTransport, backend));
-            b.append(String.format(Locale.ROOT, "%-8s %12s %10s %10s %8s   (rps/p50/p99 per round)%n",
-                    "", "req/s", "p50 ms", "p99 ms", "errors"));
+                    options.rounds(),
+                    options.roundSeconds(),
+                    options.wrkThreads(),
+                    options.connections(),
+                    options.proxyThreads(),
+                    routerTransport,
+                    backend));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "%-8s %12s %10s %10s %8s   (rps/p50/p99 per round)%n",
+                    "",
+                    "req/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "errors"));
             for (Target t : List.of(router, nginx)) {
-                b.append(String.format(Locale.ROOT, "%-8s %12.0f %10.3f %10.3f %8d   rounds:", t.name(),
-                        t.requestsPerSecond(), t.p50Millis(), t.p99Millis(), t.socketErrors() + t.non2xx3xx()));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "%-8s %12.0f %10.3f %10.3f %8d   rounds:",
+                        t.name(),
+                        t.requestsPerSecond(),
+                        t.p50Millis(),
+                        t.p99Millis(),
+                        t.socketErrors() + t.non2xx3xx()));
                 for (WrkRun w : t.rounds()) {
-                    b.append(String.format(Locale.ROOT, " %.0f/%.2f/%.2f", w.requestsPerSecond(),
-                            w.p50Millis(), w.p99Millis()));
+                    b.append(String.format(
+                            Locale.ROOT, " %.0f/%.2f/%.2f", w.requestsPerSecond(), w.p50Millis(), w.p99Millis()));
                 }
                 b.append(System.lineSeparator());
             }
-            b.append(String.format(Locale.ROOT,
-                    "router/nginx: rps x%.2f, p50 x%.2f, p99 x%.2f (%.1f s)%n", rpsRatio, p50Ratio,
-                    p99Ratio, elapsedMillis / 1000.0));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "router/nginx: rps x%.2f, p50 x%.2f, p99 x%.2f (%.1f s)%n",
+                    rpsRatio,
+                    p50Ratio,
+                    p99Ratio,
+                    elapsedMillis / 1000.0));
             return b.toString();
         }
     }
@@ -184,6 +237,7 @@ public final class RouterBenchmark {
     private static final int QUIET_JIT_PERCENT = 2;
     /** ... and at most this many of them. */
     private static final int MAX_EXTRA_WARMUP_RUNS = 8;
+
     private final Options options;
 
     /** A benchmark run with these options; nothing starts before {@link #run()}. */
@@ -200,14 +254,24 @@ public final class RouterBenchmark {
         Path dir = Files.createTempDirectory("wisp-bench-router");
         int backendPort = freePort();
         int nginxPort = freePort();
-        try (NginxProcess backend = NginxProcess.start(options.nginxPath(), dir, "backend", 1,
-                        backendPort, "",
+        try (NginxProcess backend = NginxProcess.start(
+                        options.nginxPath(),
+                        dir,
+                        "backend",
+                        1,
+                        backendPort,
+                        "",
                         "    location / { default_type text/plain; return 200 \"" + BODY.trim() + "\\n\"; }");
-                NginxProcess proxy = NginxProcess.start(options.nginxPath(), dir, "proxy",
-                        options.proxyThreads(), nginxPort,
+                NginxProcess proxy = NginxProcess.start(
+                        options.nginxPath(),
+                        dir,
+                        "proxy",
+                        options.proxyThreads(),
+                        nginxPort,
                         "  upstream wisp_backend { server 127.0.0.1:" + backendPort
                                 + "; keepalive 128; keepalive_requests 1000000; }",
-                        String.join("\n",
+                        String.join(
+                                "\n",
                                 "    location / {",
                                 "      proxy_pass http://wisp_backend;",
                                 "      proxy_http_version 1.1;",
@@ -218,12 +282,12 @@ public final class RouterBenchmark {
                                 "      proxy_set_header X-Forwarded-Host $host;",
                                 "      proxy_set_header X-Request-Id $request_id;",
                                 "    }"))) {
-            ServiceTable services = new ServiceTable()
-                    .define("bench", ServiceLimits.DEFAULTS, d -> {}, (e, t) -> {});
+            ServiceTable services = new ServiceTable().define("bench", ServiceLimits.DEFAULTS, d -> {}, (e, t) -> {});
             services.setEndpoints("bench", List.of(new Endpoint("backend", "127.0.0.1", backendPort)));
-            RouterConfig config = RouterConfig.builder().ioThreads(options.proxyThreads()).build();
-            try (RouterServer router = RouterServer.builder().config(config).directory(services)
-                    .build()) {
+            RouterConfig config =
+                    RouterConfig.builder().ioThreads(options.proxyThreads()).build();
+            try (RouterServer router =
+                    RouterServer.builder().config(config).directory(services).build()) {
                 int routerPort = router.start();
                 String routerUrl = "http://127.0.0.1:" + routerPort + "/";
                 String nginxUrl = "http://127.0.0.1:" + proxy.port + "/";
@@ -244,10 +308,15 @@ public final class RouterBenchmark {
                 }
                 Target rt = Target.of("router", routerRuns);
                 Target ng = Target.of("nginx", nginxRuns);
-                return new Result(options, "nginx return 200 (" + BODY.length() + " bytes)",
-                        router.transport(), rt, ng,
+                return new Result(
+                        options,
+                        "nginx return 200 (" + BODY.length() + " bytes)",
+                        router.transport(),
+                        rt,
+                        ng,
                         rt.requestsPerSecond() / ng.requestsPerSecond(),
-                        rt.p50Millis() / ng.p50Millis(), rt.p99Millis() / ng.p99Millis(),
+                        rt.p50Millis() / ng.p50Millis(),
+                        rt.p99Millis() / ng.p99Millis(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             }
         } finally {
@@ -279,8 +348,7 @@ public final class RouterBenchmark {
     }
 
     private WrkRun wrk(String url, int seconds) throws IOException, InterruptedException {
-        return runWrk(options.wrkPath(), url, "bench.localhost", options.wrkThreads(),
-                options.connections(), seconds);
+        return runWrk(options.wrkPath(), url, "bench.localhost", options.wrkThreads(), options.connections(), seconds);
     }
 
     /**
@@ -288,10 +356,10 @@ public final class RouterBenchmark {
      *
      * @param host Host header to send, or null for the URL's
      */
-    static WrkRun runWrk(String wrkPath, String url, String host, int threads,
-            int connections, int seconds) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(wrkPath, "-t" + threads, "-c" + connections,
-                "-d" + seconds + "s", "--latency", "--timeout", "5s"));
+    static WrkRun runWrk(String wrkPath, String url, String host, int threads, int connections, int seconds)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                wrkPath, "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency", "--timeout", "5s"));
         if (host != null) {
             cmd.addAll(List.of("-H", "Host: " + host));
         }

@@ -5,7 +5,6 @@ import dev.wisp.runtime.Snapshot;
 import dev.wisp.runtime.Template;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +31,23 @@ public final class StartupBenchmark {
     private final Consumer<String> progress;
 
     /** One way of starting, both sides. */
-    public record PathResult(String path, double wispMedianMs, double rawMedianMs, double ratio,
-                             List<Double> wispMs, List<Double> rawMs) { }
+    public record PathResult(
+            String path,
+            double wispMedianMs,
+            double rawMedianMs,
+            double ratio,
+            List<Double> wispMs,
+            List<Double> rawMs) {}
 
     /** The whole run. */
-    public record Result(String accelerator, int hostCores, int rounds, int guestMemoryMib, int vmmPool,
-                         List<PathResult> paths, double cloneSpeedupOverColdBoot) { }
+    public record Result(
+            String accelerator,
+            int hostCores,
+            int rounds,
+            int guestMemoryMib,
+            int vmmPool,
+            List<PathResult> paths,
+            double cloneSpeedupOverColdBoot) {}
 
     private final int vmmPool;
 
@@ -48,8 +58,8 @@ public final class StartupBenchmark {
      * @param workDir  scratch directory for snapshots, templates and the raw baseline's files
      * @param progress one line per round, for a person watching
      */
-    public StartupBenchmark(VmRuntime runtime, int vmmPool, VmSpec spec, int rounds, Path workDir,
-                            Consumer<String> progress) {
+    public StartupBenchmark(
+            VmRuntime runtime, int vmmPool, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
         this.vmmPool = vmmPool;
         this.runtime = runtime;
         this.spec = spec;
@@ -64,7 +74,9 @@ public final class StartupBenchmark {
         RawBaseline raw = new RawBaseline(runtime.accelerator().name().toLowerCase(Locale.ROOT), spec, workDir);
         List<PathResult> results = new ArrayList<>();
 
-        results.add(measure("cold-boot", round -> untilAnswered(() -> runtime.boot("bench-cold-" + round, spec)),
+        results.add(measure(
+                "cold-boot",
+                round -> untilAnswered(() -> runtime.boot("bench-cold-" + round, spec)),
                 round -> raw.coldBoot()));
 
         Path standbyDir = workDir.resolve("standby");
@@ -73,7 +85,9 @@ public final class StartupBenchmark {
         Snapshot standby = sleeper.snapshot(standbyDir);
         runtime.prewarm(standby);
         RawBaseline.sleep(POOL_FILL_MILLIS);
-        results.add(measure("restore-snapshot", round -> untilAnswered(() -> runtime.restore(standby, "bench-restore-" + round)),
+        results.add(measure(
+                "restore-snapshot",
+                round -> untilAnswered(() -> runtime.restore(standby, "bench-restore-" + round)),
                 round -> raw.restore(standby)));
         sleeper.stop();
 
@@ -82,18 +96,24 @@ public final class StartupBenchmark {
         Template template = runtime.createTemplate("bench", spec, templateDir);
         runtime.prewarm(template.snapshot());
         RawBaseline.sleep(POOL_FILL_MILLIS);
-        results.add(measure("clone-template", round -> untilAnswered(() -> runtime.cloneFrom(template, "bench-clone-" + round)),
-                round -> raw.cloneTemplate(template.snapshot().memoryFile().orElseThrow(), templateDir.resolve("state.bin"))));
+        results.add(measure(
+                "clone-template",
+                round -> untilAnswered(() -> runtime.cloneFrom(template, "bench-clone-" + round)),
+                round -> raw.cloneTemplate(
+                        template.snapshot().memoryFile().orElseThrow(), templateDir.resolve("state.bin"))));
 
         Instance awake = runtime.boot("bench-resume", spec);
         try (RawBaseline.Resumer resumer = raw.resumer()) {
-            results.add(measure("resume-paused", round -> {
-                awake.pause();
-                RawBaseline.sleep(PAUSED_IDLE_MILLIS);
-                long t0 = System.nanoTime();
-                awake.resume();
-                return RawBaseline.answered(awake.hostPort(), t0);
-            }, round -> resumer.resumeAfter(PAUSED_IDLE_MILLIS)));
+            results.add(measure(
+                    "resume-paused",
+                    round -> {
+                        awake.pause();
+                        RawBaseline.sleep(PAUSED_IDLE_MILLIS);
+                        long t0 = System.nanoTime();
+                        awake.resume();
+                        return RawBaseline.answered(awake.hostPort(), t0);
+                    },
+                    round -> resumer.resumeAfter(PAUSED_IDLE_MILLIS)));
         } finally {
             awake.stop();
         }
@@ -102,8 +122,14 @@ public final class StartupBenchmark {
 
         double cold = results.get(0).wispMedianMs();
         double clone = results.get(2).wispMedianMs();
-        return new Result(runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), rounds,
-                spec.memoryMib(), vmmPool, results, Stats.round2(cold / clone));
+        return new Result(
+                runtime.accelerator().name(),
+                Runtime.getRuntime().availableProcessors(),
+                rounds,
+                spec.memoryMib(),
+                vmmPool,
+                results,
+                Stats.round2(cold / clone));
     }
 
     /** A timed start: returns the elapsed nanoseconds until the first 200. */
@@ -139,26 +165,49 @@ public final class StartupBenchmark {
                 r.add(raw.elapsedNanos(round) / 1e6);
                 w.add(wisp.elapsedNanos(round) / 1e6);
             }
-            progress.accept(String.format(Locale.ROOT, "%-17s round %d/%d  wisp %8.1f ms  raw %8.1f ms",
-                    path, round + 1, rounds, w.getLast(), r.getLast()));
+            progress.accept(String.format(
+                    Locale.ROOT,
+                    "%-17s round %d/%d  wisp %8.1f ms  raw %8.1f ms",
+                    path,
+                    round + 1,
+                    rounds,
+                    w.getLast(),
+                    r.getLast()));
         }
         double wm = Stats.median(w);
         double rm = Stats.median(r);
-        return new PathResult(path, Stats.round2(wm), Stats.round2(rm), Stats.round2(wm / rm),
-                w.stream().map(Stats::round2).toList(), r.stream().map(Stats::round2).toList());
+        return new PathResult(
+                path,
+                Stats.round2(wm),
+                Stats.round2(rm),
+                Stats.round2(wm / rm),
+                w.stream().map(Stats::round2).toList(),
+                r.stream().map(Stats::round2).toList());
     }
 
     /** The table people read. */
     public static String table(Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "startup to first HTTP answer, median of %d rounds (%s, %d cores, %d MiB guest, VMM pool %d)%n",
-                r.rounds(), r.accelerator(), r.hostCores(), r.guestMemoryMib(), r.vmmPool()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "startup to first HTTP answer, median of %d rounds (%s, %d cores, %d MiB guest, VMM pool %d)%n",
+                r.rounds(),
+                r.accelerator(),
+                r.hostCores(),
+                r.guestMemoryMib(),
+                r.vmmPool()));
         sb.append(String.format(Locale.ROOT, "%-17s %12s %12s %8s%n", "path", "wisp ms", "raw qemu ms", "ratio"));
         for (PathResult p : r.paths()) {
-            sb.append(String.format(Locale.ROOT, "%-17s %12.1f %12.1f %8.2f%n", p.path(), p.wispMedianMs(),
-                    p.rawMedianMs(), p.ratio()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-17s %12.1f %12.1f %8.2f%n",
+                    p.path(),
+                    p.wispMedianMs(),
+                    p.rawMedianMs(),
+                    p.ratio()));
         }
-        sb.append(String.format(Locale.ROOT, "clone-from-template is %.1fx faster than cold boot%n", r.cloneSpeedupOverColdBoot()));
+        sb.append(String.format(
+                Locale.ROOT, "clone-from-template is %.1fx faster than cold boot%n", r.cloneSpeedupOverColdBoot()));
         return sb.toString();
     }
 }

@@ -6,8 +6,7 @@ import java.util.List;
 
 /** Medians and ratios: what benchmarks report, since one noisy sample says little. */
 final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     /** The samples a benchmark takes per median: at least 1. */
     static int rounds(int rounds) {

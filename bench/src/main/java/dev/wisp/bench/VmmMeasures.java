@@ -3,7 +3,6 @@ package dev.wisp.bench;
 import dev.wisp.common.FileTrees;
 import dev.wisp.common.ProcMeminfo;
 import dev.wisp.node.VmmUsage;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +17,7 @@ import java.util.stream.Stream;
 final class VmmMeasures {
     static final double MIB = 1024.0 * 1024.0;
 
-    private VmmMeasures() {
-    }
+    private VmmMeasures() {}
 
     /** Medians over (at most 50 of) the VMMs: RSS, PSS, their guest mapping and QEMU's own share. */
     static DensityBenchmark.VmMemory memory(List<Long> vmPids) {
@@ -44,22 +42,38 @@ final class VmmMeasures {
             ownPss.add((u.get().pssBytes() - g.get().pss()) / MIB);
             ownPrivate.add(g.get().ownPrivate() / MIB);
         }
-        return new DensityBenchmark.VmMemory(rss.size(), med(rss), med(pss), med(guestRss), med(guestChanged), med(ownRss),
-                med(ownPss), med(ownPrivate));
+        return new DensityBenchmark.VmMemory(
+                rss.size(),
+                med(rss),
+                med(pss),
+                med(guestRss),
+                med(guestChanged),
+                med(ownRss),
+                med(ownPss),
+                med(ownPrivate));
     }
 
     /** The VMMs' PSS summed, in MiB. */
     static double pssTotalMiB(List<Long> vmPids) {
-        return vmPids.stream().map(p -> VmmUsage.read(p).orElse(null)).filter(u -> u != null)
-                .mapToDouble(u -> u.pssBytes() / MIB).sum();
+        return vmPids.stream()
+                .map(p -> VmmUsage.read(p).orElse(null))
+                .filter(u -> u != null)
+                .mapToDouble(u -> u.pssBytes() / MIB)
+                .sum();
     }
 
     /** Cores the processes used together over {@code window}: CPU seconds used / seconds passed. */
     static double cpuCores(List<Long> vmPids, Duration window) throws InterruptedException {
-        double before = vmPids.stream().mapToDouble(p -> VmmUsage.read(p, false).map(VmmUsage::cpuSeconds).orElse(0.0)).sum();
+        double before = vmPids.stream()
+                .mapToDouble(
+                        p -> VmmUsage.read(p, false).map(VmmUsage::cpuSeconds).orElse(0.0))
+                .sum();
         long t0 = System.nanoTime();
         Thread.sleep(window.toMillis());
-        double after = vmPids.stream().mapToDouble(p -> VmmUsage.read(p, false).map(VmmUsage::cpuSeconds).orElse(0.0)).sum();
+        double after = vmPids.stream()
+                .mapToDouble(
+                        p -> VmmUsage.read(p, false).map(VmmUsage::cpuSeconds).orElse(0.0))
+                .sum();
         return (after - before) / ((System.nanoTime() - t0) / 1e9);
     }
 
@@ -71,9 +85,9 @@ final class VmmMeasures {
             for (int i = 1; i < Math.min(f.length, 9); i++) {
                 total += Long.parseLong(f[i]);
             }
-            return new long[]{total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+            return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
         } catch (IOException | RuntimeException e) {
-            return new long[]{0, 0};
+            return new long[] {0, 0};
         }
     }
 

@@ -11,7 +11,6 @@ import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.Snapshot;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,14 +33,26 @@ public final class WakeBenchmark {
     private static final Duration WAIT_FOR_TIER = Duration.ofSeconds(90);
 
     /** The standby tiers a request can find a service in. */
-    private enum Tier { PAUSED, SNAPSHOTTED, TEMPLATE_ONLY, NOTHING }
+    private enum Tier {
+        PAUSED,
+        SNAPSHOTTED,
+        TEMPLATE_ONLY,
+        NOTHING
+    }
 
     /** One tier: the client's first-request latency and raw QEMU's, medians. */
-    public record TierResult(String tier, String wakePath, double clientMedianMs, double rawMedianMs,
-                             double overheadMs, double ratio, List<Double> clientMs, List<Double> rawMs) { }
+    public record TierResult(
+            String tier,
+            String wakePath,
+            double clientMedianMs,
+            double rawMedianMs,
+            double overheadMs,
+            double ratio,
+            List<Double> clientMs,
+            List<Double> rawMs) {}
 
     /** The whole run. */
-    public record Result(String accelerator, int hostCores, int rounds, List<TierResult> tiers) { }
+    public record Result(String accelerator, int hostCores, int rounds, List<TierResult> tiers) {}
 
     private final VmRuntime runtime;
     private final VmSpec spec;
@@ -74,14 +85,16 @@ public final class WakeBenchmark {
             rawMs.put(t, new ArrayList<>());
         }
         Path state = workDir.resolve("state");
-        StandbyPolicy quickTiers = new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1),
-                Duration.ofSeconds(3), Duration.ofSeconds(4));
-        AutoscalerConfig toZero = AutoscalerConfig.builder().stableWindow(Duration.ofSeconds(6))
-                .scaleToZeroGrace(Duration.ZERO).build();
+        StandbyPolicy quickTiers = new StandbyPolicy(
+                StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(4));
+        AutoscalerConfig toZero = AutoscalerConfig.builder()
+                .stableWindow(Duration.ofSeconds(6))
+                .scaleToZeroGrace(Duration.ZERO)
+                .build();
         // One service at a time: a second service sinking through its tiers (a 64 MiB snapshot
         // write) would steal the cores the measured wake runs on.
         try (Node node = Node.start(NodeConfig.of(state, RouterConfig.defaults()), runtime);
-             RawBaseline.Resumer resumer = raw.resumer()) {
+                RawBaseline.Resumer resumer = raw.resumer()) {
             node.deploy(ServiceSpec.of("warm", spec).withStandby(quickTiers).withScaling(toZero));
             awaitStatus(node, "warm", s -> s.templateReady() && running(s));
             Path templateMemory = null;
@@ -94,21 +107,30 @@ public final class WakeBenchmark {
                 String id = node.status("warm").orElseThrow().instances().get(0).id();
                 Snapshot standby = runtime.loadSnapshot(state.resolve("standby/warm/" + id));
                 // A clone's standby snapshot names its template's memory file: the template path too.
-                templateMemory = standby.memoryFile().orElseThrow(() -> new IOException("standby snapshot of "
-                        + id + " is not a clone's: the service has no warm template"));
+                templateMemory = standby.memoryFile()
+                        .orElseThrow(() -> new IOException(
+                                "standby snapshot of " + id + " is not a clone's: the service has no warm template"));
                 rawMs.get(Tier.SNAPSHOTTED).add(raw.restore(standby) / 1e6);
                 client.get(Tier.SNAPSHOTTED).add(firstRequest(node, "warm"));
 
                 awaitStatus(node, "warm", s -> s.instances().isEmpty());
-                rawMs.get(Tier.TEMPLATE_ONLY).add(raw.cloneTemplate(templateMemory,
-                        templateMemory.resolveSibling("state.bin")) / 1e6);
+                rawMs.get(Tier.TEMPLATE_ONLY)
+                        .add(raw.cloneTemplate(templateMemory, templateMemory.resolveSibling("state.bin")) / 1e6);
                 client.get(Tier.TEMPLATE_ONLY).add(firstRequest(node, "warm"));
-                progress.accept(String.format(Locale.ROOT, "round %d/%d  paused %.1f  snapshotted %.1f  template %.1f ms",
-                        round, rounds, client.get(Tier.PAUSED).getLast(), client.get(Tier.SNAPSHOTTED).getLast(),
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "round %d/%d  paused %.1f  snapshotted %.1f  template %.1f ms",
+                        round,
+                        rounds,
+                        client.get(Tier.PAUSED).getLast(),
+                        client.get(Tier.SNAPSHOTTED).getLast(),
                         client.get(Tier.TEMPLATE_ONLY).getLast()));
             }
             node.remove("warm");
-            node.deploy(ServiceSpec.of("cold", spec).withStandby(quickTiers).withScaling(toZero).withWarmTemplate(false));
+            node.deploy(ServiceSpec.of("cold", spec)
+                    .withStandby(quickTiers)
+                    .withScaling(toZero)
+                    .withWarmTemplate(false));
             // Its initial instance starts in the background: seen first, so that "gone" below is
             // the end of it and not the moment before it appears.
             awaitStatus(node, "cold", s -> !s.instances().isEmpty());
@@ -116,7 +138,11 @@ public final class WakeBenchmark {
                 awaitStatus(node, "cold", s -> s.instances().isEmpty());
                 rawMs.get(Tier.NOTHING).add(raw.coldBoot() / 1e6);
                 client.get(Tier.NOTHING).add(firstRequest(node, "cold"));
-                progress.accept(String.format(Locale.ROOT, "round %d/%d  cold %.1f ms", round, rounds,
+                progress.accept(String.format(
+                        Locale.ROOT,
+                        "round %d/%d  cold %.1f ms",
+                        round,
+                        rounds,
                         client.get(Tier.NOTHING).getLast()));
             }
         }
@@ -125,9 +151,15 @@ public final class WakeBenchmark {
         for (Tier t : Tier.values()) {
             double c = Stats.median(client.get(t));
             double r = Stats.median(rawMs.get(t));
-            tiers.add(new TierResult(t.name().toLowerCase(Locale.ROOT), paths[t.ordinal()], Stats.round2(c),
-                    Stats.round2(r), Stats.round2(c - r), Stats.round2(c / r),
-                    client.get(t).stream().map(Stats::round2).toList(), rawMs.get(t).stream().map(Stats::round2).toList()));
+            tiers.add(new TierResult(
+                    t.name().toLowerCase(Locale.ROOT),
+                    paths[t.ordinal()],
+                    Stats.round2(c),
+                    Stats.round2(r),
+                    Stats.round2(c - r),
+                    Stats.round2(c / r),
+                    client.get(t).stream().map(Stats::round2).toList(),
+                    rawMs.get(t).stream().map(Stats::round2).toList()));
         }
         return new Result(runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), rounds, tiers);
     }
@@ -137,11 +169,15 @@ public final class WakeBenchmark {
     }
 
     private static boolean running(ServiceStatus s) {
-        return s.instances().size() == 1 && s.instances().get(0).port() > 0 && !s.instances().get(0).busy();
+        return s.instances().size() == 1
+                && s.instances().get(0).port() > 0
+                && !s.instances().get(0).busy();
     }
 
     private static boolean settledIn(ServiceStatus s, String tier) {
-        return s.instances().size() == 1 && s.instances().get(0).tier().equals(tier) && !s.instances().get(0).busy();
+        return s.instances().size() == 1
+                && s.instances().get(0).tier().equals(tier)
+                && !s.instances().get(0).busy();
     }
 
     private static void awaitStatus(Node node, String service, Predicate<ServiceStatus> condition)
@@ -159,13 +195,31 @@ public final class WakeBenchmark {
     /** The table people read. */
     public static String table(Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "first request to a sleeping service, median of %d rounds (%s, %d cores)%n",
-                r.rounds(), r.accelerator(), r.hostCores()));
-        sb.append(String.format(Locale.ROOT, "%-14s %-17s %11s %11s %10s %7s%n", "asleep as", "wake path",
-                "client ms", "raw ms", "+ms", "ratio"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "first request to a sleeping service, median of %d rounds (%s, %d cores)%n",
+                r.rounds(),
+                r.accelerator(),
+                r.hostCores()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-14s %-17s %11s %11s %10s %7s%n",
+                "asleep as",
+                "wake path",
+                "client ms",
+                "raw ms",
+                "+ms",
+                "ratio"));
         for (TierResult t : r.tiers()) {
-            sb.append(String.format(Locale.ROOT, "%-14s %-17s %11.1f %11.1f %10.1f %7.2f%n", t.tier(), t.wakePath(),
-                    t.clientMedianMs(), t.rawMedianMs(), t.overheadMs(), t.ratio()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-14s %-17s %11.1f %11.1f %10.1f %7.2f%n",
+                    t.tier(),
+                    t.wakePath(),
+                    t.clientMedianMs(),
+                    t.rawMedianMs(),
+                    t.overheadMs(),
+                    t.ratio()));
         }
         return sb.toString();
     }

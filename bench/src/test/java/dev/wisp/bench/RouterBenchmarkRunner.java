@@ -1,9 +1,9 @@
 package dev.wisp.bench;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * Runs the full router-vs-nginx benchmark (about a minute), only on request:

@@ -1,20 +1,19 @@
 package dev.wisp.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.wisp.router.Endpoint;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.router.RouterServer;
 import dev.wisp.router.ServiceLimits;
 import dev.wisp.router.ServiceLoad;
 import dev.wisp.router.ServiceTable;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** wrk as the router benchmark drives it: a short real run through the router, and how its output is read. */
 class WrkThroughRouterTest {
@@ -29,15 +28,17 @@ class WrkThroughRouterTest {
         assumeTrue(Files.isExecutable(Path.of(WRK)), "wrk not installed");
         assumeTrue(Files.isExecutable(Path.of(NGINX)), "nginx not installed");
         int backendPort = RawBaseline.freePort();
-        try (NginxProcess backend = NginxProcess.start(NGINX, dir, "backend", 1, backendPort, "",
-                "    location / { return 200 \"ok\\n\"; }")) {
-            ServiceTable services = new ServiceTable().define("app", ServiceLimits.DEFAULTS, d -> { }, (e, t) -> { });
+        try (NginxProcess backend = NginxProcess.start(
+                NGINX, dir, "backend", 1, backendPort, "", "    location / { return 200 \"ok\\n\"; }")) {
+            ServiceTable services = new ServiceTable().define("app", ServiceLimits.DEFAULTS, d -> {}, (e, t) -> {});
             services.setEndpoints("app", List.of(new Endpoint("backend", "127.0.0.1", backend.port)));
-            try (RouterServer router = RouterServer.builder().config(RouterConfig.builder().ioThreads(1).build())
-                    .directory(services).build()) {
+            try (RouterServer router = RouterServer.builder()
+                    .config(RouterConfig.builder().ioThreads(1).build())
+                    .directory(services)
+                    .build()) {
                 int port = router.start();
-                RouterBenchmark.WrkRun run = RouterBenchmark.runWrk(WRK, "http://127.0.0.1:" + port + "/", "app.localhost",
-                        1, 16, 2);
+                RouterBenchmark.WrkRun run =
+                        RouterBenchmark.runWrk(WRK, "http://127.0.0.1:" + port + "/", "app.localhost", 1, 16, 2);
                 assertThat(run.requests()).isPositive();
                 assertThat(run.socketErrors()).isZero();
                 assertThat(run.non2xx3xx()).isZero();
@@ -45,7 +46,9 @@ class WrkThroughRouterTest {
                 while (inFlight(router) != 0 && System.nanoTime() < deadline) {
                     Thread.sleep(5);
                 }
-                assertThat(inFlight(router)).as("requests in flight after wrk stopped").isZero();
+                assertThat(inFlight(router))
+                        .as("requests in flight after wrk stopped")
+                        .isZero();
             }
         }
     }

@@ -2,12 +2,11 @@ package dev.wisp.cli;
 
 import dev.wisp.image.WispHome;
 import dev.wisp.sdk.WispClient;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /**
  * Where the control plane is and who we are. Each setting falls back to an environment variable,
@@ -16,10 +15,16 @@ import java.nio.file.Path;
 class ApiOptions {
     static final String DEFAULT_API = "http://127.0.0.1:7070";
 
-    @Option(names = "--api", paramLabel = "URL", description = "Control plane API (env WISP_API; default " + DEFAULT_API + ").")
+    @Option(
+            names = "--api",
+            paramLabel = "URL",
+            description = "Control plane API (env WISP_API; default " + DEFAULT_API + ").")
     String api;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "API token (env WISP_TOKEN; default: the admin token of the local 'wisp up').")
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "API token (env WISP_TOKEN; default: the admin token of the local 'wisp up').")
     String token;
 
     @Option(names = "--token-file", paramLabel = "FILE", description = "Read the API token from FILE.")
@@ -54,8 +59,9 @@ class ApiOptions {
         if (Files.isReadable(local)) {
             return read(local);
         }
-        throw new Errors.NoTokenException("no API token: pass --token or --token-file, set WISP_TOKEN, or run 'wisp up' here"
-                + " (it writes " + local + ")");
+        throw new Errors.NoTokenException(
+                "no API token: pass --token or --token-file, set WISP_TOKEN, or run 'wisp up' here" + " (it writes "
+                        + local + ")");
     }
 
     /** A client for this API and token, to be finished by the caller (a longer timeout, say). */

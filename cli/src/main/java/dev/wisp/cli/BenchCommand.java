@@ -7,28 +7,40 @@ import dev.wisp.bench.StartupBenchmark;
 import dev.wisp.bench.WakeBenchmark;
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.VmRuntime;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.Callable;
-
 /** {@code wisp bench ...}: benchmarks (module {@code bench}) that report medians and ratios against a baseline run beside them. */
-@Command(name = "bench", description = "Benchmarks against raw baselines measured in the same run.",
-        subcommands = {BenchCommand.Startup.class, BenchCommand.Wake.class, BenchCommand.Router.class,
-                BenchCommand.Inference.class, BenchCommand.Density.class, BenchJavaFnCommand.class})
+@Command(
+        name = "bench",
+        description = "Benchmarks against raw baselines measured in the same run.",
+        subcommands = {
+            BenchCommand.Startup.class,
+            BenchCommand.Wake.class,
+            BenchCommand.Router.class,
+            BenchCommand.Inference.class,
+            BenchCommand.Density.class,
+            BenchJavaFnCommand.class
+        })
 final class BenchCommand {
-    private BenchCommand() {
-    }
+    private BenchCommand() {}
 
-    @Command(name = "startup", description = "Cold boot, snapshot restore, template clone and resume to first HTTP answer: Wisp vs raw QEMU.")
+    @Command(
+            name = "startup",
+            description =
+                    "Cold boot, snapshot restore, template clone and resume to first HTTP answer: Wisp vs raw QEMU.")
     static final class Startup extends VmBenchCommand<StartupBenchmark.Result> {
         @Option(names = "--rounds", defaultValue = "5", description = "Rounds per path (default: ${DEFAULT-VALUE}).")
         int rounds;
 
-        @Option(names = "--memory", defaultValue = "256", description = "Guest memory in MiB (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--memory",
+                defaultValue = "256",
+                description = "Guest memory in MiB (default: ${DEFAULT-VALUE}).")
         int memoryMib;
 
         @Override
@@ -42,7 +54,9 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "wake", description = "First request to a service asleep in each standby tier, through the router, vs raw QEMU.")
+    @Command(
+            name = "wake",
+            description = "First request to a service asleep in each standby tier, through the router, vs raw QEMU.")
     static final class Wake extends VmBenchCommand<WakeBenchmark.Result> {
         @Option(names = "--rounds", defaultValue = "3", description = "Rounds per tier (default: ${DEFAULT-VALUE}).")
         int rounds;
@@ -58,38 +72,59 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "density", description = "How many small services one host holds running, paused and on snapshot"
-            + " standby, what each costs, and the first request to every standby one.")
+    @Command(
+            name = "density",
+            description = "How many small services one host holds running, paused and on snapshot"
+                    + " standby, what each costs, and the first request to every standby one.")
     static final class Density extends VmBenchCommand<DensityBenchmark.Result> {
-        @Option(names = "--services", defaultValue = "1000", description = "Services put on snapshot standby and then"
-                + " woken by one request each (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--services",
+                defaultValue = "1000",
+                description = "Services put on snapshot standby and then"
+                        + " woken by one request each (default: ${DEFAULT-VALUE}).")
         int services;
 
-        @Option(names = "--running", defaultValue = "1000", description = "Most always-on services held at once; fewer if"
-                + " free memory reaches the reserve or idle VMs take 75 % of the cores first (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--running",
+                defaultValue = "1000",
+                description =
+                        "Most always-on services held at once; fewer if"
+                                + " free memory reaches the reserve or idle VMs take 75 % of the cores first (default: ${DEFAULT-VALUE}).")
         int running;
 
-        @Option(names = "--paused", defaultValue = "300", description = "Most paused services held at once (default:"
-                + " ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--paused",
+                defaultValue = "300",
+                description = "Most paused services held at once (default:" + " ${DEFAULT-VALUE}).")
         int paused;
 
-        @Option(names = "--reserve", defaultValue = "2048", paramLabel = "MiB", description = "Host memory kept free:"
-                + " no more VMs start below it (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--reserve",
+                defaultValue = "2048",
+                paramLabel = "MiB",
+                description = "Host memory kept free:" + " no more VMs start below it (default: ${DEFAULT-VALUE}).")
         long reserveMiB;
 
-        @Option(names = "--cpu-window", defaultValue = "10", paramLabel = "SECONDS", description = "How long idle CPU is"
-                + " measured per tier (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--cpu-window",
+                defaultValue = "10",
+                paramLabel = "SECONDS",
+                description = "How long idle CPU is" + " measured per tier (default: ${DEFAULT-VALUE}).")
         int cpuWindow;
 
-        @Option(names = "--memory", defaultValue = "80", description = "Guest memory in MiB; 80 is about the least the"
-                + " Debian cloud kernel boots this image in (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--memory",
+                defaultValue = "80",
+                description = "Guest memory in MiB; 80 is about the least the"
+                        + " Debian cloud kernel boots this image in (default: ${DEFAULT-VALUE}).")
         int memoryMib;
 
         private DensityBenchmark.Options options;
 
         @Override
         void check() {
-            options = new DensityBenchmark.Options(services, running, paused, reserveMiB, Duration.ofSeconds(cpuWindow));
+            options =
+                    new DensityBenchmark.Options(services, running, paused, reserveMiB, Duration.ofSeconds(cpuWindow));
         }
 
         @Override
@@ -103,9 +138,14 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "router", description = "wrk through Wisp's router and through nginx to the same backend, in one run.")
+    @Command(
+            name = "router",
+            description = "wrk through Wisp's router and through nginx to the same backend, in one run.")
     static final class Router extends OutputCommand implements Callable<Integer> {
-        @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per side (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--rounds",
+                defaultValue = "5",
+                description = "Measured rounds per side (default: ${DEFAULT-VALUE}).")
         int rounds;
 
         @Option(names = "--seconds", defaultValue = "5", description = "Seconds per round (default: ${DEFAULT-VALUE}).")
@@ -122,18 +162,30 @@ final class BenchCommand {
         }
     }
 
-    @Command(name = "inference", description = "examples/inference under the same hey load with 1 and with 2 instances: requests/s and the ratio.")
+    @Command(
+            name = "inference",
+            description =
+                    "examples/inference under the same hey load with 1 and with 2 instances: requests/s and the ratio.")
     static final class Inference extends VmBenchCommand<InferenceBenchmark.Result> {
-        @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per side (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--rounds",
+                defaultValue = "5",
+                description = "Measured rounds per side (default: ${DEFAULT-VALUE}).")
         int rounds;
 
         @Option(names = "--seconds", defaultValue = "5", description = "Seconds per round (default: ${DEFAULT-VALUE}).")
         int seconds;
 
-        @Option(names = "--connections", defaultValue = "8", description = "Concurrent connections (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--connections",
+                defaultValue = "8",
+                description = "Concurrent connections (default: ${DEFAULT-VALUE}).")
         int connections;
 
-        @Option(names = "--memory", defaultValue = "512", description = "Memory per instance in MiB (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--memory",
+                defaultValue = "512",
+                description = "Memory per instance in MiB (default: ${DEFAULT-VALUE}).")
         int memoryMib;
 
         private InferenceBenchmark.Options options;
@@ -145,7 +197,8 @@ final class BenchCommand {
 
         @Override
         InferenceBenchmark.Result measure(Kernel kernel, VmRuntime rt, Path work) throws Exception {
-            return new InferenceBenchmark(rt, kernel, host.images(), ExampleApps.examplesDir(), work, options, progress())
+            return new InferenceBenchmark(
+                            rt, kernel, host.images(), ExampleApps.examplesDir(), work, options, progress())
                     .run();
         }
 

@@ -8,15 +8,16 @@ import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code wisp bench java-fn}: the Java function example, cold JVM start vs clone of its warm snapshot. */
-@Command(name = "java-fn", description = "Java function: cold JVM start vs clone from the warm snapshot, to first HTTP answer.")
+@Command(
+        name = "java-fn",
+        description = "Java function: cold JVM start vs clone from the warm snapshot, to first HTTP answer.")
 final class BenchJavaFnCommand extends VmBenchCommand<JavaFnBenchmark.Result> {
     @Option(names = "--rounds", defaultValue = "3", description = "Rounds per path (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -29,10 +30,16 @@ final class BenchJavaFnCommand extends VmBenchCommand<JavaFnBenchmark.Result> {
         Path jar = work.resolve("hello.jar");
         String cls = HandlerJars.compile(ExampleApps.examplesDir().resolve("functions/java/Hello.java"), jar);
         progress().accept("building the Java function image (jlink'd JRE, cached after the first time)...");
-        Image image = FunctionImages.build(FunctionRuntime.JAVA, jar, cls, List.of(), kernel, host.images(),
+        Image image = FunctionImages.build(
+                FunctionRuntime.JAVA,
+                jar,
+                cls,
+                List.of(),
+                kernel,
+                host.images(),
                 host.home().resolve("cache"));
-        VmSpec spec = new VmSpec(HostOptions.bootSource(kernel, image), 1, memoryMib, FunctionImages.PORT,
-                Duration.ofSeconds(300));
+        VmSpec spec = new VmSpec(
+                HostOptions.bootSource(kernel, image), 1, memoryMib, FunctionImages.PORT, Duration.ofSeconds(300));
         return new JavaFnBenchmark(rt, spec, rounds, work, progress()).run();
     }
 

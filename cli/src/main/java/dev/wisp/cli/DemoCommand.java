@@ -13,10 +13,6 @@ import dev.wisp.sdk.Scaling;
 import dev.wisp.sdk.Service;
 import dev.wisp.sdk.Standby;
 import dev.wisp.sdk.WispClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +22,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code wisp demo}: the platform's main job in about a minute, on a fresh machine. Starts the
@@ -33,25 +32,43 @@ import java.util.concurrent.CountDownLatch;
  * the router, bursts it until it scales out, watches it sleep (paused, then snapshotted) and wake,
  * and redeploys it under traffic; every step timed, one line each.
  */
-@Command(name = "demo", description = "Start the platform, deploy the hello example, burst it, watch it sleep and wake, redeploy it: every step timed.")
+@Command(
+        name = "demo",
+        description =
+                "Start the platform, deploy the hello example, burst it, watch it sleep and wake, redeploy it: every step timed.")
 final class DemoCommand extends OutputCommand implements Callable<Integer> {
     static final String SERVICE = "hello";
     private static final String WHOAMI = "/cgi-bin/whoami";
     private static final Duration TIER_WAIT = Duration.ofSeconds(60);
 
-    @Option(names = "--api-port", defaultValue = "0", description = "API and dashboard port, 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--api-port",
+            defaultValue = "0",
+            description = "API and dashboard port, 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int apiPort;
 
-    @Option(names = "--router-port", defaultValue = "0", description = "Router port, 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--router-port",
+            defaultValue = "0",
+            description = "Router port, 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int routerPort;
 
-    @Option(names = "--requests", defaultValue = "320", description = "Requests in the burst, rounded up to a multiple of --concurrency (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--requests",
+            defaultValue = "320",
+            description =
+                    "Requests in the burst, rounded up to a multiple of --concurrency (default: ${DEFAULT-VALUE}).")
     int requests;
 
-    @Option(names = "--concurrency", defaultValue = "16", description = "Concurrent requests in the burst (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "16",
+            description = "Concurrent requests in the burst (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--keep", description = "Leave the platform running at the end, to look at the dashboard; Ctrl-C stops it.")
+    @Option(
+            names = "--keep",
+            description = "Leave the platform running at the end, to look at the dashboard; Ctrl-C stops it.")
     boolean keep;
 
     @Mixin
@@ -60,30 +77,40 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (requests < 1 || requests > 100_000 || concurrency < 1 || concurrency > 256 || concurrency > requests) {
-            throw new IllegalArgumentException("--requests must be 1..100000 and --concurrency 1..256, at most --requests");
+            throw new IllegalArgumentException(
+                    "--requests must be 1..100000 and --concurrency 1..256, at most --requests");
         }
         DemoPlatform.checkPorts(apiPort, routerPort);
-        say("Wisp demo: the platform on this machine (state store, API, node, router), one app deployed, scaled and put to sleep.");
+        say(
+                "Wisp demo: the platform on this machine (state store, API, node, router), one app deployed, scaled and put to sleep.");
         Kernel kernel = timed("guest kernel ready (Debian cloud kernel, cached after the first run)", host::kernel);
-        RuntimeConfig runtime = RuntimeConfig.defaults().withHome(host.home())
-                .withAccelerator(AcceleratorChoice.parse(host.accel)).withVmmPool(host.vmmPool);
+        RuntimeConfig runtime = RuntimeConfig.defaults()
+                .withHome(host.home())
+                .withAccelerator(AcceleratorChoice.parse(host.accel))
+                .withVmmPool(host.vmmPool);
         say("   accelerator: " + DemoPlatform.accelerator(runtime, kernel));
         Path dir = host.home().resolve("demo");
-        ControlPlane cp = timed("platform started, data in " + dir + " (wiped first)",
+        ControlPlane cp = timed(
+                "platform started, data in " + dir + " (wiped first)",
                 () -> DemoPlatform.start(dir, kernel, runtime, apiPort, routerPort));
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            cp.close();
-            stopped.countDown();
-        }, "wisp-demo-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    cp.close();
+                    stopped.countDown();
+                },
+                "wisp-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean kept = false;
         try {
             say("   API + dashboard  " + cp.apiUrl() + "/");
-            say("   router           " + cp.routerUrl() + "/   (services at http://NAME.localhost:" + cp.routerPort() + "/)");
+            say("   router           " + cp.routerUrl() + "/   (services at http://NAME.localhost:" + cp.routerPort()
+                    + "/)");
             say("   admin token      " + cp.adminTokenFile());
-            WispClient wisp = WispClient.builder().baseUrl(URI.create(cp.apiUrl()))
-                    .token(Files.readString(cp.adminTokenFile()).strip()).build();
+            WispClient wisp = WispClient.builder()
+                    .baseUrl(URI.create(cp.apiUrl()))
+                    .token(Files.readString(cp.adminTokenFile()).strip())
+                    .build();
             try (DemoEvents events = DemoEvents.watch(wisp, SERVICE)) {
                 tour(wisp, cp, kernel, events);
             }
@@ -100,28 +127,50 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
                 cp.close();
             }
         }
-        long qemus = ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().orElse("").contains("qemu")).count();
-        say(qemus == 0 ? "   platform stopped: every microVM stopped, no QEMU process left"
-                : "   platform stopped, but " + qemus + " QEMU processes are still running");
-        say("Done. Next: ./wisp up (the platform to keep), ./wisp deploy, ./wisp top; ./wisp demo --keep to look at the dashboard");
+        long qemus = ProcessHandle.current()
+                .descendants()
+                .filter(p -> p.info().command().orElse("").contains("qemu"))
+                .count();
+        say(
+                qemus == 0
+                        ? "   platform stopped: every microVM stopped, no QEMU process left"
+                        : "   platform stopped, but " + qemus + " QEMU processes are still running");
+        say(
+                "Done. Next: ./wisp up (the platform to keep), ./wisp deploy, ./wisp top; ./wisp demo --keep to look at the dashboard");
         return qemus == 0 ? 0 : 1;
     }
 
     private void tour(WispClient wisp, ControlPlane cp, Kernel kernel, DemoEvents events) throws Exception {
-        Image image = timed("image built from examples/hello (content-addressed, rebuilds are free)",
+        Image image = timed(
+                "image built from examples/hello (content-addressed, rebuilds are free)",
                 () -> ExampleApps.hello(kernel, host.images()));
-        String imageId = timed("image pushed through the API (POST /v1/images, " + Sizes.human(image.initrdBytes()) + ")",
+        String imageId = timed(
+                "image pushed through the API (POST /v1/images, " + Sizes.human(image.initrdBytes()) + ")",
                 () -> wisp.pushImage(image.dir()).id());
         // Short demo timings, so every tier shows within seconds (the defaults sleep after 1 s and 60 s).
         Scaling scaling = new Scaling(0, 4, 1, 2.0, null, "6s", null, null, null, null, "1s");
         Standby standby = new Standby("snapshot", "1s", "5s", "10m");
-        Revision first = timed("service '" + SERVICE + "' deployed and serving (revision 1: warm template booted, "
-                + "instance cloned from it)", () -> {
-            wisp.createService(new Service(SERVICE, null, imageId, null, null, new Resources(1, 128), null, scaling, standby,
-                    null, null, null, null, null));
-            return RevisionWait.untilServing(wisp, SERVICE, 1, Duration.ofSeconds(180), (f, a) -> { });
-        });
+        Revision first = timed(
+                "service '" + SERVICE + "' deployed and serving (revision 1: warm template booted, "
+                        + "instance cloned from it)",
+                () -> {
+                    wisp.createService(new Service(
+                            SERVICE,
+                            null,
+                            imageId,
+                            null,
+                            null,
+                            new Resources(1, 128),
+                            null,
+                            scaling,
+                            standby,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null));
+                    return RevisionWait.untilServing(wisp, SERVICE, 1, Duration.ofSeconds(180), (f, a) -> {});
+                });
         DemoCurl curl = new DemoCurl(SERVICE, cp.routerPort(), WHOAMI);
         DemoCurl.Answer answer = curl.get();
         say(line(answer.millis(), "curl " + curl.url() + " -> " + shown(answer)));
@@ -131,30 +180,50 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
 
         // hey gives each of its workers n/c requests: round up so all that were asked for are sent.
         int burstRequests = (requests + concurrency - 1) / concurrency * concurrency;
-        say("   burst: hey -n " + burstRequests + " -c " + concurrency + ", instances starting as the autoscaler asks:");
+        say("   burst: hey -n " + burstRequests + " -c " + concurrency
+                + ", instances starting as the autoscaler asks:");
         events.resetMax(first.number());
         events.print(out());
-        HeyLoad.Report burst = timed("burst done",
-                () -> DemoBurst.run(SERVICE, cp.routerPort(), WHOAMI, burstRequests, concurrency));
-        say(String.format(Locale.ROOT, "   %d requests: %s (%.0f requests/s, p99 %.0f ms); scaled out to %d instances",
-                burst.requests(), burst.outcome(), burst.requestsPerSecond(), burst.p99Ms(), events.maxRunning(first.number())));
+        HeyLoad.Report burst =
+                timed("burst done", () -> DemoBurst.run(SERVICE, cp.routerPort(), WHOAMI, burstRequests, concurrency));
+        say(String.format(
+                Locale.ROOT,
+                "   %d requests: %s (%.0f requests/s, p99 %.0f ms); scaled out to %d instances",
+                burst.requests(),
+                burst.outcome(),
+                burst.requestsPerSecond(),
+                burst.p99Ms(),
+                events.maxRunning(first.number())));
 
         sleepAndWake(curl, events, first.number());
 
         say("   redeploy with GREETING=v2 under steady traffic (curl, one request after another):");
         try (DemoTraffic traffic = DemoTraffic.start(curl)) {
             traffic.awaitAnswers(first.number(), 1, 60_000);
-            Revision second = timed("revision 2 deployed and serving (its own warm template; revision "
-                    + first.number() + " keeps serving until then)", () -> {
-                Revision r = wisp.deploy(SERVICE, new DeployRequest(imageId, Map.of("GREETING", "v2"), null, null));
-                return RevisionWait.untilServing(wisp, SERVICE, r.number(), Duration.ofSeconds(180), (f, a) -> { });
-            });
+            Revision second = timed(
+                    "revision 2 deployed and serving (its own warm template; revision " + first.number()
+                            + " keeps serving until then)",
+                    () -> {
+                        Revision r =
+                                wisp.deploy(SERVICE, new DeployRequest(imageId, Map.of("GREETING", "v2"), null, null));
+                        return RevisionWait.untilServing(
+                                wisp, SERVICE, r.number(), Duration.ofSeconds(180), (f, a) -> {});
+                    });
             traffic.awaitAnswers(second.number(), 5, 30_000);
             traffic.close();
-            say(String.format(Locale.ROOT, "   traffic moved from revision %d to %d: %d requests, %d answered by revision %d, "
-                            + "%d by revision %d, %d failed%s", first.number(), second.number(), traffic.total(),
-                    traffic.answeredBy(first.number()), first.number(), traffic.answeredBy(second.number()),
-                    second.number(), traffic.failed(), traffic.failed() == 0 ? "" : " (last: " + traffic.lastFailure() + ")"));
+            say(String.format(
+                    Locale.ROOT,
+                    "   traffic moved from revision %d to %d: %d requests, %d answered by revision %d, "
+                            + "%d by revision %d, %d failed%s",
+                    first.number(),
+                    second.number(),
+                    traffic.total(),
+                    traffic.answeredBy(first.number()),
+                    first.number(),
+                    traffic.answeredBy(second.number()),
+                    second.number(),
+                    traffic.failed(),
+                    traffic.failed() == 0 ? "" : " (last: " + traffic.lastFailure() + ")"));
         }
         events.quiet();
     }
@@ -163,13 +232,22 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
     private void sleepAndWake(DemoCurl curl, DemoEvents events, int revision) throws Exception {
         say("   idle: pause after 1 s, snapshot after 5 s (tier changes from the API's event stream):");
         events.print(out());
-        awaitTiers(events, revision, "paused", tiers -> !tiers.isEmpty() && !tiers.contains("running") && tiers.contains("paused"));
+        awaitTiers(
+                events,
+                revision,
+                "paused",
+                tiers -> !tiers.isEmpty() && !tiers.contains("running") && tiers.contains("paused"));
         wake(curl, events, "paused");
-        awaitTiers(events, revision, "snapshotted", tiers -> !tiers.isEmpty() && tiers.stream().allMatch("snapshotted"::equals));
+        awaitTiers(
+                events,
+                revision,
+                "snapshotted",
+                tiers -> !tiers.isEmpty() && tiers.stream().allMatch("snapshotted"::equals));
         wake(curl, events, "snapshot");
     }
 
-    private void awaitTiers(DemoEvents events, int revision, String tier, java.util.function.Predicate<List<String>> done)
+    private void awaitTiers(
+            DemoEvents events, int revision, String tier, java.util.function.Predicate<List<String>> done)
             throws InterruptedException {
         long t0 = System.nanoTime();
         if (!events.await(revision, done, TIER_WAIT)) {
@@ -184,18 +262,24 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
         events.quiet();
         DemoCurl.Answer a = curl.get();
         DemoEvents.Change wake = events.firstWakeAfter(mark, Duration.ofSeconds(5));
-        String node = wake == null ? "" : "  (node: " + wake.from() + " -> running via " + wake.via()
-                + (wake.took() == null ? "" : " in " + wake.took() + " ms") + ")";
+        String node = wake == null
+                ? ""
+                : "  (node: " + wake.from() + " -> running via " + wake.via()
+                        + (wake.took() == null ? "" : " in " + wake.took() + " ms") + ")";
         say(line(a.millis(), "wake from " + from + ": curl -> " + (a.ok() ? "200" : shown(a)) + node));
         if (!a.ok()) {
-            throw new IllegalStateException("the request that should wake an instance from " + from + " failed: " + shown(a));
+            throw new IllegalStateException(
+                    "the request that should wake an instance from " + from + " failed: " + shown(a));
         }
         events.print(out());
     }
 
     private static String shown(DemoCurl.Answer a) {
         String body = a.body().strip();
-        return a.ok() ? body : "HTTP " + a.status() + (body.isEmpty() ? "" : ": " + body.lines().findFirst().orElse(""));
+        return a.ok()
+                ? body
+                : "HTTP " + a.status()
+                        + (body.isEmpty() ? "" : ": " + body.lines().findFirst().orElse(""));
     }
 
     private static void removeHook(Thread hook) {

@@ -37,7 +37,8 @@ final class DemoCurl {
     }
 
     Answer get() {
-        List<String> cmd = List.of("curl", "-s", "--max-time", "60", "-o", "-", "-w", MARK + "%{http_code} %{time_total}", url);
+        List<String> cmd =
+                List.of("curl", "-s", "--max-time", "60", "-o", "-", "-w", MARK + "%{http_code} %{time_total}", url);
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -51,7 +52,8 @@ final class DemoCurl {
             String[] tail = out.substring(at + MARK.length()).strip().split(" ");
             return new Answer(Integer.parseInt(tail[0]), out.substring(0, at), Double.parseDouble(tail[1]) * 1000);
         } catch (IOException e) {
-            throw new Errors.HostException("cannot run curl (apt-get install curl, or scripts/install-deps): " + e.getMessage());
+            throw new Errors.HostException(
+                    "cannot run curl (apt-get install curl, or scripts/install-deps): " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Answer(0, "interrupted", 0);

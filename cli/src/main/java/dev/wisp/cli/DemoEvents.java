@@ -3,7 +3,6 @@ package dev.wisp.cli;
 import dev.wisp.sdk.Event;
 import dev.wisp.sdk.EventSubscription;
 import dev.wisp.sdk.WispClient;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,14 +66,21 @@ final class DemoEvents implements AutoCloseable {
     }
 
     private synchronized void on(Event e) {
-        if (!service.equals(e.service()) || e.kind() == null || !e.kind().startsWith("instance.") || e.detail() == null) {
+        if (!service.equals(e.service())
+                || e.kind() == null
+                || !e.kind().startsWith("instance.")
+                || e.detail() == null) {
             return;
         }
         Matcher m = CHANGE.matcher(e.detail());
         if (!m.find()) {
             return;
         }
-        Change c = new Change(e.instance(), m.group(1), m.group(2), m.group(3),
+        Change c = new Change(
+                e.instance(),
+                m.group(1),
+                m.group(2),
+                m.group(3),
                 m.group(4) == null ? null : Long.parseLong(m.group(4)));
         changes.add(c);
         if ("gone".equals(c.to()) || "none".equals(c.to())) {
@@ -85,8 +91,14 @@ final class DemoEvents implements AutoCloseable {
         int rev = c.revision();
         maxRunning.merge(rev, running(rev), Math::max);
         if (printer != null) {
-            printer.println(String.format(Locale.ROOT, "   %+7.1f s  %-22s %s -> %s (%s%s)",
-                    (System.nanoTime() - printSince) / 1e9, c.instance(), c.from(), c.to(), c.via(),
+            printer.println(String.format(
+                    Locale.ROOT,
+                    "   %+7.1f s  %-22s %s -> %s (%s%s)",
+                    (System.nanoTime() - printSince) / 1e9,
+                    c.instance(),
+                    c.from(),
+                    c.to(),
+                    c.via(),
                     c.took() == null ? "" : ", " + c.took() + " ms"));
             printer.flush();
         }
@@ -109,7 +121,8 @@ final class DemoEvents implements AutoCloseable {
 
     synchronized int count(int revision, String tier) {
         return (int) tiers.entrySet().stream()
-                .filter(t -> revisionOf(t.getKey()) == revision && tier.equals(t.getValue())).count();
+                .filter(t -> revisionOf(t.getKey()) == revision && tier.equals(t.getValue()))
+                .count();
     }
 
     /** The most instances of the revision that ran at once since {@link #resetMax}. */
@@ -127,7 +140,8 @@ final class DemoEvents implements AutoCloseable {
     }
 
     /** Waits for the tiers of the revision's instances to satisfy {@code condition}; false on timeout. */
-    synchronized boolean await(int revision, Predicate<List<String>> condition, Duration timeout) throws InterruptedException {
+    synchronized boolean await(int revision, Predicate<List<String>> condition, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.test(tiersOf(revision))) {
             long left = deadline - System.nanoTime();
@@ -158,12 +172,21 @@ final class DemoEvents implements AutoCloseable {
     }
 
     synchronized String summary(int revision) {
-        return tiersOf(revision).isEmpty() ? "no instances" : String.format(Locale.ROOT, "%d running, %d paused, %d snapshotted",
-                count(revision, "running"), count(revision, "paused"), count(revision, "snapshotted"));
+        return tiersOf(revision).isEmpty()
+                ? "no instances"
+                : String.format(
+                        Locale.ROOT,
+                        "%d running, %d paused, %d snapshotted",
+                        count(revision, "running"),
+                        count(revision, "paused"),
+                        count(revision, "snapshotted"));
     }
 
     private List<String> tiersOf(int revision) {
-        return tiers.entrySet().stream().filter(t -> revisionOf(t.getKey()) == revision).map(Map.Entry::getValue).toList();
+        return tiers.entrySet().stream()
+                .filter(t -> revisionOf(t.getKey()) == revision)
+                .map(Map.Entry::getValue)
+                .toList();
     }
 
     @Override

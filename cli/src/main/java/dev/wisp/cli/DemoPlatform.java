@@ -7,7 +7,6 @@ import dev.wisp.image.Kernel;
 import dev.wisp.runtime.Accelerator;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmRuntime;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,15 +22,15 @@ import java.nio.file.StandardOpenOption;
  * another demo runs on it) and starts a {@link ControlPlane} that stops every instance on close.
  */
 final class DemoPlatform {
-    private DemoPlatform() {
-    }
+    private DemoPlatform() {}
 
     /** Which accelerator instances will run on, and why: probed (and cached) without starting any VM. */
     static String accelerator(RuntimeConfig runtime, Kernel kernel) {
         try (VmRuntime probe = VmRuntime.start(runtime.withVmmPool(0), kernel.vmlinux())) {
             return probe.accelerator() == Accelerator.TCG
-                    ? "TCG, QEMU's software emulation: KVM is missing or cannot boot Linux here (" + probe.acceleratorReason()
-                    + "); every step works, boots take seconds instead of a fraction"
+                    ? "TCG, QEMU's software emulation: KVM is missing or cannot boot Linux here ("
+                            + probe.acceleratorReason()
+                            + "); every step works, boots take seconds instead of a fraction"
                     : probe.accelerator() + " (" + probe.acceleratorReason() + ")";
         }
     }
@@ -49,7 +48,8 @@ final class DemoPlatform {
         checkPorts(apiPort, routerPort);
         requireUnused(dir);
         FileTrees.delete(dir);
-        ControlConfig config = ControlConfig.of(dir, kernel.vmlinux(), runtime).withPorts(apiPort, routerPort)
+        ControlConfig config = ControlConfig.of(dir, kernel.vmlinux(), runtime)
+                .withPorts(apiPort, routerPort)
                 .withStopOnClose(true);
         return ControlPlane.start(config);
     }
@@ -66,8 +66,8 @@ final class DemoPlatform {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         } catch (IOException e) {
-            throw new IllegalArgumentException("port " + port + " is in use: pick another with " + flag
-                    + " (0 picks a free one)");
+            throw new IllegalArgumentException(
+                    "port " + port + " is in use: pick another with " + flag + " (0 picks a free one)");
         }
     }
 
@@ -77,7 +77,8 @@ final class DemoPlatform {
         if (!Files.isRegularFile(lock)) {
             return;
         }
-        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE); FileLock held = ch.tryLock()) {
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE);
+                FileLock held = ch.tryLock()) {
             if (held == null) {
                 throw new IllegalStateException("another wisp demo is running on " + dir + " (" + lock
                         + " is locked): stop it first (Ctrl-C in its terminal)");

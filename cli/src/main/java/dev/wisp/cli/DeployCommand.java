@@ -12,23 +12,24 @@ import dev.wisp.sdk.Scaling;
 import dev.wisp.sdk.Service;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
-import picocli.CommandLine.ArgGroup;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code wisp deploy NAME (--image ID | --dir FOLDER)}: creates the service, or gives it a new revision.
  * A folder is built into an image here and pushed first. Waits until the revision serves, unless --no-wait.
  */
-@Command(name = "deploy", description = "Deploy a service from an image or a folder: creates it, or adds a new revision.")
+@Command(
+        name = "deploy",
+        description = "Deploy a service from an image or a folder: creates it, or adds a new revision.")
 final class DeployCommand extends RevisionCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Service name: 1-30 of a-z 0-9 -.")
     String name;
@@ -37,17 +38,29 @@ final class DeployCommand extends RevisionCommand {
     Source source;
 
     static final class Source {
-        @Option(names = "--image", paramLabel = "ID", description = "An image on the control plane (wisp image ls), or a local build (pushed first).")
+        @Option(
+                names = "--image",
+                paramLabel = "ID",
+                description = "An image on the control plane (wisp image ls), or a local build (pushed first).")
         String image;
 
-        @Option(names = "--dir", paramLabel = "FOLDER", description = "Build this folder into an image (needs --entrypoint) and push it.")
+        @Option(
+                names = "--dir",
+                paramLabel = "FOLDER",
+                description = "Build this folder into an image (needs --entrypoint) and push it.")
         Path dir;
     }
 
-    @Option(names = "--entrypoint", paramLabel = "CMD", description = "With --dir: the command that starts the app in /app.")
+    @Option(
+            names = "--entrypoint",
+            paramLabel = "CMD",
+            description = "With --dir: the command that starts the app in /app.")
     String entrypoint;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Port the app listens on (default: the image's, 8080 for --dir).")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description = "Port the app listens on (default: the image's, 8080 for --dir).")
     Integer port;
 
     @Option(names = "--with-deb", paramLabel = "PKG", description = "With --dir: add a Debian package (repeatable).")
@@ -79,16 +92,24 @@ final class DeployCommand extends RevisionCommand {
         Optional<Service> existing = find(wisp);
         Revision rev;
         if (existing.isEmpty()) {
-            Scaling scaling = min == null && max == null ? null
-                    : Scaling.limits(min, max, null);
-            Service created = wisp.createService(new Service(name, null, imageId, env, null, resources, port, scaling,
-                    null, null, null, null, null, null));
-            rev = new Revision(name, created.latestRevision() == null ? 1 : created.latestRevision(), imageId,
-                    created.envNames(), resources, port, null, "warming", null);
+            Scaling scaling = min == null && max == null ? null : Scaling.limits(min, max, null);
+            Service created = wisp.createService(new Service(
+                    name, null, imageId, env, null, resources, port, scaling, null, null, null, null, null, null));
+            rev = new Revision(
+                    name,
+                    created.latestRevision() == null ? 1 : created.latestRevision(),
+                    imageId,
+                    created.envNames(),
+                    resources,
+                    port,
+                    null,
+                    "warming",
+                    null);
             log("created service %s (revision %d)", name, rev.number());
         } else {
             if (min != null || max != null) {
-                throw new IllegalArgumentException("--min/--max apply on create; use 'wisp scale " + name + "' for an existing service");
+                throw new IllegalArgumentException(
+                        "--min/--max apply on create; use 'wisp scale " + name + "' for an existing service");
             }
             rev = wisp.deploy(name, new DeployRequest(imageId, env, resources, port));
             log("deploying revision %d of %s", rev.number(), name);
@@ -119,8 +140,11 @@ final class DeployCommand extends RevisionCommand {
             if (entrypoint == null) {
                 throw new IllegalArgumentException("--dir needs --entrypoint (the command that starts the app)");
             }
-            Image built = ImageBuilder.fromFolder(source.dir).entrypoint(entrypoint).port(port == null ? 8080 : port)
-                    .withDebs(debs).build(new KernelProvisioner(WispHome.resolve()).ensure(), ImageStore.atDefaultHome());
+            Image built = ImageBuilder.fromFolder(source.dir)
+                    .entrypoint(entrypoint)
+                    .port(port == null ? 8080 : port)
+                    .withDebs(debs)
+                    .build(new KernelProvisioner(WispHome.resolve()).ensure(), ImageStore.atDefaultHome());
             log("built image %s", built.id());
             return push(wisp, built);
         }

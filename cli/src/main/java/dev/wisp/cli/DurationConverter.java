@@ -1,10 +1,9 @@
 package dev.wisp.cli;
 
-import picocli.CommandLine;
-
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 
 /** Durations as people write them: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 24h}. */
 final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
@@ -14,7 +13,8 @@ final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     public Duration convert(String value) {
         Matcher m = FORM.matcher(value.trim());
         if (!m.matches()) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration like 500ms, 1s, 2m or 24h");
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is not a duration like 500ms, 1s, 2m or 24h");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

@@ -2,11 +2,10 @@ package dev.wisp.cli;
 
 import dev.wisp.runtime.InstanceFailedException;
 import dev.wisp.sdk.WispApiException;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import picocli.CommandLine;
 
 /** Turns failures into one clear line on stderr and an exit code; no stack traces for users. */
 final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
@@ -16,9 +15,11 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         String message = ex instanceof WispApiException api
-                ? firstLine(api.getMessage()) + " (" + api.code() + ")" : firstLine(ex.getMessage());
+                ? firstLine(api.getMessage()) + " (" + api.code() + ")"
+                : firstLine(ex.getMessage());
         err.println("wisp: " + message);
-        List<String> tail = ex instanceof InstanceFailedException f ? f.consoleTail()
+        List<String> tail = ex instanceof InstanceFailedException f
+                ? f.consoleTail()
                 : ex instanceof RevisionWait.FailedException r ? r.console() : List.of();
         if (!tail.isEmpty()) {
             err.println("  last console lines:");

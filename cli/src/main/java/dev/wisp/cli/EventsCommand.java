@@ -5,10 +5,6 @@ import dev.wisp.sdk.EventSubscription;
 import dev.wisp.sdk.Service;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +12,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code wisp events [NAME] [--follow]}: recent changes, or a live stream of them until Ctrl-C. */
 @Command(name = "events", description = "Show recent events (of one service or all); --follow streams new ones.")
@@ -23,10 +22,15 @@ final class EventsCommand extends TenantApiCommand {
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "Only this service's events.")
     String name;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep streaming new events (server-sent events) until Ctrl-C.")
+    @Option(
+            names = {"-f", "--follow"},
+            description = "Keep streaming new events (server-sent events) until Ctrl-C.")
     boolean follow;
 
-    @Option(names = "--for", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--for",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "With --follow: stop after this long (for scripts).")
     Duration forDuration;
 
@@ -50,22 +54,25 @@ final class EventsCommand extends TenantApiCommand {
         }
         CountDownLatch stop = new CountDownLatch(1);
         List<Throwable> fatal = new CopyOnWriteArrayList<>();
-        EventSubscription sub = wisp.events(null, e -> {
-            if (name == null || name.equals(e.service())) {
-                synchronized (this) {
-                    out().println(json ? Json.line(e) : text(e));
-                    out().flush();
-                }
-            }
-        }, t -> {
-            if (t instanceof WispApiException api && (api.status() == 401 || api.status() == 404)) {
-                fatal.add(t);
-                stop.countDown();
-            } else {
-                err().println("wisp: " + t.getMessage());
-                err().flush();
-            }
-        });
+        EventSubscription sub = wisp.events(
+                null,
+                e -> {
+                    if (name == null || name.equals(e.service())) {
+                        synchronized (this) {
+                            out().println(json ? Json.line(e) : text(e));
+                            out().flush();
+                        }
+                    }
+                },
+                t -> {
+                    if (t instanceof WispApiException api && (api.status() == 401 || api.status() == 404)) {
+                        fatal.add(t);
+                        stop.countDown();
+                    } else {
+                        err().println("wisp: " + t.getMessage());
+                        err().flush();
+                    }
+                });
         try {
             Thread hook = new Thread(stop::countDown);
             Runtime.getRuntime().addShutdownHook(hook);

@@ -2,9 +2,8 @@ package dev.wisp.cli;
 
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
-import dev.wisp.image.Kernel;
 import dev.wisp.image.ImageStore;
-
+import dev.wisp.image.Kernel;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +12,7 @@ import java.nio.file.Path;
 final class ExampleApps {
     static final String HELLO_ENTRYPOINT = "httpd -f -p 8080 -h www";
 
-    private ExampleApps() {
-    }
+    private ExampleApps() {}
 
     static Path examplesDir() {
         String override = System.getenv("WISP_EXAMPLES");
@@ -22,7 +20,11 @@ final class ExampleApps {
             return Path.of(override);
         }
         try {
-            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path jar = Path.of(Main.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             for (Path p = jar.getParent(); p != null; p = p.getParent()) {
                 if (Files.isDirectory(p.resolve("examples/hello"))) {
                     return p.resolve("examples");
@@ -31,12 +33,15 @@ final class ExampleApps {
         } catch (URISyntaxException | SecurityException e) {
             // Fall through to the error below.
         }
-        throw new Errors.HostException("cannot find the examples/ folder: run wisp from its checkout or set WISP_EXAMPLES");
+        throw new Errors.HostException(
+                "cannot find the examples/ folder: run wisp from its checkout or set WISP_EXAMPLES");
     }
 
     /** The hello app: busybox httpd serving a page and a CGI that tells which instance answered. */
     static Image hello(Kernel kernel, ImageStore store) {
-        return ImageBuilder.fromFolder(examplesDir().resolve("hello")).entrypoint(HELLO_ENTRYPOINT).port(8080)
+        return ImageBuilder.fromFolder(examplesDir().resolve("hello"))
+                .entrypoint(HELLO_ENTRYPOINT)
+                .port(8080)
                 .build(kernel, store);
     }
 }

@@ -5,29 +5,36 @@ import dev.wisp.sdk.Invocation;
 import dev.wisp.sdk.Resources;
 import dev.wisp.sdk.RetrySettings;
 import dev.wisp.sdk.WispClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code wisp fn ...}: serverless functions on the control plane ({@code /v1/functions}, docs/api.md),
  * through the SDK like the other control plane commands ({@code --api}, {@code --token}, {@code --tenant}).
  */
-@Command(name = "fn", description = "Serverless functions on the control plane: deploy a handler (shell, static binary, Java), invoke it.",
-        subcommands = {FnCommand.Deploy.class, FnCommand.Ls.class, FnCommand.Invoke.class, FnCommand.Get.class,
-                FnCommand.DeadLetters.class, FnCommand.Logs.class, FnCommand.Rm.class})
+@Command(
+        name = "fn",
+        description =
+                "Serverless functions on the control plane: deploy a handler (shell, static binary, Java), invoke it.",
+        subcommands = {
+            FnCommand.Deploy.class,
+            FnCommand.Ls.class,
+            FnCommand.Invoke.class,
+            FnCommand.Get.class,
+            FnCommand.DeadLetters.class,
+            FnCommand.Logs.class,
+            FnCommand.Rm.class
+        })
 final class FnCommand {
-    private FnCommand() {
-    }
+    private FnCommand() {}
 
     /** Options every {@code fn} subcommand shares. */
     abstract static class ApiCommand extends TenantApiCommand {
@@ -40,18 +47,31 @@ final class FnCommand {
         }
     }
 
-    @Command(name = "deploy", description = "Upload a handler; the control plane builds its image and answers once an instance runs.")
+    @Command(
+            name = "deploy",
+            description = "Upload a handler; the control plane builds its image and answers once an instance runs.")
     static final class Deploy extends ApiCommand {
         @Parameters(paramLabel = "NAME", description = "Function name (1-30 of a-z, 0-9, '-').")
         String name;
 
-        @Option(names = "--runtime", required = true, paramLabel = "shell|binary|java", description = "How the handler runs.")
+        @Option(
+                names = "--runtime",
+                required = true,
+                paramLabel = "shell|binary|java",
+                description = "How the handler runs.")
         String runtime;
 
-        @Option(names = "--handler", required = true, paramLabel = "PATH", description = "Script, static executable, jar, or one .java file (java).")
+        @Option(
+                names = "--handler",
+                required = true,
+                paramLabel = "PATH",
+                description = "Script, static executable, jar, or one .java file (java).")
         Path handler;
 
-        @Option(names = "--class", paramLabel = "CLASS", description = "Java: the Function class (default: the jar's Wisp-Function-Class or Main-Class).")
+        @Option(
+                names = "--class",
+                paramLabel = "CLASS",
+                description = "Java: the Function class (default: the jar's Wisp-Function-Class or Main-Class).")
         String handlerClass;
 
         @Option(names = "--memory", paramLabel = "MiB", description = "Guest memory (default 128, java 256).")
@@ -60,20 +80,35 @@ final class FnCommand {
         @Option(names = "--vcpus", paramLabel = "N", description = "Guest vCPUs (default 1).")
         Integer vcpus;
 
-        @Option(names = "--concurrency", paramLabel = "N", description = "Reserved concurrency: calls past it get 429 (default 10).")
+        @Option(
+                names = "--concurrency",
+                paramLabel = "N",
+                description = "Reserved concurrency: calls past it get 429 (default 10).")
         Integer concurrency;
 
-        @Option(names = "--instance-concurrency", paramLabel = "N",
-                description = "Calls one instance serves at once, 1..--concurrency: the autoscaler's target (default 4, java 8).")
+        @Option(
+                names = "--instance-concurrency",
+                paramLabel = "N",
+                description =
+                        "Calls one instance serves at once, 1..--concurrency: the autoscaler's target (default 4, java 8).")
         Integer instanceConcurrency;
 
-        @Option(names = "--max-attempts", paramLabel = "N", description = "Async attempts before the dead-letter list (default 3).")
+        @Option(
+                names = "--max-attempts",
+                paramLabel = "N",
+                description = "Async attempts before the dead-letter list (default 3).")
         Integer maxAttempts;
 
-        @Option(names = "--backoff", paramLabel = "DURATION", description = "Wait before the first retry, doubled each time (default 1s).")
+        @Option(
+                names = "--backoff",
+                paramLabel = "DURATION",
+                description = "Wait before the first retry, doubled each time (default 1s).")
         String backoff;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", description = "Longest one attempt may take (default 60s).")
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                description = "Longest one attempt may take (default 60s).")
         String timeout;
 
         @Override
@@ -82,12 +117,23 @@ final class FnCommand {
                 throw new IllegalArgumentException("handler not found (or not a file): " + handler);
             }
             byte[] bytes = Files.readAllBytes(handler);
-            boolean text = runtime.equals("shell") || handler.getFileName().toString().endsWith(".java");
+            boolean text =
+                    runtime.equals("shell") || handler.getFileName().toString().endsWith(".java");
             FunctionDeploy base = FunctionDeploy.of(name, runtime, bytes, text);
-            RetrySettings retry = maxAttempts == null && backoff == null ? null : new RetrySettings(maxAttempts, backoff, null);
+            RetrySettings retry =
+                    maxAttempts == null && backoff == null ? null : new RetrySettings(maxAttempts, backoff, null);
             Resources res = memoryMib == null && vcpus == null ? null : new Resources(vcpus, memoryMib);
-            FunctionDeploy spec = new FunctionDeploy(name, runtime, base.handler(), base.handlerBase64(), handlerClass, res,
-                    concurrency, instanceConcurrency, retry, timeout);
+            FunctionDeploy spec = new FunctionDeploy(
+                    name,
+                    runtime,
+                    base.handler(),
+                    base.handlerBase64(),
+                    handlerClass,
+                    res,
+                    concurrency,
+                    instanceConcurrency,
+                    retry,
+                    timeout);
             err().printf("deploying function '%s' (%s, %d bytes)...%n", name, runtime, bytes.length);
             err().flush();
             long t0 = System.nanoTime();
@@ -95,9 +141,12 @@ final class FnCommand {
             if (json.printed(out(), f)) {
                 return 0;
             }
-            out().printf("function '%s' ready in %.1f s (image %s)%n", f.name(), (System.nanoTime() - t0) / 1e9, f.image());
-            out().printf("  scales 0..%d instances, %d calls each, %d at most in all%n", f.maxInstances(),
-                    f.instanceConcurrency(), f.reservedConcurrency());
+            out().printf(
+                            "function '%s' ready in %.1f s (image %s)%n",
+                            f.name(), (System.nanoTime() - t0) / 1e9, f.image());
+            out().printf(
+                            "  scales 0..%d instances, %d calls each, %d at most in all%n",
+                            f.maxInstances(), f.instanceConcurrency(), f.reservedConcurrency());
             out().printf("  wisp fn invoke %s --data hi [--async [--wait]]%n", f.name());
             return 0;
         }
@@ -107,23 +156,40 @@ final class FnCommand {
     static final class Ls extends ApiCommand {
         @Override
         public Integer call() {
-            json.table(out(), client().functions(),
+            json.table(
+                    out(),
+                    client().functions(),
                     new Table("NAME", "RUNTIME", "STATE", "MEMORY", "CONCURRENCY", "IN FLIGHT", "CREATED"),
-                    (t, f) -> t.row(f.name(), f.runtime(), f.state(), f.resources() == null ? null : f.resources().memoryMiB() + " MiB",
-                            f.reservedConcurrency(), f.inFlight(), f.createdAt()));
+                    (t, f) -> t.row(
+                            f.name(),
+                            f.runtime(),
+                            f.state(),
+                            f.resources() == null ? null : f.resources().memoryMiB() + " MiB",
+                            f.reservedConcurrency(),
+                            f.inFlight(),
+                            f.createdAt()));
             return 0;
         }
     }
 
-    @Command(name = "invoke", description = "Call a function: prints its answer, or with --async the invocation id (--wait: its result).")
+    @Command(
+            name = "invoke",
+            description = "Call a function: prints its answer, or with --async the invocation id (--wait: its result).")
     static final class Invoke extends ApiCommand {
         @Parameters(paramLabel = "NAME")
         String name;
 
-        @Option(names = {"-d", "--data"}, paramLabel = "TEXT|@FILE", description = "Request body (default empty).")
+        @Option(
+                names = {"-d", "--data"},
+                paramLabel = "TEXT|@FILE",
+                description = "Request body (default empty).")
         String data;
 
-        @Option(names = "--content-type", defaultValue = "text/plain", paramLabel = "TYPE", description = "Request Content-Type (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--content-type",
+                defaultValue = "text/plain",
+                paramLabel = "TYPE",
+                description = "Request Content-Type (default: ${DEFAULT-VALUE}).")
         String contentType;
 
         @Option(names = "--async", description = "Queue it: answers 202 with an id; retried with back-off.")
@@ -137,12 +203,16 @@ final class FnCommand {
 
         @Override
         public Integer call() throws Exception {
-            byte[] body = data == null ? new byte[0] : data.startsWith("@") ? Files.readAllBytes(Path.of(data.substring(1)))
-                    : data.getBytes(StandardCharsets.UTF_8);
+            byte[] body = data == null
+                    ? new byte[0]
+                    : data.startsWith("@")
+                            ? Files.readAllBytes(Path.of(data.substring(1)))
+                            : data.getBytes(StandardCharsets.UTF_8);
             WispClient wisp = client();
             if (!async) {
                 HttpResponse<byte[]> r = wisp.invoke(name, body, contentType);
-                boolean apiError = r.statusCode() >= 400 && r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
+                boolean apiError = r.statusCode() >= 400
+                        && r.headers().firstValue("Content-Type").orElse("").startsWith("application/json")
                         && new String(r.body(), StandardCharsets.UTF_8).startsWith("{\"error\"");
                 if (apiError) {
                     throw wisp.errorOf(r.statusCode(), r.body());
@@ -156,7 +226,7 @@ final class FnCommand {
                 out().println(json.on ? Json.line(new dev.wisp.sdk.InvocationAccepted(id)) : id);
                 return 0;
             }
-            for (;;) {
+            for (; ; ) {
                 Invocation inv = wisp.invocation(name, id);
                 if ("succeeded".equals(inv.state()) || "dead".equals(inv.state())) {
                     print(inv);
@@ -172,7 +242,9 @@ final class FnCommand {
             } else if ("succeeded".equals(inv.state())) {
                 out().print(inv.body() == null ? "" : inv.body());
             } else {
-                err().printf("wisp: invocation %s is dead after %d attempts: %s%n", inv.id(), inv.attempts(), inv.error());
+                err().printf(
+                                "wisp: invocation %s is dead after %d attempts: %s%n",
+                                inv.id(), inv.attempts(), inv.error());
             }
         }
     }
@@ -199,7 +271,10 @@ final class FnCommand {
 
         @Override
         public Integer call() {
-            json.table(out(), client().deadLetters(name), new Table("ID", "ATTEMPTS", "STATUS", "ERROR", "CREATED"),
+            json.table(
+                    out(),
+                    client().deadLetters(name),
+                    new Table("ID", "ATTEMPTS", "STATUS", "ERROR", "CREATED"),
                     (t, i) -> t.row(i.id(), i.attempts(), i.status(), i.error(), i.createdAt()));
             return 0;
         }
@@ -212,9 +287,20 @@ final class FnCommand {
 
         @Override
         public Integer call() {
-            json.table(out(), client().functionLogs(name), new Table("AT", "ID", "MODE", "ATTEMPTS", "STATUS", "OUTCOME", "MS"),
-                    (t, e) -> t.row(e.atMs() == null ? null : Instant.ofEpochMilli(e.atMs()).toString(), e.id(), e.mode(),
-                            e.attempts(), e.status(), e.outcome(), e.durationMs()));
+            json.table(
+                    out(),
+                    client().functionLogs(name),
+                    new Table("AT", "ID", "MODE", "ATTEMPTS", "STATUS", "OUTCOME", "MS"),
+                    (t, e) -> t.row(
+                            e.atMs() == null
+                                    ? null
+                                    : Instant.ofEpochMilli(e.atMs()).toString(),
+                            e.id(),
+                            e.mode(),
+                            e.attempts(),
+                            e.status(),
+                            e.outcome(),
+                            e.durationMs()));
             return 0;
         }
     }

@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import dev.wisp.image.Image;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
 import dev.wisp.image.KernelProvisioner;
@@ -8,28 +9,37 @@ import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmRuntime;
-import dev.wisp.image.Image;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Option;
 
 /** Options every command that touches VMs shares: which accelerator, which kernel. */
 final class HostOptions {
-    @Option(names = "--accel", paramLabel = "auto|kvm|tcg", defaultValue = "auto",
+    @Option(
+            names = "--accel",
+            paramLabel = "auto|kvm|tcg",
+            defaultValue = "auto",
             description = "Accelerator: auto probes KVM and falls back to TCG (default: ${DEFAULT-VALUE}).")
     String accel;
 
-    @Option(names = "--kernel", paramLabel = "VMLINUX",
+    @Option(
+            names = "--kernel",
+            paramLabel = "VMLINUX",
             description = "Use this uncompressed kernel instead of the provisioned Debian cloud kernel.")
     Path kernel;
 
-    @Option(names = "--modules", paramLabel = "DIR",
+    @Option(
+            names = "--modules",
+            paramLabel = "DIR",
             description = "Kernel modules folder for --kernel (virtio_net and friends), if they are not built in.")
     Path modules;
 
-    @Option(names = "--vmm-pool", defaultValue = "" + RuntimeConfig.DEFAULT_VMM_POOL, paramLabel = "N",
-            description = "VMM processes kept started ahead for restores and clones, 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--vmm-pool",
+            defaultValue = "" + RuntimeConfig.DEFAULT_VMM_POOL,
+            paramLabel = "N",
+            description =
+                    "VMM processes kept started ahead for restores and clones, 0 for none (default: ${DEFAULT-VALUE}).")
     int vmmPool;
 
     Path home() {
@@ -49,8 +59,10 @@ final class HostOptions {
     }
 
     VmRuntime startRuntime(Kernel k) {
-        RuntimeConfig config = RuntimeConfig.defaults().withHome(home())
-                .withAccelerator(AcceleratorChoice.parse(accel)).withVmmPool(vmmPool);
+        RuntimeConfig config = RuntimeConfig.defaults()
+                .withHome(home())
+                .withAccelerator(AcceleratorChoice.parse(accel))
+                .withVmmPool(vmmPool);
         return VmRuntime.start(config, k.vmlinux());
     }
 

@@ -5,11 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,10 +12,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code wisp image build|push|ls|rm}: build stays local; push, ls and rm talk to the control plane (--local: the build store). */
-@Command(name = "image", description = "Build guest images here; push, list and delete them on the control plane.",
-        subcommands = {ImageCommand.Build.class, ImageCommand.Push.class, ImageCommand.List_.class, ImageCommand.Remove.class})
+@Command(
+        name = "image",
+        description = "Build guest images here; push, list and delete them on the control plane.",
+        subcommands = {
+            ImageCommand.Build.class,
+            ImageCommand.Push.class,
+            ImageCommand.List_.class,
+            ImageCommand.Remove.class
+        })
 final class ImageCommand {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -29,18 +35,28 @@ final class ImageCommand {
         @Parameters(index = "0", paramLabel = "DIR", description = "The app's folder; it appears as /app in the guest.")
         Path folder;
 
-        @Option(names = "--entrypoint", required = true, paramLabel = "CMD",
+        @Option(
+                names = "--entrypoint",
+                required = true,
+                paramLabel = "CMD",
                 description = "Shell command started in /app; it must listen on --port.")
         String entrypoint;
 
-        @Option(names = "--port", defaultValue = "8080", description = "Port the app listens on (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--port",
+                defaultValue = "8080",
+                description = "Port the app listens on (default: ${DEFAULT-VALUE}).")
         int port;
 
-        @Option(names = "--with-deb", paramLabel = "PKG",
+        @Option(
+                names = "--with-deb",
+                paramLabel = "PKG",
                 description = "Add a Debian package and the libraries it needs (repeatable), e.g. nginx-light.")
         List<String> debs = new ArrayList<>();
 
-        @Option(names = "--disk", description = "Put the app on an ext4 disk instead of the initramfs (automatic above 64 MiB).")
+        @Option(
+                names = "--disk",
+                description = "Put the app on an ext4 disk instead of the initramfs (automatic above 64 MiB).")
         Boolean disk;
 
         @Mixin
@@ -51,7 +67,10 @@ final class ImageCommand {
 
         @Override
         public Integer call() throws Exception {
-            ImageBuilder b = ImageBuilder.fromFolder(folder).entrypoint(entrypoint).port(port).withDebs(debs);
+            ImageBuilder b = ImageBuilder.fromFolder(folder)
+                    .entrypoint(entrypoint)
+                    .port(port)
+                    .withDebs(debs);
             if (disk != null) {
                 b.disk(disk);
             }
@@ -61,7 +80,9 @@ final class ImageCommand {
         }
     }
 
-    @Command(name = "push", description = "Upload a built image (a local image id or an image folder) to the control plane.")
+    @Command(
+            name = "push",
+            description = "Upload a built image (a local image id or an image folder) to the control plane.")
     static final class Push extends TenantApiCommand {
         @Parameters(paramLabel = "ID|DIR", description = "A local image id (wisp image ls --local) or an image folder.")
         String source;
@@ -73,8 +94,11 @@ final class ImageCommand {
         public Integer call() {
             Path dir = Path.of(source);
             if (!Files.isDirectory(dir)) {
-                dir = ImageStore.atDefaultHome().get(source).map(Image::dir).orElseThrow(() -> new IllegalArgumentException(
-                        "no local image or image folder '" + source + "' (see: wisp image ls --local)"));
+                dir = ImageStore.atDefaultHome()
+                        .get(source)
+                        .map(Image::dir)
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "no local image or image folder '" + source + "' (see: wisp image ls --local)"));
             }
             dev.wisp.sdk.Image pushed = api.client().pushImage(dir);
             out().println(json.on ? Json.pretty(pushed) : pushed.id());
@@ -93,20 +117,28 @@ final class ImageCommand {
         @Override
         public Integer call() throws Exception {
             if (!local) {
-                json.table(out(), api.client().images(), new Table("ID", "SIZE", "CREATED", "USED BY"),
-                        (t, i) -> t.row(i.id(), i.sizeBytes() == null ? null : Sizes.human(i.sizeBytes()), i.createdAt(),
+                json.table(
+                        out(),
+                        api.client().images(),
+                        new Table("ID", "SIZE", "CREATED", "USED BY"),
+                        (t, i) -> t.row(
+                                i.id(),
+                                i.sizeBytes() == null ? null : Sizes.human(i.sizeBytes()),
+                                i.createdAt(),
                                 i.usedBy() == null || i.usedBy().isEmpty() ? "-" : String.join(",", i.usedBy())));
                 return 0;
             }
             List<Image> images = ImageStore.atDefaultHome().list();
             if (json.on) {
-                out().println(JSON.writeValueAsString(images.stream().map(ImageCommand::describe).toList()));
+                out().println(JSON.writeValueAsString(
+                        images.stream().map(ImageCommand::describe).toList()));
                 return 0;
             }
             out().printf("%-16s  %10s  %-6s  %s%n", "ID", "SIZE", "PORT", "ENTRYPOINT");
             for (Image i : images) {
-                out().printf("%-16s  %10s  %-6d  %s%n", i.id(), Sizes.human(i.initrdBytes() + i.diskBytes()),
-                        i.port(), i.entrypoint());
+                out().printf(
+                                "%-16s  %10s  %-6d  %s%n",
+                                i.id(), Sizes.human(i.initrdBytes() + i.diskBytes()), i.port(), i.entrypoint());
             }
             return 0;
         }
@@ -150,6 +182,5 @@ final class ImageCommand {
         return m;
     }
 
-    private ImageCommand() {
-    }
+    private ImageCommand() {}
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.wisp.sdk.WispJson;
-
 import java.io.UncheckedIOException;
 
 /** {@code --json} output of the API commands: the API's own shapes, indented, nulls left out. */
@@ -12,8 +11,7 @@ final class Json {
     private static final ObjectMapper PRETTY = WispJson.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper LINE = WispJson.mapper();
 
-    private Json() {
-    }
+    private Json() {}
 
     static String pretty(Object o) {
         try {

@@ -1,12 +1,11 @@
 package dev.wisp.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import picocli.CommandLine.Option;
-
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import picocli.CommandLine.Option;
 
 /** {@code --json}: a command's result as JSON instead of the text people read. */
 final class JsonOption {

@@ -9,8 +9,7 @@ import java.util.logging.Logger;
 
 /** One short line per log record on stderr; {@code WISP_LOG=debug} shows every state change. */
 final class Logging {
-    private Logging() {
-    }
+    private Logging() {}
 
     static void configure() {
         LogManager.getLogManager().reset();

@@ -2,10 +2,9 @@ package dev.wisp.cli;
 
 import dev.wisp.sdk.Instance;
 import dev.wisp.sdk.WispClient;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-
-import java.util.List;
 
 /** {@code wisp logs NAME [INSTANCE]}: the console tail of one instance, or of each instance of the service. */
 @Command(name = "logs", description = "Print the console of a service's instances (or of one instance).")
@@ -13,7 +12,11 @@ final class LogsCommand extends TenantApiCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Service name.")
     String name;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "INSTANCE", description = "Instance id (see: wisp status NAME).")
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "INSTANCE",
+            description = "Instance id (see: wisp status NAME).")
     String instance;
 
     @Override

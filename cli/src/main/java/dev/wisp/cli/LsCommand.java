@@ -5,8 +5,6 @@ import dev.wisp.sdk.TierCounts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.List;
-
 /** {@code wisp ls}: the tenant's services, their serving revision and instances per tier. */
 @Command(name = "ls", description = "List services.")
 final class LsCommand extends TenantApiCommand {
@@ -15,11 +13,20 @@ final class LsCommand extends TenantApiCommand {
 
     @Override
     public Integer call() {
-        json.table(out(), api.client().services(), new Table("NAME", "REVISION", "READY", "RUNNING", "PAUSED", "SNAPSHOTTED", "URL"),
+        json.table(
+                out(),
+                api.client().services(),
+                new Table("NAME", "REVISION", "READY", "RUNNING", "PAUSED", "SNAPSHOTTED", "URL"),
                 (t, s) -> {
                     TierCounts c = s.status() == null ? null : s.status().instances();
-                    t.row(s.name(), revisionText(s), s.status() == null ? null : yesNo(s.status().ready()),
-                            c == null ? null : c.running(), c == null ? null : c.paused(), c == null ? null : c.snapshotted(), s.url());
+                    t.row(
+                            s.name(),
+                            revisionText(s),
+                            s.status() == null ? null : yesNo(s.status().ready()),
+                            c == null ? null : c.running(),
+                            c == null ? null : c.paused(),
+                            c == null ? null : c.snapshotted(),
+                            s.url());
                 });
         return 0;
     }
@@ -29,7 +36,8 @@ final class LsCommand extends TenantApiCommand {
             return null;
         }
         return s.latestRevision() != null && !s.latestRevision().equals(s.revision())
-                ? s.revision() + " (latest " + s.latestRevision() + ")" : s.revision().toString();
+                ? s.revision() + " (latest " + s.latestRevision() + ")"
+                : s.revision().toString();
     }
 
     static String yesNo(Boolean b) {

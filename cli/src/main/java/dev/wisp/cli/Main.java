@@ -8,14 +8,37 @@ import picocli.CommandLine.Command;
  * the host), 2 bad usage or bad input, 3 the host lacks something (see {@code wisp setup}),
  * 4 unauthorized, 5 not found, 6 conflict or quota exceeded, 7 control plane unreachable or unavailable.
  */
-@Command(name = "wisp", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+@Command(
+        name = "wisp",
+        mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
-        description = "Run apps in microVMs and scale them with their load, down to zero: the platform (up, deploy, fn), its images and VMs, benchmarks.",
-        subcommands = {SetupCommand.class, UpCommand.class, ImageCommand.class, RunCommand.class, ServeCommand.class, DemoCommand.class, PlanCommand.class,
-                BenchCommand.class, FnCommand.class, DeployCommand.class, LsCommand.class, StatusCommand.class, LogsCommand.class,
-                EventsCommand.class, ScaleCommand.class, RollbackCommand.class, RmCommand.class, TenantsCommand.class,
-                TokensCommand.class, TopCommand.class, CommandLine.HelpCommand.class,
-                picocli.AutoComplete.GenerateCompletion.class})
+        description =
+                "Run apps in microVMs and scale them with their load, down to zero: the platform (up, deploy, fn), its images and VMs, benchmarks.",
+        subcommands = {
+            SetupCommand.class,
+            UpCommand.class,
+            ImageCommand.class,
+            RunCommand.class,
+            ServeCommand.class,
+            DemoCommand.class,
+            PlanCommand.class,
+            BenchCommand.class,
+            FnCommand.class,
+            DeployCommand.class,
+            LsCommand.class,
+            StatusCommand.class,
+            LogsCommand.class,
+            EventsCommand.class,
+            ScaleCommand.class,
+            RollbackCommand.class,
+            RmCommand.class,
+            TenantsCommand.class,
+            TokensCommand.class,
+            TopCommand.class,
+            CommandLine.HelpCommand.class,
+            picocli.AutoComplete.GenerateCompletion.class
+        })
 public final class Main implements Runnable {
     static final int EXIT_FAILED = 1;
     static final int EXIT_USAGE = 2;

@@ -1,9 +1,8 @@
 package dev.wisp.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-
-import java.io.PrintWriter;
 
 /** Base of commands that print: they write to picocli's streams, so tests and embedders can capture them. */
 abstract class OutputCommand {

@@ -2,9 +2,8 @@ package dev.wisp.cli;
 
 import dev.wisp.sdk.Revision;
 import dev.wisp.sdk.WispClient;
-import picocli.CommandLine.Mixin;
-
 import java.util.function.Function;
+import picocli.CommandLine.Mixin;
 
 /** A command that moves a service's traffic to a revision, waits for it ({@link RevisionWaitOptions}) and prints it. */
 abstract class RevisionCommand extends TenantApiCommand {

@@ -3,7 +3,6 @@ package dev.wisp.cli;
 import dev.wisp.sdk.Failure;
 import dev.wisp.sdk.Revision;
 import dev.wisp.sdk.WispClient;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -15,8 +14,7 @@ import java.util.List;
 final class RevisionWait {
     private static final Duration POLL = Duration.ofMillis(250);
 
-    private RevisionWait() {
-    }
+    private RevisionWait() {}
 
     interface Log {
         void log(String format, Object... args);
@@ -27,8 +25,10 @@ final class RevisionWait {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = null;
         while (true) {
-            Revision r = wisp.revisions(service).stream().filter(x -> x.number() != null && x.number() == number)
-                    .findFirst().orElse(null);
+            Revision r = wisp.revisions(service).stream()
+                    .filter(x -> x.number() != null && x.number() == number)
+                    .findFirst()
+                    .orElse(null);
             String state = r == null ? "pending" : r.state();
             if (!state.equals(last)) {
                 log.log("  revision %d: %s", number, state);
@@ -50,13 +50,18 @@ final class RevisionWait {
 
     private static FailedException failed(String service, Revision r) {
         Failure f = r.failure();
-        String why = "failed".equals(r.state()) && r.message() != null ? r.message() : f != null ? f.reason() : "no reason given";
-        String retries = "failed".equals(r.state()) ? ""
+        String why = "failed".equals(r.state()) && r.message() != null
+                ? r.message()
+                : f != null ? f.reason() : "no reason given";
+        String retries = "failed".equals(r.state())
+                ? ""
                 : " (" + f.attempts() + " failed start" + (f.attempts() == 1 ? "" : "s") + "; the platform retries with"
-                + " back-off and marks it failed after 3)";
-        return new FailedException("revision " + r.number() + " of " + service + " "
-                + ("failed".equals(r.state()) ? "failed" : "cannot start") + ": " + why + retries
-                + " (see: wisp status " + service + ")", f == null || f.console() == null ? List.of() : f.console());
+                        + " back-off and marks it failed after 3)";
+        return new FailedException(
+                "revision " + r.number() + " of " + service + " "
+                        + ("failed".equals(r.state()) ? "failed" : "cannot start") + ": " + why + retries
+                        + " (see: wisp status " + service + ")",
+                f == null || f.console() == null ? List.of() : f.console());
     }
 
     /** A revision that cannot start: the reason and the guest console's last lines. */

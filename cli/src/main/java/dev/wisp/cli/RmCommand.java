@@ -3,7 +3,6 @@ package dev.wisp.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-
 /** {@code wisp rm NAME}: deletes a service, its instances, snapshots and templates. */
 @Command(name = "rm", description = "Delete a service: its instances stop, its snapshots and templates are deleted.")
 final class RmCommand extends TenantApiCommand {

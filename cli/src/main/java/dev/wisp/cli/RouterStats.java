@@ -13,7 +13,7 @@ import java.util.function.Function;
  */
 final class RouterStats {
     /** Per service: requests answered so far, and cumulative latency buckets (upper bound in seconds to count). */
-    record Totals(double requests, TreeMap<Double, Double> buckets) { }
+    record Totals(double requests, TreeMap<Double, Double> buckets) {}
 
     private final Map<String, Totals> byService;
 
@@ -95,7 +95,9 @@ final class RouterStats {
         }
         Totals then = before.byService.get(service);
         TreeMap<Double, Double> delta = new TreeMap<>();
-        now.buckets().forEach((le, c) -> delta.put(le, c - (then == null ? 0 : then.buckets().getOrDefault(le, 0.0))));
+        now.buckets()
+                .forEach((le, c) ->
+                        delta.put(le, c - (then == null ? 0 : then.buckets().getOrDefault(le, 0.0))));
         double total = delta.lastEntry().getValue();
         if (total <= 0) {
             return null;

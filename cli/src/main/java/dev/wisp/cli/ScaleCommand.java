@@ -8,7 +8,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-
 /** {@code wisp scale NAME --min --max --target}: changes scaling limits; no new revision. */
 @Command(name = "scale", description = "Change a service's scaling: minimum and maximum instances, target concurrency.")
 final class ScaleCommand extends TenantApiCommand {
@@ -38,14 +37,17 @@ final class ScaleCommand extends TenantApiCommand {
         if (min != null && max != null && max > 0 && min > max) {
             throw new IllegalArgumentException("--min " + min + " is above --max " + max);
         }
-        Service s = api.client().updateService(name, new ServicePatch(
-                Scaling.limits(min, max, target), null, null));
+        Service s = api.client().updateService(name, new ServicePatch(Scaling.limits(min, max, target), null, null));
         if (json.on) {
             out().println(Json.pretty(s));
         } else {
             Scaling sc = s.scaling();
-            out().printf("%s: min %s, max %s, target %s%n", s.name(), sc == null ? "-" : sc.min(), sc == null ? "-" : sc.max(),
-                    sc == null ? "-" : sc.target());
+            out().printf(
+                            "%s: min %s, max %s, target %s%n",
+                            s.name(),
+                            sc == null ? "-" : sc.min(),
+                            sc == null ? "-" : sc.max(),
+                            sc == null ? "-" : sc.target());
         }
         return 0;
     }

@@ -2,13 +2,12 @@ package dev.wisp.cli;
 
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.VmRuntime;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /** Checks the host, provisions the guest kernel and probes the accelerator, once. */
 @Command(name = "setup", description = "Check host tools, fetch the guest kernel, probe KVM/TCG (idempotent).")
@@ -49,7 +48,9 @@ final class SetupCommand extends OutputCommand implements Callable<Integer> {
 
     static boolean onPath(String tool) {
         try {
-            Process p = new ProcessBuilder("sh", "-c", "command -v " + tool).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("sh", "-c", "command -v " + tool)
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0;
         } catch (IOException e) {

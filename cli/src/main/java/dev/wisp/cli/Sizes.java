@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** Byte counts for people. */
 final class Sizes {
-    private Sizes() {
-    }
+    private Sizes() {}
 
     static String human(long bytes) {
         if (bytes < 0) {

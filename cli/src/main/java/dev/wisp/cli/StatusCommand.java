@@ -8,13 +8,12 @@ import dev.wisp.sdk.Service;
 import dev.wisp.sdk.Standby;
 import dev.wisp.sdk.TierCounts;
 import dev.wisp.sdk.WispClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /** {@code wisp status NAME}: one service with its settings, revisions and instances. */
 @Command(name = "status", description = "Show a service: settings, revisions, instances.")
@@ -43,18 +42,25 @@ final class StatusCommand extends TenantApiCommand {
         head.row("url", s.url());
         head.row("image", s.image());
         // The API returns the variables' names only; their values are write-only.
-        head.row("env", s.envNames() == null || s.envNames().isEmpty() ? "-"
-                : String.join(", ", s.envNames()) + " (values hidden)");
+        head.row(
+                "env",
+                s.envNames() == null || s.envNames().isEmpty()
+                        ? "-"
+                        : String.join(", ", s.envNames()) + " (values hidden)");
         head.row("revision", LsCommand.revisionText(s));
         if (s.status() != null) {
             head.row("ready", LsCommand.yesNo(s.status().ready()));
             TierCounts c = s.status().instances();
             if (c != null) {
-                head.row("instances", c.running() + " running, " + c.paused() + " paused, " + c.snapshotted() + " snapshotted");
+                head.row(
+                        "instances",
+                        c.running() + " running, " + c.paused() + " paused, " + c.snapshotted() + " snapshotted");
             }
         }
         if (s.resources() != null) {
-            head.row("resources", s.resources().vcpus() + " vCPU, " + s.resources().memoryMiB() + " MiB, port " + s.port());
+            head.row(
+                    "resources",
+                    s.resources().vcpus() + " vCPU, " + s.resources().memoryMiB() + " MiB, port " + s.port());
         }
         Scaling sc = s.scaling();
         if (sc != null) {
@@ -62,15 +68,20 @@ final class StatusCommand extends TenantApiCommand {
         }
         Standby sb = s.standby();
         if (sb != null) {
-            head.row("standby", sb.policy() + ": pause after " + sb.pauseAfter() + ", snapshot after " + sb.snapshotAfter()
-                    + ", retire after " + sb.retireAfter());
+            head.row(
+                    "standby",
+                    sb.policy() + ": pause after " + sb.pauseAfter() + ", snapshot after " + sb.snapshotAfter()
+                            + ", retire after " + sb.retireAfter());
         }
         head.row("access", s.access());
         Failure f = s.failure();
         if (f != null) {
-            head.row("failure", "revision " + f.revision() + " (" + f.state() + "): " + f.reason() + " (" + f.attempts()
-                    + " failed start" + (Integer.valueOf(1).equals(f.attempts()) ? "" : "s") + " in a row, last at "
-                    + f.at() + ("failed".equals(f.state()) ? ")" : "; next try at " + f.retryAt() + ")"));
+            head.row(
+                    "failure",
+                    "revision " + f.revision() + " (" + f.state() + "): " + f.reason() + " (" + f.attempts()
+                            + " failed start" + (Integer.valueOf(1).equals(f.attempts()) ? "" : "s")
+                            + " in a row, last at "
+                            + f.at() + ("failed".equals(f.state()) ? ")" : "; next try at " + f.retryAt() + ")"));
         }
         head.print(out());
         out().println();

@@ -1,8 +1,7 @@
 package dev.wisp.cli;
 
-import picocli.CommandLine.Mixin;
-
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 
 /** A command on one tenant's services or images through the control plane's API ({@link TenantApiOptions}). */
 abstract class TenantApiCommand extends OutputCommand implements Callable<Integer> {

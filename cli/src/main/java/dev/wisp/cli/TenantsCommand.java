@@ -7,14 +7,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.List;
-
 /** {@code wisp tenants ls|create|rm} (admin token). */
-@Command(name = "tenants", description = "Manage tenants and their quotas (admin token).",
+@Command(
+        name = "tenants",
+        description = "Manage tenants and their quotas (admin token).",
         subcommands = {TenantsCommand.Ls.class, TenantsCommand.Create.class, TenantsCommand.Rm.class})
 final class TenantsCommand {
-    private TenantsCommand() {
-    }
+    private TenantsCommand() {}
 
     @Command(name = "ls", description = "List tenants and their quotas.")
     static final class Ls extends AdminApiCommand {
@@ -23,11 +22,19 @@ final class TenantsCommand {
 
         @Override
         public Integer call() {
-            json.table(out(), api.client().tenants(), new Table("NAME", "VCPUS", "MEMORY_MIB", "INSTANCES", "IMAGES"), (t, x) -> {
-                Quota q = x.quota();
-                t.row(x.name(), q == null ? null : q.vcpus(), q == null ? null : q.memoryMiB(), q == null ? null : q.instances(),
-                        q == null ? null : q.images());
-            });
+            json.table(
+                    out(),
+                    api.client().tenants(),
+                    new Table("NAME", "VCPUS", "MEMORY_MIB", "INSTANCES", "IMAGES"),
+                    (t, x) -> {
+                        Quota q = x.quota();
+                        t.row(
+                                x.name(),
+                                q == null ? null : q.vcpus(),
+                                q == null ? null : q.memoryMiB(),
+                                q == null ? null : q.instances(),
+                                q == null ? null : q.images());
+                    });
             return 0;
         }
     }
@@ -40,7 +47,10 @@ final class TenantsCommand {
         @Option(names = "--vcpus", paramLabel = "N", description = "Most vCPUs its instances may hold.")
         Integer vcpus;
 
-        @Option(names = "--memory", paramLabel = "MIB", description = "Most guest memory its instances may hold, in MiB.")
+        @Option(
+                names = "--memory",
+                paramLabel = "MIB",
+                description = "Most guest memory its instances may hold, in MiB.")
         Integer memoryMib;
 
         @Option(names = "--instances", paramLabel = "N", description = "Most instances.")
@@ -55,7 +65,8 @@ final class TenantsCommand {
         @Override
         public Integer call() {
             boolean anyQuota = vcpus != null || memoryMib != null || instances != null || images != null;
-            Tenant t = api.client().createTenant(new Tenant(name, anyQuota ? new Quota(vcpus, memoryMib, instances, images) : null));
+            Tenant t = api.client()
+                    .createTenant(new Tenant(name, anyQuota ? new Quota(vcpus, memoryMib, instances, images) : null));
             out().println(json.on ? Json.pretty(t) : "created tenant " + t.name());
             return 0;
         }

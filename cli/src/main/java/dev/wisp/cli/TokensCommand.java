@@ -5,14 +5,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-import java.util.List;
-
 /** {@code wisp tokens ls|create|rm TENANT} (admin token). */
-@Command(name = "tokens", description = "Manage a tenant's API tokens (admin token).",
+@Command(
+        name = "tokens",
+        description = "Manage a tenant's API tokens (admin token).",
         subcommands = {TokensCommand.Ls.class, TokensCommand.Create.class, TokensCommand.Rm.class})
 final class TokensCommand {
-    private TokensCommand() {
-    }
+    private TokensCommand() {}
 
     @Command(name = "ls", description = "List a tenant's tokens (ids and creation times; never the tokens).")
     static final class Ls extends AdminApiCommand {
@@ -24,7 +23,11 @@ final class TokensCommand {
 
         @Override
         public Integer call() {
-            json.table(out(), api.client().tokens(tenant), new Table("ID", "CREATED"), (t, x) -> t.row(x.id(), x.createdAt()));
+            json.table(
+                    out(),
+                    api.client().tokens(tenant),
+                    new Table("ID", "CREATED"),
+                    (t, x) -> t.row(x.id(), x.createdAt()));
             return 0;
         }
     }

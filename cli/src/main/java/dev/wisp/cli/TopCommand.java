@@ -7,9 +7,6 @@ import dev.wisp.sdk.NodeInfo;
 import dev.wisp.sdk.Service;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,6 +27,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code wisp top}: services and instances refreshing in place. Structure comes from the API each
@@ -44,20 +43,38 @@ final class TopCommand extends TenantApiCommand {
     private static final String ERASE_LINE = "\u001b[K";
     private static final String ERASE_BELOW = "\u001b[J";
 
-    @Option(names = "--once", description = "Print one frame without terminal control codes and exit (for scripts); rates cover one interval.")
+    @Option(
+            names = "--once",
+            description =
+                    "Print one frame without terminal control codes and exit (for scripts); rates cover one interval.")
     boolean once;
 
-    @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+            names = "--interval",
+            defaultValue = "1s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
             description = "Time between frames (default: ${DEFAULT-VALUE}).")
     Duration interval;
 
-    @Option(names = "--metrics", paramLabel = "URL", description = "Prometheus endpoint for requests/s and p99 (default: API URL + /metrics).")
+    @Option(
+            names = "--metrics",
+            paramLabel = "URL",
+            description = "Prometheus endpoint for requests/s and p99 (default: API URL + /metrics).")
     URI metricsUrl;
 
-    @Option(names = "--frames", defaultValue = "0", paramLabel = "N", description = "Stop after N frames; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--frames",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Stop after N frames; 0 runs until Ctrl-C (default: ${DEFAULT-VALUE}).")
     int frames;
 
-    @Option(names = "--max-instances", defaultValue = "30", paramLabel = "N", description = "Instances listed at most (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-instances",
+            defaultValue = "30",
+            paramLabel = "N",
+            description = "Instances listed at most (default: ${DEFAULT-VALUE}).")
     int maxInstances;
 
     private final Map<String, Integer> wakes = new ConcurrentHashMap<>();
@@ -73,7 +90,10 @@ final class TopCommand extends TenantApiCommand {
             throw new IllegalArgumentException("--frames must be >= 0");
         }
         WispClient wisp = api.client();
-        metricsHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+        metricsHttp = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
         URI metrics = metricsUrl != null ? metricsUrl : URI.create(wisp.baseUrl() + "/metrics");
         if (once) {
             Snapshot first = snapshot(wisp, metrics, true);
@@ -90,7 +110,7 @@ final class TopCommand extends TenantApiCommand {
             out().flush();
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        EventSubscription sub = wisp.events(null, this::count, t -> { });
+        EventSubscription sub = wisp.events(null, this::count, t -> {});
         try {
             out().print(CLEAR + "\u001b[?25l");
             Snapshot before = snapshot(wisp, metrics, true);
@@ -107,8 +127,8 @@ final class TopCommand extends TenantApiCommand {
                     }
                     // a live view rides out a restart of the control plane: say so and keep trying
                     now = before;
-                    lines = List.of("wisp top  " + wisp.baseUrl() + "  " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
-                            + "  cannot refresh: " + e.getMessage());
+                    lines = List.of("wisp top  " + wisp.baseUrl() + "  "
+                            + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "  cannot refresh: " + e.getMessage());
                 }
                 PrintWriter o = out();
                 StringBuilder b = new StringBuilder(HOME);
@@ -139,8 +159,14 @@ final class TopCommand extends TenantApiCommand {
         }
     }
 
-    record Snapshot(long nanos, List<Service> services, List<NodeInfo> nodes, Map<String, List<Instance>> instances,
-                    RouterStats stats, Map<String, Integer> wakes, String note) { }
+    record Snapshot(
+            long nanos,
+            List<Service> services,
+            List<NodeInfo> nodes,
+            Map<String, List<Instance>> instances,
+            RouterStats stats,
+            Map<String, Integer> wakes,
+            String note) {}
 
     private Snapshot snapshot(WispClient wisp, URI metrics, boolean first) {
         List<Service> services = wisp.services();
@@ -153,7 +179,9 @@ final class TopCommand extends TenantApiCommand {
             list.forEach(i -> instanceToService.put(i.id(), s.name()));
             if (first || !wakes.containsKey(s.name())) {
                 // seed from the recent history; the event stream adds the rest
-                int seen = (int) wisp.serviceEvents(s.name()).stream().filter(e -> "instance.wake".equals(e.kind())).count();
+                int seen = (int) wisp.serviceEvents(s.name()).stream()
+                        .filter(e -> "instance.wake".equals(e.kind()))
+                        .count();
                 wakes.merge(s.name(), seen, Math::max);
             }
         }
@@ -175,7 +203,9 @@ final class TopCommand extends TenantApiCommand {
 
     private RouterStats scrape(URI metrics, List<Service> services, Map<String, String> instanceToService) {
         try {
-            HttpRequest.Builder r = HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(3)).GET();
+            HttpRequest.Builder r = HttpRequest.newBuilder(metrics)
+                    .timeout(Duration.ofSeconds(3))
+                    .GET();
             r.header("Authorization", "Bearer " + api.token());
             HttpResponse<String> rsp = metricsHttp.send(r.build(), HttpResponse.BodyHandlers.ofString());
             if (rsp.statusCode() != 200) {
@@ -228,12 +258,21 @@ final class TopCommand extends TenantApiCommand {
         for (NodeInfo n : now.nodes()) {
             StringBuilder b = new StringBuilder("node " + n.name());
             if (n.allocated() != null && n.capacity() != null) {
-                b.append(String.format(Locale.ROOT, "  vCPU %s/%s  memory %s/%s MiB", n.allocated().vcpus(), n.capacity().vcpus(),
-                        n.allocated().memoryMiB(), n.capacity().memoryMiB()));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "  vCPU %s/%s  memory %s/%s MiB",
+                        n.allocated().vcpus(),
+                        n.capacity().vcpus(),
+                        n.allocated().memoryMiB(),
+                        n.capacity().memoryMiB()));
             }
             if (n.instances() != null) {
-                b.append(String.format(Locale.ROOT, "  %s running, %s paused, %s snapshotted", n.instances().running(),
-                        n.instances().paused(), n.instances().snapshotted()));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "  %s running, %s paused, %s snapshotted",
+                        n.instances().running(),
+                        n.instances().paused(),
+                        n.instances().snapshotted()));
             }
             lines.add(b.toString());
         }
@@ -243,8 +282,13 @@ final class TopCommand extends TenantApiCommand {
             List<Instance> inst = now.instances().getOrDefault(s.name(), List.of());
             Double rps = now.stats().rps(before.stats(), s.name(), seconds);
             Double p99 = now.stats().p99(before.stats(), s.name());
-            t.row(s.name(), s.revision(), s.status() == null ? null : LsCommand.yesNo(s.status().ready()),
-                    tier(inst, "running"), tier(inst, "paused"), tier(inst, "snapshotted"),
+            t.row(
+                    s.name(),
+                    s.revision(),
+                    s.status() == null ? null : LsCommand.yesNo(s.status().ready()),
+                    tier(inst, "running"),
+                    tier(inst, "paused"),
+                    tier(inst, "snapshotted"),
                     rps == null ? null : String.format(Locale.ROOT, "%.1f", rps),
                     p99 == null ? null : p99.isInfinite() ? ">60s" : String.format(Locale.ROOT, "%.0fms", p99 * 1000),
                     now.wakes().getOrDefault(s.name(), 0));

@@ -6,39 +6,51 @@ import dev.wisp.functions.AddressPolicy;
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code wisp up}: the whole platform in this process (state store, control plane API, node,
  * router) on one data directory. Ctrl-C closes it cleanly; starting again on the same directory
  * resumes every service.
  */
-@Command(name = "up", description = "Run the platform here: API, router, node and state store; Ctrl-C stops, a second start resumes.")
+@Command(
+        name = "up",
+        description = "Run the platform here: API, router, node and state store; Ctrl-C stops, a second start resumes.")
 final class UpCommand extends OutputCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: $WISP_HOME/data).")
     Path data;
 
-    @Option(names = "--api-port", defaultValue = "7070", description = "API and dashboard port on --api-host (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--api-port",
+            defaultValue = "7070",
+            description = "API and dashboard port on --api-host (default: ${DEFAULT-VALUE}).")
     int apiPort;
 
-    @Option(names = "--api-host", defaultValue = "127.0.0.1", description = "Address the API binds to (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--api-host",
+            defaultValue = "127.0.0.1",
+            description = "Address the API binds to (default: ${DEFAULT-VALUE}).")
     String apiHost;
 
     @Option(names = "--router-port", defaultValue = "8080", description = "Router port (default: ${DEFAULT-VALUE}).")
     int routerPort;
 
-    @Option(names = "--stop-on-exit", description = "Stop every instance and delete its snapshots at exit, instead of leaving them on standby.")
+    @Option(
+            names = "--stop-on-exit",
+            description = "Stop every instance and delete its snapshots at exit, instead of leaving them on standby.")
     boolean stopOnExit;
 
-    @Option(names = "--allow-callback-net", paramLabel = "CIDR", split = ",",
+    @Option(
+            names = "--allow-callback-net",
+            paramLabel = "CIDR",
+            split = ",",
             description = "Let function callback URLs reach this network too (repeatable or comma-separated, e.g. "
                     + "10.20.0.0/16,127.0.0.1/32); by default they reach public addresses only.")
     List<String> allowCallbackNets = new ArrayList<>();
@@ -56,27 +68,38 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
         }
         Kernel kernel = host.kernel();
         Path dir = data != null ? data : host.home().resolve("data");
-        RuntimeConfig runtime = RuntimeConfig.defaults().withHome(host.home())
-                .withAccelerator(AcceleratorChoice.parse(host.accel)).withVmmPool(host.vmmPool);
-        ControlConfig config = ControlConfig.of(dir, kernel.vmlinux(), runtime).withPorts(apiPort, routerPort)
-                .withApiHost(apiHost).withStopOnClose(stopOnExit)
+        RuntimeConfig runtime = RuntimeConfig.defaults()
+                .withHome(host.home())
+                .withAccelerator(AcceleratorChoice.parse(host.accel))
+                .withVmmPool(host.vmmPool);
+        ControlConfig config = ControlConfig.of(dir, kernel.vmlinux(), runtime)
+                .withPorts(apiPort, routerPort)
+                .withApiHost(apiHost)
+                .withStopOnClose(stopOnExit)
                 .withCallbackPolicy(callbacks);
         CountDownLatch stopped = new CountDownLatch(1);
         ControlPlane cp = ControlPlane.start(config);
-        Thread hook = new Thread(() -> {
-            cp.close();
-            stopped.countDown();
-        }, "wisp-up-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    cp.close();
+                    stopped.countDown();
+                },
+                "wisp-up-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         out().printf("wisp is up (data in %s)%n", dir);
         out().printf("  API:         %s   (dashboard at %s/)%n", cp.apiUrl(), cp.apiUrl());
         out().printf("  router:      %s   (services at http://NAME.localhost:%d/)%n", cp.routerUrl(), cp.routerPort());
         out().printf("  admin token: %s%n", cp.adminTokenFile());
         if (!config.callbackPolicy().allowedNetworks().isEmpty()) {
-            out().printf("  callbacks:   public addresses and %s%n", String.join(", ", config.callbackPolicy().allowedNetworks()));
+            out().printf(
+                            "  callbacks:   public addresses and %s%n",
+                            String.join(", ", config.callbackPolicy().allowedNetworks()));
         }
-        out().printf("  Ctrl-C stops; instances are %s%n", stopOnExit ? "stopped and their snapshots deleted"
-                : "left on standby snapshots for the next start");
+        out().printf(
+                        "  Ctrl-C stops; instances are %s%n",
+                        stopOnExit
+                                ? "stopped and their snapshots deleted"
+                                : "left on standby snapshots for the next start");
         out().flush();
         stopped.await();
         return 0;

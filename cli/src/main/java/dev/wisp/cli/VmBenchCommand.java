@@ -5,12 +5,11 @@ import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-import picocli.CommandLine.Mixin;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import picocli.CommandLine.Mixin;
 
 /**
  * A {@code wisp bench} command over real VMs: {@code --json} and the host options, and what every
@@ -25,8 +24,7 @@ abstract class VmBenchCommand<R> extends OutputCommand implements Callable<Integ
     HostOptions host;
 
     /** Refuses bad options before anything starts; nothing to check by default. */
-    void check() {
-    }
+    void check() {}
 
     /** Runs the benchmark with the kernel and runtime, in {@code work}. */
     abstract R measure(Kernel kernel, VmRuntime runtime, Path work) throws Exception;
@@ -38,7 +36,8 @@ abstract class VmBenchCommand<R> extends OutputCommand implements Callable<Integ
     public final Integer call() throws Exception {
         check();
         Kernel kernel = host.kernel();
-        Path work = Files.createTempDirectory(Files.createDirectories(host.home().resolve("tmp")), "bench-");
+        Path work =
+                Files.createTempDirectory(Files.createDirectories(host.home().resolve("tmp")), "bench-");
         try (VmRuntime rt = host.startRuntime(kernel)) {
             output.print(out(), measure(kernel, rt, work), this::table);
         } finally {

@@ -1,13 +1,12 @@
 package dev.wisp.cli;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The API commands' behaviour that needs no control plane: usage errors, unreachable API, completion, top's arithmetic. */
 class ApiCommandsTest {
@@ -26,7 +25,9 @@ class ApiCommandsTest {
         int port = freePort();
         CliRun r = wisp("ls", "--api", "http://127.0.0.1:" + port, "--token", "wisp_x");
         assertThat(r.code()).isEqualTo(Main.EXIT_UNAVAILABLE);
-        assertThat(r.err().strip()).startsWith("wisp: cannot reach http://127.0.0.1:" + port).doesNotContain("\n");
+        assertThat(r.err().strip())
+                .startsWith("wisp: cannot reach http://127.0.0.1:" + port)
+                .doesNotContain("\n");
     }
 
     @Test
@@ -54,7 +55,8 @@ class ApiCommandsTest {
     void completionScript_coversTheControlPlaneCommands() {
         CliRun r = wisp("generate-completion");
         assertThat(r.code()).isZero();
-        for (String c : List.of("deploy", "ls", "status", "logs", "events", "scale", "rollback", "rm", "tenants", "tokens", "top")) {
+        for (String c : List.of(
+                "deploy", "ls", "status", "logs", "events", "scale", "rollback", "rm", "tenants", "tokens", "top")) {
             assertThat(r.out()).as(c).containsPattern("\\b" + c + "\\b");
         }
         assertThat(r.out()).contains("--token-file").contains("--follow").contains("push");
@@ -84,6 +86,8 @@ class ApiCommandsTest {
         assertThat(b.rps(a, "hello", 2.0)).isEqualTo(100.0);
         assertThat(b.p99(a, "hello")).isEqualTo(0.1);
         assertThat(b.rps(a, "other", 2.0)).isNull();
-        assertThat(a.p99(a, "hello")).as("no requests between two equal readings").isNull();
+        assertThat(a.p99(a, "hello"))
+                .as("no requests between two equal readings")
+                .isNull();
     }
 }

@@ -1,13 +1,12 @@
 package dev.wisp.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code wisp bench inference} as a user runs it: bad options refused at once, a short real run as JSON. */
 class BenchInferenceCommandTest {

@@ -6,7 +6,6 @@ import dev.wisp.image.KernelProvisioner;
 import dev.wisp.image.WispHome;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,18 +16,23 @@ final class CliControlPlane implements AutoCloseable {
 
     private CliControlPlane(ControlPlane cp) {
         this.cp = cp;
-        this.admin = List.of("--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());
+        this.admin = List.of(
+                "--api", cp.apiUrl(), "--token-file", cp.adminTokenFile().toString());
     }
 
     /** Booting VMs: the provisioned guest kernel, the best accelerator there is. */
     static CliControlPlane withVms(Path dir) {
         Path kernel = new KernelProvisioner(WispHome.resolve()).ensure().vmlinux();
-        return start(dir, kernel, RuntimeConfig.defaults().withHome(dir.resolve("home")).withAccelerator(AcceleratorChoice.AUTO));
+        return start(
+                dir,
+                kernel,
+                RuntimeConfig.defaults().withHome(dir.resolve("home")).withAccelerator(AcceleratorChoice.AUTO));
     }
 
     static CliControlPlane start(Path dir, Path kernel, RuntimeConfig runtime) {
-        return new CliControlPlane(ControlPlane.start(
-                ControlConfig.of(dir.resolve("data"), kernel, runtime).withPorts(0, 0).withStopOnClose(true)));
+        return new CliControlPlane(ControlPlane.start(ControlConfig.of(dir.resolve("data"), kernel, runtime)
+                .withPorts(0, 0)
+                .withStopOnClose(true)));
     }
 
     ControlPlane controlPlane() {

@@ -1,11 +1,10 @@
 package dev.wisp.cli;
 
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 
 /** Runs {@code wisp ...} in-process as a user would type it, capturing stdout, stderr and the exit code. */
 record CliRun(int code, String out, String err) {

@@ -1,8 +1,6 @@
 package dev.wisp.cli;
 
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,8 +8,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The wisp command as a user runs it: exit codes, one-line errors, and the demo end to end. */
 class CliTest {
@@ -26,14 +25,20 @@ class CliTest {
     void unknownFlag_usageErrorWithHint() {
         CliRun r = wisp("image", "build", "app", "--entrypoint", "true", "--frobnicate");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err()).startsWith("wisp: Unknown option: '--frobnicate'").contains("(see: wisp image build --help)");
+        assertThat(r.err())
+                .startsWith("wisp: Unknown option: '--frobnicate'")
+                .contains("(see: wisp image build --help)");
     }
 
     @Test
     void imageFolderMissing_oneLineErrorExit2() {
         CliRun r = wisp("image", "build", scratch.resolve("nope").toString(), "--entrypoint", "true");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err().strip()).startsWith("wisp: ").contains("nope").doesNotContain("\n").doesNotContain("Exception");
+        assertThat(r.err().strip())
+                .startsWith("wisp: ")
+                .contains("nope")
+                .doesNotContain("\n")
+                .doesNotContain("Exception");
     }
 
     @Test
@@ -45,9 +50,11 @@ class CliTest {
 
     @Test
     void upWithABadCallbackNetwork_failsBeforeStartingAnything_namingTheEntry() {
-        CliRun r = wisp("up", "--data", scratch.resolve("data").toString(), "--allow-callback-net", "10.20.0.0/16,10.0.0.0/33");
+        CliRun r = wisp(
+                "up", "--data", scratch.resolve("data").toString(), "--allow-callback-net", "10.20.0.0/16,10.0.0.0/33");
         assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err().strip()).isEqualTo("wisp: --allow-callback-net: prefix length must be 0-32 in '10.0.0.0/33'");
+        assertThat(r.err().strip())
+                .isEqualTo("wisp: --allow-callback-net: prefix length must be 0-32 in '10.0.0.0/33'");
         assertThat(scratch.resolve("data")).doesNotExist();
     }
 
@@ -57,23 +64,32 @@ class CliTest {
         CliRun r = wisp("demo");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         String out = r.out();
-        assertThat(out).as(out)
+        assertThat(out)
+                .as(out)
                 .containsPattern("API \\+ dashboard  http://127\\.0\\.0\\.1:\\d+/")
                 .containsPattern("admin token      \\S+admin-token")
-                .containsPattern("curl http://hello\\.localhost:\\d+/cgi-bin/whoami -> instance hello-r1-\\S+, up [0-9.]+ s, random [0-9a-f]{12}")
+                .containsPattern(
+                        "curl http://hello\\.localhost:\\d+/cgi-bin/whoami -> instance hello-r1-\\S+, up [0-9.]+ s, random [0-9a-f]{12}")
                 .containsPattern("(?m)^   (\\d+) requests: \\1 x 200 \\(")
                 .containsPattern("-> paused \\(pause")
                 .containsPattern("-> snapshotted \\(snapshot")
-                .containsPattern("wake from paused: curl -> 200  \\(node: paused -> running via resume_paused in \\d+ ms\\)")
-                .containsPattern("wake from snapshot: curl -> 200  \\(node: snapshotted -> running via \\S+ in \\d+ ms\\)")
+                .containsPattern(
+                        "wake from paused: curl -> 200  \\(node: paused -> running via resume_paused in \\d+ ms\\)")
+                .containsPattern(
+                        "wake from snapshot: curl -> 200  \\(node: snapshotted -> running via \\S+ in \\d+ ms\\)")
                 .containsPattern("traffic moved from revision 1 to 2: \\d+ requests, [1-9]\\d* answered by revision 1, "
                         + "[1-9]\\d* by revision 2, 0 failed")
                 .contains("no QEMU process left");
         Matcher scaled = Pattern.compile("scaled out to (\\d+) instances").matcher(out);
         assertThat(scaled.find()).as(out).isTrue();
-        assertThat(Integer.parseInt(scaled.group(1))).as("instances during the burst").isGreaterThan(1);
-        assertThat(ProcessHandle.current().descendants().filter(p -> p.info().command().orElse("").contains("qemu")))
-                .as("QEMU processes left behind").isEmpty();
+        assertThat(Integer.parseInt(scaled.group(1)))
+                .as("instances during the burst")
+                .isGreaterThan(1);
+        assertThat(ProcessHandle.current()
+                        .descendants()
+                        .filter(p -> p.info().command().orElse("").contains("qemu")))
+                .as("QEMU processes left behind")
+                .isEmpty();
     }
 
     @Test
@@ -81,8 +97,9 @@ class CliTest {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CliRun r = wisp("demo", "--router-port", String.valueOf(busy.getLocalPort()));
             assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-            assertThat(r.err().strip()).isEqualTo("wisp: port " + busy.getLocalPort()
-                    + " is in use: pick another with --router-port (0 picks a free one)");
+            assertThat(r.err().strip())
+                    .isEqualTo("wisp: port " + busy.getLocalPort()
+                            + " is in use: pick another with --router-port (0 picks a free one)");
         }
     }
 
@@ -90,7 +107,8 @@ class CliTest {
     void plan_reproducesTheSeedExampleFromTheSimulation() {
         CliRun r = wisp("plan", "--users", "1000000", "--active", "1000", "--per-server", "100", "--simulate");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).containsPattern("scale-to-zero\\s+10 servers")
+        assertThat(r.out())
+                .containsPattern("scale-to-zero\\s+10 servers")
                 .containsPattern("peak serving instances\\s+1,000\\s+-> 10 servers")
                 .containsPattern("always-on\\s+10,000 servers");
     }

@@ -1,16 +1,12 @@
 package dev.wisp.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +14,11 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The control-plane commands against a real control plane (store, API, node, router) whose guest
@@ -39,8 +38,10 @@ class ControlCliTest {
     @BeforeAll
     void start() throws Exception {
         Path kernel = Files.createFile(dir.resolve("empty-vmlinux"));
-        RuntimeConfig rt = RuntimeConfig.defaults().withHome(dir.resolve("home"))
-                .withAccelerator(AcceleratorChoice.TCG).withVmmPool(0);
+        RuntimeConfig rt = RuntimeConfig.defaults()
+                .withHome(dir.resolve("home"))
+                .withAccelerator(AcceleratorChoice.TCG)
+                .withVmmPool(0);
         plane = CliControlPlane.start(dir, kernel, rt);
         cp = plane.controlPlane();
     }
@@ -62,18 +63,25 @@ class ControlCliTest {
         byte[] initrd = new byte[8192];
         new Random(seed).nextBytes(initrd);
         Files.write(at.resolve("initrd.img"), initrd);
-        String digest = dev.wisp.image.ImageDigest.of("httpd", 8080,
-                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(initrd)), null);
-        Files.writeString(at.resolve("image.json"), "{\"id\":\"" + digest.substring(0, 16) + "\",\"digest\":\"" + digest
-                + "\",\"entrypoint\":\"httpd\",\"port\":8080,\"kernelVersion\":\"test\",\"compression\":\"none\","
-                + "\"initrdBytes\":" + initrd.length + ",\"diskBytes\":0,\"build\":{\"source\":\"test\","
-                + "\"createdAt\":\"2026-01-01T00:00:00Z\"}}", StandardCharsets.UTF_8);
+        String digest = dev.wisp.image.ImageDigest.of(
+                "httpd",
+                8080,
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(initrd)),
+                null);
+        Files.writeString(
+                at.resolve("image.json"),
+                "{\"id\":\"" + digest.substring(0, 16) + "\",\"digest\":\"" + digest
+                        + "\",\"entrypoint\":\"httpd\",\"port\":8080,\"kernelVersion\":\"test\",\"compression\":\"none\","
+                        + "\"initrdBytes\":" + initrd.length + ",\"diskBytes\":0,\"build\":{\"source\":\"test\","
+                        + "\"createdAt\":\"2026-01-01T00:00:00Z\"}}",
+                StandardCharsets.UTF_8);
         return at;
     }
 
     @Test
     void tenantsAndTokens_createListUseAndRevoke() throws Exception {
-        CliRun created = wisp("tenants", "create", "acme", "--vcpus", "2", "--memory", "512", "--instances", "2", "--images", "1");
+        CliRun created = wisp(
+                "tenants", "create", "acme", "--vcpus", "2", "--memory", "512", "--instances", "2", "--images", "1");
         assertThat(created.code()).as(created.toString()).isZero();
         CliRun ls = wisp("tenants", "ls", "--json");
         assertThat(JSON.readTree(ls.out()).findValuesAsText("name")).contains("acme", "default");
@@ -93,8 +101,15 @@ class ControlCliTest {
         assertThat(acmeLs.code()).as(acmeLs.toString()).isZero();
         assertThat(JSON.readTree(acmeLs.out())).isEmpty();
         // its image quota is 1: a second push is refused with the quota exit code
-        assertThat(CliRun.wisp(asAcme, "image", "push", unbootableImage(dir.resolve("q1"), 11).toString()).code()).isZero();
-        CliRun over = CliRun.wisp(asAcme, "image", "push", unbootableImage(dir.resolve("q2"), 12).toString());
+        assertThat(CliRun.wisp(
+                                asAcme,
+                                "image",
+                                "push",
+                                unbootableImage(dir.resolve("q1"), 11).toString())
+                        .code())
+                .isZero();
+        CliRun over = CliRun.wisp(
+                asAcme, "image", "push", unbootableImage(dir.resolve("q2"), 12).toString());
         assertThat(over.code()).as(over.toString()).isEqualTo(Main.EXIT_CONFLICT);
         assertThat(over.err()).startsWith("wisp: ").contains("(quota_exceeded)");
 
@@ -106,7 +121,8 @@ class ControlCliTest {
 
     @Test
     void imagePushLsAndServiceLifecycle_withoutBooting() throws Exception {
-        CliRun push = wisp("image", "push", unbootableImage(dir.resolve("img"), 1).toString(), "--json");
+        CliRun push =
+                wisp("image", "push", unbootableImage(dir.resolve("img"), 1).toString(), "--json");
         assertThat(push.code()).as(push.toString()).isZero();
         String imageId = JSON.readTree(push.out()).get("id").asText();
         CliRun images = wisp("image", "ls", "--json");
@@ -118,7 +134,9 @@ class ControlCliTest {
 
         JsonNode list = JSON.readTree(wisp("ls", "--json").out());
         assertThat(list.findValuesAsText("name")).contains("shop");
-        assertThat(wisp("ls").out()).containsPattern("(?m)^NAME\\s+REVISION\\s+READY").containsPattern("(?m)^shop\\s");
+        assertThat(wisp("ls").out())
+                .containsPattern("(?m)^NAME\\s+REVISION\\s+READY")
+                .containsPattern("(?m)^shop\\s");
 
         CliRun scale = wisp("scale", "shop", "--min", "0", "--max", "3", "--target", "5");
         assertThat(scale.code()).as(scale.toString()).isZero();
@@ -137,28 +155,42 @@ class ControlCliTest {
         assertThat(wisp("rm", "shop").code()).isZero();
         CliRun gone = wisp("status", "shop");
         assertThat(gone.code()).as(gone.toString()).isEqualTo(Main.EXIT_NOT_FOUND);
-        assertThat(gone.err().strip()).startsWith("wisp: ").endsWith("(not_found)").doesNotContain("\n");
+        assertThat(gone.err().strip())
+                .startsWith("wisp: ")
+                .endsWith("(not_found)")
+                .doesNotContain("\n");
     }
 
     @Test
     void eventsFollow_streamsChangesAsJsonLinesWhileTheyHappen() throws Exception {
         Path image = unbootableImage(dir.resolve("follow"), 3);
-        String imageId = JSON.readTree(wisp("image", "push", image.toString(), "--json").out()).get("id").asText();
+        String imageId = JSON.readTree(
+                        wisp("image", "push", image.toString(), "--json").out())
+                .get("id")
+                .asText();
         CliRun[] followed = new CliRun[1];
-        Thread follower = Thread.ofPlatform().start(() -> followed[0] = wisp("events", "--follow", "--for", "4s", "--json"));
+        Thread follower =
+                Thread.ofPlatform().start(() -> followed[0] = wisp("events", "--follow", "--for", "4s", "--json"));
         Thread.sleep(1_000); // let the stream connect: --follow shows new events only
-        assertThat(wisp("deploy", "blog", "--image", imageId, "--no-wait").code()).isZero();
+        assertThat(wisp("deploy", "blog", "--image", imageId, "--no-wait").code())
+                .isZero();
         assertThat(wisp("rm", "blog").code()).isZero();
         follower.join();
         assertThat(followed[0].code()).as(followed[0].toString()).isZero();
-        List<JsonNode> lines = followed[0].out().lines().map(l -> {
-            try {
-                return JSON.readTree(l);
-            } catch (Exception e) {
-                throw new AssertionError("not a JSON line: " + l, e);
-            }
-        }).toList();
-        assertThat(lines).extracting(n -> n.path("service").asText() + " " + n.path("kind").asText())
+        List<JsonNode> lines = followed[0]
+                .out()
+                .lines()
+                .map(l -> {
+                    try {
+                        return JSON.readTree(l);
+                    } catch (Exception e) {
+                        throw new AssertionError("not a JSON line: " + l, e);
+                    }
+                })
+                .toList();
+        assertThat(lines)
+                .extracting(
+                        n -> n.path("service").asText() + " " + n.path("kind").asText())
                 .contains("blog service.created", "blog service.deleted");
     }
 
@@ -171,7 +203,8 @@ class ControlCliTest {
         // one clear screen, then each frame goes home and overwrites: no scrolling
         assertThat(out.split("\u001b\\[2J", -1)).hasSize(2);
         assertThat(out.split("\u001b\\[H", -1)).hasSize(4);
-        assertThat(out.split("wisp top  " + java.util.regex.Pattern.quote(cp.apiUrl()), -1)).hasSize(3);
+        assertThat(out.split("wisp top  " + java.util.regex.Pattern.quote(cp.apiUrl()), -1))
+                .hasSize(3);
         assertThat(out).contains("node local").contains("\u001b[K\n").contains("\u001b[J");
     }
 
@@ -181,7 +214,8 @@ class ControlCliTest {
         assertThat(badName.code()).as(badName.toString()).isEqualTo(Main.EXIT_USAGE);
         assertThat(badName.err()).contains("(invalid_name)");
 
-        CliRun badToken = CliRun.wisp(List.of("--api", cp.apiUrl(), "--token", "wisp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "ls");
+        CliRun badToken =
+                CliRun.wisp(List.of("--api", cp.apiUrl(), "--token", "wisp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "ls");
         assertThat(badToken.code()).isEqualTo(Main.EXIT_UNAUTHORIZED);
 
         CliRun noService = wisp("logs", "nope");

@@ -1,16 +1,11 @@
 package dev.wisp.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.node.AdminServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -18,8 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI end to end with real microVMs: a folder deployed through a real control plane, reached
@@ -61,8 +60,19 @@ class ControlCliVmTest {
 
     /** curl through the router, as a user would. */
     private String curl(String host, String path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("curl", "-s", "--max-time", "20", "-o", "-", "-w", "\n%{http_code}",
-                "-H", "Host: " + host, "http://127.0.0.1:" + cp.routerPort() + path).start();
+        Process p = new ProcessBuilder(
+                        "curl",
+                        "-s",
+                        "--max-time",
+                        "20",
+                        "-o",
+                        "-",
+                        "-w",
+                        "\n%{http_code}",
+                        "-H",
+                        "Host: " + host,
+                        "http://127.0.0.1:" + cp.routerPort() + path)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return out;
@@ -74,11 +84,19 @@ class ControlCliVmTest {
         java.nio.file.Files.createDirectories(app);
         java.nio.file.Files.writeString(app.resolve("README"), "exits at once\n");
         long t0 = System.nanoTime();
-        CliRun deploy = wisp("deploy", "broken", "--dir", app.toString(), "--entrypoint", "echo giving up now; exit 3",
-                "--memory", "128");
+        CliRun deploy = wisp(
+                "deploy",
+                "broken",
+                "--dir",
+                app.toString(),
+                "--entrypoint",
+                "echo giving up now; exit 3",
+                "--memory",
+                "128");
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
         assertThat(deploy.code()).as(deploy.toString()).isEqualTo(Main.EXIT_FAILED);
-        assertThat(deploy.err()).contains("wisp: revision 1 of broken cannot start: ")
+        assertThat(deploy.err())
+                .contains("wisp: revision 1 of broken cannot start: ")
                 .contains("entrypoint exited with code 3 before it was ready")
                 .contains("the platform retries with back-off")
                 .contains("  | giving up now");
@@ -87,8 +105,10 @@ class ControlCliVmTest {
 
         CliRun status = wisp("status", "broken");
         assertThat(status.code()).as(status.toString()).isZero();
-        assertThat(status.out()).containsPattern("(?m)^failure\\s+revision 1 \\((warming|failed)\\): .*entrypoint exited with code 3")
-                .contains("last console lines of revision 1:").contains("  | giving up now");
+        assertThat(status.out())
+                .containsPattern("(?m)^failure\\s+revision 1 \\((warming|failed)\\): .*entrypoint exited with code 3")
+                .contains("last console lines of revision 1:")
+                .contains("  | giving up now");
         JsonNode json = JSON.readTree(wisp("status", "broken", "--json").out());
         assertThat(json.at("/revisions/0/failure/reason").asText()).contains("entrypoint exited with code 3");
 
@@ -109,13 +129,25 @@ class ControlCliVmTest {
     @Test
     void deployFolder_servesRedeploysRollsBackShowsInTopAndRemoves() throws Exception {
         Path hello = ExampleApps.examplesDir().resolve("hello");
-        CliRun deploy = wisp("deploy", "hello", "--dir", hello.toString(), "--entrypoint", "httpd -f -p 8080 -h www",
-                "--memory", "128");
+        CliRun deploy = wisp(
+                "deploy",
+                "hello",
+                "--dir",
+                hello.toString(),
+                "--entrypoint",
+                "httpd -f -p 8080 -h www",
+                "--memory",
+                "128");
         assertThat(deploy.code()).as(deploy.toString()).isZero();
         assertThat(deploy.out()).startsWith("hello: revision 1 serving");
-        assertThat(deploy.err()).contains("built image").contains("pushed image").contains("created service hello");
+        assertThat(deploy.err())
+                .contains("built image")
+                .contains("pushed image")
+                .contains("created service hello");
 
-        assertThat(curl("hello.localhost", "/cgi-bin/whoami")).contains("instance").endsWith("\n200");
+        assertThat(curl("hello.localhost", "/cgi-bin/whoami"))
+                .contains("instance")
+                .endsWith("\n200");
 
         JsonNode ls = JSON.readTree(wisp("ls", "--json").out());
         assertThat(ls).hasSize(1);
@@ -125,7 +157,9 @@ class ControlCliVmTest {
 
         CliRun status = wisp("status", "hello");
         assertThat(status.code()).as(status.toString()).isZero();
-        assertThat(status.out()).containsPattern("(?m)^revision\\s+1").containsPattern("(?m)^1\\s+serving")
+        assertThat(status.out())
+                .containsPattern("(?m)^revision\\s+1")
+                .containsPattern("(?m)^1\\s+serving")
                 .containsPattern("(?m)^hello-\\S+\\s+1\\s+(running|paused)");
 
         CliRun logs = wisp("logs", "hello");
@@ -133,7 +167,10 @@ class ControlCliVmTest {
         assertThat(logs.out()).isNotBlank();
 
         assertThat(wisp("scale", "hello", "--min", "1", "--max", "2").code()).isZero();
-        assertThat(JSON.readTree(wisp("status", "hello", "--json").out()).at("/service/scaling/min").asInt()).isEqualTo(1);
+        assertThat(JSON.readTree(wisp("status", "hello", "--json").out())
+                        .at("/service/scaling/min")
+                        .asInt())
+                .isEqualTo(1);
 
         CliRun redeploy = wisp("deploy", "hello", "--image", imageId, "--env", "GREETING=v2");
         assertThat(redeploy.code()).as(redeploy.toString()).isZero();
@@ -143,7 +180,11 @@ class ControlCliVmTest {
         CliRun rollback = wisp("rollback", "hello");
         assertThat(rollback.code()).as(rollback.toString()).isZero();
         assertThat(rollback.out()).startsWith("hello: revision 1 serving");
-        assertThat(JSON.readTree(wisp("ls", "--json").out()).get(0).get("revision").asInt()).isEqualTo(1);
+        assertThat(JSON.readTree(wisp("ls", "--json").out())
+                        .get(0)
+                        .get("revision")
+                        .asInt())
+                .isEqualTo(1);
 
         // top over one interval while curl keeps the service busy: a live request rate and p99 per service
         AtomicBoolean load = new AtomicBoolean(true);
@@ -167,17 +208,27 @@ class ControlCliVmTest {
         while (ok.get() < 3 && System.nanoTime() < until && traffic.isAlive()) {
             Thread.sleep(50);
         }
-        assertThat(ok.get()).as("curl through the router before top: last answer %s", last.get()).isGreaterThanOrEqualTo(3);
+        assertThat(ok.get())
+                .as("curl through the router before top: last answer %s", last.get())
+                .isGreaterThanOrEqualTo(3);
         CliRun top;
         try {
-            top = wisp("top", "--once", "--interval", "2s", "--metrics", "http://127.0.0.1:" + metrics.port() + "/metrics");
+            top = wisp(
+                    "top",
+                    "--once",
+                    "--interval",
+                    "2s",
+                    "--metrics",
+                    "http://127.0.0.1:" + metrics.port() + "/metrics");
         } finally {
             load.set(false);
             traffic.join();
         }
         assertThat(top.code()).as(top.toString()).isZero();
-        assertThat(top.out()).doesNotContain("\u001b[")
-                .containsPattern("(?m)^SERVICE\\s+REV\\s+READY\\s+RUNNING\\s+PAUSED\\s+SNAPSHOTTED\\s+RPS\\s+P99\\s+WAKES")
+        assertThat(top.out())
+                .doesNotContain("\u001b[")
+                .containsPattern(
+                        "(?m)^SERVICE\\s+REV\\s+READY\\s+RUNNING\\s+PAUSED\\s+SNAPSHOTTED\\s+RPS\\s+P99\\s+WAKES")
                 .containsPattern("(?m)^hello\\s+1\\s+yes\\s+[1-9]\\d*\\s+\\d+\\s+\\d+\\s+\\d+\\.\\d\\s+\\d+ms\\s+\\d+")
                 .containsPattern("(?m)^hello-\\S+\\s+hello\\s+1\\s+running")
                 .containsPattern("(?m)^node local");

@@ -1,17 +1,16 @@
 package dev.wisp.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** {@code wisp bench density} at small scale, on real microVMs: every figure, and nothing left behind. */
 class DensityCommandTest {
@@ -23,32 +22,53 @@ class DensityCommandTest {
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute("bench", "density", "--json", "--services", "5", "--running", "3", "--paused", "3",
-                "--cpu-window", "2");
+        int code = cl.execute(
+                "bench",
+                "density",
+                "--json",
+                "--services",
+                "5",
+                "--running",
+                "3",
+                "--paused",
+                "3",
+                "--cpu-window",
+                "2");
         assertThat(code).as(err.toString()).isZero();
         JsonNode r = new ObjectMapper().readTree(out.toString());
 
         assertThat(r.at("/host/cores").asInt()).isPositive();
         assertThat(r.at("/host/memoryMiB").asLong()).isPositive();
         assertThat(r.at("/host/diskFreeMiB").asLong()).isPositive();
-        for (String tier : new String[]{"running", "paused"}) {
+        for (String tier : new String[] {"running", "paused"}) {
             JsonNode t = r.get(tier);
             assertThat(t.get("count").asInt()).as(tier).isEqualTo(3);
             assertThat(t.at("/perVm/rss").asDouble()).as(tier + " RSS").isPositive();
-            assertThat(t.at("/perVm/pss").asDouble()).as(tier + " PSS").isPositive().isLessThanOrEqualTo(t.at("/perVm/rss").asDouble());
-            assertThat(t.at("/perVm/vmmOwnRss").asDouble()).as(tier + " QEMU's own RSS").isPositive();
-            assertThat(t.at("/perVm/vmmOwnPrivate").asDouble()).as(tier + " QEMU's own private memory")
-                    .isPositive().isLessThan(t.at("/perVm/vmmOwnRss").asDouble());
+            assertThat(t.at("/perVm/pss").asDouble())
+                    .as(tier + " PSS")
+                    .isPositive()
+                    .isLessThanOrEqualTo(t.at("/perVm/rss").asDouble());
+            assertThat(t.at("/perVm/vmmOwnRss").asDouble())
+                    .as(tier + " QEMU's own RSS")
+                    .isPositive();
+            assertThat(t.at("/perVm/vmmOwnPrivate").asDouble())
+                    .as(tier + " QEMU's own private memory")
+                    .isPositive()
+                    .isLessThan(t.at("/perVm/vmmOwnRss").asDouble());
             assertThat(t.get("fitByPss").asInt()).as(tier).isPositive();
             assertThat(t.has("cpuCores")).isTrue();
-            assertThat(t.get("metricsScrapeBytes").asLong()).as(tier + ": the scrape holds the VMMs' series")
+            assertThat(t.get("metricsScrapeBytes").asLong())
+                    .as(tier + ": the scrape holds the VMMs' series")
                     .isPositive();
         }
-        assertThat(r.at("/paused/cpuCoresPerVm").asDouble()).as("a paused VM uses less CPU than an idle running one")
+        assertThat(r.at("/paused/cpuCoresPerVm").asDouble())
+                .as("a paused VM uses less CPU than an idle running one")
                 .isLessThan(r.at("/running/cpuCoresPerVm").asDouble());
         assertThat(r.at("/standby/services").asInt()).isEqualTo(5);
-        assertThat(r.at("/standby/diskMiBPerInstance").asDouble()).as("a standby snapshot holds only changed pages")
-                .isPositive().isLessThan(r.get("guestMemoryMiB").asDouble() / 8);
+        assertThat(r.at("/standby/diskMiBPerInstance").asDouble())
+                .as("a standby snapshot holds only changed pages")
+                .isPositive()
+                .isLessThan(r.get("guestMemoryMiB").asDouble() / 8);
         assertThat(r.at("/wakes/answered").asInt()).isEqualTo(5);
         assertThat(r.at("/wakes/failed").asInt()).isZero();
         assertThat(r.at("/wakes/first").asDouble()).isPositive();
@@ -56,9 +76,13 @@ class DensityCommandTest {
 
         assertThat(r.get("vmmsLeft").asInt()).isZero();
         assertThat(r.get("stateDirectoryLeft").asBoolean()).isFalse();
-        assertThat(Path.of(r.get("stateDirectory").asText()).getParent()).as("the scratch directory").doesNotExist();
+        assertThat(Path.of(r.get("stateDirectory").asText()).getParent())
+                .as("the scratch directory")
+                .doesNotExist();
         assertThat(Files.exists(Path.of(r.get("stateDirectory").asText()))).isFalse();
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("wisp-dens-")))
-                .as("no VMM of the benchmark is left").isEmpty();
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().orElse("").contains("wisp-dens-")))
+                .as("no VMM of the benchmark is left")
+                .isEmpty();
     }
 }

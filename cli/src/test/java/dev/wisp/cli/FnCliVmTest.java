@@ -1,17 +1,16 @@
 package dev.wisp.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code wisp fn} against a real control plane with real microVMs: the shell example deployed,
@@ -45,8 +44,11 @@ class FnCliVmTest {
 
     @Test
     void fnDeployThenInvoke_answersThroughTheControlPlane() throws Exception {
-        Path handler = Path.of("../examples/functions/shell/handler.sh").toAbsolutePath().normalize();
-        CliRun deploy = wisp("fn", "deploy", "words", "--runtime", "shell", "--handler", handler.toString(), "--concurrency", "2");
+        Path handler = Path.of("../examples/functions/shell/handler.sh")
+                .toAbsolutePath()
+                .normalize();
+        CliRun deploy = wisp(
+                "fn", "deploy", "words", "--runtime", "shell", "--handler", handler.toString(), "--concurrency", "2");
         assertThat(deploy.code()).as(deploy.toString()).isZero();
         assertThat(deploy.out()).startsWith("function 'words' ready in ");
 
@@ -58,7 +60,8 @@ class FnCliVmTest {
         assertThat(async.code()).as(async.toString()).isZero();
         JsonNode inv = JSON.readTree(async.out());
         assertThat(inv.path("state").asText()).isEqualTo("succeeded");
-        assertThat(JSON.readTree(inv.path("body").asText()).path("words").asInt()).isEqualTo(2);
+        assertThat(JSON.readTree(inv.path("body").asText()).path("words").asInt())
+                .isEqualTo(2);
 
         JsonNode ls = JSON.readTree(wisp("fn", "ls", "--json").out());
         assertThat(ls).extracting(n -> n.path("name").asText()).containsExactly("words");

@@ -78,8 +78,12 @@ public final class CCompiler {
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.waitFor() != 0) {
-                throw new Failure(false, out.isEmpty() ? "exit code " + p.exitValue()
-                        : out.substring(out.lastIndexOf('\n') + 1).strip(), null);
+                throw new Failure(
+                        false,
+                        out.isEmpty()
+                                ? "exit code " + p.exitValue()
+                                : out.substring(out.lastIndexOf('\n') + 1).strip(),
+                        null);
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();

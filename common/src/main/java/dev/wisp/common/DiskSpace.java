@@ -6,8 +6,7 @@ import java.nio.file.Path;
 
 /** Free space on a disk, and telling a full disk (ENOSPC, EDQUOT) apart from other failures. */
 public final class DiskSpace {
-    private DiskSpace() {
-    }
+    private DiskSpace() {}
 
     /** Free bytes (for an unprivileged user) on the disk holding {@code path} or its nearest existing parent; -1 if unknown. */
     public static long freeBytes(Path path) {

@@ -13,8 +13,7 @@ import java.util.stream.Stream;
 
 /** Removing and measuring folder trees; symlinks are never followed. */
 public final class FileTrees {
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     /**
      * Deletes a file or folder tree; a missing (or null) path is fine. Each folder is made
@@ -106,13 +105,15 @@ public final class FileTrees {
     /** Sum of the regular file sizes under {@code root} (apparent sizes, not allocated blocks). */
     public static long size(Path root) {
         try (Stream<Path> all = Files.walk(root)) {
-            return all.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).sum();
+            return all.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    })
+                    .sum();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -126,7 +127,9 @@ public final class FileTrees {
      */
     public static long diskUsage(Path root) {
         try {
-            Process du = new ProcessBuilder("du", "-s", "-B1", root.toString()).redirectErrorStream(true).start();
+            Process du = new ProcessBuilder("du", "-s", "-B1", root.toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             du.waitFor();
             return Long.parseLong(out.split("\\s+")[0]);
@@ -137,5 +140,4 @@ public final class FileTrees {
             return -1;
         }
     }
-
 }

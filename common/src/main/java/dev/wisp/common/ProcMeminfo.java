@@ -11,8 +11,7 @@ public final class ProcMeminfo {
     /** Where the running kernel publishes it. */
     public static final Path HOST = Path.of("/proc/meminfo");
 
-    private ProcMeminfo() {
-    }
+    private ProcMeminfo() {}
 
     /**
      * One field of meminfo text in MiB, e.g. {@code field(text, "MemAvailable")}; empty if the
@@ -27,11 +26,12 @@ public final class ProcMeminfo {
                 String[] f = line.substring(key.length()).trim().split("\\s+");
                 long value = Long.parseLong(f[0]);
                 String unit = f.length > 1 ? f[1].toLowerCase(Locale.ROOT) : "b";
-                return OptionalLong.of(switch (unit) {
-                    case "kb" -> value / 1024;
-                    case "mb" -> value;
-                    default -> value / (1024 * 1024);
-                });
+                return OptionalLong.of(
+                        switch (unit) {
+                            case "kb" -> value / 1024;
+                            case "mb" -> value;
+                            default -> value / (1024 * 1024);
+                        });
             }
         }
         return OptionalLong.empty();

@@ -1,16 +1,15 @@
 package dev.wisp.common;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CCompilerTest {
     private static final List<String> REPRODUCIBLE = List.of("-static", "-Os", "-s", "-Wl,--build-id=none");
@@ -49,15 +48,17 @@ class CCompilerTest {
     @Test
     void missingSource_saysSo() {
         assertThatThrownBy(() -> new CCompiler(CCompilerTest.class, "guest/nothing.c", REPRODUCIBLE).binary())
-                .isInstanceOf(IllegalStateException.class).hasMessage("nothing.c missing from the jar");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("nothing.c missing from the jar");
     }
 
     @Test
     void noGccOnThePath_isReportedAsAMissingCompiler() throws IOException, InterruptedException {
         // A child JVM with an empty PATH: gcc cannot be found there.
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                NoGcc.class.getName()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        java.toString(), "-cp", System.getProperty("java.class.path"), NoGcc.class.getName())
+                .redirectErrorStream(true);
         pb.environment().put("PATH", tmp.toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes()).strip();

@@ -1,13 +1,12 @@
 package dev.wisp.common;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DiskSpaceTest {
     @TempDir
@@ -23,8 +22,10 @@ class DiskSpaceTest {
 
     @Test
     void isNoSpace_knowsTheKernelsWordsOnly() {
-        assertThat(DiskSpace.isNoSpace(new IOException("No space left on device"))).isTrue();
-        assertThat(DiskSpace.isNoSpace(new IOException("write failed: Disk quota exceeded"))).isTrue();
+        assertThat(DiskSpace.isNoSpace(new IOException("No space left on device")))
+                .isTrue();
+        assertThat(DiskSpace.isNoSpace(new IOException("write failed: Disk quota exceeded")))
+                .isTrue();
         assertThat(DiskSpace.isNoSpace(new IOException("Permission denied"))).isFalse();
         assertThat(DiskSpace.isNoSpace(new IOException((String) null))).isFalse();
     }

@@ -1,7 +1,8 @@
 package dev.wisp.common;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -9,10 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FileTreesTest {
     @TempDir
@@ -61,7 +60,8 @@ class FileTreesTest {
         Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             assumeFalse(parent.toFile().canWrite(), "root ignores modes: nothing here can fail to delete");
-            assertThatThrownBy(() -> FileTrees.delete(inner)).isInstanceOf(UncheckedIOException.class)
+            assertThatThrownBy(() -> FileTrees.delete(inner))
+                    .isInstanceOf(UncheckedIOException.class)
                     .hasMessageContaining("could not delete " + inner);
             assertThat(FileTrees.deleteQuietly(inner)).isFalse();
         } finally {
@@ -73,7 +73,8 @@ class FileTreesTest {
     void sizeCountsApparentBytes_diskUsageCountsOnlyWrittenBlocks() throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("sizes"));
         Files.write(dir.resolve("small"), new byte[1000]);
-        try (RandomAccessFile sparse = new RandomAccessFile(dir.resolve("sparse").toFile(), "rw")) {
+        try (RandomAccessFile sparse =
+                new RandomAccessFile(dir.resolve("sparse").toFile(), "rw")) {
             sparse.setLength(64L << 20);
         }
 

@@ -1,11 +1,10 @@
 package dev.wisp.common;
 
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
 
 class ProcMeminfoTest {
     private static final String SAMPLE = """

@@ -11,8 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /** The admin token on disk: created with mode 0600 from the first byte, then renamed into place. */
 final class AdminTokenFile {
-    private AdminTokenFile() {
-    }
+    private AdminTokenFile() {}
 
     static void write(Path file, String token) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

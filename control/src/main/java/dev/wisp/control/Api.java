@@ -2,12 +2,10 @@ package dev.wisp.control;
 
 import dev.wisp.store.StoreException;
 import io.netty.handler.codec.http.QueryStringDecoder;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
-
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -19,7 +17,8 @@ import java.util.regex.Pattern;
 final class Api {
     private static final System.Logger LOG = System.getLogger(Api.class.getName());
     private static final String DASHBOARD = "dev/wisp/control/dashboard/";
-    private static final Pattern STATIC_PATH = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}){0,7}");
+    private static final Pattern STATIC_PATH =
+            Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}){0,7}");
 
     private final ApiRoutes routes;
     private final Auth auth;
@@ -90,7 +89,8 @@ final class Api {
             return new ApiException(503, "unavailable", "the state store cannot write: " + e.getMessage());
         }
         LOG.log(System.Logger.Level.ERROR, call.method() + " " + call.path() + " failed", e);
-        return new ApiException(500, "internal", "internal error: " + e.getClass().getSimpleName());
+        return new ApiException(
+                500, "internal", "internal error: " + e.getClass().getSimpleName());
     }
 
     /** Authenticates and applies the rate limit; used before streaming an upload too. */
@@ -106,7 +106,8 @@ final class Api {
         if (!call.method().equals("GET") && !call.method().equals("HEAD")) {
             throw new ApiException(405, "method_not_allowed", "the dashboard is read-only");
         }
-        String rel = call.path().equals("/") || call.path().equals("/dashboard") ? "index.html"
+        String rel = call.path().equals("/") || call.path().equals("/dashboard")
+                ? "index.html"
                 : call.path().substring("/dashboard/".length());
         if (!STATIC_PATH.matcher(rel).matches() || rel.contains("..")) {
             throw ApiException.notFound("no file " + Names.shorten(rel));
@@ -147,5 +148,4 @@ final class Api {
             throw new UncheckedIOException(e);
         }
     }
-
 }

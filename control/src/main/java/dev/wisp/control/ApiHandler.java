@@ -1,5 +1,6 @@
 package dev.wisp.control;
 
+import dev.wisp.store.Watch;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,8 +15,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
-import dev.wisp.store.Watch;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -55,11 +54,19 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return; // an event stream takes no further requests
         }
         Map.Entry<String, Map<String, String>> uri = Api.parseUri(req.uri());
-        Call call = new Call(head ? "GET" : req.method().name(), uri.getKey(), uri.getValue(), req.headers().copy(),
-                ByteBufUtil.getBytes(req.content()), null);
+        Call call = new Call(
+                head ? "GET" : req.method().name(),
+                uri.getKey(),
+                uri.getValue(),
+                req.headers().copy(),
+                ByteBufUtil.getBytes(req.content()),
+                null);
         if (!slots.tryAcquire()) {
-            HttpReplies.write(ctx, Reply.error(new ApiException(503, "unavailable", "the server is busy; retry")),
-                    keepAlive, head);
+            HttpReplies.write(
+                    ctx,
+                    Reply.error(new ApiException(503, "unavailable", "the server is busy; retry")),
+                    keepAlive,
+                    head);
             return;
         }
         ctx.channel().config().setAutoRead(false);
@@ -109,11 +116,17 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx.close();
             return;
         }
-        var ping = ctx.executor().scheduleAtFixedRate(() -> {
-            if (ctx.channel().isActive()) {
-                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(": keep-alive\n\n", StandardCharsets.UTF_8)));
-            }
-        }, 15, 15, TimeUnit.SECONDS);
+        var ping = ctx.executor()
+                .scheduleAtFixedRate(
+                        () -> {
+                            if (ctx.channel().isActive()) {
+                                ctx.writeAndFlush(new DefaultHttpContent(
+                                        Unpooled.copiedBuffer(": keep-alive\n\n", StandardCharsets.UTF_8)));
+                            }
+                        },
+                        15,
+                        15,
+                        TimeUnit.SECONDS);
         ctx.channel().closeFuture().addListener(f -> {
             ping.cancel(false);
             stopStream();

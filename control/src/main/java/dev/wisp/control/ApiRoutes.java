@@ -24,8 +24,7 @@ final class ApiRoutes {
     }
 
     /** A matched route with its path parameters. */
-    record Match(Route route, Map<String, String> params) {
-    }
+    record Match(Route route, Map<String, String> params) {}
 
     private final List<Route> routes = new ArrayList<>();
 
@@ -46,7 +45,8 @@ final class ApiRoutes {
      * this method.
      */
     Match match(String method, String path) {
-        String[] parts = path.length() <= 1 ? new String[] {""} : path.substring(1).split("/", -1);
+        String[] parts =
+                path.length() <= 1 ? new String[] {""} : path.substring(1).split("/", -1);
         boolean pathKnown = false;
         for (Route r : routes) {
             Map<String, String> params = matchPath(r.segments(), parts);

@@ -10,7 +10,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
-
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -34,12 +33,15 @@ final class ApiServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("wisp-api-", 0).factory());
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("wisp-api-", 0).factory());
     private final Semaphore slots = new Semaphore(MAX_CONCURRENT);
     private final Channel channel;
 
     ApiServer(Api api, EventLog events, String host, int port, int maxBodyBytes, long maxImageBytes, Path uploads) {
-        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 256)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -52,7 +54,8 @@ final class ApiServer implements AutoCloseable {
                                 .addLast("api", new ApiHandler(api, events, workers, slots));
                     }
                 });
-        this.channel = b.bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+        this.channel =
+                b.bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
     }
 
     int port() {

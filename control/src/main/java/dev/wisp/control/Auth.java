@@ -17,7 +17,8 @@ final class Auth {
         }
         String token = header.substring(7).trim();
         TokenRecord rec = Tokens.wellFormed(token)
-                ? registry.tokenByHash(Tokens.hash(token)).orElse(null) : null;
+                ? registry.tokenByHash(Tokens.hash(token)).orElse(null)
+                : null;
         if (rec == null) {
             throw ApiException.unauthorized("unknown or revoked token");
         }

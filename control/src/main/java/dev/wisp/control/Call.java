@@ -1,7 +1,6 @@
 package dev.wisp.control;
 
 import io.netty.handler.codec.http.HttpHeaders;
-
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -3,7 +3,6 @@ package dev.wisp.control;
 import dev.wisp.functions.AddressPolicy;
 import dev.wisp.node.CapacityConfig;
 import dev.wisp.runtime.RuntimeConfig;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,10 +27,21 @@ import java.util.Objects;
  * @param capacity          the node's memory admission (null: the host's)
  * @param callbackPolicy    addresses function callback URLs may reach (null: public addresses only)
  */
-public record ControlConfig(Path dataDirectory, Path kernel, RuntimeConfig runtime, String apiHost, int apiPort,
-                            int routerPort, boolean stopOnClose, int maxBodyBytes, long maxImageBytes,
-                            double ratePerSecond, int rateBurst, Duration reconcileInterval, CapacityConfig capacity,
-                            AddressPolicy callbackPolicy) {
+public record ControlConfig(
+        Path dataDirectory,
+        Path kernel,
+        RuntimeConfig runtime,
+        String apiHost,
+        int apiPort,
+        int routerPort,
+        boolean stopOnClose,
+        int maxBodyBytes,
+        long maxImageBytes,
+        double ratePerSecond,
+        int rateBurst,
+        Duration reconcileInterval,
+        CapacityConfig capacity,
+        AddressPolicy callbackPolicy) {
     public static final int DEFAULT_API_PORT = 7070;
     public static final int DEFAULT_ROUTER_PORT = 8080;
     public static final int DEFAULT_MAX_BODY = 1024 * 1024;
@@ -57,38 +67,129 @@ public record ControlConfig(Path dataDirectory, Path kernel, RuntimeConfig runti
 
     /** Every default: loopback, ports 7070 and 8080, instances left on standby at close. */
     public static ControlConfig of(Path dataDirectory, Path kernel, RuntimeConfig runtime) {
-        return new ControlConfig(dataDirectory, kernel, runtime, "127.0.0.1", DEFAULT_API_PORT, DEFAULT_ROUTER_PORT,
-                false, DEFAULT_MAX_BODY, DEFAULT_MAX_IMAGE, 100, 200, Duration.ofSeconds(2), null, null);
+        return new ControlConfig(
+                dataDirectory,
+                kernel,
+                runtime,
+                "127.0.0.1",
+                DEFAULT_API_PORT,
+                DEFAULT_ROUTER_PORT,
+                false,
+                DEFAULT_MAX_BODY,
+                DEFAULT_MAX_IMAGE,
+                100,
+                200,
+                Duration.ofSeconds(2),
+                null,
+                null);
     }
 
     public ControlConfig withPorts(int api, int router) {
-        return new ControlConfig(dataDirectory, kernel, runtime, apiHost, api, router, stopOnClose, maxBodyBytes,
-                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity, callbackPolicy);
+        return new ControlConfig(
+                dataDirectory,
+                kernel,
+                runtime,
+                apiHost,
+                api,
+                router,
+                stopOnClose,
+                maxBodyBytes,
+                maxImageBytes,
+                ratePerSecond,
+                rateBurst,
+                reconcileInterval,
+                capacity,
+                callbackPolicy);
     }
 
     public ControlConfig withApiHost(String host) {
-        return new ControlConfig(dataDirectory, kernel, runtime, host, apiPort, routerPort, stopOnClose, maxBodyBytes,
-                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity, callbackPolicy);
+        return new ControlConfig(
+                dataDirectory,
+                kernel,
+                runtime,
+                host,
+                apiPort,
+                routerPort,
+                stopOnClose,
+                maxBodyBytes,
+                maxImageBytes,
+                ratePerSecond,
+                rateBurst,
+                reconcileInterval,
+                capacity,
+                callbackPolicy);
     }
 
     public ControlConfig withStopOnClose(boolean stop) {
-        return new ControlConfig(dataDirectory, kernel, runtime, apiHost, apiPort, routerPort, stop, maxBodyBytes,
-                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity, callbackPolicy);
+        return new ControlConfig(
+                dataDirectory,
+                kernel,
+                runtime,
+                apiHost,
+                apiPort,
+                routerPort,
+                stop,
+                maxBodyBytes,
+                maxImageBytes,
+                ratePerSecond,
+                rateBurst,
+                reconcileInterval,
+                capacity,
+                callbackPolicy);
     }
 
     public ControlConfig withLimits(int maxBody, long maxImage, double rate, int burst) {
-        return new ControlConfig(dataDirectory, kernel, runtime, apiHost, apiPort, routerPort, stopOnClose, maxBody,
-                maxImage, rate, burst, reconcileInterval, capacity, callbackPolicy);
+        return new ControlConfig(
+                dataDirectory,
+                kernel,
+                runtime,
+                apiHost,
+                apiPort,
+                routerPort,
+                stopOnClose,
+                maxBody,
+                maxImage,
+                rate,
+                burst,
+                reconcileInterval,
+                capacity,
+                callbackPolicy);
     }
 
     public ControlConfig withCapacity(CapacityConfig c) {
-        return new ControlConfig(dataDirectory, kernel, runtime, apiHost, apiPort, routerPort, stopOnClose, maxBodyBytes,
-                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, c, callbackPolicy);
+        return new ControlConfig(
+                dataDirectory,
+                kernel,
+                runtime,
+                apiHost,
+                apiPort,
+                routerPort,
+                stopOnClose,
+                maxBodyBytes,
+                maxImageBytes,
+                ratePerSecond,
+                rateBurst,
+                reconcileInterval,
+                c,
+                callbackPolicy);
     }
 
     /** Networks function callbacks may reach beyond public addresses, e.g. {@code AddressPolicy.allowing(List.of("10.20.0.0/16"))}. */
     public ControlConfig withCallbackPolicy(AddressPolicy policy) {
-        return new ControlConfig(dataDirectory, kernel, runtime, apiHost, apiPort, routerPort, stopOnClose, maxBodyBytes,
-                maxImageBytes, ratePerSecond, rateBurst, reconcileInterval, capacity, policy);
+        return new ControlConfig(
+                dataDirectory,
+                kernel,
+                runtime,
+                apiHost,
+                apiPort,
+                routerPort,
+                stopOnClose,
+                maxBodyBytes,
+                maxImageBytes,
+                ratePerSecond,
+                rateBurst,
+                reconcileInterval,
+                capacity,
+                policy);
     }
 }

@@ -3,7 +3,6 @@ package dev.wisp.control;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +24,8 @@ final class ControlMetrics {
         this.passes = Timer.builder("wisp.control.reconcile.duration")
                 .description("Reconcile passes: desired state in the store against the node")
                 .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry);
         this.passFailures = Counter.builder("wisp.control.reconcile.failures")
                 .description("Reconcile passes that ended in an error (retried at the next pass)")
@@ -37,9 +37,16 @@ final class ControlMetrics {
         int c = status / 100 - 1;
         Timer.builder("wisp.api.request.duration")
                 .description("API requests by method, route template and status class")
-                .tags("method", METHODS.contains(method) ? method : "other", "route", route, "status", c >= 0 && c < 5 ? STATUS_CLASSES[c] : "other")
+                .tags(
+                        "method",
+                        METHODS.contains(method) ? method : "other",
+                        "route",
+                        route,
+                        "status",
+                        c >= 0 && c < 5 ? STATUS_CLASSES[c] : "other")
                 .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }

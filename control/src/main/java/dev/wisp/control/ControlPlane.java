@@ -14,7 +14,6 @@ import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,12 +42,13 @@ public final class ControlPlane implements AutoCloseable {
     /** Instance changes waiting to become events; more are dropped (and counted in the log). */
     private static final int EVENT_QUEUE = 10_000;
     /** What the platform keeps in its data directory, each made 0700 before anything is written to it. */
-    private static final List<String> DATA_SUBDIRECTORIES = List.of("state", "images", "node", "uploads", "cache",
-            "functions");
+    private static final List<String> DATA_SUBDIRECTORIES =
+            List.of("state", "images", "node", "uploads", "cache", "functions");
 
     private final ControlConfig config;
     /** The control plane's own series (API, reconciler, store); {@code /metrics} adds the node's. */
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
     private final ControlMetrics metrics = new ControlMetrics(meters);
     private StateStore store;
     private VmRuntime runtime;
@@ -124,15 +124,25 @@ public final class ControlPlane implements AutoCloseable {
 
         runtime = VmRuntime.start(config.runtime(), config.kernel());
         TenantRouting routing = new TenantRouting();
-        NodeConfig nc = NodeConfig.of(data.resolve("node"), RouterConfig.builder().port(config.routerPort()).build())
-                .withResolver(routing).withGate(routing).withLeaveStandby(!config.stopOnClose());
+        NodeConfig nc = NodeConfig.of(
+                        data.resolve("node"),
+                        RouterConfig.builder().port(config.routerPort()).build())
+                .withResolver(routing)
+                .withGate(routing)
+                .withLeaveStandby(!config.stopOnClose());
         if (config.capacity() != null) {
             nc = nc.withCapacity(config.capacity());
         }
         node = Node.start(nc, runtime);
         EventLog events = new EventLog(store, clock, 1000);
-        eventWriter = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(EVENT_QUEUE),
-                r -> Thread.ofPlatform().daemon().name("wisp-events").unstarted(r), new ThreadPoolExecutor.DiscardPolicy());
+        eventWriter = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(EVENT_QUEUE),
+                r -> Thread.ofPlatform().daemon().name("wisp-events").unstarted(r),
+                new ThreadPoolExecutor.DiscardPolicy());
         node.onInstanceChange(change -> eventWriter.execute(() -> instanceEvent(routing, events, change)));
 
         NodeSpecs specs = new NodeSpecs(config.kernel(), images, cipher);
@@ -143,17 +153,30 @@ public final class ControlPlane implements AutoCloseable {
         ApiRoutes routes = new ApiRoutes();
         new MetaApi(this::scrape, store).register(routes);
         new ServicesApi(registry, events, node, specs, cipher, reconciler, node.routerPort()).register(routes);
-        new ImagesApi(registry, images, () -> functions.list().stream().map(dev.wisp.functions.FunctionInfo::image)
-                .collect(java.util.stream.Collectors.toSet())).register(routes);
+        new ImagesApi(
+                        registry,
+                        images,
+                        () -> functions.list().stream()
+                                .map(dev.wisp.functions.FunctionInfo::image)
+                                .collect(java.util.stream.Collectors.toSet()))
+                .register(routes);
         new TenantsApi(registry).register(routes);
         new NodesApi(node).register(routes);
-        functions = Functions.start(node, store, guestKernel(config.kernel()), images, data.resolve("cache"),
-                config.callbackPolicy());
-        FunctionsRoutes functionRoutes = new FunctionsRoutes(registry, functions, routing, events, data.resolve("functions"));
+        functions = Functions.start(
+                node, store, guestKernel(config.kernel()), images, data.resolve("cache"), config.callbackPolicy());
+        FunctionsRoutes functionRoutes =
+                new FunctionsRoutes(registry, functions, routing, events, data.resolve("functions"));
         functionRoutes.register(routes);
-        Api dispatcher = new Api(routes, new Auth(registry), new RateLimiter(config.ratePerSecond(), config.rateBurst()), metrics);
-        api = new ApiServer(dispatcher, events, config.apiHost(), config.apiPort(), config.maxBodyBytes(),
-                config.maxImageBytes(), uploads);
+        Api dispatcher = new Api(
+                routes, new Auth(registry), new RateLimiter(config.ratePerSecond(), config.rateBurst()), metrics);
+        api = new ApiServer(
+                dispatcher,
+                events,
+                config.apiHost(),
+                config.apiPort(),
+                config.maxBodyBytes(),
+                config.maxImageBytes(),
+                uploads);
         this.routes = routes;
         functionRoutes.resumeAll();
     }
@@ -166,7 +189,8 @@ public final class ControlPlane implements AutoCloseable {
         boolean wake = "running".equals(c.to()) && !"none".equals(c.from());
         String detail = c.from() + " -> " + c.to() + " via " + c.via()
                 + (c.took().isZero() ? "" : " in " + c.took().toMillis() + " ms");
-        events.append(owner.tenant(), wake ? "instance.wake" : "instance.state", owner.service(), c.instanceId(), detail);
+        events.append(
+                owner.tenant(), wake ? "instance.wake" : "instance.state", owner.service(), c.instanceId(), detail);
     }
 
     /**
@@ -198,9 +222,11 @@ public final class ControlPlane implements AutoCloseable {
                     });
                 }
             }
-            LOG.log(System.Logger.Level.WARNING, "image " + id + " was stored before image ids covered every byte;"
-                    + " moved to " + images.root().resolve(".legacy-" + id + "-*") + " and no longer served:"
-                    + " build and push it again (wisp image push), then deploy it");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "image " + id + " was stored before image ids covered every byte;"
+                            + " moved to " + images.root().resolve(".legacy-" + id + "-*") + " and no longer served:"
+                            + " build and push it again (wisp image push), then deploy it");
         }
     }
 
@@ -217,8 +243,8 @@ public final class ControlPlane implements AutoCloseable {
 
     /** The API's base URL, e.g. {@code http://127.0.0.1:7070}. */
     public String apiUrl() {
-        return "http://" + (config.apiHost().contains(":") ? "[" + config.apiHost() + "]" : config.apiHost())
-                + ":" + api.port();
+        return "http://" + (config.apiHost().contains(":") ? "[" + config.apiHost() + "]" : config.apiHost()) + ":"
+                + api.port();
     }
 
     /** The router's base URL; services answer at {@code http://NAME.localhost:PORT/}. */

@@ -30,11 +30,14 @@ final class DataDirectory {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final System.Logger LOG = System.getLogger(DataDirectory.class.getName());
     private static final Set<PosixFilePermission> GROUP_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
 
-    private DataDirectory() {
-    }
+    private DataDirectory() {}
 
     /**
      * Creates {@code data} and its {@code subdirectories} (0700) if missing, then takes every
@@ -88,8 +91,8 @@ final class DataDirectory {
 
     private static void tighten(Path p) {
         try {
-            PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributeView view =
+                    Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
             Set<PosixFilePermission> perms = view.readAttributes().permissions();
             if (perms.removeAll(GROUP_OTHERS)) {
                 view.setPermissions(perms);

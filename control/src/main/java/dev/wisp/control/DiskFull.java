@@ -2,14 +2,12 @@ package dev.wisp.control;
 
 import dev.wisp.common.DiskSpace;
 import dev.wisp.store.StoreFullException;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
 /** Recognises a full disk behind a failure and turns it into the API's 507 {@code insufficient_storage}. */
 final class DiskFull {
-    private DiskFull() {
-    }
+    private DiskFull() {}
 
     /** The 507 for {@code failure} if a full disk caused it (the store's, or an I/O error at {@code where}), else null. */
     static ApiException find(Throwable failure, Path where) {
@@ -26,7 +24,7 @@ final class DiskFull {
 
     /** The 507 for a write at {@code where} that found no room. */
     static ApiException at(Path where) {
-        return ApiException.insufficientStorage("no space left on device for " + where + " (" + DiskSpace.freeBytes(where)
-                + " bytes free); nothing was kept: free space on that disk and retry");
+        return ApiException.insufficientStorage("no space left on device for " + where + " ("
+                + DiskSpace.freeBytes(where) + " bytes free); nothing was kept: free space on that disk and retry");
     }
 }

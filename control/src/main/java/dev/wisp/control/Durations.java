@@ -8,14 +8,13 @@ import java.util.regex.Pattern;
 final class Durations {
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     static Duration parse(String field, String text) {
         Matcher m = text == null ? null : FORM.matcher(text.trim());
         if (m == null || !m.matches()) {
-            throw ApiException.badRequest(field + " must be a duration like 250ms, 60s, 5m or 24h, was '"
-                    + Names.shorten(text) + "'");
+            throw ApiException.badRequest(
+                    field + " must be a duration like 250ms, 60s, 5m or 24h, was '" + Names.shorten(text) + "'");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

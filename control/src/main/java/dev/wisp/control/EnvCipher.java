@@ -1,9 +1,5 @@
 package dev.wisp.control;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,6 +13,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals the values of services' environment variables for the state store: AES-256-GCM with a
@@ -49,8 +49,12 @@ final class EnvCipher {
         try {
             Files.deleteIfExists(tmp);
             Files.createFile(tmp, DataDirectory.FILE_ATTR);
-            Files.writeString(tmp, Base64.getEncoder().encodeToString(k) + "\n", StandardCharsets.US_ASCII,
-                    StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            Files.writeString(
+                    tmp,
+                    Base64.getEncoder().encodeToString(k) + "\n",
+                    StandardCharsets.US_ASCII,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.SYNC);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the env key file " + file, e);
@@ -62,15 +66,16 @@ final class EnvCipher {
     static EnvCipher load(Path file) {
         byte[] k;
         try {
-            k = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
+            k = Base64.getDecoder()
+                    .decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the env key file " + file, e);
         } catch (IllegalArgumentException e) {
             k = new byte[0];
         }
         if (k.length != KEY_BYTES) {
-            throw new IllegalStateException("the env key file " + file + " is damaged: it must hold "
-                    + KEY_BYTES + " bytes in base64");
+            throw new IllegalStateException(
+                    "the env key file " + file + " is damaged: it must hold " + KEY_BYTES + " bytes in base64");
         }
         return new EnvCipher(k, file);
     }
@@ -87,8 +92,12 @@ final class EnvCipher {
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             c.updateAAD(name.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = c.doFinal(value.getBytes(StandardCharsets.UTF_8));
-            return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
-                    .put(nonce).put(sealed).array());
+            return PREFIX
+                    + Base64.getEncoder()
+                            .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
+                                    .put(nonce)
+                                    .put(sealed)
+                                    .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JDK", e);
         }
@@ -99,7 +108,8 @@ final class EnvCipher {
         byte[] raw;
         try {
             raw = sealed != null && sealed.startsWith(PREFIX)
-                    ? Base64.getDecoder().decode(sealed.substring(PREFIX.length())) : new byte[0];
+                    ? Base64.getDecoder().decode(sealed.substring(PREFIX.length()))
+                    : new byte[0];
         } catch (IllegalArgumentException e) {
             raw = new byte[0];
         }

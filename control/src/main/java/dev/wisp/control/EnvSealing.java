@@ -4,7 +4,6 @@ import dev.wisp.store.EmbeddedOptions;
 import dev.wisp.store.KeyValue;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,10 +16,10 @@ import java.util.List;
 final class EnvSealing {
     /** A value this size makes the store start a new log with a snapshot at the small rotation size below. */
     private static final int ROTATION_BYTES = 4096;
+
     private static final String ROTATION_KEY = "/wisp/log-rotation";
 
-    private EnvSealing() {
-    }
+    private EnvSealing() {}
 
     /** The key of {@code data} (created if no record needs an existing one), checked on every sealed value. */
     static EnvCipher cipher(Path data, Registry registry) {
@@ -56,7 +55,8 @@ final class EnvSealing {
             if (read(kv).hasPlainEnv()) {
                 String key = kv.key();
                 registry.write(tx -> {
-                    tx.get(key, RevisionRecord.class).filter(RevisionRecord::hasPlainEnv)
+                    tx.get(key, RevisionRecord.class)
+                            .filter(RevisionRecord::hasPlainEnv)
                             .ifPresent(r -> tx.put(key, r.sealed(cipher)));
                     return null;
                 });
@@ -72,8 +72,8 @@ final class EnvSealing {
      * small rotation size and one write big enough to rotate, which snapshots and deletes older files.
      */
     static void dropOldLog(Path storeDir) {
-        try (StateStore s = StateStores.embedded(storeDir,
-                EmbeddedOptions.defaults().withLogRotationBytes(ROTATION_BYTES))) {
+        try (StateStore s =
+                StateStores.embedded(storeDir, EmbeddedOptions.defaults().withLogRotationBytes(ROTATION_BYTES))) {
             s.put(ROTATION_KEY, new byte[ROTATION_BYTES]);
             s.delete(ROTATION_KEY);
         }

@@ -6,7 +6,6 @@ import dev.wisp.store.RangeResult;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.Watch;
 import dev.wisp.store.WatchEvent;
-
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -62,7 +61,9 @@ final class EventLog {
             keys.addLast(key);
             seq = next;
         } catch (RuntimeException ex) {
-            LOG.log(System.Logger.Level.WARNING, "event " + kind + " of " + tenant + "/" + service + " not recorded: " + ex);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "event " + kind + " of " + tenant + "/" + service + " not recorded: " + ex);
         }
     }
 

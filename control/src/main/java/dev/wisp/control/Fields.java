@@ -1,14 +1,12 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Iterator;
 import java.util.Set;
 
 /** Strict reads of request JSON: wrong types and out-of-range values are 400s that name the field. */
 final class Fields {
-    private Fields() {
-    }
+    private Fields() {}
 
     static JsonNode object(byte[] body) {
         if (body == null || body.length == 0) {

@@ -3,7 +3,6 @@ package dev.wisp.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.functions.FunctionRuntime;
 import dev.wisp.functions.FunctionSpec;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
@@ -16,26 +15,58 @@ import java.util.regex.Pattern;
  * bytes (a static executable, a jar, or a script). Everything is bounded by the API's body limit.
  */
 final class FunctionInput {
-    static final Set<String> FIELDS = Set.of("name", "runtime", "handler", "handlerBase64", "class", "resources",
-            "reservedConcurrency", "instanceConcurrency", "retry", "timeout");
+    static final Set<String> FIELDS = Set.of(
+            "name",
+            "runtime",
+            "handler",
+            "handlerBase64",
+            "class",
+            "resources",
+            "reservedConcurrency",
+            "instanceConcurrency",
+            "retry",
+            "timeout");
     static final Set<String> RETRY_FIELDS = Set.of("maxAttempts", "initialBackoff", "maxBackoff");
     private static final Pattern JAVA_CLASS = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*");
-    private static final Pattern PUBLIC_CLASS = Pattern.compile("(?m)^\\s*public\\s+(?:final\\s+)?class\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
+    private static final Pattern PUBLIC_CLASS =
+            Pattern.compile("(?m)^\\s*public\\s+(?:final\\s+)?class\\s+([A-Za-z_$][A-Za-z0-9_$]*)");
     static final int DEFAULT_CONCURRENCY = 10;
     static final int MAX_CONCURRENCY = 1000;
 
     /** A parsed deploy: the record (key filled in by the caller) and the handler file's bytes. */
-    record Parsed(String name, String runtime, String handlerFile, byte[] handler, String handlerClass, Resources resources,
-                  int reservedConcurrency, int instanceConcurrency, int maxAttempts, long initialBackoffMs, long maxBackoffMs,
-                  long timeoutMs) {
+    record Parsed(
+            String name,
+            String runtime,
+            String handlerFile,
+            byte[] handler,
+            String handlerClass,
+            Resources resources,
+            int reservedConcurrency,
+            int instanceConcurrency,
+            int maxAttempts,
+            long initialBackoffMs,
+            long maxBackoffMs,
+            long timeoutMs) {
         FunctionRecord toRecord(String tenant, String key, String now) {
-            return new FunctionRecord(tenant, name, key, runtime, handlerFile, handlerClass, resources, reservedConcurrency,
-                    instanceConcurrency, maxAttempts, initialBackoffMs, maxBackoffMs, timeoutMs, now);
+            return new FunctionRecord(
+                    tenant,
+                    name,
+                    key,
+                    runtime,
+                    handlerFile,
+                    handlerClass,
+                    resources,
+                    reservedConcurrency,
+                    instanceConcurrency,
+                    maxAttempts,
+                    initialBackoffMs,
+                    maxBackoffMs,
+                    timeoutMs,
+                    now);
         }
     }
 
-    private FunctionInput() {
-    }
+    private FunctionInput() {}
 
     static Parsed parse(byte[] body) {
         JsonNode n = Fields.object(body);
@@ -48,8 +79,9 @@ final class FunctionInput {
         String text = Fields.string(n, "handler", "", null);
         String b64 = Fields.string(n, "handlerBase64", "", null);
         if ((text == null) == (b64 == null)) {
-            throw ApiException.badRequest("give exactly one of handler (text: a script, or Java source) and handlerBase64"
-                    + " (bytes: a static executable, a jar)");
+            throw ApiException.badRequest(
+                    "give exactly one of handler (text: a script, or Java source) and handlerBase64"
+                            + " (bytes: a static executable, a jar)");
         }
         byte[] handler;
         if (text != null) {
@@ -66,8 +98,10 @@ final class FunctionInput {
         }
         String cls = Fields.string(n, "class", "", null);
         if (cls != null && (!runtime.equals("java") || !JAVA_CLASS.matcher(cls).matches())) {
-            throw ApiException.badRequest(runtime.equals("java") ? "class must be a Java class name, was '"
-                    + Names.shorten(cls) + "'" : "class is for the java runtime only");
+            throw ApiException.badRequest(
+                    runtime.equals("java")
+                            ? "class must be a Java class name, was '" + Names.shorten(cls) + "'"
+                            : "class is for the java runtime only");
         }
         String file = switch (runtime) {
             case "shell" -> "handler.sh";
@@ -79,11 +113,16 @@ final class FunctionInput {
             }
             default -> text == null ? "handler.jar" : javaSourceName(text, cls);
         };
-        Resources res = ServiceInput.resources(Fields.child(n, "resources"),
-                new Resources(1, runtime.equals("java") ? 256 : 128));
+        Resources res = ServiceInput.resources(
+                Fields.child(n, "resources"), new Resources(1, runtime.equals("java") ? 256 : 128));
         int concurrency = (int) Fields.integer(n, "reservedConcurrency", "", DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
-        int perInstance = (int) Fields.integer(n, "instanceConcurrency", "",
-                FunctionSpec.defaultInstanceConcurrency(FunctionRuntime.parse(runtime), concurrency), 1, concurrency);
+        int perInstance = (int) Fields.integer(
+                n,
+                "instanceConcurrency",
+                "",
+                FunctionSpec.defaultInstanceConcurrency(FunctionRuntime.parse(runtime), concurrency),
+                1,
+                concurrency);
         JsonNode retry = Fields.child(n, "retry");
         int attempts = 3;
         long initial = 1000;
@@ -99,19 +138,22 @@ final class FunctionInput {
         }
         long timeout = 60_000;
         if (Fields.has(n, "timeout")) {
-            timeout = Durations.parse("timeout", Fields.string(n, "timeout", "", null)).toMillis();
+            timeout = Durations.parse("timeout", Fields.string(n, "timeout", "", null))
+                    .toMillis();
             if (timeout < 100 || timeout > 15 * 60_000) {
                 throw ApiException.badRequest("timeout must be 100ms..15m");
             }
         }
-        return new Parsed(name, runtime, file, handler, cls, res, concurrency, perInstance, attempts, initial, max, timeout);
+        return new Parsed(
+                name, runtime, file, handler, cls, res, concurrency, perInstance, attempts, initial, max, timeout);
     }
 
     private static long backoff(JsonNode retry, String field, long def) {
         if (!Fields.has(retry, field)) {
             return def;
         }
-        long ms = Durations.parse("retry." + field, Fields.string(retry, field, "retry.", null)).toMillis();
+        long ms = Durations.parse("retry." + field, Fields.string(retry, field, "retry.", null))
+                .toMillis();
         if (ms < 1 || ms > 3_600_000) {
             throw ApiException.badRequest("retry." + field + " must be 1ms..1h");
         }

@@ -14,13 +14,26 @@ import dev.wisp.functions.FunctionSpec;
  * @param instanceConcurrency calls one instance serves at once; 0 in records stored before it existed (the default)
  * @param initialBackoffMs    async retries: first wait, doubled each time up to {@code maxBackoffMs}
  */
-record FunctionRecord(String tenant, String name, String key, String runtime, String handlerFile, String handlerClass,
-                      Resources resources, int reservedConcurrency, int instanceConcurrency, int maxAttempts,
-                      long initialBackoffMs, long maxBackoffMs, long timeoutMs, String createdAt) {
+record FunctionRecord(
+        String tenant,
+        String name,
+        String key,
+        String runtime,
+        String handlerFile,
+        String handlerClass,
+        Resources resources,
+        int reservedConcurrency,
+        int instanceConcurrency,
+        int maxAttempts,
+        long initialBackoffMs,
+        long maxBackoffMs,
+        long timeoutMs,
+        String createdAt) {
 
     /** Calls per instance, with the runtime's default for older records. */
     int perInstance() {
-        return instanceConcurrency > 0 ? instanceConcurrency
+        return instanceConcurrency > 0
+                ? instanceConcurrency
                 : FunctionSpec.defaultInstanceConcurrency(FunctionRuntime.parse(runtime), reservedConcurrency);
     }
 

@@ -13,7 +13,6 @@ import dev.wisp.functions.InvocationView;
 import dev.wisp.functions.RetryPolicy;
 import dev.wisp.store.KeyValue;
 import io.netty.handler.codec.http.HttpHeaderNames;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
@@ -56,8 +55,13 @@ final class FunctionsRoutes {
     }
 
     void register(ApiRoutes r) {
-        r.add("GET", "/v1/functions", (c, who, p) -> ServicesApi.items(
-                registry.list(Registry.FUNCTIONS + who.tenant() + "/", FunctionRecord.class).stream().map(this::view).toList()));
+        r.add(
+                "GET",
+                "/v1/functions",
+                (c, who, p) -> ServicesApi.items(
+                        registry.list(Registry.FUNCTIONS + who.tenant() + "/", FunctionRecord.class).stream()
+                                .map(this::view)
+                                .toList()));
         r.add("POST", "/v1/functions", (c, who, p) -> deploy(c, who));
         r.add("GET", "/v1/functions/{name}", (c, who, p) -> Reply.json(200, view(existing(who, p))));
         r.add("DELETE", "/v1/functions/{name}", (c, who, p) -> delete(who, p));
@@ -66,7 +70,9 @@ final class FunctionsRoutes {
         r.add("GET", "/v1/functions/{name}/invocations/{id}", (c, who, p) -> invocation(existing(who, p), p.get("id")));
         r.add("GET", "/v1/functions/{name}/dead-letters", (c, who, p) -> {
             FunctionRecord f = existing(who, p);
-            return ServicesApi.items(running(f, () -> functions.deadLetters(f.key())).stream().map(i -> view(f, i)).toList());
+            return ServicesApi.items(running(f, () -> functions.deadLetters(f.key())).stream()
+                    .map(i -> view(f, i))
+                    .toList());
         });
         r.add("GET", "/v1/functions/{name}/logs", (c, who, p) -> {
             FunctionRecord f = existing(who, p);
@@ -86,7 +92,9 @@ final class FunctionsRoutes {
                     start(f);
                     LOG.log(System.Logger.Level.INFO, "function {0}/{1} deployed again", f.tenant(), f.name());
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "function " + f.tenant() + "/" + f.name() + " did not start: " + e.getMessage());
+                    LOG.log(
+                            System.Logger.Level.WARNING,
+                            "function " + f.tenant() + "/" + f.name() + " did not start: " + e.getMessage());
                 }
             }
         });
@@ -110,7 +118,8 @@ final class FunctionsRoutes {
         }
         try {
             registry.write(tx -> {
-                if (tx.get(Registry.functionKey(who.tenant(), in.name()), FunctionRecord.class).isPresent()) {
+                if (tx.get(Registry.functionKey(who.tenant(), in.name()), FunctionRecord.class)
+                        .isPresent()) {
                     throw ApiException.conflict("function '" + in.name() + "' exists; delete it first");
                 }
                 Quotas.checkFunction(tx, who.tenant(), Quotas.quotaOf(tx, who.tenant()), rec);
@@ -130,21 +139,37 @@ final class FunctionsRoutes {
             throw e instanceof ApiException ? e : apiError(e);
         }
         if (registry.get(Registry.functionKey(rec.tenant(), rec.name()), FunctionRecord.class)
-                .filter(f -> f.key().equals(key)).isEmpty()) {
+                .filter(f -> f.key().equals(key))
+                .isEmpty()) {
             forget(rec); // deleted while it was starting
             throw ApiException.conflict("function '" + rec.name() + "' was deleted while it started");
         }
-        events.append(who.tenant(), "function.deployed", rec.name(), null, rec.runtime() + " function, image " + info.image());
+        events.append(
+                who.tenant(),
+                "function.deployed",
+                rec.name(),
+                null,
+                rec.runtime() + " function, image " + info.image());
         return Reply.json(201, view(rec));
     }
 
     /** Routes the key and deploys on the node; returns once an instance answers. */
     private FunctionInfo start(FunctionRecord f) {
         routing.routeFunction(f.key(), f.tenant(), f.name());
-        FunctionSpec spec = new FunctionSpec(f.key(), FunctionRuntime.parse(f.runtime()), handlers.resolve(f.key())
-                .resolve(f.handlerFile()), f.handlerClass(), List.of(), f.resources().memoryMiB(), f.resources().vcpus(),
-                f.reservedConcurrency(), f.perInstance(), new RetryPolicy(f.maxAttempts(), Duration.ofMillis(f.initialBackoffMs()),
-                Duration.ofMillis(f.maxBackoffMs())), Duration.ofMillis(f.timeoutMs()), null);
+        FunctionSpec spec = new FunctionSpec(
+                f.key(),
+                FunctionRuntime.parse(f.runtime()),
+                handlers.resolve(f.key()).resolve(f.handlerFile()),
+                f.handlerClass(),
+                List.of(),
+                f.resources().memoryMiB(),
+                f.resources().vcpus(),
+                f.reservedConcurrency(),
+                f.perInstance(),
+                new RetryPolicy(
+                        f.maxAttempts(), Duration.ofMillis(f.initialBackoffMs()), Duration.ofMillis(f.maxBackoffMs())),
+                Duration.ofMillis(f.timeoutMs()),
+                null);
         return functions.deploy(spec);
     }
 
@@ -152,8 +177,10 @@ final class FunctionsRoutes {
         FunctionRecord f = registry.write(tx -> {
             String name = p.get("name");
             Optional<FunctionRecord> r = Names.valid(name)
-                    ? tx.get(Registry.functionKey(who.tenant(), name), FunctionRecord.class) : Optional.empty();
-            FunctionRecord found = r.orElseThrow(() -> ApiException.notFound("no function '" + Names.shorten(name) + "'"));
+                    ? tx.get(Registry.functionKey(who.tenant(), name), FunctionRecord.class)
+                    : Optional.empty();
+            FunctionRecord found =
+                    r.orElseThrow(() -> ApiException.notFound("no function '" + Names.shorten(name) + "'"));
             tx.delete(Registry.functionKey(who.tenant(), name));
             ServicesApi.touchTenant(tx, who.tenant());
             return found;
@@ -169,7 +196,8 @@ final class FunctionsRoutes {
         routing.unrouteFunction(f.key());
         registry.write(tx -> {
             tx.get(Registry.functionKey(f.tenant(), f.name()), FunctionRecord.class)
-                    .filter(r -> r.key().equals(f.key())).ifPresent(r -> tx.delete(Registry.functionKey(f.tenant(), f.name())));
+                    .filter(r -> r.key().equals(f.key()))
+                    .ifPresent(r -> tx.delete(Registry.functionKey(f.tenant(), f.name())));
             return null;
         });
         for (KeyValue kv : registry.store().range("/functions/" + f.key() + "/").kvs()) {
@@ -215,7 +243,8 @@ final class FunctionsRoutes {
         StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
         c.query().forEach((k, v) -> {
             if (!k.equals("tenant")) {
-                q.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8));
+                q.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(v, StandardCharsets.UTF_8));
             }
         });
         return new FunctionCall("POST", "/" + q, headers, c.body());
@@ -254,7 +283,8 @@ final class FunctionsRoutes {
     private FunctionRecord existing(Caller who, Map<String, String> p) {
         String name = p.get("name");
         Optional<FunctionRecord> f = Names.valid(name)
-                ? registry.get(Registry.functionKey(who.tenant(), name), FunctionRecord.class) : Optional.empty();
+                ? registry.get(Registry.functionKey(who.tenant(), name), FunctionRecord.class)
+                : Optional.empty();
         return f.orElseThrow(() -> ApiException.notFound("no function '" + Names.shorten(name) + "'"));
     }
 
@@ -265,12 +295,26 @@ final class FunctionsRoutes {
         } catch (FunctionException e) {
             info = null; // stored, not (yet) running on the node
         }
-        var retry = new Shapes.RetryView(f.maxAttempts(), Durations.format(Duration.ofMillis(f.initialBackoffMs())),
+        var retry = new Shapes.RetryView(
+                f.maxAttempts(),
+                Durations.format(Duration.ofMillis(f.initialBackoffMs())),
                 Durations.format(Duration.ofMillis(f.maxBackoffMs())));
-        return new Shapes.FunctionView(f.name(), f.tenant(), f.runtime(), f.handlerClass(), f.resources(),
-                f.reservedConcurrency(), f.perInstance(), f.instanceCap(), retry,
-                Durations.format(Duration.ofMillis(f.timeoutMs())), f.createdAt(), info == null ? "starting" : "ready",
-                info == null ? null : info.image(), info == null ? null : info.inFlight(), info == null ? null : info.url());
+        return new Shapes.FunctionView(
+                f.name(),
+                f.tenant(),
+                f.runtime(),
+                f.handlerClass(),
+                f.resources(),
+                f.reservedConcurrency(),
+                f.perInstance(),
+                f.instanceCap(),
+                retry,
+                Durations.format(Duration.ofMillis(f.timeoutMs())),
+                f.createdAt(),
+                info == null ? "starting" : "ready",
+                info == null ? null : info.image(),
+                info == null ? null : info.inFlight(),
+                info == null ? null : info.url());
     }
 
     /** The facade's invocation view under the function's own name. */

@@ -13,11 +13,12 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /** Writes a {@link Reply} as an HTTP/1.1 response with the API's standard headers. */
 final class HttpReplies {
-    private HttpReplies() {
-    }
+    private HttpReplies() {}
 
     static ChannelFuture write(ChannelHandlerContext ctx, Reply r, boolean keepAlive, boolean head) {
-        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+        FullHttpResponse res = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(r.status()),
                 head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body()));
         if (r.contentType() != null) {
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());

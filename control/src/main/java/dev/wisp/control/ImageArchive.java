@@ -2,7 +2,6 @@ package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.ImageDigest;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,12 +29,16 @@ final class ImageArchive {
     static final Set<String> FILES = Set.of("image.json", "initrd.img", "disk.ext4");
 
     /** The checked manifest: what the id was derived from, and the SHA-256 of each file. */
-    record Manifest(String id, String entrypoint, int port, String kernelVersion, String initrdSha256,
-            String diskSha256, long sizeBytes) {
-    }
+    record Manifest(
+            String id,
+            String entrypoint,
+            int port,
+            String kernelVersion,
+            String initrdSha256,
+            String diskSha256,
+            long sizeBytes) {}
 
-    private ImageArchive() {
-    }
+    private ImageArchive() {}
 
     static Manifest unpack(Path tar, Path staging) throws IOException {
         Map<String, String> sha = new HashMap<>();
@@ -114,7 +117,8 @@ final class ImageArchive {
         }
         long disk = sizes.getOrDefault("disk.ext4", 0L);
         if (m.path("diskBytes").asLong(0) != disk) {
-            throw bad("disk.ext4 has " + disk + " bytes, image.json says " + m.path("diskBytes").asLong(0));
+            throw bad("disk.ext4 has " + disk + " bytes, image.json says "
+                    + m.path("diskBytes").asLong(0));
         }
         String diskSha = sizes.containsKey("disk.ext4") ? sha.get("disk.ext4") : null;
         if (diskSha != null && disk == 0) {
@@ -129,8 +133,14 @@ final class ImageArchive {
         }
         String kernel = m.path("kernelVersion").asText("");
         long total = sizes.values().stream().mapToLong(Long::longValue).sum();
-        return new Manifest(id, entrypoint, port, kernel.matches("[A-Za-z0-9._+~-]{1,100}") ? kernel : "unknown",
-                sha.get("initrd.img"), diskSha, total);
+        return new Manifest(
+                id,
+                entrypoint,
+                port,
+                kernel.matches("[A-Za-z0-9._+~-]{1,100}") ? kernel : "unknown",
+                sha.get("initrd.img"),
+                diskSha,
+                total);
     }
 
     private static String copy(InputStream in, long size, Path to) throws IOException {

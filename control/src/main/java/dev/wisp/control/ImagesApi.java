@@ -2,7 +2,6 @@ package dev.wisp.control;
 
 import dev.wisp.common.FileTrees;
 import dev.wisp.image.ImageStore;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,15 +35,18 @@ final class ImagesApi {
     void register(ApiRoutes r) {
         r.add("GET", "/v1/images", (c, who, p) -> list(who));
         r.add("POST", "/v1/images", (c, who, p) -> upload(c, who));
-        r.add("GET", "/v1/images/{id}", (c, who, p) -> Reply.json(200, view(existing(who, p.get("id")),
-                registry.services(who.tenant()))));
+        r.add(
+                "GET",
+                "/v1/images/{id}",
+                (c, who, p) -> Reply.json(200, view(existing(who, p.get("id")), registry.services(who.tenant()))));
         r.add("DELETE", "/v1/images/{id}", (c, who, p) -> delete(who, p.get("id")));
     }
 
     /** The tenant's record of an image; 404 for an id the tenant never uploaded, like any foreign resource. */
     private ImageRecord existing(Caller who, String id) {
         Optional<ImageRecord> rec = id != null && id.matches("[0-9a-f]{16}")
-                ? registry.get(Registry.imageKey(who.tenant(), id), ImageRecord.class) : Optional.empty();
+                ? registry.get(Registry.imageKey(who.tenant(), id), ImageRecord.class)
+                : Optional.empty();
         return rec.orElseThrow(() -> ApiException.notFound("no image '" + Names.shorten(id) + "'"));
     }
 
@@ -60,7 +62,8 @@ final class ImagesApi {
     private Shapes.ImageView view(ImageRecord img, List<ServiceRecord> services) {
         List<String> used = new ArrayList<>();
         for (ServiceRecord s : services) {
-            if (registry.revisions(s.tenant(), s.name()).stream().anyMatch(r -> r.image().equals(img.id()))) {
+            if (registry.revisions(s.tenant(), s.name()).stream()
+                    .anyMatch(r -> r.image().equals(img.id()))) {
                 used.add(s.name());
             }
         }
@@ -74,7 +77,8 @@ final class ImagesApi {
         Path staging;
         try {
             DataDirectory.createDirectories(images.root());
-            staging = Files.createDirectory(images.root().resolve(".upload-" + UUID.randomUUID()), DataDirectory.DIR_ATTR);
+            staging = Files.createDirectory(
+                    images.root().resolve(".upload-" + UUID.randomUUID()), DataDirectory.DIR_ATTR);
         } catch (IOException e) {
             ApiException full = DiskFull.find(e, images.root());
             throw full != null ? full : new UncheckedIOException(e);
@@ -84,7 +88,13 @@ final class ImagesApi {
             boolean moved = !Files.isDirectory(images.root().resolve(m.id()));
             try {
                 // Moved into place, or dropped if the same bytes are stored already (same id, same digest).
-                images.add(staging, m.entrypoint(), m.port(), m.initrdSha256(), m.diskSha256(), m.kernelVersion(),
+                images.add(
+                        staging,
+                        m.entrypoint(),
+                        m.port(),
+                        m.initrdSha256(),
+                        m.diskSha256(),
+                        m.kernelVersion(),
                         "upload");
             } catch (IllegalStateException e) {
                 throw ApiException.conflict(e.getMessage());
@@ -100,7 +110,8 @@ final class ImagesApi {
                 }
                 throw e;
             }
-            ImageRecord stored = registry.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class).orElse(rec);
+            ImageRecord stored = registry.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class)
+                    .orElse(rec);
             return Reply.json(created ? 201 : 200, view(stored, registry.services(who.tenant())));
         } catch (IOException e) {
             ApiException full = DiskFull.find(e, images.root());
@@ -116,11 +127,16 @@ final class ImagesApi {
     /** Records the tenant's image; false if it had it already. */
     private boolean record(Caller who, ImageArchive.Manifest m, ImageRecord rec) {
         return registry.write(tx -> {
-            if (tx.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class).isPresent()) {
+            if (tx.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class)
+                    .isPresent()) {
                 return false;
             }
             Quota q = Quotas.quotaOf(tx, who.tenant());
-            Quotas.checkImages(tx.range(Registry.IMAGES + who.tenant() + "/", ImageRecord.class).size() + 1, q);
+            Quotas.checkImages(
+                    tx.range(Registry.IMAGES + who.tenant() + "/", ImageRecord.class)
+                                    .size()
+                            + 1,
+                    q);
             ServicesApi.touchTenant(tx, who.tenant());
             tx.put(Registry.imageKey(who.tenant(), m.id()), rec);
             return true;
@@ -136,7 +152,8 @@ final class ImagesApi {
                 throw ApiException.notFound("no image '" + id + "'");
             }
             for (ServiceRecord s : tx.range(Registry.SERVICES + who.tenant() + "/", ServiceRecord.class)) {
-                for (RevisionRecord r : tx.range(Registry.revisionsPrefix(who.tenant(), s.name()), RevisionRecord.class)) {
+                for (RevisionRecord r :
+                        tx.range(Registry.revisionsPrefix(who.tenant(), s.name()), RevisionRecord.class)) {
                     if (r.image().equals(id)) {
                         throw ApiException.conflict("image " + id + " is used by revision " + r.number()
                                 + " of service '" + s.name() + "'");
@@ -147,7 +164,8 @@ final class ImagesApi {
             tx.delete(Registry.imageKey(who.tenant(), id));
             return null;
         });
-        if (registry.allImages().stream().noneMatch(i -> i.id().equals(id)) && !functionImages.get().contains(id)) {
+        if (registry.allImages().stream().noneMatch(i -> i.id().equals(id))
+                && !functionImages.get().contains(id)) {
             images.delete(id);
         }
         return Reply.noContent();

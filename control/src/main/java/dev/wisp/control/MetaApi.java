@@ -2,7 +2,6 @@ package dev.wisp.control;
 
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StoreException;
-
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -35,8 +34,12 @@ final class MetaApi {
         }
         ApiException e = DiskFull.find(failure.get(), null);
         String why = failure.get().getMessage();
-        return Reply.json(503, new Shapes.Health("degraded", new Shapes.StoreHealth(false,
-                e != null ? e.code() : "unavailable", why), "the state store cannot write: " + why));
+        return Reply.json(
+                503,
+                new Shapes.Health(
+                        "degraded",
+                        new Shapes.StoreHealth(false, e != null ? e.code() : "unavailable", why),
+                        "the state store cannot write: " + why));
     }
 
     void register(ApiRoutes r) {

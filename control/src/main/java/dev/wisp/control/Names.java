@@ -8,8 +8,7 @@ final class Names {
     private static final Pattern TOKEN_ID = Pattern.compile("tok_[a-z0-9]{1,32}");
     static final String RULE = "1-30 of a-z, 0-9 and '-', not starting or ending with '-', no '--'";
 
-    private Names() {
-    }
+    private Names() {}
 
     static boolean valid(String name) {
         return name != null && NAME.matcher(name).matches() && !name.contains("--");

@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 final class NodeKeys {
     static final int MAX = 30;
 
-    private NodeKeys() {
-    }
+    private NodeKeys() {}
 
     private static final Pattern CONTROL_KEY = Pattern.compile(".+-r\\d+-[0-9a-f]{6}");
 

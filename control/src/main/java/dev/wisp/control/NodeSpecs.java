@@ -8,7 +8,6 @@ import dev.wisp.image.ImageStore;
 import dev.wisp.node.ServiceSpec;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +33,13 @@ final class NodeSpecs {
     }
 
     ServiceSpec spec(String key, ServiceRecord s, RevisionRecord r) {
-        Image image = images.get(r.image()).orElseThrow(() -> new IllegalStateException(
-                "image " + r.image() + " of revision " + r.number() + " is missing from the image store"));
+        Image image = images.get(r.image())
+                .orElseThrow(() -> new IllegalStateException(
+                        "image " + r.image() + " of revision " + r.number() + " is missing from the image store"));
         // The one place env values are decrypted: into the spec the node runs, never into an answer or a log.
-        VmSpec vm = VmSpec.of(new BootSource(kernel, image.initrd(), image.disk(), List.of(), guestEnv(r.openEnv(cipher))),
-                r.port())
+        VmSpec vm = VmSpec.of(
+                        new BootSource(kernel, image.initrd(), image.disk(), List.of(), guestEnv(r.openEnv(cipher))),
+                        r.port())
                 .withResources(r.resources().vcpus(), r.resources().memoryMiB());
         return ServiceSpec.of(key, vm).withScaling(autoscaler(s.scaling())).withStandby(standby(s.standby()));
     }
@@ -53,12 +54,19 @@ final class NodeSpecs {
 
     /** @throws IllegalArgumentException naming the setting that breaks a rule */
     static AutoscalerConfig autoscaler(Scaling s) {
-        return AutoscalerConfig.builder().minInstances(s.min()).maxInstances(s.max()).initialScale(s.initial())
-                .target(s.target()).targetUtilizationPercentage(s.utilization() * 100)
+        return AutoscalerConfig.builder()
+                .minInstances(s.min())
+                .maxInstances(s.max())
+                .initialScale(s.initial())
+                .target(s.target())
+                .targetUtilizationPercentage(s.utilization() * 100)
                 .stableWindow(Durations.parse("scaling.stableWindow", s.stableWindow()))
-                .panicWindowPercentage(s.panicWindowPercent()).panicThresholdPercentage(s.panicThreshold() * 100)
-                .maxScaleUpRate(s.maxScaleUpRate()).maxScaleDownRate(s.maxScaleDownRate())
-                .scaleToZeroGrace(Durations.parse("scaling.scaleToZeroGrace", s.scaleToZeroGrace())).build();
+                .panicWindowPercentage(s.panicWindowPercent())
+                .panicThresholdPercentage(s.panicThreshold() * 100)
+                .maxScaleUpRate(s.maxScaleUpRate())
+                .maxScaleDownRate(s.maxScaleDownRate())
+                .scaleToZeroGrace(Durations.parse("scaling.scaleToZeroGrace", s.scaleToZeroGrace()))
+                .build();
     }
 
     /** @throws IllegalArgumentException naming the setting that breaks a rule */
@@ -67,10 +75,13 @@ final class NodeSpecs {
             case "always-on" -> StandbyMode.ALWAYS_ON;
             case "pause" -> StandbyMode.PAUSE;
             case "snapshot" -> StandbyMode.SNAPSHOT;
-            default -> throw new IllegalArgumentException("standby.policy must be always-on, pause or snapshot, was '"
-                    + Names.shorten(s.policy()) + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "standby.policy must be always-on, pause or snapshot, was '" + Names.shorten(s.policy()) + "'");
         };
-        return new StandbyPolicy(mode, Durations.parse("standby.pauseAfter", s.pauseAfter()),
+        return new StandbyPolicy(
+                mode,
+                Durations.parse("standby.pauseAfter", s.pauseAfter()),
                 Durations.parse("standby.snapshotAfter", s.snapshotAfter()),
                 Durations.parse("standby.retireAfter", s.retireAfter()));
     }

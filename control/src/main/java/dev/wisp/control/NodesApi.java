@@ -2,7 +2,6 @@ package dev.wisp.control;
 
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeCapacity;
-
 import java.util.List;
 
 /**
@@ -20,10 +19,13 @@ final class NodesApi {
         r.add("GET", "/v1/nodes", (c, who, p) -> {
             who.requireAdmin();
             NodeCapacity cap = node.capacity();
-            Shapes.NodeView n = new Shapes.NodeView("local",
-                    new Shapes.NodeCapacityView(cap.vcpus(), Shapes.mib(cap.memoryMiB()), Shapes.mib(cap.memoryLimitMiB())),
+            Shapes.NodeView n = new Shapes.NodeView(
+                    "local",
+                    new Shapes.NodeCapacityView(
+                            cap.vcpus(), Shapes.mib(cap.memoryMiB()), Shapes.mib(cap.memoryLimitMiB())),
                     new Resources(cap.allocatedVcpus(), Shapes.mib(cap.allocatedMemoryMiB())),
-                    new Shapes.TierCounts(cap.running(), cap.paused(), cap.snapshotted()), cap.refusals(),
+                    new Shapes.TierCounts(cap.running(), cap.paused(), cap.snapshotted()),
+                    cap.refusals(),
                     "http://localhost:" + node.routerPort());
             return ServicesApi.items(List.of(n));
         });

@@ -8,8 +8,7 @@ import java.util.Optional;
  * what a tenant can run.
  */
 final class Quotas {
-    private Quotas() {
-    }
+    private Quotas() {}
 
     /**
      * Checks that the tenant's services, with {@code name} changed to ({@code scaling},
@@ -29,7 +28,9 @@ final class Quotas {
      * instanceConcurrency)} instances of its size.
      */
     static void checkFunction(Tx tx, String tenant, Quota quota, FunctionRecord f) {
-        long functions = tx.range(Registry.FUNCTIONS + tenant + "/", FunctionRecord.class).size() + 1;
+        long functions = tx.range(Registry.FUNCTIONS + tenant + "/", FunctionRecord.class)
+                        .size()
+                + 1;
         exceed("functions", functions, Registry.MAX_SERVICES);
         long[] used = used(tx, tenant, null);
         long max = f.instanceCap();
@@ -49,8 +50,11 @@ final class Quotas {
                 continue;
             }
             services++;
-            Resources r = tx.range(Registry.revisionKey(tenant, s.name(), s.targetRevision()), RevisionRecord.class)
-                    .stream().findFirst().map(RevisionRecord::resources).orElse(Resources.DEFAULT);
+            Resources r =
+                    tx.range(Registry.revisionKey(tenant, s.name(), s.targetRevision()), RevisionRecord.class).stream()
+                            .findFirst()
+                            .map(RevisionRecord::resources)
+                            .orElse(Resources.DEFAULT);
             instances += s.scaling().max();
             vcpus += (long) s.scaling().max() * r.vcpus();
             memory += (long) s.scaling().max() * r.memoryMiB();
@@ -76,6 +80,7 @@ final class Quotas {
 
     static Quota quotaOf(Tx tx, String tenant) {
         Optional<TenantRecord> t = tx.get(Registry.tenantKey(tenant), TenantRecord.class);
-        return t.orElseThrow(() -> ApiException.notFound("no tenant '" + tenant + "'")).quota();
+        return t.orElseThrow(() -> ApiException.notFound("no tenant '" + tenant + "'"))
+                .quota();
     }
 }

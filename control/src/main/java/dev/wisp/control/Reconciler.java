@@ -4,7 +4,6 @@ import dev.wisp.node.Node;
 import dev.wisp.node.ServiceStatus;
 import dev.wisp.store.StoreException;
 import dev.wisp.store.Watch;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -63,16 +62,25 @@ final class Reconciler implements AutoCloseable {
     });
     /** Node keys deployed by this process, and when (for the ready timeout). */
     private final Map<String, Instant> deployedAt = new ConcurrentHashMap<>();
+
     private final Map<String, String> failedKeys = new ConcurrentHashMap<>();
     /** Per node key, the failed starts in a row already reported (events, the revision's failure). */
     private final Map<String, Integer> seenFailures = new ConcurrentHashMap<>();
+
     private final AtomicReference<CompletableFuture<Void>> pending = new AtomicReference<>();
     private final List<Watch> watches = new ArrayList<>();
     private volatile boolean closed;
     private volatile long lastPass;
 
-    Reconciler(Registry registry, Node node, NodeSpecs specs, TenantRouting routing, EventLog events,
-               InstantSource clock, Duration interval, ControlMetrics metrics) {
+    Reconciler(
+            Registry registry,
+            Node node,
+            NodeSpecs specs,
+            TenantRouting routing,
+            EventLog events,
+            InstantSource clock,
+            Duration interval,
+            ControlMetrics metrics) {
         this.metrics = metrics;
         this.registry = registry;
         this.node = node;
@@ -179,8 +187,11 @@ final class Reconciler implements AutoCloseable {
     }
 
     /** Returns true while the service waits for a revision to become ready. */
-    private boolean reconcile(ServiceRecord s, Set<String> desired, Map<String, String> routes,
-                              Map<String, TenantRouting.Target> targets) {
+    private boolean reconcile(
+            ServiceRecord s,
+            Set<String> desired,
+            Map<String, String> routes,
+            Map<String, TenantRouting.Target> targets) {
         Map<Integer, RevisionRecord> revs = new HashMap<>();
         for (RevisionRecord r : registry.revisions(s.tenant(), s.name())) {
             revs.put(r.number(), r);
@@ -236,8 +247,11 @@ final class Reconciler implements AutoCloseable {
                 Instant since = deployedAt.get(targetKey);
                 if (since != null && clock.instant().isAfter(since.plus(READY_TIMEOUT))) {
                     RevisionRecord.Failure last = tr.failure();
-                    fail(s, tr, "no instance became ready within " + READY_TIMEOUT.toSeconds() + " s"
-                            + (last == null ? "" : "; last start failed: " + last.reason()));
+                    fail(
+                            s,
+                            tr,
+                            "no instance became ready within " + READY_TIMEOUT.toSeconds() + " s"
+                                    + (last == null ? "" : "; last start failed: " + last.reason()));
                     waiting = false;
                 }
             }
@@ -276,12 +290,21 @@ final class Reconciler implements AutoCloseable {
             return;
         }
         seenFailures.put(key, f.attempts());
-        RevisionRecord.Failure failure = new RevisionRecord.Failure(f.reason(), f.console(), f.at().toString(),
-                f.attempts(), f.retryAt().toString());
+        RevisionRecord.Failure failure = new RevisionRecord.Failure(
+                f.reason(),
+                f.console(),
+                f.at().toString(),
+                f.attempts(),
+                f.retryAt().toString());
         writeFailure(s, r.number(), failure);
         long nextS = Math.max(1, (Duration.between(f.at(), f.retryAt()).toMillis() + 999) / 1000);
-        events.append(s.tenant(), "revision.start_failed", s.name(), null, "revision " + r.number() + ": start "
-                + f.attempts() + " in a row failed, next try in " + nextS + " s: " + f.reason());
+        events.append(
+                s.tenant(),
+                "revision.start_failed",
+                s.name(),
+                null,
+                "revision " + r.number() + ": start " + f.attempts() + " in a row failed, next try in " + nextS + " s: "
+                        + f.reason());
         if (f.attempts() >= FAILED_AFTER && !f.everReady()) {
             fail(s, r, f.attempts() + " starts failed in a row: " + f.reason());
         }
@@ -296,8 +319,11 @@ final class Reconciler implements AutoCloseable {
     }
 
     private static int revisionOf(Map<Integer, String> keys, String key) {
-        return keys.entrySet().stream().filter(e -> e.getValue().equals(key)).mapToInt(Map.Entry::getKey)
-                .findFirst().orElse(0);
+        return keys.entrySet().stream()
+                .filter(e -> e.getValue().equals(key))
+                .mapToInt(Map.Entry::getKey)
+                .findFirst()
+                .orElse(0);
     }
 
     private void ensureDeployed(ServiceRecord s, RevisionRecord r, String key) {
@@ -307,12 +333,18 @@ final class Reconciler implements AutoCloseable {
         try {
             node.deploy(specs.spec(key, s, r));
             deployedAt.put(key, clock.instant());
-            LOG.log(System.Logger.Level.INFO, "deployed {0}/{1} revision {2} as {3}", s.tenant(), s.name(),
-                    r.number(), key);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "deployed {0}/{1} revision {2} as {3}",
+                    s.tenant(),
+                    s.name(),
+                    r.number(),
+                    key);
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
-            LOG.log(System.Logger.Level.WARNING, "deploying " + s.tenant() + "/" + s.name() + " revision " + r.number()
-                    + " failed: " + why);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "deploying " + s.tenant() + "/" + s.name() + " revision " + r.number() + " failed: " + why);
             failedKeys.put(key, why);
         }
     }
@@ -320,18 +352,23 @@ final class Reconciler implements AutoCloseable {
     /** Whether the node service has an instance that is up or asleep (a request wakes it at once). */
     private boolean hasInstance(String key) {
         Optional<ServiceStatus> st = node.status(key);
-        return st.isPresent() && st.get().instances().stream().anyMatch(i -> i.port() > 0
-                || (!i.busy() && ("paused".equals(i.tier()) || "snapshotted".equals(i.tier()))));
+        return st.isPresent()
+                && st.get().instances().stream()
+                        .anyMatch(i -> i.port() > 0
+                                || (!i.busy() && ("paused".equals(i.tier()) || "snapshotted".equals(i.tier()))));
     }
 
     private void markServing(ServiceRecord s, int target) {
         registry.write(tx -> {
             Optional<ServiceRecord> now = tx.get(Registry.serviceKey(s.tenant(), s.name()), ServiceRecord.class);
-            if (now.isEmpty() || now.get().targetRevision() != target || now.get().servingRevision() == target) {
+            if (now.isEmpty()
+                    || now.get().targetRevision() != target
+                    || now.get().servingRevision() == target) {
                 return null;
             }
             int old = now.get().servingRevision();
-            tx.put(Registry.serviceKey(s.tenant(), s.name()),
+            tx.put(
+                    Registry.serviceKey(s.tenant(), s.name()),
                     now.get().withServing(target, old != 0 ? old : now.get().previousRevision()));
             return null;
         });
@@ -348,19 +385,27 @@ final class Reconciler implements AutoCloseable {
             Optional<RevisionRecord> now = tx.get(rk, RevisionRecord.class).filter(x -> !"failed".equals(x.state()));
             now.ifPresent(x -> tx.put(rk, x.withState("failed", why)));
             Optional<ServiceRecord> svc = tx.get(Registry.serviceKey(s.tenant(), s.name()), ServiceRecord.class);
-            svc.filter(x -> x.targetRevision() == r.number() && x.servingRevision() != 0
+            svc.filter(x -> x.targetRevision() == r.number()
+                            && x.servingRevision() != 0
                             && x.servingRevision() != r.number())
-                    .ifPresent(x -> tx.put(Registry.serviceKey(s.tenant(), s.name()), x.withTarget(x.servingRevision())));
+                    .ifPresent(
+                            x -> tx.put(Registry.serviceKey(s.tenant(), s.name()), x.withTarget(x.servingRevision())));
             return now.isPresent();
         });
         if (changed) {
-            LOG.log(System.Logger.Level.WARNING, "{0}/{1} revision {2} failed: {3}", s.tenant(), s.name(), r.number(), why);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}/{1} revision {2} failed: {3}",
+                    s.tenant(),
+                    s.name(),
+                    r.number(),
+                    why);
             events.append(s.tenant(), "revision.failed", s.name(), null, "revision " + r.number() + ": " + why);
         }
     }
 
-    private void updateStates(ServiceRecord s, Map<Integer, RevisionRecord> revs, Map<Integer, String> keys,
-                              String current) {
+    private void updateStates(
+            ServiceRecord s, Map<Integer, RevisionRecord> revs, Map<Integer, String> keys, String current) {
         for (RevisionRecord r : revs.values()) {
             String key = keys.get(r.number());
             if ("failed".equals(r.state()) && (key == null || !hasInstance(key))) {
@@ -380,7 +425,8 @@ final class Reconciler implements AutoCloseable {
                 String rk = Registry.revisionKey(s.tenant(), s.name(), r.number());
                 boolean recovered = "failed".equals(r.state());
                 registry.write(tx -> {
-                    tx.get(rk, RevisionRecord.class).filter(x -> recovered || !"failed".equals(x.state()))
+                    tx.get(rk, RevisionRecord.class)
+                            .filter(x -> recovered || !"failed".equals(x.state()))
                             .ifPresent(x -> tx.put(rk, x.withState(state, null)));
                     return null;
                 });
@@ -398,11 +444,13 @@ final class Reconciler implements AutoCloseable {
             String key = st.name();
             // Only node services this control plane names are its to remove (functions, say, are not).
             if (!desired.contains(key) && NodeKeys.isControlKey(key)) {
-                removals.add(CompletableFuture.runAsync(() -> {
-                    node.remove(key);
-                    deployedAt.remove(key);
-                    LOG.log(System.Logger.Level.INFO, "removed node service {0}", key);
-                }, r -> Thread.ofVirtual().name("wisp-remove-" + key).start(r)));
+                removals.add(CompletableFuture.runAsync(
+                        () -> {
+                            node.remove(key);
+                            deployedAt.remove(key);
+                            LOG.log(System.Logger.Level.INFO, "removed node service {0}", key);
+                        },
+                        r -> Thread.ofVirtual().name("wisp-remove-" + key).start(r)));
             }
         }
         failedKeys.keySet().retainAll(desired);

@@ -2,7 +2,6 @@ package dev.wisp.control;
 
 import dev.wisp.store.KeyValue;
 import dev.wisp.store.StateStore;
-
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,6 +34,7 @@ final class Registry {
     static final int MAX_SERVICES = 64;
     /** Revision records kept per service; older retired ones are forgotten on deploy. */
     static final int MAX_REVISIONS = 50;
+
     private static final int ATTEMPTS = 8;
 
     private final StateStore store;
@@ -122,8 +122,10 @@ final class Registry {
     }
 
     List<TokenRecord> tokens(String tenant) {
-        return list(TOKENS, TokenRecord.class).stream().filter(t -> t.tenant().equals(tenant))
-                .sorted(Comparator.comparing(TokenRecord::createdAt)).toList();
+        return list(TOKENS, TokenRecord.class).stream()
+                .filter(t -> t.tenant().equals(tenant))
+                .sorted(Comparator.comparing(TokenRecord::createdAt))
+                .toList();
     }
 
     Optional<ServiceRecord> service(String tenant, String name) {

@@ -15,9 +15,18 @@ import java.util.TreeSet;
  *                  ({@link EnvSealing}), null in every record written since
  * @param failure   why its last start failed, while no instance of it has started since; null otherwise
  */
-record RevisionRecord(String service, int number, String image, Map<String, String> sealedEnv, Resources resources,
-                      int port, String createdAt, String state, String message, Map<String, String> env,
-                      Failure failure) {
+record RevisionRecord(
+        String service,
+        int number,
+        String image,
+        Map<String, String> sealedEnv,
+        Resources resources,
+        int port,
+        String createdAt,
+        String state,
+        String message,
+        Map<String, String> env,
+        Failure failure) {
 
     /**
      * A failed start of the revision's app, as the API shows it.
@@ -28,14 +37,19 @@ record RevisionRecord(String service, int number, String image, Map<String, Stri
      * @param attempts failed starts in a row
      * @param retryAt  when the node tries again (ISO-8601)
      */
-    record Failure(String reason, List<String> console, String at, int attempts, String retryAt) {
-    }
+    record Failure(String reason, List<String> console, String at, int attempts, String retryAt) {}
 
     /** A new revision; {@code sealedEnv} from {@link EnvCipher#sealAll}. */
-    static RevisionRecord of(String service, int number, String image, Map<String, String> sealedEnv,
-                             Resources resources, int port, String createdAt) {
-        return new RevisionRecord(service, number, image, sealedEnv, resources, port, createdAt, "warming", null, null,
-                null);
+    static RevisionRecord of(
+            String service,
+            int number,
+            String image,
+            Map<String, String> sealedEnv,
+            Resources resources,
+            int port,
+            String createdAt) {
+        return new RevisionRecord(
+                service, number, image, sealedEnv, resources, port, createdAt, "warming", null, null, null);
     }
 
     RevisionRecord withState(String s, String m) {
@@ -43,7 +57,8 @@ record RevisionRecord(String service, int number, String image, Map<String, Stri
     }
 
     RevisionRecord withFailure(Failure f) {
-        return new RevisionRecord(service, number, image, sealedEnv, resources, port, createdAt, state, message, env, f);
+        return new RevisionRecord(
+                service, number, image, sealedEnv, resources, port, createdAt, state, message, env, f);
     }
 
     /** Whether an older version wrote this record with plain env values. */
@@ -54,8 +69,18 @@ record RevisionRecord(String service, int number, String image, Map<String, Stri
     /** This record with its plain env (if any) sealed, everything else unchanged. */
     RevisionRecord sealed(EnvCipher cipher) {
         return hasPlainEnv() || sealedEnv == null
-                ? new RevisionRecord(service, number, image, sealedEnvWith(cipher), resources, port, createdAt, state,
-                        message, null, failure)
+                ? new RevisionRecord(
+                        service,
+                        number,
+                        image,
+                        sealedEnvWith(cipher),
+                        resources,
+                        port,
+                        createdAt,
+                        state,
+                        message,
+                        null,
+                        failure)
                 : this;
     }
 

@@ -1,7 +1,6 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,21 +15,54 @@ final class ServiceInput {
     /** The kernel command line is 2048 bytes; the platform's own parameters need some. */
     static final int MAX_ENV_BYTES = 1024;
     /** What a GET answer shows and a create ignores: an answer may be sent back as it is. */
-    static final Set<String> READ_ONLY = Set.of("tenant", "envNames", "revision", "latestRevision", "targetRevision",
-            "url", "nodeServices", "status", "failure");
-    static final Set<String> SERVICE_FIELDS = Set.of("name", "image", "env", "envNames", "resources", "port", "scaling",
-            "standby", "access", "tenant", "revision", "latestRevision", "targetRevision", "url", "nodeServices", "status",
+    static final Set<String> READ_ONLY = Set.of(
+            "tenant",
+            "envNames",
+            "revision",
+            "latestRevision",
+            "targetRevision",
+            "url",
+            "nodeServices",
+            "status",
+            "failure");
+
+    static final Set<String> SERVICE_FIELDS = Set.of(
+            "name",
+            "image",
+            "env",
+            "envNames",
+            "resources",
+            "port",
+            "scaling",
+            "standby",
+            "access",
+            "tenant",
+            "revision",
+            "latestRevision",
+            "targetRevision",
+            "url",
+            "nodeServices",
+            "status",
             "failure");
     static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "resources", "port");
     static final Set<String> PATCH_FIELDS = Set.of("scaling", "standby", "access");
     static final Set<String> ROLLBACK_FIELDS = Set.of("revision");
     static final Set<String> RESOURCES_FIELDS = Set.of("vcpus", "memoryMiB");
-    static final Set<String> SCALING_FIELDS = Set.of("min", "max", "initial", "target", "utilization", "stableWindow",
-            "panicWindowPercent", "panicThreshold", "maxScaleUpRate", "maxScaleDownRate", "scaleToZeroGrace");
+    static final Set<String> SCALING_FIELDS = Set.of(
+            "min",
+            "max",
+            "initial",
+            "target",
+            "utilization",
+            "stableWindow",
+            "panicWindowPercent",
+            "panicThreshold",
+            "maxScaleUpRate",
+            "maxScaleDownRate",
+            "scaleToZeroGrace");
     static final Set<String> STANDBY_FIELDS = Set.of("policy", "pauseAfter", "snapshotAfter", "retireAfter");
 
-    private ServiceInput() {
-    }
+    private ServiceInput() {}
 
     static Scaling scaling(JsonNode n, Scaling base) {
         if (n == null) {
@@ -64,7 +96,8 @@ final class ServiceInput {
         }
         Fields.onlyKnown(n, "standby", STANDBY_FIELDS);
         String w = "standby.";
-        Standby s = new Standby(Fields.string(n, "policy", w, base.policy()),
+        Standby s = new Standby(
+                Fields.string(n, "policy", w, base.policy()),
                 Fields.string(n, "pauseAfter", w, base.pauseAfter()),
                 Fields.string(n, "snapshotAfter", w, base.snapshotAfter()),
                 Fields.string(n, "retireAfter", w, base.retireAfter()));
@@ -89,8 +122,8 @@ final class ServiceInput {
             return base;
         }
         Fields.onlyKnown(n, "resources", RESOURCES_FIELDS);
-        return new Resources((int) Fields.integer(n, "vcpus", "resources.", base.vcpus(), 1, 32),
-                (int) Fields.integer(n, "memoryMiB", "resources.", base.memoryMiB(), 64, 65536));
+        return new Resources((int) Fields.integer(n, "vcpus", "resources.", base.vcpus(), 1, 32), (int)
+                Fields.integer(n, "memoryMiB", "resources.", base.memoryMiB(), 64, 65536));
     }
 
     static Map<String, String> env(JsonNode n, Map<String, String> base) {
@@ -105,7 +138,8 @@ final class ServiceInput {
                 throw ApiException.badRequest("env name '" + Names.shorten(e.getKey())
                         + "' must be 1-64 of A-Z, 0-9 and '_', not starting with a digit");
             }
-            if (!e.getValue().isTextual() || !ENV_VALUE.matcher(e.getValue().asText()).matches()) {
+            if (!e.getValue().isTextual()
+                    || !ENV_VALUE.matcher(e.getValue().asText()).matches()) {
                 throw ApiException.badRequest("env " + e.getKey()
                         + " must be a string of at most 256 printable ASCII characters without '\"'");
             }

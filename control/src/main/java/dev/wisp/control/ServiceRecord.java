@@ -9,28 +9,77 @@ package dev.wisp.control;
  * @param previousRevision the revision that served before, kept on standby for a fast rollback (0: none)
  * @param generation      bumped on every change of settings; part of the node service key
  */
-record ServiceRecord(String tenant, String name, Scaling scaling, Standby standby, String access,
-                     int latestRevision, int targetRevision, int servingRevision, int previousRevision,
-                     long generation, String createdAt) {
+record ServiceRecord(
+        String tenant,
+        String name,
+        Scaling scaling,
+        Standby standby,
+        String access,
+        int latestRevision,
+        int targetRevision,
+        int servingRevision,
+        int previousRevision,
+        long generation,
+        String createdAt) {
 
     ServiceRecord withTarget(int target) {
-        return new ServiceRecord(tenant, name, scaling, standby, access, latestRevision, target, servingRevision,
-                previousRevision, generation, createdAt);
+        return new ServiceRecord(
+                tenant,
+                name,
+                scaling,
+                standby,
+                access,
+                latestRevision,
+                target,
+                servingRevision,
+                previousRevision,
+                generation,
+                createdAt);
     }
 
     ServiceRecord withLatest(int latest) {
-        return new ServiceRecord(tenant, name, scaling, standby, access, latest, latest, servingRevision,
-                previousRevision, generation, createdAt);
+        return new ServiceRecord(
+                tenant,
+                name,
+                scaling,
+                standby,
+                access,
+                latest,
+                latest,
+                servingRevision,
+                previousRevision,
+                generation,
+                createdAt);
     }
 
     ServiceRecord withServing(int serving, int previous) {
-        return new ServiceRecord(tenant, name, scaling, standby, access, latestRevision, targetRevision, serving,
-                previous, generation, createdAt);
+        return new ServiceRecord(
+                tenant,
+                name,
+                scaling,
+                standby,
+                access,
+                latestRevision,
+                targetRevision,
+                serving,
+                previous,
+                generation,
+                createdAt);
     }
 
     ServiceRecord withSettings(Scaling s, Standby st, String acc, boolean nodeSpecChanged) {
-        return new ServiceRecord(tenant, name, s, st, acc, latestRevision, targetRevision, servingRevision,
-                previousRevision, nodeSpecChanged ? generation + 1 : generation, createdAt);
+        return new ServiceRecord(
+                tenant,
+                name,
+                s,
+                st,
+                acc,
+                latestRevision,
+                targetRevision,
+                servingRevision,
+                previousRevision,
+                nodeSpecChanged ? generation + 1 : generation,
+                createdAt);
     }
 
     boolean isPrivate() {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.Image;
 import dev.wisp.node.Node;
 import dev.wisp.node.ServiceStatus;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +20,14 @@ final class ServicesApi {
     private final Reconciler reconciler;
     private final String routerBase;
 
-    ServicesApi(Registry registry, EventLog events, Node node, NodeSpecs specs, EnvCipher cipher, Reconciler reconciler,
-                int routerPort) {
+    ServicesApi(
+            Registry registry,
+            EventLog events,
+            Node node,
+            NodeSpecs specs,
+            EnvCipher cipher,
+            Reconciler reconciler,
+            int routerPort) {
         this.registry = registry;
         this.events = events;
         this.node = node;
@@ -43,8 +48,10 @@ final class ServicesApi {
         r.add("GET", "/v1/services/{name}/revisions", (c, who, p) -> revisions(who, p));
         r.add("GET", "/v1/services/{name}/instances", (c, who, p) -> instances(who, p));
         r.add("GET", "/v1/services/{name}/instances/{id}/console", (c, who, p) -> console(who, p));
-        r.add("GET", "/v1/services/{name}/events", (c, who, p) -> items(events.list(who.tenant(),
-                existing(who, p).name(), 0, 200)));
+        r.add(
+                "GET",
+                "/v1/services/{name}/events",
+                (c, who, p) -> items(events.list(who.tenant(), existing(who, p).name(), 0, 200)));
     }
 
     /** The service or 404: a foreign tenant's service is indistinguishable from a missing one. */
@@ -82,9 +89,10 @@ final class ServicesApi {
         RevisionRecord rev = RevisionRecord.of(name, 1, image.id(), env, res, port, now);
         registry.write(tx -> {
             Quota q = Quotas.quotaOf(tx, who.tenant());
-            if (tx.get(Registry.serviceKey(who.tenant(), name), ServiceRecord.class).isPresent()) {
-                throw ApiException.conflict("service '" + name + "' exists; deploy a new revision with POST /v1/services/"
-                        + name + "/deploy");
+            if (tx.get(Registry.serviceKey(who.tenant(), name), ServiceRecord.class)
+                    .isPresent()) {
+                throw ApiException.conflict("service '" + name
+                        + "' exists; deploy a new revision with POST /v1/services/" + name + "/deploy");
             }
             requireImageRecord(tx, who.tenant(), image.id());
             Quotas.check(tx, who.tenant(), q, name, scaling, res);
@@ -110,7 +118,12 @@ final class ServicesApi {
             boolean respec = !scaling.equals(s.scaling()) || !standby.equals(s.standby());
             ServiceRecord next = s.withSettings(scaling, standby, access, respec);
             if (respec) {
-                Quotas.check(tx, who.tenant(), Quotas.quotaOf(tx, who.tenant()), s.name(), scaling,
+                Quotas.check(
+                        tx,
+                        who.tenant(),
+                        Quotas.quotaOf(tx, who.tenant()),
+                        s.name(),
+                        scaling,
                         revisionInTx(tx, s, s.targetRevision()).resources());
             }
             touchTenant(tx, who.tenant());
@@ -134,8 +147,8 @@ final class ServicesApi {
         Map<String, String> given = ServiceInput.env(Fields.child(body, "env"), null);
         // Without an env the new revision keeps the last one's, still sealed.
         Map<String, String> env = given == null ? last.sealedEnvWith(cipher) : cipher.sealAll(given);
-        int port = ServiceInput.port(body, Fields.has(body, "image") && !Fields.has(body, "port")
-                ? image.port() : last.port());
+        int port = ServiceInput.port(
+                body, Fields.has(body, "image") && !Fields.has(body, "port") ? image.port() : last.port());
         RevisionRecord created = registry.write(tx -> {
             ServiceRecord s = inTx(tx, who, p);
             requireImageRecord(tx, who.tenant(), image.id());
@@ -148,8 +161,12 @@ final class ServicesApi {
             tx.put(Registry.revisionKey(who.tenant(), s.name(), n), rev);
             return rev;
         });
-        events.append(who.tenant(), "service.updated", current.name(), null, "revision " + created.number()
-                + " deployed (image " + image.id() + ")");
+        events.append(
+                who.tenant(),
+                "service.updated",
+                current.name(),
+                null,
+                "revision " + created.number() + " deployed (image " + image.id() + ")");
         reconciler.trigger();
         return Reply.json(202, revisionView(created));
     }
@@ -170,7 +187,9 @@ final class ServicesApi {
             }
             if ("failed".equals(r.state())) {
                 // A rollback to a failed revision is a request to try it again.
-                tx.put(Registry.revisionKey(who.tenant(), s.name(), n), r.withState("warming", null).withFailure(null));
+                tx.put(
+                        Registry.revisionKey(who.tenant(), s.name(), n),
+                        r.withState("warming", null).withFailure(null));
             }
             touchTenant(tx, who.tenant());
             tx.put(Registry.serviceKey(who.tenant(), s.name()), s.withTarget(n));
@@ -199,7 +218,9 @@ final class ServicesApi {
 
     private Reply revisions(Caller who, Map<String, String> p) {
         ServiceRecord s = existing(who, p);
-        return items(registry.revisions(who.tenant(), s.name()).stream().map(ServicesApi::revisionView).toList());
+        return items(registry.revisions(who.tenant(), s.name()).stream()
+                .map(ServicesApi::revisionView)
+                .toList());
     }
 
     private Reply instances(Caller who, Map<String, String> p) {
@@ -218,7 +239,9 @@ final class ServicesApi {
         boolean ours = false;
         for (RevisionRecord r : registry.revisions(who.tenant(), s.name())) {
             String key = NodeKeys.key(s.tenant(), s.name(), r.number(), s.generation());
-            ours |= node.status(key).map(st -> st.instances().stream().anyMatch(i -> i.id().equals(id))).orElse(false);
+            ours |= node.status(key)
+                    .map(st -> st.instances().stream().anyMatch(i -> i.id().equals(id)))
+                    .orElse(false);
         }
         if (!ours) {
             throw ApiException.notFound("service '" + s.name() + "' has no instance '" + Names.shorten(id) + "'");
@@ -230,11 +253,15 @@ final class ServicesApi {
     // ---- helpers ----------------------------------------------------------------------------------
 
     private Image image(String tenant, String id) {
-        Optional<Image> img = id != null && id.matches("[0-9a-f]{16}") && registry.get(Registry.imageKey(tenant, id),
-                ImageRecord.class).isPresent() ? specs.images().get(id) : Optional.empty();
+        Optional<Image> img = id != null
+                        && id.matches("[0-9a-f]{16}")
+                        && registry.get(Registry.imageKey(tenant, id), ImageRecord.class)
+                                .isPresent()
+                ? specs.images().get(id)
+                : Optional.empty();
         // 404 like any resource the tenant does not hold, even when the bytes are stored for another tenant.
-        return img.orElseThrow(() -> ApiException.notFound("no image '" + Names.shorten(id)
-                + "' (upload it with POST /v1/images; ids are 16 hex digits)"));
+        return img.orElseThrow(() -> ApiException.notFound(
+                "no image '" + Names.shorten(id) + "' (upload it with POST /v1/images; ids are 16 hex digits)"));
     }
 
     private static void requireImageRecord(Tx tx, String tenant, String id) {
@@ -246,7 +273,8 @@ final class ServicesApi {
     private static ServiceRecord inTx(Tx tx, Caller who, Map<String, String> p) {
         String name = p.get("name");
         Optional<ServiceRecord> s = Names.valid(name)
-                ? tx.get(Registry.serviceKey(who.tenant(), name), ServiceRecord.class) : Optional.empty();
+                ? tx.get(Registry.serviceKey(who.tenant(), name), ServiceRecord.class)
+                : Optional.empty();
         return s.orElseThrow(() -> ApiException.notFound("no service '" + Names.shorten(name) + "'"));
     }
 
@@ -280,9 +308,10 @@ final class ServicesApi {
     // ---- views ------------------------------------------------------------------------------------
 
     Shapes.ServiceView view(ServiceRecord s) {
-        RevisionRecord target = registry.revision(s.tenant(), s.name(), s.targetRevision()).orElse(null);
-        String url = "http://" + s.name() + (Registry.DEFAULT_TENANT.equals(s.tenant()) ? "" : "." + s.tenant())
-                + "." + routerBase + "/";
+        RevisionRecord target =
+                registry.revision(s.tenant(), s.name(), s.targetRevision()).orElse(null);
+        String url = "http://" + s.name() + (Registry.DEFAULT_TENANT.equals(s.tenant()) ? "" : "." + s.tenant()) + "."
+                + routerBase + "/";
         int running = 0;
         int paused = 0;
         int snapshotted = 0;
@@ -297,33 +326,70 @@ final class ServicesApi {
                 snapshotted += (int) st.get().count("snapshotted");
             }
         }
-        var status = new Shapes.ServiceStatusView(s.servingRevision() != 0,
-                new Shapes.TierCounts(running, paused, snapshotted));
+        var status = new Shapes.ServiceStatusView(
+                s.servingRevision() != 0, new Shapes.TierCounts(running, paused, snapshotted));
         // Why the newest revision cannot start, while it cannot: what a user deploying it needs first.
         Shapes.StartFailureView failure = registry.revision(s.tenant(), s.name(), s.latestRevision())
-                .filter(r -> r.failure() != null).map(r -> failureView(r, true)).orElse(null);
+                .filter(r -> r.failure() != null)
+                .map(r -> failureView(r, true))
+                .orElse(null);
         // Env values are write-only: the target revision's names only.
-        return new Shapes.ServiceView(s.name(), s.tenant(), target == null ? null : target.image(),
-                target == null ? null : List.copyOf(target.envNames()), target == null ? null : target.resources(),
-                target == null ? null : target.port(), s.scaling(), s.standby(), s.access(), s.servingRevision(),
-                s.latestRevision(), s.targetRevision(), url, nodeServices, status, failure);
+        return new Shapes.ServiceView(
+                s.name(),
+                s.tenant(),
+                target == null ? null : target.image(),
+                target == null ? null : List.copyOf(target.envNames()),
+                target == null ? null : target.resources(),
+                target == null ? null : target.port(),
+                s.scaling(),
+                s.standby(),
+                s.access(),
+                s.servingRevision(),
+                s.latestRevision(),
+                s.targetRevision(),
+                url,
+                nodeServices,
+                status,
+                failure);
     }
 
     /** A revision as the API shows it: its env by names only (values are write-only). */
     static Shapes.RevisionView revisionView(RevisionRecord r) {
-        return new Shapes.RevisionView(r.service(), r.number(), r.image(), List.copyOf(r.envNames()), r.resources(),
-                r.port(), r.createdAt(), r.state(), r.message(), r.failure() == null ? null : failureView(r, false));
+        return new Shapes.RevisionView(
+                r.service(),
+                r.number(),
+                r.image(),
+                List.copyOf(r.envNames()),
+                r.resources(),
+                r.port(),
+                r.createdAt(),
+                r.state(),
+                r.message(),
+                r.failure() == null ? null : failureView(r, false));
     }
 
     /** The revision's last failed start; on a service also which revision and its state. */
     private static Shapes.StartFailureView failureView(RevisionRecord r, boolean onService) {
         RevisionRecord.Failure f = r.failure();
-        return new Shapes.StartFailureView(f.reason(), f.console() == null ? List.of() : List.copyOf(f.console()),
-                f.at(), f.attempts(), f.retryAt(), onService ? r.number() : null, onService ? r.state() : null);
+        return new Shapes.StartFailureView(
+                f.reason(),
+                f.console() == null ? List.of() : List.copyOf(f.console()),
+                f.at(),
+                f.attempts(),
+                f.retryAt(),
+                onService ? r.number() : null,
+                onService ? r.state() : null);
     }
 
     private static Shapes.InstanceView instanceView(ServiceRecord s, int revision, ServiceStatus.InstanceStatus i) {
-        return new Shapes.InstanceView(i.id(), s.name(), revision, i.tier(), i.state(), "local",
-                i.startedAt() == null ? null : i.startedAt().toString(), i.busy());
+        return new Shapes.InstanceView(
+                i.id(),
+                s.name(),
+                revision,
+                i.tier(),
+                i.state(),
+                "local",
+                i.startedAt() == null ? null : i.startedAt().toString(),
+                i.busy());
     }
 }

@@ -1,7 +1,6 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.List;
 
 /**
@@ -13,8 +12,7 @@ import java.util.List;
  * Null components are left out of an answer (the mapper writes no nulls).
  */
 final class Shapes {
-    private Shapes() {
-    }
+    private Shapes() {}
 
     /** Memory figures are int32 MiB in the API (2 PiB); a larger host figure is capped rather than wrapped. */
     static int mib(long mib) {
@@ -22,91 +20,124 @@ final class Shapes {
     }
 
     /** Every listing: {@code {"items": [...]}}. */
-    record Items<T>(List<T> items) {
-    }
+    record Items<T>(List<T> items) {}
 
     /** Every error: {@code {"error": {"code", "message"}}}. */
-    record ErrorBody(ErrorDetail error) {
-    }
+    record ErrorBody(ErrorDetail error) {}
 
-    record ErrorDetail(String code, String message) {
-    }
+    record ErrorDetail(String code, String message) {}
 
     /**
      * A service. {@code image}, {@code envNames}, {@code resources} and {@code port} are its target
      * revision's (absent only while that revision's record is missing); env values are never shown.
      */
-    record ServiceView(String name, String tenant, String image, List<String> envNames, Resources resources, Integer port,
-                       Scaling scaling, Standby standby, String access, int revision, int latestRevision,
-                       int targetRevision, String url, List<String> nodeServices, ServiceStatusView status,
-                       StartFailureView failure) {
-    }
+    record ServiceView(
+            String name,
+            String tenant,
+            String image,
+            List<String> envNames,
+            Resources resources,
+            Integer port,
+            Scaling scaling,
+            Standby standby,
+            String access,
+            int revision,
+            int latestRevision,
+            int targetRevision,
+            String url,
+            List<String> nodeServices,
+            ServiceStatusView status,
+            StartFailureView failure) {}
 
-    record ServiceStatusView(boolean ready, TierCounts instances) {
-    }
+    record ServiceStatusView(boolean ready, TierCounts instances) {}
 
     /** Instances per standby tier. */
-    record TierCounts(int running, int paused, int snapshotted) {
-    }
+    record TierCounts(int running, int paused, int snapshotted) {}
 
     /** A revision: its env by names only. {@code message} says why it failed or retired, if it did. */
-    record RevisionView(String service, int number, String image, List<String> envNames, Resources resources, int port,
-                        String createdAt, String state, String message, StartFailureView failure) {
-    }
+    record RevisionView(
+            String service,
+            int number,
+            String image,
+            List<String> envNames,
+            Resources resources,
+            int port,
+            String createdAt,
+            String state,
+            String message,
+            StartFailureView failure) {}
 
     /**
      * A revision's last failed start, while none has succeeded since; {@code revision} and {@code state}
      * only on a service (which revision fails, and its state).
      */
-    record StartFailureView(String reason, List<String> console, String at, int attempts, String retryAt,
-                            Integer revision, String state) {
-    }
+    record StartFailureView(
+            String reason,
+            List<String> console,
+            String at,
+            int attempts,
+            String retryAt,
+            Integer revision,
+            String state) {}
 
     /** One microVM of a service; {@code startedAt} is absent while it has not started. */
-    record InstanceView(String id, String service, int revision, String tier, String state, String node,
-                        String startedAt, boolean busy) {
-    }
+    record InstanceView(
+            String id,
+            String service,
+            int revision,
+            String tier,
+            String state,
+            String node,
+            String startedAt,
+            boolean busy) {}
 
-    record ImageView(String id, String tenant, long sizeBytes, String createdAt, List<String> usedBy) {
-    }
+    record ImageView(String id, String tenant, long sizeBytes, String createdAt, List<String> usedBy) {}
 
-    record NodeView(String name, NodeCapacityView capacity, Resources allocated, TierCounts instances, long refusals,
-                    String routerUrl) {
-    }
+    record NodeView(
+            String name,
+            NodeCapacityView capacity,
+            Resources allocated,
+            TierCounts instances,
+            long refusals,
+            String routerUrl) {}
 
     /** {@code memoryLimitMiB}: guest memory the node admits. */
-    record NodeCapacityView(int vcpus, int memoryMiB, int memoryLimitMiB) {
-    }
+    record NodeCapacityView(int vcpus, int memoryMiB, int memoryLimitMiB) {}
 
     /** A token as listed: never the token itself. */
-    record TokenView(String id, String tenant, boolean admin, String createdAt) {
-    }
+    record TokenView(String id, String tenant, boolean admin, String createdAt) {}
 
     /** A new token: the only answer that shows it. */
-    record TokenCreatedView(String id, String tenant, String token, String createdAt) {
-    }
+    record TokenCreatedView(String id, String tenant, String token, String createdAt) {}
 
     /**
      * A function. {@code image}, {@code inFlight} and {@code url} are absent while it is
      * {@code starting}; {@code class} only for a Java function that named one.
      */
-    record FunctionView(String name, String tenant, String runtime, @JsonProperty("class") String handlerClass,
-                        Resources resources, int reservedConcurrency, int instanceConcurrency, int maxInstances,
-                        RetryView retry, String timeout, String createdAt, String state, String image, Integer inFlight,
-                        String url) {
-    }
+    record FunctionView(
+            String name,
+            String tenant,
+            String runtime,
+            @JsonProperty("class") String handlerClass,
+            Resources resources,
+            int reservedConcurrency,
+            int instanceConcurrency,
+            int maxInstances,
+            RetryView retry,
+            String timeout,
+            String createdAt,
+            String state,
+            String image,
+            Integer inFlight,
+            String url) {}
 
-    record RetryView(int maxAttempts, String initialBackoff, String maxBackoff) {
-    }
+    record RetryView(int maxAttempts, String initialBackoff, String maxBackoff) {}
 
     /** Answer of an async invoke. */
-    record InvocationAccepted(String id) {
-    }
+    record InvocationAccepted(String id) {}
 
     /** {@code GET /v1/health}; {@code reason} and the store's {@code code}/{@code message} only while degraded. */
-    record Health(String status, StoreHealth store, String reason) {
-    }
+    record Health(String status, StoreHealth store, String reason) {}
 
-    record StoreHealth(boolean writable, String code, String message) {
-    }
+    record StoreHealth(boolean writable, String code, String message) {}
 }

@@ -4,7 +4,6 @@ import dev.wisp.router.RequestGate;
 import dev.wisp.router.ServiceResolver;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,12 +18,10 @@ import java.util.Map;
  */
 final class TenantRouting implements ServiceResolver, RequestGate {
     /** Who owns a node service key. */
-    record Target(String tenant, String service, boolean privateAccess) {
-    }
+    record Target(String tenant, String service, boolean privateAccess) {}
 
     /** An API token as the gate needs it. */
-    record TokenOwner(String tenant, boolean admin) {
-    }
+    record TokenOwner(String tenant, boolean admin) {}
 
     private static final String SUFFIX = ".localhost";
 
@@ -113,7 +110,9 @@ final class TenantRouting implements ServiceResolver, RequestGate {
             return false;
         }
         String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
+        String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? auth.substring(7).trim()
+                : null;
         if (token == null || !token.startsWith(Tokens.PREFIX)) {
             return !target.privateAccess();
         }

@@ -1,13 +1,13 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Set;
 
 /** Tenants and their tokens (admin only): {@code /v1/tenants/...}. */
 final class TenantsApi {
     /** What a tenant create accepts ({@code createdAt}: read-only, may be sent back). */
     static final Set<String> TENANT_FIELDS = Set.of("name", "quota", "createdAt");
+
     static final Set<String> QUOTA_FIELDS = Set.of("vcpus", "memoryMiB", "instances", "images");
     private final Registry registry;
 
@@ -26,7 +26,8 @@ final class TenantsApi {
             who.requireAdmin();
             String t = existing(p.get("name"));
             return ServicesApi.items(registry.tokens(t).stream()
-                    .map(tok -> new Shapes.TokenView(tok.id(), tok.tenant(), tok.admin(), tok.createdAt())).toList());
+                    .map(tok -> new Shapes.TokenView(tok.id(), tok.tenant(), tok.admin(), tok.createdAt()))
+                    .toList());
         });
         r.add("POST", "/v1/tenants/{name}/tokens", (c, who, p) -> {
             who.requireAdmin();
@@ -39,8 +40,12 @@ final class TenantsApi {
             who.requireAdmin();
             String t = existing(p.get("name"));
             String id = p.get("id");
-            TokenRecord rec = Names.validTokenId(id) ? registry.tokens(t).stream().filter(x -> x.id().equals(id))
-                    .findFirst().orElse(null) : null;
+            TokenRecord rec = Names.validTokenId(id)
+                    ? registry.tokens(t).stream()
+                            .filter(x -> x.id().equals(id))
+                            .findFirst()
+                            .orElse(null)
+                    : null;
             if (rec == null) {
                 throw ApiException.notFound("tenant '" + t + "' has no token '" + Names.shorten(id) + "'");
             }
@@ -73,7 +78,8 @@ final class TenantsApi {
         Quota quota = d;
         if (q != null) {
             Fields.onlyKnown(q, "quota", QUOTA_FIELDS);
-            quota = new Quota((int) Fields.integer(q, "vcpus", "quota.", d.vcpus(), 0, 100_000),
+            quota = new Quota(
+                    (int) Fields.integer(q, "vcpus", "quota.", d.vcpus(), 0, 100_000),
                     (int) Fields.integer(q, "memoryMiB", "quota.", d.memoryMiB(), 0, Integer.MAX_VALUE),
                     (int) Fields.integer(q, "instances", "quota.", d.instances(), 0, 100_000),
                     (int) Fields.integer(q, "images", "quota.", d.images(), 0, 100_000));
@@ -99,8 +105,10 @@ final class TenantsApi {
             tx.get(Registry.tenantKey(t), TenantRecord.class);
             if (!tx.range(Registry.SERVICES + t + "/", ServiceRecord.class).isEmpty()
                     || !tx.range(Registry.IMAGES + t + "/", ImageRecord.class).isEmpty()
-                    || !tx.range(Registry.FUNCTIONS + t + "/", FunctionRecord.class).isEmpty()) {
-                throw ApiException.conflict("tenant '" + t + "' still has services, functions or images; delete them first");
+                    || !tx.range(Registry.FUNCTIONS + t + "/", FunctionRecord.class)
+                            .isEmpty()) {
+                throw ApiException.conflict(
+                        "tenant '" + t + "' still has services, functions or images; delete them first");
             }
             tx.delete(Registry.tenantKey(t));
             for (TokenRecord tok : registry.tokens(t)) {
@@ -110,5 +118,4 @@ final class TenantsApi {
         });
         return Reply.noContent();
     }
-
 }

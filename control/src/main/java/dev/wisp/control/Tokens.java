@@ -12,8 +12,7 @@ final class Tokens {
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     static String newToken() {
         return PREFIX + random(32);

@@ -4,7 +4,6 @@ import dev.wisp.store.Compare;
 import dev.wisp.store.KeyValue;
 import dev.wisp.store.Op;
 import dev.wisp.store.StateStore;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -55,7 +54,9 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof HttpRequest req && !req.decoderResult().isFailure() && req.method() == HttpMethod.POST
+        if (msg instanceof HttpRequest req
+                && !req.decoderResult().isFailure()
+                && req.method() == HttpMethod.POST
                 && Api.parseUri(req.uri()).getKey().equals("/v1/images")) {
             ReferenceCountUtil.release(msg);
             start(ctx, req);
@@ -92,12 +93,14 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
             }
             DataDirectory.createDirectories(uploads);
             file = uploads.resolve(UUID.randomUUID() + ".tar");
-            out = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            out = FileChannel.open(
+                    file,
+                    java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     DataDirectory.FILE_ATTR);
             received = 0;
             if (HttpUtil.is100ContinueExpected(req)) {
-                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                        Unpooled.EMPTY_BUFFER));
+                ctx.writeAndFlush(new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
             }
         } catch (ApiException e) {
             refuse(ctx, e);
@@ -140,8 +143,8 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         out = null;
         if (!slots.tryAcquire()) {
             deleteQuietly(body);
-            HttpReplies.write(ctx, Reply.error(new ApiException(503, "unavailable", "the server is busy; retry")),
-                    false, false);
+            HttpReplies.write(
+                    ctx, Reply.error(new ApiException(503, "unavailable", "the server is busy; retry")), false, false);
             return;
         }
         ctx.channel().config().setAutoRead(false);

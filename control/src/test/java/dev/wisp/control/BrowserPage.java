@@ -1,7 +1,6 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,21 +25,30 @@ final class BrowserPage {
 
     /** Loads {@code url} and waits until the document and its module scripts have loaded. */
     void navigate(String url) {
-        JsonNode result = browser.command(session, "Page.navigate", HeadlessChromium.params().put("url", url));
+        JsonNode result = browser.command(
+                session, "Page.navigate", HeadlessChromium.params().put("url", url));
         if (result.hasNonNull("errorText")) {
-            throw new IllegalStateException("cannot load " + url + ": " + result.get("errorText").asText());
+            throw new IllegalStateException(
+                    "cannot load " + url + ": " + result.get("errorText").asText());
         }
         waitFor("the page at " + url + " to load", "document.readyState === 'complete'", Duration.ofSeconds(20));
     }
 
     /** Evaluates {@code expression} (awaiting a promise) and returns its value as JSON. */
     JsonNode eval(String expression) {
-        JsonNode result = browser.command(session, "Runtime.evaluate", HeadlessChromium.params()
-                .put("expression", expression).put("returnByValue", true).put("awaitPromise", true));
+        JsonNode result = browser.command(
+                session,
+                "Runtime.evaluate",
+                HeadlessChromium.params()
+                        .put("expression", expression)
+                        .put("returnByValue", true)
+                        .put("awaitPromise", true));
         if (result.has("exceptionDetails")) {
             JsonNode details = result.get("exceptionDetails");
-            throw new IllegalStateException("JavaScript failed: " + details.path("exception").path("description")
-                    .asText(details.path("text").asText()) + "\n in: " + expression);
+            throw new IllegalStateException("JavaScript failed: "
+                    + details.path("exception")
+                            .path("description")
+                            .asText(details.path("text").asText()) + "\n in: " + expression);
         }
         return result.path("result").path("value");
     }
@@ -61,7 +69,8 @@ final class BrowserPage {
                 // the page may be between documents; try again until the deadline
             }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + timeout.toSeconds() + " s for " + what + "; page errors: " + errors());
+                throw new AssertionError(
+                        "waited " + timeout.toSeconds() + " s for " + what + "; page errors: " + errors());
             }
             try {
                 Thread.sleep(100);
@@ -82,9 +91,15 @@ final class BrowserPage {
             throw new IllegalStateException("element " + selector + " is not visible");
         }
         for (String type : List.of("mouseMoved", "mousePressed", "mouseReleased")) {
-            browser.command(session, "Input.dispatchMouseEvent", HeadlessChromium.params().put("type", type)
-                    .put("x", box.get("x").asDouble()).put("y", box.get("y").asDouble())
-                    .put("button", "left").put("clickCount", 1));
+            browser.command(
+                    session,
+                    "Input.dispatchMouseEvent",
+                    HeadlessChromium.params()
+                            .put("type", type)
+                            .put("x", box.get("x").asDouble())
+                            .put("y", box.get("y").asDouble())
+                            .put("button", "left")
+                            .put("clickCount", 1));
         }
     }
 
@@ -103,8 +118,8 @@ final class BrowserPage {
 
     /** Writes a PNG of the viewport to {@code file} and returns it. */
     Path screenshot(Path file) throws IOException {
-        JsonNode shot = browser.command(session, "Page.captureScreenshot", HeadlessChromium.params()
-                .put("format", "png"));
+        JsonNode shot = browser.command(
+                session, "Page.captureScreenshot", HeadlessChromium.params().put("format", "png"));
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, Base64.getDecoder().decode(shot.get("data").asText()));
         return file;
@@ -120,21 +135,25 @@ final class BrowserPage {
         switch (message.path("method").asText()) {
             case "Runtime.exceptionThrown" -> {
                 JsonNode d = params.path("exceptionDetails");
-                errors.add("exception: " + d.path("exception").path("description").asText(d.path("text").asText()));
+                errors.add("exception: "
+                        + d.path("exception")
+                                .path("description")
+                                .asText(d.path("text").asText()));
             }
             case "Runtime.consoleAPICalled" -> {
                 if ("error".equals(params.path("type").asText())) {
-                    errors.add("console.error: " + params.path("args").path(0).path("value").asText());
+                    errors.add("console.error: "
+                            + params.path("args").path(0).path("value").asText());
                 }
             }
             case "Log.entryAdded" -> {
                 JsonNode entry = params.path("entry");
                 if ("error".equals(entry.path("level").asText())) {
-                    errors.add("log: " + entry.path("text").asText() + " " + entry.path("url").asText(""));
+                    errors.add("log: " + entry.path("text").asText() + " "
+                            + entry.path("url").asText(""));
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 

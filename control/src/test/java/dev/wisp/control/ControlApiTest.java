@@ -1,8 +1,10 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.sdk.Event;
 import dev.wisp.sdk.Revision;
 import dev.wisp.sdk.Service;
@@ -11,12 +13,6 @@ import dev.wisp.sdk.TokenCreated;
 import dev.wisp.sdk.TokenInfo;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -34,9 +30,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The API over real HTTP against a real control plane (store, node, router, reconciler) whose
@@ -60,11 +58,17 @@ class ControlApiTest {
         cp = ControlPlane.start(config(dir.resolve("data")));
         http = new Http(cp.apiUrl());
         admin = Files.readString(cp.adminTokenFile()).trim();
-        acme = http.tenantToken(admin, "acme", "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":2048,\"instances\":4,\"images\":2}}");
+        acme = http.tenantToken(
+                admin,
+                "acme",
+                "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":2048,\"instances\":4,\"images\":2}}");
         globex = http.tenantToken(admin, "globex", "{\"name\":\"globex\"}");
         acmeImage = upload(acme, 1);
-        Http.Answer created = http.post("/v1/services", acme, "{\"name\":\"shop\",\"image\":\"" + acmeImage
-                + "\",\"scaling\":{\"max\":2},\"resources\":{\"vcpus\":1,\"memoryMiB\":128}}");
+        Http.Answer created = http.post(
+                "/v1/services",
+                acme,
+                "{\"name\":\"shop\",\"image\":\"" + acmeImage
+                        + "\",\"scaling\":{\"max\":2},\"resources\":{\"vcpus\":1,\"memoryMiB\":128}}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
     }
 
@@ -96,7 +100,8 @@ class ControlApiTest {
         // The store holds the token's hash only.
         try (Stream<Path> files = Files.walk(dir.resolve("data/state"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).doesNotContain(admin, acme);
+                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
+                        .doesNotContain(admin, acme);
             }
         }
     }
@@ -115,11 +120,16 @@ class ControlApiTest {
     void foreignTenantToken_gets404OnEveryRouteOfTheService() {
         String s = "/v1/services/shop";
         List<String[]> routes = List.of(
-                new String[] {"GET", s, null}, new String[] {"PATCH", s, "{\"access\":\"private\"}"},
-                new String[] {"DELETE", s, null}, new String[] {"POST", s + "/deploy", "{}"},
-                new String[] {"POST", s + "/rollback", "{\"revision\":1}"}, new String[] {"GET", s + "/revisions", null},
-                new String[] {"GET", s + "/instances", null}, new String[] {"GET", s + "/instances/shop-1/console", null},
-                new String[] {"GET", s + "/events", null}, new String[] {"DELETE", "/v1/images/" + acmeImage, null},
+                new String[] {"GET", s, null},
+                new String[] {"PATCH", s, "{\"access\":\"private\"}"},
+                new String[] {"DELETE", s, null},
+                new String[] {"POST", s + "/deploy", "{}"},
+                new String[] {"POST", s + "/rollback", "{\"revision\":1}"},
+                new String[] {"GET", s + "/revisions", null},
+                new String[] {"GET", s + "/instances", null},
+                new String[] {"GET", s + "/instances/shop-1/console", null},
+                new String[] {"GET", s + "/events", null},
+                new String[] {"DELETE", "/v1/images/" + acmeImage, null},
                 new String[] {"GET", s + "?tenant=acme", null});
         for (String[] r : routes) {
             Http.Answer a = http.send(r[0], r[1], globex, r[2]);
@@ -128,25 +138,34 @@ class ControlApiTest {
         }
         // Tenant-only listings do not show it, admin routes are hidden, and it is still there for its owner.
         assertThat(http.get("/v1/services", globex).json().path("items")).isEmpty();
-        assertThat(http.get("/v1/images", globex).json().path("items").findValuesAsText("id")).doesNotContain(acmeImage);
+        assertThat(http.get("/v1/images", globex).json().path("items").findValuesAsText("id"))
+                .doesNotContain(acmeImage);
         assertThat(http.get("/v1/tenants", globex).status()).isEqualTo(404);
         assertThat(http.get(s, acme).status()).isEqualTo(200);
-        assertThat(http.get(s + "?tenant=acme", admin).json().path("tenant").asText()).isEqualTo("acme");
+        assertThat(http.get(s + "?tenant=acme", admin).json().path("tenant").asText())
+                .isEqualTo("acme");
     }
 
     @Test
     void quotaBreach_gets422NamingTheLimit() {
-        Http.Answer a = http.post("/v1/services", acme, "{\"name\":\"big\",\"image\":\"" + acmeImage
-                + "\",\"scaling\":{\"max\":3},\"resources\":{\"vcpus\":1,\"memoryMiB\":128}}");
+        Http.Answer a = http.post(
+                "/v1/services",
+                acme,
+                "{\"name\":\"big\",\"image\":\"" + acmeImage
+                        + "\",\"scaling\":{\"max\":3},\"resources\":{\"vcpus\":1,\"memoryMiB\":128}}");
         assertThat(a.status()).isEqualTo(422);
         assertThat(a.code()).isEqualTo("quota_exceeded");
-        assertThat(a.json().path("error").path("message").asText()).contains("instances would be 5").contains("limit is 4");
+        assertThat(a.json().path("error").path("message").asText())
+                .contains("instances would be 5")
+                .contains("limit is 4");
         Http.Answer scale = http.send("PATCH", "/v1/services/shop", acme, "{\"scaling\":{\"max\":4}}");
         assertThat(scale.status()).as(scale.body()).isEqualTo(200);
         Http.Answer mem = http.post("/v1/services/shop/deploy", acme, "{\"resources\":{\"memoryMiB\":1024}}");
         assertThat(mem.status()).isEqualTo(422);
         assertThat(mem.body()).contains("memoryMiB would be 4096");
-        assertThat(http.send("PATCH", "/v1/services/shop", acme, "{\"scaling\":{\"max\":2}}").status()).isEqualTo(200);
+        assertThat(http.send("PATCH", "/v1/services/shop", acme, "{\"scaling\":{\"max\":2}}")
+                        .status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -159,12 +178,22 @@ class ControlApiTest {
         assertThat(d.body()).doesNotContain("hi there");
         JsonNode revs = http.get("/v1/services/shop/revisions", acme).json().path("items");
         assertThat(revs.findValuesAsText("number")).contains("1", String.valueOf(n));
-        assertThat(http.post("/v1/services/shop/rollback", acme, "{\"revision\":999}").status()).isEqualTo(404);
-        assertThat(http.post("/v1/services/shop/rollback", acme, "{\"revision\":\"one\"}").status()).isEqualTo(400);
+        assertThat(http.post("/v1/services/shop/rollback", acme, "{\"revision\":999}")
+                        .status())
+                .isEqualTo(404);
+        assertThat(http.post("/v1/services/shop/rollback", acme, "{\"revision\":\"one\"}")
+                        .status())
+                .isEqualTo(400);
         Http.Answer rb = http.post("/v1/services/shop/rollback", acme, "{\"revision\":1}");
         assertThat(rb.status()).as(rb.body()).isEqualTo(202);
-        assertThat(http.get("/v1/services/shop", acme).json().path("targetRevision").asInt()).isEqualTo(1);
-        assertThat(http.post("/v1/services/shop/deploy", acme, "{\"env\":{\"bad-name\":\"x\"}}").status()).isEqualTo(400);
+        assertThat(http.get("/v1/services/shop", acme)
+                        .json()
+                        .path("targetRevision")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(http.post("/v1/services/shop/deploy", acme, "{\"env\":{\"bad-name\":\"x\"}}")
+                        .status())
+                .isEqualTo(400);
     }
 
     @Test
@@ -174,7 +203,8 @@ class ControlApiTest {
         assertThat(inUse.code()).isEqualTo("conflict");
         String spare = upload(globex, 7);
         assertThat(Files.isDirectory(dir.resolve("data/images/" + spare))).isTrue();
-        assertThat(http.send("DELETE", "/v1/images/" + spare, globex, null).status()).isEqualTo(204);
+        assertThat(http.send("DELETE", "/v1/images/" + spare, globex, null).status())
+                .isEqualTo(204);
         assertThat(Files.exists(dir.resolve("data/images/" + spare))).isFalse();
     }
 
@@ -184,23 +214,28 @@ class ControlApiTest {
         assertThat(create.status()).as(create.body()).isEqualTo(404);
         assertThat(create.code()).isEqualTo("not_found");
         String own = upload(globex, 61);
-        assertThat(http.post("/v1/services", globex, "{\"name\":\"mine\",\"image\":\"" + own + "\"}").status())
+        assertThat(http.post("/v1/services", globex, "{\"name\":\"mine\",\"image\":\"" + own + "\"}")
+                        .status())
                 .isEqualTo(201);
         try {
             Http.Answer deploy = http.post("/v1/services/mine/deploy", globex, "{\"image\":\"" + acmeImage + "\"}");
             assertThat(deploy.status()).as(deploy.body()).isEqualTo(404);
             assertThat(deploy.code()).isEqualTo("not_found");
-            assertThat(http.get("/v1/services/mine/revisions", globex).json().path("items")).hasSize(1);
+            assertThat(http.get("/v1/services/mine/revisions", globex).json().path("items"))
+                    .hasSize(1);
             Http.Answer get = http.get("/v1/images/" + acmeImage, globex);
             assertThat(get.status()).isEqualTo(404);
             assertThat(get.code()).isEqualTo("not_found");
-            assertThat(http.send("DELETE", "/v1/images/" + acmeImage, globex, null).status()).isEqualTo(404);
+            assertThat(http.send("DELETE", "/v1/images/" + acmeImage, globex, null)
+                            .status())
+                    .isEqualTo(404);
             Http.Answer mine = http.get("/v1/images/" + acmeImage, acme);
             assertThat(mine.status()).isEqualTo(200);
             assertThat(mine.json().path("id").asText()).isEqualTo(acmeImage);
             assertThat(mine.json().path("usedBy").toString()).contains("\"shop\"");
         } finally {
-            assertThat(http.send("DELETE", "/v1/services/mine", globex, null).status()).isEqualTo(204);
+            assertThat(http.send("DELETE", "/v1/services/mine", globex, null).status())
+                    .isEqualTo(204);
         }
     }
 
@@ -214,26 +249,32 @@ class ControlApiTest {
         assertThat(second.status()).as(second.body()).isEqualTo(201);
         String id = first.json().path("id").asText();
         assertThat(second.json().path("id").asText()).isEqualTo(id);
-        assertThat(http.send("DELETE", "/v1/images/" + id, globex, null).status()).isEqualTo(204);
+        assertThat(http.send("DELETE", "/v1/images/" + id, globex, null).status())
+                .isEqualTo(204);
         assertThat(http.get("/v1/images/" + id, globex).status()).isEqualTo(404);
         assertThat(dir.resolve("data/images/" + id + "/initrd.img")).exists();
         assertThat(http.get("/v1/images/" + id, initech).status()).isEqualTo(200);
         Http.Answer svc = http.post("/v1/services", initech, "{\"name\":\"kept\",\"image\":\"" + id + "\"}");
         assertThat(svc.status()).as(svc.body()).isEqualTo(201);
-        assertThat(http.send("DELETE", "/v1/services/kept", initech, null).status()).isEqualTo(204);
-        assertThat(http.send("DELETE", "/v1/images/" + id, initech, null).status()).isEqualTo(204);
+        assertThat(http.send("DELETE", "/v1/services/kept", initech, null).status())
+                .isEqualTo(204);
+        assertThat(http.send("DELETE", "/v1/images/" + id, initech, null).status())
+                .isEqualTo(204);
         assertThat(dir.resolve("data/images/" + id)).doesNotExist();
     }
 
     @Test
     void nodes_areForTheAdminOnly_aTenantTokenGets404() {
         Http.Answer tenant = http.get("/v1/nodes", acme);
-        assertThat(tenant.status()).as("a tenant must not see every tenant's allocation").isEqualTo(404);
+        assertThat(tenant.status())
+                .as("a tenant must not see every tenant's allocation")
+                .isEqualTo(404);
         assertThat(tenant.code()).isEqualTo("not_found");
         assertThat(tenant.body()).doesNotContain("allocated").doesNotContain("instances");
         Http.Answer root = http.get("/v1/nodes", admin);
         assertThat(root.status()).isEqualTo(200);
-        assertThat(root.json().path("items").get(0).path("allocated").has("memoryMiB")).isTrue();
+        assertThat(root.json().path("items").get(0).path("allocated").has("memoryMiB"))
+                .isTrue();
     }
 
     @Test
@@ -247,8 +288,12 @@ class ControlApiTest {
         Path noManifest = TestImages.unbootable(dir.resolve("bad-nomanifest"), 13);
         Files.delete(noManifest.resolve("image.json"));
         byte[] good = TestImages.tar(TestImages.unbootable(dir.resolve("truncated"), 14));
-        List<byte[]> bodies = List.of(TestImages.tar(extra), TestImages.tar(wrongDigest), TestImages.tar(noManifest),
-                java.util.Arrays.copyOf(good, good.length / 2), "not a tar at all".getBytes(StandardCharsets.UTF_8),
+        List<byte[]> bodies = List.of(
+                TestImages.tar(extra),
+                TestImages.tar(wrongDigest),
+                TestImages.tar(noManifest),
+                java.util.Arrays.copyOf(good, good.length / 2),
+                "not a tar at all".getBytes(StandardCharsets.UTF_8),
                 new byte[0]);
         for (byte[] body : bodies) {
             Http.Answer a = http.upload(globex, body);
@@ -258,8 +303,10 @@ class ControlApiTest {
         assertThat(listing(images)).isEqualTo(before);
         assertThat(listing(dir.resolve("data/uploads"))).isEmpty();
         Http.Answer wrongType = http.send(HttpRequest.newBuilder(URI.create(cp.apiUrl() + "/v1/images"))
-                .header("Authorization", "Bearer " + globex).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+                .header("Authorization", "Bearer " + globex)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build());
         assertThat(wrongType.status()).isEqualTo(415);
     }
 
@@ -287,11 +334,14 @@ class ControlApiTest {
         Http.Answer m = http.get("/metrics", admin);
         assertThat(m.status()).isEqualTo(200);
         assertThat(m.body())
-                .containsPattern("wisp_api_request_duration_seconds_count\\{method=\"GET\",route=\"/v1/services/\\{name}\",status=\"2xx\"} [1-9]")
+                .containsPattern(
+                        "wisp_api_request_duration_seconds_count\\{method=\"GET\",route=\"/v1/services/\\{name}\",status=\"2xx\"} [1-9]")
                 .contains("wisp_control_reconcile_duration_seconds_count")
                 .contains("wisp_store_commit_seconds")
                 .doesNotContain("route=\"/v1/services/shop\"");
-        assertThat(http.get("/metrics", acme).status()).as("a tenant must not see every tenant's series").isIn(403, 404);
+        assertThat(http.get("/metrics", acme).status())
+                .as("a tenant must not see every tenant's series")
+                .isIn(403, 404);
     }
 
     @Test
@@ -310,7 +360,9 @@ class ControlApiTest {
         for (Iterator<Map.Entry<String, JsonNode>> it = paths.fields(); it.hasNext(); ) {
             documented += it.next().getValue().size();
         }
-        assertThat(documented).as("documented operations that the server does not serve").isEqualTo(cp.routes().size());
+        assertThat(documented)
+                .as("documented operations that the server does not serve")
+                .isEqualTo(cp.routes().size());
     }
 
     @Test
@@ -326,20 +378,30 @@ class ControlApiTest {
         doc.assertAnswer("POST", "/v1/images", first);
         doc.assertAnswer("POST", "/v1/images", http.upload(t, TestImages.tar(img)));
         String image = first.json().path("id").asText();
-        Http.Answer created = http.post("/v1/services", t, "{\"name\":\"web\",\"image\":\"" + image
-                + "\",\"env\":{\"GREETING\":\"hi\"},\"scaling\":{\"max\":2}}");
+        Http.Answer created = http.post(
+                "/v1/services",
+                t,
+                "{\"name\":\"web\",\"image\":\"" + image + "\",\"env\":{\"GREETING\":\"hi\"},\"scaling\":{\"max\":2}}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         doc.assertAnswer("POST", "/v1/services", created);
-        doc.assertAnswer("PATCH", "/v1/services/{name}", http.send("PATCH", "/v1/services/web", t, "{\"access\":\"private\"}"));
-        doc.assertAnswer("POST", "/v1/services/{name}/deploy", http.post("/v1/services/web/deploy", t, "{\"port\":8081}"));
-        doc.assertAnswer("POST", "/v1/services/{name}/rollback", http.post("/v1/services/web/rollback", t, "{\"revision\":1}"));
+        doc.assertAnswer(
+                "PATCH", "/v1/services/{name}", http.send("PATCH", "/v1/services/web", t, "{\"access\":\"private\"}"));
+        doc.assertAnswer(
+                "POST", "/v1/services/{name}/deploy", http.post("/v1/services/web/deploy", t, "{\"port\":8081}"));
+        doc.assertAnswer(
+                "POST", "/v1/services/{name}/rollback", http.post("/v1/services/web/rollback", t, "{\"revision\":1}"));
 
         // Every documented GET with a JSON answer, as the admin acting on the tenant.
         Map<String, String> params = Map.of("{name}", "web", "{id}", image);
         int checked = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = doc.paths().fields(); it.hasNext(); ) {
             String template = it.next().getKey();
-            boolean json = doc.paths().path(template).path("get").path("responses").path("200").path("content")
+            boolean json = doc.paths()
+                    .path(template)
+                    .path("get")
+                    .path("responses")
+                    .path("200")
+                    .path("content")
                     .has("application/json");
             if (!json || template.equals("/v1/openapi.json") || template.startsWith("/v1/functions/")) {
                 continue; // functions need microVMs: FunctionsApiVmTest checks theirs
@@ -363,7 +425,11 @@ class ControlApiTest {
         again.put("name", "web-copy");
         Http.Answer copy = http.post("/v1/services", t, again.toString());
         assertThat(copy.status()).as(copy.body()).isEqualTo(201);
-        Service viaSdk = WispClient.builder().baseUrl(URI.create(cp.apiUrl())).token(t).build().service("web");
+        Service viaSdk = WispClient.builder()
+                .baseUrl(URI.create(cp.apiUrl()))
+                .token(t)
+                .build()
+                .service("web");
         assertThat(viaSdk.targetRevision()).isEqualTo(1);
         assertThat(viaSdk.latestRevision()).isEqualTo(2);
     }
@@ -372,12 +438,15 @@ class ControlApiTest {
     void eventStream_deliversTheTenantsChangesOnlyAndResumes() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest req = HttpRequest.newBuilder(URI.create(cp.apiUrl() + "/v1/events"))
-                .header("Authorization", "Bearer " + globex).header("Last-Event-ID", "0").build();
+                .header("Authorization", "Bearer " + globex)
+                .header("Last-Event-ID", "0")
+                .build();
         HttpResponse<java.io.InputStream> res = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("content-type").orElse("")).startsWith("text/event-stream");
         String image = upload(globex, 21);
-        assertThat(http.post("/v1/services", globex, "{\"name\":\"feed\",\"image\":\"" + image + "\"}").status())
+        assertThat(http.post("/v1/services", globex, "{\"name\":\"feed\",\"image\":\"" + image + "\"}")
+                        .status())
                 .isEqualTo(201);
         CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
@@ -393,15 +462,25 @@ class ControlApiTest {
             }
         });
         String data = line.get(20, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(data).contains("\"service\":\"feed\"").contains("\"tenant\":\"globex\"").doesNotContain("shop");
-        assertThat(http.get("/v1/services/feed/events", globex).json().path("items").findValuesAsText("kind"))
+        assertThat(data)
+                .contains("\"service\":\"feed\"")
+                .contains("\"tenant\":\"globex\"")
+                .doesNotContain("shop");
+        assertThat(http.get("/v1/services/feed/events", globex)
+                        .json()
+                        .path("items")
+                        .findValuesAsText("kind"))
                 .contains("service.created");
-        assertThat(http.send("DELETE", "/v1/services/feed", globex, null).status()).isEqualTo(204);
+        assertThat(http.send("DELETE", "/v1/services/feed", globex, null).status())
+                .isEqualTo(204);
     }
 
     @Test
     void dashboardPaths_cannotEscapeTheResourceFolder() {
-        for (String p : List.of("/dashboard/../openapi.json", "/dashboard/%2e%2e/openapi.json", "/dashboard/.env",
+        for (String p : List.of(
+                "/dashboard/../openapi.json",
+                "/dashboard/%2e%2e/openapi.json",
+                "/dashboard/.env",
                 "/dashboard/a/../../x")) {
             Http.Answer a = http.get(p, null);
             assertThat(a.status()).as(p).isEqualTo(404);
@@ -419,15 +498,20 @@ class ControlApiTest {
             token = h.tenantToken(adm, "keep");
             Path img = TestImages.unbootable(dir.resolve("img-keep"), 31);
             String id = h.upload(token, TestImages.tar(img)).json().path("id").asText();
-            assertThat(h.post("/v1/services", token, "{\"name\":\"kept\",\"image\":\"" + id + "\"}").status()).isEqualTo(201);
-            assertThat(h.post("/v1/services/kept/deploy", token, "{\"port\":9000}").status()).isEqualTo(202);
+            assertThat(h.post("/v1/services", token, "{\"name\":\"kept\",\"image\":\"" + id + "\"}")
+                            .status())
+                    .isEqualTo(201);
+            assertThat(h.post("/v1/services/kept/deploy", token, "{\"port\":9000}")
+                            .status())
+                    .isEqualTo(202);
         }
         try (ControlPlane second = ControlPlane.start(config(data))) {
             Http h = new Http(second.apiUrl());
             JsonNode svc = h.get("/v1/services/kept", token).json();
             assertThat(svc.path("latestRevision").asInt()).isEqualTo(2);
             assertThat(svc.path("port").asInt()).isEqualTo(9000);
-            assertThat(h.get("/v1/services/kept/revisions", token).json().path("items")).hasSize(2);
+            assertThat(h.get("/v1/services/kept/revisions", token).json().path("items"))
+                    .hasSize(2);
             assertThat(h.get("/v1/images", token).json().path("items")).hasSize(1);
         }
     }
@@ -441,7 +525,10 @@ class ControlApiTest {
             Http h = new Http(first.apiUrl());
             String adm = Files.readString(first.adminTokenFile()).trim();
             token = h.tenantToken(adm, "old");
-            id = h.upload(token, TestImages.tar(TestImages.unbootable(dir.resolve("img-old"), 81))).json().path("id").asText();
+            id = h.upload(token, TestImages.tar(TestImages.unbootable(dir.resolve("img-old"), 81)))
+                    .json()
+                    .path("id")
+                    .asText();
         }
         // What an older Wisp wrote: no format, so nothing says its id was derived from its bytes.
         Path manifest = data.resolve("images/" + id + "/image.json");
@@ -449,8 +536,12 @@ class ControlApiTest {
         try (ControlPlane second = ControlPlane.start(config(data))) {
             Http h = new Http(second.apiUrl());
             assertThat(h.get("/v1/images", token).json().path("items")).isEmpty();
-            assertThat(h.post("/v1/services", token, "{\"name\":\"s\",\"image\":\"" + id + "\"}").status()).isEqualTo(404);
-            assertThat(listing(data.resolve("images"))).anyMatch(n -> n.startsWith(".legacy-" + id + "-")).doesNotContain(id);
+            assertThat(h.post("/v1/services", token, "{\"name\":\"s\",\"image\":\"" + id + "\"}")
+                            .status())
+                    .isEqualTo(404);
+            assertThat(listing(data.resolve("images")))
+                    .anyMatch(n -> n.startsWith(".legacy-" + id + "-"))
+                    .doesNotContain(id);
             Http.Answer again = h.upload(token, TestImages.tar(dir.resolve("img-old")));
             assertThat(again.status()).as(again.body()).isEqualTo(201);
         }
@@ -458,8 +549,8 @@ class ControlApiTest {
 
     @Test
     void rateLimit_answers429PastTheBurst() throws Exception {
-        try (ControlPlane limited = ControlPlane.start(config(dir.resolve("data3")).withLimits(
-                ControlConfig.DEFAULT_MAX_BODY, ControlConfig.DEFAULT_MAX_IMAGE, 1, 5))) {
+        try (ControlPlane limited = ControlPlane.start(config(dir.resolve("data3"))
+                .withLimits(ControlConfig.DEFAULT_MAX_BODY, ControlConfig.DEFAULT_MAX_IMAGE, 1, 5))) {
             Http h = new Http(limited.apiUrl());
             String adm = Files.readString(limited.adminTokenFile()).trim();
             List<Integer> codes = new ArrayList<>();
@@ -478,7 +569,10 @@ class ControlApiTest {
 
     @Test
     void javaSdk_readsEveryShapeTheServerWrites() throws Exception {
-        WispClient client = WispClient.builder().baseUrl(URI.create(cp.apiUrl())).token(acme).build();
+        WispClient client = WispClient.builder()
+                .baseUrl(URI.create(cp.apiUrl()))
+                .token(acme)
+                .build();
         Service shop = client.service("shop");
         assertThat(shop.tenant()).isEqualTo("acme");
         assertThat(shop.scaling().max()).isPositive();
@@ -495,7 +589,10 @@ class ControlApiTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.code()).isEqualTo("not_found");
 
-        WispClient root = WispClient.builder().baseUrl(URI.create(cp.apiUrl())).token(admin).build();
+        WispClient root = WispClient.builder()
+                .baseUrl(URI.create(cp.apiUrl()))
+                .token(admin)
+                .build();
         assertThat(root.tenants()).extracting(Tenant::name).contains("acme", "globex");
         assertThat(root.nodes().get(0).capacity().vcpus()).isPositive();
         TokenCreated t = root.createToken("globex");
@@ -512,7 +609,8 @@ class ControlApiTest {
         List<CompletableFuture<Integer>> creates = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String body = "{\"name\":\"r" + i + "\",\"image\":\"" + image + "\",\"scaling\":{\"max\":1}}";
-            creates.add(CompletableFuture.supplyAsync(() -> http.post("/v1/services", racer, body).status()));
+            creates.add(CompletableFuture.supplyAsync(
+                    () -> http.post("/v1/services", racer, body).status()));
         }
         List<Integer> codes = creates.stream().map(CompletableFuture::join).toList();
         assertThat(codes).filteredOn(c -> c == 201).hasSize(2);

@@ -1,10 +1,9 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A control plane killed with SIGKILL (no shutdown hook, no standby snapshots written) and started
@@ -32,30 +31,59 @@ class ControlPlaneKillTest {
         VmTests.assume();
         Path data = scratch.resolve("data");
         Path image = Guests.image(scratch, "kill");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                ControlPlaneChild.class.getName(), data.toString())
-                .redirectError(CHILD_LOG.toFile()).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ControlPlaneChild.class.getName(),
+                        data.toString())
+                .redirectError(CHILD_LOG.toFile())
+                .start();
         String token;
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String line = out.readLine();
-            assertThat(line).as("the child's first line; its log: %s", CHILD_LOG.toAbsolutePath()).startsWith("READY");
+            assertThat(line)
+                    .as("the child's first line; its log: %s", CHILD_LOG.toAbsolutePath())
+                    .startsWith("READY");
             String[] ready = line.split(" ");
             Http http = new Http("http://127.0.0.1:" + ready[1]);
             int routerPort = Integer.parseInt(ready[2]);
             token = Files.readString(data.resolve("admin-token")).trim();
-            String id = http.upload(token, TestImages.tar(image)).json().path("id").asText();
-            assertThat(http.post("/v1/services", token, "{\"name\":\"hello\",\"image\":\"" + id
-                    + "\",\"scaling\":{\"min\":1}}").status()).isEqualTo(201);
-            Guests.await(Duration.ofSeconds(180), "hello serving",
-                    () -> http.get("/v1/services/hello", token).json().path("revision").asInt() == 1);
-            assertThat(Http.viaRouter(routerPort, "hello.localhost", "/", null).body()).contains("kill");
-            assertThat(http.post("/v1/services/hello/deploy", token, "{\"env\":{\"V\":\"2\"}}").status()).isEqualTo(202);
+            String id =
+                    http.upload(token, TestImages.tar(image)).json().path("id").asText();
+            assertThat(http.post(
+                                    "/v1/services",
+                                    token,
+                                    "{\"name\":\"hello\",\"image\":\"" + id + "\",\"scaling\":{\"min\":1}}")
+                            .status())
+                    .isEqualTo(201);
+            Guests.await(
+                    Duration.ofSeconds(180),
+                    "hello serving",
+                    () -> http.get("/v1/services/hello", token)
+                                    .json()
+                                    .path("revision")
+                                    .asInt()
+                            == 1);
+            assertThat(Http.viaRouter(routerPort, "hello.localhost", "/", null).body())
+                    .contains("kill");
+            assertThat(http.post("/v1/services/hello/deploy", token, "{\"env\":{\"V\":\"2\"}}")
+                            .status())
+                    .isEqualTo(202);
             // Killed once no VM is mid-boot: the runtime writes a VMM's pid file only after its boot,
             // so a VM booting at the kill cannot be found by the next runtime's sweep (reported).
-            Guests.await(Duration.ofSeconds(240), "revision 2 serving",
-                    () -> http.get("/v1/services/hello", token).json().path("revision").asInt() == 2);
+            Guests.await(
+                    Duration.ofSeconds(240),
+                    "revision 2 serving",
+                    () -> http.get("/v1/services/hello", token)
+                                    .json()
+                                    .path("revision")
+                                    .asInt()
+                            == 2);
             assertThat(Guests.qemuOf(child.pid())).as("the child's VMs").isNotEmpty();
         } finally {
             child.destroyForcibly();
@@ -64,16 +92,31 @@ class ControlPlaneKillTest {
         assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
 
         try (ControlPlane cp = ControlPlane.start(Guests.config(data).withStopOnClose(true))) {
-            assertThat(Guests.qemuOf(child.pid())).as("QEMU processes of the killed control plane").isEmpty();
+            assertThat(Guests.qemuOf(child.pid()))
+                    .as("QEMU processes of the killed control plane")
+                    .isEmpty();
             Http http = new Http(cp.apiUrl());
             JsonNode svc = http.get("/v1/services/hello", token).json();
             assertThat(svc.path("latestRevision").asInt()).isEqualTo(2);
-            assertThat(http.get("/v1/services/hello/revisions", token).json().path("items")).hasSize(2);
-            Guests.await(Duration.ofSeconds(240), "hello answering after the restart",
-                    () -> Http.viaRouter(cp.routerPort(), "hello.localhost", "/", null).status() == 200);
-            Guests.await(Duration.ofSeconds(240), "revision 2 serving after the restart",
-                    () -> http.get("/v1/services/hello", token).json().path("revision").asInt() == 2);
+            assertThat(http.get("/v1/services/hello/revisions", token).json().path("items"))
+                    .hasSize(2);
+            Guests.await(
+                    Duration.ofSeconds(240),
+                    "hello answering after the restart",
+                    () -> Http.viaRouter(cp.routerPort(), "hello.localhost", "/", null)
+                                    .status()
+                            == 200);
+            Guests.await(
+                    Duration.ofSeconds(240),
+                    "revision 2 serving after the restart",
+                    () -> http.get("/v1/services/hello", token)
+                                    .json()
+                                    .path("revision")
+                                    .asInt()
+                            == 2);
         }
-        assertThat(Guests.qemuOf(ProcessHandle.current().pid())).as("QEMU left by the restarted one").isEmpty();
+        assertThat(Guests.qemuOf(ProcessHandle.current().pid()))
+                .as("QEMU left by the restarted one")
+                .isEmpty();
     }
 }

@@ -1,8 +1,16 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -12,15 +20,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The platform end to end with real microVMs: images uploaded as tars, a service deployed and
@@ -50,8 +49,14 @@ class ControlPlaneVmTest {
         admin = Files.readString(cp.adminTokenFile()).trim();
         acme = http.tenantToken(admin, "acme");
         globex = http.tenantToken(admin, "globex");
-        v1 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v1"))).json().path("id").asText();
-        v2 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v2"))).json().path("id").asText();
+        v1 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v1")))
+                .json()
+                .path("id")
+                .asText();
+        v2 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v2")))
+                .json()
+                .path("id")
+                .asText();
     }
 
     @AfterAll
@@ -68,23 +73,38 @@ class ControlPlaneVmTest {
 
     private void awaitServing(int revision) throws InterruptedException {
         try {
-            Guests.await(Duration.ofSeconds(180), "revision " + revision + " serving",
-                    () -> http.get("/v1/services/web", acme).json().path("revision").asInt() == revision);
+            Guests.await(
+                    Duration.ofSeconds(180),
+                    "revision " + revision + " serving",
+                    () -> http.get("/v1/services/web", acme)
+                                    .json()
+                                    .path("revision")
+                                    .asInt()
+                            == revision);
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; revisions: " + http.get("/v1/services/web/revisions", acme).body());
+            throw new AssertionError(e.getMessage() + "; revisions: "
+                    + http.get("/v1/services/web/revisions", acme).body());
         }
     }
 
     @Test
     @Order(1)
     void create_servesThroughTheRouterWithItsEnvironment() throws Exception {
-        Http.Answer created = http.post("/v1/services", acme, "{\"name\":\"web\",\"image\":\"" + v1
-                + "\",\"env\":{\"GREETING\":\"hello-acme\"},\"resources\":{\"memoryMiB\":192}}");
+        Http.Answer created = http.post(
+                "/v1/services",
+                acme,
+                "{\"name\":\"web\",\"image\":\"" + v1
+                        + "\",\"env\":{\"GREETING\":\"hello-acme\"},\"resources\":{\"memoryMiB\":192}}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         awaitServing(1);
         assertThat(page(null)).isEqualTo("200 v1");
-        Process curl = new ProcessBuilder("curl", "-s", "-H", "Host: web.acme.localhost",
-                "http://127.0.0.1:" + cp.routerPort() + "/cgi-bin/env").start();
+        Process curl = new ProcessBuilder(
+                        "curl",
+                        "-s",
+                        "-H",
+                        "Host: web.acme.localhost",
+                        "http://127.0.0.1:" + cp.routerPort() + "/cgi-bin/env")
+                .start();
         String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(curl.waitFor()).isZero();
         assertThat(out).contains("greeting=hello-acme");
@@ -102,8 +122,12 @@ class ControlPlaneVmTest {
     void foreignTenantToken_gets404AtTheRouter_privateServiceNeedsItsOwnToken() {
         assertThat(page(globex)).startsWith("404");
         assertThat(page(acme)).isEqualTo("200 v1");
-        assertThat(Http.viaRouter(cp.routerPort(), "web.globex.localhost", "/", globex).status()).isEqualTo(404);
-        assertThat(http.send("PATCH", "/v1/services/web", acme, "{\"access\":\"private\"}").status()).isEqualTo(200);
+        assertThat(Http.viaRouter(cp.routerPort(), "web.globex.localhost", "/", globex)
+                        .status())
+                .isEqualTo(404);
+        assertThat(http.send("PATCH", "/v1/services/web", acme, "{\"access\":\"private\"}")
+                        .status())
+                .isEqualTo(200);
         try {
             cp.reconcileNow();
             assertThat(page(null)).startsWith("404");
@@ -111,7 +135,9 @@ class ControlPlaneVmTest {
             assertThat(page("wisp_" + "c".repeat(32))).startsWith("404");
             assertThat(page(acme)).isEqualTo("200 v1");
         } finally {
-            assertThat(http.send("PATCH", "/v1/services/web", acme, "{\"access\":\"public\"}").status()).isEqualTo(200);
+            assertThat(http.send("PATCH", "/v1/services/web", acme, "{\"access\":\"public\"}")
+                            .status())
+                    .isEqualTo(200);
             cp.reconcileNow();
         }
         assertThat(page(null)).isEqualTo("200 v1");
@@ -137,7 +163,9 @@ class ControlPlaneVmTest {
     void rollbackUnderLoad_movesTrafficBackWithNoFailedRequest() throws Exception {
         Hey.Load load = Hey.start(cp.routerPort(), "web.acme.localhost");
         Thread.sleep(1000);
-        assertThat(http.post("/v1/services/web/rollback", acme, "{\"revision\":1}").status()).isEqualTo(202);
+        assertThat(http.post("/v1/services/web/rollback", acme, "{\"revision\":1}")
+                        .status())
+                .isEqualTo(202);
         awaitServing(1);
         Thread.sleep(1000);
         assertAllOk(load.stop());
@@ -154,25 +182,38 @@ class ControlPlaneVmTest {
         Thread.sleep(1000);
         Http.Answer patched = http.send("PATCH", "/v1/services/web", acme, "{\"scaling\":{\"max\":3}}");
         assertThat(patched.status()).as(patched.body()).isEqualTo(200);
-        Guests.await(Duration.ofSeconds(180), "the new settings serving and the old node service gone",
-                () -> cp.node().status(after).isPresent() && cp.node().status(before).isEmpty());
+        Guests.await(
+                Duration.ofSeconds(180),
+                "the new settings serving and the old node service gone",
+                () -> cp.node().status(after).isPresent()
+                        && cp.node().status(before).isEmpty());
         Thread.sleep(1000);
         assertAllOk(load.stop());
         assertThat(page(null)).isEqualTo("200 v1");
-        assertThat(http.get("/v1/services/web", acme).json().path("scaling").path("max").asInt()).isEqualTo(3);
+        assertThat(http.get("/v1/services/web", acme)
+                        .json()
+                        .path("scaling")
+                        .path("max")
+                        .asInt())
+                .isEqualTo(3);
     }
 
     private static void assertAllOk(String report) {
         Matcher total = Pattern.compile("\\[(\\d{3})\\]\\s+(\\d+) responses").matcher(report);
         int ok = 0;
         while (total.find()) {
-            assertThat(total.group(1)).as("status codes in hey's report:\n" + report).isEqualTo("200");
+            assertThat(total.group(1))
+                    .as("status codes in hey's report:\n" + report)
+                    .isEqualTo("200");
             ok += Integer.parseInt(total.group(2));
         }
         assertThat(ok).as("requests answered 200:\n" + report).isGreaterThan(10);
         assertThat(report).as(report).doesNotContain("Error distribution");
-        System.out.println("hey: " + ok + " x 200" + report.lines().filter(l -> l.contains("Requests/sec")
-                || l.contains("Slowest") || l.contains("99% in")).map(String::trim).toList());
+        System.out.println("hey: " + ok + " x 200"
+                + report.lines()
+                        .filter(l -> l.contains("Requests/sec") || l.contains("Slowest") || l.contains("99% in"))
+                        .map(String::trim)
+                        .toList());
     }
 
     @Test
@@ -183,19 +224,24 @@ class ControlPlaneVmTest {
         assertThat(Guests.qemuOf(me)).as("QEMU processes left after close").isEmpty();
         Path standby = scratch.resolve("data/node/standby");
         try (var dirs = Files.walk(standby)) {
-            assertThat(dirs.filter(Files::isRegularFile).count()).as("standby snapshot files").isPositive();
+            assertThat(dirs.filter(Files::isRegularFile).count())
+                    .as("standby snapshot files")
+                    .isPositive();
         }
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
         http = new Http(cp.apiUrl());
         JsonNode svc = http.get("/v1/services/web", acme).json();
         assertThat(svc.path("revision").asInt()).isEqualTo(1);
         assertThat(svc.path("latestRevision").asInt()).isEqualTo(2);
-        assertThat(http.get("/v1/services/web/revisions", acme).json().path("items")).hasSize(2);
+        assertThat(http.get("/v1/services/web/revisions", acme).json().path("items"))
+                .hasSize(2);
         JsonNode instances = http.get("/v1/services/web/instances", acme).json().path("items");
         assertThat(instances.findValuesAsText("tier")).as(instances.toString()).contains("snapshotted");
         assertThat(page(null)).isEqualTo("200 v1");
-        Guests.await(Duration.ofSeconds(10), "a wake event", () -> http.get("/v1/services/web/events", acme)
-                .body().contains("restore_snapshot"));
+        Guests.await(
+                Duration.ofSeconds(10),
+                "a wake event",
+                () -> http.get("/v1/services/web/events", acme).body().contains("restore_snapshot"));
     }
 
     @Test
@@ -205,8 +251,12 @@ class ControlPlaneVmTest {
         assertThat(page(null)).startsWith("404");
         assertThat(cp.node().services()).isEmpty();
         try (var dirs = Files.walk(scratch.resolve("data/node"))) {
-            assertThat(dirs.filter(Files::isRegularFile).filter(f -> !f.toString().contains("/vmm"))
-                    .map(Path::toString).toList()).as("files left in the node's state").isEmpty();
+            assertThat(dirs.filter(Files::isRegularFile)
+                            .filter(f -> !f.toString().contains("/vmm"))
+                            .map(Path::toString)
+                            .toList())
+                    .as("files left in the node's state")
+                    .isEmpty();
         }
         assertThat(http.get("/v1/services/web", acme).status()).isEqualTo(404);
     }

@@ -1,5 +1,8 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
@@ -8,15 +11,6 @@ import dev.wisp.image.WispHome;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,9 +28,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dashboard in headless Chromium against a real control plane with real microVMs: sign in,
@@ -51,6 +50,7 @@ class DashboardBrowserTest {
 
     @TempDir
     static Path scratch;
+
     private static ControlPlane control;
     private static HeadlessChromium browser;
     private static String imageId;
@@ -63,13 +63,15 @@ class DashboardBrowserTest {
     static void start() throws IOException, InterruptedException {
         assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.BINARY + " (apt-get install chromium)");
         Kernel kernel = VmTests.kernel();
-        RuntimeConfig runtime = RuntimeConfig.defaults().withHome(WispHome.resolve())
-                .withAccelerator(AcceleratorChoice.AUTO);
+        RuntimeConfig runtime =
+                RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO);
         control = ControlPlane.start(ControlConfig.of(scratch.resolve("data"), kernel.vmlinux(), runtime)
-                .withPorts(0, 0).withStopOnClose(true));
+                .withPorts(0, 0)
+                .withStopOnClose(true));
         adminToken = Files.readString(control.adminTokenFile()).trim();
         imageId = upload(ImageBuilder.fromFolder(Path.of("..", "examples", "hello"))
-                .entrypoint("httpd -f -p 8080 -h www").port(8080)
+                .entrypoint("httpd -f -p 8080 -h www")
+                .port(8080)
                 .build(kernel, new ImageStore(scratch.resolve("builder"))));
         browser = HeadlessChromium.launch(scratch.resolve("chromium"));
     }
@@ -78,8 +80,19 @@ class DashboardBrowserTest {
     private static String upload(Image image) throws IOException, InterruptedException {
         Path tar = scratch.resolve("hello.tar");
         run("tar", "-cf", tar.toString(), "-C", image.dir().toString(), ".");
-        String body = run("curl", "-sS", "--fail-with-body", "-X", "POST", "-H", "Authorization: Bearer " + adminToken,
-                "-H", "Content-Type: application/x-tar", "--data-binary", "@" + tar, control.apiUrl() + "/v1/images");
+        String body = run(
+                "curl",
+                "-sS",
+                "--fail-with-body",
+                "-X",
+                "POST",
+                "-H",
+                "Authorization: Bearer " + adminToken,
+                "-H",
+                "Content-Type: application/x-tar",
+                "--data-binary",
+                "@" + tar,
+                control.apiUrl() + "/v1/images");
         Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
         assertThat(id.find()).as("upload answer %s", body).isTrue();
         return id.group(1);
@@ -89,7 +102,9 @@ class DashboardBrowserTest {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("%s said: %s", String.join(" ", command), out).isZero();
+        assertThat(p.exitValue())
+                .as("%s said: %s", String.join(" ", command), out)
+                .isZero();
         return out;
     }
 
@@ -115,8 +130,10 @@ class DashboardBrowserTest {
         String handled = "log: Failed to load resource: the server responded with a status of 4\\d\\d .*"
                 + Pattern.quote(control.apiUrl()) + "(/v1/(services|images)\\S*|/metrics)";
         for (BrowserPage page : pages) {
-            assertThat(page.errors()).as("JavaScript errors and failed loads in the page")
-                    .filteredOn(e -> !e.matches(handled)).isEmpty();
+            assertThat(page.errors())
+                    .as("JavaScript errors and failed loads in the page")
+                    .filteredOn(e -> !e.matches(handled))
+                    .isEmpty();
         }
     }
 
@@ -132,7 +149,9 @@ class DashboardBrowserTest {
         page.choose("#c-standby", "pause");
         shot(page, "new-service-dialog");
         page.click("#form-create button[type=submit]");
-        page.waitFor("hello listed and selected", "document.querySelector('[data-service=hello][aria-current=page]')",
+        page.waitFor(
+                "hello listed and selected",
+                "document.querySelector('[data-service=hello][aria-current=page]')",
                 Duration.ofSeconds(20));
         page.waitFor("hello ready", "document.querySelector('[data-service=hello] .ready.yes')", READY);
         shot(page, "deployed");
@@ -145,46 +164,64 @@ class DashboardBrowserTest {
             throw new AssertionError(e.getMessage() + "\nhey said: " + load.getNow("(still running)"), e);
         }
         shot(page, "running-under-load");
-        assertThat(statuses(load.get(2, TimeUnit.MINUTES))).as("hey's status counts").containsOnlyKeys(200);
+        assertThat(statuses(load.get(2, TimeUnit.MINUTES)))
+                .as("hey's status counts")
+                .containsOnlyKeys(200);
 
-        page.waitFor("every instance paused", "document.querySelector('#instances tr[data-tier=paused]')"
-                + " && !document.querySelector('#instances tr[data-tier=running]')", CHANGE);
-        assertThat(page.eval("parseInt(document.querySelector('[data-service=hello] .dot.paused').textContent)").asInt())
-                .as("paused instances counted in the service list").isPositive();
+        page.waitFor(
+                "every instance paused",
+                "document.querySelector('#instances tr[data-tier=paused]')"
+                        + " && !document.querySelector('#instances tr[data-tier=running]')",
+                CHANGE);
+        assertThat(page.eval("parseInt(document.querySelector('[data-service=hello] .dot.paused').textContent)")
+                        .asInt())
+                .as("paused instances counted in the service list")
+                .isPositive();
         shot(page, "paused");
 
         String wakes = "document.querySelectorAll('#events li[data-kind=\"instance.wake\"]').length";
         int wakesBefore = page.eval(wakes).asInt();
         CompletableFuture<String> wake = hey("hello", "-z", "3s", "-c", "1");
-        page.waitFor("a paused instance running again", "document.querySelector('#instances tr[data-tier=running]')", CHANGE);
+        page.waitFor(
+                "a paused instance running again",
+                "document.querySelector('#instances tr[data-tier=running]')",
+                CHANGE);
         page.waitFor("the wake in the event feed", wakes + " > " + wakesBefore, CHANGE);
         shot(page, "woken");
         assertThat(statuses(wake.get(2, TimeUnit.MINUTES))).containsOnlyKeys(200);
 
         page.click("#instances tbody tr button");
-        page.waitFor("the console text", "document.getElementById('console-text').textContent.includes('@@wisp')", CHANGE);
+        page.waitFor(
+                "the console text", "document.getElementById('console-text').textContent.includes('@@wisp')", CHANGE);
         shot(page, "console");
 
         page.click("#act-scaling");
         page.type("#s-max", "3");
         page.click("#form-scaling button[type=submit]");
-        page.waitFor("the new scale limits", "document.getElementById('service-meta').textContent.includes('scale 0–3')",
+        page.waitFor(
+                "the new scale limits",
+                "document.getElementById('service-meta').textContent.includes('scale 0–3')",
                 CHANGE);
         page.click("#act-standby");
         page.choose("#p-policy", "snapshot");
         page.type("#p-snapshot", "30s");
         page.click("#form-standby button[type=submit]");
-        page.waitFor("the new standby policy", "document.getElementById('service-meta').textContent.includes('standby snapshot')",
+        page.waitFor(
+                "the new standby policy",
+                "document.getElementById('service-meta').textContent.includes('standby snapshot')",
                 CHANGE);
         shot(page, "scaling-and-standby-changed");
 
         page.click("#act-deploy");
         page.type("#d-env", "GREETING=second");
         page.click("#form-deploy button[type=submit]");
-        page.waitFor("revision 2 serving", "document.querySelector('#revisions tr[data-revision=\"2\"][data-state=serving]')",
+        page.waitFor(
+                "revision 2 serving",
+                "document.querySelector('#revisions tr[data-revision=\"2\"][data-state=serving]')",
                 READY);
         shot(page, "revision-2-serving");
-        assertThat(page.text("document.querySelector('#revisions tr[data-revision=\"2\"]').textContent")).contains("GREETING");
+        assertThat(page.text("document.querySelector('#revisions tr[data-revision=\"2\"]').textContent"))
+                .contains("GREETING");
 
         page.click("#act-delete");
         page.type("#x-confirm", "hello");
@@ -195,13 +232,30 @@ class DashboardBrowserTest {
 
     @Test
     void charts_showRequestRateLatencyAndWakeLatency() throws Exception {
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(control.apiUrl() + "/metrics")).header("Authorization", "Bearer " + adminToken).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.statusCode()).as("the charts need GET /metrics (the node's Prometheus text) on the API's"
-                + " port, behind its bearer token; it answered %s", metrics.statusCode()).isEqualTo(200);
-        run("curl", "-sS", "--fail-with-body", "-X", "POST", "-H", "Authorization: Bearer " + adminToken,
-                "-H", "Content-Type: application/json", "--data", """
+        HttpResponse<String> metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(control.apiUrl() + "/metrics"))
+                                .header("Authorization", "Bearer " + adminToken)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode())
+                .as(
+                        "the charts need GET /metrics (the node's Prometheus text) on the API's"
+                                + " port, behind its bearer token; it answered %s",
+                        metrics.statusCode())
+                .isEqualTo(200);
+        run(
+                "curl",
+                "-sS",
+                "--fail-with-body",
+                "-X",
+                "POST",
+                "-H",
+                "Authorization: Bearer " + adminToken,
+                "-H",
+                "Content-Type: application/json",
+                "--data",
+                """
                         {"name": "charts", "image": "%s", "standby": {"policy": "pause"}}""".formatted(imageId),
                 control.apiUrl() + "/v1/services");
         try {
@@ -209,18 +263,34 @@ class DashboardBrowserTest {
             page.click("[data-service=charts]");
             page.waitFor("charts ready", "document.querySelector('[data-service=charts] .ready.yes')", READY);
 
-            assertThat(statuses(hey("charts", "-z", "4s", "-c", "4").get(2, TimeUnit.MINUTES))).containsOnlyKeys(200);
-            page.waitFor("the request rate's peak", "/peak [1-9]/.test(document.getElementById('rps-now').textContent)",
+            assertThat(statuses(hey("charts", "-z", "4s", "-c", "4").get(2, TimeUnit.MINUTES)))
+                    .containsOnlyKeys(200);
+            page.waitFor(
+                    "the request rate's peak",
+                    "/peak [1-9]/.test(document.getElementById('rps-now').textContent)",
                     CHANGE);
             page.waitFor("the latency", "/ms/.test(document.getElementById('lat-now').textContent)", CHANGE);
             page.waitFor("the instance paused", "document.querySelector('#instances tr[data-tier=paused]')", CHANGE);
-            assertThat(statuses(hey("charts", "-n", "20", "-c", "1").get(2, TimeUnit.MINUTES))).containsOnlyKeys(200);
-            page.waitFor("a resume in the wake-latency chart", "/ms, n=\\d/.test(document.getElementById('chart-wakes')"
-                    + ".querySelector('text:nth-of-type(2)').textContent)", CHANGE);
+            assertThat(statuses(hey("charts", "-n", "20", "-c", "1").get(2, TimeUnit.MINUTES)))
+                    .containsOnlyKeys(200);
+            page.waitFor(
+                    "a resume in the wake-latency chart",
+                    "/ms, n=\\d/.test(document.getElementById('chart-wakes')"
+                            + ".querySelector('text:nth-of-type(2)').textContent)",
+                    CHANGE);
             shot(page, "traffic-and-wakes");
-            assertThat(page.eval("document.querySelectorAll('#chart-rps path.line').length").asInt()).isPositive();
+            assertThat(page.eval("document.querySelectorAll('#chart-rps path.line').length")
+                            .asInt())
+                    .isPositive();
         } finally {
-            run("curl", "-sS", "--fail-with-body", "-X", "DELETE", "-H", "Authorization: Bearer " + adminToken,
+            run(
+                    "curl",
+                    "-sS",
+                    "--fail-with-body",
+                    "-X",
+                    "DELETE",
+                    "-H",
+                    "Authorization: Bearer " + adminToken,
                     control.apiUrl() + "/v1/services/charts");
         }
     }
@@ -237,8 +307,10 @@ class DashboardBrowserTest {
 
         page.waitFor("the error", "!document.getElementById('login-error').hidden", Duration.ofSeconds(10));
         shot(page, "unknown-token");
-        assertThat(page.text("document.getElementById('login-error').textContent")).contains("(unauthorized)");
-        assertThat(page.eval("document.getElementById('app').hidden").asBoolean()).isTrue();
+        assertThat(page.text("document.getElementById('login-error').textContent"))
+                .contains("(unauthorized)");
+        assertThat(page.eval("document.getElementById('app').hidden").asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -250,12 +322,15 @@ class DashboardBrowserTest {
         page.type("#c-image", "0".repeat(16));
         page.click("#form-create button[type=submit]");
 
-        page.waitFor("the dialog's error", "!document.querySelector('#dlg-create .error').hidden", Duration.ofSeconds(20));
+        page.waitFor(
+                "the dialog's error", "!document.querySelector('#dlg-create .error').hidden", Duration.ofSeconds(20));
         shot(page, "api-error-in-dialog");
         assertThat(page.text("document.querySelector('#dlg-create .error').textContent"))
                 .matches(".*\\S.* \\((bad_request|not_found|conflict)\\)");
-        assertThat(page.eval("document.getElementById('dlg-create').open").asBoolean()).isTrue();
-        assertThat(page.eval("!!document.querySelector('[data-service=ghost]')").asBoolean()).isFalse();
+        assertThat(page.eval("document.getElementById('dlg-create').open").asBoolean())
+                .isTrue();
+        assertThat(page.eval("!!document.querySelector('[data-service=ghost]')").asBoolean())
+                .isFalse();
     }
 
     private BrowserPage signedIn() {
@@ -266,7 +341,8 @@ class DashboardBrowserTest {
         page.type("#login-token", adminToken);
         page.click("#login-form button[type=submit]");
         page.waitFor("the services loaded", "document.body.dataset.loaded === 'true'", Duration.ofSeconds(20));
-        page.waitFor("the live stream", "document.getElementById('live').dataset.state === 'live'", Duration.ofSeconds(20));
+        page.waitFor(
+                "the live stream", "document.getElementById('live').dataset.state === 'live'", Duration.ofSeconds(20));
         return page;
     }
 

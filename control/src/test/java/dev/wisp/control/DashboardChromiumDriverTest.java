@@ -1,11 +1,10 @@
 package dev.wisp.control;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,10 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The CDP driver against static pages from a JDK HTTP server: what the dashboard test relies on. */
 class DashboardChromiumDriverTest {
@@ -36,6 +35,7 @@ class DashboardChromiumDriverTest {
 
     private static HttpServer server;
     private static HeadlessChromium browser;
+
     @TempDir
     static Path profile;
 
@@ -76,7 +76,8 @@ class DashboardChromiumDriverTest {
         page.navigate(url("/form.html"));
 
         assertThat(page.text("document.title")).isEqualTo("form page");
-        assertThat(page.eval("new Promise(r => setTimeout(() => r(6 * 7), 50))").asInt()).isEqualTo(42);
+        assertThat(page.eval("new Promise(r => setTimeout(() => r(6 * 7), 50))").asInt())
+                .isEqualTo(42);
         assertThatThrownBy(() -> page.eval("nope.nothing")).hasMessageContaining("nope is not defined");
     }
 
@@ -88,7 +89,8 @@ class DashboardChromiumDriverTest {
         page.type("#name", "wisp");
         page.click("#go");
 
-        page.waitFor("the greeting", "document.getElementById('out').textContent === 'hello wisp'", Duration.ofSeconds(5));
+        page.waitFor(
+                "the greeting", "document.getElementById('out').textContent === 'hello wisp'", Duration.ofSeconds(5));
         assertThat(page.errors()).isEmpty();
     }
 
@@ -124,7 +126,8 @@ class DashboardChromiumDriverTest {
         page.navigate(url("/form.html"));
 
         assertThatThrownBy(() -> page.waitFor("a miracle", "false", Duration.ofMillis(300)))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("a miracle");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("a miracle");
     }
 
     @Test

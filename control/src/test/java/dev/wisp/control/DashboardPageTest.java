@@ -1,12 +1,10 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,9 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The dashboard's own files in real Chromium, served as they are packaged (from the classpath) by
@@ -32,6 +31,7 @@ class DashboardPageTest {
     private static final List<String> streamRequests = new CopyOnWriteArrayList<>();
     private static HttpServer server;
     private static HeadlessChromium browser;
+
     @TempDir
     static Path profile;
 
@@ -43,14 +43,18 @@ class DashboardPageTest {
             String path = ex.getRequestURI().getPath();
             String name = path.equals("/") ? "index.html" : path.replaceFirst("^/dashboard/", "");
             try (InputStream in = DashboardPageTest.class.getClassLoader().getResourceAsStream(ROOT + name);
-                 OutputStream out = ex.getResponseBody()) {
+                    OutputStream out = ex.getResponseBody()) {
                 if (in == null || name.contains("..")) {
                     ex.sendResponseHeaders(404, -1);
                     return;
                 }
                 byte[] body = in.readAllBytes();
-                ex.getResponseHeaders().set("Content-Type", name.endsWith(".js") ? "text/javascript"
-                        : name.endsWith(".css") ? "text/css" : "text/html; charset=utf-8");
+                ex.getResponseHeaders()
+                        .set(
+                                "Content-Type",
+                                name.endsWith(".js")
+                                        ? "text/javascript"
+                                        : name.endsWith(".css") ? "text/css" : "text/html; charset=utf-8");
                 ex.sendResponseHeaders(200, body.length);
                 out.write(body);
             }
@@ -61,7 +65,7 @@ class DashboardPageTest {
                     + ex.getRequestHeaders().getFirst("Last-Event-ID"));
             String body = streamRequests.size() == 1
                     ? "retry: 100\n\nid: 1\nevent: instance.state\ndata: {\"seq\":1}\n\n: keep-alive\n\n"
-                      + "id: 2\r\ndata: {\"seq\":2,\r\ndata: \"x\":1}\r\n\r\n"
+                            + "id: 2\r\ndata: {\"seq\":2,\r\ndata: \"x\":1}\r\n\r\n"
                     : "id: 3\ndata: {\"seq\":3}\n\n";
             ex.getResponseHeaders().set("Content-Type", "text/event-stream");
             ex.sendResponseHeaders(200, 0);
@@ -97,8 +101,10 @@ class DashboardPageTest {
         page.screenshot(SCREENSHOTS.resolve("00-sign-in.png"));
         assertThat(page.errors()).isEmpty();
         assertThat(page.text("document.activeElement.id")).isEqualTo("login-token");
-        assertThat(page.text("document.querySelector('label[for=login-token]').textContent")).isEqualTo("Token");
-        assertThat(page.eval("document.getElementById('app').hidden").asBoolean()).isTrue();
+        assertThat(page.text("document.querySelector('label[for=login-token]').textContent"))
+                .isEqualTo("Token");
+        assertThat(page.eval("document.getElementById('app').hidden").asBoolean())
+                .isTrue();
     }
 
     @Test

@@ -1,16 +1,15 @@
 package dev.wisp.control;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EnvCipherTest {
     @TempDir
@@ -23,10 +22,12 @@ class EnvCipherTest {
         assertThat(sealed).startsWith("v1:").doesNotContain("hunter2");
         assertThat(new String(Base64.getDecoder().decode(sealed.substring(3)), StandardCharsets.ISO_8859_1))
                 .doesNotContain("hunter2");
-        assertThat(EnvCipher.load(dir.resolve("env.key")).open("SECRET", sealed)).isEqualTo("hunter2 with spaces");
+        assertThat(EnvCipher.load(dir.resolve("env.key")).open("SECRET", sealed))
+                .isEqualTo("hunter2 with spaces");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("env.key"))))
                 .isEqualTo("rw-------");
-        assertThat(made.toString()).doesNotContain(Files.readString(dir.resolve("env.key")).trim());
+        assertThat(made.toString())
+                .doesNotContain(Files.readString(dir.resolve("env.key")).trim());
     }
 
     @Test
@@ -42,7 +43,9 @@ class EnvCipherTest {
         String sealed = c.seal("A", "value");
         assertThatThrownBy(() -> c.open("B", sealed)).hasMessageContaining("env B cannot be decrypted");
         char last = sealed.charAt(sealed.length() - 3);
-        String altered = sealed.substring(0, sealed.length() - 3) + (last == 'A' ? 'B' : 'A') + sealed.substring(sealed.length() - 2);
+        String altered = sealed.substring(0, sealed.length() - 3)
+                + (last == 'A' ? 'B' : 'A')
+                + sealed.substring(sealed.length() - 2);
         assertThatThrownBy(() -> c.open("A", altered)).hasMessageContaining("env A cannot be decrypted");
         EnvCipher other = EnvCipher.create(dir.resolve("other.key"));
         assertThatThrownBy(() -> other.open("A", sealed)).hasMessageContaining("other.key");

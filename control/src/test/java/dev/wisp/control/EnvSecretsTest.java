@@ -1,11 +1,11 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,9 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Env values against a real control plane (store, node, reconciler; the guest kernel is an empty
@@ -53,14 +52,18 @@ class EnvSecretsTest {
             Http http = new Http(cp.apiUrl());
             String admin = Files.readString(cp.adminTokenFile()).trim();
             Path img = TestImages.unbootable(scratch.resolve("img"), 7);
-            String image = http.upload(admin, TestImages.tar(img)).json().path("id").asText();
+            String image =
+                    http.upload(admin, TestImages.tar(img)).json().path("id").asText();
             List<Http.Answer> answers = new ArrayList<>();
-            Http.Answer created = http.post("/v1/services", admin, "{\"name\":\"vault\",\"image\":\"" + image
-                    + "\",\"env\":{\"SECRET\":\"" + secret + "\",\"MODE\":\"x y\"}}");
+            Http.Answer created = http.post(
+                    "/v1/services",
+                    admin,
+                    "{\"name\":\"vault\",\"image\":\"" + image + "\",\"env\":{\"SECRET\":\"" + secret
+                            + "\",\"MODE\":\"x y\"}}");
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             answers.add(created);
-            Http.Answer deployed = http.post("/v1/services/vault/deploy", admin, "{\"env\":{\"SECRET\":\"" + second
-                    + "\"}}");
+            Http.Answer deployed =
+                    http.post("/v1/services/vault/deploy", admin, "{\"env\":{\"SECRET\":\"" + second + "\"}}");
             assertThat(deployed.status()).as(deployed.body()).isEqualTo(202);
             answers.add(deployed);
             Http.Answer kept = http.post("/v1/services/vault/deploy", admin, "{\"port\":8081}");
@@ -72,15 +75,20 @@ class EnvSecretsTest {
             answers.add(http.get("/v1/services/vault/revisions", admin));
             answers.add(http.get("/v1/services/vault/events", admin));
             for (Http.Answer a : answers) {
-                assertThat(a.body()).as(a.raw().uri().toString()).doesNotContain(secret).doesNotContain(second)
-                        .doesNotContain("x y").doesNotContain("v1:");
+                assertThat(a.body())
+                        .as(a.raw().uri().toString())
+                        .doesNotContain(secret)
+                        .doesNotContain(second)
+                        .doesNotContain("x y")
+                        .doesNotContain("v1:");
             }
             assertThat(created.json().path("envNames").toString()).isEqualTo("[\"MODE\",\"SECRET\"]");
             assertThat(created.json().has("env")).isFalse();
             assertThat(deployed.json().path("envNames").toString()).isEqualTo("[\"SECRET\"]");
             // A deploy without env keeps the last revision's (still sealed, still its value).
             assertThat(kept.json().path("envNames").toString()).isEqualTo("[\"SECRET\"]");
-            JsonNode revs = http.get("/v1/services/vault/revisions", admin).json().path("items");
+            JsonNode revs =
+                    http.get("/v1/services/vault/revisions", admin).json().path("items");
             assertThat(revs.findValuesAsText("number")).containsExactly("1", "2", "3");
             assertThat(revs.get(0).path("envNames").toString()).isEqualTo("[\"MODE\",\"SECRET\"]");
             // The record the reconciler builds the node's spec from opens to the values sent.
@@ -93,9 +101,14 @@ class EnvSecretsTest {
         try (ControlPlane cp = ControlPlane.start(config(data))) {
             Http http = new Http(cp.apiUrl());
             String admin = Files.readString(cp.adminTokenFile()).trim();
-            assertThat(http.get("/v1/services/vault", admin).json().path("envNames").toString())
+            assertThat(http.get("/v1/services/vault", admin)
+                            .json()
+                            .path("envNames")
+                            .toString())
                     .isEqualTo("[\"MODE\",\"SECRET\"]");
-            assertThat(filesContaining(data, secret, second)).as("after a restart").isEmpty();
+            assertThat(filesContaining(data, secret, second))
+                    .as("after a restart")
+                    .isEmpty();
         }
         assertDataDirectoryPrivate(data);
     }
@@ -106,15 +119,27 @@ class EnvSecretsTest {
         String secret = secret();
         // What a version before sealing left: plain env in the revision record, in the store's log.
         try (StateStore store = StateStores.embedded(data.resolve("state"))) {
-            byte[] service = Json.bytes(new ServiceRecord("default", "old", Scaling.DEFAULT, Standby.DEFAULT, "public",
-                    1, 1, 0, 0, 0, "2026-01-01T00:00:00Z"));
+            byte[] service = Json.bytes(new ServiceRecord(
+                    "default",
+                    "old",
+                    Scaling.DEFAULT,
+                    Standby.DEFAULT,
+                    "public",
+                    1,
+                    1,
+                    0,
+                    0,
+                    0,
+                    "2026-01-01T00:00:00Z"));
             String revision = "{\"service\":\"old\",\"number\":1,\"image\":\"0123456789abcdef\",\"env\":{\"SECRET\":\""
                     + secret + "\"},\"resources\":{\"vcpus\":1,\"memoryMiB\":128},\"port\":8080,"
                     + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"state\":\"warming\"}";
             store.put(Registry.serviceKey("default", "old"), service);
             store.put(Registry.revisionKey("default", "old", 1), revision.getBytes(StandardCharsets.UTF_8));
         }
-        assertThat(filesContaining(data, secret)).as("the test's premise: plain text in the old log").isNotEmpty();
+        assertThat(filesContaining(data, secret))
+                .as("the test's premise: plain text in the old log")
+                .isNotEmpty();
         for (Path p : List.of(data, data.resolve("state"))) { // as an older version left them
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -139,9 +164,15 @@ class EnvSecretsTest {
             Http http = new Http(cp.apiUrl());
             String admin = Files.readString(cp.adminTokenFile()).trim();
             String image = http.upload(admin, TestImages.tar(TestImages.unbootable(scratch.resolve("img"), 3)))
-                    .json().path("id").asText();
-            assertThat(http.post("/v1/services", admin, "{\"name\":\"vault\",\"image\":\"" + image
-                    + "\",\"env\":{\"SECRET\":\"kept\"}}").status()).isEqualTo(201);
+                    .json()
+                    .path("id")
+                    .asText();
+            assertThat(http.post(
+                                    "/v1/services",
+                                    admin,
+                                    "{\"name\":\"vault\",\"image\":\"" + image + "\",\"env\":{\"SECRET\":\"kept\"}}")
+                            .status())
+                    .isEqualTo(201);
         }
         Path key = data.resolve("env.key");
         Path aside = scratch.resolve("env.key.backup");
@@ -150,12 +181,17 @@ class EnvSecretsTest {
                 .hasMessageContaining("holds encrypted env values but their key file " + key + " is missing");
         assertThat(key).doesNotExist(); // no new key that would seal new values nobody could match up
         Files.writeString(key, "AAAA" + Files.readString(aside).substring(4));
-        assertThatThrownBy(() -> ControlPlane.start(config(data))).hasMessageContaining("env SECRET cannot be decrypted");
+        assertThatThrownBy(() -> ControlPlane.start(config(data)))
+                .hasMessageContaining("env SECRET cannot be decrypted");
         Files.move(aside, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         try (ControlPlane cp = ControlPlane.start(config(data))) {
             Http http = new Http(cp.apiUrl());
             String admin = Files.readString(cp.adminTokenFile()).trim();
-            assertThat(http.get("/v1/services/vault", admin).json().path("envNames").toString()).isEqualTo("[\"SECRET\"]");
+            assertThat(http.get("/v1/services/vault", admin)
+                            .json()
+                            .path("envNames")
+                            .toString())
+                    .isEqualTo("[\"SECRET\"]");
             assertThat(storedRevision(cp, 1).openEnv(EnvCipher.load(key))).isEqualTo(Map.of("SECRET", "kept"));
         }
     }
@@ -165,7 +201,11 @@ class EnvSecretsTest {
     }
 
     private static RevisionRecord storedRevision(ControlPlane cp, String service, int n) {
-        return Json.read(cp.store().get(Registry.revisionKey("default", service, n)).orElseThrow().value(),
+        return Json.read(
+                cp.store()
+                        .get(Registry.revisionKey("default", service, n))
+                        .orElseThrow()
+                        .value(),
                 RevisionRecord.class);
     }
 
@@ -173,7 +213,8 @@ class EnvSecretsTest {
     static List<Path> filesContaining(Path dir, String... needles) throws IOException {
         List<Path> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+            for (Path f : files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    .toList()) {
                 String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
                 for (String n : needles) {
                     if (text.contains(n)) {
@@ -187,15 +228,21 @@ class EnvSecretsTest {
 
     /** 0700 on the directory, nothing under it open to group or others, and nobody (uid 65534) reads none of it. */
     static void assertDataDirectoryPrivate(Path data) throws Exception {
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
+                .isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("env.key"))))
                 .isEqualTo("rw-------");
-        Set<PosixFilePermission> groupOrOthers = Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+        Set<PosixFilePermission> groupOrOthers = Set.of(
+                PosixFilePermission.GROUP_READ,
+                PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_EXECUTE,
+                PosixFilePermission.OTHERS_READ,
+                PosixFilePermission.OTHERS_WRITE,
                 PosixFilePermission.OTHERS_EXECUTE);
         try (Stream<Path> all = Files.walk(data)) {
             for (Path p : all.filter(p -> !Files.isSymbolicLink(p)).toList()) {
-                assertThat(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)).as(p.toString())
+                assertThat(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS))
+                        .as(p.toString())
                         .doesNotContainAnyElementsOf(groupOrOthers);
             }
         }
@@ -210,7 +257,8 @@ class EnvSecretsTest {
         Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path beside = Files.writeString(parent.resolve("public.txt"), "readable\n");
         Files.setPosixFilePermissions(beside, PosixFilePermissions.fromString("rw-r--r--"));
-        assertThat(asNobody("cat", beside.toString())).as("the check itself: nobody reads a public file there")
+        assertThat(asNobody("cat", beside.toString()))
+                .as("the check itself: nobody reads a public file there")
                 .isEqualTo(0);
         assertThat(asNobody("ls", data.toString())).isNotZero();
         assertThat(asNobody("cat", data.resolve("env.key").toString())).isNotZero();

@@ -1,18 +1,17 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.image.ImageStore;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A secret env value with real microVMs: the app sees it, before and after a control-plane
@@ -32,26 +31,39 @@ class EnvSecretsVmTest {
         try (ControlPlane cp = ControlPlane.start(Guests.config(data).withStopOnClose(true))) {
             Http http = new Http(cp.apiUrl());
             String admin = Files.readString(cp.adminTokenFile()).trim();
-            String image = http.upload(admin, TestImages.tar(app)).json().path("id").asText();
-            Http.Answer created = http.post("/v1/services", admin, "{\"name\":\"vault\",\"image\":\"" + image
-                    + "\",\"env\":{\"SECRET\":\"" + secret + "\"},\"resources\":{\"memoryMiB\":192}}");
+            String image =
+                    http.upload(admin, TestImages.tar(app)).json().path("id").asText();
+            Http.Answer created = http.post(
+                    "/v1/services",
+                    admin,
+                    "{\"name\":\"vault\",\"image\":\"" + image + "\",\"env\":{\"SECRET\":\"" + secret
+                            + "\"},\"resources\":{\"memoryMiB\":192}}");
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             awaitServing(http, admin);
             assertThat(appSees(cp)).isEqualTo("secret=" + secret);
-            for (String path : List.of("/v1/services", "/v1/services/vault", "/v1/services/vault/revisions",
-                    "/v1/services/vault/events", "/v1/services/vault/instances")) {
+            for (String path : List.of(
+                    "/v1/services",
+                    "/v1/services/vault",
+                    "/v1/services/vault/revisions",
+                    "/v1/services/vault/events",
+                    "/v1/services/vault/instances")) {
                 assertThat(http.get(path, admin).body()).as(path).doesNotContain(secret);
             }
             assertThat(created.body()).doesNotContain(secret);
             assertThat(storedFilesWith(data, secret)).isEmpty();
         }
-        assertThat(EnvSecretsTest.filesContaining(data, secret)).as("after close").isEmpty();
+        assertThat(EnvSecretsTest.filesContaining(data, secret))
+                .as("after close")
+                .isEmpty();
         try (ControlPlane cp = ControlPlane.start(Guests.config(data).withStopOnClose(true))) {
             Http http = new Http(cp.apiUrl());
             String admin = Files.readString(cp.adminTokenFile()).trim();
             awaitServing(http, admin);
             assertThat(appSees(cp)).as("a fresh VM after the restart").isEqualTo("secret=" + secret);
-            assertThat(http.get("/v1/services/vault", admin).json().path("envNames").toString())
+            assertThat(http.get("/v1/services/vault", admin)
+                            .json()
+                            .path("envNames")
+                            .toString())
                     .isEqualTo("[\"SECRET\"]");
             assertThat(storedFilesWith(data, secret)).as("after a restart").isEmpty();
         }
@@ -67,13 +79,21 @@ class EnvSecretsVmTest {
     private static List<Path> storedFilesWith(Path data, String secret) throws Exception {
         List<Path> all = EnvSecretsTest.filesContaining(data, secret);
         System.out.println("files holding the value: " + all);
-        return all.stream().filter(p -> !Set.of("memory.bin", "state.bin").contains(p.getFileName().toString()))
+        return all.stream()
+                .filter(p -> !Set.of("memory.bin", "state.bin")
+                        .contains(p.getFileName().toString()))
                 .toList();
     }
 
     private static void awaitServing(Http http, String admin) throws InterruptedException {
-        Guests.await(Duration.ofSeconds(180), "vault serving",
-                () -> http.get("/v1/services/vault", admin).json().path("revision").asInt() == 1);
+        Guests.await(
+                Duration.ofSeconds(180),
+                "vault serving",
+                () -> http.get("/v1/services/vault", admin)
+                                .json()
+                                .path("revision")
+                                .asInt()
+                        == 1);
     }
 
     private static String appSees(ControlPlane cp) {
@@ -84,8 +104,10 @@ class EnvSecretsVmTest {
 
     /** busybox httpd with a CGI script printing the SECRET variable it was started with. */
     private Path secretApp() {
-        return HttpdApp.in(scratch.resolve("app")).page("vault\n")
+        return HttpdApp.in(scratch.resolve("app"))
+                .page("vault\n")
                 .cgi("secret", HttpdApp.CGI_TEXT + "echo \"secret=$SECRET\"\n")
-                .build(new ImageStore(scratch.resolve("build-home"))).dir();
+                .build(new ImageStore(scratch.resolve("build-home")))
+                .dir();
     }
 }

@@ -1,25 +1,23 @@
 package dev.wisp.control;
 
-import dev.wisp.testing.VmTests;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.wisp.testing.VmTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A deploy whose app exits at once, on a real control plane with real microVMs: the revision is
@@ -51,7 +49,8 @@ class FailedDeployVmTest {
     }
 
     private JsonNode revision(int n) {
-        for (JsonNode r : http.get("/v1/services/broken/revisions", admin).json().path("items")) {
+        for (JsonNode r :
+                http.get("/v1/services/broken/revisions", admin).json().path("items")) {
             if (r.path("number").asInt() == n) {
                 return r;
             }
@@ -64,11 +63,18 @@ class FailedDeployVmTest {
         Path app = scratch.resolve("crash");
         Files.createDirectories(app);
         Files.writeString(app.resolve("README"), "exits at once\n");
-        Image crash = ImageBuilder.fromFolder(app).entrypoint("echo giving up now; exit 3").port(8080)
+        Image crash = ImageBuilder.fromFolder(app)
+                .entrypoint("echo giving up now; exit 3")
+                .port(8080)
                 .build(VmTests.kernel(), new ImageStore(scratch.resolve("build-home")));
-        String crashId = http.upload(admin, TestImages.tar(crash.dir())).json().path("id").asText();
-        Http.Answer created = http.post("/v1/services", admin, "{\"name\":\"broken\",\"image\":\"" + crashId
-                + "\",\"resources\":{\"memoryMiB\":128}}");
+        String crashId = http.upload(admin, TestImages.tar(crash.dir()))
+                .json()
+                .path("id")
+                .asText();
+        Http.Answer created = http.post(
+                "/v1/services",
+                admin,
+                "{\"name\":\"broken\",\"image\":\"" + crashId + "\",\"resources\":{\"memoryMiB\":128}}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
 
         Guests.await(Duration.ofSeconds(300), "revision 1 failed", () -> {
@@ -76,7 +82,8 @@ class FailedDeployVmTest {
             return r != null && "failed".equals(r.path("state").asText());
         });
         JsonNode rev = revision(1);
-        assertThat(rev.path("message").asText()).contains("3 starts failed in a row")
+        assertThat(rev.path("message").asText())
+                .contains("3 starts failed in a row")
                 .contains("entrypoint exited with code 3 before it was ready");
         JsonNode failure = rev.path("failure");
         assertThat(failure.path("reason").asText()).contains("entrypoint exited with code 3 before it was ready");
@@ -95,7 +102,8 @@ class FailedDeployVmTest {
         for (JsonNode e : http.get("/v1/services/broken/events", admin).json().path("items")) {
             if ("revision.start_failed".equals(e.path("kind").asText())) {
                 startFailures.add(Instant.parse(e.path("at").asText()));
-                assertThat(e.path("detail").asText()).contains("revision 1: start ")
+                assertThat(e.path("detail").asText())
+                        .contains("revision 1: start ")
                         .contains("entrypoint exited with code 3");
             } else if ("revision.failed".equals(e.path("kind").asText())) {
                 failedEvents++;
@@ -103,8 +111,10 @@ class FailedDeployVmTest {
         }
         assertThat(failedEvents).isEqualTo(1);
         assertThat(startFailures).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(Duration.between(startFailures.get(0), startFailures.get(1))).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertThat(Duration.between(startFailures.get(1), startFailures.get(2))).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(Duration.between(startFailures.get(0), startFailures.get(1)))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(Duration.between(startFailures.get(1), startFailures.get(2)))
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
 
         // Requests get the reason at once, not the router's 30 s queue timeout (a generous bound for a busy host).
         long t0 = System.nanoTime();
@@ -115,11 +125,20 @@ class FailedDeployVmTest {
         assertThat(took).as("seconds to the 503").isLessThan(10);
 
         // A fixed image deployed as revision 2 serves; revision 1 stays failed.
-        String fixed = http.upload(admin, TestImages.tar(Guests.image(scratch, "fixed"))).json().path("id").asText();
+        String fixed = http.upload(admin, TestImages.tar(Guests.image(scratch, "fixed")))
+                .json()
+                .path("id")
+                .asText();
         Http.Answer deployed = http.post("/v1/services/broken/deploy", admin, "{\"image\":\"" + fixed + "\"}");
         assertThat(deployed.status()).as(deployed.body()).isEqualTo(202);
-        Guests.await(Duration.ofSeconds(180), "revision 2 serving",
-                () -> http.get("/v1/services/broken", admin).json().path("revision").asInt() == 2);
+        Guests.await(
+                Duration.ofSeconds(180),
+                "revision 2 serving",
+                () -> http.get("/v1/services/broken", admin)
+                                .json()
+                                .path("revision")
+                                .asInt()
+                        == 2);
         Http.Answer page = Http.viaRouter(cp.routerPort(), "broken.localhost", "/", null);
         assertThat(page.status() + " " + page.body().trim()).isEqualTo("200 fixed");
         assertThat(revision(1).path("state").asText()).isEqualTo("failed");

@@ -1,14 +1,10 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.ImageDigest;
 import dev.wisp.testing.SmallDisk;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real control plane whose data directory is a small tmpfs that fills up: creates, changes and
@@ -115,15 +114,18 @@ class FullDiskApiTest {
         Http.Answer upload = http.upload(admin, imageTar(dir.resolve("img-2"), 4096, 2));
         assertThat(upload.status()).as(upload.body()).isEqualTo(507);
         assertThat(upload.code()).isEqualTo("insufficient_storage");
-        assertThat(upload.json().path("error").path("message").asText()).contains(data.resolve("uploads").toString());
+        assertThat(upload.json().path("error").path("message").asText())
+                .contains(data.resolve("uploads").toString());
         // An upload received but with no room to unpack it: 507 too, and no staging folder left behind.
         Files.delete(filler);
         byte[] big = imageTar(dir.resolve("img-3"), 1536 * 1024, 3);
         SmallDisk.fill(filler, big.length + 256 * 1024);
         Http.Answer unpack = http.upload(admin, big);
         assertThat(unpack.status()).as(unpack.body()).isEqualTo(507);
-        assertThat(unpack.json().path("error").path("message").asText()).contains(data.resolve("images").toString());
-        try (Stream<Path> images = Files.list(data.resolve("images")); Stream<Path> uploads = Files.list(data.resolve("uploads"))) {
+        assertThat(unpack.json().path("error").path("message").asText())
+                .contains(data.resolve("images").toString());
+        try (Stream<Path> images = Files.list(data.resolve("images"));
+                Stream<Path> uploads = Files.list(data.resolve("uploads"))) {
             assertThat(images.map(p -> p.getFileName().toString())).containsExactly(image);
             assertThat(uploads).isEmpty();
         }
@@ -137,7 +139,9 @@ class FullDiskApiTest {
         assertThat(healthy.json().path("status").asText()).isEqualTo("ok");
         Http.Answer again = http.post("/v1/services", admin, service("shop", image));
         assertThat(again.status()).as(again.body()).isEqualTo(201);
-        assertThat(http.send("PATCH", "/v1/services/before", admin, "{\"scaling\":{\"max\":2}}").status()).isEqualTo(200);
+        assertThat(http.send("PATCH", "/v1/services/before", admin, "{\"scaling\":{\"max\":2}}")
+                        .status())
+                .isEqualTo(200);
         Http.Answer bigAgain = http.upload(admin, big);
         assertThat(bigAgain.status()).as(bigAgain.body()).isEqualTo(201);
 
@@ -147,7 +151,9 @@ class FullDiskApiTest {
         JsonNode services = http.get("/v1/services", admin).json().path("items");
         assertThat(services.findValuesAsText("name")).contains("before", "shop").containsAll(accepted);
         JsonNode scaled = http.get("/v1/services/before", admin).json();
-        assertThat(scaled.path("scaling").path("max").asInt()).as(scaled.toString()).isEqualTo(2);
+        assertThat(scaled.path("scaling").path("max").asInt())
+                .as(scaled.toString())
+                .isEqualTo(2);
         assertThat(http.get("/v1/images", admin).json().path("items").findValuesAsText("id"))
                 .containsExactlyInAnyOrder(image, bigAgain.json().path("id").asText());
         assertThat(http.get("/v1/health", null).status()).isEqualTo(200);

@@ -1,20 +1,12 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.wisp.functions.AddressPolicy;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -29,8 +21,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /v1/functions} of a real control plane with real microVMs: a shell function deployed
@@ -66,8 +65,10 @@ class FunctionsApiVmTest {
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")).withCallbackPolicy(CALLBACKS));
         http = new Http(cp.apiUrl());
         String admin = Files.readString(cp.adminTokenFile()).trim();
-        acme = http.tenantToken(admin, "acme", "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":300,"
-                + "\"instances\":10,\"images\":5}}");
+        acme = http.tenantToken(
+                admin,
+                "acme",
+                "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":300," + "\"instances\":10,\"images\":5}}");
         globex = http.tenantToken(admin, "globex");
     }
 
@@ -79,20 +80,25 @@ class FunctionsApiVmTest {
     }
 
     private static String deployBody(String name, String script, String extra) throws Exception {
-        return "{\"name\":\"" + name + "\",\"runtime\":\"shell\",\"handler\":" + JSON.writeValueAsString(script) + extra + "}";
+        return "{\"name\":\"" + name + "\",\"runtime\":\"shell\",\"handler\":" + JSON.writeValueAsString(script) + extra
+                + "}";
     }
 
     private Http.Answer invoke(String name, String token, String query, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(cp.apiUrl() + "/v1/functions/" + name + "/invoke" + query))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create(cp.apiUrl() + "/v1/functions/" + name + "/invoke" + query))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         return Http.send(b.build());
     }
 
     private JsonNode awaitFinal(String name, String id) throws InterruptedException {
         JsonNode[] last = new JsonNode[1];
         Guests.await(Duration.ofSeconds(60), "invocation " + id + " final", () -> {
-            last[0] = http.get("/v1/functions/" + name + "/invocations/" + id, acme).json();
+            last[0] = http.get("/v1/functions/" + name + "/invocations/" + id, acme)
+                    .json();
             String s = last[0].path("state").asText();
             return s.equals("succeeded") || s.equals("dead");
         });
@@ -103,12 +109,15 @@ class FunctionsApiVmTest {
     @Order(1)
     void deploy_thenSyncInvoke_answersFromAMicroVm() throws Exception {
         long t0 = System.nanoTime();
-        Http.Answer created = http.post("/v1/functions", acme, deployBody("hello", HELLO, ",\"reservedConcurrency\":1"));
+        Http.Answer created =
+                http.post("/v1/functions", acme, deployBody("hello", HELLO, ",\"reservedConcurrency\":1"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         System.out.printf("function deploy through the API: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         assertThat(created.json().path("state").asText()).isEqualTo("ready");
         doc.assertAnswer("POST", "/v1/functions", created);
-        assertThat(http.post("/v1/functions", acme, deployBody("hello", HELLO, "")).code()).isEqualTo("conflict");
+        assertThat(http.post("/v1/functions", acme, deployBody("hello", HELLO, ""))
+                        .code())
+                .isEqualTo("conflict");
 
         t0 = System.nanoTime();
         Http.Answer r = invoke("hello", acme, "", "world");
@@ -132,8 +141,12 @@ class FunctionsApiVmTest {
         Http.Answer wrongMethod = http.get("/v1/functions/hello/invoke", acme);
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.code()).isEqualTo("method_not_allowed");
-        assertThat(http.send("DELETE", "/v1/functions/hello/invocations", acme, null).code()).isEqualTo("method_not_allowed");
-        assertThat(http.get("/v1/functions/hello/log", acme).code()).as("the log is at /logs").isEqualTo("not_found");
+        assertThat(http.send("DELETE", "/v1/functions/hello/invocations", acme, null)
+                        .code())
+                .isEqualTo("method_not_allowed");
+        assertThat(http.get("/v1/functions/hello/log", acme).code())
+                .as("the log is at /logs")
+                .isEqualTo("not_found");
     }
 
     @Test
@@ -144,7 +157,10 @@ class FunctionsApiVmTest {
         doc.assertAnswer("POST", "/v1/functions/{name}/invocations", accepted);
         asyncId = accepted.json().path("id").asText();
         JsonNode done = awaitFinal("hello", asyncId);
-        doc.assertAnswer("GET", "/v1/functions/{name}/invocations/{id}", http.get("/v1/functions/hello/invocations/" + asyncId, acme));
+        doc.assertAnswer(
+                "GET",
+                "/v1/functions/{name}/invocations/{id}",
+                http.get("/v1/functions/hello/invocations/" + asyncId, acme));
         assertThat(done.path("state").asText()).isEqualTo("succeeded");
         assertThat(done.path("function").asText()).isEqualTo("hello");
         assertThat(done.path("body").asText()).startsWith("hi \"async\" from ");
@@ -153,10 +169,18 @@ class FunctionsApiVmTest {
     @Test
     @Order(3)
     void failingFunction_endsInTheDeadLetterList() throws Exception {
-        Http.Answer created = http.post("/v1/functions", acme, deployBody("broken", "echo oops >&2\nexit 1\n",
-                ",\"reservedConcurrency\":1,\"retry\":{\"maxAttempts\":2,\"initialBackoff\":\"100ms\"}"));
+        Http.Answer created = http.post(
+                "/v1/functions",
+                acme,
+                deployBody(
+                        "broken",
+                        "echo oops >&2\nexit 1\n",
+                        ",\"reservedConcurrency\":1,\"retry\":{\"maxAttempts\":2,\"initialBackoff\":\"100ms\"}"));
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        String id = http.send("POST", "/v1/functions/broken/invocations", acme, "{}").json().path("id").asText();
+        String id = http.send("POST", "/v1/functions/broken/invocations", acme, "{}")
+                .json()
+                .path("id")
+                .asText();
         JsonNode done = awaitFinal("broken", id);
         assertThat(done.path("state").asText()).isEqualTo("dead");
         assertThat(done.path("attempts").asInt()).isEqualTo(2);
@@ -169,9 +193,16 @@ class FunctionsApiVmTest {
     @Test
     @Order(4)
     void pastReservedConcurrency_gets429() throws Exception {
-        CompletableFuture<Http.Answer> slow = CompletableFuture.supplyAsync(() -> invoke("hello", acme, "?slow=1", "slow"));
-        Guests.await(Duration.ofSeconds(10), "the slow call in flight",
-                () -> http.get("/v1/functions/hello", acme).json().path("inFlight").asInt() == 1);
+        CompletableFuture<Http.Answer> slow =
+                CompletableFuture.supplyAsync(() -> invoke("hello", acme, "?slow=1", "slow"));
+        Guests.await(
+                Duration.ofSeconds(10),
+                "the slow call in flight",
+                () -> http.get("/v1/functions/hello", acme)
+                                .json()
+                                .path("inFlight")
+                                .asInt()
+                        == 1);
         Http.Answer refused = invoke("hello", acme, "", "second");
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.code()).isEqualTo("rate_limited");
@@ -187,20 +218,29 @@ class FunctionsApiVmTest {
     void anotherTenant_getsNotFound_andQuotaCountsFunctions() {
         assertThat(http.get("/v1/functions/hello", globex).status()).isEqualTo(404);
         assertThat(invoke("hello", globex, "", "x").status()).isEqualTo(404);
-        assertThat(http.send("DELETE", "/v1/functions/hello", globex, null).status()).isEqualTo(404);
+        assertThat(http.send("DELETE", "/v1/functions/hello", globex, null).status())
+                .isEqualTo(404);
         assertThat(http.get("/v1/functions", globex).json().path("items")).isEmpty();
         // acme's 300 MiB hold hello and broken (one 128 MiB instance each); a third does not fit.
-        Http.Answer third = http.post("/v1/functions", acme,
+        Http.Answer third = http.post(
+                "/v1/functions",
+                acme,
                 "{\"name\":\"third\",\"runtime\":\"shell\",\"handler\":\"echo\",\"reservedConcurrency\":1}");
         assertThat(third.status()).isEqualTo(422);
         assertThat(third.body()).contains("memoryMiB");
         // A function counts what it may scale out to: 1000 calls of 1 per instance is 1000 instances, past globex's 40.
-        Http.Answer wide = http.post("/v1/functions", globex, "{\"name\":\"wide\",\"runtime\":\"shell\",\"handler\":\"echo\","
-                + "\"reservedConcurrency\":1000,\"instanceConcurrency\":1}");
+        Http.Answer wide = http.post(
+                "/v1/functions",
+                globex,
+                "{\"name\":\"wide\",\"runtime\":\"shell\",\"handler\":\"echo\","
+                        + "\"reservedConcurrency\":1000,\"instanceConcurrency\":1}");
         assertThat(wide.status()).isEqualTo(422);
         assertThat(wide.body()).contains("instances would be 1000");
-        Http.Answer tooMany = http.post("/v1/functions", globex, "{\"name\":\"wide\",\"runtime\":\"shell\",\"handler\":\"echo\","
-                + "\"reservedConcurrency\":2,\"instanceConcurrency\":3}");
+        Http.Answer tooMany = http.post(
+                "/v1/functions",
+                globex,
+                "{\"name\":\"wide\",\"runtime\":\"shell\",\"handler\":\"echo\","
+                        + "\"reservedConcurrency\":2,\"instanceConcurrency\":3}");
         assertThat(tooMany.status()).isEqualTo(400);
         assertThat(tooMany.body()).contains("instanceConcurrency must be in [1, 2]");
     }
@@ -208,7 +248,8 @@ class FunctionsApiVmTest {
     @Test
     @Order(6)
     void delete_removesTheFunction() {
-        assertThat(http.send("DELETE", "/v1/functions/broken", acme, null).status()).isEqualTo(204);
+        assertThat(http.send("DELETE", "/v1/functions/broken", acme, null).status())
+                .isEqualTo(204);
         assertThat(http.get("/v1/functions/broken", acme).status()).isEqualTo(404);
         assertThat(http.get("/v1/functions/broken/dead-letters", acme).status()).isEqualTo(404);
     }
@@ -227,8 +268,12 @@ class FunctionsApiVmTest {
 
     private Http.Answer invokeAsync(String callbackUrl) {
         return Http.send(HttpRequest.newBuilder(URI.create(cp.apiUrl() + "/v1/functions/hello/invocations"))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + acme).header("X-Callback-Url", callbackUrl)
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("cb")).build());
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + acme)
+                .header("X-Callback-Url", callbackUrl)
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("cb"))
+                .build());
     }
 
     @Test
@@ -242,8 +287,12 @@ class FunctionsApiVmTest {
             int port = loopback.getAddress().getPort();
             // The function's own microVM, on the port QEMU forwards to it (what the router's token check guards).
             assertThat(invoke("hello", acme, "", "wake").status()).isEqualTo(200);
-            int vmPort = cp.node().services().stream().flatMap(s -> s.instances().stream())
-                    .filter(i -> "running".equals(i.tier()) && i.port() > 0).findFirst().orElseThrow().port();
+            int vmPort = cp.node().services().stream()
+                    .flatMap(s -> s.instances().stream())
+                    .filter(i -> "running".equals(i.tier()) && i.port() > 0)
+                    .findFirst()
+                    .orElseThrow()
+                    .port();
             Map<String, String> refused = new LinkedHashMap<>();
             refused.put("http://127.0.0.1:" + port + "/done", "127.0.0.1 is a loopback address");
             refused.put("http://localhost:" + port + "/done", "localhost resolves to a loopback address");
@@ -256,23 +305,37 @@ class FunctionsApiVmTest {
                 Http.Answer a = invokeAsync(e.getKey());
                 assertThat(a.status()).as(e.getKey() + ": " + a.body()).isEqualTo(400);
                 assertThat(a.code()).isEqualTo("bad_request");
-                assertThat(a.json().path("error").path("message").asText()).as(e.getKey())
-                        .startsWith("callback URL refused: " + e.getValue() + "; ").contains("--allow-callback-net");
+                assertThat(a.json().path("error").path("message").asText())
+                        .as(e.getKey())
+                        .startsWith("callback URL refused: " + e.getValue() + "; ")
+                        .contains("--allow-callback-net");
             }
 
-            Http.Answer accepted = invokeAsync("http://127.0.0.2:" + allowed.getAddress().getPort() + "/done");
+            Http.Answer accepted =
+                    invokeAsync("http://127.0.0.2:" + allowed.getAddress().getPort() + "/done");
             assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
             String id = accepted.json().path("id").asText();
             assertThat(awaitFinal("hello", id).path("state").asText()).isEqualTo("succeeded");
-            Guests.await(Duration.ofSeconds(30), "the callback to be recorded as delivered", () -> "delivered".equals(
-                    http.get("/v1/functions/hello/invocations/" + id, acme).json().path("callback").asText()));
-            doc.assertAnswer("GET", "/v1/functions/{name}/invocations/{id}", http.get("/v1/functions/hello/invocations/" + id, acme));
+            Guests.await(
+                    Duration.ofSeconds(30),
+                    "the callback to be recorded as delivered",
+                    () -> "delivered"
+                            .equals(http.get("/v1/functions/hello/invocations/" + id, acme)
+                                    .json()
+                                    .path("callback")
+                                    .asText()));
+            doc.assertAnswer(
+                    "GET",
+                    "/v1/functions/{name}/invocations/{id}",
+                    http.get("/v1/functions/hello/invocations/" + id, acme));
             String body = onAllowed.poll(10, TimeUnit.SECONDS);
             assertThat(body).as("the result POSTed to the allowed listener").isNotNull();
             JsonNode posted = JSON.readTree(body);
             assertThat(posted.path("id").asText()).isEqualTo(id);
             assertThat(posted.path("body").asText()).startsWith("hi cb from ");
-            assertThat(onLoopback).as("nothing reached the listener on 127.0.0.1").isEmpty();
+            assertThat(onLoopback)
+                    .as("nothing reached the listener on 127.0.0.1")
+                    .isEmpty();
         } finally {
             loopback.stop(0);
             allowed.stop(0);
@@ -286,8 +349,13 @@ class FunctionsApiVmTest {
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")).withCallbackPolicy(CALLBACKS));
         http = new Http(cp.apiUrl());
         assertThat(http.get("/v1/functions/hello", acme).status()).isEqualTo(200);
-        assertThat(http.get("/v1/functions/broken", acme).status()).as("deleted before the restart").isEqualTo(404);
-        assertThat(http.get("/v1/functions/hello/invocations/" + asyncId, acme).json().path("state").asText())
+        assertThat(http.get("/v1/functions/broken", acme).status())
+                .as("deleted before the restart")
+                .isEqualTo(404);
+        assertThat(http.get("/v1/functions/hello/invocations/" + asyncId, acme)
+                        .json()
+                        .path("state")
+                        .asText())
                 .isEqualTo("succeeded");
         // Functions come back in the background; calls meanwhile get 503, then the function answers.
         String[] last = new String[1];

@@ -7,7 +7,6 @@ import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.testing.Await;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,11 +19,12 @@ import java.util.stream.Stream;
 
 /** The control plane VM tests' config, httpd image and checks. */
 final class Guests {
-    private Guests() {
-    }
+    private Guests() {}
 
     static ControlConfig config(Path data) {
-        RuntimeConfig rt = RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO)
+        RuntimeConfig rt = RuntimeConfig.defaults()
+                .withHome(WispHome.resolve())
+                .withAccelerator(AcceleratorChoice.AUTO)
                 .withVmmPool(1);
         return ControlConfig.of(data, VmTests.kernel().vmlinux(), rt).withPorts(0, 0);
     }
@@ -38,8 +38,10 @@ final class Guests {
         if (!Files.exists(kernel)) {
             Files.createFile(kernel);
         }
-        RuntimeConfig rt = RuntimeConfig.defaults().withHome(scratch.resolve("home"))
-                .withAccelerator(AcceleratorChoice.TCG).withVmmPool(0);
+        RuntimeConfig rt = RuntimeConfig.defaults()
+                .withHome(scratch.resolve("home"))
+                .withAccelerator(AcceleratorChoice.TCG)
+                .withVmmPool(0);
         return ControlConfig.of(data, kernel, rt).withPorts(0, 0).withStopOnClose(true);
     }
 
@@ -48,9 +50,11 @@ final class Guests {
      * environment variable and the instance's hostname.
      */
     static Path image(Path scratch, String page) {
-        return HttpdApp.in(scratch.resolve("app-" + page)).page(page + "\n")
+        return HttpdApp.in(scratch.resolve("app-" + page))
+                .page(page + "\n")
                 .cgi("env", HttpdApp.CGI_TEXT + "echo \"greeting=$GREETING host=$(hostname)\"\n")
-                .build(new ImageStore(scratch.resolve("build-home"))).dir();
+                .build(new ImageStore(scratch.resolve("build-home")))
+                .dir();
     }
 
     static void await(Duration timeout, String what, BooleanSupplier done) throws InterruptedException {
@@ -68,7 +72,8 @@ final class Guests {
                     continue;
                 }
                 try {
-                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                    String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
+                            .replace('\0', ' ');
                     if (cmd.contains("qemu-system") && cmd.contains("/tmp/wisp-") && cmd.contains(marker)) {
                         found.add(Long.parseLong(name));
                     }

@@ -3,7 +3,6 @@ package dev.wisp.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -65,10 +64,20 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Starts Chromium with its profile in {@code profile} and connects to its DevTools endpoint. */
     static HeadlessChromium launch(Path profile) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--remote-debugging-port=0",
-                "--window-size=" + WIDTH + "," + HEIGHT, "--user-data-dir=" + profile, "about:blank")
+        Process process = new ProcessBuilder(
+                        BINARY.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--remote-debugging-port=0",
+                        "--window-size=" + WIDTH + "," + HEIGHT,
+                        "--user-data-dir=" + profile,
+                        "about:blank")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         Deque<String> tail = new ArrayDeque<>();
@@ -82,15 +91,19 @@ final class HeadlessChromium implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new IOException("Chromium did not report its DevTools URL within " + START_TIMEOUT.toSeconds()
-                    + " s; its stderr ends with:\n" + String.join("\n", snapshot(tail)), e);
+            throw new IOException(
+                    "Chromium did not report its DevTools URL within " + START_TIMEOUT.toSeconds()
+                            + " s; its stderr ends with:\n" + String.join("\n", snapshot(tail)),
+                    e);
         }
         Listener listener = new Listener();
         WebSocket socket;
         try {
-            socket = HttpClient.newHttpClient().newWebSocketBuilder()
+            socket = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
                     .connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(URI.create(wsUrl), listener).get(20, TimeUnit.SECONDS);
+                    .buildAsync(URI.create(wsUrl), listener)
+                    .get(20, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             process.destroyForcibly();
             throw new IOException("cannot connect to Chromium's DevTools at " + wsUrl, e);
@@ -101,8 +114,8 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     private static void readStderr(Process process, Deque<String> tail, CompletableFuture<String> url) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getErrorStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 synchronized (tail) {
                     tail.addLast(line);
@@ -130,16 +143,26 @@ final class HeadlessChromium implements AutoCloseable {
     /** A new tab of {@value #WIDTH}x{@value #HEIGHT} CSS pixels, attached and with its events on. */
     BrowserPage newPage() {
         String target = command(null, "Target.createTarget", params().put("url", "about:blank"))
-                .get("targetId").asText();
-        String session = command(null, "Target.attachToTarget", params().put("targetId", target).put("flatten", true))
-                .get("sessionId").asText();
+                .get("targetId")
+                .asText();
+        String session = command(
+                        null,
+                        "Target.attachToTarget",
+                        params().put("targetId", target).put("flatten", true))
+                .get("sessionId")
+                .asText();
         BrowserPage page = new BrowserPage(this, session);
         sessions.put(session, page::onEvent);
         for (String domain : List.of("Page", "Runtime", "Log")) {
             command(session, domain + ".enable", params());
         }
-        command(session, "Emulation.setDeviceMetricsOverride", params().put("width", WIDTH).put("height", HEIGHT)
-                .put("deviceScaleFactor", 1).put("mobile", false));
+        command(
+                session,
+                "Emulation.setDeviceMetricsOverride",
+                params().put("width", WIDTH)
+                        .put("height", HEIGHT)
+                        .put("deviceScaleFactor", 1)
+                        .put("mobile", false));
         // Background tabs have no focus otherwise: autofocus and :focus styles would not apply.
         command(session, "Emulation.setFocusEmulationEnabled", params().put("enabled", true));
         return page;
@@ -172,8 +195,10 @@ final class HeadlessChromium implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(method + " interrupted", e);
         } catch (ExecutionException | TimeoutException | IOException e) {
-            throw new IllegalStateException(method + " got no answer from Chromium; its stderr ends with:\n"
-                    + String.join("\n", snapshot(stderrTail)), e);
+            throw new IllegalStateException(
+                    method + " got no answer from Chromium; its stderr ends with:\n"
+                            + String.join("\n", snapshot(stderrTail)),
+                    e);
         } finally {
             pending.remove(id);
         }

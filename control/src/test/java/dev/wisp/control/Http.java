@@ -1,15 +1,14 @@
 package dev.wisp.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A real HTTP client against a control plane, with the few conveniences tests need. */
 final class Http {
@@ -27,7 +26,8 @@ final class Http {
         }
     }
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     Http(String base) {
@@ -49,8 +49,10 @@ final class Http {
     }
 
     Answer upload(String token, byte[] tar) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/images")).timeout(Duration.ofSeconds(90))
-                .header("Content-Type", "application/x-tar").POST(HttpRequest.BodyPublishers.ofByteArray(tar));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/images"))
+                .timeout(Duration.ofSeconds(90))
+                .header("Content-Type", "application/x-tar")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(tar));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -94,7 +96,9 @@ final class Http {
     /** A GET through the router with a Host header, like a browser on NAME.localhost would send. */
     static Answer viaRouter(int routerPort, String host, String path, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + routerPort + path))
-                .timeout(Duration.ofSeconds(90)).header("Host", host).GET();
+                .timeout(Duration.ofSeconds(90))
+                .header("Host", host)
+                .GET();
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

@@ -1,5 +1,7 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wisp.functions.FunctionImages;
@@ -9,16 +11,6 @@ import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -28,8 +20,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The image takeover of issue 10 against a real control plane and real microVMs: an attacker
@@ -55,6 +54,7 @@ class ImageTakeoverVmTest {
     String attacker;
     /** The victim's app, built locally as `wisp deploy --dir` would. */
     Path victimImage;
+
     String victimId;
 
     @BeforeAll
@@ -77,16 +77,21 @@ class ImageTakeoverVmTest {
 
     /** The attacker's app: its page says so and its CGI prints the SECRET the service was given. */
     private Path attackerApp(String name) {
-        return HttpdApp.in(scratch.resolve("evil-" + name)).page("attacker-code\n")
-                .cgi("env", HttpdApp.CGI_TEXT + "echo \"stolen=$SECRET\"\n").write();
+        return HttpdApp.in(scratch.resolve("evil-" + name))
+                .page("attacker-code\n")
+                .cgi("env", HttpdApp.CGI_TEXT + "echo \"stolen=$SECRET\"\n")
+                .write();
     }
 
     /** The attacker's app built with a disk, its image.json rewritten to claim {@code id}/{@code digest}. */
     private Path forged(String name, String claimedId, String claimedDigest) throws IOException {
-        Image evil = ImageBuilder.fromFolder(attackerApp(name)).entrypoint(HttpdApp.ENTRYPOINT).disk(true)
+        Image evil = ImageBuilder.fromFolder(attackerApp(name))
+                .entrypoint(HttpdApp.ENTRYPOINT)
+                .disk(true)
                 .build(VmTests.kernel(), new ImageStore(scratch.resolve("attacker-home-" + name)));
         assertThat(evil.disk()).isPresent();
-        ObjectNode manifest = (ObjectNode) JSON.readTree(evil.dir().resolve("image.json").toFile());
+        ObjectNode manifest =
+                (ObjectNode) JSON.readTree(evil.dir().resolve("image.json").toFile());
         manifest.put("id", claimedId);
         manifest.put("digest", claimedDigest);
         Files.writeString(evil.dir().resolve("image.json"), JSON.writeValueAsString(manifest));
@@ -94,7 +99,9 @@ class ImageTakeoverVmTest {
     }
 
     private static String digestOf(Path imageDir) throws IOException {
-        return JSON.readTree(imageDir.resolve("image.json").toFile()).path("digest").asText();
+        return JSON.readTree(imageDir.resolve("image.json").toFile())
+                .path("digest")
+                .asText();
     }
 
     private Http.Answer viaRouter(String host, String path) {
@@ -103,10 +110,17 @@ class ImageTakeoverVmTest {
 
     private void awaitServing(String token, String service, int revision) throws InterruptedException {
         try {
-            Guests.await(Duration.ofSeconds(180), service + " revision " + revision + " serving",
-                    () -> http.get("/v1/services/" + service, token).json().path("revision").asInt() == revision);
+            Guests.await(
+                    Duration.ofSeconds(180),
+                    service + " revision " + revision + " serving",
+                    () -> http.get("/v1/services/" + service, token)
+                                    .json()
+                                    .path("revision")
+                                    .asInt()
+                            == revision);
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; revisions: " + http.get("/v1/services/" + service + "/revisions", token).body());
+            throw new AssertionError(e.getMessage() + "; revisions: "
+                    + http.get("/v1/services/" + service + "/revisions", token).body());
         }
     }
 
@@ -114,15 +128,20 @@ class ImageTakeoverVmTest {
     @Order(1)
     void forgedDiskImageClaimingTheVictimsId_isRefused_andTheVictimsDeployRunsTheVictimsApp() throws Exception {
         Http.Answer forgery = http.upload(attacker, TestImages.tar(forged("first", victimId, digestOf(victimImage))));
-        assertThat(forgery.status()).as("the attacker's forged upload: " + forgery.body()).isEqualTo(400);
+        assertThat(forgery.status())
+                .as("the attacker's forged upload: " + forgery.body())
+                .isEqualTo(400);
         assertThat(forgery.code()).isEqualTo("bad_request");
         assertThat(scratch.resolve("data/images/" + victimId)).doesNotExist();
 
         Http.Answer own = http.upload(victim, TestImages.tar(victimImage));
         assertThat(own.status()).as(own.body()).isEqualTo(201);
         assertThat(own.json().path("id").asText()).isEqualTo(victimId);
-        Http.Answer created = http.post("/v1/services", victim, "{\"name\":\"hello\",\"image\":\"" + victimId
-                + "\",\"env\":{\"SECRET\":\"" + SECRET + "\",\"GREETING\":\"hi\"},\"resources\":{\"memoryMiB\":160}}");
+        Http.Answer created = http.post(
+                "/v1/services",
+                victim,
+                "{\"name\":\"hello\",\"image\":\"" + victimId + "\",\"env\":{\"SECRET\":\"" + SECRET
+                        + "\",\"GREETING\":\"hi\"},\"resources\":{\"memoryMiB\":160}}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         awaitServing(victim, "hello", 1);
         Http.Answer page = viaRouter("hello.victim.localhost", "/");
@@ -136,20 +155,25 @@ class ImageTakeoverVmTest {
     void forgedImageUnderAnExistingId_isRefused_andTheAttackerCannotNameTheVictimsImage() throws Exception {
         Http.Answer forgery = http.upload(attacker, TestImages.tar(forged("second", victimId, digestOf(victimImage))));
         assertThat(forgery.status()).as(forgery.body()).isEqualTo(400);
-        assertThat(http.get("/v1/images", attacker).json().path("items").findValuesAsText("id")).doesNotContain(victimId);
+        assertThat(http.get("/v1/images", attacker).json().path("items").findValuesAsText("id"))
+                .doesNotContain(victimId);
         Http.Answer steal = http.post("/v1/services", attacker, "{\"name\":\"thief\",\"image\":\"" + victimId + "\"}");
         assertThat(steal.status()).as(steal.body()).isEqualTo(404);
         assertThat(steal.code()).isEqualTo("not_found");
         // The stored image is still the victim's, byte for byte.
         try (Stream<Path> files = Files.list(victimImage)) {
-            for (Path f : files.filter(p -> !p.getFileName().toString().equals("image.json")).toList()) {
-                assertThat(scratch.resolve("data/images/" + victimId).resolve(f.getFileName())).hasSameBinaryContentAs(f);
+            for (Path f : files.filter(p -> !p.getFileName().toString().equals("image.json"))
+                    .toList()) {
+                assertThat(scratch.resolve("data/images/" + victimId).resolve(f.getFileName()))
+                        .hasSameBinaryContentAs(f);
             }
         }
         assertThat(scratch.resolve("data/images/" + victimId + "/disk.ext4")).doesNotExist();
         assertThat(viaRouter("hello.victim.localhost", "/").body().trim()).isEqualTo("victim-page");
         // The same app uploaded honestly is an image of its own, under the id its bytes give.
-        Image honest = ImageBuilder.fromFolder(attackerApp("honest")).entrypoint(HttpdApp.ENTRYPOINT).disk(true)
+        Image honest = ImageBuilder.fromFolder(attackerApp("honest"))
+                .entrypoint(HttpdApp.ENTRYPOINT)
+                .disk(true)
                 .build(VmTests.kernel(), new ImageStore(scratch.resolve("attacker-home-honest")));
         Http.Answer own = http.upload(attacker, TestImages.tar(honest.dir()));
         assertThat(own.status()).as(own.body()).isEqualTo(201);
@@ -162,11 +186,15 @@ class ImageTakeoverVmTest {
         Http.Answer copy = http.upload(attacker, TestImages.tar(victimImage));
         assertThat(copy.status()).as(copy.body()).isEqualTo(201);
         assertThat(copy.json().path("id").asText()).isEqualTo(victimId);
-        assertThat(http.send("DELETE", "/v1/images/" + victimId, attacker, null).status()).isEqualTo(204);
-        assertThat(http.get("/v1/images", victim).json().path("items").findValuesAsText("id")).contains(victimId);
+        assertThat(http.send("DELETE", "/v1/images/" + victimId, attacker, null).status())
+                .isEqualTo(204);
+        assertThat(http.get("/v1/images", victim).json().path("items").findValuesAsText("id"))
+                .contains(victimId);
         // A new revision needs the image's files: its warm template boots from them.
-        Http.Answer d = http.post("/v1/services/hello/deploy", victim, "{\"env\":{\"SECRET\":\"" + SECRET
-                + "\",\"GREETING\":\"again\"}}");
+        Http.Answer d = http.post(
+                "/v1/services/hello/deploy",
+                victim,
+                "{\"env\":{\"SECRET\":\"" + SECRET + "\",\"GREETING\":\"again\"}}");
         assertThat(d.status()).as(d.body()).isEqualTo(202);
         awaitServing(victim, "hello", 2);
         assertThat(viaRouter("hello.victim.localhost", "/cgi-bin/env").body()).contains("greeting=again");
@@ -179,18 +207,29 @@ class ImageTakeoverVmTest {
         Path handler = scratch.resolve("victim-handler.sh");
         Files.writeString(handler, FN_HANDLER);
         // The control plane builds function images into the same store that uploads go to.
-        Image fn = FunctionImages.build(FunctionRuntime.SHELL, handler, null, List.of(), VmTests.kernel(),
-                new ImageStore(scratch.resolve("fn-home")), scratch.resolve("fn-cache"));
+        Image fn = FunctionImages.build(
+                FunctionRuntime.SHELL,
+                handler,
+                null,
+                List.of(),
+                VmTests.kernel(),
+                new ImageStore(scratch.resolve("fn-home")),
+                scratch.resolve("fn-cache"));
         Http.Answer forgery = http.upload(attacker, TestImages.tar(forged("fn", fn.id(), fn.digest())));
         assertThat(forgery.status()).as(forgery.body()).isEqualTo(400);
 
-        Http.Answer created = http.post("/v1/functions", victim, "{\"name\":\"greet\",\"runtime\":\"shell\",\"handler\":"
-                + JSON.writeValueAsString(FN_HANDLER) + "}");
+        Http.Answer created = http.post(
+                "/v1/functions",
+                victim,
+                "{\"name\":\"greet\",\"runtime\":\"shell\",\"handler\":" + JSON.writeValueAsString(FN_HANDLER) + "}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         Http.Answer r = Http.send(HttpRequest.newBuilder(URI.create(cp.apiUrl() + "/v1/functions/greet/invoke"))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + victim)
-                .POST(HttpRequest.BodyPublishers.ofString("x", StandardCharsets.UTF_8)).build());
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + victim)
+                .POST(HttpRequest.BodyPublishers.ofString("x", StandardCharsets.UTF_8))
+                .build());
         assertThat(r.status() + " " + r.body().trim()).isEqualTo("200 victim-function");
-        assertThat(http.send("DELETE", "/v1/functions/greet", victim, null).status()).isEqualTo(204);
+        assertThat(http.send("DELETE", "/v1/functions/greet", victim, null).status())
+                .isEqualTo(204);
     }
 }

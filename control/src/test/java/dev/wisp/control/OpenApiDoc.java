@@ -1,13 +1,12 @@
 package dev.wisp.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The served openapi.json as tests read it: its schemas, the schema it documents for an answer, and
@@ -55,17 +54,23 @@ final class OpenApiDoc {
     /** The JSON schema documented for this answer: the status's own, else {@code default} (errors). */
     JsonNode responseSchema(String method, String template, int status) {
         JsonNode op = paths().path(template).path(method.toLowerCase());
-        assertThat(op.isObject()).as(method + " " + template + " in openapi.json").isTrue();
-        JsonNode r = op.path("responses").has(String.valueOf(status)) ? op.path("responses").path(String.valueOf(status))
+        assertThat(op.isObject())
+                .as(method + " " + template + " in openapi.json")
+                .isTrue();
+        JsonNode r = op.path("responses").has(String.valueOf(status))
+                ? op.path("responses").path(String.valueOf(status))
                 : op.path("responses").path("default");
         JsonNode s = r.path("content").path("application/json").path("schema");
-        assertThat(s.isObject()).as("a JSON schema for " + status + " of " + method + " " + template).isTrue();
+        assertThat(s.isObject())
+                .as("a JSON schema for " + status + " of " + method + " " + template)
+                .isTrue();
         return s;
     }
 
     /** Asserts that a real answer of the route conforms to what openapi.json documents for it. */
     void assertAnswer(String method, String template, Http.Answer a) {
-        assertConforms(responseSchema(method, template, a.status()), a.json(), method + " " + template + " " + a.status());
+        assertConforms(
+                responseSchema(method, template, a.status()), a.json(), method + " " + template + " " + a.status());
     }
 
     void assertConforms(JsonNode schema, JsonNode value, String what) {
@@ -104,7 +109,8 @@ final class OpenApiDoc {
             case "integer" -> {
                 boolean fits = "int64".equals(s.path("format").asText()) ? v.canConvertToLong() : v.canConvertToInt();
                 if (!v.isIntegralNumber() || !fits) {
-                    out.add(at + ": not an integer of format " + s.path("format").asText("int32"));
+                    out.add(at + ": not an integer of format "
+                            + s.path("format").asText("int32"));
                 }
             }
             case "number" -> {

@@ -1,14 +1,13 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Host names to node services, the router gate's tenant rules, and node service keys. */
 class RoutingTest {
@@ -18,12 +17,20 @@ class RoutingTest {
 
     private static TenantRouting routing() {
         TenantRouting r = new TenantRouting();
-        r.publish(Map.of("acme/shop", "shop-r2-aaaaaa", "default/hello", "hello-r1-bbbbbb"),
-                Map.of("shop-r2-aaaaaa", new TenantRouting.Target("acme", "shop", false),
-                        "hello-r1-bbbbbb", new TenantRouting.Target("default", "hello", true)));
-        r.publishTokens(Map.of(Tokens.hash(ACME), new TenantRouting.TokenOwner("acme", false),
-                Tokens.hash(GLOBEX), new TenantRouting.TokenOwner("globex", false),
-                Tokens.hash(ADMIN), new TenantRouting.TokenOwner("default", true)));
+        r.publish(
+                Map.of("acme/shop", "shop-r2-aaaaaa", "default/hello", "hello-r1-bbbbbb"),
+                Map.of(
+                        "shop-r2-aaaaaa",
+                        new TenantRouting.Target("acme", "shop", false),
+                        "hello-r1-bbbbbb",
+                        new TenantRouting.Target("default", "hello", true)));
+        r.publishTokens(Map.of(
+                Tokens.hash(ACME),
+                new TenantRouting.TokenOwner("acme", false),
+                Tokens.hash(GLOBEX),
+                new TenantRouting.TokenOwner("globex", false),
+                Tokens.hash(ADMIN),
+                new TenantRouting.TokenOwner("default", true)));
         return r;
     }
 
@@ -42,7 +49,9 @@ class RoutingTest {
         assertThat(r.resolve("SHOP.ACME.localhost.", "/")).isEqualTo("shop-r2-aaaaaa");
         assertThat(r.resolve("hello.localhost", "/")).isEqualTo("hello-r1-bbbbbb");
         assertThat(r.resolve("hello.default.localhost", "/")).isEqualTo("hello-r1-bbbbbb");
-        assertThat(r.resolve("shop.localhost", "/")).as("another tenant's name in default").isNull();
+        assertThat(r.resolve("shop.localhost", "/"))
+                .as("another tenant's name in default")
+                .isNull();
         assertThat(r.resolve("shop.globex.localhost", "/")).isNull();
         assertThat(r.resolve("shop.acme.example.com", "/")).isNull();
         assertThat(r.resolve("a.b.c.localhost", "/")).isNull();
@@ -59,10 +68,14 @@ class RoutingTest {
         assertThat(r.admit("shop-r2-aaaaaa", request("wisp_" + "q".repeat(32)))).isFalse();
         HttpRequest own = request(ACME);
         assertThat(r.admit("shop-r2-aaaaaa", own)).isTrue();
-        assertThat(own.headers().get("Authorization")).as("platform token stripped").isNull();
+        assertThat(own.headers().get("Authorization"))
+                .as("platform token stripped")
+                .isNull();
         HttpRequest appToken = request("app-own-token");
         assertThat(r.admit("shop-r2-aaaaaa", appToken)).isTrue();
-        assertThat(appToken.headers().get("Authorization")).as("the app's own tokens pass").isEqualTo("Bearer app-own-token");
+        assertThat(appToken.headers().get("Authorization"))
+                .as("the app's own tokens pass")
+                .isEqualTo("Bearer app-own-token");
         assertThat(r.admit("hello-r1-bbbbbb", request(null))).as("private").isFalse();
         assertThat(r.admit("hello-r1-bbbbbb", request(ACME))).isFalse();
         assertThat(r.admit("hello-r1-bbbbbb", request(ADMIN))).isTrue();
@@ -74,13 +87,19 @@ class RoutingTest {
         String a = NodeKeys.key("acme", "shop", 3, 0);
         assertThat(a).isEqualTo(NodeKeys.key("acme", "shop", 3, 0)).startsWith("shop-r3-");
         assertThat(NodeKeys.key("globex", "shop", 3, 0)).isNotEqualTo(a);
-        assertThat(NodeKeys.key("acme", "shop", 3, 1)).as("new settings, new key").isNotEqualTo(a);
+        assertThat(NodeKeys.key("acme", "shop", 3, 1))
+                .as("new settings, new key")
+                .isNotEqualTo(a);
         String longName = "a234567890-234567890-23456789";
         String k = NodeKeys.key("acme", longName, 123456, 7);
-        assertThat(k).hasSizeLessThanOrEqualTo(30).matches("[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?").endsWith("-r123456-"
-                + k.substring(k.length() - 6));
+        assertThat(k)
+                .hasSizeLessThanOrEqualTo(30)
+                .matches("[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?")
+                .endsWith("-r123456-" + k.substring(k.length() - 6));
         assertThat(NodeKeys.key("acme", "a-" + "b".repeat(27), 99999, 0)).doesNotContain("--");
         assertThat(NodeKeys.isControlKey(k)).isTrue();
-        assertThat(NodeKeys.isControlKey("fn-hello")).as("a function's node service is not ours").isFalse();
+        assertThat(NodeKeys.isControlKey("fn-hello"))
+                .as("a function's node service is not ours")
+                .isFalse();
     }
 }

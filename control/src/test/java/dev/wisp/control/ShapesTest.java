@@ -1,5 +1,7 @@
 package dev.wisp.control;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,8 +30,6 @@ import dev.wisp.sdk.Tenant;
 import dev.wisp.sdk.TierCounts;
 import dev.wisp.sdk.TokenCreated;
 import dev.wisp.sdk.TokenInfo;
-import org.junit.jupiter.api.Test;
-
 import java.lang.reflect.Field;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -42,8 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The API's one contract: each schema of openapi.json against the record the server writes for it
@@ -57,8 +56,7 @@ class ShapesTest {
      * the server does not answer with, an answer the server reads nothing of, health which the
      * SDK reports as a boolean).
      */
-    record Contract(String schema, Class<?> server, Set<String> accepted, Class<?> sdk) {
-    }
+    record Contract(String schema, Class<?> server, Set<String> accepted, Class<?> sdk) {}
 
     static final List<Contract> CONTRACTS = List.of(
             new Contract("Error", Shapes.ErrorBody.class, null, ErrorBody.class),
@@ -111,7 +109,9 @@ class ShapesTest {
     void everySchema_hasOneContract_andEveryContractASchema() {
         Set<String> documented = new TreeSet<>();
         doc.schemas().fieldNames().forEachRemaining(documented::add);
-        assertThat(CONTRACTS).extracting(Contract::schema).doesNotHaveDuplicates()
+        assertThat(CONTRACTS)
+                .extracting(Contract::schema)
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(documented);
     }
 
@@ -126,20 +126,31 @@ class ShapesTest {
             for (Iterator<Map.Entry<String, JsonNode>> ops = p.getValue().fields(); ops.hasNext(); ) {
                 Map.Entry<String, JsonNode> op = ops.next();
                 String where = op.getKey().toUpperCase() + " " + p.getKey();
-                JsonNode req = op.getValue().path("requestBody").path("content").path("application/json").path("schema");
+                JsonNode req = op.getValue()
+                        .path("requestBody")
+                        .path("content")
+                        .path("application/json")
+                        .path("schema");
                 if (!req.isMissingNode() && !named(req)) {
                     vague.add(where + " request");
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> rs = op.getValue().path("responses").fields(); rs.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> rs =
+                                op.getValue().path("responses").fields();
+                        rs.hasNext(); ) {
                     Map.Entry<String, JsonNode> r = rs.next();
-                    JsonNode s = r.getValue().path("content").path("application/json").path("schema");
+                    JsonNode s = r.getValue()
+                            .path("content")
+                            .path("application/json")
+                            .path("schema");
                     if (!s.isMissingNode() && !named(s)) {
                         vague.add(where + " " + r.getKey());
                     }
                 }
             }
         }
-        assertThat(vague).as("JSON bodies without a schema of components/schemas").isEmpty();
+        assertThat(vague)
+                .as("JSON bodies without a schema of components/schemas")
+                .isEmpty();
     }
 
     /** A {@code $ref} to an existing schema, or {@code {"items": [$ref...]}}. */
@@ -149,8 +160,10 @@ class ShapesTest {
             return doc.schemas().has(ref);
         }
         JsonNode items = s.path("properties").path("items").path("items");
-        return s.path("required").toString().equals("[\"items\"]") && s.path("properties").size() == 1
-                && OpenApiDoc.refName(items) != null && doc.schemas().has(OpenApiDoc.refName(items));
+        return s.path("required").toString().equals("[\"items\"]")
+                && s.path("properties").size() == 1
+                && OpenApiDoc.refName(items) != null
+                && doc.schemas().has(OpenApiDoc.refName(items));
     }
 
     @Test
@@ -174,7 +187,8 @@ class ShapesTest {
             // Read-only fields are accepted too: an answer may be sent back as it is.
             Set<String> props = properties(doc.schema(c.schema()), false);
             if (!props.equals(new TreeSet<>(c.accepted()))) {
-                problems.add(c.schema() + ": the server accepts " + new TreeSet<>(c.accepted()) + ", the schema has " + props);
+                problems.add(c.schema() + ": the server accepts " + new TreeSet<>(c.accepted()) + ", the schema has "
+                        + props);
             }
         }
         assertThat(problems).isEmpty();
@@ -197,7 +211,8 @@ class ShapesTest {
             fields.forEach((name, type) -> {
                 JsonNode p = schema.path("properties").get(name);
                 if (p != null) {
-                    typeProblem(p, type, sdkSchemas).ifPresent(t -> problems.add(c.schema() + "." + name + " (SDK): " + t));
+                    typeProblem(p, type, sdkSchemas)
+                            .ifPresent(t -> problems.add(c.schema() + "." + name + " (SDK): " + t));
                 }
             });
         }
@@ -206,14 +221,17 @@ class ShapesTest {
 
     @Test
     void aFieldAddedToAServerRecordAlone_isReported() {
-        record TokenViewWithMore(String id, String tenant, boolean admin, String createdAt, long expiresAt) {
-        }
-        record TokenViewWrongWidth(String id, String tenant, boolean admin, long createdAt) {
-        }
-        assertThat(serverProblems("Token", TokenViewWithMore.class)).singleElement().asString()
+        record TokenViewWithMore(String id, String tenant, boolean admin, String createdAt, long expiresAt) {}
+        record TokenViewWrongWidth(String id, String tenant, boolean admin, long createdAt) {}
+        assertThat(serverProblems("Token", TokenViewWithMore.class))
+                .singleElement()
+                .asString()
                 .contains("expiresAt");
-        assertThat(serverProblems("Token", TokenViewWrongWidth.class)).singleElement().asString()
-                .contains("createdAt").contains("string");
+        assertThat(serverProblems("Token", TokenViewWrongWidth.class))
+                .singleElement()
+                .asString()
+                .contains("createdAt")
+                .contains("string");
     }
 
     private List<String> serverProblems(String schemaName, Class<?> server) {
@@ -233,15 +251,18 @@ class ShapesTest {
             if (p == null) {
                 continue;
             }
-            typeProblem(p, rc.getGenericType(), serverSchemas).ifPresent(t -> problems.add(schemaName + "." + name + ": " + t));
+            typeProblem(p, rc.getGenericType(), serverSchemas)
+                    .ifPresent(t -> problems.add(schemaName + "." + name + ": " + t));
             boolean always = alwaysWritten(server, rc);
             if (!acceptedSchema(schemaName) && (rc.getType().isPrimitive() || always) && !required.contains(name)) {
                 problems.add(schemaName + "." + name + ": always in the server's answers, not required in the schema");
             }
             boolean nullable = p.path("nullable").asBoolean();
             if (nullable != always) {
-                problems.add(schemaName + "." + name + (always ? ": written as null when absent, schema not nullable"
-                        : ": schema says nullable, the server leaves it out instead"));
+                problems.add(schemaName + "." + name
+                        + (always
+                                ? ": written as null when absent, schema not nullable"
+                                : ": schema says nullable, the server leaves it out instead"));
             }
         }
         for (String r : required) {
@@ -270,7 +291,9 @@ class ShapesTest {
     /** Property names, without write-only ones when {@code answers}. */
     private static Set<String> properties(JsonNode schema, boolean answers) {
         Set<String> names = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        schema.path("properties").fields();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!answers || !e.getValue().path("writeOnly").asBoolean()) {
                 names.add(e.getKey());
@@ -314,21 +337,30 @@ class ShapesTest {
                 case "string" -> type == String.class;
                 case "boolean" -> type == boolean.class || type == Boolean.class;
                 case "number" -> type == double.class || type == Double.class;
-                case "integer" -> switch (format) {
-                    case "int32" -> type == int.class || type == Integer.class;
-                    case "int64" -> type == long.class || type == Long.class;
-                    default -> false; // every integer states its width
-                };
-                case "array" -> type instanceof ParameterizedType pt && pt.getRawType() instanceof Class<?> raw
-                        && Collection.class.isAssignableFrom(raw)
-                        && typeProblem(prop.path("items"), pt.getActualTypeArguments()[0], schemas).isEmpty();
-                case "object" -> type instanceof ParameterizedType pt && pt.getRawType() == Map.class
-                        && pt.getActualTypeArguments()[0] == String.class && prop.has("additionalProperties")
-                        && typeProblem(prop.path("additionalProperties"), pt.getActualTypeArguments()[1], schemas).isEmpty();
+                case "integer" ->
+                    switch (format) {
+                        case "int32" -> type == int.class || type == Integer.class;
+                        case "int64" -> type == long.class || type == Long.class;
+                        default -> false; // every integer states its width
+                    };
+                case "array" ->
+                    type instanceof ParameterizedType pt
+                            && pt.getRawType() instanceof Class<?> raw
+                            && Collection.class.isAssignableFrom(raw)
+                            && typeProblem(prop.path("items"), pt.getActualTypeArguments()[0], schemas)
+                                    .isEmpty();
+                case "object" ->
+                    type instanceof ParameterizedType pt
+                            && pt.getRawType() == Map.class
+                            && pt.getActualTypeArguments()[0] == String.class
+                            && prop.has("additionalProperties")
+                            && typeProblem(prop.path("additionalProperties"), pt.getActualTypeArguments()[1], schemas)
+                                    .isEmpty();
                 default -> false;
             };
         }
-        return ok ? java.util.Optional.empty() : java.util.Optional.of("the schema says " + want + ", the record has "
-                + type.getTypeName());
+        return ok
+                ? java.util.Optional.empty()
+                : java.util.Optional.of("the schema says " + want + ", the record has " + type.getTypeName());
     }
 }

@@ -1,7 +1,6 @@
 package dev.wisp.control;
 
 import dev.wisp.image.ImageDigest;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +10,7 @@ import java.util.Random;
 
 /** Image folders and their tars for upload tests, packed by the real {@code tar}. */
 final class TestImages {
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** A well-formed image folder whose initramfs is random bytes: valid to the API, not bootable. */
     static Path unbootable(Path dir, long seed) throws IOException {
@@ -32,7 +30,10 @@ final class TestImages {
     }
 
     static String id(Path dir) throws IOException {
-        return Json.MAPPER.readTree(dir.resolve("image.json").toFile()).path("id").asText();
+        return Json.MAPPER
+                .readTree(dir.resolve("image.json").toFile())
+                .path("id")
+                .asText();
     }
 
     /** {@code tar -cf - -C dir .}, as a user would pack an image folder. */
@@ -40,7 +41,8 @@ final class TestImages {
         Process p = new ProcessBuilder("tar", "-cf", "-", "-C", dir.toString(), ".").start();
         byte[] out = p.getInputStream().readAllBytes();
         if (p.waitFor() != 0) {
-            throw new IOException("tar failed: " + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+            throw new IOException(
+                    "tar failed: " + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         }
         return out;
     }

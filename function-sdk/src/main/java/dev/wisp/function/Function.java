@@ -21,8 +21,7 @@ public interface Function {
      * Called once before the warm snapshot is taken: close connections, drop state that must not
      * be shared by clones.
      */
-    default void beforeSnapshot() throws Exception {
-    }
+    default void beforeSnapshot() throws Exception {}
 
     /**
      * Called once in each clone before it serves: the guest has by then a fresh kernel random pool,
@@ -31,6 +30,5 @@ public interface Function {
      * Seed from {@code /dev/urandom} read directly: a {@code new SecureRandom()} (NativePRNG) may
      * serve bytes it buffered before the snapshot for up to 100 ms of a clock the snapshot froze.
      */
-    default void afterRestore() throws Exception {
-    }
+    default void afterRestore() throws Exception {}
 }

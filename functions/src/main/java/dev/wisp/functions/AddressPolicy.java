@@ -1,7 +1,5 @@
 package dev.wisp.functions;
 
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -105,6 +103,7 @@ public final class AddressPolicy {
             Net.parse("::ffff:0:0/96", "IPv4-mapped"),
             Net.parse("::/96", "IPv4-compatible"),
             Net.parse("64:ff9b::/96", "NAT64"));
+
     private static final Net SIX_TO_FOUR = Net.parse("2002::/16", "6to4");
 
     private static final AddressPolicy PUBLIC_ONLY = new AddressPolicy(List.of());

@@ -22,8 +22,7 @@ final class AsyncInvoker implements AutoCloseable {
     static final long BUSY_RETRY_MS = 50;
 
     /** What a worker needs of a deployed function. */
-    record Target(FunctionSpec spec, ConcurrencyLimit limit, InvocationLog log) {
-    }
+    record Target(FunctionSpec spec, ConcurrencyLimit limit, InvocationLog log) {}
 
     private record Due(String function, String id, long atNanos) implements Delayed {
         @Override
@@ -46,8 +45,13 @@ final class AsyncInvoker implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
-    AsyncInvoker(InvocationStore store, RouterClient router, Function<String, Target> targets, Callbacks callbacks,
-                 int workerCount, Clock clock) {
+    AsyncInvoker(
+            InvocationStore store,
+            RouterClient router,
+            Function<String, Target> targets,
+            Callbacks callbacks,
+            int workerCount,
+            Clock clock) {
         this.store = store;
         this.callbacks = callbacks;
         this.router = router;
@@ -82,7 +86,9 @@ final class AsyncInvoker implements AutoCloseable {
         }
         Target target = targets.apply(function);
         if (target == null) {
-            finish(null, inv.with(Invocation.State.DEAD, inv.attempts(), inv.status(), null, "function was removed", now()));
+            finish(
+                    null,
+                    inv.with(Invocation.State.DEAD, inv.attempts(), inv.status(), null, "function was removed", now()));
             return;
         }
         if (!target.limit().tryAcquire()) {
@@ -95,10 +101,12 @@ final class AsyncInvoker implements AutoCloseable {
         String error;
         try {
             store.put(running);
-            FunctionCall call = new FunctionCall(inv.method(), inv.path(), inv.headers(),
-                    Base64.getDecoder().decode(inv.requestBody()));
+            FunctionCall call = new FunctionCall(
+                    inv.method(), inv.path(), inv.headers(), Base64.getDecoder().decode(inv.requestBody()));
             response = router.call(function, call, target.spec().timeout());
-            error = response.status() < 500 ? null : "HTTP " + response.status() + ": " + abbreviate(response.bodyText());
+            error = response.status() < 500
+                    ? null
+                    : "HTTP " + response.status() + ": " + abbreviate(response.bodyText());
         } catch (IOException e) {
             error = "no answer: " + e.getMessage();
         } finally {
@@ -106,7 +114,9 @@ final class AsyncInvoker implements AutoCloseable {
         }
         int status = response == null ? 0 : response.status();
         if (error == null) {
-            finish(target, running.with(Invocation.State.SUCCEEDED, attempts, status, stored(response.body()), null, now()));
+            finish(
+                    target,
+                    running.with(Invocation.State.SUCCEEDED, attempts, status, stored(response.body()), null, now()));
         } else if (target.spec().retry().retriesAfter(attempts)) {
             store.put(running.with(Invocation.State.FAILED, attempts, status, null, error, now()));
             enqueue(function, id, target.spec().retry().backoffAfter(attempts).toMillis());
@@ -118,8 +128,15 @@ final class AsyncInvoker implements AutoCloseable {
     private void finish(Target target, Invocation done) {
         store.put(done);
         if (target != null) {
-            target.log().add(new LogEntry(done.id(), "async", done.attempts(), done.status(),
-                    done.state() == Invocation.State.SUCCEEDED ? "ok" : "dead", done.durationMs(), done.updatedAtMs()));
+            target.log()
+                    .add(new LogEntry(
+                            done.id(),
+                            "async",
+                            done.attempts(),
+                            done.status(),
+                            done.state() == Invocation.State.SUCCEEDED ? "ok" : "dead",
+                            done.durationMs(),
+                            done.updatedAtMs()));
         }
         if (done.callbackUrl() != null) {
             // Its own thread: a slow receiver (or the wait before "not delivered") must not hold a worker.

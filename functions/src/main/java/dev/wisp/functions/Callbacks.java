@@ -1,11 +1,6 @@
 package dev.wisp.functions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +21,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * POSTs a finished invocation's result to its callback URL: 3 tries, 0.5 s then 1 s apart, only to
@@ -43,12 +42,13 @@ final class Callbacks {
     static final String NOT_DELIVERED = "not delivered";
     /** Longer than 3 tries can take (5 s connect + 10 s answer each, 1.5 s apart). */
     static final Duration DEFAULT_REPORT_FLOOR = Duration.ofSeconds(60);
+
     private static final System.Logger LOG = System.getLogger(Callbacks.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_STATUS_LINE = 8192;
     /** Closes a try's socket at its deadline, whatever it is blocked in (DNS aside). */
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r ->
-            Thread.ofPlatform().daemon().name("wisp-fn-callback-deadline").unstarted(r));
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("wisp-fn-callback-deadline").unstarted(r));
 
     private final AddressPolicy policy;
     private final Duration connectTimeout;
@@ -85,16 +85,20 @@ final class Callbacks {
             u = null;
         }
         if (u == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-            throw new FunctionException(FunctionException.Code.BAD_REQUEST, "callback URL must be an absolute http(s) URL: " + url);
+            throw new FunctionException(
+                    FunctionException.Code.BAD_REQUEST, "callback URL must be an absolute http(s) URL: " + url);
         }
         if (u.getRawUserInfo() != null) {
-            throw new FunctionException(FunctionException.Code.BAD_REQUEST, "callback URL must not contain user info: " + url);
+            throw new FunctionException(
+                    FunctionException.Code.BAD_REQUEST, "callback URL must not contain user info: " + url);
         }
         try {
             policy.resolve(u.getHost());
         } catch (AddressPolicy.Refused e) {
-            throw new FunctionException(FunctionException.Code.BAD_REQUEST, "callback URL refused: " + e.getMessage()
-                    + "; callbacks go to public addresses only, unless the operator allows a network (wisp up --allow-callback-net)");
+            throw new FunctionException(
+                    FunctionException.Code.BAD_REQUEST,
+                    "callback URL refused: " + e.getMessage()
+                            + "; callbacks go to public addresses only, unless the operator allows a network (wisp up --allow-callback-net)");
         }
         return u.toString();
     }
@@ -113,7 +117,12 @@ final class Callbacks {
                 try {
                     int code = post(url, inv.id(), body);
                     if (code >= 200 && code < 300) {
-                        LOG.log(System.Logger.Level.DEBUG, "callback of {0} to {1} delivered: HTTP {2}", inv.id(), url, code);
+                        LOG.log(
+                                System.Logger.Level.DEBUG,
+                                "callback of {0} to {1} delivered: HTTP {2}",
+                                inv.id(),
+                                url,
+                                code);
                         return DELIVERED;
                     }
                     why.add("HTTP " + code);
@@ -126,7 +135,12 @@ final class Callbacks {
                     why.add(e.getClass().getSimpleName() + ": " + e.getMessage());
                 }
             }
-            LOG.log(System.Logger.Level.INFO, "callback of {0} to {1} not delivered: {2}", inv.id(), url, String.join("; ", why));
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "callback of {0} to {1} not delivered: {2}",
+                    inv.id(),
+                    url,
+                    String.join("; ", why));
             long left = reportFloor.toNanos() - (System.nanoTime() - start);
             if (left > 0) {
                 TimeUnit.NANOSECONDS.sleep(left);
@@ -147,15 +161,19 @@ final class Callbacks {
         List<InetAddress> addresses = policy.resolve(host);
         AtomicReference<Socket> current = new AtomicReference<>();
         AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
-            expired.set(true);
-            closeQuietly(current.get());
-        }, tryTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = DEADLINES.schedule(
+                () -> {
+                    expired.set(true);
+                    closeQuietly(current.get());
+                },
+                tryTimeout.toMillis(),
+                TimeUnit.MILLISECONDS);
         try (Socket socket = connect(addresses, port, current, expired)) {
             Socket io = socket;
             if (https) {
                 String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-                SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, name, port, true);
+                SSLSocket tls = (SSLSocket)
+                        ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(socket, name, port, true);
                 SSLParameters params = tls.getSSLParameters();
                 params.setEndpointIdentificationAlgorithm("HTTPS");
                 if (!name.contains(":") && !name.matches("[0-9.]+")) {
@@ -190,7 +208,8 @@ final class Callbacks {
     }
 
     /** Connects to the first of the checked addresses that answers; never to anything else. */
-    private Socket connect(List<InetAddress> addresses, int port, AtomicReference<Socket> current, AtomicBoolean expired)
+    private Socket connect(
+            List<InetAddress> addresses, int port, AtomicReference<Socket> current, AtomicBoolean expired)
             throws IOException {
         IOException last = new IOException("no address");
         for (InetAddress a : addresses) {
@@ -222,7 +241,9 @@ final class Callbacks {
         }
         String s = line.toString(StandardCharsets.ISO_8859_1).strip();
         String[] parts = s.split(" ", 3);
-        if (parts.length < 2 || !parts[0].toUpperCase(Locale.ROOT).startsWith("HTTP/1.") || !parts[1].matches("\\d{3}")) {
+        if (parts.length < 2
+                || !parts[0].toUpperCase(Locale.ROOT).startsWith("HTTP/1.")
+                || !parts[1].matches("\\d{3}")) {
             throw new IOException("not an HTTP status line");
         }
         return Integer.parseInt(parts[1]);

@@ -1,7 +1,6 @@
 package dev.wisp.functions;
 
 import dev.wisp.common.CCompiler;
-
 import java.util.List;
 
 /**
@@ -10,22 +9,23 @@ import java.util.List;
  * stay stable). Compiled once per process.
  */
 final class FnHttpd {
-    private static final CCompiler SERVER = new CCompiler(FnHttpd.class, "fnhttpd.c",
-            List.of("-static", "-Os", "-s", "-Wl,--build-id=none"));
+    private static final CCompiler SERVER =
+            new CCompiler(FnHttpd.class, "fnhttpd.c", List.of("-static", "-Os", "-s", "-Wl,--build-id=none"));
 
-    private FnHttpd() {
-    }
+    private FnHttpd() {}
 
     static byte[] binary() {
         try {
             return SERVER.binary();
         } catch (CCompiler.Failure e) {
             if (e.compilerMissing()) {
-                throw new FunctionException(FunctionException.Code.UNAVAILABLE, "gcc (building the function server) failed:"
-                        + " gcc with static glibc is needed to build function images (apt-get install gcc libc6-dev)");
+                throw new FunctionException(
+                        FunctionException.Code.UNAVAILABLE,
+                        "gcc (building the function server) failed:"
+                                + " gcc with static glibc is needed to build function images (apt-get install gcc libc6-dev)");
             }
-            throw new FunctionException(FunctionException.Code.INTERNAL,
-                    "gcc (building the function server) failed: " + e.getMessage());
+            throw new FunctionException(
+                    FunctionException.Code.INTERNAL, "gcc (building the function server) failed: " + e.getMessage());
         }
     }
 }

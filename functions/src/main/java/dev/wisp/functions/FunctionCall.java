@@ -19,11 +19,14 @@ public record FunctionCall(String method, String path, Map<String, String> heade
         }
         path = path == null || path.isEmpty() ? "/" : path;
         if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c == 127)) {
-            throw new FunctionException(FunctionException.Code.BAD_REQUEST, "path must start with / and hold no spaces or controls");
+            throw new FunctionException(
+                    FunctionException.Code.BAD_REQUEST, "path must start with / and hold no spaces or controls");
         }
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         for (Map.Entry<String, String> h : headers.entrySet()) {
-            if (!h.getKey().matches("[A-Za-z0-9-]{1,64}") || h.getValue().indexOf('\r') >= 0 || h.getValue().indexOf('\n') >= 0) {
+            if (!h.getKey().matches("[A-Za-z0-9-]{1,64}")
+                    || h.getValue().indexOf('\r') >= 0
+                    || h.getValue().indexOf('\n') >= 0) {
                 throw new FunctionException(FunctionException.Code.BAD_REQUEST, "bad header: " + h.getKey());
             }
         }

@@ -5,7 +5,6 @@ import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,8 +31,13 @@ public final class FunctionImages {
     /** Manifest attribute naming a Java function's class (else {@code Main-Class}). */
     public static final String CLASS_ATTRIBUTE = "Wisp-Function-Class";
     /** JVM flags in the guest: one core, small heap, no JIT tiers beyond C1: start-up over peak speed. */
-    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-            "-Xss512k", "-XX:MaxRAMPercentage=50", "-Xshare:auto");
+    static final List<String> JVM_FLAGS = List.of(
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:-UsePerfData",
+            "-Xss512k",
+            "-XX:MaxRAMPercentage=50",
+            "-Xshare:auto");
     /**
      * The jlink'd JRE links against glibc (libc, libm, libdl, libpthread, librt, ld-linux), which
      * a busybox guest lacks: Debian's libc6 goes into the image root, where the JRE's binaries
@@ -41,11 +45,14 @@ public final class FunctionImages {
      */
     static final List<String> JRE_DEBS = List.of("libc6");
     /** Classes packed into the guest's runtime.jar: the Java runtime and the SDK, nothing else. */
-    private static final List<Class<?>> RUNTIME_CLASSES = List.of(JavaRuntimeMain.class, JavaRuntimeMain.BodyTooLarge.class,
-            dev.wisp.function.Function.class, dev.wisp.function.Request.class, dev.wisp.function.Response.class);
+    private static final List<Class<?>> RUNTIME_CLASSES = List.of(
+            JavaRuntimeMain.class,
+            JavaRuntimeMain.BodyTooLarge.class,
+            dev.wisp.function.Function.class,
+            dev.wisp.function.Request.class,
+            dev.wisp.function.Response.class);
 
-    private FunctionImages() {
-    }
+    private FunctionImages() {}
 
     /**
      * Builds (or finds, same content giving the same id) the image of a function.
@@ -55,8 +62,14 @@ public final class FunctionImages {
      * @param javaModules  Java only: JDK modules the handler needs beyond java.base
      * @throws IllegalArgumentException for a missing handler, a dynamic binary, a jar without the class
      */
-    public static Image build(FunctionRuntime runtime, Path handler, String handlerClass, List<String> javaModules,
-                              Kernel kernel, ImageStore store, Path cacheRoot) {
+    public static Image build(
+            FunctionRuntime runtime,
+            Path handler,
+            String handlerClass,
+            List<String> javaModules,
+            Kernel kernel,
+            ImageStore store,
+            Path cacheRoot) {
         if (!Files.isRegularFile(handler)) {
             throw new IllegalArgumentException("handler not found (or not a file): " + handler);
         }
@@ -74,18 +87,21 @@ public final class FunctionImages {
                     executable(app.resolve("handler"));
                     Files.write(wisp.resolve("fnhttpd"), FnHttpd.binary());
                     executable(wisp.resolve("fnhttpd"));
-                    builder.entrypoint("exec /app/.wisp/fnhttpd " + PORT + (runtime == FunctionRuntime.SHELL ? " sh" : " exec")
-                            + " /app/handler");
+                    builder.entrypoint("exec /app/.wisp/fnhttpd " + PORT
+                            + (runtime == FunctionRuntime.SHELL ? " sh" : " exec") + " /app/handler");
                 }
                 case JAVA -> {
                     String cls = handlerClass(handler, handlerClass);
                     Files.copy(handler, app.resolve("handler.jar"));
                     writeRuntimeJar(wisp.resolve("runtime.jar"));
-                    HostTools.copyTree(JlinkedJre.ensure(cacheRoot, javaModules == null ? List.of() : javaModules),
+                    HostTools.copyTree(
+                            JlinkedJre.ensure(cacheRoot, javaModules == null ? List.of() : javaModules),
                             app.resolve("jre"));
                     builder.entrypoint("exec /app/jre/bin/java " + String.join(" ", JVM_FLAGS)
-                            + " -cp /app/.wisp/runtime.jar " + JavaRuntimeMain.class.getName() + " " + PORT
-                            + " /app/handler.jar " + cls).disk(true).withDebs(JRE_DEBS);
+                                    + " -cp /app/.wisp/runtime.jar " + JavaRuntimeMain.class.getName() + " " + PORT
+                                    + " /app/handler.jar " + cls)
+                            .disk(true)
+                            .withDebs(JRE_DEBS);
                 }
             }
             return builder.build(kernel, store);
@@ -103,10 +119,13 @@ public final class FunctionImages {
             if (cls == null || cls.isBlank()) {
                 Manifest m = jf.getManifest();
                 Attributes a = m == null ? null : m.getMainAttributes();
-                cls = a == null ? null : a.getValue(CLASS_ATTRIBUTE) != null ? a.getValue(CLASS_ATTRIBUTE) : a.getValue("Main-Class");
+                cls = a == null
+                        ? null
+                        : a.getValue(CLASS_ATTRIBUTE) != null ? a.getValue(CLASS_ATTRIBUTE) : a.getValue("Main-Class");
             }
             if (cls == null || cls.isBlank()) {
-                throw new IllegalArgumentException("no handler class: pass --class or set " + CLASS_ATTRIBUTE + " in " + jar + "'s manifest");
+                throw new IllegalArgumentException(
+                        "no handler class: pass --class or set " + CLASS_ATTRIBUTE + " in " + jar + "'s manifest");
             }
             if (!cls.matches("[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*")) {
                 throw new IllegalArgumentException("not a Java class name: " + cls);
@@ -154,7 +173,8 @@ public final class FunctionImages {
                 break;
             }
             if (h.getInt((int) at) == 3) { // PT_INTERP: needs a dynamic loader
-                throw new IllegalArgumentException(file + " is dynamically linked; build it static (gcc -static, CGO_ENABLED=0)");
+                throw new IllegalArgumentException(
+                        file + " is dynamically linked; build it static (gcc -static, CGO_ENABLED=0)");
             }
         }
     }

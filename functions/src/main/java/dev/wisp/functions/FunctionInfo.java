@@ -12,6 +12,12 @@ package dev.wisp.functions;
  * @param inFlight            invocations running now
  * @param url                 where the router serves it
  */
-public record FunctionInfo(String name, String runtime, String image, int reservedConcurrency, int instanceConcurrency,
-                           int maxInstances, int inFlight, String url) {
-}
+public record FunctionInfo(
+        String name,
+        String runtime,
+        String image,
+        int reservedConcurrency,
+        int instanceConcurrency,
+        int maxInstances,
+        int inFlight,
+        String url) {}

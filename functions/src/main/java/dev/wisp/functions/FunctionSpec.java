@@ -1,7 +1,6 @@
 package dev.wisp.functions;
 
 import dev.wisp.autoscaler.StandbyPolicy;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,32 +24,46 @@ import java.util.regex.Pattern;
  * @param timeout             longest one attempt may take
  * @param standby             how idle instances sleep (default: pause after 1 s, snapshot after 60 s); tests pass shorter
  */
-public record FunctionSpec(String name, FunctionRuntime runtime, Path handler, String handlerClass, List<String> javaModules,
-                           int memoryMib, int vcpus, int reservedConcurrency, int instanceConcurrency, RetryPolicy retry,
-                           Duration timeout, StandbyPolicy standby) {
+public record FunctionSpec(
+        String name,
+        FunctionRuntime runtime,
+        Path handler,
+        String handlerClass,
+        List<String> javaModules,
+        int memoryMib,
+        int vcpus,
+        int reservedConcurrency,
+        int instanceConcurrency,
+        RetryPolicy retry,
+        Duration timeout,
+        StandbyPolicy standby) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?");
     /** Most concurrent invocations a function may reserve. */
     public static final int MAX_CONCURRENCY = 1000;
+
     public static final int DEFAULT_CONCURRENCY = 10;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     public FunctionSpec {
         if (name == null || !NAME.matcher(name).matches() || name.contains("--")) {
-            throw new FunctionException(FunctionException.Code.INVALID_NAME, "invalid function name '" + name
-                    + "': 1-30 of a-z, 0-9 and '-', not starting or ending with '-', no '--'");
+            throw new FunctionException(
+                    FunctionException.Code.INVALID_NAME,
+                    "invalid function name '" + name
+                            + "': 1-30 of a-z, 0-9 and '-', not starting or ending with '-', no '--'");
         }
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(handler, "handler");
         javaModules = javaModules == null ? List.of() : List.copyOf(javaModules);
         if (reservedConcurrency < 1 || reservedConcurrency > MAX_CONCURRENCY) {
-            throw new IllegalArgumentException("reserved concurrency must be 1.." + MAX_CONCURRENCY + ", got " + reservedConcurrency);
+            throw new IllegalArgumentException(
+                    "reserved concurrency must be 1.." + MAX_CONCURRENCY + ", got " + reservedConcurrency);
         }
         if (instanceConcurrency == 0) {
             instanceConcurrency = defaultInstanceConcurrency(runtime, reservedConcurrency);
         }
         if (instanceConcurrency < 1 || instanceConcurrency > reservedConcurrency) {
-            throw new IllegalArgumentException("instance concurrency must be 1..reserved concurrency (" + reservedConcurrency
-                    + "), got " + instanceConcurrency);
+            throw new IllegalArgumentException("instance concurrency must be 1..reserved concurrency ("
+                    + reservedConcurrency + "), got " + instanceConcurrency);
         }
         standby = standby == null ? StandbyPolicy.defaults() : standby;
         retry = retry == null ? RetryPolicy.DEFAULT : retry;
@@ -75,49 +88,150 @@ public record FunctionSpec(String name, FunctionRuntime runtime, Path handler, S
 
     /** Defaults: 128 MiB (256 MiB for Java), 1 vCPU, concurrency 10 (4 per instance, Java 8), 3 attempts, 60 s timeout. */
     public static FunctionSpec of(String name, FunctionRuntime runtime, Path handler) {
-        return new FunctionSpec(name, runtime, handler, null, List.of(), runtime == FunctionRuntime.JAVA ? 256 : 128, 1,
-                DEFAULT_CONCURRENCY, 0, RetryPolicy.DEFAULT, DEFAULT_TIMEOUT, null);
+        return new FunctionSpec(
+                name,
+                runtime,
+                handler,
+                null,
+                List.of(),
+                runtime == FunctionRuntime.JAVA ? 256 : 128,
+                1,
+                DEFAULT_CONCURRENCY,
+                0,
+                RetryPolicy.DEFAULT,
+                DEFAULT_TIMEOUT,
+                null);
     }
 
     public FunctionSpec withHandlerClass(String cls) {
-        return new FunctionSpec(name, runtime, handler, cls, javaModules, memoryMib, vcpus, reservedConcurrency,
-                instanceConcurrency, retry, timeout, standby);
+        return new FunctionSpec(
+                name,
+                runtime,
+                handler,
+                cls,
+                javaModules,
+                memoryMib,
+                vcpus,
+                reservedConcurrency,
+                instanceConcurrency,
+                retry,
+                timeout,
+                standby);
     }
 
     public FunctionSpec withResources(int newVcpus, int newMemoryMib) {
-        return new FunctionSpec(name, runtime, handler, handlerClass, javaModules, newMemoryMib, newVcpus, reservedConcurrency,
-                instanceConcurrency, retry, timeout, standby);
+        return new FunctionSpec(
+                name,
+                runtime,
+                handler,
+                handlerClass,
+                javaModules,
+                newMemoryMib,
+                newVcpus,
+                reservedConcurrency,
+                instanceConcurrency,
+                retry,
+                timeout,
+                standby);
     }
 
     /** An instance concurrency still at its default follows the new reserved concurrency. */
     public FunctionSpec withReservedConcurrency(int n) {
-        int perInstance = instanceConcurrency == defaultInstanceConcurrency(runtime, reservedConcurrency) ? 0 : instanceConcurrency;
-        return new FunctionSpec(name, runtime, handler, handlerClass, javaModules, memoryMib, vcpus, n, perInstance, retry,
-                timeout, standby);
+        int perInstance = instanceConcurrency == defaultInstanceConcurrency(runtime, reservedConcurrency)
+                ? 0
+                : instanceConcurrency;
+        return new FunctionSpec(
+                name,
+                runtime,
+                handler,
+                handlerClass,
+                javaModules,
+                memoryMib,
+                vcpus,
+                n,
+                perInstance,
+                retry,
+                timeout,
+                standby);
     }
 
     public FunctionSpec withInstanceConcurrency(int n) {
-        return new FunctionSpec(name, runtime, handler, handlerClass, javaModules, memoryMib, vcpus, reservedConcurrency, n,
-                retry, timeout, standby);
+        return new FunctionSpec(
+                name,
+                runtime,
+                handler,
+                handlerClass,
+                javaModules,
+                memoryMib,
+                vcpus,
+                reservedConcurrency,
+                n,
+                retry,
+                timeout,
+                standby);
     }
 
     public FunctionSpec withRetry(RetryPolicy r) {
-        return new FunctionSpec(name, runtime, handler, handlerClass, javaModules, memoryMib, vcpus, reservedConcurrency,
-                instanceConcurrency, r, timeout, standby);
+        return new FunctionSpec(
+                name,
+                runtime,
+                handler,
+                handlerClass,
+                javaModules,
+                memoryMib,
+                vcpus,
+                reservedConcurrency,
+                instanceConcurrency,
+                r,
+                timeout,
+                standby);
     }
 
     public FunctionSpec withTimeout(Duration t) {
-        return new FunctionSpec(name, runtime, handler, handlerClass, javaModules, memoryMib, vcpus, reservedConcurrency,
-                instanceConcurrency, retry, t, standby);
+        return new FunctionSpec(
+                name,
+                runtime,
+                handler,
+                handlerClass,
+                javaModules,
+                memoryMib,
+                vcpus,
+                reservedConcurrency,
+                instanceConcurrency,
+                retry,
+                t,
+                standby);
     }
 
     public FunctionSpec withJavaModules(List<String> modules) {
-        return new FunctionSpec(name, runtime, handler, handlerClass, modules, memoryMib, vcpus, reservedConcurrency,
-                instanceConcurrency, retry, timeout, standby);
+        return new FunctionSpec(
+                name,
+                runtime,
+                handler,
+                handlerClass,
+                modules,
+                memoryMib,
+                vcpus,
+                reservedConcurrency,
+                instanceConcurrency,
+                retry,
+                timeout,
+                standby);
     }
 
     public FunctionSpec withStandby(StandbyPolicy s) {
-        return new FunctionSpec(name, runtime, handler, handlerClass, javaModules, memoryMib, vcpus, reservedConcurrency,
-                instanceConcurrency, retry, timeout, s);
+        return new FunctionSpec(
+                name,
+                runtime,
+                handler,
+                handlerClass,
+                javaModules,
+                memoryMib,
+                vcpus,
+                reservedConcurrency,
+                instanceConcurrency,
+                retry,
+                timeout,
+                s);
     }
 }

@@ -11,7 +11,6 @@ import dev.wisp.router.ServiceLimits;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.store.StateStore;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,8 +44,7 @@ public final class Functions implements AutoCloseable {
     /** Workers running async attempts at once, over all functions (each still bound by its limit). */
     public static final int ASYNC_WORKERS = 32;
 
-    private record Deployed(FunctionSpec spec, Image image, ConcurrencyLimit limit, InvocationLog log) {
-    }
+    private record Deployed(FunctionSpec spec, Image image, ConcurrencyLimit limit, InvocationLog log) {}
 
     private final Node node;
     private final Kernel kernel;
@@ -62,7 +60,13 @@ public final class Functions implements AutoCloseable {
     /** Function being deployed -> an instance of it that failed to start, so deploy fails at once. */
     private final Map<String, String> failedStarts = new ConcurrentHashMap<>();
 
-    private Functions(Node node, StateStore store, Kernel kernel, ImageStore images, Path cacheRoot, AddressPolicy callbackPolicy) {
+    private Functions(
+            Node node,
+            StateStore store,
+            Kernel kernel,
+            ImageStore images,
+            Path cacheRoot,
+            AddressPolicy callbackPolicy) {
         this.node = node;
         this.callbackPolicy = callbackPolicy;
         this.kernel = kernel;
@@ -70,10 +74,16 @@ public final class Functions implements AutoCloseable {
         this.cacheRoot = cacheRoot;
         this.invocations = new InvocationStore(store);
         this.router = new RouterClient("127.0.0.1", node.routerPort());
-        this.async = new AsyncInvoker(invocations, router, name -> {
-            Deployed d = functions.get(name);
-            return d == null ? null : new AsyncInvoker.Target(d.spec(), d.limit(), d.log());
-        }, new Callbacks(callbackPolicy), ASYNC_WORKERS, clock);
+        this.async = new AsyncInvoker(
+                invocations,
+                router,
+                name -> {
+                    Deployed d = functions.get(name);
+                    return d == null ? null : new AsyncInvoker.Target(d.spec(), d.limit(), d.log());
+                },
+                new Callbacks(callbackPolicy),
+                ASYNC_WORKERS,
+                clock);
         node.onInstanceChange(c -> {
             if ("none".equals(c.from()) && "gone".equals(c.to())) {
                 failedStarts.put(c.service(), c.instanceId());
@@ -96,8 +106,13 @@ public final class Functions implements AutoCloseable {
      * As {@link #start(Node, StateStore, Kernel, ImageStore, Path)}, with the addresses callback URLs
      * may reach (default {@link AddressPolicy#publicOnly()}).
      */
-    public static Functions start(Node node, StateStore store, Kernel kernel, ImageStore images, Path cacheRoot,
-                                  AddressPolicy callbackPolicy) {
+    public static Functions start(
+            Node node,
+            StateStore store,
+            Kernel kernel,
+            ImageStore images,
+            Path cacheRoot,
+            AddressPolicy callbackPolicy) {
         return new Functions(node, store, kernel, images, cacheRoot, java.util.Objects.requireNonNull(callbackPolicy));
     }
 
@@ -112,21 +127,30 @@ public final class Functions implements AutoCloseable {
         if (functions.containsKey(spec.name())) {
             throw new FunctionException(FunctionException.Code.CONFLICT, "function " + spec.name() + " already exists");
         }
-        Image image = FunctionImages.build(spec.runtime(), handlerFile(spec), spec.handlerClass(), spec.javaModules(),
-                kernel, images, cacheRoot);
+        Image image = FunctionImages.build(
+                spec.runtime(), handlerFile(spec), spec.handlerClass(), spec.javaModules(), kernel, images, cacheRoot);
         boolean java = spec.runtime() == FunctionRuntime.JAVA;
         // A JVM's cold boot under TCG takes seconds: give the first boot and waiting requests room.
         Duration ready = java ? Duration.ofSeconds(180) : VmSpec.DEFAULT_READY_TIMEOUT;
-        VmSpec vm = new VmSpec(new BootSource(kernel.vmlinux(), image.initrd(), image.disk(), List.of()), spec.vcpus(),
-                spec.memoryMib(), FunctionImages.PORT, ready);
+        VmSpec vm = new VmSpec(
+                new BootSource(kernel.vmlinux(), image.initrd(), image.disk(), List.of()),
+                spec.vcpus(),
+                spec.memoryMib(),
+                FunctionImages.PORT,
+                ready);
         // Scales like Lambda/Knative: each instance carries instanceConcurrency calls (the autoscaler's target and the
         // router's per-instance limit, so a saturated instance wakes another at once), up to the instances the reserved
         // concurrency needs; idle ones pause and snapshot under the standby policy, down to none running.
         ServiceSpec service = ServiceSpec.of(spec.name(), vm)
-                .withScaling(AutoscalerConfig.builder().target(spec.instanceConcurrency()).maxInstances(spec.maxInstances())
-                        .minInstances(0).initialScale(1).build())
+                .withScaling(AutoscalerConfig.builder()
+                        .target(spec.instanceConcurrency())
+                        .maxInstances(spec.maxInstances())
+                        .minInstances(0)
+                        .initialScale(1)
+                        .build())
                 .withStandby(spec.standby())
-                .withLimits(ServiceLimits.DEFAULTS.withHardLimit(spec.instanceConcurrency())
+                .withLimits(ServiceLimits.DEFAULTS
+                        .withHardLimit(spec.instanceConcurrency())
                         .withQueueTimeout(java ? Duration.ofSeconds(120) : Duration.ofSeconds(30)));
         Deployed d = new Deployed(spec, image, new ConcurrencyLimit(spec.reservedConcurrency()), new InvocationLog());
         if (functions.putIfAbsent(spec.name(), d) != null) {
@@ -139,8 +163,11 @@ public final class Functions implements AutoCloseable {
         } catch (RuntimeException e) {
             functions.remove(spec.name());
             node.remove(spec.name());
-            throw e instanceof FunctionException ? e : new FunctionException(FunctionException.Code.UNAVAILABLE,
-                    "function " + spec.name() + " did not start: " + e.getMessage());
+            throw e instanceof FunctionException
+                    ? e
+                    : new FunctionException(
+                            FunctionException.Code.UNAVAILABLE,
+                            "function " + spec.name() + " did not start: " + e.getMessage());
         }
         for (Invocation inv : invocations.all(spec.name())) {
             if (!inv.state().isFinal()) {
@@ -172,8 +199,10 @@ public final class Functions implements AutoCloseable {
             if (failed != null) {
                 String tail = node.console(failed).orElse("").strip();
                 List<String> lines = tail.lines().toList();
-                throw new FunctionException(FunctionException.Code.UNAVAILABLE, "function " + name + " failed to start; its console ends:\n"
-                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 8), lines.size())));
+                throw new FunctionException(
+                        FunctionException.Code.UNAVAILABLE,
+                        "function " + name + " failed to start; its console ends:\n"
+                                + String.join("\n", lines.subList(Math.max(0, lines.size() - 8), lines.size())));
             }
             ServiceStatus s = node.status(name).orElseThrow();
             if (s.instances().stream().anyMatch(i -> "running".equals(i.tier()) && i.port() > 0)) {
@@ -186,7 +215,9 @@ public final class Functions implements AutoCloseable {
                 throw new FunctionException(FunctionException.Code.UNAVAILABLE, "interrupted while deploying " + name);
             }
         }
-        throw new FunctionException(FunctionException.Code.UNAVAILABLE, "function " + name + " not running after " + timeout.toSeconds() + " s");
+        throw new FunctionException(
+                FunctionException.Code.UNAVAILABLE,
+                "function " + name + " not running after " + timeout.toSeconds() + " s");
     }
 
     /** Stops the function's instances and drops its template; its invocation records stay. */
@@ -195,7 +226,10 @@ public final class Functions implements AutoCloseable {
     }
 
     public List<FunctionInfo> list() {
-        return functions.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> info(e.getKey(), e.getValue())).toList();
+        return functions.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> info(e.getKey(), e.getValue()))
+                .toList();
     }
 
     public FunctionInfo get(String name) {
@@ -203,8 +237,15 @@ public final class Functions implements AutoCloseable {
     }
 
     private FunctionInfo info(String name, Deployed d) {
-        return new FunctionInfo(name, d.spec().runtime().id(), d.image().id(), d.limit().limit(),
-                d.spec().instanceConcurrency(), d.spec().maxInstances(), d.limit().inFlight(), "http://" + name + ".localhost:" + node.routerPort() + "/");
+        return new FunctionInfo(
+                name,
+                d.spec().runtime().id(),
+                d.image().id(),
+                d.limit().limit(),
+                d.spec().instanceConcurrency(),
+                d.spec().maxInstances(),
+                d.limit().inFlight(),
+                "http://" + name + ".localhost:" + node.routerPort() + "/");
     }
 
     /**
@@ -216,22 +257,34 @@ public final class Functions implements AutoCloseable {
     public FunctionResponse invoke(String name, FunctionCall call) {
         Deployed d = require(name);
         if (call.body().length > MAX_SYNC_BODY) {
-            throw new FunctionException(FunctionException.Code.PAYLOAD_TOO_LARGE, "request body over " + MAX_SYNC_BODY + " bytes");
+            throw new FunctionException(
+                    FunctionException.Code.PAYLOAD_TOO_LARGE, "request body over " + MAX_SYNC_BODY + " bytes");
         }
         String id = newId();
         long t0 = clock.millis();
         if (!d.limit().tryAcquire()) {
             d.log().add(new LogEntry(id, "sync", 0, 429, "rejected", 0, t0));
-            throw new FunctionException(FunctionException.Code.RATE_LIMITED,
-                    "function " + name + " is at its reserved concurrency (" + d.limit().limit() + ")");
+            throw new FunctionException(
+                    FunctionException.Code.RATE_LIMITED,
+                    "function " + name + " is at its reserved concurrency ("
+                            + d.limit().limit() + ")");
         }
         try {
             FunctionResponse r = router.call(name, call, d.spec().timeout());
-            d.log().add(new LogEntry(id, "sync", 1, r.status(), r.status() < 500 ? "ok" : "error", clock.millis() - t0, clock.millis()));
+            d.log()
+                    .add(new LogEntry(
+                            id,
+                            "sync",
+                            1,
+                            r.status(),
+                            r.status() < 500 ? "ok" : "error",
+                            clock.millis() - t0,
+                            clock.millis()));
             return r;
         } catch (IOException e) {
             d.log().add(new LogEntry(id, "sync", 1, 0, "error", clock.millis() - t0, clock.millis()));
-            throw new FunctionException(FunctionException.Code.UNAVAILABLE, "function " + name + " did not answer: " + e.getMessage());
+            throw new FunctionException(
+                    FunctionException.Code.UNAVAILABLE, "function " + name + " did not answer: " + e.getMessage());
         } finally {
             d.limit().release();
         }
@@ -248,13 +301,28 @@ public final class Functions implements AutoCloseable {
     public Invocation invokeAsync(String name, FunctionCall call, String callbackUrl) {
         require(name);
         if (call.body().length > MAX_ASYNC_BODY) {
-            throw new FunctionException(FunctionException.Code.PAYLOAD_TOO_LARGE,
-                    "async request body over " + MAX_ASYNC_BODY + " bytes");
+            throw new FunctionException(
+                    FunctionException.Code.PAYLOAD_TOO_LARGE, "async request body over " + MAX_ASYNC_BODY + " bytes");
         }
         String callback = Callbacks.validate(callbackUrl, callbackPolicy);
         long now = clock.millis();
-        Invocation inv = new Invocation(newId(), name, Invocation.State.QUEUED, 0, 0, null, null, call.method(), call.path(),
-                call.headers(), Base64.getEncoder().encodeToString(call.body()), callback, null, now, now, 0);
+        Invocation inv = new Invocation(
+                newId(),
+                name,
+                Invocation.State.QUEUED,
+                0,
+                0,
+                null,
+                null,
+                call.method(),
+                call.path(),
+                call.headers(),
+                Base64.getEncoder().encodeToString(call.body()),
+                callback,
+                null,
+                now,
+                now,
+                0);
         invocations.put(inv);
         async.enqueue(name, inv.id(), 0);
         return inv;
@@ -262,8 +330,10 @@ public final class Functions implements AutoCloseable {
 
     /** @throws FunctionException {@code not_found} for an unknown id */
     public Invocation invocation(String name, String id) {
-        return invocations.get(name, id).orElseThrow(() -> new FunctionException(FunctionException.Code.NOT_FOUND,
-                "no invocation " + id + " of function " + name));
+        return invocations
+                .get(name, id)
+                .orElseThrow(() -> new FunctionException(
+                        FunctionException.Code.NOT_FOUND, "no invocation " + id + " of function " + name));
     }
 
     /** Invocations whose every attempt failed, oldest first. */

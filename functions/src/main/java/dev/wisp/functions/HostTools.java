@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 
 /** Host commands (gcc, jlink) with one-line errors, and folder copies. */
 final class HostTools {
-    private HostTools() {
-    }
+    private HostTools() {}
 
     /**
      * Runs a command to completion, failing with "what failed: last output line".

@@ -24,9 +24,23 @@ import java.util.Map;
  * @param updatedAtMs   last change (epoch ms)
  * @param durationMs    time from acceptance to the final state, 0 until then
  */
-public record Invocation(String id, String function, State state, int attempts, int status, String body, String error,
-                         String method, String path, Map<String, String> headers, String requestBody,
-                         String callbackUrl, String callback, long createdAtMs, long updatedAtMs, long durationMs) {
+public record Invocation(
+        String id,
+        String function,
+        State state,
+        int attempts,
+        int status,
+        String body,
+        String error,
+        String method,
+        String path,
+        Map<String, String> headers,
+        String requestBody,
+        String callbackUrl,
+        String callback,
+        long createdAtMs,
+        long updatedAtMs,
+        long durationMs) {
     /** Where an invocation is. */
     public enum State {
         /** Waiting for its first attempt. */
@@ -52,18 +66,58 @@ public record Invocation(String id, String function, State state, int attempts, 
 
     Invocation with(State newState, int newAttempts, int newStatus, String newBody, String newError, long now) {
         long duration = newState.isFinal() ? now - createdAtMs : 0;
-        return new Invocation(id, function, newState, newAttempts, newStatus, newBody, newError, method, path, headers,
-                requestBody, callbackUrl, callback, createdAtMs, now, duration);
+        return new Invocation(
+                id,
+                function,
+                newState,
+                newAttempts,
+                newStatus,
+                newBody,
+                newError,
+                method,
+                path,
+                headers,
+                requestBody,
+                callbackUrl,
+                callback,
+                createdAtMs,
+                now,
+                duration);
     }
 
     Invocation withCallback(String result, long now) {
-        return new Invocation(id, function, state, attempts, status, body, error, method, path, headers, requestBody,
-                callbackUrl, result, createdAtMs, now, durationMs);
+        return new Invocation(
+                id,
+                function,
+                state,
+                attempts,
+                status,
+                body,
+                error,
+                method,
+                path,
+                headers,
+                requestBody,
+                callbackUrl,
+                result,
+                createdAtMs,
+                now,
+                durationMs);
     }
 
     /** The API's view (docs/api.md): no request payload. */
     public InvocationView toApi() {
-        return new InvocationView(id, function, state.name().toLowerCase(Locale.ROOT), attempts, status, body, error,
-                durationMs, java.time.Instant.ofEpochMilli(createdAtMs).toString(), callbackUrl, callback);
+        return new InvocationView(
+                id,
+                function,
+                state.name().toLowerCase(Locale.ROOT),
+                attempts,
+                status,
+                body,
+                error,
+                durationMs,
+                java.time.Instant.ofEpochMilli(createdAtMs).toString(),
+                callbackUrl,
+                callback);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.store.KeyValue;
 import dev.wisp.store.StateStore;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -16,7 +15,8 @@ import java.util.Optional;
  * every invocation). Writes are durable when they return.
  */
 final class InvocationStore {
-    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final StateStore store;
 
     InvocationStore(StateStore store) {
@@ -35,12 +35,16 @@ final class InvocationStore {
     }
 
     List<Invocation> all(String function) {
-        return store.range("/functions/" + function + "/invocations/").kvs().stream().map(InvocationStore::parse).toList();
+        return store.range("/functions/" + function + "/invocations/").kvs().stream()
+                .map(InvocationStore::parse)
+                .toList();
     }
 
     List<Invocation> deadLetters(String function) {
         return store.range("/functions/" + function + "/dead-letters/").kvs().stream()
-                .map(kv -> get(function, kv.valueUtf8())).flatMap(Optional::stream).toList();
+                .map(kv -> get(function, kv.valueUtf8()))
+                .flatMap(Optional::stream)
+                .toList();
     }
 
     private static String key(String function, String id) {

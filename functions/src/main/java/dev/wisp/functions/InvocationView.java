@@ -14,14 +14,22 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param callback   {@code delivered}, {@code not delivered}, or null while there is none or it is under way
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record InvocationView(String id, String function, String state, int attempts, int status,
-                             @JsonInclude(JsonInclude.Include.ALWAYS) String body,
-                             @JsonInclude(JsonInclude.Include.ALWAYS) String error,
-                             long durationMs, String createdAt, String callbackUrl,
-                             @JsonInclude(JsonInclude.Include.ALWAYS) String callback) {
+public record InvocationView(
+        String id,
+        String function,
+        String state,
+        int attempts,
+        int status,
+        @JsonInclude(JsonInclude.Include.ALWAYS) String body,
+        @JsonInclude(JsonInclude.Include.ALWAYS) String error,
+        long durationMs,
+        String createdAt,
+        String callbackUrl,
+        @JsonInclude(JsonInclude.Include.ALWAYS) String callback) {
 
     /** The same invocation under another function name (the control plane shows the tenant's name, not the node key). */
     public InvocationView withFunction(String name) {
-        return new InvocationView(id, name, state, attempts, status, body, error, durationMs, createdAt, callbackUrl, callback);
+        return new InvocationView(
+                id, name, state, attempts, status, body, error, durationMs, createdAt, callbackUrl, callback);
     }
 }

@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.wisp.function.Function;
 import dev.wisp.function.Request;
 import dev.wisp.function.Response;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,6 +36,7 @@ import java.util.concurrent.Executors;
 final class JavaRuntimeMain {
     /** Written by the guest agent after each restore with a fresh token (docs/guest-protocol.md). */
     static final Path GENERATION = Path.of("/run/wisp-generation");
+
     static final int MAX_BODY = 1 << 20;
     static final int PRIMING_REQUESTS = 20;
 
@@ -54,9 +54,12 @@ final class JavaRuntimeMain {
         }
         int port = Integer.parseInt(args[0]);
         long t0 = System.nanoTime();
-        ClassLoader loader = new URLClassLoader(new URL[] {Path.of(args[1]).toUri().toURL()},
-                JavaRuntimeMain.class.getClassLoader());
-        Function fn = loader.loadClass(args[2]).asSubclass(Function.class).getConstructor().newInstance();
+        ClassLoader loader = new URLClassLoader(
+                new URL[] {Path.of(args[1]).toUri().toURL()}, JavaRuntimeMain.class.getClassLoader());
+        Function fn = loader.loadClass(args[2])
+                .asSubclass(Function.class)
+                .getConstructor()
+                .newInstance();
         fn.beforeSnapshot();
         JavaRuntimeMain runtime = new JavaRuntimeMain(fn);
         runtime.generation = readGeneration();
@@ -80,14 +83,17 @@ final class JavaRuntimeMain {
     private static void prime(ExecutorService executor) throws IOException {
         HttpServer warm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         warm.setExecutor(executor);
-        JavaRuntimeMain primer = new JavaRuntimeMain(r -> Response.text("primed " + r.bodyText().length()));
+        JavaRuntimeMain primer =
+                new JavaRuntimeMain(r -> Response.text("primed " + r.bodyText().length()));
         warm.createContext("/", ex -> primer.serve(ex, primer.function, false));
         warm.start();
         byte[] request = ("POST /prime?x=1 HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\n"
-                + "Content-Length: 5\r\nConnection: close\r\n\r\nhello").getBytes(StandardCharsets.ISO_8859_1);
+                        + "Content-Length: 5\r\nConnection: close\r\n\r\nhello")
+                .getBytes(StandardCharsets.ISO_8859_1);
         try {
             for (int i = 0; i < PRIMING_REQUESTS; i++) {
-                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), warm.getAddress().getPort())) {
+                try (Socket s = new Socket(
+                        InetAddress.getLoopbackAddress(), warm.getAddress().getPort())) {
                     s.getOutputStream().write(request);
                     s.getInputStream().readAllBytes();
                 }
@@ -108,7 +114,8 @@ final class JavaRuntimeMain {
                 }
                 response = fn.handle(toRequest(ex));
             } catch (BodyTooLarge e) {
-                response = new Response(413, "text/plain", "request body over 1 MiB\n".getBytes(StandardCharsets.UTF_8));
+                response =
+                        new Response(413, "text/plain", "request body over 1 MiB\n".getBytes(StandardCharsets.UTF_8));
             } catch (Exception e) {
                 String msg = "handler failed: " + e + "\n";
                 System.err.print(msg);

@@ -1,7 +1,6 @@
 package dev.wisp.functions;
 
 import dev.wisp.common.FileTrees;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +26,7 @@ final class JlinkedJre {
     /** Always present: the runtime's HTTP server needs jdk.httpserver. */
     static final List<String> BASE_MODULES = List.of("java.base", "jdk.httpserver");
 
-    private JlinkedJre() {
-    }
+    private JlinkedJre() {}
 
     /** The JRE folder for these extra modules, linking it if not cached. */
     static Path ensure(Path cacheRoot, List<String> extraModules) {
@@ -40,19 +38,32 @@ final class JlinkedJre {
             modules.add(m);
         }
         Path jdk = jdkHome();
-        String key = sha(jdk + "|" + Runtime.version() + "|" + String.join(",", modules)).substring(0, 16);
+        String key = sha(jdk + "|" + Runtime.version() + "|" + String.join(",", modules))
+                .substring(0, 16);
         Path dir = cacheRoot.resolve("jre").resolve(key);
         if (Files.isRegularFile(dir.resolve("bin/java"))) {
             return dir;
         }
-        Path tmp = cacheRoot.resolve("jre").resolve(".tmp-" + key + "-" + ProcessHandle.current().pid());
+        Path tmp = cacheRoot
+                .resolve("jre")
+                .resolve(".tmp-" + key + "-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(tmp.getParent());
             FileTrees.delete(tmp);
-            List<String> cmd = new ArrayList<>(List.of(jdk.resolve("bin/jlink").toString(),
-                    "--add-modules", String.join(",", modules), "--strip-debug", "--no-header-files",
-                    "--no-man-pages", "--compress", "zip-6", "--generate-cds-archive", "--output", tmp.toString()));
-            HostTools.run("jlink", cmd, "no jlink in " + jdk + ": run Wisp on a JDK (>= 21), not a JRE, or set JAVA_HOME");
+            List<String> cmd = new ArrayList<>(List.of(
+                    jdk.resolve("bin/jlink").toString(),
+                    "--add-modules",
+                    String.join(",", modules),
+                    "--strip-debug",
+                    "--no-header-files",
+                    "--no-man-pages",
+                    "--compress",
+                    "zip-6",
+                    "--generate-cds-archive",
+                    "--output",
+                    tmp.toString()));
+            HostTools.run(
+                    "jlink", cmd, "no jlink in " + jdk + ": run Wisp on a JDK (>= 21), not a JRE, or set JAVA_HOME");
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
             FileTrees.delete(tmp); // a concurrent build won
@@ -74,7 +85,8 @@ final class JlinkedJre {
 
     private static String sha(String s) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

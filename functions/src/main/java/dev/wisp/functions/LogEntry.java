@@ -11,5 +11,4 @@ package dev.wisp.functions;
  * @param durationMs from acceptance to the end
  * @param atMs       when it ended (epoch ms)
  */
-public record LogEntry(String id, String mode, int attempts, int status, String outcome, long durationMs, long atMs) {
-}
+public record LogEntry(String id, String mode, int attempts, int status, String outcome, long durationMs, long atMs) {}

@@ -10,7 +10,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,8 +18,16 @@ import java.util.Set;
  * set Host unless a JVM-wide system property allows it.
  */
 final class RouterClient {
-    private static final Set<String> DROPPED = Set.of("host", "connection", "content-length", "transfer-encoding",
-            "keep-alive", "upgrade", "te", "trailer", "expect");
+    private static final Set<String> DROPPED = Set.of(
+            "host",
+            "connection",
+            "content-length",
+            "transfer-encoding",
+            "keep-alive",
+            "upgrade",
+            "te",
+            "trailer",
+            "expect");
     private static final int MAX_RESPONSE = 8 << 20;
 
     private final String host;
@@ -37,10 +44,17 @@ final class RouterClient {
             s.connect(new InetSocketAddress(host, port), Math.min(ms, 5000));
             s.setSoTimeout(ms);
             StringBuilder head = new StringBuilder();
-            head.append(call.method()).append(' ').append(call.path()).append(" HTTP/1.1\r\n")
-                    .append("Host: ").append(function).append(".localhost\r\n")
+            head.append(call.method())
+                    .append(' ')
+                    .append(call.path())
+                    .append(" HTTP/1.1\r\n")
+                    .append("Host: ")
+                    .append(function)
+                    .append(".localhost\r\n")
                     .append("Connection: close\r\n")
-                    .append("Content-Length: ").append(call.body().length).append("\r\n");
+                    .append("Content-Length: ")
+                    .append(call.body().length)
+                    .append("\r\n");
             call.headers().forEach((k, v) -> {
                 if (!DROPPED.contains(k.toLowerCase(Locale.ROOT))) {
                     head.append(k).append(": ").append(v).append("\r\n");
@@ -74,15 +88,16 @@ final class RouterClient {
             String value = l.substring(colon + 1).strip();
             switch (name) {
                 case "content-length" -> length = Long.parseLong(value);
-                case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                case "transfer-encoding" ->
+                    chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
                 case "content-type" -> type = value;
-                default -> { }
+                default -> {}
             }
         }
         byte[] body;
         if (chunked) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
-            for (;;) {
+            for (; ; ) {
                 String size = line(in);
                 if (size == null) {
                     throw new IOException("response ended inside a chunk");

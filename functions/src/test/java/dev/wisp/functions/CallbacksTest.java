@@ -1,10 +1,10 @@
 package dev.wisp.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -16,9 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Callback delivery against real listeners on loopback: what is sent, what is refused, what the record says. */
 class CallbacksTest {
@@ -43,8 +42,9 @@ class CallbacksTest {
     private int listener(int status, String location) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         s.createContext("/", ex -> {
-            received.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " " + ex.getRequestHeaders().getFirst("X-Wisp-Invocation-Id")
-                    + " " + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            received.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " "
+                    + ex.getRequestHeaders().getFirst("X-Wisp-Invocation-Id") + " "
+                    + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             if (location != null) {
                 ex.getResponseHeaders().add("Location", location);
             }
@@ -57,8 +57,23 @@ class CallbacksTest {
     }
 
     private static Invocation done(String callbackUrl) {
-        return new Invocation("inv_test", "words", Invocation.State.SUCCEEDED, 1, 200, "{\"words\": 2}", null, "POST", "/",
-                Map.of(), "", callbackUrl, null, 0, 0, 5);
+        return new Invocation(
+                "inv_test",
+                "words",
+                Invocation.State.SUCCEEDED,
+                1,
+                200,
+                "{\"words\": 2}",
+                null,
+                "POST",
+                "/",
+                Map.of(),
+                "",
+                callbackUrl,
+                null,
+                0,
+                0,
+                5);
     }
 
     private static Callbacks callbacks(AddressPolicy p) {
@@ -82,9 +97,13 @@ class CallbacksTest {
     void atDeliveryTime_aNameResolvingToLoopback_isRefused_andNothingIsSent() throws Exception {
         // As if the name had resolved to a public address when the invocation was accepted, then was rebound.
         int port = listener(204, null);
-        for (String url : List.of("http://localhost:" + port + "/", "http://127.0.0.1:" + port + "/",
+        for (String url : List.of(
+                "http://localhost:" + port + "/",
+                "http://127.0.0.1:" + port + "/",
                 "http://[::ffff:127.0.0.1]:" + port + "/")) {
-            assertThat(callbacks(AddressPolicy.publicOnly()).deliver(done(url))).as(url).isEqualTo("not delivered");
+            assertThat(callbacks(AddressPolicy.publicOnly()).deliver(done(url)))
+                    .as(url)
+                    .isEqualTo("not delivered");
         }
         assertThat(received).isEmpty();
     }
@@ -116,7 +135,9 @@ class CallbacksTest {
             String outcome = callbacks(LOOPBACK_ALLOWED).deliver(done(e.getValue()));
             long tookMs = (System.nanoTime() - t0) / 1_000_000;
             assertThat(outcome).as(e.getKey()).isEqualTo("not delivered");
-            assertThat(tookMs).as(e.getKey() + ": reported no sooner than the floor").isGreaterThanOrEqualTo(FLOOR.toMillis());
+            assertThat(tookMs)
+                    .as(e.getKey() + ": reported no sooner than the floor")
+                    .isGreaterThanOrEqualTo(FLOOR.toMillis());
         }
         // 401 is an answer: one try; 500 is retried.
         assertThat(received).hasSize(1 + Callbacks.TRIES);
@@ -126,7 +147,8 @@ class CallbacksTest {
     void redirects_areNotFollowed() throws Exception {
         int target = listener(204, null);
         int redirecting = listener(302, "http://127.0.0.1:" + target + "/elsewhere");
-        assertThat(callbacks(LOOPBACK_ALLOWED).deliver(done("http://127.0.0.1:" + redirecting + "/"))).isEqualTo("not delivered");
+        assertThat(callbacks(LOOPBACK_ALLOWED).deliver(done("http://127.0.0.1:" + redirecting + "/")))
+                .isEqualTo("not delivered");
         assertThat(received).hasSize(1).allSatisfy(r -> assertThat(r).startsWith("POST / "));
     }
 
@@ -141,17 +163,21 @@ class CallbacksTest {
                 "http://[fd00::2]:8080/", "fd00:0:0:0:0:0:0:2 is a private address",
                 "http://100.100.100.200/", "100.100.100.200 is a shared (CGNAT) address");
         refused.forEach((url, why) -> assertThatThrownBy(() -> Callbacks.validate(url, AddressPolicy.publicOnly()))
-                .as(url).isInstanceOfSatisfying(FunctionException.class, e -> {
+                .as(url)
+                .isInstanceOfSatisfying(FunctionException.class, e -> {
                     assertThat(e.code()).isEqualTo(FunctionException.Code.BAD_REQUEST);
-                    assertThat(e.getMessage()).isEqualTo("callback URL refused: " + why + "; callbacks go to public addresses only,"
-                            + " unless the operator allows a network (wisp up --allow-callback-net)");
+                    assertThat(e.getMessage())
+                            .isEqualTo("callback URL refused: " + why + "; callbacks go to public addresses only,"
+                                    + " unless the operator allows a network (wisp up --allow-callback-net)");
                 }));
         assertThatThrownBy(() -> Callbacks.validate("ftp://example.com/", AddressPolicy.publicOnly()))
                 .hasMessageContaining("absolute http(s) URL");
         assertThatThrownBy(() -> Callbacks.validate("http://user:pw@8.8.8.8/", AddressPolicy.publicOnly()))
                 .hasMessageContaining("must not contain user info");
-        assertThat(Callbacks.validate(" http://8.8.8.8/hook ", AddressPolicy.publicOnly())).isEqualTo("http://8.8.8.8/hook");
-        assertThat(Callbacks.validate("http://127.0.0.1:8080/done", LOOPBACK_ALLOWED)).isEqualTo("http://127.0.0.1:8080/done");
+        assertThat(Callbacks.validate(" http://8.8.8.8/hook ", AddressPolicy.publicOnly()))
+                .isEqualTo("http://8.8.8.8/hook");
+        assertThat(Callbacks.validate("http://127.0.0.1:8080/done", LOOPBACK_ALLOWED))
+                .isEqualTo("http://127.0.0.1:8080/done");
         assertThat(Callbacks.validate(null, AddressPolicy.publicOnly())).isNull();
     }
 
@@ -172,7 +198,8 @@ class CallbacksTest {
         });
         Callbacks c = new Callbacks(LOOPBACK_ALLOWED, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ZERO);
         long t0 = System.nanoTime();
-        assertThat(c.deliver(done("http://127.0.0.1:" + drip.getLocalPort() + "/"))).isEqualTo("not delivered");
+        assertThat(c.deliver(done("http://127.0.0.1:" + drip.getLocalPort() + "/")))
+                .isEqualTo("not delivered");
         // Without the deadline three tries would take the drip's full minute each.
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(50));
     }

@@ -12,7 +12,6 @@ import dev.wisp.runtime.VmRuntime;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
 import dev.wisp.testing.VmTests;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,12 +28,21 @@ final class FnTestbed implements AutoCloseable {
     FnTestbed(Path scratch) {
         VmTests.assume();
         kernel = VmTests.kernel();
-        runtime = VmRuntime.start(RuntimeConfig.defaults().withHome(WispHome.resolve())
-                .withAccelerator(AcceleratorChoice.AUTO), kernel.vmlinux());
-        node = Node.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.builder().port(0).build()), runtime);
+        runtime = VmRuntime.start(
+                RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO),
+                kernel.vmlinux());
+        node = Node.start(
+                NodeConfig.of(
+                        scratch.resolve("state"), RouterConfig.builder().port(0).build()),
+                runtime);
         store = StateStores.embedded(scratch.resolve("store"));
         // Callbacks go to listeners the tests run on 127.0.0.1, which only an operator's allowance permits.
-        functions = Functions.start(node, store, kernel, new ImageStore(WispHome.resolve()), WispHome.resolve().resolve("cache"),
+        functions = Functions.start(
+                node,
+                store,
+                kernel,
+                new ImageStore(WispHome.resolve()),
+                WispHome.resolve().resolve("cache"),
                 AddressPolicy.allowing(List.of("127.0.0.1/32")));
     }
 

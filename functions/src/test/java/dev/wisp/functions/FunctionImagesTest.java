@@ -1,15 +1,14 @@
 package dev.wisp.functions;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FunctionImagesTest {
     @TempDir
@@ -18,7 +17,8 @@ class FunctionImagesTest {
     @Test
     void dynamicBinary_isRefusedWithHowToFixIt() {
         assertThatThrownBy(() -> FunctionImages.requireStaticElf(Path.of("/bin/ls")))
-                .hasMessageContaining("dynamically linked").hasMessageContaining("static");
+                .hasMessageContaining("dynamically linked")
+                .hasMessageContaining("static");
     }
 
     @Test
@@ -47,13 +47,16 @@ class FunctionImagesTest {
         Path jar = dir.resolve("echo.jar");
         assertThat(HandlerJars.compile(src, jar)).isEqualTo("demo.Echo");
         assertThat(FunctionImages.handlerClass(jar, null)).isEqualTo("demo.Echo");
-        assertThatThrownBy(() -> FunctionImages.handlerClass(jar, "demo.Missing")).hasMessageContaining("not in");
+        assertThatThrownBy(() -> FunctionImages.handlerClass(jar, "demo.Missing"))
+                .hasMessageContaining("not in");
     }
 
     @Test
     void javaSourceThatDoesNotCompile_showsTheCompilerMessage() throws IOException {
-        Path src = Files.writeString(dir.resolve("Bad.java"), "public class Bad implements dev.wisp.function.Function { }\n");
+        Path src = Files.writeString(
+                dir.resolve("Bad.java"), "public class Bad implements dev.wisp.function.Function { }\n");
         assertThatThrownBy(() -> HandlerJars.compile(src, dir.resolve("bad.jar")))
-                .hasMessageContaining("does not compile").hasMessageContaining("Bad");
+                .hasMessageContaining("does not compile")
+                .hasMessageContaining("Bad");
     }
 }

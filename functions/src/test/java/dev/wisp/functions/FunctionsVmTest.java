@@ -1,5 +1,8 @@
 package dev.wisp.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -7,12 +10,6 @@ import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.node.ServiceStatus;
 import dev.wisp.runtime.Instance;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,18 +21,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Shell and binary functions in real microVMs, called through the real router. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FunctionsVmTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path EXAMPLES = Path.of("../examples/functions").toAbsolutePath().normalize();
+    private static final Path EXAMPLES =
+            Path.of("../examples/functions").toAbsolutePath().normalize();
 
     @TempDir
     static Path scratch;
+
     private FnTestbed bed;
 
     @BeforeAll
@@ -45,9 +46,11 @@ class FunctionsVmTest {
         Path broken = Files.writeString(scratch.resolve("broken.sh"), "echo oops >&2\nexit 1\n");
         RetryPolicy quick = new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2));
         bed.functions.deploy(FunctionSpec.of("words", FunctionRuntime.SHELL, EXAMPLES.resolve("shell/handler.sh")));
-        bed.functions.deploy(FunctionSpec.of("slow", FunctionRuntime.SHELL, slow).withReservedConcurrency(1)
+        bed.functions.deploy(FunctionSpec.of("slow", FunctionRuntime.SHELL, slow)
+                .withReservedConcurrency(1)
                 .withRetry(new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(2))));
-        bed.functions.deploy(FunctionSpec.of("broken", FunctionRuntime.SHELL, broken).withRetry(quick));
+        bed.functions.deploy(
+                FunctionSpec.of("broken", FunctionRuntime.SHELL, broken).withRetry(quick));
     }
 
     @AfterAll
@@ -59,7 +62,8 @@ class FunctionsVmTest {
 
     @Test
     void shellFunction_answersASyncInvokeWithItsStatusTypeAndBody() throws Exception {
-        FunctionResponse r = bed.functions.invoke("words", FunctionCall.post("one two three".getBytes(StandardCharsets.UTF_8)));
+        FunctionResponse r =
+                bed.functions.invoke("words", FunctionCall.post("one two three".getBytes(StandardCharsets.UTF_8)));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.contentType()).startsWith("application/json");
         JsonNode body = JSON.readTree(r.body());
@@ -75,12 +79,20 @@ class FunctionsVmTest {
     @Test
     void binaryFunction_staticCProgram_answersAnInvoke() throws Exception {
         Path bin = scratch.resolve("sum");
-        HostTools.run("gcc", List.of("gcc", "-static", "-O2", "-o", bin.toString(),
-                EXAMPLES.resolve("binary/handler.c").toString()), "no gcc");
+        HostTools.run(
+                "gcc",
+                List.of(
+                        "gcc",
+                        "-static",
+                        "-O2",
+                        "-o",
+                        bin.toString(),
+                        EXAMPLES.resolve("binary/handler.c").toString()),
+                "no gcc");
         bed.functions.deploy(FunctionSpec.of("sum", FunctionRuntime.BINARY, bin));
         try {
-            FunctionResponse r = bed.functions.invoke("sum", new FunctionCall("POST", "/add?x=1", Map.of(),
-                    "1 2 3.5".getBytes(StandardCharsets.UTF_8)));
+            FunctionResponse r = bed.functions.invoke(
+                    "sum", new FunctionCall("POST", "/add?x=1", Map.of(), "1 2 3.5".getBytes(StandardCharsets.UTF_8)));
             assertThat(r.status()).isEqualTo(200);
             JsonNode body = JSON.readTree(r.body());
             assertThat(body.path("count").asInt()).isEqualTo(3);
@@ -95,16 +107,19 @@ class FunctionsVmTest {
     void burstThroughTheRouter_scalesOutWithoutErrors_thenSleepsToZero_andTheNextCallWakesIt() throws Exception {
         Path handler = Files.writeString(scratch.resolve("burst.sh"), "sleep 0.2\necho ok from $(hostname)\n");
         // Snapshot after 3 s instead of 60 s, so the test sees the deepest tier quickly.
-        StandbyPolicy quickSleep = new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3),
-                StandbyPolicy.DEFAULT_RETIRE_AFTER);
+        StandbyPolicy quickSleep = new StandbyPolicy(
+                StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3), StandbyPolicy.DEFAULT_RETIRE_AFTER);
         FunctionInfo info = bed.functions.deploy(FunctionSpec.of("burst", FunctionRuntime.SHELL, handler)
-                .withReservedConcurrency(16).withInstanceConcurrency(2).withStandby(quickSleep));
+                .withReservedConcurrency(16)
+                .withInstanceConcurrency(2)
+                .withStandby(quickSleep));
         assertThat(info.maxInstances()).isEqualTo(8);
         try {
             AtomicInteger peak = new AtomicInteger();
             Thread watcher = Thread.ofVirtual().start(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
-                    peak.accumulateAndGet((int) bed.node.status("burst").orElseThrow().count("running"), Math::max);
+                    peak.accumulateAndGet(
+                            (int) bed.node.status("burst").orElseThrow().count("running"), Math::max);
                     try {
                         Thread.sleep(50);
                     } catch (InterruptedException e) {
@@ -113,23 +128,36 @@ class FunctionsVmTest {
                 }
             });
             long t0 = System.nanoTime();
-            Process hey = new ProcessBuilder("hey", "-n", "240", "-c", "12", "-host", "burst.localhost",
-                    "http://127.0.0.1:" + bed.node.routerPort() + "/").redirectErrorStream(true).start();
+            Process hey = new ProcessBuilder(
+                            "hey",
+                            "-n",
+                            "240",
+                            "-c",
+                            "12",
+                            "-host",
+                            "burst.localhost",
+                            "http://127.0.0.1:" + bed.node.routerPort() + "/")
+                    .redirectErrorStream(true)
+                    .start();
             String report = new String(hey.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(hey.waitFor(120, TimeUnit.SECONDS)).isTrue();
             double burstSeconds = (System.nanoTime() - t0) / 1e9;
             watcher.interrupt();
             watcher.join();
-            System.out.printf("burst: 240 calls, 12 at once, %.1f s, peak %d running instances%n", burstSeconds, peak.get());
+            System.out.printf(
+                    "burst: 240 calls, 12 at once, %.1f s, peak %d running instances%n", burstSeconds, peak.get());
             assertThat(report).as(report).contains("[200]\t240 responses").doesNotContain("Error distribution");
             assertThat(peak.get()).isBetween(2, 8);
 
             long idleSince = System.nanoTime();
             FnTestbed.await(Duration.ofSeconds(90), "every instance asleep, one snapshotted", () -> {
                 ServiceStatus s = bed.node.status("burst").orElseThrow();
-                return s.count("running") == 0 && s.count("snapshotted") > 0 && s.instances().stream().noneMatch(i -> i.busy());
+                return s.count("running") == 0
+                        && s.count("snapshotted") > 0
+                        && s.instances().stream().noneMatch(i -> i.busy());
             });
-            System.out.printf("burst: no instance running %.1f s after the burst%n", (System.nanoTime() - idleSince) / 1e9);
+            System.out.printf(
+                    "burst: no instance running %.1f s after the burst%n", (System.nanoTime() - idleSince) / 1e9);
 
             long w0 = System.nanoTime();
             FunctionResponse woken = bed.functions.invoke("burst", FunctionCall.post(new byte[0]));
@@ -153,10 +181,14 @@ class FunctionsVmTest {
         });
         receiver.start();
         try {
-            Invocation inv = bed.functions.invokeAsync("words", FunctionCall.post("a b".getBytes(StandardCharsets.UTF_8)),
+            Invocation inv = bed.functions.invokeAsync(
+                    "words",
+                    FunctionCall.post("a b".getBytes(StandardCharsets.UTF_8)),
                     "http://127.0.0.1:" + receiver.getAddress().getPort() + "/done");
             assertThat(inv.id()).startsWith("inv_");
-            FnTestbed.await(Duration.ofSeconds(60), "the invocation to succeed",
+            FnTestbed.await(
+                    Duration.ofSeconds(60),
+                    "the invocation to succeed",
                     () -> bed.functions.invocation("words", inv.id()).state() == Invocation.State.SUCCEEDED);
             Invocation done = bed.functions.invocation("words", inv.id());
             assertThat(done.attempts()).isEqualTo(1);
@@ -169,8 +201,11 @@ class FunctionsVmTest {
             assertThat(posted.path("id").asText()).isEqualTo(inv.id());
             assertThat(posted.path("state").asText()).isEqualTo("succeeded");
             assertThat(posted.path("body").asText()).contains("\"words\": 2");
-            FnTestbed.await(Duration.ofSeconds(10), "the callback result to be recorded",
-                    () -> "delivered".equals(bed.functions.invocation("words", inv.id()).callback()));
+            FnTestbed.await(
+                    Duration.ofSeconds(10),
+                    "the callback result to be recorded",
+                    () -> "delivered"
+                            .equals(bed.functions.invocation("words", inv.id()).callback()));
         } finally {
             receiver.stop(0);
         }
@@ -179,15 +214,21 @@ class FunctionsVmTest {
     @Test
     void asyncInvoke_whoseVmIsKilledMidCall_isRetriedAndSucceeds() throws Exception {
         Invocation inv = bed.functions.invokeAsync("slow", FunctionCall.post(new byte[0]), null);
-        FnTestbed.await(Duration.ofSeconds(60), "the first attempt to start",
+        FnTestbed.await(
+                Duration.ofSeconds(60),
+                "the first attempt to start",
                 () -> bed.functions.invocation("slow", inv.id()).state() == Invocation.State.RUNNING);
         Thread.sleep(1000); // the handler is sleeping inside the VM now
-        List<Instance> victims = bed.runtime.instances().stream().filter(i -> i.id().startsWith("slow-")).toList();
+        List<Instance> victims = bed.runtime.instances().stream()
+                .filter(i -> i.id().startsWith("slow-"))
+                .toList();
         assertThat(victims).isNotEmpty();
         for (Instance i : victims) {
             ProcessHandle.of(i.vmmPid()).ifPresent(ProcessHandle::destroyForcibly);
         }
-        FnTestbed.await(Duration.ofSeconds(90), "the invocation to finish",
+        FnTestbed.await(
+                Duration.ofSeconds(90),
+                "the invocation to finish",
                 () -> bed.functions.invocation("slow", inv.id()).state().isFinal());
         Invocation done = bed.functions.invocation("slow", inv.id());
         assertThat(done.state()).isEqualTo(Invocation.State.SUCCEEDED);
@@ -202,14 +243,18 @@ class FunctionsVmTest {
     @Test
     void asyncInvoke_thatAlwaysFails_landsInTheDeadLetterListAfterTheLastAttempt() throws Exception {
         Invocation inv = bed.functions.invokeAsync("broken", FunctionCall.post(new byte[0]), null);
-        FnTestbed.await(Duration.ofSeconds(60), "the invocation to die",
+        FnTestbed.await(
+                Duration.ofSeconds(60),
+                "the invocation to die",
                 () -> bed.functions.invocation("broken", inv.id()).state().isFinal());
         Invocation dead = bed.functions.invocation("broken", inv.id());
         assertThat(dead.state()).isEqualTo(Invocation.State.DEAD);
         assertThat(dead.attempts()).isEqualTo(3);
         assertThat(dead.status()).isEqualTo(500);
         assertThat(dead.error()).contains("HTTP 500").contains("exited with status 1");
-        assertThat(bed.functions.deadLetters("broken")).extracting(Invocation::id).contains(inv.id());
+        assertThat(bed.functions.deadLetters("broken"))
+                .extracting(Invocation::id)
+                .contains(inv.id());
         assertThat(bed.functions.log("broken")).anySatisfy(e -> {
             assertThat(e.outcome()).isEqualTo("dead");
             assertThat(e.attempts()).isEqualTo(3);
@@ -218,26 +263,36 @@ class FunctionsVmTest {
 
     @Test
     void syncInvokePastReservedConcurrency_isRefusedWith429() throws Exception {
-        CompletableFuture<FunctionResponse> first = CompletableFuture.supplyAsync(
-                () -> bed.functions.invoke("slow", FunctionCall.post(new byte[0])));
-        FnTestbed.await(Duration.ofSeconds(30), "the first call to take the slot",
+        CompletableFuture<FunctionResponse> first =
+                CompletableFuture.supplyAsync(() -> bed.functions.invoke("slow", FunctionCall.post(new byte[0])));
+        FnTestbed.await(
+                Duration.ofSeconds(30),
+                "the first call to take the slot",
                 () -> bed.functions.get("slow").inFlight() == 1);
         assertThatThrownBy(() -> bed.functions.invoke("slow", FunctionCall.post(new byte[0])))
-                .isInstanceOfSatisfying(FunctionException.class,
+                .isInstanceOfSatisfying(
+                        FunctionException.class,
                         e -> assertThat(e.code()).isEqualTo(FunctionException.Code.RATE_LIMITED))
                 .hasMessageContaining("reserved concurrency (1)");
         assertThat(first.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
-        assertThat(bed.functions.log("slow")).anySatisfy(e -> assertThat(e.status()).isEqualTo(429));
+        assertThat(bed.functions.log("slow"))
+                .anySatisfy(e -> assertThat(e.status()).isEqualTo(429));
     }
 
     @Test
     void unknownFunctionAndBadCallback_getClearErrors() {
         assertThatThrownBy(() -> bed.functions.invoke("nope", FunctionCall.post(new byte[0])))
-                .isInstanceOfSatisfying(FunctionException.class, e -> assertThat(e.code()).isEqualTo(FunctionException.Code.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        FunctionException.class, e -> assertThat(e.code()).isEqualTo(FunctionException.Code.NOT_FOUND));
         assertThatThrownBy(() -> bed.functions.invokeAsync("words", FunctionCall.post(new byte[0]), "ftp://x"))
-                .isInstanceOfSatisfying(FunctionException.class, e -> assertThat(e.code()).isEqualTo(FunctionException.Code.BAD_REQUEST));
-        assertThatThrownBy(() -> bed.functions.invokeAsync("words", FunctionCall.post(new byte[0]), "http://169.254.169.254/latest/"))
-                .isInstanceOfSatisfying(FunctionException.class, e -> assertThat(e.code()).isEqualTo(FunctionException.Code.BAD_REQUEST))
+                .isInstanceOfSatisfying(
+                        FunctionException.class,
+                        e -> assertThat(e.code()).isEqualTo(FunctionException.Code.BAD_REQUEST));
+        assertThatThrownBy(() -> bed.functions.invokeAsync(
+                        "words", FunctionCall.post(new byte[0]), "http://169.254.169.254/latest/"))
+                .isInstanceOfSatisfying(
+                        FunctionException.class,
+                        e -> assertThat(e.code()).isEqualTo(FunctionException.Code.BAD_REQUEST))
                 .hasMessageContaining("169.254.169.254 is a link-local address");
     }
 }

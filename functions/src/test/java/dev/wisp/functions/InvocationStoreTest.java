@@ -1,22 +1,36 @@
 package dev.wisp.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InvocationStoreTest {
     @TempDir
     Path dir;
 
     private static Invocation queued(String id) {
-        return new Invocation(id, "fn", Invocation.State.QUEUED, 0, 0, null, null, "POST", "/", Map.of("Content-Type", "text/plain"),
-                "aGk=", "http://127.0.0.1:9/cb", null, 1000, 1000, 0);
+        return new Invocation(
+                id,
+                "fn",
+                Invocation.State.QUEUED,
+                0,
+                0,
+                null,
+                null,
+                "POST",
+                "/",
+                Map.of("Content-Type", "text/plain"),
+                "aGk=",
+                "http://127.0.0.1:9/cb",
+                null,
+                1000,
+                1000,
+                0);
     }
 
     @Test
@@ -45,8 +59,10 @@ class InvocationStoreTest {
 
     @Test
     void apiView_speaksTheDocumentedStatesInLowerCase_andLeavesTheRequestOut() throws Exception {
-        String api = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(queued("inv_c").toApi());
-        assertThat(api).contains("\"state\":\"queued\"", "\"id\":\"inv_c\"", "\"callback\":null")
+        String api = new com.fasterxml.jackson.databind.ObjectMapper()
+                .writeValueAsString(queued("inv_c").toApi());
+        assertThat(api)
+                .contains("\"state\":\"queued\"", "\"id\":\"inv_c\"", "\"callback\":null")
                 .doesNotContain("requestBody", "headers");
     }
 }

@@ -1,15 +1,11 @@
 package dev.wisp.functions;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.Template;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,20 +14,25 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Java runtime: a warm JVM snapshotted once, every instance a clone that reseeds and re-identifies. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JavaFunctionVmTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path HELLO = Path.of("../examples/functions/java/Hello.java").toAbsolutePath().normalize();
+    private static final Path HELLO =
+            Path.of("../examples/functions/java/Hello.java").toAbsolutePath().normalize();
 
     @TempDir
     static Path scratch;
+
     private FnTestbed bed;
 
     @BeforeAll
@@ -49,12 +50,15 @@ class JavaFunctionVmTest {
 
     @Test
     void javaFunction_answersAnInvokeFromACloneOfTheWarmJvm() throws Exception {
-        FunctionResponse r = bed.functions.invoke("hello-java", FunctionCall.post("wisp".getBytes(StandardCharsets.UTF_8)));
+        FunctionResponse r =
+                bed.functions.invoke("hello-java", FunctionCall.post("wisp".getBytes(StandardCharsets.UTF_8)));
         assertThat(r.status()).isEqualTo(200);
         JsonNode body = JSON.readTree(r.body());
         assertThat(body.path("hello").asText()).isEqualTo("wisp");
         assertThat(body.path("primes").asInt()).isEqualTo(148933); // the constructor's work, done before the snapshot
-        assertThat(body.path("restores").asInt()).as("afterRestore ran once in the serving clone").isEqualTo(1);
+        assertThat(body.path("restores").asInt())
+                .as("afterRestore ran once in the serving clone")
+                .isEqualTo(1);
         assertThat(body.path("instance").asText()).startsWith("hello-java-");
     }
 
@@ -68,8 +72,11 @@ class JavaFunctionVmTest {
             for (String id : List.of("jclone-a", "jclone-b")) {
                 Instance clone = bed.runtime.cloneFrom(template, id);
                 clones.add(clone);
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clone.hostPort() + "/"))
-                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clone.hostPort() + "/"))
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).isEqualTo(200);
                 answers.add(JSON.readTree(r.body()));
             }
@@ -78,15 +85,19 @@ class JavaFunctionVmTest {
         }
         assertThat(answers.get(0).path("instance").asText()).isEqualTo("jclone-a");
         assertThat(answers.get(1).path("instance").asText()).isEqualTo("jclone-b");
-        assertThat(answers.get(0).path("random").asText()).isNotEqualTo(answers.get(1).path("random").asText());
-        assertThat(answers).allSatisfy(a -> assertThat(a.path("restores").asInt()).isEqualTo(1));
+        assertThat(answers.get(0).path("random").asText())
+                .isNotEqualTo(answers.get(1).path("random").asText());
+        assertThat(answers)
+                .allSatisfy(a -> assertThat(a.path("restores").asInt()).isEqualTo(1));
     }
 
     /** The warm template the node built for the function: the one snapshot with a memory file in its state. */
     private static Path nodeTemplateDirectory() throws IOException {
         try (Stream<Path> files = Files.walk(scratch.resolve("state"))) {
-            List<Path> dirs = files.filter(p -> p.getFileName().toString().equals("memory.bin")).map(Path::getParent)
-                    .filter(d -> Files.exists(d.resolve("snapshot.json"))).toList();
+            List<Path> dirs = files.filter(p -> p.getFileName().toString().equals("memory.bin"))
+                    .map(Path::getParent)
+                    .filter(d -> Files.exists(d.resolve("snapshot.json")))
+                    .toList();
             assertThat(dirs).as("warm templates in the node's state").hasSize(1);
             return dirs.get(0);
         }

@@ -11,8 +11,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** Runs host tools (apt, dpkg-deb, mkfs.ext4) and turns failures into one-line errors. */
 final class Commands {
-    private Commands() {
-    }
+    private Commands() {}
 
     /**
      * Runs a command to completion.
@@ -31,7 +30,8 @@ final class Commands {
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new ImageBuildException(what + " failed: cannot run " + command.get(0) + " (" + e.getMessage() + ")", e);
+            throw new ImageBuildException(
+                    what + " failed: cannot run " + command.get(0) + " (" + e.getMessage() + ")", e);
         }
         try {
             p.getOutputStream().close();

@@ -80,8 +80,9 @@ final class CpioWriter {
         }
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         StringBuilder h = new StringBuilder(110).append("070701");
-        long[] fields = {nextInode == 0 ? 0 : nextInode++, mode, 0, 0, nlink, 0, size, 0, 0, rdevMajor, rdevMinor,
-            n.length + 1, 0};
+        long[] fields = {
+            nextInode == 0 ? 0 : nextInode++, mode, 0, 0, nlink, 0, size, 0, 0, rdevMajor, rdevMinor, n.length + 1, 0
+        };
         for (long f : fields) {
             String hex = Long.toHexString(f);
             h.append("0".repeat(8 - hex.length())).append(hex);

@@ -23,28 +23,69 @@ final class DebPackages {
      * serve package management and boot-time setup that a microVM does not do.
      */
     static final Set<String> SKIPPED = Set.of(
-            "adduser", "base-files", "base-passwd", "bash", "bsdutils", "cdebconf", "coreutils", "dash",
-            "debconf", "debconf-2.0", "debianutils", "diffutils", "dpkg", "findutils", "gawk", "grep", "gzip",
-            "hostname", "init-system-helpers", "install-info", "iproute2", "libc-bin", "login", "lsb-base",
-            "mawk", "mount", "ncurses-bin", "passwd", "perl-base", "procps", "readline-common", "sed",
-            "sensible-utils", "systemd", "systemd-sysv", "sysvinit-utils", "tar", "ucf", "util-linux",
-            "tzdata", "netbase");
+            "adduser",
+            "base-files",
+            "base-passwd",
+            "bash",
+            "bsdutils",
+            "cdebconf",
+            "coreutils",
+            "dash",
+            "debconf",
+            "debconf-2.0",
+            "debianutils",
+            "diffutils",
+            "dpkg",
+            "findutils",
+            "gawk",
+            "grep",
+            "gzip",
+            "hostname",
+            "init-system-helpers",
+            "install-info",
+            "iproute2",
+            "libc-bin",
+            "login",
+            "lsb-base",
+            "mawk",
+            "mount",
+            "ncurses-bin",
+            "passwd",
+            "perl-base",
+            "procps",
+            "readline-common",
+            "sed",
+            "sensible-utils",
+            "systemd",
+            "systemd-sysv",
+            "sysvinit-utils",
+            "tar",
+            "ucf",
+            "util-linux",
+            "tzdata",
+            "netbase");
 
     /**
      * Folders a guest never reads: documentation, editor support, and glibc's gconv charset modules
      * (8 MiB, a third of an nginx image; UTF-8 and ASCII conversions are built into libc).
      */
     static final List<String> DROPPED = List.of(
-            "usr/share/doc", "usr/share/doc-base", "usr/share/man", "usr/share/locale", "usr/share/info",
-            "usr/share/lintian", "usr/share/bug", "usr/share/vim", "usr/share/reportbug",
-            "lib/x86_64-linux-gnu/gconv", "usr/lib/x86_64-linux-gnu/gconv");
+            "usr/share/doc",
+            "usr/share/doc-base",
+            "usr/share/man",
+            "usr/share/locale",
+            "usr/share/info",
+            "usr/share/lintian",
+            "usr/share/bug",
+            "usr/share/vim",
+            "usr/share/reportbug",
+            "lib/x86_64-linux-gnu/gconv",
+            "usr/lib/x86_64-linux-gnu/gconv");
 
-    private DebPackages() {
-    }
+    private DebPackages() {}
 
     /** Dependencies per package (each a list of alternatives) and the names that are virtual. */
-    record Depends(Map<String, List<List<String>>> byPackage, Set<String> virtual) {
-    }
+    record Depends(Map<String, List<List<String>>> byPackage, Set<String> virtual) {}
 
     /**
      * Resolves the requested packages plus their Depends/Pre-Depends closure, one apt-cache call per
@@ -72,7 +113,10 @@ final class DebPackages {
                     boolean met = alternatives.stream()
                             .anyMatch(a -> chosen.contains(a) || next.contains(a) || SKIPPED.contains(a));
                     if (!met) {
-                        alternatives.stream().filter(a -> !deps.virtual().contains(a)).findFirst().ifPresent(next::add);
+                        alternatives.stream()
+                                .filter(a -> !deps.virtual().contains(a))
+                                .findFirst()
+                                .ifPresent(next::add);
                     }
                 }
             }
@@ -84,8 +128,15 @@ final class DebPackages {
 
     /** Runs {@code apt-cache depends} for several packages at once. */
     static Depends depends(List<String> packages) {
-        List<String> cmd = new ArrayList<>(List.of("apt-cache", "depends", "--no-recommends", "--no-suggests",
-                "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "apt-cache",
+                "depends",
+                "--no-recommends",
+                "--no-suggests",
+                "--no-conflicts",
+                "--no-breaks",
+                "--no-replaces",
+                "--no-enhances"));
         cmd.addAll(packages);
         String out;
         try {
@@ -162,7 +213,9 @@ final class DebPackages {
         cmd.addAll(packages);
         Commands.run("apt-get download", debDir, Map.of(), cmd);
         try (Stream<Path> files = Files.list(debDir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".deb")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(".deb"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -171,7 +224,8 @@ final class DebPackages {
     /** Unpacks each .deb into {@code root} with {@code dpkg-deb -x}. */
     static void extract(List<Path> debs, Path root) {
         for (Path deb : debs) {
-            Commands.run("dpkg-deb -x " + deb.getFileName(), List.of("dpkg-deb", "-x", deb.toString(), root.toString()));
+            Commands.run(
+                    "dpkg-deb -x " + deb.getFileName(), List.of("dpkg-deb", "-x", deb.toString(), root.toString()));
         }
     }
 

@@ -10,8 +10,7 @@ import java.nio.file.Path;
 final class Elf {
     private static final int PT_INTERP = 3;
 
-    private Elf() {
-    }
+    private Elf() {}
 
     /** @return the file's 64-byte ELF64 header, little-endian, or null if it is not ELF64 */
     private static ByteBuffer header(RandomAccessFile f) throws IOException {

@@ -1,7 +1,6 @@
 package dev.wisp.image;
 
 import dev.wisp.common.FileTrees;
-
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -25,8 +24,7 @@ import java.util.stream.Stream;
  * portable between hosts (an upload is still verified: the server hashes what it received).
  */
 final class Ext4Image {
-    private Ext4Image() {
-    }
+    private Ext4Image() {}
 
     /**
      * @param source the folder to copy into the file system's root
@@ -56,7 +54,10 @@ final class Ext4Image {
                 cmds.append("sif <").append(i).append("> ctime 0\n");
             }
             Files.writeString(commands, cmds);
-            Commands.run("debugfs", null, Map.of("E2FSPROGS_FAKE_TIME", "1"),
+            Commands.run(
+                    "debugfs",
+                    null,
+                    Map.of("E2FSPROGS_FAKE_TIME", "1"),
                     List.of("debugfs", "-w", "-f", commands.toString(), image.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -67,11 +68,29 @@ final class Ext4Image {
     }
 
     private static void mkfs(Path source, Path image, String uuid) {
-        Commands.run("mkfs.ext4", null,
+        Commands.run(
+                "mkfs.ext4",
+                null,
                 Map.of("E2FSPROGS_FAKE_TIME", "1", "SOURCE_DATE_EPOCH", "1", "MKE2FS_CONFIG", "/etc/mke2fs.conf"),
-                List.of("mkfs.ext4", "-q", "-F", "-t", "ext4", "-L", "wisp-app", "-U", uuid, "-m", "0",
-                        "-E", "hash_seed=" + uuid + ",root_owner=0:0,lazy_itable_init=0",
-                        "-O", "^has_journal", "-d", source.toString(), image.toString()));
+                List.of(
+                        "mkfs.ext4",
+                        "-q",
+                        "-F",
+                        "-t",
+                        "ext4",
+                        "-L",
+                        "wisp-app",
+                        "-U",
+                        uuid,
+                        "-m",
+                        "0",
+                        "-E",
+                        "hash_seed=" + uuid + ",root_owner=0:0,lazy_itable_init=0",
+                        "-O",
+                        "^has_journal",
+                        "-d",
+                        source.toString(),
+                        image.toString()));
     }
 
     /**

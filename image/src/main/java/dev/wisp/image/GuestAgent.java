@@ -1,7 +1,6 @@
 package dev.wisp.image;
 
 import dev.wisp.common.CCompiler;
-
 import java.util.List;
 
 /**
@@ -11,20 +10,30 @@ import java.util.List;
  */
 final class GuestAgent {
     static final String SOURCE_RESOURCE = "guest/agent.c";
-    static final List<String> GCC_FLAGS = List.of("-static", "-nostdlib", "-ffreestanding", "-fno-stack-protector",
-            "-fno-pie", "-no-pie", "-fno-asynchronous-unwind-tables", "-Os", "-s", "-Wl,--build-id=none");
+    static final List<String> GCC_FLAGS = List.of(
+            "-static",
+            "-nostdlib",
+            "-ffreestanding",
+            "-fno-stack-protector",
+            "-fno-pie",
+            "-no-pie",
+            "-fno-asynchronous-unwind-tables",
+            "-Os",
+            "-s",
+            "-Wl,--build-id=none");
     private static final CCompiler AGENT = new CCompiler(GuestAgent.class, SOURCE_RESOURCE, GCC_FLAGS);
 
-    private GuestAgent() {
-    }
+    private GuestAgent() {}
 
     static byte[] binary() {
         try {
             return AGENT.binary();
         } catch (CCompiler.Failure e) {
             if (e.compilerMissing()) {
-                throw new ImageBuildException("gcc not found: the guest agent is compiled when an image is built"
-                        + " (apt-get install gcc, or run scripts/install-deps)", e);
+                throw new ImageBuildException(
+                        "gcc not found: the guest agent is compiled when an image is built"
+                                + " (apt-get install gcc, or run scripts/install-deps)",
+                        e);
             }
             throw new ImageBuildException("gcc (building the guest agent) failed: " + e.getMessage(), e);
         }

@@ -11,13 +11,28 @@ import java.util.Locale;
 final class GuestFiles {
     static final String INIT_RESOURCE = "guest/init";
 
-    private GuestFiles() {
-    }
+    private GuestFiles() {}
 
     /** Folders, device nodes and /etc files; applied first so packages may add to /etc. */
     static void addBase(RootTree t) {
-        for (String d : List.of("proc", "sys", "dev", "run", "etc", "app", "mnt", "usr/bin", "usr/sbin", "usr/lib",
-                "usr/lib64", "var/log", "var/lib", "var/cache", "var/spool", "wisp/lower", "wisp/rw")) {
+        for (String d : List.of(
+                "proc",
+                "sys",
+                "dev",
+                "run",
+                "etc",
+                "app",
+                "mnt",
+                "usr/bin",
+                "usr/sbin",
+                "usr/lib",
+                "usr/lib64",
+                "var/log",
+                "var/lib",
+                "var/cache",
+                "var/spool",
+                "wisp/lower",
+                "wisp/rw")) {
             t.dir(d, 0755);
         }
         t.dir("root", 0700);
@@ -69,11 +84,16 @@ final class GuestFiles {
     /** Adds busybox and a symlink per applet where no package put a real command. */
     static void addBusybox(RootTree t, Path busybox) {
         if (!Elf.isStatic(busybox)) {
-            throw new IllegalArgumentException("busybox at " + busybox + " is not a static binary (install busybox-static)");
+            throw new IllegalArgumentException(
+                    "busybox at " + busybox + " is not a static binary (install busybox-static)");
         }
         t.put("usr/bin/busybox", new RootTree.HostFile(busybox, 0755));
         String list = Commands.run("busybox --list-full", List.of(busybox.toString(), "--list-full"));
-        for (String applet : list.lines().map(String::strip).filter(l -> !l.isEmpty()).sorted().toList()) {
+        for (String applet : list.lines()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty())
+                .sorted()
+                .toList()) {
             String place = UsrMerge.map(applet);
             if (!t.contains(place)) {
                 t.symlink(place, "/usr/bin/busybox");

@@ -25,9 +25,20 @@ import java.util.Optional;
  * @param source the folder the app was built from
  * @param createdAt when the image entered the store
  */
-public record Image(String id, Path dir, String digest, String entrypoint, int port, String kernelVersion,
-        Compression compression, long initrdBytes, long diskBytes, List<String> debs, List<String> packages,
-        String source, Instant createdAt) {
+public record Image(
+        String id,
+        Path dir,
+        String digest,
+        String entrypoint,
+        int port,
+        String kernelVersion,
+        Compression compression,
+        long initrdBytes,
+        long diskBytes,
+        List<String> debs,
+        List<String> packages,
+        String source,
+        Instant createdAt) {
     /** File name of the initramfs in an image folder. */
     public static final String INITRD = "initrd.img";
     /** File name of the app disk in an image folder. */

@@ -1,7 +1,6 @@
 package dev.wisp.image;
 
 import dev.wisp.common.FileTrees;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -160,9 +159,20 @@ public final class ImageBuilder {
             // The id covers every byte the guest gets: a server receiving this image derives the same.
             String digest = ImageDigest.of(entrypoint, port, initrdSha, diskSha);
             String id = ImageDigest.id(digest);
-            Image image = new Image(id, staging, digest, entrypoint, port, kernel.version(), compression,
-                    Files.size(staging.resolve(Image.INITRD)), diskBytes, debs, packages,
-                    folder.toAbsolutePath().normalize().toString(), Instant.now());
+            Image image = new Image(
+                    id,
+                    staging,
+                    digest,
+                    entrypoint,
+                    port,
+                    kernel.version(),
+                    compression,
+                    Files.size(staging.resolve(Image.INITRD)),
+                    diskBytes,
+                    debs,
+                    packages,
+                    folder.toAbsolutePath().normalize().toString(),
+                    Instant.now());
             return store.commit(staging, image);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -212,7 +222,8 @@ public final class ImageBuilder {
     }
 
     private void writeInitrd(RootTree tree, Path file, MessageDigest sha) throws IOException {
-        try (OutputStream raw = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), sha);
+        try (OutputStream raw =
+                        new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), sha);
                 OutputStream out = compression == Compression.GZIP ? new FastGzip(raw) : raw) {
             CpioWriter cpio = new CpioWriter(out);
             tree.writeTo(cpio);

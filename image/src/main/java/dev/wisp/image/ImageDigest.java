@@ -20,8 +20,7 @@ public final class ImageDigest {
     /** Manifest {@code format} of images whose id is this digest; earlier images carry none. */
     public static final int FORMAT = 2;
 
-    private ImageDigest() {
-    }
+    private ImageDigest() {}
 
     /**
      * @param entrypoint   the image's entrypoint, a single line
@@ -35,8 +34,8 @@ public final class ImageDigest {
             throw new IllegalArgumentException("entrypoint must be a single line");
         }
         // One field per line, fixed order: no two different images share this text.
-        String text = "wisp-image/" + FORMAT + "\nentrypoint " + entrypoint + "\nport " + port
-                + "\ninitrd " + hex64(initrdSha256) + "\ndisk " + (diskSha256 == null ? "-" : hex64(diskSha256)) + "\n";
+        String text = "wisp-image/" + FORMAT + "\nentrypoint " + entrypoint + "\nport " + port + "\ninitrd "
+                + hex64(initrdSha256) + "\ndisk " + (diskSha256 == null ? "-" : hex64(diskSha256)) + "\n";
         return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 

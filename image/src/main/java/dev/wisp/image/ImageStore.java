@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wisp.common.FileTrees;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -148,15 +147,33 @@ public final class ImageStore {
      * @param kernelVersion what the sender says the image's modules are for (informational)
      * @return the stored image
      */
-    public Image add(Path folder, String entrypoint, int port, String initrdSha256, String diskSha256,
-            String kernelVersion, String source) {
+    public Image add(
+            Path folder,
+            String entrypoint,
+            int port,
+            String initrdSha256,
+            String diskSha256,
+            String kernelVersion,
+            String source) {
         String digest = ImageDigest.of(entrypoint, port, initrdSha256, diskSha256);
         try {
             Path initrd = folder.resolve(Image.INITRD);
             Compression compression = gzip(initrd) ? Compression.GZIP : Compression.NONE;
             long diskBytes = diskSha256 == null ? 0 : Files.size(folder.resolve(Image.DISK));
-            Image image = new Image(ImageDigest.id(digest), folder, digest, entrypoint, port, kernelVersion, compression,
-                    Files.size(initrd), diskBytes, List.of(), List.of(), source, Instant.now());
+            Image image = new Image(
+                    ImageDigest.id(digest),
+                    folder,
+                    digest,
+                    entrypoint,
+                    port,
+                    kernelVersion,
+                    compression,
+                    Files.size(initrd),
+                    diskBytes,
+                    List.of(),
+                    List.of(),
+                    source,
+                    Instant.now());
             return commit(folder, image);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -179,11 +196,13 @@ public final class ImageStore {
             for (Path d : dirs.sorted().toList()) {
                 String name = d.getFileName().toString();
                 Path manifest = d.resolve(Image.MANIFEST);
-                if (name.startsWith(".") || !Files.isRegularFile(manifest)
+                if (name.startsWith(".")
+                        || !Files.isRegularFile(manifest)
                         || JSON.readTree(manifest.toFile()).path("format").asInt(0) == ImageDigest.FORMAT) {
                     continue;
                 }
-                Files.move(d, images.resolve(".legacy-" + name + "-" + UUID.randomUUID()), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(
+                        d, images.resolve(".legacy-" + name + "-" + UUID.randomUUID()), StandardCopyOption.ATOMIC_MOVE);
                 retired.add(name);
             }
         } catch (IOException e) {
@@ -230,11 +249,19 @@ public final class ImageStore {
         try {
             JsonNode n = JSON.readTree(dir.resolve(Image.MANIFEST).toFile());
             JsonNode b = n.path("build");
-            return new Image(n.path("id").asText(), dir, n.path("digest").asText(), n.path("entrypoint").asText(),
-                    n.path("port").asInt(), n.path("kernelVersion").asText(),
+            return new Image(
+                    n.path("id").asText(),
+                    dir,
+                    n.path("digest").asText(),
+                    n.path("entrypoint").asText(),
+                    n.path("port").asInt(),
+                    n.path("kernelVersion").asText(),
                     Compression.valueOf(n.path("compression").asText("none").toUpperCase()),
-                    n.path("initrdBytes").asLong(), n.path("diskBytes").asLong(), strings(b.path("debs")),
-                    strings(b.path("packages")), b.path("source").asText(),
+                    n.path("initrdBytes").asLong(),
+                    n.path("diskBytes").asLong(),
+                    strings(b.path("debs")),
+                    strings(b.path("packages")),
+                    b.path("source").asText(),
                     Instant.parse(b.path("createdAt").asText(Instant.EPOCH.toString())));
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable image manifest in " + dir, e);

@@ -33,13 +33,15 @@ public record Kernel(String version, Path vmlinux, Path modulesDir) {
     public static Kernel fromUser(Path vmlinux, Path modulesDir) {
         String problem = Elf.problem(vmlinux);
         if (problem != null) {
-            throw new IllegalArgumentException("kernel " + vmlinux + ": " + problem
-                    + " (pass an uncompressed vmlinux, not a bzImage)");
+            throw new IllegalArgumentException(
+                    "kernel " + vmlinux + ": " + problem + " (pass an uncompressed vmlinux, not a bzImage)");
         }
         if (modulesDir != null && !Files.isDirectory(modulesDir)) {
             throw new IllegalArgumentException("kernel modules folder does not exist: " + modulesDir);
         }
-        String version = modulesDir == null ? "custom" : modulesDir.toAbsolutePath().normalize().getFileName().toString();
+        String version = modulesDir == null
+                ? "custom"
+                : modulesDir.toAbsolutePath().normalize().getFileName().toString();
         return new Kernel(version, vmlinux.toAbsolutePath(), modulesDir == null ? null : modulesDir.toAbsolutePath());
     }
 
@@ -54,7 +56,8 @@ public record Kernel(String version, Path vmlinux, Path modulesDir) {
         }
         String a = name.replace('-', '_') + ".ko";
         try (Stream<Path> files = Files.walk(modulesDir)) {
-            return files.filter(f -> f.getFileName().toString().replace('-', '_').equals(a) && Files.isRegularFile(f))
+            return files.filter(
+                            f -> f.getFileName().toString().replace('-', '_').equals(a) && Files.isRegularFile(f))
                     .sorted()
                     .findFirst()
                     .orElse(null);

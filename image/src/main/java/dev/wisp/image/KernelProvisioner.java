@@ -1,7 +1,6 @@
 package dev.wisp.image;
 
 import dev.wisp.common.FileTrees;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -60,7 +59,8 @@ public final class KernelProvisioner {
             Commands.run("apt-get download", work, Map.of(), List.of("apt-get", "download", "-q", pkg));
             Path deb;
             try (Stream<Path> files = Files.list(work)) {
-                deb = files.filter(f -> f.getFileName().toString().endsWith(".deb")).findFirst()
+                deb = files.filter(f -> f.getFileName().toString().endsWith(".deb"))
+                        .findFirst()
                         .orElseThrow(() -> new ImageBuildException("apt-get download failed: no .deb for " + pkg));
             }
             return install(pkg.substring("linux-image-".length()), deb);
@@ -89,12 +89,13 @@ public final class KernelProvisioner {
     /** Asks apt which versioned package the metapackage depends on. */
     static String currentPackage() {
         String out = Commands.run("apt-cache depends", List.of("apt-cache", "depends", META_PACKAGE));
-        return out.lines().map(String::strip)
+        return out.lines()
+                .map(String::strip)
                 .filter(l -> l.startsWith("Depends: linux-image-"))
                 .map(l -> l.substring("Depends: ".length()).strip())
                 .findFirst()
-                .orElseThrow(() -> new ImageBuildException("apt-cache depends failed: no linux-image dependency in "
-                        + META_PACKAGE));
+                .orElseThrow(() -> new ImageBuildException(
+                        "apt-cache depends failed: no linux-image dependency in " + META_PACKAGE));
     }
 
     /**

@@ -11,10 +11,10 @@ import java.io.OutputStream;
 final class Lz4Legacy {
     /** Legacy frame magic 0x184C2102, as it appears in the file (little-endian). */
     static final byte[] MAGIC = {0x02, 0x21, 0x4c, 0x18};
+
     private static final int BLOCK = 8 << 20;
 
-    private Lz4Legacy() {
-    }
+    private Lz4Legacy() {}
 
     /** @return the offset of the first legacy frame magic in {@code data}, or -1 */
     static int find(byte[] data) {

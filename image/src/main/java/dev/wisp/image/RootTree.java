@@ -17,23 +17,17 @@ import java.util.stream.Stream;
  * the archive deterministic and puts every folder before its contents, as the kernel needs.
  */
 final class RootTree {
-    sealed interface Node {
-    }
+    sealed interface Node {}
 
-    record Dir(int perm) implements Node {
-    }
+    record Dir(int perm) implements Node {}
 
-    record HostFile(Path source, int perm) implements Node {
-    }
+    record HostFile(Path source, int perm) implements Node {}
 
-    record Bytes(byte[] content, int perm) implements Node {
-    }
+    record Bytes(byte[] content, int perm) implements Node {}
 
-    record Link(String target) implements Node {
-    }
+    record Link(String target) implements Node {}
 
-    record Special(int type, int perm, int major, int minor) implements Node {
-    }
+    record Special(int type, int perm, int major, int minor) implements Node {}
 
     private final TreeMap<String, Node> nodes = new TreeMap<>();
 
@@ -90,7 +84,9 @@ final class RootTree {
                 if (p.equals(source)) {
                     continue;
                 }
-                String rel = source.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
+                String rel = source.relativize(p)
+                        .toString()
+                        .replace(p.getFileSystem().getSeparator(), "/");
                 String dest = map.apply(rel);
                 if (dest == null || dest.isEmpty()) {
                     continue;

@@ -9,8 +9,7 @@ import java.util.List;
 final class UsrMerge {
     static final List<String> MERGED = List.of("bin", "sbin", "lib", "lib64");
 
-    private UsrMerge() {
-    }
+    private UsrMerge() {}
 
     static String map(String rel) {
         for (String d : MERGED) {

@@ -2,8 +2,7 @@ package dev.wisp.image;
 
 /** Orders version strings such as {@code 6.1.0-9} before {@code 6.1.0-56}: digit runs compare as numbers. */
 final class Versions {
-    private Versions() {
-    }
+    private Versions() {}
 
     static int compare(String a, String b) {
         int i = 0;

@@ -4,8 +4,7 @@ import java.nio.file.Path;
 
 /** Locates Wisp's home directory, where kernels and images are kept. */
 public final class WispHome {
-    private WispHome() {
-    }
+    private WispHome() {}
 
     /** @return {@code $WISP_HOME} if set and non-blank, else {@code ~/.wisp} */
     public static Path resolve() {

@@ -34,8 +34,11 @@ class CpioWriterTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/cpio")), "cpio not installed");
         List<String> cmd = new java.util.ArrayList<>(List.of("cpio"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectInput(archive.toFile())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(cwd.toFile())
+                .redirectInput(archive.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();

@@ -23,7 +23,8 @@ class DebPackagesTest {
                   Recommends: nginx
                 """);
 
-        assertThat(d.byPackage().get("nginx-common")).containsExactly(List.of("debconf", "debconf-2.0", "cdebconf", "debconf"));
+        assertThat(d.byPackage().get("nginx-common"))
+                .containsExactly(List.of("debconf", "debconf-2.0", "cdebconf", "debconf"));
         assertThat(d.byPackage().get("libnginx-mod-http-echo"))
                 .containsExactly(List.of("nginx-abi-1.22.1-7", "nginx"), List.of("libc6"));
         assertThat(d.virtual()).contains("debconf-2.0", "nginx-abi-1.22.1-7");
@@ -33,7 +34,8 @@ class DebPackagesTest {
     void nginxClosure_hasLibrariesButNotPackageTooling() {
         List<String> all = DebPackages.closure(List.of("nginx-light"));
 
-        assertThat(all).contains("nginx-light", "nginx", "nginx-common", "libc6", "libssl3", "libpcre2-8-0", "zlib1g")
+        assertThat(all)
+                .contains("nginx-light", "nginx", "nginx-common", "libc6", "libssl3", "libpcre2-8-0", "zlib1g")
                 .doesNotContain("debconf", "perl-base", "dpkg", "iproute2", "nginx-abi-1.22.1-7");
     }
 

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageBuilderTest {
     @TempDir
     Path home;
+
     @TempDir
     Path app;
+
     ImageStore store;
 
     @BeforeEach
@@ -36,13 +38,15 @@ class ImageBuilderTest {
         Image first = httpd().build(TestHome.kernel(), store);
         FileTime written = Files.getLastModifiedTime(first.dir().resolve(Image.MANIFEST));
         // A fresh timestamp on the app's files must not change the content id.
-        Files.setLastModifiedTime(app.resolve("www/index.html"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        Files.setLastModifiedTime(
+                app.resolve("www/index.html"), FileTime.fromMillis(System.currentTimeMillis() + 5000));
 
         Image second = httpd().build(TestHome.kernel(), store);
 
         assertThat(second.id()).isEqualTo(first.id()).hasSize(16);
         assertThat(second.createdAt()).isEqualTo(first.createdAt());
-        assertThat(Files.getLastModifiedTime(first.dir().resolve(Image.MANIFEST))).isEqualTo(written);
+        assertThat(Files.getLastModifiedTime(first.dir().resolve(Image.MANIFEST)))
+                .isEqualTo(written);
         assertThat(store.list()).hasSize(1);
         assertThat(storeEntries()).containsExactly(first.id());
     }
@@ -63,7 +67,10 @@ class ImageBuilderTest {
         Image base = httpd().build(TestHome.kernel(), store);
 
         assertThat(httpd().port(9090).build(TestHome.kernel(), store).id()).isNotEqualTo(base.id());
-        assertThat(ImageBuilder.fromFolder(app).entrypoint("httpd -f -p 8080 -h /app").build(TestHome.kernel(), store).id())
+        assertThat(ImageBuilder.fromFolder(app)
+                        .entrypoint("httpd -f -p 8080 -h /app")
+                        .build(TestHome.kernel(), store)
+                        .id())
                 .isNotEqualTo(base.id());
     }
 
@@ -76,9 +83,17 @@ class ImageBuilderTest {
         assertThat(image.disk()).isEmpty();
         assertThat(image.initrdBytes()).isEqualTo(initrd.length);
         assertThat(image.kernelVersion()).isEqualTo(TestHome.kernel().version());
-        assertThat(names).contains("init\0", "app/www/index.html\0", "usr/bin/busybox\0", "usr/bin/sh\0",
-                "usr/lib/modules/" + TestHome.kernel().version() + "/virtio_net.ko\0", "wisp/app.env\0", "etc/passwd\0");
-        assertThat(names).contains("WISP_ENTRYPOINT='httpd -f -p 8080 -h /app/www'", "WISP_PORT=8080", "WISP_WORKDIR=/app");
+        assertThat(names)
+                .contains(
+                        "init\0",
+                        "app/www/index.html\0",
+                        "usr/bin/busybox\0",
+                        "usr/bin/sh\0",
+                        "usr/lib/modules/" + TestHome.kernel().version() + "/virtio_net.ko\0",
+                        "wisp/app.env\0",
+                        "etc/passwd\0");
+        assertThat(names)
+                .contains("WISP_ENTRYPOINT='httpd -f -p 8080 -h /app/www'", "WISP_PORT=8080", "WISP_WORKDIR=/app");
         assertThat(store.get(image.id().substring(0, 6))).contains(image);
     }
 
@@ -102,8 +117,12 @@ class ImageBuilderTest {
         Image image = httpd().disk(true).build(TestHome.kernel(), store);
 
         // What a server receiving this folder derives from its bytes.
-        assertThat(image.digest()).isEqualTo(ImageDigest.of(image.entrypoint(), image.port(),
-                ImageDigest.sha256(image.initrd()), ImageDigest.sha256(image.disk().orElseThrow())));
+        assertThat(image.digest())
+                .isEqualTo(ImageDigest.of(
+                        image.entrypoint(),
+                        image.port(),
+                        ImageDigest.sha256(image.initrd()),
+                        ImageDigest.sha256(image.disk().orElseThrow())));
         assertThat(image.id()).isEqualTo(image.digest().substring(0, 16));
         // Touching (or checking out again) the app's files leaves the disk's bytes, and so the id, as they were.
         try (Stream<Path> files = Files.walk(app)) {
@@ -111,7 +130,9 @@ class ImageBuilderTest {
                 Files.setLastModifiedTime(f, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
             }
         }
-        assertThat(httpd().disk(true).build(TestHome.kernel(), new ImageStore(home.resolve("other"))).id())
+        assertThat(httpd().disk(true)
+                        .build(TestHome.kernel(), new ImageStore(home.resolve("other")))
+                        .id())
                 .isEqualTo(image.id());
         Files.writeString(app.resolve("www/cgi-bin/env"), "#!/bin/sh\necho ho\n");
         assertThat(httpd().disk(true).build(TestHome.kernel(), store).id()).isNotEqualTo(image.id());
@@ -121,8 +142,10 @@ class ImageBuilderTest {
     void legacyImages_areMovedAsideByRetireLegacy_currentOnesStay() throws Exception {
         Image current = httpd().build(TestHome.kernel(), store);
         Path legacy = Files.createDirectories(store.root().resolve("00112233aabbccdd"));
-        Files.writeString(legacy.resolve(Image.MANIFEST), "{\"id\":\"00112233aabbccdd\",\"digest\":\"" + "0".repeat(64)
-                + "\",\"entrypoint\":\"httpd\",\"port\":8080}");
+        Files.writeString(
+                legacy.resolve(Image.MANIFEST),
+                "{\"id\":\"00112233aabbccdd\",\"digest\":\"" + "0".repeat(64)
+                        + "\",\"entrypoint\":\"httpd\",\"port\":8080}");
         Files.write(legacy.resolve(Image.INITRD), new byte[16]);
 
         assertThat(store.retireLegacy()).containsExactly("00112233aabbccdd");
@@ -135,7 +158,8 @@ class ImageBuilderTest {
 
     @Test
     void appOverThreshold_goesOnDiskAutomatically() throws Exception {
-        try (java.io.RandomAccessFile big = new java.io.RandomAccessFile(app.resolve("big.bin").toFile(), "rw")) {
+        try (java.io.RandomAccessFile big =
+                new java.io.RandomAccessFile(app.resolve("big.bin").toFile(), "rw")) {
             big.setLength(ImageBuilder.DISK_THRESHOLD + 1); // sparse: cheap to make, counts at full size
         }
 
@@ -153,12 +177,17 @@ class ImageBuilderTest {
         assertThat(head[0] & 0xff).isEqualTo(0x1f);
         assertThat(head[1] & 0xff).isEqualTo(0x8b);
         assertThat(gz.compression()).isEqualTo(Compression.GZIP);
-        assertThat(httpd().compression(Compression.GZIP).build(TestHome.kernel(), store).id()).isEqualTo(gz.id());
+        assertThat(httpd().compression(Compression.GZIP)
+                        .build(TestHome.kernel(), store)
+                        .id())
+                .isEqualTo(gz.id());
     }
 
     @Test
     void missingFolder_isRejectedAndStoreStaysEmpty() {
-        assertThatThrownBy(() -> ImageBuilder.fromFolder(app.resolve("nope")).entrypoint("true").build(TestHome.kernel(), store))
+        assertThatThrownBy(() -> ImageBuilder.fromFolder(app.resolve("nope"))
+                        .entrypoint("true")
+                        .build(TestHome.kernel(), store))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("app folder does not exist: " + app.resolve("nope"));
         assertThat(storeEntries()).isEmpty();
@@ -167,23 +196,28 @@ class ImageBuilderTest {
     @Test
     void emptyEntrypoint_isRejected() {
         assertThatThrownBy(() -> ImageBuilder.fromFolder(app).entrypoint("  ").build(TestHome.kernel(), store))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("entrypoint is empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("entrypoint is empty");
         assertThatThrownBy(() -> ImageBuilder.fromFolder(app).build(TestHome.kernel(), store))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("entrypoint is empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("entrypoint is empty");
     }
 
     @Test
     void portOutOfRange_isRejected() {
         assertThatThrownBy(() -> httpd().port(0).build(TestHome.kernel(), store))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("port out of range (1-65535): 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("port out of range (1-65535): 0");
         assertThatThrownBy(() -> httpd().port(65536).build(TestHome.kernel(), store))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("port out of range (1-65535): 65536");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("port out of range (1-65535): 65536");
         assertThat(storeEntries()).isEmpty();
     }
 
     @Test
     void unknownPackage_isRejectedAndStoreStaysEmpty() {
-        assertThatThrownBy(() -> httpd().withDebs(List.of("no-such-package-wisp")).build(TestHome.kernel(), store))
+        assertThatThrownBy(
+                        () -> httpd().withDebs(List.of("no-such-package-wisp")).build(TestHome.kernel(), store))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("package not found: no-such-package-wisp");
         assertThat(storeEntries()).isEmpty();

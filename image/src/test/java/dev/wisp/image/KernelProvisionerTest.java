@@ -22,7 +22,8 @@ class KernelProvisionerTest {
             assertThat(k.module(m)).as(m).isRegularFile();
         }
         assertThat(k.module("overlay")).isRegularFile();
-        assertThat(TestHome.home().resolve("kernels")).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("."));
+        assertThat(TestHome.home().resolve("kernels"))
+                .isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("."));
     }
 
     @Test
@@ -60,7 +61,8 @@ class KernelProvisionerTest {
 
     @Test
     void versions_compareNumerically() {
-        assertThat(Versions.compare("6.1.0-9-cloud-amd64", "6.1.0-56-cloud-amd64")).isNegative();
+        assertThat(Versions.compare("6.1.0-9-cloud-amd64", "6.1.0-56-cloud-amd64"))
+                .isNegative();
         assertThat(Versions.compare("6.10.0-1", "6.9.0-1")).isPositive();
         assertThat(Versions.compare("6.1.0-56", "6.1.0-56")).isZero();
     }

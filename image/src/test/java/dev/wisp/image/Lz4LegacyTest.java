@@ -25,7 +25,14 @@ class Lz4LegacyTest {
             original[i] = (byte) (i % 4096 < 3000 ? 'a' + (i / 7) % 26 : r.nextInt(256));
         }
         Path in = Files.write(dir.resolve("in"), original);
-        Process p = new ProcessBuilder("lz4", "-l", "-q", "-f", in.toString(), dir.resolve("in.lz4").toString()).start();
+        Process p = new ProcessBuilder(
+                        "lz4",
+                        "-l",
+                        "-q",
+                        "-f",
+                        in.toString(),
+                        dir.resolve("in.lz4").toString())
+                .start();
         assertThat(p.waitFor()).isZero();
         ByteArrayOutputStream wrapped = new ByteArrayOutputStream();
         wrapped.write(new byte[] {1, 2, 3, 4, 5});

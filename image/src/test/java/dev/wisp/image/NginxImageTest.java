@@ -36,21 +36,27 @@ class NginxImageTest {
                     }
                 }
                 """);
-        Image image = ImageBuilder.fromFolder(app).entrypoint("nginx -c /app/nginx.conf -g 'daemon off;'")
-                .withDebs(List.of("nginx-light")).build(TestHome.kernel(), new ImageStore(TestHome.home()));
+        Image image = ImageBuilder.fromFolder(app)
+                .entrypoint("nginx -c /app/nginx.conf -g 'daemon off;'")
+                .withDebs(List.of("nginx-light"))
+                .build(TestHome.kernel(), new ImageStore(TestHome.home()));
 
         assertThat(image.packages()).contains("nginx", "nginx-common", "libc6").doesNotContain("debconf", "perl-base");
         try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
             vm.await(l -> l.startsWith("@@wisp ready"), Duration.ofSeconds(60));
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + vm.hostPort + "/index.html"))
-                            .timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            System.out.printf("nginx image %s: initrd %d bytes, ready after %d ms%n", image.id(), image.initrdBytes(),
-                    vm.millisUntil("@@wisp ready"));
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + vm.hostPort + "/index.html"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            System.out.printf(
+                    "nginx image %s: initrd %d bytes, ready after %d ms%n",
+                    image.id(), image.initrdBytes(), vm.millisUntil("@@wisp ready"));
             assertThat(response.statusCode()).as(vm.console()).isEqualTo(200);
             assertThat(response.body()).isEqualTo("nginx in a wisp\n");
-            assertThat(response.headers().firstValue("server")).hasValueSatisfying(s -> assertThat(s).startsWith("nginx"));
+            assertThat(response.headers().firstValue("server"))
+                    .hasValueSatisfying(s -> assertThat(s).startsWith("nginx"));
         }
     }
 }

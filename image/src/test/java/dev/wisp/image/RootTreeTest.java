@@ -22,7 +22,8 @@ class RootTreeTest {
 
     @Test
     void packagePaths_landUnderUsr() {
-        assertThat(DebPackages.placeInImage("lib/x86_64-linux-gnu/libc.so.6")).isEqualTo("usr/lib/x86_64-linux-gnu/libc.so.6");
+        assertThat(DebPackages.placeInImage("lib/x86_64-linux-gnu/libc.so.6"))
+                .isEqualTo("usr/lib/x86_64-linux-gnu/libc.so.6");
         assertThat(DebPackages.placeInImage("sbin/nginx")).isEqualTo("usr/sbin/nginx");
         assertThat(DebPackages.placeInImage("usr/share/doc/nginx/copyright")).isNull();
         assertThat(DebPackages.placeInImage("etc/nginx/nginx.conf")).isEqualTo("etc/nginx/nginx.conf");

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 final class TestHome {
     private static Kernel kernel;
 
-    private TestHome() {
-    }
+    private TestHome() {}
 
     static Path home() {
         return Path.of("target", "wisp-home").toAbsolutePath();

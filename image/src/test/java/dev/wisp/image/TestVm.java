@@ -30,23 +30,48 @@ final class TestVm implements AutoCloseable {
 
     static TestVm boot(Kernel kernel, Image image) throws IOException {
         int hostPort = freePort();
-        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-M", "microvm", "-accel", "tcg", "-cpu", "max",
-                "-m", "256", "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio", "-no-reboot",
-                "-kernel", kernel.vmlinux().toString(), "-initrd", image.initrd().toString(),
-                "-append", "console=ttyS0 quiet panic=-1 reboot=t tsc_early_khz=2000000 lpj=8000000 no_timer_check"
+        List<String> cmd = new ArrayList<>(List.of(
+                "qemu-system-x86_64",
+                "-M",
+                "microvm",
+                "-accel",
+                "tcg",
+                "-cpu",
+                "max",
+                "-m",
+                "256",
+                "-nodefaults",
+                "-no-user-config",
+                "-display",
+                "none",
+                "-serial",
+                "stdio",
+                "-no-reboot",
+                "-kernel",
+                kernel.vmlinux().toString(),
+                "-initrd",
+                image.initrd().toString(),
+                "-append",
+                "console=ttyS0 quiet panic=-1 reboot=t tsc_early_khz=2000000 lpj=8000000 no_timer_check"
                         + " wisp.id=test-" + image.id(),
-                "-netdev", "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + hostPort + "-:" + image.port(),
-                "-device", "virtio-net-device,netdev=n0"));
+                "-netdev",
+                "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:" + hostPort + "-:" + image.port(),
+                "-device",
+                "virtio-net-device,netdev=n0"));
         if (image.disk().isPresent()) {
-            cmd.addAll(List.of("-drive", "file=" + image.disk().get() + ",if=none,id=d0,format=raw,readonly=on",
-                    "-device", "virtio-blk-device,drive=d0"));
+            cmd.addAll(List.of(
+                    "-drive",
+                    "file=" + image.disk().get() + ",if=none,id=d0,format=raw,readonly=on",
+                    "-device",
+                    "virtio-blk-device,drive=d0"));
         }
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         return new TestVm(p, hostPort);
     }
 
     private void readConsole() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.replace("\r", "").equals("@@wisp env")) {

@@ -21,6 +21,7 @@ class VmBootTest {
 
     @TempDir
     Path app;
+
     ImageStore store;
 
     @BeforeEach
@@ -30,25 +31,38 @@ class VmBootTest {
         Files.createDirectories(app.resolve("www/cgi-bin"));
         Files.writeString(app.resolve("www/index.html"), "hello from wisp\n");
         Path cgi = app.resolve("www/cgi-bin/info");
-        Files.writeString(cgi, "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\necho \"$(hostname) $(date +%s)\"\n");
+        Files.writeString(
+                cgi, "#!/bin/sh\nprintf 'Content-Type: text/plain\\r\\n\\r\\n'\necho \"$(hostname) $(date +%s)\"\n");
         Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     private static String get(TestVm vm, String path) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + vm.hostPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("GET %s; console:%n%s", path, vm.console()).isEqualTo(200);
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + vm.hostPort + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode())
+                .as("GET %s; console:%n%s", path, vm.console())
+                .isEqualTo(200);
         return r.body();
     }
 
     @Test
     void httpdImage_becomesReadyServesFilesAndHandlesRestore() throws Exception {
-        Image image = ImageBuilder.fromFolder(app).entrypoint("httpd -f -p 8080 -h /app/www").build(TestHome.kernel(), store);
+        Image image = ImageBuilder.fromFolder(app)
+                .entrypoint("httpd -f -p 8080 -h /app/www")
+                .build(TestHome.kernel(), store);
 
         try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
             String ready = vm.await(l -> l.startsWith("@@wisp ready "), Duration.ofSeconds(60));
-            System.out.printf("httpd image %s (%d bytes): init after %d ms, ready after %d ms (guest %s)%n", image.id(),
-                    image.initrdBytes(), vm.millisUntil("@@wisp init"), vm.millisUntil("@@wisp ready"), ready);
+            System.out.printf(
+                    "httpd image %s (%d bytes): init after %d ms, ready after %d ms (guest %s)%n",
+                    image.id(),
+                    image.initrdBytes(),
+                    vm.millisUntil("@@wisp init"),
+                    vm.millisUntil("@@wisp ready"),
+                    ready);
 
             assertThat(vm.console()).containsPattern("(?m)^@@wisp init \\d+$").doesNotContain("@@wisp error");
             assertThat(ready).matches("@@wisp ready \\d+");
@@ -69,26 +83,33 @@ class VmBootTest {
 
     @Test
     void exitingEntrypoint_reportsExitCodeAndPowersOff() throws Exception {
-        Image image = ImageBuilder.fromFolder(app).entrypoint("echo bye from app; exit 3").build(TestHome.kernel(), store);
+        Image image = ImageBuilder.fromFolder(app)
+                .entrypoint("echo bye from app; exit 3")
+                .build(TestHome.kernel(), store);
 
         try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
             vm.await(l -> l.startsWith("@@wisp exit"), Duration.ofSeconds(60));
 
             assertThat(vm.waitForExit(Duration.ofSeconds(20))).as(vm.console()).isTrue();
-            assertThat(vm.console()).contains("bye from app").containsPattern("(?m)^@@wisp exit 3$")
+            assertThat(vm.console())
+                    .contains("bye from app")
+                    .containsPattern("(?m)^@@wisp exit 3$")
                     .doesNotContain("@@wisp ready");
         }
     }
 
     @Test
     void diskImage_mountsAppReadOnlyWithWritableOverlay() throws Exception {
-        Image image = ImageBuilder.fromFolder(app).disk(true)
-                .entrypoint("echo written > www/new.txt && httpd -f -p 8080 -h /app/www").build(TestHome.kernel(), store);
+        Image image = ImageBuilder.fromFolder(app)
+                .disk(true)
+                .entrypoint("echo written > www/new.txt && httpd -f -p 8080 -h /app/www")
+                .build(TestHome.kernel(), store);
 
         try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
             vm.await(l -> l.startsWith("@@wisp ready "), Duration.ofSeconds(60));
-            System.out.printf("disk image %s (initrd %d, disk %d bytes): ready after %d ms%n", image.id(),
-                    image.initrdBytes(), image.diskBytes(), vm.millisUntil("@@wisp ready"));
+            System.out.printf(
+                    "disk image %s (initrd %d, disk %d bytes): ready after %d ms%n",
+                    image.id(), image.initrdBytes(), image.diskBytes(), vm.millisUntil("@@wisp ready"));
 
             assertThat(get(vm, "/index.html")).isEqualTo("hello from wisp\n");
             assertThat(get(vm, "/new.txt")).isEqualTo("written\n");

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -20,8 +19,9 @@ import java.util.concurrent.Executors;
  */
 public final class AdminServer implements AutoCloseable {
     /** Instants as ISO-8601 text (the JDK's time types need no extra Jackson module this way). */
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(
-            new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
+
     private final HttpServer server;
 
     private AdminServer(HttpServer server) {
@@ -32,10 +32,15 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(Node node, String host, int port) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.createContext("/metrics", ex -> reply(ex, 200, "text/plain; version=0.0.4", node.scrape()));
-        server.createContext("/v1/services", ex -> reply(ex, 200, "application/json",
-                JSON.writeValueAsString(node.services())));
-        server.createContext("/", ex -> reply(ex, 404, "application/json",
-                "{\"code\":\"not_found\",\"message\":\"try /metrics or /v1/services\"}"));
+        server.createContext(
+                "/v1/services", ex -> reply(ex, 200, "application/json", JSON.writeValueAsString(node.services())));
+        server.createContext(
+                "/",
+                ex -> reply(
+                        ex,
+                        404,
+                        "application/json",
+                        "{\"code\":\"not_found\",\"message\":\"try /metrics or /v1/services\"}"));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return new AdminServer(server);

@@ -2,7 +2,6 @@ package dev.wisp.node;
 
 import dev.wisp.common.ProcMeminfo;
 import dev.wisp.runtime.VmSpec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,8 @@ final class Capacity {
 
     Capacity(CapacityConfig config) {
         this.hostMemoryMiB = config.memoryMiB() > 0 ? config.memoryMiB() : hostMemoryMiB(ProcMeminfo.HOST);
-        this.hostVcpus = config.vcpus() > 0 ? config.vcpus() : Runtime.getRuntime().availableProcessors();
+        this.hostVcpus =
+                config.vcpus() > 0 ? config.vcpus() : Runtime.getRuntime().availableProcessors();
         this.reserveMiB = config.reserveMiB();
         this.overcommit = config.memoryOvercommit();
         this.limitMiB = limit(hostMemoryMiB, reserveMiB, overcommit);
@@ -93,27 +93,39 @@ final class Capacity {
      */
     synchronized void checkDeploy(String service, VmSpec vm, int instances) {
         if (vm.memoryMib() > limitMiB) {
-            throw new CapacityException(String.format(Locale.ROOT,
+            throw new CapacityException(String.format(
+                    Locale.ROOT,
                     "service '%s' cannot run on this node: one instance needs %d MiB but the node admits %d MiB"
-                            + " of guest memory in all (%s)", service, vm.memoryMib(), limitMiB, sizes()));
+                            + " of guest memory in all (%s)",
+                    service,
+                    vm.memoryMib(),
+                    limitMiB,
+                    sizes()));
         }
         if (!fits(memoryMiB, vm.memoryMib(), instances, limitMiB)) {
-            throw new CapacityException(String.format(Locale.ROOT,
+            throw new CapacityException(String.format(
+                    Locale.ROOT,
                     "service '%s' does not fit: %d instance(s) x %d MiB = %d MiB needed, %d MiB free"
-                            + " (%d of %d MiB allocated; %s)", service, instances, vm.memoryMib(),
-                    (long) instances * vm.memoryMib(), Math.max(0, limitMiB - memoryMiB), memoryMiB, limitMiB,
+                            + " (%d of %d MiB allocated; %s)",
+                    service,
+                    instances,
+                    vm.memoryMib(),
+                    (long) instances * vm.memoryMib(),
+                    Math.max(0, limitMiB - memoryMiB),
+                    memoryMiB,
+                    limitMiB,
                     sizes()));
         }
     }
 
     private String sizes() {
-        return String.format(Locale.ROOT, "host %d MiB - reserve %d MiB, overcommit %.1f", hostMemoryMiB,
-                reserveMiB, overcommit);
+        return String.format(
+                Locale.ROOT, "host %d MiB - reserve %d MiB, overcommit %.1f", hostMemoryMiB, reserveMiB, overcommit);
     }
 
     synchronized NodeCapacity snapshot(int running, int paused, int snapshotted) {
-        return new NodeCapacity(hostVcpus, hostMemoryMiB, vcpus, memoryMiB, running, paused, snapshotted, limitMiB,
-                refusals.get());
+        return new NodeCapacity(
+                hostVcpus, hostMemoryMiB, vcpus, memoryMiB, running, paused, snapshotted, limitMiB, refusals.get());
     }
 
     synchronized long allocatedMemoryMiB() {

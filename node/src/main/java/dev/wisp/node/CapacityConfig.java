@@ -15,8 +15,8 @@ public record CapacityConfig(long memoryMiB, int vcpus, long reserveMiB, double 
 
     public CapacityConfig {
         if (memoryMiB < 0 || vcpus < 0 || reserveMiB < 0) {
-            throw new IllegalArgumentException("capacity sizes must be >= 0, got memory " + memoryMiB
-                    + " MiB, " + vcpus + " vCPUs, reserve " + reserveMiB + " MiB");
+            throw new IllegalArgumentException("capacity sizes must be >= 0, got memory " + memoryMiB + " MiB, " + vcpus
+                    + " vCPUs, reserve " + reserveMiB + " MiB");
         }
         if (!(memoryOvercommit >= 1.0 && memoryOvercommit <= 10.0)) {
             throw new IllegalArgumentException("memory overcommit must be 1.0..10.0, got " + memoryOvercommit);

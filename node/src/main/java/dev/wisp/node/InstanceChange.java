@@ -15,5 +15,4 @@ import java.time.Duration;
  *                   {@code lost} (its VM died) or {@code remove}
  * @param took       how long the operation took (zero when it took no operation)
  */
-public record InstanceChange(String service, String instanceId, String from, String to, String via, Duration took) {
-}
+public record InstanceChange(String service, String instanceId, String from, String to, String via, Duration took) {}

@@ -1,7 +1,6 @@
 package dev.wisp.node;
 
 import dev.wisp.common.FileTrees;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ final class Leftovers {
     private static final System.Logger LOG = System.getLogger(Leftovers.class.getName());
 
     /** One directory found at start; {@code manifest} is empty for an unfinished or foreign one. */
-    record Entry(Path directory, boolean template, Optional<StandbyManifest> manifest) { }
+    record Entry(Path directory, boolean template, Optional<StandbyManifest> manifest) {}
 
     /** What a service may adopt: its standby snapshots, manifests checked. */
     record Claim(List<Entry> standby) {
@@ -37,8 +36,7 @@ final class Leftovers {
 
     private final Map<String, List<Entry>> byService = new HashMap<>();
 
-    private Leftovers() {
-    }
+    private Leftovers() {}
 
     static Leftovers scan(Path stateDirectory) {
         Leftovers l = new Leftovers();
@@ -68,11 +66,18 @@ final class Leftovers {
         }
         List<Entry> standby = new ArrayList<>();
         for (Entry e : found) {
-            boolean ok = !e.template() && e.manifest()
-                    .map(m -> m.service().equals(service) && m.specDigest().equals(specDigest)).orElse(false);
+            boolean ok = !e.template()
+                    && e.manifest()
+                            .map(m -> m.service().equals(service)
+                                    && m.specDigest().equals(specDigest))
+                            .orElse(false);
             if (!ok) {
-                LOG.log(System.Logger.Level.INFO, "{0}: deleting {1} left by an earlier node: {2}", service,
-                        e.directory(), e.manifest().isEmpty() ? "unfinished or unknown" : "the service changed");
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "{0}: deleting {1} left by an earlier node: {2}",
+                        service,
+                        e.directory(),
+                        e.manifest().isEmpty() ? "unfinished or unknown" : "the service changed");
                 delete(e.directory());
             } else {
                 standby.add(e);
@@ -86,7 +91,10 @@ final class Leftovers {
         int n = 0;
         for (Map.Entry<String, List<Entry>> s : byService.entrySet()) {
             for (Entry e : s.getValue()) {
-                LOG.log(System.Logger.Level.INFO, "{0}: deleting {1}: no such service deployed", s.getKey(),
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "{0}: deleting {1}: no such service deployed",
+                        s.getKey(),
                         e.directory());
                 delete(e.directory());
                 n++;

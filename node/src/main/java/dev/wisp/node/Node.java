@@ -6,7 +6,6 @@ import dev.wisp.router.ServiceBackend;
 import dev.wisp.runtime.VmRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.time.InstantSource;
 import java.util.Collection;
 import java.util.List;
@@ -67,8 +66,13 @@ public final class Node implements AutoCloseable {
         this.sharedTemplates = new SharedTemplates(runtime, config.stateDirectory());
         this.vmmMetrics = new VmmProcessMetrics(runtime, registry, Node::serviceOf);
         metrics.capacity(capacity);
-        this.router = RouterServer.builder().config(config.router()).resolver(config.resolver()).gate(config.gate())
-                .directory(this::backendOf).meterRegistry(registry).build();
+        this.router = RouterServer.builder()
+                .config(config.router())
+                .resolver(config.resolver())
+                .gate(config.gate())
+                .directory(this::backendOf)
+                .meterRegistry(registry)
+                .build();
         runtime.onEvent(e -> {
             ServiceController c = services.get(serviceOf(e.instanceId()));
             if (c != null) {
@@ -92,7 +96,9 @@ public final class Node implements AutoCloseable {
             try {
                 c.tick();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "control tick of " + c.spec().name() + " failed: " + e);
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "control tick of " + c.spec().name() + " failed: " + e);
             }
         }
     }
@@ -122,14 +128,14 @@ public final class Node implements AutoCloseable {
         if (services.containsKey(spec.name())) {
             throw new IllegalArgumentException("service " + spec.name() + " already exists");
         }
-        int atStart = Math.max(Math.max(spec.scaling().initialScale(), spec.scaling().minInstances()),
-                spec.warmTemplate() ? 1 : 0);
+        int atStart = Math.max(
+                Math.max(spec.scaling().initialScale(), spec.scaling().minInstances()), spec.warmTemplate() ? 1 : 0);
         capacity.checkDeploy(spec.name(), spec.vm(), atStart);
         String digest = StandbyManifest.digest(spec.vm());
-        ServiceScope scope = ServiceScope.of(spec, runtime, capacity, metrics, this::publish, clock,
-                config.stateDirectory());
-        ServiceController c = new ServiceController(scope, router, leftovers.claim(spec.name(), digest), digest,
-                sharedTemplates);
+        ServiceScope scope =
+                ServiceScope.of(spec, runtime, capacity, metrics, this::publish, clock, config.stateDirectory());
+        ServiceController c =
+                new ServiceController(scope, router, leftovers.claim(spec.name(), digest), digest, sharedTemplates);
         if (services.putIfAbsent(spec.name(), c) != null) {
             throw new IllegalArgumentException("service " + spec.name() + " already exists");
         }
@@ -160,7 +166,10 @@ public final class Node implements AutoCloseable {
     public int pruneUnknown() {
         int n = leftovers.prune();
         if (n > 0) {
-            LOG.log(System.Logger.Level.INFO, "deleted {0} snapshot(s) left by an earlier node for services not deployed", n);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "deleted {0} snapshot(s) left by an earlier node for services not deployed",
+                    n);
         }
         return n;
     }

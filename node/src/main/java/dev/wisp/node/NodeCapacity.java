@@ -14,8 +14,16 @@ package dev.wisp.node;
  * @param memoryLimitMiB     guest memory the node admits in total: (memory - reserve) x overcommit
  * @param refusals           starts refused so far because they did not fit
  */
-public record NodeCapacity(int vcpus, long memoryMiB, int allocatedVcpus, long allocatedMemoryMiB,
-                           int running, int paused, int snapshotted, long memoryLimitMiB, long refusals) {
+public record NodeCapacity(
+        int vcpus,
+        long memoryMiB,
+        int allocatedVcpus,
+        long allocatedMemoryMiB,
+        int running,
+        int paused,
+        int snapshotted,
+        long memoryLimitMiB,
+        long refusals) {
     /** Guest memory that may still be admitted. */
     public long freeMemoryMiB() {
         return Math.max(0, memoryLimitMiB - allocatedMemoryMiB);

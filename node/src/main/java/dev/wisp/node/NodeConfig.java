@@ -4,7 +4,6 @@ import dev.wisp.router.RequestGate;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.router.Routes;
 import dev.wisp.router.ServiceResolver;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,9 +24,15 @@ import java.util.Objects;
  * @param adoptionGrace   how long after start snapshots left by an earlier node wait for their
  *                        service to be deployed before they are deleted
  */
-public record NodeConfig(Path stateDirectory, RouterConfig router, Duration controlInterval,
-                         ServiceResolver resolver, RequestGate gate, CapacityConfig capacity,
-                         boolean leaveStandby, Duration adoptionGrace) {
+public record NodeConfig(
+        Path stateDirectory,
+        RouterConfig router,
+        Duration controlInterval,
+        ServiceResolver resolver,
+        RequestGate gate,
+        CapacityConfig capacity,
+        boolean leaveStandby,
+        Duration adoptionGrace) {
     /** Fine enough for a 1 s pause-after; the autoscaler itself ticks every 2 s. */
     public static final Duration DEFAULT_CONTROL_INTERVAL = Duration.ofMillis(100);
     /** Long enough for a control plane to re-deploy everything after a restart. */
@@ -56,7 +61,8 @@ public record NodeConfig(Path stateDirectory, RouterConfig router, Duration cont
     }
 
     public NodeConfig withGate(RequestGate g) {
-        return new NodeConfig(stateDirectory, router, controlInterval, resolver, g, capacity, leaveStandby, adoptionGrace);
+        return new NodeConfig(
+                stateDirectory, router, controlInterval, resolver, g, capacity, leaveStandby, adoptionGrace);
     }
 
     public NodeConfig withCapacity(CapacityConfig c) {

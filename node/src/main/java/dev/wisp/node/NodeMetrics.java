@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -35,46 +34,74 @@ final class NodeMetrics {
     }
 
     void wake(String service, WakePath path, Duration took) {
-        Counter.builder("wisp.wakes").description("Wakes of an instance, by the path taken")
-                .tag("service", service).tag("path", name(path)).register(registry).increment();
-        Timer.builder("wisp.wake").description("From the decision to wake until the instance is an endpoint")
-                .tag("service", service).tag("path", name(path)).publishPercentileHistogram()
-                .register(registry).record(took);
+        Counter.builder("wisp.wakes")
+                .description("Wakes of an instance, by the path taken")
+                .tag("service", service)
+                .tag("path", name(path))
+                .register(registry)
+                .increment();
+        Timer.builder("wisp.wake")
+                .description("From the decision to wake until the instance is an endpoint")
+                .tag("service", service)
+                .tag("path", name(path))
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
     }
 
     void wakeFailed(String service, WakePath path) {
-        Counter.builder("wisp.wake.failures").description("Wakes that did not give an instance")
-                .tag("service", service).tag("path", name(path)).register(registry).increment();
+        Counter.builder("wisp.wake.failures")
+                .description("Wakes that did not give an instance")
+                .tag("service", service)
+                .tag("path", name(path))
+                .register(registry)
+                .increment();
     }
 
     void capacityRefused(String service) {
         Counter.builder("wisp.capacity.refusals")
                 .description("Wakes and scale-outs not started because the node's memory was full")
-                .tag("service", service).register(registry).increment();
+                .tag("service", service)
+                .register(registry)
+                .increment();
     }
 
     void capacity(Capacity capacity) {
         String help = "Guest memory allocated on the node and its limit, MiB";
-        Gauge.builder("wisp.node.memory.mib", capacity, c -> c.allocatedMemoryMiB()).description(help)
-                .tag("kind", "allocated").register(registry);
-        Gauge.builder("wisp.node.memory.mib", capacity, c -> c.limitMiB()).description(help)
-                .tag("kind", "limit").register(registry);
+        Gauge.builder("wisp.node.memory.mib", capacity, c -> c.allocatedMemoryMiB())
+                .description(help)
+                .tag("kind", "allocated")
+                .register(registry);
+        Gauge.builder("wisp.node.memory.mib", capacity, c -> c.limitMiB())
+                .description(help)
+                .tag("kind", "limit")
+                .register(registry);
     }
 
     void standbyStep(String service, StandbyTier to, Duration took) {
-        Timer.builder("wisp.standby").description("Pause, snapshot and retire steps, a pause's drain included")
-                .tag("service", service).tag("step", name(to)).publishPercentileHistogram()
-                .register(registry).record(took);
+        Timer.builder("wisp.standby")
+                .description("Pause, snapshot and retire steps, a pause's drain included")
+                .tag("service", service)
+                .tag("step", name(to))
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
     }
 
     <T> void instances(String service, T controller, StandbyTier tier, ToDoubleFunction<T> count) {
-        Gauge.builder("wisp.instances", controller, count).description("Instances by standby tier")
-                .tag("service", service).tag("tier", name(tier)).strongReference(false).register(registry);
+        Gauge.builder("wisp.instances", controller, count)
+                .description("Instances by standby tier")
+                .tag("service", service)
+                .tag("tier", name(tier))
+                .strongReference(false)
+                .register(registry);
     }
 
     void forget(String service) {
-        registry.getMeters().stream().filter(m -> service.equals(m.getId().getTag("service"))
-                        && m.getId().getName().startsWith("wisp.") && !m.getId().getName().startsWith("wisp.router"))
+        registry.getMeters().stream()
+                .filter(m -> service.equals(m.getId().getTag("service"))
+                        && m.getId().getName().startsWith("wisp.")
+                        && !m.getId().getName().startsWith("wisp.router"))
                 .forEach(registry::remove);
     }
 

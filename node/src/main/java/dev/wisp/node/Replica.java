@@ -5,7 +5,6 @@ import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.router.Endpoint;
 import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.Snapshot;
-
 import java.time.Instant;
 
 /**

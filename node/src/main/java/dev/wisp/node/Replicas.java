@@ -5,7 +5,6 @@ import dev.wisp.router.Endpoint;
 import dev.wisp.router.ServiceEndpoints;
 import dev.wisp.router.ServiceLoad;
 import dev.wisp.router.ServiceLoads;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -117,8 +116,12 @@ final class Replicas {
             }
             sleep(5);
         }
-        LOG.log(System.Logger.Level.WARNING, "{0}: {1} still busy after {2} s of draining; pausing anyway",
-                scope.name(), r.id, timeout.toSeconds());
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "{0}: {1} still busy after {2} s of draining; pausing anyway",
+                scope.name(),
+                r.id,
+                timeout.toSeconds());
     }
 
     // ---- counts ------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import dev.wisp.router.ServiceLoads;
 import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.InstanceEvent;
 import dev.wisp.runtime.InstanceState;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,8 +74,12 @@ final class ServiceController {
     private Instant lastScaleTick = Instant.EPOCH;
     private int desired;
 
-    ServiceController(ServiceScope scope, ServiceLoads loads, Leftovers.Claim claim, String specDigest,
-                      SharedTemplates sharedTemplates) {
+    ServiceController(
+            ServiceScope scope,
+            ServiceLoads loads,
+            Leftovers.Claim claim,
+            String specDigest,
+            SharedTemplates sharedTemplates) {
         this.scope = scope;
         this.spec = scope.spec();
         this.claim = claim;
@@ -137,7 +140,8 @@ final class ServiceController {
         }
         synchronized (this) {
             if (d.reason() != Demand.Reason.NO_ENDPOINTS) {
-                wakeAtLeast(replicas.running() + 1,
+                wakeAtLeast(
+                        replicas.running() + 1,
                         d.reason() == Demand.Reason.SATURATED ? "demand: saturated" : "demand: soft limit");
                 return;
             }
@@ -152,8 +156,9 @@ final class ServiceController {
 
     /** Wakes until {@code wanted} instances serve or are on their way. Caller holds the monitor. */
     private void wakeAtLeast(int wanted, String why) {
-        for (int have = replicas.running() + replicas.waking.get(); have < Math.max(1, wanted)
-                && replicas.withinMax(); have++) {
+        for (int have = replicas.running() + replicas.waking.get();
+                have < Math.max(1, wanted) && replicas.withinMax();
+                have++) {
             if (!startLocked(false, why)) {
                 break;
             }
@@ -165,7 +170,10 @@ final class ServiceController {
     private synchronized void onStarted(WakePath path) {
         if (path == WakePath.CLONE_TEMPLATE || path == WakePath.COLD_BOOT) {
             if (starts.failure() != null) {
-                LOG.log(System.Logger.Level.INFO, "{0}: started after {1} failed start(s)", spec.name(),
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "{0}: started after {1} failed start(s)",
+                        spec.name(),
                         starts.failure().attempts());
             }
             starts.succeeded();
@@ -183,10 +191,16 @@ final class ServiceController {
                 return;
             }
             ServiceStatus.StartFailure f = starts.failed(e, scope.clock().instant());
-            retryWanted |= (!f.everReady() && spec.scaling().initialScale() > 0) || spec.scaling().minInstances() > 0;
+            retryWanted |= (!f.everReady() && spec.scaling().initialScale() > 0)
+                    || spec.scaling().minInstances() > 0;
             long backoffMs = Duration.between(f.at(), f.retryAt()).toMillis();
-            LOG.log(System.Logger.Level.WARNING, "{0}: start {1} in a row failed, next in {2} ms: {3}", spec.name(),
-                    f.attempts(), backoffMs, f.reason());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}: start {1} in a row failed, next in {2} ms: {3}",
+                    spec.name(),
+                    f.attempts(),
+                    backoffMs,
+                    f.reason());
             if (replicas.existing() == 0) {
                 // Nothing to wake: requests get the reason now rather than the queue timeout.
                 endpoints.unavailable("service cannot start an instance: " + f.reason() + " (" + f.attempts()
@@ -198,7 +212,10 @@ final class ServiceController {
 
     /** The retry a back-off held back, once it is over. Caller holds the monitor. */
     private void retryLocked(Instant now) {
-        if (retryWanted && starts.failure() != null && starts.mayStart(now) && replicas.waking.get() == 0
+        if (retryWanted
+                && starts.failure() != null
+                && starts.mayStart(now)
+                && replicas.waking.get() == 0
                 && replicas.running() == 0) {
             retryWanted = false;
             startLocked(true, "retry after " + starts.failure().attempts() + " failed start(s)");
@@ -245,7 +262,8 @@ final class ServiceController {
                 // traffic to each of them; the autoscaler, not idleness, decides how many keep serving.
                 replicas.all().stream().filter(r -> r.endpoint != null).forEach(r -> r.lastUsed = now);
             }
-            if (templates.settled() && !now.isBefore(lastScaleTick.plus(spec.scaling().tickInterval()))) {
+            if (templates.settled()
+                    && !now.isBefore(lastScaleTick.plus(spec.scaling().tickInterval()))) {
                 lastScaleTick = now;
                 scale(autoscaler.desiredScale(replicas.existing()), concurrency);
             }
@@ -291,8 +309,10 @@ final class ServiceController {
         if (excess > 0 && desired > 0) {
             // Scale in: the least recently used running instances stop taking requests, finish
             // what they have, then pause; the planner takes them further down from there.
-            replicas.all().stream().filter(r -> !r.busy && r.tier == StandbyTier.RUNNING)
-                    .sorted(Comparator.comparing((Replica r) -> r.lastUsed)).limit(excess)
+            replicas.all().stream()
+                    .filter(r -> !r.busy && r.tier == StandbyTier.RUNNING)
+                    .sorted(Comparator.comparing((Replica r) -> r.lastUsed))
+                    .limit(excess)
                     .forEach(r -> {
                         r.busy = true;
                         vmOps.submit(() -> standby.step(r, StandbyTier.PAUSED));
@@ -357,10 +377,15 @@ final class ServiceController {
     ServiceStatus status() {
         List<ServiceStatus.InstanceStatus> list = replicas.all().stream()
                 .sorted(Comparator.comparing(r -> r.id))
-                .map(r -> new ServiceStatus.InstanceStatus(r.id, NodeMetrics.name(r.tier),
-                        r.instance != null ? NodeMetrics.name(r.instance.state())
+                .map(r -> new ServiceStatus.InstanceStatus(
+                        r.id,
+                        NodeMetrics.name(r.tier),
+                        r.instance != null
+                                ? NodeMetrics.name(r.instance.state())
                                 : r.adopted != null ? "snapshotted" : "creating",
-                        r.endpoint == null ? -1 : r.endpoint.port(), r.busy, r.startedAt))
+                        r.endpoint == null ? -1 : r.endpoint.port(),
+                        r.busy,
+                        r.startedAt))
                 .toList();
         return new ServiceStatus(spec.name(), desired, templates.template() != null, list, starts.failure());
     }
@@ -396,8 +421,11 @@ final class ServiceController {
             }
             Replicas.sleep(5);
         }
-        LOG.log(System.Logger.Level.WARNING, "{0}: requests still in flight after {1} s; stopping anyway",
-                spec.name(), timeout.toSeconds());
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "{0}: requests still in flight after {1} s; stopping anyway",
+                spec.name(),
+                timeout.toSeconds());
     }
 
     private void awaitVmOps() {

@@ -1,7 +1,6 @@
 package dev.wisp.node;
 
 import dev.wisp.runtime.VmRuntime;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -14,12 +13,31 @@ import java.util.function.Consumer;
  * @param standbyDirectory the service's standby snapshots, one folder per instance
  * @param templateDirectory the service's own warm template (when not shared)
  */
-record ServiceScope(ServiceSpec spec, VmRuntime runtime, Capacity capacity, NodeMetrics metrics,
-        Consumer<InstanceChange> changes, InstantSource clock, Path standbyDirectory, Path templateDirectory) {
+record ServiceScope(
+        ServiceSpec spec,
+        VmRuntime runtime,
+        Capacity capacity,
+        NodeMetrics metrics,
+        Consumer<InstanceChange> changes,
+        InstantSource clock,
+        Path standbyDirectory,
+        Path templateDirectory) {
 
-    static ServiceScope of(ServiceSpec spec, VmRuntime runtime, Capacity capacity, NodeMetrics metrics,
-            Consumer<InstanceChange> changes, InstantSource clock, Path stateDirectory) {
-        return new ServiceScope(spec, runtime, capacity, metrics, changes, clock,
+    static ServiceScope of(
+            ServiceSpec spec,
+            VmRuntime runtime,
+            Capacity capacity,
+            NodeMetrics metrics,
+            Consumer<InstanceChange> changes,
+            InstantSource clock,
+            Path stateDirectory) {
+        return new ServiceScope(
+                spec,
+                runtime,
+                capacity,
+                metrics,
+                changes,
+                clock,
                 stateDirectory.resolve("standby").resolve(spec.name()),
                 stateDirectory.resolve("templates").resolve(spec.name()));
     }

@@ -4,7 +4,6 @@ import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.router.ServiceLimits;
 import dev.wisp.runtime.VmSpec;
-
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -19,8 +18,13 @@ import java.util.regex.Pattern;
  * @param limits       router admission limits per instance and queue
  * @param warmTemplate whether to boot once and clone every later instance from that snapshot
  */
-public record ServiceSpec(String name, VmSpec vm, AutoscalerConfig scaling, StandbyPolicy standby,
-                          ServiceLimits limits, boolean warmTemplate) {
+public record ServiceSpec(
+        String name,
+        VmSpec vm,
+        AutoscalerConfig scaling,
+        StandbyPolicy standby,
+        ServiceLimits limits,
+        boolean warmTemplate) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?");
 
     public ServiceSpec {
@@ -29,14 +33,15 @@ public record ServiceSpec(String name, VmSpec vm, AutoscalerConfig scaling, Stan
         Objects.requireNonNull(standby, "standby");
         Objects.requireNonNull(limits, "limits");
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("invalid service name '" + name
-                    + "': 1-30 of a-z, 0-9 and '-', not starting or ending with '-'");
+            throw new IllegalArgumentException(
+                    "invalid service name '" + name + "': 1-30 of a-z, 0-9 and '-', not starting or ending with '-'");
         }
     }
 
     /** A service with every default: KPA scaling, pause/snapshot standby, router defaults, warm template. */
     public static ServiceSpec of(String name, VmSpec vm) {
-        return new ServiceSpec(name, vm, AutoscalerConfig.defaults(), StandbyPolicy.defaults(), ServiceLimits.DEFAULTS, true);
+        return new ServiceSpec(
+                name, vm, AutoscalerConfig.defaults(), StandbyPolicy.defaults(), ServiceLimits.DEFAULTS, true);
     }
 
     public ServiceSpec withScaling(AutoscalerConfig s) {

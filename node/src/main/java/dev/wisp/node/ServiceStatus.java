@@ -12,8 +12,8 @@ import java.util.List;
  * @param instances     every instance in any standby tier
  * @param failure       the last failed start of a new instance since the last one that succeeded, or null
  */
-public record ServiceStatus(String name, int desired, boolean templateReady, List<InstanceStatus> instances,
-                            StartFailure failure) {
+public record ServiceStatus(
+        String name, int desired, boolean templateReady, List<InstanceStatus> instances, StartFailure failure) {
 
     /** A status without a start failure. */
     public ServiceStatus(String name, int desired, boolean templateReady, List<InstanceStatus> instances) {
@@ -31,8 +31,8 @@ public record ServiceStatus(String name, int desired, boolean templateReady, Lis
      * @param retryAt    no new instance is started before this
      * @param everReady  whether an instance of this service ever started before
      */
-    public record StartFailure(String reason, List<String> console, Instant at, int attempts, Instant retryAt,
-                               boolean everReady) { }
+    public record StartFailure(
+            String reason, List<String> console, Instant at, int attempts, Instant retryAt, boolean everReady) {}
     /**
      * @param id        instance id
      * @param tier      running, paused or snapshotted
@@ -42,7 +42,7 @@ public record ServiceStatus(String name, int desired, boolean templateReady, Lis
      * @param busy      whether a wake or standby step is under way
      * @param startedAt when the instance first started (kept across sleeps and node restarts)
      */
-    public record InstanceStatus(String id, String tier, String state, int port, boolean busy, Instant startedAt) { }
+    public record InstanceStatus(String id, String tier, String state, int port, boolean busy, Instant startedAt) {}
 
     /** Instances in the given tier. */
     public long count(String tier) {

@@ -4,15 +4,14 @@ import dev.wisp.runtime.Template;
 import dev.wisp.runtime.VmException;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Stream;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Warm templates shared by every service whose VM is the same ({@link StandbyManifest#digest}):
@@ -94,7 +93,8 @@ final class SharedTemplates {
             return List.of();
         }
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(p -> p.getFileName().toString().startsWith(prefix + "-")).sorted(Comparator.reverseOrder())
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix + "-"))
+                    .sorted(Comparator.reverseOrder())
                     .toList();
         } catch (IOException e) {
             return List.of();

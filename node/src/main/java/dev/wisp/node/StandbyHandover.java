@@ -3,7 +3,6 @@ package dev.wisp.node;
 import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.InstanceState;
 import dev.wisp.runtime.Snapshot;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,8 @@ final class StandbyHandover {
             StandbyManifest m = e.manifest().orElseThrow();
             try {
                 Snapshot s = scope.runtime().loadSnapshot(e.directory());
-                if (s.accelerator() != scope.runtime().accelerator() || s.kind() != Snapshot.Kind.STANDBY
+                if (s.accelerator() != scope.runtime().accelerator()
+                        || s.kind() != Snapshot.Kind.STANDBY
                         || !e.directory().equals(scope.standbyDirectory().resolve(m.instanceId()))) {
                     throw new IllegalStateException("taken under " + s.accelerator() + " as " + s.kind());
                 }
@@ -45,8 +45,9 @@ final class StandbyHandover {
                 replicas.add(r);
                 scope.changed(r.id, "none", "snapshotted", "adopt", Duration.ZERO);
             } catch (RuntimeException ex) {
-                LOG.log(System.Logger.Level.WARNING, scope.name() + ": cannot adopt " + e.directory() + ": "
-                        + ex.getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        scope.name() + ": cannot adopt " + e.directory() + ": " + ex.getMessage());
                 scope.runtime().deleteSnapshot(e.directory());
             }
         }
@@ -74,8 +75,9 @@ final class StandbyHandover {
                 i.snapshot(dir);
                 writeManifest(r);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, scope.name() + ": cannot leave " + r.id + " on standby: "
-                        + e.getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        scope.name() + ": cannot leave " + r.id + " on standby: " + e.getMessage());
             }
         }
         if (i.state() != InstanceState.SNAPSHOTTED) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wisp.runtime.VmSpec;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +42,8 @@ record StandbyManifest(String service, String specDigest, String instanceId, Ins
         Path tmp = directory.resolve(FILE + ".tmp");
         try {
             JSON.writeValue(tmp.toFile(), n);
-            Files.move(tmp, directory.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp, directory.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + directory.resolve(FILE) + ": " + e.getMessage(), e);
         }
@@ -57,8 +57,11 @@ record StandbyManifest(String service, String specDigest, String instanceId, Ins
         }
         try {
             JsonNode n = JSON.readTree(file.toFile());
-            return Optional.of(new StandbyManifest(n.get("service").asText(), n.get("specDigest").asText(),
-                    n.get("instanceId").asText(), Instant.parse(n.get("created").asText()),
+            return Optional.of(new StandbyManifest(
+                    n.get("service").asText(),
+                    n.get("specDigest").asText(),
+                    n.get("instanceId").asText(),
+                    Instant.parse(n.get("created").asText()),
                     Instant.parse(n.get("startedAt").asText())));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
@@ -72,18 +75,31 @@ record StandbyManifest(String service, String specDigest, String instanceId, Ins
      */
     static String digest(VmSpec vm) {
         StringBuilder b = new StringBuilder();
-        b.append("vcpus=").append(vm.vcpus()).append('\n')
-                .append("memoryMib=").append(vm.memoryMib()).append('\n')
-                .append("guestPort=").append(vm.guestPort()).append('\n');
+        b.append("vcpus=")
+                .append(vm.vcpus())
+                .append('\n')
+                .append("memoryMib=")
+                .append(vm.memoryMib())
+                .append('\n')
+                .append("guestPort=")
+                .append(vm.guestPort())
+                .append('\n');
         file(b, "kernel", vm.boot().kernel());
         file(b, "initrd", vm.boot().initrd());
         vm.boot().disk().ifPresent(d -> file(b, "disk", d));
         vm.boot().cmdline().forEach(c -> b.append("cmdline=").append(c).append('\n'));
         // The env is part of what the app runs with, so of identity; only this digest of it is stored.
-        new java.util.TreeMap<>(vm.boot().env()).forEach((k, v) -> b.append("env=").append(k).append('=')
-                .append(v.length()).append(':').append(v).append('\n'));
+        new java.util.TreeMap<>(vm.boot().env())
+                .forEach((k, v) -> b.append("env=")
+                        .append(k)
+                        .append('=')
+                        .append(v.length())
+                        .append(':')
+                        .append(v)
+                        .append('\n'));
         try {
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] sha =
+                    MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -93,7 +109,10 @@ record StandbyManifest(String service, String specDigest, String instanceId, Ins
     private static void file(StringBuilder b, String what, Path p) {
         b.append(what).append('=').append(p.toAbsolutePath().normalize());
         try {
-            b.append(' ').append(Files.size(p)).append(' ').append(Files.getLastModifiedTime(p).toMillis());
+            b.append(' ')
+                    .append(Files.size(p))
+                    .append(' ')
+                    .append(Files.getLastModifiedTime(p).toMillis());
         } catch (IOException e) {
             b.append(" missing");
         }

@@ -2,7 +2,6 @@ package dev.wisp.node;
 
 import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.runtime.InstanceState;
-
 import java.time.Duration;
 
 /**
@@ -58,11 +57,16 @@ final class StandbySteps {
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             scope.metrics().standbyStep(scope.name(), to, took);
-            scope.changed(r.id, from, NodeMetrics.name(to),
-                    to == StandbyTier.PAUSED ? "pause" : to == StandbyTier.SNAPSHOTTED ? "snapshot" : "retire", took);
+            scope.changed(
+                    r.id,
+                    from,
+                    NodeMetrics.name(to),
+                    to == StandbyTier.PAUSED ? "pause" : to == StandbyTier.SNAPSHOTTED ? "snapshot" : "retire",
+                    took);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, scope.name() + ": " + r.id + " -> " + NodeMetrics.name(to)
-                    + " failed: " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    scope.name() + ": " + r.id + " -> " + NodeMetrics.name(to) + " failed: " + e.getMessage());
             if (r.instance != null && r.instance.state() == InstanceState.READY) {
                 replicas.route(r);
             } else if (r.instance == null || r.instance.state().isTerminal()) {

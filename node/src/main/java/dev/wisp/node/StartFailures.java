@@ -1,7 +1,6 @@
 package dev.wisp.node;
 
 import dev.wisp.runtime.InstanceFailedException;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,8 +29,8 @@ final class StartFailures {
             tail = tail.subList(tail.size() - CONSOLE_LINES, tail.size());
         }
         String reason = e.getMessage() == null ? e.toString() : e.getMessage();
-        ServiceStatus.StartFailure f = new ServiceStatus.StartFailure(reason, List.copyOf(tail), now, consecutive,
-                now.plus(backoff(consecutive)), everReady);
+        ServiceStatus.StartFailure f = new ServiceStatus.StartFailure(
+                reason, List.copyOf(tail), now, consecutive, now.plus(backoff(consecutive)), everReady);
         last = f;
         return f;
     }

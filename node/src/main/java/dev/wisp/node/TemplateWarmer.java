@@ -16,6 +16,7 @@ final class TemplateWarmer {
     private volatile Template template;
     /** Whether {@link #template} came from {@link #shared} (and must be released there). */
     private volatile boolean fromShared;
+
     private volatile boolean settled;
 
     TemplateWarmer(ServiceScope scope, SharedTemplates shared, String specDigest) {
@@ -50,12 +51,16 @@ final class TemplateWarmer {
             template = shared.acquire(specDigest, scope.spec().vm(), scope.name());
             fromShared = true;
             scope.runtime().prewarm(template.snapshot());
-            LOG.log(System.Logger.Level.INFO, "{0}: warm template ready in {1} ms", scope.name(),
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0}: warm template ready in {1} ms",
+                    scope.name(),
                     (System.nanoTime() - t0) / 1_000_000);
             return null;
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, scope.name() + ": no warm template, instances will boot cold: "
-                    + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    scope.name() + ": no warm template, instances will boot cold: " + e.getMessage());
             return e instanceof CapacityException ? null : e;
         } finally {
             scope.capacity().release(warmer);

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,8 +69,12 @@ final class VmmProcessMetrics {
      * @param vmms      instance id to VMM process id, of the instances that have a process now
      * @param serviceOf an instance id's service
      */
-    VmmProcessMetrics(Supplier<Map<String, Long>> vmms, MeterRegistry registry, UnaryOperator<String> serviceOf,
-                      UsageReader reader, LongSupplier nanoClock) {
+    VmmProcessMetrics(
+            Supplier<Map<String, Long>> vmms,
+            MeterRegistry registry,
+            UnaryOperator<String> serviceOf,
+            UsageReader reader,
+            LongSupplier nanoClock) {
         this.vmms = vmms;
         this.registry = registry;
         this.serviceOf = serviceOf;
@@ -132,12 +135,21 @@ final class VmmProcessMetrics {
             return false;
         });
         Tags tags = Tags.of("service", serviceOf.apply(instanceId), "instance", instanceId);
-        t.meters.add(FunctionCounter.builder("wisp.vmm.cpu", t, x -> x.usage.cpuSeconds()).tags(tags)
-                .baseUnit("seconds").description("CPU time used by the instance's VMM process").register(registry));
-        t.meters.add(Gauge.builder("wisp.vmm.resident", t, x -> x.usage.rssBytes()).tags(tags).baseUnit("bytes")
-                .description("Resident memory (RSS) of the instance's VMM process").register(registry));
-        t.meters.add(Gauge.builder("wisp.vmm.pss", t, x -> x.usage.pssBytes()).tags(tags).baseUnit("bytes")
-                .description("Proportional memory (PSS) of the instance's VMM process").register(registry));
+        t.meters.add(FunctionCounter.builder("wisp.vmm.cpu", t, x -> x.usage.cpuSeconds())
+                .tags(tags)
+                .baseUnit("seconds")
+                .description("CPU time used by the instance's VMM process")
+                .register(registry));
+        t.meters.add(Gauge.builder("wisp.vmm.resident", t, x -> x.usage.rssBytes())
+                .tags(tags)
+                .baseUnit("bytes")
+                .description("Resident memory (RSS) of the instance's VMM process")
+                .register(registry));
+        t.meters.add(Gauge.builder("wisp.vmm.pss", t, x -> x.usage.pssBytes())
+                .tags(tags)
+                .baseUnit("bytes")
+                .description("Proportional memory (PSS) of the instance's VMM process")
+                .register(registry));
         tracked.put(key, t);
         return t;
     }

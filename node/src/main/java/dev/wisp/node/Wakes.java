@@ -3,7 +3,6 @@ package dev.wisp.node;
 import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.autoscaler.WakePath;
 import dev.wisp.runtime.Snapshot;
-
 import java.time.Duration;
 
 /**
@@ -39,13 +38,15 @@ final class Wakes {
 
     void wake(Replica r, WakePath path, String why) {
         long t0 = System.nanoTime();
-        String from = path == WakePath.RESUME_PAUSED ? "paused" : path == WakePath.RESTORE_SNAPSHOT ? "snapshotted" : "none";
+        String from =
+                path == WakePath.RESUME_PAUSED ? "paused" : path == WakePath.RESTORE_SNAPSHOT ? "snapshotted" : "none";
         try {
             switch (path) {
                 case RESUME_PAUSED -> r.instance.resume();
                 case RESTORE_SNAPSHOT -> restoreSnapshot(r);
                 case CLONE_TEMPLATE -> r.instance = scope.runtime().cloneFrom(templates.template(), r.id);
-                case COLD_BOOT -> r.instance = scope.runtime().boot(r.id, scope.spec().vm());
+                case COLD_BOOT ->
+                    r.instance = scope.runtime().boot(r.id, scope.spec().vm());
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             synchronized (lock) {
@@ -59,12 +60,20 @@ final class Wakes {
             outcomes.started(path);
             scope.metrics().wake(scope.name(), path, took);
             scope.changed(r.id, from, "running", NodeMetrics.name(path), took);
-            LOG.log(System.Logger.Level.DEBUG, "{0}: {1} woke via {2} in {3} ms ({4})", scope.name(), r.id,
-                    NodeMetrics.name(path), took.toMillis(), why);
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "{0}: {1} woke via {2} in {3} ms ({4})",
+                    scope.name(),
+                    r.id,
+                    NodeMetrics.name(path),
+                    took.toMillis(),
+                    why);
         } catch (RuntimeException e) {
             scope.metrics().wakeFailed(scope.name(), path);
-            LOG.log(System.Logger.Level.WARNING, scope.name() + ": wake of " + r.id + " via " + NodeMetrics.name(path)
-                    + " failed: " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    scope.name() + ": wake of " + r.id + " via " + NodeMetrics.name(path) + " failed: "
+                            + e.getMessage());
             replicas.remove(r);
             replicas.unroute(r);
             if (r.instance != null) {
@@ -107,9 +116,14 @@ final class Wakes {
         long now = System.nanoTime();
         if (now - lastRefusalLog > 10_000_000_000L || lastRefusalLog == 0) {
             lastRefusalLog = now;
-            LOG.log(System.Logger.Level.WARNING, "{0}: {1} of a {2} MiB instance refused: node memory full ({3} of {4} MiB"
-                    + " allocated)", scope.name(), NodeMetrics.name(path), scope.spec().vm().memoryMib(),
-                    scope.capacity().allocatedMemoryMiB(), scope.capacity().limitMiB());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "{0}: {1} of a {2} MiB instance refused: node memory full ({3} of {4} MiB" + " allocated)",
+                    scope.name(),
+                    NodeMetrics.name(path),
+                    scope.spec().vm().memoryMib(),
+                    scope.capacity().allocatedMemoryMiB(),
+                    scope.capacity().limitMiB());
         }
     }
 }

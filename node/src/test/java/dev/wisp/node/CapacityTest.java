@@ -1,14 +1,13 @@
 package dev.wisp.node;
 
-import dev.wisp.runtime.BootSource;
-import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.wisp.runtime.BootSource;
+import dev.wisp.runtime.VmSpec;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The node's memory arithmetic: what is admitted, what is refused, and what the errors say. */
 class CapacityTest {
@@ -17,7 +16,9 @@ class CapacityTest {
     }
 
     private static Capacity capacity(long memoryMiB, long reserveMiB, double overcommit) {
-        return new Capacity(CapacityConfig.defaults().withSize(memoryMiB, 2).withReserve(reserveMiB)
+        return new Capacity(CapacityConfig.defaults()
+                .withSize(memoryMiB, 2)
+                .withReserve(reserveMiB)
                 .withMemoryOvercommit(overcommit));
     }
 
@@ -25,12 +26,15 @@ class CapacityTest {
     void limit_isHostMinusReserveTimesOvercommit() {
         assertThat(Capacity.limit(24_000, 1024, 1.0)).isEqualTo(22_976);
         assertThat(Capacity.limit(4096, 1024, 1.5)).isEqualTo(4608);
-        assertThat(Capacity.limit(512, 1024, 1.0)).as("a reserve bigger than the host admits nothing").isZero();
+        assertThat(Capacity.limit(512, 1024, 1.0))
+                .as("a reserve bigger than the host admits nothing")
+                .isZero();
     }
 
     @Test
     void memTotal_isReadFromMeminfoInMiB() {
-        assertThat(Capacity.parseMemTotalMiB("MemTotal:       24572084 kB\nMemFree:  1 kB\n")).isEqualTo(23996);
+        assertThat(Capacity.parseMemTotalMiB("MemTotal:       24572084 kB\nMemFree:  1 kB\n"))
+                .isEqualTo(23996);
     }
 
     @Test
@@ -46,12 +50,16 @@ class CapacityTest {
         Capacity c = capacity(2048, 0, 1.0);
         assertThat(c.admit("inference-1", vm(2, 1024))).isTrue();
         for (int i = 1; i <= 8; i++) {
-            assertThat(c.admit("fn-" + i, vm(1, 128))).as("128 MiB function %d", i).isTrue();
+            assertThat(c.admit("fn-" + i, vm(1, 128)))
+                    .as("128 MiB function %d", i)
+                    .isTrue();
         }
         assertThat(c.admit("fn-9", vm(1, 128))).as("the node is full").isFalse();
         NodeCapacity s = c.snapshot(9, 0, 0);
         assertThat(s.allocatedMemoryMiB()).isEqualTo(2048);
-        assertThat(s.allocatedVcpus()).as("vCPUs are counted beyond the host's 2").isEqualTo(10);
+        assertThat(s.allocatedVcpus())
+                .as("vCPUs are counted beyond the host's 2")
+                .isEqualTo(10);
         assertThat(s.refusals()).isEqualTo(1);
         assertThat(s.freeMemoryMiB()).isZero();
 
@@ -64,7 +72,9 @@ class CapacityTest {
     void anInstanceThatHoldsMemory_isAdmittedAgainAtNoCost() {
         Capacity c = capacity(256, 0, 1.0);
         assertThat(c.admit("svc-1", vm(1, 256))).isTrue();
-        assertThat(c.admit("svc-1", vm(1, 256))).as("a paused instance resuming").isTrue();
+        assertThat(c.admit("svc-1", vm(1, 256)))
+                .as("a paused instance resuming")
+                .isTrue();
         assertThat(c.allocatedMemoryMiB()).isEqualTo(256);
         c.release("svc-1");
         c.release("svc-1");

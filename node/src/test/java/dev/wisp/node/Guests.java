@@ -5,19 +5,19 @@ import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
-
 import java.nio.file.Path;
 import java.util.List;
 
 /** The node tests' guest: the standard busybox httpd image with a slow CGI, as a VM spec. */
 final class Guests {
-    private Guests() {
-    }
+    private Guests() {}
 
     /** {@code /} is a static page; {@code /cgi-bin/slow} answers after 200 ms with the instance id. */
     static VmSpec webSpec(Path scratch) {
-        Image image = HttpdApp.in(scratch.resolve("web")).page("hello from the node test\n")
-                .cgi("slow", "#!/bin/sh\nsleep 0.2\necho 'Content-Type: text/plain'\necho\nhostname\n").build();
+        Image image = HttpdApp.in(scratch.resolve("web"))
+                .page("hello from the node test\n")
+                .cgi("slow", "#!/bin/sh\nsleep 0.2\necho 'Content-Type: text/plain'\necho\nhostname\n")
+                .build();
         return VmSpec.of(new BootSource(VmTests.kernel().vmlinux(), image.initrd(), image.disk(), List.of()), 8080);
     }
 }

@@ -1,25 +1,24 @@
 package dev.wisp.node;
 
+import static dev.wisp.node.NodeProbe.await;
+import static dev.wisp.node.NodeProbe.tier;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-
-import static dev.wisp.node.NodeProbe.await;
-import static dev.wisp.node.NodeProbe.tier;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code kill -9} of a service's VMM while {@code hey} GETs it: every request is answered 200,
@@ -31,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KilledUnderLoadTest {
     @TempDir
     static java.nio.file.Path scratch;
+
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
@@ -55,13 +55,21 @@ class KilledUnderLoadTest {
     private void killOneUnderLoad(String name, int instances) throws Exception {
         node = BED.start(scratch.resolve("state-" + name));
         node.deploy(ServiceSpec.of(name, vm)
-                .withScaling(AutoscalerConfig.builder().initialScale(instances).minInstances(instances).build())
+                .withScaling(AutoscalerConfig.builder()
+                        .initialScale(instances)
+                        .minInstances(instances)
+                        .build())
                 .withStandby(StandbyPolicy.of(StandbyMode.ALWAYS_ON)));
-        await(() -> tier(node, name, "running") == instances
-                && node.status(name).orElseThrow().instances().stream().allMatch(i -> i.port() > 0),
+        await(
+                () -> tier(node, name, "running") == instances
+                        && node.status(name).orElseThrow().instances().stream().allMatch(i -> i.port() > 0),
                 Duration.ofSeconds(90));
         String victim = node.status(name).orElseThrow().instances().get(0).id();
-        long pid = BED.runtime().instances().stream().filter(i -> i.id().equals(victim)).findFirst().orElseThrow().vmmPid();
+        long pid = BED.runtime().instances().stream()
+                .filter(i -> i.id().equals(victim))
+                .findFirst()
+                .orElseThrow()
+                .vmmPid();
 
         CompletableFuture<Hey.Report> load = CompletableFuture.supplyAsync(() -> {
             try {
@@ -74,9 +82,18 @@ class KilledUnderLoadTest {
         double retriesBefore = retries(name);
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         Hey.Report r = load.get();
-        System.out.printf("%s: %d instance(s), one killed: %s, %.0f retries, %s%n", name, instances, r.statuses(),
-                retries(name) - retriesBefore, r.raw().lines().filter(l -> l.contains("Slowest")).findFirst()
-                        .orElse("").strip());
+        System.out.printf(
+                "%s: %d instance(s), one killed: %s, %.0f retries, %s%n",
+                name,
+                instances,
+                r.statuses(),
+                retries(name) - retriesBefore,
+                r.raw()
+                        .lines()
+                        .filter(l -> l.contains("Slowest"))
+                        .findFirst()
+                        .orElse("")
+                        .strip());
 
         assertThat(r.errors()).as(r.raw()).isEmpty();
         assertThat(r.statuses().keySet()).as(r.raw()).containsOnly(200);
@@ -86,7 +103,8 @@ class KilledUnderLoadTest {
             assertThat(retries(name)).isGreaterThan(retriesBefore);
         }
         // The death is handled on the runtime's event thread; give it a moment, not a race.
-        await(() -> node.status(name).orElseThrow().instances().stream().noneMatch(i -> i.id().equals(victim)),
+        await(
+                () -> node.status(name).orElseThrow().instances().stream().noneMatch(i -> i.id().equals(victim)),
                 Duration.ofSeconds(10));
         await(() -> tier(node, name, "running") >= instances, Duration.ofSeconds(60));
         assertThat(NodeProbe.get(node, name, "/")).isEqualTo("200 hello from the node test");

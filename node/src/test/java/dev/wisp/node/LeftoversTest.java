@@ -1,14 +1,13 @@
 package dev.wisp.node;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What a restarted node finds in its state directory, what a service claims and what is pruned. */
 class LeftoversTest {
@@ -38,8 +37,13 @@ class LeftoversTest {
     void manifest_roundTripsThroughItsFile() throws IOException {
         Path dir = snapshot("hello", "hello-3", "abc");
         StandbyManifest m = StandbyManifest.read(dir).orElseThrow();
-        assertThat(m).isEqualTo(new StandbyManifest("hello", "abc", "hello-3",
-                Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z")));
+        assertThat(m)
+                .isEqualTo(new StandbyManifest(
+                        "hello",
+                        "abc",
+                        "hello-3",
+                        Instant.parse("2026-01-01T00:00:00Z"),
+                        Instant.parse("2026-01-01T00:00:00Z")));
     }
 
     @Test
@@ -52,7 +56,9 @@ class LeftoversTest {
         Leftovers.Claim c = Leftovers.scan(state).claim("hello", "v1");
 
         assertThat(c.standby()).extracting(Leftovers.Entry::directory).containsExactly(same);
-        assertThat(tpl).as("per-service templates of older nodes are cleaned up").doesNotExist();
+        assertThat(tpl)
+                .as("per-service templates of older nodes are cleaned up")
+                .doesNotExist();
         assertThat(stale).doesNotExist();
         assertThat(unfinished).doesNotExist();
         assertThat(same).exists();

@@ -1,6 +1,6 @@
 package dev.wisp.node;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,8 +10,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** docs/metrics.md lists every meter any module registers, so operators can trust the list. */
 class MetricsDocTest {
@@ -24,8 +23,9 @@ class MetricsDocTest {
         Path root = Path.of("").toAbsolutePath().getParent();
         String doc = Files.readString(root.resolve("docs/metrics.md"));
         Set<String> names = meterNames(root);
-        assertThat(names).as("meters found in the sources").contains("wisp.router.requests", "wisp.wakes",
-                "wisp.vmm.cpu", "wisp.store.commit");
+        assertThat(names)
+                .as("meters found in the sources")
+                .contains("wisp.router.requests", "wisp.wakes", "wisp.vmm.cpu", "wisp.store.commit");
         Set<String> missing = new TreeSet<>();
         for (String name : names) {
             // Prometheus spells wisp.router.requests as wisp_router_requests (plus a unit or _total suffix).
@@ -39,7 +39,8 @@ class MetricsDocTest {
     private static Set<String> meterNames(Path root) throws IOException {
         Set<String> names = new TreeSet<>();
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/"))
+            for (Path f : files.filter(
+                            p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/java/"))
                     .toList()) {
                 Matcher m = METER.matcher(Files.readString(f));
                 while (m.find()) {

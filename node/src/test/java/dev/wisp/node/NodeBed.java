@@ -6,11 +6,10 @@ import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.testing.VmTests;
+import java.nio.file.Path;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-
-import java.nio.file.Path;
 
 /**
  * A real runtime and a node on it for node tests, as a JUnit 5 extension
@@ -40,8 +39,9 @@ public final class NodeBed implements AfterEachCallback, AfterAllCallback {
     /** The runtime, started on first use with the Wisp home's kernel and the best accelerator. */
     public synchronized VmRuntime runtime() {
         if (runtime == null) {
-            runtime = VmRuntime.start(RuntimeConfig.defaults().withHome(WispHome.resolve())
-                    .withAccelerator(AcceleratorChoice.AUTO), VmTests.kernel().vmlinux());
+            runtime = VmRuntime.start(
+                    RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO),
+                    VmTests.kernel().vmlinux());
         }
         return runtime;
     }

@@ -2,7 +2,6 @@ package dev.wisp.node;
 
 import dev.wisp.testing.Await;
 import dev.wisp.testing.PrometheusText;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,15 +12,16 @@ import java.util.function.BooleanSupplier;
 
 /** Looks at a node from outside: HTTP through its router, its Prometheus series, bounded waits. */
 final class NodeProbe {
-    private NodeProbe() {
-    }
+    private NodeProbe() {}
 
     /** "STATUS BODY" of a GET through the node's router. */
     static String get(Node node, String service, String path) throws IOException, InterruptedException {
         try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + node.routerPort() + path))
-                    .header("Host", service + ".localhost").timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.routerPort() + path))
+                            .header("Host", service + ".localhost")
+                            .timeout(Duration.ofSeconds(60))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return r.statusCode() + " " + r.body().strip();
         }

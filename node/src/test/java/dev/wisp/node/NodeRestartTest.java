@@ -1,15 +1,17 @@
 package dev.wisp.node;
 
+import static dev.wisp.node.NodeProbe.await;
+import static dev.wisp.node.NodeProbe.get;
+import static dev.wisp.node.NodeProbe.tier;
+import static dev.wisp.node.NodeProbe.wakes;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,12 +19,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static dev.wisp.node.NodeProbe.await;
-import static dev.wisp.node.NodeProbe.get;
-import static dev.wisp.node.NodeProbe.tier;
-import static dev.wisp.node.NodeProbe.wakes;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node closed with its service asleep on disk, and a new node (on a new runtime, as after a
@@ -31,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NodeRestartTest {
     @TempDir
     static Path scratch;
+
     @RegisterExtension
     static final NodeBed BED = NodeBed.perTest();
 
@@ -52,21 +52,28 @@ class NodeRestartTest {
         VmSpec vm = Guests.webSpec(scratch);
         Path state = scratch.resolve("state");
         ServiceSpec spec = ServiceSpec.of("again", vm)
-                .withScaling(AutoscalerConfig.builder().stableWindow(Duration.ofSeconds(6))
-                        .scaleToZeroGrace(Duration.ZERO).build())
-                .withStandby(new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(2),
-                        Duration.ofHours(1)));
+                .withScaling(AutoscalerConfig.builder()
+                        .stableWindow(Duration.ofSeconds(6))
+                        .scaleToZeroGrace(Duration.ZERO)
+                        .build())
+                .withStandby(new StandbyPolicy(
+                        StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofHours(1)));
 
         start(state, true).deploy(spec);
-        await(() -> tier(node, "again", "running") == 1
-                && node.status("again").orElseThrow().instances().get(0).port() > 0, Duration.ofSeconds(60));
+        await(
+                () -> tier(node, "again", "running") == 1
+                        && node.status("again").orElseThrow().instances().get(0).port() > 0,
+                Duration.ofSeconds(60));
         assertThat(get(node, "again", "/")).isEqualTo("200 hello from the node test");
         await(() -> tier(node, "again", "snapshotted") == 1, Duration.ofSeconds(20));
-        ServiceStatus.InstanceStatus before = node.status("again").orElseThrow().instances().get(0);
+        ServiceStatus.InstanceStatus before =
+                node.status("again").orElseThrow().instances().get(0);
         stop();
 
         Path left = state.resolve("standby/again").resolve(before.id());
-        assertThat(left.resolve(StandbyManifest.FILE)).as("snapshot left with its manifest").exists();
+        assertThat(left.resolve(StandbyManifest.FILE))
+                .as("snapshot left with its manifest")
+                .exists();
         Path ghost = state.resolve("standby/ghost/ghost-1");
         Files.createDirectories(ghost);
 
@@ -81,7 +88,9 @@ class NodeRestartTest {
             assertThat(i.startedAt()).isEqualTo(before.startedAt());
         });
         await(() -> node.status("again").orElseThrow().templateReady(), Duration.ofSeconds(60));
-        assertThat(node.pruneUnknown()).as("the snapshot of a service nobody deployed").isEqualTo(1);
+        assertThat(node.pruneUnknown())
+                .as("the snapshot of a service nobody deployed")
+                .isEqualTo(1);
         assertThat(ghost).doesNotExist();
 
         long t0 = System.nanoTime();
@@ -89,12 +98,16 @@ class NodeRestartTest {
         long firstMs = (System.nanoTime() - t0) / 1_000_000;
 
         assertThat(wakes(node, "again", "restore_snapshot")).isEqualTo(1);
-        assertThat(wakes(node, "again", "cold_boot") + wakes(node, "again", "clone_template")).isZero();
-        assertThat(changes).extracting(c -> c.instanceId() + " " + c.from() + "->" + c.to() + " via " + c.via())
-                .contains(before.id() + " none->snapshotted via adopt",
+        assertThat(wakes(node, "again", "cold_boot") + wakes(node, "again", "clone_template"))
+                .isZero();
+        assertThat(changes)
+                .extracting(c -> c.instanceId() + " " + c.from() + "->" + c.to() + " via " + c.via())
+                .contains(
+                        before.id() + " none->snapshotted via adopt",
                         before.id() + " snapshotted->running via restore_snapshot");
         assertThat(left).as("a restored instance's snapshot is gone").doesNotExist();
-        assertThat(node.console(before.id())).hasValueSatisfying(c -> assertThat(c).isNotEmpty().hasSizeLessThanOrEqualTo(Node.CONSOLE_LIMIT));
+        assertThat(node.console(before.id()))
+                .hasValueSatisfying(c -> assertThat(c).isNotEmpty().hasSizeLessThanOrEqualTo(Node.CONSOLE_LIMIT));
         assertThat(node.console("again-999")).isEmpty();
         System.out.printf("first request after restart, restored from the adopted snapshot: %d ms%n", firstMs);
 
@@ -114,7 +127,8 @@ class NodeRestartTest {
         assertThat(state.resolve("standby/again")).doesNotExist();
         try (var files = Files.walk(state)) {
             assertThat(files.filter(f -> f.getFileName().toString().equals("snapshot.json")))
-                    .as("no snapshot or template of the removed service is left").isEmpty();
+                    .as("no snapshot or template of the removed service is left")
+                    .isEmpty();
         }
     }
 }

@@ -1,5 +1,11 @@
 package dev.wisp.node;
 
+import static dev.wisp.node.NodeProbe.await;
+import static dev.wisp.node.NodeProbe.get;
+import static dev.wisp.node.NodeProbe.tier;
+import static dev.wisp.node.NodeProbe.wakes;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
@@ -8,13 +14,6 @@ import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,12 +21,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-
-import static dev.wisp.node.NodeProbe.await;
-import static dev.wisp.node.NodeProbe.get;
-import static dev.wisp.node.NodeProbe.tier;
-import static dev.wisp.node.NodeProbe.wakes;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A node serving a real busybox httpd in real microVMs, driven by real HTTP load (hey). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -35,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NodeTest {
     @TempDir
     static Path scratch;
+
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
@@ -55,8 +55,12 @@ class NodeTest {
     void burstAtZero_allServedWhileItScalesOut() throws Exception {
         startNode();
         ServiceSpec spec = ServiceSpec.of("burst", vm)
-                .withScaling(AutoscalerConfig.builder().target(2).targetUtilizationPercentage(100)
-                        .initialScale(0).maxInstances(4).build())
+                .withScaling(AutoscalerConfig.builder()
+                        .target(2)
+                        .targetUtilizationPercentage(100)
+                        .initialScale(0)
+                        .maxInstances(4)
+                        .build())
                 .withLimits(ServiceLimits.DEFAULTS.withHardLimit(2).withQueueTimeout(Duration.ofSeconds(90)));
         node.deploy(spec);
         await(() -> node.status("burst").orElseThrow().templateReady(), Duration.ofSeconds(60));
@@ -66,17 +70,26 @@ class NodeTest {
 
         assertThat(r.errors()).as(r.raw()).isEmpty();
         assertThat(r.count(200)).as(r.raw()).isEqualTo(48);
-        assertThat(node.status("burst").orElseThrow().instances()).as("instances after the burst").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(node.status("burst").orElseThrow().instances())
+                .as("instances after the burst")
+                .hasSizeGreaterThanOrEqualTo(2);
         assertThat(wakes(node, "burst", "clone_template")).isGreaterThanOrEqualTo(2);
 
         try (AdminServer admin = AdminServer.start(node, "127.0.0.1", 0);
-             HttpClient client = HttpClient.newHttpClient()) {
-            String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + "/metrics"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("wisp_router_requests_total{").contains("wisp_wake_seconds_bucket{")
+                HttpClient client = HttpClient.newHttpClient()) {
+            String metrics = client.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .contains("wisp_router_requests_total{")
+                    .contains("wisp_wake_seconds_bucket{")
                     .contains("wisp_instances{service=\"burst\",tier=\"running\"}");
-            HttpResponse<String> services = client.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + admin.port() + "/v1/services")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> services = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + "/v1/services"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(services.headers().firstValue("Content-Type")).hasValue("application/json");
             assertThat(services.body()).contains("\"name\":\"burst\"").contains("\"templateReady\":true");
         }
@@ -86,12 +99,16 @@ class NodeTest {
     void idleService_sinksThroughTheTiersAndEachWakeTakesTheFastestPath() throws Exception {
         startNode();
         ServiceSpec spec = ServiceSpec.of("tiers", vm)
-                .withScaling(AutoscalerConfig.builder().stableWindow(Duration.ofSeconds(6))
-                        .scaleToZeroGrace(Duration.ZERO).build())
-                .withStandby(new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3),
-                        Duration.ofSeconds(8)));
+                .withScaling(AutoscalerConfig.builder()
+                        .stableWindow(Duration.ofSeconds(6))
+                        .scaleToZeroGrace(Duration.ZERO)
+                        .build())
+                .withStandby(new StandbyPolicy(
+                        StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(8)));
         node.deploy(spec);
-        await(() -> tier(node, "tiers", "running") == 1 && node.status("tiers").orElseThrow().instances().get(0).port() > 0,
+        await(
+                () -> tier(node, "tiers", "running") == 1
+                        && node.status("tiers").orElseThrow().instances().get(0).port() > 0,
                 Duration.ofSeconds(60));
         assertThat(get(node, "tiers", "/")).isEqualTo("200 hello from the node test");
 
@@ -106,12 +123,17 @@ class NodeTest {
 
         await(() -> tier(node, "tiers", "snapshotted") == 1, Duration.ofSeconds(15));
         String id = node.status("tiers").orElseThrow().instances().get(0).id();
-        assertThat(BED.runtime().instances()).filteredOn(i -> i.id().equals(id)).extracting(Instance::vmmPid).containsOnly(-1L);
+        assertThat(BED.runtime().instances())
+                .filteredOn(i -> i.id().equals(id))
+                .extracting(Instance::vmmPid)
+                .containsOnly(-1L);
         double restores = wakes(node, "tiers", "restore_snapshot");
         double clones = wakes(node, "tiers", "clone_template");
         assertThat(get(node, "tiers", "/")).isEqualTo("200 hello from the node test");
         await(() -> wakes(node, "tiers", "restore_snapshot") >= restores + 1, Duration.ofSeconds(10));
-        assertThat(wakes(node, "tiers", "clone_template")).as("a snapshotted instance is restored, not replaced").isEqualTo(clones);
+        assertThat(wakes(node, "tiers", "clone_template"))
+                .as("a snapshotted instance is restored, not replaced")
+                .isEqualTo(clones);
 
         await(() -> node.status("tiers").orElseThrow().instances().isEmpty(), Duration.ofSeconds(40));
         assertThat(get(node, "tiers", "/")).isEqualTo("200 hello from the node test");

@@ -1,16 +1,11 @@
 package dev.wisp.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +14,12 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Services of one image share one warm template, and each VMM's CPU and memory show in /metrics. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -28,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SharedTemplateAndVmmMetricsTest {
     @TempDir
     static Path scratch;
+
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
@@ -62,8 +62,11 @@ class SharedTemplateAndVmmMetricsTest {
     }
 
     private static boolean running(Node node, String service) {
-        return node.status(service).map(s -> s.instances().size() == 1 && s.instances().get(0).port() > 0
-                && !s.instances().get(0).busy()).orElse(false);
+        return node.status(service)
+                .map(s -> s.instances().size() == 1
+                        && s.instances().get(0).port() > 0
+                        && !s.instances().get(0).busy())
+                .orElse(false);
     }
 
     private static java.util.List<Path> templateDirs(Path state) throws IOException {
@@ -79,14 +82,18 @@ class SharedTemplateAndVmmMetricsTest {
     private static double value(String metrics, String series, String instance) {
         Matcher m = Pattern.compile("(?m)^" + series + "\\{[^}]*instance=\"" + instance + "\"[^}]*\\} (\\S+)$")
                 .matcher(metrics);
-        assertThat(m.find()).as(series + " for " + instance + " in:\n" + metrics).isTrue();
+        assertThat(m.find())
+                .as(series + " for " + instance + " in:\n" + metrics)
+                .isTrue();
         return Double.parseDouble(m.group(1));
     }
 
     private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met within " + timeout).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("condition not met within " + timeout)
+                    .isLessThan(deadline);
             Thread.sleep(50);
         }
     }

@@ -1,11 +1,10 @@
 package dev.wisp.node;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The crash-loop back-off's arithmetic and its reset, without VMs. */
 class StartFailuresTest {

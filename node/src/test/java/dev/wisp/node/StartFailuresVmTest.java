@@ -1,5 +1,7 @@
 package dev.wisp.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
@@ -8,12 +10,6 @@ import dev.wisp.image.WispHome;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,8 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A service whose app exits at once, in real microVMs: its starts are spaced by the crash-loop
@@ -52,7 +51,9 @@ class StartFailuresVmTest {
         Files.createDirectories(app);
         Files.writeString(app.resolve("README"), "exits at once\n");
         Kernel k = VmTests.kernel();
-        Image image = ImageBuilder.fromFolder(app).entrypoint("echo giving up now; exit 3").port(8080)
+        Image image = ImageBuilder.fromFolder(app)
+                .entrypoint("echo giving up now; exit 3")
+                .port(8080)
                 .build(k, new ImageStore(WispHome.resolve()));
         VmSpec vm = VmSpec.of(new BootSource(k.vmlinux(), image.initrd(), image.disk(), List.of()), 8080);
         // Each failed cold boot, timed as the node publishes it (a lost VM's own "gone" is not counted).
@@ -81,12 +82,16 @@ class StartFailuresVmTest {
         // A request meets the failure at once, not the 30 s queue timeout (a generous bound for a busy host).
         HttpClient client = HttpClient.newHttpClient();
         long t0 = System.nanoTime();
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.routerPort() + "/"))
-                .header("Host", "crashy.localhost").timeout(Duration.ofSeconds(60)).build(),
+        HttpResponse<String> r = client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.routerPort() + "/"))
+                        .header("Host", "crashy.localhost")
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         double took = (System.nanoTime() - t0) / 1e9;
         assertThat(r.statusCode()).isEqualTo(503);
-        assertThat(r.body()).contains("\"error\":\"service_unavailable\"")
+        assertThat(r.body())
+                .contains("\"error\":\"service_unavailable\"")
                 .contains("entrypoint exited with code 3 before it was ready");
         assertThat(took).as("seconds to the 503").isLessThan(10);
         assertThat(node.status("crashy").orElseThrow().instances()).isEmpty();

@@ -1,17 +1,16 @@
 package dev.wisp.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * When a scrape reads which part of /proc. A counting reader and a hand-moved clock stand in for
@@ -22,12 +21,16 @@ class VmmProcessMetricsTest {
     private final List<Boolean> pssAsked = new ArrayList<>();
     private final AtomicReference<Map<String, Long>> vmms = new AtomicReference<>(Map.of("web-1", 42L));
     private final MeterRegistry registry = new SimpleMeterRegistry();
-    private final VmmProcessMetrics metrics = new VmmProcessMetrics(vmms::get, registry, id -> "web",
+    private final VmmProcessMetrics metrics = new VmmProcessMetrics(
+            vmms::get,
+            registry,
+            id -> "web",
             (pid, withPss) -> {
                 pssAsked.add(withPss);
                 int n = pssAsked.size();
                 return Optional.of(new VmmUsage(pid, n, n * 1000L, withPss ? n * 10L : -1));
-            }, clock::get);
+            },
+            clock::get);
 
     @Test
     void scrapesWithinThePssMaxAge_readCpuAndRssEachTimeAndKeepTheLastPss() {
@@ -73,6 +76,10 @@ class VmmProcessMetricsTest {
     }
 
     private double gauge(String name) {
-        return registry.get(name).tag("instance", "web-1").tag("service", "web").gauge().value();
+        return registry.get(name)
+                .tag("instance", "web-1")
+                .tag("service", "web")
+                .gauge()
+                .value();
     }
 }

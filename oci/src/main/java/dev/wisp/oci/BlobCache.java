@@ -60,7 +60,8 @@ public final class BlobCache {
             MessageDigest md = Digest.sha256();
             long n = 0;
             byte[] buf = new byte[64 << 10];
-            try (InputStream in = source.blob(d); OutputStream out = Files.newOutputStream(part)) {
+            try (InputStream in = source.blob(d);
+                    OutputStream out = Files.newOutputStream(part)) {
                 int r;
                 // one byte past the size is enough to know the blob is too long
                 while (n <= d.size() && (r = in.read(buf, 0, (int) Math.min(buf.length, d.size() + 1 - n))) > 0) {
@@ -73,7 +74,8 @@ public final class BlobCache {
             if (n != d.size() || !got.equals(d.digest())) {
                 throw new OciException("blob " + d.digest() + " from " + source.describe() + " does not match: got "
                         + (n > d.size() ? "more than " + d.size() : String.valueOf(n)) + " bytes with digest " + got
-                        + ", expected " + d.size() + " bytes with digest " + d.digest() + "; the partial blob was deleted");
+                        + ", expected " + d.size() + " bytes with digest " + d.digest()
+                        + "; the partial blob was deleted");
             }
             try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -26,10 +26,13 @@ record Descriptor(String mediaType, Digest digest, long size, Platform platform,
         Platform platform = null;
         JsonNode p = n.get("platform");
         if (p != null && p.isObject()) {
-            platform = new Platform(p.path("os").asText(""), p.path("architecture").asText(""),
+            platform = new Platform(
+                    p.path("os").asText(""),
+                    p.path("architecture").asText(""),
                     p.path("variant").asText(""));
         }
-        String refName = n.path("annotations").path("org.opencontainers.image.ref.name").asText(null);
+        String refName =
+                n.path("annotations").path("org.opencontainers.image.ref.name").asText(null);
         return new Descriptor(mediaType, Digest.parse(digest.asText()), size.asLong(), platform, refName);
     }
 }

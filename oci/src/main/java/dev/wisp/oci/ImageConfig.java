@@ -21,8 +21,16 @@ import java.util.List;
  * @param architecture the image's architecture
  * @param diffIds      digests of the uncompressed layers, in order
  */
-public record ImageConfig(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir, String user,
-                          List<Port> exposedPorts, String os, String architecture, List<Digest> diffIds) {
+public record ImageConfig(
+        List<String> entrypoint,
+        List<String> cmd,
+        List<String> env,
+        String workingDir,
+        String user,
+        List<Port> exposedPorts,
+        String os,
+        String architecture,
+        List<Digest> diffIds) {
 
     /** An exposed port: {@code 8080/tcp}. */
     public record Port(int port, String protocol) {
@@ -66,9 +74,16 @@ public record ImageConfig(List<String> entrypoint, List<String> cmd, List<String
         for (JsonNode d : root.path("rootfs").path("diff_ids")) {
             diffIds.add(Digest.parse(d.asText()));
         }
-        return new ImageConfig(strings(c.get("Entrypoint"), where, "Entrypoint"), strings(c.get("Cmd"), where, "Cmd"),
-                strings(c.get("Env"), where, "Env"), c.path("WorkingDir").asText(""), c.path("User").asText(""), ports,
-                root.path("os").asText(""), root.path("architecture").asText(""), diffIds);
+        return new ImageConfig(
+                strings(c.get("Entrypoint"), where, "Entrypoint"),
+                strings(c.get("Cmd"), where, "Cmd"),
+                strings(c.get("Env"), where, "Env"),
+                c.path("WorkingDir").asText(""),
+                c.path("User").asText(""),
+                ports,
+                root.path("os").asText(""),
+                root.path("architecture").asText(""),
+                diffIds);
     }
 
     private static Port port(String spec, String where) {
@@ -76,7 +91,10 @@ public record ImageConfig(List<String> entrypoint, List<String> cmd, List<String
         String proto = parts.length > 1 ? parts[1] : "tcp";
         try {
             int p = Integer.parseInt(parts[0]);
-            if (parts.length <= 2 && p >= 1 && p <= 65535 && (proto.equals("tcp") || proto.equals("udp") || proto.equals("sctp"))) {
+            if (parts.length <= 2
+                    && p >= 1
+                    && p <= 65535
+                    && (proto.equals("tcp") || proto.equals("udp") || proto.equals("sctp"))) {
                 return new Port(p, proto);
             }
         } catch (NumberFormatException e) {

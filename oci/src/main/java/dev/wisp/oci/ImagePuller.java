@@ -19,6 +19,7 @@ import java.util.List;
 public final class ImagePuller {
     /** Wisp runs x86-64 guests. */
     static final String OS = "linux";
+
     static final String ARCH = "amd64";
     private static final int MAX_LAYERS = 256;
 
@@ -38,8 +39,10 @@ public final class ImagePuller {
         ImageSource source = switch (ref.kind()) {
             case REGISTRY -> registry.open(ref);
             case OCI_DIR -> new OciLayout(ref.path());
-            case OCI_ARCHIVE, DOCKER_ARCHIVE -> throw new OciException(ref + ": " + ref.kind().name().toLowerCase()
-                    .replace('_', '-') + " is not supported yet (unpack it and use oci:DIR)");
+            case OCI_ARCHIVE, DOCKER_ARCHIVE ->
+                throw new OciException(
+                        ref + ": " + ref.kind().name().toLowerCase().replace('_', '-')
+                                + " is not supported yet (unpack it and use oci:DIR)");
         };
         boolean made = !Files.exists(rootDir);
         try {
@@ -71,7 +74,8 @@ public final class ImagePuller {
             type = mediaType(raw, doc);
         }
         if (!MediaTypes.isManifest(type)) {
-            throw new OciException(ref + ": unsupported manifest type '" + type + "' (want an OCI or Docker v2 schema 2 image)");
+            throw new OciException(
+                    ref + ": unsupported manifest type '" + type + "' (want an OCI or Docker v2 schema 2 image)");
         }
         Descriptor configDesc = Descriptor.from(doc.get("config"), ref + " manifest config");
         if (configDesc.size() > RegistryClient.MAX_MANIFEST_BYTES) {
@@ -82,7 +86,8 @@ public final class ImagePuller {
         for (JsonNode l : doc.path("layers")) {
             Descriptor d = Descriptor.from(l, ref + " manifest layer");
             if (!MediaTypes.isLayer(d.mediaType())) {
-                throw new OciException(ref + ": layer " + d.digest() + " has unsupported media type '" + d.mediaType() + "'");
+                throw new OciException(
+                        ref + ": layer " + d.digest() + " has unsupported media type '" + d.mediaType() + "'");
             }
             layers.add(d);
         }

@@ -12,7 +12,12 @@ import java.util.regex.Pattern;
 public record ImageReference(Kind kind, String registry, String repository, String tag, Digest digest, Path path) {
 
     /** The transports understood in a reference. */
-    public enum Kind { REGISTRY, OCI_DIR, OCI_ARCHIVE, DOCKER_ARCHIVE }
+    public enum Kind {
+        REGISTRY,
+        OCI_DIR,
+        OCI_ARCHIVE,
+        DOCKER_ARCHIVE
+    }
 
     static final String DOCKER_HUB = "docker.io";
     private static final int MAX_NAME = 255;
@@ -57,7 +62,10 @@ public record ImageReference(Kind kind, String registry, String repository, Stri
         if (colon > s.lastIndexOf('/')) {
             tag = s.substring(colon + 1);
             if (!TAG.matcher(tag).matches()) {
-                throw bad(text, "bad tag '" + tag + "' (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')");
+                throw bad(
+                        text,
+                        "bad tag '" + tag
+                                + "' (letters, digits, '_', '.', '-'; at most 128; not starting with '.' or '-')");
             }
             s = s.substring(0, colon);
         }
@@ -149,7 +157,8 @@ public record ImageReference(Kind kind, String registry, String repository, Stri
     @Override
     public String toString() {
         return switch (kind) {
-            case REGISTRY -> registry + "/" + repository + (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
+            case REGISTRY ->
+                registry + "/" + repository + (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
             case OCI_DIR -> "oci:" + path + (tag != null ? ":" + tag : "");
             case OCI_ARCHIVE -> "oci-archive:" + path;
             case DOCKER_ARCHIVE -> "docker-archive:" + path;

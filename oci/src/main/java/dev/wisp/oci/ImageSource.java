@@ -7,8 +7,7 @@ import java.io.InputStream;
 interface ImageSource {
 
     /** A manifest or index as served, with the digest of its exact bytes. */
-    record RawManifest(byte[] bytes, String mediaType, Digest digest) {
-    }
+    record RawManifest(byte[] bytes, String mediaType, Digest digest) {}
 
     /** The manifest or index named by a tag or digest string. */
     RawManifest manifest(String reference) throws IOException;

@@ -59,9 +59,9 @@ final class LayerApplier {
         whiteouts = new LayerWhiteouts(tree, paths);
         MessageDigest md = Digest.sha256();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 64 << 10);
-             InputStream plain = decompress(raw);
-             DigestInputStream counted = new DigestInputStream(plain, md);
-             TarArchiveInputStream tar = new TarArchiveInputStream(counted)) {
+                InputStream plain = decompress(raw);
+                DigestInputStream counted = new DigestInputStream(plain, md);
+                TarArchiveInputStream tar = new TarArchiveInputStream(counted)) {
             TarArchiveEntry e;
             while ((e = nextEntry(tar)) != null) {
                 entry(e, tar);
@@ -78,8 +78,8 @@ final class LayerApplier {
         if (diffId != null) {
             Digest got = Digest.of(md);
             if (!got.equals(diffId)) {
-                throw new OciException("layer " + layer + " unpacks to " + got + ", but the image config says "
-                        + diffId + "; refused");
+                throw new OciException("layer " + layer + " unpacks to " + got + ", but the image config says " + diffId
+                        + "; refused");
             }
         }
     }
@@ -109,8 +109,11 @@ final class LayerApplier {
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
             return new GZIPInputStream(in, 64 << 10);
         }
-        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
-                && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+        if (magic.length == 4
+                && (magic[0] & 0xff) == 0x28
+                && (magic[1] & 0xff) == 0xb5
+                && (magic[2] & 0xff) == 0x2f
+                && (magic[3] & 0xff) == 0xfd) {
             return new ZstdInputStream(in);
         }
         return in;
@@ -133,8 +136,9 @@ final class LayerApplier {
             return;
         }
         if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
-            String kind = e.isFIFO() ? "FIFO" : (e.isCharacterDevice() ? "char" : "block") + " device "
-                    + e.getDevMajor() + ":" + e.getDevMinor();
+            String kind = e.isFIFO()
+                    ? "FIFO"
+                    : (e.isCharacterDevice() ? "char" : "block") + " device " + e.getDevMajor() + ":" + e.getDevMinor();
             skip("skipped " + kind + " /" + rel + " (layer " + layer + ")");
             return;
         }
@@ -206,11 +210,11 @@ final class LayerApplier {
     private void regularFile(TarArchiveEntry e, InputStream content, Path target, String rel) throws IOException {
         long size = e.getSize();
         if (bytes + size > limits.maxBytes()) {
-            throw new OciException("layer " + layer + ": the root tree would pass the limit of "
-                    + limits.maxBytes() + " bytes (at /" + rel + ", " + size + " bytes)");
+            throw new OciException("layer " + layer + ": the root tree would pass the limit of " + limits.maxBytes()
+                    + " bytes (at /" + rel + ", " + size + " bytes)");
         }
-        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE, NOFOLLOW)) {
+        try (OutputStream out =
+                Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, NOFOLLOW)) {
             long n = content.transferTo(out);
             bytes += n;
         }

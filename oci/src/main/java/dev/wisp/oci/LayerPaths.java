@@ -104,8 +104,11 @@ final class LayerPaths {
                     }
                     if (s.equals("..")) {
                         if (next.isEmpty()) {
-                            throw refuse(name, "a path through the symlink /" + String.join("/", done)
-                                    + (done.isEmpty() ? "" : "/") + c + " -> " + link + ", which points out of the root");
+                            throw refuse(
+                                    name,
+                                    "a path through the symlink /" + String.join("/", done)
+                                            + (done.isEmpty() ? "" : "/") + c + " -> " + link
+                                            + ", which points out of the root");
                         }
                         next.remove(next.size() - 1);
                     } else {
@@ -117,8 +120,10 @@ final class LayerPaths {
                 }
                 done.clear();
             } else {
-                throw refuse(name, "a path through /" + String.join("/", done) + (done.isEmpty() ? "" : "/") + c
-                        + ", which is not a directory");
+                throw refuse(
+                        name,
+                        "a path through /" + String.join("/", done) + (done.isEmpty() ? "" : "/") + c
+                                + ", which is not a directory");
             }
         }
         return root.resolve(String.join("/", done));

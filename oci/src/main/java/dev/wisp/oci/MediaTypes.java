@@ -8,8 +8,7 @@ final class MediaTypes {
     static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
     static final String ACCEPT = String.join(", ", OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST);
 
-    private MediaTypes() {
-    }
+    private MediaTypes() {}
 
     static boolean isIndex(String mediaType) {
         return OCI_INDEX.equals(mediaType) || DOCKER_LIST.equals(mediaType);

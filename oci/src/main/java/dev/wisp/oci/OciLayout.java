@@ -57,7 +57,8 @@ final class OciLayout implements ImageSource {
             }
         }
         if (pick == null) {
-            List<String> tags = all.stream().map(Descriptor::refName).filter(t -> t != null).toList();
+            List<String> tags =
+                    all.stream().map(Descriptor::refName).filter(t -> t != null).toList();
             throw new OciException("image not found: " + describe() + " has no tag '" + reference + "' (tags: "
                     + (tags.isEmpty() ? "none" : String.join(", ", tags)) + ")");
         }
@@ -72,7 +73,8 @@ final class OciLayout implements ImageSource {
     @Override
     public InputStream blob(Descriptor d) throws IOException {
         try {
-            return Files.newInputStream(dir.resolve("blobs").resolve("sha256").resolve(d.digest().hex()));
+            return Files.newInputStream(
+                    dir.resolve("blobs").resolve("sha256").resolve(d.digest().hex()));
         } catch (NoSuchFileException e) {
             throw new OciException(describe() + " has no blob " + d.digest());
         }
@@ -84,7 +86,8 @@ final class OciLayout implements ImageSource {
             throw new OciException("image not found: " + describe() + " has no manifest " + d);
         }
         if (Files.size(p) > RegistryClient.MAX_MANIFEST_BYTES) {
-            throw new OciException(describe() + ": manifest " + d + " is larger than " + RegistryClient.MAX_MANIFEST_BYTES + " bytes");
+            throw new OciException(
+                    describe() + ": manifest " + d + " is larger than " + RegistryClient.MAX_MANIFEST_BYTES + " bytes");
         }
         return Files.readAllBytes(p);
     }

@@ -11,8 +11,8 @@ import java.util.List;
  * @param layers         layer digests in the order they were applied
  * @param rootFs         the unpacked root tree
  */
-public record PulledImage(ImageReference reference, Digest manifestDigest, ImageConfig config, List<Digest> layers,
-                          RootFs rootFs) {
+public record PulledImage(
+        ImageReference reference, Digest manifestDigest, ImageConfig config, List<Digest> layers, RootFs rootFs) {
     public PulledImage {
         layers = List.copyOf(layers);
     }

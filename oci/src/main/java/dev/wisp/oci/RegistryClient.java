@@ -30,6 +30,7 @@ import javax.net.ssl.SSLException;
 public final class RegistryClient {
     /** Registries must accept manifests of 4 MB; we read no more than that. */
     static final int MAX_MANIFEST_BYTES = 4 << 20;
+
     private static final int MAX_ERROR_BODY = 64 << 10;
     private static final int MAX_REDIRECTS = 5;
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127(?:\\.\\d{1,3}){3}");
@@ -67,7 +68,9 @@ public final class RegistryClient {
             host = hostPort.substring(0, colon);
         }
         host = host.toLowerCase(Locale.ROOT);
-        return host.equals("localhost") || host.equals("[::1]") || LOOPBACK_V4.matcher(host).matches();
+        return host.equals("localhost")
+                || host.equals("[::1]")
+                || LOOPBACK_V4.matcher(host).matches();
     }
 
     /** One repository of one registry: the scheme it speaks and the credentials it took. */
@@ -90,7 +93,8 @@ public final class RegistryClient {
         @Override
         public RawManifest manifest(String reference) throws IOException {
             String what = "manifest " + reference + " of " + ref;
-            HttpResponse<InputStream> r = get("/v2/" + ref.repository() + "/manifests/" + reference, MediaTypes.ACCEPT, what);
+            HttpResponse<InputStream> r =
+                    get("/v2/" + ref.repository() + "/manifests/" + reference, MediaTypes.ACCEPT, what);
             byte[] bytes;
             try (InputStream in = r.body()) {
                 bytes = readBounded(in, MAX_MANIFEST_BYTES);
@@ -111,7 +115,8 @@ public final class RegistryClient {
 
         @Override
         public InputStream blob(Descriptor d) throws IOException {
-            return get("/v2/" + ref.repository() + "/blobs/" + d.digest(), null, "blob " + d.digest() + " of " + ref).body();
+            return get("/v2/" + ref.repository() + "/blobs/" + d.digest(), null, "blob " + d.digest() + " of " + ref)
+                    .body();
         }
 
         private HttpResponse<InputStream> get(String path, String accept, String what) throws IOException {
@@ -120,7 +125,9 @@ public final class RegistryClient {
             boolean authTried = false;
             for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
                 boolean onRegistry = endpoint.equalsIgnoreCase(uri.getRawAuthority());
-                HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(options.requestTimeout()).GET();
+                HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                        .timeout(options.requestTimeout())
+                        .GET();
                 if (accept != null) {
                     b.header("Accept", accept);
                 }
@@ -142,13 +149,16 @@ public final class RegistryClient {
                 }
                 if (sc == 301 || sc == 302 || sc == 303 || sc == 307 || sc == 308) {
                     drain(r);
-                    String location = r.headers().firstValue("Location")
-                            .orElseThrow(() -> new OciException(ref.registry() + " redirected " + what + " without a Location"));
+                    String location = r.headers()
+                            .firstValue("Location")
+                            .orElseThrow(() ->
+                                    new OciException(ref.registry() + " redirected " + what + " without a Location"));
                     uri = uri.resolve(location);
                     if (!"https".equals(uri.getScheme())
                             && !("http".equals(uri.getScheme()) && plainHttpAllowed(uri.getRawAuthority()))) {
                         throw new OciException(ref.registry() + " redirected " + what + " to " + uri.getScheme() + "://"
-                                + uri.getRawAuthority() + ", which is neither HTTPS nor an allowed plain-HTTP registry");
+                                + uri.getRawAuthority()
+                                + ", which is neither HTTPS nor an allowed plain-HTTP registry");
                     }
                     continue;
                 }
@@ -164,18 +174,26 @@ public final class RegistryClient {
             }
             String https = "https://" + endpoint;
             try {
-                HttpResponse<InputStream> r = send(HttpRequest.newBuilder(URI.create(https + "/v2/"))
-                        .timeout(options.requestTimeout()).GET().build(), what);
+                HttpResponse<InputStream> r = send(
+                        HttpRequest.newBuilder(URI.create(https + "/v2/"))
+                                .timeout(options.requestTimeout())
+                                .GET()
+                                .build(),
+                        what);
                 drain(r);
                 base = https;
             } catch (SSLException e) {
                 if (isCertificateProblem(e)) {
-                    throw new OciException("registry " + ref.registry() + ": its TLS certificate is not trusted ("
-                            + rootMessage(e) + "); give its CA file", e);
+                    throw new OciException(
+                            "registry " + ref.registry() + ": its TLS certificate is not trusted (" + rootMessage(e)
+                                    + "); give its CA file",
+                            e);
                 }
                 if (!plainHttpAllowed(endpoint)) {
-                    throw new OciException("registry " + ref.registry() + " does not speak TLS (" + rootMessage(e)
-                            + "); plain HTTP is used only for loopback or registries named insecure", e);
+                    throw new OciException(
+                            "registry " + ref.registry() + " does not speak TLS (" + rootMessage(e)
+                                    + "); plain HTTP is used only for loopback or registries named insecure",
+                            e);
                 }
                 base = "http://" + endpoint;
             }
@@ -187,14 +205,18 @@ public final class RegistryClient {
             try {
                 return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
             } catch (HttpConnectTimeoutException e) {
-                throw new OciException("registry " + ref.registry() + " is unreachable: no connection within "
-                        + connectS + " s (" + what + ")", e);
+                throw new OciException(
+                        "registry " + ref.registry() + " is unreachable: no connection within " + connectS + " s ("
+                                + what + ")",
+                        e);
             } catch (HttpTimeoutException e) {
-                throw new OciException("registry " + ref.registry() + " did not answer within " + requestS + " s ("
-                        + what + ")", e);
+                throw new OciException(
+                        "registry " + ref.registry() + " did not answer within " + requestS + " s (" + what + ")", e);
             } catch (ConnectException e) {
-                throw new OciException("registry " + ref.registry() + " is down or unreachable: connection refused at "
-                        + req.uri().getScheme() + "://" + req.uri().getRawAuthority() + " (" + what + ")", e);
+                throw new OciException(
+                        "registry " + ref.registry() + " is down or unreachable: connection refused at "
+                                + req.uri().getScheme() + "://" + req.uri().getRawAuthority() + " (" + what + ")",
+                        e);
             } catch (SSLException e) {
                 throw e;
             } catch (IOException e) {
@@ -208,8 +230,8 @@ public final class RegistryClient {
         private void authenticate(HttpHeaders headers, String what) throws IOException {
             Challenge c = Challenge.pick(headers.allValues("WWW-Authenticate"));
             if (c == null) {
-                throw new OciException("registry " + ref.registry() + " answered 401 without a Basic or Bearer challenge ("
-                        + what + ")");
+                throw new OciException("registry " + ref.registry()
+                        + " answered 401 without a Basic or Bearer challenge (" + what + ")");
             }
             if (c.scheme().equals("basic")) {
                 if (options.username() == null) {
@@ -231,7 +253,9 @@ public final class RegistryClient {
             StringBuilder q = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
             String service = c.params().get("service");
             if (service != null) {
-                q.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
+                q.append("service=")
+                        .append(URLEncoder.encode(service, StandardCharsets.UTF_8))
+                        .append('&');
             }
             q.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
             URI uri;
@@ -245,7 +269,9 @@ public final class RegistryClient {
                 throw new OciException("registry " + ref.registry() + " sent its token realm " + realm
                         + ", which is neither HTTPS nor an allowed plain-HTTP host");
             }
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(options.requestTimeout()).GET();
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                    .timeout(options.requestTimeout())
+                    .GET();
             if (options.username() != null) {
                 b.header("Authorization", basic());
             }
@@ -258,8 +284,8 @@ public final class RegistryClient {
                 throw options.username() == null ? needsCredentials(what) : refused(what);
             }
             if (r.statusCode() != 200 || body == null) {
-                throw new OciException("token service " + uri.getRawAuthority() + " answered " + r.statusCode()
-                        + " (" + what + ")");
+                throw new OciException(
+                        "token service " + uri.getRawAuthority() + " answered " + r.statusCode() + " (" + what + ")");
             }
             JsonNode n = json.readTree(body);
             String token = n.path("token").asText(n.path("access_token").asText(""));
@@ -304,13 +330,17 @@ public final class RegistryClient {
             return switch (sc) {
                 case 401 -> options.username() == null ? needsCredentials(what) : refused(what);
                 case 403 -> new OciException("registry " + ref.registry() + " denied access (403) to " + what + detail);
-                case 404 -> switch (code) {
-                    case "NAME_UNKNOWN" -> new OciException("repository not found: " + ref + detail);
-                    case "MANIFEST_UNKNOWN" -> new OciException("image not found: " + ref + " has no "
-                            + (what.startsWith("manifest sha256:") ? "manifest " : "tag ") + what.split(" ")[1] + detail);
-                    case "BLOB_UNKNOWN" -> new OciException("registry " + ref.registry() + " has no " + what + detail);
-                    default -> new OciException("not found (404): " + what + detail);
-                };
+                case 404 ->
+                    switch (code) {
+                        case "NAME_UNKNOWN" -> new OciException("repository not found: " + ref + detail);
+                        case "MANIFEST_UNKNOWN" ->
+                            new OciException("image not found: " + ref + " has no "
+                                    + (what.startsWith("manifest sha256:") ? "manifest " : "tag ") + what.split(" ")[1]
+                                    + detail);
+                        case "BLOB_UNKNOWN" ->
+                            new OciException("registry " + ref.registry() + " has no " + what + detail);
+                        default -> new OciException("not found (404): " + what + detail);
+                    };
                 case 429 -> new OciException("registry " + ref.registry() + " is rate limiting (429) " + what + detail);
                 default -> new OciException("registry " + ref.registry() + " answered " + sc + " for " + what + detail);
             };

@@ -14,12 +14,20 @@ import java.util.Set;
  * @param connectTimeout    for each TCP/TLS connect
  * @param requestTimeout    for each request until its answer's headers arrive
  */
-public record RegistryOptions(String username, String password, Path caFile, Set<String> insecureRegistries,
-                              Duration connectTimeout, Duration requestTimeout) {
+public record RegistryOptions(
+        String username,
+        String password,
+        Path caFile,
+        Set<String> insecureRegistries,
+        Duration connectTimeout,
+        Duration requestTimeout) {
 
     public RegistryOptions {
         insecureRegistries = Set.copyOf(insecureRegistries);
-        if (connectTimeout.isNegative() || connectTimeout.isZero() || requestTimeout.isNegative() || requestTimeout.isZero()) {
+        if (connectTimeout.isNegative()
+                || connectTimeout.isZero()
+                || requestTimeout.isNegative()
+                || requestTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
         if ((username == null) != (password == null)) {

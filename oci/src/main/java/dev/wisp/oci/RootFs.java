@@ -17,8 +17,7 @@ import java.util.Map;
 public record RootFs(Path root, long files, long bytes, Map<String, Owner> owners, List<String> notes) {
 
     /** A numeric owner. */
-    public record Owner(int uid, int gid) {
-    }
+    public record Owner(int uid, int gid) {}
 
     public RootFs {
         owners = Map.copyOf(owners);

@@ -17,8 +17,7 @@ import javax.net.ssl.X509TrustManager;
 
 /** The TLS context for registries: the system's CAs, plus those of an optional PEM file. */
 final class Tls {
-    private Tls() {
-    }
+    private Tls() {}
 
     static SSLContext context(Path caFile) {
         try {

@@ -41,28 +41,36 @@ class ImageReferenceTest {
         assertThat(oci.path()).isEqualTo(Path.of("/tmp/layout"));
         assertThat(oci.tag()).isEqualTo("base");
         assertThat(ImageReference.parse("oci-archive:/tmp/x.tar").kind()).isEqualTo(ImageReference.Kind.OCI_ARCHIVE);
-        assertThat(ImageReference.parse("docker-archive:/tmp/x.tar").kind()).isEqualTo(ImageReference.Kind.DOCKER_ARCHIVE);
+        assertThat(ImageReference.parse("docker-archive:/tmp/x.tar").kind())
+                .isEqualTo(ImageReference.Kind.DOCKER_ARCHIVE);
     }
 
     @Test
     void badReferences_getOneLineErrorsSayingWhatIsWrong() {
         assertThatThrownBy(() -> ImageReference.parse("")).hasMessage("bad image reference '': empty reference");
-        assertThatThrownBy(() -> ImageReference.parse("Host.io/App:1")).hasMessageContaining("repository names are lowercase");
+        assertThatThrownBy(() -> ImageReference.parse("Host.io/App:1"))
+                .hasMessageContaining("repository names are lowercase");
         assertThatThrownBy(() -> ImageReference.parse("host.io/app:-x")).hasMessageContaining("bad tag '-x'");
-        assertThatThrownBy(() -> ImageReference.parse("host.io/app@sha256:abc")).hasMessageContaining("64 lowercase hex");
+        assertThatThrownBy(() -> ImageReference.parse("host.io/app@sha256:abc"))
+                .hasMessageContaining("64 lowercase hex");
         assertThatThrownBy(() -> ImageReference.parse("host.io/app@md5:" + HEX)).hasMessageContaining("only sha256");
-        assertThatThrownBy(() -> ImageReference.parse("host.io:99999/app")).hasMessageContaining("bad registry port '99999'");
+        assertThatThrownBy(() -> ImageReference.parse("host.io:99999/app"))
+                .hasMessageContaining("bad registry port '99999'");
         assertThatThrownBy(() -> ImageReference.parse("ftp://host/app")).hasMessageContaining("unknown transport");
-        assertThatThrownBy(() -> ImageReference.parse("host.io//app")).hasMessageContaining("bad repository name component ''");
+        assertThatThrownBy(() -> ImageReference.parse("host.io//app"))
+                .hasMessageContaining("bad repository name component ''");
         assertThatThrownBy(() -> ImageReference.parse("oci:")).hasMessageContaining("no path");
     }
 
     @Test
     void challenge_parsesBearerParameters() {
-        Challenge c = Challenge.pick(java.util.List.of(
-                "Bearer realm=\"https://auth.example.com/token\",service=\"registry.example.com\",scope=\"repository:a/b:pull\""));
+        Challenge c = Challenge.pick(
+                java.util.List.of(
+                        "Bearer realm=\"https://auth.example.com/token\",service=\"registry.example.com\",scope=\"repository:a/b:pull\""));
         assertThat(c.scheme()).isEqualTo("bearer");
-        assertThat(c.params()).containsEntry("realm", "https://auth.example.com/token")
-                .containsEntry("service", "registry.example.com").containsEntry("scope", "repository:a/b:pull");
+        assertThat(c.params())
+                .containsEntry("realm", "https://auth.example.com/token")
+                .containsEntry("service", "registry.example.com")
+                .containsEntry("scope", "repository:a/b:pull");
     }
 }

@@ -15,7 +15,8 @@ class LayoutPullTest {
     Path tmp;
 
     private PulledImage pull(String tag, Limits limits) {
-        return new ImagePuller(new RegistryClient(RegistryOptions.defaults()), new BlobCache(tmp.resolve("cache")), limits)
+        return new ImagePuller(
+                        new RegistryClient(RegistryOptions.defaults()), new BlobCache(tmp.resolve("cache")), limits)
                 .pull(ImageReference.parse("oci:" + tmp.resolve("layout") + ":" + tag), tmp.resolve("root"));
     }
 
@@ -32,8 +33,13 @@ class LayoutPullTest {
         Files.createDirectories(l2.resolve("hostetc"));
         Files.writeString(l2.resolve("hostetc/wisp-oci-probe"), "inside\n");
         // GNU tar stores l2's hostetc as a directory: the applier must not follow the symlink to the host
-        TestImages.writeImage(tmp.resolve("layout"), "t", "amd64", List.of(
-                TestImages.Layer.gzip(TestImages.tar(l1)), TestImages.Layer.plain(TestImages.tar(l2, "hostetc/wisp-oci-probe"))));
+        TestImages.writeImage(
+                tmp.resolve("layout"),
+                "t",
+                "amd64",
+                List.of(
+                        TestImages.Layer.gzip(TestImages.tar(l1)),
+                        TestImages.Layer.plain(TestImages.tar(l2, "hostetc/wisp-oci-probe"))));
 
         pull("t", Limits.defaults());
 
@@ -50,7 +56,8 @@ class LayoutPullTest {
 
         assertThatThrownBy(() -> pull("t", Limits.defaults()))
                 .isInstanceOf(OciException.class)
-                .hasMessageMatching("layer sha256:[0-9a-f]{64}: refused path '\\./up': a symlink to '\\.\\./\\.\\./outside', which points out of the root");
+                .hasMessageMatching(
+                        "layer sha256:[0-9a-f]{64}: refused path '\\./up': a symlink to '\\.\\./\\.\\./outside', which points out of the root");
         assertThat(tmp.resolve("root")).doesNotExist();
     }
 
@@ -86,8 +93,8 @@ class LayoutPullTest {
 
     @Test
     void missingTag_errorListsTheTagsThereAre() throws Exception {
-        TestImages.writeImage(tmp.resolve("layout"), "one", "amd64", List.of(TestImages.Layer.gzip(TestImages.tar(staging("l1")))));
-        assertThatThrownBy(() -> pull("two", Limits.defaults()))
-                .hasMessageContaining("has no tag 'two' (tags: one)");
+        TestImages.writeImage(
+                tmp.resolve("layout"), "one", "amd64", List.of(TestImages.Layer.gzip(TestImages.tar(staging("l1")))));
+        assertThatThrownBy(() -> pull("two", Limits.defaults())).hasMessageContaining("has no tag 'two' (tags: one)");
     }
 }

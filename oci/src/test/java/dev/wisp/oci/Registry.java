@@ -59,14 +59,18 @@ final class Registry implements BeforeAllCallback, AfterAllCallback {
 
     /** The registry's storage of a blob, to tamper with. */
     Path blobData(Digest d) {
-        return dir.resolve("storage/docker/registry/v2/blobs/sha256").resolve(d.hex().substring(0, 2))
-                .resolve(d.hex()).resolve("data");
+        return dir.resolve("storage/docker/registry/v2/blobs/sha256")
+                .resolve(d.hex().substring(0, 2))
+                .resolve(d.hex())
+                .resolve("data");
     }
 
     /** GETs of a repository's blob in the registry's access log. */
     long blobGets(String repo, Digest d) throws IOException {
         String path = "\"GET /v2/" + repo + "/blobs/" + d;
-        return Files.readAllLines(dir.resolve("registry.log")).stream().filter(l -> l.contains(path)).count();
+        return Files.readAllLines(dir.resolve("registry.log")).stream()
+                .filter(l -> l.contains(path))
+                .count();
     }
 
     @Override
@@ -76,21 +80,48 @@ final class Registry implements BeforeAllCallback, AfterAllCallback {
         StringBuilder cfg = new StringBuilder()
                 .append("version: 0.1\n")
                 .append("log:\n  level: info\n  accesslog:\n    disabled: false\n")
-                .append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("storage")).append('\n')
+                .append("storage:\n  filesystem:\n    rootdirectory: ")
+                .append(dir.resolve("storage"))
+                .append('\n')
                 .append("  delete:\n    enabled: true\n")
-                .append("http:\n  addr: 127.0.0.1:").append(port).append('\n');
+                .append("http:\n  addr: 127.0.0.1:")
+                .append(port)
+                .append('\n');
         if (secure) {
-            Tools.run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString());
+            Tools.run(
+                    dir,
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=localhost",
+                    "-addext",
+                    "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                    "-keyout",
+                    dir.resolve("key.pem").toString(),
+                    "-out",
+                    dir.resolve("cert.pem").toString());
             String line = Tools.run(dir, "htpasswd", "-Bbn", USER, PASSWORD).strip();
             Files.writeString(dir.resolve("htpasswd"), line + "\n");
-            cfg.append("  tls:\n    certificate: ").append(dir.resolve("cert.pem"))
-                    .append("\n    key: ").append(dir.resolve("key.pem")).append('\n')
-                    .append("auth:\n  htpasswd:\n    realm: wisp-test\n    path: ").append(dir.resolve("htpasswd")).append('\n');
+            cfg.append("  tls:\n    certificate: ")
+                    .append(dir.resolve("cert.pem"))
+                    .append("\n    key: ")
+                    .append(dir.resolve("key.pem"))
+                    .append('\n')
+                    .append("auth:\n  htpasswd:\n    realm: wisp-test\n    path: ")
+                    .append(dir.resolve("htpasswd"))
+                    .append('\n');
         }
         Files.writeString(dir.resolve("config.yml"), cfg.toString());
-        process = new ProcessBuilder("/usr/bin/docker-registry", "serve", dir.resolve("config.yml").toString())
+        process = new ProcessBuilder(
+                        "/usr/bin/docker-registry",
+                        "serve",
+                        dir.resolve("config.yml").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("registry.log").toFile())
                 .start();
@@ -98,17 +129,24 @@ final class Registry implements BeforeAllCallback, AfterAllCallback {
     }
 
     private void awaitUp() throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(secure ? insecureContext() : javax.net.ssl.SSLContext.getDefault())
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .sslContext(secure ? insecureContext() : javax.net.ssl.SSLContext.getDefault())
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         URI uri = URI.create((secure ? "https" : "http") + "://" + host() + "/v2/");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
+                throw new IllegalStateException(
+                        "docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
             }
             try {
-                int sc = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
+                int sc = http.send(
+                                HttpRequest.newBuilder(uri)
+                                        .timeout(Duration.ofSeconds(5))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
                 if (sc == 200 || sc == 401) {
                     return;
                 }
@@ -123,11 +161,20 @@ final class Registry implements BeforeAllCallback, AfterAllCallback {
     /** Only to wait for the registry to listen; the tests' client verifies the certificate. */
     private static javax.net.ssl.SSLContext insecureContext() throws Exception {
         javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
-        }}, null);
+        ctx.init(
+                null,
+                new javax.net.ssl.TrustManager[] {
+                    new javax.net.ssl.X509TrustManager() {
+                        public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+                        public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+                        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                            return new java.security.cert.X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         return ctx;
     }
 

@@ -39,15 +39,25 @@ class RegistryPullTest {
 
         hand = work.resolve("hand-layout");
         TestImages.writeImage(hand, "whiteouts", "amd64", whiteoutLayers(work));
-        Digest arm = TestImages.writeImage(hand, null, "arm64", List.of(TestImages.Layer.gzip(
-                TestImages.tar(Files.createDirectories(work.resolve("arm"))))));
+        Digest arm = TestImages.writeImage(
+                hand,
+                null,
+                "arm64",
+                List.of(TestImages.Layer.gzip(TestImages.tar(Files.createDirectories(work.resolve("arm"))))));
         TestImages.writeIndex(hand, "arm-only", arm, "arm64");
         Path esc = Files.createDirectories(work.resolve("esc/inner"));
         Files.writeString(work.resolve("esc/outside.txt"), "escaped\n");
-        TestImages.writeImage(hand, "escape", "amd64",
-                List.of(TestImages.Layer.gzip(TestImages.tar(esc, "-P", "../outside.txt"))));
+        TestImages.writeImage(
+                hand, "escape", "amd64", List.of(TestImages.Layer.gzip(TestImages.tar(esc, "-P", "../outside.txt"))));
         REGISTRY.push(hand, "whiteouts", "hand/whiteouts:1");
-        Tools.run(work, "skopeo", "copy", "--quiet", "--all", "--dest-tls-verify=false", "oci:" + hand + ":arm-only",
+        Tools.run(
+                work,
+                "skopeo",
+                "copy",
+                "--quiet",
+                "--all",
+                "--dest-tls-verify=false",
+                "oci:" + hand + ":arm-only",
                 "docker://" + REGISTRY.host() + "/hand/multi:arm");
         REGISTRY.push(hand, "escape", "hand/escape:1");
         // its own layer: the registry stores blobs once for all repositories, and this one gets altered
@@ -59,8 +69,18 @@ class RegistryPullTest {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        Tools.run(work, "buildah", "--root", work.resolve("storage").toString(), "--runroot",
-                work.resolve("run").toString(), "--storage-driver", "vfs", "rmi", "--all", "--force");
+        Tools.run(
+                work,
+                "buildah",
+                "--root",
+                work.resolve("storage").toString(),
+                "--runroot",
+                work.resolve("run").toString(),
+                "--storage-driver",
+                "vfs",
+                "rmi",
+                "--all",
+                "--force");
         Tools.deleteTree(work);
     }
 
@@ -92,7 +112,9 @@ class RegistryPullTest {
         Path l3 = Files.createDirectories(work.resolve("l3"));
         write(l3, "lib/.wh.link.so", "");
         write(l3, "newdir/file", "3\n");
-        return List.of(TestImages.Layer.gzip(TestImages.tar(l1)), TestImages.Layer.zstd(TestImages.tar(l2)),
+        return List.of(
+                TestImages.Layer.gzip(TestImages.tar(l1)),
+                TestImages.Layer.zstd(TestImages.tar(l2)),
                 TestImages.Layer.plain(TestImages.tar(l3)));
     }
 
@@ -103,7 +125,8 @@ class RegistryPullTest {
     }
 
     private ImagePuller puller(Path cacheDir) {
-        return new ImagePuller(new RegistryClient(RegistryOptions.defaults()), new BlobCache(cacheDir), Limits.defaults());
+        return new ImagePuller(
+                new RegistryClient(RegistryOptions.defaults()), new BlobCache(cacheDir), Limits.defaults());
     }
 
     private ImageReference ref(String nameAndTag) {
@@ -115,8 +138,11 @@ class RegistryPullTest {
         Path root = tmp.resolve("root");
         PulledImage img = puller(tmp.resolve("cache")).pull(ref("busybox:base"), root);
 
-        assertThat(root.resolve("bin/busybox")).hasSameBinaryContentAs(Path.of("/bin/busybox")).isExecutable();
-        assertThat(Tools.run(root, root.resolve("bin/busybox").toString(), "cat", "etc/hello")).isEqualTo("hello from the base\n");
+        assertThat(root.resolve("bin/busybox"))
+                .hasSameBinaryContentAs(Path.of("/bin/busybox"))
+                .isExecutable();
+        assertThat(Tools.run(root, root.resolve("bin/busybox").toString(), "cat", "etc/hello"))
+                .isEqualTo("hello from the base\n");
         assertThat(root.resolve("www/index.html")).hasContent("<h1>wisp</h1>");
         ImageConfig c = img.config();
         assertThat(c.entrypoint()).containsExactly("/bin/busybox", "httpd", "-f");
@@ -132,7 +158,8 @@ class RegistryPullTest {
     @Test
     void pullByDigest_givesTheImageTheTagNames() throws Exception {
         PulledImage byTag = puller(tmp.resolve("cache")).pull(ref("busybox:base"), tmp.resolve("a"));
-        PulledImage byDigest = puller(tmp.resolve("cache2")).pull(ref("busybox@" + byTag.manifestDigest()), tmp.resolve("b"));
+        PulledImage byDigest =
+                puller(tmp.resolve("cache2")).pull(ref("busybox@" + byTag.manifestDigest()), tmp.resolve("b"));
 
         assertThat(byDigest.manifestDigest()).isEqualTo(byTag.manifestDigest());
         assertThat(byDigest.layers()).isEqualTo(byTag.layers());
@@ -169,10 +196,13 @@ class RegistryPullTest {
         assertThat(list(root.resolve("app"))).containsExactlyInAnyOrder("new", "sub");
         assertThat(list(root.resolve("app/sub"))).containsExactly("fresh");
         assertThat(root.resolve("lib/link.so")).doesNotExist();
-        assertThat(Files.isSameFile(root.resolve("lib/hard.so"), root.resolve("lib/real.so"))).isTrue();
-        assertThat(Files.getPosixFilePermissions(root.resolve("opt/secret"))).isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
+        assertThat(Files.isSameFile(root.resolve("lib/hard.so"), root.resolve("lib/real.so")))
+                .isTrue();
+        assertThat(Files.getPosixFilePermissions(root.resolve("opt/secret")))
+                .isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
         assertThat(Files.getAttribute(root.resolve("opt/secret"), "unix:uid")).isEqualTo(1000);
-        assertThat(Files.getPosixFilePermissions(root.resolve("opt/ro"))).isEqualTo(PosixFilePermissions.fromString("r-xr-xr-x"));
+        assertThat(Files.getPosixFilePermissions(root.resolve("opt/ro")))
+                .isEqualTo(PosixFilePermissions.fromString("r-xr-xr-x"));
         assertThat(img.rootFs().owners()).containsEntry("opt/secret", new RootFs.Owner(1000, 1000));
         assertThat(root.resolve("newdir/file")).hasContent("3");
         try (Stream<Path> all = Files.walk(root)) {
@@ -225,9 +255,13 @@ class RegistryPullTest {
     @Test
     void registryDown_clearErrorWithinTheTimeouts() throws Exception {
         int port = Registry.freePort();
-        ImagePuller p = new ImagePuller(new RegistryClient(RegistryOptions.defaults()
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))), new BlobCache(tmp.resolve("cache")), Limits.defaults());
-        assertThatThrownBy(() -> p.pull(ImageReference.parse("127.0.0.1:" + port + "/busybox:base"), tmp.resolve("root")))
+        ImagePuller p = new ImagePuller(
+                new RegistryClient(
+                        RegistryOptions.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10))),
+                new BlobCache(tmp.resolve("cache")),
+                Limits.defaults());
+        assertThatThrownBy(
+                        () -> p.pull(ImageReference.parse("127.0.0.1:" + port + "/busybox:base"), tmp.resolve("root")))
                 .isInstanceOf(OciException.class)
                 .hasMessageContaining("registry 127.0.0.1:" + port + " is down or unreachable: connection refused");
     }
@@ -237,7 +271,8 @@ class RegistryPullTest {
         Path root = tmp.resolve("images/root");
         assertThatThrownBy(() -> puller(tmp.resolve("cache")).pull(ref("hand/escape:1"), root))
                 .isInstanceOf(OciException.class)
-                .hasMessageMatching("layer sha256:[0-9a-f]{64}: refused path '\\.\\./outside\\.txt': '\\.\\.', which escapes the root");
+                .hasMessageMatching(
+                        "layer sha256:[0-9a-f]{64}: refused path '\\.\\./outside\\.txt': '\\.\\.', which escapes the root");
         assertThat(tmp.resolve("images/outside.txt")).doesNotExist();
         assertThat(root).doesNotExist();
     }

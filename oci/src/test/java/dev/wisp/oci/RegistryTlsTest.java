@@ -38,13 +38,17 @@ class RegistryTlsTest {
 
     @Test
     void rightCredentialsAndCaFile_pull() {
-        pull(RegistryOptions.defaults().withCaFile(REGISTRY.caFile()).withCredentials(Registry.USER, Registry.PASSWORD));
+        pull(RegistryOptions.defaults()
+                .withCaFile(REGISTRY.caFile())
+                .withCredentials(Registry.USER, Registry.PASSWORD));
         assertThat(tmp.resolve("root/hello")).hasContent("over tls");
     }
 
     @Test
     void wrongPassword_is401NamingTheUser() {
-        assertThatThrownBy(() -> pull(RegistryOptions.defaults().withCaFile(REGISTRY.caFile()).withCredentials(Registry.USER, "nope")))
+        assertThatThrownBy(() -> pull(RegistryOptions.defaults()
+                        .withCaFile(REGISTRY.caFile())
+                        .withCredentials(Registry.USER, "nope")))
                 .isInstanceOf(OciException.class)
                 .hasMessageContaining("refused the credentials of user 'wisp' (401)");
     }

@@ -18,8 +18,7 @@ import java.util.List;
 final class TestImages {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** buildah: busybox + /etc/hello + /www/index.html, with a full config; tag "base" in {@code layout}. */
     static void buildahBase(Path work, Path layout) throws Exception {
@@ -32,8 +31,22 @@ final class TestImages {
         Files.writeString(st.resolve("www/index.html"), "<h1>wisp</h1>\n");
         String c = buildah(work, "from", "scratch").strip();
         buildah(work, "copy", c, st.toString(), "/");
-        buildah(work, "config", "--entrypoint", "[\"/bin/busybox\",\"httpd\",\"-f\"]", "--cmd", "[\"-p\",\"8080\"]",
-                "--env", "GREETING=hi", "--workingdir", "/www", "--user", "1000:1000", "--port", "8080", c);
+        buildah(
+                work,
+                "config",
+                "--entrypoint",
+                "[\"/bin/busybox\",\"httpd\",\"-f\"]",
+                "--cmd",
+                "[\"-p\",\"8080\"]",
+                "--env",
+                "GREETING=hi",
+                "--workingdir",
+                "/www",
+                "--user",
+                "1000:1000",
+                "--port",
+                "8080",
+                c);
         buildah(work, "commit", "-q", "--format", "oci", c, "oci:" + layout + ":base");
         buildah(work, "rm", c);
     }
@@ -49,8 +62,14 @@ final class TestImages {
     }
 
     private static String buildah(Path work, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("buildah", "--root", work.resolve("storage").toString(),
-                "--runroot", work.resolve("run").toString(), "--storage-driver", "vfs"));
+        List<String> cmd = new ArrayList<>(List.of(
+                "buildah",
+                "--root",
+                work.resolve("storage").toString(),
+                "--runroot",
+                work.resolve("run").toString(),
+                "--storage-driver",
+                "vfs"));
         cmd.addAll(List.of(args));
         return Tools.run(work, cmd.toArray(String[]::new));
     }
@@ -107,15 +126,15 @@ final class TestImages {
         config.putObject("config").putArray("Cmd").add("/bin/sh");
         ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
         ArrayNode diffIds = rootfs.putArray("diff_ids");
-        ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2)
-                .put("mediaType", MediaTypes.OCI_MANIFEST);
+        ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST);
         ArrayNode ls = manifest.putArray("layers");
         for (Layer l : layers) {
             diffIds.add(Digest.of(l.tar()).toString());
             ls.add(descriptor(l.mediaType(), writeBlob(layout, l.blob()), l.blob().length));
         }
         byte[] cfg = JSON.writeValueAsBytes(config);
-        manifest.set("config", descriptor("application/vnd.oci.image.config.v1+json", writeBlob(layout, cfg), cfg.length));
+        manifest.set(
+                "config", descriptor("application/vnd.oci.image.config.v1+json", writeBlob(layout, cfg), cfg.length));
         byte[] m = JSON.writeValueAsBytes(manifest);
         Digest md = writeBlob(layout, m);
         if (tag != null) {
@@ -136,7 +155,10 @@ final class TestImages {
     }
 
     private static ObjectNode descriptor(String type, Digest d, long size) {
-        return JSON.createObjectNode().put("mediaType", type).put("digest", d.toString()).put("size", size);
+        return JSON.createObjectNode()
+                .put("mediaType", type)
+                .put("digest", d.toString())
+                .put("size", size);
     }
 
     private static Digest writeBlob(Path layout, byte[] b) throws IOException {
@@ -149,7 +171,8 @@ final class TestImages {
     private static void addToIndex(Path layout, String tag, ObjectNode desc) throws IOException {
         Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         Path indexFile = layout.resolve("index.json");
-        ObjectNode index = Files.exists(indexFile) ? (ObjectNode) JSON.readTree(indexFile.toFile())
+        ObjectNode index = Files.exists(indexFile)
+                ? (ObjectNode) JSON.readTree(indexFile.toFile())
                 : JSON.createObjectNode().put("schemaVersion", 2);
         desc.putObject("annotations").put("org.opencontainers.image.ref.name", tag);
         ArrayNode ms = index.has("manifests") ? (ArrayNode) index.get("manifests") : index.putArray("manifests");

@@ -9,16 +9,18 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs host tools (buildah, skopeo, tar, openssl) for the tests. */
 final class Tools {
-    private Tools() {
-    }
+    private Tools() {}
 
     /** Runs a command in {@code dir}; its stdout, or an error with all it printed. */
     static String run(Path dir, String... cmd) throws IOException, InterruptedException {
         Path out = Files.createTempFile("wisp-tool-", ".out");
         Path err = Files.createTempFile("wisp-tool-", ".err");
         try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!p.waitFor(5, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
                 throw new IOException("timed out after 5 min: " + List.of(cmd));

@@ -21,8 +21,7 @@ public record CapacityPlan(long users, long peakActive, int instancesPerServer) 
             throw new IllegalArgumentException("users must be >= 1, was " + users);
         }
         if (peakActive < 1 || peakActive > users) {
-            throw new IllegalArgumentException(
-                    "active users must be in [1, users = " + users + "], was " + peakActive);
+            throw new IllegalArgumentException("active users must be in [1, users = " + users + "], was " + peakActive);
         }
         if (instancesPerServer < 1) {
             throw new IllegalArgumentException("instances per server must be >= 1, was " + instancesPerServer);
@@ -45,8 +44,8 @@ public record CapacityPlan(long users, long peakActive, int instancesPerServer) 
         }
         long fit = serverMemory / instanceMemory;
         if (fit < 1) {
-            throw new IllegalArgumentException("an instance of " + instanceMemory
-                    + " does not fit in a server of " + serverMemory);
+            throw new IllegalArgumentException(
+                    "an instance of " + instanceMemory + " does not fit in a server of " + serverMemory);
         }
         return (int) Math.min(Integer.MAX_VALUE, fit);
     }

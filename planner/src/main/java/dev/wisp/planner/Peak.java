@@ -7,5 +7,4 @@ package dev.wisp.planner;
  * @param second seconds from the start of the trace
  * @param at     the same as a time of day, {@code HH:mm:ss}, prefixed with {@code day N} after the first day
  */
-public record Peak(int count, long second, String at) {
-}
+public record Peak(int count, long second, String at) {}

@@ -8,7 +8,6 @@ import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.autoscaler.Transition;
 import dev.wisp.autoscaler.WakePlan;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,17 +49,21 @@ final class Replay implements TraceSink {
     private final SimulationConfig config;
     /** Look at every app every second and ask every question every tick: for tests of the shortcuts. */
     private final boolean exhaustive;
+
     private final AutoscalerConfig scaling = AutoscalerConfig.defaults();
     private final int tickSeconds = (int) scaling.tickInterval().toSeconds();
     private final int stableSeconds = (int) scaling.stableWindow().toSeconds();
     /** Idle seconds after which the load has left the stable window and the grace has passed. */
-    private final long quietSeconds = Math.max(stableSeconds,
+    private final long quietSeconds = Math.max(
+            stableSeconds,
             scaling.scaleToZeroGrace().toSeconds() + (scaling.scaleToZeroGrace().toNanosPart() > 0 ? 1 : 0));
+
     private final SimClock clock;
     private final StandbyPlanner planner;
     private final Map<Integer, App> apps = new HashMap<>();
     /** Apps to look at, by second; an entry is stale unless the app's scheduledAt still says that second. */
     private final List<List<App>> agenda;
+
     private final Occupancy occupancy;
     private final WakeTally wakes;
     private int awake;
@@ -97,13 +100,22 @@ final class Replay implements TraceSink {
         int perServer = config.instancesPerServer();
         Peak serving = occupancy.servingPeak();
         Peak resident = occupancy.residentPeak();
-        return new SimulationReport(trace.users(), trace.hours(), perServer,
-                trace.hasBursts() ? trace.burstFraction() : 0, trace.hasBursts() ? trace.bursts() : 0,
-                occupancy.activePeak(), serving, occupancy.runningPeak(), resident,
+        return new SimulationReport(
+                trace.users(),
+                trace.hours(),
+                perServer,
+                trace.hasBursts() ? trace.burstFraction() : 0,
+                trace.hasBursts() ? trace.bursts() : 0,
+                occupancy.activePeak(),
+                serving,
+                occupancy.runningPeak(),
+                resident,
                 CapacityPlan.servers(serving.count(), perServer),
                 CapacityPlan.servers(resident.count(), perServer),
                 CapacityPlan.servers(trace.users(), perServer),
-                wakes.stats(), peakAwake, autoscalersCreated);
+                wakes.stats(),
+                peakAwake,
+                autoscalersCreated);
     }
 
     @Override
@@ -126,8 +138,8 @@ final class Replay implements TraceSink {
             ScaleDecision decision = app.autoscaler.onColdRequests(1);
             app.desired = decision.desiredInstances();
             app.panicking = decision.panicking();
-            WakePlan plan = planner.wake(app.tier == null ? List.of() : List.of(app.view(clock)),
-                    config.warmTemplates());
+            WakePlan plan =
+                    planner.wake(app.tier == null ? List.of() : List.of(app.view(clock)), config.warmTemplates());
             wakes.woke(plan.path());
             occupancy.move(app.tier, false, StandbyTier.RUNNING, true);
             app.tier = StandbyTier.RUNNING;

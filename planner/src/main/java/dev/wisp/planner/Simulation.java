@@ -12,8 +12,7 @@ import java.util.Objects;
  * users with a thousand active at the peak takes a few seconds of one core.
  */
 public final class Simulation {
-    private Simulation() {
-    }
+    private Simulation() {}
 
     /** Simulates {@code config}. */
     public static SimulationReport run(SimulationConfig config) {

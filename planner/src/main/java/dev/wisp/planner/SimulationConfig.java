@@ -1,7 +1,6 @@
 package dev.wisp.planner;
 
 import dev.wisp.autoscaler.StandbyPolicy;
-
 import java.util.Objects;
 
 /**
@@ -15,8 +14,12 @@ import java.util.Objects;
  * @param warmTemplates      whether every app has a warm template snapshot to clone (Wisp builds one
  *                           when a service is defined); without, a first start boots cold
  */
-public record SimulationConfig(TraceConfig trace, int instancesPerServer, StandbyPolicy standby,
-                               WakeLatencies latencies, boolean warmTemplates) {
+public record SimulationConfig(
+        TraceConfig trace,
+        int instancesPerServer,
+        StandbyPolicy standby,
+        WakeLatencies latencies,
+        boolean warmTemplates) {
 
     /**
      * Most users the simulation lets be active at once (peak plus one burst): each active app holds
@@ -43,7 +46,8 @@ public record SimulationConfig(TraceConfig trace, int instancesPerServer, Standb
 
     /** The trace on {@code instancesPerServer}-instance servers, with Wisp's defaults for the rest. */
     public static SimulationConfig of(TraceConfig trace, int instancesPerServer) {
-        return new SimulationConfig(trace, instancesPerServer, StandbyPolicy.defaults(), WakeLatencies.measured(), true);
+        return new SimulationConfig(
+                trace, instancesPerServer, StandbyPolicy.defaults(), WakeLatencies.measured(), true);
     }
 
     /** This config with another trace. */

@@ -45,5 +45,4 @@ public record SimulationReport(
         long serversAlwaysOn,
         WakeStats wakes,
         int peakAwakeApps,
-        long autoscalersCreated) {
-}
+        long autoscalersCreated) {}

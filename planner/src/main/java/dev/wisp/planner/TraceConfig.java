@@ -54,7 +54,8 @@ public record TraceConfig(
     /** @throws IllegalArgumentException naming the input, the rule and the value given */
     public TraceConfig {
         check(users >= 1 && users <= MAX_USERS, "users must be in [1, " + MAX_USERS + "], was " + users);
-        check(peakActive >= 1 && peakActive <= users,
+        check(
+                peakActive >= 1 && peakActive <= users,
                 "active users must be in [1, users = " + users + "], was " + peakActive);
         check(hours > 0 && hours <= 168, "hours must be in (0, 168], was " + hours);
         check(startHour >= 0 && startHour < 24, "start hour must be in [0, 24), was " + startHour);
@@ -73,20 +74,42 @@ public record TraceConfig(
      * fraction is set), popularity skew 2, seed 1.
      */
     public static TraceConfig of(int users, int peakActive) {
-        return new TraceConfig(users, peakActive, 24, 0, 14, 0.1, Duration.ofMinutes(10),
-                0, 1, Duration.ofSeconds(60), 2, 1);
+        return new TraceConfig(
+                users, peakActive, 24, 0, 14, 0.1, Duration.ofMinutes(10), 0, 1, Duration.ofSeconds(60), 2, 1);
     }
 
     /** This config over {@code hours} from {@code startHour}. */
     public TraceConfig withWindow(double hours, double startHour) {
-        return new TraceConfig(users, peakActive, hours, startHour, peakHour, troughFraction, meanSession,
-                burstFraction, bursts, burstLength, popularitySkew, seed);
+        return new TraceConfig(
+                users,
+                peakActive,
+                hours,
+                startHour,
+                peakHour,
+                troughFraction,
+                meanSession,
+                burstFraction,
+                bursts,
+                burstLength,
+                popularitySkew,
+                seed);
     }
 
     /** This config with {@code count} bursts of {@code fraction} of all users for {@code length}. */
     public TraceConfig withBursts(double fraction, int count, Duration length) {
-        return new TraceConfig(users, peakActive, hours, startHour, peakHour, troughFraction, meanSession,
-                fraction, count, length, popularitySkew, seed);
+        return new TraceConfig(
+                users,
+                peakActive,
+                hours,
+                startHour,
+                peakHour,
+                troughFraction,
+                meanSession,
+                fraction,
+                count,
+                length,
+                popularitySkew,
+                seed);
     }
 
     /** This config without bursts. */
@@ -96,20 +119,53 @@ public record TraceConfig(
 
     /** This config with the peak at {@code peakHour} and the quietest hour at {@code troughFraction} of it. */
     public TraceConfig withCurve(double peakHour, double troughFraction) {
-        return new TraceConfig(users, peakActive, hours, startHour, peakHour, troughFraction, meanSession,
-                burstFraction, bursts, burstLength, popularitySkew, seed);
+        return new TraceConfig(
+                users,
+                peakActive,
+                hours,
+                startHour,
+                peakHour,
+                troughFraction,
+                meanSession,
+                burstFraction,
+                bursts,
+                burstLength,
+                popularitySkew,
+                seed);
     }
 
     /** This config with another mean session length. */
     public TraceConfig withMeanSession(Duration mean) {
-        return new TraceConfig(users, peakActive, hours, startHour, peakHour, troughFraction, mean,
-                burstFraction, bursts, burstLength, popularitySkew, seed);
+        return new TraceConfig(
+                users,
+                peakActive,
+                hours,
+                startHour,
+                peakHour,
+                troughFraction,
+                mean,
+                burstFraction,
+                bursts,
+                burstLength,
+                popularitySkew,
+                seed);
     }
 
     /** This config with another seed. */
     public TraceConfig withSeed(long seed) {
-        return new TraceConfig(users, peakActive, hours, startHour, peakHour, troughFraction, meanSession,
-                burstFraction, bursts, burstLength, popularitySkew, seed);
+        return new TraceConfig(
+                users,
+                peakActive,
+                hours,
+                startHour,
+                peakHour,
+                troughFraction,
+                meanSession,
+                burstFraction,
+                bursts,
+                burstLength,
+                popularitySkew,
+                seed);
     }
 
     /** Whether the trace has any burst. */
@@ -131,7 +187,8 @@ public record TraceConfig(
         if (length == null) {
             throw new IllegalArgumentException(what + " is required");
         }
-        check(length.compareTo(Duration.ofSeconds(1)) >= 0 && length.compareTo(Duration.ofHours(24)) <= 0,
+        check(
+                length.compareTo(Duration.ofSeconds(1)) >= 0 && length.compareTo(Duration.ofHours(24)) <= 0,
                 what + " must be in [1s, 24h], was " + length);
     }
 

@@ -19,6 +19,7 @@ final class TraceGenerator {
     private static final long DAY = 86_400;
     /** Marks a burst session in a heap entry: bit 31, above every user id (user ids are &lt; 2^31 - 1). */
     private static final long BURST_BIT = 1L << 31;
+
     private static final long USER_MASK = BURST_BIT - 1;
     /** Random tries to find an inactive user before scanning for one: the population is mostly idle. */
     private static final int PICK_TRIES = 8;
@@ -53,6 +54,7 @@ final class TraceGenerator {
         private final BitSet active = new BitSet(config.users());
         /** In-progress sessions as (end second << 32 | burst bit | user), soonest end first. */
         private final PriorityQueue<Long> ends = new PriorityQueue<>();
+
         private final double meanSessionSeconds = config.meanSession().toMillis() / 1000.0;
         private int diurnalActive;
         private int burstActive;
@@ -76,8 +78,9 @@ final class TraceGenerator {
                 }
                 long ceiling = diurnalCeiling(t);
                 while (diurnalActive < ceiling && anyoneIdle()) {
-                    int user = pick(Math.min(config.users() - 1,
-                            (int) (config.users() * Math.pow(sessions.nextDouble(), config.popularitySkew()))),
+                    int user = pick(
+                            Math.min(config.users() - 1, (int)
+                                    (config.users() * Math.pow(sessions.nextDouble(), config.popularitySkew()))),
                             sessions);
                     start(t, user, false, sessionLength());
                 }

@@ -1,7 +1,6 @@
 package dev.wisp.planner;
 
 import dev.wisp.autoscaler.WakePath;
-
 import java.util.Map;
 
 /**
@@ -16,8 +15,15 @@ import java.util.Map;
  * @param firstRequestP50Ms median wait over all sessions' first requests (warm ones wait 0)
  * @param firstRequestP99Ms 99th percentile of the same
  */
-public record WakeStats(long sessions, long warmStarts, long coldStarts, Map<WakePath, Long> byPath,
-                        double wakeP50Ms, double wakeP99Ms, double firstRequestP50Ms, double firstRequestP99Ms) {
+public record WakeStats(
+        long sessions,
+        long warmStarts,
+        long coldStarts,
+        Map<WakePath, Long> byPath,
+        double wakeP50Ms,
+        double wakeP99Ms,
+        double firstRequestP50Ms,
+        double firstRequestP99Ms) {
 
     /** The number of cold starts through {@code path}. */
     public long count(WakePath path) {

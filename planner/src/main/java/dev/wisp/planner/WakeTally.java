@@ -1,7 +1,6 @@
 package dev.wisp.planner;
 
 import dev.wisp.autoscaler.WakePath;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -43,9 +42,15 @@ final class WakeTally {
         }
         List<double[]> firstRequests = new ArrayList<>(wakes);
         firstRequests.add(new double[] {0, warm});
-        return new WakeStats(warm + cold, warm, cold, counts,
-                percentile(wakes, 0.50), percentile(wakes, 0.99),
-                percentile(firstRequests, 0.50), percentile(firstRequests, 0.99));
+        return new WakeStats(
+                warm + cold,
+                warm,
+                cold,
+                counts,
+                percentile(wakes, 0.50),
+                percentile(wakes, 0.99),
+                percentile(firstRequests, 0.50),
+                percentile(firstRequests, 0.99));
     }
 
     /** Nearest-rank percentile of (latency, count) pairs; 0 when there are no samples. */

@@ -1,9 +1,9 @@
 package dev.wisp.planner;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class CapacityPlanTest {
 
@@ -40,7 +40,9 @@ class CapacityPlanTest {
         assertThatThrownBy(() -> new CapacityPlan(10, 1, 0)).hasMessage("instances per server must be >= 1, was 0");
         assertThatThrownBy(() -> CapacityPlan.instancesPerServer(100, 128))
                 .hasMessage("an instance of 128 does not fit in a server of 100");
-        assertThatThrownBy(() -> CapacityPlan.instancesPerServer(0, 128)).hasMessage("server memory must be >= 1, was 0");
-        assertThatThrownBy(() -> CapacityPlan.instancesPerServer(100, -1)).hasMessage("instance memory must be >= 1, was -1");
+        assertThatThrownBy(() -> CapacityPlan.instancesPerServer(0, 128))
+                .hasMessage("server memory must be >= 1, was 0");
+        assertThatThrownBy(() -> CapacityPlan.instancesPerServer(100, -1))
+                .hasMessage("instance memory must be >= 1, was -1");
     }
 }

@@ -1,19 +1,18 @@
 package dev.wisp.planner;
 
-import dev.wisp.autoscaler.StandbyMode;
-import dev.wisp.autoscaler.StandbyPolicy;
-import dev.wisp.autoscaler.WakePath;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wisp.autoscaler.StandbyMode;
+import dev.wisp.autoscaler.StandbyPolicy;
+import dev.wisp.autoscaler.WakePath;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
 class SimulationTest {
     /** The seed: 1 M users, at most 1,000 active, 100 per server; a day, plus 3 bursts of 0.2 % of users. */
-    private static final SimulationConfig SEED_WITH_BURSTS = SimulationConfig.of(
-            TraceConfig.of(1_000_000, 1_000).withBursts(0.002, 3, Duration.ofSeconds(60)), 100);
+    private static final SimulationConfig SEED_WITH_BURSTS =
+            SimulationConfig.of(TraceConfig.of(1_000_000, 1_000).withBursts(0.002, 3, Duration.ofSeconds(60)), 100);
     /** Both runs of the seed day, shared: each takes a second or two. */
     private static BurstComparison seedDay;
 
@@ -26,10 +25,10 @@ class SimulationTest {
 
     /** Small enough to tick every app every second: 30 minutes, 20 active of 2,000, short standby. */
     private static SimulationConfig small() {
-        TraceConfig trace = new TraceConfig(2_000, 20, 0.5, 13.5, 14, 0.1, Duration.ofSeconds(45),
-                0.005, 2, Duration.ofSeconds(20), 4, 7);
-        StandbyPolicy quick = new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1),
-                Duration.ofSeconds(20), Duration.ofMinutes(5));
+        TraceConfig trace = new TraceConfig(
+                2_000, 20, 0.5, 13.5, 14, 0.1, Duration.ofSeconds(45), 0.005, 2, Duration.ofSeconds(20), 4, 7);
+        StandbyPolicy quick = new StandbyPolicy(
+                StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofMinutes(5));
         return new SimulationConfig(trace, 10, quick, WakeLatencies.measured(), true);
     }
 
@@ -45,7 +44,8 @@ class SimulationTest {
         // for snapshotAfter (60 s): about 60 s of session ends (1,000 / 600 s each second) on top.
         assertThat(day.running().count()).isBetween(1_000, 1_020);
         assertThat(day.resident().count()).isBetween(1_050, 1_200);
-        assertThat(day.serversForResident()).isEqualTo(CapacityPlan.servers(day.resident().count(), 100));
+        assertThat(day.serversForResident())
+                .isEqualTo(CapacityPlan.servers(day.resident().count(), 100));
         // Only the apps that were recently active hold an autoscaler.
         assertThat(day.peakAwakeApps()).isLessThan(2_000);
     }
@@ -61,14 +61,16 @@ class SimulationTest {
         assertThat(comparison.extraServersForActive())
                 .isEqualTo(bursty.serversForActive() - comparison.baseline().serversForActive())
                 .isGreaterThanOrEqualTo(11);
-        assertThat(bursty.wakes().sessions()).isGreaterThanOrEqualTo(comparison.baseline().wakes().sessions() + 6_000);
+        assertThat(bursty.wakes().sessions())
+                .isGreaterThanOrEqualTo(comparison.baseline().wakes().sessions() + 6_000);
     }
 
     @Test
     void coldStartCounts_addUpToTheSessions() {
         for (SimulationReport report : new SimulationReport[] {seedDay().baseline(), Simulation.run(small())}) {
             WakeStats wakes = report.wakes();
-            long byPath = wakes.byPath().values().stream().mapToLong(Long::longValue).sum();
+            long byPath =
+                    wakes.byPath().values().stream().mapToLong(Long::longValue).sum();
 
             assertThat(byPath).isEqualTo(wakes.coldStarts());
             assertThat(wakes.warmStarts() + wakes.coldStarts()).isEqualTo(wakes.sessions());
@@ -90,8 +92,8 @@ class SimulationTest {
 
     @Test
     void withoutTemplates_firstStartsBootCold() {
-        SimulationConfig noTemplates = new SimulationConfig(small().trace(), 10, small().standby(),
-                new WakeLatencies(1, 2, 3, 4000), false);
+        SimulationConfig noTemplates =
+                new SimulationConfig(small().trace(), 10, small().standby(), new WakeLatencies(1, 2, 3, 4000), false);
 
         WakeStats wakes = Simulation.run(noTemplates).wakes();
 

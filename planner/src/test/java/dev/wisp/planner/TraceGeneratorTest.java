@@ -1,11 +1,10 @@
 package dev.wisp.planner;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class TraceGeneratorTest {
 
@@ -80,8 +79,8 @@ class TraceGeneratorTest {
 
     @Test
     void burst_makesTheFractionOfUsersActiveAtOnceOnTopOfTheCurve() {
-        TraceConfig config = TraceConfig.of(1_000_000, 1_000).withWindow(1, 3)
-                .withBursts(0.005, 1, Duration.ofSeconds(60));
+        TraceConfig config =
+                TraceConfig.of(1_000_000, 1_000).withWindow(1, 3).withBursts(0.005, 1, Duration.ofSeconds(60));
 
         Summary summary = replay(config);
 
@@ -109,8 +108,10 @@ class TraceGeneratorTest {
         assertThatThrownBy(() -> ok.withWindow(1, 24)).hasMessage("start hour must be in [0, 24), was 24.0");
         assertThatThrownBy(() -> ok.withBursts(1.5, 1, Duration.ofSeconds(60)))
                 .hasMessage("burst fraction must be in [0, 1], was 1.5");
-        assertThatThrownBy(() -> ok.withBursts(0.1, -1, Duration.ofSeconds(60))).hasMessage("bursts must be >= 0, was -1");
-        assertThatThrownBy(() -> ok.withBursts(0.1, 1, Duration.ZERO)).hasMessage("burst length must be in [1s, 24h], was PT0S");
+        assertThatThrownBy(() -> ok.withBursts(0.1, -1, Duration.ofSeconds(60)))
+                .hasMessage("bursts must be >= 0, was -1");
+        assertThatThrownBy(() -> ok.withBursts(0.1, 1, Duration.ZERO))
+                .hasMessage("burst length must be in [1s, 24h], was PT0S");
         assertThatThrownBy(() -> ok.withMeanSession(Duration.ofDays(2)))
                 .hasMessage("mean session must be in [1s, 24h], was PT48H");
     }

@@ -12,167 +12,168 @@ import java.util.concurrent.TimeUnit;
  * from whichever thread freed a slot, through its {@link Waiter} and the loop's execute.
  */
 final class Admission {
-  /** Upstreams tried for one request (connects, or sends that broke) before a 502. */
-  static final int MAX_ATTEMPTS = 3;
-  /**
-   * How long a request sent again keeps away from the endpoint that failed it when it has to
-   * wait: long enough for the platform to take a dead instance out (milliseconds), short enough
-   * that a healthy endpoint which dropped one connection serves the retry soon.
-   */
-  static final long AVOID_MILLIS = 1000;
+    /** Upstreams tried for one request (connects, or sends that broke) before a 502. */
+    static final int MAX_ATTEMPTS = 3;
+    /**
+     * How long a request sent again keeps away from the endpoint that failed it when it has to
+     * wait: long enough for the platform to take a dead instance out (milliseconds), short enough
+     * that a healthy endpoint which dropped one connection serves the retry soon.
+     */
+    static final long AVOID_MILLIS = 1000;
 
-  final ServiceState service;
-  private final Exchange exchange;
-  private final EventLoop loop;
-  private Waiter waiter;
-  private ScheduledFuture<?> timeout;
-  /** The endpoint of the latest attempt: its meters count the response. */
-  private EndpointState endpoint;
-  /** The endpoint whose in-flight slot the exchange holds, or null. */
-  private EndpointState lease;
-  private int attempts;
+    final ServiceState service;
+    private final Exchange exchange;
+    private final EventLoop loop;
+    private Waiter waiter;
+    private ScheduledFuture<?> timeout;
+    /** The endpoint of the latest attempt: its meters count the response. */
+    private EndpointState endpoint;
+    /** The endpoint whose in-flight slot the exchange holds, or null. */
+    private EndpointState lease;
 
-  Admission(ServiceState service, Exchange exchange, EventLoop loop) {
-    this.service = service;
-    this.exchange = exchange;
-    this.loop = loop;
-  }
+    private int attempts;
 
-  /**
-   * Asks for a slot for the first attempt: returns it (taken), or null when the exchange now
-   * waits in the buffer (a grant or its timeout follows) or the buffer is full ({@link #refused}).
-   *
-   * @param now {@link System#nanoTime()} of the request's arrival
-   */
-  EndpointState admit(long now) {
-    waiter = new Waiter(exchange, loop);
-    EndpointState ep = service.acquire(waiter, now);
-    if (ep == null && !refused()) {
-      armTimeout();
+    Admission(ServiceState service, Exchange exchange, EventLoop loop) {
+        this.service = service;
+        this.exchange = exchange;
+        this.loop = loop;
     }
-    return ep;
-  }
 
-  /** The buffer was full: the exchange never waited. */
-  boolean refused() {
-    return waiter.get() == Waiter.ABANDONED;
-  }
-
-  /** Why the request was refused at once, when the service cannot start an instance; else null. */
-  String unavailable() {
-    return waiter.unavailable;
-  }
-
-  /** The buffer gave the waiter up because the service cannot start an instance. */
-  void refusedWhileWaiting() {
-    stopTimer();
-    recordWait();
-  }
-
-  /** The wait ended with a grant; {@code retry}: the grant sends the request again. */
-  void granted(boolean retry) {
-    if (timeout != null) {
-      timeout.cancel(false);
+    /**
+     * Asks for a slot for the first attempt: returns it (taken), or null when the exchange now
+     * waits in the buffer (a grant or its timeout follows) or the buffer is full ({@link #refused}).
+     *
+     * @param now {@link System#nanoTime()} of the request's arrival
+     */
+    EndpointState admit(long now) {
+        waiter = new Waiter(exchange, loop);
+        EndpointState ep = service.acquire(waiter, now);
+        if (ep == null && !refused()) {
+            armTimeout();
+        }
+        return ep;
     }
-    recordWait();
-    if (retry) {
-      service.meters.retries.increment();
+
+    /** The buffer was full: the exchange never waited. */
+    boolean refused() {
+        return waiter.get() == Waiter.ABANDONED;
     }
-  }
 
-  /** The queue timeout fired: false if a grant won the race (it is on its way to the loop). */
-  boolean timedOut() {
-    if (!service.cancel(waiter)) {
-      return false;
+    /** Why the request was refused at once, when the service cannot start an instance; else null. */
+    String unavailable() {
+        return waiter.unavailable;
     }
-    recordWait();
-    return true;
-  }
 
-  /** The client left while waiting: out of the buffer (a grant already made comes back). */
-  void cancelWait() {
-    service.cancel(waiter);
-  }
-
-  /** Stops the queue timeout: the exchange answers or ends otherwise. */
-  void stopTimer() {
-    if (timeout != null) {
-      timeout.cancel(false);
+    /** The buffer gave the waiter up because the service cannot start an instance. */
+    void refusedWhileWaiting() {
+        stopTimer();
+        recordWait();
     }
-  }
 
-  /** An attempt starts on {@code ep}, whose slot the exchange now holds. */
-  void attempt(EndpointState ep) {
-    endpoint = ep;
-    lease = ep;
-    attempts++;
-  }
-
-  int attempts() {
-    return attempts;
-  }
-
-  /** Gives the slot back (once): the attempt is over. */
-  void release() {
-    if (lease != null) {
-      service.release(lease);
-      lease = null;
+    /** The wait ended with a grant; {@code retry}: the grant sends the request again. */
+    void granted(boolean retry) {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
+        recordWait();
+        if (retry) {
+            service.meters.retries.increment();
+        }
     }
-  }
 
-  /** A grant that came when the exchange no longer waited: the slot goes straight back. */
-  void giveBack(EndpointState ep) {
-    service.release(ep);
-  }
-
-  /** Whether the request may be sent once more. */
-  boolean attemptsLeft() {
-    return attempts < MAX_ATTEMPTS;
-  }
-
-  /**
-   * For a request that must go again: a slot now on another endpoint with room; after a connect
-   * timeout also on the same one (QEMU's user networking listens with a backlog of one, so a
-   * burst of new connections to a busy VMM loses SYNs although the guest is healthy, and the next
-   * try gets in). Null if none: then {@link #requeue}.
-   */
-  EndpointState retryNow(boolean sameEndpointToo) {
-    EndpointState next = service.acquireNow(endpoint);
-    if (next == null && sameEndpointToo) {
-      next = service.acquireNow(null);
+    /** The queue timeout fired: false if a grant won the race (it is on its way to the loop). */
+    boolean timedOut() {
+        if (!service.cancel(waiter)) {
+            return false;
+        }
+        recordWait();
+        return true;
     }
-    if (next != null) {
-      service.meters.retries.increment();
+
+    /** The client left while waiting: out of the buffer (a grant already made comes back). */
+    void cancelWait() {
+        service.cancel(waiter);
     }
-    return next;
-  }
 
-  /**
-   * Waits in the buffer, at its head, kept from the failed endpoint for {@link #AVOID_MILLIS},
-   * for a replacement (a dead VM's instance is replaced at the demand this signals) or other
-   * capacity, within the buffer's timeout. False if the buffer is full.
-   */
-  boolean requeue() {
-    long now = System.nanoTime();
-    Waiter w = new Waiter(exchange, loop);
-    w.avoid = endpoint;
-    w.avoidUntilNanos = now + TimeUnit.MILLISECONDS.toNanos(AVOID_MILLIS);
-    waiter = w;
-    if (!service.requeue(w, now)) {
-      return false;
+    /** Stops the queue timeout: the exchange answers or ends otherwise. */
+    void stopTimer() {
+        if (timeout != null) {
+            timeout.cancel(false);
+        }
     }
-    armTimeout();
-    ServiceState s = service;
-    loop.schedule(s::redispatch, AVOID_MILLIS, TimeUnit.MILLISECONDS);
-    return true;
-  }
 
-  private void armTimeout() {
-    long ms = service.limits().queueTimeout().toMillis();
-    timeout = loop.schedule(exchange::queueTimedOut, ms, TimeUnit.MILLISECONDS);
-  }
+    /** An attempt starts on {@code ep}, whose slot the exchange now holds. */
+    void attempt(EndpointState ep) {
+        endpoint = ep;
+        lease = ep;
+        attempts++;
+    }
 
-  private void recordWait() {
-    service.meters.queueWait.record(System.nanoTime() - waiter.enqueuedNanos, TimeUnit.NANOSECONDS);
-  }
+    int attempts() {
+        return attempts;
+    }
+
+    /** Gives the slot back (once): the attempt is over. */
+    void release() {
+        if (lease != null) {
+            service.release(lease);
+            lease = null;
+        }
+    }
+
+    /** A grant that came when the exchange no longer waited: the slot goes straight back. */
+    void giveBack(EndpointState ep) {
+        service.release(ep);
+    }
+
+    /** Whether the request may be sent once more. */
+    boolean attemptsLeft() {
+        return attempts < MAX_ATTEMPTS;
+    }
+
+    /**
+     * For a request that must go again: a slot now on another endpoint with room; after a connect
+     * timeout also on the same one (QEMU's user networking listens with a backlog of one, so a
+     * burst of new connections to a busy VMM loses SYNs although the guest is healthy, and the next
+     * try gets in). Null if none: then {@link #requeue}.
+     */
+    EndpointState retryNow(boolean sameEndpointToo) {
+        EndpointState next = service.acquireNow(endpoint);
+        if (next == null && sameEndpointToo) {
+            next = service.acquireNow(null);
+        }
+        if (next != null) {
+            service.meters.retries.increment();
+        }
+        return next;
+    }
+
+    /**
+     * Waits in the buffer, at its head, kept from the failed endpoint for {@link #AVOID_MILLIS},
+     * for a replacement (a dead VM's instance is replaced at the demand this signals) or other
+     * capacity, within the buffer's timeout. False if the buffer is full.
+     */
+    boolean requeue() {
+        long now = System.nanoTime();
+        Waiter w = new Waiter(exchange, loop);
+        w.avoid = endpoint;
+        w.avoidUntilNanos = now + TimeUnit.MILLISECONDS.toNanos(AVOID_MILLIS);
+        waiter = w;
+        if (!service.requeue(w, now)) {
+            return false;
+        }
+        armTimeout();
+        ServiceState s = service;
+        loop.schedule(s::redispatch, AVOID_MILLIS, TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    private void armTimeout() {
+        long ms = service.limits().queueTimeout().toMillis();
+        timeout = loop.schedule(exchange::queueTimedOut, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void recordWait() {
+        service.meters.queueWait.record(System.nanoTime() - waiter.enqueuedNanos, TimeUnit.NANOSECONDS);
+    }
 }

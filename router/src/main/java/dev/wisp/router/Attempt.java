@@ -18,146 +18,147 @@ import io.netty.util.ReferenceCountUtil;
  * request or closed, and its late news reach nobody. A retry is a new attempt.
  */
 final class Attempt {
-  final EndpointState endpoint;
-  private final Exchange ex;
-  /** Null until connected, and again once let go. */
-  private Channel upstream;
-  private BackendHandler backend;
+    final EndpointState endpoint;
+    private final Exchange ex;
+    /** Null until connected, and again once let go. */
+    private Channel upstream;
 
-  Attempt(Exchange ex, EndpointState endpoint) {
-    this.ex = ex;
-    this.endpoint = endpoint;
-  }
+    private BackendHandler backend;
 
-  /** Attaches a pooled connection at once, else opens one (its outcome arrives later). */
-  void start() {
-    Channel pooled = ex.rt.pool(ex.loop).poll(endpoint.endpoint);
-    if (pooled != null) {
-      attach(pooled);
-      return;
+    Attempt(Exchange ex, EndpointState endpoint) {
+        this.ex = ex;
+        this.endpoint = endpoint;
     }
-    ChannelFuture f = ex.rt.connect(ex.loop, endpoint);
-    f.addListener((ChannelFutureListener) this::connected);
-  }
 
-  private void connected(ChannelFuture fut) {
-    if (!ex.connecting(this)) {
-      if (fut.isSuccess()) {
-        ex.rt.park(ex.loop, endpoint.endpoint, fut.channel()); // nobody waits for it: keep it warm
-      }
-      return;
-    }
-    if (fut.isSuccess()) {
-      attach(fut.channel());
-    } else {
-      ex.connectFailed(this, fut.cause());
-    }
-  }
-
-  private void attach(Channel ch) {
-    upstream = ch;
-    backend = ch.pipeline().get(BackendHandler.class);
-    backend.attach(this);
-    ex.proxying();
-    ch.config().setAutoRead(ex.client.isWritable());
-    ex.body.sendTo(ch, ex.request);
-    if (!ex.front.inRead) {
-      ex.front.flusher.flushLater(ch); // else the client's read-complete flushes the whole read
-    }
-    ex.front.updateRead();
-  }
-
-  // ---------------------------------------------------------------- from the exchange
-
-  /** Writes a piece of the request body (no flush). */
-  void write(HttpContent c) {
-    ex.body.write(upstream, c);
-  }
-
-  boolean writable() {
-    return upstream.isWritable();
-  }
-
-  void flush() {
-    ex.front.flusher.flushLater(upstream);
-  }
-
-  /** Reads the upstream only while the client can take what it sends. */
-  void clientWritable(boolean writable) {
-    upstream.config().setAutoRead(writable);
-  }
-
-  /** The exchange gives up on this try (its client left): the connection cannot be reused. */
-  void abandon() {
-    letGo().close();
-  }
-
-  // ---------------------------------------------------------------- from the BackendHandler
-
-  void onUpstreamMessage(Channel from, Object msg) {
-    if (from != upstream) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (msg instanceof HttpResponse r && r.decoderResult().isFailure()) {
-      ReferenceCountUtil.release(msg);
-      upstreamFailed(from, r.decoderResult().cause());
-      return;
-    }
-    Reply.Next next = ex.reply.relay(msg, upstream);
-    if (ex.reply.started()) {
-      ex.body.dropReplay(); // answered: the request is never sent again
-    }
-    switch (next) {
-      case ENDED -> {
-        boolean reusable = ex.body.allSent() && ex.reply.upstreamKeepAlive() && from.isActive();
-        letGo();
-        if (reusable) {
-          ex.rt.park(ex.loop, endpoint.endpoint, from);
-        } else {
-          from.close();
+    /** Attaches a pooled connection at once, else opens one (its outcome arrives later). */
+    void start() {
+        Channel pooled = ex.rt.pool(ex.loop).poll(endpoint.endpoint);
+        if (pooled != null) {
+            attach(pooled);
+            return;
         }
-        ex.responseEnded();
-      }
-      case TUNNEL -> ex.switchToTunnel(letGo());
-      case MORE -> { }
+        ChannelFuture f = ex.rt.connect(ex.loop, endpoint);
+        f.addListener((ChannelFutureListener) this::connected);
     }
-  }
 
-  void flushClient() {
-    ex.front.flusher.flushLater(ex.client);
-  }
-
-  void upstreamWritabilityChanged(Channel from) {
-    if (from == upstream) {
-      ex.front.updateRead();
+    private void connected(ChannelFuture fut) {
+        if (!ex.connecting(this)) {
+            if (fut.isSuccess()) {
+                ex.rt.park(ex.loop, endpoint.endpoint, fut.channel()); // nobody waits for it: keep it warm
+            }
+            return;
+        }
+        if (fut.isSuccess()) {
+            attach(fut.channel());
+        } else {
+            ex.connectFailed(this, fut.cause());
+        }
     }
-  }
 
-  /** The upstream connection broke (reset, closed early, bad response) during this try. */
-  void upstreamFailed(Channel from, Throwable cause) {
-    if (from != upstream) {
-      return;
+    private void attach(Channel ch) {
+        upstream = ch;
+        backend = ch.pipeline().get(BackendHandler.class);
+        backend.attach(this);
+        ex.proxying();
+        ch.config().setAutoRead(ex.client.isWritable());
+        ex.body.sendTo(ch, ex.request);
+        if (!ex.front.inRead) {
+            ex.front.flusher.flushLater(ch); // else the client's read-complete flushes the whole read
+        }
+        ex.front.updateRead();
     }
-    letGo().close();
-    ex.upstreamFailed(this, cause);
-  }
 
-  /** The upstream said nothing for the idle timeout. */
-  void upstreamIdle(Channel from) {
-    if (from != upstream) {
-      return;
+    // ---------------------------------------------------------------- from the exchange
+
+    /** Writes a piece of the request body (no flush). */
+    void write(HttpContent c) {
+        ex.body.write(upstream, c);
     }
-    letGo().close();
-    ex.upstreamIdle(this);
-  }
 
-  /** Detaches the connection from this try and returns it. */
-  private Channel letGo() {
-    Channel ch = upstream;
-    backend.detach();
-    backend = null;
-    upstream = null;
-    return ch;
-  }
+    boolean writable() {
+        return upstream.isWritable();
+    }
+
+    void flush() {
+        ex.front.flusher.flushLater(upstream);
+    }
+
+    /** Reads the upstream only while the client can take what it sends. */
+    void clientWritable(boolean writable) {
+        upstream.config().setAutoRead(writable);
+    }
+
+    /** The exchange gives up on this try (its client left): the connection cannot be reused. */
+    void abandon() {
+        letGo().close();
+    }
+
+    // ---------------------------------------------------------------- from the BackendHandler
+
+    void onUpstreamMessage(Channel from, Object msg) {
+        if (from != upstream) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse r && r.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            upstreamFailed(from, r.decoderResult().cause());
+            return;
+        }
+        Reply.Next next = ex.reply.relay(msg, upstream);
+        if (ex.reply.started()) {
+            ex.body.dropReplay(); // answered: the request is never sent again
+        }
+        switch (next) {
+            case ENDED -> {
+                boolean reusable = ex.body.allSent() && ex.reply.upstreamKeepAlive() && from.isActive();
+                letGo();
+                if (reusable) {
+                    ex.rt.park(ex.loop, endpoint.endpoint, from);
+                } else {
+                    from.close();
+                }
+                ex.responseEnded();
+            }
+            case TUNNEL -> ex.switchToTunnel(letGo());
+            case MORE -> {}
+        }
+    }
+
+    void flushClient() {
+        ex.front.flusher.flushLater(ex.client);
+    }
+
+    void upstreamWritabilityChanged(Channel from) {
+        if (from == upstream) {
+            ex.front.updateRead();
+        }
+    }
+
+    /** The upstream connection broke (reset, closed early, bad response) during this try. */
+    void upstreamFailed(Channel from, Throwable cause) {
+        if (from != upstream) {
+            return;
+        }
+        letGo().close();
+        ex.upstreamFailed(this, cause);
+    }
+
+    /** The upstream said nothing for the idle timeout. */
+    void upstreamIdle(Channel from) {
+        if (from != upstream) {
+            return;
+        }
+        letGo().close();
+        ex.upstreamIdle(this);
+    }
+
+    /** Detaches the connection from this try and returns it. */
+    private Channel letGo() {
+        Channel ch = upstream;
+        backend.detach();
+        backend = null;
+        upstream = null;
+        return ch;
+    }
 }

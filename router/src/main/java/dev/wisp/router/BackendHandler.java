@@ -16,80 +16,81 @@ import io.netty.util.ReferenceCountUtil;
  * connection (or the idle timeout) and drops it from the pool.
  */
 final class BackendHandler extends ChannelInboundHandlerAdapter {
-  /** The try this connection serves, or null while it is parked. */
-  private Attempt attempt;
-  private UpstreamPool pool;
-  private Endpoint parkedFor;
+    /** The try this connection serves, or null while it is parked. */
+    private Attempt attempt;
 
-  void attach(Attempt a) {
-    attempt = a;
-    pool = null;
-    parkedFor = null;
-  }
+    private UpstreamPool pool;
+    private Endpoint parkedFor;
 
-  void detach() {
-    attempt = null;
-  }
-
-  void parked(UpstreamPool p, Endpoint ep) {
-    pool = p;
-    parkedFor = ep;
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (attempt != null) {
-      attempt.onUpstreamMessage(ctx.channel(), msg);
-    } else {
-      // Bytes on an idle connection: the backend broke HTTP framing; never reuse it.
-      ReferenceCountUtil.release(msg);
-      ctx.close();
+    void attach(Attempt a) {
+        attempt = a;
+        pool = null;
+        parkedFor = null;
     }
-  }
 
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (attempt != null) {
-      attempt.flushClient();
+    void detach() {
+        attempt = null;
     }
-  }
 
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (attempt != null) {
-      attempt.upstreamWritabilityChanged(ctx.channel());
+    void parked(UpstreamPool p, Endpoint ep) {
+        pool = p;
+        parkedFor = ep;
     }
-  }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    if (attempt != null) {
-      attempt.upstreamFailed(ctx.channel(),
-          new PrematureChannelClosureException("upstream closed the connection"));
-    } else if (pool != null) {
-      pool.remove(parkedFor, ctx.channel());
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (attempt != null) {
+            attempt.onUpstreamMessage(ctx.channel(), msg);
+        } else {
+            // Bytes on an idle connection: the backend broke HTTP framing; never reuse it.
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
     }
-  }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (attempt != null) {
-      attempt.upstreamFailed(ctx.channel(), cause);
-    } else {
-      ctx.close();
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (attempt != null) {
+            attempt.flushClient();
+        }
     }
-  }
 
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent) {
-      if (attempt != null) {
-        attempt.upstreamIdle(ctx.channel());
-      } else {
-        ctx.close();
-      }
-    } else {
-      ctx.fireUserEventTriggered(evt);
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (attempt != null) {
+            attempt.upstreamWritabilityChanged(ctx.channel());
+        }
     }
-  }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (attempt != null) {
+            attempt.upstreamFailed(
+                    ctx.channel(), new PrematureChannelClosureException("upstream closed the connection"));
+        } else if (pool != null) {
+            pool.remove(parkedFor, ctx.channel());
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (attempt != null) {
+            attempt.upstreamFailed(ctx.channel(), cause);
+        } else {
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (attempt != null) {
+                attempt.upstreamIdle(ctx.channel());
+            } else {
+                ctx.close();
+            }
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
 }

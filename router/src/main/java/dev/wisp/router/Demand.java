@@ -13,13 +13,13 @@ package dev.wisp.router;
  */
 public record Demand(String service, Reason reason, int readyEndpoints, int inFlight, int queued) {
 
-  /** Why demand was signalled. */
-  public enum Reason {
-    /** The service has no ready endpoint: the request waits. This is the wake-from-zero case. */
-    NO_ENDPOINTS,
-    /** Every endpoint is at its hard limit (or suspect): the request waits. */
-    SATURATED,
-    /** The request was admitted, but no endpoint is below the soft limit any more. */
-    SOFT_LIMIT
-  }
+    /** Why demand was signalled. */
+    public enum Reason {
+        /** The service has no ready endpoint: the request waits. This is the wake-from-zero case. */
+        NO_ENDPOINTS,
+        /** Every endpoint is at its hard limit (or suspect): the request waits. */
+        SATURATED,
+        /** The request was admitted, but no endpoint is below the soft limit any more. */
+        SOFT_LIMIT
+    }
 }

@@ -15,16 +15,16 @@ import java.util.Objects;
  * @param port TCP port of the instance's HTTP/1.1 listener
  */
 public record Endpoint(String instanceId, String host, int port) {
-  public Endpoint {
-    Objects.requireNonNull(instanceId, "instanceId");
-    Objects.requireNonNull(host, "host");
-    if (port <= 0 || port > 65535) {
-      throw new IllegalArgumentException("port out of range: " + port);
+    public Endpoint {
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(host, "host");
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
     }
-  }
 
-  @Override
-  public String toString() {
-    return instanceId + "@" + host + ":" + port;
-  }
+    @Override
+    public String toString() {
+        return instanceId + "@" + host + ":" + port;
+    }
 }

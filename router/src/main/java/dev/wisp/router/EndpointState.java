@@ -9,28 +9,29 @@ import java.net.InetSocketAddress;
  * a copy for lock-free readers (gauges, snapshots).
  */
 final class EndpointState {
-  final Endpoint endpoint;
-  /** Resolved once when the endpoint is announced, so the event loop never does DNS. */
-  final InetSocketAddress address;
-  final RouterMetrics.EndpointMeters meters;
+    final Endpoint endpoint;
+    /** Resolved once when the endpoint is announced, so the event loop never does DNS. */
+    final InetSocketAddress address;
 
-  int inFlight;
-  volatile int inFlightView;
-  long suspectUntilNanos;
-  boolean removed;
+    final RouterMetrics.EndpointMeters meters;
 
-  EndpointState(Endpoint endpoint, InetSocketAddress address, RouterMetrics metrics, String service) {
-    this.endpoint = endpoint;
-    this.address = address;
-    this.meters = metrics.endpoint(service, endpoint.instanceId(), () -> inFlightView);
-  }
+    int inFlight;
+    volatile int inFlightView;
+    long suspectUntilNanos;
+    boolean removed;
 
-  boolean suspect(long now) {
-    return suspectUntilNanos != 0 && now - suspectUntilNanos < 0;
-  }
+    EndpointState(Endpoint endpoint, InetSocketAddress address, RouterMetrics metrics, String service) {
+        this.endpoint = endpoint;
+        this.address = address;
+        this.meters = metrics.endpoint(service, endpoint.instanceId(), () -> inFlightView);
+    }
 
-  @Override
-  public String toString() {
-    return endpoint.toString();
-  }
+    boolean suspect(long now) {
+        return suspectUntilNanos != 0 && now - suspectUntilNanos < 0;
+    }
+
+    @Override
+    public String toString() {
+        return endpoint.toString();
+    }
 }

@@ -19,88 +19,87 @@ import java.util.concurrent.TimeUnit;
  * every eighth of the timeout, counting quiet periods.
  */
 final class IdleTimer extends ChannelDuplexHandler {
-  private static final int PERIODS = 8;
-  private final long periodNanos;
-  private boolean active;
-  private int quiet;
-  private ScheduledFuture<?> check;
-  private boolean started;
+    private static final int PERIODS = 8;
+    private final long periodNanos;
+    private boolean active;
+    private int quiet;
+    private ScheduledFuture<?> check;
+    private boolean started;
 
-  IdleTimer(long idle, TimeUnit unit) {
-    this.periodNanos = Math.max(unit.toNanos(idle) / PERIODS, 1);
-  }
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
-      start(ctx);
+    IdleTimer(long idle, TimeUnit unit) {
+        this.periodNanos = Math.max(unit.toNanos(idle) / PERIODS, 1);
     }
-  }
 
-  @Override
-  public void channelRegistered(ChannelHandlerContext ctx) throws Exception {
-    if (ctx.channel().isActive()) {
-      start(ctx);
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive() && ctx.channel().isRegistered()) {
+            start(ctx);
+        }
     }
-    super.channelRegistered(ctx);
-  }
 
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    start(ctx);
-    super.channelActive(ctx);
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    stop();
-    super.channelInactive(ctx);
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    stop();
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    active = true;
-    ctx.fireChannelReadComplete();
-  }
-
-  @Override
-  public void flush(ChannelHandlerContext ctx) {
-    active = true;
-    ctx.flush();
-  }
-
-  private void start(ChannelHandlerContext ctx) {
-    if (started) {
-      return;
+    @Override
+    public void channelRegistered(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isActive()) {
+            start(ctx);
+        }
+        super.channelRegistered(ctx);
     }
-    started = true;
-    check = ctx.executor().scheduleAtFixedRate(() -> check(ctx), periodNanos, periodNanos,
-        TimeUnit.NANOSECONDS);
-  }
 
-  private void stop() {
-    started = true; // never (re)start after removal or close
-    if (check != null) {
-      check.cancel(false);
-      check = null;
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        start(ctx);
+        super.channelActive(ctx);
     }
-  }
 
-  private void check(ChannelHandlerContext ctx) {
-    if (check == null || !ctx.channel().isOpen()) {
-      return;
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        stop();
+        super.channelInactive(ctx);
     }
-    if (active) {
-      active = false;
-      quiet = 0;
-    } else if (++quiet >= PERIODS) {
-      quiet = 0; // the next event, if the silence lasts, one timeout later
-      ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stop();
     }
-  }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        active = true;
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        active = true;
+        ctx.flush();
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        if (started) {
+            return;
+        }
+        started = true;
+        check = ctx.executor().scheduleAtFixedRate(() -> check(ctx), periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void stop() {
+        started = true; // never (re)start after removal or close
+        if (check != null) {
+            check.cancel(false);
+            check = null;
+        }
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+        if (check == null || !ctx.channel().isOpen()) {
+            return;
+        }
+        if (active) {
+            active = false;
+            quiet = 0;
+        } else if (++quiet >= PERIODS) {
+            quiet = 0; // the next event, if the silence lasts, one timeout later
+            ctx.fireUserEventTriggered(IdleStateEvent.ALL_IDLE_STATE_EVENT);
+        }
+    }
 }

@@ -19,40 +19,40 @@ import java.util.concurrent.RejectedExecutionException;
  * no locking, no allocation per flush.
  */
 final class LoopFlusher implements Runnable {
-  private final EventLoop loop;
-  private Channel[] pending = new Channel[64];
-  private int size;
+    private final EventLoop loop;
+    private Channel[] pending = new Channel[64];
+    private int size;
 
-  LoopFlusher(EventLoop loop) {
-    this.loop = loop;
-  }
+    LoopFlusher(EventLoop loop) {
+        this.loop = loop;
+    }
 
-  /** Flushes {@code ch} once the loop's current I/O batch is done. Loop thread only. */
-  void flushLater(Channel ch) {
-    if (size == 0) {
-      try {
-        loop.execute(this);
-      } catch (RejectedExecutionException shuttingDown) {
-        ch.flush(); // the loop takes no more tasks: nothing left to batch with
-        return;
-      }
-    } else if (pending[size - 1] == ch) {
-      return; // the common repeat: several writes to one connection in a row
+    /** Flushes {@code ch} once the loop's current I/O batch is done. Loop thread only. */
+    void flushLater(Channel ch) {
+        if (size == 0) {
+            try {
+                loop.execute(this);
+            } catch (RejectedExecutionException shuttingDown) {
+                ch.flush(); // the loop takes no more tasks: nothing left to batch with
+                return;
+            }
+        } else if (pending[size - 1] == ch) {
+            return; // the common repeat: several writes to one connection in a row
+        }
+        if (size == pending.length) {
+            pending = Arrays.copyOf(pending, size * 2);
+        }
+        pending[size++] = ch;
     }
-    if (size == pending.length) {
-      pending = Arrays.copyOf(pending, size * 2);
-    }
-    pending[size++] = ch;
-  }
 
-  @Override
-  public void run() {
-    // A flush may queue more (size grows while we go): the loop picks those up too.
-    for (int i = 0; i < size; i++) {
-      Channel ch = pending[i];
-      pending[i] = null;
-      ch.flush();
+    @Override
+    public void run() {
+        // A flush may queue more (size grows while we go): the loop picks those up too.
+        for (int i = 0; i < size; i++) {
+            Channel ch = pending[i];
+            pending[i] = null;
+            ch.flush();
+        }
+        size = 0;
     }
-    size = 0;
-  }
 }

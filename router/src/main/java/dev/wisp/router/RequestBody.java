@@ -29,132 +29,138 @@ import java.util.ArrayList;
  * </ul>
  */
 final class RequestBody {
-  /** Body bytes held while waiting for an endpoint before the client is paused. */
-  static final int MAX_BUFFERED = 64 * 1024;
-  /** Body bytes kept for replaying an idempotent request on another endpoint. */
-  static final int MAX_REPLAY = 64 * 1024;
-  /** Body bytes read and dropped before a locally answered request closes the connection. */
-  static final int MAX_DISCARD = 64 * 1024;
+    /** Body bytes held while waiting for an endpoint before the client is paused. */
+    static final int MAX_BUFFERED = 64 * 1024;
+    /** Body bytes kept for replaying an idempotent request on another endpoint. */
+    static final int MAX_REPLAY = 64 * 1024;
+    /** Body bytes read and dropped before a locally answered request closes the connection. */
+    static final int MAX_DISCARD = 64 * 1024;
 
-  /** How much of the request went to the current upstream connection. */
-  private enum Sent { NOTHING, HEAD, ALL }
-
-  /** Created on first use: a GET has no body to hold. */
-  private ArrayDeque<HttpContent> pending;
-  private int pendingBytes;
-  /** Null when the request may not be (or can no longer be) sent again. */
-  private ArrayList<HttpContent> replay;
-  private int replayBytes;
-  private Sent sent = Sent.NOTHING;
-  private boolean complete;
-  private long discarded;
-
-  /** Keeps a copy of what is written upstream from now on, for a retry. */
-  void keepForReplay() {
-    replay = new ArrayList<>(1);
-  }
-
-  /** The client has sent the whole request (its last content arrived, or it can send no more). */
-  void receivedAll() {
-    complete = true;
-  }
-
-  boolean complete() {
-    return complete;
-  }
-
-  /** Holds a chunk until an upstream is attached. */
-  void hold(HttpContent c) {
-    pending().add(c);
-    pendingBytes += c.content().readableBytes();
-  }
-
-  /** Whether the held chunks are past the limit: the client must stop sending for now. */
-  boolean overLimit() {
-    return pendingBytes > MAX_BUFFERED;
-  }
-
-  /** Drops a chunk of a locally answered request; true once too much was dropped to go on. */
-  boolean discard(HttpContent c) {
-    discarded += c.content().readableBytes();
-    c.release();
-    return discarded > MAX_DISCARD;
-  }
-
-  /** Writes the request head and every held chunk to a freshly attached upstream (no flush). */
-  void sendTo(Channel upstream, HttpRequest head) {
-    upstream.write(head, upstream.voidPromise());
-    sent = Sent.HEAD;
-    HttpContent c;
-    while (pending != null && (c = pending.poll()) != null) {
-      write(upstream, c);
+    /** How much of the request went to the current upstream connection. */
+    private enum Sent {
+        NOTHING,
+        HEAD,
+        ALL
     }
-    pendingBytes = 0;
-  }
 
-  /** Writes one chunk upstream (no flush), keeping a copy for a retry while it fits. */
-  void write(Channel upstream, HttpContent c) {
-    if (replay != null) {
-      int n = c.content().readableBytes();
-      if (replayBytes + n > MAX_REPLAY) {
-        dropReplay(); // too big to keep: this request can no longer be retried
-      } else {
-        replay.add(c.retainedDuplicate());
-        replayBytes += n;
-      }
+    /** Created on first use: a GET has no body to hold. */
+    private ArrayDeque<HttpContent> pending;
+
+    private int pendingBytes;
+    /** Null when the request may not be (or can no longer be) sent again. */
+    private ArrayList<HttpContent> replay;
+
+    private int replayBytes;
+    private Sent sent = Sent.NOTHING;
+    private boolean complete;
+    private long discarded;
+
+    /** Keeps a copy of what is written upstream from now on, for a retry. */
+    void keepForReplay() {
+        replay = new ArrayList<>(1);
     }
-    if (c instanceof LastHttpContent) {
-      sent = Sent.ALL;
+
+    /** The client has sent the whole request (its last content arrived, or it can send no more). */
+    void receivedAll() {
+        complete = true;
     }
-    upstream.write(c, upstream.voidPromise());
-  }
 
-  /** The whole request went upstream: the connection is in step for the next request. */
-  boolean allSent() {
-    return sent == Sent.ALL;
-  }
-
-  /** Everything sent upstream so far is kept (or nothing was sent): it can all go again. */
-  boolean resendable() {
-    return replay != null || sent == Sent.NOTHING;
-  }
-
-  /** Puts what was already sent back ahead of what the client has not sent yet. */
-  void rewind() {
-    if (replay != null && !replay.isEmpty()) {
-      for (int i = replay.size() - 1; i >= 0; i--) {
-        pending().addFirst(replay.get(i));
-      }
-      pendingBytes += replayBytes;
-      replay.clear();
-      replayBytes = 0;
+    boolean complete() {
+        return complete;
     }
-    sent = Sent.NOTHING;
-  }
 
-  /** The request will not be sent again: its copy can go. */
-  void dropReplay() {
-    if (replay != null) {
-      replay.forEach(HttpContent::release);
-      replay = null;
-      replayBytes = 0;
+    /** Holds a chunk until an upstream is attached. */
+    void hold(HttpContent c) {
+        pending().add(c);
+        pendingBytes += c.content().readableBytes();
     }
-  }
 
-  /** Releases everything held: the body will not go upstream any more. */
-  void release() {
-    HttpContent c;
-    while (pending != null && (c = pending.poll()) != null) {
-      c.release();
+    /** Whether the held chunks are past the limit: the client must stop sending for now. */
+    boolean overLimit() {
+        return pendingBytes > MAX_BUFFERED;
     }
-    pendingBytes = 0;
-    dropReplay();
-  }
 
-  private ArrayDeque<HttpContent> pending() {
-    if (pending == null) {
-      pending = new ArrayDeque<>(2);
+    /** Drops a chunk of a locally answered request; true once too much was dropped to go on. */
+    boolean discard(HttpContent c) {
+        discarded += c.content().readableBytes();
+        c.release();
+        return discarded > MAX_DISCARD;
     }
-    return pending;
-  }
+
+    /** Writes the request head and every held chunk to a freshly attached upstream (no flush). */
+    void sendTo(Channel upstream, HttpRequest head) {
+        upstream.write(head, upstream.voidPromise());
+        sent = Sent.HEAD;
+        HttpContent c;
+        while (pending != null && (c = pending.poll()) != null) {
+            write(upstream, c);
+        }
+        pendingBytes = 0;
+    }
+
+    /** Writes one chunk upstream (no flush), keeping a copy for a retry while it fits. */
+    void write(Channel upstream, HttpContent c) {
+        if (replay != null) {
+            int n = c.content().readableBytes();
+            if (replayBytes + n > MAX_REPLAY) {
+                dropReplay(); // too big to keep: this request can no longer be retried
+            } else {
+                replay.add(c.retainedDuplicate());
+                replayBytes += n;
+            }
+        }
+        if (c instanceof LastHttpContent) {
+            sent = Sent.ALL;
+        }
+        upstream.write(c, upstream.voidPromise());
+    }
+
+    /** The whole request went upstream: the connection is in step for the next request. */
+    boolean allSent() {
+        return sent == Sent.ALL;
+    }
+
+    /** Everything sent upstream so far is kept (or nothing was sent): it can all go again. */
+    boolean resendable() {
+        return replay != null || sent == Sent.NOTHING;
+    }
+
+    /** Puts what was already sent back ahead of what the client has not sent yet. */
+    void rewind() {
+        if (replay != null && !replay.isEmpty()) {
+            for (int i = replay.size() - 1; i >= 0; i--) {
+                pending().addFirst(replay.get(i));
+            }
+            pendingBytes += replayBytes;
+            replay.clear();
+            replayBytes = 0;
+        }
+        sent = Sent.NOTHING;
+    }
+
+    /** The request will not be sent again: its copy can go. */
+    void dropReplay() {
+        if (replay != null) {
+            replay.forEach(HttpContent::release);
+            replay = null;
+            replayBytes = 0;
+        }
+    }
+
+    /** Releases everything held: the body will not go upstream any more. */
+    void release() {
+        HttpContent c;
+        while (pending != null && (c = pending.poll()) != null) {
+            c.release();
+        }
+        pendingBytes = 0;
+        dropReplay();
+    }
+
+    private ArrayDeque<HttpContent> pending() {
+        if (pending == null) {
+            pending = new ArrayDeque<>(2);
+        }
+        return pending;
+    }
 }

@@ -14,13 +14,13 @@ import io.netty.handler.codec.http.HttpRequest;
  */
 @FunctionalInterface
 public interface RequestGate {
-  /** Admits everything: the router's default. */
-  RequestGate ADMIT_ALL = (service, request) -> true;
+    /** Admits everything: the router's default. */
+    RequestGate ADMIT_ALL = (service, request) -> true;
 
-  /**
-   * @param service the resolved service name
-   * @param request the request head (mutable headers)
-   * @return true to route it, false to answer 404
-   */
-  boolean admit(String service, HttpRequest request);
+    /**
+     * @param service the resolved service name
+     * @param request the request head (mutable headers)
+     * @return true to route it, false to answer 404
+     */
+    boolean admit(String service, HttpRequest request);
 }

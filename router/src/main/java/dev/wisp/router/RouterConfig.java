@@ -27,77 +27,144 @@ import java.util.Objects;
  *     trusted proxy sits in front); {@code X-Forwarded-For} is always appended to
  */
 public record RouterConfig(
-    String bindHost,
-    int port,
-    int ioThreads,
-    int maxInitialLineLength,
-    int maxHeaderSize,
-    int maxChunkSize,
-    Duration clientIdleTimeout,
-    Duration upstreamIdleTimeout,
-    Duration connectTimeout,
-    int maxIdleUpstreamPerEndpoint,
-    Duration drainTimeout,
-    Duration retryAfter,
-    boolean trustForwardedHeaders) {
+        String bindHost,
+        int port,
+        int ioThreads,
+        int maxInitialLineLength,
+        int maxHeaderSize,
+        int maxChunkSize,
+        Duration clientIdleTimeout,
+        Duration upstreamIdleTimeout,
+        Duration connectTimeout,
+        int maxIdleUpstreamPerEndpoint,
+        Duration drainTimeout,
+        Duration retryAfter,
+        boolean trustForwardedHeaders) {
 
-  public RouterConfig {
-    Objects.requireNonNull(bindHost, "bindHost");
-    Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
-    Objects.requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
-    Objects.requireNonNull(connectTimeout, "connectTimeout");
-    Objects.requireNonNull(drainTimeout, "drainTimeout");
-    Objects.requireNonNull(retryAfter, "retryAfter");
-    if (port < 0 || port > 65535 || ioThreads < 1 || maxInitialLineLength < 64
-        || maxHeaderSize < 256 || maxChunkSize < 256 || maxIdleUpstreamPerEndpoint < 0) {
-      throw new IllegalArgumentException("invalid router config");
+    public RouterConfig {
+        Objects.requireNonNull(bindHost, "bindHost");
+        Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+        Objects.requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(drainTimeout, "drainTimeout");
+        Objects.requireNonNull(retryAfter, "retryAfter");
+        if (port < 0
+                || port > 65535
+                || ioThreads < 1
+                || maxInitialLineLength < 64
+                || maxHeaderSize < 256
+                || maxChunkSize < 256
+                || maxIdleUpstreamPerEndpoint < 0) {
+            throw new IllegalArgumentException("invalid router config");
+        }
     }
-  }
 
-  public static RouterConfig defaults() {
-    return builder().build();
-  }
-
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** Builder starting from the defaults. */
-  public static final class Builder {
-    private String bindHost = "127.0.0.1";
-    private int port = 0;
-    private int ioThreads = Runtime.getRuntime().availableProcessors();
-    private int maxInitialLineLength = 8 * 1024;
-    private int maxHeaderSize = 32 * 1024;
-    private int maxChunkSize = 16 * 1024;
-    private Duration clientIdleTimeout = Duration.ofSeconds(60);
-    private Duration upstreamIdleTimeout = Duration.ofSeconds(60);
-    private Duration connectTimeout = Duration.ofSeconds(2);
-    private int maxIdleUpstreamPerEndpoint = 64;
-    private Duration drainTimeout = Duration.ofSeconds(10);
-    private Duration retryAfter = Duration.ofSeconds(1);
-    private boolean trustForwardedHeaders = false;
-
-    private Builder() {}
-
-    public Builder bindHost(String v) { bindHost = v; return this; }
-    public Builder port(int v) { port = v; return this; }
-    public Builder ioThreads(int v) { ioThreads = v; return this; }
-    public Builder maxInitialLineLength(int v) { maxInitialLineLength = v; return this; }
-    public Builder maxHeaderSize(int v) { maxHeaderSize = v; return this; }
-    public Builder maxChunkSize(int v) { maxChunkSize = v; return this; }
-    public Builder clientIdleTimeout(Duration v) { clientIdleTimeout = v; return this; }
-    public Builder upstreamIdleTimeout(Duration v) { upstreamIdleTimeout = v; return this; }
-    public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
-    public Builder maxIdleUpstreamPerEndpoint(int v) { maxIdleUpstreamPerEndpoint = v; return this; }
-    public Builder drainTimeout(Duration v) { drainTimeout = v; return this; }
-    public Builder retryAfter(Duration v) { retryAfter = v; return this; }
-    public Builder trustForwardedHeaders(boolean v) { trustForwardedHeaders = v; return this; }
-
-    public RouterConfig build() {
-      return new RouterConfig(bindHost, port, ioThreads, maxInitialLineLength, maxHeaderSize,
-          maxChunkSize, clientIdleTimeout, upstreamIdleTimeout, connectTimeout,
-          maxIdleUpstreamPerEndpoint, drainTimeout, retryAfter, trustForwardedHeaders);
+    public static RouterConfig defaults() {
+        return builder().build();
     }
-  }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder starting from the defaults. */
+    public static final class Builder {
+        private String bindHost = "127.0.0.1";
+        private int port = 0;
+        private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private int maxInitialLineLength = 8 * 1024;
+        private int maxHeaderSize = 32 * 1024;
+        private int maxChunkSize = 16 * 1024;
+        private Duration clientIdleTimeout = Duration.ofSeconds(60);
+        private Duration upstreamIdleTimeout = Duration.ofSeconds(60);
+        private Duration connectTimeout = Duration.ofSeconds(2);
+        private int maxIdleUpstreamPerEndpoint = 64;
+        private Duration drainTimeout = Duration.ofSeconds(10);
+        private Duration retryAfter = Duration.ofSeconds(1);
+        private boolean trustForwardedHeaders = false;
+
+        private Builder() {}
+
+        public Builder bindHost(String v) {
+            bindHost = v;
+            return this;
+        }
+
+        public Builder port(int v) {
+            port = v;
+            return this;
+        }
+
+        public Builder ioThreads(int v) {
+            ioThreads = v;
+            return this;
+        }
+
+        public Builder maxInitialLineLength(int v) {
+            maxInitialLineLength = v;
+            return this;
+        }
+
+        public Builder maxHeaderSize(int v) {
+            maxHeaderSize = v;
+            return this;
+        }
+
+        public Builder maxChunkSize(int v) {
+            maxChunkSize = v;
+            return this;
+        }
+
+        public Builder clientIdleTimeout(Duration v) {
+            clientIdleTimeout = v;
+            return this;
+        }
+
+        public Builder upstreamIdleTimeout(Duration v) {
+            upstreamIdleTimeout = v;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = v;
+            return this;
+        }
+
+        public Builder maxIdleUpstreamPerEndpoint(int v) {
+            maxIdleUpstreamPerEndpoint = v;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration v) {
+            drainTimeout = v;
+            return this;
+        }
+
+        public Builder retryAfter(Duration v) {
+            retryAfter = v;
+            return this;
+        }
+
+        public Builder trustForwardedHeaders(boolean v) {
+            trustForwardedHeaders = v;
+            return this;
+        }
+
+        public RouterConfig build() {
+            return new RouterConfig(
+                    bindHost,
+                    port,
+                    ioThreads,
+                    maxInitialLineLength,
+                    maxHeaderSize,
+                    maxChunkSize,
+                    clientIdleTimeout,
+                    upstreamIdleTimeout,
+                    connectTimeout,
+                    maxIdleUpstreamPerEndpoint,
+                    drainTimeout,
+                    retryAfter,
+                    trustForwardedHeaders);
+        }
+    }
 }

@@ -32,134 +32,144 @@ import java.util.function.IntSupplier;
  */
 public final class RouterMetrics {
 
-  static final String UNKNOWN_SERVICE = "_unknown";
-  static final String NO_INSTANCE = "none";
-  private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    static final String UNKNOWN_SERVICE = "_unknown";
+    static final String NO_INSTANCE = "none";
+    private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
 
-  private final PrometheusMeterRegistry registry;
-  private final RequestMeters unknown;
+    private final PrometheusMeterRegistry registry;
+    private final RequestMeters unknown;
 
-  RouterMetrics(PrometheusMeterRegistry registry) {
-    this.registry = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    this.unknown = new RequestMeters(UNKNOWN_SERVICE, NO_INSTANCE, new ArrayList<>());
-  }
-
-  /** The registry the meters live in (to add it to a composite or expose it elsewhere). */
-  public PrometheusMeterRegistry registry() {
-    return registry;
-  }
-
-  /** Renders every meter of the registry in the Prometheus text exposition format. */
-  public String scrape() {
-    return registry.scrape();
-  }
-
-  RequestMeters unknownService() {
-    return unknown;
-  }
-
-  ServiceMeters service(String service, IntSupplier inFlight, IntSupplier queued) {
-    return new ServiceMeters(service, inFlight, queued);
-  }
-
-  EndpointMeters endpoint(String service, String instance, IntSupplier inFlight) {
-    return new EndpointMeters(service, instance, inFlight);
-  }
-
-  private void removeAll(List<Meter> meters) {
-    for (Meter m : meters) {
-      registry.remove(m);
-    }
-  }
-
-  /** Request counters by status class plus the latency histogram for one (service, instance). */
-  final class RequestMeters {
-    private final Counter[] byClass = new Counter[STATUS_CLASSES.length];
-    private final Timer latency;
-
-    RequestMeters(String service, String instance, List<Meter> owned) {
-      for (int i = 0; i < STATUS_CLASSES.length; i++) {
-        byClass[i] = Counter.builder("wisp.router.requests")
-            .description("Requests answered, by status class")
-            .tags("service", service, "instance", instance, "status", STATUS_CLASSES[i])
-            .register(registry);
-        owned.add(byClass[i]);
-      }
-      latency = Timer.builder("wisp.router.request.duration")
-          .description("Time from request head received to response end sent")
-          .tags("service", service, "instance", instance)
-          .publishPercentileHistogram()
-          .minimumExpectedValue(Duration.ofMillis(1))
-          .maximumExpectedValue(Duration.ofSeconds(60))
-          .register(registry);
-      owned.add(latency);
+    RouterMetrics(PrometheusMeterRegistry registry) {
+        this.registry = registry != null ? registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.unknown = new RequestMeters(UNKNOWN_SERVICE, NO_INSTANCE, new ArrayList<>());
     }
 
-    void record(int status, long nanos) {
-      int cls = status / 100 - 1;
-      if (cls >= 0 && cls < byClass.length) {
-        byClass[cls].increment();
-      }
-      latency.record(nanos, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  /** Per-service gauges and timers; {@link #close()} unregisters them. */
-  final class ServiceMeters implements AutoCloseable {
-    private final List<Meter> owned = new ArrayList<>();
-    final RequestMeters local;
-    final Timer queueWait;
-    final Counter retries;
-
-    ServiceMeters(String service, IntSupplier inFlight, IntSupplier queued) {
-      Tags tags = Tags.of("service", service);
-      owned.add(Gauge.builder("wisp.router.service.in.flight", inFlight, IntSupplier::getAsInt)
-          .description("Requests being proxied to the service").tags(tags)
-          .strongReference(true).register(registry));
-      owned.add(Gauge.builder("wisp.router.queue.depth", queued, IntSupplier::getAsInt)
-          .description("Requests waiting for an endpoint").tags(tags)
-          .strongReference(true).register(registry));
-      queueWait = Timer.builder("wisp.router.queue.wait")
-          .description("Time requests spent waiting for an endpoint")
-          .tags(tags).publishPercentileHistogram()
-          .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
-          .register(registry);
-      owned.add(queueWait);
-      retries = Counter.builder("wisp.router.retries")
-          .description("Requests sent again: after a failed connect, or (idempotent ones) a reset before the response")
-          .tags(tags)
-          .register(registry);
-      owned.add(retries);
-      local = new RequestMeters(service, NO_INSTANCE, owned);
+    /** The registry the meters live in (to add it to a composite or expose it elsewhere). */
+    public PrometheusMeterRegistry registry() {
+        return registry;
     }
 
-    @Override
-    public void close() {
-      removeAll(owned);
-    }
-  }
-
-  /** Per-endpoint meters; {@link #close()} unregisters them when the endpoint goes away. */
-  final class EndpointMeters implements AutoCloseable {
-    private final List<Meter> owned = new ArrayList<>();
-    final RequestMeters requests;
-    final Counter connectFailures;
-
-    EndpointMeters(String service, String instance, IntSupplier inFlight) {
-      Tags tags = Tags.of("service", service, "instance", instance);
-      owned.add(Gauge.builder("wisp.router.endpoint.in.flight", inFlight, IntSupplier::getAsInt)
-          .description("Requests being proxied to the endpoint").tags(tags)
-          .strongReference(true).register(registry));
-      connectFailures = Counter.builder("wisp.router.upstream.connect.failures")
-          .description("Failed connection attempts to the endpoint").tags(tags)
-          .register(registry);
-      owned.add(connectFailures);
-      requests = new RequestMeters(service, instance, owned);
+    /** Renders every meter of the registry in the Prometheus text exposition format. */
+    public String scrape() {
+        return registry.scrape();
     }
 
-    @Override
-    public void close() {
-      removeAll(owned);
+    RequestMeters unknownService() {
+        return unknown;
     }
-  }
+
+    ServiceMeters service(String service, IntSupplier inFlight, IntSupplier queued) {
+        return new ServiceMeters(service, inFlight, queued);
+    }
+
+    EndpointMeters endpoint(String service, String instance, IntSupplier inFlight) {
+        return new EndpointMeters(service, instance, inFlight);
+    }
+
+    private void removeAll(List<Meter> meters) {
+        for (Meter m : meters) {
+            registry.remove(m);
+        }
+    }
+
+    /** Request counters by status class plus the latency histogram for one (service, instance). */
+    final class RequestMeters {
+        private final Counter[] byClass = new Counter[STATUS_CLASSES.length];
+        private final Timer latency;
+
+        RequestMeters(String service, String instance, List<Meter> owned) {
+            for (int i = 0; i < STATUS_CLASSES.length; i++) {
+                byClass[i] = Counter.builder("wisp.router.requests")
+                        .description("Requests answered, by status class")
+                        .tags("service", service, "instance", instance, "status", STATUS_CLASSES[i])
+                        .register(registry);
+                owned.add(byClass[i]);
+            }
+            latency = Timer.builder("wisp.router.request.duration")
+                    .description("Time from request head received to response end sent")
+                    .tags("service", service, "instance", instance)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry);
+            owned.add(latency);
+        }
+
+        void record(int status, long nanos) {
+            int cls = status / 100 - 1;
+            if (cls >= 0 && cls < byClass.length) {
+                byClass[cls].increment();
+            }
+            latency.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Per-service gauges and timers; {@link #close()} unregisters them. */
+    final class ServiceMeters implements AutoCloseable {
+        private final List<Meter> owned = new ArrayList<>();
+        final RequestMeters local;
+        final Timer queueWait;
+        final Counter retries;
+
+        ServiceMeters(String service, IntSupplier inFlight, IntSupplier queued) {
+            Tags tags = Tags.of("service", service);
+            owned.add(Gauge.builder("wisp.router.service.in.flight", inFlight, IntSupplier::getAsInt)
+                    .description("Requests being proxied to the service")
+                    .tags(tags)
+                    .strongReference(true)
+                    .register(registry));
+            owned.add(Gauge.builder("wisp.router.queue.depth", queued, IntSupplier::getAsInt)
+                    .description("Requests waiting for an endpoint")
+                    .tags(tags)
+                    .strongReference(true)
+                    .register(registry));
+            queueWait = Timer.builder("wisp.router.queue.wait")
+                    .description("Time requests spent waiting for an endpoint")
+                    .tags(tags)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry);
+            owned.add(queueWait);
+            retries = Counter.builder("wisp.router.retries")
+                    .description(
+                            "Requests sent again: after a failed connect, or (idempotent ones) a reset before the response")
+                    .tags(tags)
+                    .register(registry);
+            owned.add(retries);
+            local = new RequestMeters(service, NO_INSTANCE, owned);
+        }
+
+        @Override
+        public void close() {
+            removeAll(owned);
+        }
+    }
+
+    /** Per-endpoint meters; {@link #close()} unregisters them when the endpoint goes away. */
+    final class EndpointMeters implements AutoCloseable {
+        private final List<Meter> owned = new ArrayList<>();
+        final RequestMeters requests;
+        final Counter connectFailures;
+
+        EndpointMeters(String service, String instance, IntSupplier inFlight) {
+            Tags tags = Tags.of("service", service, "instance", instance);
+            owned.add(Gauge.builder("wisp.router.endpoint.in.flight", inFlight, IntSupplier::getAsInt)
+                    .description("Requests being proxied to the endpoint")
+                    .tags(tags)
+                    .strongReference(true)
+                    .register(registry));
+            connectFailures = Counter.builder("wisp.router.upstream.connect.failures")
+                    .description("Failed connection attempts to the endpoint")
+                    .tags(tags)
+                    .register(registry);
+            owned.add(connectFailures);
+            requests = new RequestMeters(service, instance, owned);
+        }
+
+        @Override
+        public void close() {
+            removeAll(owned);
+        }
+    }
 }

@@ -25,156 +25,162 @@ import java.util.concurrent.atomic.AtomicInteger;
  * platform, per-service state, per-loop upstream pools and the upstream bootstrap.
  */
 final class RouterRuntime {
-  final RouterConfig config;
-  final ServiceResolver resolver;
-  final RequestGate gate;
-  final ServiceDirectory directory;
-  final RouterMetrics metrics;
-  final Transport transport;
-  final EventLoopGroup workers;
-  final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-  final AtomicInteger activeExchanges = new AtomicInteger();
-  final ConcurrentHashMap<String, ServiceState> services = new ConcurrentHashMap<>();
-  volatile boolean draining;
+    final RouterConfig config;
+    final ServiceResolver resolver;
+    final RequestGate gate;
+    final ServiceDirectory directory;
+    final RouterMetrics metrics;
+    final Transport transport;
+    final EventLoopGroup workers;
+    final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    final AtomicInteger activeExchanges = new AtomicInteger();
+    final ConcurrentHashMap<String, ServiceState> services = new ConcurrentHashMap<>();
+    volatile boolean draining;
 
-  private final Map<EventLoop, UpstreamPool> pools;
-  private final Map<EventLoop, LoopFlusher> flushers;
-  private final Bootstrap upstreamBootstrap;
+    private final Map<EventLoop, UpstreamPool> pools;
+    private final Map<EventLoop, LoopFlusher> flushers;
+    private final Bootstrap upstreamBootstrap;
 
-  RouterRuntime(RouterConfig config, ServiceResolver resolver, RequestGate gate,
-      ServiceDirectory directory, RouterMetrics metrics, Transport transport,
-      EventLoopGroup workers) {
-    this.config = config;
-    this.resolver = resolver;
-    this.gate = gate;
-    this.directory = directory;
-    this.metrics = metrics;
-    this.transport = transport;
-    this.workers = workers;
-    Map<EventLoop, UpstreamPool> p = new IdentityHashMap<>();
-    for (EventExecutor e : workers) {
-      p.put((EventLoop) e, new UpstreamPool(config.maxIdleUpstreamPerEndpoint()));
+    RouterRuntime(
+            RouterConfig config,
+            ServiceResolver resolver,
+            RequestGate gate,
+            ServiceDirectory directory,
+            RouterMetrics metrics,
+            Transport transport,
+            EventLoopGroup workers) {
+        this.config = config;
+        this.resolver = resolver;
+        this.gate = gate;
+        this.directory = directory;
+        this.metrics = metrics;
+        this.transport = transport;
+        this.workers = workers;
+        Map<EventLoop, UpstreamPool> p = new IdentityHashMap<>();
+        for (EventExecutor e : workers) {
+            p.put((EventLoop) e, new UpstreamPool(config.maxIdleUpstreamPerEndpoint()));
+        }
+        this.pools = p; // never modified after construction: safe to read from every loop
+        Map<EventLoop, LoopFlusher> f = new IdentityHashMap<>();
+        for (EventExecutor e : workers) {
+            f.put((EventLoop) e, new LoopFlusher((EventLoop) e));
+        }
+        this.flushers = f; // likewise
+        long idleMs = config.upstreamIdleTimeout().toMillis();
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.maxInitialLineLength())
+                .setMaxHeaderSize(config.maxHeaderSize())
+                .setMaxChunkSize(config.maxChunkSize());
+        this.upstreamBootstrap = new Bootstrap()
+                .group(workers)
+                .channel(transport.channel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        config.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline()
+                                .addLast("codec", new HttpClientCodec(decoder, false, false))
+                                .addLast("idle", new IdleTimer(idleMs, TimeUnit.MILLISECONDS))
+                                .addLast("backend", new BackendHandler());
+                    }
+                });
     }
-    this.pools = p; // never modified after construction: safe to read from every loop
-    Map<EventLoop, LoopFlusher> f = new IdentityHashMap<>();
-    for (EventExecutor e : workers) {
-      f.put((EventLoop) e, new LoopFlusher((EventLoop) e));
+
+    UpstreamPool pool(EventLoop loop) {
+        return pools.get(loop);
     }
-    this.flushers = f; // likewise
-    long idleMs = config.upstreamIdleTimeout().toMillis();
-    HttpDecoderConfig decoder = new HttpDecoderConfig()
-        .setMaxInitialLineLength(config.maxInitialLineLength())
-        .setMaxHeaderSize(config.maxHeaderSize())
-        .setMaxChunkSize(config.maxChunkSize());
-    this.upstreamBootstrap = new Bootstrap()
-        .group(workers)
-        .channel(transport.channel())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline()
-                .addLast("codec", new HttpClientCodec(decoder, false, false))
-                .addLast("idle", new IdleTimer(idleMs, TimeUnit.MILLISECONDS))
-                .addLast("backend", new BackendHandler());
-          }
-        });
-  }
 
-  UpstreamPool pool(EventLoop loop) {
-    return pools.get(loop);
-  }
-
-  LoopFlusher flusher(EventLoop loop) {
-    return flushers.get(loop);
-  }
-
-  /** Opens a connection on the given loop, so the exchange never changes threads. */
-  ChannelFuture connect(EventLoop loop, EndpointState ep) {
-    return upstreamBootstrap.clone(loop).connect(ep.address);
-  }
-
-  /** Returns an idle upstream connection to its loop's pool, or closes it if the pool is full. */
-  void park(EventLoop loop, Endpoint ep, Channel ch) {
-    UpstreamPool pool = pools.get(loop);
-    if (draining || !ch.isActive() || !pool.offer(ep, ch)) {
-      ch.close();
-      return;
+    LoopFlusher flusher(EventLoop loop) {
+        return flushers.get(loop);
     }
-    ch.pipeline().get(BackendHandler.class).parked(pool, ep);
-    ch.config().setAutoRead(true); // so a close by the backend is noticed while idle
-  }
 
-  /**
-   * The service a request goes to, or null: no route, the directory does not know the name, or
-   * the gate denies the request (the same answer as an unknown service, so names do not leak).
-   */
-  ServiceState route(RequestTarget target, HttpRequest request) {
-    String name = resolver.resolve(target.host(), target.path());
-    ServiceBackend be = name == null ? null : directory.lookup(name);
-    if (be == null) {
-      if (name != null) {
-        forget(name);
-      }
-      return null;
+    /** Opens a connection on the given loop, so the exchange never changes threads. */
+    ChannelFuture connect(EventLoop loop, EndpointState ep) {
+        return upstreamBootstrap.clone(loop).connect(ep.address);
     }
-    return gate.admit(name, request) ? service(name, be) : null;
-  }
 
-  /** The router's state for a service, created (and subscribed) on first use. */
-  ServiceState service(String name, ServiceBackend backend) {
-    ServiceState s = services.get(name);
-    if (s != null && s.backend == backend) {
-      return s;
+    /** Returns an idle upstream connection to its loop's pool, or closes it if the pool is full. */
+    void park(EventLoop loop, Endpoint ep, Channel ch) {
+        UpstreamPool pool = pools.get(loop);
+        if (draining || !ch.isActive() || !pool.offer(ep, ch)) {
+            ch.close();
+            return;
+        }
+        ch.pipeline().get(BackendHandler.class).parked(pool, ep);
+        ch.config().setAutoRead(true); // so a close by the backend is noticed while idle
     }
-    synchronized (services) {
-      s = services.get(name);
-      if (s != null && s.backend == backend) {
-        return s;
-      }
-      if (s != null) {
-        s.close(); // the platform replaced the service object: start over
-      }
-      ServiceState fresh = new ServiceState(name, backend, metrics, this::endpointRemoved);
-      fresh.open();
-      services.put(name, fresh);
-      return fresh;
-    }
-  }
 
-  /** The directory no longer knows the service. */
-  void forget(String name) {
-    ServiceState s;
-    synchronized (services) {
-      s = services.remove(name);
+    /**
+     * The service a request goes to, or null: no route, the directory does not know the name, or
+     * the gate denies the request (the same answer as an unknown service, so names do not leak).
+     */
+    ServiceState route(RequestTarget target, HttpRequest request) {
+        String name = resolver.resolve(target.host(), target.path());
+        ServiceBackend be = name == null ? null : directory.lookup(name);
+        if (be == null) {
+            if (name != null) {
+                forget(name);
+            }
+            return null;
+        }
+        return gate.admit(name, request) ? service(name, be) : null;
     }
-    if (s != null) {
-      s.close();
-    }
-  }
 
-  int retryAfterSeconds() {
-    return (int) Math.max(0, config.retryAfter().toSeconds());
-  }
-
-  private void endpointRemoved(EndpointState s) {
-    s.meters.close();
-    for (Map.Entry<EventLoop, UpstreamPool> e : pools.entrySet()) {
-      UpstreamPool pool = e.getValue();
-      if (!e.getKey().isShuttingDown()) {
-        e.getKey().execute(() -> pool.evict(s.endpoint));
-      }
+    /** The router's state for a service, created (and subscribed) on first use. */
+    ServiceState service(String name, ServiceBackend backend) {
+        ServiceState s = services.get(name);
+        if (s != null && s.backend == backend) {
+            return s;
+        }
+        synchronized (services) {
+            s = services.get(name);
+            if (s != null && s.backend == backend) {
+                return s;
+            }
+            if (s != null) {
+                s.close(); // the platform replaced the service object: start over
+            }
+            ServiceState fresh = new ServiceState(name, backend, metrics, this::endpointRemoved);
+            fresh.open();
+            services.put(name, fresh);
+            return fresh;
+        }
     }
-  }
 
-  void closePools() {
-    for (Map.Entry<EventLoop, UpstreamPool> e : pools.entrySet()) {
-      UpstreamPool pool = e.getValue();
-      if (!e.getKey().isShuttingDown()) {
-        e.getKey().execute(pool::closeAll);
-      }
+    /** The directory no longer knows the service. */
+    void forget(String name) {
+        ServiceState s;
+        synchronized (services) {
+            s = services.remove(name);
+        }
+        if (s != null) {
+            s.close();
+        }
     }
-  }
+
+    int retryAfterSeconds() {
+        return (int) Math.max(0, config.retryAfter().toSeconds());
+    }
+
+    private void endpointRemoved(EndpointState s) {
+        s.meters.close();
+        for (Map.Entry<EventLoop, UpstreamPool> e : pools.entrySet()) {
+            UpstreamPool pool = e.getValue();
+            if (!e.getKey().isShuttingDown()) {
+                e.getKey().execute(() -> pool.evict(s.endpoint));
+            }
+        }
+    }
+
+    void closePools() {
+        for (Map.Entry<EventLoop, UpstreamPool> e : pools.entrySet()) {
+            UpstreamPool pool = e.getValue();
+            if (!e.getKey().isShuttingDown()) {
+                e.getKey().execute(pool::closeAll);
+            }
+        }
+    }
 }

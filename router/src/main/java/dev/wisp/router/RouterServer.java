@@ -34,207 +34,209 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public final class RouterServer implements ServiceLoads, AutoCloseable {
-  private final RouterConfig config;
-  private final ServiceResolver resolver;
-  private final ServiceDirectory directory;
-  private final RequestGate gate;
-  private final RouterMetrics metrics;
-  private final Transport transport = Transport.best();
-  private EventLoopGroup boss;
-  private EventLoopGroup workers;
-  private RouterRuntime runtime;
-  private Channel serverChannel;
-  private int port = -1;
-  private boolean closed;
+    private final RouterConfig config;
+    private final ServiceResolver resolver;
+    private final ServiceDirectory directory;
+    private final RequestGate gate;
+    private final RouterMetrics metrics;
+    private final Transport transport = Transport.best();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private RouterRuntime runtime;
+    private Channel serverChannel;
+    private int port = -1;
+    private boolean closed;
 
-  private RouterServer(Builder b) {
-    this.config = b.config;
-    this.directory = Objects.requireNonNull(b.directory, "directory");
-    this.gate = b.gate;
-    this.resolver = b.resolver;
-    this.metrics = new RouterMetrics(b.registry);
-  }
-
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /**
-   * Binds the listener and starts serving.
-   *
-   * @return the bound port (useful with port 0)
-   */
-  public synchronized int start() {
-    if (closed) {
-      throw new IllegalStateException("closed");
-    }
-    if (serverChannel != null) {
-      return port;
-    }
-    boss = transport.group(1, "wisp-router-accept");
-    workers = transport.group(config.ioThreads(), "wisp-router-io");
-    runtime = new RouterRuntime(config, resolver, gate, directory, metrics, transport, workers);
-    RouterRuntime rt = runtime;
-    ServerBootstrap sb = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(transport.serverChannel())
-        .option(ChannelOption.SO_BACKLOG, 4096)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            clientPipeline(ch, rt);
-          }
-        });
-    try {
-      serverChannel = sb.bind(config.bindHost(), config.port()).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
-      boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      throw e;
-    }
-    port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
-    return port;
-  }
-
-  /** The pipeline of one accepted client connection: {@code codec -> idle -> front}. */
-  static void clientPipeline(Channel ch, RouterRuntime rt) {
-    RouterConfig config = rt.config;
-    HttpDecoderConfig decoder = new HttpDecoderConfig()
-        .setMaxInitialLineLength(config.maxInitialLineLength())
-        .setMaxHeaderSize(config.maxHeaderSize())
-        .setMaxChunkSize(config.maxChunkSize());
-    ch.pipeline()
-        .addLast("codec", new HttpServerCodec(decoder))
-        .addLast("idle", new IdleTimer(config.clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-        .addLast("front", new FrontendHandler(rt));
-  }
-
-  /** The bound port, or -1 before {@link #start()}. */
-  public synchronized int port() {
-    return port;
-  }
-
-  /** "epoll" or "nio". */
-  public String transport() {
-    return transport.name();
-  }
-
-  /** Meters of this router; {@link RouterMetrics#scrape()} renders Prometheus text. */
-  public RouterMetrics metrics() {
-    return metrics;
-  }
-
-  /**
-   * Load of every service this router has seen (in flight, queued, per instance), for
-   * autoscalers. Cheap enough to poll every second.
-   */
-  public Map<String, ServiceLoad> snapshot() {
-    Map<String, ServiceLoad> out = new TreeMap<>();
-    RouterRuntime rt = runtime;
-    if (rt != null) {
-      rt.services.forEach((name, s) -> out.put(name, s.snapshot()));
-    }
-    return out;
-  }
-
-  /** Load of one service, or {@code null} if no request for it reached this router yet. */
-  @Override
-  public ServiceLoad snapshot(String service) {
-    RouterRuntime rt = runtime;
-    ServiceState s = rt == null ? null : rt.services.get(service);
-    return s == null ? null : s.snapshot();
-  }
-
-  /**
-   * Graceful stop: stops accepting, closes idle client connections, lets in-flight and queued
-   * requests finish for up to {@link RouterConfig#drainTimeout()} (their responses carry
-   * {@code Connection: close}), then closes everything.
-   */
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    if (runtime == null) {
-      return;
-    }
-    RouterRuntime rt = runtime;
-    rt.draining = true;
-    serverChannel.close().syncUninterruptibly();
-    for (Channel ch : rt.clients) {
-      FrontendHandler f = ch.pipeline().get(FrontendHandler.class);
-      if (f != null) {
-        ch.eventLoop().execute(f::closeIfIdle);
-      }
-    }
-    long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-    while (rt.activeExchanges.get() > 0 && System.nanoTime() - deadline < 0) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    rt.clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-    rt.closePools();
-    for (ServiceState s : rt.services.values()) {
-      s.close();
-    }
-    rt.services.clear();
-    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    boss.terminationFuture().syncUninterruptibly();
-  }
-
-  /** Builder: {@link #directory} is required. */
-  public static final class Builder {
-    private RouterConfig config = RouterConfig.defaults();
-    private ServiceResolver resolver = Routes.localhost();
-    private ServiceDirectory directory;
-    private RequestGate gate = RequestGate.ADMIT_ALL;
-    private PrometheusMeterRegistry registry;
-
-    private Builder() {}
-
-    public Builder config(RouterConfig config) {
-      this.config = Objects.requireNonNull(config);
-      return this;
+    private RouterServer(Builder b) {
+        this.config = b.config;
+        this.directory = Objects.requireNonNull(b.directory, "directory");
+        this.gate = b.gate;
+        this.resolver = b.resolver;
+        this.metrics = new RouterMetrics(b.registry);
     }
 
-    /** How requests map to service names (default: {@code NAME.localhost}). */
-    public Builder resolver(ServiceResolver resolver) {
-      this.resolver = Objects.requireNonNull(resolver);
-      return this;
+    public static Builder builder() {
+        return new Builder();
     }
 
     /**
-     * Who may reach which service (default: everyone). Denied requests get the unknown-service
-     * 404; see {@link RequestGate}.
+     * Binds the listener and starts serving.
+     *
+     * @return the bound port (useful with port 0)
      */
-    public Builder gate(RequestGate gate) {
-      this.gate = Objects.requireNonNull(gate);
-      return this;
+    public synchronized int start() {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        if (serverChannel != null) {
+            return port;
+        }
+        boss = transport.group(1, "wisp-router-accept");
+        workers = transport.group(config.ioThreads(), "wisp-router-io");
+        runtime = new RouterRuntime(config, resolver, gate, directory, metrics, transport, workers);
+        RouterRuntime rt = runtime;
+        ServerBootstrap sb = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        clientPipeline(ch, rt);
+                    }
+                });
+        try {
+            serverChannel = sb.bind(config.bindHost(), config.port())
+                    .syncUninterruptibly()
+                    .channel();
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+        port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        return port;
     }
 
-    /** The platform's services and their endpoints. */
-    public Builder directory(ServiceDirectory directory) {
-      this.directory = Objects.requireNonNull(directory);
-      return this;
+    /** The pipeline of one accepted client connection: {@code codec -> idle -> front}. */
+    static void clientPipeline(Channel ch, RouterRuntime rt) {
+        RouterConfig config = rt.config;
+        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                .setMaxInitialLineLength(config.maxInitialLineLength())
+                .setMaxHeaderSize(config.maxHeaderSize())
+                .setMaxChunkSize(config.maxChunkSize());
+        ch.pipeline()
+                .addLast("codec", new HttpServerCodec(decoder))
+                .addLast("idle", new IdleTimer(config.clientIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast("front", new FrontendHandler(rt));
     }
 
-    /** Registry to put the router's meters in (default: a new one). */
-    public Builder meterRegistry(PrometheusMeterRegistry registry) {
-      this.registry = registry;
-      return this;
+    /** The bound port, or -1 before {@link #start()}. */
+    public synchronized int port() {
+        return port;
     }
 
-    public RouterServer build() {
-      return new RouterServer(this);
+    /** "epoll" or "nio". */
+    public String transport() {
+        return transport.name();
     }
-  }
+
+    /** Meters of this router; {@link RouterMetrics#scrape()} renders Prometheus text. */
+    public RouterMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Load of every service this router has seen (in flight, queued, per instance), for
+     * autoscalers. Cheap enough to poll every second.
+     */
+    public Map<String, ServiceLoad> snapshot() {
+        Map<String, ServiceLoad> out = new TreeMap<>();
+        RouterRuntime rt = runtime;
+        if (rt != null) {
+            rt.services.forEach((name, s) -> out.put(name, s.snapshot()));
+        }
+        return out;
+    }
+
+    /** Load of one service, or {@code null} if no request for it reached this router yet. */
+    @Override
+    public ServiceLoad snapshot(String service) {
+        RouterRuntime rt = runtime;
+        ServiceState s = rt == null ? null : rt.services.get(service);
+        return s == null ? null : s.snapshot();
+    }
+
+    /**
+     * Graceful stop: stops accepting, closes idle client connections, lets in-flight and queued
+     * requests finish for up to {@link RouterConfig#drainTimeout()} (their responses carry
+     * {@code Connection: close}), then closes everything.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (runtime == null) {
+            return;
+        }
+        RouterRuntime rt = runtime;
+        rt.draining = true;
+        serverChannel.close().syncUninterruptibly();
+        for (Channel ch : rt.clients) {
+            FrontendHandler f = ch.pipeline().get(FrontendHandler.class);
+            if (f != null) {
+                ch.eventLoop().execute(f::closeIfIdle);
+            }
+        }
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        while (rt.activeExchanges.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        rt.clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        rt.closePools();
+        for (ServiceState s : rt.services.values()) {
+            s.close();
+        }
+        rt.services.clear();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.terminationFuture().syncUninterruptibly();
+    }
+
+    /** Builder: {@link #directory} is required. */
+    public static final class Builder {
+        private RouterConfig config = RouterConfig.defaults();
+        private ServiceResolver resolver = Routes.localhost();
+        private ServiceDirectory directory;
+        private RequestGate gate = RequestGate.ADMIT_ALL;
+        private PrometheusMeterRegistry registry;
+
+        private Builder() {}
+
+        public Builder config(RouterConfig config) {
+            this.config = Objects.requireNonNull(config);
+            return this;
+        }
+
+        /** How requests map to service names (default: {@code NAME.localhost}). */
+        public Builder resolver(ServiceResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver);
+            return this;
+        }
+
+        /**
+         * Who may reach which service (default: everyone). Denied requests get the unknown-service
+         * 404; see {@link RequestGate}.
+         */
+        public Builder gate(RequestGate gate) {
+            this.gate = Objects.requireNonNull(gate);
+            return this;
+        }
+
+        /** The platform's services and their endpoints. */
+        public Builder directory(ServiceDirectory directory) {
+            this.directory = Objects.requireNonNull(directory);
+            return this;
+        }
+
+        /** Registry to put the router's meters in (default: a new one). */
+        public Builder meterRegistry(PrometheusMeterRegistry registry) {
+            this.registry = registry;
+            return this;
+        }
+
+        public RouterServer build() {
+            return new RouterServer(this);
+        }
+    }
 }

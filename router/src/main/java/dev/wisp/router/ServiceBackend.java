@@ -21,55 +21,55 @@ import java.util.List;
  */
 public interface ServiceBackend {
 
-  /** Service name, as returned by the {@link ServiceResolver}. */
-  String name();
+    /** Service name, as returned by the {@link ServiceResolver}. */
+    String name();
 
-  /** The current set of ready endpoints (immutable snapshot). Empty when scaled to zero. */
-  List<Endpoint> endpoints();
+    /** The current set of ready endpoints (immutable snapshot). Empty when scaled to zero. */
+    List<Endpoint> endpoints();
 
-  /**
-   * Registers a callback to run after {@link #endpoints()} or {@link #limits()} changed. The
-   * router re-reads both when it runs. Called once per service the router meets.
-   *
-   * @return handle the router closes when it forgets the service or shuts down
-   */
-  AutoCloseable watch(Runnable onChange);
+    /**
+     * Registers a callback to run after {@link #endpoints()} or {@link #limits()} changed. The
+     * router re-reads both when it runs. Called once per service the router meets.
+     *
+     * @return handle the router closes when it forgets the service or shuts down
+     */
+    AutoCloseable watch(Runnable onChange);
 
-  /**
-   * Called at once, on the request's arrival, when no endpoint has spare capacity, including
-   * the first request to a service at zero. Idempotence is the platform's job: the router calls
-   * it once per such request.
-   */
-  void demand(Demand demand);
+    /**
+     * Called at once, on the request's arrival, when no endpoint has spare capacity, including
+     * the first request to a service at zero. Idempotence is the platform's job: the router calls
+     * it once per such request.
+     */
+    void demand(Demand demand);
 
-  /**
-   * Called when the router could not connect to an endpoint (refused, unreachable, connect
-   * timeout). The router already avoids the endpoint for a few seconds; the platform may want to
-   * health-check or replace the instance.
-   */
-  default void endpointFailed(Endpoint endpoint, Throwable cause) {}
+    /**
+     * Called when the router could not connect to an endpoint (refused, unreachable, connect
+     * timeout). The router already avoids the endpoint for a few seconds; the platform may want to
+     * health-check or replace the instance.
+     */
+    default void endpointFailed(Endpoint endpoint, Throwable cause) {}
 
-  /**
-   * Endpoints that take no requests now but are expected back with the same address (a paused
-   * instance). The router keeps their state (meters, pooled connections) so that their return
-   * costs no set-up on the wake path. Read with {@link #endpoints()}.
-   */
-  default List<Endpoint> parked() {
-    return List.of();
-  }
+    /**
+     * Endpoints that take no requests now but are expected back with the same address (a paused
+     * instance). The router keeps their state (meters, pooled connections) so that their return
+     * costs no set-up on the wake path. Read with {@link #endpoints()}.
+     */
+    default List<Endpoint> parked() {
+        return List.of();
+    }
 
-  /**
-   * Why the service cannot start an instance now (its starts fail and it is backing off), or
-   * null. While it is set and no endpoint is ready, the router answers the service's requests
-   * 503 at once with this reason (waiting ones too) instead of holding them for the queue
-   * timeout. Read again after each change notification.
-   */
-  default String unavailable() {
-    return null;
-  }
+    /**
+     * Why the service cannot start an instance now (its starts fail and it is backing off), or
+     * null. While it is set and no endpoint is ready, the router answers the service's requests
+     * 503 at once with this reason (waiting ones too) instead of holding them for the queue
+     * timeout. Read again after each change notification.
+     */
+    default String unavailable() {
+        return null;
+    }
 
-  /** Admission limits for this service; read again after each change notification. */
-  default ServiceLimits limits() {
-    return ServiceLimits.DEFAULTS;
-  }
+    /** Admission limits for this service; read again after each change notification. */
+    default ServiceLimits limits() {
+        return ServiceLimits.DEFAULTS;
+    }
 }

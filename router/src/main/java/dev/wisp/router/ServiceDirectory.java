@@ -11,6 +11,6 @@ package dev.wisp.router;
 @FunctionalInterface
 public interface ServiceDirectory {
 
-  /** @return the service, or {@code null} if there is no service of that name */
-  ServiceBackend lookup(String service);
+    /** @return the service, or {@code null} if there is no service of that name */
+    ServiceBackend lookup(String service);
 }

@@ -17,168 +17,165 @@ import java.util.function.Consumer;
  * answer the router's {@link ServiceDirectory} lookups with it.
  */
 public final class ServiceEndpoints implements ServiceBackend {
-  private final String name;
-  private final Consumer<Demand> onDemand;
-  private final BiConsumer<Endpoint, Throwable> onFailure;
-  private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
-  private volatile ServiceLimits limits;
-  private volatile List<Endpoint> endpoints = List.of();
-  private volatile List<Endpoint> parked = List.of();
-  private volatile String unavailable;
+    private final String name;
+    private final Consumer<Demand> onDemand;
+    private final BiConsumer<Endpoint, Throwable> onFailure;
+    private final CopyOnWriteArrayList<Runnable> watchers = new CopyOnWriteArrayList<>();
+    private volatile ServiceLimits limits;
+    private volatile List<Endpoint> endpoints = List.of();
+    private volatile List<Endpoint> parked = List.of();
+    private volatile String unavailable;
 
-  /**
-   * @param onDemand called on a router event loop when a request finds no spare capacity; must
-   *     not block
-   * @param onFailure called on a router event loop when an endpoint refused a connection; must
-   *     not block
-   */
-  public ServiceEndpoints(
-      String name,
-      ServiceLimits limits,
-      Consumer<Demand> onDemand,
-      BiConsumer<Endpoint, Throwable> onFailure) {
-    this.name = Objects.requireNonNull(name);
-    this.limits = Objects.requireNonNull(limits);
-    this.onDemand = Objects.requireNonNull(onDemand);
-    this.onFailure = Objects.requireNonNull(onFailure);
-  }
-
-  /** Replaces the ready endpoints. */
-  public void set(Collection<Endpoint> ready) {
-    synchronized (this) {
-      endpoints = List.copyOf(ready);
+    /**
+     * @param onDemand called on a router event loop when a request finds no spare capacity; must
+     *     not block
+     * @param onFailure called on a router event loop when an endpoint refused a connection; must
+     *     not block
+     */
+    public ServiceEndpoints(
+            String name, ServiceLimits limits, Consumer<Demand> onDemand, BiConsumer<Endpoint, Throwable> onFailure) {
+        this.name = Objects.requireNonNull(name);
+        this.limits = Objects.requireNonNull(limits);
+        this.onDemand = Objects.requireNonNull(onDemand);
+        this.onFailure = Objects.requireNonNull(onFailure);
     }
-    changed();
-  }
 
-  /** Adds one ready endpoint (no-op if present); a parked one comes back into rotation. */
-  public void add(Endpoint endpoint) {
-    synchronized (this) {
-      if (endpoints.contains(endpoint)) {
-        return;
-      }
-      List<Endpoint> l = new ArrayList<>(endpoints);
-      l.add(endpoint);
-      endpoints = List.copyOf(l);
-      parked = without(parked, endpoint);
+    /** Replaces the ready endpoints. */
+    public void set(Collection<Endpoint> ready) {
+        synchronized (this) {
+            endpoints = List.copyOf(ready);
+        }
+        changed();
     }
-    changed();
-  }
 
-  /** Removes one endpoint, ready or parked (no-op if absent). */
-  public void remove(Endpoint endpoint) {
-    synchronized (this) {
-      List<Endpoint> ready = without(endpoints, endpoint);
-      List<Endpoint> p = without(parked, endpoint);
-      if (ready == endpoints && p == parked) {
-        return;
-      }
-      endpoints = ready;
-      parked = p;
+    /** Adds one ready endpoint (no-op if present); a parked one comes back into rotation. */
+    public void add(Endpoint endpoint) {
+        synchronized (this) {
+            if (endpoints.contains(endpoint)) {
+                return;
+            }
+            List<Endpoint> l = new ArrayList<>(endpoints);
+            l.add(endpoint);
+            endpoints = List.copyOf(l);
+            parked = without(parked, endpoint);
+        }
+        changed();
     }
-    changed();
-  }
 
-  /**
-   * Takes a ready endpoint out of rotation but keeps the router's state for it, because it will
-   * come back with the same address ({@link #add} brings it back): a paused instance.
-   */
-  public void park(Endpoint endpoint) {
-    synchronized (this) {
-      List<Endpoint> ready = without(endpoints, endpoint);
-      if (ready == endpoints) {
-        return;
-      }
-      endpoints = ready;
-      List<Endpoint> p = new ArrayList<>(parked);
-      p.add(endpoint);
-      parked = List.copyOf(p);
+    /** Removes one endpoint, ready or parked (no-op if absent). */
+    public void remove(Endpoint endpoint) {
+        synchronized (this) {
+            List<Endpoint> ready = without(endpoints, endpoint);
+            List<Endpoint> p = without(parked, endpoint);
+            if (ready == endpoints && p == parked) {
+                return;
+            }
+            endpoints = ready;
+            parked = p;
+        }
+        changed();
     }
-    changed();
-  }
 
-  /**
-   * Says why the service cannot start an instance now (null: it can): see {@link
-   * ServiceBackend#unavailable()}.
-   */
-  public void unavailable(String reason) {
-    if (Objects.equals(unavailable, reason)) {
-      return;
+    /**
+     * Takes a ready endpoint out of rotation but keeps the router's state for it, because it will
+     * come back with the same address ({@link #add} brings it back): a paused instance.
+     */
+    public void park(Endpoint endpoint) {
+        synchronized (this) {
+            List<Endpoint> ready = without(endpoints, endpoint);
+            if (ready == endpoints) {
+                return;
+            }
+            endpoints = ready;
+            List<Endpoint> p = new ArrayList<>(parked);
+            p.add(endpoint);
+            parked = List.copyOf(p);
+        }
+        changed();
     }
-    unavailable = reason;
-    changed();
-  }
 
-  @Override
-  public String unavailable() {
-    return unavailable;
-  }
-
-  /** Changes the limits. */
-  public void limits(ServiceLimits newLimits) {
-    limits = Objects.requireNonNull(newLimits);
-    changed();
-  }
-
-  /** Tells the router to re-read this service (after it was removed from a directory, say). */
-  public void changed() {
-    for (Runnable r : watchers) {
-      r.run();
+    /**
+     * Says why the service cannot start an instance now (null: it can): see {@link
+     * ServiceBackend#unavailable()}.
+     */
+    public void unavailable(String reason) {
+        if (Objects.equals(unavailable, reason)) {
+            return;
+        }
+        unavailable = reason;
+        changed();
     }
-  }
 
-  /** Copies the endpoint sets of an earlier definition of the same service. */
-  void takeOver(ServiceEndpoints old) {
-    synchronized (this) {
-      endpoints = old.endpoints;
-      parked = old.parked;
-      unavailable = old.unavailable;
+    @Override
+    public String unavailable() {
+        return unavailable;
     }
-  }
 
-  /** The list without {@code endpoint}, or the same list if it was not there. */
-  private static List<Endpoint> without(List<Endpoint> list, Endpoint endpoint) {
-    if (!list.contains(endpoint)) {
-      return list;
+    /** Changes the limits. */
+    public void limits(ServiceLimits newLimits) {
+        limits = Objects.requireNonNull(newLimits);
+        changed();
     }
-    List<Endpoint> l = new ArrayList<>(list);
-    l.remove(endpoint);
-    return List.copyOf(l);
-  }
 
-  @Override
-  public String name() {
-    return name;
-  }
+    /** Tells the router to re-read this service (after it was removed from a directory, say). */
+    public void changed() {
+        for (Runnable r : watchers) {
+            r.run();
+        }
+    }
 
-  @Override
-  public List<Endpoint> endpoints() {
-    return endpoints;
-  }
+    /** Copies the endpoint sets of an earlier definition of the same service. */
+    void takeOver(ServiceEndpoints old) {
+        synchronized (this) {
+            endpoints = old.endpoints;
+            parked = old.parked;
+            unavailable = old.unavailable;
+        }
+    }
 
-  @Override
-  public List<Endpoint> parked() {
-    return parked;
-  }
+    /** The list without {@code endpoint}, or the same list if it was not there. */
+    private static List<Endpoint> without(List<Endpoint> list, Endpoint endpoint) {
+        if (!list.contains(endpoint)) {
+            return list;
+        }
+        List<Endpoint> l = new ArrayList<>(list);
+        l.remove(endpoint);
+        return List.copyOf(l);
+    }
 
-  @Override
-  public AutoCloseable watch(Runnable onChange) {
-    watchers.add(onChange);
-    return () -> watchers.remove(onChange);
-  }
+    @Override
+    public String name() {
+        return name;
+    }
 
-  @Override
-  public void demand(Demand demand) {
-    onDemand.accept(demand);
-  }
+    @Override
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
 
-  @Override
-  public void endpointFailed(Endpoint endpoint, Throwable cause) {
-    onFailure.accept(endpoint, cause);
-  }
+    @Override
+    public List<Endpoint> parked() {
+        return parked;
+    }
 
-  @Override
-  public ServiceLimits limits() {
-    return limits;
-  }
+    @Override
+    public AutoCloseable watch(Runnable onChange) {
+        watchers.add(onChange);
+        return () -> watchers.remove(onChange);
+    }
+
+    @Override
+    public void demand(Demand demand) {
+        onDemand.accept(demand);
+    }
+
+    @Override
+    public void endpointFailed(Endpoint endpoint, Throwable cause) {
+        onFailure.accept(endpoint, cause);
+    }
+
+    @Override
+    public ServiceLimits limits() {
+        return limits;
+    }
 }

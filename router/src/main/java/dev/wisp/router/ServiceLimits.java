@@ -24,40 +24,39 @@ import java.util.Objects;
  */
 public record ServiceLimits(int hardLimit, int softLimit, int queueCapacity, Duration queueTimeout) {
 
-  /** Unikraft Cloud's default hard limit. */
-  public static final int DEFAULT_HARD_LIMIT = 65535;
+    /** Unikraft Cloud's default hard limit. */
+    public static final int DEFAULT_HARD_LIMIT = 65535;
 
-  public static final ServiceLimits DEFAULTS =
-      new ServiceLimits(DEFAULT_HARD_LIMIT, 0, 1000, Duration.ofSeconds(30));
+    public static final ServiceLimits DEFAULTS = new ServiceLimits(DEFAULT_HARD_LIMIT, 0, 1000, Duration.ofSeconds(30));
 
-  public ServiceLimits {
-    if (hardLimit < 0 || softLimit < 0 || queueCapacity < 0) {
-      throw new IllegalArgumentException("limits must be >= 0");
+    public ServiceLimits {
+        if (hardLimit < 0 || softLimit < 0 || queueCapacity < 0) {
+            throw new IllegalArgumentException("limits must be >= 0");
+        }
+        Objects.requireNonNull(queueTimeout, "queueTimeout");
+        if (queueTimeout.isNegative() || queueTimeout.isZero()) {
+            throw new IllegalArgumentException("queueTimeout must be > 0");
+        }
     }
-    Objects.requireNonNull(queueTimeout, "queueTimeout");
-    if (queueTimeout.isNegative() || queueTimeout.isZero()) {
-      throw new IllegalArgumentException("queueTimeout must be > 0");
+
+    public ServiceLimits withHardLimit(int v) {
+        return new ServiceLimits(v, softLimit, queueCapacity, queueTimeout);
     }
-  }
 
-  public ServiceLimits withHardLimit(int v) {
-    return new ServiceLimits(v, softLimit, queueCapacity, queueTimeout);
-  }
+    public ServiceLimits withSoftLimit(int v) {
+        return new ServiceLimits(hardLimit, v, queueCapacity, queueTimeout);
+    }
 
-  public ServiceLimits withSoftLimit(int v) {
-    return new ServiceLimits(hardLimit, v, queueCapacity, queueTimeout);
-  }
+    public ServiceLimits withQueueCapacity(int v) {
+        return new ServiceLimits(hardLimit, softLimit, v, queueTimeout);
+    }
 
-  public ServiceLimits withQueueCapacity(int v) {
-    return new ServiceLimits(hardLimit, softLimit, v, queueTimeout);
-  }
+    public ServiceLimits withQueueTimeout(Duration v) {
+        return new ServiceLimits(hardLimit, softLimit, queueCapacity, v);
+    }
 
-  public ServiceLimits withQueueTimeout(Duration v) {
-    return new ServiceLimits(hardLimit, softLimit, queueCapacity, v);
-  }
-
-  /** In-flight level at which an endpoint stops counting as having spare capacity; 0 = never. */
-  int spareThreshold() {
-    return softLimit > 0 ? (hardLimit > 0 ? Math.min(softLimit, hardLimit) : softLimit) : hardLimit;
-  }
+    /** In-flight level at which an endpoint stops counting as having spare capacity; 0 = never. */
+    int spareThreshold() {
+        return softLimit > 0 ? (hardLimit > 0 ? Math.min(softLimit, hardLimit) : softLimit) : hardLimit;
+    }
 }

@@ -14,15 +14,15 @@ import java.util.Map;
  * @param inFlightByInstance in-flight requests per instance id
  */
 public record ServiceLoad(
-    String service,
-    int readyEndpoints,
-    int inFlight,
-    int queued,
-    long requestsTotal,
-    Map<String, Integer> inFlightByInstance) {
+        String service,
+        int readyEndpoints,
+        int inFlight,
+        int queued,
+        long requestsTotal,
+        Map<String, Integer> inFlightByInstance) {
 
-  /** Concurrency as Knative's autoscaler counts it: in flight plus waiting. */
-  public int concurrency() {
-    return inFlight + queued;
-  }
+    /** Concurrency as Knative's autoscaler counts it: in flight plus waiting. */
+    public int concurrency() {
+        return inFlight + queued;
+    }
 }

@@ -7,6 +7,6 @@ package dev.wisp.router;
 @FunctionalInterface
 public interface ServiceLoads {
 
-  /** Load of one service, or {@code null} if no request for it reached the router yet. */
-  ServiceLoad snapshot(String service);
+    /** Load of one service, or {@code null} if no request for it reached the router yet. */
+    ServiceLoad snapshot(String service);
 }

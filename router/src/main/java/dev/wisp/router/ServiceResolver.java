@@ -7,10 +7,10 @@ package dev.wisp.router;
 @FunctionalInterface
 public interface ServiceResolver {
 
-  /**
-   * @param host the request's Host header (may carry a port, may be {@code null} for HTTP/1.0)
-   * @param path the request path without query string
-   * @return the service name, or {@code null} if nothing matches (the router answers 404)
-   */
-  String resolve(String host, String path);
+    /**
+     * @param host the request's Host header (may carry a port, may be {@code null} for HTTP/1.0)
+     * @param path the request path without query string
+     * @return the service name, or {@code null} if nothing matches (the router answers 404)
+     */
+    String resolve(String host, String path);
 }

@@ -28,334 +28,332 @@ import java.util.function.Consumer;
  * hand-offs to event loops run after the lock is released.
  */
 final class ServiceState {
-  private static final System.Logger LOG = System.getLogger(ServiceState.class.getName());
-  /** How long an endpoint that refused a connection is avoided (unless nothing else is left). */
-  static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(5);
-  private static final EndpointState[] NONE = new EndpointState[0];
+    private static final System.Logger LOG = System.getLogger(ServiceState.class.getName());
+    /** How long an endpoint that refused a connection is avoided (unless nothing else is left). */
+    static final long SUSPECT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  final String name;
-  final ServiceBackend backend;
-  final RouterMetrics.ServiceMeters meters;
-  private final RouterMetrics metrics;
-  private final Consumer<EndpointState> onRemoved;
+    private static final EndpointState[] NONE = new EndpointState[0];
 
-  private final ReentrantLock lock = new ReentrantLock();
-  /** Guarded by the lock, like the buffer and the limits. */
-  private final Balancer balancer = new Balancer();
-  private final WaitBuffer buffer = new WaitBuffer();
-  private ServiceLimits limits;
-  /** The platform's reason the service cannot start an instance, or null (see ServiceBackend). */
-  private String unavailable;
+    final String name;
+    final ServiceBackend backend;
+    final RouterMetrics.ServiceMeters meters;
+    private final RouterMetrics metrics;
+    private final Consumer<EndpointState> onRemoved;
 
-  private volatile EndpointState[] endpointsView = NONE;
-  /**
-   * Endpoints out of rotation that the platform expects back (paused instances): their meters
-   * and pooled connections are kept so that a wake sets nothing up. Guarded by this object.
-   */
-  private Map<Endpoint, EndpointState> parked = Map.of();
-  private final LongAdder requests = new LongAdder();
-  private volatile boolean closed;
-  private AutoCloseable subscription;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by the lock, like the buffer and the limits. */
+    private final Balancer balancer = new Balancer();
 
-  ServiceState(String name, ServiceBackend backend, RouterMetrics metrics,
-      Consumer<EndpointState> onRemoved) {
-    this.name = name;
-    this.backend = backend;
-    this.metrics = metrics;
-    this.onRemoved = onRemoved;
-    this.limits = ServiceLimits.DEFAULTS;
-    this.meters = metrics.service(name, () -> balancer.inFlightView, () -> buffer.queuedView);
-  }
+    private final WaitBuffer buffer = new WaitBuffer();
+    private ServiceLimits limits;
+    /** The platform's reason the service cannot start an instance, or null (see ServiceBackend). */
+    private String unavailable;
 
-  /** Subscribes to changes first, then reads, so no change between the two is missed. */
-  void open() {
-    subscription = backend.watch(this::refresh);
-    refresh();
-  }
+    private volatile EndpointState[] endpointsView = NONE;
+    /**
+     * Endpoints out of rotation that the platform expects back (paused instances): their meters
+     * and pooled connections are kept so that a wake sets nothing up. Guarded by this object.
+     */
+    private Map<Endpoint, EndpointState> parked = Map.of();
 
-  /** Re-reads endpoints and limits from the platform; may release waiters. Any thread. */
-  synchronized void refresh() {
-    if (closed) {
-      return;
+    private final LongAdder requests = new LongAdder();
+    private volatile boolean closed;
+    private AutoCloseable subscription;
+
+    ServiceState(String name, ServiceBackend backend, RouterMetrics metrics, Consumer<EndpointState> onRemoved) {
+        this.name = name;
+        this.backend = backend;
+        this.metrics = metrics;
+        this.onRemoved = onRemoved;
+        this.limits = ServiceLimits.DEFAULTS;
+        this.meters = metrics.service(name, () -> balancer.inFlightView, () -> buffer.queuedView);
     }
-    List<Endpoint> announced = backend.endpoints();
-    Set<Endpoint> parkedNow = new HashSet<>(backend.parked());
-    ServiceLimits newLimits = backend.limits();
-    String why = backend.unavailable();
-    Map<Endpoint, EndpointState> known = new HashMap<>(parked);
-    for (EndpointState s : endpointsView) {
-      known.put(s.endpoint, s);
+
+    /** Subscribes to changes first, then reads, so no change between the two is missed. */
+    void open() {
+        subscription = backend.watch(this::refresh);
+        refresh();
     }
-    List<EndpointState> next = new ArrayList<>(announced.size());
-    for (Endpoint e : new LinkedHashSet<>(announced)) {
-      EndpointState s = known.remove(e);
-      // New endpoints are resolved here, on the platform's thread, never on an event loop.
-      next.add(s != null ? s : new EndpointState(e, new InetSocketAddress(e.host(), e.port()),
-          metrics, name));
-    }
-    Map<Endpoint, EndpointState> stillParked = new HashMap<>();
-    List<EndpointState> gone = new ArrayList<>();
-    for (EndpointState s : known.values()) {
-      if (parkedNow.contains(s.endpoint)) {
-        stillParked.put(s.endpoint, s);
-      } else {
-        gone.add(s);
-      }
-    }
-    parked = stillParked;
-    ArrayList<Grant> grants;
-    ArrayList<Waiter> refused = null;
-    lock.lock();
-    try {
-      limits = newLimits != null ? newLimits : ServiceLimits.DEFAULTS;
-      unavailable = why;
-      balancer.update(next, known.values(), limits);
-      endpointsView = balancer.endpoints();
-      grants = buffer.dispatch(balancer, System.nanoTime());
-      if (why != null && balancer.size() == 0 && !buffer.isEmpty()) {
-        refused = buffer.drain();
-      }
-    } finally {
-      lock.unlock();
-    }
-    fire(grants);
-    if (refused != null) {
-      for (Waiter w : refused) {
-        if (w.tryAbandon()) {
-          w.loop.execute(() -> w.exchange.unavailable(why));
+
+    /** Re-reads endpoints and limits from the platform; may release waiters. Any thread. */
+    synchronized void refresh() {
+        if (closed) {
+            return;
         }
-      }
-    }
-    for (EndpointState s : gone) {
-      onRemoved.accept(s);
-    }
-  }
-
-  /**
-   * Admits a request: returns the endpoint it may use now (its in-flight slot taken), or
-   * {@code null} if the waiter was queued (it will be granted, timed out or cancelled later) or
-   * rejected because the buffer is full (then the waiter is already {@link Waiter#ABANDONED}).
-   *
-   * @param now {@link System#nanoTime()} of the request's arrival (saves a clock read)
-   */
-  EndpointState acquire(Waiter w, long now) {
-    requests.increment();
-    Demand demand = null;
-    EndpointState granted = null;
-    lock.lock();
-    try {
-      // Waiters that avoid an endpoint were offered every slot they could take: the rest is free.
-      if (buffer.onlyAvoiders()) {
-        granted = balancer.pick(null, now);
-      }
-      if (granted != null) {
-        balancer.take(granted);
-        if (balancer.noSpare()) {
-          demand = demandLocked(Demand.Reason.SOFT_LIMIT);
+        List<Endpoint> announced = backend.endpoints();
+        Set<Endpoint> parkedNow = new HashSet<>(backend.parked());
+        ServiceLimits newLimits = backend.limits();
+        String why = backend.unavailable();
+        Map<Endpoint, EndpointState> known = new HashMap<>(parked);
+        for (EndpointState s : endpointsView) {
+            known.put(s.endpoint, s);
         }
-      } else {
-        if (unavailable != null && balancer.size() == 0) {
-          w.unavailable = unavailable; // the caller answers 503 with it; the platform still hears the demand
-          w.tryAbandon();
-        } else if (buffer.size() >= limits.queueCapacity()) {
-          w.tryAbandon();
-        } else {
-          buffer.addLast(w, now);
+        List<EndpointState> next = new ArrayList<>(announced.size());
+        for (Endpoint e : new LinkedHashSet<>(announced)) {
+            EndpointState s = known.remove(e);
+            // New endpoints are resolved here, on the platform's thread, never on an event loop.
+            next.add(s != null ? s : new EndpointState(e, new InetSocketAddress(e.host(), e.port()), metrics, name));
         }
-        demand = demandLocked(balancer.size() == 0 ? Demand.Reason.NO_ENDPOINTS
-            : Demand.Reason.SATURATED);
-      }
-    } finally {
-      lock.unlock();
+        Map<Endpoint, EndpointState> stillParked = new HashMap<>();
+        List<EndpointState> gone = new ArrayList<>();
+        for (EndpointState s : known.values()) {
+            if (parkedNow.contains(s.endpoint)) {
+                stillParked.put(s.endpoint, s);
+            } else {
+                gone.add(s);
+            }
+        }
+        parked = stillParked;
+        ArrayList<Grant> grants;
+        ArrayList<Waiter> refused = null;
+        lock.lock();
+        try {
+            limits = newLimits != null ? newLimits : ServiceLimits.DEFAULTS;
+            unavailable = why;
+            balancer.update(next, known.values(), limits);
+            endpointsView = balancer.endpoints();
+            grants = buffer.dispatch(balancer, System.nanoTime());
+            if (why != null && balancer.size() == 0 && !buffer.isEmpty()) {
+                refused = buffer.drain();
+            }
+        } finally {
+            lock.unlock();
+        }
+        fire(grants);
+        if (refused != null) {
+            for (Waiter w : refused) {
+                if (w.tryAbandon()) {
+                    w.loop.execute(() -> w.exchange.unavailable(why));
+                }
+            }
+        }
+        for (EndpointState s : gone) {
+            onRemoved.accept(s);
+        }
     }
-    if (demand != null) {
-      signal(demand);
-    }
-    return granted;
-  }
 
-  /** For a retry: an endpoint other than {@code exclude} with capacity now, or null. No queueing. */
-  EndpointState acquireNow(EndpointState exclude) {
-    lock.lock();
-    try {
-      EndpointState ep = balancer.pick(exclude, System.nanoTime());
-      if (ep != null) {
-        balancer.take(ep);
-      }
-      return ep;
-    } finally {
-      lock.unlock();
+    /**
+     * Admits a request: returns the endpoint it may use now (its in-flight slot taken), or
+     * {@code null} if the waiter was queued (it will be granted, timed out or cancelled later) or
+     * rejected because the buffer is full (then the waiter is already {@link Waiter#ABANDONED}).
+     *
+     * @param now {@link System#nanoTime()} of the request's arrival (saves a clock read)
+     */
+    EndpointState acquire(Waiter w, long now) {
+        requests.increment();
+        Demand demand = null;
+        EndpointState granted = null;
+        lock.lock();
+        try {
+            // Waiters that avoid an endpoint were offered every slot they could take: the rest is free.
+            if (buffer.onlyAvoiders()) {
+                granted = balancer.pick(null, now);
+            }
+            if (granted != null) {
+                balancer.take(granted);
+                if (balancer.noSpare()) {
+                    demand = demandLocked(Demand.Reason.SOFT_LIMIT);
+                }
+            } else {
+                if (unavailable != null && balancer.size() == 0) {
+                    w.unavailable = unavailable; // the caller answers 503 with it; the platform still hears the demand
+                    w.tryAbandon();
+                } else if (buffer.size() >= limits.queueCapacity()) {
+                    w.tryAbandon();
+                } else {
+                    buffer.addLast(w, now);
+                }
+                demand = demandLocked(balancer.size() == 0 ? Demand.Reason.NO_ENDPOINTS : Demand.Reason.SATURATED);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (demand != null) {
+            signal(demand);
+        }
+        return granted;
     }
-  }
 
-  /**
-   * Queues a request to be sent again after its upstream broke and no other endpoint had room:
-   * at the head of the buffer (it came before the ones waiting), kept from {@link Waiter#avoid}
-   * until {@link Waiter#avoidUntilNanos}, and the platform is told there is demand. False if the
-   * buffer is full (the waiter is then {@link Waiter#ABANDONED}).
-   */
-  boolean requeue(Waiter w, long now) {
-    Demand demand = null;
-    ArrayList<Grant> grants;
-    lock.lock();
-    try {
-      if (buffer.size() >= limits.queueCapacity()) {
-        w.tryAbandon();
-        return false;
-      }
-      buffer.addFirst(w, now);
-      grants = buffer.dispatch(balancer, now);
-      if (w.get() == Waiter.WAITING) {
-        demand = demandLocked(balancer.size() == 0 ? Demand.Reason.NO_ENDPOINTS
-            : Demand.Reason.SATURATED);
-      }
-    } finally {
-      lock.unlock();
+    /** For a retry: an endpoint other than {@code exclude} with capacity now, or null. No queueing. */
+    EndpointState acquireNow(EndpointState exclude) {
+        lock.lock();
+        try {
+            EndpointState ep = balancer.pick(exclude, System.nanoTime());
+            if (ep != null) {
+                balancer.take(ep);
+            }
+            return ep;
+        } finally {
+            lock.unlock();
+        }
     }
-    fire(grants);
-    if (demand != null) {
-      signal(demand);
-    }
-    return true;
-  }
 
-  /** Offers free slots to the buffer again: a retry's avoidance of an endpoint ran out. */
-  void redispatch() {
-    ArrayList<Grant> grants;
-    lock.lock();
-    try {
-      grants = buffer.isEmpty() ? null : buffer.dispatch(balancer, System.nanoTime());
-    } finally {
-      lock.unlock();
+    /**
+     * Queues a request to be sent again after its upstream broke and no other endpoint had room:
+     * at the head of the buffer (it came before the ones waiting), kept from {@link Waiter#avoid}
+     * until {@link Waiter#avoidUntilNanos}, and the platform is told there is demand. False if the
+     * buffer is full (the waiter is then {@link Waiter#ABANDONED}).
+     */
+    boolean requeue(Waiter w, long now) {
+        Demand demand = null;
+        ArrayList<Grant> grants;
+        lock.lock();
+        try {
+            if (buffer.size() >= limits.queueCapacity()) {
+                w.tryAbandon();
+                return false;
+            }
+            buffer.addFirst(w, now);
+            grants = buffer.dispatch(balancer, now);
+            if (w.get() == Waiter.WAITING) {
+                demand = demandLocked(balancer.size() == 0 ? Demand.Reason.NO_ENDPOINTS : Demand.Reason.SATURATED);
+            }
+        } finally {
+            lock.unlock();
+        }
+        fire(grants);
+        if (demand != null) {
+            signal(demand);
+        }
+        return true;
     }
-    fire(grants);
-  }
 
-  /** Gives back an in-flight slot; the head of the buffer may take it. Any thread. */
-  void release(EndpointState ep) {
-    ArrayList<Grant> grants;
-    lock.lock();
-    try {
-      balancer.give(ep);
-      grants = buffer.isEmpty() ? null : buffer.dispatch(balancer, System.nanoTime());
-    } finally {
-      lock.unlock();
+    /** Offers free slots to the buffer again: a retry's avoidance of an endpoint ran out. */
+    void redispatch() {
+        ArrayList<Grant> grants;
+        lock.lock();
+        try {
+            grants = buffer.isEmpty() ? null : buffer.dispatch(balancer, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+        fire(grants);
     }
-    fire(grants);
-  }
 
-  /** Removes a waiter that timed out or whose client left. False if it was granted meanwhile. */
-  boolean cancel(Waiter w) {
-    if (!w.tryAbandon()) {
-      return false;
+    /** Gives back an in-flight slot; the head of the buffer may take it. Any thread. */
+    void release(EndpointState ep) {
+        ArrayList<Grant> grants;
+        lock.lock();
+        try {
+            balancer.give(ep);
+            grants = buffer.isEmpty() ? null : buffer.dispatch(balancer, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+        fire(grants);
     }
-    lock.lock();
-    try {
-      buffer.remove(w);
-    } finally {
-      lock.unlock();
-    }
-    return true;
-  }
 
-  /** Marks the endpoint suspect and tells the platform. */
-  void connectFailed(EndpointState ep, Throwable cause) {
-    lock.lock();
-    try {
-      long until = System.nanoTime() + SUSPECT_NANOS;
-      ep.suspectUntilNanos = until == 0 ? 1 : until;
-    } finally {
-      lock.unlock();
+    /** Removes a waiter that timed out or whose client left. False if it was granted meanwhile. */
+    boolean cancel(Waiter w) {
+        if (!w.tryAbandon()) {
+            return false;
+        }
+        lock.lock();
+        try {
+            buffer.remove(w);
+        } finally {
+            lock.unlock();
+        }
+        return true;
     }
-    ep.meters.connectFailures.increment();
-    try {
-      backend.endpointFailed(ep.endpoint, cause);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "endpointFailed callback of " + name + " threw", e);
+
+    /** Marks the endpoint suspect and tells the platform. */
+    void connectFailed(EndpointState ep, Throwable cause) {
+        lock.lock();
+        try {
+            long until = System.nanoTime() + SUSPECT_NANOS;
+            ep.suspectUntilNanos = until == 0 ? 1 : until;
+        } finally {
+            lock.unlock();
+        }
+        ep.meters.connectFailures.increment();
+        try {
+            backend.endpointFailed(ep.endpoint, cause);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "endpointFailed callback of " + name + " threw", e);
+        }
     }
-  }
 
-  ServiceLoad snapshot() {
-    lock.lock();
-    try {
-      Map<String, Integer> byInstance = new LinkedHashMap<>();
-      for (EndpointState s : balancer.endpoints()) {
-        byInstance.merge(s.endpoint.instanceId(), s.inFlight, Integer::sum);
-      }
-      return new ServiceLoad(name, balancer.size(), balancer.inFlight(), buffer.size(),
-          requests.sum(),
-          Map.copyOf(byInstance));
-    } finally {
-      lock.unlock();
+    ServiceLoad snapshot() {
+        lock.lock();
+        try {
+            Map<String, Integer> byInstance = new LinkedHashMap<>();
+            for (EndpointState s : balancer.endpoints()) {
+                byInstance.merge(s.endpoint.instanceId(), s.inFlight, Integer::sum);
+            }
+            return new ServiceLoad(
+                    name, balancer.size(), balancer.inFlight(), buffer.size(), requests.sum(), Map.copyOf(byInstance));
+        } finally {
+            lock.unlock();
+        }
     }
-  }
 
-  int inFlight() {
-    return balancer.inFlightView;
-  }
-
-  int queued() {
-    return buffer.queuedView;
-  }
-
-  ServiceLimits limits() {
-    lock.lock();
-    try {
-      return limits;
-    } finally {
-      lock.unlock();
+    int inFlight() {
+        return balancer.inFlightView;
     }
-  }
 
-  /** Stops watching the platform and unregisters meters. Waiters still time out normally. */
-  void close() {
-    EndpointState[] eps;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      List<EndpointState> all = new ArrayList<>(List.of(endpointsView));
-      all.addAll(parked.values());
-      eps = all.toArray(NONE);
-      parked = Map.of();
+    int queued() {
+        return buffer.queuedView;
     }
-    try {
-      if (subscription != null) {
-        subscription.close();
-      }
-    } catch (Exception e) {
-      LOG.log(System.Logger.Level.DEBUG, "closing watch of " + name, e);
-    }
-    meters.close();
-    for (EndpointState s : eps) {
-      onRemoved.accept(s);
-    }
-  }
 
-  // --- under the lock ---
-
-  private Demand demandLocked(Demand.Reason reason) {
-    return new Demand(name, reason, balancer.size(), balancer.inFlight(), buffer.size());
-  }
-
-  // --- outside the lock ---
-
-  private void signal(Demand demand) {
-    try {
-      backend.demand(demand);
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "demand callback of " + name + " threw", e);
+    ServiceLimits limits() {
+        lock.lock();
+        try {
+            return limits;
+        } finally {
+            lock.unlock();
+        }
     }
-  }
 
-  /** Hands each grant to its request's event loop: connection work stays single-threaded. */
-  private static void fire(ArrayList<Grant> grants) {
-    if (grants == null) {
-      return;
+    /** Stops watching the platform and unregisters meters. Waiters still time out normally. */
+    void close() {
+        EndpointState[] eps;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            List<EndpointState> all = new ArrayList<>(List.of(endpointsView));
+            all.addAll(parked.values());
+            eps = all.toArray(NONE);
+            parked = Map.of();
+        }
+        try {
+            if (subscription != null) {
+                subscription.close();
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing watch of " + name, e);
+        }
+        meters.close();
+        for (EndpointState s : eps) {
+            onRemoved.accept(s);
+        }
     }
-    for (Grant g : grants) {
-      g.waiter().loop.execute(() -> g.waiter().exchange.granted(g.endpoint()));
+
+    // --- under the lock ---
+
+    private Demand demandLocked(Demand.Reason reason) {
+        return new Demand(name, reason, balancer.size(), balancer.inFlight(), buffer.size());
     }
-  }
+
+    // --- outside the lock ---
+
+    private void signal(Demand demand) {
+        try {
+            backend.demand(demand);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "demand callback of " + name + " threw", e);
+        }
+    }
+
+    /** Hands each grant to its request's event loop: connection work stays single-threaded. */
+    private static void fire(ArrayList<Grant> grants) {
+        if (grants == null) {
+            return;
+        }
+        for (Grant g : grants) {
+            g.waiter().loop.execute(() -> g.waiter().exchange.granted(g.endpoint()));
+        }
+    }
 }

@@ -14,21 +14,18 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** Native epoll where the platform offers it (Linux x86_64), NIO otherwise. */
 record Transport(
-    String name,
-    Class<? extends ServerSocketChannel> serverChannel,
-    Class<? extends SocketChannel> channel) {
+        String name, Class<? extends ServerSocketChannel> serverChannel, Class<? extends SocketChannel> channel) {
 
-  static Transport best() {
-    if (Epoll.isAvailable()) {
-      return new Transport("epoll", EpollServerSocketChannel.class, EpollSocketChannel.class);
+    static Transport best() {
+        if (Epoll.isAvailable()) {
+            return new Transport("epoll", EpollServerSocketChannel.class, EpollSocketChannel.class);
+        }
+        return new Transport("nio", NioServerSocketChannel.class, NioSocketChannel.class);
     }
-    return new Transport("nio", NioServerSocketChannel.class, NioSocketChannel.class);
-  }
 
-  @SuppressWarnings("deprecation") // the 4.1 group classes; the 4.2 API is not on our Netty yet
-  EventLoopGroup group(int threads, String prefix) {
-    DefaultThreadFactory tf = new DefaultThreadFactory(prefix, true);
-    return name.equals("epoll") ? new EpollEventLoopGroup(threads, tf)
-        : new NioEventLoopGroup(threads, tf);
-  }
+    @SuppressWarnings("deprecation") // the 4.1 group classes; the 4.2 API is not on our Netty yet
+    EventLoopGroup group(int threads, String prefix) {
+        DefaultThreadFactory tf = new DefaultThreadFactory(prefix, true);
+        return name.equals("epoll") ? new EpollEventLoopGroup(threads, tf) : new NioEventLoopGroup(threads, tf);
+    }
 }

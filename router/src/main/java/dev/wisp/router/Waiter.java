@@ -10,37 +10,38 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop.
  */
 final class Waiter extends AtomicInteger {
-  static final int WAITING = 0;
-  static final int GRANTED = 1;
-  static final int ABANDONED = 2;
+    static final int WAITING = 0;
+    static final int GRANTED = 1;
+    static final int ABANDONED = 2;
 
-  final Exchange exchange;
-  final EventLoop loop;
-  long enqueuedNanos;
-  /**
-   * For a request sent again after its upstream broke: the endpoint it failed on, not granted to
-   * it again before {@link #avoidUntilNanos}. Set before queueing, then read under the lock.
-   */
-  EndpointState avoid;
-  long avoidUntilNanos;
-  /** Why the waiter was refused at once: the service cannot start an instance (else null). */
-  String unavailable;
+    final Exchange exchange;
+    final EventLoop loop;
+    long enqueuedNanos;
+    /**
+     * For a request sent again after its upstream broke: the endpoint it failed on, not granted to
+     * it again before {@link #avoidUntilNanos}. Set before queueing, then read under the lock.
+     */
+    EndpointState avoid;
 
-  Waiter(Exchange exchange, EventLoop loop) {
-    this.exchange = exchange;
-    this.loop = loop;
-  }
+    long avoidUntilNanos;
+    /** Why the waiter was refused at once: the service cannot start an instance (else null). */
+    String unavailable;
 
-  /** The endpoint this waiter must not be given now, or null. */
-  EndpointState avoiding(long now) {
-    return avoid != null && now - avoidUntilNanos < 0 ? avoid : null;
-  }
+    Waiter(Exchange exchange, EventLoop loop) {
+        this.exchange = exchange;
+        this.loop = loop;
+    }
 
-  boolean tryGrant() {
-    return compareAndSet(WAITING, GRANTED);
-  }
+    /** The endpoint this waiter must not be given now, or null. */
+    EndpointState avoiding(long now) {
+        return avoid != null && now - avoidUntilNanos < 0 ? avoid : null;
+    }
 
-  boolean tryAbandon() {
-    return compareAndSet(WAITING, ABANDONED);
-  }
+    boolean tryGrant() {
+        return compareAndSet(WAITING, GRANTED);
+    }
+
+    boolean tryAbandon() {
+        return compareAndSet(WAITING, ABANDONED);
+    }
 }

@@ -10,37 +10,39 @@ import java.util.concurrent.atomic.AtomicInteger;
  * byte of answer: an instance whose VM died with the request inside it.
  */
 final class DroppingBackend implements AutoCloseable {
-  final String id;
-  /** Request heads read (and dropped). */
-  final AtomicInteger dropped = new AtomicInteger();
-  private final RawListener listener;
+    final String id;
+    /** Request heads read (and dropped). */
+    final AtomicInteger dropped = new AtomicInteger();
 
-  DroppingBackend(String id) throws IOException {
-    this.id = id;
-    listener = new RawListener(this::drop);
-  }
+    private final RawListener listener;
 
-  Endpoint endpoint() {
-    return listener.endpoint(id);
-  }
-
-  private void drop(Socket s) {
-    try (s; InputStream in = s.getInputStream()) {
-      int matched = 0;
-      for (int b; (b = in.read()) >= 0; ) {
-        matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
-        if (matched == 4) {
-          dropped.incrementAndGet();
-          return;
-        }
-      }
-    } catch (IOException e) {
-      // the router closed first
+    DroppingBackend(String id) throws IOException {
+        this.id = id;
+        listener = new RawListener(this::drop);
     }
-  }
 
-  @Override
-  public void close() {
-    listener.close();
-  }
+    Endpoint endpoint() {
+        return listener.endpoint(id);
+    }
+
+    private void drop(Socket s) {
+        try (s;
+                InputStream in = s.getInputStream()) {
+            int matched = 0;
+            for (int b; (b = in.read()) >= 0; ) {
+                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+                if (matched == 4) {
+                    dropped.incrementAndGet();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the router closed first
+        }
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+    }
 }

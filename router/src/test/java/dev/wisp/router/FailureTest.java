@@ -13,171 +13,188 @@ import org.junit.jupiter.api.Test;
 
 /** Backends that die: retries, 502s, suspect endpoints and the platform being told. */
 class FailureTest {
-  private TestRouter router;
-  private TestBackend alive;
-  private TestBackend doomed;
+    private TestRouter router;
+    private TestBackend alive;
+    private TestBackend doomed;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    router = new TestRouter();
-    alive = new TestBackend("alive");
-    doomed = new TestBackend("doomed");
-    router.define("app", ServiceLimits.DEFAULTS);
-  }
-
-  @AfterEach
-  void tearDown() {
-    router.close();
-    alive.close();
-    doomed.close();
-  }
-
-  @Test
-  void killedBackend_idempotentRequestsAreRetriedOnTheOtherEndpoint() throws Exception {
-    router.services.setEndpoints("app", List.of(doomed.endpoint(), alive.endpoint()));
-    for (int i = 0; i < 6; i++) {
-      assertThat(router.get("app", "/").statusCode()).isEqualTo(200); // warm both pools
+    @BeforeEach
+    void setUp() throws Exception {
+        router = new TestRouter();
+        alive = new TestBackend("alive");
+        doomed = new TestBackend("doomed");
+        router.define("app", ServiceLimits.DEFAULTS);
     }
-    doomed.close();
-    for (int i = 0; i < 20; i++) {
-      HttpResponse<String> r = router.get("app", "/");
-      assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.body()).isEqualTo("hello from alive");
-      HttpResponse<String> put = router.http.send(router.request("app", "/")
-          .PUT(HttpRequest.BodyPublishers.ofString("v" + i)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(put.statusCode()).isEqualTo(200);
+
+    @AfterEach
+    void tearDown() {
+        router.close();
+        alive.close();
+        doomed.close();
     }
-    // The refusing endpoint was reported to the platform and is avoided from then on.
-    assertThat(router.failures).contains(doomed.endpoint());
-    assertThat(router.server.metrics().scrape()).containsPattern(
-        "wisp_router_upstream_connect_failures_total\\{instance=\"doomed\",service=\"app\"} [1-9]");
-  }
 
-  @Test
-  void killedBackend_nonIdempotentRequestGets502() throws Exception {
-    router.services.setEndpoints("app", List.of(doomed.endpoint()));
-    assertThat(router.get("app", "/").statusCode()).isEqualTo(200);
-    doomed.close();
-    HttpResponse<String> r = router.http.send(router.request("app", "/")
-        .POST(HttpRequest.BodyPublishers.ofString("payload")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).isEqualTo(502);
-    assertThat(r.body()).contains("\"error\":\"bad_gateway\"");
-    assertThat(router.inFlight("app")).isZero();
-  }
-
-  @Test
-  void onlyEndpointRefusingForGood_idempotentRequestGets502AfterBoundedAttempts() throws Exception {
-    router.services.setEndpoints("app", List.of(doomed.endpoint()));
-    doomed.close();
-    HttpResponse<String> r = router.get("app", "/");
-    assertThat(r.statusCode()).isEqualTo(502);
-    assertThat(r.body()).contains("attempt " + Admission.MAX_ATTEMPTS + " of " + Admission.MAX_ATTEMPTS);
-    assertThat(router.failures).hasSize(Admission.MAX_ATTEMPTS).containsOnly(doomed.endpoint());
-    // Suspect, but the only endpoint: the next request still tries it rather than hanging.
-    assertThat(router.get("app", "/").statusCode()).isEqualTo(502);
-    assertThat(router.queued("app")).isZero();
-    assertThat(router.inFlight("app")).isZero();
-  }
-
-  @Test
-  void onlyEndpointDropsTheRequest_getIsAnsweredByTheEndpointPublishedLater() throws Exception {
-    try (DroppingBackend dying = new DroppingBackend("dying")) {
-      router.services.setEndpoints("app", List.of(dying.endpoint()));
-      CompletableFuture<HttpResponse<String>> r = router.http.sendAsync(
-          router.request("app", "/").GET().build(), HttpResponse.BodyHandlers.ofString());
-      // The request is held, and the platform told there is demand, until a replacement comes.
-      TestRouter.await(() -> router.queued("app") == 1, "the dropped GET to wait in the buffer");
-      assertThat(router.demands).isNotEmpty();
-      Thread.sleep(300);
-      assertThat(r).isNotDone();
-      router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
-
-      assertThat(r.get().statusCode()).isEqualTo(200);
-      assertThat(r.get().body()).isEqualTo("hello from alive");
-      assertThat(dying.dropped.get()).isEqualTo(1); // kept away from the endpoint that dropped it
-      assertThat(router.server.metrics().scrape())
-          .containsPattern("wisp_router_retries_total\\{service=\"app\"} 1\\.0");
-      assertThat(router.queued("app")).isZero();
-      assertThat(router.inFlight("app")).isZero();
+    @Test
+    void killedBackend_idempotentRequestsAreRetriedOnTheOtherEndpoint() throws Exception {
+        router.services.setEndpoints("app", List.of(doomed.endpoint(), alive.endpoint()));
+        for (int i = 0; i < 6; i++) {
+            assertThat(router.get("app", "/").statusCode()).isEqualTo(200); // warm both pools
+        }
+        doomed.close();
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = router.get("app", "/");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("hello from alive");
+            HttpResponse<String> put = router.http.send(
+                    router.request("app", "/")
+                            .PUT(HttpRequest.BodyPublishers.ofString("v" + i))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(put.statusCode()).isEqualTo(200);
+        }
+        // The refusing endpoint was reported to the platform and is avoided from then on.
+        assertThat(router.failures).contains(doomed.endpoint());
+        assertThat(router.server.metrics().scrape())
+                .containsPattern(
+                        "wisp_router_upstream_connect_failures_total\\{instance=\"doomed\",service=\"app\"} [1-9]");
     }
-  }
 
-  @Test
-  void onlyEndpointDropsTheRequest_postGets502AndIsNotSentAgain() throws Exception {
-    try (DroppingBackend dying = new DroppingBackend("dying")) {
-      router.services.setEndpoints("app", List.of(dying.endpoint()));
-      CompletableFuture<HttpResponse<String>> r = router.http.sendAsync(router.request("app", "/")
-          .POST(HttpRequest.BodyPublishers.ofString("order 1")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      TestRouter.await(() -> dying.dropped.get() == 1, "the POST to reach the backend");
-      router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
-
-      assertThat(r.get().statusCode()).isEqualTo(502);
-      assertThat(r.get().body()).contains("\"error\":\"bad_gateway\"");
-      assertThat(alive.requests.get()).isZero();
-      assertThat(dying.dropped.get()).isEqualTo(1);
-      assertThat(router.server.metrics().scrape())
-          .containsPattern("wisp_router_retries_total\\{service=\"app\"} 0\\.0");
+    @Test
+    void killedBackend_nonIdempotentRequestGets502() throws Exception {
+        router.services.setEndpoints("app", List.of(doomed.endpoint()));
+        assertThat(router.get("app", "/").statusCode()).isEqualTo(200);
+        doomed.close();
+        HttpResponse<String> r = router.http.send(
+                router.request("app", "/")
+                        .POST(HttpRequest.BodyPublishers.ofString("payload"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).contains("\"error\":\"bad_gateway\"");
+        assertThat(router.inFlight("app")).isZero();
     }
-  }
 
-  @Test
-  void droppedGetWithNoReplacement_gets503AtTheQueueTimeout() throws Exception {
-    router.define("app", ServiceLimits.DEFAULTS.withQueueTimeout(Duration.ofMillis(400)));
-    try (DroppingBackend dying = new DroppingBackend("dying")) {
-      router.services.setEndpoints("app", List.of(dying.endpoint()));
-      // Nothing is published: the dying endpoint is kept away from (1 s) longer than the timeout.
-      HttpResponse<String> r = router.get("app", "/");
-      assertThat(r.statusCode()).isEqualTo(503);
-      assertThat(r.body()).contains("\"error\":\"queue_timeout\"");
-      assertThat(dying.dropped.get()).isEqualTo(1);
-      assertThat(router.queued("app")).isZero();
+    @Test
+    void onlyEndpointRefusingForGood_idempotentRequestGets502AfterBoundedAttempts() throws Exception {
+        router.services.setEndpoints("app", List.of(doomed.endpoint()));
+        doomed.close();
+        HttpResponse<String> r = router.get("app", "/");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).contains("attempt " + Admission.MAX_ATTEMPTS + " of " + Admission.MAX_ATTEMPTS);
+        assertThat(router.failures).hasSize(Admission.MAX_ATTEMPTS).containsOnly(doomed.endpoint());
+        // Suspect, but the only endpoint: the next request still tries it rather than hanging.
+        assertThat(router.get("app", "/").statusCode()).isEqualTo(502);
+        assertThat(router.queued("app")).isZero();
+        assertThat(router.inFlight("app")).isZero();
     }
-  }
 
-  @Test
-  void stalledListener_postConnectsAgainToTheOtherEndpoint() throws Exception {
-    try (TestRouter quick = routerWithConnectTimeout(Duration.ofMillis(300));
-        StalledListener stalled = new StalledListener("stalled")) {
-      quick.define("app", ServiceLimits.DEFAULTS);
-      quick.services.setEndpoints("app", List.of(stalled.endpoint(), alive.endpoint()));
-      // Balancing breaks ties at random: post until one request met the stalled endpoint.
-      for (int i = 0; i < 64 && !quick.failures.contains(stalled.endpoint()); i++) {
-        HttpResponse<String> r = post(quick, "v" + i);
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("hello from alive");
-      }
-      assertThat(quick.failures).contains(stalled.endpoint());
-      assertThat(quick.server.metrics().scrape())
-          .containsPattern("wisp_router_retries_total\\{service=\"app\"} [1-9]");
+    @Test
+    void onlyEndpointDropsTheRequest_getIsAnsweredByTheEndpointPublishedLater() throws Exception {
+        try (DroppingBackend dying = new DroppingBackend("dying")) {
+            router.services.setEndpoints("app", List.of(dying.endpoint()));
+            CompletableFuture<HttpResponse<String>> r = router.http.sendAsync(
+                    router.request("app", "/").GET().build(), HttpResponse.BodyHandlers.ofString());
+            // The request is held, and the platform told there is demand, until a replacement comes.
+            TestRouter.await(() -> router.queued("app") == 1, "the dropped GET to wait in the buffer");
+            assertThat(router.demands).isNotEmpty();
+            Thread.sleep(300);
+            assertThat(r).isNotDone();
+            router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
+
+            assertThat(r.get().statusCode()).isEqualTo(200);
+            assertThat(r.get().body()).isEqualTo("hello from alive");
+            assertThat(dying.dropped.get()).isEqualTo(1); // kept away from the endpoint that dropped it
+            assertThat(router.server.metrics().scrape())
+                    .containsPattern("wisp_router_retries_total\\{service=\"app\"} 1\\.0");
+            assertThat(router.queued("app")).isZero();
+            assertThat(router.inFlight("app")).isZero();
+        }
     }
-  }
 
-  @Test
-  void stalledListenerThatCatchesUp_postGoesThroughOnTheSameEndpoint() throws Exception {
-    try (TestRouter quick = routerWithConnectTimeout(Duration.ofMillis(800));
-        StalledListener stalled = new StalledListener("stalled")) {
-      quick.define("app", ServiceLimits.DEFAULTS);
-      quick.services.setEndpoints("app", List.of(stalled.endpoint()));
-      CompletableFuture<HttpResponse<String>> r = quick.http.sendAsync(quick.request("app", "/")
-          .POST(HttpRequest.BodyPublishers.ofString("payload")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      TestRouter.await(() -> quick.failures.contains(stalled.endpoint()), "a connect to time out");
-      stalled.catchUp();
-      assertThat(r.get().statusCode()).isEqualTo(200);
-      assertThat(r.get().body()).isEqualTo("hello from stalled");
+    @Test
+    void onlyEndpointDropsTheRequest_postGets502AndIsNotSentAgain() throws Exception {
+        try (DroppingBackend dying = new DroppingBackend("dying")) {
+            router.services.setEndpoints("app", List.of(dying.endpoint()));
+            CompletableFuture<HttpResponse<String>> r = router.http.sendAsync(
+                    router.request("app", "/")
+                            .POST(HttpRequest.BodyPublishers.ofString("order 1"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            TestRouter.await(() -> dying.dropped.get() == 1, "the POST to reach the backend");
+            router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
+
+            assertThat(r.get().statusCode()).isEqualTo(502);
+            assertThat(r.get().body()).contains("\"error\":\"bad_gateway\"");
+            assertThat(alive.requests.get()).isZero();
+            assertThat(dying.dropped.get()).isEqualTo(1);
+            assertThat(router.server.metrics().scrape())
+                    .containsPattern("wisp_router_retries_total\\{service=\"app\"} 0\\.0");
+        }
     }
-  }
 
-  private static TestRouter routerWithConnectTimeout(Duration timeout) {
-    return new TestRouter(RouterConfig.builder().ioThreads(2).connectTimeout(timeout)
-        .drainTimeout(Duration.ofSeconds(2)).build(), Routes.localhost());
-  }
+    @Test
+    void droppedGetWithNoReplacement_gets503AtTheQueueTimeout() throws Exception {
+        router.define("app", ServiceLimits.DEFAULTS.withQueueTimeout(Duration.ofMillis(400)));
+        try (DroppingBackend dying = new DroppingBackend("dying")) {
+            router.services.setEndpoints("app", List.of(dying.endpoint()));
+            // Nothing is published: the dying endpoint is kept away from (1 s) longer than the timeout.
+            HttpResponse<String> r = router.get("app", "/");
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).contains("\"error\":\"queue_timeout\"");
+            assertThat(dying.dropped.get()).isEqualTo(1);
+            assertThat(router.queued("app")).isZero();
+        }
+    }
 
-  private static HttpResponse<String> post(TestRouter r, String body) throws Exception {
-    return r.http.send(r.request("app", "/").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
+    @Test
+    void stalledListener_postConnectsAgainToTheOtherEndpoint() throws Exception {
+        try (TestRouter quick = routerWithConnectTimeout(Duration.ofMillis(300));
+                StalledListener stalled = new StalledListener("stalled")) {
+            quick.define("app", ServiceLimits.DEFAULTS);
+            quick.services.setEndpoints("app", List.of(stalled.endpoint(), alive.endpoint()));
+            // Balancing breaks ties at random: post until one request met the stalled endpoint.
+            for (int i = 0; i < 64 && !quick.failures.contains(stalled.endpoint()); i++) {
+                HttpResponse<String> r = post(quick, "v" + i);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("hello from alive");
+            }
+            assertThat(quick.failures).contains(stalled.endpoint());
+            assertThat(quick.server.metrics().scrape())
+                    .containsPattern("wisp_router_retries_total\\{service=\"app\"} [1-9]");
+        }
+    }
+
+    @Test
+    void stalledListenerThatCatchesUp_postGoesThroughOnTheSameEndpoint() throws Exception {
+        try (TestRouter quick = routerWithConnectTimeout(Duration.ofMillis(800));
+                StalledListener stalled = new StalledListener("stalled")) {
+            quick.define("app", ServiceLimits.DEFAULTS);
+            quick.services.setEndpoints("app", List.of(stalled.endpoint()));
+            CompletableFuture<HttpResponse<String>> r = quick.http.sendAsync(
+                    quick.request("app", "/")
+                            .POST(HttpRequest.BodyPublishers.ofString("payload"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            TestRouter.await(() -> quick.failures.contains(stalled.endpoint()), "a connect to time out");
+            stalled.catchUp();
+            assertThat(r.get().statusCode()).isEqualTo(200);
+            assertThat(r.get().body()).isEqualTo("hello from stalled");
+        }
+    }
+
+    private static TestRouter routerWithConnectTimeout(Duration timeout) {
+        return new TestRouter(
+                RouterConfig.builder()
+                        .ioThreads(2)
+                        .connectTimeout(timeout)
+                        .drainTimeout(Duration.ofSeconds(2))
+                        .build(),
+                Routes.localhost());
+    }
+
+    private static HttpResponse<String> post(TestRouter r, String body) throws Exception {
+        return r.http.send(
+                r.request("app", "/")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }

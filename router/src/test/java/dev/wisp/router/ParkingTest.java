@@ -11,66 +11,71 @@ import org.junit.jupiter.api.Test;
 
 /** A paused instance's endpoint: out of rotation, but its state kept for the wake. */
 class ParkingTest {
-  private TestRouter router;
-  private TestBackend backend;
+    private TestRouter router;
+    private TestBackend backend;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    router = new TestRouter();
-    backend = new TestBackend("warm-1");
-    router.define("warm", ServiceLimits.DEFAULTS);
-  }
-
-  @AfterEach
-  void tearDown() {
-    router.close();
-    backend.close();
-  }
-
-  private String requestsCounted() {
-    return router.server.metrics().scrape().lines()
-        .filter(l -> l.startsWith("wisp_router_requests_total{") && l.contains("instance=\"warm-1\"")
-            && l.contains("status=\"2xx\""))
-        .findFirst().orElse("none");
-  }
-
-  @Test
-  void parkedEndpoint_takesNoRequestsAndWaitersDemandAWake() throws Exception {
-    router.services.addEndpoint("warm", backend.endpoint());
-    assertThat(router.get("warm", "/").statusCode()).isEqualTo(200);
-
-    router.services.parkEndpoint("warm", backend.endpoint());
-    CompletableFuture<HttpResponse<String>> pending = router.http.sendAsync(
-        router.request("warm", "/").build(), HttpResponse.BodyHandlers.ofString());
-    TestRouter.await(() -> router.queued("warm") == 1, "request to wait for the wake");
-    assertThat(router.demands).extracting(Demand::reason).contains(Demand.Reason.NO_ENDPOINTS);
-
-    router.services.addEndpoint("warm", backend.endpoint());
-    assertThat(pending.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-  }
-
-  @Test
-  void endpointBackFromParking_keepsItsCountersAcrossTheSleep() throws Exception {
-    router.services.addEndpoint("warm", backend.endpoint());
-    for (int i = 0; i < 3; i++) {
-      assertThat(router.get("warm", "/").statusCode()).isEqualTo(200);
+    @BeforeEach
+    void setUp() throws Exception {
+        router = new TestRouter();
+        backend = new TestBackend("warm-1");
+        router.define("warm", ServiceLimits.DEFAULTS);
     }
-    router.services.parkEndpoint("warm", backend.endpoint());
-    assertThat(requestsCounted()).endsWith(" 3.0");
 
-    router.services.addEndpoint("warm", backend.endpoint());
-    assertThat(router.get("warm", "/").statusCode()).isEqualTo(200);
-    assertThat(requestsCounted()).endsWith(" 4.0");
-  }
+    @AfterEach
+    void tearDown() {
+        router.close();
+        backend.close();
+    }
 
-  @Test
-  void parkedEndpointRemovedForGood_dropsItsSeries() throws Exception {
-    router.services.addEndpoint("warm", backend.endpoint());
-    assertThat(router.get("warm", "/").statusCode()).isEqualTo(200);
-    router.services.parkEndpoint("warm", backend.endpoint());
+    private String requestsCounted() {
+        return router.server
+                .metrics()
+                .scrape()
+                .lines()
+                .filter(l -> l.startsWith("wisp_router_requests_total{")
+                        && l.contains("instance=\"warm-1\"")
+                        && l.contains("status=\"2xx\""))
+                .findFirst()
+                .orElse("none");
+    }
 
-    router.services.removeEndpoint("warm", backend.endpoint());
-    assertThat(router.services.lookup("warm").parked()).isEmpty();
-    TestRouter.await(() -> requestsCounted().equals("none"), "the instance's series to go");
-  }
+    @Test
+    void parkedEndpoint_takesNoRequestsAndWaitersDemandAWake() throws Exception {
+        router.services.addEndpoint("warm", backend.endpoint());
+        assertThat(router.get("warm", "/").statusCode()).isEqualTo(200);
+
+        router.services.parkEndpoint("warm", backend.endpoint());
+        CompletableFuture<HttpResponse<String>> pending =
+                router.http.sendAsync(router.request("warm", "/").build(), HttpResponse.BodyHandlers.ofString());
+        TestRouter.await(() -> router.queued("warm") == 1, "request to wait for the wake");
+        assertThat(router.demands).extracting(Demand::reason).contains(Demand.Reason.NO_ENDPOINTS);
+
+        router.services.addEndpoint("warm", backend.endpoint());
+        assertThat(pending.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void endpointBackFromParking_keepsItsCountersAcrossTheSleep() throws Exception {
+        router.services.addEndpoint("warm", backend.endpoint());
+        for (int i = 0; i < 3; i++) {
+            assertThat(router.get("warm", "/").statusCode()).isEqualTo(200);
+        }
+        router.services.parkEndpoint("warm", backend.endpoint());
+        assertThat(requestsCounted()).endsWith(" 3.0");
+
+        router.services.addEndpoint("warm", backend.endpoint());
+        assertThat(router.get("warm", "/").statusCode()).isEqualTo(200);
+        assertThat(requestsCounted()).endsWith(" 4.0");
+    }
+
+    @Test
+    void parkedEndpointRemovedForGood_dropsItsSeries() throws Exception {
+        router.services.addEndpoint("warm", backend.endpoint());
+        assertThat(router.get("warm", "/").statusCode()).isEqualTo(200);
+        router.services.parkEndpoint("warm", backend.endpoint());
+
+        router.services.removeEndpoint("warm", backend.endpoint());
+        assertThat(router.services.lookup("warm").parked()).isEmpty();
+        TestRouter.await(() -> requestsCounted().equals("none"), "the instance's series to go");
+    }
 }

@@ -22,113 +22,116 @@ import org.junit.jupiter.api.Test;
  * ({@link RequestBody}) goes out whole, and a body past the copy's limit is never sent twice.
  */
 class ReplayTest {
-  private TestRouter router;
-  private TestBackend alive;
-  private Swallowing dying;
+    private TestRouter router;
+    private TestBackend alive;
+    private Swallowing dying;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    router = new TestRouter();
-    alive = new TestBackend("alive");
-    dying = new Swallowing();
-    router.define("app", ServiceLimits.DEFAULTS);
-    router.services.setEndpoints("app", List.of(dying.endpoint()));
-  }
-
-  @AfterEach
-  void tearDown() {
-    router.close();
-    alive.close();
-    dying.close();
-  }
-
-  @Test
-  void putDroppedAfterItsWholeBody_reachesTheNextEndpointWithTheSameBody() throws Exception {
-    byte[] body = body(10_000);
-    CompletableFuture<HttpResponse<String>> r = put(body);
-    TestRouter.await(() -> router.queued("app") == 1, "the dropped PUT to wait for a replacement");
-    router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
-
-    assertThat(r.get().statusCode()).isEqualTo(200);
-    assertThat(r.get().body()).isEqualTo(body.length + " " + sha256(body));
-    assertThat(dying.swallowed.get()).isEqualTo(1);
-    assertThat(router.server.metrics().scrape())
-        .containsPattern("wisp_router_retries_total\\{service=\"app\"} 1\\.0");
-  }
-
-  @Test
-  void putDroppedWithABodyOverTheReplayLimit_gets502AndIsNotSentAgain() throws Exception {
-    CompletableFuture<HttpResponse<String>> r = put(body(RequestBody.MAX_REPLAY + 1));
-    TestRouter.await(() -> dying.swallowed.get() == 1, "the PUT to reach the backend");
-    router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
-
-    assertThat(r.get().statusCode()).isEqualTo(502);
-    assertThat(r.get().body()).contains("\"error\":\"bad_gateway\"");
-    assertThat(alive.requests.get()).isZero();
-    assertThat(router.inFlight("app")).isZero();
-  }
-
-  private CompletableFuture<HttpResponse<String>> put(byte[] body) {
-    return router.http.sendAsync(router.request("app", "/digest")
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static byte[] body(int n) {
-    byte[] b = new byte[n];
-    for (int i = 0; i < n; i++) {
-      b[i] = TestBackend.pattern(i);
-    }
-    return b;
-  }
-
-  private static String sha256(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-  }
-
-  /**
-   * A loopback listener that reads a whole request (head and Content-Length body) and closes
-   * without a byte of answer: an instance whose VM died after the request reached it.
-   */
-  private static final class Swallowing implements AutoCloseable {
-    final AtomicInteger swallowed = new AtomicInteger();
-    private final RawListener listener;
-
-    Swallowing() throws IOException {
-      listener = new RawListener(this::swallow);
+    @BeforeEach
+    void setUp() throws Exception {
+        router = new TestRouter();
+        alive = new TestBackend("alive");
+        dying = new Swallowing();
+        router.define("app", ServiceLimits.DEFAULTS);
+        router.services.setEndpoints("app", List.of(dying.endpoint()));
     }
 
-    Endpoint endpoint() {
-      return listener.endpoint("dying");
+    @AfterEach
+    void tearDown() {
+        router.close();
+        alive.close();
+        dying.close();
     }
 
-    private void swallow(Socket s) {
-      try (s; InputStream in = s.getInputStream()) {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-          int b = in.read();
-          if (b < 0) {
-            return;
-          }
-          head.append((char) b);
+    @Test
+    void putDroppedAfterItsWholeBody_reachesTheNextEndpointWithTheSameBody() throws Exception {
+        byte[] body = body(10_000);
+        CompletableFuture<HttpResponse<String>> r = put(body);
+        TestRouter.await(() -> router.queued("app") == 1, "the dropped PUT to wait for a replacement");
+        router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
+
+        assertThat(r.get().statusCode()).isEqualTo(200);
+        assertThat(r.get().body()).isEqualTo(body.length + " " + sha256(body));
+        assertThat(dying.swallowed.get()).isEqualTo(1);
+        assertThat(router.server.metrics().scrape())
+                .containsPattern("wisp_router_retries_total\\{service=\"app\"} 1\\.0");
+    }
+
+    @Test
+    void putDroppedWithABodyOverTheReplayLimit_gets502AndIsNotSentAgain() throws Exception {
+        CompletableFuture<HttpResponse<String>> r = put(body(RequestBody.MAX_REPLAY + 1));
+        TestRouter.await(() -> dying.swallowed.get() == 1, "the PUT to reach the backend");
+        router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
+
+        assertThat(r.get().statusCode()).isEqualTo(502);
+        assertThat(r.get().body()).contains("\"error\":\"bad_gateway\"");
+        assertThat(alive.requests.get()).isZero();
+        assertThat(router.inFlight("app")).isZero();
+    }
+
+    private CompletableFuture<HttpResponse<String>> put(byte[] body) {
+        return router.http.sendAsync(
+                router.request("app", "/digest")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] body(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = TestBackend.pattern(i);
         }
-        long length = 0;
-        for (String line : head.toString().split("\r\n")) {
-          if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-            length = Long.parseLong(line.substring(15).trim());
-          }
-        }
-        if (in.readNBytes((int) length).length == length) {
-          swallowed.incrementAndGet();
-        }
-      } catch (IOException e) {
-        // the router closed first
-      }
+        return b;
     }
 
-    @Override
-    public void close() {
-      listener.close();
+    private static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
-  }
+
+    /**
+     * A loopback listener that reads a whole request (head and Content-Length body) and closes
+     * without a byte of answer: an instance whose VM died after the request reached it.
+     */
+    private static final class Swallowing implements AutoCloseable {
+        final AtomicInteger swallowed = new AtomicInteger();
+        private final RawListener listener;
+
+        Swallowing() throws IOException {
+            listener = new RawListener(this::swallow);
+        }
+
+        Endpoint endpoint() {
+            return listener.endpoint("dying");
+        }
+
+        private void swallow(Socket s) {
+            try (s;
+                    InputStream in = s.getInputStream()) {
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    head.append((char) b);
+                }
+                long length = 0;
+                for (String line : head.toString().split("\r\n")) {
+                    if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                        length = Long.parseLong(line.substring(15).trim());
+                    }
+                }
+                if (in.readNBytes((int) length).length == length) {
+                    swallowed.incrementAndGet();
+                }
+            } catch (IOException e) {
+                // the router closed first
+            }
+        }
+
+        @Override
+        public void close() {
+            listener.close();
+        }
+    }
 }

@@ -18,86 +18,98 @@ import org.junit.jupiter.api.Test;
  * strips), through real Netty and the JDK's HTTP client.
  */
 class RequestGateTest {
-  static {
-    System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
-  }
-
-  private static final String TOKEN = "wisp_owner";
-
-  private final ServiceTable services = new ServiceTable();
-  private final List<String> asked = new CopyOnWriteArrayList<>();
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private RouterServer router;
-  private TestBackend backend;
-  private int port;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    backend = new TestBackend("vm-1");
-    RequestGate gate = (service, request) -> {
-      asked.add(service);
-      if (!service.equals("private")) {
-        return true;
-      }
-      boolean ok = ("Bearer " + TOKEN).equals(request.headers().get("Authorization"));
-      request.headers().remove("Authorization");
-      return ok;
-    };
-    router = RouterServer.builder()
-        .config(RouterConfig.builder().ioThreads(1).drainTimeout(Duration.ofSeconds(1)).build())
-        .directory(services).gate(gate).build();
-    port = router.start();
-    for (String name : List.of("private", "public")) {
-      services.define(name);
-      services.setEndpoints(name, List.of(backend.endpoint()));
+    static {
+        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
     }
-  }
 
-  @AfterEach
-  void tearDown() {
-    router.close();
-    backend.close();
-    http.close();
-  }
+    private static final String TOKEN = "wisp_owner";
 
-  private HttpResponse<String> get(String service, String path, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Host", service + ".localhost").timeout(Duration.ofSeconds(10));
-    if (token != null) {
-      b.header("Authorization", "Bearer " + token);
+    private final ServiceTable services = new ServiceTable();
+    private final List<String> asked = new CopyOnWriteArrayList<>();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private RouterServer router;
+    private TestBackend backend;
+    private int port;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        backend = new TestBackend("vm-1");
+        RequestGate gate = (service, request) -> {
+            asked.add(service);
+            if (!service.equals("private")) {
+                return true;
+            }
+            boolean ok = ("Bearer " + TOKEN).equals(request.headers().get("Authorization"));
+            request.headers().remove("Authorization");
+            return ok;
+        };
+        router = RouterServer.builder()
+                .config(RouterConfig.builder()
+                        .ioThreads(1)
+                        .drainTimeout(Duration.ofSeconds(1))
+                        .build())
+                .directory(services)
+                .gate(gate)
+                .build();
+        port = router.start();
+        for (String name : List.of("private", "public")) {
+            services.define(name);
+            services.setEndpoints(name, List.of(backend.endpoint()));
+        }
     }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
 
-  @Test
-  void deniedRequest_getsTheSame404AsAnUnknownServiceAndNeverReachesTheBackend() throws Exception {
-    HttpResponse<String> denied = get("private", "/", "wisp_someone_else");
-    HttpResponse<String> unknown = get("nosuch", "/", null);
+    @AfterEach
+    void tearDown() {
+        router.close();
+        backend.close();
+        http.close();
+    }
 
-    assertThat(denied.statusCode()).isEqualTo(404);
-    assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(denied.body()).contains("\"error\":\"unknown_service\"")
-        .isEqualTo(unknown.body().replace("nosuch", "private")
-            .replace(unknown.headers().firstValue("x-request-id").orElseThrow(),
-                denied.headers().firstValue("x-request-id").orElseThrow()));
-    assertThat(backend.requests.get()).isZero();
-    assertThat(router.snapshot("private")).as("a denied request is never queued").isNull();
-  }
+    private HttpResponse<String> get(String service, String path, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Host", service + ".localhost")
+                .timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
 
-  @Test
-  void admittedRequest_reachesTheBackendWithoutTheStrippedToken() throws Exception {
-    HttpResponse<String> r = get("private", "/headers", TOKEN);
+    @Test
+    void deniedRequest_getsTheSame404AsAnUnknownServiceAndNeverReachesTheBackend() throws Exception {
+        HttpResponse<String> denied = get("private", "/", "wisp_someone_else");
+        HttpResponse<String> unknown = get("nosuch", "/", null);
 
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("host: private.localhost").doesNotContain("authorization");
-    assertThat(get("public", "/", null).body()).isEqualTo("hello from vm-1");
-  }
+        assertThat(denied.statusCode()).isEqualTo(404);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(denied.body())
+                .contains("\"error\":\"unknown_service\"")
+                .isEqualTo(unknown.body()
+                        .replace("nosuch", "private")
+                        .replace(
+                                unknown.headers().firstValue("x-request-id").orElseThrow(),
+                                denied.headers().firstValue("x-request-id").orElseThrow()));
+        assertThat(backend.requests.get()).isZero();
+        assertThat(router.snapshot("private"))
+                .as("a denied request is never queued")
+                .isNull();
+    }
 
-  @Test
-  void gate_isAskedOnlyForServicesThatExist() throws Exception {
-    get("nosuch", "/", null);
-    get("public", "/", null);
+    @Test
+    void admittedRequest_reachesTheBackendWithoutTheStrippedToken() throws Exception {
+        HttpResponse<String> r = get("private", "/headers", TOKEN);
 
-    assertThat(asked).containsExactly("public");
-  }
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("host: private.localhost").doesNotContain("authorization");
+        assertThat(get("public", "/", null).body()).isEqualTo("hello from vm-1");
+    }
+
+    @Test
+    void gate_isAskedOnlyForServicesThatExist() throws Exception {
+        get("nosuch", "/", null);
+        get("public", "/", null);
+
+        assertThat(asked).containsExactly("public");
+    }
 }

@@ -20,99 +20,101 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link #catchUp()} it accepts and answers every request with "hello from ID".
  */
 final class StalledListener implements AutoCloseable {
-  final String id;
-  private final ServerSocket server;
-  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-  private volatile boolean closed;
+    final String id;
+    private final ServerSocket server;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
 
-  StalledListener(String id) throws IOException {
-    this.id = id;
-    server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-    for (int i = 0; i < 16; i++) {
-      Socket filler = new Socket();
-      try {
-        filler.connect(server.getLocalSocketAddress(), 200);
-        sockets.add(filler);
-      } catch (SocketTimeoutException full) {
-        filler.close();
-        return;
-      }
+    StalledListener(String id) throws IOException {
+        this.id = id;
+        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        for (int i = 0; i < 16; i++) {
+            Socket filler = new Socket();
+            try {
+                filler.connect(server.getLocalSocketAddress(), 200);
+                sockets.add(filler);
+            } catch (SocketTimeoutException full) {
+                filler.close();
+                return;
+            }
+        }
+        close();
+        throw new IllegalStateException("the accept queue of a backlog-1 listener never filled");
     }
-    close();
-    throw new IllegalStateException("the accept queue of a backlog-1 listener never filled");
-  }
 
-  Endpoint endpoint() {
-    return new Endpoint(id, "127.0.0.1", server.getLocalPort());
-  }
+    Endpoint endpoint() {
+        return new Endpoint(id, "127.0.0.1", server.getLocalPort());
+    }
 
-  /** Starts accepting: the queued connections (which send nothing) and every later one. */
-  void catchUp() {
-    Thread.ofVirtual().start(() -> {
-      while (!closed) {
-        try {
-          Socket s = server.accept();
-          sockets.add(s);
-          Thread.ofVirtual().start(() -> serve(s));
+    /** Starts accepting: the queued connections (which send nothing) and every later one. */
+    void catchUp() {
+        Thread.ofVirtual().start(() -> {
+            while (!closed) {
+                try {
+                    Socket s = server.accept();
+                    sockets.add(s);
+                    Thread.ofVirtual().start(() -> serve(s));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void serve(Socket s) {
+        try (s;
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream()) {
+            for (; ; ) {
+                String head = readHead(in);
+                if (head == null) {
+                    return;
+                }
+                long length = 0;
+                for (String line : head.split("\r\n")) {
+                    if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                        length = Long.parseLong(line.substring(15).strip());
+                    }
+                }
+                in.skipNBytes(length);
+                byte[] body = ("hello from " + id).getBytes(StandardCharsets.UTF_8);
+                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(body);
+                out.flush();
+            }
         } catch (IOException e) {
-          return;
+            // the router or the test closed the connection
         }
-      }
-    });
-  }
+    }
 
-  private void serve(Socket s) {
-    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-      for (;;) {
-        String head = readHead(in);
-        if (head == null) {
-          return;
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        for (int b; (b = in.read()) >= 0; ) {
+            head.write(b);
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+            if (matched == 4) {
+                return head.toString(StandardCharsets.US_ASCII);
+            }
         }
-        long length = 0;
-        for (String line : head.split("\r\n")) {
-          if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-            length = Long.parseLong(line.substring(15).strip());
-          }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
         }
-        in.skipNBytes(length);
-        byte[] body = ("hello from " + id).getBytes(StandardCharsets.UTF_8);
-        out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
-        out.write(body);
-        out.flush();
-      }
-    } catch (IOException e) {
-      // the router or the test closed the connection
+        for (Socket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
     }
-  }
-
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    int matched = 0;
-    for (int b; (b = in.read()) >= 0; ) {
-      head.write(b);
-      matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
-      if (matched == 4) {
-        return head.toString(StandardCharsets.US_ASCII);
-      }
-    }
-    return null;
-  }
-
-  @Override
-  public void close() {
-    closed = true;
-    try {
-      server.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
-    for (Socket s : sockets) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
-    }
-  }
 }

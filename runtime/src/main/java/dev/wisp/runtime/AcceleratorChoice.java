@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** What the user asked for: a probe ({@link #AUTO}) or one accelerator forced. */
 public enum AcceleratorChoice {
-    AUTO, KVM, TCG;
+    AUTO,
+    KVM,
+    TCG;
 
     /** Parses {@code auto|kvm|tcg}, case-insensitively, with a one-line error otherwise. */
     public static AcceleratorChoice parse(String text) {

@@ -1,8 +1,8 @@
 package dev.wisp.runtime;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<String> cmdline, Map<String, String> env) {
     /** What the guest agent takes: every {@code NAME=value} plus a separator byte. */
     public static final int MAX_ENV_BYTES = 8192;
+
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /**
@@ -35,8 +36,14 @@ public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<Str
      * {@code pci=off}: microvm has no PCI, and probing for it only costs time.
      */
     public static final List<String> BASE_KERNEL_PARAMETERS = List.of(
-            "console=ttyS0", "quiet", "panic=-1", "reboot=t", "pci=off",
-            "tsc_early_khz=2000000", "lpj=8000000", "no_timer_check");
+            "console=ttyS0",
+            "quiet",
+            "panic=-1",
+            "reboot=t",
+            "pci=off",
+            "tsc_early_khz=2000000",
+            "lpj=8000000",
+            "no_timer_check");
 
     public BootSource {
         Objects.requireNonNull(kernel, "kernel");
@@ -82,8 +89,9 @@ public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<Str
     /** Names only: the values may be secrets, and records print every field. */
     @Override
     public String toString() {
-        return "BootSource[kernel=" + kernel + ", initrd=" + initrd + ", disk=" + disk.map(Path::toString).orElse("none")
-                + ", cmdline=" + cmdline + ", env=" + new TreeMap<>(env).keySet() + "]";
+        return "BootSource[kernel=" + kernel + ", initrd=" + initrd + ", disk="
+                + disk.map(Path::toString).orElse("none") + ", cmdline=" + cmdline + ", env="
+                + new TreeMap<>(env).keySet() + "]";
     }
 
     /** Fails with a one-line message naming the first boot file that is missing. */

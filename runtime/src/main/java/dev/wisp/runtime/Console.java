@@ -64,7 +64,7 @@ public final class Console {
 
     /** Lets go of the owner's listeners: a console outliving its instance holds nothing of it. */
     void detach() {
-        attach(m -> { }, l -> { });
+        attach(m -> {}, l -> {});
     }
 
     private void read(InputStream output) {

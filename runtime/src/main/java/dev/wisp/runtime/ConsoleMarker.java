@@ -15,7 +15,14 @@ record ConsoleMarker(Kind kind, String argument) {
     static final int ENV_HEX_PER_LINE = 2000;
 
     /** What the guest says. */
-    enum Kind { INIT, ENV, READY, EXIT, RESTORED, ERROR }
+    enum Kind {
+        INIT,
+        ENV,
+        READY,
+        EXIT,
+        RESTORED,
+        ERROR
+    }
 
     static Optional<ConsoleMarker> parse(String line) {
         if (!line.startsWith(PREFIX)) {
@@ -49,7 +56,10 @@ record ConsoleMarker(Kind kind, String argument) {
         String hex = HexFormat.of().formatHex(raw.toString().getBytes(StandardCharsets.UTF_8));
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < hex.length(); i += ENV_HEX_PER_LINE) {
-            out.append(PREFIX).append("env ").append(hex, i, Math.min(hex.length(), i + ENV_HEX_PER_LINE)).append('\n');
+            out.append(PREFIX)
+                    .append("env ")
+                    .append(hex, i, Math.min(hex.length(), i + ENV_HEX_PER_LINE))
+                    .append('\n');
         }
         return out.append(PREFIX).append("env-end\n").toString();
     }

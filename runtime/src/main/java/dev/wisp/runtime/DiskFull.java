@@ -1,7 +1,6 @@
 package dev.wisp.runtime;
 
 import dev.wisp.common.DiskSpace;
-
 import java.nio.file.Path;
 
 /**
@@ -12,8 +11,7 @@ final class DiskFull {
     /** Below this, a VM whose RAM file lives there and died is taken to have died of the full disk. */
     static final long NEARLY_FULL_BYTES = 4L << 20;
 
-    private DiskFull() {
-    }
+    private DiskFull() {}
 
     static boolean nearlyFull(Path path) {
         long free = DiskSpace.freeBytes(path);

@@ -24,8 +24,7 @@ final class ExitWatcher {
         t.start();
     }
 
-    private ExitWatcher() {
-    }
+    private ExitWatcher() {}
 
     /** Completes with the exit code once {@code process} has ended. */
     static CompletableFuture<Integer> watch(Process process) {

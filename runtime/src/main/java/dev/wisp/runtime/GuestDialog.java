@@ -18,11 +18,16 @@ import java.util.concurrent.TimeUnit;
 final class GuestDialog {
     /** A restored guest answers the re-identify command within milliseconds; this bounds a wedged one. */
     private static final Duration REIDENTIFY_TIMEOUT = Duration.ofSeconds(15);
+
     private static final SecureRandom SEEDS = new SecureRandom();
-    private static final Set<ConsoleMarker.Kind> BOOT_MARKERS = EnumSet.of(ConsoleMarker.Kind.INIT,
-            ConsoleMarker.Kind.ENV, ConsoleMarker.Kind.READY, ConsoleMarker.Kind.EXIT, ConsoleMarker.Kind.ERROR);
-    private static final Set<ConsoleMarker.Kind> RESTORE_MARKERS = EnumSet.of(ConsoleMarker.Kind.RESTORED,
-            ConsoleMarker.Kind.EXIT, ConsoleMarker.Kind.ERROR);
+    private static final Set<ConsoleMarker.Kind> BOOT_MARKERS = EnumSet.of(
+            ConsoleMarker.Kind.INIT,
+            ConsoleMarker.Kind.ENV,
+            ConsoleMarker.Kind.READY,
+            ConsoleMarker.Kind.EXIT,
+            ConsoleMarker.Kind.ERROR);
+    private static final Set<ConsoleMarker.Kind> RESTORE_MARKERS =
+            EnumSet.of(ConsoleMarker.Kind.RESTORED, ConsoleMarker.Kind.EXIT, ConsoleMarker.Kind.ERROR);
 
     /** Fails the instance (VMM killed, state FAILED) and gives the exception to throw. */
     @FunctionalInterface
@@ -73,8 +78,10 @@ final class GuestDialog {
                 if (!vmm.isAlive()) {
                     throw fail.of(vmm.ramFileFull().orElse("VMM exited during boot"), null);
                 }
-                throw fail.of("app did not listen on port " + spec.guestPort() + " within "
-                        + spec.readyTimeout().toSeconds() + " s (ready timeout)", null);
+                throw fail.of(
+                        "app did not listen on port " + spec.guestPort() + " within "
+                                + spec.readyTimeout().toSeconds() + " s (ready timeout)",
+                        null);
             }
             switch (m.kind()) {
                 case ENV -> {
@@ -83,14 +90,17 @@ final class GuestDialog {
                 }
                 case READY -> {
                     if (!envSent && !spec.boot().env().isEmpty()) {
-                        throw fail.of("the image's guest init never asked for the app's environment"
-                                + " (built by an older Wisp?): rebuild the image", null);
+                        throw fail.of(
+                                "the image's guest init never asked for the app's environment"
+                                        + " (built by an older Wisp?): rebuild the image",
+                                null);
                     }
                     return;
                 }
-                case EXIT -> throw fail.of("entrypoint exited with code " + m.argument() + " before it was ready", null);
+                case EXIT ->
+                    throw fail.of("entrypoint exited with code " + m.argument() + " before it was ready", null);
                 case ERROR -> throw fail.of("guest init failed: " + m.argument(), null);
-                default -> { }
+                default -> {}
             }
         }
     }
@@ -113,8 +123,9 @@ final class GuestDialog {
         byte[] seed = new byte[32];
         SEEDS.nextBytes(seed);
         try {
-            vmm.console().type(ConsoleMarker.restoreCommand(id, Instant.now().getEpochSecond(),
-                    HexFormat.of().formatHex(seed)));
+            vmm.console()
+                    .type(ConsoleMarker.restoreCommand(
+                            id, Instant.now().getEpochSecond(), HexFormat.of().formatHex(seed)));
         } catch (IOException e) {
             throw fail.of("could not reach restored guest's console: " + e.getMessage(), e);
         }
@@ -126,8 +137,12 @@ final class GuestDialog {
         while (true) {
             ConsoleMarker m = nextMarker(deadline);
             if (m == null) {
-                throw fail.of(vmm.isAlive() ? "restored guest did not answer re-identify within "
-                        + REIDENTIFY_TIMEOUT.toSeconds() + " s" : "VMM exited after restore", null);
+                throw fail.of(
+                        vmm.isAlive()
+                                ? "restored guest did not answer re-identify within " + REIDENTIFY_TIMEOUT.toSeconds()
+                                        + " s"
+                                : "VMM exited after restore",
+                        null);
             }
             if (m.kind() == ConsoleMarker.Kind.RESTORED && m.argument().equals(id)) {
                 return;

@@ -10,13 +10,13 @@ import java.nio.file.Path;
  */
 public sealed interface GuestMemory {
     /** Anonymous memory: a plain VM. */
-    record Anonymous() implements GuestMemory { }
+    record Anonymous() implements GuestMemory {}
 
     /** A file mapped shared: the guest writes straight into it (a template while it warms up). */
-    record SharedFile(Path file) implements GuestMemory { }
+    record SharedFile(Path file) implements GuestMemory {}
 
     /** A file mapped private: pages load lazily on first touch and writes stay in this VM (a clone). */
-    record PrivateFile(Path file) implements GuestMemory { }
+    record PrivateFile(Path file) implements GuestMemory {}
 
     /** Whether RAM comes from a file the VM maps rather than from the saved state. */
     default boolean loadsFromFile() {

@@ -130,8 +130,13 @@ public final class Instance {
         dialog.awaitIdentityAck();
         dialog.close();
         long acked = System.nanoTime();
-        move(InstanceState.READY, String.format(java.util.Locale.ROOT, "loaded %.1f ms, guest re-identified %.1f ms after resume",
-                (loaded - t0) / 1e6, (acked - resumed) / 1e6));
+        move(
+                InstanceState.READY,
+                String.format(
+                        java.util.Locale.ROOT,
+                        "loaded %.1f ms, guest re-identified %.1f ms after resume",
+                        (loaded - t0) / 1e6,
+                        (acked - resumed) / 1e6));
     }
 
     /** Stops the vCPUs: no CPU used, memory kept. */
@@ -168,7 +173,8 @@ public final class Instance {
     public Snapshot snapshot(Path directory) {
         return withLock(() -> {
             if (state != InstanceState.READY && state != InstanceState.PAUSED) {
-                throw new VmException("cannot snapshot " + id + " while " + state.name().toLowerCase());
+                throw new VmException(
+                        "cannot snapshot " + id + " while " + state.name().toLowerCase());
             }
             move(InstanceState.SNAPSHOTTING, directory.toString());
             Snapshot snap;
@@ -240,8 +246,12 @@ public final class Instance {
                 move(InstanceState.STOPPED, "template saved");
                 return snap;
             } catch (IOException e) {
-                throw fail("template snapshot failed: " + (DiskFull.causedBy(e, directory)
-                        ? DiskFull.describe("no room for the template in", directory) : e.getMessage()), e);
+                throw fail(
+                        "template snapshot failed: "
+                                + (DiskFull.causedBy(e, directory)
+                                        ? DiskFull.describe("no room for the template in", directory)
+                                        : e.getMessage()),
+                        e);
             }
         });
     }
@@ -302,7 +312,8 @@ public final class Instance {
 
     private void requireState(InstanceState expected, String action) {
         if (state != expected) {
-            throw new VmException("cannot " + action + " " + id + " while " + state.name().toLowerCase());
+            throw new VmException(
+                    "cannot " + action + " " + id + " while " + state.name().toLowerCase());
         }
     }
 

@@ -13,11 +13,12 @@ import java.time.Instant;
  * @param took       time spent in {@code from}
  * @param detail     why, for failures and for logs
  */
-public record InstanceEvent(String instanceId, InstanceState from, InstanceState to, Instant at, Duration took,
-                            String detail) {
+public record InstanceEvent(
+        String instanceId, InstanceState from, InstanceState to, Instant at, Duration took, String detail) {
     @Override
     public String toString() {
-        return instanceId + ": " + from.name().toLowerCase() + " -> " + to.name().toLowerCase()
-                + " after " + took.toMillis() + " ms" + (detail.isEmpty() ? "" : " (" + detail + ")");
+        return instanceId + ": " + from.name().toLowerCase() + " -> "
+                + to.name().toLowerCase() + " after " + took.toMillis() + " ms"
+                + (detail.isEmpty() ? "" : " (" + detail + ")");
     }
 }

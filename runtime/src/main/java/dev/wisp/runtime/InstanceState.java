@@ -8,7 +8,16 @@ import java.util.Set;
  * logged, so an impossible transition is a bug that shows, not a silent state.
  */
 public enum InstanceState {
-    CREATING, BOOTING, RESTORING, READY, PAUSED, SNAPSHOTTING, SNAPSHOTTED, STOPPING, STOPPED, FAILED;
+    CREATING,
+    BOOTING,
+    RESTORING,
+    READY,
+    PAUSED,
+    SNAPSHOTTING,
+    SNAPSHOTTED,
+    STOPPING,
+    STOPPED,
+    FAILED;
 
     /** States this one may move to. */
     public Set<InstanceState> next() {

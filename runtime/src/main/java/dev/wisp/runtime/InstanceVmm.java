@@ -24,6 +24,7 @@ final class InstanceVmm {
     private volatile Path directory;
     /** Where the running VM's RAM lives: a standby snapshot of a clone refers to its template's file. */
     private volatile GuestMemory memory;
+
     private volatile List<String> lastConsole = List.of();
 
     InstanceVmm(String id, VmSpec spec, VmRuntime runtime) {
@@ -81,7 +82,8 @@ final class InstanceVmm {
         Path stateFile = directory.resolve(Snapshot.STATE_FILE);
         SnapshotFiles files = handle.saveState(stateFile);
         // A clone's snapshot holds only what differs from its template's memory file and needs that file to restore.
-        Optional<Path> mem = memoryInFile ? Optional.of(directory.resolve(Snapshot.MEMORY_FILE))
+        Optional<Path> mem = memoryInFile
+                ? Optional.of(directory.resolve(Snapshot.MEMORY_FILE))
                 : memory instanceof GuestMemory.PrivateFile p ? Optional.of(p.file()) : Optional.empty();
         Snapshot snap = new Snapshot(directory, kind, spec, runtime.vmm().accelerator(), files, mem, Instant.now());
         SnapshotStore.write(snap);

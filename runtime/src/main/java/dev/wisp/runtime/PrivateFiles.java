@@ -16,8 +16,7 @@ final class PrivateFiles {
     static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
-    private PrivateFiles() {
-    }
+    private PrivateFiles() {}
 
     /** Creates {@code dir} (and missing parents) and makes {@code dir} itself owner-only. */
     static Path directory(Path dir) throws IOException {

@@ -16,8 +16,13 @@ import java.util.Objects;
  * @param vmmPool     most VMM processes kept started ahead for restores and clones (0: none);
  *                    each idle one costs about 15 MB and no CPU
  */
-public record RuntimeConfig(Path home, Path runDirectory, String qemuBinary, AcceleratorChoice accelerator,
-                            Duration stopGrace, int vmmPool) {
+public record RuntimeConfig(
+        Path home,
+        Path runDirectory,
+        String qemuBinary,
+        AcceleratorChoice accelerator,
+        Duration stopGrace,
+        int vmmPool) {
     /** Default {@link #vmmPool}: enough for a burst of wakes of one or two services. */
     public static final int DEFAULT_VMM_POOL = 2;
 
@@ -34,15 +39,20 @@ public record RuntimeConfig(Path home, Path runDirectory, String qemuBinary, Acc
             throw new IllegalArgumentException("vmmPool must be >= 0, got " + vmmPool);
         }
         if (runDirectory.toAbsolutePath().toString().length() > MAX_RUN_DIR_LENGTH) {
-            throw new IllegalArgumentException("run directory " + runDirectory + " is longer than "
-                    + MAX_RUN_DIR_LENGTH + " characters; VM control sockets would not fit the Unix socket path limit");
+            throw new IllegalArgumentException("run directory " + runDirectory + " is longer than " + MAX_RUN_DIR_LENGTH
+                    + " characters; VM control sockets would not fit the Unix socket path limit");
         }
     }
 
     /** Defaults: {@code $WISP_HOME} or {@code ~/.wisp}, runs under {@code /tmp/wisp-<uid>}, AUTO accelerator. */
     public static RuntimeConfig defaults() {
-        return new RuntimeConfig(defaultHome(), Path.of("/tmp", "wisp-" + userName()), "qemu-system-x86_64",
-                AcceleratorChoice.AUTO, Duration.ofSeconds(3), DEFAULT_VMM_POOL);
+        return new RuntimeConfig(
+                defaultHome(),
+                Path.of("/tmp", "wisp-" + userName()),
+                "qemu-system-x86_64",
+                AcceleratorChoice.AUTO,
+                Duration.ofSeconds(3),
+                DEFAULT_VMM_POOL);
     }
 
     public RuntimeConfig withAccelerator(AcceleratorChoice choice) {

@@ -1,7 +1,6 @@
 package dev.wisp.runtime;
 
 import dev.wisp.common.FileTrees;
-
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -21,8 +20,14 @@ import java.util.Optional;
  *                    template's file, which must outlive the snapshot
  * @param createdAt   when it was taken
  */
-public record Snapshot(Path directory, Kind kind, VmSpec spec, Accelerator accelerator,
-                       SnapshotFiles state, Optional<Path> memoryFile, Instant createdAt) {
+public record Snapshot(
+        Path directory,
+        Kind kind,
+        VmSpec spec,
+        Accelerator accelerator,
+        SnapshotFiles state,
+        Optional<Path> memoryFile,
+        Instant createdAt) {
     static final String STATE_FILE = "state.bin";
     static final String MEMORY_FILE = "memory.bin";
     static final String META_FILE = "snapshot.json";

@@ -7,4 +7,4 @@ package dev.wisp.runtime;
  * @param stateBytes  bytes in the state file
  * @param stateCrc32c CRC32C of those bytes
  */
-public record SnapshotFiles(long stateBytes, long stateCrc32c) { }
+public record SnapshotFiles(long stateBytes, long stateCrc32c) {}

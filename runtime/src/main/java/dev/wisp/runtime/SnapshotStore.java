@@ -3,9 +3,7 @@ package dev.wisp.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import dev.wisp.common.FileTrees;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,8 +23,7 @@ import java.util.Optional;
 final class SnapshotStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SnapshotStore() {
-    }
+    private SnapshotStore() {}
 
     static void write(Snapshot s) throws IOException {
         ObjectNode n = JSON.createObjectNode();
@@ -37,8 +34,12 @@ final class SnapshotStore {
         n.put("stateBytes", s.state().stateBytes());
         n.put("stateCrc32c", Long.toHexString(s.state().stateCrc32c()));
         // A template's own file by name; the template file a clone's standby snapshot builds on, by path.
-        s.memoryFile().ifPresent(m -> n.put("memoryFile", s.directory().equals(m.getParent())
-                ? m.getFileName().toString() : m.toAbsolutePath().toString()));
+        s.memoryFile()
+                .ifPresent(m -> n.put(
+                        "memoryFile",
+                        s.directory().equals(m.getParent())
+                                ? m.getFileName().toString()
+                                : m.toAbsolutePath().toString()));
         ObjectNode spec = n.putObject("spec");
         spec.put("vcpus", s.spec().vcpus());
         spec.put("memoryMib", s.spec().memoryMib());
@@ -55,7 +56,10 @@ final class SnapshotStore {
         Path tmp = s.directory().resolve(Snapshot.META_FILE + ".tmp");
         PrivateFiles.emptyFile(tmp);
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), n);
-        Files.move(tmp, s.directory().resolve(Snapshot.META_FILE), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+                tmp,
+                s.directory().resolve(Snapshot.META_FILE),
+                StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -75,16 +79,30 @@ final class SnapshotStore {
             JsonNode spec = n.get("spec");
             List<String> cmdline = new ArrayList<>();
             spec.path("cmdline").forEach(c -> cmdline.add(c.asText()));
-            BootSource boot = new BootSource(Path.of(spec.get("kernel").asText()), Path.of(spec.get("initrd").asText()),
-                    spec.has("disk") ? Optional.of(Path.of(spec.get("disk").asText())) : Optional.empty(), cmdline);
-            VmSpec vmSpec = new VmSpec(boot, spec.get("vcpus").asInt(), spec.get("memoryMib").asInt(),
-                    spec.get("guestPort").asInt(), Duration.ofMillis(spec.get("readyTimeoutMs").asLong()));
-            SnapshotFiles files = new SnapshotFiles(n.get("stateBytes").asLong(),
+            BootSource boot = new BootSource(
+                    Path.of(spec.get("kernel").asText()),
+                    Path.of(spec.get("initrd").asText()),
+                    spec.has("disk") ? Optional.of(Path.of(spec.get("disk").asText())) : Optional.empty(),
+                    cmdline);
+            VmSpec vmSpec = new VmSpec(
+                    boot,
+                    spec.get("vcpus").asInt(),
+                    spec.get("memoryMib").asInt(),
+                    spec.get("guestPort").asInt(),
+                    Duration.ofMillis(spec.get("readyTimeoutMs").asLong()));
+            SnapshotFiles files = new SnapshotFiles(
+                    n.get("stateBytes").asLong(),
                     Long.parseUnsignedLong(n.get("stateCrc32c").asText(), 16));
             Optional<Path> memory = n.has("memoryFile")
-                    ? Optional.of(directory.resolve(n.get("memoryFile").asText())) : Optional.empty();
-            Snapshot s = new Snapshot(directory, Snapshot.Kind.valueOf(n.get("kind").asText()), vmSpec,
-                    Accelerator.valueOf(n.get("accelerator").asText()), files, memory,
+                    ? Optional.of(directory.resolve(n.get("memoryFile").asText()))
+                    : Optional.empty();
+            Snapshot s = new Snapshot(
+                    directory,
+                    Snapshot.Kind.valueOf(n.get("kind").asText()),
+                    vmSpec,
+                    Accelerator.valueOf(n.get("accelerator").asText()),
+                    files,
+                    memory,
                     Instant.parse(n.get("createdAt").asText()));
             checkWhole(s);
             return s;
@@ -111,8 +129,8 @@ final class SnapshotStore {
                 Path mem = s.memoryFile().get();
                 long expected = (long) s.spec().memoryMib() << 20;
                 if (!Files.isRegularFile(mem) || Files.size(mem) != expected) {
-                    throw new VmException("snapshot is corrupt: memory file " + mem + " missing or not "
-                            + expected + " bytes");
+                    throw new VmException(
+                            "snapshot is corrupt: memory file " + mem + " missing or not " + expected + " bytes");
                 }
             }
         } catch (IOException e) {
@@ -125,7 +143,8 @@ final class SnapshotStore {
         try {
             FileTrees.delete(directory);
         } catch (UncheckedIOException e) {
-            throw new VmException("could not delete " + directory + ": " + e.getCause().getMessage(), e.getCause());
+            throw new VmException(
+                    "could not delete " + directory + ": " + e.getCause().getMessage(), e.getCause());
         }
     }
 }

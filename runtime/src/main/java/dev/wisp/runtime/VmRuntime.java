@@ -1,7 +1,6 @@
 package dev.wisp.runtime;
 
 import dev.wisp.runtime.qemu.QemuMicrovm;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,8 @@ public final class VmRuntime implements AutoCloseable {
     private VmRuntime(RuntimeConfig config, Vmm vmm) throws IOException {
         this.config = config;
         this.vmm = vmm;
-        this.ownRunDirectory = config.runDirectory().resolve(Long.toString(ProcessHandle.current().pid()));
+        this.ownRunDirectory = config.runDirectory()
+                .resolve(Long.toString(ProcessHandle.current().pid()));
         // Owner-only: the run directories hold every VM's control socket.
         PrivateFiles.directory(config.runDirectory());
         PrivateFiles.directory(ownRunDirectory);
@@ -58,7 +58,11 @@ public final class VmRuntime implements AutoCloseable {
         try {
             sweepLeftovers(config.runDirectory());
             VmRuntime rt = new VmRuntime(config, vmm);
-            LOG.log(System.Logger.Level.INFO, "runtime: {0} on {1} ({2})", vmm.name(), vmm.accelerator(),
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "runtime: {0} on {1} ({2})",
+                    vmm.name(),
+                    vmm.accelerator(),
                     vmm.acceleratorReason());
             return rt;
         } catch (IOException e) {
@@ -145,7 +149,8 @@ public final class VmRuntime implements AutoCloseable {
      * (its stream holds only the pages it changed); a booted VM's standby snapshot carries all its RAM.
      */
     static GuestMemory memoryFor(Snapshot snapshot) {
-        return snapshot.memoryFile().<GuestMemory>map(GuestMemory.PrivateFile::new)
+        return snapshot.memoryFile()
+                .<GuestMemory>map(GuestMemory.PrivateFile::new)
                 .orElseGet(GuestMemory.Anonymous::new);
     }
 
@@ -178,8 +183,8 @@ public final class VmRuntime implements AutoCloseable {
 
     private static String validId(String id) {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("invalid instance id '" + id
-                    + "': use 1-40 of a-z, 0-9 and '-', starting with a letter or digit");
+            throw new IllegalArgumentException(
+                    "invalid instance id '" + id + "': use 1-40 of a-z, 0-9 and '-', starting with a letter or digit");
         }
         return id;
     }
@@ -273,7 +278,9 @@ public final class VmRuntime implements AutoCloseable {
                 if (!name.chars().allMatch(Character::isDigit)) {
                     continue;
                 }
-                if (ProcessHandle.of(Long.parseLong(name)).map(ProcessHandle::isAlive).orElse(false)) {
+                if (ProcessHandle.of(Long.parseLong(name))
+                        .map(ProcessHandle::isAlive)
+                        .orElse(false)) {
                     continue;
                 }
                 try (Stream<Path> vms = Files.list(owner)) {
@@ -295,7 +302,8 @@ public final class VmRuntime implements AutoCloseable {
             long pid = Long.parseLong(Files.readString(pidFile).strip());
             String marker = "wisp-" + vmDir.getFileName();
             ProcessHandle.of(pid)
-                    .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                    .filter(p ->
+                            p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
                     .ifPresent(p -> {
                         LOG.log(System.Logger.Level.INFO, "killing leftover VMM " + pid + " (" + marker + ")");
                         p.destroyForcibly();

@@ -75,6 +75,5 @@ public interface Vmm {
      * @param memory     where guest RAM lives
      * @param console    where the guest's serial console goes (not yet connected)
      */
-    record Launch(String instanceId, VmSpec spec, Path directory, int hostPort, GuestMemory memory,
-                  Console console) { }
+    record Launch(String instanceId, VmSpec spec, Path directory, int hostPort, GuestMemory memory, Console console) {}
 }

@@ -34,8 +34,7 @@ public final class VmmLauncher {
     });
     private static final String SETPRIV = find("setpriv");
 
-    private VmmLauncher() {
-    }
+    private VmmLauncher() {}
 
     /** Whether VMMs are tied to this JVM's life (false only on a host without setpriv). */
     static boolean tiedToPlatform() {
@@ -49,7 +48,8 @@ public final class VmmLauncher {
      * start's sweep finds and kills.
      */
     public static Process start(List<String> command, Path directory) throws IOException {
-        Process process = start(new ProcessBuilder(wrap(command)).directory(directory.toFile()).redirectErrorStream(true));
+        Process process = start(
+                new ProcessBuilder(wrap(command)).directory(directory.toFile()).redirectErrorStream(true));
         try {
             PrivateFiles.writeString(directory.resolve(VmRuntime.PID_FILE), Long.toString(process.pid()));
         } catch (IOException e) {
@@ -118,8 +118,10 @@ public final class VmmLauncher {
                 return p.toString();
             }
         }
-        LOG.log(System.Logger.Level.WARNING, "setpriv not found (util-linux): VMMs will outlive a killed platform"
-                + " until the next start sweeps them");
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "setpriv not found (util-linux): VMMs will outlive a killed platform"
+                        + " until the next start sweeps them");
         return null;
     }
 }

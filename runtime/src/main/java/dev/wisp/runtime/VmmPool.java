@@ -32,13 +32,17 @@ final class VmmPool implements AutoCloseable {
      */
     record Shape(VmSpec spec, GuestMemory memory) {
         Shape {
-            spec = new VmSpec(spec.boot().withEnv(java.util.Map.of()), spec.vcpus(), spec.memoryMib(), spec.guestPort(),
+            spec = new VmSpec(
+                    spec.boot().withEnv(java.util.Map.of()),
+                    spec.vcpus(),
+                    spec.memoryMib(),
+                    spec.guestPort(),
                     spec.readyTimeout());
         }
     }
 
     /** A started VMM with its console, port and directory, handed over whole to an instance. */
-    record Pooled(VmHandle handle, Console console, int hostPort, Path directory) { }
+    record Pooled(VmHandle handle, Console console, int hostPort, Path directory) {}
 
     private final Vmm vmm;
     private final PortAllocator ports;
@@ -108,7 +112,7 @@ final class VmmPool implements AutoCloseable {
         try {
             PrivateFiles.directory(dir);
             // No owner yet: the instance that takes it attaches its own listeners.
-            Console console = new Console(m -> { }, l -> { });
+            Console console = new Console(m -> {}, l -> {});
             VmHandle handle = vmm.startIncoming(new Vmm.Launch(name, shape.spec(), dir, port, shape.memory(), console));
             return new Pooled(handle, console, port, dir);
         } catch (IOException | RuntimeException e) {

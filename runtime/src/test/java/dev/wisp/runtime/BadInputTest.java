@@ -1,23 +1,22 @@
 package dev.wisp.runtime;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.wisp.image.Image;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Every bad input gets a one-line error and leaves no process, socket or directory behind. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,10 +44,13 @@ class BadInputTest {
 
     @Test
     void missingKernel_clearErrorBeforeAnythingStarts() {
-        VmSpec spec = VmSpec.of(new BootSource(scratch.resolve("no-vmlinux"), scratch.resolve("no-initrd"),
-                Optional.empty(), List.of()), 8080);
+        VmSpec spec = VmSpec.of(
+                new BootSource(
+                        scratch.resolve("no-vmlinux"), scratch.resolve("no-initrd"), Optional.empty(), List.of()),
+                8080);
         assertThatThrownBy(() -> runtime.boot("bad-kernel", spec))
-                .isInstanceOf(VmException.class).hasMessage("kernel not found: " + scratch.resolve("no-vmlinux"));
+                .isInstanceOf(VmException.class)
+                .hasMessage("kernel not found: " + scratch.resolve("no-vmlinux"));
         assertThat(runtime.instances()).noneMatch(i -> i.id().equals("bad-kernel"));
     }
 
@@ -58,7 +60,8 @@ class BadInputTest {
         assertThatThrownBy(() -> runtime.boot("bad-exit", TestGuests.spec(image)))
                 .isInstanceOf(InstanceFailedException.class)
                 .hasMessage("bad-exit: entrypoint exited with code 3 before it was ready")
-                .satisfies(e -> assertThat(((InstanceFailedException) e).consoleTail()).contains("giving up"));
+                .satisfies(e ->
+                        assertThat(((InstanceFailedException) e).consoleTail()).contains("giving up"));
         assertLeftNothing("bad-exit");
     }
 
@@ -99,15 +102,15 @@ class BadInputTest {
         Files.write(good.stateFile(), new byte[] {1, 2, 3});
         assertThatThrownBy(() -> runtime.loadSnapshot(good.directory()))
                 .isInstanceOf(VmException.class)
-                .hasMessageContaining("snapshot is corrupt").hasMessageContaining("has 3 bytes");
+                .hasMessageContaining("snapshot is corrupt")
+                .hasMessageContaining("has 3 bytes");
         again.stop();
     }
 
     @Test
     void outOfRangeResources_rejectedWithTheRange() {
         BootSource boot = new BootSource(Path.of("k"), Path.of("i"), Optional.empty(), List.of());
-        assertThatThrownBy(() -> new VmSpec(boot, 0, 256, 8080, null))
-                .hasMessage("vcpus must be 1..32, got 0");
+        assertThatThrownBy(() -> new VmSpec(boot, 0, 256, 8080, null)).hasMessage("vcpus must be 1..32, got 0");
         assertThatThrownBy(() -> new VmSpec(boot, 1, 16, 8080, null))
                 .hasMessage("memory must be 64..65536 MiB, got 16");
         assertThatThrownBy(() -> new VmSpec(boot, 1, 256, 70000, null))
@@ -117,7 +120,8 @@ class BadInputTest {
     @Test
     void duplicateOrInvalidId_rejected() {
         VmSpec spec = TestGuests.spec(TestGuests.webApp(scratch));
-        assertThatThrownBy(() -> runtime.boot("Bad Id!", spec)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> runtime.boot("Bad Id!", spec))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("invalid instance id 'Bad Id!'");
     }
 
@@ -136,7 +140,9 @@ class BadInputTest {
             Thread.sleep(50);
         }
         int idle = runtime.pool().idleCount();
-        assertThat(runtime.ports().held()).as("ports held beyond the idle VMM pool").isEqualTo(idle);
+        assertThat(runtime.ports().held())
+                .as("ports held beyond the idle VMM pool")
+                .isEqualTo(idle);
         assertThat(vmmChildren()).as("VMM processes beyond the idle VMM pool").isEqualTo(idle);
     }
 
@@ -147,8 +153,13 @@ class BadInputTest {
 
     /** Live VMM processes this JVM started (idle pooled ones included). */
     private static long vmmChildren() {
-        return ProcessHandle.current().children()
-                .filter(p -> p.isAlive() && p.info().commandLine().map(c -> c.contains(" -name wisp-")).orElse(false))
+        return ProcessHandle.current()
+                .children()
+                .filter(p -> p.isAlive()
+                        && p.info()
+                                .commandLine()
+                                .map(c -> c.contains(" -name wisp-"))
+                                .orElse(false))
                 .count();
     }
 }

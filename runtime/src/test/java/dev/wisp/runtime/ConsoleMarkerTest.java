@@ -1,13 +1,14 @@
 package dev.wisp.runtime;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class ConsoleMarkerTest {
     @Test
     void markerLines_parseToKindAndArgument() {
-        assertThat(ConsoleMarker.parse("@@wisp ready 1700")).contains(new ConsoleMarker(ConsoleMarker.Kind.READY, "1700"));
+        assertThat(ConsoleMarker.parse("@@wisp ready 1700"))
+                .contains(new ConsoleMarker(ConsoleMarker.Kind.READY, "1700"));
         assertThat(ConsoleMarker.parse("@@wisp exit 3")).contains(new ConsoleMarker(ConsoleMarker.Kind.EXIT, "3"));
         assertThat(ConsoleMarker.parse("@@wisp error no eth0 (virtio_net missing?)"))
                 .contains(new ConsoleMarker(ConsoleMarker.Kind.ERROR, "no eth0 (virtio_net missing?)"));
@@ -29,7 +30,9 @@ class ConsoleMarkerTest {
         java.util.List<String> lines = cmds.lines().toList();
         assertThat(lines).last().isEqualTo("@@wisp env-end");
         assertThat(lines).allSatisfy(l -> assertThat(l.length()).isLessThan(4000));
-        String hex = lines.stream().filter(l -> !l.endsWith("env-end")).map(l -> l.substring("@@wisp env ".length()))
+        String hex = lines.stream()
+                .filter(l -> !l.endsWith("env-end"))
+                .map(l -> l.substring("@@wisp env ".length()))
                 .collect(java.util.stream.Collectors.joining());
         assertThat(new String(java.util.HexFormat.of().parseHex(hex), java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo("A=" + big + "\0B=two words \"q\"\n\0");

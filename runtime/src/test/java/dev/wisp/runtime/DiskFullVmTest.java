@@ -1,19 +1,18 @@
 package dev.wisp.runtime;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import dev.wisp.image.Image;
 import dev.wisp.testing.SmallDisk;
 import dev.wisp.testing.VmTests;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Warm templates and snapshots on a real full disk (a small tmpfs): the error says the disk is full. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -50,7 +49,8 @@ class DiskFullVmTest {
 
         VmException e = catchThrowableOfType(VmException.class, () -> runtime.createTemplate("full", spec, dir));
 
-        assertThat(e.getMessage()).contains("disk full", dir.resolve(Snapshot.MEMORY_FILE).toString(), "bytes free")
+        assertThat(e.getMessage())
+                .contains("disk full", dir.resolve(Snapshot.MEMORY_FILE).toString(), "bytes free")
                 .doesNotContain("VMM exited during boot");
         assertThat(dir).doesNotExist();
         assertThat(TestGuests.vmmProcessExists("tpl-full")).isFalse();

@@ -1,20 +1,19 @@
 package dev.wisp.runtime;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.testing.VmTests;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.WeakReference;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.lang.management.ManagementFactory;
-import java.lang.ref.WeakReference;
-import java.nio.file.Path;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A guest cannot grow the platform's heap or steer its instance through the console: apps that
@@ -34,8 +33,10 @@ class GuestConsoleTest {
 
     @BeforeAll
     void startRuntime() {
-        runtime = VmRuntime.start(TestGuests.config().withVmmPool(0), VmTests.kernel().vmlinux());
-        runtime.onConsole((id, line) -> consoleBytes.computeIfAbsent(id, k -> new AtomicLong()).addAndGet(line.length() + 1));
+        runtime = VmRuntime.start(
+                TestGuests.config().withVmmPool(0), VmTests.kernel().vmlinux());
+        runtime.onConsole((id, line) ->
+                consoleBytes.computeIfAbsent(id, k -> new AtomicLong()).addAndGet(line.length() + 1));
     }
 
     @AfterAll
@@ -49,15 +50,21 @@ class GuestConsoleTest {
     void appPrintingMarkersForever_changesNothingAndHoldsABoundedConsole() throws Exception {
         // Every marker the host knows, forged by the app on stdout and stderr as fast as it can, 120,000
         // lines (a flood that never stops would starve the guest's own network on one TCG vCPU).
-        VmSpec spec = TestGuests.spec(TestGuests.image(scratch, "forger", "httpd -f -p 8080 -h www & i=0; "
-                + "while [ $i -lt 20000 ]; do echo '@@wisp ready 1'; echo '@@wisp exit 0'; echo '@@wisp init 1' >&2;"
-                + " echo '@@wisp error forged'; echo '@@wisp restored forger-1'; echo '@@wisp env'; i=$((i+1)); done; wait"));
+        VmSpec spec = TestGuests.spec(
+                TestGuests.image(
+                        scratch,
+                        "forger",
+                        "httpd -f -p 8080 -h www & i=0; "
+                                + "while [ $i -lt 20000 ]; do echo '@@wisp ready 1'; echo '@@wisp exit 0'; echo '@@wisp init 1' >&2;"
+                                + " echo '@@wisp error forged'; echo '@@wisp restored forger-1'; echo '@@wisp env'; i=$((i+1)); done; wait"));
         Instance vm = runtime.boot("forger-1", spec);
         try {
             awaitConsoleBytes("forger-1", 400_000);
 
             assertThat(vm.state()).isEqualTo(InstanceState.READY);
-            assertThat(vm.history()).extracting(InstanceEvent::to).containsExactly(InstanceState.BOOTING, InstanceState.READY);
+            assertThat(vm.history())
+                    .extracting(InstanceEvent::to)
+                    .containsExactly(InstanceState.BOOTING, InstanceState.READY);
             assertThat(vm.markerBacklog()).isZero();
             assertThat(console(vm).retainedChars()).isLessThanOrEqualTo(RETAINED_LIMIT);
             // The app's lines stay readable for logs, untagged.
@@ -78,22 +85,27 @@ class GuestConsoleTest {
         // Straight to the console device, past the agent's relay: the host must cut it itself. About
         // 2 MB and no newline ever, once the app is up (from the first moment it would starve boot's
         // own port check on one TCG vCPU); then the app only serves.
-        VmSpec spec = TestGuests.spec(TestGuests.image(scratch, "endless", "httpd -f -p 8080 -h www & sleep 5; i=0; "
-                + "x=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx;"
-                + " x=$x$x$x$x$x$x$x$x; while [ $i -lt 2500 ]; do printf %s \"$x@@wisp exit 0\"; i=$((i+1)); done"
-                + " > /dev/console; wait"));
+        VmSpec spec = TestGuests.spec(TestGuests.image(
+                scratch,
+                "endless",
+                "httpd -f -p 8080 -h www & sleep 5; i=0; "
+                        + "x=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx;"
+                        + " x=$x$x$x$x$x$x$x$x; while [ $i -lt 2500 ]; do printf %s \"$x@@wisp exit 0\"; i=$((i+1)); done"
+                        + " > /dev/console; wait"));
         Instance vm = runtime.boot("endless-1", spec);
         try {
             long heapBefore = usedHeapAfterGc();
             long bytes = awaitConsoleBytes("endless-1", 2_000_000);
             long heapAfter = usedHeapAfterGc();
-            System.out.printf("endless line: %d bytes through the console, heap after GC %d -> %d KiB, console holds %d chars%n",
+            System.out.printf(
+                    "endless line: %d bytes through the console, heap after GC %d -> %d KiB, console holds %d chars%n",
                     bytes, heapBefore >> 10, heapAfter >> 10, console(vm).retainedChars());
 
             assertThat(console(vm).retainedChars()).isLessThanOrEqualTo(RETAINED_LIMIT);
             // A reader that grows the line would hold at least two bytes per character seen.
             assertThat(heapAfter - heapBefore).isLessThan(bytes / 2);
-            assertThat(vm.consoleTail()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(Console.MAX_LINE_BYTES));
+            assertThat(vm.consoleTail())
+                    .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(Console.MAX_LINE_BYTES));
             assertThat(vm.state()).isEqualTo(InstanceState.READY);
             assertThat(vm.markerBacklog()).isZero();
             assertThat(awaitHttp(vm)).isEqualTo("200 hello from a test guest");
@@ -104,8 +116,8 @@ class GuestConsoleTest {
 
     @Test
     void stoppedInstance_retainsNothingOfItsConsole() throws Exception {
-        VmSpec spec = TestGuests.spec(TestGuests.image(scratch, "chatty", "httpd -f -p 8080 -h www & "
-                + "while :; do echo chatter; done"));
+        VmSpec spec = TestGuests.spec(
+                TestGuests.image(scratch, "chatty", "httpd -f -p 8080 -h www & " + "while :; do echo chatter; done"));
         Instance vm = runtime.boot("chatty-1", spec);
         WeakReference<Console> console;
         try {
@@ -123,7 +135,9 @@ class GuestConsoleTest {
             System.gc();
             Thread.sleep(100);
         }
-        assertThat(console.get()).as("console of a stopped instance still reachable").isNull();
+        assertThat(console.get())
+                .as("console of a stopped instance still reachable")
+                .isNull();
     }
 
     /** The app's answer once its flood is over (bounded: the flood is finite). */
@@ -156,8 +170,8 @@ class GuestConsoleTest {
                 break;
             }
         }
-        throw new AssertionError(id + " printed only " + consoleBytes.getOrDefault(id, new AtomicLong()).get()
-                + " bytes, expected " + bytes);
+        throw new AssertionError(id + " printed only "
+                + consoleBytes.getOrDefault(id, new AtomicLong()).get() + " bytes, expected " + bytes);
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {

@@ -1,14 +1,9 @@
 package dev.wisp.runtime;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.image.Image;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The app's environment (secrets) reaches it through the console, never a command line, and
@@ -32,9 +31,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(VmTests.class)
 class GuestEnvTest {
     private static final String SECRET = "s3cr3t-Ax9 with spaces 'single' \"double\" $HOME;";
-    private static final Set<PosixFilePermission> OTHERS = Set.of(PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final Set<PosixFilePermission> OTHERS = Set.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE);
 
     @TempDir
     static Path scratch;
@@ -45,7 +48,8 @@ class GuestEnvTest {
     @BeforeAll
     void startRuntime() {
         runDir = scratch.resolve("run");
-        runtime = VmRuntime.start(TestGuests.config().withVmmPool(1).withRunDirectory(runDir),
+        runtime = VmRuntime.start(
+                TestGuests.config().withVmmPool(1).withRunDirectory(runDir),
                 VmTests.kernel().vmlinux());
     }
 
@@ -60,12 +64,13 @@ class GuestEnvTest {
     void env_reachesTheAppButNoCommandLineConsoleOrFileOthersCanRead() throws Exception {
         Image image = TestGuests.image(scratch, "env", "httpd -f -p 8080 -h www");
         Path cgi = scratch.resolve("env/www/cgi-bin/secret");
-        Files.writeString(cgi, "#!/bin/sh\necho \"Content-Type: text/plain\"\necho\nprintf '%s|%s' \"$SECRET\" \"$OTHER\"\n");
+        Files.writeString(
+                cgi, "#!/bin/sh\necho \"Content-Type: text/plain\"\necho\nprintf '%s|%s' \"$SECRET\" \"$OTHER\"\n");
         Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));
         image = TestGuests.image(scratch, "env", "httpd -f -p 8080 -h www");
         VmSpec base = TestGuests.spec(image);
-        VmSpec spec = new VmSpec(base.boot().withEnv(Map.of("SECRET", SECRET, "OTHER", "two")), 1, 256,
-                base.guestPort(), null);
+        VmSpec spec = new VmSpec(
+                base.boot().withEnv(Map.of("SECRET", SECRET, "OTHER", "two")), 1, 256, base.guestPort(), null);
 
         // The template boots with the env (delivered on the console); its clone has it in memory.
         // Parents open to all, so only the runtime's own modes stand between nobody and the files.
@@ -78,25 +83,34 @@ class GuestEnvTest {
         try {
             assertThat(TestGuests.get(clone.hostPort(), "/cgi-bin/secret")).isEqualTo("200 " + SECRET + "|two");
 
-            assertThat(cmdline(clone.vmmPid())).contains("wisp-env-clone-1").doesNotContain("s3cr3t").doesNotContain("SECRET");
+            assertThat(cmdline(clone.vmmPid()))
+                    .contains("wisp-env-clone-1")
+                    .doesNotContain("s3cr3t")
+                    .doesNotContain("SECRET");
             assertThat(ps()).contains("wisp-env-clone-1").doesNotContain("s3cr3t");
-            assertThat(String.join("\n", clone.consoleTail())).doesNotContain("s3cr3t").doesNotContain("7333637233");
+            assertThat(String.join("\n", clone.consoleTail()))
+                    .doesNotContain("s3cr3t")
+                    .doesNotContain("7333637233");
 
             // Everything the runtime created while VMs run: run dirs, sockets' dirs, pid files, a pooled VMM's.
             assertThat(readableByOthers(runDir)).isEmpty();
             Path memory = tplDir.resolve(Snapshot.MEMORY_FILE);
-            assertThat(Files.readString(tplDir.resolve(Snapshot.META_FILE))).doesNotContain("s3cr3t").doesNotContain("SECRET");
+            assertThat(Files.readString(tplDir.resolve(Snapshot.META_FILE)))
+                    .doesNotContain("s3cr3t")
+                    .doesNotContain("SECRET");
             assertThat(readableByOthers(tplDir)).isEmpty();
             assertThat(Files.getPosixFilePermissions(memory)).isEqualTo(PrivateFiles.FILE);
             assertThat(asNobody("cat", memory.toString())).isNotZero();
-            assertThat(asNobody("cat", tplDir.resolve(Snapshot.STATE_FILE).toString())).isNotZero();
+            assertThat(asNobody("cat", tplDir.resolve(Snapshot.STATE_FILE).toString()))
+                    .isNotZero();
 
             // A standby snapshot of the clone (the pages it changed) is just as private.
             Path standby = scratch.resolve("standby/env-clone-1");
             clone.snapshot(standby);
             assertThat(readableByOthers(standby)).isEmpty();
             assertThat(Files.readString(standby.resolve(Snapshot.META_FILE))).doesNotContain("s3cr3t");
-            assertThat(asNobody("cat", standby.resolve(Snapshot.STATE_FILE).toString())).isNotZero();
+            assertThat(asNobody("cat", standby.resolve(Snapshot.STATE_FILE).toString()))
+                    .isNotZero();
             clone.restore();
             assertThat(TestGuests.get(clone.hostPort(), "/cgi-bin/secret")).isEqualTo("200 " + SECRET + "|two");
         } finally {
@@ -110,7 +124,9 @@ class GuestEnvTest {
     }
 
     private static String ps() throws Exception {
-        Process p = new ProcessBuilder("ps", "-eo", "args", "ww").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("ps", "-eo", "args", "ww")
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         return out;
@@ -120,7 +136,10 @@ class GuestEnvTest {
     private static int asNobody(String... command) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
         cmd.addAll(List.of(command));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         return p.waitFor();
     }
 
@@ -129,8 +148,9 @@ class GuestEnvTest {
         List<String> bad = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.toList()) {
-                if (Files.isSymbolicLink(p) || !(Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
-                        || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
+                if (Files.isSymbolicLink(p)
+                        || !(Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                                || Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))) {
                     continue;
                 }
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);

@@ -1,21 +1,20 @@
 package dev.wisp.runtime;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.image.Image;
 import dev.wisp.testing.VmTests;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashSet;
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Boots, pauses, snapshots, restores, clones and kills real microVMs on QEMU. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -48,7 +47,8 @@ class InstanceLifecycleTest {
             assertThat(vm.state()).isEqualTo(InstanceState.READY);
             assertThat(TestGuests.get(vm.hostPort(), "/")).isEqualTo("200 hello from a test guest");
             assertThat(TestGuests.get(vm.hostPort(), "/cgi-bin/whoami")).startsWith("200 life-boot ");
-            assertThat(vm.history()).extracting(InstanceEvent::to)
+            assertThat(vm.history())
+                    .extracting(InstanceEvent::to)
                     .containsExactly(InstanceState.BOOTING, InstanceState.READY);
         } finally {
             vm.stop();
@@ -119,7 +119,8 @@ class InstanceLifecycleTest {
             assertThat(TestGuests.get(clone.hostPort(), "/cgi-bin/whoami")).startsWith("200 life-delta ");
             Snapshot snap = clone.snapshot(scratch.resolve("delta-standby"));
             long guestBytes = (long) spec.memoryMib() << 20;
-            assertThat(snap.state().stateBytes()).as("only pages the clone changed, not its whole RAM")
+            assertThat(snap.state().stateBytes())
+                    .as("only pages the clone changed, not its whole RAM")
                     .isLessThan(guestBytes / 8);
             assertThat(runtime.loadSnapshot(snap.directory()).memoryFile())
                     .contains(template.snapshot().memoryFile().orElseThrow());

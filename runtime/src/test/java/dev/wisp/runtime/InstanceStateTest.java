@@ -1,8 +1,8 @@
 package dev.wisp.runtime;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class InstanceStateTest {
     @Test
@@ -14,7 +14,8 @@ class InstanceStateTest {
     @Test
     void snapshotted_hasNoProcessAndCanOnlyComeBackOrStop() {
         assertThat(InstanceState.SNAPSHOTTED.hasProcess()).isFalse();
-        assertThat(InstanceState.SNAPSHOTTED.next()).containsExactlyInAnyOrder(InstanceState.RESTORING, InstanceState.STOPPED);
+        assertThat(InstanceState.SNAPSHOTTED.next())
+                .containsExactlyInAnyOrder(InstanceState.RESTORING, InstanceState.STOPPED);
     }
 
     @Test

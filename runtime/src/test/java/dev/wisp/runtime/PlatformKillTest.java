@@ -1,9 +1,8 @@
 package dev.wisp.runtime;
 
-import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.testing.VmTests;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** VMMs die with their platform: kill -9 of a JVM running VMs leaves no QEMU process behind. */
 class PlatformKillTest {
@@ -22,11 +21,19 @@ class PlatformKillTest {
     @Test
     void killedPlatform_leavesNoVmmRunning() throws Exception {
         VmTests.assume();
-        assertThat(VmmLauncher.tiedToPlatform()).as("setpriv (util-linux) on this host").isTrue();
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                RuntimeChild.class.getName(), scratch.toString())
-                .redirectErrorStream(true).start();
+        assertThat(VmmLauncher.tiedToPlatform())
+                .as("setpriv (util-linux) on this host")
+                .isTrue();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        RuntimeChild.class.getName(),
+                        scratch.toString())
+                .redirectErrorStream(true)
+                .start();
         List<Long> pids;
         try {
             pids = awaitPids(child);
@@ -40,10 +47,14 @@ class PlatformKillTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         List<Long> alive = pids;
         while (System.nanoTime() < deadline && !alive.isEmpty()) {
-            alive = pids.stream().filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).toList();
+            alive = pids.stream()
+                    .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))
+                    .toList();
             Thread.sleep(50);
         }
-        assertThat(alive).as("VMMs still running after their platform was killed").isEmpty();
+        assertThat(alive)
+                .as("VMMs still running after their platform was killed")
+                .isEmpty();
     }
 
     private static List<Long> awaitPids(Process child) throws Exception {
@@ -51,7 +62,9 @@ class PlatformKillTest {
         StringBuilder seen = new StringBuilder();
         for (String line; (line = out.readLine()) != null; ) {
             if (line.startsWith("PIDS ")) {
-                return Arrays.stream(line.substring(5).trim().split(" ")).map(Long::parseLong).toList();
+                return Arrays.stream(line.substring(5).trim().split(" "))
+                        .map(Long::parseLong)
+                        .toList();
             }
             seen.append(line).append('\n');
         }

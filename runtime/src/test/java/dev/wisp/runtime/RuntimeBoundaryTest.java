@@ -1,6 +1,6 @@
 package dev.wisp.runtime;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The runtime's seams, read from the source tree: other modules use its API only (never a VMM
@@ -26,16 +25,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RuntimeBoundaryTest {
     /** The phrase an internal type's javadoc carries. */
     static final String INTERNAL_MARK = "not an API for other modules";
+
     private static final Path RUNTIME = Path.of("").toAbsolutePath();
     private static final Path ROOT = RUNTIME.getParent();
     private static final Path MAIN = RUNTIME.resolve("src/main/java/dev/wisp/runtime");
     private static final Pattern PUBLIC_TYPE = Pattern.compile(
             "(?m)^public\\s+(?:(?:final|sealed|non-sealed|abstract|static)\\s+)*(?:class|interface|record|enum)\\s+(\\w+)");
-    private static final Pattern DRIVER_PACKAGE = Pattern.compile("\\bdev\\.wisp\\.runtime\\.(qemu|firecracker|cloudhypervisor)\\b");
+    private static final Pattern DRIVER_PACKAGE =
+            Pattern.compile("\\bdev\\.wisp\\.runtime\\.(qemu|firecracker|cloudhypervisor)\\b");
     private static final Pattern WILDCARD = Pattern.compile("\\bimport\\s+dev\\.wisp\\.runtime\\.\\*\\s*;");
     /** Public but used by no other module by name: it is part of a public type's signature. */
-    private static final Map<String, String> PUBLIC_FOR_A_SIGNATURE = Map.of(
-            "SnapshotFiles", "the type of Snapshot.state()");
+    private static final Map<String, String> PUBLIC_FOR_A_SIGNATURE =
+            Map.of("SnapshotFiles", "the type of Snapshot.state()");
 
     @Test
     void otherModules_useNoDriverPackageAndNoInternalType() {
@@ -46,10 +47,13 @@ class RuntimeBoundaryTest {
             violations.addAll(violations(ROOT.relativize(f).toString(), read(f), internal));
         }
 
-        assertThat(internal).as("types marked internal in runtime").contains("Vmm", "VmHandle", "GuestMemory",
-                "Console", "VmmLauncher");
-        assertThat(sources).as("sources of the other modules (node, control, cli, ...)")
-                .anyMatch(p -> p.startsWith(ROOT.resolve("node"))).anyMatch(p -> p.startsWith(ROOT.resolve("control")))
+        assertThat(internal)
+                .as("types marked internal in runtime")
+                .contains("Vmm", "VmHandle", "GuestMemory", "Console", "VmmLauncher");
+        assertThat(sources)
+                .as("sources of the other modules (node, control, cli, ...)")
+                .anyMatch(p -> p.startsWith(ROOT.resolve("node")))
+                .anyMatch(p -> p.startsWith(ROOT.resolve("control")))
                 .hasSizeGreaterThan(50);
         assertThat(violations).isEmpty();
     }
@@ -57,12 +61,18 @@ class RuntimeBoundaryTest {
     @Test
     void checker_findsEveryWayInAndNothingElse() {
         Set<String> internal = Set.of("Vmm", "Console");
-        assertThat(violations("a.java", "import dev.wisp.runtime.qemu.QemuMicrovm;", internal)).hasSize(1);
-        assertThat(violations("a.java", "import dev.wisp.runtime.qemu.*;", internal)).hasSize(1);
-        assertThat(violations("a.java", "import dev.wisp.runtime.Vmm;", internal)).hasSize(1);
-        assertThat(violations("a.java", "import static dev.wisp.runtime.Console.tail;", internal)).hasSize(1);
-        assertThat(violations("a.java", "var l = new dev.wisp.runtime.Vmm.Launch(null);", internal)).hasSize(1);
-        assertThat(violations("a.java", "import dev.wisp.runtime.*;\nclass A { Vmm v; }", internal)).hasSize(1);
+        assertThat(violations("a.java", "import dev.wisp.runtime.qemu.QemuMicrovm;", internal))
+                .hasSize(1);
+        assertThat(violations("a.java", "import dev.wisp.runtime.qemu.*;", internal))
+                .hasSize(1);
+        assertThat(violations("a.java", "import dev.wisp.runtime.Vmm;", internal))
+                .hasSize(1);
+        assertThat(violations("a.java", "import static dev.wisp.runtime.Console.tail;", internal))
+                .hasSize(1);
+        assertThat(violations("a.java", "var l = new dev.wisp.runtime.Vmm.Launch(null);", internal))
+                .hasSize(1);
+        assertThat(violations("a.java", "import dev.wisp.runtime.*;\nclass A { Vmm v; }", internal))
+                .hasSize(1);
         assertThat(violations("a.java", """
                 import dev.wisp.runtime.VmRuntime;
                 import dev.wisp.runtime.VmmPoolStats;
@@ -75,7 +85,8 @@ class RuntimeBoundaryTest {
     void genericCode_reachesTheDriverOnlyWhereTheRuntimeStarts() throws IOException {
         List<String> users = new ArrayList<>();
         try (Stream<Path> files = Files.list(MAIN)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
                 if (DRIVER_PACKAGE.matcher(code(read(f))).find()) {
                     users.add(f.getFileName().toString());
                 }
@@ -91,7 +102,9 @@ class RuntimeBoundaryTest {
         otherModulesSources().forEach(f -> others.append(code(read(f))).append('\n'));
         List<String> needless = new ArrayList<>();
         publicTypes.forEach((name, text) -> {
-            boolean used = Pattern.compile("\\bdev\\.wisp\\.runtime\\." + name + "\\b").matcher(others).find();
+            boolean used = Pattern.compile("\\bdev\\.wisp\\.runtime\\." + name + "\\b")
+                    .matcher(others)
+                    .find();
             if (!used && !text.contains(INTERNAL_MARK) && !PUBLIC_FOR_A_SIGNATURE.containsKey(name)) {
                 needless.add(name);
             }
@@ -99,7 +112,8 @@ class RuntimeBoundaryTest {
 
         assertThat(publicTypes).containsKeys("VmRuntime", "Instance", "Vmm", "QemuMicrovm");
         assertThat(publicTypes).doesNotContainKeys("ConsoleMarker", "QemuProcess", "VmmPool");
-        assertThat(needless).as("public types no other module uses: make them package-private or mark them internal")
+        assertThat(needless)
+                .as("public types no other module uses: make them package-private or mark them internal")
                 .isEmpty();
     }
 
@@ -112,11 +126,16 @@ class RuntimeBoundaryTest {
             found.add(name + ": uses the VMM driver package dev.wisp.runtime." + driver.group(1));
         }
         for (String type : new TreeSet<>(internal)) {
-            if (Pattern.compile("\\bdev\\.wisp\\.runtime\\." + type + "\\b").matcher(code).find()) {
+            if (Pattern.compile("\\bdev\\.wisp\\.runtime\\." + type + "\\b")
+                    .matcher(code)
+                    .find()) {
                 found.add(name + ": uses dev.wisp.runtime." + type + ", which is internal to the runtime");
-            } else if (WILDCARD.matcher(code).find() && Pattern.compile("\\b" + type + "\\b")
-                    .matcher(WILDCARD.matcher(code).replaceAll("")).find()) {
-                found.add(name + ": uses " + type + " (through import dev.wisp.runtime.*), which is internal to the runtime");
+            } else if (WILDCARD.matcher(code).find()
+                    && Pattern.compile("\\b" + type + "\\b")
+                            .matcher(WILDCARD.matcher(code).replaceAll(""))
+                            .find()) {
+                found.add(name + ": uses " + type
+                        + " (through import dev.wisp.runtime.*), which is internal to the runtime");
             }
         }
         return found;
@@ -188,12 +207,15 @@ class RuntimeBoundaryTest {
         List<Path> sources = new ArrayList<>();
         try (Stream<Path> modules = Files.list(ROOT)) {
             for (Path module : modules.filter(m -> Files.isRegularFile(m.resolve("pom.xml")) && !m.equals(RUNTIME))
-                    .sorted().toList()) {
+                    .sorted()
+                    .toList()) {
                 for (String set : List.of("src/main/java", "src/test/java")) {
                     Path dir = module.resolve(set);
                     if (Files.isDirectory(dir)) {
                         try (Stream<Path> walk = Files.walk(dir)) {
-                            walk.filter(p -> p.toString().endsWith(".java")).sorted().forEach(sources::add);
+                            walk.filter(p -> p.toString().endsWith(".java"))
+                                    .sorted()
+                                    .forEach(sources::add);
                         }
                     }
                 }

@@ -1,7 +1,6 @@
 package dev.wisp.runtime;
 
 import dev.wisp.testing.VmTests;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,12 +12,12 @@ import java.util.stream.Stream;
  * VM still booting, then "PIDS ..." with every VMM's pid; runs until killed.
  */
 final class RuntimeChild {
-    private RuntimeChild() {
-    }
+    private RuntimeChild() {}
 
     public static void main(String[] args) throws Exception {
         Path scratch = Path.of(args[0]);
-        VmRuntime rt = VmRuntime.start(TestGuests.config().withVmmPool(2).withRunDirectory(scratch.resolve("run")),
+        VmRuntime rt = VmRuntime.start(
+                TestGuests.config().withVmmPool(2).withRunDirectory(scratch.resolve("run")),
                 VmTests.kernel().vmlinux());
         VmSpec spec = TestGuests.spec(TestGuests.webApp(scratch));
         Template template = rt.createTemplate("orphan", spec, scratch.resolve("template"));
@@ -26,9 +25,11 @@ final class RuntimeChild {
         rt.prewarm(template.snapshot());
         // Mid-deploy: a boot under way when the platform dies.
         Thread.ofPlatform().daemon().start(() -> rt.boot("orphan-booting", spec));
-        Path run = scratch.resolve("run").resolve(Long.toString(ProcessHandle.current().pid()));
+        Path run = scratch.resolve("run")
+                .resolve(Long.toString(ProcessHandle.current().pid()));
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (System.nanoTime() < deadline && (rt.pool().idleCount() < 1 || !Files.exists(run.resolve("orphan-booting/vmm.pid")))) {
+        while (System.nanoTime() < deadline
+                && (rt.pool().idleCount() < 1 || !Files.exists(run.resolve("orphan-booting/vmm.pid")))) {
             Thread.sleep(20);
         }
         List<String> pids = new ArrayList<>();

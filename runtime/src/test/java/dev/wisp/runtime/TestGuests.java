@@ -5,7 +5,6 @@ import dev.wisp.image.ImageStore;
 import dev.wisp.image.WispHome;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,8 +23,7 @@ final class TestGuests {
             echo "$(hostname) $(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' ')"
             """;
 
-    private TestGuests() {
-    }
+    private TestGuests() {}
 
     static RuntimeConfig config() {
         return RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO);
@@ -37,18 +35,24 @@ final class TestGuests {
     }
 
     static Image image(Path scratch, String name, String entrypoint) {
-        return HttpdApp.in(scratch.resolve(name)).cgi("whoami", WHOAMI)
+        return HttpdApp.in(scratch.resolve(name))
+                .cgi("whoami", WHOAMI)
                 .build(entrypoint, new ImageStore(WispHome.resolve()));
     }
 
     static VmSpec spec(Image image) {
-        return VmSpec.of(new BootSource(VmTests.kernel().vmlinux(), image.initrd(), image.disk(), List.of()), image.port());
+        return VmSpec.of(
+                new BootSource(VmTests.kernel().vmlinux(), image.initrd(), image.disk(), List.of()), image.port());
     }
 
     static String get(int port, String path) {
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        try (HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            HttpResponse<String> r = client.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() + " " + r.body().strip();
         } catch (IOException e) {
             return "error " + e;
@@ -62,6 +66,7 @@ final class TestGuests {
     static boolean vmmProcessExists(String instanceId) {
         String marker = "wisp-" + instanceId + ",";
         return ProcessHandle.allProcesses()
-                .anyMatch(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false));
+                .anyMatch(
+                        p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false));
     }
 }

@@ -17,5 +17,11 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Failure(String reason, List<String> console, String at, Integer attempts, String retryAt,
-                      Integer revision, String state) {}
+public record Failure(
+        String reason,
+        List<String> console,
+        String at,
+        Integer attempts,
+        String retryAt,
+        Integer revision,
+        String state) {}

@@ -15,7 +15,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Function(String name, String tenant, String runtime, @JsonProperty("class") String handlerClass,
-                       Resources resources, Integer reservedConcurrency, Integer instanceConcurrency,
-                       Integer maxInstances, RetrySettings retry, String timeout,
-                       String createdAt, String state, String image, Integer inFlight, String url) {}
+public record Function(
+        String name,
+        String tenant,
+        String runtime,
+        @JsonProperty("class") String handlerClass,
+        Resources resources,
+        Integer reservedConcurrency,
+        Integer instanceConcurrency,
+        Integer maxInstances,
+        RetrySettings retry,
+        String timeout,
+        String createdAt,
+        String state,
+        String image,
+        Integer inFlight,
+        String url) {}

@@ -3,7 +3,6 @@ package dev.wisp.sdk;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -21,18 +20,37 @@ import java.util.Base64;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FunctionDeploy(String name, String runtime, String handler, String handlerBase64,
-                             @JsonProperty("class") String handlerClass, Resources resources, Integer reservedConcurrency,
-                             Integer instanceConcurrency, RetrySettings retry, String timeout) {
+public record FunctionDeploy(
+        String name,
+        String runtime,
+        String handler,
+        String handlerBase64,
+        @JsonProperty("class") String handlerClass,
+        Resources resources,
+        Integer reservedConcurrency,
+        Integer instanceConcurrency,
+        RetrySettings retry,
+        String timeout) {
     /** Without {@code instanceConcurrency}: the server's default. */
-    public FunctionDeploy(String name, String runtime, String handler, String handlerBase64, String handlerClass,
-                          Resources resources, Integer reservedConcurrency, RetrySettings retry, String timeout) {
+    public FunctionDeploy(
+            String name,
+            String runtime,
+            String handler,
+            String handlerBase64,
+            String handlerClass,
+            Resources resources,
+            Integer reservedConcurrency,
+            RetrySettings retry,
+            String timeout) {
         this(name, runtime, handler, handlerBase64, handlerClass, resources, reservedConcurrency, null, retry, timeout);
     }
 
     /** A function whose handler is these bytes: text for a shell script or a {@code .java} source, else base64. */
     public static FunctionDeploy of(String name, String runtime, byte[] handler, boolean text) {
-        return text ? new FunctionDeploy(name, runtime, new String(handler, StandardCharsets.UTF_8), null, null, null, null, null, null)
-                : new FunctionDeploy(name, runtime, null, Base64.getEncoder().encodeToString(handler), null, null, null, null, null);
+        return text
+                ? new FunctionDeploy(
+                        name, runtime, new String(handler, StandardCharsets.UTF_8), null, null, null, null, null, null)
+                : new FunctionDeploy(
+                        name, runtime, null, Base64.getEncoder().encodeToString(handler), null, null, null, null, null);
     }
 }

@@ -75,8 +75,10 @@ final class ImageTar {
             parts.add(() -> {
                 try {
                     long size = Files.size(f);
-                    return new SequenceInputStream(new ByteArrayInputStream(header(f.getFileName().toString(), size)),
-                            new SequenceInputStream(Files.newInputStream(f),
+                    return new SequenceInputStream(
+                            new ByteArrayInputStream(header(f.getFileName().toString(), size)),
+                            new SequenceInputStream(
+                                    Files.newInputStream(f),
                                     new ByteArrayInputStream(new byte[(int) (padded(size) - size)])));
                 } catch (IOException e) {
                     throw new UncheckedIOException("cannot read " + f, e);

@@ -13,5 +13,5 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record InvocationLogEntry(String id, String mode, Integer attempts, Integer status, String outcome, Long durationMs,
-                                 Long atMs) {}
+public record InvocationLogEntry(
+        String id, String mode, Integer attempts, Integer status, String outcome, Long durationMs, Long atMs) {}

@@ -10,11 +10,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record NodeInfo(String name, NodeCapacity capacity, Resources allocated, TierCounts instances, Long refusals,
-                       String routerUrl) {
+public record NodeInfo(
+        String name,
+        NodeCapacity capacity,
+        Resources allocated,
+        TierCounts instances,
+        Long refusals,
+        String routerUrl) {
     /** The shape before {@code memoryLimitMiB} and {@code refusals} were read. */
     public NodeInfo(String name, Resources capacity, Resources allocated, TierCounts instances, String routerUrl) {
-        this(name, capacity == null ? null : new NodeCapacity(capacity.vcpus(), capacity.memoryMiB(), null), allocated,
-                instances, null, routerUrl);
+        this(
+                name,
+                capacity == null ? null : new NodeCapacity(capacity.vcpus(), capacity.memoryMiB(), null),
+                allocated,
+                instances,
+                null,
+                routerUrl);
     }
 }

@@ -11,11 +11,28 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Revision(String service, Integer number, String image, List<String> envNames, Resources resources,
-                       Integer port, String createdAt, String state, String message, Failure failure) {
+public record Revision(
+        String service,
+        Integer number,
+        String image,
+        List<String> envNames,
+        Resources resources,
+        Integer port,
+        String createdAt,
+        String state,
+        String message,
+        Failure failure) {
     /** A revision without a failure. */
-    public Revision(String service, Integer number, String image, List<String> envNames, Resources resources,
-                    Integer port, String createdAt, String state, String message) {
+    public Revision(
+            String service,
+            Integer number,
+            String image,
+            List<String> envNames,
+            Resources resources,
+            Integer port,
+            String createdAt,
+            String state,
+            String message) {
         this(service, number, image, envNames, resources, port, createdAt, state, message, null);
     }
 }

@@ -14,17 +14,58 @@ import java.util.Map;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Service(String name, String tenant, String image, Map<String, String> env, List<String> envNames,
-                      Resources resources, Integer port,
-                      Scaling scaling, Standby standby, String access, Integer revision, Integer latestRevision,
-                      String url, ServiceStatus status, Integer targetRevision, List<String> nodeServices,
-                      Failure failure) {
+public record Service(
+        String name,
+        String tenant,
+        String image,
+        Map<String, String> env,
+        List<String> envNames,
+        Resources resources,
+        Integer port,
+        Scaling scaling,
+        Standby standby,
+        String access,
+        Integer revision,
+        Integer latestRevision,
+        String url,
+        ServiceStatus status,
+        Integer targetRevision,
+        List<String> nodeServices,
+        Failure failure) {
     /** Without the fields added later ({@code targetRevision}, {@code nodeServices}, {@code failure}): a create request, or older code. */
-    public Service(String name, String tenant, String image, Map<String, String> env, List<String> envNames,
-                   Resources resources, Integer port, Scaling scaling, Standby standby, String access, Integer revision,
-                   Integer latestRevision, String url, ServiceStatus status) {
-        this(name, tenant, image, env, envNames, resources, port, scaling, standby, access, revision, latestRevision, url,
-                status, null, null, null);
+    public Service(
+            String name,
+            String tenant,
+            String image,
+            Map<String, String> env,
+            List<String> envNames,
+            Resources resources,
+            Integer port,
+            Scaling scaling,
+            Standby standby,
+            String access,
+            Integer revision,
+            Integer latestRevision,
+            String url,
+            ServiceStatus status) {
+        this(
+                name,
+                tenant,
+                image,
+                env,
+                envNames,
+                resources,
+                port,
+                scaling,
+                standby,
+                access,
+                revision,
+                latestRevision,
+                url,
+                status,
+                null,
+                null,
+                null);
     }
 
     /** A create request with only the required fields: the server's defaults for everything else. */

@@ -30,8 +30,13 @@ final class SseSubscription implements EventSubscription {
     private volatile InputStream current;
     private Duration retry;
 
-    SseSubscription(WispClient client, Function<String, HttpRequest> request, String lastEventId, Duration retry,
-                    Consumer<Event> onEvent, Consumer<Throwable> onError) {
+    SseSubscription(
+            WispClient client,
+            Function<String, HttpRequest> request,
+            String lastEventId,
+            Duration retry,
+            Consumer<Event> onEvent,
+            Consumer<Throwable> onError) {
         this.client = client;
         this.request = request;
         this.lastEventId = lastEventId;
@@ -82,8 +87,8 @@ final class SseSubscription implements EventSubscription {
         while (!closed) {
             boolean received = false;
             try {
-                HttpResponse<InputStream> rsp = client.http().send(request.apply(lastEventId),
-                        HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> rsp =
+                        client.http().send(request.apply(lastEventId), HttpResponse.BodyHandlers.ofInputStream());
                 if (rsp.statusCode() != 200) {
                     WispApiException e;
                     try (InputStream body = rsp.body()) {
@@ -160,7 +165,7 @@ final class SseSubscription implements EventSubscription {
                         // the SSE spec says: ignore a bad retry field
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
         return any;

@@ -51,8 +51,11 @@ public final class WispClient {
         this.requestTimeout = b.requestTimeout;
         this.uploadTimeout = b.uploadTimeout;
         this.reconnectDelay = b.reconnectDelay;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(b.connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     /** @return a builder; {@link Builder#baseUrl(URI)} is required */
@@ -70,7 +73,10 @@ public final class WispClient {
     /** {@code GET /v1/health} (no token needed). @return true if the API answers 2xx */
     public boolean healthy() {
         try {
-            return send(get("/v1/health", false).build(), HttpResponse.BodyHandlers.discarding()).statusCode() / 100 == 2;
+            return send(get("/v1/health", false).build(), HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            / 100
+                    == 2;
         } catch (UncheckedIOException e) {
             return false;
         }
@@ -125,7 +131,9 @@ public final class WispClient {
 
     /** {@code GET /v1/services/{name}/instances/{id}/console}. @return the tail of the VM's console */
     public String console(String name, String instanceId) {
-        HttpResponse<byte[]> rsp = checked(send(get(svc(name) + "/instances/" + seg(instanceId) + "/console", true).build(),
+        HttpResponse<byte[]> rsp = checked(send(
+                get(svc(name) + "/instances/" + seg(instanceId) + "/console", true)
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray()));
         return new String(rsp.body(), StandardCharsets.UTF_8);
     }
@@ -147,8 +155,11 @@ public final class WispClient {
         ImageTar tar = ImageTar.of(imageDir);
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
                 HttpRequest.BodyPublishers.ofInputStream(tar::open), tar.length());
-        HttpRequest r = req("/v1/images", true).timeout(uploadTimeout)
-                .header("Content-Type", "application/x-tar").POST(body).build();
+        HttpRequest r = req("/v1/images", true)
+                .timeout(uploadTimeout)
+                .header("Content-Type", "application/x-tar")
+                .POST(body)
+                .build();
         return parse(checked(send(r, HttpResponse.BodyHandlers.ofByteArray())), type(Image.class));
     }
 
@@ -186,8 +197,9 @@ public final class WispClient {
 
     /** {@code POST /v1/tenants/{name}/tokens} (admin). @return the new token, shown only this once */
     public TokenCreated createToken(String tenantName) {
-        return call(req("/v1/tenants/" + seg(tenantName) + "/tokens", false)
-                .POST(HttpRequest.BodyPublishers.noBody()), type(TokenCreated.class));
+        return call(
+                req("/v1/tenants/" + seg(tenantName) + "/tokens", false).POST(HttpRequest.BodyPublishers.noBody()),
+                type(TokenCreated.class));
     }
 
     /** {@code GET /v1/tenants/{name}/tokens} (admin): ids and creation times. */
@@ -197,7 +209,10 @@ public final class WispClient {
 
     /** {@code DELETE /v1/tenants/{name}/tokens/{id}} (admin). */
     public void deleteToken(String tenantName, String tokenId) {
-        call(req("/v1/tenants/" + seg(tenantName) + "/tokens/" + seg(tokenId), false).DELETE(), null);
+        call(
+                req("/v1/tenants/" + seg(tenantName) + "/tokens/" + seg(tokenId), false)
+                        .DELETE(),
+                null);
     }
 
     // ---- functions ----------------------------------------------------------------------------
@@ -236,7 +251,9 @@ public final class WispClient {
      */
     public HttpResponse<byte[]> invoke(String function, byte[] body, String contentType) {
         HttpRequest r = req("/v1/functions/" + seg(function) + "/invoke", true)
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         return send(r, HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -251,7 +268,8 @@ public final class WispClient {
     /** {@code POST /v1/functions/{name}/invocations}. @param callbackUrl sent as X-Callback-Url, may be null */
     public InvocationAccepted invokeAsync(String function, byte[] body, String contentType, String callbackUrl) {
         HttpRequest.Builder r = req("/v1/functions/" + seg(function) + "/invocations", true)
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (callbackUrl != null) {
             r.header("X-Callback-Url", callbackUrl);
         }
@@ -287,15 +305,23 @@ public final class WispClient {
     public EventSubscription events(String lastEventId, Consumer<Event> onEvent, Consumer<Throwable> onError) {
         Objects.requireNonNull(onEvent, "onEvent");
         // No request timeout: the stream is meant to stay open; the connect timeout still applies.
-        return new SseSubscription(this, last -> {
-            HttpRequest.Builder r = HttpRequest.newBuilder(uri("/v1/events", true))
-                    .header("Accept", "text/event-stream").GET();
-            auth(r);
-            if (last != null) {
-                r.header("Last-Event-ID", last);
-            }
-            return r.build();
-        }, lastEventId, reconnectDelay, onEvent, onError).start();
+        return new SseSubscription(
+                        this,
+                        last -> {
+                            HttpRequest.Builder r = HttpRequest.newBuilder(uri("/v1/events", true))
+                                    .header("Accept", "text/event-stream")
+                                    .GET();
+                            auth(r);
+                            if (last != null) {
+                                r.header("Last-Event-ID", last);
+                            }
+                            return r.build();
+                        },
+                        lastEventId,
+                        reconnectDelay,
+                        onEvent,
+                        onError)
+                .start();
     }
 
     // ---- plumbing -----------------------------------------------------------------------------
@@ -314,8 +340,11 @@ public final class WispClient {
             // fall through: a proxy or a crash answered, not the API
         }
         String text = new String(body, StandardCharsets.UTF_8).strip();
-        String message = text.isEmpty() ? "HTTP " + status : text.lines().findFirst().orElse("");
-        return new WispApiException(status, WispApiException.codeFor(status),
+        String message =
+                text.isEmpty() ? "HTTP " + status : text.lines().findFirst().orElse("");
+        return new WispApiException(
+                status,
+                WispApiException.codeFor(status),
                 message.length() > 200 ? message.substring(0, 200) + "..." : message);
     }
 
@@ -329,7 +358,8 @@ public final class WispClient {
     }
 
     private HttpRequest.Builder req(String path, boolean tenantScoped) {
-        HttpRequest.Builder r = HttpRequest.newBuilder(uri(path, tenantScoped)).timeout(requestTimeout)
+        HttpRequest.Builder r = HttpRequest.newBuilder(uri(path, tenantScoped))
+                .timeout(requestTimeout)
                 .header("Accept", "application/json");
         auth(r);
         return r;
@@ -396,7 +426,8 @@ public final class WispClient {
             throw new UncheckedIOException(new InterruptedIOException("interrupted: " + r.method() + " " + r.uri()));
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new UncheckedIOException("cannot reach " + base + " (" + r.method() + " " + r.uri().getPath() + "): " + why, e);
+            throw new UncheckedIOException(
+                    "cannot reach " + base + " (" + r.method() + " " + r.uri().getPath() + "): " + why, e);
         }
     }
 
@@ -406,10 +437,14 @@ public final class WispClient {
         StringBuilder b = new StringBuilder();
         for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
             int c = x & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~:@".indexOf(c) >= 0) {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "-._~:@".indexOf(c) >= 0) {
                 b.append((char) c);
             } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                b.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
             }
         }
@@ -426,8 +461,7 @@ public final class WispClient {
         private Duration uploadTimeout = Duration.ofMinutes(10);
         private Duration reconnectDelay = Duration.ofSeconds(1);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** @param url the API, e.g. {@code http://127.0.0.1:7070} (required) */
         public Builder baseUrl(URI url) {

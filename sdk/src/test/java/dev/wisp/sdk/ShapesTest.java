@@ -37,7 +37,8 @@ class ShapesTest {
 
     @Test
     void patchWithOnlyScaling_writesNoNullFields() throws Exception {
-        var patch = new ServicePatch(new Scaling(1, 5, null, 20.0, null, null, null, null, null, null, null), null, null);
+        var patch =
+                new ServicePatch(new Scaling(1, 5, null, 20.0, null, null, null, null, null, null, null), null, null);
         assertThat(json.writeValueAsString(patch)).isEqualTo("{\"scaling\":{\"min\":1,\"max\":5,\"target\":20.0}}");
     }
 
@@ -48,7 +49,8 @@ class ShapesTest {
                         "state": "PAUSED", "node": "local", "startedAt": "2026-01-01T00:00:00Z", "busy": false}]}
             """, new TypeReference<ItemList<Instance>>() {});
         assertThat(list.items()).extracting(Instance::tier).containsExactly("paused");
-        ErrorBody err = json.readValue("{\"error\": {\"code\": \"not_found\", \"message\": \"no service x\"}}", ErrorBody.class);
+        ErrorBody err = json.readValue(
+                "{\"error\": {\"code\": \"not_found\", \"message\": \"no service x\"}}", ErrorBody.class);
         assertThat(err.error()).isEqualTo(new ApiError("not_found", "no service x"));
         NodeInfo node = json.readValue("""
             {"name": "local", "capacity": {"vcpus": 2, "memoryMiB": 24000, "memoryLimitMiB": 22976},
@@ -58,18 +60,26 @@ class ShapesTest {
         assertThat(node.capacity().memoryLimitMiB()).isEqualTo(22976);
         assertThat(node.refusals()).isEqualTo(3L);
         // Callers of the constructors from before the added fields still compile and write the same JSON.
-        assertThat(json.writeValueAsString(new TokenCreated("tok_1", "wisp_x"))).isEqualTo("{\"id\":\"tok_1\",\"token\":\"wisp_x\"}");
-        assertThat(new NodeInfo("n", new Resources(2, 512), null, null, null).capacity()).isEqualTo(new NodeCapacity(2, 512, null));
+        assertThat(json.writeValueAsString(new TokenCreated("tok_1", "wisp_x")))
+                .isEqualTo("{\"id\":\"tok_1\",\"token\":\"wisp_x\"}");
+        assertThat(new NodeInfo("n", new Resources(2, 512), null, null, null).capacity())
+                .isEqualTo(new NodeCapacity(2, 512, null));
         assertThat(json.writeValueAsString(new Tenant("acme", new Quota(4, 2048, 20, 10))))
-            .isEqualTo("{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":2048,\"instances\":20,\"images\":10}}");
+                .isEqualTo(
+                        "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":2048,\"instances\":20,\"images\":10}}");
         assertThat(json.readValue("{\"env\": {}}", DeployRequest.class).env()).isEqualTo(Map.of());
     }
+
     @Test
     void functionDeploy_writesTheJavaClassAsClass_andAFunctionReadsBack() throws Exception {
         var deploy = new FunctionDeploy("hello", "java", null, "UEsDBA==", "com.example.Hello", null, 2, null, "30s");
-        assertThat(json.writeValueAsString(deploy)).isEqualTo("{\"name\":\"hello\",\"runtime\":\"java\","
-            + "\"handlerBase64\":\"UEsDBA==\",\"class\":\"com.example.Hello\",\"reservedConcurrency\":2,\"timeout\":\"30s\"}");
-        assertThat(FunctionDeploy.of("words", "shell", "echo hi".getBytes(), true).handler()).isEqualTo("echo hi");
+        assertThat(json.writeValueAsString(deploy))
+                .isEqualTo(
+                        "{\"name\":\"hello\",\"runtime\":\"java\","
+                                + "\"handlerBase64\":\"UEsDBA==\",\"class\":\"com.example.Hello\",\"reservedConcurrency\":2,\"timeout\":\"30s\"}");
+        assertThat(FunctionDeploy.of("words", "shell", "echo hi".getBytes(), true)
+                        .handler())
+                .isEqualTo("echo hi");
         Function f = json.readValue("""
             {"name": "hello", "tenant": "default", "runtime": "java", "class": "com.example.Hello",
              "resources": {"vcpus": 1, "memoryMiB": 256}, "reservedConcurrency": 2,

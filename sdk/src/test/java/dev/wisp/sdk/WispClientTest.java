@@ -38,8 +38,11 @@ class WispClientTest {
 
     private record Seen(String method, String uri, Map<String, List<String>> headers, byte[] body) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
 
         String text() {
@@ -57,7 +60,10 @@ class WispClientTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", ex -> {
-            Seen req = new Seen(ex.getRequestMethod(), ex.getRequestURI().toString(), Map.copyOf(ex.getRequestHeaders()),
+            Seen req = new Seen(
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().toString(),
+                    Map.copyOf(ex.getRequestHeaders()),
                     ex.getRequestBody().readAllBytes());
             seen.add(req);
             String key = ex.getRequestMethod() + " " + ex.getRequestURI().getPath();
@@ -81,8 +87,12 @@ class WispClientTest {
     }
 
     private WispClient client() {
-        return WispClient.builder().baseUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
-                .token(TOKEN).requestTimeout(Duration.ofSeconds(5)).reconnectDelay(Duration.ofMillis(50)).build();
+        return WispClient.builder()
+                .baseUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
+                .token(TOKEN)
+                .requestTimeout(Duration.ofSeconds(5))
+                .reconnectDelay(Duration.ofMillis(50))
+                .build();
     }
 
     private static void reply(HttpExchange ex, int status, String json) throws IOException {
@@ -110,8 +120,11 @@ class WispClientTest {
     void adminActingOnTenant_addsTenantQueryToServiceRoutesOnly() {
         routes.put("GET /v1/services/hello", (ex, r) -> reply(ex, 200, "{\"name\": \"hello\"}"));
         routes.put("GET /v1/tenants", (ex, r) -> reply(ex, 200, "{\"items\": []}"));
-        WispClient c = WispClient.builder().baseUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
-                .token(TOKEN).tenant("acme").build();
+        WispClient c = WispClient.builder()
+                .baseUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+                .token(TOKEN)
+                .tenant("acme")
+                .build();
         c.service("hello");
         c.tenants();
         assertThat(seen).extracting(Seen::uri).containsExactly("/v1/services/hello?tenant=acme", "/v1/tenants");
@@ -120,39 +133,64 @@ class WispClientTest {
     @Test
     void createAndDeploy_postJsonWithoutNullFields() {
         routes.put("POST /v1/services", (ex, r) -> reply(ex, 201, r.text()));
-        routes.put("POST /v1/services/hello/deploy", (ex, r) ->
-                reply(ex, 202, "{\"service\": \"hello\", \"number\": 2, \"state\": \"warming\"}"));
+        routes.put(
+                "POST /v1/services/hello/deploy",
+                (ex, r) -> reply(ex, 202, "{\"service\": \"hello\", \"number\": 2, \"state\": \"warming\"}"));
         WispClient c = client();
-        Service created = c.createService(new Service("hello", null, "sha256:ab", Map.of("A", "1"), null, new Resources(1, 128),
-                8080, null, null, null, null, null, null, null));
+        Service created = c.createService(new Service(
+                "hello",
+                null,
+                "sha256:ab",
+                Map.of("A", "1"),
+                null,
+                new Resources(1, 128),
+                8080,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null));
         Revision rev = c.deploy("hello", new DeployRequest("sha256:cd", null, null, null));
         assertThat(created.image()).isEqualTo("sha256:ab");
         assertThat(rev.number()).isEqualTo(2);
         assertThat(seen.get(0).header("Content-Type")).startsWith("application/json");
-        assertThat(seen.get(0).text()).isEqualTo(
-                "{\"name\":\"hello\",\"image\":\"sha256:ab\",\"env\":{\"A\":\"1\"},\"resources\":{\"vcpus\":1,\"memoryMiB\":128},\"port\":8080}");
+        assertThat(seen.get(0).text())
+                .isEqualTo(
+                        "{\"name\":\"hello\",\"image\":\"sha256:ab\",\"env\":{\"A\":\"1\"},\"resources\":{\"vcpus\":1,\"memoryMiB\":128},\"port\":8080}");
         assertThat(seen.get(1).text()).isEqualTo("{\"image\":\"sha256:cd\"}");
     }
 
     @Test
     void scaleRollbackDelete_useTheDocumentedMethodsAndBodies() {
         routes.put("PATCH /v1/services/hello", (ex, r) -> reply(ex, 200, "{\"name\": \"hello\"}"));
-        routes.put("POST /v1/services/hello/rollback", (ex, r) -> reply(ex, 202, "{\"number\": 1, \"state\": \"serving\"}"));
+        routes.put(
+                "POST /v1/services/hello/rollback",
+                (ex, r) -> reply(ex, 202, "{\"number\": 1, \"state\": \"serving\"}"));
         routes.put("DELETE /v1/services/hello", (ex, r) -> reply(ex, 204, ""));
         WispClient c = client();
-        c.updateService("hello", new ServicePatch(new Scaling(0, 3, null, 5.0, null, null, null, null, null, null, null), null, null));
+        c.updateService(
+                "hello",
+                new ServicePatch(new Scaling(0, 3, null, 5.0, null, null, null, null, null, null, null), null, null));
         c.rollback("hello", 1);
         c.deleteService("hello");
-        assertThat(seen).extracting(s -> s.method() + " " + s.uri() + " " + s.text()).containsExactly(
-                "PATCH /v1/services/hello {\"scaling\":{\"min\":0,\"max\":3,\"target\":5.0}}",
-                "POST /v1/services/hello/rollback {\"revision\":1}",
-                "DELETE /v1/services/hello ");
+        assertThat(seen)
+                .extracting(s -> s.method() + " " + s.uri() + " " + s.text())
+                .containsExactly(
+                        "PATCH /v1/services/hello {\"scaling\":{\"min\":0,\"max\":3,\"target\":5.0}}",
+                        "POST /v1/services/hello/rollback {\"revision\":1}",
+                        "DELETE /v1/services/hello ");
     }
 
     @Test
     void errorAnswer_throwsWithStatusCodeAndMessage() {
-        routes.put("POST /v1/tenants", (ex, r) -> reply(ex, 422,
-                "{\"error\": {\"code\": \"quota_exceeded\", \"message\": \"vcpus: 4 allowed, 6 asked\"}}"));
+        routes.put(
+                "POST /v1/tenants",
+                (ex, r) -> reply(
+                        ex,
+                        422,
+                        "{\"error\": {\"code\": \"quota_exceeded\", \"message\": \"vcpus: 4 allowed, 6 asked\"}}"));
         routes.put("GET /v1/nodes", (ex, r) -> {
             ex.sendResponseHeaders(502, 0);
             ex.getResponseBody().write("<html>Bad Gateway</html>\nmore".getBytes(StandardCharsets.UTF_8));
@@ -164,8 +202,9 @@ class WispClientTest {
                     assertThat(e.code()).isEqualTo("quota_exceeded");
                     assertThat(e.getMessage()).isEqualTo("vcpus: 4 allowed, 6 asked");
                 });
-        assertThatThrownBy(() -> c.service("nope")).isInstanceOfSatisfying(WispApiException.class,
-                e -> assertThat(e.code()).isEqualTo("not_found"));
+        assertThatThrownBy(() -> c.service("nope"))
+                .isInstanceOfSatisfying(
+                        WispApiException.class, e -> assertThat(e.code()).isEqualTo("not_found"));
         assertThatThrownBy(c::nodes).isInstanceOfSatisfying(WispApiException.class, e -> {
             assertThat(e.status()).isEqualTo(502);
             assertThat(e.code()).isEqualTo("internal");
@@ -179,9 +218,13 @@ class WispClientTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        WispClient c = WispClient.builder().baseUrl(URI.create("http://127.0.0.1:" + port)).token(TOKEN).build();
+        WispClient c = WispClient.builder()
+                .baseUrl(URI.create("http://127.0.0.1:" + port))
+                .token(TOKEN)
+                .build();
         long t0 = System.nanoTime();
-        assertThatThrownBy(c::services).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(c::services)
+                .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("cannot reach http://127.0.0.1:" + port);
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
         assertThat(c.healthy()).isFalse();
@@ -197,8 +240,11 @@ class WispClientTest {
             }
             reply(ex, 200, "{\"items\": []}");
         });
-        WispClient c = WispClient.builder().baseUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
-                .token(TOKEN).requestTimeout(Duration.ofMillis(300)).build();
+        WispClient c = WispClient.builder()
+                .baseUrl(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+                .token(TOKEN)
+                .requestTimeout(Duration.ofMillis(300))
+                .build();
         long t0 = System.nanoTime();
         assertThatThrownBy(c::services).isInstanceOf(UncheckedIOException.class).hasMessageContaining("timed out");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
@@ -215,17 +261,25 @@ class WispClientTest {
         Path received = dir.resolve("received.tar");
         routes.put("POST /v1/images", (ex, r) -> {
             Files.write(received, r.body());
-            reply(ex, 201, "{\"id\": \"sha256:0904cb\", \"tenant\": \"default\", \"sizeBytes\": " + r.body().length + "}");
+            reply(
+                    ex,
+                    201,
+                    "{\"id\": \"sha256:0904cb\", \"tenant\": \"default\", \"sizeBytes\": " + r.body().length + "}");
         });
         Image pushed = client().pushImage(img);
         Seen req = seen.get(0);
         assertThat(req.header("Content-Type")).isEqualTo("application/x-tar");
-        assertThat(Long.parseLong(req.header("Content-Length"))).isEqualTo(req.body().length).isEqualTo(pushed.sizeBytes());
+        assertThat(Long.parseLong(req.header("Content-Length")))
+                .isEqualTo(req.body().length)
+                .isEqualTo(pushed.sizeBytes());
         Path out = Files.createDirectory(dir.resolve("out"));
         Process tar = new ProcessBuilder("tar", "-xf", received.toString(), "-C", out.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assertThat(tar.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(tar.exitValue()).as(new String(tar.getInputStream().readAllBytes())).isZero();
+        assertThat(tar.exitValue())
+                .as(new String(tar.getInputStream().readAllBytes()))
+                .isZero();
         assertThat(out.toFile().list()).containsExactlyInAnyOrder("image.json", "initrd.img");
         assertThat(Files.readAllBytes(out.resolve("initrd.img"))).isEqualTo(initrd);
     }
@@ -240,12 +294,14 @@ class WispClientTest {
             OutputStream o = ex.getResponseBody();
             if (n == 1) {
                 // two events, a comment and a multi-field frame, then the connection drops
-                o.write(("retry: 50\n: keep-alive\n\nid: 1\ndata: {\"seq\": 1, \"kind\": \"service.created\", \"service\": \"a\"}\n\n"
-                        + "id: 2\nevent: change\ndata: {\"seq\": 2, \"kind\": \"instance.state\",\ndata: \"detail\": \"paused -> running\"}\n\n")
-                        .getBytes(StandardCharsets.UTF_8));
+                o.write(
+                        ("retry: 50\n: keep-alive\n\nid: 1\ndata: {\"seq\": 1, \"kind\": \"service.created\", \"service\": \"a\"}\n\n"
+                                        + "id: 2\nevent: change\ndata: {\"seq\": 2, \"kind\": \"instance.state\",\ndata: \"detail\": \"paused -> running\"}\n\n")
+                                .getBytes(StandardCharsets.UTF_8));
             } else {
                 String from = r.header("Last-Event-ID");
-                o.write(("id: 3\ndata: {\"seq\": 3, \"kind\": \"instance.wake\", \"detail\": \"after " + from + "\"}\n\n")
+                o.write(("id: 3\ndata: {\"seq\": 3, \"kind\": \"instance.wake\", \"detail\": \"after " + from
+                                + "\"}\n\n")
                         .getBytes(StandardCharsets.UTF_8));
                 o.flush();
                 try {
@@ -257,10 +313,13 @@ class WispClientTest {
         });
         List<Event> got = new CopyOnWriteArrayList<>();
         CountDownLatch three = new CountDownLatch(3);
-        try (EventSubscription sub = client().events(null, e -> {
-            got.add(e);
-            three.countDown();
-        }, null)) {
+        try (EventSubscription sub = client().events(
+                        null,
+                        e -> {
+                            got.add(e);
+                            three.countDown();
+                        },
+                        null)) {
             assertThat(three.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(sub.lastEventId()).isEqualTo("3");
         }
@@ -274,11 +333,12 @@ class WispClientTest {
 
     @Test
     void events_unauthorized_stopsAndReports() throws Exception {
-        routes.put("GET /v1/events", (ex, r) -> reply(ex, 401,
-                "{\"error\": {\"code\": \"unauthorized\", \"message\": \"unknown token\"}}"));
+        routes.put(
+                "GET /v1/events",
+                (ex, r) -> reply(ex, 401, "{\"error\": {\"code\": \"unauthorized\", \"message\": \"unknown token\"}}"));
         CountDownLatch failed = new CountDownLatch(1);
         List<Throwable> errors = new CopyOnWriteArrayList<>();
-        try (EventSubscription sub = client().events(null, e -> { }, t -> {
+        try (EventSubscription sub = client().events(null, e -> {}, t -> {
             errors.add(t);
             failed.countDown();
         })) {
@@ -286,8 +346,10 @@ class WispClientTest {
             Thread.sleep(300);
             assertThat(sub.connected()).isFalse();
         }
-        assertThat(errors).singleElement().isInstanceOfSatisfying(WispApiException.class,
-                e -> assertThat(e.code()).isEqualTo("unauthorized"));
+        assertThat(errors)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        WispApiException.class, e -> assertThat(e.code()).isEqualTo("unauthorized"));
         assertThat(seen).hasSize(1);
     }
 }

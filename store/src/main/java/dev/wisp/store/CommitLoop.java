@@ -42,6 +42,7 @@ final class CommitLoop implements Runnable {
     private final Path dir;
     /** Replaced by a fresh copy of the committed state when a batch could not be written. */
     private KvState working;
+
     private final Supplier<KvState> committedCopy;
     private final WalWriter wal;
     private final InstantSource clock;
@@ -59,8 +60,13 @@ final class CommitLoop implements Runnable {
     /** How many bytes that append tried to write. */
     private volatile long lastFailedBytes;
 
-    CommitLoop(Path dir, Supplier<KvState> committedCopy, WalWriter wal, EmbeddedOptions options, Publisher publisher,
-               Supplier<SnapshotFile.Image> committedImage) {
+    CommitLoop(
+            Path dir,
+            Supplier<KvState> committedCopy,
+            WalWriter wal,
+            EmbeddedOptions options,
+            Publisher publisher,
+            Supplier<SnapshotFile.Image> committedImage) {
         this.dir = dir;
         this.committedCopy = committedCopy;
         this.working = committedCopy.get();
@@ -166,14 +172,18 @@ final class CommitLoop implements Runnable {
                         wal.append(frames);
                         lastFailure = null;
                     } catch (WalWriter.TailDamagedException e) {
-                        broken = new StoreException("writing the store log in " + dir + " failed and the partial record "
-                                + "could not be removed; writes are refused until the store is reopened", e);
+                        broken = new StoreException(
+                                "writing the store log in " + dir + " failed and the partial record "
+                                        + "could not be removed; writes are refused until the store is reopened",
+                                e);
                         LOG.log(Level.ERROR, broken.getMessage(), e);
                     } catch (IOException e) {
                         refused = appendFailed(e, frames);
                     } catch (RuntimeException e) {
-                        broken = new StoreException("writing the store log in " + dir
-                                + " failed; writes are refused until the store is reopened", e);
+                        broken = new StoreException(
+                                "writing the store log in " + dir
+                                        + " failed; writes are refused until the store is reopened",
+                                e);
                         LOG.log(Level.ERROR, broken.getMessage(), e);
                     }
                 }
@@ -209,7 +219,8 @@ final class CommitLoop implements Runnable {
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "closing the store log failed", e);
             }
-            StoreException end = broken != null ? broken : new StoreClosedException("state store " + dir + " is closed");
+            StoreException end =
+                    broken != null ? broken : new StoreClosedException("state store " + dir + " is closed");
             batch.forEach(r -> r.done.completeExceptionally(end));
             queue.forEach(r -> r.done.completeExceptionally(end));
         }
@@ -230,8 +241,10 @@ final class CommitLoop implements Runnable {
         if (StoreFullException.isFullDisk(e, dir)) {
             why = new StoreFullException(dir, StoreFullException.freeBytes(dir), e);
         } else {
-            why = new StoreException("writing " + bytes + " bytes to the store log in " + dir + " failed (" + e
-                    + "); the write was not made and the log is intact: retry", e);
+            why = new StoreException(
+                    "writing " + bytes + " bytes to the store log in " + dir + " failed (" + e
+                            + "); the write was not made and the log is intact: retry",
+                    e);
         }
         if (lastFailure == null) {
             LOG.log(Level.ERROR, why.getMessage() + " (" + bytes + " bytes to append)", e);

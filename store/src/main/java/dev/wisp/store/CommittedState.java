@@ -25,6 +25,7 @@ final class CommittedState implements WatchRunner.Source {
 
     /** Watches sleep on this; it is separate from the state lock so waiting never blocks writers. */
     private final ReentrantLock signalLock = new ReentrantLock();
+
     private final Condition changed = signalLock.newCondition();
     /** The writer has stopped: no revision will be added, watches that caught up can end. */
     private volatile boolean finished;
@@ -62,8 +63,8 @@ final class CommittedState implements WatchRunner.Source {
         lock.writeLock().lock();
         try {
             if (rev > state.revision()) {
-                throw new IllegalArgumentException("cannot compact to revision " + rev
-                        + ", above the current revision " + state.revision());
+                throw new IllegalArgumentException(
+                        "cannot compact to revision " + rev + ", above the current revision " + state.revision());
             }
             history.compact(rev);
         } finally {

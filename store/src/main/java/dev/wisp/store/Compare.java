@@ -13,7 +13,11 @@ import java.util.Objects;
 public record Compare(String key, Field field, long expected) {
 
     /** The key metadata a compare can look at. */
-    public enum Field { MOD_REVISION, CREATE_REVISION, VERSION }
+    public enum Field {
+        MOD_REVISION,
+        CREATE_REVISION,
+        VERSION
+    }
 
     public Compare {
         Keys.requireValidKey(key);
@@ -45,11 +49,13 @@ public record Compare(String key, Field field, long expected) {
 
     /** Whether the compare holds for {@code kv} (null: the key does not exist). */
     boolean matches(KeyValue kv) {
-        long actual = kv == null ? 0 : switch (field) {
-            case MOD_REVISION -> kv.modRevision();
-            case CREATE_REVISION -> kv.createRevision();
-            case VERSION -> kv.version();
-        };
+        long actual = kv == null
+                ? 0
+                : switch (field) {
+                    case MOD_REVISION -> kv.modRevision();
+                    case CREATE_REVISION -> kv.createRevision();
+                    case VERSION -> kv.version();
+                };
         return actual == expected;
     }
 }

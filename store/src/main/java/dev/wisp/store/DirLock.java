@@ -41,7 +41,8 @@ final class DirLock implements AutoCloseable {
         Path file = real.resolve(StoreFiles.LOCK);
         FileChannel ch = null;
         try {
-            ch = StoreFiles.openPrivate(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ch = StoreFiles.openPrivate(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock = ch.tryLock();
             if (lock == null) {
                 ByteBuffer buf = ByteBuffer.allocate(64);

@@ -16,8 +16,12 @@ import java.util.Objects;
  * @param leaseCheckInterval how often a background timer looks for expired leases;
  *     {@link Duration#ZERO} disables it (tests drive expiry themselves)
  */
-public record EmbeddedOptions(InstantSource clock, long logRotationBytes, int historyMaxEvents,
-                              long historyMaxBytes, Duration leaseCheckInterval) {
+public record EmbeddedOptions(
+        InstantSource clock,
+        long logRotationBytes,
+        int historyMaxEvents,
+        long historyMaxBytes,
+        Duration leaseCheckInterval) {
 
     public EmbeddedOptions {
         Objects.requireNonNull(clock, "clock");

@@ -28,21 +28,22 @@ final class EmbeddedStateStore implements StateStore {
 
     /** Writers hold it shared while enqueueing, close() exclusively, so nothing is enqueued after Stop. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
     private volatile boolean closed;
 
     private final CommitLoop writer;
     private final LeaseExpiryTimer leaseTimer;
     private final AtomicLong watchIds = new AtomicLong();
 
-    private EmbeddedStateStore(Path dir, EmbeddedOptions options, DirLock lock, Recovery.Result recovered,
-                               WalWriter wal) {
+    private EmbeddedStateStore(
+            Path dir, EmbeddedOptions options, DirLock lock, Recovery.Result recovered, WalWriter wal) {
         this.dir = dir;
         this.lock = lock;
         this.committed = new CommittedState(dir.toString(), recovered.state(), recovered.history());
-        this.writer = new CommitLoop(dir, committed::workingCopy, wal, options, committed::publish,
-                committed::captureImage);
-        this.leaseTimer = new LeaseExpiryTimer(options.leaseCheckInterval(), options.clock(), committed,
-                this::expireDueLeases, dir.toString());
+        this.writer =
+                new CommitLoop(dir, committed::workingCopy, wal, options, committed::publish, committed::captureImage);
+        this.leaseTimer = new LeaseExpiryTimer(
+                options.leaseCheckInterval(), options.clock(), committed, this::expireDueLeases, dir.toString());
     }
 
     static EmbeddedStateStore open(Path dir, EmbeddedOptions options) {

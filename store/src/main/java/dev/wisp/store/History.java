@@ -12,8 +12,7 @@ import java.util.List;
 final class History {
 
     /** What a watch found: matching events, and the revision to continue from. */
-    record Scan(List<WatchEvent> events, long nextRevision) {
-    }
+    record Scan(List<WatchEvent> events, long nextRevision) {}
 
     private final int maxEvents;
     private final long maxBytes;

@@ -11,8 +11,7 @@ final class KeyOrder implements Comparator<String> {
 
     static final KeyOrder INSTANCE = new KeyOrder();
 
-    private KeyOrder() {
-    }
+    private KeyOrder() {}
 
     @Override
     public int compare(String a, String b) {

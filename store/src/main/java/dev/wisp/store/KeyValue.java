@@ -54,9 +54,13 @@ public record KeyValue(String key, byte[] value, long createRevision, long modRe
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof KeyValue kv && key.equals(kv.key) && Arrays.equals(value, kv.value)
-                && createRevision == kv.createRevision && modRevision == kv.modRevision
-                && version == kv.version && lease == kv.lease;
+        return o instanceof KeyValue kv
+                && key.equals(kv.key)
+                && Arrays.equals(value, kv.value)
+                && createRevision == kv.createRevision
+                && modRevision == kv.modRevision
+                && version == kv.version
+                && lease == kv.lease;
     }
 
     @Override

@@ -5,8 +5,7 @@ import java.util.Objects;
 /** Validation of keys and values against the {@link StateStore} limits, with messages that name them. */
 final class Keys {
 
-    private Keys() {
-    }
+    private Keys() {}
 
     static String requireValidKey(String key) {
         Objects.requireNonNull(key, "key");
@@ -42,12 +41,14 @@ final class Keys {
                 bytes += 1;
             } else if (c < 0x800) {
                 bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 bytes += 4;
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(what + " has an unpaired surrogate at index " + i
-                        + "; it must be valid Unicode");
+                throw new IllegalArgumentException(
+                        what + " has an unpaired surrogate at index " + i + "; it must be valid Unicode");
             } else {
                 bytes += 3;
             }

@@ -119,9 +119,13 @@ final class KvState {
                         throw corrupt(record, "put of " + p.key() + " names unknown lease " + p.lease());
                     }
                     KeyValue prev = kvs.get(p.key());
-                    KeyValue kv = new KeyValue(p.key(), keepValues ? p.value() : NO_VALUE,
-                            prev == null ? rev : prev.createRevision(), rev,
-                            prev == null ? 1 : prev.version() + 1, p.lease());
+                    KeyValue kv = new KeyValue(
+                            p.key(),
+                            keepValues ? p.value() : NO_VALUE,
+                            prev == null ? rev : prev.createRevision(),
+                            rev,
+                            prev == null ? 1 : prev.version() + 1,
+                            p.lease());
                     kvs.put(p.key(), kv);
                     detach(prev);
                     if (p.lease() != StateStore.NO_LEASE) {
@@ -191,7 +195,8 @@ final class KvState {
     }
 
     private static StoreException corrupt(WalRecord record, String why) {
-        return new StoreException("log record does not fit the state (" + why + "): the log is corrupt; record " + record);
+        return new StoreException(
+                "log record does not fit the state (" + why + "): the log is corrupt; record " + record);
     }
 
     private static KeyValue stripped(KeyValue kv) {

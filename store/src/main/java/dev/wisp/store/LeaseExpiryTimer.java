@@ -25,18 +25,20 @@ final class LeaseExpiryTimer {
     private final ScheduledExecutorService timer;
 
     /** {@code expireDue} revokes the due leases; it is called on the timer thread. */
-    LeaseExpiryTimer(Duration every, InstantSource clock, CommittedState committed, Runnable expireDue,
-                     String storeName) {
+    LeaseExpiryTimer(
+            Duration every, InstantSource clock, CommittedState committed, Runnable expireDue, String storeName) {
         this.committed = committed;
         this.clock = clock;
         this.expireDue = expireDue;
         this.storeName = storeName;
         this.everyMillis = every.toMillis();
-        this.timer = every.isZero() ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wisp-store-leases");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = every.isZero()
+                ? null
+                : Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "wisp-store-leases");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     void start() {

@@ -3,7 +3,6 @@ package dev.wisp.store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -29,7 +28,17 @@ import java.util.function.Supplier;
  */
 public final class MeteredStateStore implements StateStore {
     /** The operations timed, as the {@code op} label spells them. */
-    enum Operation { GET, RANGE, TXN, DELETE, COMPACT, WATCH, LEASE_GRANT, LEASE_KEEPALIVE, LEASE_REVOKE }
+    enum Operation {
+        GET,
+        RANGE,
+        TXN,
+        DELETE,
+        COMPACT,
+        WATCH,
+        LEASE_GRANT,
+        LEASE_KEEPALIVE,
+        LEASE_REVOKE
+    }
 
     private final StateStore store;
     private final MeterRegistry registry;
@@ -46,19 +55,35 @@ public final class MeteredStateStore implements StateStore {
         this.store = store;
         this.registry = registry;
         for (Operation op : Operation.values()) {
-            timers.put(op, Timer.builder("wisp.store.requests").tag("op", label(op))
-                    .description("State store calls by operation").publishPercentileHistogram().register(registry));
+            timers.put(
+                    op,
+                    Timer.builder("wisp.store.requests")
+                            .tag("op", label(op))
+                            .description("State store calls by operation")
+                            .publishPercentileHistogram()
+                            .register(registry));
         }
-        commit = Timer.builder("wisp.store.commit").description("State store writes until committed (durable)")
-                .publishPercentileHistogram().register(registry);
-        puts = Counter.builder("wisp.store.puts").description("Keys written by committed transactions").register(registry);
-        deletes = Counter.builder("wisp.store.deletes").description("Delete operations committed").register(registry);
+        commit = Timer.builder("wisp.store.commit")
+                .description("State store writes until committed (durable)")
+                .publishPercentileHistogram()
+                .register(registry);
+        puts = Counter.builder("wisp.store.puts")
+                .description("Keys written by committed transactions")
+                .register(registry);
+        deletes = Counter.builder("wisp.store.deletes")
+                .description("Delete operations committed")
+                .register(registry);
         failedCompares = Counter.builder("wisp.store.txn.failed.compares")
-                .description("Transactions whose compares failed").register(registry);
-        watchPuts = Counter.builder("wisp.store.watch.events").tag("type", "put")
-                .description("Events delivered to watchers").register(registry);
-        watchDeletes = Counter.builder("wisp.store.watch.events").tag("type", "delete")
-                .description("Events delivered to watchers").register(registry);
+                .description("Transactions whose compares failed")
+                .register(registry);
+        watchPuts = Counter.builder("wisp.store.watch.events")
+                .tag("type", "put")
+                .description("Events delivered to watchers")
+                .register(registry);
+        watchDeletes = Counter.builder("wisp.store.watch.events")
+                .tag("type", "delete")
+                .description("Events delivered to watchers")
+                .register(registry);
     }
 
     private static String label(Operation op) {
@@ -70,8 +95,11 @@ public final class MeteredStateStore implements StateStore {
         try {
             return call.get();
         } catch (RuntimeException e) {
-            Counter.builder("wisp.store.errors").tag("op", label(op)).description("State store calls that threw")
-                    .register(registry).increment();
+            Counter.builder("wisp.store.errors")
+                    .tag("op", label(op))
+                    .description("State store calls that threw")
+                    .register(registry)
+                    .increment();
             throw e;
         } finally {
             long took = System.nanoTime() - t0;

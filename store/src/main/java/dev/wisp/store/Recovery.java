@@ -23,11 +23,9 @@ final class Recovery {
     private static final System.Logger LOG = System.getLogger("dev.wisp.store");
 
     /** The recovered state and where appending continues. */
-    record Result(KvState state, History history, long segmentSeq, long segmentSize) {
-    }
+    record Result(KvState state, History history, long segmentSeq, long segmentSize) {}
 
-    private Recovery() {
-    }
+    private Recovery() {}
 
     static Result run(Path dir, EmbeddedOptions options) throws IOException {
         deleteTemporaryFiles(dir);
@@ -132,8 +130,14 @@ final class Recovery {
                     throw new StoreException("log segment " + file + " is damaged at offset " + pos + " (" + torn
                             + ") and is not the last segment: acknowledged writes may be lost; refusing to open");
                 }
-                LOG.log(Level.WARNING, "store log {0}: dropping {1} bytes after offset {2} ({3}): a write torn by a "
-                        + "crash, never acknowledged", file, fileSize - pos, pos, torn);
+                LOG.log(
+                        Level.WARNING,
+                        "store log {0}: dropping {1} bytes after offset {2} ({3}): a write torn by a "
+                                + "crash, never acknowledged",
+                        file,
+                        fileSize - pos,
+                        pos,
+                        torn);
                 ch.truncate(pos);
                 ch.force(true);
             }

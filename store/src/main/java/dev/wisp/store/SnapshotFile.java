@@ -30,18 +30,20 @@ final class SnapshotFile {
     private static final byte[] MAGIC = {'W', 'I', 'S', 'P', 'S', 'N', 'P', '1'};
 
     /** The state to save: immutable copies taken by the writer thread. */
-    record Image(long revision, long nextLeaseId, List<LeaseEntry> leases, List<KeyValue> kvs) {
-    }
+    record Image(long revision, long nextLeaseId, List<LeaseEntry> leases, List<KeyValue> kvs) {}
 
-    private SnapshotFile() {
-    }
+    private SnapshotFile() {}
 
     static Image capture(KvState state) {
         List<LeaseEntry> leases = new ArrayList<>();
         for (LeaseEntry l : state.leases()) {
             leases.add(new LeaseEntry(l.id, l.ttlMillis, l.deadlineMillis)); // keys follow from the kvs
         }
-        return new Image(state.revision(), state.nextLeaseId(), leases, new ArrayList<>(state.kvs().values()));
+        return new Image(
+                state.revision(),
+                state.nextLeaseId(),
+                leases,
+                new ArrayList<>(state.kvs().values()));
     }
 
     static void write(Path file, Image image) throws IOException {

@@ -144,8 +144,8 @@ public interface StateStore extends AutoCloseable {
      * must not exist). Returns the new revision, or empty if the key had changed.
      */
     default OptionalLong compareAndSet(String key, long expectedModRevision, byte[] value) {
-        TxnResult r = txn(List.of(Compare.modRevision(key, expectedModRevision)),
-                List.of(Op.put(key, value)), List.of());
+        TxnResult r =
+                txn(List.of(Compare.modRevision(key, expectedModRevision)), List.of(Op.put(key, value)), List.of());
         return r.succeeded() ? OptionalLong.of(r.revision()) : OptionalLong.empty();
     }
 

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 /** Opens {@link StateStore}s. */
 public final class StateStores {
 
-    private StateStores() {
-    }
+    private StateStores() {}
 
     /** {@link #embedded(Path, EmbeddedOptions)} with {@link EmbeddedOptions#defaults()}. */
     public static StateStore embedded(Path dir) {

@@ -17,8 +17,7 @@ public final class StoreArguments {
     /** Longest lease ttl: etcd's limit. */
     private static final Duration MAX_TTL = Duration.ofSeconds(9_000_000_000L);
 
-    private StoreArguments() {
-    }
+    private StoreArguments() {}
 
     /** A non-empty key of valid Unicode within {@link StateStore#MAX_KEY_BYTES}; returns it. */
     public static String requireValidKey(String key) {
@@ -54,8 +53,8 @@ public final class StoreArguments {
     public static void requireValidTtl(Duration ttl) {
         Objects.requireNonNull(ttl, "ttl");
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_TTL) > 0) {
-            throw new IllegalArgumentException("lease ttl must be between 1 s and " + MAX_TTL.toSeconds() + " s, was "
-                    + ttl);
+            throw new IllegalArgumentException(
+                    "lease ttl must be between 1 s and " + MAX_TTL.toSeconds() + " s, was " + ttl);
         }
     }
 
@@ -76,8 +75,8 @@ public final class StoreArguments {
         Set<String> keys = new HashSet<>();
         for (Op op : ops) {
             if (!keys.add(op.key())) {
-                throw new IllegalArgumentException("txn branch '" + name + "' names key " + op.key()
-                        + " more than once");
+                throw new IllegalArgumentException(
+                        "txn branch '" + name + "' names key " + op.key() + " more than once");
             }
         }
     }

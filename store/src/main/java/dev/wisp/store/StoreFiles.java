@@ -3,8 +3,8 @@ package dev.wisp.store;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.OpenOption;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -27,12 +27,12 @@ final class StoreFiles {
     private static final Pattern WAL = Pattern.compile("wal-(\\d{16})\\.log");
     private static final Pattern SNAP = Pattern.compile("snap-(\\d{16})\\.snap");
 
-    private StoreFiles() {
-    }
+    private StoreFiles() {}
 
     /** The store's files hold the control plane's state: readable by their owner alone. */
     static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIR =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 

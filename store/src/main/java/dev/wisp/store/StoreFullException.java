@@ -20,8 +20,10 @@ public final class StoreFullException extends StoreException {
     private final long freeBytes;
 
     StoreFullException(Path directory, long freeBytes, Throwable cause) {
-        super("no space left on device for the state store in " + directory + " (" + freeBytes
-                + " bytes free); the write was not made: free space and retry", cause);
+        super(
+                "no space left on device for the state store in " + directory + " (" + freeBytes
+                        + " bytes free); the write was not made: free space and retry",
+                cause);
         this.directory = directory;
         this.freeBytes = freeBytes;
     }

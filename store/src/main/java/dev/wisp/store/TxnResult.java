@@ -7,5 +7,4 @@ package dev.wisp.store;
  * @param revision the revision of the applied branch's changes, or the current revision if it
  *     changed nothing
  */
-public record TxnResult(boolean succeeded, long revision) {
-}
+public record TxnResult(boolean succeeded, long revision) {}

@@ -17,8 +17,8 @@ final class WalCodec {
     static final int FRAME_HEADER_BYTES = 8;
 
     /** Largest body a valid writer produces; a bigger length field can only be garbage. */
-    static final int MAX_BODY_BYTES = 16 + StateStore.MAX_TXN_OPS
-            * (1 + 4 + StateStore.MAX_KEY_BYTES + 4 + StateStore.MAX_VALUE_BYTES + 8);
+    static final int MAX_BODY_BYTES =
+            16 + StateStore.MAX_TXN_OPS * (1 + 4 + StateStore.MAX_KEY_BYTES + 4 + StateStore.MAX_VALUE_BYTES + 8);
 
     private static final byte PUT = 1;
     private static final byte DELETE = 2;
@@ -26,8 +26,7 @@ final class WalCodec {
     private static final byte KEEP_ALIVE = 4;
     private static final byte REVOKE = 5;
 
-    private WalCodec() {
-    }
+    private WalCodec() {}
 
     /** The record with its frame header, ready to append. */
     static ByteBuffer frame(WalRecord record) {
@@ -68,7 +67,8 @@ final class WalCodec {
                     buf.put(DELETE);
                     putBytes(buf, keys.get(k++));
                 }
-                case WalOp.Grant g -> buf.put(GRANT).putLong(g.id()).putLong(g.ttlMillis()).putLong(g.deadlineMillis());
+                case WalOp.Grant g ->
+                    buf.put(GRANT).putLong(g.id()).putLong(g.ttlMillis()).putLong(g.deadlineMillis());
                 case WalOp.KeepAlive ka -> buf.put(KEEP_ALIVE).putLong(ka.id()).putLong(ka.deadlineMillis());
                 case WalOp.Revoke r -> buf.put(REVOKE).putLong(r.id());
             }
@@ -98,14 +98,15 @@ final class WalCodec {
             List<WalOp> ops = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 byte tag = body.get();
-                ops.add(switch (tag) {
-                    case PUT -> new WalOp.Put(getString(body), getBytes(body), body.getLong());
-                    case DELETE -> new WalOp.Delete(getString(body));
-                    case GRANT -> new WalOp.Grant(body.getLong(), body.getLong(), body.getLong());
-                    case KEEP_ALIVE -> new WalOp.KeepAlive(body.getLong(), body.getLong());
-                    case REVOKE -> new WalOp.Revoke(body.getLong());
-                    default -> throw new StoreException("corrupt log record: unknown op " + tag);
-                });
+                ops.add(
+                        switch (tag) {
+                            case PUT -> new WalOp.Put(getString(body), getBytes(body), body.getLong());
+                            case DELETE -> new WalOp.Delete(getString(body));
+                            case GRANT -> new WalOp.Grant(body.getLong(), body.getLong(), body.getLong());
+                            case KEEP_ALIVE -> new WalOp.KeepAlive(body.getLong(), body.getLong());
+                            case REVOKE -> new WalOp.Revoke(body.getLong());
+                            default -> throw new StoreException("corrupt log record: unknown op " + tag);
+                        });
             }
             if (body.hasRemaining()) {
                 throw new StoreException("corrupt log record: " + body.remaining() + " trailing bytes");

@@ -20,23 +20,18 @@ record WalRecord(long revision, List<WalOp> ops) {
     sealed interface WalOp {
 
         /** Set a key; createRevision and version follow from the state it applies to. */
-        record Put(String key, byte[] value, long lease) implements WalOp {
-        }
+        record Put(String key, byte[] value, long lease) implements WalOp {}
 
         /** Delete a key that exists. */
-        record Delete(String key) implements WalOp {
-        }
+        record Delete(String key) implements WalOp {}
 
         /** Create a lease; the deadline is wall-clock epoch millis, so it holds across restarts. */
-        record Grant(long id, long ttlMillis, long deadlineMillis) implements WalOp {
-        }
+        record Grant(long id, long ttlMillis, long deadlineMillis) implements WalOp {}
 
         /** Move a lease's deadline. */
-        record KeepAlive(long id, long deadlineMillis) implements WalOp {
-        }
+        record KeepAlive(long id, long deadlineMillis) implements WalOp {}
 
         /** End a lease, deleting its keys in key order (its key set follows from the state). */
-        record Revoke(long id) implements WalOp {
-        }
+        record Revoke(long id) implements WalOp {}
     }
 }

@@ -31,8 +31,8 @@ final class WalWriter implements Closeable {
 
     /** Creates segment {@code seq} with its header, durably (file contents and directory entry). */
     static void create(Path dir, long seq) throws IOException {
-        try (FileChannel ch = StoreFiles.openPrivate(StoreFiles.segment(dir, seq), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch = StoreFiles.openPrivate(
+                StoreFiles.segment(dir, seq), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             writeFully(ch, new ByteBuffer[] {ByteBuffer.wrap(MAGIC)});
             ch.force(true);
         }
@@ -80,8 +80,10 @@ final class WalWriter implements Closeable {
             channel.force(true);
         } catch (IOException | RuntimeException e) {
             failure.addSuppressed(e);
-            throw new TailDamagedException(StoreFiles.segment(dir, seq) + " could not be cut back to offset " + size
-                    + " after a failed append (" + e + ")", failure);
+            throw new TailDamagedException(
+                    StoreFiles.segment(dir, seq) + " could not be cut back to offset " + size
+                            + " after a failed append (" + e + ")",
+                    failure);
         }
     }
 

@@ -13,7 +13,10 @@ import java.util.Objects;
 public record WatchEvent(Type type, KeyValue kv, KeyValue prevKv) {
 
     /** The kind of change. */
-    public enum Type { PUT, DELETE }
+    public enum Type {
+        PUT,
+        DELETE
+    }
 
     public WatchEvent {
         Objects.requireNonNull(type, "type");

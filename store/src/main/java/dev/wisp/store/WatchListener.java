@@ -13,6 +13,5 @@ public interface WatchListener {
      * ({@link CompactedException}: re-read with {@link StateStore#range} and watch again), or
      * {@link #onEvent} threw. Not called after {@link Watch#cancel()}.
      */
-    default void onError(StoreException error) {
-    }
+    default void onError(StoreException error) {}
 }

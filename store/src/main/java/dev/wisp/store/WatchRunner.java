@@ -32,6 +32,7 @@ final class WatchRunner implements Watch, Runnable {
     private final WatchListener listener;
     /** Held while calling the listener, so {@link #cancel()} can wait for a call in progress. */
     private final ReentrantLock delivery = new ReentrantLock();
+
     private volatile boolean cancelled;
     private long cursor;
 

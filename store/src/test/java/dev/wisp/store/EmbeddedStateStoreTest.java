@@ -55,7 +55,8 @@ class EmbeddedStateStoreTest extends StateStoreContract {
         assertThat(store.range("")).isEqualTo(before);
         assertThat(store.put("k/new", b("x"))).isEqualTo(before.revision() + 1);
         store.revokeLease(lease);
-        assertThat(store.range("k/").kvs()).allSatisfy(kv -> assertThat(kv.lease()).isZero());
+        assertThat(store.range("k/").kvs())
+                .allSatisfy(kv -> assertThat(kv.lease()).isZero());
     }
 
     @Test
@@ -82,7 +83,9 @@ class EmbeddedStateStoreTest extends StateStoreContract {
         assertThat(store.get("a")).as("6 s into a 10 s lease").isPresent();
 
         elapse(Duration.ofSeconds(5));
-        assertThat(store.get("a")).as("11 s after grant, though only 5 s after restart").isEmpty();
+        assertThat(store.get("a"))
+                .as("11 s after grant, though only 5 s after restart")
+                .isEmpty();
     }
 
     @Test
@@ -188,8 +191,7 @@ class EmbeddedStateStoreTest extends StateStoreContract {
             ch.truncate(Files.size(first) - 1);
         }
 
-        assertThatThrownBy(this::open).isInstanceOf(StoreException.class)
-                .hasMessageContaining("not the last segment");
+        assertThatThrownBy(this::open).isInstanceOf(StoreException.class).hasMessageContaining("not the last segment");
     }
 
     @Test
@@ -223,7 +225,8 @@ class EmbeddedStateStoreTest extends StateStoreContract {
 
         store = StateStores.embedded(dir, small);
         assertThat(store.range("")).isEqualTo(before);
-        assertThat(store.range("").kvs()).allSatisfy(kv -> assertThat(kv.version()).isEqualTo(80));
+        assertThat(store.range("").kvs())
+                .allSatisfy(kv -> assertThat(kv.version()).isEqualTo(80));
         assertThat(store.revision()).isEqualTo(2000);
         store.revokeLease(lease); // leases are in the snapshot as well
         assertThat(store.range("").kvs()).hasSize(20);
@@ -250,16 +253,17 @@ class EmbeddedStateStoreTest extends StateStoreContract {
             store.put("k", b("v" + i));
         }
 
-        assertThatThrownBy(() -> store.watch("k", 5, new RecordingListener())).isInstanceOf(CompactedException.class)
-                .satisfies(e -> assertThat(((CompactedException) e).oldestRevision()).isEqualTo(21));
+        assertThatThrownBy(() -> store.watch("k", 5, new RecordingListener()))
+                .isInstanceOf(CompactedException.class)
+                .satisfies(e ->
+                        assertThat(((CompactedException) e).oldestRevision()).isEqualTo(21));
     }
 
     // ---- locking -----------------------------------------------------------------------------
 
     @Test
     void secondOpenOfTheSameDirectory_failsWithALockErrorUntilTheFirstCloses() {
-        assertThatThrownBy(this::open).isInstanceOf(StoreLockedException.class)
-                .hasMessageContaining("already open");
+        assertThatThrownBy(this::open).isInstanceOf(StoreLockedException.class).hasMessageContaining("already open");
         store.put("a", b("1")); // the failed attempt did not disturb the open store
 
         store.close();
@@ -275,7 +279,9 @@ class EmbeddedStateStoreTest extends StateStoreContract {
 
     private List<Path> files(String prefix) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return new ArrayList<>(s.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList());
+            return new ArrayList<>(s.filter(p -> p.getFileName().toString().startsWith(prefix))
+                    .sorted()
+                    .toList());
         }
     }
 

@@ -1,12 +1,10 @@
 package dev.wisp.store;
 
-import dev.wisp.testing.SmallDisk;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.wisp.testing.SmallDisk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -22,10 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store on a real full disk (an 8 MiB tmpfs): writes are refused with a clear error, nothing
@@ -75,8 +74,8 @@ class FullDiskTest {
             long logSize = Files.size(log);
             SmallDisk.fill(filler);
 
-            StoreFullException full = catchThrowableOfType(StoreFullException.class,
-                    () -> store.put("big", value(64 * 1024, 0)));
+            StoreFullException full =
+                    catchThrowableOfType(StoreFullException.class, () -> store.put("big", value(64 * 1024, 0)));
 
             assertThat(full.getMessage()).contains("no space left on device", dir.toString(), "bytes free");
             assertThat(full.directory()).isEqualTo(dir);
@@ -90,7 +89,8 @@ class FullDiskTest {
             Files.delete(filler);
 
             assertThat(store.writeFailure()).as("health once space is back").isEmpty();
-            assertThat(store.put("big", value(64 * 1024, 0))).as("no revision lost to the refused write")
+            assertThat(store.put("big", value(64 * 1024, 0)))
+                    .as("no revision lost to the refused write")
                     .isEqualTo(revision + 1);
             assertThat(store.put("k/1", value(100, 9))).isEqualTo(revision + 2);
             assertThat(store.writeFailure()).isEmpty();
@@ -194,13 +194,15 @@ class FullDiskTest {
         long goodSize = Files.size(log);
         SmallDisk.fill(filler);
         // The next record as a crash would leave it: ENOSPC in the middle of it, never cut back.
-        ByteBuffer torn = WalCodec.frame(new WalRecord(21, List.of(new WalRecord.WalOp.Put("k/21", value(256 * 1024, 21), 0))));
+        ByteBuffer torn =
+                WalCodec.frame(new WalRecord(21, List.of(new WalRecord.WalOp.Put("k/21", value(256 * 1024, 21), 0))));
         try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             assertThatThrownBy(() -> {
-                while (torn.hasRemaining()) {
-                    ch.write(torn);
-                }
-            }).hasMessageContaining("No space left on device");
+                        while (torn.hasRemaining()) {
+                            ch.write(torn);
+                        }
+                    })
+                    .hasMessageContaining("No space left on device");
         }
         assertThat(Files.size(log)).as("part of the record reached the file").isGreaterThan(goodSize);
 
@@ -234,13 +236,15 @@ class FullDiskTest {
         WalWriter.create(dir, 1);
         Path log = StoreFiles.segment(dir, 1);
         try (WalWriter wal = new WalWriter(dir, 1, WalWriter.MAGIC.length)) {
-            wal.append(List.of(WalCodec.frame(new WalRecord(1, List.of(new WalRecord.WalOp.Put("a", value(10, 1), 0))))));
+            wal.append(List.of(WalCodec.frame(
+                    new WalRecord(1, List.of(new WalRecord.WalOp.Put("a", value(10, 1), 0))))));
             long size = wal.size();
             SmallDisk.fill(filler);
 
             WalRecord big = new WalRecord(2, List.of(new WalRecord.WalOp.Put("b", value(128 * 1024, 2), 0)));
             assertThatThrownBy(() -> wal.append(List.of(WalCodec.frame(big))))
-                    .isInstanceOf(IOException.class).isNotInstanceOf(WalWriter.TailDamagedException.class);
+                    .isInstanceOf(IOException.class)
+                    .isNotInstanceOf(WalWriter.TailDamagedException.class);
             assertThat(wal.size()).isEqualTo(size);
             assertThat(Files.size(log)).isEqualTo(size);
 

@@ -27,20 +27,29 @@ class KillNineTest {
 
     @Test
     void killMinus9WhileWriting_losesNoAcknowledgedWrite() throws Exception {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"),
-                KillTestWriter.class.getName(), dir.toString(), "4")
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx64m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KillTestWriter.class.getName(),
+                        dir.toString(),
+                        "4")
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         Map<String, Long> acked = new LinkedHashMap<>();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).isEqualTo("READY");
 
             // The child holds the directory: a second process must be turned away clearly.
-            assertThatThrownBy(() -> StateStores.embedded(dir)).isInstanceOf(StoreLockedException.class)
-                    .hasMessageContaining("another process").hasMessageContaining("pid " + child.pid());
+            assertThatThrownBy(() -> StateStores.embedded(dir))
+                    .isInstanceOf(StoreLockedException.class)
+                    .hasMessageContaining("another process")
+                    .hasMessageContaining("pid " + child.pid());
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             String line;
@@ -62,7 +71,8 @@ class KillNineTest {
                 assertThat(kv.value()).isEqualTo(KillTestWriter.value(e.getKey()));
                 assertThat(kv.modRevision()).isEqualTo(e.getValue());
             }
-            long maxAcked = acked.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+            long maxAcked =
+                    acked.values().stream().mapToLong(Long::longValue).max().orElseThrow();
             assertThat(store.revision()).isGreaterThanOrEqualTo(maxAcked);
             assertThat(store.range("kill/").kvs()).hasSize((int) store.revision()); // no holes, nothing extra
         }

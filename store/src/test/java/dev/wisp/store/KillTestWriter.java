@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class KillTestWriter {
 
-    private KillTestWriter() {
-    }
+    private KillTestWriter() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);

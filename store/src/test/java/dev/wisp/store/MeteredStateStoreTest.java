@@ -1,15 +1,14 @@
 package dev.wisp.store;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The metered wrapper keeps the whole store contract and counts what went through it. */
 class MeteredStateStoreTest extends StateStoreContract {
@@ -22,8 +21,8 @@ class MeteredStateStoreTest extends StateStoreContract {
 
     @Override
     protected StateStore open() {
-        inner = (EmbeddedStateStore) StateStores.embedded(dir,
-                EmbeddedOptions.defaults().withClock(clock).withLeaseCheckInterval(Duration.ZERO));
+        inner = (EmbeddedStateStore) StateStores.embedded(
+                dir, EmbeddedOptions.defaults().withClock(clock).withLeaseCheckInterval(Duration.ZERO));
         return new MeteredStateStore(inner, registry);
     }
 
@@ -43,7 +42,9 @@ class MeteredStateStoreTest extends StateStoreContract {
         try (Watch w = store.watch(key(""), store.revision() + 1, seen)) {
             store.put(key("a"), b("1"));
             store.put(key("b"), b("2"));
-            store.txn(List.of(Compare.modRevision(key("a"), 999)), List.of(Op.put(key("c"), b("3"))),
+            store.txn(
+                    List.of(Compare.modRevision(key("a"), 999)),
+                    List.of(Op.put(key("c"), b("3"))),
                     List.of(Op.delete(key("b"))));
             store.get(key("a"));
             long deadline = System.nanoTime() + 5_000_000_000L;
@@ -55,8 +56,10 @@ class MeteredStateStoreTest extends StateStoreContract {
         assertThat(registry.counter("wisp.store.puts").count()).isEqualTo(2);
         assertThat(registry.counter("wisp.store.deletes").count()).isEqualTo(1);
         assertThat(registry.counter("wisp.store.txn.failed.compares").count()).isEqualTo(1);
-        assertThat(registry.counter("wisp.store.watch.events", "type", "put").count()).isEqualTo(2);
-        assertThat(registry.counter("wisp.store.watch.events", "type", "delete").count()).isEqualTo(1);
+        assertThat(registry.counter("wisp.store.watch.events", "type", "put").count())
+                .isEqualTo(2);
+        assertThat(registry.counter("wisp.store.watch.events", "type", "delete").count())
+                .isEqualTo(1);
         assertThat(registry.timer("wisp.store.commit").count()).isEqualTo(3);
         assertThat(registry.timer("wisp.store.requests", "op", "get").count()).isEqualTo(1);
     }

@@ -107,7 +107,9 @@ public abstract class StateStoreContract {
             revs.add(store.put(k("k" + (i % 3)), b("v" + i)));
         }
 
-        assertThat(revs).containsExactlyElementsOf(LongStream.rangeClosed(r0 + 1, r0 + 10).boxed().toList());
+        assertThat(revs)
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(r0 + 1, r0 + 10).boxed().toList());
         assertThat(store.revision()).isEqualTo(r0 + 10);
     }
 
@@ -231,7 +233,8 @@ public abstract class StateStoreContract {
     void txnWhoseComparesHold_appliesThenBranchAtOneRevision() {
         long rev = store.put(k("a"), b("1"));
 
-        TxnResult r = store.txn(List.of(Compare.modRevision(k("a"), rev), Compare.absent(k("b"))),
+        TxnResult r = store.txn(
+                List.of(Compare.modRevision(k("a"), rev), Compare.absent(k("b"))),
                 List.of(Op.put(k("b"), b("2")), Op.put(k("c"), b("3")), Op.delete(k("a"))),
                 List.of(Op.put(k("failed"), b("x"))));
 
@@ -248,8 +251,10 @@ public abstract class StateStoreContract {
     void txnWithAFailingCompare_appliesOtherwiseBranch() {
         store.put(k("a"), b("1"));
 
-        TxnResult r = store.txn(List.of(Compare.version(k("a"), 7)),
-                List.of(Op.put(k("then"), b("x"))), List.of(Op.put(k("else"), b("y"))));
+        TxnResult r = store.txn(
+                List.of(Compare.version(k("a"), 7)),
+                List.of(Op.put(k("then"), b("x"))),
+                List.of(Op.put(k("else"), b("y"))));
 
         assertThat(r.succeeded()).isFalse();
         assertThat(store.get(k("then"))).isEmpty();
@@ -279,12 +284,20 @@ public abstract class StateStoreContract {
         long created = store.put(k("a"), b("1"));
         store.put(k("a"), b("2"));
 
-        assertThat(store.txn(List.of(Compare.createRevision(k("a"), created)), List.of(Op.put(k("a"), b("3"))),
-                List.of()).succeeded()).isTrue();
+        assertThat(store.txn(
+                                List.of(Compare.createRevision(k("a"), created)),
+                                List.of(Op.put(k("a"), b("3"))),
+                                List.of())
+                        .succeeded())
+                .isTrue();
         store.delete(k("a"));
         store.put(k("a"), b("new life"));
-        assertThat(store.txn(List.of(Compare.createRevision(k("a"), created)), List.of(Op.put(k("a"), b("4"))),
-                List.of()).succeeded()).isFalse();
+        assertThat(store.txn(
+                                List.of(Compare.createRevision(k("a"), created)),
+                                List.of(Op.put(k("a"), b("4"))),
+                                List.of())
+                        .succeeded())
+                .isFalse();
     }
 
     // ---- watches -----------------------------------------------------------------------------
@@ -301,8 +314,10 @@ public abstract class StateStoreContract {
 
             List<WatchEvent> events = l.take(4);
 
-            assertThat(events).extracting(WatchEvent::type).containsExactly(
-                    WatchEvent.Type.PUT, WatchEvent.Type.PUT, WatchEvent.Type.PUT, WatchEvent.Type.DELETE);
+            assertThat(events)
+                    .extracting(WatchEvent::type)
+                    .containsExactly(
+                            WatchEvent.Type.PUT, WatchEvent.Type.PUT, WatchEvent.Type.PUT, WatchEvent.Type.DELETE);
             assertThat(events).extracting(WatchEvent::revision).containsExactly(r1, r2, r3, r3 + 1);
             assertThat(events.get(1).kv().valueUtf8()).isEqualTo("2");
             assertThat(events.get(1).prevKv().valueUtf8()).isEqualTo("1");
@@ -342,8 +357,9 @@ public abstract class StateStoreContract {
             List<WatchEvent> events = l.take(6);
 
             assertThat(events).extracting(WatchEvent::revision).containsExactlyElementsOf(revs.subList(1, 7));
-            assertThat(events).extracting(WatchEvent::key).containsExactly(
-                    k("w/1"), k("w/2"), k("w/3"), k("w/4"), k("w/5"), k("w/6"));
+            assertThat(events)
+                    .extracting(WatchEvent::key)
+                    .containsExactly(k("w/1"), k("w/2"), k("w/3"), k("w/4"), k("w/5"), k("w/6"));
             assertThat(l.take(1).getFirst().revision()).isEqualTo(revs.get(7));
             assertThat(l.extra(100)).isEmpty();
         }
@@ -441,7 +457,8 @@ public abstract class StateStoreContract {
         assertThatThrownBy(() -> store.watch(k("w/"), r1, new RecordingListener()))
                 .isInstanceOf(CompactedException.class)
                 .hasMessageContaining("compacted")
-                .satisfies(e -> assertThat(((CompactedException) e).requestedRevision()).isEqualTo(r1));
+                .satisfies(e ->
+                        assertThat(((CompactedException) e).requestedRevision()).isEqualTo(r1));
 
         RecordingListener l = new RecordingListener();
         try (Watch w = store.watch(k("w/"), r3, l)) {
@@ -460,7 +477,7 @@ public abstract class StateStoreContract {
     void listenerThatWritesToTheStore_doesNotDeadlock() {
         RecordingListener l = new RecordingListener();
         try (Watch w = store.watch(k("w/in"), 0, e -> store.put(k("w/out"), b("echo " + e.kv().valueUtf8())));
-             Watch out = store.watch(k("w/out"), 0, l)) {
+                Watch out = store.watch(k("w/out"), 0, l)) {
             store.put(k("w/in"), b("hi"));
 
             assertThat(l.take(1).getFirst().kv().valueUtf8()).isEqualTo("echo hi");
@@ -532,7 +549,8 @@ public abstract class StateStoreContract {
         elapse(Duration.ofSeconds(3));
 
         assertThatThrownBy(() -> store.keepAlive(revoked)).isInstanceOf(LeaseNotFoundException.class);
-        assertThatThrownBy(() -> store.keepAlive(expired)).isInstanceOf(LeaseNotFoundException.class)
+        assertThatThrownBy(() -> store.keepAlive(expired))
+                .isInstanceOf(LeaseNotFoundException.class)
                 .hasMessageContaining(String.valueOf(expired));
     }
 
@@ -559,7 +577,8 @@ public abstract class StateStoreContract {
     @Test
     void leaseTtlBelowOneSecond_isRejected() {
         assertThatThrownBy(() -> store.grantLease(Duration.ofMillis(500)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ttl");
     }
 
     // ---- limits ------------------------------------------------------------------------------
@@ -578,19 +597,22 @@ public abstract class StateStoreContract {
 
         assertThatThrownBy(() -> store.put(twoByteChars, b("1")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("MAX_KEY_BYTES").hasMessageContaining("1024");
+                .hasMessageContaining("MAX_KEY_BYTES")
+                .hasMessageContaining("1024");
     }
 
     @Test
     void emptyKey_isRejected() {
-        assertThatThrownBy(() -> store.put("", b("1"))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> store.put("", b("1")))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("empty");
         assertThatThrownBy(() -> store.get("")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void keyWithAnUnpairedSurrogate_isRejected() {
-        assertThatThrownBy(() -> store.put(k("bad\uD800"), b("1"))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> store.put(k("bad\uD800"), b("1")))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("surrogate");
     }
 
@@ -621,7 +643,8 @@ public abstract class StateStoreContract {
             ops.add(Op.put(k("k" + i), b("v")));
         }
 
-        assertThatThrownBy(() -> store.txn(List.of(), ops, List.of())).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> store.txn(List.of(), ops, List.of()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("MAX_TXN_OPS");
     }
 
@@ -656,8 +679,9 @@ public abstract class StateStoreContract {
         }
 
         int total = threads * perThread;
-        assertThat(new TreeSet<>(revs)).containsExactlyElementsOf(
-                LongStream.rangeClosed(r0 + 1, r0 + total).boxed().toList());
+        assertThat(new TreeSet<>(revs))
+                .containsExactlyElementsOf(
+                        LongStream.rangeClosed(r0 + 1, r0 + total).boxed().toList());
         assertThat(store.revision()).isEqualTo(r0 + total);
         RangeResult all = store.range(k("c/"));
         assertThat(all.kvs()).hasSize(total);

@@ -12,12 +12,14 @@ class WalCodecTest {
 
     @Test
     void framedRecord_decodesToTheSameOpsAndChecksumMatches() {
-        WalRecord record = new WalRecord(42, List.of(
-                new WalOp.Put("k/é\uD83D\uDE00", "v".getBytes(StandardCharsets.UTF_8), 7),
-                new WalOp.Delete("gone"),
-                new WalOp.Grant(7, 10_000, 1_700_000_000_000L),
-                new WalOp.KeepAlive(7, 1_700_000_005_000L),
-                new WalOp.Revoke(3)));
+        WalRecord record = new WalRecord(
+                42,
+                List.of(
+                        new WalOp.Put("k/é\uD83D\uDE00", "v".getBytes(StandardCharsets.UTF_8), 7),
+                        new WalOp.Delete("gone"),
+                        new WalOp.Grant(7, 10_000, 1_700_000_000_000L),
+                        new WalOp.KeepAlive(7, 1_700_000_005_000L),
+                        new WalOp.Revoke(3)));
 
         ByteBuffer frame = WalCodec.frame(record);
         int length = frame.getInt(0);

@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class WriteThroughputProbe {
 
-    private WriteThroughputProbe() {
-    }
+    private WriteThroughputProbe() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("wisp-store-probe");
@@ -34,8 +33,11 @@ public final class WriteThroughputProbe {
 
     private static void rawFsync(Path dir) throws Exception {
         Files.createDirectories(dir);
-        try (FileChannel ch = FileChannel.open(dir.resolve("fsync-probe"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE)) {
+        try (FileChannel ch = FileChannel.open(
+                dir.resolve("fsync-probe"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.DELETE_ON_CLOSE)) {
             long[] nanos = new long[500];
             for (int i = 0; i < nanos.length; i++) {
                 long t0 = System.nanoTime();
@@ -74,7 +76,8 @@ public final class WriteThroughputProbe {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         long[] all = Arrays.stream(lat).flatMapToLong(Arrays::stream).sorted().toArray();
-        System.out.printf("%d thread(s), %d ms: %.0f acknowledged puts/s, latency p50 %.3f ms, p99 %.3f ms%n",
+        System.out.printf(
+                "%d thread(s), %d ms: %.0f acknowledged puts/s, latency p50 %.3f ms, p99 %.3f ms%n",
                 threads, millis, count.get() / secs, all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6);
     }
 }

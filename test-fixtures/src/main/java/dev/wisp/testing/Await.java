@@ -7,8 +7,7 @@ import java.util.function.BooleanSupplier;
 public final class Await {
     private static final long POLL_MILLIS = 50;
 
-    private Await() {
-    }
+    private Await() {}
 
     /**
      * Returns once {@code condition} holds, polling every 50 ms.

@@ -18,14 +18,14 @@ public final class Hey {
         }
     }
 
-    private Hey() {
-    }
+    private Hey() {}
 
     /**
      * GETs (or whatever {@code options} say) {@code path} of the service at {@code host} via the
      * router on {@code port} until hey is done; 60 s per-request timeout.
      */
-    public static Report run(int port, String host, String path, String... options) throws IOException, InterruptedException {
+    public static Report run(int port, String host, String path, String... options)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("hey", "-host", host, "-t", "60"));
         cmd.addAll(List.of(options));
         cmd.add("http://127.0.0.1:" + port + path);
@@ -42,8 +42,10 @@ public final class Hey {
      * is not failed.
      */
     public static Load start(int port, String host) throws IOException {
-        Process p = new ProcessBuilder("hey", "-z", "300s", "-c", "4", "-t", "120", "-host", host,
-                "http://127.0.0.1:" + port + "/").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "hey", "-z", "300s", "-c", "4", "-t", "120", "-host", host, "http://127.0.0.1:" + port + "/")
+                .redirectErrorStream(true)
+                .start();
         return new Load(p);
     }
 
@@ -57,7 +59,12 @@ public final class Hey {
         List<String> errors = new ArrayList<>();
         int at = out.indexOf("Error distribution:");
         if (at >= 0) {
-            out.substring(at).lines().skip(1).map(String::strip).filter(l -> !l.isEmpty()).forEach(errors::add);
+            out.substring(at)
+                    .lines()
+                    .skip(1)
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .forEach(errors::add);
         }
         Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
         return new Report(statuses, errors, rps.find() ? Double.parseDouble(rps.group(1)) : 0, out);
@@ -67,7 +74,9 @@ public final class Hey {
     public record Load(Process process) {
         /** Interrupts hey (it prints its report on SIGINT) and returns the report's text. */
         public String stop() throws IOException, InterruptedException {
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+                    .start()
+                    .waitFor();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             process.waitFor();
             return out;

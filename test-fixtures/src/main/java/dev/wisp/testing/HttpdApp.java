@@ -4,7 +4,6 @@ import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.WispHome;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +19,7 @@ import java.util.Map;
 public final class HttpdApp {
     /** How the guest starts the server. */
     public static final String ENTRYPOINT = "httpd -f -p 8080 -h www";
+
     public static final int PORT = 8080;
     /** The start of a CGI script answering plain text: append the commands that print the body. */
     public static final String CGI_TEXT = "#!/bin/sh\necho 'Content-Type: text/plain'\necho\n";
@@ -77,6 +77,9 @@ public final class HttpdApp {
 
     /** Writes the folder and builds it with another entrypoint (which should still serve port 8080). */
     public Image build(String entrypoint, ImageStore store) {
-        return ImageBuilder.fromFolder(write()).entrypoint(entrypoint).port(PORT).build(VmTests.kernel(), store);
+        return ImageBuilder.fromFolder(write())
+                .entrypoint(entrypoint)
+                .port(PORT)
+                .build(VmTests.kernel(), store);
     }
 }

@@ -5,8 +5,7 @@ import java.util.regex.Pattern;
 
 /** Reads samples out of Prometheus text exposition, as a scraper would. */
 public final class PrometheusText {
-    private PrometheusText() {
-    }
+    private PrometheusText() {}
 
     /**
      * The value of the sample {@code series{labels}} (labels exactly as rendered, e.g.
@@ -14,7 +13,8 @@ public final class PrometheusText {
      */
     public static double value(String text, String series, String labels) {
         String name = labels.isEmpty() ? series : series + "{" + labels + "}";
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([-+0-9.eE]+|NaN)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([-+0-9.eE]+|NaN)$")
+                .matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 }

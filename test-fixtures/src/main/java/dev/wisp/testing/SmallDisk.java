@@ -1,5 +1,7 @@
 package dev.wisp.testing;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -7,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** A real small disk: a tmpfs mounted for a test (root only; tests assume it), and a file that fills it. */
 public final class SmallDisk implements AutoCloseable {
@@ -22,7 +22,8 @@ public final class SmallDisk implements AutoCloseable {
     public static SmallDisk mount(Path dir, int mib) throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
         Files.createDirectories(dir);
-        assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=" + mib + "m", "tmpfs", dir.toString()) == 0,
+        assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=" + mib + "m", "tmpfs", dir.toString()) == 0,
                 "mount -t tmpfs failed");
         return new SmallDisk(dir);
     }
@@ -39,8 +40,8 @@ public final class SmallDisk implements AutoCloseable {
     /** Writes {@code file} until the disk refuses another byte, then gives {@code leave} bytes back; returns its size. */
     public static long fill(Path file, long leave) throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             for (int size : new int[] {64 * 1024, 4096, 512}) {
                 try {
                     while (true) {
@@ -75,7 +76,9 @@ public final class SmallDisk implements AutoCloseable {
     }
 
     private static int run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();

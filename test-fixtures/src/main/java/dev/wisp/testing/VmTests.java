@@ -37,7 +37,8 @@ public final class VmTests implements ExecutionCondition {
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        return enabled() ? ConditionEvaluationResult.enabled("real-VM tests on")
+        return enabled()
+                ? ConditionEvaluationResult.enabled("real-VM tests on")
                 : ConditionEvaluationResult.disabled(DISABLED);
     }
 }

@@ -1,12 +1,11 @@
 package dev.wisp.testing;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class AwaitTest {
     @Test
@@ -19,6 +18,7 @@ class AwaitTest {
     @Test
     void until_neverTrue_failsNamingWhatItWaitedFor() {
         assertThatThrownBy(() -> Await.until(Duration.ofMillis(200), "pigs to fly", () -> false))
-                .isInstanceOf(AssertionError.class).hasMessage("timed out after 0 s waiting for pigs to fly");
+                .isInstanceOf(AssertionError.class)
+                .hasMessage("timed out after 0 s waiting for pigs to fly");
     }
 }

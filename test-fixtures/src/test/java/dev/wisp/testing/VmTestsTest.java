@@ -1,8 +1,8 @@
 package dev.wisp.testing;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class VmTestsTest {
     @Test
@@ -11,7 +11,8 @@ class VmTestsTest {
         try {
             System.setProperty("wisp.vmTests", "false");
             assertThat(VmTests.enabled()).isFalse();
-            assertThat(new VmTests().evaluateExecutionCondition(null).isDisabled()).isTrue();
+            assertThat(new VmTests().evaluateExecutionCondition(null).isDisabled())
+                    .isTrue();
             System.setProperty("wisp.vmTests", "true");
             assertThat(VmTests.enabled()).isTrue();
             System.clearProperty("wisp.vmTests");

@@ -1,5 +1,8 @@
 package dev.wisp.node.examples;
 
+import static dev.wisp.node.examples.Examples.wakes;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.node.Node;
@@ -8,17 +11,13 @@ import dev.wisp.node.ServiceSpec;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
-
-import static dev.wisp.node.examples.Examples.wakes;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** examples/api-nginx end to end: Debian's nginx in real microVMs behind a node, under a spike from hey. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -28,6 +27,7 @@ class ApiNginxExampleTest {
 
     @TempDir
     static Path scratch;
+
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
@@ -55,14 +55,21 @@ class ApiNginxExampleTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(JSON.readTree(missing.body()).at("/error/code").asText()).isEqualTo("product_not_found");
 
-        assertThat(JSON.readTree(Examples.get(node, "api", "/api/v1/greet/ada?lang=fr").body()).path("greeting").asText())
+        assertThat(JSON.readTree(Examples.get(node, "api", "/api/v1/greet/ada?lang=fr")
+                                .body())
+                        .path("greeting")
+                        .asText())
                 .isEqualTo("bonjour, ada");
-        assertThat(JSON.readTree(Examples.get(node, "api", "/api/v1/greet/ada").body()).path("greeting").asText())
+        assertThat(JSON.readTree(Examples.get(node, "api", "/api/v1/greet/ada").body())
+                        .path("greeting")
+                        .asText())
                 .isEqualTo("hello, ada");
         JsonNode first = JSON.readTree(Examples.get(node, "api", "/api/v1/now").body());
         JsonNode second = JSON.readTree(Examples.get(node, "api", "/api/v1/now").body());
         assertThat(first.path("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*");
-        assertThat(second.path("request_id").asText()).hasSize(32).isNotEqualTo(first.path("request_id").asText());
+        assertThat(second.path("request_id").asText())
+                .hasSize(32)
+                .isNotEqualTo(first.path("request_id").asText());
 
         Examples.Answer post = Examples.post(node, "api", "/api/v1/products", "{}");
         assertThat(post.status()).isEqualTo(405);

@@ -1,5 +1,9 @@
 package dev.wisp.node.examples;
 
+import static dev.wisp.node.examples.Examples.wakes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.node.Node;
@@ -8,19 +12,14 @@ import dev.wisp.node.ServiceSpec;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static dev.wisp.node.examples.Examples.wakes;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 /**
  * examples/inference end to end: the model trained at build time, served by the static C server
@@ -33,6 +32,7 @@ class InferenceExampleTest {
 
     @TempDir
     static Path scratch;
+
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
@@ -58,18 +58,22 @@ class InferenceExampleTest {
         int checked = 100, serverCorrect = 0, trainerCorrect = 0;
         for (int i = 0; i < checked; i++) {
             JsonNode sample = heldout.path("samples").get(i);
-            Examples.Answer a = Examples.post(node, "inference", "/v1/predict",
-                    "{\"features\":" + sample.path("features") + "}");
+            Examples.Answer a =
+                    Examples.post(node, "inference", "/v1/predict", "{\"features\":" + sample.path("features") + "}");
             assertThat(a.status()).as(a.body()).isEqualTo(200);
             assertThat(a.contentType()).isEqualTo("application/json");
             JsonNode prediction = JSON.readTree(a.body());
-            assertThat(prediction.path("class").asInt()).as("sample %d", i).isEqualTo(sample.path("predicted").asInt());
+            assertThat(prediction.path("class").asInt())
+                    .as("sample %d", i)
+                    .isEqualTo(sample.path("predicted").asInt());
             for (int k = 0; k < 4; k++) {
                 assertThat(prediction.path("probabilities").get(k).asDouble())
                         .isCloseTo(sample.path("probabilities").get(k).asDouble(), within(1e-9));
             }
-            serverCorrect += prediction.path("class").asInt() == sample.path("label").asInt() ? 1 : 0;
-            trainerCorrect += sample.path("predicted").asInt() == sample.path("label").asInt() ? 1 : 0;
+            serverCorrect +=
+                    prediction.path("class").asInt() == sample.path("label").asInt() ? 1 : 0;
+            trainerCorrect +=
+                    sample.path("predicted").asInt() == sample.path("label").asInt() ? 1 : 0;
         }
         assertThat(serverCorrect).isEqualTo(trainerCorrect);
         // The model learned the task: four classes, so chance is 25 %.
@@ -91,14 +95,27 @@ class InferenceExampleTest {
 
         JsonNode sample = heldout.path("samples").get(0);
         Path body = Files.writeString(scratch.resolve("sample.json"), "{\"features\":" + sample.path("features") + "}");
-        Hey.Report r = Hey.run(node.routerPort(), "infer-burst.localhost", "/v1/predict", "-m", "POST", "-T", "application/json",
-                "-D", body.toString(), "-n", "400", "-c", "8");
+        Hey.Report r = Hey.run(
+                node.routerPort(),
+                "infer-burst.localhost",
+                "/v1/predict",
+                "-m",
+                "POST",
+                "-T",
+                "application/json",
+                "-D",
+                body.toString(),
+                "-n",
+                "400",
+                "-c",
+                "8");
 
         double clones = Examples.assertBurstServedThenAsleep(node, "infer-burst", r, 400, 2, "inference burst at c=8");
 
         Examples.Answer woken = Examples.post(node, "infer-burst", "/v1/predict", Files.readString(body));
         assertThat(woken.status()).as(woken.body()).isEqualTo(200);
-        assertThat(JSON.readTree(woken.body()).path("class").asInt()).isEqualTo(sample.path("predicted").asInt());
+        assertThat(JSON.readTree(woken.body()).path("class").asInt())
+                .isEqualTo(sample.path("predicted").asInt());
         assertThat(wakes(node, "infer-burst", "clone_template")).isEqualTo(clones + 1);
     }
 }

@@ -4,7 +4,6 @@ import dev.wisp.runtime.Accelerator;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmException;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,7 +32,7 @@ final class AcceleratorProbe {
     }
 
     /** The verdict, and why, for logs. */
-    record Verdict(Accelerator accelerator, String reason) { }
+    record Verdict(Accelerator accelerator, String reason) {}
 
     Verdict choose(AcceleratorChoice choice, Path kernel) {
         return switch (choice) {
@@ -70,10 +69,27 @@ final class AcceleratorProbe {
     }
 
     private Verdict bootWithKvm(Path kernel) {
-        List<String> cmd = List.of(qemuBinary, "-M", "microvm", "-accel", "kvm", "-cpu", "host", "-m", "128",
-                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot", "-serial", "stdio",
-                "-kernel", kernel.toString(), "-append", String.join(" ", BootSource.BASE_KERNEL_PARAMETERS)
-                        .replace("quiet", "") + " root=/dev/null");
+        List<String> cmd = List.of(
+                qemuBinary,
+                "-M",
+                "microvm",
+                "-accel",
+                "kvm",
+                "-cpu",
+                "host",
+                "-m",
+                "128",
+                "-nodefaults",
+                "-no-user-config",
+                "-display",
+                "none",
+                "-no-reboot",
+                "-serial",
+                "stdio",
+                "-kernel",
+                kernel.toString(),
+                "-append",
+                String.join(" ", BootSource.BASE_KERNEL_PARAMETERS).replace("quiet", "") + " root=/dev/null");
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -82,7 +98,8 @@ final class AcceleratorProbe {
         }
         AtomicReference<Verdict> verdict = new AtomicReference<>();
         Thread reader = Thread.ofVirtual().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null && verdict.get() == null) {
                     if (line.contains("KVM internal error") || line.contains("failed to initialize kvm")) {
@@ -107,15 +124,18 @@ final class AcceleratorProbe {
             p.destroyForcibly();
         }
         Verdict v = verdict.get();
-        return v != null ? v : new Verdict(Accelerator.TCG, "KVM probe boot showed no sign of Linux in "
-                + PROBE_TIMEOUT_MS / 1000 + " s");
+        return v != null
+                ? v
+                : new Verdict(
+                        Accelerator.TCG, "KVM probe boot showed no sign of Linux in " + PROBE_TIMEOUT_MS / 1000 + " s");
     }
 
     private String cacheKey(Path kernel) {
         try {
             Path qemu = resolveBinary();
-            return "v1|" + qemu + "|" + Files.size(qemu) + "|" + Files.getLastModifiedTime(qemu).toMillis()
-                    + "|" + kernel.toAbsolutePath() + "|" + Files.size(kernel);
+            return "v1|" + qemu + "|" + Files.size(qemu) + "|"
+                    + Files.getLastModifiedTime(qemu).toMillis() + "|" + kernel.toAbsolutePath() + "|"
+                    + Files.size(kernel);
         } catch (IOException e) {
             return "v1|" + qemuBinary + "|" + kernel.toAbsolutePath();
         }
@@ -154,7 +174,10 @@ final class AcceleratorProbe {
             try (var out = Files.newOutputStream(tmp)) {
                 props.store(out, "Wisp accelerator probe verdicts");
             }
-            Files.move(tmp, cacheFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    cacheFile,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // Not cached: the next start probes again.

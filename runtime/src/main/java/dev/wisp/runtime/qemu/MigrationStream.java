@@ -6,9 +6,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,10 +27,9 @@ final class MigrationStream {
     private static final int CHUNK = 1 << 20;
 
     /** Bytes moved and their CRC32C. */
-    record Copied(long bytes, long crc32c) { }
+    record Copied(long bytes, long crc32c) {}
 
-    private MigrationStream() {
-    }
+    private MigrationStream() {}
 
     /** Listens at {@code socket}; the returned future completes when the VMM has sent all and closed. */
     static CompletableFuture<Copied> receiveInto(Path socket, Path file) throws IOException {
@@ -38,9 +37,13 @@ final class MigrationStream {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         return runAsync(() -> {
-            try (server; SocketChannel in = server.accept();
-                 FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE,
-                         StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            try (server;
+                    SocketChannel in = server.accept();
+                    FileChannel out = FileChannel.open(
+                            file,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.WRITE)) {
                 Copied copied = copy(in, out);
                 out.force(false);
                 return copied;
@@ -53,7 +56,7 @@ final class MigrationStream {
     /** Connects to the VMM's incoming socket and sends the file; returns what was sent. */
     static Copied sendFrom(Path file, Path socket) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
-             SocketChannel out = connectWhenListening(socket)) {
+                SocketChannel out = connectWhenListening(socket)) {
             return copy(in, out);
         }
     }

@@ -4,7 +4,6 @@ import dev.wisp.runtime.Accelerator;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.GuestMemory;
 import dev.wisp.runtime.VmSpec;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +23,17 @@ final class QemuCommandLine {
      */
     static final String MEMORY_BACKEND_ID = "mem";
 
-    private QemuCommandLine() {
-    }
+    private QemuCommandLine() {}
 
-    static List<String> build(String qemuBinary, Accelerator accel, VmSpec spec, String instanceId,
-                              Path qmpSocket, int hostPort, GuestMemory memory, boolean incoming) {
+    static List<String> build(
+            String qemuBinary,
+            Accelerator accel,
+            VmSpec spec,
+            String instanceId,
+            Path qmpSocket,
+            int hostPort,
+            GuestMemory memory,
+            boolean incoming) {
         List<String> cmd = new ArrayList<>();
         cmd.add(qemuBinary);
         cmd.addAll(List.of("-name", "wisp-" + instanceId + ",process=wisp-" + instanceId));
@@ -45,7 +50,8 @@ final class QemuCommandLine {
         cmd.addAll(List.of("-kernel", spec.boot().kernel().toString()));
         cmd.addAll(List.of("-initrd", spec.boot().initrd().toString()));
         cmd.addAll(List.of("-append", kernelCmdline(spec, instanceId)));
-        cmd.addAll(List.of("-netdev", "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:" + hostPort + "-:" + spec.guestPort()));
+        cmd.addAll(List.of(
+                "-netdev", "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:" + hostPort + "-:" + spec.guestPort()));
         cmd.addAll(List.of("-device", "virtio-net-device,netdev=net0"));
         spec.boot().disk().ifPresent(disk -> {
             cmd.addAll(List.of("-drive", "file=" + disk + ",if=none,id=disk0,format=raw,readonly=on"));
@@ -62,10 +68,11 @@ final class QemuCommandLine {
         String size = memoryMib + "M";
         return switch (memory) {
             case GuestMemory.Anonymous a -> "memory-backend-ram,id=" + MEMORY_BACKEND_ID + ",size=" + size;
-            case GuestMemory.SharedFile s -> "memory-backend-file,id=" + MEMORY_BACKEND_ID + ",size=" + size
-                    + ",mem-path=" + s.file() + ",share=on";
-            case GuestMemory.PrivateFile p -> "memory-backend-file,id=" + MEMORY_BACKEND_ID + ",size=" + size
-                    + ",mem-path=" + p.file() + ",share=off";
+            case GuestMemory.SharedFile s ->
+                "memory-backend-file,id=" + MEMORY_BACKEND_ID + ",size=" + size + ",mem-path=" + s.file() + ",share=on";
+            case GuestMemory.PrivateFile p ->
+                "memory-backend-file,id=" + MEMORY_BACKEND_ID + ",size=" + size + ",mem-path=" + p.file()
+                        + ",share=off";
         };
     }
 

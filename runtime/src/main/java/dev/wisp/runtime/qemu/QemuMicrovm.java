@@ -5,7 +5,6 @@ import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmException;
 import dev.wisp.runtime.VmHandle;
 import dev.wisp.runtime.Vmm;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +37,17 @@ public final class QemuMicrovm implements Vmm {
         if (!Files.isRegularFile(kernel)) {
             throw new VmException("kernel not found: " + kernel);
         }
-        AcceleratorProbe.Verdict verdict = new AcceleratorProbe(config.qemuBinary(),
-                config.home().resolve("accelerator-probe.properties")).choose(config.accelerator(), kernel);
+        AcceleratorProbe.Verdict verdict = new AcceleratorProbe(
+                        config.qemuBinary(), config.home().resolve("accelerator-probe.properties"))
+                .choose(config.accelerator(), kernel);
         return new QemuMicrovm(config.qemuBinary(), verdict.accelerator(), verdict.reason());
     }
 
     private static void requireQemu(String binary) {
         try {
-            Process p = new ProcessBuilder(binary, "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(binary, "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             if (p.waitFor() != 0) {
                 throw new VmException(binary + " --version failed");
@@ -84,7 +86,14 @@ public final class QemuMicrovm implements Vmm {
     }
 
     private List<String> commandLine(Launch launch, boolean incoming) {
-        return QemuCommandLine.build(qemuBinary, accelerator, launch.spec(), launch.instanceId(),
-                launch.directory().resolve(QemuCommandLine.QMP_SOCKET), launch.hostPort(), launch.memory(), incoming);
+        return QemuCommandLine.build(
+                qemuBinary,
+                accelerator,
+                launch.spec(),
+                launch.instanceId(),
+                launch.directory().resolve(QemuCommandLine.QMP_SOCKET),
+                launch.hostPort(),
+                launch.memory(),
+                incoming);
     }
 }

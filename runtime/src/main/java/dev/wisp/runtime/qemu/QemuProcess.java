@@ -8,7 +8,6 @@ import dev.wisp.runtime.VmException;
 import dev.wisp.runtime.VmHandle;
 import dev.wisp.runtime.Vmm;
 import dev.wisp.runtime.VmmLauncher;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,14 +113,15 @@ final class QemuProcess implements VmHandle {
                     + " bytes, crc32c " + Long.toHexString(expected.stateCrc32c()));
         }
         if (!"completed".equals(status)) {
-            throw new IOException("snapshot could not be loaded: migration " + status
-                    + " (" + lastLine(console, "no console output") + ")");
+            throw new IOException("snapshot could not be loaded: migration " + status + " ("
+                    + lastLine(console, "no console output") + ")");
         }
     }
 
     private void setIgnoreShared(boolean on) throws IOException {
-        qmp.execute("migrate-set-capabilities", Map.of("capabilities",
-                List.of(Map.of("capability", "x-ignore-shared", "state", on))));
+        qmp.execute(
+                "migrate-set-capabilities",
+                Map.of("capabilities", List.of(Map.of("capability", "x-ignore-shared", "state", on))));
     }
 
     /** Polls until the migration has finished; a 1 ms poll costs less than subscribing to events. */

@@ -3,7 +3,6 @@ package dev.wisp.runtime.qemu;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -17,10 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -51,6 +50,7 @@ final class QmpClient implements AutoCloseable {
 
     /** nanoTime when the command in progress started, 0 when idle. */
     private volatile long commandSince;
+
     private volatile boolean timedOut;
 
     private final SocketChannel channel;
@@ -60,7 +60,8 @@ final class QmpClient implements AutoCloseable {
     private QmpClient(SocketChannel channel) {
         OPEN.add(this);
         this.channel = channel;
-        this.reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+        this.reader =
+                new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
     }
 
     /**
@@ -119,9 +120,10 @@ final class QmpClient implements AutoCloseable {
                 String line = reader.readLine();
                 if (line == null) {
                     closed = true;
-                    throw new IOException(timedOut
-                            ? "QMP " + command + " got no answer in " + COMMAND_TIMEOUT.toSeconds() + " s"
-                            : "QMP connection closed (VMM exited)");
+                    throw new IOException(
+                            timedOut
+                                    ? "QMP " + command + " got no answer in " + COMMAND_TIMEOUT.toSeconds() + " s"
+                                    : "QMP connection closed (VMM exited)");
                 }
                 if (line.isBlank() || line.startsWith("{\"event\"") || line.startsWith("{\"timestamp\"")) {
                     continue;
@@ -131,7 +133,11 @@ final class QmpClient implements AutoCloseable {
                     continue;
                 }
                 if (reply.has("error")) {
-                    throw new QmpException(command, reply.get("error").path("desc").asText(reply.get("error").toString()));
+                    throw new QmpException(
+                            command,
+                            reply.get("error")
+                                    .path("desc")
+                                    .asText(reply.get("error").toString()));
                 }
                 return reply.path("return");
             }

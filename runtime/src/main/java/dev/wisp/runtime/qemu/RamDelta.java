@@ -1,7 +1,6 @@
 package dev.wisp.runtime.qemu;
 
 import dev.wisp.runtime.SnapshotFiles;
-
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,7 +45,7 @@ final class RamDelta {
     private static final int RAM_HEADER_SEARCH = 64 * 1024;
 
     /** What a rewrite kept. */
-    record Result(SnapshotFiles files, long pagesKept, long pagesDropped) { }
+    record Result(SnapshotFiles files, long pagesKept, long pagesDropped) {}
 
     private final MappedByteBuffer in;
     private final FileChannel base;
@@ -74,18 +73,25 @@ final class RamDelta {
      * QEMU's x-ignore-shared capability (its block list then carries addresses). Returns the
      * rewritten stream's size and checksum, or {@code full} if the stream could not be rewritten.
      */
-    static SnapshotFiles shrink(Path stream, Path baseFile, String baseBlock, boolean ignoreShared,
-                                         SnapshotFiles full) {
+    static SnapshotFiles shrink(
+            Path stream, Path baseFile, String baseBlock, boolean ignoreShared, SnapshotFiles full) {
         Path tmp = stream.resolveSibling(stream.getFileName() + ".delta");
         try {
             Result r = rewrite(stream, baseFile, baseBlock, ignoreShared, tmp);
             Files.move(tmp, stream, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            LOG.log(System.Logger.Level.DEBUG, "{0}: kept {1} pages, dropped {2} equal to {3}", stream, r.pagesKept(),
-                    r.pagesDropped(), baseFile);
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "{0}: kept {1} pages, dropped {2} equal to {3}",
+                    stream,
+                    r.pagesKept(),
+                    r.pagesDropped(),
+                    baseFile);
             return r.files();
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "keeping the full snapshot stream " + stream
-                    + " (could not leave out the template's pages: " + e + ")");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "keeping the full snapshot stream " + stream + " (could not leave out the template's pages: " + e
+                            + ")");
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
@@ -98,12 +104,12 @@ final class RamDelta {
     static Result rewrite(Path stream, Path baseFile, String baseBlock, boolean ignoreShared, Path target)
             throws IOException {
         try (FileChannel src = FileChannel.open(stream, StandardOpenOption.READ);
-             FileChannel base = FileChannel.open(baseFile, StandardOpenOption.READ)) {
+                FileChannel base = FileChannel.open(baseFile, StandardOpenOption.READ)) {
             MappedByteBuffer in = src.map(FileChannel.MapMode.READ_ONLY, 0, src.size());
             CRC32C crc = new CRC32C();
             long written;
             try (CountingStream counting = new CountingStream(Files.newOutputStream(target));
-                 OutputStream out = new BufferedOutputStream(new CheckedOutputStream(counting, crc), 1 << 16)) {
+                    OutputStream out = new BufferedOutputStream(new CheckedOutputStream(counting, crc), 1 << 16)) {
                 RamDelta d = new RamDelta(in, base, baseBlock, ignoreShared, out);
                 try {
                     d.run();
@@ -132,7 +138,7 @@ final class RamDelta {
         while (true) {
             int type = in.get() & 0xff;
             int section = in.getInt();
-            byte[] header = new byte[]{(byte) type};
+            byte[] header = new byte[] {(byte) type};
             out.write(header);
             writeInt(section);
             lastWrittenBlock = null;
@@ -165,7 +171,10 @@ final class RamDelta {
     private int findRamStart() throws IOException {
         int limit = Math.min(in.limit() - 9, RAM_HEADER_SEARCH);
         for (int i = 8; i < limit; i++) {
-            if (in.get(i) == SECTION_START && in.get(i + 5) == 3 && in.get(i + 6) == 'r' && in.get(i + 7) == 'a'
+            if (in.get(i) == SECTION_START
+                    && in.get(i + 5) == 3
+                    && in.get(i + 6) == 'r'
+                    && in.get(i + 7) == 'a'
                     && in.get(i + 8) == 'm') {
                 return i;
             }

@@ -1,33 +1,49 @@
 package dev.wisp.runtime.qemu;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.runtime.Accelerator;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.GuestMemory;
 import dev.wisp.runtime.VmSpec;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class QemuCommandLineTest {
-    private final VmSpec spec = new VmSpec(new BootSource(Path.of("/k/vmlinux"), Path.of("/i/initrd.img"),
-            Optional.of(Path.of("/i/disk.ext4")), List.of("extra=1")), 2, 512, 8080, null);
+    private final VmSpec spec = new VmSpec(
+            new BootSource(
+                    Path.of("/k/vmlinux"),
+                    Path.of("/i/initrd.img"),
+                    Optional.of(Path.of("/i/disk.ext4")),
+                    List.of("extra=1")),
+            2,
+            512,
+            8080,
+            null);
 
     private List<String> build(GuestMemory memory, boolean incoming) {
-        return QemuCommandLine.build("qemu-system-x86_64", Accelerator.TCG, spec, "web-1", Path.of("/run/web-1/qmp.sock"),
-                41000, memory, incoming);
+        return QemuCommandLine.build(
+                "qemu-system-x86_64",
+                Accelerator.TCG,
+                spec,
+                "web-1",
+                Path.of("/run/web-1/qmp.sock"),
+                41000,
+                memory,
+                incoming);
     }
 
     @Test
     void everyVm_isSandboxedAndReachesOnlyItsForwardedPort() {
         String cmd = String.join(" ", build(new GuestMemory.Anonymous(), false));
-        assertThat(cmd).contains("-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny")
+        assertThat(cmd)
+                .contains("-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny")
                 .contains("-netdev user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080")
                 .contains("-nodefaults -no-user-config")
-                .contains("-smp 2").contains("-m 512M")
+                .contains("-smp 2")
+                .contains("-m 512M")
                 .contains("-drive file=/i/disk.ext4,if=none,id=disk0,format=raw,readonly=on")
                 .doesNotContain("-incoming");
     }
@@ -36,15 +52,25 @@ class QemuCommandLineTest {
     void kernelCmdline_carriesTheTcgSafetyParametersIdAndImageExtras() {
         List<String> cmd = build(new GuestMemory.Anonymous(), false);
         String append = cmd.get(cmd.indexOf("-append") + 1);
-        assertThat(append).contains("tsc_early_khz=2000000 lpj=8000000 no_timer_check").contains("wisp.id=web-1")
+        assertThat(append)
+                .contains("tsc_early_khz=2000000 lpj=8000000 no_timer_check")
+                .contains("wisp.id=web-1")
                 .endsWith("extra=1");
     }
 
     @Test
     void env_isNeverOnTheCommandLine() {
-        VmSpec withEnv = new VmSpec(spec.boot().withEnv(java.util.Map.of("SECRET", "hunter2-value")), 1, 256, 8080, null);
-        List<String> cmd = QemuCommandLine.build("qemu-system-x86_64", Accelerator.TCG, withEnv, "web-1",
-                Path.of("/run/web-1/qmp.sock"), 41000, new GuestMemory.Anonymous(), false);
+        VmSpec withEnv =
+                new VmSpec(spec.boot().withEnv(java.util.Map.of("SECRET", "hunter2-value")), 1, 256, 8080, null);
+        List<String> cmd = QemuCommandLine.build(
+                "qemu-system-x86_64",
+                Accelerator.TCG,
+                withEnv,
+                "web-1",
+                Path.of("/run/web-1/qmp.sock"),
+                41000,
+                new GuestMemory.Anonymous(),
+                false);
         assertThat(String.join(" ", cmd)).doesNotContain("hunter2").doesNotContain("SECRET");
         assertThat(withEnv.toString()).contains("SECRET").doesNotContain("hunter2");
     }

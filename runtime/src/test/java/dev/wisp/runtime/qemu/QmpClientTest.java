@@ -1,8 +1,7 @@
 package dev.wisp.runtime.qemu;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -19,9 +18,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The QMP client against an in-process server speaking QEMU's wire format (the real one is in the VM tests). */
 class QmpClientTest {
@@ -46,7 +45,8 @@ class QmpClientTest {
         Thread.ofVirtual().start(() -> {
             try (SocketChannel c = server.accept()) {
                 write(c, "{\"QMP\": {\"version\": {}, \"capabilities\": []}}");
-                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
                 String line;
                 while ((line = in.readLine()) != null) {
                     received.add(line);
@@ -79,16 +79,21 @@ class QmpClientTest {
             assertThat(qmp.execute("query-status").path("status").asText()).isEqualTo("running");
             qmp.execute("migrate-incoming", Map.of("uri", "unix:/x"));
         }
-        assertThat(received).containsExactly("{\"execute\":\"qmp_capabilities\"}", "{\"execute\":\"query-status\"}",
-                "{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"unix:/x\"}}");
+        assertThat(received)
+                .containsExactly(
+                        "{\"execute\":\"qmp_capabilities\"}",
+                        "{\"execute\":\"query-status\"}",
+                        "{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"unix:/x\"}}");
     }
 
     @Test
     void qemuError_becomesExceptionWithItsDescription() throws Exception {
         Path sock = serve(line -> line.contains("cont")
-                ? "{\"error\": {\"class\": \"GenericError\", \"desc\": \"guest is dead\"}}" : "{\"return\": {}}");
+                ? "{\"error\": {\"class\": \"GenericError\", \"desc\": \"guest is dead\"}}"
+                : "{\"return\": {}}");
         try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(5), () -> true)) {
-            assertThatThrownBy(() -> qmp.execute("cont")).isInstanceOf(QmpClient.QmpException.class)
+            assertThatThrownBy(() -> qmp.execute("cont"))
+                    .isInstanceOf(QmpClient.QmpException.class)
                     .hasMessage("QMP cont failed: guest is dead");
         }
     }
@@ -97,7 +102,8 @@ class QmpClientTest {
     void vmmGoneMidCommand_clearIOException() throws Exception {
         Path sock = serve(line -> line.contains("stop") ? null : "{\"return\": {}}");
         try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(5), () -> true)) {
-            assertThatThrownBy(() -> qmp.execute("stop")).isInstanceOf(IOException.class)
+            assertThatThrownBy(() -> qmp.execute("stop"))
+                    .isInstanceOf(IOException.class)
                     .hasMessage("QMP connection closed (VMM exited)");
             assertThatThrownBy(() -> qmp.execute("cont")).hasMessage("QMP connection closed (VMM exited)");
         }
@@ -106,6 +112,7 @@ class QmpClientTest {
     @Test
     void noSocketAndProcessDead_failsFast() {
         assertThatThrownBy(() -> QmpClient.connect(dir.resolve("never.sock"), Duration.ofSeconds(30), () -> false))
-                .isInstanceOf(IOException.class).hasMessage("VMM exited before its control socket opened");
+                .isInstanceOf(IOException.class)
+                .hasMessage("VMM exited before its control socket opened");
     }
 }

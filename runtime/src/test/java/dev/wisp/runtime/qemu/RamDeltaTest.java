@@ -1,14 +1,10 @@
 package dev.wisp.runtime.qemu;
 
-import dev.wisp.runtime.SnapshotFiles;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import static dev.wisp.runtime.qemu.SyntheticMigrationStream.PAGE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wisp.runtime.SnapshotFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,10 +15,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-
-import static dev.wisp.runtime.qemu.SyntheticMigrationStream.PAGE;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link RamDelta} on synthetic QEMU 7.2 migration streams of a clone: its RAM block "mem" maps a
@@ -35,6 +34,7 @@ class RamDeltaTest {
     private static final int RAM_PAGES = 12;
     /** The template file is shorter than the RAM: pages past its end read as zeros. */
     private static final int TEMPLATE_PAGES = 10;
+
     private static final SnapshotFiles FULL = new SnapshotFiles(1, 2);
 
     @TempDir
@@ -57,12 +57,12 @@ class RamDeltaTest {
         Files.write(templateFile, Arrays.copyOf(template, TEMPLATE_PAGES * PAGE));
 
         guest = template.clone();
-        guest[PAGE + 100] ^= 1;                                  // 1: one byte changed
-        Arrays.fill(guest, 4 * PAGE, 5 * PAGE, (byte) 0);        // 4: zeroed by the guest
-        System.arraycopy(random(50), 0, guest, 5 * PAGE, PAGE);  // 5: rewritten
-        System.arraycopy(random(70), 0, guest, 7 * PAGE, PAGE);  // 7: was zero in the template
-        guest[10 * PAGE - 1] ^= (byte) 0x80;                     // 9: its last byte changed
-        guest[11 * PAGE + 5] = 42;                               // 11: past the template's end
+        guest[PAGE + 100] ^= 1; // 1: one byte changed
+        Arrays.fill(guest, 4 * PAGE, 5 * PAGE, (byte) 0); // 4: zeroed by the guest
+        System.arraycopy(random(50), 0, guest, 5 * PAGE, PAGE); // 5: rewritten
+        System.arraycopy(random(70), 0, guest, 7 * PAGE, PAGE); // 7: was zero in the template
+        guest[10 * PAGE - 1] ^= (byte) 0x80; // 9: its last byte changed
+        guest[11 * PAGE + 5] = 42; // 11: past the template's end
         // 0, 2, 6, 8: as in the template; 3: zero in both; 10: zero past the template's end
 
         // The firmware block holds what "mem" holds at the same offsets, but is not the template's.
@@ -70,7 +70,7 @@ class RamDeltaTest {
     }
 
     /** The stream and where its RAM section starts and ends. */
-    private record Clone(byte[] stream, int ramStart, int ramEnd) { }
+    private record Clone(byte[] stream, int ramStart, int ramEnd) {}
 
     private Clone cloneStream(boolean withAddresses) {
         Map<String, Long> blocks = new LinkedHashMap<>();
@@ -95,7 +95,7 @@ class RamDeltaTest {
         int ramEnd = s.size();
         s.device(3, "timer", random(99, 40));
         // Device state that happens to hold RAM-looking bytes: copied, not parsed.
-        s.device(4, "virtio-mmio", new byte[]{0x01, 0, 0, 0, 2, 3, 'r', 'a', 'm', 0x7e, 0, 0, 0, 2, 0x10});
+        s.device(4, "virtio-mmio", new byte[] {0x01, 0, 0, 0, 2, 3, 'r', 'a', 'm', 0x7e, 0, 0, 0, 2, 0x10});
         s.end();
         return new Clone(s.toBytes(), ramStart, ramEnd);
     }
@@ -105,15 +105,17 @@ class RamDeltaTest {
     void cloneStream_deltaLoadedOntoTheTemplateIsTheGuestsMemory(boolean ignoreShared) throws IOException {
         Clone clone = cloneStream(ignoreShared);
         // The full stream describes the guest on any memory (checks this test's own reader).
-        SyntheticMigrationStream.Loaded full = SyntheticMigrationStream.load(clone.stream(),
-                Map.of(MEM, new byte[RAM_PAGES * PAGE], ROM, new byte[2 * PAGE]), ignoreShared);
+        SyntheticMigrationStream.Loaded full = SyntheticMigrationStream.load(
+                clone.stream(), Map.of(MEM, new byte[RAM_PAGES * PAGE], ROM, new byte[2 * PAGE]), ignoreShared);
         assertThat(full.memory().get(MEM)).isEqualTo(guest);
 
         byte[] delta = rewrite(clone, ignoreShared).delta;
-        SyntheticMigrationStream.Loaded restored = SyntheticMigrationStream.load(delta,
-                Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), ignoreShared);
+        SyntheticMigrationStream.Loaded restored = SyntheticMigrationStream.load(
+                delta, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), ignoreShared);
 
-        assertThat(restored.memory().get(MEM)).as("the clone's RAM restored onto its template").isEqualTo(guest);
+        assertThat(restored.memory().get(MEM))
+                .as("the clone's RAM restored onto its template")
+                .isEqualTo(guest);
         assertThat(restored.memory().get(ROM)).isEqualTo(rom);
     }
 
@@ -121,11 +123,19 @@ class RamDeltaTest {
     void cloneStream_pagesEqualToTheTemplateAreDroppedAndTheOthersKept() throws IOException {
         Rewritten r = rewrite(cloneStream(true), true);
 
-        List<String> left = SyntheticMigrationStream.load(r.delta, Map.of(MEM, template.clone(),
-                ROM, new byte[2 * PAGE]), true).records();
-        assertThat(left).containsExactly(
-                MEM + " 1 page", MEM + " 4 zero", MEM + " 5 page", ROM + " 0 page", ROM + " 1 page",
-                MEM + " 7 page", MEM + " 9 page", MEM + " 11 page");
+        List<String> left = SyntheticMigrationStream.load(
+                        r.delta, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), true)
+                .records();
+        assertThat(left)
+                .containsExactly(
+                        MEM + " 1 page",
+                        MEM + " 4 zero",
+                        MEM + " 5 page",
+                        ROM + " 0 page",
+                        ROM + " 1 page",
+                        MEM + " 7 page",
+                        MEM + " 9 page",
+                        MEM + " 11 page");
         assertThat(r.result.pagesKept()).isEqualTo(8);
         assertThat(r.result.pagesDropped()).as("pages 0, 2, 3, 6, 8 and 10").isEqualTo(6);
         // Dropped: four whole pages (0, 2, 6, 8) and two one-byte zero records (3, 10).
@@ -136,8 +146,9 @@ class RamDeltaTest {
     void pagesOfAnotherBlock_keptEvenWhenTheyEqualTheTemplate() throws IOException {
         Rewritten r = rewrite(cloneStream(true), true);
 
-        List<String> left = SyntheticMigrationStream.load(r.delta, Map.of(MEM, template.clone(),
-                ROM, new byte[2 * PAGE]), true).records();
+        List<String> left = SyntheticMigrationStream.load(
+                        r.delta, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), true)
+                .records();
         assertThat(left).filteredOn(s -> s.startsWith(ROM)).containsExactly(ROM + " 0 page", ROM + " 1 page");
     }
 
@@ -148,12 +159,18 @@ class RamDeltaTest {
 
         byte[] head = Arrays.copyOf(clone.stream(), clone.ramStart());
         byte[] devices = Arrays.copyOfRange(clone.stream(), clone.ramEnd(), clone.stream().length);
-        assertThat(Arrays.copyOf(delta, head.length)).as("file header and configuration").isEqualTo(head);
+        assertThat(Arrays.copyOf(delta, head.length))
+                .as("file header and configuration")
+                .isEqualTo(head);
         assertThat(Arrays.copyOfRange(delta, delta.length - devices.length, delta.length))
-                .as("device sections, EOF and device description").isEqualTo(devices);
-        int deltaRamEnd = SyntheticMigrationStream.load(delta, Map.of(MEM, template.clone(),
-                ROM, new byte[2 * PAGE]), true).ramEnd();
-        assertThat(deltaRamEnd).as("nothing between RAM's end and the devices").isEqualTo(delta.length - devices.length);
+                .as("device sections, EOF and device description")
+                .isEqualTo(devices);
+        int deltaRamEnd = SyntheticMigrationStream.load(
+                        delta, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), true)
+                .ramEnd();
+        assertThat(deltaRamEnd)
+                .as("nothing between RAM's end and the devices")
+                .isEqualTo(delta.length - devices.length);
     }
 
     @Test
@@ -177,7 +194,9 @@ class RamDeltaTest {
         crc.update(now);
         assertThat(files).isEqualTo(new SnapshotFiles(now.length, crc.getValue()));
         assertThat(SyntheticMigrationStream.load(now, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), true)
-                .memory().get(MEM)).isEqualTo(guest);
+                        .memory()
+                        .get(MEM))
+                .isEqualTo(guest);
         assertThat(scratch.resolve("state.bin.delta")).doesNotExist();
     }
 
@@ -202,37 +221,71 @@ class RamDeltaTest {
         Map<String, Long> mem = Map.of(MEM, (long) RAM_PAGES * PAGE);
         byte[] page = random(1);
         return Stream.of(
-                Arguments.of("not QEMU's magic",
+                Arguments.of(
+                        "not QEMU's magic",
                         new SyntheticMigrationStream().header(0x12345678, 3).ramStart(2, true, mem),
                         "not a QEMU migration stream of version 3"),
-                Arguments.of("an older stream version",
+                Arguments.of(
+                        "an older stream version",
                         new SyntheticMigrationStream().header(0x5145564d, 2).ramStart(2, true, mem),
                         "not a QEMU migration stream of version 3"),
-                Arguments.of("devices only",
-                        new SyntheticMigrationStream().header().device(3, "timer", new byte[64]).end(),
+                Arguments.of(
+                        "devices only",
+                        new SyntheticMigrationStream()
+                                .header()
+                                .device(3, "timer", new byte[64])
+                                .end(),
                         "no RAM section near the start of the stream"),
-                Arguments.of("no block list",
+                Arguments.of(
+                        "no block list",
                         new SyntheticMigrationStream().header().ramStart(2, true, (long) RAM_PAGES * PAGE, mem),
                         "RAM section does not start with its block list"),
-                Arguments.of("blocks larger than the announced total",
-                        new SyntheticMigrationStream().header()
+                Arguments.of(
+                        "blocks larger than the announced total",
+                        new SyntheticMigrationStream()
+                                .header()
                                 .ramStart(2, true, (RAM_PAGES - 1L) * PAGE | SyntheticMigrationStream.MEM_SIZE, mem),
                         "RAM block lengths do not add up to the announced total"),
-                Arguments.of("an XBZRLE record",
-                        new SyntheticMigrationStream().header().ramStart(2, true, mem).ramPart(0x03, 2)
-                                .record(MEM, SyntheticMigrationStream.XBZRLE, page).eos().footer(2),
+                Arguments.of(
+                        "an XBZRLE record",
+                        new SyntheticMigrationStream()
+                                .header()
+                                .ramStart(2, true, mem)
+                                .ramPart(0x03, 2)
+                                .record(MEM, SyntheticMigrationStream.XBZRLE, page)
+                                .eos()
+                                .footer(2),
                         "unsupported RAM record flags 0x40"),
-                Arguments.of("CONTINUE before any block",
-                        new SyntheticMigrationStream().header().ramStart(2, true, mem).ramPart(0x03, 2)
-                                .raw(new byte[]{0, 0, 0, 0, 0, 0, 0, 0x28}).raw(page).eos().footer(2),
+                Arguments.of(
+                        "CONTINUE before any block",
+                        new SyntheticMigrationStream()
+                                .header()
+                                .ramStart(2, true, mem)
+                                .ramPart(0x03, 2)
+                                .raw(new byte[] {0, 0, 0, 0, 0, 0, 0, 0x28})
+                                .raw(page)
+                                .eos()
+                                .footer(2),
                         "page record continues an unknown RAM block"),
-                Arguments.of("a device inside RAM",
-                        new SyntheticMigrationStream().header().ramStart(2, true, mem)
-                                .device(3, "timer", new byte[8]).ramPart(0x03, 2).eos().footer(2),
+                Arguments.of(
+                        "a device inside RAM",
+                        new SyntheticMigrationStream()
+                                .header()
+                                .ramStart(2, true, mem)
+                                .device(3, "timer", new byte[8])
+                                .ramPart(0x03, 2)
+                                .eos()
+                                .footer(2),
                         "unexpected section type 4 (id 3) inside RAM"),
-                Arguments.of("a footer of another section",
-                        new SyntheticMigrationStream().header().ramStart(2, true, mem).ramPart(0x02, 2)
-                                .page(MEM, 0, page).eos().footer(3),
+                Arguments.of(
+                        "a footer of another section",
+                        new SyntheticMigrationStream()
+                                .header()
+                                .ramStart(2, true, mem)
+                                .ramPart(0x02, 2)
+                                .page(MEM, 0, page)
+                                .eos()
+                                .footer(3),
                         "section footer 3 closes section 2"));
     }
 
@@ -245,7 +298,8 @@ class RamDeltaTest {
         Files.write(stream, bytes);
 
         assertThatThrownBy(() -> RamDelta.rewrite(stream, templateFile, MEM, true, scratch.resolve("out")))
-                .isInstanceOf(IOException.class).hasMessage(error);
+                .isInstanceOf(IOException.class)
+                .hasMessage(error);
         assertThat(RamDelta.shrink(stream, templateFile, MEM, true, FULL)).isSameAs(FULL);
         assertThat(Files.readAllBytes(stream)).isEqualTo(bytes);
         assertThat(scratch.resolve("bad.bin.delta")).doesNotExist();
@@ -255,7 +309,7 @@ class RamDeltaTest {
     void streamThatIsNotQemus_keptWholeByTheDeltaRewrite() throws Exception {
         Path stream = scratch.resolve("not-a-stream.bin");
         Path base = scratch.resolve("base.bin");
-        Files.write(stream, new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9});
+        Files.write(stream, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
         Files.write(base, new byte[4096]);
         SnapshotFiles full = new SnapshotFiles(9, 42);
         assertThat(RamDelta.shrink(stream, base, MEM, true, full)).isEqualTo(full);
@@ -263,14 +317,16 @@ class RamDeltaTest {
         assertThat(scratch.resolve("not-a-stream.bin.delta")).doesNotExist();
     }
 
-    private record Rewritten(RamDelta.Result result, byte[] delta) { }
+    private record Rewritten(RamDelta.Result result, byte[] delta) {}
 
     private Rewritten rewrite(Clone clone, boolean ignoreShared) throws IOException {
         Path stream = scratch.resolve("state-" + ignoreShared + ".bin");
         Path target = scratch.resolve("state-" + ignoreShared + ".delta");
         Files.write(stream, clone.stream());
         RamDelta.Result result = RamDelta.rewrite(stream, templateFile, MEM, ignoreShared, target);
-        assertThat(Files.readAllBytes(stream)).as("rewrite leaves its input alone").isEqualTo(clone.stream());
+        assertThat(Files.readAllBytes(stream))
+                .as("rewrite leaves its input alone")
+                .isEqualTo(clone.stream());
         return new Rewritten(result, Files.readAllBytes(target));
     }
 

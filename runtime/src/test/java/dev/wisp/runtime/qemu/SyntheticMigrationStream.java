@@ -200,7 +200,7 @@ final class SyntheticMigrationStream {
     }
 
     /** What the RAM part of a stream did to memory, record by record. */
-    record Loaded(Map<String, byte[]> memory, List<String> records, int ramEnd) { }
+    record Loaded(Map<String, byte[]> memory, List<String> records, int ramEnd) {}
 
     /**
      * Applies a stream's page records onto copies of {@code memory} (block name to its bytes) as

@@ -12,8 +12,7 @@ final class EtcdKeys {
     /** etcd's "from the first key" / "to the end" key: a range [\0, \0) means every key. */
     static final ByteString ZERO = ByteString.copyFrom(new byte[] {0});
 
-    private EtcdKeys() {
-    }
+    private EtcdKeys() {}
 
     static ByteString bytes(String key) {
         return ByteString.copyFromUtf8(key);
@@ -43,8 +42,13 @@ final class EtcdKeys {
     }
 
     static KeyValue toKeyValue(io.etcd.jetcd.api.KeyValue kv) {
-        return new KeyValue(kv.getKey().toStringUtf8(), kv.getValue().toByteArray(), kv.getCreateRevision(),
-                kv.getModRevision(), kv.getVersion(), kv.getLease());
+        return new KeyValue(
+                kv.getKey().toStringUtf8(),
+                kv.getValue().toByteArray(),
+                kv.getCreateRevision(),
+                kv.getModRevision(),
+                kv.getVersion(),
+                kv.getLease());
     }
 
     /** What a watch reports as the key of a deletion: key and revision only. */

@@ -25,12 +25,14 @@ final class EtcdLeases {
 
     /** etcd's answer to a request naming a lease it does not have. */
     static boolean isLeaseNotFound(Status s) {
-        return s.getCode() == Status.Code.NOT_FOUND && String.valueOf(s.getDescription()).contains("lease not found");
+        return s.getCode() == Status.Code.NOT_FOUND
+                && String.valueOf(s.getDescription()).contains("lease not found");
     }
 
     long grant(Duration ttl) {
         long seconds = ttl.plusNanos(999_999_999).toSeconds(); // etcd counts whole seconds: round up
-        LeaseGrantRequest request = LeaseGrantRequest.newBuilder().setTTL(seconds).build();
+        LeaseGrantRequest request =
+                LeaseGrantRequest.newBuilder().setTTL(seconds).build();
         return rpc.call("grant a lease", () -> rpc.lease().leaseGrant(request)).getID();
     }
 
@@ -51,7 +53,8 @@ final class EtcdLeases {
 
             @Override
             public void onCompleted() {
-                answer.completeExceptionally(Status.UNAVAILABLE.withDescription("keep-alive stream ended")
+                answer.completeExceptionally(Status.UNAVAILABLE
+                        .withDescription("keep-alive stream ended")
                         .asRuntimeException());
             }
         });
@@ -67,8 +70,12 @@ final class EtcdLeases {
     }
 
     boolean revoke(long leaseId) {
-        LeaseRevokeRequest request = LeaseRevokeRequest.newBuilder().setID(leaseId).build();
-        return rpc.call("revoke lease " + leaseId, () -> rpc.lease().leaseRevoke(request),
-                s -> isLeaseNotFound(s) ? EtcdRpc.IGNORE : null) != null;
+        LeaseRevokeRequest request =
+                LeaseRevokeRequest.newBuilder().setID(leaseId).build();
+        return rpc.call(
+                        "revoke lease " + leaseId,
+                        () -> rpc.lease().leaseRevoke(request),
+                        s -> isLeaseNotFound(s) ? EtcdRpc.IGNORE : null)
+                != null;
     }
 }

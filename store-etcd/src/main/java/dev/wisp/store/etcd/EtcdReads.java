@@ -27,19 +27,27 @@ final class EtcdReads {
     }
 
     Optional<KeyValue> get(String key) {
-        RangeResponse r = rpc.call("get " + key,
-                () -> rpc.kv().range(RangeRequest.newBuilder().setKey(EtcdKeys.bytes(key)).build()));
+        RangeResponse r = rpc.call(
+                "get " + key,
+                () -> rpc.kv()
+                        .range(RangeRequest.newBuilder()
+                                .setKey(EtcdKeys.bytes(key))
+                                .build()));
         return r.getKvsList().stream().findFirst().map(EtcdKeys::toKeyValue);
     }
 
     RangeResult range(String prefix) {
-        RangeRequest.Builder request = RangeRequest.newBuilder().setKey(EtcdKeys.rangeStart(prefix))
-                .setRangeEnd(EtcdKeys.rangeEnd(prefix)).setLimit(RANGE_PAGE);
+        RangeRequest.Builder request = RangeRequest.newBuilder()
+                .setKey(EtcdKeys.rangeStart(prefix))
+                .setRangeEnd(EtcdKeys.rangeEnd(prefix))
+                .setLimit(RANGE_PAGE);
         List<KeyValue> out = new ArrayList<>();
         long revision = 0; // the first page's revision; later pages read at it, so the result is one snapshot
         while (true) {
             RangeRequest page = request.build();
-            RangeResponse r = rpc.call("range " + prefix, () -> rpc.kv().range(page),
+            RangeResponse r = rpc.call(
+                    "range " + prefix,
+                    () -> rpc.kv().range(page),
                     s -> s.getCode() == Status.Code.RESOURCE_EXHAUSTED ? EtcdRpc.IGNORE : null);
             if (r == null) { // the page was over the answer size limit
                 if (page.getLimit() == 1) {
@@ -62,8 +70,13 @@ final class EtcdReads {
     }
 
     long revision() {
-        RangeRequest request = RangeRequest.newBuilder().setKey(EtcdKeys.ZERO).setCountOnly(true).build();
-        return rpc.call("read the revision", () -> rpc.kv().range(request)).getHeader().getRevision();
+        RangeRequest request = RangeRequest.newBuilder()
+                .setKey(EtcdKeys.ZERO)
+                .setCountOnly(true)
+                .build();
+        return rpc.call("read the revision", () -> rpc.kv().range(request))
+                .getHeader()
+                .getRevision();
     }
 
     /**
@@ -73,8 +86,11 @@ final class EtcdReads {
      */
     void requireWatchable(String prefix, long revision) {
         boolean[] compacted = {false};
-        RangeRequest request = RangeRequest.newBuilder().setKey(EtcdKeys.rangeStart(prefix)).setRevision(revision)
-                .setCountOnly(true).build();
+        RangeRequest request = RangeRequest.newBuilder()
+                .setKey(EtcdKeys.rangeStart(prefix))
+                .setRevision(revision)
+                .setCountOnly(true)
+                .build();
         rpc.call("check revision " + revision, () -> rpc.kv().range(request), s -> {
             String m = String.valueOf(s.getDescription());
             if (m.contains("compacted")) {

@@ -45,13 +45,15 @@ final class EtcdRpc implements AutoCloseable {
         this.endpoints = endpoints;
         this.timeout = timeout;
         Set<String> schemes = new java.util.HashSet<>();
-        List<EquivalentAddressGroup> addresses = endpoints.stream().map(u -> {
-            if (u.getHost() == null || u.getPort() < 0) {
-                throw new IllegalArgumentException("etcd endpoint must look like http://host:port, was " + u);
-            }
-            schemes.add(String.valueOf(u.getScheme()));
-            return new EquivalentAddressGroup(new InetSocketAddress(u.getHost(), u.getPort()));
-        }).toList();
+        List<EquivalentAddressGroup> addresses = endpoints.stream()
+                .map(u -> {
+                    if (u.getHost() == null || u.getPort() < 0) {
+                        throw new IllegalArgumentException("etcd endpoint must look like http://host:port, was " + u);
+                    }
+                    schemes.add(String.valueOf(u.getScheme()));
+                    return new EquivalentAddressGroup(new InetSocketAddress(u.getHost(), u.getPort()));
+                })
+                .toList();
         if (!Set.of("http").containsAll(schemes) && !Set.of("https").containsAll(schemes)) {
             throw new IllegalArgumentException("etcd endpoints must all be http:// or all https://, were " + endpoints);
         }
@@ -74,16 +76,21 @@ final class EtcdRpc implements AutoCloseable {
     }
 
     KVGrpc.KVFutureStub kv() {
-        return KVGrpc.newFutureStub(channel).withWaitForReady().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return KVGrpc.newFutureStub(channel)
+                .withWaitForReady()
+                .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     LeaseGrpc.LeaseFutureStub lease() {
-        return LeaseGrpc.newFutureStub(channel).withWaitForReady()
+        return LeaseGrpc.newFutureStub(channel)
+                .withWaitForReady()
                 .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     LeaseGrpc.LeaseStub leaseStream() {
-        return LeaseGrpc.newStub(channel).withWaitForReady().withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return LeaseGrpc.newStub(channel)
+                .withWaitForReady()
+                .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Watch streams live as long as the watch: no deadline. */
@@ -114,7 +121,9 @@ final class EtcdRpc implements AutoCloseable {
      * busy machine. {@code special} may turn a failure status into the exception to throw, into
      * {@link #IGNORE} (the call returns null), or leave it to the generic translation (null).
      */
-    <T> T call(String what, Supplier<? extends java.util.concurrent.Future<T>> request,
+    <T> T call(
+            String what,
+            Supplier<? extends java.util.concurrent.Future<T>> request,
             Function<Status, RuntimeException> special) {
         ensureOpen();
         java.util.concurrent.Future<T> future = request.get();
@@ -148,16 +157,20 @@ final class EtcdRpc implements AutoCloseable {
         }
         return switch (status.getCode()) {
             case DEADLINE_EXCEEDED -> deadline(what);
-            case UNAVAILABLE -> new StoreException("etcd at " + endpoints + " is unreachable: " + what + " failed: "
-                    + status.getDescription(), t);
-            default -> new StoreException("etcd at " + endpoints + " failed to " + what + ": " + status.getCode()
-                    + ": " + status.getDescription(), t);
+            case UNAVAILABLE ->
+                new StoreException(
+                        "etcd at " + endpoints + " is unreachable: " + what + " failed: " + status.getDescription(), t);
+            default ->
+                new StoreException(
+                        "etcd at " + endpoints + " failed to " + what + ": " + status.getCode() + ": "
+                                + status.getDescription(),
+                        t);
         };
     }
 
     private StoreException deadline(String what) {
-        return new StoreException("etcd at " + endpoints + " did not answer " + what + " within "
-                + timeout.toMillis() + " ms (a write may or may not have been applied)");
+        return new StoreException("etcd at " + endpoints + " did not answer " + what + " within " + timeout.toMillis()
+                + " ms (a write may or may not have been applied)");
     }
 
     @Override
@@ -185,12 +198,13 @@ final class EtcdRpc implements AutoCloseable {
 
                 @Override
                 public void start(Listener2 listener) {
-                    listener.onResult(ResolutionResult.newBuilder().setAddresses(addresses).build());
+                    listener.onResult(ResolutionResult.newBuilder()
+                            .setAddresses(addresses)
+                            .build());
                 }
 
                 @Override
-                public void shutdown() {
-                }
+                public void shutdown() {}
             };
         }
 

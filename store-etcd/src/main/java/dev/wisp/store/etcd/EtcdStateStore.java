@@ -73,6 +73,7 @@ public final class EtcdStateStore implements StateStore {
     private final EtcdLeases leases;
     /** Resumes broken watch streams. */
     private final ScheduledExecutorService scheduler;
+
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
 
     private EtcdStateStore(EtcdRpc rpc) {
@@ -153,7 +154,8 @@ public final class EtcdStateStore implements StateStore {
     @Override
     public boolean delete(String key) {
         StoreArguments.requireValidKey(key);
-        DeleteRangeRequest request = DeleteRangeRequest.newBuilder().setKey(EtcdKeys.bytes(key)).build();
+        DeleteRangeRequest request =
+                DeleteRangeRequest.newBuilder().setKey(EtcdKeys.bytes(key)).build();
         return rpc.call("delete " + key, () -> rpc.kv().deleteRange(request)).getDeleted() > 0;
     }
 
@@ -161,15 +163,18 @@ public final class EtcdStateStore implements StateStore {
     public void compact(long revision) {
         long current = revision();
         if (revision > current) {
-            throw new IllegalArgumentException("cannot compact to revision " + revision
-                    + ", above the current revision " + current);
+            throw new IllegalArgumentException(
+                    "cannot compact to revision " + revision + ", above the current revision " + current);
         }
         if (revision <= 0) {
             return;
         }
         // Compacting to a revision already compacted is a no-op, as in the embedded store.
-        CompactionRequest request = CompactionRequest.newBuilder().setRevision(revision).build();
-        rpc.call("compact to revision " + revision, () -> rpc.kv().compact(request),
+        CompactionRequest request =
+                CompactionRequest.newBuilder().setRevision(revision).build();
+        rpc.call(
+                "compact to revision " + revision,
+                () -> rpc.kv().compact(request),
                 s -> String.valueOf(s.getDescription()).contains("compacted") ? EtcdRpc.IGNORE : null);
     }
 
@@ -182,8 +187,15 @@ public final class EtcdStateStore implements StateStore {
         if (fromRevision > 0) {
             reads.requireWatchable(prefix, fromRevision);
         }
-        EtcdWatch w = new EtcdWatch(rpc, scheduler, EtcdKeys.rangeStart(prefix), EtcdKeys.rangeEnd(prefix), start,
-                listener, Long.toString(WATCH_IDS.incrementAndGet()), watches::remove);
+        EtcdWatch w = new EtcdWatch(
+                rpc,
+                scheduler,
+                EtcdKeys.rangeStart(prefix),
+                EtcdKeys.rangeEnd(prefix),
+                start,
+                listener,
+                Long.toString(WATCH_IDS.incrementAndGet()),
+                watches::remove);
         watches.add(w);
         rpc.ensureOpen();
         w.start();

@@ -37,8 +37,10 @@ final class EtcdTxns {
             if (EtcdLeases.isLeaseNotFound(s)) {
                 return new LeaseNotFoundException(firstLease(txn.then(), txn.otherwise()));
             }
-            return isTooLarge(s) ? new IllegalArgumentException("txn is larger than etcd's request limit "
-                    + "(--max-request-bytes): " + s.getDescription()) : null;
+            return isTooLarge(s)
+                    ? new IllegalArgumentException(
+                            "txn is larger than etcd's request limit " + "(--max-request-bytes): " + s.getDescription())
+                    : null;
         });
         return new TxnResult(r.getSucceeded(), r.getHeader().getRevision());
     }
@@ -60,25 +62,38 @@ final class EtcdTxns {
     }
 
     private static io.etcd.jetcd.api.Compare toCompare(Compare c) {
-        var b = io.etcd.jetcd.api.Compare.newBuilder().setKey(EtcdKeys.bytes(c.key()))
+        var b = io.etcd.jetcd.api.Compare.newBuilder()
+                .setKey(EtcdKeys.bytes(c.key()))
                 .setResult(io.etcd.jetcd.api.Compare.CompareResult.EQUAL);
         return switch (c.field()) {
-            case MOD_REVISION -> b.setTarget(io.etcd.jetcd.api.Compare.CompareTarget.MOD)
-                    .setModRevision(c.expected()).build();
-            case CREATE_REVISION -> b.setTarget(io.etcd.jetcd.api.Compare.CompareTarget.CREATE)
-                    .setCreateRevision(c.expected()).build();
-            case VERSION -> b.setTarget(io.etcd.jetcd.api.Compare.CompareTarget.VERSION)
-                    .setVersion(c.expected()).build();
+            case MOD_REVISION ->
+                b.setTarget(io.etcd.jetcd.api.Compare.CompareTarget.MOD)
+                        .setModRevision(c.expected())
+                        .build();
+            case CREATE_REVISION ->
+                b.setTarget(io.etcd.jetcd.api.Compare.CompareTarget.CREATE)
+                        .setCreateRevision(c.expected())
+                        .build();
+            case VERSION ->
+                b.setTarget(io.etcd.jetcd.api.Compare.CompareTarget.VERSION)
+                        .setVersion(c.expected())
+                        .build();
         };
     }
 
     private static RequestOp toRequestOp(Op op) {
         return switch (op) {
-            case Op.Put p -> RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
-                    .setKey(EtcdKeys.bytes(p.key())).setValue(com.google.protobuf.ByteString.copyFrom(p.value()))
-                    .setLease(p.lease())).build();
-            case Op.Delete d -> RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder()
-                    .setKey(EtcdKeys.bytes(d.key()))).build();
+            case Op.Put p ->
+                RequestOp.newBuilder()
+                        .setRequestPut(PutRequest.newBuilder()
+                                .setKey(EtcdKeys.bytes(p.key()))
+                                .setValue(com.google.protobuf.ByteString.copyFrom(p.value()))
+                                .setLease(p.lease()))
+                        .build();
+            case Op.Delete d ->
+                RequestOp.newBuilder()
+                        .setRequestDeleteRange(DeleteRangeRequest.newBuilder().setKey(EtcdKeys.bytes(d.key())))
+                        .build();
         };
     }
 }

@@ -1,11 +1,11 @@
 package dev.wisp.store.etcd;
 
+import com.google.protobuf.ByteString;
 import dev.wisp.store.CompactedException;
 import dev.wisp.store.StoreException;
 import dev.wisp.store.Watch;
 import dev.wisp.store.WatchEvent;
 import dev.wisp.store.WatchListener;
-import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchRequest;
@@ -16,11 +16,11 @@ import io.grpc.stub.StreamObserver;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -51,6 +51,7 @@ final class EtcdWatch implements Watch {
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     /** Held while calling the listener, so {@link #cancel()} can wait for a call in progress. */
     private final ReentrantLock delivery = new ReentrantLock();
+
     private volatile boolean cancelled;
 
     // The current etcd stream; guarded by this. A callback from an older generation is ignored.
@@ -60,8 +61,15 @@ final class EtcdWatch implements Watch {
     /** The revision a resumed stream starts from: one past the last revision received. */
     private long nextRevision;
 
-    EtcdWatch(EtcdRpc rpc, ScheduledExecutorService scheduler, ByteString start, ByteString end,
-            long fromRevision, WatchListener listener, String name, Consumer<EtcdWatch> onEnd) {
+    EtcdWatch(
+            EtcdRpc rpc,
+            ScheduledExecutorService scheduler,
+            ByteString start,
+            ByteString end,
+            long fromRevision,
+            WatchListener listener,
+            String name,
+            Consumer<EtcdWatch> onEnd) {
         this.rpc = rpc;
         this.scheduler = scheduler;
         this.start = start;
@@ -116,8 +124,13 @@ final class EtcdWatch implements Watch {
         ClientCallStreamObserver<WatchRequest> s;
         try {
             s = (ClientCallStreamObserver<WatchRequest>) rpc.watch().watch(new StreamListener(gen));
-            s.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
-                    .setKey(start).setRangeEnd(end).setStartRevision(from).setPrevKv(true)).build());
+            s.onNext(WatchRequest.newBuilder()
+                    .setCreateRequest(WatchCreateRequest.newBuilder()
+                            .setKey(start)
+                            .setRangeEnd(end)
+                            .setStartRevision(from)
+                            .setPrevKv(true))
+                    .build());
         } catch (RuntimeException e) { // the channel was shut down under us
             end(new StoreException("cannot watch on etcd at " + rpc.endpoints() + ": " + e, e));
             return;
@@ -154,8 +167,9 @@ final class EtcdWatch implements Watch {
                 return;
             }
         }
-        LOG.log(Level.DEBUG, "watch " + name + " lost its etcd stream (" + cause + "); resuming from revision "
-                + nextRevision);
+        LOG.log(
+                Level.DEBUG,
+                "watch " + name + " lost its etcd stream (" + cause + "); resuming from revision " + nextRevision);
         try {
             scheduler.schedule(this::openStream, RESUME_DELAY_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -185,15 +199,17 @@ final class EtcdWatch implements Watch {
                     }
                 }
                 if (response.getEventsCount() > 0) {
-                    long last = response.getEvents(response.getEventsCount() - 1).getKv().getModRevision();
+                    long last = response.getEvents(response.getEventsCount() - 1)
+                            .getKv()
+                            .getModRevision();
                     nextRevision = Math.max(nextRevision, last + 1);
                 }
             }
             if (response.getCompactRevision() > 0) {
                 end(new CompactedException(from, response.getCompactRevision()));
             } else if (response.getCanceled()) {
-                end(new StoreException("etcd at " + rpc.endpoints() + " cancelled watch " + name + ": "
-                        + response.getCancelReason()));
+                end(new StoreException(
+                        "etcd at " + rpc.endpoints() + " cancelled watch " + name + ": " + response.getCancelReason()));
             }
         }
 
@@ -248,8 +264,11 @@ final class EtcdWatch implements Watch {
             }
         });
         try {
-            s.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
-                    .setKey(EtcdKeys.ZERO).setStartRevision(from)).build());
+            s.onNext(WatchRequest.newBuilder()
+                    .setCreateRequest(WatchCreateRequest.newBuilder()
+                            .setKey(EtcdKeys.ZERO)
+                            .setStartRevision(from))
+                    .build());
             return answer.get(rpc.timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -263,8 +282,13 @@ final class EtcdWatch implements Watch {
 
     private static boolean isPermanent(Status.Code code) {
         return switch (code) {
-            case INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED, FAILED_PRECONDITION, OUT_OF_RANGE,
-                 UNIMPLEMENTED, NOT_FOUND -> true;
+            case INVALID_ARGUMENT,
+                    PERMISSION_DENIED,
+                    UNAUTHENTICATED,
+                    FAILED_PRECONDITION,
+                    OUT_OF_RANGE,
+                    UNIMPLEMENTED,
+                    NOT_FOUND -> true;
             default -> false;
         };
     }
@@ -297,7 +321,8 @@ final class EtcdWatch implements Watch {
                             synchronized (this) {
                                 ended = true;
                             }
-                            listener.onError(new StoreException("watch " + name + " ended: its listener threw " + e, e));
+                            listener.onError(
+                                    new StoreException("watch " + name + " ended: its listener threw " + e, e));
                             return;
                         }
                     } else if (item instanceof StoreException error) {

@@ -1,7 +1,6 @@
 package dev.wisp.store.etcd;
 
 import dev.wisp.common.FileTrees;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -90,28 +89,48 @@ final class EtcdProcess implements AutoCloseable {
     private void launch() {
         String peer = "http://127.0.0.1:" + peerPort;
         String client = endpoint().toString();
-        List<String> cmd = List.of(System.getProperty("wisp.etcd", "etcd"),
-                "--name", "wisp-test",
-                "--data-dir", dataDir.toString(),
-                "--listen-client-urls", client, "--advertise-client-urls", client,
-                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "wisp-test=" + peer,
+        List<String> cmd = List.of(
+                System.getProperty("wisp.etcd", "etcd"),
+                "--name",
+                "wisp-test",
+                "--data-dir",
+                dataDir.toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "wisp-test=" + peer,
                 // Short raft timings: a fast election on start, and etcd's minimum lease ttl becomes 1 s
                 // (ceil(1.5 election ticks x heartbeat)), matching the contract's smallest ttl.
-                "--heartbeat-interval", "100", "--election-timeout", "500");
+                "--heartbeat-interval",
+                "100",
+                "--election-timeout",
+                "500");
         try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run etcd (" + cmd.getFirst()
-                    + "); install it with scripts/install-deps (Debian package etcd-server)", e);
+            throw new UncheckedIOException(
+                    "cannot run etcd (" + cmd.getFirst()
+                            + "); install it with scripts/install-deps (Debian package etcd-server)",
+                    e);
         }
         awaitHealthy();
     }
 
     private void awaitHealthy() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest health = HttpRequest.newBuilder(endpoint().resolve("/health")).timeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest health = HttpRequest.newBuilder(endpoint().resolve("/health"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -32,6 +32,7 @@ class EtcdStateStoreContractTest extends StateStoreContract {
 
     @TempDir
     static Path dir;
+
     private static EtcdProcess etcd;
     /** A connection of its own, to look at leases without going through the store under test. */
     private static ManagedChannel admin;
@@ -39,7 +40,9 @@ class EtcdStateStoreContractTest extends StateStoreContract {
     @BeforeAll
     static void startEtcd() {
         etcd = EtcdProcess.start(dir);
-        admin = NettyChannelBuilder.forAddress("127.0.0.1", etcd.endpoint().getPort()).usePlaintext().build();
+        admin = NettyChannelBuilder.forAddress("127.0.0.1", etcd.endpoint().getPort())
+                .usePlaintext()
+                .build();
     }
 
     @AfterAll
@@ -56,7 +59,8 @@ class EtcdStateStoreContractTest extends StateStoreContract {
     protected StateStore open() {
         for (Long lease : DEADLINES.keySet()) {
             try {
-                leases().leaseRevoke(LeaseRevokeRequest.newBuilder().setID(lease).build());
+                leases().leaseRevoke(
+                                LeaseRevokeRequest.newBuilder().setID(lease).build());
             } catch (Exception e) {
                 // already expired or revoked
             }
@@ -91,8 +95,11 @@ class EtcdStateStoreContractTest extends StateStoreContract {
                     continue;
                 }
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (leases().leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(lease.getKey()).build())
-                        .getTTL() != -1) {
+                while (leases().leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder()
+                                        .setID(lease.getKey())
+                                        .build())
+                                .getTTL()
+                        != -1) {
                     if (System.nanoTime() - until > 0) {
                         throw new AssertionError("etcd did not expire lease " + lease.getKey() + " within 10 s");
                     }

@@ -36,7 +36,7 @@ class EtcdStateStoreRestartTest {
     void etcdKilledMidRun_callsFailNamingTheEndpointWithinTheTimeout_andWorkAgainAfterRestartOnTheSameData()
             throws Exception {
         try (EtcdProcess etcd = EtcdProcess.start(dir);
-             EtcdStateStore store = EtcdStateStore.connect(List.of(etcd.endpoint()), TIMEOUT)) {
+                EtcdStateStore store = EtcdStateStore.connect(List.of(etcd.endpoint()), TIMEOUT)) {
             long written = store.put("r/a", b("1"));
             Events events = new Events();
             Watch watch = store.watch("r/", 0, events);
@@ -48,7 +48,8 @@ class EtcdStateStoreRestartTest {
                 CompletableFuture<Object> f = CompletableFuture.supplyAsync(call);
                 assertThatThrownBy(() -> f.get(BOUND_SECONDS, TimeUnit.SECONDS))
                         .isInstanceOf(ExecutionException.class)
-                        .cause().isInstanceOf(StoreException.class)
+                        .cause()
+                        .isInstanceOf(StoreException.class)
                         .hasMessageContaining(etcd.endpoint().toString());
             }
 
@@ -74,19 +75,21 @@ class EtcdStateStoreRestartTest {
             nowhere = URI.create("http://127.0.0.1:" + s.getLocalPort());
         }
 
-        CompletableFuture<EtcdStateStore> f = CompletableFuture.supplyAsync(
-                () -> EtcdStateStore.connect(List.of(nowhere), TIMEOUT));
+        CompletableFuture<EtcdStateStore> f =
+                CompletableFuture.supplyAsync(() -> EtcdStateStore.connect(List.of(nowhere), TIMEOUT));
 
         assertThatThrownBy(() -> f.get(BOUND_SECONDS, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(StoreException.class)
+                .cause()
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining(nowhere.toString());
     }
 
     @Test
     void connectWithoutEndpoints_isRejected() {
         assertThatThrownBy(() -> EtcdStateStore.connect(List.of(), TIMEOUT))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("endpoint");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("endpoint");
     }
 
     /** Retries {@code call} until etcd answers it (bounded): the client reconnects on its own schedule. */
