@@ -1,12 +1,10 @@
 package dev.wisp.router;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 
 /**
@@ -19,7 +17,8 @@ import io.netty.handler.codec.http.LastHttpContent;
  * Grants from the wait buffer arrive through {@link EventLoop#execute}. Its parts: the request's
  * body on its way upstream (and the copy kept for a retry) is its {@link RequestBody}; what goes
  * back to the client, relayed or local, is its {@link Reply}; the endpoint slot it holds, waits
- * for and tries again is its {@link Admission}; each try at an endpoint is an {@link Attempt}.
+ * for and tries again is its {@link Admission}; each try at an endpoint is an {@link Attempt},
+ * whose failure its {@link Failover} handles; the router's own answers are {@link LocalAnswer}s.
  *
  * <pre>
  *   start ─┬─ unknown / buffer full / bad request ─────────▶ LOCAL ─▶ DONE
@@ -45,7 +44,7 @@ final class Exchange {
         DONE
     }
 
-    // Package-private for this exchange's Attempt, which works on its behalf.
+    // Package-private for this exchange's Attempt and Failover, which work on its behalf.
     final RouterRuntime rt;
     final FrontendHandler front;
     final Channel client;
@@ -53,14 +52,15 @@ final class Exchange {
     final HttpRequest request;
     final RequestBody body = new RequestBody();
     final Reply reply;
-    private final boolean idempotent;
-    private final boolean upgrade;
+    final boolean idempotent;
+    final boolean upgrade;
     private final long startNanos = System.nanoTime();
     private final CharSequence requestId;
+    private final Failover failover = new Failover(this);
 
     State state = State.LOCAL;
     /** Null until the request is routed to a service. */
-    private Admission admission;
+    Admission admission;
     /** The current try at an endpoint (CONNECTING, PROXYING), or the last one. */
     private Attempt attempt;
 
@@ -85,21 +85,13 @@ final class Exchange {
             // After a decoding failure the codec discards the rest of the connection's input.
             body.receivedAll();
             reply.closeClient();
-            respond(
-                    Responses.forDecoderFailure(dr.cause()),
-                    "bad_request",
-                    String.valueOf(dr.cause().getMessage()),
-                    -1);
+            respond(LocalAnswer.badRequest(dr.cause()));
             return;
         }
         RequestTarget target = RequestTarget.of(request);
         ServiceState service = rt.route(target, request);
         if (service == null) {
-            respond(
-                    HttpResponseStatus.NOT_FOUND,
-                    "unknown_service",
-                    "no service for host '" + target.host() + "' and path '" + target.path() + "'",
-                    -1);
+            respond(LocalAnswer.unknownService(target));
             return;
         }
         admission = new Admission(service, this, loop);
@@ -115,18 +107,10 @@ final class Exchange {
         }
         if (admission.refused()) {
             if (admission.unavailable() != null) {
-                respond(
-                        HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        "service_unavailable",
-                        admission.unavailable(),
-                        rt.retryAfterSeconds());
+                respond(LocalAnswer.unavailable(admission.unavailable(), rt.retryAfterSeconds()));
                 return;
             }
-            respond(
-                    HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "queue_full",
-                    "service '" + service.name + "' has no free endpoint and its wait buffer is full",
-                    rt.retryAfterSeconds());
+            respond(LocalAnswer.queueFull(service, rt.retryAfterSeconds()));
             return;
         }
         state = State.QUEUED;
@@ -235,7 +219,7 @@ final class Exchange {
             return;
         }
         admission.refusedWhileWaiting();
-        respond(HttpResponseStatus.SERVICE_UNAVAILABLE, "service_unavailable", why, rt.retryAfterSeconds());
+        respond(LocalAnswer.unavailable(why, rt.retryAfterSeconds()));
     }
 
     /** The wait buffer's timeout (armed by the admission). */
@@ -243,13 +227,7 @@ final class Exchange {
         if (!waiting() || !admission.timedOut()) {
             return; // granted concurrently: the grant is already on its way to granted()
         }
-        ServiceState s = admission.service;
-        respond(
-                HttpResponseStatus.SERVICE_UNAVAILABLE,
-                "queue_timeout",
-                "no endpoint of service '" + s.name + "' became available within "
-                        + s.limits().queueTimeout().toMillis() + " ms",
-                rt.retryAfterSeconds());
+        respond(LocalAnswer.queueTimeout(admission.service, rt.retryAfterSeconds()));
     }
 
     private boolean waiting() {
@@ -258,7 +236,7 @@ final class Exchange {
 
     // ---------------------------------------------------------------- upstream side
 
-    private void connect(EndpointState ep) {
+    void connect(EndpointState ep) {
         admission.attempt(ep);
         state = State.CONNECTING;
         attempt = new Attempt(this, ep);
@@ -275,81 +253,17 @@ final class Exchange {
         state = State.PROXYING;
     }
 
+    // The current try failed (its connection is closed already): the failover decides what next.
     void connectFailed(Attempt a, Throwable cause) {
-        admission.service.connectFailed(a.endpoint, cause);
-        releaseLease();
-        // A connection that never opened carried none of the request: any method may go again.
-        againOrFail(
-                cause instanceof ConnectTimeoutException,
-                "could not connect to " + a.endpoint + " (attempt " + admission.attempts() + " of "
-                        + Admission.MAX_ATTEMPTS + "): " + cause);
+        failover.connectFailed(a, cause);
     }
 
-    /**
-     * Sends the request again, at most {@link Admission#MAX_ATTEMPTS} tries in all: now to an
-     * endpoint with room, else after a wait in the service's buffer ({@link Admission#retryNow},
-     * {@link Admission#requeue}). The caller has checked that sending it again is safe.
-     */
-    private void againOrFail(boolean sameEndpointToo, String why) {
-        if (!admission.attemptsLeft() || !client.isActive()) {
-            respond(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", why, -1);
-            return;
-        }
-        EndpointState next = admission.retryNow(sameEndpointToo);
-        body.rewind();
-        if (next != null) {
-            connect(next);
-            return;
-        }
-        state = State.REQUEUED; // a grant arrives through execute(), after this method
-        if (!admission.requeue()) {
-            respond(
-                    HttpResponseStatus.BAD_GATEWAY,
-                    "bad_gateway",
-                    why + "; no other endpoint and the wait buffer is full",
-                    -1);
-        }
-    }
-
-    /** The current try's connection broke; it is closed already. */
     void upstreamFailed(Attempt a, Throwable cause) {
-        releaseLease();
-        if (!reply.started()) {
-            retryOrFail("upstream " + a.endpoint + " failed: " + cause);
-        } else {
-            // Part of the response is already on its way: closing is the only honest signal left.
-            reply.closeClient();
-            finish(true);
-        }
+        failover.upstreamFailed(a, cause);
     }
 
-    /** The current try's upstream said nothing for the idle timeout; it is closed already. */
     void upstreamIdle(Attempt a) {
-        releaseLease();
-        if (!reply.started()) {
-            respond(
-                    HttpResponseStatus.GATEWAY_TIMEOUT,
-                    "upstream_timeout",
-                    "upstream " + a.endpoint + " did not answer within "
-                            + rt.config.upstreamIdleTimeout().toMillis() + " ms",
-                    -1);
-        } else {
-            reply.closeClient();
-            finish(true);
-        }
-    }
-
-    /**
-     * The upstream broke before any response byte reached the client. An idempotent request whose
-     * bytes sent so far are all kept for replay may go again; any other request may have reached
-     * the app (a POST twice is two orders), so it gets a 502.
-     */
-    private void retryOrFail(String why) {
-        if (idempotent && !reply.clientWritten() && !upgrade && body.resendable()) {
-            againOrFail(false, why);
-        } else {
-            respond(HttpResponseStatus.BAD_GATEWAY, "bad_gateway", why, -1);
-        }
+        failover.upstreamIdle(a);
     }
 
     /** The response went to the client whole; the try's connection is parked or closed. */
@@ -378,13 +292,13 @@ final class Exchange {
 
     // ---------------------------------------------------------------- local answers
 
-    private void respond(HttpResponseStatus st, String error, String message, long retryAfter) {
+    void respond(LocalAnswer answer) {
         state = State.LOCAL;
         if (admission != null) {
             admission.stopTimer();
         }
         body.release();
-        reply.prepareLocal(st, error, message, retryAfter);
+        reply.prepareLocal(answer.status(), answer.error(), answer.message(), answer.retryAfter());
         if (body.complete()) {
             sendLocal();
         } else {
@@ -401,7 +315,7 @@ final class Exchange {
 
     // ---------------------------------------------------------------- bookkeeping
 
-    private void finish(boolean close) {
+    void finish(boolean close) {
         if (state == State.DONE) {
             return;
         }
@@ -427,7 +341,7 @@ final class Exchange {
         }
     }
 
-    private void releaseLease() {
+    void releaseLease() {
         if (admission != null) {
             admission.release();
         }
