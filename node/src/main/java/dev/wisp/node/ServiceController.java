@@ -13,7 +13,6 @@ import dev.wisp.router.Endpoint;
 import dev.wisp.router.ServiceEndpoints;
 import dev.wisp.router.ServiceLoad;
 import dev.wisp.router.ServiceLoads;
-import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.InstanceEvent;
 import dev.wisp.runtime.InstanceState;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one service on this node: the decisions. Three inputs drive it: the router's demand
@@ -34,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * tiers) and runtime events (an instance died: stop routing to it). The operations it decides
  * on live beside it: {@link Wakes} (up the tiers), {@link StandbySteps} (down), {@link
  * StandbyHandover} (standby state across node restarts), {@link TemplateWarmer}, {@link
- * StartFailures} (crash-loop back-off) and {@link Replicas} (the books and what the router sees).
+ * StartOutcomes} (crash-loop back-off), {@link Replicas} (the books and what the router sees),
+ * {@link StatusViews} (status and console) and {@link ServiceShutdown} (quiesce and close).
  *
  * <p>A start of a new instance that fails (the app exits, never listens, the guest panics) is
  * not retried at once: the next one waits 1 s, 2 s, 4 s ... up to 5 min. Until a start
@@ -48,7 +47,6 @@ import java.util.concurrent.TimeUnit;
  * by this object's monitor.
  */
 final class ServiceController {
-    private static final System.Logger LOG = System.getLogger(ServiceController.class.getName());
     /** How long a draining instance may take to finish its requests before it is paused anyway. */
     static final Duration DRAIN_TIMEOUT = StandbySteps.DRAIN_TIMEOUT;
 
@@ -63,9 +61,9 @@ final class ServiceController {
     private final Wakes wakes;
     private final StandbyHandover handover;
     private final StandbySteps standby;
-    private final StartFailures starts = new StartFailures();
-    /** A start was wanted (initial scale, min instances, demand) while backing off: retry when it ends. */
-    private boolean retryWanted;
+    private final StartOutcomes starts;
+    private final StatusViews views;
+    private final ServiceShutdown shutdown;
     /** Snapshots and template an earlier node left for this service, adopted at start. */
     private final Leftovers.Claim claim;
 
@@ -86,18 +84,11 @@ final class ServiceController {
         this.endpoints = new ServiceEndpoints(spec.name(), spec.limits(), this::onDemand, this::onEndpointFailed);
         this.replicas = new Replicas(scope, endpoints, loads);
         this.templates = new TemplateWarmer(scope, sharedTemplates, specDigest);
-        this.wakes = new Wakes(scope, replicas, templates, this, new Wakes.Outcomes() {
-            @Override
-            public void started(WakePath path) {
-                onStarted(path);
-            }
-
-            @Override
-            public void startFailed(WakePath path, RuntimeException e) {
-                onStartFailed(path, e);
-            }
-        });
+        this.starts = new StartOutcomes(scope, endpoints, replicas, this, () -> closed);
+        this.wakes = new Wakes(scope, replicas, templates, this, starts);
         this.handover = new StandbyHandover(scope, specDigest);
+        this.views = new StatusViews(spec, replicas, templates, starts);
+        this.shutdown = new ServiceShutdown(scope, endpoints, replicas, templates, handover, vmOps);
         this.standby = new StandbySteps(scope, replicas, handover, wakes);
         this.autoscaler = new Autoscaler(spec.scaling(), scope.clock());
         this.planner = new StandbyPlanner(spec.standby(), scope.clock());
@@ -122,7 +113,7 @@ final class ServiceController {
         vmOps.submit(() -> {
             RuntimeException failed = templates.warm();
             if (failed != null) {
-                onStartFailed(WakePath.CLONE_TEMPLATE, failed);
+                starts.startFailed(WakePath.CLONE_TEMPLATE, failed);
             }
             synchronized (this) {
                 for (int i = replicas.existing(); i < spec.scaling().initialScale(); i++) {
@@ -162,63 +153,6 @@ final class ServiceController {
             if (!startLocked(false, why)) {
                 break;
             }
-        }
-    }
-
-    // ---- starts that fail: crash-loop back-off ---------------------------------------------------
-
-    private synchronized void onStarted(WakePath path) {
-        if (path == WakePath.CLONE_TEMPLATE || path == WakePath.COLD_BOOT) {
-            if (starts.failure() != null) {
-                LOG.log(
-                        System.Logger.Level.INFO,
-                        "{0}: started after {1} failed start(s)",
-                        spec.name(),
-                        starts.failure().attempts());
-            }
-            starts.succeeded();
-            retryWanted = false;
-        }
-        endpoints.unavailable(null);
-    }
-
-    private void onStartFailed(WakePath path, RuntimeException e) {
-        if (e instanceof CapacityException || path == WakePath.RESUME_PAUSED || path == WakePath.RESTORE_SNAPSHOT) {
-            return; // not a start of the app: memory, or a sleeping instance that could not wake
-        }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            ServiceStatus.StartFailure f = starts.failed(e, scope.clock().instant());
-            retryWanted |= (!f.everReady() && spec.scaling().initialScale() > 0)
-                    || spec.scaling().minInstances() > 0;
-            long backoffMs = Duration.between(f.at(), f.retryAt()).toMillis();
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "{0}: start {1} in a row failed, next in {2} ms: {3}",
-                    spec.name(),
-                    f.attempts(),
-                    backoffMs,
-                    f.reason());
-            if (replicas.existing() == 0) {
-                // Nothing to wake: requests get the reason now rather than the queue timeout.
-                endpoints.unavailable("service cannot start an instance: " + f.reason() + " (" + f.attempts()
-                        + " failed start" + (f.attempts() == 1 ? "" : "s") + " in a row; next try in "
-                        + Math.max(1, (backoffMs + 999) / 1000) + " s)");
-            }
-        }
-    }
-
-    /** The retry a back-off held back, once it is over. Caller holds the monitor. */
-    private void retryLocked(Instant now) {
-        if (retryWanted
-                && starts.failure() != null
-                && starts.mayStart(now)
-                && replicas.waking.get() == 0
-                && replicas.running() == 0) {
-            retryWanted = false;
-            startLocked(true, "retry after " + starts.failure().attempts() + " failed start(s)");
         }
     }
 
@@ -280,7 +214,10 @@ final class ServiceController {
                     vmOps.submit(() -> standby.step(r, t.to()));
                 }
             }
-            retryLocked(now);
+            String retry = starts.retryDue(now);
+            if (retry != null) {
+                startLocked(true, retry);
+            }
             // A safety net: requests wait and nothing is waking them (a wake failed, or they came
             // while the template was being built).
             if (load != null && load.queued() > 0 && replicas.waking.get() == 0 && replicas.running() == 0) {
@@ -338,8 +275,7 @@ final class ServiceController {
         WakePlan plan = planner.wake(idle, templates.template() != null);
         boolean newInstance = plan.path() == WakePath.CLONE_TEMPLATE || plan.path() == WakePath.COLD_BOOT;
         if (newInstance && !starts.mayStart(scope.clock().instant())) {
-            retryWanted = true; // backing off after a failed start: the tick retries when it is over
-            return false;
+            return false; // backing off after a failed start: the tick retries when it is over
         }
         String id = plan.instanceId() != null ? plan.instanceId() : replicas.nextId();
         // Memory is the node's hard limit: a start that does not fit is not made; the requests
@@ -375,30 +311,12 @@ final class ServiceController {
 
     /** What the service looks like now. */
     ServiceStatus status() {
-        List<ServiceStatus.InstanceStatus> list = replicas.all().stream()
-                .sorted(Comparator.comparing(r -> r.id))
-                .map(r -> new ServiceStatus.InstanceStatus(
-                        r.id,
-                        NodeMetrics.name(r.tier),
-                        r.instance != null
-                                ? NodeMetrics.name(r.instance.state())
-                                : r.adopted != null ? "snapshotted" : "creating",
-                        r.endpoint == null ? -1 : r.endpoint.port(),
-                        r.busy,
-                        r.startedAt))
-                .toList();
-        return new ServiceStatus(spec.name(), desired, templates.template() != null, list, starts.failure());
+        return views.status(desired);
     }
 
     /** The tail of an instance's console, at most {@code maxChars}; empty if no such instance. */
     Optional<String> console(String instanceId, int maxChars) {
-        Replica r = replicas.get(instanceId);
-        if (r == null) {
-            return Optional.empty();
-        }
-        Instance i = r.instance;
-        String text = i == null ? "" : String.join("\n", i.consoleTail());
-        return Optional.of(text.length() <= maxChars ? text : text.substring(text.length() - maxChars));
+        return views.console(instanceId, maxChars);
     }
 
     // ---- the end ---------------------------------------------------------------------------------
@@ -410,30 +328,7 @@ final class ServiceController {
      */
     void quiesce(Duration timeout) {
         closed = true;
-        vmOps.shutdown();
-        awaitVmOps();
-        replicas.unrouteAll();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            ServiceLoad load = replicas.load();
-            if (load == null || load.inFlight() == 0) {
-                return;
-            }
-            Replicas.sleep(5);
-        }
-        LOG.log(
-                System.Logger.Level.WARNING,
-                "{0}: requests still in flight after {1} s; stopping anyway",
-                spec.name(),
-                timeout.toSeconds());
-    }
-
-    private void awaitVmOps() {
-        try {
-            vmOps.awaitTermination(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        shutdown.quiesce(timeout);
     }
 
     /** Stops routing, ends every instance and removes the service's snapshots. */
@@ -449,30 +344,6 @@ final class ServiceController {
      */
     void close(boolean leaveStandby) {
         closed = true;
-        endpoints.changed();
-        vmOps.shutdown();
-        awaitVmOps();
-        replicas.all().parallelStream().forEach(r -> {
-            try {
-                if (leaveStandby) {
-                    handover.leave(r);
-                } else if (r.instance != null) {
-                    r.instance.stop();
-                }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "stopping " + r.id + ": " + e.getMessage());
-            } finally {
-                scope.capacity().release(r.id);
-            }
-            if (!leaveStandby) {
-                scope.changed(r.id, NodeMetrics.name(r.tier), "gone", "remove", Duration.ZERO);
-            }
-        });
-        replicas.clear();
-        templates.release(leaveStandby);
-        if (!leaveStandby) {
-            scope.runtime().deleteSnapshot(scope.standbyDirectory());
-        }
-        scope.metrics().forget(spec.name());
+        shutdown.close(leaveStandby);
     }
 }
