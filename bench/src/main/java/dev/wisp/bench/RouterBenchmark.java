@@ -10,15 +10,11 @@ import java.io.IOException;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code wisp bench router}: Wisp's router against nginx, both as reverse proxies in front of
@@ -89,57 +85,9 @@ public final class RouterBenchmark {
             long socketErrors,
             long non2xx3xx) {
 
-        private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
-        private static final Pattern PCT =
-                Pattern.compile("^\\s*(50|99)(?:\\.0+)?%\\s+([0-9.]+)(us|ms|s|m|h)\\s*$", Pattern.MULTILINE);
-        private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in ");
-        private static final Pattern SOCKET =
-                Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
-        private static final Pattern NON2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
-
         /** Parses wrk's text output (run with {@code --latency}). */
         static WrkRun parse(String out) {
-            Matcher m = RPS.matcher(out);
-            if (!m.find()) {
-                throw new IllegalArgumentException("no Requests/sec in wrk output:\n" + out);
-            }
-            double rps = Double.parseDouble(m.group(1));
-            double p50 = Double.NaN;
-            double p99 = Double.NaN;
-            Matcher p = PCT.matcher(out);
-            while (p.find()) {
-                double v = toMillis(Double.parseDouble(p.group(2)), p.group(3));
-                if (p.group(1).equals("50")) {
-                    p50 = v;
-                } else {
-                    p99 = v;
-                }
-            }
-            if (Double.isNaN(p50) || Double.isNaN(p99)) {
-                throw new IllegalArgumentException("no latency distribution (--latency?):\n" + out);
-            }
-            Matcher t = TOTAL.matcher(out);
-            long total = t.find() ? Long.parseLong(t.group(1)) : 0;
-            long socket = 0;
-            Matcher s = SOCKET.matcher(out);
-            if (s.find()) {
-                for (int i = 1; i <= 4; i++) {
-                    socket += Long.parseLong(s.group(i));
-                }
-            }
-            Matcher n = NON2XX.matcher(out);
-            long non2xx = n.find() ? Long.parseLong(n.group(1)) : 0;
-            return new WrkRun(rps, p50, p99, total, socket, non2xx);
-        }
-
-        private static double toMillis(double v, String unit) {
-            return switch (unit) {
-                case "us" -> v / 1000.0;
-                case "ms" -> v;
-                case "s" -> v * 1000.0;
-                case "m" -> v * 60_000.0;
-                default -> v * 3_600_000.0;
-            };
+            return WrkOutput.parse(out);
         }
     }
 
@@ -185,48 +133,7 @@ public final class RouterBenchmark {
 
         /** Human-readable report. */
         public String summary() {
-            StringBuilder b = new StringBuilder();
-            b.append(String.format(
-                    Locale.ROOT,
-                    "wisp bench router: %d rounds x %ds, wrk -t%d -c%d, %d proxy thread(s), router on %s, backend: %s%n",
-                    options.rounds(),
-                    options.roundSeconds(),
-                    options.wrkThreads(),
-                    options.connections(),
-                    options.proxyThreads(),
-                    routerTransport,
-                    backend));
-            b.append(String.format(
-                    Locale.ROOT,
-                    "%-8s %12s %10s %10s %8s   (rps/p50/p99 per round)%n",
-                    "",
-                    "req/s",
-                    "p50 ms",
-                    "p99 ms",
-                    "errors"));
-            for (Target t : List.of(router, nginx)) {
-                b.append(String.format(
-                        Locale.ROOT,
-                        "%-8s %12.0f %10.3f %10.3f %8d   rounds:",
-                        t.name(),
-                        t.requestsPerSecond(),
-                        t.p50Millis(),
-                        t.p99Millis(),
-                        t.socketErrors() + t.non2xx3xx()));
-                for (WrkRun w : t.rounds()) {
-                    b.append(String.format(
-                            Locale.ROOT, " %.0f/%.2f/%.2f", w.requestsPerSecond(), w.p50Millis(), w.p99Millis()));
-                }
-                b.append(System.lineSeparator());
-            }
-            b.append(String.format(
-                    Locale.ROOT,
-                    "router/nginx: rps x%.2f, p50 x%.2f, p99 x%.2f (%.1f s)%n",
-                    rpsRatio,
-                    p50Ratio,
-                    p99Ratio,
-                    elapsedMillis / 1000.0));
-            return b.toString();
+            return RouterBenchReport.of(this);
         }
     }
 
@@ -254,34 +161,9 @@ public final class RouterBenchmark {
         Path dir = Files.createTempDirectory("wisp-bench-router");
         int backendPort = freePort();
         int nginxPort = freePort();
-        try (NginxProcess backend = NginxProcess.start(
-                        options.nginxPath(),
-                        dir,
-                        "backend",
-                        1,
-                        backendPort,
-                        "",
-                        "    location / { default_type text/plain; return 200 \"" + BODY.trim() + "\\n\"; }");
-                NginxProcess proxy = NginxProcess.start(
-                        options.nginxPath(),
-                        dir,
-                        "proxy",
-                        options.proxyThreads(),
-                        nginxPort,
-                        "  upstream wisp_backend { server 127.0.0.1:" + backendPort
-                                + "; keepalive 128; keepalive_requests 1000000; }",
-                        String.join(
-                                "\n",
-                                "    location / {",
-                                "      proxy_pass http://wisp_backend;",
-                                "      proxy_http_version 1.1;",
-                                "      proxy_set_header Connection \"\";",
-                                "      proxy_set_header Host $host;",
-                                "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
-                                "      proxy_set_header X-Forwarded-Proto $scheme;",
-                                "      proxy_set_header X-Forwarded-Host $host;",
-                                "      proxy_set_header X-Request-Id $request_id;",
-                                "    }"))) {
+        try (NginxProcess backend = RouterBenchNginx.backend(options.nginxPath(), dir, backendPort, BODY);
+                NginxProcess proxy = RouterBenchNginx.proxy(
+                        options.nginxPath(), dir, options.proxyThreads(), nginxPort, backendPort)) {
             ServiceTable services = new ServiceTable().define("bench", ServiceLimits.DEFAULTS, d -> {}, (e, t) -> {});
             services.setEndpoints("bench", List.of(new Endpoint("backend", "127.0.0.1", backendPort)));
             RouterConfig config =
@@ -358,27 +240,7 @@ public final class RouterBenchmark {
      */
     static WrkRun runWrk(String wrkPath, String url, String host, int threads, int connections, int seconds)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                wrkPath, "-t" + threads, "-c" + connections, "-d" + seconds + "s", "--latency", "--timeout", "5s"));
-        if (host != null) {
-            cmd.addAll(List.of("-H", "Host: " + host));
-        }
-        cmd.add(url);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("wrk did not finish");
-        }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IOException("wrk failed (" + p.exitValue() + "): " + text);
-        }
-        WrkRun run = WrkRun.parse(text);
-        if (run.socketErrors() > 0 || run.non2xx3xx() > 0) {
-            System.err.println("wrk " + url + " reported errors:\n" + text);
-        }
-        return run;
+        return WrkCommand.run(wrkPath, url, host, threads, connections, seconds);
     }
 
     static double median(double[] v) {

@@ -1,16 +1,8 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,30 +24,26 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class WispClient {
-    private static final String JSON_TYPE = "application/json; charset=utf-8";
-
-    private final URI base;
-    private final String token;
-    private final String tenant;
-    private final Duration requestTimeout;
-    private final Duration uploadTimeout;
-    private final Duration reconnectDelay;
-    private final HttpClient http;
-    private final ObjectMapper json = WispJson.mapper();
+    private final ApiTransport t;
+    private final ServiceCalls services;
+    private final ImageCalls images;
+    private final AdminCalls admin;
+    private final FunctionCalls functions;
+    private final EventCalls events;
 
     private WispClient(Builder b) {
         String url = b.baseUrl.toString();
-        this.base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-        this.token = b.token;
-        this.tenant = b.tenant;
-        this.requestTimeout = b.requestTimeout;
-        this.uploadTimeout = b.uploadTimeout;
-        this.reconnectDelay = b.reconnectDelay;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(b.connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.t = new ApiTransport(
+                URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url),
+                b.token,
+                b.tenant,
+                b.requestTimeout,
+                b.connectTimeout);
+        this.services = new ServiceCalls(t);
+        this.images = new ImageCalls(t, b.uploadTimeout);
+        this.admin = new AdminCalls(t);
+        this.functions = new FunctionCalls(t, b.uploadTimeout);
+        this.events = new EventCalls(t, b.reconnectDelay);
     }
 
     /** @return a builder; {@link Builder#baseUrl(URI)} is required */
@@ -65,82 +53,71 @@ public final class WispClient {
 
     /** @return the API's base URL, e.g. {@code http://127.0.0.1:7070} */
     public URI baseUrl() {
-        return base;
+        return t.base();
     }
 
     // ---- health -------------------------------------------------------------------------------
 
     /** {@code GET /v1/health} (no token needed). @return true if the API answers 2xx */
     public boolean healthy() {
-        try {
-            return send(get("/v1/health", false).build(), HttpResponse.BodyHandlers.discarding())
-                                    .statusCode()
-                            / 100
-                    == 2;
-        } catch (UncheckedIOException e) {
-            return false;
-        }
+        return admin.healthy();
     }
 
     // ---- services -----------------------------------------------------------------------------
 
     /** {@code GET /v1/services}. @return the tenant's services */
     public List<Service> services() {
-        return list(get("/v1/services", true), Service.class);
+        return services.services();
     }
 
     /** {@code GET /v1/services/{name}}. @throws WispApiException {@code not_found} if there is none */
     public Service service(String name) {
-        return call(get(svc(name), true), type(Service.class));
+        return services.service(name);
     }
 
     /** {@code POST /v1/services}: creates revision 1 and starts serving it. @return the created service */
     public Service createService(Service spec) {
-        return call(post("/v1/services", true, spec), type(Service.class));
+        return services.create(spec);
     }
 
     /** {@code PATCH /v1/services/{name}}: scaling, standby, access; no new revision. */
     public Service updateService(String name, ServicePatch patch) {
-        return call(json(req(svc(name), true), "PATCH", patch), type(Service.class));
+        return services.update(name, patch);
     }
 
     /** {@code POST /v1/services/{name}/deploy}: a new revision that takes the traffic once ready. */
     public Revision deploy(String name, DeployRequest deploy) {
-        return call(post(svc(name) + "/deploy", true, deploy), type(Revision.class));
+        return services.deploy(name, deploy);
     }
 
     /** {@code POST /v1/services/{name}/rollback}: moves traffic back to {@code revision}. */
     public Revision rollback(String name, int revision) {
-        return call(post(svc(name) + "/rollback", true, new RollbackRequest(revision)), type(Revision.class));
+        return services.rollback(name, revision);
     }
 
     /** {@code DELETE /v1/services/{name}}: stops its instances, deletes its snapshots and templates. */
     public void deleteService(String name) {
-        call(req(svc(name), true).DELETE(), null);
+        services.delete(name);
     }
 
     /** {@code GET /v1/services/{name}/revisions}. */
     public List<Revision> revisions(String name) {
-        return list(get(svc(name) + "/revisions", true), Revision.class);
+        return services.revisions(name);
     }
 
     /** {@code GET /v1/services/{name}/instances}. */
     public List<Instance> instances(String name) {
-        return list(get(svc(name) + "/instances", true), Instance.class);
+        return services.instances(name);
     }
 
     /** {@code GET /v1/services/{name}/instances/{id}/console}. @return the tail of the VM's console */
     public String console(String name, String instanceId) {
-        HttpResponse<byte[]> rsp = checked(send(
-                get(svc(name) + "/instances/" + seg(instanceId) + "/console", true)
-                        .build(),
-                HttpResponse.BodyHandlers.ofByteArray()));
-        return new String(rsp.body(), StandardCharsets.UTF_8);
+        return services.console(name, instanceId);
     }
 
     /** {@code GET /v1/services/{name}/events}. @return the latest events of the service, oldest first */
     public List<Event> serviceEvents(String name) {
-        return list(get(svc(name) + "/events", true), Event.class);
+        return services.events(name);
     }
 
     // ---- images -------------------------------------------------------------------------------
@@ -152,67 +129,54 @@ public final class WispClient {
      * @param imageDir a flat folder with {@code image.json}, the initramfs and optionally a disk
      */
     public Image pushImage(Path imageDir) {
-        ImageTar tar = ImageTar.of(imageDir);
-        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-                HttpRequest.BodyPublishers.ofInputStream(tar::open), tar.length());
-        HttpRequest r = req("/v1/images", true)
-                .timeout(uploadTimeout)
-                .header("Content-Type", "application/x-tar")
-                .POST(body)
-                .build();
-        return parse(checked(send(r, HttpResponse.BodyHandlers.ofByteArray())), type(Image.class));
+        return images.push(imageDir);
     }
 
     /** {@code GET /v1/images}. */
     public List<Image> images() {
-        return list(get("/v1/images", true), Image.class);
+        return images.images();
     }
 
     /** {@code DELETE /v1/images/{id}}. @throws WispApiException {@code conflict} while a revision uses it */
     public void deleteImage(String id) {
-        call(req("/v1/images/" + seg(id), true).DELETE(), null);
+        images.delete(id);
     }
 
     // ---- nodes, tenants, tokens ---------------------------------------------------------------
 
     /** {@code GET /v1/nodes}: capacity and usage of each node. */
     public List<NodeInfo> nodes() {
-        return list(get("/v1/nodes", false), NodeInfo.class);
+        return admin.nodes();
     }
 
     /** {@code GET /v1/tenants} (admin). */
     public List<Tenant> tenants() {
-        return list(get("/v1/tenants", false), Tenant.class);
+        return admin.tenants();
     }
 
     /** {@code POST /v1/tenants} (admin). */
     public Tenant createTenant(Tenant tenant) {
-        return call(post("/v1/tenants", false, tenant), type(Tenant.class));
+        return admin.createTenant(tenant);
     }
 
     /** {@code DELETE /v1/tenants/{name}} (admin). */
     public void deleteTenant(String name) {
-        call(req("/v1/tenants/" + seg(name), false).DELETE(), null);
+        admin.deleteTenant(name);
     }
 
     /** {@code POST /v1/tenants/{name}/tokens} (admin). @return the new token, shown only this once */
     public TokenCreated createToken(String tenantName) {
-        return call(
-                req("/v1/tenants/" + seg(tenantName) + "/tokens", false).POST(HttpRequest.BodyPublishers.noBody()),
-                type(TokenCreated.class));
+        return admin.createToken(tenantName);
     }
 
     /** {@code GET /v1/tenants/{name}/tokens} (admin): ids and creation times. */
     public List<TokenInfo> tokens(String tenantName) {
-        return list(get("/v1/tenants/" + seg(tenantName) + "/tokens", false), TokenInfo.class);
+        return admin.tokens(tenantName);
     }
 
     /** {@code DELETE /v1/tenants/{name}/tokens/{id}} (admin). */
     public void deleteToken(String tenantName, String tokenId) {
-        call(
-                req("/v1/tenants/" + seg(tenantName) + "/tokens/" + seg(tokenId), false)
-                        .DELETE(),
-                null);
+        admin.deleteToken(tenantName, tokenId);
     }
 
     // ---- functions ----------------------------------------------------------------------------
@@ -222,27 +186,27 @@ public final class WispClient {
      * it waits up to the upload timeout (a Java function's first boot takes a while under TCG).
      */
     public Function deployFunction(FunctionDeploy spec) {
-        return call(post("/v1/functions", true, spec).timeout(uploadTimeout), type(Function.class));
+        return functions.deploy(spec);
     }
 
     /** {@code GET /v1/functions}. @return the tenant's functions */
     public List<Function> functions() {
-        return list(get("/v1/functions", true), Function.class);
+        return functions.functions();
     }
 
     /** {@code GET /v1/functions/{name}}. @throws WispApiException {@code not_found} if there is none */
     public Function function(String name) {
-        return call(get("/v1/functions/" + seg(name), true), type(Function.class));
+        return functions.function(name);
     }
 
     /** {@code DELETE /v1/functions/{name}}: stops it and drops its invocation records. */
     public void deleteFunction(String name) {
-        call(req("/v1/functions/" + seg(name), true).DELETE(), null);
+        functions.delete(name);
     }
 
     /** {@code GET /v1/functions/{name}/logs}: its latest calls, sync and async, oldest first. */
     public List<InvocationLogEntry> functionLogs(String name) {
-        return list(get("/v1/functions/" + seg(name) + "/logs", true), InvocationLogEntry.class);
+        return functions.logs(name);
     }
 
     /**
@@ -250,11 +214,7 @@ public final class WispClient {
      * Only transport failures throw.
      */
     public HttpResponse<byte[]> invoke(String function, byte[] body, String contentType) {
-        HttpRequest r = req("/v1/functions/" + seg(function) + "/invoke", true)
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return send(r, HttpResponse.BodyHandlers.ofByteArray());
+        return functions.invoke(function, body, contentType);
     }
 
     /**
@@ -267,23 +227,17 @@ public final class WispClient {
 
     /** {@code POST /v1/functions/{name}/invocations}. @param callbackUrl sent as X-Callback-Url, may be null */
     public InvocationAccepted invokeAsync(String function, byte[] body, String contentType, String callbackUrl) {
-        HttpRequest.Builder r = req("/v1/functions/" + seg(function) + "/invocations", true)
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (callbackUrl != null) {
-            r.header("X-Callback-Url", callbackUrl);
-        }
-        return call(r, type(InvocationAccepted.class));
+        return functions.invokeAsync(function, body, contentType, callbackUrl);
     }
 
     /** {@code GET /v1/functions/{name}/invocations/{id}}. */
     public Invocation invocation(String function, String id) {
-        return call(get("/v1/functions/" + seg(function) + "/invocations/" + seg(id), true), type(Invocation.class));
+        return functions.invocation(function, id);
     }
 
     /** {@code GET /v1/functions/{name}/dead-letters}. */
     public List<Invocation> deadLetters(String function) {
-        return list(get("/v1/functions/" + seg(function) + "/dead-letters", true), Invocation.class);
+        return functions.deadLetters(function);
     }
 
     // ---- events -------------------------------------------------------------------------------
@@ -304,151 +258,17 @@ public final class WispClient {
      */
     public EventSubscription events(String lastEventId, Consumer<Event> onEvent, Consumer<Throwable> onError) {
         Objects.requireNonNull(onEvent, "onEvent");
-        // No request timeout: the stream is meant to stay open; the connect timeout still applies.
-        return new SseSubscription(
-                        this,
-                        last -> {
-                            HttpRequest.Builder r = HttpRequest.newBuilder(uri("/v1/events", true))
-                                    .header("Accept", "text/event-stream")
-                                    .GET();
-                            auth(r);
-                            if (last != null) {
-                                r.header("Last-Event-ID", last);
-                            }
-                            return r.build();
-                        },
-                        lastEventId,
-                        reconnectDelay,
-                        onEvent,
-                        onError)
-                .start();
+        return events.subscribe(this, lastEventId, onEvent, onError);
     }
 
-    // ---- plumbing -----------------------------------------------------------------------------
+    // ---- plumbing used by SseSubscription -----------------------------------------------------
 
     HttpClient http() {
-        return http;
+        return t.http();
     }
 
     WispApiException error(int status, byte[] body) {
-        try {
-            ErrorBody e = json.readValue(body, ErrorBody.class);
-            if (e != null && e.error() != null && e.error().code() != null) {
-                return new WispApiException(status, e.error().code(), e.error().message());
-            }
-        } catch (IOException notJson) {
-            // fall through: a proxy or a crash answered, not the API
-        }
-        String text = new String(body, StandardCharsets.UTF_8).strip();
-        String message =
-                text.isEmpty() ? "HTTP " + status : text.lines().findFirst().orElse("");
-        return new WispApiException(
-                status,
-                WispApiException.codeFor(status),
-                message.length() > 200 ? message.substring(0, 200) + "..." : message);
-    }
-
-    private static String svc(String name) {
-        return "/v1/services/" + seg(name);
-    }
-
-    private URI uri(String path, boolean tenantScoped) {
-        String q = tenantScoped && tenant != null ? "?tenant=" + seg(tenant) : "";
-        return URI.create(base + path + q);
-    }
-
-    private HttpRequest.Builder req(String path, boolean tenantScoped) {
-        HttpRequest.Builder r = HttpRequest.newBuilder(uri(path, tenantScoped))
-                .timeout(requestTimeout)
-                .header("Accept", "application/json");
-        auth(r);
-        return r;
-    }
-
-    private void auth(HttpRequest.Builder r) {
-        if (token != null) {
-            r.header("Authorization", "Bearer " + token);
-        }
-    }
-
-    private HttpRequest.Builder get(String path, boolean tenantScoped) {
-        return req(path, tenantScoped).GET();
-    }
-
-    private HttpRequest.Builder post(String path, boolean tenantScoped, Object body) {
-        return json(req(path, tenantScoped), "POST", body);
-    }
-
-    private HttpRequest.Builder json(HttpRequest.Builder r, String method, Object body) {
-        byte[] bytes;
-        try {
-            bytes = json.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write request body: " + e.getOriginalMessage(), e);
-        }
-        return r.header("Content-Type", JSON_TYPE).method(method, HttpRequest.BodyPublishers.ofByteArray(bytes));
-    }
-
-    private JavaType type(Class<?> c) {
-        return json.getTypeFactory().constructType(c);
-    }
-
-    private <T> List<T> list(HttpRequest.Builder r, Class<T> item) {
-        ItemList<T> l = call(r, json.getTypeFactory().constructParametricType(ItemList.class, item));
-        return l == null || l.items() == null ? List.of() : l.items();
-    }
-
-    private <T> T call(HttpRequest.Builder r, JavaType type) {
-        HttpResponse<byte[]> rsp = checked(send(r.build(), HttpResponse.BodyHandlers.ofByteArray()));
-        return type == null ? null : parse(rsp, type);
-    }
-
-    private <T> T parse(HttpResponse<byte[]> rsp, JavaType type) {
-        try {
-            return json.readValue(rsp.body(), type);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable answer from " + rsp.uri() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private HttpResponse<byte[]> checked(HttpResponse<byte[]> rsp) {
-        if (rsp.statusCode() / 100 != 2) {
-            throw error(rsp.statusCode(), rsp.body());
-        }
-        return rsp;
-    }
-
-    private <T> HttpResponse<T> send(HttpRequest r, HttpResponse.BodyHandler<T> handler) {
-        try {
-            return http.send(r, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new InterruptedIOException("interrupted: " + r.method() + " " + r.uri()));
-        } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new UncheckedIOException(
-                    "cannot reach " + base + " (" + r.method() + " " + r.uri().getPath() + "): " + why, e);
-        }
-    }
-
-    /** Percent-encodes one path segment or query value (names are validated server-side, but ids come from users). */
-    private static String seg(String s) {
-        Objects.requireNonNull(s, "path segment");
-        StringBuilder b = new StringBuilder();
-        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            if ((c >= 'a' && c <= 'z')
-                    || (c >= 'A' && c <= 'Z')
-                    || (c >= '0' && c <= '9')
-                    || "-._~:@".indexOf(c) >= 0) {
-                b.append((char) c);
-            } else {
-                b.append('%')
-                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-            }
-        }
-        return b.toString();
+        return t.error(status, body);
     }
 
     /** Settings of a {@link WispClient}; every timeout has an explicit default. */
