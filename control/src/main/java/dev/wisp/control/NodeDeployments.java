@@ -1,0 +1,109 @@
+package dev.wisp.control;
+
+import dev.wisp.node.Node;
+import dev.wisp.node.ServiceStatus;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@link Reconciler}'s hands on the node: deploys and removes node services, remembers when
+ * each was deployed (for the ready timeout) and which deploys failed, and tells whether one has
+ * an instance.
+ */
+final class NodeDeployments {
+    private static final System.Logger LOG = System.getLogger(Reconciler.class.getName());
+
+    private final Node node;
+    private final NodeSpecs specs;
+    private final InstantSource clock;
+    /** Node keys deployed by this process, and when (for the ready timeout). */
+    private final Map<String, Instant> deployedAt = new ConcurrentHashMap<>();
+    /** Node keys whose deploy failed, and why. */
+    private final Map<String, String> failedKeys = new ConcurrentHashMap<>();
+
+    NodeDeployments(Node node, NodeSpecs specs, InstantSource clock) {
+        this.node = node;
+        this.specs = specs;
+        this.clock = clock;
+    }
+
+    void ensureDeployed(ServiceRecord s, RevisionRecord r, String key) {
+        if (node.status(key).isPresent() || failedKeys.containsKey(key)) {
+            return;
+        }
+        try {
+            node.deploy(specs.spec(key, s, r));
+            deployedAt.put(key, clock.instant());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "deployed {0}/{1} revision {2} as {3}",
+                    s.tenant(),
+                    s.name(),
+                    r.number(),
+                    key);
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "deploying " + s.tenant() + "/" + s.name() + " revision " + r.number() + " failed: " + why);
+            failedKeys.put(key, why);
+        }
+    }
+
+    /** Why the deploy of this node key failed, or null if it did not. */
+    String deployFailure(String key) {
+        return failedKeys.get(key);
+    }
+
+    /** When this process deployed the node key, or null. */
+    Instant deployedAt(String key) {
+        return deployedAt.get(key);
+    }
+
+    /** Whether the node service has an instance that is up or asleep (a request wakes it at once). */
+    boolean hasInstance(String key) {
+        Optional<ServiceStatus> st = node.status(key);
+        return st.isPresent()
+                && st.get().instances().stream()
+                        .anyMatch(i -> i.port() > 0
+                                || (!i.busy() && ("paused".equals(i.tier()) || "snapshotted".equals(i.tier()))));
+    }
+
+    /**
+     * Removes node services no service wants any more, in parallel; {@code forget} runs once
+     * they are asked to go and before this waits for them.
+     */
+    void removeUndesired(Set<String> desired, Runnable forget) {
+        List<CompletableFuture<Void>> removals = new ArrayList<>();
+        for (ServiceStatus st : node.services()) {
+            String key = st.name();
+            // Only node services this control plane names are its to remove (functions, say, are not).
+            if (!desired.contains(key) && NodeKeys.isControlKey(key)) {
+                removals.add(CompletableFuture.runAsync(
+                        () -> {
+                            node.remove(key);
+                            deployedAt.remove(key);
+                            LOG.log(System.Logger.Level.INFO, "removed node service {0}", key);
+                        },
+                        r -> Thread.ofVirtual().name("wisp-remove-" + key).start(r)));
+            }
+        }
+        failedKeys.keySet().retainAll(desired);
+        forget.run();
+        removals.forEach(f -> {
+            try {
+                f.get(90, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "removing a node service: " + e);
+            }
+        });
+    }
+}
