@@ -3,6 +3,7 @@ package dev.wisp.functions;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.store.KeyValue;
+import dev.wisp.store.Op;
 import dev.wisp.store.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,10 +25,19 @@ final class InvocationStore {
     }
 
     void put(Invocation inv) {
-        store.put(key(inv.function(), inv.id()), bytes(inv));
-        if (inv.state() == Invocation.State.DEAD) {
-            store.put(deadKey(inv.function(), inv.id()), inv.id().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (inv.state() != Invocation.State.DEAD) {
+            store.put(key(inv.function(), inv.id()), bytes(inv));
+            return;
         }
+        // One transaction: a reader that sees the invocation dead finds it in the dead letters too.
+        store.txn(
+                List.of(),
+                List.of(
+                        Op.put(key(inv.function(), inv.id()), bytes(inv)),
+                        Op.put(
+                                deadKey(inv.function(), inv.id()),
+                                inv.id().getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                List.of());
     }
 
     Optional<Invocation> get(String function, String id) {

@@ -130,6 +130,10 @@ class FunctionsVmTest {
             long t0 = System.nanoTime();
             Process hey = new ProcessBuilder(
                             "hey",
+                            // A waiting call is the platform's to answer, not hey's default 10 s to cut
+                            // off: a clone on a busy 2-core host has taken longer than that.
+                            "-t",
+                            "120",
                             "-n",
                             "240",
                             "-c",
