@@ -38,6 +38,8 @@ final class RawQemu implements AutoCloseable {
     /** The same kernel parameters Wisp boots with, so the guest does the same work on both sides. */
     static final String CMDLINE = String.join(" ", BootSource.BASE_KERNEL_PARAMETERS);
 
+    private static final String ENV_REQUEST = "@@wisp env";
+    private static final String ENV_NONE = "@@wisp env-end\n";
     private final Process process;
     private final Path qmpSocket;
     private SocketChannel qmp;
@@ -123,11 +125,33 @@ final class RawQemu implements AutoCloseable {
             cmd.addAll(List.of("-incoming", "defer"));
         }
         Process p = new ProcessBuilder(cmd)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         LIVE.add(p);
+        answerEnvRequest(p);
         return new RawQemu(p, sock, memory == Memory.TEMPLATE_FILE, incomingState);
+    }
+
+    /**
+     * Our guest's init asks for the app's environment on the console before it starts the app
+     * (docs/guest-protocol.md): the baseline answers "none", as any host booting it must, and
+     * drains the console on a thread of its own.
+     */
+    private static void answerEnvRequest(Process p) {
+        Thread.ofPlatform().daemon().name("raw-qemu-console").start(() -> {
+            try (BufferedReader out =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.strip().equals(ENV_REQUEST)) {
+                        p.getOutputStream().write(ENV_NONE.getBytes(StandardCharsets.UTF_8));
+                        p.getOutputStream().flush();
+                    }
+                }
+            } catch (IOException e) {
+                // the VMM exited: its end is the caller's to notice
+            }
+        });
     }
 
     /** Loads the snapshot with {@code exec:cat}, waits until it is in, then starts the vCPUs. */
