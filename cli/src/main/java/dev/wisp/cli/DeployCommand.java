@@ -46,8 +46,9 @@ final class DeployCommand extends RevisionCommand {
 
         @Option(
                 names = "--dir",
-                paramLabel = "FOLDER",
-                description = "Build this folder into an image (needs --entrypoint) and push it.")
+                paramLabel = "FOLDER|FILE",
+                description = "Build this folder (needs --entrypoint) or this one file (a static binary: it is the"
+                        + " entrypoint) into an image and push it.")
         Path dir;
     }
 
@@ -134,10 +135,10 @@ final class DeployCommand extends RevisionCommand {
     /** The API image id to deploy: pushes a folder's build, or a local build named by --image. */
     private String resolveImage(WispClient wisp) {
         if (source.dir != null) {
-            if (!Files.isDirectory(source.dir)) {
-                throw new IllegalArgumentException("no folder " + source.dir);
+            if (!Files.exists(source.dir)) {
+                throw new IllegalArgumentException("no folder or file " + source.dir);
             }
-            if (entrypoint == null) {
+            if (entrypoint == null && Files.isDirectory(source.dir)) {
                 throw new IllegalArgumentException("--dir needs --entrypoint (the command that starts the app)");
             }
             Image built = ImageBuilder.fromFolder(source.dir)

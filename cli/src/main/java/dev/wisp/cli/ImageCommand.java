@@ -32,14 +32,17 @@ final class ImageCommand {
 
     @Command(name = "build", description = "Pack a folder (an app, a static binary, scripts) into a bootable image.")
     static final class Build extends OutputCommand implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "DIR", description = "The app's folder; it appears as /app in the guest.")
+        @Parameters(
+                index = "0",
+                paramLabel = "DIR|FILE",
+                description = "The app's folder (it appears as /app in the guest), or one file such as a static"
+                        + " binary (it becomes /app/NAME and the entrypoint).")
         Path folder;
 
         @Option(
                 names = "--entrypoint",
-                required = true,
                 paramLabel = "CMD",
-                description = "Shell command started in /app; it must listen on --port.")
+                description = "Shell command started in /app; it must listen on --port. Needed for a folder.")
         String entrypoint;
 
         @Option(
@@ -67,6 +70,9 @@ final class ImageCommand {
 
         @Override
         public Integer call() throws Exception {
+            if (entrypoint == null && Files.isDirectory(folder)) {
+                throw new IllegalArgumentException("a folder needs --entrypoint (the command that starts the app)");
+            }
             ImageBuilder b = ImageBuilder.fromFolder(folder)
                     .entrypoint(entrypoint)
                     .port(port)

@@ -45,6 +45,9 @@ public final class ImageBuilder {
     private static final List<String> DISK_MODULES = List.of("virtio_blk", "overlay");
 
     private final Path folder;
+    /** What the user named (the file, for a single-file app), recorded in the image. */
+    private Path source;
+
     private String entrypoint;
     private int port = DEFAULT_PORT;
     private List<String> debs = List.of();
@@ -54,9 +57,14 @@ public final class ImageBuilder {
 
     private ImageBuilder(Path folder) {
         this.folder = Objects.requireNonNull(folder, "folder");
+        this.source = folder;
     }
 
-    /** @param folder the app's files; they appear under {@code /app} in the guest */
+    /**
+     * @param folder the app's files; they appear under {@code /app} in the guest. A single file (a
+     *     static binary, say) is accepted too: it becomes {@code /app/NAME}, executable, and is the
+     *     entrypoint unless {@link #entrypoint(String)} names another.
+     */
     public static ImageBuilder fromFolder(Path folder) {
         return new ImageBuilder(folder);
     }
@@ -113,6 +121,10 @@ public final class ImageBuilder {
      */
     public Image build(Kernel kernel, ImageStore store) {
         Objects.requireNonNull(kernel, "kernel");
+        if (Files.isRegularFile(folder)) {
+            return SingleFileApp.build(
+                    folder, entrypoint, app -> fromSingleFile(app).build(kernel, store));
+        }
         validate();
         boolean onDisk = disk != null ? disk : FileTrees.size(folder) > DISK_THRESHOLD;
         List<String> packages = debs.isEmpty() ? List.of() : DebPackages.closure(debs);
@@ -171,7 +183,7 @@ public final class ImageBuilder {
                     diskBytes,
                     debs,
                     packages,
-                    folder.toAbsolutePath().normalize().toString(),
+                    source.toAbsolutePath().normalize().toString(),
                     Instant.now());
             return store.commit(staging, image);
         } catch (IOException e) {
@@ -198,9 +210,22 @@ public final class ImageBuilder {
         return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
     }
 
+    /** This builder's settings for the folder {@link SingleFileApp} made around the file. */
+    private ImageBuilder fromSingleFile(SingleFileApp app) {
+        ImageBuilder b = new ImageBuilder(app.folder());
+        b.source = folder;
+        b.entrypoint = app.entrypoint();
+        b.port = port;
+        b.debs = debs;
+        b.disk = disk;
+        b.compression = compression;
+        b.busybox = busybox;
+        return b;
+    }
+
     private void validate() {
         if (!Files.isDirectory(folder)) {
-            throw new IllegalArgumentException("app folder does not exist: " + folder);
+            throw new IllegalArgumentException("no app folder or file at " + folder);
         }
         if (entrypoint == null || entrypoint.isBlank()) {
             throw new IllegalArgumentException("entrypoint is empty");

@@ -189,7 +189,7 @@ class ImageBuilderTest {
                         .entrypoint("true")
                         .build(TestHome.kernel(), store))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("app folder does not exist: " + app.resolve("nope"));
+                .hasMessage("no app folder or file at " + app.resolve("nope"));
         assertThat(storeEntries()).isEmpty();
     }
 

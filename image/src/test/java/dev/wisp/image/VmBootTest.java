@@ -3,6 +3,7 @@ package dev.wisp.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.wisp.common.CCompiler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +80,21 @@ class VmBootTest {
             String[] info = get(vm, "/cgi-bin/info").strip().split(" ");
             assertThat(info[0]).isEqualTo("clone-7");
             assertThat(Long.parseLong(info[1])).isBetween(1900000000L, 1900000100L);
+        }
+    }
+
+    @Test
+    void singleStaticBinary_isItsOwnEntrypointAndServes() throws Exception {
+        Path server = app.resolve("server");
+        Files.write(
+                server, new CCompiler(VmBootTest.class, "hello-static.c", List.of("-static", "-Os", "-s")).binary());
+        Image image = ImageBuilder.fromFolder(server).build(TestHome.kernel(), store);
+
+        assertThat(image.entrypoint()).isEqualTo("/app/server");
+        assertThat(image.source()).isEqualTo(server.toAbsolutePath().toString());
+        try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
+            vm.await(l -> l.startsWith("@@wisp ready "), Duration.ofSeconds(60));
+            assertThat(get(vm, "/")).isEqualTo("hello from a static binary");
         }
     }
 
