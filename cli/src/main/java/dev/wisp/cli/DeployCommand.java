@@ -70,6 +70,12 @@ final class DeployCommand extends RevisionCommand {
     @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for the app (repeatable).")
     Map<String, String> env;
 
+    @Option(
+            names = "--secret",
+            paramLabel = "NAME|VAR=NAME",
+            description = "A secret of the tenant (wisp secrets set) as env variable NAME or VAR (repeatable).")
+    List<String> secrets;
+
     @Option(names = "--memory", paramLabel = "MIB", description = "Guest memory in MiB.")
     Integer memoryMib;
 
@@ -95,7 +101,8 @@ final class DeployCommand extends RevisionCommand {
         if (existing.isEmpty()) {
             Scaling scaling = min == null && max == null ? null : Scaling.limits(min, max, null);
             Service created = wisp.createService(new Service(
-                    name, null, imageId, env, null, resources, port, scaling, null, null, null, null, null, null));
+                    name, null, imageId, env, null, resources, port, scaling, null, null, null, null, null, null, null,
+                    null, null, secrets));
             rev = new Revision(
                     name,
                     created.latestRevision() == null ? 1 : created.latestRevision(),
@@ -112,7 +119,7 @@ final class DeployCommand extends RevisionCommand {
                 throw new IllegalArgumentException(
                         "--min/--max apply on create; use 'wisp scale " + name + "' for an existing service");
             }
-            rev = wisp.deploy(name, new DeployRequest(imageId, env, resources, port));
+            rev = wisp.deploy(name, new DeployRequest(imageId, env, secrets, resources, port));
             log("deploying revision %d of %s", rev.number(), name);
         }
         return settleAndPrint(wisp, name, rev, r -> {

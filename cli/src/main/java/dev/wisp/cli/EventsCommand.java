@@ -34,12 +34,27 @@ final class EventsCommand extends TenantApiCommand {
             description = "With --follow: stop after this long (for scripts).")
     Duration forDuration;
 
+    @Option(
+            names = "--until",
+            paramLabel = "KIND",
+            description = "With --follow: stop after the first event of this kind (e.g. service.deleted).")
+    String until;
+
+    @Option(
+            names = "--after",
+            paramLabel = "SEQ",
+            description = "With --follow: start after this event's seq (those since are replayed), not at now.")
+    Long after;
+
     @Option(names = "--json", description = "JSON: an array, or with --follow one event per line.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         WispClient wisp = api.client();
+        if (!follow && (until != null || after != null || forDuration != null)) {
+            throw new IllegalArgumentException("--for, --until and --after go with --follow");
+        }
         if (!follow) {
             List<Event> events = recent(wisp);
             if (json) {
@@ -55,12 +70,15 @@ final class EventsCommand extends TenantApiCommand {
         CountDownLatch stop = new CountDownLatch(1);
         List<Throwable> fatal = new CopyOnWriteArrayList<>();
         EventSubscription sub = wisp.events(
-                null,
+                after == null ? null : after.toString(),
                 e -> {
                     if (name == null || name.equals(e.service())) {
                         synchronized (this) {
                             out().println(json ? Json.line(e) : text(e));
                             out().flush();
+                        }
+                        if (e.kind().equals(until)) {
+                            stop.countDown();
                         }
                     }
                 },

@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
             RmCommand.class,
             TenantsCommand.class,
             TokensCommand.class,
+            SecretsCommand.class,
             TopCommand.class,
             CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class

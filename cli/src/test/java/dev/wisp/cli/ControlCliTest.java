@@ -162,20 +162,93 @@ class ControlCliTest {
     }
 
     @Test
+    void secrets_setFromArgsAndFile_listWithoutValues_deployByName_remove() throws Exception {
+        Path keyFile = dir.resolve("api-key.txt");
+        Files.writeString(keyFile, "k3y-from-file\n");
+        CliRun set = wisp("secrets", "set", "DB_PASSWORD=pa55-w0rd", "REGION=eu");
+        assertThat(set.code()).as(set.toString()).isZero();
+        assertThat(set.out()).containsPattern("set DB_PASSWORD \\(digest [0-9a-f]{16}\\)");
+        assertThat(wisp("secrets", "set", "API_KEY", "--from-file", keyFile.toString())
+                        .code())
+                .isZero();
+
+        CliRun ls = wisp("secrets", "ls");
+        assertThat(ls.out())
+                .containsPattern("(?m)^NAME\\s+DIGEST\\s+UPDATED")
+                .contains("API_KEY", "DB_PASSWORD", "REGION")
+                .doesNotContain("pa55-w0rd")
+                .doesNotContain("k3y-from-file");
+        assertThat(JSON.readTree(wisp("secrets", "ls", "--json").out()).findValuesAsText("name"))
+                .containsExactlyInAnyOrder("API_KEY", "DB_PASSWORD", "REGION");
+
+        String imageId = JSON.readTree(wisp(
+                                "image",
+                                "push",
+                                unbootableImage(dir.resolve("sec-img"), 21).toString(),
+                                "--json")
+                        .out())
+                .get("id")
+                .asText();
+        CliRun deploy = wisp(
+                "deploy",
+                "vault",
+                "--image",
+                imageId,
+                "--secret",
+                "PASS=DB_PASSWORD",
+                "--secret",
+                "API_KEY",
+                "--no-wait");
+        assertThat(deploy.code()).as(deploy.toString()).isZero();
+        assertThat(JSON.readTree(wisp("status", "vault", "--json").out())
+                        .at("/service/envNames")
+                        .toString())
+                .isEqualTo("[\"API_KEY\",\"PASS\"]");
+        CliRun unknown = wisp("deploy", "vault", "--image", imageId, "--secret", "NOPE", "--no-wait");
+        assertThat(unknown.code()).as(unknown.toString()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(unknown.err()).contains("no secret 'NOPE'");
+
+        CliRun bad = wisp("secrets", "set", "NOVALUE");
+        assertThat(bad.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(bad.err()).contains("give NAME=VALUE");
+        assertThat(wisp("secrets", "rm", "REGION").code()).isZero();
+        CliRun gone = wisp("secrets", "rm", "REGION");
+        assertThat(gone.code()).isEqualTo(Main.EXIT_NOT_FOUND);
+        assertThat(wisp("rm", "vault").code()).isZero();
+    }
+
+    @Test
     void eventsFollow_streamsChangesAsJsonLinesWhileTheyHappen() throws Exception {
         Path image = unbootableImage(dir.resolve("follow"), 3);
         String imageId = JSON.readTree(
                         wisp("image", "push", image.toString(), "--json").out())
                 .get("id")
                 .asText();
+        // A marker service's creation is the point to follow from: --after replays what happens
+        // before the stream connects, --until ends it, bounded by --for.
+        assertThat(wisp("deploy", "mark", "--image", imageId, "--no-wait").code())
+                .isZero();
+        String after = JSON.readTree(wisp("events", "mark", "--json").out())
+                .get(0)
+                .path("seq")
+                .asText();
         CliRun[] followed = new CliRun[1];
-        Thread follower =
-                Thread.ofPlatform().start(() -> followed[0] = wisp("events", "--follow", "--for", "4s", "--json"));
-        Thread.sleep(1_000); // let the stream connect: --follow shows new events only
+        Thread follower = Thread.ofPlatform()
+                .start(() -> followed[0] = wisp(
+                        "events",
+                        "--follow",
+                        "--after",
+                        after,
+                        "--until",
+                        "service.deleted",
+                        "--for",
+                        "120s",
+                        "--json"));
         assertThat(wisp("deploy", "blog", "--image", imageId, "--no-wait").code())
                 .isZero();
         assertThat(wisp("rm", "blog").code()).isZero();
         follower.join();
+        assertThat(wisp("rm", "mark").code()).isZero();
         assertThat(followed[0].code()).as(followed[0].toString()).isZero();
         List<JsonNode> lines = followed[0]
                 .out()

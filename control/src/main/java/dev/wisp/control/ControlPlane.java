@@ -152,7 +152,9 @@ public final class ControlPlane implements AutoCloseable {
 
         ApiRoutes routes = new ApiRoutes();
         new MetaApi(this::scrape, store).register(routes);
-        new ServicesApi(registry, events, node, specs, cipher, reconciler, node.routerPort()).register(routes);
+        Secrets secrets = new Secrets(registry, cipher);
+        secrets.register(routes);
+        new ServicesApi(registry, events, node, specs, cipher, secrets, reconciler, node.routerPort()).register(routes);
         new ImagesApi(
                         registry,
                         images,

@@ -28,7 +28,8 @@ final class EnvSealing {
         EnvCipher cipher;
         if (Files.exists(file)) {
             cipher = EnvCipher.load(file);
-        } else if (revisions.stream().anyMatch(kv -> hasSealed(read(kv)))) {
+        } else if (revisions.stream().anyMatch(kv -> hasSealed(read(kv)))
+                || !registry.store().range(Secrets.PREFIX).kvs().isEmpty()) {
             throw new IllegalStateException("the state store in " + data.resolve("state")
                     + " holds encrypted env values but their key file " + file + " is missing: put it back from a"
                     + " backup of this data directory (starting without it would lose every service's env)");

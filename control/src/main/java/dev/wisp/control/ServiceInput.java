@@ -30,6 +30,7 @@ final class ServiceInput {
             "name",
             "image",
             "env",
+            "secrets",
             "envNames",
             "resources",
             "port",
@@ -44,7 +45,7 @@ final class ServiceInput {
             "nodeServices",
             "status",
             "failure");
-    static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "resources", "port");
+    static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "secrets", "resources", "port");
     static final Set<String> PATCH_FIELDS = Set.of("scaling", "standby", "access");
     static final Set<String> ROLLBACK_FIELDS = Set.of("revision");
     static final Set<String> RESOURCES_FIELDS = Set.of("vcpus", "memoryMiB");
@@ -131,25 +132,36 @@ final class ServiceInput {
             return base;
         }
         Map<String, String> env = new LinkedHashMap<>();
-        int bytes = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!ENV_KEY.matcher(e.getKey()).matches()) {
                 throw ApiException.badRequest("env name '" + Names.shorten(e.getKey())
                         + "' must be 1-64 of A-Z, 0-9 and '_', not starting with a digit");
             }
-            if (!e.getValue().isTextual()
-                    || !ENV_VALUE.matcher(e.getValue().asText()).matches()) {
-                throw ApiException.badRequest("env " + e.getKey()
-                        + " must be a string of at most 256 printable ASCII characters without '\"'");
-            }
+            requireEnvValue(
+                    "env " + e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : null);
             env.put(e.getKey(), e.getValue().asText());
-            bytes += e.getKey().length() + e.getValue().asText().length() + 4;
+        }
+        checkEnvSize(env);
+        return env;
+    }
+
+    /** An env value (or a secret's, which becomes one) the guest's env channel carries. */
+    static void requireEnvValue(String what, String value) {
+        if (value == null || !ENV_VALUE.matcher(value).matches()) {
+            throw ApiException.badRequest(
+                    what + " must be a string of at most 256 printable ASCII characters without '\"'");
+        }
+    }
+
+    static void checkEnvSize(Map<String, String> env) {
+        int bytes = 0;
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            bytes += e.getKey().length() + e.getValue().length() + 4;
         }
         if (env.size() > MAX_ENV || bytes > MAX_ENV_BYTES) {
             throw ApiException.badRequest("env: at most " + MAX_ENV + " variables and " + MAX_ENV_BYTES + " bytes");
         }
-        return env;
     }
 
     static int port(JsonNode body, int base) {

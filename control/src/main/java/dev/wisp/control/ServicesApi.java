@@ -17,6 +17,7 @@ final class ServicesApi {
     private final Node node;
     private final NodeSpecs specs;
     private final EnvCipher cipher;
+    private final Secrets secrets;
     private final Reconciler reconciler;
     private final String routerBase;
 
@@ -26,6 +27,7 @@ final class ServicesApi {
             Node node,
             NodeSpecs specs,
             EnvCipher cipher,
+            Secrets secrets,
             Reconciler reconciler,
             int routerPort) {
         this.registry = registry;
@@ -33,6 +35,7 @@ final class ServicesApi {
         this.node = node;
         this.specs = specs;
         this.cipher = cipher;
+        this.secrets = secrets;
         this.reconciler = reconciler;
         this.routerBase = "localhost:" + routerPort;
     }
@@ -82,7 +85,10 @@ final class ServicesApi {
         Standby standby = ServiceInput.standby(Fields.child(body, "standby"), Standby.DEFAULT);
         String access = ServiceInput.access(body, "public");
         Resources res = ServiceInput.resources(Fields.child(body, "resources"), Resources.DEFAULT);
-        Map<String, String> env = cipher.sealAll(ServiceInput.env(Fields.child(body, "env"), Map.of()));
+        Map<String, String> env = cipher.sealAll(Secrets.merge(
+                ServiceInput.env(Fields.child(body, "env"), Map.of()),
+                Map.of(),
+                secrets.env(who.tenant(), body.get("secrets"))));
         int port = ServiceInput.port(body, image.port());
         String now = registry.now();
         ServiceRecord s = new ServiceRecord(who.tenant(), name, scaling, standby, access, 1, 1, 0, 0, 0, now);
@@ -137,7 +143,7 @@ final class ServicesApi {
 
     private Reply deploy(Call c, Caller who, Map<String, String> p) {
         JsonNode body = Fields.object(c.body());
-        Fields.onlyKnown(body, "a deploy (image, env, resources, port)", ServiceInput.DEPLOY_FIELDS);
+        Fields.onlyKnown(body, "a deploy (image, env, secrets, resources, port)", ServiceInput.DEPLOY_FIELDS);
         ServiceRecord current = existing(who, p);
         RevisionRecord last = registry.revision(who.tenant(), current.name(), current.latestRevision())
                 .orElseThrow(() -> ApiException.conflict("the service has no latest revision; try again"));
@@ -145,8 +151,11 @@ final class ServicesApi {
         Image image = image(who.tenant(), imageId);
         Resources res = ServiceInput.resources(Fields.child(body, "resources"), last.resources());
         Map<String, String> given = ServiceInput.env(Fields.child(body, "env"), null);
-        // Without an env the new revision keeps the last one's, still sealed.
-        Map<String, String> env = given == null ? last.sealedEnvWith(cipher) : cipher.sealAll(given);
+        Map<String, String> fromSecrets = secrets.env(who.tenant(), body.get("secrets"));
+        // Without an env or secrets the new revision keeps the last one's, still sealed.
+        Map<String, String> env = given == null && fromSecrets == null
+                ? last.sealedEnvWith(cipher)
+                : cipher.sealAll(Secrets.merge(given, given == null ? last.openEnv(cipher) : null, fromSecrets));
         int port = ServiceInput.port(
                 body, Fields.has(body, "image") && !Fields.has(body, "port") ? image.port() : last.port());
         RevisionRecord created = registry.write(tx -> {

@@ -105,6 +105,9 @@ final class Shapes {
     record NodeCapacityView(int vcpus, int memoryMiB, int memoryLimitMiB) {}
 
     /** A token as listed: never the token itself. */
+    /** A tenant's secret: its name and a digest of its value, never the value. */
+    record SecretView(String name, String digest, String createdAt, String updatedAt) {}
+
     record TokenView(String id, String tenant, boolean admin, String createdAt) {}
 
     /** A new token: the only answer that shows it. */

@@ -111,6 +111,7 @@ final class TenantsApi {
                         "tenant '" + t + "' still has services, functions or images; delete them first");
             }
             tx.delete(Registry.tenantKey(t));
+            Secrets.deleteAll(tx, t);
             for (TokenRecord tok : registry.tokens(t)) {
                 tx.delete(Registry.tokenKey(tok.hash()));
             }

@@ -8,9 +8,13 @@ import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -200,7 +204,7 @@ class EnvSecretsTest {
         return storedRevision(cp, "vault", n);
     }
 
-    private static RevisionRecord storedRevision(ControlPlane cp, String service, int n) {
+    static RevisionRecord storedRevision(ControlPlane cp, String service, int n) {
         return Json.read(
                 cp.store()
                         .get(Registry.revisionKey("default", service, n))
@@ -209,20 +213,39 @@ class EnvSecretsTest {
                 RevisionRecord.class);
     }
 
-    /** Every file under {@code dir} holding one of the strings, as bytes anywhere in it. */
+    /**
+     * Every file under {@code dir} holding one of the strings, as bytes anywhere in it. Files the
+     * node removes meanwhile (a failed template's, say) are passed over: what is gone holds nothing.
+     */
     static List<Path> filesContaining(Path dir, String... needles) throws IOException {
         List<Path> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                    .toList()) {
-                String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-                for (String n : needles) {
-                    if (text.contains(n)) {
-                        found.add(f);
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isRegularFile()) {
+                    String text;
+                    try {
+                        text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                    } catch (NoSuchFileException gone) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    for (String n : needles) {
+                        if (text.contains(n)) {
+                            found.add(f);
+                        }
                     }
                 }
+                return FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
         return found;
     }
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A secret env value with real microVMs: the app sees it, before and after a control-plane
+ * Secret env values with real microVMs, one given as a value and one as a tenant secret
+ * ({@code /v1/secrets}): the app sees both, before and after a control-plane
  * restart (instances stopped at close, so the second start boots from the spec the reconciler
  * decrypts), while no API answer and no file of the store, images or keys shows it.
  */
@@ -27,30 +28,39 @@ class EnvSecretsVmTest {
         VmTests.assume();
         Path data = scratch.resolve("data");
         String secret = EnvSecretsTest.secret();
+        String mode = EnvSecretsTest.secret();
         Path app = secretApp();
         try (ControlPlane cp = ControlPlane.start(Guests.config(data).withStopOnClose(true))) {
             Http http = new Http(cp.apiUrl());
             String admin = Files.readString(cp.adminTokenFile()).trim();
             String image =
                     http.upload(admin, TestImages.tar(app)).json().path("id").asText();
+            Http.Answer set = http.put("/v1/secrets/DB_PASSWORD", admin, "{\"value\":\"" + secret + "\"}");
+            assertThat(set.status()).as(set.body()).isEqualTo(201);
+            // One value as a plain env value, one as a tenant secret: both reach the app as env.
             Http.Answer created = http.post(
                     "/v1/services",
                     admin,
-                    "{\"name\":\"vault\",\"image\":\"" + image + "\",\"env\":{\"SECRET\":\"" + secret
-                            + "\"},\"resources\":{\"memoryMiB\":192}}");
+                    "{\"name\":\"vault\",\"image\":\"" + image + "\",\"env\":{\"MODE\":\"" + mode
+                            + "\"},\"secrets\":[\"SECRET=DB_PASSWORD\"],\"resources\":{\"memoryMiB\":192}}");
             assertThat(created.status()).as(created.body()).isEqualTo(201);
             awaitServing(http, admin);
-            assertThat(appSees(cp)).isEqualTo("secret=" + secret);
+            assertThat(appSees(cp)).isEqualTo("secret=" + secret + " mode=" + mode);
             for (String path : List.of(
+                    "/v1/secrets",
                     "/v1/services",
                     "/v1/services/vault",
                     "/v1/services/vault/revisions",
                     "/v1/services/vault/events",
                     "/v1/services/vault/instances")) {
-                assertThat(http.get(path, admin).body()).as(path).doesNotContain(secret);
+                assertThat(http.get(path, admin).body())
+                        .as(path)
+                        .doesNotContain(secret)
+                        .doesNotContain(mode);
             }
-            assertThat(created.body()).doesNotContain(secret);
+            assertThat(created.body() + set.body()).doesNotContain(secret).doesNotContain(mode);
             assertThat(storedFilesWith(data, secret)).isEmpty();
+            assertThat(storedFilesWith(data, mode)).isEmpty();
         }
         assertThat(EnvSecretsTest.filesContaining(data, secret))
                 .as("after close")
@@ -59,12 +69,12 @@ class EnvSecretsVmTest {
             Http http = new Http(cp.apiUrl());
             String admin = Files.readString(cp.adminTokenFile()).trim();
             awaitServing(http, admin);
-            assertThat(appSees(cp)).as("a fresh VM after the restart").isEqualTo("secret=" + secret);
+            assertThat(appSees(cp)).as("a fresh VM after the restart").isEqualTo("secret=" + secret + " mode=" + mode);
             assertThat(http.get("/v1/services/vault", admin)
                             .json()
                             .path("envNames")
                             .toString())
-                    .isEqualTo("[\"SECRET\"]");
+                    .isEqualTo("[\"MODE\",\"SECRET\"]");
             assertThat(storedFilesWith(data, secret)).as("after a restart").isEmpty();
         }
         EnvSecretsTest.assertDataDirectoryPrivate(data);
@@ -106,7 +116,7 @@ class EnvSecretsVmTest {
     private Path secretApp() {
         return HttpdApp.in(scratch.resolve("app"))
                 .page("vault\n")
-                .cgi("secret", HttpdApp.CGI_TEXT + "echo \"secret=$SECRET\"\n")
+                .cgi("secret", HttpdApp.CGI_TEXT + "echo \"secret=$SECRET mode=$MODE\"\n")
                 .build(new ImageStore(scratch.resolve("build-home")))
                 .dir();
     }

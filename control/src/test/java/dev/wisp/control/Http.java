@@ -67,6 +67,10 @@ final class Http {
         return send("POST", path, token, json);
     }
 
+    Answer put(String path, String token, String json) {
+        return send("PUT", path, token, json);
+    }
+
     /** Creates tenant {@code name} as the admin, with the API's {@code body}, and returns a new token of it. */
     String tenantToken(String admin, String name, String body) {
         Answer created = post("/v1/tenants", admin, body);

@@ -80,6 +80,8 @@ class ShapesTest {
             new Contract("Quota", Quota.class, TenantsApi.QUOTA_FIELDS, dev.wisp.sdk.Quota.class),
             new Contract("Tenant", TenantRecord.class, TenantsApi.TENANT_FIELDS, Tenant.class),
             new Contract("Token", Shapes.TokenView.class, null, TokenInfo.class),
+            new Contract("Secret", Shapes.SecretView.class, null, dev.wisp.sdk.Secret.class),
+            new Contract("SecretValue", null, Secrets.FIELDS, dev.wisp.sdk.SecretValue.class),
             new Contract("TokenCreated", Shapes.TokenCreatedView.class, null, TokenCreated.class),
             new Contract("RetrySettings", Shapes.RetryView.class, FunctionInput.RETRY_FIELDS, RetrySettings.class),
             new Contract("FunctionDeploy", null, FunctionInput.FIELDS, FunctionDeploy.class),

@@ -2,9 +2,20 @@ package dev.wisp.sdk;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 import java.util.Map;
 
-/** Body of {@code POST /v1/services/{name}/deploy}: omitted (null) fields keep their current value. */
+/**
+ * Body of {@code POST /v1/services/{name}/deploy}: omitted (null) fields keep their current value.
+ * {@code secrets} names the tenant's secrets that join the env ({@code NAME} or {@code VAR=NAME}),
+ * resolved at this deploy.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeployRequest(String image, Map<String, String> env, Resources resources, Integer port) {}
+public record DeployRequest(
+        String image, Map<String, String> env, List<String> secrets, Resources resources, Integer port) {
+    /** Without secrets. */
+    public DeployRequest(String image, Map<String, String> env, Resources resources, Integer port) {
+        this(image, env, null, resources, port);
+    }
+}

@@ -10,7 +10,8 @@ import java.util.Map;
  * {@code url}, {@code status}, {@code targetRevision} (the revision traffic is moving to), {@code nodeServices}
  * (each deployed revision's name on the node, the {@code service} label of its metrics) and {@code failure} (why
  * its newest revision could not start, while it cannot) are read-only. {@code env} is write-only: sent on create,
- * never returned (the API shows the variables' names in {@code envNames}).
+ * never returned (the API shows the variables' names in {@code envNames}); so is {@code secrets}, the
+ * tenant's secrets that join the env on create ({@code NAME} or {@code VAR=NAME}).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -31,7 +32,8 @@ public record Service(
         ServiceStatus status,
         Integer targetRevision,
         List<String> nodeServices,
-        Failure failure) {
+        Failure failure,
+        List<String> secrets) {
     /** Without the fields added later ({@code targetRevision}, {@code nodeServices}, {@code failure}): a create request, or older code. */
     public Service(
             String name,
@@ -63,6 +65,7 @@ public record Service(
                 latestRevision,
                 url,
                 status,
+                null,
                 null,
                 null,
                 null);

@@ -30,6 +30,7 @@ public final class WispClient {
     private final AdminCalls admin;
     private final FunctionCalls functions;
     private final EventCalls events;
+    private final SecretCalls secrets;
 
     private WispClient(Builder b) {
         String url = b.baseUrl.toString();
@@ -44,6 +45,7 @@ public final class WispClient {
         this.admin = new AdminCalls(t);
         this.functions = new FunctionCalls(t, b.uploadTimeout);
         this.events = new EventCalls(t, b.reconnectDelay);
+        this.secrets = new SecretCalls(t);
     }
 
     /** @return a builder; {@link Builder#baseUrl(URI)} is required */
@@ -140,6 +142,27 @@ public final class WispClient {
     /** {@code DELETE /v1/images/{id}}. @throws WispApiException {@code conflict} while a revision uses it */
     public void deleteImage(String id) {
         images.delete(id);
+    }
+
+    // ---- secrets ------------------------------------------------------------------------------
+
+    /**
+     * {@code PUT /v1/secrets/{name}}: sets a secret of the tenant (stored encrypted). Services take
+     * it with {@code secrets} on create or deploy; a running revision keeps the value it was
+     * deployed with.
+     */
+    public Secret setSecret(String name, String value) {
+        return secrets.set(name, value);
+    }
+
+    /** {@code GET /v1/secrets}: names and digests, never values. */
+    public List<Secret> secrets() {
+        return secrets.list();
+    }
+
+    /** {@code DELETE /v1/secrets/{name}}. */
+    public void deleteSecret(String name) {
+        secrets.delete(name);
     }
 
     // ---- nodes, tenants, tokens ---------------------------------------------------------------
