@@ -153,12 +153,14 @@ public final class ControlPlane implements AutoCloseable {
         ApiRoutes routes = new ApiRoutes();
         new MetaApi(this::scrape, store).register(routes);
         new ServicesApi(registry, events, node, specs, cipher, reconciler, node.routerPort()).register(routes);
-        new ImagesApi(
-                        registry,
-                        images,
-                        () -> functions.list().stream()
-                                .map(dev.wisp.functions.FunctionInfo::image)
-                                .collect(java.util.stream.Collectors.toSet()))
+        ImagesApi imagesApi = new ImagesApi(
+                registry,
+                images,
+                () -> functions.list().stream()
+                        .map(dev.wisp.functions.FunctionInfo::image)
+                        .collect(java.util.stream.Collectors.toSet()));
+        imagesApi.register(routes);
+        new ImagePulls(imagesApi, images, guestKernel(config.kernel()), dev.wisp.image.WispHome.resolve())
                 .register(routes);
         new TenantsApi(registry).register(routes);
         new NodesApi(node).register(routes);
