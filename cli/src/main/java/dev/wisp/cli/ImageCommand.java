@@ -114,7 +114,7 @@ final class ImageCommand {
         HostOptions host;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             Image image = registry.pull(ref, entrypoint, cmd, port, host.kernel(), host.images());
             json.print(out(), describe(image), d -> image.id() + "\n");
             return 0;
