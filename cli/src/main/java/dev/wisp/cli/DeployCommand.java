@@ -40,8 +40,10 @@ final class DeployCommand extends RevisionCommand {
     static final class Source {
         @Option(
                 names = "--image",
-                paramLabel = "ID",
-                description = "An image on the control plane (wisp image ls), or a local build (pushed first).")
+                paramLabel = "ID|REF",
+                description = "An image on the control plane (wisp image ls), a local build (pushed first), or a"
+                        + " container image reference: host[:port]/name:tag, ...@sha256:..., oci:DIR (pulled"
+                        + " here and pushed).")
         String image;
 
         @Option(
@@ -55,8 +57,18 @@ final class DeployCommand extends RevisionCommand {
     @Option(
             names = "--entrypoint",
             paramLabel = "CMD",
-            description = "With --dir: the command that starts the app in /app.")
+            description = "With --dir: the command that starts the app in /app. With --image REF: replaces the"
+                    + " image's Entrypoint (words split on spaces) and drops its Cmd.")
     String entrypoint;
+
+    @Option(
+            names = "--cmd",
+            paramLabel = "ARG",
+            description = "With --image REF: replaces the image's Cmd (repeatable).")
+    List<String> cmd = new ArrayList<>();
+
+    @picocli.CommandLine.Mixin
+    OciPullOptions registry;
 
     @Option(
             names = "--port",
@@ -90,8 +102,13 @@ final class DeployCommand extends RevisionCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (source.dir == null && (entrypoint != null || !debs.isEmpty())) {
-            throw new IllegalArgumentException("--entrypoint and --with-deb go with --dir");
+        boolean reference = source.image != null && OciPullOptions.isReference(source.image);
+        if (source.dir == null && (!debs.isEmpty() || (entrypoint != null && !reference))) {
+            throw new IllegalArgumentException(
+                    "--with-deb goes with --dir; --entrypoint with --dir or an image reference");
+        }
+        if (!reference && (!cmd.isEmpty() || !registry.insecure.isEmpty())) {
+            throw new IllegalArgumentException("--cmd and --insecure-registry go with --image REF");
         }
         WispClient wisp = api.client();
         String imageId = resolveImage(wisp);
@@ -155,6 +172,17 @@ final class DeployCommand extends RevisionCommand {
                     .build(new KernelProvisioner(WispHome.resolve()).ensure(), ImageStore.atDefaultHome());
             log("built image %s", built.id());
             return push(wisp, built);
+        }
+        if (OciPullOptions.isReference(source.image)) {
+            Image pulled = registry.pull(
+                    source.image,
+                    entrypoint,
+                    cmd,
+                    port,
+                    new KernelProvisioner(WispHome.resolve()).ensure(),
+                    ImageStore.atDefaultHome());
+            log("pulled %s as image %s", source.image, pulled.id());
+            return push(wisp, pulled);
         }
         if (wisp.images().stream().anyMatch(i -> source.image.equals(i.id()))) {
             return source.image;

@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import dev.wisp.oci.OciException;
 import dev.wisp.runtime.InstanceFailedException;
 import dev.wisp.sdk.WispApiException;
 import java.io.PrintWriter;
@@ -30,6 +31,14 @@ final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLin
             ex.printStackTrace(err);
         }
         err.flush();
+        if (ex instanceof OciException oci) {
+            return switch (oci.kind()) {
+                case INVALID -> Main.EXIT_USAGE;
+                case NOT_FOUND -> Main.EXIT_NOT_FOUND;
+                case UNAUTHORIZED -> Main.EXIT_UNAUTHORIZED;
+                case UNAVAILABLE -> Main.EXIT_UNAVAILABLE;
+            };
+        }
         if (ex instanceof HostException) {
             return Main.EXIT_HOST;
         }

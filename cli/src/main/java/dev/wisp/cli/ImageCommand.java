@@ -17,12 +17,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code wisp image build|push|ls|rm}: build stays local; push, ls and rm talk to the control plane (--local: the build store). */
+/**
+ * {@code wisp image build|pull|push|ls|rm}: build and pull stay local; push, ls and rm talk to the
+ * control plane (--local: the build store).
+ */
 @Command(
         name = "image",
         description = "Build guest images here; push, list and delete them on the control plane.",
         subcommands = {
             ImageCommand.Build.class,
+            ImageCommand.Pull.class,
             ImageCommand.Push.class,
             ImageCommand.List_.class,
             ImageCommand.Remove.class
@@ -81,6 +85,43 @@ final class ImageCommand {
                 b.disk(disk);
             }
             Image image = b.build(host.kernel(), host.images());
+            json.print(out(), describe(image), d -> image.id() + "\n");
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "pull",
+            description = "Pull a container image (host[:port]/name:tag, name@sha256:..., oci:DIR) into a"
+                    + " local image; prints its id.")
+    static final class Pull extends OutputCommand implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "REF", description = "The image reference.")
+        String ref;
+
+        @Option(
+                names = "--entrypoint",
+                paramLabel = "CMD",
+                description = "Replace the image's Entrypoint (words split on spaces) and drop its Cmd.")
+        String entrypoint;
+
+        @Option(names = "--cmd", paramLabel = "ARG", description = "Replace the image's Cmd (repeatable).")
+        List<String> cmd = new ArrayList<>();
+
+        @Option(names = "--port", paramLabel = "PORT", description = "Port the app listens on (default: the image's).")
+        Integer port;
+
+        @Mixin
+        OciPullOptions registry;
+
+        @Mixin
+        JsonOption json;
+
+        @Mixin
+        HostOptions host;
+
+        @Override
+        public Integer call() throws Exception {
+            Image image = registry.pull(ref, entrypoint, cmd, port, host.kernel(), host.images());
             json.print(out(), describe(image), d -> image.id() + "\n");
             return 0;
         }
@@ -183,6 +224,7 @@ final class ImageCommand {
         m.put("initrdBytes", i.initrdBytes());
         m.put("diskBytes", i.diskBytes());
         m.put("debs", i.debs());
+        m.put("source", i.source());
         m.put("dir", i.dir().toString());
         m.put("createdAt", i.createdAt().toString());
         return m;

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             SetupCommand.class,
             UpCommand.class,
             ImageCommand.class,
+            RegistryCommand.class,
             RunCommand.class,
             ServeCommand.class,
             DemoCommand.class,

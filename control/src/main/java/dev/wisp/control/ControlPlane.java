@@ -155,12 +155,14 @@ public final class ControlPlane implements AutoCloseable {
         Secrets secrets = new Secrets(registry, cipher);
         secrets.register(routes);
         new ServicesApi(registry, events, node, specs, cipher, secrets, reconciler, node.routerPort()).register(routes);
-        new ImagesApi(
-                        registry,
-                        images,
-                        () -> functions.list().stream()
-                                .map(dev.wisp.functions.FunctionInfo::image)
-                                .collect(java.util.stream.Collectors.toSet()))
+        ImagesApi imagesApi = new ImagesApi(
+                registry,
+                images,
+                () -> functions.list().stream()
+                        .map(dev.wisp.functions.FunctionInfo::image)
+                        .collect(java.util.stream.Collectors.toSet()));
+        imagesApi.register(routes);
+        new ImagePulls(imagesApi, images, guestKernel(config.kernel()), dev.wisp.image.WispHome.resolve())
                 .register(routes);
         new TenantsApi(registry).register(routes);
         new NodesApi(node).register(routes);

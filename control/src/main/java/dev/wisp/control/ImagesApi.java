@@ -102,7 +102,7 @@ final class ImagesApi {
             ImageRecord rec = new ImageRecord(m.id(), who.tenant(), m.sizeBytes(), registry.now());
             boolean created;
             try {
-                created = record(who, m, rec);
+                created = record(who, m.id(), rec);
             } catch (RuntimeException e) {
                 // Not recorded (a full store disk, a quota): an image folder nobody holds would only take space.
                 if (moved && registry.allImages().stream().noneMatch(i -> i.id().equals(m.id()))) {
@@ -124,11 +124,32 @@ final class ImagesApi {
         }
     }
 
+    /**
+     * Records an image the server built into the store (a pull) for the tenant: 201, or 200 if the
+     * tenant had it; an image nobody else holds goes again when recording fails (a quota).
+     */
+    Reply recordBuilt(Caller who, dev.wisp.image.Image image) {
+        ImageRecord rec =
+                new ImageRecord(image.id(), who.tenant(), image.initrdBytes() + image.diskBytes(), registry.now());
+        boolean created;
+        try {
+            created = record(who, image.id(), rec);
+        } catch (RuntimeException e) {
+            if (registry.allImages().stream().noneMatch(i -> i.id().equals(image.id()))
+                    && !functionImages.get().contains(image.id())) {
+                images.delete(image.id());
+            }
+            throw e;
+        }
+        ImageRecord stored = registry.get(Registry.imageKey(who.tenant(), image.id()), ImageRecord.class)
+                .orElse(rec);
+        return Reply.json(created ? 201 : 200, view(stored, registry.services(who.tenant())));
+    }
+
     /** Records the tenant's image; false if it had it already. */
-    private boolean record(Caller who, ImageArchive.Manifest m, ImageRecord rec) {
+    private boolean record(Caller who, String id, ImageRecord rec) {
         return registry.write(tx -> {
-            if (tx.get(Registry.imageKey(who.tenant(), m.id()), ImageRecord.class)
-                    .isPresent()) {
+            if (tx.get(Registry.imageKey(who.tenant(), id), ImageRecord.class).isPresent()) {
                 return false;
             }
             Quota q = Quotas.quotaOf(tx, who.tenant());
@@ -138,7 +159,7 @@ final class ImagesApi {
                             + 1,
                     q);
             ServicesApi.touchTenant(tx, who.tenant());
-            tx.put(Registry.imageKey(who.tenant(), m.id()), rec);
+            tx.put(Registry.imageKey(who.tenant(), id), rec);
             return true;
         });
     }

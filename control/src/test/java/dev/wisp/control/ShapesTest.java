@@ -75,6 +75,7 @@ class ShapesTest {
             new Contract("Instance", Shapes.InstanceView.class, null, Instance.class),
             new Contract("Event", EventRecord.class, null, Event.class),
             new Contract("Image", Shapes.ImageView.class, null, Image.class),
+            new Contract("ImagePull", null, ImagePulls.FIELDS, dev.wisp.sdk.ImagePull.class),
             new Contract("NodeCapacity", Shapes.NodeCapacityView.class, null, NodeCapacity.class),
             new Contract("Node", Shapes.NodeView.class, null, NodeInfo.class),
             new Contract("Quota", Quota.class, TenantsApi.QUOTA_FIELDS, dev.wisp.sdk.Quota.class),

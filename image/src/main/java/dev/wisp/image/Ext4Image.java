@@ -1,6 +1,7 @@
 package dev.wisp.image;
 
 import dev.wisp.common.FileTrees;
+import dev.wisp.oci.RootFs;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +35,15 @@ final class Ext4Image {
      * @param scratch a folder on a disk with room for a copy of {@code source}
      */
     static void build(Path source, Path image, String seed, Path scratch) {
+        build(source, image, seed, scratch, Map.of());
+    }
+
+    /**
+     * @param owners numeric owner of each path (relative to {@code source}, no leading slash) not
+     *     owned by root: set in the file system by debugfs, so a build needs no root rights and the
+     *     copy's owner does not matter
+     */
+    static void build(Path source, Path image, String seed, Path scratch, Map<String, RootFs.Owner> owners) {
         long content = FileTrees.size(source);
         // Room for metadata and small files' block rounding; ext4 needs a few MiB at least.
         long size = roundUp(content + content / 4 + (16L << 20), 1L << 20);
@@ -49,7 +60,24 @@ final class Ext4Image {
             int entries = timelessCopy(source, copy);
             mkfs(copy, image, uuid);
             // Inodes in use: the root (2), lost+found (11), then one per entry from 12 in mkfs's order.
-            StringBuilder cmds = new StringBuilder("sif <2> ctime 0\nsif <11> ctime 0\n");
+            StringBuilder cmds = new StringBuilder();
+            for (Map.Entry<String, RootFs.Owner> o : new TreeMap<>(owners).entrySet()) {
+                String path = "/" + o.getKey();
+                if (path.indexOf('"') >= 0 || path.indexOf('\n') >= 0) {
+                    throw new ImageBuildException("cannot give " + path + " its owner: a quote or newline in the name");
+                }
+                cmds.append("sif \"")
+                        .append(path)
+                        .append("\" uid ")
+                        .append(o.getValue().uid())
+                        .append('\n');
+                cmds.append("sif \"")
+                        .append(path)
+                        .append("\" gid ")
+                        .append(o.getValue().gid())
+                        .append('\n');
+            }
+            cmds.append("sif <2> ctime 0\nsif <11> ctime 0\n");
             for (int i = 12; i < 12 + entries; i++) {
                 cmds.append("sif <").append(i).append("> ctime 0\n");
             }

@@ -141,24 +141,15 @@ public final class ImageBuilder {
                 tree.addHostTree(root, DebPackages::placeInImage, true);
             }
             GuestFiles.addBusybox(tree, busybox);
-            String moduleDir = "/lib/modules/" + kernel.version();
-            List<String> modules = new ArrayList<>();
-            for (String name : onDisk ? concat(NET_MODULES, DISK_MODULES) : NET_MODULES) {
-                Path ko = kernel.module(name);
-                if (ko != null) { // absent: built into a user's kernel, init reports if not
-                    String file = ko.getFileName().toString();
-                    tree.put(UsrMerge.map(moduleDir.substring(1) + "/" + file), new RootTree.HostFile(ko, 0644));
-                    modules.add(file.substring(0, file.length() - 3));
-                }
-            }
+            List<String> modules = addModules(tree, kernel, onDisk);
             if (!onDisk) {
                 tree.addHostTree(folder, rel -> "app/" + rel, true);
             }
-            tree.file("wisp/app.env", 0644, GuestFiles.appEnv(entrypoint, port, moduleDir, modules, onDisk));
+            tree.file("wisp/app.env", 0644, GuestFiles.appEnv(entrypoint, port, moduleDir(kernel), modules, onDisk));
             GuestFiles.addSystem(tree, GuestFiles.init());
 
             MessageDigest sha = ImageDigest.sha256();
-            writeInitrd(tree, staging.resolve(Image.INITRD), sha);
+            writeInitrd(tree, staging.resolve(Image.INITRD), sha, compression);
             String initrdSha = HexFormat.of().formatHex(sha.digest());
             String diskSha = null;
             long diskBytes = 0;
@@ -246,7 +237,25 @@ public final class ImageBuilder {
         }
     }
 
-    private void writeInitrd(RootTree tree, Path file, MessageDigest sha) throws IOException {
+    static String moduleDir(Kernel kernel) {
+        return "/lib/modules/" + kernel.version();
+    }
+
+    /** Adds the kernel modules the guest loads (network; disk and overlay too) and names them in load order. */
+    static List<String> addModules(RootTree tree, Kernel kernel, boolean onDisk) {
+        List<String> modules = new ArrayList<>();
+        for (String name : onDisk ? concat(NET_MODULES, DISK_MODULES) : NET_MODULES) {
+            Path ko = kernel.module(name);
+            if (ko != null) { // absent: built into a user's kernel, init reports if not
+                String file = ko.getFileName().toString();
+                tree.put(UsrMerge.map(moduleDir(kernel).substring(1) + "/" + file), new RootTree.HostFile(ko, 0644));
+                modules.add(file.substring(0, file.length() - 3));
+            }
+        }
+        return modules;
+    }
+
+    static void writeInitrd(RootTree tree, Path file, MessageDigest sha, Compression compression) throws IOException {
         try (OutputStream raw =
                         new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), sha);
                 OutputStream out = compression == Compression.GZIP ? new FastGzip(raw) : raw) {

@@ -206,21 +206,28 @@ public final class RegistryClient {
                 return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
             } catch (HttpConnectTimeoutException e) {
                 throw new OciException(
+                        OciException.Kind.UNAVAILABLE,
                         "registry " + ref.registry() + " is unreachable: no connection within " + connectS + " s ("
                                 + what + ")",
                         e);
             } catch (HttpTimeoutException e) {
                 throw new OciException(
-                        "registry " + ref.registry() + " did not answer within " + requestS + " s (" + what + ")", e);
+                        OciException.Kind.UNAVAILABLE,
+                        "registry " + ref.registry() + " did not answer within " + requestS + " s (" + what + ")",
+                        e);
             } catch (ConnectException e) {
                 throw new OciException(
+                        OciException.Kind.UNAVAILABLE,
                         "registry " + ref.registry() + " is down or unreachable: connection refused at "
                                 + req.uri().getScheme() + "://" + req.uri().getRawAuthority() + " (" + what + ")",
                         e);
             } catch (SSLException e) {
                 throw e;
             } catch (IOException e) {
-                throw new OciException("registry " + ref.registry() + ": " + what + " failed: " + rootMessage(e), e);
+                throw new OciException(
+                        OciException.Kind.UNAVAILABLE,
+                        "registry " + ref.registry() + ": " + what + " failed: " + rootMessage(e),
+                        e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OciException("interrupted while fetching " + what, e);
@@ -301,12 +308,19 @@ public final class RegistryClient {
         }
 
         private OciException needsCredentials(String what) {
-            return new OciException("registry " + ref.registry() + " needs credentials (401) for " + what);
+            return new OciException(
+                    OciException.Kind.UNAUTHORIZED,
+                    "registry " + ref.registry() + " needs credentials (401) for " + what + " (wisp registry login "
+                            + ref.registry() + ")",
+                    null);
         }
 
         private OciException refused(String what) {
-            return new OciException("registry " + ref.registry() + " refused the credentials of user '"
-                    + options.username() + "' (401) for " + what);
+            return new OciException(
+                    OciException.Kind.UNAUTHORIZED,
+                    "registry " + ref.registry() + " refused the credentials of user '" + options.username()
+                            + "' (401) for " + what,
+                    null);
         }
 
         private OciException failure(HttpResponse<InputStream> r, String what) throws IOException {
@@ -329,22 +343,37 @@ public final class RegistryClient {
             int sc = r.statusCode();
             return switch (sc) {
                 case 401 -> options.username() == null ? needsCredentials(what) : refused(what);
-                case 403 -> new OciException("registry " + ref.registry() + " denied access (403) to " + what + detail);
+                case 403 ->
+                    new OciException(
+                            OciException.Kind.UNAUTHORIZED,
+                            "registry " + ref.registry() + " denied access (403) to " + what + detail,
+                            null);
                 case 404 ->
                     switch (code) {
-                        case "NAME_UNKNOWN" -> new OciException("repository not found: " + ref + detail);
+                        case "NAME_UNKNOWN" -> notFound("repository not found: " + ref + detail);
                         case "MANIFEST_UNKNOWN" ->
-                            new OciException("image not found: " + ref + " has no "
+                            notFound("image not found: " + ref + " has no "
                                     + (what.startsWith("manifest sha256:") ? "manifest " : "tag ") + what.split(" ")[1]
                                     + detail);
-                        case "BLOB_UNKNOWN" ->
-                            new OciException("registry " + ref.registry() + " has no " + what + detail);
-                        default -> new OciException("not found (404): " + what + detail);
+                        case "BLOB_UNKNOWN" -> notFound("registry " + ref.registry() + " has no " + what + detail);
+                        default -> notFound("not found (404): " + what + detail);
                     };
-                case 429 -> new OciException("registry " + ref.registry() + " is rate limiting (429) " + what + detail);
-                default -> new OciException("registry " + ref.registry() + " answered " + sc + " for " + what + detail);
+                case 429 ->
+                    new OciException(
+                            OciException.Kind.UNAVAILABLE,
+                            "registry " + ref.registry() + " is rate limiting (429) " + what + detail,
+                            null);
+                default ->
+                    new OciException(
+                            sc >= 500 ? OciException.Kind.UNAVAILABLE : OciException.Kind.INVALID,
+                            "registry " + ref.registry() + " answered " + sc + " for " + what + detail,
+                            null);
             };
         }
+    }
+
+    private static OciException notFound(String message) {
+        return new OciException(OciException.Kind.NOT_FOUND, message, null);
     }
 
     /** Reads at most {@code max} bytes; null when there are more. */

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The {@code /v1/images} routes of {@link WispClient}: streamed tar upload, listing, deletion. */
+/** The {@code /v1/images} routes of {@link WispClient}: streamed tar upload, server-side pull, listing, deletion. */
 final class ImageCalls {
     private final ApiTransport t;
     private final Duration uploadTimeout;
@@ -26,6 +26,13 @@ final class ImageCalls {
                 .timeout(uploadTimeout)
                 .header("Content-Type", "application/x-tar")
                 .POST(body)
+                .build();
+        return t.parse(t.checked(t.send(r, HttpResponse.BodyHandlers.ofByteArray())), t.type(Image.class));
+    }
+
+    Image pull(ImagePull request) {
+        HttpRequest r = t.json(t.req("/v1/images/pull", true), "POST", request)
+                .timeout(uploadTimeout)
                 .build();
         return t.parse(t.checked(t.send(r, HttpResponse.BodyHandlers.ofByteArray())), t.type(Image.class));
     }

@@ -134,6 +134,14 @@ public final class WispClient {
         return images.push(imageDir);
     }
 
+    /**
+     * {@code POST /v1/images/pull}: the server pulls an OCI image and builds it into an image of the
+     * tenant (201, or 200 if it had it); uses the upload timeout.
+     */
+    public Image pullImage(ImagePull request) {
+        return images.pull(request);
+    }
+
     /** {@code GET /v1/images}. */
     public List<Image> images() {
         return images.images();

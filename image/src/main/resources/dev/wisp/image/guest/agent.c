@@ -5,6 +5,10 @@
  *    and relays that output to the console with every line tagged "@@app " and cut at
  *    APP_LINE bytes, so nothing the app prints can pass for a marker of ours. When the app
  *    exits it drains the pipe, says "@@wisp exit <code>" and powers the VM off.
+ *  - `agent run-oci ROOT WORKDIR UID GID GROUPS N ENV1..ENVN ARGV...` (init, for an OCI image):
+ *    the same, but the app is ARGV run chrooted into ROOT, in WORKDIR, as UID:GID with the
+ *    supplementary GROUPS (comma-separated), with the image's ENV under the host's; argv[0] is
+ *    looked up on the PATH of that environment. PID 1 stays outside, in the initramfs.
  *  - `agent` (what PID 1 becomes once the app listens): reads host commands from the console
  *    and answers there.
  *
@@ -33,7 +37,12 @@ typedef unsigned long size_t;
 #define SYS_exit 60
 #define SYS_wait4 61
 #define SYS_fcntl 72
+#define SYS_chdir 80
+#define SYS_setuid 105
+#define SYS_setgid 106
 #define SYS_setsid 112
+#define SYS_setgroups 116
+#define SYS_chroot 161
 #define SYS_reboot 169
 #define SYS_pidfd_open 434
 #define SYS_sethostname 170
@@ -242,7 +251,73 @@ static int same_name(const char *a, const char *b) {
     return (*a == '=' || !*a) && (*b == '=' || !*b);
 }
 
-static void run_app(const char *entry, char **inherited) {
+/* An OCI image's app (agent run-oci); null for an image whose entrypoint is a shell command. */
+static struct {
+    const char *root, *workdir;
+    long uid, gid;
+    unsigned int groups[64];
+    int ngroups;
+    char **argv;
+} *oci, oci_spec;
+
+static long number(const char *s) {
+    long n = 0;
+    if (!*s) return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9' || n > 0x7fffffffL / 10) return -1;
+        n = n * 10 + (*s - '0');
+    }
+    return n;
+}
+
+static void die(const char *what, const char *detail, int code) {
+    char line[512];
+    size_t n = 0;
+    for (const char *p = what; *p && n < sizeof line - 2; p++) line[n++] = *p;
+    for (const char *p = detail; p && *p && n < sizeof line - 2; p++) line[n++] = *p;
+    line[n++] = '\n';
+    sys(SYS_write, 2, (long)line, (long)n, 0);
+    for (;;) sys(SYS_exit, code, 0, 0, 0);
+}
+
+/* In the app's process: into the image's root, its user, then argv[0] on its PATH. */
+static void exec_oci(char **env) {
+    if (sys(SYS_chroot, (long)oci->root, 0, 0, 0) < 0) die("cannot chroot into the image root ", oci->root, 127);
+    if (sys(SYS_chdir, (long)oci->workdir, 0, 0, 0) < 0) die("cannot enter the working directory ", oci->workdir, 127);
+    if (sys(SYS_setgroups, oci->ngroups, (long)oci->groups, 0, 0) < 0
+        || sys(SYS_setgid, oci->gid, 0, 0, 0) < 0 || sys(SYS_setuid, oci->uid, 0, 0, 0) < 0)
+        die("cannot switch to the image's user", 0, 127);
+    const char *prog = oci->argv[0];
+    for (const char *p = prog; *p; p++) {
+        if (*p == '/') {
+            long r = sys(SYS_execve, (long)prog, (long)oci->argv, (long)env, 0);
+            die(r == -13 ? "permission denied: " : "cannot run ", prog, r == -13 ? 126 : 127);
+        }
+    }
+    const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    for (char **e = env; *e; e++) {
+        const char *a = *e, *b = "PATH=";
+        while (*b && *a == *b) a++, b++;
+        if (!*b) { path = a; break; }
+    }
+    static char full[4096];
+    long denied = 0;
+    for (const char *d = path;;) {
+        size_t n = 0;
+        for (; *d && *d != ':'; d++) if (n < sizeof full - 2) full[n++] = *d;
+        if (n == 0) full[n++] = '.';
+        full[n++] = '/';
+        for (const char *p = prog; *p && n < sizeof full - 1; p++) full[n++] = *p;
+        full[n] = 0;
+        long r = sys(SYS_execve, (long)full, (long)oci->argv, (long)env, 0);
+        if (r == -13) denied = 1;
+        if (!*d) break;
+        d++;
+    }
+    die(denied ? "permission denied: " : "command not found in the image's PATH: ", prog, denied ? 126 : 127);
+}
+
+static void run_app(const char *entry, char **inherited, int ninherited) {
     static char *env[ENV_VARS + 1];
     int n = 0;
     if (read_env() < 0) { for (;;) sys(34 /* pause */, 0, 0, 0, 0); }
@@ -251,7 +326,7 @@ static void run_app(const char *entry, char **inherited) {
         if (i == 0 || envbuf[i - 1] == 0) env[n++] = envbuf + i;
     }
     int given = n;
-    for (char **e = inherited; *e && n < ENV_VARS; e++) {
+    for (char **e = inherited; *e && e - inherited != ninherited && n < ENV_VARS; e++) {
         int dup = 0;
         for (int i = 0; i < given; i++) if (same_name(env[i], *e)) dup = 1;
         if (!dup) env[n++] = *e;
@@ -271,6 +346,7 @@ static void run_app(const char *entry, char **inherited) {
         if (null > 2) sys(SYS_close, null, 0, 0, 0);
         sys(SYS_close, p[0], 0, 0, 0);
         sys(SYS_close, p[1], 0, 0, 0);
+        if (oci) exec_oci(env);
         char *argv[] = {"sh", "-c", (char *)entry, 0};
         sys(SYS_execve, (long)"/bin/sh", (long)argv, (long)env, 0);
         sys(SYS_write, 2, (long)"cannot exec /bin/sh\n", 20, 0);
@@ -314,7 +390,25 @@ static void run_app(const char *entry, char **inherited) {
 __attribute__((noreturn, used)) void start_c(long *sp) {
     int argc = (int)sp[0];
     char **argv = (char **)(sp + 1);
-    if (argc >= 3 && same(argv[1], "run")) run_app(argv[2], argv + argc + 1);
+    if (argc >= 3 && same(argv[1], "run")) run_app(argv[2], argv + argc + 1, -1);
+    else if (argc >= 9 && same(argv[1], "run-oci")) {
+        long nenv = number(argv[7]);
+        if (nenv < 0 || 8 + nenv >= argc) { say("error ", "bad run-oci arguments"); for (;;) sys(34, 0, 0, 0, 0); }
+        oci = &oci_spec;
+        oci->root = argv[2];
+        oci->workdir = argv[3];
+        oci->uid = number(argv[4]);
+        oci->gid = number(argv[5]);
+        for (const char *g = argv[6]; *g && oci->ngroups < 64;) {
+            long v = 0;
+            for (; *g >= '0' && *g <= '9'; g++) v = v * 10 + (*g - '0');
+            oci->groups[oci->ngroups++] = (unsigned int)v;
+            if (*g) g++;
+        }
+        oci->argv = argv + 8 + nenv;
+        if (oci->uid < 0 || oci->gid < 0) { say("error ", "bad run-oci user"); for (;;) sys(34, 0, 0, 0, 0); }
+        run_app(argv[8 + nenv], argv + 8, (int)nenv);
+    }
     else run();
     for (;;) sys(SYS_exit, 0, 0, 0, 0);
 }

@@ -1,0 +1,98 @@
+package dev.wisp.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wisp.image.Image;
+import dev.wisp.image.ImageBuildException;
+import dev.wisp.image.ImageStore;
+import dev.wisp.image.Kernel;
+import dev.wisp.image.OciImageBuilder;
+import dev.wisp.image.RegistryLogins;
+import dev.wisp.oci.ImageReference;
+import dev.wisp.oci.OciException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/images/pull}: the server pulls an OCI image (a registry, or {@code oci:DIR} on its
+ * own disk) and builds it into a Wisp image ({@link OciImageBuilder}), recorded for the tenant like
+ * an upload. Credentials come from the server's {@code wisp registry login}; plain HTTP only to
+ * loopback registries. Pull failures map to statuses by their kind, with the puller's one line.
+ */
+final class ImagePulls {
+    static final Set<String> FIELDS = Set.of("ref", "entrypoint", "cmd", "port");
+    private static final int MAX_ARGS = 256;
+
+    private final ImagesApi images;
+    private final ImageStore store;
+    private final Kernel kernel;
+    private final Path home;
+
+    /** @param home where {@code registries.json} (credentials) is read from */
+    ImagePulls(ImagesApi images, ImageStore store, Kernel kernel, Path home) {
+        this.images = images;
+        this.store = store;
+        this.kernel = kernel;
+        this.home = home;
+    }
+
+    void register(ApiRoutes r) {
+        r.add("POST", "/v1/images/pull", (c, who, p) -> pull(c, who));
+    }
+
+    private Reply pull(Call c, Caller who) {
+        JsonNode body = Fields.object(c.body());
+        Fields.onlyKnown(body, "image pull", FIELDS);
+        String text = Fields.string(body, "ref", "", null);
+        if (text == null || text.isBlank()) {
+            throw ApiException.badRequest("ref is required (host[:port]/name:tag, name@sha256:..., or oci:DIR)");
+        }
+        Integer port = Fields.has(body, "port") ? (int) Fields.integer(body, "port", "", 0, 1, 65535) : null;
+        Image image;
+        try {
+            ImageReference ref = ImageReference.parse(text);
+            image = OciImageBuilder.of(ref)
+                    .registry(new RegistryLogins(home).optionsFor(ref, Set.of()))
+                    .entrypoint(args(body, "entrypoint"))
+                    .cmd(args(body, "cmd"))
+                    .port(port)
+                    .build(kernel, store);
+        } catch (OciException e) {
+            throw switch (e.kind()) {
+                case NOT_FOUND -> ApiException.notFound(e.getMessage());
+                case UNAUTHORIZED -> new ApiException(502, "registry_refused", e.getMessage());
+                case UNAVAILABLE -> new ApiException(504, "registry_unavailable", e.getMessage());
+                case INVALID -> ApiException.badRequest(e.getMessage());
+            };
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } catch (ImageBuildException e) {
+            throw new ApiException(500, "build_failed", e.getMessage());
+        } catch (UncheckedIOException e) {
+            ApiException full = DiskFull.find(e, store.root());
+            throw full != null ? full : e;
+        }
+        return images.recordBuilt(who, image);
+    }
+
+    /** A list of strings, or null when absent. */
+    private static List<String> args(JsonNode body, String field) {
+        if (!Fields.has(body, field)) {
+            return null;
+        }
+        JsonNode a = body.get(field);
+        if (!a.isArray() || a.size() > MAX_ARGS) {
+            throw ApiException.badRequest(field + " must be a list of at most " + MAX_ARGS + " strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode s : a) {
+            if (!s.isTextual()) {
+                throw ApiException.badRequest(field + " must be a list of strings");
+            }
+            out.add(s.asText());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,181 @@
+package dev.wisp.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wisp.testing.OciTestImage;
+import dev.wisp.testing.TestRegistry;
+import dev.wisp.testing.VmTests;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Container images end to end: an image built by buildah (busybox httpd, a WorkingDir, a named
+ * User from the image's /etc/passwd, an Env, an exposed port) pushed by skopeo to a real
+ * docker-registry, pulled by reference through the API, deployed, and answering curl through the
+ * router; then an image whose top layer deletes and replaces files of its base; then the pull
+ * errors a user meets, each leaving nothing in the image store.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(VmTests.class)
+class OciImageVmTest {
+    @TempDir
+    static Path scratch;
+
+    TestRegistry registry;
+    ControlPlane cp;
+    Http http;
+    String token;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path layout = scratch.resolve("layout");
+        OciTestImage.build(Files.createDirectories(scratch.resolve("work")), layout);
+        registry = TestRegistry.start(scratch.resolve("registry"));
+        OciTestImage.push(layout, "base", registry.host(), "team/web:base");
+        OciTestImage.push(layout, "child", registry.host(), "team/web:child");
+        cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
+        http = new Http(cp.apiUrl());
+        token = http.tenantToken(Files.readString(cp.adminTokenFile()).trim(), "acme");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (cp != null) {
+            cp.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private Http.Answer pull(String body) {
+        return http.post("/v1/images/pull", token, body);
+    }
+
+    private String get(String path) throws Exception {
+        Process curl = new ProcessBuilder(
+                        "curl",
+                        "-s",
+                        "-w",
+                        " %{http_code}",
+                        "-H",
+                        "Host: web.acme.localhost",
+                        "http://127.0.0.1:" + cp.routerPort() + path)
+                .start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor()).isZero();
+        return out;
+    }
+
+    private void awaitServing(int revision) throws InterruptedException {
+        try {
+            Guests.await(
+                    Duration.ofSeconds(240),
+                    "revision " + revision + " serving",
+                    () -> http.get("/v1/services/web", token)
+                                    .json()
+                                    .path("revision")
+                                    .asInt()
+                            == revision);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; revisions: "
+                    + http.get("/v1/services/web/revisions", token).body());
+        }
+    }
+
+    private long leftovers() throws Exception {
+        try (Stream<Path> s = Files.list(scratch.resolve("data/images"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void imageByReference_runsAsItsConfigSaysAndAnswersThroughTheRouter() throws Exception {
+        Http.Answer first = pull("{\"ref\":\"" + registry.host() + "/team/web:base\"}");
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        String id = first.json().path("id").asText();
+        Http.Answer again = pull("{\"ref\":\"" + registry.host() + "/team/web:base\"}");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().path("id").asText()).isEqualTo(id);
+
+        // No port given: the image's ExposedPorts say 8080. The deploy's env wins over the image's.
+        Http.Answer created = http.post(
+                "/v1/services",
+                token,
+                "{\"name\":\"web\",\"image\":\"" + id + "\",\"env\":{\"GREETING\":\"from-deploy\"},"
+                        + "\"resources\":{\"memoryMiB\":192}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        awaitServing(1);
+        // httpd serves "." : the page is found only if the app started in WorkingDir /www.
+        assertThat(get("/")).isEqualTo("base page\n 200");
+        assertThat(get("/old.txt")).isEqualTo("old file\n 200");
+        assertThat(get("/cgi-bin/info"))
+                .contains("uid=1000 gid=1000 groups=")
+                .containsPattern("groups=[0-9 ]*\\b50\\b")
+                .contains("greeting=from-deploy")
+                .contains("home=/home/web")
+                .contains("path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+                .contains("hello=present");
+    }
+
+    @Test
+    @Order(2)
+    void aLayerDeletingAndReplacingBaseFiles_showsInTheVm() throws Exception {
+        Http.Answer child = pull("{\"ref\":\"" + registry.host() + "/team/web:child\"}");
+        assertThat(child.status()).as(child.body()).isEqualTo(201);
+        Http.Answer deployed = http.post(
+                "/v1/services/web/deploy",
+                token,
+                "{\"image\":\"" + child.json().path("id").asText() + "\"}");
+        assertThat(deployed.status()).as(deployed.body()).isEqualTo(202);
+        awaitServing(2);
+        assertThat(get("/")).isEqualTo("child page\n 200");
+        assertThat(get("/old.txt")).endsWith(" 404");
+        assertThat(get("/cgi-bin/info")).contains("hello=gone");
+    }
+
+    @Test
+    @Order(3)
+    void pullErrors_sayWhatIsWrongAndLeaveNothingBehind() throws Exception {
+        Http.Answer unknownTag = pull("{\"ref\":\"" + registry.host() + "/team/web:nope\"}");
+        assertThat(unknownTag.status()).isEqualTo(404);
+        assertThat(unknownTag.body()).contains(registry.host() + "/team/web:nope");
+
+        Http.Answer unknownRepo = pull("{\"ref\":\"" + registry.host() + "/team/missing:1\"}");
+        assertThat(unknownRepo.status()).isEqualTo(404);
+        assertThat(unknownRepo.body()).contains(registry.host() + "/team/missing:1");
+
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Http.Answer down = pull("{\"ref\":\"127.0.0.1:" + closed + "/team/web:base\"}");
+        assertThat(down.status()).isEqualTo(504);
+        assertThat(down.body()).contains("registry_unavailable").contains("connection refused");
+
+        Http.Answer noCommand = pull("{\"ref\":\"" + registry.host() + "/team/web:base\",\"entrypoint\":[]}");
+        assertThat(noCommand.status()).isEqualTo(400);
+        assertThat(noCommand.body()).contains("neither Entrypoint nor Cmd").contains("--entrypoint");
+
+        Http.Answer badRef = pull("{\"ref\":\"Team/Web\"}");
+        assertThat(badRef.status()).isEqualTo(400);
+        assertThat(badRef.body()).contains("bad image reference");
+
+        assertThat(leftovers()).isZero();
+    }
+}

@@ -1,0 +1,193 @@
+package dev.wisp.image;
+
+import dev.wisp.common.FileTrees;
+import dev.wisp.oci.BlobCache;
+import dev.wisp.oci.ImagePuller;
+import dev.wisp.oci.ImageReference;
+import dev.wisp.oci.Limits;
+import dev.wisp.oci.PulledImage;
+import dev.wisp.oci.RegistryClient;
+import dev.wisp.oci.RegistryOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds a Wisp image from an OCI or Docker image: pulls it (a registry or {@code oci:DIR}), makes
+ * its root a read-only ext4 disk, and an initramfs with our init and agent that mount the disk (a
+ * tmpfs overlay for writes) and run the app inside it: chrooted, in its WorkingDir, as its User,
+ * with its Env (the deploy's env on top); Wisp's agent stays PID 1 in the initramfs, so readiness,
+ * reseeding and re-identification after a restore work as for every image.
+ *
+ * <p>The disk's UUID and hash seed come from the manifest digest, and the disk from nothing but the
+ * image's files, so pulling the same image twice gives the same Wisp image id (on one host: see
+ * {@link Ext4Image}). A pull or build that fails leaves nothing in the store.
+ *
+ * <pre>{@code
+ * Image image = OciImageBuilder.of(ImageReference.parse("localhost:5000/hello:1"))
+ *         .build(KernelProvisioner.atDefaultHome().ensure(), ImageStore.atDefaultHome());
+ * }</pre>
+ */
+public final class OciImageBuilder {
+    /** What init mounts in the image's root (one {@code mount -a}, so one process under TCG). */
+    static final String OCI_FSTAB = """
+            proc /app/proc proc defaults 0 0
+            sysfs /app/sys sysfs defaults 0 0
+            /dev /app/dev none bind 0 0
+            /run /app/run none bind 0 0
+            """;
+
+    private final ImageReference ref;
+    private RegistryOptions registry = RegistryOptions.defaults();
+    private Path cache;
+    private Limits limits = Limits.defaults();
+    private List<String> entrypoint;
+    private List<String> cmd;
+    private Integer port;
+    private Path busybox = Path.of("/bin/busybox");
+
+    private OciImageBuilder(ImageReference ref) {
+        this.ref = Objects.requireNonNull(ref, "ref");
+    }
+
+    /** @param ref a registry reference or {@code oci:DIR[:tag]} */
+    public static OciImageBuilder of(ImageReference ref) {
+        return new OciImageBuilder(ref);
+    }
+
+    /** @param options credentials, CA file, insecure registries, timeouts (default: anonymous, system CAs) */
+    public OciImageBuilder registry(RegistryOptions options) {
+        this.registry = Objects.requireNonNull(options, "options");
+        return this;
+    }
+
+    /** @param dir the blob cache shared by pulls (default: {@code oci/} beside the store's images) */
+    public OciImageBuilder cache(Path dir) {
+        this.cache = dir;
+        return this;
+    }
+
+    /** @param limits bytes and entries a pull may write (default {@link Limits#defaults()}) */
+    public OciImageBuilder limits(Limits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        return this;
+    }
+
+    /** @param argv replaces the image's Entrypoint and drops its Cmd (as {@code docker run --entrypoint}); null keeps it */
+    public OciImageBuilder entrypoint(List<String> argv) {
+        this.entrypoint = argv == null ? null : List.copyOf(argv);
+        return this;
+    }
+
+    /** @param args replaces the image's Cmd; null keeps it */
+    public OciImageBuilder cmd(List<String> args) {
+        this.cmd = args == null ? null : List.copyOf(args);
+        return this;
+    }
+
+    /** @param port the port the app listens on; null takes the image's first exposed TCP port */
+    public OciImageBuilder port(Integer port) {
+        this.port = port;
+        return this;
+    }
+
+    /** @param busybox a static busybox for the initramfs (default {@code /bin/busybox}) */
+    public OciImageBuilder busybox(Path busybox) {
+        this.busybox = Objects.requireNonNull(busybox, "busybox");
+        return this;
+    }
+
+    /**
+     * Pulls and builds the image into the store; if the store holds its id already, that image is
+     * returned untouched.
+     *
+     * @throws dev.wisp.oci.OciException for a pull that fails (its {@code kind} says how)
+     * @throws IllegalArgumentException for an image Wisp cannot run as asked (no command, no port, an
+     *     unknown user), saying what to give instead
+     * @throws ImageBuildException when a host tool fails
+     */
+    public Image build(Kernel kernel, ImageStore store) {
+        Objects.requireNonNull(kernel, "kernel");
+        if (!Files.isRegularFile(busybox)) {
+            throw new IllegalArgumentException("busybox not found at " + busybox + " (install busybox-static)");
+        }
+        Path blobs = cache != null ? cache : store.root().resolveSibling("oci");
+        Path staging = store.newStaging();
+        try {
+            Path root = staging.resolve(".root");
+            PulledImage pulled =
+                    new ImagePuller(new RegistryClient(registry), new BlobCache(blobs), limits).pull(ref, root);
+            OciRun run = OciRun.of(ref.toString(), pulled.config(), root, entrypoint, cmd, port);
+            OciRoot.prepare(root, run.workdir());
+
+            Path diskFile = staging.resolve(Image.DISK);
+            Ext4Image.build(
+                    root,
+                    diskFile,
+                    pulled.manifestDigest().hex().substring(0, 32),
+                    staging,
+                    pulled.rootFs().owners());
+            FileTrees.delete(root);
+            String diskSha = ImageDigest.sha256(diskFile);
+
+            RootTree tree = new RootTree();
+            GuestFiles.addBase(tree);
+            GuestFiles.addBusybox(tree, busybox);
+            List<String> modules = ImageBuilder.addModules(tree, kernel, true);
+            String display = run.display();
+            tree.file(
+                    "wisp/app.env",
+                    0644,
+                    GuestFiles.appEnv(display, run.port(), ImageBuilder.moduleDir(kernel), modules, true) + "WISP_OCI="
+                            + GuestFiles.quote(quoteWords(run.agentArgs())) + "\n");
+            tree.file("wisp/oci.fstab", 0644, OCI_FSTAB);
+            GuestFiles.addSystem(tree, GuestFiles.init());
+            MessageDigest sha = ImageDigest.sha256();
+            ImageBuilder.writeInitrd(tree, staging.resolve(Image.INITRD), sha, Compression.NONE);
+            String initrdSha = HexFormat.of().formatHex(sha.digest());
+
+            String digest = ImageDigest.of(display, run.port(), initrdSha, diskSha);
+            Image image = new Image(
+                    ImageDigest.id(digest),
+                    staging,
+                    digest,
+                    display,
+                    run.port(),
+                    kernel.version(),
+                    Compression.NONE,
+                    Files.size(staging.resolve(Image.INITRD)),
+                    Files.size(diskFile),
+                    List.of(),
+                    List.of(),
+                    source(pulled),
+                    Instant.now());
+            return store.commit(staging, image);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            FileTrees.delete(staging); // gone already after a successful commit
+        }
+    }
+
+    /** The reference pinned to the manifest pulled: {@code oci <ref>@sha256:...}. */
+    private static String source(PulledImage p) {
+        String r = p.reference().toString();
+        return "oci " + (r.contains("@") ? r : r + "@" + p.manifestDigest());
+    }
+
+    /** Words for {@code eval "set -- $WISP_OCI"} in init: each single-quoted. */
+    private static String quoteWords(List<String> words) {
+        List<String> q = new ArrayList<>();
+        for (String w : words) {
+            q.add(GuestFiles.quote(w));
+        }
+        return String.join(" ", q);
+    }
+}
