@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
             TenantsCommand.class,
             TokensCommand.class,
             TopCommand.class,
+            NodesCommand.class,
             CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class
         })

@@ -17,7 +17,7 @@ final class ServicesApi {
     private final Node node;
     private final NodeSpecs specs;
     private final EnvCipher cipher;
-    private final Reconciler reconciler;
+    private final Reconciling reconciler;
     private final String routerBase;
 
     ServicesApi(
@@ -26,7 +26,7 @@ final class ServicesApi {
             Node node,
             NodeSpecs specs,
             EnvCipher cipher,
-            Reconciler reconciler,
+            Reconciling reconciler,
             int routerPort) {
         this.registry = registry;
         this.events = events;
