@@ -1,7 +1,6 @@
 package dev.wisp.cli;
 
 import dev.wisp.sdk.DrainResult;
-import dev.wisp.sdk.NodeInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -20,8 +19,19 @@ final class NodesCommand extends AdminApiCommand {
         json.table(
                 out(),
                 api.client().nodes(),
-                new Table("NAME", "STATE", "LEADER", "VCPUS", "MEMORY_MIB", "USED_VCPUS", "USED_MIB", "RUNNING",
-                        "PAUSED", "SNAPSHOTTED", "API", "LAST_SEEN"),
+                new Table(
+                        "NAME",
+                        "STATE",
+                        "LEADER",
+                        "VCPUS",
+                        "MEMORY_MIB",
+                        "USED_VCPUS",
+                        "USED_MIB",
+                        "RUNNING",
+                        "PAUSED",
+                        "SNAPSHOTTED",
+                        "API",
+                        "LAST_SEEN"),
                 (t, n) -> t.row(
                         n.name(),
                         n.state() == null ? "ready" : n.state(),
@@ -38,7 +48,9 @@ final class NodesCommand extends AdminApiCommand {
         return 0;
     }
 
-    @Command(name = "drain", description = "Mark a node draining (cluster mode); moving its instances comes with placement.")
+    @Command(
+            name = "drain",
+            description = "Mark a node draining (cluster mode); moving its instances comes with placement.")
     static final class Drain extends AdminApiCommand {
         @Parameters(paramLabel = "NAME", description = "The node's name, as wisp nodes lists it.")
         String name;
@@ -49,9 +61,11 @@ final class NodesCommand extends AdminApiCommand {
         @Override
         public Integer call() {
             DrainResult r = api.client().drain(name);
-            out().println(json.on
-                    ? Json.pretty(r)
-                    : "node " + r.name() + (r.changed() ? " " : " was already ") + r.state() + ": " + r.note());
+            out().println(
+                            json.on
+                                    ? Json.pretty(r)
+                                    : "node " + r.name() + (r.changed() ? " " : " was already ") + r.state() + ": "
+                                            + r.note());
             return 0;
         }
     }

@@ -123,10 +123,10 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
         out().printf("  admin token: %s%n", cp.adminTokenFile());
         if (!etcd.isEmpty()) {
             out().printf(
-                    "  cluster:     node %s at %s on etcd %s (wisp nodes lists the nodes)%n",
-                    nodeName,
-                    advertise,
-                    etcd.stream().map(URI::toString).collect(Collectors.joining(",")));
+                            "  cluster:     node %s at %s on etcd %s (wisp nodes lists the nodes)%n",
+                            nodeName,
+                            advertise,
+                            etcd.stream().map(URI::toString).collect(Collectors.joining(",")));
         }
         if (!config.callbackPolicy().allowedNetworks().isEmpty()) {
             out().printf(
