@@ -39,6 +39,11 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** Starts three members under {@code dir} and waits until each reports healthy. */
     public static EtcdCluster start(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
         EtcdCluster c = new EtcdCluster(dir);
         try {
             for (int i = 0; i < MEMBERS; i++) {
