@@ -38,6 +38,7 @@ import picocli.CommandLine.Command;
             TokensCommand.class,
             SecretsCommand.class,
             TopCommand.class,
+            NodesCommand.class,
             CommandLine.HelpCommand.class,
             picocli.AutoComplete.GenerateCompletion.class
         })

@@ -1,16 +1,22 @@
 package dev.wisp.cli;
 
+import dev.wisp.cluster.NodeRecord;
+import dev.wisp.control.ClusterSetup;
 import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.functions.AddressPolicy;
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.store.etcd.EtcdStateStore;
+import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,6 +61,31 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                     + "10.20.0.0/16,127.0.0.1/32); by default they reach public addresses only.")
     List<String> allowCallbackNets = new ArrayList<>();
 
+    @Option(
+            names = "--etcd",
+            paramLabel = "URL",
+            split = ",",
+            description = "Join a cluster: keep state and elect the leader on this etcd (e.g. "
+                    + "http://10.0.0.1:2379,http://10.0.0.2:2379); needs --node and --advertise. docs/cluster.md")
+    List<URI> etcd = new ArrayList<>();
+
+    @Option(names = "--node", paramLabel = "NAME", description = "This node's name in the cluster (with --etcd).")
+    String nodeName;
+
+    @Option(
+            names = "--advertise",
+            paramLabel = "ADDR",
+            description = "The address other nodes and clients reach this node at (with --etcd).")
+    String advertise;
+
+    @Option(
+            names = "--lease-ttl",
+            paramLabel = "DURATION",
+            defaultValue = "3s",
+            converter = DurationConverter.class,
+            description = "With --etcd: a node or leader silent this long is lost (default: ${DEFAULT-VALUE}).")
+    Duration leaseTtl;
+
     @Mixin
     HostOptions host;
 
@@ -78,7 +109,7 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                 .withStopOnClose(stopOnExit)
                 .withCallbackPolicy(callbacks);
         CountDownLatch stopped = new CountDownLatch(1);
-        ControlPlane cp = ControlPlane.start(config);
+        ControlPlane cp = ControlPlane.start(config, cluster());
         Thread hook = new Thread(
                 () -> {
                     cp.close();
@@ -90,6 +121,13 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
         out().printf("  API:         %s   (dashboard at %s/)%n", cp.apiUrl(), cp.apiUrl());
         out().printf("  router:      %s   (services at http://NAME.localhost:%d/)%n", cp.routerUrl(), cp.routerPort());
         out().printf("  admin token: %s%n", cp.adminTokenFile());
+        if (!etcd.isEmpty()) {
+            out().printf(
+                            "  cluster:     node %s at %s on etcd %s (wisp nodes lists the nodes)%n",
+                            nodeName,
+                            advertise,
+                            etcd.stream().map(URI::toString).collect(Collectors.joining(",")));
+        }
         if (!config.callbackPolicy().allowedNetworks().isEmpty()) {
             out().printf(
                             "  callbacks:   public addresses and %s%n",
@@ -103,5 +141,20 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
         out().flush();
         stopped.await();
         return 0;
+    }
+
+    /** The cluster to join, or null for the single-host default (the embedded store). */
+    private ClusterSetup cluster() {
+        if (etcd.isEmpty()) {
+            if (nodeName != null || advertise != null) {
+                throw new IllegalArgumentException("--node and --advertise need --etcd URL");
+            }
+            return null;
+        }
+        if (nodeName == null || advertise == null) {
+            throw new IllegalArgumentException("--etcd needs --node NAME and --advertise ADDR");
+        }
+        NodeRecord.requireName(nodeName);
+        return new ClusterSetup(EtcdStateStore.connect(etcd), nodeName, advertise, leaseTtl);
     }
 }

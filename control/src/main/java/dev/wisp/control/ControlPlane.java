@@ -1,5 +1,7 @@
 package dev.wisp.control;
 
+import dev.wisp.cluster.LeaderElection;
+import dev.wisp.cluster.Membership;
 import dev.wisp.common.FileTrees;
 import dev.wisp.functions.Functions;
 import dev.wisp.image.ImageStore;
@@ -46,6 +48,8 @@ public final class ControlPlane implements AutoCloseable {
             List.of("state", "images", "node", "uploads", "cache", "functions");
 
     private final ControlConfig config;
+    /** Null on a single host (the embedded store). */
+    private final ClusterSetup cluster;
     /** The control plane's own series (API, reconciler, store); {@code /metrics} adds the node's. */
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -54,14 +58,21 @@ public final class ControlPlane implements AutoCloseable {
     private VmRuntime runtime;
     private Node node;
     private Reconciler reconciler;
+    /** The reconciler here, or in cluster mode the loops that run one while this node leads. */
+    private Reconciling reconciling;
+
+    private Membership membership;
+    private LeaderElection election;
+    private String startedAt;
     private ApiServer api;
     private ExecutorService eventWriter;
     private ApiRoutes routes;
     private Functions functions;
     private boolean closed;
 
-    private ControlPlane(ControlConfig config) {
+    private ControlPlane(ControlConfig config, ClusterSetup cluster) {
         this.config = config;
+        this.cluster = cluster;
     }
 
     /**
@@ -71,7 +82,16 @@ public final class ControlPlane implements AutoCloseable {
      * @throws dev.wisp.store.StoreLockedException if another process runs on this data directory
      */
     public static ControlPlane start(ControlConfig config) {
-        ControlPlane cp = new ControlPlane(config);
+        return start(config, null);
+    }
+
+    /**
+     * As {@link #start(ControlConfig)}, as one node of a cluster when {@code cluster} is given: state
+     * in the cluster's store (handed over: closed with this), a membership record, and the
+     * reconciler and functions' resumption run only while this node leads (docs/cluster.md).
+     */
+    public static ControlPlane start(ControlConfig config, ClusterSetup cluster) {
+        ControlPlane cp = new ControlPlane(config, cluster);
         try {
             cp.boot();
         } catch (RuntimeException e) {
@@ -93,13 +113,13 @@ public final class ControlPlane implements AutoCloseable {
         DataDirectory.secure(data, DATA_SUBDIRECTORIES);
         InstantSource clock = InstantSource.system();
         Path stateDir = data.resolve("state");
-        StateStore raw = StateStores.embedded(stateDir);
+        StateStore raw = cluster == null ? StateStores.embedded(stateDir) : cluster.store();
         EnvCipher cipher;
         try {
             Registry plain = new Registry(raw, clock);
             cipher = EnvSealing.cipher(data, plain);
             int sealed = EnvSealing.sealPlainRecords(plain, cipher);
-            if (sealed > 0) {
+            if (sealed > 0 && cluster == null) {
                 raw.close();
                 EnvSealing.dropOldLog(stateDir);
                 raw = StateStores.embedded(stateDir);
@@ -112,7 +132,8 @@ public final class ControlPlane implements AutoCloseable {
         store = new MeteredStateStore(raw, meters);
         Registry registry = new Registry(store, clock);
         registry.ensureDefaultTenant();
-        if (!registry.hasAdminToken()) {
+        // In a cluster, each node without a token file of its own adds an admin token and writes it there.
+        if (!registry.hasAdminToken() || (cluster != null && !Files.exists(adminTokenFile()))) {
             String token = Tokens.newToken();
             AdminTokenFile.write(adminTokenFile(), token);
             registry.addToken(Registry.DEFAULT_TENANT, token, true);
@@ -146,15 +167,25 @@ public final class ControlPlane implements AutoCloseable {
         node.onInstanceChange(change -> eventWriter.execute(() -> instanceEvent(routing, events, change)));
 
         NodeSpecs specs = new NodeSpecs(config.kernel(), images, cipher);
-        reconciler = new Reconciler(registry, node, specs, routing, events, clock, config.reconcileInterval(), metrics);
-        reconciler.start();
-        node.pruneUnknown();
+        java.util.function.Function<Registry, Reconciler> reconcilers =
+                reg -> new Reconciler(reg, node, specs, routing, events, clock, config.reconcileInterval(), metrics);
+        FunctionsRoutes[] resumable = new FunctionsRoutes[1];
+        if (cluster == null) {
+            reconciler = reconcilers.apply(registry);
+            reconciler.start();
+            reconciling = reconciler;
+            node.pruneUnknown();
+        } else {
+            // Standby state a previous life left is kept: this node may lead again and adopt it.
+            reconciling = new LeaderLoops(store, clock, reconcilers, () -> resumable[0].resumeAll());
+        }
 
         ApiRoutes routes = new ApiRoutes();
         new MetaApi(this::scrape, store).register(routes);
         Secrets secrets = new Secrets(registry, cipher);
         secrets.register(routes);
-        new ServicesApi(registry, events, node, specs, cipher, secrets, reconciler, node.routerPort()).register(routes);
+        new ServicesApi(registry, events, node, specs, cipher, secrets, reconciling, node.routerPort())
+                .register(routes);
         ImagesApi imagesApi = new ImagesApi(
                 registry,
                 images,
@@ -165,7 +196,7 @@ public final class ControlPlane implements AutoCloseable {
         new ImagePulls(imagesApi, images, guestKernel(config.kernel()), dev.wisp.image.WispHome.resolve())
                 .register(routes);
         new TenantsApi(registry).register(routes);
-        new NodesApi(node).register(routes);
+        new NodesApi(node, cluster).register(routes);
         functions = Functions.start(
                 node, store, guestKernel(config.kernel()), images, data.resolve("cache"), config.callbackPolicy());
         FunctionsRoutes functionRoutes =
@@ -182,7 +213,23 @@ public final class ControlPlane implements AutoCloseable {
                 config.maxImageBytes(),
                 uploads);
         this.routes = routes;
-        functionRoutes.resumeAll();
+        if (cluster == null) {
+            functionRoutes.resumeAll();
+        } else {
+            resumable[0] = functionRoutes;
+            startedAt = clock.instant().toString();
+            membership = Membership.join(
+                    store,
+                    () -> NodesApi.record(cluster, node, runtime, api.port(), startedAt),
+                    cluster.leaseTtl(),
+                    clock);
+            election = LeaderElection.start(store, cluster.nodeName(), cluster.leaseTtl(), (LeaderLoops) reconciling);
+        }
+    }
+
+    /** In cluster mode, whether this node leads now (runs the reconciler); on a single host always. */
+    public boolean leads() {
+        return cluster == null || (election != null && election.isLeader());
     }
 
     private static void instanceEvent(TenantRouting routing, EventLog events, InstanceChange c) {
@@ -286,7 +333,7 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Waits (bounded) for a reconcile pass that starts after this call. */
     void reconcileNow() {
-        reconciler.reconcileNow(Duration.ofSeconds(30));
+        reconciling.reconcileNow(Duration.ofSeconds(30));
     }
 
     /**
@@ -300,8 +347,13 @@ public final class ControlPlane implements AutoCloseable {
         }
         closed = true;
         closeQuietly(api);
+        closeQuietly(election); // a leader steps down first: its reconciler stops, another node takes over
+        closeQuietly(membership);
         closeQuietly(functions);
         closeQuietly(reconciler);
+        if (reconciling instanceof LeaderLoops loops) {
+            closeQuietly(loops);
+        }
         closeQuietly(node);
         if (eventWriter != null) {
             eventWriter.shutdown();
@@ -312,7 +364,7 @@ public final class ControlPlane implements AutoCloseable {
             }
         }
         closeQuietly(runtime);
-        closeQuietly(store);
+        closeQuietly(store != null ? store : cluster == null ? null : cluster.store());
     }
 
     private static void closeQuietly(AutoCloseable c) {

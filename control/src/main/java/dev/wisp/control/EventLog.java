@@ -1,5 +1,6 @@
 package dev.wisp.control;
 
+import dev.wisp.store.Compare;
 import dev.wisp.store.KeyValue;
 import dev.wisp.store.Op;
 import dev.wisp.store.RangeResult;
@@ -41,6 +42,13 @@ final class EventLog {
         }
     }
 
+    private long latestSeq(String tenant) {
+        List<KeyValue> kvs = store.range(prefix(tenant)).kvs();
+        return kvs.isEmpty()
+                ? seq
+                : Json.read(kvs.getLast().value(), EventRecord.class).seq();
+    }
+
     static String prefix(String tenant) {
         return EVENTS + tenant + "/";
     }
@@ -57,7 +65,12 @@ final class EventLog {
             while (keys.size() + 1 > maxPerTenant && ops.size() < 64) {
                 ops.add(Op.delete(keys.removeFirst()));
             }
-            store.txn(List.of(), ops, List.of());
+            // In a cluster several nodes append: a sequence number another node took is skipped.
+            if (!store.txn(List.of(Compare.absent(key)), ops, List.of()).succeeded()) {
+                seq = Math.max(seq, latestSeq(tenant));
+                append(tenant, kind, service, instance, detail);
+                return;
+            }
             keys.addLast(key);
             seq = next;
         } catch (RuntimeException ex) {

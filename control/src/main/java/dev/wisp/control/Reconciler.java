@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * NodeDeployments} deploys and removes node services, {@link StartReports} reports failed starts
  * and {@link RevisionStates} writes the records.
  */
-final class Reconciler implements AutoCloseable {
+final class Reconciler implements Reconciling, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Reconciler.class.getName());
     /** How long a new revision may take to get its first instance before it is marked failed. */
     static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
@@ -99,7 +99,8 @@ final class Reconciler implements AutoCloseable {
     }
 
     /** Asks for a pass soon; passes asked for while one waits are merged into it. */
-    CompletableFuture<Void> trigger() {
+    @Override
+    public CompletableFuture<Void> trigger() {
         CompletableFuture<Void> fresh = new CompletableFuture<>();
         CompletableFuture<Void> existing = pending.compareAndExchange(null, fresh);
         if (existing != null) {
@@ -136,7 +137,8 @@ final class Reconciler implements AutoCloseable {
     }
 
     /** Waits (bounded) for a pass that started after this call. */
-    void reconcileNow(Duration timeout) {
+    @Override
+    public void reconcileNow(Duration timeout) {
         try {
             trigger().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {

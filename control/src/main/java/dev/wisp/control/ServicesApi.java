@@ -18,7 +18,7 @@ final class ServicesApi {
     private final NodeSpecs specs;
     private final EnvCipher cipher;
     private final Secrets secrets;
-    private final Reconciler reconciler;
+    private final Reconciling reconciler;
     private final String routerBase;
 
     ServicesApi(
@@ -28,7 +28,7 @@ final class ServicesApi {
             NodeSpecs specs,
             EnvCipher cipher,
             Secrets secrets,
-            Reconciler reconciler,
+            Reconciling reconciler,
             int routerPort) {
         this.registry = registry;
         this.events = events;

@@ -93,13 +93,31 @@ final class Shapes {
 
     record ImageView(String id, String tenant, long sizeBytes, String createdAt, List<String> usedBy) {}
 
+    /**
+     * A node. In cluster mode also {@code state} (ready, draining, lost), {@code leader}, its API's
+     * URL and when it last wrote its record; a single host shows only the first six.
+     */
     record NodeView(
             String name,
             NodeCapacityView capacity,
             Resources allocated,
             TierCounts instances,
             long refusals,
-            String routerUrl) {}
+            String routerUrl,
+            String state,
+            Boolean leader,
+            String apiUrl,
+            String lastSeen) {
+        NodeView(
+                String name,
+                NodeCapacityView capacity,
+                Resources allocated,
+                TierCounts instances,
+                long refusals,
+                String routerUrl) {
+            this(name, capacity, allocated, instances, refusals, routerUrl, null, null, null, null);
+        }
+    }
 
     /** {@code memoryLimitMiB}: guest memory the node admits. */
     record NodeCapacityView(int vcpus, int memoryMiB, int memoryLimitMiB) {}

@@ -30,6 +30,12 @@ final class AdminCalls {
         return t.list(t.get("/v1/nodes", false), NodeInfo.class);
     }
 
+    DrainResult drain(String node) {
+        return t.call(
+                t.req("/v1/nodes/" + seg(node) + "/drain", false).POST(HttpRequest.BodyPublishers.noBody()),
+                t.type(DrainResult.class));
+    }
+
     List<Tenant> tenants() {
         return t.list(t.get("/v1/tenants", false), Tenant.class);
     }

@@ -180,6 +180,11 @@ public final class WispClient {
         return admin.nodes();
     }
 
+    /** {@code POST /v1/nodes/{name}/drain} (admin, cluster mode): marks the node draining. */
+    public DrainResult drain(String node) {
+        return admin.drain(node);
+    }
+
     /** {@code GET /v1/tenants} (admin). */
     public List<Tenant> tenants() {
         return admin.tenants();

@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real single-member etcd for tests: on loopback, on free ports, with its data in a directory the
+ * A real single-member etcd for tests (other modules' tests use it through this module's test-jar): on loopback, on free ports, with its data in a directory the
  * test owns. Started healthy or not at all; {@link #close()} always stops it.
  *
  * <p>The binary is {@code etcd} on the PATH (Debian's etcd-server; see scripts/install-deps), or the
  * {@code wisp.etcd} system property.
  */
-final class EtcdProcess implements AutoCloseable {
+public final class EtcdProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -39,7 +39,7 @@ final class EtcdProcess implements AutoCloseable {
     }
 
     /** Starts etcd with its data under {@code dir} and waits until it reports healthy. */
-    static EtcdProcess start(Path dir) {
+    public static EtcdProcess start(Path dir) {
         IllegalStateException last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken before etcd binds it
             EtcdProcess etcd = new EtcdProcess(dir, freePort(), freePort());
@@ -56,18 +56,18 @@ final class EtcdProcess implements AutoCloseable {
     }
 
     /** The client URL, e.g. {@code http://127.0.0.1:40123}. */
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + clientPort);
     }
 
     /** SIGKILL, as a crash would; returns once the process is gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         waitFor(process, Duration.ofSeconds(10));
     }
 
     /** Starts etcd again on the same data directory and ports. */
-    void restart() {
+    public void restart() {
         if (process.isAlive()) {
             throw new IllegalStateException("etcd is still running");
         }

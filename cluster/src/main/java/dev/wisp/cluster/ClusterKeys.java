@@ -1,0 +1,34 @@
+package dev.wisp.cluster;
+
+/**
+ * Where cluster mode keeps its records in the state store.
+ *
+ * <pre>
+ *   /cluster/leader                the leader's node name; on the leader's lease; created only if absent
+ *   /cluster/nodes/&lt;name&gt;          NodeRecord; on the node's lease (gone = the node is lost)
+ *   /cluster/seen/&lt;name&gt;           NodeRecord as last written; no lease (what a lost node was)
+ *   /cluster/draining/&lt;name&gt;       when and through which node it was marked draining; no lease
+ * </pre>
+ */
+public final class ClusterKeys {
+    /** The leader key: its create revision is a leadership term's fencing token. */
+    public static final String LEADER = "/cluster/leader";
+
+    public static final String NODES = "/cluster/nodes/";
+    public static final String SEEN = "/cluster/seen/";
+    public static final String DRAINING = "/cluster/draining/";
+
+    private ClusterKeys() {}
+
+    static String node(String name) {
+        return NODES + name;
+    }
+
+    static String seen(String name) {
+        return SEEN + name;
+    }
+
+    static String draining(String name) {
+        return DRAINING + name;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.wisp.cluster;
+
+import dev.wisp.store.StoreException;
+
+/** A write of a deposed leader was refused: another node holds the leader key (or none does). */
+public final class NotLeaderException extends StoreException {
+    private static final long serialVersionUID = 1L;
+
+    NotLeaderException(String message) {
+        super(message);
+    }
+}
