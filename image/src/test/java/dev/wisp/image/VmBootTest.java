@@ -38,6 +38,10 @@ class VmBootTest {
         Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    private Image build(ImageBuilder builder) {
+        return builder.build(TestHome.kernel(), store);
+    }
+
     private static String get(TestVm vm, String path) throws Exception {
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + vm.hostPort + path))
@@ -52,9 +56,7 @@ class VmBootTest {
 
     @Test
     void httpdImage_becomesReadyServesFilesAndHandlesRestore() throws Exception {
-        Image image = ImageBuilder.fromFolder(app)
-                .entrypoint("httpd -f -p 8080 -h /app/www")
-                .build(TestHome.kernel(), store);
+        Image image = build(ImageBuilder.fromFolder(app).entrypoint("httpd -f -p 8080 -h /app/www"));
 
         try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
             String ready = vm.await(l -> l.startsWith("@@wisp ready "), Duration.ofSeconds(60));
@@ -100,9 +102,7 @@ class VmBootTest {
 
     @Test
     void exitingEntrypoint_reportsExitCodeAndPowersOff() throws Exception {
-        Image image = ImageBuilder.fromFolder(app)
-                .entrypoint("echo bye from app; exit 3")
-                .build(TestHome.kernel(), store);
+        Image image = build(ImageBuilder.fromFolder(app).entrypoint("echo bye from app; exit 3"));
 
         try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
             vm.await(l -> l.startsWith("@@wisp exit"), Duration.ofSeconds(60));
@@ -117,10 +117,9 @@ class VmBootTest {
 
     @Test
     void diskImage_mountsAppReadOnlyWithWritableOverlay() throws Exception {
-        Image image = ImageBuilder.fromFolder(app)
+        Image image = build(ImageBuilder.fromFolder(app)
                 .disk(true)
-                .entrypoint("echo written > www/new.txt && httpd -f -p 8080 -h /app/www")
-                .build(TestHome.kernel(), store);
+                .entrypoint("echo written > www/new.txt && httpd -f -p 8080 -h /app/www"));
 
         try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
             vm.await(l -> l.startsWith("@@wisp ready "), Duration.ofSeconds(60));

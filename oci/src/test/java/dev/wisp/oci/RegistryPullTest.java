@@ -69,18 +69,7 @@ class RegistryPullTest {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        Tools.run(
-                work,
-                "buildah",
-                "--root",
-                work.resolve("storage").toString(),
-                "--runroot",
-                work.resolve("run").toString(),
-                "--storage-driver",
-                "vfs",
-                "rmi",
-                "--all",
-                "--force");
+        TestImages.buildah(work, "rmi", "--all", "--force");
         Tools.deleteTree(work);
     }
 

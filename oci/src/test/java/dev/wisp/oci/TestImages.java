@@ -61,7 +61,8 @@ final class TestImages {
         buildah(work, "rm", c);
     }
 
-    private static String buildah(Path work, String... args) throws Exception {
+    /** Runs buildah with its storage under {@code work}; returns its output. */
+    static String buildah(Path work, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 "buildah",
                 "--root",

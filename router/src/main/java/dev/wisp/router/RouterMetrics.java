@@ -66,6 +66,25 @@ public final class RouterMetrics {
         return new EndpointMeters(service, instance, inFlight);
     }
 
+    private Gauge gauge(String name, String description, Tags tags, IntSupplier value) {
+        return Gauge.builder(name, value, IntSupplier::getAsInt)
+                .description(description)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** A latency histogram with percentile buckets from 1 ms to 60 s. */
+    private Timer latencyTimer(String name, String description, Tags tags) {
+        return Timer.builder(name)
+                .description(description)
+                .tags(tags)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+    }
+
     private void removeAll(List<Meter> meters) {
         for (Meter m : meters) {
             registry.remove(m);
@@ -85,13 +104,10 @@ public final class RouterMetrics {
                         .register(registry);
                 owned.add(byClass[i]);
             }
-            latency = Timer.builder("wisp.router.request.duration")
-                    .description("Time from request head received to response end sent")
-                    .tags("service", service, "instance", instance)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(60))
-                    .register(registry);
+            latency = latencyTimer(
+                    "wisp.router.request.duration",
+                    "Time from request head received to response end sent",
+                    Tags.of("service", service, "instance", instance));
             owned.add(latency);
         }
 
@@ -113,23 +129,9 @@ public final class RouterMetrics {
 
         ServiceMeters(String service, IntSupplier inFlight, IntSupplier queued) {
             Tags tags = Tags.of("service", service);
-            owned.add(Gauge.builder("wisp.router.service.in.flight", inFlight, IntSupplier::getAsInt)
-                    .description("Requests being proxied to the service")
-                    .tags(tags)
-                    .strongReference(true)
-                    .register(registry));
-            owned.add(Gauge.builder("wisp.router.queue.depth", queued, IntSupplier::getAsInt)
-                    .description("Requests waiting for an endpoint")
-                    .tags(tags)
-                    .strongReference(true)
-                    .register(registry));
-            queueWait = Timer.builder("wisp.router.queue.wait")
-                    .description("Time requests spent waiting for an endpoint")
-                    .tags(tags)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(60))
-                    .register(registry);
+            owned.add(gauge("wisp.router.service.in.flight", "Requests being proxied to the service", tags, inFlight));
+            owned.add(gauge("wisp.router.queue.depth", "Requests waiting for an endpoint", tags, queued));
+            queueWait = latencyTimer("wisp.router.queue.wait", "Time requests spent waiting for an endpoint", tags);
             owned.add(queueWait);
             retries = Counter.builder("wisp.router.retries")
                     .description(
@@ -154,11 +156,8 @@ public final class RouterMetrics {
 
         EndpointMeters(String service, String instance, IntSupplier inFlight) {
             Tags tags = Tags.of("service", service, "instance", instance);
-            owned.add(Gauge.builder("wisp.router.endpoint.in.flight", inFlight, IntSupplier::getAsInt)
-                    .description("Requests being proxied to the endpoint")
-                    .tags(tags)
-                    .strongReference(true)
-                    .register(registry));
+            owned.add(
+                    gauge("wisp.router.endpoint.in.flight", "Requests being proxied to the endpoint", tags, inFlight));
             connectFailures = Counter.builder("wisp.router.upstream.connect.failures")
                     .description("Failed connection attempts to the endpoint")
                     .tags(tags)

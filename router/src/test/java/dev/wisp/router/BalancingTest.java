@@ -20,8 +20,7 @@ class BalancingTest {
             router.services.setEndpoints("app", List.of(a.endpoint(), b.endpoint()));
             List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                calls.add(router.http.sendAsync(
-                        router.request("app", "/hold").build(), HttpResponse.BodyHandlers.ofString()));
+                calls.add(router.sendAsync(router.request("app", "/hold")));
             }
             TestRouter.await(() -> a.holding.get() + b.holding.get() == 12, "all requests to reach the backends");
             // With two endpoints both choices are always sampled, so least-outstanding is exact:

@@ -2,34 +2,27 @@ package dev.wisp.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Backends that die: retries, 502s, suspect endpoints and the platform being told. */
 class FailureTest {
-    private TestRouter router;
-    private TestBackend alive;
-    private TestBackend doomed;
+    @RegisterExtension
+    final TestRouter router = new TestRouter();
+
+    private final TestBackend alive = router.backend("alive");
+    private final TestBackend doomed = router.backend("doomed");
 
     @BeforeEach
-    void setUp() throws Exception {
-        router = new TestRouter();
-        alive = new TestBackend("alive");
-        doomed = new TestBackend("doomed");
+    void defineService() {
         router.define("app", ServiceLimits.DEFAULTS);
-    }
-
-    @AfterEach
-    void tearDown() {
-        router.close();
-        alive.close();
-        doomed.close();
     }
 
     @Test
@@ -43,11 +36,8 @@ class FailureTest {
             HttpResponse<String> r = router.get("app", "/");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("hello from alive");
-            HttpResponse<String> put = router.http.send(
-                    router.request("app", "/")
-                            .PUT(HttpRequest.BodyPublishers.ofString("v" + i))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> put =
+                    router.send(router.request("app", "/").PUT(HttpRequest.BodyPublishers.ofString("v" + i)));
             assertThat(put.statusCode()).isEqualTo(200);
         }
         // The refusing endpoint was reported to the platform and is avoided from then on.
@@ -62,11 +52,7 @@ class FailureTest {
         router.services.setEndpoints("app", List.of(doomed.endpoint()));
         assertThat(router.get("app", "/").statusCode()).isEqualTo(200);
         doomed.close();
-        HttpResponse<String> r = router.http.send(
-                router.request("app", "/")
-                        .POST(HttpRequest.BodyPublishers.ofString("payload"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = router.post("app", "payload");
         assertThat(r.statusCode()).isEqualTo(502);
         assertThat(r.body()).contains("\"error\":\"bad_gateway\"");
         assertThat(router.inFlight("app")).isZero();
@@ -82,66 +68,55 @@ class FailureTest {
         assertThat(router.failures).hasSize(Admission.MAX_ATTEMPTS).containsOnly(doomed.endpoint());
         // Suspect, but the only endpoint: the next request still tries it rather than hanging.
         assertThat(router.get("app", "/").statusCode()).isEqualTo(502);
-        assertThat(router.queued("app")).isZero();
-        assertThat(router.inFlight("app")).isZero();
+        router.assertIdle("app");
     }
 
     @Test
     void onlyEndpointDropsTheRequest_getIsAnsweredByTheEndpointPublishedLater() throws Exception {
-        try (DroppingBackend dying = new DroppingBackend("dying")) {
-            router.services.setEndpoints("app", List.of(dying.endpoint()));
-            CompletableFuture<HttpResponse<String>> r = router.http.sendAsync(
-                    router.request("app", "/").GET().build(), HttpResponse.BodyHandlers.ofString());
-            // The request is held, and the platform told there is demand, until a replacement comes.
-            TestRouter.await(() -> router.queued("app") == 1, "the dropped GET to wait in the buffer");
-            assertThat(router.demands).isNotEmpty();
-            Thread.sleep(300);
-            assertThat(r).isNotDone();
-            router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
+        DroppingBackend dying = onlyEndpointDropping();
+        CompletableFuture<HttpResponse<String>> r =
+                router.sendAsync(router.request("app", "/").GET());
+        // The request is held, and the platform told there is demand, until a replacement comes.
+        TestRouter.await(() -> router.queued("app") == 1, "the dropped GET to wait in the buffer");
+        assertThat(router.demands).isNotEmpty();
+        Thread.sleep(300);
+        assertThat(r).isNotDone();
+        router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
 
-            assertThat(r.get().statusCode()).isEqualTo(200);
-            assertThat(r.get().body()).isEqualTo("hello from alive");
-            assertThat(dying.dropped.get()).isEqualTo(1); // kept away from the endpoint that dropped it
-            assertThat(router.server.metrics().scrape())
-                    .containsPattern("wisp_router_retries_total\\{service=\"app\"} 1\\.0");
-            assertThat(router.queued("app")).isZero();
-            assertThat(router.inFlight("app")).isZero();
-        }
+        assertThat(r.get().statusCode()).isEqualTo(200);
+        assertThat(r.get().body()).isEqualTo("hello from alive");
+        assertThat(dying.dropped.get()).isEqualTo(1); // kept away from the endpoint that dropped it
+        assertThat(router.server.metrics().scrape())
+                .containsPattern("wisp_router_retries_total\\{service=\"app\"} 1\\.0");
+        router.assertIdle("app");
     }
 
     @Test
     void onlyEndpointDropsTheRequest_postGets502AndIsNotSentAgain() throws Exception {
-        try (DroppingBackend dying = new DroppingBackend("dying")) {
-            router.services.setEndpoints("app", List.of(dying.endpoint()));
-            CompletableFuture<HttpResponse<String>> r = router.http.sendAsync(
-                    router.request("app", "/")
-                            .POST(HttpRequest.BodyPublishers.ofString("order 1"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            TestRouter.await(() -> dying.dropped.get() == 1, "the POST to reach the backend");
-            router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
+        DroppingBackend dying = onlyEndpointDropping();
+        CompletableFuture<HttpResponse<String>> r =
+                router.sendAsync(router.request("app", "/").POST(HttpRequest.BodyPublishers.ofString("order 1")));
+        TestRouter.await(() -> dying.dropped.get() == 1, "the POST to reach the backend");
+        router.services.setEndpoints("app", List.of(dying.endpoint(), alive.endpoint()));
 
-            assertThat(r.get().statusCode()).isEqualTo(502);
-            assertThat(r.get().body()).contains("\"error\":\"bad_gateway\"");
-            assertThat(alive.requests.get()).isZero();
-            assertThat(dying.dropped.get()).isEqualTo(1);
-            assertThat(router.server.metrics().scrape())
-                    .containsPattern("wisp_router_retries_total\\{service=\"app\"} 0\\.0");
-        }
+        assertThat(r.get().statusCode()).isEqualTo(502);
+        assertThat(r.get().body()).contains("\"error\":\"bad_gateway\"");
+        assertThat(alive.requests.get()).isZero();
+        assertThat(dying.dropped.get()).isEqualTo(1);
+        assertThat(router.server.metrics().scrape())
+                .containsPattern("wisp_router_retries_total\\{service=\"app\"} 0\\.0");
     }
 
     @Test
     void droppedGetWithNoReplacement_gets503AtTheQueueTimeout() throws Exception {
         router.define("app", ServiceLimits.DEFAULTS.withQueueTimeout(Duration.ofMillis(400)));
-        try (DroppingBackend dying = new DroppingBackend("dying")) {
-            router.services.setEndpoints("app", List.of(dying.endpoint()));
-            // Nothing is published: the dying endpoint is kept away from (1 s) longer than the timeout.
-            HttpResponse<String> r = router.get("app", "/");
-            assertThat(r.statusCode()).isEqualTo(503);
-            assertThat(r.body()).contains("\"error\":\"queue_timeout\"");
-            assertThat(dying.dropped.get()).isEqualTo(1);
-            assertThat(router.queued("app")).isZero();
-        }
+        DroppingBackend dying = onlyEndpointDropping();
+        // Nothing is published: the dying endpoint is kept away from (1 s) longer than the timeout.
+        HttpResponse<String> r = router.get("app", "/");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).contains("\"error\":\"queue_timeout\"");
+        assertThat(dying.dropped.get()).isEqualTo(1);
+        assertThat(router.queued("app")).isZero();
     }
 
     @Test
@@ -152,7 +127,7 @@ class FailureTest {
             quick.services.setEndpoints("app", List.of(stalled.endpoint(), alive.endpoint()));
             // Balancing breaks ties at random: post until one request met the stalled endpoint.
             for (int i = 0; i < 64 && !quick.failures.contains(stalled.endpoint()); i++) {
-                HttpResponse<String> r = post(quick, "v" + i);
+                HttpResponse<String> r = quick.post("app", "v" + i);
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("hello from alive");
             }
@@ -168,16 +143,20 @@ class FailureTest {
                 StalledListener stalled = new StalledListener("stalled")) {
             quick.define("app", ServiceLimits.DEFAULTS);
             quick.services.setEndpoints("app", List.of(stalled.endpoint()));
-            CompletableFuture<HttpResponse<String>> r = quick.http.sendAsync(
-                    quick.request("app", "/")
-                            .POST(HttpRequest.BodyPublishers.ofString("payload"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> r =
+                    quick.sendAsync(quick.request("app", "/").POST(HttpRequest.BodyPublishers.ofString("payload")));
             TestRouter.await(() -> quick.failures.contains(stalled.endpoint()), "a connect to time out");
             stalled.catchUp();
             assertThat(r.get().statusCode()).isEqualTo(200);
             assertThat(r.get().body()).isEqualTo("hello from stalled");
         }
+    }
+
+    /** A backend that drops every request, published as the service's only endpoint. */
+    private DroppingBackend onlyEndpointDropping() throws IOException {
+        DroppingBackend dying = router.closing(new DroppingBackend("dying"));
+        router.services.setEndpoints("app", List.of(dying.endpoint()));
+        return dying;
     }
 
     private static TestRouter routerWithConnectTimeout(Duration timeout) {
@@ -188,13 +167,5 @@ class FailureTest {
                         .drainTimeout(Duration.ofSeconds(2))
                         .build(),
                 Routes.localhost());
-    }
-
-    private static HttpResponse<String> post(TestRouter r, String body) throws Exception {
-        return r.http.send(
-                r.request("app", "/")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What a client connection's {@link FrontendHandler} answers on its own, with no endpoint and no
@@ -42,6 +44,29 @@ class FrontendHandlerTest {
     /** A service with no endpoint: its requests wait (or are turned away) in the router. */
     private void defineWaiting(String name, ServiceLimits limits) {
         services.define(name, limits, demands::add, (ep, t) -> {});
+    }
+
+    /** The answer says {@code Connection: close} and the connection is closed after it. */
+    private void assertClosedAfter(Answer a) {
+        assertThat(a.header("connection")).isEqualTo("close");
+        assertThat(front.channel.isOpen()).isFalse();
+    }
+
+    /** The only answer is a {@code bad_request} with {@code status}, and the connection closes after it. */
+    private Answer refusedAndClosed(int status) {
+        Answer a = only(front.received());
+        assertThat(a.status()).isEqualTo(status);
+        assertThat(a.body()).contains("\"error\":\"bad_request\"");
+        assertClosedAfter(a);
+        return a;
+    }
+
+    /** The only answer is a 503 with {@code error} and {@code message}, asking to retry after a second. */
+    private void unavailable(String error, String message) {
+        Answer a = only(front.received());
+        assertThat(a.status()).isEqualTo(503);
+        assertThat(a.body()).contains("\"error\":\"" + error + "\"").contains(message);
+        assertThat(a.header("retry-after")).isEqualTo("1");
     }
 
     private static Answer only(String received, boolean... heads) {
@@ -103,39 +128,26 @@ class FrontendHandlerTest {
 
         Answer a = only(front.received());
         assertThat(a.status()).isEqualTo(404);
-        assertThat(a.header("connection")).isEqualTo("close");
-        assertThat(front.channel.isOpen()).isFalse();
+        assertClosedAfter(a);
     }
 
-    @Test
-    void http10WithoutKeepAlive_answeredInHttp10AndClosed() {
-        open().send("GET / HTTP/1.0\r\nHost: nosuch.localhost\r\n\r\n");
+    @ParameterizedTest(name = "keep-alive asked: {0}")
+    @CsvSource({"false, close", "true, keep-alive"})
+    void http10_answeredInHttp10AndKeptOpenOnlyWhenKeepAliveIsAsked(boolean keepAlive, String connection) {
+        open().send("GET / HTTP/1.0\r\nHost: nosuch.localhost\r\n" + (keepAlive ? "Connection: keep-alive\r\n" : "")
+                + "\r\n");
 
         Answer a = only(front.received());
         assertThat(a.version()).isEqualTo("HTTP/1.0");
-        assertThat(a.header("connection")).isEqualTo("close");
-        assertThat(front.channel.isOpen()).isFalse();
-    }
-
-    @Test
-    void http10WithKeepAlive_answerSaysKeepAliveAndTheConnectionStaysOpen() {
-        open().send("GET / HTTP/1.0\r\nHost: nosuch.localhost\r\nConnection: keep-alive\r\n\r\n");
-
-        Answer a = only(front.received());
-        assertThat(a.version()).isEqualTo("HTTP/1.0");
-        assertThat(a.header("connection")).isEqualTo("keep-alive");
-        assertThat(front.channel.isOpen()).isTrue();
+        assertThat(a.header("connection")).isEqualTo(connection);
+        assertThat(front.channel.isOpen()).isEqualTo(keepAlive);
     }
 
     @Test
     void malformedRequest_gets400AndNothingAfterItIsRead() {
         open().send("GET / HTTP/one\r\nHost: nosuch.localhost\r\n\r\n" + get("nosuch.localhost", "/"));
 
-        Answer a = only(front.received());
-        assertThat(a.status()).isEqualTo(400);
-        assertThat(a.body()).startsWith("{\"error\":\"bad_request\",\"status\":400,");
-        assertThat(a.header("connection")).isEqualTo("close");
-        assertThat(front.channel.isOpen()).isFalse();
+        assertThat(refusedAndClosed(400).body()).startsWith("{\"error\":\"bad_request\",\"status\":400,");
     }
 
     @Test
@@ -143,11 +155,7 @@ class FrontendHandlerTest {
         open(RouterConfig.builder().maxInitialLineLength(64).build())
                 .send(get("nosuch.localhost", "/" + "a".repeat(100)));
 
-        Answer a = only(front.received());
-        assertThat(a.status()).isEqualTo(414);
-        assertThat(a.body()).contains("\"error\":\"bad_request\"");
-        assertThat(a.header("connection")).isEqualTo("close");
-        assertThat(front.channel.isOpen()).isFalse();
+        refusedAndClosed(414);
     }
 
     @Test
@@ -155,11 +163,7 @@ class FrontendHandlerTest {
         open(RouterConfig.builder().maxHeaderSize(256).build())
                 .send(get("nosuch.localhost", "/", "X-Big: " + "b".repeat(400) + "\r\n"));
 
-        Answer a = only(front.received());
-        assertThat(a.status()).isEqualTo(431);
-        assertThat(a.body()).contains("\"error\":\"bad_request\"");
-        assertThat(a.header("connection")).isEqualTo("close");
-        assertThat(front.channel.isOpen()).isFalse();
+        refusedAndClosed(431);
     }
 
     @Test
@@ -186,12 +190,7 @@ class FrontendHandlerTest {
         defineWaiting("hello", ServiceLimits.DEFAULTS.withQueueCapacity(0));
         open().send(get("hello.localhost", "/"));
 
-        Answer a = only(front.received());
-        assertThat(a.status()).isEqualTo(503);
-        assertThat(a.body())
-                .contains("\"error\":\"queue_full\"")
-                .contains("service 'hello' has no free endpoint and its wait buffer is full");
-        assertThat(a.header("retry-after")).isEqualTo("1");
+        unavailable("queue_full", "service 'hello' has no free endpoint and its wait buffer is full");
         assertThat(front.channel.isOpen()).isTrue();
         assertThat(demands)
                 .extracting(Demand::service, Demand::reason)
@@ -210,12 +209,7 @@ class FrontendHandlerTest {
         assertThat(front.channel.isOpen()).as("a waiting request is not idle").isTrue();
 
         front.advance(Duration.ofMillis(1500));
-        Answer a = only(front.received());
-        assertThat(a.status()).isEqualTo(503);
-        assertThat(a.body())
-                .contains("\"error\":\"queue_timeout\"")
-                .contains("no endpoint of service 'hello' became available within 5000 ms");
-        assertThat(a.header("retry-after")).isEqualTo("1");
+        unavailable("queue_timeout", "no endpoint of service 'hello' became available within 5000 ms");
         assertThat(front.runtime.services.get("hello").snapshot().queued()).isZero();
     }
 
@@ -255,8 +249,7 @@ class FrontendHandlerTest {
 
         Answer a = only(front.received());
         assertThat(a.status()).isEqualTo(404);
-        assertThat(a.header("connection")).isEqualTo("close");
-        assertThat(front.channel.isOpen()).isFalse();
+        assertClosedAfter(a);
     }
 
     @Test
@@ -290,7 +283,6 @@ class FrontendHandlerTest {
 
         Answer a = only(front.received());
         assertThat(a.status()).isEqualTo(404);
-        assertThat(a.header("connection")).isEqualTo("close");
-        assertThat(front.channel.isOpen()).isFalse();
+        assertClosedAfter(a);
     }
 }

@@ -5,26 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A paused instance's endpoint: out of rotation, but its state kept for the wake. */
 class ParkingTest {
-    private TestRouter router;
-    private TestBackend backend;
+    @RegisterExtension
+    final TestRouter router = new TestRouter();
+
+    private final TestBackend backend = router.backend("warm-1");
 
     @BeforeEach
-    void setUp() throws Exception {
-        router = new TestRouter();
-        backend = new TestBackend("warm-1");
+    void defineService() {
         router.define("warm", ServiceLimits.DEFAULTS);
-    }
-
-    @AfterEach
-    void tearDown() {
-        router.close();
-        backend.close();
     }
 
     private String requestsCounted() {
@@ -45,8 +39,7 @@ class ParkingTest {
         assertThat(router.get("warm", "/").statusCode()).isEqualTo(200);
 
         router.services.parkEndpoint("warm", backend.endpoint());
-        CompletableFuture<HttpResponse<String>> pending =
-                router.http.sendAsync(router.request("warm", "/").build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> pending = router.sendAsync(router.request("warm", "/"));
         TestRouter.await(() -> router.queued("warm") == 1, "request to wait for the wake");
         assertThat(router.demands).extracting(Demand::reason).contains(Demand.Reason.NO_ENDPOINTS);
 

@@ -14,29 +14,16 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ProxyingTest {
     private static final long BIG = 20L * 1024 * 1024;
 
-    private TestRouter router;
-    private TestBackend backend;
+    @RegisterExtension
+    final TestRouter router = new TestRouter();
 
-    @BeforeEach
-    void setUp() throws IOException {
-        router = new TestRouter();
-        backend = new TestBackend("app-1");
-        router.define("app", ServiceLimits.DEFAULTS);
-        router.services.setEndpoints("app", List.of(backend.endpoint()));
-    }
-
-    @AfterEach
-    void tearDown() {
-        router.close();
-        backend.close();
-    }
+    private final TestBackend backend = router.serving("app", "app-1");
 
     @Test
     void getWithServiceHost_isAnsweredByTheServiceEndpoint() throws Exception {
@@ -58,8 +45,8 @@ class ProxyingTest {
     void pathPrefixRoute_selectsServiceWhateverTheHost() throws Exception {
         router.define("ws", ServiceLimits.DEFAULTS);
         router.services.setEndpoints("ws", List.of(backend.endpoint()));
-        HttpResponse<String> r = router.http.send(
-                router.request("unrelated", "/ws-prefix/a").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                router.send(router.request("unrelated", "/ws-prefix/a").GET());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(router.server.snapshot("ws").requestsTotal()).isEqualTo(1);
     }
@@ -68,11 +55,8 @@ class ProxyingTest {
     void largeUpload_isStreamedToTheBackend() throws Exception {
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
         InputStream body = new PatternStream(BIG, sent);
-        HttpResponse<String> r = router.http.send(
-                router.request("app", "/digest")
-                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = router.send(
+                router.request("app", "/digest").POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(BIG + " " + HexFormat.of().formatHex(sent.digest()));
     }
@@ -175,12 +159,9 @@ class ProxyingTest {
 
     @Test
     void clientRequestIdAndForwardedFor_areKeptAndAppended() throws Exception {
-        HttpResponse<String> r = router.http.send(
-                router.request("app", "/headers")
-                        .header("X-Request-Id", "abc-123")
-                        .header("X-Forwarded-For", "10.1.2.3")
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = router.send(router.request("app", "/headers")
+                .header("X-Request-Id", "abc-123")
+                .header("X-Forwarded-For", "10.1.2.3"));
         assertThat(r.headers().firstValue("x-request-id")).hasValue("abc-123");
         assertThat(r.body()).contains("x-request-id: abc-123\n").contains("x-forwarded-for: 10.1.2.3, 127.0.0.1\n");
     }

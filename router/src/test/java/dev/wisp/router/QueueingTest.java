@@ -6,30 +6,18 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The activator role: waiting for endpoints, limits, timeouts, hang-ups. */
 class QueueingTest {
-    private TestRouter router;
-    private TestBackend backend;
+    @RegisterExtension
+    final TestRouter router = new TestRouter();
 
-    @BeforeEach
-    void setUp() throws Exception {
-        router = new TestRouter();
-        backend = new TestBackend("cold-1");
-    }
-
-    @AfterEach
-    void tearDown() {
-        router.close();
-        backend.close();
-    }
+    private final TestBackend backend = router.backend("cold-1");
 
     private CompletableFuture<HttpResponse<String>> getAsync(String service, String path, String id) {
-        return router.http.sendAsync(
-                router.request(service, path).header("X-Request-Id", id).build(), HttpResponse.BodyHandlers.ofString());
+        return router.sendAsync(router.request(service, path).header("X-Request-Id", id));
     }
 
     @Test

@@ -13,33 +13,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A request body sent again after its upstream died: the copy the router keeps for a retry
  * ({@link RequestBody}) goes out whole, and a body past the copy's limit is never sent twice.
  */
 class ReplayTest {
-    private TestRouter router;
-    private TestBackend alive;
+    @RegisterExtension
+    final TestRouter router = new TestRouter();
+
+    private final TestBackend alive = router.backend("alive");
     private Swallowing dying;
 
     @BeforeEach
     void setUp() throws Exception {
-        router = new TestRouter();
-        alive = new TestBackend("alive");
-        dying = new Swallowing();
+        dying = router.closing(new Swallowing());
         router.define("app", ServiceLimits.DEFAULTS);
         router.services.setEndpoints("app", List.of(dying.endpoint()));
-    }
-
-    @AfterEach
-    void tearDown() {
-        router.close();
-        alive.close();
-        dying.close();
     }
 
     @Test
@@ -69,11 +62,7 @@ class ReplayTest {
     }
 
     private CompletableFuture<HttpResponse<String>> put(byte[] body) {
-        return router.http.sendAsync(
-                router.request("app", "/digest")
-                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return router.sendAsync(router.request("app", "/digest").PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     private static byte[] body(int n) {

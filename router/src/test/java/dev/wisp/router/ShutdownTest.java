@@ -16,8 +16,7 @@ class ShutdownTest {
         try (TestBackend backend = new TestBackend("slow")) {
             router.define("app", ServiceLimits.DEFAULTS);
             router.services.setEndpoints("app", List.of(backend.endpoint()));
-            CompletableFuture<HttpResponse<String>> call =
-                    router.http.sendAsync(router.request("app", "/hold").build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> call = router.sendAsync(router.request("app", "/hold"));
             TestRouter.await(() -> backend.holding.get() == 1, "request to reach the backend");
 
             CompletableFuture<Void> closing = CompletableFuture.runAsync(router.server::close);

@@ -141,27 +141,28 @@ public final class Instance {
 
     /** Stops the vCPUs: no CPU used, memory kept. */
     public void pause() {
-        withLock(() -> {
-            requireState(InstanceState.READY, "pause");
-            try {
-                vmm.handle().pause();
-            } catch (IOException e) {
-                throw fail("pause failed: " + e.getMessage(), e);
-            }
-            move(InstanceState.PAUSED, "");
-        });
+        switchVcpus(InstanceState.READY, InstanceState.PAUSED, "pause", VmHandle::pause);
     }
 
     /** Starts a paused instance's vCPUs again. */
     public void resume() {
+        switchVcpus(InstanceState.PAUSED, InstanceState.READY, "resume", VmHandle::resume);
+    }
+
+    private interface VcpuCall {
+        void apply(VmHandle handle) throws IOException;
+    }
+
+    /** From {@code from} to {@code to} by one call to the VMM; a VMM that cannot answer fails the instance. */
+    private void switchVcpus(InstanceState from, InstanceState to, String what, VcpuCall call) {
         withLock(() -> {
-            requireState(InstanceState.PAUSED, "resume");
+            requireState(from, what);
             try {
-                vmm.handle().resume();
+                call.apply(vmm.handle());
             } catch (IOException e) {
-                throw fail("resume failed: " + e.getMessage(), e);
+                throw fail(what + " failed: " + e.getMessage(), e);
             }
-            move(InstanceState.READY, "");
+            move(to, "");
         });
     }
 

@@ -11,11 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every bad input gets a one-line error and leaves no process, socket or directory behind. */
@@ -28,19 +27,8 @@ class BadInputTest {
     /** How long a pool refill may take on a busy machine (a VMM start under TCG takes about a second). */
     private static final Duration POOL_SETTLE = Duration.ofSeconds(60);
 
-    private VmRuntime runtime;
-
-    @BeforeAll
-    void startRuntime() {
-        runtime = VmRuntime.start(TestGuests.config(), VmTests.kernel().vmlinux());
-    }
-
-    @AfterAll
-    void stopRuntime() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
+    @RegisterExtension
+    final TestRuntime runtime = new TestRuntime();
 
     @Test
     void missingKernel_clearErrorBeforeAnythingStarts() {
@@ -48,16 +36,16 @@ class BadInputTest {
                 new BootSource(
                         scratch.resolve("no-vmlinux"), scratch.resolve("no-initrd"), Optional.empty(), List.of()),
                 8080);
-        assertThatThrownBy(() -> runtime.boot("bad-kernel", spec))
+        assertThatThrownBy(() -> runtime.get().boot("bad-kernel", spec))
                 .isInstanceOf(VmException.class)
                 .hasMessage("kernel not found: " + scratch.resolve("no-vmlinux"));
-        assertThat(runtime.instances()).noneMatch(i -> i.id().equals("bad-kernel"));
+        assertThat(runtime.get().instances()).noneMatch(i -> i.id().equals("bad-kernel"));
     }
 
     @Test
     void entrypointExitsAtOnce_failsWithItsExitCode() throws Exception {
         Image image = TestGuests.image(scratch, "exits", "echo giving up; exit 3");
-        assertThatThrownBy(() -> runtime.boot("bad-exit", TestGuests.spec(image)))
+        assertThatThrownBy(() -> runtime.get().boot("bad-exit", TestGuests.spec(image)))
                 .isInstanceOf(InstanceFailedException.class)
                 .hasMessage("bad-exit: entrypoint exited with code 3 before it was ready")
                 .satisfies(e ->
@@ -69,7 +57,7 @@ class BadInputTest {
     void appNeverListens_readyTimeout() throws Exception {
         Image image = TestGuests.image(scratch, "silent", "sleep 600");
         VmSpec spec = TestGuests.spec(image).withReadyTimeout(Duration.ofSeconds(12));
-        assertThatThrownBy(() -> runtime.boot("bad-silent", spec))
+        assertThatThrownBy(() -> runtime.get().boot("bad-silent", spec))
                 .isInstanceOf(InstanceFailedException.class)
                 .hasMessage("bad-silent: app did not listen on port 8080 within 12 s (ready timeout)");
         assertLeftNothing("bad-silent");
@@ -78,13 +66,13 @@ class BadInputTest {
     @Test
     void corruptSnapshot_restoreFailsAndKeepsTheSnapshot() throws Exception {
         VmSpec spec = TestGuests.spec(TestGuests.webApp(scratch));
-        Instance vm = runtime.boot("bad-snap", spec);
+        Instance vm = runtime.get().boot("bad-snap", spec);
         Snapshot snap = vm.snapshot(scratch.resolve("corrupt"));
         vm.stop();
         // stop() of a snapshotted instance deletes its standby; take a copy back first.
         assertThat(snap.directory()).doesNotExist();
 
-        Instance again = runtime.boot("bad-snap-2", spec);
+        Instance again = runtime.get().boot("bad-snap-2", spec);
         Snapshot good = again.snapshot(scratch.resolve("corrupt2"));
         try (RandomAccessFile f = new RandomAccessFile(good.stateFile().toFile(), "rw")) {
             f.seek(f.length() / 2);
@@ -92,15 +80,15 @@ class BadInputTest {
             f.seek(f.length() / 2);
             f.write(b ^ 0xff);
         }
-        Snapshot reread = runtime.loadSnapshot(good.directory());
-        assertThatThrownBy(() -> runtime.restore(reread, "bad-snap-3"))
+        Snapshot reread = runtime.get().loadSnapshot(good.directory());
+        assertThatThrownBy(() -> runtime.get().restore(reread, "bad-snap-3"))
                 .isInstanceOf(InstanceFailedException.class)
                 .hasMessageContaining("snapshot is corrupt");
         assertLeftNothing("bad-snap-3");
         assertThat(good.stateFile()).exists();
 
         Files.write(good.stateFile(), new byte[] {1, 2, 3});
-        assertThatThrownBy(() -> runtime.loadSnapshot(good.directory()))
+        assertThatThrownBy(() -> runtime.get().loadSnapshot(good.directory()))
                 .isInstanceOf(VmException.class)
                 .hasMessageContaining("snapshot is corrupt")
                 .hasMessageContaining("has 3 bytes");
@@ -120,7 +108,7 @@ class BadInputTest {
     @Test
     void duplicateOrInvalidId_rejected() {
         VmSpec spec = TestGuests.spec(TestGuests.webApp(scratch));
-        assertThatThrownBy(() -> runtime.boot("Bad Id!", spec))
+        assertThatThrownBy(() -> runtime.get().boot("Bad Id!", spec))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("invalid instance id 'Bad Id!'");
     }
@@ -133,22 +121,22 @@ class BadInputTest {
      * VMM (named after the pool, not after the instance).
      */
     private void assertLeftNothing(String id) throws InterruptedException {
-        assertThat(runtime.instanceDirectory(id)).doesNotExist();
+        assertThat(runtime.get().instanceDirectory(id)).doesNotExist();
         assertThat(TestGuests.vmmProcessExists(id)).isFalse();
         long deadline = System.nanoTime() + POOL_SETTLE.toNanos();
         while (!poolSettled() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        int idle = runtime.pool().idleCount();
-        assertThat(runtime.ports().held())
+        int idle = runtime.get().pool().idleCount();
+        assertThat(runtime.get().ports().held())
                 .as("ports held beyond the idle VMM pool")
                 .isEqualTo(idle);
         assertThat(vmmChildren()).as("VMM processes beyond the idle VMM pool").isEqualTo(idle);
     }
 
     private boolean poolSettled() {
-        int idle = runtime.pool().idleCount();
-        return runtime.ports().held() == idle && vmmChildren() == idle;
+        int idle = runtime.get().pool().idleCount();
+        return runtime.get().ports().held() == idle && vmmChildren() == idle;
     }
 
     /** Live VMM processes this JVM started (idle pooled ones included). */

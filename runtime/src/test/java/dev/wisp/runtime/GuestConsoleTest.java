@@ -8,11 +8,11 @@ import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,22 +28,16 @@ class GuestConsoleTest {
     @TempDir
     static Path scratch;
 
-    private VmRuntime runtime;
+    @RegisterExtension
+    final TestRuntime runtime = new TestRuntime(() -> TestGuests.config().withVmmPool(0));
+
     private final ConcurrentHashMap<String, AtomicLong> consoleBytes = new ConcurrentHashMap<>();
 
     @BeforeAll
-    void startRuntime() {
-        runtime = VmRuntime.start(
-                TestGuests.config().withVmmPool(0), VmTests.kernel().vmlinux());
-        runtime.onConsole((id, line) ->
-                consoleBytes.computeIfAbsent(id, k -> new AtomicLong()).addAndGet(line.length() + 1));
-    }
-
-    @AfterAll
-    void stopRuntime() {
-        if (runtime != null) {
-            runtime.close();
-        }
+    void countConsoleBytes() {
+        runtime.get()
+                .onConsole((id, line) ->
+                        consoleBytes.computeIfAbsent(id, k -> new AtomicLong()).addAndGet(line.length() + 1));
     }
 
     @Test
@@ -57,7 +51,7 @@ class GuestConsoleTest {
                         "httpd -f -p 8080 -h www & i=0; "
                                 + "while [ $i -lt 20000 ]; do echo '@@wisp ready 1'; echo '@@wisp exit 0'; echo '@@wisp init 1' >&2;"
                                 + " echo '@@wisp error forged'; echo '@@wisp restored forger-1'; echo '@@wisp env'; i=$((i+1)); done; wait"));
-        Instance vm = runtime.boot("forger-1", spec);
+        Instance vm = runtime.get().boot("forger-1", spec);
         try {
             awaitConsoleBytes("forger-1", 400_000);
 
@@ -92,7 +86,7 @@ class GuestConsoleTest {
                         + "x=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx;"
                         + " x=$x$x$x$x$x$x$x$x; while [ $i -lt 2500 ]; do printf %s \"$x@@wisp exit 0\"; i=$((i+1)); done"
                         + " > /dev/console; wait"));
-        Instance vm = runtime.boot("endless-1", spec);
+        Instance vm = runtime.get().boot("endless-1", spec);
         try {
             long heapBefore = usedHeapAfterGc();
             long bytes = awaitConsoleBytes("endless-1", 2_000_000);
@@ -118,7 +112,7 @@ class GuestConsoleTest {
     void stoppedInstance_retainsNothingOfItsConsole() throws Exception {
         VmSpec spec = TestGuests.spec(
                 TestGuests.image(scratch, "chatty", "httpd -f -p 8080 -h www & " + "while :; do echo chatter; done"));
-        Instance vm = runtime.boot("chatty-1", spec);
+        Instance vm = runtime.get().boot("chatty-1", spec);
         WeakReference<Console> console;
         try {
             awaitConsoleBytes("chatty-1", 50_000);
@@ -127,7 +121,7 @@ class GuestConsoleTest {
             vm.stop();
         }
 
-        assertThat(runtime.instances()).doesNotContain(vm);
+        assertThat(runtime.get().instances()).doesNotContain(vm);
         assertThat(vm.consoleTail()).isEmpty();
         assertThat(vm.markerBacklog()).isZero();
         long deadline = System.nanoTime() + 20_000_000_000L;

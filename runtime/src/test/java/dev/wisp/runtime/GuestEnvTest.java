@@ -16,11 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,23 +41,13 @@ class GuestEnvTest {
     @TempDir
     static Path scratch;
 
-    private VmRuntime runtime;
     private Path runDir;
 
-    @BeforeAll
-    void startRuntime() {
+    @RegisterExtension
+    final TestRuntime runtime = new TestRuntime(() -> {
         runDir = scratch.resolve("run");
-        runtime = VmRuntime.start(
-                TestGuests.config().withVmmPool(1).withRunDirectory(runDir),
-                VmTests.kernel().vmlinux());
-    }
-
-    @AfterAll
-    void stopRuntime() {
-        if (runtime != null) {
-            runtime.close();
-        }
-    }
+        return TestGuests.config().withVmmPool(1).withRunDirectory(runDir);
+    });
 
     @Test
     void env_reachesTheAppButNoCommandLineConsoleOrFileOthersCanRead() throws Exception {
@@ -78,8 +67,8 @@ class GuestEnvTest {
         Files.createDirectories(scratch.resolve("templates"));
         Files.createDirectories(scratch.resolve("standby"));
         Path tplDir = scratch.resolve("templates/env");
-        Template template = runtime.createTemplate("env", spec, tplDir);
-        Instance clone = runtime.cloneFrom(template, "env-clone-1");
+        Template template = runtime.get().createTemplate("env", spec, tplDir);
+        Instance clone = runtime.get().cloneFrom(template, "env-clone-1");
         try {
             assertThat(TestGuests.get(clone.hostPort(), "/cgi-bin/secret")).isEqualTo("200 " + SECRET + "|two");
 

@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Boots, pauses, snapshots, restores, clones and kills real microVMs on QEMU. */
@@ -23,26 +23,20 @@ class InstanceLifecycleTest {
     @TempDir
     static Path scratch;
 
-    private VmRuntime runtime;
+    @RegisterExtension
+    final TestRuntime runtime = new TestRuntime();
+
     private VmSpec spec;
 
     @BeforeAll
-    void startRuntime() {
+    void buildGuest() {
         Image image = TestGuests.webApp(scratch);
         spec = TestGuests.spec(image);
-        runtime = VmRuntime.start(TestGuests.config(), VmTests.kernel().vmlinux());
-    }
-
-    @AfterAll
-    void stopRuntime() {
-        if (runtime != null) {
-            runtime.close();
-        }
     }
 
     @Test
     void boot_appInsideAnswersHttp() {
-        Instance vm = runtime.boot("life-boot", spec);
+        Instance vm = runtime.get().boot("life-boot", spec);
         try {
             assertThat(vm.state()).isEqualTo(InstanceState.READY);
             assertThat(TestGuests.get(vm.hostPort(), "/")).isEqualTo("200 hello from a test guest");
@@ -59,7 +53,7 @@ class InstanceLifecycleTest {
 
     @Test
     void pauseThenResume_servesAgain() {
-        Instance vm = runtime.boot("life-pause", spec);
+        Instance vm = runtime.get().boot("life-pause", spec);
         try {
             vm.pause();
             assertThat(vm.state()).isEqualTo(InstanceState.PAUSED);
@@ -73,7 +67,7 @@ class InstanceLifecycleTest {
 
     @Test
     void snapshotThenRestore_noProcessWhileSnapshottedAndServesAfter() throws Exception {
-        Instance vm = runtime.boot("life-snap", spec);
+        Instance vm = runtime.get().boot("life-snap", spec);
         try {
             Snapshot snap = vm.snapshot(scratch.resolve("snap"));
             assertThat(vm.state()).isEqualTo(InstanceState.SNAPSHOTTED);
@@ -92,11 +86,11 @@ class InstanceLifecycleTest {
 
     @Test
     void clonesOfOneTemplate_eachHaveOwnIdentityAndEntropy() {
-        Template template = runtime.createTemplate("life", spec, scratch.resolve("template"));
+        Template template = runtime.get().createTemplate("life", spec, scratch.resolve("template"));
         Set<String> answers = new HashSet<>();
         Set<String> randoms = new HashSet<>();
         for (int n = 0; n < 3; n++) {
-            Instance clone = runtime.cloneFrom(template, "life-clone-" + n);
+            Instance clone = runtime.get().cloneFrom(template, "life-clone-" + n);
             try {
                 String answer = TestGuests.get(clone.hostPort(), "/cgi-bin/whoami");
                 assertThat(answer).startsWith("200 life-clone-" + n + " ");
@@ -113,8 +107,8 @@ class InstanceLifecycleTest {
 
     @Test
     void standbySnapshotOfClone_holdsOnlyChangedPagesAndRestoresServing() {
-        Template template = runtime.createTemplate("delta", spec, scratch.resolve("template-delta"));
-        Instance clone = runtime.cloneFrom(template, "life-delta");
+        Template template = runtime.get().createTemplate("delta", spec, scratch.resolve("template-delta"));
+        Instance clone = runtime.get().cloneFrom(template, "life-delta");
         try {
             assertThat(TestGuests.get(clone.hostPort(), "/cgi-bin/whoami")).startsWith("200 life-delta ");
             Snapshot snap = clone.snapshot(scratch.resolve("delta-standby"));
@@ -122,7 +116,7 @@ class InstanceLifecycleTest {
             assertThat(snap.state().stateBytes())
                     .as("only pages the clone changed, not its whole RAM")
                     .isLessThan(guestBytes / 8);
-            assertThat(runtime.loadSnapshot(snap.directory()).memoryFile())
+            assertThat(runtime.get().loadSnapshot(snap.directory()).memoryFile())
                     .contains(template.snapshot().memoryFile().orElseThrow());
 
             clone.restore();
@@ -136,7 +130,7 @@ class InstanceLifecycleTest {
 
     @Test
     void vmmKilledMidFlight_instanceFailsAndLeavesNothing() throws Exception {
-        Instance vm = runtime.boot("life-kill", spec);
+        Instance vm = runtime.get().boot("life-kill", spec);
         int port = vm.hostPort();
         ProcessHandle.of(vm.vmmPid()).orElseThrow().destroyForcibly();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -145,7 +139,7 @@ class InstanceLifecycleTest {
         }
         assertThat(vm.state()).isEqualTo(InstanceState.FAILED);
         assertThat(vm.failure()).hasValueSatisfying(f -> assertThat(f).contains("exited unexpectedly"));
-        assertThat(runtime.instanceDirectory("life-kill")).doesNotExist();
+        assertThat(runtime.get().instanceDirectory("life-kill")).doesNotExist();
         assertThat(TestGuests.vmmProcessExists("life-kill")).isFalse();
         assertThat(TestGuests.get(port, "/")).startsWith("error");
     }

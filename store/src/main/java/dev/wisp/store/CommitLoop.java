@@ -107,7 +107,7 @@ final class CommitLoop implements Runnable {
 
     /** Writes everything queued so far, then stops; waits for a running snapshot too. */
     void stopAndJoin() {
-        queue.add(new Request.Stop());
+        queue.add(Request.stop());
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {
@@ -146,7 +146,7 @@ final class CommitLoop implements Runnable {
                 Object[] results = new Object[batch.size()];
                 for (int i = 0; i < batch.size(); i++) {
                     Request r = batch.get(i);
-                    stop |= r instanceof Request.Stop;
+                    stop |= r.isStop();
                     if (broken != null) {
                         r.done.completeExceptionally(broken);
                         continue;

@@ -107,13 +107,13 @@ final class EmbeddedStateStore implements StateStore {
     @Override
     public TxnResult txn(List<Compare> compares, List<Op> then, List<Op> otherwise) {
         var txn = new StoreArguments.Txn(compares, then, otherwise);
-        return (TxnResult) submit(new Request.Txn(txn.compares(), txn.then(), txn.otherwise()));
+        return (TxnResult) submit(Request.txn(txn.compares(), txn.then(), txn.otherwise()));
     }
 
     @Override
     public boolean delete(String key) {
         Keys.requireValidKey(key);
-        return (Boolean) submit(new Request.Delete(key));
+        return (Boolean) submit(Request.delete(key));
     }
 
     @Override
@@ -125,22 +125,22 @@ final class EmbeddedStateStore implements StateStore {
     @Override
     public long grantLease(Duration ttl) {
         StoreArguments.requireValidTtl(ttl);
-        return (Long) submit(new Request.Grant(ttl.toMillis()));
+        return (Long) submit(Request.grant(ttl.toMillis()));
     }
 
     @Override
     public void keepAlive(long leaseId) {
-        submit(new Request.KeepAlive(leaseId));
+        submit(Request.keepAlive(leaseId));
     }
 
     @Override
     public boolean revokeLease(long leaseId) {
-        return (Boolean) submit(new Request.Revoke(leaseId));
+        return (Boolean) submit(Request.revoke(leaseId));
     }
 
     /** Revokes leases whose deadline has passed by the clock; returns how many. The timer calls this too. */
     int expireDueLeases() {
-        return (Integer) submit(new Request.ExpireDue());
+        return (Integer) submit(Request.expireDue());
     }
 
     private Object submit(Request request) {
@@ -183,7 +183,7 @@ final class EmbeddedStateStore implements StateStore {
             }
         }
         try {
-            submit(new Request.Probe());
+            submit(Request.probe());
             return Optional.empty();
         } catch (StoreException e) {
             return Optional.of(e);

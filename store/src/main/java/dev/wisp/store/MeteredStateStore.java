@@ -90,6 +90,13 @@ public final class MeteredStateStore implements StateStore {
         return op.name().toLowerCase(Locale.ROOT);
     }
 
+    private void timed(Operation op, Runnable call) {
+        timed(op, () -> {
+            call.run();
+            return null;
+        });
+    }
+
     private <T> T timed(Operation op, Supplier<T> call) {
         long t0 = System.nanoTime();
         try {
@@ -152,10 +159,7 @@ public final class MeteredStateStore implements StateStore {
 
     @Override
     public void compact(long revision) {
-        timed(Operation.COMPACT, () -> {
-            store.compact(revision);
-            return null;
-        });
+        timed(Operation.COMPACT, () -> store.compact(revision));
     }
 
     @Override
@@ -182,10 +186,7 @@ public final class MeteredStateStore implements StateStore {
 
     @Override
     public void keepAlive(long leaseId) {
-        timed(Operation.LEASE_KEEPALIVE, () -> {
-            store.keepAlive(leaseId);
-            return null;
-        });
+        timed(Operation.LEASE_KEEPALIVE, () -> store.keepAlive(leaseId));
     }
 
     @Override

@@ -13,26 +13,38 @@ import java.util.function.Consumer;
  * decided in exactly the order they are logged. It validates first and only then emits records;
  * the loop applies each emitted record to the working state at once.
  */
-abstract sealed class Request {
+final class Request {
+
+    /** Decides a write; returns what the caller gets once the emitted records are durable. */
+    @FunctionalInterface
+    interface Proposal {
+        Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit);
+    }
 
     final CompletableFuture<Object> done = new CompletableFuture<>();
+    private final Proposal proposal;
+    private final boolean stop;
 
-    /** Decides the write; returns what the caller gets once the emitted records are durable. */
-    abstract Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit);
+    private Request(Proposal proposal, boolean stop) {
+        this.proposal = proposal;
+        this.stop = stop;
+    }
 
-    static final class Txn extends Request {
-        private final List<Compare> compares;
-        private final List<Op> then;
-        private final List<Op> otherwise;
+    private Request(Proposal proposal) {
+        this(proposal, false);
+    }
 
-        Txn(List<Compare> compares, List<Op> then, List<Op> otherwise) {
-            this.compares = compares;
-            this.then = then;
-            this.otherwise = otherwise;
-        }
+    Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit) {
+        return proposal.propose(working, nowMillis, emit);
+    }
 
-        @Override
-        Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit) {
+    /** Whether the loop finishes after this request. */
+    boolean isStop() {
+        return stop;
+    }
+
+    static Request txn(List<Compare> compares, List<Op> then, List<Op> otherwise) {
+        return new Request((working, nowMillis, emit) -> {
             boolean ok = compares.stream().allMatch(c -> c.matches(working.get(c.key())));
             List<WalOp> ops = new ArrayList<>();
             for (Op op : ok ? then : otherwise) {
@@ -56,80 +68,50 @@ abstract sealed class Request {
             long revision = working.revision() + 1;
             emit.accept(new WalRecord(revision, ops));
             return new TxnResult(ok, revision);
-        }
+        });
     }
 
-    static final class Delete extends Request {
-        private final String key;
-
-        Delete(String key) {
-            this.key = key;
-        }
-
-        @Override
-        Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit) {
+    static Request delete(String key) {
+        return new Request((working, nowMillis, emit) -> {
             if (working.get(key) == null) {
                 return false;
             }
             emit.accept(new WalRecord(working.revision() + 1, List.of(new WalOp.Delete(key))));
             return true;
-        }
+        });
     }
 
-    static final class Grant extends Request {
-        private final long ttlMillis;
-
-        Grant(long ttlMillis) {
-            this.ttlMillis = ttlMillis;
-        }
-
-        @Override
-        Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit) {
+    static Request grant(long ttlMillis) {
+        return new Request((working, nowMillis, emit) -> {
             long id = working.nextLeaseId();
             emit.accept(new WalRecord(0, List.of(new WalOp.Grant(id, ttlMillis, nowMillis + ttlMillis))));
             return id;
-        }
+        });
     }
 
-    static final class KeepAlive extends Request {
-        private final long id;
-
-        KeepAlive(long id) {
-            this.id = id;
-        }
-
-        @Override
-        Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit) {
+    static Request keepAlive(long id) {
+        return new Request((working, nowMillis, emit) -> {
             LeaseEntry lease = requireLiveLease(working, id, nowMillis);
             // Persisted, so that a restart keeps the extended deadline rather than an older one.
             emit.accept(new WalRecord(0, List.of(new WalOp.KeepAlive(id, nowMillis + lease.ttlMillis))));
             return id;
-        }
+        });
     }
 
-    static final class Revoke extends Request {
-        private final long id;
-
-        Revoke(long id) {
-            this.id = id;
-        }
-
-        @Override
-        Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit) {
+    static Request revoke(long id) {
+        return new Request((working, nowMillis, emit) -> {
             LeaseEntry lease = working.lease(id);
             if (lease == null) {
                 return false;
             }
             emit.accept(revocation(working, lease));
             return true;
-        }
+        });
     }
 
     /** Revokes every lease whose deadline has passed, each at its own revision (as etcd does). */
-    static final class ExpireDue extends Request {
-
-        @Override
-        Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit) {
+    static Request expireDue() {
+        return new Request((working, nowMillis, emit) -> {
             List<LeaseEntry> due = working.leases().stream()
                     .filter(l -> l.deadlineMillis <= nowMillis)
                     .sorted(Comparator.comparingLong(l -> l.id))
@@ -138,26 +120,20 @@ abstract sealed class Request {
                 emit.accept(revocation(working, lease));
             }
             return due.size();
-        }
+        });
     }
 
     /** Writes an empty record: whether the log takes writes again after one failed. */
-    static final class Probe extends Request {
-
-        @Override
-        Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit) {
+    static Request probe() {
+        return new Request((working, nowMillis, emit) -> {
             emit.accept(new WalRecord(0, List.of()));
             return null;
-        }
+        });
     }
 
     /** Tells the loop to finish: everything queued before it is still written. */
-    static final class Stop extends Request {
-
-        @Override
-        Object propose(KvState working, long nowMillis, Consumer<WalRecord> emit) {
-            return null;
-        }
+    static Request stop() {
+        return new Request((working, nowMillis, emit) -> null, true);
     }
 
     private static WalRecord revocation(KvState working, LeaseEntry lease) {

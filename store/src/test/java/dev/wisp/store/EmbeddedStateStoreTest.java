@@ -123,11 +123,7 @@ class EmbeddedStateStoreTest extends StateStoreContract {
 
     @Test
     void tornTailRecord_isTruncatedAndEarlierAcknowledgedWritesSurvive() throws IOException {
-        for (int i = 1; i <= 10; i++) {
-            store.put("k/" + i, b("value-" + i));
-        }
-        store.close();
-        Path log = onlySegment();
+        Path log = closedAfterWrites(10);
         long size = Files.size(log);
         try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
             ch.truncate(size - 5); // the last record lost its end, as in a crash mid-append
@@ -146,11 +142,7 @@ class EmbeddedStateStoreTest extends StateStoreContract {
 
     @Test
     void corruptedLastRecord_isTruncatedByChecksum() throws IOException {
-        for (int i = 1; i <= 5; i++) {
-            store.put("k/" + i, b("value-" + i));
-        }
-        store.close();
-        Path log = onlySegment();
+        Path log = closedAfterWrites(5);
         long size = Files.size(log);
         try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer one = ByteBuffer.allocate(1);
@@ -269,6 +261,15 @@ class EmbeddedStateStoreTest extends StateStoreContract {
         store.close();
         store = open();
         assertThat(store.get("a")).isPresent();
+    }
+
+    /** Writes {@code k/1..n} (revisions 1..n), closes the store and returns its only log segment. */
+    private Path closedAfterWrites(int n) throws IOException {
+        for (int i = 1; i <= n; i++) {
+            store.put("k/" + i, b("value-" + i));
+        }
+        store.close();
+        return onlySegment();
     }
 
     private Path onlySegment() throws IOException {

@@ -54,6 +54,13 @@ class FullDiskTest {
         return EmbeddedOptions.defaults().withLeaseCheckInterval(Duration.ZERO);
     }
 
+    /** Creates {@code dir} with an empty first log segment, for tests that write the log directly. */
+    private static Path withEmptyLog(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        WalWriter.create(dir, 1);
+        return dir;
+    }
+
     private static byte[] value(int bytes, int seed) {
         byte[] v = new byte[bytes];
         Arrays.fill(v, (byte) ('a' + seed % 26));
@@ -178,10 +185,8 @@ class FullDiskTest {
 
     @Test
     void recordTornByENOSPC_isDroppedOnRecoveryAndEverythingBeforeItIsRead() throws Exception {
-        Path dir = disk.root().resolve("store-3");
+        Path dir = withEmptyLog(disk.root().resolve("store-3"));
         Path filler = disk.root().resolve("filler-3");
-        Files.createDirectories(dir);
-        WalWriter.create(dir, 1);
         List<WalRecord> good = new ArrayList<>();
         try (WalWriter wal = new WalWriter(dir, 1, WalWriter.MAGIC.length)) {
             for (int i = 1; i <= 20; i++) {
@@ -230,10 +235,8 @@ class FullDiskTest {
 
     @Test
     void failedAppend_cutsTheSegmentBackAndTheNextAppendContinuesCleanly() throws Exception {
-        Path dir = disk.root().resolve("store-4");
+        Path dir = withEmptyLog(disk.root().resolve("store-4"));
         Path filler = disk.root().resolve("filler-4");
-        Files.createDirectories(dir);
-        WalWriter.create(dir, 1);
         Path log = StoreFiles.segment(dir, 1);
         try (WalWriter wal = new WalWriter(dir, 1, WalWriter.MAGIC.length)) {
             wal.append(List.of(WalCodec.frame(

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -284,20 +285,14 @@ public abstract class StateStoreContract {
         long created = store.put(k("a"), b("1"));
         store.put(k("a"), b("2"));
 
-        assertThat(store.txn(
-                                List.of(Compare.createRevision(k("a"), created)),
-                                List.of(Op.put(k("a"), b("3"))),
-                                List.of())
-                        .succeeded())
-                .isTrue();
+        Supplier<Boolean> putIfSameLife = () -> store.txn(
+                        List.of(Compare.createRevision(k("a"), created)), List.of(Op.put(k("a"), b("3"))), List.of())
+                .succeeded();
+        assertThat(putIfSameLife.get()).isTrue();
         store.delete(k("a"));
         store.put(k("a"), b("new life"));
-        assertThat(store.txn(
-                                List.of(Compare.createRevision(k("a"), created)),
-                                List.of(Op.put(k("a"), b("4"))),
-                                List.of())
-                        .succeeded())
-                .isFalse();
+        assertThat(putIfSameLife.get()).isFalse();
+        assertThat(store.get(k("a")).orElseThrow().valueUtf8()).isEqualTo("new life");
     }
 
     // ---- watches -----------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +36,15 @@ class QmpClientTest {
         }
     }
 
-    /** Answers each command line with what {@code reply} makes of it; null closes the connection. */
-    private Path serve(Function<String, String> reply) throws IOException {
+    private static QmpClient connect(Path sock) throws IOException {
+        return QmpClient.connect(sock, Duration.ofSeconds(5), () -> true);
+    }
+
+    /**
+     * A fake QEMU that answers a command line naming {@code command} with {@code answer} (null
+     * closes the connection) and every other line with success.
+     */
+    private Path serve(String command, String answer) throws IOException {
         Path sock = dir.resolve("qmp.sock");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(sock));
@@ -50,11 +56,13 @@ class QmpClientTest {
                 String line;
                 while ((line = in.readLine()) != null) {
                     received.add(line);
-                    String answer = reply.apply(line);
-                    if (answer == null) {
+                    if (!line.contains(command)) {
+                        write(c, "{\"return\": {}}");
+                    } else if (answer == null) {
                         return;
+                    } else {
+                        write(c, answer);
                     }
-                    write(c, answer);
                 }
             } catch (IOException ignored) {
                 // The client hung up.
@@ -72,10 +80,10 @@ class QmpClientTest {
 
     @Test
     void command_returnsItsReturnValueAndSkipsEvents() throws Exception {
-        Path sock = serve(line -> line.contains("query-status")
-                ? "{\"timestamp\": {\"seconds\": 1}, \"event\": \"RESUME\"}\r\n{\"return\": {\"status\": \"running\"}}"
-                : "{\"return\": {}}");
-        try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(5), () -> true)) {
+        Path sock = serve(
+                "query-status",
+                "{\"timestamp\": {\"seconds\": 1}, \"event\": \"RESUME\"}\r\n{\"return\": {\"status\": \"running\"}}");
+        try (QmpClient qmp = connect(sock)) {
             assertThat(qmp.execute("query-status").path("status").asText()).isEqualTo("running");
             qmp.execute("migrate-incoming", Map.of("uri", "unix:/x"));
         }
@@ -88,10 +96,8 @@ class QmpClientTest {
 
     @Test
     void qemuError_becomesExceptionWithItsDescription() throws Exception {
-        Path sock = serve(line -> line.contains("cont")
-                ? "{\"error\": {\"class\": \"GenericError\", \"desc\": \"guest is dead\"}}"
-                : "{\"return\": {}}");
-        try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(5), () -> true)) {
+        Path sock = serve("cont", "{\"error\": {\"class\": \"GenericError\", \"desc\": \"guest is dead\"}}");
+        try (QmpClient qmp = connect(sock)) {
             assertThatThrownBy(() -> qmp.execute("cont"))
                     .isInstanceOf(QmpClient.QmpException.class)
                     .hasMessage("QMP cont failed: guest is dead");
@@ -100,8 +106,8 @@ class QmpClientTest {
 
     @Test
     void vmmGoneMidCommand_clearIOException() throws Exception {
-        Path sock = serve(line -> line.contains("stop") ? null : "{\"return\": {}}");
-        try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(5), () -> true)) {
+        Path sock = serve("stop", null);
+        try (QmpClient qmp = connect(sock)) {
             assertThatThrownBy(() -> qmp.execute("stop"))
                     .isInstanceOf(IOException.class)
                     .hasMessage("QMP connection closed (VMM exited)");

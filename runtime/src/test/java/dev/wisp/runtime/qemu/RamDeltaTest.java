@@ -110,8 +110,7 @@ class RamDeltaTest {
         assertThat(full.memory().get(MEM)).isEqualTo(guest);
 
         byte[] delta = rewrite(clone, ignoreShared).delta;
-        SyntheticMigrationStream.Loaded restored = SyntheticMigrationStream.load(
-                delta, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), ignoreShared);
+        SyntheticMigrationStream.Loaded restored = onTemplate(delta, ignoreShared);
 
         assertThat(restored.memory().get(MEM))
                 .as("the clone's RAM restored onto its template")
@@ -123,9 +122,7 @@ class RamDeltaTest {
     void cloneStream_pagesEqualToTheTemplateAreDroppedAndTheOthersKept() throws IOException {
         Rewritten r = rewrite(cloneStream(true), true);
 
-        List<String> left = SyntheticMigrationStream.load(
-                        r.delta, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), true)
-                .records();
+        List<String> left = onTemplate(r.delta, true).records();
         assertThat(left)
                 .containsExactly(
                         MEM + " 1 page",
@@ -146,9 +143,7 @@ class RamDeltaTest {
     void pagesOfAnotherBlock_keptEvenWhenTheyEqualTheTemplate() throws IOException {
         Rewritten r = rewrite(cloneStream(true), true);
 
-        List<String> left = SyntheticMigrationStream.load(
-                        r.delta, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), true)
-                .records();
+        List<String> left = onTemplate(r.delta, true).records();
         assertThat(left).filteredOn(s -> s.startsWith(ROM)).containsExactly(ROM + " 0 page", ROM + " 1 page");
     }
 
@@ -165,9 +160,7 @@ class RamDeltaTest {
         assertThat(Arrays.copyOfRange(delta, delta.length - devices.length, delta.length))
                 .as("device sections, EOF and device description")
                 .isEqualTo(devices);
-        int deltaRamEnd = SyntheticMigrationStream.load(
-                        delta, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), true)
-                .ramEnd();
+        int deltaRamEnd = onTemplate(delta, true).ramEnd();
         assertThat(deltaRamEnd)
                 .as("nothing between RAM's end and the devices")
                 .isEqualTo(delta.length - devices.length);
@@ -193,10 +186,7 @@ class RamDeltaTest {
         CRC32C crc = new CRC32C();
         crc.update(now);
         assertThat(files).isEqualTo(new SnapshotFiles(now.length, crc.getValue()));
-        assertThat(SyntheticMigrationStream.load(now, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), true)
-                        .memory()
-                        .get(MEM))
-                .isEqualTo(guest);
+        assertThat(onTemplate(now, true).memory().get(MEM)).isEqualTo(guest);
         assertThat(scratch.resolve("state.bin.delta")).doesNotExist();
     }
 
@@ -318,6 +308,12 @@ class RamDeltaTest {
     }
 
     private record Rewritten(RamDelta.Result result, byte[] delta) {}
+
+    /** Loads {@code stream} over a copy of the template's RAM and a zeroed ROM, as a clone's restore does. */
+    private SyntheticMigrationStream.Loaded onTemplate(byte[] stream, boolean withAddresses) {
+        return SyntheticMigrationStream.load(
+                stream, Map.of(MEM, template.clone(), ROM, new byte[2 * PAGE]), withAddresses);
+    }
 
     private Rewritten rewrite(Clone clone, boolean ignoreShared) throws IOException {
         Path stream = scratch.resolve("state-" + ignoreShared + ".bin");

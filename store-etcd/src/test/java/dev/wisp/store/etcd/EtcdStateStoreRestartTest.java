@@ -4,10 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wisp.store.RecordingListener;
 import dev.wisp.store.StoreException;
 import dev.wisp.store.Watch;
 import dev.wisp.store.WatchEvent;
-import dev.wisp.store.WatchListener;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,9 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +36,7 @@ class EtcdStateStoreRestartTest {
         try (EtcdProcess etcd = EtcdProcess.start(dir);
                 EtcdStateStore store = EtcdStateStore.connect(List.of(etcd.endpoint()), TIMEOUT)) {
             long written = store.put("r/a", b("1"));
-            Events events = new Events();
+            RecordingListener events = new RecordingListener();
             Watch watch = store.watch("r/", 0, events);
 
             etcd.kill();
@@ -60,10 +58,12 @@ class EtcdStateStoreRestartTest {
             long after = store.put("r/c", b("3"));
 
             assertThat(after).isEqualTo(written + 1);
-            WatchEvent e = events.take();
+            WatchEvent e = events.take(1, Duration.ofSeconds(30)).get(0);
             assertThat(e.key()).isEqualTo("r/c");
             assertThat(e.revision()).isEqualTo(after);
-            assertThat(events.error.get()).as("the watch rode out the outage").isNull();
+            assertThat(events.error.getNow(null))
+                    .as("the watch rode out the outage")
+                    .isNull();
             watch.cancel();
         }
     }
@@ -109,26 +109,5 @@ class EtcdStateStoreRestartTest {
 
     private static byte[] b(String s) {
         return s.getBytes(UTF_8);
-    }
-
-    private static final class Events implements WatchListener {
-        private final LinkedBlockingQueue<WatchEvent> queue = new LinkedBlockingQueue<>();
-        final AtomicReference<StoreException> error = new AtomicReference<>();
-
-        @Override
-        public void onEvent(WatchEvent event) {
-            queue.add(event);
-        }
-
-        @Override
-        public void onError(StoreException e) {
-            error.set(e);
-        }
-
-        WatchEvent take() throws InterruptedException {
-            WatchEvent e = queue.poll(30, TimeUnit.SECONDS);
-            assertThat(e).as("a watch event within 30 s").isNotNull();
-            return e;
-        }
     }
 }
