@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -216,32 +217,20 @@ public final class InferenceBenchmark {
 
     /** The table people read. */
     public static String table(Result r) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(
-                Locale.ROOT,
+        Formatter out = new Formatter(Locale.ROOT);
+        out.format(
                 "examples/inference (%s; held-out accuracy %.3f), %d MiB per instance%n",
-                r.model(),
-                r.heldoutAccuracy(),
-                r.memoryMib()));
-        sb.append(String.format(
-                Locale.ROOT,
+                r.model(), r.heldoutAccuracy(), r.memoryMib());
+        out.format(
                 "hey -c %d for %d s per round, median of %d rounds (%s, %d cores)%n",
-                r.connections(),
-                r.seconds(),
-                r.rounds(),
-                r.accelerator(),
-                r.hostCores()));
-        sb.append(String.format(Locale.ROOT, "%-10s %12s %10s %10s%n", "instances", "requests/s", "p50 ms", "p99 ms"));
+                r.connections(), r.seconds(), r.rounds(), r.accelerator(), r.hostCores());
+        Columns columns =
+                new Columns("instances", "%-10d", "requests/s", "%12.1f", "p50 ms", "%10.1f", "p99 ms", "%10.1f");
+        out.format("%s%n", columns.header());
         for (Side s : List.of(r.one(), r.two())) {
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "%-10d %12.1f %10.1f %10.1f%n",
-                    s.instances(),
-                    s.requestsPerSecond(),
-                    s.p50Ms(),
-                    s.p99Ms()));
+            out.format("%s%n", columns.row(s.instances(), s.requestsPerSecond(), s.p50Ms(), s.p99Ms()));
         }
-        sb.append(String.format(Locale.ROOT, "2 instances / 1: %.2fx%n", r.ratio()));
-        return sb.toString();
+        out.format("2 instances / 1: %.2fx%n", r.ratio());
+        return out.toString();
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -187,27 +188,16 @@ public final class StartupBenchmark {
 
     /** The table people read. */
     public static String table(Result r) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(
-                Locale.ROOT,
+        Formatter out = new Formatter(Locale.ROOT);
+        out.format(
                 "startup to first HTTP answer, median of %d rounds (%s, %d cores, %d MiB guest, VMM pool %d)%n",
-                r.rounds(),
-                r.accelerator(),
-                r.hostCores(),
-                r.guestMemoryMib(),
-                r.vmmPool()));
-        sb.append(String.format(Locale.ROOT, "%-17s %12s %12s %8s%n", "path", "wisp ms", "raw qemu ms", "ratio"));
+                r.rounds(), r.accelerator(), r.hostCores(), r.guestMemoryMib(), r.vmmPool());
+        Columns columns = new Columns("path", "%-17s", "wisp ms", "%12.1f", "raw qemu ms", "%12.1f", "ratio", "%8.2f");
+        out.format("%s%n", columns.header());
         for (PathResult p : r.paths()) {
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "%-17s %12.1f %12.1f %8.2f%n",
-                    p.path(),
-                    p.wispMedianMs(),
-                    p.rawMedianMs(),
-                    p.ratio()));
+            out.format("%s%n", columns.row(p.path(), p.wispMedianMs(), p.rawMedianMs(), p.ratio()));
         }
-        sb.append(String.format(
-                Locale.ROOT, "clone-from-template is %.1fx faster than cold boot%n", r.cloneSpeedupOverColdBoot()));
-        return sb.toString();
+        out.format("clone-from-template is %.1fx faster than cold boot%n", r.cloneSpeedupOverColdBoot());
+        return out.toString();
     }
 }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -194,33 +195,30 @@ public final class WakeBenchmark {
 
     /** The table people read. */
     public static String table(Result r) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(
-                Locale.ROOT,
+        Formatter out = new Formatter(Locale.ROOT);
+        out.format(
                 "first request to a sleeping service, median of %d rounds (%s, %d cores)%n",
-                r.rounds(),
-                r.accelerator(),
-                r.hostCores()));
-        sb.append(String.format(
-                Locale.ROOT,
-                "%-14s %-17s %11s %11s %10s %7s%n",
+                r.rounds(), r.accelerator(), r.hostCores());
+        Columns columns = new Columns(
                 "asleep as",
+                "%-14s",
                 "wake path",
+                "%-17s",
                 "client ms",
+                "%11.1f",
                 "raw ms",
+                "%11.1f",
                 "+ms",
-                "ratio"));
+                "%10.1f",
+                "ratio",
+                "%7.2f");
+        out.format("%s%n", columns.header());
         for (TierResult t : r.tiers()) {
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "%-14s %-17s %11.1f %11.1f %10.1f %7.2f%n",
-                    t.tier(),
-                    t.wakePath(),
-                    t.clientMedianMs(),
-                    t.rawMedianMs(),
-                    t.overheadMs(),
-                    t.ratio()));
+            out.format(
+                    "%s%n",
+                    columns.row(
+                            t.tier(), t.wakePath(), t.clientMedianMs(), t.rawMedianMs(), t.overheadMs(), t.ratio()));
         }
-        return sb.toString();
+        return out.toString();
     }
 }
