@@ -12,7 +12,6 @@ import dev.wisp.image.Kernel;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
 import dev.wisp.node.ServiceSpec;
-import dev.wisp.node.ServiceStatus;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmRuntime;
@@ -201,18 +200,12 @@ public final class InferenceBenchmark {
     }
 
     private static void awaitRunning(Node node, String service, int n) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + WAIT_FOR_INSTANCES.toNanos();
-        for (; ; ) {
-            ServiceStatus s = node.status(service).orElseThrow();
-            if (s.count("running") == n && s.instances().stream().allMatch(i -> i.port() > 0 && !i.busy())) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException(service + " did not get " + n + " running instances within "
-                        + WAIT_FOR_INSTANCES.toSeconds() + " s: " + s);
-            }
-            Thread.sleep(50);
-        }
+        GuestBenchmark.awaitStatus(
+                node,
+                service,
+                s -> s.count("running") == n && s.instances().stream().allMatch(i -> i.port() > 0 && !i.busy()),
+                WAIT_FOR_INSTANCES,
+                "get " + n + " running instances");
     }
 
     /** The table people read. */

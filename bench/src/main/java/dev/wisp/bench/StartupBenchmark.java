@@ -20,16 +20,12 @@ import java.util.function.Consumer;
  * first HTTP 200, through Wisp and through raw QEMU doing the same thing, alternated round by
  * round on the same host, reported as medians and the ratio Wisp / raw.
  */
-public final class StartupBenchmark {
+public final class StartupBenchmark extends GuestBenchmark {
     private static final long PAUSED_IDLE_MILLIS = 200;
     /** Time for the runtime's VMM pool to start a process, as it would between real requests. */
     private static final long POOL_FILL_MILLIS = 500;
 
-    private final VmRuntime runtime;
-    private final VmSpec spec;
     private final int rounds;
-    private final Path workDir;
-    private final Consumer<String> progress;
 
     /** One way of starting, both sides. */
     public record PathResult(
@@ -61,12 +57,9 @@ public final class StartupBenchmark {
      */
     public StartupBenchmark(
             VmRuntime runtime, int vmmPool, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
+        super(runtime, spec, workDir, progress);
         this.vmmPool = vmmPool;
-        this.runtime = runtime;
-        this.spec = spec;
         this.rounds = Stats.rounds(rounds);
-        this.workDir = workDir;
-        this.progress = progress;
     }
 
     /** Measures every path, both sides alternating; medians and ratios. */

@@ -30,7 +30,7 @@ import java.util.function.Predicate;
  * wakes), beside raw QEMU doing the same operation to the same guest (resume, restore the same
  * snapshot file, clone the same template, boot) timed to its first answer.
  */
-public final class WakeBenchmark {
+public final class WakeBenchmark extends GuestBenchmark {
     private static final Duration WAIT_FOR_TIER = Duration.ofSeconds(90);
 
     /** The standby tiers a request can find a service in. */
@@ -55,11 +55,7 @@ public final class WakeBenchmark {
     /** The whole run. */
     public record Result(String accelerator, int hostCores, int rounds, List<TierResult> tiers) {}
 
-    private final VmRuntime runtime;
-    private final VmSpec spec;
     private final int rounds;
-    private final Path workDir;
-    private final Consumer<String> progress;
 
     /**
      * @param spec     the guest to wake (the hello example in {@code wisp bench wake})
@@ -68,11 +64,8 @@ public final class WakeBenchmark {
      * @param progress one line per round, for a person watching
      */
     public WakeBenchmark(VmRuntime runtime, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
-        this.runtime = runtime;
-        this.spec = spec;
+        super(runtime, spec, workDir, progress);
         this.rounds = Stats.rounds(rounds);
-        this.workDir = workDir;
-        this.progress = progress;
     }
 
     /** Sleeps and wakes the guest in every tier, alternating with raw QEMU; medians per tier. */
@@ -183,14 +176,7 @@ public final class WakeBenchmark {
 
     private static void awaitStatus(Node node, String service, Predicate<ServiceStatus> condition)
             throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + WAIT_FOR_TIER.toNanos();
-        while (!condition.test(node.status(service).orElseThrow())) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException(service + " did not reach the expected tier within " + WAIT_FOR_TIER.toSeconds()
-                        + " s: " + node.status(service).orElseThrow());
-            }
-            Thread.sleep(20);
-        }
+        awaitStatus(node, service, condition, WAIT_FOR_TIER, "reach the expected tier");
     }
 
     /** The table people read. */
