@@ -142,14 +142,9 @@ public final class DensityBenchmark extends GuestBenchmark {
         Path state = workDir.resolve("state");
         Files.createDirectories(state);
         Host host = host(state);
-        progress.accept(String.format(
-                Locale.ROOT,
+        progress(
                 "host: %d cores, %,d MiB memory (%,d available), %,d MiB disk free, %s",
-                host.cores(),
-                host.memoryMiB(),
-                host.availableMiB(),
-                host.diskFreeMiB(),
-                host.accelerator()));
+                host.cores(), host.memoryMiB(), host.availableMiB(), host.diskFreeMiB(), host.accelerator());
         // Memory is measured, not booked: the node admits guest memory up to 10x the host's, and
         // the run stops at a reserve of real free memory instead.
         NodeConfig config = NodeConfig.of(state, RouterConfig.defaults())

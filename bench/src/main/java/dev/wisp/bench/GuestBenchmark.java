@@ -7,6 +7,7 @@ import dev.wisp.runtime.VmSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -22,6 +23,11 @@ abstract class GuestBenchmark {
         this.spec = spec;
         this.workDir = workDir;
         this.progress = progress;
+    }
+
+    /** One progress line, numbers written the same on every host. */
+    final void progress(String format, Object... args) {
+        progress.accept(String.format(Locale.ROOT, format, args));
     }
 
     /**

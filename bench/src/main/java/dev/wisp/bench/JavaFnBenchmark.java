@@ -62,7 +62,7 @@ public final class JavaFnBenchmark extends GuestBenchmark {
             } finally {
                 vm.stop();
             }
-            progress.accept(String.format(Locale.ROOT, "cold JVM start %d/%d: %.1f ms", i, rounds, cold.getLast()));
+            progress("cold JVM start %d/%d: %.1f ms", i, rounds, cold.getLast());
         }
         Template template = runtime.createTemplate("jfn", spec, workDir.resolve("template"));
         runtime.prewarm(template.snapshot());
@@ -77,8 +77,7 @@ public final class JavaFnBenchmark extends GuestBenchmark {
                 } finally {
                     vm.stop();
                 }
-                progress.accept(String.format(
-                        Locale.ROOT, "clone of the warm JVM %d/%d: %.1f ms", i, rounds, clones.getLast()));
+                progress("clone of the warm JVM %d/%d: %.1f ms", i, rounds, clones.getLast());
             }
         } finally {
             runtime.deleteSnapshot(template.directory());

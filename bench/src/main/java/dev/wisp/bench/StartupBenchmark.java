@@ -159,14 +159,9 @@ public final class StartupBenchmark extends GuestBenchmark {
                 r.add(raw.elapsedNanos(round) / 1e6);
                 w.add(wisp.elapsedNanos(round) / 1e6);
             }
-            progress.accept(String.format(
-                    Locale.ROOT,
+            progress(
                     "%-17s round %d/%d  wisp %8.1f ms  raw %8.1f ms",
-                    path,
-                    round + 1,
-                    rounds,
-                    w.getLast(),
-                    r.getLast()));
+                    path, round + 1, rounds, w.getLast(), r.getLast());
         }
         double wm = Stats.median(w);
         double rm = Stats.median(r);

@@ -111,14 +111,13 @@ public final class WakeBenchmark extends GuestBenchmark {
                 rawMs.get(Tier.TEMPLATE_ONLY)
                         .add(raw.cloneTemplate(templateMemory, templateMemory.resolveSibling("state.bin")) / 1e6);
                 client.get(Tier.TEMPLATE_ONLY).add(firstRequest(node, "warm"));
-                progress.accept(String.format(
-                        Locale.ROOT,
+                progress(
                         "round %d/%d  paused %.1f  snapshotted %.1f  template %.1f ms",
                         round,
                         rounds,
                         client.get(Tier.PAUSED).getLast(),
                         client.get(Tier.SNAPSHOTTED).getLast(),
-                        client.get(Tier.TEMPLATE_ONLY).getLast()));
+                        client.get(Tier.TEMPLATE_ONLY).getLast());
             }
             node.remove("warm");
             node.deploy(ServiceSpec.of("cold", spec)
@@ -132,12 +131,9 @@ public final class WakeBenchmark extends GuestBenchmark {
                 awaitStatus(node, "cold", s -> s.instances().isEmpty());
                 rawMs.get(Tier.NOTHING).add(raw.coldBoot() / 1e6);
                 client.get(Tier.NOTHING).add(firstRequest(node, "cold"));
-                progress.accept(String.format(
-                        Locale.ROOT,
+                progress(
                         "round %d/%d  cold %.1f ms",
-                        round,
-                        rounds,
-                        client.get(Tier.NOTHING).getLast()));
+                        round, rounds, client.get(Tier.NOTHING).getLast());
             }
         }
         List<TierResult> tiers = new ArrayList<>();
