@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.control.ControlPlane;
-import dev.wisp.runtime.AcceleratorChoice;
-import dev.wisp.runtime.RuntimeConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +12,10 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The control-plane commands against a real control plane (store, API, node, router) whose guest
@@ -29,28 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final CliControlPlane plane = CliControlPlane.withoutVms();
 
-    CliControlPlane plane;
     ControlPlane cp;
+    Path dir;
 
     @BeforeAll
-    void start() throws Exception {
-        Path kernel = Files.createFile(dir.resolve("empty-vmlinux"));
-        RuntimeConfig rt = RuntimeConfig.defaults()
-                .withHome(dir.resolve("home"))
-                .withAccelerator(AcceleratorChoice.TCG)
-                .withVmmPool(0);
-        plane = CliControlPlane.start(dir, kernel, rt);
+    void start() {
         cp = plane.controlPlane();
-    }
-
-    @AfterAll
-    void stop() {
-        if (plane != null) {
-            plane.close();
-        }
+        dir = plane.dir();
     }
 
     private CliRun wisp(String... args) {

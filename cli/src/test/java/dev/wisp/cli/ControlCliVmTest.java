@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.node.AdminServer;
+import dev.wisp.testing.VmTests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,11 +15,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The CLI end to end with real microVMs: a folder deployed through a real control plane, reached
@@ -26,21 +27,21 @@ import org.junit.jupiter.api.io.TempDir;
  * One control plane serves the whole story, to keep TCG boots few.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class ControlCliVmTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final CliControlPlane plane = CliControlPlane.withVms();
 
-    CliControlPlane plane;
     ControlPlane cp;
+    Path dir;
     AdminServer metrics;
 
     @BeforeAll
     void start() throws IOException {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")), "real-VM tests disabled");
-        plane = CliControlPlane.withVms(dir);
         cp = plane.controlPlane();
+        dir = plane.dir();
         metrics = AdminServer.start(cp.node(), "127.0.0.1", 0);
     }
 
@@ -48,9 +49,6 @@ class ControlCliVmTest {
     void stop() {
         if (metrics != null) {
             metrics.close();
-        }
-        if (plane != null) {
-            plane.close();
         }
     }
 
