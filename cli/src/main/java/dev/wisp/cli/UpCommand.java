@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,15 +76,8 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                 .withApiHost(apiHost)
                 .withStopOnClose(stopOnExit)
                 .withCallbackPolicy(callbacks);
-        CountDownLatch stopped = new CountDownLatch(1);
         ControlPlane cp = ControlPlane.start(config);
-        Thread hook = new Thread(
-                () -> {
-                    cp.close();
-                    stopped.countDown();
-                },
-                "wisp-up-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        ExitHook hook = ExitHook.install(cp::close, "wisp-up-shutdown");
         out().printf("wisp is up (data in %s)%n", dir);
         out().printf("  API:         %s   (dashboard at %s/)%n", cp.apiUrl(), cp.apiUrl());
         out().printf("  router:      %s   (services at http://NAME.localhost:%d/)%n", cp.routerUrl(), cp.routerPort());
@@ -101,7 +93,7 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                                 ? "stopped and their snapshots deleted"
                                 : "left on standby snapshots for the next start");
         out().flush();
-        stopped.await();
+        hook.await();
         return 0;
     }
 }
