@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.control.ControlPlane;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +11,6 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,15 +26,6 @@ class ControlCliTest {
 
     @RegisterExtension
     static final CliControlPlane plane = CliControlPlane.withoutVms();
-
-    ControlPlane cp;
-    Path dir;
-
-    @BeforeAll
-    void start() {
-        cp = plane.controlPlane();
-        dir = plane.dir();
-    }
 
     private CliRun wisp(String... args) {
         return plane.wisp(args);
@@ -81,7 +70,7 @@ class ControlCliTest {
         String tokenId = tokens.get(0).get("id").asText();
 
         // the tenant's own token works and sees an empty tenant
-        List<String> asAcme = List.of("--api", cp.apiUrl(), "--token", acmeToken);
+        List<String> asAcme = List.of("--api", plane.controlPlane().apiUrl(), "--token", acmeToken);
         CliRun acmeLs = CliRun.wisp(asAcme, "ls", "--json");
         assertThat(acmeLs.code()).as(acmeLs.toString()).isZero();
         assertThat(JSON.readTree(acmeLs.out())).isEmpty();
@@ -90,11 +79,14 @@ class ControlCliTest {
                                 asAcme,
                                 "image",
                                 "push",
-                                unbootableImage(dir.resolve("q1"), 11).toString())
+                                unbootableImage(plane.dir().resolve("q1"), 11).toString())
                         .code())
                 .isZero();
         CliRun over = CliRun.wisp(
-                asAcme, "image", "push", unbootableImage(dir.resolve("q2"), 12).toString());
+                asAcme,
+                "image",
+                "push",
+                unbootableImage(plane.dir().resolve("q2"), 12).toString());
         assertThat(over.code()).as(over.toString()).isEqualTo(Main.EXIT_CONFLICT);
         assertThat(over.err()).startsWith("wisp: ").contains("(quota_exceeded)");
 
@@ -106,8 +98,8 @@ class ControlCliTest {
 
     @Test
     void imagePushLsAndServiceLifecycle_withoutBooting() throws Exception {
-        CliRun push =
-                wisp("image", "push", unbootableImage(dir.resolve("img"), 1).toString(), "--json");
+        CliRun push = wisp(
+                "image", "push", unbootableImage(plane.dir().resolve("img"), 1).toString(), "--json");
         assertThat(push.code()).as(push.toString()).isZero();
         String imageId = JSON.readTree(push.out()).get("id").asText();
         CliRun images = wisp("image", "ls", "--json");
@@ -148,7 +140,7 @@ class ControlCliTest {
 
     @Test
     void eventsFollow_streamsChangesAsJsonLinesWhileTheyHappen() throws Exception {
-        Path image = unbootableImage(dir.resolve("follow"), 3);
+        Path image = unbootableImage(plane.dir().resolve("follow"), 3);
         String imageId = JSON.readTree(
                         wisp("image", "push", image.toString(), "--json").out())
                 .get("id")
@@ -188,7 +180,11 @@ class ControlCliTest {
         // one clear screen, then each frame goes home and overwrites: no scrolling
         assertThat(out.split("\u001b\\[2J", -1)).hasSize(2);
         assertThat(out.split("\u001b\\[H", -1)).hasSize(4);
-        assertThat(out.split("wisp top  " + java.util.regex.Pattern.quote(cp.apiUrl()), -1))
+        assertThat(out.split(
+                        "wisp top  "
+                                + java.util.regex.Pattern.quote(
+                                        plane.controlPlane().apiUrl()),
+                        -1))
                 .hasSize(3);
         assertThat(out).contains("node local").contains("\u001b[K\n").contains("\u001b[J");
     }
@@ -199,8 +195,9 @@ class ControlCliTest {
         assertThat(badName.code()).as(badName.toString()).isEqualTo(Main.EXIT_USAGE);
         assertThat(badName.err()).contains("(invalid_name)");
 
-        CliRun badToken =
-                CliRun.wisp(List.of("--api", cp.apiUrl(), "--token", "wisp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "ls");
+        CliRun badToken = CliRun.wisp(
+                List.of("--api", plane.controlPlane().apiUrl(), "--token", "wisp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+                "ls");
         assertThat(badToken.code()).isEqualTo(Main.EXIT_UNAUTHORIZED);
 
         CliRun noService = wisp("logs", "nope");

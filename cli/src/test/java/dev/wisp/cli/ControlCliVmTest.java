@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.control.ControlPlane;
 import dev.wisp.node.AdminServer;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
@@ -34,15 +33,11 @@ class ControlCliVmTest {
     @RegisterExtension
     static final CliControlPlane plane = CliControlPlane.withVms();
 
-    ControlPlane cp;
-    Path dir;
     AdminServer metrics;
 
     @BeforeAll
     void start() throws IOException {
-        cp = plane.controlPlane();
-        dir = plane.dir();
-        metrics = AdminServer.start(cp.node(), "127.0.0.1", 0);
+        metrics = AdminServer.start(plane.controlPlane().node(), "127.0.0.1", 0);
     }
 
     @AfterAll
@@ -69,7 +64,7 @@ class ControlCliVmTest {
                         "\n%{http_code}",
                         "-H",
                         "Host: " + host,
-                        "http://127.0.0.1:" + cp.routerPort() + path)
+                        "http://127.0.0.1:" + plane.controlPlane().routerPort() + path)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -78,7 +73,7 @@ class ControlCliVmTest {
 
     @Test
     void deployOfAnAppThatExits_failsWithTheReasonAndConsole_statusAndLogsShowThem() throws Exception {
-        Path app = dir.resolve("broken-app");
+        Path app = plane.dir().resolve("broken-app");
         java.nio.file.Files.createDirectories(app);
         java.nio.file.Files.writeString(app.resolve("README"), "exits at once\n");
         long t0 = System.nanoTime();
