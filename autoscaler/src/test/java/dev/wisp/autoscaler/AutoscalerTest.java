@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AutoscalerTest {
     private final ManualClock clock = new ManualClock();
@@ -124,6 +127,72 @@ class AutoscalerTest {
         assertThat(fromThree.reason()).isEqualTo(ScaleReason.SCALE_UP_LIMITED);
     }
 
+    /**
+     * A service with {@code config} under {@code load} reported each second for {@code seconds}
+     * (0 is how the router reports no traffic), then one tick with {@code ready} instances.
+     */
+    record OneTick(
+            String name,
+            AutoscalerConfig config,
+            double load,
+            int seconds,
+            int ready,
+            int desired,
+            ScaleReason reason) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<OneTick> oneTick() {
+        return List.of(
+                new OneTick(
+                        "maxScaleDownRate_configured_keepsReadyOverRate",
+                        AutoscalerConfig.builder().maxScaleDownRate(4).build(),
+                        70,
+                        61,
+                        10,
+                        2,
+                        ScaleReason.SCALE_DOWN_LIMITED),
+                new OneTick(
+                        "minInstances_raisesDesiredWithNoTraffic",
+                        AutoscalerConfig.builder().minInstances(3).build(),
+                        0,
+                        600,
+                        3,
+                        3,
+                        ScaleReason.MIN_INSTANCES),
+                new OneTick(
+                        "maxInstances_capsDesiredUnderHeavyLoad",
+                        AutoscalerConfig.builder().maxInstances(4).build(),
+                        7000,
+                        60,
+                        4,
+                        4,
+                        ScaleReason.MAX_INSTANCES),
+                new OneTick(
+                        "initialScaleZero_startsAtZeroWithoutGrace",
+                        AutoscalerConfig.builder().initialScale(0).build(),
+                        0,
+                        0,
+                        0,
+                        0,
+                        ScaleReason.SCALE_TO_ZERO));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oneTick")
+    void oneTick_desiresTheCountForTheReason(OneTick c) {
+        Autoscaler a = autoscaler(c.config());
+        load(a, c.load(), c.seconds());
+
+        ScaleDecision d = a.desiredScale(c.ready());
+
+        assertThat(d.desiredInstances()).isEqualTo(c.desired());
+        assertThat(d.reason()).isEqualTo(c.reason());
+    }
+
     @Test
     void maxScaleDownRate_halvesAtMostPerTick() {
         Autoscaler a = autoscaler(AutoscalerConfig.defaults());
@@ -133,39 +202,6 @@ class AutoscalerTest {
         assertThat(a.desiredScale(10).reason()).isEqualTo(ScaleReason.SCALE_DOWN_LIMITED);
         assertThat(a.desiredScale(5).desiredInstances()).isEqualTo(2);
         assertThat(a.desiredScale(3).desiredInstances()).isEqualTo(1);
-    }
-
-    @Test
-    void maxScaleDownRate_configured_keepsReadyOverRate() {
-        Autoscaler a = autoscaler(AutoscalerConfig.builder().maxScaleDownRate(4).build());
-        load(a, 70, 61);
-
-        ScaleDecision d = a.desiredScale(10);
-
-        assertThat(d.desiredInstances()).isEqualTo(2);
-        assertThat(d.reason()).isEqualTo(ScaleReason.SCALE_DOWN_LIMITED);
-    }
-
-    @Test
-    void minInstances_raisesDesiredWithNoTraffic() {
-        Autoscaler a = autoscaler(AutoscalerConfig.builder().minInstances(3).build());
-        clock.advanceSeconds(600);
-
-        ScaleDecision d = a.desiredScale(3);
-
-        assertThat(d.desiredInstances()).isEqualTo(3);
-        assertThat(d.reason()).isEqualTo(ScaleReason.MIN_INSTANCES);
-    }
-
-    @Test
-    void maxInstances_capsDesiredUnderHeavyLoad() {
-        Autoscaler a = autoscaler(AutoscalerConfig.builder().maxInstances(4).build());
-        load(a, 7000, 60);
-
-        ScaleDecision d = a.desiredScale(4);
-
-        assertThat(d.desiredInstances()).isEqualTo(4);
-        assertThat(d.reason()).isEqualTo(ScaleReason.MAX_INSTANCES);
     }
 
     @Test
@@ -183,16 +219,6 @@ class AutoscalerTest {
         assertThat(justBefore.desiredInstances()).isEqualTo(3);
         assertThat(after.desiredInstances()).isEqualTo(1);
         assertThat(after.reason()).isEqualTo(ScaleReason.SCALE_DOWN_LIMITED);
-    }
-
-    @Test
-    void initialScaleZero_startsAtZeroWithoutGrace() {
-        Autoscaler a = autoscaler(AutoscalerConfig.builder().initialScale(0).build());
-
-        ScaleDecision d = a.desiredScale(0);
-
-        assertThat(d.desiredInstances()).isZero();
-        assertThat(d.reason()).isEqualTo(ScaleReason.SCALE_TO_ZERO);
     }
 
     @Test

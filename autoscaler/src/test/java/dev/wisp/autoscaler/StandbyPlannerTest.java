@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class StandbyPlannerTest {
     private static final Duration NANO = Duration.ofNanos(1);
@@ -30,60 +32,91 @@ class StandbyPlannerTest {
         return transitions.stream().map(Transition::to).toList();
     }
 
-    @Test
-    void running_justBeforePauseAfter_staysRunning() {
-        var due = planner(StandbyMode.PAUSE)
-                .due(List.of(idle("a", RUNNING, Duration.ofSeconds(1).minus(NANO))), 1);
-
-        assertThat(due).isEmpty();
+    /** One idle instance in {@code tier} for {@code idle} under {@code mode}; {@code to} is null where it stays. */
+    record OneInstance(String name, StandbyMode mode, StandbyTier tier, Duration idle, int serving, StandbyTier to) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void running_atPauseAfter_isPaused() {
-        var due = planner(StandbyMode.SNAPSHOT).due(List.of(idle("a", RUNNING, Duration.ofSeconds(1))), 1);
-
-        assertThat(due).containsExactly(new Transition("a", RUNNING, PAUSED, Duration.ofSeconds(1)));
+    static List<OneInstance> oneInstance() {
+        Duration pauseAfter = Duration.ofSeconds(1);
+        Duration snapshotAfter = Duration.ofSeconds(60);
+        Duration retireAfter = Duration.ofHours(24);
+        return List.of(
+                new OneInstance(
+                        "running_justBeforePauseAfter_staysRunning",
+                        StandbyMode.PAUSE,
+                        RUNNING,
+                        pauseAfter.minus(NANO),
+                        1,
+                        null),
+                new OneInstance("running_atPauseAfter_isPaused", StandbyMode.SNAPSHOT, RUNNING, pauseAfter, 1, PAUSED),
+                new OneInstance(
+                        "paused_justBeforeSnapshotAfter_staysPaused",
+                        StandbyMode.SNAPSHOT,
+                        PAUSED,
+                        snapshotAfter.minus(NANO),
+                        1,
+                        null),
+                new OneInstance(
+                        "paused_atSnapshotAfter_isSnapshotted",
+                        StandbyMode.SNAPSHOT,
+                        PAUSED,
+                        snapshotAfter,
+                        1,
+                        SNAPSHOTTED),
+                new OneInstance("pauseMode_neverSnapshots", StandbyMode.PAUSE, PAUSED, Duration.ofHours(23), 1, null),
+                new OneInstance(
+                        "excessSnapshot_justBeforeRetireAfter_stays",
+                        StandbyMode.SNAPSHOT,
+                        SNAPSHOTTED,
+                        retireAfter.minus(NANO),
+                        0,
+                        null),
+                new OneInstance(
+                        "excessSnapshot_atRetireAfter_isGone", StandbyMode.SNAPSHOT, SNAPSHOTTED, retireAfter, 0, GONE),
+                new OneInstance(
+                        "pauseMode_excessPausedInstance_isRetiredAtRetireAfter",
+                        StandbyMode.PAUSE,
+                        PAUSED,
+                        retireAfter,
+                        0,
+                        GONE),
+                new OneInstance(
+                        "alwaysOn_excessRunning_justBeforeRetireAfter_stays",
+                        StandbyMode.ALWAYS_ON,
+                        RUNNING,
+                        retireAfter.minus(NANO),
+                        0,
+                        null),
+                new OneInstance(
+                        "alwaysOn_excessRunning_atRetireAfter_isGone",
+                        StandbyMode.ALWAYS_ON,
+                        RUNNING,
+                        retireAfter,
+                        0,
+                        GONE),
+                new OneInstance(
+                        "longIdleRunningInstance_movesOneStepPerCall",
+                        StandbyMode.SNAPSHOT,
+                        RUNNING,
+                        Duration.ofMinutes(10),
+                        0,
+                        PAUSED));
     }
 
-    @Test
-    void paused_justBeforeSnapshotAfter_staysPaused() {
-        var due = planner(StandbyMode.SNAPSHOT)
-                .due(List.of(idle("a", PAUSED, Duration.ofSeconds(60).minus(NANO))), 1);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oneInstance")
+    void oneIdleInstance_movesOneStepAtItsThresholdOnly(OneInstance c) {
+        var due = planner(c.mode()).due(List.of(idle("a", c.tier(), c.idle())), c.serving());
 
-        assertThat(due).isEmpty();
-    }
-
-    @Test
-    void paused_atSnapshotAfter_isSnapshotted() {
-        var due = planner(StandbyMode.SNAPSHOT).due(List.of(idle("a", PAUSED, Duration.ofSeconds(60))), 1);
-
-        assertThat(targets(due)).containsExactly(SNAPSHOTTED);
-    }
-
-    @Test
-    void pauseMode_neverSnapshots() {
-        var due = planner(StandbyMode.PAUSE).due(List.of(idle("a", PAUSED, Duration.ofHours(23))), 1);
-
-        assertThat(due).isEmpty();
-    }
-
-    @Test
-    void excessSnapshot_justBeforeRetireAfter_stays_andAtRetireAfter_isGone() {
-        StandbyPlanner planner = planner(StandbyMode.SNAPSHOT);
-
-        var before =
-                planner.due(List.of(idle("a", SNAPSHOTTED, Duration.ofHours(24).minus(NANO))), 0);
-        var at = planner.due(List.of(idle("a", SNAPSHOTTED, Duration.ofHours(24))), 0);
-
-        assertThat(before).isEmpty();
-        assertThat(at).containsExactly(new Transition("a", SNAPSHOTTED, GONE, Duration.ofHours(24)));
-    }
-
-    @Test
-    void pauseMode_excessPausedInstance_isRetiredAtRetireAfter() {
-        var due = planner(StandbyMode.PAUSE).due(List.of(idle("a", PAUSED, Duration.ofHours(24))), 0);
-
-        assertThat(targets(due)).containsExactly(GONE);
+        if (c.to() == null) {
+            assertThat(due).isEmpty();
+        } else {
+            assertThat(due).containsExactly(new Transition("a", c.tier(), c.to(), c.idle()));
+        }
     }
 
     @Test
@@ -112,17 +145,6 @@ class StandbyPlannerTest {
     }
 
     @Test
-    void alwaysOn_keepsExcessRunningUntilRetireAfter() {
-        StandbyPlanner planner = planner(StandbyMode.ALWAYS_ON);
-
-        var before = planner.due(List.of(idle("a", RUNNING, Duration.ofHours(24).minus(NANO))), 0);
-        var at = planner.due(List.of(idle("a", RUNNING, Duration.ofHours(24))), 0);
-
-        assertThat(before).isEmpty();
-        assertThat(at).containsExactly(new Transition("a", RUNNING, GONE, Duration.ofHours(24)));
-    }
-
-    @Test
     void instanceWithRequestsInFlight_isNeverDemoted() {
         var busy = new InstanceView("busy", RUNNING, clock.instant().minus(Duration.ofDays(3)), 1);
 
@@ -139,13 +161,6 @@ class StandbyPlannerTest {
         var due = planner(StandbyMode.SNAPSHOT).due(List.of(busy, spare), 1);
 
         assertThat(due).containsExactly(new Transition("spare", SNAPSHOTTED, GONE, Duration.ofDays(2)));
-    }
-
-    @Test
-    void longIdleRunningInstance_movesOneStepPerCall() {
-        var due = planner(StandbyMode.SNAPSHOT).due(List.of(idle("a", RUNNING, Duration.ofMinutes(10))), 0);
-
-        assertThat(targets(due)).containsExactly(PAUSED);
     }
 
     @Test

@@ -2,34 +2,47 @@ package dev.wisp.autoscaler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class WindowedAverageTest {
 
-    @Test
-    void youngWindow_isAveragedOverItsOwnLength() {
-        WindowedAverage w = new WindowedAverage(60);
-        w.add(100, 10);
-        w.add(101, 20);
-
-        assertThat(w.average(101, 60)).isEqualTo(15);
+    /**
+     * A window of {@code size} seconds given {@code samples} (second, value, second, value, ...),
+     * averaged at {@code now} over the last {@code seconds}.
+     */
+    record Case(String name, int size, long[] samples, long now, int seconds, double average) {
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
-    @Test
-    void currentSecondNotYetReported_isLeftOut() {
-        WindowedAverage w = new WindowedAverage(60);
-        w.add(100, 10);
-        w.add(101, 20);
-
-        assertThat(w.average(102, 60)).isEqualTo(15);
+    static List<Case> cases() {
+        return List.of(
+                new Case("youngWindow_isAveragedOverItsOwnLength", 60, new long[] {100, 10, 101, 20}, 101, 60, 15),
+                new Case("currentSecondNotYetReported_isLeftOut", 60, new long[] {100, 10, 101, 20}, 102, 60, 15),
+                new Case("silentSeconds_countAsZero", 60, new long[] {100, 40}, 103, 60, 10),
+                new Case(
+                        "newRunAfterLongSilence_isNotDilutedByTheSilence",
+                        10,
+                        new long[] {0, 100, 50, 30},
+                        50,
+                        10,
+                        30));
     }
 
-    @Test
-    void silentSeconds_countAsZero() {
-        WindowedAverage w = new WindowedAverage(60);
-        w.add(100, 40);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void samples_averageAsTheCaseSays(Case c) {
+        WindowedAverage w = new WindowedAverage(c.size());
+        for (int i = 0; i < c.samples().length; i += 2) {
+            w.add(c.samples()[i], c.samples()[i + 1]);
+        }
 
-        assertThat(w.average(103, 60)).isEqualTo(10);
+        assertThat(w.average(c.now(), c.seconds())).isEqualTo(c.average());
     }
 
     @Test
@@ -45,15 +58,6 @@ class WindowedAverageTest {
         assertThat(w.average(19, 10)).isZero();
         assertThat(w.average(14, 5)).isZero();
         assertThat(w.average(29, 10)).isZero();
-    }
-
-    @Test
-    void newRunAfterLongSilence_isNotDilutedByTheSilence() {
-        WindowedAverage w = new WindowedAverage(10);
-        w.add(0, 100);
-        w.add(50, 30);
-
-        assertThat(w.average(50, 10)).isEqualTo(30);
     }
 
     @Test

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  *       to each through the router, timed by the client, which wakes it from its snapshot.</li>
  * </ol>
  */
-public final class DensityBenchmark {
+public final class DensityBenchmark extends GuestBenchmark {
     /** What to run. */
     public record Options(int services, int running, int paused, long reserveMiB, Duration cpuWindow) {
         public Options {
@@ -124,11 +124,7 @@ public final class DensityBenchmark {
             boolean stateDirectoryLeft,
             String stateDirectory) {}
 
-    private final VmRuntime runtime;
-    private final VmSpec spec;
     private final Options options;
-    private final Path workDir;
-    private final Consumer<String> progress;
 
     /**
      * @param spec     the guest every service runs (the same image, so they share one warm template)
@@ -136,11 +132,8 @@ public final class DensityBenchmark {
      * @param progress one line per step, for a person watching
      */
     public DensityBenchmark(VmRuntime runtime, VmSpec spec, Options options, Path workDir, Consumer<String> progress) {
-        this.runtime = runtime;
-        this.spec = spec;
+        super(runtime, spec, workDir, progress);
         this.options = options;
-        this.workDir = workDir;
-        this.progress = progress;
     }
 
     /** Runs every stage on one node, cleaning up after each, and checks that nothing is left behind. */
@@ -149,14 +142,9 @@ public final class DensityBenchmark {
         Path state = workDir.resolve("state");
         Files.createDirectories(state);
         Host host = host(state);
-        progress.accept(String.format(
-                Locale.ROOT,
+        progress(
                 "host: %d cores, %,d MiB memory (%,d available), %,d MiB disk free, %s",
-                host.cores(),
-                host.memoryMiB(),
-                host.availableMiB(),
-                host.diskFreeMiB(),
-                host.accelerator()));
+                host.cores(), host.memoryMiB(), host.availableMiB(), host.diskFreeMiB(), host.accelerator());
         // Memory is measured, not booked: the node admits guest memory up to 10x the host's, and
         // the run stops at a reserve of real free memory instead.
         NodeConfig config = NodeConfig.of(state, RouterConfig.defaults())

@@ -8,6 +8,7 @@ import dev.wisp.bench.DensityBenchmark.Standby;
 import dev.wisp.bench.DensityBenchmark.Tier;
 import dev.wisp.bench.DensityBenchmark.VmMemory;
 import dev.wisp.bench.DensityBenchmark.Wakes;
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,62 +17,41 @@ final class DensityReport {
     private DensityReport() {}
 
     static String table(Result r) {
-        StringBuilder b = new StringBuilder();
+        Formatter b = new Formatter(Locale.ROOT);
         Host h = r.host();
-        b.append(String.format(
-                Locale.ROOT,
+        b.format(
                 "host: %d cores, %,d MiB memory (%,d MiB available at start), %,d MiB disk free, %s%n",
-                h.cores(),
-                h.memoryMiB(),
-                h.availableMiB(),
-                h.diskFreeMiB(),
-                h.accelerator()));
-        b.append(String.format(
-                Locale.ROOT,
-                "guest: busybox hello, %d MiB, 1 vCPU, cloned from one shared warm template%n%n",
-                r.guestMemoryMiB()));
+                h.cores(), h.memoryMiB(), h.availableMiB(), h.diskFreeMiB(), h.accelerator());
+        b.format("guest: busybox hello, %d MiB, 1 vCPU, cloned from one shared warm template%n%n", r.guestMemoryMiB());
         for (Tier t : List.of(r.running(), r.paused())) {
             String name = t == r.running() ? "running" : "paused";
             VmMemory m = t.perVm();
-            b.append(String.format(
-                    Locale.ROOT,
+            b.format(
                     "%-8s %5d held (%s) in %.1f s; memory would fit %,d by PSS%s%n",
                     name,
                     t.count(),
                     t.stoppedBecause(),
                     t.seconds(),
                     t.fitByPss(),
-                    t == r.running() ? String.format(Locale.ROOT, ", CPU %,d at this idle load", t.fitByCpu()) : ""));
-            b.append(String.format(
-                    Locale.ROOT,
+                    t == r.running() ? String.format(Locale.ROOT, ", CPU %,d at this idle load", t.fitByCpu()) : "");
+            b.format(
                     "         per VM: RSS %.1f MiB, PSS %.1f MiB; guest RAM mapped %.1f MiB of which "
                             + "changed %.1f MiB; QEMU's own RSS %.1f MiB, PSS %.1f MiB, private %.1f MiB%n",
-                    m.rss(),
-                    m.pss(),
-                    m.guestRss(),
-                    m.guestChanged(),
-                    m.vmmOwnRss(),
-                    m.vmmOwnPss(),
-                    m.vmmOwnPrivate()));
-            b.append(String.format(
-                    Locale.ROOT,
+                    m.rss(), m.pss(), m.guestRss(), m.guestChanged(), m.vmmOwnRss(), m.vmmOwnPss(), m.vmmOwnPrivate());
+            b.format(
                     "         host memory used %.0f MiB; idle CPU %.3f cores in all, %.4f per VM "
                             + "(over %.0f s, host %.0f %% busy meanwhile)%n",
                     t.hostMemoryUsedMiB(),
                     t.cpuCores(),
                     t.cpuCoresPerVm(),
                     t.cpuWindowSeconds(),
-                    t.hostCpuBusyPercent()));
-            b.append(String.format(
-                    Locale.ROOT,
+                    t.hostCpuBusyPercent());
+            b.format(
                     "         /metrics scrape: first %.1f ms, then %.1f ms (median of 3) for %.1f MiB" + " of text%n",
-                    t.metricsFirstScrapeMs(),
-                    t.metricsScrapeMs(),
-                    t.metricsScrapeBytes() / MIB));
+                    t.metricsFirstScrapeMs(), t.metricsScrapeMs(), t.metricsScrapeBytes() / MIB);
         }
         Standby s = r.standby();
-        b.append(String.format(
-                Locale.ROOT,
+        b.format(
                 "standby  %5d on snapshot standby in %.1f s; %.2f MiB disk each (%.1f MiB in all, "
                         + "shared template %.1f MiB); host memory used %.0f MiB%n",
                 s.services(),
@@ -79,10 +59,9 @@ final class DensityReport {
                 s.diskMiBPerInstance(),
                 s.diskBytes() / MIB,
                 s.templateDiskBytes() / MIB,
-                s.hostMemoryUsedMiB()));
+                s.hostMemoryUsedMiB());
         Wakes w = r.wakes();
-        b.append(String.format(
-                Locale.ROOT,
+        b.format(
                 "wakes    %5d answered their first request (%d failed) in %.1f s: 1st %.1f ms, "
                         + "100th %.1f ms, last %.1f ms; median %.1f, p90 %.1f, p99 %.1f ms%n",
                 w.answered(),
@@ -93,13 +72,10 @@ final class DensityReport {
                 w.last(),
                 w.median(),
                 w.p90(),
-                w.p99()));
-        b.append(String.format(
-                Locale.ROOT,
+                w.p99());
+        b.format(
                 "total %.1f s; left behind: %d VMMs, state directory %s%n",
-                r.totalSeconds(),
-                r.vmmsLeft(),
-                r.stateDirectoryLeft() ? "still there" : "removed"));
+                r.totalSeconds(), r.vmmsLeft(), r.stateDirectoryLeft() ? "still there" : "removed");
         return b.toString();
     }
 }

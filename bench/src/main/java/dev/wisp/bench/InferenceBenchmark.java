@@ -12,7 +12,6 @@ import dev.wisp.image.Kernel;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
 import dev.wisp.node.ServiceSpec;
-import dev.wisp.node.ServiceStatus;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmRuntime;
@@ -23,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -200,48 +200,30 @@ public final class InferenceBenchmark {
     }
 
     private static void awaitRunning(Node node, String service, int n) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + WAIT_FOR_INSTANCES.toNanos();
-        for (; ; ) {
-            ServiceStatus s = node.status(service).orElseThrow();
-            if (s.count("running") == n && s.instances().stream().allMatch(i -> i.port() > 0 && !i.busy())) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException(service + " did not get " + n + " running instances within "
-                        + WAIT_FOR_INSTANCES.toSeconds() + " s: " + s);
-            }
-            Thread.sleep(50);
-        }
+        GuestBenchmark.awaitStatus(
+                node,
+                service,
+                s -> s.count("running") == n && s.instances().stream().allMatch(i -> i.port() > 0 && !i.busy()),
+                WAIT_FOR_INSTANCES,
+                "get " + n + " running instances");
     }
 
     /** The table people read. */
     public static String table(Result r) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(
-                Locale.ROOT,
+        Formatter out = new Formatter(Locale.ROOT);
+        out.format(
                 "examples/inference (%s; held-out accuracy %.3f), %d MiB per instance%n",
-                r.model(),
-                r.heldoutAccuracy(),
-                r.memoryMib()));
-        sb.append(String.format(
-                Locale.ROOT,
+                r.model(), r.heldoutAccuracy(), r.memoryMib());
+        out.format(
                 "hey -c %d for %d s per round, median of %d rounds (%s, %d cores)%n",
-                r.connections(),
-                r.seconds(),
-                r.rounds(),
-                r.accelerator(),
-                r.hostCores()));
-        sb.append(String.format(Locale.ROOT, "%-10s %12s %10s %10s%n", "instances", "requests/s", "p50 ms", "p99 ms"));
+                r.connections(), r.seconds(), r.rounds(), r.accelerator(), r.hostCores());
+        Columns columns =
+                new Columns("instances", "%-10d", "requests/s", "%12.1f", "p50 ms", "%10.1f", "p99 ms", "%10.1f");
+        out.format("%s%n", columns.header());
         for (Side s : List.of(r.one(), r.two())) {
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "%-10d %12.1f %10.1f %10.1f%n",
-                    s.instances(),
-                    s.requestsPerSecond(),
-                    s.p50Ms(),
-                    s.p99Ms()));
+            out.format("%s%n", columns.row(s.instances(), s.requestsPerSecond(), s.p50Ms(), s.p99Ms()));
         }
-        sb.append(String.format(Locale.ROOT, "2 instances / 1: %.2fx%n", r.ratio()));
-        return sb.toString();
+        out.format("2 instances / 1: %.2fx%n", r.ratio());
+        return out.toString();
     }
 }

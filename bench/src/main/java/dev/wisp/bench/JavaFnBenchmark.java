@@ -19,14 +19,10 @@ import java.util.function.Consumer;
  * handler's initialisation, first HTTP answer) against a clone of its warm snapshot (load device
  * state, map the template's memory, reseed, run afterRestore, first HTTP answer). Medians.
  */
-public final class JavaFnBenchmark {
+public final class JavaFnBenchmark extends GuestBenchmark {
     private static final long FIRST_ANSWER_TIMEOUT_S = 300;
 
-    private final VmRuntime runtime;
-    private final VmSpec spec;
     private final int rounds;
-    private final Path workDir;
-    private final Consumer<String> progress;
 
     /**
      * @param coldMs  boot call to first 200, per round
@@ -51,11 +47,8 @@ public final class JavaFnBenchmark {
      * @param progress one line per start, for a person watching
      */
     public JavaFnBenchmark(VmRuntime runtime, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
-        this.runtime = runtime;
-        this.spec = spec;
+        super(runtime, spec, workDir, progress);
         this.rounds = Stats.rounds(rounds);
-        this.workDir = workDir;
-        this.progress = progress;
     }
 
     /** Cold starts first, then clones of the warm snapshot; medians. */
@@ -69,7 +62,7 @@ public final class JavaFnBenchmark {
             } finally {
                 vm.stop();
             }
-            progress.accept(String.format(Locale.ROOT, "cold JVM start %d/%d: %.1f ms", i, rounds, cold.getLast()));
+            progress("cold JVM start %d/%d: %.1f ms", i, rounds, cold.getLast());
         }
         Template template = runtime.createTemplate("jfn", spec, workDir.resolve("template"));
         runtime.prewarm(template.snapshot());
@@ -84,8 +77,7 @@ public final class JavaFnBenchmark {
                 } finally {
                     vm.stop();
                 }
-                progress.accept(String.format(
-                        Locale.ROOT, "clone of the warm JVM %d/%d: %.1f ms", i, rounds, clones.getLast()));
+                progress("clone of the warm JVM %d/%d: %.1f ms", i, rounds, clones.getLast());
             }
         } finally {
             runtime.deleteSnapshot(template.directory());

@@ -3,6 +3,7 @@ package dev.wisp.bench;
 import dev.wisp.bench.RouterBenchmark.Result;
 import dev.wisp.bench.RouterBenchmark.Target;
 import dev.wisp.bench.RouterBenchmark.WrkRun;
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -12,9 +13,8 @@ final class RouterBenchReport {
 
     static String of(Result r) {
         RouterBenchmark.Options options = r.options();
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(
-                Locale.ROOT,
+        Formatter out = new Formatter(Locale.ROOT);
+        out.format(
                 "wisp bench router: %d rounds x %ds, wrk -t%d -c%d, %d proxy thread(s), router on %s, backend: %s%n",
                 options.rounds(),
                 options.roundSeconds(),
@@ -22,37 +22,41 @@ final class RouterBenchReport {
                 options.connections(),
                 options.proxyThreads(),
                 r.routerTransport(),
-                r.backend()));
-        b.append(String.format(
-                Locale.ROOT,
-                "%-8s %12s %10s %10s %8s   (rps/p50/p99 per round)%n",
+                r.backend());
+        // the last column is each round's rps/p50/p99, so its header says what the figures are
+        Columns columns = new Columns(
                 "",
+                "%-8s",
                 "req/s",
+                "%12.0f",
                 "p50 ms",
+                "%10.3f",
                 "p99 ms",
-                "errors"));
+                "%10.3f",
+                "errors",
+                "%8d",
+                "  (rps/p50/p99 per round)",
+                "%s");
+        out.format("%s%n", columns.header());
         for (Target t : List.of(r.router(), r.nginx())) {
-            b.append(String.format(
-                    Locale.ROOT,
-                    "%-8s %12.0f %10.3f %10.3f %8d   rounds:",
-                    t.name(),
-                    t.requestsPerSecond(),
-                    t.p50Millis(),
-                    t.p99Millis(),
-                    t.socketErrors() + t.non2xx3xx()));
+            StringBuilder rounds = new StringBuilder("  rounds:");
             for (WrkRun w : t.rounds()) {
-                b.append(String.format(
+                rounds.append(String.format(
                         Locale.ROOT, " %.0f/%.2f/%.2f", w.requestsPerSecond(), w.p50Millis(), w.p99Millis()));
             }
-            b.append(System.lineSeparator());
+            out.format(
+                    "%s%n",
+                    columns.row(
+                            t.name(),
+                            t.requestsPerSecond(),
+                            t.p50Millis(),
+                            t.p99Millis(),
+                            t.socketErrors() + t.non2xx3xx(),
+                            rounds));
         }
-        b.append(String.format(
-                Locale.ROOT,
+        out.format(
                 "router/nginx: rps x%.2f, p50 x%.2f, p99 x%.2f (%.1f s)%n",
-                r.rpsRatio(),
-                r.p50Ratio(),
-                r.p99Ratio(),
-                r.elapsedMillis() / 1000.0));
-        return b.toString();
+                r.rpsRatio(), r.p50Ratio(), r.p99Ratio(), r.elapsedMillis() / 1000.0);
+        return out.toString();
     }
 }

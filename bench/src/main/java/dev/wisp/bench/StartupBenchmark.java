@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -19,16 +20,12 @@ import java.util.function.Consumer;
  * first HTTP 200, through Wisp and through raw QEMU doing the same thing, alternated round by
  * round on the same host, reported as medians and the ratio Wisp / raw.
  */
-public final class StartupBenchmark {
+public final class StartupBenchmark extends GuestBenchmark {
     private static final long PAUSED_IDLE_MILLIS = 200;
     /** Time for the runtime's VMM pool to start a process, as it would between real requests. */
     private static final long POOL_FILL_MILLIS = 500;
 
-    private final VmRuntime runtime;
-    private final VmSpec spec;
     private final int rounds;
-    private final Path workDir;
-    private final Consumer<String> progress;
 
     /** One way of starting, both sides. */
     public record PathResult(
@@ -60,12 +57,9 @@ public final class StartupBenchmark {
      */
     public StartupBenchmark(
             VmRuntime runtime, int vmmPool, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
+        super(runtime, spec, workDir, progress);
         this.vmmPool = vmmPool;
-        this.runtime = runtime;
-        this.spec = spec;
         this.rounds = Stats.rounds(rounds);
-        this.workDir = workDir;
-        this.progress = progress;
     }
 
     /** Measures every path, both sides alternating; medians and ratios. */
@@ -165,14 +159,9 @@ public final class StartupBenchmark {
                 r.add(raw.elapsedNanos(round) / 1e6);
                 w.add(wisp.elapsedNanos(round) / 1e6);
             }
-            progress.accept(String.format(
-                    Locale.ROOT,
+            progress(
                     "%-17s round %d/%d  wisp %8.1f ms  raw %8.1f ms",
-                    path,
-                    round + 1,
-                    rounds,
-                    w.getLast(),
-                    r.getLast()));
+                    path, round + 1, rounds, w.getLast(), r.getLast());
         }
         double wm = Stats.median(w);
         double rm = Stats.median(r);
@@ -187,27 +176,16 @@ public final class StartupBenchmark {
 
     /** The table people read. */
     public static String table(Result r) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(
-                Locale.ROOT,
+        Formatter out = new Formatter(Locale.ROOT);
+        out.format(
                 "startup to first HTTP answer, median of %d rounds (%s, %d cores, %d MiB guest, VMM pool %d)%n",
-                r.rounds(),
-                r.accelerator(),
-                r.hostCores(),
-                r.guestMemoryMib(),
-                r.vmmPool()));
-        sb.append(String.format(Locale.ROOT, "%-17s %12s %12s %8s%n", "path", "wisp ms", "raw qemu ms", "ratio"));
+                r.rounds(), r.accelerator(), r.hostCores(), r.guestMemoryMib(), r.vmmPool());
+        Columns columns = new Columns("path", "%-17s", "wisp ms", "%12.1f", "raw qemu ms", "%12.1f", "ratio", "%8.2f");
+        out.format("%s%n", columns.header());
         for (PathResult p : r.paths()) {
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "%-17s %12.1f %12.1f %8.2f%n",
-                    p.path(),
-                    p.wispMedianMs(),
-                    p.rawMedianMs(),
-                    p.ratio()));
+            out.format("%s%n", columns.row(p.path(), p.wispMedianMs(), p.rawMedianMs(), p.ratio()));
         }
-        sb.append(String.format(
-                Locale.ROOT, "clone-from-template is %.1fx faster than cold boot%n", r.cloneSpeedupOverColdBoot()));
-        return sb.toString();
+        out.format("clone-from-template is %.1fx faster than cold boot%n", r.cloneSpeedupOverColdBoot());
+        return out.toString();
     }
 }

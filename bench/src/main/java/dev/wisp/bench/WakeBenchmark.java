@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +30,7 @@ import java.util.function.Predicate;
  * wakes), beside raw QEMU doing the same operation to the same guest (resume, restore the same
  * snapshot file, clone the same template, boot) timed to its first answer.
  */
-public final class WakeBenchmark {
+public final class WakeBenchmark extends GuestBenchmark {
     private static final Duration WAIT_FOR_TIER = Duration.ofSeconds(90);
 
     /** The standby tiers a request can find a service in. */
@@ -54,11 +55,7 @@ public final class WakeBenchmark {
     /** The whole run. */
     public record Result(String accelerator, int hostCores, int rounds, List<TierResult> tiers) {}
 
-    private final VmRuntime runtime;
-    private final VmSpec spec;
     private final int rounds;
-    private final Path workDir;
-    private final Consumer<String> progress;
 
     /**
      * @param spec     the guest to wake (the hello example in {@code wisp bench wake})
@@ -67,11 +64,8 @@ public final class WakeBenchmark {
      * @param progress one line per round, for a person watching
      */
     public WakeBenchmark(VmRuntime runtime, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
-        this.runtime = runtime;
-        this.spec = spec;
+        super(runtime, spec, workDir, progress);
         this.rounds = Stats.rounds(rounds);
-        this.workDir = workDir;
-        this.progress = progress;
     }
 
     /** Sleeps and wakes the guest in every tier, alternating with raw QEMU; medians per tier. */
@@ -117,14 +111,13 @@ public final class WakeBenchmark {
                 rawMs.get(Tier.TEMPLATE_ONLY)
                         .add(raw.cloneTemplate(templateMemory, templateMemory.resolveSibling("state.bin")) / 1e6);
                 client.get(Tier.TEMPLATE_ONLY).add(firstRequest(node, "warm"));
-                progress.accept(String.format(
-                        Locale.ROOT,
+                progress(
                         "round %d/%d  paused %.1f  snapshotted %.1f  template %.1f ms",
                         round,
                         rounds,
                         client.get(Tier.PAUSED).getLast(),
                         client.get(Tier.SNAPSHOTTED).getLast(),
-                        client.get(Tier.TEMPLATE_ONLY).getLast()));
+                        client.get(Tier.TEMPLATE_ONLY).getLast());
             }
             node.remove("warm");
             node.deploy(ServiceSpec.of("cold", spec)
@@ -138,12 +131,9 @@ public final class WakeBenchmark {
                 awaitStatus(node, "cold", s -> s.instances().isEmpty());
                 rawMs.get(Tier.NOTHING).add(raw.coldBoot() / 1e6);
                 client.get(Tier.NOTHING).add(firstRequest(node, "cold"));
-                progress.accept(String.format(
-                        Locale.ROOT,
+                progress(
                         "round %d/%d  cold %.1f ms",
-                        round,
-                        rounds,
-                        client.get(Tier.NOTHING).getLast()));
+                        round, rounds, client.get(Tier.NOTHING).getLast());
             }
         }
         List<TierResult> tiers = new ArrayList<>();
@@ -182,45 +172,35 @@ public final class WakeBenchmark {
 
     private static void awaitStatus(Node node, String service, Predicate<ServiceStatus> condition)
             throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + WAIT_FOR_TIER.toNanos();
-        while (!condition.test(node.status(service).orElseThrow())) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException(service + " did not reach the expected tier within " + WAIT_FOR_TIER.toSeconds()
-                        + " s: " + node.status(service).orElseThrow());
-            }
-            Thread.sleep(20);
-        }
+        awaitStatus(node, service, condition, WAIT_FOR_TIER, "reach the expected tier");
     }
 
     /** The table people read. */
     public static String table(Result r) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(
-                Locale.ROOT,
+        Formatter out = new Formatter(Locale.ROOT);
+        out.format(
                 "first request to a sleeping service, median of %d rounds (%s, %d cores)%n",
-                r.rounds(),
-                r.accelerator(),
-                r.hostCores()));
-        sb.append(String.format(
-                Locale.ROOT,
-                "%-14s %-17s %11s %11s %10s %7s%n",
+                r.rounds(), r.accelerator(), r.hostCores());
+        Columns columns = new Columns(
                 "asleep as",
+                "%-14s",
                 "wake path",
+                "%-17s",
                 "client ms",
+                "%11.1f",
                 "raw ms",
+                "%11.1f",
                 "+ms",
-                "ratio"));
+                "%10.1f",
+                "ratio",
+                "%7.2f");
+        out.format("%s%n", columns.header());
         for (TierResult t : r.tiers()) {
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "%-14s %-17s %11.1f %11.1f %10.1f %7.2f%n",
-                    t.tier(),
-                    t.wakePath(),
-                    t.clientMedianMs(),
-                    t.rawMedianMs(),
-                    t.overheadMs(),
-                    t.ratio()));
+            out.format(
+                    "%s%n",
+                    columns.row(
+                            t.tier(), t.wakePath(), t.clientMedianMs(), t.rawMedianMs(), t.overheadMs(), t.ratio()));
         }
-        return sb.toString();
+        return out.toString();
     }
 }

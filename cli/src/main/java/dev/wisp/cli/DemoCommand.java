@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,14 +92,7 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
         ControlPlane cp = timed(
                 "platform started, data in " + dir + " (wiped first)",
                 () -> DemoPlatform.start(dir, kernel, runtime, apiPort, routerPort));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(
-                () -> {
-                    cp.close();
-                    stopped.countDown();
-                },
-                "wisp-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        ExitHook hook = ExitHook.install(cp::close, "wisp-demo-shutdown");
         boolean kept = false;
         try {
             say("   API + dashboard  " + cp.apiUrl() + "/");
@@ -118,12 +110,12 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
                 kept = true;
                 say("The platform keeps running: open " + cp.apiUrl() + "/ with the token in " + cp.adminTokenFile()
                         + "; Ctrl-C stops");
-                stopped.await();
+                hook.await();
                 return 0;
             }
         } finally {
             if (!kept) {
-                removeHook(hook);
+                hook.remove();
                 cp.close();
             }
         }
@@ -280,14 +272,6 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
                 ? body
                 : "HTTP " + a.status()
                         + (body.isEmpty() ? "" : ": " + body.lines().findFirst().orElse(""));
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook runs (or ran) anyway.
-        }
     }
 
     interface Step<T> {

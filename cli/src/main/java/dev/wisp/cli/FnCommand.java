@@ -47,6 +47,12 @@ final class FnCommand {
         }
     }
 
+    /** A subcommand on one function, named first. */
+    abstract static class OnFunction extends ApiCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+    }
+
     @Command(
             name = "deploy",
             description = "Upload a handler; the control plane builds its image and answers once an instance runs.")
@@ -175,10 +181,7 @@ final class FnCommand {
     @Command(
             name = "invoke",
             description = "Call a function: prints its answer, or with --async the invocation id (--wait: its result).")
-    static final class Invoke extends ApiCommand {
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Invoke extends OnFunction {
         @Option(
                 names = {"-d", "--data"},
                 paramLabel = "TEXT|@FILE",
@@ -250,10 +253,7 @@ final class FnCommand {
     }
 
     @Command(name = "get", description = "Show an async invocation: state, attempts, status, body, error.")
-    static final class Get extends ApiCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
+    static final class Get extends OnFunction {
         @Parameters(index = "1", paramLabel = "ID")
         String id;
 
@@ -265,10 +265,7 @@ final class FnCommand {
     }
 
     @Command(name = "dead-letters", description = "Async invocations of a function whose every attempt failed.")
-    static final class DeadLetters extends ApiCommand {
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class DeadLetters extends OnFunction {
         @Override
         public Integer call() {
             json.table(
@@ -281,10 +278,7 @@ final class FnCommand {
     }
 
     @Command(name = "logs", description = "A function's latest calls, sync and async: outcome, status, duration.")
-    static final class Logs extends ApiCommand {
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Logs extends OnFunction {
         @Override
         public Integer call() {
             json.table(
@@ -306,10 +300,7 @@ final class FnCommand {
     }
 
     @Command(name = "rm", description = "Delete a function: its instances stop, its invocation records go.")
-    static final class Rm extends ApiCommand {
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Rm extends OnFunction {
         @Override
         public Integer call() {
             client().deleteFunction(name);

@@ -13,11 +13,14 @@ import picocli.CommandLine.Parameters;
 final class TokensCommand {
     private TokensCommand() {}
 
-    @Command(name = "ls", description = "List a tenant's tokens (ids and creation times; never the tokens).")
-    static final class Ls extends AdminApiCommand {
-        @Parameters(paramLabel = "TENANT", description = "Tenant name.")
+    /** A subcommand on one tenant's tokens, the tenant named first. */
+    abstract static class OnTenant extends AdminApiCommand {
+        @Parameters(index = "0", paramLabel = "TENANT", description = "Tenant name.")
         String tenant;
+    }
 
+    @Command(name = "ls", description = "List a tenant's tokens (ids and creation times; never the tokens).")
+    static final class Ls extends OnTenant {
         @Mixin
         JsonOption json;
 
@@ -33,10 +36,7 @@ final class TokensCommand {
     }
 
     @Command(name = "create", description = "Create a token for a tenant; it is printed only this once.")
-    static final class Create extends AdminApiCommand {
-        @Parameters(paramLabel = "TENANT", description = "Tenant name.")
-        String tenant;
-
+    static final class Create extends OnTenant {
         @Mixin
         JsonOption json;
 
@@ -55,10 +55,7 @@ final class TokensCommand {
     }
 
     @Command(name = "rm", description = "Revoke a token.")
-    static final class Rm extends AdminApiCommand {
-        @Parameters(index = "0", paramLabel = "TENANT", description = "Tenant name.")
-        String tenant;
-
+    static final class Rm extends OnTenant {
         @Parameters(index = "1", paramLabel = "ID", description = "Token id (see: wisp tokens ls TENANT).")
         String id;
 

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,15 +107,8 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                 .withApiHost(apiHost)
                 .withStopOnClose(stopOnExit)
                 .withCallbackPolicy(callbacks);
-        CountDownLatch stopped = new CountDownLatch(1);
         ControlPlane cp = ControlPlane.start(config, cluster());
-        Thread hook = new Thread(
-                () -> {
-                    cp.close();
-                    stopped.countDown();
-                },
-                "wisp-up-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        ExitHook hook = ExitHook.install(cp::close, "wisp-up-shutdown");
         out().printf("wisp is up (data in %s)%n", dir);
         out().printf("  API:         %s   (dashboard at %s/)%n", cp.apiUrl(), cp.apiUrl());
         out().printf("  router:      %s   (services at http://NAME.localhost:%d/)%n", cp.routerUrl(), cp.routerPort());
@@ -139,7 +131,7 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                                 ? "stopped and their snapshots deleted"
                                 : "left on standby snapshots for the next start");
         out().flush();
-        stopped.await();
+        hook.await();
         return 0;
     }
 

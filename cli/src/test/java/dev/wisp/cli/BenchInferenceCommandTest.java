@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wisp.testing.VmTests;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** {@code wisp bench inference} as a user runs it: bad options refused at once, a short real run as JSON. */
@@ -23,7 +23,7 @@ class BenchInferenceCommandTest {
 
     @Test
     void shortRun_reportsOneAndTwoInstancesAsJson() throws Exception {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")));
+        VmTests.assume();
         CliRun r = wisp("bench", "inference", "--rounds", "1", "--seconds", "1", "--json");
 
         assertThat(r.code()).as(r.err()).isZero();

@@ -2,13 +2,13 @@ package dev.wisp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.testing.VmTests;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +60,7 @@ class CliTest {
 
     @Test
     void demo_deploysScalesSleepsWakesAndRedeploysThroughThePlatform() {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")));
+        VmTests.assume();
         CliRun r = wisp("demo");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         String out = r.out();

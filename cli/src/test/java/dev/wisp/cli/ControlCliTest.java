@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.control.ControlPlane;
-import dev.wisp.runtime.AcceleratorChoice;
-import dev.wisp.runtime.RuntimeConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +11,9 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The control-plane commands against a real control plane (store, API, node, router) whose guest
@@ -29,29 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
-
-    CliControlPlane plane;
-    ControlPlane cp;
-
-    @BeforeAll
-    void start() throws Exception {
-        Path kernel = Files.createFile(dir.resolve("empty-vmlinux"));
-        RuntimeConfig rt = RuntimeConfig.defaults()
-                .withHome(dir.resolve("home"))
-                .withAccelerator(AcceleratorChoice.TCG)
-                .withVmmPool(0);
-        plane = CliControlPlane.start(dir, kernel, rt);
-        cp = plane.controlPlane();
-    }
-
-    @AfterAll
-    void stop() {
-        if (plane != null) {
-            plane.close();
-        }
-    }
+    @RegisterExtension
+    static final CliControlPlane plane = CliControlPlane.withoutVms();
 
     private CliRun wisp(String... args) {
         return plane.wisp(args);
@@ -96,7 +70,7 @@ class ControlCliTest {
         String tokenId = tokens.get(0).get("id").asText();
 
         // the tenant's own token works and sees an empty tenant
-        List<String> asAcme = List.of("--api", cp.apiUrl(), "--token", acmeToken);
+        List<String> asAcme = List.of("--api", plane.controlPlane().apiUrl(), "--token", acmeToken);
         CliRun acmeLs = CliRun.wisp(asAcme, "ls", "--json");
         assertThat(acmeLs.code()).as(acmeLs.toString()).isZero();
         assertThat(JSON.readTree(acmeLs.out())).isEmpty();
@@ -105,11 +79,14 @@ class ControlCliTest {
                                 asAcme,
                                 "image",
                                 "push",
-                                unbootableImage(dir.resolve("q1"), 11).toString())
+                                unbootableImage(plane.dir().resolve("q1"), 11).toString())
                         .code())
                 .isZero();
         CliRun over = CliRun.wisp(
-                asAcme, "image", "push", unbootableImage(dir.resolve("q2"), 12).toString());
+                asAcme,
+                "image",
+                "push",
+                unbootableImage(plane.dir().resolve("q2"), 12).toString());
         assertThat(over.code()).as(over.toString()).isEqualTo(Main.EXIT_CONFLICT);
         assertThat(over.err()).startsWith("wisp: ").contains("(quota_exceeded)");
 
@@ -121,8 +98,8 @@ class ControlCliTest {
 
     @Test
     void imagePushLsAndServiceLifecycle_withoutBooting() throws Exception {
-        CliRun push =
-                wisp("image", "push", unbootableImage(dir.resolve("img"), 1).toString(), "--json");
+        CliRun push = wisp(
+                "image", "push", unbootableImage(plane.dir().resolve("img"), 1).toString(), "--json");
         assertThat(push.code()).as(push.toString()).isZero();
         String imageId = JSON.readTree(push.out()).get("id").asText();
         CliRun images = wisp("image", "ls", "--json");
@@ -163,7 +140,7 @@ class ControlCliTest {
 
     @Test
     void secrets_setFromArgsAndFile_listWithoutValues_deployByName_remove() throws Exception {
-        Path keyFile = dir.resolve("api-key.txt");
+        Path keyFile = plane.dir().resolve("api-key.txt");
         Files.writeString(keyFile, "k3y-from-file\n");
         CliRun set = wisp("secrets", "set", "DB_PASSWORD=pa55-w0rd", "REGION=eu");
         assertThat(set.code()).as(set.toString()).isZero();
@@ -184,7 +161,7 @@ class ControlCliTest {
         String imageId = JSON.readTree(wisp(
                                 "image",
                                 "push",
-                                unbootableImage(dir.resolve("sec-img"), 21).toString(),
+                                unbootableImage(plane.dir().resolve("sec-img"), 21).toString(),
                                 "--json")
                         .out())
                 .get("id")
@@ -219,7 +196,7 @@ class ControlCliTest {
 
     @Test
     void eventsFollow_streamsChangesAsJsonLinesWhileTheyHappen() throws Exception {
-        Path image = unbootableImage(dir.resolve("follow"), 3);
+        Path image = unbootableImage(plane.dir().resolve("follow"), 3);
         String imageId = JSON.readTree(
                         wisp("image", "push", image.toString(), "--json").out())
                 .get("id")
@@ -276,7 +253,11 @@ class ControlCliTest {
         // one clear screen, then each frame goes home and overwrites: no scrolling
         assertThat(out.split("\u001b\\[2J", -1)).hasSize(2);
         assertThat(out.split("\u001b\\[H", -1)).hasSize(4);
-        assertThat(out.split("wisp top  " + java.util.regex.Pattern.quote(cp.apiUrl()), -1))
+        assertThat(out.split(
+                        "wisp top  "
+                                + java.util.regex.Pattern.quote(
+                                        plane.controlPlane().apiUrl()),
+                        -1))
                 .hasSize(3);
         assertThat(out).contains("node local").contains("\u001b[K\n").contains("\u001b[J");
     }
@@ -287,8 +268,9 @@ class ControlCliTest {
         assertThat(badName.code()).as(badName.toString()).isEqualTo(Main.EXIT_USAGE);
         assertThat(badName.err()).contains("(invalid_name)");
 
-        CliRun badToken =
-                CliRun.wisp(List.of("--api", cp.apiUrl(), "--token", "wisp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), "ls");
+        CliRun badToken = CliRun.wisp(
+                List.of("--api", plane.controlPlane().apiUrl(), "--token", "wisp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+                "ls");
         assertThat(badToken.code()).isEqualTo(Main.EXIT_UNAUTHORIZED);
 
         CliRun noService = wisp("logs", "nope");

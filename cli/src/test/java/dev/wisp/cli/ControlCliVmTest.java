@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.wisp.control.ControlPlane;
 import dev.wisp.node.AdminServer;
+import dev.wisp.testing.VmTests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The CLI end to end with real microVMs: a folder deployed through a real control plane, reached
@@ -26,31 +26,24 @@ import org.junit.jupiter.api.io.TempDir;
  * One control plane serves the whole story, to keep TCG boots few.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class ControlCliVmTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final CliControlPlane plane = CliControlPlane.withVms();
 
-    CliControlPlane plane;
-    ControlPlane cp;
     AdminServer metrics;
 
     @BeforeAll
     void start() throws IOException {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")), "real-VM tests disabled");
-        plane = CliControlPlane.withVms(dir);
-        cp = plane.controlPlane();
-        metrics = AdminServer.start(cp.node(), "127.0.0.1", 0);
+        metrics = AdminServer.start(plane.controlPlane().node(), "127.0.0.1", 0);
     }
 
     @AfterAll
     void stop() {
         if (metrics != null) {
             metrics.close();
-        }
-        if (plane != null) {
-            plane.close();
         }
     }
 
@@ -71,7 +64,7 @@ class ControlCliVmTest {
                         "\n%{http_code}",
                         "-H",
                         "Host: " + host,
-                        "http://127.0.0.1:" + cp.routerPort() + path)
+                        "http://127.0.0.1:" + plane.controlPlane().routerPort() + path)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -80,7 +73,7 @@ class ControlCliVmTest {
 
     @Test
     void deployOfAnAppThatExits_failsWithTheReasonAndConsole_statusAndLogsShowThem() throws Exception {
-        Path app = dir.resolve("broken-app");
+        Path app = plane.dir().resolve("broken-app");
         java.nio.file.Files.createDirectories(app);
         java.nio.file.Files.writeString(app.resolve("README"), "exits at once\n");
         long t0 = System.nanoTime();

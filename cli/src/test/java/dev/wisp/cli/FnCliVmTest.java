@@ -4,39 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wisp.testing.VmTests;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code wisp fn} against a real control plane with real microVMs: the shell example deployed,
  * invoked synchronously and asynchronously, listed, its log read, removed.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
 class FnCliVmTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path dir;
-
-    CliControlPlane plane;
-
-    @BeforeAll
-    void start() {
-        Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")), "real-VM tests disabled");
-        plane = CliControlPlane.withVms(dir);
-    }
-
-    @AfterAll
-    void stop() {
-        if (plane != null) {
-            plane.close();
-        }
-    }
+    @RegisterExtension
+    static final CliControlPlane plane = CliControlPlane.withVms();
 
     private CliRun wisp(String... args) {
         return plane.wisp(args);

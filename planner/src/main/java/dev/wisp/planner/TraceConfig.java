@@ -1,6 +1,7 @@
 package dev.wisp.planner;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * The synthetic workload {@link TraceGenerator} produces: a population of users (one app, one
@@ -80,36 +81,19 @@ public record TraceConfig(
 
     /** This config over {@code hours} from {@code startHour}. */
     public TraceConfig withWindow(double hours, double startHour) {
-        return new TraceConfig(
-                users,
-                peakActive,
-                hours,
-                startHour,
-                peakHour,
-                troughFraction,
-                meanSession,
-                burstFraction,
-                bursts,
-                burstLength,
-                popularitySkew,
-                seed);
+        return edit(e -> {
+            e.hours = hours;
+            e.startHour = startHour;
+        });
     }
 
     /** This config with {@code count} bursts of {@code fraction} of all users for {@code length}. */
     public TraceConfig withBursts(double fraction, int count, Duration length) {
-        return new TraceConfig(
-                users,
-                peakActive,
-                hours,
-                startHour,
-                peakHour,
-                troughFraction,
-                meanSession,
-                fraction,
-                count,
-                length,
-                popularitySkew,
-                seed);
+        return edit(e -> {
+            e.burstFraction = fraction;
+            e.bursts = count;
+            e.burstLength = length;
+        });
     }
 
     /** This config without bursts. */
@@ -119,53 +103,20 @@ public record TraceConfig(
 
     /** This config with the peak at {@code peakHour} and the quietest hour at {@code troughFraction} of it. */
     public TraceConfig withCurve(double peakHour, double troughFraction) {
-        return new TraceConfig(
-                users,
-                peakActive,
-                hours,
-                startHour,
-                peakHour,
-                troughFraction,
-                meanSession,
-                burstFraction,
-                bursts,
-                burstLength,
-                popularitySkew,
-                seed);
+        return edit(e -> {
+            e.peakHour = peakHour;
+            e.troughFraction = troughFraction;
+        });
     }
 
     /** This config with another mean session length. */
     public TraceConfig withMeanSession(Duration mean) {
-        return new TraceConfig(
-                users,
-                peakActive,
-                hours,
-                startHour,
-                peakHour,
-                troughFraction,
-                mean,
-                burstFraction,
-                bursts,
-                burstLength,
-                popularitySkew,
-                seed);
+        return edit(e -> e.meanSession = mean);
     }
 
     /** This config with another seed. */
     public TraceConfig withSeed(long seed) {
-        return new TraceConfig(
-                users,
-                peakActive,
-                hours,
-                startHour,
-                peakHour,
-                troughFraction,
-                meanSession,
-                burstFraction,
-                bursts,
-                burstLength,
-                popularitySkew,
-                seed);
+        return edit(e -> e.seed = seed);
     }
 
     /** Whether the trace has any burst. */
@@ -181,6 +132,50 @@ public record TraceConfig(
     /** Simulated seconds: {@code hours} in whole seconds, at least one. */
     public long seconds() {
         return Math.max(1, Math.round(hours * 3600));
+    }
+
+    /** A copy of this config with {@code change} applied; the copy is validated like any other. */
+    private TraceConfig edit(Consumer<Edit> change) {
+        Edit e = new Edit(this);
+        change.accept(e);
+        return new TraceConfig(
+                users,
+                peakActive,
+                e.hours,
+                e.startHour,
+                e.peakHour,
+                e.troughFraction,
+                e.meanSession,
+                e.burstFraction,
+                e.bursts,
+                e.burstLength,
+                popularitySkew,
+                e.seed);
+    }
+
+    /** The fields the {@code with} methods change, starting from a config's values. */
+    private static final class Edit {
+        double hours;
+        double startHour;
+        double peakHour;
+        double troughFraction;
+        Duration meanSession;
+        double burstFraction;
+        int bursts;
+        Duration burstLength;
+        long seed;
+
+        Edit(TraceConfig c) {
+            hours = c.hours;
+            startHour = c.startHour;
+            peakHour = c.peakHour;
+            troughFraction = c.troughFraction;
+            meanSession = c.meanSession;
+            burstFraction = c.burstFraction;
+            bursts = c.bursts;
+            burstLength = c.burstLength;
+            seed = c.seed;
+        }
     }
 
     private static void checkLength(String what, Duration length) {
