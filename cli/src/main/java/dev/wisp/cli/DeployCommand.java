@@ -1,10 +1,5 @@
 package dev.wisp.cli;
 
-import dev.wisp.image.Image;
-import dev.wisp.image.ImageBuilder;
-import dev.wisp.image.ImageStore;
-import dev.wisp.image.KernelProvisioner;
-import dev.wisp.image.WispHome;
 import dev.wisp.sdk.DeployRequest;
 import dev.wisp.sdk.Resources;
 import dev.wisp.sdk.Revision;
@@ -12,7 +7,6 @@ import dev.wisp.sdk.Scaling;
 import dev.wisp.sdk.Service;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +28,7 @@ final class DeployCommand extends RevisionCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Service name: 1-30 of a-z 0-9 -.")
     String name;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     Source source;
 
     static final class Source {
@@ -102,13 +96,25 @@ final class DeployCommand extends RevisionCommand {
 
     @Override
     public Integer call() throws Exception {
-        boolean reference = source.image != null && OciPullOptions.isReference(source.image);
-        if (source.dir == null && (!debs.isEmpty() || (entrypoint != null && !reference))) {
-            throw new IllegalArgumentException(
-                    "--with-deb goes with --dir; --entrypoint with --dir or an image reference");
+        if (source == null) {
+            // No image or folder: the service's wisp.toml here says everything.
+            if (entrypoint != null
+                    || !cmd.isEmpty()
+                    || port != null
+                    || !debs.isEmpty()
+                    || env != null
+                    || secrets != null
+                    || memoryMib != null
+                    || vcpus != null
+                    || min != null
+                    || max != null) {
+                throw new IllegalArgumentException(
+                        "with no --image or --dir, the settings come from wisp.toml: put them there");
+            }
+            return AppApply.apply(this, registry, AppFile.read(Path.of("wisp.toml")), name);
         }
-        if (!reference && (!cmd.isEmpty() || !registry.insecure.isEmpty())) {
-            throw new IllegalArgumentException("--cmd and --insecure-registry go with --image REF");
+        if (!registry.insecure.isEmpty() && (source.image == null || !OciPullOptions.isReference(source.image))) {
+            throw new IllegalArgumentException("--insecure-registry goes with --image REF");
         }
         WispClient wisp = api.client();
         String imageId = resolveImage(wisp);
@@ -156,47 +162,9 @@ final class DeployCommand extends RevisionCommand {
         }
     }
 
-    /** The API image id to deploy: pushes a folder's build, or a local build named by --image. */
+    /** The API image id to deploy: pushes a folder's build or a pull, or a local build named by --image. */
     private String resolveImage(WispClient wisp) {
-        if (source.dir != null) {
-            if (!Files.exists(source.dir)) {
-                throw new IllegalArgumentException("no folder or file " + source.dir);
-            }
-            if (entrypoint == null && Files.isDirectory(source.dir)) {
-                throw new IllegalArgumentException("--dir needs --entrypoint (the command that starts the app)");
-            }
-            Image built = ImageBuilder.fromFolder(source.dir)
-                    .entrypoint(entrypoint)
-                    .port(port == null ? 8080 : port)
-                    .withDebs(debs)
-                    .build(new KernelProvisioner(WispHome.resolve()).ensure(), ImageStore.atDefaultHome());
-            log("built image %s", built.id());
-            return push(wisp, built);
-        }
-        if (OciPullOptions.isReference(source.image)) {
-            Image pulled = registry.pull(
-                    source.image,
-                    entrypoint,
-                    cmd,
-                    port,
-                    new KernelProvisioner(WispHome.resolve()).ensure(),
-                    ImageStore.atDefaultHome());
-            log("pulled %s as image %s", source.image, pulled.id());
-            return push(wisp, pulled);
-        }
-        if (wisp.images().stream().anyMatch(i -> source.image.equals(i.id()))) {
-            return source.image;
-        }
-        Optional<Image> local = ImageStore.atDefaultHome().get(source.image);
-        if (local.isPresent()) {
-            return push(wisp, local.get());
-        }
-        return source.image;
-    }
-
-    private String push(WispClient wisp, Image image) {
-        String id = wisp.pushImage(image.dir()).id();
-        log("pushed image %s as %s", image.id(), id);
-        return id;
+        return new AppSource(source.dir, source.image, entrypoint, cmd, port, debs)
+                .apiImageId(wisp, registry, line -> log("%s", line));
     }
 }

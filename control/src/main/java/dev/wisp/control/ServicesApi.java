@@ -3,12 +3,12 @@ package dev.wisp.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.Image;
 import dev.wisp.node.Node;
-import dev.wisp.node.ServiceStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Services, their revisions, instances and events: {@code /v1/services/...}. */
 final class ServicesApi {
@@ -19,7 +19,7 @@ final class ServicesApi {
     private final EnvCipher cipher;
     private final Secrets secrets;
     private final Reconciling reconciler;
-    private final String routerBase;
+    private final ServiceViews views;
 
     ServicesApi(
             Registry registry,
@@ -37,13 +37,14 @@ final class ServicesApi {
         this.cipher = cipher;
         this.secrets = secrets;
         this.reconciler = reconciler;
-        this.routerBase = "localhost:" + routerPort;
+        this.views = new ServiceViews(registry, node, routerPort);
     }
 
     void register(ApiRoutes r) {
         r.add("GET", "/v1/services", (c, who, p) -> list(who));
         r.add("POST", "/v1/services", (c, who, p) -> create(c, who));
-        r.add("GET", "/v1/services/{name}", (c, who, p) -> Reply.json(200, view(existing(who, p))));
+        r.add("GET", "/v1/services/{name}", (c, who, p) -> Reply.json(200, views.service(existing(who, p))));
+        r.add("PUT", "/v1/services/{name}", (c, who, p) -> apply(c, who, p));
         r.add("PATCH", "/v1/services/{name}", (c, who, p) -> patch(c, who, p));
         r.add("DELETE", "/v1/services/{name}", (c, who, p) -> delete(who, p));
         r.add("POST", "/v1/services/{name}/deploy", (c, who, p) -> deploy(c, who, p));
@@ -65,7 +66,8 @@ final class ServicesApi {
     }
 
     private Reply list(Caller who) {
-        return items(registry.services(who.tenant()).stream().map(this::view).toList());
+        return items(
+                registry.services(who.tenant()).stream().map(views::service).toList());
     }
 
     static Reply items(List<?> items) {
@@ -75,7 +77,10 @@ final class ServicesApi {
     private Reply create(Call c, Caller who) {
         JsonNode body = Fields.object(c.body());
         Fields.onlyKnown(body, "the service", ServiceInput.SERVICE_FIELDS);
-        String name = Names.require("service", Fields.string(body, "name", "", null));
+        return create(who, body, Names.require("service", Fields.string(body, "name", "", null)));
+    }
+
+    private Reply create(Caller who, JsonNode body, String name) {
         String imageId = Fields.string(body, "image", "", null);
         if (imageId == null) {
             throw ApiException.badRequest("image is required (an id from POST /v1/images)");
@@ -110,35 +115,96 @@ final class ServicesApi {
         });
         events.append(who.tenant(), "service.created", name, null, "revision 1 of image " + image.id());
         reconciler.trigger();
-        return Reply.json(201, view(s));
+        return Reply.json(201, views.service(s));
     }
 
     private Reply patch(Call c, Caller who, Map<String, String> p) {
         JsonNode body = Fields.object(c.body());
         Fields.onlyKnown(body, "a service update (scaling, standby, access)", ServiceInput.PATCH_FIELDS);
+        ServiceRecord updated = changeSettings(
+                who,
+                p,
+                s -> new Settings(
+                        ServiceInput.scaling(Fields.child(body, "scaling"), s.scaling()),
+                        ServiceInput.standby(Fields.child(body, "standby"), s.standby()),
+                        ServiceInput.access(body, s.access())));
+        return Reply.json(200, views.service(updated));
+    }
+
+    private record Settings(Scaling scaling, Standby standby, String access) {}
+
+    /** Writes the settings {@code next} derives from the stored service; no new revision. */
+    private ServiceRecord changeSettings(Caller who, Map<String, String> p, Function<ServiceRecord, Settings> next) {
         ServiceRecord updated = registry.write(tx -> {
             ServiceRecord s = inTx(tx, who, p);
-            Scaling scaling = ServiceInput.scaling(Fields.child(body, "scaling"), s.scaling());
-            Standby standby = ServiceInput.standby(Fields.child(body, "standby"), s.standby());
-            String access = ServiceInput.access(body, s.access());
-            boolean respec = !scaling.equals(s.scaling()) || !standby.equals(s.standby());
-            ServiceRecord next = s.withSettings(scaling, standby, access, respec);
+            Settings n = next.apply(s);
+            boolean respec = !n.scaling().equals(s.scaling()) || !n.standby().equals(s.standby());
             if (respec) {
                 Quotas.check(
                         tx,
                         who.tenant(),
                         Quotas.quotaOf(tx, who.tenant()),
                         s.name(),
-                        scaling,
+                        n.scaling(),
                         revisionInTx(tx, s, s.targetRevision()).resources());
             }
             touchTenant(tx, who.tenant());
-            tx.put(Registry.serviceKey(who.tenant(), s.name()), next);
-            return next;
+            ServiceRecord result = s.withSettings(n.scaling(), n.standby(), n.access(), respec);
+            tx.put(Registry.serviceKey(who.tenant(), s.name()), result);
+            return result;
         });
         events.append(who.tenant(), "service.updated", updated.name(), null, "settings changed");
         reconciler.trigger();
-        return Reply.json(200, view(updated));
+        return updated;
+    }
+
+    /**
+     * {@code PUT}: the service as the body says, defaults for what it omits. Creates it if absent;
+     * otherwise a new revision only if image, env (secrets included), resources or port differ from
+     * the target revision's, and the settings in place: the same body twice changes nothing.
+     */
+    private Reply apply(Call c, Caller who, Map<String, String> p) {
+        JsonNode body = Fields.object(c.body());
+        Fields.onlyKnown(body, "the service", ServiceInput.SERVICE_FIELDS);
+        String name = Names.require("service", p.get("name"));
+        String named = Fields.string(body, "name", "", name);
+        if (!named.equals(name)) {
+            throw ApiException.badRequest(
+                    "the body names service '" + Names.shorten(named) + "', the path '" + name + "'");
+        }
+        Optional<ServiceRecord> current = registry.service(who.tenant(), name);
+        if (current.isEmpty()) {
+            return create(who, body, name);
+        }
+        String imageId = Fields.string(body, "image", "", null);
+        if (imageId == null) {
+            throw ApiException.badRequest("image is required (an id from POST /v1/images)");
+        }
+        Image image = image(who.tenant(), imageId);
+        Settings settings = new Settings(
+                ServiceInput.scaling(Fields.child(body, "scaling"), Scaling.DEFAULT),
+                ServiceInput.standby(Fields.child(body, "standby"), Standby.DEFAULT),
+                ServiceInput.access(body, "public"));
+        Resources res = ServiceInput.resources(Fields.child(body, "resources"), Resources.DEFAULT);
+        Map<String, String> env = Secrets.merge(
+                ServiceInput.env(Fields.child(body, "env"), Map.of()),
+                Map.of(),
+                secrets.env(who.tenant(), body.get("secrets")));
+        int port = ServiceInput.port(body, image.port());
+        ServiceRecord s = current.get();
+        RevisionRecord target = registry.revision(who.tenant(), name, s.targetRevision())
+                .orElseThrow(() -> ApiException.conflict("the service has no target revision; try again"));
+        if (!settings.equals(new Settings(s.scaling(), s.standby(), s.access()))) {
+            changeSettings(who, p, x -> settings);
+        }
+        boolean same = target.image().equals(image.id())
+                && target.resources().equals(res)
+                && target.port() == port
+                && target.openEnv(cipher).equals(env);
+        if (!same) {
+            newRevision(who, p, image, cipher.sealAll(env), res, port);
+        }
+        return Reply.json(200, views.service(existing(who, p)));
     }
 
     private Reply deploy(Call c, Caller who, Map<String, String> p) {
@@ -158,12 +224,17 @@ final class ServicesApi {
                 : cipher.sealAll(Secrets.merge(given, given == null ? last.openEnv(cipher) : null, fromSecrets));
         int port = ServiceInput.port(
                 body, Fields.has(body, "image") && !Fields.has(body, "port") ? image.port() : last.port());
+        return Reply.json(202, ServiceViews.revision(newRevision(who, p, image, env, res, port)));
+    }
+
+    private RevisionRecord newRevision(
+            Caller who, Map<String, String> p, Image image, Map<String, String> sealedEnv, Resources res, int port) {
         RevisionRecord created = registry.write(tx -> {
             ServiceRecord s = inTx(tx, who, p);
             requireImageRecord(tx, who.tenant(), image.id());
             Quotas.check(tx, who.tenant(), Quotas.quotaOf(tx, who.tenant()), s.name(), s.scaling(), res);
             int n = s.latestRevision() + 1;
-            RevisionRecord rev = RevisionRecord.of(s.name(), n, image.id(), env, res, port, registry.now());
+            RevisionRecord rev = RevisionRecord.of(s.name(), n, image.id(), sealedEnv, res, port, registry.now());
             forgetOldRevisions(tx, s);
             touchTenant(tx, who.tenant());
             tx.put(Registry.serviceKey(who.tenant(), s.name()), s.withLatest(n));
@@ -173,11 +244,11 @@ final class ServicesApi {
         events.append(
                 who.tenant(),
                 "service.updated",
-                current.name(),
+                created.service(),
                 null,
                 "revision " + created.number() + " deployed (image " + image.id() + ")");
         reconciler.trigger();
-        return Reply.json(202, revisionView(created));
+        return created;
     }
 
     private Reply rollback(Call c, Caller who, Map<String, String> p) {
@@ -206,7 +277,7 @@ final class ServicesApi {
         });
         events.append(who.tenant(), "service.updated", rev.service(), null, "rollback to revision " + n);
         reconciler.trigger();
-        return Reply.json(202, revisionView(rev));
+        return Reply.json(202, ServiceViews.revision(rev));
     }
 
     private Reply delete(Caller who, Map<String, String> p) {
@@ -228,7 +299,7 @@ final class ServicesApi {
     private Reply revisions(Caller who, Map<String, String> p) {
         ServiceRecord s = existing(who, p);
         return items(registry.revisions(who.tenant(), s.name()).stream()
-                .map(ServicesApi::revisionView)
+                .map(ServiceViews::revision)
                 .toList());
     }
 
@@ -237,7 +308,8 @@ final class ServicesApi {
         List<Shapes.InstanceView> items = new ArrayList<>();
         for (RevisionRecord r : registry.revisions(who.tenant(), s.name())) {
             String key = NodeKeys.key(s.tenant(), s.name(), r.number(), s.generation());
-            node.status(key).ifPresent(st -> st.instances().forEach(i -> items.add(instanceView(s, r.number(), i))));
+            node.status(key)
+                    .ifPresent(st -> st.instances().forEach(i -> items.add(ServiceViews.instance(s, r.number(), i))));
         }
         return items(items);
     }
@@ -312,93 +384,5 @@ final class ServicesApi {
                 excess--;
             }
         }
-    }
-
-    // ---- views ------------------------------------------------------------------------------------
-
-    Shapes.ServiceView view(ServiceRecord s) {
-        RevisionRecord target =
-                registry.revision(s.tenant(), s.name(), s.targetRevision()).orElse(null);
-        String url = "http://" + s.name() + (Registry.DEFAULT_TENANT.equals(s.tenant()) ? "" : "." + s.tenant()) + "."
-                + routerBase + "/";
-        int running = 0;
-        int paused = 0;
-        int snapshotted = 0;
-        List<String> nodeServices = new ArrayList<>();
-        for (RevisionRecord r : registry.revisions(s.tenant(), s.name())) {
-            String key = NodeKeys.key(s.tenant(), s.name(), r.number(), s.generation());
-            Optional<ServiceStatus> st = node.status(key);
-            if (st.isPresent()) {
-                nodeServices.add(key);
-                running += (int) st.get().count("running");
-                paused += (int) st.get().count("paused");
-                snapshotted += (int) st.get().count("snapshotted");
-            }
-        }
-        var status = new Shapes.ServiceStatusView(
-                s.servingRevision() != 0, new Shapes.TierCounts(running, paused, snapshotted));
-        // Why the newest revision cannot start, while it cannot: what a user deploying it needs first.
-        Shapes.StartFailureView failure = registry.revision(s.tenant(), s.name(), s.latestRevision())
-                .filter(r -> r.failure() != null)
-                .map(r -> failureView(r, true))
-                .orElse(null);
-        // Env values are write-only: the target revision's names only.
-        return new Shapes.ServiceView(
-                s.name(),
-                s.tenant(),
-                target == null ? null : target.image(),
-                target == null ? null : List.copyOf(target.envNames()),
-                target == null ? null : target.resources(),
-                target == null ? null : target.port(),
-                s.scaling(),
-                s.standby(),
-                s.access(),
-                s.servingRevision(),
-                s.latestRevision(),
-                s.targetRevision(),
-                url,
-                nodeServices,
-                status,
-                failure);
-    }
-
-    /** A revision as the API shows it: its env by names only (values are write-only). */
-    static Shapes.RevisionView revisionView(RevisionRecord r) {
-        return new Shapes.RevisionView(
-                r.service(),
-                r.number(),
-                r.image(),
-                List.copyOf(r.envNames()),
-                r.resources(),
-                r.port(),
-                r.createdAt(),
-                r.state(),
-                r.message(),
-                r.failure() == null ? null : failureView(r, false));
-    }
-
-    /** The revision's last failed start; on a service also which revision and its state. */
-    private static Shapes.StartFailureView failureView(RevisionRecord r, boolean onService) {
-        RevisionRecord.Failure f = r.failure();
-        return new Shapes.StartFailureView(
-                f.reason(),
-                f.console() == null ? List.of() : List.copyOf(f.console()),
-                f.at(),
-                f.attempts(),
-                f.retryAt(),
-                onService ? r.number() : null,
-                onService ? r.state() : null);
-    }
-
-    private static Shapes.InstanceView instanceView(ServiceRecord s, int revision, ServiceStatus.InstanceStatus i) {
-        return new Shapes.InstanceView(
-                i.id(),
-                s.name(),
-                revision,
-                i.tier(),
-                i.state(),
-                "local",
-                i.startedAt() == null ? null : i.startedAt().toString(),
-                i.busy());
     }
 }

@@ -78,6 +78,7 @@ class ShapesTest {
             new Contract("ImagePull", null, ImagePulls.FIELDS, dev.wisp.sdk.ImagePull.class),
             new Contract("NodeCapacity", Shapes.NodeCapacityView.class, null, NodeCapacity.class),
             new Contract("Node", Shapes.NodeView.class, null, NodeInfo.class),
+            new Contract("DrainResult", null, null, dev.wisp.sdk.DrainResult.class),
             new Contract("Quota", Quota.class, TenantsApi.QUOTA_FIELDS, dev.wisp.sdk.Quota.class),
             new Contract("Tenant", TenantRecord.class, TenantsApi.TENANT_FIELDS, Tenant.class),
             new Contract("Token", Shapes.TokenView.class, null, TokenInfo.class),

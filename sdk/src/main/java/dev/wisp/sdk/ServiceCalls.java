@@ -26,6 +26,10 @@ final class ServiceCalls {
         return t.call(t.post("/v1/services", true, spec), t.type(Service.class));
     }
 
+    Service apply(String name, Service spec) {
+        return t.call(t.json(t.req(svc(name), true), "PUT", spec), t.type(Service.class));
+    }
+
     Service update(String name, ServicePatch patch) {
         return t.call(t.json(t.req(svc(name), true), "PATCH", patch), t.type(Service.class));
     }

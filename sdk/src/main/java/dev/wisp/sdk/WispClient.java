@@ -82,6 +82,15 @@ public final class WispClient {
         return services.create(spec);
     }
 
+    /**
+     * {@code PUT /v1/services/{name}}: makes the service what {@code spec} says, creating it if
+     * need be; omitted fields are the defaults. A new revision only if the image, env, secrets,
+     * resources or port differ from the latest one; the same spec twice changes nothing.
+     */
+    public Service applyService(String name, Service spec) {
+        return services.apply(name, spec);
+    }
+
     /** {@code PATCH /v1/services/{name}}: scaling, standby, access; no new revision. */
     public Service updateService(String name, ServicePatch patch) {
         return services.update(name, patch);

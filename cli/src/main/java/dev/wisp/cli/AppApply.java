@@ -1,0 +1,84 @@
+package dev.wisp.cli;
+
+import dev.wisp.sdk.Revision;
+import dev.wisp.sdk.Service;
+import dev.wisp.sdk.WispClient;
+
+/**
+ * Applies a {@link AppFile} through {@code PUT /v1/services/{name}}: {@code wisp apply}, and
+ * {@code wisp deploy NAME} with no image or folder. The image is built or pulled here
+ * (content-addressed, so the same app is the same id); the control plane decides whether anything
+ * changed. Prints like a deploy, or "unchanged".
+ */
+final class AppApply {
+    private AppApply() {}
+
+    /** Applies {@code app}, named {@code name} if the file has no name (or the same one). */
+    static int apply(RevisionCommand cmd, OciPullOptions registry, AppFile app, String name)
+            throws InterruptedException {
+        String n = app.name() != null ? app.name() : name;
+        if (n == null) {
+            throw new IllegalArgumentException(app.file() + ": give the service a name (name = \"...\")");
+        }
+        if (name != null && app.name() != null && !name.equals(app.name())) {
+            throw new IllegalArgumentException(
+                    app.file() + " names the service '" + app.name() + "', not '" + name + "'");
+        }
+        WispClient wisp = cmd.api.client();
+        String imageId = app.source().apiImageId(wisp, registry, line -> cmd.log("%s", line));
+        Service desired = new Service(
+                n,
+                null,
+                imageId,
+                app.env(),
+                null,
+                app.resources(),
+                app.source().port(),
+                app.scaling(),
+                app.standby(),
+                app.access(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                app.secrets());
+        Integer before = latest(wisp, n);
+        Service applied = wisp.applyService(n, desired);
+        if (before != null && before.equals(applied.latestRevision())) {
+            cmd.log("%s: unchanged (revision %d)", n, before);
+            Revision current = wisp.revisions(n).stream()
+                    .filter(r -> r.number() == before.intValue())
+                    .findFirst()
+                    .orElseThrow();
+            return cmd.settleAndPrint(wisp, n, current, r -> text(wisp, n, r));
+        }
+        cmd.log(
+                before == null ? "created service %s (revision %d)" : "deploying revision %2$d of %1$s",
+                n,
+                applied.latestRevision());
+        Revision rev = wisp.revisions(n).stream()
+                .filter(r -> r.number() == applied.latestRevision().intValue())
+                .findFirst()
+                .orElseThrow();
+        return cmd.settleAndPrint(wisp, n, rev, r -> text(wisp, n, r));
+    }
+
+    private static Integer latest(WispClient wisp, String name) {
+        try {
+            return wisp.service(name).latestRevision();
+        } catch (dev.wisp.sdk.WispApiException e) {
+            if (e.status() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static String text(WispClient wisp, String name, Revision r) {
+        String url = wisp.service(name).url();
+        return String.format("%s: revision %d %s%s", name, r.number(), r.state(), url == null ? "" : "  " + url);
+    }
+}
