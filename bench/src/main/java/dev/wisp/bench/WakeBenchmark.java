@@ -7,6 +7,7 @@ import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
 import dev.wisp.node.ServiceSpec;
 import dev.wisp.node.ServiceStatus;
+import dev.wisp.node.WakeTrace;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.Snapshot;
 import dev.wisp.runtime.VmRuntime;
@@ -17,9 +18,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -32,7 +35,9 @@ import java.util.function.Predicate;
 public final class WakeBenchmark {
     private static final Duration WAIT_FOR_TIER = Duration.ofSeconds(90);
 
-    /** The standby tiers a request can find a service in. */
+    /** The standby tiers a request can find a service in, as {@code --tiers} names them. */
+    public static final List<String> TIERS = List.of("paused", "snapshotted", "template_only", "nothing");
+
     private enum Tier {
         PAUSED,
         SNAPSHOTTED,
@@ -40,7 +45,10 @@ public final class WakeBenchmark {
         NOTHING
     }
 
-    /** One tier: the client's first-request latency and raw QEMU's, medians. */
+    /**
+     * One tier: the client's first-request latency and raw QEMU's, medians, and where the
+     * client's wait went ({@link WakeBreakdown}).
+     */
     public record TierResult(
             String tier,
             String wakePath,
@@ -49,7 +57,8 @@ public final class WakeBenchmark {
             double overheadMs,
             double ratio,
             List<Double> clientMs,
-            List<Double> rawMs) {}
+            List<Double> rawMs,
+            List<WakeBreakdown.Part> breakdown) {}
 
     /** The whole run. */
     public record Result(String accelerator, int hostCores, int rounds, List<TierResult> tiers) {}
@@ -59,19 +68,45 @@ public final class WakeBenchmark {
     private final int rounds;
     private final Path workDir;
     private final Consumer<String> progress;
+    private final Set<Tier> tiers = EnumSet.noneOf(Tier.class);
+    private final Map<Tier, WakeBreakdown> breakdowns = new EnumMap<>(Tier.class);
 
     /**
      * @param spec     the guest to wake (the hello example in {@code wisp bench wake})
      * @param rounds   wakes per tier, at least 1
+     * @param tiers    which of {@link #TIERS} to measure (empty: all)
      * @param workDir  scratch directory for the node's state and the raw baseline's files
      * @param progress one line per round, for a person watching
      */
-    public WakeBenchmark(VmRuntime runtime, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
+    public WakeBenchmark(
+            VmRuntime runtime, VmSpec spec, int rounds, List<String> tiers, Path workDir, Consumer<String> progress) {
         this.runtime = runtime;
         this.spec = spec;
         this.rounds = Stats.rounds(rounds);
         this.workDir = workDir;
         this.progress = progress;
+        for (String t : tiers) {
+            this.tiers.add(tier(t));
+        }
+        if (this.tiers.isEmpty()) {
+            this.tiers.addAll(EnumSet.allOf(Tier.class));
+        }
+        for (Tier t : Tier.values()) {
+            breakdowns.put(t, new WakeBreakdown());
+        }
+    }
+
+    /** Checks a {@code --tiers} name; one line saying which exist otherwise. */
+    public static void checkTier(String name) {
+        tier(name);
+    }
+
+    private static Tier tier(String name) {
+        int i = TIERS.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("no tier '" + name + "': one of " + String.join(", ", TIERS));
+        }
+        return Tier.values()[i];
     }
 
     /** Sleeps and wakes the guest in every tier, alternating with raw QEMU; medians per tier. */
@@ -98,33 +133,44 @@ public final class WakeBenchmark {
             node.deploy(ServiceSpec.of("warm", spec).withStandby(quickTiers).withScaling(toZero));
             awaitStatus(node, "warm", s -> s.templateReady() && running(s));
             Path templateMemory = null;
-            for (int round = 1; round <= rounds; round++) {
-                awaitStatus(node, "warm", s -> settledIn(s, "paused"));
-                rawMs.get(Tier.PAUSED).add(resumer.resumeAfter(200) / 1e6);
-                client.get(Tier.PAUSED).add(firstRequest(node, "warm"));
-
-                awaitStatus(node, "warm", s -> settledIn(s, "snapshotted"));
-                String id = node.status("warm").orElseThrow().instances().get(0).id();
-                Snapshot standby = runtime.loadSnapshot(state.resolve("standby/warm/" + id));
-                // A clone's standby snapshot names its template's memory file: the template path too.
-                templateMemory = standby.memoryFile()
-                        .orElseThrow(() -> new IOException(
-                                "standby snapshot of " + id + " is not a clone's: the service has no warm template"));
-                rawMs.get(Tier.SNAPSHOTTED).add(raw.restore(standby) / 1e6);
-                client.get(Tier.SNAPSHOTTED).add(firstRequest(node, "warm"));
-
-                awaitStatus(node, "warm", s -> s.instances().isEmpty());
-                rawMs.get(Tier.TEMPLATE_ONLY)
-                        .add(raw.cloneTemplate(templateMemory, templateMemory.resolveSibling("state.bin")) / 1e6);
-                client.get(Tier.TEMPLATE_ONLY).add(firstRequest(node, "warm"));
-                progress.accept(String.format(
-                        Locale.ROOT,
-                        "round %d/%d  paused %.1f  snapshotted %.1f  template %.1f ms",
-                        round,
-                        rounds,
-                        client.get(Tier.PAUSED).getLast(),
-                        client.get(Tier.SNAPSHOTTED).getLast(),
-                        client.get(Tier.TEMPLATE_ONLY).getLast()));
+            boolean deeper = tiers.contains(Tier.SNAPSHOTTED) || tiers.contains(Tier.TEMPLATE_ONLY);
+            for (int round = 1; round <= rounds && (deeper || tiers.contains(Tier.PAUSED)); round++) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d/%d ", round, rounds));
+                if (tiers.contains(Tier.PAUSED)) {
+                    awaitStatus(node, "warm", s -> settledIn(s, "paused"));
+                    rawMs.get(Tier.PAUSED).add(resumer.resumeAfter(200) / 1e6);
+                    client.get(Tier.PAUSED).add(firstRequest(node, "warm", Tier.PAUSED));
+                    line.append(String.format(
+                            Locale.ROOT, " paused %.1f", client.get(Tier.PAUSED).getLast()));
+                }
+                if (tiers.contains(Tier.SNAPSHOTTED)) {
+                    awaitStatus(node, "warm", s -> settledIn(s, "snapshotted"));
+                    String id =
+                            node.status("warm").orElseThrow().instances().get(0).id();
+                    Snapshot standby = runtime.loadSnapshot(state.resolve("standby/warm/" + id));
+                    // A clone's standby snapshot names its template's memory file: the template path too.
+                    templateMemory = standby.memoryFile()
+                            .orElseThrow(() -> new IOException("standby snapshot of " + id
+                                    + " is not a clone's: the service has no warm template"));
+                    rawMs.get(Tier.SNAPSHOTTED).add(raw.restore(standby) / 1e6);
+                    client.get(Tier.SNAPSHOTTED).add(firstRequest(node, "warm", Tier.SNAPSHOTTED));
+                    line.append(String.format(
+                            Locale.ROOT,
+                            "  snapshotted %.1f",
+                            client.get(Tier.SNAPSHOTTED).getLast()));
+                }
+                if (tiers.contains(Tier.TEMPLATE_ONLY)) {
+                    awaitStatus(node, "warm", s -> s.instances().isEmpty());
+                    Path template = templateMemory != null ? templateMemory : templateMemory(state);
+                    rawMs.get(Tier.TEMPLATE_ONLY)
+                            .add(raw.cloneTemplate(template, template.resolveSibling("state.bin")) / 1e6);
+                    client.get(Tier.TEMPLATE_ONLY).add(firstRequest(node, "warm", Tier.TEMPLATE_ONLY));
+                    line.append(String.format(
+                            Locale.ROOT,
+                            "  template %.1f",
+                            client.get(Tier.TEMPLATE_ONLY).getLast()));
+                }
+                progress.accept(line.append(" ms").toString());
             }
             node.remove("warm");
             node.deploy(ServiceSpec.of("cold", spec)
@@ -134,10 +180,10 @@ public final class WakeBenchmark {
             // Its initial instance starts in the background: seen first, so that "gone" below is
             // the end of it and not the moment before it appears.
             awaitStatus(node, "cold", s -> !s.instances().isEmpty());
-            for (int round = 1; round <= rounds; round++) {
+            for (int round = 1; round <= rounds && tiers.contains(Tier.NOTHING); round++) {
                 awaitStatus(node, "cold", s -> s.instances().isEmpty());
                 rawMs.get(Tier.NOTHING).add(raw.coldBoot() / 1e6);
-                client.get(Tier.NOTHING).add(firstRequest(node, "cold"));
+                client.get(Tier.NOTHING).add(firstRequest(node, "cold", Tier.NOTHING));
                 progress.accept(String.format(
                         Locale.ROOT,
                         "round %d/%d  cold %.1f ms",
@@ -146,12 +192,12 @@ public final class WakeBenchmark {
                         client.get(Tier.NOTHING).getLast()));
             }
         }
-        List<TierResult> tiers = new ArrayList<>();
+        List<TierResult> results = new ArrayList<>();
         String[] paths = {"resume_paused", "restore_snapshot", "clone_template", "cold_boot"};
-        for (Tier t : Tier.values()) {
+        for (Tier t : tiers) {
             double c = Stats.median(client.get(t));
             double r = Stats.median(rawMs.get(t));
-            tiers.add(new TierResult(
+            results.add(new TierResult(
                     t.name().toLowerCase(Locale.ROOT),
                     paths[t.ordinal()],
                     Stats.round2(c),
@@ -159,13 +205,45 @@ public final class WakeBenchmark {
                     Stats.round2(c - r),
                     Stats.round2(c / r),
                     client.get(t).stream().map(Stats::round2).toList(),
-                    rawMs.get(t).stream().map(Stats::round2).toList()));
+                    rawMs.get(t).stream().map(Stats::round2).toList(),
+                    breakdowns.get(t).medians()));
         }
-        return new Result(runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), rounds, tiers);
+        return new Result(runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), rounds, results);
     }
 
-    private static double firstRequest(Node node, String service) throws IOException {
-        return HttpProbe.timeGet(node.routerPort(), service + ".localhost", "/") / 1e6;
+    /**
+     * Times the request that wakes the service, then lines the wake's trace up with it and times
+     * a second request right after (the same path, warm).
+     */
+    private double firstRequest(Node node, String service, Tier tier) throws IOException, InterruptedException {
+        HttpProbe.Timed first = HttpProbe.timedGet(node.routerPort(), service + ".localhost", "/");
+        // The wake's thread finishes its books after the vCPUs run: a paused wake's may end after the answer.
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        WakeTrace trace = node.lastWake(service).orElse(null);
+        while ((trace == null || trace.doneNanos() == 0 || trace.routedNanos() == 0) && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+            trace = node.lastWake(service).orElse(null);
+        }
+        if (trace == null || !breakdowns.get(tier).add(first, trace)) {
+            progress.accept("  (no trace of this wake: another wake came first; its steps are left out)");
+        }
+        HttpProbe.Timed warm = HttpProbe.timedGet(node.routerPort(), service + ".localhost", "/");
+        int vmPort = node.status(service).orElseThrow().instances().get(0).port();
+        if (vmPort > 0) { // still running (a busy host may have paused it again by now)
+            breakdowns.get(tier).warm(warm, HttpProbe.timedGet(vmPort, service + ".localhost", "/"));
+        }
+        return first.millis();
+    }
+
+    /** The warm template's memory file under the node's state directory. */
+    private static Path templateMemory(Path state) throws IOException {
+        try (var files = Files.walk(state)) {
+            return files.filter(p -> p.getFileName().toString().equals("memory.bin")
+                            && Files.exists(p.resolveSibling("state.bin"))
+                            && !p.startsWith(state.resolve("standby")))
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("the service has no warm template under " + state));
+        }
     }
 
     private static boolean running(ServiceStatus s) {
@@ -220,6 +298,16 @@ public final class WakeBenchmark {
                     t.rawMedianMs(),
                     t.overheadMs(),
                     t.ratio()));
+        }
+        for (TierResult t : r.tiers()) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%nwake from %s (%s): where the client's wait went, medians%n",
+                    t.tier(),
+                    t.wakePath()));
+            for (WakeBreakdown.Part p : t.breakdown()) {
+                sb.append(String.format(Locale.ROOT, "  %-58s %8.2f ms%n", p.step(), p.medianMs()));
+            }
         }
         return sb.toString();
     }
