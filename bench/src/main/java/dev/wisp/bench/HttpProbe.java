@@ -88,9 +88,20 @@ final class HttpProbe {
         return t.endNanos() - t.startNanos();
     }
 
-    /** When a GET began and ended, as {@link System#nanoTime()} values. */
-    record Timed(long startNanos, long endNanos) {
+    private static final int STATUS_LINE = "HTTP/1.x 200".length();
+
+    /**
+     * When a GET began, when its status line had come (the first answer, which is what the raw
+     * baselines time) and when the whole response had, as {@link System#nanoTime()} values.
+     */
+    record Timed(long startNanos, long answeredNanos, long endNanos) {
+        /** To the first answer. */
         double millis() {
+            return (answeredNanos - startNanos) / 1e6;
+        }
+
+        /** To the end of the whole response. */
+        double wholeMillis() {
             return (endNanos - startNanos) / 1e6;
         }
     }
@@ -104,13 +115,17 @@ final class HttpProbe {
             s.getOutputStream()
                     .write(("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
-            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            InputStream in = s.getInputStream();
+            byte[] status = in.readNBytes(STATUS_LINE);
+            long answered = System.nanoTime();
+            String all =
+                    new String(status, StandardCharsets.UTF_8) + new String(in.readAllBytes(), StandardCharsets.UTF_8);
             if (!all.startsWith("HTTP/1.") || !all.substring(9).startsWith("200")) {
                 throw new IOException("expected 200 from " + host + path + ", got: "
                         + all.lines().findFirst().orElse(""));
             }
+            return new Timed(t0, answered, System.nanoTime());
         }
-        return new Timed(t0, System.nanoTime());
     }
 
     /** One GET; the whole body as text, or null if there was no 200. */

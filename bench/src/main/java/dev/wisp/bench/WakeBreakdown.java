@@ -59,8 +59,8 @@ final class WakeBreakdown {
             part("router: upstream connect, request written", q.grantedNanos(), q.sentNanos());
             part("guest: first request answered", q.sentNanos(), q.firstByteNanos());
         }
-        part("router: response to the client", q.firstByteNanos(), q.endedNanos());
-        part("client: response read", q.endedNanos(), client.endNanos());
+        part("router: the answer's head to the client", q.firstByteNanos(), client.answeredNanos());
+        part("(after the first answer: the rest of the response)", client.answeredNanos(), client.endNanos());
         return true;
     }
 
@@ -70,9 +70,9 @@ final class WakeBreakdown {
      * router.
      */
     void warm(HttpProbe.Timed throughRouter, HttpProbe.Timed direct) {
-        samples.computeIfAbsent("(then a request through the router, whole)", k -> new ArrayList<>())
+        samples.computeIfAbsent("(then a request through the router, to its answer)", k -> new ArrayList<>())
                 .add(throughRouter.millis());
-        samples.computeIfAbsent("(then a request straight to the VM, whole)", k -> new ArrayList<>())
+        samples.computeIfAbsent("(then a request straight to the VM, to its answer)", k -> new ArrayList<>())
                 .add(direct.millis());
     }
 

@@ -311,14 +311,15 @@ final class ServiceController {
         Replica r = replica;
         WakeMarks marks = new WakeMarks(plan.path(), demandNanos);
         lastWake = marks;
-        marks.submittedNanos = System.nanoTime();
-        vmOps.submit(() -> wakes.wake(r, plan.path(), why, marks));
         if (plan.path() == WakePath.RESUME_PAUSED) {
-            // Routed at once, after `cont` is on its way: the VMM's user-mode network accepts
-            // connections while the vCPUs stand, so the waiting request travels beside the resume.
+            // Routed first: the VMM's user-mode network accepts connections while the vCPUs
+            // stand, so the waiting request is granted before the resume's thread starts (which
+            // on a small host can take the core from this event loop) and travels beside `cont`.
             replicas.route(r);
             marks.routedNanos = System.nanoTime();
         }
+        marks.submittedNanos = System.nanoTime();
+        vmOps.submit(() -> wakes.wake(r, plan.path(), why, marks));
         return true;
     }
 

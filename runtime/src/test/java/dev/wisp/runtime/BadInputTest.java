@@ -147,6 +147,9 @@ class BadInputTest {
     }
 
     private boolean poolSettled() {
+        if (!runtime.pool().settled()) {
+            return false; // a refill is waiting to start or starting
+        }
         int idle = runtime.pool().idleCount();
         return runtime.ports().held() == idle && vmmChildren() == idle;
     }
