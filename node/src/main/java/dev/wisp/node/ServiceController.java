@@ -315,8 +315,8 @@ final class ServiceController {
             // Routed first: the VMM's user-mode network accepts connections while the vCPUs
             // stand, so the waiting request is granted before the resume's thread starts (which
             // on a small host can take the core from this event loop) and travels beside `cont`.
-            replicas.route(r);
             marks.routedNanos = System.nanoTime();
+            replicas.route(r);
         }
         marks.submittedNanos = System.nanoTime();
         vmOps.submit(() -> wakes.wake(r, plan.path(), why, marks));

@@ -57,8 +57,8 @@ final class Wakes {
                 r.tier = StandbyTier.RUNNING;
                 r.lastUsed = scope.clock().instant();
                 if (r.endpoint == null) {
+                    marks.routedNanos = System.nanoTime(); // before: a grant may run at once on an event loop
                     replicas.route(r);
-                    marks.routedNanos = System.nanoTime();
                 }
                 r.busy = false;
             }
