@@ -7,6 +7,7 @@ import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
 import dev.wisp.node.ServiceSpec;
 import dev.wisp.node.ServiceStatus;
+import dev.wisp.node.WakeTrace;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.Snapshot;
 import dev.wisp.runtime.VmRuntime;
@@ -17,10 +18,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Formatter;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -30,10 +32,12 @@ import java.util.function.Predicate;
  * wakes), beside raw QEMU doing the same operation to the same guest (resume, restore the same
  * snapshot file, clone the same template, boot) timed to its first answer.
  */
-public final class WakeBenchmark extends GuestBenchmark {
+public final class WakeBenchmark {
     private static final Duration WAIT_FOR_TIER = Duration.ofSeconds(90);
 
-    /** The standby tiers a request can find a service in. */
+    /** The standby tiers a request can find a service in, as {@code --tiers} names them. */
+    public static final List<String> TIERS = List.of("paused", "snapshotted", "template_only", "nothing");
+
     private enum Tier {
         PAUSED,
         SNAPSHOTTED,
@@ -41,7 +45,10 @@ public final class WakeBenchmark extends GuestBenchmark {
         NOTHING
     }
 
-    /** One tier: the client's first-request latency and raw QEMU's, medians. */
+    /**
+     * One tier: the client's first-request latency and raw QEMU's, medians, and where the
+     * client's wait went ({@link WakeBreakdown}).
+     */
     public record TierResult(
             String tier,
             String wakePath,
@@ -49,23 +56,60 @@ public final class WakeBenchmark extends GuestBenchmark {
             double rawMedianMs,
             double overheadMs,
             double ratio,
+            double clientWholeMedianMs,
             List<Double> clientMs,
-            List<Double> rawMs) {}
+            List<Double> rawMs,
+            List<WakeBreakdown.Part> breakdown) {}
 
     /** The whole run. */
     public record Result(String accelerator, int hostCores, int rounds, List<TierResult> tiers) {}
 
+    private final VmRuntime runtime;
+    private final VmSpec spec;
     private final int rounds;
+    private final Path workDir;
+    private final Consumer<String> progress;
+    private final Set<Tier> tiers = EnumSet.noneOf(Tier.class);
+    private final Map<Tier, WakeBreakdown> breakdowns = new EnumMap<>(Tier.class);
+    /** Each tier's client times to the end of the whole response (the table's are to the first answer). */
+    private final Map<Tier, List<Double>> whole = new EnumMap<>(Tier.class);
 
     /**
      * @param spec     the guest to wake (the hello example in {@code wisp bench wake})
      * @param rounds   wakes per tier, at least 1
+     * @param tiers    which of {@link #TIERS} to measure (empty: all)
      * @param workDir  scratch directory for the node's state and the raw baseline's files
      * @param progress one line per round, for a person watching
      */
-    public WakeBenchmark(VmRuntime runtime, VmSpec spec, int rounds, Path workDir, Consumer<String> progress) {
-        super(runtime, spec, workDir, progress);
+    public WakeBenchmark(
+            VmRuntime runtime, VmSpec spec, int rounds, List<String> tiers, Path workDir, Consumer<String> progress) {
+        this.runtime = runtime;
+        this.spec = spec;
         this.rounds = Stats.rounds(rounds);
+        this.workDir = workDir;
+        this.progress = progress;
+        for (String t : tiers) {
+            this.tiers.add(tier(t));
+        }
+        if (this.tiers.isEmpty()) {
+            this.tiers.addAll(EnumSet.allOf(Tier.class));
+        }
+        for (Tier t : Tier.values()) {
+            breakdowns.put(t, new WakeBreakdown());
+        }
+    }
+
+    /** Checks a {@code --tiers} name; one line saying which exist otherwise. */
+    public static void checkTier(String name) {
+        tier(name);
+    }
+
+    private static Tier tier(String name) {
+        int i = TIERS.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("no tier '" + name + "': one of " + String.join(", ", TIERS));
+        }
+        return Tier.values()[i];
     }
 
     /** Sleeps and wakes the guest in every tier, alternating with raw QEMU; medians per tier. */
@@ -76,6 +120,7 @@ public final class WakeBenchmark extends GuestBenchmark {
         Map<Tier, List<Double>> rawMs = new EnumMap<>(Tier.class);
         for (Tier t : Tier.values()) {
             client.put(t, new ArrayList<>());
+            whole.put(t, new ArrayList<>());
             rawMs.put(t, new ArrayList<>());
         }
         Path state = workDir.resolve("state");
@@ -92,32 +137,44 @@ public final class WakeBenchmark extends GuestBenchmark {
             node.deploy(ServiceSpec.of("warm", spec).withStandby(quickTiers).withScaling(toZero));
             awaitStatus(node, "warm", s -> s.templateReady() && running(s));
             Path templateMemory = null;
-            for (int round = 1; round <= rounds; round++) {
-                awaitStatus(node, "warm", s -> settledIn(s, "paused"));
-                rawMs.get(Tier.PAUSED).add(resumer.resumeAfter(200) / 1e6);
-                client.get(Tier.PAUSED).add(firstRequest(node, "warm"));
-
-                awaitStatus(node, "warm", s -> settledIn(s, "snapshotted"));
-                String id = node.status("warm").orElseThrow().instances().get(0).id();
-                Snapshot standby = runtime.loadSnapshot(state.resolve("standby/warm/" + id));
-                // A clone's standby snapshot names its template's memory file: the template path too.
-                templateMemory = standby.memoryFile()
-                        .orElseThrow(() -> new IOException(
-                                "standby snapshot of " + id + " is not a clone's: the service has no warm template"));
-                rawMs.get(Tier.SNAPSHOTTED).add(raw.restore(standby) / 1e6);
-                client.get(Tier.SNAPSHOTTED).add(firstRequest(node, "warm"));
-
-                awaitStatus(node, "warm", s -> s.instances().isEmpty());
-                rawMs.get(Tier.TEMPLATE_ONLY)
-                        .add(raw.cloneTemplate(templateMemory, templateMemory.resolveSibling("state.bin")) / 1e6);
-                client.get(Tier.TEMPLATE_ONLY).add(firstRequest(node, "warm"));
-                progress(
-                        "round %d/%d  paused %.1f  snapshotted %.1f  template %.1f ms",
-                        round,
-                        rounds,
-                        client.get(Tier.PAUSED).getLast(),
-                        client.get(Tier.SNAPSHOTTED).getLast(),
-                        client.get(Tier.TEMPLATE_ONLY).getLast());
+            boolean deeper = tiers.contains(Tier.SNAPSHOTTED) || tiers.contains(Tier.TEMPLATE_ONLY);
+            for (int round = 1; round <= rounds && (deeper || tiers.contains(Tier.PAUSED)); round++) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d/%d ", round, rounds));
+                if (tiers.contains(Tier.PAUSED)) {
+                    awaitStatus(node, "warm", s -> settledIn(s, "paused"));
+                    rawMs.get(Tier.PAUSED).add(resumer.resumeAfter(200) / 1e6);
+                    client.get(Tier.PAUSED).add(firstRequest(node, "warm", Tier.PAUSED));
+                    line.append(String.format(
+                            Locale.ROOT, " paused %.1f", client.get(Tier.PAUSED).getLast()));
+                }
+                if (tiers.contains(Tier.SNAPSHOTTED)) {
+                    awaitStatus(node, "warm", s -> settledIn(s, "snapshotted"));
+                    String id =
+                            node.status("warm").orElseThrow().instances().get(0).id();
+                    Snapshot standby = runtime.loadSnapshot(state.resolve("standby/warm/" + id));
+                    // A clone's standby snapshot names its template's memory file: the template path too.
+                    templateMemory = standby.memoryFile()
+                            .orElseThrow(() -> new IOException("standby snapshot of " + id
+                                    + " is not a clone's: the service has no warm template"));
+                    rawMs.get(Tier.SNAPSHOTTED).add(raw.restore(standby) / 1e6);
+                    client.get(Tier.SNAPSHOTTED).add(firstRequest(node, "warm", Tier.SNAPSHOTTED));
+                    line.append(String.format(
+                            Locale.ROOT,
+                            "  snapshotted %.1f",
+                            client.get(Tier.SNAPSHOTTED).getLast()));
+                }
+                if (tiers.contains(Tier.TEMPLATE_ONLY)) {
+                    awaitStatus(node, "warm", s -> s.instances().isEmpty());
+                    Path template = templateMemory != null ? templateMemory : templateMemory(state);
+                    rawMs.get(Tier.TEMPLATE_ONLY)
+                            .add(raw.cloneTemplate(template, template.resolveSibling("state.bin")) / 1e6);
+                    client.get(Tier.TEMPLATE_ONLY).add(firstRequest(node, "warm", Tier.TEMPLATE_ONLY));
+                    line.append(String.format(
+                            Locale.ROOT,
+                            "  template %.1f",
+                            client.get(Tier.TEMPLATE_ONLY).getLast()));
+                }
+                progress.accept(line.append(" ms").toString());
             }
             node.remove("warm");
             node.deploy(ServiceSpec.of("cold", spec)
@@ -127,35 +184,72 @@ public final class WakeBenchmark extends GuestBenchmark {
             // Its initial instance starts in the background: seen first, so that "gone" below is
             // the end of it and not the moment before it appears.
             awaitStatus(node, "cold", s -> !s.instances().isEmpty());
-            for (int round = 1; round <= rounds; round++) {
+            for (int round = 1; round <= rounds && tiers.contains(Tier.NOTHING); round++) {
                 awaitStatus(node, "cold", s -> s.instances().isEmpty());
                 rawMs.get(Tier.NOTHING).add(raw.coldBoot() / 1e6);
-                client.get(Tier.NOTHING).add(firstRequest(node, "cold"));
-                progress(
+                client.get(Tier.NOTHING).add(firstRequest(node, "cold", Tier.NOTHING));
+                progress.accept(String.format(
+                        Locale.ROOT,
                         "round %d/%d  cold %.1f ms",
-                        round, rounds, client.get(Tier.NOTHING).getLast());
+                        round,
+                        rounds,
+                        client.get(Tier.NOTHING).getLast()));
             }
         }
-        List<TierResult> tiers = new ArrayList<>();
+        List<TierResult> results = new ArrayList<>();
         String[] paths = {"resume_paused", "restore_snapshot", "clone_template", "cold_boot"};
-        for (Tier t : Tier.values()) {
+        for (Tier t : tiers) {
             double c = Stats.median(client.get(t));
             double r = Stats.median(rawMs.get(t));
-            tiers.add(new TierResult(
+            results.add(new TierResult(
                     t.name().toLowerCase(Locale.ROOT),
                     paths[t.ordinal()],
                     Stats.round2(c),
                     Stats.round2(r),
                     Stats.round2(c - r),
                     Stats.round2(c / r),
+                    Stats.round2(Stats.median(whole.get(t))),
                     client.get(t).stream().map(Stats::round2).toList(),
-                    rawMs.get(t).stream().map(Stats::round2).toList()));
+                    rawMs.get(t).stream().map(Stats::round2).toList(),
+                    breakdowns.get(t).medians()));
         }
-        return new Result(runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), rounds, tiers);
+        return new Result(runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), rounds, results);
     }
 
-    private static double firstRequest(Node node, String service) throws IOException {
-        return HttpProbe.timeGet(node.routerPort(), service + ".localhost", "/") / 1e6;
+    /**
+     * Times the request that wakes the service, then lines the wake's trace up with it and times
+     * a second request right after (the same path, warm).
+     */
+    private double firstRequest(Node node, String service, Tier tier) throws IOException, InterruptedException {
+        HttpProbe.Timed first = HttpProbe.timedGet(node.routerPort(), service + ".localhost", "/");
+        // The wake's thread finishes its books after the vCPUs run: a paused wake's may end after the answer.
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        WakeTrace trace = node.lastWake(service).orElse(null);
+        while ((trace == null || trace.doneNanos() == 0 || trace.routedNanos() == 0) && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+            trace = node.lastWake(service).orElse(null);
+        }
+        if (trace == null || !breakdowns.get(tier).add(first, trace)) {
+            progress.accept("  (no trace of this wake: another wake came first; its steps are left out)");
+        }
+        whole.get(tier).add(first.wholeMillis());
+        HttpProbe.Timed warm = HttpProbe.timedGet(node.routerPort(), service + ".localhost", "/");
+        int vmPort = node.status(service).orElseThrow().instances().get(0).port();
+        if (vmPort > 0) { // still running (a busy host may have paused it again by now)
+            breakdowns.get(tier).warm(warm, HttpProbe.timedGet(vmPort, service + ".localhost", "/"));
+        }
+        return first.millis();
+    }
+
+    /** The warm template's memory file under the node's state directory. */
+    private static Path templateMemory(Path state) throws IOException {
+        try (var files = Files.walk(state)) {
+            return files.filter(p -> p.getFileName().toString().equals("memory.bin")
+                            && Files.exists(p.resolveSibling("state.bin"))
+                            && !p.startsWith(state.resolve("standby")))
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("the service has no warm template under " + state));
+        }
     }
 
     private static boolean running(ServiceStatus s) {
@@ -172,35 +266,59 @@ public final class WakeBenchmark extends GuestBenchmark {
 
     private static void awaitStatus(Node node, String service, Predicate<ServiceStatus> condition)
             throws InterruptedException, IOException {
-        awaitStatus(node, service, condition, WAIT_FOR_TIER, "reach the expected tier");
+        long deadline = System.nanoTime() + WAIT_FOR_TIER.toNanos();
+        while (!condition.test(node.status(service).orElseThrow())) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(service + " did not reach the expected tier within " + WAIT_FOR_TIER.toSeconds()
+                        + " s: " + node.status(service).orElseThrow());
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** The table people read. */
     public static String table(Result r) {
-        Formatter out = new Formatter(Locale.ROOT);
-        out.format(
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(
+                Locale.ROOT,
                 "first request to a sleeping service, median of %d rounds (%s, %d cores)%n",
-                r.rounds(), r.accelerator(), r.hostCores());
-        Columns columns = new Columns(
+                r.rounds(),
+                r.accelerator(),
+                r.hostCores()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-14s %-17s %11s %11s %10s %7s %10s%n",
                 "asleep as",
-                "%-14s",
                 "wake path",
-                "%-17s",
                 "client ms",
-                "%11.1f",
                 "raw ms",
-                "%11.1f",
                 "+ms",
-                "%10.1f",
                 "ratio",
-                "%7.2f");
-        out.format("%s%n", columns.header());
+                "whole ms"));
         for (TierResult t : r.tiers()) {
-            out.format(
-                    "%s%n",
-                    columns.row(
-                            t.tier(), t.wakePath(), t.clientMedianMs(), t.rawMedianMs(), t.overheadMs(), t.ratio()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-14s %-17s %11.1f %11.1f %10.1f %7.2f %10.1f%n",
+                    t.tier(),
+                    t.wakePath(),
+                    t.clientMedianMs(),
+                    t.rawMedianMs(),
+                    t.overheadMs(),
+                    t.ratio(),
+                    t.clientWholeMedianMs()));
         }
-        return out.toString();
+        sb.append("client and raw ms: to the first answer (the status line); whole ms: the client's, to the"
+                + " response's end\n");
+        for (TierResult t : r.tiers()) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%nwake from %s (%s): where the client's wait went, medians%n",
+                    t.tier(),
+                    t.wakePath()));
+            for (WakeBreakdown.Part p : t.breakdown()) {
+                sb.append(String.format(Locale.ROOT, "  %-58s %8.2f ms%n", p.step(), p.medianMs()));
+            }
+        }
+        return sb.toString();
     }
 }

@@ -10,22 +10,45 @@ class ReportTablesTest {
     private static final String N = System.lineSeparator();
 
     @Test
-    void wakeTable_alignsEveryTierUnderItsHeader() {
+    void wakeTable_alignsEveryTierUnderItsHeader_andListsEachWakesParts() {
         var r = new WakeBenchmark.Result(
                 "tcg",
                 2,
                 3,
                 List.of(
                         new WakeBenchmark.TierResult(
-                                "paused", "resume", 24.25, 10.0, 14.25, 2.425, List.of(), List.of()),
+                                "paused",
+                                "resume",
+                                24.25,
+                                10.0,
+                                14.25,
+                                2.425,
+                                26.5,
+                                List.of(),
+                                List.of(),
+                                List.of(new WakeBreakdown.Part("router: accepted to granted", 3.5))),
                         new WakeBenchmark.TierResult(
-                                "nothing", "cold boot", 1733.8, 1500.0, 233.8, 1.156, List.of(), List.of())));
+                                "nothing",
+                                "cold boot",
+                                1733.8,
+                                1500.0,
+                                233.8,
+                                1.156,
+                                1740.0,
+                                List.of(),
+                                List.of(),
+                                List.of())));
 
         assertThat(WakeBenchmark.table(r))
                 .isEqualTo("first request to a sleeping service, median of 3 rounds (tcg, 2 cores)" + N
-                        + "asleep as      wake path           client ms      raw ms        +ms   ratio" + N
-                        + "paused         resume                   24.3        10.0       14.3    2.43" + N
-                        + "nothing        cold boot              1733.8      1500.0      233.8    1.16" + N);
+                        + "asleep as      wake path           client ms      raw ms        +ms   ratio   whole ms" + N
+                        + "paused         resume                   24.3        10.0       14.3    2.43       26.5" + N
+                        + "nothing        cold boot              1733.8      1500.0      233.8    1.16     1740.0" + N
+                        + "client and raw ms: to the first answer (the status line); whole ms: the client's, to the"
+                        + " response's end\n"
+                        + N + "wake from paused (resume): where the client's wait went, medians" + N
+                        + "  router: accepted to granted                                    3.50 ms" + N
+                        + N + "wake from nothing (cold boot): where the client's wait went, medians" + N);
     }
 
     @Test

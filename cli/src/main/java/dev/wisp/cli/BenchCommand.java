@@ -9,6 +9,7 @@ import dev.wisp.image.Kernel;
 import dev.wisp.runtime.VmRuntime;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,9 +62,21 @@ final class BenchCommand {
         @Option(names = "--rounds", defaultValue = "3", description = "Rounds per tier (default: ${DEFAULT-VALUE}).")
         int rounds;
 
+        @Option(
+                names = "--tiers",
+                split = ",",
+                paramLabel = "TIER",
+                description = "Only these tiers: paused, snapshotted, template_only, nothing (default: all).")
+        List<String> tiers = List.of();
+
+        @Override
+        void check() {
+            tiers.forEach(WakeBenchmark::checkTier);
+        }
+
         @Override
         WakeBenchmark.Result measure(Kernel kernel, VmRuntime rt, Path work) throws Exception {
-            return new WakeBenchmark(rt, hello(kernel, 256), rounds, work, progress()).run();
+            return new WakeBenchmark(rt, hello(kernel, 256), rounds, tiers, work, progress()).run();
         }
 
         @Override

@@ -161,7 +161,8 @@ class ControlCliTest {
         String imageId = JSON.readTree(wisp(
                                 "image",
                                 "push",
-                                unbootableImage(plane.dir().resolve("sec-img"), 21).toString(),
+                                unbootableImage(plane.dir().resolve("sec-img"), 21)
+                                        .toString(),
                                 "--json")
                         .out())
                 .get("id")

@@ -178,6 +178,14 @@ public final class Node implements AutoCloseable {
         return Optional.ofNullable(services.get(name)).map(ServiceController::status);
     }
 
+    /**
+     * Where the service's latest wake spent its time (the node's, the runtime's and the router's
+     * marks); empty for an unknown service or one never woken.
+     */
+    public Optional<WakeTrace> lastWake(String name) {
+        return Optional.ofNullable(services.get(name)).map(ServiceController::lastWake);
+    }
+
     public Collection<ServiceStatus> services() {
         return services.values().stream().map(ServiceController::status).toList();
     }

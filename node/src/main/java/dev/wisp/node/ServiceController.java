@@ -68,6 +68,10 @@ final class ServiceController {
     private final Leftovers.Claim claim;
 
     private volatile boolean closed;
+    private volatile WakeMarks lastWake;
+    /** While a demand is being handled: when it reached the node (for the wake's marks). */
+    private long demandNanos;
+
     private long lastRequestsTotal = -1;
     private Instant lastScaleTick = Instant.EPOCH;
     private int desired;
@@ -129,20 +133,31 @@ final class ServiceController {
         if (closed) {
             return;
         }
+        long arrived = System.nanoTime();
         synchronized (this) {
-            if (d.reason() != Demand.Reason.NO_ENDPOINTS) {
-                wakeAtLeast(
-                        replicas.running() + 1,
-                        d.reason() == Demand.Reason.SATURATED ? "demand: saturated" : "demand: soft limit");
-                return;
+            demandNanos = arrived;
+            try {
+                demandLocked(d);
+            } finally {
+                demandNanos = 0;
             }
-            // The first wake goes out before anything else is worked out: on this path every
-            // microsecond is the waiting client's, and the code runs too rarely to be compiled.
-            if (replicas.running() + replicas.waking.get() == 0) {
-                startLocked(false, "demand: no endpoints");
-            }
-            wakeAtLeast(autoscaler.onColdRequests(Math.max(1, d.queued())).desiredInstances(), "demand: no endpoints");
         }
+    }
+
+    /** Caller holds the monitor. */
+    private void demandLocked(Demand d) {
+        if (d.reason() != Demand.Reason.NO_ENDPOINTS) {
+            wakeAtLeast(
+                    replicas.running() + 1,
+                    d.reason() == Demand.Reason.SATURATED ? "demand: saturated" : "demand: soft limit");
+            return;
+        }
+        // The first wake goes out before anything else is worked out: on this path every
+        // microsecond is the waiting client's, and the code runs too rarely to be compiled.
+        if (replicas.running() + replicas.waking.get() == 0) {
+            startLocked(false, "demand: no endpoints");
+        }
+        wakeAtLeast(autoscaler.onColdRequests(Math.max(1, d.queued())).desiredInstances(), "demand: no endpoints");
     }
 
     /** Wakes until {@code wanted} instances serve or are on their way. Caller holds the monitor. */
@@ -294,16 +309,27 @@ final class ServiceController {
         }
         replicas.waking.incrementAndGet();
         Replica r = replica;
-        vmOps.submit(() -> wakes.wake(r, plan.path(), why));
+        WakeMarks marks = new WakeMarks(plan.path(), demandNanos);
+        lastWake = marks;
         if (plan.path() == WakePath.RESUME_PAUSED) {
-            // Routed at once, after `cont` is on its way: the VMM's user-mode network accepts
-            // connections while the vCPUs stand, so the waiting request travels beside the resume.
+            // Routed first: the VMM's user-mode network accepts connections while the vCPUs
+            // stand, so the waiting request is granted before the resume's thread starts (which
+            // on a small host can take the core from this event loop) and travels beside `cont`.
+            marks.routedNanos = System.nanoTime();
             replicas.route(r);
         }
+        marks.submittedNanos = System.nanoTime();
+        vmOps.submit(() -> wakes.wake(r, plan.path(), why, marks));
         return true;
     }
 
     // ---- status ----------------------------------------------------------------------------------
+
+    /** Where the latest wake's time went, with the router's latest waited request; null before any. */
+    WakeTrace lastWake() {
+        WakeMarks m = lastWake;
+        return m == null ? null : m.trace(endpoints.lastWaited());
+    }
 
     int count(StandbyTier tier) {
         return replicas.count(tier);

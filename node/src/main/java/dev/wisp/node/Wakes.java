@@ -36,8 +36,9 @@ final class Wakes {
         this.outcomes = outcomes;
     }
 
-    void wake(Replica r, WakePath path, String why) {
+    void wake(Replica r, WakePath path, String why, WakeMarks marks) {
         long t0 = System.nanoTime();
+        marks.threadNanos = t0;
         String from =
                 path == WakePath.RESUME_PAUSED ? "paused" : path == WakePath.RESTORE_SNAPSHOT ? "snapshotted" : "none";
         try {
@@ -48,11 +49,15 @@ final class Wakes {
                 case COLD_BOOT ->
                     r.instance = scope.runtime().boot(r.id, scope.spec().vm());
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            long done = System.nanoTime();
+            marks.doneNanos = done;
+            marks.vm = r.instance.lastWake().orElse(null);
+            Duration took = Duration.ofNanos(done - t0);
             synchronized (lock) {
                 r.tier = StandbyTier.RUNNING;
                 r.lastUsed = scope.clock().instant();
                 if (r.endpoint == null) {
+                    marks.routedNanos = System.nanoTime(); // before: a grant may run at once on an event loop
                     replicas.route(r);
                 }
                 r.busy = false;

@@ -120,6 +120,22 @@ class NodeTest {
         double resumes = wakes(node, "tiers", "resume_paused");
         assertThat(get(node, "tiers", "/")).isEqualTo("200 hello from the node test");
         await(() -> wakes(node, "tiers", "resume_paused") >= resumes + 1, Duration.ofSeconds(10));
+        // The wake's breakdown (wisp bench wake) lines these marks up: each step after the last.
+        WakeTrace resumed = node.lastWake("tiers").orElseThrow();
+        assertThat(resumed.path()).isEqualTo("resume_paused");
+        assertInOrder(
+                resumed.request().arrivedNanos(),
+                resumed.demandNanos(),
+                resumed.routedNanos(),
+                resumed.request().grantedNanos(),
+                resumed.request().sentNanos(),
+                resumed.request().firstByteNanos(),
+                resumed.request().endedNanos());
+        assertInOrder(
+                resumed.routedNanos(),
+                resumed.submittedNanos(),
+                resumed.threadNanos(),
+                resumed.vm().contNanos());
 
         await(() -> tier(node, "tiers", "snapshotted") == 1, Duration.ofSeconds(15));
         String id = node.status("tiers").orElseThrow().instances().get(0).id();
@@ -131,6 +147,26 @@ class NodeTest {
         double clones = wakes(node, "tiers", "clone_template");
         assertThat(get(node, "tiers", "/")).isEqualTo("200 hello from the node test");
         await(() -> wakes(node, "tiers", "restore_snapshot") >= restores + 1, Duration.ofSeconds(10));
+        WakeTrace restored = node.lastWake("tiers").orElseThrow();
+        assertThat(restored.path()).isEqualTo("restore_snapshot");
+        assertInOrder(
+                restored.request().arrivedNanos(),
+                restored.demandNanos(),
+                restored.submittedNanos(),
+                restored.threadNanos(),
+                restored.vm().startedNanos(),
+                restored.vm().vmmNanos(),
+                restored.vm().streamNanos(),
+                restored.vm().loadedNanos(),
+                restored.vm().identityNanos(),
+                restored.vm().contNanos(),
+                restored.vm().guestNanos(),
+                restored.doneNanos(),
+                restored.routedNanos(),
+                restored.request().grantedNanos(),
+                restored.request().sentNanos(),
+                restored.request().firstByteNanos(),
+                restored.request().endedNanos());
         assertThat(wakes(node, "tiers", "clone_template"))
                 .as("a snapshotted instance is restored, not replaced")
                 .isEqualTo(clones);
@@ -138,5 +174,15 @@ class NodeTest {
         await(() -> node.status("tiers").orElseThrow().instances().isEmpty(), Duration.ofSeconds(40));
         assertThat(get(node, "tiers", "/")).isEqualTo("200 hello from the node test");
         assertThat(wakes(node, "tiers", "clone_template")).isGreaterThanOrEqualTo(2);
+    }
+
+    /** Every mark was taken (not 0) and none before the one it follows. */
+    private static void assertInOrder(long... nanos) {
+        for (int i = 0; i < nanos.length; i++) {
+            assertThat(nanos[i]).as("mark %d of %d taken", i + 1, nanos.length).isNotZero();
+            if (i > 0) {
+                assertThat(nanos[i]).as("mark %d not before mark %d", i + 1, i).isGreaterThanOrEqualTo(nanos[i - 1]);
+            }
+        }
     }
 }

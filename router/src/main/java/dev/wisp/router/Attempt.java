@@ -62,6 +62,9 @@ final class Attempt {
         ex.proxying();
         ch.config().setAutoRead(ex.client.isWritable());
         ex.body.sendTo(ch, ex.request);
+        if (ex.grantedNanos != 0) {
+            ex.sentNanos = System.nanoTime();
+        }
         if (!ex.front.inRead) {
             ex.front.flusher.flushLater(ch); // else the client's read-complete flushes the whole read
         }
@@ -104,6 +107,9 @@ final class Attempt {
             ReferenceCountUtil.release(msg);
             upstreamFailed(from, r.decoderResult().cause());
             return;
+        }
+        if (ex.grantedNanos != 0 && ex.firstByteNanos == 0 && msg instanceof HttpResponse) {
+            ex.firstByteNanos = System.nanoTime();
         }
         Reply.Next next = ex.reply.relay(msg, upstream);
         if (ex.reply.started()) {

@@ -63,6 +63,14 @@ final class Exchange {
     Admission admission;
     /** The current try at an endpoint (CONNECTING, PROXYING), or the last one. */
     private Attempt attempt;
+    /**
+     * When a request that waited was granted, sent and answered ({@link WaitedRequest}); 0 for
+     * one that never waited, which records nothing (the steady path reads no extra clock).
+     */
+    long grantedNanos;
+
+    long sentNanos;
+    long firstByteNanos;
 
     Exchange(RouterRuntime rt, FrontendHandler front, Channel client, HttpRequest request) {
         this.rt = rt;
@@ -206,6 +214,7 @@ final class Exchange {
             admission.giveBack(ep);
             return;
         }
+        grantedNanos = System.nanoTime();
         admission.granted(state == State.REQUEUED);
         connect(ep);
     }
@@ -268,6 +277,10 @@ final class Exchange {
 
     /** The response went to the client whole; the try's connection is parked or closed. */
     void responseEnded() {
+        if (grantedNanos != 0) {
+            admission.service.waited(
+                    new WaitedRequest(startNanos, grantedNanos, sentNanos, firstByteNanos, System.nanoTime()));
+        }
         releaseLease();
         record(); // before the flush: once the client has the response, the metrics show it
         front.flusher.flushLater(client);

@@ -68,6 +68,12 @@ public interface ServiceBackend {
         return null;
     }
 
+    /**
+     * A request that waited for capacity (it found no endpoint with room) has been answered:
+     * when it passed each step in the router. On a router event loop; must not block.
+     */
+    default void waited(WaitedRequest request) {}
+
     /** Admission limits for this service; read again after each change notification. */
     default ServiceLimits limits() {
         return ServiceLimits.DEFAULTS;

@@ -25,6 +25,7 @@ public final class ServiceEndpoints implements ServiceBackend {
     private volatile List<Endpoint> endpoints = List.of();
     private volatile List<Endpoint> parked = List.of();
     private volatile String unavailable;
+    private volatile WaitedRequest lastWaited;
 
     /**
      * @param onDemand called on a router event loop when a request finds no spare capacity; must
@@ -172,6 +173,16 @@ public final class ServiceEndpoints implements ServiceBackend {
     @Override
     public void endpointFailed(Endpoint endpoint, Throwable cause) {
         onFailure.accept(endpoint, cause);
+    }
+
+    @Override
+    public void waited(WaitedRequest request) {
+        lastWaited = request;
+    }
+
+    /** The last request that waited for capacity and was answered, or null. */
+    public WaitedRequest lastWaited() {
+        return lastWaited;
     }
 
     @Override

@@ -257,6 +257,15 @@ final class ServiceState {
         return true;
     }
 
+    /** Tells the platform when a request that waited passed each step. */
+    void waited(WaitedRequest request) {
+        try {
+            backend.waited(request);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "waited callback of " + name + " threw", e);
+        }
+    }
+
     /** Marks the endpoint suspect and tells the platform. */
     void connectFailed(EndpointState ep, Throwable cause) {
         lock.lock();

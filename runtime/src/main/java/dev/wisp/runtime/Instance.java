@@ -34,6 +34,7 @@ public final class Instance {
     private volatile boolean exitExpected;
     private volatile Snapshot standby;
     private volatile String failure;
+    private volatile WakeTimings lastWake;
 
     Instance(String id, VmRuntime runtime, VmSpec spec) {
         this.id = id;
@@ -68,6 +69,11 @@ public final class Instance {
     /** The standby snapshot while {@link InstanceState#SNAPSHOTTED}. */
     public Optional<Snapshot> standbySnapshot() {
         return Optional.ofNullable(standby);
+    }
+
+    /** When each step of the latest resume or restore ended, if there was one. */
+    public Optional<WakeTimings> lastWake() {
+        return Optional.ofNullable(lastWake);
     }
 
     /** OS pid of the VMM process, or -1. */
@@ -114,13 +120,14 @@ public final class Instance {
     }
 
     private void restoreLocked(Snapshot snapshot, GuestMemory memory) {
+        long t0 = System.nanoTime();
         move(InstanceState.RESTORING, snapshot.kind().name().toLowerCase() + " " + snapshot.directory());
         SnapshotStore.checkWhole(snapshot);
-        long t0 = System.nanoTime();
         launch(memory, snapshot);
         long loaded = System.nanoTime();
         // Before the vCPUs run: no request may reach the app with the template's identity.
         dialog.sendIdentity();
+        long typed = System.nanoTime();
         try {
             vmm.handle().resume();
         } catch (IOException e) {
@@ -130,6 +137,7 @@ public final class Instance {
         dialog.awaitIdentityAck();
         dialog.close();
         long acked = System.nanoTime();
+        lastWake = new WakeTimings(t0, vmm.vmmReadyNanos(), vmm.streamSentNanos(), loaded, typed, resumed, acked);
         move(
                 InstanceState.READY,
                 String.format(
@@ -157,10 +165,14 @@ public final class Instance {
     private void switchVcpus(InstanceState from, InstanceState to, String what, VcpuCall call) {
         withLock(() -> {
             requireState(from, what);
+            long t0 = System.nanoTime();
             try {
                 call.apply(vmm.handle());
             } catch (IOException e) {
                 throw fail(what + " failed: " + e.getMessage(), e);
+            }
+            if (to == InstanceState.READY) {
+                lastWake = WakeTimings.resume(t0, System.nanoTime());
             }
             move(to, "");
         });

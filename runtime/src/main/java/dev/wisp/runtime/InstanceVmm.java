@@ -26,6 +26,10 @@ final class InstanceVmm {
     private volatile GuestMemory memory;
 
     private volatile List<String> lastConsole = List.of();
+    /** Marks of the latest {@link #load}: VMM ready, stream sent (nanoTime). */
+    private volatile long vmmReadyNanos;
+
+    private volatile long streamSentNanos;
 
     InstanceVmm(String id, VmSpec spec, VmRuntime runtime) {
         this.id = id;
@@ -59,7 +63,18 @@ final class InstanceVmm {
             handle = runtime.vmm().startIncoming(ownLaunch(memory, c));
             console = c;
         }
-        handle.loadState(from.stateFile(), from.state());
+        vmmReadyNanos = System.nanoTime();
+        streamSentNanos = handle.loadState(from.stateFile(), from.state());
+    }
+
+    /** When the latest load had its VMM ready (nanoTime). */
+    long vmmReadyNanos() {
+        return vmmReadyNanos;
+    }
+
+    /** When the latest load had handed the VMM the whole stream (nanoTime). */
+    long streamSentNanos() {
+        return streamSentNanos;
     }
 
     private Console newConsole(Consumer<ConsoleMarker> markers) {

@@ -29,8 +29,11 @@ public interface VmHandle {
     /**
      * Loads a saved state into a VMM started with {@link Vmm#startIncoming}; the VM is left
      * paused. A stream whose size or checksum differs from {@code expected} fails the load.
+     *
+     * @return {@link System#nanoTime()} when the whole stream had been handed to the VMM (what
+     *     follows is the VMM finishing the load), for the wake's timings
      */
-    void loadState(Path stateFile, SnapshotFiles expected) throws IOException;
+    long loadState(Path stateFile, SnapshotFiles expected) throws IOException;
 
     /** Asks the VMM to exit, then kills it if it has not within {@code grace}. */
     void stop(Duration grace);

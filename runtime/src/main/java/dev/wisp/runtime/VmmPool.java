@@ -25,6 +25,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class VmmPool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(VmmPool.class.getName());
+    /**
+     * How long the refill after a take waits before it starts a VMM: a process start takes a core
+     * of a small host for tens of milliseconds, and right after a take that core belongs to the
+     * restore that took the VMM and to its guest's first answers.
+     */
+    static final long REFILL_DELAY_MILLIS = 500;
 
     /**
      * What a pooled VMM was started for; only a restore of the same shape can use it. The app's
@@ -77,7 +83,7 @@ final class VmmPool implements AutoCloseable {
                 }
             }
         }
-        refill(shape);
+        refill(shape, REFILL_DELAY_MILLIS);
         return Optional.ofNullable(found);
     }
 
@@ -88,17 +94,31 @@ final class VmmPool implements AutoCloseable {
         }
     }
 
+    /** Whether no VMM is being started or waiting to be (tests: the pool holds still). */
+    boolean settled() {
+        return filling.isEmpty();
+    }
+
     /** Starts one VMM of this shape in the background, unless one is already starting. */
     void refill(Shape shape) {
+        refill(shape, 0);
+    }
+
+    private void refill(Shape shape, long delayMillis) {
         if (closed || capacity == 0 || !filling.add(shape)) {
             return;
         }
         Thread.ofVirtual().name("vmm-pool-fill").start(() -> {
             try {
-                Pooled p = start(shape);
+                if (delayMillis > 0) {
+                    Thread.sleep(delayMillis);
+                }
+                Pooled p = closed ? null : start(shape);
                 if (p != null) {
                     offer(shape, p);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 filling.remove(shape);
             }

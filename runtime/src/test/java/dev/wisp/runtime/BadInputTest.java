@@ -135,6 +135,9 @@ class BadInputTest {
     }
 
     private boolean poolSettled() {
+        if (!runtime.get().pool().settled()) {
+            return false; // a refill is waiting to start or starting
+        }
         int idle = runtime.get().pool().idleCount();
         return runtime.get().ports().held() == idle && vmmChildren() == idle;
     }

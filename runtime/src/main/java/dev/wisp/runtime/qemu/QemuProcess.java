@@ -101,11 +101,12 @@ final class QemuProcess implements VmHandle {
 
     /** A stream saved without RAM (its RAM is a file this process maps) is read with the same capability. */
     @Override
-    public void loadState(Path stateFile, SnapshotFiles expected) throws IOException {
+    public long loadState(Path stateFile, SnapshotFiles expected) throws IOException {
         setIgnoreShared(memory.loadsFromFile());
         Path socket = directory.resolve("migrate-in.sock");
         qmp.execute("migrate-incoming", Map.of("uri", "unix:" + socket));
         MigrationStream.Copied sent = MigrationStream.sendFrom(stateFile, socket);
+        long streamed = System.nanoTime();
         String status = waitForMigration();
         if (sent.bytes() != expected.stateBytes() || sent.crc32c() != expected.stateCrc32c()) {
             throw new IOException("snapshot is corrupt: " + stateFile.getFileName() + " has " + sent.bytes()
@@ -116,6 +117,7 @@ final class QemuProcess implements VmHandle {
             throw new IOException("snapshot could not be loaded: migration " + status + " ("
                     + lastLine(console, "no console output") + ")");
         }
+        return streamed;
     }
 
     private void setIgnoreShared(boolean on) throws IOException {
