@@ -6,6 +6,8 @@ import dev.wisp.functions.AddressPolicy;
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.runtime.jail.JailConfig;
+import dev.wisp.runtime.jail.Privileges;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +57,12 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                     + "10.20.0.0/16,127.0.0.1/32); by default they reach public addresses only.")
     List<String> allowCallbackNets = new ArrayList<>();
 
+    @Option(
+            names = "--no-jail",
+            description = "Run VMMs unjailed: as this user, in this process's cgroup, with no limits"
+                    + " (needed without root).")
+    boolean noJail;
+
     @Mixin
     HostOptions host;
 
@@ -66,12 +74,18 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--allow-callback-net: " + e.getMessage());
         }
+        if (!noJail && !Privileges.isRoot()) {
+            throw new Errors.HostException("cannot jail VMMs: not running as root (a jail needs root to switch"
+                    + " uids, mount and make cgroups); run as root, or pass --no-jail to run them unjailed as this"
+                    + " user with no limits");
+        }
         Kernel kernel = host.kernel();
         Path dir = data != null ? data : host.home().resolve("data");
         RuntimeConfig runtime = RuntimeConfig.defaults()
                 .withHome(host.home())
                 .withAccelerator(AcceleratorChoice.parse(host.accel))
-                .withVmmPool(host.vmmPool);
+                .withVmmPool(host.vmmPool)
+                .withJail(noJail ? JailConfig.OFF : JailConfig.DEFAULT);
         ControlConfig config = ControlConfig.of(dir, kernel.vmlinux(), runtime)
                 .withPorts(apiPort, routerPort)
                 .withApiHost(apiHost)
@@ -90,6 +104,11 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
         out().printf("  API:         %s   (dashboard at %s/)%n", cp.apiUrl(), cp.apiUrl());
         out().printf("  router:      %s   (services at http://NAME.localhost:%d/)%n", cp.routerUrl(), cp.routerPort());
         out().printf("  admin token: %s%n", cp.adminTokenFile());
+        out().printf(
+                        "  VMMs:        %s%n",
+                        noJail
+                                ? "NOT jailed (--no-jail): run as this user, no cgroup limits"
+                                : "jailed: own uid, namespaces and root, cgroup limits");
         if (!config.callbackPolicy().allowedNetworks().isEmpty()) {
             out().printf(
                             "  callbacks:   public addresses and %s%n",
