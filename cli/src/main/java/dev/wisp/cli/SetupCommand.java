@@ -2,6 +2,8 @@ package dev.wisp.cli;
 
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.VmRuntime;
+import dev.wisp.runtime.jail.Jailer;
+import dev.wisp.runtime.jail.Privileges;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +42,11 @@ final class SetupCommand extends OutputCommand implements Callable<Integer> {
         out().println("kernel       " + kernel.version() + "  " + kernel.vmlinux());
         try (VmRuntime rt = host.startRuntime(kernel)) {
             out().println("accelerator  " + rt.accelerator() + "  (" + rt.acceleratorReason() + ")");
+            out().println("VMMs         " + rt.isolation());
+        }
+        out().println("cgroups      " + Jailer.describeHost());
+        if (!Privileges.isRoot()) {
+            out().println("jail         cannot jail VMMs without root: `wisp up` needs --no-jail here");
         }
         out().println("home         " + host.home());
         out().println("ready: try ./wisp demo");

@@ -8,6 +8,8 @@ import dev.wisp.functions.AddressPolicy;
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.runtime.jail.JailConfig;
+import dev.wisp.runtime.jail.Privileges;
 import dev.wisp.store.etcd.EtcdStateStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -85,6 +87,12 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
             description = "With --etcd: a node or leader silent this long is lost (default: ${DEFAULT-VALUE}).")
     Duration leaseTtl;
 
+    @Option(
+            names = "--no-jail",
+            description = "Run VMMs unjailed: as this user, in this process's cgroup, with no limits"
+                    + " (needed without root).")
+    boolean noJail;
+
     @Mixin
     HostOptions host;
 
@@ -96,12 +104,18 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--allow-callback-net: " + e.getMessage());
         }
+        if (!noJail && !Privileges.isRoot()) {
+            throw new Errors.HostException("cannot jail VMMs: not running as root (a jail needs root to switch"
+                    + " uids, mount and make cgroups); run as root, or pass --no-jail to run them unjailed as this"
+                    + " user with no limits");
+        }
         Kernel kernel = host.kernel();
         Path dir = data != null ? data : host.home().resolve("data");
         RuntimeConfig runtime = RuntimeConfig.defaults()
                 .withHome(host.home())
                 .withAccelerator(AcceleratorChoice.parse(host.accel))
-                .withVmmPool(host.vmmPool);
+                .withVmmPool(host.vmmPool)
+                .withJail(noJail ? JailConfig.OFF : JailConfig.DEFAULT);
         ControlConfig config = ControlConfig.of(dir, kernel.vmlinux(), runtime)
                 .withPorts(apiPort, routerPort)
                 .withApiHost(apiHost)
@@ -120,6 +134,11 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                             advertise,
                             etcd.stream().map(URI::toString).collect(Collectors.joining(",")));
         }
+        out().printf(
+                        "  VMMs:        %s%n",
+                        noJail
+                                ? "NOT jailed (--no-jail): run as this user, no cgroup limits"
+                                : "jailed: own uid, namespaces and root, cgroup limits");
         if (!config.callbackPolicy().allowedNetworks().isEmpty()) {
             out().printf(
                             "  callbacks:   public addresses and %s%n",

@@ -303,7 +303,7 @@ public final class Instance {
     private void noticeDeath(int code) {
         if (!exitExpected && state.hasProcess() && state != InstanceState.STOPPING) {
             try {
-                throw fail("VMM process exited unexpectedly (code " + code + ")", null);
+                throw fail(vmm.deathCause().orElse("VMM process exited unexpectedly (code " + code + ")"), null);
             } catch (InstanceFailedException e) {
                 LOG.log(System.Logger.Level.WARNING, e.getMessage());
             }

@@ -140,6 +140,12 @@ final class InstanceVmm {
         }
     }
 
+    /** Why the VMM died, when its jail knows more than the exit code (its memory limit). */
+    Optional<String> deathCause() {
+        VmHandle h = handle;
+        return h != null ? h.deathCause() : Optional.empty();
+    }
+
     /** The running VMM, or null. */
     VmHandle handle() {
         return handle;

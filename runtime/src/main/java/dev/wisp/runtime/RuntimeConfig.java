@@ -1,5 +1,6 @@
 package dev.wisp.runtime;
 
+import dev.wisp.runtime.jail.JailConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param stopGrace   how long a VMM may take to quit before it is killed
  * @param vmmPool     most VMM processes kept started ahead for restores and clones (0: none);
  *                    each idle one costs about 15 MB and no CPU
+ * @param jail        how VMMs are jailed (own uid, namespaces, cgroup limits); off without root
  */
 public record RuntimeConfig(
         Path home,
@@ -22,7 +24,8 @@ public record RuntimeConfig(
         String qemuBinary,
         AcceleratorChoice accelerator,
         Duration stopGrace,
-        int vmmPool) {
+        int vmmPool,
+        JailConfig jail) {
     /** Default {@link #vmmPool}: enough for a burst of wakes of one or two services. */
     public static final int DEFAULT_VMM_POOL = 2;
 
@@ -35,6 +38,7 @@ public record RuntimeConfig(
         Objects.requireNonNull(qemuBinary, "qemuBinary");
         Objects.requireNonNull(accelerator, "accelerator");
         stopGrace = stopGrace == null ? Duration.ofSeconds(3) : stopGrace;
+        jail = jail == null ? JailConfig.OFF : jail;
         if (vmmPool < 0) {
             throw new IllegalArgumentException("vmmPool must be >= 0, got " + vmmPool);
         }
@@ -44,7 +48,10 @@ public record RuntimeConfig(
         }
     }
 
-    /** Defaults: {@code $WISP_HOME} or {@code ~/.wisp}, runs under {@code /tmp/wisp-<uid>}, AUTO accelerator. */
+    /**
+     * Defaults: {@code $WISP_HOME} or {@code ~/.wisp}, runs under {@code /tmp/wisp-<uid>}, AUTO
+     * accelerator, VMMs jailed when this process is root.
+     */
     public static RuntimeConfig defaults() {
         return new RuntimeConfig(
                 defaultHome(),
@@ -52,23 +59,28 @@ public record RuntimeConfig(
                 "qemu-system-x86_64",
                 AcceleratorChoice.AUTO,
                 Duration.ofSeconds(3),
-                DEFAULT_VMM_POOL);
+                DEFAULT_VMM_POOL,
+                JailConfig.forThisProcess());
     }
 
     public RuntimeConfig withAccelerator(AcceleratorChoice choice) {
-        return new RuntimeConfig(home, runDirectory, qemuBinary, choice, stopGrace, vmmPool);
+        return new RuntimeConfig(home, runDirectory, qemuBinary, choice, stopGrace, vmmPool, jail);
     }
 
     public RuntimeConfig withRunDirectory(Path dir) {
-        return new RuntimeConfig(home, dir, qemuBinary, accelerator, stopGrace, vmmPool);
+        return new RuntimeConfig(home, dir, qemuBinary, accelerator, stopGrace, vmmPool, jail);
     }
 
     public RuntimeConfig withHome(Path dir) {
-        return new RuntimeConfig(dir, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool);
+        return new RuntimeConfig(dir, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, jail);
     }
 
     public RuntimeConfig withVmmPool(int size) {
-        return new RuntimeConfig(home, runDirectory, qemuBinary, accelerator, stopGrace, size);
+        return new RuntimeConfig(home, runDirectory, qemuBinary, accelerator, stopGrace, size, jail);
+    }
+
+    public RuntimeConfig withJail(JailConfig j) {
+        return new RuntimeConfig(home, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, j);
     }
 
     /** {@code $WISP_HOME}, else {@code ~/.wisp}. */

@@ -3,6 +3,7 @@ package dev.wisp.runtime;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -51,4 +52,12 @@ public interface VmHandle {
 
     /** OS process id of the VMM. */
     long pid();
+
+    /**
+     * Why the process died when its exit code does not say (killed for going over its memory
+     * limit); empty when unknown or alive. Ask before {@link #kill}, which frees what tells.
+     */
+    default Optional<String> deathCause() {
+        return Optional.empty();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.wisp.runtime;
 
+import dev.wisp.runtime.jail.Jailer;
 import dev.wisp.runtime.qemu.QemuMicrovm;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -30,6 +32,7 @@ public final class VmRuntime implements AutoCloseable {
 
     private final RuntimeConfig config;
     private final Vmm vmm;
+    private final Jailer jailer;
     private final Path ownRunDirectory;
     private final PortAllocator ports = new PortAllocator();
     private final VmmPool pool;
@@ -37,11 +40,11 @@ public final class VmRuntime implements AutoCloseable {
     private final CopyOnWriteArrayList<Consumer<InstanceEvent>> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<BiConsumer<String, String>> consoleListeners = new CopyOnWriteArrayList<>();
 
-    private VmRuntime(RuntimeConfig config, Vmm vmm) throws IOException {
+    private VmRuntime(RuntimeConfig config, Vmm vmm, Jailer jailer) throws IOException {
         this.config = config;
         this.vmm = vmm;
-        this.ownRunDirectory = config.runDirectory()
-                .resolve(Long.toString(ProcessHandle.current().pid()));
+        this.jailer = jailer;
+        this.ownRunDirectory = ownRunDirectory(config);
         // Owner-only: the run directories hold every VM's control socket.
         PrivateFiles.directory(config.runDirectory());
         PrivateFiles.directory(ownRunDirectory);
@@ -53,21 +56,51 @@ public final class VmRuntime implements AutoCloseable {
      * boots {@code kernel} here (cached after the first time) and falls back to TCG.
      */
     public static VmRuntime start(RuntimeConfig config, Path kernel) {
-        // The one place that picks the VMM driver: another driver goes here, callers stay as they are.
-        Vmm vmm = QemuMicrovm.open(config, kernel);
+        Jailer jailer = null;
         try {
             sweepLeftovers(config.runDirectory());
-            VmRuntime rt = new VmRuntime(config, vmm);
+            PrivateFiles.directory(config.runDirectory());
+            PrivateFiles.directory(ownRunDirectory(config));
+            jailer = config.jail().enabled()
+                    ? Jailer.open(config.jail(), ownRunDirectory(config), config.qemuBinary())
+                    : null;
+            // The one place that picks the VMM driver: another driver goes here, callers stay as they are.
+            Vmm vmm = QemuMicrovm.open(config, kernel, Optional.ofNullable(jailer));
+            VmRuntime rt = new VmRuntime(config, vmm, jailer);
             LOG.log(
                     System.Logger.Level.INFO,
-                    "runtime: {0} on {1} ({2})",
+                    "runtime: {0} on {1} ({2}), VMMs {3}",
                     vmm.name(),
                     vmm.accelerator(),
-                    vmm.acceleratorReason());
+                    vmm.acceleratorReason(),
+                    rt.isolation());
             return rt;
         } catch (IOException e) {
+            if (jailer != null) {
+                jailer.close();
+            }
             throw new VmException("cannot use run directory " + config.runDirectory() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (jailer != null) {
+                jailer.close();
+            }
+            throw e;
         }
+    }
+
+    private static Path ownRunDirectory(RuntimeConfig config) {
+        return config.runDirectory()
+                .resolve(Long.toString(ProcessHandle.current().pid()));
+    }
+
+    /** How VMMs are isolated, for users: jailed (uids, cgroup hierarchy) or not jailed. */
+    public String isolation() {
+        return jailer != null ? jailer.describe() : "not jailed (run as the platform's user, no cgroup limits)";
+    }
+
+    /** The jail, when VMMs are jailed: tenant quotas, a VM's cgroup. */
+    public Optional<Jailer> jailer() {
+        return Optional.ofNullable(jailer);
     }
 
     public Accelerator accelerator() {
@@ -222,6 +255,10 @@ public final class VmRuntime implements AutoCloseable {
         });
         instances.clear();
         pool.close();
+        if (jailer != null) {
+            jailer.close();
+        }
+        SnapshotStore.delete(ownRunDirectory.resolve(".jail"));
         try {
             Files.deleteIfExists(ownRunDirectory);
         } catch (IOException ignored) {

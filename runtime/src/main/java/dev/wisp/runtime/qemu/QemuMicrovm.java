@@ -5,10 +5,13 @@ import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmException;
 import dev.wisp.runtime.VmHandle;
 import dev.wisp.runtime.Vmm;
+import dev.wisp.runtime.jail.Jailer;
+import dev.wisp.runtime.jail.VmmJail;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@link Vmm} driver for QEMU's {@code microvm} machine.
@@ -19,11 +22,13 @@ public final class QemuMicrovm implements Vmm {
     private final String qemuBinary;
     private final Accelerator accelerator;
     private final String acceleratorReason;
+    private final Optional<Jailer> jailer;
 
-    QemuMicrovm(String qemuBinary, Accelerator accelerator, String acceleratorReason) {
+    QemuMicrovm(String qemuBinary, Accelerator accelerator, String acceleratorReason, Optional<Jailer> jailer) {
         this.qemuBinary = qemuBinary;
         this.accelerator = accelerator;
         this.acceleratorReason = acceleratorReason;
+        this.jailer = jailer;
     }
 
     /**
@@ -33,6 +38,11 @@ public final class QemuMicrovm implements Vmm {
      * one-line {@link VmException}.
      */
     public static QemuMicrovm open(RuntimeConfig config, Path kernel) {
+        return open(config, kernel, Optional.empty());
+    }
+
+    /** As {@link #open(RuntimeConfig, Path)}, every VMM run in a jail of {@code jailer}'s when present. */
+    public static QemuMicrovm open(RuntimeConfig config, Path kernel, Optional<Jailer> jailer) {
         requireQemu(config.qemuBinary());
         if (!Files.isRegularFile(kernel)) {
             throw new VmException("kernel not found: " + kernel);
@@ -40,7 +50,7 @@ public final class QemuMicrovm implements Vmm {
         AcceleratorProbe.Verdict verdict = new AcceleratorProbe(
                         config.qemuBinary(), config.home().resolve("accelerator-probe.properties"))
                 .choose(config.accelerator(), kernel);
-        return new QemuMicrovm(config.qemuBinary(), verdict.accelerator(), verdict.reason());
+        return new QemuMicrovm(config.qemuBinary(), verdict.accelerator(), verdict.reason(), jailer);
     }
 
     private static void requireQemu(String binary) {
@@ -77,23 +87,40 @@ public final class QemuMicrovm implements Vmm {
 
     @Override
     public VmHandle boot(Launch launch) throws IOException {
-        return QemuProcess.start(commandLine(launch, false), launch);
+        return start(launch, false);
     }
 
     @Override
     public VmHandle startIncoming(Launch launch) throws IOException {
-        return QemuProcess.start(commandLine(launch, true), launch);
+        return start(launch, true);
     }
 
-    private List<String> commandLine(Launch launch, boolean incoming) {
+    private VmHandle start(Launch launch, boolean incoming) throws IOException {
+        VmmJail jail = jailer.map(j -> j.enter(
+                        launch.directory().getFileName().toString(),
+                        launch.directory(),
+                        launch.spec(),
+                        launch.memory(),
+                        accelerator))
+                .orElseGet(() -> VmmJail.none(qemuBinary, launch.spec(), launch.memory(), launch.directory()));
+        try {
+            return QemuProcess.start(jail.wrap(commandLine(launch, jail, incoming)), launch, jail);
+        } catch (IOException | RuntimeException e) {
+            jail.release();
+            throw e;
+        }
+    }
+
+    /** The command line in the VMM's own terms: jailed, its files have the names its jail gives them. */
+    private List<String> commandLine(Launch launch, VmmJail jail, boolean incoming) {
         return QemuCommandLine.build(
-                qemuBinary,
+                jail.binary(),
                 accelerator,
-                launch.spec(),
+                jail.spec(),
                 launch.instanceId(),
-                launch.directory().resolve(QemuCommandLine.QMP_SOCKET),
+                jail.directory().resolve(QemuCommandLine.QMP_SOCKET),
                 launch.hostPort(),
-                launch.memory(),
+                jail.memory(),
                 incoming);
     }
 }

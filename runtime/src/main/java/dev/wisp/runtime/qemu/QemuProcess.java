@@ -8,11 +8,13 @@ import dev.wisp.runtime.VmException;
 import dev.wisp.runtime.VmHandle;
 import dev.wisp.runtime.Vmm;
 import dev.wisp.runtime.VmmLauncher;
+import dev.wisp.runtime.jail.VmmJail;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,23 +26,30 @@ final class QemuProcess implements VmHandle {
     /** Bytes per second: far above what a local socket carries, so no throttling. */
     private static final long UNLIMITED_BANDWIDTH = 1L << 40;
 
+    private static final String MIGRATE_OUT = "migrate-out.sock";
+    private static final String MIGRATE_IN = "migrate-in.sock";
+
     private final Process process;
     private final Console console;
     private final QmpClient qmp;
     private final Path directory;
     private final GuestMemory memory;
+    private final VmmJail jail;
     private final CompletableFuture<Integer> exited;
 
-    private QemuProcess(Process process, Console console, QmpClient qmp, Path directory, GuestMemory memory) {
+    private QemuProcess(
+            Process process, Console console, QmpClient qmp, Path directory, GuestMemory memory, VmmJail jail) {
         this.process = process;
         this.console = console;
         this.qmp = qmp;
         this.directory = directory;
         this.memory = memory;
+        this.jail = jail;
         this.exited = VmmLauncher.exitOf(process);
     }
 
-    static QemuProcess start(List<String> command, Vmm.Launch launch) throws IOException {
+    /** Starts {@code command} (already wrapped by {@code jail}) for {@code launch}. */
+    static QemuProcess start(List<String> command, Vmm.Launch launch, VmmJail jail) throws IOException {
         Path qmpSocket = launch.directory().resolve(QemuCommandLine.QMP_SOCKET);
         // Tied to the platform's life, pid file written (VmmLauncher): a killed platform leaves no VMM running.
         Process process = VmmLauncher.start(command, launch.directory());
@@ -54,7 +63,7 @@ final class QemuProcess implements VmHandle {
             waitQuietly(process);
             throw new VmException("VMM did not start: " + lastLine(console, e.getMessage()), e);
         }
-        return new QemuProcess(process, console, qmp, launch.directory(), launch.memory());
+        return new QemuProcess(process, console, qmp, launch.directory(), launch.memory(), jail);
     }
 
     private static String lastLine(Console console, String fallback) {
@@ -84,9 +93,9 @@ final class QemuProcess implements VmHandle {
         setIgnoreShared(memory.loadsFromFile());
         // The default cap (128 MiB/s) is for live migration over a network; this VM stands still.
         qmp.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED_BANDWIDTH));
-        Path socket = directory.resolve("migrate-out.sock");
+        Path socket = directory.resolve(MIGRATE_OUT);
         CompletableFuture<MigrationStream.Copied> received = MigrationStream.receiveInto(socket, stateFile);
-        qmp.execute("migrate", Map.of("uri", "unix:" + socket));
+        qmp.execute("migrate", Map.of("uri", "unix:" + jail.directory().resolve(MIGRATE_OUT)));
         MigrationStream.Copied copied = await(received, "snapshot stream");
         String status = waitForMigration();
         if (!"completed".equals(status)) {
@@ -103,8 +112,8 @@ final class QemuProcess implements VmHandle {
     @Override
     public long loadState(Path stateFile, SnapshotFiles expected) throws IOException {
         setIgnoreShared(memory.loadsFromFile());
-        Path socket = directory.resolve("migrate-in.sock");
-        qmp.execute("migrate-incoming", Map.of("uri", "unix:" + socket));
+        Path socket = directory.resolve(MIGRATE_IN);
+        qmp.execute("migrate-incoming", Map.of("uri", "unix:" + jail.directory().resolve(MIGRATE_IN)));
         MigrationStream.Copied sent = MigrationStream.sendFrom(stateFile, socket);
         long streamed = System.nanoTime();
         String status = waitForMigration();
@@ -184,6 +193,9 @@ final class QemuProcess implements VmHandle {
             }
         }
         qmp.close();
+        if (!process.isAlive()) {
+            jail.release();
+        }
     }
 
     @Override
@@ -191,6 +203,12 @@ final class QemuProcess implements VmHandle {
         process.destroyForcibly();
         waitQuietly(process);
         qmp.close();
+        jail.release();
+    }
+
+    @Override
+    public Optional<String> deathCause() {
+        return jail.deathCause();
     }
 
     private static void waitQuietly(Process p) {
@@ -213,6 +231,6 @@ final class QemuProcess implements VmHandle {
 
     @Override
     public long pid() {
-        return process.pid();
+        return jail.vmmPid(process.pid());
     }
 }

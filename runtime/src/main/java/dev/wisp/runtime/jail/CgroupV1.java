@@ -1,0 +1,65 @@
+package dev.wisp.runtime.jail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** cgroup v1: one hierarchy per controller (cpu, memory, pids), each group made in all three. */
+final class CgroupV1 extends Cgroups {
+    static final List<String> CONTROLLERS = List.of("cpu", "memory", "pids");
+    private final List<Path> bases;
+
+    /** @param bases the platform's own group in the cpu, memory and pids hierarchies, in that order */
+    CgroupV1(List<Path> bases) {
+        this.bases = List.copyOf(bases);
+    }
+
+    @Override
+    String describe() {
+        return "cgroup v1 (cpu, memory, pids under " + bases.get(0).getParent() + "/{cpu,memory,pids})";
+    }
+
+    @Override
+    List<Path> directories(String path) {
+        List<Path> out = new ArrayList<>();
+        for (Path b : bases) {
+            Path root = b.resolve(ROOT);
+            out.add(path.isEmpty() ? root : root.resolve(path));
+        }
+        return out;
+    }
+
+    @Override
+    List<Path> create(String path, CgroupLimits limits) throws IOException {
+        List<Path> dirs = directories(path);
+        for (Path d : dirs) {
+            Files.createDirectories(d);
+        }
+        Path cpu = dirs.get(0);
+        Path memory = dirs.get(1);
+        Path pids = dirs.get(2);
+        if (limits.cpus() > 0) {
+            write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CgroupLimits.PERIOD_US));
+            write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(limits.cpus() * CgroupLimits.PERIOD_US));
+        }
+        if (limits.memoryBytes() > 0) {
+            write(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
+            // With swap on, the limit must cover it too or a VMM swaps instead of being stopped.
+            Path memsw = memory.resolve("memory.memsw.limit_in_bytes");
+            if (Files.exists(memsw)) {
+                write(memsw, Long.toString(limits.memoryBytes()));
+            }
+        }
+        if (limits.pids() > 0) {
+            write(pids.resolve("pids.max"), Long.toString(limits.pids()));
+        }
+        return dirs;
+    }
+
+    @Override
+    long oomKills(String path) {
+        return keyed(directories(path).get(1).resolve("memory.oom_control"), "oom_kill");
+    }
+}

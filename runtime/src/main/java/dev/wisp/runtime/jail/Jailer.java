@@ -1,0 +1,180 @@
+package dev.wisp.runtime.jail;
+
+import dev.wisp.runtime.Accelerator;
+import dev.wisp.runtime.GuestMemory;
+import dev.wisp.runtime.VmException;
+import dev.wisp.runtime.VmSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Jails every VMM the way Firecracker's jailer does (docs: README, Security). Per VMM: a uid and
+ * gid of its own from the configured range (plus one group all VMMs share), no capabilities,
+ * {@code no_new_privs}; its own mount, pid, ipc and uts namespaces, its run directory as its root
+ * holding only its files (the VMM binary, its libraries and firmware read-only, kernel, initrd and
+ * disk read-only, its RAM file and sockets); rlimits on open files and file size; a cgroup
+ * limiting CPU to its vCPUs, memory to guest RAM plus the VMM's overhead, and pids; under a
+ * parent cgroup per tenant carrying the tenant's quota. QEMU's own seccomp sandbox stays on.
+ *
+ * <p><b>Internal: used by the runtime and its drivers, not an API for other modules.</b>
+ */
+public final class Jailer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Jailer.class.getName());
+    private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+    private final JailConfig config;
+    private final Path helper;
+    private final VmmImage image;
+    private final Cgroups cgroups;
+    private final UidPool uids;
+    private final String owner;
+    private final Map<String, CgroupLimits> tenantLimits = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> tenantsMade = new ConcurrentHashMap<>();
+    private volatile Function<String, String> tenantOf = id -> "default";
+
+    private Jailer(JailConfig config, Path helper, VmmImage image, Cgroups cgroups) {
+        this.config = config;
+        this.helper = helper;
+        this.image = image;
+        this.cgroups = cgroups;
+        this.uids = new UidPool(config.uidBase(), config.uidCount());
+        this.owner = Long.toString(ProcessHandle.current().pid());
+    }
+
+    /**
+     * Readies jailing for a platform whose VMs run under {@code ownRunDirectory}: compiles the
+     * helper, lays out the VMM image, finds the cgroup hierarchy and sweeps cgroups of platforms
+     * that are gone. Fails with one line when this host cannot jail (not root, no cgroups).
+     */
+    public static Jailer open(JailConfig config, Path ownRunDirectory, String vmmBinary) {
+        if (!Privileges.isRoot()) {
+            throw new VmException("cannot jail VMMs: not running as root (a jail needs root to switch uids,"
+                    + " mount and make cgroups); run as root, or without the jail (--no-jail)");
+        }
+        Cgroups cgroups = Cgroups.detect()
+                .orElseThrow(() -> new VmException("cannot limit VMMs: neither cgroup v2 with cpu, memory and pids"
+                        + " enabled nor cgroup v1 cpu, memory and pids controllers under /sys/fs/cgroup;"
+                        + " mount them, or run without the jail (--no-jail)"));
+        cgroups.sweep(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        Path base = ownRunDirectory.resolve(".jail");
+        try {
+            Files.createDirectories(base);
+            VmmImage image = VmmImage.build(vmmBinary, base.resolve("vmm"));
+            Path helper = JailHelper.install(base.resolve("wisp-jail"));
+            Jailer j = new Jailer(config, helper, image, cgroups);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "VMMs jailed: uids {0}..{1}, {2}",
+                    Integer.toString(config.uidBase() + 1),
+                    Integer.toString(config.uidBase() + config.uidCount()),
+                    cgroups.describe());
+            return j;
+        } catch (IOException e) {
+            throw new VmException("cannot prepare the VMM jail under " + base + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** For {@code wisp setup}: which cgroup hierarchy limits VMMs here, or why none does. */
+    public static String describeHost() {
+        return Cgroups.detect()
+                .map(Cgroups::describe)
+                .orElse("no usable cgroups (need v2 with cpu, memory, pids enabled, or v1 cpu, memory, pids)");
+    }
+
+    /** Which tenant an instance (or pooled VMM, by its directory's name) belongs to; default: {@code default}. */
+    public void tenants(Function<String, String> instanceToTenant) {
+        this.tenantOf = instanceToTenant;
+    }
+
+    /**
+     * Sets a tenant's quota on its parent cgroup: CPU time of {@code vcpus} CPUs, {@code memoryMib} of
+     * memory (guest RAM and VMM overhead of all its VMs), and {@code pidsMax} processes.
+     */
+    public void limitTenant(String tenant, int vcpus, long memoryMib, long pidsMax) {
+        CgroupLimits limits = new CgroupLimits(vcpus, memoryMib << 20, pidsMax);
+        tenantLimits.put(validTenant(tenant), limits);
+        try {
+            cgroups.create(tenantPath(tenant), limits);
+        } catch (IOException e) {
+            throw new VmException("cannot set the quota of tenant " + tenant + ": " + e.getMessage(), e);
+        }
+        tenantsMade.put(tenant, true);
+    }
+
+    /**
+     * Jails one VMM: takes a uid, makes its cgroup, readies {@code directory} as its root. The
+     * returned jail wraps the VMM's command line; release it when the VMM is gone.
+     */
+    public VmmJail enter(String name, Path directory, VmSpec spec, GuestMemory memory, Accelerator accel) {
+        int uid = uids.acquire();
+        String tenant = validTenant(tenantOf.apply(name));
+        String cgroup = tenantPath(tenant) + "/" + name;
+        long limitMib = spec.memoryMib() + (long) config.memoryOverheadMib();
+        try {
+            if (tenantsMade.putIfAbsent(tenant, true) == null) {
+                cgroups.create(tenantPath(tenant), tenantLimits.getOrDefault(tenant, CgroupLimits.NONE));
+            }
+            cgroups.create(cgroup, new CgroupLimits(spec.vcpus(), limitMib << 20, config.pidsMax()));
+            JailDirectory dir = JailDirectory.prepare(
+                    directory, uid, uids.sharedGroup(), image, spec, memory, accel == Accelerator.KVM);
+            return new JailedVm(this, uid, cgroup, dir, spec, memory, limitMib);
+        } catch (IOException | RuntimeException e) {
+            cgroups.remove(cgroup);
+            uids.release(uid);
+            throw new VmException("cannot jail VMM " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** For users: the uid range and the cgroup hierarchy. */
+    public String describe() {
+        return "jailed (uids " + (config.uidBase() + 1) + ".." + (config.uidBase() + config.uidCount()) + ", "
+                + cgroups.describe() + ")";
+    }
+
+    /** The directories of a VM's cgroup (tests read its limits and counters). */
+    public java.util.List<Path> cgroupDirectories(String name) {
+        return cgroups.directories(tenantPath(validTenant(tenantOf.apply(name))) + "/" + name);
+    }
+
+    /** Removes this platform's cgroups (its VMMs must be gone). */
+    @Override
+    public void close() {
+        cgroups.removeTree(owner);
+    }
+
+    private String tenantPath(String tenant) {
+        return owner + "/" + tenant;
+    }
+
+    private static String validTenant(String tenant) {
+        if (tenant == null || !TENANT.matcher(tenant).matches()) {
+            throw new VmException("invalid tenant name for a cgroup: '" + tenant + "'");
+        }
+        return tenant;
+    }
+
+    JailConfig config() {
+        return config;
+    }
+
+    Path helper() {
+        return helper;
+    }
+
+    VmmImage image() {
+        return image;
+    }
+
+    Cgroups cgroups() {
+        return cgroups;
+    }
+
+    UidPool uids() {
+        return uids;
+    }
+}

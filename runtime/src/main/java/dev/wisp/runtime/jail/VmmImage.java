@@ -1,0 +1,141 @@
+package dev.wisp.runtime.jail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The files a VMM needs to run and nothing else, laid out as a jail root sees them (mounted
+ * read-only into every jail): {@code bin/<vmm>}, its shared libraries in {@code lib/} (found with
+ * {@code ldd}), the loader in {@code lib64/}, QEMU's accelerator modules under
+ * {@code lib/<arch>/qemu/} and the firmware the microvm machine loads under {@code share/qemu/}.
+ * Files are hard-linked where the file system allows, copied otherwise.
+ */
+final class VmmImage {
+    /** Firmware {@code -M microvm} reads: qboot and the PVH option ROM. */
+    static final List<String> FIRMWARE = List.of("bios-microvm.bin", "pvh.bin");
+    /** The jail's top-level entries that come from the image. */
+    static final List<String> ENTRIES = List.of("bin", "lib", "lib64", "share");
+
+    private static final Pattern LIBRARY = Pattern.compile("(?:=>\\s*)?(/\\S+)\\s+\\(0x");
+
+    private final Path root;
+    private final String binaryName;
+
+    private VmmImage(Path root, String binaryName) {
+        this.root = root;
+        this.binaryName = binaryName;
+    }
+
+    /** Builds the image of {@code binary} (a name on PATH or a path) under {@code root}. */
+    static VmmImage build(String binary, Path root) throws IOException {
+        Path bin = resolve(binary);
+        Path real = bin.toRealPath();
+        for (String e : ENTRIES) {
+            Files.createDirectories(root.resolve(e));
+        }
+        Path target = root.resolve("bin").resolve(bin.getFileName());
+        place(real, target);
+        Set<Path> elves = new LinkedHashSet<>(List.of(real));
+        // QEMU looks for its modules at <bin>/../lib/<arch>/qemu and its firmware at <bin>/../share/qemu.
+        Path prefix = real.getParent().getParent();
+        try (DirectoryStream<Path> arches = Files.newDirectoryStream(prefix.resolve("lib"))) {
+            for (Path arch : arches) {
+                Path mods = arch.resolve("qemu");
+                if (!Files.isDirectory(mods)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> accel = Files.newDirectoryStream(mods, "accel-*.so")) {
+                    for (Path m : accel) {
+                        place(
+                                m,
+                                root.resolve("lib")
+                                        .resolve(arch.getFileName())
+                                        .resolve("qemu")
+                                        .resolve(m.getFileName()));
+                        elves.add(m);
+                    }
+                }
+            }
+        }
+        for (Path elf : elves) {
+            for (Path lib : libraries(elf)) {
+                Path dir = lib.getParent().toString().equals("/lib64") ? root.resolve("lib64") : root.resolve("lib");
+                place(lib.toRealPath(), dir.resolve(lib.getFileName()));
+            }
+        }
+        Path share = prefix.resolve("share/qemu");
+        for (String f : FIRMWARE) {
+            Path src = share.resolve(f);
+            if (Files.exists(src)) {
+                place(src.toRealPath(), root.resolve("share/qemu").resolve(f));
+            }
+        }
+        return new VmmImage(root, bin.getFileName().toString());
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** The VMM binary's path inside a jail. */
+    String binaryInJail() {
+        return "/bin/" + binaryName;
+    }
+
+    private static Path resolve(String binary) throws IOException {
+        if (binary.contains("/")) {
+            return Path.of(binary);
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, binary);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        throw new IOException(binary + " not found on PATH");
+    }
+
+    private static List<Path> libraries(Path elf) throws IOException {
+        Process p = new ProcessBuilder("ldd", elf.toString())
+                .redirectErrorStream(true)
+                .start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (p.waitFor() != 0) {
+                throw new IOException("ldd " + elf + " failed: " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted running ldd", e);
+        }
+        List<Path> libs = new ArrayList<>();
+        Matcher m = LIBRARY.matcher(out);
+        while (m.find()) {
+            libs.add(Path.of(m.group(1)));
+        }
+        return libs;
+    }
+
+    private static void place(Path src, Path dst) throws IOException {
+        Files.createDirectories(dst.getParent());
+        if (Files.exists(dst)) {
+            return;
+        }
+        try {
+            Files.createLink(dst, src);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+    }
+}
