@@ -265,7 +265,7 @@ class ControlCliTest {
 
     @Test
     void badInput_exitCodesScriptsCanRelyOn() {
-        CliRun badName = wisp("deploy", "Bad_Name", "--image", "sha256:00", "--no-wait");
+        CliRun badName = wisp("deploy", "Bad_Name", "--image", "00000000000000aa", "--no-wait");
         assertThat(badName.code()).as(badName.toString()).isEqualTo(Main.EXIT_USAGE);
         assertThat(badName.err()).contains("(invalid_name)");
 
