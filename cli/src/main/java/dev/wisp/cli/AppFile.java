@@ -26,12 +26,12 @@ import java.util.TreeSet;
  * <pre>
  * name = "hello"
  * port = 8080
+ * secrets = ["DB_PASSWORD", "TOKEN=API_TOKEN"]
  * [build]                       # or: image = "ID" or "registry/name:tag"
  * dir = "www"                   # relative to this file; a folder, or one file (a static binary)
  * entrypoint = "httpd -f -p 8080 -h /app"
  * [env]
  * GREETING = "hi"
- * secrets = ["DB_PASSWORD", "TOKEN=API_TOKEN"]
  * [resources]
  * vcpus = 1
  * memory = 128                  # MiB

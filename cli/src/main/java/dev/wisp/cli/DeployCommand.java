@@ -46,6 +46,12 @@ final class DeployCommand extends RevisionCommand {
                 description = "Build this folder (needs --entrypoint) or this one file (a static binary: it is the"
                         + " entrypoint) into an image and push it.")
         Path dir;
+
+        @Option(
+                names = {"-f", "--file"},
+                paramLabel = "FILE",
+                description = "The service's wisp.toml (default with no --image or --dir: ./wisp.toml), as wisp apply.")
+        Path file;
     }
 
     @Option(
@@ -96,8 +102,8 @@ final class DeployCommand extends RevisionCommand {
 
     @Override
     public Integer call() throws Exception {
-        if (source == null) {
-            // No image or folder: the service's wisp.toml here says everything.
+        if (source == null || source.file != null) {
+            // No image or folder: the service's wisp.toml says everything.
             if (entrypoint != null
                     || !cmd.isEmpty()
                     || port != null
@@ -111,7 +117,8 @@ final class DeployCommand extends RevisionCommand {
                 throw new IllegalArgumentException(
                         "with no --image or --dir, the settings come from wisp.toml: put them there");
             }
-            return AppApply.apply(this, registry, AppFile.read(Path.of("wisp.toml")), name);
+            return AppApply.apply(
+                    this, registry, AppFile.read(source == null ? Path.of("wisp.toml") : source.file), name);
         }
         if (!registry.insecure.isEmpty() && (source.image == null || !OciPullOptions.isReference(source.image))) {
             throw new IllegalArgumentException("--insecure-registry goes with --image REF");

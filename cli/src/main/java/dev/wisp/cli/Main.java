@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             FnCommand.class,
             DeployCommand.class,
+            ApplyCommand.class,
             LsCommand.class,
             StatusCommand.class,
             LogsCommand.class,

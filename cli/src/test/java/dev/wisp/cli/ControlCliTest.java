@@ -196,6 +196,62 @@ class ControlCliTest {
     }
 
     @Test
+    void applyFromWispToml_twiceMakesOneRevision_deployWithoutSourceReadsIt() throws Exception {
+        String imageId = JSON.readTree(wisp(
+                                "image",
+                                "push",
+                                unbootableImage(plane.dir().resolve("toml-img"), 31)
+                                        .toString(),
+                                "--json")
+                        .out())
+                .get("id")
+                .asText();
+        Path app = Files.createDirectories(plane.dir().resolve("toml-app"));
+        Path toml = app.resolve("wisp.toml");
+        Files.writeString(
+                toml,
+                "name = \"cfg\"\nimage = \"" + imageId + "\"\nport = 8081\n\n[env]\nMODE = \"ro\"\n\n"
+                        + "[resources]\nmemory = 128\n\n[scaling]\nmax = 3\ntarget = 10\n");
+
+        CliRun first = wisp("apply", "-f", toml.toString(), "--no-wait");
+        assertThat(first.code()).as(first.toString()).isZero();
+        assertThat(first.err()).contains("created service cfg (revision 1)");
+        CliRun again = wisp("deploy", "cfg", "-f", toml.toString(), "--no-wait");
+        assertThat(again.code()).as(again.toString()).isZero();
+        assertThat(again.err()).contains("cfg: unchanged (revision 1)");
+        JsonNode status = JSON.readTree(wisp("status", "cfg", "--json").out());
+        assertThat(status.at("/service/latestRevision").asInt()).isEqualTo(1);
+        assertThat(status.at("/service/port").asInt()).isEqualTo(8081);
+        assertThat(status.at("/service/scaling/max").asInt()).isEqualTo(3);
+        assertThat(status.at("/service/envNames").toString()).isEqualTo("[\"MODE\"]");
+
+        Files.writeString(toml, Files.readString(toml).replace("MODE = \"ro\"", "MODE = \"rw\""));
+        CliRun changed = wisp("apply", "-f", toml.toString(), "--no-wait");
+        assertThat(changed.err()).contains("deploying revision 2 of cfg");
+        CliRun otherName = wisp("deploy", "web", "-f", toml.toString(), "--no-wait");
+        assertThat(otherName.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(otherName.err()).contains("names the service 'cfg', not 'web'");
+
+        Files.writeString(toml, Files.readString(toml) + "\n[volumes]\ndata = 1\n");
+        CliRun unsupported = wisp("apply", "-f", toml.toString(), "--no-wait");
+        assertThat(unsupported.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(unsupported.err()).contains("wisp.toml: 'volumes' is not supported");
+        Files.writeString(toml, "name = \"cfg\"\nimage = \"" + imageId + "\"\n[scaling]\nmaxx = 3\n");
+        CliRun typo = wisp("apply", "-f", toml.toString(), "--no-wait");
+        assertThat(typo.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(typo.err()).contains("unknown key 'scaling.maxx'").contains("known in [scaling]: initial, max, min");
+        CliRun missing = wisp("apply", "-f", app.resolve("nope.toml").toString());
+        assertThat(missing.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(missing.err()).contains("no " + app.resolve("nope.toml"));
+        assertThat(JSON.readTree(wisp("status", "cfg", "--json").out())
+                        .at("/service/latestRevision")
+                        .asInt())
+                .as("refused files change nothing")
+                .isEqualTo(2);
+        assertThat(wisp("rm", "cfg").code()).isZero();
+    }
+
+    @Test
     void eventsFollow_streamsChangesAsJsonLinesWhileTheyHappen() throws Exception {
         Path image = unbootableImage(plane.dir().resolve("follow"), 3);
         String imageId = JSON.readTree(
@@ -265,6 +321,10 @@ class ControlCliTest {
 
     @Test
     void badInput_exitCodesScriptsCanRelyOn() {
+        CliRun settingsWithToml = wisp("deploy", "x", "--env", "A=1");
+        assertThat(settingsWithToml.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(settingsWithToml.err()).contains("the settings come from wisp.toml");
+
         CliRun badName = wisp("deploy", "Bad_Name", "--image", "00000000000000aa", "--no-wait");
         assertThat(badName.code()).as(badName.toString()).isEqualTo(Main.EXIT_USAGE);
         assertThat(badName.err()).contains("(invalid_name)");

@@ -1,0 +1,61 @@
+package dev.wisp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** wisp.toml as users write it: the README's example reads as it says; mistakes are named. */
+class AppFileTest {
+    @TempDir
+    Path dir;
+
+    /** The README's wisp.toml, taken from the README itself so the two cannot drift apart. */
+    static String readmeExample() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("```toml\n");
+        assertThat(start).as("a ```toml block in README.md").isNotNegative();
+        return readme.substring(start + 8, readme.indexOf("```", start + 8));
+    }
+
+    @Test
+    void readmeExample_readsAsItSays() throws Exception {
+        Path file = dir.resolve("wisp.toml");
+        Files.writeString(file, readmeExample());
+        AppFile app = AppFile.read(file);
+
+        assertThat(app.name()).isEqualTo("hello");
+        assertThat(app.source().dir()).isEqualTo(dir.resolve("examples/hello"));
+        assertThat(app.source().entrypoint()).isEqualTo("httpd -f -p 8080 -h www");
+        assertThat(app.source().port()).isEqualTo(8080);
+        assertThat(app.env()).isEqualTo(Map.of("GREETING", "hi"));
+        assertThat(app.secrets()).isEqualTo(List.of("DB_PASSWORD"));
+        assertThat(app.resources().memoryMiB()).isEqualTo(128);
+        assertThat(app.scaling().max()).isEqualTo(5);
+        assertThat(app.scaling().target()).isEqualTo(10.0);
+        assertThat(app.standby().policy()).isEqualTo("snapshot");
+        assertThat(app.standby().pauseAfter()).isEqualTo("1s");
+    }
+
+    @Test
+    void mistakes_areOneLineNamingFileAndKey() throws Exception {
+        Path file = dir.resolve("wisp.toml");
+        Files.writeString(file, "name = \"a\"\nimage = \"0123456789abcdef\"\nport = \"80\"\n");
+        assertThatThrownBy(() -> AppFile.read(file)).hasMessage(file + ": 'port' must be a whole number");
+        Files.writeString(file, "name = \"a\"\n[env]\nsecrets = [\"X\"]\n[build]\ndir = \".\"\n");
+        assertThatThrownBy(() -> AppFile.read(file))
+                .hasMessage(file + ": env.secrets must be a string, number or boolean");
+        Files.writeString(file, "name = \"a\"\nimage = \"x\"\n[build]\ndir = \".\"\n");
+        assertThatThrownBy(() -> AppFile.read(file))
+                .hasMessage(file + ": give either image = \"...\" or a [build] table with dir");
+        Files.writeString(file, "name = [\n");
+        assertThatThrownBy(() -> AppFile.read(file)).hasMessageStartingWith(file + ": not valid TOML: ");
+        Files.writeString(file, "egress = \"internet\"\n");
+        assertThatThrownBy(() -> AppFile.read(file)).hasMessageContaining("'egress' is not supported");
+    }
+}
