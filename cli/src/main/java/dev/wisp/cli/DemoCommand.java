@@ -99,6 +99,7 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
             say("   router           " + cp.routerUrl() + "/   (services at http://NAME.localhost:" + cp.routerPort()
                     + "/)");
             say("   admin token      " + cp.adminTokenFile());
+            say("   sign in          " + cp.signInLink() + "  (one-time link to the dashboard)");
             WispClient wisp = WispClient.builder()
                     .baseUrl(URI.create(cp.apiUrl()))
                     .token(Files.readString(cp.adminTokenFile()).strip())

@@ -127,6 +127,7 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
         out().printf("  API:         %s   (dashboard at %s/)%n", cp.apiUrl(), cp.apiUrl());
         out().printf("  router:      %s   (services at http://NAME.localhost:%d/)%n", cp.routerUrl(), cp.routerPort());
         out().printf("  admin token: %s%n", cp.adminTokenFile());
+        out().printf("  sign in:     %s   (one-time, 10 min; wisp dashboard for another)%n", cp.signInLink());
         if (!etcd.isEmpty()) {
             out().printf(
                             "  cluster:     node %s at %s on etcd %s (wisp nodes lists the nodes)%n",

@@ -55,6 +55,7 @@ public final class ControlPlane implements AutoCloseable {
 
     private final ControlMetrics metrics = new ControlMetrics(meters);
     private StateStore store;
+    private SignInLinks signIn;
     private VmRuntime runtime;
     private Node node;
     private Reconciler reconciler;
@@ -184,6 +185,8 @@ public final class ControlPlane implements AutoCloseable {
         new MetaApi(this::scrape, store).register(routes);
         Secrets secrets = new Secrets(registry, cipher);
         secrets.register(routes);
+        signIn = new SignInLinks(adminTokenFile(), this::apiUrl, InstantSource.system());
+        signIn.register(routes);
         new ServicesApi(registry, events, node, specs, cipher, secrets, reconciling, node.routerPort())
                 .register(routes);
         ImagesApi imagesApi = new ImagesApi(
@@ -293,6 +296,11 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** The API's base URL, e.g. {@code http://127.0.0.1:7070}. */
+    /** A one-time dashboard link that signs its first opener in as the admin (10 minutes). */
+    public String signInLink() {
+        return signIn.create().url();
+    }
+
     public String apiUrl() {
         return "http://" + (config.apiHost().contains(":") ? "[" + config.apiHost() + "]" : config.apiHost()) + ":"
                 + api.port();

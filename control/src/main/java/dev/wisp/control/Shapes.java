@@ -123,6 +123,12 @@ final class Shapes {
     record NodeCapacityView(int vcpus, int memoryMiB, int memoryLimitMiB) {}
 
     /** A token as listed: never the token itself. */
+    /** A one-time dashboard sign-in link and when it expires. */
+    record SignInLink(String url, String expiresAt) {}
+
+    /** What a sign-in link's code is traded for. */
+    record SignedIn(String token) {}
+
     /** A tenant's secret: its name and a digest of its value, never the value. */
     record SecretView(String name, String digest, String createdAt, String updatedAt) {}
 

@@ -36,6 +36,11 @@ final class AdminCalls {
                 t.type(DrainResult.class));
     }
 
+    SignInLink signInLink() {
+        return t.call(
+                t.req("/v1/signin-links", false).POST(HttpRequest.BodyPublishers.noBody()), t.type(SignInLink.class));
+    }
+
     List<Tenant> tenants() {
         return t.list(t.get("/v1/tenants", false), Tenant.class);
     }

@@ -184,6 +184,14 @@ public final class WispClient {
 
     // ---- nodes, tenants, tokens ---------------------------------------------------------------
 
+    /**
+     * {@code POST /v1/signin-links} (admin): a one-time dashboard link, valid for 10 minutes, that
+     * signs its first opener in as the admin.
+     */
+    public SignInLink signInLink() {
+        return admin.signInLink();
+    }
+
     /** {@code GET /v1/nodes}: capacity and usage of each node. */
     public List<NodeInfo> nodes() {
         return admin.nodes();

@@ -552,4 +552,24 @@ window.addEventListener('hashchange', selectFromHash);
 
 // ---- start ----------------------------------------------------------------------------------
 
-if (api.token) showApp(); else showLogin();
+// A one-time link from `wisp up` or `wisp dashboard`: #signin=CODE, traded once for the admin token.
+async function signInFromLink() {
+  const m = /^#signin=([A-Za-z0-9]{1,64})$/.exec(location.hash);
+  if (!m) return false;
+  history.replaceState(null, '', location.pathname + location.search); // spent either way: off the URL
+  try {
+    const doc = await api.request('POST', '/v1/signin', {code: m[1]});
+    api.login(doc.token, '');
+    showApp();
+  } catch (e) {
+    api.logout();
+    showLogin(`${e.message} (${e.code})`);
+  }
+  return true;
+}
+
+signInFromLink().then((handled) => {
+  if (!handled) {
+    if (api.token) showApp(); else showLogin();
+  }
+});

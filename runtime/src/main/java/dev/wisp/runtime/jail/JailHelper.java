@@ -5,6 +5,7 @@ import dev.wisp.runtime.VmException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
@@ -14,13 +15,19 @@ final class JailHelper {
 
     private JailHelper() {}
 
-    /** Writes the helper to {@code file} (root-owned, 0755) and returns it. */
+    /**
+     * Writes the helper to {@code file} (root-owned, 0755) and returns it. A second runtime in the
+     * same process finds the first one's helper running in its VMMs: a new file renamed over it
+     * replaces it without touching the running one (writing in place fails: text file busy).
+     */
     static Path install(Path file) {
         try {
             byte[] bin = HELPER.binary();
             Files.createDirectories(file.getParent());
-            Files.write(file, bin);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path fresh = Files.createTempFile(file.getParent(), ".wisp-jail-", ".new");
+            Files.write(fresh, bin);
+            Files.setPosixFilePermissions(fresh, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.move(fresh, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return file;
         } catch (CCompiler.Failure e) {
             throw new VmException(
