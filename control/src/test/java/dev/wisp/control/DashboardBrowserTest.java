@@ -128,7 +128,7 @@ class DashboardBrowserTest {
         // An API answer the page shows as a message (a refused token, an unknown image, no /metrics: the
         // charts say so and charts_showRequestRateLatencyAndWakeLatency fails) is not a page error.
         String handled = "log: Failed to load resource: the server responded with a status of 4\\d\\d .*"
-                + Pattern.quote(control.apiUrl()) + "(/v1/(services|images)\\S*|/metrics)";
+                + Pattern.quote(control.apiUrl()) + "(/v1/(services|images|signin)\\S*|/metrics)";
         for (BrowserPage page : pages) {
             assertThat(page.errors())
                     .as("JavaScript errors and failed loads in the page")
@@ -311,6 +311,27 @@ class DashboardBrowserTest {
                 .contains("(unauthorized)");
         assertThat(page.eval("document.getElementById('app').hidden").asBoolean())
                 .isTrue();
+    }
+
+    @Test
+    void signIn_withAOneTimeLinkOpensTheDashboard_andTheLinkWorksOnce() throws IOException {
+        String link = control.signInLink();
+        BrowserPage page = browser.newPage();
+        pages.add(page);
+        page.navigate(link);
+        page.waitFor("the dashboard", "!document.getElementById('app').hidden", Duration.ofSeconds(20));
+        shot(page, "signed-in-by-link");
+        assertThat(page.text("location.hash"))
+                .as("the code is taken off the URL")
+                .doesNotContain("signin");
+
+        BrowserPage second = browser.newPage();
+        pages.add(second);
+        second.navigate(link);
+        second.waitFor("the sign-in form", "!document.getElementById('login').hidden", Duration.ofSeconds(20));
+        assertThat(second.text("document.getElementById('login-error').textContent"))
+                .contains("used or has expired")
+                .contains("(unauthorized)");
     }
 
     @Test
