@@ -82,13 +82,20 @@ class GuestEnvTest {
                     .doesNotContain("7333637233");
 
             // Everything the runtime created while VMs run: run dirs, sockets' dirs, pid files, a pooled VMM's.
-            assertThat(readableByOthers(runDir)).isEmpty();
+            // A jailed VM's directory is its own group's (its VMM reads it), so the test is what another
+            // user can actually read there, asked as that user.
+            assertThat(readableByNobody(runDir)).isEmpty();
             Path memory = tplDir.resolve(Snapshot.MEMORY_FILE);
             assertThat(Files.readString(tplDir.resolve(Snapshot.META_FILE)))
                     .doesNotContain("s3cr3t")
                     .doesNotContain("SECRET");
-            assertThat(readableByOthers(tplDir)).isEmpty();
-            assertThat(Files.getPosixFilePermissions(memory)).isEqualTo(PrivateFiles.FILE);
+            // Jailed clones (each its own uid) open the template's memory through the VMMs' group.
+            assertThat(readableByNobody(tplDir)).isEmpty();
+            assertThat(Files.getPosixFilePermissions(memory))
+                    .doesNotContain(
+                            PosixFilePermission.OTHERS_READ,
+                            PosixFilePermission.OTHERS_WRITE,
+                            PosixFilePermission.OTHERS_EXECUTE);
             assertThat(asNobody("cat", memory.toString())).isNotZero();
             assertThat(asNobody("cat", tplDir.resolve(Snapshot.STATE_FILE).toString()))
                     .isNotZero();
@@ -130,6 +137,27 @@ class GuestEnvTest {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
         return p.waitFor();
+    }
+
+    /** Files under {@code root} that user nobody can open for reading, as nobody finds them. */
+    private static List<String> readableByNobody(Path root) throws Exception {
+        Process p = new ProcessBuilder(
+                        "setpriv",
+                        "--reuid=65534",
+                        "--regid=65534",
+                        "--clear-groups",
+                        "find",
+                        root.toString(),
+                        "-type",
+                        "f",
+                        "-readable")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        List<String> found = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .lines()
+                .toList();
+        p.waitFor();
+        return found;
     }
 
     /** Files and directories under {@code root} (root included) that group or others may access. */

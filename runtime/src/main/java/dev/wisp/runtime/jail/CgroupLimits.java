@@ -7,7 +7,7 @@ package dev.wisp.runtime.jail;
  * @param memoryBytes memory limit
  * @param pids        most processes and threads
  */
-public record CgroupLimits(int cpus, long memoryBytes, long pids) {
+record CgroupLimits(int cpus, long memoryBytes, long pids) {
     /** The CFS period every quota here is a share of. */
     static final long PERIOD_US = 100_000;
 
