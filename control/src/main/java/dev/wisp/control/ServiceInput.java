@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** Parses and checks the service and deploy bodies of docs/api.md against defaults or current values. */
@@ -82,12 +83,7 @@ final class ServiceInput {
                 Fields.number(n, "maxScaleUpRate", w, base.maxScaleUpRate(), 1.01, 1_000_000),
                 Fields.number(n, "maxScaleDownRate", w, base.maxScaleDownRate(), 1.01, 1_000_000),
                 Fields.string(n, "scaleToZeroGrace", w, base.scaleToZeroGrace()));
-        try {
-            NodeSpecs.autoscaler(s);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("scaling: " + e.getMessage());
-        }
-        return s;
+        return accepted("scaling", s, NodeSpecs::autoscaler);
     }
 
     static Standby standby(JsonNode n, Standby base) {
@@ -101,12 +97,17 @@ final class ServiceInput {
                 Fields.string(n, "pauseAfter", w, base.pauseAfter()),
                 Fields.string(n, "snapshotAfter", w, base.snapshotAfter()),
                 Fields.string(n, "retireAfter", w, base.retireAfter()));
+        return accepted("standby", s, NodeSpecs::standby);
+    }
+
+    /** {@code settings} if the node takes them ({@code check} passes), else a 400 naming {@code what}. */
+    private static <T> T accepted(String what, T settings, Consumer<T> check) {
         try {
-            NodeSpecs.standby(s);
+            check.accept(settings);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("standby: " + e.getMessage());
+            throw ApiException.badRequest(what + ": " + e.getMessage());
         }
-        return s;
+        return settings;
     }
 
     static String access(JsonNode body, String base) {
