@@ -230,11 +230,7 @@ class FunctionsVmTest {
         for (Instance i : victims) {
             ProcessHandle.of(i.vmmPid()).ifPresent(ProcessHandle::destroyForcibly);
         }
-        FnTestbed.await(
-                Duration.ofSeconds(90),
-                "the invocation to finish",
-                () -> bed.functions.invocation("slow", inv.id()).state().isFinal());
-        Invocation done = bed.functions.invocation("slow", inv.id());
+        Invocation done = finished("slow", inv, Duration.ofSeconds(90));
         assertThat(done.state()).isEqualTo(Invocation.State.SUCCEEDED);
         assertThat(done.attempts()).isGreaterThanOrEqualTo(2);
         assertThat(done.body()).startsWith("slept on slow-");
@@ -247,11 +243,7 @@ class FunctionsVmTest {
     @Test
     void asyncInvoke_thatAlwaysFails_landsInTheDeadLetterListAfterTheLastAttempt() throws Exception {
         Invocation inv = bed.functions.invokeAsync("broken", FunctionCall.post(new byte[0]), null);
-        FnTestbed.await(
-                Duration.ofSeconds(60),
-                "the invocation to die",
-                () -> bed.functions.invocation("broken", inv.id()).state().isFinal());
-        Invocation dead = bed.functions.invocation("broken", inv.id());
+        Invocation dead = finished("broken", inv, Duration.ofSeconds(60));
         assertThat(dead.state()).isEqualTo(Invocation.State.DEAD);
         assertThat(dead.attempts()).isEqualTo(3);
         assertThat(dead.status()).isEqualTo(500);
@@ -298,5 +290,14 @@ class FunctionsVmTest {
                         FunctionException.class,
                         e -> assertThat(e.code()).isEqualTo(FunctionException.Code.BAD_REQUEST))
                 .hasMessageContaining("169.254.169.254 is a link-local address");
+    }
+
+    /** The asynchronous invocation once it has finished (succeeded or dead), waiting up to {@code timeout}. */
+    private Invocation finished(String function, Invocation inv, Duration timeout) throws InterruptedException {
+        FnTestbed.await(
+                timeout,
+                "invocation " + inv.id() + " of " + function + " to finish",
+                () -> bed.functions.invocation(function, inv.id()).state().isFinal());
+        return bed.functions.invocation(function, inv.id());
     }
 }
