@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Parses and checks the service and deploy bodies of docs/api.md against defaults or current values. */
 final class ServiceInput {
@@ -27,24 +29,12 @@ final class ServiceInput {
             "status",
             "failure");
 
-    static final Set<String> SERVICE_FIELDS = Set.of(
-            "name",
-            "image",
-            "env",
-            "envNames",
-            "resources",
-            "port",
-            "scaling",
-            "standby",
-            "access",
-            "tenant",
-            "revision",
-            "latestRevision",
-            "targetRevision",
-            "url",
-            "nodeServices",
-            "status",
-            "failure");
+    /** What a create takes, and the read-only fields of an answer sent back. */
+    static final Set<String> SERVICE_FIELDS = Stream.concat(
+                    Stream.of("name", "image", "env", "resources", "port", "scaling", "standby", "access"),
+                    READ_ONLY.stream())
+            .collect(Collectors.toUnmodifiableSet());
+
     static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "resources", "port");
     static final Set<String> PATCH_FIELDS = Set.of("scaling", "standby", "access");
     static final Set<String> ROLLBACK_FIELDS = Set.of("revision");
