@@ -42,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -169,7 +168,7 @@ class ShapesTest {
 
     @Test
     void serverRecords_writeExactlyTheirSchemasFields_withItsTypesRequiredAndNullable() {
-        assertThat(problems(c -> c.server() == null ? List.of() : serverProblems(c.schema(), c.server())))
+        assertThat(problems(c -> c.server() == null ? List.<String>of() : serverProblems(c.schema(), c.server())))
                 .isEmpty();
     }
 
@@ -183,9 +182,14 @@ class ShapesTest {
         assertThat(problems(this::sdkProblems)).isEmpty();
     }
 
+    /** What one check finds wrong with one contract. */
+    private interface Check {
+        List<String> of(Contract c);
+    }
+
     /** What {@code check} finds over every contract. */
-    private static List<String> problems(Function<Contract, List<String>> check) {
-        return CONTRACTS.stream().flatMap(c -> check.apply(c).stream()).toList();
+    private static List<String> problems(Check check) {
+        return CONTRACTS.stream().flatMap(c -> check.of(c).stream()).toList();
     }
 
     private List<String> acceptedProblems(Contract c) {
