@@ -29,13 +29,8 @@ final class DataDirectory {
     static final FileAttribute<Set<PosixFilePermission>> FILE_ATTR =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final System.Logger LOG = System.getLogger(DataDirectory.class.getName());
-    private static final Set<PosixFilePermission> GROUP_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.OTHERS_WRITE,
-            PosixFilePermission.OTHERS_EXECUTE);
+    private static final Set<PosixFilePermission> GROUP_OTHERS =
+            EnumSet.copyOf(PosixFilePermissions.fromString("---rwxrwx"));
 
     private DataDirectory() {}
 

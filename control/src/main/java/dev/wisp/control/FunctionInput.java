@@ -33,42 +33,13 @@ final class FunctionInput {
     static final int DEFAULT_CONCURRENCY = 10;
     static final int MAX_CONCURRENCY = 1000;
 
-    /** A parsed deploy: the record (key filled in by the caller) and the handler file's bytes. */
-    record Parsed(
-            String name,
-            String runtime,
-            String handlerFile,
-            byte[] handler,
-            String handlerClass,
-            Resources resources,
-            int reservedConcurrency,
-            int instanceConcurrency,
-            int maxAttempts,
-            long initialBackoffMs,
-            long maxBackoffMs,
-            long timeoutMs) {
-        FunctionRecord toRecord(String tenant, String key, String now) {
-            return new FunctionRecord(
-                    tenant,
-                    name,
-                    key,
-                    runtime,
-                    handlerFile,
-                    handlerClass,
-                    resources,
-                    reservedConcurrency,
-                    instanceConcurrency,
-                    maxAttempts,
-                    initialBackoffMs,
-                    maxBackoffMs,
-                    timeoutMs,
-                    now);
-        }
-    }
+    /** A parsed deploy: the record to store and the handler file's bytes. */
+    record Parsed(FunctionRecord record, byte[] handler) {}
 
     private FunctionInput() {}
 
-    static Parsed parse(byte[] body) {
+    /** Parses a deploy of {@code tenant}'s function, to be stored under {@code key}, created {@code now}. */
+    static Parsed parse(byte[] body, String tenant, String key, String now) {
         JsonNode n = Fields.object(body);
         Fields.onlyKnown(n, "a function", FIELDS);
         String name = Names.require("function", Fields.string(n, "name", "", null));
@@ -145,7 +116,22 @@ final class FunctionInput {
             }
         }
         return new Parsed(
-                name, runtime, file, handler, cls, res, concurrency, perInstance, attempts, initial, max, timeout);
+                new FunctionRecord(
+                        tenant,
+                        name,
+                        key,
+                        runtime,
+                        file,
+                        cls,
+                        res,
+                        concurrency,
+                        perInstance,
+                        attempts,
+                        initial,
+                        max,
+                        timeout,
+                        now),
+                handler);
     }
 
     private static long backoff(JsonNode retry, String field, long def) {

@@ -103,28 +103,28 @@ final class FunctionsRoutes {
     // ---- deploy and delete --------------------------------------------------------------------
 
     private Reply deploy(Call c, Caller who) {
-        FunctionInput.Parsed in = FunctionInput.parse(c.body());
         byte[] id = new byte[8];
         random.nextBytes(id);
         String key = "fn-" + HexFormat.of().formatHex(id);
-        FunctionRecord rec = in.toRecord(who.tenant(), key, registry.now());
+        FunctionInput.Parsed in = FunctionInput.parse(c.body(), who.tenant(), key, registry.now());
+        FunctionRecord rec = in.record();
         Path dir = handlers.resolve(key);
         try {
             DataDirectory.createDirectories(dir);
-            Files.write(Files.createFile(dir.resolve(in.handlerFile()), DataDirectory.FILE_ATTR), in.handler());
+            Files.write(Files.createFile(dir.resolve(rec.handlerFile()), DataDirectory.FILE_ATTR), in.handler());
         } catch (IOException e) {
             FileTrees.deleteQuietly(dir);
-            throw new UncheckedIOException("cannot store the handler of " + in.name(), e);
+            throw new UncheckedIOException("cannot store the handler of " + rec.name(), e);
         }
         try {
             registry.write(tx -> {
-                if (tx.get(Registry.functionKey(who.tenant(), in.name()), FunctionRecord.class)
+                if (tx.get(Registry.functionKey(who.tenant(), rec.name()), FunctionRecord.class)
                         .isPresent()) {
-                    throw ApiException.conflict("function '" + in.name() + "' exists; delete it first");
+                    throw ApiException.conflict("function '" + rec.name() + "' exists; delete it first");
                 }
                 Quotas.checkFunction(tx, who.tenant(), Quotas.quotaOf(tx, who.tenant()), rec);
                 ServicesApi.touchTenant(tx, who.tenant());
-                tx.put(Registry.functionKey(who.tenant(), in.name()), rec);
+                tx.put(Registry.functionKey(who.tenant(), rec.name()), rec);
                 return null;
             });
         } catch (RuntimeException e) {

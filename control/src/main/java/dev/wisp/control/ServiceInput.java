@@ -5,7 +5,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Parses and checks the service and deploy bodies of docs/api.md against defaults or current values. */
 final class ServiceInput {
@@ -26,25 +30,12 @@ final class ServiceInput {
             "status",
             "failure");
 
-    static final Set<String> SERVICE_FIELDS = Set.of(
-            "name",
-            "image",
-            "env",
-            "secrets",
-            "envNames",
-            "resources",
-            "port",
-            "scaling",
-            "standby",
-            "access",
-            "tenant",
-            "revision",
-            "latestRevision",
-            "targetRevision",
-            "url",
-            "nodeServices",
-            "status",
-            "failure");
+    /** What a create takes, and the read-only fields of an answer sent back. */
+    static final Set<String> SERVICE_FIELDS = Stream.concat(
+                    Stream.of("name", "image", "env", "secrets", "resources", "port", "scaling", "standby", "access"),
+                    READ_ONLY.stream())
+            .collect(Collectors.toUnmodifiableSet());
+
     static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "secrets", "resources", "port");
     static final Set<String> PATCH_FIELDS = Set.of("scaling", "standby", "access");
     static final Set<String> ROLLBACK_FIELDS = Set.of("revision");
@@ -63,51 +54,60 @@ final class ServiceInput {
             "scaleToZeroGrace");
     static final Set<String> STANDBY_FIELDS = Set.of("policy", "pauseAfter", "snapshotAfter", "retireAfter");
 
+    private static final Part<Scaling> SCALING = new Part<>("scaling", SCALING_FIELDS, NodeSpecs::autoscaler);
+    private static final Part<Standby> STANDBY = new Part<>("standby", STANDBY_FIELDS, NodeSpecs::standby);
+    private static final Part<Resources> RESOURCES = new Part<>("resources", RESOURCES_FIELDS, r -> {});
+
+    /**
+     * An optional object of a body: its name, the only fields it may hold, and the node's check of
+     * what it says (an {@link IllegalArgumentException} becomes a 400 naming the object).
+     */
+    private record Part<T>(String name, Set<String> fields, Consumer<T> check) {
+        /** {@code base} when the object is absent, else what {@code reader} reads (given the fields' prefix). */
+        T read(JsonNode n, T base, Function<String, T> reader) {
+            if (n == null) {
+                return base;
+            }
+            Fields.onlyKnown(n, name, fields);
+            T value = reader.apply(name + ".");
+            try {
+                check.accept(value);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(name + ": " + e.getMessage());
+            }
+            return value;
+        }
+    }
+
     private ServiceInput() {}
 
     static Scaling scaling(JsonNode n, Scaling base) {
-        if (n == null) {
-            return base;
-        }
-        Fields.onlyKnown(n, "scaling", SCALING_FIELDS);
-        String w = "scaling.";
-        Scaling s = new Scaling(
-                (int) Fields.integer(n, "min", w, base.min(), 0, 1000),
-                (int) Fields.integer(n, "max", w, base.max(), 1, 1000),
-                (int) Fields.integer(n, "initial", w, base.initial(), 0, 1000),
-                Fields.number(n, "target", w, base.target(), 0.01, 1_000_000),
-                Fields.number(n, "utilization", w, base.utilization(), 0.01, 1.0),
-                Fields.string(n, "stableWindow", w, base.stableWindow()),
-                Fields.number(n, "panicWindowPercent", w, base.panicWindowPercent(), 1, 100),
-                Fields.number(n, "panicThreshold", w, base.panicThreshold(), 1.1, 10),
-                Fields.number(n, "maxScaleUpRate", w, base.maxScaleUpRate(), 1.01, 1_000_000),
-                Fields.number(n, "maxScaleDownRate", w, base.maxScaleDownRate(), 1.01, 1_000_000),
-                Fields.string(n, "scaleToZeroGrace", w, base.scaleToZeroGrace()));
-        try {
-            NodeSpecs.autoscaler(s);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("scaling: " + e.getMessage());
-        }
-        return s;
+        return SCALING.read(
+                n,
+                base,
+                w -> new Scaling(
+                        (int) Fields.integer(n, "min", w, base.min(), 0, 1000),
+                        (int) Fields.integer(n, "max", w, base.max(), 1, 1000),
+                        (int) Fields.integer(n, "initial", w, base.initial(), 0, 1000),
+                        Fields.number(n, "target", w, base.target(), 0.01, 1_000_000),
+                        Fields.number(n, "utilization", w, base.utilization(), 0.01, 1.0),
+                        Fields.string(n, "stableWindow", w, base.stableWindow()),
+                        Fields.number(n, "panicWindowPercent", w, base.panicWindowPercent(), 1, 100),
+                        Fields.number(n, "panicThreshold", w, base.panicThreshold(), 1.1, 10),
+                        Fields.number(n, "maxScaleUpRate", w, base.maxScaleUpRate(), 1.01, 1_000_000),
+                        Fields.number(n, "maxScaleDownRate", w, base.maxScaleDownRate(), 1.01, 1_000_000),
+                        Fields.string(n, "scaleToZeroGrace", w, base.scaleToZeroGrace())));
     }
 
     static Standby standby(JsonNode n, Standby base) {
-        if (n == null) {
-            return base;
-        }
-        Fields.onlyKnown(n, "standby", STANDBY_FIELDS);
-        String w = "standby.";
-        Standby s = new Standby(
-                Fields.string(n, "policy", w, base.policy()),
-                Fields.string(n, "pauseAfter", w, base.pauseAfter()),
-                Fields.string(n, "snapshotAfter", w, base.snapshotAfter()),
-                Fields.string(n, "retireAfter", w, base.retireAfter()));
-        try {
-            NodeSpecs.standby(s);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("standby: " + e.getMessage());
-        }
-        return s;
+        return STANDBY.read(
+                n,
+                base,
+                w -> new Standby(
+                        Fields.string(n, "policy", w, base.policy()),
+                        Fields.string(n, "pauseAfter", w, base.pauseAfter()),
+                        Fields.string(n, "snapshotAfter", w, base.snapshotAfter()),
+                        Fields.string(n, "retireAfter", w, base.retireAfter())));
     }
 
     static String access(JsonNode body, String base) {
@@ -119,12 +119,11 @@ final class ServiceInput {
     }
 
     static Resources resources(JsonNode n, Resources base) {
-        if (n == null) {
-            return base;
-        }
-        Fields.onlyKnown(n, "resources", RESOURCES_FIELDS);
-        return new Resources((int) Fields.integer(n, "vcpus", "resources.", base.vcpus(), 1, 32), (int)
-                Fields.integer(n, "memoryMiB", "resources.", base.memoryMiB(), 64, 65536));
+        return RESOURCES.read(
+                n,
+                base,
+                w -> new Resources((int) Fields.integer(n, "vcpus", w, base.vcpus(), 1, 32), (int)
+                        Fields.integer(n, "memoryMiB", w, base.memoryMiB(), 64, 65536)));
     }
 
     static Map<String, String> env(JsonNode n, Map<String, String> base) {

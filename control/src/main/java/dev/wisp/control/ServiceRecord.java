@@ -23,48 +23,20 @@ record ServiceRecord(
         String createdAt) {
 
     ServiceRecord withTarget(int target) {
-        return new ServiceRecord(
-                tenant,
-                name,
-                scaling,
-                standby,
-                access,
-                latestRevision,
-                target,
-                servingRevision,
-                previousRevision,
-                generation,
-                createdAt);
+        return withRevisions(latestRevision, target, servingRevision, previousRevision);
     }
 
     ServiceRecord withLatest(int latest) {
-        return new ServiceRecord(
-                tenant,
-                name,
-                scaling,
-                standby,
-                access,
-                latest,
-                latest,
-                servingRevision,
-                previousRevision,
-                generation,
-                createdAt);
+        return withRevisions(latest, latest, servingRevision, previousRevision);
     }
 
     ServiceRecord withServing(int serving, int previous) {
+        return withRevisions(latestRevision, targetRevision, serving, previous);
+    }
+
+    private ServiceRecord withRevisions(int latest, int target, int serving, int previous) {
         return new ServiceRecord(
-                tenant,
-                name,
-                scaling,
-                standby,
-                access,
-                latestRevision,
-                targetRevision,
-                serving,
-                previous,
-                generation,
-                createdAt);
+                tenant, name, scaling, standby, access, latest, target, serving, previous, generation, createdAt);
     }
 
     ServiceRecord withSettings(Scaling s, Standby st, String acc, boolean nodeSpecChanged) {

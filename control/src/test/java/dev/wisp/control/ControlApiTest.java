@@ -64,12 +64,11 @@ class ControlApiTest {
                 "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":2048,\"instances\":4,\"images\":2}}");
         globex = http.tenantToken(admin, "globex", "{\"name\":\"globex\"}");
         acmeImage = upload(acme, 1);
-        Http.Answer created = http.post(
+        http.created(
                 "/v1/services",
                 acme,
                 "{\"name\":\"shop\",\"image\":\"" + acmeImage
                         + "\",\"scaling\":{\"max\":2},\"resources\":{\"vcpus\":1,\"memoryMiB\":128}}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
     }
 
     ControlConfig config(Path data) throws Exception {
@@ -254,8 +253,7 @@ class ControlApiTest {
         assertThat(http.get("/v1/images/" + id, globex).status()).isEqualTo(404);
         assertThat(dir.resolve("data/images/" + id + "/initrd.img")).exists();
         assertThat(http.get("/v1/images/" + id, initech).status()).isEqualTo(200);
-        Http.Answer svc = http.post("/v1/services", initech, "{\"name\":\"kept\",\"image\":\"" + id + "\"}");
-        assertThat(svc.status()).as(svc.body()).isEqualTo(201);
+        http.created("/v1/services", initech, "{\"name\":\"kept\",\"image\":\"" + id + "\"}");
         assertThat(http.send("DELETE", "/v1/services/kept", initech, null).status())
                 .isEqualTo(204);
         assertThat(http.send("DELETE", "/v1/images/" + id, initech, null).status())
@@ -378,11 +376,10 @@ class ControlApiTest {
         doc.assertAnswer("POST", "/v1/images", first);
         doc.assertAnswer("POST", "/v1/images", http.upload(t, TestImages.tar(img)));
         String image = first.json().path("id").asText();
-        Http.Answer created = http.post(
+        Http.Answer created = http.created(
                 "/v1/services",
                 t,
                 "{\"name\":\"web\",\"image\":\"" + image + "\",\"env\":{\"GREETING\":\"hi\"},\"scaling\":{\"max\":2}}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
         doc.assertAnswer("POST", "/v1/services", created);
         doc.assertAnswer(
                 "PATCH", "/v1/services/{name}", http.send("PATCH", "/v1/services/web", t, "{\"access\":\"private\"}"));
@@ -423,8 +420,7 @@ class ControlApiTest {
         // Read-only fields of an answer may be sent back: the GET answer creates a copy.
         ObjectNode again = (ObjectNode) http.get("/v1/services/web", t).json();
         again.put("name", "web-copy");
-        Http.Answer copy = http.post("/v1/services", t, again.toString());
-        assertThat(copy.status()).as(copy.body()).isEqualTo(201);
+        http.created("/v1/services", t, again.toString());
         Service viaSdk = WispClient.builder()
                 .baseUrl(URI.create(cp.apiUrl()))
                 .token(t)

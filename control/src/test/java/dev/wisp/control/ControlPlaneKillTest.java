@@ -3,6 +3,7 @@ package dev.wisp.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wisp.testing.ChildJvm;
 import dev.wisp.testing.VmTests;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -31,14 +32,7 @@ class ControlPlaneKillTest {
         VmTests.assume();
         Path data = scratch.resolve("data");
         Path image = Guests.image(scratch, "kill");
-        Process child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-XX:+UseSerialGC",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        ControlPlaneChild.class.getName(),
-                        data.toString())
+        Process child = ChildJvm.of(ControlPlaneChild.class, data.toString())
                 .redirectError(CHILD_LOG.toFile())
                 .start();
         String token;

@@ -90,12 +90,11 @@ class ControlPlaneVmTest {
     @Test
     @Order(1)
     void create_servesThroughTheRouterWithItsEnvironment() throws Exception {
-        Http.Answer created = http.post(
+        http.created(
                 "/v1/services",
                 acme,
                 "{\"name\":\"web\",\"image\":\"" + v1
                         + "\",\"env\":{\"GREETING\":\"hello-acme\"},\"resources\":{\"memoryMiB\":192}}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
         awaitServing(1);
         assertThat(page(null)).isEqualTo("200 v1");
         Process curl = new ProcessBuilder(
@@ -146,29 +145,24 @@ class ControlPlaneVmTest {
     @Test
     @Order(3)
     void redeployUnderLoad_movesTrafficWithNoFailedRequest() throws Exception {
-        Hey.Load load = Hey.start(cp.routerPort(), "web.acme.localhost");
-        Thread.sleep(1500);
-        Http.Answer d = http.post("/v1/services/web/deploy", acme, "{\"image\":\"" + v2 + "\"}");
-        assertThat(d.status()).as(d.body()).isEqualTo(202);
-        assertThat(d.json().path("number").asInt()).isEqualTo(2);
-        awaitServing(2);
-        Thread.sleep(1500);
-        String report = load.stop();
-        assertAllOk(report);
+        underLoad(Duration.ofMillis(1500), () -> {
+            Http.Answer d = http.post("/v1/services/web/deploy", acme, "{\"image\":\"" + v2 + "\"}");
+            assertThat(d.status()).as(d.body()).isEqualTo(202);
+            assertThat(d.json().path("number").asInt()).isEqualTo(2);
+            awaitServing(2);
+        });
         assertThat(page(null)).isEqualTo("200 v2");
     }
 
     @Test
     @Order(4)
     void rollbackUnderLoad_movesTrafficBackWithNoFailedRequest() throws Exception {
-        Hey.Load load = Hey.start(cp.routerPort(), "web.acme.localhost");
-        Thread.sleep(1000);
-        assertThat(http.post("/v1/services/web/rollback", acme, "{\"revision\":1}")
-                        .status())
-                .isEqualTo(202);
-        awaitServing(1);
-        Thread.sleep(1000);
-        assertAllOk(load.stop());
+        underLoad(Duration.ofMillis(1000), () -> {
+            assertThat(http.post("/v1/services/web/rollback", acme, "{\"revision\":1}")
+                            .status())
+                    .isEqualTo(202);
+            awaitServing(1);
+        });
         assertThat(page(null)).isEqualTo("200 v1");
     }
 
@@ -178,17 +172,15 @@ class ControlPlaneVmTest {
         String before = NodeKeys.key("acme", "web", 1, 0);
         String after = NodeKeys.key("acme", "web", 1, 1);
         assertThat(cp.node().status(before)).isPresent();
-        Hey.Load load = Hey.start(cp.routerPort(), "web.acme.localhost");
-        Thread.sleep(1000);
-        Http.Answer patched = http.send("PATCH", "/v1/services/web", acme, "{\"scaling\":{\"max\":3}}");
-        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
-        Guests.await(
-                Duration.ofSeconds(180),
-                "the new settings serving and the old node service gone",
-                () -> cp.node().status(after).isPresent()
-                        && cp.node().status(before).isEmpty());
-        Thread.sleep(1000);
-        assertAllOk(load.stop());
+        underLoad(Duration.ofMillis(1000), () -> {
+            Http.Answer patched = http.send("PATCH", "/v1/services/web", acme, "{\"scaling\":{\"max\":3}}");
+            assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+            Guests.await(
+                    Duration.ofSeconds(180),
+                    "the new settings serving and the old node service gone",
+                    () -> cp.node().status(after).isPresent()
+                            && cp.node().status(before).isEmpty());
+        });
         assertThat(page(null)).isEqualTo("200 v1");
         assertThat(http.get("/v1/services/web", acme)
                         .json()
@@ -196,6 +188,20 @@ class ControlPlaneVmTest {
                         .path("max")
                         .asInt())
                 .isEqualTo(3);
+    }
+
+    /** A change made while hey GETs web.acme, with {@code settle} of load before and after it. */
+    private interface Change {
+        void make() throws Exception;
+    }
+
+    /** Makes {@code change} under load from hey; every request must be answered 200. */
+    private void underLoad(Duration settle, Change change) throws Exception {
+        Hey.Load load = Hey.start(cp.routerPort(), "web.acme.localhost");
+        Thread.sleep(settle.toMillis());
+        change.make();
+        Thread.sleep(settle.toMillis());
+        assertAllOk(load.stop());
     }
 
     private static void assertAllOk(String report) {

@@ -80,7 +80,16 @@ class DashboardBrowserTest {
     private static String upload(Image image) throws IOException, InterruptedException {
         Path tar = scratch.resolve("hello.tar");
         run("tar", "-cf", tar.toString(), "-C", image.dir().toString(), ".");
-        String body = run(
+        String body = curlPost("/v1/images", "application/x-tar", "--data-binary", "@" + tar);
+        Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+        assertThat(id.find()).as("upload answer %s", body).isTrue();
+        return id.group(1);
+    }
+
+    /** POSTs to the API as the admin with curl, as a user would; {@code data} is curl's data option and value. */
+    private static String curlPost(String path, String contentType, String dataOption, String data)
+            throws IOException, InterruptedException {
+        return run(
                 "curl",
                 "-sS",
                 "--fail-with-body",
@@ -89,13 +98,10 @@ class DashboardBrowserTest {
                 "-H",
                 "Authorization: Bearer " + adminToken,
                 "-H",
-                "Content-Type: application/x-tar",
-                "--data-binary",
-                "@" + tar,
-                control.apiUrl() + "/v1/images");
-        Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
-        assertThat(id.find()).as("upload answer %s", body).isTrue();
-        return id.group(1);
+                "Content-Type: " + contentType,
+                dataOption,
+                data,
+                control.apiUrl() + path);
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
@@ -244,20 +250,8 @@ class DashboardBrowserTest {
                                 + " port, behind its bearer token; it answered %s",
                         metrics.statusCode())
                 .isEqualTo(200);
-        run(
-                "curl",
-                "-sS",
-                "--fail-with-body",
-                "-X",
-                "POST",
-                "-H",
-                "Authorization: Bearer " + adminToken,
-                "-H",
-                "Content-Type: application/json",
-                "--data",
-                """
-                        {"name": "charts", "image": "%s", "standby": {"policy": "pause"}}""".formatted(imageId),
-                control.apiUrl() + "/v1/services");
+        curlPost("/v1/services", "application/json", "--data", """
+                        {"name": "charts", "image": "%s", "standby": {"policy": "pause"}}""".formatted(imageId));
         try {
             BrowserPage page = signedIn();
             page.click("[data-service=charts]");

@@ -2,12 +2,9 @@ package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,9 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CDP driver against static pages from a JDK HTTP server: what the dashboard test relies on. */
@@ -33,46 +29,24 @@ class DashboardChromiumDriverTest {
                     <!doctype html><title>broken</title><script>undefinedFunction();</script>
                     <script src="/missing.js"></script>""");
 
-    private static HttpServer server;
-    private static HeadlessChromium browser;
-
-    @TempDir
-    static Path profile;
-
-    @BeforeAll
-    static void start() throws IOException, InterruptedException {
-        assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.BINARY + " (apt-get install chromium)");
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        server.createContext("/", ex -> {
-            String page = PAGES.get(ex.getRequestURI().getPath());
-            byte[] body = (page == null ? "not found" : page).getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", page == null ? "text/plain" : "text/html; charset=utf-8");
-            ex.sendResponseHeaders(page == null ? 404 : 200, body.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        browser = HeadlessChromium.launch(profile);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
+    @RegisterExtension
+    static final PageServer SITE = new PageServer(server -> server.createContext("/", ex -> {
+        String page = PAGES.get(ex.getRequestURI().getPath());
+        byte[] body = (page == null ? "not found" : page).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", page == null ? "text/plain" : "text/html; charset=utf-8");
+        ex.sendResponseHeaders(page == null ? 404 : 200, body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
         }
-        if (server != null) {
-            server.stop(0);
-        }
-    }
+    }));
 
     private static String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return SITE.url(path);
     }
 
     @Test
     void eval_returnsValuesFromThePageAndAwaitsPromises() {
-        BrowserPage page = browser.newPage();
+        BrowserPage page = SITE.browser().newPage();
         page.navigate(url("/form.html"));
 
         assertThat(page.text("document.title")).isEqualTo("form page");
@@ -83,7 +57,7 @@ class DashboardChromiumDriverTest {
 
     @Test
     void typeAndClick_driveThePageLikeAUser() {
-        BrowserPage page = browser.newPage();
+        BrowserPage page = SITE.browser().newPage();
         page.navigate(url("/form.html"));
 
         page.type("#name", "wisp");
@@ -96,10 +70,10 @@ class DashboardChromiumDriverTest {
 
     @Test
     void screenshot_isAPngOfTheLaptopViewport() throws IOException {
-        BrowserPage page = browser.newPage();
+        BrowserPage page = SITE.browser().newPage();
         page.navigate(url("/form.html"));
 
-        Path png = page.screenshot(profile.resolve("shot.png"));
+        Path png = page.screenshot(SITE.profile().resolve("shot.png"));
 
         ByteBuffer head = ByteBuffer.wrap(Files.readAllBytes(png));
         assertThat(head.getLong(0)).isEqualTo(0x89504E470D0A1A0AL); // PNG signature
@@ -109,7 +83,7 @@ class DashboardChromiumDriverTest {
 
     @Test
     void errors_reportScriptExceptionsAndFailedLoads() throws InterruptedException {
-        BrowserPage page = browser.newPage();
+        BrowserPage page = SITE.browser().newPage();
         page.navigate(url("/broken.html"));
 
         for (int i = 0; i < 50 && page.errors().size() < 2; i++) {
@@ -122,7 +96,7 @@ class DashboardChromiumDriverTest {
 
     @Test
     void waitFor_namesWhatItWaitedFor() {
-        BrowserPage page = browser.newPage();
+        BrowserPage page = SITE.browser().newPage();
         page.navigate(url("/form.html"));
 
         assertThatThrownBy(() -> page.waitFor("a miracle", "false", Duration.ofMillis(300)))

@@ -1,23 +1,19 @@
 package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The dashboard's own files in real Chromium, served as they are packaged (from the classpath) by
@@ -29,16 +25,12 @@ class DashboardPageTest {
     private static final String ROOT = "dev/wisp/control/dashboard/";
 
     private static final List<String> streamRequests = new CopyOnWriteArrayList<>();
-    private static HttpServer server;
-    private static HeadlessChromium browser;
 
-    @TempDir
-    static Path profile;
+    @RegisterExtension
+    static final PageServer SITE = new PageServer(DashboardPageTest::serve);
 
-    @BeforeAll
-    static void start() throws IOException, InterruptedException {
-        assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.BINARY + " (apt-get install chromium)");
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    /** The dashboard's files as packaged, and an event stream. */
+    private static void serve(HttpServer server) {
         server.createContext("/", ex -> {
             String path = ex.getRequestURI().getPath();
             String name = path.equals("/") ? "index.html" : path.replaceFirst("^/dashboard/", "");
@@ -73,23 +65,11 @@ class DashboardPageTest {
                 out.write(body.getBytes(StandardCharsets.UTF_8));
             }
         });
-        server.start();
-        browser = HeadlessChromium.launch(profile);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.stop(0);
-        }
     }
 
     private BrowserPage open() {
-        BrowserPage page = browser.newPage();
-        page.navigate("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        BrowserPage page = SITE.browser().newPage();
+        page.navigate(SITE.url("/"));
         return page;
     }
 

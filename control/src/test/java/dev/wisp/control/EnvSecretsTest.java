@@ -59,12 +59,11 @@ class EnvSecretsTest {
             String image =
                     http.upload(admin, TestImages.tar(img)).json().path("id").asText();
             List<Http.Answer> answers = new ArrayList<>();
-            Http.Answer created = http.post(
+            Http.Answer created = http.created(
                     "/v1/services",
                     admin,
                     "{\"name\":\"vault\",\"image\":\"" + image + "\",\"env\":{\"SECRET\":\"" + secret
                             + "\",\"MODE\":\"x y\"}}");
-            assertThat(created.status()).as(created.body()).isEqualTo(201);
             answers.add(created);
             Http.Answer deployed =
                     http.post("/v1/services/vault/deploy", admin, "{\"env\":{\"SECRET\":\"" + second + "\"}}");
@@ -103,13 +102,7 @@ class EnvSecretsTest {
         }
         assertThat(filesContaining(data, secret, second)).as("after close").isEmpty();
         try (ControlPlane cp = ControlPlane.start(config(data))) {
-            Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
-            assertThat(http.get("/v1/services/vault", admin)
-                            .json()
-                            .path("envNames")
-                            .toString())
-                    .isEqualTo("[\"MODE\",\"SECRET\"]");
+            assertThat(envNames(cp)).isEqualTo("[\"MODE\",\"SECRET\"]");
             assertThat(filesContaining(data, secret, second))
                     .as("after a restart")
                     .isEmpty();
@@ -189,15 +182,19 @@ class EnvSecretsTest {
                 .hasMessageContaining("env SECRET cannot be decrypted");
         Files.move(aside, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         try (ControlPlane cp = ControlPlane.start(config(data))) {
-            Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
-            assertThat(http.get("/v1/services/vault", admin)
-                            .json()
-                            .path("envNames")
-                            .toString())
-                    .isEqualTo("[\"SECRET\"]");
+            assertThat(envNames(cp)).isEqualTo("[\"SECRET\"]");
             assertThat(storedRevision(cp, 1).openEnv(EnvCipher.load(key))).isEqualTo(Map.of("SECRET", "kept"));
         }
+    }
+
+    /** The env names the API shows for the vault service. */
+    private static String envNames(ControlPlane cp) throws IOException {
+        String admin = Files.readString(cp.adminTokenFile()).trim();
+        return new Http(cp.apiUrl())
+                .get("/v1/services/vault", admin)
+                .json()
+                .path("envNames")
+                .toString();
     }
 
     private static RevisionRecord storedRevision(ControlPlane cp, int n) {
@@ -255,13 +252,7 @@ class EnvSecretsTest {
                 .isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("env.key"))))
                 .isEqualTo("rw-------");
-        Set<PosixFilePermission> groupOrOthers = Set.of(
-                PosixFilePermission.GROUP_READ,
-                PosixFilePermission.GROUP_WRITE,
-                PosixFilePermission.GROUP_EXECUTE,
-                PosixFilePermission.OTHERS_READ,
-                PosixFilePermission.OTHERS_WRITE,
-                PosixFilePermission.OTHERS_EXECUTE);
+        Set<PosixFilePermission> groupOrOthers = PosixFilePermissions.fromString("---rwxrwx");
         try (Stream<Path> all = Files.walk(data)) {
             for (Path p : all.filter(p -> !Files.isSymbolicLink(p)).toList()) {
                 assertThat(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS))

@@ -77,8 +77,7 @@ class FullDiskApiTest {
         Http.Answer up = http.upload(admin, imageTar(dir.resolve("img-1"), 4096, 1));
         assertThat(up.status()).as(up.body()).isEqualTo(201);
         String image = up.json().path("id").asText();
-        Http.Answer before = http.post("/v1/services", admin, service("before", image));
-        assertThat(before.status()).as(before.body()).isEqualTo(201);
+        Http.Answer before = http.created("/v1/services", admin, service("before", image));
         Path filler = data.resolve("filler");
 
         SmallDisk.fill(filler, 0);
@@ -137,8 +136,7 @@ class FullDiskApiTest {
         Http.Answer healthy = http.get("/v1/health", null);
         assertThat(healthy.status()).as(healthy.body()).isEqualTo(200);
         assertThat(healthy.json().path("status").asText()).isEqualTo("ok");
-        Http.Answer again = http.post("/v1/services", admin, service("shop", image));
-        assertThat(again.status()).as(again.body()).isEqualTo(201);
+        http.created("/v1/services", admin, service("shop", image));
         assertThat(http.send("PATCH", "/v1/services/before", admin, "{\"scaling\":{\"max\":2}}")
                         .status())
                 .isEqualTo(200);

@@ -169,14 +169,13 @@ class FunctionsApiVmTest {
     @Test
     @Order(3)
     void failingFunction_endsInTheDeadLetterList() throws Exception {
-        Http.Answer created = http.post(
+        http.created(
                 "/v1/functions",
                 acme,
                 deployBody(
                         "broken",
                         "echo oops >&2\nexit 1\n",
                         ",\"reservedConcurrency\":1,\"retry\":{\"maxAttempts\":2,\"initialBackoff\":\"100ms\"}"));
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
         String id = http.send("POST", "/v1/functions/broken/invocations", acme, "{}")
                 .json()
                 .path("id")
@@ -222,25 +221,14 @@ class FunctionsApiVmTest {
                 .isEqualTo(404);
         assertThat(http.get("/v1/functions", globex).json().path("items")).isEmpty();
         // acme's 300 MiB hold hello and broken (one 128 MiB instance each); a third does not fit.
-        Http.Answer third = http.post(
-                "/v1/functions",
-                acme,
-                "{\"name\":\"third\",\"runtime\":\"shell\",\"handler\":\"echo\",\"reservedConcurrency\":1}");
+        Http.Answer third = deployEcho(acme, "third", "\"reservedConcurrency\":1");
         assertThat(third.status()).isEqualTo(422);
         assertThat(third.body()).contains("memoryMiB");
         // A function counts what it may scale out to: 1000 calls of 1 per instance is 1000 instances, past globex's 40.
-        Http.Answer wide = http.post(
-                "/v1/functions",
-                globex,
-                "{\"name\":\"wide\",\"runtime\":\"shell\",\"handler\":\"echo\","
-                        + "\"reservedConcurrency\":1000,\"instanceConcurrency\":1}");
+        Http.Answer wide = deployEcho(globex, "wide", "\"reservedConcurrency\":1000,\"instanceConcurrency\":1");
         assertThat(wide.status()).isEqualTo(422);
         assertThat(wide.body()).contains("instances would be 1000");
-        Http.Answer tooMany = http.post(
-                "/v1/functions",
-                globex,
-                "{\"name\":\"wide\",\"runtime\":\"shell\",\"handler\":\"echo\","
-                        + "\"reservedConcurrency\":2,\"instanceConcurrency\":3}");
+        Http.Answer tooMany = deployEcho(globex, "wide", "\"reservedConcurrency\":2,\"instanceConcurrency\":3");
         assertThat(tooMany.status()).isEqualTo(400);
         assertThat(tooMany.body()).contains("instanceConcurrency must be in [1, 2]");
     }
@@ -365,5 +353,13 @@ class FunctionsApiVmTest {
             return r.status() == 200;
         });
         assertThat(last[0]).startsWith("200 hi again from ");
+    }
+
+    /** Deploys a shell function whose handler is {@code echo}, with more of the body's fields. */
+    private Http.Answer deployEcho(String token, String name, String fields) {
+        return http.post(
+                "/v1/functions",
+                token,
+                "{\"name\":\"" + name + "\",\"runtime\":\"shell\",\"handler\":\"echo\"," + fields + "}");
     }
 }

@@ -71,13 +71,20 @@ final class Http {
         return send("PUT", path, token, json);
     }
 
+    /** POSTs {@code json} and asserts it was created (201, else the answer's body says why). */
+    Answer created(String path, String token, String json) {
+        Answer a = post(path, token, json);
+        assertThat(a.status()).as(a.body()).isEqualTo(201);
+        return a;
+    }
+
     /** Creates tenant {@code name} as the admin, with the API's {@code body}, and returns a new token of it. */
     String tenantToken(String admin, String name, String body) {
-        Answer created = post("/v1/tenants", admin, body);
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
-        Answer token = post("/v1/tenants/" + name + "/tokens", admin, null);
-        assertThat(token.status()).as(token.body()).isEqualTo(201);
-        return token.json().path("token").asText();
+        created("/v1/tenants", admin, body);
+        return created("/v1/tenants/" + name + "/tokens", admin, null)
+                .json()
+                .path("token")
+                .asText();
     }
 
     /** Creates tenant {@code name} with no quota and returns a new token of it. */

@@ -137,12 +137,11 @@ class ImageTakeoverVmTest {
         Http.Answer own = http.upload(victim, TestImages.tar(victimImage));
         assertThat(own.status()).as(own.body()).isEqualTo(201);
         assertThat(own.json().path("id").asText()).isEqualTo(victimId);
-        Http.Answer created = http.post(
+        http.created(
                 "/v1/services",
                 victim,
                 "{\"name\":\"hello\",\"image\":\"" + victimId + "\",\"env\":{\"SECRET\":\"" + SECRET
                         + "\",\"GREETING\":\"hi\"},\"resources\":{\"memoryMiB\":160}}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
         awaitServing(victim, "hello", 1);
         Http.Answer page = viaRouter("hello.victim.localhost", "/");
         assertThat(page.status() + " " + page.body().trim()).isEqualTo("200 victim-page");
@@ -218,11 +217,10 @@ class ImageTakeoverVmTest {
         Http.Answer forgery = http.upload(attacker, TestImages.tar(forged("fn", fn.id(), fn.digest())));
         assertThat(forgery.status()).as(forgery.body()).isEqualTo(400);
 
-        Http.Answer created = http.post(
+        http.created(
                 "/v1/functions",
                 victim,
                 "{\"name\":\"greet\",\"runtime\":\"shell\",\"handler\":" + JSON.writeValueAsString(FN_HANDLER) + "}");
-        assertThat(created.status()).as(created.body()).isEqualTo(201);
         Http.Answer r = Http.send(HttpRequest.newBuilder(URI.create(cp.apiUrl() + "/v1/functions/greet/invoke"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + victim)

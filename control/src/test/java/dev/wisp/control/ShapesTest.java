@@ -175,55 +175,61 @@ class ShapesTest {
 
     @Test
     void serverRecords_writeExactlyTheirSchemasFields_withItsTypesRequiredAndNullable() {
-        List<String> problems = new ArrayList<>();
-        for (Contract c : CONTRACTS) {
-            if (c.server() != null) {
-                problems.addAll(serverProblems(c.schema(), c.server()));
-            }
-        }
-        assertThat(problems).isEmpty();
+        assertThat(problems(c -> c.server() == null ? List.<String>of() : serverProblems(c.schema(), c.server())))
+                .isEmpty();
     }
 
     @Test
     void fieldsTheServerAccepts_areTheSchemasFields() {
-        List<String> problems = new ArrayList<>();
-        for (Contract c : CONTRACTS) {
-            if (c.accepted() == null) {
-                continue;
-            }
-            // Read-only fields are accepted too: an answer may be sent back as it is.
-            Set<String> props = properties(doc.schema(c.schema()), false);
-            if (!props.equals(new TreeSet<>(c.accepted()))) {
-                problems.add(c.schema() + ": the server accepts " + new TreeSet<>(c.accepted()) + ", the schema has "
-                        + props);
-            }
-        }
-        assertThat(problems).isEmpty();
+        assertThat(problems(this::acceptedProblems)).isEmpty();
     }
 
     @Test
     void sdkRecords_readAndWriteExactlyTheSchemasFields_withItsTypes() {
-        List<String> problems = new ArrayList<>();
-        for (Contract c : CONTRACTS) {
-            if (c.sdk() == null) {
-                continue;
-            }
-            JsonNode schema = doc.schema(c.schema());
-            Map<String, Type> fields = jsonFields(c.sdk());
-            Set<String> props = properties(schema, false);
-            if (!props.equals(fields.keySet())) {
-                problems.add(c.schema() + ": the SDK's " + c.sdk().getSimpleName() + " has " + fields.keySet()
-                        + ", the schema " + props);
-            }
-            fields.forEach((name, type) -> {
-                JsonNode p = schema.path("properties").get(name);
-                if (p != null) {
-                    typeProblem(p, type, sdkSchemas)
-                            .ifPresent(t -> problems.add(c.schema() + "." + name + " (SDK): " + t));
-                }
-            });
+        assertThat(problems(this::sdkProblems)).isEmpty();
+    }
+
+    /** What one check finds wrong with one contract. */
+    private interface Check {
+        List<String> of(Contract c);
+    }
+
+    /** What {@code check} finds over every contract. */
+    private static List<String> problems(Check check) {
+        return CONTRACTS.stream().flatMap(c -> check.of(c).stream()).toList();
+    }
+
+    private List<String> acceptedProblems(Contract c) {
+        if (c.accepted() == null) {
+            return List.of();
         }
-        assertThat(problems).isEmpty();
+        // Read-only fields are accepted too: an answer may be sent back as it is.
+        Set<String> props = properties(doc.schema(c.schema()), false);
+        return props.equals(new TreeSet<>(c.accepted()))
+                ? List.of()
+                : List.of(c.schema() + ": the server accepts " + new TreeSet<>(c.accepted()) + ", the schema has "
+                        + props);
+    }
+
+    private List<String> sdkProblems(Contract c) {
+        List<String> problems = new ArrayList<>();
+        if (c.sdk() == null) {
+            return problems;
+        }
+        JsonNode schema = doc.schema(c.schema());
+        Map<String, Type> fields = jsonFields(c.sdk());
+        Set<String> props = properties(schema, false);
+        if (!props.equals(fields.keySet())) {
+            problems.add(c.schema() + ": the SDK's " + c.sdk().getSimpleName() + " has " + fields.keySet()
+                    + ", the schema " + props);
+        }
+        fields.forEach((name, type) -> {
+            JsonNode p = schema.path("properties").get(name);
+            if (p != null) {
+                typeProblem(p, type, sdkSchemas).ifPresent(t -> problems.add(c.schema() + "." + name + " (SDK): " + t));
+            }
+        });
+        return problems;
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -104,134 +105,92 @@ public record FunctionSpec(
     }
 
     public FunctionSpec withHandlerClass(String cls) {
-        return new FunctionSpec(
-                name,
-                runtime,
-                handler,
-                cls,
-                javaModules,
-                memoryMib,
-                vcpus,
-                reservedConcurrency,
-                instanceConcurrency,
-                retry,
-                timeout,
-                standby);
+        return with(f -> f.handlerClass = cls);
     }
 
     public FunctionSpec withResources(int newVcpus, int newMemoryMib) {
-        return new FunctionSpec(
-                name,
-                runtime,
-                handler,
-                handlerClass,
-                javaModules,
-                newMemoryMib,
-                newVcpus,
-                reservedConcurrency,
-                instanceConcurrency,
-                retry,
-                timeout,
-                standby);
+        return with(f -> {
+            f.vcpus = newVcpus;
+            f.memoryMib = newMemoryMib;
+        });
     }
 
     /** An instance concurrency still at its default follows the new reserved concurrency. */
     public FunctionSpec withReservedConcurrency(int n) {
-        int perInstance = instanceConcurrency == defaultInstanceConcurrency(runtime, reservedConcurrency)
-                ? 0
-                : instanceConcurrency;
-        return new FunctionSpec(
-                name,
-                runtime,
-                handler,
-                handlerClass,
-                javaModules,
-                memoryMib,
-                vcpus,
-                n,
-                perInstance,
-                retry,
-                timeout,
-                standby);
+        boolean atDefault = instanceConcurrency == defaultInstanceConcurrency(runtime, reservedConcurrency);
+        return with(f -> {
+            f.reservedConcurrency = n;
+            f.instanceConcurrency = atDefault ? 0 : instanceConcurrency;
+        });
     }
 
     public FunctionSpec withInstanceConcurrency(int n) {
-        return new FunctionSpec(
-                name,
-                runtime,
-                handler,
-                handlerClass,
-                javaModules,
-                memoryMib,
-                vcpus,
-                reservedConcurrency,
-                n,
-                retry,
-                timeout,
-                standby);
+        return with(f -> f.instanceConcurrency = n);
     }
 
     public FunctionSpec withRetry(RetryPolicy r) {
-        return new FunctionSpec(
-                name,
-                runtime,
-                handler,
-                handlerClass,
-                javaModules,
-                memoryMib,
-                vcpus,
-                reservedConcurrency,
-                instanceConcurrency,
-                r,
-                timeout,
-                standby);
+        return with(f -> f.retry = r);
     }
 
     public FunctionSpec withTimeout(Duration t) {
-        return new FunctionSpec(
-                name,
-                runtime,
-                handler,
-                handlerClass,
-                javaModules,
-                memoryMib,
-                vcpus,
-                reservedConcurrency,
-                instanceConcurrency,
-                retry,
-                t,
-                standby);
+        return with(f -> f.timeout = t);
     }
 
     public FunctionSpec withJavaModules(List<String> modules) {
-        return new FunctionSpec(
-                name,
-                runtime,
-                handler,
-                handlerClass,
-                modules,
-                memoryMib,
-                vcpus,
-                reservedConcurrency,
-                instanceConcurrency,
-                retry,
-                timeout,
-                standby);
+        return with(f -> f.javaModules = modules);
     }
 
     public FunctionSpec withStandby(StandbyPolicy s) {
+        return with(f -> f.standby = s);
+    }
+
+    /** A copy with what {@code change} sets; it passes the same checks as a new spec. */
+    private FunctionSpec with(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
         return new FunctionSpec(
-                name,
-                runtime,
-                handler,
-                handlerClass,
-                javaModules,
-                memoryMib,
-                vcpus,
-                reservedConcurrency,
-                instanceConcurrency,
-                retry,
-                timeout,
-                s);
+                f.name,
+                f.runtime,
+                f.handler,
+                f.handlerClass,
+                f.javaModules,
+                f.memoryMib,
+                f.vcpus,
+                f.reservedConcurrency,
+                f.instanceConcurrency,
+                f.retry,
+                f.timeout,
+                f.standby);
+    }
+
+    /** A spec's fields, open for one copy. */
+    private static final class Fields {
+        String name;
+        FunctionRuntime runtime;
+        Path handler;
+        String handlerClass;
+        List<String> javaModules;
+        int memoryMib;
+        int vcpus;
+        int reservedConcurrency;
+        int instanceConcurrency;
+        RetryPolicy retry;
+        Duration timeout;
+        StandbyPolicy standby;
+
+        Fields(FunctionSpec s) {
+            name = s.name;
+            runtime = s.runtime;
+            handler = s.handler;
+            handlerClass = s.handlerClass;
+            javaModules = s.javaModules;
+            memoryMib = s.memoryMib;
+            vcpus = s.vcpus;
+            reservedConcurrency = s.reservedConcurrency;
+            instanceConcurrency = s.instanceConcurrency;
+            retry = s.retry;
+            timeout = s.timeout;
+            standby = s.standby;
+        }
     }
 }

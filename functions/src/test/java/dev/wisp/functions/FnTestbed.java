@@ -1,5 +1,6 @@
 package dev.wisp.functions;
 
+import dev.wisp.common.FileTrees;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
 import dev.wisp.image.WispHome;
@@ -12,21 +13,34 @@ import dev.wisp.runtime.VmRuntime;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
 import dev.wisp.testing.VmTests;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Real kernel, runtime, node (router on a free port), embedded store and the Functions facade (callbacks to 127.0.0.1 allowed). */
-final class FnTestbed implements AutoCloseable {
-    final Kernel kernel;
-    final VmRuntime runtime;
-    final Node node;
-    final StateStore store;
-    final Functions functions;
+/**
+ * Real kernel, runtime, node (router on a free port), embedded store and the Functions facade
+ * (callbacks to 127.0.0.1 allowed), as a JUnit 5 extension
+ * ({@code @RegisterExtension static final FnTestbed BED = new FnTestbed();}): started before the
+ * class's {@code @BeforeAll} (skipped without VM tests), closed after it with its scratch directory.
+ */
+final class FnTestbed implements BeforeAllCallback, AfterAllCallback {
+    Kernel kernel;
+    VmRuntime runtime;
+    Node node;
+    StateStore store;
+    Functions functions;
+    private Path scratch;
 
-    FnTestbed(Path scratch) {
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
         VmTests.assume();
+        scratch = Files.createTempDirectory("wisp-fn-test-");
         kernel = VmTests.kernel();
         runtime = VmRuntime.start(
                 RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO),
@@ -46,6 +60,11 @@ final class FnTestbed implements AutoCloseable {
                 AddressPolicy.allowing(List.of("127.0.0.1/32")));
     }
 
+    /** A directory for the class's files, deleted after it. */
+    Path scratch() {
+        return scratch;
+    }
+
     static void await(Duration timeout, String what, BooleanSupplier done) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
@@ -57,10 +76,21 @@ final class FnTestbed implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        functions.close();
-        node.close();
-        runtime.close();
-        store.close();
+    public void afterAll(ExtensionContext context) {
+        if (functions != null) {
+            functions.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (scratch != null) {
+            FileTrees.deleteQuietly(scratch);
+        }
     }
 }

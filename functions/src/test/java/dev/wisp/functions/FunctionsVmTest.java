@@ -21,11 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Shell and binary functions in real microVMs, called through the real router. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -34,43 +33,33 @@ class FunctionsVmTest {
     private static final Path EXAMPLES =
             Path.of("../examples/functions").toAbsolutePath().normalize();
 
-    @TempDir
-    static Path scratch;
-
-    private FnTestbed bed;
+    @RegisterExtension
+    static final FnTestbed BED = new FnTestbed();
 
     @BeforeAll
     void start() throws Exception {
-        bed = new FnTestbed(scratch);
-        Path slow = Files.writeString(scratch.resolve("slow.sh"), "sleep 3\necho slept on $(hostname)\n");
-        Path broken = Files.writeString(scratch.resolve("broken.sh"), "echo oops >&2\nexit 1\n");
+        Path slow = Files.writeString(BED.scratch().resolve("slow.sh"), "sleep 3\necho slept on $(hostname)\n");
+        Path broken = Files.writeString(BED.scratch().resolve("broken.sh"), "echo oops >&2\nexit 1\n");
         RetryPolicy quick = new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2));
-        bed.functions.deploy(FunctionSpec.of("words", FunctionRuntime.SHELL, EXAMPLES.resolve("shell/handler.sh")));
-        bed.functions.deploy(FunctionSpec.of("slow", FunctionRuntime.SHELL, slow)
+        BED.functions.deploy(FunctionSpec.of("words", FunctionRuntime.SHELL, EXAMPLES.resolve("shell/handler.sh")));
+        BED.functions.deploy(FunctionSpec.of("slow", FunctionRuntime.SHELL, slow)
                 .withReservedConcurrency(1)
                 .withRetry(new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(2))));
-        bed.functions.deploy(
+        BED.functions.deploy(
                 FunctionSpec.of("broken", FunctionRuntime.SHELL, broken).withRetry(quick));
-    }
-
-    @AfterAll
-    void stop() {
-        if (bed != null) {
-            bed.close();
-        }
     }
 
     @Test
     void shellFunction_answersASyncInvokeWithItsStatusTypeAndBody() throws Exception {
         FunctionResponse r =
-                bed.functions.invoke("words", FunctionCall.post("one two three".getBytes(StandardCharsets.UTF_8)));
+                BED.functions.invoke("words", FunctionCall.post("one two three".getBytes(StandardCharsets.UTF_8)));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.contentType()).startsWith("application/json");
         JsonNode body = JSON.readTree(r.body());
         assertThat(body.path("words").asInt()).isEqualTo(3);
         assertThat(body.path("method").asText()).isEqualTo("POST");
         assertThat(body.path("instance").asText()).startsWith("words-");
-        assertThat(bed.functions.log("words")).anySatisfy(e -> {
+        assertThat(BED.functions.log("words")).anySatisfy(e -> {
             assertThat(e.mode()).isEqualTo("sync");
             assertThat(e.status()).isEqualTo(200);
         });
@@ -78,7 +67,7 @@ class FunctionsVmTest {
 
     @Test
     void binaryFunction_staticCProgram_answersAnInvoke() throws Exception {
-        Path bin = scratch.resolve("sum");
+        Path bin = BED.scratch().resolve("sum");
         HostTools.run(
                 "gcc",
                 List.of(
@@ -89,9 +78,9 @@ class FunctionsVmTest {
                         bin.toString(),
                         EXAMPLES.resolve("binary/handler.c").toString()),
                 "no gcc");
-        bed.functions.deploy(FunctionSpec.of("sum", FunctionRuntime.BINARY, bin));
+        BED.functions.deploy(FunctionSpec.of("sum", FunctionRuntime.BINARY, bin));
         try {
-            FunctionResponse r = bed.functions.invoke(
+            FunctionResponse r = BED.functions.invoke(
                     "sum", new FunctionCall("POST", "/add?x=1", Map.of(), "1 2 3.5".getBytes(StandardCharsets.UTF_8)));
             assertThat(r.status()).isEqualTo(200);
             JsonNode body = JSON.readTree(r.body());
@@ -99,17 +88,17 @@ class FunctionsVmTest {
             assertThat(body.path("sum").asDouble()).isEqualTo(6.5);
             assertThat(body.path("path").asText()).isEqualTo("/add");
         } finally {
-            bed.functions.remove("sum");
+            BED.functions.remove("sum");
         }
     }
 
     @Test
     void burstThroughTheRouter_scalesOutWithoutErrors_thenSleepsToZero_andTheNextCallWakesIt() throws Exception {
-        Path handler = Files.writeString(scratch.resolve("burst.sh"), "sleep 0.2\necho ok from $(hostname)\n");
+        Path handler = Files.writeString(BED.scratch().resolve("burst.sh"), "sleep 0.2\necho ok from $(hostname)\n");
         // Snapshot after 3 s instead of 60 s, so the test sees the deepest tier quickly.
         StandbyPolicy quickSleep = new StandbyPolicy(
                 StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3), StandbyPolicy.DEFAULT_RETIRE_AFTER);
-        FunctionInfo info = bed.functions.deploy(FunctionSpec.of("burst", FunctionRuntime.SHELL, handler)
+        FunctionInfo info = BED.functions.deploy(FunctionSpec.of("burst", FunctionRuntime.SHELL, handler)
                 .withReservedConcurrency(16)
                 .withInstanceConcurrency(2)
                 .withStandby(quickSleep));
@@ -119,7 +108,7 @@ class FunctionsVmTest {
             Thread watcher = Thread.ofVirtual().start(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
                     peak.accumulateAndGet(
-                            (int) bed.node.status("burst").orElseThrow().count("running"), Math::max);
+                            (int) BED.node.status("burst").orElseThrow().count("running"), Math::max);
                     try {
                         Thread.sleep(50);
                     } catch (InterruptedException e) {
@@ -140,7 +129,7 @@ class FunctionsVmTest {
                             "12",
                             "-host",
                             "burst.localhost",
-                            "http://127.0.0.1:" + bed.node.routerPort() + "/")
+                            "http://127.0.0.1:" + BED.node.routerPort() + "/")
                     .redirectErrorStream(true)
                     .start();
             String report = new String(hey.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -155,7 +144,7 @@ class FunctionsVmTest {
 
             long idleSince = System.nanoTime();
             FnTestbed.await(Duration.ofSeconds(90), "every instance asleep, one snapshotted", () -> {
-                ServiceStatus s = bed.node.status("burst").orElseThrow();
+                ServiceStatus s = BED.node.status("burst").orElseThrow();
                 return s.count("running") == 0
                         && s.count("snapshotted") > 0
                         && s.instances().stream().noneMatch(i -> i.busy());
@@ -164,13 +153,13 @@ class FunctionsVmTest {
                     "burst: no instance running %.1f s after the burst%n", (System.nanoTime() - idleSince) / 1e9);
 
             long w0 = System.nanoTime();
-            FunctionResponse woken = bed.functions.invoke("burst", FunctionCall.post(new byte[0]));
+            FunctionResponse woken = BED.functions.invoke("burst", FunctionCall.post(new byte[0]));
             System.out.printf("burst: first call after sleeping answered in %.0f ms%n", (System.nanoTime() - w0) / 1e6);
             assertThat(woken.status()).isEqualTo(200);
             assertThat(new String(woken.body(), StandardCharsets.UTF_8)).startsWith("ok from burst-");
-            assertThat(bed.node.status("burst").orElseThrow().count("running")).isGreaterThanOrEqualTo(1);
+            assertThat(BED.node.status("burst").orElseThrow().count("running")).isGreaterThanOrEqualTo(1);
         } finally {
-            bed.functions.remove("burst");
+            BED.functions.remove("burst");
         }
     }
 
@@ -185,7 +174,7 @@ class FunctionsVmTest {
         });
         receiver.start();
         try {
-            Invocation inv = bed.functions.invokeAsync(
+            Invocation inv = BED.functions.invokeAsync(
                     "words",
                     FunctionCall.post("a b".getBytes(StandardCharsets.UTF_8)),
                     "http://127.0.0.1:" + receiver.getAddress().getPort() + "/done");
@@ -193,8 +182,8 @@ class FunctionsVmTest {
             FnTestbed.await(
                     Duration.ofSeconds(60),
                     "the invocation to succeed",
-                    () -> bed.functions.invocation("words", inv.id()).state() == Invocation.State.SUCCEEDED);
-            Invocation done = bed.functions.invocation("words", inv.id());
+                    () -> BED.functions.invocation("words", inv.id()).state() == Invocation.State.SUCCEEDED);
+            Invocation done = BED.functions.invocation("words", inv.id());
             assertThat(done.attempts()).isEqualTo(1);
             assertThat(done.status()).isEqualTo(200);
             assertThat(JSON.readTree(done.body()).path("words").asInt()).isEqualTo(2);
@@ -209,7 +198,7 @@ class FunctionsVmTest {
                     Duration.ofSeconds(10),
                     "the callback result to be recorded",
                     () -> "delivered"
-                            .equals(bed.functions.invocation("words", inv.id()).callback()));
+                            .equals(BED.functions.invocation("words", inv.id()).callback()));
         } finally {
             receiver.stop(0);
         }
@@ -217,28 +206,24 @@ class FunctionsVmTest {
 
     @Test
     void asyncInvoke_whoseVmIsKilledMidCall_isRetriedAndSucceeds() throws Exception {
-        Invocation inv = bed.functions.invokeAsync("slow", FunctionCall.post(new byte[0]), null);
+        Invocation inv = BED.functions.invokeAsync("slow", FunctionCall.post(new byte[0]), null);
         FnTestbed.await(
                 Duration.ofSeconds(60),
                 "the first attempt to start",
-                () -> bed.functions.invocation("slow", inv.id()).state() == Invocation.State.RUNNING);
+                () -> BED.functions.invocation("slow", inv.id()).state() == Invocation.State.RUNNING);
         Thread.sleep(1000); // the handler is sleeping inside the VM now
-        List<Instance> victims = bed.runtime.instances().stream()
+        List<Instance> victims = BED.runtime.instances().stream()
                 .filter(i -> i.id().startsWith("slow-"))
                 .toList();
         assertThat(victims).isNotEmpty();
         for (Instance i : victims) {
             ProcessHandle.of(i.vmmPid()).ifPresent(ProcessHandle::destroyForcibly);
         }
-        FnTestbed.await(
-                Duration.ofSeconds(90),
-                "the invocation to finish",
-                () -> bed.functions.invocation("slow", inv.id()).state().isFinal());
-        Invocation done = bed.functions.invocation("slow", inv.id());
+        Invocation done = finished("slow", inv, Duration.ofSeconds(90));
         assertThat(done.state()).isEqualTo(Invocation.State.SUCCEEDED);
         assertThat(done.attempts()).isGreaterThanOrEqualTo(2);
         assertThat(done.body()).startsWith("slept on slow-");
-        assertThat(bed.functions.log("slow")).anySatisfy(e -> {
+        assertThat(BED.functions.log("slow")).anySatisfy(e -> {
             assertThat(e.id()).isEqualTo(inv.id());
             assertThat(e.attempts()).isEqualTo(done.attempts());
         });
@@ -246,20 +231,16 @@ class FunctionsVmTest {
 
     @Test
     void asyncInvoke_thatAlwaysFails_landsInTheDeadLetterListAfterTheLastAttempt() throws Exception {
-        Invocation inv = bed.functions.invokeAsync("broken", FunctionCall.post(new byte[0]), null);
-        FnTestbed.await(
-                Duration.ofSeconds(60),
-                "the invocation to die",
-                () -> bed.functions.invocation("broken", inv.id()).state().isFinal());
-        Invocation dead = bed.functions.invocation("broken", inv.id());
+        Invocation inv = BED.functions.invokeAsync("broken", FunctionCall.post(new byte[0]), null);
+        Invocation dead = finished("broken", inv, Duration.ofSeconds(60));
         assertThat(dead.state()).isEqualTo(Invocation.State.DEAD);
         assertThat(dead.attempts()).isEqualTo(3);
         assertThat(dead.status()).isEqualTo(500);
         assertThat(dead.error()).contains("HTTP 500").contains("exited with status 1");
-        assertThat(bed.functions.deadLetters("broken"))
+        assertThat(BED.functions.deadLetters("broken"))
                 .extracting(Invocation::id)
                 .contains(inv.id());
-        assertThat(bed.functions.log("broken")).anySatisfy(e -> {
+        assertThat(BED.functions.log("broken")).anySatisfy(e -> {
             assertThat(e.outcome()).isEqualTo("dead");
             assertThat(e.attempts()).isEqualTo(3);
         });
@@ -268,35 +249,44 @@ class FunctionsVmTest {
     @Test
     void syncInvokePastReservedConcurrency_isRefusedWith429() throws Exception {
         CompletableFuture<FunctionResponse> first =
-                CompletableFuture.supplyAsync(() -> bed.functions.invoke("slow", FunctionCall.post(new byte[0])));
+                CompletableFuture.supplyAsync(() -> BED.functions.invoke("slow", FunctionCall.post(new byte[0])));
         FnTestbed.await(
                 Duration.ofSeconds(30),
                 "the first call to take the slot",
-                () -> bed.functions.get("slow").inFlight() == 1);
-        assertThatThrownBy(() -> bed.functions.invoke("slow", FunctionCall.post(new byte[0])))
+                () -> BED.functions.get("slow").inFlight() == 1);
+        assertThatThrownBy(() -> BED.functions.invoke("slow", FunctionCall.post(new byte[0])))
                 .isInstanceOfSatisfying(
                         FunctionException.class,
                         e -> assertThat(e.code()).isEqualTo(FunctionException.Code.RATE_LIMITED))
                 .hasMessageContaining("reserved concurrency (1)");
         assertThat(first.get(60, TimeUnit.SECONDS).status()).isEqualTo(200);
-        assertThat(bed.functions.log("slow"))
+        assertThat(BED.functions.log("slow"))
                 .anySatisfy(e -> assertThat(e.status()).isEqualTo(429));
     }
 
     @Test
     void unknownFunctionAndBadCallback_getClearErrors() {
-        assertThatThrownBy(() -> bed.functions.invoke("nope", FunctionCall.post(new byte[0])))
+        assertThatThrownBy(() -> BED.functions.invoke("nope", FunctionCall.post(new byte[0])))
                 .isInstanceOfSatisfying(
                         FunctionException.class, e -> assertThat(e.code()).isEqualTo(FunctionException.Code.NOT_FOUND));
-        assertThatThrownBy(() -> bed.functions.invokeAsync("words", FunctionCall.post(new byte[0]), "ftp://x"))
+        assertThatThrownBy(() -> BED.functions.invokeAsync("words", FunctionCall.post(new byte[0]), "ftp://x"))
                 .isInstanceOfSatisfying(
                         FunctionException.class,
                         e -> assertThat(e.code()).isEqualTo(FunctionException.Code.BAD_REQUEST));
-        assertThatThrownBy(() -> bed.functions.invokeAsync(
+        assertThatThrownBy(() -> BED.functions.invokeAsync(
                         "words", FunctionCall.post(new byte[0]), "http://169.254.169.254/latest/"))
                 .isInstanceOfSatisfying(
                         FunctionException.class,
                         e -> assertThat(e.code()).isEqualTo(FunctionException.Code.BAD_REQUEST))
                 .hasMessageContaining("169.254.169.254 is a link-local address");
+    }
+
+    /** The asynchronous invocation once it has finished (succeeded or dead), waiting up to {@code timeout}. */
+    private Invocation finished(String function, Invocation inv, Duration timeout) throws InterruptedException {
+        FnTestbed.await(
+                timeout,
+                "invocation " + inv.id() + " of " + function + " to finish",
+                () -> BED.functions.invocation(function, inv.id()).state().isFinal());
+        return BED.functions.invocation(function, inv.id());
     }
 }

@@ -17,11 +17,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Java runtime: a warm JVM snapshotted once, every instance a clone that reseeds and re-identifies. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -30,28 +29,18 @@ class JavaFunctionVmTest {
     private static final Path HELLO =
             Path.of("../examples/functions/java/Hello.java").toAbsolutePath().normalize();
 
-    @TempDir
-    static Path scratch;
-
-    private FnTestbed bed;
+    @RegisterExtension
+    static final FnTestbed BED = new FnTestbed();
 
     @BeforeAll
     void start() {
-        bed = new FnTestbed(scratch);
-        bed.functions.deploy(FunctionSpec.of("hello-java", FunctionRuntime.JAVA, HELLO));
-    }
-
-    @AfterAll
-    void stop() {
-        if (bed != null) {
-            bed.close();
-        }
+        BED.functions.deploy(FunctionSpec.of("hello-java", FunctionRuntime.JAVA, HELLO));
     }
 
     @Test
     void javaFunction_answersAnInvokeFromACloneOfTheWarmJvm() throws Exception {
         FunctionResponse r =
-                bed.functions.invoke("hello-java", FunctionCall.post("wisp".getBytes(StandardCharsets.UTF_8)));
+                BED.functions.invoke("hello-java", FunctionCall.post("wisp".getBytes(StandardCharsets.UTF_8)));
         assertThat(r.status()).isEqualTo(200);
         JsonNode body = JSON.readTree(r.body());
         assertThat(body.path("hello").asText()).isEqualTo("wisp");
@@ -64,13 +53,13 @@ class JavaFunctionVmTest {
 
     @Test
     void twoClones_seeDifferentRandomnessAndHostnames_andEachRanAfterRestore() throws Exception {
-        Template template = bed.runtime.loadTemplate("hello-java", nodeTemplateDirectory());
+        Template template = BED.runtime.loadTemplate("hello-java", nodeTemplateDirectory());
         HttpClient http = HttpClient.newHttpClient();
         List<JsonNode> answers = new ArrayList<>();
         List<Instance> clones = new ArrayList<>();
         try {
             for (String id : List.of("jclone-a", "jclone-b")) {
-                Instance clone = bed.runtime.cloneFrom(template, id);
+                Instance clone = BED.runtime.cloneFrom(template, id);
                 clones.add(clone);
                 HttpResponse<String> r = http.send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clone.hostPort() + "/"))
@@ -93,7 +82,7 @@ class JavaFunctionVmTest {
 
     /** The warm template the node built for the function: the one snapshot with a memory file in its state. */
     private static Path nodeTemplateDirectory() throws IOException {
-        try (Stream<Path> files = Files.walk(scratch.resolve("state"))) {
+        try (Stream<Path> files = Files.walk(BED.scratch().resolve("state"))) {
             List<Path> dirs = files.filter(p -> p.getFileName().toString().equals("memory.bin"))
                     .map(Path::getParent)
                     .filter(d -> Files.exists(d.resolve("snapshot.json")))

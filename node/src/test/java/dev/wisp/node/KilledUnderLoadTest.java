@@ -7,40 +7,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
-import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -9} of a service's VMM while {@code hey} GETs it: every request is answered 200,
  * by the other instance or, when it was the only one, by its replacement (the router holds the
  * requests whose connection broke until the replacement is ready).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VmTests.class)
 class KilledUnderLoadTest {
-    @TempDir
-    static java.nio.file.Path scratch;
-
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
-    private VmSpec vm;
     private Node node;
-
-    @BeforeAll
-    void buildImage() throws IOException {
-        vm = Guests.webSpec(scratch);
-    }
 
     @Test
     void onlyInstanceKilledUnderLoad_everyGetAnsweredByItsReplacement() throws Exception {
@@ -53,8 +39,8 @@ class KilledUnderLoadTest {
     }
 
     private void killOneUnderLoad(String name, int instances) throws Exception {
-        node = BED.start(scratch.resolve("state-" + name));
-        node.deploy(ServiceSpec.of(name, vm)
+        node = BED.start(BED.scratch().resolve("state-" + name));
+        node.deploy(ServiceSpec.of(name, BED.web())
                 .withScaling(AutoscalerConfig.builder()
                         .initialScale(instances)
                         .minInstances(instances)

@@ -1,11 +1,16 @@
 package dev.wisp.node;
 
+import dev.wisp.common.FileTrees;
 import dev.wisp.image.WispHome;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmRuntime;
+import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.VmTests;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -21,6 +26,8 @@ public final class NodeBed implements AfterEachCallback, AfterAllCallback {
     private final boolean runtimePerTest;
     private VmRuntime runtime;
     private Node node;
+    private Path scratch;
+    private VmSpec web;
 
     private NodeBed(boolean runtimePerTest) {
         this.runtimePerTest = runtimePerTest;
@@ -44,6 +51,26 @@ public final class NodeBed implements AfterEachCallback, AfterAllCallback {
                     VmTests.kernel().vmlinux());
         }
         return runtime;
+    }
+
+    /** A directory for the class's files (images, node state), deleted after the class. */
+    public synchronized Path scratch() {
+        if (scratch == null) {
+            try {
+                scratch = Files.createTempDirectory("wisp-node-test-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return scratch;
+    }
+
+    /** The busybox httpd guest of {@link Guests#webSpec}, built once for the class in {@link #scratch()}. */
+    synchronized VmSpec web() {
+        if (web == null) {
+            web = Guests.webSpec(scratch());
+        }
+        return web;
     }
 
     /** Starts a node with default router settings on {@code state}. */
@@ -80,7 +107,12 @@ public final class NodeBed implements AfterEachCallback, AfterAllCallback {
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
+    public synchronized void afterAll(ExtensionContext context) {
         stop();
+        if (scratch != null) {
+            FileTrees.deleteQuietly(scratch);
+            scratch = null;
+            web = null;
+        }
     }
 }

@@ -14,17 +14,12 @@ import dev.wisp.router.RouterConfig;
 import dev.wisp.router.ServiceLimits;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.VmTests;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A node given 1 GiB of guest memory: services of different sizes within it, and what does not fit. */
 class NodeCapacityTest {
-    @TempDir
-    static Path scratch;
-
     @RegisterExtension
     static final NodeBed BED = NodeBed.perTest();
 
@@ -37,8 +32,8 @@ class NodeCapacityTest {
     @Test
     void servicesOfDifferentSizes_runSideBySideAndWhatCannotFitIsRefusedClearly() throws Exception {
         VmTests.assume();
-        VmSpec web = Guests.webSpec(scratch);
-        node = BED.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults())
+        VmSpec web = BED.web();
+        node = BED.start(NodeConfig.of(BED.scratch().resolve("state"), RouterConfig.defaults())
                 .withCapacity(CapacityConfig.defaults().withSize(1024, 2).withReserve(0)));
 
         node.deploy(alwaysOn("small", web.withResources(1, 128)));

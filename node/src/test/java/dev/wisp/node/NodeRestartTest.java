@@ -21,16 +21,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node closed with its service asleep on disk, and a new node (on a new runtime, as after a
  * process restart) on the same state directory: real microVMs, real HTTP.
  */
 class NodeRestartTest {
-    @TempDir
-    static Path scratch;
-
     @RegisterExtension
     static final NodeBed BED = NodeBed.perTest();
 
@@ -49,8 +45,8 @@ class NodeRestartTest {
     @Test
     void standbySnapshotLeftByAClosedNode_isAdoptedAndTheFirstRequestRestoresIt() throws Exception {
         VmTests.assume();
-        VmSpec vm = Guests.webSpec(scratch);
-        Path state = scratch.resolve("state");
+        VmSpec vm = BED.web();
+        Path state = BED.scratch().resolve("state");
         ServiceSpec spec = ServiceSpec.of("again", vm)
                 .withScaling(AutoscalerConfig.builder()
                         .stableWindow(Duration.ofSeconds(6))

@@ -11,50 +11,34 @@ import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.router.ServiceLimits;
 import dev.wisp.runtime.Instance;
-import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A node serving a real busybox httpd in real microVMs, driven by real HTTP load (hey). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VmTests.class)
 class NodeTest {
-    @TempDir
-    static Path scratch;
-
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
-    private VmSpec vm;
     private Node node;
 
-    @BeforeAll
-    void buildImage() throws IOException {
-        vm = Guests.webSpec(scratch);
-    }
-
     private Node startNode() {
-        node = BED.start(scratch.resolve("state"));
+        node = BED.start(BED.scratch().resolve("state"));
         return node;
     }
 
     @Test
     void burstAtZero_allServedWhileItScalesOut() throws Exception {
         startNode();
-        ServiceSpec spec = ServiceSpec.of("burst", vm)
+        ServiceSpec spec = ServiceSpec.of("burst", BED.web())
                 .withScaling(AutoscalerConfig.builder()
                         .target(2)
                         .targetUtilizationPercentage(100)
@@ -98,7 +82,7 @@ class NodeTest {
     @Test
     void idleService_sinksThroughTheTiersAndEachWakeTakesTheFastestPath() throws Exception {
         startNode();
-        ServiceSpec spec = ServiceSpec.of("tiers", vm)
+        ServiceSpec spec = ServiceSpec.of("tiers", BED.web())
                 .withScaling(AutoscalerConfig.builder()
                         .stableWindow(Duration.ofSeconds(6))
                         .scaleToZeroGrace(Duration.ZERO)

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
-import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,37 +13,23 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Services of one image share one warm template, and each VMM's CPU and memory show in /metrics. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VmTests.class)
 class SharedTemplateAndVmmMetricsTest {
-    @TempDir
-    static Path scratch;
-
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
-    private VmSpec vm;
-
-    @BeforeAll
-    void buildImage() throws IOException {
-        vm = Guests.webSpec(scratch);
-    }
-
     @Test
     void twoServicesOfOneImage_shareOneTemplateAndEachVmmIsMetered() throws Exception {
-        Path state = scratch.resolve("state");
+        Path state = BED.scratch().resolve("state");
         StandbyPolicy stayUp = StandbyPolicy.of(StandbyMode.ALWAYS_ON);
         try (Node node = BED.start(state)) {
-            node.deploy(ServiceSpec.of("one", vm).withStandby(stayUp));
-            node.deploy(ServiceSpec.of("two", vm).withStandby(stayUp));
+            node.deploy(ServiceSpec.of("one", BED.web()).withStandby(stayUp));
+            node.deploy(ServiceSpec.of("two", BED.web()).withStandby(stayUp));
             await(() -> running(node, "one") && running(node, "two"), Duration.ofSeconds(60));
             assertThat(templateDirs(state)).as("one template for both services").hasSize(1);
 

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A service whose app exits at once, in real microVMs: its starts are spaced by the crash-loop
@@ -35,19 +34,16 @@ class StartFailuresVmTest {
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
-    @TempDir
-    static Path scratch;
-
     private Node node;
 
     @BeforeEach
     void start() {
-        node = BED.start(scratch.resolve("state"));
+        node = BED.start(BED.scratch().resolve("state"));
     }
 
     @Test
     void appExitsAtOnce_startsBackOffAndRequestsGet503WithTheReasonAtOnce() throws Exception {
-        Path app = scratch.resolve("crashy");
+        Path app = BED.scratch().resolve("crashy");
         Files.createDirectories(app);
         Files.writeString(app.resolve("README"), "exits at once\n");
         Kernel k = VmTests.kernel();

@@ -2,6 +2,7 @@ package dev.wisp.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.testing.ChildJvm;
 import dev.wisp.testing.VmTests;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -24,14 +25,7 @@ class PlatformKillTest {
         assertThat(VmmLauncher.tiedToPlatform())
                 .as("setpriv (util-linux) on this host")
                 .isTrue();
-        Process child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-XX:+UseSerialGC",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        RuntimeChild.class.getName(),
-                        scratch.toString())
+        Process child = ChildJvm.of(RuntimeChild.class, scratch.toString())
                 .redirectErrorStream(true)
                 .start();
         List<Long> pids;

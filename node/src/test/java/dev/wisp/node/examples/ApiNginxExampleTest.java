@@ -11,22 +11,17 @@ import dev.wisp.node.ServiceSpec;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** examples/api-nginx end to end: Debian's nginx in real microVMs behind a node, under a spike from hey. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VmTests.class)
 class ApiNginxExampleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    static Path scratch;
 
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
@@ -41,7 +36,7 @@ class ApiNginxExampleTest {
 
     @Test
     void deployedApi_servesStaticAndDynamicRoutesAsJson() throws Exception {
-        node = BED.start(scratch.resolve("state"));
+        node = BED.start(BED.scratch().resolve("state"));
         node.deploy(ServiceSpec.of("api", vm));
 
         Examples.Answer list = Examples.get(node, "api", "/api/v1/products");
@@ -79,7 +74,7 @@ class ApiNginxExampleTest {
 
     @Test
     void spike_allServedWhileItScalesOutThenSleepsToZeroAndTheNextRequestWakesIt() throws Exception {
-        node = BED.start(scratch.resolve("state"));
+        node = BED.start(BED.scratch().resolve("state"));
         Examples.deployBurstToZero(node, "api-spike", vm, 10, 5);
 
         Hey.Report r = Hey.run(node.routerPort(), "api-spike.localhost", "/api/v1/products", "-n", "2000", "-c", "50");

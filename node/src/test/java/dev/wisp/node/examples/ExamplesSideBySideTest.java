@@ -15,11 +15,9 @@ import dev.wisp.node.ServiceSpec;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.VmTests;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The examples at their own sizes on one node with 768 MiB to spare beside them: the 128 MiB API
@@ -27,9 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * empty node could take but not beside them, is refused with the numbers instead of overcommitting.
  */
 class ExamplesSideBySideTest {
-    @TempDir
-    static Path scratch;
-
     @RegisterExtension
     static final NodeBed BED = NodeBed.perTest();
 
@@ -46,9 +41,9 @@ class ExamplesSideBySideTest {
     void examplesOfDifferentSizes_shareANodeAndADeployThatCannotFitIsRefused() throws Exception {
         VmTests.assume();
         VmSpec api = Examples.apiNginx();
-        VmSpec model = Examples.inference(scratch.resolve("inference"));
+        VmSpec model = Examples.inference(BED.scratch().resolve("inference"));
         long nodeMiB = Examples.NGINX_MEMORY_MIB + Examples.INFERENCE_MEMORY_MIB + 768; // 1 GiB would fit an empty node
-        node = BED.start(NodeConfig.of(scratch.resolve("state"), RouterConfig.defaults())
+        node = BED.start(NodeConfig.of(BED.scratch().resolve("state"), RouterConfig.defaults())
                 .withCapacity(CapacityConfig.defaults().withSize(nodeMiB, 2).withReserve(0)));
 
         node.deploy(alwaysOn("api", api));

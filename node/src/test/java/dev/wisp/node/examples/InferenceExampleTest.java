@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * examples/inference end to end: the model trained at build time, served by the static C server
@@ -30,9 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 class InferenceExampleTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path scratch;
-
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
@@ -42,13 +38,13 @@ class InferenceExampleTest {
 
     @BeforeAll
     void build() throws Exception {
-        vm = Examples.inference(scratch.resolve("inference"));
-        heldout = JSON.readTree(scratch.resolve("inference/heldout.json").toFile());
+        vm = Examples.inference(BED.scratch().resolve("inference"));
+        heldout = JSON.readTree(BED.scratch().resolve("inference/heldout.json").toFile());
     }
 
     @Test
     void deployedModel_answersHeldOutSamplesAsTheTrainerDid() throws Exception {
-        node = BED.start(scratch.resolve("state"));
+        node = BED.start(BED.scratch().resolve("state"));
         node.deploy(ServiceSpec.of("inference", vm));
 
         Examples.Answer info = Examples.get(node, "inference", "/v1/model");
@@ -90,11 +86,12 @@ class InferenceExampleTest {
 
     @Test
     void burst_scalesOutThenSleepsToZeroAndTheNextRequestWakesIt() throws Exception {
-        node = BED.start(scratch.resolve("state"));
+        node = BED.start(BED.scratch().resolve("state"));
         Examples.deployBurstToZero(node, "infer-burst", vm, 2, 4);
 
         JsonNode sample = heldout.path("samples").get(0);
-        Path body = Files.writeString(scratch.resolve("sample.json"), "{\"features\":" + sample.path("features") + "}");
+        Path body = Files.writeString(
+                BED.scratch().resolve("sample.json"), "{\"features\":" + sample.path("features") + "}");
         Hey.Report r = Hey.run(
                 node.routerPort(),
                 "infer-burst.localhost",

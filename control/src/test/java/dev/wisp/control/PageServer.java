@@ -1,0 +1,67 @@
+package dev.wisp.control;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.wisp.common.FileTrees;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Headless Chromium and a loopback JDK HTTP server with a test class's pages, as a JUnit 5
+ * extension ({@code @RegisterExtension static final PageServer PAGES = new PageServer(site)}):
+ * started before the class (skipped without Chromium), both closed after it.
+ */
+final class PageServer implements BeforeAllCallback, AfterAllCallback {
+    private final Consumer<HttpServer> site;
+    private HttpServer server;
+    private HeadlessChromium browser;
+    private Path profile;
+
+    /** {@code site} adds the server's contexts before it starts. */
+    PageServer(Consumer<HttpServer> site) {
+        this.site = site;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException, InterruptedException {
+        assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.BINARY + " (apt-get install chromium)");
+        profile = Files.createTempDirectory("wisp-chromium-");
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        site.accept(server);
+        server.start();
+        browser = HeadlessChromium.launch(profile);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.stop(0);
+        }
+        if (profile != null) {
+            FileTrees.deleteQuietly(profile);
+        }
+    }
+
+    HeadlessChromium browser() {
+        return browser;
+    }
+
+    /** The browser's profile directory, deleted after the class: room for a test's files too. */
+    Path profile() {
+        return profile;
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+}
