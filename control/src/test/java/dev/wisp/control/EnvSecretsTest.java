@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wisp.runtime.jail.JailConfig;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.StateStores;
 import java.io.IOException;
@@ -246,18 +247,22 @@ class EnvSecretsTest {
         return found;
     }
 
-    /** 0700 on the directory, nothing under it open to group or others, and nobody (uid 65534) reads none of it. */
+    /** 0700 on the directory, nothing under it open to others or a group but the jailed VMMs', and nobody (uid 65534) reads none of it. */
     static void assertDataDirectoryPrivate(Path data) throws Exception {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data)))
                 .isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("env.key"))))
                 .isEqualTo("rw-------");
         Set<PosixFilePermission> groupOrOthers = PosixFilePermissions.fromString("---rwxrwx");
+        Set<PosixFilePermission> others = PosixFilePermissions.fromString("------rwx");
         try (Stream<Path> all = Files.walk(data)) {
             for (Path p : all.filter(p -> !Files.isSymbolicLink(p)).toList()) {
+                // Images and template memory are the jailed VMMs' to read, through their shared group.
+                boolean vmmGroup = Integer.valueOf(JailConfig.DEFAULT_UID_BASE)
+                        .equals(Files.getAttribute(p, "unix:gid", LinkOption.NOFOLLOW_LINKS));
                 assertThat(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS))
                         .as(p.toString())
-                        .doesNotContainAnyElementsOf(groupOrOthers);
+                        .doesNotContainAnyElementsOf(vmmGroup ? others : groupOrOthers);
             }
         }
         try (Stream<Path> state = Files.list(data.resolve("state"))) {
