@@ -45,10 +45,17 @@ final class AppApply {
                 null,
                 null,
                 app.secrets());
-        Integer before = latest(wisp, n);
+        Service old = existing(wisp, n);
+        Integer before = old == null ? null : old.latestRevision();
         Service applied = wisp.applyService(n, desired);
         if (before != null && before.equals(applied.latestRevision())) {
-            cmd.log("%s: unchanged (revision %d)", n, before);
+            boolean settings = !java.util.Objects.equals(old.scaling(), applied.scaling())
+                    || !java.util.Objects.equals(old.standby(), applied.standby())
+                    || !java.util.Objects.equals(old.access(), applied.access());
+            cmd.log(
+                    settings ? "%s: settings updated, no new revision (revision %d)" : "%s: unchanged (revision %d)",
+                    n,
+                    before);
             Revision current = wisp.revisions(n).stream()
                     .filter(r -> r.number() == before.intValue())
                     .findFirst()
@@ -66,9 +73,9 @@ final class AppApply {
         return cmd.settleAndPrint(wisp, n, rev, r -> text(wisp, n, r));
     }
 
-    private static Integer latest(WispClient wisp, String name) {
+    private static Service existing(WispClient wisp, String name) {
         try {
-            return wisp.service(name).latestRevision();
+            return wisp.service(name);
         } catch (dev.wisp.sdk.WispApiException e) {
             if (e.status() == 404) {
                 return null;

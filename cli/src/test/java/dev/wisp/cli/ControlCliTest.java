@@ -225,6 +225,9 @@ class ControlCliTest {
         assertThat(status.at("/service/scaling/max").asInt()).isEqualTo(3);
         assertThat(status.at("/service/envNames").toString()).isEqualTo("[\"MODE\"]");
 
+        Files.writeString(toml, Files.readString(toml).replace("max = 3", "max = 4"));
+        CliRun scaled = wisp("apply", "-f", toml.toString(), "--no-wait");
+        assertThat(scaled.err()).contains("cfg: settings updated, no new revision (revision 1)");
         Files.writeString(toml, Files.readString(toml).replace("MODE = \"ro\"", "MODE = \"rw\""));
         CliRun changed = wisp("apply", "-f", toml.toString(), "--no-wait");
         assertThat(changed.err()).contains("deploying revision 2 of cfg");
