@@ -21,10 +21,7 @@ class ServiceApplyTest {
         try (ControlPlane cp = ControlPlane.start(Guests.noVmConfig(scratch, scratch.resolve("data")))) {
             Http http = new Http(cp.apiUrl());
             String admin = Files.readString(cp.adminTokenFile()).trim();
-            String image = http.upload(admin, TestImages.tar(TestImages.unbootable(scratch.resolve("img"), 7)))
-                    .json()
-                    .path("id")
-                    .asText();
+            String image = image(http, admin);
             http.put("/v1/secrets/PASS", admin, "{\"value\":\"one\"}");
             String body = "{\"image\":\"" + image + "\",\"env\":{\"MODE\":\"a\"},\"secrets\":[\"PASS\"],"
                     + "\"scaling\":{\"max\":3}}";
@@ -70,10 +67,7 @@ class ServiceApplyTest {
         try (ControlPlane cp = ControlPlane.start(Guests.noVmConfig(scratch, scratch.resolve("data")))) {
             Http http = new Http(cp.apiUrl());
             String admin = Files.readString(cp.adminTokenFile()).trim();
-            String image = http.upload(admin, TestImages.tar(TestImages.unbootable(scratch.resolve("img"), 8)))
-                    .json()
-                    .path("id")
-                    .asText();
+            String image = image(http, admin);
             Http.Answer other = http.put("/v1/services/app", admin, "{\"name\":\"web\",\"image\":\"" + image + "\"}");
             assertThat(other.status()).isEqualTo(400);
             assertThat(other.body()).contains("the body names service 'web', the path 'app'");
@@ -86,5 +80,13 @@ class ServiceApplyTest {
             assertThat(http.get("/v1/services", admin).json().path("items").size())
                     .isZero();
         }
+    }
+
+    /** An image the API accepts but no VM could boot (none boots here). */
+    private String image(Http http, String admin) throws Exception {
+        return http.upload(admin, TestImages.tar(TestImages.unbootable(scratch.resolve("img"), 7)))
+                .json()
+                .path("id")
+                .asText();
     }
 }
