@@ -31,7 +31,7 @@ public final class RegistryClient {
     /** Registries must accept manifests of 4 MB; we read no more than that. */
     static final int MAX_MANIFEST_BYTES = 4 << 20;
 
-    private static final int MAX_ERROR_BODY = 64 << 10;
+    static final int MAX_ERROR_BODY = 64 << 10;
     private static final int MAX_REDIRECTS = 5;
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127(?:\\.\\d{1,3}){3}");
 
@@ -76,12 +76,14 @@ public final class RegistryClient {
     /** One repository of one registry: the scheme it speaks and the credentials it took. */
     private final class Repo implements ImageSource {
         private final ImageReference ref;
+        private final RegistryFailures failures;
         private final String endpoint;
         private volatile String base;
         private volatile String authorization;
 
         Repo(ImageReference ref) {
             this.ref = ref;
+            this.failures = new RegistryFailures(ref, options.username(), json);
             this.endpoint = ref.endpoint();
         }
 
@@ -162,7 +164,7 @@ public final class RegistryClient {
                     }
                     continue;
                 }
-                throw failure(r, what);
+                throw failures.of(r, what);
             }
             throw new OciException(ref.registry() + ": more than " + MAX_REDIRECTS + " redirects for " + what);
         }
@@ -242,7 +244,7 @@ public final class RegistryClient {
             }
             if (c.scheme().equals("basic")) {
                 if (options.username() == null) {
-                    throw needsCredentials(what);
+                    throw failures.needsCredentials(what);
                 }
                 authorization = basic();
                 return;
@@ -288,7 +290,7 @@ public final class RegistryClient {
                 body = readBounded(in, MAX_ERROR_BODY);
             }
             if (r.statusCode() == 401 || r.statusCode() == 403) {
-                throw options.username() == null ? needsCredentials(what) : refused(what);
+                throw failures.unauthorized(what);
             }
             if (r.statusCode() != 200 || body == null) {
                 throw new OciException(
@@ -306,74 +308,6 @@ public final class RegistryClient {
             String pair = options.username() + ":" + options.password();
             return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
         }
-
-        private OciException needsCredentials(String what) {
-            return new OciException(
-                    OciException.Kind.UNAUTHORIZED,
-                    "registry " + ref.registry() + " needs credentials (401) for " + what + " (wisp registry login "
-                            + ref.registry() + ")",
-                    null);
-        }
-
-        private OciException refused(String what) {
-            return new OciException(
-                    OciException.Kind.UNAUTHORIZED,
-                    "registry " + ref.registry() + " refused the credentials of user '" + options.username()
-                            + "' (401) for " + what,
-                    null);
-        }
-
-        private OciException failure(HttpResponse<InputStream> r, String what) throws IOException {
-            byte[] body;
-            try (InputStream in = r.body()) {
-                body = readBounded(in, MAX_ERROR_BODY);
-            }
-            String code = "";
-            String message = "";
-            if (body != null && body.length > 0) {
-                try {
-                    JsonNode e = json.readTree(body).path("errors").path(0);
-                    code = e.path("code").asText("");
-                    message = e.path("message").asText("");
-                } catch (IOException notJson) {
-                    // a proxy's HTML page: the status says enough
-                }
-            }
-            String detail = code.isEmpty() ? "" : " (" + code + (message.isEmpty() ? "" : ": " + message) + ")";
-            int sc = r.statusCode();
-            return switch (sc) {
-                case 401 -> options.username() == null ? needsCredentials(what) : refused(what);
-                case 403 ->
-                    new OciException(
-                            OciException.Kind.UNAUTHORIZED,
-                            "registry " + ref.registry() + " denied access (403) to " + what + detail,
-                            null);
-                case 404 ->
-                    switch (code) {
-                        case "NAME_UNKNOWN" -> notFound("repository not found: " + ref + detail);
-                        case "MANIFEST_UNKNOWN" ->
-                            notFound("image not found: " + ref + " has no "
-                                    + (what.startsWith("manifest sha256:") ? "manifest " : "tag ") + what.split(" ")[1]
-                                    + detail);
-                        case "BLOB_UNKNOWN" -> notFound("registry " + ref.registry() + " has no " + what + detail);
-                        default -> notFound("not found (404): " + what + detail);
-                    };
-                case 429 ->
-                    new OciException(
-                            OciException.Kind.UNAVAILABLE,
-                            "registry " + ref.registry() + " is rate limiting (429) " + what + detail,
-                            null);
-                default ->
-                    new OciException(
-                            sc >= 500 ? OciException.Kind.UNAVAILABLE : OciException.Kind.INVALID,
-                            "registry " + ref.registry() + " answered " + sc + " for " + what + detail,
-                            null);
-            };
-        }
-    }
-
-    private static OciException notFound(String message) {
-        return new OciException(OciException.Kind.NOT_FOUND, message, null);
     }
 
     /** Reads at most {@code max} bytes; null when there are more. */
