@@ -72,7 +72,8 @@ record AppFile(
             "access");
     private static final Set<String> BUILD = Set.of("dir", "entrypoint", "debs");
     private static final Set<String> RESOURCES = Set.of("vcpus", "memory");
-    private static final Set<String> SCALING = Set.of("min", "max", "target", "initial", "scale-to-zero-grace");
+    private static final Set<String> SCALING =
+            Set.of("min", "max", "target", "initial", "scale-to-zero-grace", "concurrency", "timeout");
     private static final Set<String> STANDBY = Set.of("policy", "pause-after", "snapshot-after", "retire-after");
     /** Things a user coming from fly.toml or a Kraftfile may write that Wisp does not offer yet. */
     private static final Map<String, String> NOT_YET = Map.of(
@@ -165,7 +166,9 @@ record AppFile(
                         null,
                         null,
                         null,
-                        text(sc, "scale-to-zero-grace", "scaling."));
+                        text(sc, "scale-to-zero-grace", "scaling."),
+                        integer(sc, "concurrency", "scaling."),
+                        text(sc, "timeout", "scaling."));
             }
             Standby standby = null;
             if (sb != null) {

@@ -141,7 +141,7 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
                 "image pushed through the API (POST /v1/images, " + Sizes.human(image.initrdBytes()) + ")",
                 () -> wisp.pushImage(image.dir()).id());
         // Short demo timings, so every tier shows within seconds (the defaults sleep after 1 s and 60 s).
-        Scaling scaling = new Scaling(0, 4, 1, 2.0, null, "6s", null, null, null, null, "1s");
+        Scaling scaling = new Scaling(0, 4, 1, 2.0, null, "6s", null, null, null, null, "1s", null, null);
         Standby standby = new Standby("snapshot", "1s", "5s", "10m");
         Revision first = timed(
                 "service '" + SERVICE + "' deployed and serving (revision 1: warm template booted, "

@@ -3,8 +3,8 @@ package dev.wisp.cli;
 import dev.wisp.sdk.DeployRequest;
 import dev.wisp.sdk.Resources;
 import dev.wisp.sdk.Revision;
-import dev.wisp.sdk.Scaling;
 import dev.wisp.sdk.Service;
+import dev.wisp.sdk.ServicePatch;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
 import java.nio.file.Path;
@@ -94,11 +94,8 @@ final class DeployCommand extends RevisionCommand {
     @Option(names = "--vcpus", paramLabel = "N", description = "Virtual CPUs per instance.")
     Integer vcpus;
 
-    @Option(names = "--min", paramLabel = "N", description = "On create: minimum instances.")
-    Integer min;
-
-    @Option(names = "--max", paramLabel = "N", description = "On create: maximum instances.")
-    Integer max;
+    @picocli.CommandLine.Mixin
+    ScalingOptions scaling;
 
     @Override
     public Integer call() throws Exception {
@@ -112,8 +109,7 @@ final class DeployCommand extends RevisionCommand {
                     || secrets != null
                     || memoryMib != null
                     || vcpus != null
-                    || min != null
-                    || max != null) {
+                    || scaling.any()) {
                 throw new IllegalArgumentException(
                         "with no --image or --dir, the settings come from wisp.toml: put them there");
             }
@@ -123,16 +119,32 @@ final class DeployCommand extends RevisionCommand {
         if (!registry.insecure.isEmpty() && (source.image == null || !OciPullOptions.isReference(source.image))) {
             throw new IllegalArgumentException("--insecure-registry goes with --image REF");
         }
+        scaling.check();
         WispClient wisp = api.client();
         String imageId = resolveImage(wisp);
         Resources resources = memoryMib == null && vcpus == null ? null : new Resources(vcpus, memoryMib);
         Optional<Service> existing = find(wisp);
         Revision rev;
         if (existing.isEmpty()) {
-            Scaling scaling = min == null && max == null ? null : Scaling.limits(min, max, null);
             Service created = wisp.createService(new Service(
-                    name, null, imageId, env, null, resources, port, scaling, null, null, null, null, null, null, null,
-                    null, null, secrets));
+                    name,
+                    null,
+                    imageId,
+                    env,
+                    null,
+                    resources,
+                    port,
+                    scaling.scaling(),
+                    scaling.standbyPolicy(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    secrets));
             rev = new Revision(
                     name,
                     created.latestRevision() == null ? 1 : created.latestRevision(),
@@ -145,9 +157,10 @@ final class DeployCommand extends RevisionCommand {
                     null);
             log("created service %s (revision %d)", name, rev.number());
         } else {
-            if (min != null || max != null) {
-                throw new IllegalArgumentException(
-                        "--min/--max apply on create; use 'wisp scale " + name + "' for an existing service");
+            if (scaling.any()) {
+                // Settings, not a revision: applied first, so the new revision starts under them.
+                wisp.updateService(name, new ServicePatch(scaling.scaling(), scaling.standbyPolicy(), null));
+                log("updated the scaling of %s", name);
             }
             rev = wisp.deploy(name, new DeployRequest(imageId, env, secrets, resources, port));
             log("deploying revision %d of %s", rev.number(), name);

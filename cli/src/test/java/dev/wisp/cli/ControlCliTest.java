@@ -242,7 +242,9 @@ class ControlCliTest {
         Files.writeString(toml, "name = \"cfg\"\nimage = \"" + imageId + "\"\n[scaling]\nmaxx = 3\n");
         CliRun typo = wisp("apply", "-f", toml.toString(), "--no-wait");
         assertThat(typo.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(typo.err()).contains("unknown key 'scaling.maxx'").contains("known in [scaling]: initial, max, min");
+        assertThat(typo.err())
+                .contains("unknown key 'scaling.maxx'")
+                .contains("known in [scaling]: concurrency, initial, max, min");
         CliRun missing = wisp("apply", "-f", app.resolve("nope.toml").toString());
         assertThat(missing.code()).isEqualTo(Main.EXIT_USAGE);
         assertThat(missing.err()).contains("no " + app.resolve("nope.toml"));

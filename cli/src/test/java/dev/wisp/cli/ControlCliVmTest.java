@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.node.AdminServer;
+import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -233,5 +234,81 @@ class ControlCliVmTest {
         assertThat(wisp("rm", "hello").code()).isZero();
         assertThat(wisp("status", "hello").code()).isEqualTo(Main.EXIT_NOT_FOUND);
         assertThat(curl("hello.localhost", "/")).endsWith("\n404");
+    }
+
+    @Test
+    void deployWithScalingKnobs_slowAnswerIs504CountedAgainstItsInstance_aBurstOf20ScalesOut() throws Exception {
+        try {
+            Path app = plane.dir().resolve("slow-app");
+            Path cgi = app.resolve("www/cgi-bin");
+            java.nio.file.Files.createDirectories(cgi);
+            java.nio.file.Files.writeString(app.resolve("www/index.html"), "quick\n");
+            java.nio.file.Files.writeString(
+                    cgi.resolve("slow"), "#!/bin/sh\nsleep 10\nprintf 'Content-Type: text/plain\\r\\n\\r\\nlate\\n'\n");
+            cgi.resolve("slow").toFile().setExecutable(true, false);
+            CliRun deploy = wisp(
+                    "deploy",
+                    "slow",
+                    "--dir",
+                    app.toString(),
+                    "--entrypoint",
+                    "httpd -f -p 8080 -h www",
+                    "--memory",
+                    "128",
+                    "--timeout",
+                    "2s",
+                    "--concurrency",
+                    "4",
+                    "--max",
+                    "3",
+                    "--standby",
+                    "pause");
+            assertThat(deploy.code()).as(deploy.toString()).isZero();
+            JsonNode service =
+                    JSON.readTree(wisp("status", "slow", "--json").out()).path("service");
+            assertThat(service.at("/scaling/timeout").asText()).isEqualTo("2s");
+            assertThat(service.at("/scaling/concurrency").asInt()).isEqualTo(4);
+            assertThat(service.at("/scaling/target").asDouble())
+                    .as("the default target")
+                    .isEqualTo(10.0);
+            assertThat(service.at("/standby/policy").asText()).isEqualTo("pause");
+
+            // An app that takes longer than the timeout: a 504 naming it, not a request hanging.
+            String late = curl("slow.localhost", "/cgi-bin/slow");
+            assertThat(late)
+                    .contains("upstream_timeout")
+                    .contains("within 2000 ms")
+                    .endsWith("\n504");
+            assertThat(scrape())
+                    .containsPattern(
+                            "wisp_router_upstream_timeouts_total\\{instance=\"slow-\\S+\",service=\"slow-\\S+\"} 1\\.0");
+
+            // 20 at once against a hard limit of 4 per instance: the rest wait in the router, which asks for more.
+            Hey.Report burst =
+                    Hey.run(plane.controlPlane().routerPort(), "slow.localhost", "/", "-z", "8s", "-c", "20");
+            assertThat(burst.count(200)).as(burst.raw()).isPositive();
+            // Every request answered: served, or (2 s is short on a busy host) a 504; none hangs or is refused.
+            assertThat(burst.statuses().keySet()).as(burst.raw()).isSubsetOf(200, 504);
+            assertThat(burst.errors()).as(burst.raw()).isEmpty();
+            // Standby "pause": the instances the burst made stay (paused) after it, so status still lists them.
+            int most = JSON.readTree(wisp("status", "slow", "--json").out())
+                    .path("instances")
+                    .size();
+            assertThat(most).as("instances of slow after a 20-wide burst").isGreaterThan(1);
+            CliRun scale = wisp("scale", "slow", "--timeout", "60s");
+            assertThat(scale.code()).as(scale.toString()).isZero();
+            assertThat(scale.out()).contains("concurrency 4, timeout 60s, standby pause");
+        } finally {
+            wisp("rm", "slow"); // the other tests count the services
+        }
+    }
+
+    private String scrape() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(
+                        "curl", "-s", "--max-time", "20", "http://127.0.0.1:" + metrics.port() + "/metrics")
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
     }
 }

@@ -6,9 +6,11 @@ import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageStore;
 import dev.wisp.node.ServiceSpec;
+import dev.wisp.router.ServiceLimits;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,6 +20,8 @@ import java.util.TreeMap;
  * API's scaling and standby settings: the node's own config records check every rule.
  */
 final class NodeSpecs {
+    private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
+    private static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
     private final Path kernel;
     private final ImageStore images;
     private final EnvCipher cipher;
@@ -41,7 +45,10 @@ final class NodeSpecs {
                         new BootSource(kernel, image.initrd(), image.disk(), List.of(), guestEnv(r.openEnv(cipher))),
                         r.port())
                 .withResources(r.resources().vcpus(), r.resources().memoryMiB());
-        return ServiceSpec.of(key, vm).withScaling(autoscaler(s.scaling())).withStandby(standby(s.standby()));
+        return ServiceSpec.of(key, vm)
+                .withScaling(autoscaler(s.scaling()))
+                .withStandby(standby(s.standby()))
+                .withLimits(limits(s.scaling()));
     }
 
     /**
@@ -67,6 +74,21 @@ final class NodeSpecs {
                 .maxScaleDownRate(s.maxScaleDownRate())
                 .scaleToZeroGrace(Durations.parse("scaling.scaleToZeroGrace", s.scaleToZeroGrace()))
                 .build();
+    }
+
+    /**
+     * The router's limits for each instance: {@code concurrency} as the hard limit (0: none) and
+     * {@code timeout} as the response timeout, 100 ms to 15 minutes.
+     *
+     * @throws IllegalArgumentException naming the setting that breaks a rule
+     */
+    static ServiceLimits limits(Scaling s) {
+        Duration timeout = Durations.parse("scaling.timeout", s.timeout());
+        if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("timeout must be 100ms-15m, was " + s.timeout());
+        }
+        ServiceLimits l = ServiceLimits.DEFAULTS.withResponseTimeout(timeout);
+        return s.concurrency() == 0 ? l : l.withHardLimit(s.concurrency());
     }
 
     /** @throws IllegalArgumentException naming the setting that breaks a rule */

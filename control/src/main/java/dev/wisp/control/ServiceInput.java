@@ -51,10 +51,15 @@ final class ServiceInput {
             "panicThreshold",
             "maxScaleUpRate",
             "maxScaleDownRate",
-            "scaleToZeroGrace");
+            "scaleToZeroGrace",
+            "concurrency",
+            "timeout");
     static final Set<String> STANDBY_FIELDS = Set.of("policy", "pauseAfter", "snapshotAfter", "retireAfter");
 
-    private static final Part<Scaling> SCALING = new Part<>("scaling", SCALING_FIELDS, NodeSpecs::autoscaler);
+    private static final Part<Scaling> SCALING = new Part<>("scaling", SCALING_FIELDS, s -> {
+        NodeSpecs.autoscaler(s);
+        NodeSpecs.limits(s);
+    });
     private static final Part<Standby> STANDBY = new Part<>("standby", STANDBY_FIELDS, NodeSpecs::standby);
     private static final Part<Resources> RESOURCES = new Part<>("resources", RESOURCES_FIELDS, r -> {});
 
@@ -96,7 +101,9 @@ final class ServiceInput {
                         Fields.number(n, "panicThreshold", w, base.panicThreshold(), 1.1, 10),
                         Fields.number(n, "maxScaleUpRate", w, base.maxScaleUpRate(), 1.01, 1_000_000),
                         Fields.number(n, "maxScaleDownRate", w, base.maxScaleDownRate(), 1.01, 1_000_000),
-                        Fields.string(n, "scaleToZeroGrace", w, base.scaleToZeroGrace())));
+                        Fields.string(n, "scaleToZeroGrace", w, base.scaleToZeroGrace()),
+                        (int) Fields.integer(n, "concurrency", w, base.concurrency(), 0, 10_000),
+                        Fields.string(n, "timeout", w, base.timeout())));
     }
 
     static Standby standby(JsonNode n, Standby base) {

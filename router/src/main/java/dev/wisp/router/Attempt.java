@@ -6,6 +6,9 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One try of an {@link Exchange} at one endpoint: gets an upstream connection (from the loop's
@@ -24,6 +27,8 @@ final class Attempt {
     private Channel upstream;
 
     private BackendHandler backend;
+    /** The service's response timeout, armed when the request goes out; null when off or answered. */
+    private ScheduledFuture<?> responseTimer;
 
     Attempt(Exchange ex, EndpointState endpoint) {
         this.ex = ex;
@@ -62,6 +67,7 @@ final class Attempt {
         ex.proxying();
         ch.config().setAutoRead(ex.client.isWritable());
         ex.body.sendTo(ch, ex.request);
+        armResponseTimer(ch);
         if (ex.grantedNanos != 0) {
             ex.sentNanos = System.nanoTime();
         }
@@ -108,8 +114,11 @@ final class Attempt {
             upstreamFailed(from, r.decoderResult().cause());
             return;
         }
-        if (ex.grantedNanos != 0 && ex.firstByteNanos == 0 && msg instanceof HttpResponse) {
-            ex.firstByteNanos = System.nanoTime();
+        if (msg instanceof HttpResponse) {
+            cancelResponseTimer();
+            if (ex.grantedNanos != 0 && ex.firstByteNanos == 0) {
+                ex.firstByteNanos = System.nanoTime();
+            }
         }
         Reply.Next next = ex.reply.relay(msg, upstream);
         if (ex.reply.started()) {
@@ -156,11 +165,41 @@ final class Attempt {
             return;
         }
         letGo().close();
-        ex.upstreamIdle(this);
+        ex.upstreamIdle(this, ex.rt.config.upstreamIdleTimeout());
+    }
+
+    /**
+     * A response head must come within the service's response timeout of the request going out:
+     * an app that accepted the connection but never answers (a full listen backlog behind the
+     * VMM's network, a stuck handler) gets a 504 instead of holding the client forever.
+     */
+    private void armResponseTimer(Channel ch) {
+        Duration timeout = ex.admission.service.limits().responseTimeout();
+        if (timeout.isZero()) {
+            return;
+        }
+        responseTimer = ex.loop.schedule(
+                () -> {
+                    responseTimer = null;
+                    if (ch == upstream) {
+                        letGo().close();
+                        ex.upstreamIdle(this, timeout);
+                    }
+                },
+                timeout.toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
     }
 
     /** Detaches the connection from this try and returns it. */
     private Channel letGo() {
+        cancelResponseTimer();
         Channel ch = upstream;
         backend.detach();
         backend = null;

@@ -6,6 +6,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
+import java.time.Duration;
 
 /**
  * One request/response exchange, from the request head to the response end, and the state
@@ -71,6 +72,8 @@ final class Exchange {
 
     long sentNanos;
     long firstByteNanos;
+    /** The endpoint a local answer (a 504) is about: counted against its instance, not "none". */
+    EndpointState blamed;
 
     Exchange(RouterRuntime rt, FrontendHandler front, Channel client, HttpRequest request) {
         this.rt = rt;
@@ -271,8 +274,8 @@ final class Exchange {
         failover.upstreamFailed(a, cause);
     }
 
-    void upstreamIdle(Attempt a) {
-        failover.upstreamIdle(a);
+    void upstreamIdle(Attempt a, Duration timeout) {
+        failover.upstreamIdle(a, timeout);
     }
 
     /** The response went to the client whole; the try's connection is parked or closed. */
@@ -349,6 +352,8 @@ final class Exchange {
             reply.record(startNanos, rt.metrics.unknownService());
         } else if (reply.started() && attempt != null) {
             reply.record(startNanos, attempt.endpoint.meters.requests);
+        } else if (blamed != null) {
+            reply.record(startNanos, blamed.meters.requests);
         } else {
             reply.record(startNanos, admission.service.meters.local);
         }

@@ -1,6 +1,7 @@
 package dev.wisp.router;
 
 import io.netty.channel.ConnectTimeoutException;
+import java.time.Duration;
 
 /**
  * What one {@link Exchange} does when its current {@link Attempt} fails: sends the request again
@@ -40,11 +41,17 @@ final class Failover {
         }
     }
 
-    /** The try's upstream said nothing for the idle timeout; it is closed already. */
-    void upstreamIdle(Attempt a) {
+    /**
+     * The try's upstream said nothing for {@code timeout} (the service's response timeout, or the
+     * router's upstream idle timeout); it is closed already. Never retried: the app may be working
+     * on the request.
+     */
+    void upstreamIdle(Attempt a, Duration timeout) {
         ex.releaseLease();
+        a.endpoint.meters.upstreamTimeouts.increment();
         if (!ex.reply.started()) {
-            ex.respond(LocalAnswer.upstreamTimeout(a.endpoint, ex.rt.config.upstreamIdleTimeout()));
+            ex.blamed = a.endpoint;
+            ex.respond(LocalAnswer.upstreamTimeout(a.endpoint, timeout));
         } else {
             ex.reply.closeClient();
             ex.finish(true);

@@ -17,7 +17,8 @@ import java.util.function.IntSupplier;
  * The router's Micrometer meters, registered in a Prometheus registry (passed in or created).
  *
  * <p>Series (all tagged {@code service}; request series also {@code instance}, which is
- * {@code none} for answers the router gave itself, e.g. 404/503):
+ * {@code none} for answers the router gave itself, e.g. 404/503, except a 504 for an instance
+ * that did not answer in time, which is counted against that instance):
  *
  * <ul>
  *   <li>{@code wisp_router_requests_total{service,instance,status="2xx"}}
@@ -25,6 +26,8 @@ import java.util.function.IntSupplier;
  *   <li>{@code wisp_router_service_in_flight}, {@code wisp_router_endpoint_in_flight}
  *   <li>{@code wisp_router_queue_depth}, {@code wisp_router_queue_wait_seconds} histogram
  *   <li>{@code wisp_router_upstream_connect_failures_total}, {@code wisp_router_retries_total}
+ *   <li>{@code wisp_router_upstream_timeouts_total{service,instance}}: 504s, one per request whose
+ *       instance did not begin its response within the service's response timeout
  * </ul>
  *
  * <p>Requests for unknown services are counted under {@code service="_unknown"} so that random
@@ -153,6 +156,7 @@ public final class RouterMetrics {
         private final List<Meter> owned = new ArrayList<>();
         final RequestMeters requests;
         final Counter connectFailures;
+        final Counter upstreamTimeouts;
 
         EndpointMeters(String service, String instance, IntSupplier inFlight) {
             Tags tags = Tags.of("service", service, "instance", instance);
@@ -163,6 +167,11 @@ public final class RouterMetrics {
                     .tags(tags)
                     .register(registry);
             owned.add(connectFailures);
+            upstreamTimeouts = Counter.builder("wisp.router.upstream.timeouts")
+                    .description("Requests answered 504: the instance did not begin its response in time")
+                    .tags(tags)
+                    .register(registry);
+            owned.add(upstreamTimeouts);
             requests = new RequestMeters(service, instance, owned);
         }
 

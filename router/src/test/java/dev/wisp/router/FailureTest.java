@@ -3,6 +3,7 @@ package dev.wisp.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -167,5 +168,30 @@ class FailureTest {
                         .drainTimeout(Duration.ofSeconds(2))
                         .build(),
                 Routes.localhost());
+    }
+
+    @Test
+    void instanceAcceptsButNeverAnswers_504WithinTheResponseTimeoutCountedAgainstIt() throws Exception {
+        router.define("app", ServiceLimits.DEFAULTS.withResponseTimeout(Duration.ofMillis(300)));
+        try (RawListener silent = new RawListener(socket -> {
+            try (socket) {
+                socket.getInputStream().transferTo(OutputStream.nullOutputStream()); // reads, never answers
+            } catch (IOException ignored) {
+                // the router closed it: expected
+            }
+        })) {
+            router.services.setEndpoints("app", List.of(silent.endpoint("silent")));
+            HttpResponse<String> r = router.get("app", "/");
+            assertThat(r.statusCode()).isEqualTo(504);
+            assertThat(r.body()).contains("\"error\":\"upstream_timeout\"").contains("within 300 ms");
+            // Not retried (the app may be working on it), and counted against the instance, not "none".
+            HttpResponse<String> again = router.get("app", "/");
+            assertThat(again.statusCode()).isEqualTo(504);
+            String metrics = router.server.metrics().scrape();
+            assertThat(metrics)
+                    .contains("wisp_router_upstream_timeouts_total{instance=\"silent\",service=\"app\"} 2.0")
+                    .contains("wisp_router_requests_total{instance=\"silent\",service=\"app\",status=\"5xx\"} 2.0");
+            router.assertIdle("app");
+        }
     }
 }

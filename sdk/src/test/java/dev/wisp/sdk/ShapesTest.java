@@ -37,8 +37,8 @@ class ShapesTest {
 
     @Test
     void patchWithOnlyScaling_writesNoNullFields() throws Exception {
-        var patch =
-                new ServicePatch(new Scaling(1, 5, null, 20.0, null, null, null, null, null, null, null), null, null);
+        var patch = new ServicePatch(
+                new Scaling(1, 5, null, 20.0, null, null, null, null, null, null, null, null, null), null, null);
         assertThat(json.writeValueAsString(patch)).isEqualTo("{\"scaling\":{\"min\":1,\"max\":5,\"target\":20.0}}");
     }
 

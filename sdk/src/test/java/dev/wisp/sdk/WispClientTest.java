@@ -172,7 +172,10 @@ class WispClientTest {
         WispClient c = client();
         c.updateService(
                 "hello",
-                new ServicePatch(new Scaling(0, 3, null, 5.0, null, null, null, null, null, null, null), null, null));
+                new ServicePatch(
+                        new Scaling(0, 3, null, 5.0, null, null, null, null, null, null, null, null, null),
+                        null,
+                        null));
         c.rollback("hello", 1);
         c.deleteService("hello");
         assertThat(seen)
