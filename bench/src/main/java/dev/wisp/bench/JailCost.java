@@ -8,6 +8,7 @@ import dev.wisp.runtime.VmSpec;
 import dev.wisp.runtime.WakeTimings;
 import dev.wisp.runtime.jail.JailConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,56 +80,66 @@ final class JailCost {
 
     private Mode mode(int pool) throws IOException {
         RuntimeConfig c = base.withVmmPool(pool);
-        try (VmRuntime open = VmRuntime.start(
-                        c.withJail(JailConfig.OFF).withRunDirectory(work.resolve("run-open")), vmlinux);
-                VmRuntime jailed = VmRuntime.start(c.withRunDirectory(work.resolve("run-jail")), vmlinux)) {
-            Side o = new Side(open, "open", pool);
-            Side j = new Side(jailed, "jail", pool);
-            o.template();
-            j.template();
-            // Neither side's pool refills while the other is timed.
-            Settle settle = () -> {
-                o.awaitPool();
-                j.awaitPool();
-            };
-            for (int round = 0; round < rounds; round++) {
-                if (round % 2 == 0) {
-                    o.round(round, settle);
-                    j.round(round, settle);
-                } else {
-                    j.round(round, settle);
-                    o.round(round, settle);
-                }
-                progress.accept(String.format(
-                        Locale.ROOT,
-                        "jail-cost pool %d round %d/%d  clone %8.1f ms jailed vs %8.1f open  restore %8.1f vs %8.1f",
-                        pool,
-                        round + 1,
-                        rounds,
-                        j.clones.getLast(),
-                        o.clones.getLast(),
-                        j.restores.getLast(),
-                        o.restores.getLast()));
-            }
-            double co = Stats.median(o.clones);
-            double cj = Stats.median(j.clones);
-            double ro = Stats.median(o.restores);
-            double rj = Stats.median(j.restores);
-            return new Mode(
-                    pool,
-                    Stats.round2(co),
-                    Stats.round2(cj),
-                    Stats.round2(cj / co),
-                    Stats.round2(ro),
-                    Stats.round2(rj),
-                    Stats.round2(rj / ro),
-                    Stats.round2(Stats.median(o.cloneVmm)),
-                    Stats.round2(Stats.median(j.cloneVmm)),
-                    rounded(o.clones),
-                    rounded(j.clones),
-                    rounded(o.restores),
-                    rounded(j.restores));
+        // Beside the host's own run directory: socket paths must stay short (no room under work/).
+        Path runs = base.runDirectory();
+        Path openRuns = runs.resolveSibling(runs.getFileName() + "-jc-open");
+        Path jailRuns = runs.resolveSibling(runs.getFileName() + "-jc-jail");
+        try (VmRuntime open = VmRuntime.start(c.withJail(JailConfig.OFF).withRunDirectory(openRuns), vmlinux);
+                VmRuntime jailed = VmRuntime.start(c.withRunDirectory(jailRuns), vmlinux)) {
+            return mode(pool, open, jailed);
+        } finally {
+            Files.deleteIfExists(openRuns);
+            Files.deleteIfExists(jailRuns);
         }
+    }
+
+    private Mode mode(int pool, VmRuntime open, VmRuntime jailed) throws IOException {
+        Side o = new Side(open, "open", pool);
+        Side j = new Side(jailed, "jail", pool);
+        o.template();
+        j.template();
+        // Neither side's pool refills while the other is timed.
+        Settle settle = () -> {
+            o.awaitPool();
+            j.awaitPool();
+        };
+        for (int round = 0; round < rounds; round++) {
+            if (round % 2 == 0) {
+                o.round(round, settle);
+                j.round(round, settle);
+            } else {
+                j.round(round, settle);
+                o.round(round, settle);
+            }
+            progress.accept(String.format(
+                    Locale.ROOT,
+                    "jail-cost pool %d round %d/%d  clone %8.1f ms jailed vs %8.1f open  restore %8.1f vs %8.1f",
+                    pool,
+                    round + 1,
+                    rounds,
+                    j.clones.getLast(),
+                    o.clones.getLast(),
+                    j.restores.getLast(),
+                    o.restores.getLast()));
+        }
+        double co = Stats.median(o.clones);
+        double cj = Stats.median(j.clones);
+        double ro = Stats.median(o.restores);
+        double rj = Stats.median(j.restores);
+        return new Mode(
+                pool,
+                Stats.round2(co),
+                Stats.round2(cj),
+                Stats.round2(cj / co),
+                Stats.round2(ro),
+                Stats.round2(rj),
+                Stats.round2(rj / ro),
+                Stats.round2(Stats.median(o.cloneVmm)),
+                Stats.round2(Stats.median(j.cloneVmm)),
+                rounded(o.clones),
+                rounded(j.clones),
+                rounded(o.restores),
+                rounded(j.restores));
     }
 
     private static List<Double> rounded(List<Double> xs) {

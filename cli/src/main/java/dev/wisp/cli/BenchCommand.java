@@ -262,7 +262,9 @@ final class BenchCommand {
         IsolationBenchmark.Result measure(Kernel kernel, VmRuntime rt, Path work) throws Exception {
             Image burner = ExampleApps.burner(kernel, host.images());
             VmSpec noisy = VmSpec.of(HostOptions.bootSource(kernel, burner), burner.port())
-                    .withResources(1, 256);
+                    .withResources(1, 256)
+                    // Its loop starts as soon as it listens: give its first answer room on a busy host.
+                    .withReadyTimeout(Duration.ofSeconds(180));
             // Further sections go here: TAP against user networking (NetworkThroughput) when it lands.
             List<IsolationBenchmark.Section> sections = List.of();
             return new IsolationBenchmark(

@@ -11,8 +11,11 @@ import java.nio.file.Path;
 /** Finds the examples/ folder of the checkout this wisp runs from, and builds its images. */
 final class ExampleApps {
     static final String HELLO_ENTRYPOINT = "httpd -f -p 8080 -h www";
-    /** The hello app beside a busy loop that keeps its vCPU at 100 % (a noisy neighbour). */
-    static final String BURNER_ENTRYPOINT = "(while :; do :; done) & httpd -f -p 8080 -h www";
+    /**
+     * The hello app, then a busy loop that keeps its vCPU at 100 % (a noisy neighbour): httpd goes
+     * to the background first, so the guest listens before the loop takes its vCPU.
+     */
+    static final String BURNER_ENTRYPOINT = "httpd -p 8080 -h www && while :; do :; done";
 
     private ExampleApps() {}
 
