@@ -36,14 +36,16 @@ public final class IsolationBenchmark {
      * @param seconds     seconds of load per noisy-neighbour round
      * @param connections hey's connections against the quiet service
      * @param rate        requests/s per connection
+     * @param noisy       run the noisy-neighbour part
+     * @param jail        run the jail-cost part
      */
-    public record Options(int rounds, int seconds, int connections, int rate) {
+    public record Options(int rounds, int seconds, int connections, int rate, boolean noisy, boolean jail) {
         public Options {
             new NoisyNeighbour.Options(rounds, seconds, connections, rate);
         }
     }
 
-    /** The figures of every part; {@code sections} by name, in the order they ran. */
+    /** The figures of every part (null: not asked for); {@code sections} by name, in the order they ran. */
     public record Result(
             NoisyNeighbour.Result noisyNeighbour, JailCost.Result jail, Map<String, SectionResult> sections) {}
 
@@ -87,16 +89,19 @@ public final class IsolationBenchmark {
     }
 
     public Result run() throws Exception {
-        NoisyNeighbour.Result noisy = new NoisyNeighbour(
-                        runtime,
-                        quiet,
-                        burner,
-                        new NoisyNeighbour.Options(
-                                options.rounds(), options.seconds(), options.connections(), options.rate()),
-                        progress)
-                .run();
-        JailCost.Result jail =
-                new JailCost(config, vmlinux, quiet, options.rounds(), work.resolve("jail"), progress).run();
+        NoisyNeighbour.Result noisy = !options.noisy()
+                ? null
+                : new NoisyNeighbour(
+                                runtime,
+                                quiet,
+                                burner,
+                                new NoisyNeighbour.Options(
+                                        options.rounds(), options.seconds(), options.connections(), options.rate()),
+                                progress)
+                        .run();
+        JailCost.Result jail = !options.jail()
+                ? null
+                : new JailCost(config, vmlinux, quiet, options.rounds(), work.resolve("jail"), progress).run();
         Map<String, SectionResult> more = new LinkedHashMap<>();
         for (Section s : sections) {
             more.put(s.name(), s.run(runtime, work.resolve(s.name()), progress));
@@ -106,8 +111,12 @@ public final class IsolationBenchmark {
 
     public static String table(Result r) {
         StringBuilder b = new StringBuilder();
-        b.append(NoisyNeighbour.table(r.noisyNeighbour())).append('\n');
-        b.append(JailCost.table(r.jail()));
+        if (r.noisyNeighbour() != null) {
+            b.append(NoisyNeighbour.table(r.noisyNeighbour())).append('\n');
+        }
+        if (r.jail() != null) {
+            b.append(JailCost.table(r.jail()));
+        }
         r.sections().forEach((name, s) -> b.append('\n').append(s.table()));
         return b.toString();
     }

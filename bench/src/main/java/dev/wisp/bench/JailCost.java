@@ -113,7 +113,7 @@ final class JailCost {
             }
             progress.accept(String.format(
                     Locale.ROOT,
-                    "jail-cost pool %d round %d/%d  clone %8.1f ms jailed vs %8.1f open  restore %8.1f vs %8.1f",
+                    "jail-cost pool %d round %d/%d  clone %8.1f ms jailed vs %8.1f open (vmm ready %.1f vs %.1f)  restore %8.1f vs %8.1f",
                     pool,
                     round + 1,
                     rounds,
@@ -169,7 +169,7 @@ final class JailCost {
         }
 
         void template() {
-            template = rt.createTemplate("jc-" + name, spec, work.resolve("tpl-" + name));
+            template = rt.createTemplate("jc-" + name, spec, work.resolve("tpl-" + name + "-pool" + pool));
         }
 
         void round(int round, Settle settle) throws IOException {
@@ -180,7 +180,7 @@ final class JailCost {
                 clones.add(RawBaseline.answered(c.hostPort(), t0) / 1e6);
                 WakeTimings w = c.lastWake().orElseThrow();
                 cloneVmm.add((w.vmmNanos() - w.startedNanos()) / 1e6);
-                c.snapshot(work.resolve("standby-" + name + "-" + round));
+                c.snapshot(work.resolve("standby-" + name + "-pool" + pool + "-" + round));
                 settle.run();
                 long t1 = System.nanoTime();
                 c.restore();
@@ -188,7 +188,7 @@ final class JailCost {
             } finally {
                 c.stop();
             }
-            rt.deleteSnapshot(work.resolve("standby-" + name + "-" + round));
+            rt.deleteSnapshot(work.resolve("standby-" + name + "-pool" + pool + "-" + round));
         }
 
         /** With a pool, waits (bounded) until a VMM for this template waits in it, as between real wakes. */

@@ -251,11 +251,26 @@ final class BenchCommand {
                 description = "Requests/s per connection: a steady load below saturation (default: ${DEFAULT-VALUE}).")
         int rate;
 
+        @Option(
+                names = "--only",
+                paramLabel = "PART",
+                description = "Only this part: noisy-neighbour or jail (default: both, then any further sections).")
+        String only;
+
         private IsolationBenchmark.Options options;
 
         @Override
         void check() {
-            options = new IsolationBenchmark.Options(rounds, seconds, connections, rate);
+            if (only != null && !List.of("noisy-neighbour", "jail").contains(only)) {
+                throw new IllegalArgumentException("--only must be noisy-neighbour or jail, got '" + only + "'");
+            }
+            options = new IsolationBenchmark.Options(
+                    rounds,
+                    seconds,
+                    connections,
+                    rate,
+                    only == null || only.equals("noisy-neighbour"),
+                    only == null || only.equals("jail"));
         }
 
         @Override
