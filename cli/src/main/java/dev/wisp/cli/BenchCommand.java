@@ -2,11 +2,14 @@ package dev.wisp.cli;
 
 import dev.wisp.bench.DensityBenchmark;
 import dev.wisp.bench.InferenceBenchmark;
+import dev.wisp.bench.IsolationBenchmark;
 import dev.wisp.bench.RouterBenchmark;
 import dev.wisp.bench.StartupBenchmark;
 import dev.wisp.bench.WakeBenchmark;
+import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
 import dev.wisp.runtime.VmRuntime;
+import dev.wisp.runtime.VmSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +28,7 @@ import picocli.CommandLine.Option;
             BenchCommand.Router.class,
             BenchCommand.Inference.class,
             BenchCommand.Density.class,
+            BenchCommand.Isolation.class,
             BenchJavaFnCommand.class
         })
 final class BenchCommand {
@@ -218,6 +222,82 @@ final class BenchCommand {
         @Override
         String table(InferenceBenchmark.Result r) {
             return InferenceBenchmark.table(r);
+        }
+    }
+
+    @Command(
+            name = "isolation",
+            description = "A quiet service's p50/p99 with and without a neighbour burning its vCPU;"
+                    + " clone and restore with the VMM jail against without.")
+    static final class Isolation extends VmBenchCommand<IsolationBenchmark.Result> {
+        @Option(names = "--rounds", defaultValue = "5", description = "Rounds per side (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(
+                names = "--seconds",
+                defaultValue = "5",
+                description = "Seconds of load per noisy-neighbour round (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(
+                names = "--connections",
+                defaultValue = "4",
+                description = "hey connections against the quiet service (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Option(
+                names = "--rate",
+                defaultValue = "20",
+                description = "Requests/s per connection: a steady load below saturation (default: ${DEFAULT-VALUE}).")
+        int rate;
+
+        @Option(
+                names = "--only",
+                paramLabel = "PART",
+                description = "Only this part: noisy-neighbour or jail (default: both, then any further sections).")
+        String only;
+
+        private IsolationBenchmark.Options options;
+
+        @Override
+        void check() {
+            if (only != null && !List.of("noisy-neighbour", "jail").contains(only)) {
+                throw new IllegalArgumentException("--only must be noisy-neighbour or jail, got '" + only + "'");
+            }
+            options = new IsolationBenchmark.Options(
+                    rounds,
+                    seconds,
+                    connections,
+                    rate,
+                    only == null || only.equals("noisy-neighbour"),
+                    only == null || only.equals("jail"));
+        }
+
+        @Override
+        IsolationBenchmark.Result measure(Kernel kernel, VmRuntime rt, Path work) throws Exception {
+            Image burner = ExampleApps.burner(kernel, host.images());
+            VmSpec noisy = VmSpec.of(HostOptions.bootSource(kernel, burner), burner.port())
+                    .withResources(1, 256)
+                    // Its loop starts as soon as it listens: give its first answer room on a busy host.
+                    .withReadyTimeout(Duration.ofSeconds(180));
+            // Further sections go here: TAP against user networking (NetworkThroughput) when it lands.
+            List<IsolationBenchmark.Section> sections = List.of();
+            return new IsolationBenchmark(
+                            rt,
+                            host.runtimeConfig(),
+                            kernel.vmlinux(),
+                            hello(kernel, 256),
+                            noisy,
+                            options,
+                            sections,
+                            work,
+                            progress())
+                    .run();
+        }
+
+        @Override
+        String table(IsolationBenchmark.Result r) {
+            return IsolationBenchmark.table(r);
         }
     }
 }

@@ -11,6 +11,11 @@ import java.nio.file.Path;
 /** Finds the examples/ folder of the checkout this wisp runs from, and builds its images. */
 final class ExampleApps {
     static final String HELLO_ENTRYPOINT = "httpd -f -p 8080 -h www";
+    /**
+     * The hello app, then a busy loop that keeps its vCPU at 100 % (a noisy neighbour): httpd goes
+     * to the background first, so the guest listens before the loop takes its vCPU.
+     */
+    static final String BURNER_ENTRYPOINT = "httpd -p 8080 -h www && while :; do :; done";
 
     private ExampleApps() {}
 
@@ -41,6 +46,14 @@ final class ExampleApps {
     static Image hello(Kernel kernel, ImageStore store) {
         return ImageBuilder.fromFolder(examplesDir().resolve("hello"))
                 .entrypoint(HELLO_ENTRYPOINT)
+                .port(8080)
+                .build(kernel, store);
+    }
+
+    /** The hello app with a shell loop burning its vCPU from boot on. */
+    static Image burner(Kernel kernel, ImageStore store) {
+        return ImageBuilder.fromFolder(examplesDir().resolve("hello"))
+                .entrypoint(BURNER_ENTRYPOINT)
                 .port(8080)
                 .build(kernel, store);
     }

@@ -59,11 +59,15 @@ final class HostOptions {
     }
 
     VmRuntime startRuntime(Kernel k) {
-        RuntimeConfig config = RuntimeConfig.defaults()
+        return VmRuntime.start(runtimeConfig(), k.vmlinux());
+    }
+
+    /** The runtime these options ask for (jailed when this process is root). */
+    RuntimeConfig runtimeConfig() {
+        return RuntimeConfig.defaults()
                 .withHome(home())
                 .withAccelerator(AcceleratorChoice.parse(accel))
                 .withVmmPool(vmmPool);
-        return VmRuntime.start(config, k.vmlinux());
     }
 
     static BootSource bootSource(Kernel kernel, Image image) {

@@ -168,8 +168,16 @@ public final class ControlPlane implements AutoCloseable {
         node.onInstanceChange(change -> eventWriter.execute(() -> instanceEvent(routing, events, change)));
 
         NodeSpecs specs = new NodeSpecs(config.kernel(), images, cipher);
-        java.util.function.Function<Registry, Reconciler> reconcilers =
-                reg -> new Reconciler(reg, node, specs, routing, events, clock, config.reconcileInterval(), metrics);
+        java.util.function.Function<Registry, Reconciler> reconcilers = reg -> new Reconciler(
+                reg,
+                node,
+                new TenantLimits(runtime),
+                specs,
+                routing,
+                events,
+                clock,
+                config.reconcileInterval(),
+                metrics);
         FunctionsRoutes[] resumable = new FunctionsRoutes[1];
         if (cluster == null) {
             reconciler = reconcilers.apply(registry);

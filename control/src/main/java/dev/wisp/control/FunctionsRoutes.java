@@ -169,7 +169,8 @@ final class FunctionsRoutes {
                 new RetryPolicy(
                         f.maxAttempts(), Duration.ofMillis(f.initialBackoffMs()), Duration.ofMillis(f.maxBackoffMs())),
                 Duration.ofMillis(f.timeoutMs()),
-                null);
+                null,
+                f.tenant());
         return functions.deploy(spec);
     }
 

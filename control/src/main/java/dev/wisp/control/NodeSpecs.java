@@ -44,7 +44,9 @@ final class NodeSpecs {
         VmSpec vm = VmSpec.of(
                         new BootSource(kernel, image.initrd(), image.disk(), List.of(), guestEnv(r.openEnv(cipher))),
                         r.port())
-                .withResources(r.resources().vcpus(), r.resources().memoryMiB());
+                .withResources(r.resources().vcpus(), r.resources().memoryMiB())
+                // Its VMMs' cgroups go under the tenant's, which carries the tenant's quota (TenantLimits).
+                .withTenant(s.tenant());
         return ServiceSpec.of(key, vm)
                 .withScaling(autoscaler(s.scaling()))
                 .withStandby(standby(s.standby()))

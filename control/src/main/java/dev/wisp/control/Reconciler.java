@@ -52,6 +52,7 @@ final class Reconciler implements Reconciling, AutoCloseable {
     private final NodeDeployments deployments;
     private final StartReports starts;
     private final RevisionSwitch services;
+    private final TenantLimits tenantLimits;
     private final long intervalMs;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "wisp-reconcile");
@@ -67,6 +68,7 @@ final class Reconciler implements Reconciling, AutoCloseable {
     Reconciler(
             Registry registry,
             Node node,
+            TenantLimits tenantLimits,
             NodeSpecs specs,
             TenantRouting routing,
             EventLog events,
@@ -76,6 +78,7 @@ final class Reconciler implements Reconciling, AutoCloseable {
         this.metrics = metrics;
         this.registry = registry;
         this.routing = routing;
+        this.tenantLimits = tenantLimits;
         this.deployments = new NodeDeployments(node, specs, clock);
         RevisionStates states = new RevisionStates(registry, events, deployments);
         this.starts = new StartReports(node, events, deployments, states);
@@ -152,6 +155,7 @@ final class Reconciler implements Reconciling, AutoCloseable {
             return;
         }
         publishTokens();
+        tenantLimits.apply(registry.tenants());
         Set<String> desired = new HashSet<>();
         Map<String, String> routes = new HashMap<>();
         Map<String, TenantRouting.Target> targets = new HashMap<>();

@@ -1,6 +1,7 @@
 package dev.wisp.functions;
 
 import dev.wisp.autoscaler.StandbyPolicy;
+import dev.wisp.runtime.VmSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
  * @param retry               how asynchronous invocations are retried
  * @param timeout             longest one attempt may take
  * @param standby             how idle instances sleep (default: pause after 1 s, snapshot after 60 s); tests pass shorter
+ * @param tenant              whose function it is: its VMMs run under that tenant's cgroup ({@code default} unless set)
  */
 public record FunctionSpec(
         String name,
@@ -37,7 +39,8 @@ public record FunctionSpec(
         int instanceConcurrency,
         RetryPolicy retry,
         Duration timeout,
-        StandbyPolicy standby) {
+        StandbyPolicy standby,
+        String tenant) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?");
     /** Most concurrent invocations a function may reserve. */
     public static final int MAX_CONCURRENCY = 1000;
@@ -69,6 +72,8 @@ public record FunctionSpec(
         standby = standby == null ? StandbyPolicy.defaults() : standby;
         retry = retry == null ? RetryPolicy.DEFAULT : retry;
         timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        // Whose VMs these are: their VMMs' cgroups go under the tenant's (checked by VmSpec).
+        tenant = tenant == null ? VmSpec.DEFAULT_TENANT : tenant;
         if (timeout.toMillis() < 100 || timeout.compareTo(Duration.ofMinutes(15)) > 0) {
             throw new IllegalArgumentException("timeout must be 100 ms..15 min, got " + timeout);
         }
@@ -101,6 +106,7 @@ public record FunctionSpec(
                 0,
                 RetryPolicy.DEFAULT,
                 DEFAULT_TIMEOUT,
+                null,
                 null);
     }
 
@@ -144,6 +150,11 @@ public record FunctionSpec(
         return with(f -> f.standby = s);
     }
 
+    /** The tenant whose function it is: its VMMs run under that tenant's cgroup and quota. */
+    public FunctionSpec withTenant(String t) {
+        return with(f -> f.tenant = t);
+    }
+
     /** A copy with what {@code change} sets; it passes the same checks as a new spec. */
     private FunctionSpec with(Consumer<Fields> change) {
         Fields f = new Fields(this);
@@ -160,7 +171,8 @@ public record FunctionSpec(
                 f.instanceConcurrency,
                 f.retry,
                 f.timeout,
-                f.standby);
+                f.standby,
+                f.tenant);
     }
 
     /** A spec's fields, open for one copy. */
@@ -177,6 +189,7 @@ public record FunctionSpec(
         RetryPolicy retry;
         Duration timeout;
         StandbyPolicy standby;
+        String tenant;
 
         Fields(FunctionSpec s) {
             name = s.name;
@@ -191,6 +204,7 @@ public record FunctionSpec(
             retry = s.retry;
             timeout = s.timeout;
             standby = s.standby;
+            tenant = s.tenant;
         }
     }
 }

@@ -137,7 +137,8 @@ public final class Functions implements AutoCloseable {
                 spec.vcpus(),
                 spec.memoryMib(),
                 FunctionImages.PORT,
-                ready);
+                ready,
+                spec.tenant());
         // Scales like Lambda/Knative: each instance carries instanceConcurrency calls (the autoscaler's target and the
         // router's per-instance limit, so a saturated instance wakes another at once), up to the instances the reserved
         // concurrency needs; idle ones pause and snapshot under the standby policy, down to none running.

@@ -45,6 +45,7 @@ final class SnapshotStore {
         spec.put("memoryMib", s.spec().memoryMib());
         spec.put("guestPort", s.spec().guestPort());
         spec.put("readyTimeoutMs", s.spec().readyTimeout().toMillis());
+        spec.put("tenant", s.spec().tenant());
         spec.put("kernel", s.spec().boot().kernel().toString());
         spec.put("initrd", s.spec().boot().initrd().toString());
         s.spec().boot().disk().ifPresent(d -> spec.put("disk", d.toString()));
@@ -89,7 +90,9 @@ final class SnapshotStore {
                     spec.get("vcpus").asInt(),
                     spec.get("memoryMib").asInt(),
                     spec.get("guestPort").asInt(),
-                    Duration.ofMillis(spec.get("readyTimeoutMs").asLong()));
+                    Duration.ofMillis(spec.get("readyTimeoutMs").asLong()),
+                    // Snapshots written before tenants were recorded belong to the default one.
+                    spec.path("tenant").asText(VmSpec.DEFAULT_TENANT));
             SnapshotFiles files = new SnapshotFiles(
                     n.get("stateBytes").asLong(),
                     Long.parseUnsignedLong(n.get("stateCrc32c").asText(), 16));

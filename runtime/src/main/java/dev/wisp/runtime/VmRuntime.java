@@ -103,6 +103,24 @@ public final class VmRuntime implements AutoCloseable {
         return Optional.ofNullable(jailer);
     }
 
+    /**
+     * Sets a tenant's quota on the parent cgroup its VMMs run under: {@code vcpus} CPUs of time,
+     * {@code memoryMib} of guest RAM (plus each VMM's overhead, {@code instances} of them), and
+     * the pids of {@code instances} VMMs. Does nothing when VMMs are not jailed (no cgroups then).
+     *
+     * @throws VmException when the kernel refuses a value (one line: which and why)
+     */
+    public void limitTenant(String tenant, int vcpus, long memoryMib, int instances) {
+        if (jailer != null) {
+            jailer.limitTenant(tenant, vcpus, memoryMib, instances);
+        }
+    }
+
+    /** VMM processes waiting in the pool for a restore or clone (benchmarks wait for a refill). */
+    public int idleVmms() {
+        return pool.idleCount();
+    }
+
     public Accelerator accelerator() {
         return vmm.accelerator();
     }

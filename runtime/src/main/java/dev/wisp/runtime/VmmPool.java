@@ -34,7 +34,8 @@ final class VmmPool implements AutoCloseable {
 
     /**
      * What a pooled VMM was started for; only a restore of the same shape can use it. The app's
-     * environment plays no part (it lives in the snapshot's memory), so it is left out.
+     * environment plays no part (it lives in the snapshot's memory), so it is left out. The tenant
+     * is part of it: a jailed pooled VMM sits in its tenant's cgroup from its start.
      */
     record Shape(VmSpec spec, GuestMemory memory) {
         Shape {
@@ -43,7 +44,8 @@ final class VmmPool implements AutoCloseable {
                     spec.vcpus(),
                     spec.memoryMib(),
                     spec.guestPort(),
-                    spec.readyTimeout());
+                    spec.readyTimeout(),
+                    spec.tenant());
         }
     }
 

@@ -151,23 +151,76 @@ class JailVmTest {
     }
 
     @Test
-    void forkBombInGuest_staysInTheGuestAndVmmKeepsItsPids() throws Exception {
+    void forkBombInGuest_staysInTheGuestAndNeighboursKeepAnswering() throws Exception {
         Instance neighbour = runtime.boot("jail-quiet", spec);
         Instance bomber = runtime.boot("jail-bomb", spec);
         try {
             List<Path> cgroup = runtime.jailer().orElseThrow().cgroupDirectories("jail-bomb");
             long before = read(cgroup.get(2), "pids.current");
+            long cpuBefore = cpuTicks(bomber.vmmPid());
             int port = bomber.hostPort();
             Thread.ofVirtual().start(() -> TestGuests.get(port, "/cgi-bin/bomb"));
-            Thread.sleep(5_000);
-            assertThat(read(cgroup.get(2), "pids.current"))
-                    .as("guest processes are not host processes")
-                    .isLessThanOrEqualTo(Math.max(before + 8, 16));
+            // The bomb is under way once its VMM has burnt 3 s of CPU (100 ticks a second) on it.
+            Await.until(
+                    Duration.ofMinutes(2),
+                    "the guest's fork bomb to burn its vCPU",
+                    () -> bomber.state() != InstanceState.READY || cpuTicks(bomber.vmmPid()) - cpuBefore > 300);
+            for (int i = 0; i < 5; i++) {
+                assertThat(TestGuests.get(neighbour.hostPort(), "/cgi-bin/whoami"))
+                        .as("the neighbour answers while the guest next door forks without end")
+                        .startsWith("200 jail-quiet ");
+            }
+            assertThat(neighbour.state()).isEqualTo(InstanceState.READY);
+            if (bomber.state() == InstanceState.READY) {
+                assertThat(read(cgroup.get(2), "pids.current"))
+                        .as("guest processes are not host processes")
+                        .isLessThanOrEqualTo(Math.max(before + 8, 16));
+            }
             assertThat(read(cgroup.get(2), "pids.max")).isEqualTo((long) JailConfig.DEFAULT_PIDS_MAX);
-            assertThat(TestGuests.get(neighbour.hostPort(), "/cgi-bin/whoami")).startsWith("200 jail-quiet ");
         } finally {
             bomber.stop();
             neighbour.stop();
+        }
+    }
+
+    @Test
+    void tenantVm_runsUnderItsTenantsCgroupWhichCarriesTheQuota() throws Exception {
+        runtime.limitTenant("acme", 2, 1024, 3);
+        List<Path> tenant = runtime.jailer().orElseThrow().tenantCgroupDirectories("acme");
+        assertThat(read(tenant.get(0), "cpu.cfs_quota_us")).isEqualTo(2 * 100_000L);
+        assertThat(read(tenant.get(0), "cpu.cfs_period_us")).isEqualTo(100_000L);
+        assertThat(read(tenant.get(1), "memory.limit_in_bytes")).isEqualTo((1024L + 3 * OVERHEAD_MIB) << 20);
+        assertThat(read(tenant.get(2), "pids.max")).isEqualTo(3L * JailConfig.DEFAULT_PIDS_MAX);
+
+        Template t = runtime.createTemplate("acme-web", spec.withTenant("acme"), scratch.resolve("tpl-acme"));
+        Instance booted = runtime.boot("acme-boot", spec.withTenant("acme"));
+        Instance clone = runtime.cloneFrom(t, "acme-clone");
+        Instance other = runtime.boot("other-boot", spec);
+        try {
+            String own = "/wisp/" + ProcessHandle.current().pid() + "/";
+            for (Instance vm : List.of(booted, clone)) {
+                assertThat(TestGuests.get(vm.hostPort(), "/cgi-bin/whoami")).startsWith("200 ");
+                // A clone may run on a VMM the pool started ahead (pool-N): it, too, sits under its tenant.
+                assertThat(cgroupLines(vm.vmmPid()))
+                        .as("cgroups of " + vm.id())
+                        .allSatisfy(l -> assertThat(l).contains(own + "acme/"));
+            }
+            assertThat(runtime.jailer().orElseThrow().cgroupDirectories("acme-boot"))
+                    .allSatisfy(d -> assertThat(d.getParent()).isIn(tenant));
+            assertThat(cgroupLines(other.vmmPid()))
+                    .allSatisfy(l -> assertThat(l).contains(own + VmSpec.DEFAULT_TENANT + "/"));
+
+            // A quota change is written through; the same quota again changes nothing.
+            runtime.limitTenant("acme", 3, 2048, 4);
+            assertThat(read(tenant.get(0), "cpu.cfs_quota_us")).isEqualTo(3 * 100_000L);
+            assertThat(read(tenant.get(1), "memory.limit_in_bytes")).isEqualTo((2048L + 4 * OVERHEAD_MIB) << 20);
+            runtime.limitTenant("acme", 3, 2048, 4);
+            assertThat(read(tenant.get(2), "pids.max")).isEqualTo(4L * JailConfig.DEFAULT_PIDS_MAX);
+        } finally {
+            clone.stop();
+            booted.stop();
+            other.stop();
+            runtime.deleteSnapshot(t.snapshot().directory());
         }
     }
 
@@ -177,6 +230,26 @@ class JailVmTest {
                 .map(l -> l.substring(key.length() + 1).strip())
                 .findFirst()
                 .orElseThrow();
+    }
+
+    /** The lines of /proc/PID/cgroup naming one of the VMM controllers (cpu, memory, pids). */
+    private static List<String> cgroupLines(long pid) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup")).stream()
+                .filter(l -> l.matches("\\d+:(cpu|cpu,cpuacct|cpuacct,cpu|memory|pids):.*"))
+                .toList();
+        assertThat(lines).as("cpu, memory and pids lines of " + pid).hasSize(3);
+        return lines;
+    }
+
+    /** User and system CPU time of a process, in clock ticks; 0 once it is gone. */
+    private static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private static Set<String> names(Path dir) throws IOException {

@@ -45,11 +45,22 @@ final class CgroupV1 extends Cgroups {
             write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(limits.cpus() * CgroupLimits.PERIOD_US));
         }
         if (limits.memoryBytes() > 0) {
-            write(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
-            // With swap on, the limit must cover it too or a VMM swaps instead of being stopped.
+            String bytes = Long.toString(limits.memoryBytes());
+            // With swap on, the limit must cover it too or a VMM swaps instead of being stopped. The
+            // kernel keeps memsw >= the memory limit at every step: raising (a tenant's new quota)
+            // goes memsw first, lowering goes memory first.
+            Path limit = memory.resolve("memory.limit_in_bytes");
             Path memsw = memory.resolve("memory.memsw.limit_in_bytes");
-            if (Files.exists(memsw)) {
-                write(memsw, Long.toString(limits.memoryBytes()));
+            boolean swap = Files.exists(memsw);
+            boolean raising = swap
+                    && limits.memoryBytes()
+                            > Long.parseLong(Files.readString(limit).strip());
+            if (raising) {
+                write(memsw, bytes);
+            }
+            write(limit, bytes);
+            if (swap && !raising) {
+                write(memsw, bytes);
             }
         }
         if (limits.pids() > 0) {

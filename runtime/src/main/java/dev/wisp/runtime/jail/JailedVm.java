@@ -60,7 +60,12 @@ final class JailedVm implements VmmJail {
                 b.cmdline(),
                 b.env());
         return new VmSpec(
-                inJail, hostSpec.vcpus(), hostSpec.memoryMib(), hostSpec.guestPort(), hostSpec.readyTimeout());
+                inJail,
+                hostSpec.vcpus(),
+                hostSpec.memoryMib(),
+                hostSpec.guestPort(),
+                hostSpec.readyTimeout(),
+                hostSpec.tenant());
     }
 
     @Override
@@ -125,6 +130,7 @@ final class JailedVm implements VmmJail {
     public void release() {
         if (released.compareAndSet(false, true)) {
             jailer.cgroups().remove(cgroup);
+            jailer.released(cgroup);
             jailer.uids().release(uid);
         }
     }

@@ -7,9 +7,10 @@ import dev.wisp.runtime.VmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -33,9 +34,10 @@ public final class Jailer implements AutoCloseable {
     private final Cgroups cgroups;
     private final UidPool uids;
     private final String owner;
-    private final Map<String, CgroupLimits> tenantLimits = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> tenantsMade = new ConcurrentHashMap<>();
-    private volatile Function<String, String> tenantOf = id -> "default";
+    /** Limits set on each tenant's cgroup so far (NONE: made without a quota). */
+    private final Map<String, CgroupLimits> tenantLimits = new HashMap<>();
+    /** Cgroup of each jailed VMM, by the name it was started under. */
+    private final Map<String, String> live = new ConcurrentHashMap<>();
 
     private Jailer(JailConfig config, Path helper, VmmImage image, Cgroups cgroups) {
         this.config = config;
@@ -86,24 +88,40 @@ public final class Jailer implements AutoCloseable {
                 .orElse("no usable cgroups (need v2 with cpu, memory, pids enabled, or v1 cpu, memory, pids)");
     }
 
-    /** Which tenant an instance (or pooled VMM, by its directory's name) belongs to; default: {@code default}. */
-    public void tenants(Function<String, String> instanceToTenant) {
-        this.tenantOf = instanceToTenant;
+    /**
+     * Sets a tenant's quota on its parent cgroup, which every VMM of the tenant's sits under: CPU
+     * time of {@code vcpus} CPUs; memory of {@code memoryMib} (its guests' RAM) plus the VMM overhead
+     * of {@code instances} VMMs, so that a tenant using its whole quota is not stopped by its VMMs'
+     * own needs; {@code instances} times the pids of one VMM. Rewrites the files only when the
+     * quota changed.
+     *
+     * @throws VmException when the kernel refuses a value (cgroup v1 refuses a tenant CPU quota
+     *                     below one of its running VMs' and a memory limit below what it uses)
+     */
+    public void limitTenant(String tenant, int vcpus, long memoryMib, int instances) {
+        if (vcpus < 1 || memoryMib < 1 || instances < 1) {
+            throw new IllegalArgumentException("a tenant quota needs at least 1 vCPU, 1 MiB and 1 instance, got "
+                    + vcpus + ", " + memoryMib + ", " + instances);
+        }
+        long memory = (memoryMib + (long) instances * config.memoryOverheadMib()) << 20;
+        CgroupLimits limits = new CgroupLimits(vcpus, memory, (long) instances * config.pidsMax());
+        String t = validTenant(tenant);
+        synchronized (tenantLimits) {
+            if (limits.equals(tenantLimits.get(t))) {
+                return;
+            }
+            try {
+                cgroups.create(tenantPath(t), limits);
+            } catch (IOException e) {
+                throw new VmException("cannot set the quota of tenant " + t + ": " + e.getMessage(), e);
+            }
+            tenantLimits.put(t, limits);
+        }
     }
 
-    /**
-     * Sets a tenant's quota on its parent cgroup: CPU time of {@code vcpus} CPUs, {@code memoryMib} of
-     * memory (guest RAM and VMM overhead of all its VMs), and {@code pidsMax} processes.
-     */
-    public void limitTenant(String tenant, int vcpus, long memoryMib, long pidsMax) {
-        CgroupLimits limits = new CgroupLimits(vcpus, memoryMib << 20, pidsMax);
-        tenantLimits.put(validTenant(tenant), limits);
-        try {
-            cgroups.create(tenantPath(tenant), limits);
-        } catch (IOException e) {
-            throw new VmException("cannot set the quota of tenant " + tenant + ": " + e.getMessage(), e);
-        }
-        tenantsMade.put(tenant, true);
+    /** The directories of a tenant's cgroup (tests read its limits). */
+    public List<Path> tenantCgroupDirectories(String tenant) {
+        return cgroups.directories(tenantPath(validTenant(tenant)));
     }
 
     /**
@@ -112,17 +130,22 @@ public final class Jailer implements AutoCloseable {
      */
     public VmmJail enter(String name, Path directory, VmSpec spec, GuestMemory memory, Accelerator accel) {
         int uid = uids.acquire();
-        String tenant = validTenant(tenantOf.apply(name));
+        String tenant = validTenant(spec.tenant());
         String cgroup = tenantPath(tenant) + "/" + name;
         long limitMib = spec.memoryMib() + (long) config.memoryOverheadMib();
         try {
-            if (tenantsMade.putIfAbsent(tenant, true) == null) {
-                cgroups.create(tenantPath(tenant), tenantLimits.getOrDefault(tenant, CgroupLimits.NONE));
+            synchronized (tenantLimits) {
+                // A tenant nobody set a quota for gets a group without limits of its own.
+                if (tenantLimits.putIfAbsent(tenant, CgroupLimits.NONE) == null) {
+                    cgroups.create(tenantPath(tenant), CgroupLimits.NONE);
+                }
             }
             cgroups.create(cgroup, new CgroupLimits(spec.vcpus(), limitMib << 20, config.pidsMax()));
             JailDirectory dir = JailDirectory.prepare(
                     directory, uid, uids.sharedGroup(), image, spec, memory, accel == Accelerator.KVM);
-            return new JailedVm(this, uid, cgroup, dir, spec, memory, limitMib);
+            JailedVm jail = new JailedVm(this, uid, cgroup, dir, spec, memory, limitMib);
+            live.put(name, cgroup);
+            return jail;
         } catch (IOException | RuntimeException e) {
             cgroups.remove(cgroup);
             uids.release(uid);
@@ -136,9 +159,18 @@ public final class Jailer implements AutoCloseable {
                 + cgroups.describe() + ")";
     }
 
-    /** The directories of a VM's cgroup (tests read its limits and counters). */
-    public java.util.List<Path> cgroupDirectories(String name) {
-        return cgroups.directories(tenantPath(validTenant(tenantOf.apply(name))) + "/" + name);
+    /**
+     * The directories of a jailed VMM's cgroup, by the name it was started under (an instance id;
+     * {@code pool-N} for one a pool started); empty once it is released. Tests read its limits.
+     */
+    public List<Path> cgroupDirectories(String name) {
+        String cgroup = live.get(name);
+        return cgroup == null ? List.of() : cgroups.directories(cgroup);
+    }
+
+    /** A VMM's jail was released: its cgroup is gone. */
+    void released(String cgroup) {
+        live.values().remove(cgroup);
     }
 
     /** Removes this platform's cgroups (its VMMs must be gone). */
