@@ -130,9 +130,13 @@ final class DeployCommand extends RevisionCommand {
         Revision rev;
         if (existing.isEmpty()) {
             Scaling scaling = min == null && max == null ? null : Scaling.limits(min, max, null);
-            Service created = wisp.createService(new Service(
-                    name, null, imageId, env, null, resources, port, scaling, null, null, null, null, null, null, null,
-                    null, null, secrets));
+            Service created = wisp.createService(Service.builder(name, imageId)
+                    .env(env)
+                    .resources(resources)
+                    .port(port)
+                    .scaling(scaling)
+                    .secrets(secrets)
+                    .build());
             rev = new Revision(
                     name,
                     created.latestRevision() == null ? 1 : created.latestRevision(),
@@ -142,6 +146,7 @@ final class DeployCommand extends RevisionCommand {
                     port,
                     null,
                     "warming",
+                    null,
                     null);
             log("created service %s (revision %d)", name, rev.number());
         } else {
