@@ -17,21 +17,7 @@ import java.util.TreeMap;
  * Turns a service and one of its revisions into what the node runs. Also the validator of the
  * API's scaling and standby settings: the node's own config records check every rule.
  */
-final class NodeSpecs {
-    private final Path kernel;
-    private final ImageStore images;
-    private final EnvCipher cipher;
-
-    NodeSpecs(Path kernel, ImageStore images, EnvCipher cipher) {
-        this.kernel = kernel;
-        this.images = images;
-        this.cipher = cipher;
-    }
-
-    ImageStore images() {
-        return images;
-    }
-
+record NodeSpecs(Path kernel, ImageStore images, EnvCipher cipher) {
     ServiceSpec spec(String key, ServiceRecord s, RevisionRecord r) {
         Image image = images.get(r.image())
                 .orElseThrow(() -> new IllegalStateException(
