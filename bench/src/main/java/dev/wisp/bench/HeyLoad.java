@@ -1,5 +1,6 @@
 package dev.wisp.bench;
 
+import dev.wisp.common.HeyOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -7,8 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** One run of the {@code hey} load generator through the router, and what it measured. */
 public final class HeyLoad {
@@ -93,33 +92,11 @@ public final class HeyLoad {
         if (p.waitFor() != 0) {
             throw new IOException("hey failed: " + out.strip());
         }
-        Map<Integer, Integer> statuses = new TreeMap<>();
-        Matcher m = Pattern.compile("\\[(\\d{3})]\\s+(\\d+) responses").matcher(out);
-        while (m.find()) {
-            statuses.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        HeyOutput h = HeyOutput.parse(out);
+        Map<Integer, Integer> statuses = new TreeMap<>(h.statuses());
+        if (!h.errors().isEmpty()) {
+            statuses.put(TRANSPORT_ERROR, h.errorCount());
         }
-        // hey lists transport failures under "Error distribution:" as "[N]\t<message>".
-        List<String> errorLines = new ArrayList<>();
-        int errorsAt = out.indexOf("Error distribution:");
-        if (errorsAt >= 0) {
-            Matcher e = Pattern.compile("\\[(\\d+)]\\s+(\\S.*)").matcher(out.substring(errorsAt));
-            int errors = 0;
-            while (e.find()) {
-                errors += Integer.parseInt(e.group(1));
-                errorLines.add("[" + e.group(1) + "] " + e.group(2).strip());
-            }
-            statuses.put(TRANSPORT_ERROR, errors);
-        }
-        return new Report(
-                number(out, "Requests/sec:\\s+([0-9.]+)"),
-                1000 * number(out, "50%+ in ([0-9.]+) secs"),
-                1000 * number(out, "99%+ in ([0-9.]+) secs"),
-                statuses,
-                List.copyOf(errorLines));
-    }
-
-    private static double number(String out, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(out);
-        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+        return new Report(h.requestsPerSecond(), 1000 * h.p50Seconds(), 1000 * h.p99Seconds(), statuses, h.errors());
     }
 }

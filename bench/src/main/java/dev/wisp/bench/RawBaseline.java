@@ -12,18 +12,8 @@ import java.nio.file.Path;
  * QEMU driven by hand ({@link RawQemu}), timed from the start of the operation to the first HTTP
  * 200 straight from the VM's forwarded port.
  */
-final class RawBaseline {
+record RawBaseline(String accel, VmSpec spec, Path workDir) {
     static final long ANSWER_TIMEOUT_NANOS = 120_000_000_000L;
-
-    private final String accel;
-    private final VmSpec spec;
-    private final Path workDir;
-
-    RawBaseline(String accel, VmSpec spec, Path workDir) {
-        this.accel = accel;
-        this.spec = spec;
-        this.workDir = workDir;
-    }
 
     long coldBoot() throws IOException {
         int port = freePort();

@@ -26,25 +26,15 @@ final class AppApply {
         }
         WispClient wisp = cmd.api.client();
         String imageId = app.source().apiImageId(wisp, registry, line -> cmd.log("%s", line));
-        Service desired = new Service(
-                n,
-                null,
-                imageId,
-                app.env(),
-                null,
-                app.resources(),
-                app.source().port(),
-                app.scaling(),
-                app.standby(),
-                app.access(),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                app.secrets());
+        Service desired = Service.builder(n, imageId)
+                .env(app.env())
+                .resources(app.resources())
+                .port(app.source().port())
+                .scaling(app.scaling())
+                .standby(app.standby())
+                .access(app.access())
+                .secrets(app.secrets())
+                .build();
         Service old = existing(wisp, n);
         Integer before = old == null ? null : old.latestRevision();
         Service applied = wisp.applyService(n, desired);

@@ -147,21 +147,11 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
                 "service '" + SERVICE + "' deployed and serving (revision 1: warm template booted, "
                         + "instance cloned from it)",
                 () -> {
-                    wisp.createService(new Service(
-                            SERVICE,
-                            null,
-                            imageId,
-                            null,
-                            null,
-                            new Resources(1, 128),
-                            null,
-                            scaling,
-                            standby,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null));
+                    wisp.createService(Service.builder(SERVICE, imageId)
+                            .resources(new Resources(1, 128))
+                            .scaling(scaling)
+                            .standby(standby)
+                            .build());
                     return RevisionWait.untilServing(wisp, SERVICE, 1, Duration.ofSeconds(180), (f, a) -> {});
                 });
         DemoCurl curl = new DemoCurl(SERVICE, cp.routerPort(), WHOAMI);

@@ -126,25 +126,14 @@ final class DeployCommand extends RevisionCommand {
         Optional<Service> existing = find(wisp);
         Revision rev;
         if (existing.isEmpty()) {
-            Service created = wisp.createService(new Service(
-                    name,
-                    null,
-                    imageId,
-                    env,
-                    null,
-                    resources,
-                    port,
-                    scaling.scaling(),
-                    scaling.standbyPolicy(),
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    secrets));
+            Service created = wisp.createService(Service.builder(name, imageId)
+                    .env(env)
+                    .resources(resources)
+                    .port(port)
+                    .scaling(scaling.scaling())
+                    .standby(scaling.standbyPolicy())
+                    .secrets(secrets)
+                    .build());
             rev = new Revision(
                     name,
                     created.latestRevision() == null ? 1 : created.latestRevision(),
@@ -154,6 +143,7 @@ final class DeployCommand extends RevisionCommand {
                     port,
                     null,
                     "warming",
+                    null,
                     null);
             log("created service %s (revision %d)", name, rev.number());
         } else {

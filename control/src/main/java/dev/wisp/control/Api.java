@@ -14,27 +14,11 @@ import java.util.regex.Pattern;
  * the per-token rate limit, then the route's handler. Every failure becomes a JSON error with a
  * stable code; nothing a client sends yields a 5xx unless the server itself is broken.
  */
-final class Api {
+record Api(ApiRoutes routes, Auth auth, RateLimiter limiter, ControlMetrics metrics) {
     private static final System.Logger LOG = System.getLogger(Api.class.getName());
     private static final String DASHBOARD = "dev/wisp/control/dashboard/";
     private static final Pattern STATIC_PATH =
             Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}){0,7}");
-
-    private final ApiRoutes routes;
-    private final Auth auth;
-    private final RateLimiter limiter;
-    private final ControlMetrics metrics;
-
-    Api(ApiRoutes routes, Auth auth, RateLimiter limiter, ControlMetrics metrics) {
-        this.routes = routes;
-        this.auth = auth;
-        this.limiter = limiter;
-        this.metrics = metrics;
-    }
-
-    ApiRoutes routes() {
-        return routes;
-    }
 
     /** Splits a raw URI into path and query (first value of each parameter). */
     static Map.Entry<String, Map<String, String>> parseUri(String uri) {

@@ -17,9 +17,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,17 +26,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
-    private final Api api;
     private final EventLog events;
-    private final ExecutorService workers;
-    private final Semaphore slots;
+    private final ApiWorkers workers;
     private volatile Watch stream;
 
-    ApiHandler(Api api, EventLog events, ExecutorService workers, Semaphore slots) {
-        this.api = api;
+    ApiHandler(EventLog events, ApiWorkers workers) {
         this.events = events;
         this.workers = workers;
-        this.slots = slots;
     }
 
     @Override
@@ -61,33 +54,15 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 req.headers().copy(),
                 ByteBufUtil.getBytes(req.content()),
                 null);
-        if (!slots.tryAcquire()) {
-            HttpReplies.write(
-                    ctx,
-                    Reply.error(new ApiException(503, "unavailable", "the server is busy; retry")),
-                    keepAlive,
-                    head);
-            return;
-        }
-        ctx.channel().config().setAutoRead(false);
-        try {
-            workers.execute(() -> {
-                Reply r;
-                try {
-                    r = api.handle(call);
-                } finally {
-                    slots.release();
-                }
-                if (r.streamTenant() != null) {
-                    startStream(ctx, r);
-                } else {
-                    HttpReplies.write(ctx, r, keepAlive, head);
-                }
-                ctx.channel().config().setAutoRead(true);
-            });
-        } catch (RejectedExecutionException e) {
-            slots.release();
-            ctx.close();
+        boolean taken = workers.handle(ctx, call, () -> {}, r -> {
+            if (r.streamTenant() != null) {
+                startStream(ctx, r);
+            } else {
+                HttpReplies.write(ctx, r, keepAlive, head);
+            }
+        });
+        if (!taken) {
+            HttpReplies.write(ctx, ApiWorkers.busy(), keepAlive, head);
         }
     }
 

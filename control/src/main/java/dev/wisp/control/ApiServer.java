@@ -12,19 +12,14 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The API's HTTP/1.1 server on its own Netty event loop (not the router's). Request heads are
  * bounded by the codec, bodies by the aggregator ({@code maxBodyBytes}) or, for image uploads,
- * streamed to disk up to {@code maxImageBytes}. Handlers run on virtual threads (they write to the
- * store, which waits for the disk), at most {@value #MAX_CONCURRENT} at once.
+ * streamed to disk up to {@code maxImageBytes}. Handlers run on {@link ApiWorkers}.
  */
 final class ApiServer implements AutoCloseable {
-    static final int MAX_CONCURRENT = 64;
     static final int MAX_LINE = 4096;
     static final int MAX_HEADERS = 16 * 1024;
 
@@ -33,12 +28,11 @@ final class ApiServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("wisp-api-", 0).factory());
-    private final Semaphore slots = new Semaphore(MAX_CONCURRENT);
+    private final ApiWorkers workers;
     private final Channel channel;
 
     ApiServer(Api api, EventLog events, String host, int port, int maxBodyBytes, long maxImageBytes, Path uploads) {
+        this.workers = new ApiWorkers(api);
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
@@ -49,9 +43,9 @@ final class ApiServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("codec", new HttpServerCodec(MAX_LINE, MAX_HEADERS, 64 * 1024))
                                 .addLast("idle", new IdleStateHandler(0, 0, 120, TimeUnit.SECONDS))
-                                .addLast("uploads", new UploadHandler(api, maxImageBytes, uploads, workers, slots))
+                                .addLast("uploads", new UploadHandler(api, maxImageBytes, uploads, workers))
                                 .addLast("aggregator", new JsonAggregator(maxBodyBytes))
-                                .addLast("api", new ApiHandler(api, events, workers, slots));
+                                .addLast("api", new ApiHandler(events, workers));
                     }
                 });
         this.channel =
@@ -66,6 +60,6 @@ final class ApiServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownNow();
+        workers.close();
     }
 }

@@ -195,7 +195,15 @@ public final class ControlPlane implements AutoCloseable {
         secrets.register(routes);
         signIn = new SignInLinks(adminTokenFile(), this::apiUrl, InstantSource.system());
         signIn.register(routes);
-        new ServicesApi(registry, events, node, specs, cipher, secrets, reconciling, node.routerPort())
+        new ServicesApi(
+                        registry,
+                        events,
+                        node,
+                        specs,
+                        cipher,
+                        secrets,
+                        reconciling,
+                        new ServiceViews(registry, node, node.routerPort()))
                 .register(routes);
         ImagesApi imagesApi = new ImagesApi(
                 registry,

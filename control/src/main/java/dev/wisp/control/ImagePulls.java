@@ -20,23 +20,12 @@ import java.util.Set;
  * own disk) and builds it into a Wisp image ({@link OciImageBuilder}), recorded for the tenant like
  * an upload. Credentials come from the server's {@code wisp registry login}; plain HTTP only to
  * loopback registries. Pull failures map to statuses by their kind, with the puller's one line.
+ *
+ * @param home where {@code registries.json} (credentials) is read from
  */
-final class ImagePulls {
+record ImagePulls(ImagesApi images, ImageStore store, Kernel kernel, Path home) {
     static final Set<String> FIELDS = Set.of("ref", "entrypoint", "cmd", "port");
     private static final int MAX_ARGS = 256;
-
-    private final ImagesApi images;
-    private final ImageStore store;
-    private final Kernel kernel;
-    private final Path home;
-
-    /** @param home where {@code registries.json} (credentials) is read from */
-    ImagePulls(ImagesApi images, ImageStore store, Kernel kernel, Path home) {
-        this.images = images;
-        this.store = store;
-        this.kernel = kernel;
-        this.home = home;
-    }
 
     void register(ApiRoutes r) {
         r.add("POST", "/v1/images/pull", (c, who, p) -> pull(c, who));

@@ -19,19 +19,10 @@ import java.util.function.Supplier;
  * so image folders can be shared by content between tenants; but an id names an image only within
  * a tenant that holds a record of it (another tenant gets 404), and the folder goes when the last
  * record does and no function runs from it.
+ *
+ * @param functionImages ids of the images functions run from (built into the same store)
  */
-final class ImagesApi {
-    private final Registry registry;
-    private final ImageStore images;
-    private final Supplier<Set<String>> functionImages;
-
-    /** @param functionImages ids of the images functions run from (built into the same store) */
-    ImagesApi(Registry registry, ImageStore images, Supplier<Set<String>> functionImages) {
-        this.registry = registry;
-        this.images = images;
-        this.functionImages = functionImages;
-    }
-
+record ImagesApi(Registry registry, ImageStore images, Supplier<Set<String>> functionImages) {
     void register(ApiRoutes r) {
         r.add("GET", "/v1/images", (c, who, p) -> list(who));
         r.add("POST", "/v1/images", (c, who, p) -> upload(c, who));

@@ -19,22 +19,9 @@ import java.util.TreeMap;
  * Turns a service and one of its revisions into what the node runs. Also the validator of the
  * API's scaling and standby settings: the node's own config records check every rule.
  */
-final class NodeSpecs {
+record NodeSpecs(Path kernel, ImageStore images, EnvCipher cipher) {
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
-    private final Path kernel;
-    private final ImageStore images;
-    private final EnvCipher cipher;
-
-    NodeSpecs(Path kernel, ImageStore images, EnvCipher cipher) {
-        this.kernel = kernel;
-        this.images = images;
-        this.cipher = cipher;
-    }
-
-    ImageStore images() {
-        return images;
-    }
 
     ServiceSpec spec(String key, ServiceRecord s, RevisionRecord r) {
         Image image = images.get(r.image())

@@ -16,20 +16,13 @@ import java.util.Map;
  * the cluster has seen, with its state, and {@code POST /v1/nodes/{name}/drain}. Admin only (a
  * tenant token gets 404, as on other admin routes): the allocation and instance counts are every
  * tenant's.
+ *
+ * @param cluster null on a single host
  */
-final class NodesApi {
+record NodesApi(Node node, ClusterSetup cluster) {
     /** What drain does not do yet; the API and the CLI say so. */
     static final String DRAIN_NOTE = "marked draining; instances stay where they are until placement"
             + " (not built yet) moves them and keeps new ones off this node";
-
-    private final Node node;
-    /** Null on a single host. */
-    private final ClusterSetup cluster;
-
-    NodesApi(Node node, ClusterSetup cluster) {
-        this.node = node;
-        this.cluster = cluster;
-    }
 
     void register(ApiRoutes r) {
         r.add("GET", "/v1/nodes", (c, who, p) -> {

@@ -8,18 +8,8 @@ import java.util.Optional;
  * ready, serving, retired, failed), its last start failure, and the switch of a service's
  * serving revision, each with its event.
  */
-final class RevisionStates {
+record RevisionStates(Registry registry, EventLog events, NodeDeployments deployments) {
     private static final System.Logger LOG = System.getLogger(Reconciler.class.getName());
-
-    private final Registry registry;
-    private final EventLog events;
-    private final NodeDeployments deployments;
-
-    RevisionStates(Registry registry, EventLog events, NodeDeployments deployments) {
-        this.registry = registry;
-        this.events = events;
-        this.deployments = deployments;
-    }
 
     void writeFailure(ServiceRecord s, int number, RevisionRecord.Failure failure) {
         String rk = Registry.revisionKey(s.tenant(), s.name(), number);

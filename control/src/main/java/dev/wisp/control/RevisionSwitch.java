@@ -14,32 +14,14 @@ import java.util.Set;
  * until then), fails a target that does not get ready in time, and brings the revisions' states
  * up to date.
  */
-final class RevisionSwitch {
-    private final Registry registry;
-    private final Node node;
-    private final TenantRouting routing;
-    private final InstantSource clock;
-    private final NodeDeployments deployments;
-    private final StartReports starts;
-    private final RevisionStates states;
-
-    RevisionSwitch(
-            Registry registry,
-            Node node,
-            TenantRouting routing,
-            InstantSource clock,
-            NodeDeployments deployments,
-            StartReports starts,
-            RevisionStates states) {
-        this.registry = registry;
-        this.node = node;
-        this.routing = routing;
-        this.clock = clock;
-        this.deployments = deployments;
-        this.starts = starts;
-        this.states = states;
-    }
-
+record RevisionSwitch(
+        Registry registry,
+        Node node,
+        TenantRouting routing,
+        InstantSource clock,
+        NodeDeployments deployments,
+        StartReports starts,
+        RevisionStates states) {
     /**
      * Adds the service's node keys to {@code desired}, its route to {@code routes} and its keys'
      * owners to {@code targets}. Returns true while the service waits for a revision to become

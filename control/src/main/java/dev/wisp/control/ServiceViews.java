@@ -10,22 +10,12 @@ import java.util.Optional;
  * A service, its revisions and instances as the API shows them (docs/api.md): the stored records
  * joined with what the node reports; env values never, only their names.
  */
-final class ServiceViews {
-    private final Registry registry;
-    private final Node node;
-    private final String routerBase;
-
-    ServiceViews(Registry registry, Node node, int routerPort) {
-        this.registry = registry;
-        this.node = node;
-        this.routerBase = "localhost:" + routerPort;
-    }
-
+record ServiceViews(Registry registry, Node node, int routerPort) {
     Shapes.ServiceView service(ServiceRecord s) {
         RevisionRecord target =
                 registry.revision(s.tenant(), s.name(), s.targetRevision()).orElse(null);
-        String url = "http://" + s.name() + (Registry.DEFAULT_TENANT.equals(s.tenant()) ? "" : "." + s.tenant()) + "."
-                + routerBase + "/";
+        String url = "http://" + s.name() + (Registry.DEFAULT_TENANT.equals(s.tenant()) ? "" : "." + s.tenant())
+                + ".localhost:" + routerPort + "/";
         int running = 0;
         int paused = 0;
         int snapshotted = 0;

@@ -11,35 +11,15 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /** Services, their revisions, instances and events: {@code /v1/services/...}. */
-final class ServicesApi {
-    private final Registry registry;
-    private final EventLog events;
-    private final Node node;
-    private final NodeSpecs specs;
-    private final EnvCipher cipher;
-    private final Secrets secrets;
-    private final Reconciling reconciler;
-    private final ServiceViews views;
-
-    ServicesApi(
-            Registry registry,
-            EventLog events,
-            Node node,
-            NodeSpecs specs,
-            EnvCipher cipher,
-            Secrets secrets,
-            Reconciling reconciler,
-            int routerPort) {
-        this.registry = registry;
-        this.events = events;
-        this.node = node;
-        this.specs = specs;
-        this.cipher = cipher;
-        this.secrets = secrets;
-        this.reconciler = reconciler;
-        this.views = new ServiceViews(registry, node, routerPort);
-    }
-
+record ServicesApi(
+        Registry registry,
+        EventLog events,
+        Node node,
+        NodeSpecs specs,
+        EnvCipher cipher,
+        Secrets secrets,
+        Reconciling reconciler,
+        ServiceViews views) {
     void register(ApiRoutes r) {
         r.add("GET", "/v1/services", (c, who, p) -> list(who));
         r.add("POST", "/v1/services", (c, who, p) -> create(c, who));

@@ -22,8 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 
 /**
  * Streams {@code POST /v1/images} bodies to a file instead of memory: the caller is authenticated
@@ -35,8 +33,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
     private final Api api;
     private final long maxBytes;
     private final Path uploads;
-    private final ExecutorService workers;
-    private final Semaphore slots;
+    private final ApiWorkers workers;
 
     private Call call;
     private Path file;
@@ -44,12 +41,11 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
     private long received;
     private boolean discarding;
 
-    UploadHandler(Api api, long maxBytes, Path uploads, ExecutorService workers, Semaphore slots) {
+    UploadHandler(Api api, long maxBytes, Path uploads, ApiWorkers workers) {
         this.api = api;
         this.maxBytes = maxBytes;
         this.uploads = uploads;
         this.workers = workers;
-        this.slots = slots;
     }
 
     @Override
@@ -141,25 +137,12 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         }
         file = null;
         out = null;
-        if (!slots.tryAcquire()) {
+        // The file is gone before the answer leaves: a client that looks right after sees no upload left.
+        boolean taken = workers.handle(ctx, c, () -> deleteQuietly(body), r -> HttpReplies.write(ctx, r, true, false));
+        if (!taken) {
             deleteQuietly(body);
-            HttpReplies.write(
-                    ctx, Reply.error(new ApiException(503, "unavailable", "the server is busy; retry")), false, false);
-            return;
+            HttpReplies.write(ctx, ApiWorkers.busy(), false, false);
         }
-        ctx.channel().config().setAutoRead(false);
-        workers.execute(() -> {
-            Reply reply;
-            try {
-                reply = api.handle(c);
-            } finally {
-                // Gone before the answer leaves: a client that looks right after sees no upload left.
-                deleteQuietly(body);
-                slots.release();
-            }
-            HttpReplies.write(ctx, reply, true, false);
-            ctx.channel().config().setAutoRead(true);
-        });
     }
 
     /** A full disk is 507 (the client can free space or wait), any other I/O failure 503. */

@@ -72,19 +72,7 @@ class ControlPlaneVmTest {
     }
 
     private void awaitServing(int revision) throws InterruptedException {
-        try {
-            Guests.await(
-                    Duration.ofSeconds(180),
-                    "revision " + revision + " serving",
-                    () -> http.get("/v1/services/web", acme)
-                                    .json()
-                                    .path("revision")
-                                    .asInt()
-                            == revision);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; revisions: "
-                    + http.get("/v1/services/web/revisions", acme).body());
-        }
+        Guests.awaitServing(http, acme, "web", revision, Duration.ofSeconds(180));
     }
 
     @Test

@@ -95,14 +95,7 @@ class EnvSecretsVmTest {
     }
 
     private static void awaitServing(Http http, String admin) throws InterruptedException {
-        Guests.await(
-                Duration.ofSeconds(180),
-                "vault serving",
-                () -> http.get("/v1/services/vault", admin)
-                                .json()
-                                .path("revision")
-                                .asInt()
-                        == 1);
+        Guests.awaitServing(http, admin, "vault", 1, Duration.ofSeconds(180));
     }
 
     private static String appSees(ControlPlane cp) {

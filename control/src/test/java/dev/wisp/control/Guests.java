@@ -61,6 +61,27 @@ final class Guests {
         Await.until(timeout, Duration.ofMillis(200), what, done);
     }
 
+    /**
+     * Waits until {@code service} serves {@code revision}; a timeout's message lists the service's
+     * revisions (their states and failures say why).
+     */
+    static void awaitServing(Http http, String token, String service, int revision, Duration timeout)
+            throws InterruptedException {
+        try {
+            await(
+                    timeout,
+                    service + " revision " + revision + " serving",
+                    () -> http.get("/v1/services/" + service, token)
+                                    .json()
+                                    .path("revision")
+                                    .asInt()
+                            == revision);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; revisions: "
+                    + http.get("/v1/services/" + service + "/revisions", token).body());
+        }
+    }
+
     /** QEMU processes whose run directory belongs to JVM {@code pid} (found through /proc). */
     static List<Long> qemuOf(long pid) throws IOException {
         List<Long> found = new ArrayList<>();

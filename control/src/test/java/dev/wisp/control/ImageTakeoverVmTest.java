@@ -109,19 +109,7 @@ class ImageTakeoverVmTest {
     }
 
     private void awaitServing(String token, String service, int revision) throws InterruptedException {
-        try {
-            Guests.await(
-                    Duration.ofSeconds(180),
-                    service + " revision " + revision + " serving",
-                    () -> http.get("/v1/services/" + service, token)
-                                    .json()
-                                    .path("revision")
-                                    .asInt()
-                            == revision);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; revisions: "
-                    + http.get("/v1/services/" + service + "/revisions", token).body());
-        }
+        Guests.awaitServing(http, token, service, revision, Duration.ofSeconds(180));
     }
 
     @Test

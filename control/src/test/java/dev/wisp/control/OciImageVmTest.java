@@ -82,19 +82,7 @@ class OciImageVmTest {
     }
 
     private void awaitServing(int revision) throws InterruptedException {
-        try {
-            Guests.await(
-                    Duration.ofSeconds(240),
-                    "revision " + revision + " serving",
-                    () -> http.get("/v1/services/web", token)
-                                    .json()
-                                    .path("revision")
-                                    .asInt()
-                            == revision);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; revisions: "
-                    + http.get("/v1/services/web/revisions", token).body());
-        }
+        Guests.awaitServing(http, token, "web", revision, Duration.ofSeconds(240));
     }
 
     private long leftovers() throws Exception {

@@ -1,7 +1,6 @@
 package dev.wisp.image;
 
 import dev.wisp.common.FileTrees;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -9,13 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Builds an image from an app folder: an initramfs holding busybox, Wisp's guest init, the kernel's
@@ -147,36 +143,16 @@ public final class ImageBuilder {
             }
             tree.file("wisp/app.env", 0644, GuestFiles.appEnv(entrypoint, port, moduleDir(kernel), modules, onDisk));
             GuestFiles.addSystem(tree, GuestFiles.init());
-
-            MessageDigest sha = ImageDigest.sha256();
-            writeInitrd(tree, staging.resolve(Image.INITRD), sha, compression);
-            String initrdSha = HexFormat.of().formatHex(sha.digest());
-            String diskSha = null;
-            long diskBytes = 0;
             if (onDisk) {
-                Path diskFile = staging.resolve(Image.DISK);
-                Ext4Image.build(folder, diskFile, appSeed(), staging);
-                diskBytes = Files.size(diskFile);
-                diskSha = ImageDigest.sha256(diskFile);
+                Ext4Image.build(folder, staging.resolve(Image.DISK), appSeed(), staging);
             }
-            // The id covers every byte the guest gets: a server receiving this image derives the same.
-            String digest = ImageDigest.of(entrypoint, port, initrdSha, diskSha);
-            String id = ImageDigest.id(digest);
-            Image image = new Image(
-                    id,
-                    staging,
-                    digest,
-                    entrypoint,
-                    port,
-                    kernel.version(),
-                    compression,
-                    Files.size(staging.resolve(Image.INITRD)),
-                    diskBytes,
-                    debs,
-                    packages,
-                    source.toAbsolutePath().normalize().toString(),
-                    Instant.now());
-            return store.commit(staging, image);
+            return new StagedImage(
+                            entrypoint,
+                            port,
+                            debs,
+                            packages,
+                            source.toAbsolutePath().normalize().toString())
+                    .commit(store, staging, tree, compression, kernel);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -253,24 +229,6 @@ public final class ImageBuilder {
             }
         }
         return modules;
-    }
-
-    static void writeInitrd(RootTree tree, Path file, MessageDigest sha, Compression compression) throws IOException {
-        try (OutputStream raw =
-                        new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), sha);
-                OutputStream out = compression == Compression.GZIP ? new FastGzip(raw) : raw) {
-            CpioWriter cpio = new CpioWriter(out);
-            tree.writeTo(cpio);
-            cpio.finish();
-        }
-    }
-
-    /** gzip at level 6: near-best ratio; Java writes no timestamp, so output stays deterministic. */
-    private static final class FastGzip extends GZIPOutputStream {
-        FastGzip(OutputStream out) throws IOException {
-            super(out, 1 << 16);
-            def.setLevel(Deflater.DEFAULT_COMPRESSION);
-        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -12,10 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -135,7 +132,6 @@ public final class OciImageBuilder {
                     staging,
                     pulled.rootFs().owners());
             FileTrees.delete(root);
-            String diskSha = ImageDigest.sha256(diskFile);
 
             RootTree tree = new RootTree();
             GuestFiles.addBase(tree);
@@ -149,26 +145,8 @@ public final class OciImageBuilder {
                             + GuestFiles.quote(quoteWords(run.agentArgs())) + "\n");
             tree.file("wisp/oci.fstab", 0644, OCI_FSTAB);
             GuestFiles.addSystem(tree, GuestFiles.init());
-            MessageDigest sha = ImageDigest.sha256();
-            ImageBuilder.writeInitrd(tree, staging.resolve(Image.INITRD), sha, Compression.NONE);
-            String initrdSha = HexFormat.of().formatHex(sha.digest());
-
-            String digest = ImageDigest.of(display, run.port(), initrdSha, diskSha);
-            Image image = new Image(
-                    ImageDigest.id(digest),
-                    staging,
-                    digest,
-                    display,
-                    run.port(),
-                    kernel.version(),
-                    Compression.NONE,
-                    Files.size(staging.resolve(Image.INITRD)),
-                    Files.size(diskFile),
-                    List.of(),
-                    List.of(),
-                    source(pulled),
-                    Instant.now());
-            return store.commit(staging, image);
+            return new StagedImage(display, run.port(), List.of(), List.of(), source(pulled))
+                    .commit(store, staging, tree, Compression.NONE, kernel);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

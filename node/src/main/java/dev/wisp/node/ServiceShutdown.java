@@ -11,30 +11,14 @@ import java.util.concurrent.TimeUnit;
  * closed: quiesce before a removal (requests in flight may finish), and close, either ending
  * every VM and deleting its snapshots or leaving them in standby for the next node.
  */
-final class ServiceShutdown {
+record ServiceShutdown(
+        ServiceScope scope,
+        ServiceEndpoints endpoints,
+        Replicas replicas,
+        TemplateWarmer templates,
+        StandbyHandover handover,
+        ExecutorService vmOps) {
     private static final System.Logger LOG = System.getLogger(ServiceShutdown.class.getName());
-
-    private final ServiceScope scope;
-    private final ServiceEndpoints endpoints;
-    private final Replicas replicas;
-    private final TemplateWarmer templates;
-    private final StandbyHandover handover;
-    private final ExecutorService vmOps;
-
-    ServiceShutdown(
-            ServiceScope scope,
-            ServiceEndpoints endpoints,
-            Replicas replicas,
-            TemplateWarmer templates,
-            StandbyHandover handover,
-            ExecutorService vmOps) {
-        this.scope = scope;
-        this.endpoints = endpoints;
-        this.replicas = replicas;
-        this.templates = templates;
-        this.handover = handover;
-        this.vmOps = vmOps;
-    }
 
     /** Waits for VM operations, takes the endpoints out, lets requests in flight finish. */
     void quiesce(Duration timeout) {

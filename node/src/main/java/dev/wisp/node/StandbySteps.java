@@ -9,22 +9,10 @@ import java.time.Duration;
  * stopped, memory kept), paused to snapshotted (on disk, memory freed), or retired. Runs on a
  * VM-operations thread while the replica is marked busy.
  */
-final class StandbySteps {
+record StandbySteps(ServiceScope scope, Replicas replicas, StandbyHandover handover, Wakes wakes) {
     private static final System.Logger LOG = System.getLogger(StandbySteps.class.getName());
     /** How long a draining instance may take to finish its requests before it is paused anyway. */
     static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
-
-    private final ServiceScope scope;
-    private final Replicas replicas;
-    private final StandbyHandover handover;
-    private final Wakes wakes;
-
-    StandbySteps(ServiceScope scope, Replicas replicas, StandbyHandover handover, Wakes wakes) {
-        this.scope = scope;
-        this.replicas = replicas;
-        this.handover = handover;
-        this.wakes = wakes;
-    }
 
     void step(Replica r, StandbyTier to) {
         long t0 = System.nanoTime();

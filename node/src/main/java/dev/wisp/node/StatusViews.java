@@ -10,19 +10,7 @@ import java.util.Optional;
  * calls: the status of the service and its instances, and the tail of an instance's console.
  * Reads the books without taking the controller's monitor.
  */
-final class StatusViews {
-    private final ServiceSpec spec;
-    private final Replicas replicas;
-    private final TemplateWarmer templates;
-    private final StartOutcomes starts;
-
-    StatusViews(ServiceSpec spec, Replicas replicas, TemplateWarmer templates, StartOutcomes starts) {
-        this.spec = spec;
-        this.replicas = replicas;
-        this.templates = templates;
-        this.starts = starts;
-    }
-
+record StatusViews(ServiceSpec spec, Replicas replicas, TemplateWarmer templates, StartOutcomes starts) {
     /** What the service looks like now, with {@code desired} the autoscaler's last count. */
     ServiceStatus status(int desired) {
         List<ServiceStatus.InstanceStatus> list = replicas.all().stream()

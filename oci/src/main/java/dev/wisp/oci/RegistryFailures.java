@@ -11,17 +11,7 @@ import java.net.http.HttpResponse;
  * credentials, unknown repository, tag or blob (the Distribution API's error codes), rate limits
  * and server failures, each with the {@link OciException.Kind} the CLI maps to an exit code.
  */
-final class RegistryFailures {
-    private final ImageReference ref;
-    private final String username;
-    private final ObjectMapper json;
-
-    RegistryFailures(ImageReference ref, String username, ObjectMapper json) {
-        this.ref = ref;
-        this.username = username;
-        this.json = json;
-    }
-
+record RegistryFailures(ImageReference ref, String username, ObjectMapper json) {
     /** A 401: credentials missing, or the ones we sent refused. */
     OciException unauthorized(String what) {
         return username == null ? needsCredentials(what) : refused(what);

@@ -3,6 +3,7 @@ package dev.wisp.oci;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wisp.common.HostCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,16 +64,7 @@ final class TestImages {
 
     /** Runs buildah with its storage under {@code work}; returns its output. */
     static String buildah(Path work, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                "buildah",
-                "--root",
-                work.resolve("storage").toString(),
-                "--runroot",
-                work.resolve("run").toString(),
-                "--storage-driver",
-                "vfs"));
-        cmd.addAll(List.of(args));
-        return Tools.run(work, cmd.toArray(String[]::new));
+        return HostCommands.buildah(work, args);
     }
 
     /** A layer made by GNU tar from a staging directory (numeric owners, sorted names). */

@@ -121,6 +121,13 @@ class JailVmTest {
             assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "cgroup")))
                     .contains("/wisp/" + ProcessHandle.current().pid() + "/default/jail-facts");
             assertThat(read(cgroup.get(0), "cpu.cfs_quota_us")).isEqualTo(100_000L * spec.vcpus());
+            // Weighed like its vCPUs, and the platform's levels above it like the host's CPUs: all VMMs
+            // together must not get one task's share of a busy host.
+            assertThat(read(cgroup.get(0), "cpu.shares")).isEqualTo(1024L * spec.vcpus());
+            long hostCpus = Runtime.getRuntime().availableProcessors();
+            assertThat(read(cgroup.get(0).getParent(), "cpu.shares")).isEqualTo(1024L * hostCpus);
+            assertThat(read(cgroup.get(0).getParent().getParent(), "cpu.shares"))
+                    .isEqualTo(1024L * hostCpus);
             assertThat(read(cgroup.get(1), "memory.limit_in_bytes"))
                     .isEqualTo((long) (spec.memoryMib() + OVERHEAD_MIB) << 20);
             assertThat(read(cgroup.get(2), "pids.max")).isEqualTo((long) JailConfig.DEFAULT_PIDS_MAX);
@@ -188,6 +195,7 @@ class JailVmTest {
         runtime.limitTenant("acme", 2, 1024, 3);
         List<Path> tenant = runtime.jailer().orElseThrow().tenantCgroupDirectories("acme");
         assertThat(read(tenant.get(0), "cpu.cfs_quota_us")).isEqualTo(2 * 100_000L);
+        assertThat(read(tenant.get(0), "cpu.shares")).isEqualTo(2 * 1024L);
         assertThat(read(tenant.get(0), "cpu.cfs_period_us")).isEqualTo(100_000L);
         assertThat(read(tenant.get(1), "memory.limit_in_bytes")).isEqualTo((1024L + 3 * OVERHEAD_MIB) << 20);
         assertThat(read(tenant.get(2), "pids.max")).isEqualTo(3L * JailConfig.DEFAULT_PIDS_MAX);

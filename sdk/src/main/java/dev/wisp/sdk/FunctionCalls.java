@@ -8,15 +8,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** The {@code /v1/functions} routes of {@link WispClient}: deploy, sync and async calls, their records. */
-final class FunctionCalls {
-    private final ApiTransport t;
-    private final Duration uploadTimeout;
-
-    FunctionCalls(ApiTransport t, Duration uploadTimeout) {
-        this.t = t;
-        this.uploadTimeout = uploadTimeout;
-    }
-
+record FunctionCalls(ApiTransport t, Duration uploadTimeout) {
     Function deploy(FunctionDeploy spec) {
         return t.call(t.post("/v1/functions", true, spec).timeout(uploadTimeout), t.type(Function.class));
     }

@@ -9,15 +9,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** The {@code /v1/images} routes of {@link WispClient}: streamed tar upload, server-side pull, listing, deletion. */
-final class ImageCalls {
-    private final ApiTransport t;
-    private final Duration uploadTimeout;
-
-    ImageCalls(ApiTransport t, Duration uploadTimeout) {
-        this.t = t;
-        this.uploadTimeout = uploadTimeout;
-    }
-
+record ImageCalls(ApiTransport t, Duration uploadTimeout) {
     Image push(Path imageDir) {
         ImageTar tar = ImageTar.of(imageDir);
         HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(

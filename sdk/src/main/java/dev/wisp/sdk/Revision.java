@@ -21,18 +21,4 @@ public record Revision(
         String createdAt,
         String state,
         String message,
-        Failure failure) {
-    /** A revision without a failure. */
-    public Revision(
-            String service,
-            Integer number,
-            String image,
-            List<String> envNames,
-            Resources resources,
-            Integer port,
-            String createdAt,
-            String state,
-            String message) {
-        this(service, number, image, envNames, resources, port, createdAt, state, message, null);
-    }
-}
+        Failure failure) {}

@@ -34,45 +34,79 @@ public record Service(
         List<String> nodeServices,
         Failure failure,
         List<String> secrets) {
-    /** Without the fields added later ({@code targetRevision}, {@code nodeServices}, {@code failure}): a create request, or older code. */
-    public Service(
-            String name,
-            String tenant,
-            String image,
-            Map<String, String> env,
-            List<String> envNames,
-            Resources resources,
-            Integer port,
-            Scaling scaling,
-            Standby standby,
-            String access,
-            Integer revision,
-            Integer latestRevision,
-            String url,
-            ServiceStatus status) {
-        this(
-                name,
-                tenant,
-                image,
-                env,
-                envNames,
-                resources,
-                port,
-                scaling,
-                standby,
-                access,
-                revision,
-                latestRevision,
-                url,
-                status,
-                null,
-                null,
-                null,
-                null);
-    }
-
     /** A create request with only the required fields: the server's defaults for everything else. */
     public static Service of(String name, String image) {
-        return new Service(name, null, image, null, null, null, null, null, null, null, null, null, null, null);
+        return builder(name, image).build();
+    }
+
+    /** A create (or apply) request: the fields a client sets; the server fills in the read-only ones. */
+    public static Builder builder(String name, String image) {
+        return new Builder(name, image);
+    }
+
+    /** Builds a create request; every field left unset is the server's default. */
+    public static final class Builder {
+        private final String name;
+        private final String image;
+        private Map<String, String> env;
+        private Resources resources;
+        private Integer port;
+        private Scaling scaling;
+        private Standby standby;
+        private String access;
+        private List<String> secrets;
+
+        private Builder(String name, String image) {
+            this.name = name;
+            this.image = image;
+        }
+
+        /** Environment variables (write-only: the API shows their names). */
+        public Builder env(Map<String, String> env) {
+            this.env = env;
+            return this;
+        }
+
+        /** vCPUs and memory of each instance. */
+        public Builder resources(Resources resources) {
+            this.resources = resources;
+            return this;
+        }
+
+        /** The port the app listens on. */
+        public Builder port(Integer port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Instance limits and target concurrency. */
+        public Builder scaling(Scaling scaling) {
+            this.scaling = scaling;
+            return this;
+        }
+
+        /** How idle instances sleep. */
+        public Builder standby(Standby standby) {
+            this.standby = standby;
+            return this;
+        }
+
+        /** Who may call it: {@code public} or {@code private}. */
+        public Builder access(String access) {
+            this.access = access;
+            return this;
+        }
+
+        /** The tenant's secrets that join the env: {@code NAME} or {@code VAR=NAME}. */
+        public Builder secrets(List<String> secrets) {
+            this.secrets = secrets;
+            return this;
+        }
+
+        public Service build() {
+            return new Service(
+                    name, null, image, env, null, resources, port, scaling, standby, access, null, null, null, null,
+                    null, null, null, secrets);
+        }
     }
 }

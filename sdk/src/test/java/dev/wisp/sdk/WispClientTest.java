@@ -137,21 +137,11 @@ class WispClientTest {
                 "POST /v1/services/hello/deploy",
                 (ex, r) -> reply(ex, 202, "{\"service\": \"hello\", \"number\": 2, \"state\": \"warming\"}"));
         WispClient c = client();
-        Service created = c.createService(new Service(
-                "hello",
-                null,
-                "sha256:ab",
-                Map.of("A", "1"),
-                null,
-                new Resources(1, 128),
-                8080,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
+        Service created = c.createService(Service.builder("hello", "sha256:ab")
+                .env(Map.of("A", "1"))
+                .resources(new Resources(1, 128))
+                .port(8080)
+                .build());
         Revision rev = c.deploy("hello", new DeployRequest("sha256:cd", null, null, null));
         assertThat(created.image()).isEqualTo("sha256:ab");
         assertThat(rev.number()).isEqualTo(2);

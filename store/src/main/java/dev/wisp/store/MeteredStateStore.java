@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  *   <li>{@code wisp_store_errors_total{op}}: calls that threw.</li>
  * </ul>
  */
-public final class MeteredStateStore implements StateStore {
+public final class MeteredStateStore extends ForwardingStateStore {
     /** The operations timed, as the {@code op} label spells them. */
     enum Operation {
         GET,
@@ -40,7 +40,6 @@ public final class MeteredStateStore implements StateStore {
         LEASE_REVOKE
     }
 
-    private final StateStore store;
     private final MeterRegistry registry;
     private final Map<Operation, Timer> timers = new EnumMap<>(Operation.class);
     private final Timer commit;
@@ -52,7 +51,7 @@ public final class MeteredStateStore implements StateStore {
 
     /** Wraps {@code store}; closing the wrapper closes it. */
     public MeteredStateStore(StateStore store, MeterRegistry registry) {
-        this.store = store;
+        super(store);
         this.registry = registry;
         for (Operation op : Operation.values()) {
             timers.put(
@@ -119,22 +118,17 @@ public final class MeteredStateStore implements StateStore {
 
     @Override
     public Optional<KeyValue> get(String key) {
-        return timed(Operation.GET, () -> store.get(key));
+        return timed(Operation.GET, () -> delegate().get(key));
     }
 
     @Override
     public RangeResult range(String prefix) {
-        return timed(Operation.RANGE, () -> store.range(prefix));
-    }
-
-    @Override
-    public long revision() {
-        return store.revision();
+        return timed(Operation.RANGE, () -> delegate().range(prefix));
     }
 
     @Override
     public TxnResult txn(List<Compare> compares, List<Op> then, List<Op> otherwise) {
-        TxnResult r = timed(Operation.TXN, () -> store.txn(compares, then, otherwise));
+        TxnResult r = timed(Operation.TXN, () -> delegate().txn(compares, then, otherwise));
         if (!r.succeeded()) {
             failedCompares.increment();
         }
@@ -150,7 +144,7 @@ public final class MeteredStateStore implements StateStore {
 
     @Override
     public boolean delete(String key) {
-        boolean deleted = timed(Operation.DELETE, () -> store.delete(key));
+        boolean deleted = timed(Operation.DELETE, () -> delegate().delete(key));
         if (deleted) {
             deletes.increment();
         }
@@ -159,7 +153,7 @@ public final class MeteredStateStore implements StateStore {
 
     @Override
     public void compact(long revision) {
-        timed(Operation.COMPACT, () -> store.compact(revision));
+        timed(Operation.COMPACT, () -> delegate().compact(revision));
     }
 
     @Override
@@ -176,31 +170,21 @@ public final class MeteredStateStore implements StateStore {
                 listener.onError(error);
             }
         };
-        return timed(Operation.WATCH, () -> store.watch(prefix, fromRevision, counting));
+        return timed(Operation.WATCH, () -> delegate().watch(prefix, fromRevision, counting));
     }
 
     @Override
     public long grantLease(Duration ttl) {
-        return timed(Operation.LEASE_GRANT, () -> store.grantLease(ttl));
+        return timed(Operation.LEASE_GRANT, () -> delegate().grantLease(ttl));
     }
 
     @Override
     public void keepAlive(long leaseId) {
-        timed(Operation.LEASE_KEEPALIVE, () -> store.keepAlive(leaseId));
+        timed(Operation.LEASE_KEEPALIVE, () -> delegate().keepAlive(leaseId));
     }
 
     @Override
     public boolean revokeLease(long leaseId) {
-        return timed(Operation.LEASE_REVOKE, () -> store.revokeLease(leaseId));
-    }
-
-    @Override
-    public Optional<StoreException> writeFailure() {
-        return store.writeFailure();
-    }
-
-    @Override
-    public void close() {
-        store.close();
+        return timed(Operation.LEASE_REVOKE, () -> delegate().revokeLease(leaseId));
     }
 }

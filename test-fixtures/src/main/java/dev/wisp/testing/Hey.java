@@ -1,13 +1,11 @@
 package dev.wisp.testing;
 
+import dev.wisp.common.HeyOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Real load from {@code hey} against a service behind a router (by Host header), and what hey reported. */
 public final class Hey {
@@ -51,23 +49,9 @@ public final class Hey {
 
     /** hey's text report, parsed. */
     static Report parse(String out) {
-        Map<Integer, Integer> statuses = new TreeMap<>();
-        Matcher m = Pattern.compile("\\[(\\d{3})]\\s+(\\d+) responses").matcher(out);
-        while (m.find()) {
-            statuses.put(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
-        }
-        List<String> errors = new ArrayList<>();
-        int at = out.indexOf("Error distribution:");
-        if (at >= 0) {
-            out.substring(at)
-                    .lines()
-                    .skip(1)
-                    .map(String::strip)
-                    .filter(l -> !l.isEmpty())
-                    .forEach(errors::add);
-        }
-        Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
-        return new Report(statuses, errors, rps.find() ? Double.parseDouble(rps.group(1)) : 0, out);
+        HeyOutput h = HeyOutput.parse(out);
+        double rps = h.requestsPerSecond();
+        return new Report(h.statuses(), h.errors(), Double.isNaN(rps) ? 0 : rps, out);
     }
 
     /** A running hey. */

@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wisp.common.HostCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A container image for tests, made by real tools in an OCI layout: buildah builds "base" from the
@@ -153,39 +151,10 @@ public final class OciTestImage {
     }
 
     private static String buildah(Path work, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(
-                "buildah",
-                "--root",
-                work.resolve("storage").toString(),
-                "--runroot",
-                work.resolve("run").toString(),
-                "--storage-driver",
-                "vfs"));
-        cmd.addAll(List.of(args));
-        return run(work, cmd.toArray(String[]::new));
+        return HostCommands.buildah(work, args);
     }
 
-    static String run(Path dir, String... cmd) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("wisp-tool-", ".out");
-        Path err = Files.createTempFile("wisp-tool-", ".err");
-        try {
-            Process p = new ProcessBuilder(cmd)
-                    .directory(dir.toFile())
-                    .redirectError(err.toFile())
-                    .redirectOutput(out.toFile())
-                    .start();
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new IOException("timed out after 5 min: " + List.of(cmd));
-            }
-            if (p.exitValue() != 0) {
-                throw new IOException(List.of(cmd) + " exited " + p.exitValue() + ": " + Files.readString(err)
-                        + Files.readString(out));
-            }
-            return Files.readString(out);
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+    private static String run(Path dir, String... cmd) throws Exception {
+        return HostCommands.run(dir, cmd);
     }
 }

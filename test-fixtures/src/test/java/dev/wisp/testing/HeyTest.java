@@ -25,7 +25,7 @@ class HeyTest {
         assertThat(r.count(503)).isEqualTo(8);
         assertThat(r.count(500)).isZero();
         assertThat(r.requestsPerSecond()).isEqualTo(993.7887);
-        assertThat(r.errors()).containsExactly("[2]\tGet \"http://127.0.0.1:8080/\": context deadline exceeded");
+        assertThat(r.errors()).containsExactly("[2] Get \"http://127.0.0.1:8080/\": context deadline exceeded");
         assertThat(r.raw()).isEqualTo(out);
     }
 

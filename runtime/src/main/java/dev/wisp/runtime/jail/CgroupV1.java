@@ -9,6 +9,10 @@ import java.util.List;
 /** cgroup v1: one hierarchy per controller (cpu, memory, pids), each group made in all three. */
 final class CgroupV1 extends Cgroups {
     static final List<String> CONTROLLERS = List.of("cpu", "memory", "pids");
+    /** cpu.shares of one busy task. */
+    private static final long SHARES_PER_CPU = 1024;
+
+    private static final long HOST_CPUS = Runtime.getRuntime().availableProcessors();
     private final List<Path> bases;
 
     /** @param bases the platform's own group in the cpu, memory and pids hierarchies, in that order */
@@ -40,6 +44,17 @@ final class CgroupV1 extends Cgroups {
         Path cpu = dirs.get(0);
         Path memory = dirs.get(1);
         Path pids = dirs.get(2);
+        // A group weighs like one task against its siblings (the platform's own threads, the rest of
+        // the host): left at the default, all VMMs together would get one task's share of a busy
+        // host. The levels above a VM weigh as many tasks as the host has CPUs, a VM (or a tenant
+        // with a quota) as many as its vCPUs.
+        Path cpuRoot = directories("").get(0);
+        for (Path level = cpu.getParent(); level != null && level.startsWith(cpuRoot); level = level.getParent()) {
+            write(level.resolve("cpu.shares"), Long.toString(SHARES_PER_CPU * HOST_CPUS));
+        }
+        write(
+                cpu.resolve("cpu.shares"),
+                Long.toString(SHARES_PER_CPU * (limits.cpus() > 0 ? limits.cpus() : HOST_CPUS)));
         if (limits.cpus() > 0) {
             write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CgroupLimits.PERIOD_US));
             write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(limits.cpus() * CgroupLimits.PERIOD_US));

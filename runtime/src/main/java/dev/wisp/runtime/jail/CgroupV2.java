@@ -26,6 +26,13 @@ final class CgroupV2 extends Cgroups {
         return List.of(path.isEmpty() ? root : root.resolve(path));
     }
 
+    private static final int HOST_CPUS = Runtime.getRuntime().availableProcessors();
+
+    /** cpu.weight of {@code cpus} busy tasks (100 each), within v2's 1-10000. */
+    private static long weight(int cpus) {
+        return Math.min(10_000, 100L * cpus);
+    }
+
     @Override
     List<Path> create(String path, CgroupLimits limits) throws IOException {
         Path dir = directories(path).get(0);
@@ -37,6 +44,11 @@ final class CgroupV2 extends Cgroups {
             level = level.resolve(part);
             Files.createDirectories(level);
         }
+        // As in v1 (CgroupV1#create): weigh each level like the CPUs it may use, not like one task.
+        for (Path l = dir.getParent(); l != null && l.startsWith(base) && !l.equals(base); l = l.getParent()) {
+            write(l.resolve("cpu.weight"), Long.toString(weight(HOST_CPUS)));
+        }
+        write(dir.resolve("cpu.weight"), Long.toString(weight(limits.cpus() > 0 ? limits.cpus() : HOST_CPUS)));
         if (limits.cpus() > 0) {
             write(dir.resolve("cpu.max"), limits.cpus() * CgroupLimits.PERIOD_US + " " + CgroupLimits.PERIOD_US);
         }

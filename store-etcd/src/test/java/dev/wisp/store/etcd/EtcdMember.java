@@ -1,0 +1,172 @@
+package dev.wisp.store.etcd;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One etcd member process on loopback, for the tests' single etcd ({@link EtcdProcess}) and
+ * three-member cluster ({@link EtcdCluster}): its command line, its log and its health check.
+ *
+ * <p>The binary is {@code etcd} on the PATH (Debian's etcd-server; see scripts/install-deps), or the
+ * {@code wisp.etcd} system property.
+ */
+final class EtcdMember {
+    private final String name;
+    private final Path dataDir;
+    private final Path log;
+    private final int clientPort;
+    private final int peerPort;
+    private final List<String> clusterFlags;
+    private Process process;
+
+    /**
+     * @param clusterFlags the flags that place it in its cluster ({@code --initial-cluster} and on)
+     *     and its raft timings
+     */
+    EtcdMember(String name, Path dataDir, Path log, int clientPort, int peerPort, List<String> clusterFlags) {
+        this.name = name;
+        this.dataDir = dataDir;
+        this.log = log;
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
+        this.clusterFlags = List.copyOf(clusterFlags);
+    }
+
+    /** The client URL, e.g. {@code http://127.0.0.1:40123}. */
+    URI endpoint() {
+        return URI.create("http://127.0.0.1:" + clientPort);
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the process (appending to its log); does not wait for it to be healthy. */
+    void launch() {
+        String client = endpoint().toString();
+        List<String> cmd = new ArrayList<>(List.of(
+                System.getProperty("wisp.etcd", "etcd"),
+                "--name",
+                name,
+                "--data-dir",
+                dataDir.toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peerUrl(),
+                "--initial-advertise-peer-urls",
+                peerUrl()));
+        cmd.addAll(clusterFlags);
+        try {
+            process = new ProcessBuilder(cmd)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot run etcd (" + cmd.getFirst()
+                            + "); install it with scripts/install-deps (Debian package etcd-server)",
+                    e);
+        }
+    }
+
+    /** Waits until {@code /health} says true; an exited process or {@code timeout} is an error. */
+    void awaitHealthy(Duration timeout) {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest health = HttpRequest.newBuilder(endpoint().resolve("/health"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(
+                        "etcd " + name + " exited with " + process.exitValue() + ":\n" + logTail());
+            }
+            try {
+                HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for etcd", e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for etcd", e);
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("etcd " + name + " not healthy within " + timeout + ":\n" + logTail());
+    }
+
+    /** SIGKILL, as a crash would; returns once the process is gone. */
+    void kill() {
+        process.destroyForcibly();
+        waitFor(process, Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM, then SIGKILL after 10 s; nothing when it is not running. */
+    void stop() {
+        if (!isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!waitFor(process, Duration.ofSeconds(10))) {
+            process.destroyForcibly();
+            waitFor(process, Duration.ofSeconds(10));
+        }
+    }
+
+    private String peerUrl() {
+        return "http://127.0.0.1:" + peerPort;
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean waitFor(Process p, Duration d) {
+        try {
+            return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
