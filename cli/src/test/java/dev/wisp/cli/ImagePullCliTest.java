@@ -3,6 +3,7 @@ package dev.wisp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wisp.image.KernelProvisioner;
+import dev.wisp.image.RegistryLogins;
 import dev.wisp.image.WispHome;
 import dev.wisp.testing.OciTestImage;
 import dev.wisp.testing.TestRegistry;
@@ -20,9 +21,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code wisp image pull} as a user types it, against a real docker-registry and files skopeo
- * wrote: a docker save archive becomes an image; each failure is one line on stderr, the exit code
- * the README documents, and nothing in the image store (its own home, so other tests do not count).
+ * {@code wisp image pull} as a user types it, against real docker-registries (one plain, one with
+ * TLS and basic auth) and files skopeo wrote: a docker save archive becomes an image; each failure
+ * is one line on stderr, the exit code the README documents, and nothing in the image store (its
+ * own home, so other tests do not count).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImagePullCliTest {
@@ -30,6 +32,8 @@ class ImagePullCliTest {
     static Path scratch;
 
     private TestRegistry registry;
+    private TestRegistry secure;
+    private String tamperedLayer;
     private String userHome;
     private List<String> kernel;
     private Path layout;
@@ -44,6 +48,26 @@ class ImagePullCliTest {
         OciTestImage.build(Files.createDirectories(scratch.resolve("work")), layout);
         registry = TestRegistry.start(scratch.resolve("registry"));
         OciTestImage.push(layout, "base", registry.host(), "team/web:base");
+        OciTestImage.forArchitecture(layout, "base", "arm", "arm64");
+        OciTestImage.push(layout, "arm", registry.host(), "team/web:arm");
+        Path esc = Files.createDirectories(scratch.resolve("esc/inner"));
+        Files.writeString(scratch.resolve("esc/outside.txt"), "escaped\n");
+        OciTestImage.addTarLayer(layout, "base", "escape", esc, "../outside.txt");
+        OciTestImage.push(layout, "escape", registry.host(), "team/web:escape");
+        // a layer of its own: the registry keeps one copy of a blob for all repositories, and this one is altered
+        Path t = Files.createDirectories(scratch.resolve("tamper"));
+        Files.writeString(t.resolve("data"), "x".repeat(4096));
+        tamperedLayer = OciTestImage.addTarLayer(layout, "base", "tamper", t, "data");
+        OciTestImage.push(layout, "tamper", registry.host(), "team/web:tamper");
+        Path data = scratch.resolve("registry/storage/docker/registry/v2/blobs/sha256")
+                .resolve(tamperedLayer.substring(7, 9))
+                .resolve(tamperedLayer.substring(7))
+                .resolve("data");
+        byte[] b = Files.readAllBytes(data);
+        b[b.length - 2048] ^= 0x20; // same size, other bytes
+        Files.write(data, b);
+        secure = TestRegistry.startTls(scratch.resolve("secure-registry"));
+        secure.push(layout, "base", "secure/web:1");
         userHome = System.getProperty("user.home");
         System.setProperty(
                 "user.home", Files.createDirectories(scratch.resolve("home")).toString());
@@ -56,6 +80,9 @@ class ImagePullCliTest {
         }
         if (registry != null) {
             registry.close();
+        }
+        if (secure != null) {
+            secure.close();
         }
     }
 
@@ -131,5 +158,38 @@ class ImagePullCliTest {
                     "did not answer within 2 s");
         }
         assertFails(pull(registry.host() + "/team/web:base", "--registry-timeout", "0"), Main.EXIT_USAGE, "1-3600");
+        assertFails(
+                pull(registry.host() + "/team/web:arm"),
+                Main.EXIT_USAGE,
+                "is a linux/arm64 image; Wisp runs linux/amd64");
+        assertFails(
+                pull(registry.host() + "/team/web:escape"),
+                Main.EXIT_USAGE,
+                "refused path '../outside.txt': '..', which escapes the root");
+        assertThat(scratch.resolve("home/.wisp/outside.txt")).doesNotExist();
+        assertFails(
+                pull(registry.host() + "/team/web:tamper"),
+                Main.EXIT_USAGE,
+                "blob " + tamperedLayer,
+                "the partial blob was deleted");
+        assertThat(scratch.resolve("home/.wisp/oci/blobs/sha256").resolve(tamperedLayer.substring(7)))
+                .doesNotExist();
+    }
+
+    @Test
+    void tlsRegistryWithBasicAuth_wrongPasswordRefused_thenLoginAndCaFilePull() throws Exception {
+        String ref = secure.host() + "/secure/web:1";
+        Path home = scratch.resolve("home/.wisp");
+        new RegistryLogins(home).save(secure.host(), TestRegistry.USER, "wrong");
+        assertFails(
+                pull(ref, "--registry-ca", secure.caFile().toString()),
+                Main.EXIT_UNAUTHORIZED,
+                "refused the credentials of user 'wisp' (401)");
+        assertFails(pull(ref), Main.EXIT_USAGE, "its TLS certificate is not trusted");
+
+        new RegistryLogins(home).save(secure.host(), TestRegistry.USER, TestRegistry.PASSWORD, secure.caFile());
+        CliRun ok = pull(ref);
+        assertThat(ok.code()).as(ok.toString()).isZero();
+        assertThat(ok.out().strip()).matches("[0-9a-f]{16}");
     }
 }
