@@ -2,6 +2,8 @@ package dev.wisp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.image.KernelProvisioner;
 import dev.wisp.image.RegistryLogins;
 import dev.wisp.image.WispHome;
@@ -9,6 +11,10 @@ import dev.wisp.testing.OciTestImage;
 import dev.wisp.testing.TestRegistry;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,14 +63,15 @@ class ImagePullCliTest {
         // a layer of its own: the registry keeps one copy of a blob for all repositories, and this one is altered
         Path t = Files.createDirectories(scratch.resolve("tamper"));
         Files.writeString(t.resolve("data"), "x".repeat(4096));
-        tamperedLayer = OciTestImage.addTarLayer(layout, "base", "tamper", t, "data");
+        OciTestImage.addTarLayer(layout, "base", "tamper", t, "data");
         OciTestImage.push(layout, "tamper", registry.host(), "team/web:tamper");
+        tamperedLayer = lastLayer(registry.host() + "/v2/team/web/manifests/tamper");
         Path data = scratch.resolve("registry/storage/docker/registry/v2/blobs/sha256")
                 .resolve(tamperedLayer.substring(7, 9))
                 .resolve(tamperedLayer.substring(7))
                 .resolve("data");
         byte[] b = Files.readAllBytes(data);
-        b[b.length - 2048] ^= 0x20; // same size, other bytes
+        b[b.length / 2] ^= 0x20; // same size, other bytes
         Files.write(data, b);
         secure = TestRegistry.startTls(scratch.resolve("secure-registry"));
         secure.push(layout, "base", "secure/web:1");
@@ -84,6 +91,21 @@ class ImagePullCliTest {
         if (secure != null) {
             secure.close();
         }
+    }
+
+    /** The digest of a manifest's top layer as the registry stores it (skopeo compressed it on the push). */
+    private static String lastLayer(String url) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://" + url))
+                                .header(
+                                        "Accept",
+                                        "application/vnd.oci.image.manifest.v1+json,"
+                                                + " application/vnd.docker.distribution.manifest.v2+json")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        JsonNode layers = new ObjectMapper().readTree(r.body()).path("layers");
+        return layers.get(layers.size() - 1).path("digest").asText();
     }
 
     private CliRun pull(String... args) {

@@ -83,7 +83,7 @@ public final class OciTestImage {
         Files.createFile(child.resolve("etc/.wh.hello"));
         Path tar = work.resolve("child.tar");
         run(child, "tar", "--numeric-owner", "--owner=0", "--group=0", "--sort=name", "-cf", tar.toString(), ".");
-        derive(layout, "base", "child", c -> {}, Files.readAllBytes(tar));
+        derive(layout, "base", "child", config -> {}, Files.readAllBytes(tar));
     }
 
     /** Pushes a tag of the layout to a registry over plain HTTP with skopeo. */
