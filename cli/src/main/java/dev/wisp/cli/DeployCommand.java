@@ -36,7 +36,7 @@ final class DeployCommand extends RevisionCommand {
                 names = "--image",
                 paramLabel = "ID|REF",
                 description = "An image on the control plane (wisp image ls), a local build (pushed first), or a"
-                        + " container image reference: host[:port]/name:tag, ...@sha256:..., oci:DIR (pulled"
+                        + " container image reference: host[:port]/name:tag, ...@sha256:..., oci:DIR, oci-archive:FILE, docker-archive:FILE (pulled"
                         + " here and pushed).")
         String image;
 
@@ -116,8 +116,9 @@ final class DeployCommand extends RevisionCommand {
             return AppApply.apply(
                     this, registry, AppFile.read(source == null ? Path.of("wisp.toml") : source.file), name);
         }
-        if (!registry.insecure.isEmpty() && (source.image == null || !OciPullOptions.isReference(source.image))) {
-            throw new IllegalArgumentException("--insecure-registry goes with --image REF");
+        if ((!registry.insecure.isEmpty() || registry.caFile != null)
+                && (source.image == null || !OciPullOptions.isReference(source.image))) {
+            throw new IllegalArgumentException("--insecure-registry and --registry-ca go with --image REF");
         }
         scaling.check();
         WispClient wisp = api.client();

@@ -92,7 +92,8 @@ final class ImageCommand {
 
     @Command(
             name = "pull",
-            description = "Pull a container image (host[:port]/name:tag, name@sha256:..., oci:DIR) into a"
+            description = "Pull a container image (host[:port]/name:tag, name@sha256:..., oci:DIR, oci-archive:FILE,"
+                    + " docker-archive:FILE) into a"
                     + " local image; prints its id.")
     static final class Pull extends OutputCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "REF", description = "The image reference.")

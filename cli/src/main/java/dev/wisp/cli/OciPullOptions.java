@@ -7,6 +7,9 @@ import dev.wisp.image.OciImageBuilder;
 import dev.wisp.image.RegistryLogins;
 import dev.wisp.image.WispHome;
 import dev.wisp.oci.ImageReference;
+import dev.wisp.oci.RegistryOptions;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +22,21 @@ final class OciPullOptions {
             paramLabel = "HOST[:PORT]",
             description = "Allow plain HTTP to this registry (loopback always may; repeatable).")
     List<String> insecure = new ArrayList<>();
+
+    @Option(
+            names = "--registry-ca",
+            paramLabel = "PEM",
+            description = "Trust this CA (PEM) for the registry's TLS certificate, besides the system's CAs"
+                    + " (default: the one given to wisp registry login, if any).")
+    Path caFile;
+
+    @Option(
+            names = "--registry-timeout",
+            paramLabel = "SECONDS",
+            description = "Give up on a registry that does not answer a request within this many seconds"
+                    + " (default: ${DEFAULT-VALUE}; 1-3600).",
+            defaultValue = "60")
+    int timeoutSeconds;
 
     /** True for what reads as an image reference rather than an image id. */
     static boolean isReference(String s) {
@@ -33,8 +51,20 @@ final class OciPullOptions {
      */
     Image pull(String ref, String entrypoint, List<String> cmd, Integer port, Kernel kernel, ImageStore store) {
         ImageReference r = ImageReference.parse(ref);
+        if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
+            throw new IllegalArgumentException("--registry-timeout must be 1-3600 seconds, not " + timeoutSeconds);
+        }
+        RegistryOptions options = new RegistryLogins(WispHome.resolve()).optionsFor(r, Set.copyOf(insecure));
+        if (caFile != null) {
+            options = options.withCaFile(caFile);
+        }
+        options = options.withTimeouts(
+                options.connectTimeout().compareTo(Duration.ofSeconds(timeoutSeconds)) < 0
+                        ? options.connectTimeout()
+                        : Duration.ofSeconds(timeoutSeconds),
+                Duration.ofSeconds(timeoutSeconds));
         return OciImageBuilder.of(r)
-                .registry(new RegistryLogins(WispHome.resolve()).optionsFor(r, Set.copyOf(insecure)))
+                .registry(options)
                 .entrypoint(entrypoint == null ? null : words(entrypoint))
                 .cmd(cmd == null || cmd.isEmpty() ? null : cmd)
                 .port(port)

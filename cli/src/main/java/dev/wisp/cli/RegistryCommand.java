@@ -6,6 +6,7 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +37,12 @@ final class RegistryCommand {
         @Option(names = "--password-stdin", description = "Read the password from stdin (else it is asked for).")
         boolean passwordStdin;
 
+        @Option(
+                names = "--ca-file",
+                paramLabel = "PEM",
+                description = "Trust this CA (PEM) for HOST's TLS certificate, besides the system's CAs.")
+        Path caFile;
+
         @Override
         public Integer call() throws IOException {
             String password;
@@ -49,7 +56,7 @@ final class RegistryCommand {
             if (password != null) {
                 password = password.strip();
             }
-            new RegistryLogins(new HostOptions().home()).save(host, user, password);
+            new RegistryLogins(new HostOptions().home()).save(host, user, password, caFile);
             out().println("login for " + host + " stored");
             return 0;
         }

@@ -212,7 +212,11 @@ public final class ControlPlane implements AutoCloseable {
                         .map(dev.wisp.functions.FunctionInfo::image)
                         .collect(java.util.stream.Collectors.toSet()));
         imagesApi.register(routes);
-        new ImagePulls(imagesApi, images, guestKernel(config.kernel()), dev.wisp.image.WispHome.resolve())
+        new ImagePulls(
+                        imagesApi,
+                        images,
+                        guestKernel(config.kernel()),
+                        config.runtime().home())
                 .register(routes);
         new TenantsApi(registry).register(routes);
         new NodesApi(node, cluster).register(routes);

@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code POST /v1/images/pull}: the server pulls an OCI image (a registry, or {@code oci:DIR} on its
+ * {@code POST /v1/images/pull}: the server pulls an OCI image (a registry, or {@code oci:DIR},
+ * {@code oci-archive:FILE} or {@code docker-archive:FILE} on its
  * own disk) and builds it into a Wisp image ({@link OciImageBuilder}), recorded for the tenant like
  * an upload. Credentials come from the server's {@code wisp registry login}; plain HTTP only to
  * loopback registries. Pull failures map to statuses by their kind, with the puller's one line.
@@ -36,7 +37,8 @@ record ImagePulls(ImagesApi images, ImageStore store, Kernel kernel, Path home) 
         Fields.onlyKnown(body, "image pull", FIELDS);
         String text = Fields.string(body, "ref", "", null);
         if (text == null || text.isBlank()) {
-            throw ApiException.badRequest("ref is required (host[:port]/name:tag, name@sha256:..., or oci:DIR)");
+            throw ApiException.badRequest(
+                    "ref is required (host[:port]/name:tag, name@sha256:..., oci:DIR, oci-archive:FILE or docker-archive:FILE)");
         }
         Integer port = Fields.has(body, "port") ? (int) Fields.integer(body, "port", "", 0, 1, 65535) : null;
         Image image;

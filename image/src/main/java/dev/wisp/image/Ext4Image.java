@@ -35,15 +35,23 @@ final class Ext4Image {
      * @param scratch a folder on a disk with room for a copy of {@code source}
      */
     static void build(Path source, Path image, String seed, Path scratch) {
-        build(source, image, seed, scratch, Map.of());
+        build(source, image, seed, scratch, Map.of(), Map.of());
     }
 
     /**
      * @param owners numeric owner of each path (relative to {@code source}, no leading slash) not
      *     owned by root: set in the file system by debugfs, so a build needs no root rights and the
      *     copy's owner does not matter
+     * @param xattrs extended attributes by path (likewise) and name: set by debugfs too, so file
+     *     capabilities reach the disk without ever being set on a host file
      */
-    static void build(Path source, Path image, String seed, Path scratch, Map<String, RootFs.Owner> owners) {
+    static void build(
+            Path source,
+            Path image,
+            String seed,
+            Path scratch,
+            Map<String, RootFs.Owner> owners,
+            Map<String, Map<String, byte[]>> xattrs) {
         long content = FileTrees.size(source);
         // Room for metadata and small files' block rounding; ext4 needs a few MiB at least.
         long size = roundUp(content + content / 4 + (16L << 20), 1L << 20);
@@ -56,6 +64,7 @@ final class Ext4Image {
                 + seed.substring(16, 20) + "-" + seed.substring(20, 32);
         Path copy = scratch.resolve(".disk-source");
         Path commands = scratch.resolve(".disk-ctimes");
+        Path values = scratch.resolve(".disk-xattrs");
         try {
             int entries = timelessCopy(source, copy);
             mkfs(copy, image, uuid);
@@ -77,6 +86,22 @@ final class Ext4Image {
                         .append(o.getValue().gid())
                         .append('\n');
             }
+            int n = 0;
+            for (Map.Entry<String, Map<String, byte[]>> x : new TreeMap<>(xattrs).entrySet()) {
+                String path = quotable("/" + x.getKey());
+                for (Map.Entry<String, byte[]> a : new TreeMap<>(x.getValue()).entrySet()) {
+                    // values are binary (a file capability): debugfs reads each from its own file
+                    Path value = Files.createDirectories(values).resolve(String.valueOf(n++));
+                    Files.write(value, a.getValue());
+                    cmds.append("ea_set -f \"")
+                            .append(value)
+                            .append("\" \"")
+                            .append(path)
+                            .append("\" ")
+                            .append(quotable(a.getKey()))
+                            .append('\n');
+                }
+            }
             cmds.append("sif <2> ctime 0\nsif <11> ctime 0\n");
             for (int i = 12; i < 12 + entries; i++) {
                 cmds.append("sif <").append(i).append("> ctime 0\n");
@@ -92,7 +117,15 @@ final class Ext4Image {
         } finally {
             FileTrees.delete(copy);
             FileTrees.delete(commands);
+            FileTrees.delete(values);
         }
+    }
+
+    private static String quotable(String s) {
+        if (s.indexOf('"') >= 0 || s.indexOf('\n') >= 0) {
+            throw new ImageBuildException("cannot set the xattrs of " + s + ": a quote or newline in the name");
+        }
+        return s;
     }
 
     private static void mkfs(Path source, Path image, String uuid) {
@@ -124,12 +157,16 @@ final class Ext4Image {
     /**
      * Copies files, folders and symlinks with their permissions, atime and mtime set to the epoch.
      *
-     * @return how many entries were copied below {@code target}
+     * Hard links among the files stay links.
+     *
+     * @return how many inodes were made below {@code target}
      */
     static int timelessCopy(Path source, Path target) {
         FileTime zero = FileTime.fromMillis(0);
         List<Path> made = new ArrayList<>();
         Map<Path, Integer> modes = new HashMap<>();
+        Map<Object, Path> linked = new HashMap<>();
+        int inodes = 0;
         try (Stream<Path> walk = Files.walk(source)) {
             for (Path p : walk.sorted().toList()) {
                 Path to = target.resolve(source.relativize(p).toString());
@@ -140,12 +177,23 @@ final class Ext4Image {
                     Files.createDirectory(to);
                     modes.put(to, mode);
                 } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    // hard links stay links (mkfs.ext4 -d keeps them): one inode, one copy
+                    Object key = (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1
+                            ? Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS)
+                            : null;
+                    Path first = key == null ? null : linked.putIfAbsent(key, to);
+                    if (first != null) {
+                        Files.createLink(to, first);
+                        made.add(to);
+                        continue;
+                    }
                     Files.copy(p, to, LinkOption.NOFOLLOW_LINKS);
                     modes.put(to, mode);
                 } else {
                     continue; // sockets and devices have no place in an image
                 }
                 made.add(to);
+                inodes++;
             }
             // Children first: creating or touching an entry changes its folder's times.
             for (Path p : made.reversed()) {
@@ -159,7 +207,7 @@ final class Ext4Image {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return made.size() - 1;
+        return inodes - 1;
     }
 
     private static long roundUp(long n, long unit) {

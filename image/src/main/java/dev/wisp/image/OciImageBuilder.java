@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Builds a Wisp image from an OCI or Docker image: pulls it (a registry or {@code oci:DIR}), makes
+ * Builds a Wisp image from an OCI or Docker image: pulls it (a registry, an OCI layout or archive, a
+ * {@code docker save} archive), makes
  * its root a read-only ext4 disk, and an initramfs with our init and agent that mount the disk (a
  * tmpfs overlay for writes) and run the app inside it: chrooted, in its WorkingDir, as its User,
  * with its Env (the deploy's env on top); Wisp's agent stays PID 1 in the initramfs, so readiness,
@@ -33,6 +34,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class OciImageBuilder {
+    private static final System.Logger LOG = System.getLogger(OciImageBuilder.class.getName());
     /** What init mounts in the image's root (one {@code mount -a}, so one process under TCG). */
     static final String OCI_FSTAB = """
             proc /app/proc proc defaults 0 0
@@ -54,7 +56,7 @@ public final class OciImageBuilder {
         this.ref = Objects.requireNonNull(ref, "ref");
     }
 
-    /** @param ref a registry reference or {@code oci:DIR[:tag]} */
+    /** @param ref a registry reference, {@code oci:DIR[:tag]}, {@code oci-archive:FILE[:tag]} or {@code docker-archive:FILE} */
     public static OciImageBuilder of(ImageReference ref) {
         return new OciImageBuilder(ref);
     }
@@ -130,7 +132,11 @@ public final class OciImageBuilder {
                     diskFile,
                     pulled.manifestDigest().hex().substring(0, 32),
                     staging,
-                    pulled.rootFs().owners());
+                    pulled.rootFs().owners(),
+                    pulled.rootFs().xattrs());
+            for (String note : pulled.rootFs().notes()) {
+                LOG.log(System.Logger.Level.INFO, "{0}: {1}", ref, note);
+            }
             FileTrees.delete(root);
 
             RootTree tree = new RootTree();

@@ -14,7 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Basic credentials per registry host ({@code wisp registry login HOST}), kept in
+ * Basic credentials per registry host ({@code wisp registry login HOST}), and optionally the CA
+ * file its certificate is checked with, kept in
  * {@code $WISP_HOME/registries.json}, mode 0600 (written to a 0600 temp file and renamed, so it is
  * never readable by others, not even half-written). Pulls of that host use them; others stay anonymous.
  */
@@ -32,6 +33,19 @@ public final class RegistryLogins {
 
     /** Stores (or replaces) the credentials for {@code host[:port]}. */
     public void save(String host, String user, String password) {
+        save(host, user, password, null);
+    }
+
+    /**
+     * Stores (or replaces) the credentials for {@code host[:port]}, and the CA file its TLS
+     * certificate is checked with besides the system's CAs.
+     *
+     * @param caFile a PEM file, or null for the system's CAs only
+     */
+    public void save(String host, String user, String password, Path caFile) {
+        if (caFile != null && !Files.isRegularFile(caFile)) {
+            throw new IllegalArgumentException("CA file " + caFile + " is not a readable file");
+        }
         if (host == null || !host.matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
             throw new IllegalArgumentException("bad registry host '" + host + "' (want HOST or HOST:PORT)");
         }
@@ -39,7 +53,10 @@ public final class RegistryLogins {
             throw new IllegalArgumentException("give a user name (without ':') and a non-empty password");
         }
         ObjectNode all = read();
-        all.putObject(host).put("username", user).put("password", password);
+        ObjectNode login = all.putObject(host).put("username", user).put("password", password);
+        if (caFile != null) {
+            login.put("caFile", caFile.toAbsolutePath().toString());
+        }
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(
@@ -60,7 +77,7 @@ public final class RegistryLogins {
 
     /**
      * @param insecure {@code host[:port]} names that may be spoken to over plain HTTP besides loopback
-     * @return options for pulling {@code ref}: its host's credentials, if stored
+     * @return options for pulling {@code ref}: its host's credentials and CA file, if stored
      */
     public RegistryOptions optionsFor(ImageReference ref, Set<String> insecure) {
         RegistryOptions o = RegistryOptions.defaults().withInsecure(insecure);
@@ -71,6 +88,9 @@ public final class RegistryLogins {
         if (login.hasNonNull("username") && login.hasNonNull("password")) {
             o = o.withCredentials(
                     login.get("username").asText(), login.get("password").asText());
+        }
+        if (login.hasNonNull("caFile")) {
+            o = o.withCaFile(Path.of(login.get("caFile").asText()));
         }
         return o;
     }

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Pulls an image (from a registry or an OCI layout) into a root directory: resolves an index to
+ * Pulls an image (from a registry, an OCI layout or archive, or a docker save archive) into a root directory: resolves an index to
  * linux/amd64, fetches config and layers through the {@link BlobCache}, applies the layers in order.
  * A pull that fails leaves the root directory empty (or absent, if it made it).
  */
@@ -36,25 +36,43 @@ public final class ImagePuller {
 
     /** Pulls {@code ref} into {@code rootDir}, which must be absent or empty. */
     public PulledImage pull(ImageReference ref, Path rootDir) {
-        ImageSource source = switch (ref.kind()) {
-            case REGISTRY -> registry.open(ref);
-            case OCI_DIR -> new OciLayout(ref.path());
-            case OCI_ARCHIVE, DOCKER_ARCHIVE ->
-                throw new OciException(
-                        ref + ": " + ref.kind().name().toLowerCase().replace('_', '-')
-                                + " is not supported yet (unpack it and use oci:DIR)");
-        };
         boolean made = !Files.exists(rootDir);
         try {
             if (!made && !isEmptyDir(rootDir)) {
                 throw new OciException("root directory " + rootDir + " is not empty");
             }
-            return pull(ref, source, rootDir);
+            try (ImageSource source = open(ref)) {
+                return pull(ref, source, rootDir);
+            }
         } catch (IOException e) {
             clean(rootDir, made);
             throw new OciException("pulling " + ref + " failed: " + RegistryClient.rootMessage(e), e);
         } catch (RuntimeException e) {
             clean(rootDir, made);
+            throw e;
+        }
+    }
+
+    private ImageSource open(ImageReference ref) throws IOException {
+        String name = ref.toString();
+        return switch (ref.kind()) {
+            case REGISTRY -> registry.open(ref);
+            case OCI_DIR -> new OciLayout(LayoutFiles.directory(ref.path()), name);
+            case OCI_ARCHIVE -> withFiles(LayoutFiles.tar(ref.path()), f -> new OciLayout(f, name));
+            case DOCKER_ARCHIVE -> withFiles(LayoutFiles.tar(ref.path()), f -> new DockerArchive(f, name));
+        };
+    }
+
+    private interface SourceOf {
+        ImageSource open(LayoutFiles files) throws IOException;
+    }
+
+    /** Opens a source on an archive, closing the archive if that fails. */
+    private static ImageSource withFiles(LayoutFiles files, SourceOf of) throws IOException {
+        try {
+            return of.open(files);
+        } catch (IOException | RuntimeException e) {
+            files.close();
             throw e;
         }
     }

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * Where an image comes from: a registry ({@code host[:port]/name[:tag][@sha256:hex]}; no host means
  * Docker Hub, as with {@code docker pull}) or a file form ({@code oci:DIR[:tag]},
- * {@code oci-archive:FILE}, {@code docker-archive:FILE}).
+ * {@code oci-archive:FILE[:tag]}, {@code docker-archive:FILE}).
  */
 public record ImageReference(Kind kind, String registry, String repository, String tag, Digest digest, Path path) {
 
@@ -36,7 +36,7 @@ public record ImageReference(Kind kind, String registry, String repository, Stri
             return fileForm(text, Kind.OCI_DIR, s.substring(4), true);
         }
         if (s.startsWith("oci-archive:")) {
-            return fileForm(text, Kind.OCI_ARCHIVE, s.substring("oci-archive:".length()), false);
+            return fileForm(text, Kind.OCI_ARCHIVE, s.substring("oci-archive:".length()), true);
         }
         if (s.startsWith("docker-archive:")) {
             return fileForm(text, Kind.DOCKER_ARCHIVE, s.substring("docker-archive:".length()), false);
@@ -160,7 +160,7 @@ public record ImageReference(Kind kind, String registry, String repository, Stri
             case REGISTRY ->
                 registry + "/" + repository + (tag != null ? ":" + tag : "") + (digest != null ? "@" + digest : "");
             case OCI_DIR -> "oci:" + path + (tag != null ? ":" + tag : "");
-            case OCI_ARCHIVE -> "oci-archive:" + path;
+            case OCI_ARCHIVE -> "oci-archive:" + path + (tag != null ? ":" + tag : "");
             case DOCKER_ARCHIVE -> "docker-archive:" + path;
         };
     }

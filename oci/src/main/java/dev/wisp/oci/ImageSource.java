@@ -1,10 +1,11 @@
 package dev.wisp.oci;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Where manifests and blobs are read from: a registry or an OCI layout on disk. */
-interface ImageSource {
+/** Where manifests and blobs are read from: a registry, or an OCI layout or archive on disk. */
+interface ImageSource extends Closeable {
 
     /** A manifest or index as served, with the digest of its exact bytes. */
     record RawManifest(byte[] bytes, String mediaType, Digest digest) {}
@@ -17,4 +18,8 @@ interface ImageSource {
 
     /** How to name this source in errors. */
     String describe();
+
+    /** Releases an open archive; a registry holds nothing open. */
+    @Override
+    default void close() throws IOException {}
 }

@@ -14,14 +14,17 @@ import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Applies layers (tar, tar+gzip, tar+zstd), in order, to one directory: OCI whiteouts, symlinks,
- * hardlinks, modes and owners. Nothing is written outside the root: {@code ..}, absolute names and
+ * hardlinks, modes, owners and xattrs ({@link LayerXattrs}: recorded for the disk). Nothing is written outside the root: {@code ..}, absolute names and
  * relative symlinks that point out are refused; a path through a symlink resolves inside the root,
  * as it would in the guest. Device nodes and FIFOs are skipped with a note. Not thread-safe.
  *
@@ -44,6 +47,10 @@ final class LayerApplier {
     private String layer;
     private LayerPaths paths;
     private LayerWhiteouts whiteouts;
+    private final Map<String, RawPending> rawXattrs = new HashMap<>();
+
+    /** An entry whose xattr values must be read from the tar's raw headers. */
+    private record RawPending(String rel, String where, Map<String, byte[]> candidates) {}
 
     LayerApplier(Path root, Limits limits) throws IOException {
         Path dir = root.toAbsolutePath().normalize();
@@ -56,6 +63,7 @@ final class LayerApplier {
     void apply(Path blob, Digest layerDigest, Digest diffId) throws IOException {
         layer = layerDigest.toString();
         paths = new LayerPaths(tree.root(), layer);
+        rawXattrs.clear();
         whiteouts = new LayerWhiteouts(tree, paths);
         MessageDigest md = Digest.sha256();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 64 << 10);
@@ -73,6 +81,9 @@ final class LayerApplier {
         } catch (IOException | RuntimeException e) {
             throw new OciException("layer " + layer + " cannot be applied: " + RegistryClient.rootMessage(e), e);
         }
+        if (!rawXattrs.isEmpty()) {
+            rawXattrs(blob);
+        }
         // opaque whiteouts hide what lower layers had, whatever their place in the tar
         whiteouts.applyOpaque();
         if (diffId != null) {
@@ -84,6 +95,26 @@ final class LayerApplier {
         }
     }
 
+    /** Reads the layer's headers again for xattr values the tar reader altered (a second, header-only pass). */
+    private void rawXattrs(Path blob) throws IOException {
+        Map<String, Map<String, byte[]>> found;
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 64 << 10);
+                InputStream plain = decompress(raw)) {
+            found = PaxXattrs.scan(plain, rawXattrs.keySet());
+        } catch (IOException e) {
+            throw new OciException("layer " + layer + ": cannot read its xattrs: " + e.getMessage(), e);
+        }
+        for (Map.Entry<String, RawPending> p : rawXattrs.entrySet()) {
+            RawPending r = p.getValue();
+            Map<String, byte[]> values = new TreeMap<>(r.candidates());
+            Map<String, byte[]> raw = found.getOrDefault(p.getKey(), Map.of());
+            values.replaceAll((k, v) -> v != null ? v : raw.get(k));
+            if (LayerPaths.attrs(tree.root().resolve(r.rel())) != null) {
+                tree.xattrs(r.rel(), LayerXattrs.keep(values, r.where(), this::skip));
+            }
+        }
+    }
+
     /** Sets the directory modes held back while extracting (so read-only directories could be filled). */
     RootFs finish() throws IOException {
         tree.applyDirectoryModes();
@@ -91,7 +122,7 @@ final class LayerApplier {
         if (skipped > notes.size()) {
             out.add((skipped - notes.size()) + " more skipped entries");
         }
-        return new RootFs(tree.root(), files, bytes, tree.owners(), out);
+        return new RootFs(tree.root(), files, bytes, tree.owners(), tree.xattrs(), out);
     }
 
     private TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
@@ -172,6 +203,14 @@ final class LayerApplier {
             } else {
                 regularFile(e, content, target, rel);
             }
+        }
+        String where = "/" + rel + " (layer " + layer + ")";
+        Map<String, byte[]> xattrs = LayerXattrs.candidates(e, where, this::skip);
+        if (xattrs.containsValue(null)) {
+            rawXattrs.put(PaxXattrs.normal(name), new RawPending(rel, where, xattrs));
+            tree.xattrs(rel, Map.of());
+        } else {
+            tree.xattrs(rel, LayerXattrs.keep(xattrs, where, this::skip));
         }
         whiteouts.written(rel);
     }

@@ -4,27 +4,31 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An OCI image layout directory ({@code oci:DIR[:tag]}): index.json plus blobs/sha256/. */
+/**
+ * An OCI image layout, index.json plus blobs/sha256/: a directory ({@code oci:DIR[:tag]}) or a tar
+ * of one ({@code oci-archive:FILE[:tag]}), as skopeo and buildah write them.
+ */
 final class OciLayout implements ImageSource {
-    private final Path dir;
+    private final LayoutFiles files;
+    private final String name;
     private final ObjectMapper json = new ObjectMapper();
 
-    OciLayout(Path dir) {
-        this.dir = dir;
-        if (!Files.isRegularFile(dir.resolve("index.json")) || !Files.isRegularFile(dir.resolve("oci-layout"))) {
-            throw new OciException("oci:" + dir + " is not an OCI image layout (no oci-layout and index.json there)");
+    /** @param name how the reference names it, e.g. {@code oci:DIR} */
+    OciLayout(LayoutFiles files, String name) throws IOException {
+        this.files = files;
+        this.name = name;
+        if (files.size("index.json") < 0 || files.size("oci-layout") < 0) {
+            throw new OciException(name + " is not an OCI image layout (no oci-layout and index.json in it)");
         }
     }
 
     @Override
     public String describe() {
-        return "oci:" + dir;
+        return name;
     }
 
     @Override
@@ -34,7 +38,7 @@ final class OciLayout implements ImageSource {
             byte[] bytes = read(d);
             return new RawManifest(bytes, "", d);
         }
-        byte[] indexBytes = Files.readAllBytes(dir.resolve("index.json"));
+        byte[] indexBytes = files.readSmall("index.json", RegistryClient.MAX_MANIFEST_BYTES, name + " index.json");
         JsonNode index = json.readTree(indexBytes);
         List<Descriptor> all = new ArrayList<>();
         for (JsonNode m : index.path("manifests")) {
@@ -59,8 +63,11 @@ final class OciLayout implements ImageSource {
         if (pick == null) {
             List<String> tags =
                     all.stream().map(Descriptor::refName).filter(t -> t != null).toList();
-            throw new OciException("image not found: " + describe() + " has no tag '" + reference + "' (tags: "
-                    + (tags.isEmpty() ? "none" : String.join(", ", tags)) + ")");
+            throw new OciException(
+                    OciException.Kind.NOT_FOUND,
+                    "image not found: " + describe() + " has no tag '" + reference + "' (tags: "
+                            + (tags.isEmpty() ? "none" : String.join(", ", tags)) + ")",
+                    null);
         }
         byte[] bytes = read(pick.digest());
         Digest got = Digest.of(bytes);
@@ -73,22 +80,26 @@ final class OciLayout implements ImageSource {
     @Override
     public InputStream blob(Descriptor d) throws IOException {
         try {
-            return Files.newInputStream(
-                    dir.resolve("blobs").resolve("sha256").resolve(d.digest().hex()));
+            return files.open(path(d.digest()));
         } catch (NoSuchFileException e) {
             throw new OciException(describe() + " has no blob " + d.digest());
         }
     }
 
+    @Override
+    public void close() throws IOException {
+        files.close();
+    }
+
+    private static String path(Digest d) {
+        return "blobs/sha256/" + d.hex();
+    }
+
     private byte[] read(Digest d) throws IOException {
-        Path p = dir.resolve("blobs").resolve("sha256").resolve(d.hex());
-        if (!Files.isRegularFile(p)) {
-            throw new OciException("image not found: " + describe() + " has no manifest " + d);
-        }
-        if (Files.size(p) > RegistryClient.MAX_MANIFEST_BYTES) {
+        if (files.size(path(d)) < 0) {
             throw new OciException(
-                    describe() + ": manifest " + d + " is larger than " + RegistryClient.MAX_MANIFEST_BYTES + " bytes");
+                    OciException.Kind.NOT_FOUND, "image not found: " + describe() + " has no manifest " + d, null);
         }
-        return Files.readAllBytes(p);
+        return files.readSmall(path(d), RegistryClient.MAX_MANIFEST_BYTES, describe() + ": manifest " + d);
     }
 }

@@ -204,9 +204,17 @@ public final class RegistryClient {
         private HttpResponse<InputStream> send(HttpRequest req, String what) throws IOException {
             long connectS = options.connectTimeout().toSeconds();
             long requestS = options.requestTimeout().toSeconds();
+            long start = System.nanoTime();
             try {
                 return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
             } catch (HttpConnectTimeoutException e) {
+                if (System.nanoTime() - start >= options.requestTimeout().toNanos()) {
+                    // the JDK says "connect" when a server accepts and never answers: it was the request's time
+                    throw new OciException(
+                            OciException.Kind.UNAVAILABLE,
+                            "registry " + ref.registry() + " did not answer within " + requestS + " s (" + what + ")",
+                            e);
+                }
                 throw new OciException(
                         OciException.Kind.UNAVAILABLE,
                         "registry " + ref.registry() + " is unreachable: no connection within " + connectS + " s ("

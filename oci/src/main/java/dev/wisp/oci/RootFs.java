@@ -12,15 +12,24 @@ import java.util.Map;
  * @param bytes  regular-file bytes extracted (likewise)
  * @param owners owner of every path (relative, no leading slash) not owned by 0:0; applied to the files
  *               too when the pull ran as root, so {@code mkfs.ext4 -d} keeps them
- * @param notes  what was skipped (device nodes, FIFOs), one line each
+ * @param xattrs extended attributes by path (relative, no leading slash) and name, to set in the disk
+ *               only: they are never set on the host's copy
+ * @param notes  what was skipped (device nodes, FIFOs, xattrs ext4 would not keep), one line each
  */
-public record RootFs(Path root, long files, long bytes, Map<String, Owner> owners, List<String> notes) {
+public record RootFs(
+        Path root,
+        long files,
+        long bytes,
+        Map<String, Owner> owners,
+        Map<String, Map<String, byte[]>> xattrs,
+        List<String> notes) {
 
     /** A numeric owner. */
     public record Owner(int uid, int gid) {}
 
     public RootFs {
         owners = Map.copyOf(owners);
+        xattrs = Map.copyOf(xattrs);
         notes = List.copyOf(notes);
     }
 }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
- * The root directory the {@link LayerApplier} builds, and the modes and owners of what is in it:
+ * The root directory the {@link LayerApplier} builds, and the modes, owners and xattrs of what is in it:
  * owners are set on disk when running as root and always kept for {@link RootFs}; directory modes
  * are held back until {@link #applyDirectoryModes()} so a read-only directory can still be filled;
  * removing a path forgets what was recorded for it and below it.
@@ -25,6 +25,7 @@ final class RootTree {
     private final boolean asRoot;
     private final NavigableMap<String, RootFs.Owner> owners = new TreeMap<>();
     private final NavigableMap<String, Integer> dirModes = new TreeMap<>();
+    private final NavigableMap<String, Map<String, byte[]>> xattrs = new TreeMap<>();
 
     RootTree(Path root, boolean asRoot) {
         this.root = root;
@@ -37,6 +38,22 @@ final class RootTree {
 
     NavigableMap<String, RootFs.Owner> owners() {
         return owners;
+    }
+
+    NavigableMap<String, Map<String, byte[]>> xattrs() {
+        return xattrs;
+    }
+
+    /**
+     * Records a path's extended attributes for the disk (never set on the host: a file capability
+     * there would be a privileged binary on the host); an entry without any drops earlier ones.
+     */
+    void xattrs(String rel, Map<String, byte[]> attrs) {
+        if (attrs.isEmpty()) {
+            xattrs.remove(rel);
+        } else {
+            xattrs.put(rel, Map.copyOf(attrs));
+        }
     }
 
     /** Mode and owner; directories get their mode at the end, owner-writable until then. */
@@ -84,6 +101,8 @@ final class RootTree {
         }
         owners.remove(rel);
         owners.subMap(rel + "/", rel + "/\uffff").clear();
+        xattrs.remove(rel);
+        xattrs.subMap(rel + "/", rel + "/\uffff").clear();
         dirModes.remove(rel);
         dirModes.subMap(rel + "/", rel + "/\uffff").clear();
     }

@@ -41,6 +41,11 @@ class ImageReferenceTest {
         assertThat(oci.path()).isEqualTo(Path.of("/tmp/layout"));
         assertThat(oci.tag()).isEqualTo("base");
         assertThat(ImageReference.parse("oci-archive:/tmp/x.tar").kind()).isEqualTo(ImageReference.Kind.OCI_ARCHIVE);
+        ImageReference archive = ImageReference.parse("oci-archive:/tmp/x.tar:v2");
+        assertThat(archive.path()).isEqualTo(Path.of("/tmp/x.tar"));
+        assertThat(archive.tag()).isEqualTo("v2");
+        assertThat(archive).hasToString("oci-archive:/tmp/x.tar:v2");
+        assertThat(ImageReference.parse("docker-archive:/tmp/x.tar").tag()).isNull();
         assertThat(ImageReference.parse("docker-archive:/tmp/x.tar").kind())
                 .isEqualTo(ImageReference.Kind.DOCKER_ARCHIVE);
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,6 +74,48 @@ class LayoutPullTest {
         assertThat(tmp.resolve("root/pipe")).doesNotExist();
         assertThat(tmp.resolve("root/f")).hasContent("x");
         assertThat(img.rootFs().notes()).singleElement().asString().startsWith("skipped FIFO /pipe (layer sha256:");
+    }
+
+    @Test
+    void xattrsHardlinksAndDevices_capabilitiesAndUserXattrsKeptByteForByte_deviceSkippedWithANote() throws Exception {
+        Path l1 = staging("l1");
+        Files.writeString(l1.resolve("tool"), "#!/bin/sh\n");
+        Tools.run(l1, "setcap", "cap_net_bind_service,cap_net_raw+ep", "tool");
+        Files.getFileAttributeView(l1.resolve("tool"), java.nio.file.attribute.UserDefinedFileAttributeView.class)
+                .write("note", java.nio.ByteBuffer.wrap("hello".getBytes()));
+        Files.writeString(l1.resolve("setuid-tool"), "x");
+        // cap_setuid is bit 7: a byte over 0x7f in the raw value
+        Tools.run(l1, "setcap", "cap_setuid+ep", "setuid-tool");
+        Files.writeString(l1.resolve("data"), "shared\n");
+        Files.createLink(l1.resolve("data-link"), l1.resolve("data"));
+        Tools.run(l1, "mknod", "null", "c", "1", "3");
+        TestImages.writeImage(
+                tmp.resolve("layout"),
+                "t",
+                "amd64",
+                List.of(TestImages.Layer.gzip(TestImages.tar(l1, "--xattrs", "--xattrs-include=*", "."))));
+
+        PulledImage img = pull("t", Limits.defaults());
+
+        Map<String, byte[]> tool = img.rootFs().xattrs().get("tool");
+        assertThat(tool).containsOnlyKeys("security.capability", "user.note");
+        assertThat(tool.get("user.note")).asString().isEqualTo("hello");
+        // VFS_CAP_REVISION_2 with the effective flag; permitted: bits 10 and 13
+        assertThat(tool.get("security.capability"))
+                .containsExactly(1, 0, 0, 2, 0, 0x24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        // read raw from the tar's headers: the tar reader would have altered the 0x80 byte
+        assertThat(img.rootFs().xattrs().get("setuid-tool").get("security.capability"))
+                .containsExactly(1, 0, 0, 2, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(Files.isSameFile(tmp.resolve("root/data"), tmp.resolve("root/data-link")))
+                .isTrue();
+        assertThat(tmp.resolve("root/null")).doesNotExist();
+        assertThat(img.rootFs().notes())
+                .singleElement()
+                .asString()
+                .startsWith("skipped char device 1:3 /null (layer sha256:");
+        // never set on the host's copy: a file capability there would be a privileged binary on the host
+        assertThat(Tools.run(tmp, "getcap", tmp.resolve("root/tool").toString()))
+                .isEmpty();
     }
 
     @Test

@@ -256,6 +256,28 @@ class RegistryPullTest {
     }
 
     @Test
+    void registryThatAcceptsAndNeverAnswers_timesOutWithAOneLineError() throws Exception {
+        try (java.net.ServerSocket silent =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // the kernel accepts the connections into the backlog; nobody ever reads or answers
+            ImagePuller p = new ImagePuller(
+                    new RegistryClient(
+                            RegistryOptions.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(3))),
+                    new BlobCache(tmp.resolve("cache")),
+                    Limits.defaults());
+            String ref = "127.0.0.1:" + silent.getLocalPort() + "/busybox:base";
+            assertThatThrownBy(() -> p.pull(ImageReference.parse(ref), tmp.resolve("root")))
+                    .isInstanceOf(OciException.class)
+                    .satisfies(e -> assertThat(((OciException) e).kind()).isEqualTo(OciException.Kind.UNAVAILABLE))
+                    .hasMessageContaining("registry 127.0.0.1:" + silent.getLocalPort())
+                    .hasMessageContaining("did not answer within 3 s")
+                    .hasMessageNotContaining("\n");
+        }
+        assertThat(tmp.resolve("root")).doesNotExist();
+        assertThat(list(tmp.resolve("cache/tmp"))).isEmpty();
+    }
+
+    @Test
     void layerWithDotDotPath_isRefusedAndWritesNothingOutside() throws Exception {
         Path root = tmp.resolve("images/root");
         assertThatThrownBy(() -> puller(tmp.resolve("cache")).pull(ref("hand/escape:1"), root))

@@ -81,7 +81,7 @@ public final class OciTestImage {
         Files.createFile(child.resolve("etc/.wh.hello"));
         Path tar = work.resolve("child.tar");
         run(child, "tar", "--numeric-owner", "--owner=0", "--group=0", "--sort=name", "-cf", tar.toString(), ".");
-        addLayer(layout, "base", "child", Files.readAllBytes(tar));
+        derive(layout, "base", "child", config -> {}, Files.readAllBytes(tar));
     }
 
     /** Pushes a tag of the layout to a registry over plain HTTP with skopeo. */
@@ -96,8 +96,40 @@ public final class OciTestImage {
                 "docker://" + registryHost + "/" + repoAndTag);
     }
 
-    /** Copies image {@code from} as {@code to} with one more uncompressed layer on top. */
-    private static void addLayer(Path layout, String from, String to, byte[] tar) throws IOException {
+    /**
+     * Copies image {@code from} as {@code to} with one more layer on top: a GNU tar of {@code files}
+     * made in {@code dir}, names kept as given ({@code -P}: "../x" stays, for a layer that tries to
+     * write outside the root).
+     *
+     * @return the new layer's digest
+     */
+    public static String addTarLayer(Path layout, String from, String to, Path dir, String... files) throws Exception {
+        Path tar = Files.createTempFile("wisp-layer-", ".tar");
+        try {
+            List<String> cmd = new ArrayList<>(
+                    List.of("tar", "--numeric-owner", "--owner=0", "--group=0", "-P", "-cf", tar.toString()));
+            cmd.addAll(List.of(files));
+            run(dir, cmd.toArray(String[]::new));
+            return derive(layout, from, to, c -> {}, Files.readAllBytes(tar));
+        } finally {
+            Files.deleteIfExists(tar);
+        }
+    }
+
+    /** Copies image {@code from} as {@code to} built for another architecture (its config says so). */
+    public static void forArchitecture(Path layout, String from, String to, String arch) throws IOException {
+        derive(layout, from, to, c -> c.put("architecture", arch), null);
+    }
+
+    /**
+     * Copies image {@code from} as {@code to}: its config edited, one more uncompressed layer on top
+     * unless {@code tar} is null.
+     *
+     * @return the digest of the layer added, or null
+     */
+    private static String derive(
+            Path layout, String from, String to, java.util.function.Consumer<ObjectNode> edit, byte[] tar)
+            throws IOException {
         ObjectNode index =
                 (ObjectNode) JSON.readTree(layout.resolve("index.json").toFile());
         JsonNode desc = null;
@@ -115,16 +147,21 @@ public final class OciTestImage {
                 (ObjectNode) JSON.readTree(blob(layout, desc.path("digest").asText()));
         ObjectNode config = (ObjectNode) JSON.readTree(
                 blob(layout, manifest.path("config").path("digest").asText()));
-        String layerDigest = write(layout, tar);
-        ((ArrayNode) config.path("rootfs").path("diff_ids")).add(layerDigest);
+        String layerDigest = tar == null ? null : write(layout, tar);
+        if (tar != null) {
+            ((ArrayNode) config.path("rootfs").path("diff_ids")).add(layerDigest);
+        }
+        edit.accept(config);
         config.remove("history");
         byte[] cfg = JSON.writeValueAsBytes(config);
         ((ObjectNode) manifest.get("config")).put("digest", write(layout, cfg)).put("size", cfg.length);
-        ((ArrayNode) manifest.get("layers"))
-                .addObject()
-                .put("mediaType", "application/vnd.oci.image.layer.v1.tar")
-                .put("digest", layerDigest)
-                .put("size", tar.length);
+        if (tar != null) {
+            ((ArrayNode) manifest.get("layers"))
+                    .addObject()
+                    .put("mediaType", "application/vnd.oci.image.layer.v1.tar")
+                    .put("digest", layerDigest)
+                    .put("size", tar.length);
+        }
         byte[] m = JSON.writeValueAsBytes(manifest);
         ObjectNode d = JSON.createObjectNode()
                 .put("mediaType", "application/vnd.oci.image.manifest.v1+json")
@@ -133,6 +170,7 @@ public final class OciTestImage {
         d.putObject("annotations").put("org.opencontainers.image.ref.name", to);
         ((ArrayNode) index.get("manifests")).add(d);
         Files.write(layout.resolve("index.json"), JSON.writeValueAsBytes(index));
+        return layerDigest;
     }
 
     private static byte[] blob(Path layout, String digest) throws IOException {

@@ -1,0 +1,120 @@
+package dev.wisp.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wisp.image.RegistryLogins;
+import dev.wisp.runtime.AcceleratorChoice;
+import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.testing.OciTestImage;
+import dev.wisp.testing.TestRegistry;
+import dev.wisp.testing.VmTests;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A deploy from a registry behind HTTPS with a self-signed certificate and basic auth (a real
+ * docker-registry): the server's {@code registry login} (in its own home here) holds the user, the
+ * password and the CA file; wrong credentials are refused first, leaving nothing in the store.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
+class OciTlsRegistryVmTest {
+    @TempDir
+    static Path scratch;
+
+    TestRegistry registry;
+    ControlPlane cp;
+    Http http;
+    String token;
+    Path home;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path layout = scratch.resolve("layout");
+        OciTestImage.build(Files.createDirectories(scratch.resolve("work")), layout);
+        registry = TestRegistry.startTls(scratch.resolve("registry"));
+        registry.push(layout, "base", "secure/web:1");
+        home = Files.createDirectories(scratch.resolve("home"));
+        RuntimeConfig rt = RuntimeConfig.defaults()
+                .withHome(home)
+                .withAccelerator(AcceleratorChoice.AUTO)
+                .withVmmPool(1);
+        cp = ControlPlane.start(
+                ControlConfig.of(scratch.resolve("data"), VmTests.kernel().vmlinux(), rt)
+                        .withPorts(0, 0));
+        http = new Http(cp.apiUrl());
+        token = http.tenantToken(Files.readString(cp.adminTokenFile()).trim(), "acme");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (cp != null) {
+            cp.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private long leftovers() throws Exception {
+        try (Stream<Path> s = Files.list(scratch.resolve("data/images"))) {
+            return s.filter(p -> p.getFileName().toString().startsWith(".")).count();
+        }
+    }
+
+    private String get(String path) throws Exception {
+        Process curl = new ProcessBuilder(
+                        "curl",
+                        "-s",
+                        "-w",
+                        " %{http_code}",
+                        "-H",
+                        "Host: web.acme.localhost",
+                        "http://127.0.0.1:" + cp.routerPort() + path)
+                .start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor()).isZero();
+        return out;
+    }
+
+    @Test
+    void loginWithCaFile_pullsOverTlsAndTheDeployAnswers_wrongPasswordRefusedFirst() throws Exception {
+        String body = "{\"ref\":\"" + registry.host() + "/secure/web:1\"}";
+        RegistryLogins logins = new RegistryLogins(home);
+
+        logins.save(registry.host(), TestRegistry.USER, "wrong", registry.caFile());
+        Http.Answer refused = http.post("/v1/images/pull", token, body);
+        assertThat(refused.status()).as(refused.body()).isEqualTo(502);
+        assertThat(refused.body()).contains("registry_refused").contains("refused the credentials of user 'wisp'");
+        assertThat(leftovers()).isZero();
+
+        logins.save(registry.host(), TestRegistry.USER, TestRegistry.PASSWORD, registry.caFile());
+        Http.Answer pulled = http.post("/v1/images/pull", token, body);
+        assertThat(pulled.status()).as(pulled.body()).isEqualTo(201);
+        Http.Answer created = http.post(
+                "/v1/services",
+                token,
+                "{\"name\":\"web\",\"image\":\"" + pulled.json().path("id").asText()
+                        + "\",\"resources\":{\"memoryMiB\":192}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        Guests.await(
+                Duration.ofSeconds(240),
+                "revision 1 serving",
+                () -> http.get("/v1/services/web", token)
+                                .json()
+                                .path("revision")
+                                .asInt()
+                        == 1);
+        assertThat(get("/")).isEqualTo("base page\n 200");
+        assertThat(leftovers()).isZero();
+    }
+}
