@@ -1,5 +1,6 @@
 package dev.wisp.testing;
 
+import dev.wisp.common.HostCommands;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -52,7 +53,7 @@ public final class TestRegistry implements AutoCloseable {
                 + "  filesystem:\n    rootdirectory: " + dir.resolve("storage") + "\nhttp:\n  addr: 127.0.0.1:"
                 + port + "\n");
         if (secure) {
-            OciTestImage.run(
+            HostCommands.run(
                     dir,
                     "openssl",
                     "req",
@@ -71,7 +72,7 @@ public final class TestRegistry implements AutoCloseable {
                     "-out",
                     dir.resolve("cert.pem").toString());
             String line =
-                    OciTestImage.run(dir, "htpasswd", "-Bbn", USER, PASSWORD).strip();
+                    HostCommands.run(dir, "htpasswd", "-Bbn", USER, PASSWORD).strip();
             Files.writeString(dir.resolve("htpasswd"), line + "\n");
             cfg.append("  tls:\n    certificate: ")
                     .append(dir.resolve("cert.pem"))
@@ -110,7 +111,7 @@ public final class TestRegistry implements AutoCloseable {
             OciTestImage.push(layout, tag, host(), repoAndTag);
             return;
         }
-        OciTestImage.run(
+        HostCommands.run(
                 layout.getParent(),
                 "skopeo",
                 "copy",
