@@ -13,9 +13,9 @@ final class RevisionStates {
 
     private final Registry registry;
     private final EventLog events;
-    private final NodeDeployments deployments;
+    private final Deployments deployments;
 
-    RevisionStates(Registry registry, EventLog events, NodeDeployments deployments) {
+    RevisionStates(Registry registry, EventLog events, Deployments deployments) {
         this.registry = registry;
         this.events = events;
         this.deployments = deployments;

@@ -1,6 +1,5 @@
 package dev.wisp.control;
 
-import dev.wisp.node.Node;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -16,23 +15,20 @@ import java.util.Set;
  */
 final class RevisionSwitch {
     private final Registry registry;
-    private final Node node;
     private final TenantRouting routing;
     private final InstantSource clock;
-    private final NodeDeployments deployments;
+    private final Deployments deployments;
     private final StartReports starts;
     private final RevisionStates states;
 
     RevisionSwitch(
             Registry registry,
-            Node node,
             TenantRouting routing,
             InstantSource clock,
-            NodeDeployments deployments,
+            Deployments deployments,
             StartReports starts,
             RevisionStates states) {
         this.registry = registry;
-        this.node = node;
         this.routing = routing;
         this.clock = clock;
         this.deployments = deployments;
@@ -75,7 +71,7 @@ final class RevisionSwitch {
         }
         String current = routing.current(s.tenant(), s.name());
         if (current != null && !keys.containsValue(current)) {
-            if (node.status(current).isPresent() && keys.containsKey(s.targetRevision())) {
+            if (deployments.deployed(current) && keys.containsKey(s.targetRevision())) {
                 // New settings gave the revisions new keys: the old node service keeps serving
                 // until the new target has an instance, then goes.
                 desired.add(current);
