@@ -82,7 +82,9 @@ class ClusterPlacementTest {
                     .as("a fetched the image from b by its id")
                     .isDirectory();
             assertThat(curl(a.routerPort())).as("through a's router (local)").endsWith("\n200");
-            assertThat(curl(b.routerPort())).as("through b's router (forwarded to a)").endsWith("\n200");
+            assertThat(curl(b.routerPort()))
+                    .as("through b's router (forwarded to a)")
+                    .endsWith("\n200");
 
             a.process().descendants().forEach(a.vms()::add);
             long killed = System.nanoTime();
@@ -196,7 +198,8 @@ class ClusterPlacementTest {
         return nodes(via).stream()
                 .filter(n -> !"lost".equals(n.path("state").asText()))
                 .filter(n -> n.path("instances").path("running").asInt()
-                        + n.path("instances").path("paused").asInt() > 0)
+                                + n.path("instances").path("paused").asInt()
+                        > 0)
                 .map(n -> n.path("name").asText())
                 .toList();
     }

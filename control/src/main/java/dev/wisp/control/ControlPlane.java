@@ -65,6 +65,7 @@ public final class ControlPlane implements AutoCloseable {
     private Membership membership;
     /** Null on a single host. */
     private ClusterNode clusterNode;
+
     private LeaderElection election;
     private String startedAt;
     private ApiServer api;
@@ -174,7 +175,9 @@ public final class ControlPlane implements AutoCloseable {
         // In a cluster the leader places node services on the nodes and stores the routing table.
         java.util.function.Function<Registry, Reconciler> reconcilers = reg -> new Reconciler(
                 reg,
-                cluster == null ? new NodeDeployments(node, specs, clock) : new PlacedDeployments(reg.store(), node, clock),
+                cluster == null
+                        ? new NodeDeployments(node, specs, clock)
+                        : new PlacedDeployments(reg.store(), node, clock),
                 routing,
                 events,
                 clock,

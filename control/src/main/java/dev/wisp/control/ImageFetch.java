@@ -72,8 +72,8 @@ final class ImageFetch {
     private void fetch(String id, String api) throws IOException, InterruptedException {
         String token = Files.readString(tokenFile).trim();
         Files.createDirectories(images.root());
-        Path staging = Files.createDirectory(
-                images.root().resolve(".upload-" + UUID.randomUUID()), DataDirectory.DIR_ATTR);
+        Path staging =
+                Files.createDirectory(images.root().resolve(".upload-" + UUID.randomUUID()), DataDirectory.DIR_ATTR);
         try {
             for (String file : List.of("image.json", "initrd.img", "disk.ext4")) {
                 HttpResponse<Path> r = http.send(

@@ -48,5 +48,4 @@ final class ImageHousekeeping {
             LOG.log(System.Logger.Level.WARNING, "cannot sweep " + imagesRoot + ": " + e);
         }
     }
-
 }

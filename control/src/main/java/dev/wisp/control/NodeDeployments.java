@@ -99,8 +99,8 @@ final class NodeDeployments implements Deployments {
     /** Instances that take a request at once: up, or asleep and not in a standby step. */
     static int reachable(ServiceStatus st) {
         return (int) st.instances().stream()
-                .filter(i -> i.port() > 0
-                        || (!i.busy() && ("paused".equals(i.tier()) || "snapshotted".equals(i.tier()))))
+                .filter(i ->
+                        i.port() > 0 || (!i.busy() && ("paused".equals(i.tier()) || "snapshotted".equals(i.tier()))))
                 .count();
     }
 

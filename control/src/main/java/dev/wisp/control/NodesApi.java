@@ -20,8 +20,8 @@ import java.util.Map;
  */
 final class NodesApi {
     /** What drain does not do yet; the API and the CLI say so. */
-    static final String DRAIN_NOTE = "marked draining: placement moves its services to other nodes and"
-            + " places nothing new on it";
+    static final String DRAIN_NOTE =
+            "marked draining: placement moves its services to other nodes and" + " places nothing new on it";
 
     private final Node node;
     /** Null on a single host. */

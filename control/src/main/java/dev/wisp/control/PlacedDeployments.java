@@ -43,6 +43,9 @@ final class PlacedDeployments implements Deployments {
     private final Map<String, Instant> deployedAt = new ConcurrentHashMap<>();
     private volatile Map<String, String> refused = Map.of();
     private volatile Set<String> placed = Set.of();
+    /** Keys placed at some time in this term (or found assigned at its start). */
+    private final Set<String> everPlaced = ConcurrentHashMap.newKeySet();
+
     private List<Member> members = List.of();
     private long membersAt;
 
@@ -71,9 +74,14 @@ final class PlacedDeployments implements Deployments {
         deployedAt.putIfAbsent(key, clock.instant());
     }
 
+    /**
+     * A key never placed that does not fit is refused (its revision fails with the numbers); one
+     * that ran and lost its node waits for room instead, so a serving revision is not failed by
+     * a node's death.
+     */
     @Override
     public String deployFailure(String key) {
-        return placed.contains(key) ? null : refused.get(key);
+        return placed.contains(key) || everPlaced.contains(key) ? null : refused.get(key);
     }
 
     @Override
@@ -118,20 +126,30 @@ final class PlacedDeployments implements Deployments {
         });
         list.sort(Placement.biggestFirst());
         Map<String, Map<String, Assignment>> byNode = new TreeMap<>();
-        Placement.Plan plan = placement.place(rooms, list, Assignments.byKey(Assignments.all(fenced)));
-        plan.assigned().forEach((key, on) -> on.forEach((n, count) -> {
-            Assignment a = meta.get(key);
-            byNode.computeIfAbsent(n, x -> new TreeMap<>())
-                    .put(key, new Assignment(key, count, a.tenant(), a.service(), a.revision(), a.generation()));
-        }));
+        Map<String, Map<String, Integer>> current = Assignments.byKey(Assignments.all(fenced));
+        everPlaced.addAll(current.keySet());
+        Placement.Plan plan = placement.place(rooms, list, current);
+        plan.assigned()
+                .forEach((key, on) -> on.forEach((n, count) -> {
+                    Assignment a = meta.get(key);
+                    byNode.computeIfAbsent(n, x -> new TreeMap<>())
+                            .put(
+                                    key,
+                                    new Assignment(key, count, a.tenant(), a.service(), a.revision(), a.generation()));
+                }));
         int changed = Assignments.write(fenced, byNode);
         if (changed > 0) {
-            LOG.log(System.Logger.Level.INFO, "placement: {0} assignment(s) written; {1} service key(s) placed",
-                    changed, plan.assigned().size());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "placement: {0} assignment(s) written; {1} service key(s) placed",
+                    changed,
+                    plan.assigned().size());
         }
         plan.refused().forEach((key, why) -> LOG.log(System.Logger.Level.WARNING, key + ": " + why));
         refused = Map.copyOf(plan.refused());
         placed = Set.copyOf(plan.assigned().keySet());
+        everPlaced.addAll(placed);
+        everPlaced.retainAll(desired);
         deployedAt.keySet().retainAll(desired);
         wants.clear();
         meta.clear();

@@ -86,8 +86,8 @@ final class Reconciler implements Reconciling, AutoCloseable {
 
     void start() {
         long from = registry.store().revision() + 1;
-        List<String> prefixes = new ArrayList<>(
-                List.of(Registry.SERVICES, Registry.REVISIONS, Registry.TENANTS, Registry.TOKENS));
+        List<String> prefixes =
+                new ArrayList<>(List.of(Registry.SERVICES, Registry.REVISIONS, Registry.TENANTS, Registry.TOKENS));
         prefixes.addAll(deployments.watchPrefixes());
         for (String prefix : prefixes) {
             watches.add(registry.store().watch(prefix, from, e -> trigger()));

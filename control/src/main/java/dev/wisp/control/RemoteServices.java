@@ -50,7 +50,8 @@ final class RemoteServices implements ServiceDirectory {
                 return;
             }
             Endpoint e = new Endpoint("node-" + node, rec.address(), rec.routerPort());
-            keys.keySet().forEach(k -> w.computeIfAbsent(k, x -> new ArrayList<>()).add(e));
+            keys.keySet()
+                    .forEach(k -> w.computeIfAbsent(k, x -> new ArrayList<>()).add(e));
         });
         where = Map.copyOf(w);
         backends.forEach((k, b) -> b.set(w.getOrDefault(k, List.of())));
