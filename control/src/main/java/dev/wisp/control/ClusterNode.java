@@ -25,7 +25,7 @@ final class ClusterNode implements AutoCloseable {
     ClusterNode(ClusterSetup cluster, TenantRouting routing) {
         this.cluster = cluster;
         this.routing = routing;
-        this.remote = new RemoteServices(cluster.nodeName(), key -> routing.owner(key) != null);
+        this.remote = new RemoteServices(key -> routing.owner(key) != null);
         this.gate = new ClusterGate(routing, cluster.nodeName(), key -> {
             Node n = node.get();
             return n != null && n.serves(key);

@@ -19,19 +19,18 @@ import java.util.function.Predicate;
  * The router's view of service keys that run on other nodes: each such key is a service whose
  * endpoints are the routers of the live nodes it is assigned to, so a request landing here is
  * forwarded in one hop (the other router serves it from its own instances, waking one if they
- * sleep). The node consults this only for keys it does not run itself. The same backend object
+ * sleep). The node consults this only for keys it does not run itself; a key placed here while
+ * requests waited for it is reached through this node's own router (one more local hop for those). The same backend object
  * is kept per key while the key exists, so the router keeps its pools and meters for it.
  */
 final class RemoteServices implements ServiceDirectory {
-    private final String self;
     /** Keys the routing table knows (a key between placements still resolves, its requests wait). */
     private final Predicate<String> routed;
 
     private final Map<String, ServiceEndpoints> backends = new ConcurrentHashMap<>();
     private volatile Map<String, List<Endpoint>> where = Map.of();
 
-    RemoteServices(String self, Predicate<String> routed) {
-        this.self = self;
+    RemoteServices(Predicate<String> routed) {
         this.routed = routed;
     }
 
@@ -39,7 +38,10 @@ final class RemoteServices implements ServiceDirectory {
     void refresh(Map<String, Map<String, Assignment>> assignments, List<Member> members) {
         Map<String, NodeRecord> live = new HashMap<>();
         for (Member m : members) {
-            if (m.state() != Member.State.LOST && !m.node().name().equals(self)) {
+            // This node's own router is listed too (for keys it runs, which it has deployed by
+            // now): requests that waited here while the key ran elsewhere, or nowhere, are
+            // served once it runs here, instead of waiting out their queue timeout.
+            if (m.state() != Member.State.LOST) {
                 live.put(m.node().name(), m.node());
             }
         }
