@@ -50,7 +50,7 @@ final class NodesCommand extends AdminApiCommand {
 
     @Command(
             name = "drain",
-            description = "Mark a node draining (cluster mode); moving its instances comes with placement.")
+            description = "Mark a node draining (cluster mode): placement moves its services to other nodes.")
     static final class Drain extends AdminApiCommand {
         @Parameters(paramLabel = "NAME", description = "The node's name, as wisp nodes lists it.")
         String name;

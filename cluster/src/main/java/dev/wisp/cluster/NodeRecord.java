@@ -1,5 +1,6 @@
 package dev.wisp.cluster;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -21,6 +22,9 @@ import java.util.regex.Pattern;
  * @param version Wisp's version on the node
  * @param startedAt when this node process joined (ISO-8601)
  * @param heartbeatAt when the node last wrote this record (ISO-8601)
+ * @param services per service key deployed on the node, its instances that take a request at once
+ *     (up, or asleep and woken by the request); a key listed with 0 still holds its warm template
+ *     or standby state here. Placement reads it to tell a revision ready and to prefer warm nodes.
  */
 public record NodeRecord(
         String name,
@@ -37,13 +41,15 @@ public record NodeRecord(
         String accelerator,
         String version,
         String startedAt,
-        String heartbeatAt) {
+        String heartbeatAt,
+        Map<String, Integer> services) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     public NodeRecord {
         requireName(name);
         Objects.requireNonNull(address, "address");
+        services = services == null ? Map.of() : Map.copyOf(services);
     }
 
     /** Throws {@link IllegalArgumentException} with the rule if {@code name} is not a node name. */
@@ -72,6 +78,7 @@ public record NodeRecord(
                 accelerator,
                 version,
                 startedAt,
-                at);
+                at,
+                services);
     }
 }

@@ -49,7 +49,8 @@ class ClusterOnEmbeddedStoreTest {
         try (StateStore store = StateStores.embedded(dir);
                 Membership n1 = Membership.join(
                         store,
-                        () -> new NodeRecord("n1", "127.0.0.1", 1, 2, 2, 1024, 0, 0, 0, 0, 0, "tcg", "t", "t0", null),
+                        () -> new NodeRecord(
+                                "n1", "127.0.0.1", 1, 2, 2, 1024, 0, 0, 0, 0, 0, "tcg", "t", "t0", null, null),
                         TTL,
                         InstantSource.system())) {
             assertThat(Membership.drain(store, "n1", "n1", InstantSource.system()))

@@ -169,6 +169,7 @@ class ClusterOnEtcdTest {
                 "tcg",
                 "test",
                 "now",
+                null,
                 null);
     }
 

@@ -63,6 +63,9 @@ public final class ControlPlane implements AutoCloseable {
     private Reconciling reconciling;
 
     private Membership membership;
+    /** Null on a single host. */
+    private ClusterNode clusterNode;
+
     private LeaderElection election;
     private String startedAt;
     private ApiServer api;
@@ -141,16 +144,17 @@ public final class ControlPlane implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "admin token written to {0}", adminTokenFile());
         }
         ImageStore images = new ImageStore(data);
-        sweepStaging(images.root());
-        retireLegacyImages(registry, images);
+        ImageHousekeeping.sweepStaging(images.root());
+        ImageHousekeeping.retireLegacyImages(registry, images);
 
         runtime = VmRuntime.start(config.runtime(), config.kernel());
         TenantRouting routing = new TenantRouting();
+        clusterNode = cluster == null ? null : new ClusterNode(cluster, routing);
         NodeConfig nc = NodeConfig.of(
                         data.resolve("node"),
                         RouterConfig.builder().port(config.routerPort()).build())
                 .withResolver(routing)
-                .withGate(routing)
+                .withGate(clusterNode == null ? routing : clusterNode.gate())
                 .withLeaveStandby(!config.stopOnClose());
         if (config.capacity() != null) {
             nc = nc.withCapacity(config.capacity());
@@ -168,16 +172,19 @@ public final class ControlPlane implements AutoCloseable {
         node.onInstanceChange(change -> eventWriter.execute(() -> instanceEvent(routing, events, change)));
 
         NodeSpecs specs = new NodeSpecs(config.kernel(), images, cipher);
+        // In a cluster the leader places node services on the nodes and stores the routing table.
         java.util.function.Function<Registry, Reconciler> reconcilers = reg -> new Reconciler(
                 reg,
-                node,
                 new TenantLimits(runtime),
-                specs,
+                cluster == null
+                        ? new NodeDeployments(node, specs, clock)
+                        : new PlacedDeployments(reg.store(), node, clock),
                 routing,
                 events,
                 clock,
                 config.reconcileInterval(),
-                metrics);
+                metrics,
+                cluster == null ? Reconciler.RoutesSink.NONE : new StoredRoutes(reg.store()));
         FunctionsRoutes[] resumable = new FunctionsRoutes[1];
         if (cluster == null) {
             reconciler = reconcilers.apply(registry);
@@ -247,6 +254,7 @@ public final class ControlPlane implements AutoCloseable {
                     cluster.leaseTtl(),
                     clock);
             election = LeaderElection.start(store, cluster.nodeName(), cluster.leaseTtl(), (LeaderLoops) reconciling);
+            clusterNode.start(node, specs, store, adminTokenFile(), this::leads);
         }
     }
 
@@ -277,42 +285,6 @@ public final class ControlPlane implements AutoCloseable {
             return new Kernel(dir.getFileName().toString(), vmlinux.toAbsolutePath(), dir.resolve("modules"));
         }
         return new Kernel("custom", vmlinux.toAbsolutePath(), null);
-    }
-
-    /**
-     * Images stored before ids covered every byte (and were derived by the server) cannot be
-     * trusted: an upload could have claimed another tenant's id. They are moved aside and every
-     * tenant's record of them dropped; revisions that used them fail until deployed with the image
-     * pushed again.
-     */
-    private static void retireLegacyImages(Registry registry, ImageStore images) {
-        List<String> retired = images.retireLegacy();
-        for (String id : retired) {
-            for (ImageRecord rec : registry.allImages()) {
-                if (rec.id().equals(id)) {
-                    registry.write(tx -> {
-                        tx.delete(Registry.imageKey(rec.tenant(), id));
-                        return null;
-                    });
-                }
-            }
-            LOG.log(
-                    System.Logger.Level.WARNING,
-                    "image " + id + " was stored before image ids covered every byte;"
-                            + " moved to " + images.root().resolve(".legacy-" + id + "-*") + " and no longer served:"
-                            + " build and push it again (wisp image push), then deploy it");
-        }
-    }
-
-    private static void sweepStaging(Path imagesRoot) {
-        if (!Files.isDirectory(imagesRoot)) {
-            return;
-        }
-        try (var dirs = Files.list(imagesRoot)) {
-            dirs.filter(d -> d.getFileName().toString().startsWith(".upload-")).forEach(FileTrees::deleteQuietly);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot sweep " + imagesRoot + ": " + e);
-        }
     }
 
     /** The API's base URL, e.g. {@code http://127.0.0.1:7070}. */
@@ -382,6 +354,7 @@ public final class ControlPlane implements AutoCloseable {
         if (reconciling instanceof LeaderLoops loops) {
             closeQuietly(loops);
         }
+        closeQuietly(clusterNode);
         closeQuietly(node);
         if (eventWriter != null) {
             eventWriter.shutdown();

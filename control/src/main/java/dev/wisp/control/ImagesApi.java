@@ -31,6 +31,33 @@ record ImagesApi(Registry registry, ImageStore images, Supplier<Set<String>> fun
                 "/v1/images/{id}",
                 (c, who, p) -> Reply.json(200, view(existing(who, p.get("id")), registry.services(who.tenant()))));
         r.add("DELETE", "/v1/images/{id}", (c, who, p) -> delete(who, p.get("id")));
+        r.add("GET", "/v1/images/{id}/files/{file}", (c, who, p) -> file(who, p.get("id"), p.get("file")));
+    }
+
+    /**
+     * One file of an image stored on this node, for another node that lacks it (admin only: nodes
+     * fetch with their admin token). The receiver derives the id from the bytes again.
+     */
+    private Reply file(Caller who, String id, String file) {
+        who.requireAdmin();
+        if (file == null || !ImageArchive.FILES.contains(file)) {
+            throw ApiException.notFound("an image holds only " + new java.util.TreeSet<>(ImageArchive.FILES));
+        }
+        Path path = id != null && id.matches("[0-9a-f]{16}")
+                ? images.get(id).map(img -> img.dir().resolve(file)).orElse(null)
+                : null;
+        if (path == null || !Files.isRegularFile(path)) {
+            throw ApiException.notFound("no image '" + Names.shorten(id) + "' file '" + file + "' on this node");
+        }
+        try {
+            if (Files.size(path) > ImageFetch.MAX_FILE_BYTES) {
+                throw ApiException.tooLarge(file + " of image " + id + " is over "
+                        + ImageFetch.MAX_FILE_BYTES / (1024 * 1024) + " MiB: push the image to each node instead");
+            }
+            return Reply.bytes("application/octet-stream", Files.readAllBytes(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The tenant's record of an image; 404 for an id the tenant never uploaded, like any foreign resource. */

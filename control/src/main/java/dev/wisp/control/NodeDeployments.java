@@ -1,6 +1,7 @@
 package dev.wisp.control;
 
 import dev.wisp.node.Node;
+import dev.wisp.node.ServiceSpec;
 import dev.wisp.node.ServiceStatus;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -14,11 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@link Reconciler}'s hands on the node: deploys and removes node services, remembers when
+ * The {@link Reconciler}'s hands on this host's node (single-host mode), and each cluster node's
+ * hands for what is assigned to it ({@link AssignedWork}): deploys and removes node services, remembers when
  * each was deployed (for the ready timeout) and which deploys failed, and tells whether one has
  * an instance.
  */
-final class NodeDeployments {
+final class NodeDeployments implements Deployments {
     private static final System.Logger LOG = System.getLogger(Reconciler.class.getName());
 
     private final Node node;
@@ -35,12 +37,30 @@ final class NodeDeployments {
         this.clock = clock;
     }
 
-    void ensureDeployed(ServiceRecord s, RevisionRecord r, String key) {
+    @Override
+    public void ensureDeployed(ServiceRecord s, RevisionRecord r, String key) {
+        ensureDeployed(s, r, key, 0);
+    }
+
+    /**
+     * As {@link #ensureDeployed(ServiceRecord, RevisionRecord, String)}, keeping at most {@code
+     * share} instances at the minimum and at the start (a cluster node's part of the service);
+     * 0 keeps the service's own figures.
+     */
+    void ensureDeployed(ServiceRecord s, RevisionRecord r, String key, int share) {
         if (node.status(key).isPresent() || failedKeys.containsKey(key)) {
             return;
         }
         try {
-            node.deploy(specs.spec(key, s, r));
+            ServiceSpec spec = specs.spec(key, s, r);
+            if (share > 0) {
+                var scaling = spec.scaling();
+                spec = spec.withScaling(scaling.toBuilder()
+                        .minInstances(Math.min(scaling.minInstances(), share))
+                        .initialScale(Math.min(scaling.initialScale(), share))
+                        .build());
+            }
+            node.deploy(spec);
             deployedAt.put(key, clock.instant());
             LOG.log(
                     System.Logger.Level.INFO,
@@ -59,29 +79,52 @@ final class NodeDeployments {
     }
 
     /** Why the deploy of this node key failed, or null if it did not. */
-    String deployFailure(String key) {
+    @Override
+    public String deployFailure(String key) {
         return failedKeys.get(key);
     }
 
     /** When this process deployed the node key, or null. */
-    Instant deployedAt(String key) {
+    @Override
+    public Instant deployedAt(String key) {
         return deployedAt.get(key);
     }
 
     /** Whether the node service has an instance that is up or asleep (a request wakes it at once). */
-    boolean hasInstance(String key) {
-        Optional<ServiceStatus> st = node.status(key);
-        return st.isPresent()
-                && st.get().instances().stream()
-                        .anyMatch(i -> i.port() > 0
-                                || (!i.busy() && ("paused".equals(i.tier()) || "snapshotted".equals(i.tier()))));
+    @Override
+    public boolean hasInstance(String key) {
+        return node.status(key).map(st -> reachable(st) > 0).orElse(false);
+    }
+
+    /** Instances that take a request at once: up, or asleep and not in a standby step. */
+    static int reachable(ServiceStatus st) {
+        return (int) st.instances().stream()
+                .filter(i ->
+                        i.port() > 0 || (!i.busy() && ("paused".equals(i.tier()) || "snapshotted".equals(i.tier()))))
+                .count();
+    }
+
+    @Override
+    public boolean deployed(String key) {
+        return node.status(key).isPresent();
+    }
+
+    @Override
+    public Optional<ServiceStatus> status(String key) {
+        return node.status(key);
+    }
+
+    /** Forgets a failed deploy, so the next pass tries again (its assignment changed). */
+    void retry(String key) {
+        failedKeys.remove(key);
     }
 
     /**
      * Removes node services no service wants any more, in parallel; {@code forget} runs once
      * they are asked to go and before this waits for them.
      */
-    void removeUndesired(Set<String> desired, Runnable forget) {
+    @Override
+    public void removeUndesired(Set<String> desired, Runnable forget) {
         List<CompletableFuture<Void>> removals = new ArrayList<>();
         for (ServiceStatus st : node.services()) {
             String key = st.name();

@@ -5,6 +5,7 @@ import dev.wisp.cluster.Membership;
 import dev.wisp.cluster.NodeRecord;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeCapacity;
+import dev.wisp.node.ServiceStatus;
 import dev.wisp.runtime.VmRuntime;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -21,8 +22,8 @@ import java.util.Map;
  */
 record NodesApi(Node node, ClusterSetup cluster) {
     /** What drain does not do yet; the API and the CLI say so. */
-    static final String DRAIN_NOTE = "marked draining; instances stay where they are until placement"
-            + " (not built yet) moves them and keeps new ones off this node";
+    static final String DRAIN_NOTE =
+            "marked draining: placement moves its services to other nodes and" + " places nothing new on it";
 
     void register(ApiRoutes r) {
         r.add("GET", "/v1/nodes", (c, who, p) -> {
@@ -64,7 +65,19 @@ record NodesApi(Node node, ClusterSetup cluster) {
                 runtime.accelerator().toString(),
                 version == null ? "dev" : version,
                 startedAt,
-                null);
+                null,
+                serviceKeys(node));
+    }
+
+    /** The node's service keys with the instances that take a request at once (placement reads them). */
+    private static Map<String, Integer> serviceKeys(Node node) {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        for (ServiceStatus st : node.services()) {
+            if (NodeKeys.isControlKey(st.name())) {
+                out.put(st.name(), NodeDeployments.reachable(st));
+            }
+        }
+        return out;
     }
 
     private Shapes.NodeView local() {

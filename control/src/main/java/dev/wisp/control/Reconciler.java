@@ -1,6 +1,5 @@
 package dev.wisp.control;
 
-import dev.wisp.node.Node;
 import dev.wisp.store.StoreException;
 import dev.wisp.store.Watch;
 import java.time.Duration;
@@ -49,7 +48,8 @@ final class Reconciler implements Reconciling, AutoCloseable {
     private final ControlMetrics metrics;
     private final Registry registry;
     private final TenantRouting routing;
-    private final NodeDeployments deployments;
+    private final Deployments deployments;
+    private final RoutesSink published;
     private final StartReports starts;
     private final RevisionSwitch services;
     private final TenantLimits tenantLimits;
@@ -67,28 +67,32 @@ final class Reconciler implements Reconciling, AutoCloseable {
 
     Reconciler(
             Registry registry,
-            Node node,
             TenantLimits tenantLimits,
-            NodeSpecs specs,
+            Deployments deployments,
             TenantRouting routing,
             EventLog events,
             InstantSource clock,
             Duration interval,
-            ControlMetrics metrics) {
+            ControlMetrics metrics,
+            RoutesSink published) {
         this.metrics = metrics;
+        this.published = published;
         this.registry = registry;
         this.routing = routing;
         this.tenantLimits = tenantLimits;
-        this.deployments = new NodeDeployments(node, specs, clock);
+        this.deployments = deployments;
         RevisionStates states = new RevisionStates(registry, events, deployments);
-        this.starts = new StartReports(node, events, deployments, states);
-        this.services = new RevisionSwitch(registry, node, routing, clock, deployments, starts, states);
+        this.starts = new StartReports(events, deployments, states);
+        this.services = new RevisionSwitch(registry, routing, clock, deployments, starts, states);
         this.intervalMs = interval.toMillis();
     }
 
     void start() {
         long from = registry.store().revision() + 1;
-        for (String prefix : List.of(Registry.SERVICES, Registry.REVISIONS, Registry.TENANTS, Registry.TOKENS)) {
+        List<String> prefixes =
+                new ArrayList<>(List.of(Registry.SERVICES, Registry.REVISIONS, Registry.TENANTS, Registry.TOKENS));
+        prefixes.addAll(deployments.watchPrefixes());
+        for (String prefix : prefixes) {
             watches.add(registry.store().watch(prefix, from, e -> trigger()));
         }
         trigger().join();
@@ -170,6 +174,7 @@ final class Reconciler implements Reconciling, AutoCloseable {
             }
         }
         routing.publish(routes, targets);
+        published.publish(routes, targets);
         removeUndesired(desired);
         if (switching && !closed) {
             loop.schedule(this::trigger, FAST_MS, TimeUnit.MILLISECONDS);
@@ -177,11 +182,24 @@ final class Reconciler implements Reconciling, AutoCloseable {
     }
 
     private void publishTokens() {
+        publishTokens(registry, routing);
+    }
+
+    /** Gives the router's gate every API token's owner (each cluster node does this for itself). */
+    static void publishTokens(Registry registry, TenantRouting routing) {
         Map<String, TenantRouting.TokenOwner> owners = new HashMap<>();
         for (TokenRecord t : registry.list(Registry.TOKENS, TokenRecord.class)) {
             owners.put(t.hash(), new TenantRouting.TokenOwner(t.tenant(), t.admin()));
         }
         routing.publishTokens(owners);
+    }
+
+    /** Told the routing table after each pass: cluster mode stores it for every node's router. */
+    @FunctionalInterface
+    interface RoutesSink {
+        RoutesSink NONE = (routes, targets) -> {};
+
+        void publish(Map<String, String> routes, Map<String, TenantRouting.Target> targets);
     }
 
     /** Removes node services no service wants any more, in parallel, and waits for them. */

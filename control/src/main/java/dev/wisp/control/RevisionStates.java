@@ -8,7 +8,7 @@ import java.util.Optional;
  * ready, serving, retired, failed), its last start failure, and the switch of a service's
  * serving revision, each with its event.
  */
-record RevisionStates(Registry registry, EventLog events, NodeDeployments deployments) {
+record RevisionStates(Registry registry, EventLog events, Deployments deployments) {
     private static final System.Logger LOG = System.getLogger(Reconciler.class.getName());
 
     void writeFailure(ServiceRecord s, int number, RevisionRecord.Failure failure) {

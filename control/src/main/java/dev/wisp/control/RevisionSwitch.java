@@ -1,6 +1,5 @@
 package dev.wisp.control;
 
-import dev.wisp.node.Node;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -16,10 +15,9 @@ import java.util.Set;
  */
 record RevisionSwitch(
         Registry registry,
-        Node node,
         TenantRouting routing,
         InstantSource clock,
-        NodeDeployments deployments,
+        Deployments deployments,
         StartReports starts,
         RevisionStates states) {
     /**
@@ -57,7 +55,7 @@ record RevisionSwitch(
         }
         String current = routing.current(s.tenant(), s.name());
         if (current != null && !keys.containsValue(current)) {
-            if (node.status(current).isPresent() && keys.containsKey(s.targetRevision())) {
+            if (deployments.deployed(current) && keys.containsKey(s.targetRevision())) {
                 // New settings gave the revisions new keys: the old node service keeps serving
                 // until the new target has an instance, then goes.
                 desired.add(current);

@@ -1,6 +1,5 @@
 package dev.wisp.control;
 
-import dev.wisp.node.Node;
 import dev.wisp.node.ServiceStatus;
 import java.time.Duration;
 import java.util.Map;
@@ -15,22 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * succeeds clears the record's failure.
  */
 final class StartReports {
-    private final Node node;
     private final EventLog events;
-    private final NodeDeployments deployments;
+    private final Deployments deployments;
     private final RevisionStates states;
     /** Per node key, the failed starts in a row already reported (events, the revision's failure). */
     private final Map<String, Integer> seenFailures = new ConcurrentHashMap<>();
 
-    StartReports(Node node, EventLog events, NodeDeployments deployments, RevisionStates states) {
-        this.node = node;
+    StartReports(EventLog events, Deployments deployments, RevisionStates states) {
         this.events = events;
         this.deployments = deployments;
         this.states = states;
     }
 
     void observe(ServiceRecord s, RevisionRecord r, String key) {
-        Optional<ServiceStatus> st = node.status(key);
+        Optional<ServiceStatus> st = deployments.status(key);
         if (st.isEmpty()) {
             return;
         }

@@ -3,6 +3,7 @@ package dev.wisp.node;
 import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.router.RouterServer;
 import dev.wisp.router.ServiceBackend;
+import dev.wisp.router.ServiceDirectory;
 import dev.wisp.runtime.VmRuntime;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -57,6 +58,8 @@ public final class Node implements AutoCloseable {
         return t;
     });
     private final InstantSource clock = InstantSource.system();
+    /** Services this node does not run but its router may forward (cluster mode); null: none. */
+    private volatile ServiceDirectory elsewhere;
 
     private Node(NodeConfig config, VmRuntime runtime) {
         this.config = config;
@@ -106,7 +109,25 @@ public final class Node implements AutoCloseable {
     /** The router's directory: a service is routable from its deploy until its removal starts closing it. */
     private ServiceBackend backendOf(String service) {
         ServiceController c = services.get(service);
-        return c == null ? null : c.endpoints();
+        if (c != null) {
+            return c.endpoints();
+        }
+        ServiceDirectory other = elsewhere;
+        return other == null ? null : other.lookup(service);
+    }
+
+    /**
+     * Lets the router serve services this node does not run: a name with no local service is
+     * looked up in {@code other} (in cluster mode: the routers of the nodes that run it). A local
+     * service always wins.
+     */
+    public void forwardUnknown(ServiceDirectory other) {
+        this.elsewhere = other;
+    }
+
+    /** Whether a service of that name is deployed here (cheap: for the router's gate). */
+    public boolean serves(String name) {
+        return services.containsKey(name);
     }
 
     /** Instance ids are {@code <service>-<n>}; service names hold no such suffix. */

@@ -1,0 +1,25 @@
+package dev.wisp.cluster;
+
+import java.util.Objects;
+
+/**
+ * One service key placed on one node: the node runs it with up to {@code instances} instances
+ * kept at its minimum (its autoscaler may add more where there is room). What the key runs is
+ * named by the tenant, service, revision and settings generation, which the node reads from the
+ * store; a node whose records show another generation waits for the next assignment.
+ *
+ * @param key the service key on the node
+ * @param instances the node's share of the service's instances (at least 1)
+ * @param tenant the owning tenant
+ * @param service the service's name
+ * @param revision the revision it runs
+ * @param generation the service settings' generation the key was made for
+ */
+public record Assignment(String key, int instances, String tenant, String service, int revision, long generation) {
+    public Assignment {
+        Objects.requireNonNull(key, "key");
+        if (instances < 1) {
+            throw new IllegalArgumentException(key + ": an assignment needs at least 1 instance, was " + instances);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.wisp.control;
+
+import dev.wisp.cluster.Assignment;
+import dev.wisp.cluster.Assignments;
+import dev.wisp.cluster.ClusterKeys;
+import dev.wisp.cluster.Membership;
+import dev.wisp.store.KeyValue;
+import dev.wisp.store.StateStore;
+import dev.wisp.store.Watch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What every cluster node does for itself, leader or not, on one thread: runs the service keys
+ * assigned to it ({@code /cluster/assign/<self>/}), fetching an image it lacks from a node that
+ * has it, and removes the ones no longer assigned; keeps its router's routing table (written by
+ * the leader) and token owners current; and tells its router where the keys it does not run
+ * live ({@link RemoteServices}). Runs on every change of those keys and every second.
+ */
+final class AssignedWork implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AssignedWork.class.getName());
+    private static final long EVERY_MS = 1000;
+    /** A failed deploy of an assigned key is tried again after this long. */
+    private static final long RETRY_NANOS = 10_000_000_000L;
+
+    /** The routing table as stored at {@link ClusterKeys#ROUTES}. */
+    record RoutingTable(Map<String, String> routes, Map<String, TenantRouting.Target> targets) {}
+
+    private final StateStore store;
+    private final Registry registry;
+    private final String self;
+    private final NodeDeployments deployments;
+    private final TenantRouting routing;
+    private final RemoteServices remote;
+    private final ImageFetch images;
+    private final BooleanSupplier leads;
+    private final List<Watch> watches = new ArrayList<>();
+    private final Map<String, Long> retryAt = new java.util.HashMap<>();
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "wisp-assigned");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    AssignedWork(
+            StateStore store,
+            String self,
+            NodeDeployments deployments,
+            TenantRouting routing,
+            RemoteServices remote,
+            ImageFetch images,
+            BooleanSupplier leads) {
+        this.store = store;
+        this.registry = new Registry(store, java.time.InstantSource.system());
+        this.self = self;
+        this.deployments = deployments;
+        this.routing = routing;
+        this.remote = remote;
+        this.images = images;
+        this.leads = leads;
+    }
+
+    void start() {
+        long from = store.revision() + 1;
+        for (String prefix : List.of(ClusterKeys.ASSIGN, ClusterKeys.ROUTES, ClusterKeys.NODES, Registry.TOKENS)) {
+            watches.add(store.watch(prefix, from, e -> trigger()));
+        }
+        trigger();
+        loop.scheduleWithFixedDelay(this::trigger, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void trigger() {
+        if (closed || !queued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                queued.set(false);
+                try {
+                    pass();
+                } catch (RuntimeException e) {
+                    if (!closed) {
+                        LOG.log(System.Logger.Level.WARNING, "node " + self + ": assigned work pass failed: " + e);
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            queued.set(false); // closing
+        }
+    }
+
+    private void pass() {
+        Optional<KeyValue> table = store.get(ClusterKeys.ROUTES);
+        if (table.isPresent() && !leads.getAsBoolean()) {
+            // The leader's own reconciler moves its routing; everyone else takes the stored table.
+            RoutingTable t = Assignments.decode(table.get().value(), RoutingTable.class);
+            routing.publish(t.routes(), t.targets());
+        }
+        Reconciler.publishTokens(registry, routing);
+        Map<String, Assignment> mine = Assignments.of(store, self);
+        for (Assignment a : mine.values()) {
+            run(a);
+        }
+        remote.refresh(Assignments.all(store), Membership.list(store));
+        retryAt.keySet().retainAll(mine.keySet());
+        deployments.removeUndesired(mine.keySet(), () -> {});
+    }
+
+    private void run(Assignment a) {
+        if (deployments.deployed(a.key())) {
+            return;
+        }
+        Optional<ServiceRecord> s = registry.service(a.tenant(), a.service());
+        Optional<RevisionRecord> r = registry.revision(a.tenant(), a.service(), a.revision());
+        if (s.isEmpty() || r.isEmpty() || s.get().generation() != a.generation()) {
+            return; // the leader places the service's current settings next
+        }
+        if (!images.ensure(r.get().image())) {
+            return;
+        }
+        Long after = retryAt.get(a.key());
+        if (after != null && System.nanoTime() - after > 0) {
+            deployments.retry(a.key()); // a deploy refused (say, memory taken meanwhile) is tried again
+        }
+        retryAt.put(a.key(), System.nanoTime() + RETRY_NANOS);
+        deployments.ensureDeployed(s.get(), r.get(), a.key(), a.instances());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        watches.forEach(Watch::cancel);
+        loop.shutdownNow();
+        try {
+            loop.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

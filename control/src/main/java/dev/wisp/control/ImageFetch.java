@@ -1,0 +1,100 @@
+package dev.wisp.control;
+
+import dev.wisp.cluster.Member;
+import dev.wisp.cluster.Membership;
+import dev.wisp.cluster.NodeRecord;
+import dev.wisp.common.FileTrees;
+import dev.wisp.image.ImageStore;
+import dev.wisp.store.StateStore;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Brings an image a node was assigned to run but lacks from another node that has it, by its
+ * content address: each file through {@code GET /v1/images/{id}/files/{file}} of a live node's
+ * API (with this node's admin token: any admin token works on every node), then the id derived
+ * again from the bytes that arrived, exactly as for an upload. Files over {@link #MAX_FILE_BYTES}
+ * are not sent this way (push such an image to each node).
+ */
+final class ImageFetch {
+    private static final System.Logger LOG = System.getLogger(ImageFetch.class.getName());
+    /** Largest image file one node sends another: it travels in one API answer. */
+    static final long MAX_FILE_BYTES = 128L * 1024 * 1024;
+
+    private final StateStore store;
+    private final ImageStore images;
+    private final String self;
+    private final Path tokenFile;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ImageFetch(StateStore store, ImageStore images, String self, Path tokenFile) {
+        this.store = store;
+        this.images = images;
+        this.self = self;
+        this.tokenFile = tokenFile;
+    }
+
+    /** Whether the image is here now (fetched if it was not); false after every live node failed. */
+    boolean ensure(String id) {
+        if (images.get(id).isPresent()) {
+            return true;
+        }
+        for (Member m : Membership.list(store)) {
+            NodeRecord n = m.node();
+            if (m.state() == Member.State.LOST || n.name().equals(self)) {
+                continue;
+            }
+            String host = n.address().contains(":") ? "[" + n.address() + "]" : n.address();
+            try {
+                fetch(id, "http://" + host + ":" + n.apiPort());
+                LOG.log(System.Logger.Level.INFO, "image {0} fetched from node {1}", id, n.name());
+                return true;
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "image " + id + " not fetched from " + n.name() + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        LOG.log(System.Logger.Level.WARNING, "image " + id + " is on no live node that answered: cannot run it here");
+        return false;
+    }
+
+    private void fetch(String id, String api) throws IOException, InterruptedException {
+        String token = Files.readString(tokenFile).trim();
+        Files.createDirectories(images.root());
+        Path staging =
+                Files.createDirectory(images.root().resolve(".upload-" + UUID.randomUUID()), DataDirectory.DIR_ATTR);
+        try {
+            for (String file : List.of("image.json", "initrd.img", "disk.ext4")) {
+                HttpResponse<Path> r = http.send(
+                        HttpRequest.newBuilder(URI.create(api + "/v1/images/" + id + "/files/" + file))
+                                .header("Authorization", "Bearer " + token)
+                                .timeout(Duration.ofMinutes(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofFile(staging.resolve(file)));
+                if (r.statusCode() == 404 && file.equals("disk.ext4")) {
+                    Files.deleteIfExists(staging.resolve(file)); // an image without a disk
+                } else if (r.statusCode() != 200) {
+                    throw new IOException(file + ": HTTP " + r.statusCode());
+                }
+            }
+            ImageArchive.Manifest m = ImageArchive.checkFolder(staging);
+            if (!m.id().equals(id)) {
+                throw new IOException("the files sent for image " + id + " make image " + m.id());
+            }
+            images.add(staging, m.entrypoint(), m.port(), m.initrdSha256(), m.diskSha256(), m.kernelVersion(), "peer");
+        } finally {
+            FileTrees.deleteQuietly(staging);
+        }
+    }
+}
