@@ -223,7 +223,8 @@ public final class ControlPlane implements AutoCloseable {
                         imagesApi,
                         images,
                         guestKernel(config.kernel()),
-                        config.runtime().home())
+                        config.runtime().home(),
+                        config.callbackPolicy())
                 .register(routes);
         new TenantsApi(registry).register(routes);
         new NodesApi(node, cluster).register(routes);

@@ -1,6 +1,7 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wisp.functions.AddressPolicy;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuildException;
 import dev.wisp.image.ImageStore;
@@ -22,9 +23,15 @@ import java.util.Set;
  * an upload. Credentials come from the server's {@code wisp registry login}; plain HTTP only to
  * loopback registries. Pull failures map to statuses by their kind, with the puller's one line.
  *
+ * <p>A tenant's pull is a URL the platform fetches for a user: it may name only a registry whose
+ * host resolves to public addresses (or a network the operator allows, {@code wisp up
+ * --allow-callback-net}), never the server's loopback, link-local or private networks, and never
+ * a file on the server's disk. The operator's admin token may pull from anywhere.
+ *
  * @param home where {@code registries.json} (credentials) is read from
+ * @param tenantPolicy the addresses a tenant's pull may reach
  */
-record ImagePulls(ImagesApi images, ImageStore store, Kernel kernel, Path home) {
+record ImagePulls(ImagesApi images, ImageStore store, Kernel kernel, Path home, AddressPolicy tenantPolicy) {
     static final Set<String> FIELDS = Set.of("ref", "entrypoint", "cmd", "port");
     private static final int MAX_ARGS = 256;
 
@@ -44,6 +51,9 @@ record ImagePulls(ImagesApi images, ImageStore store, Kernel kernel, Path home) 
         Image image;
         try {
             ImageReference ref = ImageReference.parse(text);
+            if (!who.admin()) {
+                checkTenantMayPull(ref);
+            }
             image = OciImageBuilder.of(ref)
                     .registry(new RegistryLogins(home).optionsFor(ref, Set.of()))
                     .entrypoint(args(body, "entrypoint"))
@@ -66,6 +76,36 @@ record ImagePulls(ImagesApi images, ImageStore store, Kernel kernel, Path home) 
             throw full != null ? full : e;
         }
         return images.recordBuilt(who, image);
+    }
+
+    private void checkTenantMayPull(ImageReference ref) {
+        if (ref.kind() != ImageReference.Kind.REGISTRY) {
+            throw new ApiException(
+                    403,
+                    "forbidden",
+                    "an image file on the server is for the operator; pull from a registry or push the image"
+                            + " (wisp image push)");
+        }
+        String host = registryHost(ref.registry());
+        try {
+            tenantPolicy.resolve(host);
+        } catch (AddressPolicy.Refused e) {
+            throw new ApiException(
+                    403,
+                    "forbidden",
+                    "registry " + ref.registry() + " is not reachable for tenants: " + e.getMessage()
+                            + "; the operator can allow its network (wisp up --allow-callback-net)");
+        }
+    }
+
+    /** {@code host}, {@code host:port} or {@code [v6]:port} to the host alone. */
+    static String registryHost(String registry) {
+        if (registry.startsWith("[")) {
+            int end = registry.indexOf(']');
+            return end < 0 ? registry : registry.substring(1, end);
+        }
+        int colon = registry.lastIndexOf(':');
+        return colon < 0 ? registry : registry.substring(0, colon);
     }
 
     /** A list of strings, or null when absent. */

@@ -613,4 +613,22 @@ class ControlApiTest {
         assertThat(codes).filteredOn(c -> c != 201).containsOnly(422);
         assertThat(http.get("/v1/services", racer).json().path("items")).hasSize(2);
     }
+
+    @Test
+    void tenantImagePull_ofAServerFileOrALoopbackRegistry_is403WithTheReason() throws Exception {
+        Http.Answer file = http.post("/v1/images/pull", acme, "{\"ref\":\"oci:" + dir + "\"}");
+        assertThat(file.status()).as(file.body()).isEqualTo(403);
+        assertThat(file.body()).contains("an image file on the server is for the operator");
+        Http.Answer loopback = http.post("/v1/images/pull", acme, "{\"ref\":\"127.0.0.1:5000/team/web:1\"}");
+        assertThat(loopback.status()).as(loopback.body()).isEqualTo(403);
+        assertThat(loopback.body())
+                .contains("not reachable for tenants")
+                .contains("loopback")
+                .contains("--allow-callback-net");
+        Http.Answer metadata = http.post("/v1/images/pull", acme, "{\"ref\":\"169.254.169.254/x/y:1\"}");
+        assertThat(metadata.status()).as(metadata.body()).isEqualTo(403);
+        // The operator's token may name the server's own files (this one is no image layout: 400, not 403).
+        Http.Answer operator = http.post("/v1/images/pull", admin, "{\"ref\":\"oci:" + dir + "\"}");
+        assertThat(operator.status()).as(operator.body()).isNotEqualTo(403);
+    }
 }

@@ -47,7 +47,9 @@ class OciImageVmTest {
         registry = TestRegistry.start(scratch.resolve("registry"));
         OciTestImage.push(layout, "base", registry.host(), "team/web:base");
         OciTestImage.push(layout, "child", registry.host(), "team/web:child");
-        cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
+        cp = ControlPlane.start(Guests.config(scratch.resolve("data"))
+                // The test registry is on loopback, which tenants may not reach unless the operator says so.
+                .withCallbackPolicy(dev.wisp.functions.AddressPolicy.allowing(java.util.List.of("127.0.0.0/8"))));
         http = new Http(cp.apiUrl());
         token = http.tenantToken(Files.readString(cp.adminTokenFile()).trim(), "acme");
     }

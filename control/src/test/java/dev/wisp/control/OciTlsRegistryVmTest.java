@@ -48,9 +48,11 @@ class OciTlsRegistryVmTest {
                 .withHome(home)
                 .withAccelerator(AcceleratorChoice.AUTO)
                 .withVmmPool(1);
-        cp = ControlPlane.start(
-                ControlConfig.of(scratch.resolve("data"), VmTests.kernel().vmlinux(), rt)
-                        .withPorts(0, 0));
+        cp = ControlPlane.start(ControlConfig.of(
+                        scratch.resolve("data"), VmTests.kernel().vmlinux(), rt)
+                .withPorts(0, 0)
+                // The test registry is on loopback, which tenants may not reach unless the operator says so.
+                .withCallbackPolicy(dev.wisp.functions.AddressPolicy.allowing(java.util.List.of("127.0.0.0/8"))));
         http = new Http(cp.apiUrl());
         token = http.tenantToken(Files.readString(cp.adminTokenFile()).trim(), "acme");
     }
