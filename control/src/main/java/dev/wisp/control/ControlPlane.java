@@ -189,6 +189,7 @@ public final class ControlPlane implements AutoCloseable {
         signIn.register(routes);
         new ServicesApi(registry, events, node, specs, cipher, secrets, reconciling, node.routerPort())
                 .register(routes);
+        new LogsApi(registry, node).register(routes);
         ImagesApi imagesApi = new ImagesApi(
                 registry,
                 images,

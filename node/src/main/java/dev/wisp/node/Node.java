@@ -57,6 +57,7 @@ public final class Node implements AutoCloseable {
         return t;
     });
     private final InstantSource clock = InstantSource.system();
+    private final LogBook logs = new LogBook(LogBook.Limits.DEFAULT, Node::serviceOf);
 
     private Node(NodeConfig config, VmRuntime runtime) {
         this.config = config;
@@ -73,6 +74,7 @@ public final class Node implements AutoCloseable {
                 .directory(this::backendOf)
                 .meterRegistry(registry)
                 .build();
+        runtime.onConsoleLine(logs::append);
         runtime.onEvent(e -> {
             ServiceController c = services.get(serviceOf(e.instanceId()));
             if (c != null) {
@@ -194,6 +196,25 @@ public final class Node implements AutoCloseable {
     public Optional<String> console(String instanceId) {
         ServiceController c = services.get(serviceOf(instanceId));
         return c == null ? Optional.empty() : c.console(instanceId, CONSOLE_LIMIT);
+    }
+
+    /**
+     * The retained console lines of a service's instances, live and gone, oldest first: each
+     * instance keeps its newest 256 KiB, a service the logs of its 10 latest instances, the node
+     * 64 MiB in all (in memory: they outlive instances and standby steps, not the node).
+     */
+    public List<LogLine> logs(String name) {
+        return logs.lines(name);
+    }
+
+    /**
+     * Calls {@code listener} with the service's retained console lines after {@code afterSeq} (a
+     * {@link LogLine#seq()}; 0 for all), then with each new one as it arrives, until the returned
+     * action runs: no line is missed or repeated in between. It runs on the instance's console
+     * reader under the log book's lock: keep it quick, never block.
+     */
+    public Runnable followLogs(String name, long afterSeq, Consumer<LogLine> listener) {
+        return logs.follow(name, afterSeq, listener);
     }
 
     /**
