@@ -86,8 +86,17 @@ class DashboardLogsBrowserTest {
 
         page.click("#logs-follow");
         String text = "document.getElementById('logs-text').textContent";
-        page.waitFor(
-                "the app's stderr line", "/ talker-r1-[0-9a-f]{6}-\\d+ stderr dash-err/.test(" + text + ")", READY);
+        try {
+            page.waitFor(
+                    "the app's stderr line", "/ talker-r1-[0-9a-f]{6}-\\d+ stderr dash-err/.test(" + text + ")", READY);
+        } catch (AssertionError e) {
+            page.screenshot(DashboardPageTest.SCREENSHOTS.resolve("logs-00-no-stderr-line.png"));
+            throw new AssertionError(
+                    e.getMessage() + "; follow checked: "
+                            + page.eval("document.getElementById('logs-follow').checked") + "; log view: "
+                            + page.text(text),
+                    e);
+        }
         page.waitFor("a tick", "/ stdout dash-tick \\d+/.test(" + text + ")", READY);
         int ticks = page.eval(text + ".split('dash-tick').length").asInt();
         page.waitFor("a tick printed after following began", text + ".split('dash-tick').length > " + ticks, READY);
