@@ -88,7 +88,9 @@ class DashboardLogsBrowserTest {
         String text = "document.getElementById('logs-text').textContent";
         try {
             page.waitFor(
-                    "the app's stderr line", "/ talker-r1-[0-9a-f]{6}-\\d+ stderr dash-err/.test(" + text + ")", READY);
+                    "the app's stderr line",
+                    "/ (tpl-)?talker-r1-[0-9a-f]{6}(-\\d+)? stderr dash-err/.test(" + text + ")",
+                    READY);
         } catch (AssertionError e) {
             page.screenshot(DashboardPageTest.SCREENSHOTS.resolve("logs-00-no-stderr-line.png"));
             throw new AssertionError(

@@ -57,7 +57,7 @@ public final class Node implements AutoCloseable {
         return t;
     });
     private final InstantSource clock = InstantSource.system();
-    private final LogBook logs = new LogBook(LogBook.Limits.DEFAULT, Node::serviceOf);
+    private final LogBook logs = new LogBook(LogBook.Limits.DEFAULT, Node::logKeyOf);
 
     private Node(NodeConfig config, VmRuntime runtime) {
         this.config = config;
@@ -109,6 +109,14 @@ public final class Node implements AutoCloseable {
     private ServiceBackend backendOf(String service) {
         ServiceController c = services.get(service);
         return c == null ? null : c.endpoints();
+    }
+
+    /**
+     * The service whose log a VM's lines join: a warm template's VM ({@code tpl-<service>}) is the
+     * service's too, since what its app printed before the snapshot is every clone's past.
+     */
+    private static String logKeyOf(String instanceId) {
+        return instanceId.startsWith("tpl-") ? instanceId.substring(4) : serviceOf(instanceId);
     }
 
     /** Instance ids are {@code <service>-<n>}; service names hold no such suffix. */
