@@ -57,6 +57,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean taken = workers.handle(ctx, call, () -> {}, r -> {
             if (r.streamTenant() != null) {
                 startStream(ctx, r);
+            } else if (r.follow() != null) {
+                startFollow(ctx, r);
             } else {
                 HttpReplies.write(ctx, r, keepAlive, head);
             }
@@ -105,6 +107,51 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.channel().closeFuture().addListener(f -> {
             ping.cancel(false);
             stopStream();
+        });
+    }
+
+    /** A followed log: the body, then each chunk as it comes; an empty line every 15 s keeps proxies open. */
+    private void startFollow(ChannelHandlerContext ctx, Reply r) {
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        res.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        ctx.writeAndFlush(res);
+        if (r.body().length > 0) {
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(r.body())));
+        }
+        Runnable stop;
+        try {
+            stop = r.follow().start(chunk -> {
+                if (!ctx.channel().isActive()) {
+                    return;
+                }
+                if (!ctx.channel().isWritable()) {
+                    ctx.close(); // a reader this slow asks again with since=
+                    return;
+                }
+                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(chunk, StandardCharsets.UTF_8)));
+            });
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "log stream could not start: " + e);
+            ctx.close();
+            return;
+        }
+        stream = () -> {};
+        var ping = ctx.executor()
+                .scheduleAtFixedRate(
+                        () -> {
+                            if (ctx.channel().isActive()) {
+                                ctx.writeAndFlush(
+                                        new DefaultHttpContent(Unpooled.copiedBuffer("\n", StandardCharsets.UTF_8)));
+                            }
+                        },
+                        15,
+                        15,
+                        TimeUnit.SECONDS);
+        ctx.channel().closeFuture().addListener(f -> {
+            ping.cancel(false);
+            stop.run();
         });
     }
 

@@ -212,6 +212,7 @@ public final class ControlPlane implements AutoCloseable {
                         reconciling,
                         new ServiceViews(registry, node, node.routerPort()))
                 .register(routes);
+        new LogsApi(registry, node).register(routes);
         ImagesApi imagesApi = new ImagesApi(
                 registry,
                 images,

@@ -4,9 +4,24 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What a handler answers. {@code streamTenant} non-null means: keep the connection and stream that
- * tenant's events (server-sent events) after {@code streamAfter}.
+ * tenant's events (server-sent events) after {@code streamAfter}. {@code follow} non-null means:
+ * send {@code body} as the first chunk, then keep the connection and send what {@code follow} gives.
  */
-record Reply(int status, String contentType, byte[] body, String streamTenant, long streamAfter) {
+record Reply(int status, String contentType, byte[] body, String streamTenant, long streamAfter, Follow follow) {
+    /** A stream of text chunks after the body: starts it, returns what stops it. Chunks must come quickly. */
+    @FunctionalInterface
+    interface Follow {
+        Runnable start(java.util.function.Consumer<String> chunks);
+    }
+
+    Reply(int status, String contentType, byte[] body, String streamTenant, long streamAfter) {
+        this(status, contentType, body, streamTenant, streamAfter, null);
+    }
+
+    static Reply follow(String contentType, String first, Follow follow) {
+        return new Reply(200, contentType, first.getBytes(StandardCharsets.UTF_8), null, 0, follow);
+    }
+
     static final String JSON = "application/json; charset=utf-8";
 
     static Reply json(int status, Object value) {

@@ -91,6 +91,12 @@ final class Shapes {
             String startedAt,
             boolean busy) {}
 
+    /**
+     * One console line of an instance: {@code at} is when the host read it (RFC 3339, UTC),
+     * {@code stream} is {@code stdout}, {@code stderr} or {@code kernel} (everything the app did not print).
+     */
+    record LogLineView(String at, String instance, int revision, String stream, String text) {}
+
     record ImageView(String id, String tenant, long sizeBytes, String createdAt, List<String> usedBy) {}
 
     /**

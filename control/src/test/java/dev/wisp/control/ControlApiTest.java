@@ -128,6 +128,8 @@ class ControlApiTest {
                 new String[] {"GET", s + "/instances", null},
                 new String[] {"GET", s + "/instances/shop-1/console", null},
                 new String[] {"GET", s + "/events", null},
+                new String[] {"GET", s + "/logs", null},
+                new String[] {"GET", s + "/logs?follow=true", null},
                 new String[] {"DELETE", "/v1/images/" + acmeImage, null},
                 new String[] {"GET", s + "?tenant=acme", null});
         for (String[] r : routes) {
@@ -143,6 +145,30 @@ class ControlApiTest {
         assertThat(http.get(s, acme).status()).isEqualTo(200);
         assertThat(http.get(s + "?tenant=acme", admin).json().path("tenant").asText())
                 .isEqualTo("acme");
+    }
+
+    @Test
+    void logsQuery_badValuesGet400NamingTheParameter_anUnbootableAppHasNoAppLines() {
+        String logs = "/v1/services/shop/logs";
+        Map<String, String> bad = Map.of(
+                "?since=yesterday", "since must be a duration like 10m",
+                "?tail=0", "tail must be a whole number from 1 to 10000",
+                "?tail=10001", "tail must be a whole number from 1 to 10000",
+                "?stream=console", "stream must be app, stdout, stderr, kernel or all",
+                "?revision=x", "revision must be a whole number",
+                "?follow=yes", "follow must be true or false");
+        bad.forEach((query, message) -> {
+            Http.Answer a = http.get(logs + query, acme);
+            assertThat(a.status()).as(query + ": " + a.body()).isEqualTo(400);
+            assertThat(a.body()).contains(message);
+        });
+        assertThat(http.get(logs + "?revision=99", acme).status()).isEqualTo(404);
+        // Its image cannot boot: no app line ever, and whatever the VMM said is a kernel line.
+        Http.Answer none = http.get(logs + "?since=2026-01-01T00:00:00Z&tail=5", acme);
+        assertThat(none.status()).as(none.body()).isEqualTo(200);
+        assertThat(none.json().path("items")).isEmpty();
+        assertThat(http.get(logs + "?stream=all", acme).json().path("items").findValuesAsText("stream"))
+                .containsOnly("kernel");
     }
 
     @Test

@@ -73,6 +73,7 @@ class ShapesTest {
             new Contract("ServicePatch", null, ServiceInput.PATCH_FIELDS, ServicePatch.class),
             new Contract("Rollback", null, ServiceInput.ROLLBACK_FIELDS, RollbackRequest.class),
             new Contract("Instance", Shapes.InstanceView.class, null, Instance.class),
+            new Contract("LogLine", Shapes.LogLineView.class, null, dev.wisp.sdk.LogLine.class),
             new Contract("Event", EventRecord.class, null, Event.class),
             new Contract("Image", Shapes.ImageView.class, null, Image.class),
             new Contract("ImagePull", null, ImagePulls.FIELDS, dev.wisp.sdk.ImagePull.class),

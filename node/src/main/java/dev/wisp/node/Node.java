@@ -61,6 +61,8 @@ public final class Node implements AutoCloseable {
     /** Services this node does not run but its router may forward (cluster mode); null: none. */
     private volatile ServiceDirectory elsewhere;
 
+    private final LogBook logs = new LogBook(LogBook.Limits.DEFAULT, Node::logKeyOf);
+
     private Node(NodeConfig config, VmRuntime runtime) {
         this.config = config;
         this.runtime = runtime;
@@ -76,6 +78,7 @@ public final class Node implements AutoCloseable {
                 .directory(this::backendOf)
                 .meterRegistry(registry)
                 .build();
+        runtime.onConsoleLine(logs::append);
         runtime.onEvent(e -> {
             ServiceController c = services.get(serviceOf(e.instanceId()));
             if (c != null) {
@@ -128,6 +131,14 @@ public final class Node implements AutoCloseable {
     /** Whether a service of that name is deployed here (cheap: for the router's gate). */
     public boolean serves(String name) {
         return services.containsKey(name);
+    }
+
+    /**
+     * The service whose log a VM's lines join: a warm template's VM ({@code tpl-<service>}) is the
+     * service's too, since what its app printed before the snapshot is every clone's past.
+     */
+    private static String logKeyOf(String instanceId) {
+        return instanceId.startsWith("tpl-") ? instanceId.substring(4) : serviceOf(instanceId);
     }
 
     /** Instance ids are {@code <service>-<n>}; service names hold no such suffix. */
@@ -215,6 +226,25 @@ public final class Node implements AutoCloseable {
     public Optional<String> console(String instanceId) {
         ServiceController c = services.get(serviceOf(instanceId));
         return c == null ? Optional.empty() : c.console(instanceId, CONSOLE_LIMIT);
+    }
+
+    /**
+     * The retained console lines of a service's instances, live and gone, oldest first: each
+     * instance keeps its newest 256 KiB, a service the logs of its 10 latest instances, the node
+     * 64 MiB in all (in memory: they outlive instances and standby steps, not the node).
+     */
+    public List<LogLine> logs(String name) {
+        return logs.lines(name);
+    }
+
+    /**
+     * Calls {@code listener} with the service's retained console lines after {@code afterSeq} (a
+     * {@link LogLine#seq()}; 0 for all), then with each new one as it arrives, until the returned
+     * action runs: no line is missed or repeated in between. It runs on the instance's console
+     * reader under the log book's lock: keep it quick, never block.
+     */
+    public Runnable followLogs(String name, long afterSeq, Consumer<LogLine> listener) {
+        return logs.follow(name, afterSeq, listener);
     }
 
     /**

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * read here, never by a reader that grows a line until it sees a newline), and the tail keeps
  * at most {@value #TAIL_LINES} lines and {@value #TAIL_CHARS} characters. Only a whole line from
  * the guest's own writers (init, agent, kernel) can be a marker: the agent tags every line of the
- * app's stdout and stderr with {@value #APP_PREFIX} (stripped here), and the rest of a cut line
+ * app's stdout with {@value #APP_PREFIX} and of its stderr with {@value #ERR_PREFIX} (stripped
+ * here, and the line's {@link GuestStream} says which), and the rest of a cut line
  * is never one either.
  *
  * <p><b>Internal: used by the drivers, not an API for other modules.</b>
@@ -29,14 +30,21 @@ public final class Console {
     static final int TAIL_CHARS = 16 * 1024;
     static final int MAX_LINE_BYTES = 4096;
     static final String APP_PREFIX = "@@app ";
+    static final String ERR_PREFIX = "@@err ";
+
+    /** Receives each line with the stream it came from. */
+    @FunctionalInterface
+    interface Lines {
+        void line(GuestStream stream, String text);
+    }
 
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private int tailChars;
     private volatile OutputStream input;
     private volatile Consumer<ConsoleMarker> markers;
-    private volatile Consumer<String> lines;
+    private volatile Lines lines;
 
-    Console(Consumer<ConsoleMarker> markers, Consumer<String> lines) {
+    Console(Consumer<ConsoleMarker> markers, Lines lines) {
         this.markers = markers;
         this.lines = lines;
     }
@@ -57,14 +65,14 @@ public final class Console {
     }
 
     /** Hands the console to a new owner (a pooled VMM taken by an instance). */
-    void attach(Consumer<ConsoleMarker> markers, Consumer<String> lines) {
+    void attach(Consumer<ConsoleMarker> markers, Lines lines) {
         this.markers = markers;
         this.lines = lines;
     }
 
     /** Lets go of the owner's listeners: a console outliving its instance holds nothing of it. */
     void detach() {
-        attach(m -> {}, l -> {});
+        attach(m -> {}, (s, l) -> {});
     }
 
     private void read(InputStream output) {
@@ -103,7 +111,13 @@ public final class Console {
     /** One line; {@code continued} when it is the rest of a line cut at the limit. */
     private void emit(byte[] bytes, int len, boolean continued) {
         String raw = new String(bytes, 0, len, StandardCharsets.UTF_8);
-        boolean app = !continued && raw.startsWith(APP_PREFIX);
+        GuestStream stream = continued
+                ? GuestStream.KERNEL
+                : raw.startsWith(APP_PREFIX)
+                        ? GuestStream.STDOUT
+                        : raw.startsWith(ERR_PREFIX) ? GuestStream.STDERR : GuestStream.KERNEL;
+        boolean app = stream != GuestStream.KERNEL;
+        // Both tags have the same length.
         String text = app ? raw.substring(APP_PREFIX.length()) : raw;
         synchronized (tail) {
             tail.addLast(text);
@@ -112,7 +126,7 @@ public final class Console {
                 tailChars -= tail.removeFirst().length();
             }
         }
-        lines.accept(text);
+        lines.line(stream, text);
         if (!app && !continued) {
             ConsoleMarker.parse(raw).ifPresent(markers);
         }

@@ -57,7 +57,7 @@ final class InstanceVmm {
             directory = pooled.get().directory();
             handle = pooled.get().handle();
             console = pooled.get().console();
-            console.attach(markers, line -> runtime.publishConsole(id, line));
+            console.attach(markers, (stream, line) -> runtime.publishConsole(id, stream, line));
         } else {
             Console c = newConsole(markers);
             handle = runtime.vmm().startIncoming(ownLaunch(memory, c));
@@ -78,7 +78,7 @@ final class InstanceVmm {
     }
 
     private Console newConsole(Consumer<ConsoleMarker> markers) {
-        return new Console(markers, line -> runtime.publishConsole(id, line));
+        return new Console(markers, (stream, line) -> runtime.publishConsole(id, stream, line));
     }
 
     private Vmm.Launch ownLaunch(GuestMemory memory, Console console) throws IOException {

@@ -5,6 +5,7 @@ import dev.wisp.runtime.qemu.QemuMicrovm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class VmRuntime implements AutoCloseable {
     private final VmmPool pool;
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<InstanceEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<BiConsumer<String, String>> consoleListeners = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<ConsoleLine>> consoleListeners = new CopyOnWriteArrayList<>();
 
     private VmRuntime(RuntimeConfig config, Vmm vmm, Jailer jailer) throws IOException {
         this.config = config;
@@ -257,6 +258,14 @@ public final class VmRuntime implements AutoCloseable {
 
     /** Subscribes to every console line of every instance: (instance id, line). Runs on the console reader. */
     public void onConsole(BiConsumer<String, String> listener) {
+        onConsoleLine(l -> listener.accept(l.instanceId(), l.text()));
+    }
+
+    /**
+     * Subscribes to every console line of every instance with its stream (the app's stdout or
+     * stderr, or the kernel) and the host's receive time. Runs on the console reader: keep it quick.
+     */
+    public void onConsoleLine(Consumer<ConsoleLine> listener) {
         consoleListeners.add(listener);
     }
 
@@ -316,9 +325,17 @@ public final class VmRuntime implements AutoCloseable {
         }
     }
 
-    void publishConsole(String instanceId, String line) {
-        for (BiConsumer<String, String> l : consoleListeners) {
-            l.accept(instanceId, line);
+    void publishConsole(String instanceId, GuestStream stream, String text) {
+        if (consoleListeners.isEmpty()) {
+            return;
+        }
+        ConsoleLine line = new ConsoleLine(instanceId, stream, text, Instant.now());
+        for (Consumer<ConsoleLine> l : consoleListeners) {
+            try {
+                l.accept(line);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "console listener failed: " + e);
+            }
         }
     }
 

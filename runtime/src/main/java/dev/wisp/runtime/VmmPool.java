@@ -134,7 +134,7 @@ final class VmmPool implements AutoCloseable {
         try {
             PrivateFiles.directory(dir);
             // No owner yet: the instance that takes it attaches its own listeners.
-            Console console = new Console(m -> {}, l -> {});
+            Console console = new Console(m -> {}, (s, l) -> {});
             VmHandle handle = vmm.startIncoming(new Vmm.Launch(name, shape.spec(), dir, port, shape.memory(), console));
             return new Pooled(handle, console, port, dir);
         } catch (IOException | RuntimeException e) {

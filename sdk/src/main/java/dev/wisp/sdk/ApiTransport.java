@@ -69,7 +69,7 @@ final class ApiTransport {
     }
 
     URI uri(String path, boolean tenantScoped) {
-        String q = tenantScoped && tenant != null ? "?tenant=" + seg(tenant) : "";
+        String q = tenantScoped && tenant != null ? (path.contains("?") ? "&" : "?") + "tenant=" + seg(tenant) : "";
         return URI.create(base + path + q);
     }
 

@@ -31,6 +31,7 @@ public final class WispClient {
     private final FunctionCalls functions;
     private final EventCalls events;
     private final SecretCalls secrets;
+    private final LogCalls logs;
 
     private WispClient(Builder b) {
         String url = b.baseUrl.toString();
@@ -46,6 +47,7 @@ public final class WispClient {
         this.functions = new FunctionCalls(t, b.uploadTimeout);
         this.events = new EventCalls(t, b.reconnectDelay);
         this.secrets = new SecretCalls(t);
+        this.logs = new LogCalls(t);
     }
 
     /** @return a builder; {@link Builder#baseUrl(URI)} is required */
@@ -82,11 +84,7 @@ public final class WispClient {
         return services.create(spec);
     }
 
-    /**
-     * {@code PUT /v1/services/{name}}: makes the service what {@code spec} says, creating it if
-     * need be; omitted fields are the defaults. A new revision only if the image, env, secrets,
-     * resources or port differ from the latest one; the same spec twice changes nothing.
-     */
+    /** {@code PUT /v1/services/{name}}: makes it what {@code spec} says (creating it); same spec twice: no change. */
     public Service applyService(String name, Service spec) {
         return services.apply(name, spec);
     }
@@ -126,6 +124,16 @@ public final class WispClient {
         return services.console(name, instanceId);
     }
 
+    /** {@code GET /v1/services/{name}/logs}: retained console lines, oldest first (app's by default). */
+    public List<LogLine> logs(String name, LogFilter filter) {
+        return logs.list(name, filter);
+    }
+
+    /** The same with {@code follow=true}: the backlog, then new lines on a thread until closed; then {@code onEnd}. */
+    public java.io.Closeable followLogs(String name, LogFilter filter, Consumer<LogLine> onLine, Runnable onEnd) {
+        return logs.follow(name, filter, onLine, onEnd);
+    }
+
     /** {@code GET /v1/services/{name}/events}. @return the latest events of the service, oldest first */
     public List<Event> serviceEvents(String name) {
         return services.events(name);
@@ -143,10 +151,7 @@ public final class WispClient {
         return images.push(imageDir);
     }
 
-    /**
-     * {@code POST /v1/images/pull}: the server pulls an OCI image and builds it into an image of the
-     * tenant (201, or 200 if it had it); uses the upload timeout.
-     */
+    /** {@code POST /v1/images/pull}: the server pulls and builds an OCI image (201, or 200 if had); upload timeout. */
     public Image pullImage(ImagePull request) {
         return images.pull(request);
     }
@@ -163,11 +168,7 @@ public final class WispClient {
 
     // ---- secrets ------------------------------------------------------------------------------
 
-    /**
-     * {@code PUT /v1/secrets/{name}}: sets a secret of the tenant (stored encrypted). Services take
-     * it with {@code secrets} on create or deploy; a running revision keeps the value it was
-     * deployed with.
-     */
+    /** {@code PUT /v1/secrets/{name}}: sets a tenant secret (encrypted); later deploys take it. */
     public Secret setSecret(String name, String value) {
         return secrets.set(name, value);
     }
@@ -184,10 +185,7 @@ public final class WispClient {
 
     // ---- nodes, tenants, tokens ---------------------------------------------------------------
 
-    /**
-     * {@code POST /v1/signin-links} (admin): a one-time dashboard link, valid for 10 minutes, that
-     * signs its first opener in as the admin.
-     */
+    /** {@code POST /v1/signin-links} (admin): a one-time dashboard link, valid 10 minutes, signing in as the admin. */
     public SignInLink signInLink() {
         return admin.signInLink();
     }
@@ -262,10 +260,7 @@ public final class WispClient {
         return functions.logs(name);
     }
 
-    /**
-     * {@code POST /v1/functions/{name}/invoke}: the handler's own answer, whatever its status.
-     * Only transport failures throw.
-     */
+    /** {@code POST /v1/functions/{name}/invoke}: the handler's answer, any status; only transport failures throw. */
     public HttpResponse<byte[]> invoke(String function, byte[] body, String contentType) {
         return functions.invoke(function, body, contentType);
     }

@@ -5,6 +5,7 @@ import {Api, ApiError, svc} from './api.js';
 import {$, h, fill, ms, rate, mib, bytes, since, clock} from './dom.js';
 import {MetricsHistory, serviceOfSeries} from './metrics.js';
 import {EventStream} from './live.js';
+import {LogView} from './logs.js';
 import {lineChart, barChart} from './charts.js';
 import {dialog, parseEnv, int, compact} from './forms.js';
 
@@ -27,6 +28,7 @@ const state = {
   services: [], selected: null, instances: [], revisions: [], events: [], nodes: [],
   console: null, metricsError: null, timers: [], stream: null, refreshTimer: null,
 };
+const logView = new LogView(api, $('logs-text'), (message) => { $('logs-text').textContent = `(${message})`; });
 
 // ---- sign-in -------------------------------------------------------------------------------
 
@@ -116,6 +118,7 @@ function stopLive() {
   state.timers = [];
   if (state.stream) state.stream.stop();
   state.stream = null;
+  logView.stop();
 }
 
 function openStream() {
@@ -233,6 +236,7 @@ function select(name) {
   state.revisions = [];
   state.events = [];
   closeConsole();
+  showLogs();
   history.replaceState(null, '', name ? `#/services/${encodeURIComponent(name)}` : '#');
   renderServices();
   renderService();
@@ -482,6 +486,19 @@ function closeConsole() {
   state.console = null;
   $('console').hidden = true;
 }
+
+// ---- logs -----------------------------------------------------------------------------------
+
+function showLogs() {
+  logView.stop();
+  $('logs-text').textContent = '';
+  if (!state.selected) return;
+  quietly(logView.show(state.selected, {
+    instance: $('logs-instance').value.trim(), stream: $('logs-stream').value, follow: $('logs-follow').checked,
+  }).catch((e) => { $('logs-text').textContent = `(${e.message})`; }));
+}
+for (const id of ['logs-stream', 'logs-follow', 'logs-instance']) $(id).addEventListener('change', showLogs);
+$('logs-refresh').addEventListener('click', showLogs);
 
 $('console-refresh').addEventListener('click', () => loadConsole());
 $('console-close').addEventListener('click', closeConsole);

@@ -1,10 +1,11 @@
 /*
  * Wisp guest agent, two jobs (docs/guest-protocol.md):
  *  - `agent run ENTRYPOINT` (started by init): asks the host for the app's environment on the
- *    console (echo is off, so it never shows), starts the app with its stdout/stderr on a pipe
- *    and relays that output to the console with every line tagged "@@app " and cut at
- *    APP_LINE bytes, so nothing the app prints can pass for a marker of ours. When the app
- *    exits it drains the pipe, says "@@wisp exit <code>" and powers the VM off.
+ *    console (echo is off, so it never shows), starts the app with its stdout and stderr on two
+ *    pipes and relays that output to the console with every line tagged "@@app " (stdout) or
+ *    "@@err " (stderr) and cut at APP_LINE bytes, so nothing the app prints can pass for a
+ *    marker of ours. When the app exits it drains the pipes, says "@@wisp exit <code>" and
+ *    powers the VM off.
  *  - `agent run-oci ROOT WORKDIR UID GID GROUPS N ENV1..ENVN ARGV...` (init, for an OCI image):
  *    the same, but the app is ARGV run chrooted into ROOT, in WORKDIR, as UID:GID with the
  *    supplementary GROUPS (comma-separated), with the image's ENV under the host's; argv[0] is
@@ -195,23 +196,24 @@ static void put(const char *s, size_t n) {
     }
 }
 
-static char out[7 + APP_LINE + 1] = "@@app ";
-static size_t outn;
+/* One line buffer per stream: stdout lines are tagged "@@app ", stderr lines "@@err " (same length). */
+struct line { char b[7 + APP_LINE + 1]; size_t n; };
+static struct line out = {"@@app ", 0}, err = {"@@err ", 0};
 
 /* One whole line per write, so the app's lines never interleave with init's or the agent's. */
-static void flush_line(void) {
-    if (outn == 0) return;
-    out[6 + outn] = '\n';
-    put(out, 6 + outn + 1);
-    outn = 0;
+static void flush_line(struct line *l) {
+    if (l->n == 0) return;
+    l->b[6 + l->n] = '\n';
+    put(l->b, 6 + l->n + 1);
+    l->n = 0;
 }
 
-static void relay(const char *b, long n) {
+static void relay(struct line *l, const char *b, long n) {
     for (long i = 0; i < n; i++) {
-        if (b[i] == '\n') { flush_line(); continue; }
+        if (b[i] == '\n') { flush_line(l); continue; }
         if (b[i] == '\r') continue;
-        out[6 + outn++] = b[i];
-        if (outn == APP_LINE) flush_line();
+        l->b[6 + l->n++] = b[i];
+        if (l->n == APP_LINE) flush_line(l);
     }
 }
 
@@ -333,19 +335,21 @@ static void run_app(const char *entry, char **inherited, int ninherited) {
     }
     env[n] = 0;
 
-    int p[2];
-    if (sys(SYS_pipe, (long)p, 0, 0, 0) < 0) { say("error ", "pipe failed"); return; }
+    int p[2], e[2];
+    if (sys(SYS_pipe, (long)p, 0, 0, 0) < 0 || sys(SYS_pipe, (long)e, 0, 0, 0) < 0) { say("error ", "pipe failed"); return; }
     long pid = sys(SYS_fork, 0, 0, 0, 0);
     if (pid == 0) {
-        /* Its own session, stdin from /dev/null, stdout and stderr into the relay. */
+        /* Its own session, stdin from /dev/null, stdout and stderr each into its own relay. */
         sys(SYS_setsid, 0, 0, 0, 0);
         long null = sys(SYS_open, (long)"/dev/null", O_RDWR, 0, 0);
         sys(SYS_dup2, null, 0, 0, 0);
         sys(SYS_dup2, p[1], 1, 0, 0);
-        sys(SYS_dup2, p[1], 2, 0, 0);
+        sys(SYS_dup2, e[1], 2, 0, 0);
         if (null > 2) sys(SYS_close, null, 0, 0, 0);
         sys(SYS_close, p[0], 0, 0, 0);
         sys(SYS_close, p[1], 0, 0, 0);
+        sys(SYS_close, e[0], 0, 0, 0);
+        sys(SYS_close, e[1], 0, 0, 0);
         if (oci) exec_oci(env);
         char *argv[] = {"sh", "-c", (char *)entry, 0};
         sys(SYS_execve, (long)"/bin/sh", (long)argv, (long)env, 0);
@@ -353,28 +357,34 @@ static void run_app(const char *entry, char **inherited, int ninherited) {
         for (;;) sys(SYS_exit, 127, 0, 0, 0);
     }
     sys(SYS_close, p[1], 0, 0, 0);
+    sys(SYS_close, e[1], 0, 0, 0);
     if (pid < 0) { say("error ", "fork failed"); return; }
-    /* Wait on the app itself (a pidfd), not on the pipe: daemons it leaves may hold the pipe. */
+    /* Wait on the app itself (a pidfd), not on the pipes: daemons it leaves may hold them. */
     long pidfd = sys(SYS_pidfd_open, pid, 0, 0, 0);
     char buf[4096];
-    struct { int fd; short events, revents; } fds[2] = {{p[0], POLLIN, 0}, {(int)pidfd, POLLIN, 0}};
+    struct line *to[2] = {&out, &err};
+    struct { int fd; short events, revents; } fds[3] = {{p[0], POLLIN, 0}, {e[0], POLLIN, 0}, {(int)pidfd, POLLIN, 0}};
     for (;;) {
-        int nfds = pidfd >= 0 ? 2 : 1;
+        int nfds = pidfd >= 0 ? 3 : 2;
+        if (pidfd < 0 && fds[0].fd < 0 && fds[1].fd < 0) break;  /* no pidfd: the pipes' end is the app's end */
         if (sys(SYS_poll, (long)fds, nfds, -1, 0) < 0) continue;
-        if (fds[0].revents & (POLLIN | POLLHUP)) {
-            long r = sys(SYS_read, p[0], (long)buf, sizeof buf, 0);
-            if (r > 0) relay(buf, r);
-            else if (pidfd < 0) break;  /* no pidfd: the pipe's end is the app's end */
-            else fds[0].fd = -1;        /* every writer gone; keep waiting for the app */
+        for (int k = 0; k < 2; k++) {
+            if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP))) continue;
+            long r = sys(SYS_read, fds[k].fd, (long)buf, sizeof buf, 0);
+            if (r > 0) relay(to[k], buf, r);
+            else fds[k].fd = -1;  /* every writer gone; keep waiting for the app */
         }
-        if (nfds == 2 && fds[1].revents) break;
+        if (nfds == 3 && fds[2].revents) break;
     }
     int status = 0;
     sys(SYS_wait4, pid, (long)&status, 0, 0);
     /* Drain what the app wrote before it died: its last words are what the host shows on failure. */
-    sys(SYS_fcntl, p[0], F_SETFL, O_NONBLOCK, 0);
-    for (long r; (r = sys(SYS_read, p[0], (long)buf, sizeof buf, 0)) > 0;) relay(buf, r);
-    flush_line();
+    int rd[2] = {p[0], e[0]};
+    for (int k = 0; k < 2; k++) {
+        sys(SYS_fcntl, rd[k], F_SETFL, O_NONBLOCK, 0);
+        for (long r; (r = sys(SYS_read, rd[k], (long)buf, sizeof buf, 0)) > 0;) relay(to[k], buf, r);
+        flush_line(to[k]);
+    }
     int code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
     char num[4] = {0};
     int k = 0;
