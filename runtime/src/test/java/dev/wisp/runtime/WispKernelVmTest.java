@@ -40,11 +40,17 @@ class WispKernelVmTest {
     @BeforeAll
     void start() {
         wisp = new KernelBuilder(WispHome.resolve()).cached().orElse(null);
+        if (wisp != null) {
+            runtime = VmRuntime.start(TestGuests.config(), wisp.vmlinux());
+        }
+    }
+
+    /** Skips (with the reason) where the kernel has not been built; CI builds it first. */
+    private void assumeBuilt() {
         Assumptions.assumeTrue(
                 wisp != null,
                 "Wisp's kernel is not built in " + WispHome.resolve()
                         + " (wisp setup --kernel wisp; scripts/test builds it)");
-        runtime = VmRuntime.start(TestGuests.config(), wisp.vmlinux());
     }
 
     @AfterAll
@@ -56,6 +62,7 @@ class WispKernelVmTest {
 
     @Test
     void helloApp_answersIn32MiBGuest() {
+        assumeBuilt();
         Image hello = ImageBuilder.fromFolder(HELLO)
                 .entrypoint("httpd -f -p 8080 -h www")
                 .port(8080)
@@ -72,6 +79,7 @@ class WispKernelVmTest {
 
     @Test
     void imageBuiltForDebiansKernel_bootsWithoutLoadingModules() {
+        assumeBuilt();
         Kernel debian = KernelChoice.resolve(KernelChoice.DEBIAN, WispHome.resolve(), null);
         Path folder = HttpdApp.in(scratch.resolve("debian-image")).write();
         Image image = ImageBuilder.fromFolder(folder)
