@@ -70,6 +70,10 @@ record AppSource(Path dir, String image, String entrypoint, List<String> cmd, In
         return local.isPresent() ? push(wisp, local.get(), log) : image;
     }
 
+    /**
+     * Debian's kernel, whatever the nodes boot: its modules in the image make an image that boots on
+     * Debian's kernel and on Wisp's (whose init skips modules on a kernel without module support).
+     */
     private static dev.wisp.image.Kernel kernel() {
         return new KernelProvisioner(WispHome.resolve()).ensure();
     }

@@ -3,15 +3,21 @@ package dev.wisp.cli;
 import dev.wisp.bench.DensityBenchmark;
 import dev.wisp.bench.InferenceBenchmark;
 import dev.wisp.bench.IsolationBenchmark;
+import dev.wisp.bench.KernelComparison;
 import dev.wisp.bench.RouterBenchmark;
 import dev.wisp.bench.StartupBenchmark;
 import dev.wisp.bench.WakeBenchmark;
+import dev.wisp.common.FileTrees;
 import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
+import dev.wisp.image.KernelChoice;
+import dev.wisp.image.KernelMemory;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -37,8 +43,17 @@ final class BenchCommand {
     @Command(
             name = "startup",
             description =
-                    "Cold boot, snapshot restore, template clone and resume to first HTTP answer: Wisp vs raw QEMU.")
+                    "Cold boot, snapshot restore, template clone and resume to first HTTP answer: Wisp vs raw QEMU"
+                            + " (--kernels debian,wisp: with each kernel in one run).")
     static final class Startup extends VmBenchCommand<StartupBenchmark.Result> {
+        @Option(
+                names = "--kernels",
+                split = ",",
+                paramLabel = "KERNEL",
+                description = "Run with each of these kernels (wisp, debian or a vmlinux file) one after the other"
+                        + " and report coldBootRatio, the last's cold boot over the first's.")
+        List<String> kernels = List.of();
+
         @Option(names = "--rounds", defaultValue = "5", description = "Rounds per path (default: ${DEFAULT-VALUE}).")
         int rounds;
 
@@ -51,6 +66,38 @@ final class BenchCommand {
         @Override
         StartupBenchmark.Result measure(Kernel kernel, VmRuntime rt, Path work) throws Exception {
             return new StartupBenchmark(rt, host.vmmPool, hello(kernel, memoryMib), rounds, work, progress()).run();
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            if (kernels.isEmpty()) {
+                return super.call();
+            }
+            if (kernels.size() < 2 || host.kernel != null) {
+                throw new IllegalArgumentException("--kernels takes two or more kernels, and not with --kernel");
+            }
+            // Resolve (and check the memory against) every kernel before the first VM boots.
+            List<Kernel> resolved = new ArrayList<>();
+            for (String k : kernels) {
+                Kernel kernel = KernelChoice.resolve(k, host.home(), null);
+                KernelMemory.check(memoryMib, kernel.vmlinux());
+                resolved.add(kernel);
+            }
+            List<KernelComparison.KernelRun> runs = new ArrayList<>();
+            for (int i = 0; i < resolved.size(); i++) {
+                Kernel kernel = resolved.get(i);
+                progress().accept("kernel " + kernels.get(i) + " (" + kernel.version() + ")");
+                Path work = Files.createTempDirectory(
+                        Files.createDirectories(host.home().resolve("tmp")), "bench-");
+                try (VmRuntime rt = host.startRuntime(kernel)) {
+                    runs.add(new KernelComparison.KernelRun(
+                            kernels.get(i), kernel.version(), measure(kernel, rt, work)));
+                } finally {
+                    FileTrees.delete(work);
+                }
+            }
+            output.print(out(), KernelComparison.of(runs), KernelComparison::table);
+            return 0;
         }
 
         @Override

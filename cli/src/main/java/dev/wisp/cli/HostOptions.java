@@ -3,7 +3,7 @@ package dev.wisp.cli;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
-import dev.wisp.image.KernelProvisioner;
+import dev.wisp.image.KernelChoice;
 import dev.wisp.image.WispHome;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.BootSource;
@@ -24,9 +24,10 @@ final class HostOptions {
 
     @Option(
             names = "--kernel",
-            paramLabel = "VMLINUX",
-            description = "Use this uncompressed kernel instead of the provisioned Debian cloud kernel.")
-    Path kernel;
+            paramLabel = "wisp|debian|VMLINUX",
+            description = "Guest kernel: wisp (Wisp's own, built by `wisp setup --kernel wisp`), debian (Debian's"
+                    + " cloud kernel) or an uncompressed vmlinux file (default: wisp where built, else debian).")
+    String kernel;
 
     @Option(
             names = "--modules",
@@ -46,12 +47,9 @@ final class HostOptions {
         return WispHome.resolve();
     }
 
-    /** The kernel to boot, provisioning Debian's cloud kernel on first use. */
+    /** The kernel to boot, provisioning Debian's cloud kernel on first use when it is the one. */
     Kernel kernel() {
-        if (kernel != null) {
-            return Kernel.fromUser(kernel, modules);
-        }
-        return new KernelProvisioner(home()).ensure();
+        return KernelChoice.resolve(kernel, home(), modules);
     }
 
     ImageStore images() {

@@ -2,6 +2,7 @@ package dev.wisp.cli;
 
 import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
+import dev.wisp.image.KernelMemory;
 import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
@@ -23,6 +24,7 @@ final class RunCommand extends OutputCommand implements Callable<Integer> {
             names = "--memory",
             defaultValue = "256",
             description = "Guest memory in MiB, " + VmSpec.MIN_MEMORY_MIB + ".." + VmSpec.MAX_MEMORY_MIB
+                    + "; at least " + KernelMemory.DEFAULT_FLOOR_MIB + " except with Wisp's kernel"
                     + " (default: ${DEFAULT-VALUE}).")
     int memoryMib;
 
@@ -51,6 +53,7 @@ final class RunCommand extends OutputCommand implements Callable<Integer> {
                 .orElseThrow(
                         () -> new IllegalArgumentException("no image " + imageId + " (see: wisp image ls --local)"));
         Kernel kernel = host.kernel();
+        KernelMemory.check(memoryMib, kernel.vmlinux());
         VmSpec spec = new VmSpec(
                 HostOptions.bootSource(kernel, image),
                 vcpus,

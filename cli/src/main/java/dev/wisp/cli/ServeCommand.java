@@ -6,6 +6,7 @@ import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.Kernel;
+import dev.wisp.image.KernelMemory;
 import dev.wisp.node.AdminServer;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
@@ -138,6 +139,7 @@ final class ServeCommand extends OutputCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--standby must be always-on, pause or snapshot");
         };
         Kernel kernel = host.kernel();
+        KernelMemory.check(memoryMib, kernel.vmlinux());
         Image image = resolveImage(kernel);
         VmSpec vm =
                 VmSpec.of(HostOptions.bootSource(kernel, image), image.port()).withResources(vcpus, memoryMib);

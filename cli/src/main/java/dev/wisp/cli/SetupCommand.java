@@ -1,10 +1,14 @@
 package dev.wisp.cli;
 
 import dev.wisp.image.Kernel;
+import dev.wisp.image.KernelBuilder;
+import dev.wisp.image.KernelChoice;
+import dev.wisp.image.KernelMemory;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.jail.Jailer;
 import dev.wisp.runtime.jail.Privileges;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,7 +16,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** Checks the host, provisions the guest kernel and probes the accelerator, once. */
-@Command(name = "setup", description = "Check host tools, fetch the guest kernel, probe KVM/TCG (idempotent).")
+@Command(
+        name = "setup",
+        description = "Check host tools, fetch the guest kernel (--kernel wisp: build Wisp's own), probe KVM/TCG"
+                + " (idempotent).")
 final class SetupCommand extends OutputCommand implements Callable<Integer> {
     /** Host tools Wisp runs, and the Debian package each comes from. */
     static final List<String[]> TOOLS = List.of(
@@ -38,8 +45,12 @@ final class SetupCommand extends OutputCommand implements Callable<Integer> {
             throw new Errors.HostException("missing host packages: " + String.join(" ", missing)
                     + " (run scripts/install-deps, or apt-get install them)");
         }
+        if (KernelChoice.WISP.equals(host.kernel)) {
+            buildWispKernel();
+        }
         Kernel kernel = host.kernel();
-        out().println("kernel       " + kernel.version() + "  " + kernel.vmlinux());
+        out().println("kernel       " + kernel.version() + "  " + kernel.vmlinux() + "  (floor "
+                + KernelMemory.floorMib(kernel.vmlinux()) + " MiB)");
         try (VmRuntime rt = host.startRuntime(kernel)) {
             out().println("accelerator  " + rt.accelerator() + "  (" + rt.acceleratorReason() + ")");
             out().println("VMMs         " + rt.isolation());
@@ -51,6 +62,22 @@ final class SetupCommand extends OutputCommand implements Callable<Integer> {
         out().println("home         " + host.home());
         out().println("ready: try ./wisp demo");
         return 0;
+    }
+
+    /** Builds Wisp's kernel unless it is cached: once, and it then becomes the default kernel. */
+    private void buildWispKernel() {
+        KernelBuilder builder = new KernelBuilder(host.home());
+        if (builder.cached().isPresent()) {
+            return;
+        }
+        long started = System.nanoTime();
+        builder.ensure(line -> {
+            err().println("wisp kernel: " + line);
+            err().flush();
+        });
+        out().println("built Wisp's kernel in "
+                + Duration.ofNanos(System.nanoTime() - started).toSeconds()
+                + " s; it is now the default kernel (--kernel debian for Debian's)");
     }
 
     static boolean onPath(String tool) {

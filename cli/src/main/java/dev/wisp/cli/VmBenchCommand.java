@@ -3,6 +3,7 @@ package dev.wisp.cli;
 import dev.wisp.common.FileTrees;
 import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
+import dev.wisp.image.KernelMemory;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ abstract class VmBenchCommand<R> extends OutputCommand implements Callable<Integ
     abstract String table(R result);
 
     @Override
-    public final Integer call() throws Exception {
+    public Integer call() throws Exception {
         check();
         Kernel kernel = host.kernel();
         Path work =
@@ -48,6 +49,7 @@ abstract class VmBenchCommand<R> extends OutputCommand implements Callable<Integ
 
     /** The hello example as the guest, with one vCPU and {@code memoryMib}. */
     final VmSpec hello(Kernel kernel, int memoryMib) {
+        KernelMemory.check(memoryMib, kernel.vmlinux());
         Image image = ExampleApps.hello(kernel, host.images());
         return VmSpec.of(HostOptions.bootSource(kernel, image), image.port()).withResources(1, memoryMib);
     }

@@ -17,7 +17,12 @@ import java.util.regex.Pattern;
  */
 public record VmSpec(BootSource boot, int vcpus, int memoryMib, int guestPort, Duration readyTimeout, String tenant) {
     public static final int MAX_VCPUS = 32;
-    public static final int MIN_MEMORY_MIB = 64;
+    /**
+     * The least any guest gets: Wisp's own kernel boots the hello app in 32 MiB. A kernel may need
+     * more (Debian's cloud kernel 64 MiB); the image module's {@code KernelMemory} says how much.
+     */
+    public static final int MIN_MEMORY_MIB = 32;
+
     public static final int MAX_MEMORY_MIB = 65536;
     /** Boots under TCG on two busy cores have been seen to take 10 s; leave room. */
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);

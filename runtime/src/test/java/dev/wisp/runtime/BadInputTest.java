@@ -100,7 +100,7 @@ class BadInputTest {
         BootSource boot = new BootSource(Path.of("k"), Path.of("i"), Optional.empty(), List.of());
         assertThatThrownBy(() -> new VmSpec(boot, 0, 256, 8080, null)).hasMessage("vcpus must be 1..32, got 0");
         assertThatThrownBy(() -> new VmSpec(boot, 1, 16, 8080, null))
-                .hasMessage("memory must be 64..65536 MiB, got 16");
+                .hasMessage("memory must be 32..65536 MiB, got 16");
         assertThatThrownBy(() -> new VmSpec(boot, 1, 256, 70000, null))
                 .hasMessage("guest port must be 1..65535, got 70000");
     }

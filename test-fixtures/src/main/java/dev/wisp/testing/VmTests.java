@@ -1,7 +1,7 @@
 package dev.wisp.testing;
 
 import dev.wisp.image.Kernel;
-import dev.wisp.image.KernelProvisioner;
+import dev.wisp.image.KernelChoice;
 import dev.wisp.image.WispHome;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -27,10 +27,14 @@ public final class VmTests implements ExecutionCondition {
         Assumptions.assumeTrue(enabled(), DISABLED);
     }
 
-    /** The guest kernel from the Wisp home ({@code WISP_HOME}, else ~/.wisp), provisioned once per JVM. */
+    /**
+     * The guest kernel from the Wisp home ({@code WISP_HOME}, else ~/.wisp), resolved once per JVM:
+     * {@code -Dwisp.kernel=wisp|debian|FILE}, by default Wisp's own where it has been built, else
+     * Debian's (provisioned on first use).
+     */
     public static synchronized Kernel kernel() {
         if (kernel == null) {
-            kernel = new KernelProvisioner(WispHome.resolve()).ensure();
+            kernel = KernelChoice.resolve(System.getProperty("wisp.kernel"), WispHome.resolve(), null);
         }
         return kernel;
     }

@@ -1,0 +1,114 @@
+package dev.wisp.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Wisp's kernel: its config fragment, its cache, choosing a kernel and the memory floor it sets. */
+class WispKernelTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void bundledFragment_buildsInWhatTheGuestNeeds() {
+        assertThat(WispKernelConfig.bundled().options())
+                .contains(
+                        "CONFIG_64BIT=y",
+                        "CONFIG_PVH=y",
+                        "CONFIG_VIRTIO_MMIO=y",
+                        "CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y",
+                        "CONFIG_VIRTIO_NET=y",
+                        "CONFIG_VIRTIO_BLK=y",
+                        "CONFIG_HW_RANDOM_VIRTIO=y",
+                        "CONFIG_VIRTIO_VSOCKETS=y",
+                        "CONFIG_SERIAL_8250_CONSOLE=y",
+                        "CONFIG_EXT4_FS=y",
+                        "CONFIG_OVERLAY_FS=y",
+                        "CONFIG_DEVTMPFS=y",
+                        "CONFIG_NO_HZ_IDLE=y")
+                .noneMatch(o -> o.startsWith("CONFIG_MODULES="));
+    }
+
+    @Test
+    void folderName_changesWithFragmentAndSourceVersion() {
+        WispKernelConfig a = new WispKernelConfig("CONFIG_A=y\n");
+        WispKernelConfig b = new WispKernelConfig("CONFIG_B=y\n");
+
+        // sha256 of the fragment, then "\nsource <version>\n": the same name a shell or Python script computes.
+        assertThat(a.folderName("6.1.192-3")).isEqualTo("6.1.192-3-cfafdc9e5b2d");
+        assertThat(a.folderName("6.1.192-3")).isNotEqualTo(b.folderName("6.1.192-3"));
+        assertThat(a.folderName("6.1.192-3")).isNotEqualTo(a.folderName("6.1.192-4"));
+        assertThat(a.builtInto(a.folderName("6.1.192-3"))).isTrue();
+        assertThat(b.builtInto(a.folderName("6.1.192-3"))).isFalse();
+        assertThat(a.builtInto("6.1.0-57-cloud-amd64")).isFalse();
+    }
+
+    @Test
+    void cached_findsOnlyBuildsOfTheCurrentFragment() throws Exception {
+        WispKernelConfig config = new WispKernelConfig("CONFIG_A=y\n");
+        KernelBuilder builder = new KernelBuilder(home, config, home.resolve("none.tar.xz"));
+        assertThat(builder.cached()).isEmpty();
+
+        Path stale = Files.createDirectories(home.resolve("kernels/wisp/6.1.1-1-000000000000"));
+        Files.writeString(stale.resolve("vmlinux"), "old");
+        Path built = Files.createDirectories(home.resolve("kernels/wisp/" + config.folderName("6.1.192-3")));
+        Files.writeString(built.resolve("vmlinux"), "elf");
+        Files.writeString(built.resolve(WispKernelConfig.FILE_NAME), config.text());
+
+        Kernel k = builder.cached().orElseThrow();
+        assertThat(k.vmlinux()).isEqualTo(built.resolve("vmlinux"));
+        assertThat(k.modulesDir()).isNull();
+        assertThat(KernelBuilder.isWispKernel(k.vmlinux())).isTrue();
+        assertThat(KernelMemory.floorMib(k.vmlinux())).isEqualTo(KernelMemory.WISP_KERNEL_FLOOR_MIB);
+        // Debian's kernel folder sits beside kernels/wisp and is not taken for a build.
+        assertThat(new KernelProvisioner(home).cached()).isEmpty();
+    }
+
+    @Test
+    void missingSource_namesThePackageToInstall() {
+        KernelBuilder builder =
+                new KernelBuilder(home, WispKernelConfig.bundled(), home.resolve("linux-source-6.1.tar.xz"));
+
+        assertThatThrownBy(() -> builder.ensure(line -> {}))
+                .isInstanceOf(ImageBuildException.class)
+                .hasMessageContaining("install the package linux-source-6.1");
+    }
+
+    @Test
+    void wispKernelNotBuilt_saysHowToBuildIt() {
+        assertThatThrownBy(() -> KernelChoice.resolve("wisp", home, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Wisp's kernel is not built here: run `wisp setup --kernel wisp` first");
+    }
+
+    @Test
+    void modulesWithANamedKernel_areRefused() {
+        assertThatThrownBy(() -> KernelChoice.resolve("debian", home, home))
+                .hasMessage("--modules goes with --kernel FILE, not --kernel debian");
+    }
+
+    @Test
+    void userFileThatIsNoKernel_isRefused() throws Exception {
+        Path bz = Files.write(home.resolve("bzImage"), new byte[] {'M', 'Z', 0, 0});
+
+        assertThatThrownBy(() -> KernelChoice.resolve(bz.toString(), home, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pass an uncompressed vmlinux");
+    }
+
+    @Test
+    void memoryBelowTheKernelsFloor_isRefusedWithTheFloor() throws Exception {
+        Path debian = Files.writeString(home.resolve("vmlinux"), "elf");
+
+        assertThat(KernelMemory.floorMib(debian)).isEqualTo(64);
+        assertThatThrownBy(() -> KernelMemory.check(32, debian))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("memory must be at least 64 MiB with this kernel, got 32"
+                        + " (Wisp's own kernel boots in 32 MiB: wisp setup --kernel wisp)");
+        KernelMemory.check(64, debian);
+    }
+}

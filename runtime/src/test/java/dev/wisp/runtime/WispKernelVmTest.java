@@ -1,0 +1,102 @@
+package dev.wisp.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wisp.image.Image;
+import dev.wisp.image.ImageBuilder;
+import dev.wisp.image.ImageStore;
+import dev.wisp.image.Kernel;
+import dev.wisp.image.KernelBuilder;
+import dev.wisp.image.KernelChoice;
+import dev.wisp.image.KernelMemory;
+import dev.wisp.image.WispHome;
+import dev.wisp.testing.HttpdApp;
+import dev.wisp.testing.VmTests;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Wisp's own guest kernel in a real microVM: the hello app answers in a 32 MiB guest, and an image
+ * built for Debian's kernel (its virtio modules inside) boots on it too, init loading no modules.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
+class WispKernelVmTest {
+    private static final Path HELLO = Path.of("..", "examples", "hello");
+
+    @TempDir
+    static Path scratch;
+
+    private Kernel wisp;
+    private VmRuntime runtime;
+
+    @BeforeAll
+    void start() {
+        wisp = new KernelBuilder(WispHome.resolve()).cached().orElse(null);
+        if (wisp != null) {
+            runtime = VmRuntime.start(TestGuests.config(), wisp.vmlinux());
+        }
+    }
+
+    /** Skips (with the reason) where the kernel has not been built; CI builds it first. */
+    private void assumeBuilt() {
+        Assumptions.assumeTrue(
+                wisp != null,
+                "Wisp's kernel is not built in " + WispHome.resolve()
+                        + " (wisp setup --kernel wisp; scripts/test builds it)");
+    }
+
+    @AfterAll
+    void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    @Test
+    void helloApp_answersIn32MiBGuest() {
+        assumeBuilt();
+        Image hello = ImageBuilder.fromFolder(HELLO)
+                .entrypoint("httpd -f -p 8080 -h www")
+                .port(8080)
+                .build(wisp, new ImageStore(WispHome.resolve()));
+        VmSpec spec = spec(hello).withResources(1, KernelMemory.WISP_KERNEL_FLOOR_MIB);
+
+        Instance vm = runtime.boot("wisp-kernel-hello", spec);
+        try {
+            assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200 ");
+        } finally {
+            vm.stop();
+        }
+    }
+
+    @Test
+    void imageBuiltForDebiansKernel_bootsWithoutLoadingModules() {
+        assumeBuilt();
+        Kernel debian = KernelChoice.resolve(KernelChoice.DEBIAN, WispHome.resolve(), null);
+        Path folder = HttpdApp.in(scratch.resolve("debian-image")).write();
+        Image image = ImageBuilder.fromFolder(folder)
+                .entrypoint(HttpdApp.ENTRYPOINT)
+                .port(HttpdApp.PORT)
+                .build(debian, new ImageStore(WispHome.resolve()));
+        assertThat(image.kernelVersion()).isEqualTo(debian.version());
+
+        Instance vm = runtime.boot("wisp-kernel-debian-image", spec(image).withResources(1, 32));
+        try {
+            assertThat(TestGuests.get(vm.hostPort(), "/")).isEqualTo("200 hello from a test guest");
+        } finally {
+            vm.stop();
+        }
+    }
+
+    private VmSpec spec(Image image) {
+        return VmSpec.of(new BootSource(wisp.vmlinux(), image.initrd(), image.disk(), List.of()), image.port());
+    }
+}
