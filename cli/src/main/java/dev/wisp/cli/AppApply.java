@@ -44,7 +44,8 @@ final class AppApply {
                 null,
                 null,
                 null,
-                app.secrets());
+                app.secrets(),
+                app.egress());
         Service old = existing(wisp, n);
         Integer before = old == null ? null : old.latestRevision();
         Service applied = wisp.applyService(n, desired);

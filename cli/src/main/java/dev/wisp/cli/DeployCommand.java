@@ -100,6 +100,13 @@ final class DeployCommand extends RevisionCommand {
     @Option(names = "--max", paramLabel = "N", description = "On create: maximum instances.")
     Integer max;
 
+    @Option(
+            names = "--egress",
+            paramLabel = "POLICY",
+            description = "Where guests may connect to: none (default), internet, or HOST:PORT[,HOST:PORT...]"
+                    + " (enforced on TAP networking; docs/networking.md).")
+    String egress;
+
     @Override
     public Integer call() throws Exception {
         if (source == null || source.file != null) {
@@ -113,7 +120,8 @@ final class DeployCommand extends RevisionCommand {
                     || memoryMib != null
                     || vcpus != null
                     || min != null
-                    || max != null) {
+                    || max != null
+                    || egress != null) {
                 throw new IllegalArgumentException(
                         "with no --image or --dir, the settings come from wisp.toml: put them there");
             }
@@ -132,7 +140,7 @@ final class DeployCommand extends RevisionCommand {
             Scaling scaling = min == null && max == null ? null : Scaling.limits(min, max, null);
             Service created = wisp.createService(new Service(
                     name, null, imageId, env, null, resources, port, scaling, null, null, null, null, null, null, null,
-                    null, null, secrets));
+                    null, null, secrets, egress));
             rev = new Revision(
                     name,
                     created.latestRevision() == null ? 1 : created.latestRevision(),
@@ -149,7 +157,7 @@ final class DeployCommand extends RevisionCommand {
                 throw new IllegalArgumentException(
                         "--min/--max apply on create; use 'wisp scale " + name + "' for an existing service");
             }
-            rev = wisp.deploy(name, new DeployRequest(imageId, env, secrets, resources, port));
+            rev = wisp.deploy(name, new DeployRequest(imageId, env, secrets, resources, port, egress));
             log("deploying revision %d of %s", rev.number(), name);
         }
         return settleAndPrint(wisp, name, rev, r -> {

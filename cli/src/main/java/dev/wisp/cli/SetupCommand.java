@@ -4,6 +4,7 @@ import dev.wisp.image.Kernel;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.jail.Jailer;
 import dev.wisp.runtime.jail.Privileges;
+import dev.wisp.runtime.net.Networking;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,7 @@ final class SetupCommand extends OutputCommand implements Callable<Integer> {
         try (VmRuntime rt = host.startRuntime(kernel)) {
             out().println("accelerator  " + rt.accelerator() + "  (" + rt.acceleratorReason() + ")");
             out().println("VMMs         " + rt.isolation());
+            out().println("network      " + Networking.describeHost());
         }
         out().println("cgroups      " + Jailer.describeHost());
         if (!Privileges.isRoot()) {

@@ -8,6 +8,7 @@ import dev.wisp.image.ImageStore;
 import dev.wisp.node.ServiceSpec;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
+import dev.wisp.runtime.net.Egress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,10 @@ final class NodeSpecs {
                         new BootSource(kernel, image.initrd(), image.disk(), List.of(), guestEnv(r.openEnv(cipher))),
                         r.port())
                 .withResources(r.resources().vcpus(), r.resources().memoryMiB());
-        return ServiceSpec.of(key, vm).withScaling(autoscaler(s.scaling())).withStandby(standby(s.standby()));
+        return ServiceSpec.of(key, vm)
+                .withScaling(autoscaler(s.scaling()))
+                .withStandby(standby(s.standby()))
+                .withEgress(Egress.parse(r.egressOrNone()));
     }
 
     /**

@@ -76,6 +76,7 @@ final class ServiceViews {
                 List.copyOf(r.envNames()),
                 r.resources(),
                 r.port(),
+                r.egressOrNone(),
                 r.createdAt(),
                 r.state(),
                 r.message(),

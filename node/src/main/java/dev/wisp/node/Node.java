@@ -4,6 +4,7 @@ import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.router.RouterServer;
 import dev.wisp.router.ServiceBackend;
 import dev.wisp.runtime.VmRuntime;
+import dev.wisp.runtime.net.Egress;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.InstantSource;
@@ -73,6 +74,11 @@ public final class Node implements AutoCloseable {
                 .directory(this::backendOf)
                 .meterRegistry(registry)
                 .build();
+        // Each instance gets its service's egress policy when its VMM starts (enforced on TAP).
+        runtime.egress(id -> {
+            ServiceController c = services.get(serviceOf(id));
+            return c == null ? Egress.NONE : c.spec().egress();
+        });
         runtime.onEvent(e -> {
             ServiceController c = services.get(serviceOf(e.instanceId()));
             if (c != null) {

@@ -33,7 +33,50 @@ public record Service(
         Integer targetRevision,
         List<String> nodeServices,
         Failure failure,
-        List<String> secrets) {
+        List<String> secrets,
+        String egress) {
+    /** Without {@code egress} (the server's default, {@code none}, on a create). */
+    public Service(
+            String name,
+            String tenant,
+            String image,
+            Map<String, String> env,
+            List<String> envNames,
+            Resources resources,
+            Integer port,
+            Scaling scaling,
+            Standby standby,
+            String access,
+            Integer revision,
+            Integer latestRevision,
+            String url,
+            ServiceStatus status,
+            Integer targetRevision,
+            List<String> nodeServices,
+            Failure failure,
+            List<String> secrets) {
+        this(
+                name,
+                tenant,
+                image,
+                env,
+                envNames,
+                resources,
+                port,
+                scaling,
+                standby,
+                access,
+                revision,
+                latestRevision,
+                url,
+                status,
+                targetRevision,
+                nodeServices,
+                failure,
+                secrets,
+                null);
+    }
+
     /** Without the fields added later ({@code targetRevision}, {@code nodeServices}, {@code failure}): a create request, or older code. */
     public Service(
             String name,
@@ -65,6 +108,7 @@ public record Service(
                 latestRevision,
                 url,
                 status,
+                null,
                 null,
                 null,
                 null,
