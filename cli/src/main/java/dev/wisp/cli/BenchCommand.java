@@ -2,11 +2,16 @@ package dev.wisp.cli;
 
 import dev.wisp.bench.DensityBenchmark;
 import dev.wisp.bench.InferenceBenchmark;
+import dev.wisp.bench.NetworkThroughput;
 import dev.wisp.bench.RouterBenchmark;
 import dev.wisp.bench.StartupBenchmark;
 import dev.wisp.bench.WakeBenchmark;
+import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
+import dev.wisp.runtime.AcceleratorChoice;
+import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmRuntime;
+import dev.wisp.runtime.VmSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +30,7 @@ import picocli.CommandLine.Option;
             BenchCommand.Router.class,
             BenchCommand.Inference.class,
             BenchCommand.Density.class,
+            BenchCommand.Network.class,
             BenchJavaFnCommand.class
         })
 final class BenchCommand {
@@ -218,6 +224,47 @@ final class BenchCommand {
         @Override
         String table(InferenceBenchmark.Result r) {
             return InferenceBenchmark.table(r);
+        }
+    }
+
+    @Command(
+            name = "network",
+            description =
+                    "One guest's requests/s and p99 through TAP against user networking, in one run (needs root).")
+    static final class Network extends OutputCommand implements Callable<Integer> {
+        @Option(
+                names = "--seconds",
+                defaultValue = "10",
+                description = "Measured seconds per side (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(
+                names = "--connections",
+                defaultValue = "8",
+                description = "Concurrent connections (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Mixin
+        JsonOption output;
+
+        @Mixin
+        HostOptions host;
+
+        @Override
+        public Integer call() throws Exception {
+            NetworkThroughput.Options o = new NetworkThroughput.Options(seconds, connections);
+            Kernel kernel = host.kernel();
+            Image image = ExampleApps.hello(kernel, host.images());
+            VmSpec spec = VmSpec.of(HostOptions.bootSource(kernel, image), image.port());
+            RuntimeConfig base =
+                    RuntimeConfig.defaults().withHome(host.home()).withAccelerator(AcceleratorChoice.parse(host.accel));
+            NetworkThroughput.Result r = new NetworkThroughput(base, kernel.vmlinux(), spec, o, line -> {
+                        err().println(line);
+                        err().flush();
+                    })
+                    .run();
+            output.print(out(), r, NetworkThroughput.Result::table);
+            return 0;
         }
     }
 }
