@@ -10,6 +10,7 @@ import dev.wisp.runtime.jail.JailConfig;
 import dev.wisp.runtime.jail.Privileges;
 import dev.wisp.runtime.net.Egress;
 import dev.wisp.runtime.net.NetworkConfig;
+import dev.wisp.testing.Await;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,9 +126,17 @@ class NetworkVmTest {
             vm.stop();
             other.stop();
         }
-        assertThat(sh("ip netns list"))
-                .doesNotContain("-" + ProcessHandle.current().pid() + "-0");
-        assertThat(runtime.network().held()).isEqualTo(runtime.pool().idleCount());
+        // The stopped VMs' namespaces are gone: what is left belongs to idle pooled VMMs.
+        Await.until(
+                Duration.ofSeconds(60),
+                "the VMM pool to settle",
+                () -> runtime.pool().settled());
+        String prefix = "wisp-" + ProcessHandle.current().pid() + "-";
+        long namespaces =
+                sh("ip netns list").lines().filter(l -> l.startsWith(prefix)).count();
+        assertThat(namespaces)
+                .isEqualTo(runtime.network().held())
+                .isEqualTo(runtime.pool().idleCount());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,12 @@ final class TapNetworking implements Networking {
     static final String GUEST_ADDRESS = "10.0.2.15";
     static final String GATEWAY = "10.0.2.2";
     private static final Path LOCK = Path.of("/run/wisp-net.lock");
+    /**
+     * A file lock guards against other processes only (a second one in this JVM throws): threads
+     * here (an instance and a pool refill, say) take this first.
+     */
+    private static final ReentrantLock IN_PROCESS = new ReentrantLock();
+
     private static final Pattern VETH =
             Pattern.compile("^\\d+: (" + HostFirewall.VETH_PREFIX + "[0-9a-f]{4})[@:]", Pattern.MULTILINE);
     private static final Pattern NAMESPACE = Pattern.compile("^wisp-(\\d+)-([0-9a-f]{4})\\b", Pattern.MULTILINE);
@@ -87,6 +94,7 @@ final class TapNetworking implements Networking {
         int slot;
         String namespace;
         // Slots are host-wide (two platforms on one host share the range): pick and claim under a file lock.
+        IN_PROCESS.lock();
         try (FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = ch.lock()) {
             slot = freeSlot();
@@ -94,6 +102,8 @@ final class TapNetworking implements Networking {
             createSlot(slot, namespace, guestPort);
         } catch (IOException e) {
             throw new VmException("cannot make the network of VMM " + name + ": " + e.getMessage(), e);
+        } finally {
+            IN_PROCESS.unlock();
         }
         TapSlot s = new TapSlot(this, slot, namespace, guestPort);
         slots.put(namespace, s);
