@@ -46,6 +46,8 @@ final class TapNetworking implements Networking {
     private final long owner;
     private final HostFirewall firewall;
     private final Map<String, TapSlot> slots = new ConcurrentHashMap<>();
+    /** Set by close, under {@link #IN_PROCESS}: a pool refill racing a close makes no slot after it. */
+    private volatile boolean closed;
 
     private TapNetworking(Ipv4Range range, long owner) {
         this.range = range;
@@ -95,19 +97,24 @@ final class TapNetworking implements Networking {
         String namespace;
         // Slots are host-wide (two platforms on one host share the range): pick and claim under a file lock.
         IN_PROCESS.lock();
+        if (closed) {
+            IN_PROCESS.unlock();
+            throw new VmException("cannot make the network of VMM " + name + ": the runtime is closing");
+        }
+        TapSlot made;
         try (FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = ch.lock()) {
             slot = freeSlot();
             namespace = "wisp-" + owner + "-" + hex(slot);
             createSlot(slot, namespace, guestPort);
+            made = new TapSlot(this, slot, namespace, guestPort);
+            slots.put(namespace, made);
         } catch (IOException e) {
             throw new VmException("cannot make the network of VMM " + name + ": " + e.getMessage(), e);
         } finally {
             IN_PROCESS.unlock();
         }
-        TapSlot s = new TapSlot(this, slot, namespace, guestPort);
-        slots.put(namespace, s);
-        return s;
+        return made;
     }
 
     private int freeSlot() throws IOException {
@@ -209,6 +216,12 @@ final class TapNetworking implements Networking {
 
     @Override
     public void close() {
+        IN_PROCESS.lock();
+        try {
+            closed = true;
+        } finally {
+            IN_PROCESS.unlock();
+        }
         List.copyOf(slots.values()).forEach(TapSlot::release);
         NetCommands.quietly(List.of("nft", "delete", "table", "inet", firewall.table()));
     }
