@@ -79,9 +79,16 @@ public final class HeyLoad {
     /** Runs hey with {@code options} (count or duration, concurrency, method...) against {@code host} via the router. */
     public static Report run(int routerPort, String host, String path, List<String> options)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("hey", "-host", host, "-t", "60"));
+        List<String> cmd = new ArrayList<>(List.of("-host", host));
         cmd.addAll(options);
-        cmd.add("http://127.0.0.1:" + routerPort + path);
+        return direct("http://127.0.0.1:" + routerPort + path, cmd);
+    }
+
+    /** Runs hey with {@code options} straight at {@code url} (no router, no Host header of its own). */
+    public static Report direct(String url, List<String> options) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("hey", "-t", "60"));
+        cmd.addAll(options);
+        cmd.add(url);
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -106,7 +106,7 @@ public final class JavaFnBenchmark extends GuestBenchmark {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FIRST_ANSWER_TIMEOUT_S);
         String last = "no answer";
         while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", vm.hostPort())) {
+            try (Socket s = new Socket(vm.address(), vm.hostPort())) {
                 s.setSoTimeout((int) TimeUnit.SECONDS.toMillis(FIRST_ANSWER_TIMEOUT_S));
                 s.getOutputStream().write(request);
                 byte[] head = s.getInputStream().readNBytes(12);

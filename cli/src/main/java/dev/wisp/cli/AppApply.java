@@ -34,6 +34,7 @@ final class AppApply {
                 .standby(app.standby())
                 .access(app.access())
                 .secrets(app.secrets())
+                .egress(app.egress())
                 .build();
         Service old = existing(wisp, n);
         Integer before = old == null ? null : old.latestRevision();

@@ -30,6 +30,7 @@ import java.util.TreeSet;
  * [build]                       # or: image = "ID" or "registry/name:tag"
  * dir = "www"                   # relative to this file; a folder, or one file (a static binary)
  * entrypoint = "httpd -f -p 8080 -h /app"
+ * egress = "internet"            # or "none" (default), or "db.example:5432,api.example:443"
  * [env]
  * GREETING = "hi"
  * [resources]
@@ -53,7 +54,8 @@ record AppFile(
         Resources resources,
         Scaling scaling,
         Standby standby,
-        String access) {
+        String access,
+        String egress) {
     /** Most bytes a wisp.toml may have: a service description, not a data file. */
     static final int MAX_BYTES = 64 * 1024;
 
@@ -69,7 +71,8 @@ record AppFile(
             "resources",
             "scaling",
             "standby",
-            "access");
+            "access",
+            "egress");
     private static final Set<String> BUILD = Set.of("dir", "entrypoint", "debs");
     private static final Set<String> RESOURCES = Set.of("vcpus", "memory");
     private static final Set<String> SCALING =
@@ -77,7 +80,6 @@ record AppFile(
     private static final Set<String> STANDBY = Set.of("policy", "pause-after", "snapshot-after", "retire-after");
     /** Things a user coming from fly.toml or a Kraftfile may write that Wisp does not offer yet. */
     private static final Map<String, String> NOT_YET = Map.of(
-            "egress", "guests have no outbound network yet",
             "volumes", "persistent volumes are not available yet",
             "mounts", "persistent volumes are not available yet");
 
@@ -188,7 +190,8 @@ record AppFile(
                     resources,
                     scaling,
                     standby,
-                    text(root, "access", ""));
+                    text(root, "access", ""),
+                    text(root, "egress", ""));
         }
 
         private void known(JsonNode table, String where, Set<String> keys) {

@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
             BenchCommand.Inference.class,
             BenchCommand.Density.class,
             BenchCommand.Isolation.class,
+            BenchNetworkCommand.class,
             BenchJavaFnCommand.class
         })
 final class BenchCommand {

@@ -97,6 +97,13 @@ final class DeployCommand extends RevisionCommand {
     @picocli.CommandLine.Mixin
     ScalingOptions scaling;
 
+    @Option(
+            names = "--egress",
+            paramLabel = "POLICY",
+            description = "Where guests may connect to: none (default), internet, or HOST:PORT[,HOST:PORT...]"
+                    + " (enforced on TAP networking; docs/networking.md).")
+    String egress;
+
     @Override
     public Integer call() throws Exception {
         if (source == null || source.file != null) {
@@ -109,7 +116,8 @@ final class DeployCommand extends RevisionCommand {
                     || secrets != null
                     || memoryMib != null
                     || vcpus != null
-                    || scaling.any()) {
+                    || scaling.any()
+                    || egress != null) {
                 throw new IllegalArgumentException(
                         "with no --image or --dir, the settings come from wisp.toml: put them there");
             }
@@ -134,6 +142,7 @@ final class DeployCommand extends RevisionCommand {
                     .scaling(scaling.scaling())
                     .standby(scaling.standbyPolicy())
                     .secrets(secrets)
+                    .egress(egress)
                     .build());
             rev = new Revision(
                     name,
@@ -145,7 +154,8 @@ final class DeployCommand extends RevisionCommand {
                     null,
                     "warming",
                     null,
-                    null);
+                    null,
+                    egress);
             log("created service %s (revision %d)", name, rev.number());
         } else {
             if (scaling.any()) {
@@ -153,7 +163,7 @@ final class DeployCommand extends RevisionCommand {
                 wisp.updateService(name, new ServicePatch(scaling.scaling(), scaling.standbyPolicy(), null));
                 log("updated the scaling of %s", name);
             }
-            rev = wisp.deploy(name, new DeployRequest(imageId, env, secrets, resources, port));
+            rev = wisp.deploy(name, new DeployRequest(imageId, env, secrets, resources, port, egress));
             log("deploying revision %d of %s", rev.number(), name);
         }
         return settleAndPrint(wisp, name, rev, r -> {

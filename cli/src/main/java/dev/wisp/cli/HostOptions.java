@@ -9,6 +9,7 @@ import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmRuntime;
+import dev.wisp.runtime.net.NetworkConfig;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -65,7 +66,10 @@ final class HostOptions {
         return RuntimeConfig.defaults()
                 .withHome(home())
                 .withAccelerator(AcceleratorChoice.parse(accel))
-                .withVmmPool(vmmPool);
+                .withVmmPool(vmmPool)
+                // Benchmarks measure against raw QEMU on user networking, and reach guests on loopback:
+                // the same networking on both sides. `wisp up --network` picks TAP.
+                .withNetwork(NetworkConfig.USER);
     }
 
     static BootSource bootSource(Kernel kernel, Image image) {

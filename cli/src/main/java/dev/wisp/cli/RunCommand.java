@@ -76,8 +76,8 @@ final class RunCommand extends OutputCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             Instance i = rt.boot(name, spec);
             err().printf(
-                            "%s ready in %d ms on %s: http://127.0.0.1:%d/  (Ctrl-C stops it)%n",
-                            i.id(), (System.nanoTime() - t0) / 1_000_000, rt.accelerator(), i.hostPort());
+                            "%s ready in %d ms on %s: http://%s:%d/  (Ctrl-C stops it)%n",
+                            i.id(), (System.nanoTime() - t0) / 1_000_000, rt.accelerator(), i.address(), i.hostPort());
             stopped.await();
         }
         return 0;

@@ -7,6 +7,7 @@ import dev.wisp.image.KernelMemory;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.jail.Jailer;
 import dev.wisp.runtime.jail.Privileges;
+import dev.wisp.runtime.net.Networking;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ final class SetupCommand extends OutputCommand implements Callable<Integer> {
         try (VmRuntime rt = host.startRuntime(kernel)) {
             out().println("accelerator  " + rt.accelerator() + "  (" + rt.acceleratorReason() + ")");
             out().println("VMMs         " + rt.isolation());
+            out().println("network      " + Networking.describeHost());
         }
         out().println("cgroups      " + Jailer.describeHost());
         if (!Privileges.isRoot()) {

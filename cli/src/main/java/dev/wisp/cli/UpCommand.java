@@ -10,6 +10,7 @@ import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.jail.JailConfig;
 import dev.wisp.runtime.jail.Privileges;
+import dev.wisp.runtime.net.NetworkConfig;
 import dev.wisp.store.etcd.EtcdStateStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -93,6 +94,14 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                     + " (needed without root).")
     boolean noJail;
 
+    @Option(
+            names = "--network",
+            paramLabel = "MODE",
+            defaultValue = "auto",
+            description = "Guest networking: auto (TAP per VM where possible, else user networking), tap or user"
+                    + " (default: ${DEFAULT-VALUE}; docs/networking.md).")
+    String network;
+
     @Mixin
     HostOptions host;
 
@@ -115,7 +124,8 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                 .withHome(host.home())
                 .withAccelerator(AcceleratorChoice.parse(host.accel))
                 .withVmmPool(host.vmmPool)
-                .withJail(noJail ? JailConfig.OFF : JailConfig.DEFAULT);
+                .withJail(noJail ? JailConfig.OFF : JailConfig.DEFAULT)
+                .withNetwork(NetworkConfig.AUTO.withMode(NetworkConfig.Mode.parse(network)));
         ControlConfig config = ControlConfig.of(dir, kernel.vmlinux(), runtime)
                 .withPorts(apiPort, routerPort)
                 .withApiHost(apiHost)
@@ -140,6 +150,7 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                         noJail
                                 ? "NOT jailed (--no-jail): run as this user, no cgroup limits"
                                 : "jailed: own uid, namespaces and root, cgroup limits");
+        out().printf("  network:     %s%n", cp.networking());
         if (!config.callbackPolicy().allowedNetworks().isEmpty()) {
             out().printf(
                             "  callbacks:   public addresses and %s%n",

@@ -55,7 +55,15 @@ class AppFileTest {
                 .hasMessage(file + ": give either image = \"...\" or a [build] table with dir");
         Files.writeString(file, "name = [\n");
         assertThatThrownBy(() -> AppFile.read(file)).hasMessageStartingWith(file + ": not valid TOML: ");
-        Files.writeString(file, "egress = \"internet\"\n");
-        assertThatThrownBy(() -> AppFile.read(file)).hasMessageContaining("'egress' is not supported");
+        Files.writeString(file, "volumes = \"x\"\n");
+        assertThatThrownBy(() -> AppFile.read(file)).hasMessageContaining("'volumes' is not supported");
+    }
+
+    @Test
+    void egress_isReadAsTheServiceEgressPolicy() throws Exception {
+        Path file = Files.createTempFile("wisp", ".toml");
+        Files.writeString(file, "name = \"a\"\nimage = \"x\"\negress = \"db.example:5432\"\n");
+        assertThat(AppFile.read(file).egress()).isEqualTo("db.example:5432");
+        Files.delete(file);
     }
 }

@@ -290,6 +290,11 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** The API's base URL, e.g. {@code http://127.0.0.1:7070}. */
+    /** How guests are networked here: {@code tap (...)} or {@code user (reason)}. */
+    public String networking() {
+        return runtime.networking();
+    }
+
     /** A one-time dashboard link that signs its first opener in as the admin (10 minutes). */
     public String signInLink() {
         return signIn.create().url();

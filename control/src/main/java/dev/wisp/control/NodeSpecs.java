@@ -9,6 +9,7 @@ import dev.wisp.node.ServiceSpec;
 import dev.wisp.router.ServiceLimits;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
+import dev.wisp.runtime.net.Egress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,8 @@ record NodeSpecs(Path kernel, ImageStore images, EnvCipher cipher) {
         return ServiceSpec.of(key, vm)
                 .withScaling(autoscaler(s.scaling()))
                 .withStandby(standby(s.standby()))
-                .withLimits(limits(s.scaling()));
+                .withLimits(limits(s.scaling()))
+                .withEgress(Egress.parse(r.egressOrNone()));
     }
 
     /**

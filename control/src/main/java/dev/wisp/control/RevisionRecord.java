@@ -14,6 +14,8 @@ import java.util.TreeSet;
  * @param env       plain values, only in records written before env was sealed; sealed at start
  *                  ({@link EnvSealing}), null in every record written since
  * @param failure   why its last start failed, while no instance of it has started since; null otherwise
+ * @param egress    where its guests may connect to ({@code none}, {@code internet}, {@code HOST:PORT,...});
+ *                  null in records written before egress existed, which means none
  */
 record RevisionRecord(
         String service,
@@ -26,7 +28,8 @@ record RevisionRecord(
         String state,
         String message,
         Map<String, String> env,
-        Failure failure) {
+        Failure failure,
+        String egress) {
 
     /**
      * A failed start of the revision's app, as the API shows it.
@@ -47,18 +50,25 @@ record RevisionRecord(
             Map<String, String> sealedEnv,
             Resources resources,
             int port,
-            String createdAt) {
+            String createdAt,
+            String egress) {
         return new RevisionRecord(
-                service, number, image, sealedEnv, resources, port, createdAt, "warming", null, null, null);
+                service, number, image, sealedEnv, resources, port, createdAt, "warming", null, null, null, egress);
     }
 
     RevisionRecord withState(String s, String m) {
-        return new RevisionRecord(service, number, image, sealedEnv, resources, port, createdAt, s, m, env, failure);
+        return new RevisionRecord(
+                service, number, image, sealedEnv, resources, port, createdAt, s, m, env, failure, egress);
     }
 
     RevisionRecord withFailure(Failure f) {
         return new RevisionRecord(
-                service, number, image, sealedEnv, resources, port, createdAt, state, message, env, f);
+                service, number, image, sealedEnv, resources, port, createdAt, state, message, env, f, egress);
+    }
+
+    /** The revision's egress policy in its canonical text; {@code none} for older records. */
+    String egressOrNone() {
+        return egress == null ? "none" : egress;
     }
 
     /** Whether an older version wrote this record with plain env values. */
@@ -80,7 +90,8 @@ record RevisionRecord(
                         state,
                         message,
                         null,
-                        failure)
+                        failure,
+                        egress)
                 : this;
     }
 

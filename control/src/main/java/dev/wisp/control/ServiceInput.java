@@ -1,6 +1,7 @@
 package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wisp.runtime.net.Egress;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,11 +33,21 @@ final class ServiceInput {
 
     /** What a create takes, and the read-only fields of an answer sent back. */
     static final Set<String> SERVICE_FIELDS = Stream.concat(
-                    Stream.of("name", "image", "env", "secrets", "resources", "port", "scaling", "standby", "access"),
+                    Stream.of(
+                            "name",
+                            "image",
+                            "env",
+                            "secrets",
+                            "resources",
+                            "port",
+                            "egress",
+                            "scaling",
+                            "standby",
+                            "access"),
                     READ_ONLY.stream())
             .collect(Collectors.toUnmodifiableSet());
 
-    static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "secrets", "resources", "port");
+    static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "secrets", "resources", "port", "egress");
     static final Set<String> PATCH_FIELDS = Set.of("scaling", "standby", "access");
     static final Set<String> ROLLBACK_FIELDS = Set.of("revision");
     static final Set<String> RESOURCES_FIELDS = Set.of("vcpus", "memoryMiB");
@@ -167,6 +178,19 @@ final class ServiceInput {
         }
         if (env.size() > MAX_ENV || bytes > MAX_ENV_BYTES) {
             throw ApiException.badRequest("env: at most " + MAX_ENV + " variables and " + MAX_ENV_BYTES + " bytes");
+        }
+    }
+
+    /**
+     * The {@code egress} field in canonical text ({@code none}, {@code internet} or
+     * {@code HOST:PORT,...}), {@code base} when absent; a bad value is a 400 saying why.
+     */
+    static String egress(JsonNode body, String base) {
+        String text = Fields.string(body, "egress", "", base);
+        try {
+            return Egress.parse(text).toString();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
         }
     }
 

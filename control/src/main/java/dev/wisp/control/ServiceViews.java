@@ -66,6 +66,7 @@ record ServiceViews(Registry registry, Node node, int routerPort) {
                 List.copyOf(r.envNames()),
                 r.resources(),
                 r.port(),
+                r.egressOrNone(),
                 r.createdAt(),
                 r.state(),
                 r.message(),

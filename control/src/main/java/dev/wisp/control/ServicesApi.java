@@ -75,9 +75,10 @@ record ServicesApi(
                 Map.of(),
                 secrets.env(who.tenant(), body.get("secrets"))));
         int port = ServiceInput.port(body, image.port());
+        String egress = ServiceInput.egress(body, "none");
         String now = registry.now();
         ServiceRecord s = new ServiceRecord(who.tenant(), name, scaling, standby, access, 1, 1, 0, 0, 0, now);
-        RevisionRecord rev = RevisionRecord.of(name, 1, image.id(), env, res, port, now);
+        RevisionRecord rev = RevisionRecord.of(name, 1, image.id(), env, res, port, now, egress);
         registry.write(tx -> {
             Quota q = Quotas.quotaOf(tx, who.tenant());
             if (tx.get(Registry.serviceKey(who.tenant(), name), ServiceRecord.class)
@@ -171,6 +172,7 @@ record ServicesApi(
                 Map.of(),
                 secrets.env(who.tenant(), body.get("secrets")));
         int port = ServiceInput.port(body, image.port());
+        String egress = ServiceInput.egress(body, "none");
         ServiceRecord s = current.get();
         RevisionRecord target = registry.revision(who.tenant(), name, s.targetRevision())
                 .orElseThrow(() -> ApiException.conflict("the service has no target revision; try again"));
@@ -180,16 +182,17 @@ record ServicesApi(
         boolean same = target.image().equals(image.id())
                 && target.resources().equals(res)
                 && target.port() == port
+                && target.egressOrNone().equals(egress)
                 && target.openEnv(cipher).equals(env);
         if (!same) {
-            newRevision(who, p, image, cipher.sealAll(env), res, port);
+            newRevision(who, p, image, cipher.sealAll(env), res, port, egress);
         }
         return Reply.json(200, views.service(existing(who, p)));
     }
 
     private Reply deploy(Call c, Caller who, Map<String, String> p) {
         JsonNode body = Fields.object(c.body());
-        Fields.onlyKnown(body, "a deploy (image, env, secrets, resources, port)", ServiceInput.DEPLOY_FIELDS);
+        Fields.onlyKnown(body, "a deploy (image, env, secrets, resources, port, egress)", ServiceInput.DEPLOY_FIELDS);
         ServiceRecord current = existing(who, p);
         RevisionRecord last = registry.revision(who.tenant(), current.name(), current.latestRevision())
                 .orElseThrow(() -> ApiException.conflict("the service has no latest revision; try again"));
@@ -204,17 +207,25 @@ record ServicesApi(
                 : cipher.sealAll(Secrets.merge(given, given == null ? last.openEnv(cipher) : null, fromSecrets));
         int port = ServiceInput.port(
                 body, Fields.has(body, "image") && !Fields.has(body, "port") ? image.port() : last.port());
-        return Reply.json(202, ServiceViews.revision(newRevision(who, p, image, env, res, port)));
+        String egress = ServiceInput.egress(body, last.egressOrNone());
+        return Reply.json(202, ServiceViews.revision(newRevision(who, p, image, env, res, port, egress)));
     }
 
     private RevisionRecord newRevision(
-            Caller who, Map<String, String> p, Image image, Map<String, String> sealedEnv, Resources res, int port) {
+            Caller who,
+            Map<String, String> p,
+            Image image,
+            Map<String, String> sealedEnv,
+            Resources res,
+            int port,
+            String egress) {
         RevisionRecord created = registry.write(tx -> {
             ServiceRecord s = inTx(tx, who, p);
             requireImageRecord(tx, who.tenant(), image.id());
             Quotas.check(tx, who.tenant(), Quotas.quotaOf(tx, who.tenant()), s.name(), s.scaling(), res);
             int n = s.latestRevision() + 1;
-            RevisionRecord rev = RevisionRecord.of(s.name(), n, image.id(), sealedEnv, res, port, registry.now());
+            RevisionRecord rev =
+                    RevisionRecord.of(s.name(), n, image.id(), sealedEnv, res, port, registry.now(), egress);
             forgetOldRevisions(tx, s);
             touchTenant(tx, who.tenant());
             tx.put(Registry.serviceKey(who.tenant(), s.name()), s.withLatest(n));

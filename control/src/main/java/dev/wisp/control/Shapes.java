@@ -62,6 +62,7 @@ final class Shapes {
             List<String> envNames,
             Resources resources,
             int port,
+            String egress,
             String createdAt,
             String state,
             String message,

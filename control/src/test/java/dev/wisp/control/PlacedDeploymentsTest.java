@@ -70,6 +70,7 @@ class PlacedDeploymentsTest {
                 "warming",
                 null,
                 null,
+                null,
                 null);
     }
 

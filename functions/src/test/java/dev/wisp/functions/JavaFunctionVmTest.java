@@ -62,7 +62,7 @@ class JavaFunctionVmTest {
                 Instance clone = BED.runtime.cloneFrom(template, id);
                 clones.add(clone);
                 HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + clone.hostPort() + "/"))
+                        HttpRequest.newBuilder(URI.create("http://" + clone.address() + ":" + clone.hostPort() + "/"))
                                 .POST(HttpRequest.BodyPublishers.noBody())
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -5,6 +5,7 @@ import dev.wisp.router.RouterServer;
 import dev.wisp.router.ServiceBackend;
 import dev.wisp.router.ServiceDirectory;
 import dev.wisp.runtime.VmRuntime;
+import dev.wisp.runtime.net.Egress;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.InstantSource;
@@ -79,6 +80,11 @@ public final class Node implements AutoCloseable {
                 .meterRegistry(registry)
                 .build();
         runtime.onConsoleLine(logs::append);
+        // Each instance gets its service's egress policy when its VMM starts (enforced on TAP).
+        runtime.egress(id -> {
+            ServiceController c = services.get(serviceOf(id));
+            return c == null ? Egress.NONE : c.spec().egress();
+        });
         runtime.onEvent(e -> {
             ServiceController c = services.get(serviceOf(e.instanceId()));
             if (c != null) {

@@ -67,7 +67,8 @@ final class Replicas {
     // ---- what the router sees ----------------------------------------------------------------
 
     void route(Replica r) {
-        Endpoint e = new Endpoint(r.id, "127.0.0.1", r.instance.hostPort());
+        // Loopback on user networking, the VM's veth address on TAP.
+        Endpoint e = new Endpoint(r.id, r.instance.address(), r.instance.hostPort());
         if (r.parked != null && !r.parked.equals(e)) {
             endpoints.remove(r.parked);
         }

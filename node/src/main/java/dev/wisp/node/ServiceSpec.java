@@ -4,6 +4,7 @@ import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.router.ServiceLimits;
 import dev.wisp.runtime.VmSpec;
+import dev.wisp.runtime.net.Egress;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
  * @param standby      how idle instances go to sleep (default: pause after 1 s, snapshot after 60 s)
  * @param limits       router admission limits per instance and queue
  * @param warmTemplate whether to boot once and clone every later instance from that snapshot
+ * @param egress       where its guests may connect to (enforced on TAP networking; docs/networking.md)
  */
 public record ServiceSpec(
         String name,
@@ -24,7 +26,8 @@ public record ServiceSpec(
         AutoscalerConfig scaling,
         StandbyPolicy standby,
         ServiceLimits limits,
-        boolean warmTemplate) {
+        boolean warmTemplate,
+        Egress egress) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?");
 
     public ServiceSpec {
@@ -32,10 +35,22 @@ public record ServiceSpec(
         Objects.requireNonNull(scaling, "scaling");
         Objects.requireNonNull(standby, "standby");
         Objects.requireNonNull(limits, "limits");
+        egress = egress == null ? Egress.NONE : egress;
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
                     "invalid service name '" + name + "': 1-30 of a-z, 0-9 and '-', not starting or ending with '-'");
         }
+    }
+
+    /** As the canonical constructor, with egress none. */
+    public ServiceSpec(
+            String name,
+            VmSpec vm,
+            AutoscalerConfig scaling,
+            StandbyPolicy standby,
+            ServiceLimits limits,
+            boolean warmTemplate) {
+        this(name, vm, scaling, standby, limits, warmTemplate, Egress.NONE);
     }
 
     /** A service with every default: KPA scaling, pause/snapshot standby, router defaults, warm template. */
@@ -45,18 +60,22 @@ public record ServiceSpec(
     }
 
     public ServiceSpec withScaling(AutoscalerConfig s) {
-        return new ServiceSpec(name, vm, s, standby, limits, warmTemplate);
+        return new ServiceSpec(name, vm, s, standby, limits, warmTemplate, egress);
     }
 
     public ServiceSpec withStandby(StandbyPolicy s) {
-        return new ServiceSpec(name, vm, scaling, s, limits, warmTemplate);
+        return new ServiceSpec(name, vm, scaling, s, limits, warmTemplate, egress);
     }
 
     public ServiceSpec withLimits(ServiceLimits l) {
-        return new ServiceSpec(name, vm, scaling, standby, l, warmTemplate);
+        return new ServiceSpec(name, vm, scaling, standby, l, warmTemplate, egress);
     }
 
     public ServiceSpec withWarmTemplate(boolean on) {
-        return new ServiceSpec(name, vm, scaling, standby, limits, on);
+        return new ServiceSpec(name, vm, scaling, standby, limits, on, egress);
+    }
+
+    public ServiceSpec withEgress(Egress e) {
+        return new ServiceSpec(name, vm, scaling, standby, limits, warmTemplate, e);
     }
 }

@@ -56,9 +56,17 @@ public final class Instance {
         return state;
     }
 
-    /** Loopback port forwarded to the guest's app port; -1 while no VMM runs. */
+    /** The port that reaches the guest's app at {@link #address()}; -1 while no VMM runs. */
     public int hostPort() {
         return state.hasProcess() ? vmm.hostPort() : -1;
+    }
+
+    /**
+     * The address the host reaches {@link #hostPort()} at: {@code 127.0.0.1} on user networking,
+     * the VM's veth address on TAP (docs/networking.md); null without a VMM.
+     */
+    public String address() {
+        return state.hasProcess() ? vmm.address() : null;
     }
 
     /** Why the instance failed, if it did. */

@@ -1,5 +1,6 @@
 package dev.wisp.runtime;
 
+import dev.wisp.runtime.net.NetSlot;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -8,7 +9,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The VMM process an {@link Instance} runs on and what comes and goes with it: its loopback port,
+ * The VMM process an {@link Instance} runs on and what comes and goes with it: its network (loopback port or TAP namespace),
  * its run directory, where its RAM lives, its console. Started through the runtime's
  * {@link Vmm} driver (or taken from its pool), ended by {@link #end()}, which frees all of it.
  * Changes no instance state: the Instance does, under its lock.
@@ -20,7 +21,7 @@ final class InstanceVmm {
 
     private volatile VmHandle handle;
     private volatile Console console;
-    private volatile int hostPort = -1;
+    private volatile NetSlot net;
     private volatile Path directory;
     /** Where the running VM's RAM lives: a standby snapshot of a clone refers to its template's file. */
     private volatile GuestMemory memory;
@@ -53,7 +54,9 @@ final class InstanceVmm {
         this.memory = memory;
         Optional<VmmPool.Pooled> pooled = runtime.pool().take(new VmmPool.Shape(spec, memory));
         if (pooled.isPresent()) {
-            hostPort = pooled.get().hostPort();
+            net = pooled.get().net();
+            // A pooled VMM's network was made with egress none: this instance's policy before the guest runs.
+            net.egress(runtime.egressOf(id));
             directory = pooled.get().directory();
             handle = pooled.get().handle();
             console = pooled.get().console();
@@ -82,10 +85,11 @@ final class InstanceVmm {
     }
 
     private Vmm.Launch ownLaunch(GuestMemory memory, Console console) throws IOException {
-        hostPort = runtime.ports().acquire();
+        net = runtime.network().acquire(id, spec.guestPort());
+        net.egress(runtime.egressOf(id));
         directory = runtime.instanceDirectory(id);
         PrivateFiles.directory(directory);
-        return new Vmm.Launch(id, spec, directory, hostPort, memory, console);
+        return new Vmm.Launch(id, spec, directory, net, memory, console);
     }
 
     /**
@@ -130,9 +134,10 @@ final class InstanceVmm {
         }
         handle = null;
         console = null;
-        if (hostPort > 0) {
-            runtime.ports().release(hostPort);
-            hostPort = -1;
+        NetSlot n = net;
+        if (n != null) {
+            n.release();
+            net = null;
         }
         if (directory != null) {
             SnapshotStore.delete(directory);
@@ -157,7 +162,14 @@ final class InstanceVmm {
     }
 
     int hostPort() {
-        return hostPort;
+        NetSlot n = net;
+        return n != null ? n.port() : -1;
+    }
+
+    /** Where the host reaches the guest's port, or null without a VMM. */
+    String address() {
+        NetSlot n = net;
+        return n != null ? n.address() : null;
     }
 
     boolean isAlive() {

@@ -1,6 +1,7 @@
 package dev.wisp.runtime;
 
 import dev.wisp.runtime.jail.JailConfig;
+import dev.wisp.runtime.net.NetworkConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.Objects;
  * @param vmmPool     most VMM processes kept started ahead for restores and clones (0: none);
  *                    each idle one costs about 15 MB and no CPU
  * @param jail        how VMMs are jailed (own uid, namespaces, cgroup limits); off without root
+ * @param network     guest networking: TAP per VM where possible ({@code AUTO}), or user networking
  */
 public record RuntimeConfig(
         Path home,
@@ -25,7 +27,20 @@ public record RuntimeConfig(
         AcceleratorChoice accelerator,
         Duration stopGrace,
         int vmmPool,
-        JailConfig jail) {
+        JailConfig jail,
+        NetworkConfig network) {
+    /** As the canonical constructor, networking {@code AUTO}. */
+    public RuntimeConfig(
+            Path home,
+            Path runDirectory,
+            String qemuBinary,
+            AcceleratorChoice accelerator,
+            Duration stopGrace,
+            int vmmPool,
+            JailConfig jail) {
+        this(home, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, jail, NetworkConfig.AUTO);
+    }
+
     /** Default {@link #vmmPool}: enough for a burst of wakes of one or two services. */
     public static final int DEFAULT_VMM_POOL = 2;
 
@@ -39,6 +54,7 @@ public record RuntimeConfig(
         Objects.requireNonNull(accelerator, "accelerator");
         stopGrace = stopGrace == null ? Duration.ofSeconds(3) : stopGrace;
         jail = jail == null ? JailConfig.OFF : jail;
+        network = network == null ? NetworkConfig.AUTO : network;
         if (vmmPool < 0) {
             throw new IllegalArgumentException("vmmPool must be >= 0, got " + vmmPool);
         }
@@ -50,7 +66,7 @@ public record RuntimeConfig(
 
     /**
      * Defaults: {@code $WISP_HOME} or {@code ~/.wisp}, runs under {@code /tmp/wisp-<uid>}, AUTO
-     * accelerator, VMMs jailed when this process is root.
+     * accelerator, VMMs jailed when this process is root, guests on TAP where possible.
      */
     public static RuntimeConfig defaults() {
         return new RuntimeConfig(
@@ -64,23 +80,27 @@ public record RuntimeConfig(
     }
 
     public RuntimeConfig withAccelerator(AcceleratorChoice choice) {
-        return new RuntimeConfig(home, runDirectory, qemuBinary, choice, stopGrace, vmmPool, jail);
+        return new RuntimeConfig(home, runDirectory, qemuBinary, choice, stopGrace, vmmPool, jail, network);
     }
 
     public RuntimeConfig withRunDirectory(Path dir) {
-        return new RuntimeConfig(home, dir, qemuBinary, accelerator, stopGrace, vmmPool, jail);
+        return new RuntimeConfig(home, dir, qemuBinary, accelerator, stopGrace, vmmPool, jail, network);
     }
 
     public RuntimeConfig withHome(Path dir) {
-        return new RuntimeConfig(dir, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, jail);
+        return new RuntimeConfig(dir, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, jail, network);
     }
 
     public RuntimeConfig withVmmPool(int size) {
-        return new RuntimeConfig(home, runDirectory, qemuBinary, accelerator, stopGrace, size, jail);
+        return new RuntimeConfig(home, runDirectory, qemuBinary, accelerator, stopGrace, size, jail, network);
     }
 
     public RuntimeConfig withJail(JailConfig j) {
-        return new RuntimeConfig(home, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, j);
+        return new RuntimeConfig(home, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, j, network);
+    }
+
+    public RuntimeConfig withNetwork(NetworkConfig n) {
+        return new RuntimeConfig(home, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, jail, n);
     }
 
     /** {@code $WISP_HOME}, else {@code ~/.wisp}. */

@@ -1,6 +1,8 @@
 package dev.wisp.runtime;
 
 import dev.wisp.runtime.jail.Jailer;
+import dev.wisp.runtime.net.Egress;
+import dev.wisp.runtime.net.Networking;
 import dev.wisp.runtime.qemu.QemuMicrovm;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,12 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Entry point of the runtime: boots, restores and clones {@link Instance}s on one host through a
- * {@link Vmm} driver, and owns what they share (loopback ports, run directories, listeners).
+ * {@link Vmm} driver, and owns what they share (guest networking, run directories, listeners).
  *
  * <p>Each runtime keeps its VMs' directories under {@code <runDirectory>/<jvm-pid>/<instance>};
  * at start it sweeps directories of runtimes that are gone, killing VMM processes they left
@@ -35,21 +38,23 @@ public final class VmRuntime implements AutoCloseable {
     private final Vmm vmm;
     private final Jailer jailer;
     private final Path ownRunDirectory;
-    private final PortAllocator ports = new PortAllocator();
+    private final Networking network;
+    private volatile Function<String, Egress> egressOf = id -> Egress.NONE;
     private final VmmPool pool;
     private final Map<String, Instance> instances = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<InstanceEvent>> listeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<ConsoleLine>> consoleListeners = new CopyOnWriteArrayList<>();
 
-    private VmRuntime(RuntimeConfig config, Vmm vmm, Jailer jailer) throws IOException {
+    private VmRuntime(RuntimeConfig config, Vmm vmm, Jailer jailer, Networking network) throws IOException {
         this.config = config;
         this.vmm = vmm;
         this.jailer = jailer;
+        this.network = network;
         this.ownRunDirectory = ownRunDirectory(config);
         // Owner-only: the run directories hold every VM's control socket.
         PrivateFiles.directory(config.runDirectory());
         PrivateFiles.directory(ownRunDirectory);
-        this.pool = new VmmPool(vmm, ports, ownRunDirectory, config.vmmPool());
+        this.pool = new VmmPool(vmm, network, ownRunDirectory, config.vmmPool());
     }
 
     /**
@@ -58,6 +63,7 @@ public final class VmRuntime implements AutoCloseable {
      */
     public static VmRuntime start(RuntimeConfig config, Path kernel) {
         Jailer jailer = null;
+        Networking network = null;
         try {
             sweepLeftovers(config.runDirectory());
             PrivateFiles.directory(config.runDirectory());
@@ -67,23 +73,31 @@ public final class VmRuntime implements AutoCloseable {
                     : null;
             // The one place that picks the VMM driver: another driver goes here, callers stay as they are.
             Vmm vmm = QemuMicrovm.open(config, kernel, Optional.ofNullable(jailer));
-            VmRuntime rt = new VmRuntime(config, vmm, jailer);
+            network = Networking.open(config.network());
+            VmRuntime rt = new VmRuntime(config, vmm, jailer, network);
             LOG.log(
                     System.Logger.Level.INFO,
-                    "runtime: {0} on {1} ({2}), VMMs {3}",
+                    "runtime: {0} on {1} ({2}), VMMs {3}, network {4}",
                     vmm.name(),
                     vmm.accelerator(),
                     vmm.acceleratorReason(),
-                    rt.isolation());
+                    rt.isolation(),
+                    network.describe());
             return rt;
         } catch (IOException e) {
             if (jailer != null) {
                 jailer.close();
             }
+            if (network != null) {
+                network.close();
+            }
             throw new VmException("cannot use run directory " + config.runDirectory() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             if (jailer != null) {
                 jailer.close();
+            }
+            if (network != null) {
+                network.close();
             }
             throw e;
         }
@@ -97,6 +111,24 @@ public final class VmRuntime implements AutoCloseable {
     /** How VMMs are isolated, for users: jailed (uids, cgroup hierarchy) or not jailed. */
     public String isolation() {
         return jailer != null ? jailer.describe() : "not jailed (run as the platform's user, no cgroup limits)";
+    }
+
+    /** How guests are networked, for users: {@code tap (...)} or {@code user (reason)}. */
+    public String networking() {
+        return network.describe();
+    }
+
+    /** Whether guests are on TAP, where egress policies are enforced. */
+    public boolean tapNetworking() {
+        return network.tap();
+    }
+
+    /**
+     * Which egress policy each instance (by id) gets; applied when its VMM starts or is taken from
+     * the pool. Default: {@link Egress#NONE} for all.
+     */
+    public void egress(Function<String, Egress> instanceToEgress) {
+        this.egressOf = java.util.Objects.requireNonNull(instanceToEgress);
     }
 
     /** The jail, when VMMs are jailed: tenant quotas, a VM's cgroup. */
@@ -282,6 +314,7 @@ public final class VmRuntime implements AutoCloseable {
         });
         instances.clear();
         pool.close();
+        network.close();
         if (jailer != null) {
             jailer.close();
         }
@@ -303,8 +336,12 @@ public final class VmRuntime implements AutoCloseable {
         return vmm;
     }
 
-    PortAllocator ports() {
-        return ports;
+    Networking network() {
+        return network;
+    }
+
+    Egress egressOf(String instanceId) {
+        return egressOf.apply(instanceId);
     }
 
     Path instanceDirectory(String id) {

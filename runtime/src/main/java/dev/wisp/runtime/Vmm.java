@@ -19,8 +19,9 @@ import java.nio.file.Path;
  *       {@code spec.memoryMib()} MiB of RAM backed as {@link Launch#memory()} says (anonymous;
  *       a file mapped shared; a file mapped private); the spec's kernel, initrd and optional
  *       read-only disk; the kernel parameters {@link BootSource#BASE_KERNEL_PARAMETERS}, then
- *       {@code wisp.id=<instanceId>}, then the image's own; one virtio network device whose only
- *       way out is TCP {@code 127.0.0.1:hostPort} forwarded to {@code spec.guestPort()}; the
+ *       {@code wisp.id=<instanceId>}, then the image's own; one virtio network device attached as
+ *       {@link dev.wisp.runtime.net.NetSlot#netdev} says (user networking with only
+ *       {@code 127.0.0.1:port} forwarded in, or a TAP in the VM's own network namespace); the
  *       guest's serial console on the VMM's stdin/stdout with the VMM's own error output merged
  *       in, handed to {@link Launch#console()} through {@link Console#connect}; the environment
  *       never on a command line. The VMM runs sandboxed as far as the VMM allows.</li>
@@ -71,9 +72,15 @@ public interface Vmm {
      * @param instanceId id, also the guest's hostname; at most 40 of {@code [a-z0-9-]}
      * @param spec       vCPUs, memory, boot files
      * @param directory  the VM's own private directory (control sockets, pid file), existing
-     * @param hostPort   loopback port forwarded to the guest's port
+     * @param net        the VM's network: where the host reaches the guest, how the VMM attaches
      * @param memory     where guest RAM lives
      * @param console    where the guest's serial console goes (not yet connected)
      */
-    record Launch(String instanceId, VmSpec spec, Path directory, int hostPort, GuestMemory memory, Console console) {}
+    record Launch(
+            String instanceId,
+            VmSpec spec,
+            Path directory,
+            dev.wisp.runtime.net.NetSlot net,
+            GuestMemory memory,
+            Console console) {}
 }

@@ -1,5 +1,7 @@
 package dev.wisp.runtime;
 
+import dev.wisp.runtime.net.NetSlot;
+import dev.wisp.runtime.net.Networking;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -49,11 +51,11 @@ final class VmmPool implements AutoCloseable {
         }
     }
 
-    /** A started VMM with its console, port and directory, handed over whole to an instance. */
-    record Pooled(VmHandle handle, Console console, int hostPort, Path directory) {}
+    /** A started VMM with its console, network and directory, handed over whole to an instance. */
+    record Pooled(VmHandle handle, Console console, NetSlot net, Path directory) {}
 
     private final Vmm vmm;
-    private final PortAllocator ports;
+    private final Networking network;
     private final Path runDirectory;
     private final int capacity;
     private final AtomicInteger names = new AtomicInteger();
@@ -61,9 +63,9 @@ final class VmmPool implements AutoCloseable {
     private final Set<Shape> filling = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    VmmPool(Vmm vmm, PortAllocator ports, Path runDirectory, int capacity) {
+    VmmPool(Vmm vmm, Networking network, Path runDirectory, int capacity) {
         this.vmm = vmm;
-        this.ports = ports;
+        this.network = network;
         this.runDirectory = runDirectory;
         this.capacity = capacity;
     }
@@ -130,16 +132,20 @@ final class VmmPool implements AutoCloseable {
     private Pooled start(Shape shape) {
         String name = "pool-" + names.incrementAndGet();
         Path dir = runDirectory.resolve(name);
-        int port = ports.acquire();
+        NetSlot net = null;
         try {
+            // The network (on TAP: a namespace of its own) belongs to the slot and is made before the VMM starts.
+            net = network.acquire(name, shape.spec().guestPort());
             PrivateFiles.directory(dir);
             // No owner yet: the instance that takes it attaches its own listeners.
             Console console = new Console(m -> {}, (s, l) -> {});
-            VmHandle handle = vmm.startIncoming(new Vmm.Launch(name, shape.spec(), dir, port, shape.memory(), console));
-            return new Pooled(handle, console, port, dir);
+            VmHandle handle = vmm.startIncoming(new Vmm.Launch(name, shape.spec(), dir, net, shape.memory(), console));
+            return new Pooled(handle, console, net, dir);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not start a pooled VMM: " + e.getMessage());
-            ports.release(port);
+            if (net != null) {
+                net.release();
+            }
             SnapshotStore.delete(dir);
             return null;
         }
@@ -181,7 +187,7 @@ final class VmmPool implements AutoCloseable {
 
     private void discard(Pooled p) {
         p.handle().kill();
-        ports.release(p.hostPort());
+        p.net().release();
         SnapshotStore.delete(p.directory());
     }
 

@@ -128,8 +128,8 @@ class BadInputTest {
             Thread.sleep(50);
         }
         int idle = runtime.get().pool().idleCount();
-        assertThat(runtime.get().ports().held())
-                .as("ports held beyond the idle VMM pool")
+        assertThat(runtime.get().network().held())
+                .as("networks held beyond the idle VMM pool")
                 .isEqualTo(idle);
         assertThat(vmmChildren()).as("VMM processes beyond the idle VMM pool").isEqualTo(idle);
     }
@@ -139,7 +139,7 @@ class BadInputTest {
             return false; // a refill is waiting to start or starting
         }
         int idle = runtime.get().pool().idleCount();
-        return runtime.get().ports().held() == idle && vmmChildren() == idle;
+        return runtime.get().network().held() == idle && vmmChildren() == idle;
     }
 
     /** Live VMM processes this JVM started (idle pooled ones included). */

@@ -25,8 +25,12 @@ final class TestGuests {
 
     private TestGuests() {}
 
+    /** User networking: these tests reach guests on 127.0.0.1; TAP has its own ({@code NetworkVmTest}). */
     static RuntimeConfig config() {
-        return RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO);
+        return RuntimeConfig.defaults()
+                .withHome(WispHome.resolve())
+                .withAccelerator(AcceleratorChoice.AUTO)
+                .withNetwork(dev.wisp.runtime.net.NetworkConfig.USER);
     }
 
     /** busybox httpd serving a page and a CGI that answers "hostname random-hex". */
@@ -46,10 +50,15 @@ final class TestGuests {
     }
 
     static String get(int port, String path) {
+        return get("127.0.0.1", port, path);
+    }
+
+    /** GET {@code path} from a guest at {@code address:port}: "status body", or "error ...". */
+    static String get(String address, int port, String path) {
         try (HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             HttpResponse<String> r = client.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    HttpRequest.newBuilder(URI.create("http://" + address + ":" + port + path))
                             .timeout(Duration.ofSeconds(30))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -8,12 +8,19 @@ import java.util.Map;
 /**
  * Body of {@code POST /v1/services/{name}/deploy}: omitted (null) fields keep their current value.
  * {@code secrets} names the tenant's secrets that join the env ({@code NAME} or {@code VAR=NAME}),
- * resolved at this deploy.
+ * resolved at this deploy. {@code egress}: {@code none}, {@code internet} or {@code HOST:PORT,...}
+ * (docs/networking.md).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeployRequest(
-        String image, Map<String, String> env, List<String> secrets, Resources resources, Integer port) {
+        String image, Map<String, String> env, List<String> secrets, Resources resources, Integer port, String egress) {
+    /** Without egress: the last revision's stays. */
+    public DeployRequest(
+            String image, Map<String, String> env, List<String> secrets, Resources resources, Integer port) {
+        this(image, env, secrets, resources, port, null);
+    }
+
     /** Without secrets. */
     public DeployRequest(String image, Map<String, String> env, Resources resources, Integer port) {
         this(image, env, null, resources, port);

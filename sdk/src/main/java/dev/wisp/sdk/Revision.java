@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * An immutable revision of a service; {@code state} is one of warming, ready, serving, retired, failed.
  * {@code envNames} names its environment variables (their values are never returned). {@code failure}
- * says why its last start failed, while none has succeeded since.
+ * says why its last start failed, while none has succeeded since. {@code egress}: where its guests may
+ * connect to ({@code none}, {@code internet} or {@code HOST:PORT,...}).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -21,4 +22,5 @@ public record Revision(
         String createdAt,
         String state,
         String message,
-        Failure failure) {}
+        Failure failure,
+        String egress) {}

@@ -33,7 +33,8 @@ public record Service(
         Integer targetRevision,
         List<String> nodeServices,
         Failure failure,
-        List<String> secrets) {
+        List<String> secrets,
+        String egress) {
     /** A create request with only the required fields: the server's defaults for everything else. */
     public static Service of(String name, String image) {
         return builder(name, image).build();
@@ -55,6 +56,7 @@ public record Service(
         private Standby standby;
         private String access;
         private List<String> secrets;
+        private String egress;
 
         private Builder(String name, String image) {
             this.name = name;
@@ -103,10 +105,16 @@ public record Service(
             return this;
         }
 
+        /** What the instances may reach: {@code none} (default), {@code internet}, or {@code HOST:PORT,...}. */
+        public Builder egress(String egress) {
+            this.egress = egress;
+            return this;
+        }
+
         public Service build() {
             return new Service(
                     name, null, image, env, null, resources, port, scaling, standby, access, null, null, null, null,
-                    null, null, null, secrets);
+                    null, null, null, secrets, egress);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.wisp.runtime.jail;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.GuestMemory;
 import dev.wisp.runtime.VmSpec;
+import dev.wisp.runtime.net.NetSlot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ final class JailedVm implements VmmJail {
     private final VmSpec hostSpec;
     private final GuestMemory hostMemory;
     private final long memoryLimitMib;
+    private final NetSlot net;
     private final AtomicBoolean released = new AtomicBoolean();
 
     JailedVm(
@@ -31,7 +33,8 @@ final class JailedVm implements VmmJail {
             JailDirectory directory,
             VmSpec hostSpec,
             GuestMemory hostMemory,
-            long memoryLimitMib) {
+            long memoryLimitMib,
+            NetSlot net) {
         this.jailer = jailer;
         this.uid = uid;
         this.cgroup = cgroup;
@@ -39,6 +42,7 @@ final class JailedVm implements VmmJail {
         this.hostSpec = hostSpec;
         this.hostMemory = hostMemory;
         this.memoryLimitMib = memoryLimitMib;
+        this.net = net;
     }
 
     int uid() {
@@ -98,6 +102,10 @@ final class JailedVm implements VmmJail {
         cmd.addAll(List.of("--fsize", Long.toString((hostSpec.memoryMib() + 1L) << 20)));
         cmd.addAll(List.of("--hostname", directory.root().getFileName().toString()));
         cmd.addAll(List.of("--pidfile", directory.root().resolve(CHILD_PID_FILE).toString()));
+        net.namespace().ifPresent(ns -> {
+            cmd.addAll(List.of("--netns", "/run/netns/" + ns));
+            cmd.addAll(List.of("--tap", NetSlot.TAP));
+        });
         for (String bind : directory.binds()) {
             cmd.addAll(List.of("--bind", bind));
         }

@@ -125,10 +125,17 @@ public final class Jailer implements AutoCloseable {
     }
 
     /**
-     * Jails one VMM: takes a uid, makes its cgroup, readies {@code directory} as its root. The
+     * Jails one VMM: takes a uid, makes its cgroup, readies {@code directory} as its root; on TAP the
+     * VMM runs in its slot's network namespace with the TAP handed to it open. The
      * returned jail wraps the VMM's command line; release it when the VMM is gone.
      */
-    public VmmJail enter(String name, Path directory, VmSpec spec, GuestMemory memory, Accelerator accel) {
+    public VmmJail enter(
+            String name,
+            Path directory,
+            VmSpec spec,
+            GuestMemory memory,
+            Accelerator accel,
+            dev.wisp.runtime.net.NetSlot net) {
         int uid = uids.acquire();
         String tenant = validTenant(spec.tenant());
         String cgroup = tenantPath(tenant) + "/" + name;
@@ -143,7 +150,7 @@ public final class Jailer implements AutoCloseable {
             cgroups.create(cgroup, new CgroupLimits(spec.vcpus(), limitMib << 20, config.pidsMax()));
             JailDirectory dir = JailDirectory.prepare(
                     directory, uid, uids.sharedGroup(), image, spec, memory, accel == Accelerator.KVM);
-            JailedVm jail = new JailedVm(this, uid, cgroup, dir, spec, memory, limitMib);
+            JailedVm jail = new JailedVm(this, uid, cgroup, dir, spec, memory, limitMib, net);
             live.put(name, cgroup);
             return jail;
         } catch (IOException | RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.wisp.runtime.jail;
 
 import dev.wisp.runtime.GuestMemory;
 import dev.wisp.runtime.VmSpec;
+import dev.wisp.runtime.net.NetSlot;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -37,8 +38,8 @@ public interface VmmJail {
     /** Frees what the jail holds (cgroup, uid); the VMM must be gone. Idempotent. */
     void release();
 
-    /** No jail: host paths, the platform's user, no limits. */
-    static VmmJail none(String binary, VmSpec spec, GuestMemory memory, Path directory) {
+    /** No jail: host paths, the platform's user, no limits; on TAP, run in the slot's namespace. */
+    static VmmJail none(String binary, VmSpec spec, GuestMemory memory, Path directory, NetSlot net) {
         return new VmmJail() {
             @Override
             public String binary() {
@@ -62,7 +63,14 @@ public interface VmmJail {
 
             @Override
             public List<String> wrap(List<String> vmmCommand) {
-                return vmmCommand;
+                if (net.namespace().isEmpty()) {
+                    return vmmCommand;
+                }
+                // Root without a jail: QEMU opens the TAP itself, in the slot's namespace.
+                List<String> cmd = new java.util.ArrayList<>(
+                        List.of("ip", "netns", "exec", net.namespace().get()));
+                cmd.addAll(vmmCommand);
+                return cmd;
             }
 
             @Override

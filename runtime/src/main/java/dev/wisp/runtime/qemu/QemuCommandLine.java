@@ -11,8 +11,8 @@ import java.util.Locale;
 
 /**
  * The {@code qemu-system-x86_64 -M microvm} command line for one VM. Sandboxed: seccomp on
- * (no spawning, no privilege changes), user networking with {@code restrict=on} so the guest
- * reaches nothing but the one forwarded port, no default devices, no config files read.
+ * (no spawning, no privilege changes), the network as its slot says (user networking with
+ * {@code restrict=on}, or a TAP behind nftables: docs/networking.md), no default devices, no config files read.
  */
 final class QemuCommandLine {
     /** The QMP socket's name in the VM's directory. */
@@ -31,7 +31,7 @@ final class QemuCommandLine {
             VmSpec spec,
             String instanceId,
             Path qmpSocket,
-            int hostPort,
+            String netdev,
             GuestMemory memory,
             boolean incoming) {
         List<String> cmd = new ArrayList<>();
@@ -50,8 +50,7 @@ final class QemuCommandLine {
         cmd.addAll(List.of("-kernel", spec.boot().kernel().toString()));
         cmd.addAll(List.of("-initrd", spec.boot().initrd().toString()));
         cmd.addAll(List.of("-append", kernelCmdline(spec, instanceId)));
-        cmd.addAll(List.of(
-                "-netdev", "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:" + hostPort + "-:" + spec.guestPort()));
+        cmd.addAll(List.of("-netdev", netdev));
         cmd.addAll(List.of("-device", "virtio-net-device,netdev=net0"));
         spec.boot().disk().ifPresent(disk -> {
             cmd.addAll(List.of("-drive", "file=" + disk + ",if=none,id=disk0,format=raw,readonly=on"));

@@ -101,8 +101,10 @@ public final class QemuMicrovm implements Vmm {
                         launch.directory(),
                         launch.spec(),
                         launch.memory(),
-                        accelerator))
-                .orElseGet(() -> VmmJail.none(qemuBinary, launch.spec(), launch.memory(), launch.directory()));
+                        accelerator,
+                        launch.net()))
+                .orElseGet(() ->
+                        VmmJail.none(qemuBinary, launch.spec(), launch.memory(), launch.directory(), launch.net()));
         try {
             return QemuProcess.start(jail.wrap(commandLine(launch, jail, incoming)), launch, jail);
         } catch (IOException | RuntimeException e) {
@@ -119,7 +121,8 @@ public final class QemuMicrovm implements Vmm {
                 jail.spec(),
                 launch.instanceId(),
                 jail.directory().resolve(QemuCommandLine.QMP_SOCKET),
-                launch.hostPort(),
+                // A jailed VMM cannot open /dev/net/tun: the jail hands it the TAP open.
+                launch.net().netdev(jailer.isPresent()),
                 jail.memory(),
                 incoming);
     }

@@ -7,8 +7,11 @@
  * Both die with their parent (PR_SET_PDEATHSIG), so a killed platform leaves no VMM behind.
  *
  * Usage: wisp-jail --root DIR --uid N --gid N [--group N] [--cgroup DIR]... [--nofile N]
- *        [--fsize BYTES] [--hostname NAME] [--pidfile FILE]
+ *        [--fsize BYTES] [--hostname NAME] [--pidfile FILE] [--netns FILE [--tap NAME]]
  *        [--bind SRC:DST:ro|rw|dev]... -- PROGRAM ARGS...
+ * --netns: the child joins that network namespace (a file under /run/netns) while still root;
+ * --tap: it then opens that TAP device there and hands it to PROGRAM as fd 3, so the VMM needs
+ * neither /dev/net/tun in its root nor any privilege.
  * DST is relative to DIR and must exist (file or directory). Errors: one line on stderr, exit 125.
  */
 #define _GNU_SOURCE
@@ -28,10 +31,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
 
 #define MAX_LIST 64
 
-static const char *root, *hostname, *pidfile;
+static const char *root, *hostname, *pidfile, *netns, *tapname;
+static int tapfd = -1;
 static uid_t uid = (uid_t)-1;
 static gid_t gid = (gid_t)-1;
 static gid_t groups[MAX_LIST];
@@ -127,6 +134,34 @@ static void enter_jail(void) {
     }
 }
 
+/* Joins the VM's network namespace and opens its TAP there, as root (before the jail). */
+static void enter_netns(void) {
+    if (!netns) return;
+    int fd = open(netns, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die(netns);
+    if (setns(fd, CLONE_NEWNET) < 0) die("setns net");
+    close(fd);
+    if (!tapname) return;
+    tapfd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+    if (tapfd < 0) die("/dev/net/tun");
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, tapname, IFNAMSIZ - 1);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+    if (ioctl(tapfd, TUNSETIFF, &ifr) < 0) die(tapname);
+}
+
+/* The TAP as fd 3, kept across exec (the only fd PROGRAM inherits beyond stdio). */
+static void hand_over_tap(void) {
+    if (tapfd < 0) return;
+    if (tapfd != 3) {
+        if (dup2(tapfd, 3) < 0) die("dup2 tap");
+        close(tapfd);
+    } else if (fcntl(3, F_SETFD, 0) < 0) {
+        die("tap fd");
+    }
+}
+
 static void forward(int sig) {
     if (child > 0) kill(child, sig);
 }
@@ -147,6 +182,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(opt, "--fsize")) fsize = number(val);
         else if (!strcmp(opt, "--hostname")) hostname = val;
         else if (!strcmp(opt, "--pidfile")) pidfile = val;
+        else if (!strcmp(opt, "--netns")) netns = val;
+        else if (!strcmp(opt, "--tap")) tapname = val;
         else usage("unknown option");
     }
     if (i + 1 >= argc || !root || uid == 0 || gid == 0 || uid == (uid_t)-1 || gid == (gid_t)-1)
@@ -166,12 +203,14 @@ int main(int argc, char **argv) {
     if (child == 0) {
         close(alive[1]);
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) die("pdeathsig");
+        enter_netns();
         if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS) < 0) die("unshare");
         enter_jail();
         drop_privileges();
         /* The parent may have died before the death signal was armed: its end of the pipe tells. */
         struct pollfd p = {alive[0], POLLIN, 0};
         if (poll(&p, 1, 0) > 0) _exit(125);
+        hand_over_tap();
         char *env[] = {"PATH=/bin", "LD_LIBRARY_PATH=/lib", NULL};
         execve(program[0], program, env);
         die(program[0]);

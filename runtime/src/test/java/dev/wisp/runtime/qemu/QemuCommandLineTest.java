@@ -30,7 +30,7 @@ class QemuCommandLineTest {
                 spec,
                 "web-1",
                 Path.of("/run/web-1/qmp.sock"),
-                41000,
+                "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
                 memory,
                 incoming);
     }
@@ -68,7 +68,7 @@ class QemuCommandLineTest {
                 withEnv,
                 "web-1",
                 Path.of("/run/web-1/qmp.sock"),
-                41000,
+                "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
                 new GuestMemory.Anonymous(),
                 false);
         assertThat(String.join(" ", cmd)).doesNotContain("hunter2").doesNotContain("SECRET");

@@ -1,4 +1,4 @@
-package dev.wisp.runtime;
+package dev.wisp.runtime.net;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,13 +19,13 @@ final class PortAllocator {
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = probe.getLocalPort();
             } catch (IOException e) {
-                throw new VmException("no free loopback port: " + e.getMessage(), e);
+                throw new dev.wisp.runtime.VmException("no free loopback port: " + e.getMessage(), e);
             }
             if (held.add(port)) {
                 return port;
             }
         }
-        throw new VmException("no free loopback port after 100 tries");
+        throw new dev.wisp.runtime.VmException("no free loopback port after 100 tries");
     }
 
     synchronized void release(int port) {

@@ -1,0 +1,45 @@
+package dev.wisp.runtime.net;
+
+import java.util.Locale;
+
+/**
+ * How guests are networked.
+ *
+ * @param mode   {@code AUTO}: TAP where this host allows it, user networking otherwise
+ * @param range  IPv4 range for the host side of every VM's veth pair, one /30 each: a prefix of
+ *               /16 to /28 (at most 16384 VMs per host), not otherwise routed on this host
+ */
+public record NetworkConfig(Mode mode, String range) {
+    /** Default range: one /30 per VM out of 10.200.0.0/16. */
+    public static final String DEFAULT_RANGE = "10.200.0.0/16";
+
+    public static final NetworkConfig AUTO = new NetworkConfig(Mode.AUTO, DEFAULT_RANGE);
+    public static final NetworkConfig USER = new NetworkConfig(Mode.USER, DEFAULT_RANGE);
+    public static final NetworkConfig TAP = new NetworkConfig(Mode.TAP, DEFAULT_RANGE);
+
+    /** Which guest networking. */
+    public enum Mode {
+        AUTO,
+        TAP,
+        USER;
+
+        /** {@code auto}, {@code tap} or {@code user}, any case; one-line error otherwise. */
+        public static Mode parse(String text) {
+            try {
+                return valueOf(text.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("network must be auto, tap or user, got '" + text + "'");
+            }
+        }
+    }
+
+    public NetworkConfig {
+        mode = mode == null ? Mode.AUTO : mode;
+        range = range == null ? DEFAULT_RANGE : range;
+        Ipv4Range.parse(range);
+    }
+
+    public NetworkConfig withMode(Mode m) {
+        return new NetworkConfig(m, range);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.wisp.runtime.net;
+
+import dev.wisp.runtime.VmException;
+import dev.wisp.runtime.jail.Privileges;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Guest networking of one runtime: TAP in a network namespace per VMM with an egress policy
+ * ({@link TapNetworking}), or QEMU's user networking where TAP is not possible (no root, no
+ * {@code /dev/net/tun}, no {@code ip} or {@code nft}). See docs/networking.md.
+ *
+ * <p><b>Internal: used by the runtime and its drivers, not an API for other modules.</b>
+ */
+public interface Networking extends AutoCloseable {
+    /** A slot for one VMM named {@code name} whose guest app listens on {@code guestPort}. */
+    NetSlot acquire(String name, int guestPort);
+
+    /** For users: {@code tap (per-VM netns, nftables ...)} or {@code user (reason)}. */
+    String describe();
+
+    /** Whether guests are on TAP (egress policies are enforced). */
+    boolean tap();
+
+    /** Slots held now (tests: nothing leaks). */
+    int held();
+
+    /** Removes what this runtime made (its VMMs must be gone). */
+    @Override
+    void close();
+
+    /**
+     * The networking {@code config} asks for on this host: TAP when possible (or forced), user
+     * networking with the reason otherwise. Forced TAP that is not possible: one-line {@link VmException}.
+     */
+    static Networking open(NetworkConfig config) {
+        Optional<String> why = tapUnavailable();
+        if (config.mode() == NetworkConfig.Mode.USER) {
+            return new UserNetworking("configured");
+        }
+        if (why.isPresent()) {
+            if (config.mode() == NetworkConfig.Mode.TAP) {
+                throw new VmException("cannot network guests on TAP: " + why.get());
+            }
+            return new UserNetworking(why.get());
+        }
+        return TapNetworking.open(Ipv4Range.parse(config.range()));
+    }
+
+    /** For {@code wisp setup}: what {@code AUTO} picks here and why, without changing the host. */
+    static String describeHost() {
+        return tapUnavailable().map(why -> "user (" + why + ")").orElse("tap (per-VM netns, nftables)");
+    }
+
+    /** Why TAP cannot be used here, or empty. */
+    static Optional<String> tapUnavailable() {
+        if (!Privileges.isRoot()) {
+            return Optional.of("not root: TAP, namespaces and nftables need root");
+        }
+        if (!Files.exists(Path.of("/dev/net/tun"))) {
+            return Optional.of("no /dev/net/tun");
+        }
+        if (NetCommands.onPath("ip") == null) {
+            return Optional.of("ip not found (apt-get install iproute2)");
+        }
+        if (NetCommands.onPath("nft") == null) {
+            return Optional.of("nft not found (apt-get install nftables)");
+        }
+        return Optional.empty();
+    }
+}
