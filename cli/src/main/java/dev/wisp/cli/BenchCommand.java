@@ -1,6 +1,7 @@
 package dev.wisp.cli;
 
 import dev.wisp.bench.DensityBenchmark;
+import dev.wisp.bench.ImageBenchmark;
 import dev.wisp.bench.InferenceBenchmark;
 import dev.wisp.bench.RouterBenchmark;
 import dev.wisp.bench.StartupBenchmark;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Option;
             BenchCommand.Router.class,
             BenchCommand.Inference.class,
             BenchCommand.Density.class,
+            BenchCommand.ImageBench.class,
             BenchJavaFnCommand.class
         })
 final class BenchCommand {
@@ -218,6 +220,49 @@ final class BenchCommand {
         @Override
         String table(InferenceBenchmark.Result r) {
             return InferenceBenchmark.table(r);
+        }
+    }
+
+    @Command(
+            name = "image",
+            description = "Pull and convert a ~130 MB image cold, then one sharing its base, vs skopeo + umoci +"
+                    + " mkfs.ext4 from a local registry; the image's first cold boot and clone time.")
+    static final class ImageBench extends VmBenchCommand<ImageBenchmark.Result> {
+        @Option(
+                names = "--rounds",
+                defaultValue = "5",
+                description = "Pull-and-convert rounds per side (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(
+                names = "--clones",
+                defaultValue = "3",
+                description = "Template clones timed (default: ${DEFAULT-VALUE}).")
+        int clones;
+
+        @Option(
+                names = "--memory",
+                defaultValue = "256",
+                description = "Guest memory in MiB for the boots (default: ${DEFAULT-VALUE}).")
+        int memoryMib;
+
+        private ImageBenchmark.Options options;
+
+        @Override
+        void check() {
+            options = new ImageBenchmark.Options(rounds, clones, memoryMib);
+        }
+
+        @Override
+        ImageBenchmark.Result measure(Kernel kernel, VmRuntime rt, Path work) throws Exception {
+            // the base image's root comes from Debian's mirror once and is kept here
+            Path cache = host.home().resolve("cache").resolve("bench-image");
+            return new ImageBenchmark(rt, kernel, cache, work, options, progress()).run();
+        }
+
+        @Override
+        String table(ImageBenchmark.Result r) {
+            return ImageBenchmark.table(r);
         }
     }
 }

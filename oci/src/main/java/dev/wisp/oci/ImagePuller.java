@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * Pulls an image (from a registry or an OCI layout) into a root directory: resolves an index to
- * linux/amd64, fetches config and layers through the {@link BlobCache}, applies the layers in order.
+ * linux/amd64, fetches config and layers through the {@link BlobCache} (layers a few at a time), applies the
+ * layers in order.
  * A pull that fails leaves the root directory empty (or absent, if it made it).
  */
 public final class ImagePuller {
@@ -103,16 +104,16 @@ public final class ImagePuller {
             throw new OciException(ref + ": the manifest has " + layers.size() + " layers but the config lists "
                     + config.diffIds().size() + " diff ids");
         }
-        List<Path> blobs = new ArrayList<>();
-        for (Descriptor l : layers) {
-            blobs.add(cache.fetch(l, source));
-        }
         LayerApplier applier = new LayerApplier(rootDir, limits);
         List<Digest> applied = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            Digest diffId = config.diffIds().isEmpty() ? null : config.diffIds().get(i);
-            applier.apply(blobs.get(i), layers.get(i).digest(), diffId);
-            applied.add(layers.get(i).digest());
+        // layers download in parallel; each is applied as soon as it and those below it are in
+        try (LayerDownloads blobs = new LayerDownloads(cache, source, layers)) {
+            for (int i = 0; i < layers.size(); i++) {
+                Digest diffId =
+                        config.diffIds().isEmpty() ? null : config.diffIds().get(i);
+                applier.apply(blobs.await(i), layers.get(i).digest(), diffId);
+                applied.add(layers.get(i).digest());
+            }
         }
         return new PulledImage(ref, raw.digest(), config, applied, applier.finish());
     }
