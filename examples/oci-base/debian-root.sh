@@ -11,7 +11,7 @@ tar="$cache/debian-bookworm-minbase${pkgs:+-${pkgs//,/-}}.tar"
 if [ ! -s "$tar" ]; then
   command -v mmdebstrap >/dev/null || { echo "debian-root.sh: mmdebstrap is needed: apt-get install mmdebstrap" >&2; exit 2; }
   echo "building a Debian root with mmdebstrap (once; kept in $cache)..." >&2
-  mmdebstrap --quiet --variant=minbase ${pkgs:+--include="$pkgs"} \
+  mmdebstrap --quiet --variant=minbase --format=tar ${pkgs:+--include="$pkgs"} \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
     bookworm "$tar.part"

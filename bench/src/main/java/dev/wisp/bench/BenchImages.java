@@ -17,12 +17,12 @@ import java.util.function.Consumer;
  * "1" plus one small layer (an app folder), so the two share their base layer.
  */
 final class BenchImages {
-    /** What the base holds besides minbase: enough for a real app and ~130 MB in all. */
+    /** What the base holds besides minbase: enough for a real app and ~160 MB in all. */
     static final String PACKAGES = "python3-minimal,libpython3.11-stdlib";
 
     static final String SUITE = "bookworm";
     static final String REPOSITORY = "bench/app";
-    private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(40);
     private static final int APP_FILES = 40;
     private static final int APP_FILE_BYTES = 16 << 10;
 

@@ -225,7 +225,7 @@ final class BenchCommand {
 
     @Command(
             name = "image",
-            description = "Pull and convert a ~130 MB image cold, then one sharing its base, vs skopeo + umoci +"
+            description = "Pull and convert a ~160 MB image cold, then one sharing its base, vs skopeo + umoci +"
                     + " mkfs.ext4 from a local registry; the image's first cold boot and clone time.")
     static final class ImageBench extends VmBenchCommand<ImageBenchmark.Result> {
         @Option(
