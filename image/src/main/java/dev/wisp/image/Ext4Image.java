@@ -46,8 +46,9 @@ final class Ext4Image {
     static void build(Path source, Path image, String seed, Path scratch, Map<String, RootFs.Owner> owners) {
         Path copy = scratch.resolve(".disk-source");
         try {
+            long content = FileTrees.size(source);
             int entries = timelessCopy(source, copy);
-            build(copy, entries, image, seed, scratch, owners);
+            build(copy, content, entries, image, seed, scratch, owners);
         } finally {
             FileTrees.delete(copy);
         }
@@ -60,12 +61,19 @@ final class Ext4Image {
      */
     static void buildFromScratchTree(
             Path source, Path image, String seed, Path scratch, Map<String, RootFs.Owner> owners) {
-        build(source, zeroTimes(source), image, seed, scratch, owners);
+        // sized before the times are zeroed: walking a folder again would set its atime to now
+        long content = FileTrees.size(source);
+        build(source, content, zeroTimes(source), image, seed, scratch, owners);
     }
 
     private static void build(
-            Path source, int entries, Path image, String seed, Path scratch, Map<String, RootFs.Owner> owners) {
-        long content = FileTrees.size(source);
+            Path source,
+            long content,
+            int entries,
+            Path image,
+            String seed,
+            Path scratch,
+            Map<String, RootFs.Owner> owners) {
         // Room for metadata and small files' block rounding; ext4 needs a few MiB at least.
         long size = roundUp(content + content / 4 + (16L << 20), 1L << 20);
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {

@@ -58,7 +58,11 @@ class Ext4ImageTest {
                 "debugfs",
                 null,
                 Map.of(),
-                List.of("debugfs", "-R", "ls -l /srv", dir.resolve("inplace.ext4").toString()));
+                List.of(
+                        "debugfs",
+                        "-R",
+                        "ls -l /srv",
+                        dir.resolve("inplace.ext4").toString()));
         assertThat(listing).contains("index.html").contains("link");
     }
 }
