@@ -27,6 +27,12 @@ final class ImageBenchReport {
         out.format("wisp image 2 / image 1: %.2f (goal < 0.20)%n", r.wispSecondOverFirst());
         out.format("wisp image 1 stages (ms): %s%n", stages(r.wispStagesMs()));
         out.format("tools image 1 stages (ms): %s%n", stages(r.toolsStagesMs()));
+        if (r.bootError() != null) {
+            out.format(
+                    "image 1 boot failed: %s%n",
+                    r.bootError().lines().findFirst().orElse(""));
+            return out.toString();
+        }
         out.format(
                 "image 1 first cold boot to HTTP answer: %.1f ms; clone of a warm template: %.1f ms (median of %d)%n",
                 r.coldBootMs(), r.cloneMs(), r.cloneSamples().size());
