@@ -38,7 +38,7 @@ class OciExamplesVmTest {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         if (registry != null) {
             registry.close();
         }
