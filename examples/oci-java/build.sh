@@ -26,6 +26,6 @@ bah commit -q "$c" wisp-examples/java:21-bookworm >/dev/null
 bah rm "$c" >/dev/null
 bah push -q --tls-verify=false wisp-examples/java:21-bookworm "docker://$base"
 
-(cd "$here" && mvn -B -q package com.google.cloud.tools:jib-maven-plugin:3.4.4:build \
+(cd "$here" && mvn -B -q -Dstyle.color=never package com.google.cloud.tools:jib-maven-plugin:3.4.4:build \
   -Dbase.image="$base" -Dapp.image="$registry/examples/hello-java:1" -Djib.console=plain)
 echo "$registry/examples/hello-java:1"
