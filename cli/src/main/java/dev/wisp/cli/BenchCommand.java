@@ -36,6 +36,7 @@ import picocli.CommandLine.Option;
             BenchCommand.Density.class,
             BenchCommand.Isolation.class,
             BenchNetworkCommand.class,
+            BenchImageCommand.class,
             BenchJavaFnCommand.class
         })
 final class BenchCommand {

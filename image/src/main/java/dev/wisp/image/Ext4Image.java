@@ -52,7 +52,42 @@ final class Ext4Image {
             Path scratch,
             Map<String, RootFs.Owner> owners,
             Map<String, Map<String, byte[]>> xattrs) {
+        Path copy = scratch.resolve(".disk-source");
+        try {
+            long content = FileTrees.size(source);
+            int entries = timelessCopy(source, copy);
+            build(copy, content, entries, image, seed, scratch, owners, xattrs);
+        } finally {
+            FileTrees.delete(copy);
+        }
+    }
+
+    /**
+     * As {@link #build(Path, Path, String, Path, Map, Map)}, from a folder the caller throws away
+     * after: its times are zeroed where it is rather than in a copy (an image's root is as large as
+     * the image, so the copy was most of the disk's cost). Sockets, devices and FIFOs must not be in it.
+     */
+    static void buildFromScratchTree(
+            Path source,
+            Path image,
+            String seed,
+            Path scratch,
+            Map<String, RootFs.Owner> owners,
+            Map<String, Map<String, byte[]>> xattrs) {
+        // sized before the times are zeroed: walking a folder again would set its atime to now
         long content = FileTrees.size(source);
+        build(source, content, zeroTimes(source), image, seed, scratch, owners, xattrs);
+    }
+
+    private static void build(
+            Path source,
+            long content,
+            int entries,
+            Path image,
+            String seed,
+            Path scratch,
+            Map<String, RootFs.Owner> owners,
+            Map<String, Map<String, byte[]>> xattrs) {
         // Room for metadata and small files' block rounding; ext4 needs a few MiB at least.
         long size = roundUp(content + content / 4 + (16L << 20), 1L << 20);
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
@@ -62,12 +97,10 @@ final class Ext4Image {
         }
         String uuid = seed.substring(0, 8) + "-" + seed.substring(8, 12) + "-" + seed.substring(12, 16) + "-"
                 + seed.substring(16, 20) + "-" + seed.substring(20, 32);
-        Path copy = scratch.resolve(".disk-source");
         Path commands = scratch.resolve(".disk-ctimes");
         Path values = scratch.resolve(".disk-xattrs");
         try {
-            int entries = timelessCopy(source, copy);
-            mkfs(copy, image, uuid);
+            mkfs(source, image, uuid);
             // Inodes in use: the root (2), lost+found (11), then one per entry from 12 in mkfs's order.
             StringBuilder cmds = new StringBuilder();
             for (Map.Entry<String, RootFs.Owner> o : new TreeMap<>(owners).entrySet()) {
@@ -115,7 +148,6 @@ final class Ext4Image {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            FileTrees.delete(copy);
             FileTrees.delete(commands);
             FileTrees.delete(values);
         }
@@ -208,6 +240,32 @@ final class Ext4Image {
             throw new UncheckedIOException(e);
         }
         return inodes - 1;
+    }
+
+    /**
+     * Sets atime and mtime of everything below {@code root} (and its own) to the epoch, children
+     * before their folder, symlinks themselves.
+     *
+     * @return how many entries there are below {@code root}
+     */
+    static int zeroTimes(Path root) {
+        FileTime zero = FileTime.fromMillis(0);
+        List<Path> all;
+        try (Stream<Path> walk = Files.walk(root)) {
+            all = walk.toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            // walk lists a folder before what it holds: reversed, children come first
+            for (Path p : all.reversed()) {
+                Files.getFileAttributeView(p, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setTimes(zero, zero, null);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return all.size() - 1;
     }
 
     private static long roundUp(long n, long unit) {

@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Pulls an image (from a registry, an OCI layout or archive, or a docker save archive) into a root directory: resolves an index to
- * linux/amd64, fetches config and layers through the {@link BlobCache}, applies the layers in order.
+ * Pulls an image (from a registry, an OCI layout or archive, or a docker save archive) into a root
+ * directory: resolves an index to linux/amd64, fetches config and layers through the {@link
+ * BlobCache} (layers a few at a time), applies the layers in order.
  * A pull that fails leaves the root directory empty (or absent, if it made it).
  */
 public final class ImagePuller {
@@ -121,16 +122,16 @@ public final class ImagePuller {
             throw new OciException(ref + ": the manifest has " + layers.size() + " layers but the config lists "
                     + config.diffIds().size() + " diff ids");
         }
-        List<Path> blobs = new ArrayList<>();
-        for (Descriptor l : layers) {
-            blobs.add(cache.fetch(l, source));
-        }
         LayerApplier applier = new LayerApplier(rootDir, limits);
         List<Digest> applied = new ArrayList<>();
-        for (int i = 0; i < layers.size(); i++) {
-            Digest diffId = config.diffIds().isEmpty() ? null : config.diffIds().get(i);
-            applier.apply(blobs.get(i), layers.get(i).digest(), diffId);
-            applied.add(layers.get(i).digest());
+        // layers download in parallel; each is applied as soon as it and those below it are in
+        try (LayerDownloads blobs = new LayerDownloads(cache, source, layers)) {
+            for (int i = 0; i < layers.size(); i++) {
+                Digest diffId =
+                        config.diffIds().isEmpty() ? null : config.diffIds().get(i);
+                applier.apply(blobs.await(i), layers.get(i).digest(), diffId);
+                applied.add(layers.get(i).digest());
+            }
         }
         return new PulledImage(ref, raw.digest(), config, applied, applier.finish());
     }

@@ -1,0 +1,129 @@
+package dev.wisp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wisp.testing.TestRegistry;
+import dev.wisp.testing.VmTests;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The README's container-image examples as a user runs them: {@code examples/oci-python/build.sh}
+ * (a Dockerfile built by buildah) and {@code examples/oci-java/build.sh} (the Jib Maven plugin)
+ * push to a real docker-registry, then {@code wisp deploy NAME --image REF} runs each in a microVM
+ * that answers curl through the router. The Debian roots the scripts make come from Debian's
+ * mirror once and are kept in the test's cache folder for the rest of the run.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
+class OciExamplesVmTest {
+    @RegisterExtension
+    static final CliControlPlane plane = CliControlPlane.withVms();
+
+    TestRegistry registry;
+
+    @BeforeAll
+    void start() throws Exception {
+        registry = TestRegistry.start(plane.dir().resolve("registry"));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    @Test
+    void pythonDockerfileExample_buildsPushesDeploysAndAnswers() throws Exception {
+        String ref = build("oci-python");
+        assertThat(ref).isEqualTo(registry.host() + "/examples/hello-python:1");
+
+        CliRun deploy = plane.wisp("deploy", "hello-python", "--image", ref, "--memory", "256");
+        assertThat(deploy.code()).as(deploy.toString()).isZero();
+        assertThat(deploy.out()).startsWith("hello-python: revision 1 serving");
+
+        assertThat(curl("hello-python.localhost", "/"))
+                .contains("Python on Wisp")
+                .endsWith("\n200");
+        // USER nobody, WORKDIR /app and ENV from the Dockerfile
+        assertThat(curl("hello-python.localhost", "/api/info"))
+                .contains("\"greeting\": \"hello\"")
+                .contains("\"cwd\": \"/app\"")
+                .contains("\"uid\": 65534")
+                .endsWith("\n200");
+        assertThat(plane.wisp("rm", "hello-python").code()).isZero();
+    }
+
+    @Test
+    void javaJibExample_buildsPushesDeploysAndAnswers() throws Exception {
+        String ref = build("oci-java");
+        assertThat(ref).isEqualTo(registry.host() + "/examples/hello-java:1");
+
+        CliRun deploy = plane.wisp("deploy", "hello-java", "--image", ref, "--memory", "256");
+        assertThat(deploy.code()).as(deploy.toString()).isZero();
+        assertThat(deploy.out()).startsWith("hello-java: revision 1 serving");
+
+        assertThat(curl("hello-java.localhost", "/"))
+                .startsWith("hello from Java ")
+                .endsWith("\n200");
+        assertThat(curl("hello-java.localhost", "/api/hits"))
+                .contains("\"hits\":")
+                .endsWith("\n200");
+        assertThat(plane.wisp("rm", "hello-java").code()).isZero();
+    }
+
+    /** Runs an example's build.sh against the test's registry; the reference it prints last. */
+    private String build(String example) throws IOException, InterruptedException {
+        Path script = ExampleApps.examplesDir().resolve(example).resolve("build.sh");
+        Path log = plane.dir().resolve(example + "-build.log");
+        ProcessBuilder pb = new ProcessBuilder(List.of(script.toString(), registry.host()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("WISP_EXAMPLES_CACHE", cacheDir().toString());
+        Process p = pb.start();
+        if (!p.waitFor(20, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(example + "/build.sh did not finish in 20 min: " + Files.readString(log));
+        }
+        String out = Files.readString(log);
+        assertThat(p.exitValue()).as(out).isZero();
+        List<String> lines = out.strip().lines().toList();
+        // Maven may leave colour escapes without a newline before the script's last line
+        return lines.getLast().replaceAll("\u001b\\[[0-9;]*m", "").strip();
+    }
+
+    /** Debian roots and buildah storage, shared by the examples and kept between runs of this test. */
+    private static Path cacheDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "wisp-examples-test-cache");
+    }
+
+    private String curl(String host, String path) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(
+                        "curl",
+                        "-s",
+                        "--max-time",
+                        "30",
+                        "-o",
+                        "-",
+                        "-w",
+                        "\n%{http_code}",
+                        "-H",
+                        "Host: " + host,
+                        "http://127.0.0.1:" + plane.controlPlane().routerPort() + path)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+}
