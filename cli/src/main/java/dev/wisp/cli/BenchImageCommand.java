@@ -19,10 +19,7 @@ final class BenchImageCommand extends VmBenchCommand<ImageBenchmark.Result> {
             description = "Pull-and-convert rounds per side (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(
-            names = "--clones",
-            defaultValue = "3",
-            description = "Template clones timed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--clones", defaultValue = "3", description = "Template clones timed (default: ${DEFAULT-VALUE}).")
     int clones;
 
     @Option(

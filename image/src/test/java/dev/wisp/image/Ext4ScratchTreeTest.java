@@ -50,7 +50,8 @@ class Ext4ScratchTreeTest {
         String seed = "0123456789abcdef0123456789abcdef";
 
         Ext4Image.build(dir.resolve("a"), dir.resolve("copied.ext4"), seed, scratchA, Map.of(), Map.of());
-        Ext4Image.buildFromScratchTree(dir.resolve("b"), dir.resolve("inplace.ext4"), seed, scratchB, Map.of(), Map.of());
+        Ext4Image.buildFromScratchTree(
+                dir.resolve("b"), dir.resolve("inplace.ext4"), seed, scratchB, Map.of(), Map.of());
 
         assertThat(ImageDigest.sha256(dir.resolve("inplace.ext4")))
                 .isEqualTo(ImageDigest.sha256(dir.resolve("copied.ext4")));

@@ -4,6 +4,7 @@ import dev.wisp.runtime.Accelerator;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.GuestMemory;
 import dev.wisp.runtime.VmSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,12 @@ import java.util.Locale;
  * {@code restrict=on}, or a TAP behind nftables: docs/networking.md), no default devices, no config files read.
  */
 final class QemuCommandLine {
+    /**
+     * The file {@code wisp setup --kernel wisp} keeps beside Wisp's own kernel (its config fragment,
+     * the image module's {@code WispKernelConfig.FILE_NAME}): how a kernel is known to be Wisp's.
+     */
+    static final String WISP_KERNEL_MARKER = "wisp-kernel.config";
+
     /** The QMP socket's name in the VM's directory. */
     static final String QMP_SOCKET = "qmp.sock";
     /**
@@ -37,7 +44,10 @@ final class QemuCommandLine {
         List<String> cmd = new ArrayList<>();
         cmd.add(qemuBinary);
         cmd.addAll(List.of("-name", "wisp-" + instanceId + ",process=wisp-" + instanceId));
-        cmd.addAll(List.of("-M", "microvm,memory-backend=" + MEMORY_BACKEND_ID));
+        // Wisp's own kernel fails to load microvm's ACPI tables (AE_BAD_PARAMETER) and /init never
+        // runs; without them QEMU lists the virtio-mmio devices on the kernel command line instead.
+        String acpi = isWispKernel(spec.boot().kernel()) ? ",acpi=off" : "";
+        cmd.addAll(List.of("-M", "microvm,memory-backend=" + MEMORY_BACKEND_ID + acpi));
         cmd.addAll(List.of("-accel", accel.name().toLowerCase(Locale.ROOT)));
         cmd.addAll(List.of("-cpu", accel == Accelerator.KVM ? "host" : "max"));
         cmd.addAll(List.of("-smp", Integer.toString(spec.vcpus())));
@@ -80,5 +90,10 @@ final class QemuCommandLine {
         params.add("wisp.id=" + instanceId);
         params.addAll(spec.boot().cmdline());
         return String.join(" ", params);
+    }
+
+    static boolean isWispKernel(Path vmlinux) {
+        Path dir = vmlinux.toAbsolutePath().getParent();
+        return dir != null && Files.isRegularFile(dir.resolve(WISP_KERNEL_MARKER));
     }
 }

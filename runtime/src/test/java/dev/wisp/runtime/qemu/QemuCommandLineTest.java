@@ -6,10 +6,12 @@ import dev.wisp.runtime.Accelerator;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.GuestMemory;
 import dev.wisp.runtime.VmSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class QemuCommandLineTest {
     private final VmSpec spec = new VmSpec(
@@ -83,5 +85,33 @@ class QemuCommandLineTest {
         assertThat(build(new GuestMemory.PrivateFile(Path.of("/t/memory.bin")), true))
                 .contains("memory-backend-file,id=mem,size=512M,mem-path=/t/memory.bin,share=off")
                 .containsSequence("-incoming", "defer");
+    }
+
+    @Test
+    void wispsOwnKernel_bootsWithoutAcpiTables_otherKernelsKeepThem(@TempDir Path dir) throws Exception {
+        Path wisp = Files.createDirectories(dir.resolve("wisp"));
+        Files.writeString(wisp.resolve("vmlinux"), "");
+        Files.writeString(wisp.resolve("wisp-kernel.config"), "CONFIG_VIRTIO_MMIO=y\n");
+        // The image module's own test of the same folder: both sides agree on what marks Wisp's kernel.
+        assertThat(dev.wisp.image.KernelBuilder.isWispKernel(wisp.resolve("vmlinux")))
+                .isTrue();
+        VmSpec onWisp = new VmSpec(
+                new BootSource(wisp.resolve("vmlinux"), Path.of("/i/initrd.img"), Optional.empty(), List.of()),
+                1,
+                64,
+                8080,
+                null);
+        List<String> cmd = QemuCommandLine.build(
+                "qemu-system-x86_64",
+                Accelerator.TCG,
+                onWisp,
+                "web-1",
+                Path.of("/run/web-1/qmp.sock"),
+                "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
+                new GuestMemory.Anonymous(),
+                false);
+        assertThat(cmd.get(cmd.indexOf("-M") + 1)).endsWith(",acpi=off");
+        List<String> debian = build(new GuestMemory.Anonymous(), false);
+        assertThat(debian.get(debian.indexOf("-M") + 1)).doesNotContain("acpi");
     }
 }
