@@ -97,9 +97,10 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
     @Option(
             names = "--network",
             paramLabel = "MODE",
-            defaultValue = "auto",
-            description = "Guest networking: auto (TAP per VM where possible, else user networking), tap or user"
-                    + " (default: ${DEFAULT-VALUE}; docs/networking.md).")
+            defaultValue = "user",
+            description = "Guest networking: user, tap (per-VM netns with the egress policy enforced) or auto"
+                    + " (TAP where possible, else user) (default: ${DEFAULT-VALUE}: on TAP a VM that dies leaves"
+                    + " its in-flight requests waiting for the upstream timeout; docs/networking.md).")
     String network;
 
     @Mixin
