@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  * uid must still reach its binary and libraries.
  */
 final class VmmImage {
-    /** Firmware {@code -M microvm} reads: qboot and the PVH option ROM. */
-    static final List<String> FIRMWARE = List.of("bios-microvm.bin", "pvh.bin");
+    /** Firmware {@code -M microvm} reads: qboot (under both names: with acpi=off QEMU asks for qboot.rom) and the PVH option ROM. */
+    static final List<String> FIRMWARE = List.of("bios-microvm.bin", "qboot.rom", "pvh.bin");
     /** The jail's top-level entries that come from the image. */
     static final List<String> ENTRIES = List.of("bin", "lib", "lib64", "share");
 

@@ -40,14 +40,14 @@ final class QemuCommandLine {
             Path qmpSocket,
             String netdev,
             GuestMemory memory,
-            boolean incoming) {
+            boolean incoming,
+            boolean acpi) {
         List<String> cmd = new ArrayList<>();
         cmd.add(qemuBinary);
         cmd.addAll(List.of("-name", "wisp-" + instanceId + ",process=wisp-" + instanceId));
-        // Wisp's own kernel fails to load microvm's ACPI tables (AE_BAD_PARAMETER) and /init never
-        // runs; without them QEMU lists the virtio-mmio devices on the kernel command line instead.
-        String acpi = isWispKernel(spec.boot().kernel()) ? ",acpi=off" : "";
-        cmd.addAll(List.of("-M", "microvm,memory-backend=" + MEMORY_BACKEND_ID + acpi));
+        // Wisp's own kernel has no ACPI (built with it, it failed to load microvm's tables and /init
+        // never ran): with acpi=off QEMU lists the virtio-mmio devices on the kernel command line.
+        cmd.addAll(List.of("-M", "microvm,memory-backend=" + MEMORY_BACKEND_ID + (acpi ? "" : ",acpi=off")));
         cmd.addAll(List.of("-accel", accel.name().toLowerCase(Locale.ROOT)));
         cmd.addAll(List.of("-cpu", accel == Accelerator.KVM ? "host" : "max"));
         cmd.addAll(List.of("-smp", Integer.toString(spec.vcpus())));
@@ -92,6 +92,7 @@ final class QemuCommandLine {
         return String.join(" ", params);
     }
 
+    /** Whether {@code vmlinux} (a path on the host, not in a jail) is Wisp's own kernel. */
     static boolean isWispKernel(Path vmlinux) {
         Path dir = vmlinux.toAbsolutePath().getParent();
         return dir != null && Files.isRegularFile(dir.resolve(WISP_KERNEL_MARKER));

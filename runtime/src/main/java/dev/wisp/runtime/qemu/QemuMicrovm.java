@@ -124,6 +124,8 @@ public final class QemuMicrovm implements Vmm {
                 // A jailed VMM cannot open /dev/net/tun: the jail hands it the TAP open.
                 launch.net().netdev(jailer.isPresent()),
                 jail.memory(),
-                incoming);
+                incoming,
+                // decided on the host's path: in a jail the kernel is just /kernel
+                !QemuCommandLine.isWispKernel(launch.spec().boot().kernel()));
     }
 }

@@ -34,7 +34,8 @@ class QemuCommandLineTest {
                 Path.of("/run/web-1/qmp.sock"),
                 "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
                 memory,
-                incoming);
+                incoming,
+                true);
     }
 
     @Test
@@ -72,7 +73,8 @@ class QemuCommandLineTest {
                 Path.of("/run/web-1/qmp.sock"),
                 "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
                 new GuestMemory.Anonymous(),
-                false);
+                false,
+                true);
         assertThat(String.join(" ", cmd)).doesNotContain("hunter2").doesNotContain("SECRET");
         assertThat(withEnv.toString()).contains("SECRET").doesNotContain("hunter2");
     }
@@ -109,7 +111,8 @@ class QemuCommandLineTest {
                 Path.of("/run/web-1/qmp.sock"),
                 "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
                 new GuestMemory.Anonymous(),
-                false);
+                false,
+                !QemuCommandLine.isWispKernel(wisp.resolve("vmlinux")));
         assertThat(cmd.get(cmd.indexOf("-M") + 1)).endsWith(",acpi=off");
         List<String> debian = build(new GuestMemory.Anonymous(), false);
         assertThat(debian.get(debian.indexOf("-M") + 1)).doesNotContain("acpi");
