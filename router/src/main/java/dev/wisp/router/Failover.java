@@ -48,8 +48,8 @@ final class Failover {
      */
     void upstreamIdle(Attempt a, Duration timeout) {
         ex.releaseLease();
-        a.endpoint.meters.upstreamTimeouts.increment();
         if (!ex.reply.started()) {
+            a.endpoint.meters.upstreamTimeouts.increment();
             ex.blamed = a.endpoint;
             ex.respond(LocalAnswer.upstreamTimeout(a.endpoint, timeout));
         } else {
