@@ -6,18 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.store.etcd.EtcdCluster;
 import dev.wisp.testing.Await;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,26 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
  * lost, each within the lease ttl plus a second, and the new leader serves the service.
  */
 class ClusterUpTest {
-    private static final Duration TTL = Duration.ofSeconds(2);
+    private static final Duration TTL = ClusterNode.LEASE_TTL;
     private static final Duration NOTICED = TTL.plusSeconds(1);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern API = Pattern.compile("API:\\s+(http://\\S+)");
-    private static final Pattern ROUTER = Pattern.compile("router:\\s+http://localhost:(\\d+)");
 
     @TempDir
     Path dir;
 
-    private record Up(Process process, String api, int routerPort, String token, List<ProcessHandle> vms) {}
-
     @Test
     void twoNodes_joinLeadServeAndFailOverWhenTheLeaderIsKilled() throws Exception {
         Assumptions.assumeFalse("false".equals(System.getProperty("wisp.vmTests")), "real-VM tests disabled");
-        List<Up> ups = new ArrayList<>();
+        List<ClusterNode> ups = new ArrayList<>();
         try (EtcdCluster etcd = EtcdCluster.start(dir.resolve("etcd"))) {
-            Up a = up(etcd, "a");
+            ClusterNode a = ClusterNode.start(dir, etcd, "a");
             ups.add(a);
             Await.until(Duration.ofSeconds(30), "a leads", () -> leader(a).equals("a"));
-            Up b = up(etcd, "b");
+            ClusterNode b = ClusterNode.start(dir, etcd, "b");
             ups.add(b);
             Await.until(
                     Duration.ofSeconds(30),
@@ -65,7 +56,7 @@ class ClusterUpTest {
             assertThat(built.code()).as(built.toString()).isZero();
             String image = built.out().trim();
             // Images do not travel between nodes yet: each node that may run the service gets it.
-            for (Up n : List.of(a, b)) {
+            for (ClusterNode n : List.of(a, b)) {
                 CliRun push = CliRun.wisp(List.of("--api", n.api(), "--token", n.token()), "image", "push", image);
                 assertThat(push.code()).as(push.toString()).isZero();
             }
@@ -98,78 +89,12 @@ class ClusterUpTest {
                     "hello answering through b's router",
                     () -> curl(b.routerPort()).endsWith("\n200"));
         } finally {
-            for (Up u : ups) {
-                u.process().descendants().forEach(u.vms()::add);
-                u.process().destroy();
-                if (!u.process().waitFor(60, TimeUnit.SECONDS)) {
-                    u.process().destroyForcibly();
-                }
-                u.vms().forEach(ProcessHandle::destroyForcibly);
-            }
+            ClusterNode.stopAll(ups);
         }
-    }
-
-    /** Starts {@code wisp up --etcd} as its own JVM and waits for its banner. */
-    private Up up(EtcdCluster etcd, String name) throws IOException {
-        Path data = dir.resolve(name);
-        Path log = dir.resolve(name + ".log");
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-XX:+UseSerialGC",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "up",
-                        "--etcd",
-                        etcd.endpointList(),
-                        "--node",
-                        name,
-                        "--advertise",
-                        "127.0.0.1",
-                        "--lease-ttl",
-                        TTL.toSeconds() + "s",
-                        "--data",
-                        data.toString(),
-                        "--api-port",
-                        "0",
-                        "--router-port",
-                        "0",
-                        "--vmm-pool",
-                        "0",
-                        "--stop-on-exit")
-                .redirectError(log.toFile())
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String api = null;
-        int router = -1;
-        for (String line; (line = out.readLine()) != null; ) {
-            Matcher m = API.matcher(line);
-            if (m.find()) {
-                api = m.group(1);
-            }
-            m = ROUTER.matcher(line);
-            if (m.find()) {
-                router = Integer.parseInt(m.group(1));
-            }
-            if (line.contains("cluster:")) {
-                break;
-            }
-        }
-        assertThat(api).as("node %s's banner; its log: %s", name, log).isNotNull();
-        Thread.ofVirtual().start(() -> {
-            try {
-                out.transferTo(java.io.Writer.nullWriter());
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        String token = Files.readString(data.resolve("admin-token")).trim();
-        return new Up(p, api, router, token, new ArrayList<>());
     }
 
     /** {@code wisp nodes --json} through the node's API, as "NAME STATE[ leader]" lines. */
-    private static List<String> states(Up via) {
+    private static List<String> states(ClusterNode via) {
         CliRun r = CliRun.wisp(List.of("--api", via.api(), "--token", via.token()), "nodes", "--json");
         if (r.code() != 0) {
             return List.of(r.toString());
@@ -186,7 +111,7 @@ class ClusterUpTest {
         return out;
     }
 
-    private static String leader(Up via) {
+    private static String leader(ClusterNode via) {
         return states(via).stream()
                 .filter(s -> s.endsWith(" leader"))
                 .map(s -> s.substring(0, s.indexOf(' ')))

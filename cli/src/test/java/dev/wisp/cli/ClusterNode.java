@@ -1,0 +1,100 @@
+package dev.wisp.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wisp.store.etcd.EtcdCluster;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code wisp up --etcd} node of the cluster tests, in a JVM of its own: its API, router port
+ * and admin token read from its banner, and the VMs it started, so a test can stop it with them.
+ */
+record ClusterNode(Process process, String api, int routerPort, String token, List<ProcessHandle> vms) {
+    /** Short, so a lost node is noticed within a test's patience. */
+    static final Duration LEASE_TTL = Duration.ofSeconds(2);
+
+    private static final Pattern API = Pattern.compile("API:\\s+(http://\\S+)");
+    private static final Pattern ROUTER = Pattern.compile("router:\\s+http://localhost:(\\d+)");
+
+    /** Starts {@code wisp up --etcd} as its own JVM and waits for its banner. */
+    static ClusterNode start(Path dir, EtcdCluster etcd, String name) throws IOException {
+        Path data = dir.resolve(name);
+        Path log = dir.resolve(name + ".log");
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx256m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "up",
+                        "--etcd",
+                        etcd.endpointList(),
+                        "--node",
+                        name,
+                        "--advertise",
+                        "127.0.0.1",
+                        "--lease-ttl",
+                        LEASE_TTL.toSeconds() + "s",
+                        "--data",
+                        data.toString(),
+                        "--api-port",
+                        "0",
+                        "--router-port",
+                        "0",
+                        "--vmm-pool",
+                        "0",
+                        "--stop-on-exit")
+                .redirectError(log.toFile())
+                .start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String api = null;
+        int router = -1;
+        for (String line; (line = out.readLine()) != null; ) {
+            Matcher m = API.matcher(line);
+            if (m.find()) {
+                api = m.group(1);
+            }
+            m = ROUTER.matcher(line);
+            if (m.find()) {
+                router = Integer.parseInt(m.group(1));
+            }
+            if (line.contains("cluster:")) {
+                break;
+            }
+        }
+        assertThat(api).as("node %s's banner; its log: %s", name, log).isNotNull();
+        Thread.ofVirtual().start(() -> {
+            try {
+                out.transferTo(java.io.Writer.nullWriter());
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        String token = Files.readString(data.resolve("admin-token")).trim();
+        return new ClusterNode(p, api, router, token, new ArrayList<>());
+    }
+
+    /** Stops every node (SIGTERM, then SIGKILL after 60 s) and any VM it left. */
+    static void stopAll(List<ClusterNode> nodes) throws InterruptedException {
+        for (ClusterNode u : nodes) {
+            u.process().descendants().forEach(u.vms()::add);
+            u.process().destroy();
+            if (!u.process().waitFor(60, TimeUnit.SECONDS)) {
+                u.process().destroyForcibly();
+            }
+            u.vms().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+}
