@@ -48,9 +48,12 @@ public interface Networking extends AutoCloseable {
         return TapNetworking.open(Ipv4Range.parse(config.range()));
     }
 
-    /** For {@code wisp setup}: what {@code AUTO} picks here and why, without changing the host. */
+    /** For {@code wisp setup}: the networking guests get by default here, and whether TAP could be had. */
     static String describeHost() {
-        return tapUnavailable().map(why -> "user (" + why + ")").orElse("tap (per-VM netns, nftables)");
+        return tapUnavailable()
+                .map(why -> "user (TAP not possible here: " + why + ")")
+                .orElse("user by default; TAP per VM with egress policy available: wisp up --network tap"
+                        + " (docs/networking.md)");
     }
 
     /** Why TAP cannot be used here, or empty. */
