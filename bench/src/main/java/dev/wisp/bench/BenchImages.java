@@ -1,11 +1,11 @@
 package dev.wisp.bench;
 
+import dev.wisp.common.HostCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -110,15 +110,6 @@ final class BenchImages {
     }
 
     private static String buildah(Path work, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                "buildah",
-                "--root",
-                work.resolve("storage").toString(),
-                "--runroot",
-                work.resolve("run").toString(),
-                "--storage-driver",
-                "vfs"));
-        cmd.addAll(List.of(args));
-        return BenchTools.run(work, TOOL_TIMEOUT, cmd);
+        return BenchTools.run(work, TOOL_TIMEOUT, HostCommands.buildahCommand(work, args));
     }
 }

@@ -7,9 +7,11 @@ import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -82,5 +84,28 @@ final class CliControlPlane implements BeforeAllCallback, AfterAllCallback {
     /** {@code wisp ARGS --api URL --token-file ADMIN}. */
     CliRun wisp(String... args) {
         return CliRun.wisp(admin, args);
+    }
+
+    /** {@code curl} through this plane's router with {@code Host: host}: the body, a newline, the status. */
+    String curl(String host, String path) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(
+                        "curl",
+                        "-s",
+                        "--max-time",
+                        "30",
+                        "-o",
+                        "-",
+                        "-w",
+                        "\n%{http_code}",
+                        "-H",
+                        "Host: " + host,
+                        "http://127.0.0.1:" + controlPlane().routerPort() + path)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(40, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("curl " + host + path + " did not finish in 40 s");
+        }
+        return out;
     }
 }

@@ -52,24 +52,8 @@ class ControlCliVmTest {
         return plane.wisp(args);
     }
 
-    /** curl through the router, as a user would. */
     private String curl(String host, String path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(
-                        "curl",
-                        "-s",
-                        "--max-time",
-                        "20",
-                        "-o",
-                        "-",
-                        "-w",
-                        "\n%{http_code}",
-                        "-H",
-                        "Host: " + host,
-                        "http://127.0.0.1:" + plane.controlPlane().routerPort() + path)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return out;
+        return plane.curl(host, path);
     }
 
     @Test

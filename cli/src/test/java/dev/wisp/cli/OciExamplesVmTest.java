@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wisp.testing.TestRegistry;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -109,21 +108,6 @@ class OciExamplesVmTest {
     }
 
     private String curl(String host, String path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(
-                        "curl",
-                        "-s",
-                        "--max-time",
-                        "30",
-                        "-o",
-                        "-",
-                        "-w",
-                        "\n%{http_code}",
-                        "-H",
-                        "Host: " + host,
-                        "http://127.0.0.1:" + plane.controlPlane().routerPort() + path)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(40, TimeUnit.SECONDS)).isTrue();
-        return out;
+        return plane.curl(host, path);
     }
 }

@@ -55,6 +55,11 @@ public final class HostCommands {
      * @return what it printed on stdout
      */
     public static String buildah(Path work, String... args) throws IOException, InterruptedException {
+        return run(work, buildahCommand(work, args).toArray(String[]::new));
+    }
+
+    /** The buildah command line {@link #buildah} runs, for callers with their own time limit. */
+    public static List<String> buildahCommand(Path work, String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 "buildah",
                 "--root",
@@ -64,6 +69,6 @@ public final class HostCommands {
                 "--storage-driver",
                 "vfs"));
         cmd.addAll(List.of(args));
-        return run(work, cmd.toArray(String[]::new));
+        return cmd;
     }
 }

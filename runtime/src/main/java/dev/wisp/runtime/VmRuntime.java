@@ -19,7 +19,6 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Entry point of the runtime: boots, restores and clones {@link Instance}s on one host through a
@@ -65,7 +64,7 @@ public final class VmRuntime implements AutoCloseable {
         Jailer jailer = null;
         Networking network = null;
         try {
-            sweepLeftovers(config.runDirectory());
+            LeftoverVmms.sweep(config.runDirectory());
             PrivateFiles.directory(config.runDirectory());
             PrivateFiles.directory(ownRunDirectory(config));
             jailer = config.jail().enabled()
@@ -84,22 +83,16 @@ public final class VmRuntime implements AutoCloseable {
                     rt.isolation(),
                     network.describe());
             return rt;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             if (jailer != null) {
                 jailer.close();
             }
             if (network != null) {
                 network.close();
             }
-            throw new VmException("cannot use run directory " + config.runDirectory() + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            if (jailer != null) {
-                jailer.close();
-            }
-            if (network != null) {
-                network.close();
-            }
-            throw e;
+            throw e instanceof IOException io
+                    ? new VmException("cannot use run directory " + config.runDirectory() + ": " + io.getMessage(), io)
+                    : (RuntimeException) e;
         }
     }
 
@@ -373,52 +366,6 @@ public final class VmRuntime implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "console listener failed: " + e);
             }
-        }
-    }
-
-    /** Kills VMMs of runtimes that died without cleaning up, and removes their directories. */
-    static void sweepLeftovers(Path runDirectory) throws IOException {
-        if (!Files.isDirectory(runDirectory)) {
-            return;
-        }
-        try (Stream<Path> owners = Files.list(runDirectory)) {
-            for (Path owner : owners.toList()) {
-                String name = owner.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit)) {
-                    continue;
-                }
-                if (ProcessHandle.of(Long.parseLong(name))
-                        .map(ProcessHandle::isAlive)
-                        .orElse(false)) {
-                    continue;
-                }
-                try (Stream<Path> vms = Files.list(owner)) {
-                    for (Path vm : vms.toList()) {
-                        killLeftover(vm);
-                    }
-                }
-                SnapshotStore.delete(owner);
-            }
-        }
-    }
-
-    private static void killLeftover(Path vmDir) {
-        Path pidFile = vmDir.resolve(PID_FILE);
-        if (!Files.isRegularFile(pidFile)) {
-            return;
-        }
-        try {
-            long pid = Long.parseLong(Files.readString(pidFile).strip());
-            String marker = "wisp-" + vmDir.getFileName();
-            ProcessHandle.of(pid)
-                    .filter(p ->
-                            p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
-                    .ifPresent(p -> {
-                        LOG.log(System.Logger.Level.INFO, "killing leftover VMM " + pid + " (" + marker + ")");
-                        p.destroyForcibly();
-                    });
-        } catch (IOException | NumberFormatException e) {
-            // Unreadable pid file: nothing we can safely kill.
         }
     }
 }
