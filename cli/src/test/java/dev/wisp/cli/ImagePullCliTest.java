@@ -40,7 +40,6 @@ class ImagePullCliTest {
     private TestRegistry registry;
     private TestRegistry secure;
     private String tamperedLayer;
-    private String userHome;
     private List<String> kernel;
     private Path layout;
 
@@ -75,16 +74,15 @@ class ImagePullCliTest {
         Files.write(data, b);
         secure = TestRegistry.startTls(scratch.resolve("secure-registry"));
         secure.push(layout, "base", "secure/web:1");
-        userHome = System.getProperty("user.home");
+        // wisp.home wins over $WISP_HOME, which CI sets for the whole run
         System.setProperty(
-                "user.home", Files.createDirectories(scratch.resolve("home")).toString());
+                WispHome.PROPERTY,
+                Files.createDirectories(scratch.resolve("home/.wisp")).toString());
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (userHome != null) {
-            System.setProperty("user.home", userHome);
-        }
+        System.clearProperty(WispHome.PROPERTY);
         if (registry != null) {
             registry.close();
         }
