@@ -1,5 +1,6 @@
 package dev.wisp.bench;
 
+import dev.wisp.image.KernelBuilder;
 import dev.wisp.runtime.BootSource;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -78,18 +79,20 @@ final class RawQemu implements AutoCloseable {
         Path sock = workDir.resolve("raw-qmp-" + hostPort + ".sock");
         Files.deleteIfExists(sock);
         List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64"));
+        // Wisp's kernel has no ACPI: the runtime starts it with acpi=off, and so must the baseline
+        String acpi = KernelBuilder.isWispKernel(kernel) ? ",acpi=off" : "";
         switch (memory) {
-            case PLAIN -> cmd.addAll(List.of("-M", "microvm"));
+            case PLAIN -> cmd.addAll(List.of("-M", "microvm" + acpi));
             case RAM_OBJECT ->
                 cmd.addAll(List.of(
                         "-M",
-                        "microvm,memory-backend=mem",
+                        "microvm,memory-backend=mem" + acpi,
                         "-object",
                         "memory-backend-ram,id=mem,size=" + memoryMib + "M"));
             case TEMPLATE_FILE ->
                 cmd.addAll(List.of(
                         "-M",
-                        "microvm,memory-backend=mem",
+                        "microvm,memory-backend=mem" + acpi,
                         "-object",
                         "memory-backend-file,id=mem,size=" + memoryMib + "M,mem-path=" + memoryFile + ",share=off"));
         }
