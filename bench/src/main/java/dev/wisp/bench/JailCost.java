@@ -111,16 +111,13 @@ final class JailCost {
                 j.round(round, settle);
                 o.round(round, settle);
             }
-            progress.accept(String.format(
-                    Locale.ROOT,
-                    "jail-cost pool %d round %d/%d  clone %8.1f ms jailed vs %8.1f open (vmm ready %.1f vs %.1f)  restore %8.1f vs %8.1f",
+            progress.accept(progressLine(
                     pool,
                     round + 1,
                     rounds,
-                    j.clones.getLast(),
-                    o.clones.getLast(),
-                    j.restores.getLast(),
-                    o.restores.getLast()));
+                    new double[] {j.clones.getLast(), o.clones.getLast()},
+                    new double[] {j.cloneVmm.getLast(), o.cloneVmm.getLast()},
+                    new double[] {j.restores.getLast(), o.restores.getLast()}));
         }
         double co = Stats.median(o.clones);
         double cj = Stats.median(j.clones);
@@ -140,6 +137,23 @@ final class JailCost {
                 rounded(j.clones),
                 rounded(o.restores),
                 rounded(j.restores));
+    }
+
+    /** One round's line: each pair is {jailed, open} in ms. */
+    static String progressLine(int pool, int round, int rounds, double[] clone, double[] vmmReady, double[] restore) {
+        return String.format(
+                Locale.ROOT,
+                "jail-cost pool %d round %d/%d  clone %8.1f ms jailed vs %8.1f open (vmm ready %.1f vs %.1f)"
+                        + "  restore %8.1f vs %8.1f",
+                pool,
+                round,
+                rounds,
+                clone[0],
+                clone[1],
+                vmmReady[0],
+                vmmReady[1],
+                restore[0],
+                restore[1]);
     }
 
     private static List<Double> rounded(List<Double> xs) {
