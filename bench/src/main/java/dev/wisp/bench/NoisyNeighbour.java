@@ -1,12 +1,11 @@
 package dev.wisp.bench;
 
+import dev.wisp.common.ProcStat;
 import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -111,10 +110,10 @@ final class NoisyNeighbour {
                     if (busy) {
                         neighbour.resume();
                     }
-                    long ticks0 = cpuTicks(neighbour.vmmPid());
+                    long ticks0 = ProcStat.cpuTicks(neighbour.vmmPid());
                     long t0 = System.nanoTime();
                     Round r = load(service.hostPort(), options.seconds());
-                    double used = (cpuTicks(neighbour.vmmPid()) - ticks0)
+                    double used = (ProcStat.cpuTicks(neighbour.vmmPid()) - ticks0)
                             / CLOCK_TICKS_PER_SECOND
                             / ((System.nanoTime() - t0) / 1e9);
                     if (busy) {
@@ -229,17 +228,6 @@ final class NoisyNeighbour {
     private static double rank(List<Double> sorted, double q) {
         int i = (int) Math.ceil(q * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-    }
-
-    /** User and system CPU time of a process in clock ticks (0 when it is gone). */
-    static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 
     static String table(Result r) {

@@ -208,21 +208,15 @@ final class BenchCommand {
             name = "router",
             description = "wrk through Wisp's router and through nginx to the same backend, in one run.")
     static final class Router extends OutputCommand implements Callable<Integer> {
-        @Option(
-                names = "--rounds",
-                defaultValue = "5",
-                description = "Measured rounds per side (default: ${DEFAULT-VALUE}).")
-        int rounds;
-
-        @Option(names = "--seconds", defaultValue = "5", description = "Seconds per round (default: ${DEFAULT-VALUE}).")
-        int seconds;
+        @Mixin
+        LoadRounds load;
 
         @Mixin
         JsonOption output;
 
         @Override
         public Integer call() throws Exception {
-            RouterBenchmark.Options o = RouterBenchmark.Options.defaults().withRounds(rounds, seconds);
+            RouterBenchmark.Options o = RouterBenchmark.Options.defaults().withRounds(load.rounds, load.seconds);
             output.print(out(), new RouterBenchmark(o).run(), r -> r.summary() + "\n");
             return 0;
         }
@@ -233,14 +227,8 @@ final class BenchCommand {
             description =
                     "examples/inference under the same hey load with 1 and with 2 instances: requests/s and the ratio.")
     static final class Inference extends VmBenchCommand<InferenceBenchmark.Result> {
-        @Option(
-                names = "--rounds",
-                defaultValue = "5",
-                description = "Measured rounds per side (default: ${DEFAULT-VALUE}).")
-        int rounds;
-
-        @Option(names = "--seconds", defaultValue = "5", description = "Seconds per round (default: ${DEFAULT-VALUE}).")
-        int seconds;
+        @Mixin
+        LoadRounds load;
 
         @Option(
                 names = "--connections",
@@ -258,7 +246,7 @@ final class BenchCommand {
 
         @Override
         void check() {
-            options = new InferenceBenchmark.Options(rounds, seconds, connections, memoryMib);
+            options = new InferenceBenchmark.Options(load.rounds, load.seconds, connections, memoryMib);
         }
 
         @Override

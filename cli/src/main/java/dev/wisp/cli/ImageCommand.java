@@ -35,7 +35,7 @@ final class ImageCommand {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Command(name = "build", description = "Pack a folder (an app, a static binary, scripts) into a bootable image.")
-    static final class Build extends OutputCommand implements Callable<Integer> {
+    static final class Build extends LocalImageCommand {
         @Parameters(
                 index = "0",
                 paramLabel = "DIR|FILE",
@@ -66,14 +66,8 @@ final class ImageCommand {
                 description = "Put the app on an ext4 disk instead of the initramfs (automatic above 64 MiB).")
         Boolean disk;
 
-        @Mixin
-        JsonOption json;
-
-        @Mixin
-        HostOptions host;
-
         @Override
-        public Integer call() throws Exception {
+        Image make() throws Exception {
             if (entrypoint == null && Files.isDirectory(folder)) {
                 throw new IllegalArgumentException("a folder needs --entrypoint (the command that starts the app)");
             }
@@ -84,9 +78,7 @@ final class ImageCommand {
             if (disk != null) {
                 b.disk(disk);
             }
-            Image image = b.build(host.kernel(), host.images());
-            json.print(out(), describe(image), d -> image.id() + "\n");
-            return 0;
+            return b.build(host.kernel(), host.images());
         }
     }
 
@@ -95,7 +87,7 @@ final class ImageCommand {
             description = "Pull a container image (host[:port]/name:tag, name@sha256:..., oci:DIR, oci-archive:FILE,"
                     + " docker-archive:FILE) into a"
                     + " local image; prints its id.")
-    static final class Pull extends OutputCommand implements Callable<Integer> {
+    static final class Pull extends LocalImageCommand {
         @Parameters(index = "0", paramLabel = "REF", description = "The image reference.")
         String ref;
 
@@ -114,17 +106,9 @@ final class ImageCommand {
         @Mixin
         OciPullOptions registry;
 
-        @Mixin
-        JsonOption json;
-
-        @Mixin
-        HostOptions host;
-
         @Override
-        public Integer call() throws Exception {
-            Image image = registry.pull(ref, entrypoint, cmd, port, host.kernel(), host.images());
-            json.print(out(), describe(image), d -> image.id() + "\n");
-            return 0;
+        Image make() throws Exception {
+            return registry.pull(ref, entrypoint, cmd, port, host.kernel(), host.images());
         }
     }
 
@@ -211,6 +195,24 @@ final class ImageCommand {
             Image image = store.get(id).orElseThrow(() -> new IllegalArgumentException("no image " + id));
             store.delete(image.id());
             out().println("deleted " + image.id());
+            return 0;
+        }
+    }
+
+    /** Makes an image here and prints its id, or with {@code --json} its description. */
+    abstract static class LocalImageCommand extends OutputCommand implements Callable<Integer> {
+        @Mixin
+        JsonOption json;
+
+        @Mixin
+        HostOptions host;
+
+        abstract Image make() throws Exception;
+
+        @Override
+        public final Integer call() throws Exception {
+            Image image = make();
+            json.print(out(), describe(image), d -> image.id() + "\n");
             return 0;
         }
     }

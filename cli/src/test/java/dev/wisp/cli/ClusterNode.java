@@ -2,7 +2,10 @@ package dev.wisp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.store.etcd.EtcdCluster;
+import dev.wisp.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,12 +21,13 @@ import java.util.regex.Pattern;
 
 /**
  * One {@code wisp up --etcd} node of the cluster tests, in a JVM of its own: its API, router port
- * and admin token read from its banner, and the VMs it started, so a test can stop it with them.
+ * and admin token read from its banner, its data folder, and the VMs it started, so a test can stop it with them.
  */
-record ClusterNode(Process process, String api, int routerPort, String token, List<ProcessHandle> vms) {
+record ClusterNode(Process process, Path data, String api, int routerPort, String token, List<ProcessHandle> vms) {
     /** Short, so a lost node is noticed within a test's patience. */
     static final Duration LEASE_TTL = Duration.ofSeconds(2);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern API = Pattern.compile("API:\\s+(http://\\S+)");
     private static final Pattern ROUTER = Pattern.compile("router:\\s+http://localhost:(\\d+)");
 
@@ -83,7 +87,7 @@ record ClusterNode(Process process, String api, int routerPort, String token, Li
             }
         });
         String token = Files.readString(data.resolve("admin-token")).trim();
-        return new ClusterNode(p, api, router, token, new ArrayList<>());
+        return new ClusterNode(p, data, api, router, token, new ArrayList<>());
     }
 
     /** Stops every node (SIGTERM, then SIGKILL after 60 s) and any VM it left. */
@@ -95,6 +99,89 @@ record ClusterNode(Process process, String api, int routerPort, String token, Li
                 u.process().destroyForcibly();
             }
             u.vms().forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Starts a, waits for it to lead, then b, and waits until b lists both ready; both go into {@code ups}. */
+    static List<ClusterNode> startTwo(Path dir, EtcdCluster etcd, List<ClusterNode> ups)
+            throws IOException, InterruptedException {
+        ClusterNode a = start(dir, etcd, "a");
+        ups.add(a);
+        Await.until(Duration.ofSeconds(30), "a leads", () -> a.states().contains("a ready leader"));
+        ClusterNode b = start(dir, etcd, "b");
+        ups.add(b);
+        Await.until(
+                Duration.ofSeconds(30), "a and b ready", () -> b.states().equals(List.of("a ready leader", "b ready")));
+        return List.of(a, b);
+    }
+
+    /** Builds examples/hello into a local image and returns its id. */
+    static String buildHello() {
+        CliRun built = CliRun.wisp(
+                List.of(),
+                "image",
+                "build",
+                ExampleApps.examplesDir().resolve("hello").toString(),
+                "--entrypoint",
+                "httpd -f -p 8080 -h www");
+        assertThat(built.code()).as(built.toString()).isZero();
+        return built.out().trim();
+    }
+
+    /** Runs {@code wisp ARGS} against this node's API with its admin token and expects success. */
+    CliRun wisp(String... args) {
+        CliRun r = CliRun.wisp(List.of("--api", api, "--token", token), args);
+        assertThat(r.code()).as(r.toString()).isZero();
+        return r;
+    }
+
+    /** {@code wisp nodes --json} through this node's API; empty while it does not answer. */
+    List<JsonNode> nodes() {
+        CliRun r = CliRun.wisp(List.of("--api", api, "--token", token), "nodes", "--json");
+        List<JsonNode> out = new ArrayList<>();
+        if (r.code() != 0) {
+            return out;
+        }
+        try {
+            JSON.readTree(r.out()).forEach(out::add);
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** "NAME STATE[ leader]" per node, as this node lists them. */
+    List<String> states() {
+        return nodes().stream()
+                .map(n -> n.path("name").asText() + " " + n.path("state").asText()
+                        + (n.path("leader").asBoolean() ? " leader" : ""))
+                .toList();
+    }
+
+    /** The body-less answer of the hello service through this node's router: "\nSTATUS", or the error. */
+    String curlHello() {
+        try {
+            Process p = new ProcessBuilder(
+                            "curl",
+                            "-s",
+                            "--max-time",
+                            "20",
+                            "-o",
+                            "/dev/null",
+                            "-w",
+                            "\n%{http_code}",
+                            "-H",
+                            "Host: hello.localhost",
+                            "http://127.0.0.1:" + routerPort + "/cgi-bin/whoami")
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e.toString();
         }
     }
 }

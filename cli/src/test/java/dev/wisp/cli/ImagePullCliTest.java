@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.image.KernelProvisioner;
 import dev.wisp.image.RegistryLogins;
 import dev.wisp.image.WispHome;
+import dev.wisp.testing.Closeables;
 import dev.wisp.testing.OciTestImage;
 import dev.wisp.testing.TestRegistry;
 import java.net.InetAddress;
@@ -83,12 +84,7 @@ class ImagePullCliTest {
     @AfterAll
     void stop() throws Exception {
         System.clearProperty(WispHome.PROPERTY);
-        if (registry != null) {
-            registry.close();
-        }
-        if (secure != null) {
-            secure.close();
-        }
+        Closeables.closeAll(registry, secure);
     }
 
     /** The digest of a manifest's top layer as the registry stores it (skopeo compressed it on the push). */

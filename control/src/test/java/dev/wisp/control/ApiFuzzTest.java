@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +32,7 @@ class ApiFuzzTest {
     void randomBadRequests_getOnly4xxAndTheServerKeepsAnswering() throws Exception {
         try (ControlPlane cp = ControlPlane.start(
                 Guests.noVmConfig(dir, dir.resolve("data")).withLimits(64 * 1024, 1024 * 1024, 100_000, 100_000))) {
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             Random random = new Random(SEED);
             TreeMap<Integer, Integer> statuses = new TreeMap<>();
             List<String> failures = new ArrayList<>();

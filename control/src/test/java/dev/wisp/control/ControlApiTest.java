@@ -57,7 +57,7 @@ class ControlApiTest {
     void start() throws Exception {
         cp = ControlPlane.start(config(dir.resolve("data")));
         http = new Http(cp.apiUrl());
-        admin = Files.readString(cp.adminTokenFile()).trim();
+        admin = Guests.adminToken(cp);
         acme = http.tenantToken(
                 admin,
                 "acme",
@@ -516,7 +516,7 @@ class ControlApiTest {
         String token;
         try (ControlPlane first = ControlPlane.start(config(data))) {
             Http h = new Http(first.apiUrl());
-            String adm = Files.readString(first.adminTokenFile()).trim();
+            String adm = Guests.adminToken(first);
             token = h.tenantToken(adm, "keep");
             Path img = TestImages.unbootable(dir.resolve("img-keep"), 31);
             String id = h.upload(token, TestImages.tar(img)).json().path("id").asText();
@@ -545,7 +545,7 @@ class ControlApiTest {
         String id;
         try (ControlPlane first = ControlPlane.start(config(data))) {
             Http h = new Http(first.apiUrl());
-            String adm = Files.readString(first.adminTokenFile()).trim();
+            String adm = Guests.adminToken(first);
             token = h.tenantToken(adm, "old");
             id = h.upload(token, TestImages.tar(TestImages.unbootable(dir.resolve("img-old"), 81)))
                     .json()
@@ -574,7 +574,7 @@ class ControlApiTest {
         try (ControlPlane limited = ControlPlane.start(config(dir.resolve("data3"))
                 .withLimits(ControlConfig.DEFAULT_MAX_BODY, ControlConfig.DEFAULT_MAX_IMAGE, 1, 5))) {
             Http h = new Http(limited.apiUrl());
-            String adm = Files.readString(limited.adminTokenFile()).trim();
+            String adm = Guests.adminToken(limited);
             List<Integer> codes = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 codes.add(h.get("/v1/services", adm).status());

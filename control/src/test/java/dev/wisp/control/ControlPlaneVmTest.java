@@ -46,7 +46,7 @@ class ControlPlaneVmTest {
     void start() throws Exception {
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
         http = new Http(cp.apiUrl());
-        admin = Files.readString(cp.adminTokenFile()).trim();
+        admin = Guests.adminToken(cp);
         acme = http.tenantToken(admin, "acme");
         globex = http.tenantToken(admin, "globex");
         v1 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v1")))

@@ -1,15 +1,12 @@
 package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
-import dev.wisp.image.WispHome;
-import dev.wisp.runtime.AcceleratorChoice;
-import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.testing.Closeables;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
 import java.net.URI;
@@ -17,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,14 +57,9 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void start() throws IOException, InterruptedException {
-        assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.BINARY + " (apt-get install chromium)");
+        control = Guests.startForBrowser(scratch.resolve("data"));
         Kernel kernel = VmTests.kernel();
-        RuntimeConfig runtime =
-                RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO);
-        control = ControlPlane.start(ControlConfig.of(scratch.resolve("data"), kernel.vmlinux(), runtime)
-                .withPorts(0, 0)
-                .withStopOnClose(true));
-        adminToken = Files.readString(control.adminTokenFile()).trim();
+        adminToken = Guests.adminToken(control);
         imageId = upload(ImageBuilder.fromFolder(Path.of("..", "examples", "hello"))
                 .entrypoint("httpd -f -p 8080 -h www")
                 .port(8080)
@@ -115,13 +106,8 @@ class DashboardBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (control != null) {
-            control.close();
-        }
+    static void stop() throws Exception {
+        Closeables.closeAll(browser, control);
     }
 
     @BeforeEach

@@ -1,15 +1,12 @@
 package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
-import dev.wisp.image.WispHome;
-import dev.wisp.runtime.AcceleratorChoice;
-import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.testing.Closeables;
 import dev.wisp.testing.VmTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,14 +35,9 @@ class DashboardLogsBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.BINARY + " (apt-get install chromium)");
+        control = Guests.startForBrowser(scratch.resolve("data"));
         Kernel kernel = VmTests.kernel();
-        RuntimeConfig runtime =
-                RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO);
-        control = ControlPlane.start(ControlConfig.of(scratch.resolve("data"), kernel.vmlinux(), runtime)
-                .withPorts(0, 0)
-                .withStopOnClose(true));
-        admin = Files.readString(control.adminTokenFile()).trim();
+        admin = Guests.adminToken(control);
         Path app = Files.createDirectories(scratch.resolve("app/www"));
         Files.writeString(app.resolve("index.html"), "hi\n");
         Image image = ImageBuilder.fromFolder(app.getParent())
@@ -65,13 +57,8 @@ class DashboardLogsBrowserTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (control != null) {
-            control.close();
-        }
+    static void stop() throws Exception {
+        Closeables.closeAll(browser, control);
     }
 
     @Test

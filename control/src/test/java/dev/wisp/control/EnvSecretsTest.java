@@ -55,7 +55,7 @@ class EnvSecretsTest {
         String second = secret();
         try (ControlPlane cp = ControlPlane.start(config(data))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             Path img = TestImages.unbootable(scratch.resolve("img"), 7);
             String image =
                     http.upload(admin, TestImages.tar(img)).json().path("id").asText();
@@ -143,7 +143,7 @@ class EnvSecretsTest {
         }
         try (ControlPlane cp = ControlPlane.start(config(data))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             JsonNode revs = http.get("/v1/services/old/revisions", admin).json().path("items");
             assertThat(revs.get(0).path("envNames").toString()).isEqualTo("[\"SECRET\"]");
             assertThat(revs.toString()).doesNotContain(secret);
@@ -160,7 +160,7 @@ class EnvSecretsTest {
         Path data = scratch.resolve("data");
         try (ControlPlane cp = ControlPlane.start(config(data))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             String image = http.upload(admin, TestImages.tar(TestImages.unbootable(scratch.resolve("img"), 3)))
                     .json()
                     .path("id")
@@ -190,7 +190,7 @@ class EnvSecretsTest {
 
     /** The env names the API shows for the vault service. */
     private static String envNames(ControlPlane cp) throws IOException {
-        String admin = Files.readString(cp.adminTokenFile()).trim();
+        String admin = Guests.adminToken(cp);
         return new Http(cp.apiUrl())
                 .get("/v1/services/vault", admin)
                 .json()

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wisp.image.ImageStore;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +31,7 @@ class EnvSecretsVmTest {
         Path app = secretApp();
         try (ControlPlane cp = ControlPlane.start(Guests.config(data).withStopOnClose(true))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             String image =
                     http.upload(admin, TestImages.tar(app)).json().path("id").asText();
             Http.Answer set = http.put("/v1/secrets/DB_PASSWORD", admin, "{\"value\":\"" + secret + "\"}");
@@ -66,7 +65,7 @@ class EnvSecretsVmTest {
                 .isEmpty();
         try (ControlPlane cp = ControlPlane.start(Guests.config(data).withStopOnClose(true))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             awaitServing(http, admin);
             assertThat(appSees(cp)).as("a fresh VM after the restart").isEqualTo("secret=" + secret + " mode=" + mode);
             assertThat(http.get("/v1/services/vault", admin)

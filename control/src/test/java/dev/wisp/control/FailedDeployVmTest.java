@@ -38,7 +38,7 @@ class FailedDeployVmTest {
         VmTests.assume();
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
         http = new Http(cp.apiUrl());
-        admin = Files.readString(cp.adminTokenFile()).trim();
+        admin = Guests.adminToken(cp);
     }
 
     @AfterAll

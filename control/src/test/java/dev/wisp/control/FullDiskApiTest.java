@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.ImageDigest;
+import dev.wisp.testing.Closeables;
 import dev.wisp.testing.SmallDisk;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,12 +42,7 @@ class FullDiskApiTest {
 
     @AfterAll
     void unmount() throws Exception {
-        if (cp != null) {
-            cp.close();
-        }
-        if (disk != null) {
-            disk.close();
-        }
+        Closeables.closeAll(cp, disk);
     }
 
     ControlConfig config() throws Exception {
@@ -73,7 +69,7 @@ class FullDiskApiTest {
     void fullDataDisk_answers507AndUnhealthyUntilSpaceIsFreed_thenWritesWorkAndSurviveARestart() throws Exception {
         cp = ControlPlane.start(config());
         Http http = new Http(cp.apiUrl());
-        String admin = Files.readString(cp.adminTokenFile()).trim();
+        String admin = Guests.adminToken(cp);
         Http.Answer up = http.upload(admin, imageTar(dir.resolve("img-1"), 4096, 1));
         assertThat(up.status()).as(up.body()).isEqualTo(201);
         String image = up.json().path("id").asText();

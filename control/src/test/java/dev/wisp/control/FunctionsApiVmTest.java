@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -64,7 +63,7 @@ class FunctionsApiVmTest {
     void start() throws Exception {
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")).withCallbackPolicy(CALLBACKS));
         http = new Http(cp.apiUrl());
-        String admin = Files.readString(cp.adminTokenFile()).trim();
+        String admin = Guests.adminToken(cp);
         acme = http.tenantToken(
                 admin,
                 "acme",

@@ -1,5 +1,8 @@
 package dev.wisp.control;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.wisp.functions.AddressPolicy;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.WispHome;
 import dev.wisp.runtime.AcceleratorChoice;
@@ -8,6 +11,7 @@ import dev.wisp.testing.Await;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +26,43 @@ final class Guests {
     private Guests() {}
 
     static ControlConfig config(Path data) {
+        return config(data, WispHome.resolve());
+    }
+
+    /** As {@link #config(Path)} with a Wisp home of the test's own (its registry logins, say). */
+    static ControlConfig config(Path data, Path home) {
         RuntimeConfig rt = RuntimeConfig.defaults()
-                .withHome(WispHome.resolve())
+                .withHome(home)
                 .withAccelerator(AcceleratorChoice.AUTO)
                 .withVmmPool(1);
         return ControlConfig.of(data, VmTests.kernel().vmlinux(), rt).withPorts(0, 0);
+    }
+
+    /** {@code config} letting tenants reach loopback, where the test registries listen (operators must allow it). */
+    static ControlConfig reachingLoopback(ControlConfig config) {
+        return config.withCallbackPolicy(AddressPolicy.allowing(List.of("127.0.0.0/8")));
+    }
+
+    /**
+     * The dashboard tests' control plane, started if Chromium is there (else the test is skipped):
+     * the default VMM pool, every instance stopped at close.
+     */
+    static ControlPlane startForBrowser(Path data) {
+        assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.BINARY + " (apt-get install chromium)");
+        RuntimeConfig runtime =
+                RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO);
+        return ControlPlane.start(ControlConfig.of(data, VmTests.kernel().vmlinux(), runtime)
+                .withPorts(0, 0)
+                .withStopOnClose(true));
+    }
+
+    /** The admin token the control plane wrote at its first start. */
+    static String adminToken(ControlPlane cp) {
+        try {
+            return Files.readString(cp.adminTokenFile()).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -61,7 +61,7 @@ class ImageTakeoverVmTest {
     void start() throws Exception {
         cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
         http = new Http(cp.apiUrl());
-        String admin = Files.readString(cp.adminTokenFile()).trim();
+        String admin = Guests.adminToken(cp);
         victim = http.tenantToken(admin, "victim");
         attacker = http.tenantToken(admin, "attacker");
         victimImage = Guests.image(scratch, "victim-page");

@@ -2,6 +2,7 @@ package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.testing.Closeables;
 import dev.wisp.testing.OciTestImage;
 import dev.wisp.testing.TestRegistry;
 import dev.wisp.testing.VmTests;
@@ -47,21 +48,14 @@ class OciImageVmTest {
         registry = TestRegistry.start(scratch.resolve("registry"));
         OciTestImage.push(layout, "base", registry.host(), "team/web:base");
         OciTestImage.push(layout, "child", registry.host(), "team/web:child");
-        cp = ControlPlane.start(Guests.config(scratch.resolve("data"))
-                // The test registry is on loopback, which tenants may not reach unless the operator says so.
-                .withCallbackPolicy(dev.wisp.functions.AddressPolicy.allowing(java.util.List.of("127.0.0.0/8"))));
+        cp = ControlPlane.start(Guests.reachingLoopback(Guests.config(scratch.resolve("data"))));
         http = new Http(cp.apiUrl());
-        token = http.tenantToken(Files.readString(cp.adminTokenFile()).trim(), "acme");
+        token = http.tenantToken(Guests.adminToken(cp), "acme");
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (cp != null) {
-            cp.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+        Closeables.closeAll(cp, registry);
     }
 
     private Http.Answer pull(String body) {

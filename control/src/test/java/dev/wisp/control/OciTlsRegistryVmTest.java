@@ -3,8 +3,7 @@ package dev.wisp.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wisp.image.RegistryLogins;
-import dev.wisp.runtime.AcceleratorChoice;
-import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.testing.Closeables;
 import dev.wisp.testing.OciTestImage;
 import dev.wisp.testing.TestRegistry;
 import dev.wisp.testing.VmTests;
@@ -44,27 +43,14 @@ class OciTlsRegistryVmTest {
         registry = TestRegistry.startTls(scratch.resolve("registry"));
         registry.push(layout, "base", "secure/web:1");
         home = Files.createDirectories(scratch.resolve("home"));
-        RuntimeConfig rt = RuntimeConfig.defaults()
-                .withHome(home)
-                .withAccelerator(AcceleratorChoice.AUTO)
-                .withVmmPool(1);
-        cp = ControlPlane.start(ControlConfig.of(
-                        scratch.resolve("data"), VmTests.kernel().vmlinux(), rt)
-                .withPorts(0, 0)
-                // The test registry is on loopback, which tenants may not reach unless the operator says so.
-                .withCallbackPolicy(dev.wisp.functions.AddressPolicy.allowing(java.util.List.of("127.0.0.0/8"))));
+        cp = ControlPlane.start(Guests.reachingLoopback(Guests.config(scratch.resolve("data"), home)));
         http = new Http(cp.apiUrl());
-        token = http.tenantToken(Files.readString(cp.adminTokenFile()).trim(), "acme");
+        token = http.tenantToken(Guests.adminToken(cp), "acme");
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (cp != null) {
-            cp.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
+        Closeables.closeAll(cp, registry);
     }
 
     private long leftovers() throws Exception {

@@ -2,7 +2,6 @@ package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +36,7 @@ class SecretsTest {
         String other = EnvSecretsTest.secret();
         try (ControlPlane cp = ControlPlane.start(Guests.noVmConfig(scratch, data))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
 
             Http.Answer created = http.put("/v1/secrets/DB_PASSWORD", admin, "{\"value\":\"" + value + "\"}");
             assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -74,7 +73,7 @@ class SecretsTest {
     void badNamesAndValues_areRefusedWithTheRule() throws Exception {
         try (ControlPlane cp = ControlPlane.start(Guests.noVmConfig(scratch, data))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             Http.Answer lower = http.put("/v1/secrets/db", admin, "{\"value\":\"x\"}");
             assertThat(lower.status()).isEqualTo(400);
             assertThat(lower.body()).contains("must be 1-64 of A-Z, 0-9 and '_'");
@@ -99,7 +98,7 @@ class SecretsTest {
         String second = EnvSecretsTest.secret();
         try (ControlPlane cp = ControlPlane.start(Guests.noVmConfig(scratch, data))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             String img = image(http, admin);
             http.put("/v1/secrets/DB_PASSWORD", admin, "{\"value\":\"" + first + "\"}");
 
@@ -145,7 +144,7 @@ class SecretsTest {
         String value = EnvSecretsTest.secret();
         try (ControlPlane cp = ControlPlane.start(Guests.noVmConfig(scratch, data))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             String acme = http.tenantToken(admin, "acme");
             String globex = http.tenantToken(admin, "globex");
             assertThat(http.put("/v1/secrets/TOKEN", acme, "{\"value\":\"" + value + "\"}")

@@ -2,7 +2,6 @@ package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,7 @@ class ServiceApplyTest {
     void sameBodyTwice_noNewRevision_changesMakeOneOnlyWhereNeeded() throws Exception {
         try (ControlPlane cp = ControlPlane.start(Guests.noVmConfig(scratch, scratch.resolve("data")))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             String image = image(http, admin);
             http.put("/v1/secrets/PASS", admin, "{\"value\":\"one\"}");
             String body = "{\"image\":\"" + image + "\",\"env\":{\"MODE\":\"a\"},\"secrets\":[\"PASS\"],"
@@ -66,7 +65,7 @@ class ServiceApplyTest {
     void badBodies_areRefusedAndChangeNothing() throws Exception {
         try (ControlPlane cp = ControlPlane.start(Guests.noVmConfig(scratch, scratch.resolve("data")))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             String image = image(http, admin);
             Http.Answer other = http.put("/v1/services/app", admin, "{\"name\":\"web\",\"image\":\"" + image + "\"}");
             assertThat(other.status()).isEqualTo(400);

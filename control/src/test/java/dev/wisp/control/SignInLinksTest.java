@@ -24,7 +24,7 @@ class SignInLinksTest {
     void aLinkSignsInOnce_asTheAdmin_andOnlyTheAdminMakesThem() throws Exception {
         try (ControlPlane cp = ControlPlane.start(Guests.noVmConfig(scratch, scratch.resolve("data")))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             String acme = http.tenantToken(admin, "acme");
 
             String printed = cp.signInLink();

@@ -37,7 +37,7 @@ class TenantCgroupVmTest {
         try (ControlPlane cp =
                 ControlPlane.start(Guests.config(scratch.resolve("data")).withStopOnClose(true))) {
             Http http = new Http(cp.apiUrl());
-            String admin = Files.readString(cp.adminTokenFile()).trim();
+            String admin = Guests.adminToken(cp);
             String acme = http.tenantToken(
                     admin,
                     "acme",

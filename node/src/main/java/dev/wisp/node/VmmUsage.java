@@ -1,5 +1,6 @@
 package dev.wisp.node;
 
+import dev.wisp.common.ProcStat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,10 +48,8 @@ public record VmmUsage(long pid, double cpuSeconds, long rssBytes, long pssBytes
         }
     }
 
-    /** Fields 14 and 15 of stat; counted after the command name, which may hold spaces. */
     static double cpuSeconds(String stat) {
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS;
+        return ProcStat.cpuTicks(stat) / CLOCK_TICKS;
     }
 
     private static long kib(Iterable<String> lines, String key) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.wisp.image.Image;
+import dev.wisp.testing.Closeables;
 import dev.wisp.testing.SmallDisk;
 import dev.wisp.testing.VmTests;
 import java.nio.file.Path;
@@ -35,12 +36,7 @@ class DiskFullVmTest {
 
     @AfterAll
     void stop() throws Exception {
-        if (runtime != null) {
-            runtime.close();
-        }
-        if (disk != null) {
-            disk.close();
-        }
+        Closeables.closeAll(runtime, disk);
     }
 
     @Test

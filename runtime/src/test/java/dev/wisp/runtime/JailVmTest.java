@@ -2,6 +2,7 @@ package dev.wisp.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.common.ProcStat;
 import dev.wisp.image.Image;
 import dev.wisp.runtime.jail.JailConfig;
 import dev.wisp.testing.Await;
@@ -164,14 +165,15 @@ class JailVmTest {
         try {
             List<Path> cgroup = runtime.jailer().orElseThrow().cgroupDirectories("jail-bomb");
             long before = read(cgroup.get(2), "pids.current");
-            long cpuBefore = cpuTicks(bomber.vmmPid());
+            long cpuBefore = ProcStat.cpuTicks(bomber.vmmPid());
             int port = bomber.hostPort();
             Thread.ofVirtual().start(() -> TestGuests.get(port, "/cgi-bin/bomb"));
             // The bomb is under way once its VMM has burnt 3 s of CPU (100 ticks a second) on it.
             Await.until(
                     Duration.ofMinutes(2),
                     "the guest's fork bomb to burn its vCPU",
-                    () -> bomber.state() != InstanceState.READY || cpuTicks(bomber.vmmPid()) - cpuBefore > 300);
+                    () -> bomber.state() != InstanceState.READY
+                            || ProcStat.cpuTicks(bomber.vmmPid()) - cpuBefore > 300);
             for (int i = 0; i < 5; i++) {
                 assertThat(TestGuests.get(neighbour.hostPort(), "/cgi-bin/whoami"))
                         .as("the neighbour answers while the guest next door forks without end")
@@ -247,17 +249,6 @@ class JailVmTest {
                 .toList();
         assertThat(lines).as("cpu, memory and pids lines of " + pid).hasSize(3);
         return lines;
-    }
-
-    /** User and system CPU time of a process, in clock ticks; 0 once it is gone. */
-    private static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
     }
 
     private static Set<String> names(Path dir) throws IOException {

@@ -1,7 +1,5 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -11,8 +9,7 @@ import java.util.Map;
  * resolved at this deploy. {@code egress}: {@code none}, {@code internet} or {@code HOST:PORT,...}
  * (docs/networking.md).
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record DeployRequest(
         String image, Map<String, String> env, List<String> secrets, Resources resources, Integer port, String egress) {
     /** Without egress: the last revision's stays. */

@@ -1,7 +1,5 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -15,8 +13,7 @@ import java.util.List;
  * @param revision on a service: the revision that failed (its newest)
  * @param state    on a service: that revision's state ({@code warming} while retrying, {@code failed})
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record Failure(
         String reason,
         List<String> console,

@@ -1,7 +1,5 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -13,8 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param inFlight invocations running now (at most {@code reservedConcurrency})
  * @param url      where the router serves it directly (bypassing the concurrency limit and log)
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record Function(
         String name,
         String tenant,

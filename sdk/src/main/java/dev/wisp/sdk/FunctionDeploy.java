@@ -1,7 +1,5 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -18,8 +16,7 @@ import java.util.Base64;
  *                            {@code ceil(reservedConcurrency / instanceConcurrency)} instances
  * @param timeout             longest one attempt may take, e.g. {@code 30s}
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record FunctionDeploy(
         String name,
         String runtime,

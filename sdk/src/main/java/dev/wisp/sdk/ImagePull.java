@@ -1,7 +1,5 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -12,8 +10,7 @@ import java.util.List;
  * @param cmd        replaces the image's Cmd; null keeps it
  * @param port       the port the app listens on; null for the image's first exposed TCP port
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record ImagePull(String ref, List<String> entrypoint, List<String> cmd, Integer port) {
     /** The image as its config says to run it. */
     public static ImagePull of(String ref) {

@@ -1,11 +1,7 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 /** An asynchronous function invocation; {@code state} is queued, running, succeeded, failed or dead. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record Invocation(
         String id,
         String state,

@@ -1,8 +1,5 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 /**
  * One call in {@code GET /v1/functions/{name}/logs}.
  *
@@ -11,7 +8,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param outcome {@code ok}, {@code error}, {@code rejected} or {@code dead}
  * @param atMs    when it ended, epoch milliseconds
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record InvocationLogEntry(
         String id, String mode, Integer attempts, Integer status, String outcome, Long durationMs, Long atMs) {}

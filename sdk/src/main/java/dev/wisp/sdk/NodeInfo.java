@@ -1,8 +1,5 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 /**
  * A node's capacity, what is allocated on it, its instances per tier and its router's URL.
  *
@@ -12,8 +9,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param apiUrl in cluster mode: its API
  * @param lastSeen in cluster mode: when it last wrote its record
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record NodeInfo(
         String name,
         NodeCapacity capacity,

@@ -1,7 +1,5 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -10,8 +8,7 @@ import java.util.List;
  * says why its last start failed, while none has succeeded since. {@code egress}: where its guests may
  * connect to ({@code none}, {@code internet} or {@code HOST:PORT,...}).
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record Revision(
         String service,
         Integer number,

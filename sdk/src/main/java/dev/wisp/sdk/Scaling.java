@@ -1,8 +1,5 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 /**
  * Autoscaler and per-instance request settings of a service; windows, graces and the timeout are
  * duration strings such as {@code "60s"}. Null fields are left unchanged on PATCH.
@@ -10,8 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * in the router), {@code timeout} how long an instance may take to begin its response before the
  * router answers 504.
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record Scaling(
         Integer min,
         Integer max,

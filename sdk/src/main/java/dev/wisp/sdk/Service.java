@@ -1,7 +1,5 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +11,7 @@ import java.util.Map;
  * never returned (the API shows the variables' names in {@code envNames}); so is {@code secrets}, the
  * tenant's secrets that join the env on create ({@code NAME} or {@code VAR=NAME}).
  */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record Service(
         String name,
         String tenant,

@@ -1,11 +1,7 @@
 package dev.wisp.sdk;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 /** A token as listed: its id, tenant, whether it is the admin token, and creation time; never the token. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@ApiShape
 public record TokenInfo(String id, String tenant, Boolean admin, String createdAt) {
     /** Without {@code admin}, as before it was read. */
     public TokenInfo(String id, String tenant, String createdAt) {

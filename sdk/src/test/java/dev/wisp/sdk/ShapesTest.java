@@ -43,6 +43,14 @@ class ShapesTest {
     }
 
     @Test
+    void plainMapper_followsApiShapesPolicy() throws Exception {
+        ObjectMapper plain = new ObjectMapper();
+        Tenant t = plain.readValue("{\"name\": \"acme\", \"someFutureField\": 1}", Tenant.class);
+        assertThat(t.name()).isEqualTo("acme");
+        assertThat(plain.writeValueAsString(t)).isEqualTo("{\"name\":\"acme\"}");
+    }
+
+    @Test
     void listsAndErrors_readAsTyped() throws Exception {
         ItemList<Instance> list = json.readValue("""
             {"items": [{"id": "hello-r2-7", "service": "hello", "revision": 2, "tier": "paused",
