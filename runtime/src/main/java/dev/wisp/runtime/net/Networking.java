@@ -45,7 +45,8 @@ public interface Networking extends AutoCloseable {
             }
             return new UserNetworking(why.get());
         }
-        return TapNetworking.open(Ipv4Range.parse(config.range()));
+        return TapNetworking.open(
+                Ipv4Range.parse(config.range()), GuestDns.resolver(config.dns()).orElse(null));
     }
 
     /** For {@code wisp setup}: the networking guests get by default ({@code auto}) here, and why. */
