@@ -68,7 +68,7 @@ final class HostOptions {
                 .withAccelerator(AcceleratorChoice.parse(accel))
                 .withVmmPool(vmmPool)
                 // Benchmarks measure against raw QEMU on user networking, and reach guests on loopback:
-                // the same networking on both sides. `wisp up --network` picks TAP.
+                // the same networking on both sides. `wisp up` takes TAP where it can (--network auto).
                 .withNetwork(NetworkConfig.USER);
     }
 

@@ -97,10 +97,10 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
     @Option(
             names = "--network",
             paramLabel = "MODE",
-            defaultValue = "user",
-            description = "Guest networking: user, tap (per-VM netns with the egress policy enforced) or auto"
-                    + " (TAP where possible, else user) (default: ${DEFAULT-VALUE}: on TAP a VM that dies leaves"
-                    + " its in-flight requests waiting for the upstream timeout; docs/networking.md).")
+            defaultValue = "auto",
+            description = "Guest networking: auto (TAP where root, /dev/net/tun and nft work, else user; the choice"
+                    + " is reported), tap (per-VM netns with the egress policy enforced) or user (QEMU's slirp,"
+                    + " guests reach nothing) (default: ${DEFAULT-VALUE}; docs/networking.md).")
     String network;
 
     @Mixin

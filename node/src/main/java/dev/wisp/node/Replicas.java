@@ -54,10 +54,14 @@ final class Replicas {
         byId.clear();
     }
 
-    /** A replica whose VM is gone: out of the router and the books, its memory released. */
+    /**
+     * A replica whose VM is gone: out of the router and the books, its memory released. The
+     * router is told it died, so it fails the requests in flight on it over at once instead of
+     * waiting for an answer that will not come (on TAP no reset reaches it either).
+     */
     void forget(Replica r, String why) {
         if (remove(r)) {
-            unroute(r);
+            unroute(r, true);
             scope.capacity().release(r.id);
             scope.changed(r.id, NodeMetrics.name(r.tier), "gone", "lost", Duration.ZERO);
             LOG.log(System.Logger.Level.WARNING, "{0}: instance {1} lost: {2}", scope.name(), r.id, why);
@@ -78,8 +82,14 @@ final class Replicas {
     }
 
     void unroute(Replica r) {
+        unroute(r, false);
+    }
+
+    private void unroute(Replica r, boolean died) {
         for (Endpoint e : new Endpoint[] {r.endpoint, r.parked}) {
-            if (e != null) {
+            if (e != null && died) {
+                endpoints.removeDead(e);
+            } else if (e != null) {
                 endpoints.remove(e);
             }
         }

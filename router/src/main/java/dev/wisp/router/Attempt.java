@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,9 @@ final class Attempt {
 
     /** Attaches a pooled connection at once, else opens one (its outcome arrives later). */
     void start() {
-        Channel pooled = ex.rt.pool(ex.loop).poll(endpoint.endpoint);
+        UpstreamPool pool = ex.rt.pool(ex.loop);
+        pool.busy(endpoint.endpoint, this);
+        Channel pooled = pool.poll(endpoint.endpoint);
         if (pooled != null) {
             attach(pooled);
             return;
@@ -48,6 +51,7 @@ final class Attempt {
 
     private void connected(ChannelFuture fut) {
         if (!ex.connecting(this)) {
+            ex.rt.pool(ex.loop).done(endpoint.endpoint, this);
             if (fut.isSuccess()) {
                 ex.rt.park(ex.loop, endpoint.endpoint, fut.channel()); // nobody waits for it: keep it warm
             }
@@ -56,6 +60,7 @@ final class Attempt {
         if (fut.isSuccess()) {
             attach(fut.channel());
         } else {
+            ex.rt.pool(ex.loop).done(endpoint.endpoint, this);
             ex.connectFailed(this, fut.cause());
         }
     }
@@ -159,6 +164,21 @@ final class Attempt {
         ex.upstreamFailed(this, cause);
     }
 
+    /**
+     * The platform says the endpoint's instance died: fail this try now rather than wait for a
+     * reset that a killed guest behind a TAP device never sends. The failover retries what is safe
+     * to send again on another endpoint and answers the rest 502.
+     */
+    void endpointDied() {
+        Exception cause = new ConnectException("instance " + endpoint.endpoint.instanceId() + " died");
+        if (upstream != null) {
+            letGo().close();
+            ex.upstreamFailed(this, cause);
+        } else if (ex.connecting(this)) {
+            ex.connectFailed(this, cause); // a connection that opens later idles out
+        }
+    }
+
     /** The upstream said nothing for the idle timeout. */
     void upstreamIdle(Channel from) {
         if (from != upstream) {
@@ -201,6 +221,7 @@ final class Attempt {
     private Channel letGo() {
         cancelResponseTimer();
         Channel ch = upstream;
+        ex.rt.pool(ex.loop).done(endpoint.endpoint, this);
         backend.detach();
         backend = null;
         upstream = null;

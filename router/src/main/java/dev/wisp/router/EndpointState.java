@@ -19,6 +19,8 @@ final class EndpointState {
     volatile int inFlightView;
     long suspectUntilNanos;
     boolean removed;
+    /** Set before the router forgets the endpoint: its instance died, so busy connections go too. */
+    volatile boolean died;
 
     EndpointState(Endpoint endpoint, InetSocketAddress address, RouterMetrics metrics, String service) {
         this.endpoint = endpoint;

@@ -170,7 +170,7 @@ final class RouterRuntime {
         for (Map.Entry<EventLoop, UpstreamPool> e : pools.entrySet()) {
             UpstreamPool pool = e.getValue();
             if (!e.getKey().isShuttingDown()) {
-                e.getKey().execute(() -> pool.evict(s.endpoint));
+                e.getKey().execute(() -> pool.evict(s.endpoint, s.died));
             }
         }
     }

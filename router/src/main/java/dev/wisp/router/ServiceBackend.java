@@ -74,6 +74,17 @@ public interface ServiceBackend {
      */
     default void waited(WaitedRequest request) {}
 
+    /**
+     * Whether an endpoint that is no longer announced went because its instance died (its VMM
+     * exited), rather than being drained or paused. The router asks when it sees an endpoint go;
+     * for a dead one it closes the busy upstream connections too, not only the idle ones, so
+     * requests in flight fail over at once: a killed guest behind a TAP device never resets
+     * them, and they would otherwise wait for the response timeout.
+     */
+    default boolean died(Endpoint endpoint) {
+        return false;
+    }
+
     /** Admission limits for this service; read again after each change notification. */
     default ServiceLimits limits() {
         return ServiceLimits.DEFAULTS;

@@ -2,6 +2,7 @@ package dev.wisp.router;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +27,10 @@ public final class ServiceEndpoints implements ServiceBackend {
     private volatile List<Endpoint> parked = List.of();
     private volatile String unavailable;
     private volatile WaitedRequest lastWaited;
+    /** Endpoints removed because their instance died, newest last; guarded by this object. */
+    private final LinkedHashSet<Endpoint> dead = new LinkedHashSet<>();
+    /** How many dead endpoints are remembered: the router asks about one right after its removal. */
+    static final int DEAD_REMEMBERED = 256;
 
     /**
      * @param onDemand called on a router event loop when a request finds no spare capacity; must
@@ -75,6 +80,26 @@ public final class ServiceEndpoints implements ServiceBackend {
             parked = p;
         }
         changed();
+    }
+
+    /**
+     * Removes an endpoint whose instance died (ready or parked): besides taking it out of
+     * rotation, the router closes its busy connections, failing the requests in flight over
+     * ({@link ServiceBackend#died}).
+     */
+    public void removeDead(Endpoint endpoint) {
+        synchronized (this) {
+            dead.add(endpoint);
+            if (dead.size() > DEAD_REMEMBERED) {
+                dead.remove(dead.iterator().next());
+            }
+        }
+        remove(endpoint);
+    }
+
+    @Override
+    public synchronized boolean died(Endpoint endpoint) {
+        return dead.contains(endpoint);
     }
 
     /**

@@ -128,6 +128,7 @@ final class ServiceState {
             }
         }
         for (EndpointState s : gone) {
+            s.died = died(s.endpoint);
             onRemoved.accept(s);
         }
     }
@@ -263,6 +264,15 @@ final class ServiceState {
             backend.waited(request);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "waited callback of " + name + " threw", e);
+        }
+    }
+
+    private boolean died(Endpoint e) {
+        try {
+            return backend.died(e);
+        } catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "died callback of " + name + " threw", ex);
+            return false;
         }
     }
 

@@ -52,6 +52,11 @@ public final class ServiceTable implements ServiceDirectory {
         entry(name).remove(endpoint);
     }
 
+    /** Removes an endpoint whose instance died: see {@link ServiceEndpoints#removeDead}. */
+    public void removeDeadEndpoint(String name, Endpoint endpoint) {
+        entry(name).removeDead(endpoint);
+    }
+
     /** Parks a ready endpoint: see {@link ServiceEndpoints#park}. */
     public void parkEndpoint(String name, Endpoint endpoint) {
         entry(name).park(endpoint);

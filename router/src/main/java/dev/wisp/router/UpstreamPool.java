@@ -4,11 +4,14 @@ import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Idle keep-alive upstream connections of one event loop, per endpoint. One pool per event loop
+ * Idle keep-alive upstream connections of one event loop, per endpoint, and the tries busy at
+ * each endpoint (so that a dead endpoint's busy connections can be closed too). One pool per event loop
  * (never shared across threads, so no locking): a client connection only borrows upstream
  * connections living on its own loop, which keeps every byte of an exchange on one thread.
  *
@@ -18,6 +21,7 @@ import java.util.Map;
 final class UpstreamPool {
     private final int maxIdlePerEndpoint;
     private final Map<Endpoint, ArrayDeque<Channel>> idle = new HashMap<>();
+    private final Map<Endpoint, Set<Attempt>> busy = new HashMap<>();
 
     UpstreamPool(int maxIdlePerEndpoint) {
         this.maxIdlePerEndpoint = maxIdlePerEndpoint;
@@ -60,11 +64,36 @@ final class UpstreamPool {
         }
     }
 
-    /** Closes the idle connections of an endpoint that went away. */
-    void evict(Endpoint ep) {
+    /** A try started at the endpoint (connecting or connected). */
+    void busy(Endpoint ep, Attempt a) {
+        busy.computeIfAbsent(ep, k -> new LinkedHashSet<>()).add(a);
+    }
+
+    /** The try is over, whichever way. */
+    void done(Endpoint ep, Attempt a) {
+        Set<Attempt> s = busy.get(ep);
+        if (s != null) {
+            s.remove(a);
+            if (s.isEmpty()) {
+                busy.remove(ep);
+            }
+        }
+    }
+
+    /**
+     * Closes the idle connections of an endpoint that went away; when its instance died, fails
+     * its busy tries too (a drained or paused endpoint's tries finish normally).
+     */
+    void evict(Endpoint ep, boolean died) {
         ArrayDeque<Channel> q = idle.remove(ep);
         if (q != null) {
             new ArrayList<>(q).forEach(Channel::close);
+        }
+        if (died) {
+            Set<Attempt> s = busy.remove(ep);
+            if (s != null) {
+                new ArrayList<>(s).forEach(Attempt::endpointDied);
+            }
         }
     }
 

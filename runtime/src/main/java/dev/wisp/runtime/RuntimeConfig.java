@@ -38,7 +38,7 @@ public record RuntimeConfig(
             Duration stopGrace,
             int vmmPool,
             JailConfig jail) {
-        this(home, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, jail, NetworkConfig.USER);
+        this(home, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, jail, NetworkConfig.AUTO);
     }
 
     /** Default {@link #vmmPool}: enough for a burst of wakes of one or two services. */
@@ -54,9 +54,7 @@ public record RuntimeConfig(
         Objects.requireNonNull(accelerator, "accelerator");
         stopGrace = stopGrace == null ? Duration.ofSeconds(3) : stopGrace;
         jail = jail == null ? JailConfig.OFF : jail;
-        // User networking until a VM that dies fails its in-flight requests over on TAP too: there the
-        // router's open connections to a killed guest get no reset and wait for the upstream timeout.
-        network = network == null ? NetworkConfig.USER : network;
+        network = network == null ? NetworkConfig.AUTO : network;
         if (vmmPool < 0) {
             throw new IllegalArgumentException("vmmPool must be >= 0, got " + vmmPool);
         }

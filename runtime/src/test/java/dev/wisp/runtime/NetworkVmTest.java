@@ -36,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Jailed guests on TAP with real nftables: what each egress policy lets a guest reach. "The
  * internet" is a namespace this test makes (198.51.100.2, with 169.254.169.254 on it too, routed
- * from the host), so nothing leaves the machine. The guest tries destinations through a CGI that
- * runs busybox wget.
+ * from the host), so nothing leaves the machine; dnsmasq there is the guests' DNS resolver. The
+ * guest tries destinations through a CGI that runs busybox nc, and names through one that runs
+ * busybox nslookup against its own /etc/resolv.conf.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VmTests.class)
@@ -52,6 +53,22 @@ class NetworkVmTest {
               echo "reached $(echo "$out" | tail -n 1)"
             else
               echo "blocked: $(echo "$out" | head -n 1)"
+            fi
+            """;
+
+    /** A name only the test's resolver knows, and its address. */
+    private static final String NAME = "vm-dns.wisp.test";
+
+    private static final String NAME_ADDRESS = "203.0.113.7";
+
+    private static final String LOOKUP = HttpdApp.CGI_TEXT + """
+            # Not its exit status: the test resolver refuses the AAAA half of the lookup.
+            out=$(nslookup "$QUERY_STRING" 2>&1)
+            a=$(echo "$out" | sed -n '/^Name:/,$s/^Address:[[:space:]]*//p' | head -n 1)
+            if [ -n "$a" ]; then
+              echo "resolved $a"
+            else
+              echo "refused: $(echo "$out" | tail -n 1)"
             fi
             """;
 
@@ -70,10 +87,11 @@ class NetworkVmTest {
         assertThat(Privileges.isRoot()).as("TAP networking and jails need root").isTrue();
         Image image = HttpdApp.in(scratch.resolve("net"))
                 .cgi("try", TRY)
+                .cgi("lookup", LOOKUP)
                 .build(HttpdApp.ENTRYPOINT, new ImageStore(WispHome.resolve()));
         spec = TestGuests.spec(image);
         runtime = VmRuntime.start(
-                TestGuests.config().withJail(JailConfig.DEFAULT).withNetwork(NetworkConfig.TAP),
+                TestGuests.config().withJail(JailConfig.DEFAULT).withNetwork(NetworkConfig.TAP.withDns(INTERNET)),
                 VmTests.kernel().vmlinux());
         runtime.egress(id -> egress.getOrDefault(id, Egress.NONE));
         // Stand-ins for the host's own services: the API, admin port and router listen on all addresses or loopback.
@@ -105,6 +123,7 @@ class NetworkVmTest {
             assertThat(vm.address()).startsWith("10.200.");
             assertThat(TestGuests.get(vm.address(), vm.hostPort(), "/")).isEqualTo("200 hello from a test guest");
             assertThat(tryFrom(vm, INTERNET + ":80")).isEqualTo("reached internet-ok");
+            assertThat(lookupFrom(vm, NAME)).isEqualTo("resolved " + NAME_ADDRESS);
 
             int any = hostAny.getAddress().getPort();
             List<String> forbidden = new ArrayList<>();
@@ -147,6 +166,7 @@ class NetworkVmTest {
         try {
             assertThat(tryFrom(none, INTERNET + ":80")).startsWith("blocked");
             assertThat(tryFrom(none, INTERNET + ":8081")).startsWith("blocked");
+            assertThat(lookupFrom(none, NAME)).startsWith("refused");
             assertThat(tryFrom(allow, INTERNET + ":8081")).isEqualTo("reached internet-ok");
             assertThat(tryFrom(allow, INTERNET + ":80")).startsWith("blocked");
             assertThat(tryFrom(allow, METADATA + ":8081")).startsWith("blocked");
@@ -181,6 +201,12 @@ class NetworkVmTest {
         return answer.substring(4);
     }
 
+    private static String lookupFrom(Instance vm, String name) {
+        String answer = TestGuests.get(vm.address(), vm.hostPort(), "/cgi-bin/lookup?" + name);
+        assertThat(answer).as("the guest's own answer about " + name).startsWith("200 ");
+        return answer.substring(4);
+    }
+
     private static String vethHostSide(Instance vm) {
         String a = vm.address();
         int last = Integer.parseInt(a.substring(a.lastIndexOf('.') + 1));
@@ -211,7 +237,7 @@ class NetworkVmTest {
     }
 
     /** A namespace playing the internet: two HTTP servers at 198.51.100.2 (80, 8081), also at the metadata address. */
-    private void makeInternet() throws IOException {
+    private void makeInternet() throws IOException, InterruptedException {
         Path www = Files.createDirectories(scratch.resolve("inet-www"));
         Files.writeString(www.resolve("index.html"), "internet-ok\n");
         sh("ip netns del " + INTERNET_NS + " 2>/dev/null || true\nip link del wtinet 2>/dev/null || true\n"
@@ -238,6 +264,33 @@ class NetworkVmTest {
                     .redirectErrorStream(true)
                     .start());
         }
+        servers.add(new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        INTERNET_NS,
+                        "dnsmasq",
+                        "--keep-in-foreground",
+                        "--conf-file=/dev/null",
+                        "--no-resolv",
+                        "--no-hosts",
+                        "--pid-file",
+                        "--user=root",
+                        "--bind-interfaces",
+                        "--listen-address=" + INTERNET,
+                        "--address=/" + NAME + "/" + NAME_ADDRESS)
+                .redirectErrorStream(true)
+                .start());
+        // Ready once it answers (it binds after start-up): the tests ask through the guests.
+        Await.until(Duration.ofSeconds(30), "dnsmasq to answer", () -> {
+            try {
+                return sh("ip netns exec " + INTERNET_NS + " busybox nslookup " + NAME + " " + INTERNET
+                                + " 2>&1 || true")
+                        .contains(NAME_ADDRESS);
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     private static String sh(String script) throws IOException {

@@ -124,13 +124,18 @@ final class HostFirewall {
     }
 
     /** The rules inside a VM's namespace: the router's connections to the guest, the guest's out. */
-    static String namespaceRules(int guestPort) {
+    static String namespaceRules(int guestPort, String dns) {
+        // The guest's DNS (to 10.0.2.3, as on user networking) goes to the resolver, then faces the egress policy.
+        String dnsRules = dns == null ? "" : """
+                        iifname "%1$s" ip daddr %2$s udp dport 53 dnat to %3$s
+                        iifname "%1$s" ip daddr %2$s tcp dport 53 dnat to %3$s
+                """.formatted(NetSlot.TAP, GuestDns.GUEST_RESOLVER, dns);
         return """
                 table ip wisp {
                     chain prerouting {
                         type nat hook prerouting priority dstnat; policy accept;
                         iifname "eth0" tcp dport %1$d dnat to %2$s
-                    }
+                %4$s    }
                     chain postrouting {
                         type nat hook postrouting priority srcnat; policy accept;
                         oifname "eth0" masquerade
@@ -140,6 +145,6 @@ final class HostFirewall {
                         iifname "%3$s" drop
                     }
                 }
-                """.formatted(guestPort, TapNetworking.GUEST_ADDRESS, NetSlot.TAP);
+                """.formatted(guestPort, TapNetworking.GUEST_ADDRESS, NetSlot.TAP, dnsRules);
     }
 }

@@ -8,8 +8,10 @@ import java.util.Locale;
  * @param mode   {@code AUTO}: TAP where this host allows it, user networking otherwise
  * @param range  IPv4 range for the host side of every VM's veth pair, one /30 each: a prefix of
  *               /16 to /28 (at most 16384 VMs per host), not otherwise routed on this host
+ * @param dns    IPv4 resolver that TAP guests' DNS queries go to, or null: the host's first
+ *               non-loopback resolver from {@code /etc/resolv.conf} (none found: no guest DNS)
  */
-public record NetworkConfig(Mode mode, String range) {
+public record NetworkConfig(Mode mode, String range, String dns) {
     /** Default range: one /30 per VM out of 10.200.0.0/16. */
     public static final String DEFAULT_RANGE = "10.200.0.0/16";
 
@@ -37,9 +39,23 @@ public record NetworkConfig(Mode mode, String range) {
         mode = mode == null ? Mode.AUTO : mode;
         range = range == null ? DEFAULT_RANGE : range;
         Ipv4Range.parse(range);
+        if (dns != null && !GuestDns.usable(dns)) {
+            throw new IllegalArgumentException(
+                    "guest DNS resolver must be an IPv4 address off loopback and link-local, got '" + dns + "'");
+        }
+    }
+
+    /** The host's resolver for guest DNS. */
+    public NetworkConfig(Mode mode, String range) {
+        this(mode, range, null);
     }
 
     public NetworkConfig withMode(Mode m) {
-        return new NetworkConfig(m, range);
+        return new NetworkConfig(m, range, dns);
+    }
+
+    /** Guests' DNS goes to {@code resolver} (an IPv4 address) instead of the host's resolver. */
+    public NetworkConfig withDns(String resolver) {
+        return new NetworkConfig(mode, range, resolver);
     }
 }

@@ -45,15 +45,16 @@ public interface Networking extends AutoCloseable {
             }
             return new UserNetworking(why.get());
         }
-        return TapNetworking.open(Ipv4Range.parse(config.range()));
+        return TapNetworking.open(
+                Ipv4Range.parse(config.range()), GuestDns.resolver(config.dns()).orElse(null));
     }
 
-    /** For {@code wisp setup}: the networking guests get by default here, and whether TAP could be had. */
+    /** For {@code wisp setup}: the networking guests get by default ({@code auto}) here, and why. */
     static String describeHost() {
         return tapUnavailable()
-                .map(why -> "user (TAP not possible here: " + why + ")")
-                .orElse("user by default; TAP per VM with egress policy available: wisp up --network tap"
-                        + " (docs/networking.md)");
+                .map(why -> "user (TAP not possible here: " + why + "; guests reach nothing outside)")
+                .orElse("tap (per-VM netns with egress policy; wisp up --network user to opt out;"
+                        + " docs/networking.md)");
     }
 
     /** Why TAP cannot be used here, or empty. */
@@ -69,6 +70,12 @@ public interface Networking extends AutoCloseable {
         }
         if (NetCommands.onPath("nft") == null) {
             return Optional.of("nft not found (apt-get install nftables)");
+        }
+        try {
+            NetCommands.run(java.util.List.of("nft", "list", "tables"), "");
+        } catch (java.io.IOException e) {
+            // Present but unusable (no nf_tables in the kernel, a seccomp'd container): no egress policy.
+            return Optional.of("nft does not work here: " + e.getMessage());
         }
         return Optional.empty();
     }

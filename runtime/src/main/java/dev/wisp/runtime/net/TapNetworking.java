@@ -43,21 +43,26 @@ final class TapNetworking implements Networking {
     private static final Pattern TABLE = Pattern.compile("^table inet wisp-(\\d+)$", Pattern.MULTILINE);
 
     private final Ipv4Range range;
+    /** Where guests' DNS queries to {@link GuestDns#GUEST_RESOLVER} go, or null: no guest DNS. */
+    private final String dns;
+
     private final long owner;
     private final HostFirewall firewall;
     private final Map<String, TapSlot> slots = new ConcurrentHashMap<>();
     /** Set by close, under {@link #IN_PROCESS}: a pool refill racing a close makes no slot after it. */
     private volatile boolean closed;
 
-    private TapNetworking(Ipv4Range range, long owner) {
+    private TapNetworking(Ipv4Range range, String dns, long owner) {
         this.range = range;
+        this.dns = dns;
         this.owner = owner;
         this.firewall = new HostFirewall(owner, range);
     }
 
     /** Sweeps what dead platforms left, turns on forwarding, makes this platform's table. */
-    static TapNetworking open(Ipv4Range range) {
-        TapNetworking net = new TapNetworking(range, ProcessHandle.current().pid());
+    static TapNetworking open(Ipv4Range range, String dns) {
+        TapNetworking net =
+                new TapNetworking(range, dns, ProcessHandle.current().pid());
         try {
             sweep();
             NetCommands.sh("echo 1 > /proc/sys/net/ipv4/ip_forward");
@@ -150,10 +155,12 @@ final class TapNetworking implements Networking {
                             "ip route add default via " + range.hostSide(slot),
                             "ip tuntap add dev " + NetSlot.TAP + " mode tap",
                             "ip addr add " + GATEWAY + "/24 dev " + NetSlot.TAP,
+                            // The guest's resolver must answer ARP on its subnet; its queries are DNATed out.
+                            dns == null ? ":" : "ip addr add " + GuestDns.GUEST_RESOLVER + "/24 dev " + NetSlot.TAP,
                             "ip link set " + NetSlot.TAP + " up",
                             "echo 1 > /proc/sys/net/ipv4/ip_forward",
                             "nft -f - <<'EOF'",
-                            HostFirewall.namespaceRules(guestPort) + "EOF"));
+                            HostFirewall.namespaceRules(guestPort, dns) + "EOF"));
             NetCommands.nft(firewall.addVm(veth));
         } catch (IOException e) {
             remove(slot, namespace);
@@ -201,7 +208,9 @@ final class TapNetworking implements Networking {
 
     @Override
     public String describe() {
-        return "tap (per-VM netns, nftables table inet " + firewall.table() + ", VMs in " + range + ")";
+        return "tap (per-VM netns, nftables table inet " + firewall.table() + ", VMs in " + range + ", "
+                + (dns == null ? "no guest DNS: the host has no IPv4 resolver off loopback" : "guest DNS via " + dns)
+                + ")";
     }
 
     @Override
