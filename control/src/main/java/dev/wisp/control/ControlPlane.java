@@ -6,6 +6,7 @@ import dev.wisp.common.FileTrees;
 import dev.wisp.functions.Functions;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
+import dev.wisp.image.KernelMemory;
 import dev.wisp.node.InstanceChange;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
@@ -210,7 +211,8 @@ public final class ControlPlane implements AutoCloseable {
                         cipher,
                         secrets,
                         reconciling,
-                        new ServiceViews(registry, node, node.routerPort()))
+                        new ServiceViews(registry, node, node.routerPort()),
+                        KernelMemory.floorMib(config.kernel()))
                 .register(routes);
         new LogsApi(registry, node).register(routes);
         ImagesApi imagesApi = new ImagesApi(

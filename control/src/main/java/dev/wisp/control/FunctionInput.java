@@ -39,7 +39,7 @@ final class FunctionInput {
     private FunctionInput() {}
 
     /** Parses a deploy of {@code tenant}'s function, to be stored under {@code key}, created {@code now}. */
-    static Parsed parse(byte[] body, String tenant, String key, String now) {
+    static Parsed parse(byte[] body, String tenant, String key, String now, int memoryFloorMib) {
         JsonNode n = Fields.object(body);
         Fields.onlyKnown(n, "a function", FIELDS);
         String name = Names.require("function", Fields.string(n, "name", "", null));
@@ -85,7 +85,7 @@ final class FunctionInput {
             default -> text == null ? "handler.jar" : javaSourceName(text, cls);
         };
         Resources res = ServiceInput.resources(
-                Fields.child(n, "resources"), new Resources(1, runtime.equals("java") ? 256 : 128));
+                Fields.child(n, "resources"), new Resources(1, runtime.equals("java") ? 256 : 128), memoryFloorMib);
         int concurrency = (int) Fields.integer(n, "reservedConcurrency", "", DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
         int perInstance = (int) Fields.integer(
                 n,

@@ -106,7 +106,8 @@ final class FunctionsRoutes {
         byte[] id = new byte[8];
         random.nextBytes(id);
         String key = "fn-" + HexFormat.of().formatHex(id);
-        FunctionInput.Parsed in = FunctionInput.parse(c.body(), who.tenant(), key, registry.now());
+        FunctionInput.Parsed in =
+                FunctionInput.parse(c.body(), who.tenant(), key, registry.now(), functions.memoryFloorMib());
         FunctionRecord rec = in.record();
         Path dir = handlers.resolve(key);
         try {

@@ -136,12 +136,13 @@ final class ServiceInput {
         return a;
     }
 
-    static Resources resources(JsonNode n, Resources base) {
+    /** @param memoryFloorMib the least memory the guest kernel boots in ({@code KernelMemory}) */
+    static Resources resources(JsonNode n, Resources base, int memoryFloorMib) {
         return RESOURCES.read(
                 n,
                 base,
                 w -> new Resources((int) Fields.integer(n, "vcpus", w, base.vcpus(), 1, 32), (int)
-                        Fields.integer(n, "memoryMiB", w, base.memoryMiB(), 64, 65536)));
+                        Fields.integer(n, "memoryMiB", w, base.memoryMiB(), memoryFloorMib, 65536)));
     }
 
     static Map<String, String> env(JsonNode n, Map<String, String> base) {

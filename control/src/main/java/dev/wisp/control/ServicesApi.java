@@ -19,7 +19,8 @@ record ServicesApi(
         EnvCipher cipher,
         Secrets secrets,
         Reconciling reconciler,
-        ServiceViews views) {
+        ServiceViews views,
+        int memoryFloorMib) {
     void register(ApiRoutes r) {
         r.add("GET", "/v1/services", (c, who, p) -> list(who));
         r.add("POST", "/v1/services", (c, who, p) -> create(c, who));
@@ -69,7 +70,7 @@ record ServicesApi(
         Scaling scaling = ServiceInput.scaling(Fields.child(body, "scaling"), Scaling.DEFAULT);
         Standby standby = ServiceInput.standby(Fields.child(body, "standby"), Standby.DEFAULT);
         String access = ServiceInput.access(body, "public");
-        Resources res = ServiceInput.resources(Fields.child(body, "resources"), Resources.DEFAULT);
+        Resources res = ServiceInput.resources(Fields.child(body, "resources"), Resources.DEFAULT, memoryFloorMib);
         Map<String, String> env = cipher.sealAll(Secrets.merge(
                 ServiceInput.env(Fields.child(body, "env"), Map.of()),
                 Map.of(),
@@ -166,7 +167,7 @@ record ServicesApi(
                 ServiceInput.scaling(Fields.child(body, "scaling"), Scaling.DEFAULT),
                 ServiceInput.standby(Fields.child(body, "standby"), Standby.DEFAULT),
                 ServiceInput.access(body, "public"));
-        Resources res = ServiceInput.resources(Fields.child(body, "resources"), Resources.DEFAULT);
+        Resources res = ServiceInput.resources(Fields.child(body, "resources"), Resources.DEFAULT, memoryFloorMib);
         Map<String, String> env = Secrets.merge(
                 ServiceInput.env(Fields.child(body, "env"), Map.of()),
                 Map.of(),
@@ -198,7 +199,7 @@ record ServicesApi(
                 .orElseThrow(() -> ApiException.conflict("the service has no latest revision; try again"));
         String imageId = Fields.string(body, "image", "", last.image());
         Image image = image(who.tenant(), imageId);
-        Resources res = ServiceInput.resources(Fields.child(body, "resources"), last.resources());
+        Resources res = ServiceInput.resources(Fields.child(body, "resources"), last.resources(), memoryFloorMib);
         Map<String, String> given = ServiceInput.env(Fields.child(body, "env"), null);
         Map<String, String> fromSecrets = secrets.env(who.tenant(), body.get("secrets"));
         // Without an env or secrets the new revision keeps the last one's, still sealed.

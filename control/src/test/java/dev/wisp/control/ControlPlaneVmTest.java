@@ -3,6 +3,7 @@ package dev.wisp.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.wisp.image.KernelMemory;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +103,18 @@ class ControlPlaneVmTest {
         assertThat(nodeServices).hasSize(1);
         assertThat(http.get("/metrics", admin).body())
                 .contains("service=\"" + nodeServices.get(0).asText() + "\",status=\"2xx\"}");
+    }
+
+    @Test
+    @Order(1)
+    void memoryBelowTheKernelsFloor_isRefusedNamingTheFloor() {
+        int floor = KernelMemory.floorMib(VmTests.kernel().vmlinux());
+        Http.Answer a = http.post(
+                "/v1/services",
+                acme,
+                "{\"name\":\"tiny\",\"image\":\"" + v1 + "\",\"resources\":{\"memoryMiB\":" + (floor - 1) + "}}");
+        assertThat(a.status()).isEqualTo(400);
+        assertThat(a.body()).contains("memoryMiB must be in [" + floor + ", 65536], was " + (floor - 1));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
+import dev.wisp.image.KernelMemory;
 import dev.wisp.node.Node;
 import dev.wisp.node.ServiceSpec;
 import dev.wisp.node.ServiceStatus;
@@ -116,16 +117,27 @@ public final class Functions implements AutoCloseable {
         return new Functions(node, store, kernel, images, cacheRoot, java.util.Objects.requireNonNull(callbackPolicy));
     }
 
+    /** The least guest memory a function may ask for: what the kernel its guests boot needs. */
+    public int memoryFloorMib() {
+        return KernelMemory.floorMib(kernel.vmlinux());
+    }
+
     /**
      * Builds the function's image, deploys it and returns once an instance answers (for Java: once
      * the warm JVM is snapshotted and a clone of it runs). Invocations it left unfinished (a
      * restart) are picked up again.
      *
-     * @throws FunctionException {@code conflict} if it exists, {@code unavailable} if it never got ready
+     * @throws FunctionException {@code bad_request} for less memory than the kernel needs ({@code KernelMemory}),
+     *     {@code conflict} if it exists, {@code unavailable} if it never got ready
      */
     public FunctionInfo deploy(FunctionSpec spec) {
         if (functions.containsKey(spec.name())) {
             throw new FunctionException(FunctionException.Code.CONFLICT, "function " + spec.name() + " already exists");
+        }
+        try {
+            KernelMemory.check(spec.memoryMib(), kernel.vmlinux());
+        } catch (IllegalArgumentException e) {
+            throw new FunctionException(FunctionException.Code.BAD_REQUEST, e.getMessage());
         }
         Image image = FunctionImages.build(
                 spec.runtime(), handlerFile(spec), spec.handlerClass(), spec.javaModules(), kernel, images, cacheRoot);

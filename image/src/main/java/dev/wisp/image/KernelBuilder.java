@@ -218,6 +218,9 @@ public final class KernelBuilder {
             }
             int code = p.waitFor();
             if (code != 0) {
+                // The last lines of make's output go to the progress stream (a CI log) before the one-line error.
+                progress.accept("make vmlinux exited with " + code + "; its last " + tail.size() + " lines:");
+                tail.forEach(l -> progress.accept("  | " + l));
                 throw new ImageBuildException("make vmlinux failed: " + firstError(new ArrayList<>(tail), code));
             }
         } catch (InterruptedException e) {

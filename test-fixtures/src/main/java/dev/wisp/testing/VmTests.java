@@ -35,6 +35,14 @@ public final class VmTests implements ExecutionCondition {
     public static synchronized Kernel kernel() {
         if (kernel == null) {
             kernel = KernelChoice.resolve(System.getProperty("wisp.kernel"), WispHome.resolve(), null);
+            // Say once per test JVM which kernel the guests boot: the test output files show what a run used.
+            System.getLogger(VmTests.class.getName())
+                    .log(
+                            System.Logger.Level.INFO,
+                            "VM tests boot the {0} kernel {1} ({2})",
+                            KernelChoice.nameOf(kernel),
+                            kernel.version(),
+                            kernel.vmlinux());
         }
         return kernel;
     }
