@@ -92,6 +92,19 @@ record DebImage(
         return !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
     }
 
+    /**
+     * Puts Debian's account files back over the generic ones {@link GuestFiles#addSystem} wrote:
+     * they hold the same system users plus those the packages' maintainer scripts added.
+     */
+    void addAccounts(RootTree tree) {
+        for (String f : List.of("etc/passwd", "etc/group", "etc/shadow")) {
+            Path p = root.resolve(f);
+            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                tree.put(f, new RootTree.HostFile(p, f.endsWith("shadow") ? 0600 : 0644));
+            }
+        }
+    }
+
     /** Names of every installed package, for a root that goes on the disk whole. */
     List<String> installedNames() {
         return resolved.stream().map(DebianApt::name).toList();

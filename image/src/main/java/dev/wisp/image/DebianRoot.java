@@ -52,6 +52,10 @@ final class DebianRoot {
         if (Files.isDirectory(root)) {
             return new Cached(root, true);
         }
+        if (!onPath("mmdebstrap")) {
+            throw new ImageBuildException(
+                    "mmdebstrap not found: Debian packages are installed with it (apt-get install mmdebstrap)");
+        }
         Path archives = cache.resolve("archives");
         Path part = roots.resolve(".part-" + UUID.randomUUID());
         try {
@@ -73,6 +77,15 @@ final class DebianRoot {
         }
     }
 
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** @param fromCache true when no package was installed for this build */
     record Cached(Path root, boolean fromCache) {}
 
@@ -92,6 +105,7 @@ final class DebianRoot {
                 "--dpkgopt=path-exclude=/usr/share/info/*",
                 // .debs kept across builds: a new package set downloads only what is new
                 "--skip=download/empty",
+                "--skip=essential/unlink",
                 "--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives/",
                 "--setup-hook=cp -a " + a + "/. \"$1\"/var/cache/apt/archives/",
                 "--customize-hook=cp -a \"$1\"/var/cache/apt/archives/. " + a + "/",
@@ -104,7 +118,7 @@ final class DebianRoot {
     /**
      * Files (paths relative to the root, merged-/usr) of installed packages outside {@code keep}:
      * Debian's essential tools that busybox stands in for in an initramfs. Files a kept package
-     * ships too stay.
+     * ships too stay, and so do folders.
      */
     static Set<String> filesOutside(Path root, Set<String> keep) {
         Set<String> dropped = new HashSet<>();
@@ -123,6 +137,8 @@ final class DebianRoot {
             throw new UncheckedIOException(e);
         }
         dropped.removeAll(kept);
+        // folders stay: packages share them, and a kept file's folder keeps its mode
+        dropped.removeIf(rel -> Files.isDirectory(root.resolve(rel), java.nio.file.LinkOption.NOFOLLOW_LINKS));
         return dropped;
     }
 

@@ -159,6 +159,9 @@ public final class ImageBuilder {
             }
             tree.file("wisp/app.env", 0644, env);
             GuestFiles.addSystem(tree, GuestFiles.init());
+            if (deb != null && !rootOnDisk) {
+                deb.addAccounts(tree);
+            }
             if (rootOnDisk) {
                 Path root = Files.createDirectory(staging.resolve(".root"));
                 deb.layOutDisk(folder, root);
