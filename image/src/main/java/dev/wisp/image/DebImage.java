@@ -61,6 +61,9 @@ record DebImage(
         if (UsrMerge.MERGED.contains(rel) && Files.isSymbolicLink(root.resolve(rel))) {
             return null; // the image has its own merged-/usr links
         }
+        if (rel.startsWith("var/log/") && Files.isDirectory(root.resolve(rel), LinkOption.NOFOLLOW_LINKS)) {
+            return rel; // packages' log folders stay (nginx will not start without /var/log/nginx)
+        }
         if (DebianRoot.isPackagingState(rel) || dropped.contains(UsrMerge.map(rel)) || leadsNowhere(rel)) {
             return null;
         }
