@@ -76,7 +76,11 @@ final class DeployCommand extends RevisionCommand {
             description = "Port the app listens on (default: the image's, 8080 for --dir).")
     Integer port;
 
-    @Option(names = "--with-deb", paramLabel = "PKG", description = "With --dir: add a Debian package (repeatable).")
+    @Option(
+            names = "--with-deb",
+            paramLabel = "PKG",
+            description =
+                    "With --dir: install a Debian package, NAME or NAME=VERSION (repeatable; docs/debian-packages.md).")
     List<String> debs = new ArrayList<>();
 
     @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for the app (repeatable).")

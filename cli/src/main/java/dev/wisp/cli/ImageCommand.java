@@ -58,7 +58,9 @@ final class ImageCommand {
         @Option(
                 names = "--with-deb",
                 paramLabel = "PKG",
-                description = "Add a Debian package and the libraries it needs (repeatable), e.g. nginx-light.")
+                description =
+                        "Install a Debian package with its dependencies, as Debian would (repeatable), e.g. nginx-light;"
+                                + " pin a version with NAME=VERSION (docs/debian-packages.md).")
         List<String> debs = new ArrayList<>();
 
         @Option(

@@ -1,9 +1,5 @@
 package dev.wisp.image;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,11 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
- * Fetches Debian packages and the closure of their dependencies, unpacked without dpkg (no
- * maintainer scripts run; the image supplies users and folders those scripts would have made).
+ * Which installed Debian packages an initramfs keeps: the requested ones and the closure of their
+ * dependencies, less the commands busybox provides and package tooling ({@link #SKIPPED}).
  */
 final class DebPackages {
     /**
@@ -94,12 +89,12 @@ final class DebPackages {
      *
      * @throws IllegalArgumentException naming a requested package apt does not know
      */
-    static List<String> closure(List<String> requested) {
+    static List<String> closure(List<String> requested, Map<String, String> aptEnv) {
         Set<String> chosen = new TreeSet<>();
         List<String> batch = List.copyOf(new LinkedHashSet<>(requested));
         boolean first = true;
         while (!batch.isEmpty()) {
-            Depends deps = depends(batch);
+            Depends deps = depends(batch, aptEnv);
             for (String pkg : batch) {
                 if (deps.byPackage().containsKey(pkg)) {
                     chosen.add(pkg);
@@ -126,8 +121,8 @@ final class DebPackages {
         return List.copyOf(chosen);
     }
 
-    /** Runs {@code apt-cache depends} for several packages at once. */
-    static Depends depends(List<String> packages) {
+    /** Runs {@code apt-cache depends} for several packages at once, with apt configured by {@code aptEnv}. */
+    static Depends depends(List<String> packages, Map<String, String> aptEnv) {
         List<String> cmd = new ArrayList<>(List.of(
                 "apt-cache",
                 "depends",
@@ -140,7 +135,7 @@ final class DebPackages {
         cmd.addAll(packages);
         String out;
         try {
-            out = Commands.run("apt-cache depends", cmd);
+            out = Commands.run("apt-cache depends", null, aptEnv, cmd);
         } catch (ImageBuildException e) {
             if (packages.size() == 1) {
                 throw new IllegalArgumentException("package not found: " + packages.get(0));
@@ -205,28 +200,6 @@ final class DebPackages {
             joinNext = alternative;
         }
         return new Depends(byPackage, virtual);
-    }
-
-    /** Downloads the packages into {@code debDir} with one apt-get call. */
-    static List<Path> download(List<String> packages, Path debDir) {
-        List<String> cmd = new ArrayList<>(List.of("apt-get", "download", "-q"));
-        cmd.addAll(packages);
-        Commands.run("apt-get download", debDir, Map.of(), cmd);
-        try (Stream<Path> files = Files.list(debDir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".deb"))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Unpacks each .deb into {@code root} with {@code dpkg-deb -x}. */
-    static void extract(List<Path> debs, Path root) {
-        for (Path deb : debs) {
-            Commands.run(
-                    "dpkg-deb -x " + deb.getFileName(), List.of("dpkg-deb", "-x", deb.toString(), root.toString()));
-        }
     }
 
     /**

@@ -11,12 +11,15 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Builds an image from an app folder: an initramfs holding busybox, Wisp's guest init, the kernel's
  * virtio modules, optional Debian packages and the app under {@code /app}; or, for big apps, the
- * app on an ext4 disk mounted at {@code /app}.
+ * app on an ext4 disk mounted at {@code /app}. With Debian packages whose files and the app together
+ * exceed {@link #DISK_THRESHOLD}, the disk holds the whole configured Debian root with the app in its
+ * {@code /app}, and the app runs chrooted into it ({@link DebImage}).
  *
  * <pre>{@code
  * Image image = ImageBuilder.fromFolder(dir).entrypoint("httpd -f -p 8080 -h /app/www")
@@ -26,6 +29,12 @@ import java.util.Objects;
 public final class ImageBuilder {
     /** Apps larger than this go on a disk image unless {@link #disk(boolean)} says otherwise. */
     public static final long DISK_THRESHOLD = 64L << 20;
+    /**
+     * Debian packages whose files exceed this, in an image that goes on a disk, take the disk with
+     * the app inside their root (the app then runs chrooted into it); smaller sets stay in the
+     * initramfs beside busybox.
+     */
+    public static final long PACKAGES_IN_INITRAMFS = 32L << 20;
     /** Port the app is expected on unless {@link #port(int)} says otherwise. */
     public static final int DEFAULT_PORT = 8080;
     /**
@@ -78,8 +87,9 @@ public final class ImageBuilder {
     }
 
     /**
-     * @param packages Debian packages to unpack into the image with their dependencies (commands
-     *     busybox already provides and package-management tools are left out)
+     * @param packages Debian packages to install into the image, each a name or {@code name=version};
+     *     installed with their dependencies as Debian would (maintainer scripts run at build time,
+     *     in the image's root), from Wisp's own sources (see {@link DebianApt})
      */
     public ImageBuilder withDebs(List<String> packages) {
         this.debs = List.copyOf(packages);
@@ -122,28 +132,44 @@ public final class ImageBuilder {
                     folder, entrypoint, app -> fromSingleFile(app).build(kernel, store));
         }
         validate();
-        boolean onDisk = disk != null ? disk : FileTrees.size(folder) > DISK_THRESHOLD;
-        List<String> packages = debs.isEmpty() ? List.of() : DebPackages.closure(debs);
+        DebImage deb = debs.isEmpty() ? null : DebImage.prepare(store.root().resolveSibling("debian"), debs);
+        // packages and app together: a large package set goes on the disk even with a tiny app
+        long bytes = FileTrees.size(folder) + (deb == null ? 0 : deb.initramfsBytes());
+        boolean onDisk = disk != null ? disk : bytes > DISK_THRESHOLD;
+        boolean rootOnDisk = deb != null && onDisk && deb.initramfsBytes() > PACKAGES_IN_INITRAMFS;
+        List<String> packages = deb == null ? List.of() : rootOnDisk ? deb.installedNames() : deb.kept();
         Path staging = store.newStaging();
-        Path work = null;
         try {
             RootTree tree = new RootTree();
             GuestFiles.addBase(tree);
-            if (!packages.isEmpty()) {
-                work = Files.createTempDirectory("wisp-debs-");
-                Path debDir = Files.createDirectory(work.resolve("debs"));
-                Path root = Files.createDirectory(work.resolve("root"));
-                DebPackages.extract(DebPackages.download(packages, debDir), root);
-                tree.addHostTree(root, DebPackages::placeInImage, true);
+            if (deb != null && !rootOnDisk) {
+                tree.addHostTree(deb.root(), deb::placeInInitramfs, true);
             }
             GuestFiles.addBusybox(tree, busybox);
             List<String> modules = addModules(tree, kernel, onDisk);
             if (!onDisk) {
                 tree.addHostTree(folder, rel -> "app/" + rel, true);
             }
-            tree.file("wisp/app.env", 0644, GuestFiles.appEnv(entrypoint, port, moduleDir(kernel), modules, onDisk));
+            String env = GuestFiles.appEnv(entrypoint, port, moduleDir(kernel), modules, onDisk);
+            if (rootOnDisk) {
+                // the Debian root with the app in it is the disk; the app runs chrooted into it
+                env += "WISP_OCI=" + GuestFiles.quote(OciImageBuilder.quoteWords(DebImage.agentArgs(entrypoint)))
+                        + "\n";
+                tree.file("wisp/oci.fstab", 0644, OciImageBuilder.OCI_FSTAB);
+            }
+            tree.file("wisp/app.env", 0644, env);
             GuestFiles.addSystem(tree, GuestFiles.init());
-            if (onDisk) {
+            if (deb != null && !rootOnDisk) {
+                deb.addAccounts(tree);
+            }
+            if (rootOnDisk) {
+                Path root = Files.createDirectory(staging.resolve(".root"));
+                deb.layOutDisk(folder, root);
+                String seed = sha256Hex(DebianRoot.key(deb.resolved()) + appSeed());
+                Ext4Image.buildFromScratchTree(
+                        root, staging.resolve(Image.DISK), seed.substring(0, 32), staging, Map.of(), Map.of());
+                FileTrees.delete(root);
+            } else if (onDisk) {
                 Ext4Image.build(folder, staging.resolve(Image.DISK), appSeed(), staging);
             }
             return new StagedImage(
@@ -157,8 +183,12 @@ public final class ImageBuilder {
             throw new UncheckedIOException(e);
         } finally {
             FileTrees.delete(staging); // gone already after a successful commit
-            FileTrees.delete(work);
         }
+    }
+
+    private static String sha256Hex(String text) {
+        return HexFormat.of()
+                .formatHex(ImageDigest.sha256().digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /**
@@ -204,9 +234,7 @@ public final class ImageBuilder {
             throw new IllegalArgumentException("port out of range (1-65535): " + port);
         }
         for (String d : debs) {
-            if (d == null || !d.matches("[a-z0-9][a-z0-9+.-]*")) {
-                throw new IllegalArgumentException("not a Debian package name: " + d);
-            }
+            DebianApt.validate(d);
         }
         if (!Files.isRegularFile(busybox)) {
             throw new IllegalArgumentException("busybox not found at " + busybox + " (install busybox-static)");

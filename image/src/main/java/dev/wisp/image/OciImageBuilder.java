@@ -187,7 +187,7 @@ public final class OciImageBuilder {
     }
 
     /** Words for {@code eval "set -- $WISP_OCI"} in init: each single-quoted. */
-    private static String quoteWords(List<String> words) {
+    static String quoteWords(List<String> words) {
         List<String> q = new ArrayList<>();
         for (String w : words) {
             q.add(GuestFiles.quote(w));

@@ -32,7 +32,7 @@ class DebPackagesTest {
 
     @Test
     void nginxClosure_hasLibrariesButNotPackageTooling() {
-        List<String> all = DebPackages.closure(List.of("nginx-light"));
+        List<String> all = DebPackages.closure(List.of("nginx-light"), apt().env());
 
         assertThat(all)
                 .contains("nginx-light", "nginx", "nginx-common", "libc6", "libssl3", "libpcre2-8-0", "zlib1g")
@@ -41,8 +41,16 @@ class DebPackagesTest {
 
     @Test
     void unknownPackage_isRejectedByName() {
-        assertThatThrownBy(() -> DebPackages.closure(List.of("nginx", "no-such-package-wisp")))
+        DebianApt apt = apt();
+        assertThatThrownBy(() -> DebPackages.closure(List.of("nginx", "no-such-package-wisp"), apt.env()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("package not found: no-such-package-wisp");
+    }
+
+    /** Wisp's own apt configuration in the tests' home, its lists fetched when stale. */
+    static DebianApt apt() {
+        DebianApt apt = DebianApt.at(TestHome.home().resolve("debian/apt"));
+        apt.update();
+        return apt;
     }
 }

@@ -219,7 +219,19 @@ class ImageBuilderTest {
         assertThatThrownBy(
                         () -> httpd().withDebs(List.of("no-such-package-wisp")).build(TestHome.kernel(), store))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("package not found: no-such-package-wisp");
+                .hasMessage("package not found in Debian bookworm: no-such-package-wisp");
+        assertThat(storeEntries()).isEmpty();
+    }
+
+    @Test
+    void badPin_isRefusedWithTheVersionsDebianHas() {
+        assertThatThrownBy(() -> httpd().withDebs(List.of("nginx-light=0.1")).build(TestHome.kernel(), store))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Debian bookworm has no version 0.1 of nginx-light (it has: 1.22.1-")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> httpd().withDebs(List.of("nginx-light=")).build(TestHome.kernel(), store))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not a Debian version in nginx-light=");
         assertThat(storeEntries()).isEmpty();
     }
 
