@@ -92,7 +92,13 @@ final class Ext4Image {
     static void buildLayer(Path image, String seed, String label, Path scratch, RootFs layer) {
         StringBuilder overlay = new StringBuilder();
         for (String w : layer.whiteouts()) {
-            overlay.append("mknod \"").append(quotable("/" + w)).append("\" c 0 0\n");
+            // debugfs mknod takes a name in its current folder, not a path
+            int slash = w.lastIndexOf('/');
+            overlay.append("cd \"/")
+                    .append(quotable(slash < 0 ? "" : w.substring(0, slash)))
+                    .append("\"\nmknod \"")
+                    .append(quotable(w.substring(slash + 1)))
+                    .append("\" c 0 0\ncd /\n");
         }
         for (String o : layer.opaque()) {
             overlay.append("ea_set \"").append(quotable("/" + o)).append("\" trusted.overlay.opaque y\n");

@@ -43,8 +43,10 @@ record LayerIndex(
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : (Iterable<Path>) walk::iterator) {
                 String rel = root.relativize(p).toString();
-                char type = Files.isSymbolicLink(p) ? 'l' : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? 'd' : 'f';
-                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+                // one stat an entry: the mode's file type bits say folder, symlink or file
+                int st = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                char type = (st & 0170000) == 0040000 ? 'd' : (st & 0170000) == 0120000 ? 'l' : 'f';
+                int mode = st & 07777;
                 RootFs.Owner o = layer.owners().getOrDefault(rel, new RootFs.Owner(0, 0));
                 out.put(rel, type + " " + Integer.toOctalString(mode) + " " + o.uid() + " " + o.gid());
             }
