@@ -220,7 +220,15 @@ public final class ImageBenchmark {
     private BootTimes bootAndClone(String ref) throws IOException {
         progress.accept("booting image 1 cold, then cloning a warm template of it");
         Image image = wispBuild(ref, new ImageStore(work.resolve("boot")), work.resolve("boot-oci"), (s, n) -> {});
-        VmSpec base = VmSpec.of(new BootSource(kernel.vmlinux(), image.initrd(), image.disk(), List.of()), image.port())
+        VmSpec base = VmSpec.of(
+                        new BootSource(
+                                kernel.vmlinux(),
+                                image.initrd(),
+                                image.disk(),
+                                List.of(),
+                                java.util.Map.of(),
+                                image.layerDisks()),
+                        image.port())
                 .withResources(1, options.memoryMib());
         // python3 on a 160 MB root under TCG on a loaded host can take more than the default minute
         VmSpec spec = new VmSpec(base.boot(), base.vcpus(), base.memoryMib(), base.guestPort(), BOOT_READY_TIMEOUT);

@@ -73,6 +73,7 @@ final class HostOptions {
     }
 
     static BootSource bootSource(Kernel kernel, Image image) {
-        return new BootSource(kernel.vmlinux(), image.initrd(), image.disk(), List.of());
+        return new BootSource(
+                kernel.vmlinux(), image.initrd(), image.disk(), List.of(), java.util.Map.of(), image.layerDisks());
     }
 }

@@ -172,7 +172,11 @@ final class ImageCommand {
             for (Image i : images) {
                 out().printf(
                                 "%-16s  %10s  %-6d  %s%n",
-                                i.id(), Sizes.human(i.initrdBytes() + i.diskBytes()), i.port(), i.entrypoint());
+                                i.id(),
+                                // layer disks count for each image on them (they are shared files)
+                                Sizes.human(i.initrdBytes() + i.diskBytes() + i.layerBytes()),
+                                i.port(),
+                                i.entrypoint());
             }
             return 0;
         }
@@ -228,6 +232,7 @@ final class ImageCommand {
         m.put("kernelVersion", i.kernelVersion());
         m.put("initrdBytes", i.initrdBytes());
         m.put("diskBytes", i.diskBytes());
+        m.put("layerBytes", i.layerBytes());
         m.put("debs", i.debs());
         m.put("source", i.source());
         m.put("dir", i.dir().toString());

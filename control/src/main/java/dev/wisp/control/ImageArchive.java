@@ -27,6 +27,14 @@ import java.util.Set;
  */
 final class ImageArchive {
     static final Set<String> FILES = Set.of("image.json", "initrd.img", "disk.ext4");
+    /** A stacked OCI image's layer disks, {@code layer-0.ext4} up, under its disk.ext4. */
+    private static final java.util.regex.Pattern LAYER =
+            java.util.regex.Pattern.compile("layer-(0|[1-9][0-9]?)\\.ext4");
+
+    /** Whether {@code name} is a file an image may hold. */
+    static boolean isImageFile(String name) {
+        return FILES.contains(name) || LAYER.matcher(name).matches();
+    }
 
     /** The checked manifest: what the id was derived from, and the SHA-256 of each file. */
     record Manifest(
@@ -36,6 +44,7 @@ final class ImageArchive {
             String kernelVersion,
             String initrdSha256,
             String diskSha256,
+            java.util.List<String> layerSha256,
             long sizeBytes) {}
 
     private ImageArchive() {}
@@ -71,8 +80,9 @@ final class ImageArchive {
                 if (type != '0' && type != 0) {
                     throw bad("entry '" + Names.shorten(name) + "' is not a regular file");
                 }
-                if (!FILES.contains(clean)) {
-                    throw bad("unexpected entry '" + Names.shorten(name) + "': an image holds only " + FILES);
+                if (!isImageFile(clean)) {
+                    throw bad("unexpected entry '" + Names.shorten(name) + "': an image holds only " + FILES
+                            + " and layer-N.ext4");
                 }
                 if (sizes.containsKey(clean)) {
                     throw bad("entry '" + clean + "' appears twice");
@@ -92,7 +102,11 @@ final class ImageArchive {
     static Manifest checkFolder(Path staging) throws IOException {
         Map<String, String> sha = new HashMap<>();
         Map<String, Long> sizes = new HashMap<>();
-        for (String f : FILES) {
+        java.util.List<String> names = new java.util.ArrayList<>(FILES);
+        for (int i = 0; Files.isRegularFile(staging.resolve(dev.wisp.image.Image.layerFile(i))); i++) {
+            names.add(dev.wisp.image.Image.layerFile(i));
+        }
+        for (String f : names) {
             Path file = staging.resolve(f);
             if (Files.isRegularFile(file)) {
                 sizes.put(f, Files.size(file));
@@ -145,7 +159,17 @@ final class ImageArchive {
         }
         // The id is derived from what arrived, never taken from the sender: a claim it does not
         // match is refused, so one tenant's upload cannot take the id of another's image.
-        String derived = ImageDigest.of(entrypoint, port, sha.get("initrd.img"), diskSha);
+        java.util.List<String> layers = new java.util.ArrayList<>();
+        for (int i = 0; sizes.containsKey(dev.wisp.image.Image.layerFile(i)); i++) {
+            layers.add(sha.get(dev.wisp.image.Image.layerFile(i)));
+        }
+        if (layers.size() + FILES.stream().filter(sizes::containsKey).count() != sizes.size()) {
+            throw bad("layer disks must be numbered from layer-0.ext4 without gaps");
+        }
+        if (!layers.isEmpty() && diskSha == null) {
+            throw bad("layer disks without a disk.ext4 on top of them");
+        }
+        String derived = ImageDigest.of(entrypoint, port, sha.get("initrd.img"), diskSha, layers);
         if (!derived.equals(digest)) {
             throw bad("image.json says id " + id + ", but its files, entrypoint and port give "
                     + ImageDigest.id(derived) + " (an image built by an older wisp must be built again)");
@@ -159,6 +183,7 @@ final class ImageArchive {
                 kernel.matches("[A-Za-z0-9._+~-]{1,100}") ? kernel : "unknown",
                 sha.get("initrd.img"),
                 diskSha,
+                layers,
                 total);
     }
 

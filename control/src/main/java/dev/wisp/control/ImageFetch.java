@@ -88,11 +88,35 @@ final class ImageFetch {
                     throw new IOException(file + ": HTTP " + r.statusCode());
                 }
             }
+            // a stacked image's layer disks: layer-0.ext4 up, until the peer has no more
+            for (int i = 0; i < 100; i++) {
+                String file = dev.wisp.image.Image.layerFile(i);
+                HttpResponse<Path> r = http.send(
+                        HttpRequest.newBuilder(URI.create(api + "/v1/images/" + id + "/files/" + file))
+                                .header("Authorization", "Bearer " + token)
+                                .timeout(Duration.ofMinutes(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofFile(staging.resolve(file)));
+                if (r.statusCode() == 404) {
+                    Files.deleteIfExists(staging.resolve(file));
+                    break;
+                } else if (r.statusCode() != 200) {
+                    throw new IOException(file + ": HTTP " + r.statusCode());
+                }
+            }
             ImageArchive.Manifest m = ImageArchive.checkFolder(staging);
             if (!m.id().equals(id)) {
                 throw new IOException("the files sent for image " + id + " make image " + m.id());
             }
-            images.add(staging, m.entrypoint(), m.port(), m.initrdSha256(), m.diskSha256(), m.kernelVersion(), "peer");
+            images.add(
+                    staging,
+                    m.entrypoint(),
+                    m.port(),
+                    m.initrdSha256(),
+                    m.diskSha256(),
+                    m.layerSha256(),
+                    m.kernelVersion(),
+                    "peer");
         } finally {
             FileTrees.deleteQuietly(staging);
         }

@@ -40,7 +40,7 @@ record ImagesApi(Registry registry, ImageStore images, Supplier<Set<String>> fun
      */
     private Reply file(Caller who, String id, String file) {
         who.requireAdmin();
-        if (file == null || !ImageArchive.FILES.contains(file)) {
+        if (file == null || !ImageArchive.isImageFile(file)) {
             throw ApiException.notFound("an image holds only " + new java.util.TreeSet<>(ImageArchive.FILES));
         }
         Path path = id != null && id.matches("[0-9a-f]{16}")
@@ -112,6 +112,7 @@ record ImagesApi(Registry registry, ImageStore images, Supplier<Set<String>> fun
                         m.port(),
                         m.initrdSha256(),
                         m.diskSha256(),
+                        m.layerSha256(),
                         m.kernelVersion(),
                         "upload");
             } catch (IllegalStateException e) {
@@ -147,8 +148,8 @@ record ImagesApi(Registry registry, ImageStore images, Supplier<Set<String>> fun
      * tenant had it; an image nobody else holds goes again when recording fails (a quota).
      */
     Reply recordBuilt(Caller who, dev.wisp.image.Image image) {
-        ImageRecord rec =
-                new ImageRecord(image.id(), who.tenant(), image.initrdBytes() + image.diskBytes(), registry.now());
+        ImageRecord rec = new ImageRecord(
+                image.id(), who.tenant(), image.initrdBytes() + image.diskBytes() + image.layerBytes(), registry.now());
         boolean created;
         try {
             created = record(who, image.id(), rec);

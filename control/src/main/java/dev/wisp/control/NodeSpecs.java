@@ -30,7 +30,13 @@ record NodeSpecs(Path kernel, ImageStore images, EnvCipher cipher) {
                         "image " + r.image() + " of revision " + r.number() + " is missing from the image store"));
         // The one place env values are decrypted: into the spec the node runs, never into an answer or a log.
         VmSpec vm = VmSpec.of(
-                        new BootSource(kernel, image.initrd(), image.disk(), List.of(), guestEnv(r.openEnv(cipher))),
+                        new BootSource(
+                                kernel,
+                                image.initrd(),
+                                image.disk(),
+                                List.of(),
+                                guestEnv(r.openEnv(cipher)),
+                                image.layerDisks()),
                         r.port())
                 .withResources(r.resources().vcpus(), r.resources().memoryMiB())
                 // Its VMMs' cgroups go under the tenant's, which carries the tenant's quota (TenantLimits).

@@ -135,6 +135,23 @@ class OciImageVmTest {
 
     @Test
     @Order(3)
+    void anImageOnAPulledBase_sharesTheBaseLayerDiskFile() throws Exception {
+        Http.Answer base = pull("{\"ref\":\"" + registry.host() + "/team/web:base\"}");
+        Http.Answer child = pull("{\"ref\":\"" + registry.host() + "/team/web:child\"}");
+        assertThat(base.status()).as(base.body()).isEqualTo(200);
+        assertThat(child.status()).as(child.body()).isEqualTo(200);
+        Path baseDir = scratch.resolve("data/images/" + base.json().path("id").asText());
+        Path childDir = scratch.resolve("data/images/" + child.json().path("id").asText());
+        // the base's one layer is one disk file for both (the child then only converted its own
+        // layer): both images served above, the child with its whiteouts honoured over that disk
+        assertThat(Files.isSameFile(baseDir.resolve("layer-0.ext4"), childDir.resolve("layer-0.ext4")))
+                .isTrue();
+        assertThat(baseDir.resolve("layer-1.ext4")).doesNotExist();
+        assertThat(Files.size(childDir.resolve("layer-1.ext4"))).isPositive();
+    }
+
+    @Test
+    @Order(4)
     void pullErrors_sayWhatIsWrongAndLeaveNothingBehind() throws Exception {
         Http.Answer unknownTag = pull("{\"ref\":\"" + registry.host() + "/team/web:nope\"}");
         assertThat(unknownTag.status()).isEqualTo(404);

@@ -26,6 +26,9 @@ import java.util.stream.Stream;
  * portable between hosts (an upload is still verified: the server hashes what it received).
  */
 final class Ext4Image {
+    /** The label of a disk that is an image's whole root (layered images label each disk). */
+    static final String LABEL = "wisp-app";
+
     private Ext4Image() {}
 
     /**
@@ -56,7 +59,7 @@ final class Ext4Image {
         try {
             long content = FileTrees.size(source);
             int entries = timelessCopy(source, copy);
-            build(copy, content, entries, image, seed, scratch, owners, xattrs);
+            build(copy, content, entries, image, seed, LABEL, scratch, owners, xattrs, "");
         } finally {
             FileTrees.delete(copy);
         }
@@ -76,7 +79,33 @@ final class Ext4Image {
             Map<String, Map<String, byte[]>> xattrs) {
         // sized before the times are zeroed: walking a folder again would set its atime to now
         long content = FileTrees.size(source);
-        build(source, content, zeroTimes(source), image, seed, scratch, owners, xattrs);
+        build(source, content, zeroTimes(source), image, seed, LABEL, scratch, owners, xattrs, "");
+    }
+
+    /**
+     * As {@link #buildFromScratchTree}, for one layer of a stacked image: its whiteouts become
+     * overlayfs whiteouts (character devices 0/0, made by debugfs, so no host rights are needed),
+     * its opaque folders get {@code trusted.overlay.opaque=y}.
+     *
+     * @param label the file system label the guest's init finds the disk by (at most 16 bytes)
+     */
+    static void buildLayer(Path image, String seed, String label, Path scratch, RootFs layer) {
+        StringBuilder overlay = new StringBuilder();
+        for (String w : layer.whiteouts()) {
+            // debugfs mknod takes a name in its current folder, not a path
+            int slash = w.lastIndexOf('/');
+            overlay.append("cd \"/")
+                    .append(quotable(slash < 0 ? "" : w.substring(0, slash)))
+                    .append("\"\nmknod \"")
+                    .append(quotable(w.substring(slash + 1)))
+                    .append("\" c 0 0\ncd /\n");
+        }
+        for (String o : layer.opaque()) {
+            overlay.append("ea_set \"").append(quotable("/" + o)).append("\" trusted.overlay.opaque y\n");
+        }
+        long content = FileTrees.size(layer.root());
+        int entries = zeroTimes(layer.root());
+        build(layer.root(), content, entries, image, seed, label, scratch, layer.owners(), layer.xattrs(), overlay);
     }
 
     private static void build(
@@ -85,9 +114,11 @@ final class Ext4Image {
             int entries,
             Path image,
             String seed,
+            String label,
             Path scratch,
             Map<String, RootFs.Owner> owners,
-            Map<String, Map<String, byte[]>> xattrs) {
+            Map<String, Map<String, byte[]>> xattrs,
+            CharSequence extra) {
         // Room for metadata and small files' block rounding; ext4 needs a few MiB at least.
         long size = roundUp(content + content / 4 + (16L << 20), 1L << 20);
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
@@ -100,7 +131,7 @@ final class Ext4Image {
         Path commands = scratch.resolve(".disk-ctimes");
         Path values = scratch.resolve(".disk-xattrs");
         try {
-            mkfs(source, image, uuid);
+            mkfs(source, image, uuid, label);
             // Inodes in use: the root (2), lost+found (11), then one per entry from 12 in mkfs's order.
             StringBuilder cmds = new StringBuilder();
             for (Map.Entry<String, RootFs.Owner> o : new TreeMap<>(owners).entrySet()) {
@@ -139,6 +170,8 @@ final class Ext4Image {
             for (int i = 12; i < 12 + entries; i++) {
                 cmds.append("sif <").append(i).append("> ctime 0\n");
             }
+            // after the ctimes: whiteouts are new inodes, made with the fake time already
+            cmds.append(extra);
             Files.writeString(commands, cmds);
             Commands.run(
                     "debugfs",
@@ -160,7 +193,7 @@ final class Ext4Image {
         return s;
     }
 
-    private static void mkfs(Path source, Path image, String uuid) {
+    private static void mkfs(Path source, Path image, String uuid, String label) {
         Commands.run(
                 "mkfs.ext4",
                 null,
@@ -172,7 +205,7 @@ final class Ext4Image {
                         "-t",
                         "ext4",
                         "-L",
-                        "wisp-app",
+                        label,
                         "-U",
                         uuid,
                         "-m",

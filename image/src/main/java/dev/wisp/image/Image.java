@@ -1,7 +1,9 @@
 package dev.wisp.image;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -54,6 +56,36 @@ public record Image(
     /** @return the initramfs to pass to {@code -initrd} */
     public Path initrd() {
         return dir.resolve(INITRD);
+    }
+
+    /**
+     * @return the read-only layer disks a stacked image's {@link #disk()} sits on ({@code
+     *     layer-N.ext4}, N from 0, the bottom), attached as more virtio-blk disks; empty for others
+     */
+    public List<Path> layerDisks() {
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; Files.isRegularFile(dir.resolve(layerFile(i))); i++) {
+            out.add(dir.resolve(layerFile(i)));
+        }
+        return out;
+    }
+
+    /** @return bytes of the {@link #layerDisks()} (shared with other images on the same layers) */
+    public long layerBytes() {
+        long sum = 0;
+        for (Path p : layerDisks()) {
+            try {
+                sum += Files.size(p);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return sum;
+    }
+
+    /** File name of layer disk {@code index} in an image folder. */
+    public static String layerFile(int index) {
+        return "layer-" + index + ".ext4";
     }
 
     /** @return the app disk to attach as virtio-blk, if the image has one */

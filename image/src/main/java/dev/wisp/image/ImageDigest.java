@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * How an image's identity follows from what it is: the SHA-256 of every byte the guest gets (the
@@ -30,12 +31,26 @@ public final class ImageDigest {
      * @return 64 hex digits; the image id is the first 16
      */
     public static String of(String entrypoint, int port, String initrdSha256, String diskSha256) {
+        return of(entrypoint, port, initrdSha256, diskSha256, List.of());
+    }
+
+    /**
+     * As {@link #of(String, int, String, String)}, for an image whose disk stacks on layer disks.
+     *
+     * @param layerSha256 SHA-256 of each {@code layer-N.ext4}, N from 0; empty for an image without them
+     */
+    public static String of(
+            String entrypoint, int port, String initrdSha256, String diskSha256, List<String> layerSha256) {
         if (entrypoint == null || entrypoint.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("entrypoint must be a single line");
         }
         // One field per line, fixed order: no two different images share this text.
         String text = "wisp-image/" + FORMAT + "\nentrypoint " + entrypoint + "\nport " + port + "\ninitrd "
                 + hex64(initrdSha256) + "\ndisk " + (diskSha256 == null ? "-" : hex64(diskSha256)) + "\n";
+        // images without layer disks keep the text, and so the ids, they always had
+        for (String layer : layerSha256) {
+            text += "layer " + hex64(layer) + "\n";
+        }
         return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 

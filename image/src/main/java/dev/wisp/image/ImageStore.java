@@ -155,7 +155,23 @@ public final class ImageStore {
             String diskSha256,
             String kernelVersion,
             String source) {
-        String digest = ImageDigest.of(entrypoint, port, initrdSha256, diskSha256);
+        return add(folder, entrypoint, port, initrdSha256, diskSha256, List.of(), kernelVersion, source);
+    }
+
+    /**
+     * As {@link #add(Path, String, int, String, String, String, String)}, for a stacked image: the
+     * folder also holds {@code layer-N.ext4} for each of {@code layerSha256} (see {@link Image#layerDisks()}).
+     */
+    public Image add(
+            Path folder,
+            String entrypoint,
+            int port,
+            String initrdSha256,
+            String diskSha256,
+            List<String> layerSha256,
+            String kernelVersion,
+            String source) {
+        String digest = ImageDigest.of(entrypoint, port, initrdSha256, diskSha256, layerSha256);
         try {
             Path initrd = folder.resolve(Image.INITRD);
             Compression compression = gzip(initrd) ? Compression.GZIP : Compression.NONE;

@@ -5,6 +5,7 @@ import dev.wisp.oci.BlobCache;
 import dev.wisp.oci.ImagePuller;
 import dev.wisp.oci.ImageReference;
 import dev.wisp.oci.Limits;
+import dev.wisp.oci.OciException;
 import dev.wisp.oci.PulledImage;
 import dev.wisp.oci.RegistryClient;
 import dev.wisp.oci.RegistryOptions;
@@ -53,6 +54,7 @@ public final class OciImageBuilder {
     private Integer port;
     private Path busybox = Path.of("/bin/busybox");
     private ObjLongConsumer<String> stageTimes = (stage, nanos) -> {};
+    private boolean stacked = true;
 
     private OciImageBuilder(ImageReference ref) {
         this.ref = Objects.requireNonNull(ref, "ref");
@@ -99,6 +101,18 @@ public final class OciImageBuilder {
         return this;
     }
 
+    /**
+     * @param stacked true (the default) makes each layer chain its own read-only disk, shared by
+     *     every image on it and stacked by overlayfs in the guest, so an image on a base pulled
+     *     before converts only its own layers; false makes one disk of the whole root (the only
+     *     way for an image with a hardlink across layers or more than {@value
+     *     LayerDisks#MAX_LAYERS} layers: those fall back to it)
+     */
+    public OciImageBuilder stacked(boolean stacked) {
+        this.stacked = stacked;
+        return this;
+    }
+
     /** @param busybox a static busybox for the initramfs (default {@code /bin/busybox}) */
     public OciImageBuilder busybox(Path busybox) {
         this.busybox = Objects.requireNonNull(busybox, "busybox");
@@ -130,12 +144,27 @@ public final class OciImageBuilder {
             throw new IllegalArgumentException("busybox not found at " + busybox + " (install busybox-static)");
         }
         Path blobs = cache != null ? cache : store.root().resolveSibling("oci");
+        ImagePuller puller = new ImagePuller(new RegistryClient(registry), new BlobCache(blobs), limits);
+        if (stacked) {
+            Path staging = store.newStaging();
+            try {
+                return buildStacked(kernel, store, puller, new LayerDisks(blobs.resolveSibling("oci-layers")), staging);
+            } catch (OciException e) {
+                if (!ImagePuller.needsOneRoot(e)) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.INFO, "{0}: {1}; making one disk of the whole root", ref, e.getMessage());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                FileTrees.delete(staging);
+            }
+        }
         Path staging = store.newStaging();
         try {
             Path root = staging.resolve(".root");
             long t0 = System.nanoTime();
-            PulledImage pulled =
-                    new ImagePuller(new RegistryClient(registry), new BlobCache(blobs), limits).pull(ref, root);
+            PulledImage pulled = puller.pull(ref, root);
             OciRun run = OciRun.of(ref.toString(), pulled.config(), root, entrypoint, cmd, port);
             OciRoot.prepare(root, run.workdir());
 
@@ -156,19 +185,9 @@ public final class OciImageBuilder {
             long t2 = System.nanoTime();
             stageTimes.accept("disk", t2 - t1);
 
-            RootTree tree = new RootTree();
-            GuestFiles.addBase(tree);
-            GuestFiles.addBusybox(tree, busybox);
-            List<String> modules = ImageBuilder.addModules(tree, kernel, true);
-            String display = run.display();
-            tree.file(
-                    "wisp/app.env",
-                    0644,
-                    GuestFiles.appEnv(display, run.port(), ImageBuilder.moduleDir(kernel), modules, true) + "WISP_OCI="
-                            + GuestFiles.quote(quoteWords(run.agentArgs())) + "\n");
-            tree.file("wisp/oci.fstab", 0644, OCI_FSTAB);
-            GuestFiles.addSystem(tree, GuestFiles.init());
-            Image image = new StagedImage(display, run.port(), List.of(), List.of(), source(pulled))
+            RootTree tree = guestTree(kernel, run, "");
+            Image image = new StagedImage(
+                            run.display(), run.port(), List.of(), List.of(), source(ref, pulled.manifestDigest()))
                     .commit(store, staging, tree, Compression.NONE, kernel);
             // the initrd and the image's digest, over the disk's bytes too
             stageTimes.accept("initrd", System.nanoTime() - t2);
@@ -180,10 +199,56 @@ public final class OciImageBuilder {
         }
     }
 
+    private Image buildStacked(Kernel kernel, ImageStore store, ImagePuller puller, LayerDisks disks, Path staging)
+            throws IOException {
+        long t0 = System.nanoTime();
+        StackedOci s = StackedOci.stage(ref, puller, disks, staging, entrypoint, cmd, port);
+        long t1 = System.nanoTime();
+        // download, unpacking and the disks of new layers overlap; the top disk is the rest
+        stageTimes.accept("pull", t1 - t0);
+        stageTimes.accept("disk", 0);
+        Image image = new StagedImage(
+                        s.run().display(),
+                        s.run().port(),
+                        List.of(),
+                        List.of(),
+                        source(ref, s.pulled().manifestDigest()))
+                .commit(
+                        store,
+                        staging,
+                        guestTree(kernel, s.run(), s.initLayers()),
+                        Compression.NONE,
+                        kernel,
+                        s.layerSha256());
+        stageTimes.accept("initrd", System.nanoTime() - t1);
+        return image;
+    }
+
+    /** The initramfs: init, agent, busybox, modules, and how to run the app; {@code layers} for a stacked image. */
+    private RootTree guestTree(Kernel kernel, OciRun run, String layers) {
+        RootTree tree = new RootTree();
+        GuestFiles.addBase(tree);
+        GuestFiles.addBusybox(tree, busybox);
+        List<String> modules = ImageBuilder.addModules(tree, kernel, true);
+        String env = GuestFiles.appEnv(run.display(), run.port(), ImageBuilder.moduleDir(kernel), modules, true)
+                + "WISP_OCI=" + GuestFiles.quote(quoteWords(run.agentArgs())) + "\n";
+        if (!layers.isEmpty()) {
+            env += "WISP_LAYERS=" + GuestFiles.quote(layers) + "\n";
+            tree.dir("wisp/l/top", 0755);
+            for (String l : layers.split(" ")) {
+                tree.dir("wisp/l/" + l, 0755);
+            }
+        }
+        tree.file("wisp/app.env", 0644, env);
+        tree.file("wisp/oci.fstab", 0644, OCI_FSTAB);
+        GuestFiles.addSystem(tree, GuestFiles.init());
+        return tree;
+    }
+
     /** The reference pinned to the manifest pulled: {@code oci <ref>@sha256:...}. */
-    private static String source(PulledImage p) {
-        String r = p.reference().toString();
-        return "oci " + (r.contains("@") ? r : r + "@" + p.manifestDigest());
+    private static String source(ImageReference ref, dev.wisp.oci.Digest manifest) {
+        String r = ref.toString();
+        return "oci " + (r.contains("@") ? r : r + "@" + manifest);
     }
 
     /** Words for {@code eval "set -- $WISP_OCI"} in init: each single-quoted. */

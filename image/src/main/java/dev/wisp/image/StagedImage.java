@@ -29,6 +29,18 @@ record StagedImage(String entrypoint, int port, List<String> debs, List<String> 
     /** Writes {@code tree} into {@code staging}, derives the id and commits the staging as the image. */
     Image commit(ImageStore store, Path staging, RootTree tree, Compression compression, Kernel kernel)
             throws IOException {
+        return commit(store, staging, tree, compression, kernel, List.of());
+    }
+
+    /** @param layerSha256 SHA-256 of each {@code layer-N.ext4} the staging holds (hashed when the layer disk was made) */
+    Image commit(
+            ImageStore store,
+            Path staging,
+            RootTree tree,
+            Compression compression,
+            Kernel kernel,
+            List<String> layerSha256)
+            throws IOException {
         Path initrd = staging.resolve(Image.INITRD);
         MessageDigest sha = ImageDigest.sha256();
         writeInitrd(tree, initrd, sha, compression);
@@ -36,7 +48,8 @@ record StagedImage(String entrypoint, int port, List<String> debs, List<String> 
         Path disk = staging.resolve(Image.DISK);
         boolean onDisk = Files.isRegularFile(disk);
         // The id covers every byte the guest gets: a server receiving this image derives the same.
-        String digest = ImageDigest.of(entrypoint, port, initrdSha, onDisk ? ImageDigest.sha256(disk) : null);
+        String digest =
+                ImageDigest.of(entrypoint, port, initrdSha, onDisk ? ImageDigest.sha256(disk) : null, layerSha256);
         Image image = new Image(
                 ImageDigest.id(digest),
                 staging,

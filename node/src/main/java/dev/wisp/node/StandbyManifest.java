@@ -87,6 +87,7 @@ record StandbyManifest(String service, String specDigest, String instanceId, Ins
         file(b, "kernel", vm.boot().kernel());
         file(b, "initrd", vm.boot().initrd());
         vm.boot().disk().ifPresent(d -> file(b, "disk", d));
+        vm.boot().layers().forEach(d -> file(b, "layer", d));
         vm.boot().cmdline().forEach(c -> b.append("cmdline=").append(c).append('\n'));
         // The env is part of what the app runs with, so of identity; only this digest of it is stored.
         new java.util.TreeMap<>(vm.boot().env())

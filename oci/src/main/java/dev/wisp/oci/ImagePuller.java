@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.common.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ public final class ImagePuller {
 
     static final String ARCH = "amd64";
     private static final int MAX_LAYERS = 256;
+    private static final String TOO_MANY_TO_STACK = "more than a guest stacks";
 
     private final RegistryClient registry;
     private final BlobCache cache;
@@ -78,7 +80,14 @@ public final class ImagePuller {
         }
     }
 
-    private PulledImage pull(ImageReference ref, ImageSource source, Path rootDir) throws IOException {
+    /** A manifest resolved to linux/amd64, with its config read and checked. */
+    private record Resolved(Digest manifestDigest, ImageConfig config, List<Descriptor> layers) {
+        Digest diffId(int i) {
+            return config.diffIds().isEmpty() ? null : config.diffIds().get(i);
+        }
+    }
+
+    private Resolved resolve(ImageReference ref, ImageSource source) throws IOException {
         String wanted = ref.kind() == ImageReference.Kind.REGISTRY ? ref.manifestReference() : ref.tag();
         ImageSource.RawManifest raw = source.manifest(wanted);
         JsonNode doc = parse(raw.bytes(), ref + " manifest");
@@ -122,18 +131,86 @@ public final class ImagePuller {
             throw new OciException(ref + ": the manifest has " + layers.size() + " layers but the config lists "
                     + config.diffIds().size() + " diff ids");
         }
+        return new Resolved(raw.digest(), config, layers);
+    }
+
+    private PulledImage pull(ImageReference ref, ImageSource source, Path rootDir) throws IOException {
+        Resolved r = resolve(ref, source);
+        List<Descriptor> layers = r.layers();
         LayerApplier applier = new LayerApplier(rootDir, limits);
         List<Digest> applied = new ArrayList<>();
         // layers download in parallel; each is applied as soon as it and those below it are in
         try (LayerDownloads blobs = new LayerDownloads(cache, source, layers)) {
             for (int i = 0; i < layers.size(); i++) {
-                Digest diffId =
-                        config.diffIds().isEmpty() ? null : config.diffIds().get(i);
-                applier.apply(blobs.await(i), layers.get(i).digest(), diffId);
+                applier.apply(blobs.await(i), layers.get(i).digest(), r.diffId(i));
                 applied.add(layers.get(i).digest());
             }
         }
-        return new PulledImage(ref, raw.digest(), config, applied, applier.finish());
+        return new PulledImage(ref, r.manifestDigest(), r.config(), applied, applier.finish());
+    }
+
+    /**
+     * Pulls {@code ref} one layer at a time, for a guest that stacks them (overlayfs): each layer
+     * whose chain {@code store} lacks is downloaded, unpacked on its own under {@code scratch} (its
+     * whiteouts recorded, not applied) and handed to {@code store}; a chain the store has is neither
+     * downloaded nor unpacked. The limits hold for each layer unpacked.
+     *
+     * @param maxLayers how many layers the guest stacks at most
+     * @throws OciException as {@link #pull}, and one {@link #needsOneRoot} tells apart when a layer
+     *     cannot stand on its own (a hardlink into a lower layer) or there are more than {@code
+     *     maxLayers}: pull into one root then
+     */
+    public PulledLayers pullLayers(ImageReference ref, Path scratch, LayerStore store, int maxLayers) {
+        try (ImageSource source = open(ref)) {
+            Resolved r = resolve(ref, source);
+            if (r.layers().size() > maxLayers) {
+                throw new OciException(
+                        ref + ": " + r.layers().size() + " layers, " + TOO_MANY_TO_STACK + " (" + maxLayers + ")");
+            }
+            List<Digest> chains = chainIds(r);
+            List<Integer> missing = new ArrayList<>();
+            for (int i = 0; i < chains.size(); i++) {
+                if (!store.has(chains.get(i))) {
+                    missing.add(i);
+                }
+            }
+            List<Descriptor> fetch = missing.stream().map(r.layers()::get).toList();
+            try (LayerDownloads blobs = new LayerDownloads(cache, source, fetch)) {
+                for (int k = 0; k < missing.size(); k++) {
+                    int i = missing.get(k);
+                    Path dir = scratch.resolve("layer-" + i);
+                    try {
+                        LayerApplier applier = new LayerApplier(dir, limits, true);
+                        applier.apply(blobs.await(k), r.layers().get(i).digest(), r.diffId(i));
+                        store.put(i, chains.get(i), applier.finish());
+                    } finally {
+                        clean(dir, true);
+                    }
+                }
+            }
+            return new PulledLayers(ref, r.manifestDigest(), r.config(), chains);
+        } catch (IOException e) {
+            throw new OciException("pulling " + ref + " failed: " + RegistryClient.rootMessage(e), e);
+        }
+    }
+
+    /** Whether a {@link #pullLayers} failed only because a layer cannot be unpacked on its own. */
+    public static boolean needsOneRoot(OciException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains(LayerApplier.LOWER_HARDLINK) || m.contains(TOO_MANY_TO_STACK));
+    }
+
+    /**
+     * The OCI chain ids: the first layer's diff id, then sha256 of "parent-chain diff-id" for
+     * each layer on top; the blob digest stands for a diff id the config does not give.
+     */
+    private static List<Digest> chainIds(Resolved r) {
+        List<Digest> chains = new ArrayList<>();
+        for (int i = 0; i < r.layers().size(); i++) {
+            Digest diff = r.diffId(i) != null ? r.diffId(i) : r.layers().get(i).digest();
+            chains.add(i == 0 ? diff : Digest.of((chains.get(i - 1) + " " + diff).getBytes(StandardCharsets.US_ASCII)));
+        }
+        return chains;
     }
 
     private Descriptor pickPlatform(ImageReference ref, JsonNode index) {

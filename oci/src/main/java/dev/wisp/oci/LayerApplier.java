@@ -35,10 +35,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class LayerApplier {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
     private static final int MAX_NOTES = 100;
+    /** Says why a layer cannot be unpacked on its own: the puller then applies every layer to one root. */
+    static final String LOWER_HARDLINK = "a hardlink to a file of a lower layer";
 
     private final RootTree tree;
     private final Limits limits;
     private final List<String> notes = new ArrayList<>();
+    private final boolean alone;
+    private final List<String> whiteoutsKept = new ArrayList<>();
+    private final List<String> opaqueKept = new ArrayList<>();
     private long files;
     private long bytes;
     private long skipped;
@@ -53,6 +58,16 @@ final class LayerApplier {
     private record RawPending(String rel, String where, Map<String, byte[]> candidates) {}
 
     LayerApplier(Path root, Limits limits) throws IOException {
+        this(root, limits, false);
+    }
+
+    /**
+     * @param alone true for one layer unpacked on its own, as an overlayfs layer: whiteouts are
+     *     recorded in the {@link RootFs} rather than applied, and a hardlink to a lower layer's file is
+     *     refused ({@link #LOWER_HARDLINK} in the message)
+     */
+    LayerApplier(Path root, Limits limits, boolean alone) throws IOException {
+        this.alone = alone;
         Path dir = root.toAbsolutePath().normalize();
         this.limits = limits;
         Files.createDirectories(dir);
@@ -64,7 +79,7 @@ final class LayerApplier {
         layer = layerDigest.toString();
         paths = new LayerPaths(tree.root(), layer);
         rawXattrs.clear();
-        whiteouts = new LayerWhiteouts(tree, paths);
+        whiteouts = new LayerWhiteouts(tree, paths, alone);
         MessageDigest md = Digest.sha256();
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 64 << 10);
                 InputStream plain = decompress(raw);
@@ -86,6 +101,8 @@ final class LayerApplier {
         }
         // opaque whiteouts hide what lower layers had, whatever their place in the tar
         whiteouts.applyOpaque();
+        whiteoutsKept.addAll(whiteouts.kept());
+        opaqueKept.addAll(whiteouts.opaque());
         if (diffId != null) {
             Digest got = Digest.of(md);
             if (!got.equals(diffId)) {
@@ -122,7 +139,7 @@ final class LayerApplier {
         if (skipped > notes.size()) {
             out.add((skipped - notes.size()) + " more skipped entries");
         }
-        return new RootFs(tree.root(), files, bytes, tree.owners(), tree.xattrs(), out);
+        return new RootFs(tree.root(), files, bytes, tree.owners(), tree.xattrs(), out, whiteoutsKept, opaqueKept);
     }
 
     private TarArchiveEntry nextEntry(TarArchiveInputStream tar) throws IOException {
@@ -240,6 +257,9 @@ final class LayerApplier {
         Path srcDir = paths.resolveParent(src.subList(0, src.size() - 1), e.getLinkName(), false);
         Path from = srcDir == null ? null : srcDir.resolve(src.get(src.size() - 1));
         BasicFileAttributes fa = from == null ? null : LayerPaths.attrs(from);
+        if (fa == null && alone) {
+            throw new OciException(layer + ": " + LOWER_HARDLINK + " ('" + name + "' to '" + e.getLinkName() + "')");
+        }
         if (fa == null || fa.isDirectory()) {
             throw paths.refuse(name, "a hardlink to '" + e.getLinkName() + "', which is not a file in the root");
         }

@@ -26,10 +26,17 @@ final class LayerWhiteouts {
     private final Set<String> written = new HashSet<>();
     private final Set<String> writtenParents = new HashSet<>();
     private final List<String> opaque = new ArrayList<>();
+    private final boolean keep;
+    private final List<String> kept = new ArrayList<>();
 
-    LayerWhiteouts(RootTree tree, LayerPaths paths) {
+    /**
+     * @param keep true records whiteouts for an overlayfs layer ({@link #kept()}, {@link #opaque()})
+     *     instead of deleting from the tree: the layer is unpacked on its own, its lower layers elsewhere
+     */
+    LayerWhiteouts(RootTree tree, LayerPaths paths, boolean keep) {
         this.tree = tree;
         this.paths = paths;
+        this.keep = keep;
     }
 
     static boolean isWhiteout(String base) {
@@ -39,6 +46,19 @@ final class LayerWhiteouts {
     /** Applies the whiteout entry {@code name}: {@code base} in the directory {@code parentParts}. */
     void apply(String name, String base, List<String> parentParts) throws IOException {
         String parentRel = String.join("/", parentParts);
+        if (keep) {
+            if (base.length() == WHITEOUT.length()) {
+                throw paths.refuse(name, "a whiteout without a name");
+            }
+            // the folder holding the marker is part of this layer, as in the tar it came from
+            paths.resolveParent(parentParts, name, true);
+            if (base.equals(OPAQUE)) {
+                opaque.add(parentRel);
+            } else {
+                kept.add((parentRel.isEmpty() ? "" : parentRel + "/") + base.substring(WHITEOUT.length()));
+            }
+            return;
+        }
         if (base.equals(OPAQUE)) {
             opaque.add(parentRel);
         } else if (base.length() == WHITEOUT.length()) {
@@ -63,8 +83,21 @@ final class LayerWhiteouts {
         }
     }
 
+    /** Paths this layer deletes from lower ones (kept whiteouts), but not those it writes itself. */
+    List<String> kept() {
+        return kept.stream().filter(p -> !written.contains(p)).toList();
+    }
+
+    /** Folders this layer makes opaque (kept whiteouts). */
+    List<String> opaque() {
+        return keep ? List.copyOf(opaque) : List.of();
+    }
+
     /** Empties the opaque directories of what lower layers had; call once the layer is read. */
     void applyOpaque() throws IOException {
+        if (keep) {
+            return;
+        }
         for (String dir : opaque) {
             Path p = paths.resolveParent(dir.isEmpty() ? List.of() : List.of(dir.split("/")), dir, false);
             if (p != null && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {

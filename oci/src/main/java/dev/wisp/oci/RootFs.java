@@ -15,6 +15,9 @@ import java.util.Map;
  * @param xattrs extended attributes by path (relative, no leading slash) and name, to set in the disk
  *               only: they are never set on the host's copy
  * @param notes  what was skipped (device nodes, FIFOs, xattrs ext4 would not keep), one line each
+ * @param whiteouts paths a layer unpacked on its own deletes from the layers below it (overlayfs
+ *               whiteouts to make); empty for a root with every layer applied
+ * @param opaque folders such a layer makes opaque (hiding what lower layers have in them)
  */
 public record RootFs(
         Path root,
@@ -22,7 +25,9 @@ public record RootFs(
         long bytes,
         Map<String, Owner> owners,
         Map<String, Map<String, byte[]>> xattrs,
-        List<String> notes) {
+        List<String> notes,
+        List<String> whiteouts,
+        List<String> opaque) {
 
     /** A numeric owner. */
     public record Owner(int uid, int gid) {}
@@ -31,5 +36,7 @@ public record RootFs(
         owners = Map.copyOf(owners);
         xattrs = Map.copyOf(xattrs);
         notes = List.copyOf(notes);
+        whiteouts = List.copyOf(whiteouts);
+        opaque = List.copyOf(opaque);
     }
 }

@@ -3,6 +3,7 @@ package dev.wisp.runtime;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,8 +24,16 @@ import java.util.regex.Pattern;
  * @param disk    optional raw disk image attached read-only as virtio-blk
  * @param cmdline extra kernel parameters
  * @param env     the app's environment variables, at most {@value #MAX_ENV_BYTES} bytes in all
+ * @param layers  more read-only raw disks attached after {@code disk} (the layer disks a stacked
+ *                image's disk sits on; the guest finds each by its label), empty for most images
  */
-public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<String> cmdline, Map<String, String> env) {
+public record BootSource(
+        Path kernel,
+        Path initrd,
+        Optional<Path> disk,
+        List<String> cmdline,
+        Map<String, String> env,
+        List<Path> layers) {
     /** What the guest agent takes: every {@code NAME=value} plus a separator byte. */
     public static final int MAX_ENV_BYTES = 8192;
 
@@ -51,6 +60,15 @@ public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<Str
         disk = disk == null ? Optional.empty() : disk;
         cmdline = List.copyOf(cmdline == null ? List.of() : cmdline);
         env = checkedEnv(env);
+        layers = List.copyOf(layers == null ? List.of() : layers);
+        if (!layers.isEmpty() && disk.isEmpty()) {
+            throw new IllegalArgumentException("layer disks without a disk on top of them");
+        }
+    }
+
+    /** A boot source with at most one disk. */
+    public BootSource(Path kernel, Path initrd, Optional<Path> disk, List<String> cmdline, Map<String, String> env) {
+        this(kernel, initrd, disk, cmdline, env, List.of());
     }
 
     /** A boot source without environment variables. */
@@ -60,7 +78,15 @@ public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<Str
 
     /** The same boot files with this environment for the app. */
     public BootSource withEnv(Map<String, String> env) {
-        return new BootSource(kernel, initrd, disk, cmdline, env);
+        return new BootSource(kernel, initrd, disk, cmdline, env, layers);
+    }
+
+    /** @return every disk, in the order they are attached: {@code disk}, then {@code layers} */
+    public List<Path> disks() {
+        List<Path> all = new ArrayList<>();
+        disk.ifPresent(all::add);
+        all.addAll(layers);
+        return all;
     }
 
     private static Map<String, String> checkedEnv(Map<String, String> env) {
@@ -90,7 +116,8 @@ public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<Str
     @Override
     public String toString() {
         return "BootSource[kernel=" + kernel + ", initrd=" + initrd + ", disk="
-                + disk.map(Path::toString).orElse("none") + ", cmdline=" + cmdline + ", env="
+                + disk.map(Path::toString).orElse("none") + (layers.isEmpty() ? "" : ", layers=" + layers)
+                + ", cmdline=" + cmdline + ", env="
                 + new TreeMap<>(env).keySet() + "]";
     }
 
@@ -99,6 +126,7 @@ public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<Str
         requireFile(kernel, "kernel");
         requireFile(initrd, "initrd");
         disk.ifPresent(d -> requireFile(d, "disk"));
+        layers.forEach(d -> requireFile(d, "layer disk"));
     }
 
     private static void requireFile(Path path, String what) {

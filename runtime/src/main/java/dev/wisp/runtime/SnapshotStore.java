@@ -49,6 +49,10 @@ final class SnapshotStore {
         spec.put("kernel", s.spec().boot().kernel().toString());
         spec.put("initrd", s.spec().boot().initrd().toString());
         s.spec().boot().disk().ifPresent(d -> spec.put("disk", d.toString()));
+        if (!s.spec().boot().layers().isEmpty()) {
+            var layers = spec.putArray("layers");
+            s.spec().boot().layers().forEach(l -> layers.add(l.toString()));
+        }
         var cmdline = spec.putArray("cmdline");
         s.spec().boot().cmdline().forEach(cmdline::add);
         // No env here, not even names: the values are secrets, and a restore needs none of it (the
@@ -80,11 +84,15 @@ final class SnapshotStore {
             JsonNode spec = n.get("spec");
             List<String> cmdline = new ArrayList<>();
             spec.path("cmdline").forEach(c -> cmdline.add(c.asText()));
+            List<Path> layers = new ArrayList<>();
+            spec.path("layers").forEach(l -> layers.add(Path.of(l.asText())));
             BootSource boot = new BootSource(
                     Path.of(spec.get("kernel").asText()),
                     Path.of(spec.get("initrd").asText()),
                     spec.has("disk") ? Optional.of(Path.of(spec.get("disk").asText())) : Optional.empty(),
-                    cmdline);
+                    cmdline,
+                    java.util.Map.of(),
+                    layers);
             VmSpec vmSpec = new VmSpec(
                     boot,
                     spec.get("vcpus").asInt(),

@@ -22,6 +22,12 @@ final class JailDirectory {
     static final String KERNEL = "kernel";
     static final String INITRD = "initrd";
     static final String DISK = "disk";
+
+    /** Name in the jail of a stacked image's layer disk {@code i}. */
+    static String layer(int i) {
+        return "layer-" + i;
+    }
+
     static final String MEMORY = "mem";
     static final String KVM = "dev/kvm";
     /** rwxrwx--T */
@@ -54,6 +60,11 @@ final class JailDirectory {
         file(root, INITRD, spec.boot().initrd(), "ro", binds);
         if (spec.boot().disk().isPresent()) {
             file(root, DISK, spec.boot().disk().get(), "ro", binds);
+        }
+        List<Path> layers = spec.boot().layers();
+        for (int i = 0; i < layers.size(); i++) {
+            file(root, layer(i), layers.get(i), "ro", binds);
+            readableBy(layers.get(i), sharedGroup, false);
         }
         for (Path p : new ArrayList<>(List.of(spec.boot().kernel(), spec.boot().initrd()))) {
             readableBy(p, sharedGroup, false);

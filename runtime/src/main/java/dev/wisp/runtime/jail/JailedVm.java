@@ -62,7 +62,10 @@ final class JailedVm implements VmmJail {
                 Path.of("/", JailDirectory.INITRD),
                 b.disk().map(d -> Path.of("/", JailDirectory.DISK)),
                 b.cmdline(),
-                b.env());
+                b.env(),
+                java.util.stream.IntStream.range(0, b.layers().size())
+                        .mapToObj(i -> Path.of("/", JailDirectory.layer(i)))
+                        .toList());
         return new VmSpec(
                 inJail,
                 hostSpec.vcpus(),

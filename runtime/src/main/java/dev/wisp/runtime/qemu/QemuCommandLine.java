@@ -62,10 +62,11 @@ final class QemuCommandLine {
         cmd.addAll(List.of("-append", kernelCmdline(spec, instanceId)));
         cmd.addAll(List.of("-netdev", netdev));
         cmd.addAll(List.of("-device", "virtio-net-device,netdev=net0"));
-        spec.boot().disk().ifPresent(disk -> {
-            cmd.addAll(List.of("-drive", "file=" + disk + ",if=none,id=disk0,format=raw,readonly=on"));
-            cmd.addAll(List.of("-device", "virtio-blk-device,drive=disk0"));
-        });
+        List<Path> disks = spec.boot().disks();
+        for (int i = 0; i < disks.size(); i++) {
+            cmd.addAll(List.of("-drive", "file=" + disks.get(i) + ",if=none,id=disk" + i + ",format=raw,readonly=on"));
+            cmd.addAll(List.of("-device", "virtio-blk-device,drive=disk" + i));
+        }
         if (incoming) {
             cmd.addAll(List.of("-incoming", "defer"));
         }
