@@ -23,8 +23,16 @@ import java.util.regex.Pattern;
  * @param disk    optional raw disk image attached read-only as virtio-blk
  * @param cmdline extra kernel parameters
  * @param env     the app's environment variables, at most {@value #MAX_ENV_BYTES} bytes in all
+ * @param volumes persistent volumes attached read-write, at most {@value Volume#MAX_PER_VM}, each at
+ *                its own mount path
  */
-public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<String> cmdline, Map<String, String> env) {
+public record BootSource(
+        Path kernel,
+        Path initrd,
+        Optional<Path> disk,
+        List<String> cmdline,
+        Map<String, String> env,
+        List<Volume> volumes) {
     /** What the guest agent takes: every {@code NAME=value} plus a separator byte. */
     public static final int MAX_ENV_BYTES = 8192;
 
@@ -51,16 +59,34 @@ public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<Str
         disk = disk == null ? Optional.empty() : disk;
         cmdline = List.copyOf(cmdline == null ? List.of() : cmdline);
         env = checkedEnv(env);
+        volumes = List.copyOf(volumes == null ? List.of() : volumes);
+        if (volumes.size() > Volume.MAX_PER_VM) {
+            throw new IllegalArgumentException(
+                    "at most " + Volume.MAX_PER_VM + " volumes per instance, got " + volumes.size());
+        }
+        if (volumes.stream().map(Volume::mountPath).distinct().count() < volumes.size()) {
+            throw new IllegalArgumentException("two volumes share a mount path");
+        }
+    }
+
+    /** A boot source without volumes. */
+    public BootSource(Path kernel, Path initrd, Optional<Path> disk, List<String> cmdline, Map<String, String> env) {
+        this(kernel, initrd, disk, cmdline, env, List.of());
     }
 
     /** A boot source without environment variables. */
     public BootSource(Path kernel, Path initrd, Optional<Path> disk, List<String> cmdline) {
-        this(kernel, initrd, disk, cmdline, Map.of());
+        this(kernel, initrd, disk, cmdline, Map.of(), List.of());
     }
 
     /** The same boot files with this environment for the app. */
     public BootSource withEnv(Map<String, String> env) {
-        return new BootSource(kernel, initrd, disk, cmdline, env);
+        return new BootSource(kernel, initrd, disk, cmdline, env, volumes);
+    }
+
+    /** The same boot files with these volumes attached. */
+    public BootSource withVolumes(List<Volume> attached) {
+        return new BootSource(kernel, initrd, disk, cmdline, env, attached);
     }
 
     private static Map<String, String> checkedEnv(Map<String, String> env) {
@@ -91,7 +117,7 @@ public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<Str
     public String toString() {
         return "BootSource[kernel=" + kernel + ", initrd=" + initrd + ", disk="
                 + disk.map(Path::toString).orElse("none") + ", cmdline=" + cmdline + ", env="
-                + new TreeMap<>(env).keySet() + "]";
+                + new TreeMap<>(env).keySet() + ", volumes=" + volumes + "]";
     }
 
     /** Fails with a one-line message naming the first boot file that is missing. */
@@ -99,6 +125,7 @@ public record BootSource(Path kernel, Path initrd, Optional<Path> disk, List<Str
         requireFile(kernel, "kernel");
         requireFile(initrd, "initrd");
         disk.ifPresent(d -> requireFile(d, "disk"));
+        volumes.forEach(v -> requireFile(v.file(), "volume " + v.name()));
     }
 
     private static void requireFile(Path path, String what) {
