@@ -57,18 +57,7 @@ record RevisionRecord(
             String egress,
             List<VolumeMount> volumes) {
         return new RevisionRecord(
-                service,
-                number,
-                image,
-                sealedEnv,
-                resources,
-                port,
-                createdAt,
-                "warming",
-                null,
-                null,
-                null,
-                egress,
+                service, number, image, sealedEnv, resources, port, createdAt, "warming", null, null, null, egress,
                 volumes);
     }
 

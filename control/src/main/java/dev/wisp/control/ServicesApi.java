@@ -200,7 +200,8 @@ record ServicesApi(
 
     private Reply deploy(Call c, Caller who, Map<String, String> p) {
         JsonNode body = Fields.object(c.body());
-        Fields.onlyKnown(body, "a deploy (image, env, secrets, resources, port, egress, volumes)", ServiceInput.DEPLOY_FIELDS);
+        Fields.onlyKnown(
+                body, "a deploy (image, env, secrets, resources, port, egress, volumes)", ServiceInput.DEPLOY_FIELDS);
         ServiceRecord current = existing(who, p);
         RevisionRecord last = registry.revision(who.tenant(), current.name(), current.latestRevision())
                 .orElseThrow(() -> ApiException.conflict("the service has no latest revision; try again"));

@@ -130,7 +130,7 @@ final class Volumes {
     private List<String> usersOf(String tenant, String volume) {
         List<String> users = new ArrayList<>();
         for (ServiceRecord s : registry.services(tenant)) {
-            Set<Integer> deployed = Set.of(s.targetRevision(), s.servingRevision(), s.previousRevision());
+            List<Integer> deployed = List.of(s.targetRevision(), s.servingRevision(), s.previousRevision());
             boolean uses = registry.revisions(tenant, s.name()).stream()
                     .filter(r -> deployed.contains(r.number()))
                     .flatMap(r -> r.volumesOrNone().stream())

@@ -42,14 +42,16 @@ final class VolumeSlots {
             }
             boolean older = !holders.isEmpty()
                     && slot.stream().noneMatch(v -> booting.contains(key(v)))
-                    && holders.stream().allMatch(h -> h.owner().spec().volumes().owner().equals(mine.owner())
-                            && h.owner().spec().volumes().rank() < mine.rank());
+                    && holders.stream()
+                            .allMatch(h -> h.owner().spec().volumes().owner().equals(mine.owner())
+                                    && h.owner().spec().volumes().rank() < mine.rank());
             if (older && takeOver == null) {
                 takeOver = slot;
             } else if (refusal == null) {
                 refusal = holders.isEmpty()
                         ? "volume " + slot.get(0).name() + " is being attached"
-                        : "volume " + holders.get(0).volume() + " is attached to instance " + holders.get(0).replicaId();
+                        : "volume " + holders.get(0).volume() + " is attached to instance "
+                                + holders.get(0).replicaId();
             }
         }
         if (takeOver == null) {
