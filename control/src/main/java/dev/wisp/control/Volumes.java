@@ -180,7 +180,7 @@ final class Volumes {
     }
 
     /**
-     * What the node attaches for a revision: instance {@code i} gets, for every mount, the
+     * What the node attaches for a revision (the target revision takes volumes over from the others): instance {@code i} gets, for every mount, the
      * volume {@code name} (i = 0) or {@code name-i}; there are as many instance slots as the
      * mount with the fewest such volumes has.
      */
@@ -207,7 +207,13 @@ final class Volumes {
         if (slots.isEmpty()) {
             throw new IllegalStateException("volume " + mounts.get(0).name() + " of " + service + " no longer exists");
         }
-        return new ServiceVolumes(tenant + "/" + service, revision, slots);
+        // Asked at each start, so a rollback's target takes the volumes back without a redeploy.
+        return new ServiceVolumes(
+                tenant + "/" + service,
+                () -> registry.service(tenant, service)
+                        .map(s -> s.targetRevision() == revision)
+                        .orElse(false),
+                slots);
     }
 
     /** {@code name}, {@code name-1}, {@code name-2}... as long as each exists. */

@@ -13,8 +13,10 @@ import java.util.function.Supplier;
 /**
  * Hands each new instance of a service with volumes a set no other live instance on the node
  * holds (running, paused or asleep in a standby snapshot: that guest has the disk mounted).
- * A set held by an older revision of the same service is taken over: its instance is retired
- * first (volumes are mounted synchronously, so no write it acknowledged is lost).
+ * The revision traffic is moving to takes a set over from another revision of the same service:
+ * that instance is retired first (volumes are mounted synchronously, so no write it acknowledged
+ * is lost). Any other revision waits (its start fails and backs off), so two revisions never
+ * pass a volume back and forth.
  */
 final class VolumeSlots {
     private final Supplier<Collection<ServiceController>> controllers;
@@ -27,7 +29,8 @@ final class VolumeSlots {
 
     /**
      * The volumes for a new instance of {@code spec}, reserved until {@link #release}: the first
-     * free set, else the first one only older revisions hold (whose instances are retired here).
+     * free set, else, for the revision traffic is moving to, the first one only other revisions
+     * of the service hold (whose instances are retired here).
      *
      * @throws VmException naming the holder when every set is in use
      */
@@ -35,17 +38,19 @@ final class VolumeSlots {
         ServiceVolumes mine = spec.volumes();
         String refusal = null;
         List<Volume> takeOver = null;
+        boolean current = mine.current().getAsBoolean();
         for (List<Volume> slot : mine.slots()) {
             List<Holder> holders = holders(slot);
             if (holders.isEmpty() && slot.stream().noneMatch(v -> booting.contains(key(v)))) {
                 return reserved(slot);
             }
-            boolean older = !holders.isEmpty()
+            boolean fromOtherRevisions = current
+                    && !holders.isEmpty()
                     && slot.stream().noneMatch(v -> booting.contains(key(v)))
                     && holders.stream()
-                            .allMatch(h -> h.owner().spec().volumes().owner().equals(mine.owner())
-                                    && h.owner().spec().volumes().rank() < mine.rank());
-            if (older && takeOver == null) {
+                            .allMatch(h -> !h.owner().spec().name().equals(spec.name())
+                                    && h.owner().spec().volumes().owner().equals(mine.owner()));
+            if (fromOtherRevisions && takeOver == null) {
                 takeOver = slot;
             } else if (refusal == null) {
                 refusal = holders.isEmpty()
@@ -65,6 +70,13 @@ final class VolumeSlots {
             }
         }
         return reserved(takeOver);
+    }
+
+    private ServiceController self(ServiceSpec spec) {
+        return controllers.get().stream()
+                .filter(c -> c.spec().name().equals(spec.name()))
+                .findFirst()
+                .orElse(null);
     }
 
     /** The instance these were reserved for has started (the runtime holds them now) or failed to. */
