@@ -35,6 +35,7 @@ final class AppApply {
                 .access(app.access())
                 .secrets(app.secrets())
                 .egress(app.egress())
+                .volumes(app.volumes())
                 .build();
         Service old = existing(wisp, n);
         Integer before = old == null ? null : old.latestRevision();

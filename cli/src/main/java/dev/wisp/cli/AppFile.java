@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.wisp.sdk.Resources;
 import dev.wisp.sdk.Scaling;
 import dev.wisp.sdk.Standby;
+import dev.wisp.sdk.VolumeMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,6 +44,9 @@ import java.util.TreeSet;
  * [standby]
  * policy = "snapshot"
  * pause-after = "1s"
+ * [[volumes]]                   # made first: wisp volumes create data --size 1G
+ * name = "data"                 # one per instance: data, data-1, ... (docs/volumes.md)
+ * path = "/data"
  * </pre>
  */
 record AppFile(
@@ -55,7 +59,8 @@ record AppFile(
         Scaling scaling,
         Standby standby,
         String access,
-        String egress) {
+        String egress,
+        List<VolumeMount> volumes) {
     /** Most bytes a wisp.toml may have: a service description, not a data file. */
     static final int MAX_BYTES = 64 * 1024;
 
@@ -72,16 +77,18 @@ record AppFile(
             "scaling",
             "standby",
             "access",
-            "egress");
+            "egress",
+            "volumes");
     private static final Set<String> BUILD = Set.of("dir", "entrypoint", "debs");
     private static final Set<String> RESOURCES = Set.of("vcpus", "memory");
     private static final Set<String> SCALING =
             Set.of("min", "max", "target", "initial", "scale-to-zero-grace", "concurrency", "timeout");
     private static final Set<String> STANDBY = Set.of("policy", "pause-after", "snapshot-after", "retire-after");
     /** Things a user coming from fly.toml or a Kraftfile may write that Wisp does not offer yet. */
-    private static final Map<String, String> NOT_YET = Map.of(
-            "volumes", "persistent volumes are not available yet",
-            "mounts", "persistent volumes are not available yet");
+    private static final Map<String, String> NOT_YET =
+            Map.of("mounts", "write [[volumes]] tables with name and path (docs/volumes.md)");
+
+    private static final Set<String> VOLUME = Set.of("name", "path");
 
     /** Reads and checks {@code file}; every problem is one line naming the file and the key. */
     static AppFile read(Path file) {
@@ -191,7 +198,32 @@ record AppFile(
                     scaling,
                     standby,
                     text(root, "access", ""),
-                    text(root, "egress", ""));
+                    text(root, "egress", ""),
+                    volumes(root.get("volumes")));
+        }
+
+        /** {@code [[volumes]]}: an array of tables, each with name and path. */
+        private List<VolumeMount> volumes(JsonNode v) {
+            if (v == null) {
+                return null;
+            }
+            if (!v.isArray()) {
+                throw bad("'volumes' must be an array of tables ([[volumes]] with name and path)");
+            }
+            List<VolumeMount> out = new ArrayList<>();
+            for (JsonNode t : v) {
+                if (!t.isObject()) {
+                    throw bad("'volumes' must be an array of tables ([[volumes]] with name and path)");
+                }
+                known(t, "volumes.", VOLUME);
+                String name = text(t, "name", "volumes.");
+                String path = text(t, "path", "volumes.");
+                if (name == null || path == null) {
+                    throw bad("each [[volumes]] needs name and path");
+                }
+                out.add(new VolumeMount(name, path));
+            }
+            return out;
         }
 
         private void known(JsonNode table, String where, Set<String> keys) {

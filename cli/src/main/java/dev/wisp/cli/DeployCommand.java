@@ -5,6 +5,7 @@ import dev.wisp.sdk.Resources;
 import dev.wisp.sdk.Revision;
 import dev.wisp.sdk.Service;
 import dev.wisp.sdk.ServicePatch;
+import dev.wisp.sdk.VolumeMount;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
 import java.nio.file.Path;
@@ -108,6 +109,13 @@ final class DeployCommand extends RevisionCommand {
                     + " (enforced on TAP networking; docs/networking.md).")
     String egress;
 
+    @Option(
+            names = "--volume",
+            paramLabel = "NAME:PATH",
+            description = "Mount a volume in each instance (repeatable): instance 1 gets NAME, instance 2 NAME-1..."
+                    + " (make them with wisp volumes create; docs/volumes.md).")
+    List<String> volumes;
+
     @Override
     public Integer call() throws Exception {
         if (source == null || source.file != null) {
@@ -121,7 +129,8 @@ final class DeployCommand extends RevisionCommand {
                     || memoryMib != null
                     || vcpus != null
                     || scaling.any()
-                    || egress != null) {
+                    || egress != null
+                    || volumes != null) {
                 throw new IllegalArgumentException(
                         "with no --image or --dir, the settings come from wisp.toml: put them there");
             }
@@ -147,6 +156,7 @@ final class DeployCommand extends RevisionCommand {
                     .standby(scaling.standbyPolicy())
                     .secrets(secrets)
                     .egress(egress)
+                    .volumes(mounts())
                     .build());
             rev = new Revision(
                     name,
@@ -167,13 +177,29 @@ final class DeployCommand extends RevisionCommand {
                 wisp.updateService(name, new ServicePatch(scaling.scaling(), scaling.standbyPolicy(), null));
                 log("updated the scaling of %s", name);
             }
-            rev = wisp.deploy(name, new DeployRequest(imageId, env, secrets, resources, port, egress));
+            rev = wisp.deploy(name, new DeployRequest(imageId, env, secrets, resources, port, egress, mounts()));
             log("deploying revision %d of %s", rev.number(), name);
         }
         return settleAndPrint(wisp, name, rev, r -> {
             String url = wisp.service(name).url();
             return String.format("%s: revision %d %s%s", name, r.number(), r.state(), url == null ? "" : "  " + url);
         });
+    }
+
+    /** {@code --volume NAME:PATH} as mounts; null when none is given (a deploy keeps the last ones). */
+    private List<VolumeMount> mounts() {
+        if (volumes == null) {
+            return null;
+        }
+        List<VolumeMount> out = new ArrayList<>();
+        for (String v : volumes) {
+            int colon = v.indexOf(':');
+            if (colon <= 0 || colon == v.length() - 1) {
+                throw new IllegalArgumentException("--volume takes NAME:PATH, such as data:/data (got '" + v + "')");
+            }
+            out.add(new VolumeMount(v.substring(0, colon), v.substring(colon + 1)));
+        }
+        return out;
     }
 
     private Optional<Service> find(WispClient wisp) {

@@ -38,6 +38,7 @@ import picocli.CommandLine.Command;
             TenantsCommand.class,
             TokensCommand.class,
             SecretsCommand.class,
+            VolumesCommand.class,
             DashboardCommand.class,
             TopCommand.class,
             NodesCommand.class,

@@ -55,8 +55,15 @@ class AppFileTest {
                 .hasMessage(file + ": give either image = \"...\" or a [build] table with dir");
         Files.writeString(file, "name = [\n");
         assertThatThrownBy(() -> AppFile.read(file)).hasMessageStartingWith(file + ": not valid TOML: ");
-        Files.writeString(file, "volumes = \"x\"\n");
-        assertThatThrownBy(() -> AppFile.read(file)).hasMessageContaining("'volumes' is not supported");
+        Files.writeString(file, "name = \"a\"\nimage = \"x\"\nvolumes = \"x\"\n");
+        assertThatThrownBy(() -> AppFile.read(file)).hasMessageContaining("'volumes' must be an array of tables");
+        Files.writeString(file, "mounts = \"x\"\n");
+        assertThatThrownBy(() -> AppFile.read(file))
+                .hasMessageContaining("'mounts' is not supported: write [[volumes]]");
+        Files.writeString(file, "name = \"a\"\nimage = \"x\"\n[[volumes]]\nname = \"data\"\n");
+        assertThatThrownBy(() -> AppFile.read(file)).hasMessage(file + ": each [[volumes]] needs name and path");
+        Files.writeString(file, "name = \"a\"\nimage = \"x\"\n[[volumes]]\nname = \"data\"\npath = \"/data\"\n");
+        assertThat(AppFile.read(file).volumes()).containsExactly(new dev.wisp.sdk.VolumeMount("data", "/data"));
     }
 
     @Test

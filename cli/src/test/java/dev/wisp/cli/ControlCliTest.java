@@ -196,6 +196,47 @@ class ControlCliTest {
     }
 
     @Test
+    void volumes_createListMountByDeploy_removeRefusedWhileMounted() throws Exception {
+        CliRun created = wisp("volumes", "create", "data", "data-1", "--size", "32M");
+        assertThat(created.code()).as(created.toString()).isZero();
+        assertThat(created.out()).contains("created data (32.0 MiB)", "created data-1 (32.0 MiB)");
+        CliRun tiny = wisp("volumes", "create", "tiny", "--size", "1M");
+        assertThat(tiny.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(tiny.err()).contains("size must be 16M to 1T");
+
+        String imageId = JSON.readTree(wisp(
+                                "image",
+                                "push",
+                                unbootableImage(plane.dir().resolve("vol-img"), 31)
+                                        .toString(),
+                                "--json")
+                        .out())
+                .get("id")
+                .asText();
+        CliRun badPath = wisp("deploy", "store", "--image", imageId, "--volume", "data:/proc", "--no-wait");
+        assertThat(badPath.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(badPath.err()).contains("would hide the guest's /proc");
+        CliRun missing = wisp("deploy", "store", "--image", imageId, "--volume", "nope:/data", "--no-wait");
+        assertThat(missing.code()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(missing.err()).contains("no volume 'nope'", "wisp volumes create nope");
+        CliRun deploy = wisp("deploy", "store", "--image", imageId, "--volume", "data:/data", "--no-wait");
+        assertThat(deploy.code()).as(deploy.toString()).isZero();
+
+        assertThat(wisp("volumes", "ls").out())
+                .containsPattern("(?m)^NAME\\s+SIZE\\s+USED BY\\s+CREATED")
+                .containsPattern("(?m)^data\\s+32.0 MiB\\s+store\\s")
+                .containsPattern("(?m)^data-1\\s+32.0 MiB\\s+store\\s");
+        CliRun inUse = wisp("volumes", "rm", "data-1");
+        assertThat(inUse.code()).isEqualTo(Main.EXIT_CONFLICT);
+        assertThat(inUse.err()).contains("attached to service(s) store");
+
+        assertThat(wisp("rm", "store").code()).isZero();
+        CliRun rm = wisp("volumes", "rm", "data", "data-1");
+        assertThat(rm.code()).as(rm.toString()).isZero();
+        assertThat(JSON.readTree(wisp("volumes", "ls", "--json").out())).isEmpty();
+    }
+
+    @Test
     void applyFromWispToml_twiceMakesOneRevision_deployWithoutSourceReadsIt() throws Exception {
         String imageId = JSON.readTree(wisp(
                                 "image",
@@ -238,7 +279,7 @@ class ControlCliTest {
         Files.writeString(toml, Files.readString(toml) + "\n[volumes]\ndata = 1\n");
         CliRun unsupported = wisp("apply", "-f", toml.toString(), "--no-wait");
         assertThat(unsupported.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(unsupported.err()).contains("wisp.toml: 'volumes' is not supported");
+        assertThat(unsupported.err()).contains("wisp.toml: 'volumes' must be an array of tables");
         Files.writeString(toml, "name = \"cfg\"\nimage = \"" + imageId + "\"\n[scaling]\nmaxx = 3\n");
         CliRun typo = wisp("apply", "-f", toml.toString(), "--no-wait");
         assertThat(typo.code()).isEqualTo(Main.EXIT_USAGE);

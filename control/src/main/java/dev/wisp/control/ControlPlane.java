@@ -46,7 +46,7 @@ public final class ControlPlane implements AutoCloseable {
     private static final int EVENT_QUEUE = 10_000;
     /** What the platform keeps in its data directory, each made 0700 before anything is written to it. */
     private static final List<String> DATA_SUBDIRECTORIES =
-            List.of("state", "images", "node", "uploads", "cache", "functions");
+            List.of("state", "images", "node", "uploads", "cache", "functions", "volumes");
 
     private final ControlConfig config;
     /** Null on a single host (the embedded store). */
@@ -172,7 +172,8 @@ public final class ControlPlane implements AutoCloseable {
                 new ThreadPoolExecutor.DiscardPolicy());
         node.onInstanceChange(change -> eventWriter.execute(() -> instanceEvent(routing, events, change)));
 
-        NodeSpecs specs = new NodeSpecs(config.kernel(), images, cipher);
+        Volumes volumes = new Volumes(registry, data.resolve("volumes"));
+        NodeSpecs specs = new NodeSpecs(config.kernel(), images, cipher, volumes);
         // In a cluster the leader places node services on the nodes and stores the routing table.
         java.util.function.Function<Registry, Reconciler> reconcilers = reg -> new Reconciler(
                 reg,
@@ -201,6 +202,7 @@ public final class ControlPlane implements AutoCloseable {
         new MetaApi(this::scrape, store).register(routes);
         Secrets secrets = new Secrets(registry, cipher);
         secrets.register(routes);
+        volumes.register(routes);
         signIn = new SignInLinks(adminTokenFile(), this::apiUrl, InstantSource.system());
         signIn.register(routes);
         new ServicesApi(
@@ -210,6 +212,7 @@ public final class ControlPlane implements AutoCloseable {
                         specs,
                         cipher,
                         secrets,
+                        volumes,
                         reconciling,
                         new ServiceViews(registry, node, node.routerPort()),
                         KernelMemory.floorMib(config.kernel()))

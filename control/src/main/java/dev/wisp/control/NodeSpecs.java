@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * Turns a service and one of its revisions into what the node runs. Also the validator of the
  * API's scaling and standby settings: the node's own config records check every rule.
  */
-record NodeSpecs(Path kernel, ImageStore images, EnvCipher cipher) {
+record NodeSpecs(Path kernel, ImageStore images, EnvCipher cipher, Volumes volumes) {
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
     private static final Duration MAX_TIMEOUT = Duration.ofMinutes(15);
 
@@ -45,7 +45,9 @@ record NodeSpecs(Path kernel, ImageStore images, EnvCipher cipher) {
                 .withScaling(autoscaler(s.scaling()))
                 .withStandby(standby(s.standby()))
                 .withLimits(limits(s.scaling()))
-                .withEgress(Egress.parse(r.egressOrNone()));
+                .withEgress(Egress.parse(r.egressOrNone()))
+                // One set of volumes per instance; the node attaches a free one at each cold boot.
+                .withVolumes(volumes.slots(s.tenant(), s.name(), r.number(), r.volumesOrNone()));
     }
 
     /**

@@ -16,6 +16,8 @@ import java.util.TreeSet;
  * @param failure   why its last start failed, while no instance of it has started since; null otherwise
  * @param egress    where its guests may connect to ({@code none}, {@code internet}, {@code HOST:PORT,...});
  *                  null in records written before egress existed, which means none
+ * @param volumes   the volumes its instances mount (one set per instance); null in records
+ *                  written before volumes existed, which means none
  */
 record RevisionRecord(
         String service,
@@ -29,7 +31,8 @@ record RevisionRecord(
         String message,
         Map<String, String> env,
         Failure failure,
-        String egress) {
+        String egress,
+        List<VolumeMount> volumes) {
 
     /**
      * A failed start of the revision's app, as the API shows it.
@@ -51,24 +54,31 @@ record RevisionRecord(
             Resources resources,
             int port,
             String createdAt,
-            String egress) {
+            String egress,
+            List<VolumeMount> volumes) {
         return new RevisionRecord(
-                service, number, image, sealedEnv, resources, port, createdAt, "warming", null, null, null, egress);
+                service, number, image, sealedEnv, resources, port, createdAt, "warming", null, null, null, egress,
+                volumes);
     }
 
     RevisionRecord withState(String s, String m) {
         return new RevisionRecord(
-                service, number, image, sealedEnv, resources, port, createdAt, s, m, env, failure, egress);
+                service, number, image, sealedEnv, resources, port, createdAt, s, m, env, failure, egress, volumes);
     }
 
     RevisionRecord withFailure(Failure f) {
         return new RevisionRecord(
-                service, number, image, sealedEnv, resources, port, createdAt, state, message, env, f, egress);
+                service, number, image, sealedEnv, resources, port, createdAt, state, message, env, f, egress, volumes);
     }
 
     /** The revision's egress policy in its canonical text; {@code none} for older records. */
     String egressOrNone() {
         return egress == null ? "none" : egress;
+    }
+
+    /** The volumes its instances mount; none for older records. */
+    List<VolumeMount> volumesOrNone() {
+        return volumes == null ? List.of() : volumes;
     }
 
     /** Whether an older version wrote this record with plain env values. */
@@ -91,7 +101,8 @@ record RevisionRecord(
                         message,
                         null,
                         failure,
-                        egress)
+                        egress,
+                        volumes)
                 : this;
     }
 

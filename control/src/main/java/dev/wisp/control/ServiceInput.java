@@ -41,13 +41,15 @@ final class ServiceInput {
                             "resources",
                             "port",
                             "egress",
+                            "volumes",
                             "scaling",
                             "standby",
                             "access"),
                     READ_ONLY.stream())
             .collect(Collectors.toUnmodifiableSet());
 
-    static final Set<String> DEPLOY_FIELDS = Set.of("image", "env", "secrets", "resources", "port", "egress");
+    static final Set<String> DEPLOY_FIELDS =
+            Set.of("image", "env", "secrets", "resources", "port", "egress", "volumes");
     static final Set<String> PATCH_FIELDS = Set.of("scaling", "standby", "access");
     static final Set<String> ROLLBACK_FIELDS = Set.of("revision");
     static final Set<String> RESOURCES_FIELDS = Set.of("vcpus", "memoryMiB");

@@ -67,6 +67,7 @@ record ServiceViews(Registry registry, Node node, int routerPort) {
                 r.resources(),
                 r.port(),
                 r.egressOrNone(),
+                r.volumesOrNone(),
                 r.createdAt(),
                 r.state(),
                 r.message(),

@@ -18,6 +18,7 @@ record ServicesApi(
         NodeSpecs specs,
         EnvCipher cipher,
         Secrets secrets,
+        Volumes volumes,
         Reconciling reconciler,
         ServiceViews views,
         int memoryFloorMib) {
@@ -51,6 +52,10 @@ record ServicesApi(
                 registry.services(who.tenant()).stream().map(views::service).toList());
     }
 
+    private static List<VolumeMount> orNone(List<VolumeMount> mounts) {
+        return mounts == null ? List.of() : mounts;
+    }
+
     static Reply items(List<?> items) {
         return Reply.json(200, new Shapes.Items<>(items));
     }
@@ -77,9 +82,10 @@ record ServicesApi(
                 secrets.env(who.tenant(), body.get("secrets"))));
         int port = ServiceInput.port(body, image.port());
         String egress = ServiceInput.egress(body, "none");
+        List<VolumeMount> mounts = orNone(volumes.mounts(who.tenant(), body.get("volumes")));
         String now = registry.now();
         ServiceRecord s = new ServiceRecord(who.tenant(), name, scaling, standby, access, 1, 1, 0, 0, 0, now);
-        RevisionRecord rev = RevisionRecord.of(name, 1, image.id(), env, res, port, now, egress);
+        RevisionRecord rev = RevisionRecord.of(name, 1, image.id(), env, res, port, now, egress, mounts);
         registry.write(tx -> {
             Quota q = Quotas.quotaOf(tx, who.tenant());
             if (tx.get(Registry.serviceKey(who.tenant(), name), ServiceRecord.class)
@@ -174,6 +180,7 @@ record ServicesApi(
                 secrets.env(who.tenant(), body.get("secrets")));
         int port = ServiceInput.port(body, image.port());
         String egress = ServiceInput.egress(body, "none");
+        List<VolumeMount> mounts = orNone(volumes.mounts(who.tenant(), body.get("volumes")));
         ServiceRecord s = current.get();
         RevisionRecord target = registry.revision(who.tenant(), name, s.targetRevision())
                 .orElseThrow(() -> ApiException.conflict("the service has no target revision; try again"));
@@ -184,16 +191,18 @@ record ServicesApi(
                 && target.resources().equals(res)
                 && target.port() == port
                 && target.egressOrNone().equals(egress)
+                && target.volumesOrNone().equals(mounts)
                 && target.openEnv(cipher).equals(env);
         if (!same) {
-            newRevision(who, p, image, cipher.sealAll(env), res, port, egress);
+            newRevision(who, p, image, cipher.sealAll(env), res, port, egress, mounts);
         }
         return Reply.json(200, views.service(existing(who, p)));
     }
 
     private Reply deploy(Call c, Caller who, Map<String, String> p) {
         JsonNode body = Fields.object(c.body());
-        Fields.onlyKnown(body, "a deploy (image, env, secrets, resources, port, egress)", ServiceInput.DEPLOY_FIELDS);
+        Fields.onlyKnown(
+                body, "a deploy (image, env, secrets, resources, port, egress, volumes)", ServiceInput.DEPLOY_FIELDS);
         ServiceRecord current = existing(who, p);
         RevisionRecord last = registry.revision(who.tenant(), current.name(), current.latestRevision())
                 .orElseThrow(() -> ApiException.conflict("the service has no latest revision; try again"));
@@ -209,7 +218,9 @@ record ServicesApi(
         int port = ServiceInput.port(
                 body, Fields.has(body, "image") && !Fields.has(body, "port") ? image.port() : last.port());
         String egress = ServiceInput.egress(body, last.egressOrNone());
-        return Reply.json(202, ServiceViews.revision(newRevision(who, p, image, env, res, port, egress)));
+        List<VolumeMount> named = volumes.mounts(who.tenant(), body.get("volumes"));
+        List<VolumeMount> mounts = named == null ? last.volumesOrNone() : named;
+        return Reply.json(202, ServiceViews.revision(newRevision(who, p, image, env, res, port, egress, mounts)));
     }
 
     private RevisionRecord newRevision(
@@ -219,14 +230,15 @@ record ServicesApi(
             Map<String, String> sealedEnv,
             Resources res,
             int port,
-            String egress) {
+            String egress,
+            List<VolumeMount> mounts) {
         RevisionRecord created = registry.write(tx -> {
             ServiceRecord s = inTx(tx, who, p);
             requireImageRecord(tx, who.tenant(), image.id());
             Quotas.check(tx, who.tenant(), Quotas.quotaOf(tx, who.tenant()), s.name(), s.scaling(), res);
             int n = s.latestRevision() + 1;
             RevisionRecord rev =
-                    RevisionRecord.of(s.name(), n, image.id(), sealedEnv, res, port, registry.now(), egress);
+                    RevisionRecord.of(s.name(), n, image.id(), sealedEnv, res, port, registry.now(), egress, mounts);
             forgetOldRevisions(tx, s);
             touchTenant(tx, who.tenant());
             tx.put(Registry.serviceKey(who.tenant(), s.name()), s.withLatest(n));

@@ -63,6 +63,7 @@ final class Shapes {
             Resources resources,
             int port,
             String egress,
+            List<VolumeMount> volumes,
             String createdAt,
             String state,
             String message,
@@ -138,6 +139,9 @@ final class Shapes {
 
     /** A tenant's secret: its name and a digest of its value, never the value. */
     record SecretView(String name, String digest, String createdAt, String updatedAt) {}
+
+    /** A volume: its size in bytes and the services whose deployed revisions mount it. */
+    record VolumeView(String name, long sizeBytes, String createdAt, List<String> usedBy) {}
 
     record TokenView(String id, String tenant, boolean admin, String createdAt) {}
 

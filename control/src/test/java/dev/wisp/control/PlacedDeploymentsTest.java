@@ -71,6 +71,7 @@ class PlacedDeploymentsTest {
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 

@@ -47,7 +47,8 @@ public final class ImageBuilder {
 
     private static final List<String> NET_MODULES =
             List.of("virtio_ring", "virtio", "virtio_mmio", "failover", "net_failover", "virtio_net");
-    private static final List<String> DISK_MODULES = List.of("virtio_blk", "overlay");
+    private static final String VOLUME_MODULE = "virtio_blk";
+    private static final List<String> DISK_MODULES = List.of(VOLUME_MODULE, "overlay");
 
     private final Path folder;
     /** What the user named (the file, for a single-file app), recorded in the image. */
@@ -245,15 +246,21 @@ public final class ImageBuilder {
         return "/lib/modules/" + kernel.version();
     }
 
-    /** Adds the kernel modules the guest loads (network; disk and overlay too) and names them in load order. */
+    /**
+     * Adds the kernel modules the guest loads (network; disk and overlay too) and names them in
+     * load order. An image without a disk still carries virtio_blk, unlisted: the init loads it
+     * only when the VM has a volume attached.
+     */
     static List<String> addModules(RootTree tree, Kernel kernel, boolean onDisk) {
         List<String> modules = new ArrayList<>();
-        for (String name : onDisk ? concat(NET_MODULES, DISK_MODULES) : NET_MODULES) {
+        for (String name : onDisk ? concat(NET_MODULES, DISK_MODULES) : concat(NET_MODULES, List.of(VOLUME_MODULE))) {
             Path ko = kernel.module(name);
             if (ko != null) { // absent: built into a user's kernel, init reports if not
                 String file = ko.getFileName().toString();
                 tree.put(UsrMerge.map(moduleDir(kernel).substring(1) + "/" + file), new RootTree.HostFile(ko, 0644));
-                modules.add(file.substring(0, file.length() - 3));
+                if (onDisk || !name.equals(VOLUME_MODULE)) {
+                    modules.add(file.substring(0, file.length() - 3));
+                }
             }
         }
         return modules;

@@ -51,6 +51,7 @@ public final class Node implements AutoCloseable {
     private final Leftovers leftovers;
     private final Map<String, ServiceController> services = new ConcurrentHashMap<>();
     private final SharedTemplates sharedTemplates;
+    private final VolumeSlots volumeSlots = new VolumeSlots(services::values);
     private final VmmProcessMetrics vmmMetrics;
     private final CopyOnWriteArrayList<Consumer<InstanceChange>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService control = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -170,8 +171,8 @@ public final class Node implements AutoCloseable {
                 Math.max(spec.scaling().initialScale(), spec.scaling().minInstances()), spec.warmTemplate() ? 1 : 0);
         capacity.checkDeploy(spec.name(), spec.vm(), atStart);
         String digest = StandbyManifest.digest(spec.vm());
-        ServiceScope scope =
-                ServiceScope.of(spec, runtime, capacity, metrics, this::publish, clock, config.stateDirectory());
+        ServiceScope scope = ServiceScope.of(
+                spec, runtime, capacity, metrics, this::publish, clock, config.stateDirectory(), volumeSlots);
         ServiceController c =
                 new ServiceController(scope, router, leftovers.claim(spec.name(), digest), digest, sharedTemplates);
         if (services.putIfAbsent(spec.name(), c) != null) {

@@ -15,6 +15,7 @@ import dev.wisp.router.ServiceLoad;
 import dev.wisp.router.ServiceLoads;
 import dev.wisp.runtime.InstanceEvent;
 import dev.wisp.runtime.InstanceState;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ final class ServiceController {
     private final Wakes wakes;
     private final StandbyHandover handover;
     private final StandbySteps standby;
+    private final VolumeHolds volumeHolds;
     private final StartOutcomes starts;
     private final StatusViews views;
     private final ServiceShutdown shutdown;
@@ -94,6 +96,7 @@ final class ServiceController {
         this.views = new StatusViews(spec, replicas, templates, starts);
         this.shutdown = new ServiceShutdown(scope, endpoints, replicas, templates, handover, vmOps);
         this.standby = new StandbySteps(scope, replicas, handover, wakes);
+        this.volumeHolds = new VolumeHolds(replicas, standby, this);
         this.autoscaler = new Autoscaler(spec.scaling(), scope.clock());
         this.planner = new StandbyPlanner(spec.standby(), scope.clock());
         this.desired = spec.scaling().initialScale();
@@ -321,6 +324,18 @@ final class ServiceController {
         marks.submittedNanos = System.nanoTime();
         vmOps.submit(() -> wakes.wake(r, plan.path(), why, marks));
         return true;
+    }
+
+    // ---- volumes (VolumeSlots asks) -------------------------------------------------------------
+
+    /** The replica whose guest has this volume file attached, or null ({@link VolumeHolds}). */
+    String holderOf(Path file) {
+        return volumeHolds.holderOf(file);
+    }
+
+    /** Retires a replica whose volumes a newer revision takes over; false while it is busy. */
+    boolean evict(String replicaId) {
+        return volumeHolds.evict(replicaId);
     }
 
     // ---- status ----------------------------------------------------------------------------------

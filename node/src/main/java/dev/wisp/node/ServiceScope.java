@@ -12,6 +12,7 @@ import java.util.function.Consumer;
  *
  * @param standbyDirectory the service's standby snapshots, one folder per instance
  * @param templateDirectory the service's own warm template (when not shared)
+ * @param volumeSlots the node's book of which instance holds which volume
  */
 record ServiceScope(
         ServiceSpec spec,
@@ -21,7 +22,8 @@ record ServiceScope(
         Consumer<InstanceChange> changes,
         InstantSource clock,
         Path standbyDirectory,
-        Path templateDirectory) {
+        Path templateDirectory,
+        VolumeSlots volumeSlots) {
 
     static ServiceScope of(
             ServiceSpec spec,
@@ -30,7 +32,8 @@ record ServiceScope(
             NodeMetrics metrics,
             Consumer<InstanceChange> changes,
             InstantSource clock,
-            Path stateDirectory) {
+            Path stateDirectory,
+            VolumeSlots volumeSlots) {
         return new ServiceScope(
                 spec,
                 runtime,
@@ -39,7 +42,8 @@ record ServiceScope(
                 changes,
                 clock,
                 stateDirectory.resolve("standby").resolve(spec.name()),
-                stateDirectory.resolve("templates").resolve(spec.name()));
+                stateDirectory.resolve("templates").resolve(spec.name()),
+                volumeSlots);
     }
 
     String name() {

@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * @param limits       router admission limits per instance and queue
  * @param warmTemplate whether to boot once and clone every later instance from that snapshot
  * @param egress       where its guests may connect to (enforced on TAP networking; docs/networking.md)
+ * @param volumes      persistent volumes, one set per instance; with any, no warm template (every
+ *                     clone would share the template's disks) and at most one instance per set
  */
 public record ServiceSpec(
         String name,
@@ -27,7 +29,8 @@ public record ServiceSpec(
         StandbyPolicy standby,
         ServiceLimits limits,
         boolean warmTemplate,
-        Egress egress) {
+        Egress egress,
+        ServiceVolumes volumes) {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?");
 
     public ServiceSpec {
@@ -36,6 +39,18 @@ public record ServiceSpec(
         Objects.requireNonNull(standby, "standby");
         Objects.requireNonNull(limits, "limits");
         egress = egress == null ? Egress.NONE : egress;
+        volumes = volumes == null ? ServiceVolumes.NONE : volumes;
+        if (!volumes.isEmpty()) {
+            warmTemplate = false;
+            int n = volumes.slots().size();
+            if (scaling.maxInstances() == 0 || scaling.maxInstances() > n) {
+                scaling = scaling.toBuilder()
+                        .maxInstances(n)
+                        .minInstances(Math.min(scaling.minInstances(), n))
+                        .initialScale(Math.min(scaling.initialScale(), n))
+                        .build();
+            }
+        }
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException(
                     "invalid service name '" + name + "': 1-30 of a-z, 0-9 and '-', not starting or ending with '-'");
@@ -50,7 +65,19 @@ public record ServiceSpec(
             StandbyPolicy standby,
             ServiceLimits limits,
             boolean warmTemplate) {
-        this(name, vm, scaling, standby, limits, warmTemplate, Egress.NONE);
+        this(name, vm, scaling, standby, limits, warmTemplate, Egress.NONE, ServiceVolumes.NONE);
+    }
+
+    /** As the canonical constructor, without volumes. */
+    public ServiceSpec(
+            String name,
+            VmSpec vm,
+            AutoscalerConfig scaling,
+            StandbyPolicy standby,
+            ServiceLimits limits,
+            boolean warmTemplate,
+            Egress egress) {
+        this(name, vm, scaling, standby, limits, warmTemplate, egress, ServiceVolumes.NONE);
     }
 
     /** A service with every default: KPA scaling, pause/snapshot standby, router defaults, warm template. */
@@ -60,22 +87,26 @@ public record ServiceSpec(
     }
 
     public ServiceSpec withScaling(AutoscalerConfig s) {
-        return new ServiceSpec(name, vm, s, standby, limits, warmTemplate, egress);
+        return new ServiceSpec(name, vm, s, standby, limits, warmTemplate, egress, volumes);
     }
 
     public ServiceSpec withStandby(StandbyPolicy s) {
-        return new ServiceSpec(name, vm, scaling, s, limits, warmTemplate, egress);
+        return new ServiceSpec(name, vm, scaling, s, limits, warmTemplate, egress, volumes);
     }
 
     public ServiceSpec withLimits(ServiceLimits l) {
-        return new ServiceSpec(name, vm, scaling, standby, l, warmTemplate, egress);
+        return new ServiceSpec(name, vm, scaling, standby, l, warmTemplate, egress, volumes);
     }
 
     public ServiceSpec withWarmTemplate(boolean on) {
-        return new ServiceSpec(name, vm, scaling, standby, limits, on, egress);
+        return new ServiceSpec(name, vm, scaling, standby, limits, on, egress, volumes);
+    }
+
+    public ServiceSpec withVolumes(ServiceVolumes v) {
+        return new ServiceSpec(name, vm, scaling, standby, limits, warmTemplate, egress, v);
     }
 
     public ServiceSpec withEgress(Egress e) {
-        return new ServiceSpec(name, vm, scaling, standby, limits, warmTemplate, e);
+        return new ServiceSpec(name, vm, scaling, standby, limits, warmTemplate, e, volumes);
     }
 }

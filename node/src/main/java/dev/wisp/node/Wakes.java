@@ -2,8 +2,11 @@ package dev.wisp.node;
 
 import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.autoscaler.WakePath;
+import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.Snapshot;
+import dev.wisp.runtime.Volume;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Brings one replica to serving by the path the standby planner chose: resume a paused VM,
@@ -46,8 +49,7 @@ final class Wakes {
                 case RESUME_PAUSED -> r.instance.resume();
                 case RESTORE_SNAPSHOT -> restoreSnapshot(r);
                 case CLONE_TEMPLATE -> r.instance = scope.runtime().cloneFrom(templates.template(), r.id);
-                case COLD_BOOT ->
-                    r.instance = scope.runtime().boot(r.id, scope.spec().vm());
+                case COLD_BOOT -> r.instance = boot(r);
             }
             long done = System.nanoTime();
             marks.doneNanos = done;
@@ -90,6 +92,21 @@ final class Wakes {
             outcomes.startFailed(path, e);
         } finally {
             replicas.waking.decrementAndGet();
+        }
+    }
+
+    /** Boots a new instance, with a set of the service's volumes no other live instance holds. */
+    private Instance boot(Replica r) {
+        ServiceSpec spec = scope.spec();
+        if (spec.volumes().isEmpty()) {
+            return scope.runtime().boot(r.id, spec.vm());
+        }
+        List<Volume> attached = scope.volumeSlots().reserve(spec);
+        try {
+            return scope.runtime()
+                    .boot(r.id, spec.vm().withBoot(spec.vm().boot().withVolumes(attached)));
+        } finally {
+            scope.volumeSlots().release(attached);
         }
     }
 

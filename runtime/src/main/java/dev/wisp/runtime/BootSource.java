@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * @param env     the app's environment variables, at most {@value #MAX_ENV_BYTES} bytes in all
  * @param layers  more read-only raw disks attached after {@code disk} (the layer disks a stacked
  *                image's disk sits on; the guest finds each by its label), empty for most images
+ * @param volumes persistent volumes attached read-write, at most {@value Volume#MAX_PER_VM}, each at
+ *                its own mount path
  */
 public record BootSource(
         Path kernel,
@@ -33,7 +35,8 @@ public record BootSource(
         Optional<Path> disk,
         List<String> cmdline,
         Map<String, String> env,
-        List<Path> layers) {
+        List<Path> layers,
+        List<Volume> volumes) {
     /** What the guest agent takes: every {@code NAME=value} plus a separator byte. */
     public static final int MAX_ENV_BYTES = 8192;
 
@@ -64,29 +67,53 @@ public record BootSource(
         if (!layers.isEmpty() && disk.isEmpty()) {
             throw new IllegalArgumentException("layer disks without a disk on top of them");
         }
+        volumes = List.copyOf(volumes == null ? List.of() : volumes);
+        if (volumes.size() > Volume.MAX_PER_VM) {
+            throw new IllegalArgumentException(
+                    "at most " + Volume.MAX_PER_VM + " volumes per instance, got " + volumes.size());
+        }
+        if (volumes.stream().map(Volume::mountPath).distinct().count() < volumes.size()) {
+            throw new IllegalArgumentException("two volumes share a mount path");
+        }
     }
 
-    /** A boot source with at most one disk. */
+    /** A boot source with these layer disks and no volumes. */
+    public BootSource(
+            Path kernel,
+            Path initrd,
+            Optional<Path> disk,
+            List<String> cmdline,
+            Map<String, String> env,
+            List<Path> layers) {
+        this(kernel, initrd, disk, cmdline, env, layers, List.of());
+    }
+
+    /** A boot source with at most one disk and no volumes. */
     public BootSource(Path kernel, Path initrd, Optional<Path> disk, List<String> cmdline, Map<String, String> env) {
         this(kernel, initrd, disk, cmdline, env, List.of());
     }
 
     /** A boot source without environment variables. */
     public BootSource(Path kernel, Path initrd, Optional<Path> disk, List<String> cmdline) {
-        this(kernel, initrd, disk, cmdline, Map.of());
+        this(kernel, initrd, disk, cmdline, Map.of(), List.of());
     }
 
     /** The same boot files with this environment for the app. */
     public BootSource withEnv(Map<String, String> env) {
-        return new BootSource(kernel, initrd, disk, cmdline, env, layers);
+        return new BootSource(kernel, initrd, disk, cmdline, env, layers, volumes);
     }
 
-    /** @return every disk, in the order they are attached: {@code disk}, then {@code layers} */
+    /** @return every read-only disk, in the order they are attached: {@code disk}, then {@code layers} */
     public List<Path> disks() {
         List<Path> all = new ArrayList<>();
         disk.ifPresent(all::add);
         all.addAll(layers);
         return all;
+    }
+
+    /** The same boot files with these volumes attached. */
+    public BootSource withVolumes(List<Volume> attached) {
+        return new BootSource(kernel, initrd, disk, cmdline, env, layers, attached);
     }
 
     private static Map<String, String> checkedEnv(Map<String, String> env) {
@@ -118,7 +145,7 @@ public record BootSource(
         return "BootSource[kernel=" + kernel + ", initrd=" + initrd + ", disk="
                 + disk.map(Path::toString).orElse("none") + (layers.isEmpty() ? "" : ", layers=" + layers)
                 + ", cmdline=" + cmdline + ", env="
-                + new TreeMap<>(env).keySet() + "]";
+                + new TreeMap<>(env).keySet() + ", volumes=" + volumes + "]";
     }
 
     /** Fails with a one-line message naming the first boot file that is missing. */
@@ -127,6 +154,7 @@ public record BootSource(
         requireFile(initrd, "initrd");
         disk.ifPresent(d -> requireFile(d, "disk"));
         layers.forEach(d -> requireFile(d, "layer disk"));
+        volumes.forEach(v -> requireFile(v.file(), "volume " + v.name()));
     }
 
     private static void requireFile(Path path, String what) {

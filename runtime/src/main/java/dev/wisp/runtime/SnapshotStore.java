@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,6 +54,15 @@ final class SnapshotStore {
             var layers = spec.putArray("layers");
             s.spec().boot().layers().forEach(l -> layers.add(l.toString()));
         }
+        // A standby snapshot's guest has its volumes mounted: a restore must attach the same files.
+        var volumes = spec.putArray("volumes");
+        s.spec()
+                .boot()
+                .volumes()
+                .forEach(v -> volumes.addObject()
+                        .put("name", v.name())
+                        .put("file", v.file().toString())
+                        .put("mountPath", v.mountPath()));
         var cmdline = spec.putArray("cmdline");
         s.spec().boot().cmdline().forEach(cmdline::add);
         // No env here, not even names: the values are secrets, and a restore needs none of it (the
@@ -86,13 +96,20 @@ final class SnapshotStore {
             spec.path("cmdline").forEach(c -> cmdline.add(c.asText()));
             List<Path> layers = new ArrayList<>();
             spec.path("layers").forEach(l -> layers.add(Path.of(l.asText())));
+            List<Volume> volumes = new ArrayList<>();
+            spec.path("volumes")
+                    .forEach(v -> volumes.add(new Volume(
+                            v.get("name").asText(),
+                            Path.of(v.get("file").asText()),
+                            v.get("mountPath").asText())));
             BootSource boot = new BootSource(
                     Path.of(spec.get("kernel").asText()),
                     Path.of(spec.get("initrd").asText()),
                     spec.has("disk") ? Optional.of(Path.of(spec.get("disk").asText())) : Optional.empty(),
                     cmdline,
-                    java.util.Map.of(),
-                    layers);
+                    Map.of(),
+                    layers,
+                    volumes);
             VmSpec vmSpec = new VmSpec(
                     boot,
                     spec.get("vcpus").asInt(),

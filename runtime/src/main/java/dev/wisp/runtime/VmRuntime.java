@@ -172,6 +172,10 @@ public final class VmRuntime implements AutoCloseable {
         if (Files.exists(directory.resolve(Snapshot.META_FILE))) {
             throw new VmException("a snapshot already exists at " + directory);
         }
+        if (!spec.boot().volumes().isEmpty()) {
+            // Every clone would mount the template's volume: two guests on one ext4 disk corrupt it.
+            throw new VmException("a template cannot have volumes: each instance attaches its own");
+        }
         try {
             PrivateFiles.directory(directory);
             // QEMU would create it with the umask's mode (0644): the guest's RAM, secrets and all.
@@ -252,10 +256,25 @@ public final class VmRuntime implements AutoCloseable {
         validId(id);
         spec.boot().checkFilesExist();
         Instance instance = new Instance(id, this, spec);
-        if (instances.putIfAbsent(id, instance) != null) {
-            throw new VmException("instance " + id + " already exists");
+        synchronized (instances) {
+            // A volume is one live guest's: a second mount of its ext4 disk would corrupt it. A
+            // snapshotted instance still holds its volumes (its guest has them mounted).
+            for (Volume v : spec.boot().volumes()) {
+                for (Instance other : instances.values()) {
+                    if (other.spec().boot().volumes().stream().anyMatch(o -> sameFile(o.file(), v.file()))) {
+                        throw new VmException("volume " + v.name() + " is attached to instance " + other.id());
+                    }
+                }
+            }
+            if (instances.putIfAbsent(id, instance) != null) {
+                throw new VmException("instance " + id + " already exists");
+            }
         }
         return instance;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     private static String validId(String id) {

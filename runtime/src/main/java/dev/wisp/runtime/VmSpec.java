@@ -68,6 +68,11 @@ public record VmSpec(BootSource boot, int vcpus, int memoryMib, int guestPort, D
         return new VmSpec(boot, vcpus, memoryMib, guestPort, readyTimeout, tenant);
     }
 
+    /** The same VM booting from {@code source} (say, with this instance's volumes attached). */
+    public VmSpec withBoot(BootSource source) {
+        return new VmSpec(source, vcpus, memoryMib, guestPort, readyTimeout, tenant);
+    }
+
     public VmSpec withReadyTimeout(Duration timeout) {
         return new VmSpec(boot, vcpus, memoryMib, guestPort, timeout, tenant);
     }

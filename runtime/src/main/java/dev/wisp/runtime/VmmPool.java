@@ -72,7 +72,7 @@ final class VmmPool implements AutoCloseable {
 
     /** A ready VMM of this shape, if one waits; either way one is started for next time. */
     Optional<Pooled> take(Shape shape) {
-        if (capacity == 0) {
+        if (capacity == 0 || !poolable(shape)) {
             return Optional.empty();
         }
         Pooled found = null;
@@ -89,6 +89,14 @@ final class VmmPool implements AutoCloseable {
         }
         refill(shape, REFILL_DELAY_MILLIS);
         return Optional.ofNullable(found);
+    }
+
+    /**
+     * A VMM waiting with a volume open would hold QEMU's write lock on it while another VM of
+     * that volume runs (and a volume is one live guest's anyway): such shapes are never pooled.
+     */
+    private static boolean poolable(Shape shape) {
+        return shape.spec().boot().volumes().isEmpty();
     }
 
     /** Number of VMMs waiting. */
@@ -109,7 +117,7 @@ final class VmmPool implements AutoCloseable {
     }
 
     private void refill(Shape shape, long delayMillis) {
-        if (closed || capacity == 0 || !filling.add(shape)) {
+        if (closed || capacity == 0 || !poolable(shape) || !filling.add(shape)) {
             return;
         }
         Thread.ofVirtual().name("vmm-pool-fill").start(() -> {

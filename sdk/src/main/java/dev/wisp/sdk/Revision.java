@@ -6,7 +6,7 @@ import java.util.List;
  * An immutable revision of a service; {@code state} is one of warming, ready, serving, retired, failed.
  * {@code envNames} names its environment variables (their values are never returned). {@code failure}
  * says why its last start failed, while none has succeeded since. {@code egress}: where its guests may
- * connect to ({@code none}, {@code internet} or {@code HOST:PORT,...}).
+ * connect to ({@code none}, {@code internet} or {@code HOST:PORT,...}). {@code volumes}: what each instance mounts.
  */
 @ApiShape
 public record Revision(
@@ -20,4 +20,21 @@ public record Revision(
         String state,
         String message,
         Failure failure,
-        String egress) {}
+        String egress,
+        List<VolumeMount> volumes) {
+    /** Without volumes. */
+    public Revision(
+            String service,
+            Integer number,
+            String image,
+            List<String> envNames,
+            Resources resources,
+            Integer port,
+            String createdAt,
+            String state,
+            String message,
+            Failure failure,
+            String egress) {
+        this(service, number, image, envNames, resources, port, createdAt, state, message, failure, egress, null);
+    }
+}

@@ -9,7 +9,8 @@ import java.util.Map;
  * (each deployed revision's name on the node, the {@code service} label of its metrics) and {@code failure} (why
  * its newest revision could not start, while it cannot) are read-only. {@code env} is write-only: sent on create,
  * never returned (the API shows the variables' names in {@code envNames}); so is {@code secrets}, the
- * tenant's secrets that join the env on create ({@code NAME} or {@code VAR=NAME}).
+ * tenant's secrets that join the env on create ({@code NAME} or {@code VAR=NAME}), and {@code volumes},
+ * the volumes each instance mounts (docs/volumes.md).
  */
 @ApiShape
 public record Service(
@@ -31,7 +32,8 @@ public record Service(
         List<String> nodeServices,
         Failure failure,
         List<String> secrets,
-        String egress) {
+        String egress,
+        List<VolumeMount> volumes) {
     /** A create request with only the required fields: the server's defaults for everything else. */
     public static Service of(String name, String image) {
         return builder(name, image).build();
@@ -54,6 +56,7 @@ public record Service(
         private String access;
         private List<String> secrets;
         private String egress;
+        private List<VolumeMount> volumes;
 
         private Builder(String name, String image) {
             this.name = name;
@@ -108,10 +111,16 @@ public record Service(
             return this;
         }
 
+        /** The volumes each instance mounts: one of {@code NAME}, {@code NAME-1}... per instance. */
+        public Builder volumes(List<VolumeMount> volumes) {
+            this.volumes = volumes;
+            return this;
+        }
+
         public Service build() {
             return new Service(
                     name, null, image, env, null, resources, port, scaling, standby, access, null, null, null, null,
-                    null, null, null, secrets, egress);
+                    null, null, null, secrets, egress, volumes);
         }
     }
 }

@@ -31,6 +31,7 @@ public final class WispClient {
     private final FunctionCalls functions;
     private final EventCalls events;
     private final SecretCalls secrets;
+    private final VolumeCalls volumes;
     private final LogCalls logs;
 
     private WispClient(Builder b) {
@@ -47,6 +48,7 @@ public final class WispClient {
         this.functions = new FunctionCalls(t, b.uploadTimeout);
         this.events = new EventCalls(t, b.reconnectDelay);
         this.secrets = new SecretCalls(t);
+        this.volumes = new VolumeCalls(t);
         this.logs = new LogCalls(t);
     }
 
@@ -181,6 +183,11 @@ public final class WispClient {
     /** {@code DELETE /v1/secrets/{name}}. */
     public void deleteSecret(String name) {
         secrets.delete(name);
+    }
+
+    /** The tenant's persistent volumes ({@code /v1/volumes}): create, list, delete. */
+    public VolumeCalls volumes() {
+        return volumes;
     }
 
     // ---- nodes, tenants, tokens ---------------------------------------------------------------

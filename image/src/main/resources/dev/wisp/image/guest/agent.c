@@ -104,6 +104,21 @@ static int same(const char *a, const char *b) {
     return *a == *b;
 }
 
+/* The init's /etc/hosts with the new name, rewritten in place (an OCI root has it bind-mounted). */
+static void set_hosts(const char *name) {
+    static const char head[] = "127.0.0.1 localhost\n::1 localhost\n127.0.1.1 ";
+    char buf[sizeof head + 80];
+    size_t n = sizeof head - 1, k = len(name);
+    if (k > 64) return;
+    for (size_t i = 0; i < n; i++) buf[i] = head[i];
+    for (size_t i = 0; i < k; i++) buf[n + i] = name[i];
+    buf[n + k] = '\n';
+    long fd = sys(SYS_open, (long)"/etc/hosts", O_WRONLY | O_TRUNC, 0, 0);
+    if (fd < 0) return;
+    sys(SYS_write, fd, (long)buf, n + k + 1, 0);
+    sys(SYS_close, fd, 0, 0, 0);
+}
+
 /* @@wisp restore <id> <unix-seconds> <seed-hex> */
 static void restore(char **w, int n) {
     if (n != 5) { say("error ", "bad restore command"); return; }
@@ -132,6 +147,7 @@ static void restore(char **w, int n) {
     long ts[2] = {secs, 0};
     sys(SYS_clock_settime, 0, (long)ts, 0, 0);
     sys(SYS_sethostname, (long)w[2], (long)len(w[2]), 0, 0);
+    set_hosts(w[2]);
     /* A new token per restore, drawn from the rekeyed CRNG: runtimes in the guest (Java
      * functions) compare it before serving to run their after-restore hooks once per clone. */
     unsigned char tok[8];

@@ -2,6 +2,7 @@ package dev.wisp.runtime.jail;
 
 import dev.wisp.runtime.GuestMemory;
 import dev.wisp.runtime.VmSpec;
+import dev.wisp.runtime.Volume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,7 +17,7 @@ import java.util.Set;
  * A VM's run directory made into its jail root: owned by root, group the VM's gid, mode 1770
  * (the VMM creates its sockets; the sticky bit keeps it from removing what the platform put
  * there), with an empty mount point for each thing bind-mounted in: the VMM image read-only,
- * kernel, initrd and disk read-only, the RAM file read-write, {@code /dev/kvm} under KVM.
+ * kernel, initrd and disk read-only, the RAM file and volumes read-write, {@code /dev/kvm} under KVM.
  */
 final class JailDirectory {
     static final String KERNEL = "kernel";
@@ -29,6 +30,9 @@ final class JailDirectory {
     }
 
     static final String MEMORY = "mem";
+    /** Then the volume's index: {@code vol0}, {@code vol1}... */
+    static final String VOLUME = "vol";
+
     static final String KVM = "dev/kvm";
     /** rwxrwx--T */
     private static final int ROOT_MODE = 01770;
@@ -72,6 +76,11 @@ final class JailDirectory {
         if (spec.boot().disk().isPresent()) {
             readableBy(spec.boot().disk().get(), sharedGroup, false);
         }
+        List<Volume> volumes = spec.boot().volumes();
+        for (int i = 0; i < volumes.size(); i++) {
+            readableBy(volumes.get(i).file(), sharedGroup, true);
+            file(root, VOLUME + i, volumes.get(i).file(), "rw", binds);
+        }
         Path ram = switch (memory) {
             case GuestMemory.Anonymous a -> null;
             case GuestMemory.SharedFile s -> s.file();
@@ -87,6 +96,16 @@ final class JailDirectory {
             file(root, KVM, Path.of("/dev/kvm"), "dev", binds);
         }
         return new JailDirectory(root, binds);
+    }
+
+    /** The volumes as a jailed VMM sees them: each file at {@code /volN}. */
+    static List<Volume> volumesInJail(List<Volume> volumes) {
+        List<Volume> inJail = new ArrayList<>();
+        for (int i = 0; i < volumes.size(); i++) {
+            Volume v = volumes.get(i);
+            inJail.add(new Volume(v.name(), Path.of("/", VOLUME + i), v.mountPath()));
+        }
+        return inJail;
     }
 
     Path root() {

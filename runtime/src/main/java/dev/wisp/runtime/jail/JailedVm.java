@@ -65,7 +65,8 @@ final class JailedVm implements VmmJail {
                 b.env(),
                 java.util.stream.IntStream.range(0, b.layers().size())
                         .mapToObj(i -> Path.of("/", JailDirectory.layer(i)))
-                        .toList());
+                        .toList(),
+                JailDirectory.volumesInJail(b.volumes()));
         return new VmSpec(
                 inJail,
                 hostSpec.vcpus(),
@@ -102,7 +103,12 @@ final class JailedVm implements VmmJail {
         }
         cmd.addAll(List.of("--nofile", Integer.toString(c.openFiles())));
         // The only file a VMM writes is a template's RAM file: no bigger than the guest's RAM.
-        cmd.addAll(List.of("--fsize", Long.toString((hostSpec.memoryMib() + 1L) << 20)));
+        // Room for the RAM file, and for writes anywhere in the largest volume (the limit is on offsets).
+        long largestVolume = hostSpec.boot().volumes().stream()
+                .mapToLong(v -> v.file().toFile().length())
+                .max()
+                .orElse(0);
+        cmd.addAll(List.of("--fsize", Long.toString(Math.max((hostSpec.memoryMib() + 1L) << 20, largestVolume))));
         cmd.addAll(List.of("--hostname", directory.root().getFileName().toString()));
         cmd.addAll(List.of("--pidfile", directory.root().resolve(CHILD_PID_FILE).toString()));
         net.namespace().ifPresent(ns -> {

@@ -4,6 +4,7 @@ import dev.wisp.runtime.Accelerator;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.GuestMemory;
 import dev.wisp.runtime.VmSpec;
+import dev.wisp.runtime.Volume;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ final class QemuCommandLine {
      * loads into another (QEMU matches RAM blocks by name).
      */
     static final String MEMORY_BACKEND_ID = "mem";
+
+    /** A volume's disk serial, then its index: the guest init finds {@code wisp.volN=PATH} by it. */
+    static final String VOLUME_SERIAL = "wisp-vol";
 
     private QemuCommandLine() {}
 
@@ -67,6 +71,15 @@ final class QemuCommandLine {
             cmd.addAll(List.of("-drive", "file=" + disks.get(i) + ",if=none,id=disk" + i + ",format=raw,readonly=on"));
             cmd.addAll(List.of("-device", "virtio-blk-device,drive=disk" + i));
         }
+        // Volumes are told apart from the app disk by serial (the guest's device order is not
+        // the command line's); written through, so a stopped VMM has left nothing unwritten.
+        List<Volume> volumes = spec.boot().volumes();
+        for (int i = 0; i < volumes.size(); i++) {
+            cmd.addAll(List.of(
+                    "-drive",
+                    "file=" + volumes.get(i).file() + ",if=none,id=vol" + i + ",format=raw,cache=writethrough"));
+            cmd.addAll(List.of("-device", "virtio-blk-device,drive=vol" + i + ",serial=" + VOLUME_SERIAL + i));
+        }
         if (incoming) {
             cmd.addAll(List.of("-incoming", "defer"));
         }
@@ -89,6 +102,10 @@ final class QemuCommandLine {
     static String kernelCmdline(VmSpec spec, String instanceId) {
         List<String> params = new ArrayList<>(BootSource.BASE_KERNEL_PARAMETERS);
         params.add("wisp.id=" + instanceId);
+        List<Volume> volumes = spec.boot().volumes();
+        for (int i = 0; i < volumes.size(); i++) {
+            params.add("wisp.vol" + i + "=" + volumes.get(i).mountPath());
+        }
         params.addAll(spec.boot().cmdline());
         return String.join(" ", params);
     }
