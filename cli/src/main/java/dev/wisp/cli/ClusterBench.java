@@ -169,25 +169,12 @@ final class ClusterBench {
         return victim.name();
     }
 
-    /** The node whose API lists a running instance of {@code service}, other than {@code not}. */
+    /** A node that holds an instance of {@code service}, other than {@code not}. */
     private static LocalCluster.LocalNode owner(LocalCluster c, String service, LocalCluster.LocalNode not) {
-        for (LocalCluster.LocalNode n : c.nodes()) {
-            if (n == not || !n.process().isAlive()) {
-                continue;
-            }
-            try {
-                Service s = n.client().service(service);
-                if (s.status() != null
-                        && s.status().instances() != null
-                        && s.status().instances().running() != null
-                        && s.status().instances().running() > 0) {
-                    return n;
-                }
-            } catch (RuntimeException e) {
-                // this node's API is not answering: not the owner to measure
-            }
-        }
-        throw new IllegalStateException("no live node runs " + service);
+        return c.nodes().stream()
+                .filter(n -> n != not && LocalCluster.holds(n, service))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no live node holds an instance of " + service));
     }
 
     private static LocalCluster.LocalNode alive(LocalCluster c, String not) {

@@ -175,6 +175,30 @@ final class LocalCluster implements AutoCloseable {
                 members(via).stream().filter(i -> "ready".equals(i.state())).count();
     }
 
+    /**
+     * Whether node {@code n} holds an instance of {@code service} (running, paused or on a standby
+     * snapshot: an idle instance goes down the tiers), as its own API says.
+     */
+    static boolean holds(LocalNode n, String service) {
+        if (!n.process().isAlive()) {
+            return false;
+        }
+        try {
+            dev.wisp.sdk.ServiceStatus st = n.client().service(service).status();
+            if (st == null || st.instances() == null) {
+                return false;
+            }
+            dev.wisp.sdk.TierCounts t = st.instances();
+            return count(t.running()) + count(t.paused()) + count(t.snapshotted()) > 0;
+        } catch (RuntimeException e) {
+            return false; // its API is not answering
+        }
+    }
+
+    private static int count(Integer n) {
+        return n == null ? 0 : n;
+    }
+
     /** The nodes {@code via} lists, empty when its API does not answer. */
     static List<NodeInfo> members(LocalNode via) {
         try {
