@@ -102,11 +102,15 @@ final class DemoCluster {
     private void table(LocalCluster.LocalNode via) {
         for (NodeInfo i : LocalCluster.members(via)) {
             say(String.format(
-                    "    %-3s %-8s %-7s running %s",
+                    "    %-3s %-8s %-7s instances: %s",
                     i.name(),
                     i.state(),
                     Boolean.TRUE.equals(i.leader()) ? "leader" : "",
-                    i.instances() == null ? "?" : i.instances().running()));
+                    i.instances() == null
+                            ? "?"
+                            : i.instances().running() + " running, "
+                                    + i.instances().paused() + " paused, "
+                                    + i.instances().snapshotted() + " on a snapshot"));
         }
     }
 
