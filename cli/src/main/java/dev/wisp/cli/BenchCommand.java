@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
             BenchCommand.Isolation.class,
             BenchNetworkCommand.class,
             BenchImageCommand.class,
-            BenchJavaFnCommand.class
+            BenchJavaFnCommand.class,
+            BenchClusterCommand.class
         })
 final class BenchCommand {
     private BenchCommand() {}

@@ -70,11 +70,24 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
             description = "Leave the platform running at the end, to look at the dashboard; Ctrl-C stops it.")
     boolean keep;
 
+    @Option(
+            names = "--cluster",
+            description = "Instead: a 3-member etcd and 3 nodes on this machine; deploy, placement, kill -9 of a node.")
+    boolean cluster;
+
     @Mixin
     HostOptions host;
 
     @Override
     public Integer call() throws Exception {
+        if (cluster) {
+            Image image = ExampleApps.hello(host.kernel(), host.images());
+            List<String> flags = new java.util.ArrayList<>(List.of("--accel", host.accel, "--vmm-pool", "0"));
+            if (host.kernel != null) {
+                flags.addAll(List.of("--kernel", host.kernel));
+            }
+            return new DemoCluster(out()).run(image, flags, keep);
+        }
         if (requests < 1 || requests > 100_000 || concurrency < 1 || concurrency > 256 || concurrency > requests) {
             throw new IllegalArgumentException(
                     "--requests must be 1..100000 and --concurrency 1..256, at most --requests");

@@ -43,8 +43,8 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
 
     @Option(
             names = "--api-host",
-            defaultValue = "127.0.0.1",
-            description = "Address the API binds to (default: ${DEFAULT-VALUE}).")
+            description = "Address the API binds to (default: 127.0.0.1; with --etcd the --advertise address,"
+                    + " where the router listens too, so other nodes reach both).")
     String apiHost;
 
     @Option(names = "--router-port", defaultValue = "8080", description = "Router port (default: ${DEFAULT-VALUE}).")
@@ -129,7 +129,7 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
                 .withNetwork(NetworkConfig.AUTO.withMode(NetworkConfig.Mode.parse(network)));
         ControlConfig config = ControlConfig.of(dir, kernel.vmlinux(), runtime)
                 .withPorts(apiPort, routerPort)
-                .withApiHost(apiHost)
+                .withApiHost(apiHost != null ? apiHost : etcd.isEmpty() ? "127.0.0.1" : advertise)
                 .withStopOnClose(stopOnExit)
                 .withCallbackPolicy(callbacks);
         ControlPlane cp = ControlPlane.start(config, cluster());

@@ -23,45 +23,63 @@ import java.util.regex.Pattern;
  * One {@code wisp up --etcd} node of the cluster tests, in a JVM of its own: its API, router port
  * and admin token read from its banner, its data folder, and the VMs it started, so a test can stop it with them.
  */
-record ClusterNode(Process process, Path data, String api, int routerPort, String token, List<ProcessHandle> vms) {
+record ClusterNode(
+        Process process, Path data, String api, String address, int routerPort, String token, List<ProcessHandle> vms) {
     /** Short, so a lost node is noticed within a test's patience. */
     static final Duration LEASE_TTL = Duration.ofSeconds(2);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern API = Pattern.compile("API:\\s+(http://\\S+)");
-    private static final Pattern ROUTER = Pattern.compile("router:\\s+http://localhost:(\\d+)");
+    private static final Pattern ROUTER = Pattern.compile("router:\\s+http://\\S+:(\\d+)\\s");
 
-    /** Starts {@code wisp up --etcd} as its own JVM and waits for its banner. */
+    /** Starts {@code wisp up --etcd} as its own JVM on loopback and waits for its banner. */
     static ClusterNode start(Path dir, EtcdCluster etcd, String name) throws IOException {
+        return start(dir, etcd, name, List.of(), "127.0.0.1");
+    }
+
+    /**
+     * Starts {@code wisp up --etcd} as its own JVM inside network namespace {@code namespace},
+     * advertising {@code address} (where its API and router listen), and waits for its banner.
+     */
+    static ClusterNode startIn(Path dir, EtcdCluster etcd, String name, String namespace, String address)
+            throws IOException {
+        // nsenter enters the network namespace only: ip netns exec would remount /sys, hiding the cgroups the jail
+        // needs
+        return start(dir, etcd, name, List.of("nsenter", "--net=/run/netns/" + namespace), address);
+    }
+
+    private static ClusterNode start(Path dir, EtcdCluster etcd, String name, List<String> wrapper, String address)
+            throws IOException {
         Path data = dir.resolve(name);
         Path log = dir.resolve(name + ".log");
-        Process p = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx256m",
-                        "-XX:+UseSerialGC",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "up",
-                        "--etcd",
-                        etcd.endpointList(),
-                        "--node",
-                        name,
-                        "--advertise",
-                        "127.0.0.1",
-                        "--lease-ttl",
-                        LEASE_TTL.toSeconds() + "s",
-                        "--data",
-                        data.toString(),
-                        "--api-port",
-                        "0",
-                        "--router-port",
-                        "0",
-                        "--vmm-pool",
-                        "0",
-                        "--stop-on-exit")
-                .redirectError(log.toFile())
-                .start();
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "up",
+                "--etcd",
+                etcd.endpointList(),
+                "--node",
+                name,
+                "--advertise",
+                address,
+                "--lease-ttl",
+                LEASE_TTL.toSeconds() + "s",
+                "--data",
+                data.toString(),
+                "--api-port",
+                "0",
+                "--router-port",
+                "0",
+                "--vmm-pool",
+                "0",
+                "--stop-on-exit"));
+        // nsenter execs the JVM in its own place: the process is the node's JVM
+        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String api = null;
         int router = -1;
@@ -78,7 +96,13 @@ record ClusterNode(Process process, Path data, String api, int routerPort, Strin
                 break;
             }
         }
-        assertThat(api).as("node %s's banner; its log: %s", name, log).isNotNull();
+        if (api == null) {
+            p.destroyForcibly();
+            String tail = Files.exists(log) ? Files.readString(log) : "(no log)";
+            assertThat(api)
+                    .as("node %s's banner; its log:%n%s", name, tail.substring(Math.max(0, tail.length() - 3000)))
+                    .isNotNull();
+        }
         Thread.ofVirtual().start(() -> {
             try {
                 out.transferTo(java.io.Writer.nullWriter());
@@ -87,7 +111,15 @@ record ClusterNode(Process process, Path data, String api, int routerPort, Strin
             }
         });
         String token = Files.readString(data.resolve("admin-token")).trim();
-        return new ClusterNode(p, data, api, router, token, new ArrayList<>());
+        return new ClusterNode(p, data, api, address, router, token, new ArrayList<>());
+    }
+
+    /** kill -9 of the node's JVM and its VMs, as a host dying would; returns once the JVM is gone. */
+    void kill() throws InterruptedException {
+        process.descendants().forEach(vms::add);
+        process.destroyForcibly();
+        vms.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor(20, TimeUnit.SECONDS);
     }
 
     /** Stops every node (SIGTERM, then SIGKILL after 60 s) and any VM it left. */

@@ -42,6 +42,8 @@ public final class Membership implements AutoCloseable {
     private NodeRecord written;
     private Instant writtenAt = Instant.EPOCH;
     private volatile boolean closed;
+    /** When the last keep-alive that etcd confirmed was sent: the lease lives at least a ttl after it. */
+    private volatile long confirmedSentAt = System.nanoTime();
 
     private Membership(StateStore store, Supplier<NodeRecord> self, Duration ttl, InstantSource clock) {
         this.store = store;
@@ -83,6 +85,7 @@ public final class Membership implements AutoCloseable {
 
     private void register(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
+        long sent = System.nanoTime();
         long id = store.grantLease(ttl);
         NodeRecord rec = self.get().withHeartbeat(clock.instant().toString());
         while (true) {
@@ -98,6 +101,7 @@ public final class Membership implements AutoCloseable {
                     written = rec;
                     writtenAt = clock.instant();
                 }
+                confirmedSentAt = sent;
                 return;
             }
             if (System.nanoTime() - deadline > 0) {
@@ -114,6 +118,7 @@ public final class Membership implements AutoCloseable {
             return;
         }
         try {
+            long sent = System.nanoTime();
             try {
                 store.keepAlive(lease);
             } catch (LeaseNotFoundException e) {
@@ -121,6 +126,7 @@ public final class Membership implements AutoCloseable {
                 lease = store.grantLease(ttl);
                 written = null;
             }
+            confirmedSentAt = sent;
             NodeRecord now = self.get();
             Instant at = clock.instant();
             boolean changed = written == null || !now.equals(written.withHeartbeat(now.heartbeatAt()));
@@ -139,6 +145,15 @@ public final class Membership implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "node " + name + ": heartbeat failed (retrying): " + e);
         }
+    }
+
+    /**
+     * Whether this node may have lost its place: no keep-alive sent in the last ttl was confirmed,
+     * so etcd may have expired its lease and the leader placed its work elsewhere. A node cut off
+     * from etcd (or paused) this long stops serving its assignments until it is confirmed again.
+     */
+    public boolean cutOff() {
+        return !closed && System.nanoTime() - confirmedSentAt > ttl.toNanos();
     }
 
     /** Every node the cluster has seen, by name: live ones ready or draining, the others lost. */

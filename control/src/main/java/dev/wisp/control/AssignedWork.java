@@ -42,6 +42,7 @@ final class AssignedWork implements AutoCloseable {
     private final RemoteServices remote;
     private final ImageFetch images;
     private final BooleanSupplier leads;
+    private final BooleanSupplier fenced;
     private final List<Watch> watches = new ArrayList<>();
     private final Map<String, Long> retryAt = new java.util.HashMap<>();
     private final AtomicBoolean queued = new AtomicBoolean();
@@ -59,7 +60,8 @@ final class AssignedWork implements AutoCloseable {
             TenantRouting routing,
             RemoteServices remote,
             ImageFetch images,
-            BooleanSupplier leads) {
+            BooleanSupplier leads,
+            BooleanSupplier fenced) {
         this.store = store;
         this.registry = new Registry(store, java.time.InstantSource.system());
         this.self = self;
@@ -68,6 +70,7 @@ final class AssignedWork implements AutoCloseable {
         this.remote = remote;
         this.images = images;
         this.leads = leads;
+        this.fenced = fenced;
     }
 
     void start() {
@@ -100,6 +103,9 @@ final class AssignedWork implements AutoCloseable {
     }
 
     private void pass() {
+        if (fenced.getAsBoolean()) {
+            return; // cut off from etcd: the fence stopped what ran here; nothing starts until it lifts
+        }
         Optional<KeyValue> table = store.get(ClusterKeys.ROUTES);
         if (table.isPresent() && !leads.getAsBoolean()) {
             // The leader's own reconciler moves its routing; everyone else takes the stored table.
@@ -133,6 +139,9 @@ final class AssignedWork implements AutoCloseable {
             deployments.retry(a.key()); // a deploy refused (say, memory taken meanwhile) is tried again
         }
         retryAt.put(a.key(), System.nanoTime() + RETRY_NANOS);
+        if (fenced.getAsBoolean()) {
+            return; // cut off while this pass read the assignments
+        }
         deployments.ensureDeployed(s.get(), r.get(), a.key(), a.instances());
     }
 

@@ -21,6 +21,7 @@ final class ClusterNode implements AutoCloseable {
     private final RemoteServices remote;
     private final ClusterGate gate;
     private AssignedWork work;
+    private CutOffFence fence;
 
     ClusterNode(ClusterSetup cluster, TenantRouting routing) {
         this.cluster = cluster;
@@ -36,24 +37,37 @@ final class ClusterNode implements AutoCloseable {
         return gate;
     }
 
-    /** Starts running this node's assignments and forwarding what runs elsewhere. */
-    void start(Node n, NodeSpecs specs, StateStore store, Path adminToken, BooleanSupplier leads) {
+    /**
+     * Starts running this node's assignments and forwarding what runs elsewhere.
+     *
+     * @param cutOff whether etcd confirmed none of this node's keep-alives within the lease ttl
+     */
+    void start(
+            Node n, NodeSpecs specs, StateStore store, Path adminToken, BooleanSupplier leads, BooleanSupplier cutOff) {
         node.set(n);
         n.forwardUnknown(remote);
         ImageStore images = specs.images();
+        NodeDeployments deployments = new NodeDeployments(n, specs, InstantSource.system());
+        fence = new CutOffFence(
+                cluster.nodeName(), cutOff, () -> deployments.removeUndesired(java.util.Set.of(), () -> {}));
         work = new AssignedWork(
                 store,
                 cluster.nodeName(),
-                new NodeDeployments(n, specs, InstantSource.system()),
+                deployments,
                 routing,
                 remote,
                 new ImageFetch(store, images, cluster.nodeName(), adminToken),
-                leads);
+                leads,
+                fence::fenced);
+        fence.start();
         work.start();
     }
 
     @Override
     public void close() {
+        if (fence != null) {
+            fence.close();
+        }
         if (work != null) {
             work.close();
         }

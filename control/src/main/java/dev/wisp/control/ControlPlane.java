@@ -153,7 +153,10 @@ public final class ControlPlane implements AutoCloseable {
         clusterNode = cluster == null ? null : new ClusterNode(cluster, routing);
         NodeConfig nc = NodeConfig.of(
                         data.resolve("node"),
-                        RouterConfig.builder().port(config.routerPort()).build())
+                        RouterConfig.builder()
+                                .port(config.routerPort())
+                                .bindHost(cluster == null ? "127.0.0.1" : cluster.advertise())
+                                .build())
                 .withResolver(routing)
                 .withGate(clusterNode == null ? routing : clusterNode.gate())
                 .withLeaveStandby(!config.stopOnClose());
@@ -261,7 +264,7 @@ public final class ControlPlane implements AutoCloseable {
                     cluster.leaseTtl(),
                     clock);
             election = LeaderElection.start(store, cluster.nodeName(), cluster.leaseTtl(), (LeaderLoops) reconciling);
-            clusterNode.start(node, specs, store, adminTokenFile(), this::leads);
+            clusterNode.start(node, specs, store, adminTokenFile(), this::leads, membership::cutOff);
         }
     }
 
@@ -310,9 +313,10 @@ public final class ControlPlane implements AutoCloseable {
                 + api.port();
     }
 
-    /** The router's base URL; services answer at {@code http://NAME.localhost:PORT/}. */
+    /** The router's base URL (in a cluster it listens on the advertised address); services at NAME.localhost. */
     public String routerUrl() {
-        return "http://localhost:" + node.routerPort();
+        String host = cluster == null ? "localhost" : cluster.advertise();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + node.routerPort();
     }
 
     public int apiPort() {

@@ -22,7 +22,7 @@ public final class EtcdCluster implements AutoCloseable {
 
     private final List<EtcdMember> members = new ArrayList<>();
 
-    private EtcdCluster(Path dir) {
+    private EtcdCluster(Path dir, String clientHost) {
         int[] clientPorts = new int[MEMBERS];
         int[] peerPorts = new int[MEMBERS];
         for (int i = 0; i < MEMBERS; i++) {
@@ -50,6 +50,7 @@ public final class EtcdCluster implements AutoCloseable {
                     "m" + i,
                     dir.resolve("m" + i),
                     dir.resolve("m" + i + ".log"),
+                    clientHost,
                     clientPorts[i],
                     peerPorts[i],
                     clusterFlags));
@@ -58,12 +59,20 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** Starts three members under {@code dir} and waits until each reports healthy. */
     public static EtcdCluster start(Path dir) {
+        return start(dir, "127.0.0.1");
+    }
+
+    /**
+     * Starts three members whose clients reach them at {@code clientHost} (an address of this host,
+     * e.g. a bridge's, for nodes in network namespaces); their peers talk on loopback.
+     */
+    public static EtcdCluster start(Path dir, String clientHost) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
-        EtcdCluster c = new EtcdCluster(dir);
+        EtcdCluster c = new EtcdCluster(dir, clientHost);
         try {
             // all first: a member is healthy only once a quorum is up
             c.members.forEach(EtcdMember::launch);
@@ -83,6 +92,27 @@ public final class EtcdCluster implements AutoCloseable {
     /** The endpoints as {@code wisp up --etcd} takes them: comma-separated. */
     public String endpointList() {
         return endpoints().stream().map(URI::toString).collect(Collectors.joining(","));
+    }
+
+    /** The members' client ports (to cut a node off from etcd). */
+    public List<Integer> clientPorts() {
+        return members.stream().map(EtcdMember::clientPort).toList();
+    }
+
+    /**
+     * SIGKILLs the member that leads the raft now, as a crash would.
+     *
+     * @return its name
+     * @throws IllegalStateException if no live member names itself leader
+     */
+    public String killLeader() {
+        for (EtcdMember m : members) {
+            if (m.isAlive() && m.isLeader()) {
+                m.kill();
+                return m.name();
+            }
+        }
+        throw new IllegalStateException("no live etcd member leads now");
     }
 
     @Override

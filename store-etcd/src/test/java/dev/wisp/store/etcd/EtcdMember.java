@@ -25,6 +25,7 @@ final class EtcdMember {
     private final String name;
     private final Path dataDir;
     private final Path log;
+    private final String clientHost;
     private final int clientPort;
     private final int peerPort;
     private final List<String> clusterFlags;
@@ -35,7 +36,20 @@ final class EtcdMember {
      *     and its raft timings
      */
     EtcdMember(String name, Path dataDir, Path log, int clientPort, int peerPort, List<String> clusterFlags) {
+        this(name, dataDir, log, "127.0.0.1", clientPort, peerPort, clusterFlags);
+    }
+
+    /** @param clientHost the address clients reach it at (peers talk on loopback) */
+    EtcdMember(
+            String name,
+            Path dataDir,
+            Path log,
+            String clientHost,
+            int clientPort,
+            int peerPort,
+            List<String> clusterFlags) {
         this.name = name;
+        this.clientHost = clientHost;
         this.dataDir = dataDir;
         this.log = log;
         this.clientPort = clientPort;
@@ -45,7 +59,15 @@ final class EtcdMember {
 
     /** The client URL, e.g. {@code http://127.0.0.1:40123}. */
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + clientPort);
+        return URI.create("http://" + clientHost + ":" + clientPort);
+    }
+
+    String name() {
+        return name;
+    }
+
+    int clientPort() {
+        return clientPort;
     }
 
     Path dataDir() {
@@ -120,6 +142,30 @@ final class EtcdMember {
         }
         process.destroyForcibly();
         throw new IllegalStateException("etcd " + name + " not healthy within " + timeout + ":\n" + logTail());
+    }
+
+    /** Whether this member leads the raft now (its status, over etcd's JSON gateway). */
+    boolean isLeader() {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest status = HttpRequest.newBuilder(endpoint().resolve("/v3/maintenance/status"))
+                .timeout(Duration.ofSeconds(5))
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build();
+        try {
+            String body =
+                    http.send(status, HttpResponse.BodyHandlers.ofString()).body();
+            java.util.regex.Matcher self =
+                    java.util.regex.Pattern.compile("\"member_id\":\"(\\d+)\"").matcher(body);
+            java.util.regex.Matcher leader =
+                    java.util.regex.Pattern.compile("\"leader\":\"(\\d+)\"").matcher(body);
+            return self.find() && leader.find() && self.group(1).equals(leader.group(1));
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** SIGKILL, as a crash would; returns once the process is gone. */

@@ -1,0 +1,70 @@
+package dev.wisp.cli;
+
+import dev.wisp.bench.ClusterBenchReport;
+import dev.wisp.image.Image;
+import dev.wisp.image.Kernel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code wisp bench cluster}: a three-node cluster on this machine on a real three-member etcd:
+ * failover, leader failover, requests lost during a node's loss, the cross-node hop, and the
+ * scheduler on 100 simulated nodes and 10,000 services.
+ */
+@Command(
+        name = "cluster",
+        description = "Three nodes and a three-member etcd here: time to notice a lost node, to answer again from"
+                + " another, failed requests meanwhile, the cross-node hop's cost, placement on 100 simulated nodes.")
+final class BenchClusterCommand extends OutputCommand implements Callable<Integer> {
+    @Option(
+            names = "--failovers",
+            defaultValue = "1",
+            description = "kill -9 of the node running the one-instance service, N times (default: ${DEFAULT-VALUE}).")
+    int failovers;
+
+    @Option(
+            names = "--seconds",
+            defaultValue = "10",
+            description = "Measured seconds per router for the hop (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(
+            names = "--connections",
+            defaultValue = "8",
+            description = "Concurrent connections of hey (default: ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(
+            names = "--loss-seconds",
+            defaultValue = "30",
+            description = "Seconds of load across each kill (default: ${DEFAULT-VALUE}).")
+    int lossSeconds;
+
+    @Mixin
+    JsonOption output;
+
+    @Mixin
+    HostOptions host;
+
+    @Override
+    public Integer call() throws Exception {
+        Kernel kernel = host.kernel();
+        Image image = ExampleApps.hello(kernel, host.images());
+        List<String> flags = new ArrayList<>(List.of("--accel", host.accel, "--vmm-pool", "0"));
+        if (host.kernel != null) {
+            flags.addAll(List.of("--kernel", host.kernel));
+        }
+        ClusterBench.Options o = new ClusterBench.Options(failovers, seconds, connections, lossSeconds, flags);
+        ClusterBenchReport r = new ClusterBench(o, line -> {
+                    err().println(line);
+                    err().flush();
+                })
+                .run(image.dir(), image.id());
+        output.print(out(), r, ClusterBenchReport::table);
+        return 0;
+    }
+}
