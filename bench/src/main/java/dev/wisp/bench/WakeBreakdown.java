@@ -67,7 +67,7 @@ final class WakeBreakdown {
     /**
      * Plain requests right after the wake, as the client sees them: through the router and
      * straight to the VM's forwarded port, the warm cost of the same path with and without the
-     * router.
+     * router. Called twice a round (router, VM, VM, router), so each median is over both.
      */
     void warm(HttpProbe.Timed throughRouter, HttpProbe.Timed direct) {
         samples.computeIfAbsent("(then a request through the router, to its answer)", k -> new ArrayList<>())

@@ -1,6 +1,7 @@
 package dev.wisp.runtime.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wisp.runtime.Accelerator;
 import dev.wisp.runtime.BootSource;
@@ -116,5 +117,30 @@ class QemuCommandLineTest {
         assertThat(cmd.get(cmd.indexOf("-M") + 1)).endsWith(",acpi=off");
         List<String> debian = build(new GuestMemory.Anonymous(), false);
         assertThat(debian.get(debian.indexOf("-M") + 1)).doesNotContain("acpi");
+    }
+
+    @Test
+    void accelOption_capsTcgsTranslationCacheOnlyWhenAsked() {
+        assertThat(QemuCommandLine.accelOption(Accelerator.TCG, 0)).isEqualTo("tcg");
+        assertThat(QemuCommandLine.accelOption(Accelerator.TCG, 4)).isEqualTo("tcg,tb-size=4");
+        assertThat(QemuCommandLine.accelOption(Accelerator.KVM, 4)).isEqualTo("kvm");
+    }
+
+    @Test
+    void tbSizeMib_acceptsBlankAndMibWithinQemusDefault() {
+        assertThat(QemuCommandLine.tbSizeMib(null)).isZero();
+        assertThat(QemuCommandLine.tbSizeMib(" ")).isZero();
+        assertThat(QemuCommandLine.tbSizeMib(" 8 ")).isEqualTo(8);
+        assertThat(QemuCommandLine.tbSizeMib("1024")).isEqualTo(1024);
+    }
+
+    @Test
+    void tbSizeMib_badValue_isAOneLineError() {
+        assertThatThrownBy(() -> QemuCommandLine.tbSizeMib("4M"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("wisp.tcg.tbSizeMib must be a number of MiB, got '4M'");
+        assertThatThrownBy(() -> QemuCommandLine.tbSizeMib("2048"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("wisp.tcg.tbSizeMib must be 0 (QEMU's default) to 1024 MiB, got 2048");
     }
 }
