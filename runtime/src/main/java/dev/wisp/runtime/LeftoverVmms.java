@@ -2,6 +2,7 @@ package dev.wisp.runtime;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
@@ -34,8 +35,14 @@ final class LeftoverVmms {
                     for (Path vm : vms.toList()) {
                         killLeftover(vm);
                     }
+                    SnapshotStore.delete(owner);
+                } catch (NoSuchFileException e) {
+                    // Another runtime's sweep removed it first: what we came to do is done.
+                } catch (VmException e) {
+                    if (!(e.getCause() instanceof NoSuchFileException)) {
+                        throw e;
+                    }
                 }
-                SnapshotStore.delete(owner);
             }
         }
     }
