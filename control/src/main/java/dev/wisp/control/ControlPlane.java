@@ -231,14 +231,14 @@ public final class ControlPlane implements AutoCloseable {
         new ImagePulls(
                         imagesApi,
                         images,
-                        guestKernel(config.kernel()),
+                        Kernel.ofVmlinux(config.kernel()),
                         config.runtime().home(),
                         config.callbackPolicy())
                 .register(routes);
         new TenantsApi(registry).register(routes);
         new NodesApi(node, cluster).register(routes);
         functions = Functions.start(
-                node, store, guestKernel(config.kernel()), images, data.resolve("cache"), config.callbackPolicy());
+                node, store, Kernel.ofVmlinux(config.kernel()), images, data.resolve("cache"), config.callbackPolicy());
         FunctionsRoutes functionRoutes =
                 new FunctionsRoutes(registry, functions, routing, events, data.resolve("functions"));
         functionRoutes.register(routes);
@@ -283,18 +283,6 @@ public final class ControlPlane implements AutoCloseable {
                 + (c.took().isZero() ? "" : " in " + c.took().toMillis() + " ms");
         events.append(
                 owner.tenant(), wake ? "instance.wake" : "instance.state", owner.service(), c.instanceId(), detail);
-    }
-
-    /**
-     * The kernel function images are built for: a provisioned kernel's folder
-     * ({@code kernels/<version>/vmlinux} beside {@code modules/}), else the vmlinux alone.
-     */
-    private static Kernel guestKernel(Path vmlinux) {
-        Path dir = vmlinux.toAbsolutePath().getParent();
-        if (dir != null && Files.isDirectory(dir.resolve("modules"))) {
-            return new Kernel(dir.getFileName().toString(), vmlinux.toAbsolutePath(), dir.resolve("modules"));
-        }
-        return new Kernel("custom", vmlinux.toAbsolutePath(), null);
     }
 
     /** The API's base URL, e.g. {@code http://127.0.0.1:7070}. */

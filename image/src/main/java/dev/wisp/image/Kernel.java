@@ -46,6 +46,18 @@ public record Kernel(String version, Path vmlinux, Path modulesDir) {
     }
 
     /**
+     * The kernel a vmlinux path stands for: a provisioned kernel's folder
+     * ({@code kernels/<version>/vmlinux} beside {@code modules/}), else the vmlinux alone.
+     */
+    public static Kernel ofVmlinux(Path vmlinux) {
+        Path dir = vmlinux.toAbsolutePath().getParent();
+        if (dir != null && Files.isDirectory(dir.resolve("modules"))) {
+            return new Kernel(dir.getFileName().toString(), vmlinux.toAbsolutePath(), dir.resolve("modules"));
+        }
+        return new Kernel("custom", vmlinux.toAbsolutePath(), null);
+    }
+
+    /**
      * Finds a module file by module name; {@code -} and {@code _} are interchangeable as in modprobe.
      *
      * @return the {@code .ko} file, or null if this kernel has none by that name

@@ -20,7 +20,6 @@ import java.util.function.Consumer;
  * var wisp = WispClient.builder().baseUrl(URI.create("http://127.0.0.1:7070")).token(token).build();
  * Image img = wisp.pushImage(Path.of("/home/me/.wisp/images/0904cb475bb576ae"));
  * wisp.createService(Service.of("hello", img.id()));
- * wisp.updateService("hello", new ServicePatch(Scaling.limits(0, 5, 20.0), null, null));
  * }</pre>
  */
 public final class WispClient {
@@ -168,7 +167,7 @@ public final class WispClient {
         images.delete(id);
     }
 
-    // ---- secrets ------------------------------------------------------------------------------
+    // ---- secrets and volumes ------------------------------------------------------------------
 
     /** {@code PUT /v1/secrets/{name}}: sets a tenant secret (encrypted); later deploys take it. */
     public Secret setSecret(String name, String value) {
@@ -184,7 +183,6 @@ public final class WispClient {
     public void deleteSecret(String name) {
         secrets.delete(name);
     }
-
     /** The tenant's persistent volumes ({@code /v1/volumes}): create, list, delete. */
     public VolumeCalls volumes() {
         return volumes;
