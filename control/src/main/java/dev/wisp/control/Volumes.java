@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 final class Volumes {
     static final String PREFIX = "/volumes/";
     static final Set<String> FIELDS = Set.of("name", "size");
+    static final Set<String> MOUNT_FIELDS = Set.of("name", "path");
     /** Most volumes of one tenant. */
     static final int MAX_VOLUMES = 50;
     /** Volumes one revision mounts (each instance gets one of each). */
@@ -160,7 +161,7 @@ final class Volumes {
             if (!m.isObject()) {
                 throw ApiException.badRequest("volumes: each entry is {\"name\": ..., \"path\": ...}");
             }
-            Fields.onlyKnown(m, "a volume mount (name, path)", Set.of("name", "path"));
+            Fields.onlyKnown(m, "a volume mount (name, path)", MOUNT_FIELDS);
             String name = Names.require("volume", Fields.string(m, "name", "volumes.", null));
             String path = Fields.string(m, "path", "volumes.", null);
             String problem = Volume.mountPathProblem(path);

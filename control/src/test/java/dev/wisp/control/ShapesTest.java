@@ -96,7 +96,10 @@ class ShapesTest {
             new Contract("Invocation", InvocationView.class, null, Invocation.class),
             new Contract("InvocationLogEntry", LogEntry.class, null, InvocationLogEntry.class),
             new Contract("StoreHealth", Shapes.StoreHealth.class, null, null),
-            new Contract("Health", Shapes.Health.class, null, null));
+            new Contract("Health", Shapes.Health.class, null, null),
+            new Contract("VolumeMount", VolumeMount.class, Volumes.MOUNT_FIELDS, dev.wisp.sdk.VolumeMount.class),
+            new Contract("Volume", Shapes.VolumeView.class, null, dev.wisp.sdk.Volume.class),
+            new Contract("VolumeCreate", null, Volumes.FIELDS, null));
 
     private final OpenApiDoc doc = OpenApiDoc.load();
     private final Map<Class<?>, String> serverSchemas = schemaOf(true);
