@@ -54,7 +54,7 @@ final class ServiceState {
      * Endpoints out of rotation that the platform expects back (paused instances): their meters
      * and pooled connections are kept so that a wake sets nothing up. Guarded by this object.
      */
-    private Map<Endpoint, EndpointState> parked = Map.of();
+    private volatile Map<Endpoint, EndpointState> parked = Map.of();
 
     private final LongAdder requests = new LongAdder();
     private volatile boolean closed;
@@ -298,6 +298,11 @@ final class ServiceState {
         try {
             Map<String, Integer> byInstance = new LinkedHashMap<>();
             for (EndpointState s : balancer.endpoints()) {
+                byInstance.merge(s.endpoint.instanceId(), s.inFlight, Integer::sum);
+            }
+            // A parked endpoint's requests still in flight are what the platform drains before it
+            // pauses the instance: leaving them out paused VMs with a request inside.
+            for (EndpointState s : parked.values()) {
                 byInstance.merge(s.endpoint.instanceId(), s.inFlight, Integer::sum);
             }
             return new ServiceLoad(

@@ -48,6 +48,22 @@ class ParkingTest {
     }
 
     @Test
+    void requestInFlightWhenParked_staysCountedUntilItsAnswer_soTheDrainWaitsForIt() throws Exception {
+        router.services.addEndpoint("warm", backend.endpoint());
+        CompletableFuture<HttpResponse<String>> held = router.sendAsync(router.request("warm", "/hold"));
+        TestRouter.await(() -> backend.holding.get() == 1, "the request to reach the instance");
+
+        router.services.parkEndpoint("warm", backend.endpoint());
+        assertThat(router.server.snapshot("warm").inFlightByInstance()).containsEntry("warm-1", 1);
+
+        backend.releaseHeld();
+        assertThat(held.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        TestRouter.await(
+                () -> router.server.snapshot("warm").inFlightByInstance().getOrDefault("warm-1", 0) == 0,
+                "the answer to free the slot");
+    }
+
+    @Test
     void endpointBackFromParking_keepsItsCountersAcrossTheSleep() throws Exception {
         router.services.addEndpoint("warm", backend.endpoint());
         for (int i = 0; i < 3; i++) {
