@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import dev.wisp.common.JavaCommand;
 import dev.wisp.sdk.NodeInfo;
 import dev.wisp.sdk.WispClient;
 import java.io.BufferedReader;
@@ -94,13 +95,8 @@ final class LocalCluster implements AutoCloseable {
     LocalNode startNode(String name) throws IOException {
         Path data = dir.resolve(name);
         Path log = dir.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
+        List<String> cmd = JavaCommand.of(
+                Main.class,
                 "up",
                 "--etcd",
                 etcd.endpointList(),
@@ -116,7 +112,7 @@ final class LocalCluster implements AutoCloseable {
                 "0",
                 "--router-port",
                 "0",
-                "--stop-on-exit"));
+                "--stop-on-exit");
         cmd.addAll(nodeFlags);
         Process p = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wisp.common.DockerRegistry;
 import dev.wisp.image.KernelProvisioner;
 import dev.wisp.image.RegistryLogins;
 import dev.wisp.image.WispHome;
 import dev.wisp.testing.Closeables;
 import dev.wisp.testing.OciTestImage;
-import dev.wisp.testing.TestRegistry;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -38,8 +38,8 @@ class ImagePullCliTest {
     @TempDir
     static Path scratch;
 
-    private TestRegistry registry;
-    private TestRegistry secure;
+    private DockerRegistry registry;
+    private DockerRegistry secure;
     private String tamperedLayer;
     private List<String> kernel;
     private Path layout;
@@ -52,7 +52,7 @@ class ImagePullCliTest {
                 "--kernel", k.vmlinux().toString(), "--modules", k.modulesDir().toString());
         layout = scratch.resolve("layout");
         OciTestImage.build(Files.createDirectories(scratch.resolve("work")), layout);
-        registry = TestRegistry.start(scratch.resolve("registry"));
+        registry = DockerRegistry.start(scratch.resolve("registry"));
         OciTestImage.push(layout, "base", registry.host(), "team/web:base");
         OciTestImage.forArchitecture(layout, "base", "arm", "arm64");
         OciTestImage.push(layout, "arm", registry.host(), "team/web:arm");
@@ -73,7 +73,7 @@ class ImagePullCliTest {
         byte[] b = Files.readAllBytes(data);
         b[b.length / 2] ^= 0x20; // same size, other bytes
         Files.write(data, b);
-        secure = TestRegistry.startTls(scratch.resolve("secure-registry"));
+        secure = DockerRegistry.startTls(scratch.resolve("secure-registry"));
         secure.push(layout, "base", "secure/web:1");
         // wisp.home wins over $WISP_HOME, which CI sets for the whole run
         System.setProperty(
@@ -196,14 +196,14 @@ class ImagePullCliTest {
     void tlsRegistryWithBasicAuth_wrongPasswordRefused_thenLoginAndCaFilePull() throws Exception {
         String ref = secure.host() + "/secure/web:1";
         Path home = scratch.resolve("home/.wisp");
-        new RegistryLogins(home).save(secure.host(), TestRegistry.USER, "wrong");
+        new RegistryLogins(home).save(secure.host(), DockerRegistry.USER, "wrong");
         assertFails(
                 pull(ref, "--registry-ca", secure.caFile().toString()),
                 Main.EXIT_UNAUTHORIZED,
                 "refused the credentials of user 'wisp' (401)");
         assertFails(pull(ref), Main.EXIT_USAGE, "its TLS certificate is not trusted");
 
-        new RegistryLogins(home).save(secure.host(), TestRegistry.USER, TestRegistry.PASSWORD, secure.caFile());
+        new RegistryLogins(home).save(secure.host(), DockerRegistry.USER, DockerRegistry.PASSWORD, secure.caFile());
         CliRun ok = pull(ref);
         assertThat(ok.code()).as(ok.toString()).isZero();
         assertThat(ok.out().strip()).matches("[0-9a-f]{16}");

@@ -2,7 +2,7 @@ package dev.wisp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wisp.testing.TestRegistry;
+import dev.wisp.common.DockerRegistry;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,11 +29,11 @@ class OciExamplesVmTest {
     @RegisterExtension
     static final CliControlPlane plane = CliControlPlane.withVms();
 
-    TestRegistry registry;
+    DockerRegistry registry;
 
     @BeforeAll
     void start() throws Exception {
-        registry = TestRegistry.start(plane.dir().resolve("registry"));
+        registry = DockerRegistry.start(plane.dir().resolve("registry"));
     }
 
     @AfterAll

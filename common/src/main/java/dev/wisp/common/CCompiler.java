@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Compiles one C source bundled as a class-path resource with the host's {@code gcc} and keeps the
@@ -42,6 +43,19 @@ public final class CCompiler {
             binary = compile();
         }
         return binary.clone();
+    }
+
+    /**
+     * As {@link #binary()}, with a failure turned into the caller's own exception.
+     *
+     * @param asError the exception to throw for a failure (it says what was being built)
+     */
+    public byte[] binary(Function<Failure, ? extends RuntimeException> asError) {
+        try {
+            return binary();
+        } catch (Failure e) {
+            throw asError.apply(e);
+        }
     }
 
     private byte[] compile() {

@@ -58,6 +58,25 @@ public final class HostCommands {
         return run(work, buildahCommand(work, args).toArray(String[]::new));
     }
 
+    /**
+     * Builds a one-layer image of {@code tree}'s content with buildah (storage under {@code work})
+     * and commits it in OCI format as {@code dest}, e.g. {@code oci:LAYOUT:TAG}.
+     *
+     * @param config {@code buildah config} options, separated by spaces (so no value may hold one),
+     *     e.g. {@code --entrypoint ["/bin/sh"] --port 8080}
+     */
+    public static void buildahImage(Path work, Path tree, String dest, String config)
+            throws IOException, InterruptedException {
+        String c = buildah(work, "from", "scratch").strip();
+        buildah(work, "copy", c, tree.toString(), "/");
+        List<String> configure = new ArrayList<>(List.of("config"));
+        configure.addAll(List.of(config.strip().split("\\s+")));
+        configure.add(c);
+        buildah(work, configure.toArray(String[]::new));
+        buildah(work, "commit", "-q", "--format", "oci", c, dest);
+        buildah(work, "rm", c);
+    }
+
     /** The buildah command line {@link #buildah} runs, for callers with their own time limit. */
     public static List<String> buildahCommand(Path work, String... args) {
         List<String> cmd = new ArrayList<>(List.of(

@@ -2,9 +2,9 @@ package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.common.DockerRegistry;
 import dev.wisp.testing.Closeables;
 import dev.wisp.testing.OciTestImage;
-import dev.wisp.testing.TestRegistry;
 import dev.wisp.testing.VmTests;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ class OciImageVmTest {
     @TempDir
     static Path scratch;
 
-    TestRegistry registry;
+    DockerRegistry registry;
     ControlPlane cp;
     Http http;
     String token;
@@ -45,7 +45,7 @@ class OciImageVmTest {
     void start() throws Exception {
         Path layout = scratch.resolve("layout");
         OciTestImage.build(Files.createDirectories(scratch.resolve("work")), layout);
-        registry = TestRegistry.start(scratch.resolve("registry"));
+        registry = DockerRegistry.start(scratch.resolve("registry"));
         OciTestImage.push(layout, "base", registry.host(), "team/web:base");
         OciTestImage.push(layout, "child", registry.host(), "team/web:child");
         cp = ControlPlane.start(Guests.reachingLoopback(Guests.config(scratch.resolve("data"))));

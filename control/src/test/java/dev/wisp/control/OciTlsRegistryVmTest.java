@@ -2,10 +2,10 @@ package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.common.DockerRegistry;
 import dev.wisp.image.RegistryLogins;
 import dev.wisp.testing.Closeables;
 import dev.wisp.testing.OciTestImage;
-import dev.wisp.testing.TestRegistry;
 import dev.wisp.testing.VmTests;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ class OciTlsRegistryVmTest {
     @TempDir
     static Path scratch;
 
-    TestRegistry registry;
+    DockerRegistry registry;
     ControlPlane cp;
     Http http;
     String token;
@@ -40,7 +40,7 @@ class OciTlsRegistryVmTest {
     void start() throws Exception {
         Path layout = scratch.resolve("layout");
         OciTestImage.build(Files.createDirectories(scratch.resolve("work")), layout);
-        registry = TestRegistry.startTls(scratch.resolve("registry"));
+        registry = DockerRegistry.startTls(scratch.resolve("registry"));
         registry.push(layout, "base", "secure/web:1");
         home = Files.createDirectories(scratch.resolve("home"));
         cp = ControlPlane.start(Guests.reachingLoopback(Guests.config(scratch.resolve("data"), home)));
@@ -79,13 +79,13 @@ class OciTlsRegistryVmTest {
         String body = "{\"ref\":\"" + registry.host() + "/secure/web:1\"}";
         RegistryLogins logins = new RegistryLogins(home);
 
-        logins.save(registry.host(), TestRegistry.USER, "wrong", registry.caFile());
+        logins.save(registry.host(), DockerRegistry.USER, "wrong", registry.caFile());
         Http.Answer refused = http.post("/v1/images/pull", token, body);
         assertThat(refused.status()).as(refused.body()).isEqualTo(502);
         assertThat(refused.body()).contains("registry_refused").contains("refused the credentials of user 'wisp'");
         assertThat(leftovers()).isZero();
 
-        logins.save(registry.host(), TestRegistry.USER, TestRegistry.PASSWORD, registry.caFile());
+        logins.save(registry.host(), DockerRegistry.USER, DockerRegistry.PASSWORD, registry.caFile());
         Http.Answer pulled = http.post("/v1/images/pull", token, body);
         assertThat(pulled.status()).as(pulled.body()).isEqualTo(201);
         Http.Answer created = http.post(

@@ -15,17 +15,13 @@ final class FnHttpd {
     private FnHttpd() {}
 
     static byte[] binary() {
-        try {
-            return SERVER.binary();
-        } catch (CCompiler.Failure e) {
-            if (e.compilerMissing()) {
-                throw new FunctionException(
+        return SERVER.binary(e -> e.compilerMissing()
+                ? new FunctionException(
                         FunctionException.Code.UNAVAILABLE,
                         "gcc (building the function server) failed:"
-                                + " gcc with static glibc is needed to build function images (apt-get install gcc libc6-dev)");
-            }
-            throw new FunctionException(
-                    FunctionException.Code.INTERNAL, "gcc (building the function server) failed: " + e.getMessage());
-        }
+                                + " gcc with static glibc is needed to build function images (apt-get install gcc libc6-dev)")
+                : new FunctionException(
+                        FunctionException.Code.INTERNAL,
+                        "gcc (building the function server) failed: " + e.getMessage()));
     }
 }

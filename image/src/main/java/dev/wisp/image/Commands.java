@@ -26,13 +26,7 @@ final class Commands {
             pb.directory(cwd.toFile());
         }
         pb.environment().putAll(env);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new ImageBuildException(
-                    what + " failed: cannot run " + command.get(0) + " (" + e.getMessage() + ")", e);
-        }
+        Process p = start(what, pb);
         try {
             p.getOutputStream().close();
             // Drain stderr in parallel so a chatty tool cannot block on a full pipe.
@@ -49,6 +43,15 @@ final class Commands {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new ImageBuildException(what + " interrupted", e);
+        }
+    }
+
+    private static Process start(String what, ProcessBuilder pb) {
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new ImageBuildException(
+                    what + " failed: cannot run " + pb.command().get(0) + " (" + e.getMessage() + ")", e);
         }
     }
 

@@ -32,34 +32,40 @@ final class Ext4Image {
     private Ext4Image() {}
 
     /**
+     * What a build sets in the file system with debugfs rather than on host files, so a build needs
+     * no root rights, the copy's owner does not matter and file capabilities reach the disk without
+     * ever being set on a host file.
+     *
+     * @param owners numeric owner of each path (relative to the source, no leading slash) not owned by root
+     * @param xattrs extended attributes by path (likewise) and name
+     */
+    record Attributes(Map<String, RootFs.Owner> owners, Map<String, Map<String, byte[]>> xattrs) {
+        /** Root owns everything, no extended attributes. */
+        static final Attributes NONE = new Attributes(Map.of(), Map.of());
+
+        /** Those an unpacked OCI root or layer carries. */
+        static Attributes of(RootFs root) {
+            return new Attributes(root.owners(), root.xattrs());
+        }
+    }
+
+    /**
      * @param source the folder to copy into the file system's root
      * @param seed 32 hex digits that fix the UUID and directory hash seed, so the same content
      *     gives the same disk
      * @param scratch a folder on a disk with room for a copy of {@code source}
      */
     static void build(Path source, Path image, String seed, Path scratch) {
-        build(source, image, seed, scratch, Map.of(), Map.of());
+        build(source, image, seed, scratch, Attributes.NONE);
     }
 
-    /**
-     * @param owners numeric owner of each path (relative to {@code source}, no leading slash) not
-     *     owned by root: set in the file system by debugfs, so a build needs no root rights and the
-     *     copy's owner does not matter
-     * @param xattrs extended attributes by path (likewise) and name: set by debugfs too, so file
-     *     capabilities reach the disk without ever being set on a host file
-     */
-    static void build(
-            Path source,
-            Path image,
-            String seed,
-            Path scratch,
-            Map<String, RootFs.Owner> owners,
-            Map<String, Map<String, byte[]>> xattrs) {
+    /** As {@link #build(Path, Path, String, Path)}, with owners and extended attributes. */
+    static void build(Path source, Path image, String seed, Path scratch, Attributes attributes) {
         Path copy = scratch.resolve(".disk-source");
         try {
             long content = FileTrees.size(source);
             int entries = timelessCopy(source, copy);
-            build(copy, content, entries, image, seed, LABEL, scratch, owners, xattrs, "");
+            build(copy, content, entries, image, seed, LABEL, scratch, attributes, "");
         } finally {
             FileTrees.delete(copy);
         }
@@ -70,16 +76,10 @@ final class Ext4Image {
      * after: its times are zeroed where it is rather than in a copy (an image's root is as large as
      * the image, so the copy was most of the disk's cost). Sockets, devices and FIFOs must not be in it.
      */
-    static void buildFromScratchTree(
-            Path source,
-            Path image,
-            String seed,
-            Path scratch,
-            Map<String, RootFs.Owner> owners,
-            Map<String, Map<String, byte[]>> xattrs) {
+    static void buildFromScratchTree(Path source, Path image, String seed, Path scratch, Attributes attributes) {
         // sized before the times are zeroed: walking a folder again would set its atime to now
         long content = FileTrees.size(source);
-        build(source, content, zeroTimes(source), image, seed, LABEL, scratch, owners, xattrs, "");
+        build(source, content, zeroTimes(source), image, seed, LABEL, scratch, attributes, "");
     }
 
     /**
@@ -105,7 +105,7 @@ final class Ext4Image {
         }
         long content = FileTrees.size(layer.root());
         int entries = zeroTimes(layer.root());
-        build(layer.root(), content, entries, image, seed, label, scratch, layer.owners(), layer.xattrs(), overlay);
+        build(layer.root(), content, entries, image, seed, label, scratch, Attributes.of(layer), overlay);
     }
 
     private static void build(
@@ -116,8 +116,7 @@ final class Ext4Image {
             String seed,
             String label,
             Path scratch,
-            Map<String, RootFs.Owner> owners,
-            Map<String, Map<String, byte[]>> xattrs,
+            Attributes attributes,
             CharSequence extra) {
         // Room for metadata and small files' block rounding; ext4 needs a few MiB at least.
         long size = roundUp(content + content / 4 + (16L << 20), 1L << 20);
@@ -134,7 +133,7 @@ final class Ext4Image {
             mkfs(source, image, uuid, label);
             // Inodes in use: the root (2), lost+found (11), then one per entry from 12 in mkfs's order.
             StringBuilder cmds = new StringBuilder();
-            for (Map.Entry<String, RootFs.Owner> o : new TreeMap<>(owners).entrySet()) {
+            for (Map.Entry<String, RootFs.Owner> o : new TreeMap<>(attributes.owners()).entrySet()) {
                 String path = "/" + o.getKey();
                 if (path.indexOf('"') >= 0 || path.indexOf('\n') >= 0) {
                     throw new ImageBuildException("cannot give " + path + " its owner: a quote or newline in the name");
@@ -151,7 +150,7 @@ final class Ext4Image {
                         .append('\n');
             }
             int n = 0;
-            for (Map.Entry<String, Map<String, byte[]>> x : new TreeMap<>(xattrs).entrySet()) {
+            for (Map.Entry<String, Map<String, byte[]>> x : new TreeMap<>(attributes.xattrs()).entrySet()) {
                 String path = quotable("/" + x.getKey());
                 for (Map.Entry<String, byte[]> a : new TreeMap<>(x.getValue()).entrySet()) {
                     // values are binary (a file capability): debugfs reads each from its own file
@@ -194,29 +193,17 @@ final class Ext4Image {
     }
 
     private static void mkfs(Path source, Path image, String uuid, String label) {
+        List<String> cmd = new ArrayList<>(List.of("mkfs.ext4", "-q", "-F", "-t", "ext4", "-m", "0"));
+        cmd.addAll(List.of("-L", label, "-U", uuid));
+        // the same bytes from the same tree: directory hashes seeded by the uuid, every inode table
+        // written now rather than lazily
+        cmd.addAll(List.of("-E", "hash_seed=" + uuid + ",root_owner=0:0,lazy_itable_init=0", "-O", "^has_journal"));
+        cmd.addAll(List.of("-d", source.toString(), image.toString()));
         Commands.run(
                 "mkfs.ext4",
                 null,
                 Map.of("E2FSPROGS_FAKE_TIME", "1", "SOURCE_DATE_EPOCH", "1", "MKE2FS_CONFIG", "/etc/mke2fs.conf"),
-                List.of(
-                        "mkfs.ext4",
-                        "-q",
-                        "-F",
-                        "-t",
-                        "ext4",
-                        "-L",
-                        label,
-                        "-U",
-                        uuid,
-                        "-m",
-                        "0",
-                        "-E",
-                        "hash_seed=" + uuid + ",root_owner=0:0,lazy_itable_init=0",
-                        "-O",
-                        "^has_journal",
-                        "-d",
-                        source.toString(),
-                        image.toString()));
+                cmd);
     }
 
     /**

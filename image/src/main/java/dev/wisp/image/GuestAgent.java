@@ -26,16 +26,11 @@ final class GuestAgent {
     private GuestAgent() {}
 
     static byte[] binary() {
-        try {
-            return AGENT.binary();
-        } catch (CCompiler.Failure e) {
-            if (e.compilerMissing()) {
-                throw new ImageBuildException(
-                        "gcc not found: the guest agent is compiled when an image is built"
-                                + " (apt-get install gcc, or run scripts/install-deps)",
-                        e);
-            }
-            throw new ImageBuildException("gcc (building the guest agent) failed: " + e.getMessage(), e);
-        }
+        return AGENT.binary(e -> new ImageBuildException(
+                e.compilerMissing()
+                        ? "gcc not found: the guest agent is compiled when an image is built"
+                                + " (apt-get install gcc, or run scripts/install-deps)"
+                        : "gcc (building the guest agent) failed: " + e.getMessage(),
+                e));
     }
 }

@@ -11,7 +11,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -168,7 +167,7 @@ public final class ImageBuilder {
                 deb.layOutDisk(folder, root);
                 String seed = sha256Hex(DebianRoot.key(deb.resolved()) + appSeed());
                 Ext4Image.buildFromScratchTree(
-                        root, staging.resolve(Image.DISK), seed.substring(0, 32), staging, Map.of(), Map.of());
+                        root, staging.resolve(Image.DISK), seed.substring(0, 32), staging, Ext4Image.Attributes.NONE);
                 FileTrees.delete(root);
             } else if (onDisk) {
                 Ext4Image.build(folder, staging.resolve(Image.DISK), appSeed(), staging);

@@ -142,25 +142,11 @@ public final class ImageStore {
      * never taken from the sender, and the store writes its own manifest. The folder must hold
      * {@code initrd.img} and, if {@code diskSha256} is not null, {@code disk.ext4}, and lie in
      * this store's folder (see {@link #root()}); it is moved into place or, if the image is stored
-     * already, deleted.
+     * already, deleted. A stacked image's folder also holds {@code layer-N.ext4} for each of
+     * {@code layerSha256} (see {@link Image#layerDisks()}; empty for a single-disk image).
      *
      * @param kernelVersion what the sender says the image's modules are for (informational)
      * @return the stored image
-     */
-    public Image add(
-            Path folder,
-            String entrypoint,
-            int port,
-            String initrdSha256,
-            String diskSha256,
-            String kernelVersion,
-            String source) {
-        return add(folder, entrypoint, port, initrdSha256, diskSha256, List.of(), kernelVersion, source);
-    }
-
-    /**
-     * As {@link #add(Path, String, int, String, String, String, String)}, for a stacked image: the
-     * folder also holds {@code layer-N.ext4} for each of {@code layerSha256} (see {@link Image#layerDisks()}).
      */
     public Image add(
             Path folder,

@@ -176,8 +176,7 @@ public final class OciImageBuilder {
                     diskFile,
                     pulled.manifestDigest().hex().substring(0, 32),
                     staging,
-                    pulled.rootFs().owners(),
-                    pulled.rootFs().xattrs());
+                    Ext4Image.Attributes.of(pulled.rootFs()));
             for (String note : pulled.rootFs().notes()) {
                 LOG.log(System.Logger.Level.INFO, "{0}: {1}", ref, note);
             }

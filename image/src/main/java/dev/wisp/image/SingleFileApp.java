@@ -12,24 +12,11 @@ import java.util.function.Function;
 /**
  * An app given as one file (a static binary, say): a folder holding just that file, executable,
  * so the folder build applies unchanged. The file is the entrypoint unless the user names one.
+ *
+ * @param folder the folder holding the file
+ * @param entrypoint the command that starts the app
  */
-final class SingleFileApp {
-    private final Path folder;
-    private final String entrypoint;
-
-    private SingleFileApp(Path folder, String entrypoint) {
-        this.folder = folder;
-        this.entrypoint = entrypoint;
-    }
-
-    Path folder() {
-        return folder;
-    }
-
-    String entrypoint() {
-        return entrypoint;
-    }
-
+record SingleFileApp(Path folder, String entrypoint) {
     /** Stages {@code file} into a temporary folder, runs {@code build} on it, and removes the folder. */
     static Image build(Path file, String entrypoint, Function<SingleFileApp, Image> build) {
         String name = file.getFileName().toString();

@@ -39,7 +39,8 @@ class Ext4ImageTest {
         Path disk = tmp.resolve("disk.ext4");
         Path scratch = Files.createDirectories(tmp.resolve("scratch"));
 
-        Ext4Image.build(src, disk, "0123456789abcdef0123456789abcdef", scratch, owners, xattrs);
+        Ext4Image.build(
+                src, disk, "0123456789abcdef0123456789abcdef", scratch, new Ext4Image.Attributes(owners, xattrs));
 
         String data = debugfs(disk, "stat /data");
         assertThat(data).contains("Links: 2").contains("User:  1000").contains("Group:  1000");
@@ -56,7 +57,8 @@ class Ext4ImageTest {
         assertThat(scratch).isEmptyDirectory();
 
         Path again = tmp.resolve("again.ext4");
-        Ext4Image.build(src, again, "0123456789abcdef0123456789abcdef", scratch, owners, xattrs);
+        Ext4Image.build(
+                src, again, "0123456789abcdef0123456789abcdef", scratch, new Ext4Image.Attributes(owners, xattrs));
         assertThat(again).hasSameBinaryContentAs(disk);
         assertThat(List.of(debugfs(disk, "stat /bin/server"))).allMatch(s -> s.contains("ctime: 0x00000000"));
     }

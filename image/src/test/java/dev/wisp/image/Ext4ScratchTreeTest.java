@@ -49,9 +49,9 @@ class Ext4ScratchTreeTest {
         Path scratchB = Files.createDirectories(dir.resolve("sb"));
         String seed = "0123456789abcdef0123456789abcdef";
 
-        Ext4Image.build(dir.resolve("a"), dir.resolve("copied.ext4"), seed, scratchA, Map.of(), Map.of());
+        Ext4Image.build(dir.resolve("a"), dir.resolve("copied.ext4"), seed, scratchA);
         Ext4Image.buildFromScratchTree(
-                dir.resolve("b"), dir.resolve("inplace.ext4"), seed, scratchB, Map.of(), Map.of());
+                dir.resolve("b"), dir.resolve("inplace.ext4"), seed, scratchB, Ext4Image.Attributes.NONE);
 
         assertThat(ImageDigest.sha256(dir.resolve("inplace.ext4")))
                 .isEqualTo(ImageDigest.sha256(dir.resolve("copied.ext4")));

@@ -171,7 +171,7 @@ public final class Node implements AutoCloseable {
                 Math.max(spec.scaling().initialScale(), spec.scaling().minInstances()), spec.warmTemplate() ? 1 : 0);
         capacity.checkDeploy(spec.name(), spec.vm(), atStart);
         String digest = StandbyManifest.digest(spec.vm());
-        ServiceScope scope = ServiceScope.of(
+        ServiceScope scope = new ServiceScope(
                 spec, runtime, capacity, metrics, this::publish, clock, config.stateDirectory(), volumeSlots);
         ServiceController c =
                 new ServiceController(scope, router, leftovers.claim(spec.name(), digest), digest, sharedTemplates);

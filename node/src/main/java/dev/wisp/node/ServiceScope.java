@@ -10,8 +10,7 @@ import java.util.function.Consumer;
  * What every part of one service's controller shares: the service, the node's runtime, memory
  * admission, meters, the change feed and the clock, and where the service keeps its files.
  *
- * @param standbyDirectory the service's standby snapshots, one folder per instance
- * @param templateDirectory the service's own warm template (when not shared)
+ * @param stateDirectory the node's state folder, holding each service's standby snapshots and template
  * @param volumeSlots the node's book of which instance holds which volume
  */
 record ServiceScope(
@@ -21,29 +20,17 @@ record ServiceScope(
         NodeMetrics metrics,
         Consumer<InstanceChange> changes,
         InstantSource clock,
-        Path standbyDirectory,
-        Path templateDirectory,
+        Path stateDirectory,
         VolumeSlots volumeSlots) {
 
-    static ServiceScope of(
-            ServiceSpec spec,
-            VmRuntime runtime,
-            Capacity capacity,
-            NodeMetrics metrics,
-            Consumer<InstanceChange> changes,
-            InstantSource clock,
-            Path stateDirectory,
-            VolumeSlots volumeSlots) {
-        return new ServiceScope(
-                spec,
-                runtime,
-                capacity,
-                metrics,
-                changes,
-                clock,
-                stateDirectory.resolve("standby").resolve(spec.name()),
-                stateDirectory.resolve("templates").resolve(spec.name()),
-                volumeSlots);
+    /** The service's standby snapshots, one folder per instance. */
+    Path standbyDirectory() {
+        return stateDirectory.resolve("standby").resolve(spec.name());
+    }
+
+    /** The service's own warm template (when not shared). */
+    Path templateDirectory() {
+        return stateDirectory.resolve("templates").resolve(spec.name());
     }
 
     String name() {

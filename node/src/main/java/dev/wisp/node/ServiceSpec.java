@@ -57,33 +57,17 @@ public record ServiceSpec(
         }
     }
 
-    /** As the canonical constructor, with egress none. */
-    public ServiceSpec(
-            String name,
-            VmSpec vm,
-            AutoscalerConfig scaling,
-            StandbyPolicy standby,
-            ServiceLimits limits,
-            boolean warmTemplate) {
-        this(name, vm, scaling, standby, limits, warmTemplate, Egress.NONE, ServiceVolumes.NONE);
-    }
-
-    /** As the canonical constructor, without volumes. */
-    public ServiceSpec(
-            String name,
-            VmSpec vm,
-            AutoscalerConfig scaling,
-            StandbyPolicy standby,
-            ServiceLimits limits,
-            boolean warmTemplate,
-            Egress egress) {
-        this(name, vm, scaling, standby, limits, warmTemplate, egress, ServiceVolumes.NONE);
-    }
-
     /** A service with every default: KPA scaling, pause/snapshot standby, router defaults, warm template. */
     public static ServiceSpec of(String name, VmSpec vm) {
         return new ServiceSpec(
-                name, vm, AutoscalerConfig.defaults(), StandbyPolicy.defaults(), ServiceLimits.DEFAULTS, true);
+                name,
+                vm,
+                AutoscalerConfig.defaults(),
+                StandbyPolicy.defaults(),
+                ServiceLimits.DEFAULTS,
+                true,
+                Egress.NONE,
+                ServiceVolumes.NONE);
     }
 
     public ServiceSpec withScaling(AutoscalerConfig s) {

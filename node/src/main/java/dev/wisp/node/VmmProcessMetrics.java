@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -40,16 +39,18 @@ final class VmmProcessMetrics {
     /** How old a VMM's PSS reading may be before a scrape reads it again. */
     static final Duration PSS_MAX_AGE = Duration.ofSeconds(15);
 
-    private final Supplier<Map<String, Long>> vmms;
+    private final Processes processes;
     private final MeterRegistry registry;
     private final UnaryOperator<String> serviceOf;
-    private final UsageReader reader;
     private final LongSupplier nanoClock;
     private final Map<String, Tracked> tracked = new HashMap<>();
 
-    /** Reads one process's usage: {@link VmmUsage#read(long, boolean)} outside unit tests. */
-    @FunctionalInterface
-    interface UsageReader {
+    /** The VMM processes and how one is read: the runtime's and {@code /proc} outside unit tests. */
+    interface Processes {
+        /** Instance id to VMM process id, of the instances that have a process now. */
+        Map<String, Long> pids();
+
+        /** One process's usage, as {@link VmmUsage#read(long, boolean)}. */
         Optional<VmmUsage> read(long pid, boolean withPss);
     }
 
@@ -62,23 +63,29 @@ final class VmmProcessMetrics {
 
     /** Meters the VMMs of {@code runtime}'s instances, reading {@code /proc}. */
     VmmProcessMetrics(VmRuntime runtime, MeterRegistry registry, UnaryOperator<String> serviceOf) {
-        this(() -> vmmPids(runtime), registry, serviceOf, VmmUsage::read, System::nanoTime);
+        this(
+                new Processes() {
+                    @Override
+                    public Map<String, Long> pids() {
+                        return vmmPids(runtime);
+                    }
+
+                    @Override
+                    public Optional<VmmUsage> read(long pid, boolean withPss) {
+                        return VmmUsage.read(pid, withPss);
+                    }
+                },
+                registry,
+                serviceOf,
+                System::nanoTime);
     }
 
-    /**
-     * @param vmms      instance id to VMM process id, of the instances that have a process now
-     * @param serviceOf an instance id's service
-     */
+    /** @param serviceOf an instance id's service */
     VmmProcessMetrics(
-            Supplier<Map<String, Long>> vmms,
-            MeterRegistry registry,
-            UnaryOperator<String> serviceOf,
-            UsageReader reader,
-            LongSupplier nanoClock) {
-        this.vmms = vmms;
+            Processes processes, MeterRegistry registry, UnaryOperator<String> serviceOf, LongSupplier nanoClock) {
+        this.processes = processes;
         this.registry = registry;
         this.serviceOf = serviceOf;
-        this.reader = reader;
         this.nanoClock = nanoClock;
     }
 
@@ -96,11 +103,11 @@ final class VmmProcessMetrics {
     synchronized void refresh() {
         long now = nanoClock.getAsLong();
         Set<String> seen = new HashSet<>();
-        for (Map.Entry<String, Long> vmm : vmms.get().entrySet()) {
+        for (Map.Entry<String, Long> vmm : processes.pids().entrySet()) {
             String key = vmm.getKey() + "/" + vmm.getValue();
             Tracked t = tracked.get(key);
             boolean pssDue = t == null || now - t.pssReadNanos >= PSS_MAX_AGE.toNanos();
-            VmmUsage u = reader.read(vmm.getValue(), pssDue).orElse(null);
+            VmmUsage u = processes.read(vmm.getValue(), pssDue).orElse(null);
             if (u == null) {
                 continue;
             }

@@ -1,15 +1,23 @@
 package dev.wisp.node;
 
+import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.image.Image;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** The node tests' guest: the standard busybox httpd image with a slow CGI, as a VM spec. */
 final class Guests {
+    /** Scaling that takes an idle service to zero 6 s after its last request, with no grace: for tests of the tiers. */
+    static final AutoscalerConfig QUICK_TO_ZERO = AutoscalerConfig.builder()
+            .stableWindow(Duration.ofSeconds(6))
+            .scaleToZeroGrace(Duration.ZERO)
+            .build();
+
     private Guests() {}
 
     /** {@code /} is a static page; {@code /cgi-bin/slow} answers after 200 ms with the instance id. */

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -27,7 +29,7 @@ public final class NodeBed implements AfterEachCallback, AfterAllCallback {
     private VmRuntime runtime;
     private Node node;
     private Path scratch;
-    private VmSpec web;
+    private final Map<String, VmSpec> guests = new HashMap<>();
 
     private NodeBed(boolean runtimePerTest) {
         this.runtimePerTest = runtimePerTest;
@@ -67,10 +69,27 @@ public final class NodeBed implements AfterEachCallback, AfterAllCallback {
 
     /** The busybox httpd guest of {@link Guests#webSpec}, built once for the class in {@link #scratch()}. */
     synchronized VmSpec web() {
-        if (web == null) {
-            web = Guests.webSpec(scratch());
+        return guest("web", dir -> Guests.webSpec(scratch()));
+    }
+
+    /** How a test builds its guest, in a folder of its own. */
+    @FunctionalInterface
+    public interface GuestBuild {
+        VmSpec build(Path dir) throws Exception;
+    }
+
+    /** The guest {@code name}, built once for the class in {@code scratch()/name}. */
+    public synchronized VmSpec guest(String name, GuestBuild build) {
+        VmSpec vm = guests.get(name);
+        if (vm == null) {
+            try {
+                vm = build.build(scratch().resolve(name));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot build guest " + name + ": " + e.getMessage(), e);
+            }
+            guests.put(name, vm);
         }
-        return web;
+        return vm;
     }
 
     /** Starts a node with default router settings on {@code state}. */
@@ -112,7 +131,7 @@ public final class NodeBed implements AfterEachCallback, AfterAllCallback {
         if (scratch != null) {
             FileTrees.deleteQuietly(scratch);
             scratch = null;
-            web = null;
+            guests.clear();
         }
     }
 }

@@ -6,7 +6,6 @@ import static dev.wisp.node.NodeProbe.tier;
 import static dev.wisp.node.NodeProbe.wakes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.router.RouterConfig;
@@ -48,10 +47,7 @@ class NodeRestartTest {
         VmSpec vm = BED.web();
         Path state = BED.scratch().resolve("state");
         ServiceSpec spec = ServiceSpec.of("again", vm)
-                .withScaling(AutoscalerConfig.builder()
-                        .stableWindow(Duration.ofSeconds(6))
-                        .scaleToZeroGrace(Duration.ZERO)
-                        .build())
+                .withScaling(Guests.QUICK_TO_ZERO)
                 .withStandby(new StandbyPolicy(
                         StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofHours(1)));
 

@@ -83,10 +83,7 @@ class NodeTest {
     void idleService_sinksThroughTheTiersAndEachWakeTakesTheFastestPath() throws Exception {
         startNode();
         ServiceSpec spec = ServiceSpec.of("tiers", BED.web())
-                .withScaling(AutoscalerConfig.builder()
-                        .stableWindow(Duration.ofSeconds(6))
-                        .scaleToZeroGrace(Duration.ZERO)
-                        .build())
+                .withScaling(Guests.QUICK_TO_ZERO)
                 .withStandby(new StandbyPolicy(
                         StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(8)));
         node.deploy(spec);
@@ -101,12 +98,8 @@ class NodeTest {
         // slow machine the instance may sleep again before the next step, so counts are compared
         // with what they were before the request.
         await(() -> tier(node, "tiers", "paused") == 1, Duration.ofSeconds(10));
-        double resumes = wakes(node, "tiers", "resume_paused");
-        assertThat(get(node, "tiers", "/")).isEqualTo("200 hello from the node test");
-        await(() -> wakes(node, "tiers", "resume_paused") >= resumes + 1, Duration.ofSeconds(10));
         // The wake's breakdown (wisp bench wake) lines these marks up: each step after the last.
-        WakeTrace resumed = node.lastWake("tiers").orElseThrow();
-        assertThat(resumed.path()).isEqualTo("resume_paused");
+        WakeTrace resumed = wokenBy("resume_paused");
         assertInOrder(
                 resumed.request().arrivedNanos(),
                 resumed.demandNanos(),
@@ -127,12 +120,8 @@ class NodeTest {
                 .filteredOn(i -> i.id().equals(id))
                 .extracting(Instance::vmmPid)
                 .containsOnly(-1L);
-        double restores = wakes(node, "tiers", "restore_snapshot");
         double clones = wakes(node, "tiers", "clone_template");
-        assertThat(get(node, "tiers", "/")).isEqualTo("200 hello from the node test");
-        await(() -> wakes(node, "tiers", "restore_snapshot") >= restores + 1, Duration.ofSeconds(10));
-        WakeTrace restored = node.lastWake("tiers").orElseThrow();
-        assertThat(restored.path()).isEqualTo("restore_snapshot");
+        WakeTrace restored = wokenBy("restore_snapshot");
         assertInOrder(
                 restored.request().arrivedNanos(),
                 restored.demandNanos(),
@@ -158,6 +147,16 @@ class NodeTest {
         await(() -> node.status("tiers").orElseThrow().instances().isEmpty(), Duration.ofSeconds(40));
         assertThat(get(node, "tiers", "/")).isEqualTo("200 hello from the node test");
         assertThat(wakes(node, "tiers", "clone_template")).isGreaterThanOrEqualTo(2);
+    }
+
+    /** Sends service "tiers" a request that wakes it by {@code path}; that wake's trace once it is counted. */
+    private WakeTrace wokenBy(String path) throws Exception {
+        double before = wakes(node, "tiers", path);
+        assertThat(get(node, "tiers", "/")).isEqualTo("200 hello from the node test");
+        await(() -> wakes(node, "tiers", path) >= before + 1, Duration.ofSeconds(10));
+        WakeTrace trace = node.lastWake("tiers").orElseThrow();
+        assertThat(trace.path()).isEqualTo(path);
+        return trace;
     }
 
     /** Every mark was taken (not 0) and none before the one it follows. */

@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The crash-loop back-off's arithmetic and its reset, without VMs. */
 class StartFailuresTest {
-    @Test
-    void backoff_doublesFromOneSecondUpToFiveMinutes() {
-        assertThat(StartFailures.backoff(1)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(StartFailures.backoff(2)).isEqualTo(Duration.ofSeconds(2));
-        assertThat(StartFailures.backoff(4)).isEqualTo(Duration.ofSeconds(8));
-        assertThat(StartFailures.backoff(9)).isEqualTo(Duration.ofSeconds(256));
-        assertThat(StartFailures.backoff(10)).isEqualTo(Duration.ofMinutes(5));
-        assertThat(StartFailures.backoff(1000)).isEqualTo(Duration.ofMinutes(5));
+    @ParameterizedTest(name = "failure {0} waits {1} s")
+    @CsvSource({"1, 1", "2, 2", "4, 8", "9, 256", "10, 300", "1000, 300"})
+    void backoff_doublesFromOneSecondUpToFiveMinutes(int failures, long seconds) {
+        assertThat(StartFailures.backoff(failures)).isEqualTo(Duration.ofSeconds(seconds));
     }
 
     @Test

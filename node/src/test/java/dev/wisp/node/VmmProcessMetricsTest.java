@@ -21,16 +21,23 @@ class VmmProcessMetricsTest {
     private final List<Boolean> pssAsked = new ArrayList<>();
     private final AtomicReference<Map<String, Long>> vmms = new AtomicReference<>(Map.of("web-1", 42L));
     private final MeterRegistry registry = new SimpleMeterRegistry();
-    private final VmmProcessMetrics metrics = new VmmProcessMetrics(
-            vmms::get,
-            registry,
-            id -> "web",
-            (pid, withPss) -> {
-                pssAsked.add(withPss);
-                int n = pssAsked.size();
-                return Optional.of(new VmmUsage(pid, n, n * 1000L, withPss ? n * 10L : -1));
-            },
-            clock::get);
+    private final VmmProcessMetrics metrics =
+            new VmmProcessMetrics(new CountingProcesses(), registry, id -> "web", clock::get);
+
+    /** The processes {@link #vmms} names; each read counted, its figures growing with the count. */
+    private final class CountingProcesses implements VmmProcessMetrics.Processes {
+        @Override
+        public Map<String, Long> pids() {
+            return vmms.get();
+        }
+
+        @Override
+        public Optional<VmmUsage> read(long pid, boolean withPss) {
+            pssAsked.add(withPss);
+            int n = pssAsked.size();
+            return Optional.of(new VmmUsage(pid, n, n * 1000L, withPss ? n * 10L : -1));
+        }
+    }
 
     @Test
     void scrapesWithinThePssMaxAge_readCpuAndRssEachTimeAndKeepTheLastPss() {

@@ -16,16 +16,8 @@ import java.util.List;
  * components ({@code ..}, absolute names and NULs refused), parents resolve through symlinks as
  * they would inside the guest, and nothing resolves outside the root. Refusals name the layer.
  */
-final class LayerPaths {
+record LayerPaths(Path root, String layer) {
     private static final int MAX_SYMLINK_HOPS = 40;
-
-    private final Path root;
-    private final String layer;
-
-    LayerPaths(Path root, String layer) {
-        this.root = root;
-        this.layer = layer;
-    }
 
     /** Name components without "." and empty parts; ".." and absolute names are refused. */
     List<String> components(String name) {

@@ -3,6 +3,7 @@ package dev.wisp.oci;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,9 @@ import java.util.Set;
 final class PaxXattrs {
     private static final String SCHILY = "SCHILY.xattr.";
     private static final int BLOCK = 512;
+    /** A tar archive ends with zero blocks. */
+    private static final byte[] END_BLOCK = new byte[BLOCK];
+
     private static final int MAX_HEADER_DATA = 1 << 20;
 
     private PaxXattrs() {}
@@ -26,7 +30,7 @@ final class PaxXattrs {
         Map<String, byte[]> pax = new HashMap<>();
         String longName = null;
         byte[] h = new byte[BLOCK];
-        while (tar.readNBytes(h, 0, BLOCK) == BLOCK && !zero(h)) {
+        while (tar.readNBytes(h, 0, BLOCK) == BLOCK && !Arrays.equals(h, END_BLOCK)) {
             long size = size(h);
             long padded = (size + BLOCK - 1) / BLOCK * BLOCK;
             byte type = h[156];
@@ -145,15 +149,6 @@ final class PaxXattrs {
             v = v * 8 + (c - '0');
         }
         return v;
-    }
-
-    private static boolean zero(byte[] h) {
-        for (byte b : h) {
-            if (b != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void skip(InputStream in, long n) throws IOException {

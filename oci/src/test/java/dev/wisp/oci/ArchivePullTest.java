@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,18 +16,18 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code docker save} format) and an OCI layout with zstd layers.
  */
 class ArchivePullTest {
+    @RegisterExtension
+    static final BuildahImages IMAGES = new BuildahImages("archive-test");
+
     private static Path work;
-    private static Path layout;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
-    static void images() throws Exception {
-        work = Files.createTempDirectory("wisp-oci-archive-test-");
-        layout = work.resolve("layout");
-        TestImages.buildahBase(work, layout);
-        TestImages.buildahChild(work, layout);
+    static void archives() throws Exception {
+        work = IMAGES.work();
+        Path layout = IMAGES.layout();
         skopeo("oci:" + layout + ":base", "oci-archive:" + work.resolve("base-oci.tar") + ":base");
         skopeo("oci:" + layout + ":child", "docker-archive:" + work.resolve("child-docker.tar"));
         skopeo(
@@ -36,12 +36,6 @@ class ArchivePullTest {
                 "--dest-compress",
                 "oci:" + layout + ":child",
                 "oci:" + work.resolve("zstd-layout") + ":child");
-    }
-
-    @AfterAll
-    static void cleanUp() throws Exception {
-        TestImages.buildah(work, "rmi", "--all", "--force");
-        Tools.deleteTree(work);
     }
 
     private static void skopeo(String... args) throws Exception {

@@ -1,34 +1,25 @@
 package dev.wisp.oci;
 
+import dev.wisp.common.DockerRegistry;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Debian's {@code docker-registry} (the CNCF distribution registry) for a test class: our own config,
- * storage in a temp dir, listening on 127.0.0.1 on a free port; optionally TLS with a self-signed
- * certificate and htpasswd basic auth. Started before the class's tests, stopped after.
+ * A {@link DockerRegistry} for a test class, storage in a temp dir: started before the class's
+ * tests, stopped and deleted after; plus what the tests read of the registry's own files.
  */
 final class Registry implements BeforeAllCallback, AfterAllCallback {
-    static final String USER = "wisp";
-    static final String PASSWORD = "s3cret-pass";
+    static final String USER = DockerRegistry.USER;
+    static final String PASSWORD = DockerRegistry.PASSWORD;
 
     private final boolean secure;
     private Path dir;
-    private Process process;
-    private int port;
+    private DockerRegistry registry;
 
     private Registry(boolean secure) {
         this.secure = secure;
@@ -45,16 +36,17 @@ final class Registry implements BeforeAllCallback, AfterAllCallback {
     }
 
     String host() {
-        return "127.0.0.1:" + port;
-    }
-
-    Path dir() {
-        return dir;
+        return registry.host();
     }
 
     /** The PEM certificate the TLS registry serves (its own CA). */
     Path caFile() {
-        return dir.resolve("cert.pem");
+        return registry.caFile();
+    }
+
+    /** Pushes an OCI layout's tag to this registry with skopeo. */
+    void push(Path layout, String tag, String repoAndTag) throws IOException, InterruptedException {
+        registry.push(layout, tag, repoAndTag);
     }
 
     /** The registry's storage of a blob, to tamper with. */
@@ -76,130 +68,18 @@ final class Registry implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("wisp-registry-");
-        port = freePort();
-        StringBuilder cfg = new StringBuilder()
-                .append("version: 0.1\n")
-                .append("log:\n  level: info\n  accesslog:\n    disabled: false\n")
-                .append("storage:\n  filesystem:\n    rootdirectory: ")
-                .append(dir.resolve("storage"))
-                .append('\n')
-                .append("  delete:\n    enabled: true\n")
-                .append("http:\n  addr: 127.0.0.1:")
-                .append(port)
-                .append('\n');
-        if (secure) {
-            Tools.run(
-                    dir,
-                    "openssl",
-                    "req",
-                    "-x509",
-                    "-newkey",
-                    "rsa:2048",
-                    "-nodes",
-                    "-days",
-                    "2",
-                    "-subj",
-                    "/CN=localhost",
-                    "-addext",
-                    "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-keyout",
-                    dir.resolve("key.pem").toString(),
-                    "-out",
-                    dir.resolve("cert.pem").toString());
-            String line = Tools.run(dir, "htpasswd", "-Bbn", USER, PASSWORD).strip();
-            Files.writeString(dir.resolve("htpasswd"), line + "\n");
-            cfg.append("  tls:\n    certificate: ")
-                    .append(dir.resolve("cert.pem"))
-                    .append("\n    key: ")
-                    .append(dir.resolve("key.pem"))
-                    .append('\n')
-                    .append("auth:\n  htpasswd:\n    realm: wisp-test\n    path: ")
-                    .append(dir.resolve("htpasswd"))
-                    .append('\n');
-        }
-        Files.writeString(dir.resolve("config.yml"), cfg.toString());
-        process = new ProcessBuilder(
-                        "/usr/bin/docker-registry",
-                        "serve",
-                        dir.resolve("config.yml").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("registry.log").toFile())
-                .start();
-        awaitUp();
-    }
-
-    private void awaitUp() throws Exception {
-        HttpClient http = HttpClient.newBuilder()
-                .sslContext(secure ? insecureContext() : javax.net.ssl.SSLContext.getDefault())
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
-        URI uri = URI.create((secure ? "https" : "http") + "://" + host() + "/v2/");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        "docker-registry exited: " + Files.readString(dir.resolve("registry.log")));
-            }
-            try {
-                int sc = http.send(
-                                HttpRequest.newBuilder(uri)
-                                        .timeout(Duration.ofSeconds(5))
-                                        .build(),
-                                HttpResponse.BodyHandlers.discarding())
-                        .statusCode();
-                if (sc == 200 || sc == 401) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("docker-registry did not answer on " + uri + " within 60 s");
-    }
-
-    /** Only to wait for the registry to listen; the tests' client verifies the certificate. */
-    private static javax.net.ssl.SSLContext insecureContext() throws Exception {
-        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-        ctx.init(
-                null,
-                new javax.net.ssl.TrustManager[] {
-                    new javax.net.ssl.X509TrustManager() {
-                        public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-                        public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
-
-                        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                            return new java.security.cert.X509Certificate[0];
-                        }
-                    }
-                },
-                null);
-        return ctx;
-    }
-
-    /** Pushes an OCI layout's tag to this registry with skopeo. */
-    void push(Path layout, String tag, String repoAndTag) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false"));
-        if (secure) {
-            cmd.add("--dest-creds=" + USER + ":" + PASSWORD);
-        }
-        cmd.add("oci:" + layout + ":" + tag);
-        cmd.add("docker://" + host() + "/" + repoAndTag);
-        Tools.run(layout.getParent(), cmd.toArray(String[]::new));
+        registry = secure ? DockerRegistry.startTls(dir) : DockerRegistry.start(dir);
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        if (process != null) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+        if (registry != null) {
+            registry.close();
         }
         Tools.deleteTree(dir);
     }
 
+    /** A port nothing listens on (once this returns). */
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

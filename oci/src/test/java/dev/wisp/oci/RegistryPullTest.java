@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,24 +20,21 @@ class RegistryPullTest {
     @RegisterExtension
     static final Registry REGISTRY = Registry.plain();
 
-    private static Path work;
-    private static Path buildah;
-    private static Path hand;
+    @RegisterExtension
+    static final BuildahImages IMAGES = new BuildahImages("registry-test");
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void images() throws Exception {
-        work = Files.createTempDirectory("wisp-oci-test-");
-        buildah = work.resolve("buildah-layout");
-        TestImages.buildahBase(work, buildah);
-        TestImages.buildahChild(work, buildah);
+        Path work = IMAGES.work();
+        Path buildah = IMAGES.layout();
         REGISTRY.push(buildah, "base", "busybox:base");
         REGISTRY.push(buildah, "base", "shared/base:1");
         REGISTRY.push(buildah, "child", "shared/child:1");
 
-        hand = work.resolve("hand-layout");
+        Path hand = work.resolve("hand-layout");
         TestImages.writeImage(hand, "whiteouts", "amd64", whiteoutLayers(work));
         Digest arm = TestImages.writeImage(
                 hand,
@@ -67,12 +64,6 @@ class RegistryPullTest {
         REGISTRY.push(hand, "tamper", "hand/tamper:1");
     }
 
-    @AfterAll
-    static void cleanUp() throws Exception {
-        TestImages.buildah(work, "rmi", "--all", "--force");
-        Tools.deleteTree(work);
-    }
-
     /** Three layers (gzip, zstd, plain): deletes, opaque dir, replacements, links, modes, owners. */
     private static List<TestImages.Layer> whiteoutLayers(Path work) throws Exception {
         Path l1 = Files.createDirectories(work.resolve("l1"));
@@ -91,20 +82,29 @@ class RegistryPullTest {
         write(l1, "opt/ro/file", "r\n");
         Files.setPosixFilePermissions(l1.resolve("opt/ro"), PosixFilePermissions.fromString("r-xr-xr-x"));
 
-        Path l2 = Files.createDirectories(work.resolve("l2"));
-        write(l2, "etc/.wh.gone", "");
-        write(l2, "etc/keep", "v2\n");
-        write(l2, "app/.wh..wh..opq", "");
-        write(l2, "app/new", "new\n");
-        write(l2, "app/sub/fresh", "fresh\n");
-
-        Path l3 = Files.createDirectories(work.resolve("l3"));
-        write(l3, "lib/.wh.link.so", "");
-        write(l3, "newdir/file", "3\n");
+        // the upper layers hold only files (a whiteout is an empty one)
+        Path l2 = tree(
+                work.resolve("l2"),
+                Map.of(
+                        "etc/.wh.gone", "",
+                        "etc/keep", "v2\n",
+                        "app/.wh..wh..opq", "",
+                        "app/new", "new\n",
+                        "app/sub/fresh", "fresh\n"));
+        Path l3 = tree(work.resolve("l3"), Map.of("lib/.wh.link.so", "", "newdir/file", "3\n"));
         return List.of(
                 TestImages.Layer.gzip(TestImages.tar(l1)),
                 TestImages.Layer.zstd(TestImages.tar(l2)),
                 TestImages.Layer.plain(TestImages.tar(l3)));
+    }
+
+    /** A folder holding these files (relative path to content). */
+    private static Path tree(Path dir, Map<String, String> files) throws Exception {
+        Files.createDirectories(dir);
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            write(dir, f.getKey(), f.getValue());
+        }
+        return dir;
     }
 
     private static void write(Path dir, String rel, String content) throws Exception {

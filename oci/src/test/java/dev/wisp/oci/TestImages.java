@@ -17,6 +17,11 @@ import java.util.List;
  * skopeo pushes either to the test registry.
  */
 final class TestImages {
+    /** The base image's config: busybox httpd as user 1000, a full config to read back. */
+    private static final String BASE_CONFIG =
+            "--entrypoint [\"/bin/busybox\",\"httpd\",\"-f\"] --cmd [\"-p\",\"8080\"] --env GREETING=hi"
+                    + " --workingdir /www --user 1000:1000 --port 8080";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TestImages() {}
@@ -30,26 +35,7 @@ final class TestImages {
         Files.writeString(st.resolve("etc/hello"), "hello from the base\n");
         Files.createDirectories(st.resolve("www"));
         Files.writeString(st.resolve("www/index.html"), "<h1>wisp</h1>\n");
-        String c = buildah(work, "from", "scratch").strip();
-        buildah(work, "copy", c, st.toString(), "/");
-        buildah(
-                work,
-                "config",
-                "--entrypoint",
-                "[\"/bin/busybox\",\"httpd\",\"-f\"]",
-                "--cmd",
-                "[\"-p\",\"8080\"]",
-                "--env",
-                "GREETING=hi",
-                "--workingdir",
-                "/www",
-                "--user",
-                "1000:1000",
-                "--port",
-                "8080",
-                c);
-        buildah(work, "commit", "-q", "--format", "oci", c, "oci:" + layout + ":base");
-        buildah(work, "rm", c);
+        HostCommands.buildahImage(work, st, "oci:" + layout + ":base", BASE_CONFIG);
     }
 
     /** buildah: the base plus /www/child.txt; tag "child" in {@code layout}. */

@@ -101,10 +101,10 @@ public final class RouterMetrics {
 
         RequestMeters(String service, String instance, List<Meter> owned) {
             for (int i = 0; i < STATUS_CLASSES.length; i++) {
-                byClass[i] = Counter.builder("wisp.router.requests")
-                        .description("Requests answered, by status class")
-                        .tags("service", service, "instance", instance, "status", STATUS_CLASSES[i])
-                        .register(registry);
+                byClass[i] = counter(
+                        "wisp.router.requests",
+                        "Requests answered, by status class",
+                        Tags.of("service", service, "instance", instance, "status", STATUS_CLASSES[i]));
                 owned.add(byClass[i]);
             }
             latency = latencyTimer(
@@ -123,26 +123,18 @@ public final class RouterMetrics {
         }
     }
 
-    /** Per-service gauges and timers; {@link #close()} unregisters them. */
-    final class ServiceMeters implements AutoCloseable {
-        private final List<Meter> owned = new ArrayList<>();
-        final RequestMeters local;
-        final Timer queueWait;
-        final Counter retries;
+    private Counter counter(String name, String description, Tags tags) {
+        return Counter.builder(name).description(description).tags(tags).register(registry);
+    }
 
-        ServiceMeters(String service, IntSupplier inFlight, IntSupplier queued) {
-            Tags tags = Tags.of("service", service);
-            owned.add(gauge("wisp.router.service.in.flight", "Requests being proxied to the service", tags, inFlight));
-            owned.add(gauge("wisp.router.queue.depth", "Requests waiting for an endpoint", tags, queued));
-            queueWait = latencyTimer("wisp.router.queue.wait", "Time requests spent waiting for an endpoint", tags);
-            owned.add(queueWait);
-            retries = Counter.builder("wisp.router.retries")
-                    .description(
-                            "Requests sent again: after a failed connect, or (idempotent ones) a reset before the response")
-                    .tags(tags)
-                    .register(registry);
-            owned.add(retries);
-            local = new RequestMeters(service, NO_INSTANCE, owned);
+    /** Meters registered for one thing (a service, an endpoint); {@link #close()} unregisters them. */
+    abstract class OwnedMeters implements AutoCloseable {
+        final List<Meter> owned = new ArrayList<>();
+
+        /** Registers {@code meter} as one of these. */
+        <M extends Meter> M own(M meter) {
+            owned.add(meter);
+            return meter;
         }
 
         @Override
@@ -151,33 +143,42 @@ public final class RouterMetrics {
         }
     }
 
-    /** Per-endpoint meters; {@link #close()} unregisters them when the endpoint goes away. */
-    final class EndpointMeters implements AutoCloseable {
-        private final List<Meter> owned = new ArrayList<>();
+    /** Per-service gauges and timers. */
+    final class ServiceMeters extends OwnedMeters {
+        final RequestMeters local;
+        final Timer queueWait;
+        final Counter retries;
+
+        ServiceMeters(String service, IntSupplier inFlight, IntSupplier queued) {
+            Tags tags = Tags.of("service", service);
+            own(gauge("wisp.router.service.in.flight", "Requests being proxied to the service", tags, inFlight));
+            own(gauge("wisp.router.queue.depth", "Requests waiting for an endpoint", tags, queued));
+            queueWait =
+                    own(latencyTimer("wisp.router.queue.wait", "Time requests spent waiting for an endpoint", tags));
+            retries = own(counter(
+                    "wisp.router.retries",
+                    "Requests sent again: after a failed connect, or (idempotent ones) a reset before the response",
+                    tags));
+            local = new RequestMeters(service, NO_INSTANCE, owned);
+        }
+    }
+
+    /** Per-endpoint meters, unregistered when the endpoint goes away. */
+    final class EndpointMeters extends OwnedMeters {
         final RequestMeters requests;
         final Counter connectFailures;
         final Counter upstreamTimeouts;
 
         EndpointMeters(String service, String instance, IntSupplier inFlight) {
             Tags tags = Tags.of("service", service, "instance", instance);
-            owned.add(
-                    gauge("wisp.router.endpoint.in.flight", "Requests being proxied to the endpoint", tags, inFlight));
-            connectFailures = Counter.builder("wisp.router.upstream.connect.failures")
-                    .description("Failed connection attempts to the endpoint")
-                    .tags(tags)
-                    .register(registry);
-            owned.add(connectFailures);
-            upstreamTimeouts = Counter.builder("wisp.router.upstream.timeouts")
-                    .description("Requests answered 504: the instance did not begin its response in time")
-                    .tags(tags)
-                    .register(registry);
-            owned.add(upstreamTimeouts);
+            own(gauge("wisp.router.endpoint.in.flight", "Requests being proxied to the endpoint", tags, inFlight));
+            connectFailures = own(counter(
+                    "wisp.router.upstream.connect.failures", "Failed connection attempts to the endpoint", tags));
+            upstreamTimeouts = own(counter(
+                    "wisp.router.upstream.timeouts",
+                    "Requests answered 504: the instance did not begin its response in time",
+                    tags));
             requests = new RequestMeters(service, instance, owned);
-        }
-
-        @Override
-        public void close() {
-            removeAll(owned);
         }
     }
 }

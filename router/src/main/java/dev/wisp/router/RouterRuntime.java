@@ -26,12 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RouterRuntime {
     final RouterConfig config;
-    final ServiceResolver resolver;
-    final RequestGate gate;
-    final ServiceDirectory directory;
     final RouterMetrics metrics;
-    final Transport transport;
-    final EventLoopGroup workers;
+    private final Platform platform;
     final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     final AtomicInteger activeExchanges = new AtomicInteger();
     final ConcurrentHashMap<String, ServiceState> services = new ConcurrentHashMap<>();
@@ -41,28 +37,25 @@ final class RouterRuntime {
     private final Map<EventLoop, LoopFlusher> flushers;
     private final Bootstrap upstreamBootstrap;
 
+    /**
+     * The seam to the platform: which service a request names, whether it may reach it, and the
+     * service's endpoints.
+     */
+    record Platform(ServiceResolver resolver, RequestGate gate, ServiceDirectory directory) {}
+
+    /** @param loops the event loops that serve clients; each gets its own upstream pool and flusher */
     RouterRuntime(
-            RouterConfig config,
-            ServiceResolver resolver,
-            RequestGate gate,
-            ServiceDirectory directory,
-            RouterMetrics metrics,
-            Transport transport,
-            EventLoopGroup workers) {
+            RouterConfig config, Platform platform, RouterMetrics metrics, Transport transport, EventLoopGroup loops) {
         this.config = config;
-        this.resolver = resolver;
-        this.gate = gate;
-        this.directory = directory;
+        this.platform = platform;
         this.metrics = metrics;
-        this.transport = transport;
-        this.workers = workers;
         Map<EventLoop, UpstreamPool> p = new IdentityHashMap<>();
-        for (EventExecutor e : workers) {
+        for (EventExecutor e : loops) {
             p.put((EventLoop) e, new UpstreamPool(config.maxIdleUpstreamPerEndpoint()));
         }
         this.pools = p; // never modified after construction: safe to read from every loop
         Map<EventLoop, LoopFlusher> f = new IdentityHashMap<>();
-        for (EventExecutor e : workers) {
+        for (EventExecutor e : loops) {
             f.put((EventLoop) e, new LoopFlusher((EventLoop) e));
         }
         this.flushers = f; // likewise
@@ -72,7 +65,7 @@ final class RouterRuntime {
                 .setMaxHeaderSize(config.maxHeaderSize())
                 .setMaxChunkSize(config.maxChunkSize());
         this.upstreamBootstrap = new Bootstrap()
-                .group(workers)
+                .group(loops)
                 .channel(transport.channel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
                         config.connectTimeout().toMillis())
@@ -118,15 +111,15 @@ final class RouterRuntime {
      * the gate denies the request (the same answer as an unknown service, so names do not leak).
      */
     ServiceState route(RequestTarget target, HttpRequest request) {
-        String name = resolver.resolve(target.host(), target.path());
-        ServiceBackend be = name == null ? null : directory.lookup(name);
+        String name = platform.resolver().resolve(target.host(), target.path());
+        ServiceBackend be = name == null ? null : platform.directory().lookup(name);
         if (be == null) {
             if (name != null) {
                 forget(name);
             }
             return null;
         }
-        return gate.admit(name, request) ? service(name, be) : null;
+        return platform.gate().admit(name, request) ? service(name, be) : null;
     }
 
     /** The router's state for a service, created (and subscribed) on first use. */

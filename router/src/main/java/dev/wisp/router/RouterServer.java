@@ -73,7 +73,8 @@ public final class RouterServer implements ServiceLoads, AutoCloseable {
         }
         boss = transport.group(1, "wisp-router-accept");
         workers = transport.group(config.ioThreads(), "wisp-router-io");
-        runtime = new RouterRuntime(config, resolver, gate, directory, metrics, transport, workers);
+        runtime = new RouterRuntime(
+                config, new RouterRuntime.Platform(resolver, gate, directory), metrics, transport, workers);
         RouterRuntime rt = runtime;
         ServerBootstrap sb = new ServerBootstrap()
                 .group(boss, workers)

@@ -3,6 +3,7 @@ package dev.wisp.router;
 import io.netty.channel.Channel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,13 +56,7 @@ final class UpstreamPool {
 
     /** Forgets a connection that closed or timed out while idle. */
     void remove(Endpoint ep, Channel ch) {
-        ArrayDeque<Channel> q = idle.get(ep);
-        if (q != null) {
-            q.remove(ch);
-            if (q.isEmpty()) {
-                idle.remove(ep);
-            }
-        }
+        removeFrom(idle, ep, ch);
     }
 
     /** A try started at the endpoint (connecting or connected). */
@@ -71,13 +66,15 @@ final class UpstreamPool {
 
     /** The try is over, whichever way. */
     void done(Endpoint ep, Attempt a) {
-        Set<Attempt> s = busy.get(ep);
-        if (s != null) {
-            s.remove(a);
-            if (s.isEmpty()) {
-                busy.remove(ep);
-            }
-        }
+        removeFrom(busy, ep, a);
+    }
+
+    /** Removes one item of an endpoint's collection, and the endpoint's entry once it is empty. */
+    private static <T, C extends Collection<T>> void removeFrom(Map<Endpoint, C> byEndpoint, Endpoint ep, T item) {
+        byEndpoint.computeIfPresent(ep, (k, items) -> {
+            items.remove(item);
+            return items.isEmpty() ? null : items;
+        });
     }
 
     /**

@@ -31,9 +31,7 @@ final class EmbeddedFrontend implements AutoCloseable {
             protected void initChannel(Channel ch) {
                 rt[0] = new RouterRuntime(
                         config,
-                        Routes.localhost(),
-                        gate,
-                        directory,
+                        new RouterRuntime.Platform(Routes.localhost(), gate, directory),
                         new RouterMetrics(null),
                         Transport.best(),
                         ch.eventLoop());

@@ -35,15 +35,12 @@ final class GuestDialog {
         InstanceFailedException of(String reason, Throwable cause);
     }
 
-    private final String id;
-    private final VmSpec spec;
     private final InstanceVmm vmm;
     private final Failure fail;
     private final MarkerInbox markers = new MarkerInbox();
 
-    GuestDialog(String id, VmSpec spec, InstanceVmm vmm, Failure fail) {
-        this.id = id;
-        this.spec = spec;
+    /** The dialog with the guest on {@code vmm}'s console; {@code fail} fails the instance. */
+    GuestDialog(InstanceVmm vmm, Failure fail) {
         this.vmm = vmm;
         this.fail = fail;
     }
@@ -70,7 +67,7 @@ final class GuestDialog {
 
     /** Answers the guest's requests until the app listens on its port. */
     void awaitReady() {
-        long deadline = System.nanoTime() + spec.readyTimeout().toNanos();
+        long deadline = System.nanoTime() + vmm.spec().readyTimeout().toNanos();
         boolean envSent = false;
         while (true) {
             ConsoleMarker m = nextMarker(deadline);
@@ -79,8 +76,8 @@ final class GuestDialog {
                     throw fail.of(vmm.ramFileFull().orElse("VMM exited during boot"), null);
                 }
                 throw fail.of(
-                        "app did not listen on port " + spec.guestPort() + " within "
-                                + spec.readyTimeout().toSeconds() + " s (ready timeout)",
+                        "app did not listen on port " + vmm.spec().guestPort() + " within "
+                                + vmm.spec().readyTimeout().toSeconds() + " s (ready timeout)",
                         null);
             }
             switch (m.kind()) {
@@ -89,7 +86,7 @@ final class GuestDialog {
                     envSent = true;
                 }
                 case READY -> {
-                    if (!envSent && !spec.boot().env().isEmpty()) {
+                    if (!envSent && !vmm.spec().boot().env().isEmpty()) {
                         throw fail.of(
                                 "the image's guest init never asked for the app's environment"
                                         + " (built by an older Wisp?): rebuild the image",
@@ -108,7 +105,7 @@ final class GuestDialog {
     /** Answers the agent's request for the app's environment; echo is off, so it never shows. */
     private void sendEnv() {
         try {
-            vmm.console().type(ConsoleMarker.envCommands(spec.boot().env()));
+            vmm.console().type(ConsoleMarker.envCommands(vmm.spec().boot().env()));
         } catch (IOException e) {
             throw fail.of("could not hand the app its environment: " + e.getMessage(), e);
         }
@@ -125,7 +122,9 @@ final class GuestDialog {
         try {
             vmm.console()
                     .type(ConsoleMarker.restoreCommand(
-                            id, Instant.now().getEpochSecond(), HexFormat.of().formatHex(seed)));
+                            vmm.id(),
+                            Instant.now().getEpochSecond(),
+                            HexFormat.of().formatHex(seed)));
         } catch (IOException e) {
             throw fail.of("could not reach restored guest's console: " + e.getMessage(), e);
         }
@@ -144,7 +143,7 @@ final class GuestDialog {
                                 : "VMM exited after restore",
                         null);
             }
-            if (m.kind() == ConsoleMarker.Kind.RESTORED && m.argument().equals(id)) {
+            if (m.kind() == ConsoleMarker.Kind.RESTORED && m.argument().equals(vmm.id())) {
                 return;
             }
             if (m.kind() == ConsoleMarker.Kind.EXIT) {

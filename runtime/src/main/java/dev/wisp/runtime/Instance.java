@@ -23,7 +23,6 @@ public final class Instance {
 
     private final String id;
     private final VmRuntime runtime;
-    private final VmSpec spec;
     private final ReentrantLock lock = new ReentrantLock();
     private final InstanceVmm vmm;
     private final GuestDialog dialog;
@@ -39,9 +38,8 @@ public final class Instance {
     Instance(String id, VmRuntime runtime, VmSpec spec) {
         this.id = id;
         this.runtime = runtime;
-        this.spec = spec;
         this.vmm = new InstanceVmm(id, spec, runtime);
-        this.dialog = new GuestDialog(id, spec, vmm, this::fail);
+        this.dialog = new GuestDialog(vmm, this::fail);
     }
 
     public String id() {
@@ -49,7 +47,7 @@ public final class Instance {
     }
 
     public VmSpec spec() {
-        return spec;
+        return vmm.spec();
     }
 
     public InstanceState state() {

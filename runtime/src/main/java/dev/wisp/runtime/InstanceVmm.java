@@ -38,6 +38,14 @@ final class InstanceVmm {
         this.runtime = runtime;
     }
 
+    String id() {
+        return id;
+    }
+
+    VmSpec spec() {
+        return spec;
+    }
+
     /** Starts a VMM that boots the spec; the guest's markers go to {@code markers}. */
     void boot(GuestMemory memory, Consumer<ConsoleMarker> markers) throws IOException {
         this.memory = memory;

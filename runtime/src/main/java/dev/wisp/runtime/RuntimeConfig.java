@@ -29,18 +29,6 @@ public record RuntimeConfig(
         int vmmPool,
         JailConfig jail,
         NetworkConfig network) {
-    /** As the canonical constructor, networking {@code AUTO}. */
-    public RuntimeConfig(
-            Path home,
-            Path runDirectory,
-            String qemuBinary,
-            AcceleratorChoice accelerator,
-            Duration stopGrace,
-            int vmmPool,
-            JailConfig jail) {
-        this(home, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, jail, NetworkConfig.AUTO);
-    }
-
     /** Default {@link #vmmPool}: enough for a burst of wakes of one or two services. */
     public static final int DEFAULT_VMM_POOL = 2;
 
@@ -76,7 +64,8 @@ public record RuntimeConfig(
                 AcceleratorChoice.AUTO,
                 Duration.ofSeconds(3),
                 DEFAULT_VMM_POOL,
-                JailConfig.forThisProcess());
+                JailConfig.forThisProcess(),
+                NetworkConfig.AUTO);
     }
 
     public RuntimeConfig withAccelerator(AcceleratorChoice choice) {

@@ -25,12 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VmTests.class)
 class JailCostTest {
     private static final int ROUNDS = 5;
-    private static final String EAT = HttpdApp.CGI_TEXT + """
-            dd if=/dev/zero of=/fill bs=1M count=1024 2>/dev/null
-            for i in 1 2 3 4; do awk 'BEGIN { s = "x"; while (1) s = s s }' & done
-            wait
-            echo done
-            """;
 
     @TempDir
     Path scratch;
@@ -39,7 +33,7 @@ class JailCostTest {
     void cloneAndRestore_jailedAndNot_serveAndPrintMedians() throws Exception {
         Image image = HttpdApp.in(scratch.resolve("cost"))
                 .cgi("whoami", TestGuests.WHOAMI)
-                .cgi("eat", EAT)
+                .cgi("eat", JailVmTest.EAT)
                 .build(HttpdApp.ENTRYPOINT, new ImageStore(WispHome.resolve()));
         VmSpec spec = TestGuests.spec(image);
         double[] open = measure(JailConfig.OFF, spec, "open");

@@ -30,12 +30,14 @@ class JailVmTest {
     /** Small, so that a guest filling its RAM takes its VMM over the limit. */
     private static final int OVERHEAD_MIB = 16;
 
-    private static final String EAT = HttpdApp.CGI_TEXT + """
+    /** A CGI that fills the guest's RAM and keeps its CPUs busy (JailCostTest's too). */
+    static final String EAT = HttpdApp.CGI_TEXT + """
             dd if=/dev/zero of=/fill bs=1M count=1024 2>/dev/null
             for i in 1 2 3 4; do awk 'BEGIN { s = "x"; while (1) s = s s }' & done
             wait
             echo done
             """;
+
     private static final String FORK_BOMB = HttpdApp.CGI_TEXT + """
             bomb() { bomb | bomb & }
             bomb

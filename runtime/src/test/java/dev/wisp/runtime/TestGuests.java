@@ -25,6 +25,21 @@ final class TestGuests {
 
     private TestGuests() {}
 
+    /** What a test checks of a running instance. */
+    @FunctionalInterface
+    interface Check {
+        void on(Instance instance) throws Exception;
+    }
+
+    /** Runs {@code check} on the instance, then stops it, whatever the check found. */
+    static void checkThenStop(Instance instance, Check check) throws Exception {
+        try {
+            check.on(instance);
+        } finally {
+            instance.stop();
+        }
+    }
+
     /** User networking: these tests reach guests on 127.0.0.1; TAP has its own ({@code NetworkVmTest}). */
     static RuntimeConfig config() {
         return RuntimeConfig.defaults()

@@ -74,59 +74,44 @@ class VolumeVmTest {
     }
 
     @Test
-    void writtenByOneRevision_readByTheNextAfterAStandbySnapshot() {
+    void writtenByOneRevision_readByTheNextAfterAStandbySnapshot() throws Exception {
         Volume data = volume("notes");
-        Instance a = runtime.boot("vol-a", spec(first, data));
-        try {
+        TestGuests.checkThenStop(runtime.boot("vol-a", spec(first, data)), a -> {
             assertThat(TestGuests.get(a.hostPort(), "/cgi-bin/write?one")).isEqualTo("200 written");
             a.snapshot(scratch.resolve("snap-a"));
             a.restore();
             assertThat(TestGuests.get(a.hostPort(), "/cgi-bin/read")).isEqualTo("200 one");
             assertThat(TestGuests.get(a.hostPort(), "/cgi-bin/write?two")).isEqualTo("200 written");
-        } finally {
-            a.stop();
-        }
-        Instance b = runtime.boot("vol-b", spec(second, data));
-        try {
+        });
+        TestGuests.checkThenStop(runtime.boot("vol-b", spec(second, data)), b -> {
             assertThat(TestGuests.get(b.hostPort(), "/")).isEqualTo("200 v2");
             assertThat(TestGuests.get(b.hostPort(), "/cgi-bin/read")).isEqualTo("200 one\ntwo");
-        } finally {
-            b.stop();
-        }
+        });
     }
 
     @Test
-    void volumeAttachedToALiveInstance_isRefusedToASecond() {
+    void volumeAttachedToALiveInstance_isRefusedToASecond() throws Exception {
         Volume data = volume("shared");
-        Instance a = runtime.boot("vol-owner", spec(first, data));
-        try {
-            assertThatThrownBy(() -> runtime.boot("vol-thief", spec(first, data)))
-                    .isInstanceOf(VmException.class)
-                    .hasMessage("volume shared is attached to instance vol-owner");
-        } finally {
-            a.stop();
-        }
+        TestGuests.checkThenStop(
+                runtime.boot("vol-owner", spec(first, data)),
+                a -> assertThatThrownBy(() -> runtime.boot("vol-thief", spec(first, data)))
+                        .isInstanceOf(VmException.class)
+                        .hasMessage("volume shared is attached to instance vol-owner"));
     }
 
     @Test
-    void fullVolume_givesTheAppNoSpaceAndTheGuestKeepsServing() {
-        Instance a = runtime.boot("vol-full", spec(first, volume("small")));
-        try {
+    void fullVolume_givesTheAppNoSpaceAndTheGuestKeepsServing() throws Exception {
+        TestGuests.checkThenStop(runtime.boot("vol-full", spec(first, volume("small"))), a -> {
             assertThat(TestGuests.get(a.hostPort(), "/cgi-bin/fill")).contains("No space left on device");
             assertThat(TestGuests.get(a.hostPort(), "/")).isEqualTo("200 v1");
-        } finally {
-            a.stop();
-        }
+        });
     }
 
     @Test
-    void guestHostname_isInItsEtcHosts() {
-        Instance a = runtime.boot("vol-hosts", spec(first));
-        try {
-            assertThat(TestGuests.get(a.hostPort(), "/cgi-bin/hosts")).isEqualTo("200 1");
-        } finally {
-            a.stop();
-        }
+    void guestHostname_isInItsEtcHosts() throws Exception {
+        TestGuests.checkThenStop(
+                runtime.boot("vol-hosts", spec(first)),
+                a -> assertThat(TestGuests.get(a.hostPort(), "/cgi-bin/hosts")).isEqualTo("200 1"));
     }
 
     @Test

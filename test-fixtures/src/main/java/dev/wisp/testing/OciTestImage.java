@@ -21,6 +21,11 @@ import java.util.List;
  * {@code /www/old.txt} and {@code /etc/hello} (OCI whiteouts) and replaces {@code /www/index.html}.
  */
 public final class OciTestImage {
+    /** The base image's config: busybox httpd serving /www as user web. */
+    private static final String BASE_CONFIG =
+            "--entrypoint [\"/bin/busybox\",\"httpd\",\"-f\"] --cmd [\"-p\",\"8080\",\"-h\",\".\"]"
+                    + " --env GREETING=hi --workingdir /www --user web --port 8080";
+
     /** What the CGI at {@code /cgi-bin/info} prints, line by line. */
     static final String INFO_CGI = """
             #!/bin/sh
@@ -54,26 +59,7 @@ public final class OciTestImage {
         Path cgi = st.resolve("www/cgi-bin/info");
         Files.writeString(cgi, INFO_CGI);
         Files.setAttribute(cgi, "unix:mode", 0755);
-        String c = buildah(work, "from", "scratch").strip();
-        buildah(work, "copy", c, st.toString(), "/");
-        buildah(
-                work,
-                "config",
-                "--entrypoint",
-                "[\"/bin/busybox\",\"httpd\",\"-f\"]",
-                "--cmd",
-                "[\"-p\",\"8080\",\"-h\",\".\"]",
-                "--env",
-                "GREETING=hi",
-                "--workingdir",
-                "/www",
-                "--user",
-                "web",
-                "--port",
-                "8080",
-                c);
-        buildah(work, "commit", "-q", "--format", "oci", c, "oci:" + layout + ":base");
-        buildah(work, "rm", c);
+        HostCommands.buildahImage(work, st, "oci:" + layout + ":base", BASE_CONFIG);
 
         Path child = Files.createDirectories(work.resolve("child-staging"));
         Files.createDirectories(child.resolve("www"));
@@ -188,10 +174,6 @@ public final class OciTestImage {
         }
         Files.write(layout.resolve("blobs/sha256").resolve(hex), b);
         return "sha256:" + hex;
-    }
-
-    private static String buildah(Path work, String... args) throws Exception {
-        return HostCommands.buildah(work, args);
     }
 
     private static String run(Path dir, String... cmd) throws Exception {

@@ -4,63 +4,56 @@ import static dev.wisp.node.examples.Examples.wakes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeBed;
 import dev.wisp.node.ServiceSpec;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** examples/api-nginx end to end: Debian's nginx in real microVMs behind a node, under a spike from hey. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VmTests.class)
 class ApiNginxExampleTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
-    private VmSpec vm;
     private Node node;
 
-    @BeforeAll
-    void build() {
-        vm = Examples.apiNginx();
+    private static VmSpec api() {
+        return BED.guest("api-nginx", dir -> Examples.apiNginx());
     }
 
     @Test
     void deployedApi_servesStaticAndDynamicRoutesAsJson() throws Exception {
         node = BED.start(BED.scratch().resolve("state"));
-        node.deploy(ServiceSpec.of("api", vm));
+        node.deploy(ServiceSpec.of("api", api()));
 
         Examples.Answer list = Examples.get(node, "api", "/api/v1/products");
         assertThat(list.status()).as(list.body()).isEqualTo(200);
         assertThat(list.contentType()).startsWith("application/json");
-        assertThat(JSON.readTree(list.body()).path("products")).hasSize(3);
+        assertThat(list.json().path("products")).hasSize(3);
 
         Examples.Answer one = Examples.get(node, "api", "/api/v1/products/2");
-        assertThat(JSON.readTree(one.body()).path("name").asText()).isEqualTo("teapot");
+        assertThat(one.json().path("name").asText()).isEqualTo("teapot");
         Examples.Answer missing = Examples.get(node, "api", "/api/v1/products/9");
         assertThat(missing.status()).isEqualTo(404);
-        assertThat(JSON.readTree(missing.body()).at("/error/code").asText()).isEqualTo("product_not_found");
+        assertThat(missing.json().at("/error/code").asText()).isEqualTo("product_not_found");
 
-        assertThat(JSON.readTree(Examples.get(node, "api", "/api/v1/greet/ada?lang=fr")
-                                .body())
+        assertThat(Examples.get(node, "api", "/api/v1/greet/ada?lang=fr")
+                        .json()
                         .path("greeting")
                         .asText())
                 .isEqualTo("bonjour, ada");
-        assertThat(JSON.readTree(Examples.get(node, "api", "/api/v1/greet/ada").body())
+        assertThat(Examples.get(node, "api", "/api/v1/greet/ada")
+                        .json()
                         .path("greeting")
                         .asText())
                 .isEqualTo("hello, ada");
-        JsonNode first = JSON.readTree(Examples.get(node, "api", "/api/v1/now").body());
-        JsonNode second = JSON.readTree(Examples.get(node, "api", "/api/v1/now").body());
+        JsonNode first = Examples.get(node, "api", "/api/v1/now").json();
+        JsonNode second = Examples.get(node, "api", "/api/v1/now").json();
         assertThat(first.path("time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*");
         assertThat(second.path("request_id").asText())
                 .hasSize(32)
@@ -68,21 +61,21 @@ class ApiNginxExampleTest {
 
         Examples.Answer post = Examples.post(node, "api", "/api/v1/products", "{}");
         assertThat(post.status()).isEqualTo(405);
-        assertThat(JSON.readTree(post.body()).at("/error/code").asText()).isEqualTo("method_not_allowed");
+        assertThat(post.json().at("/error/code").asText()).isEqualTo("method_not_allowed");
         assertThat(Examples.get(node, "api", "/nope").status()).isEqualTo(404);
     }
 
     @Test
     void spike_allServedWhileItScalesOutThenSleepsToZeroAndTheNextRequestWakesIt() throws Exception {
         node = BED.start(BED.scratch().resolve("state"));
-        Examples.deployBurstToZero(node, "api-spike", vm, 10, 5);
+        Examples.deployBurstToZero(node, "api-spike", api(), 10, 5);
 
         Hey.Report r = Hey.run(node.routerPort(), "api-spike.localhost", "/api/v1/products", "-n", "2000", "-c", "50");
         double clones = Examples.assertBurstServedThenAsleep(node, "api-spike", r, 2000, 3, "api-nginx spike at c=50");
 
         Examples.Answer woken = Examples.get(node, "api-spike", "/api/v1/products/1");
         assertThat(woken.status()).as(woken.body()).isEqualTo(200);
-        assertThat(JSON.readTree(woken.body()).path("name").asText()).isEqualTo("kettle");
+        assertThat(woken.json().path("name").asText()).isEqualTo("kettle");
         assertThat(wakes(node, "api-spike", "clone_template")).isEqualTo(clones + 1);
     }
 }

@@ -2,6 +2,8 @@ package dev.wisp.node.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
@@ -40,6 +42,8 @@ final class Examples {
     static final int NGINX_MEMORY_MIB = 128;
 
     static final int INFERENCE_MEMORY_MIB = 512;
+
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private Examples() {}
 
@@ -87,7 +91,12 @@ final class Examples {
     }
 
     /** A response as a user sees it. */
-    record Answer(int status, String contentType, String body) {}
+    record Answer(int status, String contentType, String body) {
+        /** The body as JSON. */
+        JsonNode json() throws IOException {
+            return JSON.readTree(body);
+        }
+    }
 
     static Answer get(Node node, String service, String path) throws IOException, InterruptedException {
         return send(node, service, HttpRequest.newBuilder(uri(node, path)).GET());

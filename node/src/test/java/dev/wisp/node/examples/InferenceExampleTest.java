@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeBed;
 import dev.wisp.node.ServiceSpec;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,32 +22,33 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * examples/inference end to end: the model trained at build time, served by the static C server
  * in real microVMs behind a node, checked against the trainer's own held-out evaluation.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VmTests.class)
 class InferenceExampleTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @RegisterExtension
     static final NodeBed BED = NodeBed.perClass();
 
-    private VmSpec vm;
-    private JsonNode heldout;
     private Node node;
 
-    @BeforeAll
-    void build() throws Exception {
-        vm = Examples.inference(BED.scratch().resolve("inference"));
-        heldout = JSON.readTree(BED.scratch().resolve("inference/heldout.json").toFile());
+    /** The model's guest; its build also writes the trainer's held-out evaluation beside it. */
+    private static VmSpec model() {
+        return BED.guest("inference", Examples::inference);
+    }
+
+    private static JsonNode heldout() throws IOException {
+        model();
+        return Examples.JSON.readTree(
+                BED.scratch().resolve("inference/heldout.json").toFile());
     }
 
     @Test
     void deployedModel_answersHeldOutSamplesAsTheTrainerDid() throws Exception {
         node = BED.start(BED.scratch().resolve("state"));
-        node.deploy(ServiceSpec.of("inference", vm));
+        node.deploy(ServiceSpec.of("inference", model()));
+        JsonNode heldout = heldout();
 
         Examples.Answer info = Examples.get(node, "inference", "/v1/model");
         assertThat(info.status()).as(info.body()).isEqualTo(200);
-        assertThat(JSON.readTree(info.body()).path("inputs").asInt()).isEqualTo(8);
+        assertThat(info.json().path("inputs").asInt()).isEqualTo(8);
 
         int checked = 100, serverCorrect = 0, trainerCorrect = 0;
         for (int i = 0; i < checked; i++) {
@@ -58,7 +57,7 @@ class InferenceExampleTest {
                     Examples.post(node, "inference", "/v1/predict", "{\"features\":" + sample.path("features") + "}");
             assertThat(a.status()).as(a.body()).isEqualTo(200);
             assertThat(a.contentType()).isEqualTo("application/json");
-            JsonNode prediction = JSON.readTree(a.body());
+            JsonNode prediction = a.json();
             assertThat(prediction.path("class").asInt())
                     .as("sample %d", i)
                     .isEqualTo(sample.path("predicted").asInt());
@@ -78,18 +77,18 @@ class InferenceExampleTest {
 
         Examples.Answer wrongCount = Examples.post(node, "inference", "/v1/predict", "{\"features\":[1,2]}");
         assertThat(wrongCount.status()).isEqualTo(400);
-        assertThat(JSON.readTree(wrongCount.body()).at("/error/code").asText()).isEqualTo("bad_features");
+        assertThat(wrongCount.json().at("/error/code").asText()).isEqualTo("bad_features");
         Examples.Answer notJson = Examples.post(node, "inference", "/v1/predict", "{\"features\":[1,");
-        assertThat(JSON.readTree(notJson.body()).at("/error/code").asText()).isEqualTo("bad_json");
+        assertThat(notJson.json().at("/error/code").asText()).isEqualTo("bad_json");
         assertThat(Examples.get(node, "inference", "/v1/predict").status()).isEqualTo(405);
     }
 
     @Test
     void burst_scalesOutThenSleepsToZeroAndTheNextRequestWakesIt() throws Exception {
         node = BED.start(BED.scratch().resolve("state"));
-        Examples.deployBurstToZero(node, "infer-burst", vm, 2, 4);
+        Examples.deployBurstToZero(node, "infer-burst", model(), 2, 4);
 
-        JsonNode sample = heldout.path("samples").get(0);
+        JsonNode sample = heldout().path("samples").get(0);
         Path body = Files.writeString(
                 BED.scratch().resolve("sample.json"), "{\"features\":" + sample.path("features") + "}");
         Hey.Report r = Hey.run(
@@ -111,7 +110,7 @@ class InferenceExampleTest {
 
         Examples.Answer woken = Examples.post(node, "infer-burst", "/v1/predict", Files.readString(body));
         assertThat(woken.status()).as(woken.body()).isEqualTo(200);
-        assertThat(JSON.readTree(woken.body()).path("class").asInt())
+        assertThat(woken.json().path("class").asInt())
                 .isEqualTo(sample.path("predicted").asInt());
         assertThat(wakes(node, "infer-burst", "clone_template")).isEqualTo(clones + 1);
     }

@@ -110,9 +110,9 @@ final class TapNetworking implements Networking {
         try (FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock ignored = ch.lock()) {
             slot = freeSlot();
-            namespace = "wisp-" + owner + "-" + hex(slot);
+            namespace = namespaceOf(slot);
             createSlot(slot, namespace, guestPort);
-            made = new TapSlot(this, slot, namespace, guestPort);
+            made = new TapSlot(this, slot, guestPort);
             slots.put(namespace, made);
         } catch (IOException e) {
             throw new VmException("cannot make the network of VMM " + name + ": " + e.getMessage(), e);
@@ -120,6 +120,11 @@ final class TapNetworking implements Networking {
             IN_PROCESS.unlock();
         }
         return made;
+    }
+
+    /** The network namespace of a slot: this platform's, so two platforms on one host never collide. */
+    String namespaceOf(int slot) {
+        return "wisp-" + owner + "-" + hex(slot);
     }
 
     private int freeSlot() throws IOException {
@@ -178,8 +183,8 @@ final class TapNetworking implements Networking {
     }
 
     void release(TapSlot s) {
-        slots.remove(s.namespaceName());
-        remove(s.slot(), s.namespaceName());
+        slots.remove(namespaceOf(s.slot()));
+        remove(s.slot(), namespaceOf(s.slot()));
     }
 
     private void remove(int slot, String namespace) {

@@ -7,23 +7,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class TapSlot implements NetSlot {
     private final TapNetworking network;
     private final int slot;
-    private final String namespace;
     private final int guestPort;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    TapSlot(TapNetworking network, int slot, String namespace, int guestPort) {
+    TapSlot(TapNetworking network, int slot, int guestPort) {
         this.network = network;
         this.slot = slot;
-        this.namespace = namespace;
         this.guestPort = guestPort;
     }
 
     int slot() {
         return slot;
-    }
-
-    String namespaceName() {
-        return namespace;
     }
 
     @Override
@@ -43,7 +37,7 @@ final class TapSlot implements NetSlot {
 
     @Override
     public Optional<String> namespace() {
-        return Optional.of(namespace);
+        return Optional.of(network.namespaceOf(slot));
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,16 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * the real kernel with no root filesystem; reaching "Kernel panic ... VFS" means Linux ran.
  * The verdict is cached per QEMU binary and kernel so later starts cost nothing.
  */
-final class AcceleratorProbe {
+record AcceleratorProbe(String qemuBinary, Path cacheFile) {
     private static final long PROBE_TIMEOUT_MS = 20_000;
-
-    private final String qemuBinary;
-    private final Path cacheFile;
-
-    AcceleratorProbe(String qemuBinary, Path cacheFile) {
-        this.qemuBinary = qemuBinary;
-        this.cacheFile = cacheFile;
-    }
 
     /** The verdict, and why, for logs. */
     record Verdict(Accelerator accelerator, String reason) {}
@@ -69,27 +62,13 @@ final class AcceleratorProbe {
     }
 
     private Verdict bootWithKvm(Path kernel) {
-        List<String> cmd = List.of(
-                qemuBinary,
-                "-M",
-                "microvm",
-                "-accel",
-                "kvm",
-                "-cpu",
-                "host",
-                "-m",
-                "128",
-                "-nodefaults",
-                "-no-user-config",
-                "-display",
-                "none",
-                "-no-reboot",
-                "-serial",
-                "stdio",
-                "-kernel",
-                kernel.toString(),
+        List<String> cmd = new ArrayList<>(List.of(qemuBinary, "-M", "microvm", "-accel", "kvm", "-cpu", "host"));
+        cmd.addAll(List.of("-m", "128"));
+        cmd.addAll(QemuCommandLine.BARE_MACHINE);
+        cmd.addAll(List.of("-serial", "stdio", "-kernel", kernel.toString()));
+        cmd.addAll(List.of(
                 "-append",
-                String.join(" ", BootSource.BASE_KERNEL_PARAMETERS).replace("quiet", "") + " root=/dev/null");
+                String.join(" ", BootSource.BASE_KERNEL_PARAMETERS).replace("quiet", "") + " root=/dev/null"));
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -44,6 +44,10 @@ final class QemuCommandLine {
     /** Largest cap accepted: QEMU's own default. */
     static final int MAX_TB_SIZE_MIB = 1024;
 
+    /** No default devices, no config files, no display, and quit rather than reboot: every VM's. */
+    static final List<String> BARE_MACHINE =
+            List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot");
+
     private QemuCommandLine() {}
 
     /** The {@code -accel} value: the accelerator, with TCG's cache cap when one is set. */
@@ -91,7 +95,7 @@ final class QemuCommandLine {
         cmd.addAll(List.of("-smp", Integer.toString(spec.vcpus())));
         cmd.addAll(List.of("-m", spec.memoryMib() + "M"));
         cmd.addAll(List.of("-object", memoryObject(memory, spec.memoryMib())));
-        cmd.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"));
+        cmd.addAll(BARE_MACHINE);
         cmd.addAll(List.of("-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"));
         cmd.addAll(List.of("-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console"));
         cmd.addAll(List.of("-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));

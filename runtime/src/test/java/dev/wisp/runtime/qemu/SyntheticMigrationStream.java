@@ -1,9 +1,6 @@
 package dev.wisp.runtime.qemu;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,7 +35,6 @@ final class SyntheticMigrationStream {
     static final int XBZRLE = 0x40;
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final DataOutputStream out = new DataOutputStream(bytes);
     /** QEMU's {@code last_sent_block}: a record for the same block says CONTINUE instead of its name. */
     private String lastBlock;
 
@@ -158,45 +154,25 @@ final class SyntheticMigrationStream {
         writeBytes(b);
     }
 
+    // Writes to memory cannot fail: the stream is built with a ByteArrayOutputStream's own writes.
     private void writeByte(int v) {
-        try {
-            out.writeByte(v);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        bytes.write(v);
     }
 
     private void writeInt(int v) {
-        try {
-            out.writeInt(v);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        bytes.writeBytes(ByteBuffer.allocate(Integer.BYTES).putInt(v).array());
     }
 
     private void writeLong(long v) {
-        try {
-            out.writeLong(v);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        bytes.writeBytes(ByteBuffer.allocate(Long.BYTES).putLong(v).array());
     }
 
     private void writeBytes(byte[] b) {
-        try {
-            out.write(b);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        bytes.writeBytes(b);
     }
 
     static boolean isZero(byte[] b) {
-        for (byte x : b) {
-            if (x != 0) {
-                return false;
-            }
-        }
-        return true;
+        return Arrays.equals(b, new byte[b.length]);
     }
 
     /** What the RAM part of a stream did to memory, record by record. */
