@@ -1,5 +1,6 @@
 package dev.wisp.store.etcd;
 
+import dev.wisp.common.BoundedWait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One etcd member process on loopback, for the tests' single etcd ({@link EtcdProcess}) and
@@ -171,7 +171,7 @@ final class EtcdMember {
     /** SIGKILL, as a crash would; returns once the process is gone. */
     void kill() {
         process.destroyForcibly();
-        waitFor(process, Duration.ofSeconds(10));
+        BoundedWait.await(process::waitFor, Duration.ofSeconds(10));
     }
 
     /** SIGTERM, then SIGKILL after 10 s; nothing when it is not running. */
@@ -180,9 +180,9 @@ final class EtcdMember {
             return;
         }
         process.destroy();
-        if (!waitFor(process, Duration.ofSeconds(10))) {
+        if (!BoundedWait.await(process::waitFor, Duration.ofSeconds(10))) {
             process.destroyForcibly();
-            waitFor(process, Duration.ofSeconds(10));
+            BoundedWait.await(process::waitFor, Duration.ofSeconds(10));
         }
     }
 
@@ -204,15 +204,6 @@ final class EtcdMember {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static boolean waitFor(Process p, Duration d) {
-        try {
-            return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }
