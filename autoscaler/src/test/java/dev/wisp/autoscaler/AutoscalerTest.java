@@ -59,9 +59,7 @@ class AutoscalerTest {
 
     @Test
     void spike_entersPanicWithinPanicWindow_andScalesUpAtOnce() {
-        Autoscaler a = autoscaler(AutoscalerConfig.defaults());
-        load(a, 70, 60);
-        assertThat(a.desiredScale(1).desiredInstances()).isEqualTo(1);
+        Autoscaler a = desiringAfter(70, 60, 1);
 
         load(a, 700, 1);
         ScaleDecision first = a.desiredScale(1);
@@ -80,9 +78,7 @@ class AutoscalerTest {
 
     @Test
     void panic_neverScalesDown_untilAStableWindowWithoutCrossingTheThreshold() {
-        Autoscaler a = autoscaler(AutoscalerConfig.defaults());
-        load(a, 700, 6);
-        assertThat(a.desiredScale(1).desiredInstances()).isEqualTo(10);
+        Autoscaler a = desiringAfter(700, 6, 10);
         // The last tick over the threshold was just now; traffic stops, ten instances are ready.
         clock.advanceSeconds(1);
         for (int s = 1; s < 60; s++) {
@@ -102,9 +98,7 @@ class AutoscalerTest {
 
     @Test
     void panic_keepsHighestCount_evenWhenPanicAverageFalls() {
-        Autoscaler a = autoscaler(AutoscalerConfig.defaults());
-        load(a, 1400, 6);
-        assertThat(a.desiredScale(1).desiredInstances()).isEqualTo(20);
+        Autoscaler a = desiringAfter(1400, 6, 20);
         load(a, 140, 6);
 
         ScaleDecision d = a.desiredScale(1);
@@ -125,6 +119,17 @@ class AutoscalerTest {
         assertThat(fromOne.reason()).isEqualTo(ScaleReason.SCALE_UP_LIMITED);
         assertThat(fromThree.desiredInstances()).isEqualTo(6);
         assertThat(fromThree.reason()).isEqualTo(ScaleReason.SCALE_UP_LIMITED);
+    }
+
+    /**
+     * A default autoscaler after {@code load} each second for {@code seconds}, checked to desire
+     * {@code desired} instances from one ready.
+     */
+    private Autoscaler desiringAfter(double load, int seconds, int desired) {
+        Autoscaler a = autoscaler(AutoscalerConfig.defaults());
+        load(a, load, seconds);
+        assertThat(a.desiredScale(1).desiredInstances()).isEqualTo(desired);
+        return a;
     }
 
     /**
