@@ -115,10 +115,13 @@ class AutoscalerTest {
         ScaleDecision fromOne = a.desiredScale(1);
         ScaleDecision fromThree = a.desiredScale(3);
 
-        assertThat(fromOne.desiredInstances()).isEqualTo(2);
-        assertThat(fromOne.reason()).isEqualTo(ScaleReason.SCALE_UP_LIMITED);
-        assertThat(fromThree.desiredInstances()).isEqualTo(6);
-        assertThat(fromThree.reason()).isEqualTo(ScaleReason.SCALE_UP_LIMITED);
+        assertDecision(fromOne, 2, ScaleReason.SCALE_UP_LIMITED);
+        assertDecision(fromThree, 6, ScaleReason.SCALE_UP_LIMITED);
+    }
+
+    private static void assertDecision(ScaleDecision d, int instances, ScaleReason reason) {
+        assertThat(d.desiredInstances()).as("desired instances").isEqualTo(instances);
+        assertThat(d.reason()).as("reason").isEqualTo(reason);
     }
 
     /**
@@ -219,11 +222,9 @@ class AutoscalerTest {
         clock.advanceSeconds(1);
         ScaleDecision after = a.desiredScale(3);
 
-        assertThat(atStart.desiredInstances()).isEqualTo(3);
-        assertThat(atStart.reason()).isEqualTo(ScaleReason.INITIAL_SCALE);
+        assertDecision(atStart, 3, ScaleReason.INITIAL_SCALE);
         assertThat(justBefore.desiredInstances()).isEqualTo(3);
-        assertThat(after.desiredInstances()).isEqualTo(1);
-        assertThat(after.reason()).isEqualTo(ScaleReason.SCALE_DOWN_LIMITED);
+        assertDecision(after, 1, ScaleReason.SCALE_DOWN_LIMITED);
     }
 
     @Test
@@ -240,10 +241,8 @@ class AutoscalerTest {
         load(a, 0, 1);
         ScaleDecision atGrace = a.desiredScale(1);
 
-        assertThat(justBefore.desiredInstances()).isEqualTo(1);
-        assertThat(justBefore.reason()).isEqualTo(ScaleReason.SCALE_TO_ZERO_GRACE);
-        assertThat(atGrace.desiredInstances()).isZero();
-        assertThat(atGrace.reason()).isEqualTo(ScaleReason.SCALE_TO_ZERO);
+        assertDecision(justBefore, 1, ScaleReason.SCALE_TO_ZERO_GRACE);
+        assertDecision(atGrace, 0, ScaleReason.SCALE_TO_ZERO);
     }
 
     @Test
@@ -280,8 +279,7 @@ class AutoscalerTest {
 
         ScaleDecision wake = a.onColdRequest();
 
-        assertThat(wake.desiredInstances()).isEqualTo(1);
-        assertThat(wake.reason()).isEqualTo(ScaleReason.ACTIVATION);
+        assertDecision(wake, 1, ScaleReason.ACTIVATION);
         assertThat(wake.panicking()).isFalse();
         // The next tick, before the router has reported any load, does not undo it.
         assertThat(a.desiredScale(0).desiredInstances()).isEqualTo(1);
@@ -311,8 +309,7 @@ class AutoscalerTest {
         ScaleDecision byMax = capped.onColdRequests(10_000);
         ScaleDecision byRate = rated.onColdRequests(10_000);
 
-        assertThat(byMax.desiredInstances()).isEqualTo(3);
-        assertThat(byMax.reason()).isEqualTo(ScaleReason.MAX_INSTANCES);
+        assertDecision(byMax, 3, ScaleReason.MAX_INSTANCES);
         assertThat(byRate.desiredInstances()).isEqualTo(4);
     }
 
