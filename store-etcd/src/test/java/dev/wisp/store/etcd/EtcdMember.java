@@ -111,11 +111,6 @@ final class EtcdMember {
 
     /** Waits until {@code /health} says true; an exited process or {@code timeout} is an error. */
     void awaitHealthy(Duration timeout) {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest health = HttpRequest.newBuilder(endpoint().resolve("/health"))
-                .timeout(Duration.ofSeconds(2))
-                .build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -123,17 +118,9 @@ final class EtcdMember {
                         "etcd " + name + " exited with " + process.exitValue() + ":\n" + logTail());
             }
             try {
-                HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
+                if (EtcdHealth.healthy(endpoint())) {
                     return;
                 }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for etcd", e);
-            }
-            try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
