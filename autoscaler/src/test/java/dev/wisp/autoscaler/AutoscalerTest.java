@@ -59,9 +59,7 @@ class AutoscalerTest {
 
     @Test
     void spike_entersPanicWithinPanicWindow_andScalesUpAtOnce() {
-        Autoscaler a = autoscaler(AutoscalerConfig.defaults());
-        load(a, 70, 60);
-        assertThat(a.desiredScale(1).desiredInstances()).isEqualTo(1);
+        Autoscaler a = desiringAfter(70, 60, 1);
 
         load(a, 700, 1);
         ScaleDecision first = a.desiredScale(1);
@@ -80,9 +78,7 @@ class AutoscalerTest {
 
     @Test
     void panic_neverScalesDown_untilAStableWindowWithoutCrossingTheThreshold() {
-        Autoscaler a = autoscaler(AutoscalerConfig.defaults());
-        load(a, 700, 6);
-        assertThat(a.desiredScale(1).desiredInstances()).isEqualTo(10);
+        Autoscaler a = desiringAfter(700, 6, 10);
         // The last tick over the threshold was just now; traffic stops, ten instances are ready.
         clock.advanceSeconds(1);
         for (int s = 1; s < 60; s++) {
@@ -102,9 +98,7 @@ class AutoscalerTest {
 
     @Test
     void panic_keepsHighestCount_evenWhenPanicAverageFalls() {
-        Autoscaler a = autoscaler(AutoscalerConfig.defaults());
-        load(a, 1400, 6);
-        assertThat(a.desiredScale(1).desiredInstances()).isEqualTo(20);
+        Autoscaler a = desiringAfter(1400, 6, 20);
         load(a, 140, 6);
 
         ScaleDecision d = a.desiredScale(1);
@@ -121,10 +115,24 @@ class AutoscalerTest {
         ScaleDecision fromOne = a.desiredScale(1);
         ScaleDecision fromThree = a.desiredScale(3);
 
-        assertThat(fromOne.desiredInstances()).isEqualTo(2);
-        assertThat(fromOne.reason()).isEqualTo(ScaleReason.SCALE_UP_LIMITED);
-        assertThat(fromThree.desiredInstances()).isEqualTo(6);
-        assertThat(fromThree.reason()).isEqualTo(ScaleReason.SCALE_UP_LIMITED);
+        assertDecision(fromOne, 2, ScaleReason.SCALE_UP_LIMITED);
+        assertDecision(fromThree, 6, ScaleReason.SCALE_UP_LIMITED);
+    }
+
+    private static void assertDecision(ScaleDecision d, int instances, ScaleReason reason) {
+        assertThat(d.desiredInstances()).as("desired instances").isEqualTo(instances);
+        assertThat(d.reason()).as("reason").isEqualTo(reason);
+    }
+
+    /**
+     * A default autoscaler after {@code load} each second for {@code seconds}, checked to desire
+     * {@code desired} instances from one ready.
+     */
+    private Autoscaler desiringAfter(double load, int seconds, int desired) {
+        Autoscaler a = autoscaler(AutoscalerConfig.defaults());
+        load(a, load, seconds);
+        assertThat(a.desiredScale(1).desiredInstances()).isEqualTo(desired);
+        return a;
     }
 
     /**
@@ -214,11 +222,9 @@ class AutoscalerTest {
         clock.advanceSeconds(1);
         ScaleDecision after = a.desiredScale(3);
 
-        assertThat(atStart.desiredInstances()).isEqualTo(3);
-        assertThat(atStart.reason()).isEqualTo(ScaleReason.INITIAL_SCALE);
+        assertDecision(atStart, 3, ScaleReason.INITIAL_SCALE);
         assertThat(justBefore.desiredInstances()).isEqualTo(3);
-        assertThat(after.desiredInstances()).isEqualTo(1);
-        assertThat(after.reason()).isEqualTo(ScaleReason.SCALE_DOWN_LIMITED);
+        assertDecision(after, 1, ScaleReason.SCALE_DOWN_LIMITED);
     }
 
     @Test
@@ -235,10 +241,8 @@ class AutoscalerTest {
         load(a, 0, 1);
         ScaleDecision atGrace = a.desiredScale(1);
 
-        assertThat(justBefore.desiredInstances()).isEqualTo(1);
-        assertThat(justBefore.reason()).isEqualTo(ScaleReason.SCALE_TO_ZERO_GRACE);
-        assertThat(atGrace.desiredInstances()).isZero();
-        assertThat(atGrace.reason()).isEqualTo(ScaleReason.SCALE_TO_ZERO);
+        assertDecision(justBefore, 1, ScaleReason.SCALE_TO_ZERO_GRACE);
+        assertDecision(atGrace, 0, ScaleReason.SCALE_TO_ZERO);
     }
 
     @Test
@@ -275,8 +279,7 @@ class AutoscalerTest {
 
         ScaleDecision wake = a.onColdRequest();
 
-        assertThat(wake.desiredInstances()).isEqualTo(1);
-        assertThat(wake.reason()).isEqualTo(ScaleReason.ACTIVATION);
+        assertDecision(wake, 1, ScaleReason.ACTIVATION);
         assertThat(wake.panicking()).isFalse();
         // The next tick, before the router has reported any load, does not undo it.
         assertThat(a.desiredScale(0).desiredInstances()).isEqualTo(1);
@@ -306,8 +309,7 @@ class AutoscalerTest {
         ScaleDecision byMax = capped.onColdRequests(10_000);
         ScaleDecision byRate = rated.onColdRequests(10_000);
 
-        assertThat(byMax.desiredInstances()).isEqualTo(3);
-        assertThat(byMax.reason()).isEqualTo(ScaleReason.MAX_INSTANCES);
+        assertDecision(byMax, 3, ScaleReason.MAX_INSTANCES);
         assertThat(byRate.desiredInstances()).isEqualTo(4);
     }
 

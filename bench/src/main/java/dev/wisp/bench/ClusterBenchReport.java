@@ -1,5 +1,6 @@
 package dev.wisp.bench;
 
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 
@@ -48,42 +49,27 @@ public record ClusterBenchReport(
     /** A table a person reads. */
     public String table() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(
-                Locale.ROOT, "cluster bench: %d nodes on %d etcd members, %s%n", nodes, etcdMembers, machine));
-        b.append(String.format(
-                Locale.ROOT,
+        Formatter f = new Formatter(b, Locale.ROOT);
+        f.format("cluster bench: %d nodes on %d etcd members, %s%n", nodes, etcdMembers, machine);
+        f.format(
                 "  lost node noticed (kill -9 to listed lost):        median %d ms  %s%n",
-                median(noticeLostMs),
-                noticeLostMs));
-        b.append(String.format(
-                Locale.ROOT,
+                median(noticeLostMs), noticeLostMs);
+        f.format(
                 "  only instance back (kill -9 to first 200):         median %d ms  %s%n",
-                median(answerAgainMs),
-                answerAgainMs));
-        b.append(String.format(
-                Locale.ROOT,
+                median(answerAgainMs), answerAgainMs);
+        f.format(
                 "  leader failover (kill -9 of the leader to a new):  median %d ms  %s%n",
-                median(leaderFailoverMs),
-                leaderFailoverMs));
+                median(leaderFailoverMs), leaderFailoverMs);
         for (Loss l : loss) {
-            b.append(String.format(
-                    Locale.ROOT,
+            f.format(
                     "  service with an instance on a survivor, during the loss: %d failed of %d (%s)%n",
-                    l.failed(),
-                    l.requests(),
-                    l.outcome()));
+                    l.failed(), l.requests(), l.outcome());
         }
-        b.append(String.format(
-                Locale.ROOT,
+        f.format(
                 "  cross-node hop: local router %.0f req/s p99 %.2f ms; forwarding router %.0f req/s p99 %.2f ms;"
                         + " adds %.2f ms to p99%n",
-                hop.localRps(),
-                hop.localP99Ms(),
-                hop.remoteRps(),
-                hop.remoteP99Ms(),
-                hop.addedP99Ms()));
-        b.append(String.format(
-                Locale.ROOT,
+                hop.localRps(), hop.localP99Ms(), hop.remoteRps(), hop.remoteP99Ms(), hop.addedP99Ms());
+        f.format(
                 "  placement (real scheduler, simulated): %d services (%d instances) on %d nodes: first pass %.1f ms"
                         + " (%d placed, %d refused), steady pass %.1f ms%n",
                 placement.services(),
@@ -92,7 +78,7 @@ public record ClusterBenchReport(
                 placement.firstPassMs(),
                 placement.placedInstances(),
                 placement.refusedServices(),
-                placement.steadyPassMs()));
+                placement.steadyPassMs());
         return b.toString();
     }
 }

@@ -161,16 +161,8 @@ final class HttpProbe {
             out.write(request);
             out.flush();
             InputStream in = s.getInputStream();
-            byte[] status = new byte[12];
-            int n = 0;
-            while (n < status.length) {
-                int r = in.read(status, n, status.length - n);
-                if (r < 0) {
-                    return false;
-                }
-                n += r;
-            }
-            return new String(status, StandardCharsets.US_ASCII).matches("HTTP/1\\.[01] 200");
+            byte[] status = in.readNBytes(12);
+            return status.length == 12 && new String(status, StandardCharsets.US_ASCII).matches("HTTP/1\\.[01] 200");
         } catch (IOException e) {
             return false;
         } finally {

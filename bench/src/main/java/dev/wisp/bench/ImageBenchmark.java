@@ -203,15 +203,8 @@ public final class ImageBenchmark {
     }
 
     private static Comparison compare(String step, List<Double> wisp, List<Double> tools) {
-        double w = Stats.median(wisp);
-        double t = Stats.median(tools);
-        return new Comparison(
-                step,
-                Stats.round2(w),
-                Stats.round2(t),
-                Stats.round2(w / t),
-                wisp.stream().map(Stats::round2).toList(),
-                tools.stream().map(Stats::round2).toList());
+        Stats.SideBySide c = Stats.SideBySide.of(wisp, tools);
+        return new Comparison(step, c.first(), c.second(), c.ratio(), c.firstSamples(), c.secondSamples());
     }
 
     private record BootTimes(double coldMs, List<Double> cloneMs, String error) {}

@@ -31,8 +31,19 @@ import java.util.function.Consumer;
  * {@code wisp bench inference}: requests/s of the examples/inference model server with one and
  * with two instances (min = max = N) under the same hey load through the router, in one run,
  * rounds alternating between the two so that noise on the shared host hits both alike.
+ *
+ * @param examplesDir the checkout's examples/ folder (its inference/build.sh trains the model)
+ * @param workDir     scratch directory for the build, the node's state and the request body
+ * @param progress    one line per round, for a person watching
  */
-public final class InferenceBenchmark {
+public record InferenceBenchmark(
+        VmRuntime runtime,
+        Kernel kernel,
+        ImageStore images,
+        Path examplesDir,
+        Path workDir,
+        Options options,
+        Consumer<String> progress) {
     private static final Duration WAIT_FOR_INSTANCES = Duration.ofSeconds(120);
     private static final int WARMUP_SECONDS = 2;
 
@@ -67,36 +78,6 @@ public final class InferenceBenchmark {
             Side one,
             Side two,
             double ratio) {}
-
-    private final VmRuntime runtime;
-    private final Kernel kernel;
-    private final ImageStore images;
-    private final Path examplesDir;
-    private final Path workDir;
-    private final Options options;
-    private final Consumer<String> progress;
-
-    /**
-     * @param examplesDir the checkout's examples/ folder (its inference/build.sh trains the model)
-     * @param workDir     scratch directory for the build, the node's state and the request body
-     * @param progress    one line per round, for a person watching
-     */
-    public InferenceBenchmark(
-            VmRuntime runtime,
-            Kernel kernel,
-            ImageStore images,
-            Path examplesDir,
-            Path workDir,
-            Options options,
-            Consumer<String> progress) {
-        this.runtime = runtime;
-        this.kernel = kernel;
-        this.images = images;
-        this.examplesDir = examplesDir;
-        this.workDir = workDir;
-        this.options = options;
-        this.progress = progress;
-    }
 
     /** Builds the example, serves it with 1 and 2 instances, loads both alternately. */
     public Result run() throws IOException, InterruptedException {

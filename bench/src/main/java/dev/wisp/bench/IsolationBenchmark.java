@@ -15,8 +15,24 @@ import java.util.function.Consumer;
  * with the VMM jail against without ({@link JailCost}); and any further {@link Section}s, such as
  * TAP against user networking throughput (NetworkThroughput, supplied by the networking work),
  * run after these on the same runtime and reported under their own names.
+ *
+ * @param runtime  the host's runtime (jailed as the host is): the noisy neighbour and the sections run on it
+ * @param config   its config: the jail comparison starts a jailed and an unjailed runtime from it
+ * @param vmlinux  the guest kernel
+ * @param quiet    the quiet service (answers {@code /})
+ * @param burner   a guest whose app burns its vCPU and answers {@code /}
+ * @param sections further parts, run last
  */
-public final class IsolationBenchmark {
+public record IsolationBenchmark(
+        VmRuntime runtime,
+        RuntimeConfig config,
+        Path vmlinux,
+        VmSpec quiet,
+        VmSpec burner,
+        Options options,
+        List<Section> sections,
+        Path work,
+        Consumer<String> progress) {
     /** A further part of the benchmark, measured on the benchmark's runtime. */
     public interface Section {
         /** Its key in the JSON result and its heading in the table, such as {@code network}. */
@@ -49,43 +65,8 @@ public final class IsolationBenchmark {
     public record Result(
             NoisyNeighbour.Result noisyNeighbour, JailCost.Result jail, Map<String, SectionResult> sections) {}
 
-    private final VmRuntime runtime;
-    private final RuntimeConfig config;
-    private final Path vmlinux;
-    private final VmSpec quiet;
-    private final VmSpec burner;
-    private final Options options;
-    private final List<Section> sections;
-    private final Path work;
-    private final Consumer<String> progress;
-
-    /**
-     * @param runtime  the host's runtime (jailed as the host is): the noisy neighbour and the sections run on it
-     * @param config   its config: the jail comparison starts a jailed and an unjailed runtime from it
-     * @param vmlinux  the guest kernel
-     * @param quiet    the quiet service (answers {@code /})
-     * @param burner   a guest whose app burns its vCPU and answers {@code /}
-     * @param sections further parts, run last
-     */
-    public IsolationBenchmark(
-            VmRuntime runtime,
-            RuntimeConfig config,
-            Path vmlinux,
-            VmSpec quiet,
-            VmSpec burner,
-            Options options,
-            List<Section> sections,
-            Path work,
-            Consumer<String> progress) {
-        this.runtime = runtime;
-        this.config = config;
-        this.vmlinux = vmlinux;
-        this.quiet = quiet;
-        this.burner = burner;
-        this.options = options;
-        this.sections = List.copyOf(sections);
-        this.work = work;
-        this.progress = progress;
+    public IsolationBenchmark {
+        sections = List.copyOf(sections);
     }
 
     public Result run() throws Exception {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -223,13 +224,11 @@ final class JailCost {
 
     static String table(Result r) {
         StringBuilder b = new StringBuilder();
+        Formatter f = new Formatter(b, Locale.ROOT);
         if (r.skipped() != null) {
             return "jail cost: skipped: " + r.skipped() + "\n";
         }
-        b.append(String.format(
-                Locale.ROOT,
-                "jail cost: clone and restore to first HTTP answer, jailed vs not, median of %d rounds%n",
-                r.rounds()));
+        f.format("jail cost: clone and restore to first HTTP answer, jailed vs not, median of %d rounds%n", r.rounds());
         Columns c = new Columns(
                 "path",
                 "%-16s",
@@ -254,7 +253,7 @@ final class JailCost {
             b.append(c.row("restore, " + pool, m.restoreOpenMs(), m.restoreJailedMs(), m.restoreRatio(), ""))
                     .append('\n');
         }
-        b.append(String.format(Locale.ROOT, "target: jailed / open <= %.2f%n", r.targetRatio()));
+        f.format("target: jailed / open <= %.2f%n", r.targetRatio());
         return b.toString();
     }
 }

@@ -7,6 +7,7 @@ import dev.wisp.runtime.VmSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -232,29 +233,24 @@ final class NoisyNeighbour {
 
     static String table(Result r) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(
-                Locale.ROOT,
+        Formatter f = new Formatter(b, Locale.ROOT);
+        f.format(
                 "noisy neighbour: quiet service under hey (%d conn x %d req/s, %d s), median of %d rounds per side (%s)%n",
-                r.connections(),
-                r.rate(),
-                r.seconds(),
-                r.rounds(),
-                r.isolation()));
+                r.connections(), r.rate(), r.seconds(), r.rounds(), r.isolation());
         Columns c = new Columns("side", "%-24s", "p50 ms", "%9.2f", "p99 ms", "%9.2f", "req/s", "%9.1f");
         b.append(c.header()).append('\n');
         b.append(c.row("alone (neighbour paused)", r.aloneP50Ms(), r.aloneP99Ms(), r.aloneRps()))
                 .append('\n');
         b.append(c.row("neighbour burning", r.busyP50Ms(), r.busyP99Ms(), r.busyRps()))
                 .append('\n');
-        b.append(String.format(
-                Locale.ROOT,
+        f.format(
                 "p99 x%.2f, p50 x%.2f with the neighbour (target p99 <= x%.1f: %s); neighbour used %.2f cores; %d failed%n",
                 r.p99Ratio(),
                 r.p50Ratio(),
                 r.targetP99Ratio(),
                 r.p99Ratio() <= r.targetP99Ratio() ? "met" : "NOT met",
                 r.neighbourCores(),
-                r.failed()));
+                r.failed());
         return b.toString();
     }
 }

@@ -163,15 +163,8 @@ public final class StartupBenchmark extends GuestBenchmark {
                     "%-17s round %d/%d  wisp %8.1f ms  raw %8.1f ms",
                     path, round + 1, rounds, w.getLast(), r.getLast());
         }
-        double wm = Stats.median(w);
-        double rm = Stats.median(r);
-        return new PathResult(
-                path,
-                Stats.round2(wm),
-                Stats.round2(rm),
-                Stats.round2(wm / rm),
-                w.stream().map(Stats::round2).toList(),
-                r.stream().map(Stats::round2).toList());
+        Stats.SideBySide c = Stats.SideBySide.of(w, r);
+        return new PathResult(path, c.first(), c.second(), c.ratio(), c.firstSamples(), c.secondSamples());
     }
 
     /** The table people read. */

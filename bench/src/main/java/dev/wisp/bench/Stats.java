@@ -29,4 +29,22 @@ final class Stats {
     static double round2(double v) {
         return Math.round(v * 100) / 100.0;
     }
+
+    /**
+     * Two sides measured alike, in the shape the benchmarks report them: each side's median, the
+     * first's over the second's, and every sample, all rounded to two places.
+     */
+    record SideBySide(
+            double first, double second, double ratio, List<Double> firstSamples, List<Double> secondSamples) {
+        static SideBySide of(List<Double> first, List<Double> second) {
+            double a = median(first);
+            double b = median(second);
+            return new SideBySide(
+                    round2(a),
+                    round2(b),
+                    round2(a / b),
+                    first.stream().map(Stats::round2).toList(),
+                    second.stream().map(Stats::round2).toList());
+        }
+    }
 }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -284,25 +285,15 @@ public final class WakeBenchmark {
     /** The table people read. */
     public static String table(Result r) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(
-                Locale.ROOT,
+        Formatter f = new Formatter(sb, Locale.ROOT);
+        f.format(
                 "first request to a sleeping service, median of %d rounds (%s, %d cores)%n",
-                r.rounds(),
-                r.accelerator(),
-                r.hostCores()));
-        sb.append(String.format(
-                Locale.ROOT,
+                r.rounds(), r.accelerator(), r.hostCores());
+        f.format(
                 "%-14s %-17s %11s %11s %10s %7s %10s%n",
-                "asleep as",
-                "wake path",
-                "client ms",
-                "raw ms",
-                "+ms",
-                "ratio",
-                "whole ms"));
+                "asleep as", "wake path", "client ms", "raw ms", "+ms", "ratio", "whole ms");
         for (TierResult t : r.tiers()) {
-            sb.append(String.format(
-                    Locale.ROOT,
+            f.format(
                     "%-14s %-17s %11.1f %11.1f %10.1f %7.2f %10.1f%n",
                     t.tier(),
                     t.wakePath(),
@@ -310,18 +301,14 @@ public final class WakeBenchmark {
                     t.rawMedianMs(),
                     t.overheadMs(),
                     t.ratio(),
-                    t.clientWholeMedianMs()));
+                    t.clientWholeMedianMs());
         }
         sb.append("client and raw ms: to the first answer (the status line); whole ms: the client's, to the"
                 + " response's end\n");
         for (TierResult t : r.tiers()) {
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "%nwake from %s (%s): where the client's wait went, medians%n",
-                    t.tier(),
-                    t.wakePath()));
+            f.format("%nwake from %s (%s): where the client's wait went, medians%n", t.tier(), t.wakePath());
             for (WakeBreakdown.Part p : t.breakdown()) {
-                sb.append(String.format(Locale.ROOT, "  %-58s %8.2f ms%n", p.step(), p.medianMs()));
+                f.format("  %-58s %8.2f ms%n", p.step(), p.medianMs());
             }
         }
         return sb.toString();

@@ -169,7 +169,8 @@ final class DeployCommand extends RevisionCommand {
                     "warming",
                     null,
                     null,
-                    egress);
+                    egress,
+                    null);
             log("created service %s (revision %d)", name, rev.number());
         } else {
             if (scaling.any()) {

@@ -1,12 +1,10 @@
 package dev.wisp.cli;
 
+import dev.wisp.store.etcd.EtcdHealth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,24 +103,16 @@ final class LocalEtcd implements AutoCloseable {
     }
 
     private void awaitHealthy() throws IOException {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
         for (int i = 0; i < endpoints.size(); i++) {
-            HttpRequest health = HttpRequest.newBuilder(endpoints.get(i).resolve("/health"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build();
             while (true) {
                 if (!members.get(i).isAlive()) {
                     throw new IOException("etcd member e" + i + " exited; its log: " + dir.resolve("e" + i + ".log"));
                 }
                 try {
-                    HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
+                    if (EtcdHealth.healthy(endpoints.get(i))) {
                         break;
                     }
-                } catch (IOException e) {
-                    // not listening yet
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted waiting for etcd", e);

@@ -80,16 +80,10 @@ public final class LeaderElection implements AutoCloseable {
         this.name = NodeRecord.requireName(name);
         this.ttl = ttl;
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wisp-election");
-            t.setDaemon(true);
-            return t;
-        });
-        this.callbacks = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "wisp-leader-loops");
-            t.setDaemon(true);
-            return t;
-        });
+        this.loop = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("wisp-election").daemon().factory());
+        this.callbacks = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("wisp-leader-loops").daemon().factory());
     }
 
     /** Starts campaigning as {@code name}, with a leader lease of {@code ttl} (at least 1 s). */

@@ -51,11 +51,8 @@ public final class Membership implements AutoCloseable {
         this.ttl = ttl;
         this.clock = clock;
         this.name = self.get().name();
-        this.beat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wisp-membership");
-            t.setDaemon(true);
-            return t;
-        });
+        this.beat = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("wisp-membership").daemon().factory());
     }
 
     /**

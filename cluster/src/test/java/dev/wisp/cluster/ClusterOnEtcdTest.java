@@ -69,42 +69,54 @@ class ClusterOnEtcdTest {
         return c;
     }
 
+    /** One node campaigning on a connection of its own. */
+    private record Candidate(StateStore store, Elections says, LeaderElection election) {}
+
+    private Candidate campaign(String name) {
+        StateStore store = keep(connect());
+        Elections says = new Elections();
+        return new Candidate(store, says, keep(LeaderElection.start(store, name, TTL, says)));
+    }
+
+    /** A candidate that leads: campaigned and awaited, with no other candidate. */
+    private Candidate elected(String name) throws InterruptedException {
+        Candidate c = campaign(name);
+        Await.until(Duration.ofSeconds(10), name + " elected", c.says()::leads);
+        return c;
+    }
+
     @Test
     void leaderDies_otherCandidateLeadsWithinTtlPlusASecond() throws Exception {
-        StateStore a = keep(connect());
-        Elections aSays = new Elections();
-        keep(LeaderElection.start(a, "a", TTL, aSays));
-        Await.until(Duration.ofSeconds(10), "a elected", aSays::leads);
-        StateStore b = keep(connect());
-        Elections bSays = new Elections();
-        LeaderElection eb = keep(LeaderElection.start(b, "b", TTL, bSays));
+        Candidate a = elected("a");
+        Candidate b = campaign("b");
+        Elections bSays = b.says();
+        LeaderElection eb = b.election();
         Thread.sleep(TTL.toMillis()); // b campaigns for a whole ttl while a keeps its lease alive
         assertThat(bSays.events).as("b while a lives").isEmpty();
         assertThat(eb.leader()).contains("a");
 
         long died = System.nanoTime();
-        a.close(); // a's process is gone: no keep-alive, no revoke
+        a.store().close(); // a's process is gone: no keep-alive, no revoke
         Await.until(NOTICED.plusSeconds(20), "b elected", bSays::leads);
         Duration took = Duration.ofNanos(System.nanoTime() - died);
         assertThat(took).as("from a's death to b leading").isLessThanOrEqualTo(NOTICED);
         assertThat(eb.leader()).contains("b");
-        assertThat(bSays.term.revision()).isGreaterThan(aSays.term.revision());
+        assertThat(bSays.term.revision()).isGreaterThan(a.says().term.revision());
     }
 
     @Test
     void deposedLeader_fencedWriteIsRefusedAndChangesNothing() throws Exception {
-        StateStore a = keep(connect());
-        Elections aSays = new Elections();
-        keep(LeaderElection.start(a, "a", TTL, aSays));
-        Await.until(Duration.ofSeconds(10), "a elected", aSays::leads);
+        Candidate leader = elected("a");
+        StateStore a = leader.store();
+        Elections aSays = leader.says();
         StateStore aFenced = aSays.term.fenced(a);
         aFenced.put("/fenced/x", bytes("a while leading"));
         assertThat(a.get("/fenced/x").orElseThrow().valueUtf8()).isEqualTo("a while leading");
 
         // a stalls (a GC pause, a partition): its lease lapses behind its back and b takes over.
-        StateStore b = keep(connect());
-        Elections bSays = new Elections();
-        keep(LeaderElection.start(b, "b", TTL, bSays));
+        Candidate next = campaign("b");
+        StateStore b = next.store();
+        Elections bSays = next.says();
         long aLease = b.get(ClusterKeys.LEADER).orElseThrow().lease();
         b.revokeLease(aLease);
         Await.until(NOTICED.plusSeconds(20), "b elected", bSays::leads);

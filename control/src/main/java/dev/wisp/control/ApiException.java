@@ -19,16 +19,9 @@ final class ApiException extends RuntimeException {
         return code;
     }
 
+    // The three errors most routes raise; the others name their status and code where they are raised.
     static ApiException badRequest(String message) {
         return new ApiException(400, "bad_request", message);
-    }
-
-    static ApiException invalidName(String message) {
-        return new ApiException(400, "invalid_name", message);
-    }
-
-    static ApiException unauthorized(String message) {
-        return new ApiException(401, "unauthorized", message);
     }
 
     static ApiException notFound(String message) {
@@ -37,18 +30,5 @@ final class ApiException extends RuntimeException {
 
     static ApiException conflict(String message) {
         return new ApiException(409, "conflict", message);
-    }
-
-    static ApiException tooLarge(String message) {
-        return new ApiException(413, "payload_too_large", message);
-    }
-
-    /** The disk the request needs is full (the state store's, or the image store's for uploads). */
-    static ApiException insufficientStorage(String message) {
-        return new ApiException(507, "insufficient_storage", message);
-    }
-
-    static ApiException quota(String message) {
-        return new ApiException(422, "quota_exceeded", message);
     }
 }

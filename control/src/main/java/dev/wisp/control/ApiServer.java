@@ -23,11 +23,8 @@ final class ApiServer implements AutoCloseable {
     static final int MAX_LINE = 4096;
     static final int MAX_HEADERS = 16 * 1024;
 
-    private final EventLoopGroup group = new NioEventLoopGroup(1, r -> {
-        Thread t = new Thread(r, "wisp-api");
-        t.setDaemon(true);
-        return t;
-    });
+    private final EventLoopGroup group = new NioEventLoopGroup(
+            1, Thread.ofPlatform().name("wisp-api").daemon().factory());
     private final ApiWorkers workers;
     private final Channel channel;
 

@@ -4,9 +4,11 @@ import dev.wisp.cluster.Assignment;
 import dev.wisp.cluster.Assignments;
 import dev.wisp.cluster.ClusterKeys;
 import dev.wisp.cluster.Membership;
+import dev.wisp.common.BoundedWait;
 import dev.wisp.store.KeyValue;
 import dev.wisp.store.StateStore;
 import dev.wisp.store.Watch;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +48,8 @@ final class AssignedWork implements AutoCloseable {
     private final List<Watch> watches = new ArrayList<>();
     private final Map<String, Long> retryAt = new java.util.HashMap<>();
     private final AtomicBoolean queued = new AtomicBoolean();
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "wisp-assigned");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("wisp-assigned").daemon().factory());
     private volatile boolean closed;
 
     AssignedWork(
@@ -150,10 +149,6 @@ final class AssignedWork implements AutoCloseable {
         closed = true;
         watches.forEach(Watch::cancel);
         loop.shutdownNow();
-        try {
-            loop.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BoundedWait.await(loop::awaitTermination, Duration.ofSeconds(30));
     }
 }

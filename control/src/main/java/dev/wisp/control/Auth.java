@@ -13,14 +13,14 @@ final class Auth {
     Caller authenticate(Call call) {
         String header = call.header(HttpHeaderNames.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw ApiException.unauthorized("missing 'Authorization: Bearer <token>'");
+            throw new ApiException(401, "unauthorized", "missing 'Authorization: Bearer <token>'");
         }
         String token = header.substring(7).trim();
         TokenRecord rec = Tokens.wellFormed(token)
                 ? registry.tokenByHash(Tokens.hash(token)).orElse(null)
                 : null;
         if (rec == null) {
-            throw ApiException.unauthorized("unknown or revoked token");
+            throw new ApiException(401, "unauthorized", "unknown or revoked token");
         }
         String asked = call.query().get("tenant");
         if (asked == null || asked.equals(rec.tenant())) {

@@ -6,6 +6,7 @@ import dev.wisp.runtime.RuntimeConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a control plane runs.
@@ -67,129 +68,100 @@ public record ControlConfig(
 
     /** Every default: loopback, ports 7070 and 8080, instances left on standby at close. */
     public static ControlConfig of(Path dataDirectory, Path kernel, RuntimeConfig runtime) {
-        return new ControlConfig(
-                dataDirectory,
-                kernel,
-                runtime,
-                "127.0.0.1",
-                DEFAULT_API_PORT,
-                DEFAULT_ROUTER_PORT,
-                false,
-                DEFAULT_MAX_BODY,
-                DEFAULT_MAX_IMAGE,
-                100,
-                200,
-                Duration.ofSeconds(2),
-                null,
-                null);
+        Copy c = new Copy();
+        c.dataDirectory = dataDirectory;
+        c.kernel = kernel;
+        c.runtime = runtime;
+        return c.build();
     }
 
     public ControlConfig withPorts(int api, int router) {
-        return new ControlConfig(
-                dataDirectory,
-                kernel,
-                runtime,
-                apiHost,
-                api,
-                router,
-                stopOnClose,
-                maxBodyBytes,
-                maxImageBytes,
-                ratePerSecond,
-                rateBurst,
-                reconcileInterval,
-                capacity,
-                callbackPolicy);
+        return copy(c -> {
+            c.apiPort = api;
+            c.routerPort = router;
+        });
     }
 
     public ControlConfig withApiHost(String host) {
-        return new ControlConfig(
-                dataDirectory,
-                kernel,
-                runtime,
-                host,
-                apiPort,
-                routerPort,
-                stopOnClose,
-                maxBodyBytes,
-                maxImageBytes,
-                ratePerSecond,
-                rateBurst,
-                reconcileInterval,
-                capacity,
-                callbackPolicy);
+        return copy(c -> c.apiHost = host);
     }
 
     public ControlConfig withStopOnClose(boolean stop) {
-        return new ControlConfig(
-                dataDirectory,
-                kernel,
-                runtime,
-                apiHost,
-                apiPort,
-                routerPort,
-                stop,
-                maxBodyBytes,
-                maxImageBytes,
-                ratePerSecond,
-                rateBurst,
-                reconcileInterval,
-                capacity,
-                callbackPolicy);
+        return copy(c -> c.stopOnClose = stop);
     }
 
     public ControlConfig withLimits(int maxBody, long maxImage, double rate, int burst) {
-        return new ControlConfig(
-                dataDirectory,
-                kernel,
-                runtime,
-                apiHost,
-                apiPort,
-                routerPort,
-                stopOnClose,
-                maxBody,
-                maxImage,
-                rate,
-                burst,
-                reconcileInterval,
-                capacity,
-                callbackPolicy);
+        return copy(c -> {
+            c.maxBodyBytes = maxBody;
+            c.maxImageBytes = maxImage;
+            c.ratePerSecond = rate;
+            c.rateBurst = burst;
+        });
     }
 
-    public ControlConfig withCapacity(CapacityConfig c) {
-        return new ControlConfig(
-                dataDirectory,
-                kernel,
-                runtime,
-                apiHost,
-                apiPort,
-                routerPort,
-                stopOnClose,
-                maxBodyBytes,
-                maxImageBytes,
-                ratePerSecond,
-                rateBurst,
-                reconcileInterval,
-                c,
-                callbackPolicy);
+    public ControlConfig withCapacity(CapacityConfig capacity) {
+        return copy(c -> c.capacity = capacity);
     }
 
     /** Networks function callbacks may reach beyond public addresses, e.g. {@code AddressPolicy.allowing(List.of("10.20.0.0/16"))}. */
     public ControlConfig withCallbackPolicy(AddressPolicy policy) {
-        return new ControlConfig(
-                dataDirectory,
-                kernel,
-                runtime,
-                apiHost,
-                apiPort,
-                routerPort,
-                stopOnClose,
-                maxBodyBytes,
-                maxImageBytes,
-                ratePerSecond,
-                rateBurst,
-                reconcileInterval,
-                capacity,
-                policy);
+        return copy(c -> c.callbackPolicy = policy);
+    }
+
+    /** This config with the fields {@code change} sets; every wither goes through here. */
+    private ControlConfig copy(Consumer<Copy> change) {
+        Copy c = new Copy();
+        c.dataDirectory = dataDirectory;
+        c.kernel = kernel;
+        c.runtime = runtime;
+        c.apiHost = apiHost;
+        c.apiPort = apiPort;
+        c.routerPort = routerPort;
+        c.stopOnClose = stopOnClose;
+        c.maxBodyBytes = maxBodyBytes;
+        c.maxImageBytes = maxImageBytes;
+        c.ratePerSecond = ratePerSecond;
+        c.rateBurst = rateBurst;
+        c.reconcileInterval = reconcileInterval;
+        c.capacity = capacity;
+        c.callbackPolicy = callbackPolicy;
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The fields of a config being made, starting from the defaults; checked by the record's constructor. */
+    private static final class Copy {
+        Path dataDirectory;
+        Path kernel;
+        RuntimeConfig runtime;
+        String apiHost = "127.0.0.1";
+        int apiPort = DEFAULT_API_PORT;
+        int routerPort = DEFAULT_ROUTER_PORT;
+        boolean stopOnClose;
+        int maxBodyBytes = DEFAULT_MAX_BODY;
+        long maxImageBytes = DEFAULT_MAX_IMAGE;
+        double ratePerSecond = 100;
+        int rateBurst = 200;
+        Duration reconcileInterval = Duration.ofSeconds(2);
+        CapacityConfig capacity;
+        AddressPolicy callbackPolicy;
+
+        ControlConfig build() {
+            return new ControlConfig(
+                    dataDirectory,
+                    kernel,
+                    runtime,
+                    apiHost,
+                    apiPort,
+                    routerPort,
+                    stopOnClose,
+                    maxBodyBytes,
+                    maxImageBytes,
+                    ratePerSecond,
+                    rateBurst,
+                    reconcileInterval,
+                    capacity,
+                    callbackPolicy);
+        }
     }
 }

@@ -19,11 +19,8 @@ final class CutOffFence implements AutoCloseable {
     private final String node;
     private final BooleanSupplier cutOff;
     private final Runnable stopAssigned;
-    private final ScheduledExecutorService check = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "wisp-cutoff-fence");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService check = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("wisp-cutoff-fence").daemon().factory());
     private volatile boolean fenced;
 
     /**

@@ -13,7 +13,7 @@ final class DiskFull {
     static ApiException find(Throwable failure, Path where) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof StoreFullException full) {
-                return ApiException.insufficientStorage(full.getMessage());
+                return new ApiException(507, "insufficient_storage", full.getMessage());
             }
             if (t instanceof IOException io && DiskSpace.isNoSpace(io) && where != null) {
                 return at(where);
@@ -24,7 +24,10 @@ final class DiskFull {
 
     /** The 507 for a write at {@code where} that found no room. */
     static ApiException at(Path where) {
-        return ApiException.insufficientStorage("no space left on device for " + where + " ("
-                + DiskSpace.freeBytes(where) + " bytes free); nothing was kept: free space on that disk and retry");
+        return new ApiException(
+                507,
+                "insufficient_storage",
+                "no space left on device for " + where + " (" + DiskSpace.freeBytes(where)
+                        + " bytes free); nothing was kept: free space on that disk and retry");
     }
 }

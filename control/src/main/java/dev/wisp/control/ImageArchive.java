@@ -2,6 +2,7 @@ package dev.wisp.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.ImageDigest;
+import dev.wisp.image.ImageStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,18 @@ final class ImageArchive {
             String initrdSha256,
             String diskSha256,
             java.util.List<String> layerSha256,
-            long sizeBytes) {}
+            long sizeBytes) {
+
+        /**
+         * Moves the checked folder {@code staging} into {@code images} as this image, or drops it
+         * if the same bytes are stored already (same id, same digest).
+         *
+         * @param source where it came from, for the store's record ({@code upload}, {@code peer})
+         */
+        void addTo(ImageStore images, Path staging, String source) {
+            images.add(staging, entrypoint, port, initrdSha256, diskSha256, layerSha256, kernelVersion, source);
+        }
+    }
 
     private ImageArchive() {}
 
@@ -55,7 +67,7 @@ final class ImageArchive {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(tar), 1 << 16)) {
             byte[] header = new byte[512];
             while (true) {
-                if (!readFully(in, header)) {
+                if (in.readNBytes(header, 0, header.length) < header.length) {
                     throw bad("the archive ends without its end marker");
                 }
                 if (allZero(header)) {
@@ -226,18 +238,6 @@ final class ImageArchive {
             }
             left -= s;
         }
-    }
-
-    private static boolean readFully(InputStream in, byte[] b) throws IOException {
-        int off = 0;
-        while (off < b.length) {
-            int n = in.read(b, off, b.length - off);
-            if (n < 0) {
-                return false;
-            }
-            off += n;
-        }
-        return true;
     }
 
     private static boolean allZero(byte[] b) {

@@ -75,50 +75,43 @@ final class ImageFetch {
         Path staging =
                 Files.createDirectory(images.root().resolve(".upload-" + UUID.randomUUID()), DataDirectory.DIR_ATTR);
         try {
-            for (String file : List.of("image.json", "initrd.img", "disk.ext4")) {
-                HttpResponse<Path> r = http.send(
-                        HttpRequest.newBuilder(URI.create(api + "/v1/images/" + id + "/files/" + file))
-                                .header("Authorization", "Bearer " + token)
-                                .timeout(Duration.ofMinutes(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofFile(staging.resolve(file)));
-                if (r.statusCode() == 404 && file.equals("disk.ext4")) {
-                    Files.deleteIfExists(staging.resolve(file)); // an image without a disk
-                } else if (r.statusCode() != 200) {
-                    throw new IOException(file + ": HTTP " + r.statusCode());
+            for (String file : List.of("image.json", "initrd.img")) {
+                if (!download(api, token, id, file, staging)) {
+                    throw new IOException(file + ": HTTP 404");
                 }
             }
+            download(api, token, id, "disk.ext4", staging); // an image may have no disk
             // a stacked image's layer disks: layer-0.ext4 up, until the peer has no more
             for (int i = 0; i < 100; i++) {
-                String file = dev.wisp.image.Image.layerFile(i);
-                HttpResponse<Path> r = http.send(
-                        HttpRequest.newBuilder(URI.create(api + "/v1/images/" + id + "/files/" + file))
-                                .header("Authorization", "Bearer " + token)
-                                .timeout(Duration.ofMinutes(2))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofFile(staging.resolve(file)));
-                if (r.statusCode() == 404) {
-                    Files.deleteIfExists(staging.resolve(file));
+                if (!download(api, token, id, dev.wisp.image.Image.layerFile(i), staging)) {
                     break;
-                } else if (r.statusCode() != 200) {
-                    throw new IOException(file + ": HTTP " + r.statusCode());
                 }
             }
             ImageArchive.Manifest m = ImageArchive.checkFolder(staging);
             if (!m.id().equals(id)) {
                 throw new IOException("the files sent for image " + id + " make image " + m.id());
             }
-            images.add(
-                    staging,
-                    m.entrypoint(),
-                    m.port(),
-                    m.initrdSha256(),
-                    m.diskSha256(),
-                    m.layerSha256(),
-                    m.kernelVersion(),
-                    "peer");
+            m.addTo(images, staging, "peer");
         } finally {
             FileTrees.deleteQuietly(staging);
         }
+    }
+
+    /** Fetches one of the image's files into {@code staging}: true, or false if the peer has no such file. */
+    private boolean download(String api, String token, String id, String file, Path staging)
+            throws IOException, InterruptedException {
+        HttpResponse<Path> r = http.send(
+                HttpRequest.newBuilder(URI.create(api + "/v1/images/" + id + "/files/" + file))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofMinutes(2))
+                        .build(),
+                HttpResponse.BodyHandlers.ofFile(staging.resolve(file)));
+        if (r.statusCode() == 404) {
+            Files.deleteIfExists(staging.resolve(file));
+            return false;
+        } else if (r.statusCode() != 200) {
+            throw new IOException(file + ": HTTP " + r.statusCode());
+        }
+        return true;
     }
 }

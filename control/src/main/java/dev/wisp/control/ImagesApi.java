@@ -51,8 +51,11 @@ record ImagesApi(Registry registry, ImageStore images, Supplier<Set<String>> fun
         }
         try {
             if (Files.size(path) > ImageFetch.MAX_FILE_BYTES) {
-                throw ApiException.tooLarge(file + " of image " + id + " is over "
-                        + ImageFetch.MAX_FILE_BYTES / (1024 * 1024) + " MiB: push the image to each node instead");
+                throw new ApiException(
+                        413,
+                        "payload_too_large",
+                        file + " of image " + id + " is over " + ImageFetch.MAX_FILE_BYTES / (1024 * 1024)
+                                + " MiB: push the image to each node instead");
             }
             return Reply.bytes("application/octet-stream", Files.readAllBytes(path));
         } catch (IOException e) {
@@ -106,15 +109,7 @@ record ImagesApi(Registry registry, ImageStore images, Supplier<Set<String>> fun
             boolean moved = !Files.isDirectory(images.root().resolve(m.id()));
             try {
                 // Moved into place, or dropped if the same bytes are stored already (same id, same digest).
-                images.add(
-                        staging,
-                        m.entrypoint(),
-                        m.port(),
-                        m.initrdSha256(),
-                        m.diskSha256(),
-                        m.layerSha256(),
-                        m.kernelVersion(),
-                        "upload");
+                m.addTo(images, staging, "upload");
             } catch (IllegalStateException e) {
                 throw ApiException.conflict(e.getMessage());
             }

@@ -24,7 +24,8 @@ final class JsonAggregator extends HttpObjectAggregator {
 
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-        Reply r = Reply.error(ApiException.tooLarge("request bodies are limited to " + max + " bytes"));
+        Reply r = Reply.error(
+                new ApiException(413, "payload_too_large", "request bodies are limited to " + max + " bytes"));
         FullHttpResponse res = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(413), Unpooled.wrappedBuffer(r.body()));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());

@@ -17,7 +17,7 @@ final class Names {
     /** Returns the name or throws 400 {@code invalid_name} naming the field and the rule. */
     static String require(String what, String name) {
         if (!valid(name)) {
-            throw ApiException.invalidName("invalid " + what + " name '" + shorten(name) + "': " + RULE);
+            throw new ApiException(400, "invalid_name", "invalid " + what + " name '" + shorten(name) + "': " + RULE);
         }
         return name;
     }

@@ -73,8 +73,11 @@ final class Quotas {
 
     private static void exceed(String what, long wanted, long limit) {
         if (wanted > limit) {
-            throw ApiException.quota("quota exceeded: " + what + " would be " + wanted + ", the tenant's limit is "
-                    + limit + " (services and functions count max instances x size)");
+            throw new ApiException(
+                    422,
+                    "quota_exceeded",
+                    "quota exceeded: " + what + " would be " + wanted + ", the tenant's limit is " + limit
+                            + " (services and functions count max instances x size)");
         }
     }
 

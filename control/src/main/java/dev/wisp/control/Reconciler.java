@@ -1,5 +1,6 @@
 package dev.wisp.control;
 
+import dev.wisp.common.BoundedWait;
 import dev.wisp.store.StoreException;
 import dev.wisp.store.Watch;
 import java.time.Duration;
@@ -54,11 +55,8 @@ final class Reconciler implements Reconciling, AutoCloseable {
     private final RevisionSwitch services;
     private final TenantLimits tenantLimits;
     private final long intervalMs;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "wisp-reconcile");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("wisp-reconcile").daemon().factory());
 
     private final AtomicReference<CompletableFuture<Void>> pending = new AtomicReference<>();
     private final List<Watch> watches = new ArrayList<>();
@@ -212,10 +210,6 @@ final class Reconciler implements Reconciling, AutoCloseable {
         closed = true;
         watches.forEach(Watch::cancel);
         loop.shutdown();
-        try {
-            loop.awaitTermination(100, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BoundedWait.await(loop::awaitTermination, Duration.ofSeconds(100));
     }
 }

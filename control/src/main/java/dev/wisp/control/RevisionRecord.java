@@ -7,7 +7,8 @@ import java.util.TreeSet;
 
 /**
  * One immutable deploy of a service, stored under {@code /revisions/<tenant>/<name>/<number>};
- * only {@code state} and {@code message} change after creation.
+ * only {@code state} and {@code message} change after creation; a new one is warming, with no
+ * message, plain env or failure.
  *
  * @param sealedEnv the app's environment: name to value sealed by {@link EnvCipher}; never plain text
  * @param state     warming, ready, serving, retired or failed
@@ -44,22 +45,6 @@ record RevisionRecord(
      * @param retryAt  when the node tries again (ISO-8601)
      */
     record Failure(String reason, List<String> console, String at, int attempts, String retryAt) {}
-
-    /** A new revision; {@code sealedEnv} from {@link EnvCipher#sealAll}. */
-    static RevisionRecord of(
-            String service,
-            int number,
-            String image,
-            Map<String, String> sealedEnv,
-            Resources resources,
-            int port,
-            String createdAt,
-            String egress,
-            List<VolumeMount> volumes) {
-        return new RevisionRecord(
-                service, number, image, sealedEnv, resources, port, createdAt, "warming", null, null, null, egress,
-                volumes);
-    }
 
     RevisionRecord withState(String s, String m) {
         return new RevisionRecord(

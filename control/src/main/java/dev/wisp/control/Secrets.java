@@ -79,7 +79,10 @@ final class Secrets {
             var old = tx.get(key(tenant, name), SecretRecord.class);
             if (old.isEmpty()
                     && tx.range(PREFIX + tenant + "/", SecretRecord.class).size() >= MAX_SECRETS) {
-                throw ApiException.quota("tenant '" + tenant + "' has " + MAX_SECRETS + " secrets, the most allowed");
+                throw new ApiException(
+                        422,
+                        "quota_exceeded",
+                        "tenant '" + tenant + "' has " + MAX_SECRETS + " secrets, the most allowed");
             }
             String now = registry.now();
             SecretRecord next = new SecretRecord(

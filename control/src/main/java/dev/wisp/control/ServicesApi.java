@@ -85,7 +85,8 @@ record ServicesApi(
         List<VolumeMount> mounts = orNone(volumes.mounts(who.tenant(), body.get("volumes")));
         String now = registry.now();
         ServiceRecord s = new ServiceRecord(who.tenant(), name, scaling, standby, access, 1, 1, 0, 0, 0, now);
-        RevisionRecord rev = RevisionRecord.of(name, 1, image.id(), env, res, port, now, egress, mounts);
+        RevisionRecord rev = new RevisionRecord(
+                name, 1, image.id(), env, res, port, now, "warming", null, null, null, egress, mounts);
         registry.write(tx -> {
             Quota q = Quotas.quotaOf(tx, who.tenant());
             if (tx.get(Registry.serviceKey(who.tenant(), name), ServiceRecord.class)
@@ -237,8 +238,20 @@ record ServicesApi(
             requireImageRecord(tx, who.tenant(), image.id());
             Quotas.check(tx, who.tenant(), Quotas.quotaOf(tx, who.tenant()), s.name(), s.scaling(), res);
             int n = s.latestRevision() + 1;
-            RevisionRecord rev =
-                    RevisionRecord.of(s.name(), n, image.id(), sealedEnv, res, port, registry.now(), egress, mounts);
+            RevisionRecord rev = new RevisionRecord(
+                    s.name(),
+                    n,
+                    image.id(),
+                    sealedEnv,
+                    res,
+                    port,
+                    registry.now(),
+                    "warming",
+                    null,
+                    null,
+                    null,
+                    egress,
+                    mounts);
             forgetOldRevisions(tx, s);
             touchTenant(tx, who.tenant());
             tx.put(Registry.serviceKey(who.tenant(), s.name()), s.withLatest(n));

@@ -44,7 +44,9 @@ final class SignInLinks {
             Fields.onlyKnown(body, "a sign-in", FIELDS);
             String code = Fields.string(body, "code", "", "");
             if (!redeem(code)) {
-                throw ApiException.unauthorized(
+                throw new ApiException(
+                        401,
+                        "unauthorized",
                         "this sign-in link was used or has expired: run 'wisp dashboard' for a new one");
             }
             return Reply.json(200, new Shapes.SignedIn(adminToken()));

@@ -85,7 +85,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 throw new ApiException(415, "unsupported_media_type", "images are uploaded as application/x-tar");
             }
             if (HttpUtil.getContentLength(req, -1L) > maxBytes) {
-                throw ApiException.tooLarge("images are limited to " + maxBytes + " bytes");
+                throw new ApiException(413, "payload_too_large", "images are limited to " + maxBytes + " bytes");
             }
             DataDirectory.createDirectories(uploads);
             file = uploads.resolve(UUID.randomUUID() + ".tar");
@@ -111,7 +111,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         received += buf.readableBytes();
         if (received > maxBytes) {
             cleanup();
-            refuse(ctx, ApiException.tooLarge("images are limited to " + maxBytes + " bytes"));
+            refuse(ctx, new ApiException(413, "payload_too_large", "images are limited to " + maxBytes + " bytes"));
             return;
         }
         try {

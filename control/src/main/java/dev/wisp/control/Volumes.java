@@ -84,7 +84,10 @@ final class Volumes {
                 throw ApiException.conflict("volume '" + name + "' exists");
             }
             if (tx.range(PREFIX + tenant + "/", VolumeRecord.class).size() >= MAX_VOLUMES) {
-                throw ApiException.quota("tenant '" + tenant + "' has " + MAX_VOLUMES + " volumes, the most allowed");
+                throw new ApiException(
+                        422,
+                        "quota_exceeded",
+                        "tenant '" + tenant + "' has " + MAX_VOLUMES + " volumes, the most allowed");
             }
             ServicesApi.touchTenant(tx, tenant);
             tx.put(key(tenant, name), rec);

@@ -109,8 +109,7 @@ class ControlApiTest {
     void missingOrUnknownToken_gets401() {
         assertThat(http.get("/v1/services", null).status()).isEqualTo(401);
         Http.Answer bad = http.get("/v1/services", "wisp_" + "a".repeat(32));
-        assertThat(bad.status()).isEqualTo(401);
-        assertThat(bad.code()).isEqualTo("unauthorized");
+        bad.refused(401, "unauthorized");
         assertThat(http.get("/v1/services", "garbage").status()).isEqualTo(401);
         assertThat(http.get("/v1/health", null).status()).isEqualTo(200);
     }
@@ -178,8 +177,7 @@ class ControlApiTest {
                 acme,
                 "{\"name\":\"big\",\"image\":\"" + acmeImage
                         + "\",\"scaling\":{\"max\":3},\"resources\":{\"vcpus\":1,\"memoryMiB\":128}}");
-        assertThat(a.status()).isEqualTo(422);
-        assertThat(a.code()).isEqualTo("quota_exceeded");
+        a.refused(422, "quota_exceeded");
         assertThat(a.json().path("error").path("message").asText())
                 .contains("instances would be 5")
                 .contains("limit is 4");
@@ -224,8 +222,7 @@ class ControlApiTest {
     @Test
     void imageInUse_cannotBeDeleted_unusedOneCan() throws Exception {
         Http.Answer inUse = http.send("DELETE", "/v1/images/" + acmeImage, acme, null);
-        assertThat(inUse.status()).isEqualTo(409);
-        assertThat(inUse.code()).isEqualTo("conflict");
+        inUse.refused(409, "conflict");
         String spare = upload(globex, 7);
         assertThat(Files.isDirectory(dir.resolve("data/images/" + spare))).isTrue();
         assertThat(http.send("DELETE", "/v1/images/" + spare, globex, null).status())
@@ -249,8 +246,7 @@ class ControlApiTest {
             assertThat(http.get("/v1/services/mine/revisions", globex).json().path("items"))
                     .hasSize(1);
             Http.Answer get = http.get("/v1/images/" + acmeImage, globex);
-            assertThat(get.status()).isEqualTo(404);
-            assertThat(get.code()).isEqualTo("not_found");
+            get.refused(404, "not_found");
             assertThat(http.send("DELETE", "/v1/images/" + acmeImage, globex, null)
                             .status())
                     .isEqualTo(404);
@@ -347,8 +343,7 @@ class ControlApiTest {
     void oversizedBodies_get413() throws Exception {
         String huge = "{\"name\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}";
         Http.Answer a = http.post("/v1/services", acme, huge);
-        assertThat(a.status()).isEqualTo(413);
-        assertThat(a.code()).isEqualTo("payload_too_large");
+        a.refused(413, "payload_too_large");
         assertThat(http.get("/v1/health", null).status()).isEqualTo(200);
     }
 

@@ -134,12 +134,10 @@ class FunctionsApiVmTest {
     @Order(2)
     void unknownFunctionAndWrongMethod_getTheDocumentedErrors() {
         Http.Answer missing = invoke("nope", acme, "", "x");
-        assertThat(missing.status()).isEqualTo(404);
-        assertThat(missing.code()).isEqualTo("not_found");
+        missing.refused(404, "not_found");
         doc.assertAnswer("POST", "/v1/functions/{name}/invoke", missing);
         Http.Answer wrongMethod = http.get("/v1/functions/hello/invoke", acme);
-        assertThat(wrongMethod.status()).isEqualTo(405);
-        assertThat(wrongMethod.code()).isEqualTo("method_not_allowed");
+        wrongMethod.refused(405, "method_not_allowed");
         assertThat(http.send("DELETE", "/v1/functions/hello/invocations", acme, null)
                         .code())
                 .isEqualTo("method_not_allowed");
@@ -202,8 +200,7 @@ class FunctionsApiVmTest {
                                 .asInt()
                         == 1);
         Http.Answer refused = invoke("hello", acme, "", "second");
-        assertThat(refused.status()).isEqualTo(429);
-        assertThat(refused.code()).isEqualTo("rate_limited");
+        refused.refused(429, "rate_limited");
         assertThat(slow.get().status()).isEqualTo(200);
         Http.Answer logs = http.get("/v1/functions/hello/logs", acme);
         doc.assertAnswer("GET", "/v1/functions/{name}/logs", logs);

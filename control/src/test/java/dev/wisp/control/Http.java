@@ -24,6 +24,13 @@ final class Http {
         String code() {
             return json().path("error").path("code").asText();
         }
+
+        /** Asserts the API refused with {@code status} and the error code {@code code}; returns this answer. */
+        Answer refused(int status, String code) {
+            assertThat(this.status).as("status of %s", body).isEqualTo(status);
+            assertThat(code()).as("error code").isEqualTo(code);
+            return this;
+        }
     }
 
     private static final HttpClient CLIENT =

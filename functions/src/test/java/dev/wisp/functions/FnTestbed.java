@@ -1,5 +1,7 @@
 package dev.wisp.functions;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.common.FileTrees;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
@@ -30,6 +32,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * class's {@code @BeforeAll} (skipped without VM tests), closed after it with its scratch directory.
  */
 final class FnTestbed implements BeforeAllCallback, AfterAllCallback {
+    private static final Path EXAMPLES =
+            Path.of("../examples/functions").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     Kernel kernel;
     VmRuntime runtime;
     Node node;
@@ -63,6 +69,36 @@ final class FnTestbed implements BeforeAllCallback, AfterAllCallback {
     /** A directory for the class's files, deleted after it. */
     Path scratch() {
         return scratch;
+    }
+
+    /** A file of the repository's example functions, e.g. {@code "shell/handler.sh"}. */
+    static Path example(String file) {
+        return EXAMPLES.resolve(file);
+    }
+
+    /** A function's JSON answer, parsed. */
+    static JsonNode json(byte[] body) throws IOException {
+        return JSON.readTree(body);
+    }
+
+    static JsonNode json(String body) throws IOException {
+        return JSON.readTree(body);
+    }
+
+    /** The example C function ({@code binary/handler.c}) built static into the scratch folder as {@code name}. */
+    Path binaryExample(String name) {
+        Path bin = scratch.resolve(name);
+        HostTools.run(
+                "gcc",
+                List.of(
+                        "gcc",
+                        "-static",
+                        "-O2",
+                        "-o",
+                        bin.toString(),
+                        example("binary/handler.c").toString()),
+                "no gcc");
+        return bin;
     }
 
     static void await(Duration timeout, String what, BooleanSupplier done) throws InterruptedException {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
@@ -23,25 +22,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Shell and binary functions in real microVMs, called through the real router. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FunctionsVmTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path EXAMPLES =
-            Path.of("../examples/functions").toAbsolutePath().normalize();
-
     @RegisterExtension
     static final FnTestbed BED = new FnTestbed();
 
     @BeforeAll
-    void start() throws Exception {
+    static void deploy() throws Exception {
         Path slow = Files.writeString(BED.scratch().resolve("slow.sh"), "sleep 3\necho slept on $(hostname)\n");
         Path broken = Files.writeString(BED.scratch().resolve("broken.sh"), "echo oops >&2\nexit 1\n");
         RetryPolicy quick = new RetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2));
-        BED.functions.deploy(FunctionSpec.of("words", FunctionRuntime.SHELL, EXAMPLES.resolve("shell/handler.sh")));
+        BED.functions.deploy(FunctionSpec.of("words", FunctionRuntime.SHELL, FnTestbed.example("shell/handler.sh")));
         BED.functions.deploy(FunctionSpec.of("slow", FunctionRuntime.SHELL, slow)
                 .withReservedConcurrency(1)
                 .withRetry(new RetryPolicy(4, Duration.ofMillis(200), Duration.ofSeconds(2))));
@@ -55,7 +48,7 @@ class FunctionsVmTest {
                 BED.functions.invoke("words", FunctionCall.post("one two three".getBytes(StandardCharsets.UTF_8)));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.contentType()).startsWith("application/json");
-        JsonNode body = JSON.readTree(r.body());
+        JsonNode body = FnTestbed.json(r.body());
         assertThat(body.path("words").asInt()).isEqualTo(3);
         assertThat(body.path("method").asText()).isEqualTo("POST");
         assertThat(body.path("instance").asText()).startsWith("words-");
@@ -67,23 +60,13 @@ class FunctionsVmTest {
 
     @Test
     void binaryFunction_staticCProgram_answersAnInvoke() throws Exception {
-        Path bin = BED.scratch().resolve("sum");
-        HostTools.run(
-                "gcc",
-                List.of(
-                        "gcc",
-                        "-static",
-                        "-O2",
-                        "-o",
-                        bin.toString(),
-                        EXAMPLES.resolve("binary/handler.c").toString()),
-                "no gcc");
+        Path bin = BED.binaryExample("sum");
         BED.functions.deploy(FunctionSpec.of("sum", FunctionRuntime.BINARY, bin));
         try {
             FunctionResponse r = BED.functions.invoke(
                     "sum", new FunctionCall("POST", "/add?x=1", Map.of(), "1 2 3.5".getBytes(StandardCharsets.UTF_8)));
             assertThat(r.status()).isEqualTo(200);
-            JsonNode body = JSON.readTree(r.body());
+            JsonNode body = FnTestbed.json(r.body());
             assertThat(body.path("count").asInt()).isEqualTo(3);
             assertThat(body.path("sum").asDouble()).isEqualTo(6.5);
             assertThat(body.path("path").asText()).isEqualTo("/add");
@@ -186,11 +169,11 @@ class FunctionsVmTest {
             Invocation done = BED.functions.invocation("words", inv.id());
             assertThat(done.attempts()).isEqualTo(1);
             assertThat(done.status()).isEqualTo(200);
-            assertThat(JSON.readTree(done.body()).path("words").asInt()).isEqualTo(2);
+            assertThat(FnTestbed.json(done.body()).path("words").asInt()).isEqualTo(2);
 
             String callback = received.poll(30, TimeUnit.SECONDS);
             assertThat(callback).isNotNull();
-            JsonNode posted = JSON.readTree(callback);
+            JsonNode posted = FnTestbed.json(callback);
             assertThat(posted.path("id").asText()).isEqualTo(inv.id());
             assertThat(posted.path("state").asText()).isEqualTo("succeeded");
             assertThat(posted.path("body").asText()).contains("\"words\": 2");

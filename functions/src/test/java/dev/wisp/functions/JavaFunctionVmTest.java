@@ -3,7 +3,6 @@ package dev.wisp.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.Template;
 import java.io.IOException;
@@ -19,22 +18,16 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Java runtime: a warm JVM snapshotted once, every instance a clone that reseeds and re-identifies. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JavaFunctionVmTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path HELLO =
-            Path.of("../examples/functions/java/Hello.java").toAbsolutePath().normalize();
-
     @RegisterExtension
     static final FnTestbed BED = new FnTestbed();
 
     @BeforeAll
-    void start() {
-        BED.functions.deploy(FunctionSpec.of("hello-java", FunctionRuntime.JAVA, HELLO));
+    static void deploy() {
+        BED.functions.deploy(FunctionSpec.of("hello-java", FunctionRuntime.JAVA, FnTestbed.example("java/Hello.java")));
     }
 
     @Test
@@ -42,7 +35,7 @@ class JavaFunctionVmTest {
         FunctionResponse r =
                 BED.functions.invoke("hello-java", FunctionCall.post("wisp".getBytes(StandardCharsets.UTF_8)));
         assertThat(r.status()).isEqualTo(200);
-        JsonNode body = JSON.readTree(r.body());
+        JsonNode body = FnTestbed.json(r.body());
         assertThat(body.path("hello").asText()).isEqualTo("wisp");
         assertThat(body.path("primes").asInt()).isEqualTo(148933); // the constructor's work, done before the snapshot
         assertThat(body.path("restores").asInt())
@@ -67,7 +60,7 @@ class JavaFunctionVmTest {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).isEqualTo(200);
-                answers.add(JSON.readTree(r.body()));
+                answers.add(FnTestbed.json(r.body()));
             }
         } finally {
             clones.forEach(Instance::stop);

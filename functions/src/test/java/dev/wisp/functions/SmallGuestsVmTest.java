@@ -3,12 +3,10 @@ package dev.wisp.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.image.KernelChoice;
 import dev.wisp.image.KernelMemory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,9 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * docs/kernel.md.)
  */
 class SmallGuestsVmTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path EXAMPLES =
-            Path.of("../examples/functions").toAbsolutePath().normalize();
 
     @RegisterExtension
     static final FnTestbed BED = new FnTestbed();
@@ -36,13 +31,13 @@ class SmallGuestsVmTest {
 
     @Test
     void shellFunction_answersIn32MiB() throws Exception {
-        BED.functions.deploy(FunctionSpec.of("tiny-sh", FunctionRuntime.SHELL, EXAMPLES.resolve("shell/handler.sh"))
+        BED.functions.deploy(FunctionSpec.of("tiny-sh", FunctionRuntime.SHELL, FnTestbed.example("shell/handler.sh"))
                 .withResources(1, KernelMemory.WISP_KERNEL_FLOOR_MIB));
         try {
             FunctionResponse r =
                     BED.functions.invoke("tiny-sh", FunctionCall.post("one two".getBytes(StandardCharsets.UTF_8)));
             assertThat(r.status()).isEqualTo(200);
-            assertThat(JSON.readTree(r.body()).path("instance").asText()).startsWith("tiny-sh-");
+            assertThat(FnTestbed.json(r.body()).path("instance").asText()).startsWith("tiny-sh-");
         } finally {
             BED.functions.remove("tiny-sh");
         }
@@ -50,24 +45,14 @@ class SmallGuestsVmTest {
 
     @Test
     void binaryFunction_answersIn32MiB() throws Exception {
-        Path bin = BED.scratch().resolve("tiny-sum");
-        HostTools.run(
-                "gcc",
-                List.of(
-                        "gcc",
-                        "-static",
-                        "-O2",
-                        "-o",
-                        bin.toString(),
-                        EXAMPLES.resolve("binary/handler.c").toString()),
-                "no gcc");
+        Path bin = BED.binaryExample("tiny-sum");
         BED.functions.deploy(FunctionSpec.of("tiny-bin", FunctionRuntime.BINARY, bin)
                 .withResources(1, KernelMemory.WISP_KERNEL_FLOOR_MIB));
         try {
             FunctionResponse r =
                     BED.functions.invoke("tiny-bin", FunctionCall.post("1 2".getBytes(StandardCharsets.UTF_8)));
             assertThat(r.status()).isEqualTo(200);
-            assertThat(JSON.readTree(r.body()).path("sum").asDouble()).isEqualTo(3.0);
+            assertThat(FnTestbed.json(r.body()).path("sum").asDouble()).isEqualTo(3.0);
         } finally {
             BED.functions.remove("tiny-bin");
         }
@@ -75,7 +60,7 @@ class SmallGuestsVmTest {
 
     @Test
     void lessThanTheKernelsFloor_isRefusedAsABadRequest() {
-        FunctionSpec spec = FunctionSpec.of("too-small", FunctionRuntime.SHELL, EXAMPLES.resolve("shell/handler.sh"))
+        FunctionSpec spec = FunctionSpec.of("too-small", FunctionRuntime.SHELL, FnTestbed.example("shell/handler.sh"))
                 .withResources(1, KernelMemory.WISP_KERNEL_FLOOR_MIB - 8);
         assertThatThrownBy(() -> BED.functions.deploy(spec))
                 .isInstanceOf(FunctionException.class)

@@ -21,20 +21,4 @@ public record Revision(
         String message,
         Failure failure,
         String egress,
-        List<VolumeMount> volumes) {
-    /** Without volumes. */
-    public Revision(
-            String service,
-            Integer number,
-            String image,
-            List<String> envNames,
-            Resources resources,
-            Integer port,
-            String createdAt,
-            String state,
-            String message,
-            Failure failure,
-            String egress) {
-        this(service, number, image, envNames, resources, port, createdAt, state, message, failure, egress, null);
-    }
-}
+        List<VolumeMount> volumes) {}

@@ -34,11 +34,8 @@ final class LeaseExpiryTimer {
         this.everyMillis = every.toMillis();
         this.timer = every.isZero()
                 ? null
-                : Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "wisp-store-leases");
-                    t.setDaemon(true);
-                    return t;
-                });
+                : Executors.newSingleThreadScheduledExecutor(
+                        Thread.ofPlatform().name("wisp-store-leases").daemon().factory());
     }
 
     void start() {

@@ -81,11 +81,8 @@ public final class EtcdStateStore implements StateStore {
         this.reads = new EtcdReads(rpc);
         this.txns = new EtcdTxns(rpc);
         this.leases = new EtcdLeases(rpc);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "wisp-etcd-watch-resume");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("wisp-etcd-watch-resume").daemon().factory());
     }
 
     /** {@link #connect(List, Duration)} with {@link #DEFAULT_TIMEOUT}. */

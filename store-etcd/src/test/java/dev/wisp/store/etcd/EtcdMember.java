@@ -1,5 +1,6 @@
 package dev.wisp.store.etcd;
 
+import dev.wisp.common.BoundedWait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One etcd member process on loopback, for the tests' single etcd ({@link EtcdProcess}) and
@@ -111,11 +111,6 @@ final class EtcdMember {
 
     /** Waits until {@code /health} says true; an exited process or {@code timeout} is an error. */
     void awaitHealthy(Duration timeout) {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest health = HttpRequest.newBuilder(endpoint().resolve("/health"))
-                .timeout(Duration.ofSeconds(2))
-                .build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -123,17 +118,9 @@ final class EtcdMember {
                         "etcd " + name + " exited with " + process.exitValue() + ":\n" + logTail());
             }
             try {
-                HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
+                if (EtcdHealth.healthy(endpoint())) {
                     return;
                 }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for etcd", e);
-            }
-            try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -171,7 +158,7 @@ final class EtcdMember {
     /** SIGKILL, as a crash would; returns once the process is gone. */
     void kill() {
         process.destroyForcibly();
-        waitFor(process, Duration.ofSeconds(10));
+        BoundedWait.await(process::waitFor, Duration.ofSeconds(10));
     }
 
     /** SIGTERM, then SIGKILL after 10 s; nothing when it is not running. */
@@ -180,9 +167,9 @@ final class EtcdMember {
             return;
         }
         process.destroy();
-        if (!waitFor(process, Duration.ofSeconds(10))) {
+        if (!BoundedWait.await(process::waitFor, Duration.ofSeconds(10))) {
             process.destroyForcibly();
-            waitFor(process, Duration.ofSeconds(10));
+            BoundedWait.await(process::waitFor, Duration.ofSeconds(10));
         }
     }
 
@@ -204,15 +191,6 @@ final class EtcdMember {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static boolean waitFor(Process p, Duration d) {
-        try {
-            return p.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 }
