@@ -59,11 +59,7 @@ final class BenchClusterCommand extends OutputCommand implements Callable<Intege
             flags.addAll(List.of("--kernel", host.kernel));
         }
         ClusterBench.Options o = new ClusterBench.Options(failovers, seconds, connections, lossSeconds, flags);
-        ClusterBenchReport r = new ClusterBench(o, line -> {
-                    err().println(line);
-                    err().flush();
-                })
-                .run(image.dir(), image.id());
+        ClusterBenchReport r = new ClusterBench(o, progress()).run(image.dir(), image.id());
         output.print(out(), r, ClusterBenchReport::table);
         return 0;
     }

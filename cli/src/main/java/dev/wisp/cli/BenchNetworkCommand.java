@@ -42,11 +42,7 @@ final class BenchNetworkCommand extends OutputCommand implements Callable<Intege
         VmSpec spec = VmSpec.of(HostOptions.bootSource(kernel, image), image.port());
         RuntimeConfig base =
                 RuntimeConfig.defaults().withHome(host.home()).withAccelerator(AcceleratorChoice.parse(host.accel));
-        NetworkThroughput.Result r = new NetworkThroughput(base, kernel.vmlinux(), spec, o, line -> {
-                    err().println(line);
-                    err().flush();
-                })
-                .run();
+        NetworkThroughput.Result r = new NetworkThroughput(base, kernel.vmlinux(), spec, o, progress()).run();
         output.print(out(), r, NetworkThroughput.Result::table);
         return 0;
     }

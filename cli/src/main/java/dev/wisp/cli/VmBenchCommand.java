@@ -9,7 +9,6 @@ import dev.wisp.runtime.VmSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -52,13 +51,5 @@ abstract class VmBenchCommand<R> extends OutputCommand implements Callable<Integ
         KernelMemory.check(memoryMib, kernel.vmlinux());
         Image image = ExampleApps.hello(kernel, host.images());
         return VmSpec.of(HostOptions.bootSource(kernel, image), image.port()).withResources(1, memoryMib);
-    }
-
-    /** Progress lines on stderr, each flushed: a long run shows where it is. */
-    final Consumer<String> progress() {
-        return line -> {
-            err().println(line);
-            err().flush();
-        };
     }
 }
