@@ -117,13 +117,7 @@ class ClusterFailureTest {
                 Duration.ofSeconds(60),
                 NAMES[owner] + " listed lost",
                 () -> other.states().contains(NAMES[owner] + " lost"));
-        Await.until(
-                Duration.ofSeconds(180),
-                Duration.ofMillis(200),
-                "hello through a survivor's router",
-                () -> other.curlHello().endsWith("\n200"));
-        Duration back = since(at);
-        assertThat(ownerIndex(other)).as("placed on a survivor").isNotEqualTo(owner);
+        Duration back = backOnASurvivor(other, owner, at, "hello through a survivor's router");
         System.out.printf(
                 "cut off from etcd (under load): VM stopped after %d ms, hello back on a survivor after %d ms%n",
                 fenced.toMillis(), back.toMillis());
@@ -154,13 +148,7 @@ class ClusterFailureTest {
                 NAMES[owner] + " noticed lost",
                 () -> survivor.states().contains(NAMES[owner] + " lost"));
         Duration noticed = since(at);
-        Await.until(
-                Duration.ofSeconds(180),
-                Duration.ofMillis(200),
-                "hello through a survivor after kill -9 of its node",
-                () -> survivor.curlHello().endsWith("\n200"));
-        Duration back = since(at);
-        assertThat(ownerIndex(survivor)).as("placed on a survivor").isNotEqualTo(owner);
+        Duration back = backOnASurvivor(survivor, owner, at, "hello through a survivor after kill -9 of its node");
         System.out.printf(
                 "kill -9 of the owner (under load): noticed lost after %d ms, hello answering again after %d ms%n",
                 noticed.toMillis(), back.toMillis());
@@ -171,6 +159,19 @@ class ClusterFailureTest {
                 .descendants()
                 .filter(h -> h.info().command().orElse("").contains("qemu"))
                 .toList();
+    }
+
+    /** Waits (bounded) until hello answers through {@code via} from a node other than the owner; the time since {@code at}. */
+    private static Duration backOnASurvivor(ClusterNode via, int owner, long at, String what)
+            throws InterruptedException {
+        Await.until(
+                Duration.ofSeconds(180),
+                Duration.ofMillis(200),
+                what,
+                () -> via.curlHello().endsWith("\n200"));
+        Duration back = since(at);
+        assertThat(ownerIndex(via)).as("placed on a survivor").isNotEqualTo(owner);
+        return back;
     }
 
     private static Duration since(long nanos) {

@@ -136,8 +136,7 @@ class ControlCliVmTest {
                 .containsPattern("(?m)^hello-\\S+\\s+1\\s+(running|paused)");
 
         // httpd prints nothing itself: its VM's console (kernel, init) is there with --kernel.
-        CliRun logs = wisp("logs", "hello", "--kernel").ok();
-        assertThat(logs.out()).containsPattern(" kernel @@wisp (ready|restored) ");
+        assertThat(wisp("logs", "hello", "--kernel").ok().out()).containsPattern(" kernel @@wisp (ready|restored) ");
 
         assertThat(wisp("scale", "hello", "--min", "1", "--max", "2").code()).isZero();
         assertThat(wisp("status", "hello", "--json")
@@ -146,13 +145,13 @@ class ControlCliVmTest {
                         .asInt())
                 .isEqualTo(1);
 
-        CliRun redeploy = wisp("deploy", "hello", "--image", imageId, "--env", "GREETING=v2")
-                .ok();
-        assertThat(redeploy.out()).startsWith("hello: revision 2 serving");
+        assertThat(wisp("deploy", "hello", "--image", imageId, "--env", "GREETING=v2")
+                        .ok()
+                        .out())
+                .startsWith("hello: revision 2 serving");
         assertThat(curl("hello.localhost", "/")).endsWith("\n200");
 
-        CliRun rollback = wisp("rollback", "hello").ok();
-        assertThat(rollback.out()).startsWith("hello: revision 1 serving");
+        assertThat(wisp("rollback", "hello").ok().out()).startsWith("hello: revision 1 serving");
         assertThat(wisp("ls", "--json").json().get(0).get("revision").asInt()).isEqualTo(1);
 
         // top over one interval while curl keeps the service busy: a live request rate and p99 per service
@@ -267,8 +266,8 @@ class ControlCliVmTest {
             // Standby "pause": the instances the burst made stay (paused) after it, so status still lists them.
             int most = wisp("status", "slow", "--json").json().path("instances").size();
             assertThat(most).as("instances of slow after a 20-wide burst").isGreaterThan(1);
-            CliRun scale = wisp("scale", "slow", "--timeout", "60s").ok();
-            assertThat(scale.out()).contains("concurrency 4, timeout 60s, standby pause");
+            assertThat(wisp("scale", "slow", "--timeout", "60s").ok().out())
+                    .contains("concurrency 4, timeout 60s, standby pause");
         } finally {
             wisp("rm", "slow"); // the other tests count the services
         }

@@ -27,18 +27,19 @@ class FnCliVmTest {
         Path handler = Path.of("../examples/functions/shell/handler.sh")
                 .toAbsolutePath()
                 .normalize();
-        CliRun deploy = wisp(
-                        "fn",
-                        "deploy",
-                        "words",
-                        "--runtime",
-                        "shell",
-                        "--handler",
-                        handler.toString(),
-                        "--concurrency",
-                        "2")
-                .ok();
-        assertThat(deploy.out()).startsWith("function 'words' ready in ");
+        assertThat(wisp(
+                                "fn",
+                                "deploy",
+                                "words",
+                                "--runtime",
+                                "shell",
+                                "--handler",
+                                handler.toString(),
+                                "--concurrency",
+                                "2")
+                        .ok()
+                        .out())
+                .startsWith("function 'words' ready in ");
 
         CliRun invoke = wisp("fn", "invoke", "words", "--data", "one two three").ok();
         assertThat(invoke.json().path("words").asInt()).isEqualTo(3);

@@ -176,8 +176,9 @@ class LogsCliVmTest {
                 Duration.ofSeconds(300),
                 "talker scaled to zero",
                 () -> sdk.instances("talker").isEmpty());
-        CliRun gone = wisp("logs", "talker", "--tail", "10000").ok();
-        assertThat(gone.out()).contains(" stdout tick ").contains(" stderr tock ");
+        assertThat(wisp("logs", "talker", "--tail", "10000").ok().out())
+                .contains(" stdout tick ")
+                .contains(" stderr tock ");
 
         assertThat(wisp("rm", "talker").code()).isZero();
     }
