@@ -5,9 +5,7 @@ import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,7 +17,7 @@ import picocli.CommandLine.Option;
         name = "cluster",
         description = "Three nodes and a three-member etcd here: time to notice a lost node, to answer again from"
                 + " another, failed requests meanwhile, the cross-node hop's cost, placement on 100 simulated nodes.")
-final class BenchClusterCommand extends OutputCommand implements Callable<Integer> {
+final class BenchClusterCommand extends HostBenchCommand<ClusterBenchReport> {
     @Option(
             names = "--failovers",
             defaultValue = "1",
@@ -44,27 +42,19 @@ final class BenchClusterCommand extends OutputCommand implements Callable<Intege
             description = "Seconds of load across each kill (default: ${DEFAULT-VALUE}).")
     int lossSeconds;
 
-    @Mixin
-    JsonOption output;
-
-    @Mixin
-    HostOptions host;
-
     @Override
-    public Integer call() throws Exception {
-        Kernel kernel = host.kernel();
-        Image image = ExampleApps.hello(kernel, host.images());
+    ClusterBenchReport measure(Kernel kernel) throws Exception {
+        Image image = helloImage(kernel);
         List<String> flags = new ArrayList<>(List.of("--accel", host.accel, "--vmm-pool", "0"));
         if (host.kernel != null) {
             flags.addAll(List.of("--kernel", host.kernel));
         }
         ClusterBench.Options o = new ClusterBench.Options(failovers, seconds, connections, lossSeconds, flags);
-        ClusterBenchReport r = new ClusterBench(o, line -> {
-                    err().println(line);
-                    err().flush();
-                })
-                .run(image.dir(), image.id());
-        output.print(out(), r, ClusterBenchReport::table);
-        return 0;
+        return new ClusterBench(o, progress()).run(image.dir(), image.id());
+    }
+
+    @Override
+    String table(ClusterBenchReport r) {
+        return r.table();
     }
 }

@@ -6,16 +6,14 @@ import dev.wisp.image.Kernel;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmSpec;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code wisp bench network}: one guest's requests/s and p99 through TAP against user networking. */
 @Command(
         name = "network",
         description = "One guest's requests/s and p99 through TAP against user networking, in one run (needs root).")
-final class BenchNetworkCommand extends OutputCommand implements Callable<Integer> {
+final class BenchNetworkCommand extends HostBenchCommand<NetworkThroughput.Result> {
     @Option(
             names = "--seconds",
             defaultValue = "10",
@@ -28,26 +26,18 @@ final class BenchNetworkCommand extends OutputCommand implements Callable<Intege
             description = "Concurrent connections (default: ${DEFAULT-VALUE}).")
     int connections;
 
-    @Mixin
-    JsonOption output;
-
-    @Mixin
-    HostOptions host;
-
     @Override
-    public Integer call() throws Exception {
+    NetworkThroughput.Result measure(Kernel kernel) throws Exception {
         NetworkThroughput.Options o = new NetworkThroughput.Options(seconds, connections);
-        Kernel kernel = host.kernel();
-        Image image = ExampleApps.hello(kernel, host.images());
+        Image image = helloImage(kernel);
         VmSpec spec = VmSpec.of(HostOptions.bootSource(kernel, image), image.port());
         RuntimeConfig base =
                 RuntimeConfig.defaults().withHome(host.home()).withAccelerator(AcceleratorChoice.parse(host.accel));
-        NetworkThroughput.Result r = new NetworkThroughput(base, kernel.vmlinux(), spec, o, line -> {
-                    err().println(line);
-                    err().flush();
-                })
-                .run();
-        output.print(out(), r, NetworkThroughput.Result::table);
-        return 0;
+        return new NetworkThroughput(base, kernel.vmlinux(), spec, o, progress()).run();
+    }
+
+    @Override
+    String table(NetworkThroughput.Result r) {
+        return r.table();
     }
 }

@@ -29,7 +29,6 @@ final class EventsCommand extends TenantApiCommand {
 
     @Option(
             names = "--for",
-            converter = DurationConverter.class,
             paramLabel = "DURATION",
             description = "With --follow: stop after this long (for scripts).")
     Duration forDuration;

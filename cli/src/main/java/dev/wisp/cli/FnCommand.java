@@ -1,7 +1,9 @@
 package dev.wisp.cli;
 
+import dev.wisp.sdk.Function;
 import dev.wisp.sdk.FunctionDeploy;
 import dev.wisp.sdk.Invocation;
+import dev.wisp.sdk.InvocationLogEntry;
 import dev.wisp.sdk.Resources;
 import dev.wisp.sdk.RetrySettings;
 import dev.wisp.sdk.WispClient;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -143,7 +146,7 @@ final class FnCommand {
             err().printf("deploying function '%s' (%s, %d bytes)...%n", name, runtime, bytes.length);
             err().flush();
             long t0 = System.nanoTime();
-            dev.wisp.sdk.Function f = client().deployFunction(spec);
+            Function f = client().deployFunction(spec);
             if (json.printed(out(), f)) {
                 return 0;
             }
@@ -159,22 +162,22 @@ final class FnCommand {
     }
 
     @Command(name = "ls", description = "List functions.")
-    static final class Ls extends ApiCommand {
+    static final class Ls extends ListCommand<Function> {
+        Ls() {
+            super(new TenantApiOptions(), "NAME", "RUNTIME", "STATE", "MEMORY", "CONCURRENCY", "IN FLIGHT", "CREATED");
+        }
+
         @Override
-        public Integer call() {
-            json.table(
-                    out(),
-                    client().functions(),
-                    new Table("NAME", "RUNTIME", "STATE", "MEMORY", "CONCURRENCY", "IN FLIGHT", "CREATED"),
-                    (t, f) -> t.row(
-                            f.name(),
-                            f.runtime(),
-                            f.state(),
-                            f.resources() == null ? null : f.resources().memoryMiB() + " MiB",
-                            f.reservedConcurrency(),
-                            f.inFlight(),
-                            f.createdAt()));
-            return 0;
+        List<Function> items(WispClient wisp) {
+            return wisp.functions();
+        }
+
+        @Override
+        Object[] cells(Function f) {
+            String memory = f.resources() == null ? null : f.resources().memoryMiB() + " MiB";
+            return new Object[] {
+                f.name(), f.runtime(), f.state(), memory, f.reservedConcurrency(), f.inFlight(), f.createdAt()
+            };
         }
     }
 
@@ -265,37 +268,43 @@ final class FnCommand {
     }
 
     @Command(name = "dead-letters", description = "Async invocations of a function whose every attempt failed.")
-    static final class DeadLetters extends OnFunction {
+    static final class DeadLetters extends ListCommand<Invocation> {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        DeadLetters() {
+            super(new TenantApiOptions(), "ID", "ATTEMPTS", "STATUS", "ERROR", "CREATED");
+        }
+
         @Override
-        public Integer call() {
-            json.table(
-                    out(),
-                    client().deadLetters(name),
-                    new Table("ID", "ATTEMPTS", "STATUS", "ERROR", "CREATED"),
-                    (t, i) -> t.row(i.id(), i.attempts(), i.status(), i.error(), i.createdAt()));
-            return 0;
+        List<Invocation> items(WispClient wisp) {
+            return wisp.deadLetters(name);
+        }
+
+        @Override
+        Object[] cells(Invocation i) {
+            return new Object[] {i.id(), i.attempts(), i.status(), i.error(), i.createdAt()};
         }
     }
 
     @Command(name = "logs", description = "A function's latest calls, sync and async: outcome, status, duration.")
-    static final class Logs extends OnFunction {
+    static final class Logs extends ListCommand<InvocationLogEntry> {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        Logs() {
+            super(new TenantApiOptions(), "AT", "ID", "MODE", "ATTEMPTS", "STATUS", "OUTCOME", "MS");
+        }
+
         @Override
-        public Integer call() {
-            json.table(
-                    out(),
-                    client().functionLogs(name),
-                    new Table("AT", "ID", "MODE", "ATTEMPTS", "STATUS", "OUTCOME", "MS"),
-                    (t, e) -> t.row(
-                            e.atMs() == null
-                                    ? null
-                                    : Instant.ofEpochMilli(e.atMs()).toString(),
-                            e.id(),
-                            e.mode(),
-                            e.attempts(),
-                            e.status(),
-                            e.outcome(),
-                            e.durationMs()));
-            return 0;
+        List<InvocationLogEntry> items(WispClient wisp) {
+            return wisp.functionLogs(name);
+        }
+
+        @Override
+        Object[] cells(InvocationLogEntry e) {
+            String at = e.atMs() == null ? null : Instant.ofEpochMilli(e.atMs()).toString();
+            return new Object[] {at, e.id(), e.mode(), e.attempts(), e.status(), e.outcome(), e.durationMs()};
         }
     }
 

@@ -1,21 +1,14 @@
 package dev.wisp.cli;
 
-import dev.wisp.common.JavaCommand;
 import dev.wisp.sdk.NodeInfo;
 import dev.wisp.sdk.WispClient;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A cluster on this one machine: a local etcd ({@link LocalEtcd}) and {@code wisp up --etcd} nodes,
@@ -23,12 +16,6 @@ import java.util.regex.Pattern;
  * cluster} and {@code wisp demo --cluster}). Closing stops every node with its VMs, then etcd.
  */
 final class LocalCluster implements AutoCloseable {
-    /** Short, so a lost node is noticed quickly; etcd's minimum with a 1 s election timeout is 2 s. */
-    static final Duration LEASE_TTL = Duration.ofSeconds(2);
-
-    private static final Pattern API = Pattern.compile("API:\\s+(http://\\S+)");
-    private static final Pattern ROUTER = Pattern.compile("router:\\s+http://\\S+:(\\d+)\\s");
-
     /** One node: its JVM, API, router port and admin token. */
     record LocalNode(String name, Process process, URI api, int routerPort, String token, Path log) {
         WispClient client() {
@@ -93,64 +80,9 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts node {@code name} (again, after a kill: same data folder) and waits for its banner. */
     LocalNode startNode(String name) throws IOException {
-        Path data = dir.resolve(name);
-        Path log = dir.resolve(name + ".log");
-        List<String> cmd = JavaCommand.of(
-                Main.class,
-                "up",
-                "--etcd",
-                etcd.endpointList(),
-                "--node",
-                name,
-                "--advertise",
-                "127.0.0.1",
-                "--lease-ttl",
-                LEASE_TTL.toSeconds() + "s",
-                "--data",
-                data.toString(),
-                "--api-port",
-                "0",
-                "--router-port",
-                "0",
-                "--stop-on-exit");
-        cmd.addAll(nodeFlags);
-        Process p = new ProcessBuilder(cmd)
-                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String api = null;
-        int router = -1;
-        for (String line; (line = out.readLine()) != null; ) {
-            Matcher m = API.matcher(line);
-            if (m.find()) {
-                api = m.group(1);
-            }
-            m = ROUTER.matcher(line);
-            if (m.find()) {
-                router = Integer.parseInt(m.group(1));
-            }
-            if (line.contains("cluster:")) {
-                break;
-            }
-        }
-        if (api == null || router < 0) {
-            p.destroyForcibly();
-            throw new IOException("node " + name + " did not start; its log: " + log);
-        }
-        Thread.ofVirtual().start(() -> {
-            try {
-                out.transferTo(java.io.Writer.nullWriter());
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        LocalNode n = new LocalNode(
-                name,
-                p,
-                URI.create(api),
-                router,
-                Files.readString(data.resolve("admin-token")).trim(),
-                log);
+        UpNode up = UpNode.start(dir, etcd.endpointList(), name, "127.0.0.1", List.of(), nodeFlags);
+        LocalNode n =
+                new LocalNode(name, up.process(), up.api(), up.routerPort(), up.token(), dir.resolve(name + ".log"));
         nodes.removeIf(o -> o.name().equals(name));
         nodes.add(n);
         return n;

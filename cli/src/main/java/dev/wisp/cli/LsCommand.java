@@ -2,33 +2,29 @@ package dev.wisp.cli;
 
 import dev.wisp.sdk.Service;
 import dev.wisp.sdk.TierCounts;
+import dev.wisp.sdk.WispClient;
+import java.util.List;
+import java.util.Objects;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code wisp ls}: the tenant's services, their serving revision and instances per tier. */
 @Command(name = "ls", description = "List services.")
-final class LsCommand extends TenantApiCommand {
-    @Mixin
-    JsonOption json;
+final class LsCommand extends ListCommand<Service> {
+    LsCommand() {
+        super(new TenantApiOptions(), "NAME", "REVISION", "READY", "RUNNING", "PAUSED", "SNAPSHOTTED", "URL");
+    }
 
     @Override
-    public Integer call() {
-        json.table(
-                out(),
-                api.client().services(),
-                new Table("NAME", "REVISION", "READY", "RUNNING", "PAUSED", "SNAPSHOTTED", "URL"),
-                (t, s) -> {
-                    TierCounts c = s.status() == null ? null : s.status().instances();
-                    t.row(
-                            s.name(),
-                            revisionText(s),
-                            s.status() == null ? null : yesNo(s.status().ready()),
-                            c == null ? null : c.running(),
-                            c == null ? null : c.paused(),
-                            c == null ? null : c.snapshotted(),
-                            s.url());
-                });
-        return 0;
+    List<Service> items(WispClient wisp) {
+        return wisp.services();
+    }
+
+    @Override
+    Object[] cells(Service s) {
+        TierCounts c = Objects.requireNonNullElse(
+                s.status() == null ? null : s.status().instances(), new TierCounts(null, null, null));
+        String ready = s.status() == null ? null : yesNo(s.status().ready());
+        return new Object[] {s.name(), revisionText(s), ready, c.running(), c.paused(), c.snapshotted(), s.url()};
     }
 
     static String revisionText(Service s) {

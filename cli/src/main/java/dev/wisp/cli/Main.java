@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -71,6 +72,8 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(new Errors());
         cl.setParameterExceptionHandler(new Errors());
+        // every Duration option reads 500ms, 1s, 2m, 24h: one converter for all of them
+        cl.registerConverter(Duration.class, new DurationConverter());
         return cl;
     }
 

@@ -1,6 +1,13 @@
 package dev.wisp.cli;
 
 import dev.wisp.sdk.DrainResult;
+import dev.wisp.sdk.NodeCapacity;
+import dev.wisp.sdk.NodeInfo;
+import dev.wisp.sdk.Resources;
+import dev.wisp.sdk.TierCounts;
+import dev.wisp.sdk.WispClient;
+import java.util.List;
+import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -10,42 +17,49 @@ import picocli.CommandLine.Parameters;
         name = "nodes",
         description = "List the nodes: state (ready, draining, lost), capacity, use and instances (admin token).",
         subcommands = {NodesCommand.Drain.class})
-final class NodesCommand extends AdminApiCommand {
-    @Mixin
-    JsonOption json;
+final class NodesCommand extends ListCommand<NodeInfo> {
+    NodesCommand() {
+        super(
+                new ApiOptions(),
+                "NAME",
+                "STATE",
+                "LEADER",
+                "VCPUS",
+                "MEMORY_MIB",
+                "USED_VCPUS",
+                "USED_MIB",
+                "RUNNING",
+                "PAUSED",
+                "SNAPSHOTTED",
+                "API",
+                "LAST_SEEN");
+    }
 
     @Override
-    public Integer call() {
-        json.table(
-                out(),
-                api.client().nodes(),
-                new Table(
-                        "NAME",
-                        "STATE",
-                        "LEADER",
-                        "VCPUS",
-                        "MEMORY_MIB",
-                        "USED_VCPUS",
-                        "USED_MIB",
-                        "RUNNING",
-                        "PAUSED",
-                        "SNAPSHOTTED",
-                        "API",
-                        "LAST_SEEN"),
-                (t, n) -> t.row(
-                        n.name(),
-                        n.state() == null ? "ready" : n.state(),
-                        n.leader() == null ? "-" : n.leader() ? "yes" : "",
-                        n.capacity() == null ? null : n.capacity().vcpus(),
-                        n.capacity() == null ? null : n.capacity().memoryLimitMiB(),
-                        n.allocated() == null ? null : n.allocated().vcpus(),
-                        n.allocated() == null ? null : n.allocated().memoryMiB(),
-                        n.instances() == null ? null : n.instances().running(),
-                        n.instances() == null ? null : n.instances().paused(),
-                        n.instances() == null ? null : n.instances().snapshotted(),
-                        n.apiUrl(),
-                        n.lastSeen()));
-        return 0;
+    List<NodeInfo> items(WispClient wisp) {
+        return wisp.nodes();
+    }
+
+    @Override
+    Object[] cells(NodeInfo n) {
+        // a single host's node has no cluster fields, an old one may lack figures: those print "-"
+        NodeCapacity size = Objects.requireNonNullElse(n.capacity(), new NodeCapacity(null, null, null));
+        Resources used = Objects.requireNonNullElse(n.allocated(), new Resources(null, null));
+        TierCounts in = Objects.requireNonNullElse(n.instances(), new TierCounts(null, null, null));
+        return new Object[] {
+            n.name(),
+            n.state() == null ? "ready" : n.state(),
+            n.leader() == null ? "-" : n.leader() ? "yes" : "",
+            size.vcpus(),
+            size.memoryLimitMiB(),
+            used.vcpus(),
+            used.memoryMiB(),
+            in.running(),
+            in.paused(),
+            in.snapshotted(),
+            n.apiUrl(),
+            n.lastSeen()
+        };
     }
 
     @Command(

@@ -1,6 +1,7 @@
 package dev.wisp.cli;
 
 import java.io.PrintWriter;
+import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -15,5 +16,13 @@ abstract class OutputCommand {
 
     PrintWriter err() {
         return spec.commandLine().getErr();
+    }
+
+    /** Progress lines on stderr, each flushed: a long run shows where it is. */
+    final Consumer<String> progress() {
+        return line -> {
+            err().println(line);
+            err().flush();
+        };
     }
 }

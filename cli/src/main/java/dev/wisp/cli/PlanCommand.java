@@ -79,11 +79,7 @@ final class PlanCommand extends OutputCommand implements Callable<Integer> {
             description = "Active users at the quietest hour, as a share of --active (default: ${DEFAULT-VALUE}).")
     double trough;
 
-    @Option(
-            names = "--session",
-            defaultValue = "10m",
-            converter = DurationConverter.class,
-            description = "Mean session length (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--session", defaultValue = "10m", description = "Mean session length (default: ${DEFAULT-VALUE}).")
     Duration session;
 
     @Option(
@@ -101,14 +97,12 @@ final class PlanCommand extends OutputCommand implements Callable<Integer> {
     @Option(
             names = "--burst-length",
             defaultValue = "60s",
-            converter = DurationConverter.class,
             description = "How long a burst's users stay active (default: ${DEFAULT-VALUE}).")
     Duration burstLength;
 
     @Option(
             names = "--snapshot-after",
             defaultValue = "60s",
-            converter = DurationConverter.class,
             description =
                     "Idle time before a paused instance is snapshotted and its memory freed (default: ${DEFAULT-VALUE}).")
     Duration snapshotAfter;

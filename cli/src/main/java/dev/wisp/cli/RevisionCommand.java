@@ -23,7 +23,6 @@ abstract class RevisionCommand extends TenantApiCommand {
 
     /** Progress goes to stderr so stdout stays the result (and --json stays parseable). */
     void log(String format, Object... args) {
-        err().printf(format + "%n", args);
-        err().flush();
+        progress().accept(String.format(format, args));
     }
 }

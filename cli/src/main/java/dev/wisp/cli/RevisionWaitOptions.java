@@ -13,7 +13,6 @@ final class RevisionWaitOptions {
     @Option(
             names = "--wait-timeout",
             defaultValue = "300s",
-            converter = DurationConverter.class,
             paramLabel = "DURATION",
             description = "How long to wait for the revision to serve (default: ${DEFAULT-VALUE}).")
     Duration waitTimeout;

@@ -1,6 +1,7 @@
 package dev.wisp.cli;
 
 import dev.wisp.sdk.Secret;
+import dev.wisp.sdk.WispClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,7 +22,6 @@ import picocli.CommandLine.Parameters;
         description = "Manage the tenant's secrets (stored encrypted; services take them with deploy --secret).",
         subcommands = {SecretsCommand.Set.class, SecretsCommand.Ls.class, SecretsCommand.Rm.class})
 final class SecretsCommand {
-    private SecretsCommand() {}
 
     @Command(
             name = "set",
@@ -68,18 +67,19 @@ final class SecretsCommand {
     }
 
     @Command(name = "ls", description = "List the tenant's secrets: names, digests, times (never values).")
-    static final class Ls extends TenantApiCommand {
-        @Mixin
-        JsonOption json;
+    static final class Ls extends ListCommand<Secret> {
+        Ls() {
+            super(new TenantApiOptions(), "NAME", "DIGEST", "UPDATED");
+        }
 
         @Override
-        public Integer call() {
-            json.table(
-                    out(),
-                    api.client().secrets(),
-                    new Table("NAME", "DIGEST", "UPDATED"),
-                    (t, s) -> t.row(s.name(), s.digest(), s.updatedAt()));
-            return 0;
+        List<Secret> items(WispClient wisp) {
+            return wisp.secrets();
+        }
+
+        @Override
+        Object[] cells(Secret s) {
+            return new Object[] {s.name(), s.digest(), s.updatedAt()};
         }
     }
 

@@ -109,21 +109,18 @@ final class ServeCommand extends OutputCommand implements Callable<Integer> {
     @Option(
             names = "--pause-after",
             defaultValue = "1s",
-            converter = DurationConverter.class,
             description = "Idle time before pausing (default: ${DEFAULT-VALUE}).")
     Duration pauseAfter;
 
     @Option(
             names = "--snapshot-after",
             defaultValue = "60s",
-            converter = DurationConverter.class,
             description = "Idle time before snapshotting to disk (default: ${DEFAULT-VALUE}).")
     Duration snapshotAfter;
 
     @Option(
             names = "--retire-after",
             defaultValue = "24h",
-            converter = DurationConverter.class,
             description = "Idle time before an excess instance is deleted (default: ${DEFAULT-VALUE}).")
     Duration retireAfter;
 

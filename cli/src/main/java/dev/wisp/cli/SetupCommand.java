@@ -73,10 +73,7 @@ final class SetupCommand extends OutputCommand implements Callable<Integer> {
             return;
         }
         long started = System.nanoTime();
-        builder.ensure(line -> {
-            err().println("wisp kernel: " + line);
-            err().flush();
-        });
+        builder.ensure(line -> progress().accept("wisp kernel: " + line));
         out().println("built Wisp's kernel in "
                 + Duration.ofNanos(System.nanoTime() - started).toSeconds()
                 + " s; it is now the default kernel (--kernel debian for Debian's)");

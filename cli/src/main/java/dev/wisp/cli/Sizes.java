@@ -6,6 +6,11 @@ import java.util.Locale;
 final class Sizes {
     private Sizes() {}
 
+    /** An unknown size (null) reads "?", as a negative one does. */
+    static String human(Long bytes) {
+        return human(bytes == null ? -1 : bytes.longValue());
+    }
+
     static String human(long bytes) {
         if (bytes < 0) {
             return "?";

@@ -21,6 +21,11 @@ final class Table {
         return this;
     }
 
+    /** A list in one cell: comma-separated, or null ("-") when there is nothing in it. */
+    static String joined(List<String> items) {
+        return items == null || items.isEmpty() ? null : String.join(",", items);
+    }
+
     int size() {
         return rows.size() - 1;
     }

@@ -2,6 +2,8 @@ package dev.wisp.cli;
 
 import dev.wisp.sdk.Quota;
 import dev.wisp.sdk.Tenant;
+import dev.wisp.sdk.WispClient;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,29 +15,22 @@ import picocli.CommandLine.Parameters;
         description = "Manage tenants and their quotas (admin token).",
         subcommands = {TenantsCommand.Ls.class, TenantsCommand.Create.class, TenantsCommand.Rm.class})
 final class TenantsCommand {
-    private TenantsCommand() {}
 
     @Command(name = "ls", description = "List tenants and their quotas.")
-    static final class Ls extends AdminApiCommand {
-        @Mixin
-        JsonOption json;
+    static final class Ls extends ListCommand<Tenant> {
+        Ls() {
+            super(new ApiOptions(), "NAME", "VCPUS", "MEMORY_MIB", "INSTANCES", "IMAGES");
+        }
 
         @Override
-        public Integer call() {
-            json.table(
-                    out(),
-                    api.client().tenants(),
-                    new Table("NAME", "VCPUS", "MEMORY_MIB", "INSTANCES", "IMAGES"),
-                    (t, x) -> {
-                        Quota q = x.quota();
-                        t.row(
-                                x.name(),
-                                q == null ? null : q.vcpus(),
-                                q == null ? null : q.memoryMiB(),
-                                q == null ? null : q.instances(),
-                                q == null ? null : q.images());
-                    });
-            return 0;
+        List<Tenant> items(WispClient wisp) {
+            return wisp.tenants();
+        }
+
+        @Override
+        Object[] cells(Tenant x) {
+            Quota q = x.quota() == null ? new Quota(null, null, null, null) : x.quota();
+            return new Object[] {x.name(), q.vcpus(), q.memoryMiB(), q.instances(), q.images()};
         }
     }
 

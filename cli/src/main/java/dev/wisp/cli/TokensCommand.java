@@ -1,6 +1,9 @@
 package dev.wisp.cli;
 
 import dev.wisp.sdk.TokenCreated;
+import dev.wisp.sdk.TokenInfo;
+import dev.wisp.sdk.WispClient;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -11,7 +14,6 @@ import picocli.CommandLine.Parameters;
         description = "Manage a tenant's API tokens (admin token).",
         subcommands = {TokensCommand.Ls.class, TokensCommand.Create.class, TokensCommand.Rm.class})
 final class TokensCommand {
-    private TokensCommand() {}
 
     /** A subcommand on one tenant's tokens, the tenant named first. */
     abstract static class OnTenant extends AdminApiCommand {
@@ -20,18 +22,22 @@ final class TokensCommand {
     }
 
     @Command(name = "ls", description = "List a tenant's tokens (ids and creation times; never the tokens).")
-    static final class Ls extends OnTenant {
-        @Mixin
-        JsonOption json;
+    static final class Ls extends ListCommand<TokenInfo> {
+        @Parameters(index = "0", paramLabel = "TENANT", description = "Tenant name.")
+        String tenant;
+
+        Ls() {
+            super(new ApiOptions(), "ID", "CREATED");
+        }
 
         @Override
-        public Integer call() {
-            json.table(
-                    out(),
-                    api.client().tokens(tenant),
-                    new Table("ID", "CREATED"),
-                    (t, x) -> t.row(x.id(), x.createdAt()));
-            return 0;
+        List<TokenInfo> items(WispClient wisp) {
+            return wisp.tokens(tenant);
+        }
+
+        @Override
+        Object[] cells(TokenInfo t) {
+            return new Object[] {t.id(), t.createdAt()};
         }
     }
 

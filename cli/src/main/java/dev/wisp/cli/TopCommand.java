@@ -52,7 +52,6 @@ final class TopCommand extends TenantApiCommand {
     @Option(
             names = "--interval",
             defaultValue = "1s",
-            converter = DurationConverter.class,
             paramLabel = "DURATION",
             description = "Time between frames (default: ${DEFAULT-VALUE}).")
     Duration interval;

@@ -84,7 +84,6 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
             names = "--lease-ttl",
             paramLabel = "DURATION",
             defaultValue = "3s",
-            converter = DurationConverter.class,
             description = "With --etcd: a node or leader silent this long is lost (default: ${DEFAULT-VALUE}).")
     Duration leaseTtl;
 

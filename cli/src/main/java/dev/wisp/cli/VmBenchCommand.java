@@ -8,57 +8,30 @@ import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.function.Consumer;
-import picocli.CommandLine.Mixin;
 
 /**
- * A {@code wisp bench} command over real VMs: {@code --json} and the host options, and what every
- * such benchmark does around its measurement: a scratch directory removed afterwards, a runtime,
- * and the result as a table or JSON.
+ * A {@code wisp bench} command over real VMs in this process: what every such benchmark does around
+ * its measurement, a scratch directory removed afterwards and a runtime.
  */
-abstract class VmBenchCommand<R> extends OutputCommand implements Callable<Integer> {
-    @Mixin
-    JsonOption output;
-
-    @Mixin
-    HostOptions host;
-
-    /** Refuses bad options before anything starts; nothing to check by default. */
-    void check() {}
-
+abstract class VmBenchCommand<R> extends HostBenchCommand<R> {
     /** Runs the benchmark with the kernel and runtime, in {@code work}. */
     abstract R measure(Kernel kernel, VmRuntime runtime, Path work) throws Exception;
 
-    /** The result as the table people read. */
-    abstract String table(R result);
-
     @Override
-    public Integer call() throws Exception {
-        check();
-        Kernel kernel = host.kernel();
+    final R measure(Kernel kernel) throws Exception {
         Path work =
                 Files.createTempDirectory(Files.createDirectories(host.home().resolve("tmp")), "bench-");
         try (VmRuntime rt = host.startRuntime(kernel)) {
-            output.print(out(), measure(kernel, rt, work), this::table);
+            return measure(kernel, rt, work);
         } finally {
             FileTrees.delete(work);
         }
-        return 0;
     }
 
     /** The hello example as the guest, with one vCPU and {@code memoryMib}. */
     final VmSpec hello(Kernel kernel, int memoryMib) {
         KernelMemory.check(memoryMib, kernel.vmlinux());
-        Image image = ExampleApps.hello(kernel, host.images());
+        Image image = helloImage(kernel);
         return VmSpec.of(HostOptions.bootSource(kernel, image), image.port()).withResources(1, memoryMib);
-    }
-
-    /** Progress lines on stderr, each flushed: a long run shows where it is. */
-    final Consumer<String> progress() {
-        return line -> {
-            err().println(line);
-            err().flush();
-        };
     }
 }

@@ -1,9 +1,9 @@
 package dev.wisp.cli;
 
 import dev.wisp.sdk.Volume;
+import dev.wisp.sdk.WispClient;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,7 +17,6 @@ import picocli.CommandLine.Parameters;
         description = "Manage the tenant's persistent volumes (services mount them with deploy --volume NAME:PATH).",
         subcommands = {VolumesCommand.Create.class, VolumesCommand.Ls.class, VolumesCommand.Rm.class})
 final class VolumesCommand {
-    private VolumesCommand() {}
 
     @Command(
             name = "create",
@@ -38,30 +37,26 @@ final class VolumesCommand {
         public Integer call() {
             for (String n : names) {
                 Volume v = api.client().volumes().create(n, size);
-                out().println("created " + v.name() + " (" + Sizes.human(v.sizeBytes() == null ? -1 : v.sizeBytes())
-                        + ")");
+                out().println("created " + v.name() + " (" + Sizes.human(v.sizeBytes()) + ")");
             }
             return 0;
         }
     }
 
     @Command(name = "ls", description = "List the tenant's volumes: size, and the services that mount them.")
-    static final class Ls extends TenantApiCommand {
-        @Mixin
-        JsonOption json;
+    static final class Ls extends ListCommand<Volume> {
+        Ls() {
+            super(new TenantApiOptions(), "NAME", "SIZE", "USED BY", "CREATED");
+        }
 
         @Override
-        public Integer call() {
-            json.table(
-                    out(),
-                    api.client().volumes().list(),
-                    new Table("NAME", "SIZE", "USED BY", "CREATED"),
-                    (t, v) -> t.row(
-                            v.name(),
-                            Sizes.human(v.sizeBytes() == null ? -1 : v.sizeBytes()),
-                            v.usedBy() == null || v.usedBy().isEmpty() ? "-" : String.join(",", v.usedBy()),
-                            v.createdAt()));
-            return 0;
+        List<Volume> items(WispClient wisp) {
+            return wisp.volumes().list();
+        }
+
+        @Override
+        Object[] cells(Volume v) {
+            return new Object[] {v.name(), Sizes.human(v.sizeBytes()), Table.joined(v.usedBy()), v.createdAt()};
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import static dev.wisp.cli.CliRun.wisp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -10,10 +11,6 @@ import org.junit.jupiter.api.Test;
 
 /** The API commands' behaviour that needs no control plane: usage errors, unreachable API, completion, top's arithmetic. */
 class ApiCommandsTest {
-    private static CliRun wisp(String... args) {
-        return CliRun.wisp(List.of(), args);
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -32,23 +29,21 @@ class ApiCommandsTest {
 
     @Test
     void apiUrlWithoutHost_usageError() {
-        CliRun r = wisp("status", "hello", "--api", "localhost7070", "--token", "wisp_x");
-        assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err()).contains("--api needs a URL like http://host:7070");
+        wisp("status", "hello", "--api", "localhost7070", "--token", "wisp_x")
+                .refused()
+                .contains("--api needs a URL like http://host:7070");
     }
 
     @Test
     void scaleWithoutLimits_usageErrorBeforeAnyRequest() {
-        CliRun r = wisp("scale", "hello", "--api", "http://127.0.0.1:1", "--token", "wisp_x");
-        assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err()).contains("give at least one of --min, --max, --target");
+        wisp("scale", "hello", "--api", "http://127.0.0.1:1", "--token", "wisp_x")
+                .refused()
+                .contains("give at least one of --min, --max, --target");
     }
 
     @Test
     void deployWithBothImageAndDir_usageError() {
-        CliRun r = wisp("deploy", "hello", "--image", "abc", "--dir", ".");
-        assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err()).contains("mutually exclusive");
+        wisp("deploy", "hello", "--image", "abc", "--dir", ".").refused().contains("mutually exclusive");
     }
 
     @Test

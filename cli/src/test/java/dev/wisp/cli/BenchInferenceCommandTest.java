@@ -1,24 +1,18 @@
 package dev.wisp.cli;
 
+import static dev.wisp.cli.CliRun.wisp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.testing.VmTests;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code wisp bench inference} as a user runs it: bad options refused at once, a short real run as JSON. */
 class BenchInferenceCommandTest {
-    private static CliRun wisp(String... args) {
-        return CliRun.wisp(List.of(), args);
-    }
-
     @Test
     void zeroRounds_usageErrorBeforeAnyVmStarts() {
-        CliRun r = wisp("bench", "inference", "--rounds", "0");
-        assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err().strip()).startsWith("wisp: ").contains("rounds").doesNotContain("\n");
+        wisp("bench", "inference", "--rounds", "0").refusedInOneLine().contains("rounds");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import static dev.wisp.cli.CliRun.wisp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wisp.testing.ChildJvm;
@@ -20,10 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
     @TempDir
     Path scratch;
-
-    private static CliRun wisp(String... args) {
-        return CliRun.wisp(List.of(), args);
-    }
 
     /**
      * {@code wisp ARGS} in a JVM of its own under umask 077, as the {@code wisp} launcher runs
@@ -51,9 +48,8 @@ class CliTest {
 
     @Test
     void unknownFlag_usageErrorWithHint() {
-        CliRun r = wisp("image", "build", "app", "--entrypoint", "true", "--frobnicate");
-        assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err())
+        wisp("image", "build", "app", "--entrypoint", "true", "--frobnicate")
+                .refused()
                 .startsWith("wisp: Unknown option: '--frobnicate'")
                 .contains("(see: wisp image build --help)");
     }
@@ -71,9 +67,7 @@ class CliTest {
 
     @Test
     void badAccelerator_namesTheChoices() {
-        CliRun r = wisp("run", "0000", "--accel", "xen");
-        assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err()).contains("no image 0000");
+        wisp("run", "0000", "--accel", "xen").refused().contains("no image 0000");
     }
 
     @Test
@@ -138,8 +132,8 @@ class CliTest {
 
     @Test
     void plan_negativeUsers_usageError() {
-        CliRun r = wisp("plan", "--users", "-5", "--active", "1", "--per-server", "1");
-        assertThat(r.code()).isEqualTo(Main.EXIT_USAGE);
-        assertThat(r.err()).startsWith("wisp: ");
+        wisp("plan", "--users", "-5", "--active", "1", "--per-server", "1")
+                .refused()
+                .startsWith("wisp: ");
     }
 }

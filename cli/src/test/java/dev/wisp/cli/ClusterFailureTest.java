@@ -2,17 +2,12 @@ package dev.wisp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.store.etcd.EtcdCluster;
 import dev.wisp.testing.Await;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Waits are bounded; the times printed are "under load" figures, not asserted.
  */
 class ClusterFailureTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] NAMES = {"a", "b", "c"};
 
     @TempDir
@@ -54,16 +48,18 @@ class ClusterFailureTest {
                     Await.until(
                             Duration.ofSeconds(60),
                             "a leads",
-                            () -> states(nodes.get(0)).contains("a ready leader"));
+                            () -> nodes.get(0).states().contains("a ready leader"));
                 }
             }
             Await.until(
                     Duration.ofSeconds(60),
                     "a, b and c ready",
-                    () -> states(nodes.get(0)).equals(List.of("a ready leader", "b ready", "c ready")));
+                    () -> nodes.get(0).states().equals(List.of("a ready leader", "b ready", "c ready")));
             deployHello(nodes);
             for (ClusterNode n : nodes) {
-                assertThat(curl(n)).as("hello through %s's router", n.address()).endsWith("\n200");
+                assertThat(n.curlHello())
+                        .as("hello through %s's router", n.address())
+                        .endsWith("\n200");
             }
 
             int owner = ownerIndex(nodes.get(0));
@@ -74,18 +70,19 @@ class ClusterFailureTest {
                 Await.until(
                         Duration.ofSeconds(60),
                         "hello through " + n.address() + " with etcd member " + killedMember + " killed",
-                        () -> curl(n).endsWith("\n200"));
+                        () -> n.curlHello().endsWith("\n200"));
             }
             Await.until(
                     Duration.ofSeconds(60),
                     "a write through the API once etcd has a leader again",
-                    () -> wisp(nodes.get(0), "tenants", "create", "after-etcd-leader-kill")
+                    () -> nodes.get(0)
+                                    .tryWisp("tenants", "create", "after-etcd-leader-kill")
                                     .code()
                             == 0);
             Await.until(
                     Duration.ofSeconds(60),
                     "every node ready on the two etcd members left",
-                    () -> states(nodes.get(0)).stream().allMatch(s -> s.contains(" ready")));
+                    () -> nodes.get(0).states().stream().allMatch(s -> s.contains(" ready")));
 
             killOwner(nodes, ownerIndex(nodes.get(0)));
         } finally {
@@ -94,22 +91,12 @@ class ClusterFailureTest {
     }
 
     private void deployHello(List<ClusterNode> nodes) {
-        CliRun built = CliRun.wisp(
-                List.of(),
-                "image",
-                "build",
-                ExampleApps.examplesDir().resolve("hello").toString(),
-                "--entrypoint",
-                "httpd -f -p 8080 -h www");
-        assertThat(built.code()).as(built.toString()).isZero();
-        String image = built.out().trim();
+        String image = ClusterNode.buildHello();
         // on every node, so a survivor has it whichever node is lost
         for (ClusterNode n : nodes) {
-            CliRun push = wisp(n, "image", "push", image);
-            assertThat(push.code()).as(push.toString()).isZero();
+            n.wisp("image", "push", image);
         }
-        CliRun deploy = wisp(nodes.get(1), "deploy", "hello", "--image", image, "--memory", "128");
-        assertThat(deploy.code()).as(deploy.toString()).isZero();
+        CliRun deploy = nodes.get(1).wisp("deploy", "hello", "--image", image, "--memory", "128");
         assertThat(deploy.out()).startsWith("hello: revision 1 serving");
     }
 
@@ -129,14 +116,8 @@ class ClusterFailureTest {
         Await.until(
                 Duration.ofSeconds(60),
                 NAMES[owner] + " listed lost",
-                () -> states(other).contains(NAMES[owner] + " lost"));
-        Await.until(
-                Duration.ofSeconds(180),
-                Duration.ofMillis(200),
-                "hello through a survivor's router",
-                () -> curl(other).endsWith("\n200"));
-        Duration back = since(at);
-        assertThat(ownerIndex(other)).as("placed on a survivor").isNotEqualTo(owner);
+                () -> other.states().contains(NAMES[owner] + " lost"));
+        Duration back = backOnASurvivor(other, owner, at, "hello through a survivor's router");
         System.out.printf(
                 "cut off from etcd (under load): VM stopped after %d ms, hello back on a survivor after %d ms%n",
                 fenced.toMillis(), back.toMillis());
@@ -145,12 +126,12 @@ class ClusterFailureTest {
         Await.until(
                 Duration.ofSeconds(120),
                 NAMES[owner] + " rejoined",
-                () -> states(other).stream().anyMatch(s -> s.startsWith(NAMES[owner] + " ready")));
+                () -> other.states().stream().anyMatch(s -> s.startsWith(NAMES[owner] + " ready")));
         Await.until(
                 Duration.ofSeconds(60),
                 "hello through the rejoined node's router",
-                () -> curl(cut).endsWith("\n200"));
-        assertThat(running(other)).as("one node runs hello").hasSize(1);
+                () -> cut.curlHello().endsWith("\n200"));
+        assertThat(other.running()).as("one node runs hello").hasSize(1);
         assertThat(vmsOf(cut))
                 .as("the rejoined node runs no VM of its old assignment")
                 .isEmpty();
@@ -165,15 +146,9 @@ class ClusterFailureTest {
                 Duration.ofSeconds(30),
                 Duration.ofMillis(100),
                 NAMES[owner] + " noticed lost",
-                () -> states(survivor).contains(NAMES[owner] + " lost"));
+                () -> survivor.states().contains(NAMES[owner] + " lost"));
         Duration noticed = since(at);
-        Await.until(
-                Duration.ofSeconds(180),
-                Duration.ofMillis(200),
-                "hello through a survivor after kill -9 of its node",
-                () -> curl(survivor).endsWith("\n200"));
-        Duration back = since(at);
-        assertThat(ownerIndex(survivor)).as("placed on a survivor").isNotEqualTo(owner);
+        Duration back = backOnASurvivor(survivor, owner, at, "hello through a survivor after kill -9 of its node");
         System.out.printf(
                 "kill -9 of the owner (under load): noticed lost after %d ms, hello answering again after %d ms%n",
                 noticed.toMillis(), back.toMillis());
@@ -186,45 +161,21 @@ class ClusterFailureTest {
                 .toList();
     }
 
+    /** Waits (bounded) until hello answers through {@code via} from a node other than the owner; the time since {@code at}. */
+    private static Duration backOnASurvivor(ClusterNode via, int owner, long at, String what)
+            throws InterruptedException {
+        Await.until(
+                Duration.ofSeconds(180),
+                Duration.ofMillis(200),
+                what,
+                () -> via.curlHello().endsWith("\n200"));
+        Duration back = since(at);
+        assertThat(ownerIndex(via)).as("placed on a survivor").isNotEqualTo(owner);
+        return back;
+    }
+
     private static Duration since(long nanos) {
         return Duration.ofNanos(System.nanoTime() - nanos);
-    }
-
-    private static CliRun wisp(ClusterNode via, String... args) {
-        return CliRun.wisp(List.of("--api", via.api(), "--token", via.token()), args);
-    }
-
-    private static List<JsonNode> nodes(ClusterNode via) {
-        CliRun r = wisp(via, "nodes", "--json");
-        List<JsonNode> out = new ArrayList<>();
-        if (r.code() != 0) {
-            return out;
-        }
-        try {
-            JSON.readTree(r.out()).forEach(out::add);
-        } catch (IOException e) {
-            return out;
-        }
-        return out;
-    }
-
-    /** "NAME STATE[ leader]" per node. */
-    private static List<String> states(ClusterNode via) {
-        return nodes(via).stream()
-                .map(n -> n.path("name").asText() + " " + n.path("state").asText()
-                        + (n.path("leader").asBoolean() ? " leader" : ""))
-                .toList();
-    }
-
-    /** The live nodes that run an instance (their records: up to a heartbeat behind). */
-    private static List<String> running(ClusterNode via) {
-        return nodes(via).stream()
-                .filter(n -> !"lost".equals(n.path("state").asText()))
-                .filter(n -> n.path("instances").path("running").asInt()
-                                + n.path("instances").path("paused").asInt()
-                        > 0)
-                .map(n -> n.path("name").asText())
-                .toList();
     }
 
     /** The index of the one live node that runs hello, waiting (bounded) until exactly one does. */
@@ -232,33 +183,7 @@ class ClusterFailureTest {
         Await.until(
                 Duration.ofSeconds(30),
                 "exactly one node runs hello",
-                () -> running(via).size() == 1);
-        return List.of(NAMES).indexOf(running(via).getFirst());
-    }
-
-    private static String curl(ClusterNode n) {
-        try {
-            Process p = new ProcessBuilder(
-                            "curl",
-                            "-s",
-                            "--max-time",
-                            "20",
-                            "-o",
-                            "/dev/null",
-                            "-w",
-                            "\n%{http_code}",
-                            "-H",
-                            "Host: hello.localhost",
-                            "http://" + n.address() + ":" + n.routerPort() + "/cgi-bin/whoami")
-                    .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(30, TimeUnit.SECONDS);
-            return out;
-        } catch (IOException e) {
-            return e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return e.toString();
-        }
+                () -> via.running().size() == 1);
+        return List.of(NAMES).indexOf(via.running().getFirst());
     }
 }

@@ -1,23 +1,15 @@
 package dev.wisp.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.store.etcd.EtcdCluster;
 import dev.wisp.testing.Await;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One {@code wisp up --etcd} node of the cluster tests, in a JVM of its own: its API, router port
@@ -26,11 +18,7 @@ import java.util.regex.Pattern;
 record ClusterNode(
         Process process, Path data, String api, String address, int routerPort, String token, List<ProcessHandle> vms) {
     /** Short, so a lost node is noticed within a test's patience. */
-    static final Duration LEASE_TTL = Duration.ofSeconds(2);
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern API = Pattern.compile("API:\\s+(http://\\S+)");
-    private static final Pattern ROUTER = Pattern.compile("router:\\s+http://\\S+:(\\d+)\\s");
+    static final Duration LEASE_TTL = UpNode.LEASE_TTL;
 
     /** Starts {@code wisp up --etcd} as its own JVM on loopback and waits for its banner. */
     static ClusterNode start(Path dir, EtcdCluster etcd, String name) throws IOException {
@@ -50,68 +38,16 @@ record ClusterNode(
 
     private static ClusterNode start(Path dir, EtcdCluster etcd, String name, List<String> wrapper, String address)
             throws IOException {
-        Path data = dir.resolve(name);
-        Path log = dir.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>(wrapper);
-        cmd.addAll(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "up",
-                "--etcd",
-                etcd.endpointList(),
-                "--node",
-                name,
-                "--advertise",
-                address,
-                "--lease-ttl",
-                LEASE_TTL.toSeconds() + "s",
-                "--data",
-                data.toString(),
-                "--api-port",
-                "0",
-                "--router-port",
-                "0",
-                "--vmm-pool",
-                "0",
-                "--stop-on-exit"));
         // nsenter execs the JVM in its own place: the process is the node's JVM
-        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String api = null;
-        int router = -1;
-        for (String line; (line = out.readLine()) != null; ) {
-            Matcher m = API.matcher(line);
-            if (m.find()) {
-                api = m.group(1);
-            }
-            m = ROUTER.matcher(line);
-            if (m.find()) {
-                router = Integer.parseInt(m.group(1));
-            }
-            if (line.contains("cluster:")) {
-                break;
-            }
-        }
-        if (api == null) {
-            p.destroyForcibly();
-            String tail = Files.exists(log) ? Files.readString(log) : "(no log)";
-            assertThat(api)
-                    .as("node %s's banner; its log:%n%s", name, tail.substring(Math.max(0, tail.length() - 3000)))
-                    .isNotNull();
-        }
-        Thread.ofVirtual().start(() -> {
-            try {
-                out.transferTo(java.io.Writer.nullWriter());
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        String token = Files.readString(data.resolve("admin-token")).trim();
-        return new ClusterNode(p, data, api, address, router, token, new ArrayList<>());
+        UpNode up = UpNode.start(dir, etcd.endpointList(), name, address, wrapper, List.of("--vmm-pool", "0"));
+        return new ClusterNode(
+                up.process(),
+                dir.resolve(name),
+                up.api().toString(),
+                address,
+                up.routerPort(),
+                up.token(),
+                new ArrayList<>());
     }
 
     /** kill -9 of the node's JVM and its VMs, as a host dying would; returns once the JVM is gone. */
@@ -150,34 +86,33 @@ record ClusterNode(
     /** Builds examples/hello into a local image and returns its id. */
     static String buildHello() {
         CliRun built = CliRun.wisp(
-                List.of(),
-                "image",
-                "build",
-                ExampleApps.examplesDir().resolve("hello").toString(),
-                "--entrypoint",
-                "httpd -f -p 8080 -h www");
-        assertThat(built.code()).as(built.toString()).isZero();
+                        List.of(),
+                        "image",
+                        "build",
+                        ExampleApps.examplesDir().resolve("hello").toString(),
+                        "--entrypoint",
+                        "httpd -f -p 8080 -h www")
+                .ok();
         return built.out().trim();
     }
 
     /** Runs {@code wisp ARGS} against this node's API with its admin token and expects success. */
     CliRun wisp(String... args) {
-        CliRun r = CliRun.wisp(List.of("--api", api, "--token", token), args);
-        assertThat(r.code()).as(r.toString()).isZero();
+        CliRun r = tryWisp(args).ok();
         return r;
+    }
+
+    /** Runs {@code wisp ARGS} against this node's API with its admin token, whatever comes of it. */
+    CliRun tryWisp(String... args) {
+        return CliRun.wisp(List.of("--api", api, "--token", token), args);
     }
 
     /** {@code wisp nodes --json} through this node's API; empty while it does not answer. */
     List<JsonNode> nodes() {
-        CliRun r = CliRun.wisp(List.of("--api", api, "--token", token), "nodes", "--json");
+        CliRun r = tryWisp("nodes", "--json");
         List<JsonNode> out = new ArrayList<>();
-        if (r.code() != 0) {
-            return out;
-        }
-        try {
-            JSON.readTree(r.out()).forEach(out::add);
-        } catch (IOException e) {
-            return out;
+        if (r.code() == 0) {
+            r.json().forEach(out::add);
         }
         return out;
     }
@@ -187,6 +122,17 @@ record ClusterNode(
         return nodes().stream()
                 .map(n -> n.path("name").asText() + " " + n.path("state").asText()
                         + (n.path("leader").asBoolean() ? " leader" : ""))
+                .toList();
+    }
+
+    /** The live nodes that run an instance, as this node lists them (their records: up to a heartbeat behind). */
+    List<String> running() {
+        return nodes().stream()
+                .filter(n -> !"lost".equals(n.path("state").asText()))
+                .filter(n -> n.path("instances").path("running").asInt()
+                                + n.path("instances").path("paused").asInt()
+                        > 0)
+                .map(n -> n.path("name").asText())
                 .toList();
     }
 
@@ -204,7 +150,7 @@ record ClusterNode(
                             "\n%{http_code}",
                             "-H",
                             "Host: hello.localhost",
-                            "http://127.0.0.1:" + routerPort + "/cgi-bin/whoami")
+                            "http://" + address + ":" + routerPort + "/cgi-bin/whoami")
                     .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(30, TimeUnit.SECONDS);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wisp.testing.Await;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,7 +24,7 @@ class ClusterPlacementTest {
         b.wisp("image", "push", image);
         CliRun deploy = b.wisp("deploy", "hello", "--image", image, "--memory", "128");
         assertThat(deploy.out()).startsWith("hello: revision 1 serving");
-        assertThat(running(b)).as("the one instance is on a").containsExactly("a");
+        assertThat(b.running()).as("the one instance is on a").containsExactly("a");
         assertThat(a.data().resolve("images").resolve(image))
                 .as("a fetched the image from b by its id")
                 .isDirectory();
@@ -45,17 +44,6 @@ class ClusterPlacementTest {
         Duration back = Duration.ofNanos(System.nanoTime() - killed);
         System.out.println("kill -9 of the node with the only instance to the first 200 from b (under load): "
                 + back.toMillis() + " ms");
-        assertThat(running(b)).as("placed again on b").containsExactly("b");
-    }
-
-    /** The live nodes that run an instance (their records: up to a heartbeat behind). */
-    private static List<String> running(ClusterNode via) {
-        return via.nodes().stream()
-                .filter(n -> !"lost".equals(n.path("state").asText()))
-                .filter(n -> n.path("instances").path("running").asInt()
-                                + n.path("instances").path("paused").asInt()
-                        > 0)
-                .map(n -> n.path("name").asText())
-                .toList();
+        assertThat(b.running()).as("placed again on b").containsExactly("b");
     }
 }

@@ -3,7 +3,6 @@ package dev.wisp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.node.AdminServer;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
@@ -29,8 +28,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VmTests.class)
 class ControlCliVmTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @RegisterExtension
     static final CliControlPlane plane = CliControlPlane.withVms();
 
@@ -81,13 +78,12 @@ class ControlCliVmTest {
         // At the first failed start (one boot under TCG), not at the 300 s wait timeout: a generous bound.
         assertThat(seconds).as("seconds until wisp deploy gave up").isLessThan(150);
 
-        CliRun status = wisp("status", "broken");
-        assertThat(status.code()).as(status.toString()).isZero();
+        CliRun status = wisp("status", "broken").ok();
         assertThat(status.out())
                 .containsPattern("(?m)^failure\\s+revision 1 \\((warming|failed)\\): .*entrypoint exited with code 3")
                 .contains("last console lines of revision 1:")
                 .contains("  | giving up now");
-        JsonNode json = JSON.readTree(wisp("status", "broken", "--json").out());
+        JsonNode json = wisp("status", "broken", "--json").json();
         assertThat(json.at("/revisions/0/failure/reason").asText()).contains("entrypoint exited with code 3");
 
         // Between retries (while it backs off) there is no instance: logs shows the failed start's console.
@@ -108,15 +104,15 @@ class ControlCliVmTest {
     void deployFolder_servesRedeploysRollsBackShowsInTopAndRemoves() throws Exception {
         Path hello = ExampleApps.examplesDir().resolve("hello");
         CliRun deploy = wisp(
-                "deploy",
-                "hello",
-                "--dir",
-                hello.toString(),
-                "--entrypoint",
-                "httpd -f -p 8080 -h www",
-                "--memory",
-                "128");
-        assertThat(deploy.code()).as(deploy.toString()).isZero();
+                        "deploy",
+                        "hello",
+                        "--dir",
+                        hello.toString(),
+                        "--entrypoint",
+                        "httpd -f -p 8080 -h www",
+                        "--memory",
+                        "128")
+                .ok();
         assertThat(deploy.out()).startsWith("hello: revision 1 serving");
         assertThat(deploy.err())
                 .contains("built image")
@@ -127,43 +123,36 @@ class ControlCliVmTest {
                 .contains("instance")
                 .endsWith("\n200");
 
-        JsonNode ls = JSON.readTree(wisp("ls", "--json").out());
+        JsonNode ls = wisp("ls", "--json").json();
         assertThat(ls).hasSize(1);
         assertThat(ls.get(0).get("revision").asInt()).isEqualTo(1);
         assertThat(ls.get(0).at("/status/ready").asBoolean()).isTrue();
         String imageId = ls.get(0).get("image").asText();
 
-        CliRun status = wisp("status", "hello");
-        assertThat(status.code()).as(status.toString()).isZero();
+        CliRun status = wisp("status", "hello").ok();
         assertThat(status.out())
                 .containsPattern("(?m)^revision\\s+1")
                 .containsPattern("(?m)^1\\s+serving")
                 .containsPattern("(?m)^hello-\\S+\\s+1\\s+(running|paused)");
 
         // httpd prints nothing itself: its VM's console (kernel, init) is there with --kernel.
-        CliRun logs = wisp("logs", "hello", "--kernel");
-        assertThat(logs.code()).as(logs.toString()).isZero();
-        assertThat(logs.out()).containsPattern(" kernel @@wisp (ready|restored) ");
+        assertThat(wisp("logs", "hello", "--kernel").ok().out()).containsPattern(" kernel @@wisp (ready|restored) ");
 
         assertThat(wisp("scale", "hello", "--min", "1", "--max", "2").code()).isZero();
-        assertThat(JSON.readTree(wisp("status", "hello", "--json").out())
+        assertThat(wisp("status", "hello", "--json")
+                        .json()
                         .at("/service/scaling/min")
                         .asInt())
                 .isEqualTo(1);
 
-        CliRun redeploy = wisp("deploy", "hello", "--image", imageId, "--env", "GREETING=v2");
-        assertThat(redeploy.code()).as(redeploy.toString()).isZero();
-        assertThat(redeploy.out()).startsWith("hello: revision 2 serving");
+        assertThat(wisp("deploy", "hello", "--image", imageId, "--env", "GREETING=v2")
+                        .ok()
+                        .out())
+                .startsWith("hello: revision 2 serving");
         assertThat(curl("hello.localhost", "/")).endsWith("\n200");
 
-        CliRun rollback = wisp("rollback", "hello");
-        assertThat(rollback.code()).as(rollback.toString()).isZero();
-        assertThat(rollback.out()).startsWith("hello: revision 1 serving");
-        assertThat(JSON.readTree(wisp("ls", "--json").out())
-                        .get(0)
-                        .get("revision")
-                        .asInt())
-                .isEqualTo(1);
+        assertThat(wisp("rollback", "hello").ok().out()).startsWith("hello: revision 1 serving");
+        assertThat(wisp("ls", "--json").json().get(0).get("revision").asInt()).isEqualTo(1);
 
         // top over one interval while curl keeps the service busy: a live request rate and p99 per service
         AtomicBoolean load = new AtomicBoolean(true);
@@ -213,7 +202,7 @@ class ControlCliVmTest {
                 .containsPattern("(?m)^node local");
         assertThat(ok.get()).isPositive();
 
-        JsonNode events = JSON.readTree(wisp("events", "hello", "--json").out());
+        JsonNode events = wisp("events", "hello", "--json").json();
         assertThat(events.findValuesAsText("kind")).contains("service.created", "revision.serving", "instance.state");
 
         assertThat(wisp("rm", "hello").code()).isZero();
@@ -232,25 +221,24 @@ class ControlCliVmTest {
                     cgi.resolve("slow"), "#!/bin/sh\nsleep 10\nprintf 'Content-Type: text/plain\\r\\n\\r\\nlate\\n'\n");
             cgi.resolve("slow").toFile().setExecutable(true, false);
             CliRun deploy = wisp(
-                    "deploy",
-                    "slow",
-                    "--dir",
-                    app.toString(),
-                    "--entrypoint",
-                    "httpd -f -p 8080 -h www",
-                    "--memory",
-                    "128",
-                    "--timeout",
-                    "2s",
-                    "--concurrency",
-                    "4",
-                    "--max",
-                    "3",
-                    "--standby",
-                    "pause");
-            assertThat(deploy.code()).as(deploy.toString()).isZero();
-            JsonNode service =
-                    JSON.readTree(wisp("status", "slow", "--json").out()).path("service");
+                            "deploy",
+                            "slow",
+                            "--dir",
+                            app.toString(),
+                            "--entrypoint",
+                            "httpd -f -p 8080 -h www",
+                            "--memory",
+                            "128",
+                            "--timeout",
+                            "2s",
+                            "--concurrency",
+                            "4",
+                            "--max",
+                            "3",
+                            "--standby",
+                            "pause")
+                    .ok();
+            JsonNode service = wisp("status", "slow", "--json").json().path("service");
             assertThat(service.at("/scaling/timeout").asText()).isEqualTo("2s");
             assertThat(service.at("/scaling/concurrency").asInt()).isEqualTo(4);
             assertThat(service.at("/scaling/target").asDouble())
@@ -276,13 +264,10 @@ class ControlCliVmTest {
             assertThat(burst.statuses().keySet()).as(burst.raw()).isSubsetOf(200, 504);
             assertThat(burst.errors()).as(burst.raw()).isEmpty();
             // Standby "pause": the instances the burst made stay (paused) after it, so status still lists them.
-            int most = JSON.readTree(wisp("status", "slow", "--json").out())
-                    .path("instances")
-                    .size();
+            int most = wisp("status", "slow", "--json").json().path("instances").size();
             assertThat(most).as("instances of slow after a 20-wide burst").isGreaterThan(1);
-            CliRun scale = wisp("scale", "slow", "--timeout", "60s");
-            assertThat(scale.code()).as(scale.toString()).isZero();
-            assertThat(scale.out()).contains("concurrency 4, timeout 60s, standby pause");
+            assertThat(wisp("scale", "slow", "--timeout", "60s").ok().out())
+                    .contains("concurrency 4, timeout 60s, standby pause");
         } finally {
             wisp("rm", "slow"); // the other tests count the services
         }

@@ -3,7 +3,6 @@ package dev.wisp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.testing.VmTests;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,8 +15,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @ExtendWith(VmTests.class)
 class FnCliVmTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @RegisterExtension
     static final CliControlPlane plane = CliControlPlane.withVms();
 
@@ -30,23 +27,31 @@ class FnCliVmTest {
         Path handler = Path.of("../examples/functions/shell/handler.sh")
                 .toAbsolutePath()
                 .normalize();
-        CliRun deploy = wisp(
-                "fn", "deploy", "words", "--runtime", "shell", "--handler", handler.toString(), "--concurrency", "2");
-        assertThat(deploy.code()).as(deploy.toString()).isZero();
-        assertThat(deploy.out()).startsWith("function 'words' ready in ");
+        assertThat(wisp(
+                                "fn",
+                                "deploy",
+                                "words",
+                                "--runtime",
+                                "shell",
+                                "--handler",
+                                handler.toString(),
+                                "--concurrency",
+                                "2")
+                        .ok()
+                        .out())
+                .startsWith("function 'words' ready in ");
 
-        CliRun invoke = wisp("fn", "invoke", "words", "--data", "one two three");
-        assertThat(invoke.code()).as(invoke.toString()).isZero();
-        assertThat(JSON.readTree(invoke.out()).path("words").asInt()).isEqualTo(3);
+        CliRun invoke = wisp("fn", "invoke", "words", "--data", "one two three").ok();
+        assertThat(invoke.json().path("words").asInt()).isEqualTo(3);
 
-        CliRun async = wisp("fn", "invoke", "words", "--data", "four five", "--async", "--wait", "--json");
-        assertThat(async.code()).as(async.toString()).isZero();
-        JsonNode inv = JSON.readTree(async.out());
+        CliRun async = wisp("fn", "invoke", "words", "--data", "four five", "--async", "--wait", "--json")
+                .ok();
+        JsonNode inv = async.json();
         assertThat(inv.path("state").asText()).isEqualTo("succeeded");
-        assertThat(JSON.readTree(inv.path("body").asText()).path("words").asInt())
+        assertThat(CliRun.parseJson(inv.path("body").asText()).path("words").asInt())
                 .isEqualTo(2);
 
-        JsonNode ls = JSON.readTree(wisp("fn", "ls", "--json").out());
+        JsonNode ls = wisp("fn", "ls", "--json").json();
         assertThat(ls).extracting(n -> n.path("name").asText()).containsExactly("words");
         assertThat(ls.get(0).path("reservedConcurrency").asInt()).isEqualTo(2);
         assertThat(wisp("fn", "logs", "words").out()).contains("sync").contains("async");

@@ -70,8 +70,7 @@ class LogsCliVmTest {
                 [standby]
                 policy = "always-on"
                 """);
-        CliRun deploy = wisp("apply", "-f", dir.resolve("wisp.toml").toString());
-        assertThat(deploy.code()).as(deploy.toString()).isZero();
+        CliRun deploy = wisp("apply", "-f", dir.resolve("wisp.toml").toString()).ok();
 
         // The chatter drains through the serial console first; then a line a second on each stream.
         // Under TCG on a loaded host the serial console moves a few KB/s: a generous bound.
@@ -87,8 +86,7 @@ class LogsCliVmTest {
                             + wisp("status", "talker").out(),
                     e);
         }
-        CliRun logs = wisp("logs", "talker");
-        assertThat(logs.code()).as(logs.toString()).isZero();
+        CliRun logs = wisp("logs", "talker").ok();
         // An instance, or the warm template VM its clones came from (what the app printed before the snapshot).
         String line = "(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:[\\d.]+Z (tpl-)?talker-r1-[0-9a-f]{6}(-\\d+)? ";
         assertThat(logs.out())
@@ -178,9 +176,9 @@ class LogsCliVmTest {
                 Duration.ofSeconds(300),
                 "talker scaled to zero",
                 () -> sdk.instances("talker").isEmpty());
-        CliRun gone = wisp("logs", "talker", "--tail", "10000");
-        assertThat(gone.code()).as(gone.toString()).isZero();
-        assertThat(gone.out()).contains(" stdout tick ").contains(" stderr tock ");
+        assertThat(wisp("logs", "talker", "--tail", "10000").ok().out())
+                .contains(" stdout tick ")
+                .contains(" stderr tock ");
 
         assertThat(wisp("rm", "talker").code()).isZero();
     }
