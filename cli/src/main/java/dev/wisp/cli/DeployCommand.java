@@ -105,8 +105,8 @@ final class DeployCommand extends RevisionCommand {
     @Option(
             names = "--egress",
             paramLabel = "POLICY",
-            description = "Where guests may connect to: none (default), internet, or HOST:PORT[,HOST:PORT...]"
-                    + " (enforced on TAP networking; docs/networking.md).")
+            description = "Where guests may connect to: none (default), internet, or HOST:PORT[/udp][,...][,dns]"
+                    + " (TCP unless /udp; enforced on TAP networking; docs/networking.md).")
     String egress;
 
     @Option(

@@ -140,7 +140,11 @@ final class Attempt {
                 }
                 ex.responseEnded();
             }
-            case TUNNEL -> ex.switchToTunnel(letGo());
+            case TUNNEL -> {
+                Channel up = letGo();
+                ex.rt.pool(ex.loop).tunnel(endpoint.endpoint, up);
+                ex.switchToTunnel(up);
+            }
             case MORE -> {}
         }
     }

@@ -23,6 +23,7 @@ final class UpstreamPool {
     private final int maxIdlePerEndpoint;
     private final Map<Endpoint, ArrayDeque<Channel>> idle = new HashMap<>();
     private final Map<Endpoint, Set<Attempt>> busy = new HashMap<>();
+    private final Map<Endpoint, Set<Channel>> tunnels = new HashMap<>();
 
     UpstreamPool(int maxIdlePerEndpoint) {
         this.maxIdlePerEndpoint = maxIdlePerEndpoint;
@@ -78,8 +79,25 @@ final class UpstreamPool {
     }
 
     /**
+     * An upgraded connection (WebSocket, say) to the endpoint became a tunnel: kept until it
+     * closes, so that the endpoint's death can close it (the peer of a killed guest behind TAP
+     * never sends a reset, and a silent tunnel would otherwise wait for the idle timeout).
+     */
+    void tunnel(Endpoint ep, Channel upstream) {
+        tunnels.computeIfAbsent(ep, k -> new LinkedHashSet<>()).add(upstream);
+        // The close runs on the channel's own loop, which is this pool's.
+        upstream.closeFuture().addListener(f -> {
+            Set<Channel> s = tunnels.get(ep);
+            if (s != null && s.remove(upstream) && s.isEmpty()) {
+                tunnels.remove(ep);
+            }
+        });
+    }
+
+    /**
      * Closes the idle connections of an endpoint that went away; when its instance died, fails
-     * its busy tries too (a drained or paused endpoint's tries finish normally).
+     * its busy tries and closes its tunnels too (a drained or paused endpoint's tries and tunnels
+     * finish normally). A closed tunnel upstream closes its client side as well.
      */
     void evict(Endpoint ep, boolean died) {
         ArrayDeque<Channel> q = idle.remove(ep);
@@ -90,6 +108,10 @@ final class UpstreamPool {
             Set<Attempt> s = busy.remove(ep);
             if (s != null) {
                 new ArrayList<>(s).forEach(Attempt::endpointDied);
+            }
+            Set<Channel> t = tunnels.remove(ep);
+            if (t != null) {
+                new ArrayList<>(t).forEach(Channel::close);
             }
         }
     }

@@ -46,6 +46,8 @@ class NetworkVmTest {
     private static final String INTERNET_NS = "wtest-inet";
     private static final String INTERNET = "198.51.100.2";
     private static final String METADATA = "169.254.169.254";
+    /** A second address of the test's resolver, for UDP allow-list entries (not the guests' resolver). */
+    private static final String UDP_RESOLVER = "192.0.2.53";
     /** busybox nc, not wget: Debian's static busybox wget crashes with -T. */
     private static final String TRY = HttpdApp.CGI_TEXT + """
             t="$QUERY_STRING"
@@ -61,9 +63,13 @@ class NetworkVmTest {
 
     private static final String NAME_ADDRESS = "203.0.113.7";
 
+    /** {@code ?NAME} asks the guest's resolver (10.0.2.3), {@code ?NAME@SERVER} that server (UDP). */
     private static final String LOOKUP = HttpdApp.CGI_TEXT + """
             # Not its exit status: the test resolver refuses the AAAA half of the lookup.
-            out=$(nslookup "$QUERY_STRING" 2>&1)
+            q="$QUERY_STRING"
+            server=""
+            case "$q" in *@*) server="${q#*@}" ;; esac
+            out=$(nslookup "${q%@*}" $server 2>&1)
             a=$(echo "$out" | sed -n '/^Name:/,$s/^Address:[[:space:]]*//p' | head -n 1)
             if [ -n "$a" ]; then
               echo "resolved $a"
@@ -104,7 +110,8 @@ class NetworkVmTest {
     void stop() throws IOException {
         servers.forEach(Process::destroyForcibly);
         sh("ip netns del " + INTERNET_NS + " 2>/dev/null || true\nip link del wtinet 2>/dev/null || true\n"
-                + "ip route del " + METADATA + "/32 2>/dev/null || true");
+                + "ip route del " + METADATA + "/32 2>/dev/null || true\n"
+                + "ip route del " + UDP_RESOLVER + "/32 2>/dev/null || true");
         if (hostAny != null) {
             hostAny.stop(0);
             hostLoopback.stop(0);
@@ -177,6 +184,25 @@ class NetworkVmTest {
     }
 
     @Test
+    void allowListGuests_udpEntriesReachTheirServer_dnsOnlyWhenThePolicyGrantsIt() {
+        // Addresses only: no DNS; the UDP entry opens its resolver, directly.
+        egress.put("net-udp", Egress.parse(UDP_RESOLVER + ":53/udp," + INTERNET + ":8081"));
+        // TCP only to that server (busybox nslookup asks over UDP), DNS through the guest's resolver asked for.
+        egress.put("net-dns", Egress.parse(UDP_RESOLVER + ":53,dns"));
+        Instance udp = runtime.boot("net-udp", spec);
+        Instance dns = runtime.boot("net-dns", spec);
+        try {
+            assertThat(lookupFrom(udp, NAME + "@" + UDP_RESOLVER)).isEqualTo("resolved " + NAME_ADDRESS);
+            assertThat(lookupFrom(udp, NAME)).startsWith("refused");
+            assertThat(lookupFrom(dns, NAME)).isEqualTo("resolved " + NAME_ADDRESS);
+            assertThat(lookupFrom(dns, NAME + "@" + UDP_RESOLVER)).startsWith("refused");
+        } finally {
+            udp.stop();
+            dns.stop();
+        }
+    }
+
+    @Test
     void clonesOnTap_sameGuestAddressEachAnswersAtItsOwnVeth() {
         egress.put("net-clone-1", Egress.INTERNET);
         Template template = runtime.createTemplate("net", spec, scratch.resolve("template"));
@@ -245,8 +271,10 @@ class NetworkVmTest {
                 + "ip link add wtinet type veth peer name eth0 netns " + INTERNET_NS + "\n"
                 + "ip addr add 198.51.100.1/30 dev wtinet\nip link set wtinet up\n"
                 + "ip route replace " + METADATA + "/32 via " + INTERNET + "\n"
+                + "ip route replace " + UDP_RESOLVER + "/32 via " + INTERNET + "\n"
                 + "ip netns exec " + INTERNET_NS + " sh -ec 'ip link set lo up; ip addr add " + INTERNET
-                + "/30 dev eth0; ip addr add " + METADATA + "/32 dev eth0; ip link set eth0 up;"
+                + "/30 dev eth0; ip addr add " + METADATA + "/32 dev eth0; ip addr add " + UDP_RESOLVER
+                + "/32 dev eth0; ip link set eth0 up;"
                 + " ip route add default via 198.51.100.1'");
         for (String port : List.of("80", "8081")) {
             servers.add(new ProcessBuilder(
@@ -278,6 +306,7 @@ class NetworkVmTest {
                         "--user=root",
                         "--bind-interfaces",
                         "--listen-address=" + INTERNET,
+                        "--listen-address=" + UDP_RESOLVER,
                         "--address=/" + NAME + "/" + NAME_ADDRESS)
                 .redirectErrorStream(true)
                 .start());

@@ -28,10 +28,13 @@ final class HostFirewall {
 
     private final String table;
     private final Ipv4Range range;
+    /** The resolver guests' DNS is DNATed to in their namespace, or null: no guest DNS. */
+    private final String dns;
 
-    HostFirewall(long owner, Ipv4Range range) {
+    HostFirewall(long owner, Ipv4Range range, String dns) {
         this.table = "wisp-" + owner;
         this.range = range;
+        this.dns = dns;
     }
 
     String table() {
@@ -78,21 +81,29 @@ final class HostFirewall {
     /** Replaces a VM's policy; names in an allow-list are resolved now (IPv4). */
     String policy(String veth, Egress egress) throws UnknownHostException {
         StringBuilder s = new StringBuilder("flush chain inet %1$s vm-%2$s\n".formatted(table, veth));
-        for (String rule : rules(egress)) {
+        for (String rule : rules(egress, dns)) {
             s.append("add rule inet %s vm-%s %s\n".formatted(table, veth, rule));
         }
         return s.toString();
     }
 
-    static List<String> rules(Egress egress) throws UnknownHostException {
+    /**
+     * A policy's rules. {@code dns}: the guests' resolver (or null); an allow-list that grants DNS
+     * lets the guest's queries to it through (they arrive DNATed from {@link GuestDns#GUEST_RESOLVER}).
+     */
+    static List<String> rules(Egress egress, String dns) throws UnknownHostException {
         List<String> out = new ArrayList<>();
         switch (egress.kind()) {
             case NONE -> out.add("drop");
             case INTERNET -> out.add("accept");
             case ALLOW -> {
+                if (egress.dns() && dns != null) {
+                    out.add("ip daddr " + dns + " udp dport 53 accept");
+                    out.add("ip daddr " + dns + " tcp dport 53 accept");
+                }
                 for (Egress.Destination d : egress.allow()) {
                     for (String ip : ipv4(d.host())) {
-                        out.add("ip daddr " + ip + " tcp dport " + d.port() + " accept");
+                        out.add("ip daddr " + ip + " " + d.protocol().nft() + " dport " + d.port() + " accept");
                     }
                 }
                 out.add("drop");

@@ -56,7 +56,7 @@ final class TapNetworking implements Networking {
         this.range = range;
         this.dns = dns;
         this.owner = owner;
-        this.firewall = new HostFirewall(owner, range);
+        this.firewall = new HostFirewall(owner, range, dns);
     }
 
     /** Sweeps what dead platforms left, turns on forwarding, makes this platform's table. */

@@ -21,9 +21,34 @@ class EgressTest {
     }
 
     @Test
+    void parse_udpEntriesAndDns_roundTrip() {
+        Egress allow = Egress.parse("198.51.100.2:53/udp,198.51.100.2:443/TCP,dns");
+        assertThat(allow.allow())
+                .containsExactly(
+                        new Egress.Destination("198.51.100.2", 53, Egress.Protocol.UDP),
+                        new Egress.Destination("198.51.100.2", 443, Egress.Protocol.TCP));
+        assertThat(allow.dns()).isTrue();
+        assertThat(allow).hasToString("198.51.100.2:53/udp,198.51.100.2:443,dns");
+        assertThat(Egress.parse(allow.toString())).isEqualTo(allow);
+    }
+
+    @Test
+    void parse_dnsFollowsThePolicy_namesImplyIt_addressesAloneDoNot() {
+        assertThat(Egress.NONE.dns()).isFalse();
+        assertThat(Egress.INTERNET.dns()).isTrue();
+        assertThat(Egress.parse("198.51.100.2:80").dns()).isFalse();
+        Egress named = Egress.parse("db.example:5432");
+        assertThat(named.dns()).isTrue();
+        assertThat(named).hasToString("db.example:5432");
+    }
+
+    @Test
     void parse_badInput_saysWhatIsWrongInOneLine() {
         assertThatThrownBy(() -> Egress.parse("somewhere"))
-                .hasMessage("egress must be none, internet or HOST:PORT[,HOST:PORT...]; 'somewhere' has no :PORT");
+                .hasMessage(
+                        "egress must be none, internet or a list of HOST:PORT, HOST:PORT/udp and dns; 'somewhere' has no :PORT");
+        assertThatThrownBy(() -> Egress.parse("a:53/sctp")).hasMessageContaining("protocol must be tcp or udp");
+        assertThatThrownBy(() -> Egress.parse("dns")).hasMessageContaining("'dns' alone");
         assertThatThrownBy(() -> Egress.parse("a:http")).hasMessageContaining("port is not a number");
         assertThatThrownBy(() -> Egress.parse("a:70000")).hasMessageContaining("1..65535");
         assertThatThrownBy(() -> Egress.parse("a b:1")).hasMessageContaining("not a host name");
@@ -33,15 +58,28 @@ class EgressTest {
 
     @Test
     void rules_allowListAcceptsOnlyItsDestinationsThenDrops() throws UnknownHostException {
-        assertThat(HostFirewall.rules(Egress.NONE)).containsExactly("drop");
-        assertThat(HostFirewall.rules(Egress.INTERNET)).containsExactly("accept");
-        assertThat(HostFirewall.rules(Egress.parse("198.51.100.2:8081")))
+        assertThat(HostFirewall.rules(Egress.NONE, "192.0.2.53")).containsExactly("drop");
+        assertThat(HostFirewall.rules(Egress.INTERNET, "192.0.2.53")).containsExactly("accept");
+        assertThat(HostFirewall.rules(Egress.parse("198.51.100.2:8081"), "192.0.2.53"))
                 .isEqualTo(List.of("ip daddr 198.51.100.2 tcp dport 8081 accept", "drop"));
     }
 
     @Test
+    void rules_udpEntriesAndDns_acceptTheirProtocolAndTheResolverOnly() throws UnknownHostException {
+        assertThat(HostFirewall.rules(Egress.parse("198.51.100.2:5353/udp,dns"), "192.0.2.53"))
+                .isEqualTo(List.of(
+                        "ip daddr 192.0.2.53 udp dport 53 accept",
+                        "ip daddr 192.0.2.53 tcp dport 53 accept",
+                        "ip daddr 198.51.100.2 udp dport 5353 accept",
+                        "drop"));
+        // A host without a guest resolver: nothing to let through.
+        assertThat(HostFirewall.rules(Egress.parse("198.51.100.2:80,dns"), null))
+                .isEqualTo(List.of("ip daddr 198.51.100.2 tcp dport 80 accept", "drop"));
+    }
+
+    @Test
     void hostTable_dropsHostLinkLocalAndOtherVmsBeforeAnyPolicy() {
-        String table = new HostFirewall(42, Ipv4Range.parse("10.200.0.0/16")).create();
+        String table = new HostFirewall(42, Ipv4Range.parse("10.200.0.0/16"), null).create();
         int never = table.indexOf("169.254.0.0/16");
         assertThat(never).isPositive().isLessThan(table.indexOf("vmap @egress"));
         assertThat(table)
