@@ -21,15 +21,16 @@ import picocli.CommandLine.Option;
                 + " another, failed requests meanwhile, the cross-node hop's cost, placement on 100 simulated nodes.")
 final class BenchClusterCommand extends OutputCommand implements Callable<Integer> {
     @Option(
-            names = "--failovers",
-            defaultValue = "1",
-            description = "kill -9 of the node running the one-instance service, N times (default: ${DEFAULT-VALUE}).")
-    int failovers;
+            names = {"--rounds", "--failovers"},
+            defaultValue = "3",
+            description = "kill -9 of the node running the one-instance service, N times (1..20); failover"
+                    + " figures are medians (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(
             names = "--seconds",
             defaultValue = "10",
-            description = "Measured seconds per router for the hop (default: ${DEFAULT-VALUE}).")
+            description = "Seconds of hey per router and turn for the hop, two turns each (default: ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(
@@ -54,11 +55,11 @@ final class BenchClusterCommand extends OutputCommand implements Callable<Intege
     public Integer call() throws Exception {
         Kernel kernel = host.kernel();
         Image image = ExampleApps.hello(kernel, host.images());
-        List<String> flags = new ArrayList<>(List.of("--accel", host.accel, "--vmm-pool", "0"));
+        List<String> flags = new ArrayList<>(List.of("--accel", host.accel, "--vmm-pool", "1"));
         if (host.kernel != null) {
             flags.addAll(List.of("--kernel", host.kernel));
         }
-        ClusterBench.Options o = new ClusterBench.Options(failovers, seconds, connections, lossSeconds, flags);
+        ClusterBench.Options o = new ClusterBench.Options(rounds, seconds, connections, lossSeconds, flags);
         ClusterBenchReport r = new ClusterBench(o, line -> {
                     err().println(line);
                     err().flush();
