@@ -18,7 +18,11 @@ class PlacementTest {
     }
 
     private static Placement.Want want(String key, int instances, Set<String> warm) {
-        return new Placement.Want(key, 1, 256, instances, warm);
+        return want(key, instances, warm, false);
+    }
+
+    private static Placement.Want want(String key, int instances, Set<String> warm, boolean standby) {
+        return new Placement.Want(key, 1, 256, instances, warm, standby);
     }
 
     @Test
@@ -129,15 +133,11 @@ class PlacementTest {
         assertThat(memory.values()).allMatch(m -> m <= 131072);
     }
 
-    private static Placement.Want standbyWant(String key, int instances, Set<String> warm) {
-        return new Placement.Want(key, 1, 256, instances, warm, true);
-    }
-
     @Test
     void aKeyOnOneNode_getsAStandbyOnAnotherWithRoom() {
         Placement.Plan plan = placement.place(
                 List.of(node("a", 4, 4096), node("b", 4, 128), node("c", 4, 2048)),
-                List.of(standbyWant("s", 1, Set.of())),
+                List.of(want("s", 1, Set.of(), true)),
                 Map.of());
         assertThat(plan.nodesOf("s")).containsExactly("a");
         assertThat(plan.standby()).isEqualTo(Map.of("s", "c")); // b has no room for an instance
@@ -148,7 +148,7 @@ class PlacementTest {
         List<Placement.NodeRoom> nodes =
                 List.of(new Placement.NodeRoom("a", 4, 4096, false), node("b", 4, 4096), node("c", 4, 4096));
         Placement.Plan plan =
-                placement.place(nodes, List.of(standbyWant("s", 1, Set.of("c"))), Map.of("s", Map.of("a", 1, "c", 0)));
+                placement.place(nodes, List.of(want("s", 1, Set.of("c"), true)), Map.of("s", Map.of("a", 1, "c", 0)));
         assertThat(plan.nodesOf("s")).containsExactly("c");
         assertThat(plan.standby()).isEqualTo(Map.of("s", "b"));
     }
@@ -157,11 +157,11 @@ class PlacementTest {
     void aStandby_staysWhereItIs_andKeysSpreadTheirStandbys() {
         List<Placement.NodeRoom> nodes = List.of(node("a", 4, 4096), node("b", 4, 4096), node("c", 4, 8192));
         Placement.Plan sticky =
-                placement.place(nodes, List.of(standbyWant("s", 1, Set.of())), Map.of("s", Map.of("a", 1, "b", 0)));
+                placement.place(nodes, List.of(want("s", 1, Set.of(), true)), Map.of("s", Map.of("a", 1, "b", 0)));
         assertThat(sticky.standby()).isEqualTo(Map.of("s", "b"));
         Placement.Plan spread = placement.place(
                 nodes,
-                List.of(standbyWant("s", 1, Set.of()), standbyWant("t", 1, Set.of())),
+                List.of(want("s", 1, Set.of(), true), want("t", 1, Set.of(), true)),
                 Map.of("s", Map.of("a", 1), "t", Map.of("a", 1)));
         assertThat(Set.copyOf(spread.standby().values())).containsExactlyInAnyOrder("b", "c");
     }
@@ -170,7 +170,7 @@ class PlacementTest {
     void keysOnTwoNodes_orWithoutATemplate_getNoStandby() {
         Placement.Plan plan = placement.place(
                 List.of(node("a", 4, 4096), node("b", 4, 4096), node("c", 4, 4096)),
-                List.of(standbyWant("two", 2, Set.of()), want("plain", 1, Set.of())),
+                List.of(want("two", 2, Set.of(), true), want("plain", 1, Set.of())),
                 Map.of());
         assertThat(plan.standby()).isEmpty();
     }
