@@ -75,7 +75,7 @@ final class ClusterBench {
             for (int i = 0; i < o.rounds(); i++) {
                 String killed = failover(c, f);
                 if (i + 1 < o.rounds()) {
-                    c.startNode(killed);
+                    restart(c, killed);
                     c.await(Duration.ofSeconds(120), "every node ready again", () -> c.ready(alive(c, killed)) == 3);
                 }
             }
@@ -100,6 +100,17 @@ final class ClusterBench {
                 .resources(new Resources(null, 128))
                 .scaling(Scaling.limits(instances, instances, null))
                 .build();
+    }
+
+    /** Starts the killed node again; once more if etcd was too slow for it on a loaded host. */
+    private void restart(LocalCluster c, String name) throws IOException, InterruptedException {
+        try {
+            c.startNode(name);
+        } catch (IOException | RuntimeException e) {
+            log.accept("node " + name + " did not start (" + e.getMessage() + "); once more");
+            Thread.sleep(5000);
+            c.startNode(name);
+        }
     }
 
     /** The figures of every failover round. */
@@ -131,6 +142,13 @@ final class ClusterBench {
             remote = remote.plus(HeyLoad.samples(other.routerPort(), "solo.localhost", "/", load));
         }
         double seconds = (double) HOP_ALTERNATIONS * o.hopSeconds();
+        log.accept(String.format(
+                java.util.Locale.ROOT,
+                "hop: local %d requests, p99 %.1f ms; forwarding %d requests, p99 %.1f ms",
+                local.requests(),
+                local.quantileMs(0.99),
+                remote.requests(),
+                remote.quantileMs(0.99)));
         return new ClusterBenchReport.Hop(
                 local.okMs().size() / seconds,
                 local.quantileMs(0.99),

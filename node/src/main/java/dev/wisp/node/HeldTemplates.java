@@ -1,7 +1,5 @@
 package dev.wisp.node;
 
-import dev.wisp.runtime.Template;
-import dev.wisp.runtime.VmRuntime;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,31 +13,25 @@ import java.util.function.Predicate;
  * started ahead in the runtime's pool; so when the key is placed here after its node was lost,
  * its first instance is a clone, not a cold boot. A held template costs its memory file on disk
  * (shared with every key of the same VM here) and no guest memory once built.
+ *
+ * @param holds per key, its hold
  */
-final class HeldTemplates {
+record HeldTemplates(SharedTemplates shared, Capacity capacity, Map<String, HeldTemplates.Hold> holds) {
     private static final System.Logger LOG = System.getLogger(HeldTemplates.class.getName());
 
-    private final VmRuntime runtime;
-    private final SharedTemplates shared;
-    private final Capacity capacity;
-    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
-
     /** One key's hold; {@code acquired} once its template counts this hold among its users. */
-    private static final class Hold {
+    static final class Hold {
         final String digest;
         boolean acquired;
         boolean released;
-        boolean failed;
 
         Hold(String digest) {
             this.digest = digest;
         }
     }
 
-    HeldTemplates(VmRuntime runtime, SharedTemplates shared, Capacity capacity) {
-        this.runtime = runtime;
-        this.shared = shared;
-        this.capacity = capacity;
+    HeldTemplates(SharedTemplates shared, Capacity capacity) {
+        this(shared, capacity, new ConcurrentHashMap<>());
     }
 
     /** Starts holding the warm template of {@code spec} (once per key; nothing for a service without one). */
@@ -54,14 +46,9 @@ final class HeldTemplates {
     }
 
     private void build(ServiceSpec spec, Hold h) {
-        // Its own capacity id: the key's deploy may warm (share) the same template meanwhile.
-        String id = "standby-" + spec.name();
         try {
-            if (!capacity.admit(id, spec.vm())) {
-                throw new CapacityException("no memory free to boot the template");
-            }
-            long t0 = System.nanoTime();
-            Template t = shared.acquire(h.digest, spec.vm(), spec.name());
+            // Its own capacity id: the key's deploy may warm (share) the same template meanwhile.
+            shared.warm(h.digest, spec.vm(), spec.name(), capacity, "standby-" + spec.name());
             boolean keep;
             synchronized (h) {
                 h.acquired = !h.released;
@@ -69,21 +56,10 @@ final class HeldTemplates {
             }
             if (!keep) {
                 shared.release(h.digest, false); // let go while it was built
-                return;
             }
-            runtime.prewarm(t.snapshot());
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    "{0}: standby template held, ready in {1} ms",
-                    spec.name(),
-                    (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {
-            synchronized (h) {
-                h.failed = true; // not tried again until the hold is let go and asked for anew
-            }
+            // The hold stays (unacquired): not tried again until it is let go and asked for anew.
             LOG.log(System.Logger.Level.WARNING, spec.name() + ": no standby template: " + e.getMessage());
-        } finally {
-            capacity.release(id);
         }
     }
 

@@ -73,7 +73,7 @@ public final class Node implements AutoCloseable {
         this.capacity = new Capacity(config.capacity());
         this.leftovers = Leftovers.scan(config.stateDirectory());
         this.sharedTemplates = new SharedTemplates(runtime, config.stateDirectory());
-        this.heldTemplates = new HeldTemplates(runtime, sharedTemplates, capacity);
+        this.heldTemplates = new HeldTemplates(sharedTemplates, capacity);
         this.vmmMetrics = new VmmProcessMetrics(runtime, registry, Node::serviceOf);
         metrics.capacity(capacity);
         this.router = RouterServer.builder()
