@@ -12,8 +12,8 @@ import java.util.Locale;
  * @param answerAfterNoticeMs per failover: from that listing to the first 200 through a survivor's
  *     router from the service whose only instance died (the issue's "answers again within 3 s")
  * @param answerAgainMs per failover: kill -9 to that first 200
- * @param replacedVia per failover: how the replacement instance started ({@code clone_template},
- *     {@code cold_boot}, ...), from its event; "?" if no event said
+ * @param replacedVia per failover: how the replacement instance started and how long that took
+ *     ({@code clone_template in 812 ms}, {@code cold_boot in ...}), from its event; "?" if no event said
  * @param leaderFailoverMs per failover where the killed node led: kill -9 to another node leading
  * @param loss requests through a survivor's router to a service with an instance there, during each failover
  * @param hop the same service through the router of the node that runs it and through another's

@@ -29,8 +29,9 @@ final class BenchClusterCommand extends OutputCommand implements Callable<Intege
 
     @Option(
             names = "--seconds",
-            defaultValue = "10",
-            description = "Seconds of hey per router and turn for the hop, two turns each (default: ${DEFAULT-VALUE}).")
+            defaultValue = "30",
+            description = "Seconds of hey per router and turn for the hop, two turns each: enough requests for a"
+                    + " p99 even at a loaded host's rate (default: ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(
