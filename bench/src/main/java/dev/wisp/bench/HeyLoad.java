@@ -89,6 +89,58 @@ public final class HeyLoad {
         List<String> cmd = new ArrayList<>(List.of("hey", "-t", "60"));
         cmd.addAll(options);
         cmd.add(url);
+        String out = runHey(cmd);
+        HeyOutput h = HeyOutput.parse(out);
+        Map<Integer, Integer> statuses = new TreeMap<>(h.statuses());
+        if (!h.errors().isEmpty()) {
+            statuses.put(TRANSPORT_ERROR, h.errorCount());
+        }
+        return new Report(h.requestsPerSecond(), 1000 * h.p50Seconds(), 1000 * h.p99Seconds(), statuses, h.errors());
+    }
+
+    /**
+     * hey's per-request rows ({@code -o csv}): the latencies of the answers with a 200 (ms,
+     * sorted) and how many others there were. hey's own percentiles need 100 answers; these are
+     * read by nearest rank over every request.
+     */
+    public record Samples(List<Double> okMs, int failed) {
+        public Samples {
+            okMs = okMs.stream().sorted().toList();
+        }
+
+        /** The q-quantile (0..1) of the 200s' latencies by nearest rank, NaN without any. */
+        public double quantileMs(double q) {
+            if (okMs.isEmpty()) {
+                return Double.NaN;
+            }
+            int i = (int) Math.ceil(q * okMs.size()) - 1;
+            return okMs.get(Math.max(0, Math.min(okMs.size() - 1, i)));
+        }
+
+        /** Both sets of rows as one. */
+        public Samples plus(Samples other) {
+            List<Double> all = new ArrayList<>(okMs);
+            all.addAll(other.okMs);
+            return new Samples(all, failed + other.failed);
+        }
+
+        /** Every request hey finished. */
+        public int requests() {
+            return okMs.size() + failed;
+        }
+    }
+
+    /** Runs hey with {@code options} through the router, reading its per-request rows. */
+    public static Samples samples(int routerPort, String host, String path, List<String> options)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("hey", "-host", host));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-o", "csv", "http://127.0.0.1:" + routerPort + path));
+        return parseCsv(runHey(cmd));
+    }
+
+    /** hey's output, or why it failed. */
+    static String runHey(List<String> cmd) throws IOException, InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -99,11 +151,24 @@ public final class HeyLoad {
         if (p.waitFor() != 0) {
             throw new IOException("hey failed: " + out.strip());
         }
-        HeyOutput h = HeyOutput.parse(out);
-        Map<Integer, Integer> statuses = new TreeMap<>(h.statuses());
-        if (!h.errors().isEmpty()) {
-            statuses.put(TRANSPORT_ERROR, h.errorCount());
+        return out;
+    }
+
+    /** hey's {@code -o csv}: a header, then {@code response-time,...,status-code,offset} per request (seconds). */
+    static Samples parseCsv(String csv) {
+        List<Double> ok = new ArrayList<>();
+        int failed = 0;
+        for (String line : csv.split("\n")) {
+            String[] f = line.strip().split(",");
+            if (f.length < 8 || f[0].isEmpty() || !Character.isDigit(f[0].charAt(0))) {
+                continue;
+            }
+            if ("200".equals(f[6])) {
+                ok.add(Double.parseDouble(f[0]) * 1000);
+            } else {
+                failed++;
+            }
         }
-        return new Report(h.requestsPerSecond(), 1000 * h.p50Seconds(), 1000 * h.p99Seconds(), statuses, h.errors());
+        return new Samples(ok, failed);
     }
 }

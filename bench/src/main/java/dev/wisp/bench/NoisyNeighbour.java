@@ -5,7 +5,6 @@ import dev.wisp.runtime.Instance;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.VmSpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Formatter;
 import java.util.List;
@@ -195,47 +194,17 @@ final class NoisyNeighbour {
                 "-o",
                 "csv",
                 url);
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new HeyLoad.MissingHey(e);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException("hey failed: " + out.strip());
-        }
-        return parseCsv(out, seconds);
+        return parseCsv(HeyLoad.runHey(cmd), seconds);
     }
 
-    /**
-     * hey's {@code -o csv}: a header, then {@code response-time,...,status-code,offset} per
-     * request (times in seconds). Percentiles by nearest rank over the answered requests.
-     */
+    /** hey's {@code -o csv} rows ({@link HeyLoad#parseCsv}) as one round of {@code seconds}. */
     static Round parseCsv(String csv, int seconds) {
-        List<Double> ok = new ArrayList<>();
-        int failed = 0;
-        for (String line : csv.split("\n")) {
-            String[] f = line.strip().split(",");
-            if (f.length < 8 || !Character.isDigit(f[0].charAt(0))) {
-                continue;
-            }
-            if ("200".equals(f[6])) {
-                ok.add(Double.parseDouble(f[0]) * 1000);
-            } else {
-                failed++;
-            }
+        HeyLoad.Samples s = HeyLoad.parseCsv(csv);
+        if (s.okMs().isEmpty()) {
+            return new Round(Double.NaN, Double.NaN, 0, 0, s.failed());
         }
-        if (ok.isEmpty()) {
-            return new Round(Double.NaN, Double.NaN, 0, 0, failed);
-        }
-        ok.sort(null);
-        return new Round(rank(ok, 0.50), rank(ok, 0.99), (double) ok.size() / seconds, ok.size() + failed, failed);
-    }
-
-    private static double rank(List<Double> sorted, double q) {
-        int i = (int) Math.ceil(q * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+        return new Round(
+                s.quantileMs(0.50), s.quantileMs(0.99), (double) s.okMs().size() / seconds, s.requests(), s.failed());
     }
 
     static String table(Result r) {

@@ -19,15 +19,17 @@ import picocli.CommandLine.Option;
                 + " another, failed requests meanwhile, the cross-node hop's cost, placement on 100 simulated nodes.")
 final class BenchClusterCommand extends HostBenchCommand<ClusterBenchReport> {
     @Option(
-            names = "--failovers",
-            defaultValue = "1",
-            description = "kill -9 of the node running the one-instance service, N times (default: ${DEFAULT-VALUE}).")
-    int failovers;
+            names = {"--rounds", "--failovers"},
+            defaultValue = "3",
+            description = "kill -9 of the node running the one-instance service, N times (1..20); failover"
+                    + " figures are medians (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(
             names = "--seconds",
-            defaultValue = "10",
-            description = "Measured seconds per router for the hop (default: ${DEFAULT-VALUE}).")
+            defaultValue = "30",
+            description = "Seconds of hey per router and turn for the hop, two turns each: enough requests for a"
+                    + " p99 even at a loaded host's rate (default: ${DEFAULT-VALUE}).")
     int seconds;
 
     @Option(
@@ -45,11 +47,11 @@ final class BenchClusterCommand extends HostBenchCommand<ClusterBenchReport> {
     @Override
     ClusterBenchReport measure(Kernel kernel) throws Exception {
         Image image = helloImage(kernel);
-        List<String> flags = new ArrayList<>(List.of("--accel", host.accel, "--vmm-pool", "0"));
+        List<String> flags = new ArrayList<>(List.of("--accel", host.accel, "--vmm-pool", "1"));
         if (host.kernel != null) {
             flags.addAll(List.of("--kernel", host.kernel));
         }
-        ClusterBench.Options o = new ClusterBench.Options(failovers, seconds, connections, lossSeconds, flags);
+        ClusterBench.Options o = new ClusterBench.Options(rounds, seconds, connections, lossSeconds, flags);
         return new ClusterBench(o, progress()).run(image.dir(), image.id());
     }
 

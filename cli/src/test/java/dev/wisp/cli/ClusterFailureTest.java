@@ -2,12 +2,21 @@ package dev.wisp.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.cluster.Assignment;
+import dev.wisp.cluster.Assignments;
+import dev.wisp.cluster.Member;
+import dev.wisp.cluster.Membership;
+import dev.wisp.sdk.Event;
+import dev.wisp.sdk.WispClient;
 import dev.wisp.store.etcd.EtcdCluster;
+import dev.wisp.store.etcd.EtcdStateStore;
 import dev.wisp.testing.Await;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>the etcd member leading the raft is killed: every router keeps serving, and writes through
  *       the API succeed once etcd has a leader again;
  *   <li>the node running the service is killed (kill -9 of its JVM and VMs): the others notice it
- *       lost and the service answers again from a survivor.
+ *       lost and the service answers again from a survivor: the one the leader kept hello's
+ *       standby replica on (its warm template), and the new instance is a clone of it.
  * </ol>
  *
  * Waits are bounded; the times printed are "under load" figures, not asserted.
@@ -84,7 +94,7 @@ class ClusterFailureTest {
                     "every node ready on the two etcd members left",
                     () -> nodes.get(0).states().stream().allMatch(s -> s.contains(" ready")));
 
-            killOwner(nodes, ownerIndex(nodes.get(0)));
+            killOwner(etcd, nodes, ownerIndex(nodes.get(0)));
         } finally {
             ClusterNode.stopAll(nodes);
         }
@@ -137,9 +147,24 @@ class ClusterFailureTest {
                 .isEmpty();
     }
 
-    /** kill -9 of the owner (JVM and VMs): lost within the ttl's patience, service back on a survivor. */
-    private static void killOwner(List<ClusterNode> nodes, int owner) throws Exception {
+    /**
+     * kill -9 of the owner (JVM and VMs): lost within the ttl's patience, service back on a
+     * survivor, and that survivor is the standby replica the leader chose beforehand (it held
+     * hello's warm template), so the replacement is a clone of it, not a cold boot.
+     */
+    private static void killOwner(EtcdCluster etcd, List<ClusterNode> nodes, int owner) throws Exception {
         ClusterNode survivor = nodes.get((owner + 1) % nodes.size());
+        int standby;
+        try (EtcdStateStore store = EtcdStateStore.connect(etcd.endpoints())) {
+            // The standby's template boots in the background after placement: wait for it, bounded.
+            Await.until(
+                    Duration.ofSeconds(180),
+                    Duration.ofMillis(500),
+                    "a standby replica of hello holding its template on a node other than " + NAMES[owner],
+                    () -> standbyHolding(store, owner) >= 0);
+            standby = standbyHolding(store, owner);
+        }
+        long seenSeq = lastHelloEvent(survivor);
         long at = System.nanoTime();
         nodes.get(owner).kill();
         Await.until(
@@ -149,9 +174,64 @@ class ClusterFailureTest {
                 () -> survivor.states().contains(NAMES[owner] + " lost"));
         Duration noticed = since(at);
         Duration back = backOnASurvivor(survivor, owner, at, "hello through a survivor after kill -9 of its node");
+        assertThat(ownerIndex(survivor)).as("placed on the standby replica").isEqualTo(standby);
+        String via = replacementVia(survivor, seenSeq);
+        assertThat(via).as("how the replacement on %s started", NAMES[standby]).startsWith("via clone_template");
         System.out.printf(
-                "kill -9 of the owner (under load): noticed lost after %d ms, hello answering again after %d ms%n",
-                noticed.toMillis(), back.toMillis());
+                "kill -9 of the owner (under load): noticed lost after %d ms, hello answering again after %d ms"
+                        + " (%d ms after noticed), replacement %s%n",
+                noticed.toMillis(), back.toMillis(), back.minus(noticed).toMillis(), via);
+    }
+
+    /** The node holding hello's standby replica with its template built (its record lists the key at 0), or -1. */
+    private static int standbyHolding(EtcdStateStore store, int owner) {
+        for (Map.Entry<String, Map<String, Assignment>> n :
+                Assignments.all(store).entrySet()) {
+            for (Assignment a : n.getValue().values()) {
+                int i = List.of(NAMES).indexOf(n.getKey());
+                if (a.standby() && "hello".equals(a.service()) && i != owner && holdsTemplate(store, n.getKey(), a)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static boolean holdsTemplate(EtcdStateStore store, String node, Assignment a) {
+        return Membership.list(store).stream()
+                .anyMatch(m -> m.node().name().equals(node)
+                        && m.state() != Member.State.LOST
+                        && Integer.valueOf(0).equals(m.node().services().get(a.key())));
+    }
+
+    private static WispClient client(ClusterNode via) {
+        return WispClient.builder()
+                .baseUrl(URI.create(via.api()))
+                .token(via.token())
+                .build();
+    }
+
+    private static long lastHelloEvent(ClusterNode via) {
+        return client(via).serviceEvents("hello").stream()
+                .mapToLong(e -> e.seq() == null ? 0 : e.seq())
+                .max()
+                .orElse(0);
+    }
+
+    /** "via clone_template in N ms" of hello's first new instance after {@code after}, waiting (bounded) for it. */
+    private static String replacementVia(ClusterNode via, long after) throws InterruptedException {
+        String[] found = {null};
+        Await.until(Duration.ofSeconds(30), "the replacement's instance event", () -> {
+            for (Event e : client(via).serviceEvents("hello")) {
+                String d = e.detail() == null ? "" : e.detail();
+                if (e.seq() != null && e.seq() > after && d.startsWith("none -> running ")) {
+                    found[0] = d.substring("none -> running ".length());
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found[0];
     }
 
     private static List<ProcessHandle> vmsOf(ClusterNode n) {

@@ -21,6 +21,14 @@ import java.util.TreeMap;
  * fewest instances of the same service first (spread), then one holding its warm template or
  * standby snapshot (a clone or restore beats a cold boot), then the one with the most free memory,
  * then by name. An instance that fits nowhere is refused with the numbers.
+ *
+ * <p><b>Standby replicas.</b> A key that wants one ({@link Want#standby}) and whose instances all
+ * landed on one node gets a second node that holds its warm template and runs nothing: when the
+ * first node is lost, the warm rule above sends the replacement there, and it is a clone instead of
+ * a cold boot. The standby node is one with room for an instance of the key, not the key's own;
+ * the one holding it now first (sticky), then one holding the template anyway, then the one with
+ * the fewest standbys of this plan, then the most free memory, then by name. A standby takes no
+ * room in the plan (it holds no guest memory while it waits), so there is at most one per key.
  */
 public final class Placement {
     /** vCPUs a node hands out per host vCPU unless told otherwise: an idle guest costs no CPU. */
@@ -69,8 +77,15 @@ public final class Placement {
      * @param instances how many instances it wants in the whole cluster (at least 1: a service at
      *     zero still needs a home whose router wakes it)
      * @param warmOn nodes holding its warm template or a standby snapshot
+     * @param standby whether it wants a standby replica (a warm template on a second node) when
+     *     its instances are all on one node: false for services that have no warm template
      */
-    public record Want(String key, int vcpus, int memoryMiB, int instances, Set<String> warmOn) {
+    public record Want(String key, int vcpus, int memoryMiB, int instances, Set<String> warmOn, boolean standby) {
+        /** A want without a standby replica. */
+        public Want(String key, int vcpus, int memoryMiB, int instances, Set<String> warmOn) {
+            this(key, vcpus, memoryMiB, instances, warmOn, false);
+        }
+
         public Want {
             Objects.requireNonNull(key, "key");
             if (vcpus < 1 || memoryMiB < 1 || instances < 1) {
@@ -86,8 +101,10 @@ public final class Placement {
      *
      * @param assigned per service key, per node, how many instances (keys with none placed absent)
      * @param refused per service key that got fewer instances than it wants, why, with the numbers
+     * @param standby per service key with a standby replica, the node holding it
      */
-    public record Plan(Map<String, Map<String, Integer>> assigned, Map<String, String> refused) {
+    public record Plan(
+            Map<String, Map<String, Integer>> assigned, Map<String, String> refused, Map<String, String> standby) {
         /** The nodes a service key is placed on. */
         public Set<String> nodesOf(String key) {
             return assigned.getOrDefault(key, Map.of()).keySet();
@@ -99,7 +116,8 @@ public final class Placement {
      *
      * @param nodes the cluster's nodes
      * @param wants what each service wants, placed in this order (earlier ones win when room is short)
-     * @param current per service key, per node, the instances placed there before
+     * @param current per service key, per node, the instances placed there before (0: the node
+     *     holds the key's standby replica)
      */
     public Plan place(List<NodeRoom> nodes, List<Want> wants, Map<String, Map<String, Integer>> current) {
         Map<String, Room> rooms = new LinkedHashMap<>();
@@ -155,7 +173,61 @@ public final class Placement {
                 assigned.remove(w.key());
             }
         }
-        return new Plan(assigned, refused);
+        return new Plan(assigned, refused, standbys(rooms, wants, assigned, current));
+    }
+
+    private static Map<String, String> standbys(
+            Map<String, Room> rooms,
+            List<Want> wants,
+            Map<String, Map<String, Integer>> assigned,
+            Map<String, Map<String, Integer>> current) {
+        Map<String, String> out = new TreeMap<>();
+        Map<String, Integer> held = new java.util.HashMap<>();
+        for (Want w : wants) {
+            Map<String, Integer> on = assigned.getOrDefault(w.key(), Map.of());
+            if (!w.standby() || on.size() != 1) {
+                continue; // none wanted, none placed, or already on two nodes (one survives the other)
+            }
+            Set<String> was = new java.util.HashSet<>();
+            current.getOrDefault(w.key(), Map.of()).forEach((n, count) -> {
+                if (count == 0) {
+                    was.add(n);
+                }
+            });
+            Room best = null;
+            for (Room r : rooms.values()) {
+                if (r.fits(w)
+                        && !on.containsKey(r.node.name())
+                        && (best == null || betterStandby(r, best, w, was, held))) {
+                    best = r;
+                }
+            }
+            if (best != null) {
+                out.put(w.key(), best.node.name());
+                held.merge(best.node.name(), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    private static boolean betterStandby(Room a, Room b, Want w, Set<String> was, Map<String, Integer> held) {
+        String na = a.node.name();
+        String nb = b.node.name();
+        if (was.contains(na) != was.contains(nb)) {
+            return was.contains(na);
+        }
+        if (w.warmOn().contains(na) != w.warmOn().contains(nb)) {
+            return w.warmOn().contains(na);
+        }
+        int ha = held.getOrDefault(na, 0);
+        int hb = held.getOrDefault(nb, 0);
+        if (ha != hb) {
+            return ha < hb;
+        }
+        if (a.freeMemory() != b.freeMemory()) {
+            return a.freeMemory() > b.freeMemory();
+        }
+        return na.compareTo(nb) < 0;
     }
 
     private static boolean better(Room a, Room b, Want w, Map<String, Integer> mine) {

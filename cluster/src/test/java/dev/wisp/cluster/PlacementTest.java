@@ -18,7 +18,11 @@ class PlacementTest {
     }
 
     private static Placement.Want want(String key, int instances, Set<String> warm) {
-        return new Placement.Want(key, 1, 256, instances, warm);
+        return want(key, instances, warm, false);
+    }
+
+    private static Placement.Want want(String key, int instances, Set<String> warm, boolean standby) {
+        return new Placement.Want(key, 1, 256, instances, warm, standby);
     }
 
     @Test
@@ -127,5 +131,53 @@ class PlacementTest {
             on.forEach((n, c) -> memory.merge(n, (long) c * w.memoryMiB(), Long::sum));
         }
         assertThat(memory.values()).allMatch(m -> m <= 131072);
+    }
+
+    @Test
+    void aKeyOnOneNode_getsAStandbyOnAnotherWithRoom() {
+        Placement.Plan plan = placement.place(
+                List.of(node("a", 4, 4096), node("b", 4, 128), node("c", 4, 2048)),
+                List.of(want("s", 1, Set.of(), true)),
+                Map.of());
+        assertThat(plan.nodesOf("s")).containsExactly("a");
+        assertThat(plan.standby()).isEqualTo(Map.of("s", "c")); // b has no room for an instance
+    }
+
+    @Test
+    void theStandbyNode_isPreferredWhenTheOwnerIsLost_andTheStandbyMovesOn() {
+        List<Placement.NodeRoom> nodes =
+                List.of(new Placement.NodeRoom("a", 4, 4096, false), node("b", 4, 4096), node("c", 4, 4096));
+        Placement.Plan plan =
+                placement.place(nodes, List.of(want("s", 1, Set.of("c"), true)), Map.of("s", Map.of("a", 1, "c", 0)));
+        assertThat(plan.nodesOf("s")).containsExactly("c");
+        assertThat(plan.standby()).isEqualTo(Map.of("s", "b"));
+    }
+
+    @Test
+    void aStandby_staysWhereItIs_andKeysSpreadTheirStandbys() {
+        List<Placement.NodeRoom> nodes = List.of(node("a", 4, 4096), node("b", 4, 4096), node("c", 4, 8192));
+        Placement.Plan sticky =
+                placement.place(nodes, List.of(want("s", 1, Set.of(), true)), Map.of("s", Map.of("a", 1, "b", 0)));
+        assertThat(sticky.standby()).isEqualTo(Map.of("s", "b"));
+        Placement.Plan spread = placement.place(
+                nodes,
+                List.of(want("s", 1, Set.of(), true), want("t", 1, Set.of(), true)),
+                Map.of("s", Map.of("a", 1), "t", Map.of("a", 1)));
+        assertThat(Set.copyOf(spread.standby().values())).containsExactlyInAnyOrder("b", "c");
+    }
+
+    @Test
+    void keysOnTwoNodes_orWithoutATemplate_getNoStandby() {
+        Placement.Plan plan = placement.place(
+                List.of(node("a", 4, 4096), node("b", 4, 4096), node("c", 4, 4096)),
+                List.of(want("two", 2, Set.of(), true), want("plain", 1, Set.of())),
+                Map.of());
+        assertThat(plan.standby()).isEmpty();
+    }
+
+    @Test
+    void aStandbyAssignment_holdsNoInstance() {
+        assertThat(new Assignment("k", 0, "t", "s", 1, 1).standby()).isTrue();
+        assertThatThrownBy(() -> new Assignment("k", -1, "t", "s", 1, 1)).hasMessageContaining("0 or more");
     }
 }

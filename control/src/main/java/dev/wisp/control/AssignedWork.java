@@ -10,9 +10,11 @@ import dev.wisp.store.StateStore;
 import dev.wisp.store.Watch;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,7 +25,8 @@ import java.util.function.BooleanSupplier;
 /**
  * What every cluster node does for itself, leader or not, on one thread: runs the service keys
  * assigned to it ({@code /cluster/assign/<self>/}), fetching an image it lacks from a node that
- * has it, and removes the ones no longer assigned; keeps its router's routing table (written by
+ * has it, and removes the ones no longer assigned; holds the warm templates of the keys it is
+ * the standby replica of (assignments with no instance); keeps its router's routing table (written by
  * the leader) and token owners current; and tells its router where the keys it does not run
  * live ({@link RemoteServices}). Runs on every change of those keys and every second.
  */
@@ -113,24 +116,56 @@ final class AssignedWork implements AutoCloseable {
         }
         Reconciler.publishTokens(registry, routing);
         Map<String, Assignment> mine = Assignments.of(store, self);
+        Set<String> running = new HashSet<>();
+        Set<String> standby = new HashSet<>();
         for (Assignment a : mine.values()) {
-            run(a);
+            (a.standby() ? standby : running).add(a.key());
+        }
+        // Instances first: a failover placed here must not wait behind a standby's image fetch.
+        for (String key : running) {
+            run(mine.get(key));
+        }
+        for (String key : standby) {
+            hold(mine.get(key));
         }
         remote.refresh(Assignments.all(store), Membership.list(store));
-        retryAt.keySet().retainAll(mine.keySet());
-        deployments.removeUndesired(mine.keySet(), () -> {});
+        retryAt.keySet().retainAll(running);
+        deployments.removeUndesired(running, () -> {});
+        deployments.keepTemplates(standby);
+    }
+
+    /** A standby replica: the key's image here and its warm template held (built in the background). */
+    private void hold(Assignment a) {
+        if (deployments.deployed(a.key()) || deployments.holdsTemplate(a.key())) {
+            return; // held already, or removed by this pass's removeUndesired and held on the next
+        }
+        Optional<Records> rec = records(a);
+        if (rec.isPresent() && !fenced.getAsBoolean()) {
+            deployments.holdTemplate(rec.get().service(), rec.get().revision(), a.key());
+        }
+    }
+
+    private record Records(ServiceRecord service, RevisionRecord revision) {}
+
+    /** The records the assignment names, with its image here; empty if not (yet) there. */
+    private Optional<Records> records(Assignment a) {
+        Optional<ServiceRecord> s = registry.service(a.tenant(), a.service());
+        Optional<RevisionRecord> r = registry.revision(a.tenant(), a.service(), a.revision());
+        if (s.isEmpty() || r.isEmpty() || s.get().generation() != a.generation()) {
+            return Optional.empty(); // the leader places the service's current settings next
+        }
+        if (!images.ensure(r.get().image())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Records(s.get(), r.get()));
     }
 
     private void run(Assignment a) {
         if (deployments.deployed(a.key())) {
             return;
         }
-        Optional<ServiceRecord> s = registry.service(a.tenant(), a.service());
-        Optional<RevisionRecord> r = registry.revision(a.tenant(), a.service(), a.revision());
-        if (s.isEmpty() || r.isEmpty() || s.get().generation() != a.generation()) {
-            return; // the leader places the service's current settings next
-        }
-        if (!images.ensure(r.get().image())) {
+        Optional<Records> rec = records(a);
+        if (rec.isEmpty()) {
             return;
         }
         Long after = retryAt.get(a.key());
@@ -141,7 +176,7 @@ final class AssignedWork implements AutoCloseable {
         if (fenced.getAsBoolean()) {
             return; // cut off while this pass read the assignments
         }
-        deployments.ensureDeployed(s.get(), r.get(), a.key(), a.instances());
+        deployments.ensureDeployed(rec.get().service(), rec.get().revision(), a.key(), a.instances());
     }
 
     @Override

@@ -78,6 +78,27 @@ final class NodeDeployments implements Deployments {
         }
     }
 
+    /**
+     * Holds the key's warm template without running it (a cluster's standby replica): a later
+     * deploy of the key here clones it instead of booting cold.
+     */
+    void holdTemplate(ServiceRecord s, RevisionRecord r, String key) {
+        try {
+            node.holdTemplate(specs.spec(key, s, r));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "holding the template of " + key + " failed: " + e.getMessage());
+        }
+    }
+
+    boolean holdsTemplate(String key) {
+        return node.holdsTemplate(key);
+    }
+
+    /** Lets go of held templates other than {@code keys}' (see {@link Node#keepTemplates}). */
+    void keepTemplates(Set<String> keys) {
+        node.keepTemplates(keys);
+    }
+
     /** Why the deploy of this node key failed, or null if it did not. */
     @Override
     public String deployFailure(String key) {

@@ -77,6 +77,8 @@ record NodesApi(Node node, ClusterSetup cluster) {
                 out.put(st.name(), NodeDeployments.reachable(st));
             }
         }
+        // A standby replica: the key's warm template is here, no instance (placement prefers it).
+        node.heldTemplates().forEach(k -> out.putIfAbsent(k, 0));
         return out;
     }
 

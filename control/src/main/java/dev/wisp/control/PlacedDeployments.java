@@ -69,7 +69,9 @@ final class PlacedDeployments implements Deployments {
                 warm.add(m.node().name());
             }
         }
-        wants.put(key, new Placement.Want(key, res.vcpus(), res.memoryMiB(), instances, warm));
+        // A service with volumes has no warm template (its clones would share the disks): no standby.
+        boolean standby = r.volumesOrNone().isEmpty();
+        wants.put(key, new Placement.Want(key, res.vcpus(), res.memoryMiB(), instances, warm, standby));
         meta.put(key, new Assignment(key, 1, s.tenant(), s.name(), r.number(), s.generation()));
         deployedAt.putIfAbsent(key, clock.instant());
     }
@@ -137,13 +139,19 @@ final class PlacedDeployments implements Deployments {
                                     key,
                                     new Assignment(key, count, a.tenant(), a.service(), a.revision(), a.generation()));
                 }));
+        plan.standby().forEach((key, n) -> {
+            Assignment a = meta.get(key);
+            byNode.computeIfAbsent(n, x -> new TreeMap<>())
+                    .put(key, new Assignment(key, 0, a.tenant(), a.service(), a.revision(), a.generation()));
+        });
         int changed = Assignments.write(fenced, byNode);
         if (changed > 0) {
             LOG.log(
                     System.Logger.Level.INFO,
-                    "placement: {0} assignment(s) written; {1} service key(s) placed",
+                    "placement: {0} assignment(s) written; {1} service key(s) placed, {2} standby replica(s)",
                     changed,
-                    plan.assigned().size());
+                    plan.assigned().size(),
+                    plan.standby().size());
         }
         plan.refused().forEach((key, why) -> LOG.log(System.Logger.Level.WARNING, key + ": " + why));
         refused = Map.copyOf(plan.refused());

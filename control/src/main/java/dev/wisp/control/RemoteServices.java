@@ -52,8 +52,11 @@ final class RemoteServices implements ServiceDirectory {
                 return;
             }
             Endpoint e = new Endpoint("node-" + node, rec.address(), rec.routerPort());
-            keys.keySet()
-                    .forEach(k -> w.computeIfAbsent(k, x -> new ArrayList<>()).add(e));
+            // A standby replica holds a template, not an instance: nothing to forward to there.
+            keys.values().stream()
+                    .filter(a -> !a.standby())
+                    .forEach(a ->
+                            w.computeIfAbsent(a.key(), x -> new ArrayList<>()).add(e));
         });
         where = Map.copyOf(w);
         backends.forEach((k, b) -> b.set(w.getOrDefault(k, List.of())));

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -51,6 +52,7 @@ public final class Node implements AutoCloseable {
     private final Leftovers leftovers;
     private final Map<String, ServiceController> services = new ConcurrentHashMap<>();
     private final SharedTemplates sharedTemplates;
+    private final HeldTemplates heldTemplates;
     private final VolumeSlots volumeSlots = new VolumeSlots(services::values);
     private final VmmProcessMetrics vmmMetrics;
     private final CopyOnWriteArrayList<Consumer<InstanceChange>> listeners = new CopyOnWriteArrayList<>();
@@ -71,6 +73,7 @@ public final class Node implements AutoCloseable {
         this.capacity = new Capacity(config.capacity());
         this.leftovers = Leftovers.scan(config.stateDirectory());
         this.sharedTemplates = new SharedTemplates(runtime, config.stateDirectory());
+        this.heldTemplates = new HeldTemplates(sharedTemplates, capacity);
         this.vmmMetrics = new VmmProcessMetrics(runtime, registry, Node::serviceOf);
         metrics.capacity(capacity);
         this.router = RouterServer.builder()
@@ -179,6 +182,33 @@ public final class Node implements AutoCloseable {
             throw new IllegalArgumentException("service " + spec.name() + " already exists");
         }
         c.start();
+    }
+
+    /**
+     * Holds the warm template of a service this node does not run (a cluster's standby replica),
+     * built in the background, so that a later {@link #deploy} of it clones instead of booting cold.
+     * Nothing is routed to it. A service without a warm template holds nothing.
+     */
+    public void holdTemplate(ServiceSpec spec) {
+        heldTemplates.hold(spec);
+    }
+
+    /**
+     * Lets go of the held templates of services not named in {@code keep} (a deployed service
+     * keeps its own until it is removed).
+     */
+    public void keepTemplates(Set<String> keep) {
+        heldTemplates.keepOnly(keep, services::containsKey);
+    }
+
+    /** Whether a template is held (being built, built, or failed) for this service. */
+    public boolean holdsTemplate(String name) {
+        return heldTemplates.holds(name);
+    }
+
+    /** The services whose held template is built ({@link #holdTemplate}). */
+    public Set<String> heldTemplates() {
+        return heldTemplates.ready();
     }
 
     /**
@@ -314,5 +344,6 @@ public final class Node implements AutoCloseable {
             services.remove(c.spec().name(), c);
             c.close(config.leaveStandby());
         });
+        heldTemplates.releaseAll(config.leaveStandby());
     }
 }

@@ -44,6 +44,37 @@ final class SharedTemplates {
     }
 
     /**
+     * {@link #acquire}s the template with the VM's memory admitted (as {@code capacityId}) while it
+     * may boot, then starts a VMM process ahead for its first clone. Every successful call must be
+     * matched by {@link #release}.
+     *
+     * @throws CapacityException if the memory to boot it is not free
+     */
+    Template warm(String digest, VmSpec vm, String name, Capacity capacity, String capacityId) {
+        if (!capacity.admit(capacityId, vm)) {
+            throw new CapacityException("no memory free to warm a template");
+        }
+        try {
+            long t0 = System.nanoTime();
+            Template t = acquire(digest, vm, name);
+            try {
+                runtime.prewarm(t.snapshot());
+            } catch (RuntimeException e) {
+                release(digest, true);
+                throw e;
+            }
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "{0}: warm template ready in {1} ms",
+                    name,
+                    (System.nanoTime() - t0) / 1_000_000);
+            return t;
+        } finally {
+            capacity.release(capacityId);
+        }
+    }
+
+    /**
      * The template for VMs of this digest, built by the first caller (the others wait for it).
      * Every successful call must be matched by {@link #release}.
      */

@@ -40,30 +40,18 @@ final class TemplateWarmer {
     }
 
     private RuntimeException build() {
-        String warmer = "tpl-" + scope.name();
         try {
             scope.runtime().deleteSnapshot(scope.templateDirectory());
-            if (!scope.capacity().admit(warmer, scope.spec().vm())) {
-                throw new CapacityException("no memory free to warm a template");
-            }
-            long t0 = System.nanoTime();
             // Services of the same VM share one template: one boot, one memory file, small snapshots.
-            template = shared.acquire(specDigest, scope.spec().vm(), scope.name());
+            template =
+                    shared.warm(specDigest, scope.spec().vm(), scope.name(), scope.capacity(), "tpl-" + scope.name());
             fromShared = true;
-            scope.runtime().prewarm(template.snapshot());
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    "{0}: warm template ready in {1} ms",
-                    scope.name(),
-                    (System.nanoTime() - t0) / 1_000_000);
             return null;
         } catch (RuntimeException e) {
             LOG.log(
                     System.Logger.Level.WARNING,
                     scope.name() + ": no warm template, instances will boot cold: " + e.getMessage());
             return e instanceof CapacityException ? null : e;
-        } finally {
-            scope.capacity().release(warmer);
         }
     }
 
