@@ -6,10 +6,16 @@ import dev.wisp.oci.LayerStore;
 import dev.wisp.oci.RootFs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
+import java.util.function.ObjLongConsumer;
 
 /**
  * Read-only ext4 disks of image layers, one per layer chain (so the same disk serves every image
@@ -23,9 +29,16 @@ final class LayerDisks implements LayerStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
+    private final ObjLongConsumer<String> times;
 
     LayerDisks(Path dir) {
+        this(dir, (step, nanos) -> {});
+    }
+
+    /** @param times told how long each step of making a disk took (summed by the caller) */
+    LayerDisks(Path dir, ObjLongConsumer<String> times) {
         this.dir = dir;
+        this.times = times;
     }
 
     static String label(int index) {
@@ -42,7 +55,59 @@ final class LayerDisks implements LayerStore {
 
     @Override
     public boolean has(Digest chain) {
-        return Files.isRegularFile(index(chain)) && Files.isRegularFile(disk(chain));
+        if (!(Files.isRegularFile(index(chain)) && Files.isRegularFile(disk(chain)))) {
+            return false;
+        }
+        try {
+            // in use from now: prune leaves a disk touched within its grace to the pull linking it
+            Files.setLastModifiedTime(index(chain), FileTime.from(Instant.now()));
+            return true;
+        } catch (IOException e) {
+            return false; // pruned just now
+        }
+    }
+
+    /**
+     * Removes the layer disks no image links (an image holds a hard link to each disk it stacks),
+     * and leftovers of disks never finished, unless made or used by a pull within {@code grace}:
+     * a pull links the disks it found only once its own layers are made.
+     *
+     * @return how many disks were removed
+     */
+    int prune(Duration grace) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        Instant cutoff = Instant.now().minus(grace);
+        int disks = 0;
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
+            for (Path p : all) {
+                String name = p.getFileName().toString();
+                if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS)
+                        .toInstant()
+                        .isAfter(cutoff)) {
+                    continue;
+                }
+                if (name.startsWith(".tmp-")) {
+                    Files.deleteIfExists(p);
+                } else if (name.endsWith(".ext4")
+                        && !Files.exists(dir.resolve(name.replace(".ext4", ".json")))
+                        && (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS) == 1) {
+                    Files.deleteIfExists(p); // a disk whose index was never written
+                } else if (name.endsWith(".json")) {
+                    Path disk = dir.resolve(name.substring(0, name.length() - ".json".length()) + ".ext4");
+                    if (!Files.isRegularFile(disk, LinkOption.NOFOLLOW_LINKS)
+                            || (Integer) Files.getAttribute(disk, "unix:nlink", LinkOption.NOFOLLOW_LINKS) == 1) {
+                        // the index first: without it the disk is not there for a pull
+                        Files.delete(p);
+                        if (Files.deleteIfExists(disk)) {
+                            disks++;
+                        }
+                    }
+                }
+            }
+        }
+        return disks;
     }
 
     LayerIndex read(Digest chain) {
@@ -60,15 +125,23 @@ final class LayerDisks implements LayerStore {
         Path disk = dir.resolve(tmp + ".ext4");
         Path json = dir.resolve(tmp + ".json");
         try {
-            var entries = LayerIndex.entriesOf(layer);
+            long t0 = System.nanoTime();
+            LayerIndex.Scan scan = LayerIndex.scan(layer);
+            times.accept("scan", System.nanoTime() - t0);
             Ext4Image.buildLayer(
                     disk,
                     chain.hex().substring(0, 32),
                     label(index),
                     layer.root().getParent(),
-                    layer);
+                    layer,
+                    scan.content(),
+                    scan.count(),
+                    times);
+            long t1 = System.nanoTime();
+            String sha256 = ImageDigest.sha256(disk);
+            times.accept("hash", System.nanoTime() - t1);
             LayerIndex li = new LayerIndex(
-                    ImageDigest.sha256(disk), layer.files(), layer.bytes(), layer.whiteouts(), layer.opaque(), entries);
+                    sha256, layer.files(), layer.bytes(), layer.whiteouts(), layer.opaque(), scan.entries());
             JSON.writeValue(json.toFile(), li);
             // the index goes last: it is what says the disk is whole
             Files.move(disk, disk(chain), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
