@@ -6,16 +6,18 @@ import dev.wisp.oci.LayerStore;
 import dev.wisp.oci.RootFs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.ObjLongConsumer;
+import java.util.stream.Stream;
 
 /**
  * Read-only ext4 disks of image layers, one per layer chain (so the same disk serves every image
@@ -80,34 +82,46 @@ final class LayerDisks implements LayerStore {
         }
         Instant cutoff = Instant.now().minus(grace);
         int disks = 0;
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir)) {
-            for (Path p : all) {
-                String name = p.getFileName().toString();
-                if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS)
-                        .toInstant()
-                        .isAfter(cutoff)) {
-                    continue;
-                }
-                if (name.startsWith(".tmp-")) {
-                    Files.deleteIfExists(p);
-                } else if (name.endsWith(".ext4")
-                        && !Files.exists(dir.resolve(name.replace(".ext4", ".json")))
-                        && (Integer) Files.getAttribute(p, "unix:nlink", LinkOption.NOFOLLOW_LINKS) == 1) {
-                    Files.deleteIfExists(p); // a disk whose index was never written
-                } else if (name.endsWith(".json")) {
-                    Path disk = dir.resolve(name.substring(0, name.length() - ".json".length()) + ".ext4");
-                    if (!Files.isRegularFile(disk, LinkOption.NOFOLLOW_LINKS)
-                            || (Integer) Files.getAttribute(disk, "unix:nlink", LinkOption.NOFOLLOW_LINKS) == 1) {
-                        // the index first: without it the disk is not there for a pull
-                        Files.delete(p);
-                        if (Files.deleteIfExists(disk)) {
-                            disks++;
-                        }
-                    }
-                }
+        List<Path> all;
+        try (Stream<Path> list = Files.list(dir)) {
+            all = list.sorted().toList();
+        }
+        for (Path p : all) {
+            try {
+                disks += pruneOne(p, cutoff);
+            } catch (NoSuchFileException e) {
+                // removed with its index just now, or by a prune running beside this one
             }
         }
         return disks;
+    }
+
+    /** @return 1 if {@code p} was an index whose unused disk was removed with it */
+    private int pruneOne(Path p, Instant cutoff) throws IOException {
+        String name = p.getFileName().toString();
+        if (Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isAfter(cutoff)) {
+            return 0;
+        }
+        if (name.startsWith(".tmp-")) {
+            Files.deleteIfExists(p);
+        } else if (name.endsWith(".ext4")
+                && !Files.exists(dir.resolve(name.replace(".ext4", ".json")))
+                && unlinked(p)) {
+            Files.deleteIfExists(p); // a disk whose index was never written
+        } else if (name.endsWith(".json")) {
+            Path disk = dir.resolve(name.substring(0, name.length() - ".json".length()) + ".ext4");
+            if (!Files.isRegularFile(disk, LinkOption.NOFOLLOW_LINKS) || unlinked(disk)) {
+                // the index first: without it the disk is not there for a pull
+                Files.delete(p);
+                return Files.deleteIfExists(disk) ? 1 : 0;
+            }
+        }
+        return 0;
+    }
+
+    /** Whether no image links the disk (its only name is here). */
+    private static boolean unlinked(Path disk) throws IOException {
+        return (Integer) Files.getAttribute(disk, "unix:nlink", LinkOption.NOFOLLOW_LINKS) == 1;
     }
 
     LayerIndex read(Digest chain) {

@@ -126,9 +126,10 @@ public final class OciImageBuilder {
      * @param sink told how many nanoseconds each step of {@link #build} took: {@code pull} (download,
      *     digests, decompression and unpacking, overlapped), {@code disk} (the ext4 disk and its hash)
      *     and {@code initrd}; for a stacked image also the parts of {@code pull} (see {@link
-     *     ImagePuller#stageTimes}) and of each layer disk ({@code scan}: its index and zeroed times, {@code
-     *     mkfs}, {@code debugfs}, {@code hash}), told once per layer and from download threads too:
-     *     the sink must be thread-safe and sum; for benchmarks
+     *     ImagePuller#ImagePuller(RegistryClient, BlobCache, Limits, ObjLongConsumer)}) and of each
+     *     layer disk ({@code scan}: its index and zeroed times, {@code mkfs}, {@code debugfs}, {@code
+     *     hash}), told once per layer and from download threads too: the sink must be thread-safe
+     *     and sum; for benchmarks
      */
     public OciImageBuilder stageTimes(ObjLongConsumer<String> sink) {
         this.stageTimes = Objects.requireNonNull(sink, "sink");
@@ -150,8 +151,7 @@ public final class OciImageBuilder {
             throw new IllegalArgumentException("busybox not found at " + busybox + " (install busybox-static)");
         }
         Path blobs = cache != null ? cache : store.root().resolveSibling("oci");
-        ImagePuller puller =
-                new ImagePuller(new RegistryClient(registry), new BlobCache(blobs), limits).stageTimes(stageTimes);
+        ImagePuller puller = new ImagePuller(new RegistryClient(registry), new BlobCache(blobs), limits, stageTimes);
         if (stacked) {
             Path staging = store.newStaging();
             // layers unpack apart from the image's staging, and their trees are deleted while the rest is made

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.function.ObjLongConsumer;
 
@@ -32,13 +33,28 @@ public final class ImagePuller {
     private final BlobCache cache;
     private final Limits limits;
     private final ObjectMapper json = new ObjectMapper();
-    private ObjLongConsumer<String> times = (step, nanos) -> {};
+    private final ObjLongConsumer<String> times;
     private Executor deletes = Runnable::run;
 
     public ImagePuller(RegistryClient registry, BlobCache cache, Limits limits) {
+        this(registry, cache, limits, (step, nanos) -> {});
+    }
+
+    /**
+     * As {@link #ImagePuller(RegistryClient, BlobCache, Limits)}, timed.
+     *
+     * @param times told how many nanoseconds the steps of {@link #pullLayers} took, several times
+     *     for a step done per layer (the caller sums): {@code resolve}, {@code download} (of
+     *     layers fetched ahead, on their own threads), {@code download-wait} (unpacking waiting for
+     *     one of those), {@code unpack} (download of the layer streamed into it, decompression, tar,
+     *     digests), {@code layer-disk} and {@code cleanup} (deleting the unpacked layer, where
+     *     {@link #deleteLayersOn} says); for benchmarks
+     */
+    public ImagePuller(RegistryClient registry, BlobCache cache, Limits limits, ObjLongConsumer<String> times) {
         this.registry = registry;
         this.cache = cache;
         this.limits = limits;
+        this.times = Objects.requireNonNull(times, "times");
     }
 
     /**
@@ -48,20 +64,7 @@ public final class ImagePuller {
      * @return this
      */
     public ImagePuller deleteLayersOn(Executor executor) {
-        this.deletes = java.util.Objects.requireNonNull(executor, "executor");
-        return this;
-    }
-
-    /**
-     * @param sink told how many nanoseconds the steps of {@link #pullLayers} took, several times
-     *     for a step done per layer (the caller sums): {@code resolve}, {@code download} (of
-     *     layers fetched ahead, on their own threads), {@code download-wait} (unpacking waiting for
-     *     one of those), {@code unpack} (download of the layer streamed into it, decompression, tar,
-     *     digests) and {@code layer-disk}; for benchmarks
-     * @return this
-     */
-    public ImagePuller stageTimes(ObjLongConsumer<String> sink) {
-        this.times = java.util.Objects.requireNonNull(sink, "sink");
+        this.deletes = Objects.requireNonNull(executor, "executor");
         return this;
     }
 

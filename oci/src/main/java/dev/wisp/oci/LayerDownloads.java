@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ObjLongConsumer;
 
@@ -32,6 +33,8 @@ final class LayerDownloads implements AutoCloseable {
     private final ObjLongConsumer<String> times;
     private final ExecutorService pool;
     private final List<Future<Path>> ahead = new ArrayList<>();
+    /** Whether a download of layer i has started, here or ahead: whoever sets it first fetches the layer. */
+    private final List<AtomicBoolean> claimed = new ArrayList<>();
 
     /** @param times told how long each blob fetched ahead took ({@code download}) */
     LayerDownloads(BlobCache cache, ImageSource source, List<Descriptor> layers, ObjLongConsumer<String> times) {
@@ -45,9 +48,17 @@ final class LayerDownloads implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        for (int i = 0; i < this.layers.size(); i++) {
+            claimed.add(new AtomicBoolean(i == 0));
+        }
         ahead.add(null);
-        for (Descriptor d : this.layers.subList(Math.min(1, this.layers.size()), this.layers.size())) {
+        for (int i = 1; i < this.layers.size(); i++) {
+            Descriptor d = this.layers.get(i);
+            AtomicBoolean claim = claimed.get(i);
             ahead.add(pool.submit(() -> {
+                if (!claim.compareAndSet(false, true)) {
+                    return null; // the unpacking streams it
+                }
                 long t0 = System.nanoTime();
                 Path blob = cache.fetch(d, source);
                 times.accept("download", System.nanoTime() - t0);
@@ -57,12 +68,12 @@ final class LayerDownloads implements AutoCloseable {
     }
 
     /**
-     * Layer {@code i}: streamed from the source if no download of it has started (that download is
-     * then called off), else read from the cache once its download is done.
+     * Layer {@code i}: streamed from the source if no download of it has started (the one queued
+     * then does nothing), else read from the cache once its download is done.
      */
     BlobCache.Reader open(int i) throws IOException {
         Future<Path> f = ahead.get(i);
-        if (f == null || f.cancel(false)) {
+        if (f == null || claimed.get(i).compareAndSet(false, true)) {
             return cache.open(layers.get(i), source);
         }
         long t0 = System.nanoTime();
