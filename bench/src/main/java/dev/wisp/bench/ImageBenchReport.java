@@ -29,7 +29,8 @@ final class ImageBenchReport {
         out.format("tools image 1 stages (ms): %s%n", stages(r.toolsStagesMs()));
         if (r.bootError() != null) {
             out.format(
-                    "image 1 boot failed: %s%n",
+                    "image 1 boot%s: %s%n",
+                    ImageBenchmark.NOT_BOOTED.equals(r.bootError()) ? "" : " failed",
                     r.bootError().lines().findFirst().orElse(""));
             return out.toString();
         }

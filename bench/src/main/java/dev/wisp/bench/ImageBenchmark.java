@@ -31,6 +31,8 @@ import java.util.function.ObjLongConsumer;
  */
 public final class ImageBenchmark {
     private static final Duration BOOT_READY_TIMEOUT = Duration.ofMinutes(4);
+    /** The boot error of a run that did not boot. */
+    static final String NOT_BOOTED = "not run (--no-boot)";
 
     private final VmRuntime runtime;
     private final Kernel kernel;
@@ -43,8 +45,9 @@ public final class ImageBenchmark {
      * @param rounds     pull-and-convert rounds per side, at least 1
      * @param clones     template clones timed, at least 1
      * @param memoryMib  guest memory for the boots
+     * @param boot       false to measure pulls only (no cold boot, no clones)
      */
-    public record Options(int rounds, int clones, int memoryMib) {
+    public record Options(int rounds, int clones, int memoryMib, boolean boot) {
         public Options {
             Stats.rounds(rounds);
             if (clones < 1) {
@@ -126,9 +129,11 @@ public final class ImageBenchmark {
             }
             Comparison first = compare("pull+convert image 1 (cold)", wisp.first, tools.first);
             Comparison second = compare("pull+convert image 2 (shared base)", wisp.second, tools.second);
-            BootTimes boot;
+            BootTimes boot = new BootTimes(Double.NaN, List.of(), NOT_BOOTED);
             try {
-                boot = bootAndClone(images.first());
+                if (options.boot()) {
+                    boot = bootAndClone(images.first());
+                }
             } catch (RuntimeException | IOException e) {
                 // the pull figures stand on their own: report them with the boot's failure
                 progress.accept("boot of image 1 failed: " + e.getMessage());
@@ -174,9 +179,10 @@ public final class ImageBenchmark {
     private void wispRound(BenchImages.Pushed images, Path dir, Samples s) throws IOException {
         ImageStore store = new ImageStore(dir.resolve("home"));
         Path blobs = dir.resolve("oci");
-        Map<String, Double> stages = new LinkedHashMap<>();
+        Map<String, Double> stages = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
         long t0 = System.nanoTime();
-        wispBuild(images.first(), store, blobs, (stage, nanos) -> stages.put(stage, nanos / 1e6));
+        // steps done once per layer, or on download threads, are summed
+        wispBuild(images.first(), store, blobs, (stage, nanos) -> stages.merge(stage, nanos / 1e6, Double::sum));
         long t1 = System.nanoTime();
         wispBuild(images.second(), store, blobs, (stage, nanos) -> {});
         long t2 = System.nanoTime();

@@ -28,11 +28,14 @@ final class BenchImageCommand extends VmBenchCommand<ImageBenchmark.Result> {
             description = "Guest memory in MiB for the boots (default: ${DEFAULT-VALUE}).")
     int memoryMib;
 
+    @Option(names = "--no-boot", description = "Measure the pulls only: no cold boot, no clones.")
+    boolean noBoot;
+
     private ImageBenchmark.Options options;
 
     @Override
     void check() {
-        options = new ImageBenchmark.Options(rounds, clones, memoryMib);
+        options = new ImageBenchmark.Options(rounds, clones, memoryMib, !noBoot);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code wisp image build|pull|push|ls|rm}: build and pull stay local; push, ls and rm talk to the
- * control plane (--local: the build store).
+ * {@code wisp image build|pull|push|ls|rm|prune}: build, pull and prune stay local; push, ls and rm
+ * talk to the control plane (--local: the build store).
  */
 @Command(
         name = "image",
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
             ImageCommand.Pull.class,
             ImageCommand.Push.class,
             ImageCommand.List_.class,
-            ImageCommand.Remove.class
+            ImageCommand.Remove.class,
+            ImageCommand.Prune.class
         })
 final class ImageCommand {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -201,6 +203,29 @@ final class ImageCommand {
             Image image = store.get(id).orElseThrow(() -> new IllegalArgumentException("no image " + id));
             store.delete(image.id());
             out().println("deleted " + image.id());
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "prune",
+            description = "Delete the shared layer disks of pulled container images that no local image uses any more.")
+    static final class Prune extends OutputCommand implements Callable<Integer> {
+        @Option(
+                names = "--grace",
+                paramLabel = "SECONDS",
+                defaultValue = "600",
+                description = "Keep disks a pull made or used within this many seconds, for pulls still running"
+                        + " (default: ${DEFAULT-VALUE}).")
+        long graceSeconds;
+
+        @Override
+        public Integer call() {
+            if (graceSeconds < 0) {
+                throw new IllegalArgumentException("--grace must be 0 or more seconds, not " + graceSeconds);
+            }
+            int n = ImageStore.atDefaultHome().pruneLayers(Duration.ofSeconds(graceSeconds));
+            out().println("removed " + n + " unused layer disk" + (n == 1 ? "" : "s"));
             return 0;
         }
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wisp.common.DockerRegistry;
+import dev.wisp.image.Image;
+import dev.wisp.image.ImageStore;
 import dev.wisp.image.KernelProvisioner;
 import dev.wisp.image.RegistryLogins;
 import dev.wisp.image.WispHome;
@@ -142,6 +144,58 @@ class ImagePullCliTest {
         assertThat(again.out()).isEqualTo(first.out());
         assertThat(first.out().strip()).matches("[0-9a-f]{16}");
         assertThat(halfWritten()).isEmpty();
+    }
+
+    /** The store's layer disk that {@code image}'s {@code layer-N.ext4} is a link of. */
+    private static Path layerDisk(Path image, int n) throws Exception {
+        Path link = image.resolve(Image.layerFile(n));
+        try (Stream<Path> s = Files.list(scratch.resolve("home/.wisp/oci-layers"))) {
+            for (Path p : s.filter(p -> p.toString().endsWith(".ext4")).toList()) {
+                if (Files.isSameFile(p, link)) {
+                    return p;
+                }
+            }
+        }
+        throw new AssertionError("no layer disk in the store is " + link);
+    }
+
+    @Test
+    void prune_removesLayerDisksNoImageUses_sharedBaseStaysWhileAnImageUsesIt() throws Exception {
+        CliRun base = pull(registry.host() + "/team/web:base");
+        CliRun child = pull("oci:" + layout + ":child");
+        assertThat(base.code()).as(base.toString()).isZero();
+        assertThat(child.code()).as(child.toString()).isZero();
+        ImageStore store = new ImageStore(scratch.resolve("home/.wisp"));
+        Path baseImage = store.get(base.out().strip()).orElseThrow().dir();
+        Path childImage = store.get(child.out().strip()).orElseThrow().dir();
+        Path shared = layerDisk(baseImage, 0);
+        Path own = layerDisk(childImage, 1);
+        assertThat(layerDisk(childImage, 0)).isEqualTo(shared);
+
+        // a delete prunes too, but never what a pull made within the grace (10 minutes)
+        assertThat(CliRun.wisp(List.of(), "image", "rm", "--local", child.out().strip())
+                        .code())
+                .isZero();
+        assertThat(own).exists();
+        CliRun prune = CliRun.wisp(List.of(), "image", "prune", "--grace", "0");
+
+        assertThat(prune.code()).as(prune.toString()).isZero();
+        assertThat(prune.out()).contains("removed 1 unused layer disk");
+        assertThat(own).doesNotExist();
+        assertThat(own.resolveSibling(own.getFileName().toString().replace(".ext4", ".json")))
+                .doesNotExist();
+        assertThat(shared).exists();
+        assertThat(Files.isSameFile(shared, baseImage.resolve(Image.layerFile(0))))
+                .isTrue();
+
+        for (Image i : store.list()) {
+            store.delete(i.id());
+        }
+        assertThat(CliRun.wisp(List.of(), "image", "prune", "--grace", "0").out())
+                .startsWith("removed ");
+        assertThat(shared).doesNotExist();
+        assertThat(CliRun.wisp(List.of(), "image", "prune", "--grace", "-1").err())
+                .contains("--grace must be 0 or more seconds");
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ObjLongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +29,8 @@ import java.util.stream.Stream;
 final class Ext4Image {
     /** The label of a disk that is an image's whole root (layered images label each disk). */
     static final String LABEL = "wisp-app";
+
+    private static final ObjLongConsumer<String> NO_TIMES = (step, nanos) -> {};
 
     private Ext4Image() {}
 
@@ -65,7 +68,7 @@ final class Ext4Image {
         try {
             long content = FileTrees.size(source);
             int entries = timelessCopy(source, copy);
-            build(copy, content, entries, image, seed, LABEL, scratch, attributes, "");
+            build(copy, content, entries, image, seed, LABEL, scratch, attributes, "", NO_TIMES);
         } finally {
             FileTrees.delete(copy);
         }
@@ -79,7 +82,7 @@ final class Ext4Image {
     static void buildFromScratchTree(Path source, Path image, String seed, Path scratch, Attributes attributes) {
         // sized before the times are zeroed: walking a folder again would set its atime to now
         long content = FileTrees.size(source);
-        build(source, content, zeroTimes(source), image, seed, LABEL, scratch, attributes, "");
+        build(source, content, zeroTimes(source), image, seed, LABEL, scratch, attributes, "", NO_TIMES);
     }
 
     /**
@@ -90,6 +93,27 @@ final class Ext4Image {
      * @param label the file system label the guest's init finds the disk by (at most 16 bytes)
      */
     static void buildLayer(Path image, String seed, String label, Path scratch, RootFs layer) {
+        // sized before the times are zeroed: walking a folder again would set its atime to now
+        long content = FileTrees.size(layer.root());
+        buildLayer(image, seed, label, scratch, layer, content, zeroTimes(layer.root()), NO_TIMES);
+    }
+
+    /**
+     * As {@link #buildLayer(Path, String, String, Path, RootFs)}, for a layer whose times are zeroed
+     * already ({@link LayerIndex#scan}), telling {@code times} what its steps took.
+     *
+     * @param content bytes of the layer's files
+     * @param entries entries below the layer's root
+     */
+    static void buildLayer(
+            Path image,
+            String seed,
+            String label,
+            Path scratch,
+            RootFs layer,
+            long content,
+            int entries,
+            ObjLongConsumer<String> times) {
         StringBuilder overlay = new StringBuilder();
         for (String w : layer.whiteouts()) {
             // debugfs mknod takes a name in its current folder, not a path
@@ -103,9 +127,7 @@ final class Ext4Image {
         for (String o : layer.opaque()) {
             overlay.append("ea_set \"").append(quotable("/" + o)).append("\" trusted.overlay.opaque y\n");
         }
-        long content = FileTrees.size(layer.root());
-        int entries = zeroTimes(layer.root());
-        build(layer.root(), content, entries, image, seed, label, scratch, Attributes.of(layer), overlay);
+        build(layer.root(), content, entries, image, seed, label, scratch, Attributes.of(layer), overlay, times);
     }
 
     private static void build(
@@ -117,7 +139,8 @@ final class Ext4Image {
             String label,
             Path scratch,
             Attributes attributes,
-            CharSequence extra) {
+            CharSequence extra,
+            ObjLongConsumer<String> times) {
         // Room for metadata and small files' block rounding; ext4 needs a few MiB at least.
         long size = roundUp(content + content / 4 + (16L << 20), 1L << 20);
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
@@ -130,7 +153,10 @@ final class Ext4Image {
         Path commands = scratch.resolve(".disk-ctimes");
         Path values = scratch.resolve(".disk-xattrs");
         try {
+            long t0 = System.nanoTime();
             mkfs(source, image, uuid, label);
+            long t1 = System.nanoTime();
+            times.accept("mkfs", t1 - t0);
             // Inodes in use: the root (2), lost+found (11), then one per entry from 12 in mkfs's order.
             StringBuilder cmds = new StringBuilder();
             for (Map.Entry<String, RootFs.Owner> o : new TreeMap<>(attributes.owners()).entrySet()) {
@@ -177,6 +203,7 @@ final class Ext4Image {
                     null,
                     Map.of("E2FSPROGS_FAKE_TIME", "1"),
                     List.of("debugfs", "-w", "-f", commands.toString(), image.toString()));
+            times.accept("debugfs", System.nanoTime() - t1);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

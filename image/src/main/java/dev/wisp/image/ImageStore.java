@@ -12,6 +12,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -99,7 +100,27 @@ public final class ImageStore {
             return false; // deleted concurrently
         }
         FileTrees.delete(doomed);
+        pruneLayers(LAYER_GRACE);
         return true;
+    }
+
+    /** How long a layer disk no image uses is kept after a pull made or used it: see {@link #pruneLayers}. */
+    public static final Duration LAYER_GRACE = Duration.ofMinutes(10);
+
+    /**
+     * Removes the shared layer disks of stacked OCI images ({@code oci-layers/} beside the store)
+     * that no image in the store uses any more, unless a pull made or used them within {@code
+     * grace} (it links them into its image only at its end). Deleting an image does this too,
+     * with {@link #LAYER_GRACE}.
+     *
+     * @return how many layer disks were removed
+     */
+    public int pruneLayers(Duration grace) {
+        try {
+            return new LayerDisks(images.resolveSibling("oci-layers")).prune(grace);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** @return a new hidden folder inside the store, on the same file system as the images */

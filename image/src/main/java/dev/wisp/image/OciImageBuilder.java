@@ -16,6 +16,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ObjLongConsumer;
 
 /**
@@ -122,7 +125,11 @@ public final class OciImageBuilder {
     /**
      * @param sink told how many nanoseconds each step of {@link #build} took: {@code pull} (download,
      *     digests, decompression and unpacking, overlapped), {@code disk} (the ext4 disk and its hash)
-     *     and {@code initrd}; for benchmarks
+     *     and {@code initrd}; for a stacked image also the parts of {@code pull} (see {@link
+     *     ImagePuller#ImagePuller(RegistryClient, BlobCache, Limits, ObjLongConsumer)}) and of each
+     *     layer disk ({@code scan}: its index and zeroed times, {@code mkfs}, {@code debugfs}, {@code
+     *     hash}), told once per layer and from download threads too: the sink must be thread-safe
+     *     and sum; for benchmarks
      */
     public OciImageBuilder stageTimes(ObjLongConsumer<String> sink) {
         this.stageTimes = Objects.requireNonNull(sink, "sink");
@@ -144,11 +151,25 @@ public final class OciImageBuilder {
             throw new IllegalArgumentException("busybox not found at " + busybox + " (install busybox-static)");
         }
         Path blobs = cache != null ? cache : store.root().resolveSibling("oci");
-        ImagePuller puller = new ImagePuller(new RegistryClient(registry), new BlobCache(blobs), limits);
+        ImagePuller puller = new ImagePuller(new RegistryClient(registry), new BlobCache(blobs), limits, stageTimes);
         if (stacked) {
             Path staging = store.newStaging();
+            // layers unpack apart from the image's staging, and their trees are deleted while the rest is made
+            Path layers = store.newStaging();
+            ExecutorService deletes = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "oci-layer-delete");
+                t.setDaemon(true);
+                return t;
+            });
             try {
-                return buildStacked(kernel, store, puller, new LayerDisks(blobs.resolveSibling("oci-layers")), staging);
+                puller.deleteLayersOn(deletes);
+                return buildStacked(
+                        kernel,
+                        store,
+                        puller,
+                        new LayerDisks(blobs.resolveSibling("oci-layers"), stageTimes),
+                        staging,
+                        layers);
             } catch (OciException e) {
                 if (!ImagePuller.needsOneRoot(e)) {
                     throw e;
@@ -157,6 +178,8 @@ public final class OciImageBuilder {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } finally {
+                awaitDeletes(deletes);
+                FileTrees.delete(layers);
                 FileTrees.delete(staging);
             }
         }
@@ -198,10 +221,22 @@ public final class OciImageBuilder {
         }
     }
 
-    private Image buildStacked(Kernel kernel, ImageStore store, ImagePuller puller, LayerDisks disks, Path staging)
+    private static void awaitDeletes(ExecutorService deletes) {
+        deletes.shutdown();
+        try {
+            while (!deletes.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.log(System.Logger.Level.INFO, "still deleting unpacked layers");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Image buildStacked(
+            Kernel kernel, ImageStore store, ImagePuller puller, LayerDisks disks, Path staging, Path layers)
             throws IOException {
         long t0 = System.nanoTime();
-        StackedOci s = StackedOci.stage(ref, puller, disks, staging, entrypoint, cmd, port);
+        StackedOci s = StackedOci.stage(ref, puller, disks, staging, layers, entrypoint, cmd, port);
         long t1 = System.nanoTime();
         // download, unpacking and the disks of new layers overlap; the top disk is the rest
         stageTimes.accept("pull", t1 - t0);

@@ -31,11 +31,12 @@ record StackedOci(PulledLayers pulled, OciRun run, List<String> layerSha256) {
             ImagePuller puller,
             LayerDisks disks,
             Path staging,
+            Path layerScratch,
             List<String> entrypoint,
             List<String> cmd,
             Integer port)
             throws IOException {
-        PulledLayers pulled = puller.pullLayers(ref, staging, disks, LayerDisks.MAX_LAYERS);
+        PulledLayers pulled = puller.pullLayers(ref, layerScratch, disks, LayerDisks.MAX_LAYERS);
         List<LayerIndex> indexes = new ArrayList<>();
         for (Digest chain : pulled.chainIds()) {
             indexes.add(disks.read(chain));

@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.ObjLongConsumer;
 
 /**
  * Pulls an image (from a registry, an OCI layout or archive, or a docker save archive) into a root
@@ -30,11 +33,39 @@ public final class ImagePuller {
     private final BlobCache cache;
     private final Limits limits;
     private final ObjectMapper json = new ObjectMapper();
+    private final ObjLongConsumer<String> times;
+    private Executor deletes = Runnable::run;
 
     public ImagePuller(RegistryClient registry, BlobCache cache, Limits limits) {
+        this(registry, cache, limits, (step, nanos) -> {});
+    }
+
+    /**
+     * As {@link #ImagePuller(RegistryClient, BlobCache, Limits)}, timed.
+     *
+     * @param times told how many nanoseconds the steps of {@link #pullLayers} took, several times
+     *     for a step done per layer (the caller sums): {@code resolve}, {@code download} (of
+     *     layers fetched ahead, on their own threads), {@code download-wait} (unpacking waiting for
+     *     one of those), {@code unpack} (download of the layer streamed into it, decompression, tar,
+     *     digests), {@code layer-disk} and {@code cleanup} (deleting the unpacked layer, where
+     *     {@link #deleteLayersOn} says); for benchmarks
+     */
+    public ImagePuller(RegistryClient registry, BlobCache cache, Limits limits, ObjLongConsumer<String> times) {
         this.registry = registry;
         this.cache = cache;
         this.limits = limits;
+        this.times = Objects.requireNonNull(times, "times");
+    }
+
+    /**
+     * @param executor where {@link #pullLayers} deletes each layer's unpacked tree once the store
+     *     has it (default: at once, on the pulling thread); another thread lets the deletion overlap
+     *     what follows, and the caller waits for the executor before it removes the scratch folder
+     * @return this
+     */
+    public ImagePuller deleteLayersOn(Executor executor) {
+        this.deletes = Objects.requireNonNull(executor, "executor");
+        return this;
     }
 
     /** Pulls {@code ref} into {@code rootDir}, which must be absent or empty. */
@@ -140,9 +171,9 @@ public final class ImagePuller {
         LayerApplier applier = new LayerApplier(rootDir, limits);
         List<Digest> applied = new ArrayList<>();
         // layers download in parallel; each is applied as soon as it and those below it are in
-        try (LayerDownloads blobs = new LayerDownloads(cache, source, layers)) {
+        try (LayerDownloads blobs = new LayerDownloads(cache, source, layers, times)) {
             for (int i = 0; i < layers.size(); i++) {
-                applier.apply(blobs.await(i), layers.get(i).digest(), r.diffId(i));
+                applier.apply(blobs.open(i), layers.get(i).digest(), r.diffId(i));
                 applied.add(layers.get(i).digest());
             }
         }
@@ -162,7 +193,9 @@ public final class ImagePuller {
      */
     public PulledLayers pullLayers(ImageReference ref, Path scratch, LayerStore store, int maxLayers) {
         try (ImageSource source = open(ref)) {
+            long t0 = System.nanoTime();
             Resolved r = resolve(ref, source);
+            times.accept("resolve", System.nanoTime() - t0);
             if (r.layers().size() > maxLayers) {
                 throw new OciException(
                         ref + ": " + r.layers().size() + " layers, " + TOO_MANY_TO_STACK + " (" + maxLayers + ")");
@@ -175,16 +208,25 @@ public final class ImagePuller {
                 }
             }
             List<Descriptor> fetch = missing.stream().map(r.layers()::get).toList();
-            try (LayerDownloads blobs = new LayerDownloads(cache, source, fetch)) {
+            try (LayerDownloads blobs = new LayerDownloads(cache, source, fetch, times)) {
                 for (int k = 0; k < missing.size(); k++) {
                     int i = missing.get(k);
                     Path dir = scratch.resolve("layer-" + i);
                     try {
                         LayerApplier applier = new LayerApplier(dir, limits, true);
-                        applier.apply(blobs.await(k), r.layers().get(i).digest(), r.diffId(i));
-                        store.put(i, chains.get(i), applier.finish());
+                        long t2 = System.nanoTime();
+                        applier.apply(blobs.open(k), r.layers().get(i).digest(), r.diffId(i));
+                        RootFs layer = applier.finish();
+                        long t3 = System.nanoTime();
+                        store.put(i, chains.get(i), layer);
+                        times.accept("unpack", t3 - t2);
+                        times.accept("layer-disk", System.nanoTime() - t3);
                     } finally {
-                        clean(dir, true);
+                        deletes.execute(() -> {
+                            long t4 = System.nanoTime();
+                            clean(dir, true);
+                            times.accept("cleanup", System.nanoTime() - t4);
+                        });
                     }
                 }
             }

@@ -71,33 +71,53 @@ final class LayerApplier {
         Path dir = root.toAbsolutePath().normalize();
         this.limits = limits;
         Files.createDirectories(dir);
-        this.tree = new RootTree(dir, new com.sun.security.auth.module.UnixSystem().getUid() == 0);
+        // a layer on its own becomes a disk whose owners come from the record alone: no chown on the host
+        this.tree = new RootTree(dir, !alone && new com.sun.security.auth.module.UnixSystem().getUid() == 0);
     }
 
-    /** Applies one layer blob; {@code diffId}, when given, must be the sha256 of the uncompressed tar. */
-    void apply(Path blob, Digest layerDigest, Digest diffId) throws IOException {
+    /**
+     * Applies one layer blob, reading it to its end ({@link BlobCache.Reader#complete}: a download
+     * is checked and cached before anything of it is kept); {@code diffId}, when given, must be the
+     * sha256 of the uncompressed tar. Closes {@code blob}.
+     */
+    void apply(BlobCache.Reader blob, Digest layerDigest, Digest diffId) throws IOException {
         layer = layerDigest.toString();
         paths = new LayerPaths(tree.root(), layer);
         rawXattrs.clear();
         whiteouts = new LayerWhiteouts(tree, paths, alone);
         MessageDigest md = Digest.sha256();
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(blob), 64 << 10);
+        Path cached;
+        try (blob;
+                InputStream raw = new BufferedInputStream(blob, 64 << 10);
                 InputStream plain = decompress(raw);
                 DigestInputStream counted = new DigestInputStream(plain, md);
                 TarArchiveInputStream tar = new TarArchiveInputStream(counted)) {
-            TarArchiveEntry e;
-            while ((e = nextEntry(tar)) != null) {
-                entry(e, tar);
+            try {
+                TarArchiveEntry e;
+                while ((e = nextEntry(tar)) != null) {
+                    entry(e, tar);
+                }
+                // the end-of-archive blocks belong to the diff id too
+                counted.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException | RuntimeException e) {
+                if (!(e instanceof OciException)) {
+                    try {
+                        // a blob that is not what its digest says fails here first: say that, not how it broke
+                        blob.complete();
+                    } catch (IOException ignored) {
+                        // the first error is the one to report
+                    }
+                }
+                throw e;
             }
-            // the end-of-archive blocks belong to the diff id too
-            counted.transferTo(OutputStream.nullOutputStream());
+            cached = blob.complete();
         } catch (OciException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new OciException("layer " + layer + " cannot be applied: " + RegistryClient.rootMessage(e), e);
         }
         if (!rawXattrs.isEmpty()) {
-            rawXattrs(blob);
+            rawXattrs(cached);
         }
         // opaque whiteouts hide what lower layers had, whatever their place in the tar
         whiteouts.applyOpaque();
@@ -278,6 +298,10 @@ final class LayerApplier {
             bytes += n;
         }
         tree.attributes(target, rel, e, true);
-        Files.setLastModifiedTime(target, FileTime.from(e.getLastModifiedDate().toInstant()));
+        if (!alone) {
+            // a layer on its own gets every time zeroed for its disk
+            Files.setLastModifiedTime(
+                    target, FileTime.from(e.getLastModifiedDate().toInstant()));
+        }
     }
 }

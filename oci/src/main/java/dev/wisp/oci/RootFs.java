@@ -11,7 +11,7 @@ import java.util.Map;
  * @param files  entries extracted (over all layers, including ones later deleted)
  * @param bytes  regular-file bytes extracted (likewise)
  * @param owners owner of every path (relative, no leading slash) not owned by 0:0; applied to the files
- *               too when the pull ran as root, so {@code mkfs.ext4 -d} keeps them
+ *               too when the pull ran as root and applied every layer to one root
  * @param xattrs extended attributes by path (relative, no leading slash) and name, to set in the disk
  *               only: they are never set on the host's copy
  * @param notes  what was skipped (device nodes, FIFOs, xattrs ext4 would not keep), one line each

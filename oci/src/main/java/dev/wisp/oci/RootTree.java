@@ -60,7 +60,7 @@ final class RootTree {
     void attributes(Path p, String rel, TarArchiveEntry e, boolean setMode) throws IOException {
         int mode = e.getMode() & 07777;
         if (setMode) {
-            if (Files.isDirectory(p, NOFOLLOW)) {
+            if (e.isDirectory()) {
                 dirModes.put(rel, mode);
                 Files.setAttribute(p, "unix:mode", mode | 0700, NOFOLLOW);
             } else {
@@ -77,7 +77,7 @@ final class RootTree {
         if (asRoot) {
             Files.setAttribute(p, "unix:uid", uid, NOFOLLOW);
             Files.setAttribute(p, "unix:gid", gid, NOFOLLOW);
-            if (setMode && !Files.isDirectory(p, NOFOLLOW)) {
+            if (setMode && !e.isDirectory()) {
                 // chown clears set-user-ID bits: set the mode again
                 Files.setAttribute(p, "unix:mode", mode, NOFOLLOW);
             }
