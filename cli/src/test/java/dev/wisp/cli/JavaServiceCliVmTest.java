@@ -27,11 +27,12 @@ class JavaServiceCliVmTest {
     @RegisterExtension
     static final CliControlPlane plane = CliControlPlane.withVms();
 
-    private static double clones() {
+    /** Wakes by cloning the warm template of the node service an instance belongs to (its id less "-N"). */
+    private static double clones(String instanceId) {
         return PrometheusText.value(
                 plane.controlPlane().node().scrape(),
                 "wisp_wakes_total",
-                "path=\"clone_template\",service=\"hello-java\"");
+                "path=\"clone_template\",service=\"" + instanceId.replaceFirst("-\\d+$", "") + "\"");
     }
 
     @Test
@@ -61,7 +62,7 @@ class JavaServiceCliVmTest {
                 () -> sdk.instances("hello-java").size() >= 2);
         List<String> ids =
                 sdk.instances("hello-java").stream().map(Instance::id).toList();
-        assertThat(clones())
+        assertThat(clones(ids.get(0)))
                 .as("instances cloned from the warm template (%s)", ids)
                 .isGreaterThanOrEqualTo(2);
         assertThat(plane.curl("hello-java.localhost", "/hits")).matches("(?s)\\{\"hits\":\\d+}\\n\\n200");
