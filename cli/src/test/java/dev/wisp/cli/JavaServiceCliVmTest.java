@@ -23,6 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @ExtendWith(VmTests.class)
 class JavaServiceCliVmTest {
+    /** The service's name, as examples/java-service/wisp.toml gives it. */
+    private static final String NAME = "hello-java";
+
     @RegisterExtension
     static final CliControlPlane plane = CliControlPlane.withVms();
 
@@ -30,8 +33,8 @@ class JavaServiceCliVmTest {
     void exampleFromItsWispToml_servesThroughTheRouter_andASecondInstanceIsACloneOfTheWarmJvm() throws Exception {
         Path dir = plane.dir().resolve("java-service");
         JavaServiceExample.buildInto(dir);
-        CliRun deploy = plane.wisp(
-                "deploy", "hello-java", "-f", dir.resolve("wisp.toml").toString());
+        CliRun deploy =
+                plane.wisp("deploy", NAME, "-f", dir.resolve("wisp.toml").toString());
         assertThat(deploy.code()).as(deploy.toString()).isZero();
         assertThat(deploy.err()).contains("built Java service image").contains("created service hello-java");
         assertThat(deploy.out()).startsWith("hello-java: revision 1 serving");
@@ -43,32 +46,31 @@ class JavaServiceCliVmTest {
                 .baseUrl(URI.create(plane.controlPlane().apiUrl()))
                 .token(Files.readString(plane.controlPlane().adminTokenFile()).trim())
                 .build();
-        assertThat(sdk.service("hello-java").resources().memoryMiB())
+        assertThat(sdk.service(NAME).resources().memoryMiB())
                 .isEqualTo(dev.wisp.functions.JavaServiceImages.DEFAULT_MEMORY_MIB);
-        CliRun scale = plane.wisp("scale", "hello-java", "--min", "2");
+        CliRun scale = plane.wisp("scale", NAME, "--min", "2");
         assertThat(scale.code()).as(scale.toString()).isZero();
         Await.until(
                 Duration.ofSeconds(240),
                 "two hello-java instances",
-                () -> sdk.instances("hello-java").size() >= 2);
-        List<String> ids =
-                sdk.instances("hello-java").stream().map(Instance::id).toList();
+                () -> sdk.instances(NAME).size() >= 2);
+        List<String> ids = sdk.instances(NAME).stream().map(Instance::id).toList();
         // Each instance's wake event names its path: both are clones of the warm JVM, neither a cold boot.
         try {
             Await.until(
                     Duration.ofSeconds(60),
                     "a clone_template wake of " + ids,
                     () -> ids.stream()
-                            .allMatch(id -> sdk.serviceEvents("hello-java").stream()
+                            .allMatch(id -> sdk.serviceEvents(NAME).stream()
                                     .anyMatch(e -> id.equals(e.instance())
                                             && e.detail() != null
                                             && e.detail().contains("via clone_template"))));
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; events: " + sdk.serviceEvents("hello-java"), e);
+            throw new AssertionError(e.getMessage() + "; events: " + sdk.serviceEvents(NAME), e);
         }
         assertThat(plane.curl("hello-java.localhost", "/hits")).matches("(?s)\\{\"hits\":\\d+}\\n\\n200");
 
-        assertThat(plane.wisp("rm", "hello-java").code()).isZero();
+        assertThat(plane.wisp("rm", NAME).code()).isZero();
     }
 
     @Test
