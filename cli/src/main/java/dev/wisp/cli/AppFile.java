@@ -31,6 +31,8 @@ import java.util.TreeSet;
  * [build]                       # or: image = "ID" or "registry/name:tag"
  * dir = "www"                   # relative to this file; a folder, or one file (a static binary)
  * entrypoint = "httpd -f -p 8080 -h /app"
+ * # runtime = "java"            # instead of entrypoint: dir is a runnable jar, or a folder with
+ * # main = "example.Hello"      # its main class (docs/java-services.md)
  * egress = "internet"            # or "none" (default), or "db.example:5432,api.example:443"
  * [env]
  * GREETING = "hi"
@@ -79,7 +81,7 @@ record AppFile(
             "access",
             "egress",
             "volumes");
-    private static final Set<String> BUILD = Set.of("dir", "entrypoint", "debs");
+    private static final Set<String> BUILD = Set.of("dir", "entrypoint", "debs", "runtime", "main");
     private static final Set<String> RESOURCES = Set.of("vcpus", "memory");
     private static final Set<String> SCALING =
             Set.of("min", "max", "target", "initial", "scale-to-zero-grace", "concurrency", "timeout");
@@ -123,6 +125,9 @@ record AppFile(
         }
 
         AppFile parse(JsonNode root) {
+            if (root.has("runtime") || root.has("main")) {
+                throw bad("runtime and main go in [build], beside dir");
+            }
             known(root, "", TOP);
             String name = text(root, "name", "");
             JsonNode build = table(root, "build");
@@ -142,15 +147,18 @@ record AppFile(
                     throw bad("entrypoint goes in [build] for a build; cmd goes with image");
                 }
                 Path base = file.toAbsolutePath().getParent();
-                source = new AppSource(
+                source = source(() -> new AppSource(
                         base.resolve(dir).normalize(),
                         null,
                         text(build, "entrypoint", "build."),
                         null,
                         port,
-                        strings(build, "debs", "build."));
+                        strings(build, "debs", "build."),
+                        text(build, "runtime", "build."),
+                        text(build, "main", "build.")));
             } else {
-                source = new AppSource(null, image, text(root, "entrypoint", ""), strings(root, "cmd", ""), port, null);
+                source = new AppSource(
+                        null, image, text(root, "entrypoint", ""), strings(root, "cmd", ""), port, null, null, null);
             }
             JsonNode res = table(root, "resources");
             JsonNode sc = table(root, "scaling");
@@ -188,6 +196,11 @@ record AppFile(
                         text(sb, "snapshot-after", "standby."),
                         text(sb, "retire-after", "standby."));
             }
+            try {
+                resources = source.resources(resources);
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
             return new AppFile(
                     file,
                     name,
@@ -200,6 +213,15 @@ record AppFile(
                     text(root, "access", ""),
                     text(root, "egress", ""),
                     volumes(root.get("volumes")));
+        }
+
+        /** An AppSource whose own checks fail names this file. */
+        private AppSource source(java.util.function.Supplier<AppSource> make) {
+            try {
+                return make.get();
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
         }
 
         /** {@code [[volumes]]}: an array of tables, each with name and path. */

@@ -1,10 +1,12 @@
 package dev.wisp.cli;
 
+import dev.wisp.functions.JavaServiceImages;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.KernelProvisioner;
 import dev.wisp.image.WispHome;
+import dev.wisp.sdk.Resources;
 import dev.wisp.sdk.WispClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +25,32 @@ import java.util.function.Consumer;
  * @param cmd        replaces a reference's Cmd (empty: the image's)
  * @param port       the app's port, or null for the image's (8080 for a folder)
  * @param debs       Debian packages to add to a folder's image
+ * @param runtime    null, or {@code java}: dir is a runnable jar or a folder of jars and classes
+ * @param main       with the java runtime: the main class (a jar's Main-Class when null)
  */
-record AppSource(Path dir, String image, String entrypoint, List<String> cmd, Integer port, List<String> debs) {
+record AppSource(
+        Path dir,
+        String image,
+        String entrypoint,
+        List<String> cmd,
+        Integer port,
+        List<String> debs,
+        String runtime,
+        String main) {
+    /** The one runtime a deploy names: the others (a folder's entrypoint, an image's) need none. */
+    static final String JAVA = "java";
+
     AppSource {
+        if (runtime != null && !runtime.equals(JAVA)) {
+            throw new IllegalArgumentException("runtime must be java (or left out), got '" + runtime + "'");
+        }
+        if (runtime != null && (dir == null || entrypoint != null)) {
+            throw new IllegalArgumentException("--runtime java goes with --dir (a jar, or a folder with --main),"
+                    + " and without --entrypoint: the JVM starts the app");
+        }
+        if (main != null && runtime == null) {
+            throw new IllegalArgumentException("--main goes with --runtime java");
+        }
         if ((dir == null) == (image == null)) {
             throw new IllegalArgumentException("give one of a folder (--dir) and an image (--image)");
         }
@@ -46,6 +71,19 @@ record AppSource(Path dir, String image, String entrypoint, List<String> cmd, In
         if (dir != null) {
             if (!Files.exists(dir)) {
                 throw new IllegalArgumentException("no folder or file " + dir);
+            }
+            if (JAVA.equals(runtime)) {
+                JavaServiceImages.mainClass(dir, main); // bad input fails before the kernel is fetched
+                Image built = JavaServiceImages.build(
+                        dir,
+                        main,
+                        port == null ? ImageBuilder.DEFAULT_PORT : port,
+                        debs,
+                        kernel(),
+                        ImageStore.atDefaultHome(),
+                        WispHome.resolve().resolve("cache"));
+                log.accept("built Java service image " + built.id());
+                return push(wisp, built, log);
             }
             if (entrypoint == null && Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("a folder needs an entrypoint (the command that starts the app)");
@@ -68,6 +106,25 @@ record AppSource(Path dir, String image, String entrypoint, List<String> cmd, In
         }
         Optional<Image> local = ImageStore.atDefaultHome().get(image);
         return local.isPresent() ? push(wisp, local.get(), log) : image;
+    }
+
+    /**
+     * The guest size to ask for: a Java service's default when none is given, and never below the
+     * JVM's floor; other apps' as given (null: the platform's default).
+     */
+    Resources resources(Resources given) {
+        if (!JAVA.equals(runtime)) {
+            return given;
+        }
+        Integer memory = given == null ? null : given.memoryMiB();
+        if (memory == null) {
+            return new Resources(given == null ? null : given.vcpus(), JavaServiceImages.DEFAULT_MEMORY_MIB);
+        }
+        if (memory < JavaServiceImages.MIN_MEMORY_MIB) {
+            throw new IllegalArgumentException("a Java service needs at least " + JavaServiceImages.MIN_MEMORY_MIB
+                    + " MiB of memory, got " + memory + " (default " + JavaServiceImages.DEFAULT_MEMORY_MIB + ")");
+        }
+        return given;
     }
 
     /**

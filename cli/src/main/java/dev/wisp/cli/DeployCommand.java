@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code wisp deploy NAME (--image ID | --dir FOLDER)}: creates the service, or gives it a new revision.
+ * {@code wisp deploy NAME (--image ID | --dir FOLDER [--runtime java])}: creates the service, or gives it a new revision.
  * A folder is built into an image here and pushed first. Waits until the revision serves, unless --no-wait.
  */
 @Command(
@@ -84,6 +84,19 @@ final class DeployCommand extends RevisionCommand {
                     "With --dir: install a Debian package, NAME or NAME=VERSION (repeatable; docs/debian-packages.md).")
     List<String> debs = new ArrayList<>();
 
+    @Option(
+            names = "--runtime",
+            paramLabel = "java",
+            description = "With --dir: java runs a runnable jar (or a folder of jars and classes with --main) on"
+                    + " Wisp's jlink'd JRE; no --entrypoint (docs/java-services.md).")
+    String runtime;
+
+    @Option(
+            names = "--main",
+            paramLabel = "CLASS",
+            description = "With --runtime java: the main class (default: the jar's Main-Class).")
+    String main;
+
     @Option(names = "--env", paramLabel = "KEY=VALUE", description = "Environment variable for the app (repeatable).")
     Map<String, String> env;
 
@@ -124,6 +137,8 @@ final class DeployCommand extends RevisionCommand {
                     || !cmd.isEmpty()
                     || port != null
                     || !debs.isEmpty()
+                    || runtime != null
+                    || main != null
                     || env != null
                     || secrets != null
                     || memoryMib != null
@@ -142,9 +157,11 @@ final class DeployCommand extends RevisionCommand {
             throw new IllegalArgumentException("--insecure-registry and --registry-ca go with --image REF");
         }
         scaling.check();
+        AppSource app = new AppSource(source.dir, source.image, entrypoint, cmd, port, debs, runtime, main);
+        Resources resources =
+                app.resources(memoryMib == null && vcpus == null ? null : new Resources(vcpus, memoryMib));
         WispClient wisp = api.client();
-        String imageId = resolveImage(wisp);
-        Resources resources = memoryMib == null && vcpus == null ? null : new Resources(vcpus, memoryMib);
+        String imageId = app.apiImageId(wisp, registry, line -> log("%s", line));
         Optional<Service> existing = find(wisp);
         Revision rev;
         if (existing.isEmpty()) {
@@ -212,11 +229,5 @@ final class DeployCommand extends RevisionCommand {
             }
             throw e;
         }
-    }
-
-    /** The API image id to deploy: pushes a folder's build or a pull, or a local build named by --image. */
-    private String resolveImage(WispClient wisp) {
-        return new AppSource(source.dir, source.image, entrypoint, cmd, port, debs)
-                .apiImageId(wisp, registry, line -> log("%s", line));
     }
 }

@@ -73,4 +73,34 @@ class AppFileTest {
         assertThat(AppFile.read(file).egress()).isEqualTo("db.example:5432");
         Files.delete(file);
     }
+
+    @Test
+    void javaRuntime_theExamplesFile_getsTheJavaMemory_andRefusesTooLittleOrMisplacedKeys() throws Exception {
+        Path file =
+                Files.copy(dev.wisp.testing.JavaServiceExample.source().resolve("wisp.toml"), dir.resolve("wisp.toml"));
+        AppFile app = AppFile.read(file);
+        assertThat(app.name()).isEqualTo("hello-java");
+        assertThat(app.source().runtime()).isEqualTo("java");
+        assertThat(app.source().dir()).isEqualTo(dir.resolve("build/hello.jar"));
+        assertThat(app.resources().memoryMiB()).isEqualTo(dev.wisp.functions.JavaServiceImages.DEFAULT_MEMORY_MIB);
+
+        int floor = dev.wisp.functions.JavaServiceImages.MIN_MEMORY_MIB;
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put(
+                Files.readString(file) + "[resources]\nmemory = " + (floor - 1) + "\n",
+                "a Java service needs at least " + floor + " MiB of memory, got " + (floor - 1) + " (default 256)");
+        refused.put(
+                "name = \"j\"\nruntime = \"java\"\n[build]\ndir = \"app.jar\"\n",
+                "runtime and main go in [build], beside dir");
+        refused.put(
+                "name = \"j\"\n[build]\ndir = \"app.jar\"\nruntime = \"jvm\"\n",
+                "runtime must be java (or left out), got 'jvm'");
+        refused.put(
+                "name = \"j\"\n[build]\ndir = \"app\"\nmain = \"a.B\"\nentrypoint = \"x\"\n",
+                "--main goes with --runtime java");
+        for (Map.Entry<String, String> r : refused.entrySet()) {
+            Files.writeString(file, r.getKey());
+            assertThatThrownBy(() -> AppFile.read(file)).hasMessage(file + ": " + r.getValue());
+        }
+    }
 }
