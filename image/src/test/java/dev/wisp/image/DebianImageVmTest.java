@@ -76,7 +76,8 @@ class DebianImageVmTest {
         assertThat(image.packages()).contains("default-jre-headless", "openjdk-17-jre-headless", "dash");
         try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
             vm.await(l -> l.startsWith("@@wisp ready"), Duration.ofSeconds(300));
-            HttpResponse<String> r = get(vm, "/");
+            // The JVM's first answer under TCG on a loaded host (class loading, interpreter) is slow.
+            HttpResponse<String> r = get(vm, "/", Duration.ofSeconds(180));
             assertThat(r.statusCode()).as(vm.console()).isEqualTo(200);
             assertThat(r.body()).startsWith("java 17").contains("/usr/lib/jvm/java-17-openjdk-amd64");
             assertThat(vm.console()).contains("openjdk version \"17");
@@ -125,12 +126,22 @@ class DebianImageVmTest {
     }
 
     private static HttpResponse<String> get(TestVm vm, String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + vm.hostPort + path))
-                                .timeout(Duration.ofSeconds(30))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        return get(vm, path, Duration.ofSeconds(30));
+    }
+
+    /** A GET with this timeout; when it passes, the error carries the guest's console. */
+    private static HttpResponse<String> get(TestVm vm, String path, Duration timeout)
+            throws IOException, InterruptedException {
+        try {
+            return HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + vm.hostPort + path))
+                                    .timeout(timeout)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new AssertionError("GET " + path + " took over " + timeout + "; console:\n" + vm.console(), e);
+        }
     }
 
     private static List<String> list(Path dir) throws IOException {
