@@ -88,19 +88,19 @@ final class CliControlPlane implements BeforeAllCallback, AfterAllCallback {
 
     /** {@code curl} through this plane's router with {@code Host: host}: the body, a newline, the status. */
     String curl(String host, String path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(
-                        "curl",
-                        "-s",
-                        "--max-time",
-                        "30",
-                        "-o",
-                        "-",
-                        "-w",
-                        "\n%{http_code}",
-                        "-H",
-                        "Host: " + host,
-                        "http://127.0.0.1:" + controlPlane().routerPort() + path)
-                .start();
+        return curl(controlPlane().routerPort(), host, path);
+    }
+
+    /**
+     * {@code curl} to a router on {@code port} with {@code Host: host}: the body, a newline, the
+     * status; {@code extra} options go first ({@code -i} adds the status line and headers).
+     */
+    static String curl(int port, String host, String path, String... extra) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-s", "--max-time", "30"));
+        cmd.addAll(List.of(extra));
+        cmd.addAll(
+                List.of("-o", "-", "-w", "\n%{http_code}", "-H", "Host: " + host, "http://127.0.0.1:" + port + path));
+        Process p = new ProcessBuilder(cmd).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(40, TimeUnit.SECONDS)) {
             p.destroyForcibly();

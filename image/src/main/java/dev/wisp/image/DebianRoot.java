@@ -28,6 +28,11 @@ final class DebianRoot {
     /** Where dpkg keeps the file list of each installed package, in a root. */
     static final String DPKG_INFO = "var/lib/dpkg/info";
 
+    /** The man folders alternatives link into; empty, since path-exclude keeps the pages out. */
+    private static final String MAN_DIRS = java.util.stream.IntStream.rangeClosed(1, 8)
+            .mapToObj(i -> "\"$1\"/usr/share/man/man" + i)
+            .collect(java.util.stream.Collectors.joining(" "));
+
     private DebianRoot() {}
 
     /** The cache key: sha-256 over the recipe, the sources and the resolved package set. */
@@ -61,7 +66,11 @@ final class DebianRoot {
         try {
             Files.createDirectories(archives);
             Files.createDirectories(roots);
-            Commands.run("mmdebstrap", null, java.util.Map.of("LC_ALL", "C.UTF-8"), command(requested, archives, part));
+            Path logs = Files.createDirectories(cache.resolve("logs"));
+            Path log = logs.resolve("mmdebstrap-" + key(resolved) + ".log");
+            Commands.runLogged(
+                    "mmdebstrap", java.util.Map.of("LC_ALL", "C.UTF-8"), command(requested, archives, part), log);
+            Files.deleteIfExists(log);
             FileTrees.delete(part.resolve("var/cache/apt/archives"));
             Files.createDirectories(part.resolve("var/cache/apt/archives/partial"));
             try {
@@ -93,7 +102,6 @@ final class DebianRoot {
         String a = GuestFiles.quote(archives.toString());
         var cmd = new java.util.ArrayList<>(List.of(
                 "mmdebstrap",
-                "--quiet",
                 "--variant=essential",
                 "--format=directory",
                 "--include=" + String.join(",", requested),
@@ -107,6 +115,9 @@ final class DebianRoot {
                 "--skip=download/empty",
                 "--skip=essential/unlink",
                 "--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives/",
+                // path-exclude leaves out the man folders, but update-alternatives still links into
+                // them (openjdk's java.1.gz) and fails without them, as on slim Debian images
+                "--setup-hook=mkdir -p " + MAN_DIRS,
                 "--setup-hook=cp -a " + a + "/. \"$1\"/var/cache/apt/archives/",
                 "--customize-hook=cp -a \"$1\"/var/cache/apt/archives/. " + a + "/",
                 DebianApt.SUITE,
