@@ -124,7 +124,7 @@ final class FunctionsRoutes {
                     throw ApiException.conflict("function '" + rec.name() + "' exists; delete it first");
                 }
                 Quotas.checkFunction(tx, who.tenant(), Quotas.quotaOf(tx, who.tenant()), rec);
-                ServicesApi.touchTenant(tx, who.tenant());
+                Registry.touchTenant(tx, who.tenant());
                 tx.put(Registry.functionKey(who.tenant(), rec.name()), rec);
                 return null;
             });
@@ -184,7 +184,7 @@ final class FunctionsRoutes {
             FunctionRecord found =
                     r.orElseThrow(() -> ApiException.notFound("no function '" + Names.shorten(name) + "'"));
             tx.delete(Registry.functionKey(who.tenant(), name));
-            ServicesApi.touchTenant(tx, who.tenant());
+            Registry.touchTenant(tx, who.tenant());
             return found;
         });
         forget(f);

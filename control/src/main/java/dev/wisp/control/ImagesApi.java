@@ -172,7 +172,7 @@ record ImagesApi(Registry registry, ImageStore images, Supplier<Set<String>> fun
                                     .size()
                             + 1,
                     q);
-            ServicesApi.touchTenant(tx, who.tenant());
+            Registry.touchTenant(tx, who.tenant());
             tx.put(Registry.imageKey(who.tenant(), id), rec);
             return true;
         });
@@ -195,7 +195,7 @@ record ImagesApi(Registry registry, ImageStore images, Supplier<Set<String>> fun
                     }
                 }
             }
-            ServicesApi.touchTenant(tx, who.tenant());
+            Registry.touchTenant(tx, who.tenant());
             tx.delete(Registry.imageKey(who.tenant(), id));
             return null;
         });

@@ -183,4 +183,11 @@ final class Registry {
             return rec;
         });
     }
+
+    /** Every service or image write touches its tenant's record: concurrent quota checks then conflict. */
+    static void touchTenant(Tx tx, String tenant) {
+        TenantRecord t = tx.get(Registry.tenantKey(tenant), TenantRecord.class)
+                .orElseThrow(() -> ApiException.notFound("no tenant '" + tenant + "'"));
+        tx.put(Registry.tenantKey(tenant), t);
+    }
 }

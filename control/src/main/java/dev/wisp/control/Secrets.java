@@ -93,7 +93,7 @@ final class Secrets {
                     old.map(SecretRecord::createdAt).orElse(now),
                     now);
             // The count above is a range read: touching the tenant makes concurrent creates conflict.
-            ServicesApi.touchTenant(tx, tenant);
+            Registry.touchTenant(tx, tenant);
             tx.put(key(tenant, name), next);
             created[0] = old.isEmpty();
             return next;

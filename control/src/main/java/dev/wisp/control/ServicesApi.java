@@ -96,7 +96,7 @@ record ServicesApi(
             }
             requireImageRecord(tx, who.tenant(), image.id());
             Quotas.check(tx, who.tenant(), q, name, scaling, res);
-            touchTenant(tx, who.tenant());
+            Registry.touchTenant(tx, who.tenant());
             // Revisions of an earlier service of the same name are gone with it; start clean.
             tx.put(Registry.serviceKey(who.tenant(), name), s);
             tx.put(Registry.revisionKey(who.tenant(), name, 1), rev);
@@ -137,7 +137,7 @@ record ServicesApi(
                         n.scaling(),
                         revisionInTx(tx, s, s.targetRevision()).resources());
             }
-            touchTenant(tx, who.tenant());
+            Registry.touchTenant(tx, who.tenant());
             ServiceRecord result = s.withSettings(n.scaling(), n.standby(), n.access(), respec);
             tx.put(Registry.serviceKey(who.tenant(), s.name()), result);
             return result;
@@ -253,7 +253,7 @@ record ServicesApi(
                     egress,
                     mounts);
             forgetOldRevisions(tx, s);
-            touchTenant(tx, who.tenant());
+            Registry.touchTenant(tx, who.tenant());
             tx.put(Registry.serviceKey(who.tenant(), s.name()), s.withLatest(n));
             tx.put(Registry.revisionKey(who.tenant(), s.name(), n), rev);
             return rev;
@@ -288,7 +288,7 @@ record ServicesApi(
                         Registry.revisionKey(who.tenant(), s.name(), n),
                         r.withState("warming", null).withFailure(null));
             }
-            touchTenant(tx, who.tenant());
+            Registry.touchTenant(tx, who.tenant());
             tx.put(Registry.serviceKey(who.tenant(), s.name()), s.withTarget(n));
             return r;
         });
@@ -304,7 +304,7 @@ record ServicesApi(
             for (RevisionRecord r : tx.range(Registry.revisionsPrefix(who.tenant(), s.name()), RevisionRecord.class)) {
                 tx.delete(Registry.revisionKey(who.tenant(), s.name(), r.number()));
             }
-            touchTenant(tx, who.tenant());
+            Registry.touchTenant(tx, who.tenant());
             return s;
         });
         events.append(who.tenant(), "service.deleted", gone.name(), null, "deleted");
@@ -379,13 +379,6 @@ record ServicesApi(
     private static RevisionRecord revisionInTx(Tx tx, ServiceRecord s, int n) {
         return tx.get(Registry.revisionKey(s.tenant(), s.name(), n), RevisionRecord.class)
                 .orElseThrow(() -> ApiException.conflict("revision " + n + " is missing"));
-    }
-
-    /** Every service or image write touches its tenant's record: concurrent quota checks then conflict. */
-    static void touchTenant(Tx tx, String tenant) {
-        TenantRecord t = tx.get(Registry.tenantKey(tenant), TenantRecord.class)
-                .orElseThrow(() -> ApiException.notFound("no tenant '" + tenant + "'"));
-        tx.put(Registry.tenantKey(tenant), t);
     }
 
     private static void forgetOldRevisions(Tx tx, ServiceRecord s) {

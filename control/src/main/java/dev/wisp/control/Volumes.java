@@ -89,7 +89,7 @@ final class Volumes {
                         "quota_exceeded",
                         "tenant '" + tenant + "' has " + MAX_VOLUMES + " volumes, the most allowed");
             }
-            ServicesApi.touchTenant(tx, tenant);
+            Registry.touchTenant(tx, tenant);
             tx.put(key(tenant, name), rec);
             return null;
         });
