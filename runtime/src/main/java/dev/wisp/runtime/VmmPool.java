@@ -150,7 +150,10 @@ final class VmmPool implements AutoCloseable {
             VmHandle handle = vmm.startIncoming(new Vmm.Launch(name, shape.spec(), dir, net, shape.memory(), console));
             return new Pooled(handle, console, net, dir);
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not start a pooled VMM: " + e.getMessage());
+            // A start the pool's close cut short (its VMM killed before its control socket opened) is expected.
+            LOG.log(
+                    closed ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "could not start a pooled VMM: " + e.getMessage());
             if (net != null) {
                 net.release();
             }

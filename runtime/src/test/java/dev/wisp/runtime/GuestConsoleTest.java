@@ -61,8 +61,9 @@ class GuestConsoleTest {
                     .containsExactly(InstanceState.BOOTING, InstanceState.READY);
             assertThat(vm.markerBacklog()).isZero();
             assertThat(console(vm).retainedChars()).isLessThanOrEqualTo(RETAINED_LIMIT);
-            // The app's lines stay readable for logs, untagged.
-            assertThat(vm.consoleTail()).contains("@@wisp ready 1");
+            // The app's lines stay readable for logs, untagged (stdout's or stderr's: the two are relayed
+            // apart, so the bounded tail may hold only one of them).
+            assertThat(vm.consoleTail()).anySatisfy(l -> assertThat(l).startsWith("@@wisp "));
             assertThat(awaitHttp(vm)).isEqualTo("200 hello from a test guest");
 
             // A pause and resume still work (and a forged marker can't answer for the guest).
