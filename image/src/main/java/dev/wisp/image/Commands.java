@@ -75,24 +75,21 @@ final class Commands {
         ProcessBuilder pb =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
+        Process p = start(what, pb);
         try {
-            Process p = pb.start();
             p.getOutputStream().close();
-            try {
-                int code = p.waitFor();
-                if (code != 0) {
-                    String text = Files.readString(log, StandardCharsets.UTF_8);
-                    throw new ImageBuildException(
-                            what + " failed: " + firstError(text, "exit code " + code) + " (full output: " + log + ")");
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new ImageBuildException(what + " interrupted", e);
+            int code = p.waitFor();
+            if (code != 0) {
+                String text = Files.readString(log, StandardCharsets.UTF_8);
+                throw new ImageBuildException(
+                        what + " failed: " + firstError(text, "exit code " + code) + " (full output: " + log + ")");
             }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new ImageBuildException(what + " interrupted", e);
         } catch (IOException e) {
-            throw new ImageBuildException(
-                    what + " failed: cannot run " + command.get(0) + " (" + e.getMessage() + ")", e);
+            throw new ImageBuildException(what + " failed: " + e.getMessage(), e);
         }
     }
 
