@@ -4,8 +4,6 @@ import dev.wisp.store.StoreException;
 
 /** A write of a deposed leader was refused: another node holds the leader key (or none does). */
 public final class NotLeaderException extends StoreException {
-    private static final long serialVersionUID = 1L;
-
     NotLeaderException(String message) {
         super(message);
     }

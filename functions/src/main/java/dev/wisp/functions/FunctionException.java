@@ -1,34 +1,32 @@
 package dev.wisp.functions;
 
+import java.util.Locale;
+
 /**
  * A function operation that failed in a way the caller should report: the {@link Code} maps to an
  * API error code and HTTP status (docs/api.md).
  */
 public final class FunctionException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
     /** Error codes, as the API spells them, with their HTTP status. */
     public enum Code {
-        BAD_REQUEST("bad_request", 400),
-        INVALID_NAME("invalid_name", 400),
-        NOT_FOUND("not_found", 404),
-        CONFLICT("conflict", 409),
-        PAYLOAD_TOO_LARGE("payload_too_large", 413),
-        RATE_LIMITED("rate_limited", 429),
-        UNAVAILABLE("unavailable", 503),
-        INTERNAL("internal", 500);
+        BAD_REQUEST(400),
+        INVALID_NAME(400),
+        NOT_FOUND(404),
+        CONFLICT(409),
+        PAYLOAD_TOO_LARGE(413),
+        RATE_LIMITED(429),
+        UNAVAILABLE(503),
+        INTERNAL(500);
 
-        private final String id;
         private final int status;
 
-        Code(String id, int status) {
-            this.id = id;
+        Code(int status) {
             this.status = status;
         }
 
-        /** The API's error code, e.g. {@code rate_limited}. */
+        /** The API's error code, e.g. {@code rate_limited}: the constant's name in lower case. */
         public String id() {
-            return id;
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** The HTTP status that goes with it. */

@@ -7,7 +7,6 @@ import java.util.List;
  * is one line; the guest console's last lines, usually the real cause, come separately.
  */
 public final class InstanceFailedException extends VmException {
-    private static final long serialVersionUID = 1L;
     private final transient List<String> consoleTail;
 
     InstanceFailedException(String message, List<String> consoleTail, Throwable cause) {

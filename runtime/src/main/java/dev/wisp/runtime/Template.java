@@ -8,24 +8,12 @@ import java.nio.file.Path;
  * they touch, instead of booting a kernel: Wisp's answer to cold starts (the way Lambda
  * SnapStart starts Java functions from a snapshot of an initialised JVM).
  */
-public final class Template {
-    private final String name;
-    private final Snapshot snapshot;
-
-    Template(String name, Snapshot snapshot) {
+public record Template(String name, Snapshot snapshot) {
+    /** @throws VmException if {@code snapshot} is not a template with its RAM saved */
+    public Template {
         if (snapshot.kind() != Snapshot.Kind.TEMPLATE || snapshot.memoryFile().isEmpty()) {
             throw new VmException("snapshot at " + snapshot.directory() + " is not a template");
         }
-        this.name = name;
-        this.snapshot = snapshot;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public Snapshot snapshot() {
-        return snapshot;
     }
 
     public Path directory() {

@@ -2,8 +2,6 @@ package dev.wisp.runtime;
 
 /** A VM could not do what was asked; the message is one line a user can act on. */
 public class VmException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
     public VmException(String message) {
         super(message);
     }

@@ -6,8 +6,6 @@ package dev.wisp.sdk;
  * Answers that are not the API's JSON error shape (a proxy's HTML page) get a code derived from the status.
  */
 public final class WispApiException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
     private final int status;
     private final String code;
 

@@ -2,9 +2,6 @@ package dev.wisp.store;
 
 /** A watch asked for history that is no longer kept. */
 public final class CompactedException extends StoreException {
-
-    private static final long serialVersionUID = 1L;
-
     private final long requestedRevision;
     private final long oldestRevision;
 

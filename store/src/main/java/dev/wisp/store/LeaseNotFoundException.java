@@ -2,9 +2,6 @@ package dev.wisp.store;
 
 /** The lease does not exist: never granted, revoked, or expired. */
 public final class LeaseNotFoundException extends StoreException {
-
-    private static final long serialVersionUID = 1L;
-
     private final long leaseId;
 
     public LeaseNotFoundException(long leaseId) {

@@ -2,9 +2,6 @@ package dev.wisp.store;
 
 /** A state store operation failed; subclasses say why when callers can act on it. */
 public class StoreException extends RuntimeException {
-
-    private static final long serialVersionUID = 1L;
-
     public StoreException(String message) {
         super(message);
     }

@@ -10,9 +10,6 @@ import java.nio.file.Path;
  * reopening the store.
  */
 public final class StoreFullException extends StoreException {
-
-    private static final long serialVersionUID = 1L;
-
     /** Below this much free space a failed write is taken for a full disk even without ENOSPC's text. */
     private static final long NEARLY_FULL_BYTES = 1 << 20;
 

@@ -2,9 +2,6 @@ package dev.wisp.store;
 
 /** The store's directory is already open, in another process or this one. */
 public final class StoreLockedException extends StoreException {
-
-    private static final long serialVersionUID = 1L;
-
     public StoreLockedException(String message) {
         super(message);
     }
