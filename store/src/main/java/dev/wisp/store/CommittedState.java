@@ -3,15 +3,13 @@ package dev.wisp.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The embedded store's committed state: keys, leases and watch history behind a read-write lock.
  * The {@link CommitLoop} publishes records into it once they are on disk; reads, the lease timer
- * and watches ({@link WatchRunner.Source}) only read it, and watches sleep here until a revision
- * they wait for is published.
+ * and watches ({@link WatchRunner.Source}) only read it, and watches sleep on its
+ * {@link PublishedRevision} until a revision they wait for is published.
  */
 final class CommittedState implements WatchRunner.Source {
 
@@ -21,20 +19,14 @@ final class CommittedState implements WatchRunner.Source {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final KvState state;
     private final History history;
-    private volatile long revision;
+    private final PublishedRevision published;
 
-    /** Watches sleep on this; it is separate from the state lock so waiting never blocks writers. */
-    private final ReentrantLock signalLock = new ReentrantLock();
-
-    private final Condition changed = signalLock.newCondition();
-    /** The writer has stopped: no revision will be added, watches that caught up can end. */
-    private volatile boolean finished;
-
-    CommittedState(String name, KvState state, History history) {
+    /** @param recovered the state and history the store's files held */
+    CommittedState(String name, Recovery.Result recovered) {
         this.name = name;
-        this.state = state;
-        this.history = history;
-        this.revision = state.revision();
+        this.state = recovered.state();
+        this.history = recovered.history();
+        this.published = new PublishedRevision(state.revision());
     }
 
     Optional<KeyValue> get(String key) {
@@ -56,7 +48,7 @@ final class CommittedState implements WatchRunner.Source {
     }
 
     long revision() {
-        return revision;
+        return published.get();
     }
 
     void compact(long rev) {
@@ -92,7 +84,7 @@ final class CommittedState implements WatchRunner.Source {
                 state.apply(record, events);
                 history.append(events);
             }
-            revision = state.revision();
+            published.set(state.revision());
         } finally {
             lock.writeLock().unlock();
         }
@@ -140,8 +132,7 @@ final class CommittedState implements WatchRunner.Source {
 
     /** No revision will be published any more: watches that caught up end. */
     void finish() {
-        finished = true;
-        wakeWatches();
+        published.finish();
     }
 
     @Override
@@ -159,28 +150,12 @@ final class CommittedState implements WatchRunner.Source {
 
     @Override
     public boolean awaitRevision(long rev, WatchRunner waiter) {
-        signalLock.lock();
-        try {
-            while (revision < rev && !waiter.cancelled()) {
-                if (finished) {
-                    return false;
-                }
-                changed.awaitUninterruptibly();
-            }
-            return true;
-        } finally {
-            signalLock.unlock();
-        }
+        return published.await(rev, waiter);
     }
 
     @Override
     public void wakeWatches() {
-        signalLock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            signalLock.unlock();
-        }
+        published.wakeAll();
     }
 
     @Override

@@ -39,7 +39,7 @@ final class EmbeddedStateStore implements StateStore {
             Path dir, EmbeddedOptions options, DirLock lock, Recovery.Result recovered, WalWriter wal) {
         this.dir = dir;
         this.lock = lock;
-        this.committed = new CommittedState(dir.toString(), recovered.state(), recovered.history());
+        this.committed = new CommittedState(dir.toString(), recovered);
         this.writer =
                 new CommitLoop(dir, committed::workingCopy, wal, options, committed::publish, committed::captureImage);
         this.leaseTimer = new LeaseExpiryTimer(

@@ -21,10 +21,13 @@ final class History {
     private long bytes;
     private long oldestRevision;
 
-    /** @param oldestRevision the first revision whose events will be kept (events before it are lost) */
-    History(int maxEvents, long maxBytes, long oldestRevision) {
-        this.maxEvents = maxEvents;
-        this.maxBytes = maxBytes;
+    /**
+     * @param options bounds it by their {@code historyMaxEvents} and {@code historyMaxBytes}
+     * @param oldestRevision the first revision whose events will be kept (events before it are lost)
+     */
+    History(EmbeddedOptions options, long oldestRevision) {
+        this.maxEvents = options.historyMaxEvents();
+        this.maxBytes = options.historyMaxBytes();
         this.oldestRevision = oldestRevision;
     }
 

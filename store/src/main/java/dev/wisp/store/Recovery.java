@@ -37,7 +37,7 @@ final class Recovery {
             state.restore(image.revision(), image.nextLeaseId(), image.leases(), image.kvs());
         }
         // History before the snapshot is gone: watches can start right after it.
-        History history = new History(options.historyMaxEvents(), options.historyMaxBytes(), state.revision() + 1);
+        History history = new History(options, state.revision() + 1);
 
         List<Long> segments = new ArrayList<>();
         for (long seq : StoreFiles.segments(dir)) {
