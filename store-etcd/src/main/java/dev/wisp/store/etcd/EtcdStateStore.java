@@ -18,11 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link StateStore} on a real etcd cluster (v3 API, etcd 3.4 or later), over gRPC with jetcd's
@@ -65,24 +60,18 @@ public final class EtcdStateStore implements StateStore {
     /** The request timeout {@link #connect(List)} uses. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final AtomicLong WATCH_IDS = new AtomicLong();
-
     private final EtcdRpc rpc;
     private final EtcdReads reads;
     private final EtcdTxns txns;
     private final EtcdLeases leases;
-    /** Resumes broken watch streams. */
-    private final ScheduledExecutorService scheduler;
-
-    private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
+    private final EtcdWatches watches;
 
     private EtcdStateStore(EtcdRpc rpc) {
         this.rpc = rpc;
         this.reads = new EtcdReads(rpc);
         this.txns = new EtcdTxns(rpc);
         this.leases = new EtcdLeases(rpc);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("wisp-etcd-watch-resume").daemon().factory());
+        this.watches = new EtcdWatches(rpc);
     }
 
     /** {@link #connect(List, Duration)} with {@link #DEFAULT_TIMEOUT}. */
@@ -184,22 +173,7 @@ public final class EtcdStateStore implements StateStore {
         if (fromRevision > 0) {
             reads.requireWatchable(prefix, fromRevision);
         }
-        EtcdWatch w = new EtcdWatch(
-                rpc,
-                scheduler,
-                EtcdKeys.rangeStart(prefix),
-                EtcdKeys.rangeEnd(prefix),
-                start,
-                listener,
-                Long.toString(WATCH_IDS.incrementAndGet()),
-                watches::remove);
-        watches.add(w);
-        rpc.ensureOpen();
-        w.start();
-        if (rpc.isClosed()) { // closed while starting: close() may have missed this watch
-            w.end(rpc.closedException());
-        }
-        return w;
+        return watches.open(prefix, start, listener);
     }
 
     // ---- leases ----------------------------------------------------------------------------------
@@ -229,10 +203,7 @@ public final class EtcdStateStore implements StateStore {
             return;
         }
         rpc.close();
-        for (EtcdWatch w : List.copyOf(watches)) {
-            w.end(rpc.closedException());
-        }
-        scheduler.shutdownNow();
+        watches.closeAll();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.wisp.store.etcd;
 
-import com.google.protobuf.ByteString;
 import dev.wisp.store.CompactedException;
 import dev.wisp.store.StoreException;
 import dev.wisp.store.Watch;
@@ -17,12 +16,10 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 
 /**
  * One {@link Watch} on etcd: an etcd watch stream (one per watch) feeds a queue, and the watch's own virtual thread
@@ -39,13 +36,13 @@ final class EtcdWatch implements Watch {
     private static final long RESUME_DELAY_MILLIS = 500;
     private static final Object WAKE = new Object();
 
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final EtcdWatches owner;
     private final EtcdRpc rpc;
-    private final ScheduledExecutorService scheduler;
-    private final ByteString start;
-    private final ByteString end;
+    private final String prefix;
     private final WatchListener listener;
-    private final String name;
-    private final Consumer<EtcdWatch> onEnd;
+    private final String name = Long.toString(IDS.incrementAndGet());
 
     /** Events (WatchEvent), then possibly one terminal StoreException; WAKE just wakes the thread. */
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
@@ -61,23 +58,12 @@ final class EtcdWatch implements Watch {
     /** The revision a resumed stream starts from: one past the last revision received. */
     private long nextRevision;
 
-    EtcdWatch(
-            EtcdRpc rpc,
-            ScheduledExecutorService scheduler,
-            ByteString start,
-            ByteString end,
-            long fromRevision,
-            WatchListener listener,
-            String name,
-            Consumer<EtcdWatch> onEnd) {
-        this.rpc = rpc;
-        this.scheduler = scheduler;
-        this.start = start;
-        this.end = end;
+    EtcdWatch(EtcdWatches owner, String prefix, long fromRevision, WatchListener listener) {
+        this.owner = owner;
+        this.rpc = owner.rpc();
+        this.prefix = prefix;
         this.nextRevision = fromRevision;
         this.listener = listener;
-        this.name = name;
-        this.onEnd = onEnd;
     }
 
     void start() {
@@ -94,7 +80,7 @@ final class EtcdWatch implements Watch {
             delivery.lock(); // waits for a listener call in progress; later ones see the flag
             delivery.unlock();
         }
-        onEnd.accept(this);
+        owner.ended(this);
     }
 
     /** Ends the watch with {@code error}, delivered after the events already received. */
@@ -126,8 +112,8 @@ final class EtcdWatch implements Watch {
             s = (ClientCallStreamObserver<WatchRequest>) rpc.watch().watch(new StreamListener(gen));
             s.onNext(WatchRequest.newBuilder()
                     .setCreateRequest(WatchCreateRequest.newBuilder()
-                            .setKey(start)
-                            .setRangeEnd(end)
+                            .setKey(EtcdKeys.rangeStart(prefix))
+                            .setRangeEnd(EtcdKeys.rangeEnd(prefix))
                             .setStartRevision(from)
                             .setPrevKv(true))
                     .build());
@@ -170,11 +156,7 @@ final class EtcdWatch implements Watch {
         LOG.log(
                 Level.DEBUG,
                 "watch " + name + " lost its etcd stream (" + cause + "); resuming from revision " + nextRevision);
-        try {
-            scheduler.schedule(this::openStream, RESUME_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // the store is closing; close() ends this watch
-        }
+        owner.later(this::openStream, RESUME_DELAY_MILLIS);
     }
 
     private final class StreamListener implements StreamObserver<WatchResponse> {
@@ -336,7 +318,7 @@ final class EtcdWatch implements Watch {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            onEnd.accept(this);
+            owner.ended(this);
         }
     }
 }

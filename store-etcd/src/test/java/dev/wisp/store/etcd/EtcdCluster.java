@@ -46,14 +46,14 @@ public final class EtcdCluster implements AutoCloseable {
                 "--election-timeout",
                 "1000");
         for (int i = 0; i < MEMBERS; i++) {
-            members.add(new EtcdMember(
+            members.add(new EtcdMember(new EtcdMember.Spec(
                     "m" + i,
                     dir.resolve("m" + i),
                     dir.resolve("m" + i + ".log"),
                     clientHost,
                     clientPorts[i],
                     peerPorts[i],
-                    clusterFlags));
+                    clusterFlags)));
         }
     }
 
@@ -96,7 +96,7 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** The members' client ports (to cut a node off from etcd). */
     public List<Integer> clientPorts() {
-        return members.stream().map(EtcdMember::clientPort).toList();
+        return members.stream().map(m -> m.spec.clientPort()).toList();
     }
 
     /**
@@ -109,7 +109,7 @@ public final class EtcdCluster implements AutoCloseable {
         for (EtcdMember m : members) {
             if (m.isAlive() && m.isLeader()) {
                 m.kill();
-                return m.name();
+                return m.spec.name();
             }
         }
         throw new IllegalStateException("no live etcd member leads now");

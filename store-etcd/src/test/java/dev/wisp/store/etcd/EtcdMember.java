@@ -22,25 +22,14 @@ import java.util.List;
  * {@code wisp.etcd} system property.
  */
 final class EtcdMember {
-    private final String name;
-    private final Path dataDir;
-    private final Path log;
-    private final String clientHost;
-    private final int clientPort;
-    private final int peerPort;
-    private final List<String> clusterFlags;
-    private Process process;
-
     /**
+     * What a member is: its name, files and ports.
+     *
+     * @param clientHost the address clients reach it at (peers talk on loopback)
      * @param clusterFlags the flags that place it in its cluster ({@code --initial-cluster} and on)
      *     and its raft timings
      */
-    EtcdMember(String name, Path dataDir, Path log, int clientPort, int peerPort, List<String> clusterFlags) {
-        this(name, dataDir, log, "127.0.0.1", clientPort, peerPort, clusterFlags);
-    }
-
-    /** @param clientHost the address clients reach it at (peers talk on loopback) */
-    EtcdMember(
+    record Spec(
             String name,
             Path dataDir,
             Path log,
@@ -48,30 +37,21 @@ final class EtcdMember {
             int clientPort,
             int peerPort,
             List<String> clusterFlags) {
-        this.name = name;
-        this.clientHost = clientHost;
-        this.dataDir = dataDir;
-        this.log = log;
-        this.clientPort = clientPort;
-        this.peerPort = peerPort;
-        this.clusterFlags = List.copyOf(clusterFlags);
+        Spec {
+            clusterFlags = List.copyOf(clusterFlags);
+        }
+    }
+
+    final Spec spec;
+    private Process process;
+
+    EtcdMember(Spec spec) {
+        this.spec = spec;
     }
 
     /** The client URL, e.g. {@code http://127.0.0.1:40123}. */
     URI endpoint() {
-        return URI.create("http://" + clientHost + ":" + clientPort);
-    }
-
-    String name() {
-        return name;
-    }
-
-    int clientPort() {
-        return clientPort;
-    }
-
-    Path dataDir() {
-        return dataDir;
+        return URI.create("http://" + spec.clientHost() + ":" + spec.clientPort());
     }
 
     boolean isAlive() {
@@ -84,9 +64,9 @@ final class EtcdMember {
         List<String> cmd = new ArrayList<>(List.of(
                 System.getProperty("wisp.etcd", "etcd"),
                 "--name",
-                name,
+                spec.name(),
                 "--data-dir",
-                dataDir.toString(),
+                spec.dataDir().toString(),
                 "--listen-client-urls",
                 client,
                 "--advertise-client-urls",
@@ -95,11 +75,11 @@ final class EtcdMember {
                 peerUrl(),
                 "--initial-advertise-peer-urls",
                 peerUrl()));
-        cmd.addAll(clusterFlags);
+        cmd.addAll(spec.clusterFlags());
         try {
             process = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(spec.log().toFile()))
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException(
@@ -115,7 +95,7 @@ final class EtcdMember {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(
-                        "etcd " + name + " exited with " + process.exitValue() + ":\n" + logTail());
+                        "etcd " + spec.name() + " exited with " + process.exitValue() + ":\n" + logTail());
             }
             try {
                 if (EtcdHealth.healthy(endpoint())) {
@@ -128,7 +108,7 @@ final class EtcdMember {
             }
         }
         process.destroyForcibly();
-        throw new IllegalStateException("etcd " + name + " not healthy within " + timeout + ":\n" + logTail());
+        throw new IllegalStateException("etcd " + spec.name() + " not healthy within " + timeout + ":\n" + logTail());
     }
 
     /** Whether this member leads the raft now (its status, over etcd's JSON gateway). */
@@ -174,12 +154,12 @@ final class EtcdMember {
     }
 
     private String peerUrl() {
-        return "http://127.0.0.1:" + peerPort;
+        return "http://127.0.0.1:" + spec.peerPort();
     }
 
     private String logTail() {
         try {
-            List<String> lines = Files.readAllLines(log);
+            List<String> lines = Files.readAllLines(spec.log());
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e + ")";

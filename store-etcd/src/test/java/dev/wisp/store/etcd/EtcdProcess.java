@@ -20,10 +20,11 @@ public final class EtcdProcess implements AutoCloseable {
     private final EtcdMember member;
 
     private EtcdProcess(Path dir, int clientPort, int peerPort) {
-        this.member = new EtcdMember(
+        this.member = new EtcdMember(new EtcdMember.Spec(
                 "wisp-test",
                 dir.resolve("data"),
                 dir.resolve("etcd.log"),
+                "127.0.0.1",
                 clientPort,
                 peerPort,
                 List.of(
@@ -35,7 +36,7 @@ public final class EtcdProcess implements AutoCloseable {
                         "--heartbeat-interval",
                         "100",
                         "--election-timeout",
-                        "500"));
+                        "500")));
     }
 
     /** Starts etcd with its data under {@code dir} and waits until it reports healthy. */
@@ -48,7 +49,7 @@ public final class EtcdProcess implements AutoCloseable {
                 return etcd;
             } catch (IllegalStateException e) {
                 etcd.close();
-                FileTrees.delete(etcd.member.dataDir()); // it names the failed ports as the member's address
+                FileTrees.delete(etcd.member.spec.dataDir()); // it names the failed ports as the member's address
                 last = e;
             }
         }
