@@ -122,7 +122,7 @@ public final class Placement {
     public Plan place(List<NodeRoom> nodes, List<Want> wants, Map<String, Map<String, Integer>> current) {
         Map<String, Room> rooms = new LinkedHashMap<>();
         for (NodeRoom n : nodes) {
-            rooms.put(n.name(), new Room(n, (long) n.vcpus() * vcpuOvercommit));
+            rooms.put(n.name(), new Room(n, vcpuOvercommit));
         }
         Map<String, Map<String, Integer>> assigned = new TreeMap<>();
         Map<String, String> refused = new TreeMap<>();
@@ -277,13 +277,15 @@ public final class Placement {
     /** A node's room left during one placement. */
     private static final class Room {
         final NodeRoom node;
+        /** vCPUs it may hold: the node's, times the overcommit. */
         final long vcpus;
+
         long usedVcpus;
         long usedMemory;
 
-        Room(NodeRoom node, long vcpus) {
+        Room(NodeRoom node, int vcpuOvercommit) {
             this.node = node;
-            this.vcpus = vcpus;
+            this.vcpus = (long) node.vcpus() * vcpuOvercommit;
         }
 
         boolean fits(Want w) {
