@@ -16,6 +16,19 @@ class AutoscalerTest {
         return new Autoscaler(config, clock);
     }
 
+    /** An autoscaler with the default config but {@code initialScale}. */
+    private Autoscaler startingAt(int initialScale) {
+        return autoscaler(AutoscalerConfig.builder().initialScale(initialScale).build());
+    }
+
+    /** A 6 s stable window and 30 s scale-to-zero grace, to tell the two apart. */
+    private Autoscaler withShortGrace() {
+        return autoscaler(AutoscalerConfig.builder()
+                .stableWindow(Duration.ofSeconds(6))
+                .scaleToZeroGrace(Duration.ofSeconds(30))
+                .build());
+    }
+
     /** Records {@code load} once a second for {@code seconds}, as the router does. */
     private void load(Autoscaler a, double load, int seconds) {
         for (int i = 0; i < seconds; i++) {
@@ -71,8 +84,7 @@ class AutoscalerTest {
         load(a, 700, 5);
         ScaleDecision full = a.desiredScale(1);
         // The stable average has barely moved ((54 * 70 + 6 * 700) / 60 = 133 -> 2); panic decides.
-        assertThat(full.panicking()).isTrue();
-        assertThat(full.desiredInstances()).isEqualTo(10);
+        assertPanicking(full, 10);
         assertThat(full.stableAverage()).isEqualTo(133.0);
     }
 
@@ -101,10 +113,7 @@ class AutoscalerTest {
         Autoscaler a = desiringAfter(1400, 6, 20);
         load(a, 140, 6);
 
-        ScaleDecision d = a.desiredScale(1);
-
-        assertThat(d.panicking()).isTrue();
-        assertThat(d.desiredInstances()).isEqualTo(20);
+        assertPanicking(a.desiredScale(1), 20);
     }
 
     @Test
@@ -122,6 +131,11 @@ class AutoscalerTest {
     private static void assertDecision(ScaleDecision d, int instances, ScaleReason reason) {
         assertThat(d.desiredInstances()).as("desired instances").isEqualTo(instances);
         assertThat(d.reason()).as("reason").isEqualTo(reason);
+    }
+
+    private static void assertPanicking(ScaleDecision d, int instances) {
+        assertThat(d.panicking()).as("panicking").isTrue();
+        assertThat(d.desiredInstances()).as("desired instances").isEqualTo(instances);
     }
 
     /**
@@ -206,15 +220,14 @@ class AutoscalerTest {
         Autoscaler a = autoscaler(AutoscalerConfig.defaults());
         load(a, 0, 61);
 
-        assertThat(a.desiredScale(10).desiredInstances()).isEqualTo(5);
-        assertThat(a.desiredScale(10).reason()).isEqualTo(ScaleReason.SCALE_DOWN_LIMITED);
+        assertDecision(a.desiredScale(10), 5, ScaleReason.SCALE_DOWN_LIMITED);
         assertThat(a.desiredScale(5).desiredInstances()).isEqualTo(2);
         assertThat(a.desiredScale(3).desiredInstances()).isEqualTo(1);
     }
 
     @Test
     void initialScale_heldForFirstStableWindow_thenScalesDown() {
-        Autoscaler a = autoscaler(AutoscalerConfig.builder().initialScale(3).build());
+        Autoscaler a = startingAt(3);
 
         ScaleDecision atStart = a.desiredScale(0);
         clock.advanceSeconds(59);
@@ -229,10 +242,7 @@ class AutoscalerTest {
 
     @Test
     void scaleToZero_onlyAfterGraceWithoutTraffic() {
-        Autoscaler a = autoscaler(AutoscalerConfig.builder()
-                .stableWindow(Duration.ofSeconds(6))
-                .scaleToZeroGrace(Duration.ofSeconds(30))
-                .build());
+        Autoscaler a = withShortGrace();
         load(a, 50, 10); // last traffic at second 9
         // The router keeps reporting zero; the stable window is empty from second 15 on.
         load(a, 0, 28);
@@ -247,10 +257,7 @@ class AutoscalerTest {
 
     @Test
     void scaleToZero_trafficDuringGrace_restartsIt() {
-        Autoscaler a = autoscaler(AutoscalerConfig.builder()
-                .stableWindow(Duration.ofSeconds(6))
-                .scaleToZeroGrace(Duration.ofSeconds(30))
-                .build());
+        Autoscaler a = withShortGrace();
         load(a, 50, 10);
         load(a, 0, 20);
         load(a, 1, 1); // one request at second 30
@@ -273,7 +280,7 @@ class AutoscalerTest {
 
     @Test
     void coldRequest_atZero_wakesOneImmediately() {
-        Autoscaler a = autoscaler(AutoscalerConfig.builder().initialScale(0).build());
+        Autoscaler a = startingAt(0);
         clock.advanceSeconds(3600);
         assertThat(a.desiredScale(0).desiredInstances()).isZero();
 
@@ -287,16 +294,11 @@ class AutoscalerTest {
 
     @Test
     void coldBurst_atZero_wakesSeveralAtOnce_andHoldsThemThroughTheNextTick() {
-        Autoscaler a = autoscaler(AutoscalerConfig.builder().initialScale(0).build());
+        Autoscaler a = startingAt(0);
 
-        ScaleDecision burst = a.onColdRequests(350);
+        assertPanicking(a.onColdRequests(350), 5);
         clock.advanceSeconds(2);
-        ScaleDecision nextTick = a.desiredScale(0);
-
-        assertThat(burst.desiredInstances()).isEqualTo(5);
-        assertThat(burst.panicking()).isTrue();
-        assertThat(nextTick.desiredInstances()).isEqualTo(5);
-        assertThat(nextTick.panicking()).isTrue();
+        assertPanicking(a.desiredScale(0), 5); // held through the next tick
     }
 
     @Test

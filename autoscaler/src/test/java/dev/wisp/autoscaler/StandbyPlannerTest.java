@@ -85,6 +85,22 @@ class StandbyPlannerTest {
                         0,
                         GONE),
                 new OneInstance(
+                        "alwaysOn_idleASecond_staysRunning", StandbyMode.ALWAYS_ON, RUNNING, pauseAfter, 1, null),
+                new OneInstance(
+                        "alwaysOn_idleFiveMinutes_staysRunning",
+                        StandbyMode.ALWAYS_ON,
+                        RUNNING,
+                        Duration.ofMinutes(5),
+                        1,
+                        null),
+                new OneInstance(
+                        "alwaysOn_idle23Hours_staysRunning",
+                        StandbyMode.ALWAYS_ON,
+                        RUNNING,
+                        Duration.ofHours(23),
+                        1,
+                        null),
+                new OneInstance(
                         "alwaysOn_excessRunning_justBeforeRetireAfter_stays",
                         StandbyMode.ALWAYS_ON,
                         RUNNING,
@@ -130,18 +146,6 @@ class StandbyPlannerTest {
 
         assertThat(due).extracting(Transition::instanceId).containsExactly("old", "middle");
         assertThat(targets(due)).containsOnly(GONE);
-    }
-
-    @Test
-    void alwaysOn_neverPausesOrSnapshots() {
-        var instances = List.of(
-                idle("a", RUNNING, Duration.ofSeconds(1)),
-                idle("b", RUNNING, Duration.ofMinutes(5)),
-                idle("c", RUNNING, Duration.ofHours(23)));
-
-        var due = planner(StandbyMode.ALWAYS_ON).due(instances, 3);
-
-        assertThat(due).isEmpty();
     }
 
     @Test
