@@ -43,19 +43,32 @@ public record RouterConfig(
 
     public RouterConfig {
         Objects.requireNonNull(bindHost, "bindHost");
-        Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
-        Objects.requireNonNull(upstreamIdleTimeout, "upstreamIdleTimeout");
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        Objects.requireNonNull(drainTimeout, "drainTimeout");
-        Objects.requireNonNull(retryAfter, "retryAfter");
-        if (port < 0
-                || port > 65535
-                || ioThreads < 1
-                || maxInitialLineLength < 64
-                || maxHeaderSize < 256
-                || maxChunkSize < 256
-                || maxIdleUpstreamPerEndpoint < 0) {
-            throw new IllegalArgumentException("invalid router config");
+        requireNotNegative("clientIdleTimeout", clientIdleTimeout);
+        requireNotNegative("upstreamIdleTimeout", upstreamIdleTimeout);
+        requireNotNegative("connectTimeout", connectTimeout);
+        requireNotNegative("drainTimeout", drainTimeout);
+        requireNotNegative("retryAfter", retryAfter);
+        if (port > 65535) {
+            throw new IllegalArgumentException("router config: port must be <= 65535, was " + port);
+        }
+        requireAtLeast("port", port, 0);
+        requireAtLeast("ioThreads", ioThreads, 1);
+        requireAtLeast("maxInitialLineLength", maxInitialLineLength, 64);
+        requireAtLeast("maxHeaderSize", maxHeaderSize, 256);
+        requireAtLeast("maxChunkSize", maxChunkSize, 256);
+        requireAtLeast("maxIdleUpstreamPerEndpoint", maxIdleUpstreamPerEndpoint, 0);
+    }
+
+    private static void requireNotNegative(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("router config: " + name + " must not be negative, was " + value);
+        }
+    }
+
+    private static void requireAtLeast(String name, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException("router config: " + name + " must be >= " + min + ", was " + value);
         }
     }
 

@@ -32,10 +32,8 @@ class DeadEndpointTest {
     @Test
     void deadEndpointWithGetInFlight_getIsAnsweredByTheOtherEndpoint() throws Exception {
         CompletableFuture<HttpResponse<String>> r =
-                router.sendAsync(router.request("app", "/").GET());
-        TestRouter.await(() -> silent.held.get() == 1, "the GET to reach the silent endpoint");
-        router.services.addEndpoint("app", alive.endpoint());
-        router.services.removeDeadEndpoint("app", silent.endpoint());
+                heldBySilent(router.request("app", "/").GET());
+        silentDiesAliveTakesOver();
         HttpResponse<String> answered = r.get();
         assertThat(answered.statusCode()).isEqualTo(200);
         assertThat(answered.body()).isEqualTo("hello from alive");
@@ -46,10 +44,8 @@ class DeadEndpointTest {
     @Test
     void deadEndpointWithPostInFlight_postGets502NamingTheDeath() throws Exception {
         CompletableFuture<HttpResponse<String>> r =
-                router.sendAsync(router.request("app", "/").POST(HttpRequest.BodyPublishers.ofString("order 1")));
-        TestRouter.await(() -> silent.held.get() == 1, "the POST to reach the silent endpoint");
-        router.services.addEndpoint("app", alive.endpoint());
-        router.services.removeDeadEndpoint("app", silent.endpoint());
+                heldBySilent(router.request("app", "/").POST(HttpRequest.BodyPublishers.ofString("order 1")));
+        silentDiesAliveTakesOver();
         HttpResponse<String> answered = r.get();
         assertThat(answered.statusCode()).isEqualTo(502);
         assertThat(answered.body()).contains("\"error\":\"bad_gateway\"").contains("instance silent died");
@@ -61,8 +57,7 @@ class DeadEndpointTest {
     @Test
     void removedButAliveEndpoint_requestInFlightFinishesThere() throws Exception {
         CompletableFuture<HttpResponse<String>> r =
-                router.sendAsync(router.request("app", "/").GET());
-        TestRouter.await(() -> silent.held.get() == 1, "the GET to reach the endpoint");
+                heldBySilent(router.request("app", "/").GET());
         router.services.addEndpoint("app", alive.endpoint());
         router.services.removeEndpoint("app", silent.endpoint()); // drained, not dead
         assertThat(router.get("app", "/").body()).isEqualTo("hello from alive"); // the removal is in effect
@@ -70,6 +65,20 @@ class DeadEndpointTest {
         HttpResponse<String> answered = r.get();
         assertThat(answered.statusCode()).isEqualTo(200);
         assertThat(answered.body()).isEqualTo("hello from silent");
+    }
+
+    /** Sends {@code request} and waits until the silent endpoint holds it. */
+    private CompletableFuture<HttpResponse<String>> heldBySilent(HttpRequest.Builder request)
+            throws InterruptedException {
+        CompletableFuture<HttpResponse<String>> r = router.sendAsync(request);
+        TestRouter.await(() -> silent.held.get() == 1, "the request to reach the silent endpoint");
+        return r;
+    }
+
+    /** The platform's word that the silent endpoint's instance died, once another endpoint is up. */
+    private void silentDiesAliveTakesOver() {
+        router.services.addEndpoint("app", alive.endpoint());
+        router.services.removeDeadEndpoint("app", silent.endpoint());
     }
 
     private static HeldBackend held(String id) {

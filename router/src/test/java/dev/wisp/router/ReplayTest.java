@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,46 +80,28 @@ class ReplayTest {
      * A loopback listener that reads a whole request (head and Content-Length body) and closes
      * without a byte of answer: an instance whose VM died after the request reached it.
      */
-    private static final class Swallowing implements AutoCloseable {
+    private static final class Swallowing extends RawBackend {
         final AtomicInteger swallowed = new AtomicInteger();
-        private final RawListener listener;
 
         Swallowing() throws IOException {
-            listener = new RawListener(this::swallow);
+            super("dying");
         }
 
-        Endpoint endpoint() {
-            return listener.endpoint("dying");
-        }
-
-        private void swallow(Socket s) {
+        @Override
+        void serve(Socket s) {
             try (s;
                     InputStream in = s.getInputStream()) {
-                StringBuilder head = new StringBuilder();
-                while (!head.toString().endsWith("\r\n\r\n")) {
-                    int b = in.read();
-                    if (b < 0) {
-                        return;
-                    }
-                    head.append((char) b);
+                String head = readHead(in);
+                if (head == null) {
+                    return;
                 }
-                long length = 0;
-                for (String line : head.toString().split("\r\n")) {
-                    if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                        length = Long.parseLong(line.substring(15).trim());
-                    }
-                }
+                long length = contentLength(head);
                 if (in.readNBytes((int) length).length == length) {
                     swallowed.incrementAndGet();
                 }
             } catch (IOException e) {
                 // the router closed first
             }
-        }
-
-        @Override
-        public void close() {
-            listener.close();
         }
     }
 }

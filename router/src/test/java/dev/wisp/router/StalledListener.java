@@ -1,6 +1,5 @@
 package dev.wisp.router;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,9 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -66,39 +63,16 @@ final class StalledListener implements AutoCloseable {
                 InputStream in = s.getInputStream();
                 OutputStream out = s.getOutputStream()) {
             for (; ; ) {
-                String head = readHead(in);
+                String head = RawBackend.readHead(in);
                 if (head == null) {
                     return;
                 }
-                long length = 0;
-                for (String line : head.split("\r\n")) {
-                    if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                        length = Long.parseLong(line.substring(15).strip());
-                    }
-                }
-                in.skipNBytes(length);
-                byte[] body = ("hello from " + id).getBytes(StandardCharsets.UTF_8);
-                out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length + "\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                out.write(body);
-                out.flush();
+                in.skipNBytes(RawBackend.contentLength(head));
+                RawBackend.answerOk(out, "hello from " + id, false);
             }
         } catch (IOException e) {
             // the router or the test closed the connection
         }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        for (int b; (b = in.read()) >= 0; ) {
-            head.write(b);
-            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
-            if (matched == 4) {
-                return head.toString(StandardCharsets.US_ASCII);
-            }
-        }
-        return null;
     }
 
     @Override

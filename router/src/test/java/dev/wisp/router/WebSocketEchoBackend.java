@@ -12,19 +12,15 @@ import java.util.Base64;
 import java.util.Locale;
 
 /** A raw-socket WebSocket echo server (RFC 6455 handshake, unmasks and echoes frames). */
-final class WebSocketEchoBackend implements AutoCloseable {
+final class WebSocketEchoBackend extends RawBackend {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    private final RawListener listener;
 
     WebSocketEchoBackend() throws IOException {
-        listener = new RawListener(this::serve);
+        super("ws-1");
     }
 
-    Endpoint endpoint() {
-        return listener.endpoint("ws-1");
-    }
-
-    private void serve(Socket s) {
+    @Override
+    void serve(Socket s) {
         try (s) {
             DataInputStream in = new DataInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
@@ -106,10 +102,5 @@ final class WebSocketEchoBackend implements AutoCloseable {
             }
         }
         return b.toString();
-    }
-
-    @Override
-    public void close() {
-        listener.close();
     }
 }
