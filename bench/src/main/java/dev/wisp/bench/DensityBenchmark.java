@@ -99,7 +99,10 @@ public final class DensityBenchmark extends GuestBenchmark {
             double hostMemoryUsedMiB,
             int startRetries) {}
 
-    /** First request to each standby service through the router, client-timed, in ms. */
+    /**
+     * First request to each standby service through the router, client-timed, in ms; the first
+     * alone, the rest {@code inFlight} at a time.
+     */
     public record Wakes(
             int answered,
             int failed,
@@ -109,7 +112,8 @@ public final class DensityBenchmark extends GuestBenchmark {
             double median,
             double p90,
             double p99,
-            double seconds) {}
+            double seconds,
+            int inFlight) {}
 
     /** The whole run. */
     public record Result(
