@@ -25,8 +25,9 @@ import java.util.function.Consumer;
  *   <li>running: always-on services until the count or the host's memory reserve is reached;
  *       RSS and PSS of each VMM, and CPU of the idle VMs over a window, from {@code /proc};</li>
  *   <li>paused: services that pause at once; their memory and CPU the same way;</li>
- *   <li>standby: services that pause and snapshot at once; disk per snapshot; then one request
- *       to each through the router, timed by the client, which wakes it from its snapshot.</li>
+ *   <li>standby: services whose policy snapshots at once, so that each stands on standby at the
+ *       shared template without a VM; disk per service; then one request to each through the
+ *       router, timed by the client, which wakes it (a clone of the template).</li>
  * </ol>
  */
 public final class DensityBenchmark extends GuestBenchmark {
@@ -99,7 +100,10 @@ public final class DensityBenchmark extends GuestBenchmark {
             double hostMemoryUsedMiB,
             int startRetries) {}
 
-    /** First request to each standby service through the router, client-timed, in ms. */
+    /**
+     * First request to each standby service through the router, client-timed, in ms; the first
+     * alone, the rest {@code inFlight} at a time.
+     */
     public record Wakes(
             int answered,
             int failed,
@@ -109,7 +113,8 @@ public final class DensityBenchmark extends GuestBenchmark {
             double median,
             double p90,
             double p99,
-            double seconds) {}
+            double seconds,
+            int inFlight) {}
 
     /** The whole run. */
     public record Result(

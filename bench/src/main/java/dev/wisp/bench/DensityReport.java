@@ -62,11 +62,12 @@ final class DensityReport {
                 s.hostMemoryUsedMiB());
         Wakes w = r.wakes();
         b.format(
-                "wakes    %5d answered their first request (%d failed) in %.1f s: 1st %.1f ms, "
+                "wakes    %5d answered their first request (%d failed) in %.1f s, %d at a time: 1st %.1f ms, "
                         + "100th %.1f ms, last %.1f ms; median %.1f, p90 %.1f, p99 %.1f ms%n",
                 w.answered(),
                 w.failed(),
                 w.seconds(),
+                w.inFlight(),
                 w.first(),
                 w.hundredth(),
                 w.last(),

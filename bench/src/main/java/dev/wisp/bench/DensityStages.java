@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -42,6 +43,17 @@ final class DensityStages {
     private static final Duration WAIT_PER_SERVICE = Duration.ofSeconds(90);
     /** Services brought up at once: enough to keep both cores busy, few enough not to thrash them. */
     private static final int IN_FLIGHT = 4;
+
+    /**
+     * Standby services deployed and not yet seen on standby: a deploy runs no VM of its own, so
+     * many may be on their way while the shared template serves them all.
+     */
+    private static final int DEPLOYS_IN_FLIGHT = 64;
+    /**
+     * Wakes at once after the first: each is a VMM start and a request, so two cores take a few
+     * side by side; each waits for the others' CPU, so latencies are of a host waking this many.
+     */
+    static final int WAKES_IN_FLIGHT = 3;
 
     static final String PREFIX = "dens-";
     /**
@@ -189,23 +201,26 @@ final class DensityStages {
 
     // ---- standby and wakes ---------------------------------------------------------------------
 
-    /** Deploys the standby services, waits until each is snapshotted, measures their disk. */
+    /**
+     * Deploys the standby services, waits until each is on standby, measures their disk. Their
+     * policy snapshots idle instances at once, so a service that never served stands on standby
+     * at the shared template: its deploy runs no VM and writes no file of its own.
+     */
     Standby standby(Node node, Path state) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         long availableBefore = meminfo("MemAvailable");
-        // Pause after 1 s idle, not 0: a woken instance must not be paused before its first request lands.
-        StandbyPolicy sinkAtOnce = new StandbyPolicy(
-                StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(24));
+        StandbyPolicy sinkAtOnce =
+                new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ZERO, Duration.ZERO, Duration.ofHours(24));
+        int every = progressEvery();
         Deque<String> pending = new ArrayDeque<>();
         for (int i = 1; i <= options.services(); i++) {
             String name = PREFIX + "s" + i;
             node.deploy(service(name, sinkAtOnce));
             pending.add(name);
-            // Most of an instance's way to standby is its idle second, so more are on their way at once.
-            if (pending.size() >= IN_FLIGHT * 4) {
-                settle(node, pending, s -> settledIn(s, "snapshotted"), IN_FLIGHT * 4 - 1);
+            if (pending.size() >= DEPLOYS_IN_FLIGHT) {
+                settle(node, pending, s -> settledIn(s, "snapshotted"), DEPLOYS_IN_FLIGHT - 1);
             }
-            if (i % 100 == 0) {
+            if (i % every == 0) {
                 progress.accept(String.format(
                         Locale.ROOT, "standby: %d services deployed, %.1f s", i, (System.nanoTime() - t0) / 1e9));
             }
@@ -235,43 +250,90 @@ final class DensityStages {
                 retried);
     }
 
-    /** One request to each standby service in turn; each is removed (in the background) once it answered. */
-    Wakes wakeAll(Node node) throws InterruptedException {
+    /**
+     * One request to each standby service, the first alone, then {@link #WAKES_IN_FLIGHT} at a
+     * time; each service is removed by its waker once it answered, before its instance (its policy
+     * sinks idle ones at once) is snapshotted again. Latencies are kept in the order the services
+     * were deployed.
+     */
+    Wakes wakeAll(Node node) {
         long t0 = System.nanoTime();
-        List<Double> ms = new ArrayList<>();
-        int failed = 0;
-        ExecutorService remover = Executors.newSingleThreadExecutor();
-        try {
-            for (int i = 1; i <= options.services(); i++) {
-                String name = PREFIX + "s" + i;
-                try {
-                    ms.add(HttpProbe.timeGet(node.routerPort(), name + ".localhost", "/") / 1e6);
-                } catch (IOException e) {
-                    failed++;
-                    progress.accept(name + ": " + e.getMessage());
-                }
-                pidsOf(List.of(name)).forEach(pids::add);
-                remover.submit(() -> node.remove(name));
-                if (i % 100 == 0) {
-                    progress.accept(
-                            String.format(Locale.ROOT, "wakes: %d answered, last %.1f ms", ms.size(), ms.getLast()));
+        int n = options.services();
+        double[] ms = new double[n];
+        Arrays.fill(ms, Double.NaN);
+        AtomicInteger done = new AtomicInteger();
+        try (ExecutorService wakers = Executors.newFixedThreadPool(WAKES_IN_FLIGHT)) {
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                Runnable wake = () -> {
+                    String name = PREFIX + "s" + (index + 1);
+                    try {
+                        double took = HttpProbe.timeGet(node.routerPort(), name + ".localhost", "/") / 1e6;
+                        synchronized (ms) {
+                            ms[index] = took;
+                        }
+                    } catch (IOException e) {
+                        progress.accept(name + ": " + e.getMessage());
+                    }
+                    List<Long> vmPids = pidsOf(List.of(name));
+                    synchronized (pids) {
+                        pids.addAll(vmPids);
+                    }
+                    node.remove(name);
+                    int d = done.incrementAndGet();
+                    if (d == 1 || d % 100 == 0) {
+                        progress.accept(wakesSoFar(ms, d, t0));
+                    }
+                };
+                if (i == 0) {
+                    wake.run(); // the first wake alone: nothing else on the host is waking
+                } else {
+                    wakers.submit(wake);
                 }
             }
-        } finally {
-            remover.shutdown();
-            remover.awaitTermination(10, TimeUnit.MINUTES);
         }
-        List<Double> sorted = ms.stream().sorted().toList();
+        List<Double> answered =
+                Arrays.stream(ms).filter(v -> !Double.isNaN(v)).boxed().toList();
+        List<Double> sorted = answered.stream().sorted().toList();
         return new Wakes(
-                ms.size(),
-                failed,
-                at(ms, 0),
-                at(ms, 99),
-                at(ms, ms.size() - 1),
-                round(Stats.median(ms.isEmpty() ? List.of(0.0) : ms)),
+                answered.size(),
+                n - answered.size(),
+                at(answered, 0),
+                at(answered, 99),
+                at(answered, answered.size() - 1),
+                round(Stats.median(answered.isEmpty() ? List.of(0.0) : answered)),
                 quantile(sorted, 0.90),
                 quantile(sorted, 0.99),
-                round((System.nanoTime() - t0) / 1e9));
+                round((System.nanoTime() - t0) / 1e9),
+                WAKES_IN_FLIGHT);
+    }
+
+    /** How the wakes are going: a run of 10,000 is long, so a person watching sees the latencies. */
+    private static String wakesSoFar(double[] ms, int done, long t0) {
+        List<Double> sorted;
+        synchronized (ms) {
+            sorted = Arrays.stream(ms)
+                    .filter(v -> !Double.isNaN(v))
+                    .sorted()
+                    .boxed()
+                    .toList();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return String.format(
+                Locale.ROOT,
+                "wakes: %d done, %d answered in %.1f s (%.2f/s); so far median %.1f, p90 %.1f, p99 %.1f ms",
+                done,
+                sorted.size(),
+                seconds,
+                done / seconds,
+                sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2),
+                quantile(sorted, 0.90),
+                quantile(sorted, 0.99));
+    }
+
+    /** A progress line every 100 services, or every 5 % of a larger count. */
+    private int progressEvery() {
+        return Math.max(100, options.services() / 20);
     }
 
     // ---- waiting -------------------------------------------------------------------------------

@@ -340,6 +340,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         control.shutdownNow();
         router.close();
+        metrics.closing();
         List.copyOf(services.values()).parallelStream().forEach(c -> {
             services.remove(c.spec().name(), c);
             c.close(config.leaveStandby());

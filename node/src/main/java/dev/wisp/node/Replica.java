@@ -44,6 +44,23 @@ final class Replica {
         return r;
     }
 
+    /**
+     * A replica of a service that never served, on standby at its warm template: the template is
+     * its snapshot (a clone taken straight to standby would hold nothing else), so it has no VM
+     * and no files of its own until its first request clones the template.
+     */
+    static Replica atTemplate(String id, Instant now) {
+        Replica r = new Replica(id, now);
+        r.tier = StandbyTier.SNAPSHOTTED;
+        r.busy = false;
+        return r;
+    }
+
+    /** Whether this replica is {@link #atTemplate on standby at the template}. */
+    boolean onTemplate() {
+        return tier == StandbyTier.SNAPSHOTTED && instance == null && adopted == null;
+    }
+
     InstanceView view(int inFlight) {
         return new InstanceView(id, tier, lastUsed, inFlight);
     }

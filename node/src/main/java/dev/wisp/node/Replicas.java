@@ -1,5 +1,7 @@
 package dev.wisp.node;
 
+import dev.wisp.autoscaler.StandbyMode;
+import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.router.Endpoint;
 import dev.wisp.router.ServiceEndpoints;
@@ -66,6 +68,25 @@ final class Replicas {
             scope.changed(r.id, NodeMetrics.name(r.tier), "gone", "lost", Duration.ZERO);
             LOG.log(System.Logger.Level.WARNING, "{0}: instance {1} lost: {2}", scope.name(), r.id, why);
         }
+    }
+
+    /**
+     * Puts a new replica on standby at the warm template instead of starting a VM, when the
+     * service's policy snapshots idle instances at once: a fresh clone would only be cloned,
+     * paused and snapshotted, ending as the template plus its reseed. False (nothing added)
+     * otherwise, or without a template.
+     */
+    boolean standAtTemplate(boolean templateReady) {
+        StandbyPolicy policy = scope.spec().standby();
+        if (!templateReady
+                || policy.mode() != StandbyMode.SNAPSHOT
+                || !policy.snapshotAfter().isZero()) {
+            return false;
+        }
+        Replica r = Replica.atTemplate(nextId(), scope.clock().instant());
+        add(r);
+        scope.changed(r.id, "none", "snapshotted", "template", Duration.ZERO);
+        return true;
     }
 
     // ---- what the router sees ----------------------------------------------------------------

@@ -124,7 +124,9 @@ final class ServiceController {
             }
             synchronized (this) {
                 for (int i = replicas.existing(); i < spec.scaling().initialScale(); i++) {
-                    startLocked(true, "initial scale");
+                    if (!replicas.standAtTemplate(templates.template() != null)) {
+                        startLocked(true, "initial scale");
+                    }
                 }
             }
         });
@@ -291,15 +293,20 @@ final class ServiceController {
             }
         }
         WakePlan plan = planner.wake(idle, templates.template() != null);
-        boolean newInstance = plan.path() == WakePath.CLONE_TEMPLATE || plan.path() == WakePath.COLD_BOOT;
+        // On standby at the template: its snapshot is the template, so its wake is a clone.
+        WakePath path = plan.path() == WakePath.RESTORE_SNAPSHOT
+                        && replicas.get(plan.instanceId()).onTemplate()
+                ? WakePath.CLONE_TEMPLATE
+                : plan.path();
+        boolean newInstance = path == WakePath.CLONE_TEMPLATE || path == WakePath.COLD_BOOT;
         if (newInstance && !starts.mayStart(scope.clock().instant())) {
             return false; // backing off after a failed start: the tick retries when it is over
         }
         String id = plan.instanceId() != null ? plan.instanceId() : replicas.nextId();
         // Memory is the node's hard limit: a start that does not fit is not made; the requests
         // wait in the router (and time out with 503) unless memory frees up before.
-        if (plan.path() != WakePath.RESUME_PAUSED && !scope.capacity().admit(id, spec.vm())) {
-            wakes.refused(plan.path());
+        if (path != WakePath.RESUME_PAUSED && !scope.capacity().admit(id, spec.vm())) {
+            wakes.refused(path);
             return false;
         }
         Replica replica;
@@ -312,9 +319,9 @@ final class ServiceController {
         }
         replicas.waking.incrementAndGet();
         Replica r = replica;
-        WakeMarks marks = new WakeMarks(plan.path(), demandNanos);
+        WakeMarks marks = new WakeMarks(path, demandNanos);
         lastWake = marks;
-        if (plan.path() == WakePath.RESUME_PAUSED) {
+        if (path == WakePath.RESUME_PAUSED) {
             // Routed first: the VMM's user-mode network accepts connections while the vCPUs
             // stand, so the waiting request is granted before the resume's thread starts (which
             // on a small host can take the core from this event loop) and travels beside `cont`.
@@ -322,7 +329,7 @@ final class ServiceController {
             replicas.route(r);
         }
         marks.submittedNanos = System.nanoTime();
-        vmOps.submit(() -> wakes.wake(r, plan.path(), why, marks));
+        vmOps.submit(() -> wakes.wake(r, path, why, marks));
         return true;
     }
 

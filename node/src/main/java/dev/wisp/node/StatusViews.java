@@ -1,5 +1,6 @@
 package dev.wisp.node;
 
+import dev.wisp.autoscaler.StandbyTier;
 import dev.wisp.runtime.Instance;
 import java.util.Comparator;
 import java.util.List;
@@ -20,7 +21,7 @@ record StatusViews(ServiceSpec spec, Replicas replicas, TemplateWarmer templates
                         NodeMetrics.name(r.tier),
                         r.instance != null
                                 ? NodeMetrics.name(r.instance.state())
-                                : r.adopted != null ? "snapshotted" : "creating",
+                                : r.tier == StandbyTier.SNAPSHOTTED ? "snapshotted" : "creating",
                         r.endpoint == null ? -1 : r.endpoint.port(),
                         r.busy,
                         r.startedAt))

@@ -42,8 +42,9 @@ final class Wakes {
     void wake(Replica r, WakePath path, String why, WakeMarks marks) {
         long t0 = System.nanoTime();
         marks.threadNanos = t0;
-        String from =
-                path == WakePath.RESUME_PAUSED ? "paused" : path == WakePath.RESTORE_SNAPSHOT ? "snapshotted" : "none";
+        String from = path == WakePath.RESUME_PAUSED
+                ? "paused"
+                : path == WakePath.RESTORE_SNAPSHOT || r.onTemplate() ? "snapshotted" : "none";
         try {
             switch (path) {
                 case RESUME_PAUSED -> r.instance.resume();

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Services of one image share one warm template, and each VMM's CPU and memory show in /metrics. */
+/**
+ * Services of one image share one warm template, a service that never served can stand on standby
+ * at it, and each VMM's CPU and memory show in /metrics.
+ */
 @ExtendWith(VmTests.class)
 class SharedTemplateAndVmmMetricsTest {
     @RegisterExtension
@@ -43,6 +46,31 @@ class SharedTemplateAndVmmMetricsTest {
             assertThat(templateDirs(state)).as("kept while service two uses it").hasSize(1);
             node.remove("two");
             assertThat(templateDirs(state)).as("deleted with its last service").isEmpty();
+        }
+    }
+
+    @Test
+    void snapshotAtOncePolicy_standsOnStandbyAtTheTemplateWithoutAVmOrFilesAndAnswers() throws Exception {
+        Path state = BED.scratch().resolve("state-at-template");
+        StandbyPolicy sinkAtOnce =
+                new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ZERO, Duration.ZERO, Duration.ofHours(24));
+        try (Node node = BED.start(state)) {
+            node.deploy(ServiceSpec.of("sleeper", BED.web()).withStandby(sinkAtOnce));
+            await(
+                    () -> node.status("sleeper")
+                            .map(s -> s.count("snapshotted") == 1
+                                    && !s.instances().get(0).busy())
+                            .orElse(false),
+                    Duration.ofSeconds(90));
+            assertThat(BED.runtime().instances())
+                    .as("no VM of its own runs")
+                    .noneMatch(i -> i.id().startsWith("sleeper-") && !i.state().isTerminal());
+            assertThat(state.resolve("standby").resolve("sleeper"))
+                    .as("no snapshot files of its own")
+                    .doesNotExist();
+
+            assertThat(NodeProbe.get(node, "sleeper", "/")).startsWith("200");
+            assertThat(NodeProbe.wakes(node, "sleeper", "clone_template")).isEqualTo(1);
         }
     }
 
