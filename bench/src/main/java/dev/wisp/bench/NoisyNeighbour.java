@@ -102,12 +102,8 @@ final class NoisyNeighbour {
             neighbour.pause();
             String url = "http://" + service.address() + ":" + service.hostPort() + "/";
             load(url, 2); // warm the guest's page cache and httpd
-            List<Double> aloneP50 = new ArrayList<>();
-            List<Double> aloneP99 = new ArrayList<>();
-            List<Double> busyP50 = new ArrayList<>();
-            List<Double> busyP99 = new ArrayList<>();
-            List<Double> aloneRps = new ArrayList<>();
-            List<Double> busyRps = new ArrayList<>();
+            List<Round> aloneRounds = new ArrayList<>();
+            List<Round> busyRounds = new ArrayList<>();
             List<Double> cores = new ArrayList<>();
             int failed = 0;
             for (int round = 0; round < options.rounds(); round++) {
@@ -124,14 +120,10 @@ final class NoisyNeighbour {
                             / ((System.nanoTime() - t0) / 1e9);
                     if (busy) {
                         neighbour.pause();
-                        busyP50.add(r.p50Ms());
-                        busyP99.add(r.p99Ms());
-                        busyRps.add(r.requestsPerSecond());
+                        busyRounds.add(r);
                         cores.add(used);
                     } else {
-                        aloneP50.add(r.p50Ms());
-                        aloneP99.add(r.p99Ms());
-                        aloneRps.add(r.requestsPerSecond());
+                        aloneRounds.add(r);
                     }
                     failed += r.failed();
                     progress.accept(String.format(
@@ -147,10 +139,10 @@ final class NoisyNeighbour {
                             r.failed() > 0 ? "  (" + r.failed() + " of " + r.requests() + " failed)" : ""));
                 }
             }
-            double a99 = Stats.median(aloneP99);
-            double b99 = Stats.median(busyP99);
-            double a50 = Stats.median(aloneP50);
-            double b50 = Stats.median(busyP50);
+            double a99 = Stats.median(aloneRounds, Round::p99Ms);
+            double b99 = Stats.median(busyRounds, Round::p99Ms);
+            double a50 = Stats.median(aloneRounds, Round::p50Ms);
+            double b50 = Stats.median(busyRounds, Round::p50Ms);
             return new Result(
                     Stats.round2(a50),
                     Stats.round2(a99),
@@ -158,8 +150,8 @@ final class NoisyNeighbour {
                     Stats.round2(b99),
                     Stats.round2(b99 / a99),
                     Stats.round2(b50 / a50),
-                    Stats.round2(Stats.median(aloneRps)),
-                    Stats.round2(Stats.median(busyRps)),
+                    Stats.round2(Stats.median(aloneRounds, Round::requestsPerSecond)),
+                    Stats.round2(Stats.median(busyRounds, Round::requestsPerSecond)),
                     Stats.round2(Stats.median(cores)),
                     failed,
                     options.rounds(),

@@ -3,6 +3,7 @@ package dev.wisp.bench;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /** Medians and ratios: what benchmarks report, since one noisy sample says little. */
 final class Stats {
@@ -24,6 +25,11 @@ final class Stats {
         Collections.sort(s);
         int n = s.size();
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    /** The median of one figure of each sample: a benchmark keeps its samples as records, not as a list per figure. */
+    static <T> double median(List<T> samples, ToDoubleFunction<T> figure) {
+        return median(samples.stream().map(figure::applyAsDouble).toList());
     }
 
     static double round2(double v) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -21,36 +22,44 @@ final class VmmMeasures {
 
     /** Medians over (at most 50 of) the VMMs: RSS, PSS, their guest mapping and QEMU's own share. */
     static DensityBenchmark.VmMemory memory(List<Long> vmPids) {
-        List<Double> rss = new ArrayList<>();
-        List<Double> pss = new ArrayList<>();
-        List<Double> guestRss = new ArrayList<>();
-        List<Double> guestChanged = new ArrayList<>();
-        List<Double> ownRss = new ArrayList<>();
-        List<Double> ownPss = new ArrayList<>();
-        List<Double> ownPrivate = new ArrayList<>();
+        List<VmmSample> samples = new ArrayList<>();
         for (long pid : vmPids.stream().limit(50).toList()) {
             Optional<VmmUsage> u = VmmUsage.read(pid);
             Optional<GuestMapping> g = GuestMapping.read(pid);
-            if (u.isEmpty() || g.isEmpty()) {
-                continue;
+            if (u.isPresent() && g.isPresent()) {
+                samples.add(VmmSample.of(u.get(), g.get()));
             }
-            rss.add(u.get().rssBytes() / MIB);
-            pss.add(u.get().pssBytes() / MIB);
-            guestRss.add(g.get().rss() / MIB);
-            guestChanged.add(g.get().anonymous() / MIB);
-            ownRss.add((u.get().rssBytes() - g.get().rss()) / MIB);
-            ownPss.add((u.get().pssBytes() - g.get().pss()) / MIB);
-            ownPrivate.add(g.get().ownPrivate() / MIB);
         }
         return new DensityBenchmark.VmMemory(
-                rss.size(),
-                med(rss),
-                med(pss),
-                med(guestRss),
-                med(guestChanged),
-                med(ownRss),
-                med(ownPss),
-                med(ownPrivate));
+                samples.size(),
+                med(samples, VmmSample::rss),
+                med(samples, VmmSample::pss),
+                med(samples, VmmSample::guestRss),
+                med(samples, VmmSample::guestChanged),
+                med(samples, VmmSample::ownRss),
+                med(samples, VmmSample::ownPss),
+                med(samples, VmmSample::ownPrivate));
+    }
+
+    /** One VMM's memory in MiB: its RSS and PSS, its guest mapping's, and what is QEMU's own. */
+    private record VmmSample(
+            double rss,
+            double pss,
+            double guestRss,
+            double guestChanged,
+            double ownRss,
+            double ownPss,
+            double ownPrivate) {
+        static VmmSample of(VmmUsage u, GuestMapping g) {
+            return new VmmSample(
+                    u.rssBytes() / MIB,
+                    u.pssBytes() / MIB,
+                    g.rss() / MIB,
+                    g.anonymous() / MIB,
+                    (u.rssBytes() - g.rss()) / MIB,
+                    (u.pssBytes() - g.pss()) / MIB,
+                    g.ownPrivate() / MIB);
+        }
     }
 
     /** The VMMs' PSS summed, in MiB. */
@@ -107,6 +116,10 @@ final class VmmMeasures {
 
     static double med(List<Double> v) {
         return v.isEmpty() ? 0 : Stats.round2(Stats.median(v));
+    }
+
+    private static <T> double med(List<T> samples, ToDoubleFunction<T> figure) {
+        return samples.isEmpty() ? 0 : Stats.round2(Stats.median(samples, figure));
     }
 
     /**

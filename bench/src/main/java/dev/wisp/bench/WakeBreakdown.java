@@ -32,9 +32,7 @@ final class WakeBreakdown {
         part("router: queued, demand to the node", q.arrivedNanos(), t.demandNanos());
         if ("resume_paused".equals(t.path())) {
             part("node: path chosen, endpoint routed", t.demandNanos(), t.routedNanos());
-            part("router: grant reaches the event loop", t.routedNanos(), q.grantedNanos());
-            part("router: upstream connect, request written", q.grantedNanos(), q.sentNanos());
-            part("guest: vCPUs run, app answers", q.sentNanos(), q.firstByteNanos());
+            routedToAnswer(t, "guest: vCPUs run, app answers");
             part("  beside: hand-off to the wake's thread", t.submittedNanos(), t.threadNanos());
             if (vm != null) {
                 part("  beside: QMP cont", vm.startedNanos(), vm.contNanos());
@@ -55,13 +53,19 @@ final class WakeBreakdown {
                 part("runtime: the VM operation", t.threadNanos(), t.doneNanos());
                 part("node: instance ready, routed", t.doneNanos(), t.routedNanos());
             }
-            part("router: grant reaches the event loop", t.routedNanos(), q.grantedNanos());
-            part("router: upstream connect, request written", q.grantedNanos(), q.sentNanos());
-            part("guest: first request answered", q.sentNanos(), q.firstByteNanos());
+            routedToAnswer(t, "guest: first request answered");
         }
         part("router: the answer's head to the client", q.firstByteNanos(), client.answeredNanos());
         part("(after the first answer: the rest of the response)", client.answeredNanos(), client.endNanos());
         return true;
+    }
+
+    /** The steps every path shares once the instance is routed: the router's grant, to the guest's first byte. */
+    private void routedToAnswer(WakeTrace t, String guestStep) {
+        WaitedRequest q = t.request();
+        part("router: grant reaches the event loop", t.routedNanos(), q.grantedNanos());
+        part("router: upstream connect, request written", q.grantedNanos(), q.sentNanos());
+        part(guestStep, q.sentNanos(), q.firstByteNanos());
     }
 
     /**

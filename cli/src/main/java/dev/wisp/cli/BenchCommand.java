@@ -268,14 +268,8 @@ final class BenchCommand {
             description = "A quiet service's p50/p99 with and without a neighbour burning its vCPU;"
                     + " clone and restore with the VMM jail against without.")
     static final class Isolation extends VmBenchCommand<IsolationBenchmark.Result> {
-        @Option(names = "--rounds", defaultValue = "5", description = "Rounds per side (default: ${DEFAULT-VALUE}).")
-        int rounds;
-
-        @Option(
-                names = "--seconds",
-                defaultValue = "5",
-                description = "Seconds of load per noisy-neighbour round (default: ${DEFAULT-VALUE}).")
-        int seconds;
+        @Mixin
+        LoadRounds load;
 
         @Option(
                 names = "--connections",
@@ -303,8 +297,8 @@ final class BenchCommand {
                 throw new IllegalArgumentException("--only must be noisy-neighbour or jail, got '" + only + "'");
             }
             options = new IsolationBenchmark.Options(
-                    rounds,
-                    seconds,
+                    load.rounds,
+                    load.seconds,
                     connections,
                     rate,
                     only == null || only.equals("noisy-neighbour"),

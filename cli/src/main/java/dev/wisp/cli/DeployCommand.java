@@ -106,11 +106,8 @@ final class DeployCommand extends RevisionCommand {
             description = "A secret of the tenant (wisp secrets set) as env variable NAME or VAR (repeatable).")
     List<String> secrets;
 
-    @Option(names = "--memory", paramLabel = "MIB", description = "Guest memory in MiB.")
-    Integer memoryMib;
-
-    @Option(names = "--vcpus", paramLabel = "N", description = "Virtual CPUs per instance.")
-    Integer vcpus;
+    @picocli.CommandLine.Mixin
+    ResourceOptions resources;
 
     @picocli.CommandLine.Mixin
     ScalingOptions scaling;
@@ -141,8 +138,7 @@ final class DeployCommand extends RevisionCommand {
                     || main != null
                     || env != null
                     || secrets != null
-                    || memoryMib != null
-                    || vcpus != null
+                    || resources.any()
                     || scaling.any()
                     || egress != null
                     || volumes != null) {
@@ -158,8 +154,7 @@ final class DeployCommand extends RevisionCommand {
         }
         scaling.check();
         AppSource app = new AppSource(source.dir, source.image, entrypoint, cmd, port, debs, runtime, main);
-        Resources resources =
-                app.resources(memoryMib == null && vcpus == null ? null : new Resources(vcpus, memoryMib));
+        Resources asked = app.resources(resources.resources());
         WispClient wisp = api.client();
         String imageId = app.apiImageId(wisp, registry, line -> log("%s", line));
         Optional<Service> existing = find(wisp);
@@ -167,7 +162,7 @@ final class DeployCommand extends RevisionCommand {
         if (existing.isEmpty()) {
             Service created = wisp.createService(Service.builder(name, imageId)
                     .env(env)
-                    .resources(resources)
+                    .resources(asked)
                     .port(port)
                     .scaling(scaling.scaling())
                     .standby(scaling.standbyPolicy())
@@ -180,7 +175,7 @@ final class DeployCommand extends RevisionCommand {
                     created.latestRevision() == null ? 1 : created.latestRevision(),
                     imageId,
                     created.envNames(),
-                    resources,
+                    asked,
                     port,
                     null,
                     "warming",
@@ -195,7 +190,7 @@ final class DeployCommand extends RevisionCommand {
                 wisp.updateService(name, new ServicePatch(scaling.scaling(), scaling.standbyPolicy(), null));
                 log("updated the scaling of %s", name);
             }
-            rev = wisp.deploy(name, new DeployRequest(imageId, env, secrets, resources, port, egress, mounts()));
+            rev = wisp.deploy(name, new DeployRequest(imageId, env, secrets, asked, port, egress, mounts()));
             log("deploying revision %d of %s", rev.number(), name);
         }
         return settleAndPrint(wisp, name, rev, r -> {

@@ -4,7 +4,6 @@ import dev.wisp.sdk.Function;
 import dev.wisp.sdk.FunctionDeploy;
 import dev.wisp.sdk.Invocation;
 import dev.wisp.sdk.InvocationLogEntry;
-import dev.wisp.sdk.Resources;
 import dev.wisp.sdk.RetrySettings;
 import dev.wisp.sdk.WispClient;
 import java.net.http.HttpResponse;
@@ -83,11 +82,8 @@ final class FnCommand {
                 description = "Java: the Function class (default: the jar's Wisp-Function-Class or Main-Class).")
         String handlerClass;
 
-        @Option(names = "--memory", paramLabel = "MiB", description = "Guest memory (default 128, java 256).")
-        Integer memoryMib;
-
-        @Option(names = "--vcpus", paramLabel = "N", description = "Guest vCPUs (default 1).")
-        Integer vcpus;
+        @Mixin
+        ResourceOptions resources;
 
         @Option(
                 names = "--concurrency",
@@ -131,14 +127,13 @@ final class FnCommand {
             FunctionDeploy base = FunctionDeploy.of(name, runtime, bytes, text);
             RetrySettings retry =
                     maxAttempts == null && backoff == null ? null : new RetrySettings(maxAttempts, backoff, null);
-            Resources res = memoryMib == null && vcpus == null ? null : new Resources(vcpus, memoryMib);
             FunctionDeploy spec = new FunctionDeploy(
                     name,
                     runtime,
                     base.handler(),
                     base.handlerBase64(),
                     handlerClass,
-                    res,
+                    resources.resources(),
                     concurrency,
                     instanceConcurrency,
                     retry,

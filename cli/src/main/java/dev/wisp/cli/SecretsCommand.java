@@ -84,17 +84,9 @@ final class SecretsCommand {
     }
 
     @Command(name = "rm", description = "Remove secrets (revisions deployed with them keep their values).")
-    static final class Rm extends TenantApiCommand {
-        @Parameters(arity = "1..*", paramLabel = "NAME", description = "Secret names.")
-        List<String> names;
-
-        @Override
-        public Integer call() {
-            for (String n : names) {
-                api.client().deleteSecret(n);
-                out().println("removed " + n);
-            }
-            return 0;
+    static final class Rm extends DeleteCommand {
+        Rm() {
+            super(new TenantApiOptions(), "removed", WispClient::deleteSecret);
         }
     }
 }

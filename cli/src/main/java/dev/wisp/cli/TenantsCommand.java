@@ -67,16 +67,10 @@ final class TenantsCommand {
         }
     }
 
-    @Command(name = "rm", description = "Delete a tenant.")
-    static final class Rm extends AdminApiCommand {
-        @Parameters(paramLabel = "NAME", description = "Tenant name.")
-        String name;
-
-        @Override
-        public Integer call() {
-            api.client().deleteTenant(name);
-            out().println("deleted tenant " + name);
-            return 0;
+    @Command(name = "rm", description = "Delete tenants.")
+    static final class Rm extends DeleteCommand {
+        Rm() {
+            super(new ApiOptions(), "deleted tenant", WispClient::deleteTenant);
         }
     }
 }

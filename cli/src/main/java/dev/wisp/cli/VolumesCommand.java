@@ -61,17 +61,12 @@ final class VolumesCommand {
     }
 
     @Command(name = "rm", description = "Remove volumes and their data (refused while a service mounts them).")
-    static final class Rm extends TenantApiCommand {
-        @Parameters(arity = "1..*", paramLabel = "NAME", description = "Volume names.")
-        List<String> names;
-
-        @Override
-        public Integer call() {
-            for (String n : names) {
-                api.client().volumes().delete(n);
-                out().println("removed " + n);
-            }
-            return 0;
+    static final class Rm extends DeleteCommand {
+        Rm() {
+            super(
+                    new TenantApiOptions(),
+                    "removed",
+                    (wisp, name) -> wisp.volumes().delete(name));
         }
     }
 }
