@@ -33,7 +33,13 @@ final class DensityReport {
                     t.stoppedBecause(),
                     t.seconds(),
                     t.fitByPss(),
-                    t == r.running() ? String.format(Locale.ROOT, ", CPU %,d at this idle load", t.fitByCpu()) : "");
+                    t == r.running()
+                            ? String.format(
+                                    Locale.ROOT,
+                                    ", CPU %,d at %.1f cores at this idle cost",
+                                    t.fitByCpu(),
+                                    DensityStages.CPU_LIMIT * r.host().cores())
+                            : "");
             b.format(
                     "         per VM: RSS %.1f MiB, PSS %.1f MiB; guest RAM mapped %.1f MiB of which "
                             + "changed %.1f MiB; QEMU's own RSS %.1f MiB, PSS %.1f MiB, private %.1f MiB%n",
