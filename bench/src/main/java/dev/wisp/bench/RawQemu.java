@@ -39,6 +39,9 @@ final class RawQemu implements AutoCloseable {
     /** The same kernel parameters Wisp boots with, so the guest does the same work on both sides. */
     static final String CMDLINE = String.join(" ", BootSource.BASE_KERNEL_PARAMETERS);
 
+    /** On Wisp's own kernel, its own parameters too, as the runtime gives them. */
+    static final String WISP_CMDLINE = CMDLINE + " " + String.join(" ", BootSource.WISP_KERNEL_PARAMETERS);
+
     private static final String ENV_REQUEST = "@@wisp env";
     private static final String ENV_NONE = "@@wisp env-end\n";
     private final Process process;
@@ -117,7 +120,7 @@ final class RawQemu implements AutoCloseable {
                 "-initrd",
                 initrd.toString(),
                 "-append",
-                CMDLINE,
+                KernelBuilder.isWispKernel(kernel) ? WISP_CMDLINE : CMDLINE,
                 "-netdev",
                 "user,id=n0,hostfwd=tcp:127.0.0.1:" + hostPort + "-:" + guestPort,
                 "-device",

@@ -46,7 +46,8 @@ public final class KernelBuilder {
             "bison", "bison",
             "bc", "bc",
             "xz", "xz-utils",
-            "perl", "perl");
+            "perl", "perl",
+            "patch", "patch");
     /** How often a running compile reports how far it got. */
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
 
@@ -113,6 +114,7 @@ public final class KernelBuilder {
             Files.createDirectories(work);
             setMode(builds, "rwxr-xr-x");
             Path tree = unpack(work, version, progress);
+            applyPatch(tree, work, progress);
             configure(tree, work, progress);
             compile(tree, progress);
             Path staging = work.resolve("out");
@@ -120,8 +122,9 @@ public final class KernelBuilder {
             Files.copy(tree.resolve("vmlinux"), staging.resolve("vmlinux"));
             Files.copy(tree.resolve(".config"), staging.resolve("config"));
             Files.writeString(staging.resolve(WispKernelConfig.FILE_NAME), config.text());
+            Files.writeString(staging.resolve(WispKernelConfig.PATCH_NAME), config.patch());
             // The jailed VMMs run as other uids: they must read the kernel through their bind mount.
-            for (String f : List.of("vmlinux", "config", WispKernelConfig.FILE_NAME)) {
+            for (String f : List.of("vmlinux", "config", WispKernelConfig.FILE_NAME, WispKernelConfig.PATCH_NAME)) {
                 setMode(staging.resolve(f), "rw-r--r--");
             }
             setMode(staging, "rwxr-xr-x");
@@ -166,6 +169,16 @@ public final class KernelBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Wisp's patch to the source (docs/kernel.md), refused whole if any part of it does not apply. */
+    private void applyPatch(Path tree, Path work, Consumer<String> progress) throws IOException {
+        if (config.patch().isEmpty()) {
+            return;
+        }
+        progress.accept("patching the source with " + WispKernelConfig.PATCH_NAME);
+        Path patch = Files.writeString(work.resolve(WispKernelConfig.PATCH_NAME), config.patch());
+        Commands.run("patch", tree, Map.of(), List.of("patch", "-p1", "--batch", "--forward", "-i", patch.toString()));
     }
 
     /** allnoconfig with the fragment forced, then a check that every option in it took. */

@@ -11,29 +11,44 @@ import java.util.List;
 
 /**
  * The config fragment of Wisp's guest kernel ({@code wisp-kernel.config}, applied over {@code make
- * allnoconfig}) and the key its builds are cached under.
+ * allnoconfig}), the patch applied to the source before it ({@code wisp-kernel.patch}), and the key
+ * its builds are cached under.
  */
 final class WispKernelConfig {
     /** The fragment's name as a resource and beside each built {@code vmlinux}. */
     static final String FILE_NAME = "wisp-kernel.config";
 
-    private static final String RESOURCE = "kernel/" + FILE_NAME;
+    /** The source patch's name as a resource and beside each built {@code vmlinux}. */
+    static final String PATCH_NAME = "wisp-kernel.patch";
+
     /** Hex digits of the hash in a cache folder's name: enough to tell fragments apart. */
     static final int HASH_CHARS = 12;
 
     private final String text;
+    private final String patch;
 
+    /** A fragment applied to the unpatched source. */
     WispKernelConfig(String text) {
-        this.text = text;
+        this(text, "");
     }
 
-    /** The fragment shipped with this version of Wisp. */
+    /** @param patch a unified diff applied with {@code patch -p1} in the source tree, or empty */
+    WispKernelConfig(String text, String patch) {
+        this.text = text;
+        this.patch = patch;
+    }
+
+    /** The fragment and patch shipped with this version of Wisp. */
     static WispKernelConfig bundled() {
-        try (InputStream in = WispKernelConfig.class.getResourceAsStream(RESOURCE)) {
+        return new WispKernelConfig(resource("kernel/" + FILE_NAME), resource("kernel/" + PATCH_NAME));
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = WispKernelConfig.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("resource " + RESOURCE + " missing from the image module");
+                throw new IllegalStateException("resource " + name + " missing from the image module");
             }
-            return new WispKernelConfig(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -41,6 +56,11 @@ final class WispKernelConfig {
 
     String text() {
         return text;
+    }
+
+    /** The source patch, empty for none. */
+    String patch() {
+        return patch;
     }
 
     /** The {@code CONFIG_X=value} lines, each of which must appear as is in the final .config. */
@@ -67,6 +87,9 @@ final class WispKernelConfig {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(text.getBytes(StandardCharsets.UTF_8));
             sha.update(("\nsource " + sourceVersion + "\n").getBytes(StandardCharsets.UTF_8));
+            if (!patch.isEmpty()) {
+                sha.update(("patch\n" + patch).getBytes(StandardCharsets.UTF_8));
+            }
             return HexFormat.of().formatHex(sha.digest()).substring(0, HASH_CHARS);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("no SHA-256", e);

@@ -2,6 +2,7 @@ package dev.wisp.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,42 @@ class WispKernelTest {
         assertThat(a.builtInto(a.folderName("6.1.192-3"))).isTrue();
         assertThat(b.builtInto(a.folderName("6.1.192-3"))).isFalse();
         assertThat(a.builtInto("6.1.0-57-cloud-amd64")).isFalse();
+    }
+
+    @Test
+    void patch_namesANewFolder_andTheBundledOneTakesTheApicTimerRate() {
+        WispKernelConfig plain = new WispKernelConfig("CONFIG_A=y\n");
+        WispKernelConfig patched = new WispKernelConfig("CONFIG_A=y\n", "--- a/x\n+++ b/x\n");
+
+        assertThat(patched.folderName("6.1.192-3")).isNotEqualTo(plain.folderName("6.1.192-3"));
+        assertThat(patched.builtInto(plain.folderName("6.1.192-3"))).isFalse();
+        assertThat(WispKernelConfig.bundled().patch()).contains("early_param(\"lapic_timer_khz\"");
+    }
+
+    @Test
+    void bundledPatch_appliesToTheInstalledSource() throws Exception {
+        assumeTrue(Files.isRegularFile(KernelBuilder.SOURCE_TARBALL), "no " + KernelBuilder.SOURCE_TARBALL);
+        String file = "arch/x86/kernel/apic/apic.c";
+        Commands.run(
+                "tar",
+                home,
+                java.util.Map.of(),
+                java.util.List.of(
+                        "tar",
+                        "-xJf",
+                        KernelBuilder.SOURCE_TARBALL.toString(),
+                        KernelBuilder.SOURCE_PACKAGE + "/" + file));
+        Path tree = home.resolve(KernelBuilder.SOURCE_PACKAGE);
+        Path patch = Files.writeString(
+                home.resolve("p.patch"), WispKernelConfig.bundled().patch());
+
+        Commands.run(
+                "patch",
+                tree,
+                java.util.Map.of(),
+                java.util.List.of("patch", "-p1", "--batch", "-i", patch.toString()));
+
+        assertThat(Files.readString(tree.resolve(file))).contains("early_param(\"lapic_timer_khz\"");
     }
 
     @Test

@@ -57,6 +57,13 @@ public record BootSource(
             "lpj=8000000",
             "no_timer_check");
 
+    /**
+     * Kernel parameters only Wisp's own kernel gets (its patch adds them; docs/kernel.md).
+     * {@code lapic_timer_khz}: QEMU's and KVM's local APIC timers count at 1 GHz, so the kernel need
+     * not calibrate it against the jiffies clock, two waits of 100 ms each at every boot.
+     */
+    public static final List<String> WISP_KERNEL_PARAMETERS = List.of("lapic_timer_khz=1000000");
+
     public BootSource {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(initrd, "initrd");

@@ -83,13 +83,13 @@ final class QemuCommandLine {
             String netdev,
             GuestMemory memory,
             boolean incoming,
-            boolean acpi) {
+            boolean wispKernel) {
         List<String> cmd = new ArrayList<>();
         cmd.add(qemuBinary);
         cmd.addAll(List.of("-name", "wisp-" + instanceId + ",process=wisp-" + instanceId));
         // Wisp's own kernel has no ACPI (built with it, it failed to load microvm's tables and /init
         // never ran): with acpi=off QEMU lists the virtio-mmio devices on the kernel command line.
-        cmd.addAll(List.of("-M", "microvm,memory-backend=" + MEMORY_BACKEND_ID + (acpi ? "" : ",acpi=off")));
+        cmd.addAll(List.of("-M", "microvm,memory-backend=" + MEMORY_BACKEND_ID + (wispKernel ? ",acpi=off" : "")));
         cmd.addAll(List.of("-accel", accelOption(accel, tbSizeMib(System.getProperty(TB_SIZE_PROPERTY)))));
         cmd.addAll(List.of("-cpu", accel == Accelerator.KVM ? "host" : "max"));
         cmd.addAll(List.of("-smp", Integer.toString(spec.vcpus())));
@@ -101,7 +101,7 @@ final class QemuCommandLine {
         cmd.addAll(List.of("-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
         cmd.addAll(List.of("-kernel", spec.boot().kernel().toString()));
         cmd.addAll(List.of("-initrd", spec.boot().initrd().toString()));
-        cmd.addAll(List.of("-append", kernelCmdline(spec, instanceId)));
+        cmd.addAll(List.of("-append", kernelCmdline(spec, instanceId, wispKernel)));
         cmd.addAll(List.of("-netdev", netdev));
         cmd.addAll(List.of("-device", "virtio-net-device,netdev=net0"));
         List<Path> disks = spec.boot().disks();
@@ -137,8 +137,11 @@ final class QemuCommandLine {
         };
     }
 
-    static String kernelCmdline(VmSpec spec, String instanceId) {
+    static String kernelCmdline(VmSpec spec, String instanceId, boolean wispKernel) {
         List<String> params = new ArrayList<>(BootSource.BASE_KERNEL_PARAMETERS);
+        if (wispKernel) {
+            params.addAll(BootSource.WISP_KERNEL_PARAMETERS);
+        }
         params.add("wisp.id=" + instanceId);
         List<Volume> volumes = spec.boot().volumes();
         for (int i = 0; i < volumes.size(); i++) {

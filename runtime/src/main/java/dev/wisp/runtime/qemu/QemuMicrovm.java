@@ -126,6 +126,6 @@ public final class QemuMicrovm implements Vmm {
                 jail.memory(),
                 incoming,
                 // decided on the host's path: in a jail the kernel is just /kernel
-                !QemuCommandLine.isWispKernel(launch.spec().boot().kernel()));
+                QemuCommandLine.isWispKernel(launch.spec().boot().kernel()));
     }
 }

@@ -36,7 +36,7 @@ class QemuCommandLineTest {
                 "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
                 memory,
                 incoming,
-                true);
+                false);
     }
 
     @Test
@@ -75,7 +75,7 @@ class QemuCommandLineTest {
                 "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
                 new GuestMemory.Anonymous(),
                 false,
-                true);
+                false);
         assertThat(String.join(" ", cmd)).doesNotContain("hunter2").doesNotContain("SECRET");
         assertThat(withEnv.toString()).contains("SECRET").doesNotContain("hunter2");
     }
@@ -91,7 +91,8 @@ class QemuCommandLineTest {
     }
 
     @Test
-    void wispsOwnKernel_bootsWithoutAcpiTables_otherKernelsKeepThem(@TempDir Path dir) throws Exception {
+    void wispsOwnKernel_bootsWithoutAcpiTablesAndACalibratedApicTimer_otherKernelsKeepBoth(@TempDir Path dir)
+            throws Exception {
         Path wisp = Files.createDirectories(dir.resolve("wisp"));
         Files.writeString(wisp.resolve("vmlinux"), "");
         Files.writeString(wisp.resolve("wisp-kernel.config"), "CONFIG_VIRTIO_MMIO=y\n");
@@ -113,10 +114,12 @@ class QemuCommandLineTest {
                 "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
                 new GuestMemory.Anonymous(),
                 false,
-                !QemuCommandLine.isWispKernel(wisp.resolve("vmlinux")));
+                QemuCommandLine.isWispKernel(wisp.resolve("vmlinux")));
         assertThat(cmd.get(cmd.indexOf("-M") + 1)).endsWith(",acpi=off");
+        assertThat(cmd.get(cmd.indexOf("-append") + 1)).contains("lapic_timer_khz=1000000");
         List<String> debian = build(new GuestMemory.Anonymous(), false);
         assertThat(debian.get(debian.indexOf("-M") + 1)).doesNotContain("acpi");
+        assertThat(debian.get(debian.indexOf("-append") + 1)).doesNotContain("lapic_timer_khz");
     }
 
     @Test
