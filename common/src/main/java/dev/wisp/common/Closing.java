@@ -13,7 +13,7 @@ public final class Closing {
 
     /**
      * Closes each non-null resource in the order given, every one even if an earlier one failed;
-     * a failure is logged as a warning naming the resource's class.
+     * a failure is logged as a warning naming the resource's class, with its stack trace.
      */
     public static void quietly(System.Logger log, AutoCloseable... resources) {
         Arrays.stream(resources).filter(Objects::nonNull).forEach(r -> close(log, r));
@@ -25,7 +25,8 @@ public final class Closing {
         } catch (Exception e) {
             log.log(
                     System.Logger.Level.WARNING,
-                    "closing " + resource.getClass().getSimpleName() + ": " + e);
+                    () -> "closing " + resource.getClass().getSimpleName(),
+                    e);
         }
     }
 
