@@ -4,22 +4,14 @@ import dev.wisp.cluster.Assignment;
 import dev.wisp.cluster.Assignments;
 import dev.wisp.cluster.ClusterKeys;
 import dev.wisp.cluster.Membership;
-import dev.wisp.common.BoundedWait;
 import dev.wisp.store.KeyValue;
 import dev.wisp.store.StateStore;
-import dev.wisp.store.Watch;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -32,7 +24,7 @@ import java.util.function.BooleanSupplier;
  */
 final class AssignedWork implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AssignedWork.class.getName());
-    private static final long EVERY_MS = 1000;
+    private static final Duration EVERY = Duration.ofSeconds(1);
     /** A failed deploy of an assigned key is tried again after this long. */
     private static final long RETRY_NANOS = 10_000_000_000L;
 
@@ -48,12 +40,8 @@ final class AssignedWork implements AutoCloseable {
     private final ImageFetch images;
     private final BooleanSupplier leads;
     private final BooleanSupplier fenced;
-    private final List<Watch> watches = new ArrayList<>();
     private final Map<String, Long> retryAt = new java.util.HashMap<>();
-    private final AtomicBoolean queued = new AtomicBoolean();
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("wisp-assigned").daemon().factory());
-    private volatile boolean closed;
+    private final PassLoop loop;
 
     AssignedWork(
             StateStore store,
@@ -73,35 +61,11 @@ final class AssignedWork implements AutoCloseable {
         this.images = images;
         this.leads = leads;
         this.fenced = fenced;
+        this.loop = new PassLoop("node " + self + ": assigned work", "wisp-assigned", this::pass);
     }
 
     void start() {
-        long from = store.revision() + 1;
-        for (String prefix : List.of(ClusterKeys.ASSIGN, ClusterKeys.ROUTES, ClusterKeys.NODES, Registry.TOKENS)) {
-            watches.add(store.watch(prefix, from, e -> trigger()));
-        }
-        trigger();
-        loop.scheduleWithFixedDelay(this::trigger, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
-    }
-
-    private void trigger() {
-        if (closed || !queued.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            loop.execute(() -> {
-                queued.set(false);
-                try {
-                    pass();
-                } catch (RuntimeException e) {
-                    if (!closed) {
-                        LOG.log(System.Logger.Level.WARNING, "node " + self + ": assigned work pass failed: " + e);
-                    }
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            queued.set(false); // closing
-        }
+        loop.start(store, List.of(ClusterKeys.ASSIGN, ClusterKeys.ROUTES, ClusterKeys.NODES, Registry.TOKENS), EVERY);
     }
 
     private void pass() {
@@ -181,9 +145,6 @@ final class AssignedWork implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        watches.forEach(Watch::cancel);
-        loop.shutdownNow();
-        BoundedWait.await(loop::awaitTermination, Duration.ofSeconds(30));
+        loop.close(true);
     }
 }

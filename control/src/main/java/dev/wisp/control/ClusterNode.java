@@ -1,5 +1,6 @@
 package dev.wisp.control;
 
+import dev.wisp.common.Closing;
 import dev.wisp.image.ImageStore;
 import dev.wisp.node.Node;
 import dev.wisp.router.RequestGate;
@@ -15,6 +16,7 @@ import java.util.function.BooleanSupplier;
  * loop that runs what placement assigned here ({@link AssignedWork}).
  */
 final class ClusterNode implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ClusterNode.class.getName());
     private final ClusterSetup cluster;
     private final TenantRouting routing;
     private final AtomicReference<Node> node = new AtomicReference<>();
@@ -48,7 +50,7 @@ final class ClusterNode implements AutoCloseable {
         n.forwardUnknown(remote);
         ImageStore images = specs.images();
         NodeDeployments deployments = new NodeDeployments(n, specs, InstantSource.system());
-        fence = new CutOffFence(
+        fence = CutOffFence.start(
                 cluster.nodeName(), cutOff, () -> deployments.removeUndesired(java.util.Set.of(), () -> {}));
         work = new AssignedWork(
                 store,
@@ -59,17 +61,11 @@ final class ClusterNode implements AutoCloseable {
                 new ImageFetch(store, images, cluster.nodeName(), adminToken),
                 leads,
                 fence::fenced);
-        fence.start();
         work.start();
     }
 
     @Override
     public void close() {
-        if (fence != null) {
-            fence.close();
-        }
-        if (work != null) {
-            work.close();
-        }
+        Closing.quietly(LOG, fence, work);
     }
 }

@@ -2,6 +2,7 @@ package dev.wisp.control;
 
 import dev.wisp.cluster.LeaderElection;
 import dev.wisp.cluster.Membership;
+import dev.wisp.common.Closing;
 import dev.wisp.common.FileTrees;
 import dev.wisp.functions.Functions;
 import dev.wisp.image.ImageStore;
@@ -96,14 +97,7 @@ public final class ControlPlane implements AutoCloseable {
      * reconciler and functions' resumption run only while this node leads (docs/cluster.md).
      */
     public static ControlPlane start(ControlConfig config, ClusterSetup cluster) {
-        ControlPlane cp = new ControlPlane(config, cluster);
-        try {
-            cp.boot();
-        } catch (RuntimeException e) {
-            cp.close();
-            throw e;
-        }
-        return cp;
+        return Closing.onFailure(new ControlPlane(config, cluster), ControlPlane::boot);
     }
 
     private void boot() {
@@ -350,16 +344,17 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         closed = true;
-        closeQuietly(api);
-        closeQuietly(election); // a leader steps down first: its reconciler stops, another node takes over
-        closeQuietly(membership);
-        closeQuietly(functions);
-        closeQuietly(reconciler);
-        if (reconciling instanceof LeaderLoops loops) {
-            closeQuietly(loops);
-        }
-        closeQuietly(clusterNode);
-        closeQuietly(node);
+        // A leader steps down first (election): its reconciler stops, another node takes over.
+        Closing.quietly(
+                LOG,
+                api,
+                election,
+                membership,
+                functions,
+                reconciler,
+                reconciling instanceof LeaderLoops loops ? loops : null,
+                clusterNode,
+                node);
         if (eventWriter != null) {
             eventWriter.shutdown();
             try {
@@ -368,19 +363,7 @@ public final class ControlPlane implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        closeQuietly(runtime);
-        closeQuietly(store != null ? store : cluster == null ? null : cluster.store());
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.WARNING, "closing " + c.getClass().getSimpleName() + ": " + e);
-        }
+        Closing.quietly(LOG, runtime, store != null ? store : cluster == null ? null : cluster.store());
     }
 
     /** The node's series (router, VMMs, wakes) then the control plane's own (API, reconciler, store). */

@@ -23,18 +23,22 @@ final class CutOffFence implements AutoCloseable {
             Thread.ofPlatform().name("wisp-cutoff-fence").daemon().factory());
     private volatile boolean fenced;
 
-    /**
-     * @param cutOff whether no keep-alive was confirmed within the lease ttl
-     * @param stopAssigned stops every service this node runs for its assignments
-     */
-    CutOffFence(String node, BooleanSupplier cutOff, Runnable stopAssigned) {
+    private CutOffFence(String node, BooleanSupplier cutOff, Runnable stopAssigned) {
         this.node = node;
         this.cutOff = cutOff;
         this.stopAssigned = stopAssigned;
     }
 
-    void start() {
-        check.scheduleWithFixedDelay(this::check, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
+    /**
+     * A fence checking from now on.
+     *
+     * @param cutOff whether no keep-alive was confirmed within the lease ttl
+     * @param stopAssigned stops every service this node runs for its assignments
+     */
+    static CutOffFence start(String node, BooleanSupplier cutOff, Runnable stopAssigned) {
+        CutOffFence fence = new CutOffFence(node, cutOff, stopAssigned);
+        fence.check.scheduleWithFixedDelay(fence::check, EVERY_MS, EVERY_MS, TimeUnit.MILLISECONDS);
+        return fence;
     }
 
     /** Whether this node is fenced now: it runs none of its assignments. */

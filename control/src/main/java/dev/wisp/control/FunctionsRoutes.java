@@ -33,26 +33,15 @@ import java.util.StringJoiner;
  * keeps each function's record and handler; the {@link Functions} facade runs it on the node under
  * an unguessable key, so two tenants' functions of one name never meet, and a foreign tenant's
  * function is a 404 like a missing one.
+ *
+ * @param handlers where the functions' handler files are kept, a folder per function
  */
-final class FunctionsRoutes {
+record FunctionsRoutes(Registry registry, Functions functions, TenantRouting routing, EventLog events, Path handlers) {
     private static final System.Logger LOG = System.getLogger(FunctionsRoutes.class.getName());
     /** Compiler output and console tails in deploy errors are cut to this many characters. */
     private static final int MAX_MESSAGE = 4000;
 
-    private final Registry registry;
-    private final Functions functions;
-    private final TenantRouting routing;
-    private final EventLog events;
-    private final Path handlers;
-    private final SecureRandom random = new SecureRandom();
-
-    FunctionsRoutes(Registry registry, Functions functions, TenantRouting routing, EventLog events, Path handlers) {
-        this.registry = registry;
-        this.functions = functions;
-        this.routing = routing;
-        this.events = events;
-        this.handlers = handlers;
-    }
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     void register(ApiRoutes r) {
         r.add(
@@ -104,7 +93,7 @@ final class FunctionsRoutes {
 
     private Reply deploy(Call c, Caller who) {
         byte[] id = new byte[8];
-        random.nextBytes(id);
+        RANDOM.nextBytes(id);
         String key = "fn-" + HexFormat.of().formatHex(id);
         FunctionInput.Parsed in =
                 FunctionInput.parse(c.body(), who.tenant(), key, registry.now(), functions.memoryFloorMib());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.ImageDigest;
 import dev.wisp.image.ImageStore;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -227,16 +228,10 @@ final class ImageArchive {
     }
 
     private static void skip(InputStream in, long n) throws IOException {
-        long left = n;
-        while (left > 0) {
-            long s = in.skip(left);
-            if (s <= 0) {
-                if (in.read() < 0) {
-                    throw bad("the archive is truncated");
-                }
-                s = 1;
-            }
-            left -= s;
+        try {
+            in.skipNBytes(n);
+        } catch (EOFException e) {
+            throw bad("the archive is truncated");
         }
     }
 

@@ -24,24 +24,13 @@ import java.util.UUID;
  * again from the bytes that arrived, exactly as for an upload. Files over {@link #MAX_FILE_BYTES}
  * are not sent this way (push such an image to each node).
  */
-final class ImageFetch {
+record ImageFetch(StateStore store, ImageStore images, String self, Path tokenFile) {
     private static final System.Logger LOG = System.getLogger(ImageFetch.class.getName());
     /** Largest image file one node sends another: it travels in one API answer. */
     static final long MAX_FILE_BYTES = 128L * 1024 * 1024;
 
-    private final StateStore store;
-    private final ImageStore images;
-    private final String self;
-    private final Path tokenFile;
-    private final HttpClient http =
+    private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    ImageFetch(StateStore store, ImageStore images, String self, Path tokenFile) {
-        this.store = store;
-        this.images = images;
-        this.self = self;
-        this.tokenFile = tokenFile;
-    }
 
     /** Whether the image is here now (fetched if it was not); false after every live node failed. */
     boolean ensure(String id) {
@@ -100,7 +89,7 @@ final class ImageFetch {
     /** Fetches one of the image's files into {@code staging}: true, or false if the peer has no such file. */
     private boolean download(String api, String token, String id, String file, Path staging)
             throws IOException, InterruptedException {
-        HttpResponse<Path> r = http.send(
+        HttpResponse<Path> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create(api + "/v1/images/" + id + "/files/" + file))
                         .header("Authorization", "Bearer " + token)
                         .timeout(Duration.ofMinutes(2))

@@ -1,8 +1,6 @@
 package dev.wisp.control;
 
-import dev.wisp.common.BoundedWait;
 import dev.wisp.store.StoreException;
-import dev.wisp.store.Watch;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -12,11 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Makes the node run what the store says, on one thread: at start (so a restart redeploys
@@ -54,14 +48,8 @@ final class Reconciler implements Reconciling, AutoCloseable {
     private final StartReports starts;
     private final RevisionSwitch services;
     private final TenantLimits tenantLimits;
-    private final long intervalMs;
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("wisp-reconcile").daemon().factory());
-
-    private final AtomicReference<CompletableFuture<Void>> pending = new AtomicReference<>();
-    private final List<Watch> watches = new ArrayList<>();
-    private volatile boolean closed;
-    private volatile long lastPass;
+    private final Duration interval;
+    private final PassLoop loop = new PassLoop("reconcile", "wisp-reconcile", this::timedPass);
 
     Reconciler(
             Registry registry,
@@ -82,63 +70,20 @@ final class Reconciler implements Reconciling, AutoCloseable {
         RevisionStates states = new RevisionStates(registry, events, deployments);
         this.starts = new StartReports(events, deployments, states);
         this.services = new RevisionSwitch(registry, routing, clock, deployments, starts, states);
-        this.intervalMs = interval.toMillis();
+        this.interval = interval;
     }
 
     void start() {
-        long from = registry.store().revision() + 1;
         List<String> prefixes =
                 new ArrayList<>(List.of(Registry.SERVICES, Registry.REVISIONS, Registry.TENANTS, Registry.TOKENS));
         prefixes.addAll(deployments.watchPrefixes());
-        for (String prefix : prefixes) {
-            watches.add(registry.store().watch(prefix, from, e -> trigger()));
-        }
-        trigger().join();
-        loop.scheduleWithFixedDelay(this::periodic, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
-    }
-
-    private void periodic() {
-        if (System.nanoTime() - lastPass >= TimeUnit.MILLISECONDS.toNanos(intervalMs - 50)) {
-            trigger();
-        }
+        loop.start(registry.store(), prefixes, interval).join();
     }
 
     /** Asks for a pass soon; passes asked for while one waits are merged into it. */
     @Override
     public CompletableFuture<Void> trigger() {
-        CompletableFuture<Void> fresh = new CompletableFuture<>();
-        CompletableFuture<Void> existing = pending.compareAndExchange(null, fresh);
-        if (existing != null) {
-            return existing;
-        }
-        if (closed) {
-            fresh.complete(null);
-            return fresh;
-        }
-        try {
-            loop.execute(() -> {
-                CompletableFuture<Void> mine = pending.getAndSet(null);
-                long t0 = System.nanoTime();
-                boolean failed = false;
-                try {
-                    pass();
-                } catch (RuntimeException e) {
-                    failed = true;
-                    if (!closed) {
-                        LOG.log(System.Logger.Level.WARNING, "reconcile pass failed: " + e);
-                    }
-                } finally {
-                    metrics.reconciled(System.nanoTime() - t0, failed);
-                    if (mine != null) {
-                        mine.complete(null);
-                    }
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            pending.set(null);
-            fresh.complete(null); // closing
-        }
-        return fresh;
+        return loop.trigger();
     }
 
     /** Waits (bounded) for a pass that started after this call. */
@@ -151,11 +96,18 @@ final class Reconciler implements Reconciling, AutoCloseable {
         }
     }
 
-    private void pass() {
-        lastPass = System.nanoTime();
-        if (closed) {
-            return;
+    private void timedPass() {
+        long t0 = System.nanoTime();
+        boolean failed = true;
+        try {
+            pass();
+            failed = false;
+        } finally {
+            metrics.reconciled(System.nanoTime() - t0, failed);
         }
+    }
+
+    private void pass() {
         publishTokens();
         tenantLimits.apply(registry.tenants());
         Set<String> desired = new HashSet<>();
@@ -174,8 +126,8 @@ final class Reconciler implements Reconciling, AutoCloseable {
         routing.publish(routes, targets);
         published.publish(routes, targets);
         removeUndesired(desired);
-        if (switching && !closed) {
-            loop.schedule(this::trigger, FAST_MS, TimeUnit.MILLISECONDS);
+        if (switching) {
+            loop.triggerAfter(FAST_MS);
         }
     }
 
@@ -207,9 +159,6 @@ final class Reconciler implements Reconciling, AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        watches.forEach(Watch::cancel);
-        loop.shutdown();
-        BoundedWait.await(loop::awaitTermination, Duration.ofSeconds(100));
+        loop.close(false);
     }
 }

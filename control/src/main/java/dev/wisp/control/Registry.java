@@ -95,6 +95,14 @@ final class Registry {
         return IMAGES + tenant + "/" + id;
     }
 
+    static String secretKey(String tenant, String name) {
+        return Secrets.PREFIX + tenant + "/" + name;
+    }
+
+    static String volumeKey(String tenant, String name) {
+        return Volumes.PREFIX + tenant + "/" + name;
+    }
+
     // ---- reads ------------------------------------------------------------------------------------
 
     <T> Optional<T> get(String key, Class<T> type) {

@@ -38,10 +38,6 @@ final class Secrets {
         this.cipher = cipher;
     }
 
-    static String key(String tenant, String name) {
-        return PREFIX + tenant + "/" + name;
-    }
-
     static String requireName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw ApiException.badRequest("secret name '" + Names.shorten(String.valueOf(name))
@@ -76,7 +72,7 @@ final class Secrets {
         String digest = digest(tenant, name, value);
         boolean[] created = {false};
         SecretRecord rec = registry.write(tx -> {
-            var old = tx.get(key(tenant, name), SecretRecord.class);
+            var old = tx.get(Registry.secretKey(tenant, name), SecretRecord.class);
             if (old.isEmpty()
                     && tx.range(PREFIX + tenant + "/", SecretRecord.class).size() >= MAX_SECRETS) {
                 throw new ApiException(
@@ -94,7 +90,7 @@ final class Secrets {
                     now);
             // The count above is a range read: touching the tenant makes concurrent creates conflict.
             Registry.touchTenant(tx, tenant);
-            tx.put(key(tenant, name), next);
+            tx.put(Registry.secretKey(tenant, name), next);
             created[0] = old.isEmpty();
             return next;
         });
@@ -104,10 +100,11 @@ final class Secrets {
     private Reply remove(Caller who, String name) {
         requireName(name);
         registry.write(tx -> {
-            if (tx.get(key(who.tenant(), name), SecretRecord.class).isEmpty()) {
+            if (tx.get(Registry.secretKey(who.tenant(), name), SecretRecord.class)
+                    .isEmpty()) {
                 throw ApiException.notFound("no secret '" + name + "'");
             }
-            tx.delete(key(who.tenant(), name));
+            tx.delete(Registry.secretKey(who.tenant(), name));
             return null;
         });
         return Reply.noContent();
@@ -133,7 +130,7 @@ final class Secrets {
             }
             String name = m.group(2);
             String var = m.group(1) == null ? name : m.group(1);
-            SecretRecord s = registry.get(key(tenant, name), SecretRecord.class)
+            SecretRecord s = registry.get(Registry.secretKey(tenant, name), SecretRecord.class)
                     .orElseThrow(() -> ApiException.badRequest(
                             "secrets: no secret '" + name + "' in tenant '" + tenant + "' (see wisp secrets ls)"));
             if (env.put(var, cipher.open(SecretRecord.aad(tenant, name), s.sealed())) != null) {
@@ -165,7 +162,7 @@ final class Secrets {
     /** Deletes every secret of a tenant being deleted. */
     static void deleteAll(Tx tx, String tenant) {
         for (SecretRecord s : tx.range(PREFIX + tenant + "/", SecretRecord.class)) {
-            tx.delete(key(tenant, s.name()));
+            tx.delete(Registry.secretKey(tenant, s.name()));
         }
     }
 

@@ -43,10 +43,6 @@ final class Volumes {
         this.directory = directory;
     }
 
-    static String key(String tenant, String name) {
-        return PREFIX + tenant + "/" + name;
-    }
-
     Path file(String tenant, String name) {
         return directory.resolve(tenant).resolve(name + ".ext4");
     }
@@ -80,7 +76,7 @@ final class Volumes {
         String now = registry.now();
         VolumeRecord rec = new VolumeRecord(tenant, name, bytes, now);
         registry.write(tx -> {
-            if (tx.get(key(tenant, name), VolumeRecord.class).isPresent()) {
+            if (tx.get(Registry.volumeKey(tenant, name), VolumeRecord.class).isPresent()) {
                 throw ApiException.conflict("volume '" + name + "' exists");
             }
             if (tx.range(PREFIX + tenant + "/", VolumeRecord.class).size() >= MAX_VOLUMES) {
@@ -90,7 +86,7 @@ final class Volumes {
                         "tenant '" + tenant + "' has " + MAX_VOLUMES + " volumes, the most allowed");
             }
             Registry.touchTenant(tx, tenant);
-            tx.put(key(tenant, name), rec);
+            tx.put(Registry.volumeKey(tenant, name), rec);
             return null;
         });
         Path file = file(tenant, name);
@@ -99,7 +95,7 @@ final class Volumes {
             VolumeDisk.create(file, bytes);
         } catch (IOException | VmException e) {
             registry.write(tx -> {
-                tx.delete(key(tenant, name));
+                tx.delete(Registry.volumeKey(tenant, name));
                 return null;
             });
             throw new IllegalStateException("cannot create volume " + name + ": " + e.getMessage(), e);
@@ -116,10 +112,10 @@ final class Volumes {
                     + "; remove them or deploy without the volume first");
         }
         registry.write(tx -> {
-            if (tx.get(key(tenant, name), VolumeRecord.class).isEmpty()) {
+            if (tx.get(Registry.volumeKey(tenant, name), VolumeRecord.class).isEmpty()) {
                 throw ApiException.notFound("no volume '" + name + "'");
             }
-            tx.delete(key(tenant, name));
+            tx.delete(Registry.volumeKey(tenant, name));
             return null;
         });
         try {
@@ -174,7 +170,8 @@ final class Volumes {
             if (!paths.add(path)) {
                 throw ApiException.badRequest("volumes: two volumes at " + path);
             }
-            if (registry.get(key(tenant, name), VolumeRecord.class).isEmpty()) {
+            if (registry.get(Registry.volumeKey(tenant, name), VolumeRecord.class)
+                    .isEmpty()) {
                 throw ApiException.badRequest("volumes: no volume '" + name + "' in tenant '" + tenant
                         + "' (create it: wisp volumes create " + name + " --size 1G)");
             }
@@ -225,7 +222,7 @@ final class Volumes {
         List<String> found = new ArrayList<>();
         for (int i = 0; i < MAX_VOLUMES; i++) {
             String n = i == 0 ? name : name + "-" + i;
-            if (registry.get(key(tenant, n), VolumeRecord.class).isEmpty()) {
+            if (registry.get(Registry.volumeKey(tenant, n), VolumeRecord.class).isEmpty()) {
                 break;
             }
             found.add(n);

@@ -7,10 +7,7 @@ import dev.wisp.cluster.Member;
 import dev.wisp.cluster.NodeRecord;
 import dev.wisp.router.Endpoint;
 import dev.wisp.router.ServiceBackend;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,21 +21,15 @@ class ClusterRoutingTest {
     private static final String TOKEN = Tokens.newToken();
 
     private static TenantRouting routing() {
-        TenantRouting r = new TenantRouting();
-        r.publish(
-                Map.of("default/hello", "hello-r1-aaaaaa", "default/secret", "secret-r1-bbbbbb"),
+        return TestRouting.of(
                 Map.of(
                         "hello-r1-aaaaaa", new TenantRouting.Target("default", "hello", false),
-                        "secret-r1-bbbbbb", new TenantRouting.Target("default", "secret", true)));
-        r.publishTokens(Map.of(Tokens.hash(TOKEN), new TenantRouting.TokenOwner("default", false)));
-        return r;
+                        "secret-r1-bbbbbb", new TenantRouting.Target("default", "secret", true)),
+                Map.of(TOKEN, new TenantRouting.TokenOwner("default", false)));
     }
 
     private static HttpRequest request(String token, String hop) {
-        HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
-        if (token != null) {
-            req.headers().set("Authorization", "Bearer " + token);
-        }
+        HttpRequest req = TestRouting.request(token);
         if (hop != null) {
             req.headers().set(ClusterGate.HOP_NAME, hop);
         }

@@ -13,6 +13,7 @@ import dev.wisp.sdk.TokenCreated;
 import dev.wisp.sdk.TokenInfo;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
+import dev.wisp.testing.Closeables;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -76,10 +77,8 @@ class ControlApiTest {
     }
 
     @AfterAll
-    void stop() {
-        if (cp != null) {
-            cp.close();
-        }
+    void stop() throws Exception {
+        Closeables.closeAll(cp);
     }
 
     String upload(String token, long seed) throws Exception {

@@ -55,14 +55,7 @@ class ControlPlaneKillTest {
                                     "{\"name\":\"hello\",\"image\":\"" + id + "\",\"scaling\":{\"min\":1}}")
                             .status())
                     .isEqualTo(201);
-            Guests.await(
-                    Duration.ofSeconds(180),
-                    "hello serving",
-                    () -> http.get("/v1/services/hello", token)
-                                    .json()
-                                    .path("revision")
-                                    .asInt()
-                            == 1);
+            Guests.awaitServing(http, token, "hello", 1, Duration.ofSeconds(180));
             assertThat(Http.viaRouter(routerPort, "hello.localhost", "/", null).body())
                     .contains("kill");
             assertThat(http.post("/v1/services/hello/deploy", token, "{\"env\":{\"V\":\"2\"}}")
@@ -70,14 +63,7 @@ class ControlPlaneKillTest {
                     .isEqualTo(202);
             // Killed once no VM is mid-boot: the runtime writes a VMM's pid file only after its boot,
             // so a VM booting at the kill cannot be found by the next runtime's sweep (reported).
-            Guests.await(
-                    Duration.ofSeconds(240),
-                    "revision 2 serving",
-                    () -> http.get("/v1/services/hello", token)
-                                    .json()
-                                    .path("revision")
-                                    .asInt()
-                            == 2);
+            Guests.awaitServing(http, token, "hello", 2, Duration.ofSeconds(240));
             assertThat(Guests.qemuOf(child.pid())).as("the child's VMs").isNotEmpty();
         } finally {
             child.destroyForcibly();
@@ -100,14 +86,7 @@ class ControlPlaneKillTest {
                     () -> Http.viaRouter(cp.routerPort(), "hello.localhost", "/", null)
                                     .status()
                             == 200);
-            Guests.await(
-                    Duration.ofSeconds(240),
-                    "revision 2 serving after the restart",
-                    () -> http.get("/v1/services/hello", token)
-                                    .json()
-                                    .path("revision")
-                                    .asInt()
-                            == 2);
+            Guests.awaitServing(http, token, "hello", 2, Duration.ofSeconds(240));
         }
         assertThat(Guests.qemuOf(ProcessHandle.current().pid()))
                 .as("QEMU left by the restarted one")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.KernelMemory;
+import dev.wisp.testing.Closeables;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,9 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * request, tenant isolation at the router, a restart that finds everything (standby snapshots
  * included), and a delete. One control plane, steps in order.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(VmTests.class)
+@StepwiseVmTest
 class ControlPlaneVmTest {
     @TempDir
     static Path scratch;
@@ -61,10 +56,8 @@ class ControlPlaneVmTest {
     }
 
     @AfterAll
-    void stop() {
-        if (cp != null) {
-            cp.close();
-        }
+    void stop() throws Exception {
+        Closeables.closeAll(cp);
     }
 
     private String page(String token) {

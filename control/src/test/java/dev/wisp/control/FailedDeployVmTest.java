@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
+import dev.wisp.testing.Closeables;
 import dev.wisp.testing.VmTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,10 +43,8 @@ class FailedDeployVmTest {
     }
 
     @AfterAll
-    void stop() {
-        if (cp != null) {
-            cp.close();
-        }
+    void stop() throws Exception {
+        Closeables.closeAll(cp);
     }
 
     private JsonNode revision(int n) {
@@ -130,14 +129,7 @@ class FailedDeployVmTest {
                 .asText();
         Http.Answer deployed = http.post("/v1/services/broken/deploy", admin, "{\"image\":\"" + fixed + "\"}");
         assertThat(deployed.status()).as(deployed.body()).isEqualTo(202);
-        Guests.await(
-                Duration.ofSeconds(180),
-                "revision 2 serving",
-                () -> http.get("/v1/services/broken", admin)
-                                .json()
-                                .path("revision")
-                                .asInt()
-                        == 2);
+        Guests.awaitServing(http, admin, "broken", 2, Duration.ofSeconds(180));
         Http.Answer page = Http.viaRouter(cp.routerPort(), "broken.localhost", "/", null);
         assertThat(page.status() + " " + page.body().trim()).isEqualTo("200 fixed");
         assertThat(revision(1).path("state").asText()).isEqualTo("failed");

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.wisp.functions.AddressPolicy;
-import dev.wisp.testing.VmTests;
+import dev.wisp.testing.Closeables;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,12 +22,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,9 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * list, 429 past the reserved concurrency, another tenant seeing none of it, and callback URLs held to
  * public addresses plus the one network the operator allowed.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(VmTests.class)
+@StepwiseVmTest
 class FunctionsApiVmTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Greets the body; {@code ?slow} makes it take 3 s. */
@@ -72,10 +66,8 @@ class FunctionsApiVmTest {
     }
 
     @AfterAll
-    void stop() {
-        if (cp != null) {
-            cp.close();
-        }
+    void stop() throws Exception {
+        Closeables.closeAll(cp);
     }
 
     private static String deployBody(String name, String script, String extra) throws Exception {

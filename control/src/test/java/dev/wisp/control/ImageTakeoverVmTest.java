@@ -9,6 +9,7 @@ import dev.wisp.functions.FunctionRuntime;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
+import dev.wisp.testing.Closeables;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
@@ -22,12 +23,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,9 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after the victim uploads it, and under the id the victim's function image will have. The
  * victim's service and function must still run the victim's code, which never sees the attacker's.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(VmTests.class)
+@StepwiseVmTest
 class ImageTakeoverVmTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "s3cret-of-the-victim";
@@ -69,10 +64,8 @@ class ImageTakeoverVmTest {
     }
 
     @AfterAll
-    void stop() {
-        if (cp != null) {
-            cp.close();
-        }
+    void stop() throws Exception {
+        Closeables.closeAll(cp);
     }
 
     /** The attacker's app: its page says so and its CGI prints the SECRET the service was given. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wisp.common.DockerRegistry;
 import dev.wisp.testing.Closeables;
 import dev.wisp.testing.OciTestImage;
-import dev.wisp.testing.VmTests;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,12 +13,8 @@ import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,9 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * router; then an image whose top layer deletes and replaces files of its base; then the pull
  * errors a user meets, each leaving nothing in the image store.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(VmTests.class)
+@StepwiseVmTest
 class OciImageVmTest {
     @TempDir
     static Path scratch;

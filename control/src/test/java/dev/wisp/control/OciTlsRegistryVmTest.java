@@ -94,14 +94,7 @@ class OciTlsRegistryVmTest {
                 "{\"name\":\"web\",\"image\":\"" + pulled.json().path("id").asText()
                         + "\",\"resources\":{\"memoryMiB\":192}}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        Guests.await(
-                Duration.ofSeconds(240),
-                "revision 1 serving",
-                () -> http.get("/v1/services/web", token)
-                                .json()
-                                .path("revision")
-                                .asInt()
-                        == 1);
+        Guests.awaitServing(http, token, "web", 1, Duration.ofSeconds(240));
         assertThat(get("/")).isEqualTo("base page\n 200");
         assertThat(leftovers()).isZero();
     }

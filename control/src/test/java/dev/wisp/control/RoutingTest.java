@@ -1,11 +1,9 @@
 package dev.wisp.control;
 
+import static dev.wisp.control.TestRouting.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,30 +14,19 @@ class RoutingTest {
     private static final String ADMIN = Tokens.newToken();
 
     private static TenantRouting routing() {
-        TenantRouting r = new TenantRouting();
-        r.publish(
-                Map.of("acme/shop", "shop-r2-aaaaaa", "default/hello", "hello-r1-bbbbbb"),
+        return TestRouting.of(
                 Map.of(
                         "shop-r2-aaaaaa",
                         new TenantRouting.Target("acme", "shop", false),
                         "hello-r1-bbbbbb",
-                        new TenantRouting.Target("default", "hello", true)));
-        r.publishTokens(Map.of(
-                Tokens.hash(ACME),
-                new TenantRouting.TokenOwner("acme", false),
-                Tokens.hash(GLOBEX),
-                new TenantRouting.TokenOwner("globex", false),
-                Tokens.hash(ADMIN),
-                new TenantRouting.TokenOwner("default", true)));
-        return r;
-    }
-
-    private static HttpRequest request(String token) {
-        HttpRequest req = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
-        if (token != null) {
-            req.headers().set("Authorization", "Bearer " + token);
-        }
-        return req;
+                        new TenantRouting.Target("default", "hello", true)),
+                Map.of(
+                        ACME,
+                        new TenantRouting.TokenOwner("acme", false),
+                        GLOBEX,
+                        new TenantRouting.TokenOwner("globex", false),
+                        ADMIN,
+                        new TenantRouting.TokenOwner("default", true)));
     }
 
     @Test

@@ -53,14 +53,7 @@ class TenantCgroupVmTest {
                     acme,
                     "{\"name\":\"web\",\"image\":\"" + image
                             + "\",\"scaling\":{\"min\":1,\"max\":2},\"resources\":{\"memoryMiB\":160}}");
-            Guests.await(
-                    Duration.ofSeconds(180),
-                    "web serving",
-                    () -> http.get("/v1/services/web", acme)
-                                    .json()
-                                    .path("revision")
-                                    .asInt()
-                            == 1);
+            Guests.awaitServing(http, acme, "web", 1, Duration.ofSeconds(180));
             Http.Answer page = Http.viaRouter(cp.routerPort(), "web.acme.localhost", "/", acme);
             assertThat(page.status() + " " + page.body().trim()).isEqualTo("200 acme-page");
 

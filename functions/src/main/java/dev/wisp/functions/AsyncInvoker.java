@@ -2,7 +2,6 @@ package dev.wisp.functions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -41,23 +40,19 @@ final class AsyncInvoker implements AutoCloseable {
     private final RouterClient router;
     private final Function<String, Target> targets;
     private final Callbacks callbacks;
-    private final Clock clock;
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean closed;
 
-    AsyncInvoker(
-            InvocationStore store,
-            RouterClient router,
-            Function<String, Target> targets,
-            Callbacks callbacks,
-            int workerCount,
-            Clock clock) {
+    AsyncInvoker(InvocationStore store, RouterClient router, Function<String, Target> targets, Callbacks callbacks) {
         this.store = store;
-        this.callbacks = callbacks;
         this.router = router;
         this.targets = targets;
-        this.clock = clock;
-        for (int i = 0; i < workerCount; i++) {
+        this.callbacks = callbacks;
+    }
+
+    /** Starts the workers that run due attempts, {@code count} at once. */
+    void start(int count) {
+        for (int i = 0; i < count; i++) {
             workers.add(Thread.ofVirtual().name("wisp-fn-async-" + i).start(this::work));
         }
     }
@@ -160,7 +155,7 @@ final class AsyncInvoker implements AutoCloseable {
     }
 
     private long now() {
-        return clock.millis();
+        return System.currentTimeMillis();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.wisp.functions;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.wisp.common.Closing;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,7 +165,7 @@ final class Callbacks {
         ScheduledFuture<?> deadline = DEADLINES.schedule(
                 () -> {
                     expired.set(true);
-                    closeQuietly(current.get());
+                    Closing.quietly(LOG, current.get());
                 },
                 tryTimeout.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -247,16 +248,5 @@ final class Callbacks {
             throw new IOException("not an HTTP status line");
         }
         return Integer.parseInt(parts[1]);
-    }
-
-    private static void closeQuietly(Socket s) {
-        if (s == null) {
-            return;
-        }
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing to end a try that ran out of time
-        }
     }
 }

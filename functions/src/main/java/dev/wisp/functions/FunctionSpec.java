@@ -110,10 +110,6 @@ public record FunctionSpec(
                 null);
     }
 
-    public FunctionSpec withHandlerClass(String cls) {
-        return with(f -> f.handlerClass = cls);
-    }
-
     public FunctionSpec withResources(int newVcpus, int newMemoryMib) {
         return with(f -> {
             f.vcpus = newVcpus;
@@ -136,14 +132,6 @@ public record FunctionSpec(
 
     public FunctionSpec withRetry(RetryPolicy r) {
         return with(f -> f.retry = r);
-    }
-
-    public FunctionSpec withTimeout(Duration t) {
-        return with(f -> f.timeout = t);
-    }
-
-    public FunctionSpec withJavaModules(List<String> modules) {
-        return with(f -> f.javaModules = modules);
     }
 
     public FunctionSpec withStandby(StandbyPolicy s) {

@@ -4,7 +4,6 @@ import dev.wisp.autoscaler.AutoscalerConfig;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
-import dev.wisp.image.KernelMemory;
 import dev.wisp.node.Node;
 import dev.wisp.node.ServiceSpec;
 import dev.wisp.node.ServiceStatus;
@@ -13,7 +12,6 @@ import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.store.StateStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -22,6 +20,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,9 +47,7 @@ public final class Functions implements AutoCloseable {
     private record Deployed(FunctionSpec spec, Image image, ConcurrencyLimit limit, InvocationLog log) {}
 
     private final Node node;
-    private final Kernel kernel;
-    private final ImageStore images;
-    private final Path cacheRoot;
+    private final FunctionBuilds builds;
     private final InvocationStore invocations;
     private final RouterClient router;
     private final AsyncInvoker async;
@@ -61,18 +58,10 @@ public final class Functions implements AutoCloseable {
     /** Function being deployed -> an instance of it that failed to start, so deploy fails at once. */
     private final Map<String, String> failedStarts = new ConcurrentHashMap<>();
 
-    private Functions(
-            Node node,
-            StateStore store,
-            Kernel kernel,
-            ImageStore images,
-            Path cacheRoot,
-            AddressPolicy callbackPolicy) {
+    private Functions(Node node, StateStore store, FunctionBuilds builds, AddressPolicy callbackPolicy) {
         this.node = node;
+        this.builds = builds;
         this.callbackPolicy = callbackPolicy;
-        this.kernel = kernel;
-        this.images = images;
-        this.cacheRoot = cacheRoot;
         this.invocations = new InvocationStore(store);
         this.router = new RouterClient("127.0.0.1", node.routerPort());
         this.async = new AsyncInvoker(
@@ -82,9 +71,8 @@ public final class Functions implements AutoCloseable {
                     Deployed d = functions.get(name);
                     return d == null ? null : new AsyncInvoker.Target(d.spec(), d.limit(), d.log());
                 },
-                new Callbacks(callbackPolicy),
-                ASYNC_WORKERS,
-                clock);
+                new Callbacks(callbackPolicy));
+        async.start(ASYNC_WORKERS);
         node.onInstanceChange(c -> {
             if ("none".equals(c.from()) && "gone".equals(c.to())) {
                 failedStarts.put(c.service(), c.instanceId());
@@ -98,14 +86,7 @@ public final class Functions implements AutoCloseable {
      * @param kernel    the guest kernel images are built for
      * @param images    where function images go
      * @param cacheRoot where the jlink'd JRE is cached (e.g. {@code $WISP_HOME/cache})
-     */
-    public static Functions start(Node node, StateStore store, Kernel kernel, ImageStore images, Path cacheRoot) {
-        return start(node, store, kernel, images, cacheRoot, AddressPolicy.publicOnly());
-    }
-
-    /**
-     * As {@link #start(Node, StateStore, Kernel, ImageStore, Path)}, with the addresses callback URLs
-     * may reach (default {@link AddressPolicy#publicOnly()}).
+     * @param callbackPolicy the addresses callback URLs may reach (e.g. {@link AddressPolicy#publicOnly()})
      */
     public static Functions start(
             Node node,
@@ -114,12 +95,13 @@ public final class Functions implements AutoCloseable {
             ImageStore images,
             Path cacheRoot,
             AddressPolicy callbackPolicy) {
-        return new Functions(node, store, kernel, images, cacheRoot, java.util.Objects.requireNonNull(callbackPolicy));
+        return new Functions(
+                node, store, new FunctionBuilds(kernel, images, cacheRoot), Objects.requireNonNull(callbackPolicy));
     }
 
     /** The least guest memory a function may ask for: what the kernel its guests boot needs. */
     public int memoryFloorMib() {
-        return KernelMemory.floorMib(kernel.vmlinux());
+        return builds.memoryFloorMib();
     }
 
     /**
@@ -134,18 +116,13 @@ public final class Functions implements AutoCloseable {
         if (functions.containsKey(spec.name())) {
             throw new FunctionException(FunctionException.Code.CONFLICT, "function " + spec.name() + " already exists");
         }
-        try {
-            KernelMemory.check(spec.memoryMib(), kernel.vmlinux());
-        } catch (IllegalArgumentException e) {
-            throw new FunctionException(FunctionException.Code.BAD_REQUEST, e.getMessage());
-        }
-        Image image = FunctionImages.build(
-                spec.runtime(), handlerFile(spec), spec.handlerClass(), spec.javaModules(), kernel, images, cacheRoot);
+        builds.checkMemory(spec.memoryMib());
+        Image image = builds.build(spec);
         boolean java = spec.runtime() == FunctionRuntime.JAVA;
         // A JVM's cold boot under TCG takes seconds: give the first boot and waiting requests room.
         Duration ready = java ? Duration.ofSeconds(180) : VmSpec.DEFAULT_READY_TIMEOUT;
         VmSpec vm = new VmSpec(
-                new BootSource(kernel.vmlinux(), image.initrd(), image.disk(), List.of()),
+                new BootSource(builds.kernel().vmlinux(), image.initrd(), image.disk(), List.of()),
                 spec.vcpus(),
                 spec.memoryMib(),
                 FunctionImages.PORT,
@@ -188,21 +165,6 @@ public final class Functions implements AutoCloseable {
             }
         }
         return info(spec.name(), d);
-    }
-
-    /** A {@code .java} handler is compiled into a jar beside the image build's inputs. */
-    private Path handlerFile(FunctionSpec spec) {
-        if (spec.runtime() != FunctionRuntime.JAVA || !spec.handler().toString().endsWith(".java")) {
-            return spec.handler();
-        }
-        try {
-            Path dir = Files.createDirectories(cacheRoot.resolve("handlers"));
-            Path jar = dir.resolve(spec.name() + ".jar");
-            HandlerJars.compile(spec.handler(), jar);
-            return jar;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private void awaitRunning(String name, Duration timeout) {

@@ -4,23 +4,20 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-/** The {@code GET /v1/events} stream of {@link WispClient}: starts an {@link SseSubscription} on it. */
-final class EventCalls {
-    private final ApiTransport t;
-    private final Duration reconnectDelay;
+/**
+ * The {@code GET /v1/events} stream of {@link WispClient}: starts an {@link SseSubscription} on it.
+ *
+ * @param reconnectDelay how long a lost stream waits before it connects again (the server's {@code retry:} wins)
+ */
+record EventCalls(ApiTransport t, Duration reconnectDelay) {
 
-    EventCalls(ApiTransport t, Duration reconnectDelay) {
-        this.t = t;
-        this.reconnectDelay = reconnectDelay;
+    EventSubscription subscribe(String lastEventId, Consumer<Event> onEvent, Consumer<Throwable> onError) {
+        return new SseSubscription(this, lastEventId, onEvent, onError).start();
     }
 
-    EventSubscription subscribe(
-            WispClient client, String lastEventId, Consumer<Event> onEvent, Consumer<Throwable> onError) {
+    /** The stream's request, resuming after {@code last} unless null. */
+    HttpRequest request(String last) {
         // No request timeout: the stream is meant to stay open; the connect timeout still applies.
-        return new SseSubscription(client, this::request, lastEventId, reconnectDelay, onEvent, onError).start();
-    }
-
-    private HttpRequest request(String last) {
         HttpRequest.Builder r = HttpRequest.newBuilder(t.uri("/v1/events", true))
                 .header("Accept", "text/event-stream")
                 .GET();

@@ -4,12 +4,10 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Reads {@code text/event-stream} on its own thread and reconnects with {@code Last-Event-ID} when the
@@ -19,8 +17,7 @@ import java.util.function.Function;
 final class SseSubscription implements EventSubscription {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-    private final WispClient client;
-    private final Function<String, HttpRequest> request;
+    private final EventCalls calls;
     private final Consumer<Event> onEvent;
     private final Consumer<Throwable> onError;
     private final Thread thread;
@@ -30,17 +27,11 @@ final class SseSubscription implements EventSubscription {
     private volatile InputStream current;
     private Duration retry;
 
-    SseSubscription(
-            WispClient client,
-            Function<String, HttpRequest> request,
-            String lastEventId,
-            Duration retry,
-            Consumer<Event> onEvent,
-            Consumer<Throwable> onError) {
-        this.client = client;
-        this.request = request;
+    /** @param calls the stream's requests, transport and first reconnect delay */
+    SseSubscription(EventCalls calls, String lastEventId, Consumer<Event> onEvent, Consumer<Throwable> onError) {
+        this.calls = calls;
         this.lastEventId = lastEventId;
-        this.retry = retry;
+        this.retry = calls.reconnectDelay();
         this.onEvent = onEvent;
         this.onError = onError;
         this.thread = Thread.ofPlatform().daemon().name("wisp-events").unstarted(this::run);
@@ -88,11 +79,11 @@ final class SseSubscription implements EventSubscription {
             boolean received = false;
             try {
                 HttpResponse<InputStream> rsp =
-                        client.http().send(request.apply(lastEventId), HttpResponse.BodyHandlers.ofInputStream());
+                        calls.t().http().send(calls.request(lastEventId), HttpResponse.BodyHandlers.ofInputStream());
                 if (rsp.statusCode() != 200) {
                     WispApiException e;
                     try (InputStream body = rsp.body()) {
-                        e = client.error(rsp.statusCode(), body.readNBytes(64 * 1024));
+                        e = calls.t().error(rsp.statusCode(), body.readNBytes(64 * 1024));
                     }
                     if (rsp.statusCode() == 401 || rsp.statusCode() == 403 || rsp.statusCode() == 404) {
                         report(e);

@@ -1,7 +1,6 @@
 package dev.wisp.sdk;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -275,7 +274,7 @@ public final class WispClient {
      * own errors (JSON {@code {"error": ...}}: 404, 429, 503) from the handler's answers.
      */
     public WispApiException errorOf(int status, byte[] body) {
-        return error(status, body);
+        return t.error(status, body);
     }
 
     /** {@code POST /v1/functions/{name}/invocations}. @param callbackUrl sent as X-Callback-Url, may be null */
@@ -311,17 +310,7 @@ public final class WispClient {
      */
     public EventSubscription events(String lastEventId, Consumer<Event> onEvent, Consumer<Throwable> onError) {
         Objects.requireNonNull(onEvent, "onEvent");
-        return events.subscribe(this, lastEventId, onEvent, onError);
-    }
-
-    // ---- plumbing used by SseSubscription -----------------------------------------------------
-
-    HttpClient http() {
-        return t.http();
-    }
-
-    WispApiException error(int status, byte[] body) {
-        return t.error(status, body);
+        return events.subscribe(lastEventId, onEvent, onError);
     }
 
     /** Settings of a {@link WispClient}; every timeout has an explicit default. */
