@@ -44,7 +44,8 @@ public record BootSource(
 
     /**
      * Kernel parameters every Wisp guest gets. The last three are not optional under TCG:
-     * without them boots hang at "tsc: Unable to calibrate against PIT" about 4 times in 6.
+     * without them boots hang at "tsc: Unable to calibrate against PIT" about 4 times in 6; the
+     * TSC rate is the host's ({@link HostTsc}), so the guest keeps the TSC as its clock.
      * {@code pci=off}: microvm has no PCI, and probing for it only costs time.
      */
     public static final List<String> BASE_KERNEL_PARAMETERS = List.of(
@@ -53,7 +54,7 @@ public record BootSource(
             "panic=-1",
             "reboot=t",
             "pci=off",
-            "tsc_early_khz=2000000",
+            "tsc_early_khz=" + HostTsc.khz(),
             "lpj=8000000",
             "no_timer_check");
 
