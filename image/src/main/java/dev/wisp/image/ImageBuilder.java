@@ -49,9 +49,8 @@ public final class ImageBuilder {
     private static final String VOLUME_MODULE = "virtio_blk";
     private static final List<String> DISK_MODULES = List.of(VOLUME_MODULE, "overlay");
 
-    private final Path folder;
     /** What the user named (the file, for a single-file app), recorded in the image. */
-    private Path source;
+    private final Path folder;
 
     private String entrypoint;
     private int port = DEFAULT_PORT;
@@ -62,7 +61,6 @@ public final class ImageBuilder {
 
     private ImageBuilder(Path folder) {
         this.folder = Objects.requireNonNull(folder, "folder");
-        this.source = folder;
     }
 
     /**
@@ -128,13 +126,17 @@ public final class ImageBuilder {
     public Image build(Kernel kernel, ImageStore store) {
         Objects.requireNonNull(kernel, "kernel");
         if (Files.isRegularFile(folder)) {
-            return SingleFileApp.build(
-                    folder, entrypoint, app -> fromSingleFile(app).build(kernel, store));
+            return SingleFileApp.build(folder, entrypoint, app -> build(app.folder(), app.entrypoint(), kernel, store));
         }
-        validate();
+        return build(folder, entrypoint, kernel, store);
+    }
+
+    /** Builds the app in {@code appFolder} (the user's, or the one made around a single file). */
+    private Image build(Path appFolder, String entrypoint, Kernel kernel, ImageStore store) {
+        validate(appFolder, entrypoint);
         DebImage deb = debs.isEmpty() ? null : DebImage.prepare(store.root().resolveSibling("debian"), debs);
         // packages and app together: a large package set goes on the disk even with a tiny app
-        long bytes = FileTrees.size(folder) + (deb == null ? 0 : deb.initramfsBytes());
+        long bytes = FileTrees.size(appFolder) + (deb == null ? 0 : deb.initramfsBytes());
         boolean onDisk = disk != null ? disk : bytes > DISK_THRESHOLD;
         boolean rootOnDisk = deb != null && onDisk && deb.initramfsBytes() > PACKAGES_IN_INITRAMFS;
         List<String> packages = deb == null ? List.of() : rootOnDisk ? deb.installedNames() : deb.kept();
@@ -148,7 +150,7 @@ public final class ImageBuilder {
             GuestFiles.addBusybox(tree, busybox);
             List<String> modules = addModules(tree, kernel, onDisk);
             if (!onDisk) {
-                tree.addHostTree(folder, rel -> "app/" + rel, true);
+                tree.addHostTree(appFolder, rel -> "app/" + rel, true);
             }
             String env = GuestFiles.appEnv(entrypoint, port, moduleDir(kernel), modules, onDisk);
             if (rootOnDisk) {
@@ -164,20 +166,20 @@ public final class ImageBuilder {
             }
             if (rootOnDisk) {
                 Path root = Files.createDirectory(staging.resolve(".root"));
-                deb.layOutDisk(folder, root);
-                String seed = sha256Hex(DebianRoot.key(deb.resolved()) + appSeed());
+                deb.layOutDisk(appFolder, root);
+                String seed = sha256Hex(DebianRoot.key(deb.resolved()) + appSeed(appFolder));
                 Ext4Image.buildFromScratchTree(
                         root, staging.resolve(Image.DISK), seed.substring(0, 32), staging, Ext4Image.Attributes.NONE);
                 FileTrees.delete(root);
             } else if (onDisk) {
-                Ext4Image.build(folder, staging.resolve(Image.DISK), appSeed(), staging);
+                Ext4Image.build(appFolder, staging.resolve(Image.DISK), appSeed(appFolder), staging);
             }
             return new StagedImage(
                             entrypoint,
                             port,
                             debs,
                             packages,
-                            source.toAbsolutePath().normalize().toString())
+                            folder.toAbsolutePath().normalize().toString())
                     .commit(store, staging, tree, compression, kernel);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -195,10 +197,10 @@ public final class ImageBuilder {
      * 32 hex digits from the app's files (a canonical archive: names, modes, contents, no times):
      * the disk's UUID and hash seed, so the same files give the same disk.
      */
-    private String appSeed() throws IOException {
+    private static String appSeed(Path appFolder) throws IOException {
         MessageDigest sha = ImageDigest.sha256();
         RootTree app = new RootTree();
-        app.addHostTree(folder, rel -> rel, true);
+        app.addHostTree(appFolder, rel -> rel, true);
         try (OutputStream digestOnly = new DigestOutputStream(OutputStream.nullOutputStream(), sha)) {
             CpioWriter cpio = new CpioWriter(digestOnly);
             app.writeTo(cpio);
@@ -207,22 +209,9 @@ public final class ImageBuilder {
         return HexFormat.of().formatHex(sha.digest()).substring(0, 32);
     }
 
-    /** This builder's settings for the folder {@link SingleFileApp} made around the file. */
-    private ImageBuilder fromSingleFile(SingleFileApp app) {
-        ImageBuilder b = new ImageBuilder(app.folder());
-        b.source = folder;
-        b.entrypoint = app.entrypoint();
-        b.port = port;
-        b.debs = debs;
-        b.disk = disk;
-        b.compression = compression;
-        b.busybox = busybox;
-        return b;
-    }
-
-    private void validate() {
-        if (!Files.isDirectory(folder)) {
-            throw new IllegalArgumentException("no app folder or file at " + folder);
+    private void validate(Path appFolder, String entrypoint) {
+        if (!Files.isDirectory(appFolder)) {
+            throw new IllegalArgumentException("no app folder or file at " + appFolder);
         }
         if (entrypoint == null || entrypoint.isBlank()) {
             throw new IllegalArgumentException("entrypoint is empty");

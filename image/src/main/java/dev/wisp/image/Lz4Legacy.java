@@ -71,11 +71,9 @@ final class Lz4Legacy {
             int token = src[sp++] & 0xff;
             int literals = token >>> 4;
             if (literals == 15) {
-                int b;
-                do {
-                    b = src[sp++] & 0xff;
-                    literals += b;
-                } while (b == 255);
+                int more = lengthBytes(src, sp);
+                literals += more;
+                sp += more / 255 + 1;
             }
             if (sp + literals > end || dp + literals > dst.length) {
                 throw new IOException("corrupt LZ4 block (literals)");
@@ -90,11 +88,9 @@ final class Lz4Legacy {
             sp += 2;
             int match = token & 15;
             if (match == 15) {
-                int b;
-                do {
-                    b = src[sp++] & 0xff;
-                    match += b;
-                } while (b == 255);
+                int more = lengthBytes(src, sp);
+                match += more;
+                sp += more / 255 + 1;
             }
             match += 4;
             if (distance == 0 || distance > dp || dp + match > dst.length) {
@@ -111,6 +107,20 @@ final class Lz4Legacy {
             }
         }
         return dp;
+    }
+
+    /**
+     * The sum of the length bytes at {@code sp} that extend a token's 15: each adds its value, the
+     * first below 255 is the last. They take {@code sum / 255 + 1} bytes.
+     */
+    private static int lengthBytes(byte[] src, int sp) {
+        int sum = 0;
+        int b;
+        do {
+            b = src[sp++] & 0xff;
+            sum += b;
+        } while (b == 255);
+        return sum;
     }
 
     private static int le32(byte[] b, int p) {

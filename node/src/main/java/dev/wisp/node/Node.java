@@ -175,9 +175,9 @@ public final class Node implements AutoCloseable {
         capacity.checkDeploy(spec.name(), spec.vm(), atStart);
         String digest = StandbyManifest.digest(spec.vm());
         ServiceScope scope = new ServiceScope(
-                spec, runtime, capacity, metrics, this::publish, clock, config.stateDirectory(), volumeSlots);
+                spec, digest, runtime, capacity, metrics, this::publish, clock, config.stateDirectory(), volumeSlots);
         ServiceController c =
-                new ServiceController(scope, router, leftovers.claim(spec.name(), digest), digest, sharedTemplates);
+                new ServiceController(scope, router, leftovers.claim(spec.name(), digest), sharedTemplates);
         if (services.putIfAbsent(spec.name(), c) != null) {
             throw new IllegalArgumentException("service " + spec.name() + " already exists");
         }

@@ -78,21 +78,16 @@ final class ServiceController {
     private Instant lastScaleTick = Instant.EPOCH;
     private int desired;
 
-    ServiceController(
-            ServiceScope scope,
-            ServiceLoads loads,
-            Leftovers.Claim claim,
-            String specDigest,
-            SharedTemplates sharedTemplates) {
+    ServiceController(ServiceScope scope, ServiceLoads loads, Leftovers.Claim claim, SharedTemplates sharedTemplates) {
         this.scope = scope;
         this.spec = scope.spec();
         this.claim = claim;
         this.endpoints = new ServiceEndpoints(spec.name(), spec.limits(), this::onDemand, this::onEndpointFailed);
         this.replicas = new Replicas(scope, endpoints, loads);
-        this.templates = new TemplateWarmer(scope, sharedTemplates, specDigest);
+        this.templates = new TemplateWarmer(scope, sharedTemplates);
         this.starts = new StartOutcomes(scope, endpoints, replicas, this, () -> closed);
         this.wakes = new Wakes(scope, replicas, templates, this, starts);
-        this.handover = new StandbyHandover(scope, specDigest);
+        this.handover = new StandbyHandover(scope);
         this.views = new StatusViews(spec, replicas, templates, starts);
         this.shutdown = new ServiceShutdown(scope, endpoints, replicas, templates, handover, vmOps);
         this.standby = new StandbySteps(scope, replicas, handover, wakes);

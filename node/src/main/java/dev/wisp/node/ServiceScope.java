@@ -10,11 +10,13 @@ import java.util.function.Consumer;
  * What every part of one service's controller shares: the service, the node's runtime, memory
  * admission, meters, the change feed and the clock, and where the service keeps its files.
  *
+ * @param specDigest {@link StandbyManifest#digest} of the service's VM: which snapshots and templates fit it
  * @param stateDirectory the node's state folder, holding each service's standby snapshots and template
  * @param volumeSlots the node's book of which instance holds which volume
  */
 record ServiceScope(
         ServiceSpec spec,
+        String specDigest,
         VmRuntime runtime,
         Capacity capacity,
         NodeMetrics metrics,

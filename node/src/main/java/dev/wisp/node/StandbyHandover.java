@@ -19,11 +19,9 @@ final class StandbyHandover {
     private static final System.Logger LOG = System.getLogger(StandbyHandover.class.getName());
 
     private final ServiceScope scope;
-    private final String specDigest;
 
-    StandbyHandover(ServiceScope scope, String specDigest) {
+    StandbyHandover(ServiceScope scope) {
         this.scope = scope;
-        this.specDigest = specDigest;
     }
 
     /**
@@ -56,7 +54,12 @@ final class StandbyHandover {
     /** Leaves a manifest beside a standby snapshot so that the next node on this directory can adopt it. */
     void writeManifest(Replica r) {
         try {
-            new StandbyManifest(scope.name(), specDigest, r.id, scope.clock().instant(), r.startedAt)
+            new StandbyManifest(
+                            scope.name(),
+                            scope.specDigest(),
+                            r.id,
+                            scope.clock().instant(),
+                            r.startedAt)
                     .write(scope.standbyDirectory().resolve(r.id));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, scope.name() + ": " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.wisp.node;
 
 import dev.wisp.runtime.Template;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One service's warm template: booted once (shared with every service of the same VM), so that
@@ -12,17 +13,14 @@ final class TemplateWarmer {
 
     private final ServiceScope scope;
     private final SharedTemplates shared;
-    private final String specDigest;
-    private volatile Template template;
-    /** Whether {@link #template} came from {@link #shared} (and must be released there). */
-    private volatile boolean fromShared;
+    /** The template taken from {@link #shared}, until it is released there. */
+    private final AtomicReference<Template> template = new AtomicReference<>();
 
     private volatile boolean settled;
 
-    TemplateWarmer(ServiceScope scope, SharedTemplates shared, String specDigest) {
+    TemplateWarmer(ServiceScope scope, SharedTemplates shared) {
         this.scope = scope;
         this.shared = shared;
-        this.specDigest = specDigest;
     }
 
     /**
@@ -43,9 +41,8 @@ final class TemplateWarmer {
         try {
             scope.runtime().deleteSnapshot(scope.templateDirectory());
             // Services of the same VM share one template: one boot, one memory file, small snapshots.
-            template =
-                    shared.warm(specDigest, scope.spec().vm(), scope.name(), scope.capacity(), "tpl-" + scope.name());
-            fromShared = true;
+            template.set(shared.warm(
+                    scope.specDigest(), scope.spec().vm(), scope.name(), scope.capacity(), "tpl-" + scope.name()));
             return null;
         } catch (RuntimeException e) {
             LOG.log(
@@ -55,9 +52,9 @@ final class TemplateWarmer {
         }
     }
 
-    /** The template to clone from, or null (none wanted, none yet, or it failed). */
+    /** The template to clone from, or null (none wanted, none yet, it failed, or it was released). */
     Template template() {
-        return template;
+        return template.get();
     }
 
     boolean settled() {
@@ -66,9 +63,8 @@ final class TemplateWarmer {
 
     /** Gives the template back; with {@code keep} its files stay for the next node. */
     void release(boolean keep) {
-        if (fromShared) {
-            fromShared = false;
-            shared.release(specDigest, keep);
+        if (template.getAndSet(null) != null) {
+            shared.release(scope.specDigest(), keep);
         }
         if (!keep) {
             scope.runtime().deleteSnapshot(scope.templateDirectory());

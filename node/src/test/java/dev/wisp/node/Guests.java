@@ -1,6 +1,8 @@
 package dev.wisp.node;
 
 import dev.wisp.autoscaler.AutoscalerConfig;
+import dev.wisp.autoscaler.StandbyMode;
+import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.image.Image;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
@@ -19,6 +21,17 @@ final class Guests {
             .build();
 
     private Guests() {}
+
+    /**
+     * A service of {@code vm} that sinks through the tiers soon: {@link #QUICK_TO_ZERO}, paused after
+     * 1 s idle, snapshotted after {@code snapshotAfter}, retired after {@code retireAfter}.
+     */
+    static ServiceSpec sinking(String name, VmSpec vm, Duration snapshotAfter, Duration retireAfter) {
+        return ServiceSpec.of(name, vm)
+                .withScaling(QUICK_TO_ZERO)
+                .withStandby(
+                        new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), snapshotAfter, retireAfter));
+    }
 
     /** {@code /} is a static page; {@code /cgi-bin/slow} answers after 200 ms with the instance id. */
     static VmSpec webSpec(Path scratch) {

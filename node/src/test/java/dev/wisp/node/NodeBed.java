@@ -92,6 +92,11 @@ public final class NodeBed implements AfterEachCallback, AfterAllCallback {
         return vm;
     }
 
+    /** Starts a node with default router settings on the class's {@code scratch()/state}. */
+    public Node start() {
+        return start(scratch().resolve("state"));
+    }
+
     /** Starts a node with default router settings on {@code state}. */
     public Node start(Path state) {
         return start(NodeConfig.of(state, RouterConfig.defaults()));

@@ -1,5 +1,7 @@
 package dev.wisp.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.wisp.testing.Await;
 import dev.wisp.testing.PrometheusText;
 import java.io.IOException;
@@ -37,6 +39,15 @@ final class NodeProbe {
 
     static long tier(Node node, String service, String tier) {
         return node.status(service).orElseThrow().count(tier);
+    }
+
+    /** Waits (a minute at most) for the service's one instance to run with its port, then checks it answers. */
+    static void awaitServing(Node node, String service) throws IOException, InterruptedException {
+        await(
+                () -> tier(node, service, "running") == 1
+                        && node.status(service).orElseThrow().instances().get(0).port() > 0,
+                Duration.ofSeconds(60));
+        assertThat(get(node, service, "/")).isEqualTo("200 hello from the node test");
     }
 
     static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {

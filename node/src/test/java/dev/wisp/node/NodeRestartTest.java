@@ -1,13 +1,12 @@
 package dev.wisp.node;
 
 import static dev.wisp.node.NodeProbe.await;
+import static dev.wisp.node.NodeProbe.awaitServing;
 import static dev.wisp.node.NodeProbe.get;
 import static dev.wisp.node.NodeProbe.tier;
 import static dev.wisp.node.NodeProbe.wakes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wisp.autoscaler.StandbyMode;
-import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.VmTests;
@@ -46,17 +45,10 @@ class NodeRestartTest {
         VmTests.assume();
         VmSpec vm = BED.web();
         Path state = BED.scratch().resolve("state");
-        ServiceSpec spec = ServiceSpec.of("again", vm)
-                .withScaling(Guests.QUICK_TO_ZERO)
-                .withStandby(new StandbyPolicy(
-                        StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofHours(1)));
+        ServiceSpec spec = Guests.sinking("again", vm, Duration.ofSeconds(2), Duration.ofHours(1));
 
         start(state, true).deploy(spec);
-        await(
-                () -> tier(node, "again", "running") == 1
-                        && node.status("again").orElseThrow().instances().get(0).port() > 0,
-                Duration.ofSeconds(60));
-        assertThat(get(node, "again", "/")).isEqualTo("200 hello from the node test");
+        awaitServing(node, "again");
         await(() -> tier(node, "again", "snapshotted") == 1, Duration.ofSeconds(20));
         ServiceStatus.InstanceStatus before =
                 node.status("again").orElseThrow().instances().get(0);

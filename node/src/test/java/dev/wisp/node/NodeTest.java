@@ -1,15 +1,15 @@
 package dev.wisp.node;
 
 import static dev.wisp.node.NodeProbe.await;
+import static dev.wisp.node.NodeProbe.awaitServing;
 import static dev.wisp.node.NodeProbe.get;
 import static dev.wisp.node.NodeProbe.tier;
 import static dev.wisp.node.NodeProbe.wakes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wisp.autoscaler.AutoscalerConfig;
-import dev.wisp.autoscaler.StandbyMode;
-import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.router.ServiceLimits;
+import dev.wisp.router.WaitedRequest;
 import dev.wisp.runtime.Instance;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
@@ -31,7 +31,7 @@ class NodeTest {
     private Node node;
 
     private Node startNode() {
-        node = BED.start(BED.scratch().resolve("state"));
+        node = BED.start();
         return node;
     }
 
@@ -82,16 +82,8 @@ class NodeTest {
     @Test
     void idleService_sinksThroughTheTiersAndEachWakeTakesTheFastestPath() throws Exception {
         startNode();
-        ServiceSpec spec = ServiceSpec.of("tiers", BED.web())
-                .withScaling(Guests.QUICK_TO_ZERO)
-                .withStandby(new StandbyPolicy(
-                        StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(8)));
-        node.deploy(spec);
-        await(
-                () -> tier(node, "tiers", "running") == 1
-                        && node.status("tiers").orElseThrow().instances().get(0).port() > 0,
-                Duration.ofSeconds(60));
-        assertThat(get(node, "tiers", "/")).isEqualTo("200 hello from the node test");
+        node.deploy(Guests.sinking("tiers", BED.web(), Duration.ofSeconds(3), Duration.ofSeconds(8)));
+        awaitServing(node, "tiers");
 
         // Each wake is counted once it has finished, which may be just after its request was
         // answered (a paused instance is routed before `cont`): wait for the count, bounded. On a
@@ -104,10 +96,8 @@ class NodeTest {
                 resumed.request().arrivedNanos(),
                 resumed.demandNanos(),
                 resumed.routedNanos(),
-                resumed.request().grantedNanos(),
-                resumed.request().sentNanos(),
-                resumed.request().firstByteNanos(),
-                resumed.request().endedNanos());
+                resumed.request().grantedNanos());
+        assertAnsweredInOrder(resumed.request());
         assertInOrder(
                 resumed.routedNanos(),
                 resumed.submittedNanos(),
@@ -136,10 +126,8 @@ class NodeTest {
                 restored.vm().guestNanos(),
                 restored.doneNanos(),
                 restored.routedNanos(),
-                restored.request().grantedNanos(),
-                restored.request().sentNanos(),
-                restored.request().firstByteNanos(),
-                restored.request().endedNanos());
+                restored.request().grantedNanos());
+        assertAnsweredInOrder(restored.request());
         assertThat(wakes(node, "tiers", "clone_template"))
                 .as("a snapshotted instance is restored, not replaced")
                 .isEqualTo(clones);
@@ -157,6 +145,11 @@ class NodeTest {
         WakeTrace trace = node.lastWake("tiers").orElseThrow();
         assertThat(trace.path()).isEqualTo(path);
         return trace;
+    }
+
+    /** The router's marks of a waited request from its grant on are in order: granted, sent, first byte, ended. */
+    private static void assertAnsweredInOrder(WaitedRequest r) {
+        assertInOrder(r.grantedNanos(), r.sentNanos(), r.firstByteNanos(), r.endedNanos());
     }
 
     /** Every mark was taken (not 0) and none before the one it follows. */

@@ -38,7 +38,7 @@ class StartFailuresVmTest {
 
     @BeforeEach
     void start() {
-        node = BED.start(BED.scratch().resolve("state"));
+        node = BED.start();
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.wisp.runtime;
 
-import java.util.Locale;
+import dev.wisp.common.EnumText;
 
 /** What the user asked for: a probe ({@link #AUTO}) or one accelerator forced. */
 public enum AcceleratorChoice {
@@ -10,10 +10,6 @@ public enum AcceleratorChoice {
 
     /** Parses {@code auto|kvm|tcg}, case-insensitively, with a one-line error otherwise. */
     public static AcceleratorChoice parse(String text) {
-        try {
-            return valueOf(text.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown accelerator '" + text + "': use auto, kvm or tcg");
-        }
+        return EnumText.parse(AcceleratorChoice.class, text, "accelerator");
     }
 }

@@ -129,7 +129,7 @@ public final class Instance {
         long t0 = System.nanoTime();
         move(InstanceState.RESTORING, snapshot.kind().name().toLowerCase() + " " + snapshot.directory());
         SnapshotStore.checkWhole(snapshot);
-        launch(memory, snapshot);
+        InstanceVmm.LoadMarks marks = launch(memory, snapshot);
         long loaded = System.nanoTime();
         // Before the vCPUs run: no request may reach the app with the template's identity.
         dialog.sendIdentity();
@@ -143,7 +143,7 @@ public final class Instance {
         dialog.awaitIdentityAck();
         dialog.close();
         long acked = System.nanoTime();
-        lastWake = new WakeTimings(t0, vmm.vmmReadyNanos(), vmm.streamSentNanos(), loaded, typed, resumed, acked);
+        lastWake = new WakeTimings(t0, marks.vmmReadyNanos(), marks.streamSentNanos(), loaded, typed, resumed, acked);
         move(
                 InstanceState.READY,
                 String.format(
@@ -278,14 +278,16 @@ public final class Instance {
     // ---- internals --------------------------------------------------------------------------
 
     /** Starts the VMM (a boot, or a load of {@code from}); any failure fails the instance. */
-    private void launch(GuestMemory memory, Snapshot from) {
+    /** Boots a VMM, or loads {@code from} into one; returns the load's marks, null after a boot. */
+    private InstanceVmm.LoadMarks launch(GuestMemory memory, Snapshot from) {
         exitExpected = false;
         dialog.expect(from != null);
+        InstanceVmm.LoadMarks marks = null;
         try {
             if (from == null) {
                 vmm.boot(memory, dialog::offer);
             } else {
-                vmm.load(from, memory, dialog::offer);
+                marks = vmm.load(from, memory, dialog::offer);
             }
         } catch (IOException | RuntimeException e) {
             String what = from == null ? "boot failed: " : "restore failed: ";
@@ -293,6 +295,7 @@ public final class Instance {
             throw fail(what + why + (from != null ? " (snapshot kept at " + from.directory() + ")" : ""), e);
         }
         vmm.handle().exited().thenAccept(this::onProcessExit);
+        return marks;
     }
 
     private void onProcessExit(int code) {

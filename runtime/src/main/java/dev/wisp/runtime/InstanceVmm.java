@@ -27,10 +27,9 @@ final class InstanceVmm {
     private volatile GuestMemory memory;
 
     private volatile List<String> lastConsole = List.of();
-    /** Marks of the latest {@link #load}: VMM ready, stream sent (nanoTime). */
-    private volatile long vmmReadyNanos;
 
-    private volatile long streamSentNanos;
+    /** When a {@link #load} had its VMM ready and had handed it the whole stream (nanoTime). */
+    record LoadMarks(long vmmReadyNanos, long streamSentNanos) {}
 
     InstanceVmm(String id, VmSpec spec, VmRuntime runtime) {
         this.id = id;
@@ -58,7 +57,7 @@ final class InstanceVmm {
      * Loads {@code from} into a VMM of the pool if one of this shape waits, else into a new one;
      * the VM is left paused.
      */
-    void load(Snapshot from, GuestMemory memory, Consumer<ConsoleMarker> markers) throws IOException {
+    LoadMarks load(Snapshot from, GuestMemory memory, Consumer<ConsoleMarker> markers) throws IOException {
         this.memory = memory;
         Optional<VmmPool.Pooled> pooled = runtime.pool().take(new VmmPool.Shape(spec, memory));
         if (pooled.isPresent()) {
@@ -74,18 +73,8 @@ final class InstanceVmm {
             handle = runtime.vmm().startIncoming(ownLaunch(memory, c));
             console = c;
         }
-        vmmReadyNanos = System.nanoTime();
-        streamSentNanos = handle.loadState(from.stateFile(), from.state());
-    }
-
-    /** When the latest load had its VMM ready (nanoTime). */
-    long vmmReadyNanos() {
-        return vmmReadyNanos;
-    }
-
-    /** When the latest load had handed the VMM the whole stream (nanoTime). */
-    long streamSentNanos() {
-        return streamSentNanos;
+        long vmmReady = System.nanoTime();
+        return new LoadMarks(vmmReady, handle.loadState(from.stateFile(), from.state()));
     }
 
     private Console newConsole(Consumer<ConsoleMarker> markers) {

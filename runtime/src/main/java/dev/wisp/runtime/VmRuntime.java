@@ -111,11 +111,6 @@ public final class VmRuntime implements AutoCloseable {
         return network.describe();
     }
 
-    /** Whether guests are on TAP, where egress policies are enforced. */
-    public boolean tapNetworking() {
-        return network.tap();
-    }
-
     /**
      * Which egress policy each instance (by id) gets; applied when its VMM starts or is taken from
      * the pool. Default: {@link Egress#NONE} for all.

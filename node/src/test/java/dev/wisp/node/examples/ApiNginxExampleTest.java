@@ -28,7 +28,7 @@ class ApiNginxExampleTest {
 
     @Test
     void deployedApi_servesStaticAndDynamicRoutesAsJson() throws Exception {
-        node = BED.start(BED.scratch().resolve("state"));
+        node = BED.start();
         node.deploy(ServiceSpec.of("api", api()));
 
         Examples.Answer list = Examples.get(node, "api", "/api/v1/products");
@@ -38,9 +38,7 @@ class ApiNginxExampleTest {
 
         Examples.Answer one = Examples.get(node, "api", "/api/v1/products/2");
         assertThat(one.json().path("name").asText()).isEqualTo("teapot");
-        Examples.Answer missing = Examples.get(node, "api", "/api/v1/products/9");
-        assertThat(missing.status()).isEqualTo(404);
-        assertThat(missing.json().at("/error/code").asText()).isEqualTo("product_not_found");
+        Examples.assertError(Examples.get(node, "api", "/api/v1/products/9"), 404, "product_not_found");
 
         assertThat(Examples.get(node, "api", "/api/v1/greet/ada?lang=fr")
                         .json()
@@ -59,15 +57,13 @@ class ApiNginxExampleTest {
                 .hasSize(32)
                 .isNotEqualTo(first.path("request_id").asText());
 
-        Examples.Answer post = Examples.post(node, "api", "/api/v1/products", "{}");
-        assertThat(post.status()).isEqualTo(405);
-        assertThat(post.json().at("/error/code").asText()).isEqualTo("method_not_allowed");
+        Examples.assertError(Examples.post(node, "api", "/api/v1/products", "{}"), 405, "method_not_allowed");
         assertThat(Examples.get(node, "api", "/nope").status()).isEqualTo(404);
     }
 
     @Test
     void spike_allServedWhileItScalesOutThenSleepsToZeroAndTheNextRequestWakesIt() throws Exception {
-        node = BED.start(BED.scratch().resolve("state"));
+        node = BED.start();
         Examples.deployBurstToZero(node, "api-spike", api(), 10, 5);
 
         Hey.Report r = Hey.run(node.routerPort(), "api-spike.localhost", "/api/v1/products", "-n", "2000", "-c", "50");

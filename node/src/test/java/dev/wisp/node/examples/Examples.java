@@ -98,6 +98,12 @@ final class Examples {
         }
     }
 
+    /** The answer is one of the examples' errors: {@code status} and {@code {"error":{"code":code}}}. */
+    static void assertError(Answer a, int status, String code) throws IOException {
+        assertThat(a.status()).as(a.body()).isEqualTo(status);
+        assertThat(a.json().at("/error/code").asText()).isEqualTo(code);
+    }
+
     static Answer get(Node node, String service, String path) throws IOException, InterruptedException {
         return send(node, service, HttpRequest.newBuilder(uri(node, path)).GET());
     }

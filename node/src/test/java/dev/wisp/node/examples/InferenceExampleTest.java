@@ -42,7 +42,7 @@ class InferenceExampleTest {
 
     @Test
     void deployedModel_answersHeldOutSamplesAsTheTrainerDid() throws Exception {
-        node = BED.start(BED.scratch().resolve("state"));
+        node = BED.start();
         node.deploy(ServiceSpec.of("inference", model()));
         JsonNode heldout = heldout();
 
@@ -75,17 +75,15 @@ class InferenceExampleTest {
         assertThat(heldout.path("heldoutAccuracy").asDouble()).isGreaterThan(0.85);
         assertThat(serverCorrect).isGreaterThan(80);
 
-        Examples.Answer wrongCount = Examples.post(node, "inference", "/v1/predict", "{\"features\":[1,2]}");
-        assertThat(wrongCount.status()).isEqualTo(400);
-        assertThat(wrongCount.json().at("/error/code").asText()).isEqualTo("bad_features");
-        Examples.Answer notJson = Examples.post(node, "inference", "/v1/predict", "{\"features\":[1,");
-        assertThat(notJson.json().at("/error/code").asText()).isEqualTo("bad_json");
+        Examples.assertError(
+                Examples.post(node, "inference", "/v1/predict", "{\"features\":[1,2]}"), 400, "bad_features");
+        Examples.assertError(Examples.post(node, "inference", "/v1/predict", "{\"features\":[1,"), 400, "bad_json");
         assertThat(Examples.get(node, "inference", "/v1/predict").status()).isEqualTo(405);
     }
 
     @Test
     void burst_scalesOutThenSleepsToZeroAndTheNextRequestWakesIt() throws Exception {
-        node = BED.start(BED.scratch().resolve("state"));
+        node = BED.start();
         Examples.deployBurstToZero(node, "infer-burst", model(), 2, 4);
 
         JsonNode sample = heldout().path("samples").get(0);

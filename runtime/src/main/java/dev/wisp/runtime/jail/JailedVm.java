@@ -10,48 +10,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-/** One VMM's jail: its uid, its cgroup, its directory as its root (see {@link Jailer}). */
-final class JailedVm implements VmmJail {
+/**
+ * One VMM's jail: its uid, its cgroup, its directory as its root (see {@link Jailer}, which also
+ * keeps its release to once).
+ *
+ * @param name the name the VMM was started under (an instance id, or {@code pool-N})
+ * @param cgroup the cgroup path under Wisp's root (tests and metrics read its files)
+ */
+record JailedVm(
+        Jailer jailer,
+        String name,
+        int uid,
+        String cgroup,
+        JailDirectory jailDirectory,
+        VmSpec hostSpec,
+        GuestMemory hostMemory,
+        long memoryLimitMib,
+        NetSlot net)
+        implements VmmJail {
     static final String CHILD_PID_FILE = "vmm-child.pid";
-
-    private final Jailer jailer;
-    private final int uid;
-    private final String cgroup;
-    private final JailDirectory directory;
-    private final VmSpec hostSpec;
-    private final GuestMemory hostMemory;
-    private final long memoryLimitMib;
-    private final NetSlot net;
-    private final AtomicBoolean released = new AtomicBoolean();
-
-    JailedVm(
-            Jailer jailer,
-            int uid,
-            String cgroup,
-            JailDirectory directory,
-            VmSpec hostSpec,
-            GuestMemory hostMemory,
-            long memoryLimitMib,
-            NetSlot net) {
-        this.jailer = jailer;
-        this.uid = uid;
-        this.cgroup = cgroup;
-        this.directory = directory;
-        this.hostSpec = hostSpec;
-        this.hostMemory = hostMemory;
-        this.memoryLimitMib = memoryLimitMib;
-        this.net = net;
-    }
-
-    int uid() {
-        return uid;
-    }
 
     @Override
     public String binary() {
-        return jailer.image().binaryInJail();
+        return jailer.binaryInJail();
     }
 
     @Override
@@ -93,15 +75,9 @@ final class JailedVm implements VmmJail {
 
     @Override
     public List<String> wrap(List<String> vmmCommand) {
-        JailConfig c = jailer.config();
-        List<String> cmd = new ArrayList<>(List.of(jailer.helper().toString()));
-        cmd.addAll(List.of("--root", directory.root().toString()));
+        List<String> cmd = new ArrayList<>(jailer.helperCommand(cgroup));
+        cmd.addAll(List.of("--root", jailDirectory.root().toString()));
         cmd.addAll(List.of("--uid", Integer.toString(uid), "--gid", Integer.toString(uid)));
-        cmd.addAll(List.of("--group", Integer.toString(jailer.uids().sharedGroup())));
-        for (Path d : jailer.cgroups().directories(cgroup)) {
-            cmd.addAll(List.of("--cgroup", d.toString()));
-        }
-        cmd.addAll(List.of("--nofile", Integer.toString(c.openFiles())));
         // The only file a VMM writes is a template's RAM file: no bigger than the guest's RAM.
         // Room for the RAM file, and for writes anywhere in the largest volume (the limit is on offsets).
         long largestVolume = hostSpec.boot().volumes().stream()
@@ -109,13 +85,14 @@ final class JailedVm implements VmmJail {
                 .max()
                 .orElse(0);
         cmd.addAll(List.of("--fsize", Long.toString(Math.max((hostSpec.memoryMib() + 1L) << 20, largestVolume))));
-        cmd.addAll(List.of("--hostname", directory.root().getFileName().toString()));
-        cmd.addAll(List.of("--pidfile", directory.root().resolve(CHILD_PID_FILE).toString()));
+        cmd.addAll(List.of("--hostname", jailDirectory.root().getFileName().toString()));
+        cmd.addAll(List.of(
+                "--pidfile", jailDirectory.root().resolve(CHILD_PID_FILE).toString()));
         net.namespace().ifPresent(ns -> {
             cmd.addAll(List.of("--netns", "/run/netns/" + ns));
             cmd.addAll(List.of("--tap", NetSlot.TAP));
         });
-        for (String bind : directory.binds()) {
+        for (String bind : jailDirectory.binds()) {
             cmd.addAll(List.of("--bind", bind));
         }
         cmd.add("--");
@@ -126,8 +103,8 @@ final class JailedVm implements VmmJail {
     @Override
     public long vmmPid(long startedPid) {
         try {
-            return Long.parseLong(
-                    Files.readString(directory.root().resolve(CHILD_PID_FILE)).strip());
+            return Long.parseLong(Files.readString(jailDirectory.root().resolve(CHILD_PID_FILE))
+                    .strip());
         } catch (IOException | NumberFormatException e) {
             return startedPid;
         }
@@ -135,7 +112,7 @@ final class JailedVm implements VmmJail {
 
     @Override
     public Optional<String> deathCause() {
-        if (jailer.cgroups().oomKills(cgroup) == 0) {
+        if (jailer.oomKills(cgroup) == 0) {
             return Optional.empty();
         }
         return Optional.of("out of memory: the VMM went over its memory limit of " + memoryLimitMib + " MiB (guest "
@@ -145,15 +122,6 @@ final class JailedVm implements VmmJail {
 
     @Override
     public void release() {
-        if (released.compareAndSet(false, true)) {
-            jailer.cgroups().remove(cgroup);
-            jailer.released(cgroup);
-            jailer.uids().release(uid);
-        }
-    }
-
-    /** The cgroup path under Wisp's root (tests and metrics read its files). */
-    String cgroup() {
-        return cgroup;
+        jailer.release(this);
     }
 }

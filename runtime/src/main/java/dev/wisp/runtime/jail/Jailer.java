@@ -7,6 +7,7 @@ import dev.wisp.runtime.VmSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,8 @@ public final class Jailer implements AutoCloseable {
     private final String owner;
     /** Limits set on each tenant's cgroup so far (NONE: made without a quota). */
     private final Map<String, CgroupLimits> tenantLimits = new HashMap<>();
-    /** Cgroup of each jailed VMM, by the name it was started under. */
-    private final Map<String, String> live = new ConcurrentHashMap<>();
+    /** Each jailed VMM not yet released, by the name it was started under. */
+    private final Map<String, JailedVm> live = new ConcurrentHashMap<>();
 
     private Jailer(JailConfig config, Path helper, VmmImage image, Cgroups cgroups) {
         this.config = config;
@@ -150,8 +151,8 @@ public final class Jailer implements AutoCloseable {
             cgroups.create(cgroup, new CgroupLimits(spec.vcpus(), limitMib << 20, config.pidsMax()));
             JailDirectory dir = JailDirectory.prepare(
                     directory, uid, uids.sharedGroup(), image, spec, memory, accel == Accelerator.KVM);
-            JailedVm jail = new JailedVm(this, uid, cgroup, dir, spec, memory, limitMib, net);
-            live.put(name, cgroup);
+            JailedVm jail = new JailedVm(this, name, uid, cgroup, dir, spec, memory, limitMib, net);
+            live.put(name, jail);
             return jail;
         } catch (IOException | RuntimeException e) {
             cgroups.remove(cgroup);
@@ -171,13 +172,19 @@ public final class Jailer implements AutoCloseable {
      * {@code pool-N} for one a pool started); empty once it is released. Tests read its limits.
      */
     public List<Path> cgroupDirectories(String name) {
-        String cgroup = live.get(name);
-        return cgroup == null ? List.of() : cgroups.directories(cgroup);
+        JailedVm jail = live.get(name);
+        return jail == null ? List.of() : cgroups.directories(jail.cgroup());
     }
 
-    /** A VMM's jail was released: its cgroup is gone. */
-    void released(String cgroup) {
-        live.values().remove(cgroup);
+    /**
+     * Frees a jail's cgroup and uid, once: a jail no longer live was released before. A jail equals
+     * only itself (each has a directory of its own), so a later jail of the same name is left alone.
+     */
+    void release(JailedVm jail) {
+        if (live.remove(jail.name(), jail)) {
+            cgroups.remove(jail.cgroup());
+            uids.release(jail.uid());
+        }
     }
 
     /** Removes this platform's cgroups (its VMMs must be gone). */
@@ -197,23 +204,24 @@ public final class Jailer implements AutoCloseable {
         return tenant;
     }
 
-    JailConfig config() {
-        return config;
+    /** The jail helper's command with what every jail shares: the group, the cgroup, the open-file limit. */
+    List<String> helperCommand(String cgroup) {
+        List<String> cmd = new ArrayList<>(List.of(helper.toString()));
+        cmd.addAll(List.of("--group", Integer.toString(uids.sharedGroup())));
+        for (Path d : cgroups.directories(cgroup)) {
+            cmd.addAll(List.of("--cgroup", d.toString()));
+        }
+        cmd.addAll(List.of("--nofile", Integer.toString(config.openFiles())));
+        return cmd;
     }
 
-    Path helper() {
-        return helper;
+    /** How often the kernel killed a process of the cgroup for going over its memory limit. */
+    long oomKills(String cgroup) {
+        return cgroups.oomKills(cgroup);
     }
 
-    VmmImage image() {
-        return image;
-    }
-
-    Cgroups cgroups() {
-        return cgroups;
-    }
-
-    UidPool uids() {
-        return uids;
+    /** The VMM binary as a jailed command line names it. */
+    String binaryInJail() {
+        return image.binaryInJail();
     }
 }

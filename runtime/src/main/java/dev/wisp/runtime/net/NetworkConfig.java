@@ -1,6 +1,6 @@
 package dev.wisp.runtime.net;
 
-import java.util.Locale;
+import dev.wisp.common.EnumText;
 
 /**
  * How guests are networked.
@@ -27,11 +27,7 @@ public record NetworkConfig(Mode mode, String range, String dns) {
 
         /** {@code auto}, {@code tap} or {@code user}, any case; one-line error otherwise. */
         public static Mode parse(String text) {
-            try {
-                return valueOf(text.strip().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new IllegalArgumentException("network must be auto, tap or user, got '" + text + "'");
-            }
+            return EnumText.parse(Mode.class, text, "network");
         }
     }
 

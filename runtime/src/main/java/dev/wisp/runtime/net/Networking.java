@@ -20,9 +20,6 @@ public interface Networking extends AutoCloseable {
     /** For users: {@code tap (per-VM netns, nftables ...)} or {@code user (reason)}. */
     String describe();
 
-    /** Whether guests are on TAP (egress policies are enforced). */
-    boolean tap();
-
     /** Slots held now (tests: nothing leaks). */
     int held();
 

@@ -219,11 +219,6 @@ final class TapNetworking implements Networking {
     }
 
     @Override
-    public boolean tap() {
-        return true;
-    }
-
-    @Override
     public int held() {
         return slots.size();
     }

@@ -61,11 +61,6 @@ final class UserNetworking implements Networking {
     }
 
     @Override
-    public boolean tap() {
-        return false;
-    }
-
-    @Override
     public int held() {
         return ports.held();
     }

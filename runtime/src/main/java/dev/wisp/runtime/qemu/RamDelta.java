@@ -34,11 +34,12 @@ final class RamDelta {
     private static final int SECTION_PART = 0x02;
     private static final int SECTION_END = 0x03;
     private static final int SECTION_FOOTER = 0x7e;
-    private static final int FLAG_ZERO = 0x02;
-    private static final int FLAG_MEM_SIZE = 0x04;
-    private static final int FLAG_PAGE = 0x08;
-    private static final int FLAG_EOS = 0x10;
-    private static final int FLAG_CONTINUE = 0x20;
+    // Flags of a page record (QEMU's ram.c RAM_SAVE_FLAG_*): the synthetic streams of the tests use them too.
+    static final int FLAG_ZERO = 0x02;
+    static final int FLAG_MEM_SIZE = 0x04;
+    static final int FLAG_PAGE = 0x08;
+    static final int FLAG_EOS = 0x10;
+    static final int FLAG_CONTINUE = 0x20;
     private static final long PAGE = 4096;
     private static final int FLAG_BITS = (int) PAGE - 1;
     /** The RAM section comes right after the small configuration section. */

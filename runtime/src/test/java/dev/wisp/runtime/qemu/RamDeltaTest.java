@@ -234,7 +234,7 @@ class RamDeltaTest {
                         "blocks larger than the announced total",
                         new SyntheticMigrationStream()
                                 .header()
-                                .ramStart(2, true, (RAM_PAGES - 1L) * PAGE | SyntheticMigrationStream.MEM_SIZE, mem),
+                                .ramStart(2, true, (RAM_PAGES - 1L) * PAGE | RamDelta.FLAG_MEM_SIZE, mem),
                         "RAM block lengths do not add up to the announced total"),
                 Arguments.of(
                         "an XBZRLE record",

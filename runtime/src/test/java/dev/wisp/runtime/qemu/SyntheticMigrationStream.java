@@ -1,5 +1,11 @@
 package dev.wisp.runtime.qemu;
 
+import static dev.wisp.runtime.qemu.RamDelta.FLAG_CONTINUE;
+import static dev.wisp.runtime.qemu.RamDelta.FLAG_EOS;
+import static dev.wisp.runtime.qemu.RamDelta.FLAG_MEM_SIZE;
+import static dev.wisp.runtime.qemu.RamDelta.FLAG_PAGE;
+import static dev.wisp.runtime.qemu.RamDelta.FLAG_ZERO;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +33,7 @@ import java.util.Map;
  */
 final class SyntheticMigrationStream {
     static final int PAGE = 4096;
-    static final int ZERO = 0x02;
-    static final int MEM_SIZE = 0x04;
-    static final int PAGE_FLAG = 0x08;
-    static final int EOS = 0x10;
-    static final int CONTINUE = 0x20;
+    /** A compressed page record, which RamDelta does not take. */
     static final int XBZRLE = 0x40;
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -56,7 +58,7 @@ final class SyntheticMigrationStream {
     /** START of the RAM section with its block list (addresses only with x-ignore-shared), EOS and footer. */
     SyntheticMigrationStream ramStart(int section, boolean withAddresses, Map<String, Long> blocks) {
         long total = blocks.values().stream().mapToLong(Long::longValue).sum();
-        return ramStart(section, withAddresses, total | MEM_SIZE, blocks);
+        return ramStart(section, withAddresses, total | FLAG_MEM_SIZE, blocks);
     }
 
     SyntheticMigrationStream ramStart(int section, boolean withAddresses, long firstWord, Map<String, Long> blocks) {
@@ -84,13 +86,13 @@ final class SyntheticMigrationStream {
     /** A page as QEMU sends it: a one-byte ZERO record when every byte is 0, else the whole page. */
     SyntheticMigrationStream page(String block, int pageNumber, byte[] content) {
         boolean zero = isZero(content);
-        return record(block, (long) pageNumber * PAGE | (zero ? ZERO : PAGE_FLAG), zero ? new byte[1] : content);
+        return record(block, (long) pageNumber * PAGE | (zero ? FLAG_ZERO : FLAG_PAGE), zero ? new byte[1] : content);
     }
 
     /** Any record: the CONTINUE flag is added when QEMU would add it. */
     SyntheticMigrationStream record(String block, long word, byte[] payload) {
         boolean same = block.equals(lastBlock);
-        writeLong(same ? word | CONTINUE : word);
+        writeLong(same ? word | FLAG_CONTINUE : word);
         if (!same) {
             idstr(block);
         }
@@ -100,7 +102,7 @@ final class SyntheticMigrationStream {
     }
 
     SyntheticMigrationStream eos() {
-        writeLong(EOS);
+        writeLong(FLAG_EOS);
         return this;
     }
 
@@ -223,19 +225,19 @@ final class SyntheticMigrationStream {
                 long v = in.getLong();
                 int flags = (int) (v & (PAGE - 1));
                 int offset = (int) (v & ~(long) (PAGE - 1));
-                if ((flags & EOS) != 0) {
+                if ((flags & FLAG_EOS) != 0) {
                     break;
                 }
-                if ((flags & CONTINUE) == 0) {
+                if ((flags & FLAG_CONTINUE) == 0) {
                     block = idstr(in);
                 } else if (block == null) {
                     throw new IllegalArgumentException("CONTINUE before any block was named");
                 }
                 byte[] target = mem.get(block);
-                if ((flags & ZERO) != 0) {
+                if ((flags & FLAG_ZERO) != 0) {
                     Arrays.fill(target, offset, offset + PAGE, in.get());
                     records.add(block + " " + offset / PAGE + " zero");
-                } else if ((flags & PAGE_FLAG) != 0) {
+                } else if ((flags & FLAG_PAGE) != 0) {
                     in.get(target, offset, PAGE);
                     records.add(block + " " + offset / PAGE + " page");
                 } else {
