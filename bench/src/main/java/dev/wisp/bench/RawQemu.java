@@ -168,7 +168,14 @@ final class RawQemu implements AutoCloseable {
                     + "[{\"capability\":\"x-ignore-shared\",\"state\":true}]}}");
         }
         command("{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"exec:cat " + incomingState + "\"}}");
-        while (!execute("query-status").contains("\"paused\"")) {
+        // Bounded: a load that never ends (seen twice on a host at load 40-50) fails the round
+        // with QEMU's last status instead of hanging the bench.
+        long deadline = System.nanoTime() + RawBaseline.ANSWER_TIMEOUT_NANOS;
+        String status;
+        while (!(status = execute("query-status")).contains("\"paused\"")) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("raw QEMU's snapshot load did not end paused: " + status);
+            }
             sleep1ms();
         }
         execute("cont");

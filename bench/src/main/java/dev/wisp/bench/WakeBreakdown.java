@@ -13,7 +13,8 @@ import java.util.Map;
  * lined up with the client's own start and end (one clock: the bench runs the node in its JVM)
  * and cut into steps, each the time between two marks, with its median over the rounds. The
  * steps on the request's way follow each other; steps marked "beside" ran at the same time as
- * others (a paused instance is routed before its resume is sent), so medians need not add up.
+ * others (a paused instance's `cont` is sent
+ * from the demanding thread and answered on the wake's), so medians need not add up.
  */
 final class WakeBreakdown {
     /** One step of the wake and its median in milliseconds. */
@@ -31,6 +32,9 @@ final class WakeBreakdown {
         part("client: connect, request to the router", client.startNanos(), q.arrivedNanos());
         part("router: queued, demand to the node", q.arrivedNanos(), t.demandNanos());
         if ("resume_paused".equals(t.path())) {
+            if (vm != null) {
+                part("node: path chosen, QMP cont sent", t.demandNanos(), vm.startedNanos());
+            }
             part("node: path chosen, endpoint routed", t.demandNanos(), t.routedNanos());
             routedToAnswer(t, "guest: vCPUs run, app answers");
             part("  beside: hand-off to the wake's thread", t.submittedNanos(), t.threadNanos());

@@ -42,9 +42,10 @@ import java.util.concurrent.Executors;
  * with the reason instead of letting them wait for the queue timeout.
  *
  * <p>VM operations run on their own virtual threads and mark their replica busy, so the tick and
- * the router's event loops never wait on a VM. A paused instance is routed before its resume is
- * even sent: its requests reach the VMM at once and wait in the guest's network queue for the
- * vCPUs, so the resume overlaps the dispatch. Bookkeeping (which replica does what) is guarded
+ * the router's event loops never wait on a VM. A paused instance's `cont` is sent from the thread
+ * that saw the demand, unanswered (a few bytes to a local socket), and it is routed at once:
+ * its requests reach the VMM and wait in the guest's network queue for the vCPUs, so the resume
+ * overlaps the dispatch; the wake's thread reads QEMU's answer. Bookkeeping (which replica does what) is guarded
  * by this object's monitor.
  */
 final class ServiceController {
@@ -317,9 +318,12 @@ final class ServiceController {
         WakeMarks marks = new WakeMarks(path, demandNanos);
         lastWake = marks;
         if (path == WakePath.RESUME_PAUSED) {
-            // Routed first: the VMM's user-mode network accepts connections while the vCPUs
-            // stand, so the waiting request is granted before the resume's thread starts (which
-            // on a small host can take the core from this event loop) and travels beside `cont`.
+            // `cont` goes out from this thread, unanswered: the vCPUs start without waiting for
+            // the wake's thread (a hand-off that on a small host costs a scheduler slice); that
+            // thread reads QEMU's answer. Then routed: the waiting request is granted and its
+            // connection travels beside the resume (a SYN to a paused guest waits in the VMM's
+            // queue until the vCPUs run).
+            r.instance.resumeSoon();
             marks.routedNanos = System.nanoTime();
             replicas.route(r);
         }

@@ -17,7 +17,7 @@ import dev.wisp.runtime.WakeTimings;
  * @param threadNanos that thread began the wake
  * @param doneNanos the runtime's operation returned: the instance runs
  * @param routedNanos the instance's endpoint was about to be published to the router (a paused instance is
- *     routed before its resume is sent)
+ *     routed right after its resume is sent, before the wake's thread starts)
  * @param vm the runtime's steps on the VM (null when the operation failed or had none)
  * @param request the router's steps of the latest request that waited (null before the first)
  */

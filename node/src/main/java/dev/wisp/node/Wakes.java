@@ -45,10 +45,11 @@ final class Wakes {
         String from = path == WakePath.RESUME_PAUSED
                 ? "paused"
                 : path == WakePath.RESTORE_SNAPSHOT || r.onTemplate() ? "snapshotted" : "none";
+        Snapshot spent = null;
         try {
             switch (path) {
                 case RESUME_PAUSED -> r.instance.resume();
-                case RESTORE_SNAPSHOT -> restoreSnapshot(r);
+                case RESTORE_SNAPSHOT -> spent = restoreSnapshot(r);
                 case CLONE_TEMPLATE -> r.instance = scope.runtime().cloneFrom(templates.template(), r.id);
                 case COLD_BOOT -> r.instance = boot(r);
             }
@@ -65,6 +66,8 @@ final class Wakes {
                 }
                 r.busy = false;
             }
+            deleteSpent(spent); // after routing: the waiting request goes first
+            spent = null;
             outcomes.started(path);
             scope.metrics().wake(scope.name(), path, took);
             scope.changed(r.id, from, "running", NodeMetrics.name(path), took);
@@ -88,6 +91,7 @@ final class Wakes {
                 r.instance.stop();
             }
             discardAdopted(r);
+            deleteSpent(spent);
             scope.capacity().release(r.id);
             scope.changed(r.id, from, "gone", NodeMetrics.name(path), Duration.ofNanos(System.nanoTime() - t0));
             outcomes.startFailed(path, e);
@@ -111,17 +115,26 @@ final class Wakes {
         }
     }
 
-    /** Restores a snapshotted replica, whether this node put it to sleep or an earlier one did. */
-    private void restoreSnapshot(Replica r) {
+    /**
+     * Restores a snapshotted replica, whether this node put it to sleep or an earlier one did;
+     * returns the spent snapshot, still on disk, for {@link #deleteSpent} once the replica is routed.
+     */
+    private Snapshot restoreSnapshot(Replica r) {
         Snapshot s = r.adopted;
         if (s == null) {
-            r.instance.restore();
-            return;
+            return r.instance.restoreLeavingStandby();
         }
         scope.runtime().instances(); // drops stopped instances of an earlier node on this runtime that share the id
         r.instance = scope.runtime().restore(s, r.id);
         r.adopted = null;
-        scope.runtime().deleteSnapshot(s.directory()); // the instance runs again: its sleep is over, as after restore()
+        return s;
+    }
+
+    /** The instance runs again: its sleep is over, and so is its standby snapshot. */
+    private void deleteSpent(Snapshot spent) {
+        if (spent != null) {
+            scope.runtime().deleteSnapshot(spent.directory());
+        }
     }
 
     /** Deletes the snapshot an earlier node left for {@code r}, if it still has one. */

@@ -17,6 +17,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -95,6 +97,7 @@ class NodeTest {
         assertInOrder(
                 resumed.request().arrivedNanos(),
                 resumed.demandNanos(),
+                resumed.vm().startedNanos(), // `cont` sent from the demanding thread, before routing
                 resumed.routedNanos(),
                 resumed.request().grantedNanos());
         assertAnsweredInOrder(resumed.request());
@@ -110,8 +113,17 @@ class NodeTest {
                 .filteredOn(i -> i.id().equals(id))
                 .extracting(Instance::vmmPid)
                 .containsOnly(-1L);
+        Path standby = BED.runtime().instances().stream()
+                .filter(i -> i.id().equals(id))
+                .findFirst()
+                .flatMap(Instance::standbySnapshot)
+                .orElseThrow()
+                .directory();
+        assertThat(standby).exists();
         double clones = wakes(node, "tiers", "clone_template");
         WakeTrace restored = wokenBy("restore_snapshot");
+        // Deleted once the instance is routed (off the waiting request's path), bounded.
+        await(() -> !Files.exists(standby), Duration.ofSeconds(10));
         assertInOrder(
                 restored.request().arrivedNanos(),
                 restored.demandNanos(),

@@ -34,6 +34,8 @@ public final class Instance {
     private volatile Snapshot standby;
     private volatile String failure;
     private volatile WakeTimings lastWake;
+    /** When a {@link #resumeSoon} sent its resume that {@link #resume} has not completed yet, else 0. */
+    private long resumeSentNanos;
 
     Instance(String id, VmRuntime runtime, VmSpec spec) {
         this.id = id;
@@ -158,9 +160,35 @@ public final class Instance {
         switchVcpus(InstanceState.READY, InstanceState.PAUSED, "pause", VmHandle::pause);
     }
 
-    /** Starts a paused instance's vCPUs again. */
+    /** Starts a paused instance's vCPUs again (or completes a {@link #resumeSoon}). */
     public void resume() {
         switchVcpus(InstanceState.PAUSED, InstanceState.READY, "resume", VmHandle::resume);
+    }
+
+    /**
+     * Sends a paused instance's resume at once without waiting for the VMM's answer, for a
+     * thread that must not block (a router event loop that saw demand): the vCPUs start while
+     * the caller goes on, and no hand-off to another thread stands before them. {@link #resume}
+     * completes it (and reports a failure). False, with nothing sent, if another operation
+     * holds the instance or it is not paused; {@link #resume} then does it all.
+     */
+    public boolean resumeSoon() {
+        if (!lock.tryLock()) {
+            return false;
+        }
+        try {
+            if (state != InstanceState.PAUSED || resumeSentNanos != 0) {
+                return false;
+            }
+            long t0 = System.nanoTime();
+            vmm.handle().resumeSoon();
+            resumeSentNanos = t0;
+            return true;
+        } catch (IOException e) {
+            return false; // resume() sends it again, and says what is wrong if it still is
+        } finally {
+            lock.unlock();
+        }
     }
 
     private interface VcpuCall {
@@ -171,7 +199,9 @@ public final class Instance {
     private void switchVcpus(InstanceState from, InstanceState to, String what, VcpuCall call) {
         withLock(() -> {
             requireState(from, what);
-            long t0 = System.nanoTime();
+            long sent = resumeSentNanos;
+            resumeSentNanos = 0;
+            long t0 = sent != 0 ? sent : System.nanoTime();
             try {
                 call.apply(vmm.handle());
             } catch (IOException e) {
@@ -219,12 +249,21 @@ public final class Instance {
 
     /** Brings a snapshotted instance back; its standby snapshot is deleted once it runs again. */
     public void restore() {
-        withLock(() -> {
+        SnapshotStore.delete(restoreLeavingStandby().directory());
+    }
+
+    /**
+     * Brings a snapshotted instance back and returns its spent standby snapshot, still on disk:
+     * the caller deletes it ({@link VmRuntime#deleteSnapshot}) once the instance serves, so the
+     * deletion is not on the wake's path. A failed restore keeps it as the instance's standby.
+     */
+    public Snapshot restoreLeavingStandby() {
+        return withLock(() -> {
             requireState(InstanceState.SNAPSHOTTED, "restore");
             Snapshot snap = standby;
             restoreLocked(snap, VmRuntime.memoryFor(snap));
             standby = null;
-            SnapshotStore.delete(snap.directory());
+            return snap;
         });
     }
 
@@ -348,6 +387,9 @@ public final class Instance {
         InstanceEvent event = new InstanceEvent(id, from, to, now, Duration.between(stateSince, now), detail);
         state = to;
         stateSince = now;
+        if (to == InstanceState.PAUSED) {
+            resumeSentNanos = 0; // a resume sent early and overtaken by another operation is spent
+        }
         synchronized (history) {
             history.add(event);
         }

@@ -17,8 +17,15 @@ public interface VmHandle {
     /** Stops the vCPUs; the process and its memory stay. */
     void pause() throws IOException;
 
-    /** Starts the vCPUs again. */
+    /** Starts the vCPUs again (or waits for the VMM's answer to a {@link #resumeSoon}). */
     void resume() throws IOException;
+
+    /**
+     * Sends the resume without waiting for the VMM's answer, for a caller that must not block;
+     * {@link #resume} then waits for the answer. By default nothing is sent early and {@link
+     * #resume} does it all.
+     */
+    default void resumeSoon() throws IOException {}
 
     /**
      * Writes the VM's device state (and its RAM, unless the RAM is already in a shared file) to

@@ -66,6 +66,30 @@ class InstanceLifecycleTest {
     }
 
     @Test
+    void resumeSoon_vcpusRunBeforeResumeCompletesIt() {
+        Instance vm = runtime.get().boot("life-soon", spec);
+        try {
+            assertThat(vm.resumeSoon()).as("not paused: nothing sent").isFalse();
+            vm.pause();
+            assertThat(vm.resumeSoon()).isTrue();
+            assertThat(vm.resumeSoon()).as("already sent").isFalse();
+            // The guest answers on the early `cont` alone; the state changes once resume() reads QEMU's answer.
+            assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200");
+            assertThat(vm.state()).isEqualTo(InstanceState.PAUSED);
+            vm.resume();
+            assertThat(vm.state()).isEqualTo(InstanceState.READY);
+            WakeTimings t = vm.lastWake().orElseThrow();
+            assertThat(t.contNanos()).isGreaterThanOrEqualTo(t.startedNanos());
+            // A later pause and resume take the usual way.
+            vm.pause();
+            vm.resume();
+            assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200");
+        } finally {
+            vm.stop();
+        }
+    }
+
+    @Test
     void snapshotThenRestore_noProcessWhileSnapshottedAndServesAfter() throws Exception {
         Instance vm = runtime.get().boot("life-snap", spec);
         try {

@@ -83,7 +83,12 @@ final class QemuProcess implements VmHandle {
 
     @Override
     public void resume() throws IOException {
-        qmp.execute("cont");
+        qmp.complete("cont");
+    }
+
+    @Override
+    public void resumeSoon() throws IOException {
+        qmp.send("cont");
     }
 
     @Override

@@ -48,6 +48,9 @@ final class QmpClient implements AutoCloseable {
         WATCHDOG.scheduleWithFixedDelay(QmpClient::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
+    /** A command {@link #send sent} whose answer is not read yet, or null; guarded by this object. */
+    private String sent;
+
     /** nanoTime when the command in progress started, 0 when idle. */
     private volatile long commandSince;
 
@@ -103,6 +106,32 @@ final class QmpClient implements AutoCloseable {
 
     /** Runs one command and returns its {@code return} value; QEMU's error becomes a {@link QmpException}. */
     synchronized JsonNode execute(String command, Map<String, ?> arguments) throws IOException {
+        if (sent != null) {
+            answerOf(sent); // a command sent ahead answers first: its answer, or its error, comes now
+        }
+        write(command, arguments);
+        return answerOf(command);
+    }
+
+    /**
+     * Writes a command without waiting for its answer, for a caller that must not block (a
+     * router event loop): a few bytes to a local socket. {@link #complete} (or the next {@link
+     * #execute}) reads the answer; until then the watchdog times the command as usual.
+     */
+    synchronized void send(String command) throws IOException {
+        if (sent != null) {
+            throw new IOException("QMP " + sent + " is still awaiting its answer");
+        }
+        write(command, Map.of());
+        sent = command;
+    }
+
+    /** The answer of {@code command} if it was {@link #send sent} ahead, else {@link #execute}s it now. */
+    synchronized JsonNode complete(String command) throws IOException {
+        return command.equals(sent) ? answerOf(command) : execute(command);
+    }
+
+    private void write(String command, Map<String, ?> arguments) throws IOException {
         if (closed) {
             throw new IOException("QMP connection closed (VMM exited)");
         }
@@ -116,6 +145,16 @@ final class QmpClient implements AutoCloseable {
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
+        } catch (IOException e) {
+            commandSince = 0;
+            throw e;
+        }
+    }
+
+    /** Reads the answer to {@code command}, written last; QEMU's error becomes a {@link QmpException}. */
+    private JsonNode answerOf(String command) throws IOException {
+        sent = null;
+        try {
             while (true) {
                 String line = reader.readLine();
                 if (line == null) {

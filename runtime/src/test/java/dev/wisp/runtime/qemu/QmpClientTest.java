@@ -71,6 +71,12 @@ class QmpClientTest {
         return sock;
     }
 
+    /** The fake QEMU received the capabilities handshake, then exactly these lines. */
+    private void assertSentAfterGreeting(String... lines) {
+        assertThat(received).first().isEqualTo("{\"execute\":\"qmp_capabilities\"}");
+        assertThat(received.subList(1, received.size())).containsExactly(lines);
+    }
+
     private static void write(SocketChannel c, String line) throws IOException {
         ByteBuffer b = ByteBuffer.wrap((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         while (b.hasRemaining()) {
@@ -87,11 +93,9 @@ class QmpClientTest {
             assertThat(qmp.execute("query-status").path("status").asText()).isEqualTo("running");
             qmp.execute("migrate-incoming", Map.of("uri", "unix:/x"));
         }
-        assertThat(received)
-                .containsExactly(
-                        "{\"execute\":\"qmp_capabilities\"}",
-                        "{\"execute\":\"query-status\"}",
-                        "{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"unix:/x\"}}");
+        assertSentAfterGreeting(
+                "{\"execute\":\"query-status\"}",
+                "{\"execute\":\"migrate-incoming\",\"arguments\":{\"uri\":\"unix:/x\"}}");
     }
 
     @Test
@@ -101,6 +105,38 @@ class QmpClientTest {
             assertThatThrownBy(() -> qmp.execute("cont"))
                     .isInstanceOf(QmpClient.QmpException.class)
                     .hasMessage("QMP cont failed: guest is dead");
+        }
+    }
+
+    @Test
+    void sentAhead_completeReadsItsAnswerWithoutSendingAgain() throws Exception {
+        Path sock = serve("query-status", "{\"return\": {\"status\": \"running\"}}");
+        try (QmpClient qmp = connect(sock)) {
+            qmp.send("cont");
+            qmp.complete("cont");
+            assertThat(qmp.execute("query-status").path("status").asText()).isEqualTo("running");
+        }
+        assertSentAfterGreeting("{\"execute\":\"cont\"}", "{\"execute\":\"query-status\"}");
+    }
+
+    @Test
+    void sentAheadThenAnotherCommand_readsTheSentAnswerFirst() throws Exception {
+        Path sock = serve("query-status", "{\"return\": {\"status\": \"running\"}}");
+        try (QmpClient qmp = connect(sock)) {
+            qmp.send("cont");
+            assertThat(qmp.execute("query-status").path("status").asText()).isEqualTo("running");
+            qmp.complete("cont"); // its answer was read: complete runs it again
+        }
+        assertThat(received).filteredOn(l -> l.contains("cont")).hasSize(2);
+    }
+
+    @Test
+    void sentAheadAndRefused_completeThrowsQemuError() throws Exception {
+        Path sock = serve("cont", "{\"error\": {\"class\": \"GenericError\", \"desc\": \"guest is dead\"}}");
+        try (QmpClient qmp = connect(sock)) {
+            qmp.send("cont");
+            assertThatThrownBy(() -> qmp.send("stop")).hasMessage("QMP cont is still awaiting its answer");
+            assertThatThrownBy(() -> qmp.complete("cont")).hasMessage("QMP cont failed: guest is dead");
         }
     }
 
