@@ -51,7 +51,7 @@ class DensityReportTest {
                 .contains("host: 2 cores, 15,000 MiB memory (12,000 MiB available at start), 50,000 MiB disk free, tcg")
                 .containsPattern(
                         "(?m)^running    120 held \\(idle VMs take 1\\.50 of 2 cores\\) in 61\\.2 s; memory would fit 900 by PSS,"
-                                + " CPU 160 at this idle load$")
+                                + " CPU 160 at 1\\.6 cores at this idle cost$")
                 .containsPattern(
                         "(?m)^paused     300 held \\(count reached\\) in 90\\.0 s; memory would fit 900 by PSS$")
                 .contains("per VM: RSS 40.5 MiB, PSS 22.3 MiB")

@@ -28,6 +28,11 @@ final class DiskFull {
         return nearlyFull(path);
     }
 
+    /** {@link #describe} where {@code e} came of a full disk at {@code path}, else {@code e}'s message. */
+    static String reason(Throwable e, String what, Path path) {
+        return causedBy(e, path) ? describe(what, path) : e.getMessage();
+    }
+
     /** "disk full: WHAT PATH (N bytes free on its disk)". */
     static String describe(String what, Path path) {
         return "disk full: " + what + " " + path + " (" + DiskSpace.freeBytes(path) + " bytes free on its disk)";

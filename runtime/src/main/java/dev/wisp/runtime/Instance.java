@@ -2,9 +2,6 @@ package dev.wisp.runtime;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -26,10 +23,8 @@ public final class Instance {
     private final ReentrantLock lock = new ReentrantLock();
     private final InstanceVmm vmm;
     private final GuestDialog dialog;
-    private final List<InstanceEvent> history = new ArrayList<>();
+    private final StateLog states;
 
-    private volatile InstanceState state = InstanceState.CREATING;
-    private volatile Instant stateSince = Instant.now();
     private volatile boolean exitExpected;
     private volatile Snapshot standby;
     private volatile String failure;
@@ -40,6 +35,7 @@ public final class Instance {
     Instance(String id, VmRuntime runtime, VmSpec spec) {
         this.id = id;
         this.runtime = runtime;
+        this.states = new StateLog(id);
         this.vmm = new InstanceVmm(id, spec, runtime);
         this.dialog = new GuestDialog(vmm, this::fail);
     }
@@ -53,12 +49,12 @@ public final class Instance {
     }
 
     public InstanceState state() {
-        return state;
+        return states.state();
     }
 
     /** The port that reaches the guest's app at {@link #address()}; -1 while no VMM runs. */
     public int hostPort() {
-        return state.hasProcess() ? vmm.hostPort() : -1;
+        return states.state().hasProcess() ? vmm.hostPort() : -1;
     }
 
     /**
@@ -66,7 +62,7 @@ public final class Instance {
      * the VM's veth address on TAP (docs/networking.md); null without a VMM.
      */
     public String address() {
-        return state.hasProcess() ? vmm.address() : null;
+        return states.state().hasProcess() ? vmm.address() : null;
     }
 
     /** Why the instance failed, if it did. */
@@ -106,9 +102,7 @@ public final class Instance {
 
     /** Every state change so far, oldest first. */
     public List<InstanceEvent> history() {
-        synchronized (history) {
-            return List.copyOf(history);
-        }
+        return states.history();
     }
 
     // ---- operations -------------------------------------------------------------------------
@@ -146,13 +140,7 @@ public final class Instance {
         dialog.close();
         long acked = System.nanoTime();
         lastWake = new WakeTimings(t0, marks.vmmReadyNanos(), marks.streamSentNanos(), loaded, typed, resumed, acked);
-        move(
-                InstanceState.READY,
-                String.format(
-                        java.util.Locale.ROOT,
-                        "loaded %.1f ms, guest re-identified %.1f ms after resume",
-                        (loaded - t0) / 1e6,
-                        (acked - resumed) / 1e6));
+        move(InstanceState.READY, lastWake.restoreDetail());
     }
 
     /** Stops the vCPUs: no CPU used, memory kept. */
@@ -177,7 +165,7 @@ public final class Instance {
             return false;
         }
         try {
-            if (state != InstanceState.PAUSED || resumeSentNanos != 0) {
+            if (states.state() != InstanceState.PAUSED || resumeSentNanos != 0) {
                 return false;
             }
             long t0 = System.nanoTime();
@@ -221,19 +209,15 @@ public final class Instance {
      */
     public Snapshot snapshot(Path directory) {
         return withLock(() -> {
-            if (state != InstanceState.READY && state != InstanceState.PAUSED) {
-                throw new VmException(
-                        "cannot snapshot " + id + " while " + state.name().toLowerCase());
-            }
+            states.require("snapshot", InstanceState.READY, InstanceState.PAUSED);
             move(InstanceState.SNAPSHOTTING, directory.toString());
             Snapshot snap;
             try {
                 vmm.handle().pause();
                 snap = vmm.save(directory, Snapshot.Kind.STANDBY, false);
             } catch (IOException | RuntimeException e) {
-                boolean full = DiskFull.causedBy(e, directory);
+                String why = DiskFull.reason(e, "no room for the snapshot in", directory);
                 SnapshotStore.delete(directory);
-                String why = full ? DiskFull.describe("no room for the snapshot in", directory) : e.getMessage();
                 if (vmm.isAlive()) {
                     move(InstanceState.PAUSED, "snapshot failed: " + why);
                     throw new VmException("snapshot of " + id + " failed, instance left paused: " + why, e);
@@ -270,10 +254,10 @@ public final class Instance {
     /** Stops the VM for good and removes everything it owns: process, run directory, standby snapshot. */
     public void stop() {
         withLock(() -> {
-            if (state.isTerminal()) {
+            if (states.state().isTerminal()) {
                 return;
             }
-            if (state == InstanceState.SNAPSHOTTED) {
+            if (states.state() == InstanceState.SNAPSHOTTED) {
                 SnapshotStore.delete(standby.directory());
                 standby = null;
                 move(InstanceState.STOPPED, "standby snapshot deleted");
@@ -305,18 +289,13 @@ public final class Instance {
                 return snap;
             } catch (IOException e) {
                 throw fail(
-                        "template snapshot failed: "
-                                + (DiskFull.causedBy(e, directory)
-                                        ? DiskFull.describe("no room for the template in", directory)
-                                        : e.getMessage()),
-                        e);
+                        "template snapshot failed: " + DiskFull.reason(e, "no room for the template in", directory), e);
             }
         });
     }
 
     // ---- internals --------------------------------------------------------------------------
 
-    /** Starts the VMM (a boot, or a load of {@code from}); any failure fails the instance. */
     /** Boots a VMM, or loads {@code from} into one; returns the load's marks, null after a boot. */
     private InstanceVmm.LoadMarks launch(GuestMemory memory, Snapshot from) {
         exitExpected = false;
@@ -349,7 +328,7 @@ public final class Instance {
     }
 
     private void noticeDeath(int code) {
-        if (!exitExpected && state.hasProcess() && state != InstanceState.STOPPING) {
+        if (!exitExpected && states.state().hasProcess() && states.state() != InstanceState.STOPPING) {
             try {
                 throw fail(vmm.deathCause().orElse("VMM process exited unexpectedly (code " + code + ")"), null);
             } catch (InstanceFailedException e) {
@@ -365,33 +344,20 @@ public final class Instance {
         vmm.end();
         vmm.keepConsole(tail);
         failure = reason;
-        if (!state.isTerminal()) {
+        if (!states.state().isTerminal()) {
             move(InstanceState.FAILED, reason);
         }
         return new InstanceFailedException(id + ": " + reason, tail, cause);
     }
 
     private void requireState(InstanceState expected, String action) {
-        if (state != expected) {
-            throw new VmException(
-                    "cannot " + action + " " + id + " while " + state.name().toLowerCase());
-        }
+        states.require(action, expected);
     }
 
     private void move(InstanceState to, String detail) {
-        InstanceState from = state;
-        if (!from.next().contains(to)) {
-            throw new IllegalStateException(id + ": illegal transition " + from + " -> " + to);
-        }
-        Instant now = Instant.now();
-        InstanceEvent event = new InstanceEvent(id, from, to, now, Duration.between(stateSince, now), detail);
-        state = to;
-        stateSince = now;
+        InstanceEvent event = states.move(to, detail);
         if (to == InstanceState.PAUSED) {
             resumeSentNanos = 0; // a resume sent early and overtaken by another operation is spent
-        }
-        synchronized (history) {
-            history.add(event);
         }
         if (to.isTerminal()) {
             // Nothing of a finished VM stays behind: no markers, no console (a failed one keeps its
@@ -428,6 +394,7 @@ public final class Instance {
 
     @Override
     public String toString() {
-        return "Instance[" + id + " " + state.name().toLowerCase() + (hostPort() > 0 ? " :" + hostPort() : "") + "]";
+        return "Instance[" + id + " " + states.state().name().toLowerCase() + (hostPort() > 0 ? " :" + hostPort() : "")
+                + "]";
     }
 }

@@ -26,4 +26,13 @@ public record WakeTimings(
     static WakeTimings resume(long startedNanos, long contNanos) {
         return new WakeTimings(startedNanos, 0, 0, 0, 0, contNanos, 0);
     }
+
+    /** "loaded N ms, guest re-identified M ms after resume", for a restore's event. */
+    String restoreDetail() {
+        return String.format(
+                java.util.Locale.ROOT,
+                "loaded %.1f ms, guest re-identified %.1f ms after resume",
+                (loadedNanos - startedNanos) / 1e6,
+                (guestNanos - contNanos) / 1e6);
+    }
 }
