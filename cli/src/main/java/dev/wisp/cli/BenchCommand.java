@@ -156,7 +156,7 @@ final class BenchCommand {
                 defaultValue = "1000",
                 description =
                         "Most always-on services held at once; fewer if"
-                                + " free memory reaches the reserve or idle VMMs use 80 % of the cores first (default: ${DEFAULT-VALUE}).")
+                                + " free memory reaches the reserve or idle VMMs use four fifths of the cores first (default: ${DEFAULT-VALUE}).")
         int running;
 
         @Option(
