@@ -33,8 +33,7 @@ final class DemoCluster {
         say("Wisp cluster demo: a 3-member etcd and 3 nodes on this machine (logs and data in " + dir + ")");
         long t = System.nanoTime();
         LocalCluster c = LocalCluster.start(dir, 3, NAMES, nodeFlags);
-        ExitHook hook = ExitHook.install(c::close, "wisp-demo-cluster-shutdown");
-        try {
+        try (ExitHook hook = ExitHook.install(c::close, "wisp-demo-cluster-shutdown")) {
             say("  etcd " + c.etcdEndpoints() + "; nodes up in " + ms(t) + " ms:");
             for (LocalCluster.LocalNode n : c.nodes()) {
                 say("    " + n.name() + "  API " + n.api() + "  router http://127.0.0.1:" + n.routerPort() + "  token "
@@ -83,11 +82,6 @@ final class DemoCluster {
                         + ") nodes); Ctrl-C stops it");
                 hook.await();
                 return 0;
-            }
-        } finally {
-            if (!keep) {
-                hook.remove();
-                c.close();
             }
         }
         say("Done: every node and etcd member stopped. docs/cluster.md says what changes on separate hosts.");

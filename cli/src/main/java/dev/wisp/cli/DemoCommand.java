@@ -105,9 +105,7 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
         ControlPlane cp = timed(
                 "platform started, data in " + dir + " (wiped first)",
                 () -> DemoPlatform.start(dir, kernel, runtime, apiPort, routerPort));
-        ExitHook hook = ExitHook.install(cp::close, "wisp-demo-shutdown");
-        boolean kept = false;
-        try {
+        try (ExitHook hook = ExitHook.install(cp::close, "wisp-demo-shutdown")) {
             say("   API + dashboard  " + cp.apiUrl() + "/");
             say("   router           " + cp.routerUrl() + "/   (services at http://NAME.localhost:" + cp.routerPort()
                     + "/)");
@@ -121,16 +119,10 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
                 tour(wisp, cp, kernel, events);
             }
             if (keep) {
-                kept = true;
                 say("The platform keeps running: open " + cp.apiUrl() + "/ with the token in " + cp.adminTokenFile()
                         + "; Ctrl-C stops");
                 hook.await();
                 return 0;
-            }
-        } finally {
-            if (!kept) {
-                hook.remove();
-                cp.close();
             }
         }
         long qemus = ProcessHandle.current()

@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -248,21 +246,35 @@ final class ImageCommand {
         }
     }
 
-    static Map<String, Object> describe(Image i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", i.id());
-        m.put("digest", i.digest());
-        m.put("entrypoint", i.entrypoint());
-        m.put("port", i.port());
-        m.put("kernelVersion", i.kernelVersion());
-        m.put("initrdBytes", i.initrdBytes());
-        m.put("diskBytes", i.diskBytes());
-        m.put("layerBytes", i.layerBytes());
-        m.put("debs", i.debs());
-        m.put("source", i.source());
-        m.put("dir", i.dir().toString());
-        m.put("createdAt", i.createdAt().toString());
-        return m;
+    /** What {@code --json} shows of a local image: its manifest's fields, with the folder and the time as text. */
+    record Described(
+            String id,
+            String digest,
+            String entrypoint,
+            int port,
+            String kernelVersion,
+            long initrdBytes,
+            long diskBytes,
+            long layerBytes,
+            List<String> debs,
+            String source,
+            String dir,
+            String createdAt) {}
+
+    static Described describe(Image i) {
+        return new Described(
+                i.id(),
+                i.digest(),
+                i.entrypoint(),
+                i.port(),
+                i.kernelVersion(),
+                i.initrdBytes(),
+                i.diskBytes(),
+                i.layerBytes(),
+                i.debs(),
+                i.source(),
+                i.dir().toString(),
+                i.createdAt().toString());
     }
 
     private ImageCommand() {}

@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.wisp.autoscaler.StandbyMode;
 import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.autoscaler.WakePath;
@@ -293,17 +294,8 @@ final class PlanCommand extends OutputCommand implements Callable<Integer> {
 
     private Map<String, Object> toJson(
             CapacityPlan plan, CapacityPlan burstAtPeak, SimulationReport simulated, BurstComparison comparison) {
-        Map<String, Object> closed = new LinkedHashMap<>();
-        closed.put("users", plan.users());
-        closed.put("peakActive", plan.peakActive());
-        closed.put("instancesPerServer", plan.instancesPerServer());
-        closed.put("serversScaleToZero", plan.serversScaleToZero());
-        closed.put("serversAlwaysOn", plan.serversAlwaysOn());
-        if (burstAtPeak != null) {
-            closed.put("serversWithBurstAtPeak", burstAtPeak.serversScaleToZero());
-        }
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("closedForm", closed);
+        result.put("closedForm", ClosedForm.of(plan, burstAtPeak));
         if (simulated != null) {
             result.put("simulation", simulated);
             result.put("wakeLatencyMs", new WakeLatencies(resumeMs, restoreMs, cloneMs, coldMs));
@@ -314,6 +306,25 @@ final class PlanCommand extends OutputCommand implements Callable<Integer> {
             result.put("extraServersForResident", comparison.extraServersForResident());
         }
         return result;
+    }
+
+    /** The closed form's figures in {@code --json}; {@code serversWithBurstAtPeak} only with bursts. */
+    record ClosedForm(
+            long users,
+            long peakActive,
+            int instancesPerServer,
+            long serversScaleToZero,
+            long serversAlwaysOn,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long serversWithBurstAtPeak) {
+        static ClosedForm of(CapacityPlan plan, CapacityPlan burstAtPeak) {
+            return new ClosedForm(
+                    plan.users(),
+                    plan.peakActive(),
+                    plan.instancesPerServer(),
+                    plan.serversScaleToZero(),
+                    plan.serversAlwaysOn(),
+                    burstAtPeak == null ? null : burstAtPeak.serversScaleToZero());
+        }
     }
 
     private void say(String format, Object... args) {
