@@ -3,7 +3,6 @@ package dev.wisp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wisp.common.DockerRegistry;
-import dev.wisp.testing.VmTests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +12,6 @@ import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -24,8 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * that answers curl through the router. The Debian roots the scripts make come from Debian's
  * mirror once and are kept in the test's cache folder for the rest of the run.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(VmTests.class)
+@CliVmTest
 class OciExamplesVmTest {
     @RegisterExtension
     static final CliControlPlane plane = CliControlPlane.withVms();
