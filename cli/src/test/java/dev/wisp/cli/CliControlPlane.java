@@ -5,6 +5,7 @@ import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
+import dev.wisp.testing.Closeables;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,16 +61,8 @@ final class CliControlPlane implements BeforeAllCallback, AfterAllCallback {
     }
 
     @Override
-    public void afterAll(ExtensionContext context) throws IOException {
-        try {
-            if (cp != null) {
-                cp.close();
-            }
-        } finally {
-            if (dir != null) {
-                FileTrees.delete(dir);
-            }
-        }
+    public void afterAll(ExtensionContext context) throws Exception {
+        Closeables.closeAll(cp, dir == null ? null : () -> FileTrees.delete(dir));
     }
 
     /** A folder of this class's own, removed after its last test. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.node.AdminServer;
 import dev.wisp.testing.Hey;
-import dev.wisp.testing.VmTests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,8 +15,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -25,8 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * with curl through the router, redeployed, rolled back, watched with {@code wisp top}, removed.
  * One control plane serves the whole story, to keep TCG boots few.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(VmTests.class)
+@CliVmTest
 class ControlCliVmTest {
     @RegisterExtension
     static final CliControlPlane plane = CliControlPlane.withVms();

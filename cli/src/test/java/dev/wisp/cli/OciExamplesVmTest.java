@@ -3,17 +3,15 @@ package dev.wisp.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wisp.common.DockerRegistry;
-import dev.wisp.testing.VmTests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -23,8 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * that answers curl through the router. The Debian roots the scripts make come from Debian's
  * mirror once and are kept in the test's cache folder for the rest of the run.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(VmTests.class)
+@CliVmTest
 class OciExamplesVmTest {
     @RegisterExtension
     static final CliControlPlane plane = CliControlPlane.withVms();
@@ -47,15 +44,12 @@ class OciExamplesVmTest {
     void pythonDockerfileExample_buildsPushesDeploysAndAnswers() throws Exception {
         buildAndDeploy("oci-python", "hello-python");
 
-        assertThat(curl("hello-python.localhost", "/"))
-                .contains("Python on Wisp")
-                .endsWith("\n200");
+        assertAnswers("hello-python", "/").contains("Python on Wisp");
         // USER nobody, WORKDIR /app and ENV from the Dockerfile
-        assertThat(curl("hello-python.localhost", "/api/info"))
+        assertAnswers("hello-python", "/api/info")
                 .contains("\"greeting\": \"hello\"")
                 .contains("\"cwd\": \"/app\"")
-                .contains("\"uid\": 65534")
-                .endsWith("\n200");
+                .contains("\"uid\": 65534");
         assertThat(plane.wisp("rm", "hello-python").code()).isZero();
     }
 
@@ -63,12 +57,8 @@ class OciExamplesVmTest {
     void javaJibExample_buildsPushesDeploysAndAnswers() throws Exception {
         buildAndDeploy("oci-java", "hello-java");
 
-        assertThat(curl("hello-java.localhost", "/"))
-                .startsWith("hello from Java ")
-                .endsWith("\n200");
-        assertThat(curl("hello-java.localhost", "/api/hits"))
-                .contains("\"hits\":")
-                .endsWith("\n200");
+        assertAnswers("hello-java", "/").startsWith("hello from Java ");
+        assertAnswers("hello-java", "/api/hits").contains("\"hits\":");
         assertThat(plane.wisp("rm", "hello-java").code()).isZero();
     }
 
@@ -106,7 +96,9 @@ class OciExamplesVmTest {
         assertThat(deploy.out()).startsWith(service + ": revision 1 serving");
     }
 
-    private String curl(String host, String path) throws IOException, InterruptedException {
-        return plane.curl(host, path);
+    /** An assertion on what SERVICE answers at PATH through the router, already checked to be a 200. */
+    private AbstractStringAssert<?> assertAnswers(String service, String path)
+            throws IOException, InterruptedException {
+        return assertThat(plane.curl(service + ".localhost", path)).endsWith("\n200");
     }
 }

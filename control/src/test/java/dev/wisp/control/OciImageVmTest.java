@@ -6,11 +6,9 @@ import dev.wisp.common.DockerRegistry;
 import dev.wisp.testing.Closeables;
 import dev.wisp.testing.OciTestImage;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -36,8 +34,7 @@ class OciImageVmTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path layout = scratch.resolve("layout");
-        OciTestImage.build(Files.createDirectories(scratch.resolve("work")), layout);
+        Path layout = OciPulls.buildLayout(scratch);
         registry = DockerRegistry.start(scratch.resolve("registry"));
         OciTestImage.push(layout, "base", registry.host(), "team/web:base");
         OciTestImage.push(layout, "child", registry.host(), "team/web:child");
@@ -56,18 +53,7 @@ class OciImageVmTest {
     }
 
     private String get(String path) throws Exception {
-        Process curl = new ProcessBuilder(
-                        "curl",
-                        "-s",
-                        "-w",
-                        " %{http_code}",
-                        "-H",
-                        "Host: web.acme.localhost",
-                        "http://127.0.0.1:" + cp.routerPort() + path)
-                .start();
-        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(curl.waitFor()).isZero();
-        return out;
+        return OciPulls.getWeb(cp, path);
     }
 
     private void awaitServing(int revision) throws InterruptedException {
@@ -75,9 +61,7 @@ class OciImageVmTest {
     }
 
     private long leftovers() throws Exception {
-        try (Stream<Path> s = Files.list(scratch.resolve("data/images"))) {
-            return s.filter(p -> p.getFileName().toString().startsWith(".")).count();
-        }
+        return OciPulls.leftovers(scratch.resolve("data"));
     }
 
     @Test

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wisp.common.DockerRegistry;
 import dev.wisp.image.RegistryLogins;
 import dev.wisp.testing.Closeables;
-import dev.wisp.testing.OciTestImage;
 import dev.wisp.testing.VmTests;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,8 +35,7 @@ class OciTlsRegistryVmTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path layout = scratch.resolve("layout");
-        OciTestImage.build(Files.createDirectories(scratch.resolve("work")), layout);
+        Path layout = OciPulls.buildLayout(scratch);
         registry = DockerRegistry.startTls(scratch.resolve("registry"));
         registry.push(layout, "base", "secure/web:1");
         home = Files.createDirectories(scratch.resolve("home"));
@@ -53,27 +49,6 @@ class OciTlsRegistryVmTest {
         Closeables.closeAll(cp, registry);
     }
 
-    private long leftovers() throws Exception {
-        try (Stream<Path> s = Files.list(scratch.resolve("data/images"))) {
-            return s.filter(p -> p.getFileName().toString().startsWith(".")).count();
-        }
-    }
-
-    private String get(String path) throws Exception {
-        Process curl = new ProcessBuilder(
-                        "curl",
-                        "-s",
-                        "-w",
-                        " %{http_code}",
-                        "-H",
-                        "Host: web.acme.localhost",
-                        "http://127.0.0.1:" + cp.routerPort() + path)
-                .start();
-        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(curl.waitFor()).isZero();
-        return out;
-    }
-
     @Test
     void loginWithCaFile_pullsOverTlsAndTheDeployAnswers_wrongPasswordRefusedFirst() throws Exception {
         String body = "{\"ref\":\"" + registry.host() + "/secure/web:1\"}";
@@ -83,7 +58,7 @@ class OciTlsRegistryVmTest {
         Http.Answer refused = http.post("/v1/images/pull", token, body);
         assertThat(refused.status()).as(refused.body()).isEqualTo(502);
         assertThat(refused.body()).contains("registry_refused").contains("refused the credentials of user 'wisp'");
-        assertThat(leftovers()).isZero();
+        assertThat(OciPulls.leftovers(scratch.resolve("data"))).isZero();
 
         logins.save(registry.host(), DockerRegistry.USER, DockerRegistry.PASSWORD, registry.caFile());
         Http.Answer pulled = http.post("/v1/images/pull", token, body);
@@ -95,7 +70,7 @@ class OciTlsRegistryVmTest {
                         + "\",\"resources\":{\"memoryMiB\":192}}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         Guests.awaitServing(http, token, "web", 1, Duration.ofSeconds(240));
-        assertThat(get("/")).isEqualTo("base page\n 200");
-        assertThat(leftovers()).isZero();
+        assertThat(OciPulls.getWeb(cp, "/")).isEqualTo("base page\n 200");
+        assertThat(OciPulls.leftovers(scratch.resolve("data"))).isZero();
     }
 }
