@@ -62,8 +62,8 @@ final class InstanceVmm {
         Optional<VmmPool.Pooled> pooled = runtime.pool().take(new VmmPool.Shape(spec, memory));
         if (pooled.isPresent()) {
             net = pooled.get().net();
-            // A pooled VMM's network was made with egress none: this instance's policy before the guest runs.
-            net.egress(runtime.egressOf(id));
+            // This instance's policy before the guest runs.
+            runtime.applyEgress(net, id);
             directory = pooled.get().directory();
             handle = pooled.get().handle();
             console = pooled.get().console();
@@ -83,7 +83,7 @@ final class InstanceVmm {
 
     private Vmm.Launch ownLaunch(GuestMemory memory, Console console) throws IOException {
         net = runtime.network().acquire(id, spec.guestPort());
-        net.egress(runtime.egressOf(id));
+        runtime.applyEgress(net, id);
         directory = runtime.instanceDirectory(id);
         PrivateFiles.directory(directory);
         return new Vmm.Launch(id, spec, directory, net, memory, console);

@@ -2,6 +2,7 @@ package dev.wisp.runtime;
 
 import dev.wisp.runtime.jail.Jailer;
 import dev.wisp.runtime.net.Egress;
+import dev.wisp.runtime.net.NetSlot;
 import dev.wisp.runtime.net.Networking;
 import dev.wisp.runtime.qemu.QemuMicrovm;
 import java.io.IOException;
@@ -347,8 +348,9 @@ public final class VmRuntime implements AutoCloseable {
         return network;
     }
 
-    Egress egressOf(String instanceId) {
-        return egressOf.apply(instanceId);
+    /** Gives {@code net} the egress policy of the instance it serves (a pooled VMM's was made with none). */
+    void applyEgress(NetSlot net, String instanceId) {
+        net.egress(egressOf.apply(instanceId));
     }
 
     Path instanceDirectory(String id) {
