@@ -66,9 +66,11 @@ class DensityCommandTest {
                 .isLessThan(r.at("/running/cpuCoresPerVm").asDouble());
         assertThat(r.at("/standby/services").asInt()).isEqualTo(5);
         assertThat(r.at("/standby/diskMiBPerInstance").asDouble())
-                .as("a standby snapshot holds only changed pages")
-                .isPositive()
-                .isLessThan(r.get("guestMemoryMiB").asDouble() / 8);
+                .as("a service that never served stands at the shared template: no file of its own")
+                .isZero();
+        assertThat(r.at("/standby/templateDiskBytes").asLong())
+                .as("the one shared template they stand at")
+                .isPositive();
         assertThat(r.at("/wakes/answered").asInt()).isEqualTo(5);
         assertThat(r.at("/wakes/failed").asInt()).isZero();
         assertThat(r.at("/wakes/first").asDouble()).isPositive();
