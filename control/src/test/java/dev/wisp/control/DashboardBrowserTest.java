@@ -57,14 +57,15 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void start() throws IOException, InterruptedException {
-        control = Guests.startForBrowser(scratch.resolve("data"));
+        Guests.assumeChromium();
+        browser = HeadlessChromium.launch(scratch.resolve("chromium"));
+        control = Guests.startForBrowser(scratch.resolve("data"), browser);
         Kernel kernel = VmTests.kernel();
         adminToken = Guests.adminToken(control);
         imageId = upload(ImageBuilder.fromFolder(Path.of("..", "examples", "hello"))
                 .entrypoint("httpd -f -p 8080 -h www")
                 .port(8080)
                 .build(kernel, new ImageStore(scratch.resolve("builder"))));
-        browser = HeadlessChromium.launch(scratch.resolve("chromium"));
     }
 
     /** Sends the image to the API as a user would: its folder as a tar, through curl. */

@@ -2,6 +2,7 @@ package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +36,7 @@ class DashboardChromiumDriverTest {
         String page = PAGES.get(ex.getRequestURI().getPath());
         byte[] body = (page == null ? "not found" : page).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", page == null ? "text/plain" : "text/html; charset=utf-8");
+        ex.getResponseHeaders().set("Connection", "close"); // each fetch connects anew, as the VMs' networks change
         ex.sendResponseHeaders(page == null ? 404 : 200, body.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(body);
@@ -102,6 +105,44 @@ class DashboardChromiumDriverTest {
         assertThatThrownBy(() -> page.waitFor("a miracle", "false", Duration.ofMillis(300)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("a miracle");
+    }
+
+    @Test
+    void vmNetworksComingAndGoingOnTheHost_breakNoRequestOfThePage() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "making interfaces needs root");
+        BrowserPage page = SITE.browser().newPage();
+        page.navigate(url("/form.html"));
+        // The page fetches one after another (the server closes each connection) until told to stop.
+        page.eval("window.failed = []; window.done = 0; window.go = true; (async () => { while (window.go) {"
+                + " try { await fetch('/form.html', {cache: 'no-store'});"
+                + " window.done++; } catch (e) { window.failed.push(String(e)); } } })(); 0");
+
+        // What VMs starting and stopping do on this host: a namespace, a veth into it, an address
+        // on the host's end; then all of it gone again.
+        String tag = "wbd" + ProcessHandle.current().pid();
+        String subnet = "10.233." + ProcessHandle.current().pid() % 250 + ".";
+        for (int i = 0; i < 5; i++) {
+            run("ip", "netns", "add", tag);
+            run("ip", "link", "add", tag, "type", "veth", "peer", "name", "eth0", "netns", tag);
+            run("ip", "addr", "add", subnet + "1/30", "dev", tag);
+            run("ip", "link", "set", tag, "up");
+            run("ip", "-n", tag, "addr", "add", subnet + "2/30", "dev", "eth0");
+            run("ip", "-n", tag, "link", "set", "eth0", "up");
+            Thread.sleep(500);
+            run("ip", "link", "del", tag);
+            run("ip", "netns", "del", tag);
+            Thread.sleep(500);
+        }
+        page.eval("window.go = false");
+
+        assertThat(page.eval("window.done").asInt()).isPositive();
+        assertThat(page.eval("window.failed.join('; ')").asText()).isEmpty();
+        assertThat(page.errors()).noneMatch(e -> e.contains("ERR_NETWORK_CHANGED"));
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test

@@ -35,7 +35,9 @@ class DashboardLogsBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        control = Guests.startForBrowser(scratch.resolve("data"));
+        Guests.assumeChromium();
+        browser = HeadlessChromium.launch(scratch.resolve("chromium"));
+        control = Guests.startForBrowser(scratch.resolve("data"), browser);
         Kernel kernel = VmTests.kernel();
         admin = Guests.adminToken(control);
         Path app = Files.createDirectories(scratch.resolve("app/www"));
@@ -53,7 +55,6 @@ class DashboardLogsBrowserTest {
         // Always on: a paused guest prints nothing, and this one must keep talking.
         http.created("/v1/services", admin, """
                 {"name": "talker", "image": "%s", "standby": {"policy": "always-on"}}""".formatted(id));
-        browser = HeadlessChromium.launch(scratch.resolve("chromium"));
     }
 
     @AfterAll

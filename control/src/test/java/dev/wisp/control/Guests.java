@@ -43,16 +43,21 @@ final class Guests {
         return config.withCallbackPolicy(AddressPolicy.allowing(List.of("127.0.0.0/8")));
     }
 
-    /**
-     * The dashboard tests' control plane, started if Chromium is there (else the test is skipped):
-     * the default VMM pool, every instance stopped at close.
-     */
-    static ControlPlane startForBrowser(Path data) {
+    /** Skips the test unless Debian's Chromium is installed. */
+    static void assumeChromium() {
         assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.BINARY + " (apt-get install chromium)");
+    }
+
+    /**
+     * The dashboard tests' control plane, its API on {@code browser}'s side of the host: the
+     * default VMM pool, every instance stopped at close.
+     */
+    static ControlPlane startForBrowser(Path data, HeadlessChromium browser) {
         RuntimeConfig runtime =
                 RuntimeConfig.defaults().withHome(WispHome.resolve()).withAccelerator(AcceleratorChoice.AUTO);
         return ControlPlane.start(ControlConfig.of(data, VmTests.kernel().vmlinux(), runtime)
                 .withPorts(0, 0)
+                .withApiHost(browser.hostAddress())
                 .withStopOnClose(true));
     }
 

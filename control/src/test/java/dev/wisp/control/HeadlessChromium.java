@@ -3,12 +3,18 @@ package dev.wisp.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wisp.common.FileTrees;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,20 +25,19 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Debian's headless Chromium driven over the Chrome DevTools Protocol: one browser process, one
- * WebSocket to it, pages attached as flat sessions ({@link BrowserPage}). Only the JDK's WebSocket
- * and Jackson: no Selenium, no driver binary, no download.
+ * Debian's headless Chromium driven over the Chrome DevTools Protocol: one browser process in a
+ * network of its own ({@link BrowserNetwork}), its DevTools on a pair of pipes
+ * ({@code --remote-debugging-pipe}: NUL-terminated JSON both ways), pages attached as flat
+ * sessions ({@link BrowserPage}). Only the JDK and Jackson: no Selenium, no driver binary, no
+ * download.
  */
 final class HeadlessChromium implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/chromium");
@@ -40,80 +45,139 @@ final class HeadlessChromium implements AutoCloseable {
     static final int HEIGHT = 768;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
-    private static final Pattern DEVTOOLS_URL = Pattern.compile("DevTools listening on (ws://\\S+)");
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
+    private final BrowserNetwork network;
+    private final Path pipes;
     private final List<ProcessHandle> family = new ArrayList<>();
     private final Deque<String> stderrTail;
-    private final WebSocket socket;
+    private final OutputStream toBrowser;
     private final AtomicLong ids = new AtomicLong();
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final Map<String, Consumer<JsonNode>> sessions = new ConcurrentHashMap<>();
     private final Object sendLock = new Object();
 
-    private HeadlessChromium(Process process, Deque<String> stderrTail, WebSocket socket) {
+    private HeadlessChromium(
+            Process process, BrowserNetwork network, Path pipes, Deque<String> stderrTail, OutputStream toBrowser) {
         this.process = process;
+        this.network = network;
+        this.pipes = pipes;
         this.stderrTail = stderrTail;
-        this.socket = socket;
+        this.toBrowser = toBrowser;
     }
 
     static boolean available() {
         return Files.isExecutable(BINARY);
     }
 
-    /** Starts Chromium with its profile in {@code profile} and connects to its DevTools endpoint. */
+    /**
+     * Starts Chromium in a network of its own with its profile in {@code profile}; servers it must
+     * reach listen on {@link #hostAddress()}.
+     */
     static HeadlessChromium launch(Path profile) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(
-                        BINARY.toString(),
-                        "--headless",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-quic",
-                        "--no-first-run",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--disable-sync",
-                        "--remote-debugging-port=0",
-                        "--window-size=" + WIDTH + "," + HEIGHT,
-                        "--user-data-dir=" + profile,
-                        "about:blank")
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        Deque<String> tail = new ArrayDeque<>();
-        CompletableFuture<String> url = new CompletableFuture<>();
-        Thread reader = new Thread(() -> readStderr(process, tail, url), "chromium-stderr");
-        reader.setDaemon(true);
-        reader.start();
-        String wsUrl;
+        BrowserNetwork network = BrowserNetwork.open();
+        Path pipes = Files.createTempDirectory("wisp-cdp-");
         try {
-            wsUrl = url.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            return launch(profile, network, pipes);
+        } catch (IOException | RuntimeException e) {
+            network.close();
+            FileTrees.deleteQuietly(pipes);
+            throw e;
+        }
+    }
+
+    private static HeadlessChromium launch(Path profile, BrowserNetwork network, Path pipes)
+            throws IOException, InterruptedException {
+        Path in = pipes.resolve("in");
+        Path out = pipes.resolve("out");
+        Process mkfifo = new ProcessBuilder("mkfifo", in.toString(), out.toString())
+                .inheritIO()
+                .start();
+        if (!mkfifo.waitFor(10, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
+            throw new IOException("mkfifo " + pipes + " failed");
+        }
+        // Read-write, so opening does not wait for Chromium; it never needs an end of this input.
+        RandomAccessFile toBrowserFile = new RandomAccessFile(in.toFile(), "rw");
+        CompletableFuture<InputStream> fromBrowser = CompletableFuture.supplyAsync(() -> openForReading(out));
+        List<String> command = network.wrap(List.of(
+                "sh",
+                "-c",
+                "exec \"$@\" 3<\"$WISP_CDP_IN\" 4>\"$WISP_CDP_OUT\"",
+                "sh",
+                BINARY.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-pipe",
+                "--window-size=" + WIDTH + "," + HEIGHT,
+                "--user-data-dir=" + profile,
+                "about:blank"));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("WISP_CDP_IN", in.toString());
+        builder.environment().put("WISP_CDP_OUT", out.toString());
+        Process process = builder.start();
+        Deque<String> tail = new ArrayDeque<>();
+        Thread stderr = new Thread(() -> readStderr(process, tail), "chromium-stderr");
+        stderr.setDaemon(true);
+        stderr.start();
+        InputStream reading;
+        try {
+            reading = fromBrowser.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
+            new FileOutputStream(out.toFile()).close(); // lets the waiting open return
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
+            toBrowserFile.close();
             throw new IOException(
-                    "Chromium did not report its DevTools URL within " + START_TIMEOUT.toSeconds()
+                    "Chromium did not open its DevTools pipe within " + START_TIMEOUT.toSeconds()
                             + " s; its stderr ends with:\n" + String.join("\n", snapshot(tail)),
                     e);
         }
-        Listener listener = new Listener();
-        WebSocket socket;
-        try {
-            socket = HttpClient.newHttpClient()
-                    .newWebSocketBuilder()
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .buildAsync(URI.create(wsUrl), listener)
-                    .get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            process.destroyForcibly();
-            throw new IOException("cannot connect to Chromium's DevTools at " + wsUrl, e);
-        }
-        HeadlessChromium browser = new HeadlessChromium(process, tail, socket);
-        listener.owner = browser;
+        HeadlessChromium browser =
+                new HeadlessChromium(process, network, pipes, tail, new FileOutputStream(toBrowserFile.getFD()));
+        Thread reader = new Thread(() -> browser.readMessages(reading), "chromium-devtools");
+        reader.setDaemon(true);
+        reader.start();
+        browser.command(null, "Browser.getVersion", params()); // it answers: the pipe works both ways
         return browser;
     }
 
-    private static void readStderr(Process process, Deque<String> tail, CompletableFuture<String> url) {
+    private static InputStream openForReading(Path fifo) {
+        try {
+            return new BufferedInputStream(new FileInputStream(fifo.toFile()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Where a server the browser must reach listens (its network's host side). */
+    String hostAddress() {
+        return network.hostAddress();
+    }
+
+    private void readMessages(InputStream in) {
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        try (in) {
+            for (int b; (b = in.read()) != -1; ) {
+                if (b == 0) {
+                    dispatch(message.toString(StandardCharsets.UTF_8));
+                    message.reset();
+                } else {
+                    message.write(b);
+                }
+            }
+        } catch (IOException e) {
+            // the browser is gone; whoever waits for an answer times out with its stderr
+        }
+    }
+
+    private static void readStderr(Process process, Deque<String> tail) {
         try (BufferedReader in =
                 new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
@@ -123,15 +187,10 @@ final class HeadlessChromium implements AutoCloseable {
                         tail.removeFirst();
                     }
                 }
-                Matcher m = DEVTOOLS_URL.matcher(line);
-                if (m.find()) {
-                    url.complete(m.group(1));
-                }
             }
         } catch (IOException e) {
-            // the process is gone; whoever waits learns it from the future
+            // the process is gone
         }
-        url.completeExceptionally(new IOException("Chromium exited with " + process.exitValue()));
     }
 
     private static List<String> snapshot(Deque<String> tail) {
@@ -183,8 +242,10 @@ final class HeadlessChromium implements AutoCloseable {
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         pending.put(id, answer);
         try {
-            synchronized (sendLock) { // the WebSocket allows one outstanding send at a time
-                socket.sendText(JSON.writeValueAsString(message), true).get(10, TimeUnit.SECONDS);
+            synchronized (sendLock) { // one whole message after another on the pipe
+                toBrowser.write(JSON.writeValueAsBytes(message));
+                toBrowser.write(0);
+                toBrowser.flush();
             }
             JsonNode reply = answer.get(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             if (reply.has("error")) {
@@ -241,7 +302,6 @@ final class HeadlessChromium implements AutoCloseable {
         } catch (RuntimeException e) {
             // it may be gone already; the kill below is the real guarantee
         }
-        socket.abort();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -259,26 +319,12 @@ final class HeadlessChromium implements AutoCloseable {
                 // reported by whoever checks processes(): a test asserts none is left
             }
         }
-    }
-
-    /** Collects fragmented frames into whole messages (screenshots arrive in many pieces). */
-    private static final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
-        volatile HeadlessChromium owner;
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                HeadlessChromium browser = owner;
-                if (browser != null) {
-                    browser.dispatch(text);
-                }
-            }
-            webSocket.request(1);
-            return null;
+        try {
+            toBrowser.close();
+        } catch (IOException e) {
+            // nothing reads it any more
         }
+        network.close();
+        FileTrees.deleteQuietly(pipes);
     }
 }

@@ -33,10 +33,10 @@ final class PageServer implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws IOException, InterruptedException {
         assumeTrue(HeadlessChromium.available(), "no " + HeadlessChromium.BINARY + " (apt-get install chromium)");
         profile = Files.createTempDirectory("wisp-chromium-");
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        browser = HeadlessChromium.launch(profile);
+        server = HttpServer.create(new InetSocketAddress(browser.hostAddress(), 0), 16);
         site.accept(server);
         server.start();
-        browser = HeadlessChromium.launch(profile);
     }
 
     @Override
@@ -62,6 +62,6 @@ final class PageServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return "http://" + browser.hostAddress() + ":" + server.getAddress().getPort() + path;
     }
 }
