@@ -3,8 +3,6 @@ package dev.wisp.cli;
 import dev.wisp.bench.NetworkThroughput;
 import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
-import dev.wisp.runtime.AcceleratorChoice;
-import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,9 +29,7 @@ final class BenchNetworkCommand extends HostBenchCommand<NetworkThroughput.Resul
         NetworkThroughput.Options o = new NetworkThroughput.Options(seconds, connections);
         Image image = helloImage(kernel);
         VmSpec spec = VmSpec.of(HostOptions.bootSource(kernel, image), image.port());
-        RuntimeConfig base =
-                RuntimeConfig.defaults().withHome(host.home()).withAccelerator(AcceleratorChoice.parse(host.accel));
-        return new NetworkThroughput(base, kernel.vmlinux(), spec, o, progress()).run();
+        return new NetworkThroughput(host.hostRuntime(), kernel.vmlinux(), spec, o, progress()).run();
     }
 
     @Override

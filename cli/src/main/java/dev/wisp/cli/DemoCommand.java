@@ -4,7 +4,6 @@ import dev.wisp.bench.HeyLoad;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.image.Image;
 import dev.wisp.image.Kernel;
-import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.sdk.DeployRequest;
 import dev.wisp.sdk.Resources;
@@ -96,10 +95,7 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
         say(
                 "Wisp demo: the platform on this machine (state store, API, node, router), one app deployed, scaled and put to sleep.");
         Kernel kernel = timed("guest kernel ready (Debian cloud kernel, cached after the first run)", host::kernel);
-        RuntimeConfig runtime = RuntimeConfig.defaults()
-                .withHome(host.home())
-                .withAccelerator(AcceleratorChoice.parse(host.accel))
-                .withVmmPool(host.vmmPool);
+        RuntimeConfig runtime = host.hostRuntime();
         say("   accelerator: " + DemoPlatform.accelerator(runtime, kernel));
         Path dir = host.home().resolve("demo");
         ControlPlane cp = timed(

@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,7 +25,8 @@ final class EventsCommand extends TenantApiCommand {
 
     @Option(
             names = {"-f", "--follow"},
-            description = "Keep streaming new events (server-sent events) until Ctrl-C.")
+            description =
+                    "Keep streaming new events (server-sent events) until Ctrl-C; with --json one event per line.")
     boolean follow;
 
     @Option(
@@ -45,8 +47,8 @@ final class EventsCommand extends TenantApiCommand {
             description = "With --follow: start after this event's seq (those since are replayed), not at now.")
     Long after;
 
-    @Option(names = "--json", description = "JSON: an array, or with --follow one event per line.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() throws Exception {
@@ -56,9 +58,7 @@ final class EventsCommand extends TenantApiCommand {
         }
         if (!follow) {
             List<Event> events = recent(wisp);
-            if (json) {
-                out().println(Json.pretty(events));
-            } else {
+            if (!json.printed(out(), events)) {
                 events.forEach(e -> out().println(text(e)));
             }
             return 0;
@@ -73,7 +73,7 @@ final class EventsCommand extends TenantApiCommand {
                 e -> {
                     if (name == null || name.equals(e.service())) {
                         synchronized (this) {
-                            out().println(json ? Json.line(e) : text(e));
+                            out().println(json.on ? Json.line(e) : text(e));
                             out().flush();
                         }
                         if (e.kind().equals(until)) {

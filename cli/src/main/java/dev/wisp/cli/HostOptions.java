@@ -61,12 +61,17 @@ final class HostOptions {
         return VmRuntime.start(runtimeConfig(), k.vmlinux());
     }
 
-    /** The runtime these options ask for (jailed when this process is root). */
-    RuntimeConfig runtimeConfig() {
+    /** The runtime these options ask for: Wisp's home, the accelerator and the VMM pool; the rest as by default. */
+    RuntimeConfig hostRuntime() {
         return RuntimeConfig.defaults()
                 .withHome(home())
                 .withAccelerator(AcceleratorChoice.parse(accel))
-                .withVmmPool(vmmPool)
+                .withVmmPool(vmmPool);
+    }
+
+    /** {@link #hostRuntime()} on user networking (jailed when this process is root). */
+    RuntimeConfig runtimeConfig() {
+        return hostRuntime()
                 // Benchmarks measure against raw QEMU on user networking, and reach guests on loopback:
                 // the same networking on both sides. `wisp up` takes TAP where it can (--network auto).
                 .withNetwork(NetworkConfig.USER);

@@ -6,7 +6,6 @@ import dev.wisp.control.ControlConfig;
 import dev.wisp.control.ControlPlane;
 import dev.wisp.functions.AddressPolicy;
 import dev.wisp.image.Kernel;
-import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.jail.JailConfig;
 import dev.wisp.runtime.jail.Privileges;
@@ -120,10 +119,7 @@ final class UpCommand extends OutputCommand implements Callable<Integer> {
         }
         Kernel kernel = host.kernel();
         Path dir = data != null ? data : host.home().resolve("data");
-        RuntimeConfig runtime = RuntimeConfig.defaults()
-                .withHome(host.home())
-                .withAccelerator(AcceleratorChoice.parse(host.accel))
-                .withVmmPool(host.vmmPool)
+        RuntimeConfig runtime = host.hostRuntime()
                 .withJail(noJail ? JailConfig.OFF : JailConfig.DEFAULT)
                 .withNetwork(NetworkConfig.AUTO.withMode(NetworkConfig.Mode.parse(network)));
         ControlConfig config = ControlConfig.of(dir, kernel.vmlinux(), runtime)
