@@ -72,13 +72,17 @@ record RawBaseline(String accel, VmSpec spec, Path workDir) {
             this.port = port;
         }
 
-        /** Pauses for {@code pausedMillis}, then times resume to first answer. */
+        /**
+         * Pauses for {@code pausedMillis}, then times resume to first answer: {@code cont}, then
+         * one request with the client Wisp's side is timed with ({@link HttpProbe#timedGet}; a
+         * resumed guest's network is up, so no retries are needed).
+         */
         long resumeAfter(long pausedMillis) throws IOException {
             raw.stop();
             sleep(pausedMillis);
             long t0 = System.nanoTime();
             raw.cont();
-            return answered(port, t0);
+            return HttpProbe.timedGet(port, "localhost", "/").answeredNanos() - t0;
         }
 
         @Override

@@ -35,6 +35,7 @@ import java.util.function.Predicate;
  */
 public final class WakeBenchmark {
     private static final Duration WAIT_FOR_TIER = Duration.ofSeconds(90);
+    private static final int MAX_WARMUP = 100_000;
 
     /** The standby tiers a request can find a service in, as {@code --tiers} names them. */
     public static final List<String> TIERS = List.of("paused", "snapshotted", "template_only", "nothing");
@@ -62,12 +63,18 @@ public final class WakeBenchmark {
             List<Double> rawMs,
             List<WakeBreakdown.Part> breakdown) {}
 
-    /** The whole run. */
-    public record Result(String accelerator, int hostCores, int rounds, List<TierResult> tiers) {}
+    /**
+     * The whole run.
+     *
+     * @param warmupRequests requests sent through the router (and as many straight to the VM)
+     *     before the first round, see {@link WakeBenchmark#WakeBenchmark}
+     */
+    public record Result(String accelerator, int hostCores, int rounds, int warmupRequests, List<TierResult> tiers) {}
 
     private final VmRuntime runtime;
     private final VmSpec spec;
     private final int rounds;
+    private final int warmup;
     private final Path workDir;
     private final Consumer<String> progress;
     private final Set<Tier> tiers = EnumSet.noneOf(Tier.class);
@@ -78,15 +85,27 @@ public final class WakeBenchmark {
     /**
      * @param spec     the guest to wake (the hello example in {@code wisp bench wake})
      * @param rounds   wakes per tier, at least 1
+     * @param warmup   requests through the router (and as many straight to the VM) before the
+     *     first round, with the client both sides are timed with: a node's router that serves
+     *     traffic runs JIT-compiled, and a just-started bench JVM would time its interpreter
+     *     instead (several ms a request); 0 to time it cold
      * @param tiers    which of {@link #TIERS} to measure (empty: all)
      * @param workDir  scratch directory for the node's state and the raw baseline's files
      * @param progress one line per round, for a person watching
      */
     public WakeBenchmark(
-            VmRuntime runtime, VmSpec spec, int rounds, List<String> tiers, Path workDir, Consumer<String> progress) {
+            VmRuntime runtime,
+            VmSpec spec,
+            int rounds,
+            int warmup,
+            List<String> tiers,
+            Path workDir,
+            Consumer<String> progress) {
+        checkWarmup(warmup);
         this.runtime = runtime;
         this.spec = spec;
         this.rounds = Stats.rounds(rounds);
+        this.warmup = warmup;
         this.workDir = workDir;
         this.progress = progress;
         for (String t : tiers) {
@@ -103,6 +122,13 @@ public final class WakeBenchmark {
     /** Checks a {@code --tiers} name; one line saying which exist otherwise. */
     public static void checkTier(String name) {
         tier(name);
+    }
+
+    /** Checks a {@code --warmup} count; one line saying the limits otherwise. */
+    public static void checkWarmup(int warmup) {
+        if (warmup < 0 || warmup > MAX_WARMUP) {
+            throw new IllegalArgumentException("--warmup must be 0.." + MAX_WARMUP + ", got " + warmup);
+        }
     }
 
     private static Tier tier(String name) {
@@ -137,6 +163,7 @@ public final class WakeBenchmark {
                 RawBaseline.Resumer resumer = raw.resumer()) {
             node.deploy(ServiceSpec.of("warm", spec).withStandby(quickTiers).withScaling(toZero));
             awaitStatus(node, "warm", s -> s.templateReady() && running(s));
+            warmUp(node, "warm");
             Path templateMemory = null;
             boolean deeper = tiers.contains(Tier.SNAPSHOTTED) || tiers.contains(Tier.TEMPLATE_ONLY);
             for (int round = 1; round <= rounds && (deeper || tiers.contains(Tier.PAUSED)); round++) {
@@ -214,7 +241,27 @@ public final class WakeBenchmark {
                     rawMs.get(t).stream().map(Stats::round2).toList(),
                     breakdowns.get(t).medians()));
         }
-        return new Result(runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), rounds, results);
+        return new Result(
+                runtime.accelerator().name(), Runtime.getRuntime().availableProcessors(), rounds, warmup, results);
+    }
+
+    /** Runs the request path hot before the rounds: see the constructor's {@code warmup}. */
+    private void warmUp(Node node, String service) throws IOException {
+        if (warmup == 0) {
+            return;
+        }
+        progress.accept(String.format(
+                Locale.ROOT, "warming up: %d requests through the router, %d straight to the VM", warmup, warmup));
+        int vmPort = node.status(service).orElseThrow().instances().get(0).port();
+        int failed = 0;
+        for (int i = 0; i < warmup; i++) {
+            // Only the code's warmth matters here: a reset (user-mode networking under load
+            // drops a connection now and then) is counted, not fatal.
+            failed += warmGet(node.routerPort(), service) + warmGet(vmPort, service);
+        }
+        if (failed > 0) {
+            progress.accept(failed + " of the warm-up's " + 2 * warmup + " requests got no 200");
+        }
     }
 
     /**
@@ -245,6 +292,16 @@ public final class WakeBenchmark {
             breakdowns.get(tier).warm(HttpProbe.timedGet(node.routerPort(), service + ".localhost", "/"), direct2);
         }
         return first.millis();
+    }
+
+    /** One warm-up request with the timed client; 1 if it got no 200. */
+    private static int warmGet(int port, String service) {
+        try {
+            HttpProbe.timedGet(port, service + ".localhost", "/");
+            return 0;
+        } catch (IOException e) {
+            return 1;
+        }
     }
 
     /** The warm template's memory file under the node's state directory. */
@@ -287,8 +344,8 @@ public final class WakeBenchmark {
         StringBuilder sb = new StringBuilder();
         Formatter f = new Formatter(sb, Locale.ROOT);
         f.format(
-                "first request to a sleeping service, median of %d rounds (%s, %d cores)%n",
-                r.rounds(), r.accelerator(), r.hostCores());
+                "first request to a sleeping service, median of %d rounds (%s, %d cores, after %d warm-up requests)%n",
+                r.rounds(), r.accelerator(), r.hostCores(), r.warmupRequests());
         f.format(
                 "%-14s %-17s %11s %11s %10s %7s %10s%n",
                 "asleep as", "wake path", "client ms", "raw ms", "+ms", "ratio", "whole ms");

@@ -15,6 +15,7 @@ class ReportTablesTest {
                 "tcg",
                 2,
                 3,
+                1000,
                 List.of(
                         new WakeBenchmark.TierResult(
                                 "paused",
@@ -40,15 +41,20 @@ class ReportTablesTest {
                                 List.of())));
 
         assertThat(WakeBenchmark.table(r))
-                .isEqualTo("first request to a sleeping service, median of 3 rounds (tcg, 2 cores)" + N
-                        + "asleep as      wake path           client ms      raw ms        +ms   ratio   whole ms" + N
-                        + "paused         resume                   24.3        10.0       14.3    2.43       26.5" + N
-                        + "nothing        cold boot              1733.8      1500.0      233.8    1.16     1740.0" + N
-                        + "client and raw ms: to the first answer (the status line); whole ms: the client's, to the"
-                        + " response's end\n"
-                        + N + "wake from paused (resume): where the client's wait went, medians" + N
-                        + "  router: accepted to granted                                    3.50 ms" + N
-                        + N + "wake from nothing (cold boot): where the client's wait went, medians" + N);
+                .isEqualTo(
+                        "first request to a sleeping service, median of 3 rounds (tcg, 2 cores, after 1000 warm-up requests)"
+                                + N
+                                + "asleep as      wake path           client ms      raw ms        +ms   ratio   whole ms"
+                                + N
+                                + "paused         resume                   24.3        10.0       14.3    2.43       26.5"
+                                + N
+                                + "nothing        cold boot              1733.8      1500.0      233.8    1.16     1740.0"
+                                + N
+                                + "client and raw ms: to the first answer (the status line); whole ms: the client's, to the"
+                                + " response's end\n"
+                                + N + "wake from paused (resume): where the client's wait went, medians" + N
+                                + "  router: accepted to granted                                    3.50 ms" + N
+                                + N + "wake from nothing (cold boot): where the client's wait went, medians" + N);
     }
 
     @Test

@@ -117,6 +117,15 @@ final class BenchCommand {
         int rounds;
 
         @Option(
+                names = "--warmup",
+                defaultValue = "1000",
+                paramLabel = "N",
+                description = "Requests through the router (and as many straight to the VM) before the first round,"
+                        + " so the JIT has compiled the request path as in a serving node; 0: time it cold"
+                        + " (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(
                 names = "--tiers",
                 split = ",",
                 paramLabel = "TIER",
@@ -126,11 +135,12 @@ final class BenchCommand {
         @Override
         void check() {
             tiers.forEach(WakeBenchmark::checkTier);
+            WakeBenchmark.checkWarmup(warmup);
         }
 
         @Override
         WakeBenchmark.Result measure(Kernel kernel, VmRuntime rt, Path work) throws Exception {
-            return new WakeBenchmark(rt, hello(kernel, 256), rounds, tiers, work, progress()).run();
+            return new WakeBenchmark(rt, hello(kernel, 256), rounds, warmup, tiers, work, progress()).run();
         }
 
         @Override

@@ -40,7 +40,7 @@ public final class RouterServer implements ServiceLoads, AutoCloseable {
     private final RequestGate gate;
     private final RouterMetrics metrics;
     private final Transport transport = Transport.best();
-    private EventLoopGroup boss;
+    private final ClientLoops clientLoops = new ClientLoops();
     private EventLoopGroup workers;
     private RouterRuntime runtime;
     private Channel serverChannel;
@@ -71,13 +71,14 @@ public final class RouterServer implements ServiceLoads, AutoCloseable {
         if (serverChannel != null) {
             return port;
         }
-        boss = transport.group(1, "wisp-router-accept");
-        workers = transport.group(config.ioThreads(), "wisp-router-io");
+        // No separate accept thread: the loop that accepts a connection serves it (ClientLoops).
+        workers = transport.group(config.ioThreads(), "wisp-router-io", clientLoops);
         runtime = new RouterRuntime(
                 config, new RouterRuntime.Platform(resolver, gate, directory), metrics, transport, workers);
         RouterRuntime rt = runtime;
+        ClientLoops loops = clientLoops;
         ServerBootstrap sb = new ServerBootstrap()
-                .group(boss, workers)
+                .group(workers, workers)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -86,6 +87,7 @@ public final class RouterServer implements ServiceLoads, AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        loops.track(ch);
                         clientPipeline(ch, rt);
                     }
                 });
@@ -94,7 +96,6 @@ public final class RouterServer implements ServiceLoads, AutoCloseable {
                     .syncUninterruptibly()
                     .channel();
         } catch (RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
@@ -118,6 +119,11 @@ public final class RouterServer implements ServiceLoads, AutoCloseable {
     /** The bound port, or -1 before {@link #start()}. */
     public synchronized int port() {
         return port;
+    }
+
+    /** Client connections open on each event loop (for tests). */
+    int[] clientsPerLoop() {
+        return clientLoops.counts();
     }
 
     /** "epoll" or "nio". */
@@ -189,9 +195,7 @@ public final class RouterServer implements ServiceLoads, AutoCloseable {
             s.close();
         }
         rt.services.clear();
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        boss.terminationFuture().syncUninterruptibly();
     }
 
     /** Builder: {@link #directory} is required. */
