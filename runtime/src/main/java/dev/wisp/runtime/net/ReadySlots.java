@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -109,16 +110,21 @@ final class ReadySlots {
         });
     }
 
-    /** Runs {@code removal} (a released slot's teardown) in the background, in order. */
+    /** Runs {@code removal} (a released slot's teardown) in the background, in order; inline once closed. */
     void remove(Runnable removal) {
         removing.incrementAndGet();
-        remover.execute(() -> {
+        Runnable counted = () -> {
             try {
                 removal.run();
             } finally {
                 removing.decrementAndGet();
             }
-        });
+        };
+        try {
+            remover.execute(counted);
+        } catch (RejectedExecutionException e) {
+            counted.run(); // released after the close (a VMM that outlived it): at once, here
+        }
     }
 
     /**
