@@ -124,10 +124,6 @@ class JailVmTest {
             assertThat(Files.readString(Path.of("/proc", Long.toString(pid), "cgroup")))
                     .contains("/wisp/" + ProcessHandle.current().pid() + "/default/jail-facts");
             assertThat(read(cgroup.get(0), "cpu.cfs_quota_us")).isEqualTo(100_000L * spec.vcpus());
-            // A burst of one period's quota (Linux 5.14+): QEMU's main loop beside its vCPU at boot.
-            if (Files.exists(cgroup.get(0).resolve("cpu.cfs_burst_us"))) {
-                assertThat(read(cgroup.get(0), "cpu.cfs_burst_us")).isEqualTo(100_000L * spec.vcpus());
-            }
             // Weighed like its vCPUs, and the platform's levels above it like the host's CPUs: all VMMs
             // together must not get one task's share of a busy host.
             assertThat(read(cgroup.get(0), "cpu.shares")).isEqualTo(1024L * spec.vcpus());
@@ -229,9 +225,6 @@ class JailVmTest {
             // A quota change is written through; the same quota again changes nothing.
             runtime.limitTenant("acme", 3, 2048, 4);
             assertThat(read(tenant.get(0), "cpu.cfs_quota_us")).isEqualTo(3 * 100_000L);
-            if (Files.exists(tenant.get(0).resolve("cpu.cfs_burst_us"))) {
-                assertThat(read(tenant.get(0), "cpu.cfs_burst_us")).isEqualTo(3 * 100_000L);
-            }
             assertThat(read(tenant.get(1), "memory.limit_in_bytes")).isEqualTo((2048L + 4 * OVERHEAD_MIB) << 20);
             runtime.limitTenant("acme", 3, 2048, 4);
             assertThat(read(tenant.get(2), "pids.max")).isEqualTo(4L * JailConfig.DEFAULT_PIDS_MAX);

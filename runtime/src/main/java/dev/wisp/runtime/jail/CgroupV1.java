@@ -56,12 +56,8 @@ final class CgroupV1 extends Cgroups {
                 cpu.resolve("cpu.shares"),
                 Long.toString(SHARES_PER_CPU * (limits.cpus() > 0 ? limits.cpus() : HOST_CPUS)));
         if (limits.cpus() > 0) {
-            Path burst = cpu.resolve("cpu.cfs_burst_us");
-            // The kernel keeps the burst at most the quota: 0 while the quota changes.
-            Cgroups.writeIfPresent(burst, "0");
             write(cpu.resolve("cpu.cfs_period_us"), Long.toString(CgroupLimits.PERIOD_US));
             write(cpu.resolve("cpu.cfs_quota_us"), Long.toString(limits.cpus() * CgroupLimits.PERIOD_US));
-            Cgroups.writeIfPresent(burst, Long.toString(CgroupLimits.burstUs(limits.cpus())));
         }
         if (limits.memoryBytes() > 0) {
             String bytes = Long.toString(limits.memoryBytes());

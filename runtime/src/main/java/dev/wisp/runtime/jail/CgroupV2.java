@@ -50,11 +50,7 @@ final class CgroupV2 extends Cgroups {
         }
         write(dir.resolve("cpu.weight"), Long.toString(weight(limits.cpus() > 0 ? limits.cpus() : HOST_CPUS)));
         if (limits.cpus() > 0) {
-            Path burst = dir.resolve("cpu.max.burst");
-            // The kernel keeps the burst at most the quota: 0 while the quota changes.
-            Cgroups.writeIfPresent(burst, "0");
             write(dir.resolve("cpu.max"), limits.cpus() * CgroupLimits.PERIOD_US + " " + CgroupLimits.PERIOD_US);
-            Cgroups.writeIfPresent(burst, Long.toString(CgroupLimits.burstUs(limits.cpus())));
         }
         if (limits.memoryBytes() > 0) {
             write(dir.resolve("memory.max"), Long.toString(limits.memoryBytes()));

@@ -169,13 +169,6 @@ abstract sealed class Cgroups permits CgroupV1, CgroupV2 {
         }
     }
 
-    /** Writes a control file older kernels lack (a CFS burst: Linux 5.14), where it exists. */
-    static void writeIfPresent(Path file, String value) throws IOException {
-        if (Files.exists(file)) {
-            write(file, value);
-        }
-    }
-
     /** The number after {@code key} in a flat-keyed file such as memory.events, or 0. */
     static long keyed(Path file, String key) {
         try {
