@@ -15,11 +15,19 @@ import java.nio.file.Path;
 record RawBaseline(String accel, VmSpec spec, Path workDir) {
     static final long ANSWER_TIMEOUT_NANOS = 120_000_000_000L;
 
+    /** A cold boot to first answer. */
     long coldBoot() throws IOException {
+        return coldBoot(new ColdBootSteps());
+    }
+
+    /** A cold boot to first answer, its steps noted in {@code steps}. */
+    long coldBoot(ColdBootSteps steps) throws IOException {
         int port = freePort();
         long t0 = System.nanoTime();
         try (RawQemu raw = start(port, RawQemu.Memory.PLAIN, null, null)) {
-            return answered(port, t0);
+            long elapsed = answered(port, t0);
+            steps.raw(t0, raw.initNanos(), raw.initUptimeMillis(), t0 + elapsed);
+            return elapsed;
         }
     }
 

@@ -43,6 +43,7 @@ final class RawQemu implements AutoCloseable {
     static final String WISP_CMDLINE = CMDLINE + " " + String.join(" ", BootSource.WISP_KERNEL_PARAMETERS);
 
     private static final String ENV_REQUEST = "@@wisp env";
+    private static final String INIT_MARKER = "@@wisp init ";
     private static final String ENV_NONE = "@@wisp env-end\n";
     private final Process process;
     private final Path qmpSocket;
@@ -52,6 +53,10 @@ final class RawQemu implements AutoCloseable {
 
     private final boolean templateStream;
     private final Path incomingState;
+    /** When the guest's init said it started (nanoTime, 0 not yet) and its uptime then in ms. */
+    private volatile long initNanos;
+
+    private volatile long initUptimeMillis = -1;
 
     private RawQemu(Process process, Path qmpSocket, boolean templateStream, Path incomingState) {
         this.process = process;
@@ -134,8 +139,9 @@ final class RawQemu implements AutoCloseable {
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         LIVE.add(p);
-        answerEnvRequest(p);
-        return new RawQemu(p, sock, memory == Memory.TEMPLATE_FILE, incomingState);
+        RawQemu raw = new RawQemu(p, sock, memory == Memory.TEMPLATE_FILE, incomingState);
+        raw.answerEnvRequest();
+        return raw;
     }
 
     /**
@@ -143,12 +149,16 @@ final class RawQemu implements AutoCloseable {
      * (docs/guest-protocol.md): the baseline answers "none", as any host booting it must, and
      * drains the console on a thread of its own.
      */
-    private static void answerEnvRequest(Process p) {
+    private void answerEnvRequest() {
+        Process p = process;
         Thread.ofPlatform().daemon().name("raw-qemu-console").start(() -> {
             try (BufferedReader out =
                     new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = out.readLine()) != null) {
+                    if (line.startsWith(INIT_MARKER) && initNanos == 0) {
+                        noteInit(line.substring(INIT_MARKER.length()).strip());
+                    }
                     if (line.strip().equals(ENV_REQUEST)) {
                         p.getOutputStream().write(ENV_NONE.getBytes(StandardCharsets.UTF_8));
                         p.getOutputStream().flush();
@@ -158,6 +168,25 @@ final class RawQemu implements AutoCloseable {
                 // the VMM exited: its end is the caller's to notice
             }
         });
+    }
+
+    private void noteInit(String uptime) {
+        try {
+            initUptimeMillis = Long.parseLong(uptime);
+            initNanos = System.nanoTime();
+        } catch (NumberFormatException e) {
+            // an init that says no uptime: no split of this boot
+        }
+    }
+
+    /** When the guest's init said it started (nanoTime), 0 if it has not. */
+    long initNanos() {
+        return initNanos;
+    }
+
+    /** The guest's uptime in ms when its init said it started, -1 if unknown. */
+    long initUptimeMillis() {
+        return initUptimeMillis;
     }
 
     /** Loads the snapshot with {@code exec:cat}, waits until it is in, then starts the vCPUs. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Formatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -36,6 +37,12 @@ public final class StartupBenchmark extends GuestBenchmark {
             List<Double> wispMs,
             List<Double> rawMs) {}
 
+    /**
+     * Median ms of each step of a cold boot ({@link ColdBootSteps}), Wisp's and raw QEMU's; a
+     * step's medians do not add up to the path's median.
+     */
+    public record ColdBoot(Map<String, Double> wispMs, Map<String, Double> rawMs) {}
+
     /** The whole run. */
     public record Result(
             String accelerator,
@@ -44,7 +51,8 @@ public final class StartupBenchmark extends GuestBenchmark {
             int guestMemoryMib,
             int vmmPool,
             List<PathResult> paths,
-            double cloneSpeedupOverColdBoot) {}
+            double cloneSpeedupOverColdBoot,
+            ColdBoot coldBootSteps) {}
 
     private final int vmmPool;
 
@@ -68,10 +76,9 @@ public final class StartupBenchmark extends GuestBenchmark {
         RawBaseline raw = new RawBaseline(runtime.accelerator().name().toLowerCase(Locale.ROOT), spec, workDir);
         List<PathResult> results = new ArrayList<>();
 
-        results.add(measure(
-                "cold-boot",
-                round -> untilAnswered(() -> runtime.boot("bench-cold-" + round, spec)),
-                round -> raw.coldBoot()));
+        ColdBootSteps steps = new ColdBootSteps();
+        results.add(
+                measure("cold-boot", round -> coldBoot("bench-cold-" + round, steps), round -> raw.coldBoot(steps)));
 
         Path standbyDir = workDir.resolve("standby");
         runtime.deleteSnapshot(standbyDir);
@@ -123,7 +130,18 @@ public final class StartupBenchmark extends GuestBenchmark {
                 spec.memoryMib(),
                 vmmPool,
                 results,
-                Stats.round2(cold / clone));
+                Stats.round2(cold / clone),
+                steps.medians());
+    }
+
+    /** A Wisp cold boot to first answer, its steps noted in {@code steps}. */
+    private long coldBoot(String id, ColdBootSteps steps) throws IOException {
+        long t0 = System.nanoTime();
+        Instance i = runtime.boot(id, spec);
+        long elapsed = RawBaseline.answered(i.hostPort(), t0);
+        i.lastBoot().ifPresent(b -> steps.wisp(b, t0, t0 + elapsed));
+        i.stop();
+        return elapsed;
     }
 
     /** A timed start: returns the elapsed nanoseconds until the first 200. */
@@ -179,6 +197,15 @@ public final class StartupBenchmark extends GuestBenchmark {
             out.format("%s%n", columns.row(p.path(), p.wispMedianMs(), p.rawMedianMs(), p.ratio()));
         }
         out.format("clone-from-template is %.1fx faster than cold boot%n", r.cloneSpeedupOverColdBoot());
+        if (r.coldBootSteps() != null && !r.coldBootSteps().wispMs().isEmpty()) {
+            out.format("cold boot by step, medians (ms):%n");
+            Columns steps = new Columns("step", "%-25s", "wisp ms", "%10.1f", "raw qemu ms", "%12s");
+            out.format("%s%n", steps.header());
+            r.coldBootSteps().wispMs().forEach((step, ms) -> {
+                Double raw = r.coldBootSteps().rawMs().get(step);
+                out.format("%s%n", steps.row(step, ms, raw == null ? "" : String.format(Locale.ROOT, "%.1f", raw)));
+            });
+        }
         return out.toString();
     }
 }

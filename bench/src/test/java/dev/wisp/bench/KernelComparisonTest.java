@@ -13,7 +13,17 @@ class KernelComparisonTest {
         StartupBenchmark.PathResult resume =
                 new StartupBenchmark.PathResult("resume-paused", 10, 8, 1.25, List.of(10.0), List.of(8.0));
         return new KernelComparison.KernelRun(
-                kernel, kernel + "-1", new StartupBenchmark.Result("TCG", 2, 1, 64, 1, List.of(cold, resume), 3));
+                kernel,
+                kernel + "-1",
+                new StartupBenchmark.Result(
+                        "TCG",
+                        2,
+                        1,
+                        64,
+                        1,
+                        List.of(cold, resume),
+                        3,
+                        new StartupBenchmark.ColdBoot(java.util.Map.of(), java.util.Map.of())));
     }
 
     @Test

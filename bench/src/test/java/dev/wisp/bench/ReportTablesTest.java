@@ -58,7 +58,9 @@ class ReportTablesTest {
     }
 
     @Test
-    void startupTable_listsEachPathAndTheCloneSpeedup() {
+    void startupTable_listsEachPathTheCloneSpeedupAndTheColdBootSteps() {
+        var steps = new StartupBenchmark.ColdBoot(
+                java.util.Map.of("guest kernel", 510.0), java.util.Map.of("guest kernel", 505.25));
         var r = new StartupBenchmark.Result(
                 "kvm",
                 8,
@@ -66,14 +68,18 @@ class ReportTablesTest {
                 256,
                 2,
                 List.of(new StartupBenchmark.PathResult("cold boot", 1733.8, 1600.25, 1.0834, List.of(), List.of())),
-                9.61);
+                9.61,
+                steps);
 
         assertThat(StartupBenchmark.table(r))
                 .isEqualTo(
                         "startup to first HTTP answer, median of 5 rounds (kvm, 8 cores, 256 MiB guest, VMM pool 2)" + N
                                 + "path                   wisp ms  raw qemu ms    ratio" + N
                                 + "cold boot               1733.8       1600.3     1.08" + N
-                                + "clone-from-template is 9.6x faster than cold boot" + N);
+                                + "clone-from-template is 9.6x faster than cold boot" + N
+                                + "cold boot by step, medians (ms):" + N
+                                + "step                         wisp ms  raw qemu ms" + N
+                                + "guest kernel                   510.0        505.3" + N);
     }
 
     @Test

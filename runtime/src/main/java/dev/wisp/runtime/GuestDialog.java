@@ -38,6 +38,12 @@ final class GuestDialog {
     private final InstanceVmm vmm;
     private final Failure fail;
     private final MarkerInbox markers = new MarkerInbox();
+    /** When the latest boot's init and environment markers were taken (nanoTime), 0 if not. */
+    private long initNanos;
+
+    private long envNanos;
+    /** The guest's uptime in ms when its init said it started (its own clock: the guest kernel's boot), or -1. */
+    private long initUptimeMillis = -1;
 
     /** The dialog with the guest on {@code vmm}'s console; {@code fail} fails the instance. */
     GuestDialog(InstanceVmm vmm, Failure fail) {
@@ -69,6 +75,9 @@ final class GuestDialog {
     void awaitReady() {
         long deadline = System.nanoTime() + vmm.spec().readyTimeout().toNanos();
         boolean envSent = false;
+        initNanos = 0;
+        envNanos = 0;
+        initUptimeMillis = -1;
         while (true) {
             ConsoleMarker m = nextMarker(deadline);
             if (m == null) {
@@ -81,7 +90,12 @@ final class GuestDialog {
                         null);
             }
             switch (m.kind()) {
+                case INIT -> {
+                    initNanos = System.nanoTime();
+                    initUptimeMillis = uptimeMillis(m.argument());
+                }
                 case ENV -> {
+                    envNanos = System.nanoTime();
                     sendEnv();
                     envSent = true;
                 }
@@ -100,6 +114,29 @@ final class GuestDialog {
                 default -> {}
             }
         }
+    }
+
+    /** When the latest {@link #awaitReady} saw the guest's init start (nanoTime), 0 if it did not. */
+    long initNanos() {
+        return initNanos;
+    }
+
+    /** The guest's uptime in ms at the latest boot's init marker, or -1 if it did not say. */
+    long initUptimeMillis() {
+        return initUptimeMillis;
+    }
+
+    private static long uptimeMillis(String argument) {
+        try {
+            return Long.parseLong(argument.strip());
+        } catch (NumberFormatException e) {
+            return -1; // an older guest init says no uptime
+        }
+    }
+
+    /** When the latest {@link #awaitReady} was asked for the environment (nanoTime), 0 if it was not. */
+    long envNanos() {
+        return envNanos;
     }
 
     /** Answers the agent's request for the app's environment; echo is off, so it never shows. */

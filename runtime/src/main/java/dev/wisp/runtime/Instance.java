@@ -29,6 +29,7 @@ public final class Instance {
     private volatile Snapshot standby;
     private volatile String failure;
     private volatile WakeTimings lastWake;
+    private volatile BootTimings lastBoot;
     /** When a {@link #resumeSoon} sent its resume that {@link #resume} has not completed yet, else 0. */
     private long resumeSentNanos;
 
@@ -80,6 +81,11 @@ public final class Instance {
         return Optional.ofNullable(lastWake);
     }
 
+    /** When each step of its cold boot ended, if it was booted (not restored or cloned). */
+    public Optional<BootTimings> lastBoot() {
+        return Optional.ofNullable(lastBoot);
+    }
+
     /** OS pid of the VMM process, or -1. */
     public long vmmPid() {
         return vmm.pid();
@@ -109,10 +115,19 @@ public final class Instance {
 
     void boot(GuestMemory memory) {
         withLock(() -> {
+            long t0 = System.nanoTime();
             move(InstanceState.BOOTING, "");
             launch(memory, null);
             dialog.awaitReady();
             dialog.close();
+            lastBoot = new BootTimings(
+                    t0,
+                    vmm.networkNanos(),
+                    vmm.startedNanos(),
+                    dialog.initNanos(),
+                    dialog.initUptimeMillis(),
+                    dialog.envNanos(),
+                    System.nanoTime());
             move(InstanceState.READY, "");
         });
     }

@@ -27,6 +27,10 @@ final class InstanceVmm {
     private volatile GuestMemory memory;
 
     private volatile List<String> lastConsole = List.of();
+    /** When the latest boot's network slot was ready and its VMM answered (nanoTime). */
+    private volatile long networkNanos;
+
+    private volatile long startedNanos;
 
     /** When a {@link #load} had its VMM ready and had handed it the whole stream (nanoTime). */
     record LoadMarks(long vmmReadyNanos, long streamSentNanos) {}
@@ -49,8 +53,21 @@ final class InstanceVmm {
     void boot(GuestMemory memory, Consumer<ConsoleMarker> markers) throws IOException {
         this.memory = memory;
         Console c = newConsole(markers);
-        handle = runtime.vmm().boot(ownLaunch(memory, c));
+        Vmm.Launch launch = ownLaunch(memory, c);
+        networkNanos = System.nanoTime();
+        handle = runtime.vmm().boot(launch);
+        startedNanos = System.nanoTime();
         console = c;
+    }
+
+    /** When the latest {@link #boot}'s network was ready (nanoTime). */
+    long networkNanos() {
+        return networkNanos;
+    }
+
+    /** When the latest {@link #boot}'s VMM answered on its control socket (nanoTime). */
+    long startedNanos() {
+        return startedNanos;
     }
 
     /**

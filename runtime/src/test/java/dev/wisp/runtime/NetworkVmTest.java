@@ -10,6 +10,7 @@ import dev.wisp.runtime.jail.JailConfig;
 import dev.wisp.runtime.jail.Privileges;
 import dev.wisp.runtime.net.Egress;
 import dev.wisp.runtime.net.NetworkConfig;
+import dev.wisp.runtime.net.OwnNamespaces;
 import dev.wisp.testing.Await;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
@@ -152,17 +153,51 @@ class NetworkVmTest {
             vm.stop();
             other.stop();
         }
-        // The stopped VMs' namespaces are gone: what is left belongs to idle pooled VMMs.
+        // The stopped VMs' namespaces are gone (taken down in the background): what is left belongs to idle pooled
+        // VMMs and to the networks made ahead.
         Await.until(
                 Duration.ofSeconds(60),
-                "the VMM pool to settle",
-                () -> runtime.pool().settled());
-        String prefix = "wisp-" + ProcessHandle.current().pid() + "-";
-        long namespaces =
-                sh("ip netns list").lines().filter(l -> l.startsWith(prefix)).count();
-        assertThat(namespaces)
-                .isEqualTo(runtime.network().held())
-                .isEqualTo(runtime.pool().idleCount());
+                "the VMM pool and the networks made ahead to settle",
+                () -> runtime.pool().settled() && runtime.network().settled());
+        assertThat(OwnNamespaces.list().size())
+                .isEqualTo(runtime.network().held() + runtime.network().ready());
+        assertThat(runtime.network().held()).isEqualTo(runtime.pool().idleCount());
+    }
+
+    @Test
+    void slotMadeAhead_guestReachesOnlyWhatItsPolicyAllows_andItsNamespaceGoesAtStop() throws Exception {
+        Await.until(
+                Duration.ofSeconds(60),
+                "a network made ahead",
+                () -> runtime.network().ready() > 0);
+        List<String> before = OwnNamespaces.list();
+        egress.put("net-ahead", Egress.parse(INTERNET + ":8081"));
+        Instance vm = runtime.boot("net-ahead", spec);
+        String namespace;
+        try {
+            namespace = vethNamespace(vm);
+            assertThat(before).as("the VM's namespace was one made ahead").contains(namespace);
+            assertThat(TestGuests.get(vm.address(), vm.hostPort(), "/")).isEqualTo("200 hello from a test guest");
+            assertThat(tryFrom(vm, INTERNET + ":8081")).isEqualTo("reached internet-ok");
+            assertThat(tryFrom(vm, INTERNET + ":80")).startsWith("blocked");
+            assertThat(tryFrom(vm, METADATA + ":8081")).startsWith("blocked");
+        } finally {
+            vm.stop();
+        }
+        Await.until(
+                Duration.ofSeconds(60),
+                "the stopped VM's namespace to be gone",
+                () -> !OwnNamespaces.list().contains(namespace));
+    }
+
+    /** The namespace whose veth has the VM's address. */
+    private static String vethNamespace(Instance vm) throws IOException {
+        for (String ns : OwnNamespaces.list()) {
+            if (sh("ip -n " + ns + " -o addr show dev eth0").contains(" " + vm.address() + "/")) {
+                return ns;
+            }
+        }
+        throw new AssertionError("no namespace has " + vm.address());
     }
 
     @Test

@@ -134,8 +134,13 @@ final class HostFirewall {
         return out;
     }
 
-    /** The rules inside a VM's namespace: the router's connections to the guest, the guest's out. */
-    static String namespaceRules(int guestPort, String dns) {
+    /**
+     * The rules inside a VM's namespace: the host's connections to the guest, the guest's out. Any
+     * TCP port the host opens is the guest's (a slot made ahead knows no port yet; only the host
+     * reaches the namespace), and only a SYN opens one: a stray mid-stream packet of a VM that
+     * had this slot before starts no connection to this guest.
+     */
+    static String namespaceRules(String dns) {
         // The guest's DNS (to 10.0.2.3, as on user networking) goes to the resolver, then faces the egress policy.
         String dnsRules = dns == null ? "" : """
                         iifname "%1$s" ip daddr %2$s udp dport 53 dnat to %3$s
@@ -145,17 +150,17 @@ final class HostFirewall {
                 table ip wisp {
                     chain prerouting {
                         type nat hook prerouting priority dstnat; policy accept;
-                        iifname "eth0" tcp dport %1$d dnat to %2$s
-                %4$s    }
+                        iifname "eth0" tcp flags & (syn | ack) == syn dnat to %1$s
+                %3$s    }
                     chain postrouting {
                         type nat hook postrouting priority srcnat; policy accept;
                         oifname "eth0" masquerade
                     }
                     chain input {
                         type filter hook input priority filter; policy accept;
-                        iifname "%3$s" drop
+                        iifname "%2$s" drop
                     }
                 }
-                """.formatted(guestPort, TapNetworking.GUEST_ADDRESS, NetSlot.TAP, dnsRules);
+                """.formatted(TapNetworking.GUEST_ADDRESS, NetSlot.TAP, dnsRules);
     }
 }

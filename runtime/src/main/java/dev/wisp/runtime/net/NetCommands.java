@@ -45,6 +45,24 @@ final class NetCommands {
         return run(List.of("ip", "netns", "exec", namespace, "sh", "-ec", script), "");
     }
 
+    /**
+     * Runs {@code ip} commands in one process ({@code ip -batch}), in {@code namespace} when not
+     * null; blank lines are skipped. {@code -force}: a failed line does not stop the rest (the
+     * exit status still says it failed).
+     */
+    static void ipBatch(String namespace, String... lines) throws IOException {
+        List<String> cmd = namespace == null
+                ? List.of("ip", "-force", "-batch", "-")
+                : List.of("ip", "-n", namespace, "-force", "-batch", "-");
+        StringBuilder in = new StringBuilder();
+        for (String line : lines) {
+            if (!line.isBlank()) {
+                in.append(line).append('\n');
+            }
+        }
+        run(cmd, in.toString());
+    }
+
     /** Applies an nft script atomically. */
     static void nft(String script) throws IOException {
         run(List.of("nft", "-f", "-"), script);

@@ -20,8 +20,18 @@ public interface Networking extends AutoCloseable {
     /** For users: {@code tap (per-VM netns, nftables ...)} or {@code user (reason)}. */
     String describe();
 
-    /** Slots held now (tests: nothing leaks). */
+    /** Slots held now, a released one until it is gone (tests: nothing leaks). */
     int held();
+
+    /** Slots made ahead and waiting to be taken (TAP only). */
+    default int ready() {
+        return 0;
+    }
+
+    /** Whether no slot is being made ahead or removed in the background (tests: it holds still). */
+    default boolean settled() {
+        return true;
+    }
 
     /** Removes what this runtime made (its VMMs must be gone). */
     @Override
@@ -43,7 +53,7 @@ public interface Networking extends AutoCloseable {
             return new UserNetworking(why.get());
         }
         return TapNetworking.open(
-                Ipv4Range.parse(config.range()), GuestDns.resolver(config.dns()).orElse(null));
+                Ipv4Range.parse(config.range()), GuestDns.resolver(config.dns()).orElse(null), config.readySlots());
     }
 
     /** For {@code wisp setup}: the networking guests get by default ({@code auto}) here, and why. */

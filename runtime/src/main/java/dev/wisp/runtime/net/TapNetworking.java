@@ -49,20 +49,30 @@ final class TapNetworking implements Networking {
     private final long owner;
     private final HostFirewall firewall;
     private final Map<String, TapSlot> slots = new ConcurrentHashMap<>();
+    private final ReadySlots ready;
     /** Set by close, under {@link #IN_PROCESS}: a pool refill racing a close makes no slot after it. */
     private volatile boolean closed;
 
-    private TapNetworking(Ipv4Range range, String dns, long owner) {
+    private TapNetworking(Ipv4Range range, String dns, long owner, int readySlots) {
         this.range = range;
         this.dns = dns;
         this.owner = owner;
         this.firewall = new HostFirewall(owner, range, dns);
+        this.ready = new ReadySlots(readySlots, this::makeAhead);
     }
 
-    /** Sweeps what dead platforms left, turns on forwarding, makes this platform's table. */
+    /** As {@link #open(Ipv4Range, String, int)} with no slots made ahead. */
     static TapNetworking open(Ipv4Range range, String dns) {
+        return open(range, dns, 0);
+    }
+
+    /**
+     * Sweeps what dead platforms left, turns on forwarding, makes this platform's table, and
+     * starts making {@code readySlots} slots ahead in the background.
+     */
+    static TapNetworking open(Ipv4Range range, String dns, int readySlots) {
         TapNetworking net =
-                new TapNetworking(range, dns, ProcessHandle.current().pid());
+                new TapNetworking(range, dns, ProcessHandle.current().pid(), readySlots);
         try {
             sweep();
             NetCommands.sh("echo 1 > /proc/sys/net/ipv4/ip_forward");
@@ -71,6 +81,7 @@ final class TapNetworking implements Networking {
             throw new VmException("cannot set up TAP networking: " + e.getMessage(), e);
         }
         LOG.log(System.Logger.Level.INFO, "guest networking: {0}", net.describe());
+        net.ready.fill(0);
         return net;
     }
 
@@ -98,28 +109,43 @@ final class TapNetworking implements Networking {
 
     @Override
     public NetSlot acquire(String name, int guestPort) {
-        int slot;
-        String namespace;
-        // Slots are host-wide (two platforms on one host share the range): pick and claim under a file lock.
-        IN_PROCESS.lock();
-        if (closed) {
-            IN_PROCESS.unlock();
-            throw new VmException("cannot make the network of VMM " + name + ": the runtime is closing");
-        }
         TapSlot made;
-        try (FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock ignored = ch.lock()) {
-            slot = freeSlot();
-            namespace = namespaceOf(slot);
-            createSlot(slot, namespace, guestPort);
-            made = new TapSlot(this, slot, guestPort);
-            slots.put(namespace, made);
+        IN_PROCESS.lock();
+        try {
+            if (closed) {
+                throw new VmException("cannot make the network of VMM " + name + ": the runtime is closing");
+            }
+            // A slot made ahead has no port of its own (its namespace forwards any): the VM's is just noted.
+            int slot = ready.take();
+            made = new TapSlot(this, slot >= 0 ? slot : makeLocked(), guestPort);
+            slots.put(namespaceOf(made.slot()), made);
         } catch (IOException e) {
             throw new VmException("cannot make the network of VMM " + name + ": " + e.getMessage(), e);
         } finally {
             IN_PROCESS.unlock();
         }
         return made;
+    }
+
+    /** One slot made ahead (the pool's {@link ReadySlots.Maker}), or -1 once closing. */
+    private int makeAhead() throws IOException {
+        IN_PROCESS.lock();
+        try {
+            return closed ? -1 : makeLocked();
+        } finally {
+            IN_PROCESS.unlock();
+        }
+    }
+
+    /** Picks and makes a slot; under {@link #IN_PROCESS}. */
+    private int makeLocked() throws IOException {
+        // Slots are host-wide (two platforms on one host share the range): pick and claim under a file lock.
+        try (FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = ch.lock()) {
+            int slot = freeSlot();
+            createSlot(slot, namespaceOf(slot));
+            return slot;
+        }
     }
 
     /** The network namespace of a slot: this platform's, so two platforms on one host never collide. */
@@ -141,31 +167,37 @@ final class TapNetworking implements Networking {
         throw new IOException("all " + range.slots() + " VM networks of " + range + " are in use: widen the range");
     }
 
-    private void createSlot(int slot, String namespace, int guestPort) throws IOException {
+    /**
+     * Namespace, veth pair, TAP, addresses and rules of one slot: four spawns of {@code ip} and
+     * {@code nft} in batches, not one per step.
+     */
+    private void createSlot(int slot, String namespace) throws IOException {
         String veth = veth(slot);
         try {
-            NetCommands.sh(String.join(
-                    "\n",
-                    "ip netns add " + namespace,
-                    "ip link add " + veth + " type veth peer name eth0 netns " + namespace,
-                    "ip addr add " + range.hostSide(slot) + "/30 dev " + veth,
-                    "ip link set " + veth + " up"));
+            NetCommands.ipBatch(
+                    null,
+                    "netns add " + namespace,
+                    "link add " + veth + " type veth peer name eth0 netns " + namespace,
+                    "addr add " + range.hostSide(slot) + "/30 dev " + veth,
+                    "link set " + veth + " up");
+            NetCommands.ipBatch(
+                    namespace,
+                    "link set lo up",
+                    "addr add " + range.namespaceSide(slot) + "/30 dev eth0",
+                    "link set eth0 up",
+                    "route add default via " + range.hostSide(slot),
+                    "tuntap add dev " + NetSlot.TAP + " mode tap",
+                    "addr add " + GATEWAY + "/24 dev " + NetSlot.TAP,
+                    // The guest's resolver must answer ARP on its subnet; its queries are DNATed out.
+                    dns == null ? "" : "addr add " + GuestDns.GUEST_RESOLVER + "/24 dev " + NetSlot.TAP,
+                    "link set " + NetSlot.TAP + " up");
             NetCommands.shIn(
                     namespace,
                     String.join(
                             "\n",
-                            "ip link set lo up",
-                            "ip addr add " + range.namespaceSide(slot) + "/30 dev eth0",
-                            "ip link set eth0 up",
-                            "ip route add default via " + range.hostSide(slot),
-                            "ip tuntap add dev " + NetSlot.TAP + " mode tap",
-                            "ip addr add " + GATEWAY + "/24 dev " + NetSlot.TAP,
-                            // The guest's resolver must answer ARP on its subnet; its queries are DNATed out.
-                            dns == null ? ":" : "ip addr add " + GuestDns.GUEST_RESOLVER + "/24 dev " + NetSlot.TAP,
-                            "ip link set " + NetSlot.TAP + " up",
                             "echo 1 > /proc/sys/net/ipv4/ip_forward",
                             "nft -f - <<'EOF'",
-                            HostFirewall.namespaceRules(guestPort, dns) + "EOF"));
+                            HostFirewall.namespaceRules(dns) + "EOF"));
             NetCommands.nft(firewall.addVm(veth));
         } catch (IOException e) {
             remove(slot, namespace);
@@ -182,9 +214,13 @@ final class TapNetworking implements Networking {
         }
     }
 
+    /** Takes a released slot down in the background; it counts as held until it is gone. */
     void release(TapSlot s) {
-        slots.remove(namespaceOf(s.slot()));
-        remove(s.slot(), namespaceOf(s.slot()));
+        String namespace = namespaceOf(s.slot());
+        ready.remove(() -> {
+            remove(s.slot(), namespace);
+            slots.remove(namespace);
+        });
     }
 
     private void remove(int slot, String namespace) {
@@ -195,8 +231,11 @@ final class TapNetworking implements Networking {
         }
         // The veth first: deleting a namespace frees its devices asynchronously, and the slot may be taken again at
         // once.
-        NetCommands.quietly(List.of("ip", "link", "del", veth(slot)));
-        NetCommands.quietly(List.of("ip", "netns", "del", namespace));
+        try {
+            NetCommands.ipBatch(null, "link del " + veth(slot), "netns del " + namespace);
+        } catch (IOException e) {
+            // partly gone already: the batch goes on past a failed line
+        }
     }
 
     String hostAddress(int slot) {
@@ -213,7 +252,8 @@ final class TapNetworking implements Networking {
 
     @Override
     public String describe() {
-        return "tap (per-VM netns, nftables table inet " + firewall.table() + ", VMs in " + range + ", "
+        return "tap (per-VM netns, " + ready.capacity() + " made ahead, nftables table inet " + firewall.table()
+                + ", VMs in " + range + ", "
                 + (dns == null ? "no guest DNS: the host has no IPv4 resolver off loopback" : "guest DNS via " + dns)
                 + ")";
     }
@@ -224,6 +264,16 @@ final class TapNetworking implements Networking {
     }
 
     @Override
+    public int ready() {
+        return ready.size();
+    }
+
+    @Override
+    public boolean settled() {
+        return ready.settled();
+    }
+
+    @Override
     public void close() {
         IN_PROCESS.lock();
         try {
@@ -231,7 +281,14 @@ final class TapNetworking implements Networking {
         } finally {
             IN_PROCESS.unlock();
         }
-        List.copyOf(slots.values()).forEach(TapSlot::release);
+        // Removals queued before the close finish first; what is left is removed here.
+        for (int slot : ready.close()) {
+            remove(slot, namespaceOf(slot));
+        }
+        for (TapSlot s : List.copyOf(slots.values())) {
+            remove(s.slot(), namespaceOf(s.slot()));
+            slots.remove(namespaceOf(s.slot()));
+        }
         NetCommands.quietly(List.of("nft", "delete", "table", "inet", firewall.table()));
     }
 }
