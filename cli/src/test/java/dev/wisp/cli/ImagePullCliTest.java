@@ -55,18 +55,18 @@ class ImagePullCliTest {
         layout = scratch.resolve("layout");
         OciTestImage.build(Files.createDirectories(scratch.resolve("work")), layout);
         registry = DockerRegistry.start(scratch.resolve("registry"));
-        OciTestImage.push(layout, "base", registry.host(), "team/web:base");
+        registry.push(layout, "base", "team/web:base");
         OciTestImage.forArchitecture(layout, "base", "arm", "arm64");
-        OciTestImage.push(layout, "arm", registry.host(), "team/web:arm");
+        registry.push(layout, "arm", "team/web:arm");
         Path esc = Files.createDirectories(scratch.resolve("esc/inner"));
         Files.writeString(scratch.resolve("esc/outside.txt"), "escaped\n");
         OciTestImage.addTarLayer(layout, "base", "escape", esc, "../outside.txt");
-        OciTestImage.push(layout, "escape", registry.host(), "team/web:escape");
+        registry.push(layout, "escape", "team/web:escape");
         // a layer of its own: the registry keeps one copy of a blob for all repositories, and this one is altered
         Path t = Files.createDirectories(scratch.resolve("tamper"));
         Files.writeString(t.resolve("data"), "x".repeat(4096));
         OciTestImage.addTarLayer(layout, "base", "tamper", t, "data");
-        OciTestImage.push(layout, "tamper", registry.host(), "team/web:tamper");
+        registry.push(layout, "tamper", "team/web:tamper");
         tamperedLayer = lastLayer(registry.host() + "/v2/team/web/manifests/tamper");
         Path data = scratch.resolve("registry/storage/docker/registry/v2/blobs/sha256")
                 .resolve(tamperedLayer.substring(7, 9))

@@ -2,13 +2,11 @@ package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wisp.common.DockerRegistry;
+import dev.wisp.image.WispHome;
 import dev.wisp.testing.Closeables;
-import dev.wisp.testing.OciTestImage;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -27,65 +25,42 @@ class OciImageVmTest {
     @TempDir
     static Path scratch;
 
-    DockerRegistry registry;
-    ControlPlane cp;
-    Http http;
-    String token;
+    OciPulls bed;
 
     @BeforeAll
     void start() throws Exception {
-        Path layout = OciPulls.buildLayout(scratch);
-        registry = DockerRegistry.start(scratch.resolve("registry"));
-        OciTestImage.push(layout, "base", registry.host(), "team/web:base");
-        OciTestImage.push(layout, "child", registry.host(), "team/web:child");
-        cp = ControlPlane.start(Guests.reachingLoopback(Guests.config(scratch.resolve("data"))));
-        http = new Http(cp.apiUrl());
-        token = http.tenantToken(Guests.adminToken(cp), "acme");
+        bed = OciPulls.start(scratch, false, WispHome.resolve());
+        bed.registry.push(bed.layout, "base", "team/web:base");
+        bed.registry.push(bed.layout, "child", "team/web:child");
     }
 
     @AfterAll
     void stop() throws Exception {
-        Closeables.closeAll(cp, registry);
-    }
-
-    private Http.Answer pull(String body) {
-        return http.post("/v1/images/pull", token, body);
-    }
-
-    private String get(String path) throws Exception {
-        return OciPulls.getWeb(cp, path);
-    }
-
-    private void awaitServing(int revision) throws InterruptedException {
-        Guests.awaitServing(http, token, "web", revision, Duration.ofSeconds(240));
-    }
-
-    private long leftovers() throws Exception {
-        return OciPulls.leftovers(scratch.resolve("data"));
+        Closeables.closeAll(bed);
     }
 
     @Test
     @Order(1)
     void imageByReference_runsAsItsConfigSaysAndAnswersThroughTheRouter() throws Exception {
-        Http.Answer first = pull("{\"ref\":\"" + registry.host() + "/team/web:base\"}");
+        Http.Answer first = bed.pull("{\"ref\":\"" + bed.registry.host() + "/team/web:base\"}");
         assertThat(first.status()).as(first.body()).isEqualTo(201);
         String id = first.json().path("id").asText();
-        Http.Answer again = pull("{\"ref\":\"" + registry.host() + "/team/web:base\"}");
+        Http.Answer again = bed.pull("{\"ref\":\"" + bed.registry.host() + "/team/web:base\"}");
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         assertThat(again.json().path("id").asText()).isEqualTo(id);
 
         // No port given: the image's ExposedPorts say 8080. The deploy's env wins over the image's.
-        Http.Answer created = http.post(
+        Http.Answer created = bed.http.post(
                 "/v1/services",
-                token,
+                bed.token,
                 "{\"name\":\"web\",\"image\":\"" + id + "\",\"env\":{\"GREETING\":\"from-deploy\"},"
                         + "\"resources\":{\"memoryMiB\":192}}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        awaitServing(1);
+        bed.awaitServing(1);
         // httpd serves "." : the page is found only if the app started in WorkingDir /www.
-        assertThat(get("/")).isEqualTo("base page\n 200");
-        assertThat(get("/old.txt")).isEqualTo("old file\n 200");
-        assertThat(get("/cgi-bin/info"))
+        assertThat(bed.getWeb("/")).isEqualTo("base page\n 200");
+        assertThat(bed.getWeb("/old.txt")).isEqualTo("old file\n 200");
+        assertThat(bed.getWeb("/cgi-bin/info"))
                 .contains("uid=1000 gid=1000 groups=")
                 .containsPattern("groups=[0-9 ]*\\b50\\b")
                 .contains("greeting=from-deploy")
@@ -97,24 +72,24 @@ class OciImageVmTest {
     @Test
     @Order(2)
     void aLayerDeletingAndReplacingBaseFiles_showsInTheVm() throws Exception {
-        Http.Answer child = pull("{\"ref\":\"" + registry.host() + "/team/web:child\"}");
+        Http.Answer child = bed.pull("{\"ref\":\"" + bed.registry.host() + "/team/web:child\"}");
         assertThat(child.status()).as(child.body()).isEqualTo(201);
-        Http.Answer deployed = http.post(
+        Http.Answer deployed = bed.http.post(
                 "/v1/services/web/deploy",
-                token,
+                bed.token,
                 "{\"image\":\"" + child.json().path("id").asText() + "\"}");
         assertThat(deployed.status()).as(deployed.body()).isEqualTo(202);
-        awaitServing(2);
-        assertThat(get("/")).isEqualTo("child page\n 200");
-        assertThat(get("/old.txt")).endsWith(" 404");
-        assertThat(get("/cgi-bin/info")).contains("hello=gone");
+        bed.awaitServing(2);
+        assertThat(bed.getWeb("/")).isEqualTo("child page\n 200");
+        assertThat(bed.getWeb("/old.txt")).endsWith(" 404");
+        assertThat(bed.getWeb("/cgi-bin/info")).contains("hello=gone");
     }
 
     @Test
     @Order(3)
     void anImageOnAPulledBase_sharesTheBaseLayerDiskFile() throws Exception {
-        Http.Answer base = pull("{\"ref\":\"" + registry.host() + "/team/web:base\"}");
-        Http.Answer child = pull("{\"ref\":\"" + registry.host() + "/team/web:child\"}");
+        Http.Answer base = bed.pull("{\"ref\":\"" + bed.registry.host() + "/team/web:base\"}");
+        Http.Answer child = bed.pull("{\"ref\":\"" + bed.registry.host() + "/team/web:child\"}");
         assertThat(base.status()).as(base.body()).isEqualTo(200);
         assertThat(child.status()).as(child.body()).isEqualTo(200);
         Path baseDir = scratch.resolve("data/images/" + base.json().path("id").asText());
@@ -130,30 +105,30 @@ class OciImageVmTest {
     @Test
     @Order(4)
     void pullErrors_sayWhatIsWrongAndLeaveNothingBehind() throws Exception {
-        Http.Answer unknownTag = pull("{\"ref\":\"" + registry.host() + "/team/web:nope\"}");
+        Http.Answer unknownTag = bed.pull("{\"ref\":\"" + bed.registry.host() + "/team/web:nope\"}");
         assertThat(unknownTag.status()).isEqualTo(404);
-        assertThat(unknownTag.body()).contains(registry.host() + "/team/web:nope");
+        assertThat(unknownTag.body()).contains(bed.registry.host() + "/team/web:nope");
 
-        Http.Answer unknownRepo = pull("{\"ref\":\"" + registry.host() + "/team/missing:1\"}");
+        Http.Answer unknownRepo = bed.pull("{\"ref\":\"" + bed.registry.host() + "/team/missing:1\"}");
         assertThat(unknownRepo.status()).isEqualTo(404);
-        assertThat(unknownRepo.body()).contains(registry.host() + "/team/missing:1");
+        assertThat(unknownRepo.body()).contains(bed.registry.host() + "/team/missing:1");
 
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {
             closed = s.getLocalPort();
         }
-        Http.Answer down = pull("{\"ref\":\"127.0.0.1:" + closed + "/team/web:base\"}");
+        Http.Answer down = bed.pull("{\"ref\":\"127.0.0.1:" + closed + "/team/web:base\"}");
         assertThat(down.status()).isEqualTo(504);
         assertThat(down.body()).contains("registry_unavailable").contains("connection refused");
 
-        Http.Answer noCommand = pull("{\"ref\":\"" + registry.host() + "/team/web:base\",\"entrypoint\":[]}");
+        Http.Answer noCommand = bed.pull("{\"ref\":\"" + bed.registry.host() + "/team/web:base\",\"entrypoint\":[]}");
         assertThat(noCommand.status()).isEqualTo(400);
         assertThat(noCommand.body()).contains("neither Entrypoint nor Cmd").contains("--entrypoint");
 
-        Http.Answer badRef = pull("{\"ref\":\"Team/Web\"}");
+        Http.Answer badRef = bed.pull("{\"ref\":\"Team/Web\"}");
         assertThat(badRef.status()).isEqualTo(400);
         assertThat(badRef.body()).contains("bad image reference");
 
-        assertThat(leftovers()).isZero();
+        assertThat(bed.leftovers()).isZero();
     }
 }

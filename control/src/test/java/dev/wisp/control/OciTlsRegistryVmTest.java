@@ -8,7 +8,6 @@ import dev.wisp.testing.Closeables;
 import dev.wisp.testing.VmTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,50 +26,43 @@ class OciTlsRegistryVmTest {
     @TempDir
     static Path scratch;
 
-    DockerRegistry registry;
-    ControlPlane cp;
-    Http http;
-    String token;
+    OciPulls bed;
     Path home;
 
     @BeforeAll
     void start() throws Exception {
-        Path layout = OciPulls.buildLayout(scratch);
-        registry = DockerRegistry.startTls(scratch.resolve("registry"));
-        registry.push(layout, "base", "secure/web:1");
         home = Files.createDirectories(scratch.resolve("home"));
-        cp = ControlPlane.start(Guests.reachingLoopback(Guests.config(scratch.resolve("data"), home)));
-        http = new Http(cp.apiUrl());
-        token = http.tenantToken(Guests.adminToken(cp), "acme");
+        bed = OciPulls.start(scratch, true, home);
+        bed.registry.push(bed.layout, "base", "secure/web:1");
     }
 
     @AfterAll
     void stop() throws Exception {
-        Closeables.closeAll(cp, registry);
+        Closeables.closeAll(bed);
     }
 
     @Test
     void loginWithCaFile_pullsOverTlsAndTheDeployAnswers_wrongPasswordRefusedFirst() throws Exception {
-        String body = "{\"ref\":\"" + registry.host() + "/secure/web:1\"}";
+        String body = "{\"ref\":\"" + bed.registry.host() + "/secure/web:1\"}";
         RegistryLogins logins = new RegistryLogins(home);
 
-        logins.save(registry.host(), DockerRegistry.USER, "wrong", registry.caFile());
-        Http.Answer refused = http.post("/v1/images/pull", token, body);
+        logins.save(bed.registry.host(), DockerRegistry.USER, "wrong", bed.registry.caFile());
+        Http.Answer refused = bed.pull(body);
         assertThat(refused.status()).as(refused.body()).isEqualTo(502);
         assertThat(refused.body()).contains("registry_refused").contains("refused the credentials of user 'wisp'");
-        assertThat(OciPulls.leftovers(scratch.resolve("data"))).isZero();
+        assertThat(bed.leftovers()).isZero();
 
-        logins.save(registry.host(), DockerRegistry.USER, DockerRegistry.PASSWORD, registry.caFile());
-        Http.Answer pulled = http.post("/v1/images/pull", token, body);
+        logins.save(bed.registry.host(), DockerRegistry.USER, DockerRegistry.PASSWORD, bed.registry.caFile());
+        Http.Answer pulled = bed.pull(body);
         assertThat(pulled.status()).as(pulled.body()).isEqualTo(201);
-        Http.Answer created = http.post(
+        Http.Answer created = bed.http.post(
                 "/v1/services",
-                token,
+                bed.token,
                 "{\"name\":\"web\",\"image\":\"" + pulled.json().path("id").asText()
                         + "\",\"resources\":{\"memoryMiB\":192}}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
-        Guests.awaitServing(http, token, "web", 1, Duration.ofSeconds(240));
-        assertThat(OciPulls.getWeb(cp, "/")).isEqualTo("base page\n 200");
-        assertThat(OciPulls.leftovers(scratch.resolve("data"))).isZero();
+        bed.awaitServing(1);
+        assertThat(bed.getWeb("/")).isEqualTo("base page\n 200");
+        assertThat(bed.leftovers()).isZero();
     }
 }

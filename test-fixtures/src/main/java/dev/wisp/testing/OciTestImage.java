@@ -72,18 +72,6 @@ public final class OciTestImage {
         derive(layout, "base", "child", config -> {}, Files.readAllBytes(tar));
     }
 
-    /** Pushes a tag of the layout to a registry over plain HTTP with skopeo. */
-    public static void push(Path layout, String tag, String registryHost, String repoAndTag) throws Exception {
-        run(
-                layout.getParent(),
-                "skopeo",
-                "copy",
-                "--quiet",
-                "--dest-tls-verify=false",
-                "oci:" + layout + ":" + tag,
-                "docker://" + registryHost + "/" + repoAndTag);
-    }
-
     /**
      * Copies image {@code from} as {@code to} with one more layer on top: a GNU tar of {@code files}
      * made in {@code dir}, names kept as given ({@code -P}: "../x" stays, for a layer that tries to
