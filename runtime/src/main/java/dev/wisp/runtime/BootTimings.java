@@ -20,4 +20,17 @@ public record BootTimings(
         long initNanos,
         long initUptimeMillis,
         long envNanos,
-        long readyNanos) {}
+        long readyNanos) {
+
+    /** The marks of a boot that began at {@code startedNanos} and whose guest just said it is ready. */
+    static BootTimings since(long startedNanos, InstanceVmm vmm, GuestDialog dialog) {
+        return new BootTimings(
+                startedNanos,
+                vmm.networkNanos(),
+                vmm.startedNanos(),
+                dialog.initNanos(),
+                dialog.initUptimeMillis(),
+                dialog.envNanos(),
+                System.nanoTime());
+    }
+}

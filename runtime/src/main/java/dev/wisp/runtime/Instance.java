@@ -120,14 +120,7 @@ public final class Instance {
             launch(memory, null);
             dialog.awaitReady();
             dialog.close();
-            lastBoot = new BootTimings(
-                    t0,
-                    vmm.networkNanos(),
-                    vmm.startedNanos(),
-                    dialog.initNanos(),
-                    dialog.initUptimeMillis(),
-                    dialog.envNanos(),
-                    System.nanoTime());
+            lastBoot = BootTimings.since(t0, vmm, dialog);
             move(InstanceState.READY, "");
         });
     }
@@ -201,7 +194,7 @@ public final class Instance {
     /** From {@code from} to {@code to} by one call to the VMM; a VMM that cannot answer fails the instance. */
     private void switchVcpus(InstanceState from, InstanceState to, String what, VcpuCall call) {
         withLock(() -> {
-            requireState(from, what);
+            states.require(what, from);
             long sent = resumeSentNanos;
             resumeSentNanos = 0;
             long t0 = sent != 0 ? sent : System.nanoTime();
@@ -258,7 +251,7 @@ public final class Instance {
      */
     public Snapshot restoreLeavingStandby() {
         return withLock(() -> {
-            requireState(InstanceState.SNAPSHOTTED, "restore");
+            states.require("restore", InstanceState.SNAPSHOTTED);
             Snapshot snap = standby;
             restoreLocked(snap, VmRuntime.memoryFor(snap));
             standby = null;
@@ -292,14 +285,11 @@ public final class Instance {
     /** Used by the runtime to build a template: saves without ending the process. */
     Snapshot saveTemplate(Path directory) {
         return withLock(() -> {
-            requireState(InstanceState.READY, "snapshot as template");
+            states.require("snapshot as template", InstanceState.READY);
             move(InstanceState.SNAPSHOTTING, "template " + directory);
             try {
-                vmm.handle().pause();
-                Snapshot snap = vmm.save(directory, Snapshot.Kind.TEMPLATE, true);
-                exitExpected = true;
-                vmm.handle().kill();
-                vmm.end();
+                exitExpected = true; // the VMM ends once the template is saved
+                Snapshot snap = vmm.saveTemplateAndEnd(directory);
                 move(InstanceState.STOPPED, "template saved");
                 return snap;
             } catch (IOException e) {
@@ -308,8 +298,6 @@ public final class Instance {
             }
         });
     }
-
-    // ---- internals --------------------------------------------------------------------------
 
     /** Boots a VMM, or loads {@code from} into one; returns the load's marks, null after a boot. */
     private InstanceVmm.LoadMarks launch(GuestMemory memory, Snapshot from) {
@@ -332,13 +320,13 @@ public final class Instance {
     }
 
     private void onProcessExit(int code) {
-        if (exitExpected || !lock.tryLock()) {
-            return; // An operation holds the lock and sees the death itself (checked before it unlocks).
-        }
-        try {
-            noticeDeath(code);
-        } finally {
-            lock.unlock();
+        // Else an operation holds the lock and sees the death itself (checked before it unlocks).
+        if (!exitExpected && lock.tryLock()) {
+            try {
+                noticeDeath(code);
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -363,10 +351,6 @@ public final class Instance {
             move(InstanceState.FAILED, reason);
         }
         return new InstanceFailedException(id + ": " + reason, tail, cause);
-    }
-
-    private void requireState(InstanceState expected, String action) {
-        states.require(action, expected);
     }
 
     private void move(InstanceState to, String detail) {

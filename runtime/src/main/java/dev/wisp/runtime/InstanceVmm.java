@@ -110,6 +110,15 @@ final class InstanceVmm {
      * Saves the paused VM into {@code directory} as a snapshot of this kind. {@code memoryInFile}:
      * the VM's RAM is already in the directory's memory file (a template).
      */
+    /** Pauses the VM, saves it as a template (its memory in a file of its own) and ends the VMM. */
+    Snapshot saveTemplateAndEnd(Path directory) throws IOException {
+        handle().pause();
+        Snapshot snap = save(directory, Snapshot.Kind.TEMPLATE, true);
+        handle().kill();
+        end();
+        return snap;
+    }
+
     Snapshot save(Path directory, Snapshot.Kind kind, boolean memoryInFile) throws IOException {
         PrivateFiles.directory(directory);
         Path stateFile = directory.resolve(Snapshot.STATE_FILE);
