@@ -16,27 +16,19 @@ import java.util.regex.Pattern;
  * the control plane's own VMs add one (their veth) each time one starts; inside its namespace the
  * browser sees none of that. Servers the browser must reach bind to {@link #hostAddress()}.
  * Without root (or without {@code ip}) the browser shares the host's network, on loopback.
+ *
+ * @param namespace the namespace, also the name of the veth's host end; null on the host's network
+ * @param hostAddress where a server the browser must reach listens: the host's end, or loopback
+ * @param browserAddress the browser's own address
  */
-final class BrowserNetwork implements AutoCloseable {
+record BrowserNetwork(String namespace, String hostAddress, String browserAddress) implements AutoCloseable {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final Pattern LEFTOVER = Pattern.compile("\\bwb(\\d+)x\\d+\\b");
-
-    private final String namespace;
-    private final String veth;
-    private final String hostAddress;
-    private final String browserAddress;
-
-    private BrowserNetwork(String namespace, String veth, String hostAddress, String browserAddress) {
-        this.namespace = namespace;
-        this.veth = veth;
-        this.hostAddress = hostAddress;
-        this.browserAddress = browserAddress;
-    }
 
     /** A namespace of its own where this host allows it, else the host's network. */
     static BrowserNetwork open() {
         if (!"root".equals(System.getProperty("user.name")) || run(List.of("ip", "-V")) != 0) {
-            return new BrowserNetwork(null, null, "127.0.0.1", "127.0.0.1");
+            return new BrowserNetwork(null, "127.0.0.1", "127.0.0.1");
         }
         removeLeftovers();
         long pid = ProcessHandle.current().pid();
@@ -44,12 +36,12 @@ final class BrowserNetwork implements AutoCloseable {
         String tag = "wb" + pid + "x" + seq;
         // one /30 per browser, out of a /24 per test JVM, away from the VMs' range (10.200.0.0/16)
         String subnet = "10.232." + (pid % 250) + ".";
-        BrowserNetwork n = new BrowserNetwork(tag, tag, subnet + (4 * seq + 1), subnet + (4 * seq + 2));
+        BrowserNetwork n = new BrowserNetwork(tag, subnet + (4 * seq + 1), subnet + (4 * seq + 2));
         try {
             ip("netns", "add", n.namespace);
-            ip("link", "add", n.veth, "type", "veth", "peer", "name", "eth0", "netns", n.namespace);
-            ip("addr", "add", n.hostAddress + "/30", "dev", n.veth);
-            ip("link", "set", n.veth, "up");
+            ip("link", "add", n.namespace, "type", "veth", "peer", "name", "eth0", "netns", n.namespace);
+            ip("addr", "add", n.hostAddress + "/30", "dev", n.namespace);
+            ip("link", "set", n.namespace, "up");
             ip("-n", n.namespace, "addr", "add", n.browserAddress + "/30", "dev", "eth0");
             ip("-n", n.namespace, "link", "set", "eth0", "up");
             ip("-n", n.namespace, "link", "set", "lo", "up");
@@ -75,11 +67,6 @@ final class BrowserNetwork implements AutoCloseable {
         }
     }
 
-    /** Where a server the browser must reach listens: the host's end of the veth, or loopback. */
-    String hostAddress() {
-        return hostAddress;
-    }
-
     /** {@code command} run inside the browser's namespace. */
     List<String> wrap(List<String> command) {
         if (namespace == null) {
@@ -93,7 +80,7 @@ final class BrowserNetwork implements AutoCloseable {
     @Override
     public void close() {
         if (namespace != null) {
-            run(List.of("ip", "link", "del", veth));
+            run(List.of("ip", "link", "del", namespace)); // the host's end of the veth has its name
             run(List.of("ip", "netns", "del", namespace));
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.wisp.common.FileTrees;
+import dev.wisp.testing.Closeables;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -40,16 +41,13 @@ final class PageServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     @Override
-    public void afterAll(ExtensionContext context) {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.stop(0);
-        }
-        if (profile != null) {
-            FileTrees.deleteQuietly(profile);
-        }
+    public void afterAll(ExtensionContext context) throws Exception {
+        HttpServer started = server;
+        Path made = profile;
+        Closeables.closeAll(
+                browser,
+                started == null ? null : () -> started.stop(0),
+                made == null ? null : () -> FileTrees.deleteQuietly(made));
     }
 
     HeadlessChromium browser() {
