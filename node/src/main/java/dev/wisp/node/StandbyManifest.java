@@ -3,6 +3,7 @@ package dev.wisp.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * What a node writes beside each standby snapshot and warm template it leaves on disk, so that
@@ -89,6 +91,12 @@ record StandbyManifest(String service, String specDigest, String instanceId, Ins
         vm.boot().disk().ifPresent(d -> file(b, "disk", d));
         vm.boot().layers().forEach(d -> file(b, "layer", d));
         vm.boot().cmdline().forEach(c -> b.append("cmdline=").append(c).append('\n'));
+        // The runtime's own kernel parameters shape the running guest too (tsc=reliable keeps its
+        // tickless idle): a template booted without one of them is not this machine. The host's TSC
+        // rate is left out: it is read afresh at each start, and a restore keeps working across it.
+        Stream.concat(BootSource.BASE_KERNEL_PARAMETERS.stream(), BootSource.WISP_KERNEL_PARAMETERS.stream())
+                .filter(p -> !p.startsWith("tsc_early_khz="))
+                .forEach(p -> b.append("guest=").append(p).append('\n'));
         // The env is part of what the app runs with, so of identity; only this digest of it is stored.
         new java.util.TreeMap<>(vm.boot().env())
                 .forEach((k, v) -> b.append("env=")

@@ -43,10 +43,16 @@ public record BootSource(
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /**
-     * Kernel parameters every Wisp guest gets. The last three are not optional under TCG:
+     * Kernel parameters every Wisp guest gets. {@code tsc_early_khz}, {@code lpj} and
+     * {@code no_timer_check} are not optional under TCG:
      * without them boots hang at "tsc: Unable to calibrate against PIT" about 4 times in 6; the
      * TSC rate is the host's ({@link HostTsc}), so the guest keeps the TSC as its clock.
      * {@code pci=off}: microvm has no PCI, and probing for it only costs time.
+     * {@code tsc=reliable}: no clocksource watchdog on the TSC. Its only reference here is the
+     * jiffies clock, which lags whenever the VMM waits for a host core, so on a busy host the
+     * watchdog marked the TSC unstable and the guest fell back to {@code refined-jiffies}: no
+     * high-resolution timers, so no tickless idle, 250 timer interrupts a second in an idle guest
+     * (docs/kernel.md, "Idle cost"). The TSC is the host's counter (TCG) or KVM's stable one.
      */
     public static final List<String> BASE_KERNEL_PARAMETERS = List.of(
             "console=ttyS0",
@@ -56,7 +62,8 @@ public record BootSource(
             "pci=off",
             "tsc_early_khz=" + HostTsc.khz(),
             "lpj=8000000",
-            "no_timer_check");
+            "no_timer_check",
+            "tsc=reliable");
 
     /**
      * Kernel parameters only Wisp's own kernel gets (its patch adds them; docs/kernel.md).

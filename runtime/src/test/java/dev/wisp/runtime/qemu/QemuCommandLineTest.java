@@ -57,7 +57,7 @@ class QemuCommandLineTest {
         List<String> cmd = build(new GuestMemory.Anonymous(), false);
         String append = cmd.get(cmd.indexOf("-append") + 1);
         assertThat(append)
-                .containsPattern("tsc_early_khz=[0-9]+ lpj=8000000 no_timer_check")
+                .containsPattern("tsc_early_khz=[0-9]+ lpj=8000000 no_timer_check tsc=reliable")
                 .contains("wisp.id=web-1")
                 .endsWith("extra=1");
     }
