@@ -137,7 +137,7 @@ final class RouterRuntime {
                 s.close(); // the platform replaced the service object: start over
             }
             ServiceState fresh = new ServiceState(name, backend, metrics, this::endpointRemoved);
-            fresh.open();
+            fresh.open(() -> forgetIfUnlisted(name, backend));
             services.put(name, fresh);
             return fresh;
         }
@@ -152,6 +152,25 @@ final class RouterRuntime {
         if (s != null) {
             s.close();
         }
+    }
+
+    /**
+     * The directory dropped or replaced the service: its state and meters go now, not at the next
+     * request for its name (a removed service may never see one).
+     */
+    private void forgetIfUnlisted(String name, ServiceBackend backend) {
+        if (platform.directory().lookup(name) == backend) {
+            return;
+        }
+        ServiceState s;
+        synchronized (services) {
+            s = services.get(name);
+            if (s == null || s.backend != backend) {
+                return;
+            }
+            services.remove(name);
+        }
+        s.close();
     }
 
     int retryAfterSeconds() {

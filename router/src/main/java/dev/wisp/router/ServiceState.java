@@ -69,9 +69,15 @@ final class ServiceState {
         this.meters = metrics.service(name, () -> balancer.inFlightView, () -> buffer.queuedView);
     }
 
-    /** Subscribes to changes first, then reads, so no change between the two is missed. */
-    void open() {
-        subscription = backend.watch(this::refresh);
+    /**
+     * Subscribes to changes first, then reads, so no change between the two is missed; {@code
+     * afterChange} runs after each re-read.
+     */
+    void open(Runnable afterChange) {
+        subscription = backend.watch(() -> {
+            refresh();
+            afterChange.run();
+        });
         refresh();
     }
 

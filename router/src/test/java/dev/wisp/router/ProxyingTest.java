@@ -202,6 +202,19 @@ class ProxyingTest {
                 .contains("wisp_router_queue_wait_seconds_bucket{service=\"app\"");
     }
 
+    @Test
+    void removedService_losesItsSeriesWithoutAnotherRequest() throws Exception {
+        router.get("app", "/");
+        assertThat(router.server.metrics().scrape()).contains("wisp_router_queue_depth{service=\"app\"}");
+
+        router.services.remove("app");
+
+        // A removed service may never be asked for again: its state and meters go at removal.
+        assertThat(router.server.metrics().scrape())
+                .doesNotContain("service=\"app\"")
+                .contains("wisp_router_requests_total{instance=\"none\",service=\"_unknown\"");
+    }
+
     /** A deterministic body of n bytes that feeds a digest as it is read. */
     private static final class PatternStream extends InputStream {
         private final long n;
