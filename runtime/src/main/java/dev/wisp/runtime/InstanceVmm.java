@@ -106,10 +106,6 @@ final class InstanceVmm {
         return new Vmm.Launch(id, spec, directory, net, memory, console);
     }
 
-    /**
-     * Saves the paused VM into {@code directory} as a snapshot of this kind. {@code memoryInFile}:
-     * the VM's RAM is already in the directory's memory file (a template).
-     */
     /** Pauses the VM, saves it as a template (its memory in a file of its own) and ends the VMM. */
     Snapshot saveTemplateAndEnd(Path directory) throws IOException {
         handle().pause();
@@ -119,6 +115,10 @@ final class InstanceVmm {
         return snap;
     }
 
+    /**
+     * Saves the paused VM into {@code directory} as a snapshot of this kind. {@code memoryInFile}:
+     * the VM's RAM is already in the directory's memory file (a template).
+     */
     Snapshot save(Path directory, Snapshot.Kind kind, boolean memoryInFile) throws IOException {
         PrivateFiles.directory(directory);
         Path stateFile = directory.resolve(Snapshot.STATE_FILE);
