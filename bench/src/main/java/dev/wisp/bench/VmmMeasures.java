@@ -133,33 +133,47 @@ final class VmmMeasures {
 
         static Optional<GuestMapping> read(long pid) {
             try {
-                List<String> lines = Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps"));
-                long rss = 0;
-                long pss = 0;
-                long anon = 0;
-                long ownPrivate = 0;
-                boolean in = false;
-                for (String l : lines) {
-                    if (MAPPING_HEADER.matcher(l).lookingAt()) {
-                        in = l.endsWith("/memory.bin") || l.contains("/memory.bin ");
-                    } else if (!in) {
-                        if (l.startsWith("Private_Clean:") || l.startsWith("Private_Dirty:")) {
-                            ownPrivate += kib(l);
-                        }
-                    } else {
-                        if (l.startsWith("Rss:")) {
-                            rss += kib(l);
-                        } else if (l.startsWith("Pss:")) {
-                            pss += kib(l);
-                        } else if (l.startsWith("Anonymous:")) {
-                            anon += kib(l);
-                        }
-                    }
-                }
-                return Optional.of(new GuestMapping(rss, pss, anon, ownPrivate));
+                return Optional.of(parse(Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps"))));
             } catch (IOException | RuntimeException e) {
                 return Optional.empty();
             }
+        }
+
+        static GuestMapping parse(List<String> smaps) {
+            long rss = 0;
+            long pss = 0;
+            long anon = 0;
+            long ownPrivate = 0;
+            boolean in = false;
+            for (String l : smaps) {
+                if (MAPPING_HEADER.matcher(l).lookingAt()) {
+                    in = isGuestMemory(l);
+                } else if (!in) {
+                    if (l.startsWith("Private_Clean:") || l.startsWith("Private_Dirty:")) {
+                        ownPrivate += kib(l);
+                    }
+                } else if (l.startsWith("Rss:")) {
+                    rss += kib(l);
+                } else if (l.startsWith("Pss:")) {
+                    pss += kib(l);
+                } else if (l.startsWith("Anonymous:")) {
+                    anon += kib(l);
+                }
+            }
+            return new GuestMapping(rss, pss, anon, ownPrivate);
+        }
+
+        /**
+         * Whether a mapping header names the guest's memory file: {@code .../memory.bin} for an
+         * unjailed VMM, {@code /mem} for a jailed one (its path inside the jail's root).
+         */
+        static boolean isGuestMemory(String header) {
+            String[] fields = header.trim().split("\\s+");
+            if (fields.length < 6) {
+                return false;
+            }
+            String path = fields[5];
+            return path.endsWith("/memory.bin") || path.equals("/mem");
         }
 
         private static long kib(String line) {
