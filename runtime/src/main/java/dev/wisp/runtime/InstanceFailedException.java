@@ -24,7 +24,7 @@ public final class InstanceFailedException extends VmException {
     /**
      * Whether the host, not the guest, failed: the VMM could not be started or reached before the
      * guest ran (no control socket in time, the network slot, the process exited before it
-     * answered), or it was killed by a signal (kill -9, the OOM killer, the jail's memory limit).
+     * answered), or it was killed (SIGKILL or SIGTERM: kill -9, the OOM killer, the jail's memory limit).
      * The same guest may well start on another try, from the same snapshot. False for what the
      * guest or its app did (it exited, panicked, never became ready) and for a snapshot the VMM
      * rejected: trying again would fail again.

@@ -7,11 +7,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Tells a failure of the host (the VMM process could not be started or was killed from outside)
- * from one of the guest, for {@link InstanceFailedException#hostFault()}. A guest cannot kill its
- * VMM with a signal: a panicking guest makes QEMU exit on its own, a snapshot QEMU rejects makes it
- * exit with an error code or stay up, while kill -9, the OOM killer or a jail's memory limit end
- * it by a signal.
+ * Tells a failure of the host (the VMM process could not be started, or was killed from outside)
+ * from one of the guest, for {@link InstanceFailedException#hostFault()}. A guest cannot have its
+ * VMM killed: a panicking guest makes QEMU exit on its own, a snapshot QEMU rejects makes it exit
+ * with an error (or abort), while kill -9, the OOM killer or a jail's memory limit end it by
+ * SIGKILL, a shutdown by SIGTERM. A crash of QEMU itself (SIGSEGV, SIGABRT) is not counted: it may
+ * be what the snapshot or guest does to it, and trying again would crash again.
  */
 final class VmmFault {
     /** How long to wait for a VMM whose control socket broke to be reaped, to read its exit. */
@@ -28,14 +29,11 @@ final class VmmFault {
         if (h == null) {
             return launching;
         }
-        if (h.deathCause().isPresent()) {
-            return true; // the jail's memory limit killed it
-        }
         return killedBySignal(h.isAlive(), h.exited(), cause instanceof IOException);
     }
 
     /**
-     * Whether a VMM ended by a signal, from its liveness and {@code exited} (its exit code once it
+     * Whether a VMM was killed (SIGKILL, SIGTERM), from its liveness and {@code exited} (its exit code once it
      * ended); waits a moment for one whose socket broke (it may not be reaped yet).
      */
     static boolean killedBySignal(boolean alive, CompletableFuture<Integer> exited, boolean socketBroke) {
@@ -44,7 +42,7 @@ final class VmmFault {
         }
         try {
             int code = exited.get(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            return bySignal(code);
+            return killedFromOutside(code);
         } catch (TimeoutException | ExecutionException e) {
             return false; // still running: it answered wrongly, it was not killed
         } catch (InterruptedException e) {
@@ -53,8 +51,8 @@ final class VmmFault {
         }
     }
 
-    /** A process ended by signal N exits, as Java reports it, with 128 + N. */
-    static boolean bySignal(int exitCode) {
-        return exitCode > 128 && exitCode <= 128 + 64;
+    /** Ended by SIGKILL or SIGTERM: a process ended by signal N exits, as Java reports it, with 128 + N. */
+    static boolean killedFromOutside(int exitCode) {
+        return exitCode == 128 + 9 || exitCode == 128 + 15;
     }
 }

@@ -51,11 +51,14 @@ class VmmFaultTest {
     }
 
     @Test
-    void exitCodes_aSignalIs128PlusItsNumber() {
-        assertThat(VmmFault.bySignal(137)).isTrue();
-        assertThat(VmmFault.bySignal(143)).isTrue();
-        assertThat(VmmFault.bySignal(0)).isFalse();
-        assertThat(VmmFault.bySignal(1)).isFalse();
-        assertThat(VmmFault.bySignal(128)).isFalse();
+    void exitCodes_killedFromOutsideIsSigkillOrSigterm() {
+        assertThat(VmmFault.killedFromOutside(137)).as("SIGKILL").isTrue();
+        assertThat(VmmFault.killedFromOutside(143)).as("SIGTERM").isTrue();
+        assertThat(VmmFault.killedFromOutside(134))
+                .as("SIGABRT: QEMU gave up itself")
+                .isFalse();
+        assertThat(VmmFault.killedFromOutside(139)).as("SIGSEGV: QEMU crashed").isFalse();
+        assertThat(VmmFault.killedFromOutside(0)).isFalse();
+        assertThat(VmmFault.killedFromOutside(1)).isFalse();
     }
 }
