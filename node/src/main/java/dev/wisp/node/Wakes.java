@@ -111,6 +111,7 @@ final class Wakes {
                 replicas.route(r);
             }
             r.busy = false;
+            r.waking = false; // from here a death of the instance is the runtime listener's again
         }
         deleteSpent(spent); // after routing: the waiting request goes first
         outcomes.started(path);
