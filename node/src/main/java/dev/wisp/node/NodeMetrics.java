@@ -51,9 +51,23 @@ final class NodeMetrics {
     }
 
     void wakeFailed(String service, WakePath path) {
-        Counter.builder("wisp.wake.failures")
-                .description("Wakes that did not give an instance")
-                .tag("service", service)
+        countWake(
+                Counter.builder("wisp.wake.failures").description("Wakes that did not give an instance"),
+                service,
+                path);
+    }
+
+    void wakeRetried(String service, WakePath path) {
+        countWake(
+                Counter.builder("wisp.wake.retries")
+                        .description(
+                                "Tries of wakes that failed for a reason of the host and were tried again at once"),
+                service,
+                path);
+    }
+
+    private void countWake(Counter.Builder counter, String service, WakePath path) {
+        counter.tag("service", service)
                 .tag("path", name(path))
                 .register(registry)
                 .increment();

@@ -17,6 +17,8 @@ final class Replica {
     volatile StandbyTier tier;
     volatile Instant lastUsed;
     volatile boolean busy;
+    /** A wake is under way: it, not the runtime's listener, deals with its instance failing. */
+    volatile boolean waking;
     /** The endpoint while the router may send it requests; null otherwise. */
     volatile Endpoint endpoint;
     /** The endpoint the router keeps parked while the instance is paused; null otherwise. */

@@ -59,10 +59,11 @@ final class Replicas {
     /**
      * A replica whose VM is gone: out of the router and the books, its memory released. The
      * router is told it died, so it fails the requests in flight on it over at once instead of
-     * waiting for an answer that will not come (on TAP no reset reaches it either).
+     * waiting for an answer that will not come (on TAP no reset reaches it either). A replica
+     * being woken is left to its wake, which tries again or gives it up itself ({@link Wakes}).
      */
     void forget(Replica r, String why) {
-        if (remove(r)) {
+        if (!r.waking && remove(r)) {
             unroute(r, true);
             scope.capacity().release(r.id);
             scope.changed(r.id, NodeMetrics.name(r.tier), "gone", "lost", Duration.ZERO);
@@ -104,6 +105,11 @@ final class Replicas {
 
     void unroute(Replica r) {
         unroute(r, false);
+    }
+
+    /** Out of the router as an instance that died: requests in flight on it fail over at once. */
+    void unrouteDead(Replica r) {
+        unroute(r, true);
     }
 
     private void unroute(Replica r, boolean died) {

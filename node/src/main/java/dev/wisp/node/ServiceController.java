@@ -36,10 +36,9 @@ import java.util.concurrent.Executors;
  * StartOutcomes} (crash-loop back-off), {@link Replicas} (the books and what the router sees),
  * {@link StatusViews} (status and console) and {@link ServiceShutdown} (quiesce and close).
  *
- * <p>A start of a new instance that fails (the app exits, never listens, the guest panics) is
- * not retried at once: the next one waits 1 s, 2 s, 4 s ... up to 5 min. Until a start
- * succeeds, with no instance in any tier, the router answers the service's requests 503 at once
- * with the reason instead of letting them wait for the queue timeout.
+ * <p>A wake failed by the host (its VMM did not start or was killed) is tried again at once ({@link
+ * WakeRetries}); a start failed by the app waits 1 s, 2 s, 4 s ... up to 5 min for the next, and
+ * until one succeeds, with no instance in any tier, the router answers 503 at once with the reason.
  *
  * <p>VM operations run on their own virtual threads and mark their replica busy, so the tick and
  * the router's event loops never wait on a VM. A paused instance's `cont` is sent from the thread
@@ -87,7 +86,7 @@ final class ServiceController {
         this.replicas = new Replicas(scope, endpoints, loads);
         this.templates = new TemplateWarmer(scope, sharedTemplates);
         this.starts = new StartOutcomes(scope, endpoints, replicas, this, () -> closed);
-        this.wakes = new Wakes(scope, replicas, templates, this, starts);
+        this.wakes = new Wakes(scope, replicas, templates, this, starts, () -> closed);
         this.handover = new StandbyHandover(scope);
         this.views = new StatusViews(spec, replicas, templates, starts);
         this.shutdown = new ServiceShutdown(scope, endpoints, replicas, templates, handover, vmOps);
@@ -181,10 +180,7 @@ final class ServiceController {
 
     /** Runtime listener: a VM that died is no endpoint any more; demand brings a replacement. */
     void onInstanceEvent(InstanceEvent e) {
-        if (e.to() != InstanceState.FAILED) {
-            return;
-        }
-        Replica r = replicas.get(e.instanceId());
+        Replica r = e.to() == InstanceState.FAILED ? replicas.get(e.instanceId()) : null;
         if (r != null) {
             replicas.forget(r, e.detail());
         }
@@ -207,6 +203,9 @@ final class ServiceController {
             lastRequestsTotal = load.requestsTotal();
         }
         synchronized (this) {
+            if (closed) {
+                return; // closed meanwhile: its VM-operations executor is shut down
+            }
             if (used) {
                 // The router balances over every running endpoint, so traffic to the service is
                 // traffic to each of them; the autoscaler, not idleness, decides how many keep serving.
@@ -313,7 +312,7 @@ final class ServiceController {
             replica = new Replica(id, scope.clock().instant());
             replicas.add(replica);
         }
-        replicas.waking.incrementAndGet();
+        wakes.begin(replica);
         Replica r = replica;
         WakeMarks marks = new WakeMarks(path, demandNanos);
         lastWake = marks;
@@ -374,7 +373,7 @@ final class ServiceController {
      * {@code timeout}.
      */
     void quiesce(Duration timeout) {
-        closed = true;
+        closeLocked();
         shutdown.quiesce(timeout);
     }
 
@@ -390,7 +389,12 @@ final class ServiceController {
      * for the next node on this state directory; otherwise all are deleted.
      */
     void close(boolean leaveStandby) {
-        closed = true;
+        closeLocked();
         shutdown.close(leaveStandby);
+    }
+
+    /** Under the monitor, where VM operations are submitted after a check: none reach a shut executor. */
+    private synchronized void closeLocked() {
+        closed = true;
     }
 }

@@ -313,7 +313,7 @@ public final class Instance {
         } catch (IOException | RuntimeException e) {
             String what = from == null ? "boot failed: " : "restore failed: ";
             String why = vmm.ramFileFull().orElse(e.getMessage());
-            throw fail(what + why + (from != null ? " (snapshot kept at " + from.directory() + ")" : ""), e);
+            throw fail(what + why + (from != null ? " (snapshot kept at " + from.directory() + ")" : ""), e, true);
         }
         vmm.handle().exited().thenAccept(this::onProcessExit);
         return marks;
@@ -342,6 +342,12 @@ public final class Instance {
 
     /** Kills the VMM, releases port and directory, and moves to FAILED. Returns the exception to throw. */
     private InstanceFailedException fail(String reason, Throwable cause) {
+        return fail(reason, cause, false);
+    }
+
+    /** {@code launching}: the VMM was being started or loaded, the guest had not run yet. */
+    private InstanceFailedException fail(String reason, Throwable cause, boolean launching) {
+        boolean host = !exitExpected && VmmFault.ofHost(vmm.handle(), cause, launching);
         List<String> tail = vmm.liveTail();
         exitExpected = true;
         vmm.end();
@@ -350,7 +356,7 @@ public final class Instance {
         if (!states.state().isTerminal()) {
             move(InstanceState.FAILED, reason);
         }
-        return new InstanceFailedException(id + ": " + reason, tail, cause);
+        return new InstanceFailedException(id + ": " + reason, tail, cause, host);
     }
 
     private void move(InstanceState to, String detail) {

@@ -8,14 +8,28 @@ import java.util.List;
  */
 public final class InstanceFailedException extends VmException {
     private final transient List<String> consoleTail;
+    private final boolean hostFault;
 
-    InstanceFailedException(String message, List<String> consoleTail, Throwable cause) {
+    InstanceFailedException(String message, List<String> consoleTail, Throwable cause, boolean hostFault) {
         super(message, cause);
         this.consoleTail = List.copyOf(consoleTail);
+        this.hostFault = hostFault;
     }
 
     /** The console's last lines before the failure (guest output and the VMM's own errors). */
     public List<String> consoleTail() {
         return consoleTail;
+    }
+
+    /**
+     * Whether the host, not the guest, failed: the VMM could not be started or reached before the
+     * guest ran (no control socket in time, the network slot, the process exited before it
+     * answered), or it was killed (SIGKILL or SIGTERM: kill -9, the OOM killer, the jail's memory limit).
+     * The same guest may well start on another try, from the same snapshot. False for what the
+     * guest or its app did (it exited, panicked, never became ready) and for a snapshot the VMM
+     * rejected: trying again would fail again.
+     */
+    public boolean hostFault() {
+        return hostFault;
     }
 }

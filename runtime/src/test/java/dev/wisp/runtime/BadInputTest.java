@@ -49,7 +49,10 @@ class BadInputTest {
                 .isInstanceOf(InstanceFailedException.class)
                 .hasMessage("bad-exit: entrypoint exited with code 3 before it was ready")
                 .satisfies(e ->
-                        assertThat(((InstanceFailedException) e).consoleTail()).contains("giving up"));
+                        assertThat(((InstanceFailedException) e).consoleTail()).contains("giving up"))
+                .satisfies(e -> assertThat(((InstanceFailedException) e).hostFault())
+                        .as("the app's failure, not the host's")
+                        .isFalse());
         assertLeftNothing("bad-exit");
     }
 
@@ -59,7 +62,9 @@ class BadInputTest {
         VmSpec spec = TestGuests.spec(image).withReadyTimeout(Duration.ofSeconds(12));
         assertThatThrownBy(() -> runtime.get().boot("bad-silent", spec))
                 .isInstanceOf(InstanceFailedException.class)
-                .hasMessage("bad-silent: app did not listen on port 8080 within 12 s (ready timeout)");
+                .hasMessage("bad-silent: app did not listen on port 8080 within 12 s (ready timeout)")
+                .satisfies(e ->
+                        assertThat(((InstanceFailedException) e).hostFault()).isFalse());
         assertLeftNothing("bad-silent");
     }
 
@@ -83,7 +88,10 @@ class BadInputTest {
         Snapshot reread = runtime.get().loadSnapshot(good.directory());
         assertThatThrownBy(() -> runtime.get().restore(reread, "bad-snap-3"))
                 .isInstanceOf(InstanceFailedException.class)
-                .hasMessageContaining("snapshot is corrupt");
+                .hasMessageContaining("snapshot is corrupt")
+                .satisfies(e -> assertThat(((InstanceFailedException) e).hostFault())
+                        .as("a snapshot the VMM rejects would be rejected again")
+                        .isFalse());
         assertLeftNothing("bad-snap-3");
         assertThat(good.stateFile()).exists();
 
