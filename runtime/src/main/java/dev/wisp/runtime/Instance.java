@@ -38,7 +38,7 @@ public final class Instance {
         this.runtime = runtime;
         this.states = new StateLog(id);
         this.vmm = new InstanceVmm(id, spec, runtime);
-        this.dialog = new GuestDialog(vmm, this::fail);
+        this.dialog = new GuestDialog(vmm, (reason, cause) -> fail(reason, cause, false));
     }
 
     public String id() {
@@ -141,7 +141,7 @@ public final class Instance {
         try {
             vmm.handle().resume();
         } catch (IOException e) {
-            throw fail("could not resume restored VM: " + e.getMessage(), e);
+            throw fail("could not resume restored VM: " + e.getMessage(), e, false);
         }
         long resumed = System.nanoTime();
         dialog.awaitIdentityAck();
@@ -201,7 +201,7 @@ public final class Instance {
             try {
                 call.apply(vmm.handle());
             } catch (IOException e) {
-                throw fail(what + " failed: " + e.getMessage(), e);
+                throw fail(what + " failed: " + e.getMessage(), e, false);
             }
             if (to == InstanceState.READY) {
                 lastWake = WakeTimings.resume(t0, System.nanoTime());
@@ -230,7 +230,7 @@ public final class Instance {
                     move(InstanceState.PAUSED, "snapshot failed: " + why);
                     throw new VmException("snapshot of " + id + " failed, instance left paused: " + why, e);
                 }
-                throw fail("VMM died while snapshotting: " + why, e);
+                throw fail("VMM died while snapshotting: " + why, e, false);
             }
             vmm.end();
             standby = snap;
@@ -294,7 +294,9 @@ public final class Instance {
                 return snap;
             } catch (IOException e) {
                 throw fail(
-                        "template snapshot failed: " + DiskFull.reason(e, "no room for the template in", directory), e);
+                        "template snapshot failed: " + DiskFull.reason(e, "no room for the template in", directory),
+                        e,
+                        false);
             }
         });
     }
@@ -311,9 +313,7 @@ public final class Instance {
                 marks = vmm.load(from, memory, dialog::offer);
             }
         } catch (IOException | RuntimeException e) {
-            String what = from == null ? "boot failed: " : "restore failed: ";
-            String why = vmm.ramFileFull().orElse(e.getMessage());
-            throw fail(what + why + (from != null ? " (snapshot kept at " + from.directory() + ")" : ""), e, true);
+            throw fail(vmm.launchFailure(from, e), e, true);
         }
         vmm.handle().exited().thenAccept(this::onProcessExit);
         return marks;
@@ -332,20 +332,15 @@ public final class Instance {
 
     private void noticeDeath(int code) {
         if (!exitExpected && states.state().hasProcess() && states.state() != InstanceState.STOPPING) {
-            try {
-                throw fail(vmm.deathCause().orElse("VMM process exited unexpectedly (code " + code + ")"), null);
-            } catch (InstanceFailedException e) {
-                LOG.log(System.Logger.Level.WARNING, e.getMessage());
-            }
+            String why = vmm.deathCause().orElse("VMM process exited unexpectedly (code " + code + ")");
+            LOG.log(System.Logger.Level.WARNING, fail(why, null, false).getMessage());
         }
     }
 
-    /** Kills the VMM, releases port and directory, and moves to FAILED. Returns the exception to throw. */
-    private InstanceFailedException fail(String reason, Throwable cause) {
-        return fail(reason, cause, false);
-    }
-
-    /** {@code launching}: the VMM was being started or loaded, the guest had not run yet. */
+    /**
+     * Kills the VMM, releases port and directory, and moves to FAILED. Returns the exception to
+     * throw. {@code launching}: the VMM was being started or loaded, the guest had not run yet.
+     */
     private InstanceFailedException fail(String reason, Throwable cause, boolean launching) {
         boolean host = !exitExpected && VmmFault.ofHost(vmm.handle(), cause, launching);
         List<String> tail = vmm.liveTail();

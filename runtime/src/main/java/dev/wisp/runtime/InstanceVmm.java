@@ -145,6 +145,14 @@ final class InstanceVmm {
         return Optional.empty();
     }
 
+    /** Why a boot, or a load of {@code from}, failed, as the instance's failure says it. */
+    String launchFailure(Snapshot from, Exception e) {
+        String why = ramFileFull().orElse(e.getMessage());
+        return from == null
+                ? "boot failed: " + why
+                : "restore failed: " + why + " (snapshot kept at " + from.directory() + ")";
+    }
+
     /** After the process is gone (or must go): remember its console, kill it, free its port and run directory. */
     void end() {
         VmHandle h = handle;
