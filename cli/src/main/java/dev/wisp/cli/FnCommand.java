@@ -51,17 +51,14 @@ final class FnCommand {
 
     /** A subcommand on one function, named first. */
     abstract static class OnFunction extends ApiCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
+        @Parameters(index = "0", paramLabel = "NAME", description = "Function name (1-30 of a-z, 0-9, '-').")
         String name;
     }
 
     @Command(
             name = "deploy",
             description = "Upload a handler; the control plane builds its image and answers once an instance runs.")
-    static final class Deploy extends ApiCommand {
-        @Parameters(paramLabel = "NAME", description = "Function name (1-30 of a-z, 0-9, '-').")
-        String name;
-
+    static final class Deploy extends OnFunction {
         @Option(
                 names = "--runtime",
                 required = true,

@@ -13,7 +13,6 @@ import dev.wisp.sdk.TokenCreated;
 import dev.wisp.sdk.TokenInfo;
 import dev.wisp.sdk.WispApiException;
 import dev.wisp.sdk.WispClient;
-import dev.wisp.testing.Closeables;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -31,10 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,23 +39,17 @@ import org.junit.jupiter.api.io.TempDir;
  * guest kernel is an empty file: services are stored, routed and reconciled, but no VM boots.
  * The VM paths are in {@link ControlPlaneVmTest}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ControlApiTest {
+class ControlApiTest extends SharedControlPlane {
     @TempDir
     static Path dir;
 
-    ControlPlane cp;
-    Http http;
-    String admin;
     String acme;
     String globex;
     String acmeImage;
 
     @BeforeAll
-    void start() throws Exception {
-        cp = ControlPlane.start(config(dir.resolve("data")));
-        http = new Http(cp.apiUrl());
-        admin = Guests.adminToken(cp);
+    void setUp() throws Exception {
+        start(config(dir.resolve("data")));
         acme = http.tenantToken(
                 admin,
                 "acme",
@@ -74,11 +65,6 @@ class ControlApiTest {
 
     ControlConfig config(Path data) throws Exception {
         return Guests.noVmConfig(dir, data);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        Closeables.closeAll(cp);
     }
 
     String upload(String token, long seed) throws Exception {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.KernelMemory;
-import dev.wisp.testing.Closeables;
 import dev.wisp.testing.Hey;
 import dev.wisp.testing.VmTests;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -26,23 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
  * included), and a delete. One control plane, steps in order.
  */
 @StepwiseVmTest
-class ControlPlaneVmTest {
+class ControlPlaneVmTest extends SharedControlPlane {
     @TempDir
     static Path scratch;
 
-    ControlPlane cp;
-    Http http;
-    String admin;
     String acme;
     String globex;
     String v1;
     String v2;
 
     @BeforeAll
-    void start() throws Exception {
-        cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
-        http = new Http(cp.apiUrl());
-        admin = Guests.adminToken(cp);
+    void setUp() throws Exception {
+        start(Guests.config(scratch.resolve("data")));
         acme = http.tenantToken(admin, "acme");
         globex = http.tenantToken(admin, "globex");
         v1 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v1")))
@@ -53,11 +46,6 @@ class ControlPlaneVmTest {
                 .json()
                 .path("id")
                 .asText();
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        Closeables.closeAll(cp);
     }
 
     private String page(String token) {
@@ -228,8 +216,7 @@ class ControlPlaneVmTest {
                     .as("standby snapshot files")
                     .isPositive();
         }
-        cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
-        http = new Http(cp.apiUrl());
+        startAgain();
         JsonNode svc = http.get("/v1/services/web", acme).json();
         assertThat(svc.path("revision").asInt()).isEqualTo(1);
         assertThat(svc.path("latestRevision").asInt()).isEqualTo(2);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
-import dev.wisp.testing.Closeables;
 import dev.wisp.testing.VmTests;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,26 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
  * failed with the reason and the console's last lines (API, events), its starts are spaced by
  * back-off, a request gets 503 with the reason at once, and a fixed deploy serves.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FailedDeployVmTest {
+class FailedDeployVmTest extends SharedControlPlane {
     @TempDir
     static Path scratch;
 
-    ControlPlane cp;
-    Http http;
-    String admin;
-
     @BeforeAll
-    void start() throws Exception {
+    void setUp() throws Exception {
         VmTests.assume();
-        cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
-        http = new Http(cp.apiUrl());
-        admin = Guests.adminToken(cp);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        Closeables.closeAll(cp);
+        start(Guests.config(scratch.resolve("data")));
     }
 
     private JsonNode revision(int n) {

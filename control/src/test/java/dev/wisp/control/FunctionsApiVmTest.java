@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.wisp.functions.AddressPolicy;
-import dev.wisp.testing.Closeables;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * public addresses plus the one network the operator allowed.
  */
 @StepwiseVmTest
-class FunctionsApiVmTest {
+class FunctionsApiVmTest extends SharedControlPlane {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Greets the body; {@code ?slow} makes it take 3 s. */
     private static final String HELLO = "body=$(cat)\ncase \"$QUERY_STRING\" in *slow*) sleep 3;; esac\n"
@@ -46,28 +44,19 @@ class FunctionsApiVmTest {
     static Path scratch;
 
     final OpenApiDoc doc = OpenApiDoc.load();
-    ControlPlane cp;
-    Http http;
     String acme;
     String globex;
     /** The async invocation of step 2, read again after the restart. */
     String asyncId;
 
     @BeforeAll
-    void start() throws Exception {
-        cp = ControlPlane.start(Guests.config(scratch.resolve("data")).withCallbackPolicy(CALLBACKS));
-        http = new Http(cp.apiUrl());
-        String admin = Guests.adminToken(cp);
+    void setUp() throws Exception {
+        start(Guests.config(scratch.resolve("data")).withCallbackPolicy(CALLBACKS));
         acme = http.tenantToken(
                 admin,
                 "acme",
                 "{\"name\":\"acme\",\"quota\":{\"vcpus\":4,\"memoryMiB\":300," + "\"instances\":10,\"images\":5}}");
         globex = http.tenantToken(admin, "globex");
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        Closeables.closeAll(cp);
     }
 
     private static String deployBody(String name, String script, String extra) throws Exception {
@@ -322,8 +311,7 @@ class FunctionsApiVmTest {
     @Order(8)
     void restart_bringsFunctionsBack_withTheirStoredResults() throws Exception {
         cp.close();
-        cp = ControlPlane.start(Guests.config(scratch.resolve("data")).withCallbackPolicy(CALLBACKS));
-        http = new Http(cp.apiUrl());
+        startAgain();
         assertThat(http.get("/v1/functions/hello", acme).status()).isEqualTo(200);
         assertThat(http.get("/v1/functions/broken", acme).status())
                 .as("deleted before the restart")

@@ -9,7 +9,6 @@ import dev.wisp.functions.FunctionRuntime;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
-import dev.wisp.testing.Closeables;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -35,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * victim's service and function must still run the victim's code, which never sees the attacker's.
  */
 @StepwiseVmTest
-class ImageTakeoverVmTest {
+class ImageTakeoverVmTest extends SharedControlPlane {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "s3cret-of-the-victim";
     private static final String FN_HANDLER = "echo 'Content-Type: text/plain'\necho\necho victim-function\n";
@@ -43,8 +41,6 @@ class ImageTakeoverVmTest {
     @TempDir
     static Path scratch;
 
-    ControlPlane cp;
-    Http http;
     String victim;
     String attacker;
     /** The victim's app, built locally as `wisp deploy --dir` would. */
@@ -53,19 +49,12 @@ class ImageTakeoverVmTest {
     String victimId;
 
     @BeforeAll
-    void start() throws Exception {
-        cp = ControlPlane.start(Guests.config(scratch.resolve("data")));
-        http = new Http(cp.apiUrl());
-        String admin = Guests.adminToken(cp);
+    void setUp() throws Exception {
+        start(Guests.config(scratch.resolve("data")));
         victim = http.tenantToken(admin, "victim");
         attacker = http.tenantToken(admin, "attacker");
         victimImage = Guests.image(scratch, "victim-page");
         victimId = TestImages.id(victimImage);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        Closeables.closeAll(cp);
     }
 
     /** The attacker's app: its page says so and its CGI prints the SECRET the service was given. */

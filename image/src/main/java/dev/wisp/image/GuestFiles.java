@@ -3,6 +3,7 @@ package dev.wisp.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -81,14 +82,24 @@ final class GuestFiles {
         t.file("wisp/agent", 0755, GuestAgent.binary());
     }
 
-    /** Adds busybox and a symlink per applet where no package put a real command. */
-    static void addBusybox(RootTree t, Path busybox) {
-        if (!Elf.isStatic(busybox)) {
-            throw new IllegalArgumentException(
-                    "busybox at " + busybox + " is not a static binary (install busybox-static)");
+    /** The static busybox every image's initramfs gets (Debian's busybox-static). */
+    static final Path BUSYBOX = Path.of("/bin/busybox");
+
+    /** @throws IllegalArgumentException when {@link #BUSYBOX} is missing: checked before a build starts */
+    static void requireBusybox() {
+        if (!Files.isRegularFile(BUSYBOX)) {
+            throw new IllegalArgumentException("busybox not found at " + BUSYBOX + " (install busybox-static)");
         }
-        t.put("usr/bin/busybox", new RootTree.HostFile(busybox, 0755));
-        String list = Commands.run("busybox --list-full", List.of(busybox.toString(), "--list-full"));
+    }
+
+    /** Adds busybox and a symlink per applet where no package put a real command. */
+    static void addBusybox(RootTree t) {
+        if (!Elf.isStatic(BUSYBOX)) {
+            throw new IllegalArgumentException(
+                    "busybox at " + BUSYBOX + " is not a static binary (install busybox-static)");
+        }
+        t.put("usr/bin/busybox", new RootTree.HostFile(BUSYBOX, 0755));
+        String list = Commands.run("busybox --list-full", List.of(BUSYBOX.toString(), "--list-full"));
         for (String applet : list.lines()
                 .map(String::strip)
                 .filter(l -> !l.isEmpty())

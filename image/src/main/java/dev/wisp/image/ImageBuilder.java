@@ -57,7 +57,6 @@ public final class ImageBuilder {
     private List<String> debs = List.of();
     private Boolean disk;
     private Compression compression = DEFAULT_COMPRESSION;
-    private Path busybox = Path.of("/bin/busybox");
 
     private ImageBuilder(Path folder) {
         this.folder = Objects.requireNonNull(folder, "folder");
@@ -109,12 +108,6 @@ public final class ImageBuilder {
         return this;
     }
 
-    /** @param busybox a static busybox binary (default {@code /bin/busybox} from busybox-static) */
-    public ImageBuilder busybox(Path busybox) {
-        this.busybox = Objects.requireNonNull(busybox, "busybox");
-        return this;
-    }
-
     /**
      * Builds the image into the store. Same inputs give the same id; if the store holds that id
      * already, it is returned untouched. Nothing is left in the store when the build fails.
@@ -147,7 +140,7 @@ public final class ImageBuilder {
             if (deb != null && !rootOnDisk) {
                 tree.addHostTree(deb.root(), deb::placeInInitramfs, true);
             }
-            GuestFiles.addBusybox(tree, busybox);
+            GuestFiles.addBusybox(tree);
             List<String> modules = addModules(tree, kernel, onDisk);
             if (!onDisk) {
                 tree.addHostTree(appFolder, rel -> "app/" + rel, true);
@@ -225,9 +218,7 @@ public final class ImageBuilder {
         for (String d : debs) {
             DebianApt.validate(d);
         }
-        if (!Files.isRegularFile(busybox)) {
-            throw new IllegalArgumentException("busybox not found at " + busybox + " (install busybox-static)");
-        }
+        GuestFiles.requireBusybox();
     }
 
     static String moduleDir(Kernel kernel) {

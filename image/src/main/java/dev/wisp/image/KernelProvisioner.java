@@ -37,11 +37,6 @@ public final class KernelProvisioner {
         this.kernels = home.resolve("kernels");
     }
 
-    /** @return a provisioner for {@link WispHome#resolve()} */
-    public static KernelProvisioner atDefaultHome() {
-        return new KernelProvisioner(WispHome.resolve());
-    }
-
     /**
      * Returns the cached kernel if there is one (newest version first), without asking apt;
      * otherwise downloads the current Debian cloud kernel and caches it.

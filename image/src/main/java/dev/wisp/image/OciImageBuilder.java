@@ -11,7 +11,6 @@ import dev.wisp.oci.RegistryClient;
 import dev.wisp.oci.RegistryOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +54,6 @@ public final class OciImageBuilder {
     private List<String> entrypoint;
     private List<String> cmd;
     private Integer port;
-    private Path busybox = Path.of("/bin/busybox");
     private ObjLongConsumer<String> stageTimes = (stage, nanos) -> {};
     private boolean stacked = true;
 
@@ -116,12 +114,6 @@ public final class OciImageBuilder {
         return this;
     }
 
-    /** @param busybox a static busybox for the initramfs (default {@code /bin/busybox}) */
-    public OciImageBuilder busybox(Path busybox) {
-        this.busybox = Objects.requireNonNull(busybox, "busybox");
-        return this;
-    }
-
     /**
      * @param sink told how many nanoseconds each step of {@link #build} took: {@code pull} (download,
      *     digests, decompression and unpacking, overlapped), {@code disk} (the ext4 disk and its hash)
@@ -147,9 +139,7 @@ public final class OciImageBuilder {
      */
     public Image build(Kernel kernel, ImageStore store) {
         Objects.requireNonNull(kernel, "kernel");
-        if (!Files.isRegularFile(busybox)) {
-            throw new IllegalArgumentException("busybox not found at " + busybox + " (install busybox-static)");
-        }
+        GuestFiles.requireBusybox();
         Path blobs = cache != null ? cache : store.root().resolveSibling("oci");
         ImagePuller puller = new ImagePuller(new RegistryClient(registry), new BlobCache(blobs), limits, stageTimes);
         if (stacked) {
@@ -262,7 +252,7 @@ public final class OciImageBuilder {
     private RootTree guestTree(Kernel kernel, OciRun run, String layers) {
         RootTree tree = new RootTree();
         GuestFiles.addBase(tree);
-        GuestFiles.addBusybox(tree, busybox);
+        GuestFiles.addBusybox(tree);
         List<String> modules = ImageBuilder.addModules(tree, kernel, true);
         String env = GuestFiles.appEnv(run.display(), run.port(), ImageBuilder.moduleDir(kernel), modules, true)
                 + "WISP_OCI=" + GuestFiles.quote(quoteWords(run.agentArgs())) + "\n";

@@ -1,5 +1,6 @@
 package dev.wisp.store;
 
+import dev.wisp.common.DiskSpace;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -239,7 +240,7 @@ final class CommitLoop implements Runnable {
         }
         StoreException why;
         if (StoreFullException.isFullDisk(e, dir)) {
-            why = new StoreFullException(dir, StoreFullException.freeBytes(dir), e);
+            why = new StoreFullException(dir, DiskSpace.freeBytes(dir), e);
         } else {
             why = new StoreException(
                     "writing " + bytes + " bytes to the store log in " + dir + " failed (" + e

@@ -1,5 +1,6 @@
 package dev.wisp.store;
 
+import dev.wisp.common.DiskSpace;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
@@ -177,7 +178,7 @@ final class EmbeddedStateStore implements StateStore {
             return Optional.empty();
         }
         if (failure instanceof StoreFullException) {
-            long free = StoreFullException.freeBytes(dir);
+            long free = DiskSpace.freeBytes(dir);
             if (free >= 0 && free < writer.failedBytes() + (64 << 10)) {
                 return Optional.of(new StoreFullException(dir, free, null));
             }

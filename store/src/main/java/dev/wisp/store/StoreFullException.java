@@ -1,7 +1,7 @@
 package dev.wisp.store;
 
+import dev.wisp.common.DiskSpace;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -35,22 +35,12 @@ public final class StoreFullException extends StoreException {
         return freeBytes;
     }
 
-    /** Free bytes (for an unprivileged user) on the file system holding {@code path}, -1 if unknown. */
-    static long freeBytes(Path path) {
-        try {
-            return Files.getFileStore(path).getUsableSpace();
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
     /** Whether {@code e}, raised while writing in {@code dir}, means the disk (or the user's quota) is full. */
     static boolean isFullDisk(IOException e, Path dir) {
-        String m = String.valueOf(e.getMessage());
-        if (m.contains("No space left on device") || m.contains("Disk quota exceeded")) {
+        if (DiskSpace.isNoSpace(e)) {
             return true;
         }
-        long free = freeBytes(dir);
+        long free = DiskSpace.freeBytes(dir);
         return free >= 0 && free < NEARLY_FULL_BYTES;
     }
 }
