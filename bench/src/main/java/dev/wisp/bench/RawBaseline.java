@@ -5,7 +5,9 @@ import dev.wisp.runtime.VmSpec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * The raw-QEMU side of every benchmark: the same guest started, restored, cloned or resumed by
@@ -37,7 +39,11 @@ record RawBaseline(String accel, VmSpec spec, Path workDir) {
      * file, which is mapped privately under it.
      */
     long restore(Snapshot snapshot) throws IOException {
-        Path stateFile = snapshot.directory().resolve("state.bin");
+        // A copy, taken before the clock starts: the node that made a standby snapshot deletes it
+        // when it retires the instance (a second later in `bench wake`), which raw QEMU's start
+        // could outlast on a busy host.
+        Path stateFile = workDir.resolve("raw-restore-state.bin");
+        Files.copy(snapshot.directory().resolve("state.bin"), stateFile, StandardCopyOption.REPLACE_EXISTING);
         int port = freePort();
         long t0 = System.nanoTime();
         try (RawQemu raw = snapshot.memoryFile().isPresent()

@@ -103,20 +103,13 @@ public final class StartupBenchmark extends GuestBenchmark {
                 round -> raw.cloneTemplate(
                         template.snapshot().memoryFile().orElseThrow(), templateDir.resolve("state.bin"))));
 
-        Instance awake = runtime.boot("bench-resume", spec);
-        try (RawBaseline.Resumer resumer = raw.resumer()) {
+        // Both sides timed with the same client: one request once the resume has been answered.
+        try (StraightResume awake = new StraightResume(runtime, spec);
+                RawBaseline.Resumer resumer = raw.resumer()) {
             results.add(measure(
                     "resume-paused",
-                    round -> {
-                        awake.pause();
-                        RawBaseline.sleep(PAUSED_IDLE_MILLIS);
-                        long t0 = System.nanoTime();
-                        awake.resume();
-                        return RawBaseline.answered(awake.hostPort(), t0);
-                    },
+                    round -> awake.resumeAfter(PAUSED_IDLE_MILLIS),
                     round -> resumer.resumeAfter(PAUSED_IDLE_MILLIS)));
-        } finally {
-            awake.stop();
         }
         runtime.deleteSnapshot(templateDir);
         runtime.deleteSnapshot(standbyDir);

@@ -27,6 +27,8 @@ class ReportTablesTest {
                                 26.5,
                                 List.of(),
                                 List.of(),
+                                12.0,
+                                List.of(12.0),
                                 List.of(new WakeBreakdown.Part("router: accepted to granted", 3.5))),
                         new WakeBenchmark.TierResult(
                                 "nothing",
@@ -37,6 +39,8 @@ class ReportTablesTest {
                                 1.156,
                                 1740.0,
                                 List.of(),
+                                List.of(),
+                                0,
                                 List.of(),
                                 List.of())));
 
@@ -52,6 +56,8 @@ class ReportTablesTest {
                                 + N
                                 + "client and raw ms: to the first answer (the status line); whole ms: the client's, to the"
                                 + " response's end\n"
+                                + "paused, no router or node: Wisp's VM resumed by the runtime 12.0 ms (1.20 of raw)"
+                                + N
                                 + N + "wake from paused (resume): where the client's wait went, medians" + N
                                 + "  router: accepted to granted                                    3.50 ms" + N
                                 + N + "wake from nothing (cold boot): where the client's wait went, medians" + N);
