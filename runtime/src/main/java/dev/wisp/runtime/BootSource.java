@@ -66,11 +66,19 @@ public record BootSource(
             "tsc=reliable");
 
     /**
-     * Kernel parameters only Wisp's own kernel gets (its patch adds them; docs/kernel.md).
+     * The guest's network as Wisp's kernel sets it up itself ({@code CONFIG_IP_PNP}): init's default
+     * address and route (docs/guest-protocol.md), static, on {@code eth0}. Init then starts no
+     * {@code ip} processes.
+     */
+    public static final String KERNEL_IP_PARAMETER = "ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off";
+
+    /**
+     * Kernel parameters only Wisp's own kernel gets (its config and patch; docs/kernel.md).
      * {@code lapic_timer_khz}: QEMU's and KVM's local APIC timers count at 1 GHz, so the kernel need
      * not calibrate it against the jiffies clock, two waits of 100 ms each at every boot.
+     * {@link #KERNEL_IP_PARAMETER}: the network without four processes in init.
      */
-    public static final List<String> WISP_KERNEL_PARAMETERS = List.of("lapic_timer_khz=1000000");
+    public static final List<String> WISP_KERNEL_PARAMETERS = List.of("lapic_timer_khz=1000000", KERNEL_IP_PARAMETER);
 
     public BootSource {
         Objects.requireNonNull(kernel, "kernel");

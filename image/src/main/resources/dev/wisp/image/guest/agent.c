@@ -1,8 +1,8 @@
 /*
  * Wisp guest agent, two jobs (docs/guest-protocol.md):
- *  - `agent run ENTRYPOINT` (started by init): asks the host for the app's environment on the
- *    console (echo is off, so it never shows), starts the app with its stdout and stderr on two
- *    pipes and relays that output to the console with every line tagged "@@app " (stdout) or
+ *  - `agent run ENTRYPOINT` (started by init): turns the console's echo off, asks the host for
+ *    the app's environment on the console (so it never shows), starts the app with its stdout and
+ *    stderr on two pipes and relays that output to the console with every line tagged "@@app " (stdout) or
  *    "@@err " (stderr) and cut at APP_LINE bytes, so nothing the app prints can pass for a
  *    marker of ours. When the app exits it drains the pipes, says "@@wisp exit <code>" and
  *    powers the VM off.
@@ -58,6 +58,9 @@ typedef unsigned long size_t;
 #define POLLIN 1
 #define POLLHUP 0x10
 #define TCSBRK 0x5409
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define ECHO 010
 #define APP_LINE 4000     /* app output is cut into lines of at most this many bytes */
 #define ENV_MAX 8192      /* decoded environment, NAME=value pairs with their NULs */
 #define ENV_VARS 256
@@ -236,10 +239,26 @@ static void relay(struct line *l, const char *b, long n) {
 static char envbuf[ENV_MAX];
 static size_t envn;
 
+/* The kernel's struct termios on x86-64 (asm-generic/termbits.h). */
+struct kernel_termios {
+    unsigned int iflag, oflag, cflag, lflag;
+    unsigned char line, cc[19];
+};
+
+/* Console echo off before the host types anything: neither the app's environment nor a later
+ * restore command ever shows. (It was init's `stty -echo`: a process of its own under TCG.) */
+static void echo_off(void) {
+    struct kernel_termios t;
+    if (sys(SYS_ioctl, 0, TCGETS, (long)&t, 0) != 0) return;
+    t.lflag &= ~(unsigned int)ECHO;
+    sys(SYS_ioctl, 0, TCSETS, (long)&t, 0);
+}
+
 /* Lines "@@wisp env <hex>" until "@@wisp env-end": the hex decodes to NAME=value NUL ... */
 static int read_env(void) {
     char line[4096];
     size_t n = 0;
+    echo_off();
     say("env", 0);
     for (;;) {
         char c;

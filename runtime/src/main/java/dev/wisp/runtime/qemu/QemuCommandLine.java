@@ -141,6 +141,9 @@ final class QemuCommandLine {
         List<String> params = new ArrayList<>(BootSource.BASE_KERNEL_PARAMETERS);
         if (wispKernel) {
             params.addAll(BootSource.WISP_KERNEL_PARAMETERS);
+            if (namesOwnNetwork(spec.boot().cmdline())) {
+                params.remove(BootSource.KERNEL_IP_PARAMETER); // init sets the image's own address
+            }
         }
         params.add("wisp.id=" + instanceId);
         List<Volume> volumes = spec.boot().volumes();
@@ -149,6 +152,11 @@ final class QemuCommandLine {
         }
         params.addAll(spec.boot().cmdline());
         return String.join(" ", params);
+    }
+
+    /** Whether an image's own kernel parameters give the guest another address or route. */
+    private static boolean namesOwnNetwork(List<String> cmdline) {
+        return cmdline.stream().anyMatch(p -> p.startsWith("wisp.ip=") || p.startsWith("wisp.gw="));
     }
 
     /** Whether {@code vmlinux} (a path on the host, not in a jail) is Wisp's own kernel. */

@@ -93,6 +93,28 @@ class QemuCommandLineTest {
     @Test
     void wispsOwnKernel_bootsWithoutAcpiTablesAndACalibratedApicTimer_otherKernelsKeepBoth(@TempDir Path dir)
             throws Exception {
+        List<String> cmd = buildOnWispKernel(dir, List.of());
+        assertThat(cmd.get(cmd.indexOf("-M") + 1)).endsWith(",acpi=off");
+        assertThat(cmd.get(cmd.indexOf("-append") + 1))
+                .contains("lapic_timer_khz=1000000")
+                .contains(" " + BootSource.KERNEL_IP_PARAMETER + " ");
+        List<String> debian = build(new GuestMemory.Anonymous(), false);
+        assertThat(debian.get(debian.indexOf("-M") + 1)).doesNotContain("acpi");
+        assertThat(debian.get(debian.indexOf("-append") + 1))
+                .doesNotContain("lapic_timer_khz")
+                .doesNotContain(" ip=");
+    }
+
+    @Test
+    void anImageWithItsOwnAddress_isNotGivenTheKernelsIp(@TempDir Path dir) throws Exception {
+        List<String> cmd = buildOnWispKernel(dir, List.of("wisp.ip=10.0.3.15/24", "wisp.gw=10.0.3.2"));
+        assertThat(cmd.get(cmd.indexOf("-append") + 1))
+                .doesNotContain(" ip=")
+                .endsWith("wisp.ip=10.0.3.15/24 wisp.gw=10.0.3.2");
+    }
+
+    /** The command line for a kernel in a folder marked as Wisp's, with these image parameters. */
+    private static List<String> buildOnWispKernel(Path dir, List<String> imageCmdline) throws Exception {
         Path wisp = Files.createDirectories(dir.resolve("wisp"));
         Files.writeString(wisp.resolve("vmlinux"), "");
         Files.writeString(wisp.resolve("wisp-kernel.config"), "CONFIG_VIRTIO_MMIO=y\n");
@@ -100,12 +122,12 @@ class QemuCommandLineTest {
         assertThat(dev.wisp.image.KernelBuilder.isWispKernel(wisp.resolve("vmlinux")))
                 .isTrue();
         VmSpec onWisp = new VmSpec(
-                new BootSource(wisp.resolve("vmlinux"), Path.of("/i/initrd.img"), Optional.empty(), List.of()),
+                new BootSource(wisp.resolve("vmlinux"), Path.of("/i/initrd.img"), Optional.empty(), imageCmdline),
                 1,
                 64,
                 8080,
                 null);
-        List<String> cmd = QemuCommandLine.build(
+        return QemuCommandLine.build(
                 "qemu-system-x86_64",
                 Accelerator.TCG,
                 onWisp,
@@ -115,11 +137,6 @@ class QemuCommandLineTest {
                 new GuestMemory.Anonymous(),
                 false,
                 QemuCommandLine.isWispKernel(wisp.resolve("vmlinux")));
-        assertThat(cmd.get(cmd.indexOf("-M") + 1)).endsWith(",acpi=off");
-        assertThat(cmd.get(cmd.indexOf("-append") + 1)).contains("lapic_timer_khz=1000000");
-        List<String> debian = build(new GuestMemory.Anonymous(), false);
-        assertThat(debian.get(debian.indexOf("-M") + 1)).doesNotContain("acpi");
-        assertThat(debian.get(debian.indexOf("-append") + 1)).doesNotContain("lapic_timer_khz");
     }
 
     @Test
