@@ -156,8 +156,7 @@ public final class WakeBenchmark {
             rawMs.put(t, new ArrayList<>());
         }
         Path state = workDir.resolve("state");
-        // The snapshotted tier must outlast a slow snapshot on a busy host until the round sees it;
-        // retiring (dropping to the template) matters only when that tier is measured.
+        // Snapshotted outlasts a slow snapshot until the round sees it; retiring matters to template_only.
         Duration retire = tiers.contains(Tier.TEMPLATE_ONLY) ? Duration.ofSeconds(10) : Duration.ofHours(1);
         StandbyPolicy quickTiers =
                 new StandbyPolicy(StandbyMode.SNAPSHOT, Duration.ofSeconds(1), Duration.ofSeconds(3), retire);
@@ -339,9 +338,7 @@ public final class WakeBenchmark {
     }
 
     private static boolean running(ServiceStatus s) {
-        return s.instances().size() == 1
-                && s.instances().get(0).port() > 0
-                && !s.instances().get(0).busy();
+        return settledIn(s, "running") && s.instances().get(0).port() > 0;
     }
 
     private static boolean settledIn(ServiceStatus s, String tier) {
