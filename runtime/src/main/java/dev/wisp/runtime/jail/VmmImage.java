@@ -53,6 +53,29 @@ final class VmmImage {
         Set<Path> elves = new LinkedHashSet<>(List.of(real));
         // QEMU looks for its modules at <bin>/../lib/<arch>/qemu and its firmware at <bin>/../share/qemu.
         Path prefix = real.getParent().getParent();
+        elves.addAll(placeModules(root, prefix));
+        for (Path elf : elves) {
+            for (Path lib : libraries(elf)) {
+                Path dir = lib.getParent().toString().equals("/lib64") ? root.resolve("lib64") : root.resolve("lib");
+                place(root, lib.toRealPath(), dir.resolve(lib.getFileName()));
+            }
+        }
+        Path share = prefix.resolve("share/qemu");
+        for (String f : FIRMWARE) {
+            Path src = share.resolve(f);
+            if (Files.exists(src)) {
+                place(root, src.toRealPath(), root.resolve("share/qemu").resolve(f));
+            }
+        }
+        return new VmmImage(root, bin.getFileName().toString());
+    }
+
+    /** QEMU's accelerator modules under {@code prefix/lib/<arch>/qemu/}: none in Wisp's build (TCG and KVM built in). */
+    private static List<Path> placeModules(Path root, Path prefix) throws IOException {
+        List<Path> placed = new ArrayList<>();
+        if (!Files.isDirectory(prefix.resolve("lib"))) {
+            return placed;
+        }
         try (DirectoryStream<Path> arches = Files.newDirectoryStream(prefix.resolve("lib"))) {
             for (Path arch : arches) {
                 Path mods = arch.resolve("qemu");
@@ -68,25 +91,12 @@ final class VmmImage {
                                         .resolve(arch.getFileName())
                                         .resolve("qemu")
                                         .resolve(m.getFileName()));
-                        elves.add(m);
+                        placed.add(m);
                     }
                 }
             }
         }
-        for (Path elf : elves) {
-            for (Path lib : libraries(elf)) {
-                Path dir = lib.getParent().toString().equals("/lib64") ? root.resolve("lib64") : root.resolve("lib");
-                place(root, lib.toRealPath(), dir.resolve(lib.getFileName()));
-            }
-        }
-        Path share = prefix.resolve("share/qemu");
-        for (String f : FIRMWARE) {
-            Path src = share.resolve(f);
-            if (Files.exists(src)) {
-                place(root, src.toRealPath(), root.resolve("share/qemu").resolve(f));
-            }
-        }
-        return new VmmImage(root, bin.getFileName().toString());
+        return placed;
     }
 
     Path root() {
