@@ -58,7 +58,8 @@ class LeanQemuVmTest {
     @Test
     void leanBuild_isTheDefaultVmmWhereBuilt() {
         assumeBuilt();
-        Assumptions.assumeTrue(System.getProperty(VmmChoice.PROPERTY) == null, "-Dwisp.vmm names the VMM");
+        String named = System.getProperty(VmmChoice.PROPERTY, "");
+        Assumptions.assumeTrue(named.isBlank() || named.equals(VmmChoice.WISP), "-Dwisp.vmm names another VMM");
         assertThat(RuntimeConfig.defaults().qemuBinary()).isEqualTo(lean.toString());
         assertThat(VmmChoice.nameOf(lean.toString())).isEqualTo(VmmChoice.WISP);
     }
