@@ -72,7 +72,7 @@ public final class LongBuild {
                     tail.removeFirst();
                 }
                 if (System.nanoTime() >= nextReport) {
-                    progress.accept(what + ": " + done + " files in " + seconds(started) + " s");
+                    progress.accept(what + ": " + seconds(started) + " s" + (done > 0 ? ", " + done + " files" : ""));
                     nextReport = System.nanoTime() + PROGRESS_EVERY.toNanos();
                 }
             }

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 final class VmmImage {
     /** Firmware {@code -M microvm} reads: qboot (under both names: with acpi=off QEMU asks for qboot.rom) and the PVH option ROM. */
     static final List<String> FIRMWARE = List.of("bios-microvm.bin", "qboot.rom", "pvh.bin");
+    /** Where Debian's QEMU keeps that firmware (package qemu-system-data). */
+    static final Path DEBIAN_FIRMWARE = Path.of("/usr/share/qemu");
     /** The jail's top-level entries that come from the image. */
     static final List<String> ENTRIES = List.of("bin", "lib", "lib64", "share");
 
@@ -60,11 +62,14 @@ final class VmmImage {
                 place(root, lib.toRealPath(), dir.resolve(lib.getFileName()));
             }
         }
-        Path share = prefix.resolve("share/qemu");
         for (String f : FIRMWARE) {
-            Path src = share.resolve(f);
-            if (Files.exists(src)) {
-                place(root, src.toRealPath(), root.resolve("share/qemu").resolve(f));
+            // A binary outside a QEMU prefix (a user's own build) reads Debian's firmware, as it would unjailed.
+            for (Path share : List.of(prefix.resolve("share/qemu"), DEBIAN_FIRMWARE)) {
+                Path src = share.resolve(f);
+                if (Files.exists(src)) {
+                    place(root, src.toRealPath(), root.resolve("share/qemu").resolve(f));
+                    break;
+                }
             }
         }
         return new VmmImage(root, bin.getFileName().toString());

@@ -50,11 +50,11 @@ public final class VmmBuilder {
             "python3", "python3",
             "strip", "binutils",
             "xz", "xz-utils");
-    /** Libraries the configuration links (pkg-config name to Debian package). */
+    /** Libraries the configuration links (pkg-config name, or a header where there is no .pc, to Debian package). */
     static final Map<String, String> LIBRARIES = Map.of(
             "glib-2.0", "libglib2.0-dev",
             "pixman-1", "libpixman-1-dev",
-            "libfdt", "libfdt-dev",
+            "/usr/include/libfdt.h", "libfdt-dev",
             "slirp", "libslirp-dev",
             "libseccomp", "libseccomp-dev",
             "zlib", "zlib1g-dev");
@@ -105,7 +105,7 @@ public final class VmmBuilder {
         }
         List<String> missing = new ArrayList<>(LongBuild.missingPackages(TOOLS));
         missing.addAll(LIBRARIES.entrySet().stream()
-                .filter(l -> !pkgConfigHas(l.getKey()))
+                .filter(l -> !libraryPresent(l.getKey()))
                 .map(Map.Entry::getValue)
                 .sorted()
                 .toList());
@@ -212,7 +212,10 @@ public final class VmmBuilder {
         LongBuild.run(what, dir, Map.of(), cmd, line -> false, progress);
     }
 
-    private static boolean pkgConfigHas(String library) {
+    private static boolean libraryPresent(String library) {
+        if (library.startsWith("/")) {
+            return Files.isRegularFile(Path.of(library));
+        }
         try {
             HostCommands.run(Path.of("/"), "pkg-config", "--exists", library);
             return true;
