@@ -27,17 +27,18 @@ class LeanQemuVmTest {
     @TempDir
     static Path scratch;
 
-    private Path lean;
+    /** Wisp's build in the tests' home, if it has been built there. */
+    private final Path lean = new VmmBuilder(WispHome.resolve()).cached().orElse(null);
+
     private VmRuntime runtime;
 
     @BeforeAll
     void start() {
-        lean = new VmmBuilder(WispHome.resolve()).cached().orElse(null);
-        if (lean != null) {
-            runtime = VmRuntime.start(
-                    TestGuests.config().withQemuBinary(lean.toString()),
-                    VmTests.kernel().vmlinux());
-        }
+        runtime = lean == null
+                ? null
+                : VmRuntime.start(
+                        TestGuests.config().withQemuBinary(lean.toString()),
+                        VmTests.kernel().vmlinux());
     }
 
     @AfterAll

@@ -23,12 +23,13 @@ final class LeanQemuConfig {
      * The devices: microvm selects its own (serial port, RTC, IOAPIC, virtio-mmio transports); the
      * rest are the ones on Wisp's command line.
      */
-    static final List<String> DEVICES = List.of(
-            "CONFIG_MICROVM=y",
-            "CONFIG_VIRTIO_MMIO=y",
-            "CONFIG_VIRTIO_BLK=y",
-            "CONFIG_VIRTIO_NET=y",
-            "CONFIG_SERIAL_ISA=y");
+    static final String DEVICES = """
+            CONFIG_MICROVM=y
+            CONFIG_VIRTIO_MMIO=y
+            CONFIG_VIRTIO_BLK=y
+            CONFIG_VIRTIO_NET=y
+            CONFIG_SERIAL_ISA=y
+            """;
 
     /**
      * Configure's flags after {@code --with-devices-x86_64}. The prefix and firmware path are
@@ -61,13 +62,12 @@ final class LeanQemuConfig {
 
     /** The devices file's content. */
     static String devicesFile() {
-        return "# Wisp's lean QEMU: the microvm machine and the devices Wisp's command line uses.\n"
-                + String.join("\n", DEVICES) + "\n";
+        return "# Wisp's lean QEMU: the microvm machine and the devices Wisp's command line uses.\n" + DEVICES;
     }
 
     /** Everything that decides the build, as kept beside the binary. */
     static String text() {
-        return "# configure\n" + String.join("\n", FLAGS) + "\n# devices\n" + String.join("\n", DEVICES) + "\n";
+        return "# configure\n" + String.join("\n", FLAGS) + "\n# devices\n" + DEVICES;
     }
 
     /** {@code <source version>-<12 hex of sha256(text, source version)>}. */
