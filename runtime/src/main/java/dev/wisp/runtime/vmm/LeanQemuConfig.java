@@ -1,5 +1,8 @@
 package dev.wisp.runtime.vmm;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -56,6 +59,9 @@ final class LeanQemuConfig {
             "--disable-install-blobs",
             "--disable-werror");
 
+    /** Wisp's patch on top of Debian's (applied after them): what a microvm-only build needs to link. */
+    static final String PATCH_NAME = "wisp-qemu.patch";
+
     private static final int HASH_CHARS = 12;
 
     private LeanQemuConfig() {}
@@ -67,7 +73,20 @@ final class LeanQemuConfig {
 
     /** Everything that decides the build, as kept beside the binary. */
     static String text() {
-        return "# configure\n" + String.join("\n", FLAGS) + "\n# devices\n" + DEVICES;
+        return "# configure\n" + String.join("\n", FLAGS) + "\n# devices\n" + DEVICES + "# " + PATCH_NAME + "\n"
+                + patch();
+    }
+
+    /** The patch's text (a class-path resource beside this class). */
+    static String patch() {
+        try (InputStream in = LeanQemuConfig.class.getResourceAsStream(PATCH_NAME)) {
+            if (in == null) {
+                throw new IllegalStateException(PATCH_NAME + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** {@code <source version>-<12 hex of sha256(text, source version)>}. */

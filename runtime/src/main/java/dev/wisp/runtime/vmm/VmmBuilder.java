@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 /**
  * Builds Wisp's lean QEMU ({@link LeanQemuConfig}) from Debian's own {@code qemu} source package, of
  * the same version as the installed {@code qemu-system-x86} and with Debian's patches applied
- * ({@code dpkg-source -x}). Cached in {@code $WISP_HOME/vmm/wisp/<source version>-<hash>/} as
+ * ({@code dpkg-source -x}) and Wisp's one patch on top. Cached in {@code $WISP_HOME/vmm/wisp/<source version>-<hash>/} as
  * {@code bin/qemu-system-x86_64} (stripped), the microvm firmware under {@code share/qemu/} (where
  * QEMU looks beside its binary, and where the jail takes it from) and the configuration text; built
  * in a temporary folder and renamed, so a crash leaves no half build. The downloaded source stays
@@ -45,6 +45,7 @@ public final class VmmBuilder {
             "dpkg-source", "dpkg-dev",
             "gcc", "gcc",
             "meson", "meson",
+            "patch", "patch",
             "ninja", "ninja-build",
             "pkg-config", "pkg-config",
             "python3", "python3",
@@ -120,6 +121,12 @@ public final class VmmBuilder {
             Path dsc = LeanQemuSource.download(sources, work, version, progress);
             Path tree = work.resolve("src");
             step("dpkg-source -x", work, List.of("dpkg-source", "-x", dsc.toString(), tree.toString()), progress);
+            Path patch = Files.writeString(work.resolve(LeanQemuConfig.PATCH_NAME), LeanQemuConfig.patch());
+            step(
+                    "patch -p1 " + LeanQemuConfig.PATCH_NAME,
+                    tree,
+                    List.of("patch", "-p1", "--batch", "--forward", "-i", patch.toString()),
+                    progress);
             Files.writeString(
                     tree.resolve("configs/devices/x86_64-softmmu/" + LeanQemuConfig.DEVICES_NAME + ".mak"),
                     LeanQemuConfig.devicesFile());
