@@ -10,6 +10,7 @@ import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.net.NetworkConfig;
+import dev.wisp.runtime.vmm.VmmChoice;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -29,6 +30,13 @@ final class HostOptions {
             description = "Guest kernel: wisp (Wisp's own, built by `wisp setup --kernel wisp`), debian (Debian's"
                     + " cloud kernel) or an uncompressed vmlinux file (default: wisp where built, else debian).")
     String kernel;
+
+    @Option(
+            names = "--vmm",
+            paramLabel = "wisp|debian|QEMU",
+            description = "QEMU binary: wisp (Wisp's lean build, by `wisp setup --vmm wisp`), debian (Debian's"
+                    + " qemu-system-x86_64) or a path to your own (default: wisp where built, else debian).")
+    String vmm;
 
     @Option(
             names = "--modules",
@@ -53,6 +61,11 @@ final class HostOptions {
         return KernelChoice.resolve(kernel, home(), modules);
     }
 
+    /** The QEMU binary to run: {@code --vmm}, else {@code -Dwisp.vmm}, else Wisp's build where built, else Debian's. */
+    String vmmBinary() {
+        return VmmChoice.resolve(vmm != null ? vmm : System.getProperty(VmmChoice.PROPERTY), home());
+    }
+
     ImageStore images() {
         return new ImageStore(home());
     }
@@ -65,6 +78,7 @@ final class HostOptions {
     RuntimeConfig hostRuntime() {
         return RuntimeConfig.defaults()
                 .withHome(home())
+                .withQemuBinary(vmmBinary())
                 .withAccelerator(AcceleratorChoice.parse(accel))
                 .withVmmPool(vmmPool);
     }

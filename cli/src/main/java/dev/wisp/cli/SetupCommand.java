@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import dev.wisp.common.LongBuild;
 import dev.wisp.image.Kernel;
 import dev.wisp.image.KernelBuilder;
 import dev.wisp.image.KernelChoice;
@@ -8,6 +9,8 @@ import dev.wisp.runtime.VmRuntime;
 import dev.wisp.runtime.jail.Jailer;
 import dev.wisp.runtime.jail.Privileges;
 import dev.wisp.runtime.net.Networking;
+import dev.wisp.runtime.vmm.VmmBuilder;
+import dev.wisp.runtime.vmm.VmmChoice;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +22,8 @@ import picocli.CommandLine.Mixin;
 /** Checks the host, provisions the guest kernel and probes the accelerator, once. */
 @Command(
         name = "setup",
-        description = "Check host tools, fetch the guest kernel (--kernel wisp: build Wisp's own), probe KVM/TCG"
-                + " (idempotent).")
+        description = "Check host tools, fetch the guest kernel (--kernel wisp: build Wisp's own; --vmm wisp: build"
+                + " Wisp's lean QEMU), probe KVM/TCG (idempotent).")
 final class SetupCommand extends OutputCommand implements Callable<Integer> {
     /** Host tools Wisp runs, and the Debian package each comes from. */
     static final List<String[]> TOOLS = List.of(
@@ -49,11 +52,16 @@ final class SetupCommand extends OutputCommand implements Callable<Integer> {
         if (KernelChoice.WISP.equals(host.kernel)) {
             buildWispKernel();
         }
+        if (VmmChoice.WISP.equals(host.vmm)) {
+            buildWispVmm();
+        }
         Kernel kernel = host.kernel();
         out().println("kernel       " + kernel.version() + "  " + kernel.vmlinux() + "  (floor "
                 + KernelMemory.floorMib(kernel.vmlinux()) + " MiB)");
         try (VmRuntime rt = host.startRuntime(kernel)) {
             out().println("accelerator  " + rt.accelerator() + "  (" + rt.acceleratorReason() + ")");
+            String vmm = host.vmmBinary();
+            out().println("VMM          " + VmmChoice.nameOf(vmm) + "  " + vmm);
             out().println("VMMs         " + rt.isolation());
             out().println("network      " + Networking.describeHost());
         }
@@ -77,6 +85,23 @@ final class SetupCommand extends OutputCommand implements Callable<Integer> {
         out().println("built Wisp's kernel in "
                 + Duration.ofNanos(System.nanoTime() - started).toSeconds()
                 + " s; it is now the default kernel (--kernel debian for Debian's)");
+    }
+
+    /** Builds Wisp's lean QEMU unless it is cached: once, and it then becomes the default VMM. */
+    private void buildWispVmm() {
+        VmmBuilder builder = new VmmBuilder(host.home());
+        if (builder.cached().isPresent()) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            builder.ensure(line -> progress().accept("wisp vmm: " + line));
+        } catch (LongBuild.Failure e) {
+            throw new Errors.HostException(e.getMessage());
+        }
+        out().println("built Wisp's QEMU in "
+                + Duration.ofNanos(System.nanoTime() - started).toSeconds()
+                + " s; it is now the default VMM (--vmm debian for Debian's)");
     }
 
     static boolean onPath(String tool) {

@@ -1,11 +1,9 @@
 package dev.wisp.image;
 
 import dev.wisp.common.FileTrees;
-import java.io.BufferedReader;
+import dev.wisp.common.LongBuild;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,11 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,8 +42,6 @@ public final class KernelBuilder {
             "xz", "xz-utils",
             "perl", "perl",
             "patch", "patch");
-    /** How often a running compile reports how far it got. */
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
 
     private final Path builds;
     private final WispKernelConfig config;
@@ -100,11 +92,7 @@ public final class KernelBuilder {
         if (Files.isRegularFile(target.resolve("vmlinux"))) {
             return kernelIn(target);
         }
-        List<String> missing = TOOLS.entrySet().stream()
-                .filter(t -> !onPath(t.getKey()))
-                .map(Map.Entry::getValue)
-                .sorted()
-                .toList();
+        List<String> missing = LongBuild.missingPackages(TOOLS);
         if (!missing.isEmpty()) {
             throw new ImageBuildException("building Wisp's kernel needs the packages " + String.join(" ", missing)
                     + " (run scripts/install-deps --kernel)");
@@ -205,54 +193,20 @@ public final class KernelBuilder {
     private static void compile(Path tree, Consumer<String> progress) throws IOException {
         int jobs = Runtime.getRuntime().availableProcessors();
         progress.accept("compiling vmlinux with make -j" + jobs + " (tens of minutes on 2 cores)");
-        Process p = new ProcessBuilder("make", "-j" + jobs, "ARCH=x86_64", "vmlinux")
-                .directory(tree.toFile())
-                .redirectErrorStream(true)
-                .start();
-        p.getOutputStream().close();
-        Deque<String> tail = new ArrayDeque<>();
-        long started = System.nanoTime();
-        long nextReport = started + PROGRESS_EVERY.toNanos();
-        int compiled = 0;
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith("  CC ")) {
-                    compiled++;
-                }
-                tail.addLast(line);
-                if (tail.size() > 40) {
-                    tail.removeFirst();
-                }
-                if (System.nanoTime() >= nextReport) {
-                    progress.accept("compiled " + compiled + " files in "
-                            + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
-                    nextReport = System.nanoTime() + PROGRESS_EVERY.toNanos();
-                }
-            }
-            int code = p.waitFor();
-            if (code != 0) {
-                // The last lines of make's output go to the progress stream (a CI log) before the one-line error.
-                progress.accept("make vmlinux exited with " + code + "; its last " + tail.size() + " lines:");
-                tail.forEach(l -> progress.accept("  | " + l));
-                throw new ImageBuildException("make vmlinux failed: " + firstError(new ArrayList<>(tail), code));
-            }
+        try {
+            LongBuild.run(
+                    "make vmlinux",
+                    tree,
+                    Map.of(),
+                    List.of("make", "-j" + jobs, "ARCH=x86_64", "vmlinux"),
+                    line -> line.startsWith("  CC "),
+                    progress);
+        } catch (LongBuild.Failure e) {
+            throw new ImageBuildException(e.getMessage(), e);
         } catch (InterruptedException e) {
-            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new ImageBuildException("kernel build interrupted", e);
         }
-        progress.accept("compiled " + compiled + " files in "
-                + Duration.ofNanos(System.nanoTime() - started).toSeconds() + " s");
-    }
-
-    /** The compiler's first error among the last lines, else the last line. */
-    static String firstError(List<String> tail, int code) {
-        return tail.stream()
-                .filter(l -> l.contains("error:") || l.contains("Error "))
-                .findFirst()
-                .or(() -> tail.isEmpty() ? Optional.empty() : Optional.of(tail.get(tail.size() - 1)))
-                .map(String::strip)
-                .orElse("exit code " + code);
     }
 
     private static Kernel kernelIn(Path dir) {
@@ -261,15 +215,5 @@ public final class KernelBuilder {
 
     private static void setMode(Path p, String mode) throws IOException {
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
-    }
-
-    private static boolean onPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String dir : path.split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

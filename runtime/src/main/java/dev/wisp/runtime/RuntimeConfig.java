@@ -2,6 +2,7 @@ package dev.wisp.runtime;
 
 import dev.wisp.runtime.jail.JailConfig;
 import dev.wisp.runtime.net.NetworkConfig;
+import dev.wisp.runtime.vmm.VmmChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,7 +13,7 @@ import java.util.Objects;
  * @param home        Wisp's state directory (probe cache); {@code $WISP_HOME}, else {@code ~/.wisp}
  * @param runDirectory where each running VM gets its private directory (control sockets, console
  *                    log). Unix socket paths are limited to 107 bytes, so keep it short.
- * @param qemuBinary  the QEMU system emulator to run
+ * @param qemuBinary  the QEMU system emulator to run (a path, or a name on {@code PATH})
  * @param accelerator AUTO probes KVM and falls back to TCG
  * @param stopGrace   how long a VMM may take to quit before it is killed
  * @param vmmPool     most VMM processes kept started ahead for restores and clones (0: none);
@@ -53,14 +54,16 @@ public record RuntimeConfig(
     }
 
     /**
-     * Defaults: {@code $WISP_HOME} or {@code ~/.wisp}, runs under {@code /tmp/wisp-<uid>}, AUTO
-     * accelerator, VMMs jailed when this process is root, guests on TAP where possible.
+     * Defaults: {@code $WISP_HOME} or {@code ~/.wisp}, runs under {@code /tmp/wisp-<uid>}, the QEMU
+     * {@link VmmChoice} picks ({@code -Dwisp.vmm}, else Wisp's lean build where built, else Debian's),
+     * AUTO accelerator, VMMs jailed when this process is root, guests on TAP where possible.
      */
     public static RuntimeConfig defaults() {
+        Path home = defaultHome();
         return new RuntimeConfig(
-                defaultHome(),
+                home,
                 Path.of("/tmp", "wisp-" + userName()),
-                "qemu-system-x86_64",
+                VmmChoice.resolve(System.getProperty(VmmChoice.PROPERTY), home),
                 AcceleratorChoice.AUTO,
                 Duration.ofSeconds(3),
                 DEFAULT_VMM_POOL,
@@ -70,6 +73,10 @@ public record RuntimeConfig(
 
     public RuntimeConfig withAccelerator(AcceleratorChoice choice) {
         return new RuntimeConfig(home, runDirectory, qemuBinary, choice, stopGrace, vmmPool, jail, network);
+    }
+
+    public RuntimeConfig withQemuBinary(String binary) {
+        return new RuntimeConfig(home, runDirectory, binary, accelerator, stopGrace, vmmPool, jail, network);
     }
 
     public RuntimeConfig withRunDirectory(Path dir) {
@@ -92,8 +99,12 @@ public record RuntimeConfig(
         return new RuntimeConfig(home, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, jail, n);
     }
 
-    /** {@code $WISP_HOME}, else {@code ~/.wisp}. */
+    /** The {@code wisp.home} system property (as the image module's {@code WispHome}), else {@code $WISP_HOME}, else {@code ~/.wisp}. */
     public static Path defaultHome() {
+        String prop = System.getProperty("wisp.home");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop).toAbsolutePath();
+        }
         String env = System.getenv("WISP_HOME");
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".wisp");
     }

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
 final class VmmImage {
     /** Firmware {@code -M microvm} reads: qboot (under both names: with acpi=off QEMU asks for qboot.rom) and the PVH option ROM. */
     static final List<String> FIRMWARE = List.of("bios-microvm.bin", "qboot.rom", "pvh.bin");
+    /** Where Debian's QEMU keeps that firmware (package qemu-system-data). */
+    static final Path DEBIAN_FIRMWARE = Path.of("/usr/share/qemu");
     /** The jail's top-level entries that come from the image. */
     static final List<String> ENTRIES = List.of("bin", "lib", "lib64", "share");
 
@@ -53,6 +55,32 @@ final class VmmImage {
         Set<Path> elves = new LinkedHashSet<>(List.of(real));
         // QEMU looks for its modules at <bin>/../lib/<arch>/qemu and its firmware at <bin>/../share/qemu.
         Path prefix = real.getParent().getParent();
+        elves.addAll(placeModules(root, prefix));
+        for (Path elf : elves) {
+            for (Path lib : libraries(elf)) {
+                Path dir = lib.getParent().toString().equals("/lib64") ? root.resolve("lib64") : root.resolve("lib");
+                place(root, lib.toRealPath(), dir.resolve(lib.getFileName()));
+            }
+        }
+        for (String f : FIRMWARE) {
+            // A binary outside a QEMU prefix (a user's own build) reads Debian's firmware, as it would unjailed.
+            for (Path share : List.of(prefix.resolve("share/qemu"), DEBIAN_FIRMWARE)) {
+                Path src = share.resolve(f);
+                if (Files.exists(src)) {
+                    place(root, src.toRealPath(), root.resolve("share/qemu").resolve(f));
+                    break;
+                }
+            }
+        }
+        return new VmmImage(root, bin.getFileName().toString());
+    }
+
+    /** QEMU's accelerator modules under {@code prefix/lib/<arch>/qemu/}: none in Wisp's build (TCG and KVM built in). */
+    private static List<Path> placeModules(Path root, Path prefix) throws IOException {
+        List<Path> placed = new ArrayList<>();
+        if (!Files.isDirectory(prefix.resolve("lib"))) {
+            return placed;
+        }
         try (DirectoryStream<Path> arches = Files.newDirectoryStream(prefix.resolve("lib"))) {
             for (Path arch : arches) {
                 Path mods = arch.resolve("qemu");
@@ -68,25 +96,12 @@ final class VmmImage {
                                         .resolve(arch.getFileName())
                                         .resolve("qemu")
                                         .resolve(m.getFileName()));
-                        elves.add(m);
+                        placed.add(m);
                     }
                 }
             }
         }
-        for (Path elf : elves) {
-            for (Path lib : libraries(elf)) {
-                Path dir = lib.getParent().toString().equals("/lib64") ? root.resolve("lib64") : root.resolve("lib");
-                place(root, lib.toRealPath(), dir.resolve(lib.getFileName()));
-            }
-        }
-        Path share = prefix.resolve("share/qemu");
-        for (String f : FIRMWARE) {
-            Path src = share.resolve(f);
-            if (Files.exists(src)) {
-                place(root, src.toRealPath(), root.resolve("share/qemu").resolve(f));
-            }
-        }
-        return new VmmImage(root, bin.getFileName().toString());
+        return placed;
     }
 
     Path root() {

@@ -1,0 +1,88 @@
+package dev.wisp.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wisp.common.HostCommands;
+import dev.wisp.image.Image;
+import dev.wisp.image.WispHome;
+import dev.wisp.runtime.vmm.VmmBuilder;
+import dev.wisp.runtime.vmm.VmmChoice;
+import dev.wisp.testing.VmTests;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Wisp's lean QEMU (built by {@code wisp setup --vmm wisp}) runs a real microVM, jailed where the
+ * tests run as root, and links none of the libraries it was built without.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(VmTests.class)
+class LeanQemuVmTest {
+    @TempDir
+    static Path scratch;
+
+    /** Wisp's build in the tests' home, if it has been built there. */
+    private final Path lean = new VmmBuilder(WispHome.resolve()).cached().orElse(null);
+
+    private VmRuntime runtime;
+
+    @BeforeAll
+    void start() {
+        runtime = lean == null
+                ? null
+                : VmRuntime.start(
+                        TestGuests.config().withQemuBinary(lean.toString()),
+                        VmTests.kernel().vmlinux());
+    }
+
+    @AfterAll
+    void stop() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    /** Skips (with the reason) where it has not been built; CI builds it first. */
+    private void assumeBuilt() {
+        Assumptions.assumeTrue(
+                lean != null,
+                "Wisp's QEMU is not built in " + WispHome.resolve()
+                        + " (wisp setup --vmm wisp; scripts/test builds it)");
+    }
+
+    @Test
+    void leanBuild_isTheDefaultVmmWhereBuilt() {
+        assumeBuilt();
+        String named = System.getProperty(VmmChoice.PROPERTY, "");
+        Assumptions.assumeTrue(named.isBlank() || named.equals(VmmChoice.WISP), "-Dwisp.vmm names another VMM");
+        assertThat(RuntimeConfig.defaults().qemuBinary()).isEqualTo(lean.toString());
+        assertThat(VmmChoice.nameOf(lean.toString())).isEqualTo(VmmChoice.WISP);
+    }
+
+    @Test
+    void leanBuild_linksNoDisassemblerCryptoOrDisplayLibraries() throws Exception {
+        assumeBuilt();
+        String libraries = HostCommands.run(scratch, "ldd", lean.toString());
+        assertThat(libraries)
+                .contains("libslirp", "libseccomp")
+                .doesNotContain("libcapstone", "libgnutls", "libcrypto", "libSDL", "libgtk", "libspice", "libusb");
+    }
+
+    @Test
+    void webApp_answersOnTheLeanBuild() throws Exception {
+        assumeBuilt();
+        Image web = TestGuests.webApp(scratch);
+        TestGuests.checkThenStop(runtime.boot("lean-qemu-web", TestGuests.spec(web)), vm -> {
+            assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200 ");
+            vm.pause();
+            vm.resume();
+            assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200 ");
+        });
+    }
+}
