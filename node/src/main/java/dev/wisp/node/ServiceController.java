@@ -86,7 +86,7 @@ final class ServiceController {
         this.replicas = new Replicas(scope, endpoints, loads);
         this.templates = new TemplateWarmer(scope, sharedTemplates);
         this.starts = new StartOutcomes(scope, endpoints, replicas, this, () -> closed);
-        this.wakes = new Wakes(scope, replicas, templates, this, starts, () -> closed);
+        this.wakes = new Wakes(scope, replicas, templates, this, starts);
         this.handover = new StandbyHandover(scope);
         this.views = new StatusViews(spec, replicas, templates, starts);
         this.shutdown = new ServiceShutdown(scope, endpoints, replicas, templates, handover, vmOps);

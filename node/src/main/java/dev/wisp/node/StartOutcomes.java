@@ -60,7 +60,7 @@ final class StartOutcomes implements Wakes.Outcomes {
             return; // not a start of the app: memory, or a sleeping instance that could not wake
         }
         synchronized (lock) {
-            if (closed.getAsBoolean()) {
+            if (closed()) {
                 return;
             }
             ServiceStatus.StartFailure f = starts.failed(e, scope.clock().instant());
@@ -81,6 +81,11 @@ final class StartOutcomes implements Wakes.Outcomes {
                         + Math.max(1, (backoffMs + 999) / 1000) + " s)");
             }
         }
+    }
+
+    @Override
+    public boolean closed() {
+        return closed.getAsBoolean();
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.wisp.runtime.Snapshot;
 import dev.wisp.runtime.Volume;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * Brings one replica to serving by the path the standby planner chose: resume a paused VM,
@@ -22,7 +21,6 @@ final class Wakes {
     private final TemplateWarmer templates;
     private final Object lock;
     private final Outcomes outcomes;
-    private final BooleanSupplier closed;
     private long lastRefusalLog;
 
     /** What the controller learns of starts of new instances (clone or boot), on the wake's thread. */
@@ -30,25 +28,18 @@ final class Wakes {
         void started(WakePath path);
 
         void startFailed(WakePath path, RuntimeException e);
+
+        /** Whether the controller has closed: then a failed wake is not tried again. */
+        boolean closed();
     }
 
-    /**
-     * @param lock the controller's monitor, which guards the replicas' bookkeeping
-     * @param closed whether the controller has closed (then a failed wake is not tried again)
-     */
-    Wakes(
-            ServiceScope scope,
-            Replicas replicas,
-            TemplateWarmer templates,
-            Object lock,
-            Outcomes outcomes,
-            BooleanSupplier closed) {
+    /** @param lock the controller's monitor, which guards the replicas' bookkeeping */
+    Wakes(ServiceScope scope, Replicas replicas, TemplateWarmer templates, Object lock, Outcomes outcomes) {
         this.scope = scope;
         this.replicas = replicas;
         this.templates = templates;
         this.lock = lock;
         this.outcomes = outcomes;
-        this.closed = closed;
     }
 
     /** A wake of {@code r} is decided: it is on its way up until {@link #wake} ends. Caller holds the lock. */
@@ -74,7 +65,7 @@ final class Wakes {
                 if (e == null) {
                     return;
                 }
-                if (closed.getAsBoolean() || !WakeRetries.retry(e, retried)) {
+                if (outcomes.closed() || !WakeRetries.retry(e, retried)) {
                     failed(r, p, e, from, t0, retried);
                     return;
                 }
