@@ -34,7 +34,7 @@ import java.util.function.Predicate;
 
 /**
  * The density benchmark's stages on one node: hold a tier (running, paused) and measure it, put
- * services on snapshot standby, wake each with one request. Keeps the pids of every VMM it saw,
+ * services on snapshot standby, wake each with one request. Keeps a handle on every VMM it saw,
  * so the run can check that none is left.
  */
 final class DensityStages {
@@ -64,7 +64,9 @@ final class DensityStages {
     private final VmSpec spec;
     private final Options options;
     private final Consumer<String> progress;
-    private final List<Long> pids = new ArrayList<>();
+    /** Handles, not pids: a long run wraps the pid space, and a handle knows its process's start time. */
+    private final List<ProcessHandle> vmms = new ArrayList<>();
+
     private volatile int retries;
 
     DensityStages(VmRuntime runtime, VmSpec spec, Options options, Consumer<String> progress) {
@@ -76,9 +78,9 @@ final class DensityStages {
 
     /** VMMs of the run still alive. */
     int vmmsLeft() {
-        return (int) pids.stream()
-                .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false))
-                .count();
+        synchronized (vmms) {
+            return (int) vmms.stream().filter(ProcessHandle::isAlive).count();
+        }
     }
 
     // ---- running and paused --------------------------------------------------------------------
@@ -134,7 +136,7 @@ final class DensityStages {
         double seconds = (System.nanoTime() - t0) / 1e9;
         progress.accept(String.format(Locale.ROOT, "%s: %d services in %.1f s", tier, names.size(), seconds));
         List<Long> vmPids = pidsOf(names);
-        pids.addAll(vmPids);
+        keep(vmPids);
         Thread.sleep(2000); // let the clones finish their first steps before measuring idle
         VmMemory perVm = VmmMeasures.memory(vmPids);
         double pssTotal = VmmMeasures.pssTotalMiB(vmPids);
@@ -249,10 +251,7 @@ final class DensityStages {
     /** One request to each standby service ({@link StandbyWakes}). */
     Wakes wakeAll(Node node) {
         return new StandbyWakes(node, options.services(), progress, name -> {
-                    List<Long> vmPids = pidsOf(List.of(name));
-                    synchronized (pids) {
-                        pids.addAll(vmPids);
-                    }
+                    keep(pidsOf(List.of(name)));
                 })
                 .run();
     }
@@ -317,6 +316,12 @@ final class DensityStages {
         return s.instances().size() == 1
                 && s.instances().get(0).tier().equals(tier)
                 && !s.instances().get(0).busy();
+    }
+
+    private void keep(List<Long> vmPids) {
+        synchronized (vmms) {
+            vmPids.forEach(p -> ProcessHandle.of(p).ifPresent(vmms::add));
+        }
     }
 
     private List<Long> pidsOf(List<String> services) {
