@@ -6,7 +6,6 @@ import dev.wisp.autoscaler.StandbyPolicy;
 import dev.wisp.node.Node;
 import dev.wisp.node.NodeConfig;
 import dev.wisp.node.ServiceSpec;
-import dev.wisp.node.ServiceStatus;
 import dev.wisp.node.WakeTrace;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.Snapshot;
@@ -25,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
  * {@code wisp bench wake}: the latency a client sees for its first request to a service asleep
@@ -34,7 +32,6 @@ import java.util.function.Predicate;
  * snapshot file, clone the same template, boot) timed to its first answer.
  */
 public final class WakeBenchmark {
-    private static final Duration WAIT_FOR_TIER = Duration.ofSeconds(90);
     private static final int MAX_WARMUP = 100_000;
 
     /** The standby tiers a request can find a service in, as {@code --tiers} names them. */
@@ -170,14 +167,14 @@ public final class WakeBenchmark {
                 RawBaseline.Resumer resumer = raw.resumer();
                 StraightResume straight = tiers.contains(Tier.PAUSED) ? new StraightResume(runtime, spec) : null) {
             node.deploy(ServiceSpec.of("warm", spec).withStandby(quickTiers).withScaling(toZero));
-            awaitStatus(node, "warm", s -> s.templateReady() && running(s));
+            ServiceTiers.await(node, "warm", s -> s.templateReady() && ServiceTiers.running(s));
             warmUp(node, "warm");
             Path templateMemory = null;
             boolean deeper = tiers.contains(Tier.SNAPSHOTTED) || tiers.contains(Tier.TEMPLATE_ONLY);
             for (int round = 1; round <= rounds && (deeper || tiers.contains(Tier.PAUSED)); round++) {
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d/%d ", round, rounds));
                 if (tiers.contains(Tier.PAUSED)) {
-                    awaitStatus(node, "warm", s -> settledIn(s, "paused"));
+                    ServiceTiers.awaitTier(node, "warm", "paused");
                     rawMs.get(Tier.PAUSED).add(resumer.resumeAfter(200) / 1e6);
                     straightMs.add(straight.resumeAfter(200) / 1e6);
                     client.get(Tier.PAUSED).add(firstRequest(node, "warm", Tier.PAUSED));
@@ -185,7 +182,7 @@ public final class WakeBenchmark {
                             Locale.ROOT, " paused %.1f", client.get(Tier.PAUSED).getLast()));
                 }
                 if (tiers.contains(Tier.SNAPSHOTTED)) {
-                    awaitStatus(node, "warm", s -> settledIn(s, "snapshotted"));
+                    ServiceTiers.awaitTier(node, "warm", "snapshotted");
                     String id =
                             node.status("warm").orElseThrow().instances().get(0).id();
                     Snapshot standby = runtime.loadSnapshot(state.resolve("standby/warm/" + id));
@@ -201,7 +198,7 @@ public final class WakeBenchmark {
                             client.get(Tier.SNAPSHOTTED).getLast()));
                 }
                 if (tiers.contains(Tier.TEMPLATE_ONLY)) {
-                    awaitStatus(node, "warm", s -> s.instances().isEmpty());
+                    ServiceTiers.await(node, "warm", s -> s.instances().isEmpty());
                     Path template = templateMemory != null ? templateMemory : templateMemory(state);
                     rawMs.get(Tier.TEMPLATE_ONLY)
                             .add(raw.cloneTemplate(template, template.resolveSibling("state.bin")) / 1e6);
@@ -220,9 +217,9 @@ public final class WakeBenchmark {
                     .withWarmTemplate(false));
             // Its initial instance starts in the background: seen first, so that "gone" below is
             // the end of it and not the moment before it appears.
-            awaitStatus(node, "cold", s -> !s.instances().isEmpty());
+            ServiceTiers.await(node, "cold", s -> !s.instances().isEmpty());
             for (int round = 1; round <= rounds && tiers.contains(Tier.NOTHING); round++) {
-                awaitStatus(node, "cold", s -> s.instances().isEmpty());
+                ServiceTiers.await(node, "cold", s -> s.instances().isEmpty());
                 rawMs.get(Tier.NOTHING).add(raw.coldBoot() / 1e6);
                 client.get(Tier.NOTHING).add(firstRequest(node, "cold", Tier.NOTHING));
                 progress.accept(String.format(
@@ -334,28 +331,6 @@ public final class WakeBenchmark {
                             && !p.startsWith(state.resolve("standby")))
                     .findFirst()
                     .orElseThrow(() -> new IOException("the service has no warm template under " + state));
-        }
-    }
-
-    private static boolean running(ServiceStatus s) {
-        return settledIn(s, "running") && s.instances().get(0).port() > 0;
-    }
-
-    private static boolean settledIn(ServiceStatus s, String tier) {
-        return s.instances().size() == 1
-                && s.instances().get(0).tier().equals(tier)
-                && !s.instances().get(0).busy();
-    }
-
-    private static void awaitStatus(Node node, String service, Predicate<ServiceStatus> condition)
-            throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + WAIT_FOR_TIER.toNanos();
-        while (!condition.test(node.status(service).orElseThrow())) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException(service + " did not reach the expected tier within " + WAIT_FOR_TIER.toSeconds()
-                        + " s: " + node.status(service).orElseThrow());
-            }
-            Thread.sleep(20);
         }
     }
 
