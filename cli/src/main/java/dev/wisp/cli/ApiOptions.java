@@ -1,6 +1,6 @@
 package dev.wisp.cli;
 
-import dev.wisp.image.WispHome;
+import dev.wisp.common.WispHome;
 import dev.wisp.sdk.WispClient;
 import java.io.IOException;
 import java.net.URI;

@@ -1,11 +1,11 @@
 package dev.wisp.cli;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.functions.JavaServiceImages;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.KernelProvisioner;
-import dev.wisp.image.WispHome;
 import dev.wisp.sdk.Resources;
 import dev.wisp.sdk.WispClient;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package dev.wisp.cli;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
 import dev.wisp.image.KernelChoice;
-import dev.wisp.image.WispHome;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.RuntimeConfig;

@@ -1,11 +1,11 @@
 package dev.wisp.cli;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
 import dev.wisp.image.OciImageBuilder;
 import dev.wisp.image.RegistryLogins;
-import dev.wisp.image.WispHome;
 import dev.wisp.oci.ImageReference;
 import dev.wisp.oci.RegistryOptions;
 import java.nio.file.Path;

@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -50,10 +52,12 @@ final class SetupCommand extends OutputCommand implements Callable<Integer> {
                     + " (run scripts/install-deps, or apt-get install them)");
         }
         if (KernelChoice.WISP.equals(host.kernel)) {
-            buildWispKernel();
+            KernelBuilder kernels = new KernelBuilder(host.home());
+            buildOnce("kernel", "kernel", "--kernel", kernels.cached().isPresent(), kernels::ensure);
         }
         if (VmmChoice.WISP.equals(host.vmm)) {
-            buildWispVmm();
+            VmmBuilder vmms = new VmmBuilder(host.home());
+            buildOnce("QEMU", "VMM", "--vmm", vmms.cached().isPresent(), vmms::ensure);
         }
         Kernel kernel = host.kernel();
         out().println("kernel       " + kernel.version() + "  " + kernel.vmlinux() + "  (floor "
@@ -74,34 +78,23 @@ final class SetupCommand extends OutputCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Builds Wisp's kernel unless it is cached: once, and it then becomes the default kernel. */
-    private void buildWispKernel() {
-        KernelBuilder builder = new KernelBuilder(host.home());
-        if (builder.cached().isPresent()) {
-            return;
-        }
-        long started = System.nanoTime();
-        builder.ensure(line -> progress().accept("wisp kernel: " + line));
-        out().println("built Wisp's kernel in "
-                + Duration.ofNanos(System.nanoTime() - started).toSeconds()
-                + " s; it is now the default kernel (--kernel debian for Debian's)");
-    }
-
-    /** Builds Wisp's lean QEMU unless it is cached: once, and it then becomes the default VMM. */
-    private void buildWispVmm() {
-        VmmBuilder builder = new VmmBuilder(host.home());
-        if (builder.cached().isPresent()) {
+    /**
+     * Builds one of Wisp's own parts (its kernel, its QEMU) unless it is cached: once, with progress
+     * lines, and it then becomes the default.
+     */
+    private void buildOnce(String part, String role, String flag, boolean cached, Consumer<Consumer<String>> build) {
+        if (cached) {
             return;
         }
         long started = System.nanoTime();
         try {
-            builder.ensure(line -> progress().accept("wisp vmm: " + line));
+            build.accept(line -> progress().accept("wisp " + role.toLowerCase(Locale.ROOT) + ": " + line));
         } catch (LongBuild.Failure e) {
             throw new Errors.HostException(e.getMessage());
         }
-        out().println("built Wisp's QEMU in "
+        out().println("built Wisp's " + part + " in "
                 + Duration.ofNanos(System.nanoTime() - started).toSeconds()
-                + " s; it is now the default VMM (--vmm debian for Debian's)");
+                + " s; it is now the default " + role + " (" + flag + " debian for Debian's)");
     }
 
     static boolean onPath(String tool) {

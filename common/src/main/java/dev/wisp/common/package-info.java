@@ -1,6 +1,7 @@
 /**
- * Small pieces of host plumbing that several Wisp modules need the same way: removing file
- * trees, reading {@code /proc/meminfo}, compiling a bundled C source with gcc, free disk space,
+ * Small pieces of host plumbing that several Wisp modules need the same way: where Wisp's home
+ * is ({@link dev.wisp.common.WispHome}), removing file trees, reading {@code /proc/meminfo},
+ * compiling a bundled C source with gcc, free disk space,
  * host tools (buildah, a local {@code docker-registry}), a second JVM for tests and benchmarks,
  * a bounded wait that an interrupt ends ({@link dev.wisp.common.BoundedWait}), closing that a
  * failure to close does not cut short ({@link dev.wisp.common.Closing}), and durations and enum

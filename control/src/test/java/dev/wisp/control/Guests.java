@@ -2,9 +2,9 @@ package dev.wisp.control;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.functions.AddressPolicy;
 import dev.wisp.image.ImageStore;
-import dev.wisp.image.WispHome;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;
 import dev.wisp.testing.Await;

@@ -2,7 +2,7 @@ package dev.wisp.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wisp.image.WispHome;
+import dev.wisp.common.WispHome;
 import dev.wisp.testing.Closeables;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -127,9 +127,7 @@ final class Wakes {
         scope.metrics().wakeRetried(scope.name(), failed);
         replicas.unrouteDead(r);
         Snapshot kept = keptSnapshot(r);
-        if (r.instance != null) {
-            r.instance = null; // failed: its VMM is gone, the runtime has forgotten it
-        }
+        r.instance = null; // failed: its VMM is gone, the runtime has forgotten it
         r.adopted = kept;
         WakePath next = WakeRetries.next(failed, kept != null, templates.template() != null);
         LOG.log(

@@ -1,7 +1,7 @@
 package dev.wisp.node;
 
 import dev.wisp.common.FileTrees;
-import dev.wisp.image.WispHome;
+import dev.wisp.common.WispHome;
 import dev.wisp.router.RouterConfig;
 import dev.wisp.runtime.AcceleratorChoice;
 import dev.wisp.runtime.RuntimeConfig;

@@ -2,11 +2,11 @@ package dev.wisp.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
 import dev.wisp.image.Kernel;
-import dev.wisp.image.WispHome;
 import dev.wisp.runtime.BootSource;
 import dev.wisp.runtime.VmSpec;
 import dev.wisp.testing.VmTests;

@@ -1,5 +1,6 @@
 package dev.wisp.runtime;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.runtime.jail.JailConfig;
 import dev.wisp.runtime.net.NetworkConfig;
 import dev.wisp.runtime.vmm.VmmChoice;
@@ -59,7 +60,7 @@ public record RuntimeConfig(
      * AUTO accelerator, VMMs jailed when this process is root, guests on TAP where possible.
      */
     public static RuntimeConfig defaults() {
-        Path home = defaultHome();
+        Path home = WispHome.resolve();
         return new RuntimeConfig(
                 home,
                 Path.of("/tmp", "wisp-" + userName()),
@@ -97,16 +98,6 @@ public record RuntimeConfig(
 
     public RuntimeConfig withNetwork(NetworkConfig n) {
         return new RuntimeConfig(home, runDirectory, qemuBinary, accelerator, stopGrace, vmmPool, jail, n);
-    }
-
-    /** The {@code wisp.home} system property (as the image module's {@code WispHome}), else {@code $WISP_HOME}, else {@code ~/.wisp}. */
-    public static Path defaultHome() {
-        String prop = System.getProperty("wisp.home");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop).toAbsolutePath();
-        }
-        String env = System.getenv("WISP_HOME");
-        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".wisp");
     }
 
     private static String userName() {

@@ -2,9 +2,9 @@ package dev.wisp.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageStore;
-import dev.wisp.image.WispHome;
 import dev.wisp.runtime.jail.JailConfig;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;

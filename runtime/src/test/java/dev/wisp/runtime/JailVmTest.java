@@ -59,7 +59,7 @@ class JailVmTest {
                 .cgi("whoami", TestGuests.WHOAMI)
                 .cgi("eat", EAT)
                 .cgi("bomb", FORK_BOMB)
-                .build(HttpdApp.ENTRYPOINT, new dev.wisp.image.ImageStore(dev.wisp.image.WispHome.resolve()));
+                .build(HttpdApp.ENTRYPOINT, new dev.wisp.image.ImageStore(dev.wisp.common.WispHome.resolve()));
         spec = TestGuests.spec(image);
         runtime = VmRuntime.start(
                 TestGuests.config().withJail(JailConfig.DEFAULT.withMemoryOverheadMib(OVERHEAD_MIB)),

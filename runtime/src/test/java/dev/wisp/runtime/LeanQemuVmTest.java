@@ -3,8 +3,8 @@ package dev.wisp.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.wisp.common.HostCommands;
+import dev.wisp.common.WispHome;
 import dev.wisp.image.Image;
-import dev.wisp.image.WispHome;
 import dev.wisp.runtime.vmm.VmmBuilder;
 import dev.wisp.runtime.vmm.VmmChoice;
 import dev.wisp.testing.VmTests;

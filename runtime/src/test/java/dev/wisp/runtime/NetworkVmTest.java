@@ -3,9 +3,9 @@ package dev.wisp.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.wisp.common.WispHome;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageStore;
-import dev.wisp.image.WispHome;
 import dev.wisp.runtime.jail.JailConfig;
 import dev.wisp.runtime.jail.Privileges;
 import dev.wisp.runtime.net.Egress;

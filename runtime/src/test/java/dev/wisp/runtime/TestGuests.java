@@ -1,8 +1,8 @@
 package dev.wisp.runtime;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageStore;
-import dev.wisp.image.WispHome;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
 import java.io.IOException;

@@ -3,9 +3,9 @@ package dev.wisp.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageStore;
-import dev.wisp.image.WispHome;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
 import java.nio.file.Path;

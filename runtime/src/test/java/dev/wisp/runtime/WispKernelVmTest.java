@@ -2,6 +2,7 @@ package dev.wisp.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
@@ -9,7 +10,6 @@ import dev.wisp.image.Kernel;
 import dev.wisp.image.KernelBuilder;
 import dev.wisp.image.KernelChoice;
 import dev.wisp.image.KernelMemory;
-import dev.wisp.image.WispHome;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.wisp.testing;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.image.Image;
 import dev.wisp.image.ImageBuilder;
 import dev.wisp.image.ImageStore;
-import dev.wisp.image.WispHome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.wisp.testing;
 
+import dev.wisp.common.WispHome;
 import dev.wisp.image.Kernel;
 import dev.wisp.image.KernelChoice;
-import dev.wisp.image.WispHome;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;

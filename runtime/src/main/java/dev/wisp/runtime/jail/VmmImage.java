@@ -1,5 +1,6 @@
 package dev.wisp.runtime.jail;
 
+import dev.wisp.runtime.vmm.VmmBuilder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -25,10 +26,6 @@ import java.util.regex.Pattern;
  * uid must still reach its binary and libraries.
  */
 final class VmmImage {
-    /** Firmware {@code -M microvm} reads: qboot (under both names: with acpi=off QEMU asks for qboot.rom) and the PVH option ROM. */
-    static final List<String> FIRMWARE = List.of("bios-microvm.bin", "qboot.rom", "pvh.bin");
-    /** Where Debian's QEMU keeps that firmware (package qemu-system-data). */
-    static final Path DEBIAN_FIRMWARE = Path.of("/usr/share/qemu");
     /** The jail's top-level entries that come from the image. */
     static final List<String> ENTRIES = List.of("bin", "lib", "lib64", "share");
 
@@ -62,9 +59,9 @@ final class VmmImage {
                 place(root, lib.toRealPath(), dir.resolve(lib.getFileName()));
             }
         }
-        for (String f : FIRMWARE) {
+        for (String f : VmmBuilder.FIRMWARE) {
             // A binary outside a QEMU prefix (a user's own build) reads Debian's firmware, as it would unjailed.
-            for (Path share : List.of(prefix.resolve("share/qemu"), DEBIAN_FIRMWARE)) {
+            for (Path share : List.of(prefix.resolve("share/qemu"), VmmBuilder.DEBIAN_FIRMWARE)) {
                 Path src = share.resolve(f);
                 if (Files.exists(src)) {
                     place(root, src.toRealPath(), root.resolve("share/qemu").resolve(f));

@@ -35,10 +35,13 @@ public final class VmmBuilder {
     public static final String BINARY = "qemu-system-x86_64";
     /** The installed package whose source version is built. */
     static final String BINARY_PACKAGE = "qemu-system-x86";
-    /** The firmware {@code -M microvm} loads, taken from Debian's {@code qemu-system-data}. */
-    static final List<String> FIRMWARE = List.of("bios-microvm.bin", "qboot.rom", "pvh.bin");
-
-    static final Path DEBIAN_FIRMWARE = Path.of("/usr/share/qemu");
+    /**
+     * Firmware {@code -M microvm} reads: qboot (under both names: with acpi=off QEMU asks for
+     * qboot.rom) and the PVH option ROM. A build keeps a copy; the jail copies it in.
+     */
+    public static final List<String> FIRMWARE = List.of("bios-microvm.bin", "qboot.rom", "pvh.bin");
+    /** Where Debian's QEMU keeps that firmware (package qemu-system-data). */
+    public static final Path DEBIAN_FIRMWARE = Path.of("/usr/share/qemu");
     /** Host tools the build runs, and the Debian package each comes from. */
     static final Map<String, String> TOOLS = Map.of(
             "apt-get", "apt",

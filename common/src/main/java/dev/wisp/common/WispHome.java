@@ -1,4 +1,4 @@
-package dev.wisp.image;
+package dev.wisp.common;
 
 import java.nio.file.Path;
 
