@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,8 +22,8 @@ import picocli.CommandLine.Parameters;
         name = "logs",
         description = "Print the app's output of a service's instances (kernel lines with --kernel or --all).")
 final class LogsCommand extends TenantApiCommand {
-    @Parameters(index = "0", paramLabel = "NAME", description = "Service name.")
-    String name;
+    @Mixin
+    ServiceName service;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "INSTANCE", description = "Instance id (same as --instance).")
     String instanceArg;
@@ -68,13 +69,13 @@ final class LogsCommand extends TenantApiCommand {
         WispClient wisp = api.client();
         if (follow) {
             CountDownLatch ended = new CountDownLatch(1);
-            try (Closeable stream0 = wisp.followLogs(name, filter, this::print, ended::countDown)) {
+            try (Closeable stream0 = wisp.followLogs(service.name, filter, this::print, ended::countDown)) {
                 ended.await(); // until the server ends the stream or Ctrl-C ends the process
             }
             err().println("wisp: the log stream ended");
             return 0;
         }
-        List<LogLine> lines = wisp.logs(name, filter);
+        List<LogLine> lines = wisp.logs(service.name, filter);
         lines.forEach(this::print);
         explain(wisp, lines.isEmpty());
         return 0;
@@ -92,22 +93,22 @@ final class LogsCommand extends TenantApiCommand {
 
     /** Says why there is nothing (more) to see: no match, scaled to zero, or a revision that cannot start. */
     private void explain(WispClient wisp, boolean empty) {
-        if (!wisp.instances(name).isEmpty()) {
+        if (!wisp.instances(service.name).isEmpty()) {
             if (empty) {
                 err().println("wisp: no lines match (the app printed nothing yet, or try --all or a wider --since)");
             }
             return;
         }
-        Failure f = wisp.service(name).failure();
+        Failure f = wisp.service(service.name).failure();
         if (f != null) {
-            err().println("wisp: " + name + " has no instances: revision " + f.revision() + " cannot start: "
+            err().println("wisp: " + service.name + " has no instances: revision " + f.revision() + " cannot start: "
                     + f.reason());
             if (empty && f.console() != null) {
                 // Retained lines gone (or filtered out): the failed start's console is the log there is.
                 f.console().forEach(l -> out().println(l));
             }
         } else if (empty) {
-            err().println("wisp: " + name + " has no instances (scaled to zero) and no retained lines match");
+            err().println("wisp: " + service.name + " has no instances (scaled to zero) and no retained lines match");
         }
     }
 }

@@ -5,15 +5,14 @@ import dev.wisp.sdk.Service;
 import dev.wisp.sdk.ServicePatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /** {@code wisp scale NAME --min --max --target ...}: changes scaling and standby settings; no new revision. */
 @Command(
         name = "scale",
         description = "Change a service's scaling: instances, target and hard concurrency, response timeout, standby.")
 final class ScaleCommand extends TenantApiCommand {
-    @Parameters(paramLabel = "NAME", description = "Service name.")
-    String name;
+    @Mixin
+    ServiceName service;
 
     @Mixin
     ScalingOptions scaling;
@@ -28,8 +27,8 @@ final class ScaleCommand extends TenantApiCommand {
                     "give at least one of --min, --max, --target, --concurrency, --timeout, --standby");
         }
         scaling.check();
-        Service s =
-                api.client().updateService(name, new ServicePatch(scaling.scaling(), scaling.standbyPolicy(), null));
+        Service s = api.client()
+                .updateService(service.name, new ServicePatch(scaling.scaling(), scaling.standbyPolicy(), null));
         if (json.on) {
             out().println(Json.pretty(s));
         } else {

@@ -13,13 +13,12 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 /** {@code wisp status NAME}: one service with its settings, revisions and instances. */
 @Command(name = "status", description = "Show a service: settings, revisions, instances.")
 final class StatusCommand extends TenantApiCommand {
-    @Parameters(paramLabel = "NAME", description = "Service name.")
-    String name;
+    @Mixin
+    ServiceName service;
 
     @Mixin
     JsonOption json;
@@ -27,9 +26,9 @@ final class StatusCommand extends TenantApiCommand {
     @Override
     public Integer call() {
         WispClient wisp = api.client();
-        Service s = wisp.service(name);
-        List<Revision> revisions = wisp.revisions(name);
-        List<Instance> instances = wisp.instances(name);
+        Service s = wisp.service(service.name);
+        List<Revision> revisions = wisp.revisions(service.name);
+        List<Instance> instances = wisp.instances(service.name);
         if (json.on) {
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("service", s);
