@@ -195,19 +195,7 @@ final class DemoCommand extends OutputCommand implements Callable<Integer> {
                     });
             traffic.awaitAnswers(second.number(), 5, 30_000);
             traffic.close();
-            say(String.format(
-                    Locale.ROOT,
-                    "   traffic moved from revision %d to %d: %d requests, %d answered by revision %d, "
-                            + "%d by revision %d, %d failed%s",
-                    first.number(),
-                    second.number(),
-                    traffic.total(),
-                    traffic.answeredBy(first.number()),
-                    first.number(),
-                    traffic.answeredBy(second.number()),
-                    second.number(),
-                    traffic.failed(),
-                    traffic.failed() == 0 ? "" : " (last: " + traffic.lastFailure() + ")"));
+            say("   " + traffic.summary(first.number(), second.number()));
         }
         events.quiet();
     }

@@ -1,5 +1,6 @@
 package dev.wisp.cli;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,16 +60,22 @@ final class DemoTraffic implements AutoCloseable {
         return true;
     }
 
-    synchronized int total() {
-        return byRevision.values().stream().mapToInt(Integer::intValue).sum() + failed;
-    }
-
-    synchronized int failed() {
-        return failed;
-    }
-
-    synchronized String lastFailure() {
-        return lastFailure;
+    /** What the traffic saw moving from revision {@code from} to {@code to}, read under one lock. */
+    synchronized String summary(int from, int to) {
+        int total = byRevision.values().stream().mapToInt(Integer::intValue).sum() + failed;
+        return String.format(
+                Locale.ROOT,
+                "traffic moved from revision %d to %d: %d requests, %d answered by revision %d, %d by revision %d,"
+                        + " %d failed%s",
+                from,
+                to,
+                total,
+                answeredBy(from),
+                from,
+                answeredBy(to),
+                to,
+                failed,
+                failed == 0 ? "" : " (last: " + lastFailure + ")");
     }
 
     @Override
