@@ -68,10 +68,7 @@ class ControlApiTest extends SharedControlPlane {
     }
 
     String upload(String token, long seed) throws Exception {
-        Path img = TestImages.unbootable(dir.resolve("img-" + seed), seed);
-        Http.Answer a = http.upload(token, TestImages.tar(img));
-        assertThat(a.status()).as(a.body()).isIn(200, 201);
-        return a.json().path("id").asText();
+        return http.uploadImage(token, TestImages.unbootable(dir.resolve("img-" + seed), seed));
     }
 
     @Test
@@ -499,7 +496,7 @@ class ControlApiTest extends SharedControlPlane {
             String adm = Guests.adminToken(first);
             token = h.tenantToken(adm, "keep");
             Path img = TestImages.unbootable(dir.resolve("img-keep"), 31);
-            String id = h.upload(token, TestImages.tar(img)).json().path("id").asText();
+            String id = h.uploadImage(token, img);
             assertThat(h.post("/v1/services", token, "{\"name\":\"kept\",\"image\":\"" + id + "\"}")
                             .status())
                     .isEqualTo(201);
@@ -527,10 +524,7 @@ class ControlApiTest extends SharedControlPlane {
             Http h = new Http(first.apiUrl());
             String adm = Guests.adminToken(first);
             token = h.tenantToken(adm, "old");
-            id = h.upload(token, TestImages.tar(TestImages.unbootable(dir.resolve("img-old"), 81)))
-                    .json()
-                    .path("id")
-                    .asText();
+            id = h.uploadImage(token, TestImages.unbootable(dir.resolve("img-old"), 81));
         }
         // What an older Wisp wrote: no format, so nothing says its id was derived from its bytes.
         Path manifest = data.resolve("images/" + id + "/image.json");

@@ -47,8 +47,7 @@ class ControlPlaneKillTest {
             Http http = new Http("http://127.0.0.1:" + ready[1]);
             int routerPort = Integer.parseInt(ready[2]);
             token = Files.readString(data.resolve("admin-token")).trim();
-            String id =
-                    http.upload(token, TestImages.tar(image)).json().path("id").asText();
+            String id = http.uploadImage(token, image);
             assertThat(http.post(
                                     "/v1/services",
                                     token,

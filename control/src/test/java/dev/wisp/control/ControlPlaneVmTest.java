@@ -38,14 +38,8 @@ class ControlPlaneVmTest extends SharedControlPlane {
         start(Guests.config(scratch.resolve("data")));
         acme = http.tenantToken(admin, "acme");
         globex = http.tenantToken(admin, "globex");
-        v1 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v1")))
-                .json()
-                .path("id")
-                .asText();
-        v2 = http.upload(acme, TestImages.tar(Guests.image(scratch, "v2")))
-                .json()
-                .path("id")
-                .asText();
+        v1 = http.uploadImage(acme, Guests.image(scratch, "v1"));
+        v2 = http.uploadImage(acme, Guests.image(scratch, "v2"));
     }
 
     private String page(String token) {

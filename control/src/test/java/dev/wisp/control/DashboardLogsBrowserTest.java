@@ -48,10 +48,7 @@ class DashboardLogsBrowserTest {
                 .port(8080)
                 .build(kernel, new ImageStore(scratch.resolve("builder")));
         Http http = new Http(control.apiUrl());
-        String id = http.upload(admin, TestImages.tar(image.dir()))
-                .json()
-                .path("id")
-                .asText();
+        String id = http.uploadImage(admin, image.dir());
         // Always on: a paused guest prints nothing, and this one must keep talking.
         http.created("/v1/services", admin, """
                 {"name": "talker", "image": "%s", "standby": {"policy": "always-on"}}""".formatted(id));

@@ -57,8 +57,7 @@ class EnvSecretsTest {
             Http http = new Http(cp.apiUrl());
             String admin = Guests.adminToken(cp);
             Path img = TestImages.unbootable(scratch.resolve("img"), 7);
-            String image =
-                    http.upload(admin, TestImages.tar(img)).json().path("id").asText();
+            String image = http.uploadImage(admin, img);
             List<Http.Answer> answers = new ArrayList<>();
             Http.Answer created = http.created(
                     "/v1/services",
@@ -161,10 +160,7 @@ class EnvSecretsTest {
         try (ControlPlane cp = ControlPlane.start(config(data))) {
             Http http = new Http(cp.apiUrl());
             String admin = Guests.adminToken(cp);
-            String image = http.upload(admin, TestImages.tar(TestImages.unbootable(scratch.resolve("img"), 3)))
-                    .json()
-                    .path("id")
-                    .asText();
+            String image = http.uploadImage(admin, TestImages.unbootable(scratch.resolve("img"), 3));
             assertThat(http.post(
                                     "/v1/services",
                                     admin,

@@ -32,8 +32,7 @@ class EnvSecretsVmTest {
         try (ControlPlane cp = ControlPlane.start(Guests.config(data).withStopOnClose(true))) {
             Http http = new Http(cp.apiUrl());
             String admin = Guests.adminToken(cp);
-            String image =
-                    http.upload(admin, TestImages.tar(app)).json().path("id").asText();
+            String image = http.uploadImage(admin, app);
             Http.Answer set = http.put("/v1/secrets/DB_PASSWORD", admin, "{\"value\":\"" + secret + "\"}");
             assertThat(set.status()).as(set.body()).isEqualTo(201);
             // One value as a plain env value, one as a tenant secret: both reach the app as env.

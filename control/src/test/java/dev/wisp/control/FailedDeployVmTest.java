@@ -51,10 +51,7 @@ class FailedDeployVmTest extends SharedControlPlane {
                 .entrypoint("echo giving up now; exit 3")
                 .port(8080)
                 .build(VmTests.kernel(), new ImageStore(scratch.resolve("build-home")));
-        String crashId = http.upload(admin, TestImages.tar(crash.dir()))
-                .json()
-                .path("id")
-                .asText();
+        String crashId = http.uploadImage(admin, crash.dir());
         http.created(
                 "/v1/services",
                 admin,
@@ -108,10 +105,7 @@ class FailedDeployVmTest extends SharedControlPlane {
         assertThat(took).as("seconds to the 503").isLessThan(10);
 
         // A fixed image deployed as revision 2 serves; revision 1 stays failed.
-        String fixed = http.upload(admin, TestImages.tar(Guests.image(scratch, "fixed")))
-                .json()
-                .path("id")
-                .asText();
+        String fixed = http.uploadImage(admin, Guests.image(scratch, "fixed"));
         Http.Answer deployed = http.post("/v1/services/broken/deploy", admin, "{\"image\":\"" + fixed + "\"}");
         assertThat(deployed.status()).as(deployed.body()).isEqualTo(202);
         Guests.awaitServing(http, admin, "broken", 2, Duration.ofSeconds(180));

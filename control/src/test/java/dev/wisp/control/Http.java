@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** A real HTTP client against a control plane, with the few conveniences tests need. */
@@ -64,6 +65,13 @@ final class Http {
             b.header("Authorization", "Bearer " + token);
         }
         return send(b.build());
+    }
+
+    /** Uploads the image folder {@code dir} as a tar and returns its id, once the API took it. */
+    String uploadImage(String token, Path dir) throws IOException, InterruptedException {
+        Answer a = upload(token, TestImages.tar(dir));
+        assertThat(a.status()).as(a.body()).isIn(200, 201);
+        return a.json().path("id").asText();
     }
 
     Answer get(String path, String token) {

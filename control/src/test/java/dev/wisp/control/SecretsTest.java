@@ -39,7 +39,7 @@ class SecretsTest {
 
     private String image(String token) throws Exception {
         Path img = TestImages.unbootable(scratch.resolve("img-" + token.hashCode()), 7);
-        return http.upload(token, TestImages.tar(img)).json().path("id").asText();
+        return http.uploadImage(token, img);
     }
 
     @Test

@@ -29,10 +29,7 @@ class ServiceApplyTest {
         cp = ControlPlane.start(Guests.noVmConfig(scratch, scratch.resolve("data")));
         http = new Http(cp.apiUrl());
         admin = Guests.adminToken(cp);
-        image = http.upload(admin, TestImages.tar(TestImages.unbootable(scratch.resolve("img"), 7)))
-                .json()
-                .path("id")
-                .asText();
+        image = http.uploadImage(admin, TestImages.unbootable(scratch.resolve("img"), 7));
     }
 
     @AfterEach

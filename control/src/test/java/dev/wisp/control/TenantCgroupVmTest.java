@@ -46,8 +46,7 @@ class TenantCgroupVmTest {
                     .page("acme-page\n")
                     .build(new ImageStore(scratch.resolve("build-home")))
                     .dir();
-            String image =
-                    http.upload(acme, TestImages.tar(app)).json().path("id").asText();
+            String image = http.uploadImage(acme, app);
             http.created(
                     "/v1/services",
                     acme,

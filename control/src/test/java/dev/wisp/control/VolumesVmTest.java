@@ -76,7 +76,7 @@ class VolumesVmTest {
                 .cgi("read", HttpdApp.CGI_TEXT + "cat /data/notes\n")
                 .build(new ImageStore(scratch.resolve("build-home")))
                 .dir();
-        return http.upload(admin, TestImages.tar(app)).json().path("id").asText();
+        return http.uploadImage(admin, app);
     }
 
     private static String app(ControlPlane cp, String path) {
