@@ -80,6 +80,7 @@ record RawBaseline(String accel, VmSpec spec, Path workDir) {
     static final class Resumer implements AutoCloseable {
         private final RawQemu raw;
         private final int port;
+        private VmmSched.Sample lastVmm = new VmmSched.Sample(0, 0);
 
         private Resumer(RawQemu raw, int port) {
             this.raw = raw;
@@ -94,9 +95,17 @@ record RawBaseline(String accel, VmSpec spec, Path workDir) {
         long resumeAfter(long pausedMillis) throws IOException {
             raw.stop();
             sleep(pausedMillis);
+            VmmSched.Sample before = VmmSched.of(raw.pid());
             long t0 = System.nanoTime();
             raw.cont();
-            return HttpProbe.timedGet(port, "localhost", "/").answeredNanos() - t0;
+            long answered = HttpProbe.timedGet(port, "localhost", "/").answeredNanos();
+            lastVmm = VmmSched.of(raw.pid()).minus(before);
+            return answered - t0;
+        }
+
+        /** What the VMM's threads did in the latest {@link #resumeAfter}, from {@code cont} to the answer. */
+        VmmSched.Sample lastVmm() {
+            return lastVmm;
         }
 
         @Override

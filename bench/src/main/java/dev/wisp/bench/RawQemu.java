@@ -147,6 +147,11 @@ final class RawQemu implements AutoCloseable {
         return raw;
     }
 
+    /** The VMM's pid, for {@link VmmSched}. */
+    long pid() {
+        return process.pid();
+    }
+
     /**
      * Our guest's init asks for the app's environment on the console before it starts the app
      * (docs/guest-protocol.md): the baseline answers "none", as any host booting it must, and

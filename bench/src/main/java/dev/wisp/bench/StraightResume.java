@@ -13,6 +13,7 @@ import java.io.IOException;
  */
 final class StraightResume implements AutoCloseable {
     private final Instance instance;
+    private VmmSched.Sample lastVmm = new VmmSched.Sample(0, 0);
 
     StraightResume(VmRuntime runtime, VmSpec spec) throws IOException {
         instance = runtime.boot("bench-straight", spec);
@@ -25,9 +26,18 @@ final class StraightResume implements AutoCloseable {
     long resumeAfter(long pausedMillis) throws IOException {
         instance.pause();
         RawBaseline.sleep(pausedMillis);
+        VmmSched.Sample before = VmmSched.of(instance.vmmPid());
         long t0 = System.nanoTime();
         instance.resume();
-        return HttpProbe.timedGet(instance.hostPort(), "localhost", "/").answeredNanos() - t0;
+        long answered =
+                HttpProbe.timedGet(instance.hostPort(), "localhost", "/").answeredNanos();
+        lastVmm = VmmSched.of(instance.vmmPid()).minus(before);
+        return answered - t0;
+    }
+
+    /** What the VMM's threads did in the latest {@link #resumeAfter}, from the resume to the answer. */
+    VmmSched.Sample lastVmm() {
+        return lastVmm;
     }
 
     @Override

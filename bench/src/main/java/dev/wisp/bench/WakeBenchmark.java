@@ -48,7 +48,8 @@ public final class WakeBenchmark {
      * One tier: the client's first-request latency and raw QEMU's, medians, and where the
      * client's wait went ({@link WakeBreakdown}). {@code straight*}: paused only (else 0 and
      * empty), a VM of Wisp's runtime resumed by the runtime and asked straight, no router or node
-     * ({@link StraightResume}).
+     * ({@link StraightResume}); {@code vmmSched}: paused only (else null), what raw QEMU's and that
+     * VM's threads did from {@code cont} to the answer ({@link VmmSched}).
      */
     public record TierResult(
             String tier,
@@ -62,6 +63,7 @@ public final class WakeBenchmark {
             List<Double> rawMs,
             double straightMedianMs,
             List<Double> straightMs,
+            VmmSched.Medians vmmSched,
             List<WakeBreakdown.Part> breakdown) {}
 
     /**
@@ -147,6 +149,8 @@ public final class WakeBenchmark {
         Map<Tier, List<Double>> client = new EnumMap<>(Tier.class);
         Map<Tier, List<Double>> rawMs = new EnumMap<>(Tier.class);
         List<Double> straightMs = new ArrayList<>();
+        List<VmmSched.Sample> rawSched = new ArrayList<>();
+        List<VmmSched.Sample> straightSched = new ArrayList<>();
         for (Tier t : Tier.values()) {
             client.put(t, new ArrayList<>());
             whole.put(t, new ArrayList<>());
@@ -176,7 +180,9 @@ public final class WakeBenchmark {
                 if (tiers.contains(Tier.PAUSED)) {
                     ServiceTiers.awaitTier(node, "warm", "paused");
                     rawMs.get(Tier.PAUSED).add(resumer.resumeAfter(200) / 1e6);
+                    rawSched.add(resumer.lastVmm());
                     straightMs.add(straight.resumeAfter(200) / 1e6);
+                    straightSched.add(straight.lastVmm());
                     client.get(Tier.PAUSED).add(firstRequest(node, "warm", Tier.PAUSED));
                     line.append(String.format(
                             Locale.ROOT, " paused %.1f", client.get(Tier.PAUSED).getLast()));
@@ -247,6 +253,7 @@ public final class WakeBenchmark {
                     rawMs.get(t).stream().map(Stats::round2).toList(),
                     t == Tier.PAUSED ? Stats.round2(Stats.median(straightMs)) : 0,
                     t == Tier.PAUSED ? straightMs.stream().map(Stats::round2).toList() : List.of(),
+                    t == Tier.PAUSED ? VmmSched.Medians.of(rawSched, straightSched) : null,
                     breakdowns.get(t).medians()));
         }
         return new Result(
@@ -362,6 +369,13 @@ public final class WakeBenchmark {
                 f.format(
                         "%s, no router or node: Wisp's VM resumed by the runtime %.1f ms (%.2f of raw)%n",
                         t.tier(), t.straightMedianMs(), t.straightMedianMs() / t.rawMedianMs());
+            }
+            VmmSched.Medians v = t.vmmSched();
+            if (v != null) {
+                f.format(
+                        "%s, the VMM's threads from cont to the answer: raw QEMU %.1f ms on a CPU, %.1f ms waiting"
+                                + " for one; Wisp's %.1f and %.1f ms%n",
+                        t.tier(), v.rawOnCpuMs(), v.rawWaitMs(), v.wispOnCpuMs(), v.wispWaitMs());
             }
         }
         for (TierResult t : r.tiers()) {

@@ -29,6 +29,7 @@ class ReportTablesTest {
                                 List.of(),
                                 12.0,
                                 List.of(12.0),
+                                new VmmSched.Medians(6.5, 2.5, 7.0, 3.0),
                                 List.of(new WakeBreakdown.Part("router: accepted to granted", 3.5))),
                         new WakeBenchmark.TierResult(
                                 "nothing",
@@ -42,6 +43,7 @@ class ReportTablesTest {
                                 List.of(),
                                 0,
                                 List.of(),
+                                null,
                                 List.of())));
 
         assertThat(WakeBenchmark.table(r))
@@ -57,6 +59,9 @@ class ReportTablesTest {
                                 + "client and raw ms: to the first answer (the status line); whole ms: the client's, to the"
                                 + " response's end\n"
                                 + "paused, no router or node: Wisp's VM resumed by the runtime 12.0 ms (1.20 of raw)"
+                                + N
+                                + "paused, the VMM's threads from cont to the answer: raw QEMU 6.5 ms on a CPU, 2.5 ms"
+                                + " waiting for one; Wisp's 7.0 and 3.0 ms"
                                 + N
                                 + N + "wake from paused (resume): where the client's wait went, medians" + N
                                 + "  router: accepted to granted                                    3.50 ms" + N
