@@ -137,6 +137,9 @@ final class RawQemu implements AutoCloseable {
             // QEMU 7.2 has no -global for migration capabilities: a template's stream needs
             // x-ignore-shared set before loading, so the load starts from QMP.
             cmd.addAll(List.of("-incoming", "defer"));
+            // Wisp's snapshots carry no run state (QEMU would start them at the load's end): raw
+            // QEMU loads them paused and starts them with `cont`, its usual way, as before.
+            cmd.add("-S");
         }
         Process p = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)

@@ -35,8 +35,17 @@ public interface VmHandle {
     SnapshotFiles saveState(Path stateFile) throws IOException;
 
     /**
-     * Loads a saved state into a VMM started with {@link Vmm#startIncoming}; the VM is left
-     * paused. A stream whose size or checksum differs from {@code expected} fails the load.
+     * Readies a VMM started with {@link Vmm#startIncoming} for {@link #loadState} (QEMU: its
+     * migration capabilities set and its incoming socket listening), so that a pool does it while
+     * the VMM waits and a wake does not. {@link #loadState} does it itself when it was not done.
+     */
+    default void prepareLoad() throws IOException {}
+
+    /**
+     * Loads a saved state into a VMM started with {@link Vmm#startIncoming}. The VM is left paused
+     * if it was saved paused with its run state; a state saved without one (Wisp's VMMs save none)
+     * starts the vCPUs at the load's end, and {@link #resume} is then answered at once. A stream
+     * whose size or checksum differs from {@code expected} fails the load before its end.
      *
      * @return {@link System#nanoTime()} when the whole stream had been handed to the VMM (what
      *     follows is the VMM finishing the load), for the wake's timings

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * VMM processes started ahead of need through {@link Vmm#startIncoming}, waiting for a state to load
  * (QEMU: {@code -incoming defer}).
- * A restore or clone that finds one skips process start, control-socket connect and capability
- * negotiation, about 25 ms under TCG, which is most of what Wisp would otherwise add to raw
- * QEMU. An idle pooled VMM has touched no guest RAM: about 15 MB of its own and no CPU.
+ * A restore or clone that finds one skips process start, control-socket connect, capability
+ * negotiation and the load's setup ({@link VmHandle#prepareLoad}: migration capabilities, the
+ * incoming socket listening), about 30 ms under TCG, which is most of what Wisp would otherwise
+ * add to raw QEMU. An idle pooled VMM has touched no guest RAM: about 15 MB of its own and no CPU.
  *
  * <p>Processes are pooled per {@link Shape} (the spec and where RAM comes from), for shapes that
  * were asked for at least once; the pool holds at most {@code capacity} idle processes in all
@@ -148,6 +149,12 @@ final class VmmPool implements AutoCloseable {
             // No owner yet: the instance that takes it attaches its own listeners.
             Console console = new Console(m -> {}, (s, l) -> {});
             VmHandle handle = vmm.startIncoming(new Vmm.Launch(name, shape.spec(), dir, net, shape.memory(), console));
+            try {
+                handle.prepareLoad();
+            } catch (IOException | RuntimeException e) {
+                handle.kill();
+                throw e;
+            }
             return new Pooled(handle, console, net, dir);
         } catch (IOException | RuntimeException e) {
             // A start the pool's close cut short (its VMM killed before its control socket opened) is expected.

@@ -153,6 +153,40 @@ class InstanceLifecycleTest {
     }
 
     @Test
+    void snapshotLoadedIntoPooledVmm_listensAheadAndRunsAtTheLoadsEndWithoutCont() throws Exception {
+        Instance vm = runtime.get().boot("life-auto", spec);
+        InstanceVmm loaded = new InstanceVmm("life-auto", spec, runtime.get());
+        try {
+            Snapshot snap = vm.snapshot(scratch.resolve("auto"));
+            VmmPool pool = runtime.get().pool();
+            pool.refill(new VmmPool.Shape(snap.spec(), VmRuntime.memoryFor(snap)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!(pool.settled() && pool.idleCount() > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Path runDir = runtime.get().instanceDirectory("life-auto").getParent();
+            try (var dirs = Files.list(runDir)) {
+                assertThat(dirs.filter(d -> d.getFileName().toString().startsWith("pool-")))
+                        .as("a pooled VMM listens for its stream before any load")
+                        .anySatisfy(
+                                d -> assertThat(d.resolve("migrate-in.sock")).exists());
+            }
+
+            loaded.load(snap, VmRuntime.memoryFor(snap), m -> {});
+            // No `cont` was sent: Wisp's snapshots carry no run state, so QEMU ran the vCPUs at the load's end.
+            String answer = TestGuests.get(loaded.hostPort(), "/");
+            while (!answer.startsWith("200") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                answer = TestGuests.get(loaded.hostPort(), "/");
+            }
+            assertThat(answer).isEqualTo("200 hello from a test guest");
+        } finally {
+            loaded.end();
+            vm.stop();
+        }
+    }
+
+    @Test
     void vmmKilledMidFlight_instanceFailsAndLeavesNothing() throws Exception {
         Instance vm = runtime.get().boot("life-kill", spec);
         int port = vm.hostPort();

@@ -96,6 +96,10 @@ final class QemuCommandLine {
         cmd.addAll(List.of("-m", spec.memoryMib() + "M"));
         cmd.addAll(List.of("-object", memoryObject(memory, spec.memoryMib())));
         cmd.addAll(BARE_MACHINE);
+        // Snapshots carry no run state, so a load into a VMM started without -S runs the vCPUs the
+        // moment it ends (QEMU's autostart): no `cont` round trip on a wake. The runtime types the
+        // guest's new identity right after, and routes no request before the guest has taken it.
+        cmd.addAll(List.of("-global", "migration.store-global-state=off"));
         cmd.addAll(List.of("-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"));
         cmd.addAll(List.of("-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console"));
         cmd.addAll(List.of("-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));

@@ -36,6 +36,8 @@ final class QemuProcess implements VmHandle {
     private final GuestMemory memory;
     private final VmmJail jail;
     private final CompletableFuture<Integer> exited;
+    /** Whether the capabilities for a load are set and QEMU listens for the stream ({@link #prepareLoad}). */
+    private boolean incomingReady;
 
     private QemuProcess(
             Process process, Console console, QmpClient qmp, Path directory, GuestMemory memory, VmmJail jail) {
@@ -113,20 +115,33 @@ final class QemuProcess implements VmHandle {
         return full;
     }
 
-    /** A stream saved without RAM (its RAM is a file this process maps) is read with the same capability. */
+    /**
+     * A stream saved without RAM (its RAM is a file this process maps) is read with the same
+     * capability; both it and the listening socket are set here, ahead of any load.
+     */
+    @Override
+    public synchronized void prepareLoad() throws IOException {
+        if (!incomingReady) {
+            setIgnoreShared(memory.loadsFromFile());
+            qmp.execute(
+                    "migrate-incoming", Map.of("uri", "unix:" + jail.directory().resolve(MIGRATE_IN)));
+            incomingReady = true;
+        }
+    }
+
     @Override
     public long loadState(Path stateFile, SnapshotFiles expected) throws IOException {
-        setIgnoreShared(memory.loadsFromFile());
-        Path socket = directory.resolve(MIGRATE_IN);
-        qmp.execute("migrate-incoming", Map.of("uri", "unix:" + jail.directory().resolve(MIGRATE_IN)));
-        MigrationStream.Copied sent = MigrationStream.sendFrom(stateFile, socket);
+        prepareLoad(); // a pooled VMM did it while it waited: two QMP round trips off the wake
+        MigrationStream.Copied sent = MigrationStream.sendFrom(stateFile, directory.resolve(MIGRATE_IN));
         long streamed = System.nanoTime();
-        String status = waitForMigration();
+        // Checked before the load ends: a stream saved without QEMU's global state starts the vCPUs
+        // at its end, and a corrupt one must not run.
         if (sent.bytes() != expected.stateBytes() || sent.crc32c() != expected.stateCrc32c()) {
             throw new IOException("snapshot is corrupt: " + stateFile.getFileName() + " has " + sent.bytes()
                     + " bytes, crc32c " + Long.toHexString(sent.crc32c()) + "; expected " + expected.stateBytes()
                     + " bytes, crc32c " + Long.toHexString(expected.stateCrc32c()));
         }
+        String status = waitForMigration();
         if (!"completed".equals(status)) {
             throw new IOException("snapshot could not be loaded: migration " + status + " ("
                     + lastLine(console, "no console output") + ")");

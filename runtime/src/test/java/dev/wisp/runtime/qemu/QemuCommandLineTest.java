@@ -53,6 +53,15 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void everyVmm_savesSnapshotsWithoutRunStateAndStartsLoadsUnpaused() {
+        List<String> cmd = build(new GuestMemory.Anonymous(), true);
+        assertThat(String.join(" ", cmd))
+                .contains("-global migration.store-global-state=off")
+                .contains("-incoming defer");
+        assertThat(cmd).doesNotContain("-S");
+    }
+
+    @Test
     void kernelCmdline_carriesTheTcgSafetyParametersIdAndImageExtras() {
         List<String> cmd = build(new GuestMemory.Anonymous(), false);
         String append = cmd.get(cmd.indexOf("-append") + 1);
