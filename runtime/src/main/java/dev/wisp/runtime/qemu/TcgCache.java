@@ -1,0 +1,73 @@
+package dev.wisp.runtime.qemu;
+
+import dev.wisp.runtime.Accelerator;
+import java.util.Locale;
+
+/**
+ * How big TCG's translation cache may grow, and whether a paused VM keeps it: the {@code -accel}
+ * option. Translated code is most of an idle VMM's own memory (docs/vmm.md, "Lighter VMMs").
+ *
+ * @param tbSizeMib   {@code tb-size}: the cache's cap in MiB, 0 for QEMU's default (up to 1 GiB)
+ * @param flushOnStop {@code flush-on-stop}: drop the code, and give its pages back, when the VM is
+ *                    paused (an option of Wisp's own QEMU build only)
+ */
+record TcgCache(int tbSizeMib, boolean flushOnStop) {
+    /**
+     * System property capping the cache, in MiB, for every VMM; unset keeps the defaults below, 0
+     * QEMU's own (no cap).
+     */
+    static final String TB_SIZE_PROPERTY = "wisp.tcg.tbSizeMib";
+
+    /** System property: {@code false} keeps a paused VM's translated code (Wisp's build flushes it). */
+    static final String FLUSH_ON_STOP_PROPERTY = "wisp.tcg.flushOnStop";
+
+    /** Largest cap accepted: QEMU's own default. */
+    static final int MAX_TB_SIZE_MIB = 1024;
+
+    /**
+     * The cap for a VMM that loads a guest (a clone, a restore, a pool VMM): its guest runs only
+     * what it needs after the load, a few MiB of code, which the cap keeps from piling up. A cold
+     * boot translates the whole kernel boot (~26 MiB) and gets no cap: a smaller cache would flush
+     * and translate the boot again each time it filled (docs/vmm.md).
+     */
+    static final int INCOMING_TB_SIZE_MIB = 4;
+
+    TcgCache {
+        if (tbSizeMib < 0 || tbSizeMib > MAX_TB_SIZE_MIB) {
+            throw new IllegalArgumentException(
+                    TB_SIZE_PROPERTY + " must be 0 (QEMU's default) to " + MAX_TB_SIZE_MIB + " MiB, got " + tbSizeMib);
+        }
+    }
+
+    /**
+     * The cache for one VMM: the property's cap if set, else {@link #INCOMING_TB_SIZE_MIB} for a VMM
+     * that loads its guest and none for a cold boot; flushed on pause where {@code leanVmm} (Wisp's
+     * build of the current configuration) unless the property says {@code false}.
+     */
+    static TcgCache of(boolean incoming, boolean leanVmm) {
+        String cap = System.getProperty(TB_SIZE_PROPERTY);
+        int mib = cap == null || cap.isBlank() ? (incoming ? INCOMING_TB_SIZE_MIB : 0) : tbSizeMib(cap);
+        boolean flush = leanVmm && !"false".equalsIgnoreCase(System.getProperty(FLUSH_ON_STOP_PROPERTY, "true"));
+        return new TcgCache(mib, flush);
+    }
+
+    /** The {@code -accel} value: the accelerator, with the cache's options under TCG. */
+    String accelOption(Accelerator accel) {
+        String name = accel.name().toLowerCase(Locale.ROOT);
+        if (accel != Accelerator.TCG) {
+            return name;
+        }
+        return name + (tbSizeMib > 0 ? ",tb-size=" + tbSizeMib : "") + (flushOnStop ? ",flush-on-stop=on" : "");
+    }
+
+    /** A cap as {@link #TB_SIZE_PROPERTY} gives it; a clear error for a bad value. */
+    static int tbSizeMib(String value) {
+        int mib;
+        try {
+            mib = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(TB_SIZE_PROPERTY + " must be a number of MiB, got '" + value + "'");
+        }
+        return new TcgCache(mib, false).tbSizeMib();
+    }
+}
