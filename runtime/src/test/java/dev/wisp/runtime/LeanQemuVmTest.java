@@ -30,6 +30,9 @@ class LeanQemuVmTest {
     /** What a paused VM's flushed code buffer may still hold (the prologue's page and a little more). */
     private static final long FLUSHED_KIB = 512;
 
+    /** TcgCache's property that turns {@code flush-on-stop} on (package-private there). */
+    private static final String FLUSH_ON_STOP = "wisp.tcg.flushOnStop";
+
     @TempDir
     static Path scratch;
 
@@ -84,7 +87,15 @@ class LeanQemuVmTest {
     void webApp_answers_andGivesItsTranslatedCodeBackWhilePaused() throws Exception {
         assumeBuilt();
         Image web = TestGuests.webApp(scratch);
-        TestGuests.checkThenStop(runtime.boot("lean-qemu-web", TestGuests.spec(web)), vm -> {
+        // read when the VMM's command line is built: this VM's only (the option is off by default)
+        System.setProperty(FLUSH_ON_STOP, "true");
+        Instance booted;
+        try {
+            booted = runtime.boot("lean-qemu-web", TestGuests.spec(web));
+        } finally {
+            System.clearProperty(FLUSH_ON_STOP);
+        }
+        TestGuests.checkThenStop(booted, vm -> {
             assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200 ");
             long pid = vm.vmmPid();
             assertThat(translatedCodeKib(pid)).isGreaterThan(FLUSHED_KIB);

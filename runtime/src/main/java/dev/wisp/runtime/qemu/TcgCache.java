@@ -9,7 +9,7 @@ import java.util.Locale;
  *
  * @param tbSizeMib   {@code tb-size}: the cache's cap in MiB, 0 for QEMU's default (up to 1 GiB)
  * @param flushOnStop {@code flush-on-stop}: drop the code, and give its pages back, when the VM is
- *                    paused (an option of Wisp's own QEMU build only)
+ *                    paused (an option of Wisp's own QEMU build only; off unless asked for)
  */
 record TcgCache(int tbSizeMib, boolean flushOnStop) {
     /**
@@ -18,19 +18,26 @@ record TcgCache(int tbSizeMib, boolean flushOnStop) {
      */
     static final String TB_SIZE_PROPERTY = "wisp.tcg.tbSizeMib";
 
-    /** System property: {@code false} keeps a paused VM's translated code (Wisp's build flushes it). */
+    /**
+     * System property: {@code true} drops a paused VM's translated code (Wisp's build only). Off by
+     * default: it takes a paused VM's own memory from ~12 to ~7 MiB, but its wake then translates
+     * everything afresh, 354 ms against raw QEMU's 12.8 ms resume under load (docs/vmm.md): slower
+     * than a wake from a snapshot, which holds no memory at all.
+     */
     static final String FLUSH_ON_STOP_PROPERTY = "wisp.tcg.flushOnStop";
 
     /** Largest cap accepted: QEMU's own default. */
     static final int MAX_TB_SIZE_MIB = 1024;
 
     /**
-     * The cap for a VMM that loads a guest (a clone, a restore, a pool VMM): its guest runs only
-     * what it needs after the load, a few MiB of code, which the cap keeps from piling up. A cold
-     * boot translates the whole kernel boot (~26 MiB) and gets no cap: a smaller cache would flush
-     * and translate the boot again each time it filled (docs/vmm.md).
+     * The cap for a VMM that loads a guest (a clone, a restore, a pool VMM): a bound, not a diet.
+     * Such a guest translates ~7 MiB on its way to idle, so this cap leaves an idle VM as it is; it
+     * keeps a VM that once served a burst from holding its code for good (Wisp's build gives a
+     * flushed cache's pages back). 4 MiB would bring an idle clone near 10 MiB of its own, but a
+     * busy guest's code does not fit: {@code hey} got 13 requests/s against 134-159 with 16 MiB or
+     * none (docs/vmm.md). A cold boot translates the whole kernel boot (~26 MiB) and gets no cap.
      */
-    static final int INCOMING_TB_SIZE_MIB = 4;
+    static final int INCOMING_TB_SIZE_MIB = 16;
 
     TcgCache {
         if (tbSizeMib < 0 || tbSizeMib > MAX_TB_SIZE_MIB) {
@@ -41,13 +48,13 @@ record TcgCache(int tbSizeMib, boolean flushOnStop) {
 
     /**
      * The cache for one VMM: the property's cap if set, else {@link #INCOMING_TB_SIZE_MIB} for a VMM
-     * that loads its guest and none for a cold boot; flushed on pause where {@code leanVmm} (Wisp's
-     * build of the current configuration) unless the property says {@code false}.
+     * that loads its guest and none for a cold boot; flushed on pause where the property asks for it
+     * and {@code leanVmm} (Wisp's build of the current configuration) has the option.
      */
     static TcgCache of(boolean incoming, boolean leanVmm) {
         String cap = System.getProperty(TB_SIZE_PROPERTY);
         int mib = cap == null || cap.isBlank() ? (incoming ? INCOMING_TB_SIZE_MIB : 0) : tbSizeMib(cap);
-        boolean flush = leanVmm && !"false".equalsIgnoreCase(System.getProperty(FLUSH_ON_STOP_PROPERTY, "true"));
+        boolean flush = leanVmm && Boolean.parseBoolean(System.getProperty(FLUSH_ON_STOP_PROPERTY));
         return new TcgCache(mib, flush);
     }
 

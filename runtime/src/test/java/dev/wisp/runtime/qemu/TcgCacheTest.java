@@ -22,12 +22,13 @@ class TcgCacheTest {
     }
 
     @Test
-    void leanVmm_flushesOnStop_otherQemuNever() {
+    void flushOnStop_onlyWhenAsked_andOnlyOnTheLeanVmm() {
+        assertThat(TcgCache.of(false, true).accelOption(Accelerator.TCG)).isEqualTo("tcg");
+        System.setProperty(TcgCache.FLUSH_ON_STOP_PROPERTY, "true");
         assertThat(TcgCache.of(false, true).accelOption(Accelerator.TCG)).isEqualTo("tcg,flush-on-stop=on");
         assertThat(TcgCache.of(true, true).accelOption(Accelerator.TCG))
                 .isEqualTo("tcg,tb-size=" + TcgCache.INCOMING_TB_SIZE_MIB + ",flush-on-stop=on");
-        System.setProperty(TcgCache.FLUSH_ON_STOP_PROPERTY, "false");
-        assertThat(TcgCache.of(false, true).accelOption(Accelerator.TCG)).isEqualTo("tcg");
+        assertThat(TcgCache.of(false, false).accelOption(Accelerator.TCG)).isEqualTo("tcg");
     }
 
     @Test
@@ -40,6 +41,7 @@ class TcgCacheTest {
 
     @Test
     void kvm_takesNoTcgOption() {
+        System.setProperty(TcgCache.FLUSH_ON_STOP_PROPERTY, "true");
         assertThat(TcgCache.of(true, true).accelOption(Accelerator.KVM)).isEqualTo("kvm");
     }
 
