@@ -8,7 +8,9 @@ import dev.wisp.image.Image;
 import dev.wisp.runtime.vmm.VmmBuilder;
 import dev.wisp.runtime.vmm.VmmChoice;
 import dev.wisp.testing.VmTests;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,11 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Wisp's lean QEMU (built by {@code wisp setup --vmm wisp}) runs a real microVM, jailed where the
- * tests run as root, and links none of the libraries it was built without.
+ * tests run as root, links none of the libraries it was built without, and gives a paused VM's
+ * translated code back (TCG's {@code flush-on-stop}, Wisp's patch).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VmTests.class)
 class LeanQemuVmTest {
+    /** What a paused VM's flushed code buffer may still hold (the prologue's page and a little more). */
+    private static final long FLUSHED_KIB = 512;
+
+    /** TcgCache's property that turns {@code flush-on-stop} on (package-private there). */
+    private static final String FLUSH_ON_STOP = "wisp.tcg.flushOnStop";
+
     @TempDir
     static Path scratch;
 
@@ -75,14 +84,46 @@ class LeanQemuVmTest {
     }
 
     @Test
-    void webApp_answersOnTheLeanBuild() throws Exception {
+    void webApp_answers_andGivesItsTranslatedCodeBackWhilePaused() throws Exception {
         assumeBuilt();
         Image web = TestGuests.webApp(scratch);
-        TestGuests.checkThenStop(runtime.boot("lean-qemu-web", TestGuests.spec(web)), vm -> {
+        // read when the VMM's command line is built: this VM's only (the option is off by default)
+        System.setProperty(FLUSH_ON_STOP, "true");
+        Instance booted;
+        try {
+            booted = runtime.boot("lean-qemu-web", TestGuests.spec(web));
+        } finally {
+            System.clearProperty(FLUSH_ON_STOP);
+        }
+        TestGuests.checkThenStop(booted, vm -> {
             assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200 ");
+            long pid = vm.vmmPid();
+            assertThat(translatedCodeKib(pid)).isGreaterThan(FLUSHED_KIB);
             vm.pause();
+            // the flush runs on the vCPU's thread after `stop` is answered: wait for it, bounded
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (translatedCodeKib(pid) > FLUSHED_KIB && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(translatedCodeKib(pid)).isLessThanOrEqualTo(FLUSHED_KIB);
             vm.resume();
             assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200 ");
+            assertThat(translatedCodeKib(pid)).isGreaterThan(FLUSHED_KIB);
         });
+    }
+
+    /** Private KiB of the VMM's TCG code buffer: its one anonymous read-write-execute mapping. */
+    private static long translatedCodeKib(long pid) throws Exception {
+        long kib = 0;
+        boolean code = false;
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 5 && f[0].matches("[0-9a-f]+-[0-9a-f]+")) {
+                code = f[1].equals("rwxp") && f.length == 5;
+            } else if (code && (f[0].equals("Private_Clean:") || f[0].equals("Private_Dirty:"))) {
+                kib += Long.parseLong(f[1]);
+            }
+        }
+        return kib;
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The {@code qemu-system-x86_64 -M microvm} command line for one VM. Sandboxed: seccomp on
@@ -34,45 +33,11 @@ final class QemuCommandLine {
     /** A volume's disk serial, then its index: the guest init finds {@code wisp.volN=PATH} by it. */
     static final String VOLUME_SERIAL = "wisp-vol";
 
-    /**
-     * System property capping TCG's translation cache, in MiB ({@code -accel tcg,tb-size=N}); unset
-     * or 0 leaves QEMU's default (up to 1 GiB, touched as code is translated: about 12 MiB of private
-     * memory per idle VM here). A smaller cache costs retranslation whenever it fills.
-     */
-    static final String TB_SIZE_PROPERTY = "wisp.tcg.tbSizeMib";
-
-    /** Largest cap accepted: QEMU's own default. */
-    static final int MAX_TB_SIZE_MIB = 1024;
-
     /** No default devices, no config files, no display, and quit rather than reboot: every VM's. */
     static final List<String> BARE_MACHINE =
             List.of("-nodefaults", "-no-user-config", "-display", "none", "-no-reboot");
 
     private QemuCommandLine() {}
-
-    /** The {@code -accel} value: the accelerator, with TCG's cache cap when one is set. */
-    static String accelOption(Accelerator accel, int tbSizeMib) {
-        String name = accel.name().toLowerCase(Locale.ROOT);
-        return accel == Accelerator.TCG && tbSizeMib > 0 ? name + ",tb-size=" + tbSizeMib : name;
-    }
-
-    /** The cap {@link #TB_SIZE_PROPERTY} asks for (0: none); a clear error for a bad value. */
-    static int tbSizeMib(String value) {
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        int mib;
-        try {
-            mib = Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(TB_SIZE_PROPERTY + " must be a number of MiB, got '" + value + "'");
-        }
-        if (mib < 0 || mib > MAX_TB_SIZE_MIB) {
-            throw new IllegalArgumentException(
-                    TB_SIZE_PROPERTY + " must be 0 (QEMU's default) to " + MAX_TB_SIZE_MIB + " MiB, got " + mib);
-        }
-        return mib;
-    }
 
     static List<String> build(
             String qemuBinary,
@@ -83,14 +48,15 @@ final class QemuCommandLine {
             String netdev,
             GuestMemory memory,
             boolean incoming,
-            boolean wispKernel) {
+            boolean wispKernel,
+            boolean leanVmm) {
         List<String> cmd = new ArrayList<>();
         cmd.add(qemuBinary);
         cmd.addAll(List.of("-name", "wisp-" + instanceId + ",process=wisp-" + instanceId));
         // Wisp's own kernel has no ACPI (built with it, it failed to load microvm's tables and /init
         // never ran): with acpi=off QEMU lists the virtio-mmio devices on the kernel command line.
         cmd.addAll(List.of("-M", "microvm,memory-backend=" + MEMORY_BACKEND_ID + (wispKernel ? ",acpi=off" : "")));
-        cmd.addAll(List.of("-accel", accelOption(accel, tbSizeMib(System.getProperty(TB_SIZE_PROPERTY)))));
+        cmd.addAll(List.of("-accel", TcgCache.of(incoming, leanVmm).accelOption(accel)));
         cmd.addAll(List.of("-cpu", accel == Accelerator.KVM ? "host" : "max"));
         cmd.addAll(List.of("-smp", Integer.toString(spec.vcpus())));
         cmd.addAll(List.of("-m", spec.memoryMib() + "M"));

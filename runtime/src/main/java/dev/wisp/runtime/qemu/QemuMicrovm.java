@@ -7,6 +7,7 @@ import dev.wisp.runtime.VmHandle;
 import dev.wisp.runtime.Vmm;
 import dev.wisp.runtime.jail.Jailer;
 import dev.wisp.runtime.jail.VmmJail;
+import dev.wisp.runtime.vmm.VmmBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +24,15 @@ public final class QemuMicrovm implements Vmm {
     private final Accelerator accelerator;
     private final String acceleratorReason;
     private final Optional<Jailer> jailer;
+    /** Wisp's build of the current configuration: it takes TCG's {@code flush-on-stop}. */
+    private final boolean leanVmm;
 
     QemuMicrovm(String qemuBinary, Accelerator accelerator, String acceleratorReason, Optional<Jailer> jailer) {
         this.qemuBinary = qemuBinary;
         this.accelerator = accelerator;
         this.acceleratorReason = acceleratorReason;
         this.jailer = jailer;
+        this.leanVmm = VmmBuilder.isCurrentWispVmm(Path.of(qemuBinary));
     }
 
     /**
@@ -126,6 +130,7 @@ public final class QemuMicrovm implements Vmm {
                 jail.memory(),
                 incoming,
                 // decided on the host's path: in a jail the kernel is just /kernel
-                QemuCommandLine.isWispKernel(launch.spec().boot().kernel()));
+                QemuCommandLine.isWispKernel(launch.spec().boot().kernel()),
+                leanVmm);
     }
 }

@@ -80,6 +80,17 @@ public final class VmmBuilder {
                 && Files.isRegularFile(bin.resolveSibling(LeanQemuConfig.FILE_NAME));
     }
 
+    /**
+     * Whether {@code binary} is Wisp's build of this very configuration (its folder named by the
+     * configuration's hash), so that it has every option {@code wisp-qemu.patch} adds, such as TCG's
+     * {@code flush-on-stop}; an older Wisp build or another QEMU has not.
+     */
+    public static boolean isCurrentWispVmm(Path binary) {
+        Path bin = binary.toAbsolutePath().getParent();
+        return isWispVmm(binary)
+                && LeanQemuConfig.builtInto(bin.getParent().getFileName().toString());
+    }
+
     /** @return the newest build of the current configuration, if there is one (no tools run) */
     public Optional<Path> cached() {
         if (!Files.isDirectory(builds)) {

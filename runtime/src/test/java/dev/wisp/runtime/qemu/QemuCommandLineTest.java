@@ -1,7 +1,6 @@
 package dev.wisp.runtime.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.wisp.runtime.Accelerator;
 import dev.wisp.runtime.BootSource;
@@ -36,6 +35,7 @@ class QemuCommandLineTest {
                 "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
                 memory,
                 incoming,
+                false,
                 false);
     }
 
@@ -83,6 +83,7 @@ class QemuCommandLineTest {
                 Path.of("/run/web-1/qmp.sock"),
                 "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
                 new GuestMemory.Anonymous(),
+                false,
                 false,
                 false);
         assertThat(String.join(" ", cmd)).doesNotContain("hunter2").doesNotContain("SECRET");
@@ -145,31 +146,7 @@ class QemuCommandLineTest {
                 "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:41000-:8080",
                 new GuestMemory.Anonymous(),
                 false,
-                QemuCommandLine.isWispKernel(wisp.resolve("vmlinux")));
-    }
-
-    @Test
-    void accelOption_capsTcgsTranslationCacheOnlyWhenAsked() {
-        assertThat(QemuCommandLine.accelOption(Accelerator.TCG, 0)).isEqualTo("tcg");
-        assertThat(QemuCommandLine.accelOption(Accelerator.TCG, 4)).isEqualTo("tcg,tb-size=4");
-        assertThat(QemuCommandLine.accelOption(Accelerator.KVM, 4)).isEqualTo("kvm");
-    }
-
-    @Test
-    void tbSizeMib_acceptsBlankAndMibWithinQemusDefault() {
-        assertThat(QemuCommandLine.tbSizeMib(null)).isZero();
-        assertThat(QemuCommandLine.tbSizeMib(" ")).isZero();
-        assertThat(QemuCommandLine.tbSizeMib(" 8 ")).isEqualTo(8);
-        assertThat(QemuCommandLine.tbSizeMib("1024")).isEqualTo(1024);
-    }
-
-    @Test
-    void tbSizeMib_badValue_isAOneLineError() {
-        assertThatThrownBy(() -> QemuCommandLine.tbSizeMib("4M"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("wisp.tcg.tbSizeMib must be a number of MiB, got '4M'");
-        assertThatThrownBy(() -> QemuCommandLine.tbSizeMib("2048"))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("wisp.tcg.tbSizeMib must be 0 (QEMU's default) to 1024 MiB, got 2048");
+                QemuCommandLine.isWispKernel(wisp.resolve("vmlinux")),
+                false);
     }
 }
