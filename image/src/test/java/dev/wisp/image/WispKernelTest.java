@@ -82,7 +82,10 @@ class WispKernelTest {
 
         assertThat(files)
                 .containsExactly(
-                        "arch/x86/kernel/apic/apic.c", "arch/x86/mm/init.c", "net/ipv4/ipconfig.c", "arch/x86/kernel/tsc.c");
+                        "arch/x86/kernel/apic/apic.c",
+                        "arch/x86/mm/init.c",
+                        "net/ipv4/ipconfig.c",
+                        "arch/x86/kernel/tsc.c");
         assertThat(Files.readString(tree.resolve(files.get(0)))).contains("early_param(\"lapic_timer_khz\"");
         assertThat(Files.readString(tree.resolve(files.get(1))))
                 .doesNotContain("free_kernel_image_pages(\"unused kernel image (initmem)\"");
