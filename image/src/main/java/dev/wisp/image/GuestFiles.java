@@ -70,7 +70,7 @@ final class GuestFiles {
         t.file("etc/nsswitch.conf", 0644, "passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n");
         // slirp's resolver; only used when the host lets the guest reach it.
         t.file("etc/resolv.conf", 0644, "nameserver 10.0.2.3\n");
-        // One `mount -a` instead of one process per mount.
+        // Mounted by init in one process (`agent mount /etc/fstab`), not one per mount.
         t.file("etc/fstab", 0644, """
                 proc /proc proc defaults 0 0
                 sysfs /sys sysfs defaults 0 0

@@ -117,6 +117,29 @@ class VmBootTest {
     }
 
     @Test
+    void initsFirstStep_mountsEveryFstabEntryWithItsOptions() throws Exception {
+        // The agent mounts /etc/fstab (init's first step); tmpfs's default mode is 1777, so /run's
+        // 755 shows that the options reached the filesystem.
+        Image image = build(ImageBuilder.fromFolder(app)
+                .entrypoint("cut -d' ' -f1-3 /proc/mounts; stat -c 'mode %n %a' /tmp /run; exit 0"));
+
+        try (TestVm vm = TestVm.boot(TestHome.kernel(), image)) {
+            vm.await(l -> l.startsWith("@@wisp exit"), Duration.ofSeconds(60));
+
+            assertThat(vm.console())
+                    .contains("@@app proc /proc proc")
+                    .contains("@@app sysfs /sys sysfs")
+                    .contains("@@app devtmpfs /dev devtmpfs")
+                    .contains("@@app tmpfs /tmp tmpfs")
+                    .contains("@@app tmpfs /run tmpfs")
+                    .contains("@@app mode /tmp 1777")
+                    .contains("@@app mode /run 755")
+                    .containsPattern("(?m)^@@wisp exit 0$")
+                    .doesNotContain("@@wisp error");
+        }
+    }
+
+    @Test
     void diskImage_mountsAppReadOnlyWithWritableOverlay() throws Exception {
         Image image = build(ImageBuilder.fromFolder(app)
                 .disk(true)

@@ -80,11 +80,18 @@ class WispKernelTest {
                 java.util.Map.of(),
                 java.util.List.of("patch", "-p1", "--batch", "-i", patch.toString()));
 
-        assertThat(files).containsExactly("arch/x86/kernel/apic/apic.c", "arch/x86/mm/init.c", "net/ipv4/ipconfig.c");
+        assertThat(files)
+                .containsExactly(
+                        "arch/x86/kernel/apic/apic.c",
+                        "arch/x86/mm/init.c",
+                        "net/ipv4/ipconfig.c",
+                        "arch/x86/kernel/tsc.c");
         assertThat(Files.readString(tree.resolve(files.get(0)))).contains("early_param(\"lapic_timer_khz\"");
         assertThat(Files.readString(tree.resolve(files.get(1))))
                 .doesNotContain("free_kernel_image_pages(\"unused kernel image (initmem)\"");
         assertThat(Files.readString(tree.resolve(files.get(2)))).contains("if (ic_myaddr == NONE)\n\t\tmsleep(");
+        assertThat(Files.readString(tree.resolve(files.get(3))))
+                .contains("cpu_khz = tsc_early_khz ? tsc_early_khz : x86_platform.calibrate_cpu();");
     }
 
     @Test

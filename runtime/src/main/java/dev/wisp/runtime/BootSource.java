@@ -77,8 +77,13 @@ public record BootSource(
      * {@code lapic_timer_khz}: QEMU's and KVM's local APIC timers count at 1 GHz, so the kernel need
      * not calibrate it against the jiffies clock, two waits of 100 ms each at every boot.
      * {@link #KERNEL_IP_PARAMETER}: the network without four processes in init.
+     * {@code noreplace-smp}: a one-vCPU guest keeps its {@code lock} prefixes instead of patching
+     * each of them out of the kernel text one page mapping at a time, which under TCG (every patch
+     * retranslates code and flushes QEMU's TLB) was the largest step of the guest kernel's boot:
+     * about 130 ms of VMM CPU per cold boot (docs/kernel.md). With more vCPUs it changes nothing.
      */
-    public static final List<String> WISP_KERNEL_PARAMETERS = List.of("lapic_timer_khz=1000000", KERNEL_IP_PARAMETER);
+    public static final List<String> WISP_KERNEL_PARAMETERS =
+            List.of("lapic_timer_khz=1000000", "noreplace-smp", KERNEL_IP_PARAMETER);
 
     public BootSource {
         Objects.requireNonNull(kernel, "kernel");

@@ -12,6 +12,9 @@
  *    looked up on the PATH of that environment. PID 1 stays outside, in the initramfs.
  *  - `agent` (what PID 1 becomes once the app listens): reads host commands from the console
  *    and answers there.
+ *  - `agent mount FSTAB` (init's first step): mounts what FSTAB lists (device, directory, type,
+ *    options: "defaults" or filesystem data such as mode=1777; no mount flags). Under TCG a
+ *    process of this size starts in a fraction of busybox's time (static glibc, 2 MB).
  *
  * Why C and not the shell: after a clone, the guest must rekey its CRNG before it serves
  * anything. Writing to /dev/urandom only mixes the input pool; Linux keeps handing out the
@@ -44,6 +47,7 @@ typedef unsigned long size_t;
 #define SYS_setsid 112
 #define SYS_setgroups 116
 #define SYS_chroot 161
+#define SYS_mount 165
 #define SYS_reboot 169
 #define SYS_pidfd_open 434
 #define SYS_sethostname 170
@@ -78,6 +82,14 @@ static long sys(long n, long a, long b, long c, long d) {
     long r;
     register long r10 __asm__("r10") = d;
     __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+    return r;
+}
+
+static long sys5(long n, long a, long b, long c, long d, long e) {
+    long r;
+    register long r10 __asm__("r10") = d;
+    register long r8 __asm__("r8") = e;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8) : "rcx", "r11", "memory");
     return r;
 }
 
@@ -438,9 +450,51 @@ static void run_app(const char *entry, char **inherited, int ninherited) {
     sys(SYS_reboot, 0xfee1dead, 672274793, 0x4321fedc, 0);
 }
 
+/* Splits off the next blank-separated field of the line at *p (NUL-terminating it); null at its end. */
+static char *field(char **p) {
+    char *s = *p;
+    while (*s == ' ' || *s == '\t') s++;
+    if (!*s) return 0;
+    char *start = s;
+    while (*s && *s != ' ' && *s != '\t') s++;
+    if (*s) *s++ = 0;
+    *p = s;
+    return start;
+}
+
+/* agent mount FSTAB: each line's mount, in order; says which failed and exits 1 if any did. */
+static int mount_all(const char *fstab) {
+    static char buf[4096];
+    long fd = sys(SYS_open, (long)fstab, O_RDONLY, 0, 0);
+    if (fd < 0) { say("error ", "cannot open fstab"); return 1; }
+    long n = 0, r;
+    while (n < (long)sizeof buf - 1 && (r = sys(SYS_read, fd, (long)(buf + n), (long)(sizeof buf - 1 - n), 0)) > 0) n += r;
+    sys(SYS_close, fd, 0, 0, 0);
+    buf[n] = 0;
+    int failed = 0;
+    for (char *line = buf; *line;) {
+        char *end = line;
+        while (*end && *end != '\n') end++;
+        char *next = *end ? end + 1 : end;
+        *end = 0;
+        char *p = line;
+        char *dev = field(&p), *dir = field(&p), *type = field(&p), *opts = field(&p);
+        if (dev && *dev != '#' && dir && type) {
+            long data = opts && !same(opts, "defaults") ? (long)opts : 0;
+            if (sys5(SYS_mount, (long)dev, (long)dir, (long)type, 0, data) < 0) {
+                say("error mount failed: ", dir);
+                failed = 1;
+            }
+        }
+        line = next;
+    }
+    return failed;
+}
+
 __attribute__((noreturn, used)) void start_c(long *sp) {
     int argc = (int)sp[0];
     char **argv = (char **)(sp + 1);
+    if (argc == 3 && same(argv[1], "mount")) for (;;) sys(SYS_exit, mount_all(argv[2]), 0, 0, 0);
     if (argc >= 3 && same(argv[1], "run")) run_app(argv[2], argv + argc + 1, -1);
     else if (argc >= 9 && same(argv[1], "run-oci")) {
         long nenv = number(argv[7]);

@@ -107,11 +107,13 @@ class QemuCommandLineTest {
         assertThat(cmd.get(cmd.indexOf("-M") + 1)).endsWith(",acpi=off");
         assertThat(cmd.get(cmd.indexOf("-append") + 1))
                 .contains("lapic_timer_khz=1000000")
+                .contains(" noreplace-smp ")
                 .contains(" " + BootSource.KERNEL_IP_PARAMETER + " ");
         List<String> debian = build(new GuestMemory.Anonymous(), false);
         assertThat(debian.get(debian.indexOf("-M") + 1)).doesNotContain("acpi");
         assertThat(debian.get(debian.indexOf("-append") + 1))
                 .doesNotContain("lapic_timer_khz")
+                .doesNotContain("noreplace-smp")
                 .doesNotContain(" ip=");
     }
 
