@@ -3,6 +3,7 @@ package dev.wisp.runtime;
 import dev.wisp.runtime.net.NetSlot;
 import dev.wisp.runtime.net.Networking;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -126,7 +127,7 @@ final class VmmPool implements AutoCloseable {
                 if (delayMillis > 0) {
                     Thread.sleep(delayMillis);
                 }
-                Pooled p = closed ? null : start(shape);
+                Pooled p = closed || backingGone(shape) ? null : start(shape);
                 if (p != null) {
                     offer(shape, p);
                 }
@@ -159,7 +160,7 @@ final class VmmPool implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             // A start the pool's close cut short (its VMM killed before its control socket opened) is expected.
             LOG.log(
-                    closed ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    closed || backingGone(shape) ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
                     "could not start a pooled VMM: " + e.getMessage());
             if (net != null) {
                 net.release();
@@ -167,6 +168,18 @@ final class VmmPool implements AutoCloseable {
             SnapshotStore.delete(dir);
             return null;
         }
+    }
+
+    /**
+     * Whether the file this shape's RAM comes from is gone: its template was deleted (the service
+     * went) after a take asked for a refill, so there is nothing to pool for it.
+     */
+    static boolean backingGone(Shape shape) {
+        return switch (shape.memory()) {
+            case GuestMemory.SharedFile f -> !Files.exists(f.file());
+            case GuestMemory.PrivateFile f -> !Files.exists(f.file());
+            case GuestMemory.Anonymous a -> false;
+        };
     }
 
     private void offer(Shape shape, Pooled p) {
