@@ -125,6 +125,11 @@ public final class BlobCache {
             return r;
         }
 
+        /** Bytes of a download not read yet (0 for a blob already in the cache). */
+        long remaining() {
+            return done ? 0 : Math.max(0, d.size() - n);
+        }
+
         /**
          * Reads what is left, checks size and digest, and moves a download into the cache.
          *

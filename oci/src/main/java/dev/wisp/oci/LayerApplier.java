@@ -35,6 +35,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 final class LayerApplier {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
     private static final int MAX_NOTES = 100;
+    /** Most of a failed layer's blob still read to tell a tampered blob from a true error (bytes). */
+    static final long VERIFY_REST_MAX_BYTES = 64L << 20;
     /** Says why a layer cannot be unpacked on its own: the puller then applies every layer to one root. */
     static final String LOWER_HARDLINK = "a hardlink to a file of a lower layer";
 
@@ -100,10 +102,15 @@ final class LayerApplier {
                 // the end-of-archive blocks belong to the diff id too
                 counted.transferTo(OutputStream.nullOutputStream());
             } catch (IOException | RuntimeException e) {
-                if (!(e instanceof OciException)) {
+                // A blob that is not what its digest says fails here first, as broken compression or
+                // as a tar header that breaks a limit: say that, not how it broke. Only a rest small
+                // enough to read for the answer is read (a true layer past a limit may be huge).
+                if (!(e instanceof OciException) || blob.remaining() <= VERIFY_REST_MAX_BYTES) {
                     try {
-                        // a blob that is not what its digest says fails here first: say that, not how it broke
                         blob.complete();
+                    } catch (OciException mismatch) {
+                        mismatch.addSuppressed(e);
+                        throw mismatch;
                     } catch (IOException ignored) {
                         // the first error is the one to report
                     }

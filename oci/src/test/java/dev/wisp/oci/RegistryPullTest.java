@@ -3,10 +3,12 @@ package dev.wisp.oci;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryPullTest {
     @RegisterExtension
     static final Registry REGISTRY = Registry.plain();
+    /** The tar inside hand/tamper-size:1, kept to make a tampered copy of it. */
+    private static byte[] sizeTamperTar;
 
     @RegisterExtension
     static final BuildahImages IMAGES = new BuildahImages("registry-test");
@@ -62,6 +66,11 @@ class RegistryPullTest {
         Files.writeString(t.resolve("data"), "x".repeat(4096));
         TestImages.writeImage(hand, "tamper", "amd64", List.of(TestImages.Layer.gzip(TestImages.tar(t))));
         REGISTRY.push(hand, "tamper", "hand/tamper:1");
+        Path t2 = Files.createDirectories(work.resolve("tamper-size"));
+        Files.writeString(t2.resolve("data"), "y".repeat(4096));
+        sizeTamperTar = TestImages.tar(t2);
+        TestImages.writeImage(hand, "tamper-size", "amd64", List.of(TestImages.Layer.gzip(sizeTamperTar)));
+        REGISTRY.push(hand, "tamper-size", "hand/tamper-size:1");
     }
 
     /** Three layers (gzip, zstd, plain): deletes, opaque dir, replacements, links, modes, owners. */
@@ -225,6 +234,37 @@ class RegistryPullTest {
                 .hasMessageContaining("partial blob was deleted");
         assertThat(new BlobCache(cacheDir).path(layer)).doesNotExist();
         assertThat(list(cacheDir.resolve("tmp"))).isEmpty();
+        assertThat(tmp.resolve("root")).doesNotExist();
+    }
+
+    @Test
+    void tamperedTarHeader_sizePastTheLimit_isRefusedAsATamperedBlob() throws Exception {
+        PulledImage good = puller(tmp.resolve("probe")).pull(ref("hand/tamper-size:1"), tmp.resolve("probe-root"));
+        Digest layer = good.layers().get(0);
+        Path data = REGISTRY.blobData(layer);
+        byte[] b = sizeTamperTar.clone();
+        // the header of ./data (the second, after ./): its size field (12 bytes at 124) says 8 GiB,
+        // past the root tree's limit, under a checksum (8 bytes at 148) made to match, so only the
+        // blob's digest tells
+        int h = 512;
+        byte[] size = "77777777777\0".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(size, 0, b, h + 124, size.length);
+        Arrays.fill(b, h + 148, h + 156, (byte) ' ');
+        int sum = 0;
+        for (int i = h; i < h + 512; i++) {
+            sum += b[i] & 0xff;
+        }
+        byte[] chksum = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(chksum, 0, b, h + 148, chksum.length);
+        Files.write(data, TestImages.compress(b, "gzip"));
+
+        Path cacheDir = tmp.resolve("cache");
+        assertThatThrownBy(() -> puller(cacheDir).pull(ref("hand/tamper-size:1"), tmp.resolve("root")))
+                .isInstanceOf(OciException.class)
+                .hasMessageContaining("blob " + layer)
+                .hasMessageContaining("does not match")
+                .hasMessageContaining("partial blob was deleted");
+        assertThat(new BlobCache(cacheDir).path(layer)).doesNotExist();
         assertThat(tmp.resolve("root")).doesNotExist();
     }
 
