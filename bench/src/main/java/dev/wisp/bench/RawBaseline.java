@@ -95,12 +95,9 @@ record RawBaseline(String accel, VmSpec spec, Path workDir) {
         long resumeAfter(long pausedMillis) throws IOException {
             raw.stop();
             sleep(pausedMillis);
-            VmmSched.Sample before = VmmSched.of(raw.pid());
-            long t0 = System.nanoTime();
-            raw.cont();
-            long answered = HttpProbe.timedGet(port, "localhost", "/").answeredNanos();
-            lastVmm = VmmSched.of(raw.pid()).minus(before);
-            return answered - t0;
+            VmmSched.Timed t = VmmSched.timed(raw.pid(), port, raw::cont);
+            lastVmm = t.vmm();
+            return t.nanos();
         }
 
         /** What the VMM's threads did in the latest {@link #resumeAfter}, from {@code cont} to the answer. */

@@ -26,13 +26,9 @@ final class StraightResume implements AutoCloseable {
     long resumeAfter(long pausedMillis) throws IOException {
         instance.pause();
         RawBaseline.sleep(pausedMillis);
-        VmmSched.Sample before = VmmSched.of(instance.vmmPid());
-        long t0 = System.nanoTime();
-        instance.resume();
-        long answered =
-                HttpProbe.timedGet(instance.hostPort(), "localhost", "/").answeredNanos();
-        lastVmm = VmmSched.of(instance.vmmPid()).minus(before);
-        return answered - t0;
+        VmmSched.Timed t = VmmSched.timed(instance.vmmPid(), instance.hostPort(), instance::resume);
+        lastVmm = t.vmm();
+        return t.nanos();
     }
 
     /** What the VMM's threads did in the latest {@link #resumeAfter}, from the resume to the answer. */

@@ -45,6 +45,26 @@ final class VmmSched {
         }
     }
 
+    /** A resume timed to the first answer, and what the VMM's threads did from it to the answer. */
+    record Timed(long nanos, Sample vmm) {}
+
+    /** The resume a {@link #timed} call times. */
+    interface Resume {
+        void run() throws IOException;
+    }
+
+    /**
+     * Times {@code resume} of the VMM {@code pid} to the first answer on {@code port}, asked with
+     * the one-request client both sides of the resume comparison use ({@link HttpProbe#timedGet}).
+     */
+    static Timed timed(long pid, int port, Resume resume) throws IOException {
+        Sample before = of(pid);
+        long t0 = System.nanoTime();
+        resume.run();
+        long answered = HttpProbe.timedGet(port, "localhost", "/").answeredNanos();
+        return new Timed(answered - t0, of(pid).minus(before));
+    }
+
     /** The threads of {@code pid} now. */
     static Sample of(long pid) {
         return read(Path.of("/proc", Long.toString(pid), "task"));
