@@ -6,6 +6,7 @@ import dev.wisp.functions.FunctionSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,8 +39,13 @@ final class FunctionInput {
 
     private FunctionInput() {}
 
-    /** Parses a deploy of {@code tenant}'s function, to be stored under {@code key}, created {@code now}. */
-    static Parsed parse(byte[] body, String tenant, String key, String now, int memoryFloorMib) {
+    /**
+     * Parses a deploy of {@code tenant}'s function, to be stored under {@code key}, created {@code now}.
+     *
+     * @param memoryFloorMib the least memory a function of a runtime may ask for (for Java, a JVM's floor)
+     */
+    static Parsed parse(
+            byte[] body, String tenant, String key, String now, ToIntFunction<FunctionRuntime> memoryFloorMib) {
         JsonNode n = Fields.object(body);
         Fields.onlyKnown(n, "a function", FIELDS);
         String name = Names.require("function", Fields.string(n, "name", "", null));
@@ -85,7 +91,9 @@ final class FunctionInput {
             default -> text == null ? "handler.jar" : javaSourceName(text, cls);
         };
         Resources res = ServiceInput.resources(
-                Fields.child(n, "resources"), new Resources(1, runtime.equals("java") ? 256 : 128), memoryFloorMib);
+                Fields.child(n, "resources"),
+                new Resources(1, runtime.equals("java") ? 256 : 128),
+                memoryFloorMib.applyAsInt(FunctionRuntime.parse(runtime)));
         int concurrency = (int) Fields.integer(n, "reservedConcurrency", "", DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
         int perInstance = (int) Fields.integer(
                 n,

@@ -96,7 +96,7 @@ record FunctionsRoutes(Registry registry, Functions functions, TenantRouting rou
         RANDOM.nextBytes(id);
         String key = "fn-" + HexFormat.of().formatHex(id);
         FunctionInput.Parsed in =
-                FunctionInput.parse(c.body(), who.tenant(), key, registry.now(), functions.memoryFloorMib());
+                FunctionInput.parse(c.body(), who.tenant(), key, registry.now(), functions::memoryFloorMib);
         FunctionRecord rec = in.record();
         Path dir = handlers.resolve(key);
         try {

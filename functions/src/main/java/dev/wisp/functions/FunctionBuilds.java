@@ -17,15 +17,23 @@ import java.nio.file.Path;
  */
 record FunctionBuilds(Kernel kernel, ImageStore images, Path cacheRoot) {
 
-    /** The least guest memory a function may ask for: what the kernel its guests boot needs. */
-    int memoryFloorMib() {
-        return KernelMemory.floorMib(kernel.vmlinux());
+    /**
+     * The least guest memory a function may ask for: what the kernel its guests boot needs, and for
+     * Java what a JVM needs on that kernel.
+     */
+    int memoryFloorMib(FunctionRuntime runtime) {
+        return runtime == FunctionRuntime.JAVA
+                ? KernelMemory.jvmFloorMib(kernel.vmlinux())
+                : KernelMemory.floorMib(kernel.vmlinux());
     }
 
-    /** @throws FunctionException {@code bad_request} for less memory than the kernel needs */
-    void checkMemory(int memoryMib) {
+    /** @throws FunctionException {@code bad_request} for less memory than the kernel (and a JVM) needs */
+    void checkMemory(FunctionRuntime runtime, int memoryMib) {
         try {
             KernelMemory.check(memoryMib, kernel.vmlinux());
+            if (runtime == FunctionRuntime.JAVA) {
+                KernelMemory.checkJvm("a Java function", memoryMib, kernel.vmlinux());
+            }
         } catch (IllegalArgumentException e) {
             throw new FunctionException(FunctionException.Code.BAD_REQUEST, e.getMessage());
         }

@@ -30,7 +30,10 @@ public final class FunctionImages {
     public static final int PORT = 8080;
     /** Manifest attribute naming a Java function's class (else {@code Main-Class}). */
     public static final String CLASS_ATTRIBUTE = "Wisp-Function-Class";
-    /** JVM flags in the guest: one core, small heap, no JIT tiers beyond C1: start-up over peak speed. */
+    /**
+     * JVM flags in every guest: one core, small heap, no JIT tiers beyond C1: start-up over peak speed.
+     * A guest under 100 MiB adds {@link SmallGuestJvm#FLAGS}.
+     */
     static final List<String> JVM_FLAGS = List.of(
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
@@ -97,9 +100,13 @@ public final class FunctionImages {
                     HostTools.copyTree(
                             JlinkedJre.ensure(cacheRoot, javaModules == null ? List.of() : javaModules),
                             app.resolve("jre"));
-                    builder.entrypoint("exec /app/jre/bin/java " + String.join(" ", JVM_FLAGS)
-                                    + " -cp /app/.wisp/runtime.jar " + JavaRuntimeMain.class.getName() + " " + PORT
-                                    + " /app/handler.jar " + cls)
+                    // A guest too small for the defaults adds SmallGuestJvm's flags, picked at start.
+                    Files.write(wisp.resolve(Path.of(SmallGuestJvm.ARGS_FILE).getFileName()), SmallGuestJvm.FLAGS);
+                    builder.entrypoint(SmallGuestJvm.command(
+                                    "/app/jre/bin/java",
+                                    JVM_FLAGS,
+                                    "-cp /app/.wisp/runtime.jar " + JavaRuntimeMain.class.getName() + " " + PORT
+                                            + " /app/handler.jar " + cls))
                             .disk(true)
                             .withDebs(JRE_DEBS);
                 }

@@ -99,9 +99,12 @@ public final class Functions implements AutoCloseable {
                 node, store, new FunctionBuilds(kernel, images, cacheRoot), Objects.requireNonNull(callbackPolicy));
     }
 
-    /** The least guest memory a function may ask for: what the kernel its guests boot needs. */
-    public int memoryFloorMib() {
-        return builds.memoryFloorMib();
+    /**
+     * The least guest memory a function of this runtime may ask for: what the kernel its guests boot
+     * needs, and for Java what a JVM needs on that kernel ({@code KernelMemory}).
+     */
+    public int memoryFloorMib(FunctionRuntime runtime) {
+        return builds.memoryFloorMib(runtime);
     }
 
     /**
@@ -109,14 +112,15 @@ public final class Functions implements AutoCloseable {
      * the warm JVM is snapshotted and a clone of it runs). Invocations it left unfinished (a
      * restart) are picked up again.
      *
-     * @throws FunctionException {@code bad_request} for less memory than the kernel needs ({@code KernelMemory}),
+     * @throws FunctionException {@code bad_request} for less memory than the kernel (for Java, a JVM) needs
+     *     ({@code KernelMemory}),
      *     {@code conflict} if it exists, {@code unavailable} if it never got ready
      */
     public FunctionInfo deploy(FunctionSpec spec) {
         if (functions.containsKey(spec.name())) {
             throw new FunctionException(FunctionException.Code.CONFLICT, "function " + spec.name() + " already exists");
         }
-        builds.checkMemory(spec.memoryMib());
+        builds.checkMemory(spec.runtime(), spec.memoryMib());
         Image image = builds.build(spec);
         boolean java = spec.runtime() == FunctionRuntime.JAVA;
         // A JVM's cold boot under TCG takes seconds: give the first boot and waiting requests room.

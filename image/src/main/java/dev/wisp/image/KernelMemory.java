@@ -11,12 +11,45 @@ public final class KernelMemory {
     public static final int WISP_KERNEL_FLOOR_MIB = 32;
     /** Debian's cloud kernel (and any other): unpacking it and its modules needs more. */
     public static final int DEFAULT_FLOOR_MIB = 64;
+    /**
+     * A guest that runs a JVM, on Wisp's kernel: the Java function runtime answers in 64 MiB with the
+     * small-guest JVM flags (docs/kernel.md, "Smaller guests").
+     */
+    public static final int WISP_KERNEL_JVM_FLOOR_MIB = 64;
+    /**
+     * A guest that runs a JVM, on any other kernel: on Debian's a Java service's VMM died booting in
+     * 64 MiB and it did not answer in 96 (docs/java-services.md, "Memory").
+     */
+    public static final int DEFAULT_JVM_FLOOR_MIB = 128;
 
     private KernelMemory() {}
 
     /** @return the minimum guest memory in MiB for this {@code vmlinux} (a path on this host) */
     public static int floorMib(Path vmlinux) {
         return KernelBuilder.isWispKernel(vmlinux) ? WISP_KERNEL_FLOOR_MIB : DEFAULT_FLOOR_MIB;
+    }
+
+    /** @return the minimum guest memory in MiB for a guest that runs a JVM on this {@code vmlinux} */
+    public static int jvmFloorMib(Path vmlinux) {
+        return KernelBuilder.isWispKernel(vmlinux) ? WISP_KERNEL_JVM_FLOOR_MIB : DEFAULT_JVM_FLOOR_MIB;
+    }
+
+    /**
+     * Checks the size of a guest that runs a JVM against its floor on this kernel.
+     *
+     * @param what what runs the JVM, for the message (e.g. "a Java function")
+     * @throws IllegalArgumentException saying the floor and which kernel sets it
+     */
+    public static void checkJvm(String what, int memoryMib, Path vmlinux) {
+        int floor = jvmFloorMib(vmlinux);
+        if (memoryMib < floor) {
+            throw new IllegalArgumentException(what + " needs at least " + floor + " MiB of memory with "
+                    + (floor == WISP_KERNEL_JVM_FLOOR_MIB ? "Wisp's kernel" : "this kernel") + ", got " + memoryMib
+                    + (floor == WISP_KERNEL_JVM_FLOOR_MIB
+                            ? ""
+                            : " (with Wisp's own kernel it needs " + WISP_KERNEL_JVM_FLOOR_MIB
+                                    + ": wisp setup --kernel wisp)"));
+        }
     }
 
     /**

@@ -158,4 +158,16 @@ class WispKernelTest {
                         + " (Wisp's own kernel boots in 32 MiB: wisp setup --kernel wisp)");
         KernelMemory.check(64, debian);
     }
+
+    @Test
+    void jvmBelowItsFloor_isRefusedNamingTheFloorOfItsKernel() throws Exception {
+        Path debian = Files.writeString(home.resolve("vmlinux"), "elf");
+
+        assertThat(KernelMemory.jvmFloorMib(debian)).isEqualTo(128);
+        assertThatThrownBy(() -> KernelMemory.checkJvm("a Java function", 96, debian))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a Java function needs at least 128 MiB of memory with this kernel, got 96"
+                        + " (with Wisp's own kernel it needs 64: wisp setup --kernel wisp)");
+        KernelMemory.checkJvm("a Java function", 128, debian);
+    }
 }
