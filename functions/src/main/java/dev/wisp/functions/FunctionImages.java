@@ -32,7 +32,7 @@ public final class FunctionImages {
     public static final String CLASS_ATTRIBUTE = "Wisp-Function-Class";
     /**
      * JVM flags in every guest: one core, small heap, no JIT tiers beyond C1: start-up over peak speed.
-     * A guest under 100 MiB adds {@link SmallGuestJvm#FLAGS}.
+     * A guest with under 80 MiB of {@code MemTotal} adds {@link SmallGuestJvm#FLAGS}.
      */
     static final List<String> JVM_FLAGS = List.of(
             "-XX:+UseSerialGC",

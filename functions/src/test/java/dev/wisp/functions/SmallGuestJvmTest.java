@@ -21,8 +21,8 @@ class SmallGuestJvmTest {
     }
 
     @Test
-    void guestOf256MiB_keepsTheFlagsEveryGuestGets() throws Exception {
-        assertThat(run("MemTotal:         245660 kB")).isEqualTo("-Xfoo -cp x Main");
+    void guestOf96MiB_keepsTheFlagsEveryGuestGets() throws Exception {
+        assertThat(run("MemTotal:          84060 kB")).isEqualTo("-Xfoo -cp x Main");
     }
 
     @Test
