@@ -68,47 +68,12 @@ record RawBaseline(String accel, VmSpec spec, Path workDir) {
         }
     }
 
-    /** A raw VM booted once, to be paused and resumed again and again. */
-    Resumer resumer() throws IOException {
+    /** A raw VM booted once, to be paused ({@code stop}) and resumed ({@code cont}) again and again. */
+    PausedVm resumer() throws IOException {
         int port = freePort();
         RawQemu raw = start(port, RawQemu.Memory.PLAIN, null, null);
         answered(port, System.nanoTime());
-        return new Resumer(raw, port);
-    }
-
-    /** One raw VM that pauses and resumes. */
-    static final class Resumer implements AutoCloseable {
-        private final RawQemu raw;
-        private final int port;
-        private VmmSched.Sample lastVmm = new VmmSched.Sample(0, 0);
-
-        private Resumer(RawQemu raw, int port) {
-            this.raw = raw;
-            this.port = port;
-        }
-
-        /**
-         * Pauses for {@code pausedMillis}, then times resume to first answer: {@code cont}, then
-         * one request with the client Wisp's side is timed with ({@link HttpProbe#timedGet}; a
-         * resumed guest's network is up, so no retries are needed).
-         */
-        long resumeAfter(long pausedMillis) throws IOException {
-            raw.stop();
-            sleep(pausedMillis);
-            VmmSched.Timed t = VmmSched.timed(raw.pid(), port, raw::cont);
-            lastVmm = t.vmm();
-            return t.nanos();
-        }
-
-        /** What the VMM's threads did in the latest {@link #resumeAfter}, from {@code cont} to the answer. */
-        VmmSched.Sample lastVmm() {
-            return lastVmm;
-        }
-
-        @Override
-        public void close() {
-            raw.close();
-        }
+        return new PausedVm(raw::stop, raw::cont, raw.pid(), port, raw::close);
     }
 
     private RawQemu start(int port, RawQemu.Memory memory, Path memoryFile, Path state) throws IOException {

@@ -104,8 +104,8 @@ public final class StartupBenchmark extends GuestBenchmark {
                         template.snapshot().memoryFile().orElseThrow(), templateDir.resolve("state.bin"))));
 
         // Both sides timed with the same client: one request once the resume has been answered.
-        try (StraightResume awake = new StraightResume(runtime, spec);
-                RawBaseline.Resumer resumer = raw.resumer()) {
+        try (PausedVm awake = StraightResume.boot(runtime, spec);
+                PausedVm resumer = raw.resumer()) {
             results.add(measure(
                     "resume-paused",
                     round -> awake.resumeAfter(PAUSED_IDLE_MILLIS),

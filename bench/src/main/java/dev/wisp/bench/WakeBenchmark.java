@@ -168,8 +168,8 @@ public final class WakeBenchmark {
         // One service at a time: a second service sinking through its tiers (a 64 MiB snapshot
         // write) would steal the cores the measured wake runs on.
         try (Node node = Node.start(NodeConfig.of(state, RouterConfig.defaults()), runtime);
-                RawBaseline.Resumer resumer = raw.resumer();
-                StraightResume straight = tiers.contains(Tier.PAUSED) ? new StraightResume(runtime, spec) : null) {
+                PausedVm resumer = raw.resumer();
+                PausedVm straight = tiers.contains(Tier.PAUSED) ? StraightResume.boot(runtime, spec) : null) {
             node.deploy(ServiceSpec.of("warm", spec).withStandby(quickTiers).withScaling(toZero));
             ServiceTiers.await(node, "warm", s -> s.templateReady() && ServiceTiers.running(s));
             warmUp(node, "warm");

@@ -81,20 +81,21 @@ class SmallGuestsVmTest {
     void javaFunctionUnderTheJvmsFloor_isRefusedNamingIt() {
         FunctionSpec spec = FunctionSpec.of("small-jvm", FunctionRuntime.JAVA, FnTestbed.example("java/Hello.java"))
                 .withResources(1, KernelMemory.WISP_KERNEL_JVM_FLOOR_MIB - 16);
-        assertThatThrownBy(() -> BED.functions.deploy(spec))
-                .isInstanceOf(FunctionException.class)
-                .hasMessage("a Java function needs at least 64 MiB of memory with Wisp's kernel, got 48")
-                .satisfies(
-                        e -> assertThat(((FunctionException) e).code()).isEqualTo(FunctionException.Code.BAD_REQUEST));
+        assertRefusedAsABadRequest(spec, "a Java function needs at least 64 MiB of memory with Wisp's kernel, got 48");
     }
 
     @Test
     void lessThanTheKernelsFloor_isRefusedAsABadRequest() {
         FunctionSpec spec = FunctionSpec.of("too-small", FunctionRuntime.SHELL, FnTestbed.example("shell/handler.sh"))
                 .withResources(1, KernelMemory.WISP_KERNEL_FLOOR_MIB - 8);
+        assertRefusedAsABadRequest(spec, "memory must be at least 32 MiB with Wisp's kernel, got 24");
+    }
+
+    /** The deploy is refused before anything is built, as a bad request naming the floor. */
+    private static void assertRefusedAsABadRequest(FunctionSpec spec, String message) {
         assertThatThrownBy(() -> BED.functions.deploy(spec))
                 .isInstanceOf(FunctionException.class)
-                .hasMessage("memory must be at least 32 MiB with Wisp's kernel, got 24")
+                .hasMessage(message)
                 .satisfies(
                         e -> assertThat(((FunctionException) e).code()).isEqualTo(FunctionException.Code.BAD_REQUEST));
     }

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -218,30 +219,21 @@ class RegistryPullTest {
 
     @Test
     void tamperedBlob_isRefusedNamingBothDigestsAndNothingIsCached() throws Exception {
-        PulledImage good = puller(tmp.resolve("probe")).pull(ref("hand/tamper:1"), tmp.resolve("probe-root"));
-        Digest layer = good.layers().get(0);
+        Digest layer = firstLayer("hand/tamper:1");
         Path data = REGISTRY.blobData(layer);
         byte[] b = Files.readAllBytes(data);
         b[b.length / 2] ^= 0x20; // same size, other bytes
         Files.write(data, b);
 
-        Path cacheDir = tmp.resolve("cache");
-        assertThatThrownBy(() -> puller(cacheDir).pull(ref("hand/tamper:1"), tmp.resolve("root")))
-                .isInstanceOf(OciException.class)
-                .hasMessageContaining("blob " + layer)
+        assertTamperedPullFails("hand/tamper:1", layer)
                 .hasMessageContaining("expected " + b.length + " bytes with digest " + layer)
-                .hasMessageContaining("with digest sha256:")
-                .hasMessageContaining("partial blob was deleted");
-        assertThat(new BlobCache(cacheDir).path(layer)).doesNotExist();
-        assertThat(list(cacheDir.resolve("tmp"))).isEmpty();
-        assertThat(tmp.resolve("root")).doesNotExist();
+                .hasMessageContaining("with digest sha256:");
+        assertThat(list(tmp.resolve("cache").resolve("tmp"))).isEmpty();
     }
 
     @Test
     void tamperedTarHeader_sizePastTheLimit_isRefusedAsATamperedBlob() throws Exception {
-        PulledImage good = puller(tmp.resolve("probe")).pull(ref("hand/tamper-size:1"), tmp.resolve("probe-root"));
-        Digest layer = good.layers().get(0);
-        Path data = REGISTRY.blobData(layer);
+        Digest layer = firstLayer("hand/tamper-size:1");
         byte[] b = sizeTamperTar.clone();
         // the header of ./data (the second, after ./): its size field (12 bytes at 124) says 8 GiB,
         // past the root tree's limit, under a checksum (8 bytes at 148) made to match, so only the
@@ -256,16 +248,33 @@ class RegistryPullTest {
         }
         byte[] chksum = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(chksum, 0, b, h + 148, chksum.length);
-        Files.write(data, TestImages.compress(b, "gzip"));
+        Files.write(REGISTRY.blobData(layer), TestImages.compress(b, "gzip"));
 
+        assertTamperedPullFails("hand/tamper-size:1", layer).hasMessageContaining("does not match");
+    }
+
+    /** The first layer of {@code reference}, pulled once into a cache of its own (the registry's copy is then tampered with). */
+    private Digest firstLayer(String reference) throws Exception {
+        return puller(tmp.resolve("probe"))
+                .pull(ref(reference), tmp.resolve("probe-root"))
+                .layers()
+                .get(0);
+    }
+
+    /**
+     * Pulls {@code reference} into a fresh cache: it must fail naming the tampered {@code layer} and
+     * leave neither that blob nor a root tree behind. Returns the failure for more checks.
+     */
+    private AbstractThrowableAssert<?, ? extends Throwable> assertTamperedPullFails(String reference, Digest layer) {
         Path cacheDir = tmp.resolve("cache");
-        assertThatThrownBy(() -> puller(cacheDir).pull(ref("hand/tamper-size:1"), tmp.resolve("root")))
+        AbstractThrowableAssert<?, ? extends Throwable> failure = assertThatThrownBy(
+                        () -> puller(cacheDir).pull(ref(reference), tmp.resolve("root")))
                 .isInstanceOf(OciException.class)
                 .hasMessageContaining("blob " + layer)
-                .hasMessageContaining("does not match")
                 .hasMessageContaining("partial blob was deleted");
         assertThat(new BlobCache(cacheDir).path(layer)).doesNotExist();
         assertThat(tmp.resolve("root")).doesNotExist();
+        return failure;
     }
 
     @Test
