@@ -147,6 +147,7 @@ public final class Instance {
         dialog.awaitIdentityAck();
         dialog.close();
         long acked = System.nanoTime();
+        vmm.handle().settled(); // before any request: it may drop what only the restore ran
         lastWake = new WakeTimings(t0, marks.vmmReadyNanos(), marks.streamSentNanos(), loaded, typed, resumed, acked);
         move(InstanceState.READY, lastWake.restoreDetail());
     }
@@ -162,11 +163,10 @@ public final class Instance {
     }
 
     /**
-     * Sends a paused instance's resume at once without waiting for the VMM's answer, for a
-     * thread that must not block (a router event loop that saw demand): the vCPUs start while
-     * the caller goes on, and no hand-off to another thread stands before them. {@link #resume}
-     * completes it (and reports a failure). False, with nothing sent, if another operation
-     * holds the instance or it is not paused; {@link #resume} then does it all.
+     * Sends a paused instance's resume at once without waiting for the VMM's answer, for a thread that must not block
+     * (a router event loop that saw demand): the vCPUs start while the caller goes on, and no hand-off to another
+     * thread stands before them. {@link #resume} completes it (and reports a failure). False, with nothing sent, if
+     * another operation holds the instance or it is not paused; {@link #resume} then does it all.
      */
     public boolean resumeSoon() {
         if (!lock.tryLock()) {

@@ -52,6 +52,14 @@ public interface VmHandle {
      */
     long loadState(Path stateFile, SnapshotFiles expected) throws IOException;
 
+    /**
+     * The guest has come up (booted, or restored and re-identified) and serves nothing yet: a VMM
+     * may drop what only that took (QEMU under TCG: the code it translated on the way, most of an
+     * idle VMM's own memory). Called before the instance takes requests; best effort, a VMM that
+     * cannot keeps it. By default nothing.
+     */
+    default void settled() {}
+
     /** Asks the VMM to exit, then kills it if it has not within {@code grace}. */
     void stop(Duration grace);
 

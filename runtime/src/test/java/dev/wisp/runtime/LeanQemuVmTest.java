@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Wisp's lean QEMU (built by {@code wisp setup --vmm wisp}) runs a real microVM, jailed where the
  * tests run as root, links none of the libraries it was built without, and gives a paused VM's
- * translated code back (TCG's {@code flush-on-stop}, Wisp's patch).
+ * translated code back (TCG's {@code flush-on-stop}, Wisp's patch), and a clone's restore code
+ * where asked ({@code tcg-flush} once it has settled).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VmTests.class)
@@ -32,6 +33,15 @@ class LeanQemuVmTest {
 
     /** TcgCache's property that turns {@code flush-on-stop} on (package-private there). */
     private static final String FLUSH_ON_STOP = "wisp.tcg.flushOnStop";
+
+    /** TcgCache's property that drops a restored guest's code once it has settled (package-private there). */
+    private static final String FLUSH_WHEN_SETTLED = "wisp.tcg.flushWhenSettled";
+
+    /**
+     * What a clone's code buffer may hold once its restore's code is dropped: its idle path since
+     * (~0.8 MiB); a clone that keeps it holds ~4 MiB or more at ready.
+     */
+    private static final long SETTLED_KIB = 2048;
 
     @TempDir
     static Path scratch;
@@ -109,6 +119,31 @@ class LeanQemuVmTest {
             vm.resume();
             assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200 ");
             assertThat(translatedCodeKib(pid)).isGreaterThan(FLUSHED_KIB);
+        });
+    }
+
+    @Test
+    void clone_whereAsked_dropsTheCodeItsRestoreTranslated_andAnswers() throws Exception {
+        assumeBuilt();
+        Image web = TestGuests.webApp(scratch);
+        Template template = runtime.createTemplate("lean-qemu-tpl", TestGuests.spec(web), scratch.resolve("template"));
+        // read when the clone's VMM starts: this clone's only (the option is off by default)
+        System.setProperty(FLUSH_WHEN_SETTLED, "true");
+        Instance clone;
+        try {
+            clone = runtime.cloneFrom(template, "lean-qemu-clone");
+        } finally {
+            System.clearProperty(FLUSH_WHEN_SETTLED);
+        }
+        TestGuests.checkThenStop(clone, vm -> {
+            long pid = vm.vmmPid();
+            // the flush runs on the vCPU's thread after QMP answered: wait for it, bounded
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (translatedCodeKib(pid) > SETTLED_KIB && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(translatedCodeKib(pid)).isLessThanOrEqualTo(SETTLED_KIB);
+            assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200 ");
         });
     }
 

@@ -24,7 +24,7 @@ public final class QemuMicrovm implements Vmm {
     private final Accelerator accelerator;
     private final String acceleratorReason;
     private final Optional<Jailer> jailer;
-    /** Wisp's build of the current configuration: it takes TCG's {@code flush-on-stop}. */
+    /** Wisp's build of the current configuration: it takes TCG's {@code flush-on-stop} and {@code tcg-flush}. */
     private final boolean leanVmm;
 
     QemuMicrovm(String qemuBinary, Accelerator accelerator, String acceleratorReason, Optional<Jailer> jailer) {
@@ -110,7 +110,8 @@ public final class QemuMicrovm implements Vmm {
                 .orElseGet(() ->
                         VmmJail.none(qemuBinary, launch.spec(), launch.memory(), launch.directory(), launch.net()));
         try {
-            return QemuProcess.start(jail.wrap(commandLine(launch, jail, incoming)), launch, jail);
+            boolean flushWhenSettled = accelerator == Accelerator.TCG && TcgCache.flushWhenSettled(leanVmm);
+            return QemuProcess.start(jail.wrap(commandLine(launch, jail, incoming)), launch, jail, flushWhenSettled);
         } catch (IOException | RuntimeException e) {
             jail.release();
             throw e;

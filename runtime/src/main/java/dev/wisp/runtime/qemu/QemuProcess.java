@@ -36,12 +36,21 @@ final class QemuProcess implements VmHandle {
     private final GuestMemory memory;
     private final VmmJail jail;
     private final CompletableFuture<Integer> exited;
+    /** Whether {@link #settled} drops TCG's code (Wisp's build, under TCG: {@link TcgCache#flushWhenSettled}). */
+    private final boolean flushWhenSettled;
     /** Whether the capabilities for a load are set and QEMU listens for the stream ({@link #prepareLoad}). */
     private boolean incomingReady;
 
     private QemuProcess(
-            Process process, Console console, QmpClient qmp, Path directory, GuestMemory memory, VmmJail jail) {
+            Process process,
+            Console console,
+            QmpClient qmp,
+            Path directory,
+            GuestMemory memory,
+            VmmJail jail,
+            boolean flushWhenSettled) {
         this.process = process;
+        this.flushWhenSettled = flushWhenSettled;
         this.console = console;
         this.qmp = qmp;
         this.directory = directory;
@@ -50,8 +59,12 @@ final class QemuProcess implements VmHandle {
         this.exited = VmmLauncher.exitOf(process);
     }
 
-    /** Starts {@code command} (already wrapped by {@code jail}) for {@code launch}. */
-    static QemuProcess start(List<String> command, Vmm.Launch launch, VmmJail jail) throws IOException {
+    /**
+     * Starts {@code command} (already wrapped by {@code jail}) for {@code launch}; {@code flushWhenSettled}:
+     * the VMM has Wisp's {@code tcg-flush} and {@link #settled} uses it.
+     */
+    static QemuProcess start(List<String> command, Vmm.Launch launch, VmmJail jail, boolean flushWhenSettled)
+            throws IOException {
         Path qmpSocket = launch.directory().resolve(QemuCommandLine.QMP_SOCKET);
         // Tied to the platform's life, pid file written (VmmLauncher): a killed platform leaves no VMM running.
         Process process = VmmLauncher.start(command, launch.directory());
@@ -65,7 +78,7 @@ final class QemuProcess implements VmHandle {
             waitQuietly(process);
             throw new VmException("VMM did not start: " + lastLine(console, e.getMessage()), e);
         }
-        return new QemuProcess(process, console, qmp, launch.directory(), launch.memory(), jail);
+        return new QemuProcess(process, console, qmp, launch.directory(), launch.memory(), jail, flushWhenSettled);
     }
 
     private static String lastLine(Console console, String fallback) {
@@ -91,6 +104,22 @@ final class QemuProcess implements VmHandle {
     @Override
     public void resumeSoon() throws IOException {
         qmp.send("cont");
+    }
+
+    /**
+     * Drops the code TCG translated up to now (Wisp's HMP {@code tcg-flush}; the flush gives its pages
+     * back): what a restore and re-identify ran, ~4 MiB (docs/vmm.md, "Toward 10 MiB").
+     */
+    @Override
+    public void settled() {
+        if (!flushWhenSettled) {
+            return;
+        }
+        try {
+            qmp.execute("human-monitor-command", Map.of("command-line", "tcg-flush"));
+        } catch (IOException e) {
+            // Memory only: the VM runs on with its code; a QMP that stays broken fails the next call.
+        }
     }
 
     @Override

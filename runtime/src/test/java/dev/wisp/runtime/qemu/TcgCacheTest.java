@@ -12,6 +12,7 @@ class TcgCacheTest {
     void clearProperties() {
         System.clearProperty(TcgCache.TB_SIZE_PROPERTY);
         System.clearProperty(TcgCache.FLUSH_ON_STOP_PROPERTY);
+        System.clearProperty(TcgCache.FLUSH_WHEN_SETTLED_PROPERTY);
     }
 
     @Test
@@ -29,6 +30,14 @@ class TcgCacheTest {
         assertThat(TcgCache.of(true, true).accelOption(Accelerator.TCG))
                 .isEqualTo("tcg,tb-size=" + TcgCache.INCOMING_TB_SIZE_MIB + ",flush-on-stop=on");
         assertThat(TcgCache.of(false, false).accelOption(Accelerator.TCG)).isEqualTo("tcg");
+    }
+
+    @Test
+    void flushWhenSettled_onlyWhenAsked_andOnlyOnTheLeanVmm() {
+        assertThat(TcgCache.flushWhenSettled(true)).isFalse();
+        System.setProperty(TcgCache.FLUSH_WHEN_SETTLED_PROPERTY, "true");
+        assertThat(TcgCache.flushWhenSettled(true)).isTrue();
+        assertThat(TcgCache.flushWhenSettled(false)).isFalse();
     }
 
     @Test
