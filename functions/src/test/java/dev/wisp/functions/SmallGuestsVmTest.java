@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.wisp.image.KernelChoice;
 import dev.wisp.image.KernelMemory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,48 +31,44 @@ class SmallGuestsVmTest {
 
     @Test
     void shellFunction_answersIn32MiB() throws Exception {
-        BED.functions.deploy(FunctionSpec.of("tiny-sh", FunctionRuntime.SHELL, FnTestbed.example("shell/handler.sh"))
-                .withResources(1, KernelMemory.WISP_KERNEL_FLOOR_MIB));
-        try {
-            FunctionResponse r =
-                    BED.functions.invoke("tiny-sh", FunctionCall.post("one two".getBytes(StandardCharsets.UTF_8)));
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(FnTestbed.json(r.body()).path("instance").asText()).startsWith("tiny-sh-");
-        } finally {
-            BED.functions.remove("tiny-sh");
-        }
+        JsonNode body = deployAndInvoke(
+                FunctionSpec.of("tiny-sh", FunctionRuntime.SHELL, FnTestbed.example("shell/handler.sh")),
+                KernelMemory.WISP_KERNEL_FLOOR_MIB,
+                "one two");
+        assertThat(body.path("instance").asText()).startsWith("tiny-sh-");
     }
 
     @Test
     void binaryFunction_answersIn32MiB() throws Exception {
-        Path bin = BED.binaryExample("tiny-sum");
-        BED.functions.deploy(FunctionSpec.of("tiny-bin", FunctionRuntime.BINARY, bin)
-                .withResources(1, KernelMemory.WISP_KERNEL_FLOOR_MIB));
-        try {
-            FunctionResponse r =
-                    BED.functions.invoke("tiny-bin", FunctionCall.post("1 2".getBytes(StandardCharsets.UTF_8)));
-            assertThat(r.status()).isEqualTo(200);
-            assertThat(FnTestbed.json(r.body()).path("sum").asDouble()).isEqualTo(3.0);
-        } finally {
-            BED.functions.remove("tiny-bin");
-        }
+        JsonNode body = deployAndInvoke(
+                FunctionSpec.of("tiny-bin", FunctionRuntime.BINARY, BED.binaryExample("tiny-sum")),
+                KernelMemory.WISP_KERNEL_FLOOR_MIB,
+                "1 2");
+        assertThat(body.path("sum").asDouble()).isEqualTo(3.0);
     }
 
     @Test
     void javaFunction_answersIn64MiB() throws Exception {
-        BED.functions.deploy(FunctionSpec.of("tiny-java", FunctionRuntime.JAVA, FnTestbed.example("java/Hello.java"))
-                .withResources(1, KernelMemory.WISP_KERNEL_JVM_FLOOR_MIB));
+        JsonNode body = deployAndInvoke(
+                FunctionSpec.of("tiny-java", FunctionRuntime.JAVA, FnTestbed.example("java/Hello.java")),
+                KernelMemory.WISP_KERNEL_JVM_FLOOR_MIB,
+                "small");
+        assertThat(body.path("hello").asText()).isEqualTo("small");
+        assertThat(body.path("primes").asInt()).isEqualTo(148933); // the constructor's work, before the snapshot
+        assertThat(body.path("restores").asInt()).isEqualTo(1); // a clone of the warm JVM answered
+        assertThat(body.path("instance").asText()).startsWith("tiny-java-");
+    }
+
+    /** Deploys {@code spec} in a guest of {@code memoryMib}, invokes it once with {@code input}, removes it; its answer (200). */
+    private static JsonNode deployAndInvoke(FunctionSpec spec, int memoryMib, String input) throws Exception {
+        BED.functions.deploy(spec.withResources(1, memoryMib));
         try {
             FunctionResponse r =
-                    BED.functions.invoke("tiny-java", FunctionCall.post("small".getBytes(StandardCharsets.UTF_8)));
+                    BED.functions.invoke(spec.name(), FunctionCall.post(input.getBytes(StandardCharsets.UTF_8)));
             assertThat(r.status()).isEqualTo(200);
-            JsonNode body = FnTestbed.json(r.body());
-            assertThat(body.path("hello").asText()).isEqualTo("small");
-            assertThat(body.path("primes").asInt()).isEqualTo(148933); // the constructor's work, before the snapshot
-            assertThat(body.path("restores").asInt()).isEqualTo(1); // a clone of the warm JVM answered
-            assertThat(body.path("instance").asText()).startsWith("tiny-java-");
+            return FnTestbed.json(r.body());
         } finally {
-            BED.functions.remove("tiny-java");
+            BED.functions.remove(spec.name());
         }
     }
 
