@@ -43,6 +43,17 @@ public record BootSource(
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /**
+     * The guest keeps no TIME_WAIT connections. Under user networking the guest sees the host
+     * client's port, and a VMM that restored a snapshot starts its connections' sequence numbers
+     * over, below those of the connections the guest closed before the snapshot: a new connection
+     * from a host port the guest still held in TIME_WAIT had its SYN answered with the old
+     * connection's ACK, which the VMM reset, and waited for its SYN's retransmission, ~6-7 s
+     * (docs/vmm.md, "Seconds-long wakes"). The guest's link to its VMM reorders nothing, so
+     * TIME_WAIT guards against nothing here.
+     */
+    public static final String NO_TIME_WAIT = "sysctl.net.ipv4.tcp_max_tw_buckets=0";
+
+    /**
      * Kernel parameters every Wisp guest gets. {@code tsc_early_khz}, {@code lpj} and
      * {@code no_timer_check} are not optional under TCG:
      * without them boots hang at "tsc: Unable to calibrate against PIT" about 4 times in 6; the
@@ -63,7 +74,8 @@ public record BootSource(
             "tsc_early_khz=" + HostTsc.khz(),
             "lpj=8000000",
             "no_timer_check",
-            "tsc=reliable");
+            "tsc=reliable",
+            NO_TIME_WAIT);
 
     /**
      * The guest's network as Wisp's kernel sets it up itself ({@code CONFIG_IP_PNP}): init's default
