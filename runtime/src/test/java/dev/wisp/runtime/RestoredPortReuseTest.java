@@ -28,17 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @ExtendWith(VmTests.class)
 class RestoredPortReuseTest {
+    @RegisterExtension
+    final TestRuntime runtime = new TestRuntime();
+
+    @TempDir
+    static Path scratch;
+
     /**
      * Far below the VMM's first SYN retransmission (6 s, its initial timeout) and far above an
      * answer (ms): a bound on the failure's signature, not a timing.
      */
     private static final int READ_TIMEOUT_MS = 4000;
-
-    @TempDir
-    static Path scratch;
-
-    @RegisterExtension
-    final TestRuntime runtime = new TestRuntime();
 
     @Test
     void newConnectionFromAPortUsedBeforeTheSnapshot_answeredWithoutWaitingForARetransmission() throws Exception {
