@@ -1,6 +1,7 @@
 package dev.wisp.image;
 
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 
 /**
  * The smallest guest memory a kernel boots Wisp's guests in. Wisp's own kernel is small and loads no
@@ -41,15 +42,13 @@ public final class KernelMemory {
      * @throws IllegalArgumentException saying the floor and which kernel sets it
      */
     public static void checkJvm(String what, int memoryMib, Path vmlinux) {
-        int floor = jvmFloorMib(vmlinux);
-        if (memoryMib < floor) {
-            throw new IllegalArgumentException(what + " needs at least " + floor + " MiB of memory with "
-                    + (floor == WISP_KERNEL_JVM_FLOOR_MIB ? "Wisp's kernel" : "this kernel") + ", got " + memoryMib
-                    + (floor == WISP_KERNEL_JVM_FLOOR_MIB
-                            ? ""
-                            : " (with Wisp's own kernel it needs " + WISP_KERNEL_JVM_FLOOR_MIB
-                                    + ": wisp setup --kernel wisp)"));
-        }
+        requireAtLeast(
+                memoryMib,
+                vmlinux,
+                WISP_KERNEL_JVM_FLOOR_MIB,
+                DEFAULT_JVM_FLOOR_MIB,
+                floor -> what + " needs at least " + floor + " MiB of memory",
+                "with Wisp's own kernel it needs " + WISP_KERNEL_JVM_FLOOR_MIB);
     }
 
     /**
@@ -58,14 +57,28 @@ public final class KernelMemory {
      * @throws IllegalArgumentException saying the floor and which kernel sets it
      */
     public static void check(int memoryMib, Path vmlinux) {
-        int floor = floorMib(vmlinux);
+        requireAtLeast(
+                memoryMib,
+                vmlinux,
+                WISP_KERNEL_FLOOR_MIB,
+                DEFAULT_FLOOR_MIB,
+                floor -> "memory must be at least " + floor + " MiB",
+                "Wisp's own kernel boots in " + WISP_KERNEL_FLOOR_MIB + " MiB");
+    }
+
+    /** Refuses less than the floor of this kernel: {@code wispFloor} on Wisp's, else {@code otherFloor}. */
+    private static void requireAtLeast(
+            int memoryMib,
+            Path vmlinux,
+            int wispFloor,
+            int otherFloor,
+            IntFunction<String> needs,
+            String onWispKernel) {
+        boolean wisp = KernelBuilder.isWispKernel(vmlinux);
+        int floor = wisp ? wispFloor : otherFloor;
         if (memoryMib < floor) {
-            throw new IllegalArgumentException("memory must be at least " + floor + " MiB with "
-                    + (floor == WISP_KERNEL_FLOOR_MIB ? "Wisp's kernel" : "this kernel") + ", got " + memoryMib
-                    + (floor == WISP_KERNEL_FLOOR_MIB
-                            ? ""
-                            : " (Wisp's own kernel boots in " + WISP_KERNEL_FLOOR_MIB
-                                    + " MiB: wisp setup --kernel wisp)"));
+            throw new IllegalArgumentException(needs.apply(floor) + " with " + (wisp ? "Wisp's kernel" : "this kernel")
+                    + ", got " + memoryMib + (wisp ? "" : " (" + onWispKernel + ": wisp setup --kernel wisp)"));
         }
     }
 }
