@@ -3,8 +3,8 @@ package dev.wisp.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,21 +20,25 @@ class DeadTunnelTest {
     @Test
     void deadEndpointWithOpenTunnel_clientConnectionIsClosedAtOnce() throws Exception {
         WebSocketEchoBackend backend = echoService();
-        EchoSocket socket = EchoSocket.open(router);
-        assertThat(socket.echo("before")).isEqualTo("before");
-        router.services.removeDeadEndpoint("ws", backend.endpoint());
-        // Bounded well under the 60 s idle timeout that would otherwise end it.
-        assertThat(socket.ended.get(15, TimeUnit.SECONDS)).isNotNull();
-        TestRouter.await(() -> router.inFlight("ws") == 0, "the tunnel to leave the books");
+        try (RawWebSocketClient socket = RawWebSocketClient.open(router)) {
+            assertThat(socket.echo("before")).isEqualTo("before");
+            router.services.removeDeadEndpoint("ws", backend.endpoint());
+            // Bounded well under the 60 s idle timeout that would otherwise end it.
+            assertThat(socket.endsWithin(Duration.ofSeconds(15)))
+                    .as("the client's connection ended")
+                    .isTrue();
+            TestRouter.await(() -> router.inFlight("ws") == 0, "the tunnel to leave the books");
+        }
     }
 
     @Test
     void drainedEndpointWithOpenTunnel_tunnelKeepsWorking() throws Exception {
         WebSocketEchoBackend backend = echoService();
-        EchoSocket socket = EchoSocket.open(router);
-        router.services.removeEndpoint("ws", backend.endpoint()); // drained, not dead
-        assertThat(socket.echo("still here")).isEqualTo("still here");
-        assertThat(socket.ended).isNotDone();
+        try (EchoSocket socket = EchoSocket.open(router)) {
+            router.services.removeEndpoint("ws", backend.endpoint()); // drained, not dead
+            assertThat(socket.echo("still here")).isEqualTo("still here");
+            assertThat(socket.ended).isNotDone();
+        }
     }
 
     /** Service {@code ws} with one echo backend, which stays up (and silent to the router) until the test ends. */

@@ -8,8 +8,13 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A WebSocket client through a {@link TestRouter} to service {@code ws}: texts it got, and how it ended. */
-final class EchoSocket {
+/**
+ * The JDK's WebSocket client through a {@link TestRouter} to service {@code ws}: texts it got, and how it ended.
+ * Close it in the test: {@code HttpClient.close()} waits for every open WebSocket, and about 2 in 100 whose
+ * connection the router closed stayed open in the JDK (CLOSE-WAIT, the listener never told), so CI's run hung
+ * there until its limit. {@link RawWebSocketClient} is the one that can see a close.
+ */
+final class EchoSocket implements AutoCloseable {
     final WebSocket ws;
     final LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
     /** "close CODE" or "error ...": completed once the connection is over, whichever way. */
@@ -30,6 +35,12 @@ final class EchoSocket {
     String echo(String text) throws Exception {
         ws.sendText(text, true).get(5, TimeUnit.SECONDS);
         return received.poll(5, TimeUnit.SECONDS);
+    }
+
+    /** Drops the connection at once (no close handshake), so no HttpClient waits on it. */
+    @Override
+    public void close() {
+        ws.abort();
     }
 
     private final class Listener implements WebSocket.Listener {

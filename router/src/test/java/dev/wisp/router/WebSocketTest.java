@@ -12,10 +12,8 @@ class WebSocketTest {
     @Test
     void webSocketUpgrade_becomesABytePipeThatEchoes() throws Exception {
         try (TestRouter router = new TestRouter();
-                WebSocketEchoBackend backend = new WebSocketEchoBackend()) {
-            router.define("ws", ServiceLimits.DEFAULTS);
-            router.services.setEndpoints("ws", List.of(backend.endpoint()));
-            EchoSocket socket = EchoSocket.open(router);
+                WebSocketEchoBackend backend = new WebSocketEchoBackend();
+                EchoSocket socket = openEcho(router, backend)) {
             String large = "x".repeat(5000);
             for (String msg : List.of("hello", "through the router", large)) {
                 assertThat(socket.echo(msg)).isEqualTo(msg);
@@ -25,5 +23,11 @@ class WebSocketTest {
             socket.ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(5, TimeUnit.SECONDS);
             TestRouter.await(() -> router.inFlight("ws") == 0, "tunnel release");
         }
+    }
+
+    private static EchoSocket openEcho(TestRouter router, WebSocketEchoBackend backend) throws Exception {
+        router.define("ws", ServiceLimits.DEFAULTS);
+        router.services.setEndpoints("ws", List.of(backend.endpoint()));
+        return EchoSocket.open(router);
     }
 }
