@@ -78,6 +78,22 @@ public record BootSource(
             NO_TIME_WAIT);
 
     /**
+     * No IPv6 on the guest's link: Wisp offers guests none (user networking reaches nothing outside, TAP's
+     * firewall drops IPv6; docs/networking.md), yet the link's address configuration (link-local address,
+     * duplicate address detection, router solicitations, slirp's router advertisements, MLD reports) ran in
+     * every guest, and in every clone again after its restore: most of the code a restored clone translated
+     * (docs/vmm.md). Off for every interface from boot, so {@code eth0} never starts it...
+     */
+    public static final String NO_IPV6_ON_LINK = "ipv6.disable_ipv6=1";
+
+    /**
+     * ...and back on for {@code lo} before init runs, so {@code ::1} (in {@code /etc/hosts}) and IPv6
+     * listeners on it work as before. Only on Wisp's kernel, whose IPv6 is built in: applied when no
+     * module could have set it.
+     */
+    public static final String IPV6_ON_LOOPBACK = "sysctl.net.ipv6.conf.lo.disable_ipv6=0";
+
+    /**
      * The guest's network as Wisp's kernel sets it up itself ({@code CONFIG_IP_PNP}): init's default
      * address and route (docs/guest-protocol.md), static, on {@code eth0}. Init then starts no
      * {@code ip} processes.
@@ -93,9 +109,10 @@ public record BootSource(
      * each of them out of the kernel text one page mapping at a time, which under TCG (every patch
      * retranslates code and flushes QEMU's TLB) was the largest step of the guest kernel's boot:
      * about 130 ms of VMM CPU per cold boot (docs/kernel.md). With more vCPUs it changes nothing.
+     * {@link #NO_IPV6_ON_LINK}: IPv6 stays on {@code lo} only.
      */
     public static final List<String> WISP_KERNEL_PARAMETERS =
-            List.of("lapic_timer_khz=1000000", "noreplace-smp", KERNEL_IP_PARAMETER);
+            List.of("lapic_timer_khz=1000000", "noreplace-smp", KERNEL_IP_PARAMETER, NO_IPV6_ON_LINK, IPV6_ON_LOOPBACK);
 
     public BootSource {
         Objects.requireNonNull(kernel, "kernel");
