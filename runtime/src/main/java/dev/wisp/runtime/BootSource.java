@@ -88,8 +88,9 @@ public record BootSource(
 
     /**
      * ...and back on for {@code lo} before init runs, so {@code ::1} (in {@code /etc/hosts}) and IPv6
-     * listeners on it work as before. Only on Wisp's kernel, whose IPv6 is built in: applied when no
-     * module could have set it.
+     * listeners on it work as before. Only on Wisp's kernel: its IPv6 is built in, so {@code lo}'s setting
+     * exists when the kernel applies {@code sysctl.} parameters; a kernel with IPv6 as a module would
+     * load it later and leave {@code lo} without {@code ::1}.
      */
     public static final String IPV6_ON_LOOPBACK = "sysctl.net.ipv6.conf.lo.disable_ipv6=0";
 
