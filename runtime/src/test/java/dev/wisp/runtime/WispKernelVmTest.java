@@ -14,6 +14,7 @@ import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,37 +65,26 @@ class WispKernelVmTest {
     @Test
     void helloApp_answersIn32MiBGuest() {
         assumeBuilt();
-        Image hello = ImageBuilder.fromFolder(HELLO)
-                .entrypoint("httpd -f -p 8080 -h www")
-                .port(8080)
-                .build(wisp, new ImageStore(WispHome.resolve()));
-        VmSpec spec = spec(hello).withResources(1, KernelMemory.WISP_KERNEL_FLOOR_MIB);
-
-        Instance vm = runtime.boot("wisp-kernel-hello", spec);
-        try {
-            assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200 ");
-        } finally {
-            vm.stop();
-        }
+        Image hello = httpdImage(HELLO, wisp);
+        onGuest(
+                "wisp-kernel-hello",
+                hello,
+                KernelMemory.WISP_KERNEL_FLOOR_MIB,
+                vm -> assertThat(TestGuests.get(vm.hostPort(), "/")).startsWith("200 "));
     }
 
     @Test
     void imageBuiltForDebiansKernel_bootsWithoutLoadingModules() {
         assumeBuilt();
         Kernel debian = KernelChoice.resolve(KernelChoice.DEBIAN, WispHome.resolve(), null);
-        Path folder = HttpdApp.in(scratch.resolve("debian-image")).write();
-        Image image = ImageBuilder.fromFolder(folder)
-                .entrypoint(HttpdApp.ENTRYPOINT)
-                .port(HttpdApp.PORT)
-                .build(debian, new ImageStore(WispHome.resolve()));
+        Image image = httpdImage(HttpdApp.in(scratch.resolve("debian-image")).write(), debian);
         assertThat(image.kernelVersion()).isEqualTo(debian.version());
 
-        Instance vm = runtime.boot("wisp-kernel-debian-image", spec(image).withResources(1, 32));
-        try {
-            assertThat(TestGuests.get(vm.hostPort(), "/")).isEqualTo("200 hello from a test guest");
-        } finally {
-            vm.stop();
-        }
+        onGuest(
+                "wisp-kernel-debian-image",
+                image,
+                32,
+                vm -> assertThat(TestGuests.get(vm.hostPort(), "/")).isEqualTo("200 hello from a test guest"));
     }
 
     @Test
@@ -106,19 +96,30 @@ class WispKernelVmTest {
                         "loopback6",
                         HttpdApp.CGI_TEXT + "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 ::1 8080 | tail -1\n")
                 .write();
-        Image image = ImageBuilder.fromFolder(folder)
-                .entrypoint(HttpdApp.ENTRYPOINT)
-                .port(HttpdApp.PORT)
-                .build(wisp, new ImageStore(WispHome.resolve()));
 
-        Instance vm = runtime.boot("wisp-kernel-ipv6", spec(image).withResources(1, 32));
-        try {
+        onGuest("wisp-kernel-ipv6", httpdImage(folder, wisp), 32, vm -> {
             // ::1 on lo, nothing on eth0 (no link-local address, no address configuration to redo after a
             // restore); the app's [::] listener answers on ::1 (busybox's wget crashes here: nc asks)
             assertThat(TestGuests.get(vm.hostPort(), "/cgi-bin/inet6"))
                     .startsWith("200 1\n00000000000000000000000000000001 ")
                     .doesNotContain("eth0");
             assertThat(TestGuests.get(vm.hostPort(), "/cgi-bin/loopback6")).isEqualTo("200 hello from a test guest");
+        });
+    }
+
+    /** The httpd app in {@code folder}, built for {@code kernel}. */
+    private static Image httpdImage(Path folder, Kernel kernel) {
+        return ImageBuilder.fromFolder(folder)
+                .entrypoint(HttpdApp.ENTRYPOINT)
+                .port(HttpdApp.PORT)
+                .build(kernel, new ImageStore(WispHome.resolve()));
+    }
+
+    /** Boots {@code image} on Wisp's kernel in {@code memoryMib}, runs {@code checks} on it, stops it. */
+    private void onGuest(String name, Image image, int memoryMib, Consumer<Instance> checks) {
+        Instance vm = runtime.boot(name, spec(image).withResources(1, memoryMib));
+        try {
+            checks.accept(vm);
         } finally {
             vm.stop();
         }
