@@ -78,8 +78,11 @@ final class GuestFiles {
                 tmpfs /tmp tmpfs mode=1777 0 0
                 tmpfs /run tmpfs mode=0755 0 0
                 """);
-        t.file("init", 0755, init);
+        // The kernel runs the agent as /init: it boots the common case itself and hands the rest
+        // to the shell's init (/wisp/init).
+        t.file("wisp/init", 0755, init);
         t.file("wisp/agent", 0755, GuestAgent.binary());
+        t.symlink("init", "/wisp/agent");
     }
 
     /** The static busybox every image's initramfs gets (Debian's busybox-static). */

@@ -86,6 +86,8 @@ class ImageBuilderTest {
         assertThat(names)
                 .contains(
                         "init\0",
+                        "wisp/init\0",
+                        "wisp/agent\0",
                         "app/www/index.html\0",
                         "usr/bin/busybox\0",
                         "usr/bin/sh\0",

@@ -13,7 +13,9 @@ import dev.wisp.image.KernelMemory;
 import dev.wisp.testing.HttpdApp;
 import dev.wisp.testing.VmTests;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -105,6 +107,47 @@ class WispKernelVmTest {
                     .doesNotContain("eth0");
             assertThat(TestGuests.get(vm.hostPort(), "/cgi-bin/loopback6")).isEqualTo("200 hello from a test guest");
         });
+    }
+
+    @Test
+    void commonBoot_skipsTheShellYetGivesTheAppTheShellsEnvironment() {
+        assumeBuilt();
+        // PID 1 after ready is /init (the agent booted it) or /wisp/agent (the shell's init exec'd it);
+        // the app's environment is that of httpd, the CGI's parent.
+        Path folder = HttpdApp.in(scratch.resolve("boot-paths"))
+                .cgi(
+                        "boot",
+                        HttpdApp.CGI_TEXT
+                                + "tr '\\0' ' ' < /proc/1/cmdline; echo; tr '\\0' '\\n' < /proc/$PPID/environ | sort\n")
+                .write();
+        Map<String, String> seen = new LinkedHashMap<>();
+        Map<String, ImageBuilder> builds = Map.of(
+                "plain entrypoint, agent's boot",
+                ImageBuilder.fromFolder(folder).entrypoint(HttpdApp.ENTRYPOINT),
+                "shell entrypoint, agent's boot",
+                ImageBuilder.fromFolder(folder).entrypoint("exec " + HttpdApp.ENTRYPOINT),
+                "plain entrypoint, shell's boot (a disk)",
+                ImageBuilder.fromFolder(folder).disk(true).entrypoint(HttpdApp.ENTRYPOINT));
+        builds.forEach((path, build) -> {
+            Image image = build.port(HttpdApp.PORT).build(wisp, new ImageStore(WispHome.resolve()));
+            onGuest(
+                    "wisp-kernel-boot-path",
+                    image,
+                    32,
+                    vm -> seen.put(path, TestGuests.get(vm.hostPort(), "/cgi-bin/boot")));
+        });
+
+        assertThat(seen.get("plain entrypoint, agent's boot")).startsWith("200 /init \n");
+        assertThat(seen.get("shell entrypoint, agent's boot")).startsWith("200 /init \n");
+        assertThat(seen.get("plain entrypoint, shell's boot (a disk)")).startsWith("200 /wisp/agent \n");
+        String environment = seen.get("plain entrypoint, agent's boot")
+                .lines()
+                .skip(1)
+                .toList()
+                .toString();
+        assertThat(environment).contains("PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "PWD=/app", "SHLVL=2");
+        seen.forEach((path, answer) ->
+                assertThat(answer.lines().skip(1).toList().toString()).as(path).isEqualTo(environment));
     }
 
     /** The httpd app in {@code folder}, built for {@code kernel}. */

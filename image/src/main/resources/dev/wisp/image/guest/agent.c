@@ -1,5 +1,5 @@
 /*
- * Wisp guest agent, two jobs (docs/guest-protocol.md):
+ * Wisp guest agent, one binary for these jobs (docs/guest-protocol.md):
  *  - `agent run ENTRYPOINT` (started by init): turns the console's echo off, asks the host for
  *    the app's environment on the console (so it never shows), starts the app with its stdout and
  *    stderr on two pipes and relays that output to the console with every line tagged "@@app " (stdout) or
@@ -12,9 +12,11 @@
  *    looked up on the PATH of that environment. PID 1 stays outside, in the initramfs.
  *  - `agent` (what PID 1 becomes once the app listens): reads host commands from the console
  *    and answers there.
- *  - `agent mount FSTAB` (init's first step): mounts what FSTAB lists (device, directory, type,
- *    options: "defaults" or filesystem data such as mode=1777; no mount flags). Under TCG a
- *    process of this size starts in a fraction of busybox's time (static glibc, 2 MB).
+ *  - `/init` (the kernel runs it; boot()): mounts /etc/fstab (device, directory, type, options:
+ *    "defaults" or filesystem data such as mode=1777; no mount flags), then boots the common case
+ *    itself (hostname, `agent run` in a child, the wait for the app's port, then the command loop)
+ *    and execs the shell's init, /wisp/init, for every other. Under TCG a process of this size
+ *    starts in a fraction of busybox's time (static glibc, 2 MB) and runs no interpreter.
  *
  * Why C and not the shell: after a clone, the guest must rekey its CRNG before it serves
  * anything. Writing to /dev/urandom only mixes the input pool; Linux keeps handing out the
@@ -41,6 +43,7 @@ typedef unsigned long size_t;
 #define SYS_exit 60
 #define SYS_wait4 61
 #define SYS_fcntl 72
+#define SYS_getcwd 79
 #define SYS_chdir 80
 #define SYS_setuid 105
 #define SYS_setgid 106
@@ -50,6 +53,9 @@ typedef unsigned long size_t;
 #define SYS_mount 165
 #define SYS_reboot 169
 #define SYS_pidfd_open 434
+#define SYS_nanosleep 35
+#define SYS_clock_gettime 228
+#define CLOCK_BOOTTIME 7
 #define SYS_sethostname 170
 #define SYS_clock_settime 227
 #define SYS_getrandom 318
@@ -99,6 +105,16 @@ static size_t len(const char *s) {
     return n;
 }
 
+/* v in decimal at out (NUL-terminated, at most 20 digits); returns out. */
+static char *decimal(char *out, unsigned long v) {
+    char tmp[21];
+    int k = 0;
+    do tmp[k++] = (char)('0' + v % 10); while ((v /= 10) && k < 20);
+    for (int i = 0; i < k; i++) out[i] = tmp[k - 1 - i];
+    out[k] = 0;
+    return out;
+}
+
 static void say(const char *a, const char *b) {
     char line[256];
     size_t n = 0;
@@ -121,6 +137,18 @@ static int same(const char *a, const char *b) {
     return *a == *b;
 }
 
+/* Splits off the next blank-separated field of the line at *p (NUL-terminating it); null at its end. */
+static char *field(char **p) {
+    char *s = *p;
+    while (*s == ' ' || *s == '\t') s++;
+    if (!*s) return 0;
+    char *start = s;
+    while (*s && *s != ' ' && *s != '\t') s++;
+    if (*s) *s++ = 0;
+    *p = s;
+    return start;
+}
+
 /* The init's /etc/hosts with the new name, rewritten in place (an OCI root has it bind-mounted). */
 static void set_hosts(const char *name) {
     static const char head[] = "127.0.0.1 localhost\n::1 localhost\n127.0.1.1 ";
@@ -130,7 +158,7 @@ static void set_hosts(const char *name) {
     for (size_t i = 0; i < n; i++) buf[i] = head[i];
     for (size_t i = 0; i < k; i++) buf[n + i] = name[i];
     buf[n + k] = '\n';
-    long fd = sys(SYS_open, (long)"/etc/hosts", O_WRONLY | O_TRUNC, 0, 0);
+    long fd = sys(SYS_open, (long)"/etc/hosts", O_WRONLY | O_CREAT | O_TRUNC, 0644, 0);
     if (fd < 0) return;
     sys(SYS_write, fd, (long)buf, n + k + 1, 0);
     sys(SYS_close, fd, 0, 0, 0);
@@ -335,19 +363,15 @@ static void die(const char *what, const char *detail, int code) {
     for (;;) sys(SYS_exit, code, 0, 0, 0);
 }
 
-/* In the app's process: into the image's root, its user, then argv[0] on its PATH. */
-static void exec_oci(char **env) {
-    if (sys(SYS_chroot, (long)oci->root, 0, 0, 0) < 0) die("cannot chroot into the image root ", oci->root, 127);
-    if (sys(SYS_chdir, (long)oci->workdir, 0, 0, 0) < 0) die("cannot enter the working directory ", oci->workdir, 127);
-    if (sys(SYS_setgroups, oci->ngroups, (long)oci->groups, 0, 0) < 0
-        || sys(SYS_setgid, oci->gid, 0, 0, 0) < 0 || sys(SYS_setuid, oci->uid, 0, 0, 0) < 0)
-        die("cannot switch to the image's user", 0, 127);
-    const char *prog = oci->argv[0];
+/*
+ * execve of argv[0] as a shell finds it: as given if it names a path, else along env's PATH (a
+ * shell's default without one). Returns only when no exec succeeded: -13 if one was refused for
+ * permission, else the last error.
+ */
+static long exec_on_path(char **argv, char **env) {
+    const char *prog = argv[0];
     for (const char *p = prog; *p; p++) {
-        if (*p == '/') {
-            long r = sys(SYS_execve, (long)prog, (long)oci->argv, (long)env, 0);
-            die(r == -13 ? "permission denied: " : "cannot run ", prog, r == -13 ? 126 : 127);
-        }
+        if (*p == '/') return sys(SYS_execve, (long)prog, (long)argv, (long)env, 0);
     }
     const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     for (char **e = env; *e; e++) {
@@ -356,7 +380,7 @@ static void exec_oci(char **env) {
         if (!*b) { path = a; break; }
     }
     static char full[4096];
-    long denied = 0;
+    long denied = 0, r = -2;
     for (const char *d = path;;) {
         size_t n = 0;
         for (; *d && *d != ':'; d++) if (n < sizeof full - 2) full[n++] = *d;
@@ -364,12 +388,65 @@ static void exec_oci(char **env) {
         full[n++] = '/';
         for (const char *p = prog; *p && n < sizeof full - 1; p++) full[n++] = *p;
         full[n] = 0;
-        long r = sys(SYS_execve, (long)full, (long)oci->argv, (long)env, 0);
+        r = sys(SYS_execve, (long)full, (long)argv, (long)env, 0);
         if (r == -13) denied = 1;
         if (!*d) break;
         d++;
     }
-    die(denied ? "permission denied: " : "command not found in the image's PATH: ", prog, denied ? 126 : 127);
+    return denied ? -13 : r;
+}
+
+/* In the app's process: into the image's root, its user, then argv[0] on its PATH. */
+static void exec_oci(char **env) {
+    if (sys(SYS_chroot, (long)oci->root, 0, 0, 0) < 0) die("cannot chroot into the image root ", oci->root, 127);
+    if (sys(SYS_chdir, (long)oci->workdir, 0, 0, 0) < 0) die("cannot enter the working directory ", oci->workdir, 127);
+    if (sys(SYS_setgroups, oci->ngroups, (long)oci->groups, 0, 0) < 0
+        || sys(SYS_setgid, oci->gid, 0, 0, 0) < 0 || sys(SYS_setuid, oci->uid, 0, 0, 0) < 0)
+        die("cannot switch to the image's user", 0, 127);
+    const char *prog = oci->argv[0];
+    long r = exec_on_path(oci->argv, env);
+    int named = 0;
+    for (const char *p = prog; *p; p++) named |= *p == '/';
+    if (r == -13) die("permission denied: ", prog, 126);
+    die(named ? "cannot run " : "command not found in the image's PATH: ", prog, 127);
+}
+
+/*
+ * A plain entrypoint (blank-separated words of ordinary characters, the first no assignment) is
+ * exec'd here as `sh -c` would exec it, without the shell's own start (a 2 MB binary under TCG),
+ * with the environment the shell would give it (PWD set, SHLVL one up). Returns for anything
+ * else, or when no exec succeeds, and the shell then runs the entrypoint and reports its errors.
+ */
+static void exec_plain(const char *entry, char **env, int nenv) {
+    static char words[4096], pwd[4096 + 4] = "PWD=", shlvl[32] = "SHLVL=1";
+    static char *argv[64], *envp[ENV_VARS + 3];
+    size_t n = 0;
+    int argc = 0;
+    for (const char *p = entry; *p; p++) {
+        for (const char *bad = "'$`\"\\;&|<>(){}*?[]~#!\n"; *bad; bad++) if (*p == *bad) return;
+        if (n == sizeof words - 1) return;
+        words[n++] = *p;
+    }
+    words[n] = 0;
+    for (char *p = words; (argv[argc] = field(&p));) if (++argc == 63) return;
+    argv[argc] = 0;
+    if (argc == 0) return;
+    for (const char *c = argv[0]; *c; c++) if (*c == '=') return;
+    if (sys(SYS_getcwd, (long)(pwd + 4), sizeof pwd - 4, 0, 0) < 0) return;
+    int k = 0;
+    for (int i = 0; i < nenv; i++) {
+        if (same_name(env[i], "PWD")) continue;
+        if (same_name(env[i], "SHLVL")) {
+            long level = number(env[i] + 6);
+            if (level >= 0) decimal(shlvl + 6, (unsigned long)level + 1);
+            continue;
+        }
+        envp[k++] = env[i];
+    }
+    envp[k++] = shlvl;
+    envp[k++] = pwd;
+    envp[k] = 0;
+    exec_on_path(argv, envp);
 }
 
 static void run_app(const char *entry, char **inherited, int ninherited) {
@@ -404,6 +481,7 @@ static void run_app(const char *entry, char **inherited, int ninherited) {
         sys(SYS_close, e[0], 0, 0, 0);
         sys(SYS_close, e[1], 0, 0, 0);
         if (oci) exec_oci(env);
+        exec_plain(entry, env, n);
         char *argv[] = {"sh", "-c", (char *)entry, 0};
         sys(SYS_execve, (long)"/bin/sh", (long)argv, (long)env, 0);
         sys(SYS_write, 2, (long)"cannot exec /bin/sh\n", 20, 0);
@@ -450,19 +528,7 @@ static void run_app(const char *entry, char **inherited, int ninherited) {
     sys(SYS_reboot, 0xfee1dead, 672274793, 0x4321fedc, 0);
 }
 
-/* Splits off the next blank-separated field of the line at *p (NUL-terminating it); null at its end. */
-static char *field(char **p) {
-    char *s = *p;
-    while (*s == ' ' || *s == '\t') s++;
-    if (!*s) return 0;
-    char *start = s;
-    while (*s && *s != ' ' && *s != '\t') s++;
-    if (*s) *s++ = 0;
-    *p = s;
-    return start;
-}
-
-/* agent mount FSTAB: each line's mount, in order; says which failed and exits 1 if any did. */
+/* Each line's mount of FSTAB, in order; says which failed and returns 1 if any did. */
 static int mount_all(const char *fstab) {
     static char buf[4096];
     long fd = sys(SYS_open, (long)fstab, O_RDONLY, 0, 0);
@@ -491,10 +557,214 @@ static int mount_all(const char *fstab) {
     return failed;
 }
 
+
+/* ---- agent as /init: the boot's fast path ---- */
+
+/* One file read whole into buf (NUL-terminated); its length, or -1 if missing or larger. */
+static long slurp(const char *path, char *buf, long size) {
+    long fd = sys(SYS_open, (long)path, O_RDONLY, 0, 0);
+    if (fd < 0) return -1;
+    long n = 0, r;
+    while (n < size - 1 && (r = sys(SYS_read, fd, (long)(buf + n), size - 1 - n, 0)) > 0) n += r;
+    r = n < size - 1 ? 0 : sys(SYS_read, fd, (long)buf, 1, 0);
+    sys(SYS_close, fd, 0, 0, 0);
+    if (r != 0) return -1;
+    buf[n] = 0;
+    return n;
+}
+
+static int starts(const char *s, const char *prefix) {
+    while (*prefix && *s == *prefix) s++, prefix++;
+    return !*prefix;
+}
+
+/* What /wisp/app.env says, for the variables the fast path reads. */
+static struct { char *entry, *port_hex, *workdir, *modules, *disk, *oci, *layers; } app;
+
+/*
+ * Unquotes one value in place, as the image builder writes them (GuestFiles.quote): bare words of
+ * plain characters, '...' runs and \x escapes. Anything a shell would expand or split is refused
+ * (returns 0), and the boot goes to the shell, which reads the file as it always has.
+ */
+static int unquote(char *v) {
+    char *w = v;
+    for (const char *r = v; *r;) {
+        if (*r == '\'') {
+            for (r++; *r && *r != '\''; ) *w++ = *r++;
+            if (!*r) return 0;
+            r++;
+        } else if (*r == '\\' && r[1]) {
+            *w++ = r[1];
+            r += 2;
+        } else {
+            for (const char *bad = " \t$`\"\\;&|<>(){}*?[]~#!"; *bad; bad++) if (*r == *bad) return 0;
+            *w++ = *r++;
+        }
+    }
+    *w = 0;
+    return 1;
+}
+
+static int read_app_env(void) {
+    static char buf[8192];
+    if (slurp("/wisp/app.env", buf, sizeof buf) < 0) return 0;
+    for (char *line = buf; *line;) {
+        char *end = line;
+        while (*end && *end != '\n') end++;
+        char *next = *end ? end + 1 : end;
+        *end = 0;
+        char *eq = line;
+        while (*eq && *eq != '=') eq++;
+        if (*line && *line != '#') {
+            if (!*eq) return 0;
+            for (const char *c = line; c < eq; c++) {
+                if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_')) return 0;
+            }
+            *eq = 0;
+            char *v = eq + 1;
+            if (!unquote(v)) return 0;
+            if (same(line, "WISP_ENTRYPOINT")) app.entry = v;
+            else if (same(line, "WISP_PORT_HEX")) app.port_hex = v;
+            else if (same(line, "WISP_WORKDIR")) app.workdir = v;
+            else if (same(line, "WISP_MODULES")) app.modules = v;
+            else if (same(line, "WISP_DISK")) app.disk = v;
+            else if (same(line, "WISP_OCI")) app.oci = v;
+            else if (same(line, "WISP_LAYERS")) app.layers = v;
+        }
+        line = next;
+    }
+    return app.entry && app.port_hex && len(app.port_hex) == 4 && app.workdir;
+}
+
+/* Whether the kernel set up eth0 itself (ip=...): a default route on it. */
+static int kernel_net(void) {
+    static char buf[4096];
+    if (slurp("/proc/net/route", buf, sizeof buf) < 0) return 0;
+    for (const char *p = buf; *p; p++) {
+        if ((p == buf || p[-1] == '\n') && starts(p, "eth0\t00000000\t")) return 1;
+    }
+    return 0;
+}
+
+/* wisp.id from the kernel's command line into id; 0 when it asks for what only the shell does. */
+static int read_cmdline(char *id, size_t size) {
+    static char buf[4096];
+    if (slurp("/proc/cmdline", buf, sizeof buf) < 0) return 0;
+    char *p = buf;
+    for (char *w; (w = field(&p));) {
+        for (char *e = w; *e; e++) if (*e == '\n') *e = 0;
+        if (starts(w, "wisp.ip=") || starts(w, "wisp.gw=") || starts(w, "wisp.vol")) return 0;
+        if (starts(w, "wisp.id=") && len(w + 8) < size) {
+            size_t k = 0;
+            for (const char *c = w + 8; *c; c++) id[k++] = *c;
+            id[k] = 0;
+        }
+    }
+    return 1;
+}
+
+static void say_uptime(const char *marker) {
+    long ts[2] = {0, 0};
+    sys(SYS_clock_gettime, CLOCK_BOOTTIME, (long)ts, 0, 0);
+    char num[21];
+    say(marker, decimal(num, (unsigned long)ts[0] * 1000 + (unsigned long)ts[1] / 1000000));
+}
+
+/* Whether a /proc/net/tcp line is the app's port in LISTEN (0A). */
+static int listen_line(char *line) {
+    char *sl = field(&line), *local = field(&line), *remote = field(&line), *st = field(&line);
+    size_t n = local ? len(local) : 0;
+    return sl && remote && st && n > 5 && local[n - 5] == ':' && same(local + n - 4, app.port_hex) && same(st, "0A");
+}
+
+/* Whether something listens on the app's port, by /proc/net/tcp and tcp6 read line by line. */
+static int listening(void) {
+    static char buf[4096];
+    const char *files[2] = {"/proc/net/tcp", "/proc/net/tcp6"};
+    int found = 0;
+    for (int f = 0; f < 2 && !found; f++) {
+        long fd = sys(SYS_open, (long)files[f], O_RDONLY, 0, 0);
+        if (fd < 0) continue;
+        size_t have = 0;
+        for (long r; !found && (r = sys(SYS_read, fd, (long)(buf + have), (long)(sizeof buf - 1 - have), 0)) > 0;) {
+            have += (size_t)r;
+            size_t start = 0;
+            for (size_t i = 0; i < have && !found; i++) {
+                if (buf[i] != '\n') continue;
+                buf[i] = 0;
+                found = listen_line(buf + start);
+                start = i + 1;
+            }
+            for (size_t i = start; i < have; i++) buf[i - start] = buf[i];
+            have -= start;
+            if (have == sizeof buf - 1) have = 0; /* no such line is this long */
+        }
+        sys(SYS_close, fd, 0, 0, 0);
+    }
+    return found;
+}
+
+static int exists(const char *path) {
+    long fd = sys(SYS_open, (long)path, O_RDONLY, 0, 0);
+    if (fd >= 0) sys(SYS_close, fd, 0, 0, 0);
+    return fd >= 0;
+}
+
+/*
+ * The kernel runs the agent as /init. The common boot (an app in the initramfs, the network set
+ * up by the kernel, no modules, disks or image root) is done here, in one small process; every
+ * other boot execs the shell's init (/wisp/init), which does all of it as before. Under TCG the
+ * shell's start (a 2 MB static binary translated cold) and its steps cost 60-100 ms of a boot.
+ * The app's environment is the shell path's: the kernel's, then PATH, HOME, TERM, SHLVL, OLDPWD.
+ */
+static void boot(char **argv, char **envp) {
+    mount_all("/etc/fstab"); /* says which mount failed; the boot goes on, as the shell did */
+    int modules = exists("/proc/modules");
+    static char id[65] = "wisp";
+    if (!read_app_env() || !read_cmdline(id, sizeof id) || (app.disk && !same(app.disk, "0"))
+        || (app.oci && *app.oci) || (app.layers && *app.layers) || (modules && app.modules && *app.modules)
+        || !kernel_net()) {
+        sys(SYS_execve, (long)"/bin/sh", (long)(char *[]){"/bin/sh", "/wisp/init", 0}, (long)envp, 0);
+        say("error ", "cannot exec /bin/sh for /wisp/init");
+        for (;;) sys(34 /* pause */, 0, 0, 0, 0);
+    }
+    (void)argv;
+    sys(SYS_sethostname, (long)id, (long)len(id), 0, 0);
+    set_hosts(id);
+    if (!exists("/etc/nsswitch.conf")) {
+        long fd = sys(SYS_open, (long)"/etc/nsswitch.conf", O_WRONLY | O_CREAT | O_TRUNC, 0644, 0);
+        if (fd >= 0) sys(SYS_write, fd, (long)"hosts: files dns\n", 17, 0), sys(SYS_close, fd, 0, 0, 0);
+    }
+    say_uptime("init ");
+
+    static char *env[ENV_VARS + 1];
+    static const char *own[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "TERM=linux", "SHLVL=1", "OLDPWD=/"};
+    int n = 0;
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) env[n++] = (char *)own[i];
+    for (char **e = envp; *e && n < ENV_VARS; e++) {
+        int dup = 0;
+        for (int i = 0; i < 5; i++) if (same_name(env[i], *e)) dup = 1;
+        if (!dup) env[n++] = *e;
+    }
+    env[n] = 0;
+    if (sys(SYS_chdir, (long)app.workdir, 0, 0, 0) < 0) say("error no workdir ", app.workdir);
+    long pid = sys(SYS_fork, 0, 0, 0, 0);
+    if (pid == 0) {
+        run_app(app.entry, env, n);
+        for (;;) sys(SYS_exit, 0, 0, 0, 0);
+    }
+    if (pid < 0) say("error ", "fork failed");
+    sys(SYS_chdir, (long)"/", 0, 0, 0);
+    long tick[2] = {0, 5000000};
+    while (!listening()) sys(SYS_nanosleep, (long)tick, 0, 0, 0);
+    say_uptime("ready ");
+    run();
+}
+
 __attribute__((noreturn, used)) void start_c(long *sp) {
     int argc = (int)sp[0];
     char **argv = (char **)(sp + 1);
-    if (argc == 3 && same(argv[1], "mount")) for (;;) sys(SYS_exit, mount_all(argv[2]), 0, 0, 0);
+    if (same(argv[0], "/init")) boot(argv, argv + argc + 1);
     if (argc >= 3 && same(argv[1], "run")) run_app(argv[2], argv + argc + 1, -1);
     else if (argc >= 9 && same(argv[1], "run-oci")) {
         long nenv = number(argv[7]);
