@@ -557,7 +557,6 @@ static int mount_all(const char *fstab) {
     return failed;
 }
 
-
 /* ---- agent as /init: the boot's fast path ---- */
 
 /* One file read whole into buf (NUL-terminated); its length, or -1 if missing or larger. */
@@ -717,7 +716,7 @@ static int exists(const char *path) {
  * shell's start (a 2 MB static binary translated cold) and its steps cost 60-100 ms of a boot.
  * The app's environment is the shell path's: the kernel's, then PATH, HOME, TERM, SHLVL, OLDPWD.
  */
-static void boot(char **argv, char **envp) {
+static void boot(char **envp) {
     mount_all("/etc/fstab"); /* says which mount failed; the boot goes on, as the shell did */
     int modules = exists("/proc/modules");
     static char id[65] = "wisp";
@@ -728,7 +727,6 @@ static void boot(char **argv, char **envp) {
         say("error ", "cannot exec /bin/sh for /wisp/init");
         for (;;) sys(34 /* pause */, 0, 0, 0, 0);
     }
-    (void)argv;
     sys(SYS_sethostname, (long)id, (long)len(id), 0, 0);
     set_hosts(id);
     if (!exists("/etc/nsswitch.conf")) {
@@ -764,7 +762,7 @@ static void boot(char **argv, char **envp) {
 __attribute__((noreturn, used)) void start_c(long *sp) {
     int argc = (int)sp[0];
     char **argv = (char **)(sp + 1);
-    if (same(argv[0], "/init")) boot(argv, argv + argc + 1);
+    if (argc > 0 && same(argv[0], "/init")) boot(argv + argc + 1);
     if (argc >= 3 && same(argv[1], "run")) run_app(argv[2], argv + argc + 1, -1);
     else if (argc >= 9 && same(argv[1], "run-oci")) {
         long nenv = number(argv[7]);
