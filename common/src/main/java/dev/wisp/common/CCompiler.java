@@ -11,24 +11,38 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Compiles one C source bundled as a class-path resource with the host's {@code gcc} and keeps the
- * binary for the life of the process. With reproducible flags (stripped, no build id) the same
+ * Compiles a C program bundled as class-path resources (its {@code .c} files and the headers they
+ * include) with the host's {@code gcc} and keeps the binary for the life of the process. With reproducible flags (stripped, no build id) the same
  * compiler always yields the same bytes, so image content addresses stay stable.
  */
 public final class CCompiler {
     private final Class<?> owner;
-    private final String resource;
+    private final List<String> resources;
     private final List<String> flags;
     private byte[] binary;
 
     /**
      * @param owner    the class whose loader and package the resource is resolved against
-     * @param resource the source, relative to {@code owner}'s package, e.g. {@code "guest/agent.c"}
+     * @param resource the source, relative to {@code owner}'s package, e.g. {@code "hello-static.c"}
      * @param flags    gcc flags before {@code -o}
      */
     public CCompiler(Class<?> owner, String resource, List<String> flags) {
+        this(owner, List.of(resource), flags);
+    }
+
+    /**
+     * @param owner     the class whose loader and package the resources are resolved against
+     * @param resources the program's files, relative to {@code owner}'s package, the first naming the
+     *                  binary (e.g. {@code "guest/agent/main.c"}); all land in one folder, so a
+     *                  {@code #include "x.h"} finds its sibling, and every {@code .c} is compiled
+     * @param flags     gcc flags before {@code -o}
+     */
+    public CCompiler(Class<?> owner, List<String> resources, List<String> flags) {
+        if (resources.isEmpty()) {
+            throw new IllegalArgumentException("no sources");
+        }
         this.owner = owner;
-        this.resource = resource;
+        this.resources = List.copyOf(resources);
         this.flags = List.copyOf(flags);
     }
 
@@ -59,19 +73,28 @@ public final class CCompiler {
     }
 
     private byte[] compile() {
-        String name = resource.substring(resource.lastIndexOf('/') + 1);
         Path work = null;
-        try (InputStream in = owner.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " missing from the jar");
-            }
+        try {
             work = Files.createTempDirectory("wisp-cc-");
-            Path source = work.resolve(name);
-            Files.write(source, in.readAllBytes());
-            Path out = work.resolve(name.endsWith(".c") ? name.substring(0, name.length() - 2) : name + ".bin");
+            List<String> sources = new ArrayList<>();
+            for (String resource : resources) {
+                String name = fileName(resource);
+                try (InputStream in = owner.getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new IllegalStateException(name + " missing from the jar");
+                    }
+                    Files.write(work.resolve(name), in.readAllBytes());
+                }
+                if (name.endsWith(".c")) {
+                    sources.add(work.resolve(name).toString());
+                }
+            }
+            String first = fileName(resources.get(0));
+            Path out = work.resolve(first.endsWith(".c") ? first.substring(0, first.length() - 2) : first + ".bin");
             List<String> cmd = new ArrayList<>(List.of("gcc"));
             cmd.addAll(flags);
-            cmd.addAll(List.of("-o", out.toString(), source.toString()));
+            cmd.addAll(List.of("-o", out.toString()));
+            cmd.addAll(sources);
             gcc(cmd);
             return Files.readAllBytes(out);
         } catch (IOException e) {
@@ -79,6 +102,10 @@ public final class CCompiler {
         } finally {
             FileTrees.delete(work);
         }
+    }
+
+    private static String fileName(String resource) {
+        return resource.substring(resource.lastIndexOf('/') + 1);
     }
 
     private static void gcc(List<String> cmd) throws IOException {

@@ -29,6 +29,17 @@ class CCompilerTest {
     }
 
     @Test
+    void programInParts_compilesEveryCFileWithItsHeaderBeside() throws Exception {
+        byte[] binary = new CCompiler(
+                        CCompilerTest.class, List.of("parts/main.c", "parts/exit.c", "parts/parts.h"), REPRODUCIBLE)
+                .binary();
+
+        Path exe = Files.write(tmp.resolve("parts"), binary);
+        Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
+        assertThat(new ProcessBuilder(exe.toString()).start().waitFor()).isEqualTo(9);
+    }
+
+    @Test
     void binary_handsOutCopies() {
         CCompiler hello = new CCompiler(CCompilerTest.class, "hello.c", REPRODUCIBLE);
         byte[] mine = hello.binary();

@@ -4,12 +4,18 @@ import dev.wisp.common.CCompiler;
 import java.util.List;
 
 /**
- * Builds the guest agent ({@code guest/agent.c}) with the host's gcc: freestanding, static,
+ * Builds the guest agent ({@code guest/agent/}, its parts named in {@code main.c}) with the host's gcc: freestanding, static,
  * stripped, with no build id, so the same compiler always yields the same bytes and an image's
  * content address stays stable. Compiled once per process.
  */
 final class GuestAgent {
-    static final String SOURCE_RESOURCE = "guest/agent.c";
+    static final List<String> SOURCES = List.of(
+            "guest/agent/main.c",
+            "guest/agent/lib.c",
+            "guest/agent/command.c",
+            "guest/agent/app.c",
+            "guest/agent/boot.c",
+            "guest/agent/agent.h");
     static final List<String> GCC_FLAGS = List.of(
             "-static",
             "-nostdlib",
@@ -21,7 +27,7 @@ final class GuestAgent {
             "-Os",
             "-s",
             "-Wl,--build-id=none");
-    private static final CCompiler AGENT = new CCompiler(GuestAgent.class, SOURCE_RESOURCE, GCC_FLAGS);
+    private static final CCompiler AGENT = new CCompiler(GuestAgent.class, SOURCES, GCC_FLAGS);
 
     private GuestAgent() {}
 

@@ -6,7 +6,7 @@
  *
  * <pre>
  *   ImageBuilder ── RootTree ──> CpioWriter (deterministic newc) ──> initrd.img
- *        │            └─ GuestFiles: busybox, the agent as /init (GuestAgent: guest/agent.c, gcc), /wisp/init (guest/init)
+ *        │            └─ GuestFiles: busybox, the agent as /init (GuestAgent: guest/agent/, gcc), /wisp/init (guest/init)
  *        ├─ DebPackages (apt-get download + unpack)     └─ Ext4Image (mkfs.ext4 -d) ──> disk.ext4
  *        └─ ImageStore: image folders by id, image.json beside the files
  * </pre>

@@ -1,0 +1,5 @@
+#include "parts.h"
+
+int exit_code(void) {
+    return PARTS_EXIT;
+}

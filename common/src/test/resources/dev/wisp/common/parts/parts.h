@@ -1,0 +1,2 @@
+#define PARTS_EXIT 9
+int exit_code(void);
