@@ -4,15 +4,23 @@
  */
 #include "agent.h"
 
+/* One file read whole into buf (NUL-terminated); its length, or -1 if missing or larger. */
+static long slurp(const char *path, char *buf, long size) {
+    long fd = sys(SYS_open, (long)path, O_RDONLY, 0, 0);
+    if (fd < 0) return -1;
+    long n = 0, r;
+    while (n < size - 1 && (r = sys(SYS_read, fd, (long)(buf + n), size - 1 - n, 0)) > 0) n += r;
+    r = n < size - 1 ? 0 : sys(SYS_read, fd, (long)buf, 1, 0);
+    sys(SYS_close, fd, 0, 0, 0);
+    if (r != 0) return -1;
+    buf[n] = 0;
+    return n;
+}
+
 /* Each line's mount of FSTAB, in order; says which failed and returns 1 if any did. */
 static int mount_all(const char *fstab) {
     static char buf[4096];
-    long fd = sys(SYS_open, (long)fstab, O_RDONLY, 0, 0);
-    if (fd < 0) { say("error ", "cannot open fstab"); return 1; }
-    long n = 0, r;
-    while (n < (long)sizeof buf - 1 && (r = sys(SYS_read, fd, (long)(buf + n), (long)(sizeof buf - 1 - n), 0)) > 0) n += r;
-    sys(SYS_close, fd, 0, 0, 0);
-    buf[n] = 0;
+    if (slurp(fstab, buf, sizeof buf) < 0) { say("error ", "cannot read fstab"); return 1; }
     int failed = 0;
     for (char *line = buf; *line;) {
         char *end = line;
@@ -31,19 +39,6 @@ static int mount_all(const char *fstab) {
         line = next;
     }
     return failed;
-}
-
-/* One file read whole into buf (NUL-terminated); its length, or -1 if missing or larger. */
-static long slurp(const char *path, char *buf, long size) {
-    long fd = sys(SYS_open, (long)path, O_RDONLY, 0, 0);
-    if (fd < 0) return -1;
-    long n = 0, r;
-    while (n < size - 1 && (r = sys(SYS_read, fd, (long)(buf + n), size - 1 - n, 0)) > 0) n += r;
-    r = n < size - 1 ? 0 : sys(SYS_read, fd, (long)buf, 1, 0);
-    sys(SYS_close, fd, 0, 0, 0);
-    if (r != 0) return -1;
-    buf[n] = 0;
-    return n;
 }
 
 /* What /wisp/app.env says, for the variables the fast path reads. */
@@ -204,7 +199,7 @@ void boot(char **envp) {
     for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) env[n++] = (char *)own[i];
     for (char **e = envp; *e && n < ENV_VARS; e++) {
         int dup = 0;
-        for (int i = 0; i < 5; i++) if (same_name(env[i], *e)) dup = 1;
+        for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) if (same_name(env[i], *e)) dup = 1;
         if (!dup) env[n++] = *e;
     }
     env[n] = 0;
